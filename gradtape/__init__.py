@@ -1,0 +1,22 @@
+"""gradtape: automatic differentiation on NumPy with TensorFlow's GradientTape semantics.
+
+>>> import gradtape as tf
+>>> x = tf.Variable(3.0)
+>>> with tf.GradientTape() as tape:
+...     y = x ** 2
+>>> tape.gradient(y, x)
+<gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
+"""
+from ._core.dtypes import (DType, as_dtype, bool, complex64, complex128, float16,  # noqa: A004
+                           float32, float64, int8, int16, int32, int64, string, uint8)
+from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor
+from . import errors
+from .rules import *  # noqa: F401,F403
+from .rules import getitem as _getitem, newaxis  # noqa: F401
+from .variables import Variable
+from .tape import GradientTape, UnconnectedGradients
+from .custom import custom_gradient
+from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
+from . import test  # noqa: F401
+
+__version__ = "0.1.0"

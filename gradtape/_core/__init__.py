@@ -1,0 +1,1 @@
+"""The engine: tensors, dtypes, the recording stack, and the two sweeps."""

@@ -1,0 +1,134 @@
+"""DType objects and TensorFlow's conversion rules.
+
+Python floats become float32, Python ints int32, bools bool; NumPy arrays keep
+their dtype.  Two tensors of different dtypes never promote silently: the
+binary op raises, as TensorFlow's kernels do.
+"""
+import numpy as np
+
+_PY_BOOL = type(True)
+
+__all__ = ["DType", "as_dtype", "float16", "float32", "float64", "int8", "int16",
+           "int32", "int64", "uint8", "bool", "complex64", "complex128", "string"]
+
+
+class DType:
+    """A tensor element type, named like TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> tf.float32.name, tf.float32.is_floating, tf.float32.as_numpy_dtype
+    ('float32', True, <class 'numpy.float32'>)
+    """
+
+    __slots__ = ("name", "as_numpy_dtype", "_np", "is_floating", "is_integer",
+                 "is_complex", "is_bool", "differentiable")
+
+    def __init__(self, name, np_type):
+        self.name = name
+        self.as_numpy_dtype = np_type
+        self._np = np.dtype(np_type)
+        kind = self._np.kind
+        self.is_floating = kind == "f"
+        self.is_integer = kind in "iu"
+        self.is_complex = kind == "c"
+        self.is_bool = kind == "b"
+        self.differentiable = kind in "fc"
+
+    @property
+    def base_dtype(self):
+        """This dtype (TensorFlow has reference dtypes; gradtape does not)."""
+        return self
+
+    @property
+    def real_dtype(self):
+        """The dtype of the real part: float32 for complex64, itself for reals."""
+        if self.is_complex:
+            return as_dtype(np.finfo(self._np).dtype)
+        return self
+
+    @property
+    def min(self):
+        """The smallest value of this dtype."""
+        info = np.finfo(self._np) if self.is_floating else np.iinfo(self._np)
+        return info.min
+
+    @property
+    def max(self):
+        """The largest value of this dtype."""
+        info = np.finfo(self._np) if self.is_floating else np.iinfo(self._np)
+        return info.max
+
+    def __repr__(self):
+        return f"tf.{self.name}"
+
+    def __eq__(self, other):
+        try:
+            return self._np == as_dtype(other)._np
+        except TypeError:
+            return NotImplemented
+
+    def __hash__(self):
+        return hash(self._np)
+
+    def __reduce__(self):
+        return as_dtype, (self.name,)
+
+
+float16 = DType("float16", np.float16)
+float32 = DType("float32", np.float32)
+float64 = DType("float64", np.float64)
+int8 = DType("int8", np.int8)
+int16 = DType("int16", np.int16)
+int32 = DType("int32", np.int32)
+int64 = DType("int64", np.int64)
+uint8 = DType("uint8", np.uint8)
+bool = DType("bool", np.bool_)  # noqa: A001 - TensorFlow's name
+complex64 = DType("complex64", np.complex64)
+complex128 = DType("complex128", np.complex128)
+string = DType("string", np.str_)
+
+_BY_NP = {d._np: d for d in (float16, float32, float64, int8, int16, int32, int64,
+                              uint8, bool, complex64, complex128)}
+_BY_NAME = {d.name: d for d in _BY_NP.values()}
+_BY_NAME.update(half=float16, float=float32, double=float64, string=string)
+
+
+def from_numpy(np_dtype):
+    """The DType of a NumPy dtype (fast path used by ``Tensor.dtype``)."""
+    d = _BY_NP.get(np_dtype)
+    if d is None:
+        if np_dtype.kind in "US":
+            return string
+        raise TypeError(f"gradtape has no dtype for NumPy dtype {np_dtype}; "
+                        f"supported: {', '.join(sorted(_BY_NAME))}")
+    return d
+
+
+def as_dtype(value):
+    """Convert a DType, a name, a NumPy dtype or a Python type to a DType.
+
+    >>> import gradtape as tf
+    >>> tf.as_dtype("float64") is tf.float64, tf.as_dtype(float) is tf.float32
+    (True, True)
+    """
+    if isinstance(value, DType):
+        return value
+    if isinstance(value, str):
+        try:
+            return _BY_NAME[value]
+        except KeyError:
+            raise TypeError(f"unknown dtype name {value!r}; expected one of "
+                            f"{', '.join(sorted(_BY_NAME))}") from None
+    if value is float:
+        return float32
+    if value is int:
+        return int32
+    if value is _PY_BOOL:
+        return bool
+    if value is complex:
+        return complex64
+    try:
+        return from_numpy(np.dtype(value))
+    except TypeError as e:
+        raise TypeError(f"cannot interpret {value!r} as a gradtape dtype: {e}") from None
+

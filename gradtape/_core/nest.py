@@ -1,0 +1,106 @@
+"""Flatten and rebuild nested structures: dicts, lists, tuples, namedtuples.
+
+Leaves are anything else (tensors, Variables, arrays, numbers, None).  Dicts
+flatten in sorted key order, as TensorFlow's ``tf.nest`` does.
+"""
+
+
+def _is_namedtuple(x):
+    return isinstance(x, tuple) and hasattr(type(x), "_fields")
+
+
+def flatten(structure):
+    """The leaves of ``structure`` in a fixed order.
+
+    >>> from gradtape._core.nest import flatten
+    >>> flatten({"b": [1, 2], "a": (3,)})
+    [3, 1, 2]
+    """
+    out = []
+    _flatten_into(structure, out)
+    return out
+
+
+def _flatten_into(s, out):
+    if isinstance(s, dict):
+        for k in sorted(s, key=_sort_key):
+            _flatten_into(s[k], out)
+    elif isinstance(s, (list, tuple)):
+        for v in s:
+            _flatten_into(v, out)
+    else:
+        out.append(s)
+
+
+def _sort_key(k):
+    return (type(k).__name__, k) if not isinstance(k, (int, float)) else ("", k)
+
+
+def is_nested(s):
+    """Whether ``s`` is a dict, list or tuple (not a leaf)."""
+    return isinstance(s, (dict, list, tuple))
+
+
+def pack_sequence_as(structure, flat):
+    """``structure`` with its leaves replaced, in order, by ``flat``.
+
+    >>> from gradtape._core.nest import pack_sequence_as
+    >>> pack_sequence_as({"b": [0, 0], "a": (0,)}, [3, 1, 2])
+    {'b': [1, 2], 'a': (3,)}
+    """
+    it = iter(flat)
+    result = _pack(structure, it)
+    leftover = sum(1 for _ in it)
+    if leftover:
+        raise ValueError(f"pack_sequence_as: {leftover} more values than the structure has leaves")
+    return result
+
+
+def _pack(s, it):
+    if isinstance(s, dict):
+        packed = {k: _pack(s[k], it) for k in sorted(s, key=_sort_key)}
+        return type(s)((k, packed[k]) for k in s) if type(s) is not dict else {k: packed[k] for k in s}
+    if _is_namedtuple(s):
+        return type(s)(*[_pack(v, it) for v in s])
+    if isinstance(s, (list, tuple)):
+        return type(s)(_pack(v, it) for v in s)
+    try:
+        return next(it)
+    except StopIteration:
+        raise ValueError("pack_sequence_as: fewer values than the structure has leaves") from None
+
+
+def map_structure(fn, *structures):
+    """Apply ``fn`` leaf by leaf over structures of the same shape.
+
+    >>> from gradtape._core.nest import map_structure
+    >>> map_structure(lambda a, b: a + b, [1, (2,)], [10, (20,)])
+    [11, (22,)]
+    """
+    flats = [flatten(s) for s in structures]
+    n = len(flats[0])
+    for i, f in enumerate(flats[1:], 1):
+        if len(f) != n:
+            raise ValueError(f"map_structure: structure {i} has {len(f)} leaves, "
+                             f"structure 0 has {n}")
+    return pack_sequence_as(structures[0], [fn(*leaves) for leaves in zip(*flats)])
+
+
+def assert_same_structure(a, b, what="structures"):
+    """Raise ValueError naming both if ``a`` and ``b`` are shaped differently."""
+    if _signature(a) != _signature(b):
+        raise ValueError(f"The two {what} don't have the same nested structure: "
+                         f"{_describe(a)} vs {_describe(b)}")
+
+
+def _signature(s):
+    if isinstance(s, dict):
+        return ("dict", tuple((k, _signature(s[k])) for k in sorted(s, key=_sort_key)))
+    if isinstance(s, (list, tuple)):
+        return ("seq", tuple(_signature(v) for v in s))
+    return "leaf"
+
+
+def _describe(s):
+    sig = _signature(s)
+    return "a single value" if sig == "leaf" else repr(sig)

@@ -1,0 +1,236 @@
+"""The tape as plain data, and the backward sweep over it.
+
+A tape entry is a tuple ``(op, in_uids, saved, out_uids, ans, params, out_meta)``:
+the op, the ids of its inputs and outputs, the inputs its VJPs read (a
+``Meta`` stand-in for the others), its output(s) if the VJPs read them, the
+op's parameters, and the shapes and dtypes of a multi-output op's outputs.
+
+``backward`` visits only entries on a path from a watched source to a target,
+in reverse recording order, sums cotangents per tensor id, undoes
+broadcasting and matches dtypes once here, and frees what it consumed when the
+tape is not persistent.
+"""
+import warnings
+
+from .tensor import wrap
+
+OP, IN, SAVED, OUT, ANS, PARAMS, OUT_META = range(7)
+
+
+class Meta:
+    """Shape and dtype of an input whose value the tape did not keep."""
+
+    __slots__ = ("shape", "dtype", "ndim")
+
+    def __init__(self, shape, dtype):
+        self.shape = shape
+        self.dtype = dtype
+        self.ndim = len(shape)
+
+    def __repr__(self):
+        return f"Meta(shape={self.shape}, dtype={self.dtype})"
+
+
+class Hooks:
+    """The few ops the sweep itself needs; installed by ``gradtape.rules``."""
+
+    add = sum_to_shape = cast = zeros = None
+
+
+hooks = Hooks()
+
+
+def _shape_dtype(x):
+    if type(x) is Meta:
+        return x.shape, x.dtype
+    v = x._value
+    return v.shape, v.dtype
+
+
+class TapeRecorder:
+    """The recording half of a GradientTape: the entries and what they track."""
+
+    __slots__ = ("entries", "producer", "tracked", "variables", "watch_accessed",
+                 "__weakref__")
+
+    def __init__(self, watch_accessed_variables=True):
+        self.entries = []
+        self.producer = {}
+        self.tracked = set()
+        self.variables = {}
+        self.watch_accessed = watch_accessed_variables
+
+    def watch(self, x):
+        """Track ``x`` (a Tensor, or a Variable by its id)."""
+        self.tracked.add(x._uid)
+
+    def watch_variable(self, var):
+        """Auto-watch a trainable Variable read while this tape was active."""
+        if self.watch_accessed:
+            self.tracked.add(var._uid)
+            self.variables[var._uid] = var
+
+    def add_variable(self, var):
+        """Watch a Variable explicitly (``tape.watch(variable)``)."""
+        self.tracked.add(var._uid)
+        self.variables[var._uid] = var
+
+    def record(self, op, inputs, out, params):
+        tracked = self.tracked
+        for x in inputs:
+            if x._uid in tracked:
+                break
+        else:
+            return
+        if op.nondiff:
+            return
+        if op.multi:
+            outs = [o for o in out if o._value.dtype.kind in "fc"]
+            out_meta = tuple([(o._value.shape, o._value.dtype) for o in out])
+            out_uids = tuple([o._uid for o in out])
+        else:
+            if out._value.dtype.kind not in "fc":
+                return
+            outs = (out,)
+            out_meta = None
+            out_uids = out._uid
+        save = op.save
+        if save == "all":
+            saved = inputs
+        elif save == "none":
+            saved = tuple([Meta(x._value.shape, x._value.dtype) for x in inputs])
+        else:
+            saved = tuple([x if i in save else Meta(x._value.shape, x._value.dtype)
+                           for i, x in enumerate(inputs)])
+        idx = len(self.entries)
+        self.entries.append((op, tuple([x._uid for x in inputs]), saved, out_uids,
+                             out if op.save_ans else None, params, out_meta))
+        producer = self.producer
+        for o in outs:
+            producer[o._uid] = idx
+            tracked.add(o._uid)
+
+
+def _reachable(entries, producer, target_uids):
+    """Indices of the entries the targets were computed from."""
+    seen = set()
+    todo = list(target_uids)
+    while todo:
+        idx = producer.get(todo.pop())
+        if idx is None or idx in seen or entries[idx] is None:
+            continue
+        seen.add(idx)
+        todo.extend(entries[idx][IN])
+    return seen
+
+
+def _relevant(entries, reachable, source_uids):
+    """The reachable entries that depend on a source, and the ids on those paths."""
+    live = set(source_uids)
+    chosen = []
+    for idx in sorted(reachable):
+        entry = entries[idx]
+        for u in entry[IN]:
+            if u in live:
+                chosen.append(idx)
+                outs = entry[OUT]
+                if type(outs) is tuple:
+                    live.update(outs)
+                else:
+                    live.add(outs)
+                break
+    return chosen, live
+
+
+def _output_cotangent(entry, cts, batch_shape):
+    outs = entry[OUT]
+    if type(outs) is not tuple:
+        return cts.get(outs)
+    got = [cts.get(u) for u in outs]
+    if all(g is None for g in got):
+        return None
+    return tuple([g if g is not None else hooks.zeros(batch_shape + tuple(shape), dtype)
+                  for g, (shape, dtype) in zip(got, entry[OUT_META])])
+
+
+def _call_vjp(op, i, ct, ans, saved, params, batch_shape):
+    vjp = op.vjps[i]
+    if not batch_shape or op.batch_vjp:
+        return vjp(ct, ans, *saved, **params)
+    return _looped_vjp(op, vjp, ct, ans, saved, params, batch_shape)
+
+
+_warned_loop = set()
+
+
+def _looped_vjp(op, vjp, ct, ans, saved, params, batch_shape):
+    """Apply a VJP that cannot take a batch axis one cotangent row at a time."""
+    if op.name not in _warned_loop:
+        _warned_loop.add(op.name)
+        warnings.warn(f"op '{op.name}' has no batched VJP rule; its Jacobian rows "
+                      "are computed one at a time", RuntimeWarning, stacklevel=4)
+    from .. import rules  # noqa: the sweep is configured by rules at import
+    n = 1
+    for d in batch_shape:
+        n *= d
+    multi = type(ct) is tuple
+    flat = (tuple(rules.reshape(c, (n,) + tuple(c.shape[len(batch_shape):])) for c in ct)
+            if multi else rules.reshape(ct, (n,) + tuple(ct.shape[len(batch_shape):])))
+    rows = []
+    for b in range(n):
+        row = tuple(c[b] for c in flat) if multi else flat[b]
+        g = vjp(row, ans, *saved, **params)
+        if g is None:
+            return None
+        rows.append(g)
+    out = rules.stack(rows)
+    return rules.reshape(out, batch_shape + tuple(out.shape[1:]))
+
+
+def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
+    """Propagate cotangents from targets back to sources.
+
+    ``target_cts`` is a list of ``(uid, cotangent)``; returns ``{uid: ct}`` for
+    the source ids reached.  ``batch_shape`` is the shape of extra leading
+    axes the cotangents carry (a vectorized Jacobian), ``()`` otherwise.
+    """
+    entries, producer = recorder.entries, recorder.producer
+    cts = {}
+    add = hooks.add
+    for uid, ct in target_cts:
+        cts[uid] = add(cts[uid], ct) if uid in cts else ct
+    reachable = _reachable(entries, producer, cts)
+    order, live = _relevant(entries, reachable, source_uids)
+    keep = set(source_uids)
+    sum_to_shape, cast = hooks.sum_to_shape, hooks.cast
+    for idx in reversed(order):
+        entry = entries[idx]
+        if not persistent:
+            entries[idx] = None
+        ct = _output_cotangent(entry, cts, batch_shape)
+        if ct is None:
+            continue
+        op, in_uids, saved, ans, params = entry[OP], entry[IN], entry[SAVED], entry[ANS], entry[PARAMS]
+        for i, u in enumerate(in_uids):
+            if u not in live:
+                continue
+            g = _call_vjp(op, i, ct, ans, saved, params, batch_shape)
+            if g is None:
+                continue
+            shape, dtype = _shape_dtype(saved[i])
+            full = batch_shape + tuple(shape) if batch_shape else shape
+            if g._value.shape != full:
+                g = sum_to_shape(g, full)
+            if g._value.dtype != dtype and dtype.kind in "fc":
+                g = cast(g, dtype)
+            prev = cts.get(u)
+            cts[u] = g if prev is None else add(prev, g)
+        if not persistent:
+            outs = entry[OUT]
+            for u in (outs if type(outs) is tuple else (outs,)):
+                if u not in keep:
+                    cts.pop(u, None)
+    if not persistent:
+        entries.clear()
+        producer.clear()
+    return {u: cts[u] for u in source_uids if u in cts}

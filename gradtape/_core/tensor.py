@@ -1,0 +1,375 @@
+"""Tensor, TensorShape and conversion of Python values to tensors.
+
+A ``Tensor`` is an immutable value: a NumPy array (``_value``) and a unique id
+(``_uid``) by which tapes and accumulators know it.  Arithmetic operators are
+installed on ``TensorLike`` by ``gradtape.rules.operators`` so that this module
+stays free of any op.
+"""
+import itertools
+
+import numpy as np
+
+from . import dtypes
+from .dtypes import as_dtype, from_numpy
+
+_next_uid = itertools.count(1).__next__
+
+
+class TensorShape(tuple):
+    """The static shape of a tensor: a tuple of ints, printed like TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> s = tf.constant([[1.0, 2.0, 3.0]]).shape
+    >>> s, s.as_list(), s == (1, 3), s.rank
+    (TensorShape([1, 3]), [1, 3], True, 2)
+    """
+
+    __slots__ = ()
+
+    def as_list(self):
+        """The dimensions as a list of ints."""
+        return list(self)
+
+    @property
+    def rank(self):
+        """The number of dimensions."""
+        return len(self)
+
+    @property
+    def ndims(self):
+        """The number of dimensions (TensorFlow's older name)."""
+        return len(self)
+
+    def num_elements(self):
+        """The number of elements of a tensor of this shape."""
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    def is_compatible_with(self, other):
+        """Whether ``other`` describes the same shape (no unknown dims here)."""
+        return tuple(self) == tuple(other)
+
+    def __getitem__(self, key):
+        item = tuple.__getitem__(self, key)
+        return TensorShape(item) if isinstance(key, slice) else item
+
+    def __add__(self, other):
+        return TensorShape(tuple(self) + tuple(other))
+
+    def __repr__(self):
+        return f"TensorShape({list(self)})"
+
+    def __str__(self):
+        return "(" + ", ".join(str(d) for d in self) + ("," if len(self) == 1 else "") + ")"
+
+
+def _text(value, is_repr):
+    if value.ndim == 0:
+        value = value[()]
+    with np.printoptions(legacy="1.25"):
+        return repr(value) if is_repr else str(value)
+
+
+class TensorLike:
+    """What Tensors and Variables share: properties, conversions, printing.
+
+    Operators (``+``, ``@``, comparisons, ``[]``...) are added by
+    ``gradtape.rules.operators``.
+    """
+
+    __slots__ = ()
+    __array_priority__ = 100  # ndarray + Tensor -> Tensor.__radd__, recorded
+
+    @property
+    def shape(self):
+        """The shape, a ``TensorShape``."""
+        return TensorShape(self._value.shape)
+
+    @property
+    def dtype(self):
+        """The element type, a ``DType``."""
+        return from_numpy(self._value.dtype)
+
+    @property
+    def ndim(self):
+        """The number of dimensions."""
+        return self._value.ndim
+
+    @property
+    def device(self):
+        """The device the value lives on (always the CPU for NumPy)."""
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    def get_shape(self):
+        """The shape (TensorFlow's alias of ``.shape``)."""
+        return self.shape
+
+    def numpy(self):
+        """The value as a NumPy array (a NumPy scalar for 0-d tensors).
+
+        Computation on it leaves every tape: gradients do not flow through it.
+        """
+        v = self._value
+        return v[()] if v.ndim == 0 else v
+
+    def __array__(self, dtype=None, copy=None):
+        v = np.asarray(self._value)
+        return v if dtype is None else v.astype(dtype, copy=False)
+
+    def __bool__(self):
+        return bool(self._value)
+
+    def __float__(self):
+        return float(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
+    def __complex__(self):
+        return complex(self._value)
+
+    def __index__(self):
+        v = self._value
+        if v.dtype.kind not in "iu" or v.ndim:
+            raise TypeError(f"only integer scalar tensors can be used as an index, "
+                            f"got shape={tuple(v.shape)} dtype={v.dtype.name}")
+        return int(v)
+
+    def __len__(self):
+        if not self._value.ndim:
+            raise TypeError("Scalar tensor has no `len()`")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if not self._value.ndim:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        return (self[i] for i in range(self._value.shape[0]))
+
+    def __hash__(self):
+        raise TypeError(f"{type(self).__name__} is unhashable. "
+                        "Instead, use tensor.ref() as the key.")
+
+    def ref(self):
+        """A hashable reference to this object, for use as a dict key or in a set.
+
+        >>> import gradtape as tf
+        >>> x = tf.constant(1.0)
+        >>> {x.ref(): 1}[x.ref()], x.ref().deref() is x
+        (1, True)
+        """
+        return Reference(self)
+
+    experimental_ref = ref
+
+
+class Reference:
+    """A hashable handle on a tensor or variable (see ``TensorLike.ref``)."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def deref(self):
+        """The referenced object."""
+        return self._obj
+
+    def __hash__(self):
+        return id(self._obj)
+
+    def __eq__(self, other):
+        return isinstance(other, Reference) and other._obj is self._obj
+
+    def __repr__(self):
+        return f"<Reference wrapping {self._obj!r}>"
+
+
+class Tensor(TensorLike):
+    """An immutable multi-dimensional value with a dtype and a shape.
+
+    Create one with ``gradtape.constant``; ops return them.
+
+    >>> import gradtape as tf
+    >>> x = tf.constant(6.0)
+    >>> x
+    <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
+    >>> print(x)
+    tf.Tensor(6.0, shape=(), dtype=float32)
+    """
+
+    __slots__ = ("_value", "_uid", "__weakref__")
+
+    def __init__(self, value):
+        self._value = value
+        self._uid = _next_uid()
+
+    def _read(self):
+        return self
+
+    def __repr__(self):
+        text = _text(self._value, True)
+        if "\n" in text:
+            text = "\n" + text
+        return (f"<gradtape.Tensor: shape={tuple(self._value.shape)}, "
+                f"dtype={self.dtype.name}, numpy={text}>")
+
+    def __str__(self):
+        text = _text(self._value, False)
+        if "\n" in text:
+            text = "\n" + text
+        return f"tf.Tensor({text}, shape={tuple(self._value.shape)}, dtype={self.dtype.name})"
+
+
+def wrap(value, _new=Tensor.__new__, _T=Tensor):
+    """A new Tensor around an array the caller owns (no copy, no checks)."""
+    t = _new(_T)
+    t._value = value
+    t._uid = _next_uid()
+    return t
+
+
+def wrap_as(value, uid, _new=Tensor.__new__, _T=Tensor):
+    """A Tensor that stands for the object with id ``uid`` (a Variable's read)."""
+    t = _new(_T)
+    t._value = value
+    t._uid = uid
+    return t
+
+
+# --------------------------------------------------------------------------
+# Conversion of Python values
+# --------------------------------------------------------------------------
+
+_DEFAULT_FOR_KIND = {"f": np.float32, "i": np.int32, "u": np.int32, "b": np.bool_,
+                     "c": np.complex128}
+
+
+def _infer_python(value):
+    """An ndarray for a Python value, with TensorFlow's default dtypes."""
+    try:
+        arr = np.asarray(value)
+    except ValueError as e:
+        raise ValueError(f"cannot convert {value!r} to a tensor: {e}") from None
+    kind = arr.dtype.kind
+    if kind == "O" or kind in "USV":
+        raise TypeError(f"cannot convert {value!r} (NumPy dtype {arr.dtype}) to a "
+                        "numeric tensor; pass numbers, nested lists of numbers, "
+                        "arrays or tensors")
+    if kind in "iu":
+        if arr.size and (arr.max() > 2**31 - 1 or arr.min() < -2**31):
+            return arr.astype(np.int64)
+        return arr.astype(np.int32)
+    return arr.astype(_DEFAULT_FOR_KIND[kind], copy=False)
+
+
+def _cast_value(arr, target, value):
+    """Convert a freshly made ndarray to ``target`` like TF's constant()."""
+    src = arr.dtype
+    tgt = target._np
+    if src == tgt:
+        return arr
+    if tgt.kind in "iub" and src.kind in "fc":
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr.real)):
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype "
+                            f"{target.name}: it has non-integral values")
+    if tgt.kind == "b" and src.kind != "b":
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype bool")
+    if src.kind == "c" and tgt.kind != "c":
+        raise TypeError(f"Cannot convert complex {value!r} to EagerTensor of dtype "
+                        f"{target.name}")
+    if tgt.kind in "iu":
+        info = np.iinfo(tgt)
+        if arr.size and (arr.max() > info.max or arr.min() < info.min):
+            raise ValueError(f"Can't convert {value!r} to dtype {target.name}: "
+                             "out of range")
+    return arr.astype(tgt)
+
+
+def to_array(value, dtype=None):
+    """An ndarray for any tensor-like ``value``; ``dtype`` (a DType) casts it."""
+    if isinstance(value, TensorLike):
+        arr = value._value
+        if dtype is not None and arr.dtype != dtype._np:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for "
+                             f"Tensor with dtype {value.dtype.name}: {value!r}")
+        return arr
+    if isinstance(value, (np.ndarray, np.generic)):
+        if dtype is None:
+            from_numpy(value.dtype)  # raises a clear TypeError on odd dtypes
+            return value
+        return _cast_value(value, dtype, value)
+    arr = _infer_python(value)
+    return arr if dtype is None else _cast_value(np.asarray(value), dtype, value)
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+    """Convert a Python number, list, ndarray or tensor to a Tensor.
+
+    Python floats become float32 and ints int32 (TensorFlow's defaults);
+    ndarrays keep their dtype.  A Tensor of another dtype than ``dtype`` is an
+    error, never a silent cast.
+
+    >>> import gradtape as tf
+    >>> tf.convert_to_tensor([1, 2]).dtype, tf.convert_to_tensor(1.5).dtype
+    (tf.int32, tf.float32)
+    """
+    if type(value) is Tensor and dtype is None:
+        return value
+    if isinstance(value, TensorLike):
+        if dtype is not None:
+            to_array(value, as_dtype(dtype))
+        return value._read()
+    if isinstance(value, (list, tuple)) and _contains_tensor(value):
+        from .. import rules  # a list of tensors packs with a differentiable stack
+        return rules.shape.stack([convert_to_tensor(v, dtype, dtype_hint) for v in value])
+    if dtype is None and dtype_hint is not None and not isinstance(value, (np.ndarray, np.generic)):
+        try:
+            return wrap(to_array(value, as_dtype(dtype_hint)))
+        except (TypeError, ValueError):
+            pass
+    return wrap(to_array(value, None if dtype is None else as_dtype(dtype)))
+
+
+def _contains_tensor(seq):
+    for v in seq:
+        if isinstance(v, TensorLike):
+            return True
+        if isinstance(v, (list, tuple)) and _contains_tensor(v):
+            return True
+    return False
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    """A Tensor holding ``value``, optionally cast to ``dtype`` and shaped.
+
+    >>> import gradtape as tf
+    >>> tf.constant(6.0)
+    <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
+    >>> tf.constant(0, shape=(2,), dtype=tf.float64).numpy()
+    array([0., 0.])
+    """
+    if isinstance(value, TensorLike):
+        arr = value._value
+        if dtype is not None:
+            arr = _cast_value(arr, as_dtype(dtype), value)
+    else:
+        arr = to_array(value, None if dtype is None else as_dtype(dtype))
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size == int(np.prod(shape)):
+            arr = arr.reshape(shape)
+        else:
+            raise TypeError(f"Eager execution of tf.constant with unsupported shape. "
+                            f"Tensor {value!r} (converted from a value of "
+                            f"{arr.size} elements) cannot be given shape {list(shape)}.")
+    elif not arr.flags.owndata or isinstance(value, np.ndarray):
+        arr = arr.copy()  # a constant never aliases the caller's array
+    return wrap(arr)
+
+
+__all__ = ["Tensor", "TensorShape", "TensorLike", "Reference", "constant",
+           "convert_to_tensor", "wrap", "wrap_as", "to_array", "dtypes"]

@@ -1,0 +1,139 @@
+"""The recording stack and the op-dispatch hot path.
+
+Every op goes through ``apply``.  With no tape or accumulator active in any
+thread it computes and wraps, nothing else.  Otherwise each active recorder of
+this thread (tapes and forward accumulators, outermost first) is offered the
+op; a recorder decides for itself whether the op touches something it tracks.
+
+While a recorder runs rules of its own (an accumulator's JVPs), only the
+recorders outside it stay active, so outer recorders see the inner one's work
+(that is how nesting gives higher derivatives) and never the reverse.
+"""
+import threading
+
+from .tensor import wrap
+
+_local = threading.local()
+_lock = threading.Lock()
+_active = [0]  # recorders entered in any thread: 0 means the fast path for all
+_EMPTY = ()
+
+
+class Op:
+    """A primitive: its forward computation and its differentiation rules.
+
+    ``impl(*arrays, **params)`` computes on raw arrays.  ``vjps[i](ct, ans,
+    *inputs, **params)`` returns the cotangent of input ``i`` as a Tensor (or
+    None); ``jvp(tangents, ans, *inputs, **params)`` returns the output
+    tangent from the input tangents (None where an input has none).  Rules are
+    written with gradtape's own ops, so a tape watching them differentiates
+    them again.
+
+    ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
+    of indices); the tape keeps only those (and the output if ``save_ans``),
+    and a stand-in with ``shape`` and ``dtype`` for the others.
+    """
+
+    __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
+                 "nondiff", "batch_vjp", "batch_jvp", "__weakref__")
+
+    def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
+                 multi=False, nondiff=False, batch_vjp=True, batch_jvp=True):
+        self.name = name
+        self.impl = impl
+        self.vjps = vjps
+        self.jvp = jvp
+        self.save = save
+        self.save_ans = save_ans
+        self.multi = multi
+        self.nondiff = nondiff
+        self.batch_vjp = batch_vjp
+        self.batch_jvp = batch_jvp
+
+    def __repr__(self):
+        return f"<Op {self.name}>"
+
+
+def stack():
+    """The recorders active in this thread, outermost first (a tuple)."""
+    return getattr(_local, "stack", _EMPTY)
+
+
+def push(recorder):
+    """Make ``recorder`` the innermost active recorder of this thread."""
+    _local.stack = getattr(_local, "stack", _EMPTY) + (recorder,)
+    with _lock:
+        _active[0] += 1
+
+
+def pop(recorder):
+    """Remove ``recorder`` from this thread's active recorders."""
+    st = getattr(_local, "stack", _EMPTY)
+    if recorder in st:
+        _local.stack = tuple(r for r in st if r is not recorder)
+        with _lock:
+            _active[0] -= 1
+
+
+class outside:
+    """Run a block with only the recorders outside ``recorder`` active."""
+
+    __slots__ = ("_rec", "_saved")
+
+    def __init__(self, recorder):
+        self._rec = recorder
+
+    def __enter__(self):
+        st = self._saved = getattr(_local, "stack", _EMPTY)
+        try:
+            _local.stack = st[:st.index(self._rec)]
+        except ValueError:
+            pass
+
+    def __exit__(self, *exc):
+        _local.stack = self._saved
+
+
+class replaced:
+    """Run a block with ``recorders`` as this thread's whole stack."""
+
+    __slots__ = ("_new", "_saved")
+
+    def __init__(self, recorders):
+        self._new = tuple(recorders)
+
+    def __enter__(self):
+        self._saved = getattr(_local, "stack", _EMPTY)
+        _local.stack = self._new
+        with _lock:
+            _active[0] += len(self._new)
+
+    def __exit__(self, *exc):
+        _local.stack = self._saved
+        with _lock:
+            _active[0] -= len(self._new)
+
+
+def apply(op, inputs, params):
+    """Run ``op`` on ``inputs`` (Tensors or Variables) and record it.
+
+    Returns a Tensor, or a tuple of Tensors for a multi-output op.
+    """
+    if not _active[0] or not getattr(_local, "stack", None):
+        out = op.impl(*[x._value for x in inputs], **params)
+        if op.multi:
+            return tuple([wrap(o) for o in out])
+        return wrap(out)
+    recorders = _local.stack
+    inputs = tuple([x._read() for x in inputs])
+    out = op.impl(*[x._value for x in inputs], **params)
+    out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)
+    for rec in recorders:
+        rec.record(op, inputs, out, params)
+    return out
+
+
+def record(op, inputs, out, params):
+    """Offer an op computed elsewhere (``custom_gradient``) to the recorders."""
+    for rec in stack():
+        rec.record(op, inputs, out, params)

@@ -1,0 +1,26 @@
+"""gradtape's exception classes, named like TensorFlow's.
+
+>>> import gradtape as tf
+>>> issubclass(tf.errors.InvalidArgumentError, ValueError)
+True
+"""
+
+
+class OpError(Exception):
+    """Base class of errors raised while running an op."""
+
+
+class InvalidArgumentError(OpError, ValueError):
+    """An op received an argument it cannot use (wrong shape, dtype or value).
+
+    >>> import gradtape as tf
+    >>> try:
+    ...     tf.constant(1.0) + tf.constant(1.0, dtype=tf.float64)
+    ... except tf.errors.InvalidArgumentError as e:
+    ...     print("float64" in str(e))
+    True
+    """
+
+
+class UnimplementedError(OpError, NotImplementedError):
+    """The op has no rule for what was asked (e.g. a JVP it cannot give)."""

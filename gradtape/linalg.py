@@ -1,0 +1,8 @@
+"""``gradtape.linalg``: matrix ops under TensorFlow's ``tf.linalg`` names.
+
+>>> import gradtape as tf
+>>> tf.linalg.matmul(tf.ones((1, 2)), tf.ones((2, 1))).numpy().ravel()
+array([2.], dtype=float32)
+"""
+from .rules.linalg import *  # noqa: F401,F403
+from .rules.shape import matrix_transpose  # noqa: F401

@@ -1,0 +1,12 @@
+"""``gradtape.math``: the elementwise and reduction ops under TensorFlow's ``tf.math`` names.
+
+>>> import gradtape as tf
+>>> tf.math.reduce_sum(tf.math.square(tf.constant([1.0, 2.0]))).numpy()
+5.0
+"""
+from .rules.elementwise import *  # noqa: F401,F403
+from .rules.reductions import *  # noqa: F401,F403
+from .rules.elementwise import __all__ as _ew
+from .rules.reductions import __all__ as _red
+
+__all__ = list(_ew) + list(_red)

@@ -1,0 +1,82 @@
+"""``gradtape.random``: seeded random tensors, as ``tf.random``.
+
+>>> import gradtape as tf
+>>> tf.random.set_seed(0); a = tf.random.normal((2,))
+>>> tf.random.set_seed(0); b = tf.random.normal((2,))
+>>> bool((a.numpy() == b.numpy()).all())
+True
+"""
+import numpy as np
+
+from ._core.dtypes import as_dtype
+from ._core.tensor import wrap
+
+_global = {"seed": None, "rng": np.random.default_rng()}
+
+
+def set_seed(seed):
+    """Make the following random ops reproducible.
+
+    >>> import gradtape as tf
+    >>> tf.random.set_seed(1)
+    """
+    _global["seed"] = seed
+    _global["rng"] = np.random.default_rng(seed)
+
+
+def _rng(seed):
+    if seed is not None:
+        base = _global["seed"] or 0
+        return np.random.default_rng([int(base), int(seed)])
+    return _global["rng"]
+
+
+def _shape(shape):
+    return tuple(int(d) for d in (shape.numpy().tolist() if hasattr(shape, "numpy") else shape))
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
+    """Samples from a normal distribution.
+
+    >>> import gradtape as tf
+    >>> tf.random.normal((2, 3), seed=1).shape
+    TensorShape([2, 3])
+    """
+    dt = as_dtype(dtype)._np
+    return wrap((_rng(seed).standard_normal(_shape(shape)) * stddev + mean).astype(dt))
+
+
+def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None):
+    """Samples from a uniform distribution on ``[minval, maxval)`` (maxval 1 for floats).
+
+    >>> import gradtape as tf
+    >>> x = tf.random.uniform((100,), seed=1)
+    >>> bool((x.numpy() >= 0).all() and (x.numpy() < 1).all())
+    True
+    """
+    dt = as_dtype(dtype)
+    rng = _rng(seed)
+    if dt.is_integer:
+        if maxval is None:
+            raise ValueError("uniform: maxval must be given for integer dtypes")
+        return wrap(rng.integers(minval, maxval, _shape(shape)).astype(dt._np))
+    hi = 1.0 if maxval is None else maxval
+    return wrap(rng.uniform(minval, hi, _shape(shape)).astype(dt._np))
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
+    """Normal samples redrawn until within two standard deviations of the mean.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.truncated_normal((1000,), seed=1)
+    >>> bool((abs(x.numpy()) <= 2.0).all())
+    True
+    """
+    rng = _rng(seed)
+    shape = _shape(shape)
+    out = rng.standard_normal(shape)
+    bad = np.abs(out) > 2
+    while bad.any():
+        out[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(out) > 2
+    return wrap((out * stddev + mean).astype(as_dtype(dtype)._np))

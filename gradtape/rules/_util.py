@@ -1,0 +1,121 @@
+"""How an op is declared: the factories every rule module uses.
+
+Each op is declared once with its forward computation (on raw arrays, through
+``xp``) and its VJP and JVP rules (on Tensors, through gradtape's own ops).
+Rules must accept cotangents and tangents with extra *leading* axes (a
+vectorized Jacobian stacks them there): use negative axes, and take shapes
+relative to the end of ``ct``.  An op that cannot is declared with
+``batch_vjp=False`` and the engine loops over the leading axis for it.
+"""
+import numbers
+
+from .._core.backend import xp
+from .._core.dtypes import from_numpy
+from .._core.tensor import TensorLike, convert_to_tensor, to_array, wrap
+from .._core.trace import Op, apply
+from ..errors import InvalidArgumentError
+
+__all__ = ["Op", "apply", "defop", "tensor", "pair", "xp", "wrap", "lead",
+           "norm_axes", "NOPARAMS", "linear_jvp"]
+
+NOPARAMS = {}
+
+
+def tensor(x):
+    """``x`` as a TensorLike (Tensors and Variables pass through untouched)."""
+    return x if isinstance(x, TensorLike) else convert_to_tensor(x)
+
+
+def _scalar_like(value, ref):
+    """A Python number as a tensor of ``ref``'s dtype (TensorFlow's rule)."""
+    dt = ref._value.dtype
+    if dt.kind in "fc" and isinstance(value, (float, int)) and not isinstance(value, bool):
+        return wrap(dt.type(value))
+    return wrap(to_array(value, from_numpy(dt)))
+
+
+def pair(x, y, opname):
+    """Two operands of a binary op as tensors of one dtype.
+
+    A Python value or ndarray takes the other operand's dtype; two tensors of
+    different dtypes are an error, as in TensorFlow (no silent promotion).
+    """
+    xt = isinstance(x, TensorLike)
+    yt = isinstance(y, TensorLike)
+    if xt and yt:
+        if x._value.dtype != y._value.dtype:
+            raise InvalidArgumentError(
+                f"cannot compute {opname} as input #1(zero-based) was expected to be "
+                f"a {x.dtype.name} tensor but is a {y.dtype.name} tensor; cast one "
+                "operand with gradtape.cast")
+        return x, y
+    if xt:
+        return x, _scalar_like(y, x)
+    if yt:
+        return _scalar_like(x, y), y
+    x = convert_to_tensor(x)
+    return x, pair(x, y, opname)[1]
+
+
+def lead(ct, ndim):
+    """The extra leading (batch) shape of ``ct`` over a value of rank ``ndim``."""
+    return tuple(ct.shape[:ct.ndim - ndim])
+
+
+def norm_axes(axis, ndim, opname="op"):
+    """``axis`` (None, int or sequence) as a sorted tuple of negative axes."""
+    if axis is None:
+        return tuple(range(-ndim, 0))
+    if isinstance(axis, TensorLike):
+        axis = axis.numpy().tolist()
+    if isinstance(axis, numbers.Integral):
+        axis = (axis,)
+    out = []
+    for a in axis:
+        a = int(a)
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise InvalidArgumentError(
+                f"{opname}: axis {a} is out of range for a tensor of rank {ndim} "
+                f"(expected -{ndim} <= axis < {ndim})")
+        out.append(a - ndim if a >= 0 else a)
+    if len(set(out)) != len(out):
+        raise InvalidArgumentError(f"{opname}: axis {tuple(axis)} repeats an axis")
+    return tuple(sorted(out))
+
+
+def linear_jvp(op):
+    """The JVP of an op linear in all its inputs: the op applied to the tangents."""
+    def jvp(ts, ans, *xs, **params):
+        ts = [t if t is not None else _zeros_like(x) for t, x in zip(ts, xs)]
+        return apply(op, ts, params)
+    return jvp
+
+
+def _zeros_like(x):
+    v = x._value
+    return wrap(xp.zeros(v.shape, v.dtype))
+
+
+def defop(name, impl, vjp=None, jvp=None, linear=False, **flags):
+    """Declare a primitive.
+
+    ``vjp`` is one function per input (a tuple; a single function for a
+    one-input op; None where an input gets no gradient); ``jvp`` computes the
+    output tangent; ``linear=True`` derives the JVP for an op linear in its
+    inputs.  ``flags`` go to ``Op`` (``save``, ``save_ans``, ``multi``,
+    ``nondiff``, ``batch_vjp``, ``batch_jvp``).
+    """
+    if vjp is not None and not isinstance(vjp, tuple):
+        vjp = (vjp,)
+    op = Op(name, impl, vjp, jvp, **flags)
+    if linear:
+        op.jvp = linear_jvp(op)
+    return op
+
+
+def public_names(namespace, exclude=()):
+    """The names a rule module exports: its own public functions."""
+    mod = namespace["__name__"]
+    return sorted(n for n, v in namespace.items()
+                  if not n.startswith("_") and n not in exclude and callable(v)
+                  and getattr(v, "__module__", None) == mod)

@@ -1,0 +1,433 @@
+"""Elementwise ops: arithmetic, math functions, comparisons, where, cast.
+
+A differentiable unary op is declared by its derivative ``d(ans, x)``: the VJP
+is ``ct * d`` and the JVP ``t * d``, so both modes share one formula.  Binary
+ops give one derivative per operand; broadcasting is undone by the engine.
+"""
+import math
+
+from .._core.dtypes import as_dtype
+from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor
+from ._util import public_names, NOPARAMS, apply, defop, pair, tensor, wrap, xp
+
+_SQRT_PI = math.sqrt(math.pi)
+
+
+def _doc(fn, summary, example):
+    fn.__doc__ = (f"{summary}\n\n    >>> import gradtape as tf\n"
+                  f"    >>> tf.{fn.__name__}({example}).numpy()\n"
+                  f"    {_example_output(fn, example)}\n    ")
+    return fn
+
+
+def _example_output(fn, example):
+    import numpy as np
+    with np.printoptions(legacy="1.25"):
+        return repr(eval(f"fn({example.replace('tf.', '')})", {"fn": fn, "constant": constant}).numpy())
+
+
+# ---------------------------------------------------------------------------
+# Factories
+# ---------------------------------------------------------------------------
+
+def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", **flags):
+    """Declare a differentiable elementwise op from its derivative ``deriv(ans, x)``."""
+    op = defop(name, impl,
+               vjp=lambda ct, ans, x: ct * deriv(ans, x),
+               jvp=lambda ts, ans, x: ts[0] * deriv(ans, x), **flags)
+
+    def public(x, name=None):
+        return apply(op, (tensor(x),), NOPARAMS)
+    public.__name__ = public.__qualname__ = name
+    public.op = op
+    return _doc(public, summary, example)
+
+
+def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0", **flags):
+    """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``."""
+    def jvp(ts, ans, x, y):
+        tx, ty = ts
+        out = None if tx is None else tx * dx(ans, x, y)
+        if ty is not None:
+            part = ty * dy(ans, x, y)
+            out = part if out is None else out + part
+        return out
+    op = defop(name, impl,
+               vjp=(None if dx is None else (lambda ct, ans, x, y: ct * dx(ans, x, y)),
+                    None if dy is None else (lambda ct, ans, x, y: ct * dy(ans, x, y))),
+               jvp=jvp, **flags)
+
+    def public(x, y, name=None):
+        return apply(op, pair(x, y, op.name), NOPARAMS)
+    public.__name__ = public.__qualname__ = name
+    public.op = op
+    return _doc(public, summary, example)
+
+
+def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1):
+    """Declare an op with no gradient: the tape's path is cut there."""
+    op = defop(name, impl, nondiff=True)
+    if arity == 1:
+        def public(x, name=None):
+            return apply(op, (tensor(x),), NOPARAMS)
+    else:
+        def public(x, y, name=None):
+            return apply(op, pair(x, y, op.name), NOPARAMS)
+    public.__name__ = public.__qualname__ = name
+    public.op = op
+    return _doc(public, summary, example)
+
+
+# ---------------------------------------------------------------------------
+# Linear arithmetic
+# ---------------------------------------------------------------------------
+
+def _add_jvp(ts, ans, x, y):
+    tx, ty = ts
+    if tx is None:
+        return ty
+    return tx if ty is None else tx + ty
+
+
+_ADD = defop("add", xp.add, vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: ct),
+             jvp=_add_jvp, save="none")
+
+
+def _sub_jvp(ts, ans, x, y):
+    tx, ty = ts
+    if ty is None:
+        return tx
+    return -ty if tx is None else tx - ty
+
+
+_SUB = defop("subtract", xp.subtract,
+             vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: -ct),
+             jvp=_sub_jvp, save="none")
+_NEG = defop("negative", xp.negative, vjp=lambda ct, ans, x: -ct, linear=True, save="none")
+
+
+def add(x, y, name=None):
+    """Elementwise ``x + y`` with broadcasting.
+
+    >>> import gradtape as tf
+    >>> tf.add(tf.constant([1.0, 2.0]), 3.0).numpy()
+    array([4., 5.], dtype=float32)
+    """
+    return apply(_ADD, pair(x, y, "AddV2"), NOPARAMS)
+
+
+def subtract(x, y, name=None):
+    """Elementwise ``x - y`` with broadcasting.
+
+    >>> import gradtape as tf
+    >>> tf.subtract(tf.constant([1.0, 2.0]), 3.0).numpy()
+    array([-2., -1.], dtype=float32)
+    """
+    return apply(_SUB, pair(x, y, "Sub"), NOPARAMS)
+
+
+def negative(x, name=None):
+    """Elementwise ``-x``.
+
+    >>> import gradtape as tf
+    >>> tf.negative(tf.constant([1.0, -2.0])).numpy()
+    array([-1.,  2.], dtype=float32)
+    """
+    return apply(_NEG, (tensor(x),), NOPARAMS)
+
+
+def add_n(inputs, name=None):
+    """The elementwise sum of a list of same-shaped tensors.
+
+    >>> import gradtape as tf
+    >>> tf.add_n([tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])]).numpy()
+    array([4., 6.], dtype=float32)
+    """
+    inputs = list(inputs)
+    if not inputs:
+        raise ValueError("add_n: inputs must be a non-empty list of tensors")
+    total = tensor(inputs[0])
+    for x in inputs[1:]:
+        total = add(total, x)
+    return total
+
+
+# ---------------------------------------------------------------------------
+# Products, quotients, powers
+# ---------------------------------------------------------------------------
+
+multiply = binary("multiply", xp.multiply, lambda a, x, y: y, lambda a, x, y: x,
+                  "Elementwise ``x * y`` with broadcasting.")
+divide = binary("divide", xp.true_divide,
+                lambda a, x, y: 1.0 / y, lambda a, x, y: -x / (y * y),
+                "Elementwise ``x / y`` (true division) with broadcasting.")
+
+
+def truediv(x, y, name=None):
+    """Elementwise true division; integer inputs give float64 as in TensorFlow.
+
+    >>> import gradtape as tf
+    >>> tf.truediv(tf.constant([1, 2]), 2).numpy()
+    array([0.5, 1. ])
+    """
+    x, y = pair(x, y, "RealDiv")
+    if x._value.dtype.kind in "iu":
+        x, y = cast(x, "float64"), cast(y, "float64")
+    return divide(x, y)
+
+
+floordiv = nondiff("floordiv", xp.floor_divide,
+                   "Elementwise floor division; it has no gradient.",
+                   "tf.constant([7.0, -7.0]), 2.0", arity=2)
+floor_div = floordiv
+mod = binary("mod", xp.mod, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
+             "Elementwise floor modulo ``x - y * floor(x / y)``.",
+             "tf.constant([7.0, -7.0]), 3.0")
+floormod = mod
+
+
+def _pow_dy(ans, x, y):
+    safe = where(x > 0, x, ones_like(x))
+    return where(x > 0, ans * log(safe), zeros_like(x))
+
+
+pow = binary("pow", xp.power, lambda a, x, y: y * x ** (y - 1), _pow_dy,  # noqa: A001
+             "Elementwise ``x ** y``.", "tf.constant([2.0, 3.0]), 2.0", save_ans=True)
+square = unary("square", xp.square, lambda a, x: 2.0 * x, "Elementwise ``x * x``.")
+reciprocal = unary("reciprocal", xp.reciprocal, lambda a, x: -a * a,
+                   "Elementwise ``1 / x``.", save="none", save_ans=True)
+sqrt = unary("sqrt", xp.sqrt, lambda a, x: 0.5 / a, "Elementwise square root.",
+             save="none", save_ans=True)
+rsqrt = unary("rsqrt", lambda x: 1.0 / xp.sqrt(x), lambda a, x: -0.5 * a * a * a,
+              "Elementwise ``1 / sqrt(x)``.", save="none", save_ans=True)
+
+
+# ---------------------------------------------------------------------------
+# Exponentials, logarithms, trigonometry
+# ---------------------------------------------------------------------------
+
+exp = unary("exp", xp.exp, lambda a, x: a, "Elementwise ``e ** x``.",
+            save="none", save_ans=True)
+expm1 = unary("expm1", xp.expm1, lambda a, x: a + 1.0, "Elementwise ``exp(x) - 1``.",
+              save="none", save_ans=True)
+log = unary("log", xp.log, lambda a, x: 1.0 / x, "Elementwise natural logarithm.")
+log1p = unary("log1p", xp.log1p, lambda a, x: 1.0 / (1.0 + x),
+              "Elementwise ``log(1 + x)``.")
+sin = unary("sin", xp.sin, lambda a, x: cos(x), "Elementwise sine.")
+cos = unary("cos", xp.cos, lambda a, x: -sin(x), "Elementwise cosine.")
+tan = unary("tan", xp.tan, lambda a, x: 1.0 + a * a, "Elementwise tangent.",
+            save="none", save_ans=True)
+asin = unary("asin", xp.arcsin, lambda a, x: rsqrt(1.0 - x * x), "Elementwise arcsine.")
+acos = unary("acos", xp.arccos, lambda a, x: -rsqrt(1.0 - x * x),
+             "Elementwise arccosine.")
+atan = unary("atan", xp.arctan, lambda a, x: 1.0 / (1.0 + x * x),
+             "Elementwise arctangent.")
+atan2 = binary("atan2", xp.arctan2,
+               lambda a, y, x: x / (x * x + y * y), lambda a, y, x: -y / (x * x + y * y),
+               "Elementwise angle of the point ``(x, y)``: ``atan2(y, x)``.",
+               "tf.constant([1.0, -1.0]), 1.0")
+sinh = unary("sinh", xp.sinh, lambda a, x: cosh(x), "Elementwise hyperbolic sine.")
+cosh = unary("cosh", xp.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosine.")
+tanh = unary("tanh", xp.tanh, lambda a, x: 1.0 - a * a, "Elementwise hyperbolic tangent.",
+             save="none", save_ans=True)
+asinh = unary("asinh", xp.arcsinh, lambda a, x: rsqrt(x * x + 1.0),
+              "Elementwise inverse hyperbolic sine.")
+acosh = unary("acosh", xp.arccosh, lambda a, x: rsqrt(x * x - 1.0),
+              "Elementwise inverse hyperbolic cosine.", "tf.constant([1.5, 2.0])")
+atanh = unary("atanh", xp.arctanh, lambda a, x: 1.0 / (1.0 - x * x),
+              "Elementwise inverse hyperbolic tangent.", "tf.constant([0.5, -0.5])")
+
+
+def _sigmoid(x):
+    # exp of a non-positive number only: no overflow warning for large |x|
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+
+
+def _softplus(x):
+    return (xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))).astype(x.dtype, copy=False)
+
+
+sigmoid = unary("sigmoid", _sigmoid, lambda a, x: a * (1.0 - a), "Elementwise logistic sigmoid.",
+                save="none", save_ans=True)
+softplus = unary("softplus", _softplus, lambda a, x: sigmoid(x),
+                 "Elementwise ``log(1 + exp(x))``, computed stably.")
+
+_erf_scalar = xp.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x):
+    return xp.asarray(_erf_scalar(x), dtype=x.dtype)[()]
+
+
+erf = unary("erf", _erf, lambda a, x: (2.0 / _SQRT_PI) * exp(-x * x),
+            "Elementwise Gauss error function.")
+
+# ---------------------------------------------------------------------------
+# Sign-like ops
+# ---------------------------------------------------------------------------
+
+_SIGN = defop("sign", xp.sign, vjp=lambda ct, ans, x: zeros_like(ct),
+              jvp=lambda ts, ans, x: zeros_like(ts[0]), save="none")
+
+
+def sign(x, name=None):
+    """Elementwise sign (-1, 0 or 1); its derivative is zero, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> tf.sign(tf.constant([-2.0, 0.0, 3.0])).numpy()
+    array([-1.,  0.,  1.], dtype=float32)
+    """
+    return apply(_SIGN, (tensor(x),), NOPARAMS)
+
+
+abs = unary("abs", xp.abs, lambda a, x: sign(x),  # noqa: A001
+            "Elementwise absolute value.", "tf.constant([-0.5, 1.0])")
+round = nondiff("round", xp.round, "Elementwise rounding to the nearest integer, "  # noqa: A001
+                "half to even; it has no gradient.")
+floor = nondiff("floor", xp.floor, "Elementwise floor; it has no gradient.")
+ceil = nondiff("ceil", xp.ceil, "Elementwise ceiling; it has no gradient.")
+
+maximum = binary("maximum", xp.maximum,
+                 lambda a, x, y: cast(x >= y, x.dtype), lambda a, x, y: cast(x < y, x.dtype),
+                 "Elementwise maximum; ties send the gradient to ``x``.")
+minimum = binary("minimum", xp.minimum,
+                 lambda a, x, y: cast(x <= y, x.dtype), lambda a, x, y: cast(x > y, x.dtype),
+                 "Elementwise minimum; ties send the gradient to ``x``.")
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """Clip ``t`` elementwise to ``[clip_value_min, clip_value_max]``.
+
+    The gradient passes where ``t`` is inside the range (ends included).
+
+    >>> import gradtape as tf
+    >>> tf.clip_by_value(tf.constant([-2.0, 0.5, 3.0]), -1.0, 1.0).numpy()
+    array([-1. ,  0.5,  1. ], dtype=float32)
+    """
+    return minimum(maximum(t, clip_value_min), clip_value_max)
+
+
+# ---------------------------------------------------------------------------
+# Comparisons and logic: no gradient
+# ---------------------------------------------------------------------------
+
+equal = nondiff("equal", xp.equal, "Elementwise ``x == y`` as a bool tensor.",
+                "tf.constant([1.0, 2.0]), 2.0", arity=2)
+not_equal = nondiff("not_equal", xp.not_equal, "Elementwise ``x != y``.",
+                    "tf.constant([1.0, 2.0]), 2.0", arity=2)
+greater = nondiff("greater", xp.greater, "Elementwise ``x > y``.",
+                  "tf.constant([1.0, 2.0]), 1.0", arity=2)
+greater_equal = nondiff("greater_equal", xp.greater_equal, "Elementwise ``x >= y``.",
+                        "tf.constant([1.0, 2.0]), 2.0", arity=2)
+less = nondiff("less", xp.less, "Elementwise ``x < y``.",
+               "tf.constant([1.0, 2.0]), 2.0", arity=2)
+less_equal = nondiff("less_equal", xp.less_equal, "Elementwise ``x <= y``.",
+                     "tf.constant([1.0, 2.0]), 1.0", arity=2)
+logical_and = nondiff("logical_and", xp.logical_and, "Elementwise logical and.",
+                      "tf.constant([True, False]), True", arity=2)
+logical_or = nondiff("logical_or", xp.logical_or, "Elementwise logical or.",
+                     "tf.constant([True, False]), False", arity=2)
+logical_xor = nondiff("logical_xor", xp.logical_xor, "Elementwise logical xor.",
+                      "tf.constant([True, False]), True", arity=2)
+logical_not = nondiff("logical_not", xp.logical_not, "Elementwise logical not.",
+                      "tf.constant([True, False])")
+is_nan = nondiff("is_nan", xp.isnan, "Elementwise test for NaN.")
+is_inf = nondiff("is_inf", xp.isinf, "Elementwise test for infinity.")
+is_finite = nondiff("is_finite", xp.isfinite, "Elementwise test for finite values.")
+
+
+# ---------------------------------------------------------------------------
+# where and cast
+# ---------------------------------------------------------------------------
+
+def _where_jvp(ts, ans, c, x, y):
+    _, tx, ty = ts
+    tx = zeros_like(ans) if tx is None else tx
+    ty = zeros_like(ans) if ty is None else ty
+    return where(c, tx, ty)
+
+
+_WHERE = defop("where", xp.where,
+               vjp=(None,
+                    lambda ct, ans, c, x, y: where(c, ct, zeros_like(ct)),
+                    lambda ct, ans, c, x, y: where(c, zeros_like(ct), ct)),
+               jvp=_where_jvp, save=(0,))
+
+
+def where(condition, x=None, y=None, name=None):
+    """Pick ``x`` where ``condition`` holds, else ``y`` (broadcasting all three).
+
+    With only ``condition``, returns the indices of its true elements.
+
+    >>> import gradtape as tf
+    >>> tf.where(tf.constant([True, False]), 1.0, 2.0).numpy()
+    array([1., 2.], dtype=float32)
+    """
+    condition = tensor(condition)
+    if x is None and y is None:
+        return wrap(xp.argwhere(condition._value).astype(xp.int64))
+    if x is None or y is None:
+        raise ValueError("where: give both x and y, or neither")
+    if condition._value.dtype.kind != "b":
+        raise TypeError(f"where: condition must be a bool tensor, got {condition.dtype.name}")
+    x, y = pair(x, y, "SelectV2")
+    return apply(_WHERE, (condition, x, y), NOPARAMS)
+
+
+def _cast_vjp(ct, ans, x, dtype):
+    if x.dtype.kind not in "fc":
+        return None
+    return cast(ct, x.dtype)
+
+
+def _cast_impl(x, dtype):
+    return x.astype(dtype, copy=False)
+
+
+_CAST = defop("cast", _cast_impl, vjp=_cast_vjp,
+              jvp=lambda ts, ans, x, dtype: cast(ts[0], dtype), save="none")
+
+
+def cast(x, dtype, name=None):
+    """``x`` converted to ``dtype``.  Float-to-float is differentiable; a cast to
+    an integer or bool dtype cuts the gradient path, as in TensorFlow.
+
+    >>> import gradtape as tf
+    >>> tf.cast(tf.constant([1.7, -1.7]), tf.int32).numpy()
+    array([ 1, -1], dtype=int32)
+    """
+    x = tensor(x)
+    target = as_dtype(dtype)._np
+    if x._value.dtype == target:
+        return x if type(x) is Tensor else x._read()
+    return apply(_CAST, (x,), {"dtype": target})
+
+
+# ---------------------------------------------------------------------------
+# Fills shaped like another tensor (used by rules above)
+# ---------------------------------------------------------------------------
+
+def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
+    """A tensor of zeros with ``input``'s shape (and dtype unless given).
+
+    >>> import gradtape as tf
+    >>> tf.zeros_like(tf.constant([1.0, 2.0])).numpy()
+    array([0., 0.], dtype=float32)
+    """
+    v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
+    return wrap(xp.zeros(v.shape, v.dtype if dtype is None else as_dtype(dtype)._np))
+
+
+def ones_like(input, dtype=None, name=None):  # noqa: A002
+    """A tensor of ones with ``input``'s shape (and dtype unless given).
+
+    >>> import gradtape as tf
+    >>> tf.ones_like(tf.constant([1.0, 2.0])).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
+    return wrap(xp.ones(v.shape, v.dtype if dtype is None else as_dtype(dtype)._np))
+
+
+__all__ = public_names(globals(), exclude=("unary", "binary", "nondiff"))

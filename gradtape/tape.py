@@ -1,0 +1,295 @@
+"""GradientTape: records ops while active and computes gradients in reverse mode.
+
+It mirrors TensorFlow's eager ``tf.GradientTape``: Variables are watched on
+read, Tensors only when asked; several or non-scalar targets are summed;
+a non-persistent tape gives one set of gradients and frees what it held.
+"""
+import contextlib
+import enum
+import warnings
+
+import numpy as np
+
+from ._core import nest, trace
+from ._core.reverse import TapeRecorder, backward
+from ._core.tensor import TensorLike, convert_to_tensor, wrap
+from .variables import Variable
+
+_USED_MESSAGE = ("A non-persistent GradientTape can only be used to compute one set of "
+                 "gradients (or jacobians)")
+
+#: Bytes the stacked cotangents of one vectorized Jacobian chunk may take.
+JACOBIAN_CHUNK_BYTES = 256 * 2**20
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for a source the target does not depend on.
+
+    >>> import gradtape as tf
+    >>> x, y = tf.Variable(1.0), tf.Variable(2.0)
+    >>> with tf.GradientTape() as tape:
+    ...     z = x * 3.0
+    >>> tape.gradient(z, y, unconnected_gradients=tf.UnconnectedGradients.ZERO).numpy()
+    0.0
+    """
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _as_unconnected(value):
+    try:
+        return UnconnectedGradients(value)
+    except ValueError:
+        raise ValueError(f"unconnected_gradients must be UnconnectedGradients.NONE or "
+                         f".ZERO (or 'none'/'zero'), got {value!r}") from None
+
+
+def _check_source(s, what="sources"):
+    if not isinstance(s, TensorLike):
+        raise ValueError(f"Passed in object {s!r} of type '{type(s).__name__}', not "
+                         f"tf.Tensor or tf.Variable or ExtensionType, in {what}; "
+                         "convert it with gradtape.constant and tape.watch it, or use a Variable")
+
+
+def _zeros_of(x):
+    v = x._value
+    return wrap(np.zeros(v.shape, v.dtype))
+
+
+class GradientTape:
+    """Record operations for automatic differentiation in reverse mode.
+
+    >>> import gradtape as tf
+    >>> x = tf.Variable(3.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x ** 2
+    >>> tape.gradient(y, x)
+    <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._rec = TapeRecorder(self._watch_accessed_variables)
+        self._recording = False
+        self._spent_variables = {}
+
+    # -- context --------------------------------------------------------
+    def __enter__(self):
+        if self._rec is None:
+            raise RuntimeError(_USED_MESSAGE)
+        if self._recording:
+            raise ValueError("This GradientTape is already recording; a tape can be "
+                             "entered only once at a time")
+        trace.push(self._rec)
+        self._recording = True
+        return self
+
+    def __exit__(self, *exc):
+        if self._recording:
+            trace.pop(self._rec)
+            self._recording = False
+
+    def __del__(self):
+        rec = getattr(self, "_rec", None)
+        if getattr(self, "_recording", False) and rec is not None:
+            trace.pop(rec)
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Temporarily stop recording ops on this tape.
+
+        >>> import gradtape as tf
+        >>> x = tf.Variable(2.0)
+        >>> with tf.GradientTape() as tape:
+        ...     with tape.stop_recording():
+        ...         y = x * x
+        >>> print(tape.gradient(y, x))
+        None
+        """
+        if not self._recording:
+            raise ValueError("Tape must be recording.")
+        trace.pop(self._rec)
+        self._recording = False
+        try:
+            yield
+        finally:
+            trace.push(self._rec)
+            self._recording = True
+
+    def reset(self):
+        """Clear everything recorded so far (the tape keeps recording if active).
+
+        >>> import gradtape as tf
+        >>> x = tf.Variable(2.0)
+        >>> with tf.GradientTape() as tape:
+        ...     y = x * x
+        ...     tape.reset()
+        ...     y = x * 3.0
+        >>> tape.gradient(y, x).numpy()
+        3.0
+        """
+        recording = self._recording
+        if recording:
+            trace.pop(self._rec)
+        self._rec = TapeRecorder(self._watch_accessed_variables)
+        self._recording = False
+        if recording:
+            self.__enter__()
+
+    # -- watching -------------------------------------------------------
+    def watch(self, tensor):
+        """Track a tensor (or a nested structure of them) so gradients reach it.
+
+        >>> import gradtape as tf
+        >>> x = tf.constant(3.0)
+        >>> with tf.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        >>> tape.gradient(y, x).numpy()
+        6.0
+        """
+        self._live()
+        for t in nest.flatten(tensor):
+            _check_source(t, "tape.watch")
+            if not t.dtype.differentiable:
+                warnings.warn(f"The dtype of the watched tensor must be floating (e.g. "
+                              f"tf.float32), got {t.dtype!r}", stacklevel=2)
+                continue
+            if isinstance(t, Variable):
+                self._rec.add_variable(t)
+            else:
+                self._rec.watch(t)
+
+    def watched_variables(self):
+        """The Variables this tape watches, in the order they were created.
+
+        >>> import gradtape as tf
+        >>> a, b = tf.Variable(1.0, name="a"), tf.Variable(2.0, name="b")
+        >>> with tf.GradientTape() as tape:
+        ...     y = b * a
+        >>> [v.name for v in tape.watched_variables()]
+        ['a:0', 'b:0']
+        """
+        variables = self._rec.variables if self._rec is not None else self._spent_variables
+        return tuple(v for _, v in sorted(variables.items()))
+
+    def _spend(self):
+        """Free the recording of a non-persistent tape (it remembers its Variables)."""
+        self._spent_variables = self._rec.variables
+        self._rec = None
+
+    def _live(self):
+        if self._rec is None:
+            raise RuntimeError(_USED_MESSAGE)
+
+    # -- gradients ------------------------------------------------------
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """The gradient of ``target`` (summed over its elements and over nested
+        targets) with respect to each of ``sources``, in ``sources``' structure.
+
+        >>> import gradtape as tf
+        >>> w, b = tf.Variable([[1.0], [2.0]]), tf.Variable([0.5])
+        >>> with tf.GradientTape() as tape:
+        ...     loss = tf.reduce_sum(tf.constant([[1.0, 1.0]]) @ w + b)
+        >>> grads = tape.gradient(loss, {"w": w, "b": b})
+        >>> grads["w"].numpy().ravel(), grads["b"].numpy()
+        (array([1., 1.], dtype=float32), array([1.], dtype=float32))
+        """
+        self._live()
+        unconnected = _as_unconnected(unconnected_gradients)
+        if self._recording and not self._persistent:
+            self.__exit__()
+        flat_sources = nest.flatten(sources)
+        for s in flat_sources:
+            _check_source(s)
+        flat_targets = [t if isinstance(t, TensorLike) else convert_to_tensor(t)
+                        for t in nest.flatten(target)]
+        cts = self._initial_cotangents(target, flat_targets, output_gradients)
+        wanted = []
+        for s in flat_sources:
+            if s.dtype.differentiable:
+                wanted.append(s._uid)
+            else:
+                warnings.warn(f"The dtype of the source tensor must be floating (e.g. "
+                              f"tf.float32) when calling GradientTape.gradient, got "
+                              f"{s.dtype!r}; its gradient is None", stacklevel=2)
+        found = backward(self._rec, [(t._uid, ct) for t, ct in zip(flat_targets, cts)
+                                     if t.dtype.differentiable],
+                         wanted, self._persistent)
+        if not self._persistent:
+            self._spend()
+        grads = [self._finish(found.get(s._uid), s, unconnected) for s in flat_sources]
+        return nest.pack_sequence_as(sources, grads)
+
+    @staticmethod
+    def _finish(g, source, unconnected):
+        if g is None:
+            if unconnected is UnconnectedGradients.ZERO:
+                return _zeros_of(source)
+            return None
+        return g
+
+    @staticmethod
+    def _initial_cotangents(target, flat_targets, output_gradients):
+        if output_gradients is None:
+            return [wrap(np.ones(t._value.shape, t._value.dtype)) for t in flat_targets]
+        flat_og = nest.flatten(output_gradients)
+        if len(flat_og) != len(flat_targets):
+            raise ValueError(f"output_gradients must have the structure of target: got "
+                             f"{len(flat_og)} output gradients for {len(flat_targets)} targets")
+        out = []
+        for t, og in zip(flat_targets, flat_og):
+            if og is None:
+                out.append(wrap(np.ones(t._value.shape, t._value.dtype)))
+                continue
+            og = convert_to_tensor(og, dtype_hint=t.dtype)
+            if og._value.shape != t._value.shape:
+                raise ValueError(f"output_gradients: shape {tuple(og.shape)} does not match "
+                                 f"its target's shape {tuple(t.shape)}")
+            if og._value.dtype != t._value.dtype:
+                raise TypeError(f"output_gradients: dtype {og.dtype.name} does not match "
+                                f"its target's dtype {t.dtype.name}")
+            out.append(og)
+        return out
+
+    # -- Jacobians ------------------------------------------------------
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """The Jacobian of ``target`` with respect to each source: shape
+        ``target.shape + source.shape``, computed in vectorized backward sweeps.
+
+        ``parallel_iterations`` caps the number of Jacobian rows per sweep; by
+        default a sweep's stacked cotangents stay under ``JACOBIAN_CHUNK_BYTES``.
+
+        >>> import gradtape as tf
+        >>> x = tf.constant([1.0, 2.0])
+        >>> with tf.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        >>> tape.jacobian(y, x).numpy()
+        array([[2., 0.],
+               [0., 4.]], dtype=float32)
+        """
+        from .jacobians import jacobian
+        return jacobian(self, target, sources, _as_unconnected(unconnected_gradients),
+                        parallel_iterations, experimental_use_pfor)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobians: shape ``(batch,) + target.shape[1:] + source.shape[1:]``,
+        assuming example ``i`` of ``target`` depends only on example ``i`` of ``source``.
+
+        >>> import gradtape as tf
+        >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+        >>> with tf.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        >>> tape.batch_jacobian(y, x).shape
+        TensorShape([2, 2, 2])
+        """
+        from .jacobians import batch_jacobian
+        return batch_jacobian(self, target, source, _as_unconnected(unconnected_gradients),
+                              parallel_iterations, experimental_use_pfor)

@@ -1,0 +1,132 @@
+"""Variable: a named, mutable, trainable holder of a tensor value.
+
+Reading a Variable while a tape is active watches it (if trainable and the
+tape auto-watches) and hands ops a snapshot: a later ``assign`` replaces the
+Variable's array and never changes what a tape already recorded.
+"""
+import numpy as np
+
+from ._core import trace
+from ._core.dtypes import as_dtype
+from ._core.tensor import TensorLike, _next_uid, _text, to_array, wrap_as
+
+
+class Variable(TensorLike):
+    """A mutable tensor value that tapes watch automatically when trainable.
+
+    >>> import gradtape as tf
+    >>> v = tf.Variable([1.0, 2.0], name="weight")
+    >>> v
+    <gradtape.Variable 'weight:0' shape=(2,) dtype=float32, numpy=array([1., 2.], dtype=float32)>
+    >>> _ = v.assign_add([1.0, 1.0])
+    >>> v.numpy()
+    array([2., 3.], dtype=float32)
+    """
+
+    __slots__ = ("_value", "_uid", "_name", "_trainable", "__weakref__")
+
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None,
+                 shape=None, **_tf_kwargs):
+        if initial_value is None:
+            raise ValueError("Variable: initial_value must be given")
+        if callable(initial_value):
+            initial_value = initial_value()
+        arr = to_array(initial_value, None if dtype is None else as_dtype(dtype))
+        if isinstance(initial_value, TensorLike) or isinstance(initial_value, np.ndarray):
+            arr = np.array(arr, copy=True)
+        self._value = np.asarray(arr)
+        self._uid = _next_uid()
+        self._name = (name or "Variable") + ":0"
+        self._trainable = bool(trainable)
+
+    # -- reading ---------------------------------------------------------
+    def _read(self):
+        """A Tensor snapshot of the current value that tapes know as this Variable."""
+        if self._trainable:
+            for rec in trace.stack():
+                rec.watch_variable(self)
+        return wrap_as(self._value, self._uid)
+
+    def read_value(self):
+        """The current value as a Tensor (recorded as a read by active tapes).
+
+        >>> import gradtape as tf
+        >>> tf.Variable(1.5).read_value()
+        <gradtape.Tensor: shape=(), dtype=float32, numpy=1.5>
+        """
+        return self._read()
+
+    value = read_value
+
+    @property
+    def name(self):
+        """The name, TensorFlow-style: ``'weight:0'`` (default ``'Variable:0'``)."""
+        return self._name
+
+    @property
+    def trainable(self):
+        """Whether tapes watch this Variable automatically."""
+        return self._trainable
+
+    # -- writing ---------------------------------------------------------
+    def _new_value(self, value, what):
+        arr = to_array(value._read() if isinstance(value, TensorLike) else value)
+        target = self._value
+        if arr.dtype != target.dtype:
+            if isinstance(value, TensorLike):
+                raise TypeError(
+                    f"{what}: cannot assign a {value.dtype.name} value to Variable "
+                    f"'{self._name}' of dtype {self.dtype.name}; cast it with gradtape.cast")
+            arr = to_array(value, self.dtype)
+        if arr.shape != target.shape:
+            raise ValueError(
+                f"{what}: cannot assign a value of shape {tuple(arr.shape)} to Variable "
+                f"'{self._name}' of shape {tuple(target.shape)}; shapes must match")
+        return arr
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        """Replace the value (same shape and dtype); returns the Variable.
+
+        An assignment is state, not an op: no gradient flows through it.
+
+        >>> import gradtape as tf
+        >>> tf.Variable(1.0).assign(4.0).numpy()
+        4.0
+        """
+        self._value = np.array(self._new_value(value, "assign"), copy=True)
+        return self
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        """Add ``delta`` to the value; returns the Variable.
+
+        >>> import gradtape as tf
+        >>> tf.Variable(1.0).assign_add(2.0).numpy()
+        3.0
+        """
+        self._value = np.asarray(self._value + self._new_value(delta, "assign_add"))
+        return self
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        """Subtract ``delta`` from the value; returns the Variable.
+
+        >>> import gradtape as tf
+        >>> tf.Variable(1.0).assign_sub(2.0).numpy()
+        -1.0
+        """
+        self._value = np.asarray(self._value - self._new_value(delta, "assign_sub"))
+        return self
+
+    def numpy(self):
+        """A copy of the current value as a NumPy array (a NumPy scalar if 0-d)."""
+        v = self._value
+        return v.copy() if v.ndim else v[()]
+
+    def __repr__(self):
+        text = _text(self._value, True)
+        if "\n" in text:
+            text = "\n" + text
+        return (f"<gradtape.Variable '{self._name}' shape={tuple(self._value.shape)} "
+                f"dtype={self.dtype.name}, numpy={text}>")
+
+    def __str__(self):
+        return repr(self)
