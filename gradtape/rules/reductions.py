@@ -68,12 +68,18 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     return apply(_MEAN, (x,), {"axes": axes, "keepdims": bool(keepdims)})
 
 
-def sum_to_shape(g, shape):
-    """Sum ``g`` over the axes broadcasting added, so it has ``shape`` (engine hook)."""
+def sum_to_shape(g, shape, nbatch=0):
+    """Sum ``g`` over the axes broadcasting added, so it has ``shape`` (engine hook).
+
+    The first ``nbatch`` axes of both ``g`` and ``shape`` are batch axes of a
+    vectorized Jacobian: they are kept, and broadcasting is undone after them.
+    """
     shape = tuple(shape)
     extra = g.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(
-        i + extra for i, d in enumerate(shape) if d == 1 and g.shape[i + extra] != 1)
+    base = shape[nbatch:]
+    axes = tuple(range(nbatch, nbatch + extra)) + tuple(
+        nbatch + extra + i for i, d in enumerate(base)
+        if d == 1 and g.shape[nbatch + extra + i] != 1)
     if axes:
         g = apply(_SUM, (g,), {"axes": tuple(a - g.ndim for a in axes), "keepdims": False})
     if tuple(g.shape) != shape:

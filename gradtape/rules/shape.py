@@ -277,6 +277,94 @@ def stack(values, axis=0, name=None):
     return apply(_make_stack(len(values)), values, {"axis": axis % nd})
 
 
+# a contiguous range along one (negative) axis: the VJP of concat, and its transpose
+def _range_impl(x, start, stop, axis):
+    key = (slice(None),) * (x.ndim + axis) + (slice(start, stop),)
+    return x[key]
+
+
+def _unrange_impl(ct, start, stop, axis, size):
+    shape = list(ct.shape)
+    shape[axis] = size
+    out = xp.zeros(shape, ct.dtype)
+    out[(slice(None),) * (ct.ndim + axis) + (slice(start, stop),)] = ct
+    return out
+
+
+_RANGE = defop("slice_axis", _range_impl, linear=True, save="none")
+_UNRANGE = defop("unslice_axis", _unrange_impl, linear=True, save="none")
+_RANGE.vjps = (lambda ct, ans, x, start, stop, axis:
+               apply(_UNRANGE, (ct,), {"start": start, "stop": stop, "axis": axis,
+                                       "size": x.shape[axis]}),)
+_UNRANGE.vjps = (lambda ct, ans, x, start, stop, axis, size:
+                 apply(_RANGE, (ct,), {"start": start, "stop": stop, "axis": axis}),)
+
+
+def _concat_impl(*xs, axis):
+    return xp.concatenate(xs, axis=axis)
+
+
+def _concat_vjp(i):
+    def vjp(ct, ans, *xs, axis):
+        start = sum(x.shape[axis] for x in xs[:i])
+        return apply(_RANGE, (ct,), {"start": start, "stop": start + xs[i].shape[axis],
+                                     "axis": axis})
+    return vjp
+
+
+_CONCAT_OPS = {}
+
+
+def _make_concat(n):
+    op = _CONCAT_OPS.get(n)
+    if op is None:
+        op = defop("concat", _concat_impl, vjp=tuple(_concat_vjp(i) for i in range(n)),
+                   save="none")
+        op.jvp = _concat_jvp(op)
+        _CONCAT_OPS[n] = op
+    return op
+
+
+def _concat_jvp(op):
+    def jvp(ts, ans, *xs, axis):
+        t0 = next(t for t in ts if t is not None)
+        nb = t0.ndim - xs[0].ndim
+        ts = [t if t is not None else _zeros_batched(x, t0.shape[:nb]) for t, x in zip(ts, xs)]
+        return apply(op, ts, {"axis": axis})
+    return jvp
+
+
+def concat(values, axis, name=None):
+    """Join tensors along an existing axis.
+
+    >>> import gradtape as tf
+    >>> tf.concat([tf.constant([[1.0]]), tf.constant([[2.0], [3.0]])], axis=0).numpy()
+    array([[1.],
+           [2.],
+           [3.]], dtype=float32)
+    """
+    from ._util import pair
+    values = [tensor(v) for v in values]
+    if not values:
+        raise ValueError("concat: values must be a non-empty list of tensors")
+    first = values[0]
+    nd = first._value.ndim
+    axis = int(axis)
+    if nd == 0 or not -nd <= axis < nd:
+        raise InvalidArgumentError(f"concat: axis {axis} is out of range for tensors of rank {nd}")
+    neg = axis - nd if axis >= 0 else axis
+    for i, v in enumerate(values[1:], 1):
+        pair(first, v, "ConcatV2")
+        a, b = first._value.shape, v._value.shape
+        if len(a) != len(b) or any(x != y for k, (x, y) in enumerate(zip(a, b)) if k != neg % nd):
+            raise InvalidArgumentError(
+                f"concat: value 0 has shape {tuple(a)} and value {i} has shape {tuple(b)}; "
+                f"they must match on every axis but {axis}")
+    if len(values) == 1:
+        return identity(first)
+    return apply(_make_concat(len(values)), values, {"axis": neg})
+
+
 def _shape_tuple(shape):
     if isinstance(shape, TensorLike):
         shape = shape.numpy().tolist()
