@@ -18,5 +18,8 @@ from .tape import GradientTape, UnconnectedGradients
 from .custom import custom_gradient
 from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
+from .module import Module
+from . import initializers, layers, optimizers  # noqa: F401
+from .checkpoint import Checkpoint
 
 __version__ = "0.1.0"
