@@ -20,3 +20,8 @@ _reverse.hooks.add = elementwise.add
 _reverse.hooks.sum_to_shape = reductions.sum_to_shape
 _reverse.hooks.cast = elementwise.cast
 _reverse.hooks.zeros = lambda shape, dtype: _wrap(_xp.zeros(shape, dtype))
+
+# ``from .rules import *`` re-exports the ops, never these submodules: a
+# submodule named like a namespace (``linalg``) would hide ``gradtape.linalg``
+__all__ = sorted(n for n, v in globals().items()
+                 if not n.startswith("_") and not isinstance(v, type(_reverse)))

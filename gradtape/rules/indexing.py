@@ -301,7 +301,7 @@ def _int_list(value, opname, argname):
     arr = xp.asarray(value)
     if arr.ndim == 0:
         arr = arr.reshape(1)
-    if arr.dtype.kind not in "iu":
+    if arr.dtype.kind not in "iu" and arr.size:
         raise TypeError(f"{opname}: {argname} must be integers, got {value!r}")
     return [int(v) for v in arr.ravel()]
 

@@ -506,6 +506,8 @@ def tile(input, multiples, name=None):  # noqa: A002
 
 def _pad_impl(x, paddings, mode, constant_values):
     widths = ((0, 0),) * (x.ndim - len(paddings)) + paddings
+    if not widths:
+        return x
     if mode == "CONSTANT":
         return xp.pad(x, widths, constant_values=xp.asarray(constant_values, x.dtype))
     return xp.pad(x, widths, mode="reflect" if mode == "REFLECT" else "symmetric")
