@@ -14,7 +14,7 @@ def _reshape_vjp(ct, ans, x, shape):
 
 
 _RESHAPE = defop("reshape", lambda x, shape: xp.reshape(x, shape), vjp=_reshape_vjp,
-                 save="none", batch_jvp=False)
+                 save="none")
 _RESHAPE.jvp = lambda ts, ans, x, shape: reshape(ts[0], lead(ts[0], x.ndim) + shape)
 
 
@@ -158,8 +158,18 @@ def _broadcast_vjp(ct, ans, x, shape):
 
 
 _BROADCAST = defop("broadcast_to", lambda x, shape: xp.broadcast_to(x, shape),
-                   vjp=_broadcast_vjp, save="none", batch_jvp=False)
-_BROADCAST.jvp = lambda ts, ans, x, shape: broadcast_to(ts[0], lead(ts[0], x.ndim) + shape)
+                   vjp=_broadcast_vjp, save="none")
+
+
+def _broadcast_jvp(ts, ans, x, shape):
+    t = ts[0]
+    batch = lead(t, x.ndim)
+    if len(shape) > x.ndim:  # align the tangent's own axes with the trailing axes of shape
+        t = apply(_RESHAPE, (t,), {"shape": batch + (1,) * (len(shape) - x.ndim) + tuple(x.shape)})
+    return apply(_BROADCAST, (t,), {"shape": batch + tuple(shape)})
+
+
+_BROADCAST.jvp = _broadcast_jvp
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002
