@@ -16,6 +16,7 @@ from ..errors import InvalidArgumentError
 from ._util import apply, defop, pair, public_names, tensor, wrap, xp
 
 _ALL = builtins.slice(None)
+_to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
 
 def _is_int(k):
@@ -31,7 +32,7 @@ def _normalize_key(key):
         if isinstance(k, TensorLike):
             k = k._value
         if isinstance(k, list):
-            k = xp.asarray(k)
+            k = xp.asarray(k) if k else xp.zeros(0, xp.intp)
         if isinstance(k, (xp.ndarray, xp.generic)):
             if k.dtype.kind == "b":
                 out.extend(xp.nonzero(k))
@@ -62,6 +63,12 @@ def _advanced_front(key):
     if pos[-1] - pos[0] + 1 == len(pos):
         return 0
     return len(xp.broadcast_shapes(*[k.shape for k in key if isinstance(k, xp.ndarray)]))
+
+
+def _probe(shape):
+    # a zero-stride view: indexing it checks the key and gives the result's
+    # shape without reading the real data
+    return xp.lib.stride_tricks.as_strided(xp.zeros((), xp.bool_), shape, (0,) * len(shape))
 
 
 # ---------------------------------------------------------------------------
@@ -98,27 +105,18 @@ def _index_vjp(ct, ans, x, key, rank, front, out_rank):
                                    "front": front})
 
 
-def _probe(shape):
-    # a zero-stride view: indexing it checks the key and gives the result's
-    # shape without reading (or allocating) the real data
-    return xp.lib.stride_tricks.as_strided(xp.zeros((), xp.bool_), shape, (0,) * len(shape))
-
-
 def _scatter_vjp(ct, ans, g, key, shape, out_rank, front):
-    return apply(_INDEX_OPS["strided_slice"], (ct,),
+    return apply(_STRIDED_SLICE, (ct,),
                  {"key": key, "rank": len(shape), "front": front, "out_rank": out_rank})
 
 
 _SCATTER = defop("scatter_add_into_zeros", _scatter_impl, vjp=_scatter_vjp, linear=True,
                  save="none")
-_INDEX_OPS = {}
 
 
 def _index_op(name):
     """The indexing primitive under ``name`` (one per public op, for diagnostics)."""
-    op = defop(name, _index_impl, vjp=_index_vjp, linear=True, save="none")
-    _INDEX_OPS[name] = op
-    return op
+    return defop(name, _index_impl, vjp=_index_vjp, linear=True, save="none")
 
 
 _STRIDED_SLICE = _index_op("strided_slice")
@@ -166,13 +164,18 @@ def _int_array(value, opname, argname):
     return arr.astype(xp.int64, copy=False)
 
 
+def _first_bad(bad):
+    """The position of the first True of ``bad``, and how TensorFlow prints it."""
+    where = tuple(int(i) for i in xp.argwhere(bad)[0])
+    return where, f"indices[{','.join(map(str, where))}]" if where else "indices"
+
+
 def _check_range(idx, bound, opname):
     bad = (idx < 0) | (idx >= bound)
     if bad.any():
-        where = tuple(int(i) for i in xp.argwhere(bad)[0])
+        where, name = _first_bad(bad)
         raise InvalidArgumentError(
-            f"{opname}: indices[{','.join(map(str, where))}] = {int(idx[where])} is not in "
-            f"[0, {bound})")
+            f"{opname}: {name} = {int(idx[where])} is not in [0, {bound})")
 
 
 def _axis_arange(size, pos, ndim):
@@ -255,27 +258,26 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     inner = shape[b:b + k]
     bad = ((idx < 0) | (idx >= xp.asarray(inner, xp.int64))).any(axis=-1)
     if bad.any():
-        where = tuple(int(i) for i in xp.argwhere(bad)[0])
-        raise InvalidArgumentError(
-            f"gather_nd: indices[{','.join(map(str, where))}] = {idx[where].tolist()} does not "
-            f"index into param shape {list(shape)}")
+        where, name = _first_bad(bad)
+        raise InvalidArgumentError(f"gather_nd: {name} = {idx[where].tolist()} does not index "
+                                   f"into param shape {list(shape)}")
     n = idx.ndim - 1
     key = tuple(_axis_arange(shape[j], j, n) for j in range(b))
     key += tuple(idx[..., j] for j in range(k))
     return _index(_GATHER_ND, x, key)
 
 
-def boolean_mask(tensor_, mask, axis=None, name=None):
-    """The elements (or slices) of ``tensor_`` where the boolean ``mask`` is True.
+def boolean_mask(tensor, mask, axis=None, name=None):
+    """The elements (or slices) of ``tensor`` where the boolean ``mask`` is True.
 
-    ``mask`` covers the axes ``axis .. axis + mask.ndim`` of ``tensor_``; they
+    ``mask`` covers the axes ``axis .. axis + mask.ndim`` of ``tensor``; they
     become one axis in the result.
 
     >>> import gradtape as tf
     >>> tf.boolean_mask(tf.constant([[1.0, 2.0], [3.0, 4.0]]), [False, True]).numpy()
     array([[3., 4.]], dtype=float32)
     """
-    x = tensor(tensor_)
+    x = _to_tensor(tensor)
     m = mask._value if isinstance(mask, TensorLike) else xp.asarray(mask)
     if m.dtype.kind != "b":
         raise TypeError(f"boolean_mask: mask must be a bool tensor, got dtype {m.dtype.name}")
@@ -335,15 +337,15 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's name
     return _index(_SLICE, x, tuple(key))
 
 
-def reverse(tensor_, axis, name=None):
-    """``tensor_`` with the order of its elements reversed along each axis in ``axis``.
+def reverse(tensor, axis, name=None):
+    """``tensor`` with the order of its elements reversed along each axis in ``axis``.
 
     >>> import gradtape as tf
     >>> tf.reverse(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=[-1]).numpy()
     array([[2., 1.],
            [4., 3.]], dtype=float32)
     """
-    x = tensor(tensor_)
+    x = _to_tensor(tensor)
     nd = x._value.ndim
     axes = []
     for a in _int_list(axis, "reverse", "axis"):
@@ -375,10 +377,9 @@ def _scatter_nd_key(x, idx, updates, opname):
             f"{want}, got {tuple(updates._value.shape)}")
     bad = ((idx < 0) | (idx >= xp.asarray(shape[:k], xp.int64))).any(axis=-1)
     if bad.any():
-        where = tuple(int(i) for i in xp.argwhere(bad)[0])
-        raise InvalidArgumentError(
-            f"{opname}: indices[{','.join(map(str, where))}] = {idx[where].tolist()} does not "
-            f"index into shape {list(shape)}")
+        where, name = _first_bad(bad)
+        raise InvalidArgumentError(f"{opname}: {name} = {idx[where].tolist()} does not index "
+                                   f"into shape {list(shape)}")
     return tuple(idx[..., j] for j in range(k))
 
 
@@ -388,21 +389,21 @@ def _scatter_into(u, key, shape):
                                   "out_rank": u._value.ndim, "front": 0})
 
 
-def tensor_scatter_nd_add(tensor_, indices, updates, name=None):
-    """``tensor_`` with ``updates`` added at the index tuples of ``indices`` (repeats add up).
+def tensor_scatter_nd_add(tensor, indices, updates, name=None):
+    """``tensor`` with ``updates`` added at the index tuples of ``indices`` (repeats add up).
 
     >>> import gradtape as tf
     >>> tf.tensor_scatter_nd_add(tf.zeros((4,)), [[1], [3], [1]], [1.0, 2.0, 3.0]).numpy()
     array([0., 4., 0., 2.], dtype=float32)
     """
-    x, u = pair(tensor_, updates, "TensorScatterAdd")
+    x, u = pair(tensor, updates, "TensorScatterAdd")
     idx = _int_array(indices, "tensor_scatter_nd_add", "indices")
     key = _scatter_nd_key(x, idx, u, "tensor_scatter_nd_add")
     return x + _scatter_into(u, key, x._value.shape)
 
 
-def tensor_scatter_nd_update(tensor_, indices, updates, name=None):
-    """``tensor_`` with the slices at the index tuples of ``indices`` replaced by ``updates``.
+def tensor_scatter_nd_update(tensor, indices, updates, name=None):
+    """``tensor`` with the slices at the index tuples of ``indices`` replaced by ``updates``.
 
     Where an index repeats, the last of its updates wins.
 
@@ -410,7 +411,7 @@ def tensor_scatter_nd_update(tensor_, indices, updates, name=None):
     >>> tf.tensor_scatter_nd_update(tf.ones((4,)), [[1], [3]], [5.0, 6.0]).numpy()
     array([1., 5., 1., 6.], dtype=float32)
     """
-    x, u = pair(tensor_, updates, "TensorScatterUpdate")
+    x, u = pair(tensor, updates, "TensorScatterUpdate")
     idx = _int_array(indices, "tensor_scatter_nd_update", "indices")
     key = _scatter_nd_key(x, idx, u, "tensor_scatter_nd_update")
     shape = x._value.shape

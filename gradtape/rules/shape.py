@@ -7,6 +7,7 @@ from .._core.dtypes import as_dtype
 from .._core.tensor import Tensor, TensorLike, wrap
 from ..errors import InvalidArgumentError
 from ._util import public_names, NOPARAMS, apply, defop, lead, norm_axes, pair, tensor, xp
+_to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
 
 def _reshape_vjp(ct, ans, x, shape):
@@ -585,8 +586,8 @@ def _pad_widths(paddings, shape, mode):
     return widths
 
 
-def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None):
-    """Pad ``tensor_`` with ``paddings[i] = [before, after]`` values along each axis ``i``.
+def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    """Pad ``tensor`` with ``paddings[i] = [before, after]`` values along each axis ``i``.
 
     ``mode`` is ``"CONSTANT"`` (``constant_values``), ``"REFLECT"`` (mirror
     without the edge) or ``"SYMMETRIC"`` (mirror with the edge).
@@ -596,7 +597,7 @@ def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None):
     >>> tf.pad(x, [[1, 2]]).numpy(), tf.pad(x, [[2, 1]], mode="REFLECT").numpy()
     (array([0., 1., 2., 3., 0., 0.], dtype=float32), array([3., 2., 1., 2., 3., 2.], dtype=float32))
     """
-    x = tensor(tensor_)
+    x = _to_tensor(tensor)
     mode = str(mode).upper()
     if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
         raise ValueError(f"pad: mode must be one of 'CONSTANT', 'REFLECT' or 'SYMMETRIC', "
