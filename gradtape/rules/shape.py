@@ -232,11 +232,6 @@ _INSERT.vjps = (lambda ct, ans, x, index, axis, size:
                 apply(_TAKE, (ct,), {"index": index, "axis": axis}),)
 
 
-def _zeros(ct):
-    from .elementwise import zeros_like
-    return zeros_like(ct)
-
-
 _STACK_OPS = {}
 
 
@@ -261,7 +256,6 @@ def _stack_jvp(op):
 
 def _zeros_batched(x, batch):
     v = x._value
-    from .._core.tensor import wrap
     return wrap(xp.zeros(tuple(batch) + v.shape, v.dtype))
 
 
@@ -273,7 +267,6 @@ def stack(values, axis=0, name=None):
     array([[1., 3.],
            [2., 4.]], dtype=float32)
     """
-    from ._util import pair
     values = [tensor(v) for v in values]
     if not values:
         raise ValueError("stack: values must be a non-empty list of tensors")
@@ -357,7 +350,6 @@ def concat(values, axis, name=None):
            [2.],
            [3.]], dtype=float32)
     """
-    from ._util import pair
     values = [tensor(v) for v in values]
     if not values:
         raise ValueError("concat: values must be a non-empty list of tensors")
