@@ -57,8 +57,10 @@ SPECS = [
            [(rand((3, 4)), [[2, 1], [3, 0]]), (rand((2,)), [[1, 1]]), (rand((4,)), [[0, 0]])], 2),
     OpSpec("pad_symmetric", lambda x, p: tf.pad(x, p, mode="symmetric") ** 2,
            [(rand((3, 2)), [[3, 2], [1, 2]]), (rand((1,)), [[1, 1]])], 2),
-    OpSpec("fill", lambda v, d: tf.fill(d, v) * tf.fill(d, v), [(rand(()), [2, 3]), (rand(()), [])], 2),
+    OpSpec("fill", lambda v, d: tf.fill(d, v) * tf.fill(d, v),
+           [(rand(()), [2, 3]), (rand(()), [])], 2),
     OpSpec("linspace", lambda a, b, n, ax: tf.linspace(a, b, n, axis=ax) ** 2,
-           [(rand(()), rand(()), 4, 0), (rand((2,)), rand((2,)), 3, -1), (rand((2,)), rand(()), 1, 0),
+           [(rand(()), rand(()), 4, 0), (rand((2,)), rand((2,)), 3, -1),
+            (rand((2,)), rand(()), 1, 0),
             (rand((3, 1)), rand((2,)), 2, 1)], 2),
 ]
