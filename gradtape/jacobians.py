@@ -1,19 +1,32 @@
-"""Vectorized Jacobians for GradientTape.
+"""Vectorized Jacobians: GradientTape.jacobian / batch_jacobian, and forward_jacobian.
 
-A whole block of Jacobian rows is one backward sweep whose cotangents carry a
-leading batch axis (one row per cotangent).  Rows are split into chunks so
-the stacked cotangents stay under ``tape.JACOBIAN_CHUNK_BYTES``; each chunk is
-a sweep over the same (kept) tape, then the tape is freed if not persistent.
+Reverse mode: a whole block of Jacobian rows is one backward sweep whose
+cotangents carry a leading batch axis (one row per cotangent).  Rows are split
+into chunks so a sweep's stacked cotangents stay under
+``gradtape.tape.JACOBIAN_CHUNK_BYTES`` (256 MiB by default; set it to trade
+speed for memory), estimated as a few times the largest value one row
+touches; ``parallel_iterations`` caps the rows per sweep instead.  Each chunk
+is a sweep over the same (kept) tape, then a non-persistent tape is freed.
+
+``batch_jacobian`` sends, for each target position, a cotangent that is one
+at that position in *every* example: one sweep gives all examples' rows at
+once and the (batch x batch) Jacobian is never built.  Like TensorFlow's, it
+assumes example ``i`` of the target depends only on example ``i`` of the
+source; otherwise each result row is summed over the target's examples.
+
+Forward mode: :func:`forward_jacobian` pushes a block of basis tangents (a
+leading batch axis again) through the function in one forward pass.
 """
 import numpy as np
 
 from ._core import nest
 from ._core.reverse import backward
-from ._core.tensor import wrap
+from ._core.tensor import TensorLike, wrap
 from . import rules
 
 _PFOR_MESSAGE = ("GradientTape must be created with persistent=True to compute the "
-                 "jacobian with parallel_iterations or experimental_use_pfor=False.")
+                 "{what} with experimental_use_pfor=False (one backward pass per row "
+                 "reuses the tape)")
 
 
 def _chunk_rows(n_rows, row_bytes, parallel_iterations):
@@ -62,17 +75,17 @@ def _rows(tape, target, sources, ct_for, n_rows, parallel_iterations, use_pfor):
     return out
 
 
-def _prepare(tape, use_pfor, parallel_iterations):
+def _prepare(tape, use_pfor, what):
     tape._live()
-    if (not use_pfor or parallel_iterations) and not tape._persistent and not use_pfor:
-        raise ValueError(_PFOR_MESSAGE)
+    if not use_pfor and not tape._persistent:
+        raise RuntimeError(_PFOR_MESSAGE.format(what=what))
     if tape._recording and not tape._persistent:
         tape.__exit__()
 
 
 def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
     from .tape import _check_source, UnconnectedGradients
-    _prepare(tape, use_pfor, parallel_iterations)
+    _prepare(tape, use_pfor, "jacobian")
     flat_sources = nest.flatten(sources)
     for s in flat_sources:
         _check_source(s)
@@ -104,7 +117,7 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
 
 def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_pfor):
     from .tape import _check_source, UnconnectedGradients
-    _prepare(tape, use_pfor, parallel_iterations)
+    _prepare(tape, use_pfor, "batch_jacobian")
     _check_source(source, "source")
     t_shape, s_shape = tuple(target._value.shape), tuple(source._value.shape)
     if len(t_shape) < 2 or len(s_shape) < 2:
@@ -137,3 +150,111 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
     nd_s = len(s_shape) - 1
     j = rules.transpose(j, (1, 0) + tuple(range(2, 2 + nd_s)))
     return rules.reshape(j, (batch,) + per + s_shape[1:])
+
+
+# ---------------------------------------------------------------------------
+# Forward mode
+# ---------------------------------------------------------------------------
+
+def _forward_chunk(n_cols, col_bytes, parallel_iterations):
+    from .tape import JACOBIAN_CHUNK_BYTES
+    if parallel_iterations:
+        return max(1, min(n_cols, int(parallel_iterations)))
+    return max(1, min(n_cols, JACOBIAN_CHUNK_BYTES // max(col_bytes, 1)))
+
+
+def _basis(primal, offset, start, stop):
+    """Rows ``start:stop`` of the identity, restricted to ``primal``'s columns."""
+    v = primal._value
+    rows = np.zeros((stop - start, v.size), v.dtype)
+    lo, hi = max(start, offset), min(stop, offset + v.size)
+    if lo < hi:
+        idx = np.arange(lo, hi)
+        rows[idx - start, idx - offset] = 1
+    return wrap(rows.reshape((stop - start,) + v.shape))
+
+
+def _forward_pass(f, primals, offsets, start, stop, spread):
+    from .forwardprop import ForwardAccumulator
+    watched, tangents = [], []
+    for p, off in zip(primals, offsets):
+        if off < stop and start < off + p._value.size:
+            watched.append(p)
+            tangents.append(_basis(p, off, start, stop))
+    acc = ForwardAccumulator._batch_accumulator(watched, tangents)
+    with acc:
+        out = f(*primals) if spread else f(primals[0])
+    return out, acc
+
+
+def forward_jacobian(f, primals, parallel_iterations=None):
+    """The Jacobian of ``f`` at ``primals`` in forward mode, one column per tangent.
+
+    ``primals`` is a tensor (``f(primals)``) or a list or tuple of tensors
+    (``f(*primals)``).  A block of basis tangents, one per input element,
+    goes through ``f`` in a single forward pass (more than one only when the
+    stacked tangents would exceed ``gradtape.tape.JACOBIAN_CHUNK_BYTES``, or
+    to honour ``parallel_iterations`` columns per pass).  For each output of
+    ``f`` (any nested structure) the result is a tensor of shape
+    ``output.shape + primal.shape``, or a tuple of them, one per primal, when
+    ``primals`` is a list or tuple.  Outputs that do not depend on the primals
+    get zeros.  Forward mode suits functions with fewer inputs than outputs.
+
+    >>> import gradtape as tf
+    >>> from gradtape.jacobians import forward_jacobian
+    >>> forward_jacobian(lambda x: x * x, tf.constant([1.0, 2.0])).numpy()
+    array([[2., 0.],
+           [0., 4.]], dtype=float32)
+    >>> j = forward_jacobian(lambda a, b: a * b, [tf.constant([2.0]), tf.constant(3.0)])
+    >>> [t.numpy().tolist() for t in j]
+    [[[3.0]], [2.0]]
+    """
+    spread = isinstance(primals, (list, tuple))
+    flat = list(primals) if spread else [primals]
+    for p in flat:
+        if not isinstance(p, TensorLike):
+            raise TypeError(f"forward_jacobian: primals must be Tensors or Variables, got "
+                            f"{type(p).__name__}; convert it with gradtape.constant")
+        if not p.dtype.differentiable:
+            raise TypeError(f"forward_jacobian: primal dtype {p.dtype.name} is not "
+                            "floating, so it has no derivative")
+    sizes = [p._value.size for p in flat]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
+    n = offsets[-1]
+    chunk = _forward_chunk(n, 4 * max([p._value.nbytes for p in flat] + [1]),
+                           parallel_iterations)
+    pieces, out = [], None
+    for start in range(0, max(n, 1), chunk):
+        stop = min(n, start + chunk)
+        out, acc = _forward_pass(f, flat, offsets, start, stop, spread)
+        flat_out = nest.flatten(out)
+        pieces.append([acc.jvp(o, unconnected_gradients="zero") if o.dtype.differentiable
+                       else None for o in flat_out])
+    if out is None:
+        out = f(*flat) if spread else f(flat[0])
+    results = []
+    for k, o in enumerate(nest.flatten(out)):
+        cols = [piece[k] for piece in pieces]
+        results.append(_split_columns(o, cols, flat, offsets, n, spread))
+    return nest.pack_sequence_as(out, results)
+
+
+def _split_columns(out, cols, primals, offsets, n, spread):
+    """Per-primal Jacobians ``out.shape + primal.shape`` from stacked columns."""
+    o_shape = tuple(out._value.shape)
+    dtype = out._value.dtype if out.dtype.differentiable else primals[0]._value.dtype
+    if n == 0 or any(c is None for c in cols):
+        stacked = None
+    else:
+        stacked = cols[0] if len(cols) == 1 else rules.concat(cols, axis=0)
+    per = []
+    for p, lo, hi in zip(primals, offsets[:-1], offsets[1:]):
+        p_shape = tuple(p._value.shape)
+        if stacked is None:
+            per.append(wrap(np.zeros(o_shape + p_shape, dtype)))
+            continue
+        block = stacked[lo:hi] if (lo, hi) != (0, n) else stacked
+        nd = len(o_shape)
+        block = rules.transpose(block, tuple(range(1, nd + 1)) + (0,))
+        per.append(rules.reshape(block, o_shape + p_shape))
+    return tuple(per) if spread else per[0]

@@ -14,7 +14,7 @@ def _reshape_vjp(ct, ans, x, shape):
 
 
 _RESHAPE = defop("reshape", lambda x, shape: xp.reshape(x, shape), vjp=_reshape_vjp,
-                 save="none", batch_jvp=False)
+                 save="none")
 _RESHAPE.jvp = lambda ts, ans, x, shape: reshape(ts[0], lead(ts[0], x.ndim) + shape)
 
 
