@@ -4,8 +4,10 @@ Reverse mode: a whole block of Jacobian rows is one backward sweep whose
 cotangents carry a leading batch axis (one row per cotangent).  Rows are split
 into chunks so a sweep's stacked cotangents stay under
 ``gradtape.tape.JACOBIAN_CHUNK_BYTES`` (256 MiB by default; set it to trade
-speed for memory), estimated as a few times the largest value one row
-touches; ``parallel_iterations`` caps the rows per sweep instead.  Each chunk
+speed for memory), estimated as eight times the largest value one row
+touches; ``parallel_iterations`` caps the rows per sweep instead.  Chunks are
+written into one preallocated result, so the peak is about the budget plus
+the result.  Each chunk
 is a sweep over the same (kept) tape, then a non-persistent tape is freed.
 
 ``batch_jacobian`` sends, for each target position, a cotangent that is one
@@ -19,7 +21,7 @@ leading batch axis again) through the function in one forward pass.
 """
 import numpy as np
 
-from ._core import nest
+from ._core import nest, trace
 from ._core.reverse import backward
 from ._core.tensor import TensorLike, wrap
 from . import rules
@@ -36,43 +38,96 @@ def _chunk_rows(n_rows, row_bytes, parallel_iterations):
     return max(1, min(n_rows, JACOBIAN_CHUNK_BYTES // max(row_bytes, 1)))
 
 
-def _row_bytes(tape, target, sources):
-    """A per-row memory estimate: the largest value a cotangent row may take."""
+def _row_bytes(tape, batch_shape, target, sources):
+    """A per-row memory estimate: eight times the largest value one row touches.
+
+    A row's cotangent, the temporaries its VJPs make (products, transposed
+    copies) and the copy of its result are each about that size; measured
+    peaks stay within this margin (``benchmarks/bench_jacobian.py``).
+    """
     biggest = max([target._value.nbytes] + [s._value.nbytes for s in sources])
     for entry in tape._rec.entries:
         if entry is not None and entry[4] is not None and type(entry[4]) is not tuple:
             biggest = max(biggest, entry[4]._value.nbytes)
-    return 4 * biggest
+    return 8 * biggest
 
 
-def _sweep_rows(tape, t_uid, ct_rows, source_uids):
-    return backward(tape._rec, [(t_uid, ct_rows)], source_uids, True,
-                    batch_shape=(ct_rows._value.shape[0],))
+class _Rows:
+    """Jacobian rows of one source, gathered chunk by chunk.
+
+    With no recorder active the rows go straight into one preallocated array
+    (no concatenation: the result is never held twice).  Under an active tape
+    or accumulator they are joined with gradtape ops, so the Jacobian itself
+    stays differentiable.
+    """
+
+    __slots__ = ("n_rows", "rows_axis", "array", "parts", "missing")
+
+    def __init__(self, n_rows, rows_axis):
+        self.n_rows = n_rows
+        self.rows_axis = rows_axis
+        self.array = None
+        self.parts = [] if trace.stack() else None
+        self.missing = False
+
+    def add(self, start, stop, g):
+        if g is None:
+            self.missing = True
+            return
+        if self.parts is not None:
+            self.parts.append(g)
+            return
+        if stop - start == self.n_rows and not self.rows_axis:
+            self.parts = [g]  # one chunk holds every row: nothing to gather
+            return
+        v = g._value
+        if self.array is None:
+            shape = list(v.shape)
+            shape[0] = self.n_rows
+            if self.rows_axis:
+                shape[0], shape[1] = shape[1], shape[0]
+            self.array = np.empty(shape, v.dtype)
+        if self.rows_axis:
+            self.array[:, start:stop] = np.swapaxes(v, 0, 1)
+        else:
+            self.array[start:stop] = v
+
+    def result(self):
+        """The rows (axis ``rows_axis``), or None for an unreached source."""
+        if self.missing:
+            return None
+        if self.parts is None:
+            return wrap(self.array)
+        j = self.parts[0] if len(self.parts) == 1 else rules.concat(self.parts, axis=0)
+        if self.rows_axis:
+            j = rules.transpose(j, (1, 0) + tuple(range(2, j._value.ndim)))
+        return j
 
 
-def _rows(tape, target, sources, ct_for, n_rows, parallel_iterations, use_pfor):
+def _rows(tape, target, sources, ct_for, n_rows, parallel_iterations, use_pfor,
+          rows_axis=0):
     """Compute ``n_rows`` rows (one cotangent each) for every source, chunked."""
-    flat = []
     uids = [s._uid for s in sources]
-    if not use_pfor:
-        for r in range(n_rows):
-            got = backward(tape._rec, [(target._uid, ct_for(r, r + 1)[0])], uids, True)
-            flat.append({u: g[None] if g is not None else None for u, g in got.items()})
+    gathered = [_Rows(n_rows, rows_axis) for _ in sources]
+    if use_pfor:
+        chunk = _chunk_rows(n_rows, _row_bytes(tape, (), target, sources),
+                            parallel_iterations)
     else:
-        chunk = _chunk_rows(n_rows, _row_bytes(tape, target, sources), parallel_iterations)
-        for start in range(0, n_rows, chunk):
-            stop = min(n_rows, start + chunk)
-            flat.append(_sweep_rows(tape, target._uid, ct_for(start, stop), uids))
-    out = []
-    for s in sources:
+        chunk = 1
+    for start in range(0, n_rows, chunk):
+        stop = min(n_rows, start + chunk)
+        cts = ct_for(start, stop)
+        if use_pfor:
+            got = backward(tape._rec, [(target._uid, cts)], uids, True,
+                           batch_shape=(stop - start,))
+        else:
+            got = backward(tape._rec, [(target._uid, cts[0])], uids, True)
+            got = {u: g[None] for u, g in got.items()}
         # reachability depends on the graph, not on the cotangent rows, so a
         # source is either reached by every chunk or by none
-        parts = [f.get(s._uid) for f in flat]
-        if any(p is None for p in parts):
-            out.append(None)
-        else:
-            out.append(parts[0] if len(parts) == 1 else rules.concat(parts, axis=0))
-    return out
+        for rows, u in zip(gathered, uids):
+            rows.add(start, stop, got.get(u))
+    return [rows.result() for rows in gathered]
 
 
 def _prepare(tape, use_pfor, what):
@@ -83,42 +138,55 @@ def _prepare(tape, use_pfor, what):
         tape.__exit__()
 
 
+def _identity_rows(start, stop, n, dtype, shape):
+    """Rows ``start:stop`` of the n x n identity, each reshaped to ``shape``."""
+    if start == 0 and stop == n:
+        eye = np.eye(n, dtype=dtype)
+    else:
+        eye = np.zeros((stop - start, n), dtype)
+        eye[np.arange(stop - start), np.arange(start, stop)] = 1
+    return eye.reshape((stop - start,) + shape)
+
+
 def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
+    """``GradientTape.jacobian``: one cotangent row per target element."""
     from .tape import _check_source, UnconnectedGradients
     _prepare(tape, use_pfor, "jacobian")
     flat_sources = nest.flatten(sources)
     for s in flat_sources:
         _check_source(s)
-    target = rules.convert_to_tensor(target) if not hasattr(target, "_uid") else target
+    target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
     t_shape = tuple(target._value.shape)
     n = int(np.prod(t_shape, dtype=np.int64))
     dtype = target._value.dtype
 
     def ct_for(start, stop):
-        eye = np.zeros((stop - start, n), dtype)
-        eye[np.arange(stop - start), np.arange(start, stop)] = 1
-        return wrap(eye.reshape((stop - start,) + t_shape))
+        return wrap(_identity_rows(start, stop, n, dtype, t_shape))
 
     cols = _rows(tape, target, flat_sources, ct_for, n, parallel_iterations, use_pfor) \
-        if n else [None] * len(flat_sources)
+        if n and target.dtype.differentiable else [None] * len(flat_sources)
     result = []
     for s, j in zip(flat_sources, cols):
+        shape = t_shape + tuple(s._value.shape)
         if j is None:
             if n == 0 or unconnected is UnconnectedGradients.ZERO:
-                result.append(wrap(np.zeros(t_shape + tuple(s._value.shape), s._value.dtype)))
+                result.append(wrap(np.zeros(shape, s._value.dtype)))
             else:
                 result.append(None)
         else:
-            result.append(rules.reshape(j, t_shape + tuple(s._value.shape)))
+            result.append(j if tuple(j._value.shape) == shape else rules.reshape(j, shape))
     if not tape._persistent:
         tape._spend()
     return nest.pack_sequence_as(sources, result)
 
 
 def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_pfor):
+    """``GradientTape.batch_jacobian``: one cotangent per target position, set in
+    every example at once, so one sweep gives that row for the whole batch."""
     from .tape import _check_source, UnconnectedGradients
     _prepare(tape, use_pfor, "batch_jacobian")
     _check_source(source, "source")
+    target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
     t_shape, s_shape = tuple(target._value.shape), tuple(source._value.shape)
     if len(t_shape) < 2 or len(s_shape) < 2:
         raise ValueError(f"batch_jacobian needs target and source of rank >= 2 (a batch "
@@ -127,29 +195,26 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
     if t_shape[0] != s_shape[0]:
         raise ValueError(f"batch_jacobian needs matching batch (first) dimensions; got "
                          f"target shape {t_shape} and source shape {s_shape}")
-    batch = t_shape[0]
-    per = t_shape[1:]
+    batch, per = t_shape[0], t_shape[1:]
     m = int(np.prod(per, dtype=np.int64))
     dtype = target._value.dtype
 
     def ct_for(start, stop):
-        eye = np.zeros((stop - start, m), dtype)
-        eye[np.arange(stop - start), np.arange(start, stop)] = 1
+        eye = _identity_rows(start, stop, m, dtype, (m,))
         rows = np.broadcast_to(eye[:, None, :], (stop - start, batch, m))
         return wrap(np.ascontiguousarray(rows).reshape((stop - start, batch) + per))
 
-    (j,) = _rows(tape, target, [source], ct_for, m, parallel_iterations, use_pfor) \
-        if m else [None]
+    # rows come back as (row, batch) + source.shape[1:]; they are stored batch-first
+    (j,) = _rows(tape, target, [source], ct_for, m, parallel_iterations, use_pfor,
+                 rows_axis=1) if m and target.dtype.differentiable else [None]
     if not tape._persistent:
         tape._spend()
+    shape = (batch,) + per + s_shape[1:]
     if j is None:
         if m == 0 or unconnected is UnconnectedGradients.ZERO:
-            return wrap(np.zeros((batch,) + per + s_shape[1:], source._value.dtype))
+            return wrap(np.zeros(shape, source._value.dtype))
         return None
-    # j: (m, batch) + s_shape[1:]  ->  (batch,) + per + s_shape[1:]
-    nd_s = len(s_shape) - 1
-    j = rules.transpose(j, (1, 0) + tuple(range(2, 2 + nd_s)))
-    return rules.reshape(j, (batch,) + per + s_shape[1:])
+    return j if tuple(j._value.shape) == shape else rules.reshape(j, shape)
 
 
 # ---------------------------------------------------------------------------
