@@ -19,12 +19,15 @@ source; otherwise each result row is summed over the target's examples.
 Forward mode: :func:`forward_jacobian` pushes a block of basis tangents (a
 leading batch axis again) through the function in one forward pass.
 """
+import math
+
 import numpy as np
 
 from ._core import nest, trace
 from ._core.reverse import backward
 from ._core.tensor import TensorLike, wrap
 from . import rules
+from . import tape as _tape
 
 _PFOR_MESSAGE = ("GradientTape must be created with persistent=True to compute the "
                  "{what} with experimental_use_pfor=False (one backward pass per row "
@@ -32,10 +35,9 @@ _PFOR_MESSAGE = ("GradientTape must be created with persistent=True to compute t
 
 
 def _chunk_rows(n_rows, row_bytes, parallel_iterations):
-    from .tape import JACOBIAN_CHUNK_BYTES
     if parallel_iterations:
         return max(1, min(n_rows, int(parallel_iterations)))
-    return max(1, min(n_rows, JACOBIAN_CHUNK_BYTES // max(row_bytes, 1)))
+    return max(1, min(n_rows, _tape.JACOBIAN_CHUNK_BYTES // max(row_bytes, 1)))
 
 
 def _row_bytes(tape, batch_shape, target, sources):
@@ -150,14 +152,13 @@ def _identity_rows(start, stop, n, dtype, shape):
 
 def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
     """``GradientTape.jacobian``: one cotangent row per target element."""
-    from .tape import _check_source, UnconnectedGradients
     _prepare(tape, use_pfor, "jacobian")
     flat_sources = nest.flatten(sources)
     for s in flat_sources:
-        _check_source(s)
+        _tape._check_source(s)
     target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
     t_shape = tuple(target._value.shape)
-    n = int(np.prod(t_shape, dtype=np.int64))
+    n = math.prod(t_shape)
     dtype = target._value.dtype
 
     def ct_for(start, stop):
@@ -169,7 +170,7 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
     for s, j in zip(flat_sources, cols):
         shape = t_shape + tuple(s._value.shape)
         if j is None:
-            if n == 0 or unconnected is UnconnectedGradients.ZERO:
+            if n == 0 or unconnected is _tape.UnconnectedGradients.ZERO:
                 result.append(wrap(np.zeros(shape, s._value.dtype)))
             else:
                 result.append(None)
@@ -183,9 +184,8 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
 def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_pfor):
     """``GradientTape.batch_jacobian``: one cotangent per target position, set in
     every example at once, so one sweep gives that row for the whole batch."""
-    from .tape import _check_source, UnconnectedGradients
     _prepare(tape, use_pfor, "batch_jacobian")
-    _check_source(source, "source")
+    _tape._check_source(source, "source")
     target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
     t_shape, s_shape = tuple(target._value.shape), tuple(source._value.shape)
     if len(t_shape) < 2 or len(s_shape) < 2:
@@ -196,7 +196,7 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
         raise ValueError(f"batch_jacobian needs matching batch (first) dimensions; got "
                          f"target shape {t_shape} and source shape {s_shape}")
     batch, per = t_shape[0], t_shape[1:]
-    m = int(np.prod(per, dtype=np.int64))
+    m = math.prod(per)
     dtype = target._value.dtype
 
     def ct_for(start, stop):
@@ -211,7 +211,7 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
         tape._spend()
     shape = (batch,) + per + s_shape[1:]
     if j is None:
-        if m == 0 or unconnected is UnconnectedGradients.ZERO:
+        if m == 0 or unconnected is _tape.UnconnectedGradients.ZERO:
             return wrap(np.zeros(shape, source._value.dtype))
         return None
     return j if tuple(j._value.shape) == shape else rules.reshape(j, shape)
@@ -222,10 +222,9 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
 # ---------------------------------------------------------------------------
 
 def _forward_chunk(n_cols, col_bytes, parallel_iterations):
-    from .tape import JACOBIAN_CHUNK_BYTES
     if parallel_iterations:
         return max(1, min(n_cols, int(parallel_iterations)))
-    return max(1, min(n_cols, JACOBIAN_CHUNK_BYTES // max(col_bytes, 1)))
+    return max(1, min(n_cols, _tape.JACOBIAN_CHUNK_BYTES // max(col_bytes, 1)))
 
 
 def _basis(primal, offset, start, stop):

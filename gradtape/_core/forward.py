@@ -59,14 +59,9 @@ class ForwardRecorder:
         self.tangents[uid] = t
 
     def record(self, op, inputs, out, params):
-        tangents = self.tangents
-        ts = [tangents.get(x._uid) for x in inputs]
-        for t in ts:
-            if t is not None:
-                break
-        else:
-            return
-        if op.nondiff:
+        get = self.tangents.get
+        ts = [get(x._uid) for x in inputs]
+        if ts.count(None) == len(ts) or op.nondiff:
             return
         if op.jvp is None:
             raise UnimplementedError(
@@ -81,7 +76,7 @@ class ForwardRecorder:
             if op.multi:
                 for o, t in zip(out, t_out):
                     self._keep(o, t)
-            else:
+            elif t_out is not None:
                 self._keep(out, t_out)
 
     def _keep(self, out, t):
@@ -98,15 +93,13 @@ class ForwardRecorder:
             t = hooks.cast(t, v.dtype)
         uid = out._uid
         self.tangents[uid] = t
-        self._refs[uid] = weakref.ref(out, self._forget(uid))
+        ref = weakref.ref(out, self._forget)
+        self._refs[id(ref)] = (ref, uid)
 
-    def _forget(self, uid):
-        tangents, refs = self.tangents, self._refs
-
-        def callback(_ref):
-            tangents.pop(uid, None)
-            refs.pop(uid, None)
-        return callback
+    def _forget(self, ref):
+        """Drop the tangent of a tensor that was freed."""
+        _, uid = self._refs.pop(id(ref), (None, None))
+        self.tangents.pop(uid, None)
 
     # -- batched tangents ----------------------------------------------
     def _batched_jvp(self, op, ts, out, inputs, params):

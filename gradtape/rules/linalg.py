@@ -49,11 +49,10 @@ def _matrix_times_stack(a, b):
     """``a @ b`` for a matrix ``a`` and a stack ``b`` as ONE matrix product
     (NumPy would do one product per matrix of the stack, reading ``a`` each
     time; vectorized Jacobians stack their cotangents this way)."""
-    nd = b.ndim
-    to_front = (nd - 2,) + tuple(range(nd - 2)) + (nd - 1,)
-    cols = b.transpose(to_front).reshape(b.shape[-2], -1)  # (k, lead * m)
-    out = (a @ cols).reshape((a.shape[0],) + b.shape[:-2] + b.shape[-1:])
-    return out.transpose(tuple(range(1, nd - 1)) + (0, nd - 1))
+    k, m = b.shape[-2], b.shape[-1]
+    rows = xp.swapaxes(b, -1, -2).reshape(-1, k)  # (stack * m, k): a view when m == 1
+    out = (rows @ a.T).reshape(b.shape[:-2] + (m, a.shape[0]))
+    return xp.swapaxes(out, -1, -2)
 
 
 _MATMUL = defop("matmul", _matmul_impl, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp)
