@@ -403,3 +403,42 @@ def test_forward_jacobian_rejects_bad_primals():
         forward_jacobian(lambda x: x, [1.0, 2.0])
     with pytest.raises(TypeError, match="int32"):
         forward_jacobian(lambda x: x, tf.constant([1, 2]))
+
+
+def test_forward_jacobian_pads_lower_rank_tangents_of_broadcasting_ops():
+    # two columns, so an unpadded (2, 2) tangent would broadcast silently wrong
+    x = tf.constant(np.array([1.5, -2.0]))
+    y = tf.constant(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    j = forward_jacobian(lambda v: tf.where(y > 2.0, v * y, v - y), x)
+    expected = np.zeros((2, 2, 2))
+    for r in range(2):
+        for c in range(2):
+            expected[r, c, c] = y.numpy()[r, c] if y.numpy()[r, c] > 2.0 else 1.0
+    np.testing.assert_array_equal(j.numpy(), expected)
+
+
+def test_forward_over_reverse_hessian_from_batched_tangents():
+    rng = np.random.default_rng(2)
+    x = tf.constant(rng.standard_normal((3, 4)))
+    b = tf.constant(rng.standard_normal(5))
+
+    def loss(w):
+        h = tf.tanh(x @ w + b)
+        return (tf.reduce_mean(tf.square(h)) + 0.1 * tf.reduce_sum(tf.abs(w))
+                + tf.reduce_sum(h[:, 1:3] * tf.sigmoid(w[0, 1:3])))
+
+    def grad(w):
+        with tf.GradientTape() as tape:
+            tape.watch(w)
+            value = loss(w)
+        return tape.gradient(value, w)
+    w = tf.constant(rng.standard_normal((4, 5)))
+    hessian = forward_jacobian(grad, w)
+    with tf.GradientTape() as outer:
+        outer.watch(w)
+        g = grad(w)
+    reverse = outer.jacobian(g, w)
+    assert hessian.shape == (4, 5, 4, 5)
+    np.testing.assert_allclose(hessian.numpy(), reverse.numpy(), rtol=1e-12, atol=1e-14)
+    h = hessian.numpy().reshape(20, 20)
+    np.testing.assert_allclose(h, h.T, atol=1e-12)
