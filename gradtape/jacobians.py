@@ -5,10 +5,10 @@ cotangents carry a leading batch axis (one row per cotangent).  Rows are split
 into chunks so a sweep's stacked cotangents stay under
 ``gradtape.tape.JACOBIAN_CHUNK_BYTES`` (256 MiB by default; set it to trade
 speed for memory), estimated as eight times the largest value one row
-touches; ``parallel_iterations`` caps the rows per sweep instead.  Chunks are
-written into one preallocated result, so the peak is about the budget plus
-the result.  Each chunk
+touches; ``parallel_iterations`` caps the rows per sweep instead.  Each chunk
 is a sweep over the same (kept) tape, then a non-persistent tape is freed.
+Chunks are written into one preallocated result, so the peak memory is about
+the budget plus the result.
 
 ``batch_jacobian`` sends, for each target position, a cotangent that is one
 at that position in *every* example: one sweep gives all examples' rows at
@@ -40,7 +40,7 @@ def _chunk_rows(n_rows, row_bytes, parallel_iterations):
     return max(1, min(n_rows, _tape.JACOBIAN_CHUNK_BYTES // max(row_bytes, 1)))
 
 
-def _row_bytes(tape, batch_shape, target, sources):
+def _row_bytes(tape, target, sources):
     """A per-row memory estimate: eight times the largest value one row touches.
 
     A row's cotangent, the temporaries its VJPs make (products, transposed
@@ -112,7 +112,7 @@ def _rows(tape, target, sources, ct_for, n_rows, parallel_iterations, use_pfor,
     uids = [s._uid for s in sources]
     gathered = [_Rows(n_rows, rows_axis) for _ in sources]
     if use_pfor:
-        chunk = _chunk_rows(n_rows, _row_bytes(tape, (), target, sources),
+        chunk = _chunk_rows(n_rows, _row_bytes(tape, target, sources),
                             parallel_iterations)
     else:
         chunk = 1
@@ -288,7 +288,7 @@ def forward_jacobian(f, primals, parallel_iterations=None):
     chunk = _forward_chunk(n, 4 * max([p._value.nbytes for p in flat] + [1]),
                            parallel_iterations)
     pieces, out = [], None
-    for start in range(0, max(n, 1), chunk):
+    for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         out, acc = _forward_pass(f, flat, offsets, start, stop, spread)
         flat_out = nest.flatten(out)
