@@ -23,7 +23,7 @@ import numpy as np
 from ._core import nest
 from ._core.tensor import TensorLike, convert_to_tensor, wrap
 from .forwardprop import ForwardAccumulator
-from .rules import identity, reshape, stack
+from .rules import broadcast_to, identity, reshape, stack
 from .tape import GradientTape, UnconnectedGradients
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "linearize", "jacrev", "jacfwd",
@@ -278,10 +278,18 @@ def _tangent(t, p, fname):
     return t
 
 
+def _tangent_of(acc, o):
+    t = acc.jvp(o, unconnected_gradients=_ZERO)
+    # a broadcasting op may hand on its operand's tangent unbroadcast
+    if t._value.shape != o._value.shape:
+        t = broadcast_to(t, o._value.shape)
+    return t
+
+
 def _output_tangents(acc, out, fname):
     def one(o):
         o = _as_tensor(o, fname)
-        return None if o is None else acc.jvp(o, unconnected_gradients=_ZERO)
+        return None if o is None else _tangent_of(acc, o)
     return nest.map_structure(one, out)
 
 
@@ -431,7 +439,7 @@ def jacfwd(f, argnums=0, has_aux=False):
                 flat_out = _flat_outputs(out, "jacfwd")
                 for o in flat_out:
                     _check_float_output(o, "jacfwd", "outputs")
-                columns.append([acc.jvp(o, unconnected_gradients=_ZERO) for o in flat_out])
+                columns.append([_tangent_of(acc, o) for o in flat_out])
             per_source.append(columns)
         if flat_out is None:  # no input element at all: evaluate once for the shapes
             out, aux = _split_aux(f(*inputs.args, **kwargs), has_aux, "jacfwd")
