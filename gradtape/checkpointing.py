@@ -39,7 +39,7 @@ def _recompute_vjp(f, name, n_inputs, variables, kwargs, ct, xs):
     copies = [identity(x) for x in xs[:n_inputs]]
     tape = GradientTape()
     with tape:
-        tape.watch(copies)
+        tape.watch([c for c in copies if c.dtype.differentiable])
         for v in variables:
             tape.watch(v)
         outs = _outputs(f(*copies, **kwargs), name)

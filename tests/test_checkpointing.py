@@ -1,4 +1,6 @@
 """recompute_grad / checkpoint: same derivatives, smaller tapes."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -179,6 +181,18 @@ def test_nested_checkpoints_reach_variables_read_inside():
     dx, dv = tape.gradient(y, [x, v])
     np.testing.assert_allclose(dv.numpy(), np.cos(0.6) * 0.4 * 0.4, rtol=1e-6)
     np.testing.assert_allclose(dx.numpy(), np.cos(0.6) * 1.5 * 0.4 + np.sin(0.6), rtol=1e-6)
+
+
+def test_integer_and_python_number_arguments():
+    f = gt.recompute_grad(lambda t, k, c: t[k] * c)
+    x = gt.constant([1.0, 2.0, 3.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with gt.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x, 2, 4.0)
+        dx = tape.gradient(y, x)
+    np.testing.assert_array_equal(dx.numpy(), [0.0, 0.0, 4.0])
 
 
 def test_without_a_tape_it_is_the_plain_function():
