@@ -15,9 +15,9 @@ from .rules import *  # noqa: F401,F403
 from .rules import getitem as _getitem, newaxis  # noqa: F401
 from .variables import Variable
 from .tape import GradientTape, UnconnectedGradients
-from .custom import custom_gradient
 from .functional import grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, hessian, hvp
 from .checkpointing import recompute_grad, checkpoint
+from .custom import custom_gradient
 from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
 
