@@ -81,8 +81,9 @@ def _make_op(f, name, n_inputs, variables, kwargs):
         return tuple(rec.tangents.get(o._uid) for o in outs)
 
     n = n_inputs + len(variables)
+    # the JVP reruns f with plain tangents: batched ones go one row at a time
     return Op(f"recompute_grad:{name}", None, vjps=tuple(vjp_for(i) for i in range(n)),
-              jvp=jvp, multi=True)
+              jvp=jvp, multi=True, batch_jvp=False)
 
 
 def recompute_grad(f):
