@@ -240,9 +240,9 @@ def vjp(f, *primals, has_aux=False):
     >>> dx.numpy(), dy.numpy()
     (array([ 3., 30.], dtype=float32), 21.0)
     """
-    inputs = _Inputs("vjp", primals, tuple(range(len(primals)))) if primals else None
-    if inputs is None:
+    if not primals:
         raise TypeError("vjp: needs at least one primal argument to differentiate")
+    inputs = _Inputs("vjp", primals, tuple(range(len(primals))))
     tape, out, aux = _run_taped(f, inputs, {}, "vjp", has_aux, persistent=True)
     flat_out = _flat_outputs(out, "vjp")
 

@@ -387,5 +387,7 @@ def test_bad_argnums_and_aux():
         gt.grad(scalar_fn, argnums=(0, -2))(X, Y)
     with pytest.raises(ValueError, match="has_aux=True .* pair"):
         gt.grad(lambda x: gt.reduce_sum(x), has_aux=True)(X)
+    with pytest.raises(TypeError, match="vjp: needs at least one primal"):
+        gt.vjp(lambda: gt.constant(1.0))
     with pytest.raises(TypeError, match="jacfwd: the function's outputs must be a floating"):
         gt.jacfwd(lambda x: gt.cast(x, gt.int32))(X)
