@@ -23,6 +23,7 @@ from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
 from .module import Module
 from . import initializers, layers, optimizers  # noqa: F401
-from .checkpoint import Checkpoint
+from . import train  # noqa: F401
+from .train import Checkpoint
 
 __version__ = "0.1.0"

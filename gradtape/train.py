@@ -1,4 +1,5 @@
-"""Checkpoint: save and restore the Variables of models and optimizers in one ``.npz`` file.
+"""``gradtape.train.Checkpoint`` (also ``gradtape.Checkpoint``): save and restore
+the Variables of models and optimizers in one ``.npz`` file.
 
 Writing is atomic: the arrays go to a temporary file in the same directory,
 which then replaces the target in one ``os.replace``; a crash mid-write
