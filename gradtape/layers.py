@@ -156,12 +156,13 @@ class Layer(Module):
         return inputs
 
     def _cast_inputs(self, inputs):
-        if isinstance(inputs, TensorLike):
-            if inputs.dtype.is_floating and inputs.dtype != self._dtype:
-                return _ew.cast(inputs, self._dtype)
-            return inputs
-        return convert_to_tensor(np.asarray(inputs), dtype=self._dtype) \
-            if np.asarray(inputs).dtype.kind == "f" else convert_to_tensor(inputs)
+        """Floating inputs take the layer's dtype, as Keras' autocasting does."""
+        if not isinstance(inputs, TensorLike):
+            array = np.asarray(inputs)
+            return convert_to_tensor(array, dtype=self._dtype if array.dtype.kind == "f" else None)
+        if inputs.dtype.is_floating and inputs.dtype != self._dtype:
+            return _ew.cast(inputs, self._dtype)
+        return inputs
 
     def __call__(self, inputs, *args, **kwargs):
         inputs = self._cast_inputs(inputs)
