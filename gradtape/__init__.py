@@ -16,7 +16,9 @@ from .rules import getitem as _getitem, newaxis  # noqa: F401
 from .variables import Variable
 from .tape import GradientTape, UnconnectedGradients
 from .custom import custom_gradient
-from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
+from . import autodiff, math, nn, random, testing  # noqa: F401
+# the star import above bound ``linalg`` to rules.linalg; bind the namespace module
+linalg = __import__(f"{__name__}.linalg", fromlist=["linalg"])
 from . import test  # noqa: F401
 
 __version__ = "0.1.0"
