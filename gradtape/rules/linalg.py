@@ -451,8 +451,14 @@ def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
         raise UnimplementedError("diag: only padding_value=0 is supported")
     k = int(k)
     length = v._value.shape[-1]
-    m = length + max(-k, 0) if num_rows in (-1, None) else int(num_rows)
-    n = length + max(k, 0) if num_cols in (-1, None) else int(num_cols)
+    m = -1 if num_rows is None else int(num_rows)
+    n = -1 if num_cols is None else int(num_cols)
+    if m < 0 and n < 0:
+        m = n = length + abs(k)
+    elif m < 0:
+        m = length + max(-k, 0)
+    elif n < 0:
+        n = length + max(k, 0)
     rows, _ = _diag_index(m, n, k)
     if len(rows) != length:
         raise InvalidArgumentError(
