@@ -28,9 +28,9 @@ def _const(array, like):
 
 def _floating(x, opname, argname="input"):
     x = tensor(x)
-    if x._value.dtype.kind not in "fc":
-        raise TypeError(f"{opname}: {argname} must be a floating-point or complex tensor, "
-                        f"got {x.dtype.name}")
+    if x._value.dtype.kind != "f":
+        raise TypeError(f"{opname}: {argname} must be a real floating-point tensor "
+                        f"(float16, float32 or float64), got {x.dtype.name}")
     return x
 
 
@@ -71,8 +71,20 @@ def _matmul_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
     return matmul(a, ct, transpose_a=not transpose_a)
 
 
+def _align(t, x, rank):
+    """Tangent ``t`` of ``x`` (with leading batch axes) padded with length-1
+    axes after the batch axes, so its core has ``rank`` axes and broadcasts
+    against the other operand's tangent without misaligning the batch."""
+    if t is None:
+        return None
+    nb, k = t.ndim - x.ndim, rank - x.ndim
+    if nb == 0 or k <= 0:
+        return t
+    return sh.reshape(t, tuple(t.shape[:nb]) + (1,) * k + tuple(x.shape))
+
+
 def _matmul_jvp(ts, ans, a, b, transpose_a, transpose_b):
-    ta, tb = ts
+    ta, tb = (_align(t, x, ans.ndim) for t, x in zip(ts, (a, b)))
     out = None
     if ta is not None:
         out = matmul(ta, b, transpose_a=transpose_a, transpose_b=transpose_b)
@@ -165,6 +177,7 @@ def _tokens(subs):
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=256)
 def _parse_einsum(equation, shapes):
     """The explicit equation (input and output tokens) for operands of ``shapes``."""
     eq = equation.replace(" ", "")
@@ -333,7 +346,7 @@ def einsum(equation, *inputs, **kwargs):
     xs = [tensor(x) for x in inputs]
     first = xs[0]
     xs = [first] + [pair(first, x, "Einsum")[1] for x in xs[1:]]
-    ins, out = _parse_einsum(equation, [x._value.shape for x in xs])
+    ins, out = _parse_einsum(equation, tuple(x._value.shape for x in xs))
     return _apply_einsum(_join(ins, out), xs)
 
 
@@ -645,7 +658,7 @@ def _solve_vjp_a(ct, ans, a, b, adjoint):
 
 
 def _solve_jvp(ts, ans, a, b, adjoint):
-    ta, tb = ts
+    ta, tb = (_align(t, x, ans.ndim) for t, x in zip(ts, (a, b)))
     rhs = tb
     if ta is not None:
         part = matmul(ta, ans, transpose_a=adjoint)
@@ -704,7 +717,7 @@ def _tri_solve_vjp_a(ct, ans, a, b, lower, adjoint):
 
 
 def _tri_solve_jvp(ts, ans, a, b, lower, adjoint):
-    ta, tb = ts
+    ta, tb = (_align(t, x, ans.ndim) for t, x in zip(ts, (a, b)))
     rhs = tb
     if ta is not None:
         part = matmul(_tri_mask(ta, lower), ans, transpose_a=adjoint)

@@ -161,5 +161,55 @@ def test_errors_name_the_op_and_the_problem():
         tf.norm(tf.ones((2,)), ord=-1)
     with pytest.raises(ValueError, match="norm: ord for a matrix norm .*got 3"):
         tf.norm(tf.ones((2, 2)), ord=3, axis=[0, 1])
-    with pytest.raises(TypeError, match="inv: input must be a floating-point"):
+    with pytest.raises(TypeError, match="inv: input must be a real floating-point"):
         tf.linalg.inv(tf.constant([[1, 0], [0, 1]]))
+
+
+_OWN_OPS = {"matmul", "einsum", "inv", "det", "slogdet", "solve", "triangular_solve", "cholesky",
+            "diag", "diag_part", "euclidean_norm", "reduce_max", "spectral_norm", "relu", "relu6",
+            "leaky_relu", "elu", "selu", "gelu", "softsign", "silu", "softmax", "log_softmax",
+            "sparse_softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
+            "sigmoid_cross_entropy_with_logits"}
+
+
+def _batched_jvp_mismatches(spec, sample):
+    """Run ``spec`` under a ForwardAccumulator; for each op call its JVP rule
+    with tangents ``[t, 2t]`` stacked on a leading axis and compare with
+    ``[J t, 2 J t]`` (JVPs are linear).  Returns the ops that disagree."""
+    from gradtape._core import forward
+    from gradtape._core.tensor import wrap
+    from gradtape._core.trace import outside
+    bad = []
+    original = forward.ForwardRecorder.record
+
+    def record(self, op, inputs, out, params):
+        ts = [self.tangents.get(x._uid) for x in inputs]
+        if op.name in _OWN_OPS and any(t is not None for t in ts):
+            with outside(self):
+                single = op.jvp(ts, out, *inputs, **params)
+                stacked = [None if t is None else wrap(np.stack([t._value, 2 * t._value]))
+                           for t in ts]
+                batched = op.jvp(stacked, out, *inputs, **params)
+            for s, b in (zip(single, batched) if op.multi else [(single, batched)]):
+                if s is not None and not (b.shape == (2,) + tuple(s.shape) and np.allclose(
+                        b.numpy(), np.stack([s.numpy(), 2 * s.numpy()]))):
+                    bad.append(op.name)
+        return original(self, op, inputs, out, params)
+
+    arrays = [a for a in sample if hasattr(a, "shape")]
+    xs = [tf.constant(a) for a in arrays]
+    forward.ForwardRecorder.record = record
+    try:
+        with tf.autodiff.ForwardAccumulator(xs, [tf.constant(np.ones_like(a) * 0.3) for a in arrays]):
+            spec.fn(*xs, *sample[len(arrays):])
+    finally:
+        forward.ForwardRecorder.record = original
+    return bad
+
+
+def test_linalg_and_nn_jvps_accept_a_leading_batch_axis():
+    from tests.specs import linalg, nn
+    for spec in linalg.SPECS + nn.SPECS:
+        for sample in spec.samples:
+            bad = _batched_jvp_mismatches(spec, sample)
+            assert not bad, f"{spec.name}: batched JVP of {sorted(bad)} disagrees"
