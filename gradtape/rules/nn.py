@@ -433,6 +433,20 @@ def l2_loss(t, name=None):
     return red.reduce_sum(ew.square(t)) * 0.5
 
 
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """``x / sqrt(max(sum(x ** 2, axis), epsilon))``: unit L2 norm along ``axis``
+    (all axes when None).
+
+    >>> import gradtape as tf
+    >>> tf.nn.l2_normalize(tf.constant([3.0, 4.0])).numpy()
+    array([0.6, 0.8], dtype=float32)
+    """
+    x = _floating(x, "l2_normalize", "x")
+    axis = dim if axis is None else axis
+    square_sum = red.reduce_sum(ew.square(x), axis=axis, keepdims=True)
+    return x * ew.rsqrt(ew.maximum(square_sum, float(epsilon)))
+
+
 # ---------------------------------------------------------------------------
 # Dropout, bias, moments
 # ---------------------------------------------------------------------------

@@ -166,6 +166,15 @@ def test_l2_loss_and_moments_match_numpy():
     assert mean.shape == (1, 1) and float(var.numpy()[0, 0]) == pytest.approx(x.var())
 
 
+def test_l2_normalize_unit_rows_and_zero_row_stays_finite():
+    x = np.array([[3.0, 4.0], [0.0, 0.0]])
+    y = tf.nn.l2_normalize(tf.constant(x), axis=1).numpy()
+    np.testing.assert_allclose(y, [[0.6, 0.8], [0.0, 0.0]])
+    g = _grad(lambda t: tf.nn.l2_normalize(t, axis=1), x)
+    assert np.isfinite(g).all()
+    assert tf.linalg.l2_normalize is tf.nn.l2_normalize
+
+
 def test_dropout_scales_keeps_fraction_and_passes_gradient_through_mask():
     x = tf.ones((200, 100))
     y = tf.nn.dropout(x, rate=0.25, seed=5).numpy()

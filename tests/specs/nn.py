@@ -44,6 +44,7 @@ SPECS = [
            lambda z, x: tf.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
            [(rand((2, 3), 0.0, 1.0), rand((2, 3), -3, 3))], 2),
     OpSpec("l2_loss", tf.nn.l2_loss, [(rand((2, 3)),)], 2),
+    OpSpec("l2_normalize", lambda x: tf.nn.l2_normalize(x, axis=-1), [(rand((2, 3)),)], 2),
     OpSpec("dropout", lambda x: tf.nn.dropout(x, 0.5, seed=3), [(rand((4, 5)),)], 2),
     OpSpec("bias_add", tf.nn.bias_add, [(rand((2, 3)), rand((3,)))], 2),
     OpSpec("bias_add_nchw", lambda v, b: tf.nn.bias_add(v, b, data_format="NCHW"),
