@@ -252,7 +252,9 @@ def _split(eq):
 
 
 def _einsum_impl(*xs, eq):
-    return xp.einsum(eq, *xs, optimize=len(xs) > 2)
+    # path optimization (BLAS contractions) pays off for large or many operands only
+    big = len(xs) > 2 or max(x.size for x in xs) > 1024
+    return xp.einsum(eq, *xs, optimize=big)
 
 
 def _fresh(eq, n):
@@ -339,6 +341,9 @@ def einsum(equation, *inputs, **kwargs):
     """
     if not isinstance(equation, str):
         raise TypeError(f"einsum: equation must be a string, got {type(equation).__name__}")
+    unknown = set(kwargs) - {"name", "optimize"}
+    if unknown:
+        raise TypeError(f"einsum: unexpected keyword arguments {sorted(unknown)}")
     if len(inputs) == 1 and isinstance(inputs[0], (list, tuple)):
         inputs = tuple(inputs[0])
     if not inputs:
