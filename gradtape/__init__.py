@@ -22,7 +22,7 @@ from .custom import custom_gradient
 from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
 from .module import Module
-from . import initializers, layers, optimizers  # noqa: F401
+from . import initializers, layers, losses, optimizers  # noqa: F401
 from . import train  # noqa: F401
 from .train import Checkpoint
 

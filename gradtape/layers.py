@@ -19,7 +19,6 @@ from ._core.dtypes import as_dtype
 from ._core.tensor import TensorLike, convert_to_tensor
 from .module import Module, camel_to_snake, unique_name
 from .rules import elementwise as _ew
-from .rules import reductions as _red
 from .rules import shape as _shape_ops
 from .rules.linalg import matmul as _matmul
 from .variables import Variable
@@ -31,12 +30,7 @@ from .variables import Variable
 # ---------------------------------------------------------------------------
 
 def _softmax(x):
-    fn = getattr(_nn, "softmax", None)
-    if fn is not None:
-        return fn(x)
-    # Shifting by the row maximum (a constant: softmax is shift-invariant) avoids overflow.
-    e = _ew.exp(x - convert_to_tensor(np.max(x.numpy(), axis=-1, keepdims=True)))
-    return e / _red.reduce_sum(e, axis=-1, keepdims=True)
+    return _nn.softmax(x, axis=-1)
 
 
 def _linear(x):
