@@ -64,9 +64,13 @@ class Checkpoint:
         self._objects = dict(objects)
 
     def _items(self):
-        items = []
+        items, owners = [], {}
         for name, obj in self._objects.items():
-            items.extend(_object_items(name, obj))
+            for key, var in _object_items(name, obj):
+                if owners.setdefault(key, var) is not var:
+                    raise ValueError(f"Checkpoint: two different variables would be saved "
+                                     f"under the key {key!r}; rename a dict key or an object")
+                items.append((key, var))
         return items
 
     # -- writing -------------------------------------------------------------

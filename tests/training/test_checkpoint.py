@@ -138,3 +138,10 @@ def test_objects_are_checked():
         tf.Checkpoint()
     with pytest.raises(TypeError, match="cannot save thing=int"):
         tf.Checkpoint(thing=3).write("unused.npz")
+
+
+def test_colliding_keys_are_an_error():
+    m = tf.Module()
+    m.d = {"a/b": tf.Variable(1.0), "a": {"b": tf.Variable(2.0)}}
+    with pytest.raises(ValueError, match="under the key 'm/d/a/b'"):
+        tf.Checkpoint(m=m).write("unused.npz")
