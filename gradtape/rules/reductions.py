@@ -185,19 +185,23 @@ def _prod_impl(x, axes, keepdims):
 def _others_product(x, ans, axes, keepdims):
     """For each element, the product of the other elements of its slice.
 
-    Without zeros that is ``prod / x``.  With zeros it is 0, except at the
-    lone zero of a slice, where it is the product of the slice's non-zeros.
-    Derivatives of this (second derivatives of the product) are exact except
-    in slices holding two or more zeros.
+    Without zeros that is ``prod / x``.  At a zero it is the product of the
+    slice's non-zeros times the slice's other zeros: written so that second
+    derivatives are exact too (third ones only up to two zeros per slice).
     """
     full = _unreduce(ans, x.shape, axes, keepdims)
     if not (x._value == 0).any():
         return full / x
     zero = ew.equal(x, 0.0)
     safe = ew.where(zero, 1.0, x)
-    rest = apply(_PROD, (safe,), {"axes": axes, "keepdims": True})
-    lone = ew.equal(_sum(ew.cast(zero, x.dtype), axes, True), 1.0)
-    return ew.where(zero, ew.where(lone, rest, 0.0), full / safe)
+    nonzeros = apply(_PROD, (safe,), {"axes": axes, "keepdims": True})
+    n_zero = _sum(ew.cast(zero, x.dtype), axes, True)
+    # the other zeros' product: 1 for a lone zero; for a pair, the other
+    # zero written as (sum of the pair) - x, which has the right derivatives
+    pair_sum = _sum(ew.where(zero, x, 0.0), axes, True)
+    other_zeros = ew.where(ew.equal(n_zero, 1.0), 1.0,
+                           ew.where(ew.equal(n_zero, 2.0), pair_sum - x, 0.0))
+    return ew.where(zero, nonzeros * other_zeros, full / safe)
 
 
 _PROD = defop("reduce_prod", _prod_impl,
@@ -259,7 +263,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 
     >>> import gradtape as tf
     >>> tf.reduce_logsumexp(tf.constant([1000.0, 1000.0])).numpy()
-    1000.6931
+    1000.6932
     """
     x = _floating(input_tensor, "reduce_logsumexp")
     return apply(_LOGSUMEXP, (x,), _params(x, axis, keepdims, "reduce_logsumexp"))
