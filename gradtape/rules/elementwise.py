@@ -9,6 +9,7 @@ import math
 from .._core.dtypes import as_dtype
 from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor
 from ._util import public_names, NOPARAMS, apply, defop, pair, tensor, wrap, xp
+from . import shape as _shape
 
 _SQRT_PI = math.sqrt(math.pi)
 
@@ -50,12 +51,10 @@ def _tangent_out(t, x, ans):
     nb = t.ndim - x.ndim
     gap = ans.ndim - x.ndim
     if gap and nb:
-        from .shape import reshape
-        t = reshape(t, tuple(t.shape[:nb]) + (1,) * gap + tuple(x.shape))
+        t = _shape.reshape(t, tuple(t.shape[:nb]) + (1,) * gap + tuple(x.shape))
     full = tuple(t.shape[:nb]) + tuple(ans.shape)
     if tuple(t.shape) != full:
-        from .shape import broadcast_to
-        t = broadcast_to(t, full)
+        t = _shape.broadcast_to(t, full)
     return t
 
 
@@ -191,14 +190,12 @@ def truediv(x, y, name=None):
     array([0.5, 1. ])
     """
     x, y = pair(x, y, "RealDiv")
-    if x._value.dtype.kind in "iub":
+    if x._value.dtype.kind in "iu":
         # TensorFlow: 8- and 16-bit integers divide in float32, wider ones in float64
         wide = x._value.dtype.itemsize > 2
         target = "float64" if wide else "float32"
         x, y = cast(x, target), cast(y, target)
     return divide(x, y)
-
-
 
 
 def _xdivy(x, y):
