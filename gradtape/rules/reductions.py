@@ -81,7 +81,15 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
 def _mean_impl(x, axes, keepdims):
     if x.dtype.kind in "iu":
         return (xp.sum(x, axis=axes, keepdims=keepdims) // max(_count(x.shape, axes), 1)).astype(x.dtype)
+    if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
+        return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
     return xp.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+
+
+def _reduced_shape(shape, axes, keepdims):
+    nd = len(shape)
+    kept = [1 if i - nd in axes else d for i, d in enumerate(shape)]
+    return tuple(kept) if keepdims else tuple(d for i, d in enumerate(shape) if i - nd not in axes)
 
 
 _MEAN = defop("reduce_mean", _mean_impl,

@@ -1,6 +1,7 @@
 """Reductions beyond the op-spec table: forward values against NumPy, ties,
 zeros, stability, dtypes, errors, and JVP rules fed batched tangents."""
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -163,6 +164,10 @@ def test_empty_and_scalar_inputs():
     assert tf.reduce_max(empty, axis=0).numpy().tolist() == [-np.inf] * 3
     assert tf.reduce_min(empty, axis=1).shape == (0,)
     assert tf.cumsum(empty, axis=0).shape == (0, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(tf.reduce_mean(empty, axis=0).numpy()).all()
+        assert tf.reduce_mean(empty, keepdims=True).shape == (1, 1)
     np.testing.assert_array_equal(grad(lambda t: tf.reduce_sum(t, axis=0), np.zeros((0, 3))).numpy(),
                                   np.zeros((0, 3)))
     scalar = tf.constant(2.5)
