@@ -355,17 +355,24 @@ def _erf_small(x):
     return x * _polyval(_ERF_SMALL, s) / _polyval(_ERF_SMALL_DEN, s)
 
 
+def _split(mask):
+    """Flat indices where ``mask`` holds and where it does not (NaN lands in the
+    second).  Index arrays gather and scatter far faster than boolean masks."""
+    return xp.flatnonzero(mask), xp.flatnonzero(~mask)
+
+
 def _erfc_large(y):
-    """erfc(y) for y > 0.46875 (or NaN)."""
+    """erfc(y) for a flat array of y > 0.46875 (or NaN)."""
     y = xp.minimum(y, _ERFC_ZERO)
     out = xp.empty_like(y)
-    mid = y <= 4.0
-    ym = y[mid]
-    out[mid] = _polyval(_ERFC_MID, ym) / _polyval(_ERFC_MID_DEN, ym)
-    far = ~mid
-    yf = y[far]
-    z = 1.0 / (yf * yf)
-    out[far] = (1.0 / _SQRT_PI - z * _polyval(_ERFC_BIG, z) / _polyval(_ERFC_BIG_DEN, z)) / yf
+    mid, far = _split(y <= 4.0)
+    if mid.size:
+        ym = y.take(mid)
+        out.put(mid, _polyval(_ERFC_MID, ym) / _polyval(_ERFC_MID_DEN, ym))
+    if far.size:
+        yf = y.take(far)
+        z = 1.0 / (yf * yf)
+        out.put(far, (1.0 / _SQRT_PI - z * _polyval(_ERFC_BIG, z) / _polyval(_ERFC_BIG_DEN, z)) / yf)
     # exp(-y*y) with y*y split in an exact part and a small rest, so the
     # rounding error of y*y is not amplified into exp's result
     hi = xp.trunc(y * 16.0) / 16.0
@@ -375,20 +382,22 @@ def _erfc_large(y):
 
 
 def _erf_family(x, complement):
-    v = xp.asarray(x, dtype=xp.float64)
+    v = xp.asarray(x, dtype=xp.float64).ravel()
     y = xp.abs(v)
     out = xp.empty_like(v)
-    small = y <= _ERF_SPLIT
-    part = _erf_small(v[small])
-    out[small] = 1.0 - part if complement else part
-    large = ~small
-    vl = v[large]
-    tail = _erfc_large(y[large])
+    small, large = _split(y <= _ERF_SPLIT)
+    if small.size:
+        part = _erf_small(v.take(small))
+        out.put(small, 1.0 - part if complement else part)
+    if not large.size:
+        return out.reshape(xp.shape(x)).astype(x.dtype, copy=False)
+    vl = v.take(large)
+    tail = _erfc_large(y.take(large))
     if complement:
-        out[large] = xp.where(vl < 0, 2.0 - tail, tail)
+        out.put(large, xp.where(vl < 0, 2.0 - tail, tail))
     else:
-        out[large] = xp.copysign(1.0 - tail, vl)
-    return out.astype(x.dtype, copy=False)
+        out.put(large, xp.copysign(1.0 - tail, vl))
+    return out.reshape(xp.shape(x)).astype(x.dtype, copy=False)
 
 
 def _erf(x):
