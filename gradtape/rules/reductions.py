@@ -537,7 +537,8 @@ def sum_to_shape(g, shape, nbatch=0):
     vectorized Jacobian: they are kept, and broadcasting is undone after them.
 
     >>> import gradtape as tf
-    >>> tf.math.sum_to_shape(tf.ones((2, 3)), (1, 3)).numpy()
+    >>> from gradtape.rules.reductions import sum_to_shape
+    >>> sum_to_shape(tf.ones((2, 3)), (1, 3)).numpy()
     array([[2., 2., 2.]], dtype=float32)
     """
     shape = tuple(shape)
@@ -553,4 +554,4 @@ def sum_to_shape(g, shape, nbatch=0):
     return g
 
 
-__all__ = public_names(globals(), exclude=())
+__all__ = public_names(globals(), exclude=("sum_to_shape",))
