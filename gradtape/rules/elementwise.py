@@ -9,7 +9,6 @@ import math
 from .._core.dtypes import as_dtype
 from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor
 from ._util import public_names, NOPARAMS, apply, defop, pair, tensor, wrap, xp
-from . import shape as _shape
 
 _SQRT_PI = math.sqrt(math.pi)
 
@@ -44,27 +43,13 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", **flags
     return _doc(public, summary, example)
 
 
-def _tangent_out(t, x, ans):
-    """The part ``t`` (a tangent of ``x``, maybe with leading batch axes) adds
-    to the tangent of a broadcasting op's output ``ans``: rank-aligned after
-    the batch axes, then broadcast to the output's shape."""
-    nb = t.ndim - x.ndim
-    gap = ans.ndim - x.ndim
-    if gap and nb:
-        t = _shape.reshape(t, tuple(t.shape[:nb]) + (1,) * gap + tuple(x.shape))
-    full = tuple(t.shape[:nb]) + tuple(ans.shape)
-    if tuple(t.shape) != full:
-        t = _shape.broadcast_to(t, full)
-    return t
-
-
 def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0", **flags):
     """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``."""
     def jvp(ts, ans, x, y):
         tx, ty = ts
-        out = None if tx is None else _tangent_out(tx, x, ans) * dx(ans, x, y)
+        out = None if tx is None else tx * dx(ans, x, y)
         if ty is not None:
-            part = _tangent_out(ty, y, ans) * dy(ans, x, y)
+            part = ty * dy(ans, x, y)
             out = part if out is None else out + part
         return out
     op = defop(name, impl,
@@ -99,8 +84,6 @@ def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1):
 
 def _add_jvp(ts, ans, x, y):
     tx, ty = ts
-    tx = None if tx is None else _tangent_out(tx, x, ans)
-    ty = None if ty is None else _tangent_out(ty, y, ans)
     if tx is None:
         return ty
     return tx if ty is None else tx + ty
@@ -112,8 +95,6 @@ _ADD = defop("add", xp.add, vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y:
 
 def _sub_jvp(ts, ans, x, y):
     tx, ty = ts
-    tx = None if tx is None else _tangent_out(tx, x, ans)
-    ty = None if ty is None else _tangent_out(ty, y, ans)
     if ty is None:
         return tx
     return -ty if tx is None else tx - ty
@@ -494,8 +475,8 @@ is_finite = nondiff("is_finite", xp.isfinite, "Elementwise test for finite value
 
 def _where_jvp(ts, ans, c, x, y):
     _, tx, ty = ts
-    tx = zeros_like(ans) if tx is None else _tangent_out(tx, x, ans)
-    ty = zeros_like(ans) if ty is None else _tangent_out(ty, y, ans)
+    tx = zeros_like(ans) if tx is None else tx
+    ty = zeros_like(ans) if ty is None else ty
     return where(c, tx, ty)
 
 

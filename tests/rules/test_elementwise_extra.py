@@ -1,14 +1,12 @@
 """Elementwise ops beyond the op-spec table: erf accuracy, derivatives of
 abs and sign at every order and mode, ``None`` gradients, TensorFlow's dtype
-rules, special values, and JVP rules fed batched tangents."""
+rules, special values, and tangents of broadcast operands."""
 import math
 
 import numpy as np
 import pytest
 
 import gradtape as tf
-from tests.rules.test_reductions_extra import check_batched_jvp, spec_cases
-from tests.specs import elementwise as elementwise_specs
 
 
 def grad(f, *xs):
@@ -178,7 +176,7 @@ def test_mixed_dtypes_are_an_error_naming_the_op():
 
 
 # ---------------------------------------------------------------------------
-# Tangents of broadcast operands, and JVP rules fed batched tangents
+# Tangents of broadcast operands
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fn", [tf.add, tf.subtract, tf.math.floormod,
@@ -190,8 +188,3 @@ def test_tangent_of_a_broadcast_operand_has_the_output_shape(fn):
     with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
         out = fn(x, y)
     assert acc.jvp(out).shape == (2, 3)
-
-
-@pytest.mark.parametrize("spec,sample", spec_cases(elementwise_specs.SPECS))
-def test_batched_jvp_equals_loop(spec, sample):
-    check_batched_jvp(spec, sample)

@@ -1,5 +1,5 @@
 """Reductions beyond the op-spec table: forward values against NumPy, ties,
-zeros, stability, dtypes, errors, and JVP rules fed batched tangents."""
+zeros, stability, dtypes and errors."""
 import itertools
 import warnings
 
@@ -7,10 +7,7 @@ import numpy as np
 import pytest
 
 import gradtape as tf
-from gradtape._core import nest, trace
-from gradtape._core.forward import ForwardRecorder
 from gradtape.errors import InvalidArgumentError
-from tests.specs import reductions as reduction_specs
 
 RNG = np.random.default_rng(7)
 X3 = RNG.uniform(-2.0, 2.0, (2, 3, 4))
@@ -236,42 +233,3 @@ def test_integer_scans_keep_their_dtype():
 def test_bad_input_gets_a_clear_error(call, error, words):
     with pytest.raises(error, match=words):
         call()
-
-
-# ---------------------------------------------------------------------------
-# JVP rules fed tangents with a leading batch axis (vectorized forward mode)
-# ---------------------------------------------------------------------------
-
-def batched_jvp(fn, xs, tangents):
-    """Push tangents with one extra leading axis through ``fn``'s JVP rules."""
-    rec = ForwardRecorder()
-    for x, t in zip(xs, tangents):
-        rec.tangents[x._uid] = tf.constant(t)
-    trace.push(rec)
-    try:
-        out = nest.flatten(fn(*xs))[0]
-    finally:
-        trace.pop(rec)
-    return rec.tangents.get(out._uid)
-
-
-def check_batched_jvp(spec, sample, batch=3):
-    arrays = [a for a in sample if hasattr(a, "shape")]
-    params = sample[len(arrays):]
-    xs = [tf.constant(a) for a in arrays]
-    ts = [RNG.standard_normal((batch,) + a.shape) for a in arrays]
-    got = batched_jvp(lambda *a: spec.fn(*a, *params), xs, ts)
-    for b in range(batch):
-        with tf.autodiff.ForwardAccumulator(xs, [tf.constant(t[b]) for t in ts]) as acc:
-            y = nest.flatten(spec.fn(*xs, *params))[0]
-        np.testing.assert_allclose(got.numpy()[b], acc.jvp(y).numpy(), rtol=1e-12, atol=1e-12)
-
-
-def spec_cases(specs):
-    return [pytest.param(spec, sample, id=f"{spec.name}-{i}")
-            for spec in specs for i, sample in enumerate(spec.samples)]
-
-
-@pytest.mark.parametrize("spec,sample", spec_cases(reduction_specs.SPECS))
-def test_batched_jvp_equals_loop(spec, sample):
-    check_batched_jvp(spec, sample)
