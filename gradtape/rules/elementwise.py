@@ -179,10 +179,9 @@ def truediv(x, y, name=None):
     return divide(x, y)
 
 
-def _xdivy(x, y):
-    """``x / y``, and 0 wherever ``x`` is 0 (even where ``y`` is 0)."""
-    x_zero = equal(x, 0.0)
-    return where(x_zero, 0.0, x / where(x_zero, ones_like(y), y))
+def _xdivy_impl(x, y):
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        return xp.where(x == 0, xp.zeros_like(x), x / y).astype(x.dtype, copy=False)
 
 
 def _xlogy_impl(x, y):
@@ -203,9 +202,14 @@ def _divide_no_nan_dy(ans, x, y):
     return divide_no_nan(divide_no_nan(-x, y), y)
 
 
+xdivy = binary("xdivy", _xdivy_impl,
+               lambda a, x, y: xdivy(cast(not_equal(x, 0.0), x.dtype), y),
+               lambda a, x, y: xdivy(-x, y * y),
+               "Elementwise ``x / y``, and 0 wherever ``x`` is 0 (even where ``y`` is 0).",
+               "tf.constant([0.0, 2.0]), 0.0")
 xlogy = binary("xlogy", _xlogy_impl,
                lambda a, x, y: xlogy(cast(not_equal(x, 0.0), x.dtype), y),
-               lambda a, x, y: _xdivy(x, y),
+               lambda a, x, y: xdivy(x, y),
                "Elementwise ``x * log(y)``, and 0 wherever ``x`` is 0.",
                "tf.constant([0.0, 2.0]), 0.0")
 divide_no_nan = binary("divide_no_nan", _divide_no_nan_impl,

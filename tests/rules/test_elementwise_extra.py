@@ -118,11 +118,15 @@ def test_ties_send_the_gradient_to_x():
     assert g.numpy().tolist() == [0, 1, 1, 1, 0]
 
 
-def test_xlogy_and_divide_no_nan_at_zero():
+def test_xlogy_xdivy_and_divide_no_nan_at_zero():
     gx, gy = grad(tf.math.xlogy, np.array([0.0, 0.0, 2.0]), np.array([0.0, 3.0, 4.0]))
     np.testing.assert_array_equal(tf.math.xlogy(tf.constant([0.0, 2.0]), 0.0).numpy(), [0.0, -np.inf])
     np.testing.assert_allclose(gx.numpy(), [0.0, 0.0, np.log(4.0)])
     np.testing.assert_allclose(gy.numpy(), [0.0, 0.0, 0.5])
+    gx, gy = grad(tf.math.xdivy, np.array([0.0, 0.0, 2.0]), np.array([0.0, 3.0, 4.0]))
+    np.testing.assert_array_equal(tf.math.xdivy(tf.constant([0.0, 2.0]), 0.0).numpy(), [0.0, np.inf])
+    np.testing.assert_allclose(gx.numpy(), [0.0, 0.0, 0.25])
+    np.testing.assert_allclose(gy.numpy(), [0.0, 0.0, -0.125])
     gx, gy = grad(tf.math.divide_no_nan, np.array([1.0, 6.0]), np.array([0.0, 2.0]))
     np.testing.assert_allclose(gx.numpy(), [0.0, 0.5])
     np.testing.assert_allclose(gy.numpy(), [0.0, -1.5])
@@ -146,7 +150,7 @@ UNARY = [tf.square, tf.sqrt, tf.math.rsqrt, tf.exp, tf.math.expm1, tf.math.log, 
          tf.math.log_sigmoid, tf.abs, tf.sign, tf.negative, tf.math.reciprocal]
 BINARY = [tf.add, tf.subtract, tf.multiply, tf.divide, tf.pow, tf.maximum, tf.minimum,
           tf.atan2, tf.math.floormod, tf.math.squared_difference, tf.math.xlogy,
-          tf.math.divide_no_nan]
+          tf.math.xdivy, tf.math.divide_no_nan]
 
 
 @pytest.mark.parametrize("fn", UNARY + BINARY, ids=lambda f: f.__name__)
