@@ -31,13 +31,13 @@ class Hooks:
 hooks = Hooks()
 
 #: Names of ops that broadcast their inputs against each other NumPy-style
-#: (and matmul, which broadcasts its batch axes).  With batched tangents a
+#: (and matmul and the solves, which broadcast their batch axes).  With batched tangents a
 #: lower-rank input's tangent is padded to the highest input rank for them;
 #: other ops with inputs of uneven ranks are looped.  A rule module adding a
 #: broadcasting op adds its name here.
 BROADCASTING_OPS = {"add", "subtract", "multiply", "divide", "mod", "pow", "maximum",
                     "minimum", "atan2", "where", "matmul", "squared_difference",
-                    "xdivy", "xlogy", "divide_no_nan", "complex"}
+                    "xdivy", "xlogy", "divide_no_nan", "complex", "solve", "triangular_solve"}
 
 _warned_loop = set()
 
