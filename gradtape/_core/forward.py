@@ -37,7 +37,7 @@ hooks = Hooks()
 #: broadcasting op adds its name here.
 BROADCASTING_OPS = {"add", "subtract", "multiply", "divide", "mod", "pow", "maximum",
                     "minimum", "atan2", "where", "matmul", "squared_difference",
-                    "xdivy", "xlogy", "complex", "solve", "triangular_solve"}
+                    "xdivy", "xlogy", "divide_no_nan", "complex", "solve", "triangular_solve"}
 
 _warned_loop = set()
 
