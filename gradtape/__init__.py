@@ -15,6 +15,8 @@ from .rules import *  # noqa: F401,F403
 from .rules import getitem as _getitem, newaxis  # noqa: F401
 from .variables import Variable
 from .tape import GradientTape, UnconnectedGradients
+from .explain import explain  # noqa: F811 - the function; the module stays gradtape.explain
+from . import debugging  # noqa: F401
 from .custom import custom_gradient
 from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401

@@ -75,9 +75,9 @@ class Variable(TensorLike):
 
     # -- writing ---------------------------------------------------------
     def _new_value(self, value, what):
-        if _tensor.escape_hook is not None and isinstance(value, TensorLike):
-            _tensor.escape_hook(value, f"{what} to Variable '{self._name}'")
         arr = to_array(value._read() if isinstance(value, TensorLike) else value)
+        if _tensor.escape_hook is not None and isinstance(value, TensorLike):
+            _tensor.escape_hook(value, f"{what} into Variable '{self._name}'")
         target = self._value
         if arr.dtype != target.dtype:
             if isinstance(value, TensorLike):

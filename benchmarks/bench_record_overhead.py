@@ -1,0 +1,72 @@
+"""Per-op recording cost with and without noting each op's user file:line.
+
+Every recorded op notes where in user code it ran (``reverse.note_sites``),
+which ``explain``, ``summary`` and ``check_numerics`` report.  This measures
+what that costs on the cheapest op (a multiply of two 2-element tensors, so
+the bookkeeping dominates), with the two settings interleaved to share the
+machine's noise, and for reference an op with no tape and the debug mode that
+keeps full stacks.
+
+Run: python benchmarks/bench_record_overhead.py [--rounds N]
+"""
+import argparse
+import os
+import statistics
+import sys
+import timeit
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import gradtape as tf  # noqa: E402
+from gradtape._core import reverse  # noqa: E402
+
+OPS = 2000
+
+
+def _record_ops(x, y):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        z = x
+        for _ in range(OPS):
+            z = z * y
+    return tape
+
+
+def _no_tape(x, y):
+    z = x
+    for _ in range(OPS):
+        z = z * y
+
+
+def per_op(fn, x, y, number=3, repeat=3):
+    """Seconds per op: best of ``repeat`` runs of ``number`` calls."""
+    return min(timeit.repeat(lambda: fn(x, y), number=number, repeat=repeat)) / (number * OPS)
+
+
+def main(rounds=25):
+    x = tf.constant([1.0, 2.0])
+    y = tf.constant([1.0, 1.0])
+    on, off = [], []
+    for _ in range(rounds):
+        reverse.note_sites = False
+        off.append(per_op(_record_ops, x, y))
+        reverse.note_sites = True
+        on.append(per_op(_record_ops, x, y))
+    ratios = [a / b for a, b in zip(on, off)]
+    tf.debugging.set_debug_mode(True)
+    debug = per_op(_record_ops, x, y, number=1)
+    tf.debugging.set_debug_mode(False)
+    bare = per_op(_no_tape, x, y)
+    print(f"per-op cost, {rounds} interleaved rounds (best of 3x3 runs of {OPS} ops each)")
+    print(f"  no tape                        {bare * 1e6:7.3f} us")
+    print(f"  recorded, sites off            {min(off) * 1e6:7.3f} us (median {statistics.median(off) * 1e6:.3f})")
+    print(f"  recorded, sites on (default)   {min(on) * 1e6:7.3f} us (median {statistics.median(on) * 1e6:.3f})")
+    print(f"  recorded, debug mode (stacks)  {debug * 1e6:7.3f} us")
+    print(f"overhead of noting sites: {(min(on) / min(off) - 1) * 100:+.1f}% (best vs best), "
+          f"{(statistics.median(ratios) - 1) * 100:+.1f}% (median of per-round ratios)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=25)
+    main(parser.parse_args().rounds)
