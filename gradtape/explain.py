@@ -20,17 +20,20 @@ import dis
 import linecache
 import os
 
+import numpy as np
+
 from ._core import nest, trace
 from ._core import tensor as _tensor
 from ._core.reverse import ANS, CODE, IN, LASTI, OP, OUT, OUT_META, PARAMS, SAVED, Meta
-from ._core.reverse import user_site as _frame_site
-from ._core.tensor import TensorLike, _next_uid
+from ._core.reverse import backward, user_site as _frame_site
+from ._core.tensor import TensorLike, _next_uid, wrap
 
 __all__ = ["explain", "Explanation", "Reason", "Skeleton", "CATEGORIES"]
 
 #: Every reason ``explain`` can give, with what it means.
 CATEGORIES = {
     "connected": "the gradient flows: the target depends on the source through recorded ops",
+    "zero_gradient": "the gradient flows but is zero: an op on the path passes none here",
     "not_watched": "a Tensor the tape never watched",
     "not_trainable": "a Variable created with trainable=False",
     "variable_not_watched": "a Variable read by a tape with watch_accessed_variables=False",
@@ -307,6 +310,10 @@ def _name(x):
     return f"Tensor(shape={tuple(v.shape)}, dtype={v.dtype.name}, id={x._uid})"
 
 
+def _nonzero(g):
+    return g is not None and bool(np.any(g._value != 0))
+
+
 def _event_site(event):
     return Site.of(event[2], event[3])
 
@@ -432,8 +439,34 @@ class _Explainer:
                           "so another gradient() call raises",
                           "create the tape with persistent=True to compute several "
                           "gradients", _event_site(ev[0]) if ev else None)
-        return Reason(s, "connected", "the gradient flows: the target depends on it "
-                      "through the recorded ops")
+        return self._zero(s) or Reason(s, "connected", "the gradient flows: the target "
+                                       "depends on it through the recorded ops")
+
+    def _zero(self, s):
+        """A connected source whose gradient is all zeros: name the op that zeroes it."""
+        if not all(t._value.dtype.kind in "fc" for t in self.targets):
+            return None
+        path = sorted(self.a_diff & self.graph.descendants(s._uid, through_cuts=False))
+        with trace.replaced(()):  # the tape must not record its own inspection
+            cts = backward(self.tape._rec, [(t._uid, wrap(np.ones_like(t._value)))
+                                            for t in self.targets], path, True)
+        if _nonzero(cts.get(s._uid)):
+            return None
+        on_path = set(path)
+        for idx in sorted({self.graph.producer[u] for u in path if u in self.graph.producer},
+                          reverse=True):
+            e = self.graph.entries[idx]
+            if any(_nonzero(cts.get(o)) for o in _outs(e)) and not any(
+                    _nonzero(cts.get(u)) for u in e[IN] if u in on_path):
+                op = e[OP].name
+                return Reason(s, "zero_gradient",
+                              f"the gradient reaches it but is zero: op '{op}' passes no "
+                              "gradient for these input values (its derivative is 0 there)",
+                              "check that op's inputs: e.g. dead ReLU units, tf.where or "
+                              "maximum selecting the other branch, values clipped at a "
+                              "bound", self.graph.entry_site(idx), op)
+        return Reason(s, "zero_gradient", "the gradient reaches it but is zero for these "
+                      "values", "check the ops on the path and their inputs")
 
     def _crosses_cut(self, s):
         if s._uid not in self.a_full:
@@ -526,8 +559,10 @@ class _Explainer:
         return self.graph.entries[idx][OP].name
 
     def _paused_somewhere(self, s):
+        # a target made from values computed while paused is itself not on the tape
+        off = [t._uid for t in self.targets if t._uid not in self.graph.producer]
         pause = self.first_event("pause")
-        if pause is None or any(t._uid in self.a_diff - {t._uid} for t in self.targets):
+        if pause is None or not off or pause[1] > max(off):
             return None
         return Reason(s, "stop_recording",
                       "part of the computation probably ran inside tape.stop_recording(), "

@@ -229,3 +229,50 @@ def test_every_category_is_documented():
     text = open(__file__.replace("tests/explain/test_causes.py", "docs/debugging.md")).read()
     for name in CATEGORIES:
         assert f"`{name}`" in text, name
+
+
+def test_truth_value_of_a_derived_tensor():
+    x = tf.Variable(2.0)
+    w = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        h = x - 1.0
+        if h:  # @truth
+            y = w * 2.0
+    r = only(tape.explain(y, x))
+    assert r.category == "python_condition"
+    assert site_is(r, HERE, "truth")
+
+
+def test_part_computed_inside_stop_recording():
+    x = tf.Variable(2.0)
+    other = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        z = other * 2.0
+        with tape.stop_recording():  # @half_paused
+            h = x * 2.0
+        y = h * 3.0
+    assert tape.gradient(y, x) is None
+    r = only(tape.explain(y, x))
+    assert r.category == "stop_recording"
+    assert site_is(r, HERE, "half_paused")
+
+
+def test_unrelated_pause_does_not_hide_the_real_reason():
+    a, b = tf.Variable(1.0), tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        with tape.stop_recording():
+            pass
+        y = a * 3.0
+    assert only(tape.explain(y, b)).category == "unconnected"
+
+
+def test_zero_gradient_names_the_op_that_zeroes_it():
+    x = tf.Variable([-1.0, -2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        h = tf.nn.relu(x * 2.0)  # @relu
+        y = tf.reduce_sum(h)
+    assert not tape.gradient(y, x).numpy().any()
+    r = only(tape.explain(y, x))
+    assert r.category == "zero_gradient"
+    assert r.op == "relu"
+    assert site_is(r, HERE, "relu")
