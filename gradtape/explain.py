@@ -18,17 +18,21 @@ None
 """
 import dis
 import linecache
+import operator
 import os
 
 import numpy as np
 
 from ._core import nest, trace
 from ._core import tensor as _tensor
-from ._core.reverse import ANS, CODE, IN, LASTI, OP, OUT, OUT_META, PARAMS, SAVED, Meta
+from ._core.reverse import ANS, CODE, IN, LASTI, OP, OUT, OUT_META, SAVED, Meta
 from ._core.reverse import backward, user_site as _frame_site
 from ._core.tensor import TensorLike, _next_uid, wrap
 
-__all__ = ["explain", "Explanation", "Reason", "Skeleton", "CATEGORIES"]
+_GRAPH_FIELDS = operator.itemgetter(OP, IN, OUT, CODE, LASTI)
+
+__all__ = ["explain", "Explanation", "Reason", "Site", "CATEGORIES", "summary", "to_dot",
+           "memory", "MemoryReport", "Skeleton"]
 
 #: Every reason ``explain`` can give, with what it means.
 CATEGORIES = {
@@ -55,7 +59,7 @@ CATEGORIES = {
 # Where in user code
 # ---------------------------------------------------------------------------
 
-def user_site():
+def _user_site():
     """``(code, lasti)`` of the user's frame that called into gradtape."""
     return _frame_site(1)
 
@@ -79,7 +83,16 @@ def _short_path(path):
 
 
 class Site:
-    """A place in user code: file, line and function, and its source text."""
+    """A place in user code: file, line and function, and its source text.
+
+    >>> import gradtape as tf
+    >>> x = tf.Variable(1.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x * 2.0
+    >>> site = tape.memory().per_op[0][3]
+    >>> site.line, site.function, site.filename.startswith("<doctest")
+    (2, '<module>', True)
+    """
 
     __slots__ = ("filename", "line", "function", "stack")
 
@@ -122,7 +135,7 @@ def _format_stack(stack):
 # What the tape knows: live, or kept once a non-persistent tape is spent
 # ---------------------------------------------------------------------------
 
-def note_event(tape, kind):
+def _note_event(tape, kind):
     """Note that ``tape`` started, stopped, paused... now, and where."""
     code, lasti = _frame_site(1)
     tape._events.append((kind, _next_uid(), code, lasti))
@@ -132,16 +145,25 @@ class Skeleton:
     """The part of a tape's recording explain needs: the graph without values.
 
     A non-persistent tape keeps one when ``gradient()`` frees its entries.
+
+    >>> import gradtape as tf
+    >>> x = tf.Variable(1.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x * 2.0
+    >>> _ = tape.gradient(y, x)
+    >>> [e[0].name for e in tape._skeleton.entries]
+    ['multiply']
     """
 
-    __slots__ = ("entries", "producer", "tracked", "variables", "watch_accessed",
-                 "notes", "reads", "stacks")
+    __slots__ = ("_graph", "_entries", "producer", "tracked", "variables",
+                 "watch_accessed", "notes", "reads", "stacks")
 
     def __init__(self, rec):
-        self.entries = [None if e is None else
-                        (e[OP], e[IN], tuple([_meta(x) for x in e[SAVED]]), e[OUT], None,
-                         e[PARAMS], e[OUT_META], e[CODE], e[LASTI])
-                        for e in rec.entries]
+        # taken on every non-persistent gradient(): C-level copies only, no per-entry Python
+        entries = rec.entries
+        self._graph = (list(map(_GRAPH_FIELDS, entries)) if None not in entries else
+                       [None if e is None else _GRAPH_FIELDS(e) for e in entries])
+        self._entries = None
         self.producer = dict(rec.producer)
         self.tracked = rec.tracked
         self.variables = rec.variables
@@ -150,9 +172,14 @@ class Skeleton:
         self.reads = rec.reads
         self.stacks = rec.stacks
 
-
-def _meta(x):
-    return x if type(x) is Meta else Meta(x._value.shape, x._value.dtype)
+    @property
+    def entries(self):
+        """The entries in the tape's layout, without their values."""
+        if self._entries is None:
+            self._entries = [None if g is None else
+                             (g[0], g[1], None, g[2], None, None, None, g[3], g[4])
+                             for g in self._graph]
+        return self._entries
 
 
 def _view(tape):
@@ -659,10 +686,9 @@ class _Names:
         for e in view.entries:
             if e is None:
                 continue
-            for u, x in zip(e[IN], e[SAVED]):
-                if x is not None:
-                    v = x if type(x) is Meta else x._value
-                    self.types.setdefault(u, _type_text(v.shape, v.dtype))
+            for u, x in zip(e[IN], e[SAVED] or ()):  # a spent tape kept no values
+                v = x if type(x) is Meta else x._value
+                self.types.setdefault(u, _type_text(v.shape, v.dtype))
             if e[OUT_META] is not None:
                 for u, (shape, dtype) in zip(e[OUT], e[OUT_META]):
                     self.types.setdefault(u, _type_text(shape, dtype))
@@ -802,6 +828,14 @@ class MemoryReport:
     ``(index, op name, bytes, site)``) and ``per_line`` (``{"file:line": bytes}``).
 
     An array shared by several entries counts once in ``total``.
+
+    >>> import gradtape as tf
+    >>> x = tf.Variable(tf.ones((4,)))
+    >>> with tf.GradientTape() as tape:
+    ...     y = x * x
+    >>> report = tape.memory()
+    >>> report.total, [(name, n) for _, name, n, _ in report.per_op]
+    (16, [('multiply', 32)])
     """
 
     def __init__(self, total, per_op, per_line):

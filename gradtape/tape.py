@@ -88,14 +88,14 @@ class GradientTape:
                              "entered only once at a time")
         trace.push(self._rec)
         self._recording = True
-        _explain.note_event(self, "enter")
+        _explain._note_event(self, "enter")
         return self
 
     def __exit__(self, *exc):
         if self._recording:
             trace.pop(self._rec)
             self._recording = False
-            _explain.note_event(self, "exit")
+            _explain._note_event(self, "exit")
 
     def __del__(self):
         rec = getattr(self, "_rec", None)
@@ -118,13 +118,13 @@ class GradientTape:
             raise ValueError("Tape must be recording.")
         trace.pop(self._rec)
         self._recording = False
-        _explain.note_event(self, "pause")
+        _explain._note_event(self, "pause")
         try:
             yield
         finally:
             trace.push(self._rec)
             self._recording = True
-            _explain.note_event(self, "resume")
+            _explain._note_event(self, "resume")
 
     def reset(self):
         """Clear everything recorded so far (the tape keeps recording if active).
@@ -139,7 +139,7 @@ class GradientTape:
         3.0
         """
         recording = self._recording
-        _explain.note_event(self, "reset")
+        _explain._note_event(self, "reset")
         if recording:
             trace.pop(self._rec)
         self._rec = TapeRecorder(self._watch_accessed_variables)
@@ -165,7 +165,7 @@ class GradientTape:
             if not t.dtype.differentiable:
                 warnings.warn(f"The dtype of the watched tensor must be floating (e.g. "
                               f"tf.float32), got {t.dtype!r}", stacklevel=2)
-                self._watch_sites[t._uid] = _explain.user_site()
+                self._watch_sites[t._uid] = _explain._user_site()
                 continue
             if isinstance(t, Variable):
                 self._rec.add_variable(t)
@@ -228,8 +228,8 @@ class GradientTape:
                 warnings.warn(f"The dtype of the source tensor must be floating (e.g. "
                               f"tf.float32) when calling GradientTape.gradient, got "
                               f"{s.dtype!r}; its gradient is None", stacklevel=2)
-        _explain.note_event(self, "gradient")
         if not self._persistent:  # backward frees the entries explain reads later
+            _explain._note_event(self, "gradient")
             self._skeleton = _explain.Skeleton(self._rec)
         found = backward(self._rec, [(t._uid, ct) for t, ct in zip(flat_targets, cts)
                                      if t.dtype.differentiable],

@@ -116,3 +116,13 @@ def test_memory_per_op_per_line_and_freed_during_gradient():
     tape.gradient(y, x)
     # when spy's gradient ran, exp's entry had already been freed
     assert seen and seen[0] < report.total
+
+
+def test_summary_and_dot_of_a_spent_tape():
+    tape, loss, (w1, b1, w2), _ = _mlp_tape(persistent=False)
+    tape.gradient(loss, [w1, b1, w2])
+    text = tape.summary(loss)
+    assert "spent" in text.splitlines()[0]
+    assert len([ln for ln in text.splitlines() if "= matmul(" in ln]) == 2
+    _parse_dot(tape.to_dot(loss))
+    assert tape.memory().total == 0
