@@ -12,10 +12,12 @@ import numpy as np
 
 from ._core import reverse
 from ._core.reverse import IN, OP, OUT, SAVED
+from ._core.tensor import TensorLike, convert_to_tensor
 from .errors import InvalidArgumentError
 from .explain import Site
 
-__all__ = ["set_debug_mode", "debug_mode", "check_numerics", "NonFiniteGradientError"]
+__all__ = ["set_debug_mode", "debug_mode", "check_numerics", "enable_check_numerics",
+           "disable_check_numerics", "NonFiniteGradientError"]
 
 _plain_record = reverse.TapeRecorder.record
 
@@ -154,11 +156,16 @@ def _raise(op, i, ct, g, saved, entry, site, consumers):
         "numerically safe form such as tf.math.log1p or tf.nn.softplus)", op.name, site)
 
 
-@contextlib.contextmanager
-def check_numerics():
-    """Make ``gradient()`` raise ``NonFiniteGradientError`` at the first op whose
-    VJP produces NaN or Inf from finite cotangents, naming the op and its line.
-    Costs nothing when not active.
+def check_numerics(tensor=None, message=None, name=None):
+    """Catch NaN and Inf: in a tensor now, or in every gradient computed in a block.
+
+    With a ``tensor`` (TensorFlow's form), return it unchanged if all its values
+    are finite, else raise ``InvalidArgumentError`` with ``message``.
+
+    Without one, return a context manager inside which ``gradient()`` raises
+    ``NonFiniteGradientError`` at the first op whose VJP produces NaN or Inf
+    from finite cotangents, naming the op and its line.  The check is chosen
+    once per backward sweep, so it costs nothing when not active.
 
     >>> import numpy as np, gradtape as tf
     >>> x = tf.Variable([0.0, 1.0])
@@ -170,10 +177,42 @@ def check_numerics():
     ...     except tf.debugging.NonFiniteGradientError as e:
     ...         print(e.op)
     log
+    >>> tf.debugging.check_numerics(tf.constant([1.0]), "weights").numpy()
+    array([1.], dtype=float32)
     """
+    if tensor is None:
+        return _checking_gradients()
+    v = tensor._value if isinstance(tensor, TensorLike) else convert_to_tensor(tensor)._value
+    if v.dtype.kind in "fc" and not np.all(np.isfinite(v)):
+        what = "NaN" if np.any(np.isnan(v)) else "Inf"
+        raise InvalidArgumentError(f"{message} : Tensor had {what} values")
+    return tensor
+
+
+@contextlib.contextmanager
+def _checking_gradients():
     previous = reverse.hooks.checked_vjp
     reverse.hooks.checked_vjp = _checker
     try:
         yield
     finally:
         reverse.hooks.checked_vjp = previous
+
+
+def enable_check_numerics():
+    """Check every gradient computation for NaN/Inf until ``disable_check_numerics``.
+
+    >>> import gradtape as tf
+    >>> tf.debugging.enable_check_numerics()
+    >>> tf.debugging.disable_check_numerics()
+    """
+    reverse.hooks.checked_vjp = _checker
+
+
+def disable_check_numerics():
+    """Stop the checks ``enable_check_numerics`` started.
+
+    >>> import gradtape as tf
+    >>> tf.debugging.disable_check_numerics()
+    """
+    reverse.hooks.checked_vjp = None

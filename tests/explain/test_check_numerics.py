@@ -76,3 +76,25 @@ def test_debug_mode_keeps_the_full_stack():
     stack = "".join(str(s) for s in tape._rec.stacks[0].format())
     line_outer = marked(HERE, "outer").split(":")[1]
     assert f"line {line_outer}" in stack and "model" in stack
+
+
+def test_check_numerics_on_a_tensor_like_tensorflow():
+    t = tf.constant([1.0, 2.0])
+    assert tf.debugging.check_numerics(t, "ok") is t
+    with pytest.raises(tf.errors.InvalidArgumentError, match="weights : Tensor had NaN"):
+        tf.debugging.check_numerics(tf.constant([1.0, np.nan]), "weights")
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Tensor had Inf"):
+        tf.debugging.check_numerics(tf.constant([np.inf]), "w")
+
+
+def test_enable_check_numerics_globally():
+    x = tf.Variable([0.0])
+    with np.errstate(divide="ignore"):
+        with tf.GradientTape() as tape:
+            y = tf.math.log(x)
+    tf.debugging.enable_check_numerics()
+    try:
+        with pytest.raises(NonFiniteGradientError, match="'log'"):
+            tape.gradient(y, x)
+    finally:
+        tf.debugging.disable_check_numerics()
