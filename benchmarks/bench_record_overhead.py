@@ -13,6 +13,7 @@ import argparse
 import os
 import statistics
 import sys
+import time
 import timeit
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -39,8 +40,10 @@ def _no_tape(x, y):
 
 
 def per_op(fn, x, y, number=3, repeat=3):
-    """Seconds per op: best of ``repeat`` runs of ``number`` calls."""
-    return min(timeit.repeat(lambda: fn(x, y), number=number, repeat=repeat)) / (number * OPS)
+    """CPU seconds per op (less disturbed by other processes than wall time):
+    best of ``repeat`` runs of ``number`` calls."""
+    runs = timeit.repeat(lambda: fn(x, y), number=number, repeat=repeat, timer=time.process_time)
+    return min(runs) / (number * OPS)
 
 
 def main(rounds=25):
@@ -57,7 +60,7 @@ def main(rounds=25):
     debug = per_op(_record_ops, x, y, number=1)
     tf.debugging.set_debug_mode(False)
     bare = per_op(_no_tape, x, y)
-    print(f"per-op cost, {rounds} interleaved rounds (best of 3x3 runs of {OPS} ops each)")
+    print(f"per-op CPU time, {rounds} interleaved rounds (best of 3x3 runs of {OPS} ops each)")
     print(f"  no tape                        {bare * 1e6:7.3f} us")
     print(f"  recorded, sites off            {min(off) * 1e6:7.3f} us (median {statistics.median(off) * 1e6:.3f})")
     print(f"  recorded, sites on (default)   {min(on) * 1e6:7.3f} us (median {statistics.median(on) * 1e6:.3f})")

@@ -36,6 +36,7 @@ def _own_files():
 
 _OWN_FILES = _own_files()
 _getframe = sys._getframe
+_last_user = None  # a code object known to be outside gradtape
 
 
 class Meta:
@@ -132,13 +133,15 @@ class TapeRecorder:
         idx = len(self.entries)
         if note_sites:
             # the user's frame is usually 3 up (record <- apply <- public op <- user);
-            # frames nearer are never touched, which keeps this cheap
+            # nearer frames are never touched, and the last user code seen skips the walk
             try:
                 f = _getframe(3)
                 code = f.f_code
-                while code.co_filename in _OWN_FILES:
-                    f = f.f_back
-                    code = f.f_code
+                if code is not _last_user:
+                    while code.co_filename in _OWN_FILES:
+                        f = f.f_back
+                        code = f.f_code
+                    _remember_user(code)
                 lasti = f.f_lasti
             except (AttributeError, ValueError):
                 code = lasti = None
@@ -174,6 +177,11 @@ class TapeRecorder:
         """Note where a Variable this tape does not watch was first read."""
         if var._uid not in self.reads:
             self.reads[var._uid] = user_site(2)
+
+
+def _remember_user(code):
+    global _last_user
+    _last_user = code
 
 
 # frames that are never the user's: gradtape's, contextlib's, NumPy's (np.mean(t))
