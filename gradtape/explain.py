@@ -430,7 +430,8 @@ class _Explainer:
     def _targets_off_tape(self, s):
         for t in self.targets:
             u = t._uid
-            if u in self.graph.producer or u in self.graph.cut_of or u in self.view.tracked:
+            if (u in self.graph.producer or u in self.graph.cut_of or u in self.view.tracked
+                    or hasattr(t, "_trainable")):  # a Variable target is not computed
                 continue
             reset = self.first_event("reset", after=u)
             state = _state_when(self.events, u)
@@ -474,7 +475,8 @@ class _Explainer:
         if not all(t._value.dtype.kind in "fc" for t in self.targets):
             return None
         path = sorted(self.a_diff & self.graph.descendants(s._uid, through_cuts=False))
-        with trace.replaced(()):  # the tape must not record its own inspection
+        # the tape must not record its own inspection; NaNs are check_numerics' business
+        with trace.replaced(()), np.errstate(all="ignore"):
             cts = backward(self.tape._rec, [(t._uid, wrap(np.ones_like(t._value)))
                                             for t in self.targets], path, True)
         if _nonzero(cts.get(s._uid)):

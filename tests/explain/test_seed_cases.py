@@ -98,3 +98,18 @@ def test_gradient_through_a_stateful_object():
     r = tape.explain(y, x0).reasons[0]
     assert r.category == "variable_state" and "assign_add" in r.message
     assert site_is(r, HERE, "state")
+
+
+def test_variable_returned_as_the_target():
+    x = tf.Variable(1.0)
+    v0 = tf.Variable(2.0)
+    v1 = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        if x > 0.0:
+            result = v0
+        else:
+            result = v1**2
+    assert tape.gradient(result, v1) is None
+    r0, r1 = tape.explain(result, [v0, v1])
+    assert r0.category == "connected"
+    assert r1.category == "unconnected"
