@@ -26,7 +26,7 @@ import numpy as np
 from ._core import nest, trace
 from ._core import tensor as _tensor
 from ._core.reverse import ANS, CODE, IN, LASTI, OP, OUT, OUT_META, SAVED, Meta
-from ._core.reverse import backward, user_site as _frame_site
+from ._core.reverse import _getframe, backward, user_site as _frame_site
 from ._core.tensor import TensorLike, _next_uid, wrap
 
 _GRAPH_FIELDS = operator.itemgetter(OP, IN, OUT, CODE, LASTI)
@@ -135,36 +135,60 @@ def _format_stack(stack):
 # What the tape knows: live, or kept once a non-persistent tape is spent
 # ---------------------------------------------------------------------------
 
-def _note_event(tape, kind):
-    """Note that ``tape`` started, stopped, paused... now, and where."""
-    code, lasti = _frame_site(1)
-    tape._events.append((kind, _next_uid(), code, lasti))
+def _note_event(tape, kind, depth=0):
+    """Note that ``tape`` started, stopped, paused... now, and where: the user's
+    frame is ``depth`` frames up (0: the place is not needed)."""
+    if depth:
+        f = _getframe(depth)
+        tape._events.append((kind, _next_uid(), f.f_code, f.f_lasti))
+    else:
+        tape._events.append((kind, _next_uid(), None, None))
+
+
+def _graph_of(rec, depth=2):
+    """What explain needs of a recording about to be freed, and where the user
+    asked for it (``depth`` frames up; 0: unknown).
+
+    Taken on every non-persistent ``gradient()``: C-level copies only.
+    """
+    try:
+        graph = list(map(_GRAPH_FIELDS, rec.entries))
+    except TypeError:  # entries a sweep already freed
+        graph = [None if e is None else _GRAPH_FIELDS(e) for e in rec.entries]
+    if depth:
+        f = _getframe(depth)
+        return graph, rec, f.f_code, f.f_lasti
+    return graph, rec, None, None
+
+
+def _keep_for_explain(tape):
+    """Keep a spent tape's graph (a jacobian spent it), and nothing that holds values."""
+    tape._skeleton = _graph_of(tape._rec, 0)
+    tape._rec.entries, tape._rec.producer = [], {}
 
 
 class Skeleton:
-    """The part of a tape's recording explain needs: the graph without values.
-
-    A non-persistent tape keeps one when ``gradient()`` frees its entries.
+    """The part of a spent tape's recording explain reads: the graph without values.
 
     >>> import gradtape as tf
     >>> x = tf.Variable(1.0)
     >>> with tf.GradientTape() as tape:
     ...     y = x * 2.0
     >>> _ = tape.gradient(y, x)
-    >>> [e[0].name for e in tape._skeleton.entries]
+    >>> [e[0].name for e in Skeleton(*tape._skeleton).entries]
     ['multiply']
     """
 
-    __slots__ = ("_graph", "_entries", "producer", "tracked", "variables",
-                 "watch_accessed", "notes", "reads", "stacks")
+    __slots__ = ("entries", "producer", "tracked", "variables", "watch_accessed",
+                 "notes", "reads", "stacks", "spent_at")
 
-    def __init__(self, rec):
-        # taken on every non-persistent gradient(): C-level copies only, no per-entry Python
-        entries = rec.entries
-        self._graph = (list(map(_GRAPH_FIELDS, entries)) if None not in entries else
-                       [None if e is None else _GRAPH_FIELDS(e) for e in entries])
-        self._entries = None
-        self.producer = dict(rec.producer)
+    def __init__(self, graph, rec, code=None, lasti=None):
+        self.spent_at = Site.of(code, lasti)  # where gradient() freed the recording
+        self.entries = [None if g is None else
+                        (g[0], g[1], None, g[2], None, None, None, g[3], g[4])
+                        for g in graph]
+        self.producer = {u: idx for idx, e in enumerate(self.entries) if e is not None
+                         for u in _outs(e)}
         self.tracked = rec.tracked
         self.variables = rec.variables
         self.watch_accessed = rec.watch_accessed
@@ -172,18 +196,11 @@ class Skeleton:
         self.reads = rec.reads
         self.stacks = rec.stacks
 
-    @property
-    def entries(self):
-        """The entries in the tape's layout, without their values."""
-        if self._entries is None:
-            self._entries = [None if g is None else
-                             (g[0], g[1], None, g[2], None, None, None, g[3], g[4])
-                             for g in self._graph]
-        return self._entries
-
 
 def _view(tape):
-    return tape._rec if tape._rec is not None else tape._skeleton
+    if tape._rec is not None:
+        return tape._rec
+    return Skeleton(*tape._skeleton) if tape._skeleton is not None else None
 
 
 class _Graph:
@@ -355,8 +372,7 @@ def _state_when(events, uid):
     for ev in events:
         if ev[1] > uid:
             break
-        if ev[0] != "gradient":
-            last = ev
+        last = ev
     return last
 
 
@@ -460,13 +476,12 @@ class _Explainer:
         if s._uid not in self.a_diff:
             return None
         if self.tape._rec is None:
-            ev = [e for e in self.events if e[0] == "gradient"]
             return Reason(s, "tape_used",
                           "the target depends on it and the first gradient() call computed "
                           "its gradient; this non-persistent tape then freed its recording, "
                           "so another gradient() call raises",
                           "create the tape with persistent=True to compute several "
-                          "gradients", _event_site(ev[0]) if ev else None)
+                          "gradients", self.view.spent_at)
         return self._zero(s) or Reason(s, "connected", "the gradient flows: the target "
                                        "depends on it through the recorded ops")
 

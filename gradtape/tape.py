@@ -88,7 +88,7 @@ class GradientTape:
                              "entered only once at a time")
         trace.push(self._rec)
         self._recording = True
-        _explain._note_event(self, "enter")
+        _explain._note_event(self, "enter", 2)
         return self
 
     def __exit__(self, *exc):
@@ -118,7 +118,7 @@ class GradientTape:
             raise ValueError("Tape must be recording.")
         trace.pop(self._rec)
         self._recording = False
-        _explain._note_event(self, "pause")
+        _explain._note_event(self, "pause", 3)
         try:
             yield
         finally:
@@ -139,7 +139,7 @@ class GradientTape:
         3.0
         """
         recording = self._recording
-        _explain._note_event(self, "reset")
+        _explain._note_event(self, "reset", 2)
         if recording:
             trace.pop(self._rec)
         self._rec = TapeRecorder(self._watch_accessed_variables)
@@ -189,7 +189,7 @@ class GradientTape:
         """Free the recording of a non-persistent tape (it remembers its Variables)."""
         self._spent_variables = self._rec.variables
         if self._skeleton is None:
-            self._skeleton = _explain.Skeleton(self._rec)
+            _explain._keep_for_explain(self)
         self._rec = None
 
     def _live(self):
@@ -229,8 +229,7 @@ class GradientTape:
                               f"tf.float32) when calling GradientTape.gradient, got "
                               f"{s.dtype!r}; its gradient is None", stacklevel=2)
         if not self._persistent:  # backward frees the entries explain reads later
-            _explain._note_event(self, "gradient")
-            self._skeleton = _explain.Skeleton(self._rec)
+            self._skeleton = _explain._graph_of(self._rec)
         found = backward(self._rec, [(t._uid, ct) for t, ct in zip(flat_targets, cts)
                                      if t.dtype.differentiable],
                          wanted, self._persistent)
