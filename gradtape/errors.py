@@ -7,7 +7,12 @@ True
 
 
 class OpError(Exception):
-    """Base class of errors raised while running an op."""
+    """Base class of errors raised while running an op.
+
+    >>> import gradtape as tf
+    >>> issubclass(tf.errors.InvalidArgumentError, tf.errors.OpError)
+    True
+    """
 
 
 class InvalidArgumentError(OpError, ValueError):
@@ -23,4 +28,9 @@ class InvalidArgumentError(OpError, ValueError):
 
 
 class UnimplementedError(OpError, NotImplementedError):
-    """The op has no rule for what was asked (e.g. a JVP it cannot give)."""
+    """The op has no rule for what was asked (e.g. a JVP it cannot give).
+
+    >>> import gradtape as tf
+    >>> issubclass(tf.errors.UnimplementedError, NotImplementedError)
+    True
+    """

@@ -25,7 +25,14 @@ def _call(f, arrays):
 
 
 def numerical_jvp(f, args, directions, eps=1e-6):
-    """Central difference ``(f(x + eps u) - f(x - eps u)) / 2 eps`` for each output."""
+    """Central difference ``(f(x + eps u) - f(x - eps u)) / 2 eps`` for each output.
+
+    >>> import gradtape as tf, numpy as np
+    >>> from gradtape.testing import numerical_jvp
+    >>> [d] = numerical_jvp(tf.square, [np.array([3.0])], [np.array([1.0])])
+    >>> bool(np.allclose(d, [6.0]))
+    True
+    """
     plus = _call(f, [a + eps * u for a, u in zip(args, directions)])
     minus = _call(f, [a - eps * u for a, u in zip(args, directions)])
     return [(p - m) / (2 * eps) for p, m in zip(plus, minus)]

@@ -87,4 +87,4 @@ def sum_to_shape(g, shape, nbatch=0):
     return g
 
 
-__all__ = public_names(globals(), exclude=())
+__all__ = public_names(globals(), exclude=("sum_to_shape",))
