@@ -405,8 +405,8 @@ class _Explainer:
             if reason is not None:
                 return reason
         for check in (self._dtype, self._variable, self._targets_off_tape,
-                      self._connected, self._crosses_cut, self._condition,
-                      self._escaped, self._unwatched_tensor, self._rebound,
+                      self._connected, self._unwatched_tensor, self._crosses_cut,
+                      self._condition, self._escaped, self._rebound,
                       self._paused_somewhere):
             reason = check(s)
             if reason is not None:

@@ -27,6 +27,16 @@ def test_tensor_never_watched():
     assert "tape.watch" in r.fix and "Variable" in r.fix
 
 
+def test_never_watched_comes_first_when_its_product_with_a_variable_escapes():
+    x, w = tf.constant(3.0), tf.Variable(2.0)
+    with tf.GradientTape() as tape:  # @unwatched_first
+        y = tf.constant(np.sin((x * w).numpy())) * w
+    assert tape.gradient(y, x) is None
+    r = only(tape.explain(y, x))
+    assert r.category == "not_watched"
+    assert site_is(r, HERE, "unwatched_first")
+
+
 def test_variable_not_trainable():
     v = tf.Variable(2.0, trainable=False)
     with tf.GradientTape() as tape:
