@@ -399,9 +399,12 @@ def jacfwd(f, argnums=0, has_aux=False):
     Every element of the differentiated inputs gets a basis tangent, and the
     whole block goes through ``f`` at once (a leading batch axis on each
     tangent), so ``f`` runs once, or a few times when the stacked tangents
-    would exceed ``gradtape.tape.JACOBIAN_CHUNK_BYTES``.  Same layout as
-    ``jacrev`` (output shape, then input shape).  Best when inputs are fewer
-    than outputs; ``jacfwd(jacrev(f))`` is a Hessian.
+    would exceed ``gradtape.tape.JACOBIAN_CHUNK_BYTES``.  As in JAX, every
+    intermediate value of ``f`` then carries one tangent per input element,
+    so memory grows with the number of input elements (the chunk budget is
+    estimated from the inputs' size alone).  Same layout as ``jacrev``
+    (output shape, then input shape).  Best when inputs are fewer than
+    outputs; ``jacfwd(jacrev(f))`` is a Hessian.
 
     >>> import gradtape as gt
     >>> gt.jacfwd(lambda x: gt.stack([x[0] * x[1], gt.sin(x[0])]))(
