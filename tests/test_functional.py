@@ -569,3 +569,25 @@ def test_jacfwd_of_empty_and_none_inputs():
     assert got["skip"] is None
     np.testing.assert_array_equal(got["a"].numpy(), 3.0 * np.eye(2))
     assert gt.jacfwd(lambda p: gt.constant(1.0))({"skip": None}) == {"skip": None}
+
+
+def _second_order_specs():
+    from tests.opspec import all_specs
+    return [pytest.param(spec, id=spec.name) for spec in all_specs() if spec.order >= 2]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # a rule may loop; results must agree
+@pytest.mark.parametrize("spec", _second_order_specs())
+def test_batched_forward_hessians_of_every_op_equal_reverse_over_reverse(spec):
+    for sample in spec.samples:
+        arrays = [a for a in sample if hasattr(a, "shape")]
+        params = sample[len(arrays):]
+        argnums = tuple(range(len(arrays)))
+
+        def f(*xs):
+            return gt.reduce_sum(nest.flatten(spec.fn(*xs, *params))[0] ** 2)
+        want = gt.jacrev(gt.jacrev(f, argnums), argnums)(*arrays)
+        for got in (gt.hessian(f, argnums)(*arrays),
+                    gt.jacfwd(gt.jacfwd(f, argnums), argnums)(*arrays)):
+            assert_same_jacobian(got, nest.map_structure(lambda t: t.numpy(), want),
+                                 rtol=1e-10, atol=1e-12)
