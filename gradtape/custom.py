@@ -10,8 +10,8 @@ in forward mode.
 import functools
 import inspect
 
-import numpy as np
 
+from ._core.backend import zeros_for
 from ._core import nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
@@ -92,7 +92,7 @@ def _transposed_grad_fn(call_grad_fn, ts, outs):
     """
     from . import rules
     from .tape import GradientTape
-    cts = [wrap(np.zeros(o._value.shape, o._value.dtype)) for o in outs]
+    cts = [wrap(zeros_for(o._value)) for o in outs]
     with GradientTape() as tape:
         tape.watch(cts)
         grads = call_grad_fn(tuple(cts))

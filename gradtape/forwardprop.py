@@ -9,8 +9,8 @@ second derivatives), never the reverse.
 """
 import warnings
 
-import numpy as np
 
+from ._core.backend import zeros_for
 from ._core import forward, nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import TensorLike, to_array, wrap
@@ -159,7 +159,7 @@ class ForwardAccumulator:
             if got is None and unconnected is UnconnectedGradients.ZERO:
                 v = t._value
                 shape = v.shape if batch is None else (batch,) + v.shape
-                return wrap(np.zeros(shape, v.dtype))
+                return wrap(zeros_for(v, shape))
             return got
         return nest.map_structure(one, primals)
 

@@ -18,8 +18,8 @@ zero derivative, and integer or bool inputs cannot be differentiated.
 import functools
 import numbers
 
-import numpy as np
 
+from ._core.backend import zeros_for
 from ._core import nest
 from ._core.tensor import TensorLike, convert_to_tensor, wrap
 from .forwardprop import ForwardAccumulator
@@ -256,7 +256,7 @@ def vjp(f, *primals, has_aux=False):
                 targets.append(o)
                 cts.append(_cotangent(ct, o, "vjp"))
         if not targets:
-            grads = [wrap(np.zeros(s._value.shape, s._value.dtype)) for s in inputs.sources]
+            grads = [wrap(zeros_for(s._value)) for s in inputs.sources]
         else:
             grads = tape.gradient(targets, inputs.sources, output_gradients=cts,
                                   unconnected_gradients=_ZERO)

@@ -8,8 +8,8 @@ import contextlib
 import enum
 import warnings
 
-import numpy as np
 
+from ._core.backend import ones_for, zeros_for
 from . import explain as _explain
 from ._core import nest, trace
 from ._core.reverse import TapeRecorder, backward
@@ -55,7 +55,7 @@ def _check_source(s, what="sources"):
 
 def _zeros_of(x):
     v = x._value
-    return wrap(np.zeros(v.shape, v.dtype))
+    return wrap(zeros_for(v))
 
 
 class GradientTape:
@@ -249,7 +249,7 @@ class GradientTape:
     @staticmethod
     def _initial_cotangents(target, flat_targets, output_gradients):
         if output_gradients is None:
-            return [wrap(np.ones(t._value.shape, t._value.dtype)) for t in flat_targets]
+            return [wrap(ones_for(t._value)) for t in flat_targets]
         flat_og = nest.flatten(output_gradients)
         if len(flat_og) != len(flat_targets):
             raise ValueError(f"output_gradients must have the structure of target: got "
@@ -257,7 +257,7 @@ class GradientTape:
         out = []
         for t, og in zip(flat_targets, flat_og):
             if og is None:
-                out.append(wrap(np.ones(t._value.shape, t._value.dtype)))
+                out.append(wrap(ones_for(t._value)))
                 continue
             og = convert_to_tensor(og, dtype_hint=t.dtype)
             if og._value.shape != t._value.shape:

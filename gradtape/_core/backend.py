@@ -1,6 +1,299 @@
-"""The array namespace every rule and the engine compute with.
+"""The array namespaces gradtape computes with.
 
-Rules refer to ``xp`` and nothing else, so the engine can later run on another
-array-API namespace (CuPy, Dask) by changing this one name.
+Rules and the engine reach arrays through one name, ``xp``: NumPy, with the
+few array-API spellings older NumPy releases lack.  An op's forward ``impl``
+is written once against ``xp``; for a tensor of another namespace (CuPy, Dask,
+``array-api-strict``, anything with ``__array_namespace__``) the engine runs a
+*variant* of the impl whose global ``xp`` is that namespace instead.  Variants
+are built once per (op, namespace) by re-binding the impl's module globals and
+cached, so the NumPy path never looks a namespace up: it only pays the cheap
+``foreign[0]`` flag test, false until a non-NumPy array first becomes a tensor.
+
+A ``Backend`` is what the engine knows of a namespace: its public module (what
+``tensor.backend`` reports), the namespace the impls compute with (through
+``array-api-compat`` where the library differs from the standard), and how to
+move values in and out.
 """
-import numpy as xp  # noqa: F401  (re-exported)
+import contextlib
+import sys
+import types
+
+import numpy as np
+
+from ..errors import InvalidArgumentError, UnimplementedError
+
+
+def _numpy_namespace():
+    """NumPy's own module when it already speaks the standard's names, else a
+    copy of it with the missing ones added (NumPy < 2.1)."""
+    if hasattr(np, "astype") and hasattr(np, "concat") and hasattr(np, "permute_dims"):
+        return np
+    ns = types.ModuleType("numpy")
+    ns.__dict__.update(np.__dict__)
+    ns.astype = lambda x, dtype, copy=True: x.astype(dtype, copy=copy)
+    ns.concat = np.concatenate
+    ns.permute_dims = np.transpose
+    ns.pow = np.power
+    return ns
+
+
+xp = _numpy_namespace()
+
+#: ``foreign[0]`` turns true once a non-NumPy array became a tensor; until then
+#: ``trace.apply`` never asks which namespace an op runs in.
+foreign = [False]
+
+# NumPy's names for functions the standard spells differently (aliases added to
+# a foreign namespace so impls written against NumPy run there unchanged)
+_NUMPY_SPELLINGS = {
+    "true_divide": "divide", "power": "pow", "absolute": "abs", "conjugate": "conj",
+    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arctan2": "atan2",
+    "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh",
+    "concatenate": "concat", "transpose": "permute_dims", "invert": "bitwise_invert",
+    "bitwise_not": "bitwise_invert", "left_shift": "bitwise_left_shift",
+    "right_shift": "bitwise_right_shift", "amax": "max", "amin": "min",
+}
+
+
+class Backend:
+    """One array namespace: its public module and the namespace impls use.
+
+    >>> from gradtape._core import backend
+    >>> import numpy as np
+    >>> backend.backend_of(np.ones(2)).name
+    'numpy'
+    """
+
+    def __init__(self, name, module, ns, array_type):
+        self.name = name
+        self.module = module
+        self.xp = ns
+        self.array_type = array_type
+        self.dtypes = {}  # gradtape DType name -> this namespace's dtype
+        self._globals = {}  # rule module name -> that module's globals re-bound here
+
+    def __repr__(self):
+        return f"<Backend {self.name}>"
+
+    # -- values in and out -------------------------------------------------
+    def dtype(self, np_dtype):
+        """This namespace's dtype for a NumPy dtype (or a gradtape DType)."""
+        name = getattr(np_dtype, "name", None) or np.dtype(np_dtype).name
+        try:
+            return self.dtypes[name]
+        except KeyError:
+            raise UnimplementedError(
+                f"dtype {name} is not supported on {self.name}") from None
+
+    def asarray(self, value, dtype=None):
+        """``value`` (a Python number or nested list) as an array of this namespace."""
+        dt = None if dtype is None else self.dtype(dtype)
+        return self.xp.asarray(value, dtype=dt)
+
+    def to_numpy(self, value):
+        """A NumPy ndarray with the values of ``value`` (computes lazy arrays)."""
+        if hasattr(value, "compute"):
+            value = value.compute()
+        mod = type(value).__module__.split(".")[0]
+        if mod == "cupy":
+            return value.get()
+        if mod == "numpy":
+            return np.asarray(value)
+        try:
+            return np.from_dlpack(value)
+        except (TypeError, AttributeError, RuntimeError, BufferError):
+            return np.asarray(self.xp.to_device(value, "cpu") if hasattr(self.xp, "to_device")
+                              else value)
+
+    # -- per-namespace impls ------------------------------------------------
+    def impl(self, op):
+        """The variant of ``op.impl`` that computes in this namespace (cached)."""
+        cache = op.variants
+        if cache is None:
+            cache = op.variants = {}
+        fn = cache.get(self)
+        if fn is None:
+            fn = cache[self] = self._rebind(op.impl, op.name)
+        return fn
+
+    def _rebind(self, fn, opname):
+        if isinstance(fn, types.FunctionType):
+            return _rebind_function(fn, self._module_globals(fn.__globals__), self)
+        name = getattr(fn, "__name__", None)
+        if name is not None and not isinstance(fn, types.MethodType):
+            found = getattr(self.xp, _NUMPY_SPELLINGS.get(name, name), None)
+            if found is not None:
+                return found
+        return self.unsupported(opname)
+
+    def _module_globals(self, g):
+        key = g.get("__name__")
+        new = self._globals.get(key)
+        if new is None:
+            new = self._globals[key] = dict(g)
+            new["xp"] = self.xp
+            if "np" in new:
+                new["np"] = self.xp
+            for name, value in g.items():
+                if isinstance(value, types.FunctionType) and value.__globals__ is g:
+                    new[name] = _rebind_function(value, new, self)
+        return new
+
+    def unsupported(self, opname):
+        """An impl that raises: ``opname`` has no counterpart in this namespace."""
+        def impl(*args, **kwargs):
+            raise UnimplementedError(f"op {opname} is not supported on {self.name}")
+        return impl
+
+
+def _rebind_function(fn, new_globals, backend):
+    closure = fn.__closure__
+    if closure:
+        cells = []
+        for cell in closure:
+            try:
+                v = cell.cell_contents
+            except ValueError:  # an empty cell (a name bound later)
+                cells.append(cell)
+                continue
+            if isinstance(v, types.FunctionType) and v.__globals__.get("__name__") == \
+                    new_globals.get("__name__"):
+                v = _rebind_function(v, new_globals, backend)
+            elif v is np or v is xp:
+                v = backend.xp
+            cells.append(types.CellType(v))
+        closure = tuple(cells)
+    new = types.FunctionType(fn.__code__, new_globals, fn.__name__, fn.__defaults__, closure)
+    new.__kwdefaults__ = fn.__kwdefaults__
+    new.__qualname__ = fn.__qualname__
+    return new
+
+
+# ---------------------------------------------------------------------------
+# Finding a value's namespace
+# ---------------------------------------------------------------------------
+
+NUMPY = Backend("numpy", np, xp, np.ndarray)
+for _name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64",
+              "uint8", "bool", "complex64", "complex128"):
+    NUMPY.dtypes[_name] = np.dtype(_name)
+
+_by_type = {np.ndarray: NUMPY}  # array type -> Backend
+_by_module = {}  # namespace module name -> Backend
+
+
+def backend_of(value):
+    """The Backend of an array (NumPy arrays and scalars give ``NUMPY``)."""
+    b = _by_type.get(type(value))
+    if b is None:
+        b = _discover(value)
+    return b
+
+
+def is_array(value):
+    """Whether ``value`` is an array of some namespace gradtape can use."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return True
+    if type(value) in _by_type:
+        return True
+    return hasattr(value, "__array_namespace__") or (
+        hasattr(value, "shape") and hasattr(value, "dtype") and hasattr(value, "ndim")
+        and type(value).__module__.split(".")[0] in ("dask", "cupy"))
+
+
+def _discover(value):
+    tp = type(value)
+    if issubclass(tp, (np.ndarray, np.generic)):
+        _by_type[tp] = NUMPY
+        return NUMPY
+    module, ns = _namespaces(value)
+    b = _by_module.get(module.__name__)
+    if b is None:
+        b = _by_module[module.__name__] = _make_backend(module, ns, tp)
+    _by_type[tp] = b
+    if not foreign[0]:
+        from . import trace  # ops leave their NumPy-only fast path from now on
+        with trace._lock:
+            foreign[0] = True
+            trace._active[0] += 1
+    return b
+
+
+def _namespaces(value):
+    """(public module, namespace for impls) of a non-NumPy array."""
+    top = type(value).__module__.split(".")[0]
+    try:
+        import array_api_compat
+    except ImportError:
+        array_api_compat = None
+    if array_api_compat is not None:
+        try:
+            ns = array_api_compat.array_namespace(value)
+        except TypeError:
+            ns = None
+        if ns is not None:
+            public = sys.modules.get("dask.array") if top == "dask" else sys.modules.get(top)
+            return public or ns, ns
+    if hasattr(value, "__array_namespace__"):
+        ns = value.__array_namespace__()
+        return ns, ns
+    if top in ("dask", "cupy"):
+        raise ImportError(f"gradtape needs array-api-compat to compute on {top} arrays: "
+                          "pip install 'gradtape[backends]'")
+    raise TypeError(f"cannot use a {tp_name(value)} as a tensor value: it is not an "
+                    "array of NumPy or of an array-API namespace")
+
+
+def tp_name(value):
+    tp = type(value)
+    return f"{tp.__module__}.{tp.__qualname__}"
+
+
+def _make_backend(module, ns, tp):
+    name = module.__name__
+    aliased = types.ModuleType(f"gradtape-view-of-{name}")
+    aliased.__dict__.update({k: getattr(ns, k) for k in dir(ns) if not k.startswith("__")})
+    for numpy_name, std_name in _NUMPY_SPELLINGS.items():
+        if numpy_name not in aliased.__dict__ and std_name in aliased.__dict__:
+            aliased.__dict__[numpy_name] = aliased.__dict__[std_name]
+    if "errstate" not in aliased.__dict__:
+        aliased.errstate = lambda **kw: contextlib.nullcontext()
+    b = Backend(name, module, aliased, tp)
+    for dt in NUMPY.dtypes:
+        found = getattr(ns, dt, None)
+        if found is not None:
+            b.dtypes[dt] = found
+    from . import dtypes
+    dtypes.register_foreign(b.dtypes)
+    return b
+
+
+def common_backend(values, opname):
+    """The one Backend of ``values``; an error naming both if they differ."""
+    first = None
+    for v in values:
+        b = backend_of(v)
+        if first is None:
+            first = b
+        elif b is not first:
+            raise InvalidArgumentError(
+                f"{opname}: its inputs live in two array namespaces, {first.name} and "
+                f"{b.name}; gradtape never copies between them silently. Move one "
+                "explicitly (e.g. build the constant from an array of the other namespace)")
+    return first or NUMPY
+
+
+def impl_for(op, values):
+    """``op``'s impl for ``values`` (called only once a foreign array exists)."""
+    b = common_backend(values, op.name)
+    return op.impl if b is NUMPY else b.impl(op)
+
+
+def zeros_for(value, shape=None):
+    """Zeros of ``value``'s namespace and dtype (its shape unless ``shape``)."""
+    return backend_of(value).xp.zeros(value.shape if shape is None else shape, dtype=value.dtype)
+
+
+def ones_for(value):
+    """Ones of ``value``'s namespace, dtype and shape."""
+    return backend_of(value).xp.ones(value.shape, dtype=value.dtype)

@@ -20,14 +20,14 @@ class DType:
     ('float32', True, <class 'numpy.float32'>)
     """
 
-    __slots__ = ("name", "as_numpy_dtype", "_np", "is_floating", "is_integer",
+    __slots__ = ("name", "as_numpy_dtype", "_np", "kind", "is_floating", "is_integer",
                  "is_complex", "is_bool", "differentiable")
 
     def __init__(self, name, np_type):
         self.name = name
         self.as_numpy_dtype = np_type
         self._np = np.dtype(np_type)
-        kind = self._np.kind
+        kind = self.kind = self._np.kind
         self.is_floating = kind == "f"
         self.is_integer = kind in "iu"
         self.is_complex = kind == "c"
@@ -93,11 +93,37 @@ _BY_NAME = {d.name: d for d in _BY_NP.values()}
 _BY_NAME.update(half=float16, float=float32, double=float64, string=string)
 
 
+_FOREIGN = {}  # another array namespace's dtype objects -> DType
+
+
+def register_foreign(by_name):
+    """Know another namespace's dtypes (``{"float32": its float32, ...}``)."""
+    for name, dt in by_name.items():
+        if not isinstance(dt, np.dtype):
+            _FOREIGN[dt] = _BY_NAME[name]
+
+
+def kind(array_dtype):
+    """NumPy's kind letter ("f", "c", "i", "u", "b") of any namespace's dtype.
+
+    >>> import numpy as np
+    >>> kind(np.dtype("float32"))
+    'f'
+    """
+    try:
+        return array_dtype.kind
+    except AttributeError:
+        return _FOREIGN[array_dtype].kind
+
+
 def from_numpy(np_dtype):
-    """The DType of a NumPy dtype (fast path used by ``Tensor.dtype``)."""
-    d = _BY_NP.get(np_dtype)
+    """The DType of a NumPy dtype (fast path used by ``Tensor.dtype``), or of
+    another namespace's dtype."""
+    # another namespace's dtype must not meet NumPy's in a lookup (its hash is equal)
+    d = _BY_NP.get(np_dtype) if not _FOREIGN or isinstance(np_dtype, np.dtype) \
+        else _FOREIGN.get(np_dtype)
     if d is None:
-        if np_dtype.kind in "US":
+        if getattr(np_dtype, "kind", "") in "US":
             return string
         raise TypeError(f"gradtape has no dtype for NumPy dtype {np_dtype}; "
                         f"supported: {', '.join(sorted(_BY_NAME))}")
@@ -127,6 +153,8 @@ def as_dtype(value):
         return bool
     if value is complex:
         return complex64
+    if _FOREIGN and not isinstance(value, (np.dtype, type)) and value in _FOREIGN:
+        return _FOREIGN[value]
     try:
         return from_numpy(np.dtype(value))
     except TypeError as e:

@@ -20,6 +20,7 @@ import warnings
 import weakref
 
 from ..errors import UnimplementedError
+from .dtypes import kind
 from .trace import outside
 
 
@@ -85,7 +86,7 @@ class ForwardRecorder:
         if t is None:
             return
         v = out._value
-        if v.dtype.kind not in "fc":
+        if kind(v.dtype) not in "fc":
             return
         want = v.shape if self.batch is None else (self.batch,) + v.shape
         if t._value.shape != want:
@@ -105,7 +106,7 @@ class ForwardRecorder:
 
     # -- batched tangents ----------------------------------------------
     def _batched_jvp(self, op, ts, out, inputs, params):
-        ranks = [x._value.ndim for x in inputs if x._value.dtype.kind in "fc"]
+        ranks = [x._value.ndim for x in inputs if kind(x._value.dtype) in "fc"]
         top = max(ranks) if ranks else 0
         uneven = any(t is not None and x._value.ndim < top for t, x in zip(ts, inputs))
         if not op.batch_jvp:

@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 
+from .dtypes import kind
 from .tensor import wrap
 
 OP, IN, SAVED, OUT, ANS, PARAMS, OUT_META, CODE, LASTI = range(9)
@@ -113,11 +114,11 @@ class TapeRecorder:
         if op.nondiff:
             return self.note_cut(op, inputs, out)
         if op.multi:
-            outs = [o for o in out if o._value.dtype.kind in "fc"]
+            outs = [o for o in out if kind(o._value.dtype) in "fc"]
             out_meta = tuple([(o._value.shape, o._value.dtype) for o in out])
             out_uids = tuple([o._uid for o in out])
         else:
-            if out._value.dtype.kind not in "fc":
+            if kind(out._value.dtype) not in "fc":
                 return self.note_cut(op, inputs, out)
             outs = (out,)
             out_meta = None
@@ -313,7 +314,7 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
             full = batch_shape + tuple(shape) if batch_shape else shape
             if g._value.shape != full:
                 g = sum_to_shape(g, full, len(batch_shape))
-            if g._value.dtype != dtype and dtype.kind in "fc":
+            if g._value.dtype != dtype and kind(dtype) in "fc":
                 g = cast(g, dtype)
             prev = cts.get(u)
             cts[u] = g if prev is None else add(prev, g)

@@ -10,7 +10,8 @@ import itertools
 import numpy as np
 
 from . import dtypes
-from .dtypes import as_dtype, from_numpy
+from .backend import NUMPY, backend_of, is_array
+from .dtypes import as_dtype, from_numpy, kind
 
 _next_uid = itertools.count(1).__next__
 
@@ -70,6 +71,7 @@ class TensorShape(tuple):
 
 
 def _text(value, is_repr):
+    value = host(value)
     if value.ndim == 0:
         value = value[()]
     with np.printoptions(legacy="1.25"):
@@ -102,6 +104,16 @@ class TensorLike:
         return self._value.ndim
 
     @property
+    def backend(self):
+        """The array namespace module the value belongs to (``numpy`` by default).
+
+        >>> import gradtape as tf
+        >>> tf.constant(1.0).backend.__name__
+        'numpy'
+        """
+        return backend_of(self._value).module
+
+    @property
     def device(self):
         """The device the value lives on (always the CPU for NumPy)."""
         return "/job:localhost/replica:0/task:0/device:CPU:0"
@@ -117,13 +129,13 @@ class TensorLike:
         """
         if escape_hook is not None:
             escape_hook(self, ".numpy()")
-        v = self._value
+        v = host(self._value)
         return v[()] if v.ndim == 0 else v
 
     def __array__(self, dtype=None, copy=None):
         if escape_hook is not None:
             escape_hook(self, "np.asarray() or a NumPy function")
-        v = np.asarray(self._value)
+        v = np.asarray(host(self._value))
         return v if dtype is None else v.astype(dtype, copy=False)
 
     def __bool__(self):
@@ -146,7 +158,7 @@ class TensorLike:
 
     def __index__(self):
         v = self._value
-        if v.dtype.kind not in "iu" or v.ndim:
+        if kind(v.dtype) not in "iu" or v.ndim:
             raise TypeError(f"only integer scalar tensors can be used as an index, "
                             f"got shape={tuple(v.shape)} dtype={v.dtype.name}")
         return int(v)
@@ -240,6 +252,13 @@ class Tensor(TensorLike):
         return f"tf.Tensor({text}, shape={tuple(self._value.shape)}, dtype={self.dtype.name})"
 
 
+def host(value, _nd=np.ndarray, _scalar=np.generic):
+    """``value`` as NumPy (computing a lazy array, copying from a device)."""
+    if type(value) is _nd or isinstance(value, _scalar):
+        return value
+    return backend_of(value).to_numpy(value)
+
+
 def wrap(value, _new=Tensor.__new__, _T=Tensor):
     """A new Tensor around an array the caller owns (no copy, no checks)."""
     t = _new(_T)
@@ -318,8 +337,22 @@ def to_array(value, dtype=None):
             from_numpy(value.dtype)  # raises a clear TypeError on odd dtypes
             return value
         return _cast_value(value, dtype, value)
+    if is_array(value):
+        return _foreign_array(value, dtype)
     arr = _infer_python(value)
     return arr if dtype is None else _cast_value(np.asarray(value), dtype, value)
+
+
+def _foreign_array(value, dtype):
+    """An array of another namespace, kept there (cast to ``dtype`` if given)."""
+    b = backend_of(value)
+    have = from_numpy(value.dtype)
+    if dtype is None or dtype == have:
+        return value
+    if dtype.kind in "iub" and have.kind in "fc":
+        raise TypeError(f"cannot convert a {have.name} {b.name} array to dtype "
+                        f"{dtype.name} implicitly; cast it with gradtape.cast")
+    return b.xp.astype(value, b.dtype(dtype))
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
@@ -350,6 +383,21 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     return wrap(to_array(value, None if dtype is None else as_dtype(dtype)))
 
 
+def _foreign_constant(arr, shape, value):
+    b = backend_of(arr)
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        size = 1
+        for d in arr.shape:
+            size *= d
+        if size == 1:
+            return b.xp.broadcast_to(b.xp.reshape(arr, ()), shape)
+        return b.xp.reshape(arr, shape)
+    if arr is value and b.name != "dask.array":
+        return b.xp.asarray(arr, copy=True)  # a constant never aliases the caller's array
+    return arr
+
+
 def _contains_tensor(seq):
     for v in seq:
         if isinstance(v, TensorLike):
@@ -374,6 +422,8 @@ def constant(value, dtype=None, shape=None, name=None):
             arr = _cast_value(arr, as_dtype(dtype), value)
     else:
         arr = to_array(value, None if dtype is None else as_dtype(dtype))
+    if not isinstance(arr, (np.ndarray, np.generic)):
+        return wrap(_foreign_constant(arr, shape, value))
     if shape is not None:
         shape = tuple(int(d) for d in shape)
         if arr.size == 1:

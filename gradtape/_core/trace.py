@@ -11,6 +11,7 @@ recorders outside it stay active, so outer recorders see the inner one's work
 """
 import threading
 
+from .backend import foreign, impl_for
 from .tensor import wrap
 
 _local = threading.local()
@@ -35,7 +36,7 @@ class Op:
     """
 
     __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
-                 "nondiff", "batch_vjp", "batch_jvp", "__weakref__")
+                 "nondiff", "batch_vjp", "batch_jvp", "variants", "__weakref__")
 
     def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
                  multi=False, nondiff=False, batch_vjp=True, batch_jvp=True):
@@ -49,6 +50,7 @@ class Op:
         self.nondiff = nondiff
         self.batch_vjp = batch_vjp
         self.batch_jvp = batch_jvp
+        self.variants = None  # Backend -> impl for that namespace (backend.py)
 
     def __repr__(self):
         return f"<Op {self.name}>"
@@ -119,14 +121,18 @@ def apply(op, inputs, params):
 
     Returns a Tensor, or a tuple of Tensors for a multi-output op.
     """
-    if not _active[0] or not getattr(_local, "stack", None):
+    if not _active[0]:
         out = op.impl(*[x._value for x in inputs], **params)
         if op.multi:
             return tuple([wrap(o) for o in out])
         return wrap(out)
-    recorders = _local.stack
-    inputs = tuple([x._read() for x in inputs])
-    out = op.impl(*[x._value for x in inputs], **params)
+    recorders = getattr(_local, "stack", None)
+    if recorders:
+        inputs = tuple([x._read() for x in inputs])
+    values = [x._value for x in inputs]
+    out = (impl_for(op, values) if foreign[0] else op.impl)(*values, **params)
+    if not recorders:
+        return tuple([wrap(o) for o in out]) if op.multi else wrap(out)
     out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)
     for rec in recorders:
         rec.record(op, inputs, out, params)

@@ -9,13 +9,13 @@ relative to the end of ``ct``.  An op that cannot is declared with
 """
 import numbers
 
-from .._core.backend import xp
+from .._core.backend import NUMPY, backend_of, is_array, xp
 from .._core.dtypes import from_numpy
 from .._core.tensor import TensorLike, convert_to_tensor, to_array, wrap
 from .._core.trace import Op, apply
 from ..errors import InvalidArgumentError
 
-__all__ = ["Op", "apply", "defop", "tensor", "pair", "xp", "wrap", "lead",
+__all__ = ["Op", "apply", "defop", "tensor", "pair", "xp", "namespace", "wrap", "lead",
            "norm_axes", "NOPARAMS", "linear_jvp"]
 
 NOPARAMS = {}
@@ -28,7 +28,15 @@ def tensor(x):
 
 def _scalar_like(value, ref):
     """A Python number as a tensor of ``ref``'s dtype (TensorFlow's rule)."""
-    dt = ref._value.dtype
+    v = ref._value
+    dt = v.dtype
+    b = backend_of(v)
+    if b is not NUMPY:
+        if isinstance(value, TensorLike):
+            return value
+        if is_array(value):  # left as it is: mixing namespaces is the op's error
+            return wrap(to_array(value))
+        return wrap(b.asarray(value, from_numpy(dt)))
     if dt.kind in "fc" and isinstance(value, (float, int)) and not isinstance(value, bool):
         return wrap(dt.type(value))
     return wrap(to_array(value, from_numpy(dt)))
@@ -93,7 +101,12 @@ def linear_jvp(op):
 
 def _zeros_like(x):
     v = x._value
-    return wrap(xp.zeros(v.shape, v.dtype))
+    return wrap(namespace(v).zeros(v.shape, dtype=v.dtype))
+
+
+def namespace(value):
+    """The namespace to build arrays like ``value`` with (``xp`` for NumPy)."""
+    return backend_of(value).xp
 
 
 def defop(name, impl, vjp=None, jvp=None, linear=False, **flags):
