@@ -263,7 +263,7 @@ class GradientTape:
             if og._value.shape != t._value.shape:
                 raise ValueError(f"output_gradients: shape {tuple(og.shape)} does not match "
                                  f"its target's shape {tuple(t.shape)}")
-            if og._value.dtype != t._value.dtype:
+            if og.dtype != t.dtype:
                 raise TypeError(f"output_gradients: dtype {og.dtype.name} does not match "
                                 f"its target's dtype {t.dtype.name}")
             out.append(og)

@@ -240,7 +240,8 @@ def _output_cotangent(entry, cts, batch_shape):
     got = [cts.get(u) for u in outs]
     if all(g is None for g in got):
         return None
-    return tuple([g if g is not None else hooks.zeros(batch_shape + tuple(shape), dtype)
+    like = next(g for g in got if g is not None)._value  # zeros of the same namespace
+    return tuple([g if g is not None else hooks.zeros(batch_shape + tuple(shape), dtype, like)
                   for g, (shape, dtype) in zip(got, entry[OUT_META])])
 
 

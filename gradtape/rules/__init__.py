@@ -12,14 +12,14 @@ from .creation import *  # noqa: F401,F403
 from .linalg import einsum, matmul, norm, tensordot  # noqa: F401
 from .reductions import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
-from ._util import wrap as _wrap, xp as _xp
+from ._util import namespace as _namespace, wrap as _wrap
 
 operators.install()
 
 _reverse.hooks.add = elementwise.add
 _reverse.hooks.sum_to_shape = reductions.sum_to_shape
 _reverse.hooks.cast = elementwise.cast
-_reverse.hooks.zeros = lambda shape, dtype: _wrap(_xp.zeros(shape, dtype))
+_reverse.hooks.zeros = lambda shape, dtype, like: _wrap(_namespace(like).zeros(shape, dtype=dtype))
 
 # ``from .rules import *`` re-exports the ops, never these submodules: a
 # submodule named like a namespace (``linalg``) would hide ``gradtape.linalg``

@@ -8,7 +8,7 @@ import builtins
 from .._core.dtypes import as_dtype, float32, float64, int32, int64
 from .._core.tensor import TensorLike
 from ..errors import InvalidArgumentError
-from ._util import pair, public_names, tensor, wrap, xp
+from ._util import namespace, pair, public_names, tensor, wrap, xp
 from . import elementwise as ew
 from . import shape as sh
 
@@ -75,14 +75,14 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
                                 f"got {k.name}")
         dtype = builtins.max(kinds, key=_RANGE_ORDER.index)
     dt = as_dtype(dtype)
-    s, lim, d = (a._value.astype(dt._np).item() for a in args)
+    s, lim, d = (xp.astype(a._value, dt._np).item() for a in args)
     if d == 0:
         raise InvalidArgumentError(f"range: requires delta != 0: {d}")
     if d > 0 and s > lim:
         raise InvalidArgumentError(f"range: requires start <= limit when delta > 0: {s}/{lim}")
     if d < 0 and s < lim:
         raise InvalidArgumentError(f"range: requires start >= limit when delta < 0: {s}/{lim}")
-    return wrap(xp.arange(s, lim, d).astype(dt._np))
+    return wrap(xp.astype(xp.arange(s, lim, d), dt._np))
 
 
 def linspace(start, stop, num, name=None, axis=0):
@@ -99,9 +99,9 @@ def linspace(start, stop, num, name=None, axis=0):
            [ 5. , 22.5, 40. ]], dtype=float32)
     """
     lo, hi = pair(start, stop, "LinSpace")
-    if lo._value.dtype.kind in "iu":
+    if lo.dtype.kind in "iu":
         lo, hi = ew.cast(lo, "float64"), ew.cast(hi, "float64")
-    elif lo._value.dtype.kind != "f":
+    elif lo.dtype.kind != "f":
         raise TypeError(f"linspace: start and stop must be floats, got {lo.dtype.name}")
     n = int(num.numpy() if isinstance(num, TensorLike) else num)
     if n <= 0:
@@ -115,8 +115,9 @@ def linspace(start, stop, num, name=None, axis=0):
     lo, hi = sh.expand_dims(lo, axis), sh.expand_dims(hi, axis)
     shape = [1] * nd
     shape[axis] = n
-    w = xp.arange(n, dtype=lo._value.dtype) / builtins.max(n - 1, 1)
-    w = wrap(w.astype(lo._value.dtype).reshape(shape))
+    ns = namespace(lo._value)
+    w = ns.arange(n, dtype=lo._value.dtype) / builtins.max(n - 1, 1)
+    w = wrap(ns.reshape(ns.astype(w, lo._value.dtype), tuple(shape)))
     # lo * (1 - w) + hi * w hits both ends exactly
     return lo * (1.0 - w) + hi * w
 
@@ -146,14 +147,14 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     dt = as_dtype(dtype)
     on = 1 if on_value is None else on_value
     off = 0 if off_value is None else off_value
-    on, off = (xp.asarray(v.numpy() if isinstance(v, TensorLike) else v).astype(dt._np)
+    on, off = (xp.astype(xp.asarray(v.numpy() if isinstance(v, TensorLike) else v), dt._np)
                for v in (on, off))
     nd = idx.ndim + 1
     axis = -1 if axis is None else int(axis)
     if not (axis == -1 or 0 <= axis < nd):
         raise InvalidArgumentError(f"one_hot: axis must be -1 or in [0, {nd}), got {axis}")
     hot = idx[..., None] == xp.arange(depth)
-    out = xp.where(hot, on, off).astype(dt._np)
+    out = xp.astype(xp.where(hot, on, off), dt._np)
     return wrap(xp.moveaxis(out, -1, axis))
 
 

@@ -6,11 +6,12 @@ ops give one derivative per operand; broadcasting is undone by the engine.
 """
 import math
 
-from .._core.dtypes import as_dtype
+from .._core.dtypes import as_dtype, kind
 from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor
-from ._util import public_names, NOPARAMS, apply, defop, pair, tensor, wrap, xp
+from ._util import public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, xp
 
 _SQRT_PI = math.sqrt(math.pi)
+_NUMPY = xp  # a namespace's variant of this module sees its own ``xp`` (backend.py)
 
 
 def _doc(fn, summary, example):
@@ -171,7 +172,7 @@ def truediv(x, y, name=None):
     array([0.5, 1. ])
     """
     x, y = pair(x, y, "RealDiv")
-    if x._value.dtype.kind in "iu":
+    if x.dtype.kind in "iu":
         # TensorFlow: 8- and 16-bit integers divide in float32, wider ones in float64
         wide = x._value.dtype.itemsize > 2
         target = "float64" if wide else "float32"
@@ -181,17 +182,17 @@ def truediv(x, y, name=None):
 
 def _xdivy_impl(x, y):
     with xp.errstate(divide="ignore", invalid="ignore"):
-        return xp.where(x == 0, xp.zeros_like(x), x / y).astype(x.dtype, copy=False)
+        return xp.astype(xp.where(x == 0, xp.zeros_like(x), x / y), x.dtype, copy=False)
 
 
 def _xlogy_impl(x, y):
     with xp.errstate(divide="ignore", invalid="ignore"):
-        return xp.where(x == 0, xp.zeros_like(x), x * xp.log(y)).astype(x.dtype, copy=False)
+        return xp.astype(xp.where(x == 0, xp.zeros_like(x), x * xp.log(y)), x.dtype, copy=False)
 
 
 def _divide_no_nan_impl(x, y):
     safe = xp.where(y == 0, xp.ones_like(y), y)
-    return xp.where(y == 0, xp.zeros_like(x), x / safe).astype(x.dtype, copy=False)
+    return xp.astype(xp.where(y == 0, xp.zeros_like(x), x / safe), x.dtype, copy=False)
 
 
 def _divide_no_nan_dx(ans, x, y):
@@ -285,11 +286,11 @@ atanh = unary("atanh", xp.arctanh, lambda a, x: 1.0 / (1.0 - x * x),
 def _sigmoid(x):
     # exp of a non-positive number only: no overflow warning for large |x|
     e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    return xp.astype(xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)), x.dtype, copy=False)
 
 
 def _softplus(x):
-    return (xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))).astype(x.dtype, copy=False)
+    return xp.astype(xp.maximum(x, 0.0) + xp.log1p(xp.exp(-xp.abs(x))), x.dtype, copy=False)
 
 
 sigmoid = unary("sigmoid", _sigmoid, lambda a, x: a * (1.0 - a), "Elementwise logistic sigmoid.",
@@ -326,11 +327,9 @@ _ERFC_ZERO = 40.0  # erfc underflows to 0 well before this
 
 
 def _polyval(coeffs, z):
-    out = coeffs[0] * z
-    out += coeffs[1]
+    out = coeffs[0] * z + coeffs[1]
     for c in coeffs[2:]:
-        out *= z
-        out += c
+        out = out * z + c
     return out
 
 
@@ -367,6 +366,8 @@ def _erfc_large(y):
 
 
 def _erf_family(x, complement):
+    if xp is not _NUMPY:
+        return _erf_family_dense(x, complement)
     v = xp.asarray(x, dtype=xp.float64).ravel()
     y = xp.abs(v)
     out = xp.empty_like(v)
@@ -383,6 +384,25 @@ def _erf_family(x, complement):
     else:
         out.put(large, xp.copysign(1.0 - tail, vl))
     return out.reshape(xp.shape(x)).astype(x.dtype, copy=False)
+
+
+def _erf_family_dense(x, complement):
+    """The same formulas on every element, then a choice by ``where``: for
+    namespaces without gather/scatter into flat indices (the array API)."""
+    v = xp.astype(x, xp.float64)
+    y = xp.abs(v)
+    small = _erf_small(xp.minimum(v, _ERF_SPLIT))
+    yl = xp.minimum(xp.maximum(y, _ERF_SPLIT), _ERFC_ZERO)
+    mid = _polyval(_ERFC_MID, yl) / _polyval(_ERFC_MID_DEN, yl)
+    z = 1.0 / (yl * yl)
+    far = (1.0 / _SQRT_PI - z * _polyval(_ERFC_BIG, z) / _polyval(_ERFC_BIG_DEN, z)) / yl
+    hi = xp.trunc(yl * 16.0) / 16.0
+    tail = xp.where(yl <= 4.0, mid, far) * xp.exp(-hi * hi) * xp.exp(-(yl - hi) * (yl + hi))
+    if complement:
+        out = xp.where(y <= _ERF_SPLIT, 1.0 - small, xp.where(v < 0, 2.0 - tail, tail))
+    else:
+        out = xp.where(y <= _ERF_SPLIT, small, xp.where(v < 0, tail - 1.0, 1.0 - tail))
+    return xp.astype(out, x.dtype, copy=False)
 
 
 def _erf(x):
@@ -502,23 +522,24 @@ def where(condition, x=None, y=None, name=None):
     """
     condition = tensor(condition)
     if x is None and y is None:
-        return wrap(xp.argwhere(condition._value).astype(xp.int64))
+        ns = namespace(condition._value)
+        return wrap(ns.astype(ns.argwhere(condition._value), ns.int64))
     if x is None or y is None:
         raise ValueError("where: give both x and y, or neither")
-    if condition._value.dtype.kind != "b":
+    if condition.dtype.kind != "b":
         raise TypeError(f"where: condition must be a bool tensor, got {condition.dtype.name}")
     x, y = pair(x, y, "SelectV2")
     return apply(_WHERE, (condition, x, y), NOPARAMS)
 
 
 def _cast_vjp(ct, ans, x, dtype):
-    if x.dtype.kind not in "fc":
+    if kind(x.dtype) not in "fc":
         return None
     return cast(ct, x.dtype)
 
 
 def _cast_impl(x, dtype):
-    return x.astype(dtype, copy=False)
+    return xp.astype(x, dtype, copy=False)
 
 
 _CAST = defop("cast", _cast_impl, vjp=_cast_vjp,
@@ -552,7 +573,7 @@ def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
     array([0., 0.], dtype=float32)
     """
     v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
-    return wrap(xp.zeros(v.shape, v.dtype if dtype is None else as_dtype(dtype)._np))
+    return wrap(namespace(v).zeros(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
 
 
 def ones_like(input, dtype=None, name=None):  # noqa: A002
@@ -563,7 +584,7 @@ def ones_like(input, dtype=None, name=None):  # noqa: A002
     array([1., 1.], dtype=float32)
     """
     v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
-    return wrap(xp.ones(v.shape, v.dtype if dtype is None else as_dtype(dtype)._np))
+    return wrap(namespace(v).ones(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
 
 
 __all__ = public_names(globals(), exclude=("unary", "binary", "nondiff"))

@@ -161,7 +161,7 @@ def _int_array(value, opname, argname):
     if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
         raise TypeError(f"{opname}: {argname} must be an int32 or int64 tensor, "
                         f"got dtype {arr.dtype.name}")
-    return arr.astype(xp.int64, copy=False)
+    return xp.astype(arr, xp.int64, copy=False)
 
 
 def _first_bad(bad):
@@ -424,8 +424,8 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     keep = xp.ones(shape[:idx.shape[-1]], bool)
     keep[key] = False
     dt = x._value.dtype
-    kept = x * wrap(keep.reshape(keep.shape + tail).astype(dt))
-    return kept + _scatter_into(u * wrap(wins.reshape(rows + tail).astype(dt)), key, shape)
+    kept = x * wrap(xp.astype(keep.reshape(keep.shape + tail), dt))
+    return kept + _scatter_into(u * wrap(xp.astype(wins.reshape(rows + tail), dt)), key, shape)
 
 
 # ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ..errors import InvalidArgumentError, UnimplementedError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import NOPARAMS, apply, defop, norm_axes, pair, public_names, tensor, xp
+from ._util import NOPARAMS, apply, defop, namespace, norm_axes, pair, public_names, tensor, xp
 
 
 def _mT(x):
@@ -23,12 +23,13 @@ def _mT(x):
 
 def _const(array, like):
     """A NumPy array as a constant tensor of ``like``'s dtype."""
-    return wrap(xp.asarray(array, dtype=like._value.dtype))
+    ns = namespace(like._value)
+    return wrap(ns.astype(ns.asarray(array), like._value.dtype))
 
 
 def _floating(x, opname, argname="input"):
     x = tensor(x)
-    if x._value.dtype.kind != "f":
+    if x.dtype.kind != "f":
         raise TypeError(f"{opname}: {argname} must be a real floating-point tensor "
                         f"(float16, float32 or float64), got {x.dtype.name}")
     return x
@@ -117,7 +118,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         raise ValueError("matmul: only one of transpose_a and adjoint_a (transpose_b and "
                          "adjoint_b) can be True")
     a, b = pair(a, b, "MatMul")
-    if (adjoint_a or adjoint_b) and a._value.dtype.kind == "c":
+    if (adjoint_a or adjoint_b) and a.dtype.kind == "c":
         raise UnimplementedError("matmul: adjoint_a/adjoint_b of complex matrices is not "
                                  "supported; conjugate explicitly and use transpose_a/_b")
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
@@ -418,7 +419,8 @@ def _diag_index(m, n, k):
 
 
 def _diag_part_impl(x, k):
-    return xp.diagonal(x, offset=k, axis1=-2, axis2=-1).copy()
+    d = xp.diagonal(x, offset=k, axis1=-2, axis2=-1)
+    return xp.astype(d, d.dtype, copy=True)
 
 
 def _diag_embed_impl(v, k, m, n):
@@ -591,7 +593,7 @@ def det(input, name=None):  # noqa: A002
 
 def _slogdet_impl(x):
     sign, logabs = xp.linalg.slogdet(x)
-    return sign.astype(x.dtype, copy=False), logabs.astype(x.dtype, copy=False)
+    return xp.astype(sign, x.dtype, copy=False), xp.astype(logabs, x.dtype, copy=False)
 
 
 _SLOGDET = defop("slogdet", _slogdet_impl,
@@ -929,7 +931,7 @@ def adjoint(matrix, name=None):
     TensorShape([3, 2])
     """
     x = tensor(matrix)
-    if x._value.dtype.kind == "c":
+    if x.dtype.kind == "c":
         raise UnimplementedError("adjoint: complex matrices are not supported")
     return _mT(x)
 

@@ -25,7 +25,7 @@ _GELU_K = 0.044715
 
 def _floating(x, opname, argname="features"):
     x = tensor(x)
-    if x._value.dtype.kind not in "f":
+    if x.dtype.kind not in "f":
         raise TypeError(f"{opname}: {argname} must be a floating-point tensor "
                         f"(float16, float32 or float64), got {x.dtype.name}")
     return x
@@ -47,7 +47,7 @@ def _mask(cond, like):
 # ---------------------------------------------------------------------------
 
 def _relu_impl(x):
-    return xp.maximum(x, 0).astype(x.dtype, copy=False)
+    return xp.astype(xp.maximum(x, 0), x.dtype, copy=False)
 
 
 _RELU = defop("relu", _relu_impl,
@@ -67,7 +67,7 @@ def relu(features, name=None):
 
 
 _RELU6 = _activation(
-    "relu6", lambda x: xp.clip(x, 0, 6).astype(x.dtype, copy=False),
+    "relu6", lambda x: xp.astype(xp.clip(x, 0, 6), x.dtype, copy=False),
     lambda a, x: _mask(ew.logical_and(x > 0.0, x < 6.0), x))
 
 
@@ -82,7 +82,7 @@ def relu6(features, name=None):
 
 
 def _leaky_impl(x, alpha):
-    return xp.where(x > 0, x, x * alpha).astype(x.dtype, copy=False)
+    return xp.astype(xp.where(x > 0, x, x * alpha), x.dtype, copy=False)
 
 
 _LEAKY = _activation("leaky_relu", _leaky_impl,
@@ -100,7 +100,7 @@ def leaky_relu(features, alpha=0.2, name=None):
 
 
 def _elu_impl(x):
-    return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0))).astype(x.dtype, copy=False)
+    return xp.astype(xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0))), x.dtype, copy=False)
 
 
 _ELU = _activation("elu", _elu_impl,
@@ -119,7 +119,7 @@ def elu(features, name=None):
 
 def _selu_impl(x):
     neg = _SELU_ALPHA * xp.expm1(xp.minimum(x, 0))
-    return (_SELU_SCALE * xp.where(x > 0, x, neg)).astype(x.dtype, copy=False)
+    return xp.astype(_SELU_SCALE * xp.where(x > 0, x, neg), x.dtype, copy=False)
 
 
 _SELU = _activation("selu", _selu_impl,
@@ -140,8 +140,8 @@ def selu(features, name=None):
 def _gelu_impl(x, approximate):
     if approximate:
         inner = _GELU_C * (x + _GELU_K * x ** 3)
-        return (0.5 * x * (1.0 + xp.tanh(inner))).astype(x.dtype, copy=False)
-    return (0.5 * x * (1.0 + ew._erf(x * _SQRT_HALF))).astype(x.dtype, copy=False)
+        return xp.astype(0.5 * x * (1.0 + xp.tanh(inner)), x.dtype, copy=False)
+    return xp.astype(0.5 * x * (1.0 + ew._erf(x * _SQRT_HALF)), x.dtype, copy=False)
 
 
 def _gelu_deriv(a, x, approximate):
@@ -180,7 +180,7 @@ def softsign(features, name=None):
 
 
 def _silu_impl(x, beta):
-    return (x * ew._sigmoid(x * beta)).astype(x.dtype, copy=False)
+    return xp.astype(x * ew._sigmoid(x * beta), x.dtype, copy=False)
 
 
 def _silu_deriv(a, x, beta):
@@ -298,10 +298,10 @@ def _check_sparse_labels(labels, logits):
     if labels is None or logits is None:
         raise ValueError(f"{opname}: both labels= and logits= must be given")
     labels, logits = tensor(labels), tensor(logits)
-    if labels._value.dtype.kind not in "iu":
+    if labels.dtype.kind not in "iu":
         hint = (" (it looks like labels and logits were swapped: call "
                 f"{opname}(labels=..., logits=...))"
-                if logits._value.dtype.kind in "iu" else "")
+                if logits.dtype.kind in "iu" else "")
         raise TypeError(f"{opname}: labels must be an int32 or int64 tensor of class "
                         f"indices, got {labels.dtype.name}{hint}")
     _floating(logits, opname, "logits")
@@ -334,7 +334,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """
     labels, logits = _check_sparse_labels(labels, logits)
     n = logits._value.shape[-1]
-    onehot = (labels[..., None] == xp.arange(n)).astype(logits._value.dtype)
+    onehot = xp.astype(labels[..., None] == xp.arange(n), logits._value.dtype)
     return apply(_SPARSE_XENT, (logits,), {"onehot": onehot})
 
 
@@ -390,7 +390,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
 
 
 def _sigmoid_xent_impl(z, x):
-    return (xp.maximum(x, 0) - x * z + xp.log1p(xp.exp(-xp.abs(x)))).astype(x.dtype, copy=False)
+    return xp.astype(xp.maximum(x, 0) - x * z + xp.log1p(xp.exp(-xp.abs(x))), x.dtype, copy=False)
 
 
 def _sigmoid_xent_jvp(ts, ans, z, x):
@@ -481,7 +481,7 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
                              f"x's shape {shape}") from None
         shape = noise_shape
     draw = random.uniform(shape, dtype=x.dtype, seed=seed)._value
-    keep = (draw >= rate).astype(x._value.dtype) * x._value.dtype.type(1.0 / (1.0 - rate))
+    keep = xp.astype(draw >= rate, x._value.dtype) * x._value.dtype.type(1.0 / (1.0 - rate))
     return x * keep
 
 

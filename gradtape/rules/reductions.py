@@ -6,10 +6,10 @@ sequence) and ``keepdims``, as TensorFlow's.  Axes are stored negative, and
 VJPs put the reduced axes back relative to the end of the cotangent
 (``_unreduce``), so rules work with extra leading (batch) axes.
 """
-from .._core.dtypes import as_dtype
+from .._core.dtypes import as_dtype, kind
 from .._core.tensor import wrap
 from ..errors import InvalidArgumentError
-from ._util import public_names, apply, defop, lead, norm_axes, tensor, xp
+from ._util import public_names, apply, defop, lead, namespace, norm_axes, tensor, xp
 from . import elementwise as ew
 from . import shape as sh
 
@@ -48,7 +48,7 @@ def _sum(t, axes, keepdims):
 
 def _floating(x, opname):
     x = tensor(x)
-    if x._value.dtype.kind not in "f":
+    if x.dtype.kind not in "f":
         raise TypeError(f"{opname}: input_tensor must be a floating-point tensor, got "
                         f"{x.dtype.name}; cast it first (gradtape.cast(x, tf.float32))")
     return x
@@ -79,8 +79,8 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def _mean_impl(x, axes, keepdims):
-    if x.dtype.kind in "iu":
-        return (xp.sum(x, axis=axes, keepdims=keepdims) // max(_count(x.shape, axes), 1)).astype(x.dtype)
+    if kind(x.dtype) in "iu":
+        return xp.astype(xp.sum(x, axis=axes, keepdims=keepdims) // max(_count(x.shape, axes), 1), x.dtype)
     if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
         return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
     return xp.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
@@ -122,15 +122,17 @@ def _extreme_impl(reduce, identity):
 
 
 def _lowest(dt):
-    if dt.kind == "b":
+    k = kind(dt)
+    if k == "b":
         return False
-    return -xp.inf if dt.kind == "f" else xp.iinfo(dt).min
+    return -xp.inf if k == "f" else xp.iinfo(dt).min
 
 
 def _highest(dt):
-    if dt.kind == "b":
+    k = kind(dt)
+    if k == "b":
         return True
-    return xp.inf if dt.kind == "f" else xp.iinfo(dt).max
+    return xp.inf if k == "f" else xp.iinfo(dt).max
 
 
 def _tie_weights(x, ans, axes, keepdims):
@@ -190,6 +192,10 @@ def _prod_impl(x, axes, keepdims):
     return xp.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
+def _any_zero(v):
+    return bool(namespace(v).any(v == 0))
+
+
 def _others_product(x, ans, axes, keepdims):
     """For each element, the product of the other elements of its slice.
 
@@ -198,7 +204,7 @@ def _others_product(x, ans, axes, keepdims):
     derivatives are exact too (third ones only up to two zeros per slice).
     """
     full = _unreduce(ans, x.shape, axes, keepdims)
-    if not (x._value == 0).any():
+    if not _any_zero(x._value):
         return full / x
     zero = ew.equal(x, 0.0)
     safe = ew.where(zero, 1.0, x)
@@ -245,12 +251,12 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
 def _logsumexp_impl(x, axes, keepdims):
     # shift by the slice maximum (0 where it is infinite) so exp cannot overflow
     m = xp.max(x, axis=axes, keepdims=True, initial=-xp.inf)
-    m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)
+    m = xp.astype(xp.where(xp.isfinite(m), m, 0), x.dtype, copy=False)
     with xp.errstate(divide="ignore"):
         out = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True)) + m
     if not keepdims:
         out = xp.squeeze(out, axis=axes)
-    return out.astype(x.dtype, copy=False)
+    return xp.astype(out, x.dtype, copy=False)
 
 
 def _softmax_weights(x, ans, axes, keepdims):
@@ -312,7 +318,7 @@ _ALL = defop("reduce_all", lambda x, axes, keepdims: xp.all(x, axis=axes, keepdi
 
 def _boolean(x, opname):
     x = tensor(x)
-    if x._value.dtype.kind != "b":
+    if x.dtype.kind != "b":
         raise TypeError(f"{opname}: input_tensor must be a bool tensor, got {x.dtype.name}; "
                         "compare it first (e.g. x > 0) or cast it with gradtape.cast(x, tf.bool)")
     return x
@@ -364,7 +370,7 @@ def count_nonzero(input, axis=None, keepdims=None, dtype="int64", name=None):  #
 # ---------------------------------------------------------------------------
 
 def _arg_extreme(fn, opname):
-    op = defop(opname, lambda x, axis, dtype: fn(x, axis=axis).astype(dtype), nondiff=True)
+    op = defop(opname, lambda x, axis, dtype: xp.astype(fn(x, axis=axis), dtype), nondiff=True)
 
     def public(input, axis=None, output_type="int64", name=None):  # noqa: A002
         x = tensor(input)
@@ -493,7 +499,7 @@ def _cumprod_jacobian(x, axis, exclusive, reverse):
 
 
 def _cumprod_vjp(ct, ans, x, axis, exclusive, reverse):
-    if not (x._value == 0).any():
+    if not _any_zero(x._value):
         return _cumsum(ans * ct, axis, exclusive, not reverse) / x
     jac = _cumprod_jacobian(x, axis, exclusive, reverse)
     g = _sum(sh.expand_dims(_to_last(ct, axis), -1) * jac, (-2,), False)
@@ -502,7 +508,7 @@ def _cumprod_vjp(ct, ans, x, axis, exclusive, reverse):
 
 def _cumprod_jvp(ts, ans, x, axis, exclusive, reverse):
     t = ts[0]
-    if not (x._value == 0).any():
+    if not _any_zero(x._value):
         return ans * _cumsum(t / x, axis, exclusive, reverse)
     jac = _cumprod_jacobian(x, axis, exclusive, reverse)
     return _from_last(_sum(jac * sh.expand_dims(_to_last(t, axis), -2), (-1,), False), axis)

@@ -375,7 +375,12 @@ def _axis_of(axis, nd, opname):
     return axis - nd if axis >= 0 else axis
 
 
-_UNSTACK = defop("unstack", lambda x, axis, num: tuple(xp.moveaxis(x, axis, 0)),
+def _unstack_impl(x, axis, num):
+    moved = xp.moveaxis(x, axis, 0)
+    return tuple(moved[i, ...] for i in range(moved.shape[0]))
+
+
+_UNSTACK = defop("unstack", _unstack_impl,
                  vjp=lambda cts, ans, x, axis, num: apply(_make_stack(num), cts, {"axis": axis}),
                  linear=True, multi=True, save="none")
 
