@@ -134,11 +134,17 @@ class Backend:
         return v
 
     def _rebind(self, fn, opname):
+        # an impl may name a variant for namespaces stricter than NumPy
+        fn = getattr(fn, "standard", fn)
         if isinstance(fn, types.FunctionType):
             return _rebind_function(fn, self._module_globals(fn.__globals__), self)
         name = getattr(fn, "__name__", None)
         if name is not None and getattr(xp, name, None) is fn:
             return _counterpart(self, name)
+        if name is not None and getattr(np.linalg, name, None) is fn:
+            found = getattr(getattr(self.xp, "linalg", None), name, None)
+            if found is not None:
+                return found
         return self.unsupported(opname)
 
     def _module_globals(self, g):
@@ -358,6 +364,11 @@ def _numpy_view(ns, b):
     if "mean" in d:
         d["mean"] = lambda x, axis=None, keepdims=False, dtype=None, _mean=d["mean"]: _mean(
             x if dtype is None else astype(x, dtype, copy=False), axis=axis, keepdims=keepdims)
+    if "take" in d:
+        d["take"] = lambda x, index, axis=None, _take=d["take"]: (
+            _take(x, index, axis=axis) if not isinstance(index, int) else
+            x[(slice(None),) * _axis(axis, x.ndim) + (index, ...)])
+    d.setdefault("einsum", lambda eq, *operands, optimize=False: _einsum(xs, b, eq, operands))
     for fname in ("max", "min"):
         if fname in d:
             d[fname] = _with_initial(d[fname], view)
@@ -396,6 +407,45 @@ def _with_initial(reduce, xs):
     return adapted
 
 
+def _einsum(xs, b, eq, operands):
+    """``einsum`` by broadcasting products and sums (namespaces without one)."""
+    lhs, _, out = eq.replace(" ", "").partition("->")
+    ins = lhs.split(",")
+    ell = max((x.ndim - len(t.replace("...", "")) for t, x in zip(ins, operands) if "..." in t),
+              default=0)
+    fill = "".join(chr(ord("A") + i) for i in range(ell))
+    ins = [t.replace("...", fill[ell - (x.ndim - len(t) + 3):] if "..." in t else "")
+           for t, x in zip(ins, operands)]
+    out = out.replace("...", fill)
+    labels = "".join(dict.fromkeys(out + "".join(ins)))
+    total = None
+    for t, x in zip(ins, operands):
+        while len(set(t)) != len(t):
+            t, x = _einsum_diagonal(xs, t, x)
+        x = xs.permute_dims(x, tuple(sorted(range(len(t)), key=lambda i: labels.index(t[i]))))
+        shape = [1] * len(labels)
+        for label, size in zip(sorted(t, key=labels.index), x.shape):
+            shape[labels.index(label)] = size
+        x = xs.reshape(x, tuple(shape))
+        total = x if total is None else total * x
+    summed = tuple(i for i, label in enumerate(labels) if label not in out)
+    if summed:
+        total = xs.sum(total, axis=summed)
+    return total  # the output labels come first in ``labels``, in order
+
+
+def _einsum_diagonal(xs, t, x):
+    """Merge the first repeated label of operand ``x`` (labels ``t``): its diagonal."""
+    label = next(c for c in t if t.count(c) > 1)
+    i = t.index(label)
+    j = t.index(label, i + 1)
+    n = x.shape[i]
+    shape = [1] * x.ndim
+    shape[i] = shape[j] = n
+    x = xs.sum(x * xs.reshape(xs.eye(n, dtype=x.dtype), tuple(shape)), axis=j)
+    return t[:j] + t[j + 1:], x
+
+
 def _axis(a, ndim):
     return a + ndim if a < 0 else a
 
@@ -425,15 +475,22 @@ def _split(xs, x, bounds, axis):
 
 
 def _pad(xs, b, x, widths, mode, value):
-    if mode != "constant":
-        raise UnimplementedError(f"pad mode {mode!r} is not supported on {b.name}")
     widths = [tuple(int(v) for v in w) for w in widths]
     for axis, (lo, hi) in enumerate(widths):
-        parts = []
-        for width in (lo, hi):
-            shape = list(x.shape)
-            shape[axis] = width
-            parts.append(xs.full(tuple(shape), value, dtype=x.dtype))
+        n = x.shape[axis]
+        lead = (slice(None),) * axis
+        if mode == "constant":
+            parts = []
+            for width in (lo, hi):
+                shape = list(x.shape)
+                shape[axis] = width
+                parts.append(xs.zeros(tuple(shape), dtype=x.dtype) + value)
+        elif mode in ("reflect", "symmetric"):
+            skip = 1 if mode == "reflect" else 0
+            parts = [xs.flip(x[lead + (slice(skip, skip + lo), ...)], axis=axis),
+                     xs.flip(x[lead + (slice(n - hi - skip, n - skip), ...)], axis=axis)]
+        else:
+            raise UnimplementedError(f"pad mode {mode!r} is not supported on {b.name}")
         x = xs.concat([parts[0], x, parts[1]], axis=axis)
     return x
 

@@ -9,13 +9,13 @@ relative to the end of ``ct``.  An op that cannot is declared with
 """
 import numbers
 
-from .._core.backend import NUMPY, backend_of, is_array, xp
+from .._core.backend import NUMPY, backend_of, common_backend, is_array, xp
 from .._core.dtypes import from_numpy
 from .._core.tensor import TensorLike, convert_to_tensor, to_array, wrap
 from .._core.trace import Op, apply
 from ..errors import InvalidArgumentError
 
-__all__ = ["Op", "apply", "defop", "tensor", "pair", "xp", "namespace", "wrap", "lead",
+__all__ = ["Op", "apply", "defop", "tensor", "pair", "xp", "namespace", "on_host_for", "wrap", "lead",
            "norm_axes", "NOPARAMS", "linear_jvp"]
 
 NOPARAMS = {}
@@ -52,6 +52,9 @@ def pair(x, y, opname):
     yt = isinstance(y, TensorLike)
     if xt and yt:
         if x._value.dtype != y._value.dtype:
+            common_backend((x._value, y._value), opname)  # two namespaces: that error first
+            if x.dtype is y.dtype:
+                return x, y
             raise InvalidArgumentError(
                 f"cannot compute {opname} as input #1(zero-based) was expected to be "
                 f"a {x.dtype.name} tensor but is a {y.dtype.name} tensor; cast one "
@@ -102,6 +105,15 @@ def linear_jvp(op):
 def _zeros_like(x):
     v = x._value
     return wrap(namespace(v).zeros(v.shape, dtype=v.dtype))
+
+
+def on_host_for(array, like):
+    """A NumPy ``array`` made by a rule (a mask, a random draw) as a tensor in
+    ``like``'s namespace: an explicit move, for values that start on the host."""
+    v = like._value
+    if type(v) is xp.ndarray or isinstance(v, xp.generic):
+        return wrap(array)
+    return wrap(backend_of(v).xp.asarray(array))
 
 
 def namespace(value):

@@ -555,10 +555,10 @@ def cast(x, dtype, name=None):
     array([ 1, -1], dtype=int32)
     """
     x = tensor(x)
-    target = as_dtype(dtype)._np
-    if x._value.dtype == target:
+    want = as_dtype(dtype)
+    if x.dtype is want:
         return x if type(x) is Tensor else x._read()
-    return apply(_CAST, (x,), {"dtype": target})
+    return apply(_CAST, (x,), {"dtype": want._np})
 
 
 # ---------------------------------------------------------------------------

@@ -11,11 +11,12 @@ second derivatives work.  Both take extra leading (batch) axes on their input.
 import builtins
 import numbers
 
-from .._core.tensor import TensorLike
-from ..errors import InvalidArgumentError
-from ._util import apply, defop, pair, public_names, tensor, wrap, xp
+from .._core.tensor import TensorLike, host
+from ..errors import InvalidArgumentError, UnimplementedError
+from ._util import apply, defop, on_host_for, pair, public_names, tensor, wrap, xp
 
 _ALL = builtins.slice(None)
+_NUMPY = xp  # a namespace's variant of this module sees its own ``xp`` (backend.py)
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
 
@@ -30,7 +31,7 @@ def _normalize_key(key):
     out = []
     for k in key:
         if isinstance(k, TensorLike):
-            k = k._value
+            k = host(k._value)  # an index is static: it is read on the host
         if isinstance(k, list):
             k = xp.asarray(k) if k else xp.zeros(0, xp.intp)
         if isinstance(k, (xp.ndarray, xp.generic)):
@@ -85,6 +86,39 @@ def _index_impl(x, key, rank, front, out_rank):
     return out
 
 
+def _index_standard(x, key, rank, front, out_rank):
+    """``_index_impl`` where the standard is stricter than NumPy: every axis
+    accounted for, slices within bounds, index arrays alone (no slices beside)."""
+    if _has_array(key):
+        try:
+            return _index_impl(x, key, rank, front, out_rank)
+        except (IndexError, TypeError) as e:
+            raise UnimplementedError(
+                f"indexing with index arrays beside slices or new axes (gather, boolean_mask, "
+                f"x[array, ...]) is not supported on {getattr(xp, '__name__', xp)}: {e}") from None
+    return _index_impl(x, _in_bounds(key, x.shape, x.ndim - rank), rank, front, out_rank)
+
+
+def _in_bounds(key, shape, nb):
+    """A basic ``key`` (after ``nb`` batch axes) with forward slices clipped to
+    the axes they cut and a closing ``...``: how the standard wants it."""
+    rank = len(shape) - nb
+    axis = nb
+    clamped = []
+    for k in key:
+        if isinstance(k, builtins.slice) and (k.step is None or k.step > 0):
+            k = builtins.slice(*k.indices(shape[axis]))
+        if k is Ellipsis:
+            axis += rank - sum(1 for k2 in key if k2 is not None and k2 is not Ellipsis)
+        elif k is not None:
+            axis += 1
+        clamped.append(k)
+    return tuple(clamped) if Ellipsis in key else tuple(clamped) + (Ellipsis,)
+
+
+_index_impl.standard = _index_standard  # what other namespaces run (backend.py)
+
+
 def _scatter_impl(g, key, shape, out_rank, front):
     nb = g.ndim - out_rank
     out = xp.zeros(g.shape[:nb] + shape, g.dtype)
@@ -93,10 +127,49 @@ def _scatter_impl(g, key, shape, out_rank, front):
             g = xp.moveaxis(g, tuple(range(nb)), tuple(range(front, front + nb)))
         key = (_ALL,) * nb + key
     if _has_array(key):
-        xp.add.at(out, key, g)
+        _add_at(out, key, g)
+    elif xp is not _NUMPY:
+        key, g = _without_newaxes(key, g, len(shape) + nb)
+        out[_in_bounds(key, out.shape, 0)] = g
     else:
         out[key] = g
     return out
+
+
+def _add_at(out, key, g):
+    add_at = getattr(xp.add, "at", None)
+    if add_at is None:
+        raise UnimplementedError(
+            f"op scatter_add_into_zeros (the gradient of indexing with index arrays: "
+            f"gather, gather_nd, boolean_mask, tensor_scatter_nd_*) is not supported on "
+            f"{getattr(xp, '__name__', xp)}: the array API has no scatter-add")
+    add_at(out, key, g)
+
+
+def _without_newaxes(key, g, ndim):
+    """``key`` without its ``None``s, and ``g`` without the unit axes they made
+    (a standard ``__setitem__`` takes no new axes)."""
+    if None not in key:
+        return key, g
+    n_used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    out_axis, drop, kept = 0, [], []
+    for k in key:
+        if k is None:
+            drop.append(out_axis)
+            out_axis += 1
+        elif k is Ellipsis:
+            out_axis += ndim - n_used
+            kept.append(k)
+            continue
+        else:
+            if isinstance(k, builtins.slice):
+                out_axis += 1
+            kept.append(k)
+    if Ellipsis not in kept:
+        out_axis += ndim - n_used
+    lead = g.ndim - out_axis
+    g = xp.squeeze(g, axis=tuple(lead + a for a in drop))
+    return tuple(kept), g
 
 
 def _index_vjp(ct, ans, x, key, rank, front, out_rank):
@@ -423,9 +496,10 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     tail = (1,) * (len(shape) - idx.shape[-1])
     keep = xp.ones(shape[:idx.shape[-1]], bool)
     keep[key] = False
-    dt = x._value.dtype
-    kept = x * wrap(xp.astype(keep.reshape(keep.shape + tail), dt))
-    return kept + _scatter_into(u * wrap(xp.astype(wins.reshape(rows + tail), dt)), key, shape)
+    dt = x.dtype.as_numpy_dtype
+    kept = x * on_host_for(xp.astype(keep.reshape(keep.shape + tail), dt), x)
+    return kept + _scatter_into(u * on_host_for(xp.astype(wins.reshape(rows + tail), dt), x),
+                                key, shape)
 
 
 # ---------------------------------------------------------------------------

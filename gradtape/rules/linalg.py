@@ -16,6 +16,8 @@ from . import reductions as red
 from . import shape as sh
 from ._util import NOPARAMS, apply, defop, namespace, norm_axes, pair, public_names, tensor, xp
 
+_NUMPY = xp  # a namespace's variant of this module sees its own ``xp`` (backend.py)
+
 
 def _mT(x):
     return sh.matrix_transpose(x)
@@ -98,8 +100,8 @@ def _matrix_times_stack(a, b):
     (NumPy would do one product per matrix of the stack, reading ``a`` each
     time; vectorized Jacobians stack their cotangents this way)."""
     k, m = b.shape[-2], b.shape[-1]
-    rows = xp.swapaxes(b, -1, -2).reshape(-1, k)  # (stack * m, k): a view when m == 1
-    out = (rows @ a.T).reshape(b.shape[:-2] + (m, a.shape[0]))
+    rows = xp.reshape(xp.swapaxes(b, -1, -2), (-1, k))  # (stack * m, k): a view when m == 1
+    out = xp.reshape(rows @ xp.swapaxes(a, -1, -2), tuple(b.shape[:-2]) + (m, a.shape[0]))
     return xp.swapaxes(out, -1, -2)
 
 
@@ -424,6 +426,11 @@ def _diag_part_impl(x, k):
 
 
 def _diag_embed_impl(v, k, m, n):
+    if xp is not _NUMPY:  # no scatter into index arrays in the standard: a product instead
+        rows, cols = _diag_index(m, n, k)
+        hit = ((xp.arange(m)[None, :, None] == rows[:, None, None])
+               & (xp.arange(n)[None, None, :] == cols[:, None, None]))
+        return xp.tensordot(v, xp.astype(hit, v.dtype), axes=1)
     out = xp.zeros(v.shape[:-1] + (m, n), v.dtype)
     rows, cols = _diag_index(m, n, k)
     out[..., rows, cols] = v
@@ -825,6 +832,8 @@ def _max(x, axes, keepdims):
 
 
 def _spectral_impl(x):
+    if xp is not _NUMPY:
+        return xp.linalg.matrix_norm(x, ord=2)
     return xp.linalg.norm(x, ord=2, axis=(-2, -1))
 
 

@@ -8,12 +8,12 @@ rules reuse ``softmax``/``log_softmax``.
 """
 import math
 
-from .._core.tensor import TensorLike
+from .._core.tensor import TensorLike, host
 from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import public_names, NOPARAMS, apply, defop, norm_axes, pair, tensor, xp
+from ._util import public_names, NOPARAMS, apply, defop, norm_axes, on_host_for, pair, tensor, xp
 
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -312,7 +312,7 @@ def _check_sparse_labels(labels, logits):
         raise ValueError(f"{opname}: labels.shape must equal logits.shape except for the "
                          f"last dimension; got labels.shape={ls} and logits.shape={xs}")
     n = xs[-1]
-    v = labels._value
+    v = host(labels._value)  # class ids are checked, and one-hot encoded, on the host
     bad = (v < 0) | (v >= n)
     if bad.any():
         raise InvalidArgumentError(
@@ -334,7 +334,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """
     labels, logits = _check_sparse_labels(labels, logits)
     n = logits._value.shape[-1]
-    onehot = xp.astype(labels[..., None] == xp.arange(n), logits._value.dtype)
+    onehot = xp.astype(labels[..., None] == xp.arange(n), logits.dtype.as_numpy_dtype)
+    onehot = on_host_for(onehot, logits)._value
     return apply(_SPARSE_XENT, (logits,), {"onehot": onehot})
 
 
@@ -480,9 +481,11 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
             raise ValueError(f"dropout: noise_shape {noise_shape} is not broadcastable to "
                              f"x's shape {shape}") from None
         shape = noise_shape
+    # drawn by NumPy on the host whatever x's namespace: the same seed gives the same mask
     draw = random.uniform(shape, dtype=x.dtype, seed=seed)._value
-    keep = xp.astype(draw >= rate, x._value.dtype) * x._value.dtype.type(1.0 / (1.0 - rate))
-    return x * keep
+    np_dtype = x.dtype.as_numpy_dtype
+    keep = xp.astype(draw >= rate, np_dtype) * np_dtype(1.0 / (1.0 - rate))
+    return x * on_host_for(keep, x)
 
 
 def bias_add(value, bias, data_format=None, name=None):

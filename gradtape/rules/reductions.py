@@ -423,7 +423,7 @@ def _scan_params(x, axis, exclusive, reverse, opname):
 
 
 def _axis_key(ndim, axis, index):
-    return (slice(None),) * (ndim + axis) + (index,)
+    return (slice(None),) * (ndim + axis) + (index, ...)
 
 
 def _scan_impl(scan, fill):
@@ -480,10 +480,10 @@ def _from_last(t, axis):
     return sh.transpose(t, perm)
 
 
-def _window_mask(n, exclusive, reverse):
+def _window_mask(n, exclusive, reverse, ns=xp):
     """``mask[k, j]``: does element ``j`` enter the ``k``-th cumulative product?"""
-    k = xp.arange(n)[:, None]
-    j = xp.arange(n)[None, :]
+    k = ns.arange(n)[:, None]
+    j = ns.arange(n)[None, :]
     if reverse:
         return j > k if exclusive else j >= k
     return j < k if exclusive else j <= k
@@ -492,7 +492,7 @@ def _window_mask(n, exclusive, reverse):
 def _cumprod_jacobian(x, axis, exclusive, reverse):
     """``J[..., k, j] = d cumprod_k / d x_j`` along ``axis`` (moved last), exact at zeros."""
     xm = _to_last(x, axis)
-    mask = wrap(_window_mask(xm.shape[-1], exclusive, reverse))
+    mask = wrap(_window_mask(xm.shape[-1], exclusive, reverse, namespace(x._value)))
     windows = ew.where(mask, sh.expand_dims(xm, -2), 1.0)
     prods = apply(_PROD, (windows,), {"axes": (-1,), "keepdims": False})
     return _others_product(windows, prods, (-1,), False) * ew.cast(mask, x.dtype)

@@ -296,7 +296,7 @@ def stack(values, axis=0, name=None):
 
 # a contiguous range along one (negative) axis: the VJP of concat, and its transpose
 def _range_impl(x, start, stop, axis):
-    key = (slice(None),) * (x.ndim + axis) + (slice(start, stop),)
+    key = (slice(None),) * (x.ndim + axis) + (slice(start, stop), ...)
     return x[key]
 
 
@@ -526,7 +526,7 @@ def _unpad_impl(ct, paddings, mode):
         n = out.shape[ax] - a - b
         center = out[_edge(ax, a, a + n)]
         if mode != "CONSTANT" and (a or b):
-            center = center.copy()
+            center = xp.astype(center, center.dtype, copy=True)
             left = xp.flip(out[_edge(ax, 0, a)], axis=ax)
             right = xp.flip(out[_edge(ax, a + n, None)], axis=ax)
             shift = 1 if mode == "REFLECT" else 0

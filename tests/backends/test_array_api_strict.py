@@ -1,0 +1,64 @@
+"""Every op-spec sample on ``array-api-strict``, the standard's strict
+reference implementation: values, reverse-mode gradients and forward-mode
+JVPs equal NumPy's (float64), and results stay in the strict namespace.
+
+Passing here proves an op uses only the standard's functions.  The ops the
+standard cannot express are listed in ``UNSUPPORTED`` (documented in
+docs/backends.md) and must raise ``UnimplementedError`` naming the op and the
+namespace.
+"""
+import numpy as np
+import pytest
+
+import gradtape as tf
+from tests.backends import _harness
+
+xps = pytest.importorskip("array_api_strict", reason="array-api-strict is not installed "
+                          "(pip install 'gradtape[test]')")
+
+#: op-spec entries whose op has no array-API formulation (see docs/backends.md)
+#: the standard has no scatter-add, and no index arrays beside slices or new axes
+UNSUPPORTED = {
+    "gather", "gather_nd", "gather_batch_dims", "boolean_mask", "tensor_scatter_nd_add",
+    "tensor_scatter_nd_update", "getitem_int_array", "getitem_array_2d",
+    "getitem_bool_mask", "getitem_split_advanced", "getitem_split_by_none",
+}
+
+
+def to_strict(a):
+    return xps.asarray(a)
+
+
+@pytest.mark.parametrize("spec,index", _harness.cases())
+def test_op_spec_matches_numpy(spec, index):
+    if spec.name in UNSUPPORTED:
+        with pytest.raises(tf.errors.UnimplementedError, match="not supported on array_api_strict"):
+            _harness.evaluate(spec, spec.samples[index], to_strict)
+    else:
+        _harness.check_against_numpy(spec, index, to_strict, "array_api_strict")
+
+
+def test_unsupported_list_names_real_specs():
+    assert UNSUPPORTED <= {s.name for s in _harness.SPECS}
+
+
+def test_mixing_namespaces_is_an_error_naming_both():
+    x = tf.constant(xps.asarray([1.0, 2.0]))
+    y = tf.constant([3.0, 4.0], dtype=tf.float64)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="numpy and array_api_strict|"
+                       "array_api_strict and numpy"):
+        x + y
+
+
+def test_python_floats_become_float32_in_the_namespace():
+    x = tf.constant(xps.asarray([1.0, 2.0], dtype=xps.float32))
+    y = x * 2.5 + 1.0
+    assert y.dtype == tf.float32 and y.backend is xps
+    assert isinstance(y.numpy(), np.ndarray) and y.numpy().tolist() == [3.5, 6.0]
+
+
+def test_constant_and_variable_keep_the_namespace():
+    a = xps.asarray([[1.0, 2.0]])
+    assert tf.constant(a).backend is xps
+    assert tf.constant(a, shape=(2, 1)).backend is xps
+    assert tf.constant(np.ones(2)).backend is np
