@@ -11,7 +11,7 @@ recorders outside it stay active, so outer recorders see the inner one's work
 """
 import threading
 
-from .tensor import wrap
+from .tensor import Tensor, _next_uid, wrap
 
 _local = threading.local()
 _lock = threading.Lock()
@@ -114,20 +114,46 @@ class replaced:
             _active[0] -= len(self._new)
 
 
-def apply(op, inputs, params):
+def _compute(op, inputs, params):
+    """``op.impl`` on the inputs' arrays (Tensors and Variables alike)."""
+    n = len(inputs)
+    if params:
+        if n == 1:
+            return op.impl(inputs[0]._value, **params)
+        return op.impl(*[x._value for x in inputs], **params)
+    if n == 2:
+        return op.impl(inputs[0]._value, inputs[1]._value)
+    if n == 1:
+        return op.impl(inputs[0]._value)
+    return op.impl(*[x._value for x in inputs])
+
+
+def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
     """Run ``op`` on ``inputs`` (Tensors or Variables) and record it.
 
     Returns a Tensor, or a tuple of Tensors for a multi-output op.
     """
     if not _active[0] or not getattr(_local, "stack", None):
-        out = op.impl(*[x._value for x in inputs], **params)
+        # the fast path: compute and wrap, nothing else
+        if params:
+            out = op.impl(*[x._value for x in inputs], **params)
+        elif len(inputs) == 2:
+            out = op.impl(inputs[0]._value, inputs[1]._value)
+        else:
+            out = op.impl(*[x._value for x in inputs])
         if op.multi:
             return tuple([wrap(o) for o in out])
-        return wrap(out)
+        t = _new(_T)
+        t._value = out
+        t._uid = _next_uid()
+        return t
     recorders = _local.stack
-    inputs = tuple([x._read() for x in inputs])
-    out = op.impl(*[x._value for x in inputs], **params)
-    out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)
+    inputs = tuple([x if type(x) is _T else x._read() for x in inputs])
+    out = _compute(op, inputs, params)
+    if op.multi:
+        out = tuple([wrap(o) for o in out])
+    else:
+        out = wrap(out)
     for rec in recorders:
         rec.record(op, inputs, out, params)
     return out

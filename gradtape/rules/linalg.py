@@ -14,14 +14,19 @@ def _mT(x):
 
 def _matmul_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
     if transpose_a:
-        return matmul(b, ct, transpose_a=transpose_b, transpose_b=True)
-    return matmul(ct, b, transpose_b=not transpose_b)
+        return _matmul(b, ct, transpose_b, True)
+    return _matmul(ct, b, False, not transpose_b)
 
 
 def _matmul_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
     if transpose_b:
-        return matmul(ct, a, transpose_a=True, transpose_b=transpose_a)
-    return matmul(a, ct, transpose_a=not transpose_a)
+        return _matmul(ct, a, True, transpose_a)
+    return _matmul(a, ct, not transpose_a, False)
+
+
+def _matmul(a, b, transpose_a, transpose_b):
+    # operands already checked by the forward matmul
+    return apply(_MATMUL, (a, b), {"transpose_a": transpose_a, "transpose_b": transpose_b})
 
 
 def _matmul_jvp(ts, ans, a, b, transpose_a, transpose_b):
@@ -37,9 +42,9 @@ def _matmul_jvp(ts, ans, a, b, transpose_a, transpose_b):
 
 def _matmul_impl(a, b, transpose_a, transpose_b):
     if transpose_a:
-        a = xp.swapaxes(a, -1, -2)
+        a = a.swapaxes(-1, -2)
     if transpose_b:
-        b = xp.swapaxes(b, -1, -2)
+        b = b.swapaxes(-1, -2)
     return xp.matmul(a, b)
 
 

@@ -8,8 +8,9 @@ def _relu_impl(x):
 
 
 _RELU = defop("relu", _relu_impl,
-              vjp=lambda ct, ans, x: ew.where(ans > 0, ct, ew.zeros_like(ct)),
-              jvp=lambda ts, ans, x: ew.where(ans > 0, ts[0], ew.zeros_like(ts[0])),
+              # a product with the mask, as TensorFlow's ReluGrad (where() is ~10x slower)
+              vjp=lambda ct, ans, x: ct * ew.cast(ans > 0, ct.dtype),
+              jvp=lambda ts, ans, x: ts[0] * ew.cast(ans > 0, ts[0].dtype),
               save="none", save_ans=True)
 
 
