@@ -270,8 +270,10 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
                 continue
             if batch_shape:
                 g = _call_vjp(op, i, ct, ans, saved, params, batch_shape)
-            else:
+            elif params:
                 g = vjps[i](ct, ans, *saved, **params)
+            else:
+                g = vjps[i](ct, ans, *saved)
             if g is None:
                 continue
             x = saved[i]
@@ -293,7 +295,7 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
                 continue
             if gv.shape != shape:
                 gv = _unbroadcast(gv, shape, len(batch_shape))
-            if gv.dtype != dtype and dtype.kind in "fc":
+            if gv.dtype is not dtype and gv.dtype != dtype and dtype.kind in "fc":
                 gv = gv.astype(dtype)
             if gv is not g._value:
                 g = wrap(gv)
