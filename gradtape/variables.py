@@ -39,6 +39,10 @@ class Variable(TensorLike):
         self._name = (name or "Variable") + ":0"
         self._trainable = bool(trainable)
 
+    def __reduce__(self):
+        # a copy (pickle, deepcopy, another process) is a new Variable with its own id
+        return _rebuild, (self._value, self._trainable, self._name)
+
     # -- reading ---------------------------------------------------------
     def _read(self):
         """A Tensor snapshot of the current value that tapes know as this Variable."""
@@ -130,3 +134,7 @@ class Variable(TensorLike):
 
     def __str__(self):
         return repr(self)
+
+
+def _rebuild(value, trainable, name):
+    return Variable(value, trainable=trainable, name=name[:-2] if name.endswith(":0") else name)

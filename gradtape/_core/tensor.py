@@ -208,6 +208,10 @@ class Tensor(TensorLike):
     def _read(self):
         return self
 
+    def __reduce__(self):
+        # a copy (pickle, deepcopy, another process) is a new tensor with its own id
+        return wrap, (self._value,)
+
     def __repr__(self):
         text = _text(self._value, True)
         if "\n" in text:

@@ -1,32 +1,39 @@
 """Indexing: ``tensor[key]`` (ints, slices, ``...``, ``None``, negative steps,
-integer and bool arrays), and its transpose, a scatter into zeros.
+integer and bool arrays) and the ops built on the same key machinery:
+``gather``, ``gather_nd``, ``boolean_mask``, ``slice``, ``reverse``,
+``tensor_scatter_nd_update``/``tensor_scatter_nd_add``; and ``searchsorted``.
 
-The VJP of ``x[key]`` adds the cotangent into zeros of ``x``'s shape at
-``key`` (``np.add.at`` when repeated indices may add up); the VJP of that
-scatter is indexing again, so second derivatives work.
+Every indexing op is one primitive, ``x[key]`` on the trailing axes, whose
+transpose adds the cotangent into zeros at ``key`` (``np.add.at`` when
+repeated indices may add up).  The VJP of that scatter is indexing again, so
+second derivatives work.  Both take extra leading (batch) axes on their input.
 """
+import builtins
 import numbers
 
 from .._core.tensor import TensorLike
 from ..errors import InvalidArgumentError
-from ._util import apply, defop, tensor, xp
+from ._util import apply, defop, pair, public_names, tensor, wrap, xp
+
+_ALL = builtins.slice(None)
+_to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
 
 def _is_int(k):
     return isinstance(k, numbers.Integral) and not isinstance(k, bool)
 
 
-def _normalize_key(key, shape):
+def _normalize_key(key):
     """A tuple key of ints, slices, None, Ellipsis and integer ndarrays."""
     if not isinstance(key, tuple):
         key = (key,)
     out = []
     for k in key:
         if isinstance(k, TensorLike):
-            k = k.numpy()
+            k = k._value
         if isinstance(k, list):
-            k = xp.asarray(k)
-        if isinstance(k, xp.ndarray) or isinstance(k, xp.generic):
+            k = xp.asarray(k) if k else xp.zeros(0, xp.intp)
+        if isinstance(k, (xp.ndarray, xp.generic)):
             if k.dtype.kind == "b":
                 out.extend(xp.nonzero(k))
                 continue
@@ -34,7 +41,7 @@ def _normalize_key(key, shape):
                 raise TypeError(f"index arrays must be integers or bools, got dtype {k.dtype}")
             if k.ndim == 0:
                 k = int(k)
-        elif not (_is_int(k) or k is None or k is Ellipsis or isinstance(k, slice)):
+        elif not (_is_int(k) or k is None or k is Ellipsis or isinstance(k, builtins.slice)):
             raise TypeError(f"only integers, slices (`:`), ellipsis (`...`), "
                             f"gradtape.newaxis (`None`) and integer or boolean arrays are "
                             f"valid indices, got {k!r}")
@@ -46,57 +53,89 @@ def _has_array(key):
     return any(isinstance(k, xp.ndarray) for k in key)
 
 
-def _advanced_adjacent(key):
-    """Whether the advanced indices (arrays, and ints among them) stand together."""
+def _advanced_front(key):
+    """How many leading axes NumPy gives the advanced indices of ``key`` when a
+    slice, ``...`` or ``None`` splits them (it then moves them to the front);
+    0 when they stand together and stay in place."""
+    if not _has_array(key):
+        return 0
     pos = [i for i, k in enumerate(key) if isinstance(k, xp.ndarray) or _is_int(k)]
-    return not pos or pos[-1] - pos[0] + 1 == len(pos)
+    if pos[-1] - pos[0] + 1 == len(pos):
+        return 0
+    return len(xp.broadcast_shapes(*[k.shape for k in key if isinstance(k, xp.ndarray)]))
 
 
-def _getitem_impl(x, key, out_ndim):
-    return x[key]
+def _probe(shape):
+    # a zero-stride view: indexing it checks the key and gives the result's
+    # shape without reading the real data
+    return xp.lib.stride_tricks.as_strided(xp.zeros((), xp.bool_), shape, (0,) * len(shape))
 
 
-def _scatter_impl(ct, key, shape, out_ndim):
-    nb = ct.ndim - out_ndim
-    full = (slice(None),) * nb + key
-    out = xp.zeros(ct.shape[:nb] + tuple(shape), ct.dtype)
-    if _has_array(key):
-        xp.add.at(out, full, ct)
-    else:
-        out[full] = ct
+# ---------------------------------------------------------------------------
+# The primitive pair: x[key] and its transpose
+# ---------------------------------------------------------------------------
+
+def _index_impl(x, key, rank, front, out_rank):
+    nb = x.ndim - rank
+    if not nb:
+        return x[key]
+    out = x[(_ALL,) * nb + key]
+    if front:  # the advanced axes went before the batch axes: put them back after
+        out = xp.moveaxis(out, tuple(range(front, front + nb)), tuple(range(nb)))
     return out
 
 
-def _batched_key(t, base_ndim, key):
-    return (slice(None),) * (t.ndim - base_ndim) + key
+def _scatter_impl(g, key, shape, out_rank, front):
+    nb = g.ndim - out_rank
+    out = xp.zeros(g.shape[:nb] + shape, g.dtype)
+    if nb:
+        if front:
+            g = xp.moveaxis(g, tuple(range(nb)), tuple(range(front, front + nb)))
+        key = (_ALL,) * nb + key
+    if _has_array(key):
+        xp.add.at(out, key, g)
+    else:
+        out[key] = g
+    return out
 
 
-def _getitem_vjp(ct, ans, x, key, out_ndim):
-    return apply(_SCATTER, (ct,), {"key": key, "shape": tuple(x.shape), "out_ndim": out_ndim})
+def _index_vjp(ct, ans, x, key, rank, front, out_rank):
+    shape = tuple(x.shape)[x.ndim - rank:]
+    return apply(_SCATTER, (ct,), {"key": key, "shape": shape, "out_rank": out_rank,
+                                   "front": front})
 
 
-def _getitem_jvp(ts, ans, x, key, out_ndim):
-    t = ts[0]
-    nb = t.ndim - x.ndim
-    return apply(_GETITEM, (t,), {"key": _batched_key(t, x.ndim, key), "out_ndim": out_ndim + nb})
+def _scatter_vjp(ct, ans, g, key, shape, out_rank, front):
+    return apply(_STRIDED_SLICE, (ct,),
+                 {"key": key, "rank": len(shape), "front": front, "out_rank": out_rank})
 
 
-def _scatter_vjp(ct, ans, g, key, shape, out_ndim):
-    nb = ct.ndim - len(shape)
-    return apply(_GETITEM, (ct,), {"key": (slice(None),) * nb + key, "out_ndim": out_ndim + nb})
-
-
-def _scatter_jvp(ts, ans, g, key, shape, out_ndim):
-    return apply(_SCATTER, (ts[0],), {"key": key, "shape": shape, "out_ndim": out_ndim})
-
-
-_GETITEM = defop("strided_slice", _getitem_impl, vjp=_getitem_vjp, jvp=_getitem_jvp, save="none")
-# a key whose advanced indices are split by a slice moves their axes to the
-# front, so a leading batch axis would land elsewhere: loop over it instead
-_GETITEM_SPLIT = defop("gather_split_index", _getitem_impl, vjp=_getitem_vjp,
-                       jvp=_getitem_jvp, save="none", batch_vjp=False, batch_jvp=False)
-_SCATTER = defop("scatter_into_zeros", _scatter_impl, vjp=_scatter_vjp, jvp=_scatter_jvp,
+_SCATTER = defop("scatter_add_into_zeros", _scatter_impl, vjp=_scatter_vjp, linear=True,
                  save="none")
+
+
+def _index_op(name):
+    """The indexing primitive under ``name`` (one per public op, for diagnostics)."""
+    return defop(name, _index_impl, vjp=_index_vjp, linear=True, save="none")
+
+
+_STRIDED_SLICE = _index_op("strided_slice")
+_GATHER = _index_op("gather")
+_GATHER_ND = _index_op("gather_nd")
+_BOOLEAN_MASK = _index_op("boolean_mask")
+_SLICE = _index_op("slice")
+_REVERSE = _index_op("reverse")
+
+
+def _index(op, x, key):
+    shape = x._value.shape
+    try:
+        out_rank = _probe(shape)[key].ndim
+    except IndexError as e:
+        raise InvalidArgumentError(f"index {key!r} is out of range for a tensor of shape "
+                                   f"{tuple(shape)}: {e}") from None
+    return apply(op, (x,), {"key": key, "rank": len(shape), "front": _advanced_front(key),
+                            "out_rank": out_rank})
 
 
 def getitem(x, key):
@@ -104,20 +143,320 @@ def getitem(x, key):
 
     >>> import gradtape as tf
     >>> x = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-    >>> x[:, ::-1][0].numpy(), x[..., [0, 2]].shape
-    (array([3., 2., 1.], dtype=float32), TensorShape([2, 2]))
+    >>> x[:, ::-1][0].numpy(), x[..., [0, 2]].shape, x[x > 4.0].numpy()
+    (array([3., 2., 1.], dtype=float32), TensorShape([2, 2]), array([5., 6.], dtype=float32))
     """
-    x = tensor(x)
-    arr = x._value
-    key = _normalize_key(key, arr.shape)
-    try:
-        probe = xp.lib.stride_tricks.as_strided(xp.zeros((), arr.dtype), arr.shape,
-                                                (0,) * arr.ndim)[key]
-    except IndexError as e:
-        raise InvalidArgumentError(f"index {key!r} is out of range for a tensor of shape "
-                                   f"{tuple(arr.shape)}: {e}") from None
-    op = _GETITEM if _advanced_adjacent(key) or not _has_array(key) else _GETITEM_SPLIT
-    return apply(op, (x,), {"key": key, "out_ndim": xp.ndim(probe)})
+    return _index(_STRIDED_SLICE, tensor(x), _normalize_key(key))
 
 
 newaxis = None
+
+
+# ---------------------------------------------------------------------------
+# gather, gather_nd, boolean_mask
+# ---------------------------------------------------------------------------
+
+def _int_array(value, opname, argname):
+    arr = value._value if isinstance(value, TensorLike) else xp.asarray(value)
+    if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
+        raise TypeError(f"{opname}: {argname} must be an int32 or int64 tensor, "
+                        f"got dtype {arr.dtype.name}")
+    return arr.astype(xp.int64, copy=False)
+
+
+def _first_bad(bad):
+    """The position of the first True of ``bad``, and how TensorFlow prints it."""
+    where = tuple(int(i) for i in xp.argwhere(bad)[0])
+    return where, f"indices[{','.join(map(str, where))}]" if where else "indices"
+
+
+def _check_range(idx, bound, opname):
+    bad = (idx < 0) | (idx >= bound)
+    if bad.any():
+        where, name = _first_bad(bad)
+        raise InvalidArgumentError(
+            f"{opname}: {name} = {int(idx[where])} is not in [0, {bound})")
+
+
+def _axis_arange(size, pos, ndim):
+    """``arange(size)`` shaped to broadcast along axis ``pos`` of ``ndim`` axes."""
+    shape = [1] * ndim
+    shape[pos] = size
+    return xp.arange(size).reshape(shape)
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    """Slices of ``params`` along ``axis`` at ``indices`` (repeats add up in the gradient).
+
+    The result has shape ``params.shape[:axis] + indices.shape[batch_dims:] +
+    params.shape[axis + 1:]``; the first ``batch_dims`` axes of ``params`` and
+    ``indices`` are matched (a batch of gathers).
+
+    >>> import gradtape as tf
+    >>> tf.gather(tf.constant([10.0, 20.0, 30.0]), [2, 0, 2]).numpy()
+    array([30., 10., 30.], dtype=float32)
+    >>> tf.gather(tf.constant([[1.0, 2.0], [3.0, 4.0]]), [[1], [0]], axis=1, batch_dims=1).numpy()
+    array([[2.],
+           [3.]], dtype=float32)
+    """
+    x = tensor(params)
+    idx = _int_array(indices, "gather", "indices")
+    shape = x._value.shape
+    b = int(batch_dims)
+    if b < 0:
+        b += idx.ndim
+    if not 0 <= b <= idx.ndim:
+        raise InvalidArgumentError(f"gather: batch_dims {batch_dims} must be in "
+                                   f"[-{idx.ndim}, {idx.ndim}] (the rank of indices)")
+    axis = b if axis is None else int(axis)
+    if axis < 0:
+        axis += len(shape)
+    if not b <= axis < len(shape):
+        raise InvalidArgumentError(
+            f"gather: axis {axis} must be in [{b}, {len(shape)}) for params of shape "
+            f"{tuple(shape)} and batch_dims {b}")
+    if tuple(shape[:b]) != tuple(idx.shape[:b]):
+        raise InvalidArgumentError(
+            f"gather: params.shape[:{b}] = {tuple(shape[:b])} must equal indices.shape[:{b}] "
+            f"= {tuple(idx.shape[:b])} (batch_dims={b})")
+    _check_range(idx, shape[axis], "gather")
+    if b == 0:
+        key = (_ALL,) * axis + (idx,)
+    else:
+        n = axis + idx.ndim - b
+        key = tuple(_axis_arange(shape[k], k, n) for k in range(axis))
+        key += (idx.reshape(idx.shape[:b] + (1,) * (axis - b) + idx.shape[b:]),)
+    return _index(_GATHER, x, key)
+
+
+def gather_nd(params, indices, batch_dims=0, name=None):
+    """Elements or slices of ``params`` at the index tuples in the last axis of ``indices``.
+
+    >>> import gradtape as tf
+    >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    >>> tf.gather_nd(x, [[1, 0], [0, 1]]).numpy(), tf.gather_nd(x, [[1]]).numpy()
+    (array([3., 2.], dtype=float32), array([[3., 4.]], dtype=float32))
+    """
+    x = tensor(params)
+    idx = _int_array(indices, "gather_nd", "indices")
+    shape = x._value.shape
+    b = int(batch_dims)
+    if idx.ndim < 1:
+        raise InvalidArgumentError("gather_nd: indices must have rank >= 1, got a scalar")
+    if not 0 <= b < idx.ndim or b > len(shape):
+        raise InvalidArgumentError(
+            f"gather_nd: batch_dims {b} must be in [0, {min(idx.ndim - 1, len(shape))}]")
+    if tuple(shape[:b]) != tuple(idx.shape[:b]):
+        raise InvalidArgumentError(
+            f"gather_nd: params.shape[:{b}] = {tuple(shape[:b])} must equal "
+            f"indices.shape[:{b}] = {tuple(idx.shape[:b])} (batch_dims={b})")
+    k = idx.shape[-1]
+    if not 1 <= k <= len(shape) - b:
+        raise InvalidArgumentError(
+            f"gather_nd: indices.shape[-1] must be in [1, {len(shape) - b}] (the rank of params "
+            f"after batch_dims), got {k}")
+    inner = shape[b:b + k]
+    bad = ((idx < 0) | (idx >= xp.asarray(inner, xp.int64))).any(axis=-1)
+    if bad.any():
+        where, name = _first_bad(bad)
+        raise InvalidArgumentError(f"gather_nd: {name} = {idx[where].tolist()} does not index "
+                                   f"into param shape {list(shape)}")
+    n = idx.ndim - 1
+    key = tuple(_axis_arange(shape[j], j, n) for j in range(b))
+    key += tuple(idx[..., j] for j in range(k))
+    return _index(_GATHER_ND, x, key)
+
+
+def boolean_mask(tensor, mask, axis=None, name=None):
+    """The elements (or slices) of ``tensor`` where the boolean ``mask`` is True.
+
+    ``mask`` covers the axes ``axis .. axis + mask.ndim`` of ``tensor``; they
+    become one axis in the result.
+
+    >>> import gradtape as tf
+    >>> tf.boolean_mask(tf.constant([[1.0, 2.0], [3.0, 4.0]]), [False, True]).numpy()
+    array([[3., 4.]], dtype=float32)
+    """
+    x = _to_tensor(tensor)
+    m = mask._value if isinstance(mask, TensorLike) else xp.asarray(mask)
+    if m.dtype.kind != "b":
+        raise TypeError(f"boolean_mask: mask must be a bool tensor, got dtype {m.dtype.name}")
+    if m.ndim == 0:
+        raise ValueError("boolean_mask: mask cannot be a scalar")
+    shape = x._value.shape
+    axis = 0 if axis is None else int(axis)
+    if axis < 0:
+        axis += len(shape)
+    if not 0 <= axis or tuple(shape[axis:axis + m.ndim]) != m.shape:
+        raise ValueError(f"boolean_mask: mask of shape {m.shape} does not match the axes "
+                         f"{axis}..{axis + m.ndim - 1} of a tensor of shape {tuple(shape)}")
+    return _index(_BOOLEAN_MASK, x, (_ALL,) * axis + xp.nonzero(m))
+
+
+# ---------------------------------------------------------------------------
+# slice, reverse
+# ---------------------------------------------------------------------------
+
+def _int_list(value, opname, argname):
+    if isinstance(value, TensorLike):
+        value = value._value
+    arr = xp.asarray(value)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.dtype.kind not in "iu" and arr.size:
+        raise TypeError(f"{opname}: {argname} must be integers, got {value!r}")
+    return [int(v) for v in arr.ravel()]
+
+
+def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's name
+    """The block of ``input_`` starting at ``begin`` with ``size`` (-1: to the end).
+
+    >>> import gradtape as tf
+    >>> x = tf.reshape(tf.range(12.0), (3, 4))
+    >>> tf.slice(x, [1, 1], [2, -1]).numpy()
+    array([[ 5.,  6.,  7.],
+           [ 9., 10., 11.]], dtype=float32)
+    """
+    x = tensor(input_)
+    shape = x._value.shape
+    begin = _int_list(begin, "slice", "begin")
+    size = _int_list(size, "slice", "size")
+    if not len(begin) == len(size) == len(shape):
+        raise InvalidArgumentError(
+            f"slice: begin ({len(begin)} values) and size ({len(size)} values) must both have "
+            f"one entry per axis of the input of shape {tuple(shape)}")
+    key = []
+    for i, (b, s, d) in enumerate(zip(begin, size, shape)):
+        if not 0 <= b <= d:
+            raise InvalidArgumentError(f"slice: expected begin[{i}] in [0, {d}], but got {b}")
+        if s == -1:
+            s = d - b
+        if not 0 <= s <= d - b:
+            raise InvalidArgumentError(f"slice: expected size[{i}] in [0, {d - b}], but got {s}")
+        key.append(builtins.slice(b, b + s))
+    return _index(_SLICE, x, tuple(key))
+
+
+def reverse(tensor, axis, name=None):
+    """``tensor`` with the order of its elements reversed along each axis in ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.reverse(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=[-1]).numpy()
+    array([[2., 1.],
+           [4., 3.]], dtype=float32)
+    """
+    x = _to_tensor(tensor)
+    nd = x._value.ndim
+    axes = []
+    for a in _int_list(axis, "reverse", "axis"):
+        if not -nd <= a < nd:
+            raise InvalidArgumentError(f"reverse: axis {a} is out of range for a tensor of "
+                                       f"rank {nd} (expected -{nd} <= axis < {nd})")
+        if a % nd in axes:
+            raise InvalidArgumentError(f"reverse: axis {a % nd} specified more than once")
+        axes.append(a % nd)
+    key = tuple(builtins.slice(None, None, -1) if i in axes else _ALL for i in range(nd))
+    return _index(_REVERSE, x, key)
+
+
+# ---------------------------------------------------------------------------
+# tensor_scatter_nd_update / tensor_scatter_nd_add
+# ---------------------------------------------------------------------------
+
+def _scatter_nd_key(x, idx, updates, opname):
+    shape = x._value.shape
+    k = idx.shape[-1] if idx.ndim else 0
+    if idx.ndim < 1 or not 1 <= k <= len(shape):
+        raise InvalidArgumentError(
+            f"{opname}: indices must have shape [..., k] with 1 <= k <= {len(shape)} "
+            f"(the rank of tensor), got shape {tuple(idx.shape)}")
+    want = tuple(idx.shape[:-1]) + tuple(shape[k:])
+    if tuple(updates._value.shape) != want:
+        raise InvalidArgumentError(
+            f"{opname}: updates must have shape indices.shape[:-1] + tensor.shape[{k}:] = "
+            f"{want}, got {tuple(updates._value.shape)}")
+    bad = ((idx < 0) | (idx >= xp.asarray(shape[:k], xp.int64))).any(axis=-1)
+    if bad.any():
+        where, name = _first_bad(bad)
+        raise InvalidArgumentError(f"{opname}: {name} = {idx[where].tolist()} does not index "
+                                   f"into shape {list(shape)}")
+    return tuple(idx[..., j] for j in range(k))
+
+
+def _scatter_into(u, key, shape):
+    """``u`` added into zeros of ``shape`` at the index tuples ``key`` (differentiable)."""
+    return apply(_SCATTER, (u,), {"key": key, "shape": tuple(shape),
+                                  "out_rank": u._value.ndim, "front": 0})
+
+
+def tensor_scatter_nd_add(tensor, indices, updates, name=None):
+    """``tensor`` with ``updates`` added at the index tuples of ``indices`` (repeats add up).
+
+    >>> import gradtape as tf
+    >>> tf.tensor_scatter_nd_add(tf.zeros((4,)), [[1], [3], [1]], [1.0, 2.0, 3.0]).numpy()
+    array([0., 4., 0., 2.], dtype=float32)
+    """
+    x, u = pair(tensor, updates, "TensorScatterAdd")
+    idx = _int_array(indices, "tensor_scatter_nd_add", "indices")
+    key = _scatter_nd_key(x, idx, u, "tensor_scatter_nd_add")
+    return x + _scatter_into(u, key, x._value.shape)
+
+
+def tensor_scatter_nd_update(tensor, indices, updates, name=None):
+    """``tensor`` with the slices at the index tuples of ``indices`` replaced by ``updates``.
+
+    Where an index repeats, the last of its updates wins.
+
+    >>> import gradtape as tf
+    >>> tf.tensor_scatter_nd_update(tf.ones((4,)), [[1], [3]], [5.0, 6.0]).numpy()
+    array([1., 5., 1., 6.], dtype=float32)
+    """
+    x, u = pair(tensor, updates, "TensorScatterUpdate")
+    idx = _int_array(indices, "tensor_scatter_nd_update", "indices")
+    key = _scatter_nd_key(x, idx, u, "tensor_scatter_nd_update")
+    shape = x._value.shape
+    rows = idx.shape[:-1]
+    # which update each target slice keeps (the last one), as a 0/1 weight per update
+    owner = xp.full(shape[:idx.shape[-1]], -1, xp.int64)
+    owner[key] = xp.arange(int(xp.prod(rows, dtype=xp.int64))).reshape(rows)
+    wins = (owner[key] == xp.arange(owner[key].size).reshape(rows))
+    tail = (1,) * (len(shape) - idx.shape[-1])
+    keep = xp.ones(shape[:idx.shape[-1]], bool)
+    keep[key] = False
+    dt = x._value.dtype
+    kept = x * wrap(keep.reshape(keep.shape + tail).astype(dt))
+    return kept + _scatter_into(u * wrap(wins.reshape(rows + tail).astype(dt)), key, shape)
+
+
+# ---------------------------------------------------------------------------
+# searchsorted
+# ---------------------------------------------------------------------------
+
+def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=None):
+    """Where ``values`` would go in the innermost axis of ``sorted_sequence`` to keep it sorted.
+
+    The leading axes of both arguments must match (one search per row).  It
+    has no gradient.
+
+    >>> import gradtape as tf
+    >>> tf.searchsorted(tf.constant([1.0, 3.0, 5.0]), tf.constant([0.0, 3.0, 6.0])).numpy()
+    array([0, 1, 3], dtype=int32)
+    """
+    from .._core.dtypes import as_dtype
+    seq = tensor(sorted_sequence)._value
+    vals = tensor(values)._value
+    if side not in ("left", "right"):
+        raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+    if seq.ndim < 1 or seq.shape[:-1] != vals.shape[:-1] or vals.ndim != seq.ndim:
+        raise InvalidArgumentError(
+            f"searchsorted: sorted_sequence of shape {tuple(seq.shape)} and values of shape "
+            f"{tuple(vals.shape)} must have the same rank (>= 1) and the same leading axes")
+    flat_s = seq.reshape(-1, seq.shape[-1])
+    flat_v = vals.reshape(-1, vals.shape[-1])
+    out = xp.empty(flat_v.shape, as_dtype(out_type)._np)
+    for r in range(flat_s.shape[0]):
+        out[r] = xp.searchsorted(flat_s[r], flat_v[r], side=side)
+    return wrap(out.reshape(vals.shape))
+
+
+__all__ = public_names(globals())

@@ -6,7 +6,8 @@ VJPs take the leading (batch) axes of the cotangent into account.
 from .._core.dtypes import as_dtype
 from .._core.tensor import Tensor, TensorLike, wrap
 from ..errors import InvalidArgumentError
-from ._util import public_names, NOPARAMS, apply, defop, lead, tensor, xp
+from ._util import public_names, NOPARAMS, apply, defop, lead, norm_axes, pair, tensor, xp
+_to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
 
 def _reshape_vjp(ct, ans, x, shape):
@@ -14,7 +15,7 @@ def _reshape_vjp(ct, ans, x, shape):
 
 
 _RESHAPE = defop("reshape", lambda x, shape: xp.reshape(x, shape), vjp=_reshape_vjp,
-                 save="none", batch_jvp=False)
+                 save="none")
 _RESHAPE.jvp = lambda ts, ans, x, shape: reshape(ts[0], lead(ts[0], x.ndim) + shape)
 
 
@@ -132,20 +133,23 @@ def squeeze(input, axis=None, name=None):  # noqa: A002
     """Remove length-1 axes (all of them, or those in ``axis``).
 
     >>> import gradtape as tf
-    >>> tf.squeeze(tf.zeros((1, 2, 1))).shape
-    TensorShape([2])
+    >>> tf.squeeze(tf.zeros((1, 2, 1))).shape, tf.squeeze(tf.zeros((1, 2, 1)), axis=-1).shape
+    (TensorShape([2]), TensorShape([1, 2]))
     """
     x = tensor(input)
     shape = x._value.shape
     nd = len(shape)
     if axis is None:
         keep = [d for d in shape if d != 1]
+    elif nd == 0:
+        raise InvalidArgumentError(f"squeeze: axis {axis} is out of range for a tensor of rank 0")
     else:
-        axes = {int(a) % nd for a in ((axis,) if isinstance(axis, int) else axis)}
-        for a in axes:
+        axes = {a + nd for a in norm_axes(axis, nd, "squeeze")}
+        for a in sorted(axes):
             if shape[a] != 1:
                 raise InvalidArgumentError(
-                    f"squeeze: cannot squeeze axis {a} of shape {tuple(shape)}: its size is {shape[a]}, not 1")
+                    f"squeeze: cannot squeeze axis {a} of shape {tuple(shape)}: its size is "
+                    f"{shape[a]}, not 1")
         keep = [d for i, d in enumerate(shape) if i not in axes]
     return apply(_RESHAPE, (x,), {"shape": tuple(keep)})
 
@@ -155,8 +159,18 @@ def _broadcast_vjp(ct, ans, x, shape):
 
 
 _BROADCAST = defop("broadcast_to", lambda x, shape: xp.broadcast_to(x, shape),
-                   vjp=_broadcast_vjp, save="none", batch_jvp=False)
-_BROADCAST.jvp = lambda ts, ans, x, shape: broadcast_to(ts[0], lead(ts[0], x.ndim) + shape)
+                   vjp=_broadcast_vjp, save="none")
+
+
+def _broadcast_jvp(ts, ans, x, shape):
+    t = ts[0]
+    batch = lead(t, x.ndim)
+    if len(shape) > x.ndim:  # align the tangent's own axes with the trailing axes of shape
+        t = apply(_RESHAPE, (t,), {"shape": batch + (1,) * (len(shape) - x.ndim) + tuple(x.shape)})
+    return apply(_BROADCAST, (t,), {"shape": batch + tuple(shape)})
+
+
+_BROADCAST.jvp = _broadcast_jvp
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002
@@ -218,11 +232,6 @@ _INSERT.vjps = (lambda ct, ans, x, index, axis, size:
                 apply(_TAKE, (ct,), {"index": index, "axis": axis}),)
 
 
-def _zeros(ct):
-    from .elementwise import zeros_like
-    return zeros_like(ct)
-
-
 _STACK_OPS = {}
 
 
@@ -247,7 +256,6 @@ def _stack_jvp(op):
 
 def _zeros_batched(x, batch):
     v = x._value
-    from .._core.tensor import wrap
     return wrap(xp.zeros(tuple(batch) + v.shape, v.dtype))
 
 
@@ -259,7 +267,6 @@ def stack(values, axis=0, name=None):
     array([[1., 3.],
            [2., 4.]], dtype=float32)
     """
-    from ._util import pair
     values = [tensor(v) for v in values]
     if not values:
         raise ValueError("stack: values must be a non-empty list of tensors")
@@ -343,7 +350,6 @@ def concat(values, axis, name=None):
            [2.],
            [3.]], dtype=float32)
     """
-    from ._util import pair
     values = [tensor(v) for v in values]
     if not values:
         raise ValueError("concat: values must be a non-empty list of tensors")
@@ -363,6 +369,272 @@ def concat(values, axis, name=None):
     if len(values) == 1:
         return identity(first)
     return apply(_make_concat(len(values)), values, {"axis": neg})
+
+
+# ---------------------------------------------------------------------------
+# unstack, split: one input, several outputs
+# ---------------------------------------------------------------------------
+
+def _axis_of(axis, nd, opname):
+    """``axis`` as a negative axis of a rank-``nd`` tensor (range-checked)."""
+    axis = int(axis)
+    if not -nd <= axis < nd:
+        raise InvalidArgumentError(f"{opname}: axis {axis} is out of range for a tensor of "
+                                   f"rank {nd} (expected -{nd} <= axis < {nd})")
+    return axis - nd if axis >= 0 else axis
+
+
+_UNSTACK = defop("unstack", lambda x, axis, num: tuple(xp.moveaxis(x, axis, 0)),
+                 vjp=lambda cts, ans, x, axis, num: apply(_make_stack(num), cts, {"axis": axis}),
+                 linear=True, multi=True, save="none")
+
+
+def unstack(value, num=None, axis=0, name=None):
+    """The slices of ``value`` along ``axis``, as a list of tensors of one rank less.
+
+    >>> import gradtape as tf
+    >>> [t.numpy() for t in tf.unstack(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=1)]
+    [array([1., 3.], dtype=float32), array([2., 4.], dtype=float32)]
+    """
+    x = tensor(value)
+    shape = x._value.shape
+    if not shape:
+        raise ValueError("unstack: cannot unstack a scalar (rank 0) tensor")
+    axis = _axis_of(axis, len(shape), "unstack")
+    n = shape[axis]
+    if num is not None and int(num) != n:
+        raise InvalidArgumentError(f"unstack: num={num} does not match the size {n} of axis "
+                                   f"{axis} of the input of shape {tuple(shape)}")
+    if n == 0:
+        return []
+    return list(apply(_UNSTACK, (x,), {"axis": axis, "num": n}))
+
+
+def _split_impl(x, axis, sizes):
+    bounds = []
+    total = 0
+    for s in sizes[:-1]:
+        total += s
+        bounds.append(total)
+    return tuple(xp.split(x, bounds, axis=axis))
+
+
+_SPLIT = defop("split", _split_impl,
+               vjp=lambda cts, ans, x, axis, sizes:
+                   apply(_make_concat(len(sizes)), cts, {"axis": axis}),
+               linear=True, multi=True, save="none")
+
+
+def _split_sizes(num_or_size_splits, dim, axis):
+    if isinstance(num_or_size_splits, TensorLike):
+        num_or_size_splits = num_or_size_splits.numpy().tolist()
+    if isinstance(num_or_size_splits, int) or (hasattr(num_or_size_splits, "ndim")
+                                               and num_or_size_splits.ndim == 0):
+        n = int(num_or_size_splits)
+        if n <= 0 or dim % n:
+            raise InvalidArgumentError(
+                f"split: the number of splits {n} must evenly divide the size of the split "
+                f"axis {axis} ({dim})")
+        return (dim // n,) * n
+    sizes = [int(s) for s in num_or_size_splits]
+    unknown = [i for i, s in enumerate(sizes) if s == -1]
+    known = sum(s for s in sizes if s != -1)
+    if len(unknown) > 1 or any(s < -1 for s in sizes) or not sizes:
+        raise InvalidArgumentError(
+            f"split: size_splits {sizes} must be non-negative sizes with at most one -1")
+    if unknown and known <= dim:
+        sizes[unknown[0]] = dim - known
+    elif unknown or known != dim:
+        raise InvalidArgumentError(
+            f"split: size_splits {sizes} must add up to the size of the split axis {axis} "
+            f"({dim})")
+    return tuple(sizes)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name=None):
+    """Split ``value`` along ``axis`` into that many equal parts, or parts of the given sizes.
+
+    >>> import gradtape as tf
+    >>> [t.shape for t in tf.split(tf.zeros((5, 2)), [1, -1, 2])]
+    [TensorShape([1, 2]), TensorShape([2, 2]), TensorShape([2, 2])]
+    """
+    x = tensor(value)
+    shape = x._value.shape
+    if not shape:
+        raise InvalidArgumentError("split: cannot split a scalar (rank 0) tensor")
+    neg = _axis_of(axis, len(shape), "split")
+    sizes = _split_sizes(num_or_size_splits, shape[neg], axis)
+    return list(apply(_SPLIT, (x,), {"axis": neg, "sizes": sizes}))
+
+
+# ---------------------------------------------------------------------------
+# tile, pad
+# ---------------------------------------------------------------------------
+
+def _tile_vjp(ct, ans, x, multiples):
+    from .reductions import reduce_sum
+    r = len(multiples)
+    base = tuple(x.shape)[x.ndim - r:]
+    folded = []
+    for m, d in zip(multiples, base):
+        folded += [m, d]
+    g = reshape(ct, lead(ct, r) + tuple(folded))
+    return reduce_sum(g, axis=[-2 * (r - i) for i in range(r)]) if r else g
+
+
+# np.tile prepends 1s to short ``multiples``: extra leading axes are not tiled
+_TILE = defop("tile", lambda x, multiples: xp.tile(x, multiples), vjp=_tile_vjp,
+              linear=True, save="none")
+
+
+def tile(input, multiples, name=None):  # noqa: A002
+    """``input`` repeated ``multiples[i]`` times along each axis ``i``.
+
+    >>> import gradtape as tf
+    >>> tf.tile(tf.constant([[1.0, 2.0]]), [2, 2]).numpy()
+    array([[1., 2., 1., 2.],
+           [1., 2., 1., 2.]], dtype=float32)
+    """
+    x = tensor(input)
+    multiples = _shape_tuple(multiples)
+    nd = x._value.ndim
+    if len(multiples) != nd:
+        raise InvalidArgumentError(
+            f"tile: expected multiples to be a vector of length {nd} (the rank of input "
+            f"of shape {tuple(x.shape)}), but got length {len(multiples)}")
+    if any(m < 0 for m in multiples):
+        raise InvalidArgumentError(f"tile: multiples must be non-negative, got {list(multiples)}")
+    return apply(_TILE, (x,), {"multiples": multiples})
+
+
+def _pad_impl(x, paddings, mode, constant_values):
+    widths = ((0, 0),) * (x.ndim - len(paddings)) + paddings
+    if not widths:
+        return x
+    if mode == "CONSTANT":
+        return xp.pad(x, widths, constant_values=xp.asarray(constant_values, x.dtype))
+    return xp.pad(x, widths, mode="reflect" if mode == "REFLECT" else "symmetric")
+
+
+def _edge(axis, start, stop, step=None):
+    """A key selecting ``start:stop:step`` along the negative ``axis``."""
+    return (Ellipsis, slice(start, stop, step)) + (slice(None),) * (-axis - 1)
+
+
+def _unpad_impl(ct, paddings, mode):
+    """The transpose of padding: fold the padded borders back onto what they copied."""
+    r = len(paddings)
+    out = ct
+    for i, (a, b) in enumerate(paddings):
+        ax = i - r
+        n = out.shape[ax] - a - b
+        center = out[_edge(ax, a, a + n)]
+        if mode != "CONSTANT" and (a or b):
+            center = center.copy()
+            left = xp.flip(out[_edge(ax, 0, a)], axis=ax)
+            right = xp.flip(out[_edge(ax, a + n, None)], axis=ax)
+            shift = 1 if mode == "REFLECT" else 0
+            center[_edge(ax, shift, shift + a)] += left
+            center[_edge(ax, n - shift - b, n - shift)] += right
+        out = center
+    return xp.ascontiguousarray(out)
+
+
+_PAD = defop("pad", _pad_impl, save="none")
+_UNPAD = defop("unpad", _unpad_impl, linear=True, save="none")
+_PAD.vjps = (lambda ct, ans, x, paddings, mode, constant_values:
+             apply(_UNPAD, (ct,), {"paddings": paddings, "mode": mode}),)
+_PAD.jvp = (lambda ts, ans, x, paddings, mode, constant_values:
+            apply(_PAD, (ts[0],), {"paddings": paddings, "mode": mode, "constant_values": 0}))
+_UNPAD.vjps = (lambda ct, ans, g, paddings, mode:
+               apply(_PAD, (ct,), {"paddings": paddings, "mode": mode, "constant_values": 0}),)
+
+
+def _pad_widths(paddings, shape, mode):
+    if isinstance(paddings, TensorLike):
+        paddings = paddings.numpy()
+    p = xp.asarray(paddings)
+    if p.dtype.kind not in "iu" and p.size:
+        raise TypeError(f"pad: paddings must be integers, got {paddings!r}")
+    if p.size == 0 and not shape:
+        return ()
+    if p.ndim != 2 or p.shape != (len(shape), 2):
+        raise InvalidArgumentError(
+            f"pad: paddings must have shape [{len(shape)}, 2] (one [before, after] pair per "
+            f"axis of the input of shape {tuple(shape)}), got shape {list(p.shape)}")
+    widths = tuple((int(a), int(b)) for a, b in p)
+    for i, ((a, b), d) in enumerate(zip(widths, shape)):
+        if a < 0 or b < 0:
+            raise InvalidArgumentError(f"pad: paddings must be non-negative, got {a} {b} "
+                                       f"for axis {i}")
+        if mode == "REFLECT" and max(a, b) >= d:
+            raise InvalidArgumentError(
+                f"pad: REFLECT paddings must be less than the dimension size: {a}, {b} not "
+                f"less than {d} (axis {i})")
+        if mode == "SYMMETRIC" and max(a, b) > d:
+            raise InvalidArgumentError(
+                f"pad: SYMMETRIC paddings must be no greater than the dimension size: {a}, {b} "
+                f"greater than {d} (axis {i})")
+    return widths
+
+
+def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    """Pad ``tensor`` with ``paddings[i] = [before, after]`` values along each axis ``i``.
+
+    ``mode`` is ``"CONSTANT"`` (``constant_values``), ``"REFLECT"`` (mirror
+    without the edge) or ``"SYMMETRIC"`` (mirror with the edge).
+
+    >>> import gradtape as tf
+    >>> x = tf.constant([1.0, 2.0, 3.0])
+    >>> tf.pad(x, [[1, 2]]).numpy(), tf.pad(x, [[2, 1]], mode="REFLECT").numpy()
+    (array([0., 1., 2., 3., 0., 0.], dtype=float32), array([3., 2., 1., 2., 3., 2.], dtype=float32))
+    """
+    x = _to_tensor(tensor)
+    mode = str(mode).upper()
+    if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
+        raise ValueError(f"pad: mode must be one of 'CONSTANT', 'REFLECT' or 'SYMMETRIC', "
+                         f"got {mode!r}")
+    widths = _pad_widths(paddings, x._value.shape, mode)
+    if isinstance(constant_values, TensorLike):
+        constant_values = constant_values.numpy()
+    if mode != "CONSTANT":
+        constant_values = 0
+    return apply(_PAD, (x,), {"paddings": widths, "mode": mode,
+                              "constant_values": constant_values})
+
+
+# ---------------------------------------------------------------------------
+# shape, size, rank: int32 tensors describing a tensor
+# ---------------------------------------------------------------------------
+
+def shape(input, out_type="int32", name=None):  # noqa: A002
+    """The shape of ``input`` as a 1-D integer tensor.
+
+    >>> import gradtape as tf
+    >>> tf.shape(tf.zeros((2, 3)))
+    <gradtape.Tensor: shape=(2,), dtype=int32, numpy=array([2, 3], dtype=int32)>
+    """
+    return wrap(xp.asarray(tensor(input)._value.shape, as_dtype(out_type)._np))
+
+
+def size(input, out_type="int32", name=None):  # noqa: A002
+    """The number of elements of ``input`` as a scalar integer tensor.
+
+    >>> import gradtape as tf
+    >>> tf.size(tf.zeros((2, 3)))
+    <gradtape.Tensor: shape=(), dtype=int32, numpy=6>
+    """
+    return wrap(xp.asarray(tensor(input)._value.size, as_dtype(out_type)._np))
+
+
+def rank(input, name=None):  # noqa: A002
+    """The number of axes of ``input`` as a scalar int32 tensor.
+
+    >>> import gradtape as tf
+    >>> tf.rank(tf.zeros((2, 3)))
+    <gradtape.Tensor: shape=(), dtype=int32, numpy=2>
+    """
+    return wrap(xp.asarray(tensor(input)._value.ndim, xp.int32))
 
 
 def _shape_tuple(shape):
@@ -422,4 +694,6 @@ def stop_gradient(input, name=None):  # noqa: A002
     return apply(_STOP, (tensor(input),), NOPARAMS)
 
 
-__all__ = public_names(globals(), exclude=())
+# ``shape`` would hide this module as ``gradtape.rules.shape``: it is exported
+# by name from ``gradtape`` instead
+__all__ = public_names(globals(), exclude=("shape",))

@@ -1,0 +1,160 @@
+"""Tensors made from a description: ``fill``, ``eye``, ``range``, ``linspace``, ``one_hot``.
+
+Only ``fill`` (through its value) and ``linspace`` (through ``start`` and
+``stop``) carry gradients; both are built from differentiable ops.
+"""
+import builtins
+
+from .._core.dtypes import as_dtype, float32, float64, int32, int64
+from .._core.tensor import TensorLike
+from ..errors import InvalidArgumentError
+from ._util import pair, public_names, tensor, wrap, xp
+from . import elementwise as ew
+from . import shape as sh
+
+
+def fill(dims, value, name=None):
+    """A tensor of shape ``dims`` with every element ``value`` (differentiable in ``value``).
+
+    >>> import gradtape as tf
+    >>> tf.fill([2, 3], 9.0).numpy()
+    array([[9., 9., 9.],
+           [9., 9., 9.]], dtype=float32)
+    """
+    v = tensor(value)
+    if v._value.ndim:
+        raise InvalidArgumentError(f"fill: value must be a scalar, got shape {tuple(v.shape)}")
+    dims = sh._shape_tuple(dims)
+    if any(d < 0 for d in dims):
+        raise InvalidArgumentError(f"fill: dims must be non-negative, got {list(dims)}")
+    return sh.broadcast_to(v, dims)
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None):
+    """An identity matrix (or a batch of them), ``num_rows`` by ``num_columns``.
+
+    >>> import gradtape as tf
+    >>> tf.eye(2, 3).numpy()
+    array([[1., 0., 0.],
+           [0., 1., 0.]], dtype=float32)
+    """
+    rows = int(num_rows)
+    cols = rows if num_columns is None else int(num_columns)
+    if rows < 0 or cols < 0:
+        raise InvalidArgumentError(f"eye: num_rows ({rows}) and num_columns ({cols}) must be "
+                                   "non-negative")
+    batch = () if batch_shape is None else sh._shape_tuple(batch_shape)
+    m = xp.eye(rows, cols, dtype=as_dtype(dtype)._np)
+    return wrap(xp.array(xp.broadcast_to(m, batch + m.shape)))
+
+
+_RANGE_ORDER = (int32, int64, float32, float64)
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
+    """The numbers ``start, start + delta, ...`` up to (excluding) ``limit``.
+
+    With one argument it counts from 0.  The dtype is the widest of the
+    arguments' (Python ints are int32, floats float32) unless ``dtype`` is given.
+
+    >>> import gradtape as tf
+    >>> tf.range(5).numpy(), tf.range(1.0, 2.0, 0.25).numpy()
+    (array([0, 1, 2, 3, 4], dtype=int32), array([1.  , 1.25, 1.5 , 1.75], dtype=float32))
+    """
+    if limit is None:
+        start, limit = 0, start
+    args = [tensor(a) for a in (start, limit, delta)]
+    for nm, a in zip(("start", "limit", "delta"), args):
+        if a._value.ndim:
+            raise InvalidArgumentError(f"range: {nm} must be a scalar, got shape {tuple(a.shape)}")
+    if dtype is None:
+        kinds = [a.dtype for a in args]
+        for k in kinds:
+            if k not in _RANGE_ORDER:
+                raise TypeError(f"range: arguments must be int32, int64, float32 or float64, "
+                                f"got {k.name}")
+        dtype = builtins.max(kinds, key=_RANGE_ORDER.index)
+    dt = as_dtype(dtype)
+    s, lim, d = (a._value.astype(dt._np).item() for a in args)
+    if d == 0:
+        raise InvalidArgumentError(f"range: requires delta != 0: {d}")
+    if d > 0 and s > lim:
+        raise InvalidArgumentError(f"range: requires start <= limit when delta > 0: {s}/{lim}")
+    if d < 0 and s < lim:
+        raise InvalidArgumentError(f"range: requires start >= limit when delta < 0: {s}/{lim}")
+    return wrap(xp.arange(s, lim, d).astype(dt._np))
+
+
+def linspace(start, stop, num, name=None, axis=0):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (both included), along ``axis``.
+
+    ``start`` and ``stop`` may be tensors (broadcast together); the values are
+    differentiable in both.  Integer inputs give float64.
+
+    >>> import gradtape as tf
+    >>> tf.linspace(10.0, 12.0, 3).numpy()
+    array([10., 11., 12.], dtype=float32)
+    >>> tf.linspace([0.0, 5.0], [10.0, 40.0], 3, axis=-1).numpy()
+    array([[ 0. ,  5. , 10. ],
+           [ 5. , 22.5, 40. ]], dtype=float32)
+    """
+    lo, hi = pair(start, stop, "LinSpace")
+    if lo._value.dtype.kind in "iu":
+        lo, hi = ew.cast(lo, "float64"), ew.cast(hi, "float64")
+    elif lo._value.dtype.kind != "f":
+        raise TypeError(f"linspace: start and stop must be floats, got {lo.dtype.name}")
+    n = int(num.numpy() if isinstance(num, TensorLike) else num)
+    if n <= 0:
+        raise InvalidArgumentError(f"linspace: requires num > 0: {n}")
+    nd = builtins.max(lo._value.ndim, hi._value.ndim) + 1
+    axis = int(axis)
+    if not -nd <= axis < nd:
+        raise InvalidArgumentError(f"linspace: axis {axis} is out of range for a result of "
+                                   f"rank {nd} (expected -{nd} <= axis < {nd})")
+    axis %= nd
+    lo, hi = sh.expand_dims(lo, axis), sh.expand_dims(hi, axis)
+    shape = [1] * nd
+    shape[axis] = n
+    w = xp.arange(n, dtype=lo._value.dtype) / builtins.max(n - 1, 1)
+    w = wrap(w.astype(lo._value.dtype).reshape(shape))
+    # lo * (1 - w) + hi * w hits both ends exactly
+    return lo * (1.0 - w) + hi * w
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """A one-hot encoding: ``on_value`` at each index along a new axis of size ``depth``.
+
+    Indices outside ``[0, depth)`` give a row of ``off_value``.  The dtype is
+    ``dtype``, else that of ``on_value``/``off_value``, else float32.  It has no
+    gradient.
+
+    >>> import gradtape as tf
+    >>> tf.one_hot([0, 2, -1], 3).numpy()
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 0., 0.]], dtype=float32)
+    """
+    idx = tensor(indices)._value
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: indices must be integers, got dtype {idx.dtype.name}")
+    depth = int(depth.numpy() if isinstance(depth, TensorLike) else depth)
+    if depth < 0:
+        raise InvalidArgumentError(f"one_hot: depth must be non-negative, got {depth}")
+    given = [v for v in (on_value, off_value) if v is not None]
+    if dtype is None:
+        dtype = tensor(given[0]).dtype if given else float32
+    dt = as_dtype(dtype)
+    on = 1 if on_value is None else on_value
+    off = 0 if off_value is None else off_value
+    on, off = (xp.asarray(v.numpy() if isinstance(v, TensorLike) else v).astype(dt._np)
+               for v in (on, off))
+    nd = idx.ndim + 1
+    axis = -1 if axis is None else int(axis)
+    if not (axis == -1 or 0 <= axis < nd):
+        raise InvalidArgumentError(f"one_hot: axis must be -1 or in [0, {nd}), got {axis}")
+    hot = idx[..., None] == xp.arange(depth)
+    out = xp.where(hot, on, off).astype(dt._np)
+    return wrap(xp.moveaxis(out, -1, axis))
+
+
+__all__ = public_names(globals())

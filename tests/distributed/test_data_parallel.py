@@ -1,0 +1,126 @@
+"""Data-parallel gradients on a 2-worker Dask LocalCluster equal the
+single-process gradients, survive a worker dying mid-step, and bring the
+workers' errors back to the driver."""
+import os
+
+import numpy as np
+import pytest
+
+import gradtape as tf
+from gradtape.distribute import DataParallel, ShardedData
+
+pytest.importorskip("distributed", reason="needs the distributed extra (dask[distributed])")
+
+
+@pytest.fixture(scope="module")
+def strategy():
+    with DataParallel(n_workers=2) as s:
+        yield s
+
+
+def _data(n=600, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, 8)).astype(np.float32)
+    y = (np.sin(x[:, :1]) + 0.1 * rng.standard_normal((n, 1))).astype(np.float32)
+    return x, y
+
+
+def _params(seed=1):
+    rng = np.random.default_rng(seed)
+    return [tf.Variable(rng.standard_normal((8, 16)).astype(np.float32) * 0.3, name="w1"),
+            tf.Variable(np.zeros(16, np.float32), name="b1"),
+            tf.Variable(rng.standard_normal((16, 1)).astype(np.float32) * 0.3, name="w2"),
+            tf.Variable(np.zeros(1, np.float32), name="b2")]
+
+
+def mlp_loss(variables, x, y):
+    w1, b1, w2, b2 = variables
+    h = tf.tanh(tf.constant(x) @ w1 + b1)
+    return tf.reduce_mean(tf.square(h @ w2 + b2 - tf.constant(y)))
+
+
+def _local_gradients(variables, x, y):
+    with tf.GradientTape() as tape:
+        loss = mlp_loss(variables, x, y)
+    return tape.gradient(loss, variables), float(loss)
+
+
+def test_gradients_equal_single_process(strategy):
+    x, y = _data(601)  # an odd count: the shards differ in size
+    variables = _params()
+    data = strategy.scatter(x, y)
+    assert data.sizes == ShardedData.split_sizes(601, 2) == [301, 300]
+    grads, loss = strategy.gradients(mlp_loss, variables, data)
+    want, want_loss = _local_gradients(variables, x, y)
+    for g, w in zip(grads, want):
+        assert g.dtype == tf.float32 and g.shape == w.shape
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-4, atol=1e-6)
+    assert loss == pytest.approx(want_loss, rel=1e-5)
+
+
+def test_mini_batches_use_only_their_rows(strategy):
+    x, y = _data(400)
+    variables = _params()
+    data = strategy.scatter(x, y)
+    idx = [np.array([0, 5, 7]), np.array([1, 2])]
+    grads, _ = strategy.gradients(mlp_loss, variables, data, batch_indices=idx)
+    rows = np.concatenate([idx[0], data.sizes[0] + idx[1]])
+    want, _ = _local_gradients(variables, x[rows], y[rows])
+    for g, w in zip(grads, want):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-4, atol=1e-6)
+
+
+def _train(strategy, loss_fn, steps=4):
+    x, y = _data(300)
+    variables = _params()
+    data = strategy.scatter(x, y)
+    for _ in range(steps):
+        grads, _ = strategy.gradients(loss_fn, variables, data)
+        for v, g in zip(variables, grads):
+            v.assign_sub(0.1 * g)
+    return [v.numpy() for v in variables]
+
+
+def test_worker_killed_mid_step_training_continues(strategy, tmp_path):
+    clean = _train(strategy, mlp_loss)
+    marker = str(tmp_path / "killed")
+
+    def dies_once(variables, x, y):
+        # the first call on any worker kills that worker's process mid-step
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(1)
+        return mlp_loss(variables, x, y)
+
+    faulty = _train(strategy, dies_once)
+    assert os.path.exists(marker), "no worker was killed"
+    for a, b in zip(clean, faulty):
+        np.testing.assert_array_equal(a, b)
+
+
+def failing_loss(variables, x, y):
+    raise ValueError("a bug in the user's loss")
+
+
+def test_worker_error_comes_back_with_traceback(strategy):
+    x, y = _data(50)
+    data = strategy.scatter(x, y)
+    with pytest.raises(ValueError, match="a bug in the user's loss") as info:
+        strategy.gradients(failing_loss, _params(), data)
+    assert "failing_loss" in "".join(str(tb.name) for tb in info.traceback)
+
+
+def test_scatter_rejects_mismatched_arrays(strategy):
+    with pytest.raises(ValueError, match="share their first dimension"):
+        strategy.scatter(np.zeros((3, 2)), np.zeros((4, 1)))
+
+
+def test_copies_of_variables_are_new_variables():
+    import copy
+    import pickle
+    v = tf.Variable([1.0, 2.0], name="w", trainable=False)
+    for c in (copy.deepcopy(v), pickle.loads(pickle.dumps(v))):
+        assert c._uid != v._uid and c.name == "w:0" and not c.trainable
+        np.testing.assert_array_equal(c.numpy(), v.numpy())
+    t = tf.constant([3.0])
+    assert pickle.loads(pickle.dumps(t))._uid != t._uid
