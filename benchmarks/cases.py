@@ -322,9 +322,9 @@ class TanhSteps:
     def __init__(self, quick, persistent):
         self.steps, self.shape = (50, (1000, 100)) if quick else (200, (1000, 100))
         self.persistent = persistent
-        kind = "persistent tape, after del tape" if persistent else "after gradient()"
-        self.name = (f"memory: {self.steps} x tanh(x*1.01) on {self.shape[0]}x{self.shape[1]}"
-                     f" float32 ({kind})")
+        kind = "persistent" if persistent else "non-persistent"
+        self.name = (f"{self.steps} x tanh(x * 1.01), {self.shape[0]}x{self.shape[1]} float32,"
+                     f" {kind} tape")
         self.x = _rng().standard_normal(self.shape).astype(F32)
 
     @property
@@ -332,7 +332,7 @@ class TanhSteps:
         return self.steps * self.x.nbytes
 
     def gradtape(self):
-        """(peak while recording and differentiating, held at the end, gradient)."""
+        """Peak bytes, bytes held after ``gradient()`` and after ``del tape``, the gradient."""
         x = tf.constant(self.x)
         base = _current()
         tape = tf.GradientTape(persistent=self.persistent)
@@ -342,11 +342,13 @@ class TanhSteps:
             for _ in range(self.steps):
                 y = tf.tanh(y * 1.01)
         g = tape.gradient(y, x)
-        if self.persistent:
-            del tape
+        results = y._value.nbytes + g._value.nbytes
         peak = tracemalloc.get_traced_memory()[1] - base
-        held = _current() - base - y._value.nbytes - g._value.nbytes
-        return peak, held, g.numpy()
+        held = _current() - base - results
+        del tape
+        gc.collect()
+        after_del = _current() - base - results
+        return {"peak": peak, "held": held, "after_del": after_del, "grad": g.numpy()}
 
     def numpy(self):
         x = self.x
@@ -361,8 +363,7 @@ class TanhSteps:
             g = g * (1.0 - t * t) * 1.01
         del t
         peak = tracemalloc.get_traced_memory()[1] - base
-        held = _current() - base - y.nbytes - g.nbytes
-        return peak, held, g
+        return {"peak": peak, "grad": g}
 
     def run(self):
         results = {}
