@@ -64,52 +64,41 @@ def _shape_dtype(x):
 
 
 class TapeRecorder:
-    """The recording half of a GradientTape: the entries and what they track.
+    """The recording half of a GradientTape: the entries and what they track."""
 
-    ``tracked`` holds the ids of everything gradients can flow to: the
-    ``watched`` tensors and Variables, and the outputs of recorded entries.
-    """
-
-    __slots__ = ("entries", "producer", "tracked", "watched", "variables",
-                 "watch_accessed", "__weakref__")
+    __slots__ = ("entries", "producer", "tracked", "variables", "watch_accessed",
+                 "__weakref__")
 
     def __init__(self, watch_accessed_variables=True):
         self.entries = []
         self.producer = {}
         self.tracked = set()
-        self.watched = set()
         self.variables = {}
         self.watch_accessed = watch_accessed_variables
 
     def watch(self, x):
         """Track ``x`` (a Tensor, or a Variable by its id)."""
         self.tracked.add(x._uid)
-        self.watched.add(x._uid)
 
     def watch_variable(self, var):
         """Auto-watch a trainable Variable read while this tape was active."""
-        uid = var._uid
-        if self.watch_accessed and uid not in self.variables:
-            self.tracked.add(uid)
-            self.watched.add(uid)
-            self.variables[uid] = var
+        if self.watch_accessed:
+            self.tracked.add(var._uid)
+            self.variables[var._uid] = var
 
     def add_variable(self, var):
         """Watch a Variable explicitly (``tape.watch(variable)``)."""
-        uid = var._uid
-        if uid not in self.variables:
-            self.tracked.add(uid)
-            self.watched.add(uid)
-            self.variables[uid] = var
+        self.tracked.add(var._uid)
+        self.variables[var._uid] = var
 
     def record(self, op, inputs, out, params):
-        """Append an entry for ``op`` if an input is tracked and the output is floating."""
-        if len(inputs) == 2:
-            in_uids = (inputs[0]._uid, inputs[1]._uid)
-        else:
-            in_uids = tuple([x._uid for x in inputs])
         tracked = self.tracked
-        if tracked.isdisjoint(in_uids) or op.nondiff:
+        for x in inputs:
+            if x._uid in tracked:
+                break
+        else:
+            return
+        if op.nondiff:
             return
         if op.multi:
             outs = [o for o in out if o._value.dtype.kind in "fc"]
@@ -118,7 +107,7 @@ class TapeRecorder:
         else:
             if out._value.dtype.kind not in "fc":
                 return
-            outs = None
+            outs = (out,)
             out_meta = None
             out_uids = out._uid
         save = op.save
@@ -128,28 +117,26 @@ class TapeRecorder:
             saved = tuple([_meta(x._value) for x in inputs])
         else:
             saved = tuple([x if i in save else _meta(x._value) for i, x in enumerate(inputs)])
-        entries = self.entries
-        idx = len(entries)
-        entries.append((op, in_uids, saved, out_uids, out if op.save_ans else None,
-                        params, out_meta))
-        if outs is None:
-            self.producer[out_uids] = idx
-            tracked.add(out_uids)
-        else:
-            for o in outs:
-                self.producer[o._uid] = idx
-                tracked.add(o._uid)
+        idx = len(self.entries)
+        self.entries.append((op, tuple([x._uid for x in inputs]), saved, out_uids,
+                             out if op.save_ans else None, params, out_meta))
+        producer = self.producer
+        for o in outs:
+            producer[o._uid] = idx
+            tracked.add(o._uid)
 
 
 def _live_ids(recorder, source_uids):
     """The ids on a path from a source: those whose cotangent is worth computing.
 
-    When every watched tensor and Variable is a source, that is everything the
-    tape tracks; otherwise one pass in recording order finds them.
+    When every tracked id that no entry produced (the watched tensors and
+    Variables) is a source, that is everything the tape tracks; otherwise one
+    pass in recording order finds them.
     """
     sources = set(source_uids)
-    if recorder.watched <= sources:
-        return recorder.tracked
+    tracked = recorder.tracked
+    if tracked.difference(recorder.producer) <= sources:
+        return tracked
     live = sources
     for entry in recorder.entries:
         if entry is None or live.isdisjoint(entry[IN]):

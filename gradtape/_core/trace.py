@@ -157,12 +157,21 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
         t._uid = _next_uid()
         return t
     recorders = _local.stack
-    inputs = tuple([x if type(x) is _T else x._read() for x in inputs])
+    for x in inputs:
+        if type(x) is not _T:  # a Variable: read a snapshot, which watches it
+            inputs = tuple([x if type(x) is _T else x._read() for x in inputs])
+            break
+    else:
+        if type(inputs) is not tuple:
+            inputs = tuple(inputs)
     out = _compute(op, inputs, params)
     if op.multi:
         out = tuple([wrap(o) for o in out])
     else:
-        out = wrap(out)
+        t = _new(_T)
+        t._value = out
+        t._uid = _next_uid()
+        out = t
     for rec in recorders:
         rec.record(op, inputs, out, params)
     return out
