@@ -12,9 +12,9 @@ tape is not persistent.
 """
 import warnings
 
-from . import trace
-from .backend import xp
 from .tensor import wrap
+from .backend import xp
+from . import trace
 
 OP, IN, SAVED, OUT, ANS, PARAMS, OUT_META = range(7)
 
