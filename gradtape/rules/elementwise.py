@@ -230,6 +230,26 @@ sinh = unary("sinh", xp.sinh, lambda a, x: cosh(x), "Elementwise hyperbolic sine
 cosh = unary("cosh", xp.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosine.")
 tanh = unary("tanh", xp.tanh, lambda a, x: 1.0 - a * a, "Elementwise hyperbolic tangent.",
              save="none", save_ans=True)
+
+
+# tanh's VJP and JVP, ct * (1 - tanh(x)**2), as one op: it is on the hot path of
+# every tanh network, and one op costs a third of three
+def _tanh_grad_jvp(ts, ans, ct, a):
+    t_ct, t_a = ts
+    out = None if t_ct is None else apply(_TANH_GRAD, (t_ct, a), NOPARAMS)
+    if t_a is not None:
+        part = -2.0 * t_a * ct * a
+        out = part if out is None else out + part
+    return out
+
+
+_TANH_GRAD = defop("tanh_grad", lambda ct, a: ct * (1 - a * a),
+                   vjp=(lambda g, ans, ct, a: apply(_TANH_GRAD, (g, a), NOPARAMS),
+                        lambda g, ans, ct, a: -2.0 * g * ct * a),
+                   jvp=_tanh_grad_jvp)
+tanh.op.vjps = (lambda ct, ans, x: apply(_TANH_GRAD, (ct, ans), NOPARAMS),)
+tanh.op.jvp = lambda ts, ans, x: apply(_TANH_GRAD, (ts[0], ans), NOPARAMS)
+
 asinh = unary("asinh", xp.arcsinh, lambda a, x: rsqrt(x * x + 1.0),
               "Elementwise inverse hyperbolic sine.")
 acosh = unary("acosh", xp.arccosh, lambda a, x: rsqrt(x * x - 1.0),

@@ -1,5 +1,7 @@
 """Op specs: elementwise ops (see tests/opspec.py for the format)."""
 import gradtape as tf
+from gradtape.rules import elementwise as _ew
+from gradtape.rules._util import NOPARAMS as _NOPARAMS, apply as _apply
 from tests.opspec import OpSpec, away_from, binary, rand, reduction, unary  # noqa: F401
 
 SPECS = [
@@ -33,6 +35,7 @@ SPECS = [
     unary("sinh", tf.sinh),
     unary("cosh", tf.cosh),
     unary("tanh", tf.tanh),
+    binary("tanh_grad", lambda ct, a: _apply(_ew._TANH_GRAD, (ct, a), _NOPARAMS)),
     unary("asinh", tf.asinh),
     unary("acosh", tf.acosh, 1.2, 3.0),
     unary("atanh", tf.atanh, -0.8, 0.8),
