@@ -138,7 +138,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             f"Matrix size-incompatible: In[0]: {list(sa)}, In[1]: {list(sb)} "
             f"(transpose_a={ta}, transpose_b={tb}): inner dimensions {k_a} and {k_b} differ")
     try:
-        xp.broadcast_shapes(sa[:-2], sb[:-2])
+        if len(sa) > 2 or len(sb) > 2:  # (NumPy's check costs microseconds)
+            xp.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:
         raise InvalidArgumentError(
             f"matmul: batch dimensions of shapes {tuple(sa)} and {tuple(sb)} do not "
