@@ -343,7 +343,7 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
             continue
         if not persistent:
             entries[idx] = None
-        op, in_uids, saved, ans, params = entry[OP], entry[IN], entry[SAVED], entry[ANS], entry[PARAMS]
+        op, in_uids, saved, _, ans, params = entry[:6]  # OP, IN, SAVED, OUT, ANS, PARAMS
         vjps = op.vjps
         for i, u in enumerate(in_uids):
             if u not in live or vjps[i] is None:
@@ -387,9 +387,12 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
             else:
                 cts[u] = wrap(xp.add(prev._value, gv))
                 owned.add(u)
-        for u in (outs if type(outs) is tuple else (outs,)):
-            if u not in keep:
-                cts.pop(u, None)
+        if type(outs) is tuple:
+            for u in outs:
+                if u not in keep:
+                    cts.pop(u, None)
+        elif outs not in keep:
+            cts.pop(outs, None)
     if not persistent:
         entries.clear()
         recorder.producer.clear()
