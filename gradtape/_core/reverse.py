@@ -120,11 +120,12 @@ class TapeRecorder:
         self.variables[var._uid] = var
 
     def record(self, op, inputs, out, params):
-        tracked = self.tracked
-        for x in inputs:
-            if x._uid in tracked:
-                break
+        if len(inputs) == 2:
+            in_uids = (inputs[0]._uid, inputs[1]._uid)
         else:
+            in_uids = tuple([x._uid for x in inputs])
+        tracked = self.tracked
+        if tracked.isdisjoint(in_uids):
             return
         if op.nondiff:
             return self.note_cut(op, inputs, out)
@@ -142,7 +143,10 @@ class TapeRecorder:
         if save == "all":
             saved = inputs
         elif save == "none":
-            saved = tuple([_meta(x._value) for x in inputs])
+            if len(inputs) == 1:
+                saved = (_meta(inputs[0]._value),)
+            else:
+                saved = tuple([_meta(x._value) for x in inputs])
         else:
             saved = tuple([x if i in save else _meta(x._value) for i, x in enumerate(inputs)])
         idx = len(self.entries)
@@ -162,7 +166,7 @@ class TapeRecorder:
                 code = lasti = None
         else:
             code = lasti = None
-        self.entries.append((op, tuple([x._uid for x in inputs]), saved, out_uids,
+        self.entries.append((op, in_uids, saved, out_uids,
                              out if op.save_ans else None, params, out_meta, code, lasti))
         producer = self.producer
         for o in outs:
