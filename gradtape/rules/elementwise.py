@@ -341,19 +341,22 @@ def _small_integer(e):
     return int(e) if e == int(e) and 1 <= builtins_abs(e) <= 4 else None
 
 
+def _whole_power(base, n):
+    """``base ** n`` for n in 1..4 by products: a general power costs ~7 products."""
+    if n == 1:
+        return xp.positive(base)
+    out = xp.square(base)
+    if n == 3:
+        out *= base
+    return xp.square(out) if n == 4 else out
+
+
 def _pow_const_impl(x, exponent):
-    # whole exponents by repeated products (a general power is ~7x a product)
     n = _small_integer(exponent) if xp.isfinite(exponent) else None
     if n is not None:
-        base = x if n > 0 else xp.reciprocal(x)
-        out = xp.square(base) if builtins_abs(n) >= 2 else xp.positive(base)
-        for _ in range(builtins_abs(n) - 2 - (builtins_abs(n) == 4)):
-            out = out * base
-        return xp.square(out) if builtins_abs(n) == 4 else out
+        return _whole_power(x if n > 0 else xp.reciprocal(x), builtins_abs(n))
     if exponent == 0.5:
-        return xp.sqrt(x)
-    if exponent == -0.5:
-        return xp.reciprocal(xp.sqrt(x))
+        return xp.sqrt(x)  # NumPy's power does the same (-inf ** 0.5 is nan)
     return xp.power(x, exponent)
 
 
