@@ -171,12 +171,15 @@ def _scaled_product_impl(x, y, scale):
     if scale == 1:
         return xp.multiply(x, y)
     if type(x) is xp.ndarray and type(y) is xp.ndarray and x.dtype == y.dtype:
-        # scale the larger operand (a new array), then multiply in place: no
-        # second temporary (a Python scale keeps the arrays' dtype)
-        big, small = (x, y) if x.ndim >= y.ndim else (y, x)
-        if big.shape == xp.broadcast_shapes(x.shape, y.shape):
-            out = xp.multiply(big, scale)
-            out *= small
+        # scale the operand of the result's shape into a new array, then
+        # multiply in place: one temporary, not two
+        if x.shape == y.shape or y.ndim == 0:
+            out = xp.multiply(x, scale)
+            out *= y
+            return out
+        if x.ndim == 0:
+            out = xp.multiply(y, scale)
+            out *= x
             return out
     return xp.multiply(x, y) * scale
 
