@@ -29,9 +29,12 @@ def _params(x, axis, keepdims, opname):
 def _unreduce_impl(ct, shape, axes, keepdims):
     nd = len(shape)
     batch = ct.shape[:ct.ndim - (nd if keepdims else nd - len(axes))]
-    if not keepdims:
-        ct = ct.reshape(batch + tuple(1 if i - nd in axes else d for i, d in enumerate(shape)))
-    return xp.broadcast_to(ct, batch + shape)
+    if not keepdims and ct.ndim:
+        ct = ct.reshape(batch + tuple([1 if i - nd in axes else d for i, d in enumerate(shape)]))
+    # filled, not a broadcast view: np.broadcast_to costs more than the copy
+    out = xp.empty(batch + shape, ct.dtype)
+    out[...] = ct
+    return out
 
 
 # one op for what expand_dims and broadcast_to would do in two (or more)
