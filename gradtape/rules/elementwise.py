@@ -53,19 +53,31 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
     return _doc(public, summary, example)
 
 
-def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0", **flags):
-    """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``."""
+def _times_partial(d):
+    """``t`` times the partial ``d(ans, x, y)`` (None stays None)."""
+    if d is None:
+        return None
+    return lambda t, ans, x, y: t * d(ans, x, y)
+
+
+def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
+           times=(None, None), **flags):
+    """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``.
+
+    ``times``, when given, holds ``(t, ans, x, y) -> t * partial`` functions
+    that replace ``dx``/``dy`` with a cheaper fused form.
+    """
+    tdx = times[0] or _times_partial(dx)
+    tdy = times[1] or _times_partial(dy)
+
     def jvp(ts, ans, x, y):
         tx, ty = ts
-        out = None if tx is None else tx * dx(ans, x, y)
+        out = None if tx is None else tdx(tx, ans, x, y)
         if ty is not None:
-            part = ty * dy(ans, x, y)
+            part = tdy(ty, ans, x, y)
             out = part if out is None else out + part
         return out
-    op = defop(name, impl,
-               vjp=(None if dx is None else (lambda ct, ans, x, y: ct * dx(ans, x, y)),
-                    None if dy is None else (lambda ct, ans, x, y: ct * dy(ans, x, y))),
-               jvp=jvp, **flags)
+    op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, **flags)
 
     def public(x, y, name=None):
         return apply(op, pair(x, y, op.name), NOPARAMS)
@@ -258,9 +270,10 @@ BROADCASTING_OPS.update(("scaled_product", "tanh_grad", "sigmoid_grad"))
 
 multiply = binary("multiply", xp.multiply, lambda a, x, y: y, lambda a, x, y: x,
                   "Elementwise ``x * y`` with broadcasting.")
-divide = binary("divide", xp.true_divide,
-                lambda a, x, y: 1.0 / y, lambda a, x, y: -x / (y * y),
-                "Elementwise ``x / y`` (true division) with broadcasting.")
+divide = binary("divide", xp.true_divide, None, None,
+                "Elementwise ``x / y`` (true division) with broadcasting.",
+                times=(lambda t, a, x, y: t / y,
+                       lambda t, a, x, y: _scaled_product(t / y, x / y, -1.0)))
 
 
 def truediv(x, y, name=None):
@@ -363,6 +376,13 @@ def _pow_const_impl(x, exponent):
     return xp.power(x, exponent)
 
 
+def _cube(a):
+    dt = a._value.dtype
+    if dt.kind != "f":
+        return square(a) * a
+    return apply(_POW_CONST, (a,), {"exponent": dt.type(3)})
+
+
 def _pow_const_times(t, x, exponent):
     """``t`` times the derivative ``exponent * x ** (exponent - 1)``."""
     if exponent == 1:
@@ -400,12 +420,14 @@ def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
 pow.op = _pow_tensors.op
 square = unary("square", xp.square, None, "Elementwise ``x * x``.",
                times=lambda t, ans, x: _scaled_product(t, x, 2.0))
-reciprocal = unary("reciprocal", xp.reciprocal, lambda a, x: -a * a,
-                   "Elementwise ``1 / x``.", save="none", save_ans=True)
+reciprocal = unary("reciprocal", xp.reciprocal, None, "Elementwise ``1 / x``.",
+                   times=lambda t, a, x: _scaled_product(t, square(a), -1.0),
+                   save="none", save_ans=True)
 sqrt = unary("sqrt", xp.sqrt, lambda a, x: 0.5 / a, "Elementwise square root.",
              save="none", save_ans=True)
-rsqrt = unary("rsqrt", lambda x: 1.0 / xp.sqrt(x), lambda a, x: -0.5 * a * a * a,
-              "Elementwise ``1 / sqrt(x)``.", save="none", save_ans=True)
+rsqrt = unary("rsqrt", lambda x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / sqrt(x)``.",
+              times=lambda t, a, x: _scaled_product(t, _cube(a), -0.5),
+              save="none", save_ans=True)
 
 
 # ---------------------------------------------------------------------------
@@ -416,18 +438,19 @@ exp = unary("exp", xp.exp, lambda a, x: a, "Elementwise ``e ** x``.",
             save="none", save_ans=True)
 expm1 = unary("expm1", xp.expm1, lambda a, x: a + 1.0, "Elementwise ``exp(x) - 1``.",
               save="none", save_ans=True)
-log = unary("log", xp.log, lambda a, x: 1.0 / x, "Elementwise natural logarithm.")
-log1p = unary("log1p", xp.log1p, lambda a, x: 1.0 / (1.0 + x),
-              "Elementwise ``log(1 + x)``.")
+log = unary("log", xp.log, None, "Elementwise natural logarithm.",
+            times=lambda t, a, x: t / x)
+log1p = unary("log1p", xp.log1p, None, "Elementwise ``log(1 + x)``.",
+              times=lambda t, a, x: t / (1.0 + x))
 sin = unary("sin", xp.sin, lambda a, x: cos(x), "Elementwise sine.")
 cos = unary("cos", xp.cos, lambda a, x: -sin(x), "Elementwise cosine.")
-tan = unary("tan", xp.tan, lambda a, x: 1.0 + a * a, "Elementwise tangent.",
+tan = unary("tan", xp.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
             save="none", save_ans=True)
-asin = unary("asin", xp.arcsin, lambda a, x: rsqrt(1.0 - x * x), "Elementwise arcsine.")
-acos = unary("acos", xp.arccos, lambda a, x: -rsqrt(1.0 - x * x),
-             "Elementwise arccosine.")
-atan = unary("atan", xp.arctan, lambda a, x: 1.0 / (1.0 + x * x),
-             "Elementwise arctangent.")
+asin = unary("asin", xp.arcsin, lambda a, x: rsqrt(1.0 - square(x)), "Elementwise arcsine.")
+acos = unary("acos", xp.arccos, None, "Elementwise arccosine.",
+             times=lambda t, a, x: _scaled_product(t, rsqrt(1.0 - square(x)), -1.0))
+atan = unary("atan", xp.arctan, None, "Elementwise arctangent.",
+             times=lambda t, a, x: t / (1.0 + square(x)))
 atan2 = binary("atan2", xp.arctan2,
                lambda a, y, x: x / (x * x + y * y), lambda a, y, x: -y / (x * x + y * y),
                "Elementwise angle of the point ``(x, y)``: ``atan2(y, x)``.",
@@ -436,12 +459,12 @@ sinh = unary("sinh", xp.sinh, lambda a, x: cosh(x), "Elementwise hyperbolic sine
 cosh = unary("cosh", xp.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosine.")
 tanh = unary("tanh", xp.tanh, None, "Elementwise hyperbolic tangent.",
              times=lambda t, a, x: _tanh_grad(t, a), save="none", save_ans=True)
-asinh = unary("asinh", xp.arcsinh, lambda a, x: rsqrt(x * x + 1.0),
+asinh = unary("asinh", xp.arcsinh, lambda a, x: rsqrt(square(x) + 1.0),
               "Elementwise inverse hyperbolic sine.")
-acosh = unary("acosh", xp.arccosh, lambda a, x: rsqrt(x * x - 1.0),
+acosh = unary("acosh", xp.arccosh, lambda a, x: rsqrt(square(x) - 1.0),
               "Elementwise inverse hyperbolic cosine.", "tf.constant([1.5, 2.0])")
-atanh = unary("atanh", xp.arctanh, lambda a, x: 1.0 / (1.0 - x * x),
-              "Elementwise inverse hyperbolic tangent.", "tf.constant([0.5, -0.5])")
+atanh = unary("atanh", xp.arctanh, None, "Elementwise inverse hyperbolic tangent.",
+              "tf.constant([0.5, -0.5])", times=lambda t, a, x: t / (1.0 - square(x)))
 
 
 def _sigmoid(x):
@@ -555,11 +578,12 @@ def _erfc(x):
     return _erf_family(x, complement=True)
 
 
-erf = unary("erf", _erf, lambda a, x: (2.0 / _SQRT_PI) * exp(-x * x),
-            "Elementwise Gauss error function.")
-erfc = unary("erfc", _erfc, lambda a, x: (-2.0 / _SQRT_PI) * exp(-x * x),
+erf = unary("erf", _erf, None, "Elementwise Gauss error function.",
+            times=lambda t, a, x: _scaled_product(t, exp(-square(x)), 2.0 / _SQRT_PI))
+erfc = unary("erfc", _erfc, None,
              "Elementwise complementary error function ``1 - erf(x)``, accurate "
-             "for large ``x``.", "tf.constant([0.5, 5.0])")
+             "for large ``x``.", "tf.constant([0.5, 5.0])",
+             times=lambda t, a, x: _scaled_product(t, exp(-square(x)), -2.0 / _SQRT_PI))
 
 # ---------------------------------------------------------------------------
 # Sign-like ops
