@@ -551,7 +551,15 @@ def _erfc_large(y):
     return out
 
 
+_ERF_LOOP_MAX = 256  # up to this size the C library per element is faster
+
+
 def _erf_family(x, complement):
+    if xp.size(x) <= _ERF_LOOP_MAX:
+        fn = math.erfc if complement else math.erf
+        v = xp.asarray(x, dtype=xp.float64)
+        out = xp.array([fn(e) for e in v.ravel().tolist()], dtype=xp.float64)
+        return out.reshape(v.shape).astype(x.dtype, copy=False)
     v = xp.asarray(x, dtype=xp.float64).ravel()
     y = xp.abs(v)
     out = xp.empty_like(v)

@@ -141,3 +141,22 @@ def test_fused_rules_vectorized_hessian_matches_looped(fn):
             y = tf.reduce_sum(fn(x) * x)
         g = tape.gradient(y, x)
     np.testing.assert_allclose(acc.jvp(g).numpy(), hessian(True)[0], rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# erf and erfc: small arrays go element by element through the C library,
+# large ones through the vectorized approximation; both agree to rounding
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fn", [tf.math.erf, tf.math.erfc], ids=["erf", "erfc"])
+def test_erf_small_and_large_arrays_agree(fn):
+    values = np.concatenate([np.linspace(-6.0, 6.0, 190), [0.46875, -0.46875, 4.0, -4.0],
+                             [np.nan, np.inf, -np.inf, 0.0, -0.0, 30.0, -30.0]])
+    small = fn(tf.constant(values)).numpy()
+    large = fn(tf.constant(np.tile(values, 8))).numpy()[:values.size]
+    np.testing.assert_allclose(small, large, rtol=2e-15, atol=1e-300)
+    np.testing.assert_array_equal(np.signbit(small), np.signbit(large))
+    for dtype in (tf.float16, tf.float32):
+        narrow = fn(tf.constant(values, dtype)).numpy()
+        rounded = values.astype(narrow.dtype).astype(np.float64)
+        np.testing.assert_array_equal(narrow, fn(tf.constant(rounded)).numpy().astype(narrow.dtype))
