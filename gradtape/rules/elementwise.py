@@ -196,15 +196,6 @@ def _scaled_product_impl(x, y, scale):
     return xp.multiply(x, y) * scale
 
 
-def _times_fresh(g, d):
-    """``g * d`` where ``d`` is a temporary array: in place when shapes allow."""
-    if type(d) is xp.ndarray and type(g) is xp.ndarray and d.shape == g.shape \
-            and d.dtype == g.dtype:
-        d *= g
-        return d
-    return g * d
-
-
 def _scaled_product_jvp(ts, ans, x, y, scale):
     tx, ty = ts
     out = None if tx is None else _scaled_product(tx, y, scale)
@@ -226,26 +217,76 @@ def _scaled_product(x, y, scale):
     return apply(_SCALED_PRODUCT, (x, y), {"scale": scale})
 
 
-def _output_grad(name, deriv_impl, times_deriv_prime):
+def _times_fresh(g, d):
+    """``g * d`` where ``d`` is a temporary array: in place when shapes allow."""
+    if type(d) is xp.ndarray and type(g) is xp.ndarray and d.shape == g.shape \
+            and d.dtype == g.dtype:
+        d *= g
+        return d
+    return g * d
+
+
+def _plus_fresh(d, e):
+    """``d + e`` where ``d`` is a temporary array: in place when shapes allow."""
+    if type(d) is xp.ndarray and type(e) is xp.ndarray and d.shape == e.shape \
+            and d.dtype == e.dtype:
+        d += e
+        return d
+    return d + e
+
+
+def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
     """``g * f(a)`` as one op, for an op whose derivative is a function ``f``
-    of its output ``a``.  ``deriv_impl`` computes ``f`` on arrays and
-    ``times_deriv_prime(u, a)`` gives ``u * f'(a)`` with gradtape ops."""
+    of its output ``a`` with a constant second derivative ``f'' = second``.
+
+    ``deriv``/``deriv_prime`` compute ``f``/``f'`` on arrays, and
+    ``times_deriv_prime(u, a)`` gives ``u * f'(a)`` with gradtape ops.  The
+    op's JVP ``tg f(a) + g ta f'(a)`` is one op too (forward-over-reverse
+    runs it once per such op).
+    """
     def impl(g, a):
-        return _times_fresh(g, deriv_impl(a))
+        return _times_fresh(g, deriv(a))
+
+    def grad(g, a):
+        return apply(op, (g, a), NOPARAMS)
+
+    def jvp_impl(tg, g, ta, a):
+        return _plus_fresh(_times_fresh(tg, deriv(a)),
+                           _times_fresh(ta, _times_fresh(g, deriv_prime(a))))
+
+    # d(tg f(a) + g ta f'(a)): each partial times a cotangent or tangent
+    partials = (lambda u, tg, g, ta, a: grad(u, a),
+                lambda u, tg, g, ta, a: times_deriv_prime(u * ta, a),
+                lambda u, tg, g, ta, a: times_deriv_prime(u * g, a),
+                lambda u, tg, g, ta, a: times_deriv_prime(u * tg, a)
+                + _scaled_product(u * g, ta, second))
+
+    def jvp_of_jvp(ts, ans, *xs):
+        out = None
+        for t, partial in zip(ts, partials):
+            if t is not None:
+                part = partial(t, *xs)
+                out = part if out is None else out + part
+        return out
+
+    jvp_op = defop(name + "_jvp", jvp_impl,
+                   vjp=tuple(lambda ct, ans, *xs, p=p: p(ct, *xs) for p in partials),
+                   jvp=jvp_of_jvp)
 
     def jvp(ts, ans, g, a):
         tg, ta = ts
-        out = None if tg is None else apply(op, (tg, a), NOPARAMS)
-        if ta is not None:
-            part = times_deriv_prime(g * ta, a)
-            out = part if out is None else out + part
-        return out
+        if ta is None:
+            return grad(tg, a)
+        if tg is None:
+            return times_deriv_prime(g * ta, a)
+        return apply(jvp_op, (tg, g, ta, a), NOPARAMS)
 
     op = defop(name, impl,
-               vjp=(lambda ct, ans, g, a: apply(op, (ct, a), NOPARAMS),
+               vjp=(lambda ct, ans, g, a: grad(ct, a),
                     lambda ct, ans, g, a: times_deriv_prime(ct * g, a)),
                jvp=jvp)
-    return lambda g, a: apply(op, (g, a), NOPARAMS)
+    BROADCASTING_OPS.update((name, name + "_jvp"))
+    return grad
 
 
 def _one_minus_square(a):
@@ -257,11 +298,15 @@ def _times_one_minus(a):
     return a * (1 - a)
 
 
-_tanh_grad = _output_grad("tanh_grad", _one_minus_square,
-                          lambda u, a: _scaled_product(u, a, -2.0))
-_sigmoid_grad = _output_grad("sigmoid_grad", _times_one_minus,
-                             lambda u, a: _scaled_product(u, 0.5 - a, 2.0))
-BROADCASTING_OPS.update(("scaled_product", "tanh_grad", "sigmoid_grad"))
+def _one_minus_twice(a):
+    return 1 - 2 * a
+
+
+_tanh_grad = _output_grad("tanh_grad", _one_minus_square, lambda a: -2 * a,
+                          lambda u, a: _scaled_product(u, a, -2.0), -2.0)
+_sigmoid_grad = _output_grad("sigmoid_grad", _times_one_minus, _one_minus_twice,
+                             lambda u, a: _scaled_product(u, 0.5 - a, 2.0), -2.0)
+BROADCASTING_OPS.add("scaled_product")
 
 
 # ---------------------------------------------------------------------------

@@ -160,3 +160,20 @@ def test_erf_small_and_large_arrays_agree(fn):
         narrow = fn(tf.constant(values, dtype)).numpy()
         rounded = values.astype(narrow.dtype).astype(np.float64)
         np.testing.assert_array_equal(narrow, fn(tf.constant(rounded)).numpy().astype(narrow.dtype))
+
+
+@pytest.mark.parametrize("fn", [tf.tanh, tf.sigmoid, tf.square, lambda x: x ** 3],
+                         ids=["tanh", "sigmoid", "square", "cube"])
+def test_forward_over_reverse_hvp_has_correct_derivatives(fn):
+    # differentiating an HVP reaches the JVPs of the fused gradient ops and
+    # their own derivatives (third and fourth order of fn)
+    direction = tf.constant([0.4, -1.3, 0.8], tf.float64)
+
+    def hvp(x):
+        with tf.autodiff.ForwardAccumulator(x, direction) as acc:
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = tf.reduce_sum(fn(x) * x)
+            g = tape.gradient(y, x)
+        return acc.jvp(g)
+    check_gradients(hvp, [np.array([0.3, -1.1, 0.7])], order=2)
