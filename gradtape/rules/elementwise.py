@@ -13,7 +13,7 @@ from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor
 from ._util import public_names, NOPARAMS, apply, defop, pair, tensor, wrap, xp
 
 _SQRT_PI = math.sqrt(math.pi)
-builtins_abs = abs  # the module defines its own ``abs`` op
+_builtin_abs = abs  # the module defines its own ``abs`` op
 
 
 def _doc(fn, summary, example):
@@ -399,7 +399,7 @@ _pow_tensors = binary("pow", xp.power, lambda a, x, y: y * x ** (y - 1), _pow_dy
 
 def _small_integer(e):
     """``e`` as an int when it is a whole number with ``1 <= |e| <= 4``, else None."""
-    return int(e) if e == int(e) and 1 <= builtins_abs(e) <= 4 else None
+    return int(e) if e == int(e) and 1 <= _builtin_abs(e) <= 4 else None
 
 
 def _whole_power(base, n):
@@ -415,7 +415,7 @@ def _whole_power(base, n):
 def _pow_const_impl(x, exponent):
     n = _small_integer(exponent) if xp.isfinite(exponent) else None
     if n is not None:
-        return _whole_power(x if n > 0 else xp.reciprocal(x), builtins_abs(n))
+        return _whole_power(x if n > 0 else xp.reciprocal(x), _builtin_abs(n))
     if exponent == 0.5:
         return xp.sqrt(x)  # NumPy's power does the same (-inf ** 0.5 is nan)
     return xp.power(x, exponent)
