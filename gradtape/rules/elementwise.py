@@ -339,21 +339,21 @@ def truediv(x, y, name=None):
 
 def _xdivy_impl(x, y):
     with xp.errstate(divide="ignore", invalid="ignore"):
-        return xp.where(x == 0, xp.zeros_like(x), x / y).astype(x.dtype, copy=False)
+        return xp.where(x == 0, 0, x / y).astype(x.dtype, copy=False)
 
 
 def _xlogy_impl(x, y):
     with xp.errstate(divide="ignore", invalid="ignore"):
-        return xp.where(x == 0, xp.zeros_like(x), x * xp.log(y)).astype(x.dtype, copy=False)
+        return xp.where(x == 0, 0, x * xp.log(y)).astype(x.dtype, copy=False)
 
 
 def _divide_no_nan_impl(x, y):
-    safe = xp.where(y == 0, xp.ones_like(y), y)
-    return xp.where(y == 0, xp.zeros_like(x), x / safe).astype(x.dtype, copy=False)
+    zero = y == 0
+    return xp.where(zero, 0, x / xp.where(zero, 1, y)).astype(x.dtype, copy=False)
 
 
 def _divide_no_nan_dx(ans, x, y):
-    return divide_no_nan(ones_like(y), y)
+    return divide_no_nan(1.0, y)
 
 
 def _divide_no_nan_dy(ans, x, y):
@@ -717,16 +717,15 @@ is_finite = nondiff("is_finite", xp.isfinite, "Elementwise test for finite value
 # ---------------------------------------------------------------------------
 
 def _where_jvp(ts, ans, c, x, y):
+    # a missing tangent is a zero scalar, broadcast (no array of zeros)
     _, tx, ty = ts
-    tx = zeros_like(ans) if tx is None else tx
-    ty = zeros_like(ans) if ty is None else ty
-    return where(c, tx, ty)
+    return where(c, 0.0 if tx is None else tx, 0.0 if ty is None else ty)
 
 
 _WHERE = defop("where", xp.where,
                vjp=(None,
-                    lambda ct, ans, c, x, y: where(c, ct, zeros_like(ct)),
-                    lambda ct, ans, c, x, y: where(c, zeros_like(ct), ct)),
+                    lambda ct, ans, c, x, y: where(c, ct, 0.0),
+                    lambda ct, ans, c, x, y: where(c, 0.0, ct)),
                jvp=_where_jvp, save=(0,))
 
 

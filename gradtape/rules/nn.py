@@ -160,16 +160,17 @@ def selu(features, name=None):
 
 def _gelu_impl(x, approximate):
     if approximate:
-        inner = _GELU_C * (x + _GELU_K * x ** 3)
+        inner = _GELU_C * (x + _GELU_K * (x * x * x))
         return (0.5 * x * (1.0 + xp.tanh(inner))).astype(x.dtype, copy=False)
     return (0.5 * x * (1.0 + ew._erf(x * _SQRT_HALF))).astype(x.dtype, copy=False)
 
 
 def _gelu_deriv(a, x, approximate):
     if approximate:
-        th = ew.tanh(_GELU_C * (x + _GELU_K * x * x * x))
-        return 0.5 * (1.0 + th) + (0.5 * _GELU_C) * x * (1.0 - th * th) * (1.0 + 3 * _GELU_K * x * x)
-    return 0.5 * (1.0 + ew.erf(x * _SQRT_HALF)) + _INV_SQRT_2PI * x * ew.exp(-0.5 * x * x)
+        th = ew.tanh(_GELU_C * (x + _GELU_K * x ** 3))
+        return (0.5 * (1.0 + th) + (0.5 * _GELU_C) * x * (1.0 - ew.square(th))
+                * (1.0 + (3 * _GELU_K) * ew.square(x)))
+    return 0.5 * (1.0 + ew.erf(x * _SQRT_HALF)) + _INV_SQRT_2PI * x * ew.exp(-0.5 * ew.square(x))
 
 
 _GELU = _activation("gelu", _gelu_impl, _gelu_deriv)
