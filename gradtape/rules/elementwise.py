@@ -196,25 +196,39 @@ def _scaled_product_impl(x, y, scale):
     return xp.multiply(x, y) * scale
 
 
-def _scaled_product_jvp(ts, ans, x, y, scale):
-    tx, ty = ts
-    out = None if tx is None else _scaled_product(tx, y, scale)
-    if ty is not None:
-        part = _scaled_product(x, ty, scale)
-        out = part if out is None else out + part
-    return out
+def _product_of_three_impl(x, y, z, scale):
+    return _times_fresh(z, _scaled_product_impl(x, y, scale))
 
 
-_SCALED_PRODUCT = defop(
-    "scaled_product", _scaled_product_impl,
-    vjp=(lambda ct, ans, x, y, scale: _scaled_product(ct, y, scale),
-         lambda ct, ans, x, y, scale: _scaled_product(ct, x, scale)),
-    jvp=_scaled_product_jvp)
+def _product_op(name, impl, arity):
+    """The op ``scale * x1 * ... * xn``: the partial in each factor is the
+    product of the others, so its VJPs and JVP are products of the same kind."""
+    def others(xs, i, first):
+        return (first,) + xs[:i] + xs[i + 1:]
+
+    def jvp(ts, ans, *xs, scale):
+        out = None
+        for i, t in enumerate(ts):
+            if t is not None:
+                part = _scaled_product(*others(xs, i, t), scale=scale)
+                out = part if out is None else out + part
+        return out
+
+    vjps = tuple(lambda ct, ans, *xs, scale, i=i: _scaled_product(*others(xs, i, ct), scale=scale)
+                 for i in range(arity))
+    BROADCASTING_OPS.add(name)
+    return defop(name, impl, vjp=vjps, jvp=jvp)
 
 
-def _scaled_product(x, y, scale):
-    """``scale * x * y`` for tensors of one dtype and a constant ``scale``."""
-    return apply(_SCALED_PRODUCT, (x, y), {"scale": scale})
+_SCALED_PRODUCT = _product_op("scaled_product", _scaled_product_impl, 2)
+_SCALED_PRODUCT3 = _product_op("scaled_product3", _product_of_three_impl, 3)
+_PRODUCTS = {2: _SCALED_PRODUCT, 3: _SCALED_PRODUCT3}
+
+
+def _scaled_product(*factors, scale):
+    """``scale * x * y`` (or ``scale * x * y * z``) for tensors of one dtype and a
+    constant ``scale``, as one op."""
+    return apply(_PRODUCTS[len(factors)], factors, {"scale": scale})
 
 
 def _times_fresh(g, d):
@@ -240,7 +254,7 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
     of its output ``a`` with a constant second derivative ``f'' = second``.
 
     ``deriv``/``deriv_prime`` compute ``f``/``f'`` on arrays, and
-    ``times_deriv_prime(u, a)`` gives ``u * f'(a)`` with gradtape ops.  The
+    ``times_deriv_prime(u, v, a)`` gives ``u * v * f'(a)`` with gradtape ops.  The
     op's JVP ``tg f(a) + g ta f'(a)`` is one op too (forward-over-reverse
     runs it once per such op).
     """
@@ -256,10 +270,10 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
 
     # d(tg f(a) + g ta f'(a)): each partial times a cotangent or tangent
     partials = (lambda u, tg, g, ta, a: grad(u, a),
-                lambda u, tg, g, ta, a: times_deriv_prime(u * ta, a),
-                lambda u, tg, g, ta, a: times_deriv_prime(u * g, a),
-                lambda u, tg, g, ta, a: times_deriv_prime(u * tg, a)
-                + _scaled_product(u * g, ta, second))
+                lambda u, tg, g, ta, a: times_deriv_prime(u, ta, a),
+                lambda u, tg, g, ta, a: times_deriv_prime(u, g, a),
+                lambda u, tg, g, ta, a: times_deriv_prime(u, tg, a)
+                + _scaled_product(u, g, ta, scale=second))
 
     def jvp_of_jvp(ts, ans, *xs):
         out = None
@@ -278,12 +292,12 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
         if ta is None:
             return grad(tg, a)
         if tg is None:
-            return times_deriv_prime(g * ta, a)
+            return times_deriv_prime(g, ta, a)
         return apply(jvp_op, (tg, g, ta, a), NOPARAMS)
 
     op = defop(name, impl,
                vjp=(lambda ct, ans, g, a: grad(ct, a),
-                    lambda ct, ans, g, a: times_deriv_prime(ct * g, a)),
+                    lambda ct, ans, g, a: times_deriv_prime(ct, g, a)),
                jvp=jvp)
     BROADCASTING_OPS.update((name, name + "_jvp"))
     return grad
@@ -303,10 +317,9 @@ def _one_minus_twice(a):
 
 
 _tanh_grad = _output_grad("tanh_grad", _one_minus_square, lambda a: -2 * a,
-                          lambda u, a: _scaled_product(u, a, -2.0), -2.0)
+                          lambda u, v, a: _scaled_product(u, v, a, scale=-2.0), -2.0)
 _sigmoid_grad = _output_grad("sigmoid_grad", _times_one_minus, _one_minus_twice,
-                             lambda u, a: _scaled_product(u, 0.5 - a, 2.0), -2.0)
-BROADCASTING_OPS.add("scaled_product")
+                             lambda u, v, a: _scaled_product(u, v, 0.5 - a, scale=2.0), -2.0)
 
 
 # ---------------------------------------------------------------------------
@@ -318,7 +331,7 @@ multiply = binary("multiply", xp.multiply, lambda a, x, y: y, lambda a, x, y: x,
 divide = binary("divide", xp.true_divide, None, None,
                 "Elementwise ``x / y`` (true division) with broadcasting.",
                 times=(lambda t, a, x, y: t / y,
-                       lambda t, a, x, y: _scaled_product(t / y, x / y, -1.0)))
+                       lambda t, a, x, y: _scaled_product(t / y, x / y, scale=-1.0)))
 
 
 def truediv(x, y, name=None):
@@ -433,8 +446,9 @@ def _pow_const_times(t, x, exponent):
     if exponent == 1:
         return t
     if exponent == 2:
-        return _scaled_product(t, x, 2.0)
-    return _scaled_product(t, apply(_POW_CONST, (x,), {"exponent": exponent - 1}), exponent)
+        return _scaled_product(t, x, scale=2.0)
+    return _scaled_product(t, apply(_POW_CONST, (x,), {"exponent": exponent - 1}),
+                           scale=exponent)
 
 
 _POW_CONST = defop("pow_const", _pow_const_impl,
@@ -464,14 +478,14 @@ def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
 
 pow.op = _pow_tensors.op
 square = unary("square", xp.square, None, "Elementwise ``x * x``.",
-               times=lambda t, ans, x: _scaled_product(t, x, 2.0))
+               times=lambda t, ans, x: _scaled_product(t, x, scale=2.0))
 reciprocal = unary("reciprocal", xp.reciprocal, None, "Elementwise ``1 / x``.",
-                   times=lambda t, a, x: _scaled_product(t, square(a), -1.0),
+                   times=lambda t, a, x: _scaled_product(t, square(a), scale=-1.0),
                    save="none", save_ans=True)
 sqrt = unary("sqrt", xp.sqrt, lambda a, x: 0.5 / a, "Elementwise square root.",
              save="none", save_ans=True)
 rsqrt = unary("rsqrt", lambda x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / sqrt(x)``.",
-              times=lambda t, a, x: _scaled_product(t, _cube(a), -0.5),
+              times=lambda t, a, x: _scaled_product(t, _cube(a), scale=-0.5),
               save="none", save_ans=True)
 
 
@@ -493,7 +507,7 @@ tan = unary("tan", xp.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
             save="none", save_ans=True)
 asin = unary("asin", xp.arcsin, lambda a, x: rsqrt(1.0 - square(x)), "Elementwise arcsine.")
 acos = unary("acos", xp.arccos, None, "Elementwise arccosine.",
-             times=lambda t, a, x: _scaled_product(t, rsqrt(1.0 - square(x)), -1.0))
+             times=lambda t, a, x: _scaled_product(t, rsqrt(1.0 - square(x)), scale=-1.0))
 atan = unary("atan", xp.arctan, None, "Elementwise arctangent.",
              times=lambda t, a, x: t / (1.0 + square(x)))
 atan2 = binary("atan2", xp.arctan2,
@@ -632,11 +646,11 @@ def _erfc(x):
 
 
 erf = unary("erf", _erf, None, "Elementwise Gauss error function.",
-            times=lambda t, a, x: _scaled_product(t, exp(-square(x)), 2.0 / _SQRT_PI))
+            times=lambda t, a, x: _scaled_product(t, exp(-square(x)), scale=2.0 / _SQRT_PI))
 erfc = unary("erfc", _erfc, None,
              "Elementwise complementary error function ``1 - erf(x)``, accurate "
              "for large ``x``.", "tf.constant([0.5, 5.0])",
-             times=lambda t, a, x: _scaled_product(t, exp(-square(x)), -2.0 / _SQRT_PI))
+             times=lambda t, a, x: _scaled_product(t, exp(-square(x)), scale=-2.0 / _SQRT_PI))
 
 # ---------------------------------------------------------------------------
 # Sign-like ops
