@@ -31,10 +31,16 @@ def _unreduce_impl(ct, shape, axes, keepdims):
     batch = ct.shape[:ct.ndim - (nd if keepdims else nd - len(axes))]
     if not keepdims and ct.ndim:
         ct = ct.reshape(batch + tuple([1 if i - nd in axes else d for i, d in enumerate(shape)]))
-    # filled, not a broadcast view: np.broadcast_to costs more than the copy
-    out = xp.empty(batch + shape, ct.dtype)
+    full = batch + shape
+    if _count(full, range(len(full))) > _FILL_MAX:
+        return xp.broadcast_to(ct, full)  # a view: no memory for large results
+    # small ones are filled: np.broadcast_to costs more than the copy
+    out = xp.empty(full, ct.dtype)
     out[...] = ct
     return out
+
+
+_FILL_MAX = 1 << 16
 
 
 # one op for what expand_dims and broadcast_to would do in two (or more)

@@ -177,3 +177,16 @@ def test_forward_over_reverse_hvp_has_correct_derivatives(fn):
             g = tape.gradient(y, x)
         return acc.jvp(g)
     check_gradients(hvp, [np.array([0.3, -1.1, 0.7])], order=2)
+
+
+@pytest.mark.parametrize("shape,axis", [((300, 300), None), ((300, 300), 0), ((4,), None)])
+def test_reduction_gradients_small_and_large(shape, axis):
+    # large reduced cotangents come back as broadcast views, small ones filled
+    x = tf.constant(np.random.default_rng(3).standard_normal(shape))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        total = tf.reduce_sum(x * 3.0, axis=axis)
+        mean = tf.reduce_mean(x, axis=axis)
+    n = x.shape[0] if axis == 0 else int(np.prod(shape))
+    np.testing.assert_array_equal(tape.gradient(total, x).numpy(), np.full(shape, 3.0))
+    np.testing.assert_allclose(tape.gradient(mean, x).numpy(), np.full(shape, 1.0 / n), rtol=1e-15)
