@@ -86,11 +86,13 @@ def test_worker_killed_mid_step_training_continues(strategy, tmp_path):
     marker = str(tmp_path / "killed")
 
     def dies_once(variables, x, y):
-        # the first call on any worker kills that worker's process mid-step
-        if not os.path.exists(marker):
-            open(marker, "w").close()
-            os._exit(1)
-        return mlp_loss(variables, x, y)
+        # the first call on any worker kills that worker's process mid-step;
+        # creating the marker is atomic, so exactly one worker dies
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return mlp_loss(variables, x, y)
+        os._exit(1)
 
     faulty = _train(strategy, dies_once)
     assert os.path.exists(marker), "no worker was killed"
