@@ -159,3 +159,19 @@ def test_fit_needs_a_built_model(strategy):
     model = layers.Sequential([layers.Dense(3)])
     with pytest.raises(ValueError, match="no trainable variables"):
         strategy.fit(model, optimizers.SGD(0.1), _digits_loss, (np.zeros((4, 2)), np.zeros(4, int)))
+
+
+def test_no_worker_left_is_a_clear_error():
+    from gradtape.distribute import WorkerLostError
+
+    class NoWorkers:
+        def scheduler_info(self):
+            return {"workers": {}}
+
+        def wait_for_workers(self, n, timeout):
+            raise TimeoutError
+
+    strategy = DataParallel.__new__(DataParallel)
+    strategy.client, strategy.worker_wait = NoWorkers(), 0.1
+    with pytest.raises(WorkerLostError, match="no Dask worker is left"):
+        strategy.scatter(np.zeros((4, 2)))
