@@ -414,7 +414,7 @@ class _Explainer:
         return self._unconnected(s)
 
     def _dtype(self, s):
-        if s._value.dtype.kind in "fc":
+        if s.dtype.kind in "fc":
             return None
         where = self.tape._watch_sites.get(s._uid)
         site = Site.of(*where) if where else self.with_site()
@@ -487,7 +487,7 @@ class _Explainer:
 
     def _zero(self, s):
         """A connected source whose gradient is all zeros: name the op that zeroes it."""
-        if not all(t._value.dtype.kind in "fc" for t in self.targets):
+        if not all(t.dtype.kind in "fc" for t in self.targets):
             return None
         path = sorted(self.a_diff & self.graph.descendants(s._uid, through_cuts=False))
         # the tape must not record its own inspection; NaNs are check_numerics' business

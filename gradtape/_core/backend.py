@@ -129,6 +129,8 @@ class Backend:
             return self.xp.asarray(v)
         if isinstance(v, np.dtype):
             return self.dtype(v)
+        if isinstance(v, np.generic):
+            return v.item()  # a Python scalar takes the array's dtype
         if type(v) is tuple or type(v) is list:
             return type(v)(self._param(e) for e in v)
         return v
@@ -139,6 +141,8 @@ class Backend:
         if isinstance(fn, types.FunctionType):
             return _rebind_function(fn, self._module_globals(fn.__globals__), self)
         name = getattr(fn, "__name__", None)
+        if getattr(fn, "__module__", None) == "_operator":
+            return fn  # Python's operators dispatch to the arrays' own methods
         if name is not None and getattr(xp, name, None) is fn:
             return _counterpart(self, name)
         if name is not None and getattr(np.linalg, name, None) is fn:
@@ -378,8 +382,7 @@ def _numpy_view(ns, b):
     d.setdefault("ascontiguousarray", xs.asarray)
     d.setdefault("bool_", getattr(ns, "bool", None))
     d.setdefault("intp", getattr(ns, "int64", None))
-    d.setdefault("ndarray", b.array_type)
-    d.setdefault("generic", b.array_type)
+    d["ndarray"] = d["generic"] = _NotNumPy  # NumPy-only branches never match here
     d.setdefault("mod", getattr(ns, "remainder", None))
     d.setdefault("shape", lambda x: tuple(x.shape))
     d.setdefault("swapaxes", lambda x, a, c: _swapaxes(xs, x, a, c))
@@ -395,6 +398,10 @@ def _numpy_view(ns, b):
         raise UnimplementedError(f"{attr} is not supported on {b.name}")
     d["__getattr__"] = missing
     return view
+
+
+class _NotNumPy:
+    """What ``xp.ndarray`` is in another namespace's view: no value's type."""
 
 
 def _with_initial(reduce, xs):

@@ -51,7 +51,7 @@ def _normalize_key(key):
 
 
 def _has_array(key):
-    return any(isinstance(k, xp.ndarray) for k in key)
+    return any(_is_array(k) for k in key)
 
 
 def _advanced_front(key):
@@ -60,10 +60,16 @@ def _advanced_front(key):
     0 when they stand together and stay in place."""
     if not _has_array(key):
         return 0
-    pos = [i for i, k in enumerate(key) if isinstance(k, xp.ndarray) or _is_int(k)]
+    pos = [i for i, k in enumerate(key) if _is_array(k) or _is_int(k)]
     if pos[-1] - pos[0] + 1 == len(pos):
         return 0
-    return len(xp.broadcast_shapes(*[k.shape for k in key if isinstance(k, xp.ndarray)]))
+    return len(xp.broadcast_shapes(*[k.shape for k in key if _is_array(k)]))
+
+
+def _is_array(k):
+    """Whether a key entry is an index array (of NumPy, or of this variant's namespace)."""
+    return isinstance(k, xp.ndarray) or (xp is not _NUMPY and hasattr(k, "__array_namespace__")
+                                         or type(k).__module__.split(".")[0] in ("dask", "cupy"))
 
 
 def _probe(shape):
