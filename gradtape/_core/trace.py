@@ -143,9 +143,8 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
 
     Returns a Tensor, or a tuple of Tensors for a multi-output op.
     """
-    if not _active[0] or (not foreign[0] and not getattr(_local, "stack", None)):
-        # the fast path: compute and wrap, nothing else (NumPy arrays only:
-        # ``foreign[0]`` keeps ``_active[0]`` non-zero once another namespace is in use)
+    if not _active[0]:
+        # the fast path: compute and wrap, nothing else
         if params:
             out = op.impl(*[x._value for x in inputs], **params)
         elif len(inputs) == 2:
@@ -158,7 +157,12 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
         t._value = out
         t._uid = _next_uid()
         return t
-    recorders = getattr(_local, "stack", None) or _EMPTY
+    recorders = getattr(_local, "stack", None)
+    if foreign[0]:  # another array namespace is in use (this keeps ``_active[0]`` > 0)
+        return _apply_any_namespace(op, inputs, params, recorders)
+    if not recorders:  # recording happens in another thread only
+        out = _compute(op, inputs, params)
+        return tuple([wrap(o) for o in out]) if op.multi else wrap(out)
     for x in inputs:
         if type(x) is not _T:  # a Variable: read a snapshot, which watches it
             inputs = tuple([x if type(x) is _T else x._read() for x in inputs])
@@ -166,11 +170,7 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
     else:
         if type(inputs) is not tuple:
             inputs = tuple(inputs)
-    if foreign[0]:
-        values = [x._value for x in inputs]
-        out = impl_for(op, values)(*values, **params)
-    else:
-        out = _compute(op, inputs, params)
+    out = _compute(op, inputs, params)
     if op.multi:
         out = tuple([wrap(o) for o in out])
     else:
@@ -179,6 +179,18 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
         t._uid = _next_uid()
         out = t
     for rec in recorders:
+        rec.record(op, inputs, out, params)
+    return out
+
+
+def _apply_any_namespace(op, inputs, params, recorders):
+    """``apply`` once a non-NumPy array exists: the impl of the inputs' namespace."""
+    if recorders:
+        inputs = tuple([x._read() for x in inputs])
+    values = [x._value for x in inputs]
+    out = impl_for(op, values)(*values, **params)
+    out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)
+    for rec in recorders or _EMPTY:
         rec.record(op, inputs, out, params)
     return out
 

@@ -9,7 +9,7 @@ relative to the end of ``ct``.  An op that cannot is declared with
 """
 import numbers
 
-from .._core.backend import NUMPY, backend_of, common_backend, is_array, xp
+from .._core.backend import NUMPY, backend_of, common_backend, foreign, is_array, xp
 from .._core.dtypes import from_numpy
 from .._core.tensor import TensorLike, convert_to_tensor, to_array, wrap
 from .._core.trace import Op, apply
@@ -30,16 +30,19 @@ def _scalar_like(value, ref):
     """A Python number as a tensor of ``ref``'s dtype (TensorFlow's rule)."""
     v = ref._value
     dt = v.dtype
-    b = backend_of(v)
-    if b is not NUMPY:
-        if isinstance(value, TensorLike):
-            return value
-        if is_array(value):  # left as it is: mixing namespaces is the op's error
-            return wrap(to_array(value))
-        return wrap(b.asarray(value, from_numpy(dt)))
+    if foreign[0] and backend_of(v) is not NUMPY:
+        return _foreign_scalar_like(value, v)
     if dt.kind in "fc" and isinstance(value, (float, int)) and not isinstance(value, bool):
         return wrap(dt.type(value))
     return wrap(to_array(value, from_numpy(dt)))
+
+
+def _foreign_scalar_like(value, v):
+    if isinstance(value, TensorLike):
+        return value
+    if is_array(value):  # left as it is: mixing namespaces is the op's error
+        return wrap(to_array(value))
+    return wrap(backend_of(v).asarray(value, from_numpy(v.dtype)))
 
 
 def pair(x, y, opname):
