@@ -11,6 +11,7 @@ recorders outside it stay active, so outer recorders see the inner one's work
 """
 import threading
 
+from ..errors import OpError
 from .tensor import wrap
 
 _local = threading.local()
@@ -120,17 +121,36 @@ def apply(op, inputs, params):
     Returns a Tensor, or a tuple of Tensors for a multi-output op.
     """
     if not _active[0] or not getattr(_local, "stack", None):
-        out = op.impl(*[x._value for x in inputs], **params)
+        try:
+            out = op.impl(*[x._value for x in inputs], **params)
+        except _RAW_ERRORS as e:
+            raise _op_error(op, inputs, e) from None
         if op.multi:
             return tuple([wrap(o) for o in out])
         return wrap(out)
     recorders = _local.stack
     inputs = tuple([x._read() for x in inputs])
-    out = op.impl(*[x._value for x in inputs], **params)
+    try:
+        out = op.impl(*[x._value for x in inputs], **params)
+    except _RAW_ERRORS as e:
+        raise _op_error(op, inputs, e) from None
     out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)
     for rec in recorders:
         rec.record(op, inputs, out, params)
     return out
+
+
+_RAW_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError)
+
+
+def _op_error(op, inputs, error):
+    """A NumPy failure inside ``op`` as a gradtape error naming the op and its inputs."""
+    if isinstance(error, OpError):
+        return error
+    from ..errors import InvalidArgumentError
+    got = ", ".join(f"{x._value.dtype.name}{list(x._value.shape)}" for x in inputs)
+    kind = TypeError if isinstance(error, TypeError) else InvalidArgumentError
+    return kind(f"{op.name}: {error} (inputs: {got})")
 
 
 def record(op, inputs, out, params):

@@ -66,10 +66,14 @@ def norm_axes(axis, ndim, opname="op"):
     """``axis`` (None, int or sequence) as a sorted tuple of negative axes."""
     if axis is None:
         return tuple(range(-ndim, 0))
-    if isinstance(axis, TensorLike):
-        axis = axis.numpy().tolist()
+    if isinstance(axis, (TensorLike, xp.ndarray)):
+        axis = xp.asarray(axis).tolist()
     if isinstance(axis, numbers.Integral):
         axis = (axis,)
+    if isinstance(axis, (str, bytes)) or not all(
+            isinstance(a, numbers.Integral) and not isinstance(a, bool)
+            for a in (axis if hasattr(axis, "__iter__") else (axis,))):
+        raise TypeError(f"{opname}: axis must be None, an int or a list of ints, got {axis!r}")
     out = []
     for a in axis:
         a = int(a)

@@ -30,20 +30,38 @@ def _example_output(fn, example):
 # Factories
 # ---------------------------------------------------------------------------
 
-def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", **flags):
-    """Declare a differentiable elementwise op from its derivative ``deriv(ans, x)``."""
+def _check_kinds(opname, x, kinds):
+    """Reject dtypes the op has no kernel for (NumPy would silently upcast or truncate)."""
+    if x._value.dtype.kind not in kinds:
+        allowed = "floating or complex" if kinds == _FLOAT else "integer, floating or complex"
+        raise TypeError(f"{opname}: expected a {allowed} tensor, got dtype {x.dtype.name}; "
+                        "cast it with gradtape.cast")
+
+
+_FLOAT, _NUMERIC = "fc", "iufc"
+
+
+def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", kinds=_FLOAT,
+          **flags):
+    """Declare a differentiable elementwise op from its derivative ``deriv(ans, x)``.
+
+    ``kinds`` are the NumPy dtype kinds it accepts (floating and complex by default).
+    """
     op = defop(name, impl,
                vjp=lambda ct, ans, x: ct * deriv(ans, x),
                jvp=lambda ts, ans, x: ts[0] * deriv(ans, x), **flags)
 
     def public(x, name=None):
-        return apply(op, (tensor(x),), NOPARAMS)
+        x = tensor(x)
+        _check_kinds(op.name, x, kinds)
+        return apply(op, (x,), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
     return _doc(public, summary, example)
 
 
-def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0", **flags):
+def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
+           kinds=_FLOAT, **flags):
     """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``."""
     def jvp(ts, ans, x, y):
         tx, ty = ts
@@ -58,7 +76,9 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0", 
                jvp=jvp, **flags)
 
     def public(x, y, name=None):
-        return apply(op, pair(x, y, op.name), NOPARAMS)
+        x, y = pair(x, y, op.name)
+        _check_kinds(op.name, x, kinds)
+        return apply(op, (x, y), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
     return _doc(public, summary, example)
@@ -157,10 +177,10 @@ def add_n(inputs, name=None):
 # ---------------------------------------------------------------------------
 
 multiply = binary("multiply", xp.multiply, lambda a, x, y: y, lambda a, x, y: x,
-                  "Elementwise ``x * y`` with broadcasting.")
+                  "Elementwise ``x * y`` with broadcasting.", kinds=_NUMERIC)
 divide = binary("divide", xp.true_divide,
                 lambda a, x, y: 1.0 / y, lambda a, x, y: -x / (y * y),
-                "Elementwise ``x / y`` (true division) with broadcasting.")
+                "Elementwise ``x / y`` (true division) with broadcasting.", kinds=_NUMERIC)
 
 
 def truediv(x, y, name=None):
@@ -182,7 +202,7 @@ floordiv = nondiff("floordiv", xp.floor_divide,
 floor_div = floordiv
 mod = binary("mod", xp.mod, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
              "Elementwise floor modulo ``x - y * floor(x / y)``.",
-             "tf.constant([7.0, -7.0]), 3.0")
+             "tf.constant([7.0, -7.0]), 3.0", kinds=_NUMERIC)
 floormod = mod
 
 
@@ -192,8 +212,10 @@ def _pow_dy(ans, x, y):
 
 
 pow = binary("pow", xp.power, lambda a, x, y: y * x ** (y - 1), _pow_dy,  # noqa: A001
-             "Elementwise ``x ** y``.", "tf.constant([2.0, 3.0]), 2.0", save_ans=True)
-square = unary("square", xp.square, lambda a, x: 2.0 * x, "Elementwise ``x * x``.")
+             "Elementwise ``x ** y``.", "tf.constant([2.0, 3.0]), 2.0", save_ans=True,
+             kinds=_NUMERIC)
+square = unary("square", xp.square, lambda a, x: 2.0 * x, "Elementwise ``x * x``.",
+               kinds=_NUMERIC)
 reciprocal = unary("reciprocal", xp.reciprocal, lambda a, x: -a * a,
                    "Elementwise ``1 / x``.", save="none", save_ans=True)
 sqrt = unary("sqrt", xp.sqrt, lambda a, x: 0.5 / a, "Elementwise square root.",
@@ -282,7 +304,7 @@ def sign(x, name=None):
 
 
 abs = unary("abs", xp.abs, lambda a, x: sign(x),  # noqa: A001
-            "Elementwise absolute value.", "tf.constant([-0.5, 1.0])")
+            "Elementwise absolute value.", "tf.constant([-0.5, 1.0])", kinds=_NUMERIC)
 round = nondiff("round", xp.round, "Elementwise rounding to the nearest integer, "  # noqa: A001
                 "half to even; it has no gradient.")
 floor = nondiff("floor", xp.floor, "Elementwise floor; it has no gradient.")
@@ -290,10 +312,10 @@ ceil = nondiff("ceil", xp.ceil, "Elementwise ceiling; it has no gradient.")
 
 maximum = binary("maximum", xp.maximum,
                  lambda a, x, y: cast(x >= y, x.dtype), lambda a, x, y: cast(x < y, x.dtype),
-                 "Elementwise maximum; ties send the gradient to ``x``.")
+                 "Elementwise maximum; ties send the gradient to ``x``.", kinds=_NUMERIC)
 minimum = binary("minimum", xp.minimum,
                  lambda a, x, y: cast(x <= y, x.dtype), lambda a, x, y: cast(x > y, x.dtype),
-                 "Elementwise minimum; ties send the gradient to ``x``.")
+                 "Elementwise minimum; ties send the gradient to ``x``.", kinds=_NUMERIC)
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
