@@ -6,6 +6,7 @@ installed on ``TensorLike`` by ``gradtape.rules.operators`` so that this module
 stays free of any op.
 """
 import itertools
+import operator
 
 import numpy as np
 
@@ -361,7 +362,12 @@ def constant(value, dtype=None, shape=None, name=None):
     else:
         arr = to_array(value, None if dtype is None else as_dtype(dtype))
     if shape is not None:
-        shape = tuple(int(d) for d in shape)
+        try:
+            shape = tuple(operator.index(d) for d in shape)
+        except TypeError:
+            raise TypeError(f"constant: shape must be a list of ints, got {shape!r}") from None
+        if any(d < 0 for d in shape):
+            raise ValueError(f"constant: shape must not have negative dimensions, got {list(shape)}")
         if arr.size == 1:
             arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
         elif arr.size == int(np.prod(shape)):

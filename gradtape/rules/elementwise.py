@@ -421,6 +421,9 @@ def cast(x, dtype, name=None):
     """
     x = tensor(x)
     target = as_dtype(dtype)._np
+    if target.kind not in "biufc":
+        raise TypeError(f"cast: cannot cast a {x.dtype.name} tensor to {as_dtype(dtype).name}; "
+                        "gradtape casts between numeric and bool dtypes only")
     if x._value.dtype == target:
         return x if type(x) is Tensor else x._read()
     return apply(_CAST, (x,), {"dtype": target})

@@ -637,12 +637,22 @@ def rank(input, name=None):  # noqa: A002
     return wrap(xp.asarray(tensor(input)._value.ndim, xp.int32))
 
 
-def _shape_tuple(shape):
+def _shape_tuple(shape, opname="shape"):
     if isinstance(shape, TensorLike):
         shape = shape.numpy().tolist()
-    if isinstance(shape, int):
+    if isinstance(shape, (int, xp.integer)):
         shape = (shape,)
+    if isinstance(shape, (str, bytes)) or not all(
+            isinstance(d, (int, xp.integer)) and not isinstance(d, bool) for d in shape):
+        raise TypeError(f"{opname}: a shape must be a list of ints, got {shape!r}")
     return tuple(int(d) for d in shape)
+
+
+def _new_shape(shape, opname):
+    dims = _shape_tuple(shape, opname)
+    if any(d < 0 for d in dims):
+        raise InvalidArgumentError(f"{opname}: dimensions must be non-negative, got {list(dims)}")
+    return dims
 
 
 def zeros(shape, dtype="float32", name=None):
@@ -652,7 +662,7 @@ def zeros(shape, dtype="float32", name=None):
     >>> tf.zeros((2,))
     <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 0.], dtype=float32)>
     """
-    return wrap(xp.zeros(_shape_tuple(shape), as_dtype(dtype)._np))
+    return wrap(xp.zeros(_new_shape(shape, "zeros"), as_dtype(dtype)._np))
 
 
 def ones(shape, dtype="float32", name=None):
@@ -662,7 +672,7 @@ def ones(shape, dtype="float32", name=None):
     >>> tf.ones((2,), dtype=tf.int32).numpy()
     array([1, 1], dtype=int32)
     """
-    return wrap(xp.ones(_shape_tuple(shape), as_dtype(dtype)._np))
+    return wrap(xp.ones(_new_shape(shape, "ones"), as_dtype(dtype)._np))
 
 
 _IDENTITY = defop("identity", lambda x: x, vjp=lambda ct, ans, x: ct, linear=True, save="none")
