@@ -2,10 +2,15 @@
 
 The decorated function runs with recording paused (only Variable reads are
 noted); its outputs are recorded as one op whose VJP is the user's ``grad_fn``.
-Its JVP re-runs the function's own ops in forward mode.
+Its JVP is the transpose of ``grad_fn`` (which is linear in the upstream
+gradient), so forward mode follows the user's gradient as TensorFlow's does;
+when ``grad_fn`` is not written in gradtape ops, the function itself is re-run
+in forward mode.
 """
 import functools
 import inspect
+
+import numpy as np
 
 from ._core import nest, trace
 from ._core.forward import ForwardRecorder
@@ -48,34 +53,69 @@ def _as_list(g, n):
 def _make_op(f, grad_fn, n_inputs, variables):
     memo = {}
 
+    def call_grad_fn(upstream):
+        if variables:
+            in_grads, var_grads = grad_fn(*upstream, variables=list(variables))
+            grads = _as_list(in_grads, n_inputs) + _as_list(var_grads, len(variables))
+        else:
+            grads = _as_list(grad_fn(*upstream), n_inputs)
+        return [None if g is None else convert_to_tensor(g) for g in grads]
+
     def grads_for(ct):
         key = id(ct)
         if key not in memo:
-            upstream = ct if isinstance(ct, tuple) else (ct,)
-            if variables:
-                in_grads, var_grads = grad_fn(*upstream, variables=list(variables))
-                grads = _as_list(in_grads, n_inputs) + _as_list(var_grads, len(variables))
-            else:
-                grads = _as_list(grad_fn(*upstream), n_inputs)
             memo.clear()
-            memo[key] = (ct, [None if g is None else convert_to_tensor(g) for g in grads])
+            memo[key] = (ct, call_grad_fn(ct if isinstance(ct, tuple) else (ct,)))
         return memo[key][1]
 
     def vjp_for(i):
         return lambda ct, ans, *xs: grads_for(ct)[i]
 
     def jvp(ts, ans, *xs):
-        rec = ForwardRecorder()
-        for x, t in zip(xs, ts):
-            if t is not None:
-                rec.tangents[x._uid] = t
-        with trace.replaced(trace.stack() + (rec,)):
-            out, _ = f(*xs[:n_inputs])
-        return tuple(rec.tangents.get(o._uid) for o in nest.flatten(out))
+        tangents = _transposed_grad_fn(call_grad_fn, ts, ans)
+        if tangents is None:
+            tangents = _rerun_forward(f, n_inputs, ts, xs)
+        return tangents
 
     n = n_inputs + len(variables)
     return Op(f"custom_gradient:{getattr(f, '__name__', 'f')}", None,
-              vjps=tuple(vjp_for(i) for i in range(n)), jvp=jvp, multi=True)
+              vjps=tuple(vjp_for(i) for i in range(n)), jvp=jvp, multi=True,
+              batch_jvp=False)
+
+
+def _transposed_grad_fn(call_grad_fn, ts, outs):
+    """The JVP as the transpose of the user's (linear) VJP, as TensorFlow does.
+
+    ``<grad_fn(ct), t>`` is linear in ``ct`` and its gradient with respect to
+    ``ct`` is ``J t``.  Returns None when ``grad_fn`` is not written in
+    gradtape ops (nothing connects its result to ``ct``).
+    """
+    from . import rules
+    from .tape import GradientTape
+    cts = [wrap(np.zeros(o._value.shape, o._value.dtype)) for o in outs]
+    with GradientTape() as tape:
+        tape.watch(cts)
+        grads = call_grad_fn(tuple(cts))
+        terms = [rules.reduce_sum(g * t) for g, t in zip(grads, ts)
+                 if g is not None and t is not None]
+        if not terms:
+            return (None,) * len(outs)
+        total = rules.add_n(terms) if len(terms) > 1 else terms[0]
+    got = tape.gradient(total, cts)
+    if all(g is None for g in got):
+        return None
+    return tuple(got)
+
+
+def _rerun_forward(f, n_inputs, ts, xs):
+    """The JVP from running ``f`` itself in forward mode."""
+    rec = ForwardRecorder()
+    for x, t in zip(xs, ts):
+        if t is not None:
+            rec.set_tangent(x._uid, t)
+    with trace.replaced(trace.stack() + (rec,)):
+        out, _ = f(*xs[:n_inputs])
+    return tuple(rec.tangents.get(o._uid) for o in nest.flatten(out))
 
 
 def custom_gradient(f=None):

@@ -2,16 +2,65 @@
 
 Every differentiable op has a native JVP rule, so tangents are pushed forward
 as the computation runs.  It nests with GradientTape both ways and with other
-accumulators, as TensorFlow's does.
+accumulators, as TensorFlow's does: recorders see each other's work only
+outwards, so an outer tape or accumulator differentiates what an inner one
+computes (forward-over-reverse Hessian-vector products, forward-over-forward
+second derivatives), never the reverse.
 """
-from ._core import nest, trace
+import warnings
+
+import numpy as np
+
+from ._core import forward, nest, trace
 from ._core.forward import ForwardRecorder
-from ._core.tensor import TensorLike, convert_to_tensor, wrap
+from ._core.tensor import TensorLike, to_array, wrap
+from . import rules
 from .tape import UnconnectedGradients, _as_unconnected
+
+forward.hooks.broadcast_to = rules.broadcast_to
+forward.hooks.cast = rules.cast
+forward.hooks.reshape = rules.reshape
+forward.hooks.stack = rules.stack
+
+
+def _tangent_for(primal, tangent, batch):
+    """``tangent`` as a Tensor of ``primal``'s dtype and shape (with the batch axis)."""
+    if isinstance(tangent, TensorLike):
+        t = tangent._read()
+        if t._value.dtype != primal._value.dtype:
+            raise TypeError(f"ForwardAccumulator: a tangent has dtype {t.dtype.name} but "
+                            f"its primal has dtype {primal.dtype.name}; tangents must "
+                            "match their primal's dtype (cast the tangent)")
+    else:
+        t = wrap(to_array(tangent, primal.dtype))
+    want = tuple(primal._value.shape)
+    if batch is not None:
+        want = (batch,) + want
+    if tuple(t._value.shape) != want:
+        raise ValueError(f"ForwardAccumulator: a tangent has shape {tuple(t._value.shape)} "
+                         f"but must have shape {want} to match its primal of shape "
+                         f"{tuple(primal._value.shape)}"
+                         + (" (with a leading batch axis)" if batch is not None else ""))
+    return t
+
+
+def _batch_size(tangents):
+    shapes = [tuple(to_array(t).shape) for t in tangents]
+    sizes = {s[0] if s else None for s in shapes}
+    if len(sizes) != 1 or None in sizes:
+        raise ValueError("ForwardAccumulator: batched tangents must all have the same "
+                         f"leading batch axis, got shapes {shapes}")
+    return sizes.pop()
 
 
 class ForwardAccumulator:
-    """Compute JVPs of everything computed from ``primals`` inside the block.
+    """Compute Jacobian-vector products of what is computed from ``primals``.
+
+    ``primals`` is a tensor or Variable, or a nested structure of them;
+    ``tangents`` has the same structure, each tangent with its primal's shape
+    and dtype (Python values are converted to it).  Listing a primal twice is
+    an error; a primal left out has a zero tangent.  JVPs are computed as the
+    ops run inside the ``with`` block and fetched with :meth:`jvp`.
 
     >>> import gradtape as tf
     >>> x = tf.constant([1.0, 2.0])
@@ -19,38 +68,58 @@ class ForwardAccumulator:
     ...     y = x * x
     >>> acc.jvp(y).numpy()
     array([2., 0.], dtype=float32)
+
+    Nested inside an accumulator, a tape's gradient computation is seen by
+    the accumulator, which gives a Hessian-vector product:
+
+    >>> v = tf.Variable([1.0, 2.0])
+    >>> with tf.autodiff.ForwardAccumulator(v, tf.constant([1.0, 0.0])) as acc:
+    ...     with tf.GradientTape() as tape:
+    ...         y = tf.reduce_sum(v ** 3.0)
+    ...     backward = tape.gradient(y, v)
+    >>> acc.jvp(backward).numpy()
+    array([6., 0.], dtype=float32)
     """
 
     def __init__(self, primals, tangents):
-        flat_p = nest.flatten(primals)
+        self._rec = self._watch(primals, tangents, None)
+        self._recording = False
+
+    @classmethod
+    def _batch_accumulator(cls, primals, tangents):
+        """An accumulator whose tangents carry a leading batch axis (one JVP per row)."""
+        acc = cls.__new__(cls)
         flat_t = nest.flatten(tangents)
-        nest.assert_same_structure(primals, tangents, "primals and tangents")
-        self._rec = ForwardRecorder()
+        acc._rec = acc._watch(primals, tangents, _batch_size(flat_t))
+        acc._recording = False
+        return acc
+
+    @staticmethod
+    def _watch(primals, tangents, batch):
+        nest.assert_same_structure(primals, tangents, "ForwardAccumulator primals and tangents")
+        rec = ForwardRecorder(batch)
         seen = set()
-        for p, t in zip(flat_p, flat_t):
+        for p, t in zip(nest.flatten(primals), nest.flatten(tangents)):
             if not isinstance(p, TensorLike):
-                raise TypeError(f"ForwardAccumulator: primals must be tensors or Variables, "
-                                f"got {type(p).__name__}")
-            if p._uid in seen:
+                raise TypeError(f"ForwardAccumulator: primals must be Tensors or Variables, "
+                                f"got {type(p).__name__}; convert it with gradtape.constant")
+            if id(p) in seen:
                 raise ValueError(
                     f"Tensor {p!r} was specified as a primal multiple times. This may "
                     "indicate an error. If it was intended, please sum the corresponding "
                     "tangents.")
-            seen.add(p._uid)
-            t = convert_to_tensor(t, dtype_hint=p.dtype)
-            if t._value.shape != p._value.shape:
-                raise ValueError(f"ForwardAccumulator: tangent shape {tuple(t.shape)} does not "
-                                 f"match its primal's shape {tuple(p.shape)}")
-            if t._value.dtype != p._value.dtype:
-                raise TypeError(f"ForwardAccumulator: tangent dtype {t.dtype.name} does not "
-                                f"match its primal's dtype {p.dtype.name}")
+            seen.add(id(p))
             if not p.dtype.differentiable:
-                raise TypeError(f"ForwardAccumulator: primal dtype {p.dtype.name} is not "
-                                "floating or complex, so it has no tangent")
-            self._rec.tangents[p._uid] = t
-        self._recording = False
+                warnings.warn(f"The dtype of the watched primal must be floating (e.g. "
+                              f"tf.float32), got {p.dtype!r}; it gets no tangent",
+                              stacklevel=3)
+                continue
+            rec.set_tangent(p._uid, _tangent_for(p, t, batch))
+        return rec
 
     def __enter__(self):
+        if self._recording:
+            raise ValueError("Accumulator is already recording.")
         trace.push(self._rec)
         self._recording = True
         return self
@@ -61,27 +130,38 @@ class ForwardAccumulator:
             self._recording = False
 
     def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
-        """The tangents of ``primals`` (a tensor or nested structure), or None /
-        zeros (``UnconnectedGradients.ZERO``) where they do not depend on the
-        accumulator's primals.
+        """The JVPs of ``primals`` (a tensor or nested structure), in its structure.
+
+        A tensor that does not depend on the accumulator's primals gives None,
+        or zeros with ``unconnected_gradients=UnconnectedGradients.ZERO``.  This
+        only looks up tangents already computed; it works inside or after the
+        ``with`` block.
 
         >>> import gradtape as tf
         >>> x = tf.constant(2.0)
         >>> with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
-        ...     y = tf.sin(x)
-        >>> print(acc.jvp(tf.constant(3.0)))
-        None
+        ...     y = {"sin": tf.sin(x), "other": tf.constant(3.0)}
+        >>> got = acc.jvp(y)
+        >>> round(float(got["sin"]), 4), got["other"]
+        (-0.4161, None)
+        >>> acc.jvp(y["other"], unconnected_gradients="zero").numpy()
+        0.0
         """
         unconnected = _as_unconnected(unconnected_gradients)
         tangents = self._rec.tangents
+        batch = self._rec.batch
 
         def one(t):
             if not isinstance(t, TensorLike):
-                raise TypeError(f"ForwardAccumulator.jvp: expected tensors, got {type(t).__name__}")
+                raise TypeError(f"ForwardAccumulator.jvp: expected Tensors or Variables, "
+                                f"got {type(t).__name__}")
             got = tangents.get(t._uid)
             if got is None and unconnected is UnconnectedGradients.ZERO:
                 v = t._value
-                import numpy as np
-                return wrap(np.zeros(v.shape, v.dtype))
+                shape = v.shape if batch is None else (batch,) + v.shape
+                return wrap(np.zeros(shape, v.dtype))
             return got
         return nest.map_structure(one, primals)
+
+
+__all__ = ["ForwardAccumulator"]

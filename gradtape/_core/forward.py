@@ -4,41 +4,151 @@ Each op that reads a tensor with a tangent gets its output tangent from the
 op's JVP rule at once.  The rule runs with only the recorders outside this
 accumulator active, so an outer tape or accumulator differentiates the JVP
 computation (higher order), and this accumulator never sees its own work.
+
+A tangent lives as long as its tensor: a weak reference to each output drops
+the tangent when the tensor is freed, so forward mode keeps no intermediate
+values alive.
+
+Batched tangents (forward-mode Jacobians) carry one extra leading axis of
+size ``batch``.  JVP rules take it like a vectorized Jacobian's cotangents;
+where input ranks differ, a broadcasting op gets the lower-rank tangents
+padded with length-1 axes after the batch axis, and any other op (or one
+declared ``batch_jvp=False``) is run one tangent row at a time.
 """
+import warnings
+import weakref
+
 from ..errors import UnimplementedError
 from .trace import outside
 
 
+class Hooks:
+    """The few ops tangent propagation needs; installed by ``gradtape.forwardprop``."""
+
+    broadcast_to = cast = reshape = stack = None
+
+
+hooks = Hooks()
+
+#: Names of ops that broadcast their inputs against each other NumPy-style
+#: (and matmul, which broadcasts its batch axes).  With batched tangents a
+#: lower-rank input's tangent is padded to the highest input rank for them;
+#: other ops with inputs of uneven ranks are looped.  A rule module adding a
+#: broadcasting op adds its name here.
+BROADCASTING_OPS = {"add", "subtract", "multiply", "divide", "mod", "pow", "maximum",
+                    "minimum", "atan2", "where", "matmul", "squared_difference",
+                    "xdivy", "xlogy", "complex"}
+
+_warned_loop = set()
+
+
 class ForwardRecorder:
-    """Tangents of the tensors that depend on the primals, by tensor id."""
+    """Tangents of the tensors that depend on the primals, by tensor id.
 
-    __slots__ = ("tangents", "__weakref__")
+    ``batch`` is None for ordinary tangents, or the size of the leading
+    batch axis every tangent carries.
+    """
 
-    def __init__(self):
+    __slots__ = ("tangents", "batch", "_refs", "__weakref__")
+
+    def __init__(self, batch=None):
         self.tangents = {}
+        self.batch = batch
+        self._refs = {}
+
+    def set_tangent(self, uid, t):
+        """Give the tensor with id ``uid`` (a primal) the tangent ``t``."""
+        self.tangents[uid] = t
 
     def record(self, op, inputs, out, params):
-        tangents = self.tangents
-        ts = [tangents.get(x._uid) for x in inputs]
-        for t in ts:
-            if t is not None:
-                break
-        else:
-            return
-        if op.nondiff:
+        get = self.tangents.get
+        ts = [get(x._uid) for x in inputs]
+        if ts.count(None) == len(ts) or op.nondiff:
             return
         if op.jvp is None:
             raise UnimplementedError(
                 f"op '{op.name}' has no forward-mode (JVP) rule, so a "
-                "ForwardAccumulator cannot differentiate through it")
+                "ForwardAccumulator cannot differentiate through it; compute this "
+                "derivative with a GradientTape instead")
         with outside(self):
-            t_out = op.jvp(ts, out, *inputs, **params)
+            if self.batch is None:
+                t_out = op.jvp(ts, out, *inputs, **params)
+            else:
+                t_out = self._batched_jvp(op, ts, out, inputs, params)
+            if op.multi:
+                for o, t in zip(out, t_out):
+                    self._keep(o, t)
+            elif t_out is not None:
+                self._keep(out, t_out)
+
+    def _keep(self, out, t):
+        if t is None:
+            return
+        v = out._value
+        if v.dtype.kind not in "fc":
+            return
+        want = v.shape if self.batch is None else (self.batch,) + v.shape
+        if t._value.shape != want:
+            # a rule may return a tangent that broadcasts to the output (x + c)
+            t = hooks.broadcast_to(t, want)
+        if t._value.dtype != v.dtype:
+            t = hooks.cast(t, v.dtype)
+        uid = out._uid
+        self.tangents[uid] = t
+        ref = weakref.ref(out, self._forget)
+        self._refs[id(ref)] = (ref, uid)
+
+    def _forget(self, ref):
+        """Drop the tangent of a tensor that was freed."""
+        _, uid = self._refs.pop(id(ref), (None, None))
+        self.tangents.pop(uid, None)
+
+    # -- batched tangents ----------------------------------------------
+    def _batched_jvp(self, op, ts, out, inputs, params):
+        ranks = [x._value.ndim for x in inputs if x._value.dtype.kind in "fc"]
+        top = max(ranks) if ranks else 0
+        uneven = any(t is not None and x._value.ndim < top for t, x in zip(ts, inputs))
+        if op.batch_jvp and not uneven:
+            return op.jvp(ts, out, *inputs, **params)
+        if op.batch_jvp and op.name in BROADCASTING_OPS:
+            return op.jvp(self._padded(ts, inputs, top), out, *inputs, **params)
+        return self._looped_jvp(op, ts, out, inputs, params)
+
+    def _padded(self, ts, inputs, rank):
+        out = []
+        for t, x in zip(ts, inputs):
+            shape = x._value.shape
+            if t is not None and len(shape) < rank:
+                t = hooks.reshape(t, (self.batch,) + (1,) * (rank - len(shape)) + shape)
+            out.append(t)
+        return out
+
+    def _looped_jvp(self, op, ts, out, inputs, params):
+        """Apply a JVP that cannot take a batch axis one tangent row at a time."""
+        if op.name not in _warned_loop:
+            _warned_loop.add(op.name)
+            warnings.warn(f"op '{op.name}' has no batched JVP rule for these inputs; "
+                          "its forward-mode Jacobian columns are computed one at a time",
+                          RuntimeWarning, stacklevel=5)
+        rows = []
+        for b in range(self.batch):
+            row = [None if t is None else t[b] for t in ts]
+            rows.append(op.jvp(row, out, *inputs, **params))
         if op.multi:
-            for o, t in zip(out, t_out):
-                if t is not None and o._value.dtype.kind in "fc":
-                    tangents[o._uid] = t
-        elif t_out is not None and out._value.dtype.kind in "fc":
-            tangents[out._uid] = t_out
+            outs = []
+            for k, o in enumerate(out):
+                parts = [r[k] for r in rows]
+                outs.append(None if any(p is None for p in parts) else
+                            hooks.stack([self._full(p, o) for p in parts]))
+            return tuple(outs)
+        if any(r is None for r in rows):
+            return None
+        return hooks.stack([self._full(r, out) for r in rows])
+
+    @staticmethod
+    def _full(t, out):
+        shape = out._value.shape
+        return t if t._value.shape == shape else hooks.broadcast_to(t, shape)
 
     def watch_variable(self, var):
         """Accumulators do not auto-watch Variables (TensorFlow's behaviour)."""

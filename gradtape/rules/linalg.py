@@ -40,7 +40,19 @@ def _matmul_impl(a, b, transpose_a, transpose_b):
         a = xp.swapaxes(a, -1, -2)
     if transpose_b:
         b = xp.swapaxes(b, -1, -2)
+    if a.ndim == 2 and b.ndim > 2:
+        return _matrix_times_stack(a, b)
     return xp.matmul(a, b)
+
+
+def _matrix_times_stack(a, b):
+    """``a @ b`` for a matrix ``a`` and a stack ``b`` as ONE matrix product
+    (NumPy would do one product per matrix of the stack, reading ``a`` each
+    time; vectorized Jacobians stack their cotangents this way)."""
+    k, m = b.shape[-2], b.shape[-1]
+    rows = xp.swapaxes(b, -1, -2).reshape(-1, k)  # (stack * m, k): a view when m == 1
+    out = (rows @ a.T).reshape(b.shape[:-2] + (m, a.shape[0]))
+    return xp.swapaxes(out, -1, -2)
 
 
 _MATMUL = defop("matmul", _matmul_impl, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp)

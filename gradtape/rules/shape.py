@@ -232,26 +232,36 @@ _INSERT.vjps = (lambda ct, ans, x, index, axis, size:
                 apply(_TAKE, (ct,), {"index": index, "axis": axis}),)
 
 
-_STACK_OPS = {}
+def _list_op(name, impl, vjp_for, batched_axis):
+    """The Op of a list-taking op (stack, concat) for ``n`` inputs, made once per ``n``.
+
+    ``vjp_for(i)`` is input ``i``'s VJP; ``batched_axis(axis, ndim)`` is the
+    op's axis counted from the end, so tangents with leading batch axes fit.
+    """
+    cache = {}
+
+    def jvp_of(op):
+        def jvp(ts, ans, *xs, axis):
+            t0 = next(t for t in ts if t is not None)
+            nb = t0.ndim - xs[0].ndim
+            ts = [t if t is not None else _zeros_batched(x, t0.shape[:nb])
+                  for t, x in zip(ts, xs)]
+            return apply(op, ts, {"axis": batched_axis(axis, xs[0].ndim)})
+        return jvp
+
+    def make(n):
+        op = cache.get(n)
+        if op is None:
+            op = defop(name, impl, vjp=tuple(vjp_for(i) for i in range(n)), save="none")
+            op.jvp = jvp_of(op)
+            cache[n] = op
+        return op
+    make.cache = cache
+    return make
 
 
-def _make_stack(n):
-    op = _STACK_OPS.get(n)
-    if op is None:
-        op = defop("stack", _stack_impl, vjp=tuple(_stack_vjp(i) for i in range(n)),
-                   save="none")
-        op.jvp = _stack_jvp(op)
-        _STACK_OPS[n] = op
-    return op
-
-
-def _stack_jvp(op):
-    def jvp(ts, ans, *xs, axis):
-        t0 = next(t for t in ts if t is not None)
-        nb = t0.ndim - xs[0].ndim
-        ts = [t if t is not None else _zeros_batched(x, t0.shape[:nb]) for t, x in zip(ts, xs)]
-        return apply(op, ts, {"axis": axis - (xs[0].ndim + 1) if axis >= 0 else axis})
-    return jvp
+_make_stack = _list_op("stack", _stack_impl, _stack_vjp,
+                       lambda axis, nd: axis - (nd + 1) if axis >= 0 else axis)
 
 
 def _zeros_batched(x, batch):
@@ -319,26 +329,7 @@ def _concat_vjp(i):
     return vjp
 
 
-_CONCAT_OPS = {}
-
-
-def _make_concat(n):
-    op = _CONCAT_OPS.get(n)
-    if op is None:
-        op = defop("concat", _concat_impl, vjp=tuple(_concat_vjp(i) for i in range(n)),
-                   save="none")
-        op.jvp = _concat_jvp(op)
-        _CONCAT_OPS[n] = op
-    return op
-
-
-def _concat_jvp(op):
-    def jvp(ts, ans, *xs, axis):
-        t0 = next(t for t in ts if t is not None)
-        nb = t0.ndim - xs[0].ndim
-        ts = [t if t is not None else _zeros_batched(x, t0.shape[:nb]) for t, x in zip(ts, xs)]
-        return apply(op, ts, {"axis": axis})
-    return jvp
+_make_concat = _list_op("concat", _concat_impl, _concat_vjp, lambda axis, nd: axis)
 
 
 def concat(values, axis, name=None):

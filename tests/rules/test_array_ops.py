@@ -35,6 +35,8 @@ def _ops_of(*modules):
                 ops.add(v)
             elif isinstance(v, dict):
                 ops.update(o for o in v.values() if isinstance(o, trace.Op))
+            elif isinstance(getattr(v, "cache", None), dict):  # one Op per arity
+                ops.update(o for o in v.cache.values() if isinstance(o, trace.Op))
     return ops
 
 
