@@ -376,3 +376,34 @@ def _gradient_point(spec, data):
 def test_every_op_gradient_at_random_points(spec, data):
     xs, params = _gradient_point(spec, data)
     check_gradients(lambda *ts: spec.fn(*ts, *params), xs, order=1)
+
+
+def _vjp_of_sum(spec, xs, params):
+    with tf.GradientTape() as tape:
+        tape.watch(xs)
+        outs = _float_outputs(_flatten(spec.fn(*xs, *params)))
+        total = tf.add_n([tf.reduce_sum(o * o) for o in outs])
+    return tape.gradient(total, xs)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=_ids)
+@given(data=st.data())
+def test_every_op_gradient_keeps_the_dtype(spec, data):
+    xs, params = _gradient_point(spec, data)
+    dtype = data.draw(st.sampled_from(FLOATS[:2]), label="dtype")
+    low = [x.astype(dtype) for x in xs]
+    with np.errstate(all="ignore"):
+        status, got = _call(lambda *ts: _vjp_of_sum(spec, list(ts), params),
+                            [tf.constant(x) for x in low])
+        want = _vjp_of_sum(spec, [tf.constant(x.astype(np.float64)) for x in low], params)
+    if status == "error":  # e.g. a spec that mixes in an explicit float64
+        assert_clean_error(got, _names(spec))
+        return
+    for g, w in zip(got, want):
+        if w is None:
+            continue
+        assert g.dtype == tf.as_dtype(dtype), f"{spec.name}: gradient of {g.dtype.name} for {dtype.__name__}"
+        if dtype is np.float32:
+            w = w.numpy()
+            scale = float(np.max(np.abs(w), initial=1.0))
+            np.testing.assert_allclose(g.numpy(), w, rtol=1e-3, atol=1e-4 * scale)
