@@ -16,10 +16,16 @@ from .rules import getitem as _getitem, newaxis  # noqa: F401
 from .rules.shape import shape  # noqa: F401 - not star-exported: it names a module
 from .variables import Variable
 from .tape import GradientTape, UnconnectedGradients
+from .explain import explain  # noqa: F811 - the function; the module stays gradtape.explain
+from . import debugging  # noqa: F401
 from .functional import grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, hessian, hvp
 from .checkpointing import recompute_grad, checkpoint
 from .custom import custom_gradient
 from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
+from .module import Module
+from . import initializers, layers, losses, optimizers  # noqa: F401
+from . import train  # noqa: F401
+from .train import Checkpoint
 
 __version__ = "0.1.0"

@@ -1,17 +1,16 @@
-"""``python -m gradtape demo``: the runnable demonstration."""
+"""``python -m gradtape demo [--epochs N] [--seed S] [--out PATH]``: the runnable demonstration."""
 import argparse
-import runpy
 import sys
-from pathlib import Path
 
 
 def main(argv=None):
+    """Dispatch the command line to the demo."""
     parser = argparse.ArgumentParser(prog="python -m gradtape")
     parser.add_argument("command", choices=["demo"], help="what to run")
-    args, _ = parser.parse_known_args(argv)
+    args, rest = parser.parse_known_args(argv)
     if args.command == "demo":
-        script = Path(__file__).resolve().parent.parent / "examples" / "seed_notebook.py"
-        runpy.run_path(str(script), run_name="__main__")
+        from .demo import main as demo_main
+        return demo_main(rest)
     return 0
 
 

@@ -290,6 +290,9 @@ class DataParallel:
         ``(x, y)`` arrays (scattered once) or a ``ShardedData``.  Returns the
         mean loss of each epoch.
         """
+        if not model.trainable_variables:
+            raise ValueError("fit: the model has no trainable variables yet; call it once on a "
+                             "batch (model(x[:1])) to build its layers before fit")
         if not isinstance(data, ShardedData):
             data = self.scatter(*data)
         model_f = self.client.scatter(model, broadcast=True, hash=False)

@@ -23,7 +23,8 @@ import numpy as np
 from ._core import nest
 from ._core.tensor import TensorLike, convert_to_tensor, wrap
 from .forwardprop import ForwardAccumulator
-from .rules import broadcast_to, identity, reshape, stack
+from .jacobians import forward_jacobian
+from .rules import broadcast_to, identity
 from .tape import GradientTape, UnconnectedGradients
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "linearize", "jacrev", "jacfwd",
@@ -392,33 +393,18 @@ def jacrev(f, argnums=0, has_aux=False):
     return functools.wraps(f)(jacrev_f)
 
 
-def _basis(source, k):
-    """The ``k``-th unit tangent for ``source``."""
-    v = source._value
-    e = np.zeros(v.size, v.dtype)
-    e[k] = 1
-    return wrap(e.reshape(v.shape))
-
-
-def _assemble_columns(flat_out, columns, source):
-    """Per output: the JVP columns for one source stacked into ``out.shape + source.shape``."""
-    s_shape = tuple(source._value.shape)
-    blocks = []
-    for i, o in enumerate(flat_out):
-        o_shape = tuple(o._value.shape)
-        if not columns:
-            blocks.append(wrap(np.zeros(o_shape + s_shape, o._value.dtype)))
-            continue
-        stacked = stack([col[i] for col in columns], axis=-1)
-        blocks.append(reshape(stacked, o_shape + s_shape))
-    return blocks
-
-
 def jacfwd(f, argnums=0, has_aux=False):
-    """The Jacobian of ``f`` by forward mode: one JVP per input element.
+    """The Jacobian of ``f`` by forward mode, in one vectorized forward pass.
 
-    Same layout as ``jacrev`` (output shape, then input shape).  Best when
-    inputs are fewer than outputs; ``jacfwd(jacrev(f))`` is a Hessian.
+    Every element of the differentiated inputs gets a basis tangent, and the
+    whole block goes through ``f`` at once (a leading batch axis on each
+    tangent), so ``f`` runs once, or a few times when the stacked tangents
+    would exceed ``gradtape.tape.JACOBIAN_CHUNK_BYTES``.  As in JAX, every
+    intermediate value of ``f`` then carries one tangent per input element,
+    so memory grows with the number of input elements (the chunk budget is
+    estimated from the inputs' size alone).  Same layout as ``jacrev``
+    (output shape, then input shape).  Best when inputs are fewer than
+    outputs; ``jacfwd(jacrev(f))`` is a Hessian.
 
     >>> import gradtape as gt
     >>> gt.jacfwd(lambda x: gt.stack([x[0] * x[1], gt.sin(x[0])]))(
@@ -428,27 +414,22 @@ def jacfwd(f, argnums=0, has_aux=False):
     """
     def jacfwd_f(*args, **kwargs):
         inputs = _Inputs("jacfwd", args, argnums)
-        per_source = []
-        out = aux = flat_out = None
-        for s in inputs.sources:
-            columns = []
-            for k in range(s._value.size):
-                with ForwardAccumulator(s, _basis(s, k)) as acc:
-                    result = f(*inputs.args, **kwargs)
-                out, aux = _split_aux(result, has_aux, "jacfwd")
-                flat_out = _flat_outputs(out, "jacfwd")
-                for o in flat_out:
-                    _check_float_output(o, "jacfwd", "outputs")
-                columns.append([_tangent_of(acc, o) for o in flat_out])
-            per_source.append(columns)
-        if flat_out is None:  # no input element at all: evaluate once for the shapes
-            out, aux = _split_aux(f(*inputs.args, **kwargs), has_aux, "jacfwd")
-            flat_out = _flat_outputs(out, "jacfwd")
-        by_source = [_assemble_columns(flat_out, cols, s)
-                     for cols, s in zip(per_source, inputs.sources)]
-        blocks = [inputs.pack([b[i] for b in by_source]) for i in range(len(flat_out))]
-        jac = _per_output(out, blocks)
-        return (jac, aux) if has_aux else jac
+        last = {}
+
+        def flat_f(*_sources):  # the sources already sit in inputs.args
+            last["out"], last["aux"] = _split_aux(f(*inputs.args, **kwargs), has_aux,
+                                                  "jacfwd")
+            flat_out = _flat_outputs(last["out"], "jacfwd")
+            for o in flat_out:
+                _check_float_output(o, "jacfwd", "outputs")
+            return flat_out
+
+        if inputs.sources:
+            per_output = forward_jacobian(flat_f, inputs.sources)
+        else:  # every differentiated leaf is None: nothing to differentiate
+            per_output = [() for _ in flat_f()]
+        jac = _per_output(last["out"], [inputs.pack(blocks) for blocks in per_output])
+        return (jac, last["aux"]) if has_aux else jac
     return functools.wraps(f)(jacfwd_f)
 
 

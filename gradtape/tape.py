@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from . import explain as _explain
 from ._core import nest, trace
 from ._core.reverse import TapeRecorder, backward
 from ._core.tensor import TensorLike, convert_to_tensor, wrap
@@ -74,6 +75,9 @@ class GradientTape:
         self._rec = TapeRecorder(self._watch_accessed_variables)
         self._recording = False
         self._spent_variables = {}
+        self._events = []       # (kind, uid mark, code, lasti): when it recorded, for explain
+        self._skeleton = None   # what explain needs once a non-persistent tape is spent
+        self._watch_sites = {}  # tensor id -> where tape.watch skipped it
 
     # -- context --------------------------------------------------------
     def __enter__(self):
@@ -84,12 +88,14 @@ class GradientTape:
                              "entered only once at a time")
         trace.push(self._rec)
         self._recording = True
+        _explain._note_event(self, "enter", 2)
         return self
 
     def __exit__(self, *exc):
         if self._recording:
             trace.pop(self._rec)
             self._recording = False
+            _explain._note_event(self, "exit")
 
     def __del__(self):
         rec = getattr(self, "_rec", None)
@@ -112,11 +118,13 @@ class GradientTape:
             raise ValueError("Tape must be recording.")
         trace.pop(self._rec)
         self._recording = False
+        _explain._note_event(self, "pause", 3)
         try:
             yield
         finally:
             trace.push(self._rec)
             self._recording = True
+            _explain._note_event(self, "resume")
 
     def reset(self):
         """Clear everything recorded so far (the tape keeps recording if active).
@@ -131,6 +139,7 @@ class GradientTape:
         3.0
         """
         recording = self._recording
+        _explain._note_event(self, "reset", 2)
         if recording:
             trace.pop(self._rec)
         self._rec = TapeRecorder(self._watch_accessed_variables)
@@ -156,6 +165,7 @@ class GradientTape:
             if not t.dtype.differentiable:
                 warnings.warn(f"The dtype of the watched tensor must be floating (e.g. "
                               f"tf.float32), got {t.dtype!r}", stacklevel=2)
+                self._watch_sites[t._uid] = _explain._user_site()
                 continue
             if isinstance(t, Variable):
                 self._rec.add_variable(t)
@@ -178,6 +188,8 @@ class GradientTape:
     def _spend(self):
         """Free the recording of a non-persistent tape (it remembers its Variables)."""
         self._spent_variables = self._rec.variables
+        if self._skeleton is None:
+            _explain._keep_for_explain(self)
         self._rec = None
 
     def _live(self):
@@ -216,6 +228,8 @@ class GradientTape:
                 warnings.warn(f"The dtype of the source tensor must be floating (e.g. "
                               f"tf.float32) when calling GradientTape.gradient, got "
                               f"{s.dtype!r}; its gradient is None", stacklevel=2)
+        if not self._persistent:  # backward frees the entries explain reads later
+            self._skeleton = _explain._graph_of(self._rec)
         found = backward(self._rec, [(t._uid, ct) for t, ct in zip(flat_targets, cts)
                                      if t.dtype.differentiable],
                          wanted, self._persistent)
@@ -293,3 +307,56 @@ class GradientTape:
         from .jacobians import batch_jacobian
         return batch_jacobian(self, target, source, _as_unconnected(unconnected_gradients),
                               parallel_iterations, experimental_use_pfor)
+
+    # -- explaining and inspecting ---------------------------------------
+    def explain(self, target, sources):
+        """Why each source's gradient is (or is not) None: one reason per source,
+        with the place in user code and the fix (see ``gradtape.explain``).
+
+        >>> import gradtape as tf
+        >>> x = tf.Variable(2.0)
+        >>> with tf.GradientTape() as tape:
+        ...     y = float(x * x) * 3.0
+        >>> tape.explain(y, x).reasons[0].category
+        'left_tape'
+        """
+        return _explain.explain(self, target, sources)
+
+    def summary(self, targets=()):
+        """The recorded ops, one per line (see ``gradtape.explain.summary``).
+
+        >>> import gradtape as tf
+        >>> x = tf.Variable(2.0, name="x")
+        >>> with tf.GradientTape() as tape:
+        ...     y = x * x
+        >>> print(tape.summary(y).splitlines()[1])  # doctest: +ELLIPSIS
+          %0:f32[] = multiply('x:0':f32[], 'x:0':f32[])  # <doctest ...>:2
+        """
+        return _explain.summary(self, targets)
+
+    def __str__(self):
+        return self.summary()
+
+    def to_dot(self, targets=()):
+        """The recorded graph as Graphviz DOT text (see ``gradtape.explain.to_dot``).
+
+        >>> import gradtape as tf
+        >>> x = tf.Variable(2.0)
+        >>> with tf.GradientTape() as tape:
+        ...     y = x * x
+        >>> tape.to_dot(y).startswith("digraph")
+        True
+        """
+        return _explain.to_dot(self, targets)
+
+    def memory(self):
+        """Bytes of array data the tape holds, per op, per user line and in total.
+
+        >>> import gradtape as tf
+        >>> x = tf.Variable([1.0, 2.0])
+        >>> with tf.GradientTape() as tape:
+        ...     y = tf.exp(x)
+        >>> tape.memory().total >= 0
+        True
+        """
+        return _explain.memory(self)

@@ -6,7 +6,7 @@ Variable's array and never changes what a tape already recorded.
 """
 import numpy as np
 
-from ._core import trace
+from ._core import tensor as _tensor, trace
 from ._core.dtypes import as_dtype
 from ._core.tensor import TensorLike, _next_uid, _text, to_array, wrap_as
 
@@ -49,6 +49,11 @@ class Variable(TensorLike):
         if self._trainable:
             for rec in trace.stack():
                 rec.watch_variable(self)
+        else:  # gradtape.explain says where an untrainable source was read
+            for rec in trace.stack():
+                note = getattr(rec, "note_read", None)
+                if note is not None:
+                    note(self)
         return wrap_as(self._value, self._uid)
 
     def read_value(self):
@@ -75,6 +80,8 @@ class Variable(TensorLike):
     # -- writing ---------------------------------------------------------
     def _new_value(self, value, what):
         arr = to_array(value._read() if isinstance(value, TensorLike) else value)
+        if _tensor.escape_hook is not None and isinstance(value, TensorLike):
+            _tensor.escape_hook(value, f"{what} into Variable '{self._name}'")
         target = self._value
         if arr.dtype != target.dtype:
             if isinstance(value, TensorLike):
@@ -122,6 +129,8 @@ class Variable(TensorLike):
 
     def numpy(self):
         """A copy of the current value as a NumPy array (a NumPy scalar if 0-d)."""
+        if _tensor.escape_hook is not None:
+            _tensor.escape_hook(self, ".numpy()")
         v = self._value
         return v.copy() if v.ndim else v[()]
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import gradtape as gt
+from gradtape._core import forward, nest
 from gradtape.testing import check_gradients, numerical_jvp
 
 RNG = np.random.default_rng(7)
@@ -391,3 +392,202 @@ def test_bad_argnums_and_aux():
         gt.vjp(lambda: gt.constant(1.0))
     with pytest.raises(TypeError, match="jacfwd: the function's outputs must be a floating"):
         gt.jacfwd(lambda x: gt.cast(x, gt.int32))(X)
+
+
+# --------------------------------------------------------------------------
+# jacfwd: one vectorized forward pass
+# --------------------------------------------------------------------------
+
+def looped_jacfwd(f, argnums=0):
+    """The Jacobian by one ``gt.jvp`` per element of the differentiated inputs
+    (how jacfwd worked before it pushed a block of tangents at once)."""
+    nums = (argnums,) if isinstance(argnums, int) else argnums
+
+    def jac(*args):
+        args = tuple(nest.map_structure(np.asarray, a) for a in args)
+        zeros = [nest.map_structure(np.zeros_like, a) for a in args]
+        out = f(*args)
+        out_shapes = [tuple(o.shape) for o in nest.flatten(out)]
+        per_arg = []
+        for i in nums:
+            leaves = nest.flatten(args[i])
+            per_leaf = []
+            for k, leaf in enumerate(leaves):
+                columns = []
+                for e in range(leaf.size):
+                    basis = [np.zeros_like(x) for x in leaves]
+                    basis[k].flat[e] = 1
+                    tangents = list(zeros)
+                    tangents[i] = nest.pack_sequence_as(args[i], basis)
+                    _, t_out = gt.jvp(f, args, tuple(tangents))
+                    columns.append([t.numpy() for t in nest.flatten(t_out)])
+                per_leaf.append([np.stack([c[o] for c in columns], axis=-1).reshape(s + leaf.shape)
+                                 for o, s in enumerate(out_shapes)])
+            per_arg.append(per_leaf)
+        blocks = []
+        for o in range(len(out_shapes)):
+            packed = [nest.pack_sequence_as(args[i], [leaf[o] for leaf in per_leaf])
+                      for i, per_leaf in zip(nums, per_arg)]
+            blocks.append(packed[0] if isinstance(argnums, int) else tuple(packed))
+        return nest.pack_sequence_as(out, blocks)
+    return jac
+
+
+def assert_same_jacobian(got, want, rtol=1e-12, atol=1e-14):
+    nest.assert_same_structure(got, want, "jacobian structures")
+    for g, w in zip(nest.flatten(got), nest.flatten(want)):
+        assert g.shape == w.shape and g.dtype == gt.as_dtype(w.dtype)
+        np.testing.assert_allclose(g.numpy(), w, rtol=rtol, atol=atol)
+
+
+def nested_out_fn(p, x):
+    y = gt.matmul(x, p.w) + p.b
+    return {"y": gt.tanh(y), "pair": (gt.reduce_sum(y * y), [p.w * gt.reduce_sum(x)])}
+
+
+def mixed_rank_fn(a, b):
+    return (gt.reshape(a, (3, 1)) * b + gt.reduce_sum(gt.exp(b)), gt.constant(2.0, gt.float64))
+
+
+JACFWD_CASES = {
+    "vector, argnums tuple": (vector_fn, (0, 1), (X, Y)),
+    "nested in and out": (nested_out_fn, 0, (Params(RNG.standard_normal((3, 2)),
+                                                    RNG.standard_normal(2)),
+                                             RNG.standard_normal((4, 3)))),
+    "nested in and out, both args": (nested_out_fn, (1, 0),
+                                     (Params(RNG.standard_normal((3, 2)), RNG.standard_normal(2)),
+                                      RNG.standard_normal((4, 3)))),
+    "mixed ranks, unconnected output": (mixed_rank_fn, (0, 1),
+                                        (RNG.standard_normal(3), RNG.standard_normal(2))),
+    "float32 matrix input": (lambda w, x: gt.tanh(gt.matmul(w, x)), 0,
+                             (RNG.standard_normal((3, 4)).astype(np.float32),
+                              RNG.standard_normal((4, 2)).astype(np.float32))),
+    "hessian of scalar": (gt.jacrev(scalar_fn, argnums=(0, 1)), (0, 1), (X, Y)),
+}
+
+
+@pytest.mark.parametrize("case", list(JACFWD_CASES))
+def test_jacfwd_equals_one_jvp_per_input_element(case):
+    f, argnums, args = JACFWD_CASES[case]
+    want = looped_jacfwd(f, argnums)(*args)
+    rtol = 1e-5 if case.startswith("float32") else 1e-12
+    assert_same_jacobian(gt.jacfwd(f, argnums)(*args), want, rtol=rtol, atol=rtol * 1e-2)
+
+
+def test_jacfwd_equals_jacrev_on_structured_functions():
+    p = Params(RNG.standard_normal((3, 2)), RNG.standard_normal(2))
+    x = RNG.standard_normal((4, 3))
+    for argnums in (0, 1, (0, 1)):
+        fwd, rev = gt.jacfwd(nested_out_fn, argnums)(p, x), gt.jacrev(nested_out_fn, argnums)(p, x)
+        assert_same_jacobian(fwd, nest.map_structure(lambda t: t.numpy(), rev))
+
+
+@pytest.mark.parametrize("n", [2, 40, 400])
+def test_jacfwd_runs_the_function_once_whatever_the_input_size(n):
+    calls = []
+
+    def f(x):
+        calls.append(n)
+        return gt.tanh(x) * gt.reduce_sum(x)
+    x = np.linspace(-1.0, 1.0, n)
+    j = gt.jacfwd(f)(x)
+    assert calls == [n]
+    t = np.tanh(x)
+    np.testing.assert_allclose(j.numpy(), np.diag((1 - t * t) * x.sum()) + t[:, None],
+                               rtol=1e-12, atol=1e-14)
+    calls.clear()
+    gt.hessian(lambda v: gt.reduce_sum(f(v)))(x)
+    assert calls == [n]
+
+
+def test_jacfwd_chunks_under_a_small_memory_budget(monkeypatch):
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return gt.sin(x) * x[0], {"calls": len(calls)}
+    x = RNG.standard_normal(10)
+    whole, aux = gt.jacfwd(f, has_aux=True)(x)
+    assert calls == [1] and aux == {"calls": 1}
+    monkeypatch.setattr(gt.tape, "JACOBIAN_CHUNK_BYTES", 3 * 4 * x.nbytes)
+    calls.clear()
+    pieces, aux = gt.jacfwd(f, has_aux=True)(x)
+    assert 1 < len(calls) < x.size and aux == {"calls": len(calls)}
+    np.testing.assert_array_equal(pieces.numpy(), whole.numpy())
+
+
+def softmax(z):
+    e = gt.exp(z - gt.stop_gradient(z[..., :1]))
+    return e / gt.reduce_sum(e, axis=-1, keepdims=True)
+
+
+def mlp_loss(theta, inputs, labels):
+    """A two-layer classifier's cross-entropy, parameters packed in one vector."""
+    w1 = gt.reshape(theta[:12], (4, 3))
+    b1 = theta[12:15]
+    w2 = gt.transpose(gt.reshape(theta[15:21], (2, 3)))
+    h = gt.tanh(gt.matmul(inputs, w1) + b1)
+    p = softmax(gt.matmul(h, w2) + gt.sigmoid(theta[21]))
+    return -gt.reduce_mean(gt.reduce_sum(labels * gt.math.log(p), axis=-1)) \
+        + 1e-2 * gt.reduce_sum(gt.square(theta))
+
+
+@pytest.mark.parametrize("transform", ["hessian", "jacfwd(jacfwd)"])
+def test_mlp_hessian_needs_no_looped_jvp(transform, monkeypatch):
+    def refuse(self, op, *args):
+        raise AssertionError(f"op '{op.name}' fell back to one tangent row at a time")
+    monkeypatch.setattr(forward.ForwardRecorder, "_looped_jvp", refuse)
+    theta = RNG.standard_normal(22)
+    inputs = RNG.standard_normal((5, 4))
+    labels = np.eye(2)[[0, 1, 1, 0, 1]]
+    second = gt.hessian if transform == "hessian" else lambda f: gt.jacfwd(gt.jacfwd(f))
+    h = second(mlp_loss)(theta, inputs, labels)
+    want = gt.jacrev(gt.jacrev(mlp_loss))(theta, inputs, labels)
+    np.testing.assert_allclose(h.numpy(), want.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(h.numpy(), h.numpy().T, rtol=1e-10, atol=1e-12)
+
+
+def test_derivatives_of_jacfwd_match_central_differences():
+    # grad of jacfwd, and a tape / accumulator around it (check_gradients uses both)
+    check_gradients(lambda x, y: gt.jacfwd(vector_fn, argnums=(0, 1))(x, y), [X, Y], order=1)
+    w = gt.Variable(RNG.standard_normal(3))
+    x = RNG.standard_normal(3)
+    with gt.GradientTape() as tape:
+        j = gt.jacfwd(lambda t: gt.sin(w * t) * gt.reduce_sum(t))(x)
+        loss = gt.reduce_sum(j * j)
+    (numeric,) = numerical_jacobian(
+        lambda v: gt.reduce_sum(gt.jacfwd(lambda t: gt.sin(v * t) * gt.reduce_sum(t))(x) ** 2),
+        [w.numpy()])
+    np.testing.assert_allclose(tape.gradient(loss, w).numpy(), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_jacfwd_of_empty_and_none_inputs():
+    j = gt.jacfwd(lambda x, y: x * 2.0 + gt.reduce_sum(y), argnums=(0, 1))(np.ones(3), np.ones(0))
+    np.testing.assert_array_equal(j[0].numpy(), 2.0 * np.eye(3))
+    assert j[1].shape == (3, 0)
+    got = gt.jacfwd(lambda p: p["a"] * 3.0)({"a": np.ones(2), "skip": None})
+    assert got["skip"] is None
+    np.testing.assert_array_equal(got["a"].numpy(), 3.0 * np.eye(2))
+    assert gt.jacfwd(lambda p: gt.constant(1.0))({"skip": None}) == {"skip": None}
+
+
+def _second_order_specs():
+    from tests.opspec import all_specs
+    return [pytest.param(spec, id=spec.name) for spec in all_specs() if spec.order >= 2]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # a rule may loop; results must agree
+@pytest.mark.parametrize("spec", _second_order_specs())
+def test_batched_forward_hessians_of_every_op_equal_reverse_over_reverse(spec):
+    for sample in spec.samples:
+        arrays = [a for a in sample if hasattr(a, "shape")]
+        params = sample[len(arrays):]
+        argnums = tuple(range(len(arrays)))
+
+        def f(*xs):
+            return gt.reduce_sum(nest.flatten(spec.fn(*xs, *params))[0] ** 2)
+        want = gt.jacrev(gt.jacrev(f, argnums), argnums)(*arrays)
+        for got in (gt.hessian(f, argnums)(*arrays),
+                    gt.jacfwd(gt.jacfwd(f, argnums), argnums)(*arrays)):
+            assert_same_jacobian(got, nest.map_structure(lambda t: t.numpy(), want),
+                                 rtol=1e-10, atol=1e-12)

@@ -12,8 +12,9 @@ values alive.
 Batched tangents (forward-mode Jacobians) carry one extra leading axis of
 size ``batch``.  JVP rules take it like a vectorized Jacobian's cotangents;
 where input ranks differ, a broadcasting op gets the lower-rank tangents
-padded with length-1 axes after the batch axis, and any other op (or one
-declared ``batch_jvp=False``) is run one tangent row at a time.
+padded with length-1 axes after the batch axis; every other JVP takes the
+batch axis as it comes, and an op declared ``batch_jvp=False`` is run one
+tangent row at a time.
 """
 import warnings
 import weakref
@@ -31,13 +32,12 @@ class Hooks:
 hooks = Hooks()
 
 #: Names of ops that broadcast their inputs against each other NumPy-style
-#: (and matmul, which broadcasts its batch axes).  With batched tangents a
-#: lower-rank input's tangent is padded to the highest input rank for them;
-#: other ops with inputs of uneven ranks are looped.  A rule module adding a
-#: broadcasting op adds its name here.
+#: (and matmul and the solves, which broadcast their batch axes).  With batched tangents a
+#: lower-rank input's tangent is padded to the highest input rank for them.
+#: A rule module adding a broadcasting op adds its name here.
 BROADCASTING_OPS = {"add", "subtract", "multiply", "divide", "mod", "pow", "maximum",
                     "minimum", "atan2", "where", "matmul", "squared_difference",
-                    "xdivy", "xlogy", "complex"}
+                    "xdivy", "xlogy", "divide_no_nan", "complex", "solve", "triangular_solve"}
 
 _warned_loop = set()
 
@@ -108,11 +108,12 @@ class ForwardRecorder:
         ranks = [x._value.ndim for x in inputs if x._value.dtype.kind in "fc"]
         top = max(ranks) if ranks else 0
         uneven = any(t is not None and x._value.ndim < top for t, x in zip(ts, inputs))
-        if op.batch_jvp and not uneven:
-            return op.jvp(ts, out, *inputs, **params)
-        if op.batch_jvp and op.name in BROADCASTING_OPS:
+        if not op.batch_jvp:
+            return self._looped_jvp(op, ts, out, inputs, params)
+        if uneven and op.name in BROADCASTING_OPS:
             return op.jvp(self._padded(ts, inputs, top), out, *inputs, **params)
-        return self._looped_jvp(op, ts, out, inputs, params)
+        # any other op's JVP takes the leading batch axis whatever its inputs' ranks
+        return op.jvp(ts, out, *inputs, **params)
 
     def _padded(self, ts, inputs, rank):
         out = []

@@ -1,20 +1,42 @@
 """The tape as plain data, and the backward sweep over it.
 
-A tape entry is a tuple ``(op, in_uids, saved, out_uids, ans, params, out_meta)``:
-the op, the ids of its inputs and outputs, the inputs its VJPs read (a
-``Meta`` stand-in for the others), its output(s) if the VJPs read them, the
-op's parameters, and the shapes and dtypes of a multi-output op's outputs.
+A tape entry is a tuple ``(op, in_uids, saved, out_uids, ans, params, out_meta,
+code, lasti)``: the op, the ids of its inputs and outputs, the inputs its VJPs
+read (a ``Meta`` stand-in for the others), its output(s) if the VJPs read them,
+the op's parameters, the shapes and dtypes of a multi-output op's outputs, and
+where in user code the op ran (the code object and instruction offset of the
+first frame outside gradtape; ``gradtape.explain`` turns them into file:line).
 
 ``backward`` visits only entries on a path from a watched source to a target,
 in reverse recording order, sums cotangents per tensor id, undoes
 broadcasting and matches dtypes once here, and frees what it consumed when the
 tape is not persistent.
 """
+import os
+import sys
 import warnings
+
+import numpy as np
 
 from .tensor import wrap
 
-OP, IN, SAVED, OUT, ANS, PARAMS, OUT_META = range(7)
+OP, IN, SAVED, OUT, ANS, PARAMS, OUT_META, CODE, LASTI = range(9)
+
+#: Whether each recorded op notes where in user code it ran (a few tens of ns).
+note_sites = True
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _own_files():
+    # spelled like the code objects' co_filename (a set lookup is cheaper than startswith)
+    top = os.path.dirname(os.path.dirname(__file__))
+    return frozenset(os.path.join(root, name) for root, _, names in os.walk(top)
+                     for name in names if name.endswith(".py"))
+
+
+_OWN_FILES = _own_files()
+_getframe = sys._getframe
+_last_user = None  # a code object known to be outside gradtape
 
 
 class Meta:
@@ -35,6 +57,7 @@ class Hooks:
     """The few ops the sweep itself needs; installed by ``gradtape.rules``."""
 
     add = sum_to_shape = cast = zeros = None
+    checked_vjp = None  # set while gradtape.debugging.check_numerics is active
 
 
 hooks = Hooks()
@@ -51,7 +74,7 @@ class TapeRecorder:
     """The recording half of a GradientTape: the entries and what they track."""
 
     __slots__ = ("entries", "producer", "tracked", "variables", "watch_accessed",
-                 "__weakref__")
+                 "notes", "stacks", "reads", "__weakref__")
 
     def __init__(self, watch_accessed_variables=True):
         self.entries = []
@@ -59,6 +82,9 @@ class TapeRecorder:
         self.tracked = set()
         self.variables = {}
         self.watch_accessed = watch_accessed_variables
+        self.notes = []   # cut points and escapes, for gradtape.explain
+        self.stacks = {}  # entry index -> full stack (gradtape.debugging's debug mode)
+        self.reads = {}   # Variable id -> where it was read but not watched
 
     def watch(self, x):
         """Track ``x`` (a Tensor, or a Variable by its id)."""
@@ -69,6 +95,8 @@ class TapeRecorder:
         if self.watch_accessed:
             self.tracked.add(var._uid)
             self.variables[var._uid] = var
+        elif var._uid not in self.tracked:
+            self.note_read(var)
 
     def add_variable(self, var):
         """Watch a Variable explicitly (``tape.watch(variable)``)."""
@@ -83,14 +111,14 @@ class TapeRecorder:
         else:
             return
         if op.nondiff:
-            return
+            return self.note_cut(op, inputs, out)
         if op.multi:
             outs = [o for o in out if o._value.dtype.kind in "fc"]
             out_meta = tuple([(o._value.shape, o._value.dtype) for o in out])
             out_uids = tuple([o._uid for o in out])
         else:
             if out._value.dtype.kind not in "fc":
-                return
+                return self.note_cut(op, inputs, out)
             outs = (out,)
             out_meta = None
             out_uids = out._uid
@@ -103,12 +131,74 @@ class TapeRecorder:
             saved = tuple([x if i in save else Meta(x._value.shape, x._value.dtype)
                            for i, x in enumerate(inputs)])
         idx = len(self.entries)
+        if note_sites:
+            # the user's frame is usually 3 up (record <- apply <- public op <- user);
+            # nearer frames are never touched, and the last user code seen skips the walk
+            try:
+                f = _getframe(3)
+                code = f.f_code
+                if code is not _last_user:
+                    while code.co_filename in _OWN_FILES:
+                        f = f.f_back
+                        code = f.f_code
+                    _remember_user(code)
+                lasti = f.f_lasti
+            except (AttributeError, ValueError):
+                code = lasti = None
+        else:
+            code = lasti = None
         self.entries.append((op, tuple([x._uid for x in inputs]), saved, out_uids,
-                             out if op.save_ans else None, params, out_meta))
+                             out if op.save_ans else None, params, out_meta, code, lasti))
         producer = self.producer
         for o in outs:
             producer[o._uid] = idx
             tracked.add(o._uid)
+
+    # -- what explain needs beyond the entries (off the common path) ----------
+    def note_cut(self, op, inputs, out):
+        """Note a tracked value entering an op with no gradient (argmax, a
+        comparison, an integer cast, stop_gradient).  Its output stays tracked
+        so the ops after it are recorded and the cut can be found again."""
+        outs = out if op.multi else (out,)
+        code, lasti = user_site(2)
+        self.notes.append(("cut", op, tuple([x._uid for x in inputs]),
+                           tuple([o._uid for o in outs]), code, lasti))
+        for o in outs:
+            self.tracked.add(o._uid)
+
+    def note_escape(self, x, how):
+        """Note a tracked value leaving the tape (``.numpy()``, ``float()``,
+        ``if``, an ``assign``...)."""
+        if x._uid in self.tracked:
+            code, lasti = user_site(2)
+            self.notes.append(("escape", how, (x._uid,), (), code, lasti))
+
+    def note_read(self, var):
+        """Note where a Variable this tape does not watch was first read."""
+        if var._uid not in self.reads:
+            self.reads[var._uid] = user_site(2)
+
+
+def _remember_user(code):
+    global _last_user
+    _last_user = code
+
+
+# frames that are never the user's: gradtape's, contextlib's, NumPy's (np.mean(t))
+_NOT_USER = (_PACKAGE_DIR,
+             os.path.join(os.path.dirname(os.path.abspath(os.__file__)), "contextlib.py"),
+             os.path.dirname(os.path.abspath(np.__file__)) + os.sep)
+
+
+def user_site(depth=1):
+    """``(code, lasti)`` of the first frame outside gradtape above ``depth``."""
+    try:
+        f = _getframe(depth + 1)
+        while f.f_code.co_filename.startswith(_NOT_USER):
+            f = f.f_back
+        return f.f_code, f.f_lasti
+    except AttributeError:
+        return None, None
 
 
 def _reachable(entries, producer, target_uids):
@@ -203,6 +293,8 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
     order, live = _relevant(entries, reachable, source_uids)
     keep = set(source_uids)
     sum_to_shape, cast = hooks.sum_to_shape, hooks.cast
+    # one check per sweep: gradtape.debugging.check_numerics swaps in a checking VJP call
+    call_vjp = _call_vjp if hooks.checked_vjp is None else hooks.checked_vjp(recorder)
     for idx in reversed(order):
         entry = entries[idx]
         if not persistent:
@@ -214,7 +306,7 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
         for i, u in enumerate(in_uids):
             if u not in live:
                 continue
-            g = _call_vjp(op, i, ct, ans, saved, params, batch_shape)
+            g = call_vjp(op, i, ct, ans, saved, params, batch_shape)
             if g is None:
                 continue
             shape, dtype = _shape_dtype(saved[i])

@@ -15,6 +15,10 @@ from .dtypes import as_dtype, from_numpy
 
 _next_uid = itertools.count(1).__next__
 
+#: ``escape_hook(tensor, how)`` is told when a value leaves gradtape (``numpy()``,
+#: ``float()``, ``if t:``...); ``gradtape.explain`` sets it to tell the active tapes.
+escape_hook = None
+
 
 class TensorShape(tuple):
     """The static shape of a tensor: a tuple of ints, printed like TensorFlow's.
@@ -112,20 +116,30 @@ class TensorLike:
 
         Computation on it leaves every tape: gradients do not flow through it.
         """
+        if escape_hook is not None:
+            escape_hook(self, ".numpy()")
         v = self._value
         return v[()] if v.ndim == 0 else v
 
     def __array__(self, dtype=None, copy=None):
+        if escape_hook is not None:
+            escape_hook(self, "np.asarray() or a NumPy function")
         v = np.asarray(self._value)
         return v if dtype is None else v.astype(dtype, copy=False)
 
     def __bool__(self):
+        if escape_hook is not None:
+            escape_hook(self, "a Python condition")
         return bool(self._value)
 
     def __float__(self):
+        if escape_hook is not None:
+            escape_hook(self, "float()")
         return float(self._value)
 
     def __int__(self):
+        if escape_hook is not None:
+            escape_hook(self, "int()")
         return int(self._value)
 
     def __complex__(self):

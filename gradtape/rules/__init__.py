@@ -9,7 +9,7 @@ from .elementwise import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
 from .indexing import getitem, newaxis  # noqa: F401
 from .creation import *  # noqa: F401,F403
-from .linalg import matmul  # noqa: F401
+from .linalg import einsum, matmul, norm, tensordot  # noqa: F401
 from .reductions import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from ._util import wrap as _wrap, xp as _xp

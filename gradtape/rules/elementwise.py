@@ -192,9 +192,53 @@ def truediv(x, y, name=None):
     """
     x, y = pair(x, y, "RealDiv")
     if x._value.dtype.kind in "iu":
-        x, y = cast(x, "float64"), cast(y, "float64")
+        # TensorFlow: 8- and 16-bit integers divide in float32, wider ones in float64
+        wide = x._value.dtype.itemsize > 2
+        target = "float64" if wide else "float32"
+        x, y = cast(x, target), cast(y, target)
     return divide(x, y)
 
+
+def _xdivy_impl(x, y):
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        return xp.where(x == 0, xp.zeros_like(x), x / y).astype(x.dtype, copy=False)
+
+
+def _xlogy_impl(x, y):
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        return xp.where(x == 0, xp.zeros_like(x), x * xp.log(y)).astype(x.dtype, copy=False)
+
+
+def _divide_no_nan_impl(x, y):
+    safe = xp.where(y == 0, xp.ones_like(y), y)
+    return xp.where(y == 0, xp.zeros_like(x), x / safe).astype(x.dtype, copy=False)
+
+
+def _divide_no_nan_dx(ans, x, y):
+    return divide_no_nan(ones_like(y), y)
+
+
+def _divide_no_nan_dy(ans, x, y):
+    return divide_no_nan(divide_no_nan(-x, y), y)
+
+
+xdivy = binary("xdivy", _xdivy_impl,
+               lambda a, x, y: xdivy(cast(not_equal(x, 0.0), x.dtype), y),
+               lambda a, x, y: xdivy(-x, y * y),
+               "Elementwise ``x / y``, and 0 wherever ``x`` is 0 (even where ``y`` is 0).",
+               "tf.constant([0.0, 2.0]), 0.0")
+xlogy = binary("xlogy", _xlogy_impl,
+               lambda a, x, y: xlogy(cast(not_equal(x, 0.0), x.dtype), y),
+               lambda a, x, y: xdivy(x, y),
+               "Elementwise ``x * log(y)``, and 0 wherever ``x`` is 0.",
+               "tf.constant([0.0, 2.0]), 0.0")
+divide_no_nan = binary("divide_no_nan", _divide_no_nan_impl,
+                       _divide_no_nan_dx, _divide_no_nan_dy,
+                       "Elementwise ``x / y``, and 0 wherever ``y`` is 0.",
+                       "tf.constant([3.0, 2.0]), tf.constant([0.0, 4.0])")
+squared_difference = binary("squared_difference", lambda x, y: xp.square(x - y),
+                            lambda a, x, y: 2.0 * (x - y), lambda a, x, y: 2.0 * (y - x),
+                            "Elementwise ``(x - y) ** 2``.")
 
 floordiv = nondiff("floordiv", xp.floor_divide,
                    "Elementwise floor division; it has no gradient.",
@@ -275,15 +319,107 @@ sigmoid = unary("sigmoid", _sigmoid, lambda a, x: a * (1.0 - a), "Elementwise lo
 softplus = unary("softplus", _softplus, lambda a, x: sigmoid(x),
                  "Elementwise ``log(1 + exp(x))``, computed stably.")
 
-_erf_scalar = xp.frompyfunc(math.erf, 1, 1)
+log_sigmoid = unary("log_sigmoid", lambda x: -_softplus(-x), lambda a, x: sigmoid(-x),
+                   "Elementwise ``log(sigmoid(x))``, computed stably as ``-softplus(-x)``.",
+                   "tf.constant([0.0, -100.0])")
+
+
+# ---------------------------------------------------------------------------
+# The error function: W. J. Cody's rational Chebyshev approximations
+# (Math. Comp. 1969), accurate to float64 rounding, evaluated on whole arrays
+# ---------------------------------------------------------------------------
+
+_ERF_SMALL = (0.185777706184603153, 3.16112374387056560, 113.864154151050156,
+              377.485237685302021, 3209.37758913846947)
+_ERF_SMALL_DEN = (1.0, 23.6012909523441209, 244.024637934444173,
+                  1282.61652607737228, 2844.23683343917062)
+_ERFC_MID = (2.15311535474403846e-8, 0.564188496988670089, 8.88314979438837594,
+             66.1191906371416295, 298.635138197400131, 881.952221241769090,
+             1712.04761263407058, 2051.07837782607147, 1230.33935479799725)
+_ERFC_MID_DEN = (1.0, 15.7449261107098347, 117.693950891312499, 537.181101862009858,
+                 1621.38957456669019, 3290.79923573345963, 4362.61909014324716,
+                 3439.36767414372164, 1230.33935480374942)
+_ERFC_BIG = (0.0163153871373020978, 0.305326634961232344, 0.360344899949804439,
+             0.125781726111229246, 0.0160837851487422766, 6.58749161529837803e-4)
+_ERFC_BIG_DEN = (1.0, 2.56852019228982242, 1.87295284992346047, 0.527905102951428412,
+                 0.0605183413124413191, 0.00233520497626869185)
+_ERF_SPLIT = 0.46875  # below: erf by one ratio; above: erfc by two others
+_ERFC_ZERO = 40.0  # erfc underflows to 0 well before this
+
+
+def _polyval(coeffs, z):
+    out = coeffs[0] * z
+    out += coeffs[1]
+    for c in coeffs[2:]:
+        out *= z
+        out += c
+    return out
+
+
+def _erf_small(x):
+    """erf(x) for |x| <= 0.46875."""
+    s = x * x
+    return x * _polyval(_ERF_SMALL, s) / _polyval(_ERF_SMALL_DEN, s)
+
+
+def _split(mask):
+    """Flat indices where ``mask`` holds and where it does not (NaN lands in the
+    second).  Index arrays gather and scatter far faster than boolean masks."""
+    return xp.flatnonzero(mask), xp.flatnonzero(~mask)
+
+
+def _erfc_large(y):
+    """erfc(y) for a flat array of y > 0.46875 (or NaN)."""
+    y = xp.minimum(y, _ERFC_ZERO)
+    out = xp.empty_like(y)
+    mid, far = _split(y <= 4.0)
+    if mid.size:
+        ym = y.take(mid)
+        out.put(mid, _polyval(_ERFC_MID, ym) / _polyval(_ERFC_MID_DEN, ym))
+    if far.size:
+        yf = y.take(far)
+        z = 1.0 / (yf * yf)
+        out.put(far, (1.0 / _SQRT_PI - z * _polyval(_ERFC_BIG, z) / _polyval(_ERFC_BIG_DEN, z)) / yf)
+    # exp(-y*y) with y*y split in an exact part and a small rest, so the
+    # rounding error of y*y is not amplified into exp's result
+    hi = xp.trunc(y * 16.0) / 16.0
+    out *= xp.exp(-hi * hi)
+    out *= xp.exp(-(y - hi) * (y + hi))
+    return out
+
+
+def _erf_family(x, complement):
+    v = xp.asarray(x, dtype=xp.float64).ravel()
+    y = xp.abs(v)
+    out = xp.empty_like(v)
+    small, large = _split(y <= _ERF_SPLIT)
+    if small.size:
+        part = _erf_small(v.take(small))
+        out.put(small, 1.0 - part if complement else part)
+    if not large.size:
+        return out.reshape(xp.shape(x)).astype(x.dtype, copy=False)
+    vl = v.take(large)
+    tail = _erfc_large(y.take(large))
+    if complement:
+        out.put(large, xp.where(vl < 0, 2.0 - tail, tail))
+    else:
+        out.put(large, xp.copysign(1.0 - tail, vl))
+    return out.reshape(xp.shape(x)).astype(x.dtype, copy=False)
 
 
 def _erf(x):
-    return xp.asarray(_erf_scalar(x), dtype=x.dtype)[()]
+    return _erf_family(x, complement=False)
+
+
+def _erfc(x):
+    return _erf_family(x, complement=True)
 
 
 erf = unary("erf", _erf, lambda a, x: (2.0 / _SQRT_PI) * exp(-x * x),
             "Elementwise Gauss error function.")
+erfc = unary("erfc", _erfc, lambda a, x: (-2.0 / _SQRT_PI) * exp(-x * x),
+             "Elementwise complementary error function ``1 - erf(x)``, accurate "
+             "for large ``x``.", "tf.constant([0.5, 5.0])")
 
 # ---------------------------------------------------------------------------
 # Sign-like ops

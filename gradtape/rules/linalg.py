@@ -1,16 +1,63 @@
-"""Linear algebra: matmul (2-D and batched), and the ``gradtape.linalg`` ops.
+"""Linear algebra: matmul, einsum and tensordot, and the ``gradtape.linalg`` ops.
 
 Matrix rules act on the last two axes, so leading (batch) axes of a
-cotangent broadcast through them.
+cotangent broadcast through them.  Rules are written with gradtape's own ops
+(matmul, solve, triangular_solve, inv, einsum), so nested tapes give higher
+derivatives.
 """
-from ..errors import InvalidArgumentError
-from ._util import apply, defop, pair, xp
+import functools
+import numbers
+import string
+
+from .._core.tensor import TensorLike, wrap
+from ..errors import InvalidArgumentError, UnimplementedError
+from . import elementwise as ew
+from . import reductions as red
 from . import shape as sh
+from ._util import NOPARAMS, apply, defop, norm_axes, pair, public_names, tensor, xp
 
 
 def _mT(x):
     return sh.matrix_transpose(x)
 
+
+def _const(array, like):
+    """A NumPy array as a constant tensor of ``like``'s dtype."""
+    return wrap(xp.asarray(array, dtype=like._value.dtype))
+
+
+def _floating(x, opname, argname="input"):
+    x = tensor(x)
+    if x._value.dtype.kind != "f":
+        raise TypeError(f"{opname}: {argname} must be a real floating-point tensor "
+                        f"(float16, float32 or float64), got {x.dtype.name}")
+    return x
+
+
+def _square(x, opname, argname="input"):
+    x = _floating(x, opname, argname)
+    s = x._value.shape
+    if len(s) < 2 or s[-1] != s[-2]:
+        raise InvalidArgumentError(f"{opname}: {argname} must be a (batch of) square "
+                                   f"matrices [..., M, M], got shape {tuple(s)}")
+    return x
+
+
+def _linalg_error(opname, message):
+    def wrapper(fn):
+        @functools.wraps(fn)
+        def impl(*args, **params):
+            try:
+                return fn(*args, **params)
+            except xp.linalg.LinAlgError:
+                raise InvalidArgumentError(f"{opname}: {message}") from None
+        return impl
+    return wrapper
+
+
+# ---------------------------------------------------------------------------
+# matmul, matvec
+# ---------------------------------------------------------------------------
 
 def _matmul_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
     if transpose_a:
@@ -59,24 +106,832 @@ _MATMUL = defop("matmul", _matmul_impl, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           name=None):
+           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
     """Matrix product of the last two axes of ``a`` and ``b`` (batch axes broadcast).
 
     >>> import gradtape as tf
     >>> tf.matmul(tf.ones((2, 3)), tf.ones((3, 4))).shape
     TensorShape([2, 4])
     """
+    if (transpose_a and adjoint_a) or (transpose_b and adjoint_b):
+        raise ValueError("matmul: only one of transpose_a and adjoint_a (transpose_b and "
+                         "adjoint_b) can be True")
     a, b = pair(a, b, "MatMul")
+    if (adjoint_a or adjoint_b) and a._value.dtype.kind == "c":
+        raise UnimplementedError("matmul: adjoint_a/adjoint_b of complex matrices is not "
+                                 "supported; conjugate explicitly and use transpose_a/_b")
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
     sa, sb = a._value.shape, b._value.shape
     if len(sa) < 2 or len(sb) < 2:
         raise InvalidArgumentError(
             f"matmul: both inputs must have rank >= 2, got shapes {tuple(sa)} and {tuple(sb)}; "
-            "use tf.expand_dims or tf.tensordot for vectors")
+            "use tf.linalg.matvec or tf.tensordot for vectors")
     k_a = sa[-2] if ta else sa[-1]
     k_b = sb[-1] if tb else sb[-2]
     if k_a != k_b:
         raise InvalidArgumentError(
             f"Matrix size-incompatible: In[0]: {list(sa)}, In[1]: {list(sb)} "
             f"(transpose_a={ta}, transpose_b={tb}): inner dimensions {k_a} and {k_b} differ")
+    try:
+        xp.broadcast_shapes(sa[:-2], sb[:-2])
+    except ValueError:
+        raise InvalidArgumentError(
+            f"matmul: batch dimensions of shapes {tuple(sa)} and {tuple(sb)} do not "
+            "broadcast") from None
     return apply(_MATMUL, (a, b), {"transpose_a": ta, "transpose_b": tb})
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
+           name=None):
+    """Matrix-vector product over the last axes: ``a [..., M, N]`` times ``b [..., N]``.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.matvec(tf.constant([[1.0, 2.0], [3.0, 4.0]]), tf.constant([1.0, 1.0])).numpy()
+    array([3., 7.], dtype=float32)
+    """
+    a, b = pair(a, b, "MatVec")
+    if b._value.ndim < 1:
+        raise InvalidArgumentError(f"matvec: b must have rank >= 1, got a scalar")
+    out = matmul(a, sh.expand_dims(b, -1), transpose_a=transpose_a, adjoint_a=adjoint_a)
+    return sh.squeeze(out, -1)
+
+
+# ---------------------------------------------------------------------------
+# einsum, tensordot
+# ---------------------------------------------------------------------------
+
+_LETTERS = frozenset(string.ascii_letters)
+
+
+def _tokens(subs):
+    """Subscripts as a tuple of one-letter labels, with ``...`` as one token."""
+    out = []
+    i = 0
+    while i < len(subs):
+        if subs.startswith("...", i):
+            out.append("...")
+            i += 3
+        else:
+            out.append(subs[i])
+            i += 1
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_einsum(equation, shapes):
+    """The explicit equation (input and output tokens) for operands of ``shapes``."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    ins = [_tokens(s) for s in lhs.split(",")]
+    if len(ins) != len(shapes):
+        raise ValueError(f"einsum: equation {equation!r} names {len(ins)} operands, "
+                         f"got {len(shapes)}")
+    for toks in ins + ([_tokens(rhs)] if arrow else []):
+        bad = [t for t in toks if t != "..." and t not in _LETTERS]
+        if bad or toks.count("...") > 1:
+            raise ValueError(f"einsum: invalid subscripts in {equation!r}: use letters a-z, "
+                             "A-Z and at most one '...' per operand")
+    sizes = {}
+    ell_ranks = []
+    for k, (toks, shape) in enumerate(zip(ins, shapes)):
+        named = len(toks) - ("..." in toks)
+        if ("..." in toks and len(shape) < named) or ("..." not in toks and len(shape) != named):
+            raise ValueError(f"einsum: operand {k} has shape {tuple(shape)}, which does not "
+                             f"match its subscripts {''.join(toks)!r}")
+        ell = len(shape) - named
+        ell_ranks.append(ell)
+        dims = _label_dims(toks, shape)
+        for t, d in dims:
+            if sizes.setdefault(t, d) != d:
+                raise InvalidArgumentError(
+                    f"einsum: label {t!r} has size {sizes[t]} in one operand and {d} in "
+                    f"another (equation {equation!r})")
+    if arrow:
+        out = _tokens(rhs)
+        for t in out:
+            if t != "..." and t not in sizes:
+                raise ValueError(f"einsum: output label {t!r} of {equation!r} is in no input")
+        if len(set(out)) != len(out):
+            raise ValueError(f"einsum: output subscripts of {equation!r} repeat a label")
+    else:
+        counts = {}
+        for toks in ins:
+            for t in toks:
+                counts[t] = counts.get(t, 0) + 1
+        out = (("...",) if "..." in counts else ()) + tuple(
+            sorted(t for t, c in counts.items() if c == 1 and t != "..."))
+    if "..." not in out:
+        if any(ell_ranks):
+            raise ValueError(f"einsum: the output of {equation!r} must contain '...' as the "
+                             "inputs' '...' covers axes")
+        ins = [tuple(t for t in toks if t != "...") for toks in ins]
+    return tuple(ins), out
+
+
+def _label_dims(toks, shape):
+    """``(label, size)`` for each named axis of an operand."""
+    out = []
+    if "..." in toks:
+        k = toks.index("...")
+        tail = len(toks) - k - 1
+        out += list(zip(toks[:k], shape[:k]))
+        out += list(zip(toks[k + 1:], shape[len(shape) - tail:]))
+    else:
+        out += list(zip(toks, shape))
+    return out
+
+
+def _join(ins, out):
+    return ",".join("".join(t) for t in ins) + "->" + "".join(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _split(eq):
+    lhs, _, rhs = eq.partition("->")
+    return tuple(_tokens(s) for s in lhs.split(",")), _tokens(rhs)
+
+
+def _einsum_impl(*xs, eq):
+    # path optimization (BLAS contractions) pays off for large or many operands only
+    big = len(xs) > 2 or max(x.size for x in xs) > 1024
+    return xp.einsum(eq, *xs, optimize=big)
+
+
+def _fresh(eq, n):
+    free = [c for c in string.ascii_letters if c not in eq]
+    if len(free) < n:
+        raise ValueError(f"einsum: too many axes in {eq!r} to differentiate it")
+    return free[:n]
+
+
+def _einsum_vjp(i):
+    """The VJP for operand ``i``: an einsum of the cotangent with the other
+    operands.  A label repeated in operand ``i`` (a diagonal) is renamed and
+    tied back by an identity matrix; a label only operand ``i`` has (summed
+    out) is broadcast back by a ones operand."""
+    def vjp(ct, ans, *xs, eq):
+        ins, out = _split(eq)
+        nb = ct.ndim - _out_rank(ins, out, xs)
+        target = list(ins[i])
+        fresh = _fresh(eq, nb + len(target) - len(set(target)))
+        batch, spare = tuple(fresh[:nb]), fresh[nb:]
+        ops = [ct] + [x for j, x in enumerate(xs) if j != i]
+        subs = [batch + out] + [s for j, s in enumerate(ins) if j != i]
+        sizes = dict(_label_dims(ins[i], xs[i].shape))
+        seen = set()
+        for k, t in enumerate(target):
+            if t in seen:
+                target[k] = spare.pop()
+                ops.append(_const(xp.eye(sizes[t]), ct))
+                subs.append((t, target[k]))
+            seen.add(t)
+        present = {t for s in subs for t in s}
+        missing = tuple(t for t in target if t not in present)
+        if missing:
+            ops.append(_const(xp.ones([sizes[t] for t in missing]), ct))
+            subs.append(missing)
+        if "..." not in target and "..." in present:
+            target.insert(0, "...")  # broadcast axes operand i lacks: the engine sums them
+        return _apply_einsum(_join(subs, batch + tuple(target)), ops)
+    return vjp
+
+
+def _out_rank(ins, out, xs):
+    ell = max((x.ndim - (len(t) - 1) for t, x in zip(ins, xs) if "..." in t), default=0)
+    return len(out) - ("..." in out) + (ell if "..." in out else 0)
+
+
+def _einsum_jvp(ts, ans, *xs, eq):
+    ins, out = _split(eq)
+    total = None
+    for i, t in enumerate(ts):
+        if t is None:
+            continue
+        batch = tuple(_fresh(eq, t.ndim - xs[i].ndim))
+        subs = [batch + s if j == i else s for j, s in enumerate(ins)]
+        ops = [t if j == i else x for j, x in enumerate(xs)]
+        part = _apply_einsum(_join(subs, batch + out), ops)
+        total = part if total is None else total + part
+    return total
+
+
+_EINSUM_OPS = {}
+
+
+def _apply_einsum(eq, operands):
+    n = len(operands)
+    op = _EINSUM_OPS.get(n)
+    if op is None:
+        op = defop("einsum", _einsum_impl, vjp=tuple(_einsum_vjp(i) for i in range(n)),
+                   jvp=_einsum_jvp, save_ans=False)
+        _EINSUM_OPS[n] = op
+    return apply(op, tuple(operands), {"eq": eq})
+
+
+def einsum(equation, *inputs, **kwargs):
+    """Tensor contraction over subscripts in Einstein notation (with ``...``
+    for broadcast axes; without ``->`` the output takes the labels that appear
+    once, in alphabetical order).
+
+    >>> import gradtape as tf
+    >>> tf.einsum("ij,jk->ik", tf.ones((2, 3)), tf.ones((3, 4))).shape
+    TensorShape([2, 4])
+    >>> tf.einsum("ii", tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
+    5.0
+    """
+    if not isinstance(equation, str):
+        raise TypeError(f"einsum: equation must be a string, got {type(equation).__name__}")
+    unknown = set(kwargs) - {"name", "optimize"}
+    if unknown:
+        raise TypeError(f"einsum: unexpected keyword arguments {sorted(unknown)}")
+    if len(inputs) == 1 and isinstance(inputs[0], (list, tuple)):
+        inputs = tuple(inputs[0])
+    if not inputs:
+        raise ValueError("einsum: give at least one operand")
+    xs = [tensor(x) for x in inputs]
+    first = xs[0]
+    xs = [first] + [pair(first, x, "Einsum")[1] for x in xs[1:]]
+    ins, out = _parse_einsum(equation, tuple(x._value.shape for x in xs))
+    return _apply_einsum(_join(ins, out), xs)
+
+
+def _tensordot_axes(axes, ra, rb):
+    if isinstance(axes, TensorLike):
+        axes = axes.numpy().tolist()
+    if isinstance(axes, numbers.Integral):
+        n = int(axes)
+        if not 0 <= n <= min(ra, rb):
+            raise ValueError(f"tensordot: axes={n} must be between 0 and the smaller rank "
+                             f"({min(ra, rb)})")
+        return list(range(ra - n, ra)), list(range(n))
+    try:
+        a_axes, b_axes = axes
+    except (TypeError, ValueError):
+        raise ValueError("tensordot: axes must be an int or a pair of axis lists, got "
+                         f"{axes!r}") from None
+    a_axes = [a_axes] if isinstance(a_axes, numbers.Integral) else list(a_axes)
+    b_axes = [b_axes] if isinstance(b_axes, numbers.Integral) else list(b_axes)
+    if len(a_axes) != len(b_axes):
+        raise ValueError(f"tensordot: axes lists {a_axes} and {b_axes} differ in length")
+    a_axes = [norm_axes(int(k), ra, "tensordot")[0] + ra for k in a_axes]
+    b_axes = [norm_axes(int(k), rb, "tensordot")[0] + rb for k in b_axes]
+    return a_axes, b_axes
+
+
+def tensordot(a, b, axes, name=None):
+    """Sum of products over ``axes``: an int N contracts the last N axes of
+    ``a`` with the first N of ``b``; a pair of lists names the axes of each.
+
+    >>> import gradtape as tf
+    >>> tf.tensordot(tf.ones((2, 3)), tf.ones((3, 4)), axes=1).shape
+    TensorShape([2, 4])
+    >>> tf.tensordot(tf.ones((2, 3)), tf.ones((3, 2)), axes=[[0, 1], [1, 0]]).numpy()
+    6.0
+    """
+    a, b = pair(a, b, "Tensordot")
+    sa, sb = a._value.shape, b._value.shape
+    a_axes, b_axes = _tensordot_axes(axes, len(sa), len(sb))
+    letters = string.ascii_letters
+    if len(sa) + len(sb) > len(letters):
+        raise ValueError("tensordot: the inputs have too many axes")
+    la = list(letters[:len(sa)])
+    lb = list(letters[len(sa):len(sa) + len(sb)])
+    for i, j in zip(a_axes, b_axes):
+        if sa[i] != sb[j]:
+            raise InvalidArgumentError(
+                f"tensordot: axis {i} of a (size {sa[i]}) and axis {j} of b (size {sb[j]}) "
+                "must have the same size")
+        lb[j] = la[i]
+    out = [la[i] for i in range(len(sa)) if i not in a_axes] + \
+          [lb[j] for j in range(len(sb)) if j not in b_axes]
+    return _apply_einsum(f"{''.join(la)},{''.join(lb)}->{''.join(out)}", (a, b))
+
+
+# ---------------------------------------------------------------------------
+# Diagonals, trace, band_part
+# ---------------------------------------------------------------------------
+
+def _diag_index(m, n, k):
+    length = max(0, min(m + min(k, 0), n - max(k, 0)))
+    rows = xp.arange(length) + max(-k, 0)
+    return rows, rows + k
+
+
+def _diag_part_impl(x, k):
+    return xp.diagonal(x, offset=k, axis1=-2, axis2=-1).copy()
+
+
+def _diag_embed_impl(v, k, m, n):
+    out = xp.zeros(v.shape[:-1] + (m, n), v.dtype)
+    rows, cols = _diag_index(m, n, k)
+    out[..., rows, cols] = v
+    return out
+
+
+_DIAG_PART = defop("diag_part", _diag_part_impl, linear=True, save="none")
+_DIAG_EMBED = defop("diag", _diag_embed_impl, linear=True, save="none")
+_DIAG_PART.vjps = (lambda ct, ans, x, k: apply(
+    _DIAG_EMBED, (ct,), {"k": k, "m": x.shape[-2], "n": x.shape[-1]}),)
+_DIAG_EMBED.vjps = (lambda ct, ans, v, k, m, n: apply(_DIAG_PART, (ct,), {"k": k}),)
+
+
+def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
+    """The ``k``-th diagonal of each matrix in the last two axes.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.diag_part(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
+    array([1., 4.], dtype=float32)
+    """
+    x = tensor(input)
+    if x._value.ndim < 2:
+        raise InvalidArgumentError(f"diag_part: input must have rank >= 2, got shape "
+                                   f"{tuple(x.shape)}")
+    if not isinstance(k, numbers.Integral):
+        raise UnimplementedError("diag_part: only a single diagonal (an int k) is supported")
+    return apply(_DIAG_PART, (x,), {"k": int(k)})
+
+
+def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
+         align="RIGHT_LEFT"):
+    """Matrices with ``diagonal`` (last axis) on their ``k``-th diagonal, zeros elsewhere.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.diag(tf.constant([1.0, 2.0])).numpy()
+    array([[1., 0.],
+           [0., 2.]], dtype=float32)
+    """
+    v = tensor(diagonal)
+    if v._value.ndim < 1:
+        raise InvalidArgumentError("diag: diagonal must have rank >= 1, got a scalar")
+    if not isinstance(k, numbers.Integral):
+        raise UnimplementedError("diag: only a single diagonal (an int k) is supported")
+    if padding_value != 0:
+        raise UnimplementedError("diag: only padding_value=0 is supported")
+    k = int(k)
+    length = v._value.shape[-1]
+    m = -1 if num_rows is None else int(num_rows)
+    n = -1 if num_cols is None else int(num_cols)
+    if m < 0 and n < 0:
+        m = n = length + abs(k)
+    elif m < 0:
+        m = length + max(-k, 0)
+    elif n < 0:
+        n = length + max(k, 0)
+    rows, _ = _diag_index(m, n, k)
+    if len(rows) != length:
+        raise InvalidArgumentError(
+            f"diag: a diagonal of length {length} does not fit diagonal {k} of a "
+            f"{m}x{n} matrix")
+    return apply(_DIAG_EMBED, (v,), {"k": k, "m": m, "n": n})
+
+
+def trace(x, name=None):
+    """Sum of the main diagonal of each matrix in the last two axes.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.trace(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
+    5.0
+    """
+    return red.reduce_sum(diag_part(x), axis=-1)
+
+
+def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
+    """Keep ``num_lower`` subdiagonals and ``num_upper`` superdiagonals (-1: all)
+    of each matrix, zeroing the rest.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.band_part(tf.ones((3, 3)), -1, 0).numpy()
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]], dtype=float32)
+    """
+    x = tensor(input)
+    if x._value.ndim < 2:
+        raise InvalidArgumentError(f"band_part: input must have rank >= 2, got shape "
+                                   f"{tuple(x.shape)}")
+    m, n = x._value.shape[-2:]
+    lo, hi = int(num_lower), int(num_upper)
+    offset = xp.arange(n)[None, :] - xp.arange(m)[:, None]
+    keep = ((lo < 0) | (-offset <= lo)) & ((hi < 0) | (offset <= hi))
+    return x * _const(keep, x)
+
+
+def _tril(x):
+    """Lower triangle of the last two axes (a constant mask multiply)."""
+    n = x.shape[-1]
+    return x * _const(xp.tril(xp.ones((n, n))), x)
+
+
+def _triu(x):
+    n = x.shape[-1]
+    return x * _const(xp.triu(xp.ones((n, n))), x)
+
+
+# ---------------------------------------------------------------------------
+# inv, det, slogdet, logdet
+# ---------------------------------------------------------------------------
+
+@_linalg_error("inv", "Input is not invertible.")
+def _inv_impl(x, adjoint):
+    out = xp.linalg.inv(x)
+    return xp.swapaxes(out, -1, -2) if adjoint else out
+
+
+def _inv_vjp(ct, ans, x, adjoint):
+    if adjoint:
+        return -matmul(matmul(ans, ct, transpose_b=True), ans)
+    return -matmul(matmul(ans, ct, transpose_a=True), ans, transpose_b=True)
+
+
+def _inv_jvp(ts, ans, x, adjoint):
+    t = _mT(ts[0]) if adjoint else ts[0]
+    return -matmul(matmul(ans, t), ans)
+
+
+_INV = defop("inv", _inv_impl, vjp=_inv_vjp, jvp=_inv_jvp, save="none", save_ans=True)
+
+
+def inv(input, adjoint=False, name=None):  # noqa: A002
+    """The inverse of each square matrix in the last two axes (of its adjoint
+    with ``adjoint=True``).
+
+    >>> import gradtape as tf
+    >>> tf.linalg.inv(tf.constant([[2.0, 0.0], [0.0, 4.0]])).numpy()
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]], dtype=float32)
+    """
+    x = _square(input, "inv")
+    return apply(_INV, (x,), {"adjoint": bool(adjoint)})
+
+
+def _expand2(t):
+    return sh.expand_dims(sh.expand_dims(t, -1), -1)
+
+
+def _trace_prod(a, b):
+    """``trace(a @ b)`` over the last two axes (batch axes broadcast)."""
+    return red.reduce_sum(_mT(a) * b, axis=[-2, -1])
+
+
+_DET = defop("det", xp.linalg.det,
+             vjp=lambda ct, ans, x: _expand2(ct * ans) * _mT(inv(x)),
+             jvp=lambda ts, ans, x: ans * _trace_prod(inv(x), ts[0]),
+             save_ans=True)
+
+
+def det(input, name=None):  # noqa: A002
+    """The determinant of each square matrix in the last two axes.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.det(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy().round(4)
+    -2.0
+    """
+    return apply(_DET, (_square(input, "det"),), NOPARAMS)
+
+
+def _slogdet_impl(x):
+    sign, logabs = xp.linalg.slogdet(x)
+    return sign.astype(x.dtype, copy=False), logabs.astype(x.dtype, copy=False)
+
+
+_SLOGDET = defop("slogdet", _slogdet_impl,
+                 vjp=lambda ct, ans, x: _expand2(ct[1]) * _mT(inv(x)),
+                 jvp=lambda ts, ans, x: (None, _trace_prod(inv(x), ts[0])),
+                 multi=True)
+
+
+def slogdet(input, name=None):  # noqa: A002
+    """The sign and the log of the absolute value of each determinant, as a pair.
+
+    >>> import gradtape as tf
+    >>> sign, logabsdet = tf.linalg.slogdet(tf.constant([[1.0, 2.0], [3.0, 4.0]]))
+    >>> float(sign), round(float(logabsdet), 4)
+    (-1.0, 0.6931)
+    """
+    return apply(_SLOGDET, (_square(input, "slogdet"),), NOPARAMS)
+
+
+def logdet(matrix, name=None):
+    """The log-determinant of each Hermitian positive definite matrix (via Cholesky).
+
+    >>> import gradtape as tf
+    >>> round(float(tf.linalg.logdet(tf.constant([[2.0, 0.0], [0.0, 3.0]]))), 4)
+    1.7918
+    """
+    chol = cholesky(matrix)
+    return 2.0 * red.reduce_sum(ew.log(diag_part(chol)), axis=-1)
+
+
+# ---------------------------------------------------------------------------
+# solve, triangular_solve, cholesky
+# ---------------------------------------------------------------------------
+
+def _batched_pair(a, b):
+    """``a`` and ``b`` with their batch axes broadcast (NumPy's solve needs that)."""
+    batch = xp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    return (xp.broadcast_to(a, batch + a.shape[-2:]), xp.broadcast_to(b, batch + b.shape[-2:]))
+
+
+@_linalg_error("solve", "Input matrix is not invertible.")
+def _solve_impl(a, b, adjoint):
+    if adjoint:
+        a = xp.swapaxes(a, -1, -2)
+    return xp.linalg.solve(*_batched_pair(a, b))
+
+
+def _solve_vjp_a(ct, ans, a, b, adjoint):
+    gb = solve(a, ct, adjoint=not adjoint)
+    if adjoint:
+        return -matmul(ans, gb, transpose_b=True)
+    return -matmul(gb, ans, transpose_b=True)
+
+
+def _solve_jvp(ts, ans, a, b, adjoint):
+    ta, tb = ts
+    rhs = tb
+    if ta is not None:
+        part = matmul(ta, ans, transpose_a=adjoint)
+        rhs = -part if rhs is None else rhs - part
+    return solve(a, rhs, adjoint=adjoint)
+
+
+_SOLVE = defop("solve", _solve_impl,
+               vjp=(_solve_vjp_a, lambda ct, ans, a, b, adjoint: solve(a, ct, adjoint=not adjoint)),
+               jvp=_solve_jvp, save=(0,), save_ans=True)
+
+
+def _check_rhs(a, b, opname):
+    sa, sb = a._value.shape, b._value.shape
+    if len(sb) < 2 or sb[-2] != sa[-1]:
+        raise InvalidArgumentError(
+            f"{opname}: rhs must have shape [..., {sa[-1]}, K] to match matrix shape "
+            f"{tuple(sa)}, got {tuple(sb)}")
+    try:
+        xp.broadcast_shapes(sa[:-2], sb[:-2])
+    except ValueError:
+        raise InvalidArgumentError(f"{opname}: batch dimensions of matrix {tuple(sa)} and "
+                                   f"rhs {tuple(sb)} do not broadcast") from None
+
+
+def solve(matrix, rhs, adjoint=False, name=None):
+    """The solution ``X`` of ``matrix @ X = rhs`` (``adjoint(matrix) @ X = rhs``
+    with ``adjoint=True``) for square matrices in the last two axes.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.solve(tf.constant([[2.0, 0.0], [0.0, 4.0]]), tf.constant([[2.0], [2.0]])).numpy()
+    array([[1. ],
+           [0.5]], dtype=float32)
+    """
+    a, b = pair(_square(matrix, "solve", "matrix"), rhs, "MatrixSolve")
+    _check_rhs(a, b, "solve")
+    return apply(_SOLVE, (a, b), {"adjoint": bool(adjoint)})
+
+
+@_linalg_error("triangular_solve", "Input matrix is not invertible (a zero on its diagonal).")
+def _tri_solve_impl(a, b, lower, adjoint):
+    a = xp.tril(a) if lower else xp.triu(a)
+    if adjoint:
+        a = xp.swapaxes(a, -1, -2)
+    return xp.linalg.solve(*_batched_pair(a, b))
+
+
+def _tri_mask(x, lower):
+    return _tril(x) if lower else _triu(x)
+
+
+def _tri_solve_vjp_a(ct, ans, a, b, lower, adjoint):
+    gb = triangular_solve(a, ct, lower=lower, adjoint=not adjoint)
+    ga = matmul(ans, gb, transpose_b=True) if adjoint else matmul(gb, ans, transpose_b=True)
+    return -_tri_mask(ga, lower)
+
+
+def _tri_solve_jvp(ts, ans, a, b, lower, adjoint):
+    ta, tb = ts
+    rhs = tb
+    if ta is not None:
+        part = matmul(_tri_mask(ta, lower), ans, transpose_a=adjoint)
+        rhs = -part if rhs is None else rhs - part
+    return triangular_solve(a, rhs, lower=lower, adjoint=adjoint)
+
+
+_TRI_SOLVE = defop(
+    "triangular_solve", _tri_solve_impl,
+    vjp=(_tri_solve_vjp_a, lambda ct, ans, a, b, lower, adjoint:
+         triangular_solve(a, ct, lower=lower, adjoint=not adjoint)),
+    jvp=_tri_solve_jvp, save=(0,), save_ans=True)
+
+
+def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
+    """The solution ``X`` of ``matrix @ X = rhs`` for triangular matrices; only
+    the lower (``lower=True``) or upper triangle of ``matrix`` is read.
+
+    >>> import gradtape as tf
+    >>> a = tf.constant([[2.0, 0.0], [1.0, 1.0]])
+    >>> tf.linalg.triangular_solve(a, tf.constant([[2.0], [2.0]])).numpy()
+    array([[1.],
+           [1.]], dtype=float32)
+    """
+    a, b = pair(_square(matrix, "triangular_solve", "matrix"), rhs, "MatrixTriangularSolve")
+    _check_rhs(a, b, "triangular_solve")
+    return apply(_TRI_SOLVE, (a, b), {"lower": bool(lower), "adjoint": bool(adjoint)})
+
+
+@_linalg_error("cholesky", "Cholesky decomposition was not successful. The input might "
+               "not be valid (it must be symmetric positive definite).")
+def _cholesky_impl(x):
+    return xp.linalg.cholesky(x)
+
+
+def _phi(x):
+    """Lower triangle with the diagonal halved."""
+    n = x.shape[-1]
+    return x * _const(xp.tril(xp.ones((n, n))) - 0.5 * xp.eye(n), x)
+
+
+def _cholesky_vjp(ct, ans, x):
+    n = ans.shape[-1]
+    l_inv = triangular_solve(ans, _const(xp.eye(n), ans))
+    middle = _phi(matmul(ans, ct, transpose_a=True))
+    grad = matmul(matmul(l_inv, middle, transpose_a=True), l_inv)
+    return 0.5 * (grad + _mT(grad))
+
+
+def _cholesky_jvp(ts, ans, x):
+    n = ans.shape[-1]
+    l_inv = triangular_solve(ans, _const(xp.eye(n), ans))
+    t = ts[0]
+    sym = 0.5 * (t + _mT(t))
+    return matmul(ans, _phi(matmul(matmul(l_inv, sym), l_inv, transpose_b=True)))
+
+
+_CHOLESKY = defop("cholesky", _cholesky_impl, vjp=_cholesky_vjp, jvp=_cholesky_jvp,
+                  save="none", save_ans=True)
+
+
+def cholesky(input, name=None):  # noqa: A002
+    """The lower-triangular Cholesky factor ``L`` (``L @ L^T = input``) of each
+    symmetric positive definite matrix.  Only the lower triangle is read; the
+    gradient is the symmetric one, as in TensorFlow.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.cholesky(tf.constant([[4.0, 2.0], [2.0, 5.0]])).numpy()
+    array([[2., 0.],
+           [1., 2.]], dtype=float32)
+    """
+    return apply(_CHOLESKY, (_square(input, "cholesky"),), NOPARAMS)
+
+
+# ---------------------------------------------------------------------------
+# norm
+# ---------------------------------------------------------------------------
+
+def _safe(ans):
+    return ew.where(ans > 0.0, ans, ew.ones_like(ans))
+
+
+def _euclid_impl(x, axes, keepdims):
+    return xp.sqrt(xp.sum(x * x, axis=axes, keepdims=keepdims))
+
+
+_EUCLID = defop(
+    "euclidean_norm", _euclid_impl,
+    vjp=lambda ct, ans, x, axes, keepdims:
+        red._unreduce(ct / _safe(ans), x.shape, axes, keepdims) * x,
+    jvp=lambda ts, ans, x, axes, keepdims:
+        red.reduce_sum(x * ts[0], axis=axes, keepdims=keepdims) / _safe(ans),
+    save_ans=True)
+
+
+def _ties(x, ans, axes, keepdims):
+    """Where ``x`` attains its max over ``axes``, weights summing to 1 per slice."""
+    full = red._unreduce(ans, x.shape, axes, keepdims)
+    hit = ew.cast(ew.equal(x, full), x.dtype)
+    return hit / red.reduce_sum(hit, axis=axes, keepdims=True)
+
+
+_MAX = defop(
+    "reduce_max", lambda x, axes, keepdims: xp.max(x, axis=axes, keepdims=keepdims),
+    vjp=lambda ct, ans, x, axes, keepdims:
+        red._unreduce(ct, x.shape, axes, keepdims) * _ties(x, ans, axes, keepdims),
+    jvp=lambda ts, ans, x, axes, keepdims:
+        red.reduce_sum(ts[0] * _ties(x, ans, axes, keepdims), axis=axes, keepdims=keepdims),
+    save_ans=True)
+
+
+def _max(x, axes, keepdims):
+    return apply(_MAX, (x,), {"axes": axes, "keepdims": keepdims})
+
+
+def _spectral_impl(x):
+    return xp.linalg.norm(x, ord=2, axis=(-2, -1))
+
+
+def _spectral_direction(x):
+    """``u v^T`` for the top singular vectors, as an op with no derivative of its own."""
+    return apply(_SPECTRAL_DIR, (x,), NOPARAMS)
+
+
+def _no_second_order(*args, **kwargs):
+    raise UnimplementedError("norm: the second derivative of the spectral norm "
+                             "(ord=2 over two axes) is not implemented")
+
+
+def _spectral_dir_impl(x):
+    u, _, vh = xp.linalg.svd(x)
+    return u[..., :, :1] * vh[..., :1, :]
+
+
+_SPECTRAL_DIR = defop("spectral_direction", _spectral_dir_impl,
+                      vjp=_no_second_order, jvp=_no_second_order, save="none")
+_SPECTRAL = defop(
+    "spectral_norm", _spectral_impl,
+    vjp=lambda ct, ans, x: _expand2(ct) * _spectral_direction(x),
+    jvp=lambda ts, ans, x: red.reduce_sum(ts[0] * _spectral_direction(x), axis=[-2, -1]))
+
+
+def _norm_args(x, ord, axis):
+    nd = x._value.ndim
+    if isinstance(axis, TensorLike):
+        axis = axis.numpy().tolist()
+    matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
+    if matrix:
+        axes = tuple(norm_axes(int(a), nd, "norm")[0] for a in axis)
+        if axes[0] == axes[1]:
+            raise ValueError(f"norm: axis must be None, an int or a pair of distinct ints, "
+                             f"got {axis!r}")
+        if ord not in ("euclidean", "fro", 1, 2, xp.inf):
+            raise ValueError(f"norm: ord for a matrix norm must be 'euclidean', 'fro', 1, 2 "
+                             f"or np.inf, got {ord!r}")
+        return True, axes
+    if axis is not None and not isinstance(axis, numbers.Integral):
+        raise ValueError(f"norm: axis must be None, an int or a pair of distinct ints, "
+                         f"got {axis!r}")
+    if ord == "fro" and axis is not None:
+        raise ValueError("norm: ord='fro' is a matrix norm; give axis as a pair of ints")
+    if ord not in ("euclidean", "fro") and (
+            isinstance(ord, (str, bool)) or not isinstance(ord, numbers.Real) or not ord > 0):
+        raise ValueError(f"norm: ord must be 'euclidean', 'fro' or a positive number, "
+                         f"got {ord!r}")
+    return False, norm_axes(axis, nd, "norm")
+
+
+def _matrix_norm(x, ord, axes, keepdims):
+    if ord in ("euclidean", "fro"):
+        return apply(_EUCLID, (x,), {"axes": tuple(sorted(axes)), "keepdims": keepdims})
+    rows, cols = axes
+    if ord in (1, xp.inf):
+        summed, other = (rows, cols) if ord == 1 else (cols, rows)
+        sums = red.reduce_sum(ew.abs(x), axis=summed, keepdims=True)
+        out = _max(sums, (other,), True)
+        return out if keepdims else sh.squeeze(out, [rows, cols])
+    perm = [a for a in range(-x.ndim, 0) if a not in axes] + list(axes)
+    moved = sh.transpose(x, [p + x.ndim for p in perm])
+    out = apply(_SPECTRAL, (moved,), NOPARAMS)
+    if keepdims:
+        for a in sorted(a + x.ndim for a in axes):
+            out = sh.expand_dims(out, a)
+    return out
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+    """Vector or matrix norm.  ``axis`` None (the whole tensor as a vector) or
+    an int gives a vector norm (``ord`` 'euclidean', 1, 2, ``np.inf`` or any
+    p > 0); a pair of ints gives a matrix norm (``ord`` 'fro'/'euclidean', 1,
+    2 (largest singular value) or ``np.inf``).  The euclidean norm's gradient
+    at 0 is 0.
+
+    >>> import gradtape as tf
+    >>> tf.norm(tf.constant([3.0, 4.0])).numpy()
+    5.0
+    >>> tf.norm(tf.constant([[1.0, -2.0], [3.0, 4.0]]), ord=1, axis=[0, 1]).numpy()
+    6.0
+    """
+    x = _floating(tensor, "norm", "tensor")
+    keepdims = bool(keepdims)
+    matrix, axes = _norm_args(x, ord, axis)
+    if matrix:
+        return _matrix_norm(x, ord, axes, keepdims)
+    if ord in ("euclidean", "fro", 2):
+        return apply(_EUCLID, (x,), {"axes": axes, "keepdims": keepdims})
+    if ord == 1:
+        return red.reduce_sum(ew.abs(x), axis=axes, keepdims=keepdims)
+    if ord == xp.inf:
+        return _max(ew.abs(x), axes, keepdims)
+    p = float(ord)
+    return red.reduce_sum(ew.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1.0 / p)
+
+
+def adjoint(matrix, name=None):
+    """The conjugate transpose of each matrix in the last two axes.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.adjoint(tf.zeros((2, 3))).shape
+    TensorShape([3, 2])
+    """
+    x = tensor(matrix)
+    if x._value.dtype.kind == "c":
+        raise UnimplementedError("adjoint: complex matrices are not supported")
+    return _mT(x)
+
+
+__all__ = public_names(globals())

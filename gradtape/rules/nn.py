@@ -1,7 +1,50 @@
-"""Neural-network ops: activations, softmax, cross-entropies, dropout."""
-from . import elementwise as ew
-from ._util import public_names, NOPARAMS, apply, defop, tensor, xp
+"""Neural-network ops: activations, softmax, cross-entropies, dropout.
 
+An activation is declared by its derivative ``d(ans, x, **params)`` written
+with gradtape ops: the VJP is ``ct * d`` and the JVP ``t * d``, so both modes
+share one formula and nested tapes differentiate it again.  Softmax and the
+cross-entropies are single primitives computed stably (max-shifted) whose
+rules reuse ``softmax``/``log_softmax``.
+"""
+import math
+
+from .._core.tensor import TensorLike
+from ..errors import InvalidArgumentError
+from . import elementwise as ew
+from . import reductions as red
+from . import shape as sh
+from ._util import public_names, NOPARAMS, apply, defop, norm_axes, pair, tensor, xp
+
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_GELU_C = math.sqrt(2.0 / math.pi)
+_GELU_K = 0.044715
+
+
+def _floating(x, opname, argname="features"):
+    x = tensor(x)
+    if x._value.dtype.kind not in "f":
+        raise TypeError(f"{opname}: {argname} must be a floating-point tensor "
+                        f"(float16, float32 or float64), got {x.dtype.name}")
+    return x
+
+
+def _activation(name, impl, deriv, **flags):
+    """A differentiable elementwise op from its derivative ``deriv(ans, x, **params)``."""
+    return defop(name, impl,
+                 vjp=lambda ct, ans, x, **p: ct * deriv(ans, x, **p),
+                 jvp=lambda ts, ans, x, **p: ts[0] * deriv(ans, x, **p), **flags)
+
+
+def _mask(cond, like):
+    return ew.cast(cond, like.dtype)
+
+
+# ---------------------------------------------------------------------------
+# Activations
+# ---------------------------------------------------------------------------
 
 def _relu_impl(x):
     return xp.maximum(x, 0).astype(x.dtype, copy=False)
@@ -23,8 +66,466 @@ def relu(features, name=None):
     return apply(_RELU, (tensor(features),), NOPARAMS)
 
 
+_RELU6 = _activation(
+    "relu6", lambda x: xp.clip(x, 0, 6).astype(x.dtype, copy=False),
+    lambda a, x: _mask(ew.logical_and(x > 0.0, x < 6.0), x))
+
+
+def relu6(features, name=None):
+    """``min(max(x, 0), 6)``; the gradient is 1 strictly inside (0, 6), else 0.
+
+    >>> import gradtape as tf
+    >>> tf.nn.relu6(tf.constant([-1.0, 3.0, 8.0])).numpy()
+    array([0., 3., 6.], dtype=float32)
+    """
+    return apply(_RELU6, (_floating(features, "relu6"),), NOPARAMS)
+
+
+def _leaky_impl(x, alpha):
+    return xp.where(x > 0, x, x * alpha).astype(x.dtype, copy=False)
+
+
+_LEAKY = _activation("leaky_relu", _leaky_impl,
+                     lambda a, x, alpha: _mask(x > 0.0, x) * (1.0 - alpha) + alpha)
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """``x`` where ``x > 0``, else ``alpha * x``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.leaky_relu(tf.constant([-1.0, 2.0])).numpy()
+    array([-0.2,  2. ], dtype=float32)
+    """
+    return apply(_LEAKY, (_floating(features, "leaky_relu"),), {"alpha": float(alpha)})
+
+
+def _elu_impl(x):
+    return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+_ELU = _activation("elu", _elu_impl,
+                   lambda a, x: ew.where(x > 0.0, ew.ones_like(a), a + 1.0), save_ans=True)
+
+
+def elu(features, name=None):
+    """Exponential linear unit: ``x`` where ``x > 0``, else ``exp(x) - 1``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.elu(tf.constant([0.0, 1.0])).numpy()
+    array([0., 1.], dtype=float32)
+    """
+    return apply(_ELU, (_floating(features, "elu"),), NOPARAMS)
+
+
+def _selu_impl(x):
+    neg = _SELU_ALPHA * xp.expm1(xp.minimum(x, 0))
+    return (_SELU_SCALE * xp.where(x > 0, x, neg)).astype(x.dtype, copy=False)
+
+
+_SELU = _activation("selu", _selu_impl,
+                    lambda a, x: ew.where(x > 0.0, ew.ones_like(a) * _SELU_SCALE,
+                                          a + _SELU_SCALE * _SELU_ALPHA), save_ans=True)
+
+
+def selu(features, name=None):
+    """Scaled ELU: ``scale * x`` where ``x > 0``, else ``scale * alpha * (exp(x) - 1)``.
+
+    >>> import gradtape as tf
+    >>> round(float(tf.nn.selu(tf.constant(1.0))), 4)
+    1.0507
+    """
+    return apply(_SELU, (_floating(features, "selu"),), NOPARAMS)
+
+
+def _gelu_impl(x, approximate):
+    if approximate:
+        inner = _GELU_C * (x + _GELU_K * x ** 3)
+        return (0.5 * x * (1.0 + xp.tanh(inner))).astype(x.dtype, copy=False)
+    return (0.5 * x * (1.0 + ew._erf(x * _SQRT_HALF))).astype(x.dtype, copy=False)
+
+
+def _gelu_deriv(a, x, approximate):
+    if approximate:
+        th = ew.tanh(_GELU_C * (x + _GELU_K * x * x * x))
+        return 0.5 * (1.0 + th) + (0.5 * _GELU_C) * x * (1.0 - th * th) * (1.0 + 3 * _GELU_K * x * x)
+    return 0.5 * (1.0 + ew.erf(x * _SQRT_HALF)) + _INV_SQRT_2PI * x * ew.exp(-0.5 * x * x)
+
+
+_GELU = _activation("gelu", _gelu_impl, _gelu_deriv)
+
+
+def gelu(features, approximate=False, name=None):
+    """Gaussian error linear unit ``x * P(X <= x)``, X standard normal
+    (with ``approximate=True``, the tanh approximation).
+
+    >>> import gradtape as tf
+    >>> tf.nn.gelu(tf.constant([0.0, 1.0])).numpy()
+    array([0.       , 0.8413447], dtype=float32)
+    """
+    return apply(_GELU, (_floating(features, "gelu"),), {"approximate": bool(approximate)})
+
+
+_SOFTSIGN = _activation("softsign", lambda x: x / (1 + xp.abs(x)),
+                        lambda a, x: 1.0 / ew.square(1.0 + ew.abs(x)))
+
+
+def softsign(features, name=None):
+    """``x / (1 + |x|)``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.softsign(tf.constant([-1.0, 3.0])).numpy()
+    array([-0.5 ,  0.75], dtype=float32)
+    """
+    return apply(_SOFTSIGN, (_floating(features, "softsign"),), NOPARAMS)
+
+
+def _silu_impl(x, beta):
+    return (x * ew._sigmoid(x * beta)).astype(x.dtype, copy=False)
+
+
+def _silu_deriv(a, x, beta):
+    s = ew.sigmoid(x * beta)
+    return s + beta * x * s * (1.0 - s)
+
+
+_SILU = _activation("silu", _silu_impl, _silu_deriv)
+
+
+def silu(features, beta=1.0, name=None):
+    """Sigmoid linear unit (swish) ``x * sigmoid(beta * x)``.  A tensor ``beta``
+    gets a gradient too.
+
+    >>> import gradtape as tf
+    >>> tf.nn.silu(tf.constant([0.0, 2.0])).numpy().round(4)
+    array([0.    , 1.7616], dtype=float32)
+    """
+    x = _floating(features, "silu")
+    if isinstance(beta, TensorLike):
+        return x * ew.sigmoid(ew.multiply(beta, x))
+    return apply(_SILU, (x,), {"beta": float(beta)})
+
+
+swish = silu
 sigmoid = ew.sigmoid
 tanh = ew.tanh
 softplus = ew.softplus
 
-__all__ = public_names(globals()) + ["sigmoid", "tanh", "softplus"]
+
+# ---------------------------------------------------------------------------
+# Softmax
+# ---------------------------------------------------------------------------
+
+def _one_axis(axis, x, opname):
+    nd = x._value.ndim
+    if nd == 0:
+        raise InvalidArgumentError(f"{opname}: logits must have rank >= 1, got a scalar")
+    if not isinstance(axis, int) and not (hasattr(axis, "__index__")):
+        raise TypeError(f"{opname}: axis must be an int, got {axis!r}")
+    return norm_axes(int(axis), nd, opname)[0]
+
+
+def _softmax_impl(x, axis):
+    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
+    return e / xp.sum(e, axis=axis, keepdims=True)
+
+
+def _log_softmax_impl(x, axis):
+    s = x - xp.max(x, axis=axis, keepdims=True)
+    return s - xp.log(xp.sum(xp.exp(s), axis=axis, keepdims=True))
+
+
+def _sum_keep(x, axis):
+    return red.reduce_sum(x, axis=axis, keepdims=True)
+
+
+_SOFTMAX = defop(
+    "softmax", _softmax_impl,
+    vjp=lambda ct, ans, x, axis: ans * (ct - _sum_keep(ct * ans, axis)),
+    jvp=lambda ts, ans, x, axis: ans * (ts[0] - _sum_keep(ts[0] * ans, axis)),
+    save="none", save_ans=True)
+_LOG_SOFTMAX = defop(
+    "log_softmax", _log_softmax_impl,
+    vjp=lambda ct, ans, x, axis: ct - ew.exp(ans) * _sum_keep(ct, axis),
+    jvp=lambda ts, ans, x, axis: ts[0] - _sum_keep(ew.exp(ans) * ts[0], axis),
+    save="none", save_ans=True)
+
+
+def softmax(logits, axis=None, name=None):
+    """``exp(x) / sum(exp(x))`` along ``axis`` (the last when None), computed stably.
+
+    >>> import gradtape as tf
+    >>> tf.nn.softmax(tf.constant([0.0, 0.0, 1000.0])).numpy()
+    array([0., 0., 1.], dtype=float32)
+    """
+    x = _floating(logits, "softmax", "logits")
+    return apply(_SOFTMAX, (x,), {"axis": _one_axis(-1 if axis is None else axis, x, "softmax")})
+
+
+def log_softmax(logits, axis=None, name=None):
+    """``x - log(sum(exp(x)))`` along ``axis`` (the last when None), finite for large logits.
+
+    >>> import gradtape as tf
+    >>> tf.nn.log_softmax(tf.constant([0.0, 1000.0])).numpy()
+    array([-1000.,     0.], dtype=float32)
+    """
+    x = _floating(logits, "log_softmax", "logits")
+    return apply(_LOG_SOFTMAX, (x,),
+                 {"axis": _one_axis(-1 if axis is None else axis, x, "log_softmax")})
+
+
+# ---------------------------------------------------------------------------
+# Cross-entropies
+# ---------------------------------------------------------------------------
+
+def _sparse_xent_impl(x, onehot):
+    return xp.sum(-_log_softmax_impl(x, -1) * onehot, axis=-1) + 0  # + 0: no -0.0
+
+
+def _sparse_xent_vjp(ct, ans, x, onehot):
+    return sh.expand_dims(ct, -1) * (softmax(x) - onehot)
+
+
+def _sparse_xent_jvp(ts, ans, x, onehot):
+    return red.reduce_sum(ts[0] * (softmax(x) - onehot), axis=-1)
+
+
+_SPARSE_XENT = defop("sparse_softmax_cross_entropy_with_logits", _sparse_xent_impl,
+                     vjp=_sparse_xent_vjp, jvp=_sparse_xent_jvp)
+
+
+def _check_sparse_labels(labels, logits):
+    opname = "sparse_softmax_cross_entropy_with_logits"
+    if labels is None or logits is None:
+        raise ValueError(f"{opname}: both labels= and logits= must be given")
+    labels, logits = tensor(labels), tensor(logits)
+    if labels._value.dtype.kind not in "iu":
+        hint = (" (it looks like labels and logits were swapped: call "
+                f"{opname}(labels=..., logits=...))"
+                if logits._value.dtype.kind in "iu" else "")
+        raise TypeError(f"{opname}: labels must be an int32 or int64 tensor of class "
+                        f"indices, got {labels.dtype.name}{hint}")
+    _floating(logits, opname, "logits")
+    ls, xs = tuple(labels._value.shape), tuple(logits._value.shape)
+    if not xs:
+        raise ValueError(f"{opname}: logits must have rank >= 1, got a scalar")
+    if ls != xs[:-1]:
+        raise ValueError(f"{opname}: labels.shape must equal logits.shape except for the "
+                         f"last dimension; got labels.shape={ls} and logits.shape={xs}")
+    n = xs[-1]
+    v = labels._value
+    bad = (v < 0) | (v >= n)
+    if bad.any():
+        raise InvalidArgumentError(
+            f"{opname}: received a label value of {int(v[bad].flat[0])} which is outside "
+            f"the valid range of [0, {n})")
+    return v, logits
+
+
+def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
+    """Cross-entropy of ``softmax(logits)`` against integer class ``labels``
+    (one per row), computed stably.  ``labels`` has ``logits``' shape without
+    the last axis.
+
+    >>> import gradtape as tf
+    >>> loss = tf.nn.sparse_softmax_cross_entropy_with_logits(
+    ...     labels=tf.constant([0, 1]), logits=tf.constant([[2.0, 0.0], [0.0, 1000.0]]))
+    >>> loss.numpy().round(4)
+    array([0.1269, 0.    ], dtype=float32)
+    """
+    labels, logits = _check_sparse_labels(labels, logits)
+    n = logits._value.shape[-1]
+    onehot = (labels[..., None] == xp.arange(n)).astype(logits._value.dtype)
+    return apply(_SPARSE_XENT, (logits,), {"onehot": onehot})
+
+
+def _xent_impl(z, x, axis):
+    return xp.sum(-z * _log_softmax_impl(x, axis), axis=axis) + 0  # + 0: no -0.0
+
+
+def _xent_dlogits(z, x, axis):
+    return softmax(x, axis) * _sum_keep(z, axis) - z
+
+
+def _xent_jvp(ts, ans, z, x, axis):
+    tz, tx = ts
+    out = None
+    if tx is not None:
+        out = red.reduce_sum(tx * _xent_dlogits(z, x, axis), axis=axis)
+    if tz is not None:
+        part = -red.reduce_sum(tz * log_softmax(x, axis), axis=axis)
+        out = part if out is None else out + part
+    return out
+
+
+_XENT = defop(
+    "softmax_cross_entropy_with_logits", _xent_impl,
+    vjp=(lambda ct, ans, z, x, axis: -sh.expand_dims(ct, axis) * log_softmax(x, axis),
+         lambda ct, ans, z, x, axis: sh.expand_dims(ct, axis) * _xent_dlogits(z, x, axis)),
+    jvp=_xent_jvp)
+
+
+def _same_shape_pair(labels, logits, opname):
+    if labels is None or logits is None:
+        raise ValueError(f"{opname}: both labels= and logits= must be given")
+    logits = _floating(logits, opname, "logits")
+    labels, logits = pair(labels, logits, opname)
+    if labels._value.shape != logits._value.shape:
+        raise ValueError(f"{opname}: labels and logits must have the same shape; got "
+                         f"labels.shape={tuple(labels.shape)} and logits.shape={tuple(logits.shape)}")
+    return labels, logits
+
+
+def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
+    """Cross-entropy ``-sum(labels * log_softmax(logits), axis)``, computed stably.
+    ``labels`` (a probability distribution along ``axis``) gets a gradient too.
+
+    >>> import gradtape as tf
+    >>> tf.nn.softmax_cross_entropy_with_logits(
+    ...     labels=[[0.0, 1.0]], logits=tf.constant([[0.0, 0.0]])).numpy()
+    array([0.6931472], dtype=float32)
+    """
+    opname = "softmax_cross_entropy_with_logits"
+    labels, logits = _same_shape_pair(labels, logits, opname)
+    return apply(_XENT, (labels, logits), {"axis": _one_axis(axis, logits, opname)})
+
+
+def _sigmoid_xent_impl(z, x):
+    return (xp.maximum(x, 0) - x * z + xp.log1p(xp.exp(-xp.abs(x)))).astype(x.dtype, copy=False)
+
+
+def _sigmoid_xent_jvp(ts, ans, z, x):
+    tz, tx = ts
+    out = None if tx is None else tx * (ew.sigmoid(x) - z)
+    if tz is not None:
+        part = -tz * x
+        out = part if out is None else out + part
+    return out
+
+
+_SIGMOID_XENT = defop("sigmoid_cross_entropy_with_logits", _sigmoid_xent_impl,
+                      vjp=(lambda ct, ans, z, x: -ct * x,
+                           lambda ct, ans, z, x: ct * (ew.sigmoid(x) - z)),
+                      jvp=_sigmoid_xent_jvp)
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Elementwise logistic loss ``-z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x))``
+    for labels ``z`` and logits ``x``, computed stably as
+    ``max(x, 0) - x z + log(1 + exp(-|x|))``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.sigmoid_cross_entropy_with_logits(
+    ...     labels=[1.0, 0.0], logits=tf.constant([0.0, -1000.0])).numpy()
+    array([0.6931472, 0.       ], dtype=float32)
+    """
+    labels, logits = _same_shape_pair(labels, logits, "sigmoid_cross_entropy_with_logits")
+    return apply(_SIGMOID_XENT, (labels, logits), NOPARAMS)
+
+
+def l2_loss(t, name=None):
+    """Half the sum of squares, ``sum(t ** 2) / 2``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.l2_loss(tf.constant([1.0, 2.0])).numpy()
+    2.5
+    """
+    t = _floating(t, "l2_loss", "t")
+    return red.reduce_sum(ew.square(t)) * 0.5
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """``x / sqrt(max(sum(x ** 2, axis), epsilon))``: unit L2 norm along ``axis``
+    (all axes when None).
+
+    >>> import gradtape as tf
+    >>> tf.nn.l2_normalize(tf.constant([3.0, 4.0])).numpy()
+    array([0.6, 0.8], dtype=float32)
+    """
+    x = _floating(x, "l2_normalize", "x")
+    axis = dim if axis is None else axis
+    square_sum = red.reduce_sum(ew.square(x), axis=axis, keepdims=True)
+    return x * ew.rsqrt(ew.maximum(square_sum, float(epsilon)))
+
+
+# ---------------------------------------------------------------------------
+# Dropout, bias, moments
+# ---------------------------------------------------------------------------
+
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Zero each element with probability ``rate`` and scale the rest by
+    ``1 / (1 - rate)``, so the expected sum is unchanged.  ``noise_shape``
+    (broadcastable to ``x``'s shape) shares one draw along its size-1 axes;
+    ``seed`` with ``gradtape.random.set_seed`` makes the mask reproducible.
+
+    >>> import gradtape as tf
+    >>> y = tf.nn.dropout(tf.ones((1000,)), rate=0.5, seed=1)
+    >>> sorted(set(y.numpy().tolist()))
+    [0.0, 2.0]
+    """
+    from .. import random
+    x = _floating(x, "dropout", "x")
+    if isinstance(rate, TensorLike):
+        rate = float(rate.numpy())
+    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate < 1:
+        raise ValueError(f"dropout: rate must be a scalar in the range [0, 1), got {rate!r}")
+    if rate == 0:
+        return sh.identity(x)
+    shape = tuple(x._value.shape)
+    if noise_shape is not None:
+        noise_shape = sh._shape_tuple(noise_shape)
+        try:
+            if xp.broadcast_shapes(noise_shape, shape) != shape:
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"dropout: noise_shape {noise_shape} is not broadcastable to "
+                             f"x's shape {shape}") from None
+        shape = noise_shape
+    draw = random.uniform(shape, dtype=x.dtype, seed=seed)._value
+    keep = (draw >= rate).astype(x._value.dtype) * x._value.dtype.type(1.0 / (1.0 - rate))
+    return x * keep
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """``value + bias`` along the channel axis: the last one, or axis 1 for a
+    ``data_format`` starting with ``"NC"``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.bias_add(tf.zeros((2, 3)), tf.constant([1.0, 2.0, 3.0])).numpy()
+    array([[1., 2., 3.],
+           [1., 2., 3.]], dtype=float32)
+    """
+    value, bias = pair(value, bias, "BiasAdd")
+    nd = value._value.ndim
+    if bias._value.ndim != 1:
+        raise ValueError(f"bias_add: bias must be 1-D, got shape {tuple(bias.shape)}")
+    if nd < 2:
+        raise ValueError(f"bias_add: value must have rank >= 2, got shape {tuple(value.shape)}")
+    channels_first = data_format is not None and str(data_format).startswith("NC")
+    axis = 1 if channels_first else nd - 1
+    if value._value.shape[axis] != bias._value.shape[0]:
+        raise ValueError(
+            f"bias_add: bias has {bias._value.shape[0]} elements but value has "
+            f"{value._value.shape[axis]} channels (axis {axis} of shape {tuple(value.shape)})")
+    if channels_first:
+        bias = sh.reshape(bias, (-1,) + (1,) * (nd - 2))
+    return value + bias
+
+
+def moments(x, axes, shift=None, keepdims=False, name=None):
+    """Mean and variance of ``x`` over ``axes``, as a pair.
+
+    >>> import gradtape as tf
+    >>> mean, var = tf.nn.moments(tf.constant([1.0, 2.0, 3.0, 4.0]), axes=[0])
+    >>> float(mean), float(var)
+    (2.5, 1.25)
+    """
+    x = _floating(x, "moments", "x")
+    mean = red.reduce_mean(x, axis=axes, keepdims=True)
+    variance = red.reduce_mean(ew.square(x - mean), axis=axes, keepdims=True)
+    if not keepdims:
+        mean = sh.squeeze(mean, axes)
+        variance = sh.squeeze(variance, axes)
+    return mean, variance
+
+
+__all__ = public_names(globals()) + ["sigmoid", "tanh", "softplus", "swish"]

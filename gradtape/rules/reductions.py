@@ -1,19 +1,38 @@
-"""Reductions over axes: sums, means, extrema, products, norms, scans.
+"""Reductions over axes: sums, means, extrema, products, log-sum-exp, moments,
+logical reductions, counts, arg-extrema and scans (cumsum, cumprod).
 
-VJPs put the reduced axes back (``_unreduce``) relative to the end of the
-cotangent, so they work with extra leading (batch) axes.
+Every reduction takes ``axis`` (None for all axes, an int, a negative int or a
+sequence) and ``keepdims``, as TensorFlow's.  Axes are stored negative, and
+VJPs put the reduced axes back relative to the end of the cotangent
+(``_unreduce``), so rules work with extra leading (batch) axes.
 """
-from ._util import public_names, NOPARAMS, apply, defop, lead, norm_axes, tensor, xp
+from .._core.dtypes import as_dtype
+from .._core.tensor import wrap
+from ..errors import InvalidArgumentError
+from ._util import public_names, apply, defop, lead, norm_axes, tensor, xp
 from . import elementwise as ew
 from . import shape as sh
 
 
+# ---------------------------------------------------------------------------
+# Shared helpers
+# ---------------------------------------------------------------------------
+
+def _params(x, axis, keepdims, opname):
+    """The parameters of a reduction of ``x``: negative sorted axes and keepdims."""
+    nd = x._value.ndim
+    axes = norm_axes(axis, nd, opname)
+    # a scalar has nothing to reduce: axis 0 / -1 of it reduce over no axis
+    return {"axes": axes if nd else (), "keepdims": bool(keepdims)}
+
+
 def _unreduce(ct, x_shape, axes, keepdims):
     """Broadcast a reduced cotangent back to ``lead + x_shape``."""
+    x_shape = tuple(x_shape)
     if not keepdims:
         for a in sorted(axes, reverse=True):
             ct = sh.expand_dims(ct, a)
-    return sh.broadcast_to(ct, lead(ct, len(x_shape)) + tuple(x_shape))
+    return sh.broadcast_to(ct, lead(ct, len(x_shape)) + x_shape)
 
 
 def _count(x_shape, axes):
@@ -22,6 +41,22 @@ def _count(x_shape, axes):
         n *= x_shape[a]
     return n
 
+
+def _sum(t, axes, keepdims):
+    return apply(_SUM, (t,), {"axes": axes, "keepdims": keepdims})
+
+
+def _floating(x, opname):
+    x = tensor(x)
+    if x._value.dtype.kind not in "f":
+        raise TypeError(f"{opname}: input_tensor must be a floating-point tensor, got "
+                        f"{x.dtype.name}; cast it first (gradtape.cast(x, tf.float32))")
+    return x
+
+
+# ---------------------------------------------------------------------------
+# Sum and mean (linear)
+# ---------------------------------------------------------------------------
 
 def _sum_impl(x, axes, keepdims):
     return xp.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
@@ -40,14 +75,21 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     array([4., 6.], dtype=float32)
     """
     x = tensor(input_tensor)
-    axes = norm_axes(axis, x._value.ndim, "reduce_sum")
-    return apply(_SUM, (x,), {"axes": axes, "keepdims": bool(keepdims)})
+    return apply(_SUM, (x,), _params(x, axis, keepdims, "reduce_sum"))
 
 
 def _mean_impl(x, axes, keepdims):
     if x.dtype.kind in "iu":
         return (xp.sum(x, axis=axes, keepdims=keepdims) // max(_count(x.shape, axes), 1)).astype(x.dtype)
+    if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
+        return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
     return xp.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+
+
+def _reduced_shape(shape, axes, keepdims):
+    nd = len(shape)
+    kept = [1 if i - nd in axes else d for i, d in enumerate(shape)]
+    return tuple(kept) if keepdims else tuple(d for i, d in enumerate(shape) if i - nd not in axes)
 
 
 _MEAN = defop("reduce_mean", _mean_impl,
@@ -64,15 +106,440 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     array([1.5, 3.5], dtype=float32)
     """
     x = tensor(input_tensor)
-    axes = norm_axes(axis, x._value.ndim, "reduce_mean")
-    return apply(_MEAN, (x,), {"axes": axes, "keepdims": bool(keepdims)})
+    return apply(_MEAN, (x,), _params(x, axis, keepdims, "reduce_mean"))
 
+
+# ---------------------------------------------------------------------------
+# Maximum and minimum: ties share the gradient evenly, as in TensorFlow
+# ---------------------------------------------------------------------------
+
+def _extreme_impl(reduce, identity):
+    def impl(x, axes, keepdims):
+        if x.size == 0:  # an empty slice reduces to the identity (-inf for max)
+            return reduce(x, axis=axes, keepdims=keepdims, initial=identity(x.dtype))
+        return reduce(x, axis=axes, keepdims=keepdims)
+    return impl
+
+
+def _lowest(dt):
+    if dt.kind == "b":
+        return False
+    return -xp.inf if dt.kind == "f" else xp.iinfo(dt).min
+
+
+def _highest(dt):
+    if dt.kind == "b":
+        return True
+    return xp.inf if dt.kind == "f" else xp.iinfo(dt).max
+
+
+def _tie_weights(x, ans, axes, keepdims):
+    """1/k at each of the k elements of a slice that attain its extremum, else 0."""
+    hit = ew.cast(ew.equal(x, _unreduce(ans, x.shape, axes, keepdims)), x.dtype)
+    return hit / _sum(hit, axes, True)
+
+
+def _extreme_vjp(ct, ans, x, axes, keepdims):
+    return _unreduce(ct, x.shape, axes, keepdims) * _tie_weights(x, ans, axes, keepdims)
+
+
+def _extreme_jvp(ts, ans, x, axes, keepdims):
+    return _sum(ts[0] * _tie_weights(x, ans, axes, keepdims), axes, keepdims)
+
+
+_MAX = defop("reduce_max", _extreme_impl(xp.max, _lowest), vjp=_extreme_vjp,
+             jvp=_extreme_jvp, save_ans=True)
+_MIN = defop("reduce_min", _extreme_impl(xp.min, _highest), vjp=_extreme_vjp,
+             jvp=_extreme_jvp, save_ans=True)
+
+
+def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
+    """Maximum of elements across ``axis``; tied maxima share the gradient evenly.
+
+    >>> import gradtape as tf
+    >>> x = tf.constant([[1.0, 5.0], [5.0, 2.0]])
+    >>> tf.reduce_max(x, axis=1).numpy()
+    array([5., 5.], dtype=float32)
+    >>> with tf.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = tf.reduce_max(x)
+    >>> tape.gradient(y, x).numpy()
+    array([[0. , 0.5],
+           [0.5, 0. ]], dtype=float32)
+    """
+    x = tensor(input_tensor)
+    return apply(_MAX, (x,), _params(x, axis, keepdims, "reduce_max"))
+
+
+def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
+    """Minimum of elements across ``axis``; tied minima share the gradient evenly.
+
+    >>> import gradtape as tf
+    >>> tf.reduce_min(tf.constant([[1.0, 5.0], [3.0, 2.0]]), axis=0).numpy()
+    array([1., 2.], dtype=float32)
+    """
+    x = tensor(input_tensor)
+    return apply(_MIN, (x,), _params(x, axis, keepdims, "reduce_min"))
+
+
+# ---------------------------------------------------------------------------
+# Product: exact first derivatives even where the input holds zeros
+# ---------------------------------------------------------------------------
+
+def _prod_impl(x, axes, keepdims):
+    return xp.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+
+
+def _others_product(x, ans, axes, keepdims):
+    """For each element, the product of the other elements of its slice.
+
+    Without zeros that is ``prod / x``.  At a zero it is the product of the
+    slice's non-zeros times the slice's other zeros: written so that second
+    derivatives are exact too (third ones only up to two zeros per slice).
+    """
+    full = _unreduce(ans, x.shape, axes, keepdims)
+    if not (x._value == 0).any():
+        return full / x
+    zero = ew.equal(x, 0.0)
+    safe = ew.where(zero, 1.0, x)
+    nonzeros = apply(_PROD, (safe,), {"axes": axes, "keepdims": True})
+    n_zero = _sum(ew.cast(zero, x.dtype), axes, True)
+    # the other zeros' product: 1 for a lone zero; for a pair, the other
+    # zero written as (sum of the pair) - x, which has the right derivatives
+    pair_sum = _sum(ew.where(zero, x, 0.0), axes, True)
+    other_zeros = ew.where(ew.equal(n_zero, 1.0), 1.0,
+                           ew.where(ew.equal(n_zero, 2.0), pair_sum - x, 0.0))
+    return ew.where(zero, nonzeros * other_zeros, full / safe)
+
+
+_PROD = defop("reduce_prod", _prod_impl,
+              vjp=lambda ct, ans, x, axes, keepdims:
+                  _unreduce(ct, x.shape, axes, keepdims) * _others_product(x, ans, axes, keepdims),
+              jvp=lambda ts, ans, x, axes, keepdims:
+                  _sum(ts[0] * _others_product(x, ans, axes, keepdims), axes, keepdims),
+              save_ans=True)
+
+
+def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
+    """Product of elements across ``axis``; its gradient is exact at zeros too.
+
+    >>> import gradtape as tf
+    >>> x = tf.constant([[2.0, 0.0], [3.0, 4.0]])
+    >>> tf.reduce_prod(x, axis=1).numpy()
+    array([ 0., 12.], dtype=float32)
+    >>> with tf.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = tf.reduce_prod(x, axis=1)
+    >>> tape.gradient(y, x).numpy()
+    array([[0., 2.],
+           [4., 3.]], dtype=float32)
+    """
+    x = tensor(input_tensor)
+    return apply(_PROD, (x,), _params(x, axis, keepdims, "reduce_prod"))
+
+
+# ---------------------------------------------------------------------------
+# Log-sum-exp, variance, standard deviation
+# ---------------------------------------------------------------------------
+
+def _logsumexp_impl(x, axes, keepdims):
+    # shift by the slice maximum (0 where it is infinite) so exp cannot overflow
+    m = xp.max(x, axis=axes, keepdims=True, initial=-xp.inf)
+    m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)
+    with xp.errstate(divide="ignore"):
+        out = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True)) + m
+    if not keepdims:
+        out = xp.squeeze(out, axis=axes)
+    return out.astype(x.dtype, copy=False)
+
+
+def _softmax_weights(x, ans, axes, keepdims):
+    return ew.exp(x - _unreduce(ans, x.shape, axes, keepdims))
+
+
+_LOGSUMEXP = defop(
+    "reduce_logsumexp", _logsumexp_impl,
+    vjp=lambda ct, ans, x, axes, keepdims:
+        _unreduce(ct, x.shape, axes, keepdims) * _softmax_weights(x, ans, axes, keepdims),
+    jvp=lambda ts, ans, x, axes, keepdims:
+        _sum(ts[0] * _softmax_weights(x, ans, axes, keepdims), axes, keepdims),
+    save_ans=True)
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """``log(reduce_sum(exp(x)))`` across ``axis``, computed without overflow.
+
+    >>> import gradtape as tf
+    >>> tf.reduce_logsumexp(tf.constant([1000.0, 1000.0])).numpy()
+    1000.6932
+    """
+    x = _floating(input_tensor, "reduce_logsumexp")
+    return apply(_LOGSUMEXP, (x,), _params(x, axis, keepdims, "reduce_logsumexp"))
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Population variance (divisor ``n``) of elements across ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.math.reduce_variance(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=0).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    x = _floating(input_tensor, "reduce_variance")
+    mean = reduce_mean(x, axis, keepdims=True)
+    return reduce_mean(ew.squared_difference(x, mean), axis, keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Population standard deviation of elements across ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.math.reduce_std(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
+    1.118034
+    """
+    x = _floating(input_tensor, "reduce_std")
+    return ew.sqrt(reduce_variance(x, axis, keepdims))
+
+
+# ---------------------------------------------------------------------------
+# Logical reductions and counts: no gradient
+# ---------------------------------------------------------------------------
+
+_ANY = defop("reduce_any", lambda x, axes, keepdims: xp.any(x, axis=axes, keepdims=keepdims),
+             nondiff=True)
+_ALL = defop("reduce_all", lambda x, axes, keepdims: xp.all(x, axis=axes, keepdims=keepdims),
+             nondiff=True)
+
+
+def _boolean(x, opname):
+    x = tensor(x)
+    if x._value.dtype.kind != "b":
+        raise TypeError(f"{opname}: input_tensor must be a bool tensor, got {x.dtype.name}; "
+                        "compare it first (e.g. x > 0) or cast it with gradtape.cast(x, tf.bool)")
+    return x
+
+
+def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
+    """Logical or of a bool tensor's elements across ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.reduce_any(tf.constant([[True, False], [False, False]]), axis=1).numpy()
+    array([ True, False])
+    """
+    x = _boolean(input_tensor, "reduce_any")
+    return apply(_ANY, (x,), _params(x, axis, keepdims, "reduce_any"))
+
+
+def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
+    """Logical and of a bool tensor's elements across ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.reduce_all(tf.constant([[True, False], [True, True]]), axis=1).numpy()
+    array([False,  True])
+    """
+    x = _boolean(input_tensor, "reduce_all")
+    return apply(_ALL, (x,), _params(x, axis, keepdims, "reduce_all"))
+
+
+_COUNT = defop("count_nonzero",
+               lambda x, axes, keepdims, dtype: xp.sum(x != 0, axis=axes, keepdims=keepdims,
+                                                       dtype=dtype),
+               nondiff=True)
+
+
+def count_nonzero(input, axis=None, keepdims=None, dtype="int64", name=None):  # noqa: A002
+    """The number of non-zero (or True) elements across ``axis``, as ``dtype``.
+
+    >>> import gradtape as tf
+    >>> tf.math.count_nonzero(tf.constant([[0.0, 1.5], [2.0, 3.0]]), axis=1).numpy()
+    array([1, 2])
+    """
+    x = tensor(input)
+    params = _params(x, axis, keepdims, "count_nonzero")
+    params["dtype"] = as_dtype(dtype)._np
+    return apply(_COUNT, (x,), params)
+
+
+# ---------------------------------------------------------------------------
+# Index of the extremum: no gradient
+# ---------------------------------------------------------------------------
+
+def _arg_extreme(fn, opname):
+    op = defop(opname, lambda x, axis, dtype: fn(x, axis=axis).astype(dtype), nondiff=True)
+
+    def public(input, axis=None, output_type="int64", name=None):  # noqa: A002
+        x = tensor(input)
+        nd = x._value.ndim
+        if nd == 0:
+            raise InvalidArgumentError(f"{opname}: input must have rank >= 1, got a scalar")
+        (a,) = norm_axes(0 if axis is None else axis, nd, opname)
+        if x._value.shape[a] == 0:
+            raise InvalidArgumentError(
+                f"{opname}: axis {a} of shape {tuple(x.shape)} is empty; "
+                "there is no index to return")
+        dtype = as_dtype(output_type)
+        if not dtype.is_integer:
+            raise TypeError(f"{opname}: output_type must be an integer dtype "
+                            f"(tf.int32 or tf.int64), got {dtype.name}")
+        return apply(op, (x,), {"axis": a, "dtype": dtype._np})
+    public.__name__ = public.__qualname__ = opname
+    public.op = op
+    return public
+
+
+argmax = _arg_extreme(xp.argmax, "argmax")
+argmax.__doc__ = """Index of the largest value along ``axis`` (0 when None); the first of ties.
+
+    >>> import gradtape as tf
+    >>> tf.argmax(tf.constant([[1.0, 5.0], [4.0, 2.0]]), axis=1).numpy()
+    array([1, 0])
+    """
+argmin = _arg_extreme(xp.argmin, "argmin")
+argmin.__doc__ = """Index of the smallest value along ``axis`` (0 when None); the first of ties.
+
+    >>> import gradtape as tf
+    >>> tf.argmin(tf.constant([[1.0, 5.0], [4.0, 2.0]])).numpy()
+    array([0, 1])
+    """
+
+
+# ---------------------------------------------------------------------------
+# Scans: cumsum and cumprod, with TensorFlow's exclusive and reverse
+# ---------------------------------------------------------------------------
+
+def _scan_params(x, axis, exclusive, reverse, opname):
+    nd = x._value.ndim
+    if nd == 0:
+        raise InvalidArgumentError(f"{opname}: x must have rank >= 1, got a scalar")
+    if isinstance(axis, (tuple, list)):
+        raise TypeError(f"{opname}: axis must be a single int, got {axis!r}")
+    (a,) = norm_axes(axis, nd, opname)
+    return {"axis": a, "exclusive": bool(exclusive), "reverse": bool(reverse)}
+
+
+def _axis_key(ndim, axis, index):
+    return (slice(None),) * (ndim + axis) + (index,)
+
+
+def _scan_impl(scan, fill):
+    def impl(x, axis, exclusive, reverse):
+        if reverse:
+            x = xp.flip(x, axis)
+        out = scan(x, axis=axis, dtype=x.dtype)
+        if exclusive:  # shift by one along the axis; the first entry is the identity
+            shifted = xp.empty_like(out)
+            shifted[_axis_key(out.ndim, axis, 0)] = fill
+            shifted[_axis_key(out.ndim, axis, slice(1, None))] = \
+                out[_axis_key(out.ndim, axis, slice(None, -1))]
+            out = shifted
+        if reverse:
+            out = xp.flip(out, axis)
+        return out
+    return impl
+
+
+def _cumsum(t, axis, exclusive, reverse):
+    return apply(_CUMSUM, (t,), {"axis": axis, "exclusive": exclusive, "reverse": reverse})
+
+
+_CUMSUM = defop("cumsum", _scan_impl(xp.cumsum, 0),
+                vjp=lambda ct, ans, x, axis, exclusive, reverse:
+                    _cumsum(ct, axis, exclusive, not reverse),
+                linear=True, save="none")
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative sum along ``axis``; ``exclusive`` leaves out each element
+    itself, ``reverse`` sums from the end.
+
+    >>> import gradtape as tf
+    >>> tf.cumsum(tf.constant([1.0, 2.0, 3.0])).numpy()
+    array([1., 3., 6.], dtype=float32)
+    >>> tf.cumsum(tf.constant([1.0, 2.0, 3.0]), exclusive=True, reverse=True).numpy()
+    array([5., 3., 0.], dtype=float32)
+    """
+    x = tensor(x)
+    return apply(_CUMSUM, (x,), _scan_params(x, axis, exclusive, reverse, "cumsum"))
+
+
+def _to_last(t, axis):
+    """``t`` with its (negative) ``axis`` moved to the end."""
+    p = t.ndim + axis
+    return sh.transpose(t, [i for i in range(t.ndim) if i != p] + [p])
+
+
+def _from_last(t, axis):
+    """The inverse of ``_to_last``."""
+    perm = list(range(t.ndim - 1))
+    perm.insert(t.ndim + axis, t.ndim - 1)
+    return sh.transpose(t, perm)
+
+
+def _window_mask(n, exclusive, reverse):
+    """``mask[k, j]``: does element ``j`` enter the ``k``-th cumulative product?"""
+    k = xp.arange(n)[:, None]
+    j = xp.arange(n)[None, :]
+    if reverse:
+        return j > k if exclusive else j >= k
+    return j < k if exclusive else j <= k
+
+
+def _cumprod_jacobian(x, axis, exclusive, reverse):
+    """``J[..., k, j] = d cumprod_k / d x_j`` along ``axis`` (moved last), exact at zeros."""
+    xm = _to_last(x, axis)
+    mask = wrap(_window_mask(xm.shape[-1], exclusive, reverse))
+    windows = ew.where(mask, sh.expand_dims(xm, -2), 1.0)
+    prods = apply(_PROD, (windows,), {"axes": (-1,), "keepdims": False})
+    return _others_product(windows, prods, (-1,), False) * ew.cast(mask, x.dtype)
+
+
+def _cumprod_vjp(ct, ans, x, axis, exclusive, reverse):
+    if not (x._value == 0).any():
+        return _cumsum(ans * ct, axis, exclusive, not reverse) / x
+    jac = _cumprod_jacobian(x, axis, exclusive, reverse)
+    g = _sum(sh.expand_dims(_to_last(ct, axis), -1) * jac, (-2,), False)
+    return _from_last(g, axis)
+
+
+def _cumprod_jvp(ts, ans, x, axis, exclusive, reverse):
+    t = ts[0]
+    if not (x._value == 0).any():
+        return ans * _cumsum(t / x, axis, exclusive, reverse)
+    jac = _cumprod_jacobian(x, axis, exclusive, reverse)
+    return _from_last(_sum(jac * sh.expand_dims(_to_last(t, axis), -2), (-1,), False), axis)
+
+
+_CUMPROD = defop("cumprod", _scan_impl(xp.cumprod, 1), vjp=_cumprod_vjp, jvp=_cumprod_jvp,
+                 save_ans=True)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative product along ``axis`` (``exclusive`` and ``reverse`` as in
+    ``cumsum``); its gradient is exact at zeros too.
+
+    >>> import gradtape as tf
+    >>> tf.math.cumprod(tf.constant([1.0, 2.0, 3.0])).numpy()
+    array([1., 2., 6.], dtype=float32)
+    >>> tf.math.cumprod(tf.constant([1.0, 2.0, 3.0]), exclusive=True).numpy()
+    array([1., 1., 2.], dtype=float32)
+    """
+    x = tensor(x)
+    return apply(_CUMPROD, (x,), _scan_params(x, axis, exclusive, reverse, "cumprod"))
+
+
+# ---------------------------------------------------------------------------
+# The engine's hook for undoing broadcasting
+# ---------------------------------------------------------------------------
 
 def sum_to_shape(g, shape, nbatch=0):
     """Sum ``g`` over the axes broadcasting added, so it has ``shape`` (engine hook).
 
     The first ``nbatch`` axes of both ``g`` and ``shape`` are batch axes of a
     vectorized Jacobian: they are kept, and broadcasting is undone after them.
+
+    >>> import gradtape as tf
+    >>> from gradtape.rules.reductions import sum_to_shape
+    >>> sum_to_shape(tf.ones((2, 3)), (1, 3)).numpy()
+    array([[2., 2., 2.]], dtype=float32)
     """
     shape = tuple(shape)
     extra = g.ndim - len(shape)

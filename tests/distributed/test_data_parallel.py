@@ -124,3 +124,36 @@ def test_copies_of_variables_are_new_variables():
         np.testing.assert_array_equal(c.numpy(), v.numpy())
     t = tf.constant([3.0])
     assert pickle.loads(pickle.dumps(t))._uid != t._uid
+
+
+def _digits_loss(model, x, y):
+    from gradtape import losses
+    one_hot = np.eye(10, dtype=np.float32)[y]
+    logits = model(x, training=True)
+    return losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)(one_hot, logits)
+
+
+def test_fit_on_digits_matches_single_process_accuracy(strategy):
+    from gradtape import demo, optimizers
+    epochs, batch_size = 10, 32
+    _, single = demo.train(epochs=epochs, batch_size=batch_size, seed=0)
+    (x, y), (x_test, y_test) = demo.digits_arrays()
+    tf.random.set_seed(0)
+    model = demo.build_model()
+    model(x[:1])  # build the layers so their variables exist
+    steps = epochs * int(np.ceil(len(x) / batch_size))
+    schedule = optimizers.schedules.CosineDecay(5e-3, decay_steps=steps, alpha=0.05)
+    optimizer = optimizers.AdamW(learning_rate=schedule, weight_decay=1e-2)
+    history = strategy.fit(model, optimizer, _digits_loss, (x, y), epochs=epochs,
+                           batch_size=batch_size, progress=False)
+    assert len(history) == epochs and history[-1] < history[0]
+    parallel_acc = demo.accuracy(model, x_test, y_test)
+    assert parallel_acc >= 0.95
+    assert abs(parallel_acc - single["test_accuracy"][-1]) <= 0.01
+
+
+def test_fit_needs_a_built_model(strategy):
+    from gradtape import layers, optimizers
+    model = layers.Sequential([layers.Dense(3)])
+    with pytest.raises(ValueError, match="no trainable variables"):
+        strategy.fit(model, optimizers.SGD(0.1), _digits_loss, (np.zeros((4, 2)), np.zeros(4, int)))

@@ -1,6 +1,20 @@
 """Op specs: elementwise ops (see tests/opspec.py for the format)."""
+import numpy as np
+
 import gradtape as tf
-from tests.opspec import OpSpec, away_from, binary, rand, reduction, unary  # noqa: F401
+from tests.opspec import (BINARY_SHAPES, OpSpec, away_from, binary, rand, reduction,  # noqa: F401
+                          unary)
+
+_rng = np.random.default_rng(2024)
+
+
+def separated(name, fn, order=2):
+    """A binary op with a kink where ``x == y`` (maximum, minimum), on samples
+    whose operands differ by at least 0.4 in every broadcast pair."""
+    def draw(shape, offset):
+        return _rng.integers(-2, 3, size=shape) + offset + _rng.uniform(-0.05, 0.05, size=shape)
+    return OpSpec(name, fn, [(draw(a, 0.3), draw(b, 0.8)) for a, b in BINARY_SHAPES], order)
+
 
 SPECS = [
     binary("add", tf.add),
@@ -8,10 +22,17 @@ SPECS = [
     binary("multiply", tf.multiply),
     binary("divide", tf.divide, lo2=0.5, hi2=2.0),
     binary("truediv", tf.truediv, lo2=0.5, hi2=2.0),
-    binary("mod", tf.math.mod, lo=0.1, hi=0.9, lo2=1.0, hi2=1.5, order=1),
+    binary("mod", tf.math.mod, lo=0.1, hi=0.9, lo2=1.0, hi2=1.5),
+    binary("mod_negative", tf.math.floormod, lo=-3.0, hi=-2.1, lo2=1.0, hi2=1.4),
+    binary("squared_difference", tf.math.squared_difference),
+    binary("xlogy", tf.math.xlogy, kink=True, lo2=0.5, hi2=2.0),
+    binary("xdivy", tf.math.xdivy, kink=True, lo2=0.5, hi2=2.0),
+    binary("divide_no_nan", tf.math.divide_no_nan, lo2=0.5, hi2=2.0),
+    OpSpec("divide_no_nan_at_zero", lambda x, y: tf.math.divide_no_nan(x, y * 0.0) + x * y,
+           [(rand((2, 3)), rand((3,)))], 2),
     binary("pow", tf.pow, lo=0.5, hi=2.0),
-    binary("maximum", tf.maximum, kink=True, order=1),
-    binary("minimum", tf.minimum, kink=True, order=1),
+    separated("maximum", tf.maximum),
+    separated("minimum", tf.minimum),
     binary("atan2", tf.atan2, lo=0.5, hi=2.0),
     OpSpec("operators", lambda x, y: (x + 2.0) * y - x / (y * y + 1.0) + 3.0 ** x,
            [(rand((2, 3)), rand((3,)))], 2),
@@ -39,6 +60,9 @@ SPECS = [
     unary("sigmoid", tf.sigmoid),
     unary("softplus", tf.math.softplus),
     unary("erf", tf.math.erf),
+    unary("erf_wide", tf.math.erf, -4.5, 4.5),
+    unary("erfc", tf.math.erfc, -4.5, 4.5),
+    unary("log_sigmoid", tf.math.log_sigmoid, -6.0, 6.0),
     unary("abs", tf.abs, kink=True),
     unary("sign", tf.sign, kink=True),
     OpSpec("clip_by_value", lambda x: tf.clip_by_value(x, -1.0, 1.0),

@@ -1,8 +1,98 @@
-"""Op specs: linalg ops (see tests/opspec.py for the format)."""
+"""Op specs: linalg ops (see tests/opspec.py for the format).
+
+Matrices are well conditioned (a random matrix plus ``n * I``); Cholesky
+samples are symmetric positive definite and the function symmetrizes its
+input, so the (symmetric) gradient is checked against the right derivative.
+"""
+import numpy as np
+
 import gradtape as tf
 from tests.opspec import OpSpec, away_from, binary, rand, reduction, unary  # noqa: F401
 
+
+def well(shape):
+    """Random square matrices plus n*I: far from singular."""
+    n = shape[-1]
+    return rand(shape, -1.0, 1.0) + n * np.eye(n)
+
+
+def spd(shape):
+    m = rand(shape, -1.0, 1.0)
+    n = shape[-1]
+    return m @ np.swapaxes(m, -1, -2) + n * np.eye(n)
+
+
+def _sym(a):
+    return 0.5 * (a + tf.linalg.matrix_transpose(a))
+
+
 SPECS = [
-    OpSpec("matmul", tf.matmul, [(rand((2, 3)), rand((3, 4))), (rand((2, 2, 3)), rand((3, 2)))], 2),
+    OpSpec("matmul", tf.matmul, [(rand((2, 3)), rand((3, 4))), (rand((2, 2, 3)), rand((3, 2))),
+                                 (rand((2, 1, 2, 3)), rand((3, 3, 2)))], 2),
     OpSpec("matmul_transposed", lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True),
-           [(rand((3, 2)), rand((4, 3)))], 2),]
+           [(rand((3, 2)), rand((4, 3)))], 2),
+    OpSpec("matmul_adjoint", lambda a, b: tf.matmul(a, b, adjoint_a=True),
+           [(rand((2, 3, 2)), rand((2, 3, 4)))], 2),
+    OpSpec("matvec", tf.linalg.matvec, [(rand((2, 3)), rand((3,))), (rand((2, 2, 3)), rand((3,)))], 2),
+    OpSpec("matvec_transpose", lambda a, b: tf.linalg.matvec(a, b, transpose_a=True),
+           [(rand((3, 2)), rand((2, 3)))], 2),
+    OpSpec("tensordot_int", lambda a, b: tf.tensordot(a, b, axes=1),
+           [(rand((2, 3)), rand((3, 4))), (rand((2, 3, 2)), rand((2, 2)))], 2),
+    OpSpec("tensordot_lists", lambda a, b: tf.tensordot(a, b, axes=[[0, 2], [1, 0]]),
+           [(rand((2, 3, 4)), rand((4, 2, 2)))], 2),
+    OpSpec("tensordot_outer", lambda a, b: tf.tensordot(a, b, axes=0),
+           [(rand((2,)), rand((3,)))], 2),
+    OpSpec("einsum_matmul", lambda a, b: tf.einsum("ij,jk->ik", a, b),
+           [(rand((2, 3)), rand((3, 4)))], 2),
+    OpSpec("einsum_diagonal", lambda a: tf.einsum("ii->i", a), [(rand((3, 3)),)], 2),
+    OpSpec("einsum_trace_implicit", lambda a: tf.einsum("ii", a), [(rand((3, 3)),)], 2),
+    OpSpec("einsum_repeat_and_sum", lambda a, b: tf.einsum("iij,k->jk", a, b),
+           [(rand((2, 2, 3)), rand((2,)))], 2),
+    OpSpec("einsum_sum_out", lambda a, b: tf.einsum("ij,jk->i", a, b),
+           [(rand((2, 3)), rand((3, 4)))], 2),
+    OpSpec("einsum_implicit_transpose", lambda a: tf.einsum("ba", a), [(rand((2, 3)),)], 2),
+    OpSpec("einsum_outer", lambda a, b: tf.einsum("i,j->ij", a, b), [(rand((2,)), rand((3,)))], 2),
+    OpSpec("einsum_three", lambda a, b, c: tf.einsum("ij,ij,jk->ik", a, b, c),
+           [(rand((2, 3)), rand((2, 3)), rand((3, 2)))], 2),
+    OpSpec("einsum_ellipsis_broadcast", lambda a, b: tf.einsum("...ij,...jk->...ik", a, b),
+           [(rand((2, 2, 3)), rand((3, 2))), (rand((2, 1, 2, 3)), rand((3, 3, 2)))], 2),
+    OpSpec("einsum_ellipsis_middle", lambda a, b: tf.einsum("i...j,j->...i", a, b),
+           [(rand((2, 3, 4)), rand((4,)))], 2),
+    OpSpec("inv", tf.linalg.inv, [(well((3, 3)),), (well((2, 3, 3)),)], 2),
+    OpSpec("inv_adjoint", lambda a: tf.linalg.inv(a, adjoint=True), [(well((3, 3)),)], 2),
+    OpSpec("det", tf.linalg.det, [(well((3, 3)),), (well((2, 2, 2)),)], 2),
+    OpSpec("slogdet", tf.linalg.slogdet, [(well((3, 3)),), (-well((2, 3, 3)),)], 2),
+    OpSpec("slogdet_logabsdet", lambda a: tf.linalg.slogdet(a)[1], [(-well((2, 3, 3)),)], 2),
+    OpSpec("logdet", lambda a: tf.linalg.logdet(_sym(a)), [(spd((3, 3)),)], 2),
+    OpSpec("solve", tf.linalg.solve, [(well((3, 3)), rand((3, 2))),
+                                      (well((2, 3, 3)), rand((3, 1)))], 2),
+    OpSpec("solve_adjoint", lambda a, b: tf.linalg.solve(a, b, adjoint=True),
+           [(well((3, 3)), rand((2, 3, 2)))], 2),
+    OpSpec("triangular_solve", tf.linalg.triangular_solve,
+           [(well((3, 3)), rand((3, 2))), (well((2, 3, 3)), rand((3, 2)))], 2),
+    OpSpec("triangular_solve_upper_adjoint",
+           lambda a, b: tf.linalg.triangular_solve(a, b, lower=False, adjoint=True),
+           [(well((3, 3)), rand((3, 2)))], 2),
+    OpSpec("triangular_solve_lower_adjoint",
+           lambda a, b: tf.linalg.triangular_solve(a, b, adjoint=True),
+           [(well((3, 3)), rand((3, 1)))], 2),
+    OpSpec("cholesky", lambda a: tf.linalg.cholesky(_sym(a)), [(spd((3, 3)),), (spd((2, 2, 2)),)], 2),
+    OpSpec("trace", tf.linalg.trace, [(rand((3, 3)),), (rand((2, 2, 3)),)], 2),
+    OpSpec("diag_part", tf.linalg.diag_part, [(rand((3, 3)),), (rand((2, 3, 2)),)], 2),
+    OpSpec("diag_part_k", lambda a: tf.linalg.diag_part(a, k=1), [(rand((3, 4)),)], 2),
+    OpSpec("diag", tf.linalg.diag, [(rand((3,)),), (rand((2, 2)),)], 2),
+    OpSpec("diag_k", lambda v: tf.linalg.diag(v, k=-1), [(rand((2,)),)], 2),
+    OpSpec("band_part", lambda a: tf.linalg.band_part(a, 1, 0), [(rand((3, 3)),)], 2),
+    OpSpec("norm", tf.norm, [(rand((2, 3)),)], 2),
+    OpSpec("norm_axis_keepdims", lambda x: tf.norm(x, axis=1, keepdims=True), [(rand((2, 3)),)], 2),
+    OpSpec("norm_ord1", lambda x: tf.norm(x, ord=1, axis=-1), [(away_from((2, 3), -2, 2),)], 2),
+    OpSpec("norm_ord_inf", lambda x: tf.norm(x, ord=np.inf, axis=0),
+           [(np.array([[1.0, -3.0], [2.0, 0.5], [-0.5, 1.5]]),)], 2),
+    OpSpec("norm_ord3", lambda x: tf.norm(x, ord=3), [(away_from((4,), -2, 2),)], 2),
+    OpSpec("norm_fro", lambda x: tf.norm(x, ord="fro", axis=[-2, -1]), [(rand((2, 2, 3)),)], 2),
+    OpSpec("norm_matrix_1", lambda x: tf.norm(x, ord=1, axis=(0, 1)),
+           [(np.array([[1.0, -3.0], [2.0, 0.5], [-0.5, 1.5]]),)], 2),
+    OpSpec("norm_matrix_inf", lambda x: tf.norm(x, ord=np.inf, axis=(1, 2), keepdims=True),
+           [(np.array([[[1.0, -3.0], [2.0, 0.5]], [[-0.5, 1.5], [0.2, 0.1]]]),)], 2),
+    OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 1),
+]

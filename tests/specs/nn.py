@@ -1,7 +1,55 @@
 """Op specs: nn ops (see tests/opspec.py for the format)."""
+import numpy as np
+
 import gradtape as tf
 from tests.opspec import OpSpec, away_from, binary, rand, reduction, unary  # noqa: F401
 
+
+def _labels(shape):
+    """A probability distribution along the last axis."""
+    p = rand(shape, 0.1, 1.0)
+    return p / p.sum(-1, keepdims=True)
+
+
+_SPARSE = np.array([2, 0])
+
 SPECS = [
     unary("relu", tf.nn.relu, kink=True),
+    OpSpec("relu6", tf.nn.relu6, [(np.array([-1.5, 0.7, 3.0, 5.5, 6.5, 9.0]),)], 2),
+    unary("leaky_relu", tf.nn.leaky_relu, kink=True),
+    OpSpec("leaky_relu_alpha", lambda x: tf.nn.leaky_relu(x, alpha=0.5),
+           [(away_from((2, 3), -2, 2),)], 2),
+    unary("elu", tf.nn.elu, kink=True),
+    unary("selu", tf.nn.selu, kink=True),
+    unary("gelu", tf.nn.gelu),
+    OpSpec("gelu_approximate", lambda x: tf.nn.gelu(x, approximate=True), [(rand((2, 3), -3, 3),)], 2),
+    unary("softsign", tf.nn.softsign, kink=True),
+    unary("silu", tf.nn.silu),
+    OpSpec("silu_beta", lambda x: tf.nn.silu(x, beta=1.7), [(rand((2, 3)),)], 2),
+    OpSpec("silu_tensor_beta", lambda x, b: tf.nn.swish(x, beta=b), [(rand((2, 3)), rand(()))], 2),
+    OpSpec("softmax", tf.nn.softmax, [(rand((4,)),), (rand((2, 3)),)], 2),
+    OpSpec("softmax_axis0", lambda x: tf.nn.softmax(x, axis=0), [(rand((3, 2)),)], 2),
+    OpSpec("log_softmax", tf.nn.log_softmax, [(rand((4,)),), (rand((2, 3)),)], 2),
+    OpSpec("log_softmax_axis0", lambda x: tf.nn.log_softmax(x, axis=0), [(rand((3, 2)),)], 2),
+    OpSpec("sparse_softmax_cross_entropy_with_logits",
+           lambda x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=_SPARSE, logits=x),
+           [(rand((2, 3)),)], 2),
+    OpSpec("softmax_cross_entropy_with_logits",
+           lambda z, x: tf.nn.softmax_cross_entropy_with_logits(labels=z, logits=x),
+           [(_labels((2, 3)), rand((2, 3))), (_labels((4,)), rand((4,)))], 2),
+    OpSpec("softmax_cross_entropy_with_logits_axis0",
+           lambda z, x: tf.nn.softmax_cross_entropy_with_logits(labels=z, logits=x, axis=0),
+           [(rand((3, 2), 0.0, 1.0), rand((3, 2)))], 2),
+    OpSpec("sigmoid_cross_entropy_with_logits",
+           lambda z, x: tf.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
+           [(rand((2, 3), 0.0, 1.0), rand((2, 3), -3, 3))], 2),
+    OpSpec("l2_loss", tf.nn.l2_loss, [(rand((2, 3)),)], 2),
+    OpSpec("l2_normalize", lambda x: tf.nn.l2_normalize(x, axis=-1), [(rand((2, 3)),)], 2),
+    OpSpec("dropout", lambda x: tf.nn.dropout(x, 0.5, seed=3), [(rand((4, 5)),)], 2),
+    OpSpec("bias_add", tf.nn.bias_add, [(rand((2, 3)), rand((3,)))], 2),
+    OpSpec("bias_add_nchw", lambda v, b: tf.nn.bias_add(v, b, data_format="NCHW"),
+           [(rand((2, 3, 2, 2)), rand((3,)))], 2),
+    OpSpec("moments", lambda x: tf.nn.moments(x, axes=[0]), [(rand((4, 3)),)], 2),
+    OpSpec("moments_variance", lambda x: tf.nn.moments(x, axes=[0, 1], keepdims=True)[1],
+           [(rand((4, 3)),)], 2),
 ]

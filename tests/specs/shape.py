@@ -40,6 +40,12 @@ SPECS = [
     OpSpec("concat", lambda x, y, a: tf.concat([x, y * x[:1] if a == 0 else y, x], axis=a),
            [(rand((2, 3)), rand((1, 3)), 0), (rand((2, 3)), rand((2, 2)), -1),
             (rand((2, 3)), rand((0, 3)), 0)], 2),
+    # squared, so the cotangents of stack and concat depend on the inputs and second
+    # order runs the transposes of their VJPs (insert_slice, unslice_axis)
+    OpSpec("stack_squared", lambda x, y: tf.square(tf.stack([x, y], axis=1)),
+           [(rand((2, 3)), rand((2, 3)))], 2),
+    OpSpec("concat_squared", lambda x, y: tf.square(tf.concat([x, y], axis=-1)),
+           [(rand((2, 3)), rand((2, 2)))], 2),
     OpSpec("identity", tf.identity, [(rand((3,)),), (rand(()),)], 2),
     OpSpec("unstack", _unstack_mix,
            [(rand((3, 2)), 0), (rand((2, 4)), -1), (rand((2, 3, 2)), 1)], 2),

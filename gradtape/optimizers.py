@@ -1,0 +1,546 @@
+"""Optimizers with Keras 3's update rules: SGD, Adam, AdamW, RMSprop, Adagrad.
+
+The training step TensorFlow users write works unchanged::
+
+    with GradientTape() as tape:
+        loss = loss_fn(y, model(x))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+An update is a change of state (``Variable.assign``), computed in NumPy: no
+tape records it.  Each step: gradients are clipped (``clipnorm``,
+``clipvalue`` or ``global_clipnorm``), weight decay shrinks the variables
+(``var -= var * weight_decay * lr``), the optimizer's rule updates them, then
+``iterations`` grows by one.  A schedule's learning rate is read at
+``iterations`` before the step.  ``optimizer.variables`` is the whole state
+(step count, learning rate, slots), saved by ``gradtape.Checkpoint``.
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from . import schedules
+from ._core.tensor import TensorLike
+from .module import camel_to_snake, unique_name
+from .variables import Variable
+
+
+def _hyper(value, what, who, low=0.0, high=None, low_open=False):
+    """Check a hyperparameter is a number within bounds; return it as float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{who}: {what} must be a float, got {value!r}")
+    value = float(value)
+    if value < low or (low_open and value == low) or (high is not None and value > high):
+        bounds = f"{'(' if low_open else '['}{low}, {high if high is not None else 'inf'}]"
+        raise ValueError(f"{who}: {what} must be in {bounds}, got {value}")
+    return value
+
+
+class Optimizer:
+    """Base class of the optimizers; subclasses declare slots and ``update_step``.
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable([1.0, 2.0], name="w")
+    >>> opt = tf.optimizers.SGD(learning_rate=0.1)
+    >>> with tf.GradientTape() as tape:
+    ...     loss = tf.reduce_sum(w ** 2)
+    >>> _ = opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+    >>> w.numpy(), int(opt.iterations)
+    (array([0.8, 1.6], dtype=float32), 1)
+    """
+
+    #: slot name -> initial value, created per trainable variable at build time
+    _SLOTS = ()
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, name=None):
+        who = type(self).__name__
+        clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
+        given = {k: v for k, v in clips.items() if v is not None}
+        if len(given) > 1:
+            raise ValueError(f"{who}: only one of `clipnorm`, `clipvalue` and "
+                             f"`global_clipnorm` can be set; got {given}")
+        for key, value in given.items():
+            _hyper(value, key, who)
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.weight_decay = None if weight_decay is None else _hyper(weight_decay, "weight_decay", who)
+        self.name = name or unique_name(camel_to_snake(who))
+        self._iterations = Variable(np.int64(0), trainable=False, name=f"{self.name}/iteration")
+        self._variables = [self._iterations]
+        self._learning_rate = self._build_learning_rate(learning_rate)
+        self._trainable_variables = []
+        self._index = {}
+        self._slots = {}
+        self._exclude_ids = set()
+        self._exclude_names = ()
+        self.built = False
+
+    # -- learning rate and state ------------------------------------------
+    def _build_learning_rate(self, learning_rate):
+        if isinstance(learning_rate, schedules.LearningRateSchedule) or (
+                callable(learning_rate) and not isinstance(learning_rate, TensorLike)):
+            return learning_rate
+        try:
+            value = float(np.asarray(learning_rate))
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{type(self).__name__}: learning_rate must be a float, a LearningRateSchedule "
+                f"or a callable returning the rate, got {learning_rate!r}") from None
+        var = Variable(np.float32(value), trainable=False, name=f"{self.name}/learning_rate")
+        self._variables.append(var)
+        return var
+
+    @property
+    def iterations(self):
+        """The number of steps taken, an int64 Variable."""
+        return self._iterations
+
+    @property
+    def learning_rate(self):
+        """The learning rate for the next step (a schedule is evaluated at ``iterations``)."""
+        lr = self._learning_rate
+        if isinstance(lr, schedules.LearningRateSchedule):
+            return lr(self._iterations)
+        if callable(lr) and not isinstance(lr, Variable):
+            return lr()
+        return lr
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if isinstance(self._learning_rate, Variable) and not callable(value):
+            self._learning_rate.assign(np.float32(value))
+            return
+        if not isinstance(self._learning_rate, Variable) and not callable(value):
+            raise TypeError(f"{type(self).__name__}: this optimizer was created with a "
+                            "schedule as its learning_rate, so the rate cannot be set; "
+                            "create it with a float learning_rate instead")
+        if isinstance(self._learning_rate, Variable):
+            self._variables.remove(self._learning_rate)
+        self._learning_rate = value
+
+    def _current_lr(self):
+        return float(np.asarray(self.learning_rate))
+
+    @property
+    def variables(self):
+        """The optimizer's state: step count, learning rate (unless a schedule), slots."""
+        return list(self._variables)
+
+    def _checkpoint_items(self):
+        """``(key, variable)`` pairs with keys stable across runs, for Checkpoint."""
+        items = [("iteration", self._iterations)]
+        if isinstance(self._learning_rate, Variable):
+            items.append(("learning_rate", self._learning_rate))
+        for slot, variables in self._slots.items():
+            items.extend((f"{slot}/{i}", var) for i, var in enumerate(variables))
+        return items
+
+    # -- building ----------------------------------------------------------
+    def build(self, var_list):
+        """Create the slots (moments, accumulators) for the variables to train.
+
+        Called by the first ``apply_gradients``; call it yourself before
+        restoring a checkpoint into a fresh optimizer.
+
+        >>> import gradtape as tf
+        >>> opt = tf.optimizers.Adam()
+        >>> opt.build([tf.Variable([1.0, 2.0], name="w")])
+        >>> [v.name for v in opt.variables]   # doctest: +ELLIPSIS
+        ['adam.../iteration:0', 'adam.../learning_rate:0', 'adam.../w_momentum:0', 'adam.../w_velocity:0']
+        """
+        var_list = list(var_list)
+        for var in var_list:
+            if not isinstance(var, Variable):
+                raise TypeError(f"{type(self).__name__}.build: expected Variables, "
+                                f"got {type(var).__name__}")
+        new = [v for v in var_list if id(v) not in self._index]
+        for var in new:
+            self._index[id(var)] = len(self._trainable_variables)
+            self._trainable_variables.append(var)
+        for slot, initial in self._SLOTS:
+            store = self._slots.setdefault(slot, [])
+            for var in new:
+                store.append(self.add_variable_from_reference(var, slot, initial))
+        self.built = True
+
+    def add_variable_from_reference(self, reference_variable, name, initial_value=0.0):
+        """A state Variable shaped like ``reference_variable``, tracked in ``variables``."""
+        base = reference_variable.name.rsplit(":", 1)[0].replace("/", "_")
+        value = np.full(reference_variable.shape, initial_value, reference_variable.dtype._np)
+        var = Variable(value, trainable=False, name=f"{self.name}/{base}_{name}")
+        self._variables.append(var)
+        return var
+
+    def _slot(self, name, var):
+        return self._slots[name][self._index[id(var)]]
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Spare some variables from weight decay: these ones, or those whose
+        name contains one of ``var_names``.  Call it before the first step.
+
+        >>> import gradtape as tf
+        >>> opt = tf.optimizers.AdamW()
+        >>> opt.exclude_from_weight_decay(var_names=["bias"])
+        """
+        if self.built:
+            raise ValueError(f"{type(self).__name__}.exclude_from_weight_decay: call it "
+                             "before the optimizer is built (before its first step)")
+        self._exclude_ids = {id(v) for v in var_list or ()}
+        self._exclude_names = tuple(var_names or ())
+
+    def _decays(self, var):
+        return id(var) not in self._exclude_ids and not any(
+            n in var.name for n in self._exclude_names)
+
+    # -- applying ------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars):
+        """Update each variable from its gradient; returns ``iterations``.
+
+        A ``None`` gradient skips its variable with a warning that names it.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable(1.0)
+        >>> _ = tf.optimizers.SGD(0.5).apply_gradients([(tf.constant(2.0), v)])
+        >>> v.numpy()
+        0.0
+        """
+        pairs = list(grads_and_vars)
+        if not pairs:
+            return self._iterations
+        grads, variables = zip(*pairs)
+        self.apply(grads, variables)
+        return self._iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """Update ``trainable_variables`` (default: those built with) from ``grads``."""
+        grads = list(grads)
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError(f"{type(self).__name__}.apply: without variables the "
+                                 "optimizer must be built first: call optimizer.build(variables)")
+            trainable_variables = self._trainable_variables
+        variables = list(trainable_variables)
+        if len(grads) != len(variables):
+            raise ValueError(f"{type(self).__name__}.apply: got {len(grads)} gradients for "
+                             f"{len(variables)} variables")
+        if not grads:
+            return
+        self._check_variables(variables)
+        if not self.built:
+            self.build(variables)
+        self._check_known(variables)
+        grads, variables = self._filter_empty(grads, variables)
+        arrays = [self._gradient_array(g, v) for g, v in zip(grads, variables)]
+        arrays = self._clip(arrays)
+        lr = self._current_lr()
+        if self.weight_decay is not None:
+            for var in variables:
+                if self._decays(var):
+                    dt = var.dtype._np.type
+                    var.assign(var._value - var._value * dt(self.weight_decay) * dt(lr))
+        for g, var in zip(arrays, variables):
+            self.update_step(g, var, lr)
+        self._iterations.assign_add(1)
+
+    def minimize(self, loss, var_list, tape=None):
+        """Take one step on ``loss``: a zero-argument callable, or a tensor recorded on ``tape``.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable(3.0)
+        >>> _ = tf.optimizers.SGD(0.25).minimize(lambda: v ** 2, [v])
+        >>> v.numpy()
+        1.5
+        """
+        from .tape import GradientTape
+        if callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        if callable(loss):
+            with GradientTape() as tape:
+                tape.watch(var_list)
+                loss = loss()
+        elif tape is None:
+            raise ValueError(f"{type(self).__name__}.minimize: `tape` is required when "
+                             "`loss` is a tensor; pass the GradientTape that recorded it")
+        grads = tape.gradient(loss, var_list)
+        return self.apply_gradients(zip(grads, var_list))
+
+    def _check_variables(self, variables):
+        for i, var in enumerate(variables):
+            if not isinstance(var, Variable):
+                raise TypeError(
+                    f"{type(self).__name__}.apply_gradients: item {i} pairs a gradient with a "
+                    f"{type(var).__name__}, not a Variable; only Variables can be updated")
+            if not var.dtype.is_floating:
+                raise TypeError(f"{type(self).__name__}.apply_gradients: variable "
+                                f"'{var.name}' has dtype {var.dtype.name}; only floating "
+                                "variables can be trained")
+
+    def _check_known(self, variables):
+        for var in variables:
+            if id(var) not in self._index:
+                raise ValueError(
+                    f"{type(self).__name__}.apply_gradients: unknown variable '{var.name}'. "
+                    "This optimizer can only update the variables it was first built with; "
+                    "create a new optimizer for a new set of variables")
+
+    @staticmethod
+    def _filter_empty(grads, variables):
+        kept = [(g, v) for g, v in zip(grads, variables) if g is not None]
+        missing = [v.name for g, v in zip(grads, variables) if g is None]
+        if not kept:
+            raise ValueError("No gradients provided for any variable: "
+                             f"{[v.name for v in variables]}")
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {missing} when minimizing "
+                          "the loss; they are left unchanged", UserWarning, stacklevel=4)
+        return [g for g, _ in kept], [v for _, v in kept]
+
+    def _gradient_array(self, grad, var):
+        arr = np.asarray(grad)
+        if arr.shape != tuple(var.shape):
+            raise ValueError(
+                f"{type(self).__name__}.apply_gradients: the gradient for variable "
+                f"'{var.name}' has shape {arr.shape}, but the variable has shape "
+                f"{tuple(var.shape)}")
+        return arr.astype(var.dtype._np, copy=False)
+
+    def _clip(self, grads):
+        if self.clipnorm:
+            return [g * (g.dtype.type(self.clipnorm)
+                         / np.maximum(np.sqrt(np.sum(g * g)), g.dtype.type(self.clipnorm)))
+                    for g in grads]
+        if self.global_clipnorm:
+            norm = np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
+            scale = self.global_clipnorm / max(norm, self.global_clipnorm) \
+                if np.isfinite(norm) else float("nan")
+            return [g * g.dtype.type(scale) for g in grads]
+        if self.clipvalue:
+            return [np.clip(g, -self.clipvalue, self.clipvalue).astype(g.dtype) for g in grads]
+        return grads
+
+    def update_step(self, gradient, variable, learning_rate):
+        """Apply the rule to one variable: ``gradient`` an ndarray of its dtype."""
+        raise NotImplementedError
+
+    # -- config ----------------------------------------------------------------
+    def get_config(self):
+        """The constructor arguments, as a dict."""
+        lr = self._learning_rate
+        return {"name": self.name,
+                "learning_rate": float(lr.numpy()) if isinstance(lr, Variable) else lr,
+                "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
+                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+
+    @classmethod
+    def from_config(cls, config):
+        """An optimizer built from ``get_config()``'s output."""
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<gradtape.optimizers.{type(self).__name__} '{self.name}'>"
+
+
+class SGD(Optimizer):
+    """Gradient descent, with momentum and Nesterov momentum as in Keras.
+
+    With momentum ``m``: ``velocity = m * velocity - lr * g`` then
+    ``w += velocity`` (Nesterov: ``w += m * velocity - lr * g``).
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> opt = tf.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     _ = opt.apply_gradients([(tf.constant(1.0), w)])
+    >>> round(float(w.numpy()), 6)    # 1 - 0.1 - (0.9 * 0.1 + 0.1)
+    0.71
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, name=None):
+        self.momentum = _hyper(momentum, "momentum", "SGD", 0.0, 1.0)
+        self.nesterov = bool(nesterov)
+        self._SLOTS = (("momentum", 0.0),) if self.momentum != 0 else ()
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+
+    def update_step(self, gradient, variable, learning_rate):
+        dt = variable.dtype._np.type
+        lr = dt(learning_rate)
+        if self.momentum == 0:
+            variable.assign(variable._value - gradient * lr)
+            return
+        m = self._slot("momentum", variable)
+        mom = dt(self.momentum)
+        m.assign(-gradient * lr + m._value * mom)
+        if self.nesterov:
+            variable.assign(variable._value + (-gradient * lr + m._value * mom))
+        else:
+            variable.assign(variable._value + m._value)
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adam(Optimizer):
+    """Adam, in Keras' form: with ``t = iterations + 1``,
+    ``m += (g - m) * (1 - beta_1)``, ``v += (g**2 - v) * (1 - beta_2)``,
+    ``w -= lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (sqrt(v) + epsilon)``.
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> _ = tf.optimizers.Adam(learning_rate=0.1).apply_gradients([(tf.constant(5.0), w)])
+    >>> round(float(w.numpy()), 5)    # the first step moves by about lr
+    0.9
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, name=None):
+        who = type(self).__name__
+        self.beta_1 = _hyper(beta_1, "beta_1", who, 0.0, 1.0)
+        self.beta_2 = _hyper(beta_2, "beta_2", who, 0.0, 1.0)
+        self.epsilon = _hyper(epsilon, "epsilon", who)
+        self.amsgrad = bool(amsgrad)
+        self._SLOTS = (("momentum", 0.0), ("velocity", 0.0)) + (
+            (("velocity_hat", 0.0),) if self.amsgrad else ())
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+
+    def update_step(self, gradient, variable, learning_rate):
+        dt = variable.dtype._np.type
+        lr, b1, b2, one = dt(learning_rate), dt(self.beta_1), dt(self.beta_2), dt(1)
+        t = dt(int(self._iterations.numpy()) + 1)
+        alpha = lr * np.sqrt(one - b2 ** t) / (one - b1 ** t)
+        m, v = self._slot("momentum", variable), self._slot("velocity", variable)
+        m.assign(m._value + (gradient - m._value) * (one - b1))
+        v.assign(v._value + (np.square(gradient) - v._value) * (one - b2))
+        v_used = v._value
+        if self.amsgrad:
+            v_hat = self._slot("velocity_hat", variable)
+            v_hat.assign(np.maximum(v_hat._value, v._value))
+            v_used = v_hat._value
+        variable.assign(variable._value - (m._value * alpha) / (np.sqrt(v_used) + dt(self.epsilon)))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon, "amsgrad": self.amsgrad}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (default 0.004): each step first does
+    ``w -= w * weight_decay * lr``, then the Adam update.
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> opt = tf.optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
+    >>> _ = opt.apply_gradients([(tf.constant(0.0), w)])   # zero gradient: only the decay acts
+    >>> round(float(w.numpy()), 6)
+    0.95
+    """
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-7, amsgrad=False, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, name=None):
+        if weight_decay is None:
+            raise ValueError("AdamW: weight_decay must be a float, got None")
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay,
+                         clipnorm, clipvalue, global_clipnorm, name)
+
+
+class RMSprop(Optimizer):
+    """RMSprop as in Keras: ``v = rho * v + (1 - rho) * g**2``,
+    ``w -= lr * g / sqrt(v + epsilon)`` (centered: ``v - mean_g**2`` under the
+    root; with momentum the increment feeds a velocity first).
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> _ = tf.optimizers.RMSprop(learning_rate=0.01).apply_gradients([(tf.constant(2.0), w)])
+    >>> round(float(w.numpy()), 5)   # 1 - 0.01 * 2 / sqrt(0.1 * 4)
+    0.96838
+    """
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, name=None):
+        self.rho = _hyper(rho, "rho", "RMSprop", 0.0, 1.0)
+        self.momentum = _hyper(momentum, "momentum", "RMSprop", 0.0, 1.0)
+        self.epsilon = _hyper(epsilon, "epsilon", "RMSprop")
+        self.centered = bool(centered)
+        self._SLOTS = (("velocity", 0.0),) + (
+            (("momentum", 0.0),) if self.momentum > 0 else ()) + (
+            (("average_gradient", 0.0),) if self.centered else ())
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+
+    def update_step(self, gradient, variable, learning_rate):
+        dt = variable.dtype._np.type
+        lr, rho, one = dt(learning_rate), dt(self.rho), dt(1)
+        v = self._slot("velocity", variable)
+        v.assign(rho * v._value + (one - rho) * np.square(gradient))
+        if self.centered:
+            avg = self._slot("average_gradient", variable)
+            avg.assign(rho * avg._value + (one - rho) * gradient)
+            denominator = v._value - np.square(avg._value) + dt(self.epsilon)
+        else:
+            denominator = v._value + dt(self.epsilon)
+        increment = lr * gradient / np.sqrt(denominator)
+        if self.momentum > 0:
+            m = self._slot("momentum", variable)
+            m.assign(dt(self.momentum) * m._value + increment)
+            variable.assign(variable._value - m._value)
+        else:
+            variable.assign(variable._value - increment)
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
+                "epsilon": self.epsilon, "centered": self.centered}
+
+
+class Adagrad(Optimizer):
+    """Adagrad as in Keras: ``acc += g**2``, ``w -= lr * g / sqrt(acc + epsilon)``,
+    the accumulator starting at ``initial_accumulator_value``.
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> _ = tf.optimizers.Adagrad(learning_rate=0.1).apply_gradients([(tf.constant(1.0), w)])
+    >>> round(float(w.numpy()), 5)   # 1 - 0.1 / sqrt(1.1)
+    0.90465
+    """
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 name=None):
+        self.initial_accumulator_value = _hyper(
+            initial_accumulator_value, "initial_accumulator_value", "Adagrad")
+        self.epsilon = _hyper(epsilon, "epsilon", "Adagrad")
+        self._SLOTS = (("accumulator", self.initial_accumulator_value),)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+
+    def update_step(self, gradient, variable, learning_rate):
+        dt = variable.dtype._np.type
+        acc = self._slot("accumulator", variable)
+        acc.assign(acc._value + np.square(gradient))
+        variable.assign(variable._value
+                        - dt(learning_rate) * gradient / np.sqrt(acc._value + dt(self.epsilon)))
+
+    def get_config(self):
+        return {**super().get_config(),
+                "initial_accumulator_value": self.initial_accumulator_value,
+                "epsilon": self.epsilon}
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}
+
+
+def get(identifier):
+    """An optimizer from its Keras name (``'adam'``, ``'sgd'``...) or an instance.
+
+    >>> import gradtape as tf
+    >>> type(tf.optimizers.get("adam")).__name__
+    'Adam'
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
+        return _BY_NAME[identifier.lower()]()
+    raise ValueError(f"optimizers.get: unknown optimizer {identifier!r}; expected an "
+                     f"Optimizer or one of {sorted(_BY_NAME)}")

@@ -1,0 +1,155 @@
+"""Learning-rate schedules, as ``keras.optimizers.schedules``.
+
+A schedule maps the optimizer's step count (``optimizer.iterations``, before
+the step is taken) to a float32 learning rate.  Pass one as an optimizer's
+``learning_rate``.
+"""
+import math
+
+import numpy as np
+
+from ._core.tensor import constant
+
+
+def _step(step):
+    return np.float32(np.asarray(step))
+
+
+class LearningRateSchedule:
+    """Base class: ``schedule(step)`` returns the learning rate for that step.
+
+    >>> import gradtape as tf
+    >>> class Halving(tf.optimizers.schedules.LearningRateSchedule):
+    ...     def __call__(self, step):
+    ...         return tf.constant(1.0 / 2 ** int(step))
+    >>> float(Halving()(3))
+    0.125
+    """
+
+    def __call__(self, step):
+        raise NotImplementedError
+
+    def get_config(self):
+        """The constructor arguments, as a dict."""
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        """A schedule built from ``get_config()``'s output."""
+        return cls(**config)
+
+
+def _positive(value, what, who):
+    if not value > 0:
+        raise ValueError(f"{who}: {what} must be positive, got {value!r}")
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)``; with
+    ``staircase`` the exponent is floored, so the rate drops in steps.
+
+    >>> import gradtape as tf
+    >>> s = tf.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    >>> round(float(s(10)), 6), round(float(s(5)), 6)
+    (0.05, 0.070711)
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name="ExponentialDecay"):
+        _positive(decay_steps, "decay_steps", "ExponentialDecay")
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+
+    def __call__(self, step):
+        p = _step(step) / np.float32(self.decay_steps)
+        if self.staircase:
+            p = np.floor(p)
+        rate = np.float32(self.initial_learning_rate) * np.float32(self.decay_rate) ** p
+        return constant(np.float32(rate))
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class InverseTimeDecay(LearningRateSchedule):
+    """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (floored with ``staircase``).
+
+    >>> import gradtape as tf
+    >>> s = tf.optimizers.schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=1.0)
+    >>> round(float(s(3)), 6)
+    0.025
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name="InverseTimeDecay"):
+        _positive(decay_steps, "decay_steps", "InverseTimeDecay")
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+
+    def __call__(self, step):
+        p = _step(step) / np.float32(self.decay_steps)
+        if self.staircase:
+            p = np.floor(p)
+        denom = np.float32(1) + np.float32(self.decay_rate) * p
+        return constant(np.float32(np.float32(self.initial_learning_rate) / denom))
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class CosineDecay(LearningRateSchedule):
+    """Cosine decay from ``initial_learning_rate`` to ``alpha`` times it over
+    ``decay_steps``, after an optional linear warmup to ``warmup_target``
+    over ``warmup_steps``; constant after the end.
+
+    >>> import gradtape as tf
+    >>> s = tf.optimizers.schedules.CosineDecay(0.1, decay_steps=100, alpha=0.1)
+    >>> [round(float(s(k)), 6) for k in (0, 50, 100, 200)]
+    [0.1, 0.055, 0.01, 0.01]
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay",
+                 warmup_target=None, warmup_steps=0):
+        _positive(decay_steps, "decay_steps", "CosineDecay")
+        if warmup_steps < 0:
+            raise ValueError(f"CosineDecay: warmup_steps must be >= 0, got {warmup_steps!r}")
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.alpha = alpha
+        self.name = name
+        self.warmup_target = warmup_target
+        self.warmup_steps = warmup_steps
+
+    def _decay(self, step, decay_from):
+        f32 = np.float32
+        fraction = step / f32(self.decay_steps)
+        cosine = f32(0.5) * (f32(1) + np.cos(f32(math.pi) * fraction))
+        return f32(decay_from) * ((f32(1) - f32(self.alpha)) * cosine + f32(self.alpha))
+
+    def __call__(self, step):
+        step = _step(step)
+        if self.warmup_target is None:
+            return constant(np.float32(self._decay(min(step, np.float32(self.decay_steps)),
+                                                   self.initial_learning_rate)))
+        step = min(step, np.float32(self.decay_steps + self.warmup_steps))
+        if step < self.warmup_steps:
+            done = step / np.float32(self.warmup_steps)
+            delta = np.float32(self.warmup_target) - np.float32(self.initial_learning_rate)
+            return constant(np.float32(delta * done + np.float32(self.initial_learning_rate)))
+        return constant(np.float32(self._decay(step - np.float32(self.warmup_steps),
+                                               self.warmup_target)))
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
+                "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
