@@ -84,9 +84,13 @@ ELEMENTWISE = {
 INT_RESULT = {"divide": np.float64, "truediv": np.float64}
 
 
+def _is_array(a):
+    return hasattr(a, "shape")  # ndarrays and NumPy scalars: the op's tensor arguments
+
+
 def _arity(spec):
     sample = spec.samples[0]
-    return len(sample) if all(isinstance(a, np.ndarray) for a in sample) else 0
+    return len(sample) if all(_is_array(a) for a in sample) else 0
 
 
 ELEMENTWISE_SPECS = [s for s in SPECS if s.name in ELEMENTWISE and _arity(s) in (1, 2)]
@@ -290,9 +294,9 @@ def test_python_and_numpy_operands_keep_the_dtype(spec, dtype, scalar, shape, da
 
 def _split(sample):
     n = 0
-    while n < len(sample) and isinstance(sample[n], np.ndarray):
+    while n < len(sample) and _is_array(sample[n]):
         n += 1
-    return list(sample[:n]), list(sample[n:])
+    return [np.asarray(a, np.float64) for a in sample[:n]], list(sample[n:])
 
 
 def _float_outputs(outs):
