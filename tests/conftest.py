@@ -13,7 +13,7 @@ _RELAXED = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter
 
 _NO_EXPLAIN = [p for p in Phase if p is not Phase.explain]
 
-settings.register_profile("ci", max_examples=12, deadline=None, derandomize=True,
+settings.register_profile("ci", max_examples=10, deadline=None, derandomize=True,
                           database=None, phases=_NO_EXPLAIN, suppress_health_check=_RELAXED)
 settings.register_profile("long", max_examples=300, deadline=None,
                           suppress_health_check=_RELAXED)
