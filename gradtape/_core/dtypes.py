@@ -129,6 +129,6 @@ def as_dtype(value):
         return complex64
     try:
         return from_numpy(np.dtype(value))
-    except TypeError as e:
+    except (TypeError, ValueError) as e:
         raise TypeError(f"cannot interpret {value!r} as a gradtape dtype: {e}") from None
 

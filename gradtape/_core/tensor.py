@@ -77,6 +77,13 @@ def _text(value, is_repr):
         return repr(value) if is_repr else str(value)
 
 
+def _scalar(value, kind):
+    if value.ndim:
+        raise TypeError(f"only scalar (0-d) tensors convert to a Python {kind}, got a tensor "
+                        f"of shape {tuple(value.shape)}")
+    return value
+
+
 class TensorLike:
     """What Tensors and Variables share: properties, conversions, printing.
 
@@ -135,15 +142,15 @@ class TensorLike:
     def __float__(self):
         if escape_hook is not None:
             escape_hook(self, "float()")
-        return float(self._value)
+        return float(_scalar(self._value, "float"))
 
     def __int__(self):
         if escape_hook is not None:
             escape_hook(self, "int()")
-        return int(self._value)
+        return int(_scalar(self._value, "int"))
 
     def __complex__(self):
-        return complex(self._value)
+        return complex(_scalar(self._value, "complex"))
 
     def __index__(self):
         v = self._value

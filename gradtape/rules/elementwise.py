@@ -163,6 +163,8 @@ def add_n(inputs, name=None):
     >>> tf.add_n([tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])]).numpy()
     array([4., 6.], dtype=float32)
     """
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError(f"add_n: inputs must be a list of tensors, got {type(inputs).__name__}")
     inputs = list(inputs)
     if not inputs:
         raise ValueError("add_n: inputs must be a non-empty list of tensors")

@@ -269,6 +269,12 @@ def _zeros_batched(x, batch):
     return wrap(xp.zeros(tuple(batch) + v.shape, v.dtype))
 
 
+def _value_list(values, opname):
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"{opname}: values must be a list of tensors, got {type(values).__name__}")
+    return values
+
+
 def stack(values, axis=0, name=None):
     """Stack same-shaped tensors along a new axis.
 
@@ -277,7 +283,7 @@ def stack(values, axis=0, name=None):
     array([[1., 3.],
            [2., 4.]], dtype=float32)
     """
-    values = [tensor(v) for v in values]
+    values = [tensor(v) for v in _value_list(values, "stack")]
     if not values:
         raise ValueError("stack: values must be a non-empty list of tensors")
     first = values[0]
@@ -341,7 +347,7 @@ def concat(values, axis, name=None):
            [2.],
            [3.]], dtype=float32)
     """
-    values = [tensor(v) for v in values]
+    values = [tensor(v) for v in _value_list(values, "concat")]
     if not values:
         raise ValueError("concat: values must be a non-empty list of tensors")
     first = values[0]
@@ -633,7 +639,7 @@ def _shape_tuple(shape, opname="shape"):
         shape = shape.numpy().tolist()
     if isinstance(shape, (int, xp.integer)):
         shape = (shape,)
-    if isinstance(shape, (str, bytes)) or not all(
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__") or not all(
             isinstance(d, (int, xp.integer)) and not isinstance(d, bool) for d in shape):
         raise TypeError(f"{opname}: a shape must be a list of ints, got {shape!r}")
     return tuple(int(d) for d in shape)
