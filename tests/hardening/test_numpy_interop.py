@@ -102,3 +102,14 @@ def test_numpy_functions_return_arrays_and_leave_the_tape(fn, make):
     assert isinstance(out, (np.ndarray, np.generic)), type(out)
     assert tape.gradient(y, x) is None  # NumPy left the tape, as TensorFlow's eager tensors do
     assert len(tape._rec.entries) <= 1  # only gradtape's own multiply of a constant
+
+
+@pytest.mark.parametrize("make", [tf.constant, tf.Variable], ids=["Tensor", "Variable"])
+def test_explain_names_the_escape_to_numpy(make):
+    x = make(np.array([0.5, 2.0], np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(tf.constant(np.exp(x)))
+    reason = tf.explain(tape, y, [x]).reasons[0]
+    assert reason.category == "left_tape"
+    assert "NumPy" in str(reason)
