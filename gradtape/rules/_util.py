@@ -26,12 +26,15 @@ def tensor(x):
     return x if isinstance(x, TensorLike) else convert_to_tensor(x)
 
 
-def _scalar_like(value, ref):
+def _scalar_like(value, ref, opname="op"):
     """A Python number as a tensor of ``ref``'s dtype (TensorFlow's rule)."""
     dt = ref._value.dtype
     if dt.kind in "fc" and isinstance(value, (float, int)) and not isinstance(value, bool):
         return wrap(dt.type(value))
-    return wrap(to_array(value, from_numpy(dt)))
+    try:
+        return wrap(to_array(value, from_numpy(dt)))
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{opname}: {e}") from None
 
 
 def pair(x, y, opname):
@@ -50,9 +53,9 @@ def pair(x, y, opname):
                 "operand with gradtape.cast")
         return x, y
     if xt:
-        return x, _scalar_like(y, x)
+        return x, _scalar_like(y, x, opname)
     if yt:
-        return _scalar_like(x, y), y
+        return _scalar_like(x, y, opname), y
     x = convert_to_tensor(x)
     return x, pair(x, y, opname)[1]
 

@@ -16,7 +16,7 @@ def assert_clean_error(exc, names):
     of ``names`` (the op or its TensorFlow kernel name)."""
     assert isinstance(exc, (TypeError, ValueError, InvalidArgumentError)), repr(exc)
     assert not type(exc).__module__.startswith("numpy"), f"raw NumPy exception: {exc!r}"
-    pattern = "|".join(re.escape(n) for n in names)
+    pattern = r"\b(" + "|".join(re.escape(n) for n in names) + r")\b"
     assert re.search(pattern, str(exc), re.IGNORECASE), (
         f"the message does not name the op ({', '.join(names)}): {exc}")
 
