@@ -188,7 +188,7 @@ AUDIT = [
     ("arithmetic on bools", lambda: tf.square(tf.constant([True])), TypeError,
      r"square: expected a integer, floating or complex tensor, got dtype bool"),
     ("non-integral Python operand of an int tensor", lambda: tf.constant([1]) + 1.5, TypeError,
-     r"Cannot convert 1.5 to EagerTensor of dtype int32"),
+     r"AddV2: Cannot convert 1.5 to EagerTensor of dtype int32"),
     ("string operand", lambda: F32 + "a", TypeError, r"cannot convert 'a'.*to a numeric tensor"),
     ("None operand", lambda: F32 * None, TypeError, r"cannot convert None"),
     ("unknown dtype name", lambda: tf.cast(F32, "float3"), TypeError,
