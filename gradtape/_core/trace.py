@@ -11,7 +11,7 @@ recorders outside it stay active, so outer recorders see the inner one's work
 """
 import threading
 
-from ..errors import OpError
+from ..errors import InvalidArgumentError, OpError
 from .tensor import wrap
 
 _local = threading.local()
@@ -147,7 +147,6 @@ def _op_error(op, inputs, error):
     """A NumPy failure inside ``op`` as a gradtape error naming the op and its inputs."""
     if isinstance(error, OpError):
         return error
-    from ..errors import InvalidArgumentError
     got = ", ".join(f"{x._value.dtype.name}{list(x._value.shape)}" for x in inputs)
     kind = TypeError if isinstance(error, TypeError) else InvalidArgumentError
     return kind(f"{op.name}: {error} (inputs: {got})")
