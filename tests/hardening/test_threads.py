@@ -59,6 +59,7 @@ def frequent_switching():
 
 
 def test_eight_threads_train_like_one(frequent_switching):
+    active_before = trace._active[0]
     expected = {}
     for seed in range(N_THREADS):
         _train(seed, STEPS, expected)
@@ -76,6 +77,7 @@ def test_eight_threads_train_like_one(frequent_switching):
     # the models differ from each other, so a cross-thread mix-up would show
     assert not np.array_equal(expected[0], expected[1])
     assert trace.stack() == ()
+    assert trace._active[0] == active_before  # every thread's tapes were popped
 
 
 def test_shared_variable_read_is_watched_by_the_reading_thread_only():
