@@ -83,7 +83,13 @@ def _mean_impl(x, axes, keepdims):
         return (xp.sum(x, axis=axes, keepdims=keepdims) // max(_count(x.shape, axes), 1)).astype(x.dtype)
     if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
         return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
-    return xp.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+    return xp.mean(x, axis=axes, keepdims=keepdims, dtype=_accumulator(x.dtype)).astype(
+        x.dtype, copy=False)
+
+
+def _accumulator(dtype):
+    # float16 sums overflow long before their mean or log-sum-exp would: add in float32
+    return xp.float32 if dtype == xp.float16 else dtype
 
 
 def _reduced_shape(shape, axes, keepdims):
@@ -94,7 +100,8 @@ def _reduced_shape(shape, axes, keepdims):
 
 _MEAN = defop("reduce_mean", _mean_impl,
               vjp=lambda ct, ans, x, axes, keepdims:
-                  _unreduce(ct, x.shape, axes, keepdims) / float(max(_count(x.shape, axes), 1)),
+                  # times 1/n: n itself may not fit in float16 (TensorFlow's divide gives 0)
+                  _unreduce(ct, x.shape, axes, keepdims) * (1.0 / max(_count(x.shape, axes), 1)),
               linear=True, save="none")
 
 
@@ -247,7 +254,8 @@ def _logsumexp_impl(x, axes, keepdims):
     m = xp.max(x, axis=axes, keepdims=True, initial=-xp.inf)
     m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)
     with xp.errstate(divide="ignore"):
-        out = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True)) + m
+        out = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True,
+                            dtype=_accumulator(x.dtype))) + m
     if not keepdims:
         out = xp.squeeze(out, axis=axes)
     return out.astype(x.dtype, copy=False)
