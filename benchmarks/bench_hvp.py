@@ -5,8 +5,12 @@ running the tape's gradient under a ForwardAccumulator whose tangent is v;
 NumPy uses the closed form H v = 2 c (1 - t^2) (1 - 3 t^2) v with t = tanh(x).
 Target: gradtape within 8x of NumPy.  Reverse-over-reverse is shown too.
 
+The ratios are medians over interleaved rounds, each ratio taken within its
+round, so a shared, noisy machine moves both timings of a round together.
+
 Run: ``python -m benchmarks.bench_hvp`` (``--quick`` for fewer repeats).
 """
+import statistics
 import sys
 
 import numpy as np
@@ -50,19 +54,30 @@ def hvp_reverse_over_reverse(x, c, v):
 
 
 def main(argv=()):
-    rep = 5 if "--quick" in argv else 31
+    rounds, rep = (3, 5) if "--quick" in argv else (9, 11)
     x, c, v = problem()
     xt, ct, vt = tf.constant(x), tf.constant(c), tf.constant(v)
     want = hvp_numpy(x, c, v)
     for fn in (hvp_forward_over_reverse, hvp_reverse_over_reverse):
         np.testing.assert_allclose(fn(xt, ct, vt).numpy(), want, rtol=2e-4, atol=1e-5)
-    t_np = median_time(lambda: hvp_numpy(x, c, v), rep, 20)
-    t_fr = median_time(lambda: hvp_forward_over_reverse(xt, ct, vt), rep, 5)
-    t_rr = median_time(lambda: hvp_reverse_over_reverse(xt, ct, vt), rep, 5)
+    # the machine may be shared: ratios are taken within each round, and the
+    # medians over rounds reported
+    times = {"np": [], "fr": [], "rr": []}
+    ratios = {"fr": [], "rr": []}
+    for _ in range(rounds):
+        t_np = median_time(lambda: hvp_numpy(x, c, v), rep, 20)
+        t_fr = median_time(lambda: hvp_forward_over_reverse(xt, ct, vt), rep, 5)
+        t_rr = median_time(lambda: hvp_reverse_over_reverse(xt, ct, vt), rep, 5)
+        for key, t in (("np", t_np), ("fr", t_fr), ("rr", t_rr)):
+            times[key].append(t)
+        ratios["fr"].append(t_fr / t_np)
+        ratios["rr"].append(t_rr / t_np)
+    med = {k: statistics.median(t) for k, t in times.items()}
+    fr, rr = statistics.median(ratios["fr"]), statistics.median(ratios["rr"])
     print("Hessian-vector product of sum(c * tanh(x)**2), n = 10,000 (medians)")
-    print(f"numpy (closed form)      {t_np * 1e6:9.1f} us")
-    print(f"forward-over-reverse     {t_fr * 1e6:9.1f} us  ({t_fr / t_np:5.1f}x numpy, target <= 8x)")
-    print(f"reverse-over-reverse     {t_rr * 1e6:9.1f} us  ({t_rr / t_np:5.1f}x numpy)")
+    print(f"numpy (closed form)      {med['np'] * 1e6:9.1f} us")
+    print(f"forward-over-reverse     {med['fr'] * 1e6:9.1f} us  ({fr:5.1f}x numpy, target <= 8x)")
+    print(f"reverse-over-reverse     {med['rr'] * 1e6:9.1f} us  ({rr:5.1f}x numpy)")
 
 
 if __name__ == "__main__":

@@ -137,6 +137,8 @@ class DataParallel:
 
     #: How many times a step is retried after workers died during it.
     max_retries = 3
+    #: Seconds to wait for a worker when none is alive, before giving up.
+    worker_wait = 10
 
     def __init__(self, client=None, address=None, n_workers=None, threads_per_worker=1):
         try:
@@ -209,8 +211,15 @@ class DataParallel:
     def _live_workers(self):
         workers = self.workers
         if not workers:
-            raise WorkerLostError("no Dask worker is left to run the step; restart the "
-                                  "cluster or connect to one with workers")
+            # a nanny may be restarting a worker that died: give it a moment
+            try:
+                self.client.wait_for_workers(1, timeout=self.worker_wait)
+            except (TimeoutError, OSError):
+                raise WorkerLostError(
+                    f"no Dask worker is left to run the step (none came back within "
+                    f"{self.worker_wait} s); restart the cluster or connect to one with "
+                    "workers") from None
+            workers = self.workers
         return workers
 
     def _rescatter_lost(self, data):

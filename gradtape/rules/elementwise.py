@@ -5,12 +5,15 @@ is ``ct * d`` and the JVP ``t * d``, so both modes share one formula.  Binary
 ops give one derivative per operand; broadcasting is undone by the engine.
 """
 import math
+import numbers
 
 from .._core.dtypes import as_dtype
+from .._core.forward import BROADCASTING_OPS
 from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor
 from ._util import public_names, NOPARAMS, apply, defop, pair, tensor, wrap, xp
 
 _SQRT_PI = math.sqrt(math.pi)
+_builtin_abs = abs  # the module defines its own ``abs`` op
 
 
 def _doc(fn, summary, example):
@@ -41,15 +44,20 @@ def _check_kinds(opname, x, kinds):
 _FLOAT, _NUMERIC = "fc", "iufc"
 
 
-def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", kinds=_FLOAT,
-          **flags):
+def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=None,
+          kinds=_FLOAT, **flags):
     """Declare a differentiable elementwise op from its derivative ``deriv(ans, x)``.
 
+    ``times(t, ans, x)``, when given instead, returns ``t`` times the
+    derivative directly (usually one fused op rather than two or three).
     ``kinds`` are the NumPy dtype kinds it accepts (floating and complex by default).
     """
+    if times is None:
+        def times(t, ans, x):
+            return t * deriv(ans, x)
     op = defop(name, impl,
-               vjp=lambda ct, ans, x: ct * deriv(ans, x),
-               jvp=lambda ts, ans, x: ts[0] * deriv(ans, x), **flags)
+               vjp=lambda ct, ans, x: times(ct, ans, x),
+               jvp=lambda ts, ans, x: times(ts[0], ans, x), **flags)
 
     def public(x, name=None):
         x = tensor(x)
@@ -60,20 +68,32 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", kinds=_
     return _doc(public, summary, example)
 
 
+def _times_partial(d):
+    """``t`` times the partial ``d(ans, x, y)`` (None stays None)."""
+    if d is None:
+        return None
+    return lambda t, ans, x, y: t * d(ans, x, y)
+
+
 def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
-           kinds=_FLOAT, **flags):
-    """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``."""
+           times=(None, None), kinds=_FLOAT, **flags):
+    """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``.
+
+    ``times``, when given, holds ``(t, ans, x, y) -> t * partial`` functions
+    that replace ``dx``/``dy`` with a cheaper fused form; ``kinds`` are the
+    NumPy dtype kinds it accepts.
+    """
+    tdx = times[0] or _times_partial(dx)
+    tdy = times[1] or _times_partial(dy)
+
     def jvp(ts, ans, x, y):
         tx, ty = ts
-        out = None if tx is None else tx * dx(ans, x, y)
+        out = None if tx is None else tdx(tx, ans, x, y)
         if ty is not None:
-            part = ty * dy(ans, x, y)
+            part = tdy(ty, ans, x, y)
             out = part if out is None else out + part
         return out
-    op = defop(name, impl,
-               vjp=(None if dx is None else (lambda ct, ans, x, y: ct * dx(ans, x, y)),
-                    None if dy is None else (lambda ct, ans, x, y: ct * dy(ans, x, y))),
-               jvp=jvp, **flags)
+    op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, **flags)
 
     def public(x, y, name=None):
         x, y = pair(x, y, op.name)
@@ -175,14 +195,164 @@ def add_n(inputs, name=None):
 
 
 # ---------------------------------------------------------------------------
+# Fused products for derivative rules: one dispatch (and fewer array passes)
+# where the composed formula would take two or three ops
+# ---------------------------------------------------------------------------
+
+def _scaled_product_impl(x, y, scale):
+    if scale == 1:
+        return xp.multiply(x, y)
+    if type(x) is xp.ndarray and type(y) is xp.ndarray and x.dtype == y.dtype:
+        # scale the operand of the result's shape into a new array, then
+        # multiply in place: one temporary, not two
+        if x.shape == y.shape or y.ndim == 0:
+            out = xp.multiply(x, scale)
+            out *= y
+            return out
+        if x.ndim == 0:
+            out = xp.multiply(y, scale)
+            out *= x
+            return out
+    return xp.multiply(x, y) * scale
+
+
+def _product_of_three_impl(x, y, z, scale):
+    return _times_fresh(z, _scaled_product_impl(x, y, scale))
+
+
+def _product_op(name, impl, arity):
+    """The op ``scale * x1 * ... * xn``: the partial in each factor is the
+    product of the others, so its VJPs and JVP are products of the same kind."""
+    def others(xs, i, first):
+        return (first,) + xs[:i] + xs[i + 1:]
+
+    def jvp(ts, ans, *xs, scale):
+        out = None
+        for i, t in enumerate(ts):
+            if t is not None:
+                part = _scaled_product(*others(xs, i, t), scale=scale)
+                out = part if out is None else out + part
+        return out
+
+    vjps = tuple(lambda ct, ans, *xs, scale, i=i: _scaled_product(*others(xs, i, ct), scale=scale)
+                 for i in range(arity))
+    BROADCASTING_OPS.add(name)
+    return defop(name, impl, vjp=vjps, jvp=jvp)
+
+
+_SCALED_PRODUCT = _product_op("scaled_product", _scaled_product_impl, 2)
+_SCALED_PRODUCT3 = _product_op("scaled_product3", _product_of_three_impl, 3)
+_PRODUCTS = {2: _SCALED_PRODUCT, 3: _SCALED_PRODUCT3}
+
+
+def _scaled_product(*factors, scale):
+    """``scale * x * y`` (or ``scale * x * y * z``) for tensors of one dtype and a
+    constant ``scale``, as one op."""
+    return apply(_PRODUCTS[len(factors)], factors, {"scale": scale})
+
+
+def _times_fresh(g, d):
+    """``g * d`` where ``d`` is a temporary array: in place when shapes allow."""
+    if type(d) is xp.ndarray and type(g) is xp.ndarray and d.shape == g.shape \
+            and d.dtype == g.dtype:
+        d *= g
+        return d
+    return g * d
+
+
+def _plus_fresh(d, e):
+    """``d + e`` where ``d`` is a temporary array: in place when shapes allow."""
+    if type(d) is xp.ndarray and type(e) is xp.ndarray and d.shape == e.shape \
+            and d.dtype == e.dtype:
+        d += e
+        return d
+    return d + e
+
+
+def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
+    """``g * f(a)`` as one op, for an op whose derivative is a function ``f``
+    of its output ``a`` with a constant second derivative ``f'' = second``.
+
+    ``deriv``/``deriv_prime`` compute ``f``/``f'`` on arrays, and
+    ``times_deriv_prime(u, v, a)`` gives ``u * v * f'(a)`` with gradtape ops.  The
+    op's JVP ``tg f(a) + g ta f'(a)`` is one op too (forward-over-reverse
+    runs it once per such op).
+    """
+    def impl(g, a):
+        return _times_fresh(g, deriv(a))
+
+    def grad(g, a):
+        return apply(op, (g, a), NOPARAMS)
+
+    def jvp_impl(tg, g, ta, a):
+        return _plus_fresh(_times_fresh(tg, deriv(a)),
+                           _times_fresh(ta, _times_fresh(g, deriv_prime(a))))
+
+    # d(tg f(a) + g ta f'(a)): each partial times a cotangent or tangent
+    partials = (lambda u, tg, g, ta, a: grad(u, a),
+                lambda u, tg, g, ta, a: times_deriv_prime(u, ta, a),
+                lambda u, tg, g, ta, a: times_deriv_prime(u, g, a),
+                lambda u, tg, g, ta, a: times_deriv_prime(u, tg, a)
+                + _scaled_product(u, g, ta, scale=second))
+
+    def jvp_of_jvp(ts, ans, *xs):
+        out = None
+        for t, partial in zip(ts, partials):
+            if t is not None:
+                part = partial(t, *xs)
+                out = part if out is None else out + part
+        return out
+
+    jvp_op = defop(name + "_jvp", jvp_impl,
+                   vjp=tuple(lambda ct, ans, *xs, p=p: p(ct, *xs) for p in partials),
+                   jvp=jvp_of_jvp)
+
+    def jvp(ts, ans, g, a):
+        tg, ta = ts
+        if ta is None:
+            return grad(tg, a)
+        if tg is None:
+            return times_deriv_prime(g, ta, a)
+        return apply(jvp_op, (tg, g, ta, a), NOPARAMS)
+
+    op = defop(name, impl,
+               vjp=(lambda ct, ans, g, a: grad(ct, a),
+                    lambda ct, ans, g, a: times_deriv_prime(ct, g, a)),
+               jvp=jvp)
+    BROADCASTING_OPS.update((name, name + "_jvp"))
+    return grad
+
+
+def _one_minus_square(a):
+    d = xp.square(a)
+    return xp.subtract(1, d, out=d) if type(d) is xp.ndarray else 1 - d
+
+
+def _times_one_minus(a):
+    return a * (1 - a)
+
+
+def _one_minus_twice(a):
+    return 1 - 2 * a
+
+
+_tanh_grad = _output_grad("tanh_grad", _one_minus_square, lambda a: -2 * a,
+                          lambda u, v, a: _scaled_product(u, v, a, scale=-2.0), -2.0)
+_sigmoid_grad = _output_grad("sigmoid_grad", _times_one_minus, _one_minus_twice,
+                             lambda u, v, a: _scaled_product(u, v, 0.5 - a, scale=2.0), -2.0)
+
+
+# ---------------------------------------------------------------------------
 # Products, quotients, powers
 # ---------------------------------------------------------------------------
 
 multiply = binary("multiply", xp.multiply, lambda a, x, y: y, lambda a, x, y: x,
                   "Elementwise ``x * y`` with broadcasting.", kinds=_NUMERIC)
-divide = binary("divide", xp.true_divide,
-                lambda a, x, y: 1.0 / y, lambda a, x, y: -x / (y * y),
-                "Elementwise ``x / y`` (true division) with broadcasting.", kinds=_NUMERIC)
+divide = binary("divide", xp.true_divide, None, None,
+                "Elementwise ``x / y`` (true division) with broadcasting.",
+                times=(lambda t, a, x, y: t / y,
+                       lambda t, a, x, y: _scaled_product(t / y, x / y, scale=-1.0)),
+                kinds=_NUMERIC)
 
 
 def truediv(x, y, name=None):
@@ -203,21 +373,21 @@ def truediv(x, y, name=None):
 
 def _xdivy_impl(x, y):
     with xp.errstate(divide="ignore", invalid="ignore"):
-        return xp.where(x == 0, xp.zeros_like(x), x / y).astype(x.dtype, copy=False)
+        return xp.where(x == 0, 0, x / y).astype(x.dtype, copy=False)
 
 
 def _xlogy_impl(x, y):
     with xp.errstate(divide="ignore", invalid="ignore"):
-        return xp.where(x == 0, xp.zeros_like(x), x * xp.log(y)).astype(x.dtype, copy=False)
+        return xp.where(x == 0, 0, x * xp.log(y)).astype(x.dtype, copy=False)
 
 
 def _divide_no_nan_impl(x, y):
-    safe = xp.where(y == 0, xp.ones_like(y), y)
-    return xp.where(y == 0, xp.zeros_like(x), x / safe).astype(x.dtype, copy=False)
+    zero = y == 0
+    return xp.where(zero, 0, x / xp.where(zero, 1, y)).astype(x.dtype, copy=False)
 
 
 def _divide_no_nan_dx(ans, x, y):
-    return divide_no_nan(ones_like(y), y)
+    return divide_no_nan(1.0, y)
 
 
 def _divide_no_nan_dy(ans, x, y):
@@ -253,21 +423,92 @@ floormod = mod
 
 
 def _pow_dy(ans, x, y):
-    safe = where(x > 0, x, ones_like(x))
-    return where(x > 0, ans * log(safe), zeros_like(x))
+    positive = x > 0
+    return where(positive, ans * log(where(positive, x, 1.0)), 0.0)
 
 
-pow = binary("pow", xp.power, lambda a, x, y: y * x ** (y - 1), _pow_dy,  # noqa: A001
-             "Elementwise ``x ** y``.", "tf.constant([2.0, 3.0]), 2.0", save_ans=True,
-             kinds=_NUMERIC)
-square = unary("square", xp.square, lambda a, x: 2.0 * x, "Elementwise ``x * x``.",
-               kinds=_NUMERIC)
-reciprocal = unary("reciprocal", xp.reciprocal, lambda a, x: -a * a,
-                   "Elementwise ``1 / x``.", save="none", save_ans=True)
+_pow_tensors = binary("pow", xp.power, lambda a, x, y: y * x ** (y - 1), _pow_dy,
+                      "Elementwise ``x ** y``.", "tf.constant([2.0, 3.0]), 2.0", save_ans=True,
+                      kinds=_NUMERIC)
+
+
+def _small_integer(e):
+    """``e`` as an int when it is a whole number with ``1 <= |e| <= 4``, else None."""
+    return int(e) if e == int(e) and 1 <= _builtin_abs(e) <= 4 else None
+
+
+def _whole_power(base, n):
+    """``base ** n`` for n in 1..4 by products: a general power costs ~7 products."""
+    if n == 1:
+        return xp.positive(base)
+    out = xp.square(base)
+    if n == 3:
+        out *= base
+    return xp.square(out) if n == 4 else out
+
+
+def _pow_const_impl(x, exponent):
+    n = _small_integer(exponent) if xp.isfinite(exponent) else None
+    if n is not None:
+        return _whole_power(x if n > 0 else xp.reciprocal(x), _builtin_abs(n))
+    if exponent == 0.5:
+        return xp.sqrt(x)  # NumPy's power does the same (-inf ** 0.5 is nan)
+    return xp.power(x, exponent)
+
+
+def _cube(a):
+    dt = a._value.dtype
+    if dt.kind != "f":
+        return square(a) * a
+    return apply(_POW_CONST, (a,), {"exponent": dt.type(3)})
+
+
+def _pow_const_times(t, x, exponent):
+    """``t`` times the derivative ``exponent * x ** (exponent - 1)``."""
+    if exponent == 1:
+        return t
+    if exponent == 2:
+        return _scaled_product(t, x, scale=2.0)
+    return _scaled_product(t, apply(_POW_CONST, (x,), {"exponent": exponent - 1}),
+                           scale=exponent)
+
+
+_POW_CONST = defop("pow_const", _pow_const_impl,
+                   vjp=lambda ct, ans, x, exponent: _pow_const_times(ct, x, exponent),
+                   jvp=lambda ts, ans, x, exponent: _pow_const_times(ts[0], x, exponent))
+
+
+def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
+    """Elementwise ``x ** y`` with broadcasting.
+
+    A constant number as the exponent of a float tensor (``x ** 2``) takes a
+    faster path with the same values and derivatives.
+
+    >>> import gradtape as tf
+    >>> tf.pow(tf.constant([2.0, 3.0]), 2.0).numpy()
+    array([4., 9.], dtype=float32)
+    """
+    if isinstance(y, numbers.Real) and not isinstance(y, bool):
+        x = tensor(x)
+        dt = x._value.dtype
+        if dt.kind == "f":
+            if y == 2:
+                return square(x)
+            return apply(_POW_CONST, (x,), {"exponent": dt.type(y)})
+    return _pow_tensors(x, y)
+
+
+pow.op = _pow_tensors.op
+square = unary("square", xp.square, None, "Elementwise ``x * x``.",
+               times=lambda t, ans, x: _scaled_product(t, x, scale=2.0), kinds=_NUMERIC)
+reciprocal = unary("reciprocal", xp.reciprocal, None, "Elementwise ``1 / x``.",
+                   times=lambda t, a, x: _scaled_product(t, square(a), scale=-1.0),
+                   save="none", save_ans=True)
 sqrt = unary("sqrt", xp.sqrt, lambda a, x: 0.5 / a, "Elementwise square root.",
              save="none", save_ans=True)
-rsqrt = unary("rsqrt", lambda x: 1.0 / xp.sqrt(x), lambda a, x: -0.5 * a * a * a,
-              "Elementwise ``1 / sqrt(x)``.", save="none", save_ans=True)
+rsqrt = unary("rsqrt", lambda x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / sqrt(x)``.",
+              times=lambda t, a, x: _scaled_product(t, _cube(a), scale=-0.5),
+              save="none", save_ans=True)
 
 
 # ---------------------------------------------------------------------------
@@ -278,32 +519,33 @@ exp = unary("exp", xp.exp, lambda a, x: a, "Elementwise ``e ** x``.",
             save="none", save_ans=True)
 expm1 = unary("expm1", xp.expm1, lambda a, x: a + 1.0, "Elementwise ``exp(x) - 1``.",
               save="none", save_ans=True)
-log = unary("log", xp.log, lambda a, x: 1.0 / x, "Elementwise natural logarithm.")
-log1p = unary("log1p", xp.log1p, lambda a, x: 1.0 / (1.0 + x),
-              "Elementwise ``log(1 + x)``.")
+log = unary("log", xp.log, None, "Elementwise natural logarithm.",
+            times=lambda t, a, x: t / x)
+log1p = unary("log1p", xp.log1p, None, "Elementwise ``log(1 + x)``.",
+              times=lambda t, a, x: t / (1.0 + x))
 sin = unary("sin", xp.sin, lambda a, x: cos(x), "Elementwise sine.")
 cos = unary("cos", xp.cos, lambda a, x: -sin(x), "Elementwise cosine.")
-tan = unary("tan", xp.tan, lambda a, x: 1.0 + a * a, "Elementwise tangent.",
+tan = unary("tan", xp.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
             save="none", save_ans=True)
-asin = unary("asin", xp.arcsin, lambda a, x: rsqrt(1.0 - x * x), "Elementwise arcsine.")
-acos = unary("acos", xp.arccos, lambda a, x: -rsqrt(1.0 - x * x),
-             "Elementwise arccosine.")
-atan = unary("atan", xp.arctan, lambda a, x: 1.0 / (1.0 + x * x),
-             "Elementwise arctangent.")
+asin = unary("asin", xp.arcsin, lambda a, x: rsqrt(1.0 - square(x)), "Elementwise arcsine.")
+acos = unary("acos", xp.arccos, None, "Elementwise arccosine.",
+             times=lambda t, a, x: _scaled_product(t, rsqrt(1.0 - square(x)), scale=-1.0))
+atan = unary("atan", xp.arctan, None, "Elementwise arctangent.",
+             times=lambda t, a, x: t / (1.0 + square(x)))
 atan2 = binary("atan2", xp.arctan2,
                lambda a, y, x: x / (x * x + y * y), lambda a, y, x: -y / (x * x + y * y),
                "Elementwise angle of the point ``(x, y)``: ``atan2(y, x)``.",
                "tf.constant([1.0, -1.0]), 1.0")
 sinh = unary("sinh", xp.sinh, lambda a, x: cosh(x), "Elementwise hyperbolic sine.")
 cosh = unary("cosh", xp.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosine.")
-tanh = unary("tanh", xp.tanh, lambda a, x: 1.0 - a * a, "Elementwise hyperbolic tangent.",
-             save="none", save_ans=True)
-asinh = unary("asinh", xp.arcsinh, lambda a, x: rsqrt(x * x + 1.0),
+tanh = unary("tanh", xp.tanh, None, "Elementwise hyperbolic tangent.",
+             times=lambda t, a, x: _tanh_grad(t, a), save="none", save_ans=True)
+asinh = unary("asinh", xp.arcsinh, lambda a, x: rsqrt(square(x) + 1.0),
               "Elementwise inverse hyperbolic sine.")
-acosh = unary("acosh", xp.arccosh, lambda a, x: rsqrt(x * x - 1.0),
+acosh = unary("acosh", xp.arccosh, lambda a, x: rsqrt(square(x) - 1.0),
               "Elementwise inverse hyperbolic cosine.", "tf.constant([1.5, 2.0])")
-atanh = unary("atanh", xp.arctanh, lambda a, x: 1.0 / (1.0 - x * x),
-              "Elementwise inverse hyperbolic tangent.", "tf.constant([0.5, -0.5])")
+atanh = unary("atanh", xp.arctanh, None, "Elementwise inverse hyperbolic tangent.",
+              "tf.constant([0.5, -0.5])", times=lambda t, a, x: t / (1.0 - square(x)))
 
 
 def _sigmoid(x):
@@ -316,8 +558,8 @@ def _softplus(x):
     return (xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))).astype(x.dtype, copy=False)
 
 
-sigmoid = unary("sigmoid", _sigmoid, lambda a, x: a * (1.0 - a), "Elementwise logistic sigmoid.",
-                save="none", save_ans=True)
+sigmoid = unary("sigmoid", _sigmoid, None, "Elementwise logistic sigmoid.",
+                times=lambda t, a, x: _sigmoid_grad(t, a), save="none", save_ans=True)
 softplus = unary("softplus", _softplus, lambda a, x: sigmoid(x),
                  "Elementwise ``log(1 + exp(x))``, computed stably.")
 
@@ -390,7 +632,15 @@ def _erfc_large(y):
     return out
 
 
+_ERF_LOOP_MAX = 256  # up to this size the C library per element is faster
+
+
 def _erf_family(x, complement):
+    if xp.size(x) <= _ERF_LOOP_MAX:
+        fn = math.erfc if complement else math.erf
+        v = xp.asarray(x, dtype=xp.float64)
+        out = xp.array([fn(e) for e in v.ravel().tolist()], dtype=xp.float64)
+        return out.reshape(v.shape).astype(x.dtype, copy=False)
     v = xp.asarray(x, dtype=xp.float64).ravel()
     y = xp.abs(v)
     out = xp.empty_like(v)
@@ -417,11 +667,12 @@ def _erfc(x):
     return _erf_family(x, complement=True)
 
 
-erf = unary("erf", _erf, lambda a, x: (2.0 / _SQRT_PI) * exp(-x * x),
-            "Elementwise Gauss error function.")
-erfc = unary("erfc", _erfc, lambda a, x: (-2.0 / _SQRT_PI) * exp(-x * x),
+erf = unary("erf", _erf, None, "Elementwise Gauss error function.",
+            times=lambda t, a, x: _scaled_product(t, exp(-square(x)), scale=2.0 / _SQRT_PI))
+erfc = unary("erfc", _erfc, None,
              "Elementwise complementary error function ``1 - erf(x)``, accurate "
-             "for large ``x``.", "tf.constant([0.5, 5.0])")
+             "for large ``x``.", "tf.constant([0.5, 5.0])",
+             times=lambda t, a, x: _scaled_product(t, exp(-square(x)), scale=-2.0 / _SQRT_PI))
 
 # ---------------------------------------------------------------------------
 # Sign-like ops
@@ -502,16 +753,15 @@ is_finite = nondiff("is_finite", xp.isfinite, "Elementwise test for finite value
 # ---------------------------------------------------------------------------
 
 def _where_jvp(ts, ans, c, x, y):
+    # a missing tangent is a zero scalar, broadcast (no array of zeros)
     _, tx, ty = ts
-    tx = zeros_like(ans) if tx is None else tx
-    ty = zeros_like(ans) if ty is None else ty
-    return where(c, tx, ty)
+    return where(c, 0.0 if tx is None else tx, 0.0 if ty is None else ty)
 
 
 _WHERE = defop("where", xp.where,
                vjp=(None,
-                    lambda ct, ans, c, x, y: where(c, ct, zeros_like(ct)),
-                    lambda ct, ans, c, x, y: where(c, zeros_like(ct), ct)),
+                    lambda ct, ans, c, x, y: where(c, ct, 0.0),
+                    lambda ct, ans, c, x, y: where(c, 0.0, ct)),
                jvp=_where_jvp, save=(0,))
 
 

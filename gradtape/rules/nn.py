@@ -8,12 +8,14 @@ rules reuse ``softmax``/``log_softmax``.
 """
 import math
 
+from .._core.forward import BROADCASTING_OPS
 from .._core.tensor import TensorLike
 from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
 from ._util import public_names, NOPARAMS, apply, defop, norm_axes, pair, tensor, xp
+from ._util import _scalar_like
 
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -50,9 +52,27 @@ def _relu_impl(x):
     return xp.maximum(x, 0).astype(x.dtype, copy=False)
 
 
+def _relu_grad_impl(g, a):
+    return xp.where(a > 0, g, 0).astype(g.dtype, copy=False)
+
+
+# ``g`` where the relu's output is positive, else 0, as one op; its derivative
+# in ``a`` is zero almost everywhere, and TensorFlow's ReluGrad has none either
+_RELU_GRAD = defop("relu_grad", _relu_grad_impl,
+                   vjp=(lambda ct, ans, g, a: _relu_grad(ct, a),
+                        lambda ct, ans, g, a: None),
+                   jvp=lambda ts, ans, g, a: None if ts[0] is None else _relu_grad(ts[0], a),
+                   save=(1,))
+BROADCASTING_OPS.add("relu_grad")
+
+
+def _relu_grad(g, a):
+    return apply(_RELU_GRAD, (g, a), NOPARAMS)
+
+
 _RELU = defop("relu", _relu_impl,
-              vjp=lambda ct, ans, x: ew.where(ans > 0, ct, ew.zeros_like(ct)),
-              jvp=lambda ts, ans, x: ew.where(ans > 0, ts[0], ew.zeros_like(ts[0])),
+              vjp=lambda ct, ans, x: _relu_grad(ct, ans),
+              jvp=lambda ts, ans, x: _relu_grad(ts[0], ans),
               save="none", save_ans=True)
 
 
@@ -86,7 +106,8 @@ def _leaky_impl(x, alpha):
 
 
 _LEAKY = _activation("leaky_relu", _leaky_impl,
-                     lambda a, x, alpha: _mask(x > 0.0, x) * (1.0 - alpha) + alpha)
+                     lambda a, x, alpha: ew.where(x > 0.0, _scalar_like(1.0, x),
+                                                  _scalar_like(alpha, x)))
 
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -104,7 +125,7 @@ def _elu_impl(x):
 
 
 _ELU = _activation("elu", _elu_impl,
-                   lambda a, x: ew.where(x > 0.0, ew.ones_like(a), a + 1.0), save_ans=True)
+                   lambda a, x: ew.where(x > 0.0, 1.0, a + 1.0), save_ans=True)
 
 
 def elu(features, name=None):
@@ -123,7 +144,7 @@ def _selu_impl(x):
 
 
 _SELU = _activation("selu", _selu_impl,
-                    lambda a, x: ew.where(x > 0.0, ew.ones_like(a) * _SELU_SCALE,
+                    lambda a, x: ew.where(x > 0.0, _SELU_SCALE,
                                           a + _SELU_SCALE * _SELU_ALPHA), save_ans=True)
 
 
@@ -139,16 +160,17 @@ def selu(features, name=None):
 
 def _gelu_impl(x, approximate):
     if approximate:
-        inner = _GELU_C * (x + _GELU_K * x ** 3)
+        inner = _GELU_C * (x + _GELU_K * (x * x * x))
         return (0.5 * x * (1.0 + xp.tanh(inner))).astype(x.dtype, copy=False)
     return (0.5 * x * (1.0 + ew._erf(x * _SQRT_HALF))).astype(x.dtype, copy=False)
 
 
 def _gelu_deriv(a, x, approximate):
     if approximate:
-        th = ew.tanh(_GELU_C * (x + _GELU_K * x * x * x))
-        return 0.5 * (1.0 + th) + (0.5 * _GELU_C) * x * (1.0 - th * th) * (1.0 + 3 * _GELU_K * x * x)
-    return 0.5 * (1.0 + ew.erf(x * _SQRT_HALF)) + _INV_SQRT_2PI * x * ew.exp(-0.5 * x * x)
+        th = ew.tanh(_GELU_C * (x + _GELU_K * x ** 3))
+        return (0.5 * (1.0 + th) + (0.5 * _GELU_C) * x * (1.0 - ew.square(th))
+                * (1.0 + (3 * _GELU_K) * ew.square(x)))
+    return 0.5 * (1.0 + ew.erf(x * _SQRT_HALF)) + _INV_SQRT_2PI * x * ew.exp(-0.5 * ew.square(x))
 
 
 _GELU = _activation("gelu", _gelu_impl, _gelu_deriv)

@@ -9,7 +9,7 @@ VJPs put the reduced axes back relative to the end of the cotangent
 from .._core.dtypes import as_dtype
 from .._core.tensor import wrap
 from ..errors import InvalidArgumentError
-from ._util import public_names, apply, defop, lead, norm_axes, tensor, xp
+from ._util import public_names, apply, defop, norm_axes, tensor, xp
 from . import elementwise as ew
 from . import shape as sh
 
@@ -26,13 +26,33 @@ def _params(x, axis, keepdims, opname):
     return {"axes": axes if nd else (), "keepdims": bool(keepdims)}
 
 
+def _unreduce_impl(ct, shape, axes, keepdims):
+    nd = len(shape)
+    batch = ct.shape[:ct.ndim - (nd if keepdims else nd - len(axes))]
+    if not keepdims and ct.ndim:
+        ct = ct.reshape(batch + tuple([1 if i - nd in axes else d for i, d in enumerate(shape)]))
+    full = batch + shape
+    if _count(full, range(len(full))) > _FILL_MAX:
+        return xp.broadcast_to(ct, full)  # a view: no memory for large results
+    # small ones are filled: np.broadcast_to costs more than the copy
+    out = xp.empty(full, ct.dtype)
+    out[...] = ct
+    return out
+
+
+_FILL_MAX = 1 << 16
+
+
+# one op for what expand_dims and broadcast_to would do in two (or more)
+_UNREDUCE = defop("unreduce", _unreduce_impl,
+                  vjp=lambda ct, ans, g, shape, axes, keepdims: _sum(ct, axes, keepdims),
+                  linear=True, save="none")
+
+
 def _unreduce(ct, x_shape, axes, keepdims):
     """Broadcast a reduced cotangent back to ``lead + x_shape``."""
-    x_shape = tuple(x_shape)
-    if not keepdims:
-        for a in sorted(axes, reverse=True):
-            ct = sh.expand_dims(ct, a)
-    return sh.broadcast_to(ct, lead(ct, len(x_shape)) + x_shape)
+    return apply(_UNREDUCE, (ct,), {"shape": tuple(x_shape), "axes": axes,
+                                    "keepdims": keepdims})
 
 
 def _count(x_shape, axes):
@@ -59,7 +79,8 @@ def _floating(x, opname):
 # ---------------------------------------------------------------------------
 
 def _sum_impl(x, axes, keepdims):
-    return xp.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+    # the ufunc's own reduce: np.sum's Python wrapper costs as much as 10,000 additions
+    return xp.add.reduce(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
 _SUM = defop("reduce_sum", _sum_impl,

@@ -86,11 +86,13 @@ def test_worker_killed_mid_step_training_continues(strategy, tmp_path):
     marker = str(tmp_path / "killed")
 
     def dies_once(variables, x, y):
-        # the first call on any worker kills that worker's process mid-step
-        if not os.path.exists(marker):
-            open(marker, "w").close()
-            os._exit(1)
-        return mlp_loss(variables, x, y)
+        # the first call on any worker kills that worker's process mid-step;
+        # creating the marker is atomic, so exactly one worker dies
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return mlp_loss(variables, x, y)
+        os._exit(1)
 
     faulty = _train(strategy, dies_once)
     assert os.path.exists(marker), "no worker was killed"
@@ -157,3 +159,19 @@ def test_fit_needs_a_built_model(strategy):
     model = layers.Sequential([layers.Dense(3)])
     with pytest.raises(ValueError, match="no trainable variables"):
         strategy.fit(model, optimizers.SGD(0.1), _digits_loss, (np.zeros((4, 2)), np.zeros(4, int)))
+
+
+def test_no_worker_left_is_a_clear_error():
+    from gradtape.distribute import WorkerLostError
+
+    class NoWorkers:
+        def scheduler_info(self):
+            return {"workers": {}}
+
+        def wait_for_workers(self, n, timeout):
+            raise TimeoutError
+
+    strategy = DataParallel.__new__(DataParallel)
+    strategy.client, strategy.worker_wait = NoWorkers(), 0.1
+    with pytest.raises(WorkerLostError, match="no Dask worker is left"):
+        strategy.scatter(np.zeros((4, 2)))

@@ -1,0 +1,192 @@
+"""Cheaper paths inside rules give the same values and derivatives as the
+general formulas: constant exponents of ``pow``, the fused derivative ops of
+tanh, sigmoid and square, and cotangents with extra leading axes through them."""
+import numpy as np
+import pytest
+
+import gradtape as tf
+from gradtape.testing import check_gradients
+
+EXPONENTS = [2, 3, 4, 1, 0.5, -0.5, -1, -2, -3, -4, 1.5, 2.5, 5, -1.5]
+
+
+def _positive(shape, seed=0):
+    return np.random.default_rng(seed).uniform(0.5, 2.0, size=shape)
+
+
+@pytest.mark.parametrize("e", EXPONENTS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_constant_exponent_values_match_numpy_power(e, dtype):
+    x = np.concatenate([_positive(7), -_positive(5, 1)]).astype(dtype)
+    if e != int(e):
+        x = np.abs(x)
+    got = (tf.constant(x) ** e).numpy()
+    want = np.power(x, dtype(e))
+    assert got.dtype == dtype
+    np.testing.assert_allclose(got, want, rtol=4 * np.finfo(dtype).eps, atol=0)
+
+
+@pytest.mark.parametrize("e", EXPONENTS + [0])
+def test_constant_exponent_first_and_second_derivatives(e):
+    shape = (2, 3)
+    check_gradients(lambda x: x ** e, [_positive(shape)], order=2)
+    check_gradients(lambda x: tf.pow(x, e) * x, [_positive(shape, 2)], order=2)
+
+
+@pytest.mark.parametrize("e", [2, 3, -1, 0.5])
+def test_constant_exponent_matches_tensor_exponent_path(e):
+    x = tf.constant(_positive((4,)))
+    for y in (tf.constant(float(e), tf.float64), e):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                z = tf.reduce_sum(x ** y)
+            g = inner.gradient(z, x)
+        h = outer.gradient(g, x)
+        if isinstance(y, tf.Tensor):
+            want = z.numpy(), g.numpy(), h.numpy()
+        else:
+            np.testing.assert_allclose(z.numpy(), want[0], rtol=1e-14)
+            np.testing.assert_allclose(g.numpy(), want[1], rtol=1e-14)
+            np.testing.assert_allclose(h.numpy(), want[2], rtol=1e-14)
+
+
+def test_a_watched_exponent_still_gets_its_gradient():
+    x = tf.constant([1.5, 2.0])
+    y = tf.constant(2.0)
+    with tf.GradientTape() as tape:
+        tape.watch(y)
+        z = tf.reduce_sum(x ** y)
+    np.testing.assert_allclose(tape.gradient(z, y).numpy(),
+                               np.sum(np.array([1.5, 2.0]) ** 2 * np.log([1.5, 2.0])), rtol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_constant_exponent_special_values_and_dtypes():
+    edges = np.array([0.0, -0.0, np.inf, -np.inf, np.nan], np.float32)
+    for e in (0.5, -0.5, -1, -2, 3, 4, 1.5):
+        got = (tf.constant(edges) ** e).numpy()
+        want = np.power(edges, np.float32(e))
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+    x = tf.constant([0.0, np.inf, np.nan, -2.0])
+    np.testing.assert_array_equal((x ** 2).numpy(), [0.0, np.inf, np.nan, 4.0])
+    np.testing.assert_array_equal((x ** -1).numpy(), [np.inf, 0.0, np.nan, -0.5])
+    np.testing.assert_array_equal((x ** 3).numpy(), [0.0, np.inf, np.nan, -8.0])
+    assert (x ** np.float64(2.0)).dtype == tf.float32
+    ints = tf.constant([2, 3])
+    np.testing.assert_array_equal((ints ** 2).numpy(), [4, 9])
+    assert (ints ** 2).dtype == tf.int32
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_pow_gradient_at_zero_base_is_unchanged():
+    # d/dx x**0 at 0 is 0 * 0**-1 = nan in TensorFlow; d/dx x**1 is 1 everywhere
+    x = tf.constant([0.0, 2.0])
+    for e, want in ((0, [np.nan, 0.0]), (1, [1.0, 1.0]), (2, [0.0, 4.0]), (3, [0.0, 12.0])):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            z = tf.reduce_sum(x ** e)
+        np.testing.assert_array_equal(tape.gradient(z, x).numpy(), want)
+
+
+@pytest.mark.parametrize("fn", [tf.tanh, tf.sigmoid, tf.square, lambda x: x ** 3],
+                         ids=["tanh", "sigmoid", "square", "cube"])
+def test_fused_rules_third_order(fn):
+    x = tf.constant([0.3, -1.1], tf.float64)
+    with tf.GradientTape() as t3:
+        t3.watch(x)
+        with tf.GradientTape() as t2:
+            t2.watch(x)
+            with tf.GradientTape() as t1:
+                t1.watch(x)
+                y = tf.reduce_sum(fn(x))
+            g1 = t1.gradient(y, x)
+        g2 = t2.gradient(g1, x)
+    g3 = t3.gradient(g2, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    eps = 1e-4
+
+    def second(v):
+        v = tf.constant(v)
+        with tf.GradientTape() as a:
+            a.watch(v)
+            with tf.GradientTape() as b:
+                b.watch(v)
+                y = tf.reduce_sum(fn(v))
+            g = b.gradient(y, v)
+        return a.gradient(g, v).numpy()
+    xv = x.numpy()
+    numeric = (second(xv + eps) - second(xv - eps)) / (2 * eps)
+    np.testing.assert_allclose(g3.numpy(), numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("fn", [tf.tanh, tf.sigmoid, tf.square, lambda x: x ** 3],
+                         ids=["tanh", "sigmoid", "square", "cube"])
+def test_fused_rules_vectorized_hessian_matches_looped(fn):
+    x = tf.constant([0.3, -1.1, 0.7], tf.float64)
+
+    def hessian(vectorize):
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.reduce_sum(fn(x) * x)
+            g = inner.gradient(y, x)
+        return outer.jacobian(g, x, experimental_use_pfor=vectorize).numpy()
+    np.testing.assert_allclose(hessian(True), hessian(False), rtol=1e-12)
+    with tf.autodiff.ForwardAccumulator(x, tf.eye(3, dtype=tf.float64)[0]) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(fn(x) * x)
+        g = tape.gradient(y, x)
+    np.testing.assert_allclose(acc.jvp(g).numpy(), hessian(True)[0], rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# erf and erfc: small arrays go element by element through the C library,
+# large ones through the vectorized approximation; both agree to rounding
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fn", [tf.math.erf, tf.math.erfc], ids=["erf", "erfc"])
+def test_erf_small_and_large_arrays_agree(fn):
+    values = np.concatenate([np.linspace(-6.0, 6.0, 190), [0.46875, -0.46875, 4.0, -4.0],
+                             [np.nan, np.inf, -np.inf, 0.0, -0.0, 30.0, -30.0]])
+    small = fn(tf.constant(values)).numpy()
+    large = fn(tf.constant(np.tile(values, 8))).numpy()[:values.size]
+    np.testing.assert_allclose(small, large, rtol=2e-15, atol=1e-300)
+    np.testing.assert_array_equal(np.signbit(small), np.signbit(large))
+    for dtype in (tf.float16, tf.float32):
+        narrow = fn(tf.constant(values, dtype)).numpy()
+        rounded = values.astype(narrow.dtype).astype(np.float64)
+        np.testing.assert_array_equal(narrow, fn(tf.constant(rounded)).numpy().astype(narrow.dtype))
+
+
+@pytest.mark.parametrize("fn", [tf.tanh, tf.sigmoid, tf.square, lambda x: x ** 3],
+                         ids=["tanh", "sigmoid", "square", "cube"])
+def test_forward_over_reverse_hvp_has_correct_derivatives(fn):
+    # differentiating an HVP reaches the JVPs of the fused gradient ops and
+    # their own derivatives (third and fourth order of fn)
+    direction = tf.constant([0.4, -1.3, 0.8], tf.float64)
+
+    def hvp(x):
+        with tf.autodiff.ForwardAccumulator(x, direction) as acc:
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = tf.reduce_sum(fn(x) * x)
+            g = tape.gradient(y, x)
+        return acc.jvp(g)
+    check_gradients(hvp, [np.array([0.3, -1.1, 0.7])], order=2)
+
+
+@pytest.mark.parametrize("shape,axis", [((300, 300), None), ((300, 300), 0), ((4,), None)])
+def test_reduction_gradients_small_and_large(shape, axis):
+    # large reduced cotangents come back as broadcast views, small ones filled
+    x = tf.constant(np.random.default_rng(3).standard_normal(shape))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        total = tf.reduce_sum(x * 3.0, axis=axis)
+        mean = tf.reduce_mean(x, axis=axis)
+    n = x.shape[0] if axis == 0 else int(np.prod(shape))
+    np.testing.assert_array_equal(tape.gradient(total, x).numpy(), np.full(shape, 3.0))
+    np.testing.assert_allclose(tape.gradient(mean, x).numpy(), np.full(shape, 1.0 / n), rtol=1e-15)
