@@ -66,6 +66,14 @@ def _sum(t, axes, keepdims):
     return apply(_SUM, (t,), {"axes": axes, "keepdims": keepdims})
 
 
+def _numeric(x, opname):
+    x = tensor(x)
+    if x._value.dtype.kind == "b":  # NumPy would or/and the bools: TensorFlow has no kernel
+        raise TypeError(f"{opname}: input_tensor must be a numeric tensor, got bool; use "
+                        "reduce_any/reduce_all, or cast it first (gradtape.cast(x, tf.int32))")
+    return x
+
+
 def _floating(x, opname):
     x = tensor(x)
     if x._value.dtype.kind not in "f":
@@ -95,7 +103,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     >>> tf.reduce_sum(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=0).numpy()
     array([4., 6.], dtype=float32)
     """
-    x = tensor(input_tensor)
+    x = _numeric(input_tensor, "reduce_sum")
     return apply(_SUM, (x,), _params(x, axis, keepdims, "reduce_sum"))
 
 
@@ -133,7 +141,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     >>> tf.reduce_mean(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=1).numpy()
     array([1.5, 3.5], dtype=float32)
     """
-    x = tensor(input_tensor)
+    x = _numeric(input_tensor, "reduce_mean")
     return apply(_MEAN, (x,), _params(x, axis, keepdims, "reduce_mean"))
 
 
@@ -262,7 +270,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     array([[0., 2.],
            [4., 3.]], dtype=float32)
     """
-    x = tensor(input_tensor)
+    x = _numeric(input_tensor, "reduce_prod")
     return apply(_PROD, (x,), _params(x, axis, keepdims, "reduce_prod"))
 
 
