@@ -53,6 +53,24 @@ def _check_source(s, what="sources"):
                          "convert it with gradtape.constant and tape.watch it, or use a Variable")
 
 
+def _flatten(structure):
+    """The leaves of ``structure``; a tensor or a flat list or tuple of them is quick."""
+    if isinstance(structure, TensorLike):
+        return [structure]
+    if type(structure) in (list, tuple) and all([isinstance(s, TensorLike) for s in structure]):
+        return list(structure)
+    return nest.flatten(structure)
+
+
+def _pack_as(structure, flat):
+    """``flat`` in the structure of ``structure`` (the inverse of ``_flatten``)."""
+    if isinstance(structure, TensorLike):
+        return flat[0]
+    if type(structure) is list and all([isinstance(s, TensorLike) for s in structure]):
+        return flat
+    return nest.pack_sequence_as(structure, flat)
+
+
 def _zeros_of(x):
     v = x._value
     return wrap(np.zeros(v.shape, v.dtype))
@@ -214,15 +232,15 @@ class GradientTape:
         unconnected = _as_unconnected(unconnected_gradients)
         if self._recording and not self._persistent:
             self.__exit__()
-        flat_sources = nest.flatten(sources)
+        flat_sources = _flatten(sources)
         for s in flat_sources:
             _check_source(s)
         flat_targets = [t if isinstance(t, TensorLike) else convert_to_tensor(t)
-                        for t in nest.flatten(target)]
+                        for t in _flatten(target)]
         cts = self._initial_cotangents(target, flat_targets, output_gradients)
         wanted = []
         for s in flat_sources:
-            if s.dtype.differentiable:
+            if s._value.dtype.kind in "fc":
                 wanted.append(s._uid)
             else:
                 warnings.warn(f"The dtype of the source tensor must be floating (e.g. "
@@ -236,7 +254,7 @@ class GradientTape:
         if not self._persistent:
             self._spend()
         grads = [self._finish(found.get(s._uid), s, unconnected) for s in flat_sources]
-        return nest.pack_sequence_as(sources, grads)
+        return _pack_as(sources, grads)
 
     @staticmethod
     def _finish(g, source, unconnected):

@@ -19,6 +19,8 @@ import warnings
 import numpy as np
 
 from .tensor import wrap
+from .backend import xp
+from . import trace
 
 OP, IN, SAVED, OUT, ANS, PARAMS, OUT_META, CODE, LASTI = range(9)
 
@@ -51,6 +53,20 @@ class Meta:
 
     def __repr__(self):
         return f"Meta(shape={self.shape}, dtype={self.dtype})"
+
+
+_METAS = {}
+
+
+def _meta(value):
+    """The (shared, immutable) stand-in for an array of ``value``'s shape and dtype."""
+    key = (value.shape, value.dtype)
+    m = _METAS.get(key)
+    if m is None:
+        if len(_METAS) > 4096:
+            _METAS.clear()
+        m = _METAS[key] = Meta(value.shape, value.dtype)
+    return m
 
 
 class Hooks:
@@ -104,11 +120,12 @@ class TapeRecorder:
         self.variables[var._uid] = var
 
     def record(self, op, inputs, out, params):
-        tracked = self.tracked
-        for x in inputs:
-            if x._uid in tracked:
-                break
+        if len(inputs) == 2:
+            in_uids = (inputs[0]._uid, inputs[1]._uid)
         else:
+            in_uids = tuple([x._uid for x in inputs])
+        tracked = self.tracked
+        if tracked.isdisjoint(in_uids):
             return
         if op.nondiff:
             return self.note_cut(op, inputs, out)
@@ -126,10 +143,12 @@ class TapeRecorder:
         if save == "all":
             saved = inputs
         elif save == "none":
-            saved = tuple([Meta(x._value.shape, x._value.dtype) for x in inputs])
+            if len(inputs) == 1:
+                saved = (_meta(inputs[0]._value),)
+            else:
+                saved = tuple([_meta(x._value) for x in inputs])
         else:
-            saved = tuple([x if i in save else Meta(x._value.shape, x._value.dtype)
-                           for i, x in enumerate(inputs)])
+            saved = tuple([x if i in save else _meta(x._value) for i, x in enumerate(inputs)])
         idx = len(self.entries)
         if note_sites:
             # the user's frame is usually 3 up (record <- apply <- public op <- user);
@@ -147,7 +166,7 @@ class TapeRecorder:
                 code = lasti = None
         else:
             code = lasti = None
-        self.entries.append((op, tuple([x._uid for x in inputs]), saved, out_uids,
+        self.entries.append((op, in_uids, saved, out_uids,
                              out if op.save_ans else None, params, out_meta, code, lasti))
         producer = self.producer
         for o in outs:
@@ -201,35 +220,47 @@ def user_site(depth=1):
         return None, None
 
 
-def _reachable(entries, producer, target_uids):
-    """Indices of the entries the targets were computed from."""
-    seen = set()
-    todo = list(target_uids)
-    while todo:
-        idx = producer.get(todo.pop())
-        if idx is None or idx in seen or entries[idx] is None:
+def _live_ids(recorder, source_uids):
+    """The ids on a path from a source: those whose cotangent is worth computing.
+
+    When every tracked id that no entry produced (the watched tensors and
+    Variables) is a source, that is everything the tape tracks; otherwise one
+    pass in recording order finds them.
+    """
+    sources = set(source_uids)
+    tracked = recorder.tracked
+    if tracked.difference(recorder.producer) <= sources:
+        return tracked
+    live = sources
+    for entry in recorder.entries:
+        if entry is None or live.isdisjoint(entry[IN]):
             continue
-        seen.add(idx)
-        todo.extend(entries[idx][IN])
-    return seen
+        outs = entry[OUT]
+        if type(outs) is tuple:
+            live.update(outs)
+        else:
+            live.add(outs)
+    return live
 
 
-def _relevant(entries, reachable, source_uids):
-    """The reachable entries that depend on a source, and the ids on those paths."""
-    live = set(source_uids)
-    chosen = []
-    for idx in sorted(reachable):
-        entry = entries[idx]
-        for u in entry[IN]:
-            if u in live:
-                chosen.append(idx)
-                outs = entry[OUT]
-                if type(outs) is tuple:
-                    live.update(outs)
-                else:
-                    live.add(outs)
-                break
-    return chosen, live
+_UNBROADCAST_AXES = {}
+
+
+def _unbroadcast(gv, shape, nbatch):
+    """Sum the array ``gv`` over the axes broadcasting added, to ``shape``."""
+    key = (gv.shape, shape, nbatch)
+    axes = _UNBROADCAST_AXES.get(key)
+    if axes is None:
+        extra = gv.ndim - len(shape)
+        axes = tuple(range(nbatch, nbatch + extra)) + tuple(
+            extra + i for i in range(nbatch, len(shape))
+            if shape[i] == 1 and gv.shape[extra + i] != 1)
+        if len(_UNBROADCAST_AXES) > 4096:
+            _UNBROADCAST_AXES.clear()
+        _UNBROADCAST_AXES[key] = axes
+    if axes:
+        gv = xp.add.reduce(gv, axis=axes, dtype=gv.dtype)
+    return gv.reshape(shape) if gv.shape != shape else gv
 
 
 def _output_cotangent(entry, cts, batch_shape):
@@ -283,46 +314,90 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
     ``target_cts`` is a list of ``(uid, cotangent)``; returns ``{uid: ct}`` for
     the source ids reached.  ``batch_shape`` is the shape of extra leading
     axes the cotangents carry (a vectorized Jacobian), ``()`` otherwise.
+
+    Entries are visited in reverse recording order; one whose outputs got no
+    cotangent is not on a path from a target and is skipped.  A cotangent is
+    dropped as soon as its producer's VJPs have consumed it.
     """
-    entries, producer = recorder.entries, recorder.producer
+    entries = recorder.entries
     cts = {}
     add = hooks.add
     for uid, ct in target_cts:
         cts[uid] = add(cts[uid], ct) if uid in cts else ct
-    reachable = _reachable(entries, producer, cts)
-    order, live = _relevant(entries, reachable, source_uids)
+    live = _live_ids(recorder, source_uids)
     keep = set(source_uids)
+    # With no recorder watching the sweep (no higher order), broadcasting is
+    # undone and cotangents are summed on arrays directly, and a sum made
+    # here is ours to update in place.  Otherwise every step is an op.
+    owned = None if trace.stack() else set()
     sum_to_shape, cast = hooks.sum_to_shape, hooks.cast
     # one check per sweep: gradtape.debugging.check_numerics swaps in a checking VJP call
     call_vjp = _call_vjp if hooks.checked_vjp is None else hooks.checked_vjp(recorder)
-    for idx in reversed(order):
+    direct = call_vjp is _call_vjp and not batch_shape  # call the rules themselves
+    for idx in range(len(entries) - 1, -1, -1):
         entry = entries[idx]
-        if not persistent:
-            entries[idx] = None
-        ct = _output_cotangent(entry, cts, batch_shape)
+        if entry is None:
+            continue
+        outs = entry[OUT]
+        if type(outs) is tuple:
+            ct = _output_cotangent(entry, cts, batch_shape)
+        else:
+            ct = cts.get(outs)
         if ct is None:
             continue
-        op, in_uids, saved, ans, params = entry[OP], entry[IN], entry[SAVED], entry[ANS], entry[PARAMS]
+        if not persistent:
+            entries[idx] = None
+        op, in_uids, saved, _, ans, params = entry[:6]  # OP, IN, SAVED, OUT, ANS, PARAMS
+        vjps = op.vjps
         for i, u in enumerate(in_uids):
-            if u not in live:
+            if u not in live or vjps[i] is None:
                 continue
-            g = call_vjp(op, i, ct, ans, saved, params, batch_shape)
+            if not direct:
+                g = call_vjp(op, i, ct, ans, saved, params, batch_shape)
+            elif params:
+                g = vjps[i](ct, ans, *saved, **params)
+            else:
+                g = vjps[i](ct, ans, *saved)
             if g is None:
                 continue
-            shape, dtype = _shape_dtype(saved[i])
-            full = batch_shape + tuple(shape) if batch_shape else shape
-            if g._value.shape != full:
-                g = sum_to_shape(g, full, len(batch_shape))
-            if g._value.dtype != dtype and dtype.kind in "fc":
-                g = cast(g, dtype)
+            x = saved[i]
+            if type(x) is Meta:
+                shape, dtype = x.shape, x.dtype
+            else:
+                shape, dtype = x._value.shape, x._value.dtype
+            if batch_shape:
+                shape = batch_shape + tuple(shape)
+            gv = g._value
+            if owned is None:
+                # a recorder watches the sweep: every step must be an op
+                if gv.shape != shape:
+                    g = sum_to_shape(g, shape, len(batch_shape))
+                if gv.dtype != dtype and dtype.kind in "fc":
+                    g = cast(g, dtype)
+                prev = cts.get(u)
+                cts[u] = g if prev is None else add(prev, g)
+                continue
+            if gv.shape != shape:
+                gv = _unbroadcast(gv, shape, len(batch_shape))
+            if gv.dtype is not dtype and gv.dtype != dtype and dtype.kind in "fc":
+                gv = gv.astype(dtype)
+            if gv is not g._value:
+                g = wrap(gv)
             prev = cts.get(u)
-            cts[u] = g if prev is None else add(prev, g)
-        if not persistent:
-            outs = entry[OUT]
-            for u in (outs if type(outs) is tuple else (outs,)):
+            if prev is None:
+                cts[u] = g
+            elif u in owned and type(prev._value) is xp.ndarray:
+                xp.add(prev._value, gv, out=prev._value)
+            else:
+                cts[u] = wrap(xp.add(prev._value, gv))
+                owned.add(u)
+        if type(outs) is tuple:
+            for u in outs:
                 if u not in keep:
                     cts.pop(u, None)
+        elif outs not in keep:
+            cts.pop(outs, None)
     if not persistent:
         entries.clear()
-        producer.clear()
+        recorder.producer.clear()
     return {u: cts[u] for u in source_uids if u in cts}

@@ -55,8 +55,7 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
     if times is None:
         def times(t, ans, x):
             return t * deriv(ans, x)
-    op = defop(name, impl,
-               vjp=lambda ct, ans, x: times(ct, ans, x),
+    op = defop(name, impl, vjp=times,  # (ct, ans, x): called as the VJP itself
                jvp=lambda ts, ans, x: times(ts[0], ans, x), **flags)
 
     def public(x, name=None):

@@ -61,14 +61,19 @@ def _linalg_error(opname, message):
 
 def _matmul_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
     if transpose_a:
-        return matmul(b, ct, transpose_a=transpose_b, transpose_b=True)
-    return matmul(ct, b, transpose_b=not transpose_b)
+        return _matmul(b, ct, transpose_b, True)
+    return _matmul(ct, b, False, not transpose_b)
 
 
 def _matmul_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
     if transpose_b:
-        return matmul(ct, a, transpose_a=True, transpose_b=transpose_a)
-    return matmul(a, ct, transpose_a=not transpose_a)
+        return _matmul(ct, a, True, transpose_a)
+    return _matmul(a, ct, not transpose_a, False)
+
+
+def _matmul(a, b, transpose_a, transpose_b):
+    # operands already checked by the forward matmul
+    return apply(_MATMUL, (a, b), {"transpose_a": transpose_a, "transpose_b": transpose_b})
 
 
 def _matmul_jvp(ts, ans, a, b, transpose_a, transpose_b):
@@ -84,9 +89,9 @@ def _matmul_jvp(ts, ans, a, b, transpose_a, transpose_b):
 
 def _matmul_impl(a, b, transpose_a, transpose_b):
     if transpose_a:
-        a = xp.swapaxes(a, -1, -2)
+        a = a.swapaxes(-1, -2)
     if transpose_b:
-        b = xp.swapaxes(b, -1, -2)
+        b = b.swapaxes(-1, -2)
     if a.ndim == 2 and b.ndim > 2:
         return _matrix_times_stack(a, b)
     return xp.matmul(a, b)
@@ -133,7 +138,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             f"Matrix size-incompatible: In[0]: {list(sa)}, In[1]: {list(sb)} "
             f"(transpose_a={ta}, transpose_b={tb}): inner dimensions {k_a} and {k_b} differ")
     try:
-        xp.broadcast_shapes(sa[:-2], sb[:-2])
+        if len(sa) > 2 or len(sb) > 2:  # (NumPy's check costs microseconds)
+            xp.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:
         raise InvalidArgumentError(
             f"matmul: batch dimensions of shapes {tuple(sa)} and {tuple(sb)} do not "

