@@ -33,12 +33,11 @@ def _example_output(fn, example):
 # Factories
 # ---------------------------------------------------------------------------
 
-def _check_kinds(opname, x, kinds):
-    """Reject dtypes the op has no kernel for (NumPy would silently upcast or truncate)."""
-    if x._value.dtype.kind not in kinds:
-        allowed = "floating or complex" if kinds == _FLOAT else "integer, floating or complex"
-        raise TypeError(f"{opname}: expected a {allowed} tensor, got dtype {x.dtype.name}; "
-                        "cast it with gradtape.cast")
+def _refuse(opname, x, kinds):
+    """Reject a dtype the op has no kernel for (NumPy would silently upcast or truncate)."""
+    allowed = "floating or complex" if kinds == _FLOAT else "integer, floating or complex"
+    raise TypeError(f"{opname}: expected a {allowed} tensor, got dtype {x.dtype.name}; "
+                    "cast it with gradtape.cast")
 
 
 _FLOAT, _NUMERIC = "fc", "iufc"
@@ -60,7 +59,8 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
 
     def public(x, name=None):
         x = tensor(x)
-        _check_kinds(op.name, x, kinds)
+        if x._value.dtype.kind not in kinds:
+            _refuse(op.name, x, kinds)
         return apply(op, (x,), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
@@ -96,7 +96,8 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
 
     def public(x, y, name=None):
         x, y = pair(x, y, op.name)
-        _check_kinds(op.name, x, kinds)
+        if x._value.dtype.kind not in kinds:
+            _refuse(op.name, x, kinds)
         return apply(op, (x, y), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
