@@ -50,6 +50,23 @@ def _as_list(g, n):
     return g
 
 
+def _check_grad_shape(f, i, g, x):
+    # the trailing axes must be the input's: leading ones are a Jacobian's batch
+    shape, want = tuple(g._value.shape), tuple(x._value.shape)
+    if len(shape) < len(want) or shape[len(shape) - len(want):] != want:
+        raise ValueError(f"custom_gradient: grad_fn of {getattr(f, '__name__', 'f')} returned a "
+                         f"gradient of shape {shape} for input {i} of shape {want}; "
+                         "they must match")
+
+
+def _split_result(out, f):
+    """``f``'s ``(outputs, grad_fn)`` pair, or a TypeError saying what came instead."""
+    if not (isinstance(out, (tuple, list)) and len(out) == 2 and callable(out[1])):
+        raise TypeError(f"custom_gradient: {getattr(f, '__name__', 'f')} must return a pair "
+                        f"(outputs, grad_fn), got {type(out).__name__}")
+    return out
+
+
 def _make_op(f, grad_fn, n_inputs, variables):
     memo = {}
 
@@ -69,7 +86,12 @@ def _make_op(f, grad_fn, n_inputs, variables):
         return memo[key][1]
 
     def vjp_for(i):
-        return lambda ct, ans, *xs: grads_for(ct)[i]
+        def vjp(ct, ans, *xs):
+            g = grads_for(ct)[i]
+            if g is not None:
+                _check_grad_shape(f, i, g, xs[i])
+            return g
+        return vjp
 
     def jvp(ts, ans, *xs):
         tangents = _transposed_grad_fn(call_grad_fn, ts, ans)
@@ -144,11 +166,11 @@ def custom_gradient(f=None):
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
         if not trace.stack():
-            return f(*args, **kwargs)[0]
+            return _split_result(f(*args, **kwargs), f)[0]
         inputs = [a if isinstance(a, TensorLike) else convert_to_tensor(a) for a in args]
         watcher = _VariableWatcher()
         with trace.replaced((watcher,)):
-            result, grad_fn = f(*inputs, **kwargs)
+            result, grad_fn = _split_result(f(*inputs, **kwargs), f)
         variables = [v for _, v in sorted(watcher.variables.items())]
         if variables and not _accepts_variables(grad_fn):
             raise TypeError("If using @custom_gradient with a function that uses variables, "

@@ -198,6 +198,8 @@ class Skeleton:
 
 
 def _view(tape):
+    if not hasattr(tape, "_rec") or not hasattr(tape, "_skeleton"):
+        raise TypeError(f"expected a GradientTape, got {type(tape).__name__}")
     if tape._rec is not None:
         return tape._rec
     return Skeleton(*tape._skeleton) if tape._skeleton is not None else None

@@ -215,15 +215,16 @@ def grad(f, argnums=0, has_aux=False):
     return functools.wraps(f)(grad_f)
 
 
-def _cotangent(ct, o, fname):
-    ct = convert_to_tensor(ct, dtype_hint=o.dtype)
-    if ct._value.shape != o._value.shape:
-        raise ValueError(f"{fname}: cotangent of shape {tuple(ct._value.shape)} given for an "
-                         f"output of shape {tuple(o._value.shape)}; they must match")
-    if ct._value.dtype != o._value.dtype:
-        raise TypeError(f"{fname}: cotangent of dtype {ct.dtype.name} given for an output of "
-                        f"dtype {o.dtype.name}; they must match")
-    return ct
+def _matching(value, like, fname, what, like_what):
+    """``value`` as a tensor with ``like``'s shape and dtype, or a clear error."""
+    t = convert_to_tensor(value, dtype_hint=like.dtype)
+    if t._value.shape != like._value.shape:
+        raise ValueError(f"{fname}: {what} of shape {tuple(t._value.shape)} given for "
+                         f"{like_what} of shape {tuple(like._value.shape)}; they must match")
+    if t._value.dtype != like._value.dtype:
+        raise TypeError(f"{fname}: {what} of dtype {t.dtype.name} given for {like_what} of "
+                        f"dtype {like.dtype.name}; they must match")
+    return t
 
 
 def vjp(f, *primals, has_aux=False):
@@ -254,7 +255,7 @@ def vjp(f, *primals, has_aux=False):
         for o, ct in zip(flat_out, flat_ct):
             if o is not None and o.dtype.differentiable and ct is not None:
                 targets.append(o)
-                cts.append(_cotangent(ct, o, "vjp"))
+                cts.append(_matching(ct, o, "vjp", "cotangent", "an output"))
         if not targets:
             grads = [wrap(zeros_for(s._value)) for s in inputs.sources]
         else:
@@ -267,17 +268,6 @@ def vjp(f, *primals, has_aux=False):
 # --------------------------------------------------------------------------
 # Forward mode
 # --------------------------------------------------------------------------
-
-def _tangent(t, p, fname):
-    t = convert_to_tensor(t, dtype_hint=p.dtype)
-    if t._value.shape != p._value.shape:
-        raise ValueError(f"{fname}: tangent of shape {tuple(t._value.shape)} given for a "
-                         f"primal of shape {tuple(p._value.shape)}; they must match")
-    if t._value.dtype != p._value.dtype:
-        raise TypeError(f"{fname}: tangent of dtype {t.dtype.name} given for a primal of "
-                        f"dtype {p.dtype.name}; they must match")
-    return t
-
 
 def _tangent_of(acc, o):
     t = acc.jvp(o, unconnected_gradients=_ZERO)
@@ -312,7 +302,7 @@ def _jvp(f, primals, tangents, has_aux, fname):
     flat_t = []
     for p, t, fresh in zip(primals, tangents, inputs.leaves):
         nest.assert_same_structure(p, t, "primal and tangent structures")
-        flat_t.extend(_tangent(ti, s, fname)
+        flat_t.extend(_matching(ti, s, fname, "tangent", "a primal")
                       for ti, s in zip(nest.flatten(t), fresh) if s is not None)
     with ForwardAccumulator(inputs.sources, flat_t) as acc:
         result = f(*inputs.args)

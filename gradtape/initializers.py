@@ -125,7 +125,21 @@ class _Seeded(Initializer):
         self.seed = seed
 
 
-class RandomNormal(_Seeded):
+class _Sampled(_Seeded):
+    """An initializer that draws from one ``gradtape.random`` function with two parameters."""
+
+    _params = ()
+
+    def __call__(self, shape, dtype=None):
+        dt = _float_dtype(dtype, type(self).__name__)
+        a, b = (getattr(self, p) for p in self._params)
+        return self._sample(_shape(shape), a, b, dt, seed=self.seed)
+
+    def get_config(self):
+        return {**{p: getattr(self, p) for p in self._params}, "seed": self.seed}
+
+
+class RandomNormal(_Sampled):
     """Normal samples with ``mean`` and ``stddev`` (Keras' defaults 0 and 0.05).
 
     >>> import gradtape as tf
@@ -134,19 +148,15 @@ class RandomNormal(_Seeded):
     True
     """
 
+    _params = ("mean", "stddev")
+    _sample = staticmethod(_random.normal)
+
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
 
-    def __call__(self, shape, dtype=None):
-        dt = _float_dtype(dtype, type(self).__name__)
-        return _random.normal(_shape(shape), self.mean, self.stddev, dt, seed=self.seed)
 
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
-
-
-class RandomUniform(_Seeded):
+class RandomUniform(_Sampled):
     """Uniform samples on ``[minval, maxval)`` (Keras' defaults -0.05 and 0.05).
 
     >>> import gradtape as tf
@@ -155,19 +165,15 @@ class RandomUniform(_Seeded):
     True
     """
 
+    _params = ("minval", "maxval")
+    _sample = staticmethod(_random.uniform)
+
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
 
-    def __call__(self, shape, dtype=None):
-        dt = _float_dtype(dtype, type(self).__name__)
-        return _random.uniform(_shape(shape), self.minval, self.maxval, dt, seed=self.seed)
 
-    def get_config(self):
-        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
-
-
-class TruncatedNormal(_Seeded):
+class TruncatedNormal(RandomNormal):
     """Normal samples redrawn beyond two standard deviations (Keras' stddev 0.05).
 
     >>> import gradtape as tf
@@ -176,16 +182,7 @@ class TruncatedNormal(_Seeded):
     True
     """
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
-        super().__init__(seed)
-        self.mean, self.stddev = mean, stddev
-
-    def __call__(self, shape, dtype=None):
-        dt = _float_dtype(dtype, type(self).__name__)
-        return _random.truncated_normal(_shape(shape), self.mean, self.stddev, dt, seed=self.seed)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+    _sample = staticmethod(_random.truncated_normal)
 
 
 class VarianceScaling(_Seeded):

@@ -31,8 +31,17 @@ def _rng(seed):
     return _global["rng"]
 
 
-def _shape(shape):
-    return tuple(int(d) for d in (shape.numpy().tolist() if hasattr(shape, "numpy") else shape))
+def _shape(shape, opname):
+    from .rules.shape import _new_shape  # checks the dims are non-negative ints
+    return _new_shape(shape, opname)
+
+
+def _floating(dtype, opname):
+    dt = as_dtype(dtype)
+    if not dt.is_floating:
+        raise TypeError(f"{opname}: dtype must be a floating type (float16, float32 or "
+                        f"float64), got {dt.name}")
+    return dt._np
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
@@ -42,8 +51,8 @@ def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
     >>> tf.random.normal((2, 3), seed=1).shape
     TensorShape([2, 3])
     """
-    dt = as_dtype(dtype)._np
-    return wrap((_rng(seed).standard_normal(_shape(shape)) * stddev + mean).astype(dt))
+    dt = _floating(dtype, "normal")
+    return wrap((_rng(seed).standard_normal(_shape(shape, "normal")) * stddev + mean).astype(dt))
 
 
 def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None):
@@ -59,9 +68,9 @@ def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None)
     if dt.is_integer:
         if maxval is None:
             raise ValueError("uniform: maxval must be given for integer dtypes")
-        return wrap(rng.integers(minval, maxval, _shape(shape)).astype(dt._np))
+        return wrap(rng.integers(minval, maxval, _shape(shape, "uniform")).astype(dt._np))
     hi = 1.0 if maxval is None else maxval
-    return wrap(rng.uniform(minval, hi, _shape(shape)).astype(dt._np))
+    return wrap(rng.uniform(minval, hi, _shape(shape, "uniform")).astype(dt._np))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
@@ -72,11 +81,12 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, na
     >>> bool((abs(x.numpy()) <= 2.0).all())
     True
     """
+    dt = _floating(dtype, "truncated_normal")
     rng = _rng(seed)
-    shape = _shape(shape)
+    shape = _shape(shape, "truncated_normal")
     out = rng.standard_normal(shape)
     bad = np.abs(out) > 2
     while bad.any():
         out[bad] = rng.standard_normal(int(bad.sum()))
         bad = np.abs(out) > 2
-    return wrap((out * stddev + mean).astype(as_dtype(dtype)._np))
+    return wrap((out * stddev + mean).astype(dt))

@@ -44,7 +44,30 @@ def _positive(value, what, who):
         raise ValueError(f"{who}: {what} must be positive, got {value!r}")
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _RateDecay(LearningRateSchedule):
+    """The decays of ``initial_learning_rate`` by ``decay_rate`` per ``decay_steps``."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name=None):
+        _positive(decay_steps, "decay_steps", type(self).__name__)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name or type(self).__name__
+
+    def _progress(self, step):
+        """``step / decay_steps`` (floored with ``staircase``), in float32."""
+        p = _step(step) / np.float32(self.decay_steps)
+        return np.floor(p) if self.staircase else p
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RateDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)``; with
     ``staircase`` the exponent is floored, so the rate drops in steps.
 
@@ -54,29 +77,12 @@ class ExponentialDecay(LearningRateSchedule):
     (0.05, 0.070711)
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
-        _positive(decay_steps, "decay_steps", "ExponentialDecay")
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-
     def __call__(self, step):
-        p = _step(step) / np.float32(self.decay_steps)
-        if self.staircase:
-            p = np.floor(p)
-        rate = np.float32(self.initial_learning_rate) * np.float32(self.decay_rate) ** p
+        rate = np.float32(self.initial_learning_rate) * np.float32(self.decay_rate) ** self._progress(step)
         return constant(np.float32(rate))
 
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
 
-
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (floored with ``staircase``).
 
     >>> import gradtape as tf
@@ -85,26 +91,9 @@ class InverseTimeDecay(LearningRateSchedule):
     0.025
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="InverseTimeDecay"):
-        _positive(decay_steps, "decay_steps", "InverseTimeDecay")
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-
     def __call__(self, step):
-        p = _step(step) / np.float32(self.decay_steps)
-        if self.staircase:
-            p = np.floor(p)
-        denom = np.float32(1) + np.float32(self.decay_rate) * p
+        denom = np.float32(1) + np.float32(self.decay_rate) * self._progress(step)
         return constant(np.float32(np.float32(self.initial_learning_rate) / denom))
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
 
 
 class CosineDecay(LearningRateSchedule):

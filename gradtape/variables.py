@@ -128,11 +128,20 @@ class Variable(TensorLike):
         return self
 
     def numpy(self):
-        """A copy of the current value as a NumPy array (a NumPy scalar if 0-d)."""
+        """A copy of the current value as a NumPy array (a NumPy scalar if 0-d).
+
+        Like any read, it makes the active tapes watch the Variable (as in
+        TensorFlow), though no gradient flows through the NumPy result.
+        """
+        self._read()
         if _tensor.escape_hook is not None:
             _tensor.escape_hook(self, ".numpy()")
         v = self._value
         return v.copy() if v.ndim else v[()]
+
+    def __array__(self, dtype=None, copy=None):
+        self._read()  # a read, as numpy() is
+        return TensorLike.__array__(self, dtype, copy)
 
     def __repr__(self):
         text = _text(self._value, True)

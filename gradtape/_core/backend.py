@@ -395,9 +395,13 @@ def _numpy_view(ns, b):
                  _pad(xs, b, x, widths, mode, constant_values))
 
     def missing(attr):
-        raise UnimplementedError(f"{attr} is not supported on {b.name}")
+        raise _Missing(f"{attr} is not supported on {b.name}")
     d["__getattr__"] = missing
     return view
+
+
+class _Missing(UnimplementedError, AttributeError):
+    """A function the namespace lacks (``getattr(xp, name, default)`` still works)."""
 
 
 class _NotNumPy:

@@ -153,10 +153,13 @@ def as_dtype(value):
         return bool
     if value is complex:
         return complex64
-    if _FOREIGN and not isinstance(value, (np.dtype, type)) and value in _FOREIGN:
-        return _FOREIGN[value]
+    if _FOREIGN and not isinstance(value, (np.dtype, type)):
+        try:
+            return _FOREIGN[value]
+        except (KeyError, TypeError):
+            pass
     try:
         return from_numpy(np.dtype(value))
-    except TypeError as e:
+    except (TypeError, ValueError) as e:
         raise TypeError(f"cannot interpret {value!r} as a gradtape dtype: {e}") from None
 

@@ -6,6 +6,7 @@ installed on ``TensorLike`` by ``gradtape.rules.operators`` so that this module
 stays free of any op.
 """
 import itertools
+import operator
 
 import numpy as np
 
@@ -78,6 +79,13 @@ def _text(value, is_repr):
         return repr(value) if is_repr else str(value)
 
 
+def _scalar(value, kind):
+    if value.ndim:
+        raise TypeError(f"only scalar (0-d) tensors convert to a Python {kind}, got a tensor "
+                        f"of shape {tuple(value.shape)}")
+    return value
+
+
 class TensorLike:
     """What Tensors and Variables share: properties, conversions, printing.
 
@@ -146,15 +154,15 @@ class TensorLike:
     def __float__(self):
         if escape_hook is not None:
             escape_hook(self, "float()")
-        return float(self._value)
+        return float(_scalar(self._value, "float"))
 
     def __int__(self):
         if escape_hook is not None:
             escape_hook(self, "int()")
-        return int(self._value)
+        return int(_scalar(self._value, "int"))
 
     def __complex__(self):
-        return complex(self._value)
+        return complex(_scalar(self._value, "complex"))
 
     def __index__(self):
         v = self._value
@@ -425,7 +433,12 @@ def constant(value, dtype=None, shape=None, name=None):
     if not isinstance(arr, (np.ndarray, np.generic)):
         return wrap(_foreign_constant(arr, shape, value))
     if shape is not None:
-        shape = tuple(int(d) for d in shape)
+        try:
+            shape = tuple(operator.index(d) for d in shape)
+        except TypeError:
+            raise TypeError(f"constant: shape must be a list of ints, got {shape!r}") from None
+        if any(d < 0 for d in shape):
+            raise ValueError(f"constant: shape must not have negative dimensions, got {list(shape)}")
         if arr.size == 1:
             arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
         elif arr.size == int(np.prod(shape)):

@@ -12,6 +12,7 @@ recorders outside it stay active, so outer recorders see the inner one's work
 import operator
 import threading
 
+from ..errors import InvalidArgumentError, OpError
 from .backend import foreign, impl_for, xp
 from .tensor import Tensor, _next_uid, wrap
 
@@ -145,12 +146,15 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
     """
     if not _active[0]:
         # the fast path: compute and wrap, nothing else
-        if params:
-            out = op.impl(*[x._value for x in inputs], **params)
-        elif len(inputs) == 2:
-            out = op.impl(inputs[0]._value, inputs[1]._value)
-        else:
-            out = op.impl(*[x._value for x in inputs])
+        try:
+            if params:
+                out = op.impl(*[x._value for x in inputs], **params)
+            elif len(inputs) == 2:
+                out = op.impl(inputs[0]._value, inputs[1]._value)
+            else:
+                out = op.impl(*[x._value for x in inputs])
+        except _RAW_ERRORS as e:
+            raise _op_error(op, inputs, e) from None
         if op.multi:
             return tuple([wrap(o) for o in out])
         t = _new(_T)
@@ -161,7 +165,10 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
     if foreign[0]:  # another array namespace is in use (this keeps ``_active[0]`` > 0)
         return _apply_any_namespace(op, inputs, params, recorders)
     if not recorders:  # recording happens in another thread only
-        out = _compute(op, inputs, params)
+        try:
+            out = _compute(op, inputs, params)
+        except _RAW_ERRORS as e:
+            raise _op_error(op, inputs, e) from None
         return tuple([wrap(o) for o in out]) if op.multi else wrap(out)
     for x in inputs:
         if type(x) is not _T:  # a Variable: read a snapshot, which watches it
@@ -170,7 +177,10 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
     else:
         if type(inputs) is not tuple:
             inputs = tuple(inputs)
-    out = _compute(op, inputs, params)
+    try:
+        out = _compute(op, inputs, params)
+    except _RAW_ERRORS as e:
+        raise _op_error(op, inputs, e) from None
     if op.multi:
         out = tuple([wrap(o) for o in out])
     else:
@@ -188,11 +198,26 @@ def _apply_any_namespace(op, inputs, params, recorders):
     if recorders:
         inputs = tuple([x._read() for x in inputs])
     values = [x._value for x in inputs]
-    out = impl_for(op, values)(*values, **params)
+    try:
+        out = impl_for(op, values)(*values, **params)
+    except _RAW_ERRORS as e:
+        raise _op_error(op, inputs, e) from None
     out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)
     for rec in recorders or _EMPTY:
         rec.record(op, inputs, out, params)
     return out
+
+
+_RAW_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError)
+
+
+def _op_error(op, inputs, error):
+    """A NumPy failure inside ``op`` as a gradtape error naming the op and its inputs."""
+    if isinstance(error, OpError):
+        return error
+    got = ", ".join(f"{x._value.dtype.name}{list(x._value.shape)}" for x in inputs)
+    kind = TypeError if isinstance(error, TypeError) else InvalidArgumentError
+    return kind(f"{op.name}: {error} (inputs: {got})")
 
 
 def record(op, inputs, out, params):

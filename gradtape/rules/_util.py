@@ -26,7 +26,7 @@ def tensor(x):
     return x if isinstance(x, TensorLike) else convert_to_tensor(x)
 
 
-def _scalar_like(value, ref):
+def _scalar_like(value, ref, opname="op"):
     """A Python number as a tensor of ``ref``'s dtype (TensorFlow's rule)."""
     v = ref._value
     dt = v.dtype
@@ -34,7 +34,10 @@ def _scalar_like(value, ref):
         return _foreign_scalar_like(value, v)
     if dt.kind in "fc" and isinstance(value, (float, int)) and not isinstance(value, bool):
         return wrap(dt.type(value))
-    return wrap(to_array(value, from_numpy(dt)))
+    try:
+        return wrap(to_array(value, from_numpy(dt)))
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{opname}: {e}") from None
 
 
 def _foreign_scalar_like(value, v):
@@ -64,9 +67,9 @@ def pair(x, y, opname):
                 "operand with gradtape.cast")
         return x, y
     if xt:
-        return x, _scalar_like(y, x)
+        return x, _scalar_like(y, x, opname)
     if yt:
-        return _scalar_like(x, y), y
+        return _scalar_like(x, y, opname), y
     x = convert_to_tensor(x)
     return x, pair(x, y, opname)[1]
 
@@ -80,10 +83,14 @@ def norm_axes(axis, ndim, opname="op"):
     """``axis`` (None, int or sequence) as a sorted tuple of negative axes."""
     if axis is None:
         return tuple(range(-ndim, 0))
-    if isinstance(axis, TensorLike):
-        axis = axis.numpy().tolist()
+    if isinstance(axis, (TensorLike, xp.ndarray)):
+        axis = xp.asarray(axis).tolist()
     if isinstance(axis, numbers.Integral):
         axis = (axis,)
+    if isinstance(axis, (str, bytes)) or not all(
+            isinstance(a, numbers.Integral) and not isinstance(a, bool)
+            for a in (axis if hasattr(axis, "__iter__") else (axis,))):
+        raise TypeError(f"{opname}: axis must be None, an int or a list of ints, got {axis!r}")
     out = []
     for a in axis:
         a = int(a)

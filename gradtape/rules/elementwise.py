@@ -34,11 +34,23 @@ def _example_output(fn, example):
 # Factories
 # ---------------------------------------------------------------------------
 
-def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=None, **flags):
+def _refuse(opname, x, kinds):
+    """Reject a dtype the op has no kernel for (NumPy would silently upcast or truncate)."""
+    allowed = "floating or complex" if kinds == _FLOAT else "integer, floating or complex"
+    raise TypeError(f"{opname}: expected a {allowed} tensor, got dtype {x.dtype.name}; "
+                    "cast it with gradtape.cast")
+
+
+_FLOAT, _NUMERIC = "fc", "iufc"
+
+
+def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=None,
+          kinds=_FLOAT, **flags):
     """Declare a differentiable elementwise op from its derivative ``deriv(ans, x)``.
 
     ``times(t, ans, x)``, when given instead, returns ``t`` times the
     derivative directly (usually one fused op rather than two or three).
+    ``kinds`` are the NumPy dtype kinds it accepts (floating and complex by default).
     """
     if times is None:
         def times(t, ans, x):
@@ -47,7 +59,14 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
                jvp=lambda ts, ans, x: times(ts[0], ans, x), **flags)
 
     def public(x, name=None):
-        return apply(op, (tensor(x),), NOPARAMS)
+        x = tensor(x)
+        try:
+            k = x._value.dtype.kind
+        except AttributeError:  # a dtype of another namespace
+            k = kind(x._value.dtype)
+        if k not in kinds:
+            _refuse(op.name, x, kinds)
+        return apply(op, (x,), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
     return _doc(public, summary, example)
@@ -61,11 +80,12 @@ def _times_partial(d):
 
 
 def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
-           times=(None, None), **flags):
+           times=(None, None), kinds=_FLOAT, **flags):
     """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``.
 
     ``times``, when given, holds ``(t, ans, x, y) -> t * partial`` functions
-    that replace ``dx``/``dy`` with a cheaper fused form.
+    that replace ``dx``/``dy`` with a cheaper fused form; ``kinds`` are the
+    NumPy dtype kinds it accepts.
     """
     tdx = times[0] or _times_partial(dx)
     tdy = times[1] or _times_partial(dy)
@@ -80,7 +100,14 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
     op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, **flags)
 
     def public(x, y, name=None):
-        return apply(op, pair(x, y, op.name), NOPARAMS)
+        x, y = pair(x, y, op.name)
+        try:
+            k = x._value.dtype.kind
+        except AttributeError:  # a dtype of another namespace
+            k = kind(x._value.dtype)
+        if k not in kinds:
+            _refuse(op.name, x, kinds)
+        return apply(op, (x, y), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
     return _doc(public, summary, example)
@@ -165,6 +192,8 @@ def add_n(inputs, name=None):
     >>> tf.add_n([tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])]).numpy()
     array([4., 6.], dtype=float32)
     """
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError(f"add_n: inputs must be a list of tensors, got {type(inputs).__name__}")
     inputs = list(inputs)
     if not inputs:
         raise ValueError("add_n: inputs must be a non-empty list of tensors")
@@ -327,11 +356,12 @@ _sigmoid_grad = _output_grad("sigmoid_grad", _times_one_minus, _one_minus_twice,
 # ---------------------------------------------------------------------------
 
 multiply = binary("multiply", xp.multiply, lambda a, x, y: y, lambda a, x, y: x,
-                  "Elementwise ``x * y`` with broadcasting.")
+                  "Elementwise ``x * y`` with broadcasting.", kinds=_NUMERIC)
 divide = binary("divide", xp.true_divide, None, None,
                 "Elementwise ``x / y`` (true division) with broadcasting.",
                 times=(lambda t, a, x, y: t / y,
-                       lambda t, a, x, y: _scaled_product(t / y, x / y, scale=-1.0)))
+                       lambda t, a, x, y: _scaled_product(t / y, x / y, scale=-1.0)),
+                kinds=_NUMERIC)
 
 
 def truediv(x, y, name=None):
@@ -397,7 +427,7 @@ floordiv = nondiff("floordiv", xp.floor_divide,
 floor_div = floordiv
 mod = binary("mod", xp.mod, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
              "Elementwise floor modulo ``x - y * floor(x / y)``.",
-             "tf.constant([7.0, -7.0]), 3.0")
+             "tf.constant([7.0, -7.0]), 3.0", kinds=_NUMERIC)
 floormod = mod
 
 
@@ -407,7 +437,8 @@ def _pow_dy(ans, x, y):
 
 
 _pow_tensors = binary("pow", xp.power, lambda a, x, y: y * x ** (y - 1), _pow_dy,
-                      "Elementwise ``x ** y``.", "tf.constant([2.0, 3.0]), 2.0", save_ans=True)
+                      "Elementwise ``x ** y``.", "tf.constant([2.0, 3.0]), 2.0", save_ans=True,
+                      kinds=_NUMERIC)
 
 
 def _small_integer(e):
@@ -487,7 +518,7 @@ def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
 
 pow.op = _pow_tensors.op
 square = unary("square", xp.square, None, "Elementwise ``x * x``.",
-               times=lambda t, ans, x: _scaled_product(t, x, scale=2.0))
+               times=lambda t, ans, x: _scaled_product(t, x, scale=2.0), kinds=_NUMERIC)
 reciprocal = unary("reciprocal", xp.reciprocal, None, "Elementwise ``1 / x``.",
                    times=lambda t, a, x: _scaled_product(t, square(a), scale=-1.0),
                    save="none", save_ans=True)
@@ -699,7 +730,7 @@ def sign(x, name=None):
 
 
 abs = unary("abs", xp.abs, lambda a, x: sign(x),  # noqa: A001
-            "Elementwise absolute value.", "tf.constant([-0.5, 1.0])")
+            "Elementwise absolute value.", "tf.constant([-0.5, 1.0])", kinds=_NUMERIC)
 round = nondiff("round", xp.round, "Elementwise rounding to the nearest integer, "  # noqa: A001
                 "half to even; it has no gradient.")
 floor = nondiff("floor", xp.floor, "Elementwise floor; it has no gradient.")
@@ -707,10 +738,10 @@ ceil = nondiff("ceil", xp.ceil, "Elementwise ceiling; it has no gradient.")
 
 maximum = binary("maximum", xp.maximum,
                  lambda a, x, y: cast(x >= y, x.dtype), lambda a, x, y: cast(x < y, x.dtype),
-                 "Elementwise maximum; ties send the gradient to ``x``.")
+                 "Elementwise maximum; ties send the gradient to ``x``.", kinds=_NUMERIC)
 minimum = binary("minimum", xp.minimum,
                  lambda a, x, y: cast(x <= y, x.dtype), lambda a, x, y: cast(x > y, x.dtype),
-                 "Elementwise minimum; ties send the gradient to ``x``.")
+                 "Elementwise minimum; ties send the gradient to ``x``.", kinds=_NUMERIC)
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
@@ -816,6 +847,9 @@ def cast(x, dtype, name=None):
     """
     x = tensor(x)
     want = as_dtype(dtype)
+    if want.kind not in "biufc":
+        raise TypeError(f"cast: cannot cast a {x.dtype.name} tensor to {want.name}; "
+                        "gradtape casts between numeric and bool dtypes only")
     if x.dtype is want:
         return x if type(x) is Tensor else x._read()
     return apply(_CAST, (x,), {"dtype": want._np})

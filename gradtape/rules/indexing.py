@@ -225,7 +225,23 @@ def getitem(x, key):
     >>> x[:, ::-1][0].numpy(), x[..., [0, 2]].shape, x[x > 4.0].numpy()
     (array([3., 2., 1.], dtype=float32), TensorShape([2, 2]), array([5., 6.], dtype=float32))
     """
-    return _index(_STRIDED_SLICE, tensor(x), _normalize_key(key))
+    x = tensor(x)
+    _check_masks(x._value.shape, key)
+    return _index(_STRIDED_SLICE, x, _normalize_key(key))
+
+
+def _check_masks(shape, key):
+    """Bool masks must match the axes they cover: NumPy checks that, ``nonzero`` does not."""
+    parts = key if isinstance(key, tuple) else (key,)
+    raw = [k._value if isinstance(k, TensorLike) else xp.asarray(k) if isinstance(k, list) else k
+           for k in parts]
+    if not any(isinstance(k, xp.ndarray) and k.dtype.kind == "b" for k in raw):
+        return
+    try:
+        _probe(shape)[tuple(raw)]
+    except IndexError as e:
+        raise InvalidArgumentError(f"index: a bool mask does not match the shape "
+                                   f"{tuple(shape)} of the indexed tensor: {e}") from None
 
 
 newaxis = None

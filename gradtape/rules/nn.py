@@ -251,13 +251,14 @@ def _one_axis(axis, x, opname):
 
 
 def _softmax_impl(x, axis):
-    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
+    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True, initial=-xp.inf))  # an empty axis is fine
     return e / xp.sum(e, axis=axis, keepdims=True)
 
 
 def _log_softmax_impl(x, axis):
-    s = x - xp.max(x, axis=axis, keepdims=True)
-    return s - xp.log(xp.sum(xp.exp(s), axis=axis, keepdims=True))
+    s = x - xp.max(x, axis=axis, keepdims=True, initial=-xp.inf)
+    with xp.errstate(divide="ignore"):  # log 0 of an empty axis: nothing uses it
+        return s - xp.log(xp.sum(xp.exp(s), axis=axis, keepdims=True))
 
 
 def _sum_keep(x, axis):

@@ -78,6 +78,18 @@ def _sum(t, axes, keepdims):
     return apply(_SUM, (t,), {"axes": axes, "keepdims": keepdims})
 
 
+def _numeric(x, opname):
+    x = tensor(x)
+    try:
+        k = x._value.dtype.kind
+    except AttributeError:  # a dtype of another namespace
+        k = kind(x._value.dtype)
+    if k == "b":  # NumPy would or/and the bools: TensorFlow has no kernel
+        raise TypeError(f"{opname}: input_tensor must be a numeric tensor, got bool; use "
+                        "reduce_any/reduce_all, or cast it first (gradtape.cast(x, tf.int32))")
+    return x
+
+
 def _floating(x, opname):
     x = tensor(x)
     if x.dtype.kind not in "f":
@@ -111,7 +123,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     >>> tf.reduce_sum(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=0).numpy()
     array([4., 6.], dtype=float32)
     """
-    x = tensor(input_tensor)
+    x = _numeric(input_tensor, "reduce_sum")
     return apply(_SUM, (x,), _params(x, axis, keepdims, "reduce_sum"))
 
 
@@ -120,7 +132,13 @@ def _mean_impl(x, axes, keepdims):
         return xp.astype(xp.sum(x, axis=axes, keepdims=keepdims) // max(_count(x.shape, axes), 1), x.dtype)
     if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
         return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
-    return xp.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+    mean = xp.mean(x, axis=axes, keepdims=keepdims, dtype=_accumulator(x.dtype))
+    return xp.astype(mean, x.dtype, copy=False)
+
+
+def _accumulator(dtype):
+    # float16 sums overflow long before their mean or log-sum-exp would: add in float32
+    return xp.float32 if dtype == getattr(xp, "float16", None) else dtype
 
 
 def _reduced_shape(shape, axes, keepdims):
@@ -131,7 +149,8 @@ def _reduced_shape(shape, axes, keepdims):
 
 _MEAN = defop("reduce_mean", _mean_impl,
               vjp=lambda ct, ans, x, axes, keepdims:
-                  _unreduce(ct, x.shape, axes, keepdims) / float(max(_count(x.shape, axes), 1)),
+                  # times 1/n: n itself may not fit in float16 (TensorFlow's divide gives 0)
+                  _unreduce(ct, x.shape, axes, keepdims) * (1.0 / max(_count(x.shape, axes), 1)),
               linear=True, save="none")
 
 
@@ -142,7 +161,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     >>> tf.reduce_mean(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=1).numpy()
     array([1.5, 3.5], dtype=float32)
     """
-    x = tensor(input_tensor)
+    x = _numeric(input_tensor, "reduce_mean")
     return apply(_MEAN, (x,), _params(x, axis, keepdims, "reduce_mean"))
 
 
@@ -277,7 +296,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     array([[0., 2.],
            [4., 3.]], dtype=float32)
     """
-    x = tensor(input_tensor)
+    x = _numeric(input_tensor, "reduce_prod")
     return apply(_PROD, (x,), _params(x, axis, keepdims, "reduce_prod"))
 
 
@@ -290,7 +309,8 @@ def _logsumexp_impl(x, axes, keepdims):
     m = xp.max(x, axis=axes, keepdims=True, initial=-xp.inf)
     m = xp.astype(xp.where(xp.isfinite(m), m, 0), x.dtype, copy=False)
     with xp.errstate(divide="ignore"):
-        out = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True)) + m
+        out = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True,
+                            dtype=_accumulator(x.dtype))) + m
     if not keepdims:
         out = xp.squeeze(out, axis=axes)
     return xp.astype(out, x.dtype, copy=False)

@@ -269,6 +269,12 @@ def _zeros_batched(x, batch):
     return wrap(xp.zeros(tuple(batch) + v.shape, v.dtype))
 
 
+def _value_list(values, opname):
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"{opname}: values must be a list of tensors, got {type(values).__name__}")
+    return values
+
+
 def stack(values, axis=0, name=None):
     """Stack same-shaped tensors along a new axis.
 
@@ -277,7 +283,7 @@ def stack(values, axis=0, name=None):
     array([[1., 3.],
            [2., 4.]], dtype=float32)
     """
-    values = [tensor(v) for v in values]
+    values = [tensor(v) for v in _value_list(values, "stack")]
     if not values:
         raise ValueError("stack: values must be a non-empty list of tensors")
     first = values[0]
@@ -341,7 +347,7 @@ def concat(values, axis, name=None):
            [2.],
            [3.]], dtype=float32)
     """
-    values = [tensor(v) for v in values]
+    values = [tensor(v) for v in _value_list(values, "concat")]
     if not values:
         raise ValueError("concat: values must be a non-empty list of tensors")
     first = values[0]
@@ -633,12 +639,22 @@ def rank(input, name=None):  # noqa: A002
     return wrap(xp.asarray(tensor(input)._value.ndim, xp.int32))
 
 
-def _shape_tuple(shape):
+def _shape_tuple(shape, opname="shape"):
     if isinstance(shape, TensorLike):
         shape = shape.numpy().tolist()
-    if isinstance(shape, int):
+    if isinstance(shape, (int, xp.integer)):
         shape = (shape,)
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__") or not all(
+            isinstance(d, (int, xp.integer)) and not isinstance(d, bool) for d in shape):
+        raise TypeError(f"{opname}: a shape must be a list of ints, got {shape!r}")
     return tuple(int(d) for d in shape)
+
+
+def _new_shape(shape, opname):
+    dims = _shape_tuple(shape, opname)
+    if any(d < 0 for d in dims):
+        raise InvalidArgumentError(f"{opname}: dimensions must be non-negative, got {list(dims)}")
+    return dims
 
 
 def zeros(shape, dtype="float32", name=None):
@@ -648,7 +664,7 @@ def zeros(shape, dtype="float32", name=None):
     >>> tf.zeros((2,))
     <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 0.], dtype=float32)>
     """
-    return wrap(xp.zeros(_shape_tuple(shape), as_dtype(dtype)._np))
+    return wrap(xp.zeros(_new_shape(shape, "zeros"), as_dtype(dtype)._np))
 
 
 def ones(shape, dtype="float32", name=None):
@@ -658,7 +674,7 @@ def ones(shape, dtype="float32", name=None):
     >>> tf.ones((2,), dtype=tf.int32).numpy()
     array([1, 1], dtype=int32)
     """
-    return wrap(xp.ones(_shape_tuple(shape), as_dtype(dtype)._np))
+    return wrap(xp.ones(_new_shape(shape, "ones"), as_dtype(dtype)._np))
 
 
 _IDENTITY = defop("identity", lambda x: x, vjp=lambda ct, ans, x: ct, linear=True, save="none")
