@@ -6,9 +6,18 @@ Variable's array and never changes what a tape already recorded.
 """
 import numpy as np
 
+from ._core.backend import NUMPY, backend_of
 from ._core import tensor as _tensor, trace
 from ._core.dtypes import as_dtype
 from ._core.tensor import TensorLike, _next_uid, _text, to_array, wrap_as
+
+
+def _stored(arr, copy):
+    """What a Variable holds: a NumPy array (a private copy if asked), or the
+    array of another namespace as it is (never moved; those are not mutated)."""
+    if isinstance(arr, (np.ndarray, np.generic)):
+        return np.array(arr, copy=True) if copy else np.asarray(arr)
+    return arr
 
 
 class Variable(TensorLike):
@@ -32,9 +41,8 @@ class Variable(TensorLike):
         if callable(initial_value):
             initial_value = initial_value()
         arr = to_array(initial_value, None if dtype is None else as_dtype(dtype))
-        if isinstance(initial_value, TensorLike) or isinstance(initial_value, np.ndarray):
-            arr = np.array(arr, copy=True)
-        self._value = np.asarray(arr)
+        copy = isinstance(initial_value, TensorLike) or isinstance(initial_value, np.ndarray)
+        self._value = _stored(arr, copy)
         self._uid = _next_uid()
         self._name = (name or "Variable") + ":0"
         self._trainable = bool(trainable)
@@ -89,6 +97,9 @@ class Variable(TensorLike):
                     f"{what}: cannot assign a {value.dtype.name} value to Variable "
                     f"'{self._name}' of dtype {self.dtype.name}; cast it with gradtape.cast")
             arr = to_array(value, self.dtype)
+        if type(arr) is not type(target) and not isinstance(value, TensorLike) \
+                and backend_of(target) is not NUMPY:
+            arr = backend_of(target).asarray(arr)  # a host value assigned to another namespace
         if arr.shape != target.shape:
             raise ValueError(
                 f"{what}: cannot assign a value of shape {tuple(arr.shape)} to Variable "
@@ -104,7 +115,7 @@ class Variable(TensorLike):
         >>> tf.Variable(1.0).assign(4.0).numpy()
         4.0
         """
-        self._value = np.array(self._new_value(value, "assign"), copy=True)
+        self._value = _stored(self._new_value(value, "assign"), True)
         return self
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
@@ -114,7 +125,7 @@ class Variable(TensorLike):
         >>> tf.Variable(1.0).assign_add(2.0).numpy()
         3.0
         """
-        self._value = np.asarray(self._value + self._new_value(delta, "assign_add"))
+        self._value = _stored(self._value + self._new_value(delta, "assign_add"), False)
         return self
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
@@ -124,7 +135,7 @@ class Variable(TensorLike):
         >>> tf.Variable(1.0).assign_sub(2.0).numpy()
         -1.0
         """
-        self._value = np.asarray(self._value - self._new_value(delta, "assign_sub"))
+        self._value = _stored(self._value - self._new_value(delta, "assign_sub"), False)
         return self
 
     def numpy(self):

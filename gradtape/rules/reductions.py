@@ -138,7 +138,8 @@ def _mean_impl(x, axes, keepdims):
 
 def _accumulator(dtype):
     # float16 sums overflow long before their mean or log-sum-exp would: add in float32
-    return xp.float32 if dtype == getattr(xp, "float16", None) else dtype
+    half = getattr(xp, "float16", None)  # not every namespace has one
+    return xp.float32 if half is not None and dtype == half else dtype
 
 
 def _reduced_shape(shape, axes, keepdims):
