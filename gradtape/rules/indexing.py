@@ -11,6 +11,7 @@ second derivatives work.  Both take extra leading (batch) axes on their input.
 import builtins
 import numbers
 
+from .._core.dtypes import kind
 from .._core.tensor import TensorLike, host
 from ..errors import InvalidArgumentError, UnimplementedError
 from ._util import apply, defop, on_host_for, pair, public_names, tensor, wrap, xp
@@ -96,6 +97,12 @@ def _index_standard(x, key, rank, front, out_rank):
     """``_index_impl`` where the standard is stricter than NumPy: every axis
     accounted for, slices within bounds, index arrays alone (no slices beside)."""
     if _has_array(key):
+        axis = _one_index_array(key, x.ndim - rank)
+        if axis is not None:  # a gather along one axis: the standard's take
+            idx = key[axis - (x.ndim - rank)]
+            out = xp.take(x, xp.reshape(idx, (-1,)), axis=axis)
+            return xp.reshape(out, tuple(x.shape[:axis]) + tuple(idx.shape)
+                              + tuple(x.shape[axis + 1:]))
         try:
             return _index_impl(x, key, rank, front, out_rank)
         except (IndexError, TypeError) as e:
@@ -133,6 +140,9 @@ def _scatter_impl(g, key, shape, out_rank, front):
             g = xp.moveaxis(g, tuple(range(nb)), tuple(range(front, front + nb)))
         key = (_ALL,) * nb + key
     if _has_array(key):
+        axis = None if xp is _NUMPY else _one_index_array(key, 0)
+        if axis is not None:
+            return _add_at_one_axis(out, key[axis], g, axis)
         _add_at(out, key, g)
     elif xp is not _NUMPY:
         key, g = _without_newaxes(key, g, len(shape) + nb)
@@ -140,6 +150,29 @@ def _scatter_impl(g, key, shape, out_rank, front):
     else:
         out[key] = g
     return out
+
+
+def _one_index_array(key, nb):
+    """The axis of the one integer index array in ``key`` when every other entry
+    takes a whole axis (a gather along one axis), else None."""
+    arrays = [i for i, k in enumerate(key) if _is_array(k)]
+    if len(arrays) != 1 or kind(key[arrays[0]].dtype) not in "iu":
+        return None
+    if any(k is None or k is Ellipsis or (not _is_array(k) and k != _ALL) for k in key):
+        return None
+    return nb + arrays[0]
+
+
+def _add_at_one_axis(out, idx, g, axis):
+    """``out`` (zeros) with ``g``'s slices added at ``idx`` along ``axis``: a
+    product with a one-hot matrix, as the standard has no scatter-add."""
+    n, m = out.shape[axis], 1
+    for d in idx.shape:
+        m *= d
+    g = xp.reshape(g, tuple(g.shape[:axis]) + (m,) + tuple(g.shape[axis + idx.ndim:]))
+    hot = xp.astype(xp.reshape(idx, (-1, 1)) == xp.reshape(xp.arange(n, dtype=idx.dtype), (1, -1)),
+                    g.dtype)
+    return out + xp.moveaxis(xp.moveaxis(g, axis, -1) @ hot, -1, axis)
 
 
 def _add_at(out, key, g):
