@@ -227,7 +227,12 @@ _by_module = {}  # namespace module name -> Backend
 
 
 def backend_of(value):
-    """The Backend of an array (NumPy arrays and scalars give ``NUMPY``)."""
+    """The Backend of an array (NumPy arrays and scalars give ``NUMPY``).
+
+    >>> import numpy as np
+    >>> backend_of(np.float32(1.0)) is NUMPY
+    True
+    """
     b = _by_type.get(type(value))
     if b is None:
         b = _discover(value)
@@ -235,7 +240,12 @@ def backend_of(value):
 
 
 def is_array(value):
-    """Whether ``value`` is an array of some namespace gradtape can use."""
+    """Whether ``value`` is an array of some namespace gradtape can use.
+
+    >>> import numpy as np
+    >>> is_array(np.ones(2)), is_array([1.0, 2.0])
+    (True, False)
+    """
     if isinstance(value, (np.ndarray, np.generic)):
         return True
     if type(value) in _by_type:
@@ -284,11 +294,11 @@ def _namespaces(value):
     if top in ("dask", "cupy"):
         raise ImportError(f"gradtape needs array-api-compat to compute on {top} arrays: "
                           "pip install 'gradtape[backends]'")
-    raise TypeError(f"cannot use a {tp_name(value)} as a tensor value: it is not an "
+    raise TypeError(f"cannot use a {_tp_name(value)} as a tensor value: it is not an "
                     "array of NumPy or of an array-API namespace")
 
 
-def tp_name(value):
+def _tp_name(value):
     tp = type(value)
     return f"{tp.__module__}.{tp.__qualname__}"
 
@@ -507,7 +517,12 @@ def _pad(xs, b, x, widths, mode, value):
 
 
 def common_backend(values, opname):
-    """The one Backend of ``values``; an error naming both if they differ."""
+    """The one Backend of ``values``; an error naming both if they differ.
+
+    >>> import numpy as np
+    >>> common_backend([np.ones(2), np.float64(1.0)], "add").name
+    'numpy'
+    """
     first = None
     for v in values:
         b = backend_of(v)
@@ -522,16 +537,32 @@ def common_backend(values, opname):
 
 
 def impl_for(op, values):
-    """``op``'s impl for ``values`` (called only once a foreign array exists)."""
+    """``op``'s impl for ``values`` (called only once a foreign array exists).
+
+    >>> import numpy as np
+    >>> from gradtape.rules import elementwise
+    >>> impl_for(elementwise.exp.op, [np.ones(2)]) is elementwise.exp.op.impl
+    True
+    """
     b = common_backend(values, op.name)
     return op.impl if b is NUMPY else b.impl(op)
 
 
 def zeros_for(value, shape=None):
-    """Zeros of ``value``'s namespace and dtype (its shape unless ``shape``)."""
+    """Zeros of ``value``'s namespace and dtype (its shape unless ``shape``).
+
+    >>> import numpy as np
+    >>> zeros_for(np.ones(2, np.float32), (3,))
+    array([0., 0., 0.], dtype=float32)
+    """
     return backend_of(value).xp.zeros(value.shape if shape is None else shape, dtype=value.dtype)
 
 
 def ones_for(value):
-    """Ones of ``value``'s namespace, dtype and shape."""
+    """Ones of ``value``'s namespace, dtype and shape.
+
+    >>> import numpy as np
+    >>> ones_for(np.zeros(2))
+    array([1., 1.])
+    """
     return backend_of(value).xp.ones(value.shape, dtype=value.dtype)
