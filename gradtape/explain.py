@@ -25,6 +25,7 @@ import numpy as np
 
 from ._core import nest, trace
 from ._core import tensor as _tensor
+from ._core.dtypes import kind
 from ._core.reverse import ANS, CODE, IN, LASTI, OP, OUT, OUT_META, SAVED, Meta
 from ._core.reverse import _getframe, backward, user_site as _frame_site
 from ._core.tensor import TensorLike, _next_uid, wrap
@@ -416,7 +417,7 @@ class _Explainer:
         return self._unconnected(s)
 
     def _dtype(self, s):
-        if s.dtype.kind in "fc":
+        if kind(s._value.dtype) in "fc":
             return None
         where = self.tape._watch_sites.get(s._uid)
         site = Site.of(*where) if where else self.with_site()
@@ -489,7 +490,7 @@ class _Explainer:
 
     def _zero(self, s):
         """A connected source whose gradient is all zeros: name the op that zeroes it."""
-        if not all(t.dtype.kind in "fc" for t in self.targets):
+        if not all(kind(t._value.dtype) in "fc" for t in self.targets):
             return None
         path = sorted(self.a_diff & self.graph.descendants(s._uid, through_cuts=False))
         # the tape must not record its own inspection; NaNs are check_numerics' business

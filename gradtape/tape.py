@@ -9,6 +9,7 @@ import enum
 import warnings
 
 
+from ._core.dtypes import kind
 from ._core.backend import ones_for, zeros_for
 from . import explain as _explain
 from ._core import nest, trace
@@ -240,7 +241,7 @@ class GradientTape:
         cts = self._initial_cotangents(target, flat_targets, output_gradients)
         wanted = []
         for s in flat_sources:
-            if s.dtype.kind in "fc":
+            if kind(s._value.dtype) in "fc":
                 wanted.append(s._uid)
             else:
                 warnings.warn(f"The dtype of the source tensor must be floating (e.g. "

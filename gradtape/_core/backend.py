@@ -565,4 +565,6 @@ def ones_for(value):
     >>> ones_for(np.zeros(2))
     array([1., 1.])
     """
+    if type(value) is np.ndarray:
+        return np.ones(value.shape, value.dtype)
     return backend_of(value).xp.ones(value.shape, dtype=value.dtype)

@@ -137,7 +137,9 @@ class TensorLike:
         """
         if escape_hook is not None:
             escape_hook(self, ".numpy()")
-        v = host(self._value)
+        v = self._value
+        if type(v) is not np.ndarray:
+            v = host(v)
         return v[()] if v.ndim == 0 else v
 
     def __array__(self, dtype=None, copy=None):

@@ -15,8 +15,8 @@ from .._core.tensor import TensorLike, convert_to_tensor, to_array, wrap
 from .._core.trace import Op, apply
 from ..errors import InvalidArgumentError
 
-__all__ = ["Op", "apply", "defop", "tensor", "pair", "xp", "namespace", "on_host_for", "wrap", "lead",
-           "norm_axes", "NOPARAMS", "linear_jvp"]
+__all__ = ["Op", "apply", "defop", "tensor", "pair", "xp", "namespace", "on_host_for",
+           "host_array_for", "wrap", "lead", "norm_axes", "NOPARAMS", "linear_jvp"]
 
 NOPARAMS = {}
 
@@ -120,10 +120,14 @@ def _zeros_like(x):
 def on_host_for(array, like):
     """A NumPy ``array`` made by a rule (a mask, a random draw) as a tensor in
     ``like``'s namespace: an explicit move, for values that start on the host."""
-    v = like._value
-    if type(v) is xp.ndarray or isinstance(v, xp.generic):
-        return wrap(array)
-    return wrap(backend_of(v).xp.asarray(array))
+    return wrap(host_array_for(array, like._value))
+
+
+def host_array_for(array, value):
+    """A NumPy ``array`` moved to ``value``'s namespace (itself for NumPy)."""
+    if type(value) is xp.ndarray or isinstance(value, xp.generic):
+        return array
+    return backend_of(value).xp.asarray(array)
 
 
 def namespace(value):

@@ -5,7 +5,7 @@ Only ``fill`` (through its value) and ``linspace`` (through ``start`` and
 """
 import builtins
 
-from .._core.dtypes import as_dtype, float32, float64, int32, int64
+from .._core.dtypes import as_dtype, float32, float64, int32, int64, kind
 from .._core.tensor import TensorLike
 from ..errors import InvalidArgumentError
 from ._util import namespace, pair, public_names, tensor, wrap, xp
@@ -99,9 +99,9 @@ def linspace(start, stop, num, name=None, axis=0):
            [ 5. , 22.5, 40. ]], dtype=float32)
     """
     lo, hi = pair(start, stop, "LinSpace")
-    if lo.dtype.kind in "iu":
+    if kind(lo._value.dtype) in "iu":
         lo, hi = ew.cast(lo, "float64"), ew.cast(hi, "float64")
-    elif lo.dtype.kind != "f":
+    elif kind(lo._value.dtype) != "f":
         raise TypeError(f"linspace: start and stop must be floats, got {lo.dtype.name}")
     n = int(num.numpy() if isinstance(num, TensorLike) else num)
     if n <= 0:

@@ -372,7 +372,7 @@ def truediv(x, y, name=None):
     array([0.5, 1. ])
     """
     x, y = pair(x, y, "RealDiv")
-    if x.dtype.kind in "iu":
+    if kind(x._value.dtype) in "iu":
         # TensorFlow: 8- and 16-bit integers divide in float32, wider ones in float64
         wide = x._value.dtype.itemsize > 2
         target = "float64" if wide else "float32"
@@ -817,7 +817,7 @@ def where(condition, x=None, y=None, name=None):
         return wrap(ns.astype(ns.argwhere(condition._value), ns.int64))
     if x is None or y is None:
         raise ValueError("where: give both x and y, or neither")
-    if condition.dtype.kind != "b":
+    if kind(condition._value.dtype) != "b":
         raise TypeError(f"where: condition must be a bool tensor, got {condition.dtype.name}")
     x, y = pair(x, y, "SelectV2")
     return apply(_WHERE, (condition, x, y), NOPARAMS)

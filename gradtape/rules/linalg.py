@@ -9,6 +9,7 @@ import functools
 import numbers
 import string
 
+from .._core.dtypes import kind
 from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError, UnimplementedError
 from . import elementwise as ew
@@ -31,7 +32,7 @@ def _const(array, like):
 
 def _floating(x, opname, argname="input"):
     x = tensor(x)
-    if x.dtype.kind != "f":
+    if kind(x._value.dtype) != "f":
         raise TypeError(f"{opname}: {argname} must be a real floating-point tensor "
                         f"(float16, float32 or float64), got {x.dtype.name}")
     return x
@@ -118,8 +119,12 @@ def _matrix_times_stack(a, b):
     (NumPy would do one product per matrix of the stack, reading ``a`` each
     time; vectorized Jacobians stack their cotangents this way)."""
     k, m = b.shape[-2], b.shape[-1]
-    rows = xp.reshape(xp.swapaxes(b, -1, -2), (-1, k))  # (stack * m, k): a view when m == 1
-    out = xp.reshape(rows @ xp.swapaxes(a, -1, -2), tuple(b.shape[:-2]) + (m, a.shape[0]))
+    if xp is not _NUMPY:  # the standard's functions instead of NumPy's methods
+        rows = xp.reshape(xp.swapaxes(b, -1, -2), (-1, k))
+        out = xp.reshape(rows @ xp.swapaxes(a, -1, -2), tuple(b.shape[:-2]) + (m, a.shape[0]))
+        return xp.swapaxes(out, -1, -2)
+    rows = xp.swapaxes(b, -1, -2).reshape(-1, k)  # (stack * m, k): a view when m == 1
+    out = (rows @ a.T).reshape(b.shape[:-2] + (m, a.shape[0]))
     return xp.swapaxes(out, -1, -2)
 
 
@@ -138,7 +143,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         raise ValueError("matmul: only one of transpose_a and adjoint_a (transpose_b and "
                          "adjoint_b) can be True")
     a, b = pair(a, b, "MatMul")
-    if (adjoint_a or adjoint_b) and a.dtype.kind == "c":
+    if (adjoint_a or adjoint_b) and kind(a._value.dtype) == "c":
         raise UnimplementedError("matmul: adjoint_a/adjoint_b of complex matrices is not "
                                  "supported; conjugate explicitly and use transpose_a/_b")
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
@@ -959,7 +964,7 @@ def adjoint(matrix, name=None):
     TensorShape([3, 2])
     """
     x = tensor(matrix)
-    if x.dtype.kind == "c":
+    if kind(x._value.dtype) == "c":
         raise UnimplementedError("adjoint: complex matrices are not supported")
     return _mT(x)
 

@@ -8,13 +8,14 @@ rules reuse ``softmax``/``log_softmax``.
 """
 import math
 
+from .._core.dtypes import kind
 from .._core.forward import BROADCASTING_OPS
 from .._core.tensor import TensorLike, host
 from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import public_names, NOPARAMS, apply, defop, norm_axes, on_host_for, pair, tensor, xp
+from ._util import public_names, NOPARAMS, apply, defop, norm_axes, host_array_for, on_host_for, pair, tensor, xp
 from ._util import _scalar_like
 
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -27,7 +28,7 @@ _GELU_K = 0.044715
 
 def _floating(x, opname, argname="features"):
     x = tensor(x)
-    if x.dtype.kind not in "f":
+    if kind(x._value.dtype) not in "f":
         raise TypeError(f"{opname}: {argname} must be a floating-point tensor "
                         f"(float16, float32 or float64), got {x.dtype.name}")
     return x
@@ -325,10 +326,10 @@ def _check_sparse_labels(labels, logits):
     if labels is None or logits is None:
         raise ValueError(f"{opname}: both labels= and logits= must be given")
     labels, logits = tensor(labels), tensor(logits)
-    if labels.dtype.kind not in "iu":
+    if kind(labels._value.dtype) not in "iu":
         hint = (" (it looks like labels and logits were swapped: call "
                 f"{opname}(labels=..., logits=...))"
-                if logits.dtype.kind in "iu" else "")
+                if kind(logits._value.dtype) in "iu" else "")
         raise TypeError(f"{opname}: labels must be an int32 or int64 tensor of class "
                         f"indices, got {labels.dtype.name}{hint}")
     _floating(logits, opname, "logits")
@@ -362,7 +363,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     labels, logits = _check_sparse_labels(labels, logits)
     n = logits._value.shape[-1]
     onehot = xp.astype(labels[..., None] == xp.arange(n), logits.dtype.as_numpy_dtype)
-    onehot = on_host_for(onehot, logits)._value
+    onehot = host_array_for(onehot, logits._value)
     return apply(_SPARSE_XENT, (logits,), {"onehot": onehot})
 
 

@@ -92,7 +92,7 @@ def _numeric(x, opname):
 
 def _floating(x, opname):
     x = tensor(x)
-    if x.dtype.kind not in "f":
+    if kind(x._value.dtype) not in "f":
         raise TypeError(f"{opname}: input_tensor must be a floating-point tensor, got "
                         f"{x.dtype.name}; cast it first (gradtape.cast(x, tf.float32))")
     return x
@@ -376,7 +376,7 @@ _ALL = defop("reduce_all", lambda x, axes, keepdims: xp.all(x, axis=axes, keepdi
 
 def _boolean(x, opname):
     x = tensor(x)
-    if x.dtype.kind != "b":
+    if kind(x._value.dtype) != "b":
         raise TypeError(f"{opname}: input_tensor must be a bool tensor, got {x.dtype.name}; "
                         "compare it first (e.g. x > 0) or cast it with gradtape.cast(x, tf.bool)")
     return x
