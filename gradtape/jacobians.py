@@ -24,14 +24,26 @@ import math
 import numpy as np
 
 from ._core import nest, trace
+from ._core.backend import backend_of
 from ._core.reverse import backward
 from ._core.tensor import TensorLike, wrap
 from . import rules
+from .errors import UnimplementedError
 from . import tape as _tape
 
 _PFOR_MESSAGE = ("GradientTape must be created with persistent=True to compute the "
                  "{what} with experimental_use_pfor=False (one backward pass per row "
                  "reuses the tape)")
+
+
+def _numpy_only(tensors, what):
+    """Jacobians build their basis rows with NumPy: other namespaces get a clear error."""
+    for t in tensors:
+        v = t._value
+        if type(v) is not np.ndarray and not isinstance(v, np.generic):
+            raise UnimplementedError(
+                f"{what} is not supported on {backend_of(v).name} yet: take gradients "
+                "one output at a time (tape.gradient, gradtape.vjp) or move the values to NumPy")
 
 
 def _chunk_rows(n_rows, row_bytes, parallel_iterations):
@@ -157,6 +169,7 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
     for s in flat_sources:
         _tape._check_source(s)
     target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
+    _numpy_only([target] + flat_sources, "jacobian")
     t_shape = tuple(target._value.shape)
     n = math.prod(t_shape)
     dtype = target._value.dtype
@@ -186,6 +199,7 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
     every example at once, so one sweep gives that row for the whole batch."""
     _prepare(tape, use_pfor, "batch_jacobian")
     _tape._check_source(source, "source")
+    _numpy_only([source], "batch_jacobian")
     target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
     t_shape, s_shape = tuple(target._value.shape), tuple(source._value.shape)
     if len(t_shape) < 2 or len(s_shape) < 2:
@@ -282,6 +296,7 @@ def forward_jacobian(f, primals, parallel_iterations=None):
         if not p.dtype.differentiable:
             raise TypeError(f"forward_jacobian: primal dtype {p.dtype.name} is not "
                             "floating, so it has no derivative")
+    _numpy_only(flat, "forward_jacobian")
     sizes = [p._value.size for p in flat]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
     n = offsets[-1]
