@@ -215,7 +215,7 @@ def _op_error(op, inputs, error):
     """A NumPy failure inside ``op`` as a gradtape error naming the op and its inputs."""
     if isinstance(error, OpError):
         return error
-    got = ", ".join(f"{x._value.dtype.name}{list(x._value.shape)}" for x in inputs)
+    got = ", ".join(f"{x.dtype.name}{list(x._value.shape)}" for x in inputs)
     kind = TypeError if isinstance(error, TypeError) else InvalidArgumentError
     return kind(f"{op.name}: {error} (inputs: {got})")
 

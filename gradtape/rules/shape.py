@@ -217,8 +217,8 @@ def _insert_impl(ct, index, axis, size):
     shape = list(ct.shape)
     pos = axis + len(shape) + 1
     shape.insert(pos, size)
-    out = xp.zeros(shape, ct.dtype)
-    key = (slice(None),) * pos + (index,)
+    out = xp.zeros(tuple(shape), ct.dtype)
+    key = (slice(None),) * pos + (index, ...)
     out[key] = ct
     return out
 

@@ -50,6 +50,24 @@ def evaluate(spec, sample, to_namespace):
             {t.backend.__name__ for t in tensors})
 
 
+def second_order(spec, sample, to_namespace):
+    """Reverse over reverse: the gradient of <VJP(v), u> at ``sample``, as NumPy arrays."""
+    arrays, params = split(sample)
+    rng = np.random.default_rng(1)
+    xs = [tf.constant(to_namespace(np.asarray(a))) for a in arrays]
+    diff = [x for x in xs if x.dtype.is_floating]
+    us = [tf.constant(to_namespace(rng.standard_normal(tuple(x.shape)))) for x in diff]
+    with tf.GradientTape() as outer:
+        outer.watch(diff)
+        with tf.GradientTape() as inner:
+            inner.watch(diff)
+            outs = [o for o in nest.flatten(spec.fn(*xs, *params)) if o.dtype.is_floating]
+        cts = [tf.constant(to_namespace(rng.standard_normal(tuple(o.shape)))) for o in outs]
+        grads = inner.gradient(outs, diff, output_gradients=cts)
+        total = tf.add_n([tf.reduce_sum(g * u) for g, u in zip(grads, us) if g is not None])
+    return [None if h is None else h.numpy() for h in outer.gradient(total, diff)]
+
+
 def assert_same(got, want, what):
     assert len(got) == len(want), f"{what}: {len(got)} results, NumPy gives {len(want)}"
     for i, (g, w) in enumerate(zip(got, want)):

@@ -41,6 +41,20 @@ def test_op_spec_matches_numpy(spec, index):
         _harness.check_against_numpy(spec, index, to_strict, "array_api_strict")
 
 
+def _second_order_cases():
+    return [c for c in _harness.cases() if c.values[0].order >= 2
+            and c.values[0].name not in UNSUPPORTED
+            and f"{c.values[0].name}-{c.values[1]}" not in UNSUPPORTED]
+
+
+@pytest.mark.parametrize("spec,index", _second_order_cases())
+def test_second_order_matches_numpy(spec, index):
+    sample = spec.samples[index]
+    want = _harness.second_order(spec, sample, lambda a: a)
+    got = _harness.second_order(spec, sample, to_strict)
+    _harness.assert_same(got, want, "second derivative")
+
+
 def test_unsupported_list_names_real_specs():
     names = {s.name for s in _harness.SPECS}
     names |= {f"{s.name}-{i}" for s in _harness.SPECS for i in range(len(s.samples))}
