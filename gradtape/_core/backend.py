@@ -6,8 +6,9 @@ is written once against ``xp``; for a tensor of another namespace (CuPy, Dask,
 ``array-api-strict``, anything with ``__array_namespace__``) the engine runs a
 *variant* of the impl whose global ``xp`` is that namespace instead.  Variants
 are built once per (op, namespace) by re-binding the impl's module globals and
-cached, so the NumPy path never looks a namespace up: it only pays the cheap
-``foreign[0]`` flag test, false until a non-NumPy array first becomes a tensor.
+cached, so the NumPy path never looks a namespace up.  ``foreign[0]`` stays
+false until a non-NumPy array first becomes a tensor; until then an op without
+an active tape runs exactly as before, and a recorded op tests the flag once.
 
 A ``Backend`` is what the engine knows of a namespace: its public module (what
 ``tensor.backend`` reports), the namespace the impls compute with (through
