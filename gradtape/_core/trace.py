@@ -178,7 +178,12 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
         if type(inputs) is not tuple:
             inputs = tuple(inputs)
     try:
-        out = _compute(op, inputs, params)
+        if params:
+            out = op.impl(*[x._value for x in inputs], **params)
+        elif len(inputs) == 2:
+            out = op.impl(inputs[0]._value, inputs[1]._value)
+        else:
+            out = op.impl(*[x._value for x in inputs])
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
     if op.multi:
