@@ -141,17 +141,19 @@ class TapeRecorder:
                 k = kind(out._value.dtype)
             if k not in "fc":
                 return self.note_cut(op, inputs, out)
-            outs = (out,)
             out_meta = None
             out_uids = out._uid
         save = op.save
         if save == "all":
             saved = inputs
         elif save == "none":
+            metas = _METAS
             if len(inputs) == 1:
-                saved = (_meta(inputs[0]._value),)
+                v = inputs[0]._value
+                saved = (metas.get((v.shape, v.dtype)) or _meta(v),)
             else:
-                saved = tuple([_meta(x._value) for x in inputs])
+                saved = tuple([metas.get((x._value.shape, x._value.dtype)) or _meta(x._value)
+                               for x in inputs])
         else:
             saved = tuple([x if i in save else _meta(x._value) for i, x in enumerate(inputs)])
         idx = len(self.entries)
@@ -173,6 +175,10 @@ class TapeRecorder:
             code = lasti = None
         self.entries.append((op, in_uids, saved, out_uids,
                              out if op.save_ans else None, params, out_meta, code, lasti))
+        if out_meta is None:
+            self.producer[out_uids] = idx
+            tracked.add(out_uids)
+            return
         producer = self.producer
         for o in outs:
             producer[o._uid] = idx
