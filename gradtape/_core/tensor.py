@@ -11,7 +11,7 @@ import operator
 import numpy as np
 
 from . import dtypes
-from .backend import NUMPY, backend_of, is_array
+from .backend import backend_of, is_array
 from .dtypes import as_dtype, from_numpy, kind
 
 _next_uid = itertools.count(1).__next__
