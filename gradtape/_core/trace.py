@@ -125,58 +125,17 @@ class replaced:
             _active[0] -= len(self._new)
 
 
-def _compute(op, inputs, params):
-    """``op.impl`` on the inputs' arrays (Tensors and Variables alike)."""
-    n = len(inputs)
-    if params:
-        if n == 1:
-            return op.impl(inputs[0]._value, **params)
-        return op.impl(*[x._value for x in inputs], **params)
-    if n == 2:
-        return op.impl(inputs[0]._value, inputs[1]._value)
-    if n == 1:
-        return op.impl(inputs[0]._value)
-    return op.impl(*[x._value for x in inputs])
-
-
 def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
     """Run ``op`` on ``inputs`` (Tensors or Variables) and record it.
 
-    Returns a Tensor, or a tuple of Tensors for a multi-output op.
+    Returns a Tensor, or a tuple of Tensors for a multi-output op.  With no
+    recorder active anywhere this only computes and wraps.
     """
-    if not _active[0]:
-        # the fast path: compute and wrap, nothing else
-        try:
-            if params:
-                out = op.impl(*[x._value for x in inputs], **params)
-            elif len(inputs) == 2:
-                out = op.impl(inputs[0]._value, inputs[1]._value)
-            else:
-                out = op.impl(*[x._value for x in inputs])
-        except _RAW_ERRORS as e:
-            raise _op_error(op, inputs, e) from None
-        if op.multi:
-            return tuple([wrap(o) for o in out])
-        t = _new(_T)
-        t._value = out
-        t._uid = _next_uid()
-        return t
-    recorders = getattr(_local, "stack", None)
-    if foreign[0]:  # another array namespace is in use (this keeps ``_active[0]`` > 0)
-        return _apply_any_namespace(op, inputs, params, recorders)
-    if not recorders:  # recording happens in another thread only
-        try:
-            out = _compute(op, inputs, params)
-        except _RAW_ERRORS as e:
-            raise _op_error(op, inputs, e) from None
-        return tuple([wrap(o) for o in out]) if op.multi else wrap(out)
-    for x in inputs:
-        if type(x) is not _T:  # a Variable: read a snapshot, which watches it
-            inputs = tuple([x if type(x) is _T else x._read() for x in inputs])
-            break
-    else:
-        if type(inputs) is not tuple:
-            inputs = tuple(inputs)
+    recorders = None
+    if _active[0]:
+        recorders = getattr(_local, "stack", None)
+        if foreign[0]:  # another array namespace is in use (this keeps ``_active[0]`` > 0)
+            return _apply_any_namespace(op, inputs, params, recorders)
     try:
         if params:
             out = op.impl(*[x._value for x in inputs], **params)
@@ -193,8 +152,16 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
         t._value = out
         t._uid = _next_uid()
         out = t
-    for rec in recorders:
-        rec.record(op, inputs, out, params)
+    if recorders:
+        for x in inputs:
+            if type(x) is not _T:  # a Variable: read a snapshot, which watches it
+                inputs = tuple([x if type(x) is _T else x._read() for x in inputs])
+                break
+        else:
+            if type(inputs) is not tuple:
+                inputs = tuple(inputs)
+        for rec in recorders:
+            rec.record(op, inputs, out, params)
     return out
 
 
