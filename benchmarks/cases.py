@@ -48,10 +48,21 @@ class TimingCase:
         self.quick = quick
 
     def implementations(self):
-        impls = {"gradtape": self.gradtape(), "numpy": self.numpy()}
+        impls = {"gradtape": self.gradtape(), "gradtape.function": self.gradtape_function(),
+                 "numpy": self.numpy()}
         if torch is not None:
             impls["torch"] = self.torch()
         return impls
+
+    def gradtape(self):
+        """Eager gradtape: ``step`` (forward, tape, gradients) run as written."""
+        step = self.step()
+        return lambda: [g.numpy() for g in step()]
+
+    def gradtape_function(self):
+        """The same ``step`` compiled with ``gradtape.function``."""
+        step = tf.function(self.step())
+        return lambda: [g.numpy() for g in step()]
 
 
 class ScalarChain(TimingCase):
@@ -62,7 +73,7 @@ class ScalarChain(TimingCase):
     per = 100
     rounds = 25  # 4 ops per round
 
-    def gradtape(self):
+    def step(self):
         x = tf.constant(0.3)
 
         def run():
@@ -71,7 +82,7 @@ class ScalarChain(TimingCase):
                 y = x
                 for _ in range(self.rounds):
                     y = tf.tanh(tf.sin(y) * 1.01 + 0.1)
-            return [tape.gradient(y, x).numpy()]
+            return [tape.gradient(y, x)]
         return run
 
     def numpy(self):
@@ -132,7 +143,7 @@ class MLP(TimingCase):
         self.labels = rng.integers(0, sizes[-1], batch).astype(np.int32)
         self.onehot = np.eye(sizes[-1], dtype=F32)[self.labels]
 
-    def gradtape(self):
+    def step(self):
         variables = [tf.Variable(p) for p in self.params]
         x, labels, onehot = tf.constant(self.x), tf.constant(self.labels), tf.constant(self.onehot)
         n_layers = len(variables) // 2
@@ -145,7 +156,7 @@ class MLP(TimingCase):
                     if i < n_layers - 1:
                         h = tf.nn.relu(h)
                 loss = _log_softmax_cross_entropy(h, labels, onehot)
-            return [g.numpy() for g in tape.gradient(loss, variables)]
+            return tape.gradient(loss, variables)
         return run
 
     def numpy(self):
@@ -207,13 +218,13 @@ class TanhMatmul(TimingCase):
         self.a = (rng.standard_normal((n, n)) / np.sqrt(n)).astype(F32)
         self.b = rng.standard_normal((n, n)).astype(F32)
 
-    def gradtape(self):
+    def step(self):
         a, b = tf.Variable(self.a), tf.Variable(self.b)
 
         def run():
             with tf.GradientTape() as tape:
                 loss = tf.reduce_sum(tf.tanh(tf.matmul(a, b)))
-            return [g.numpy() for g in tape.gradient(loss, [a, b])]
+            return tape.gradient(loss, [a, b])
         return run
 
     def numpy(self):
@@ -249,7 +260,7 @@ class DeepNarrowMLP(TimingCase):
                             (rng.standard_normal(width) * 0.1).astype(F32)]
         self.x = rng.standard_normal((batch, width)).astype(F32)
 
-    def gradtape(self):
+    def step(self):
         variables = [tf.Variable(p) for p in self.params]
         x = tf.constant(self.x)
         pairs = list(zip(variables[::2], variables[1::2]))
@@ -260,7 +271,7 @@ class DeepNarrowMLP(TimingCase):
                 for w, b in pairs:
                     h = tf.tanh(tf.matmul(h, w) + b)
                 loss = tf.reduce_mean(tf.square(h))
-            return [g.numpy() for g in tape.gradient(loss, variables)]
+            return tape.gradient(loss, variables)
         return run
 
     def numpy(self):

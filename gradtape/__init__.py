@@ -27,5 +27,6 @@ from .module import Module
 from . import initializers, layers, losses, optimizers  # noqa: F401
 from . import train  # noqa: F401
 from .train import Checkpoint
+from .compiled import function, jit
 
 __version__ = "0.1.0"

@@ -34,3 +34,13 @@ class UnimplementedError(OpError, NotImplementedError):
     >>> issubclass(tf.errors.UnimplementedError, NotImplementedError)
     True
     """
+
+
+class OperatorNotAllowedInGraphError(TypeError):
+    """Something a ``gradtape.function`` cannot replay was done while tracing it
+    (``.numpy()`` on a value computed from its inputs, an ``assign``, a random draw).
+
+    >>> import gradtape as tf
+    >>> issubclass(tf.errors.OperatorNotAllowedInGraphError, TypeError)
+    True
+    """

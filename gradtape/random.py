@@ -9,6 +9,7 @@ True
 import numpy as np
 
 from ._core.dtypes import as_dtype
+from ._core import trace
 from ._core.tensor import wrap
 
 _global = {"seed": None, "rng": np.random.default_rng()}
@@ -25,6 +26,8 @@ def set_seed(seed):
 
 
 def _rng(seed):
+    trace.refuse_when_traced("a random draw",
+                             "draw outside the function and pass the values as an argument")
     if seed is not None:
         base = _global["seed"] or 0
         return np.random.default_rng([int(base), int(seed)])

@@ -87,6 +87,8 @@ class Variable(TensorLike):
 
     # -- writing ---------------------------------------------------------
     def _new_value(self, value, what):
+        trace.refuse_when_traced(f"{what} to Variable '{self._name}'",
+                                 "return the new value and assign it outside the function")
         arr = to_array(value._read() if isinstance(value, TensorLike) else value)
         if _tensor.escape_hook is not None and isinstance(value, TensorLike):
             _tensor.escape_hook(value, f"{what} into Variable '{self._name}'")

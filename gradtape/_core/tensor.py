@@ -262,11 +262,32 @@ class Tensor(TensorLike):
         return f"tf.Tensor({text}, shape={tuple(self._value.shape)}, dtype={self.dtype.name})"
 
 
+#: ``host_hook(value, predicate, result)`` hears of every value read on the host
+#: (``predicate`` None: the whole value) while a ``gradtape.function`` is traced,
+#: so the compiled function can check on each call that the read still holds.
+host_hook = None
+
+
 def host(value, _nd=np.ndarray, _scalar=np.generic):
     """``value`` as NumPy (computing a lazy array, copying from a device)."""
+    if host_hook is not None:
+        host_hook(value, None, value)
     if type(value) is _nd or isinstance(value, _scalar):
         return value
     return backend_of(value).to_numpy(value)
+
+
+def decide(value, predicate=None):
+    """``predicate(value)`` (``value`` itself when None): what a rule reads from
+    a value to decide how to compute (an index, a mask, "any zeros?").
+
+    Rules read values through this, so a traced ``gradtape.function`` checks
+    on every call that the reading is still the same.
+    """
+    result = value if predicate is None else predicate(value)
+    if host_hook is not None:
+        host_hook(value, predicate, result)
+    return result
 
 
 def wrap(value, _new=Tensor.__new__, _T=Tensor):

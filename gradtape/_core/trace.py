@@ -106,7 +106,10 @@ class outside:
 
 
 class replaced:
-    """Run a block with ``recorders`` as this thread's whole stack."""
+    """Run a block with ``recorders`` as this thread's whole stack.
+
+    A ``gradtape.function`` being traced stays outermost: it must see every op.
+    """
 
     __slots__ = ("_new", "_saved")
 
@@ -114,7 +117,9 @@ class replaced:
         self._new = tuple(recorders)
 
     def __enter__(self):
-        self._saved = getattr(_local, "stack", _EMPTY)
+        st = self._saved = getattr(_local, "stack", _EMPTY)
+        if st and getattr(st[0], "traces_ops", False) and st[0] not in self._new:
+            self._new = (st[0],) + self._new
         _local.stack = self._new
         with _lock:
             _active[0] += len(self._new)
@@ -193,6 +198,25 @@ def _op_error(op, inputs, error):
 
 
 def record(op, inputs, out, params):
-    """Offer an op computed elsewhere (``custom_gradient``) to the recorders."""
+    """Offer an op computed elsewhere (``custom_gradient``) to the recorders.
+
+    A function being traced has already seen the ops that computed it.
+    """
     for rec in stack():
-        rec.record(op, inputs, out, params)
+        if not getattr(rec, "traces_ops", False):
+            rec.record(op, inputs, out, params)
+
+
+def tracer():
+    """The ``gradtape.function`` being traced in this thread, or None."""
+    st = getattr(_local, "stack", _EMPTY)
+    return st[0] if st and getattr(st[0], "traces_ops", False) else None
+
+
+def refuse_when_traced(what, fix):
+    """Raise if a ``gradtape.function`` is being traced in this thread: ``what``
+    is an effect its replay would not repeat."""
+    if _active[0]:
+        t = tracer()
+        if t is not None:
+            t.refuse(what, fix)

@@ -6,7 +6,7 @@ Only ``fill`` (through its value) and ``linspace`` (through ``start`` and
 import builtins
 
 from .._core.dtypes import as_dtype, float32, float64, int32, int64, kind
-from .._core.tensor import TensorLike
+from .._core.tensor import TensorLike, decide
 from ..errors import InvalidArgumentError
 from ._util import namespace, pair, public_names, tensor, wrap, xp
 from . import elementwise as ew
@@ -75,7 +75,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
                                 f"got {k.name}")
         dtype = builtins.max(kinds, key=_RANGE_ORDER.index)
     dt = as_dtype(dtype)
-    s, lim, d = (xp.astype(a._value, dt._np).item() for a in args)
+    s, lim, d = (xp.astype(decide(a._value), dt._np).item() for a in args)
     if d == 0:
         raise InvalidArgumentError(f"range: requires delta != 0: {d}")
     if d > 0 and s > lim:
@@ -135,7 +135,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
            [0., 0., 1.],
            [0., 0., 0.]], dtype=float32)
     """
-    idx = tensor(indices)._value
+    idx = decide(tensor(indices)._value)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"one_hot: indices must be integers, got dtype {idx.dtype.name}")
     depth = int(depth.numpy() if isinstance(depth, TensorLike) else depth)

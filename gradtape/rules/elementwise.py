@@ -9,7 +9,7 @@ import numbers
 
 from .._core.dtypes import as_dtype, kind
 from .._core.forward import BROADCASTING_OPS
-from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor
+from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor, decide
 from ._util import public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, xp
 
 _SQRT_PI = math.sqrt(math.pi)
@@ -814,7 +814,7 @@ def where(condition, x=None, y=None, name=None):
     condition = tensor(condition)
     if x is None and y is None:
         ns = namespace(condition._value)
-        return wrap(ns.astype(ns.argwhere(condition._value), ns.int64))
+        return wrap(ns.astype(ns.argwhere(decide(condition._value)), ns.int64))
     if x is None or y is None:
         raise ValueError("where: give both x and y, or neither")
     if kind(condition._value.dtype) != "b":

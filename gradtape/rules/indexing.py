@@ -12,7 +12,7 @@ import builtins
 import numbers
 
 from .._core.dtypes import kind
-from .._core.tensor import TensorLike, host
+from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError, UnimplementedError
 from ._util import apply, defop, on_host_for, pair, public_names, tensor, wrap, xp
 
@@ -285,7 +285,7 @@ newaxis = None
 # ---------------------------------------------------------------------------
 
 def _int_array(value, opname, argname):
-    arr = value._value if isinstance(value, TensorLike) else xp.asarray(value)
+    arr = decide(value._value) if isinstance(value, TensorLike) else xp.asarray(value)
     if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
         raise TypeError(f"{opname}: {argname} must be an int32 or int64 tensor, "
                         f"got dtype {arr.dtype.name}")
@@ -406,7 +406,7 @@ def boolean_mask(tensor, mask, axis=None, name=None):
     array([[3., 4.]], dtype=float32)
     """
     x = _to_tensor(tensor)
-    m = mask._value if isinstance(mask, TensorLike) else xp.asarray(mask)
+    m = decide(mask._value) if isinstance(mask, TensorLike) else xp.asarray(mask)
     if m.dtype.kind != "b":
         raise TypeError(f"boolean_mask: mask must be a bool tensor, got dtype {m.dtype.name}")
     if m.ndim == 0:
@@ -427,7 +427,7 @@ def boolean_mask(tensor, mask, axis=None, name=None):
 
 def _int_list(value, opname, argname):
     if isinstance(value, TensorLike):
-        value = value._value
+        value = decide(value._value)
     arr = xp.asarray(value)
     if arr.ndim == 0:
         arr = arr.reshape(1)
@@ -572,8 +572,8 @@ def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=No
     array([0, 1, 3], dtype=int32)
     """
     from .._core.dtypes import as_dtype
-    seq = tensor(sorted_sequence)._value
-    vals = tensor(values)._value
+    seq = decide(tensor(sorted_sequence)._value)
+    vals = decide(tensor(values)._value)
     if side not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     if seq.ndim < 1 or seq.shape[:-1] != vals.shape[:-1] or vals.ndim != seq.ndim:

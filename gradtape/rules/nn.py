@@ -10,12 +10,13 @@ import math
 
 from .._core.dtypes import kind
 from .._core.forward import BROADCASTING_OPS
-from .._core.tensor import TensorLike, host
+from .._core.backend import backend_of, foreign
+from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import public_names, NOPARAMS, apply, defop, norm_axes, host_array_for, on_host_for, pair, tensor, xp
+from ._util import public_names, NOPARAMS, apply, defop, namespace, norm_axes, host_array_for, on_host_for, pair, tensor, xp
 from ._util import _scalar_like
 
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -305,20 +306,34 @@ def log_softmax(logits, axis=None, name=None):
 # Cross-entropies
 # ---------------------------------------------------------------------------
 
-def _sparse_xent_impl(x, onehot):
+def _one_hot_impl(labels, depth, dtype):
+    return xp.astype(labels[..., None] == xp.arange(depth), dtype)
+
+
+# the class ids as rows of one-hot values (rank + 1), in the dtype of the logits
+_ONE_HOT = defop("sparse_labels_one_hot", _one_hot_impl, nondiff=True)
+
+
+def _one_hot_like(labels, x):
+    v = x._value
+    return apply(_ONE_HOT, (labels,), {"depth": v.shape[-1], "dtype": v.dtype})
+
+
+def _sparse_xent_impl(x, labels):
+    onehot = _one_hot_impl(labels, x.shape[-1], x.dtype)
     return xp.sum(-_log_softmax_impl(x, -1) * onehot, axis=-1) + 0  # + 0: no -0.0
 
 
-def _sparse_xent_vjp(ct, ans, x, onehot):
-    return sh.expand_dims(ct, -1) * (softmax(x) - onehot)
+def _sparse_xent_vjp(ct, ans, x, labels):
+    return sh.expand_dims(ct, -1) * (softmax(x) - _one_hot_like(labels, x))
 
 
-def _sparse_xent_jvp(ts, ans, x, onehot):
-    return red.reduce_sum(ts[0] * (softmax(x) - onehot), axis=-1)
+def _sparse_xent_jvp(ts, ans, x, labels):
+    return red.reduce_sum(ts[0] * (softmax(x) - _one_hot_like(labels, x)), axis=-1)
 
 
 _SPARSE_XENT = defop("sparse_softmax_cross_entropy_with_logits", _sparse_xent_impl,
-                     vjp=_sparse_xent_vjp, jvp=_sparse_xent_jvp)
+                     vjp=(_sparse_xent_vjp, None), jvp=_sparse_xent_jvp)
 
 
 def _check_sparse_labels(labels, logits):
@@ -340,13 +355,28 @@ def _check_sparse_labels(labels, logits):
         raise ValueError(f"{opname}: labels.shape must equal logits.shape except for the "
                          f"last dimension; got labels.shape={ls} and logits.shape={xs}")
     n = xs[-1]
-    v = host(labels._value)  # class ids are checked, and one-hot encoded, on the host
-    bad = (v < 0) | (v >= n)
-    if bad.any():
+    if not decide(labels._value, _ClassIds(n)):
+        v = host(labels._value)
+        bad = (v < 0) | (v >= n)
         raise InvalidArgumentError(
             f"{opname}: received a label value of {int(v[bad].flat[0])} which is outside "
             f"the valid range of [0, {n})")
-    return v, logits
+    if foreign[0] and backend_of(labels._value) is not backend_of(logits._value):
+        labels = on_host_for(host(labels._value), logits)  # class ids may come from the host
+    return labels, logits
+
+
+class _ClassIds:
+    """Whether every label is a class id in ``[0, n)`` (a check kept by compiled functions)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n):
+        self.n = n
+
+    def __call__(self, labels):
+        ns = namespace(labels)
+        return bool(ns.all((labels >= 0) & (labels < self.n)))
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
@@ -361,10 +391,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     array([0.1269, 0.    ], dtype=float32)
     """
     labels, logits = _check_sparse_labels(labels, logits)
-    n = logits._value.shape[-1]
-    onehot = xp.astype(labels[..., None] == xp.arange(n), logits.dtype.as_numpy_dtype)
-    onehot = host_array_for(onehot, logits._value)
-    return apply(_SPARSE_XENT, (logits,), {"onehot": onehot})
+    return apply(_SPARSE_XENT, (logits, labels), NOPARAMS)
 
 
 def _xent_impl(z, x, axis):

@@ -7,7 +7,7 @@ VJPs put the reduced axes back relative to the end of the cotangent
 (``_unreduce``), so rules work with extra leading (batch) axes.
 """
 from .._core.dtypes import as_dtype, kind
-from .._core.tensor import wrap
+from .._core.tensor import decide, wrap
 from ..errors import InvalidArgumentError
 from ._util import public_names, apply, defop, namespace, norm_axes, tensor, xp
 from . import elementwise as ew
@@ -261,7 +261,7 @@ def _others_product(x, ans, axes, keepdims):
     derivatives are exact too (third ones only up to two zeros per slice).
     """
     full = _unreduce(ans, x.shape, axes, keepdims)
-    if not _any_zero(x._value):
+    if not decide(x._value, _any_zero):
         return full / x
     zero = ew.equal(x, 0.0)
     safe = ew.where(zero, 1.0, x)
@@ -557,7 +557,7 @@ def _cumprod_jacobian(x, axis, exclusive, reverse):
 
 
 def _cumprod_vjp(ct, ans, x, axis, exclusive, reverse):
-    if not _any_zero(x._value):
+    if not decide(x._value, _any_zero):
         return _cumsum(ans * ct, axis, exclusive, not reverse) / x
     jac = _cumprod_jacobian(x, axis, exclusive, reverse)
     g = _sum(sh.expand_dims(_to_last(ct, axis), -1) * jac, (-2,), False)
@@ -566,7 +566,7 @@ def _cumprod_vjp(ct, ans, x, axis, exclusive, reverse):
 
 def _cumprod_jvp(ts, ans, x, axis, exclusive, reverse):
     t = ts[0]
-    if not _any_zero(x._value):
+    if not decide(x._value, _any_zero):
         return ans * _cumsum(t / x, axis, exclusive, reverse)
     jac = _cumprod_jacobian(x, axis, exclusive, reverse)
     return _from_last(_sum(jac * sh.expand_dims(_to_last(t, axis), -2), (-1,), False), axis)
