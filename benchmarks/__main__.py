@@ -1,6 +1,7 @@
 """Run the benchmarks: ``python -m benchmarks [--quick] [--only TEXT] [--repeats N]``.
 
-Each case runs gradtape, hand-written NumPy and (when importable) PyTorch on
+Each case runs gradtape (eager, and the same step compiled with
+``gradtape.function``), hand-written NumPy and (when importable) PyTorch on
 the same computation in the same process, checks that their gradients agree,
 and prints the median times and the ratios to NumPy as a Markdown table.
 Everything runs on one thread, so the ratios measure overhead, not threading.
@@ -148,8 +149,10 @@ def _fmt(seconds, case):
 
 
 def timing_row(case, medians):
-    ratio = medians["gradtape"] / medians["numpy"]
-    cells = [case.name, _fmt(medians["gradtape"], case), _fmt(medians["numpy"], case), f"{ratio:.2f}×"]
+    np_time = medians["numpy"]
+    cells = [case.name, _fmt(np_time, case)]
+    for name in ("gradtape", "gradtape.function"):
+        cells += [_fmt(medians[name], case), f"{medians[name] / np_time:.2f}×"]
     if "torch" in medians:
         cells += [_fmt(medians["torch"], case), f"{medians['torch'] / medians['numpy']:.2f}×"]
     return "| " + " | ".join(cells) + " |"
@@ -177,7 +180,8 @@ def main(argv=None):
     print("\n".join(machine_description()))
     print()
     with_torch = cases.torch is not None
-    header = "| case | gradtape | NumPy | gradtape / NumPy |" + (" PyTorch | PyTorch / NumPy |" if with_torch else "")
+    header = ("| case | NumPy | gradtape (eager) | eager / NumPy | gradtape.function "
+              "| function / NumPy |" + (" PyTorch | PyTorch / NumPy |" if with_torch else ""))
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     failures = []

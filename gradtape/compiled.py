@@ -98,7 +98,27 @@ class Function:
         self._programs = {}
         self._retraces = {}
         self.trace_count = 0
+        self._latest = None
         functools.update_wrapper(self, func)
+
+    def experimental_get_tracing_count(self):
+        """How many times the function was traced (TensorFlow's name for ``trace_count``)."""
+        return self.trace_count
+
+    def replay_source(self):
+        """The Python a call of the latest traced signature runs: one line per op,
+        forward pass and backward sweep alike (``None`` before the first trace).
+
+        >>> import gradtape as tf
+        >>> f = tf.function(lambda x: tf.exp(x) * 2.0)
+        >>> _ = f(tf.constant(1.0))
+        >>> print(f.replay_source())
+        def replay(v0):
+            v1 = f0(v0)  # exp
+            v3 = f1(v1, k2)  # multiply
+            return (v3, )
+        """
+        return self._latest.source if self._latest is not None else None
 
     def __get__(self, instance, owner):
         if instance is None:
@@ -143,7 +163,10 @@ class Function:
         finally:
             _stop_watching_host_reads()
             trace.pop(tracer)
-        self._programs[key] = tracer.compile(result, self.__name__) if tracer.numpy_only else _EAGER
+        program = tracer.compile(result, self.__name__) if tracer.numpy_only else _EAGER
+        self._programs[key] = program
+        if program is not _EAGER:
+            self._latest = program
         self.trace_count += 1
         return result
 
@@ -269,6 +292,9 @@ class _Tracer:
     # -- the program -------------------------------------------------------
     def compile(self, result, name):
         flat = nest.flatten(result)
+        for x in flat:
+            if isinstance(x, Variable):  # returned as it will be on each call
+                self._variable(x)
         outputs = [self.slot_of(x) if isinstance(x, TensorLike) else None for x in flat]
         steps = _needed_steps(self.steps, {s for s in outputs if s is not None})
         return _Program(self, steps, outputs, flat, nest.pack_sequence_as(result, [0] * len(flat)),
@@ -290,6 +316,36 @@ def _needed_steps(steps, wanted):
     return kept
 
 
+def _last_uses(steps, kinds, outputs):
+    """{step index: slots to free before it}: values no later step or output reads."""
+    keep = {s for s in outputs if s is not None}
+    seen, frees = set(), {}
+    for i in range(len(steps) - 1, -1, -1):
+        step = steps[i]
+        reads = step[2] if step[0] == "op" else (step[1],)
+        if step[0] == "op":
+            dead = [s for s in step[4] if s not in seen and s not in keep]
+            if dead and i + 1 < len(steps):
+                frees.setdefault(i + 1, []).extend(dead)
+        done = [s for s in set(reads) if s not in seen and s not in keep and kinds[s] == _OP]
+        seen.update(reads)
+        if done and i + 1 < len(steps):
+            frees.setdefault(i + 1, []).extend(done)
+    return frees
+
+
+def _annotated(source, op_names):
+    """The generated source with each call's op named, for reading."""
+    out = []
+    for line in source.splitlines():
+        call = line.split(" = f", 1)
+        if len(call) == 2:
+            name = op_names.get("f" + call[1].split("(", 1)[0])
+            line += f"  # {name}" if name is not None else ""
+        out.append(line)
+    return "\n".join(out)
+
+
 # the checks a replay makes, as globals of the generated code
 def _same(value, expected):
     return value.shape == expected.shape and bool((value == expected).all())
@@ -303,7 +359,7 @@ class _Program:
         self.flat_list = type(structure) is list and not any(nest.is_nested(x) for x in structure)
         self.leaf_slots = outputs
         self.constant_leaves = [None if s is not None else x for s, x in zip(outputs, flat)]
-        self.run = self._generate(tracer, steps, outputs, name)
+        self.run, self.source = self._generate(tracer, steps, outputs, name)
 
     def pack(self, arrays):
         leaves = [wrap(a) if s is not None else c
@@ -315,6 +371,7 @@ class _Program:
     @staticmethod
     def _generate(tracer, steps, outputs, name):
         env = {"_Retrace": _Retrace, "_same": _same}
+        op_names = {}
         kinds, sources = tracer.kinds, tracer.sources
 
         def ref(s):
@@ -331,7 +388,10 @@ class _Program:
             if kinds[s] == _VAR:
                 env[f"var{s}"] = sources[s]
                 lines.append(f"    v{s} = var{s}._value")
+        last_use = _last_uses(steps, kinds, outputs)
         for i, step in enumerate(steps):
+            if i in last_use:  # free what the rest no longer reads, as the tape's sweep does
+                lines.append(f"    del {', '.join(f'v{s}' for s in last_use[i])}")
             if step[0] == "check":
                 _, s, predicate, expected = step
                 env[f"e{i}"] = expected
@@ -343,6 +403,7 @@ class _Program:
                 continue
             _, op, ins, params, outs = step
             env[f"f{i}"] = op.impl
+            op_names[f"f{i}"] = op.name
             call = ", ".join([ref(s) for s in ins] + [
                 f"{k}=c{i}_{j}" for j, k in enumerate(params)])
             for j, value in enumerate(params.values()):
@@ -350,9 +411,10 @@ class _Program:
             target = ", ".join(f"v{s}" for s in outs) + ("," if op.multi and len(outs) == 1 else "")
             lines.append(f"    {target} = f{i}({call})")
         lines.append(f"    return ({''.join(ref(s) + ', ' if s is not None else 'None, ' for s in outputs)})")
-        code = compile("\n".join(lines), f"<gradtape.function {name}>", "exec")
+        source = "\n".join(lines)
+        code = compile(source, f"<gradtape.function {name}>", "exec")
         exec(code, env)  # noqa: S102 - our own generated code
-        return env["replay"]
+        return env["replay"], _annotated(source, op_names)
 
 
 # ---------------------------------------------------------------------------

@@ -258,9 +258,10 @@ def _softmax_impl(x, axis):
 
 
 def _log_softmax_impl(x, axis):
-    s = x - xp.max(x, axis=axis, keepdims=True, initial=-xp.inf)
-    with xp.errstate(divide="ignore"):  # log 0 of an empty axis: nothing uses it
-        return s - xp.log(xp.sum(xp.exp(s), axis=axis, keepdims=True))
+    if x.shape[axis] == 0:
+        return x - x  # empty: no log 0 to take
+    s = x - xp.max(x, axis=axis, keepdims=True)
+    return s - xp.log(xp.sum(xp.exp(s), axis=axis, keepdims=True))
 
 
 def _sum_keep(x, axis):
@@ -320,8 +321,10 @@ def _one_hot_like(labels, x):
 
 
 def _sparse_xent_impl(x, labels):
-    onehot = _one_hot_impl(labels, x.shape[-1], x.dtype)
-    return xp.sum(-_log_softmax_impl(x, -1) * onehot, axis=-1) + 0  # + 0: no -0.0
+    # log(sum(exp(s))) - s[label]; the labels were checked to be in [0, n), so n > 0
+    s = x - xp.max(x, axis=-1, keepdims=True)
+    picked = xp.sum(s * _one_hot_impl(labels, x.shape[-1], x.dtype), axis=-1)
+    return xp.log(xp.sum(xp.exp(s), axis=-1)) - picked + 0  # + 0: no -0.0
 
 
 def _sparse_xent_vjp(ct, ans, x, labels):
