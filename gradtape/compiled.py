@@ -21,15 +21,15 @@ is traced again for the new values.
 What a replay could not repeat raises ``OperatorNotAllowedInGraphError`` while
 tracing: ``.numpy()``, ``float()`` or ``np.asarray`` of a value computed from
 the inputs, Variable assignments and random draws.  Under an active tape or
-forward accumulator, or with arrays of another namespace, the function simply
-runs, so the recorders see its ops.
+forward accumulator, inside ``debugging.check_numerics``, or with arrays of
+another namespace, the function simply runs, so what watches sees its ops.
 """
 import functools
 import warnings
 
 import numpy as np
 
-from ._core import nest, trace
+from ._core import nest, reverse, trace
 from ._core import tensor as _tensor
 from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
 from .errors import OperatorNotAllowedInGraphError
@@ -126,8 +126,8 @@ class Function:
         return functools.partial(self, instance)
 
     def __call__(self, *args, **kwargs):
-        if trace._active[0] and trace.stack():
-            return self.python_function(*args, **kwargs)
+        if (trace._active[0] and trace.stack()) or reverse.hooks.checked_vjp is not None:
+            return self.python_function(*args, **kwargs)  # recorders or numerics checks watch
         leaves = nest.flatten((args, kwargs)) if args or kwargs else []
         key, arrays = _signature(leaves)
         program = self._programs.get(key)
@@ -410,7 +410,10 @@ class _Program:
                 env[f"c{i}_{j}"] = value
             target = ", ".join(f"v{s}" for s in outs) + ("," if op.multi and len(outs) == 1 else "")
             lines.append(f"    {target} = f{i}({call})")
-        lines.append(f"    return ({''.join(ref(s) + ', ' if s is not None else 'None, ' for s in outputs)})")
+        # a constant result is copied: each call's result is the caller's to change
+        results = [("None" if s is None else f"{ref(s)}.copy()" if kinds[s] == _CONST else ref(s))
+                   for s in outputs]
+        lines.append(f"    return ({''.join(r + ', ' for r in results)})")
         source = "\n".join(lines)
         code = compile(source, f"<gradtape.function {name}>", "exec")
         exec(code, env)  # noqa: S102 - our own generated code

@@ -278,3 +278,32 @@ def test_retracing_over_and_over_warns_once(monkeypatch):
 def test_an_unhashable_python_argument_is_a_clear_error():
     with pytest.raises(TypeError, match="hashable"):
         tf.function(lambda x, opts: x)(tf.constant(1.0), {1, 2})
+
+
+def test_arrays_of_another_namespace_run_the_function_itself():
+    xp = pytest.importorskip("array_api_strict")
+    fast = tf.function(lambda x: tf.reduce_sum(x * x))
+    for values in ([1.0, 2.0], [3.0, 4.0]):
+        got = fast(tf.constant(xp.asarray(values)))
+        assert got.backend is xp
+        assert float(got.numpy()) == sum(v * v for v in values)
+
+
+def test_a_constant_result_is_a_fresh_array_on_every_call():
+    fast = tf.function(lambda x: [x * 2.0, tf.zeros(2)])
+    fast(tf.constant(1.0))
+    first = fast(tf.constant(1.0))[1].numpy()
+    first += 5.0
+    assert fast(tf.constant(1.0))[1].numpy().tolist() == [0.0, 0.0]
+
+
+def test_inside_check_numerics_the_function_runs_and_is_checked():
+    fast = tf.function(lambda x: tf.math.log(x))
+    fast(tf.constant(1.0))
+    with tf.debugging.check_numerics():
+        with tf.GradientTape() as tape:
+            x = tf.constant(0.0)
+            tape.watch(x)
+            y = fast(x)
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            tape.gradient(y, x)
