@@ -121,8 +121,11 @@ class TapeRecorder:
         self.variables[var._uid] = var
 
     def record(self, op, inputs, out, params):
-        if len(inputs) == 2:
+        n = len(inputs)
+        if n == 2:
             in_uids = (inputs[0]._uid, inputs[1]._uid)
+        elif n == 1:
+            in_uids = (inputs[0]._uid,)
         else:
             in_uids = tuple([x._uid for x in inputs])
         tracked = self.tracked

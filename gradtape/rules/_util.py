@@ -26,12 +26,27 @@ def tensor(x):
     return x if isinstance(x, TensorLike) else convert_to_tensor(x)
 
 
+# (Python number, dtype) -> its constant: a Tensor is immutable and a constant
+# made here is never handed to the caller, so one is shared by every use
+_SCALARS = {}
+
+
 def _scalar_like(value, ref, opname="op"):
     """A Python number as a tensor of ``ref``'s dtype (TensorFlow's rule)."""
     v = ref._value
     dt = v.dtype
     if foreign[0] and backend_of(v) is not NUMPY:
         return _foreign_scalar_like(value, v)
+    if (type(value) is float or type(value) is int) and dt.kind in "fc":
+        key = (value, dt)
+        t = _SCALARS.get(key)
+        if t is None:
+            t = wrap(dt.type(value))
+            if value and value == value:  # not 0 (-0.0 == 0.0) or NaN (never equal)
+                if len(_SCALARS) > 1024:
+                    _SCALARS.clear()
+                _SCALARS[key] = t
+        return t
     if dt.kind in "fc" and isinstance(value, (float, int)) and not isinstance(value, bool):
         return wrap(dt.type(value))
     try:

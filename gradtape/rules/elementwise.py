@@ -54,7 +54,7 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
     """
     if times is None:
         def times(t, ans, x):
-            return t * deriv(ans, x)
+            return _product(t, deriv(ans, x))
     op = defop(name, impl, vjp=times,  # (ct, ans, x): called as the VJP itself
                jvp=lambda ts, ans, x: times(ts[0], ans, x), **flags)
 
@@ -76,7 +76,14 @@ def _times_partial(d):
     """``t`` times the partial ``d(ans, x, y)`` (None stays None)."""
     if d is None:
         return None
-    return lambda t, ans, x, y: t * d(ans, x, y)
+    return lambda t, ans, x, y: _product(t, d(ans, x, y))
+
+
+def _product(t, d):
+    """``t * d`` inside a rule: two tensors of one dtype go straight to the op."""
+    if type(d) is Tensor and type(t) is Tensor and t._value.dtype == d._value.dtype:
+        return apply(multiply.op, (t, d), NOPARAMS)
+    return t * d
 
 
 def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
