@@ -20,7 +20,7 @@ is traced again for the new values.
 
 What a replay could not repeat raises ``OperatorNotAllowedInGraphError`` while
 tracing: ``.numpy()``, ``float()`` or ``np.asarray`` of a value computed from
-the inputs, Variable assignments and random draws.  Under an active tape or
+the inputs, and Variable assignments.  Random draws are ops: a replay draws anew.  Under an active tape or
 forward accumulator, inside ``debugging.check_numerics``, or with arrays of
 another namespace, the function simply runs, so what watches sees its ops.
 """

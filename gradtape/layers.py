@@ -19,6 +19,7 @@ from ._core.dtypes import as_dtype
 from ._core.tensor import TensorLike, convert_to_tensor
 from .module import Module, camel_to_snake, unique_name
 from .rules import elementwise as _ew
+from .rules import nn as _nn_rules
 from .rules import shape as _shape_ops
 from .rules.linalg import matmul as _matmul
 from .variables import Variable
@@ -245,10 +246,8 @@ class Dropout(Layer):
         if not training or self.rate == 0:
             return inputs
         shape = tuple(inputs.shape) if self.noise_shape is None else tuple(self.noise_shape)
-        rng = self._rng if self._rng is not None else _random._rng(None)
-        keep = rng.uniform(size=shape) >= self.rate
-        mask = (keep / (1.0 - self.rate)).astype(inputs.dtype._np)
-        return inputs * convert_to_tensor(mask)
+        draw = _random._draw("uniform", shape, np.float64, None, 0.0, 1.0, self._rng)
+        return inputs * _nn_rules._keep_mask(draw, self.rate, inputs)
 
 
 class Sequential(Layer):

@@ -9,8 +9,7 @@ True
 import numpy as np
 
 from ._core.dtypes import as_dtype
-from ._core import trace
-from ._core.tensor import wrap
+from .rules._util import apply, defop
 
 _global = {"seed": None, "rng": np.random.default_rng()}
 
@@ -26,12 +25,39 @@ def set_seed(seed):
 
 
 def _rng(seed):
-    trace.refuse_when_traced("a random draw",
-                             "draw outside the function and pass the values as an argument")
     if seed is not None:
         base = _global["seed"] or 0
         return np.random.default_rng([int(base), int(seed)])
     return _global["rng"]
+
+
+def _draw_impl(kind, shape, dtype, seed, a, b, generator):
+    """One draw: the generator is chosen when the op runs, so a compiled
+    function replaying this op draws anew, as an eager call would."""
+    rng = generator if generator is not None else _rng(seed)
+    if kind == "normal":
+        out = rng.standard_normal(shape) * b + a
+    elif kind == "uniform":
+        out = rng.uniform(a, b, shape)
+    elif kind == "integers":
+        out = rng.integers(a, b, shape)
+    else:  # "truncated": normal samples redrawn until within two standard deviations
+        out = rng.standard_normal(shape)
+        bad = np.abs(out) > 2
+        while bad.any():
+            out[bad] = rng.standard_normal(int(bad.sum()))
+            bad = np.abs(out) > 2
+        out = out * b + a
+    return out.astype(dtype)
+
+
+# a draw is an op (with no inputs) so that gradtape.function replays it
+_DRAW = defop("random_draw", _draw_impl, nondiff=True)
+
+
+def _draw(kind, shape, dtype, seed, a, b, generator=None):
+    return apply(_DRAW, (), {"kind": kind, "shape": shape, "dtype": dtype, "seed": seed,
+                             "a": a, "b": b, "generator": generator})
 
 
 def _shape(shape, opname):
@@ -54,8 +80,8 @@ def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
     >>> tf.random.normal((2, 3), seed=1).shape
     TensorShape([2, 3])
     """
-    dt = _floating(dtype, "normal")
-    return wrap((_rng(seed).standard_normal(_shape(shape, "normal")) * stddev + mean).astype(dt))
+    return _draw("normal", _shape(shape, "normal"), _floating(dtype, "normal"), seed,
+                 mean, stddev)
 
 
 def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None):
@@ -67,13 +93,12 @@ def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None)
     True
     """
     dt = as_dtype(dtype)
-    rng = _rng(seed)
     if dt.is_integer:
         if maxval is None:
             raise ValueError("uniform: maxval must be given for integer dtypes")
-        return wrap(rng.integers(minval, maxval, _shape(shape, "uniform")).astype(dt._np))
+        return _draw("integers", _shape(shape, "uniform"), dt._np, seed, minval, maxval)
     hi = 1.0 if maxval is None else maxval
-    return wrap(rng.uniform(minval, hi, _shape(shape, "uniform")).astype(dt._np))
+    return _draw("uniform", _shape(shape, "uniform"), dt._np, seed, minval, hi)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
@@ -84,12 +109,5 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, na
     >>> bool((abs(x.numpy()) <= 2.0).all())
     True
     """
-    dt = _floating(dtype, "truncated_normal")
-    rng = _rng(seed)
-    shape = _shape(shape, "truncated_normal")
-    out = rng.standard_normal(shape)
-    bad = np.abs(out) > 2
-    while bad.any():
-        out[bad] = rng.standard_normal(int(bad.sum()))
-        bad = np.abs(out) > 2
-    return wrap((out * stddev + mean).astype(dt))
+    return _draw("truncated", _shape(shape, "truncated_normal"),
+                 _floating(dtype, "truncated_normal"), seed, mean, stddev)

@@ -16,9 +16,6 @@ from gradtape._core import nest
 from tests.opspec import all_specs
 
 
-DRAWS_RANDOM_NUMBERS = {"dropout"}
-
-
 def _cases():
     for spec in all_specs():
         for i, sample in enumerate(spec.samples):
@@ -52,10 +49,6 @@ def test_replay_equals_eager_for_every_op(spec, sample):
     params = sample[len(arrays):]
     f = _derivatives(spec, params, seed=len(arrays))
     fast = tf.function(f)
-    if spec.name in DRAWS_RANDOM_NUMBERS:
-        with pytest.raises(tf.errors.OperatorNotAllowedInGraphError, match="random draw"):
-            fast(*[tf.constant(a) for a in arrays])
-        return
     fast(*[tf.constant(a) for a in arrays])  # traced on the sample
     # other inputs of the same shapes, close enough to stay in each op's domain
     moved = [tf.constant(a * (1 + 0.01 * np.cos(np.arange(a.size)).reshape(a.shape)))
@@ -209,11 +202,37 @@ def test_jacobian_custom_gradient_and_recompute_inside():
     (lambda x: x.numpy(), r"\.numpy\(\)"),
     (lambda x: float(tf.reduce_sum(x)), r"float\(\)"),
     (lambda x: np.asarray(x), "np.asarray"),
-    (lambda x: tf.random.normal((2,)) + x, "random draw"),
 ])
 def test_what_a_replay_cannot_repeat_is_refused(body, what):
     with pytest.raises(tf.errors.OperatorNotAllowedInGraphError, match=what):
         tf.function(body)(tf.constant([1.0, 2.0]))
+
+
+def test_random_draws_are_replayed_as_draws():
+    @tf.function
+    def noisy(x):
+        return x + tf.random.normal((3,)), tf.nn.dropout(x, 0.5, seed=7)
+    x = tf.ones(3)
+    tf.random.set_seed(5)
+    first, mask1 = noisy(x)
+    second, mask2 = noisy(x)
+    assert noisy.trace_count == 1
+    assert not np.array_equal(first.numpy(), second.numpy())  # a new draw on each call
+    tf.random.set_seed(5)
+    eager_first = x + tf.random.normal((3,))
+    np.testing.assert_array_equal(first.numpy(), eager_first.numpy())
+    np.testing.assert_array_equal(mask2.numpy(), tf.nn.dropout(x, 0.5, seed=7).numpy())
+
+
+def test_a_dropout_layer_draws_a_new_mask_on_every_call():
+    layer = tf.layers.Dropout(0.5, seed=3)
+    eager_layer = tf.layers.Dropout(0.5, seed=3)
+    fast = tf.function(lambda x: layer(x, training=True))
+    x = tf.ones((4, 6))
+    masks = [fast(x).numpy() for _ in range(3)]
+    for m in masks:
+        np.testing.assert_array_equal(m, eager_layer(x, training=True).numpy())
+    assert not np.array_equal(masks[0], masks[1])
 
 
 def test_assigning_a_variable_inside_is_refused_with_the_fix():

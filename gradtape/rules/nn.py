@@ -540,10 +540,15 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
                              f"x's shape {shape}") from None
         shape = noise_shape
     # drawn by NumPy on the host whatever x's namespace: the same seed gives the same mask
-    draw = random.uniform(shape, dtype=x.dtype, seed=seed)._value
-    np_dtype = x.dtype.as_numpy_dtype
-    keep = xp.astype(draw >= rate, np_dtype) * np_dtype(1.0 / (1.0 - rate))
-    return x * on_host_for(keep, x)
+    draw = random.uniform(shape, dtype=x.dtype, seed=seed)
+    return x * _keep_mask(draw, rate, x)
+
+
+def _keep_mask(draw, rate, like):
+    """``1 / (1 - rate)`` where the uniform ``draw`` is at least ``rate``, else 0, as ops."""
+    if foreign[0] and backend_of(like._value) is not backend_of(draw._value):
+        draw = on_host_for(draw._value, like)
+    return ew.cast(ew.greater_equal(draw, rate), like.dtype) * (1.0 / (1.0 - rate))
 
 
 def bias_add(value, bias, data_format=None, name=None):
