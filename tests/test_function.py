@@ -140,6 +140,14 @@ def test_a_python_condition_on_a_tensor_is_checked_on_every_call():
     assert f.trace_count == 3
 
 
+def test_a_tensor_used_as_a_python_index_is_checked_on_every_call():
+    table = [10.0, 20.0, 30.0]
+    fast = tf.function(lambda i, x: x * table[i])
+    assert float(fast(tf.constant(1), tf.constant(1.0))) == 20.0
+    assert float(fast(tf.constant(2), tf.constant(1.0))) == 30.0
+    assert fast.trace_count == 2
+
+
 def test_a_tensor_index_read_by_a_rule_is_checked_on_every_call():
     fast = tf.function(lambda x, i: tf.gather(x, i) * 1.0)
     x = tf.constant([10.0, 20.0, 30.0])

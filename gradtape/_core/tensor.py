@@ -164,6 +164,8 @@ class TensorLike:
         return int(_scalar(self._value, "int"))
 
     def __complex__(self):
+        if escape_hook is not None:
+            escape_hook(self, "complex()")
         return complex(_scalar(self._value, "complex"))
 
     def __index__(self):
@@ -171,6 +173,8 @@ class TensorLike:
         if kind(v.dtype) not in "iu" or v.ndim:
             raise TypeError(f"only integer scalar tensors can be used as an index, "
                             f"got shape={tuple(v.shape)} dtype={v.dtype.name}")
+        if escape_hook is not None:
+            escape_hook(self, "int()")
         return int(v)
 
     def __len__(self):
