@@ -25,6 +25,7 @@ import numpy as np
 
 from ._core import nest, trace
 from ._core.backend import backend_of
+from ._core.onehot import OneHotRows
 from ._core.reverse import backward
 from ._core.tensor import TensorLike, wrap
 from . import rules
@@ -175,6 +176,8 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
     dtype = target._value.dtype
 
     def ct_for(start, stop):
+        if use_pfor:  # structured rows: see gradtape/_core/onehot.py
+            return OneHotRows.identity(t_shape, dtype, start, stop)
         return wrap(_identity_rows(start, stop, n, dtype, t_shape))
 
     cols = _rows(tape, target, flat_sources, ct_for, n, parallel_iterations, use_pfor) \
