@@ -12,7 +12,7 @@ import pytest
 
 import gradtape as tf
 from gradtape import debugging
-from gradtape._core import reverse
+from gradtape._core import backend, reverse
 from gradtape._core.onehot import OneHotRows
 from gradtape.testing import check_gradients
 
@@ -57,6 +57,16 @@ def numerically(f, arrays, got):
         np.testing.assert_allclose(j.reshape(n.shape), n, rtol=1e-6, atol=1e-7)
 
 
+@pytest.fixture(autouse=True)
+def numpy_only():
+    """Only NumPy arrays here: the sweep's array path, even after tests that
+    used another namespace (which makes every later sweep step an op)."""
+    saved = backend.foreign[0]
+    backend.foreign[0] = False
+    yield
+    backend.foreign[0] = saved
+
+
 @pytest.fixture
 def structured_ops(monkeypatch):
     """The ops (name, input) whose cotangent the sweep kept structured or gathered."""
@@ -67,6 +77,7 @@ def structured_ops(monkeypatch):
         g = original(op, i, rows, *args)
         if g is not NotImplemented and g is not None:
             seen.append((op.name, i, "rows" if type(g) is OneHotRows else "gathered"))
+            assert rows.ops == bool(tf._core.trace.stack() or backend.foreign[0])
         return g
     monkeypatch.setattr(reverse, "_onehot_vjp", spy)
     return seen
@@ -228,6 +239,15 @@ def test_intermediate_source():
     for j, jl in zip(fast, loop):
         np.testing.assert_allclose(j.numpy(), jl.numpy(), rtol=1e-14)
     np.testing.assert_allclose(fast[1].numpy(), np.diag(np.exp(np.sin(x.numpy())) * x.numpy()))
+
+
+def test_steps_are_ops_once_another_namespace_is_in_use(structured_ops):
+    backend.foreign[0] = True  # (numpy_only restores it)
+    w = rand(4, 3)
+    f = lambda x: tf.tanh(w @ x) * tf.sin(x[0])  # noqa: E731
+    x = rand(3, 2)
+    numerically(f, [x], three_ways(f, [x]))
+    assert ("matmul", 1, "gathered") in structured_ops and ("tanh", 0, "rows") in structured_ops
 
 
 def test_under_check_numerics_the_seed_is_dense():

@@ -20,11 +20,13 @@ The sweep (``_core/reverse.py``) keeps the rows structured as long as it can:
 
 With no recorder active the helpers work on NumPy arrays.  Under an outer tape
 or accumulator they use gradtape's own ops, so the Jacobian stays
-differentiable (the Jacobian of a Jacobian).
+differentiable (the Jacobian of a Jacobian); so they do once another array
+namespace is in use, like the rest of the sweep.
 """
 import numpy as np
 
 from . import trace
+from .backend import foreign
 from .tensor import wrap
 
 
@@ -46,14 +48,14 @@ class OneHotRows:
            [0., 0., 4.]])
     """
 
-    __slots__ = ("d", "start", "stop", "recorded", "_dense")
+    __slots__ = ("d", "start", "stop", "ops", "_dense")
 
-    def __init__(self, d, start, stop, recorded=None):
+    def __init__(self, d, start, stop, ops=None):
         self.d = d
         self.start = start
         self.stop = stop
-        # a recorder watching the sweep: every step must be an op
-        self.recorded = bool(trace.stack()) if recorded is None else recorded
+        # every step an op: a recorder watches the sweep, or another namespace is in use
+        self.ops = bool(trace.stack() or foreign[0]) if ops is None else ops
         self._dense = None
 
     @classmethod
@@ -81,20 +83,20 @@ class OneHotRows:
 
     def like(self, d):
         """Rows of the same chunk with the scales ``d``."""
-        return OneHotRows(d, self.start, self.stop, self.recorded)
+        return OneHotRows(d, self.start, self.stop, self.ops)
 
     def plus(self, other):
         """The sum with ``other`` rows: structured when both are of one chunk."""
         if (other.start, other.stop) == (self.start, self.stop):
-            if self.recorded:
+            if self.ops:
                 return self.like(_rules().add(self.d, other.d))
             return self.like(wrap(np.add(self.d._value, other.d._value)))
         a, b = self.dense(), other.dense()
-        return _rules().add(a, b) if self.recorded else wrap(np.add(a._value, b._value))
+        return _rules().add(a, b) if self.ops else wrap(np.add(a._value, b._value))
 
     def values(self):
-        """Each row's scale, ``d.flat[start:stop]`` (an array, or a Tensor when recorded)."""
-        if self.recorded:
+        """Each row's scale, ``d.flat[start:stop]`` (an array, or a Tensor when ``ops``)."""
+        if self.ops:
             return _rules().reshape(self.d, (-1,))[self.start:self.stop]
         return self.d._value.reshape(-1)[self.start:self.stop]
 
@@ -103,7 +105,7 @@ class OneHotRows:
         if self._dense is None:
             v = self.d._value
             m, n = self.count, v.size
-            if self.recorded:
+            if self.ops:
                 rules = _rules()
                 eye = np.zeros((m, n), v.dtype)
                 _diagonal(eye, self.start)[...] = 1
@@ -129,7 +131,7 @@ class OneHotRows:
     def take(self, x, index, axis):
         """Rows (``axis=0``) or columns (``axis=1``) ``index`` of the matrix
         Tensor ``x``, one per row of this batch: shape ``(count, k)``."""
-        if not self.recorded:
+        if not self.ops:
             v = x._value
             return v[index] if axis == 0 else v[:, index].T
         rules = _rules()
@@ -142,7 +144,7 @@ class OneHotRows:
         (``axis=1``) ``index[r]``: shape ``(count,) + shape``."""
         m = self.count
         out_shape = (m,) + tuple(shape)
-        if self.recorded:
+        if self.ops:
             return self._placed_ops(vectors, index, axis, out_shape)
         scaled = vectors * self.values()[:, None]
         if shape[axis] == 1:  # the only row (column): nothing to place

@@ -319,7 +319,7 @@ def _onehot_vjp(op, i, rows, ans, saved, params):
             if g is None:
                 return None
             if g._value.size == size:
-                return rows.like(_as_input(g, shape, dtype, rows.recorded))
+                return rows.like(_as_input(g, shape, dtype, rows.ops))
     rules = op.onehot_vjps
     if rules is not None and rules[i] is not None:
         g = rules[i](rows, ans, *saved, **params)
@@ -335,9 +335,9 @@ def _size(shape):
     return n
 
 
-def _as_input(g, shape, dtype, recorded):
+def _as_input(g, shape, dtype, ops):
     """An unbatched cotangent of an input's size, in its shape and dtype."""
-    if recorded:
+    if ops:
         if tuple(g.shape) != tuple(shape):
             g = hooks.sum_to_shape(g, shape, 0)
         if g._value.dtype != dtype and kind(dtype) in "fc":
@@ -395,7 +395,7 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
     structured = False
     if batch_shape:
         structured = any(type(ct) is OneHotRows for _, ct in target_cts)
-        if structured and (call_vjp is not _call_vjp or foreign[0]):
+        if structured and call_vjp is not _call_vjp:
             target_cts = [(u, dense(ct)) for u, ct in target_cts]
             structured = False
         elif structured:
