@@ -301,3 +301,39 @@ def test_recorded_sweep_equals_the_array_sweep():
     for a, b in zip(plain, recorded):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-13)
     assert all(g is not None for g in outer.gradient(total, [w, x]))
+
+
+@pytest.mark.parametrize("rows", [None, 2])
+def test_jacobian_of_a_jacobian(rows):
+    w = tf.constant(rand(3, 4))
+    x = tf.constant(rand(4, 1))
+    f = lambda x: tf.tanh(w @ x) * tf.sin(x[:3])  # noqa: E731
+
+    def hessians(**kwargs):
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(x)
+            with tf.GradientTape(persistent=True) as inner:
+                inner.watch(x)
+                y = f(x)
+            j = inner.jacobian(y, x, **kwargs)
+        return j, outer.jacobian(j, x, **kwargs)
+    j, h = hessians(parallel_iterations=rows)
+    j_loop, h_loop = hessians(experimental_use_pfor=False)
+    np.testing.assert_allclose(j.numpy(), j_loop.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(h.numpy(), h_loop.numpy(), rtol=1e-12, atol=1e-12)
+    assert h.shape == (3, 1, 4, 1, 4, 1)
+    # column k of the Hessian: the central difference of the Jacobian along e_k
+    eps = 1e-6
+    for k in range(4):
+        e = np.zeros((4, 1))
+        e[k] = eps
+        with tf.GradientTape() as tp:
+            xp_ = tf.constant(x.numpy() + e)
+            tp.watch(xp_)
+            yp = f(xp_)
+        with tf.GradientTape() as tm:
+            xm = tf.constant(x.numpy() - e)
+            tm.watch(xm)
+            ym = f(xm)
+        num = (tp.jacobian(yp, xp_).numpy() - tm.jacobian(ym, xm).numpy()) / (2 * eps)
+        np.testing.assert_allclose(h.numpy()[..., k, 0], num, rtol=1e-6, atol=1e-8)
