@@ -320,9 +320,9 @@ def _onehot_vjp(op, i, rows, ans, saved, params):
                 return None
             if g._value.size == size:
                 return rows.like(_as_input(g, shape, dtype, rows.ops))
-    rules = op.onehot_vjps
-    if rules is not None and rules[i] is not None:
-        g = rules[i](rows, ans, *saved, **params)
+    gathers = op.onehot_vjps
+    if gathers is not None and gathers[i] is not None:
+        g = gathers[i](rows, ans, *saved, **params)
         if g is not None:
             return g
     return NotImplemented
