@@ -1,7 +1,13 @@
 """Vectorized Jacobians: GradientTape.jacobian / batch_jacobian, and forward_jacobian.
 
 Reverse mode: a whole block of Jacobian rows is one backward sweep whose
-cotangents carry a leading batch axis (one row per cotangent).  Rows are split
+cotangents carry a leading batch axis (one row per cotangent).  ``jacobian``
+seeds it with rows of the identity kept structured (``_core/onehot.py``): a
+tensor ``d`` of the target's shape whose row ``r`` is ``d.flat[r] * e_r``.
+Elementwise and reshape-like ops map it to the same structure with one
+unbatched VJP of ``d``; matmul gathers its operand's rows from it instead of
+multiplying by the identity, so ``tanh(W @ x)`` costs about what
+``(1 - y**2) * W`` costs; any other op gets the dense rows.  Rows are split
 into chunks so a sweep's stacked cotangents stay under
 ``gradtape.tape.JACOBIAN_CHUNK_BYTES`` (256 MiB by default; set it to trade
 speed for memory), estimated as eight times the largest value one row
@@ -25,6 +31,7 @@ import numpy as np
 
 from ._core import nest, trace
 from ._core.backend import backend_of
+from ._core.onehot import OneHotRows
 from ._core.reverse import backward
 from ._core.tensor import TensorLike, wrap
 from . import rules
@@ -175,6 +182,8 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
     dtype = target._value.dtype
 
     def ct_for(start, stop):
+        if use_pfor:  # structured rows: see gradtape/_core/onehot.py
+            return OneHotRows.identity(t_shape, dtype, start, stop)
         return wrap(_identity_rows(start, stop, n, dtype, t_shape))
 
     cols = _rows(tape, target, flat_sources, ct_for, n, parallel_iterations, use_pfor) \

@@ -10,7 +10,8 @@ first frame outside gradtape; ``gradtape.explain`` turns them into file:line).
 ``backward`` visits only entries on a path from a watched source to a target,
 in reverse recording order, sums cotangents per tensor id, undoes
 broadcasting and matches dtypes once here, and frees what it consumed when the
-tape is not persistent.
+tape is not persistent.  A vectorized Jacobian's seed may be ``OneHotRows``
+(``_core/onehot.py``): such a sweep keeps cotangents structured where ops allow.
 """
 import os
 import sys
@@ -20,6 +21,7 @@ import numpy as np
 
 from .backend import foreign, xp
 from .dtypes import kind
+from .onehot import OneHotRows, dense
 from .tensor import wrap
 from . import trace
 
@@ -284,6 +286,8 @@ def _output_cotangent(entry, cts, batch_shape):
     got = [cts.get(u) for u in outs]
     if all(g is None for g in got):
         return None
+    if batch_shape:
+        got = [dense(g) for g in got]
     like = next(g for g in got if g is not None)._value  # zeros of the same namespace
     return tuple([g if g is not None else hooks.zeros(batch_shape + tuple(shape), dtype, like)
                   for g, (shape, dtype) in zip(got, entry[OUT_META])])
@@ -294,6 +298,60 @@ def _call_vjp(op, i, ct, ans, saved, params, batch_shape):
     if not batch_shape or op.batch_vjp:
         return vjp(ct, ans, *saved, **params)
     return _looped_vjp(op, vjp, ct, ans, saved, params, batch_shape)
+
+
+def _call_vjp_onehot(op, i, ct, ans, saved, params, batch_shape):
+    """``_call_vjp`` in a sweep seeded with ``OneHotRows``: structured where the op allows."""
+    if type(ct) is OneHotRows:
+        g = _onehot_vjp(op, i, ct, ans, saved, params)
+        if g is not NotImplemented:
+            return g
+        ct = ct.dense()
+    return _call_vjp(op, i, ct, ans, saved, params, batch_shape)
+
+
+def _onehot_vjp(op, i, rows, ans, saved, params):
+    """Input ``i``'s cotangent from one-hot ``rows``: rows again through an
+    elementwise op, a dense batch from an op's one-hot rule, or NotImplemented."""
+    if op.elementwise:
+        d = rows.d
+        shape, dtype = _shape_dtype(saved[i])
+        size = d._value.size
+        if _size(shape) == size:  # same flat positions: the Jacobian is diagonal
+            g = op.vjps[i](d, ans, *saved, **params)
+            if g is None:
+                return None
+            if g._value.size == size:
+                return rows.like(_as_input(g, shape, dtype, rows.ops))
+    gathers = op.onehot_vjps
+    if gathers is not None and gathers[i] is not None:
+        g = gathers[i](rows, ans, *saved, **params)
+        if g is not None:
+            return g
+    return NotImplemented
+
+
+def _size(shape):
+    n = 1
+    for k in shape:
+        n *= k
+    return n
+
+
+def _as_input(g, shape, dtype, ops):
+    """An unbatched cotangent of an input's size, in its shape and dtype."""
+    if ops:
+        if tuple(g.shape) != tuple(shape):
+            g = hooks.sum_to_shape(g, shape, 0)
+        if g._value.dtype != dtype and kind(dtype) in "fc":
+            g = hooks.cast(g, dtype)
+        return g
+    gv = g._value
+    if gv.shape != shape:
+        gv = xp.reshape(gv, shape)
+    if gv.dtype != dtype and kind(dtype) in "fc":
+        gv = gv.astype(dtype)
+    return g if gv is g._value else wrap(gv)
 
 
 _warned_loop = set()
@@ -335,10 +393,25 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
     dropped as soon as its producer's VJPs have consumed it.
     """
     entries = recorder.entries
+    # one check per sweep: gradtape.debugging.check_numerics swaps in a checking VJP call
+    call_vjp = _call_vjp if hooks.checked_vjp is None else hooks.checked_vjp(recorder)
+    structured = False
+    if batch_shape:
+        structured = any(type(ct) is OneHotRows for _, ct in target_cts)
+        if structured and call_vjp is not _call_vjp:
+            target_cts = [(u, dense(ct)) for u, ct in target_cts]
+            structured = False
+        elif structured:
+            call_vjp = _call_vjp_onehot
     cts = {}
     add = hooks.add
     for uid, ct in target_cts:
-        cts[uid] = add(cts[uid], ct) if uid in cts else ct
+        if uid not in cts:
+            cts[uid] = ct
+        elif structured:
+            cts[uid] = _sum_rows(cts[uid], ct)
+        else:
+            cts[uid] = add(cts[uid], ct)
     live = _live_ids(recorder, source_uids)
     keep = set(source_uids)
     # With no recorder watching the sweep (no higher order), broadcasting is
@@ -347,8 +420,6 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
     # (another array namespace in use: every step an op, which keeps it in its namespace)
     owned = None if trace.stack() or foreign[0] else set()
     sum_to_shape, cast = hooks.sum_to_shape, hooks.cast
-    # one check per sweep: gradtape.debugging.check_numerics swaps in a checking VJP call
-    call_vjp = _call_vjp if hooks.checked_vjp is None else hooks.checked_vjp(recorder)
     direct = call_vjp is _call_vjp and not batch_shape  # call the rules themselves
     for idx in range(len(entries) - 1, -1, -1):
         entry = entries[idx]
@@ -382,6 +453,15 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
             else:
                 shape, dtype = x._value.shape, x._value.dtype
             if batch_shape:
+                if structured:
+                    prev = cts.get(u)
+                    if type(g) is OneHotRows:
+                        if prev is None or type(prev) is OneHotRows:
+                            cts[u] = g if prev is None else prev.plus(g)
+                            continue
+                        g = g.dense()
+                    elif type(prev) is OneHotRows:
+                        cts[u] = prev.dense()
                 shape = batch_shape + tuple(shape)
             gv = g._value
             if owned is None:
@@ -416,4 +496,13 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
     if not persistent:
         entries.clear()
         recorder.producer.clear()
+    if structured:  # a source reached only through elementwise ops
+        return {u: dense(cts[u]) for u in source_uids if u in cts}
     return {u: cts[u] for u in source_uids if u in cts}
+
+
+def _sum_rows(a, b):
+    """The sum of two batched cotangents, either of them possibly ``OneHotRows``."""
+    if type(a) is OneHotRows and type(b) is OneHotRows:
+        return a.plus(b)
+    return hooks.add(dense(a), dense(b))

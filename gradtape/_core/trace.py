@@ -42,13 +42,21 @@ class Op:
     ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
     of indices); the tape keeps only those (and the output if ``save_ans``),
     and a stand-in with ``shape`` and ``dtype`` for the others.
+
+    ``elementwise`` says the Jacobian w.r.t. every input of the output's size
+    is diagonal in row-major order (elementwise ops, reshape), so a vectorized
+    Jacobian's one-hot cotangent rows stay one-hot; ``onehot_vjps[i](rows, ans,
+    *inputs, **params)``, when given, computes input ``i``'s batched cotangent
+    from such rows directly (see ``_core/onehot.py``), or returns None.
     """
 
     __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
-                 "nondiff", "batch_vjp", "batch_jvp", "variants", "__weakref__")
+                 "nondiff", "batch_vjp", "batch_jvp", "elementwise", "onehot_vjps", "variants",
+                 "__weakref__")
 
     def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
-                 multi=False, nondiff=False, batch_vjp=True, batch_jvp=True):
+                 multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
+                 elementwise=False, onehot_vjps=None):
         self.name = name
         self.impl = _OPERATOR_FORMS.get(impl, impl) if isinstance(impl, xp.ufunc) else impl
         self.vjps = vjps
@@ -59,6 +67,8 @@ class Op:
         self.nondiff = nondiff
         self.batch_vjp = batch_vjp
         self.batch_jvp = batch_jvp
+        self.elementwise = elementwise
+        self.onehot_vjps = onehot_vjps
         self.variants = None  # Backend -> impl for that namespace (backend.py)
 
     def __repr__(self):

@@ -157,7 +157,8 @@ def defop(name, impl, vjp=None, jvp=None, linear=False, **flags):
     one-input op; None where an input gets no gradient); ``jvp`` computes the
     output tangent; ``linear=True`` derives the JVP for an op linear in its
     inputs.  ``flags`` go to ``Op`` (``save``, ``save_ans``, ``multi``,
-    ``nondiff``, ``batch_vjp``, ``batch_jvp``).
+    ``nondiff``, ``batch_vjp``, ``batch_jvp``, and for vectorized Jacobians
+    ``elementwise``, ``onehot_vjps``: see ``Op`` and ``_core/onehot.py``).
     """
     if vjp is not None and not isinstance(vjp, tuple):
         vjp = (vjp,)

@@ -56,7 +56,7 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
         def times(t, ans, x):
             return _product(t, deriv(ans, x))
     op = defop(name, impl, vjp=times,  # (ct, ans, x): called as the VJP itself
-               jvp=lambda ts, ans, x: times(ts[0], ans, x), **flags)
+               jvp=lambda ts, ans, x: times(ts[0], ans, x), elementwise=True, **flags)
 
     def public(x, name=None):
         x = tensor(x)
@@ -104,7 +104,7 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
             part = tdy(ty, ans, x, y)
             out = part if out is None else out + part
         return out
-    op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, **flags)
+    op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, elementwise=True, **flags)
 
     def public(x, y, name=None):
         x, y = pair(x, y, op.name)
@@ -146,7 +146,7 @@ def _add_jvp(ts, ans, x, y):
 
 
 _ADD = defop("add", xp.add, vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: ct),
-             jvp=_add_jvp, save="none")
+             jvp=_add_jvp, save="none", elementwise=True)
 
 
 def _sub_jvp(ts, ans, x, y):
@@ -158,8 +158,9 @@ def _sub_jvp(ts, ans, x, y):
 
 _SUB = defop("subtract", xp.subtract,
              vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: -ct),
-             jvp=_sub_jvp, save="none")
-_NEG = defop("negative", xp.negative, vjp=lambda ct, ans, x: -ct, linear=True, save="none")
+             jvp=_sub_jvp, save="none", elementwise=True)
+_NEG = defop("negative", xp.negative, vjp=lambda ct, ans, x: -ct, linear=True, save="none",
+             elementwise=True)
 
 
 def add(x, y, name=None):
@@ -253,7 +254,7 @@ def _product_op(name, impl, arity):
     vjps = tuple(lambda ct, ans, *xs, scale, i=i: _scaled_product(*others(xs, i, ct), scale=scale)
                  for i in range(arity))
     BROADCASTING_OPS.add(name)
-    return defop(name, impl, vjp=vjps, jvp=jvp)
+    return defop(name, impl, vjp=vjps, jvp=jvp, elementwise=True)
 
 
 _SCALED_PRODUCT = _product_op("scaled_product", _scaled_product_impl, 2)
@@ -321,7 +322,7 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
 
     jvp_op = defop(name + "_jvp", jvp_impl,
                    vjp=tuple(lambda ct, ans, *xs, p=p: p(ct, *xs) for p in partials),
-                   jvp=jvp_of_jvp)
+                   jvp=jvp_of_jvp, elementwise=True)
 
     def jvp(ts, ans, g, a):
         tg, ta = ts
@@ -334,7 +335,7 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
     op = defop(name, impl,
                vjp=(lambda ct, ans, g, a: grad(ct, a),
                     lambda ct, ans, g, a: times_deriv_prime(ct, g, a)),
-               jvp=jvp)
+               jvp=jvp, elementwise=True)
     BROADCASTING_OPS.update((name, name + "_jvp"))
     return grad
 
@@ -500,7 +501,8 @@ def _pow_const_times(t, x, exponent):
 _pow_const_impl.standard = _pow_const_standard
 _POW_CONST = defop("pow_const", _pow_const_impl,
                    vjp=lambda ct, ans, x, exponent: _pow_const_times(ct, x, exponent),
-                   jvp=lambda ts, ans, x, exponent: _pow_const_times(ts[0], x, exponent))
+                   jvp=lambda ts, ans, x, exponent: _pow_const_times(ts[0], x, exponent),
+                   elementwise=True)
 
 
 def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
@@ -723,7 +725,7 @@ erfc = unary("erfc", _erfc, None,
 # ---------------------------------------------------------------------------
 
 _SIGN = defop("sign", xp.sign, vjp=lambda ct, ans, x: zeros_like(ct),
-              jvp=lambda ts, ans, x: zeros_like(ts[0]), save="none")
+              jvp=lambda ts, ans, x: zeros_like(ts[0]), save="none", elementwise=True)
 
 
 def sign(x, name=None):
@@ -806,7 +808,7 @@ _WHERE = defop("where", xp.where,
                vjp=(None,
                     lambda ct, ans, c, x, y: where(c, ct, 0.0),
                     lambda ct, ans, c, x, y: where(c, 0.0, ct)),
-               jvp=_where_jvp, save=(0,))
+               jvp=_where_jvp, save=(0,), elementwise=True)
 
 
 def where(condition, x=None, y=None, name=None):
@@ -841,7 +843,7 @@ def _cast_impl(x, dtype):
 
 
 _CAST = defop("cast", _cast_impl, vjp=_cast_vjp,
-              jvp=lambda ts, ans, x, dtype: cast(ts[0], dtype), save="none")
+              jvp=lambda ts, ans, x, dtype: cast(ts[0], dtype), save="none", elementwise=True)
 
 
 def cast(x, dtype, name=None):

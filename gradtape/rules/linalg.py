@@ -128,7 +128,28 @@ def _matrix_times_stack(a, b):
     return xp.swapaxes(out, -1, -2)
 
 
-_MATMUL = defop("matmul", _matmul_impl, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp)
+def _onehot_vjp_a(rows, ans, a, b, transpose_a, transpose_b):
+    """d(a) from one-hot output rows (``_core/onehot.py``): the row for output
+    position (i, j) is ``d_p * op(b)[:, j]`` in row i of ``op(a)``, gathered
+    rather than multiplied out (matrices only; a stack densifies)."""
+    if a.ndim != 2 or b.ndim != 2:
+        return None
+    i, j = rows.coordinates()
+    along_b = rows.take(b, j, axis=0 if transpose_b else 1)
+    return rows.placed(along_b, i, axis=1 if transpose_a else 0, shape=a.shape)
+
+
+def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
+    """d(b) from one-hot output rows: ``d_p * op(a)[i, :]`` in column j of ``op(b)``."""
+    if a.ndim != 2 or b.ndim != 2:
+        return None
+    i, j = rows.coordinates()
+    along_a = rows.take(a, i, axis=1 if transpose_a else 0)
+    return rows.placed(along_a, j, axis=0 if transpose_b else 1, shape=b.shape)
+
+
+_MATMUL = defop("matmul", _matmul_impl, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp,
+                onehot_vjps=(_onehot_vjp_a, _onehot_vjp_b))
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,

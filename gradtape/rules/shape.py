@@ -15,7 +15,7 @@ def _reshape_vjp(ct, ans, x, shape):
 
 
 _RESHAPE = defop("reshape", lambda x, shape: xp.reshape(x, shape), vjp=_reshape_vjp,
-                 save="none")
+                 save="none", elementwise=True)  # the flat order is unchanged
 _RESHAPE.jvp = lambda ts, ans, x, shape: reshape(ts[0], lead(ts[0], x.ndim) + shape)
 
 
@@ -677,7 +677,8 @@ def ones(shape, dtype="float32", name=None):
     return wrap(xp.ones(_new_shape(shape, "ones"), as_dtype(dtype)._np))
 
 
-_IDENTITY = defop("identity", lambda x: x, vjp=lambda ct, ans, x: ct, linear=True, save="none")
+_IDENTITY = defop("identity", lambda x: x, vjp=lambda ct, ans, x: ct, linear=True, save="none",
+                  elementwise=True)
 
 
 def identity(input, name=None):  # noqa: A002
