@@ -340,6 +340,29 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
     return grad
 
 
+def _input_grad(name, deriv, second):
+    """``g * f'(x)`` as one op, for the VJP of an op ``f`` whose derivative is
+    computed from its input: ``deriv(x)`` on arrays (a fresh array), and
+    ``second(x)``, the second derivative, with gradtape ops."""
+    def grad(g, x):
+        return apply(op, (g, x), NOPARAMS)
+
+    def jvp(ts, ans, g, x):
+        tg, tx = ts
+        out = None if tg is None else grad(tg, x)
+        if tx is not None:
+            part = tx * g * second(x)
+            out = part if out is None else out + part
+        return out
+
+    op = defop(name, lambda g, x: _times_fresh(g, deriv(x)),
+               vjp=(lambda ct, ans, g, x: grad(ct, x),
+                    lambda ct, ans, g, x: ct * g * second(x)),
+               jvp=jvp, elementwise=True)
+    BROADCASTING_OPS.add(name)
+    return grad
+
+
 def _one_minus_square(a):
     d = xp.square(a)
     return xp.subtract(1, d, out=d) if type(d) is xp.ndarray else 1 - d
@@ -550,8 +573,10 @@ log = unary("log", xp.log, None, "Elementwise natural logarithm.",
             times=lambda t, a, x: t / x)
 log1p = unary("log1p", xp.log1p, None, "Elementwise ``log(1 + x)``.",
               times=lambda t, a, x: t / (1.0 + x))
-sin = unary("sin", xp.sin, lambda a, x: cos(x), "Elementwise sine.")
-cos = unary("cos", xp.cos, lambda a, x: -sin(x), "Elementwise cosine.")
+_sin_grad = _input_grad("sin_grad", xp.cos, lambda x: -sin(x))
+_cos_grad = _input_grad("cos_grad", lambda x: xp.negative(xp.sin(x)), lambda x: -cos(x))
+sin = unary("sin", xp.sin, None, "Elementwise sine.", times=lambda t, a, x: _sin_grad(t, x))
+cos = unary("cos", xp.cos, None, "Elementwise cosine.", times=lambda t, a, x: _cos_grad(t, x))
 tan = unary("tan", xp.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
             save="none", save_ans=True)
 asin = unary("asin", xp.arcsin, lambda a, x: rsqrt(1.0 - square(x)), "Elementwise arcsine.")
