@@ -334,3 +334,12 @@ def test_inside_check_numerics_the_function_runs_and_is_checked():
             y = fast(x)
         with pytest.raises(tf.errors.InvalidArgumentError):
             tape.gradient(y, x)
+
+
+def test_the_demo_training_loop_gives_the_same_history_compiled():
+    from gradtape import demo
+    eager_model, eager = demo.train(epochs=2, hidden=16, compiled=False)
+    fast_model, fast = demo.train(epochs=2, hidden=16, compiled=True)
+    assert fast == eager  # dropout masks, AdamW, label smoothing: bit for bit
+    for a, b in zip(eager_model.trainable_variables, fast_model.trainable_variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
