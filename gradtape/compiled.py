@@ -20,7 +20,9 @@ is traced again for the new values.
 
 What a replay could not repeat raises ``OperatorNotAllowedInGraphError`` while
 tracing: ``.numpy()``, ``float()`` or ``np.asarray`` of a value computed from
-the inputs, and Variable assignments.  Random draws are ops: a replay draws anew.  Under an active tape or
+the inputs, a NumPy array assigned to a Variable, an optimizer step.  Variable
+assignments of tensors are replayed in order; random draws are ops, so a
+replay draws anew.  Under an active tape or
 forward accumulator, inside ``debugging.check_numerics``, or with arrays of
 another namespace, the function simply runs, so what watches sees its ops.
 """
@@ -33,6 +35,7 @@ from ._core import nest, reverse, trace
 from ._core import tensor as _tensor
 from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
 from .errors import OperatorNotAllowedInGraphError
+from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
 from .variables import Variable
 
 #: Retraces of one signature after which a warning says what keeps changing.
@@ -57,7 +60,7 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     dtypes, Python values) traces ``func`` once; later calls run only the
     NumPy computations the trace recorded, tape and backward sweep included,
     so small ops cost far less than eagerly.  Variables are read afresh on
-    each call; assign them outside the function.
+    each call, and their assignments of tensors are replayed.
 
     >>> import gradtape as tf
     >>> w = tf.Variable(2.0)
@@ -206,6 +209,7 @@ class _Tracer:
         self.kinds = []        # slot -> _ARG, _VAR, _CONST or _OP
         self.sources = []      # slot -> argument position, Variable, constant array, or None
         self.by_uid = {}
+        self.first_slot = {}   # Variable id -> the slot of its value on entry
         self.by_array = {}     # id(array) -> slot: a value wrapped again is the same value
         self.alive = []        # the traced arrays, so their ids stay unique while tracing
         self.steps = []        # ("op", op, in_slots, params, out_slots) or ("check", slot, predicate, expected)
@@ -230,7 +234,7 @@ class _Tracer:
 
     def _variable(self, var):
         if var._uid not in self.by_uid:
-            self.by_uid[var._uid] = self._new_slot(_VAR, var, var._value)
+            s = self.by_uid[var._uid] = self.first_slot[var._uid] = self._new_slot(_VAR, var, var._value)
 
     def slot_of(self, x):
         s = self.by_uid.get(x._uid)
@@ -266,6 +270,8 @@ class _Tracer:
         self._variable(var)
 
     def note_escape(self, x, how):
+        if how.startswith("assign"):
+            return  # replayed: see assign()
         if isinstance(x, Variable):
             self._variable(x)
         s = self._traced(x._value)
@@ -276,6 +282,27 @@ class _Tracer:
             self.refuse(f"{how} of a value computed from the function's inputs",
                         f"return the value and use {how} on the function's result")
         self.steps.append(("check", s, check, check(x._value)))
+
+    def assign(self, var, how, value, arr):
+        """``var.assign*(value)`` ran (``arr``: the value as an array): replay it."""
+        self._variable(var)
+        if isinstance(value, TensorLike):
+            s = self.slot_of(value._read() if isinstance(value, Variable) else value)
+        elif isinstance(value, (np.ndarray, np.generic)) and self._traced(value) is None:
+            self.refuse(f"{how} of a NumPy array to Variable '{var.name}'",
+                        "assign a tensor (gradtape ops are replayed, NumPy code is not)")
+        else:  # a Python value (a constant), or a traced array
+            s = self._traced(value)
+            if s is None:
+                s = self._new_slot(_CONST, arr, arr)
+        new = self._new_slot(_OP, None, var._value)
+        if how == "assign":
+            self.steps.append(("assign", var, s, new, True))
+        else:
+            op = _ADD if how == "assign_add" else _SUBTRACT
+            self.steps.append(("op", op, (self.by_uid[var._uid], s), {}, (new,)))
+            self.steps.append(("assign", var, new, None, False))
+        self.by_uid[var._uid] = new  # later reads see the new value
 
     def check(self, value, predicate, result):
         """A rule read ``value`` on the host: the replay checks the reading again."""
@@ -301,16 +328,23 @@ class _Tracer:
                         name)
 
 
+def _reads(step):
+    kind = step[0]
+    return step[2] if kind == "op" else (step[1],) if kind == "check" else (step[2],)
+
+
+def _writes(step):
+    kind = step[0]
+    return step[4] if kind == "op" else () if kind == "check" or step[3] is None else (step[3],)
+
+
 def _needed_steps(steps, wanted):
-    """The steps an output or a check depends on, in order."""
+    """The steps an output, a check or an assignment depends on, in order."""
     kept = []
     for step in reversed(steps):
-        if step[0] == "check":
-            wanted.add(step[1])
-        elif wanted.isdisjoint(step[4]):
+        if step[0] == "op" and wanted.isdisjoint(step[4]):
             continue
-        else:
-            wanted.update(step[2])
+        wanted.update(_reads(step))
         kept.append(step)
     kept.reverse()
     return kept
@@ -322,11 +356,10 @@ def _last_uses(steps, kinds, outputs):
     seen, frees = set(), {}
     for i in range(len(steps) - 1, -1, -1):
         step = steps[i]
-        reads = step[2] if step[0] == "op" else (step[1],)
-        if step[0] == "op":
-            dead = [s for s in step[4] if s not in seen and s not in keep]
-            if dead and i + 1 < len(steps):
-                frees.setdefault(i + 1, []).extend(dead)
+        reads = _reads(step)
+        dead = [s for s in _writes(step) if s not in seen and s not in keep]
+        if dead and i + 1 < len(steps):
+            frees.setdefault(i + 1, []).extend(dead)
         done = [s for s in set(reads) if s not in seen and s not in keep and kinds[s] == _OP]
         seen.update(reads)
         if done and i + 1 < len(steps):
@@ -370,7 +403,8 @@ class _Program:
 
     @staticmethod
     def _generate(tracer, steps, outputs, name):
-        env = {"_Retrace": _Retrace, "_same": _same}
+        env = {"_Retrace": _Retrace, "_same": _same, "_asarray": np.asarray,
+               "_copy": functools.partial(np.array, copy=True)}
         op_names = {}
         kinds, sources = tracer.kinds, tracer.sources
 
@@ -382,7 +416,7 @@ class _Program:
 
         args = sorted((sources[s], s) for s in range(len(kinds)) if kinds[s] == _ARG)
         lines = [f"def replay({', '.join(f'v{s}' for _, s in args)}):"]
-        used = {s for step in steps for s in (step[2] if step[0] == "op" else (step[1],))}
+        used = {s for step in steps for s in _reads(step)}
         used.update(s for s in outputs if s is not None)
         for s in sorted(used):
             if kinds[s] == _VAR:
@@ -392,6 +426,16 @@ class _Program:
         for i, step in enumerate(steps):
             if i in last_use:  # free what the rest no longer reads, as the tape's sweep does
                 lines.append(f"    del {', '.join(f'v{s}' for s in last_use[i])}")
+            if step[0] == "assign":
+                _, var, src, dst, copy = step
+                name = f"var{tracer.first_slot[var._uid]}"
+                env[name] = var
+                if copy:  # as Variable.assign stores a copy
+                    lines.append(f"    v{dst} = _copy({ref(src)})")
+                    lines.append(f"    {name}._value = v{dst}")
+                else:
+                    lines.append(f"    {name}._value = _asarray({ref(src)})")
+                continue
             if step[0] == "check":
                 _, s, predicate, expected = step
                 env[f"e{i}"] = expected

@@ -38,7 +38,7 @@ class UnimplementedError(OpError, NotImplementedError):
 
 class OperatorNotAllowedInGraphError(TypeError):
     """Something a ``gradtape.function`` cannot replay was done while tracing it
-    (``.numpy()`` on a value computed from its inputs, an ``assign``).
+    (``.numpy()`` on a value computed from its inputs, an optimizer step).
 
     >>> import gradtape as tf
     >>> issubclass(tf.errors.OperatorNotAllowedInGraphError, TypeError)

@@ -21,6 +21,7 @@ import warnings
 import numpy as np
 
 from . import schedules
+from ._core import trace
 from ._core.tensor import TensorLike
 from .module import camel_to_snake, unique_name
 from .variables import Variable
@@ -214,6 +215,9 @@ class Optimizer:
 
     def apply(self, grads, trainable_variables=None):
         """Update ``trainable_variables`` (default: those built with) from ``grads``."""
+        trace.refuse_when_traced(
+            "an optimizer step (optimizers update Variables with NumPy)",
+            "return the gradients and call apply_gradients outside the function")
         grads = list(grads)
         if trainable_variables is None:
             if not self.built:

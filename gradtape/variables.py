@@ -87,8 +87,6 @@ class Variable(TensorLike):
 
     # -- writing ---------------------------------------------------------
     def _new_value(self, value, what):
-        trace.refuse_when_traced(f"{what} to Variable '{self._name}'",
-                                 "return the new value and assign it outside the function")
         arr = to_array(value._read() if isinstance(value, TensorLike) else value)
         if _tensor.escape_hook is not None and isinstance(value, TensorLike):
             _tensor.escape_hook(value, f"{what} into Variable '{self._name}'")
@@ -117,7 +115,9 @@ class Variable(TensorLike):
         >>> tf.Variable(1.0).assign(4.0).numpy()
         4.0
         """
-        self._value = _stored(self._new_value(value, "assign"), True)
+        arr = self._new_value(value, "assign")
+        self._value = _stored(arr, True)
+        _tell_tracer(self, "assign", value, arr)
         return self
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
@@ -127,7 +127,9 @@ class Variable(TensorLike):
         >>> tf.Variable(1.0).assign_add(2.0).numpy()
         3.0
         """
-        self._value = _stored(self._value + self._new_value(delta, "assign_add"), False)
+        arr = self._new_value(delta, "assign_add")
+        self._value = _stored(self._value + arr, False)
+        _tell_tracer(self, "assign_add", delta, arr)
         return self
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
@@ -137,7 +139,9 @@ class Variable(TensorLike):
         >>> tf.Variable(1.0).assign_sub(2.0).numpy()
         -1.0
         """
-        self._value = _stored(self._value - self._new_value(delta, "assign_sub"), False)
+        arr = self._new_value(delta, "assign_sub")
+        self._value = _stored(self._value - arr, False)
+        _tell_tracer(self, "assign_sub", delta, arr)
         return self
 
     def numpy(self):
@@ -165,6 +169,14 @@ class Variable(TensorLike):
 
     def __str__(self):
         return repr(self)
+
+
+def _tell_tracer(var, how, value, arr):
+    """A ``gradtape.function`` being traced replays the assignment."""
+    if trace._active[0]:
+        tracer = trace.tracer()
+        if tracer is not None:
+            tracer.assign(var, how, value, arr)
 
 
 def _rebuild(value, trainable, name):
