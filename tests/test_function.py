@@ -343,16 +343,6 @@ def test_assignments_of_tensors_are_replayed_in_order():
     w = tf.Variable([1.0, 2.0])
     steps = tf.Variable(0.0)
 
-    @tf.function
-    def sgd_step(x, lr):
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_sum((w * x) ** 2)
-        w.assign_sub(lr * tape.gradient(loss, w))
-        steps.assign_add(1.0)
-        before = w * 1.0
-        w.assign(w * 0.5)
-        return loss, before
-
     def eager_step(x, lr):
         with tf.GradientTape() as tape:
             loss = tf.reduce_sum((w * x) ** 2)
@@ -361,6 +351,7 @@ def test_assignments_of_tensors_are_replayed_in_order():
         before = w * 1.0
         w.assign(w * 0.5)
         return loss, before
+    sgd_step = tf.function(eager_step)
 
     got = [sgd_step(tf.constant([1.0, -1.0]) * k, 0.1) for k in (1.0, 2.0, 3.0)]
     got_w, got_steps = w.numpy().copy(), float(steps.numpy())
