@@ -311,6 +311,20 @@ class _Tracer:
             expected = np.array(value, copy=True) if predicate is None else result
             self.steps.append(("check", s, predicate, expected))
 
+    def _fold_constants(self):
+        """The steps, with each op of constants only replaced by its traced result
+        (a cotangent seed, the ``1/n`` of a mean's gradient): nothing to redo."""
+        kinds, steps = self.kinds, []
+        for step in self.steps:
+            if step[0] == "op" and not step[1].stateful and \
+                    all(kinds[s] == _CONST for s in step[2]):
+                for s in step[4]:
+                    kinds[s] = _CONST
+                    self.sources[s] = self.alive[s]
+                continue
+            steps.append(step)
+        return steps
+
     def refuse(self, what, fix):
         raise OperatorNotAllowedInGraphError(
             f"gradtape.function cannot trace {what}: a compiled call would not repeat it; "
@@ -323,7 +337,7 @@ class _Tracer:
             if isinstance(x, Variable):  # returned as it will be on each call
                 self._variable(x)
         outputs = [self.slot_of(x) if isinstance(x, TensorLike) else None for x in flat]
-        steps = _needed_steps(self.steps, {s for s in outputs if s is not None})
+        steps = _needed_steps(self._fold_constants(), {s for s in outputs if s is not None})
         return _Program(self, steps, outputs, flat, nest.pack_sequence_as(result, [0] * len(flat)),
                         name)
 

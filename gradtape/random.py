@@ -52,7 +52,7 @@ def _draw_impl(kind, shape, dtype, seed, a, b, generator):
 
 
 # a draw is an op (with no inputs) so that gradtape.function replays it
-_DRAW = defop("random_draw", _draw_impl, nondiff=True)
+_DRAW = defop("random_draw", _draw_impl, nondiff=True, stateful=True)
 
 
 def _draw(kind, shape, dtype, seed, a, b, generator=None):

@@ -381,3 +381,15 @@ def test_assigning_a_numpy_array_inside_is_refused():
     v = tf.Variable([1.0, 2.0])
     with pytest.raises(tf.errors.OperatorNotAllowedInGraphError, match="NumPy array"):
         tf.function(lambda: v.assign(np.ones(2, np.float32)))()
+
+
+def test_an_mlp_step_replays_just_its_17_array_operations():
+    """A regression guard (no timing): the forward pass, the backward sweep's
+    rules and nothing else; the mean's constant gradient is folded at trace time."""
+    fast = tf.function(_mlp_step(_mlp_variables()))
+    fast(*_mlp_problem())
+    source = fast.replay_source()
+    ops = [line.rsplit("# ", 1)[1] for line in source.splitlines() if "# " in line]
+    assert ops.count("matmul") == 5  # two forward, three backward (no gradient for x)
+    assert "unreduce" not in ops
+    assert len(ops) == 17

@@ -48,15 +48,19 @@ class Op:
     Jacobian's one-hot cotangent rows stay one-hot; ``onehot_vjps[i](rows, ans,
     *inputs, **params)``, when given, computes input ``i``'s batched cotangent
     from such rows directly (see ``_core/onehot.py``), or returns None.
+
+    ``stateful`` marks an impl whose result is not a function of its inputs
+    and parameters alone (a random draw): ``gradtape.function`` never
+    computes it ahead of a call.
     """
 
     __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
-                 "nondiff", "batch_vjp", "batch_jvp", "elementwise", "onehot_vjps", "variants",
-                 "__weakref__")
+                 "nondiff", "batch_vjp", "batch_jvp", "elementwise", "onehot_vjps", "stateful",
+                 "variants", "__weakref__")
 
     def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
                  multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
-                 elementwise=False, onehot_vjps=None):
+                 elementwise=False, onehot_vjps=None, stateful=False):
         self.name = name
         self.impl = _OPERATOR_FORMS.get(impl, impl) if isinstance(impl, xp.ufunc) else impl
         self.vjps = vjps
@@ -69,6 +73,7 @@ class Op:
         self.batch_jvp = batch_jvp
         self.elementwise = elementwise
         self.onehot_vjps = onehot_vjps
+        self.stateful = stateful
         self.variants = None  # Backend -> impl for that namespace (backend.py)
 
     def __repr__(self):
