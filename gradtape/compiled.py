@@ -131,8 +131,14 @@ class Function:
     def __call__(self, *args, **kwargs):
         if (trace._active[0] and trace.stack()) or reverse.hooks.checked_vjp is not None:
             return self.python_function(*args, **kwargs)  # recorders or numerics checks watch
-        leaves = nest.flatten((args, kwargs)) if args or kwargs else []
-        key, arrays = _signature(leaves)
+        key = None if kwargs else _tensors_signature(args)
+        if key is None:
+            leaves = nest.flatten((args, kwargs))
+            key, arrays = _signature(leaves)
+            key = ("nested", key, _structure((args, kwargs)))
+        else:
+            leaves = args
+            arrays = [a._value for a in args]
         program = self._programs.get(key)
         if program is None:
             return self._trace(key, args, kwargs, leaves)
@@ -172,6 +178,28 @@ class Function:
             self._latest = program
         self.trace_count += 1
         return result
+
+
+def _tensors_signature(args):
+    """The trace key of arguments that are all NumPy-backed Tensors (else None)."""
+    key = []
+    for a in args:
+        if type(a) is not Tensor:
+            return None
+        v = a._value
+        if type(v) is not np.ndarray and not isinstance(v, np.generic):
+            return None
+        key.append((v.shape, v.dtype))
+    return tuple(key)
+
+
+def _structure(s):
+    """The nesting of the arguments, with container types and dict keys."""
+    if isinstance(s, dict):
+        return (type(s), tuple((k, _structure(v)) for k, v in s.items()))
+    if isinstance(s, (list, tuple)):
+        return (type(s), tuple(_structure(v) for v in s))
+    return None
 
 
 def _signature(leaves):

@@ -393,3 +393,13 @@ def test_an_mlp_step_replays_just_its_17_array_operations():
     assert ops.count("matmul") == 5  # two forward, three backward (no gradient for x)
     assert "unreduce" not in ops
     assert len(ops) == 17
+
+
+def test_keyword_names_and_containers_are_part_of_the_signature():
+    fast = tf.function(lambda a=None, b=None: a * 2.0 if a is not None else b * 3.0)
+    one = tf.constant(1.0)
+    assert float(fast(a=one)) == 2.0
+    assert float(fast(b=one)) == 3.0
+    pick = tf.function(lambda xs: xs[0] if isinstance(xs, list) else xs[1])
+    assert float(pick([one, one * 5.0])) == 1.0
+    assert float(pick((one, one * 5.0))) == 5.0

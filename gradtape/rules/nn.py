@@ -378,6 +378,8 @@ class _ClassIds:
         self.n = n
 
     def __call__(self, labels):
+        if type(labels) is xp.ndarray:
+            return labels.size == 0 or bool(labels.min() >= 0 and labels.max() < self.n)
         ns = namespace(labels)
         return bool(ns.all((labels >= 0) & (labels < self.n)))
 
