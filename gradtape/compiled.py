@@ -61,6 +61,9 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     NumPy computations the trace recorded, tape and backward sweep included,
     so small ops cost far less than eagerly.  Variables are read afresh on
     each call, and their assignments of tensors are replayed.
+    ``input_signature``, ``autograph``, ``jit_compile`` and
+    ``reduce_retracing`` are accepted for TensorFlow code and change nothing:
+    each concrete signature is traced once.
 
     >>> import gradtape as tf
     >>> w = tf.Variable(2.0)
@@ -102,6 +105,7 @@ class Function:
         self._retraces = {}
         self.trace_count = 0
         self._latest = None
+        self.__name__ = getattr(func, "__name__", type(func).__name__)
         functools.update_wrapper(self, func)
 
     def experimental_get_tracing_count(self):

@@ -403,3 +403,15 @@ def test_keyword_names_and_containers_are_part_of_the_signature():
     pick = tf.function(lambda xs: xs[0] if isinstance(xs, list) else xs[1])
     assert float(pick([one, one * 5.0])) == 1.0
     assert float(pick((one, one * 5.0))) == 5.0
+
+
+def test_any_callable_compiles_and_tensorflow_options_are_accepted():
+    import functools
+    scale = tf.function(functools.partial(tf.multiply, 3.0), jit_compile=True)
+    assert float(scale(tf.constant(2.0))) == 6.0
+    assert float(scale(tf.constant(4.0))) == 12.0
+
+    @tf.function(input_signature=None, reduce_retracing=True)
+    def double(x):
+        return x * 2.0
+    assert float(double(tf.constant(1.5))) == 3.0
