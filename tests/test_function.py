@@ -415,3 +415,13 @@ def test_any_callable_compiles_and_tensorflow_options_are_accepted():
     def double(x):
         return x * 2.0
     assert float(double(tf.constant(1.5))) == 3.0
+
+
+def test_jit_of_the_functional_transforms_equals_them():
+    f = lambda x: tf.reduce_sum(tf.sin(x) ** 3 * x)  # noqa: E731
+    for transform in (tf.grad, tf.hessian, tf.jacfwd, tf.jacrev):
+        fast = tf.jit(transform(f))
+        fast(tf.constant([0.5, 1.0, -0.3]))
+        x = tf.constant([0.2, -0.7, 1.1])
+        np.testing.assert_array_equal(fast(x).numpy(), transform(f)(x).numpy())
+        assert fast.trace_count == 1
