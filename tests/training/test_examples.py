@@ -37,3 +37,10 @@ def test_seed_notebook_runs(capsys):
     load("seed_notebook").main()
     out = capsys.readouterr().out
     assert "dy/dx of x**2 at 3: <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>" in out
+
+
+def test_see_the_backward_pass_prints_the_program_and_trains(capsys):
+    losses = load("see_the_backward_pass").main(["--steps", "50"])
+    out = capsys.readouterr().out
+    assert "relu_grad" in out and "matmul" in out and "traced 1 time(s)" in out
+    assert losses[-1] < 0.8 * losses[0]
