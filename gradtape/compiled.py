@@ -20,9 +20,11 @@ is traced again for the new values.
 
 What a replay could not repeat raises ``OperatorNotAllowedInGraphError`` while
 tracing: ``.numpy()``, ``float()`` or ``np.asarray`` of a value computed from
-the inputs, a NumPy array assigned to a Variable, an optimizer step.  Variable
-assignments of tensors are replayed in order; random draws are ops, so a
-replay draws anew.  Under an active tape or
+the inputs, a NumPy array assigned to a Variable.  Variable assignments of
+tensors are replayed in order; random draws are ops, so a replay draws anew.
+Optimizers compute their updates with ops while traced, so a whole train step
+(``apply_gradients`` included: slots, step count, learning-rate schedule)
+compiles and replays.  Under an active tape or
 forward accumulator, inside ``debugging.check_numerics``, or with arrays of
 another namespace, the function simply runs, so what watches sees its ops.
 """
