@@ -19,6 +19,7 @@ give the same bits.
 >>> type(by_ops).__name__, bool(by_ops.numpy() == by_numpy)
 ('Tensor', True)
 """
+import operator
 from types import SimpleNamespace
 
 import numpy as np
@@ -34,7 +35,8 @@ def _scalar_power(base, exponent):
     """``base ** exponent`` of two numbers, as NumPy scalars compute it.
 
     NumPy's scalar power and its ``power`` ufunc round differently (by an
-    ulp, now and then); eager optimizers have always used the scalar one.
+    ulp, now and then); eager steps compute on scalars, and so use the
+    scalar one.  A replay may hold 0-d arrays: they are made scalars first.
     """
     return np.asarray(base)[()] ** np.asarray(exponent)[()]
 
@@ -68,7 +70,7 @@ ARRAYS = SimpleNamespace(
     value=np.asarray,
     cast=_array_cast,
     learning_rate=_array_learning_rate,
-    power=_scalar_power,
+    power=operator.pow,  # of NumPy scalars (as _scalar_power)
     sqrt=np.sqrt, square=np.square, maximum=np.maximum, minimum=np.minimum,
     floor=np.floor, cos=np.cos, where=np.where, isfinite=np.isfinite, sum=np.sum,
     clip=_array_clip,
@@ -77,7 +79,8 @@ ARRAYS = SimpleNamespace(
 
 
 def _tensor_value(x):
-    return x._read() if isinstance(x, TensorLike) else convert_to_tensor(x)
+    # a number or a list keeps NumPy's dtype, as ``ARRAYS.value``: the casts then agree
+    return x._read() if isinstance(x, TensorLike) else convert_to_tensor(np.asarray(x))
 
 
 def _tensor_cast(x, dtype):

@@ -271,6 +271,10 @@ class _Tracer:
             s = self.by_uid[var._uid] = self.first_slot[var._uid] = self._new_slot(_VAR, var, var._value)
 
     def slot_of(self, x):
+        if x._uid in self.first_slot:  # a Variable's read: the array it holds says which value
+            s = self.by_array.get(id(x._value))
+            if s is not None:
+                return s
         s = self.by_uid.get(x._uid)
         if s is None:
             s = self.by_array.get(id(x._value))

@@ -25,8 +25,8 @@ import numpy as np
 
 from . import schedules
 from ._core import trace
-from ._update_math import ARRAYS, TENSORS, namespace_of
 from ._core.tensor import TensorLike
+from ._update_math import ARRAYS, TENSORS, namespace_of
 from .module import camel_to_snake, unique_name
 from .variables import Variable
 
@@ -351,7 +351,7 @@ class Optimizer:
 
         ``gradient`` has the variable's shape and dtype: an ndarray eagerly, a
         Tensor while a ``gradtape.function`` is traced; ``learning_rate`` is a
-        float or a float32 tensor.  A rule computes with operators and the
+        float, or while traced a tensor (a Variable's or a schedule's value).  A rule computes with operators and the
         namespace ``namespace_of(gradient)`` (NumPy or gradtape ops), reads
         Variables with ``xp.read`` and writes them with ``assign``.
         """

@@ -211,3 +211,33 @@ def test_the_replay_power_rounds_as_numpy_scalars():
         for t in range(1, 400):
             t = np.float32(t)
             assert TENSORS.power(beta, tf.constant(t)).numpy() == beta ** t == ARRAYS.power(beta, t)
+
+
+def test_a_gradient_read_from_a_variable_keeps_the_value_it_was_read_with():
+    # the gradient of ``a`` is a read of ``b``, which weight decay changes first
+    def run(compiled):
+        a, b = tf.Variable([1.0, 2.0], name="a"), tf.Variable([3.0, -1.0], name="b")
+        opt = O.SGD(0.1, weight_decay=0.5)
+
+        def step():
+            opt.apply_gradients([(tf.constant([1.0, 1.0]), b), (b.read_value(), a)])
+            return a.read_value()
+        step = tf.function(step) if compiled else step
+        return [step().numpy() for _ in range(3)] + [a.numpy(), b.numpy()]
+
+    assert_identical(run(True), run(False))
+
+
+def test_a_value_read_before_an_assignment_stays_the_old_value_in_replays():
+    def run(compiled):
+        v, w = tf.Variable(1.0), tf.Variable(0.0)
+
+        def step():
+            old = v.read_value()
+            v.assign(v * 2.0)
+            w.assign(old)
+            return old
+        step = tf.function(step) if compiled else step
+        return [step().numpy() for _ in range(3)] + [v.numpy(), w.numpy()]
+
+    assert_identical(run(True), run(False))
