@@ -10,7 +10,7 @@ give the same bits.
 
 >>> import numpy as np
 >>> import gradtape as tf
->>> from gradtape._update_math import ARRAYS, TENSORS, namespace_of
+>>> from gradtape._update_math import namespace_of
 >>> def rms(x, xp):
 ...     return xp.sqrt(xp.sum(xp.square(x)) / np.float32(2))
 >>> x = np.array([3.0, 4.0], np.float32)
@@ -121,5 +121,11 @@ TENSORS = SimpleNamespace(
 
 
 def namespace_of(value):
-    """``TENSORS`` for a Tensor or Variable, ``ARRAYS`` for anything else."""
+    """``TENSORS`` for a Tensor or Variable, ``ARRAYS`` for anything else.
+
+    >>> import numpy as np
+    >>> import gradtape as tf
+    >>> namespace_of(tf.constant(1.0)).name, namespace_of(np.ones(2)).name
+    ('tensors', 'arrays')
+    """
     return TENSORS if isinstance(value, TensorLike) else ARRAYS
