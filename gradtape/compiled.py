@@ -20,9 +20,11 @@ is traced again for the new values.
 
 What a replay could not repeat raises ``OperatorNotAllowedInGraphError`` while
 tracing: ``.numpy()``, ``float()`` or ``np.asarray`` of a value computed from
-the inputs, a NumPy array assigned to a Variable, an optimizer step.  Variable
-assignments of tensors are replayed in order; random draws are ops, so a
-replay draws anew.  Under an active tape or
+the inputs, a NumPy array assigned to a Variable.  Variable assignments of
+tensors are replayed in order; random draws are ops, so a replay draws anew.
+Optimizers compute their updates with ops while traced, so a whole train step
+(``apply_gradients`` included: slots, step count, learning-rate schedule)
+compiles and replays.  Under an active tape or
 forward accumulator, inside ``debugging.check_numerics``, or with arrays of
 another namespace, the function simply runs, so what watches sees its ops.
 """
@@ -269,6 +271,10 @@ class _Tracer:
             s = self.by_uid[var._uid] = self.first_slot[var._uid] = self._new_slot(_VAR, var, var._value)
 
     def slot_of(self, x):
+        if x._uid in self.first_slot:  # a Variable's read: the array it holds says which value
+            s = self.by_array.get(id(x._value))
+            if s is not None:
+                return s
         s = self.by_uid.get(x._uid)
         if s is None:
             s = self.by_array.get(id(x._value))

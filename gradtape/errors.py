@@ -38,7 +38,8 @@ class UnimplementedError(OpError, NotImplementedError):
 
 class OperatorNotAllowedInGraphError(TypeError):
     """Something a ``gradtape.function`` cannot replay was done while tracing it
-    (``.numpy()`` on a value computed from its inputs, an optimizer step).
+    (``.numpy()`` on a value computed from its inputs, a NumPy array assigned
+    to a Variable).
 
     >>> import gradtape as tf
     >>> issubclass(tf.errors.OperatorNotAllowedInGraphError, TypeError)

@@ -8,7 +8,10 @@ The training step TensorFlow users write works unchanged::
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
 
 An update is a change of state (``Variable.assign``), computed in NumPy: no
-tape records it.  Each step: gradients are clipped (``clipnorm``,
+tape records it.  Inside a ``gradtape.function`` being traced the same rules
+compute with gradtape ops instead (see ``_update_math``), so the compiled
+step repeats the whole update on each call, learning-rate schedule
+included.  Each step: gradients are clipped (``clipnorm``,
 ``clipvalue`` or ``global_clipnorm``), weight decay shrinks the variables
 (``var -= var * weight_decay * lr``), the optimizer's rule updates them, then
 ``iterations`` grows by one.  A schedule's learning rate is read at
@@ -23,6 +26,7 @@ import numpy as np
 from . import schedules
 from ._core import trace
 from ._core.tensor import TensorLike
+from ._update_math import ARRAYS, TENSORS, namespace_of
 from .module import camel_to_snake, unique_name
 from .variables import Variable
 
@@ -120,8 +124,9 @@ class Optimizer:
             self._variables.remove(self._learning_rate)
         self._learning_rate = value
 
-    def _current_lr(self):
-        return float(np.asarray(self.learning_rate))
+    def _current_lr(self, xp):
+        """The step's learning rate: a float, or a tensor when ``xp`` is ``TENSORS``."""
+        return xp.learning_rate(self.learning_rate)
 
     @property
     def variables(self):
@@ -214,10 +219,20 @@ class Optimizer:
         return self._iterations
 
     def apply(self, grads, trainable_variables=None):
-        """Update ``trainable_variables`` (default: those built with) from ``grads``."""
-        trace.refuse_when_traced(
-            "an optimizer step (optimizers update Variables with NumPy)",
-            "return the gradients and call apply_gradients outside the function")
+        """Update ``trainable_variables`` (default: those built with) from ``grads``.
+
+        Eagerly the update computes with NumPy; while a ``gradtape.function``
+        is traced, with gradtape ops, so each replay repeats it.
+
+        >>> import gradtape as tf
+        >>> w = tf.Variable(1.0)
+        >>> opt = tf.optimizers.Adam(learning_rate=0.1)
+        >>> step = tf.function(lambda g: opt.apply([g], [w]))
+        >>> for g in (1.0, -2.0, 3.0):
+        ...     step(tf.constant(g))
+        >>> int(opt.iterations), step.trace_count
+        (3, 1)
+        """
         grads = list(grads)
         if trainable_variables is None:
             if not self.built:
@@ -235,15 +250,16 @@ class Optimizer:
             self.build(variables)
         self._check_known(variables)
         grads, variables = self._filter_empty(grads, variables)
-        arrays = [self._gradient_array(g, v) for g, v in zip(grads, variables)]
-        arrays = self._clip(arrays)
-        lr = self._current_lr()
+        xp = TENSORS if trace._active[0] and trace.tracer() is not None else ARRAYS
+        grads = [self._gradient_value(g, v, xp) for g, v in zip(grads, variables)]
+        grads = self._clip(grads, variables, xp)
+        lr = self._current_lr(xp)
         if self.weight_decay is not None:
             for var in variables:
                 if self._decays(var):
                     dt = var.dtype._np.type
-                    var.assign(var._value - var._value * dt(self.weight_decay) * dt(lr))
-        for g, var in zip(arrays, variables):
+                    var.assign_sub(xp.read(var) * dt(self.weight_decay) * xp.cast(lr, dt))
+        for g, var in zip(grads, variables):
             self.update_step(g, var, lr)
         self._iterations.assign_add(1)
 
@@ -301,31 +317,44 @@ class Optimizer:
                           "the loss; they are left unchanged", UserWarning, stacklevel=4)
         return [g for g, _ in kept], [v for _, v in kept]
 
-    def _gradient_array(self, grad, var):
-        arr = np.asarray(grad)
-        if arr.shape != tuple(var.shape):
+    def _gradient_value(self, grad, var, xp):
+        """The gradient as an array (or a tensor) of ``var``'s shape and dtype."""
+        value = xp.value(grad)
+        if tuple(value.shape) != tuple(var.shape):
             raise ValueError(
                 f"{type(self).__name__}.apply_gradients: the gradient for variable "
-                f"'{var.name}' has shape {arr.shape}, but the variable has shape "
+                f"'{var.name}' has shape {tuple(value.shape)}, but the variable has shape "
                 f"{tuple(var.shape)}")
-        return arr.astype(var.dtype._np, copy=False)
+        return xp.cast(value, var.dtype._np.type)
 
-    def _clip(self, grads):
+    def _clip(self, grads, variables, xp):
+        types = [var.dtype._np.type for var in variables]
         if self.clipnorm:
-            return [g * (g.dtype.type(self.clipnorm)
-                         / np.maximum(np.sqrt(np.sum(g * g)), g.dtype.type(self.clipnorm)))
-                    for g in grads]
-        if self.global_clipnorm:
-            norm = np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
-            scale = self.global_clipnorm / max(norm, self.global_clipnorm) \
-                if np.isfinite(norm) else float("nan")
-            return [g * g.dtype.type(scale) for g in grads]
+            return [g * (dt(self.clipnorm)
+                         / xp.maximum(xp.sqrt(xp.sum_of_squares(g, dt)), dt(self.clipnorm)))
+                    for g, dt in zip(grads, types)]
+        if self.global_clipnorm:  # the norm in float64, as Keras
+            squares = [xp.sum_of_squares(g, np.float64) for g in grads]
+            norm = squares[0]
+            for square in squares[1:]:
+                norm = norm + square
+            norm = xp.sqrt(norm)
+            clip = np.float64(self.global_clipnorm)
+            scale = xp.where(xp.isfinite(norm), clip / xp.maximum(norm, clip), np.float64(np.nan))
+            return [g * xp.cast(scale, dt) for g, dt in zip(grads, types)]
         if self.clipvalue:
-            return [np.clip(g, -self.clipvalue, self.clipvalue).astype(g.dtype) for g in grads]
+            return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
 
     def update_step(self, gradient, variable, learning_rate):
-        """Apply the rule to one variable: ``gradient`` an ndarray of its dtype."""
+        """Apply the rule to one variable.
+
+        ``gradient`` has the variable's shape and dtype: an ndarray eagerly, a
+        Tensor while a ``gradtape.function`` is traced; ``learning_rate`` is a
+        float, or while traced a tensor (a Variable's or a schedule's value).  A rule computes with operators and the
+        namespace ``namespace_of(gradient)`` (NumPy or gradtape ops), reads
+        Variables with ``xp.read`` and writes them with ``assign``.
+        """
         raise NotImplementedError
 
     # -- config ----------------------------------------------------------------
@@ -369,18 +398,19 @@ class SGD(Optimizer):
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = namespace_of(gradient)
         dt = variable.dtype._np.type
-        lr = dt(learning_rate)
+        lr = xp.cast(learning_rate, dt)
         if self.momentum == 0:
-            variable.assign(variable._value - gradient * lr)
+            variable.assign_sub(gradient * lr)
             return
         m = self._slot("momentum", variable)
         mom = dt(self.momentum)
-        m.assign(-gradient * lr + m._value * mom)
+        m.assign(-gradient * lr + xp.read(m) * mom)
         if self.nesterov:
-            variable.assign(variable._value + (-gradient * lr + m._value * mom))
+            variable.assign_add(-gradient * lr + xp.read(m) * mom)
         else:
-            variable.assign(variable._value + m._value)
+            variable.assign_add(xp.read(m))
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
@@ -411,19 +441,20 @@ class Adam(Optimizer):
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = namespace_of(gradient)
         dt = variable.dtype._np.type
-        lr, b1, b2, one = dt(learning_rate), dt(self.beta_1), dt(self.beta_2), dt(1)
-        t = dt(int(self._iterations.numpy()) + 1)
-        alpha = lr * np.sqrt(one - b2 ** t) / (one - b1 ** t)
+        lr, b1, b2, one = xp.cast(learning_rate, dt), dt(self.beta_1), dt(self.beta_2), dt(1)
+        t = xp.cast(xp.read(self._iterations) + 1, dt)
+        alpha = lr * xp.sqrt(one - xp.power(b2, t)) / (one - xp.power(b1, t))
         m, v = self._slot("momentum", variable), self._slot("velocity", variable)
-        m.assign(m._value + (gradient - m._value) * (one - b1))
-        v.assign(v._value + (np.square(gradient) - v._value) * (one - b2))
-        v_used = v._value
+        m.assign_add((gradient - xp.read(m)) * (one - b1))
+        v.assign_add((xp.square(gradient) - xp.read(v)) * (one - b2))
+        v_used = xp.read(v)
         if self.amsgrad:
             v_hat = self._slot("velocity_hat", variable)
-            v_hat.assign(np.maximum(v_hat._value, v._value))
-            v_used = v_hat._value
-        variable.assign(variable._value - (m._value * alpha) / (np.sqrt(v_used) + dt(self.epsilon)))
+            v_hat.assign(xp.maximum(xp.read(v_hat), xp.read(v)))
+            v_used = xp.read(v_hat)
+        variable.assign_sub((xp.read(m) * alpha) / (xp.sqrt(v_used) + dt(self.epsilon)))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
@@ -476,23 +507,24 @@ class RMSprop(Optimizer):
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = namespace_of(gradient)
         dt = variable.dtype._np.type
-        lr, rho, one = dt(learning_rate), dt(self.rho), dt(1)
+        lr, rho, one = xp.cast(learning_rate, dt), dt(self.rho), dt(1)
         v = self._slot("velocity", variable)
-        v.assign(rho * v._value + (one - rho) * np.square(gradient))
+        v.assign(rho * xp.read(v) + (one - rho) * xp.square(gradient))
         if self.centered:
             avg = self._slot("average_gradient", variable)
-            avg.assign(rho * avg._value + (one - rho) * gradient)
-            denominator = v._value - np.square(avg._value) + dt(self.epsilon)
+            avg.assign(rho * xp.read(avg) + (one - rho) * gradient)
+            denominator = xp.read(v) - xp.square(xp.read(avg)) + dt(self.epsilon)
         else:
-            denominator = v._value + dt(self.epsilon)
-        increment = lr * gradient / np.sqrt(denominator)
+            denominator = xp.read(v) + dt(self.epsilon)
+        increment = lr * gradient / xp.sqrt(denominator)
         if self.momentum > 0:
             m = self._slot("momentum", variable)
-            m.assign(dt(self.momentum) * m._value + increment)
-            variable.assign(variable._value - m._value)
+            m.assign(dt(self.momentum) * xp.read(m) + increment)
+            variable.assign_sub(xp.read(m))
         else:
-            variable.assign(variable._value - increment)
+            variable.assign_sub(increment)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
@@ -520,11 +552,12 @@ class Adagrad(Optimizer):
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = namespace_of(gradient)
         dt = variable.dtype._np.type
         acc = self._slot("accumulator", variable)
-        acc.assign(acc._value + np.square(gradient))
-        variable.assign(variable._value
-                        - dt(learning_rate) * gradient / np.sqrt(acc._value + dt(self.epsilon)))
+        acc.assign_add(xp.square(gradient))
+        variable.assign_sub(xp.cast(learning_rate, dt) * gradient
+                            / xp.sqrt(xp.read(acc) + dt(self.epsilon)))
 
     def get_config(self):
         return {**super().get_config(),

@@ -2,17 +2,29 @@
 
 A schedule maps the optimizer's step count (``optimizer.iterations``, before
 the step is taken) to a float32 learning rate.  Pass one as an optimizer's
-``learning_rate``.
+``learning_rate``.  Inside a ``gradtape.function`` being traced, a schedule
+given a tensor step (the optimizer's ``iterations``) computes with gradtape
+ops, so each replay evaluates it at the step of that call.
 """
 import math
 
 import numpy as np
 
-from ._core.tensor import constant
+from ._core import trace
+from ._core.tensor import TensorLike, constant
+from ._update_math import ARRAYS, TENSORS
 
 
 def _step(step):
-    return np.float32(np.asarray(step))
+    """The namespace to compute with, and ``step`` as float32 in it."""
+    if isinstance(step, TensorLike) and trace._active[0] and trace.tracer() is not None:
+        return TENSORS, TENSORS.cast(step, np.float32)
+    return ARRAYS, np.float32(np.asarray(step))
+
+
+def _rate(value):
+    """The learning rate as a float32 tensor."""
+    return value if isinstance(value, TensorLike) else constant(np.float32(value))
 
 
 class LearningRateSchedule:
@@ -57,9 +69,10 @@ class _RateDecay(LearningRateSchedule):
         self.name = name or type(self).__name__
 
     def _progress(self, step):
-        """``step / decay_steps`` (floored with ``staircase``), in float32."""
-        p = _step(step) / np.float32(self.decay_steps)
-        return np.floor(p) if self.staircase else p
+        """The namespace, and ``step / decay_steps`` (floored with ``staircase``) in float32."""
+        xp, step = _step(step)
+        p = step / np.float32(self.decay_steps)
+        return xp, xp.floor(p) if self.staircase else p
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
@@ -78,8 +91,9 @@ class ExponentialDecay(_RateDecay):
     """
 
     def __call__(self, step):
-        rate = np.float32(self.initial_learning_rate) * np.float32(self.decay_rate) ** self._progress(step)
-        return constant(np.float32(rate))
+        xp, progress = self._progress(step)
+        return _rate(np.float32(self.initial_learning_rate)
+                     * xp.power(np.float32(self.decay_rate), progress))
 
 
 class InverseTimeDecay(_RateDecay):
@@ -92,8 +106,9 @@ class InverseTimeDecay(_RateDecay):
     """
 
     def __call__(self, step):
-        denom = np.float32(1) + np.float32(self.decay_rate) * self._progress(step)
-        return constant(np.float32(np.float32(self.initial_learning_rate) / denom))
+        xp, progress = self._progress(step)
+        denom = np.float32(1) + np.float32(self.decay_rate) * progress
+        return _rate(np.float32(self.initial_learning_rate) / denom)
 
 
 class CosineDecay(LearningRateSchedule):
@@ -119,24 +134,26 @@ class CosineDecay(LearningRateSchedule):
         self.warmup_target = warmup_target
         self.warmup_steps = warmup_steps
 
-    def _decay(self, step, decay_from):
+    def _decay(self, xp, step, decay_from):
         f32 = np.float32
         fraction = step / f32(self.decay_steps)
-        cosine = f32(0.5) * (f32(1) + np.cos(f32(math.pi) * fraction))
+        cosine = f32(0.5) * (f32(1) + xp.cos(f32(math.pi) * fraction))
         return f32(decay_from) * ((f32(1) - f32(self.alpha)) * cosine + f32(self.alpha))
 
     def __call__(self, step):
-        step = _step(step)
+        f32 = np.float32
+        xp, step = _step(step)
         if self.warmup_target is None:
-            return constant(np.float32(self._decay(min(step, np.float32(self.decay_steps)),
-                                                   self.initial_learning_rate)))
-        step = min(step, np.float32(self.decay_steps + self.warmup_steps))
-        if step < self.warmup_steps:
-            done = step / np.float32(self.warmup_steps)
-            delta = np.float32(self.warmup_target) - np.float32(self.initial_learning_rate)
-            return constant(np.float32(delta * done + np.float32(self.initial_learning_rate)))
-        return constant(np.float32(self._decay(step - np.float32(self.warmup_steps),
-                                               self.warmup_target)))
+            return _rate(self._decay(xp, xp.minimum(step, f32(self.decay_steps)),
+                                     self.initial_learning_rate))
+        step = xp.minimum(step, f32(self.decay_steps + self.warmup_steps))
+        decayed = self._decay(xp, step - f32(self.warmup_steps), self.warmup_target)
+        if not self.warmup_steps:
+            return _rate(decayed)
+        delta = f32(self.warmup_target) - f32(self.initial_learning_rate)
+        warming = delta * (step / f32(self.warmup_steps)) + f32(self.initial_learning_rate)
+        # both branches are computed, so a compiled step takes the right one on each call
+        return _rate(xp.where(step < self.warmup_steps, warming, decayed))
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,

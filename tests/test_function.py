@@ -364,19 +364,6 @@ def test_assignments_of_tensors_are_replayed_in_order():
     assert got_steps == float(steps.numpy()) == 3.0
 
 
-def test_an_optimizer_step_inside_is_refused_with_the_fix():
-    v = tf.Variable(1.0)
-    opt = tf.optimizers.SGD(0.1)
-
-    @tf.function
-    def step():
-        with tf.GradientTape() as tape:
-            loss = v * v
-        opt.apply_gradients([(tape.gradient(loss, v), v)])
-    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError, match="apply_gradients outside"):
-        step()
-
-
 def test_assigning_a_numpy_array_inside_is_refused():
     v = tf.Variable([1.0, 2.0])
     with pytest.raises(tf.errors.OperatorNotAllowedInGraphError, match="NumPy array"):
