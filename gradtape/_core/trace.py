@@ -132,9 +132,10 @@ class replaced:
         self._new = tuple(recorders)
 
     def __enter__(self):
-        st = self._saved = getattr(_local, "stack", _EMPTY)
-        if st and getattr(st[0], "traces_ops", False) and st[0] not in self._new:
-            self._new = (st[0],) + self._new
+        self._saved = getattr(_local, "stack", _EMPTY)
+        t = tracer()
+        if t is not None and t not in self._new:
+            self._new = (t,) + self._new
         _local.stack = self._new
         with _lock:
             _active[0] += len(self._new)
@@ -227,11 +228,3 @@ def tracer():
     st = getattr(_local, "stack", _EMPTY)
     return st[0] if st and getattr(st[0], "traces_ops", False) else None
 
-
-def refuse_when_traced(what, fix):
-    """Raise if a ``gradtape.function`` is being traced in this thread: ``what``
-    is an effect its replay would not repeat."""
-    if _active[0]:
-        t = tracer()
-        if t is not None:
-            t.refuse(what, fix)
