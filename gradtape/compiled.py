@@ -246,7 +246,9 @@ class _Tracer:
         self.first_slot = {}   # Variable id -> the slot of its value on entry
         self.by_array = {}     # id(array) -> slot: a value wrapped again is the same value
         self.alive = []        # the traced arrays, so their ids stay unique while tracing
-        self.steps = []        # ("op", op, in_slots, params, out_slots) or ("check", slot, predicate, expected)
+        # ("op", op, in_slots, params, out_slots), ("check", slot, predicate, expected)
+        # or ("assign", variable, slot, copy_slot or None, copy?)
+        self.steps = []
         self.numpy_only = True  # a replay calls the NumPy forward computations
 
     # -- where values come from --------------------------------------------
@@ -268,7 +270,7 @@ class _Tracer:
 
     def _variable(self, var):
         if var._uid not in self.by_uid:
-            s = self.by_uid[var._uid] = self.first_slot[var._uid] = self._new_slot(_VAR, var, var._value)
+            self.by_uid[var._uid] = self.first_slot[var._uid] = self._new_slot(_VAR, var, var._value)
 
     def slot_of(self, x):
         if x._uid in self.first_slot:  # a Variable's read: the array it holds says which value

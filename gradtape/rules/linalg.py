@@ -199,7 +199,7 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
     """
     a, b = pair(a, b, "MatVec")
     if b._value.ndim < 1:
-        raise InvalidArgumentError(f"matvec: b must have rank >= 1, got a scalar")
+        raise InvalidArgumentError("matvec: b must have rank >= 1, got a scalar")
     out = matmul(a, sh.expand_dims(b, -1), transpose_a=transpose_a, adjoint_a=adjoint_a)
     return sh.squeeze(out, -1)
 

@@ -16,7 +16,7 @@ from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import public_names, NOPARAMS, apply, defop, namespace, norm_axes, host_array_for, on_host_for, pair, tensor, xp
+from ._util import public_names, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair, tensor, xp
 from ._util import _scalar_like
 
 _SELU_SCALE = 1.0507009873554804934193349852946
