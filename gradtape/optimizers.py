@@ -351,9 +351,10 @@ class Optimizer:
 
         ``gradient`` has the variable's shape and dtype: an ndarray eagerly, a
         Tensor while a ``gradtape.function`` is traced; ``learning_rate`` is a
-        float, or while traced a tensor (a Variable's or a schedule's value).  A rule computes with operators and the
-        namespace ``namespace_of(gradient)`` (NumPy or gradtape ops), reads
-        Variables with ``xp.read`` and writes them with ``assign``.
+        float, or while traced a tensor (a Variable's or a schedule's value).
+        A rule computes with operators and the namespace
+        ``namespace_of(gradient)`` (NumPy or gradtape ops), reads Variables
+        with ``xp.read`` and writes them with ``assign``.
         """
         raise NotImplementedError
 
