@@ -27,6 +27,7 @@ from .module import Module
 from . import initializers, layers, losses, optimizers  # noqa: F401
 from . import train  # noqa: F401
 from .train import Checkpoint
-from .compiled import function, jit
+from .compiled import ConcreteFunction, TensorSpec, function, jit
+from . import compiled  # noqa: F401
 
 __version__ = "0.1.0"

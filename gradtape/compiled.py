@@ -10,7 +10,7 @@ Arguments, Variables and constants are always distinct slots of the program,
 even when they share an array.  That trace becomes a Python function with one
 line per op, calling the op's forward computation on arrays: no Tensors, no
 tape and no rules run on later calls with the same signature, and ops whose
-results are never used are left out (``tf.print`` and random draws are kept).
+results are never used are left out (but ``tf.print``).
 
 What a trace fixes, like ``tf.function``: the structure of the arguments, the
 shapes and dtypes of tensor arguments, Python values, and every decision taken
@@ -59,13 +59,16 @@ _MAX_RETRACE_WARNINGS = 2
 #: Compiled programs a function keeps; the least recently used goes first.
 MAX_PROGRAMS = 64
 
+#: Ops run for what they do (``tf.print``): replayed even though no result uses them.
+EFFECTS = set()
+
 _ARG, _VAR, _CONST, _OP = range(4)
 _CHECKED_ESCAPES = {"a Python condition": bool, "int()": int}
 _EAGER = "eager"  # the program of a signature whose values are not all NumPy arrays
 _SINGLETON_VARIABLES = (
     "tf.function only supports singleton tf.Variables created on the first call. Make sure "
     "the tf.Variable is only created once or created outside tf.function ({name} created "
-    "{count} on a later trace)")
+    "{count} Variable(s) on a trace after the first)")
 
 
 class _Retrace(Exception):
@@ -224,12 +227,11 @@ class Function:
         self._programs = {}        # trace key -> program, least recently used first
         self._signatures = []      # the signatures TensorFlow would have traced (latest last)
         self._tf_traces = 0
-        #: how many times the Python function ran to be traced
+        #: how many programs were traced for calls (``get_concrete_function`` included)
         self.trace_count = 0
         self._calls = 0
         self._trace_calls = []     # the call numbers of the latest traces
         self._warned = 0
-        self._created_variables = False
         self._lock = threading.RLock()
         self._tracing_threads = set()
         self._latest = None
@@ -350,12 +352,12 @@ class Function:
             result, tracer, program = self._trace_once(args, kwargs, leaves, dry)
             if first and tracer.created:
                 # as TensorFlow: trace once more, and refuse Variables created again
-                self._created_variables = True
-                self._trace_once(args, kwargs, leaves, dry=True)
+                self._trace_once(args, kwargs, leaves, dry=True, check_only=True)
+                self._tf_traces += 1
             self._remember(key, program, _pattern(leaves, _structure((args, kwargs)), self._binder))
         return result
 
-    def _trace_once(self, args, kwargs, leaves, dry):
+    def _trace_once(self, args, kwargs, leaves, dry, check_only=False):
         tracer = _Tracer()
         traced_leaves = [tracer.argument(i, leaf) for i, leaf in enumerate(leaves)]
         if leaves:
@@ -379,9 +381,10 @@ class Function:
             trace.pop(tracer)
         if dry:
             tracer.undo()
-        tracer.close_scope(() if dry else result)
-        self.trace_count += 1
-        self._note_trace()
+        result = tracer.close_scope(result)
+        if not check_only:
+            self.trace_count += 1
+            self._note_trace()
         return result, tracer, program
 
     def _remember(self, key, program, pattern):
@@ -797,6 +800,11 @@ class _Tracer:
         """A Variable was created while tracing."""
         self.created.append(var)
 
+    def will_draw(self, generator):
+        """A draw from ``generator`` (not the global one) is about to happen."""
+        if all(g is not generator for g, _ in self.rng):
+            self.rng.append((generator, generator.bit_generator.state))
+
     def undo(self):
         """Put back the Variables assigned and the random generator drawn from."""
         for var, old in self.journal.values():
@@ -805,14 +813,20 @@ class _Tracer:
         _set_random_state(self.rng)
 
     def close_scope(self, result):
-        """The Tensors computed while tracing, but those returned, go out of scope."""
-        keep = {id(x) for x in nest.flatten(result)}
+        """The Tensors computed while tracing go out of scope; ``result`` with the
+        ones it holds as new Tensors of the same values."""
+        made = {id(t): t for t in self.made}
+        if type(result) is Tensor:
+            result = wrap(result._value) if id(result) in made else result
+        elif result is not None:
+            result = nest.map_structure(
+                lambda x: wrap(x._value) if id(x) in made else x, result)
         for t in self.made:
-            if id(t) not in keep:
-                v = t._value
-                if isinstance(v, (np.ndarray, np.generic)):
-                    t._value = _OutOfScope(v, self.name)
+            v = t._value
+            if isinstance(v, (np.ndarray, np.generic)):
+                t._value = _OutOfScope(v, self.name)
         self.made = []
+        return result
 
     def check(self, value, predicate, result):
         """A rule read ``value`` on the host: the replay checks the reading again."""
@@ -866,11 +880,11 @@ def _writes(step):
 
 
 def _needed_steps(steps, wanted):
-    """The steps an output, a check, an assignment or an effect (``tf.print``, a
-    random draw) depends on, in order."""
+    """The steps an output, a check, an assignment or an effect (``tf.print``)
+    depends on, in order."""
     kept = []
     for step in reversed(steps):
-        if step[0] == "op" and wanted.isdisjoint(step[4]) and not step[1].stateful:
+        if step[0] == "op" and wanted.isdisjoint(step[4]) and step[1] not in EFFECTS:
             continue
         wanted.update(_reads(step))
         kept.append(step)
