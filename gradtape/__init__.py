@@ -28,6 +28,7 @@ from . import initializers, layers, losses, optimizers  # noqa: F401
 from . import train  # noqa: F401
 from .train import Checkpoint
 from .compiled import ConcreteFunction, TensorSpec, function, jit
+from .control_flow import cond, print, while_loop  # noqa: A004
 from . import compiled  # noqa: F401
 
 __version__ = "0.1.0"

@@ -934,7 +934,8 @@ def _undo_lines(tracer, steps, env, head):
                 env[f"var{s}"] = step[1]
                 head.append(f"    o{s} = var{s}._value")
                 undo.append(f"        var{s}._value = o{s}")
-    draws = [i for i, step in enumerate(steps) if step[0] == "op" and step[1].stateful]
+    draws = [i for i, step in enumerate(steps)
+             if step[0] == "op" and step[1].stateful and step[1] not in EFFECTS]
     if draws and any(step[0] == "check" for step in steps[draws[0]:]):
         env["_random_state"], env["_set_random_state"] = _random_state, _set_random_state
         generators = [steps[i][3].get("generator") for i in draws]
@@ -1033,6 +1034,11 @@ class _Program:
             _, op, ins, params, outs = step
             env[f"f{i}"] = op.impl
             op_names[f"f{i}"] = op.name
+            if op in EFFECTS:  # run at the end, once every check has passed
+                env[f"c{i}"] = params
+                lines.append(f"    _effects.append((f{i}, ({''.join(ref(s) + ', ' for s in ins)}), c{i}))")
+                lines.extend(f"    v{s} = None" for s in outs)
+                continue
             call = ", ".join([ref(s) for s in ins] + [
                 f"{k}=c{i}_{j}" for j, k in enumerate(params)])
             for j, value in enumerate(params.values()):
@@ -1042,6 +1048,9 @@ class _Program:
         # a constant result is copied: each call's result is the caller's to change
         results = [("None" if s is None else f"{ref(s)}.copy()" if kinds[s] == _CONST else ref(s))
                    for s in outputs]
+        if any(step[0] == "op" and step[1] in EFFECTS for step in steps):
+            lines.insert(0, "    _effects = []")
+            lines.append("    for _f, _a, _k in _effects: _f(*_a, **_k)")
         lines.append(f"    return ({''.join(r + ', ' for r in results)})")
         if undo:  # a replay that stops part-way puts back what it changed
             lines = (["    try:"] + ["    " + line for line in lines]
