@@ -58,6 +58,8 @@ _MAX_RETRACE_WARNINGS = 2
 
 #: Compiled programs a function keeps; the least recently used goes first.
 MAX_PROGRAMS = 64
+#: Programs kept for other outcomes of a signature's checks (branches, loop counts).
+MAX_BRANCHES = 8
 
 #: Ops run for what they do (``tf.print``): replayed even though no result uses them.
 EFFECTS = set()
@@ -195,7 +197,7 @@ class TensorSpec:
         return hash((self._shape, self._dtype.name, self._name))
 
     def __repr__(self):
-        shape = "None" if self._shape is None else \
+        shape = "<unknown>" if self._shape is None else \
             "(" + ", ".join(map(str, self._shape)) + ("," if len(self._shape) == 1 else "") + ")"
         return f"TensorSpec(shape={shape}, dtype=tf.{self._dtype.name}, name={self._name!r})"
 
@@ -225,6 +227,7 @@ class Function:
         self._binder = None if input_signature is None else _Binder(func, self.input_signature)
         self._reduce_retracing = reduce_retracing
         self._programs = {}        # trace key -> program, least recently used first
+        self._branches = {}        # trace key -> earlier programs (other branches)
         self._signatures = []      # the signatures TensorFlow would have traced (latest last)
         self._tf_traces = 0
         #: how many programs were traced for calls (``get_concrete_function`` included)
@@ -302,11 +305,29 @@ class Function:
             return _tensors_out(self.python_function(*args, **kwargs))
         try:
             outs = program.run(*arrays)
-        except _Retrace:  # the replay put back what it assigned
-            return self._trace(key, args, kwargs, leaves)
-        except (ValueError, TypeError, IndexError, ArithmeticError):
-            return self.python_function(*args, **kwargs)  # gradtape's own error message
+        except (_Retrace, ValueError, TypeError, IndexError, ArithmeticError):
+            return self._another_program(key, args, kwargs, leaves, arrays)
         return program.pack(outs)
+
+    def _another_program(self, key, args, kwargs, leaves, arrays):
+        """A replay stopped (and put back what it assigned): a check came out
+        differently, so another program of this signature (another branch) may
+        fit; else trace again, which also raises gradtape's own error message."""
+        for program in self._branches.get(key, ()):
+            try:
+                outs = program.run(*arrays)
+            except _Retrace:
+                continue
+            except (ValueError, TypeError, IndexError, ArithmeticError):
+                break
+            with self._lock:
+                others = self._branches.get(key, [])
+                current = self._programs.get(key)
+                if program in others and current is not None:
+                    others[others.index(program)] = current
+                    self._programs[key] = program
+            return program.pack(outs)
+        return self._trace(key, args, kwargs, leaves)
 
     def get_concrete_function(self, *args, **kwargs):
         """Trace for these arguments (tensors, or :class:`TensorSpec` s; none:
@@ -329,9 +350,10 @@ class Function:
         args, kwargs = nest.map_structure(_example, specs)
         if self._binder is not None:
             args, kwargs = self._binder.bind(args, kwargs)
-        leaves = nest.flatten((args, kwargs))
-        key, _ = _signature(leaves)
-        key = ("nested", key, _structure((args, kwargs)))
+        key = None if kwargs else _tensors_signature(args)
+        leaves = args if key is not None else nest.flatten((args, kwargs))
+        if key is None:
+            key = ("nested", _signature(leaves)[0], _structure((args, kwargs)))
         with np.errstate(all="ignore"):
             self._trace(key, args, kwargs, leaves, dry=True)
         return ConcreteFunction(self, specs)
@@ -384,18 +406,24 @@ class Function:
         result = tracer.close_scope(result)
         if not check_only:
             self.trace_count += 1
-            self._note_trace()
         return result, tracer, program
 
     def _remember(self, key, program, pattern):
         programs = self._programs
-        programs.pop(key, None)
+        previous = programs.pop(key, None)
+        if self._note_signature(pattern) or previous is not None:  # not a new size of a
+            self._note_trace()                                      # relaxed signature
+        if previous is not None and previous is not _EAGER and program is not _EAGER:
+            branches = self._branches.setdefault(key, [])
+            branches.insert(0, previous)
+            del branches[MAX_BRANCHES:]
         while len(programs) >= MAX_PROGRAMS:
-            programs.pop(next(iter(programs)))
+            oldest = next(iter(programs))
+            del programs[oldest]
+            self._branches.pop(oldest, None)
         programs[key] = program
         if program is not _EAGER:
             self._latest = program
-        self._note_signature(pattern)
 
     def _note_signature(self, pattern):
         """Count a trace as TensorFlow would: a call that fits a signature already
@@ -403,7 +431,7 @@ class Function:
         any size where its sizes differ from a known one's."""
         known = self._signatures
         if any(_fits(pattern, k) for k in known):
-            return
+            return False
         if self._reduce_retracing:
             for i, k in enumerate(known):
                 general = _generalized(pattern, k)
@@ -414,6 +442,7 @@ class Function:
         known.append(pattern)
         del known[:-MAX_PROGRAMS]
         self._tf_traces += 1
+        return True
 
     def _note_trace(self):
         calls = self._trace_calls
@@ -531,7 +560,8 @@ class _Binder:
                                 f"keyword arguments {sorted(kwargs)}")
         if len(args) != len(self.signature):
             raise TypeError(f"gradtape.function with an input_signature of {len(self.signature)} "
-                            f"arguments got {len(args)}: {self.signature}")
+                            f"argument(s) got {len(args)}: pass one value per spec of "
+                            f"{self.signature}")
         return tuple(self._bound(a, s) for a, s in zip(args, self.signature)), {}
 
     def _bound(self, value, spec):

@@ -137,7 +137,8 @@ def test_a_python_condition_on_a_tensor_is_checked_on_every_call():
     assert f(tf.constant([1.0])).numpy().tolist() == [2.0]
     assert f(tf.constant([-1.0])).numpy().tolist() == [3.0]
     assert f(tf.constant([4.0])).numpy().tolist() == [8.0]
-    assert f.trace_count == 3
+    assert f(tf.constant([-2.0])).numpy().tolist() == [6.0]
+    assert f.trace_count == 2  # each branch traced once, both kept
 
 
 def test_a_tensor_used_as_a_python_index_is_checked_on_every_call():
@@ -283,15 +284,17 @@ def test_a_method_compiles_per_instance():
     assert float(a(tf.constant(2.0))) == 4.0
 
 
-def test_a_branch_flipping_on_every_call_warns_as_tensorflow_does():
+def test_a_value_read_to_decide_that_keeps_changing_warns_as_tensorflow_does():
     """5 traces within the last 10 calls warn (TensorFlow's rule), at most twice."""
+    table = [float(k) for k in range(20)]
+
     @tf.function
-    def f(x):
-        return x * 2.0 if tf.reduce_sum(x) > 0 else x
+    def f(i, x):
+        return x * table[i]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for value in (1.0, -1.0) * 6:
-            f(tf.constant(value))
+        for i in range(12):
+            f(tf.constant(i), tf.constant(1.0))
     messages = [str(w.message) for w in caught if "retracing" in str(w.message)]
     assert len(messages) == 2
     assert messages[0].startswith("5 out of the last 5 calls to f triggered")
