@@ -5,3 +5,7 @@
 'ForwardAccumulator'
 """
 from .forwardprop import ForwardAccumulator  # noqa: F401
+
+from ._missing import missing_names as _missing_names
+
+__getattr__ = _missing_names("gradtape.autodiff", "tf.autodiff")

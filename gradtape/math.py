@@ -10,3 +10,7 @@ from .rules.elementwise import __all__ as _ew
 from .rules.reductions import __all__ as _red
 
 __all__ = list(_ew) + list(_red)
+
+from ._missing import missing_names as _missing_names
+
+__getattr__ = _missing_names("gradtape.math", "tf.math")

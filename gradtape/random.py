@@ -111,3 +111,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, na
     """
     return _draw("truncated", _shape(shape, "truncated_normal"),
                  _floating(dtype, "truncated_normal"), seed, mean, stddev)
+
+from ._missing import missing_names as _missing_names
+
+__getattr__ = _missing_names("gradtape.random", "tf.random")
