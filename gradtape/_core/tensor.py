@@ -357,6 +357,15 @@ class Tensor(TensorLike):
             text = "\n" + text
         return f"tf.Tensor({text}, shape={tuple(self._value.shape)}, dtype={self.dtype.name})"
 
+    def __format__(self, format_spec):
+        """Formatted as its NumPy value is, as TensorFlow's eager tensors are.
+
+        >>> import gradtape as tf
+        >>> f"{tf.constant(1.23456789):2.5f}", f"{tf.constant([1.0, 2.0])}"
+        ('1.23457', '[1. 2.]')
+        """
+        return format(self.numpy(), format_spec)
+
 
 #: ``host_hook(value, predicate, result)`` hears of every value read on the host
 #: (``predicate`` None: the whole value) while a ``gradtape.function`` is traced,
