@@ -132,3 +132,18 @@ def test_grad_pass_through_composes_in_both_modes_and_second_order():
     # differences check in reverse and forward mode, to second order
     check_gradients(lambda a: tf.grad_pass_through(tf.identity)(a * a) * tf.sin(a),
                     [[1.2, -0.7, 3.4]], order=2)
+
+
+def test_py_function_inside_a_compiled_function_replays_its_ops():
+    calls = []
+
+    def double(a):
+        calls.append(1)
+        return a * 2.0
+
+    f = tf.function(lambda x: tf.py_function(double, [x], tf.float32))
+    assert f(tf.constant(1.0)).numpy() == 2.0 and f(tf.constant(2.0)).numpy() == 4.0
+    assert len(calls) == 1
+    g = tf.function(lambda x: tf.py_function(lambda a: a.numpy() * 2, [x], tf.float32))
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError):
+        g(tf.constant(1.0))
