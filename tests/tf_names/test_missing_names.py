@@ -3,6 +3,7 @@ hasattr/getattr with a default keep working."""
 import pytest
 
 import gradtape as tf
+from gradtape._missing import missing_names
 
 
 @pytest.mark.parametrize("module,prefix", [
@@ -23,7 +24,8 @@ def test_missing_name_says_gradtape_does_not_have_it_yet(module, prefix):
 def test_private_names_and_submodules():
     with pytest.raises(AttributeError, match="module 'gradtape' has no attribute '_nothing'"):
         tf._nothing
+    hook = missing_names("gradtape", "tf")   # what an unimported submodule's name gives
     with pytest.raises(AttributeError, match="`import gradtape.distribute` before using it"):
-        tf.distribute
+        hook("distribute")
     assert hasattr(tf, "nest") and hasattr(tf.math, "scalar_mul")
     assert tf.autodiff.GradientTape is tf.GradientTape
