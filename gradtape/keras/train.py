@@ -18,9 +18,9 @@ import zipfile
 
 import numpy as np
 
-from .checkpoint_management import CheckpointManager, latest_checkpoint, list_variables  # noqa: F401
+from ..checkpoint_management import CheckpointManager, latest_checkpoint, list_variables  # noqa: F401
 from .module import Module
-from .variables import Variable
+from ..variables import Variable
 
 _SUFFIX = ".npy"
 
@@ -165,6 +165,6 @@ def _remove_quietly(path):
     except FileNotFoundError:
         pass
 
-from ._missing import missing_names as _missing_names  # noqa: E402
+from .._missing import missing_names as _missing_names  # noqa: E402
 
 __getattr__ = _missing_names("gradtape.train", "tf.train")

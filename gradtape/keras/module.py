@@ -8,8 +8,8 @@ import collections
 import functools
 import re
 
-from .name_scope import name_scope as _name_scope
-from .variables import Variable
+from ..name_scope import name_scope as _name_scope
+from ..variables import Variable
 
 _CAMEL = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
 _name_counts = collections.Counter()
