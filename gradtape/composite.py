@@ -8,6 +8,7 @@ gradients (including at the corner cases, such as a zero norm) are TensorFlow's.
 import numpy as np
 
 from ._core.tensor import TensorLike, convert_to_tensor
+from . import rules
 from .errors import InvalidArgumentError
 
 __all__ = ["clip_by_norm", "compute_average_loss", "repeat", "scalar_mul",
@@ -24,7 +25,6 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     >>> tf.clip_by_norm(tf.constant([3.0, 4.0]), 1.0).numpy()
     array([0.6, 0.8], dtype=float32)
     """
-    from . import rules
     t = convert_to_tensor(t)
     clip_norm = convert_to_tensor(clip_norm, dtype=t.dtype)
     l2sum = rules.reduce_sum(t * t, axes, keepdims=True)
@@ -44,7 +44,6 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TensorFlow's n
            [3, 4],
            [3, 4]], dtype=int32)
     """
-    from . import rules
     x = convert_to_tensor(input)
     if axis is None:
         x, axis = rules.reshape(x, [-1]), 0
@@ -71,7 +70,6 @@ def scalar_mul(scalar, x, name=None):
     >>> tf.math.scalar_mul(2, tf.constant([1.5, 3.0])).numpy()
     array([3., 6.], dtype=float32)
     """
-    from . import rules
     x = convert_to_tensor(x)
     scalar = convert_to_tensor(scalar, dtype=x.dtype)
     if scalar.ndim != 0:
@@ -90,7 +88,6 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     >>> tf.nn.compute_average_loss([1.0, 2.0, 3.0, 4.0], global_batch_size=8).numpy()
     1.25
     """
-    from . import rules
     loss = convert_to_tensor(per_example_loss)
     if loss.ndim == 0:
         raise ValueError(f"Invalid value passed for `per_example_loss`. Expected a tensor "
@@ -118,5 +115,4 @@ def scale_regularization_loss(regularization_loss):
     >>> tf.nn.scale_regularization_loss([1.0, 2.0]).numpy()
     3.0
     """
-    from . import rules
     return rules.reduce_sum(convert_to_tensor(regularization_loss)) / 1

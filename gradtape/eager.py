@@ -6,11 +6,13 @@ its Python function (then ``executing_eagerly()`` is False, as inside a
 ``tf.function``).
 """
 import contextlib
+import functools
 
 from ._core import trace
 from ._core.dtypes import DType, as_dtype
 from ._core.tensor import TensorLike, convert_to_tensor
 from .errors import InvalidArgumentError, OperatorNotAllowedInGraphError
+from .variables import Variable
 
 __all__ = ["device", "executing_eagerly", "get_static_value", "grad_pass_through",
            "init_scope", "py_function"]
@@ -87,7 +89,7 @@ def get_static_value(tensor, partial=False):
     """
     if not isinstance(tensor, TensorLike):
         return tensor
-    if type(tensor).__name__ == "Variable":
+    if isinstance(tensor, Variable):
         return None
     try:
         return tensor.numpy()
@@ -118,17 +120,7 @@ def grad_pass_through(f):
             return upstream
         return f(*args, **kwargs), grad
 
-    try:
-        return _wraps(f, passed_through)
-    except AttributeError:  # a callable object without a __name__
-        return passed_through
-
-
-def _wraps(f, wrapper):
-    wrapper.__name__ = f.__name__
-    wrapper.__doc__ = f.__doc__
-    wrapper.__wrapped__ = f
-    return wrapper
+    return functools.wraps(f)(passed_through)
 
 
 def py_function(func=None, inp=None, Tout=None, name=None):  # noqa: N803 - TensorFlow's name

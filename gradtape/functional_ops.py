@@ -10,6 +10,8 @@ from ._core import nest
 from ._core.dtypes import DType, as_dtype
 from ._core.tensor import TensorLike, convert_to_tensor
 from .errors import InvalidArgumentError, OutOfRangeError
+from .nest import assert_same_structure
+from .rules import stack, stop_gradient, unstack, zeros
 
 __all__ = ["foldl", "foldr", "map_fn", "scan", "vectorized_map"]
 
@@ -26,14 +28,12 @@ def _unstacked(elems):
     for e in flat[1:]:
         if e.shape[0] != n:
             raise ValueError(f"Dimensions {n} and {e.shape[0]} are not compatible")
-    from .rules import unstack
     columns = [unstack(e) for e in flat]
     return [nest.pack_sequence_as(elems, [c[i] for c in columns]) for i in range(n)], flat
 
 
 def _stacked(results, structure, empty_leaves):
     """The per-element results (structures like ``structure``) stacked leaf by leaf."""
-    from .rules import stack
     if not results:
         return nest.pack_sequence_as(structure, empty_leaves)
     flats = [[convert_to_tensor(x) for x in nest.flatten(r)] for r in results]
@@ -41,7 +41,6 @@ def _stacked(results, structure, empty_leaves):
 
 
 def _empty(dtype, shape=()):
-    from .rules import zeros
     return zeros((0,) + tuple(shape), dtype=dtype)
 
 
@@ -52,7 +51,6 @@ def _signature_dtypes(signature):
 
 
 def _check_result(result, structure, dtypes):
-    from .nest import assert_same_structure
     assert_same_structure(structure, result, check_types=False)
     for value, dtype in zip(nest.flatten(result), dtypes):
         got = value.dtype if isinstance(value, TensorLike) else convert_to_tensor(value, dtype).dtype
@@ -93,7 +91,6 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
 
 
 def _stop(structure):
-    from .rules import stop_gradient
     return nest.map_structure(stop_gradient, structure)
 
 
@@ -116,19 +113,18 @@ def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
     return _stacked(results, results[0], None)
 
 
-def _initial(elems, initializer):
-    """The slices to fold over and the accumulator to start from."""
-    slices, _ = _unstacked(elems)
+def _start(slices, initializer):
+    """The first accumulator and the slices left to fold: the initializer and all
+    slices, or (without one) the first slice and the others."""
     if initializer is not None:
-        return slices, nest.map_structure(convert_to_tensor, initializer), False
+        return nest.map_structure(convert_to_tensor, initializer), slices
     if not slices:
         raise OutOfRangeError("Tried to read from index 0 but array size is: 0")
-    return slices[1:], slices[0], True
+    return slices[0], slices[1:]
 
 
 def _step(fn, acc, piece):
     new = fn(acc, piece)
-    from .nest import assert_same_structure
     assert_same_structure(acc, new, check_types=False)
     return new
 
@@ -150,13 +146,9 @@ def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
     slices, _ = _unstacked(elems)
     if reverse:
         slices = slices[::-1]
-    if initializer is not None:
-        acc, outputs = nest.map_structure(convert_to_tensor, initializer), []
-    elif slices:
-        acc, outputs, slices = slices[0], [slices[0]], slices[1:]
-    else:
-        raise OutOfRangeError("Tried to read from index 0 but array size is: 0")
-    for piece in slices:
+    acc, rest = _start(slices, initializer)
+    outputs = [] if initializer is not None else [acc]
+    for piece in rest:
         acc = _step(fn, acc, piece)
         outputs.append(acc)
     if reverse:
@@ -193,12 +185,7 @@ def _fold(fn, elems, initializer, back_prop, reverse):
     slices, _ = _unstacked(elems)
     if reverse:
         slices = slices[::-1]
-    if initializer is not None:
-        acc = nest.map_structure(convert_to_tensor, initializer)
-    elif slices:
-        acc, slices = slices[0], slices[1:]
-    else:
-        raise OutOfRangeError("Tried to read from index 0 but array size is: 0")
-    for piece in slices:
+    acc, rest = _start(slices, initializer)
+    for piece in rest:
         acc = _step(fn, acc, piece)
     return acc if back_prop else _stop(acc)

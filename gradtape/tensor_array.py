@@ -10,6 +10,7 @@ values written.
 from ._core.dtypes import as_dtype
 from ._core.tensor import TensorLike, TensorShape, constant, convert_to_tensor
 from .errors import InvalidArgumentError, OutOfRangeError
+from .rules import concat, stack, unstack, zeros
 
 __all__ = ["TensorArray"]
 
@@ -138,7 +139,6 @@ class TensorArray:
         >>> ta.unstack([[1.0, 2.0], [3.0, 4.0]]).read(1).numpy()
         array([3., 4.], dtype=float32)
         """
-        from .rules import unstack
         value = self._checked_whole(value)
         elements = self._elements
         elements.values = list(unstack(value)) if value.shape[0] else []
@@ -164,7 +164,6 @@ class TensorArray:
         >>> tf.TensorArray(tf.float32, size=3).scatter([2, 0], [5.0, 6.0]).stack().numpy()
         array([6., 0., 5.], dtype=float32)
         """
-        from .rules import unstack
         indices = [_index(i) for i in _index_list(indices)]
         value = self._checked_whole(value)
         if value.shape[0] != len(indices):
@@ -207,7 +206,6 @@ class TensorArray:
         return self._zeros(())
 
     def _zeros(self, leading):
-        from .rules import zeros
         shape = self.element_shape
         if not shape.is_fully_defined():
             raise ValueError(f"Cannot convert a partially known TensorShape {shape} to a "
@@ -224,11 +222,9 @@ class TensorArray:
         return self._stacked(range(len(self._elements.values)))
 
     def _stacked(self, indices):
-        from .rules import stack
         indices = list(indices)
         if not indices:
             if not self.element_shape.is_fully_defined():  # TensorFlow gives shape (0,)
-                from .rules import zeros
                 return zeros((0,), dtype=self._dtype)
             return self._zeros((0,))
         return stack([self._element(i) for i in indices])
@@ -255,7 +251,6 @@ class TensorArray:
         >>> ta.write(0, [1.0, 2.0]).write(1, [3.0]).concat().numpy()
         array([1., 2., 3.], dtype=float32)
         """
-        from .rules import concat
         values = [self._element(i) for i in range(len(self._elements.values))]
         for i, v in enumerate(values):
             if v.ndim == 0:
@@ -264,7 +259,6 @@ class TensorArray:
         if not values:
             shape = self._elements.element_shape
             rest = () if shape is None or shape.rank in (None, 0) else tuple(shape)[1:]
-            from .rules import zeros
             return zeros((0,) + rest, dtype=self._dtype)
         return concat(values, axis=0)
 
