@@ -9,7 +9,8 @@ import numpy as np
 from ._core.backend import NUMPY, backend_of
 from ._core import tensor as _tensor, trace
 from ._core.dtypes import as_dtype
-from ._core.tensor import TensorLike, TensorShape, _next_uid, _text, to_array, wrap_as
+from ._core.tensor import (TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array,
+                           wrap_as)
 from .name_scope import current_scope
 
 
@@ -63,7 +64,7 @@ class Variable(TensorLike):
         >>> v.shape, v.assign([1.0, 2.0, 3.0]).numpy()
         (TensorShape(None), array([1., 2., 3.], dtype=float32))
         """
-        return TensorShape(self._value.shape) if self._shape is None else self._shape
+        return _new_shape(TensorShape, self._value.shape) if self._shape is None else self._shape
 
     # -- reading ---------------------------------------------------------
     def _read(self):
