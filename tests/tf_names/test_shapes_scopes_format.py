@@ -94,3 +94,15 @@ def test_tensor_format():
     assert f"{tf.constant([1.0, 2.0])}" == "[1. 2.]"
     with pytest.raises(TypeError, match="unsupported format string passed to numpy.ndarray"):
         f"{tf.constant([1.0, 2.0]):.2f}"
+
+
+def test_declared_shapes_survive_copies():
+    import copy
+    import pickle
+    assert pickle.loads(pickle.dumps(tf.TensorShape(None))) == tf.TensorShape(None)
+    v = pickle.loads(pickle.dumps(tf.Variable([1.0, 2.0], shape=[None], name="a")))
+    assert v.shape.as_list() == [None] and v.name == "a:0"
+    with tf.name_scope("outer"):
+        original = tf.Variable(1.0, name="b")
+        copied = copy.deepcopy(original)
+    assert copied.name == original.name == "outer/b:0"
