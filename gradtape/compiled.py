@@ -35,7 +35,6 @@ sees its ops.
 """
 import functools
 import inspect
-import sys
 import threading
 import warnings
 import weakref
@@ -44,7 +43,7 @@ import numpy as np
 
 from ._core import nest, reverse, trace
 from ._core import tensor as _tensor
-from ._core.dtypes import DType, as_dtype, float32
+from ._core.dtypes import as_dtype, float32
 from ._core.tensor import Tensor, TensorLike, TensorShape, convert_to_tensor, wrap
 from .errors import OperatorNotAllowedInGraphError
 from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
