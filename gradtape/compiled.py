@@ -500,7 +500,7 @@ class _Program:
                     lines.append(f"    if p{i}({ref(s)}) != e{i}: raise _Retrace")
                 continue
             _, op, ins, params, outs = step
-            env[f"f{i}"] = op.impl
+            env[f"f{i}"] = op.numpy_impl
             op_names[f"f{i}"] = op.name
             call = ", ".join([ref(s) for s in ins] + [
                 f"{k}=c{i}_{j}" for j, k in enumerate(params)])
