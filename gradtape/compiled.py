@@ -34,6 +34,7 @@ import warnings
 import numpy as np
 
 from ._core import nest, reverse, trace
+from ._core.backend import NP
 from ._core import tensor as _tensor
 from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
 from .errors import OperatorNotAllowedInGraphError
@@ -457,7 +458,7 @@ class _Program:
 
     @staticmethod
     def _generate(tracer, steps, outputs, name):
-        env = {"_Retrace": _Retrace, "_same": _same, "_asarray": np.asarray,
+        env = {"_Retrace": _Retrace, "_same": _same, "_asarray": np.asarray, "NP": NP,
                "_copy": functools.partial(np.array, copy=True)}
         op_names = {}
         kinds, sources = tracer.kinds, tracer.sources
@@ -500,9 +501,12 @@ class _Program:
                     lines.append(f"    if p{i}({ref(s)}) != e{i}: raise _Retrace")
                 continue
             _, op, ins, params, outs = step
-            env[f"f{i}"] = op.numpy_impl
+            fast = op.numpy_impl
+            # an impl(xp, ...) is given NumPy in the line: cheaper than calling its partial
+            bound = getattr(fast, "func", None) is op.impl
+            env[f"f{i}"] = op.impl if bound else fast
             op_names[f"f{i}"] = op.name
-            call = ", ".join([ref(s) for s in ins] + [
+            call = ", ".join(["NP"] * bound + [ref(s) for s in ins] + [
                 f"{k}=c{i}_{j}" for j, k in enumerate(params)])
             for j, value in enumerate(params.values()):
                 env[f"c{i}_{j}"] = value

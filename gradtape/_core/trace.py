@@ -48,15 +48,15 @@ class Op:
     of the array namespace ``xp`` it is given; ``portable``, when given, is
     what namespaces other than NumPy run instead (an impl whose NumPy form
     uses what the array-API standard lacks).  A NumPy ufunc as ``impl``
-    stands for the function of its name in each namespace.  ``numpy_impl(
-    *arrays, **params)`` is what the NumPy path calls: ``impl`` with NumPy
-    bound, or the ufunc itself (Python's operator for ``+ - * /``).
-    ``vjps[i](ct, ans,
-    *inputs, **params)`` returns the cotangent of input ``i`` as a Tensor (or
-    None); ``jvp(tangents, ans, *inputs, **params)`` returns the output
-    tangent from the input tangents (None where an input has none).  Rules are
-    written with gradtape's own ops, so a tape watching them differentiates
-    them again.
+    stands for the function of its name in each namespace.  The NumPy path
+    calls ``numpy_impl(*arrays, **params)``: ``impl`` with NumPy bound, or
+    the ufunc itself (Python's operator for ``+ - * /``).
+
+    ``vjps[i](ct, ans, *inputs, **params)`` returns the cotangent of input
+    ``i`` as a Tensor (or None); ``jvp(tangents, ans, *inputs, **params)``
+    returns the output tangent from the input tangents (None where an input
+    has none).  Rules are written with gradtape's own ops, so a tape watching
+    them differentiates them again.
 
     ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
     of indices); the tape keeps only those (and the output if ``save_ans``),

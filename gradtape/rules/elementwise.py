@@ -339,10 +339,10 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
     return grad
 
 
-def _input_grad(name, deriv, second):
+def _input_grad(name, impl, second):
     """``g * f'(x)`` as one op, for the VJP of an op ``f`` whose derivative is
-    computed from its input: ``deriv(xp, x)`` on arrays (a fresh array), and
-    ``second(x)``, the second derivative, with gradtape ops."""
+    computed from its input: ``impl(xp, g, x)`` on arrays, and ``second(x)``,
+    the second derivative, with gradtape ops."""
     def grad(g, x):
         return apply(op, (g, x), NOPARAMS)
 
@@ -354,7 +354,7 @@ def _input_grad(name, deriv, second):
             out = part if out is None else out + part
         return out
 
-    op = defop(name, lambda xp, g, x: _times_fresh(g, deriv(xp, x)),
+    op = defop(name, impl,
                vjp=(lambda ct, ans, g, x: grad(ct, x),
                     lambda ct, ans, g, x: ct * g * second(x)),
                jvp=jvp, elementwise=True)
@@ -571,8 +571,10 @@ log = unary("log", NP.log, None, "Elementwise natural logarithm.",
             times=lambda t, a, x: t / x)
 log1p = unary("log1p", NP.log1p, None, "Elementwise ``log(1 + x)``.",
               times=lambda t, a, x: t / (1.0 + x))
-_sin_grad = _input_grad("sin_grad", lambda xp, x: xp.cos(x), lambda x: -sin(x))
-_cos_grad = _input_grad("cos_grad", lambda xp, x: xp.negative(xp.sin(x)), lambda x: -cos(x))
+_sin_grad = _input_grad("sin_grad", lambda xp, g, x: _times_fresh(g, xp.cos(x)),
+                        lambda x: -sin(x))
+_cos_grad = _input_grad("cos_grad", lambda xp, g, x: _times_fresh(g, xp.negative(xp.sin(x))),
+                        lambda x: -cos(x))
 sin = unary("sin", NP.sin, None, "Elementwise sine.", times=lambda t, a, x: _sin_grad(t, x))
 cos = unary("cos", NP.cos, None, "Elementwise cosine.", times=lambda t, a, x: _cos_grad(t, x))
 tan = unary("tan", NP.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
