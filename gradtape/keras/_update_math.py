@@ -24,11 +24,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._core.tensor import TensorLike, convert_to_tensor
-from ._core.trace import apply
-from .rules import elementwise as _elementwise
-from .rules import reductions as _reductions
-from .rules._util import defop
+from .._core.tensor import TensorLike, convert_to_tensor
+from .._core.trace import apply
+from ..rules import elementwise as _elementwise
+from ..rules import reductions as _reductions
+from ..rules._util import defop
 
 
 def _scalar_power(xp, base, exponent):
