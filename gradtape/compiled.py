@@ -503,8 +503,8 @@ class _Program:
             _, op, ins, params, outs = step
             fast = op.numpy_impl
             # an impl(xp, ...) is given NumPy in the line: cheaper than calling its partial
-            bound = getattr(fast, "func", None) is op.impl
-            env[f"f{i}"] = op.impl if bound else fast
+            bound = type(fast) is functools.partial
+            env[f"f{i}"] = fast.func if bound else fast
             op_names[f"f{i}"] = op.name
             call = ", ".join(["NP"] * bound + [ref(s) for s in ins] + [
                 f"{k}=c{i}_{j}" for j, k in enumerate(params)])

@@ -765,8 +765,8 @@ def sign(x, name=None):
 
 abs = unary("abs", NP.abs, lambda a, x: sign(x),  # noqa: A001
             "Elementwise absolute value.", "tf.constant([-0.5, 1.0])", kinds=_NUMERIC)
-round = nondiff("round", lambda xp, x: xp.round(x), "Elementwise rounding to the nearest integer, "  # noqa: A001
-                "half to even; it has no gradient.")
+round = nondiff("round", lambda xp, x: xp.round(x),  # noqa: A001
+                "Elementwise rounding to the nearest integer, half to even; it has no gradient.")
 floor = nondiff("floor", NP.floor, "Elementwise floor; it has no gradient.")
 ceil = nondiff("ceil", NP.ceil, "Elementwise ceiling; it has no gradient.")
 

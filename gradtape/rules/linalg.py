@@ -144,7 +144,8 @@ def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
     return rows.placed(along_a, j, axis=0 if transpose_b else 1, shape=b.shape)
 
 
-_MATMUL = defop("matmul", _matmul_impl, portable=_matmul_standard, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp,
+_MATMUL = defop("matmul", _matmul_impl, portable=_matmul_standard,
+                vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp,
                 onehot_vjps=(_onehot_vjp_a, _onehot_vjp_b))
 
 

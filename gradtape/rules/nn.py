@@ -16,7 +16,8 @@ from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import public_names, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair, tensor, NP
+from ._util import (NP, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair,
+                    public_names, tensor)
 from ._util import _scalar_like
 
 _SELU_SCALE = 1.0507009873554804934193349852946

@@ -99,3 +99,12 @@ def test_a_function_the_namespace_lacks_raises_naming_it_and_the_namespace():
     with pytest.raises(tf.errors.UnimplementedError, match="ptp is not supported on "
                        "array_api_strict"):
         apply(op, (tf.constant(xps.asarray([1.0, 3.0])),), {})
+
+
+def test_a_replay_hands_numpy_to_an_impl_and_calls_a_ufunc_directly():
+    f = tf.function(lambda x: tf.reduce_sum(tf.exp(x)))
+    out = f(tf.constant([1.0, 2.0]))
+    assert f.replay_source().splitlines()[1:3] == [
+        "    v1 = f0(v0)  # exp",
+        "    v2 = f1(NP, v1, axes=c1_0, keepdims=c1_1)  # reduce_sum"]
+    np.testing.assert_allclose(out.numpy(), np.e + np.e ** 2, rtol=1e-6)
