@@ -5,3 +5,4 @@
 array([0., 2.], dtype=float32)
 """
 from .rules.nn import *  # noqa: F401,F403
+from .rules.conv import *  # noqa: F401,F403
