@@ -61,24 +61,18 @@ def _spatial(value, argname, opname, spatial=2):
 def _out_and_pads(size, k, stride, dilation, padding, opname):
     """Output length and (before, after) padding of one spatial axis."""
     span = (k - 1) * dilation + 1
-    if padding == "VALID":
-        out = (size - span) // stride + 1
-        if size < span:
-            raise InvalidArgumentError(
-                f"{opname}: Computed output size would be negative: {(size - span) // stride}"
-                f" [input_size: {size}, effective_filter_size: {span}, stride: {stride}]")
-        return out, (0, 0)
     if padding == "SAME":
         out = -(-size // stride)
         total = max((out - 1) * stride + span - size, 0)
         return out, (total // 2, total - total // 2)
-    before, after = padding
-    out = (size + before + after - span) // stride + 1
-    if size + before + after < span:
+    pads = (0, 0) if padding == "VALID" else tuple(padding)
+    padded = size + sum(pads)
+    out = int((padded - span + stride) / stride)  # rounded toward zero, as TensorFlow
+    if out < 0:
         raise InvalidArgumentError(
-            f"{opname}: Computed output size would be negative: {out - 1} [input_size: "
-            f"{size + before + after}, effective_filter_size: {span}, stride: {stride}]")
-    return out, (before, after)
+            f"{opname}: Computed output size would be negative: {out} [input_size: "
+            f"{padded}, effective_filter_size: {span}, stride: {stride}]")
+    return out, pads
 
 
 def _padding(padding, opname, explicit_ok=True):
