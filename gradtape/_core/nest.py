@@ -1,6 +1,7 @@
 """Flatten and rebuild nested structures: dicts, lists, tuples, namedtuples.
 
-Leaves are anything else (tensors, Variables, arrays, numbers, None).  Dicts
+Leaves are anything else (tensors, Variables, arrays, numbers, None); a
+composite of tensors (``IndexedSlices``) flattens into its parts.  Dicts
 flatten in sorted key order, as TensorFlow's ``tf.nest`` does.
 """
 
@@ -27,6 +28,9 @@ def _flatten_into(s, out):
             _flatten_into(s[k], out)
     elif isinstance(s, (list, tuple)):
         for v in s:
+            _flatten_into(v, out)
+    elif hasattr(type(s), "_nest_parts"):  # a composite of tensors (IndexedSlices)
+        for v in s._nest_parts():
             _flatten_into(v, out)
     else:
         out.append(s)
@@ -64,6 +68,8 @@ def _pack(s, it):
         return type(s)(*[_pack(v, it) for v in s])
     if isinstance(s, (list, tuple)):
         return type(s)(_pack(v, it) for v in s)
+    if hasattr(type(s), "_nest_parts"):
+        return type(s)(*[_pack(v, it) for v in s._nest_parts()])
     try:
         return next(it)
     except StopIteration:

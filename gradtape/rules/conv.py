@@ -24,9 +24,18 @@ from .._core.forward import BROADCASTING_OPS
 from ..errors import InvalidArgumentError, UnimplementedError
 from . import indexing as ix
 from . import shape as sh
-from ._util import apply, defop, public_names, tensor
+from ._util import apply, defop, public_names, tensor, xp
 
 _as_strided = np.lib.stride_tricks.as_strided
+
+
+def _numpy_only(impl, opname):
+    """Mark ``impl`` as NumPy's alone: in another namespace it raises."""
+    def standard(*arrays, **params):
+        raise UnimplementedError(f"op {opname} is not supported on "
+                                 f"{getattr(xp, '__name__', xp)}: it computes on NumPy arrays only")
+    impl.standard = standard
+    return impl
 
 
 # ---------------------------------------------------------------------------
@@ -254,17 +263,17 @@ def _geo(params):
 
 
 _CONV = defop(
-    "conv2d", _conv_impl,
+    "conv2d", _numpy_only(_conv_impl, "conv2d"),
     vjp=(lambda ct, ans, x, w, **p: _input_grad(ct, w, x.shape[-3:-1], p),
          lambda ct, ans, x, w, **p: _filter_grad(x, ct, w.shape[:2], p)),
     jvp=_bilinear_jvp(lambda a, b, p: _conv(a, b, p)))
 _CONV_INPUT_GRAD = defop(
-    "conv2d_backprop_input", _input_grad_impl,
+    "conv2d_backprop_input", _numpy_only(_input_grad_impl, "conv2d_backprop_input"),
     vjp=(lambda ct, ans, g, w, input_hw, **p: _conv(ct, w, p),
          lambda ct, ans, g, w, input_hw, **p: _filter_grad(ct, g, w.shape[:2], p)),
     jvp=_bilinear_jvp(lambda a, b, p: _input_grad(a, b, p["input_hw"], _geo(p))))
 _CONV_FILTER_GRAD = defop(
-    "conv2d_backprop_filter", _filter_grad_impl,
+    "conv2d_backprop_filter", _numpy_only(_filter_grad_impl, "conv2d_backprop_filter"),
     vjp=(lambda ct, ans, x, g, filter_hw, **p: _input_grad(g, ct, x.shape[-3:-1], p),
          lambda ct, ans, x, g, filter_hw, **p: _conv(x, ct, p)),
     jvp=_bilinear_jvp(lambda a, b, p: _filter_grad(a, b, p["filter_hw"], _geo(p))))
@@ -412,17 +421,17 @@ def _gather(t, x, p):
 
 
 _MAX_POOL = defop(
-    "max_pool", _max_pool_impl,
+    "max_pool", _numpy_only(_max_pool_impl, "max_pool"),
     vjp=lambda ct, ans, x, **p: _scatter(ct, x, p),
     jvp=lambda ts, ans, x, **p: _gather(ts[0], x, p))
 # both are linear in their first input; the max positions do not move under a
 # small change of x, so the derivative with respect to x is zero
 _MAX_POOL_SCATTER = defop(
-    "max_pool_grad", _max_pool_scatter_impl,
+    "max_pool_grad", _numpy_only(_max_pool_scatter_impl, "max_pool_grad"),
     vjp=(lambda ct, ans, g, x, **p: _gather(ct, x, p), None),
     jvp=lambda ts, ans, g, x, **p: None if ts[0] is None else _scatter(ts[0], x, p))
 _MAX_POOL_GATHER = defop(
-    "max_pool_gather", _max_pool_gather_impl,
+    "max_pool_gather", _numpy_only(_max_pool_gather_impl, "max_pool_gather"),
     vjp=(lambda ct, ans, t, x, **p: _scatter(ct, x, p), None),
     jvp=lambda ts, ans, t, x, **p: None if ts[0] is None else _gather(ts[0], x, p))
 
@@ -495,11 +504,11 @@ def _avg_pool_grad_impl(g, input_hw, ksize, strides, pads):
 
 
 _AVG_POOL = defop(
-    "avg_pool", _avg_pool_impl, linear=True, save="none",
+    "avg_pool", _numpy_only(_avg_pool_impl, "avg_pool"), linear=True, save="none",
     vjp=lambda ct, ans, x, **p: apply(_AVG_POOL_GRAD, (ct,),
                                       dict(p, input_hw=tuple(x.shape[-3:-1]))))
 _AVG_POOL_GRAD = defop(
-    "avg_pool_grad", _avg_pool_grad_impl, linear=True, save="none",
+    "avg_pool_grad", _numpy_only(_avg_pool_grad_impl, "avg_pool_grad"), linear=True, save="none",
     vjp=lambda ct, ans, g, input_hw, **p: apply(_AVG_POOL, (ct,), p))
 
 
