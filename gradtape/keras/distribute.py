@@ -31,9 +31,9 @@ import traceback
 
 import numpy as np
 
-from .indexed_slices import densified
-from .tape import GradientTape
-from .variables import Variable
+from ..indexed_slices import densified
+from ..tape import GradientTape
+from ..variables import Variable
 
 __all__ = ["DataParallel", "ShardedData", "WorkerLostError"]
 
@@ -331,7 +331,7 @@ class DataParallel:
 
 
 def _as_tensor(array, var):
-    from ._core.tensor import wrap
+    from .._core.tensor import wrap
     return wrap(array.astype(var.dtype.as_numpy_dtype, copy=False))
 
 
