@@ -117,6 +117,22 @@ def test_a_compiled_function_returns_the_replayed_slices():
     np.testing.assert_array_equal(g.indices.numpy(), [2, 0, 2])
 
 
+def test_a_compiled_function_returns_slices_inside_a_list():
+    v = _table()
+
+    @tf.function
+    def step(ids):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.gather(v, ids) ** 2)
+        return [tape.gradient(loss, v), loss]
+    step(tf.constant([1]))
+    v.assign(v + 1.0)
+    g, loss = step(tf.constant([1]))
+    assert type(g) is IndexedSlices and float(loss) == 9.0 + 16.0
+    np.testing.assert_array_equal(g.values.numpy(), [[6, 8]])
+    assert tf.nest.flatten([g]) == [g]  # a leaf of tf.nest, as in TensorFlow
+
+
 # -- optimizers: Keras 3 applies a row at a time, so a repeated index adds its
 # rows' squares (not the square of their sum) to Adam's, RMSprop's and
 # Adagrad's second moments, and clipping acts on the rows
