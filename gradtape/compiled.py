@@ -373,14 +373,14 @@ class _Tracer:
 
     # -- the program -------------------------------------------------------
     def compile(self, result, name):
-        flat = nest.flatten(result)
+        flat = nest.flatten(result, expand_composites=True)  # an IndexedSlices: its tensors
         for x in flat:
             if isinstance(x, Variable):  # returned as it will be on each call
                 self._variable(x)
         outputs = [self.slot_of(x) if isinstance(x, TensorLike) else None for x in flat]
         steps = _needed_steps(self._fold_constants(), {s for s in outputs if s is not None})
-        return _Program(self, steps, outputs, flat, nest.pack_sequence_as(result, [0] * len(flat)),
-                        name)
+        structure = nest.pack_sequence_as(result, [0] * len(flat), expand_composites=True)
+        return _Program(self, steps, outputs, flat, structure, name)
 
 
 def _reads(step):
@@ -444,7 +444,8 @@ class _Program:
 
     def __init__(self, tracer, steps, outputs, flat, structure, name):
         self.structure = structure
-        self.flat_list = type(structure) is list and not any(nest.is_nested(x) for x in structure)
+        self.flat_list = type(structure) is list and len(structure) == len(flat) and \
+            not any(nest.is_nested(x) for x in structure)
         self.leaf_slots = outputs
         self.constant_leaves = [None if s is not None else x for s, x in zip(outputs, flat)]
         self.run, self.source = self._generate(tracer, steps, outputs, name)
@@ -454,7 +455,7 @@ class _Program:
                   for a, s, c in zip(arrays, self.leaf_slots, self.constant_leaves)]
         if self.flat_list:  # the common case, without nest
             return leaves
-        return nest.pack_sequence_as(self.structure, leaves)
+        return nest.pack_sequence_as(self.structure, leaves, expand_composites=True)
 
     @staticmethod
     def _generate(tracer, steps, outputs, name):

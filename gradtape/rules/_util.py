@@ -50,6 +50,8 @@ def _scalar_like(value, ref, opname="op"):
         return t
     if dt.kind in "fc" and isinstance(value, (float, int)) and not isinstance(value, bool):
         return wrap(dt.type(value))
+    if hasattr(type(value), "_as_dense_tensor"):  # an IndexedSlices: its dense tensor
+        return pair(convert_to_tensor(value), ref, opname)[0]
     try:
         return wrap(to_array(value, from_numpy(dt)))
     except (TypeError, ValueError) as e:

@@ -833,6 +833,104 @@ def cholesky(input, name=None):  # noqa: A002
 
 
 # ---------------------------------------------------------------------------
+# svd
+# ---------------------------------------------------------------------------
+
+def _svd_impl(x, full_matrices):
+    u, s, vh = xp.linalg.svd(x, full_matrices=full_matrices)
+    return s, u, xp.swapaxes(vh, -1, -2)
+
+
+def _thin_only(u, v, full_matrices):
+    if full_matrices and u.shape[-1] != v.shape[-1]:
+        raise UnimplementedError(
+            "svd: the derivative with full_matrices=True is implemented for square "
+            "matrices only (the extra singular vectors of a non-square matrix are not "
+            "unique); use full_matrices=False")
+
+
+def _svd_f(s):
+    """``F[i, j] = 1 / (s_j^2 - s_i^2)`` off the diagonal, 0 on it (distinct
+    singular values assumed, as in TensorFlow)."""
+    eye = _const(xp.eye(s.shape[-1]), s)
+    s2 = ew.square(s)
+    gaps = sh.expand_dims(s2, -2) - sh.expand_dims(s2, -1)
+    return (1.0 - eye) / (gaps + eye)
+
+
+def _diag_of(d, like):
+    """The vectors ``d`` as diagonal matrices (leading axes broadcast)."""
+    return sh.expand_dims(d, -2) * _const(xp.eye(like.shape[-1]), like)
+
+
+def _svd_vjp(ct, ans, x, full_matrices):
+    ds, du, dv = ct
+    s, u, v = ans
+    _thin_only(u, v, full_matrices)
+    f = _svd_f(s)
+    utdu = matmul(u, du, transpose_a=True)
+    vtdv = matmul(v, dv, transpose_a=True)
+    row, col = sh.expand_dims(s, -2), sh.expand_dims(s, -1)
+    inner = (_diag_of(ds, s) + f * (utdu - _mT(utdu)) * row
+             + col * (f * (vtdv - _mT(vtdv))))
+    inv_s = sh.expand_dims(1.0 / s, -2)
+    du_perp = (du - matmul(u, utdu)) * inv_s  # (I - u u^T) du S^-1
+    dv_perp = (dv - matmul(v, vtdv)) * inv_s
+    return (matmul(matmul(u, inner), v, transpose_b=True)
+            + matmul(du_perp, v, transpose_b=True) + matmul(u, dv_perp, transpose_b=True))
+
+
+def _svd_jvp(ts, ans, x, full_matrices):
+    s, u, v = ans
+    _thin_only(u, v, full_matrices)
+    t = ts[0]
+    dp = matmul(matmul(u, t, transpose_a=True), v)  # u^T dA v
+    eye = _const(xp.eye(s.shape[-1]), s)
+    ds = red.reduce_sum(dp * eye, axis=-1)
+    f = _svd_f(s)
+    row, col = sh.expand_dims(s, -2), sh.expand_dims(s, -1)
+    dpt = _mT(dp)
+    inv_s = sh.expand_dims(1.0 / s, -2)
+    av = matmul(t, v)  # dA v
+    atu = matmul(t, u, transpose_a=True)  # dA^T u
+    du = matmul(u, f * (dp * row + col * dpt)) + (av - matmul(u, dp)) * inv_s
+    dv = matmul(v, f * (col * dp + dpt * row)) + (atu - matmul(v, dpt)) * inv_s
+    return ds, du, dv
+
+
+_SVD = defop("svd", _svd_impl, vjp=_svd_vjp, jvp=_svd_jvp, multi=True, save="none",
+             save_ans=True)
+
+
+_as_tensor = tensor  # ``svd``'s argument is named ``tensor``, as in TensorFlow
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """Singular value decomposition of each matrix in the last two axes:
+    ``(s, u, v)`` with ``tensor = u @ diag(s) @ transpose(v)`` (``v``, not its
+    transpose, as in TensorFlow), ``s`` in descending order; only ``s`` with
+    ``compute_uv=False``.  Differentiable where the singular values are
+    distinct and nonzero (the singular vectors' signs are arbitrary).
+
+    >>> import gradtape as tf
+    >>> s, u, v = tf.linalg.svd(tf.constant([[3.0, 0.0], [0.0, -2.0]]))
+    >>> s.numpy()
+    array([3., 2.], dtype=float32)
+    >>> u.shape, v.shape
+    (TensorShape([2, 2]), TensorShape([2, 2]))
+    """
+    x = _as_tensor(tensor)
+    if kind(x._value.dtype) != "f":
+        raise InvalidArgumentError(f"svd: input must be a real floating-point tensor "
+                                   f"(float16, float32 or float64), got {x.dtype.name}")
+    if x._value.ndim < 2:
+        raise InvalidArgumentError(f"svd: input must have rank >= 2, got shape "
+                                   f"{list(x._value.shape)}")
+    s, u, v = apply(_SVD, (x,), {"full_matrices": bool(full_matrices) and bool(compute_uv)})
+    return (s, u, v) if compute_uv else s
+
+
+# ---------------------------------------------------------------------------
 # norm
 # ---------------------------------------------------------------------------
 
