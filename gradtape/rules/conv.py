@@ -24,18 +24,21 @@ from .._core.forward import BROADCASTING_OPS
 from ..errors import InvalidArgumentError, UnimplementedError
 from . import indexing as ix
 from . import shape as sh
-from ._util import apply, defop, public_names, tensor, xp
+from ._util import NP, apply, defop, public_names, tensor
 
 _as_strided = np.lib.stride_tricks.as_strided
 
 
 def _numpy_only(impl, opname):
-    """Mark ``impl`` as NumPy's alone: in another namespace it raises."""
-    def standard(*arrays, **params):
+    """``defop`` arguments for an op NumPy alone computes: ``impl`` on NumPy
+    (the namespace argument is NumPy's), an error on any other namespace."""
+    def numpy_impl(xp, *arrays, **params):
+        return impl(*arrays, **params)
+
+    def portable(xp, *arrays, **params):
         raise UnimplementedError(f"op {opname} is not supported on "
                                  f"{getattr(xp, '__name__', xp)}: it computes on NumPy arrays only")
-    impl.standard = standard
-    return impl
+    return {"impl": numpy_impl, "portable": portable}
 
 
 # ---------------------------------------------------------------------------
@@ -263,17 +266,17 @@ def _geo(params):
 
 
 _CONV = defop(
-    "conv2d", _numpy_only(_conv_impl, "conv2d"),
+    "conv2d", **_numpy_only(_conv_impl, "conv2d"),
     vjp=(lambda ct, ans, x, w, **p: _input_grad(ct, w, x.shape[-3:-1], p),
          lambda ct, ans, x, w, **p: _filter_grad(x, ct, w.shape[:2], p)),
     jvp=_bilinear_jvp(lambda a, b, p: _conv(a, b, p)))
 _CONV_INPUT_GRAD = defop(
-    "conv2d_backprop_input", _numpy_only(_input_grad_impl, "conv2d_backprop_input"),
+    "conv2d_backprop_input", **_numpy_only(_input_grad_impl, "conv2d_backprop_input"),
     vjp=(lambda ct, ans, g, w, input_hw, **p: _conv(ct, w, p),
          lambda ct, ans, g, w, input_hw, **p: _filter_grad(ct, g, w.shape[:2], p)),
     jvp=_bilinear_jvp(lambda a, b, p: _input_grad(a, b, p["input_hw"], _geo(p))))
 _CONV_FILTER_GRAD = defop(
-    "conv2d_backprop_filter", _numpy_only(_filter_grad_impl, "conv2d_backprop_filter"),
+    "conv2d_backprop_filter", **_numpy_only(_filter_grad_impl, "conv2d_backprop_filter"),
     vjp=(lambda ct, ans, x, g, filter_hw, **p: _input_grad(g, ct, x.shape[-3:-1], p),
          lambda ct, ans, x, g, filter_hw, **p: _conv(x, ct, p)),
     jvp=_bilinear_jvp(lambda a, b, p: _filter_grad(a, b, p["filter_hw"], _geo(p))))
@@ -421,17 +424,17 @@ def _gather(t, x, p):
 
 
 _MAX_POOL = defop(
-    "max_pool", _numpy_only(_max_pool_impl, "max_pool"),
+    "max_pool", **_numpy_only(_max_pool_impl, "max_pool"),
     vjp=lambda ct, ans, x, **p: _scatter(ct, x, p),
     jvp=lambda ts, ans, x, **p: _gather(ts[0], x, p))
 # both are linear in their first input; the max positions do not move under a
 # small change of x, so the derivative with respect to x is zero
 _MAX_POOL_SCATTER = defop(
-    "max_pool_grad", _numpy_only(_max_pool_scatter_impl, "max_pool_grad"),
+    "max_pool_grad", **_numpy_only(_max_pool_scatter_impl, "max_pool_grad"),
     vjp=(lambda ct, ans, g, x, **p: _gather(ct, x, p), None),
     jvp=lambda ts, ans, g, x, **p: None if ts[0] is None else _scatter(ts[0], x, p))
 _MAX_POOL_GATHER = defop(
-    "max_pool_gather", _numpy_only(_max_pool_gather_impl, "max_pool_gather"),
+    "max_pool_gather", **_numpy_only(_max_pool_gather_impl, "max_pool_gather"),
     vjp=(lambda ct, ans, t, x, **p: _scatter(ct, x, p), None),
     jvp=lambda ts, ans, t, x, **p: None if ts[0] is None else _gather(ts[0], x, p))
 
@@ -504,11 +507,11 @@ def _avg_pool_grad_impl(g, input_hw, ksize, strides, pads):
 
 
 _AVG_POOL = defop(
-    "avg_pool", _numpy_only(_avg_pool_impl, "avg_pool"), linear=True, save="none",
+    "avg_pool", **_numpy_only(_avg_pool_impl, "avg_pool"), linear=True, save="none",
     vjp=lambda ct, ans, x, **p: apply(_AVG_POOL_GRAD, (ct,),
                                       dict(p, input_hw=tuple(x.shape[-3:-1]))))
 _AVG_POOL_GRAD = defop(
-    "avg_pool_grad", _numpy_only(_avg_pool_grad_impl, "avg_pool_grad"), linear=True, save="none",
+    "avg_pool_grad", **_numpy_only(_avg_pool_grad_impl, "avg_pool_grad"), linear=True, save="none",
     vjp=lambda ct, ans, g, input_hw, **p: apply(_AVG_POOL, (ct,), p))
 
 

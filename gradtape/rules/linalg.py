@@ -836,7 +836,7 @@ def cholesky(input, name=None):  # noqa: A002
 # svd
 # ---------------------------------------------------------------------------
 
-def _svd_impl(x, full_matrices):
+def _svd_impl(xp, x, full_matrices):
     u, s, vh = xp.linalg.svd(x, full_matrices=full_matrices)
     return s, u, xp.swapaxes(vh, -1, -2)
 
@@ -852,7 +852,7 @@ def _thin_only(u, v, full_matrices):
 def _svd_f(s):
     """``F[i, j] = 1 / (s_j^2 - s_i^2)`` off the diagonal, 0 on it (distinct
     singular values assumed, as in TensorFlow)."""
-    eye = _const(xp.eye(s.shape[-1]), s)
+    eye = _const(NP.eye(s.shape[-1]), s)
     s2 = ew.square(s)
     gaps = sh.expand_dims(s2, -2) - sh.expand_dims(s2, -1)
     return (1.0 - eye) / (gaps + eye)
@@ -860,7 +860,7 @@ def _svd_f(s):
 
 def _diag_of(d, like):
     """The vectors ``d`` as diagonal matrices (leading axes broadcast)."""
-    return sh.expand_dims(d, -2) * _const(xp.eye(like.shape[-1]), like)
+    return sh.expand_dims(d, -2) * _const(NP.eye(like.shape[-1]), like)
 
 
 def _svd_vjp(ct, ans, x, full_matrices):
@@ -885,7 +885,7 @@ def _svd_jvp(ts, ans, x, full_matrices):
     _thin_only(u, v, full_matrices)
     t = ts[0]
     dp = matmul(matmul(u, t, transpose_a=True), v)  # u^T dA v
-    eye = _const(xp.eye(s.shape[-1]), s)
+    eye = _const(NP.eye(s.shape[-1]), s)
     ds = red.reduce_sum(dp * eye, axis=-1)
     f = _svd_f(s)
     row, col = sh.expand_dims(s, -2), sh.expand_dims(s, -1)
