@@ -152,7 +152,7 @@ def _text(item, arrays, summarize, top):
     return str(item) if top or not isinstance(item, str) else repr(item)
 
 
-def _print_impl(*arrays, template, sep, end, summarize, stream):
+def _print_impl(xp, *arrays, template, sep, end, summarize, stream):
     text = sep.join(_text(item, arrays, summarize, True) for item in template) + end
     if stream in ("stderr", "stdout"):
         target = getattr(sys, stream)
