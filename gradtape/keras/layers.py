@@ -169,6 +169,41 @@ class Layer(Module):
         """Keras' name for ``non_trainable_variables`` (a list)."""
         return list(self.non_trainable_variables)
 
+    def get_weights(self):
+        """The values of ``weights``, as NumPy arrays (a list).
+
+        >>> import gradtape as tf
+        >>> layer = tf.keras.layers.Dense(2, kernel_initializer="ones")
+        >>> _ = layer(tf.ones((1, 1)))
+        >>> layer.get_weights()
+        [array([[1., 1.]], dtype=float32), array([0., 0.], dtype=float32)]
+        """
+        return [var.numpy() for var in self.weights]
+
+    def set_weights(self, weights):
+        """Assign NumPy arrays to ``weights``, in their order (as ``get_weights`` gives them).
+
+        >>> import gradtape as tf
+        >>> layer = tf.keras.layers.Dense(1)
+        >>> _ = layer(tf.ones((1, 2)))
+        >>> layer.set_weights([[[2.0], [3.0]], [1.0]])
+        >>> layer(tf.ones((1, 2))).numpy()
+        array([[6.]], dtype=float32)
+        """
+        variables = self.weights
+        weights = list(weights)
+        if len(weights) != len(variables):
+            raise ValueError(f"{type(self).__name__} '{self.name}'.set_weights: expected "
+                             f"{len(variables)} arrays, got {len(weights)}")
+        for var, value in zip(variables, weights):
+            value = np.asarray(value)
+            if value.shape != tuple(var.shape):
+                raise ValueError(f"{type(self).__name__} '{self.name}'.set_weights: {var.name} "
+                                 f"has shape {tuple(var.shape)}, got an array of shape "
+                                 f"{value.shape}")
+        for var, value in zip(variables, weights):
+            var.assign(np.asarray(value, var.dtype._np))
+
     def add_weight(self, shape, initializer="glorot_uniform", name=None, trainable=True,
                    dtype=None):
         """Create a Variable named ``'<layer>/<name>'`` filled by ``initializer``.
