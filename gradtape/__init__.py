@@ -36,7 +36,7 @@ def _keep_old_import_paths():
     # ``import gradtape.optimizers`` and friends find the toolkit's modules where they were
     import sys
     for name in ("module", "initializers", "layers", "losses", "optimizers", "schedules",
-                 "train", "distribute", "demo", "data"):
+                 "_update_math", "train", "distribute", "demo", "data"):
         globals()[name] = sys.modules[f"{__name__}.{name}"] = getattr(keras, name)
 
 
