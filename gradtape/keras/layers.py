@@ -53,31 +53,45 @@ class _CallContext(threading.local):
 _context = _CallContext()
 
 
+_NO_TRAINING = (False, None, None)
+
+
 @functools.lru_cache(maxsize=None)
 def _training_parameter(call):
-    """``(takes_training, default)`` of a ``call`` method's signature."""
+    """``(takes_training, position, default)`` of a ``call`` method's ``training`` parameter.
+
+    ``position`` counts the arguments after ``inputs`` (None if keyword-only).
+    """
     try:
-        parameter = inspect.signature(call).parameters.get("training")
+        parameters = list(inspect.signature(call).parameters.values())
     except (TypeError, ValueError):
-        return False, None
-    if parameter is None:
-        return False, None
-    default = parameter.default
-    return True, (None if default is inspect.Parameter.empty else default)
+        return _NO_TRAINING
+    names = [p.name for p in parameters]
+    if "training" not in names:
+        return _NO_TRAINING
+    parameter = parameters[names.index("training")]
+    positional = parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    default = None if parameter.default is inspect.Parameter.empty else parameter.default
+    return True, (names.index("training") - 2 if positional else None), default
 
 
-def _resolve_training(layer, kwargs):
+def _resolve_training(layer, args, kwargs):
     """Keras' rule: the flag passed, else the one of an enclosing call, else ``call``'s default.
 
-    The resolved flag then holds for the rest of the outermost call.
+    The resolved flag then holds for the rest of the outermost call. Returns
+    the positional arguments, the flag put in place if it came among them.
     """
-    takes_training, default = _training_parameter(type(layer).call)
-    training = kwargs.pop("training", None)
+    takes_training, position, default = _training_parameter(type(layer).call)
+    in_args = position is not None and 0 <= position < len(args)
+    training = args[position] if in_args else kwargs.pop("training", None)
     if training is None:
         training = _context.training if _context.training is not None else default
     _context.training = training
+    if in_args:
+        return args[:position] + (training,) + args[position + 1:]
     if takes_training and training is not None:
         kwargs["training"] = training
+    return args
 
 
 def _shape_of(inputs):
@@ -239,7 +253,7 @@ class Layer(Module):
         if not self.built:
             self.build(_shape_of(inputs))
             self.built = True
-        _resolve_training(self, kwargs)
+        args = _resolve_training(self, args, kwargs)
         _context.depth += 1
         try:
             return self.call(inputs, *args, **kwargs)

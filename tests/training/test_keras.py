@@ -248,6 +248,20 @@ def test_training_flag_reaches_dropout_through_the_call_context():
     np.testing.assert_array_equal(model(ones, training=True).numpy(), ones.numpy())
     # and the context ends with the outermost call
     np.testing.assert_array_equal(model.drop(ones).numpy(), ones.numpy())
+    # a flag given by position counts as given
+    model = _dropout_model(lambda self, x: self.drop(x, True))
+    assert kept(model(ones, training=False)) < 32
+    model = _dropout_model(lambda self, x: self.drop(x, None))
+    assert kept(model(ones, training=True)) < 32
+
+
+def test_layers_without_a_training_parameter_are_called_without_it():
+    class Double(keras.layers.Layer):
+        def call(self, inputs):
+            return inputs * 2.0
+
+    model = keras.Sequential([Double(), keras.layers.Dropout(0.5)])
+    np.testing.assert_array_equal(model(tf.ones((1, 2)), training=False).numpy(), [[2.0, 2.0]])
 
 
 @pytest.mark.parametrize("method,alternative", [
