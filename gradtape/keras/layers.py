@@ -364,9 +364,9 @@ _UNSUPPORTED = {
     "predict": "call the model: `model(x, training=False)`",
     "predict_on_batch": "call the model: `model(x, training=False)`",
     "summary": "list the weights: `[(v.name, v.shape) for v in model.variables]`",
-    "save": "save the weights with `gradtape.train.Checkpoint(model=model).save(path)`",
-    "save_weights": "save the weights with `gradtape.train.Checkpoint(model=model).save(path)`",
-    "load_weights": "restore the weights with `gradtape.train.Checkpoint(model=model).restore(path)`",
+    "save": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
+    "save_weights": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
+    "load_weights": "restore the weights with `gradtape.train.Checkpoint(model=model).read(path)`",
 }
 
 
