@@ -20,4 +20,4 @@ from .module import Module
 from . import activations, initializers, layers, losses, metrics, optimizers, schedules  # noqa: F401
 from . import train  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
-from .layers import Model, Sequential  # noqa: F401
+from .layers import Input, Model, Sequential  # noqa: F401

@@ -99,6 +99,47 @@ def _shape_of(inputs):
     return None if shape is None else tuple(shape)
 
 
+def _sample_shape(shape, who):
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if not all(d is None or (isinstance(d, (int, np.integer)) and d >= 0) for d in shape):
+        raise ValueError(f"{getattr(who, 'name', who)}: an input shape holds sizes (or None), "
+                         f"got {shape!r}")
+    return shape
+
+
+class InputSpec:
+    """The shape (without the batch axis) and dtype of a model's inputs: what ``Input`` gives.
+
+    >>> import gradtape as tf
+    >>> tf.keras.Input(shape=(28, 28))
+    InputSpec(shape=(28, 28), dtype=float32)
+    """
+
+    def __init__(self, shape, dtype=None, name=None):
+        self.shape = _sample_shape(shape, "Input")
+        self.dtype = as_dtype(dtype or "float32")
+        self.name = name
+
+    def __repr__(self):
+        return f"InputSpec(shape={self.shape}, dtype={self.dtype.name})"
+
+
+def Input(shape=None, batch_size=None, dtype=None, name=None):  # noqa: N802 - Keras' name
+    """The inputs' shape (one sample's) and dtype, as the first entry of a ``Sequential`` model.
+
+    It makes the model build its weights at once. Keras' functional API
+    (``Model(inputs, outputs)``) is not supported.
+
+    >>> import gradtape as tf
+    >>> model = tf.keras.Sequential([tf.keras.Input(shape=(5,)), tf.keras.layers.Dense(3)])
+    >>> [tuple(v.shape) for v in model.trainable_variables]
+    [(5, 3), (3,)]
+    """
+    if shape is None:
+        raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(28, 28))")
+    return InputSpec(shape, dtype, name)
+
+
 # ---------------------------------------------------------------------------
 # Layer
 # ---------------------------------------------------------------------------
@@ -120,11 +161,15 @@ class Layer(Module):
     (array([[1., 2.]], dtype=float32), True)
     """
 
-    def __init__(self, name=None, trainable=True, dtype=None):
+    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None):
         super().__init__(name=name or unique_name(camel_to_snake(type(self).__name__)))
         self.built = False
         self._trainable = bool(trainable)
         self._dtype = as_dtype(dtype or "float32")
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        # the shape of one sample, for a Sequential model that starts with this layer
+        self._input_shape = None if input_shape is None else _sample_shape(input_shape, self)
 
     @staticmethod
     def _valid_name(name):
@@ -278,10 +323,10 @@ class Dense(Layer):
 
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 name=None, trainable=True, dtype=None):
+                 name=None, trainable=True, dtype=None, **kwargs):
         if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
-        super().__init__(name=name, trainable=trainable, dtype=dtype)
+        super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
         self.units = int(units)
         self.activation = get_activation(activation)
         self.use_bias = bool(use_bias)
@@ -333,10 +378,10 @@ class Dropout(Layer):
     True
     """
 
-    def __init__(self, rate, noise_shape=None, seed=None, name=None, dtype=None):
+    def __init__(self, rate, noise_shape=None, seed=None, name=None, dtype=None, **kwargs):
         if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
-        super().__init__(name=name, trainable=True, dtype=dtype)
+        super().__init__(name=name, trainable=True, dtype=dtype, **kwargs)
         self.rate = float(rate)
         self.noise_shape = noise_shape
         self._rng = np.random.default_rng(seed) if seed is not None else None
@@ -450,15 +495,34 @@ class Sequential(Model):
     def __init__(self, layers=None, name=None, trainable=True):
         super().__init__(name=name, trainable=trainable)
         self.layers = []
+        self._input_spec = None
         for layer in layers or ():
             self.add(layer)
 
     def add(self, layer):
-        """Append a layer (any callable; Layers get the ``training`` flag)."""
+        """Append a layer (any callable; Layers get the ``training`` flag).
+
+        An ``Input`` first, or a first layer made with ``input_shape=``, makes
+        the model build its weights at once.
+        """
+        if isinstance(layer, InputSpec):
+            if self.layers or self._input_spec is not None:
+                raise ValueError("Sequential: an Input can only come first")
+            self._input_spec = layer
+            return
         if not callable(layer):
             raise TypeError(f"Sequential.add: expected a layer or callable, "
                             f"got {type(layer).__name__}")
+        if not self.layers and self._input_spec is None and getattr(layer, "_input_shape", None):
+            self._input_spec = InputSpec(layer._input_shape, layer.dtype)
         self.layers.append(layer)
+        if self._input_spec is not None:
+            self._build_from_spec()
+
+    def _build_from_spec(self):
+        spec = self._input_spec
+        sample = tuple(1 if d is None else d for d in spec.shape)
+        self(np.zeros((1,) + sample, spec.dtype._np))
 
     def call(self, inputs, training=None):
         x = inputs
@@ -497,8 +561,8 @@ class Flatten(Layer):
     TensorShape([3, 1])
     """
 
-    def __init__(self, data_format=None, name=None, dtype=None):
-        super().__init__(name=name, dtype=dtype)
+    def __init__(self, data_format=None, name=None, dtype=None, **kwargs):
+        super().__init__(name=name, dtype=dtype, **kwargs)
         self.data_format = _data_format(data_format, "Flatten",
                                         ("channels_last", "channels_first"))
 
@@ -523,14 +587,14 @@ class Embedding(Layer):
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False,
-                 name=None, trainable=True, dtype=None):
+                 name=None, trainable=True, dtype=None, **kwargs):
         for what, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
                 raise ValueError(f"Embedding: {what} must be a positive integer, got {value!r}")
         if mask_zero:
             raise NotImplementedError("Embedding: mask_zero=True is not supported (no masking); "
                                       "multiply by a mask built from the inputs instead")
-        super().__init__(name=name, trainable=trainable, dtype=dtype)
+        super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings = None
@@ -583,10 +647,10 @@ class Conv2D(Layer):
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1), activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 name=None, trainable=True, dtype=None):
+                 name=None, trainable=True, dtype=None, **kwargs):
         if not isinstance(filters, (int, np.integer)) or isinstance(filters, bool) or filters <= 0:
             raise ValueError(f"Conv2D: filters must be a positive integer, got {filters!r}")
-        super().__init__(name=name, trainable=trainable, dtype=dtype)
+        super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
         self.filters = int(filters)
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
         self.strides = _pair(strides, "strides", "Conv2D")
@@ -637,8 +701,8 @@ class MaxPooling2D(Layer):
     """
 
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
-                 name=None, dtype=None):
-        super().__init__(name=name, dtype=dtype)
+                 name=None, dtype=None, **kwargs):
+        super().__init__(name=name, dtype=dtype, **kwargs)
         self.pool_size = _pair(pool_size, "pool_size", "MaxPooling2D")
         self.strides = self.pool_size if strides is None else _pair(strides, "strides",
                                                                     "MaxPooling2D")

@@ -211,6 +211,28 @@ def test_model_builds_lazily_and_orders_variables_as_keras():
     assert isinstance(model.trainable_variables, list)
 
 
+def test_an_input_shape_builds_a_sequential_model_at_once():
+    # TF: built, [(8, 3), (3,), (3, 2), (2,)]
+    model = keras.Sequential([keras.layers.Flatten(input_shape=(4, 2)), keras.layers.Dense(3),
+                              keras.layers.Dense(2)])
+    assert model.built and [tuple(v.shape) for v in model.trainable_variables] == [
+        (8, 3), (3,), (3, 2), (2,)]
+    assert not keras.layers.Dense(3, input_shape=(5,)).built   # TF: a lone layer waits
+    model = keras.Sequential([keras.layers.Dense(3, input_dim=7)])
+    assert [tuple(v.shape) for v in model.trainable_variables] == [(7, 3), (3,)]  # TF
+    model = keras.Sequential([keras.Input(shape=(5,)), keras.layers.Dense(3)])
+    assert len(model.layers) == 1 and len(model.trainable_variables) == 2  # TF
+    model.add(keras.layers.Dense(4))
+    assert [tuple(v.shape) for v in model.trainable_variables][2:] == [(3, 4), (4,)]
+    model = keras.Sequential([keras.Input(shape=(3,), dtype="int32"), keras.layers.Embedding(10, 2),
+                              keras.layers.Flatten(), keras.layers.Dense(1)])
+    assert [tuple(v.shape) for v in model.trainable_variables] == [(10, 2), (6, 1), (1,)]
+    with pytest.raises(ValueError, match="an Input can only come first"):
+        keras.Sequential([keras.layers.Dense(3), keras.Input(shape=(2,))])
+    with pytest.raises(TypeError, match="unexpected keyword argument 'units_out'"):
+        keras.layers.Dense(3, units_out=2)
+
+
 def test_layer_names_follow_keras():
     first, second = keras.layers.Dense(1), keras.layers.Dense(1)
     assert first.name.startswith("dense") and second.name != first.name
