@@ -25,7 +25,7 @@ from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
 from . import keras  # noqa: F401
 from .keras import Module
-from .keras import initializers, layers, losses, optimizers, train  # noqa: F401
+from .keras import initializers, layers, losses, metrics, optimizers, train  # noqa: F401
 from .keras.train import Checkpoint
 from .compiled import function, jit
 

@@ -28,6 +28,7 @@ def test_toolkit_modules_are_the_same_under_both_paths():
     assert gradtape.data is keras.data and gradtape.data.load_digits is keras.data.load_digits
     assert SparseCategoricalCrossentropy is keras.losses.SparseCategoricalCrossentropy
     assert keras.Sequential is keras.layers.Sequential and keras.Model is keras.layers.Model
+    assert tf.metrics is keras.metrics   # as TF's tf.metrics
 
 
 def test_the_demo_command_still_runs_from_the_package():
