@@ -284,6 +284,10 @@ class Layer(Module):
         """The computation; subclasses override it."""
         return inputs
 
+    def _build_on_first_call(self, inputs):
+        self.build(_shape_of(inputs))
+        self.built = True
+
     def _cast_inputs(self, inputs):
         """Floating inputs take the layer's dtype, as Keras' autocasting does."""
         if not isinstance(inputs, TensorLike):
@@ -296,8 +300,7 @@ class Layer(Module):
     def __call__(self, inputs, *args, **kwargs):
         inputs = self._cast_inputs(inputs)
         if not self.built:
-            self.build(_shape_of(inputs))
-            self.built = True
+            self._build_on_first_call(inputs)
         args = _resolve_training(self, args, kwargs)
         _context.depth += 1
         try:
@@ -465,6 +468,10 @@ class Model(Layer):
             raise TypeError(f"{type(self).__name__}: unexpected keyword arguments {sorted(kwargs)}")
         super().__init__(name=name, trainable=trainable, dtype=dtype)
 
+    def build(self, input_shape=None):
+        """Mark the model built; its layers create their weights on the first call (as in Keras)."""
+        self.built = True
+
     def _cast_inputs(self, inputs):
         # each sub-layer casts its own inputs; a model's may be any structure
         return super()._cast_inputs(inputs) if isinstance(inputs, np.ndarray) else inputs
@@ -519,10 +526,33 @@ class Sequential(Model):
         if self._input_spec is not None:
             self._build_from_spec()
 
+    def build(self, input_shape=None):
+        """Create every layer's weights now, running the layers once on zeros of ``input_shape``.
+
+        ``None`` sizes (the batch axis) count as 1. Without it, the weights are
+        created on the first call.
+
+        >>> import gradtape as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(4), tf.keras.layers.Dense(2)])
+        >>> model.build((None, 3))
+        >>> [tuple(v.shape) for v in model.trainable_variables]
+        [(3, 4), (4,), (4, 2), (2,)]
+        """
+        if input_shape is None:
+            if self._input_spec is None:
+                raise ValueError(f"Sequential '{self.name}'.build: give the input shape, "
+                                 "e.g. build((None, 784))")
+            input_shape = (None,) + self._input_spec.shape
+        sample = tuple(1 if d is None else int(d) for d in _sample_shape(input_shape, self))
+        dtype = self._input_spec.dtype if self._input_spec is not None else self.dtype
+        self.call(np.zeros(sample, dtype._np))
+        self.built = True
+
+    def _build_on_first_call(self, inputs):
+        self.built = True   # the layers build themselves in the call
+
     def _build_from_spec(self):
-        spec = self._input_spec
-        sample = tuple(1 if d is None else d for d in spec.shape)
-        self(np.zeros((1,) + sample, spec.dtype._np))
+        self.build()
 
     def call(self, inputs, training=None):
         x = inputs

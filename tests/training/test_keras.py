@@ -234,6 +234,19 @@ def test_an_input_shape_builds_a_sequential_model_at_once():
         keras.layers.Dense(3, units_out=2)
 
 
+def test_build_with_an_input_shape():
+    model = keras.Sequential([keras.layers.Dense(4), keras.layers.Dense(2)])
+    model.build((None, 3))   # TF: [(3, 4), (4,), (4, 2), (2,)]
+    assert [tuple(v.shape) for v in model.trainable_variables] == [(3, 4), (4,), (4, 2), (2,)]
+    model = TwoDense()
+    model.build((None, 3))   # TF: a subclassed model is marked built, its layers wait
+    assert model.built and model.variables == []
+    model(tf.ones((1, 3)))
+    assert len(model.trainable_variables) == 4
+    with pytest.raises(ValueError, match=r"give the input shape"):
+        keras.Sequential([keras.layers.Dense(4)]).build()
+
+
 def test_layer_names_follow_keras():
     first, second = keras.layers.Dense(1), keras.layers.Dense(1)
     assert first.name.startswith("dense") and second.name != first.name
