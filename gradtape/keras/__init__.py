@@ -17,7 +17,8 @@ True
 TensorShape([2, 3])
 """
 from .module import Module
-from . import activations, initializers, layers, losses, metrics, optimizers, schedules  # noqa: F401
+from . import activations, initializers, layers, losses, metrics  # noqa: F401
+from . import optimizers, schedules  # noqa: F401
 from . import train  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
 from .layers import Input, Model, Sequential  # noqa: F401

@@ -182,7 +182,7 @@ class Layer(Module):
 
     @property
     def variables(self):
-        """This layer's Variables, then each sub-layer's, in the order they were assigned (a list)."""
+        """This layer's Variables, then each sub-layer's, in assignment order (a list)."""
         return list(super().variables)
 
     @property

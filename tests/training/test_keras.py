@@ -129,8 +129,8 @@ def _fixed_model():
 
 def test_sequential_with_fixed_weights_gives_tensorflows_logits_gradients_and_step():
     model = _fixed_model()
-    np.testing.assert_allclose(model(X).numpy(), [[1.7770128, -0.02135754],
-                                                  [0.37245587, 1.1956711]], rtol=1e-6, atol=1e-7)  # TF
+    tf_logits = [[1.7770128, -0.02135754], [0.37245587, 1.1956711]]  # TF
+    np.testing.assert_allclose(model(X).numpy(), tf_logits, rtol=1e-6, atol=1e-7)
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     with tf.GradientTape() as tape:
         loss = loss_fn(np.array([1, 0]), model(X, training=True))
@@ -314,7 +314,8 @@ def test_keras_training_engine_raises_naming_the_custom_loop(method, alternative
 
 
 def test_functional_api_and_missing_call_are_refused():
-    with pytest.raises(NotImplementedError, match="functional API, is not supported: subclass tf.keras.Model"):
+    with pytest.raises(NotImplementedError,
+                       match="functional API, is not supported: subclass tf.keras.Model"):
         keras.Model(inputs=tf.ones((1, 2)), outputs=tf.ones((1, 2)))
     with pytest.raises(NotImplementedError, match="must define call"):
         keras.Model()(tf.ones((1, 2)))

@@ -1,4 +1,7 @@
-"""``tf.keras.layers.Conv2D`` and ``MaxPooling2D`` against TensorFlow 2.21 / Keras 3 (numbers marked TF)."""
+"""``tf.keras.layers.Conv2D`` and ``MaxPooling2D`` against TensorFlow 2.21 / Keras 3.
+
+Numbers marked TF were printed by the same layers under TensorFlow 2.21.
+"""
 import numpy as np
 import pytest
 
@@ -23,7 +26,8 @@ def _conv(**kwargs):
     ({}, (2, 3, 5, 2),
      [[[0.25, 0.0], [0.25, 1.25]], [[0.8333334, -0.08333325], [0.25, 0.0]]], 9.833333015441895),
     ({"strides": 2, "padding": "same"}, (2, 3, 3, 2),
-     [[[-0.6666666, 0.5833334], [0.33333328, 0.08333337]], [[0.8333334, -0.08333325], [0.25, 1.25]]],
+     [[[-0.6666666, 0.5833334], [0.33333328, 0.08333337]],
+      [[0.8333334, -0.08333325], [0.25, 1.25]]],
      6.500000953674316),
     ({"dilation_rate": (2, 1), "padding": "same", "activation": "relu"}, (2, 5, 6, 2),
      [[[0.0, 0.5], [0.0, 0.0]], [[1.8333333, 0.75], [0.0, 0.5]]], 62.91666793823242),
