@@ -3,6 +3,9 @@
 Numbers marked "TF" were printed by the same snippet under TensorFlow 2.21
 (Keras 3.15).
 """
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -76,6 +79,18 @@ def test_custom_training_loop_learns_the_digits():
     assert float(test_accuracy.result()) > 0.9
     hand = np.mean(np.argmax(model(x_test).numpy(), -1) == y_test)
     assert float(test_accuracy.result()) == pytest.approx(hand, abs=1e-6)
+
+
+def test_the_loop_in_docs_training_md_runs_and_learns(capsys):
+    guide = Path(__file__).resolve().parents[2] / "docs" / "training.md"
+    loop = re.findall(r"```python\n(.*?)```", guide.read_text(), re.S)[0]
+    tf.random.set_seed(0)
+    namespace = {}
+    exec(loop, namespace)
+    assert float(namespace["train_accuracy"].result()) > 0.9
+    model, x_test, y_test = namespace["model"], namespace["x_test"], namespace["y_test"]
+    assert np.mean(np.argmax(model(x_test).numpy(), -1) == y_test) > 0.9
+    assert len(capsys.readouterr().out.splitlines()) == 5
 
 
 def test_compiled_train_step_with_metrics_matches_eager():
