@@ -22,3 +22,7 @@ from . import optimizers, schedules  # noqa: F401
 from . import train  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
 from .layers import Input, Model, Sequential  # noqa: F401
+from .._missing import missing_names as _missing_names
+
+
+__getattr__ = _missing_names("gradtape.keras", "tf.keras")

@@ -10,6 +10,7 @@ array([0., 2.], dtype=float32)
 from .. import nn as _nn
 from .._core.tensor import TensorLike, convert_to_tensor
 from ..rules import elementwise as _ew
+from .._missing import missing_names as _missing_names
 
 
 def _tensor(x):
@@ -231,3 +232,6 @@ def serialize(activation):
         if fn is activation:
             return name
     raise ValueError(f"activations.serialize: {activation!r} is not one of Keras' activations")
+
+
+__getattr__ = _missing_names("gradtape.keras.activations", "tf.keras.activations")

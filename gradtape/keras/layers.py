@@ -27,6 +27,7 @@ from ..rules import shape as _shape_ops
 from ..rules.indexing import gather as _gather
 from ..rules.linalg import matmul as _matmul
 from ..variables import Variable
+from .._missing import missing_names as _missing_names
 
 
 def get_activation(identifier):
@@ -743,3 +744,6 @@ class MaxPooling2D(Layer):
         _check_images(self, inputs)
         return _nn.max_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
                               padding=self.padding.upper())
+
+
+__getattr__ = _missing_names("gradtape.keras.layers", "tf.keras.layers")

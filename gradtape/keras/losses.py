@@ -18,6 +18,7 @@ from ..errors import InvalidArgumentError
 from ..rules import elementwise as _ew
 from ..rules import reductions as _red
 from ..rules import shape as _sh
+from .._missing import missing_names as _missing_names
 
 EPSILON = 1e-7
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", None)
@@ -388,3 +389,6 @@ def get(identifier):
         return _BY_NAME[identifier]
     raise ValueError(f"losses.get: unknown loss {identifier!r}; expected a callable or one "
                      f"of {sorted(_BY_NAME)}")
+
+
+__getattr__ = _missing_names("gradtape.keras.losses", "tf.keras.losses")

@@ -18,6 +18,7 @@ from .._core.dtypes import as_dtype
 from .._core.tensor import TensorLike, convert_to_tensor
 from ..variables import Variable
 from .module import camel_to_snake
+from .._missing import missing_names as _missing_names
 
 
 def _tensor(x, dtype=None):
@@ -299,3 +300,6 @@ def get(identifier):
         return _BY_NAME[identifier]
     raise ValueError(f"metrics.get: unknown metric {identifier!r}; expected a callable or one "
                      f"of {sorted(_BY_NAME)}")
+
+
+__getattr__ = _missing_names("gradtape.keras.metrics", "tf.keras.metrics")

@@ -34,6 +34,14 @@ def test_toolkit_modules_are_the_same_under_both_paths():
     assert tf.metrics is keras.metrics   # as TF's tf.metrics
 
 
+def test_a_missing_keras_name_says_so():
+    with pytest.raises(AttributeError, match=r"tf.keras.layers.LSTM is not implemented"):
+        keras.layers.LSTM
+    with pytest.raises(AttributeError, match=r"tf.keras.metrics.AUC is not implemented"):
+        keras.metrics.AUC
+    assert not hasattr(keras, "utils") and hasattr(keras.layers, "Dense")
+
+
 def test_the_demo_command_still_runs_from_the_package():
     from gradtape.__main__ import main
     with pytest.raises(SystemExit):
