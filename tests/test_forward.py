@@ -13,7 +13,7 @@ from gradtape.errors import UnimplementedError
 from gradtape.jacobians import forward_jacobian
 from gradtape.rules._util import apply, defop
 from gradtape.testing import check_gradients
-from tests.opspec import all_specs
+from tests.opspec import cases
 
 ForwardAccumulator = tf.autodiff.ForwardAccumulator
 
@@ -306,17 +306,10 @@ def test_custom_gradient_with_opaque_grad_fn_reruns_the_function():
 # Forward-mode Jacobians
 # ---------------------------------------------------------------------------
 
-def _spec_cases():
-    for spec in all_specs():
-        for i, sample in enumerate(spec.samples):
-            yield pytest.param(spec, sample, id=f"{spec.name}-{i}")
-
-
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.parametrize("spec,sample", list(_spec_cases()))
+@pytest.mark.parametrize("spec,sample", cases())
 def test_forward_jacobian_equals_reverse_jacobian(spec, sample):
-    arrays = [a for a in sample if hasattr(a, "shape")]
-    params = sample[len(arrays):]
+    arrays, params = sample.arrays, sample.params
     xs = [tf.constant(a) for a in arrays]
 
     def fn(*a):

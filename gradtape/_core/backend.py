@@ -21,7 +21,7 @@ import types
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, UnimplementedError
+from .errors import InvalidArgumentError, UnimplementedError
 
 
 def _numpy_namespace():

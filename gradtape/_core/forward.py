@@ -19,7 +19,7 @@ tangent row at a time.
 import warnings
 import weakref
 
-from ..errors import UnimplementedError
+from .errors import UnimplementedError
 from .dtypes import kind
 from .trace import outside
 
@@ -31,14 +31,6 @@ class Hooks:
 
 
 hooks = Hooks()
-
-#: Names of ops that broadcast their inputs against each other NumPy-style
-#: (and matmul and the solves, which broadcast their batch axes).  With batched tangents a
-#: lower-rank input's tangent is padded to the highest input rank for them.
-#: A rule module adding a broadcasting op adds its name here.
-BROADCASTING_OPS = {"add", "subtract", "multiply", "divide", "mod", "pow", "maximum",
-                    "minimum", "atan2", "where", "matmul", "squared_difference",
-                    "xdivy", "xlogy", "divide_no_nan", "complex", "solve", "triangular_solve"}
 
 _warned_loop = set()
 
@@ -111,7 +103,7 @@ class ForwardRecorder:
         uneven = any(t is not None and x._value.ndim < top for t, x in zip(ts, inputs))
         if not op.batch_jvp:
             return self._looped_jvp(op, ts, out, inputs, params)
-        if uneven and op.name in BROADCASTING_OPS:
+        if uneven and op.broadcasts:
             return op.jvp(self._padded(ts, inputs, top), out, *inputs, **params)
         # any other op's JVP takes the leading batch axis whatever its inputs' ranks
         return op.jvp(ts, out, *inputs, **params)

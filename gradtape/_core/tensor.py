@@ -287,6 +287,11 @@ def decide(value, predicate=None):
 
     Rules read values through this, so a traced ``gradtape.function`` checks
     on every call that the reading is still the same.
+
+    >>> import numpy as np
+    >>> from gradtape.extend import decide
+    >>> decide(np.array([0.0, 2.0]), lambda v: bool((v == 0).any()))
+    True
     """
     result = value if predicate is None else predicate(value)
     if host_hook is not None:

@@ -9,75 +9,17 @@ While a recorder runs rules of its own (an accumulator's JVPs), only the
 recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
-import operator
 import threading
 
-from ..errors import InvalidArgumentError, OpError
-from .backend import foreign, impl_for, xp
+from .errors import InvalidArgumentError, OpError
+from .backend import foreign, impl_for
+from .op import Op  # noqa: F401  (the op record lives in op.py)
 from .tensor import Tensor, _next_uid, wrap
 
 _local = threading.local()
 _lock = threading.Lock()
 _active = [0]  # recorders entered in any thread: 0 means the fast path for all
 _EMPTY = ()
-
-
-# NumPy's operators give the same results as these ufuncs on arrays, and are
-# far faster on the 0-d values scalar work produces (a binary ufunc call on two
-# NumPy scalars costs about 1 µs, the operator about 30 ns).
-_OPERATOR_FORMS = {xp.add: operator.add, xp.subtract: operator.sub,
-                   xp.multiply: operator.mul, xp.true_divide: operator.truediv}
-
-
-class Op:
-    """A primitive: its forward computation and its differentiation rules.
-
-    ``impl(*arrays, **params)`` computes on raw arrays.  ``vjps[i](ct, ans,
-    *inputs, **params)`` returns the cotangent of input ``i`` as a Tensor (or
-    None); ``jvp(tangents, ans, *inputs, **params)`` returns the output
-    tangent from the input tangents (None where an input has none).  Rules are
-    written with gradtape's own ops, so a tape watching them differentiates
-    them again.
-
-    ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
-    of indices); the tape keeps only those (and the output if ``save_ans``),
-    and a stand-in with ``shape`` and ``dtype`` for the others.
-
-    ``elementwise`` says the Jacobian w.r.t. every input of the output's size
-    is diagonal in row-major order (elementwise ops, reshape), so a vectorized
-    Jacobian's one-hot cotangent rows stay one-hot; ``onehot_vjps[i](rows, ans,
-    *inputs, **params)``, when given, computes input ``i``'s batched cotangent
-    from such rows directly (see ``_core/onehot.py``), or returns None.
-
-    ``stateful`` marks an impl whose result is not a function of its inputs
-    and parameters alone (a random draw): ``gradtape.function`` never
-    computes it ahead of a call.
-    """
-
-    __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
-                 "nondiff", "batch_vjp", "batch_jvp", "elementwise", "onehot_vjps", "stateful",
-                 "variants", "__weakref__")
-
-    def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
-                 multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
-                 elementwise=False, onehot_vjps=None, stateful=False):
-        self.name = name
-        self.impl = _OPERATOR_FORMS.get(impl, impl) if isinstance(impl, xp.ufunc) else impl
-        self.vjps = vjps
-        self.jvp = jvp
-        self.save = save
-        self.save_ans = save_ans
-        self.multi = multi
-        self.nondiff = nondiff
-        self.batch_vjp = batch_vjp
-        self.batch_jvp = batch_jvp
-        self.elementwise = elementwise
-        self.onehot_vjps = onehot_vjps
-        self.stateful = stateful
-        self.variants = None  # Backend -> impl for that namespace (backend.py)
-
-    def __repr__(self):
-        return f"<Op {self.name}>"
 
 
 def stack():
@@ -151,6 +93,11 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
 
     Returns a Tensor, or a tuple of Tensors for a multi-output op.  With no
     recorder active anywhere this only computes and wraps.
+
+    >>> import gradtape as tf
+    >>> from gradtape.extend import OPS, apply
+    >>> apply(OPS["multiply"], (tf.constant(2.0), tf.constant(3.0)), {}).numpy()
+    6.0
     """
     recorders = None
     if _active[0]:

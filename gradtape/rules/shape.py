@@ -252,11 +252,13 @@ def _list_op(name, impl, vjp_for, batched_axis):
     def make(n):
         op = cache.get(n)
         if op is None:
-            op = defop(name, impl, vjp=tuple(vjp_for(i) for i in range(n)), save="none")
+            op = defop(name, impl, vjp=tuple(vjp_for(i) for i in range(n)), save="none",
+                       register_as=not cache)
             op.jvp = jvp_of(op)
             cache[n] = op
         return op
     make.cache = cache
+    make(1)  # the first arity holds the name in the registry
     return make
 
 
