@@ -15,8 +15,8 @@ import functools
 
 from ._core import nest, trace
 from ._core.forward import ForwardRecorder
-from ._core.reverse import backward
-from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
+from ._core.tensor import Tensor, TensorLike, wrap
+from ._core.convert import convert_to_tensor
 from ._core.trace import Op
 from .custom import _VariableWatcher
 from .rules import identity
@@ -48,7 +48,7 @@ def _recompute_vjp(f, name, n_inputs, variables, kwargs, ct, xs):
     extra = cts[0]._value.ndim - outs[0]._value.ndim if cts else 0
     batch_shape = tuple(cts[0]._value.shape[:extra]) if extra > 0 else ()
     uids = [c._uid for c in copies] + [v._uid for v in variables]
-    found = backward(tape._rec, targets, uids, False, batch_shape=batch_shape)
+    found = tape._sweep(targets, uids, False, batch_shape)
     tape._spend()
     return [found.get(u) for u in uids]
 

@@ -33,11 +33,12 @@ import warnings
 
 import numpy as np
 
-from ._core import nest, reverse, trace
-from ._core import tensor as _tensor
-from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
+from ._core import nest, trace
+from ._core.tensor import Tensor, TensorLike, wrap
+from ._core.convert import convert_to_tensor
 from .errors import OperatorNotAllowedInGraphError
 from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
+from .debugging import checking_numerics
 from .variables import Variable
 
 #: Retraces of one signature after which a warning says what keeps changing.
@@ -135,7 +136,7 @@ class Function:
         return functools.partial(self, instance)
 
     def __call__(self, *args, **kwargs):
-        if (trace._active[0] and trace.stack()) or reverse.hooks.checked_vjp is not None:
+        if (trace._active[0] and trace.stack()) or checking_numerics():
             return self.python_function(*args, **kwargs)  # recorders or numerics checks watch
         key = None if kwargs else _tensors_signature(args)
         if key is None:
@@ -172,11 +173,9 @@ class Function:
         if leaves:
             args, kwargs = nest.pack_sequence_as((args, kwargs), traced_leaves)
         trace.push(tracer)
-        _start_watching_host_reads()
         try:
             result = self.python_function(*args, **kwargs)
         finally:
-            _stop_watching_host_reads()
             trace.pop(tracer)
         program = tracer.compile(result, self.__name__) if tracer.numpy_only else _EAGER
         self._programs[key] = program
@@ -234,7 +233,7 @@ def _signature(leaves):
 # Tracing
 # ---------------------------------------------------------------------------
 
-class _Tracer:
+class _Tracer(trace.Recorder):
     """The outermost recorder while a function is traced: every op, in order."""
 
     traces_ops = True  # seen by gradtape._core.trace: never hidden, never offered custom ops
@@ -344,7 +343,7 @@ class _Tracer:
             self.steps.append(("assign", var, new, None, False))
         self.by_uid[var._uid] = new  # later reads see the new value
 
-    def check(self, value, predicate, result):
+    def host_read(self, value, predicate, result):
         """A rule read ``value`` on the host: the replay checks the reading again."""
         s = self._traced(value)
         if s is not None:
@@ -516,27 +515,3 @@ class _Program:
         code = compile(source, f"<gradtape.function {name}>", "exec")
         exec(code, env)  # noqa: S102 - our own generated code
         return env["replay"], _annotated(source, op_names)
-
-
-# ---------------------------------------------------------------------------
-# Values read on the host while tracing (gradtape._core.tensor.host_hook)
-# ---------------------------------------------------------------------------
-
-_watching = [0]
-
-
-def _host_read(value, predicate, result):
-    t = trace.tracer()
-    if t is not None:
-        t.check(value, predicate, result)
-
-
-def _start_watching_host_reads():
-    _watching[0] += 1
-    _tensor.host_hook = _host_read
-
-
-def _stop_watching_host_reads():
-    _watching[0] -= 1
-    if not _watching[0]:
-        _tensor.host_hook = None

@@ -6,33 +6,18 @@ show how the op was reached.  ``check_numerics()`` makes ``gradient()`` stop
 at the first op whose VJP turns finite cotangents into NaN or Inf.
 """
 import contextlib
-import traceback
-
 import numpy as np
 
-from ._core import reverse
-from ._core.reverse import IN, OP, OUT, SAVED
-from ._core.tensor import TensorLike, convert_to_tensor
+from ._core import sites
+from ._core.reverse import Meta
+from ._core.tensor import TensorLike
+from ._core.convert import convert_to_tensor
 from .errors import InvalidArgumentError
 from .explain import Site
 
 __all__ = ["set_debug_mode", "debug_mode", "check_numerics", "enable_check_numerics",
-           "disable_check_numerics", "NonFiniteGradientError"]
-
-_plain_record = reverse.TapeRecorder.record
-
-
-def _record_keeping_stacks(self, op, inputs, out, params):
-    n = len(self.entries)
-    _plain_record(self, op, inputs, out, params)
-    if len(self.entries) > n:
-        code = self.entries[n][reverse.CODE]
-        f = reverse._getframe(1)
-        while f is not None and f.f_code is not code:
-            f = f.f_back
-        if f is not None:
-            self.stacks[n] = traceback.extract_stack(f)
-
+           "disable_check_numerics", "checking_numerics", "numerics_checker",
+           "NonFiniteGradientError"]
 
 def set_debug_mode(enabled=True):
     """Keep the full user stack of every recorded op (slow; for debugging).
@@ -46,7 +31,7 @@ def set_debug_mode(enabled=True):
     1
     >>> tf.debugging.set_debug_mode(False)
     """
-    reverse.TapeRecorder.record = _record_keeping_stacks if enabled else _plain_record
+    sites.keep_stacks = bool(enabled)
 
 
 def debug_mode():
@@ -56,7 +41,7 @@ def debug_mode():
     >>> tf.debugging.debug_mode()
     False
     """
-    return reverse.TapeRecorder.record is _record_keeping_stacks
+    return sites.keep_stacks
 
 
 # ---------------------------------------------------------------------------
@@ -97,28 +82,53 @@ def _all_finite(ct):
 
 
 def _checker(recorder):
-    """A VJP call for one sweep over ``recorder`` that stops at the first NaN/Inf."""
+    """A VJP caller for one sweep over ``recorder`` that stops at the first NaN/Inf."""
     index_of = {}  # the entry a VJP call is for, known by its saved inputs
     consumers = {}
-    for idx, e in enumerate(recorder.entries):
-        if e is not None:
-            index_of[id(e[SAVED])] = idx
-            for u in e[IN]:
-                consumers.setdefault(u, []).append(e)
-    entries = list(recorder.entries)  # the sweep may free them as it goes
-    call = reverse._call_vjp
+    views = {idx: e for idx, e in enumerate(recorder.views()) if e is not None}
+    # (views: the sweep may free the entries as it goes)
+    for idx, e in views.items():
+        index_of[id(e.saved)] = idx
+        for u in e.inputs:
+            consumers.setdefault(u, []).append(e)
 
-    def checked(op, i, ct, ans, saved, params, batch_shape):
+    def checked(op, i, ct, ans, saved, params, call):
         with np.errstate(all="ignore"):
-            g = call(op, i, ct, ans, saved, params, batch_shape)
+            g = call(op, i, ct, ans, saved, params)
         if g is None or _finite(g):
             return g
         idx = index_of.get(id(saved))
-        entry = entries[idx] if idx is not None else None
-        site = None if entry is None else Site.of(
-            entry[reverse.CODE], entry[reverse.LASTI], recorder.stacks.get(idx))
+        entry = views.get(idx)
+        site = None if entry is None else Site.of(entry.code, entry.lasti,
+                                                  recorder.stacks.get(idx))
         _raise(op, i, ct, g, saved, entry, site, consumers)
     return checked
+
+
+_checking = []  # the active checks, innermost last: each enable or block adds one
+
+
+def checking_numerics():
+    """Whether ``check_numerics`` is active (gradients are checked for NaN/Inf).
+
+    >>> import gradtape as tf
+    >>> with tf.debugging.check_numerics():
+    ...     print(tf.debugging.checking_numerics())
+    True
+    """
+    return bool(_checking)
+
+
+def numerics_checker(recorder):
+    """The VJP caller a sweep over ``recorder`` uses: a checking one while
+    ``check_numerics`` is active, else None (the sweep calls the rules itself).
+
+    >>> import gradtape as tf
+    >>> tape = tf.GradientTape()
+    >>> tf.debugging.numerics_checker(tape._rec) is None
+    True
+    """
+    return _checker(recorder) if _checking else None
 
 
 def _raise(op, i, ct, g, saved, entry, site, consumers):
@@ -128,17 +138,17 @@ def _raise(op, i, ct, g, saved, entry, site, consumers):
             f"check_numerics: the cotangent reaching op '{op.name}'{where} is already "
             "NaN/Inf (from output_gradients or a sum of cotangents)", op.name, site)
     x = saved[i]
-    inputs = "finite" if type(x) is reverse.Meta or _finite(x) else "non-finite"
+    inputs = "finite" if type(x) is Meta or _finite(x) else "non-finite"
     bad = ~np.isfinite(g._value)
     cts = ct if type(ct) is tuple else (ct,)
-    outs = entry[OUT] if entry is not None else ()
+    outs = entry.outputs if entry is not None else ()
     outs = outs if type(outs) is tuple else (outs,)
-    feeds_where = [e for u in outs for e in consumers.get(u, ()) if e[OP].name == "where"]
+    feeds_where = [e for u in outs for e in consumers.get(u, ()) if e.op.name == "where"]
     zero_ct = all(np.all(np.broadcast_to(c._value == 0, bad.shape)[bad]) for c in cts
                   if np.broadcast_shapes(c._value.shape, bad.shape) == bad.shape)
     if feeds_where and zero_ct:
         w = feeds_where[0]
-        wsite = Site.of(w[reverse.CODE], w[reverse.LASTI])
+        wsite = Site.of(w.code, w.lasti)
         raise NonFiniteGradientError(
             f"check_numerics: the VJP of op '{op.name}'{where} turned a zero cotangent into "
             f"NaN (0 * inf): this is the where trap. tf.where at {wsite} discards the "
@@ -191,12 +201,11 @@ def check_numerics(tensor=None, message=None, name=None):
 
 @contextlib.contextmanager
 def _checking_gradients():
-    previous = reverse.hooks.checked_vjp
-    reverse.hooks.checked_vjp = _checker
+    _checking.append("block")
     try:
         yield
     finally:
-        reverse.hooks.checked_vjp = previous
+        _checking.remove("block")
 
 
 def enable_check_numerics():
@@ -206,7 +215,8 @@ def enable_check_numerics():
     >>> tf.debugging.enable_check_numerics()
     >>> tf.debugging.disable_check_numerics()
     """
-    reverse.hooks.checked_vjp = _checker
+    if "enabled" not in _checking:
+        _checking.append("enabled")
 
 
 def disable_check_numerics():
@@ -215,4 +225,5 @@ def disable_check_numerics():
     >>> import gradtape as tf
     >>> tf.debugging.disable_check_numerics()
     """
-    reverse.hooks.checked_vjp = None
+    if "enabled" in _checking:
+        _checking.remove("enabled")

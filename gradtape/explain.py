@@ -18,19 +18,15 @@ None
 """
 import dis
 import linecache
-import operator
 import os
 
 import numpy as np
 
 from ._core import nest, trace
-from ._core import tensor as _tensor
 from ._core.dtypes import kind
-from ._core.reverse import ANS, CODE, IN, LASTI, OP, OUT, OUT_META, SAVED, Meta
-from ._core.reverse import _getframe, backward, user_site as _frame_site
+from ._core.reverse import Entry, Meta, backward, free
+from ._core.sites import getframe as _getframe, user_site as _frame_site
 from ._core.tensor import TensorLike, _next_uid, wrap
-
-_GRAPH_FIELDS = operator.itemgetter(OP, IN, OUT, CODE, LASTI)
 
 __all__ = ["explain", "Explanation", "Reason", "Site", "CATEGORIES", "summary", "to_dot",
            "memory", "MemoryReport", "Skeleton"]
@@ -152,10 +148,7 @@ def _graph_of(rec, depth=2):
 
     Taken on every non-persistent ``gradient()``: C-level copies only.
     """
-    try:
-        graph = list(map(_GRAPH_FIELDS, rec.entries))
-    except TypeError:  # entries a sweep already freed
-        graph = [None if e is None else _GRAPH_FIELDS(e) for e in rec.entries]
+    graph = rec.graph()
     if depth:
         f = _getframe(depth)
         return graph, rec, f.f_code, f.f_lasti
@@ -165,7 +158,7 @@ def _graph_of(rec, depth=2):
 def _keep_for_explain(tape):
     """Keep a spent tape's graph (a jacobian spent it), and nothing that holds values."""
     tape._skeleton = _graph_of(tape._rec, 0)
-    tape._rec.entries, tape._rec.producer = [], {}
+    free(tape._rec, persistent=False)
 
 
 class Skeleton:
@@ -176,7 +169,7 @@ class Skeleton:
     >>> with tf.GradientTape() as tape:
     ...     y = x * 2.0
     >>> _ = tape.gradient(y, x)
-    >>> [e[0].name for e in Skeleton(*tape._skeleton).entries]
+    >>> [e.op.name for e in Skeleton(*tape._skeleton).views()]
     ['multiply']
     """
 
@@ -186,8 +179,9 @@ class Skeleton:
     def __init__(self, graph, rec, code=None, lasti=None):
         self.spent_at = Site.of(code, lasti)  # where gradient() freed the recording
         self.entries = [None if g is None else
-                        (g[0], g[1], None, g[2], None, None, None, g[3], g[4])
-                        for g in graph]
+                        Entry(op=g[0], inputs=g[1], saved=None, outputs=g[2], ans=None,
+                              params=None, out_meta=None, code=g[3], lasti=g[4])
+                        for g in graph]  # as TapeRecorder.graph() gives them
         self.producer = {u: idx for idx, e in enumerate(self.entries) if e is not None
                          for u in _outs(e)}
         self.tracked = rec.tracked
@@ -196,6 +190,10 @@ class Skeleton:
         self.notes = rec.notes
         self.reads = rec.reads
         self.stacks = rec.stacks
+
+    def views(self):
+        """Every entry as an ``Entry`` without values, by index (None where freed)."""
+        return self.entries
 
 
 def _view(tape):
@@ -211,7 +209,7 @@ class _Graph:
 
     def __init__(self, view):
         self.view = view
-        self.entries = view.entries
+        self.entries = view.views()
         self.producer = view.producer
         self.cut_of = {}       # output id -> cut note
         self.cuts_from = {}    # input id -> cut notes
@@ -228,12 +226,12 @@ class _Graph:
                 self.escapes.setdefault(ins[0], []).append(note)
         for idx, e in enumerate(self.entries):
             if e is not None:
-                for u in e[IN]:
+                for u in e.inputs:
                     self.consumers.setdefault(u, []).append(idx)
 
     def entry_site(self, idx):
         e = self.entries[idx]
-        return Site.of(e[CODE], e[LASTI], self.view.stacks.get(idx))
+        return Site.of(e.code, e.lasti, self.view.stacks.get(idx))
 
     def ancestors(self, uids, through_cuts):
         seen = set(uids)
@@ -242,7 +240,7 @@ class _Graph:
             u = todo.pop()
             idx = self.producer.get(u)
             if idx is not None and self.entries[idx] is not None:
-                ins = self.entries[idx][IN]
+                ins = self.entries[idx].inputs
             elif through_cuts and u in self.cut_of:
                 ins = self.cut_of[u][2]
             else:
@@ -260,7 +258,7 @@ class _Graph:
             u = todo.pop()
             outs = []
             for idx in self.consumers.get(u, ()):
-                o = self.entries[idx][OUT]
+                o = self.entries[idx].outputs
                 outs.extend(o if type(o) is tuple else (o,))
             if through_cuts:
                 for note in self.cuts_from.get(u, ()):
@@ -504,8 +502,8 @@ class _Explainer:
                           reverse=True):
             e = self.graph.entries[idx]
             if any(_nonzero(cts.get(o)) for o in _outs(e)) and not any(
-                    _nonzero(cts.get(u)) for u in e[IN] if u in on_path):
-                op = e[OP].name
+                    _nonzero(cts.get(u)) for u in e.inputs if u in on_path):
+                op = e.op.name
                 return Reason(s, "zero_gradient",
                               f"the gradient reaches it but is zero: op '{op}' passes no "
                               "gradient for these input values (its derivative is 0 there)",
@@ -603,7 +601,7 @@ class _Explainer:
                       self.entries_op(idx))
 
     def entries_op(self, idx):
-        return self.graph.entries[idx][OP].name
+        return self.graph.entries[idx].op.name
 
     def _paused_somewhere(self, s):
         # a target made from values computed while paused is itself not on the tape
@@ -667,15 +665,6 @@ def explain(tape, target, sources):
 # Escapes: a tracked value leaving for NumPy or Python
 # ---------------------------------------------------------------------------
 
-def _tell_tapes(x, how):
-    if trace._active[0]:
-        for rec in trace.stack():
-            note = getattr(rec, "note_escape", None)
-            if note is not None:
-                note(x, how)
-
-
-_tensor.escape_hook = _tell_tapes
 
 
 # ---------------------------------------------------------------------------
@@ -703,17 +692,17 @@ class _Names:
             self.types[u] = _type_text(v._value.shape, v._value.dtype)
         for t in targets:
             self.types[t._uid] = _type_text(t._value.shape, t._value.dtype)
-        for e in view.entries:
+        for e in view.views():
             if e is None:
                 continue
-            for u, x in zip(e[IN], e[SAVED] or ()):  # a spent tape kept no values
+            for u, x in zip(e.inputs, e.saved or ()):  # a spent tape kept no values
                 v = x if type(x) is Meta else x._value
                 self.types.setdefault(u, _type_text(v.shape, v.dtype))
-            if e[OUT_META] is not None:
-                for u, (shape, dtype) in zip(e[OUT], e[OUT_META]):
+            if e.out_meta is not None:
+                for u, (shape, dtype) in zip(e.outputs, e.out_meta):
                     self.types.setdefault(u, _type_text(shape, dtype))
-            elif e[ANS] is not None:
-                self.types.setdefault(e[OUT], _type_text(e[ANS]._value.shape, e[ANS]._value.dtype))
+            elif e.ans is not None:
+                self.types.setdefault(e.outputs, _type_text(e.ans._value.shape, e.ans._value.dtype))
 
     def __call__(self, uid):
         if uid not in self.names:
@@ -725,7 +714,7 @@ class _Names:
 
 
 def _outs(e):
-    return e[OUT] if type(e[OUT]) is tuple else (e[OUT],)
+    return e.outputs if type(e.outputs) is tuple else (e.outputs,)
 
 
 def summary(tape, targets=()):
@@ -745,7 +734,7 @@ def summary(tape, targets=()):
     if view is None:
         return head + "): nothing recorded"
     names = _Names(view, nest.flatten(targets))
-    entries = [(i, e) for i, e in enumerate(view.entries) if e is not None]
+    entries = [(i, e) for i, e in enumerate(view.views()) if e is not None]
     watched = sorted(u for u in view.tracked if u not in view.producer
                      and u in view.variables)
     lines = [head + f"{', spent' if tape._rec is None else ''}): {len(entries)} ops"
@@ -754,11 +743,11 @@ def summary(tape, targets=()):
     events = [(min(_outs(e)), 0, e) for _, e in entries]
     events += [(min(n[3]) if n[0] == "cut" else n[2][0] + 0.5, 1, n) for n in view.notes]
     for _, is_note, item in sorted(events, key=lambda ev: ev[:2]):
-        ins = ", ".join(names.typed(u) for u in item[2 if is_note else IN])
+        ins = ", ".join(names.typed(u) for u in (item[2] if is_note else item.inputs))
         if not is_note:
             outs = ", ".join(names.typed(u) for u in _outs(item))
-            site = Site.of(item[CODE], item[LASTI])
-            lines.append(f"  {outs} = {item[OP].name}({ins})" + (f"  # {site}" if site else ""))
+            site = Site.of(item.code, item.lasti)
+            lines.append(f"  {outs} = {item.op.name}({ins})" + (f"  # {site}" if site else ""))
         elif item[0] == "cut":
             outs = ", ".join(names.typed(u) for u in item[3])
             lines.append(f"  {outs} = {item[1].name}({ins})  # no gradient  {_note_site(item)}")
@@ -802,13 +791,13 @@ def to_dot(tape, targets=()):
         lines.append(f"  t{u} [{', '.join(attrs)}];")
 
     if view is not None:
-        for idx, e in enumerate(view.entries):
+        for idx, e in enumerate(view.views()):
             if e is None:
                 continue
-            site = Site.of(e[CODE], e[LASTI])
-            label = e[OP].name + (f"\n{site}" if site else "")
+            site = Site.of(e.code, e.lasti)
+            label = e.op.name + (f"\n{site}" if site else "")
             lines.append(f"  op{idx} [shape=ellipse, label={_dot_text(label)}];")
-            for u in e[IN]:
+            for u in e.inputs:
                 tensor_node(u)
                 lines.append(f"  t{u} -> op{idx};")
             for u in _outs(e):
@@ -885,11 +874,11 @@ def memory(tape):
     rec = tape._rec
     per_op, per_line, seen = [], {}, set()
     total = 0
-    for idx, e in enumerate(rec.entries if rec is not None else ()):
+    for idx, e in enumerate(rec.views() if rec is not None else ()):
         if e is None:
             continue
-        held = [x._value for x in e[SAVED] if type(x) is not Meta]
-        ans = e[ANS]
+        held = [x._value for x in e.saved if type(x) is not Meta]
+        ans = e.ans
         if ans is not None:
             held.extend(a._value for a in (ans if type(ans) is tuple else (ans,)))
         n = sum(a.nbytes for a in held)
@@ -897,8 +886,8 @@ def memory(tape):
             if id(a) not in seen:
                 seen.add(id(a))
                 total += a.nbytes
-        site = Site.of(e[CODE], e[LASTI])
-        per_op.append((idx, e[OP].name, n, site))
+        site = Site.of(e.code, e.lasti)
+        per_op.append((idx, e.op.name, n, site))
         key = str(site) if site else "?"
         per_line[key] = per_line.get(key, 0) + n
     return MemoryReport(total, per_op, per_line)

@@ -16,7 +16,8 @@ from . import initializers
 from . import nn as _nn
 from . import random as _random
 from ._core.dtypes import as_dtype
-from ._core.tensor import TensorLike, convert_to_tensor
+from ._core.tensor import TensorLike
+from ._core.convert import convert_to_tensor
 from .module import Module, camel_to_snake, unique_name
 from .rules import elementwise as _ew
 from .rules import nn as _nn_rules

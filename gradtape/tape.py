@@ -5,7 +5,6 @@ read, Tensors only when asked; several or non-scalar targets are summed;
 a non-persistent tape gives one set of gradients and frees what it held.
 """
 import contextlib
-import enum
 import warnings
 
 
@@ -14,44 +13,20 @@ from ._core.backend import ones_for, zeros_for
 from . import explain as _explain
 from ._core import nest, trace
 from ._core.reverse import TapeRecorder, backward
-from ._core.tensor import TensorLike, convert_to_tensor, wrap
+from ._core.rows import backward_rows
+from ._core.tensor import TensorLike, wrap
+from ._core.convert import convert_to_tensor
+from .debugging import numerics_checker
+from .unconnected import JACOBIAN_CHUNK_BYTES as _DEFAULT_CHUNK_BYTES
+from .unconnected import UnconnectedGradients  # noqa: F401  (gradtape.tape's name too)
+from .unconnected import as_unconnected as _as_unconnected, check_source as _check_source
 from .variables import Variable
 
 _USED_MESSAGE = ("A non-persistent GradientTape can only be used to compute one set of "
                  "gradients (or jacobians)")
 
 #: Bytes the stacked cotangents of one vectorized Jacobian chunk may take.
-JACOBIAN_CHUNK_BYTES = 256 * 2**20
-
-
-class UnconnectedGradients(enum.Enum):
-    """What ``gradient`` returns for a source the target does not depend on.
-
-    >>> import gradtape as tf
-    >>> x, y = tf.Variable(1.0), tf.Variable(2.0)
-    >>> with tf.GradientTape() as tape:
-    ...     z = x * 3.0
-    >>> tape.gradient(z, y, unconnected_gradients=tf.UnconnectedGradients.ZERO).numpy()
-    0.0
-    """
-
-    NONE = "none"
-    ZERO = "zero"
-
-
-def _as_unconnected(value):
-    try:
-        return UnconnectedGradients(value)
-    except ValueError:
-        raise ValueError(f"unconnected_gradients must be UnconnectedGradients.NONE or "
-                         f".ZERO (or 'none'/'zero'), got {value!r}") from None
-
-
-def _check_source(s, what="sources"):
-    if not isinstance(s, TensorLike):
-        raise ValueError(f"Passed in object {s!r} of type '{type(s).__name__}', not "
-                         f"tf.Tensor or tf.Variable or ExtensionType, in {what}; "
-                         "convert it with gradtape.constant and tape.watch it, or use a Variable")
+JACOBIAN_CHUNK_BYTES = _DEFAULT_CHUNK_BYTES
 
 
 def _flatten(structure):
@@ -215,6 +190,16 @@ class GradientTape:
         if self._rec is None:
             raise RuntimeError(_USED_MESSAGE)
 
+    def _sweep(self, target_cts, source_uids, persistent, batch_shape=()):
+        """One backward sweep over the recording (``reverse.backward``, or
+        ``rows.backward_rows`` for cotangents with leading ``batch_shape``
+        axes), each VJP checked while ``check_numerics`` is active."""
+        check = numerics_checker(self._rec)
+        if batch_shape:
+            return backward_rows(self._rec, target_cts, source_uids, persistent, batch_shape,
+                                 check)
+        return backward(self._rec, target_cts, source_uids, persistent, check)
+
     # -- gradients ------------------------------------------------------
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
@@ -249,9 +234,9 @@ class GradientTape:
                               f"{s.dtype!r}; its gradient is None", stacklevel=2)
         if not self._persistent:  # backward frees the entries explain reads later
             self._skeleton = _explain._graph_of(self._rec)
-        found = backward(self._rec, [(t._uid, ct) for t, ct in zip(flat_targets, cts)
-                                     if t.dtype.differentiable],
-                         wanted, self._persistent)
+        found = self._sweep([(t._uid, ct) for t, ct in zip(flat_targets, cts)
+                             if t.dtype.differentiable],
+                            wanted, self._persistent)
         if not self._persistent:
             self._spend()
         grads = [self._finish(found.get(s._uid), s, unconnected) for s in flat_sources]
@@ -308,7 +293,7 @@ class GradientTape:
         """
         from .jacobians import jacobian
         return jacobian(self, target, sources, _as_unconnected(unconnected_gradients),
-                        parallel_iterations, experimental_use_pfor)
+                        parallel_iterations, experimental_use_pfor, JACOBIAN_CHUNK_BYTES)
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
                        parallel_iterations=None, experimental_use_pfor=True):
@@ -325,7 +310,7 @@ class GradientTape:
         """
         from .jacobians import batch_jacobian
         return batch_jacobian(self, target, source, _as_unconnected(unconnected_gradients),
-                              parallel_iterations, experimental_use_pfor)
+                              parallel_iterations, experimental_use_pfor, JACOBIAN_CHUNK_BYTES)
 
     # -- explaining and inspecting ---------------------------------------
     def explain(self, target, sources):

@@ -44,6 +44,9 @@ class Op:
     *inputs, **params)``, when given, computes input ``i``'s batched cotangent
     from such rows directly (see ``_core/onehot.py``), or returns None.
 
+    An op taking a list (``stack``, ``concat``, ``einsum``) is one Op per
+    number of inputs; the registered one's ``per_arity(n)`` gives the one for ``n``.
+
     ``stateful`` marks an impl whose result is not a function of its inputs
     and parameters alone (a random draw): ``gradtape.function`` never
     computes it ahead of a call.
@@ -56,7 +59,7 @@ class Op:
 
     __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
                  "nondiff", "batch_vjp", "batch_jvp", "broadcasts", "elementwise",
-                 "onehot_vjps", "stateful", "variants", "__weakref__")
+                 "onehot_vjps", "stateful", "per_arity", "variants", "__weakref__")
 
     def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
                  multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
@@ -75,6 +78,7 @@ class Op:
         self.elementwise = elementwise
         self.onehot_vjps = onehot_vjps
         self.stateful = stateful
+        self.per_arity = None  # n -> the op for n inputs, for an op made per number of inputs
         self.variants = None  # Backend -> impl for that namespace (backend.py)
 
     def __repr__(self):

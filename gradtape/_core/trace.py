@@ -9,22 +9,72 @@ While a recorder runs rules of its own (an accumulator's JVPs), only the
 recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
-import threading
-
 from .errors import InvalidArgumentError, OpError
-from .backend import foreign, impl_for
+from . import state
+from .backend import impl_for
+from .state import foreign
 from .op import Op  # noqa: F401  (the op record lives in op.py)
 from .tensor import Tensor, _next_uid, wrap
 
-_local = threading.local()
-_lock = threading.Lock()
-_active = [0]  # recorders entered in any thread: 0 means the fast path for all
+_local = state.local
+_lock = state.lock
+_active = state.active  # recorders entered in any thread: 0 means the fast path for all
 _EMPTY = ()
+stack = state.stack
+tracer = state.tracer
+notify_escape = state.notify_escape
+notify_host_read = state.notify_host_read
 
 
-def stack():
-    """The recorders active in this thread, outermost first (a tuple)."""
-    return getattr(_local, "stack", _EMPTY)
+class Recorder:
+    """What the engine tells a recorder (a tape, an accumulator, a trace).
+
+    ``apply`` offers every op run while the recorder is on this thread's
+    stack to ``record``; a recorder decides for itself whether the op touches
+    something it tracks.  The other methods hear of events off the op path and
+    do nothing unless a recorder overrides them:
+
+    * ``watch_variable(var)``: a trainable Variable was read;
+    * ``note_read(var)``: a Variable was read that the recorder does not watch;
+    * ``note_escape(x, how)``: ``x`` left gradtape (``.numpy()``, ``float()``,
+      an ``if``, a Variable's state);
+    * ``host_read(value, predicate, result)``: a rule read a value on the host
+      (told only to the outermost recorder, and only when ``traces_ops``);
+    * ``traces_ops = True`` marks a ``gradtape.function`` trace: it stays
+      outermost and sees every op, the engine's own included.
+
+    >>> from gradtape._core import trace
+    >>> import gradtape as tf
+    >>> class Names(trace.Recorder):
+    ...     def __init__(self):
+    ...         self.names = []
+    ...     def record(self, op, inputs, out, params):
+    ...         self.names.append(op.name)
+    >>> names = Names()
+    >>> trace.push(names)
+    >>> y = tf.constant(2.0) * 3.0
+    >>> trace.pop(names)
+    >>> names.names
+    ['multiply']
+    """
+
+    __slots__ = ()
+    traces_ops = False
+
+    def record(self, op, inputs, out, params):
+        raise NotImplementedError
+
+    def watch_variable(self, var):
+        pass
+
+    def note_read(self, var):
+        pass
+
+    def note_escape(self, x, how):
+        pass
+
+    def host_read(self, value, predicate, result):
+        pass
 
 
 def push(recorder):
@@ -32,6 +82,7 @@ def push(recorder):
     _local.stack = getattr(_local, "stack", _EMPTY) + (recorder,)
     with _lock:
         _active[0] += 1
+        state.tracing[0] += recorder.traces_ops
 
 
 def pop(recorder):
@@ -41,6 +92,7 @@ def pop(recorder):
         _local.stack = tuple(r for r in st if r is not recorder)
         with _lock:
             _active[0] -= 1
+            state.tracing[0] -= recorder.traces_ops
 
 
 class outside:
@@ -166,12 +218,5 @@ def record(op, inputs, out, params):
     A function being traced has already seen the ops that computed it.
     """
     for rec in stack():
-        if not getattr(rec, "traces_ops", False):
+        if not rec.traces_ops:
             rec.record(op, inputs, out, params)
-
-
-def tracer():
-    """The ``gradtape.function`` being traced in this thread, or None."""
-    st = getattr(_local, "stack", _EMPTY)
-    return st[0] if st and getattr(st[0], "traces_ops", False) else None
-

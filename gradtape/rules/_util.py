@@ -11,7 +11,8 @@ import numbers
 
 from .._core.backend import NUMPY, backend_of, common_backend, foreign, is_array, xp
 from .._core.dtypes import from_numpy
-from .._core.tensor import TensorLike, convert_to_tensor, to_array, wrap
+from .._core.tensor import TensorLike, to_array, wrap
+from .._core.convert import convert_to_tensor
 from .._core.op import Op, register
 from .._core.trace import apply
 from ..errors import InvalidArgumentError

@@ -8,7 +8,8 @@ import math
 import numbers
 
 from .._core.dtypes import as_dtype, kind
-from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor, decide
+from .._core.tensor import Tensor, TensorLike, constant, decide
+from .._core.convert import convert_to_tensor
 from ._util import public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, xp
 
 _SQRT_PI = math.sqrt(math.pi)

@@ -380,7 +380,7 @@ def _apply_einsum(eq, operands):
     return apply(_einsum_op(len(operands)), tuple(operands), {"eq": eq})
 
 
-_einsum_op(1)  # the first arity holds the name in the registry
+_einsum_op(1).per_arity = _einsum_op  # the first arity holds the name in the registry
 
 
 def einsum(equation, *inputs, **kwargs):

@@ -39,7 +39,7 @@ def _array_ops():
     return _ops_of(shape, indexing)
 
 
-class _BatchedJvpProbe:
+class _BatchedJvpProbe(trace.Recorder):
     """A recorder that checks, for every array op it sees, that the op's JVP on
     a tangent with two leading batch rows equals the JVP of each row alone.
     (Elementwise ops are left out: a batched tangent of a lower-rank operand
