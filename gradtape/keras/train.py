@@ -19,7 +19,7 @@ import zipfile
 import numpy as np
 
 from .module import Module
-from .variables import Variable
+from ..variables import Variable
 
 _SUFFIX = ".npy"
 

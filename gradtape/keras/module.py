@@ -7,7 +7,7 @@ stable order (its own attributes sorted by name first, then each sub-module's).
 import collections
 import re
 
-from .variables import Variable
+from ..variables import Variable
 
 _CAMEL = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
 _name_counts = collections.Counter()
