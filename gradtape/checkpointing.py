@@ -129,7 +129,9 @@ def recompute_grad(f):
 
 def checkpoint(f):
     """JAX's name for ``recompute_grad``: ``checkpoint(f)`` recomputes ``f`` in the
-    backward pass instead of keeping its intermediate values.
+    backward pass instead of keeping its intermediate values.  (Saving
+    Variables to files is ``gradtape.train.Checkpoint``: docs/functional.md
+    sets the two side by side.)
 
     >>> import gradtape as gt
     >>> gt.grad(gt.checkpoint(lambda x: gt.sin(x) * x))(0.0).numpy()

@@ -38,7 +38,7 @@ from ._core.tensor import Tensor, TensorLike, wrap
 from ._core.convert import convert_to_tensor
 from .errors import OperatorNotAllowedInGraphError
 from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
-from .debugging import checking_numerics
+from .diagnostics.debugging import checking_numerics
 from .variables import Variable
 
 #: Retraces of one signature after which a warning says what keeps changing.

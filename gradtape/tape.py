@@ -10,13 +10,13 @@ import warnings
 
 from ._core.dtypes import kind
 from ._core.backend import ones_for, zeros_for
-from . import explain as _explain
+from .diagnostics import explain as _explain, history as _history, render as _render
 from ._core import nest, trace
 from ._core.reverse import TapeRecorder, backward
 from ._core.rows import backward_rows
 from ._core.tensor import TensorLike, wrap
 from ._core.convert import convert_to_tensor
-from .debugging import numerics_checker
+from .diagnostics.debugging import numerics_checker
 from .unconnected import JACOBIAN_CHUNK_BYTES as _DEFAULT_CHUNK_BYTES
 from .unconnected import UnconnectedGradients  # noqa: F401  (gradtape.tape's name too)
 from .unconnected import as_unconnected as _as_unconnected, check_source as _check_source
@@ -82,14 +82,14 @@ class GradientTape:
                              "entered only once at a time")
         trace.push(self._rec)
         self._recording = True
-        _explain._note_event(self, "enter", 2)
+        _history._note_event(self, "enter", 2)
         return self
 
     def __exit__(self, *exc):
         if self._recording:
             trace.pop(self._rec)
             self._recording = False
-            _explain._note_event(self, "exit")
+            _history._note_event(self, "exit")
 
     def __del__(self):
         rec = getattr(self, "_rec", None)
@@ -112,13 +112,13 @@ class GradientTape:
             raise ValueError("Tape must be recording.")
         trace.pop(self._rec)
         self._recording = False
-        _explain._note_event(self, "pause", 3)
+        _history._note_event(self, "pause", 3)
         try:
             yield
         finally:
             trace.push(self._rec)
             self._recording = True
-            _explain._note_event(self, "resume")
+            _history._note_event(self, "resume")
 
     def reset(self):
         """Clear everything recorded so far (the tape keeps recording if active).
@@ -133,7 +133,7 @@ class GradientTape:
         3.0
         """
         recording = self._recording
-        _explain._note_event(self, "reset", 2)
+        _history._note_event(self, "reset", 2)
         if recording:
             trace.pop(self._rec)
         self._rec = TapeRecorder(self._watch_accessed_variables)
@@ -159,7 +159,7 @@ class GradientTape:
             if not t.dtype.differentiable:
                 warnings.warn(f"The dtype of the watched tensor must be floating (e.g. "
                               f"tf.float32), got {t.dtype!r}", stacklevel=2)
-                self._watch_sites[t._uid] = _explain._user_site()
+                self._watch_sites[t._uid] = _history._user_site()
                 continue
             if isinstance(t, Variable):
                 self._rec.add_variable(t)
@@ -183,7 +183,7 @@ class GradientTape:
         """Free the recording of a non-persistent tape (it remembers its Variables)."""
         self._spent_variables = self._rec.variables
         if self._skeleton is None:
-            _explain._keep_for_explain(self)
+            _history._keep_for_explain(self)
         self._rec = None
 
     def _live(self):
@@ -233,7 +233,7 @@ class GradientTape:
                               f"tf.float32) when calling GradientTape.gradient, got "
                               f"{s.dtype!r}; its gradient is None", stacklevel=2)
         if not self._persistent:  # backward frees the entries explain reads later
-            self._skeleton = _explain._graph_of(self._rec)
+            self._skeleton = _history._graph_of(self._rec)
         found = self._sweep([(t._uid, ct) for t, ct in zip(flat_targets, cts)
                              if t.dtype.differentiable],
                             wanted, self._persistent)
@@ -336,7 +336,7 @@ class GradientTape:
         >>> print(tape.summary(y).splitlines()[1])  # doctest: +ELLIPSIS
           %0:f32[] = multiply('x:0':f32[], 'x:0':f32[])  # <doctest ...>:2
         """
-        return _explain.summary(self, targets)
+        return _render.summary(self, targets)
 
     def __str__(self):
         return self.summary()
@@ -351,7 +351,7 @@ class GradientTape:
         >>> tape.to_dot(y).startswith("digraph")
         True
         """
-        return _explain.to_dot(self, targets)
+        return _render.to_dot(self, targets)
 
     def memory(self):
         """Bytes of array data the tape holds, per op, per user line and in total.
@@ -363,4 +363,4 @@ class GradientTape:
         >>> tape.memory().total >= 0
         True
         """
-        return _explain.memory(self)
+        return _render.memory(self)

@@ -1,4 +1,4 @@
-"""Where in user code an op ran: the first frame outside gradtape.
+"""Where in user code an op ran: the first frame outside gradtape, and ``Site``.
 
 ``TapeRecorder.record`` notes, for every recorded op, the code object and
 instruction offset of the user's frame (a few tens of ns: the frame three up
@@ -6,6 +6,8 @@ is usually the user's, and the last user code seen skips the walk); the
 diagnostics turn them into file:line.  ``user_site`` is the same question
 asked off the hot path (cut points, escapes, watches).
 """
+import dis
+import linecache
 import os
 import sys
 import traceback
@@ -64,3 +66,73 @@ def user_site(depth=1):
         return f.f_code, f.f_lasti
     except AttributeError:
         return None, None
+
+
+# -- a site as the user reads it ------------------------------------------------
+
+def _line_of(code, lasti):
+    line = None
+    for start, number in dis.findlinestarts(code):
+        if start > lasti:
+            break
+        if number is not None:
+            line = number
+    return line
+
+
+def _short_path(path):
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+class Site:
+    """A place in user code: file, line and function, and its source text.
+
+    >>> import gradtape as tf
+    >>> x = tf.Variable(1.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x * 2.0
+    >>> site = tape.memory().per_op[0][3]
+    >>> site.line, site.function, site.filename.startswith("<doctest")
+    (2, '<module>', True)
+    """
+
+    __slots__ = ("filename", "line", "function", "stack")
+
+    def __init__(self, filename, line, function, stack=None):
+        self.filename = filename
+        self.line = line
+        self.function = function
+        self.stack = stack
+
+    @classmethod
+    def of(cls, code, lasti, stack=None):
+        """The site of instruction ``lasti`` of ``code`` (None for no code)."""
+        if code is None:
+            return None
+        return cls(code.co_filename, _line_of(code, lasti), code.co_name, stack)
+
+    @property
+    def source(self):
+        """The line of code, stripped ('' if the file cannot be read)."""
+        return linecache.getline(self.filename, self.line or 0).strip()
+
+    def __str__(self):
+        return f"{_short_path(self.filename)}:{self.line}"
+
+    def describe(self):
+        """``file:line``, the source line and (debug mode) the full stack."""
+        text = str(self)
+        if self.source:
+            text += f"  `{self.source}`"
+        if self.stack:
+            text += "\n      full stack (debug mode):\n" + "".join(
+                "        " + line for line in _format_stack(self.stack))
+        return text
+
+
+def _format_stack(stack):
+    return "".join(traceback.format_list(stack)).splitlines(keepends=True)
