@@ -57,7 +57,7 @@ def _small_step(x, y):
 
 def _explain_support(on, _saved={}):
     """Turn everything explain notes off (False) or back on (True)."""
-    ex = sys.modules["gradtape.explain"]
+    ex = sys.modules["gradtape.diagnostics.history"]
     names = ("_note_event", "_graph_of", "_keep_for_explain")
     if not _saved:
         _saved.update({n: getattr(ex, n) for n in names})

@@ -161,12 +161,12 @@ class TapeRecorder(Recorder):
             # nearer frames are never touched, and the last user code seen skips the walk
             try:
                 f = _getframe(3)
-                if f.f_code is not sites.last_user:
+                if f.f_code is not sites.last_user:  # (never true in debug mode)
                     f = sites.user_frame(f)
+                    if sites.keep_stacks:
+                        self.stacks[idx] = sites.stack_at(f)
                 code = f.f_code
                 lasti = f.f_lasti
-                if sites.keep_stacks:
-                    self.stacks[idx] = sites.stack_at(f)
             except (AttributeError, ValueError):
                 code = lasti = None
         self.entries.append((op, in_uids, saved, out_uids,

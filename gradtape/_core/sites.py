@@ -17,7 +17,7 @@ import numpy as np
 #: Whether each recorded op notes where in user code it ran (a few tens of ns).
 enabled = True
 #: Whether each recorded op keeps the full user stack (``gradtape.debugging``'s
-#: debug mode: slow, off by default).
+#: debug mode: slow, off by default); set it with ``keep_full_stacks``.
 keep_stacks = False
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -42,8 +42,16 @@ def user_frame(f):
     while code.co_filename in OWN_FILES:
         f = f.f_back
         code = f.f_code
-    last_user = code
+    if not keep_stacks:  # in debug mode every op takes this path, to keep its stack
+        last_user = code
     return f
+
+
+def keep_full_stacks(on):
+    """Turn the debug mode's full stacks on or off."""
+    global keep_stacks, last_user
+    keep_stacks = bool(on)
+    last_user = None
 
 
 def stack_at(f):

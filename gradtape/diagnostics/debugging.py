@@ -32,7 +32,7 @@ def set_debug_mode(enabled=True):
     1
     >>> tf.debugging.set_debug_mode(False)
     """
-    sites.keep_stacks = bool(enabled)
+    sites.keep_full_stacks(enabled)
 
 
 def debug_mode():
