@@ -155,20 +155,22 @@ class TapeRecorder(Recorder):
         else:
             saved = tuple([x if i in save else _meta(x._value) for i, x in enumerate(inputs)])
         idx = len(self.entries)
-        code = lasti = None
         if sites.enabled:
             # the user's frame is usually 3 up (record <- apply <- public op <- user);
             # nearer frames are never touched, and the last user code seen skips the walk
             try:
                 f = _getframe(3)
-                if f.f_code is not sites.last_user:  # (never true in debug mode)
+                code = f.f_code
+                if code is not sites.last_user:  # (always, in debug mode)
                     f = sites.user_frame(f)
+                    code = f.f_code
                     if sites.keep_stacks:
                         self.stacks[idx] = sites.stack_at(f)
-                code = f.f_code
                 lasti = f.f_lasti
             except (AttributeError, ValueError):
                 code = lasti = None
+        else:
+            code = lasti = None
         self.entries.append((op, in_uids, saved, out_uids,
                              out if op.save_ans else None, params, out_meta, code, lasti))
         if out_meta is None:
@@ -319,7 +321,9 @@ def backward(recorder, target_cts, source_uids, persistent, vjp_caller=None):
     dropped as soon as its producer's VJPs have consumed it.
     """
     entries = recorder.entries
-    cts = seeded(target_cts, basic_ops.add)
+    cts = {}
+    for uid, ct in target_cts:
+        cts[uid] = ct if uid not in cts else basic_ops.add(cts[uid], ct)
     live = live_ids(recorder, source_uids)
     keep = set(source_uids)
     # With no recorder watching the sweep (no higher order), broadcasting is
@@ -380,5 +384,7 @@ def backward(recorder, target_cts, source_uids, persistent, vjp_caller=None):
             for u in outs:
                 if u not in keep:
                     cts.pop(u, None)
-    free(recorder, persistent)
+    if not persistent:
+        entries.clear()
+        recorder.producer.clear()
     return {u: cts[u] for u in source_uids if u in cts}
