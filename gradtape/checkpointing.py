@@ -17,7 +17,7 @@ from ._core import nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import Tensor, TensorLike, wrap
 from ._core.convert import convert_to_tensor
-from ._core.trace import Op
+from ._core.op import Op
 from .custom import _VariableWatcher
 from .rules import identity
 from .tape import GradientTape

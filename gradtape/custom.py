@@ -16,7 +16,7 @@ from ._core import nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import Tensor, TensorLike, wrap
 from ._core.convert import convert_to_tensor
-from ._core.trace import Op
+from ._core.op import Op
 
 
 class _VariableWatcher(trace.Recorder):
