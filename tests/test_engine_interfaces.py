@@ -73,7 +73,7 @@ def test_debug_mode_keeps_a_stack_for_every_op_of_a_line():
         tf.debugging.set_debug_mode(False)
     assert sorted(tape._rec.stacks) == [0, 1, 2]
     with tf.GradientTape() as tape:
-        y = tf.Variable(1.0) * 2.0
+        tf.Variable(1.0) * 2.0
     assert tape._rec.stacks == {}
 
 
