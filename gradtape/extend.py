@@ -7,8 +7,8 @@ a name already declared is an error), and ``apply`` runs it on tensors,
 recording it on every active tape and accumulator.  See docs/extending.md for
 a complete example with its op-spec row.
 
-* ``impl(*arrays, **params)`` computes on NumPy arrays (``xp`` is NumPy; use
-  ``namespace(array)`` to build arrays of the input's own namespace);
+* ``impl(xp, *arrays, **params)`` computes on raw arrays with the namespace
+  ``xp`` it is given (a NumPy ufunc stands for the function of its name);
 * ``vjp[i](ct, ans, *inputs, **params)`` is input ``i``'s cotangent;
 * ``jvp(tangents, ans, *inputs, **params)`` is the output tangent (tangents
   are None for inputs without one);
@@ -21,7 +21,7 @@ a complete example with its op-spec row.
 >>> import numpy as np
 >>> import gradtape as tf
 >>> from gradtape.extend import apply, defop, OPS
->>> cube = defop("doc_extend_cube", lambda x: x ** 3,
+>>> cube = defop("doc_extend_cube", lambda xp, x: x ** 3,
 ...              vjp=lambda ct, ans, x: ct * 3.0 * x * x,
 ...              jvp=lambda ts, ans, x: ts[0] * 3.0 * x * x)
 >>> x = tf.constant(2.0)
@@ -32,10 +32,10 @@ a complete example with its op-spec row.
 (8.0, 12.0)
 >>> del OPS["doc_extend_cube"]
 """
-from ._core.backend import xp
+from ._core.backend import NP
 from ._core.op import OPS, Op
 from ._core.tensor import decide
 from ._core.trace import apply
 from .rules._util import defop, namespace
 
-__all__ = ["Op", "OPS", "defop", "apply", "decide", "namespace", "xp"]
+__all__ = ["Op", "OPS", "defop", "apply", "decide", "namespace", "NP"]

@@ -12,7 +12,7 @@ from ._core.dtypes import kind
 from ._core.backend import ones_for, zeros_for
 from .diagnostics import explain as _explain, history as _history, render as _render
 from ._core import nest, trace
-from ._core.reverse import TapeRecorder, backward
+from ._core.reverse import TapeRecorder
 from ._core.rows import backward_rows
 from ._core.tensor import TensorLike, wrap
 from ._core.convert import convert_to_tensor
@@ -20,6 +20,7 @@ from .diagnostics.debugging import numerics_checker
 from .unconnected import JACOBIAN_CHUNK_BYTES as _DEFAULT_CHUNK_BYTES
 from .unconnected import UnconnectedGradients  # noqa: F401  (gradtape.tape's name too)
 from .unconnected import as_unconnected as _as_unconnected, check_source as _check_source
+from .indexed_slices import backward_with_slices
 from .variables import Variable
 
 _USED_MESSAGE = ("A non-persistent GradientTape can only be used to compute one set of "
@@ -198,7 +199,7 @@ class GradientTape:
         if batch_shape:
             return backward_rows(self._rec, target_cts, source_uids, persistent, batch_shape,
                                  check)
-        return backward(self._rec, target_cts, source_uids, persistent, check)
+        return backward_with_slices(self._rec, target_cts, source_uids, persistent, check)
 
     # -- gradients ------------------------------------------------------
     def gradient(self, target, sources, output_gradients=None,

@@ -161,7 +161,8 @@ def test_jvp_outside_the_block_and_no_recording_after_exit():
 
 
 def test_op_without_jvp_raises_naming_the_op():
-    op = defop("mystery_op", lambda a: a * 2, vjp=lambda ct, ans, x: ct * 2.0, register_as=False)
+    op = defop("mystery_op", lambda xp, a: a * 2, vjp=lambda ct, ans, x: ct * 2.0,
+               register_as=False)
     x = tf.constant([1.0])
     with ForwardAccumulator(x, tf.constant([1.0])):
         with pytest.raises(UnimplementedError, match="mystery_op"):

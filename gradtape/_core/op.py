@@ -6,9 +6,10 @@ may treat it.  ``OPS`` maps each declared name to its op; ``register`` refuses
 a second op under a name already taken, so two rule modules cannot declare
 the same primitive twice by accident.
 """
+import functools
 import operator
 
-import numpy as np
+from .backend import NP
 
 #: Every declared op by name (``gradtape.extend.defop`` and the rule modules fill it).
 OPS = {}
@@ -16,19 +17,37 @@ OPS = {}
 # NumPy's operators give the same results as these ufuncs on arrays, and are
 # far faster on the 0-d values scalar work produces (a binary ufunc call on two
 # NumPy scalars costs about 1 µs, the operator about 30 ns).
-_OPERATOR_FORMS = {np.add: operator.add, np.subtract: operator.sub,
-                   np.multiply: operator.mul, np.true_divide: operator.truediv}
+_OPERATOR_FORMS = {NP.add: operator.add, NP.subtract: operator.sub,
+                   NP.multiply: operator.mul, NP.true_divide: operator.truediv}
+
+
+def _by_name(ufunc):
+    """The impl of an op declared by a NumPy ufunc: the namespace's function
+    of the ufunc's name (the NumPy path calls the ufunc itself)."""
+    name = ufunc.__name__
+
+    def impl(xp, *arrays):
+        return getattr(xp, name)(*arrays)
+    impl.__name__ = impl.__qualname__ = name
+    return impl
 
 
 class Op:
     """A primitive: its forward computation and its differentiation rules.
 
-    ``impl(*arrays, **params)`` computes on raw arrays.  ``vjps[i](ct, ans,
-    *inputs, **params)`` returns the cotangent of input ``i`` as a Tensor (or
-    None); ``jvp(tangents, ans, *inputs, **params)`` returns the output
-    tangent from the input tangents (None where an input has none).  Rules are
-    written with gradtape's own ops, so a tape watching them differentiates
-    them again.
+    ``impl(xp, *arrays, **params)`` computes on raw arrays with the functions
+    of the array namespace ``xp`` it is given; ``portable``, when given, is
+    what namespaces other than NumPy run instead (an impl whose NumPy form
+    uses what the array-API standard lacks).  A NumPy ufunc as ``impl``
+    stands for the function of its name in each namespace.  The NumPy path
+    calls ``numpy_impl(*arrays, **params)``: ``impl`` with NumPy bound, or
+    the ufunc itself (Python's operator for ``+ - * /``).
+
+    ``vjps[i](ct, ans, *inputs, **params)`` returns the cotangent of input
+    ``i`` as a Tensor (or None); ``jvp(tangents, ans, *inputs, **params)``
+    returns the output tangent from the input tangents (None where an input
+    has none).  Rules are written with gradtape's own ops, so a tape watching
+    them differentiates them again.
 
     ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
     of indices); the tape keeps only those (and the output if ``save_ans``),
@@ -53,19 +72,27 @@ class Op:
 
     >>> import numpy as np
     >>> from gradtape.extend import Op
-    >>> Op("twice", lambda x: 2 * x, vjps=(lambda ct, ans, x: 2 * ct,))
+    >>> Op("twice", lambda xp, x: 2 * x, vjps=(lambda ct, ans, x: 2 * ct,))
     <Op twice>
     """
 
     __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
                  "nondiff", "batch_vjp", "batch_jvp", "broadcasts", "elementwise",
-                 "onehot_vjps", "stateful", "per_arity", "variants", "__weakref__")
+                 "onehot_vjps", "stateful", "per_arity", "portable", "numpy_impl",
+                 "__weakref__")
 
     def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
                  multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
-                 broadcasts=False, elementwise=False, onehot_vjps=None, stateful=False):
+                 broadcasts=False, elementwise=False, onehot_vjps=None, stateful=False,
+                 portable=None):
         self.name = name
-        self.impl = _OPERATOR_FORMS.get(impl, impl) if isinstance(impl, np.ufunc) else impl
+        if isinstance(impl, NP.ufunc):
+            self.numpy_impl = _OPERATOR_FORMS.get(impl, impl)
+            impl = _by_name(impl)
+        else:
+            self.numpy_impl = None if impl is None else functools.partial(impl, NP)
+        self.impl = impl
+        self.portable = portable
         self.vjps = vjps
         self.jvp = jvp
         self.save = save
@@ -79,7 +106,6 @@ class Op:
         self.onehot_vjps = onehot_vjps
         self.stateful = stateful
         self.per_arity = None  # n -> the op for n inputs, for an op made per number of inputs
-        self.variants = None  # Backend -> impl for that namespace (backend.py)
 
     def __repr__(self):
         return f"<Op {self.name}>"

@@ -18,7 +18,7 @@ from collections import namedtuple
 from operator import itemgetter
 
 from . import basic_ops, sites
-from .backend import xp
+from .backend import NP
 from .dtypes import kind
 from .sites import getframe as _getframe, user_site
 from .state import foreign
@@ -266,7 +266,7 @@ def unbroadcast(gv, shape, nbatch):
             _UNBROADCAST_AXES.clear()
         _UNBROADCAST_AXES[key] = axes
     if axes:
-        gv = xp.add.reduce(gv, axis=axes, dtype=gv.dtype)
+        gv = NP.add.reduce(gv, axis=axes, dtype=gv.dtype)
     return gv.reshape(shape) if gv.shape != shape else gv
 
 
@@ -372,10 +372,10 @@ def backward(recorder, target_cts, source_uids, persistent, vjp_caller=None):
             prev = cts.get(u)
             if prev is None:
                 cts[u] = g if gv is g._value else wrap(gv)
-            elif u in owned and type(prev._value) is xp.ndarray:
-                xp.add(prev._value, gv, out=prev._value)
+            elif u in owned and type(prev._value) is NP.ndarray:
+                NP.add(prev._value, gv, out=prev._value)
             else:
-                cts[u] = wrap(xp.add(prev._value, gv))
+                cts[u] = wrap(NP.add(prev._value, gv))
                 owned.add(u)
         if out_meta is None:
             if outs not in keep:

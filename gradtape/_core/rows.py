@@ -10,7 +10,7 @@ where it need not be.
 import warnings
 
 from . import basic_ops
-from .backend import xp
+from .backend import NP
 from .dtypes import kind
 from .onehot import OneHotRows, dense
 from .reverse import (accumulate_ops, free, live_ids, seeded, shape_dtype, unbroadcast,
@@ -95,10 +95,10 @@ def _accumulate_arrays(cts, u, g, shape, dtype, nbatch, owned):
     prev = cts.get(u)
     if prev is None:
         cts[u] = g if gv is g._value else wrap(gv)
-    elif u in owned and type(prev._value) is xp.ndarray:
-        xp.add(prev._value, gv, out=prev._value)
+    elif u in owned and type(prev._value) is NP.ndarray:
+        NP.add(prev._value, gv, out=prev._value)
     else:
-        cts[u] = wrap(xp.add(prev._value, gv))
+        cts[u] = wrap(NP.add(prev._value, gv))
         owned.add(u)
 
 
@@ -162,7 +162,7 @@ def _as_input(g, shape, dtype, ops):
         return g
     gv = g._value
     if gv.shape != shape:
-        gv = xp.reshape(gv, shape)
+        gv = NP.reshape(gv, shape)
     if gv.dtype != dtype and kind(dtype) in "fc":
         gv = gv.astype(dtype)
     return g if gv is g._value else wrap(gv)

@@ -11,7 +11,7 @@ recorders outside it stay active, so outer recorders see the inner one's work
 """
 from .errors import InvalidArgumentError, OpError
 from . import state
-from .backend import impl_for
+from .backend import compute
 from .state import foreign
 from .op import Op  # noqa: F401  (the op record lives in op.py)
 from .tensor import Tensor, _next_uid, wrap
@@ -158,11 +158,11 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
             return _apply_any_namespace(op, inputs, params, recorders)
     try:
         if params:
-            out = op.impl(*[x._value for x in inputs], **params)
+            out = op.numpy_impl(*[x._value for x in inputs], **params)
         elif len(inputs) == 2:
-            out = op.impl(inputs[0]._value, inputs[1]._value)
+            out = op.numpy_impl(inputs[0]._value, inputs[1]._value)
         else:
-            out = op.impl(*[x._value for x in inputs])
+            out = op.numpy_impl(*[x._value for x in inputs])
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
     if op.multi:
@@ -191,7 +191,7 @@ def _apply_any_namespace(op, inputs, params, recorders):
         inputs = tuple([x._read() for x in inputs])
     values = [x._value for x in inputs]
     try:
-        out = impl_for(op, values)(*values, **params)
+        out = compute(op, values, params)
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
     out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)
