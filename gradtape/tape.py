@@ -12,7 +12,7 @@ from ._core.dtypes import kind
 from ._core.backend import ones_for, zeros_for
 from .diagnostics import explain as _explain, history as _history, render as _render
 from ._core import nest, trace
-from ._core.reverse import TapeRecorder
+from ._core.reverse import TapeRecorder, backward
 from ._core.rows import backward_rows
 from ._core.tensor import TensorLike, wrap
 from ._core.convert import convert_to_tensor
@@ -191,7 +191,7 @@ class GradientTape:
         if self._rec is None:
             raise RuntimeError(_USED_MESSAGE)
 
-    def _sweep(self, target_cts, source_uids, persistent, batch_shape=()):
+    def _sweep(self, target_cts, source_uids, persistent, batch_shape=(), slices=False):
         """One backward sweep over the recording (``reverse.backward``, or
         ``rows.backward_rows`` for cotangents with leading ``batch_shape``
         axes), each VJP checked while ``check_numerics`` is active."""
@@ -199,7 +199,9 @@ class GradientTape:
         if batch_shape:
             return backward_rows(self._rec, target_cts, source_uids, persistent, batch_shape,
                                  check)
-        return backward_with_slices(self._rec, target_cts, source_uids, persistent, check)
+        if slices:  # gradient(): a source read only by gathers gets IndexedSlices
+            return backward_with_slices(self._rec, target_cts, source_uids, persistent, check)
+        return backward(self._rec, target_cts, source_uids, persistent, check)
 
     # -- gradients ------------------------------------------------------
     def gradient(self, target, sources, output_gradients=None,
@@ -237,7 +239,7 @@ class GradientTape:
             self._skeleton = _history._graph_of(self._rec)
         found = self._sweep([(t._uid, ct) for t, ct in zip(flat_targets, cts)
                              if t.dtype.differentiable],
-                            wanted, self._persistent)
+                            wanted, self._persistent, slices=True)
         if not self._persistent:
             self._spend()
         grads = [self._finish(found.get(s._uid), s, unconnected) for s in flat_sources]
