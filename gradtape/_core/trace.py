@@ -49,6 +49,11 @@ class Op:
     *inputs, **params)``, when given, computes input ``i``'s batched cotangent
     from such rows directly (see ``_core/onehot.py``), or returns None.
 
+    ``nondiff`` marks an op with no gradient: its floating output is a new
+    start for gradients, as a TensorFlow op whose registered gradient is None
+    (``round``); ``nondiff="stop"`` is TensorFlow's ``NotDifferentiable``
+    (``stop_gradient``), whose output no gradient reaches at all.
+
     ``stateful`` marks an impl whose result is not a function of its inputs
     and parameters alone (a random draw): ``gradtape.function`` never
     computes it ahead of a call.

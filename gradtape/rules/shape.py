@@ -691,7 +691,7 @@ def identity(input, name=None):  # noqa: A002
     return apply(_IDENTITY, (tensor(input),), NOPARAMS)
 
 
-_STOP = defop("stop_gradient", lambda x: x, nondiff=True)
+_STOP = defop("stop_gradient", lambda x: x, nondiff="stop")
 
 
 def stop_gradient(input, name=None):  # noqa: A002
