@@ -450,7 +450,16 @@ def constant(value, dtype=None, shape=None, name=None):
     <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
     >>> tf.constant(0, shape=(2,), dtype=tf.float64).numpy()
     array([0., 0.])
+
+    A Tensor (with no new shape) is returned as it is, as TensorFlow does, so
+    gradients flow through ``tf.constant(t)``; a Variable's value is copied.
     """
+    if type(value) is Tensor and shape is None:
+        # TensorFlow returns the tensor itself, so a tape's path goes through
+        if dtype is None or as_dtype(dtype)._np == value._value.dtype:
+            return value
+        raise TypeError(f"Expected tensor {_text(value._value, False)} with dtype "
+                        f"{as_dtype(dtype)!r}, but got dtype {value.dtype!r}.")
     if isinstance(value, TensorLike):
         arr = value._value
         if dtype is not None:

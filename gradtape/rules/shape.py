@@ -185,7 +185,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
         shape = shape.numpy().tolist()
     shape = tuple(int(d) for d in shape)
     if x._value.shape == shape:
-        return x if type(x) is Tensor else identity(x)
+        return identity(x)  # a new tensor, as TensorFlow's
     try:
         xp.broadcast_shapes(x._value.shape, shape)
         if len(shape) < x._value.ndim:
