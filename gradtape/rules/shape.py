@@ -4,7 +4,7 @@ All are linear, so their JVP is the op itself applied to the tangent; their
 VJPs take the leading (batch) axes of the cotangent into account.
 """
 from .._core.dtypes import as_dtype
-from .._core.tensor import Tensor, TensorLike, wrap
+from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError
 from ._util import public_names, NOPARAMS, apply, defop, lead, norm_axes, pair, tensor, xp
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
