@@ -10,17 +10,44 @@ second derivatives), never the reverse.
 import warnings
 
 
-from ._core.backend import zeros_for
+from ._core.backend import backend_of, zeros_for
 from ._core import forward, nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import TensorLike, to_array, wrap
 from . import rules
+from .rules._util import NOPARAMS, apply, defop
 from .tape import UnconnectedGradients, _as_unconnected
 
 forward.hooks.broadcast_to = rules.broadcast_to
 forward.hooks.cast = rules.cast
 forward.hooks.reshape = rules.reshape
 forward.hooks.stack = rules.stack
+_TIES = {}
+
+
+def _tie_op(n):
+    """The op ``(t, *primals) -> t`` for ``n`` primals: a tangent computed from
+    the primals, with a zero derivative in them."""
+    op = _TIES.get(n)
+    if op is None:
+        def zeros_of(i):
+            def vjp(ct, ans, t, *xs):
+                batch = tuple(ct.shape[:ct._value.ndim - len(t.shape)])
+                return wrap(backend_of(ct._value).xp.zeros(batch + tuple(xs[i].shape), dtype=xs[i].dtype))
+            return vjp
+        op = _TIES[n] = defop(
+            "tangent", lambda t, *xs: t,
+            vjp=(lambda ct, ans, t, *xs: ct,) + tuple(zeros_of(i) for i in range(n)),
+            jvp=lambda ts, ans, t, *xs: ts[0] if ts[0] is not None else rules.zeros_like(ans),
+            save="none", save_ans=True)
+    return op
+
+
+def _tie(t, primals):
+    return apply(_tie_op(len(primals)), (t, *primals), NOPARAMS)
+
+
+forward.hooks.tie = _tie
 
 
 def _tangent_for(primal, tangent, batch):

@@ -21,13 +21,15 @@ import weakref
 
 from ..errors import UnimplementedError
 from .dtypes import kind
-from .trace import outside
+from .trace import outside, stack as _active_stack
 
 
 class Hooks:
     """The few ops tangent propagation needs; installed by ``gradtape.forwardprop``."""
 
     broadcast_to = cast = reshape = stack = None
+    tie = None  # tie(tangent, primals): the tangent, seen by outer recorders as
+    #             a function of the primals with a zero derivative
 
 
 hooks = Hooks()
@@ -76,11 +78,25 @@ class ForwardRecorder:
                 t_out = op.jvp(ts, out, *inputs, **params)
             else:
                 t_out = self._batched_jvp(op, ts, out, inputs, params)
+            if _active_stack():
+                t_out = self._tied(op, t_out, inputs)
             if op.multi:
                 for o, t in zip(out, t_out):
                     self._keep(o, t)
             elif t_out is not None:
                 self._keep(out, t_out)
+
+    @staticmethod
+    def _tied(op, t_out, inputs):
+        """A tangent an outer tape or accumulator sees as a function of the
+        op's primal inputs (as TensorFlow's do): a second derivative through a
+        linear op is then zeros, not None."""
+        primals = [x for x in inputs if kind(x._value.dtype) in "fc"]
+        if not primals:
+            return t_out
+        if op.multi:
+            return tuple([None if t is None else hooks.tie(t, primals) for t in t_out])
+        return None if t_out is None else hooks.tie(t_out, primals)
 
     def _keep(self, out, t):
         if t is None:

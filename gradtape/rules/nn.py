@@ -17,7 +17,6 @@ from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
 from ._util import public_names, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair, tensor, xp
-from ._util import _scalar_like
 
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -62,12 +61,14 @@ def _relu_grad_impl(g, a):
 _relu_grad_impl.standard = lambda g, a: g * xp.astype(a > 0, g.dtype)  # no bool arithmetic
 
 
-# ``g`` where the relu's output is positive, else 0, as one op; its derivative
-# in ``a`` is zero almost everywhere, and TensorFlow's ReluGrad has none either
+# ``g`` where the relu's output is positive, else 0, as one op.  Like
+# TensorFlow's ReluGrad it is a function of ``a`` too, with a zero derivative
+# there: a second derivative of relu is zeros, not None, in every nesting
 _RELU_GRAD = defop("relu_grad", _relu_grad_impl,
                    vjp=(lambda ct, ans, g, a: _relu_grad(ct, a),
-                        lambda ct, ans, g, a: None),
-                   jvp=lambda ts, ans, g, a: None if ts[0] is None else _relu_grad(ts[0], a),
+                        lambda ct, ans, g, a: ew.zeros_like(ct)),
+                   jvp=lambda ts, ans, g, a: (ew.zeros_like(ans) if ts[0] is None
+                                              else _relu_grad(ts[0], a)),
                    save=(1,))
 BROADCASTING_OPS.add("relu_grad")
 
@@ -92,9 +93,28 @@ def relu(features, name=None):
     return apply(_RELU, (tensor(features),), NOPARAMS)
 
 
-_RELU6 = _activation(
+def _piecewise_linear(name, impl, grad_impl):
+    """An activation linear on pieces: its VJP and JVP are one op ``grad(g, x)``
+    with a zero derivative in ``x`` (as TensorFlow's Relu6Grad, LeakyReluGrad),
+    so its second derivatives are zeros, not None."""
+    grad_op = defop(name + "_grad", grad_impl,
+                    vjp=(lambda ct, ans, g, x, **p: grad(ct, x, **p),
+                         lambda ct, ans, g, x, **p: ew.zeros_like(ct)),
+                    jvp=lambda ts, ans, g, x, **p: (ew.zeros_like(ans) if ts[0] is None
+                                                    else grad(ts[0], x, **p)),
+                    save=(1,))
+    BROADCASTING_OPS.add(grad_op.name)
+
+    def grad(g, x, **params):
+        return apply(grad_op, (g, x), params)
+
+    return defop(name, impl, vjp=lambda ct, ans, x, **p: grad(ct, x, **p),
+                 jvp=lambda ts, ans, x, **p: grad(ts[0], x, **p))
+
+
+_RELU6 = _piecewise_linear(
     "relu6", lambda x: xp.astype(xp.clip(x, 0, 6), x.dtype, copy=False),
-    lambda a, x: _mask(ew.logical_and(x > 0.0, x < 6.0), x))
+    lambda g, x: xp.where(xp.logical_and(x > 0, x < 6), g, xp.zeros_like(g)))
 
 
 def relu6(features, name=None):
@@ -111,9 +131,8 @@ def _leaky_impl(x, alpha):
     return xp.astype(xp.where(x > 0, x, x * alpha), x.dtype, copy=False)
 
 
-_LEAKY = _activation("leaky_relu", _leaky_impl,
-                     lambda a, x, alpha: ew.where(x > 0.0, _scalar_like(1.0, x),
-                                                  _scalar_like(alpha, x)))
+_LEAKY = _piecewise_linear("leaky_relu", _leaky_impl,
+                           lambda g, x, alpha: xp.where(x > 0, g, g * xp.asarray(alpha, g.dtype)))
 
 
 def leaky_relu(features, alpha=0.2, name=None):
