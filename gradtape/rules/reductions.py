@@ -489,7 +489,7 @@ def _scan_impl(scan, fill):
         if reverse:
             x = xp.flip(x, axis)
         out = scan(x, axis=axis, dtype=x.dtype)
-        if exclusive:  # shift by one along the axis; the first entry is the identity
+        if exclusive and out.shape[axis]:  # shift by one along the axis; the first entry is the identity
             shifted = xp.empty_like(out)
             shifted[_axis_key(out.ndim, axis, 0)] = fill
             shifted[_axis_key(out.ndim, axis, slice(1, None))] = \
