@@ -375,7 +375,12 @@ def to_array(value, dtype=None):
     if is_array(value):
         return _foreign_array(value, dtype)
     arr = _infer_python(value)
-    return arr if dtype is None else _cast_value(np.asarray(value), dtype, value)
+    if dtype is None:
+        return arr
+    if arr.dtype.kind in "fc" and dtype.kind in "iub":
+        # TensorFlow never converts a Python float to an integer dtype, even 2.0
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    return _cast_value(np.asarray(value), dtype, value)
 
 
 def _foreign_array(value, dtype):

@@ -10,6 +10,7 @@ import numbers
 from .._core.dtypes import as_dtype, kind
 from .._core.forward import BROADCASTING_OPS
 from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor, decide
+from ..errors import InvalidArgumentError
 from ._util import public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, xp
 
 _SQRT_PI = math.sqrt(math.pi)
@@ -170,7 +171,17 @@ def add(x, y, name=None):
     >>> tf.add(tf.constant([1.0, 2.0]), 3.0).numpy()
     array([4., 5.], dtype=float32)
     """
-    return apply(_ADD, pair(x, y, "AddV2"), NOPARAMS)
+    try:
+        x, y = pair(x, y, "AddV2")
+    except TypeError:
+        ref, other, index = (x, y, 1) if isinstance(x, TensorLike) else (y, x, 0)
+        if not isinstance(other, float):
+            raise
+        # TensorFlow's AddV2 words a float added to an integer tensor so
+        raise InvalidArgumentError(
+            f"cannot compute AddV2 as input #{index}(zero-based) was expected to be a "
+            f"{ref.dtype.name} tensor but is a float tensor") from None
+    return apply(_ADD, (x, y), NOPARAMS)
 
 
 def subtract(x, y, name=None):
@@ -452,11 +463,27 @@ squared_difference = binary("squared_difference", lambda x, y: xp.square(x - y),
                             lambda a, x, y: 2.0 * (x - y), lambda a, x, y: 2.0 * (y - x),
                             "Elementwise ``(x - y) ** 2``.")
 
-floordiv = nondiff("floordiv", xp.floor_divide,
+def _check_divisor(y, opname):
+    """TensorFlow's error for an integer division by zero (NumPy would give 0)."""
+    if kind(y.dtype) in "iu" and xp.any(y == 0):
+        raise InvalidArgumentError(f"Integer division by zero [Op:{opname}]")
+
+
+def _floordiv_impl(x, y):
+    _check_divisor(y, "FloorDiv")
+    return xp.floor_divide(x, y)
+
+
+def _floormod_impl(x, y):
+    _check_divisor(y, "FloorMod")
+    return xp.remainder(x, y)
+
+
+floordiv = nondiff("floordiv", _floordiv_impl,
                    "Elementwise floor division; it has no gradient.",
                    "tf.constant([7.0, -7.0]), 2.0", arity=2)
 floor_div = floordiv
-mod = binary("mod", xp.mod, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
+mod = binary("mod", _floormod_impl, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
              "Elementwise floor modulo ``x - y * floor(x / y)``.",
              "tf.constant([7.0, -7.0]), 3.0", kinds=_NUMERIC)
 floormod = mod
@@ -551,13 +578,22 @@ def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
 pow.op = _pow_tensors.op
 square = unary("square", xp.square, None, "Elementwise ``x * x``.",
                times=lambda t, ans, x: _scaled_product(t, x, scale=2.0), kinds=_NUMERIC)
+def _zero_where_zero(t, g):
+    """``g`` with 0 wherever ``t`` is 0, as TensorFlow's SqrtGrad, RsqrtGrad and
+    ReciprocalGrad kernels: a zero cotangent stays 0 where the derivative is
+    infinite, so ``where(x > 0, sqrt(x), 0.)`` has gradient 0 at 0."""
+    return where(equal(t, 0.0), zeros_like(g), g)
+
+
 reciprocal = unary("reciprocal", xp.reciprocal, None, "Elementwise ``1 / x``.",
-                   times=lambda t, a, x: _scaled_product(t, square(a), scale=-1.0),
+                   times=lambda t, a, x: _zero_where_zero(
+                       t, _scaled_product(t, square(a), scale=-1.0)),
                    save="none", save_ans=True)
-sqrt = unary("sqrt", xp.sqrt, lambda a, x: 0.5 / a, "Elementwise square root.",
+sqrt = unary("sqrt", xp.sqrt, None, "Elementwise square root.",
+             times=lambda t, a, x: _zero_where_zero(t, _product(t, 0.5 / a)),
              save="none", save_ans=True)
 rsqrt = unary("rsqrt", lambda x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / sqrt(x)``.",
-              times=lambda t, a, x: _scaled_product(t, _cube(a), scale=-0.5),
+              times=lambda t, a, x: _zero_where_zero(t, _scaled_product(t, _cube(a), scale=-0.5)),
               save="none", save_ans=True)
 
 
