@@ -461,7 +461,7 @@ divide_no_nan = binary("divide_no_nan", _divide_no_nan_impl,
                        "tf.constant([3.0, 2.0]), tf.constant([0.0, 4.0])")
 squared_difference = binary("squared_difference", lambda x, y: xp.square(x - y),
                             lambda a, x, y: 2.0 * (x - y), lambda a, x, y: 2.0 * (y - x),
-                            "Elementwise ``(x - y) ** 2``.")
+                            "Elementwise ``(x - y) ** 2``.", kinds=_NUMERIC)
 
 def _check_divisor(y, opname):
     """TensorFlow's error for an integer division by zero (NumPy would give 0)."""

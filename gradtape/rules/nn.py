@@ -168,9 +168,11 @@ def _selu_impl(x):
     return xp.astype(_SELU_SCALE * xp.where(x > 0, x, neg), x.dtype, copy=False)
 
 
+# TensorFlow's SeluGrad picks the negative branch where the output is < 0:
+# the derivative at 0 is ``scale``
 _SELU = _activation("selu", _selu_impl,
-                    lambda a, x: ew.where(x > 0.0, _SELU_SCALE,
-                                          a + _SELU_SCALE * _SELU_ALPHA), save_ans=True)
+                    lambda a, x: ew.where(a < 0.0, a + _SELU_SCALE * _SELU_ALPHA,
+                                          _SELU_SCALE), save_ans=True)
 
 
 def selu(features, name=None):
@@ -457,7 +459,8 @@ def _same_shape_pair(labels, logits, opname):
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     """Cross-entropy ``-sum(labels * log_softmax(logits), axis)``, computed stably.
-    ``labels`` (a probability distribution along ``axis``) gets a gradient too.
+    ``labels`` (a probability distribution along ``axis``, cast to the logits'
+    dtype as TensorFlow does) gets a gradient too.
 
     >>> import gradtape as tf
     >>> tf.nn.softmax_cross_entropy_with_logits(
@@ -465,6 +468,9 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     array([0.6931472], dtype=float32)
     """
     opname = "softmax_cross_entropy_with_logits"
+    if isinstance(labels, TensorLike) and isinstance(logits, TensorLike) \
+            and labels.dtype != logits.dtype and logits.dtype.is_floating:
+        labels = ew.cast(labels, logits.dtype)  # as TensorFlow does
     labels, logits = _same_shape_pair(labels, logits, opname)
     return apply(_XENT, (labels, logits), {"axis": _one_axis(axis, logits, opname)})
 

@@ -43,7 +43,7 @@ def _gradient(**kwargs):
     def call():
         tape, y, x = _recorded()
         targets = kwargs.pop("target", y)
-        return tape.gradient([y] if targets == "one" else targets, kwargs.pop("sources", x),
+        return tape.gradient([y] if isinstance(targets, str) and targets == "one" else targets, kwargs.pop("sources", x),
                              **kwargs)
     return call
 
@@ -187,8 +187,11 @@ AUDIT = [
      r"exp: expected a floating or complex tensor, got dtype int32"),
     ("arithmetic on bools", lambda: tf.square(tf.constant([True])), TypeError,
      r"square: expected a integer, floating or complex tensor, got dtype bool"),
-    ("non-integral Python operand of an int tensor", lambda: tf.constant([1]) + 1.5, TypeError,
-     r"AddV2: Cannot convert 1.5 to EagerTensor of dtype int32"),
+    ("Python float added to an int tensor", lambda: tf.constant([1]) + 1.5,
+     tf.errors.InvalidArgumentError, r"cannot compute AddV2 as input #1\(zero-based\) was "
+     r"expected to be a int32 tensor but is a float tensor"),
+    ("Python float times an int tensor", lambda: tf.constant([1]) * 2.0, TypeError,
+     r"Cannot convert 2.0 to EagerTensor of dtype int32"),
     ("string operand", lambda: F32 + "a", TypeError, r"cannot convert 'a'.*to a numeric tensor"),
     ("None operand", lambda: F32 * None, TypeError, r"cannot convert None"),
     ("unknown dtype name", lambda: tf.cast(F32, "float3"), TypeError,
