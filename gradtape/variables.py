@@ -9,6 +9,7 @@ import numpy as np
 from ._core.backend import NUMPY, backend_of
 from ._core import tensor as _tensor, trace
 from ._core.dtypes import as_dtype
+from ._core.reverse import TapeRecorder
 from ._core.tensor import TensorLike, _next_uid, _text, to_array, wrap_as
 
 
@@ -118,6 +119,7 @@ class Variable(TensorLike):
         arr = self._new_value(value, "assign")
         self._value = _stored(arr, True)
         _tell_tracer(self, "assign", value, arr)
+        _accessed(self)
         return self
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
@@ -130,6 +132,7 @@ class Variable(TensorLike):
         arr = self._new_value(delta, "assign_add")
         self._value = _stored(self._value + arr, False)
         _tell_tracer(self, "assign_add", delta, arr)
+        _accessed(self)
         return self
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
@@ -142,6 +145,7 @@ class Variable(TensorLike):
         arr = self._new_value(delta, "assign_sub")
         self._value = _stored(self._value - arr, False)
         _tell_tracer(self, "assign_sub", delta, arr)
+        _accessed(self)
         return self
 
     def numpy(self):
@@ -169,6 +173,15 @@ class Variable(TensorLike):
 
     def __str__(self):
         return repr(self)
+
+
+def _accessed(var):
+    """An assignment is an access: active tapes watch a trainable Variable
+    assigned inside them, as TensorFlow's (``watched_variables`` lists it)."""
+    if var._trainable and trace._active[0]:
+        for rec in trace.stack():
+            if type(rec) is TapeRecorder:
+                rec.watch_variable(var)
 
 
 def _tell_tracer(var, how, value, arr):
