@@ -15,6 +15,7 @@ from . import explain as _explain
 from ._core import nest, trace
 from ._core.reverse import TapeRecorder, backward
 from ._core.tensor import TensorLike, convert_to_tensor, wrap
+from .errors import InvalidArgumentError
 from .variables import Variable
 
 _USED_MESSAGE = ("A non-persistent GradientTape can only be used to compute one set of "
@@ -39,12 +40,16 @@ class UnconnectedGradients(enum.Enum):
     ZERO = "zero"
 
 
-def _as_unconnected(value):
+def _as_unconnected(value, accumulator=False):
+    """``value`` as an UnconnectedGradients, or ValueError in TensorFlow's words
+    (a tape's and an accumulator's differ)."""
     try:
         return UnconnectedGradients(value)
     except ValueError:
-        raise ValueError(f"unconnected_gradients must be UnconnectedGradients.NONE or "
-                         f".ZERO (or 'none'/'zero'), got {value!r}") from None
+        said = (f"{value!r} is not a valid UnconnectedGradients" if accumulator
+                else f"Unknown value for unconnected_gradients: {value!r}")
+        raise ValueError(f"{said} (use UnconnectedGradients.NONE or .ZERO, or "
+                         "'none' or 'zero')") from None
 
 
 def _check_source(s, what="sources"):
@@ -93,6 +98,7 @@ class GradientTape:
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._rec = TapeRecorder(self._watch_accessed_variables)
         self._recording = False
+        self._entered = False
         self._spent_variables = {}
         self._events = []       # (kind, uid mark, code, lasti): when it recorded, for explain
         self._skeleton = None   # what explain needs once a non-persistent tape is spent
@@ -107,6 +113,7 @@ class GradientTape:
                              "entered only once at a time")
         trace.push(self._rec)
         self._recording = True
+        self._entered = True
         _explain._note_event(self, "enter", 2)
         return self
 
@@ -133,8 +140,10 @@ class GradientTape:
         >>> print(tape.gradient(y, x))
         None
         """
+        if not self._entered:  # TensorFlow's two errors, in its words
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
         if not self._recording:
-            raise ValueError("Tape must be recording.")
+            raise ValueError("Tape is not recording.")
         trace.pop(self._rec)
         self._recording = False
         _explain._note_event(self, "pause", 3)
@@ -283,8 +292,8 @@ class GradientTape:
                 raise ValueError(f"output_gradients: shape {tuple(og.shape)} does not match "
                                  f"its target's shape {tuple(t.shape)}")
             if og.dtype != t.dtype:
-                raise TypeError(f"output_gradients: dtype {og.dtype.name} does not match "
-                                f"its target's dtype {t.dtype.name}")
+                raise InvalidArgumentError(f"output_gradients: dtype {og.dtype.name} does not "
+                                           f"match its target's dtype {t.dtype.name}")
             out.append(og)
         return out
 

@@ -94,9 +94,10 @@ class Variable(TensorLike):
         target = self._value
         if arr.dtype != target.dtype:
             if isinstance(value, TensorLike):
-                raise TypeError(
-                    f"{what}: cannot assign a {value.dtype.name} value to Variable "
-                    f"'{self._name}' of dtype {self.dtype.name}; cast it with gradtape.cast")
+                raise ValueError(
+                    f"Tensor conversion requested dtype {self.dtype.name} for Tensor with "
+                    f"dtype {value.dtype.name}: {value!r} ({what} to Variable "
+                    f"'{self._name}': cast the value with gradtape.cast)")
             arr = to_array(value, self.dtype)
         if type(arr) is not type(target) and not isinstance(value, TensorLike) \
                 and backend_of(target) is not NUMPY:

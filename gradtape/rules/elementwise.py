@@ -11,7 +11,7 @@ from .._core.dtypes import as_dtype, kind
 from .._core.forward import BROADCASTING_OPS
 from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor, decide
 from ..errors import InvalidArgumentError
-from ._util import public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, xp
+from ._util import refuse_dtype, public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, xp
 
 _SQRT_PI = math.sqrt(math.pi)
 _NUMPY = xp  # a namespace's variant of this module sees its own ``xp`` (backend.py)
@@ -36,10 +36,9 @@ def _example_output(fn, example):
 # ---------------------------------------------------------------------------
 
 def _refuse(opname, x, kinds):
-    """Reject a dtype the op has no kernel for (NumPy would silently upcast or truncate)."""
-    allowed = "floating or complex" if kinds == _FLOAT else "integer, floating or complex"
-    raise TypeError(f"{opname}: expected a {allowed} tensor, got dtype {x.dtype.name}; "
-                    "cast it with gradtape.cast")
+    """Reject a dtype the op has no kernel for (NumPy would silently upcast or
+    truncate), with TensorFlow's InvalidArgumentError."""
+    raise refuse_dtype(opname, x.dtype, kinds)
 
 
 _FLOAT, _NUMERIC = "fc", "iufc"

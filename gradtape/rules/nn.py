@@ -16,7 +16,7 @@ from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import public_names, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair, tensor, xp
+from ._util import refuse_dtype, public_names, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair, tensor, xp
 
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -29,8 +29,7 @@ _GELU_K = 0.044715
 def _floating(x, opname, argname="features"):
     x = tensor(x)
     if kind(x._value.dtype) not in "f":
-        raise TypeError(f"{opname}: {argname} must be a floating-point tensor "
-                        f"(float16, float32 or float64), got {x.dtype.name}")
+        raise refuse_dtype(opname, x.dtype, "f")
     return x
 
 
@@ -376,8 +375,8 @@ def _check_sparse_labels(labels, logits):
     if not xs:
         raise ValueError(f"{opname}: logits must have rank >= 1, got a scalar")
     if ls != xs[:-1]:
-        raise ValueError(f"{opname}: labels.shape must equal logits.shape except for the "
-                         f"last dimension; got labels.shape={ls} and logits.shape={xs}")
+        raise ValueError(f"`labels.shape` must equal `logits.shape` except for the last "
+                         f"dimension. Received: labels.shape={ls} and logits.shape={xs}")
     n = xs[-1]
     if not decide(labels._value, _ClassIds(n)):
         v = host(labels._value)
@@ -452,9 +451,22 @@ def _same_shape_pair(labels, logits, opname):
     logits = _floating(logits, opname, "logits")
     labels, logits = pair(labels, logits, opname)
     if labels._value.shape != logits._value.shape:
-        raise ValueError(f"{opname}: labels and logits must have the same shape; got "
-                         f"labels.shape={tuple(labels.shape)} and logits.shape={tuple(logits.shape)}")
+        raise _SHAPE_MISMATCH[opname](tuple(labels.shape), tuple(logits.shape))
     return labels, logits
+
+
+def _list(shape):
+    return "[" + ",".join(map(str, shape)) + "]"
+
+
+# TensorFlow's exception classes and words for labels and logits of different shapes
+_SHAPE_MISMATCH = {
+    "softmax_cross_entropy_with_logits": lambda ls, xs: InvalidArgumentError(
+        f"logits and labels must be broadcastable: logits_size={_list(xs)} "
+        f"labels_size={_list(ls)} [Op:SoftmaxCrossEntropyWithLogits]"),
+    "sigmoid_cross_entropy_with_logits": lambda ls, xs: ValueError(
+        f"`logits` and `labels` must have the same shape, received ({xs} vs {ls})."),
+}
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
@@ -596,9 +608,11 @@ def bias_add(value, bias, data_format=None, name=None):
     channels_first = data_format is not None and str(data_format).startswith("NC")
     axis = 1 if channels_first else nd - 1
     if value._value.shape[axis] != bias._value.shape[0]:
-        raise ValueError(
-            f"bias_add: bias has {bias._value.shape[0]} elements but value has "
-            f"{value._value.shape[axis]} channels (axis {axis} of shape {tuple(value.shape)})")
+        where = "channel" if channels_first else "last"
+        raise InvalidArgumentError(
+            f"Must provide as many biases as the {where} dimension of the input tensor: "
+            f"[{bias._value.shape[0]}] vs. [{','.join(map(str, value._value.shape))}] "
+            "[Op:BiasAdd]")
     if channels_first:
         bias = sh.reshape(bias, (-1,) + (1,) * (nd - 2))
     return value + bias
