@@ -18,7 +18,7 @@ from ._core.forward import ForwardRecorder
 from ._core.reverse import backward
 from ._core.tensor import Tensor, TensorLike, wrap
 from ._core.trace import Op
-from .custom import _VariableWatcher, flat_inputs
+from .custom import _VariableWatcher, _flat_inputs
 from .rules import identity
 from .tape import GradientTape
 
@@ -113,7 +113,7 @@ def recompute_grad(f):
     def checkpointed(*args, **kwargs):
         if not trace.stack():
             return f(*args, **kwargs)
-        inputs, args = flat_inputs(args)
+        inputs, args = _flat_inputs(args)
         inputs = [x._read() for x in inputs]
         args = nest.pack_sequence_as(args, inputs)
         watcher = _VariableWatcher()

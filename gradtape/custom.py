@@ -41,7 +41,7 @@ def _accepts_variables(fn):
     return "variables" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
-def flat_inputs(args):
+def _flat_inputs(args):
     """The leaves of the positional ``args`` (any nesting) as tensors, and
     ``args`` rebuilt from them: what ``f`` is called with."""
     leaves = nest.flatten(args)
@@ -184,7 +184,7 @@ def custom_gradient(f=None):
     def wrapper(*args, **kwargs):
         if not trace.stack():
             return _as_tensors(_split_result(f(*args, **kwargs), f)[0])
-        inputs, args = flat_inputs(args)
+        inputs, args = _flat_inputs(args)
         watcher = _VariableWatcher()
         with trace.replaced((watcher,)):
             result, grad_fn = _split_result(f(*args, **kwargs), f)
