@@ -141,7 +141,7 @@ class ForwardAccumulator:
                               f"tf.float32), got {p.dtype!r}; it gets no tangent",
                               stacklevel=3)
                 continue
-            rec.set_tangent(p._uid, _tangent_for(p, t, batch))
+            rec.set_tangent(p._uid, _tangent_for(p, t, batch), p)
         return rec
 
     def __enter__(self):

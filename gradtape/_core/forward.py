@@ -59,9 +59,13 @@ class ForwardRecorder:
         self.batch = batch
         self._refs = {}
 
-    def set_tangent(self, uid, t):
-        """Give the tensor with id ``uid`` (a primal) the tangent ``t``."""
+    def set_tangent(self, uid, t, primal=None):
+        """Give the tensor with id ``uid`` (a primal) the tangent ``t``; with
+        ``primal``, the tangent is dropped when the primal is freed."""
         self.tangents[uid] = t
+        if primal is not None:
+            ref = weakref.ref(primal, self._forget)
+            self._refs[id(ref)] = (ref, uid)
 
     def record(self, op, inputs, out, params):
         get = self.tangents.get
