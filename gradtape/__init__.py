@@ -23,10 +23,32 @@ from .checkpointing import recompute_grad, checkpoint
 from .custom import custom_gradient
 from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
-from .module import Module
-from . import initializers, layers, losses, optimizers  # noqa: F401
-from . import train  # noqa: F401
-from .train import Checkpoint
+from . import keras  # noqa: F401
+from .keras import Module
+from .keras import initializers, layers, losses, optimizers, train  # noqa: F401
+from .keras.train import Checkpoint
 from .compiled import function, jit
+from . import dtypes, nest  # noqa: F401
+from .composite import clip_by_norm, repeat, scalar_mul  # noqa: F401
+from .eager import (device, executing_eagerly, get_static_value, grad_pass_through,  # noqa: F401
+                    init_scope, py_function)
+from .functional_ops import foldl, foldr, map_fn, scan, vectorized_map  # noqa: F401
+from .init_ops import (constant_initializer, ones_initializer, random_normal_initializer,  # noqa: F401
+                       random_uniform_initializer, zeros_initializer)
+from .name_scope import name_scope  # noqa: F401
+from .tensor_array import TensorArray  # noqa: F401
+from ._missing import missing_names as _missing_names
 
 __version__ = "0.1.0"
+
+
+def _keep_old_import_paths():
+    # ``import gradtape.optimizers`` and friends find the toolkit's modules where they were
+    import sys
+    for name in ("module", "initializers", "layers", "losses", "optimizers", "schedules",
+                 "train", "distribute", "demo", "data"):
+        globals()[name] = sys.modules[f"{__name__}.{name}"] = getattr(keras, name)
+
+
+_keep_old_import_paths()
+__getattr__ = _missing_names("gradtape", "tf")

@@ -9,7 +9,7 @@ def main(argv=None):
     parser.add_argument("command", choices=["demo"], help="what to run")
     args, rest = parser.parse_known_args(argv)
     if args.command == "demo":
-        from .demo import main as demo_main
+        from .keras.demo import main as demo_main
         return demo_main(rest)
     return 0
 

@@ -10,7 +10,9 @@ from ._core.backend import NUMPY, backend_of
 from ._core import tensor as _tensor, trace
 from ._core.dtypes import as_dtype
 from ._core.reverse import TapeRecorder
-from ._core.tensor import TensorLike, _next_uid, _text, to_array, wrap_as
+from ._core.tensor import (TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array,
+                           wrap_as)
+from .name_scope import current_scope
 
 
 def _stored(arr, copy):
@@ -33,7 +35,7 @@ class Variable(TensorLike):
     array([2., 3.], dtype=float32)
     """
 
-    __slots__ = ("_value", "_uid", "_name", "_trainable", "__weakref__")
+    __slots__ = ("_value", "_uid", "_name", "_trainable", "_shape", "__weakref__")
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None,
                  shape=None, **_tf_kwargs):
@@ -45,12 +47,25 @@ class Variable(TensorLike):
         copy = isinstance(initial_value, TensorLike) or isinstance(initial_value, np.ndarray)
         self._value = _stored(arr, copy)
         self._uid = _next_uid()
-        self._name = (name or "Variable") + ":0"
+        self._name = current_scope() + (name or "Variable") + ":0"
         self._trainable = bool(trainable)
+        self._shape = None if shape is None else _declared_shape(shape, arr.shape)
 
     def __reduce__(self):
         # a copy (pickle, deepcopy, another process) is a new Variable with its own id
-        return _rebuild, (self._value, self._trainable, self._name)
+        return _rebuild, (self._value, self._trainable, self._name, self._shape)
+
+    @property
+    def shape(self):
+        """The shape given at construction (it may leave dimensions, or the rank,
+        unknown: ``shape=tf.TensorShape(None)``), else the value's shape.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0], shape=tf.TensorShape(None))
+        >>> v.shape, v.assign([1.0, 2.0, 3.0]).numpy()
+        (TensorShape(None), array([1., 2., 3.], dtype=float32))
+        """
+        return _new_shape(TensorShape, self._value.shape) if self._shape is None else self._shape
 
     # -- reading ---------------------------------------------------------
     def _read(self):
@@ -102,7 +117,13 @@ class Variable(TensorLike):
         if type(arr) is not type(target) and not isinstance(value, TensorLike) \
                 and backend_of(target) is not NUMPY:
             arr = backend_of(target).asarray(arr)  # a host value assigned to another namespace
-        if arr.shape != target.shape:
+        if self._shape is not None:
+            if not self._shape.is_compatible_with(arr.shape):
+                raise ValueError(
+                    f"{what}: cannot assign a value of shape {tuple(arr.shape)} to Variable "
+                    f"'{self._name}', declared with shape {self._shape}; shapes must be "
+                    "compatible")
+        elif arr.shape != target.shape:
             raise ValueError(
                 f"{what}: cannot assign a value of shape {tuple(arr.shape)} to Variable "
                 f"'{self._name}' of shape {tuple(target.shape)}; shapes must match")
@@ -169,7 +190,8 @@ class Variable(TensorLike):
         text = _text(self._value, True)
         if "\n" in text:
             text = "\n" + text
-        return (f"<gradtape.Variable '{self._name}' shape={tuple(self._value.shape)} "
+        shape = tuple(self._value.shape) if self._shape is None else self._shape
+        return (f"<gradtape.Variable '{self._name}' shape={shape} "
                 f"dtype={self.dtype.name}, numpy={text}>")
 
     def __str__(self):
@@ -193,5 +215,17 @@ def _tell_tracer(var, how, value, arr):
             tracer.assign(var, how, value, arr)
 
 
-def _rebuild(value, trainable, name):
-    return Variable(value, trainable=trainable, name=name[:-2] if name.endswith(":0") else name)
+def _declared_shape(shape, value_shape):
+    """The ``shape=`` of a Variable, checked against its initial value's."""
+    declared = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+    if not declared.is_compatible_with(value_shape):
+        raise ValueError(f"In this `tf.Variable` creation, the initial value's shape "
+                         f"({tuple(value_shape)}) is not compatible with the explicitly "
+                         f"supplied `shape` argument ({shape}).")
+    return declared
+
+
+def _rebuild(value, trainable, name, shape=None):
+    var = Variable(value, trainable=trainable, name=name[:-2] if name.endswith(":0") else name)
+    var._name, var._shape = name, shape
+    return var

@@ -18,8 +18,9 @@ import zipfile
 
 import numpy as np
 
+from ..checkpoint_management import CheckpointManager, latest_checkpoint, list_variables  # noqa: F401
 from .module import Module
-from .variables import Variable
+from ..variables import Variable
 
 _SUFFIX = ".npy"
 
@@ -96,7 +97,13 @@ class Checkpoint:
 
     # -- reading -------------------------------------------------------------
     def read(self, path):
-        """Assign every Variable its value from ``path``; on any mismatch assign none."""
+        """Assign every Variable its value from ``path``; on any mismatch assign none.
+
+        ``None`` (no checkpoint yet: ``restore(manager.latest_checkpoint)`` on a
+        first run) restores nothing, as TensorFlow's ``restore(None)``.
+        """
+        if path is None:
+            return None
         path = os.fspath(path)
         stored = _read_npz(path)
         items = self._items()
@@ -157,3 +164,7 @@ def _remove_quietly(path):
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+from .._missing import missing_names as _missing_names  # noqa: E402
+
+__getattr__ = _missing_names("gradtape.train", "tf.train")
