@@ -36,7 +36,7 @@ def _tie_op(n):
                 return wrap(backend_of(ct._value).xp.zeros(batch + tuple(xs[i].shape), dtype=xs[i].dtype))
             return vjp
         op = _TIES[n] = defop(
-            "tangent", lambda t, *xs: t,
+            "tangent", lambda xp, t, *xs: t,
             vjp=(lambda ct, ans, t, *xs: ct,) + tuple(zeros_of(i) for i in range(n)),
             jvp=lambda ts, ans, t, *xs: ts[0] if ts[0] is not None else rules.zeros_like(ans),
             save="none", save_ans=True)
