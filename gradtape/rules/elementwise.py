@@ -174,7 +174,7 @@ def add(x, y, name=None):
         x, y = pair(x, y, "AddV2")
     except TypeError:
         ref, other, index = (x, y, 1) if isinstance(x, TensorLike) else (y, x, 0)
-        if not isinstance(other, float):
+        if not isinstance(other, float) or ref.dtype.is_floating:
             raise
         # TensorFlow's AddV2 words a float added to an integer tensor so
         raise InvalidArgumentError(
