@@ -130,7 +130,7 @@ class Layer(Module):
         return list(self.non_trainable_variables)
 
     def add_weight(self, shape, initializer="glorot_uniform", name=None, trainable=True,
-                   dtype=None):
+                   dtype=None, constraint=None):
         """Create a Variable named ``'<layer>/<name>'`` filled by ``initializer``.
 
         >>> import gradtape as tf
@@ -141,7 +141,7 @@ class Layer(Module):
         dt = as_dtype(dtype or self._dtype)
         value = initializers.get(initializer)(tuple(int(d) for d in shape), dtype=dt)
         return Variable(value, trainable=trainable and self._trainable,
-                        name=f"{self.name}/{name or 'weight'}", dtype=dt)
+                        name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
 
     def build(self, input_shape):
         """Create the weights for inputs of ``input_shape`` (nothing by default)."""

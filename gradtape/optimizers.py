@@ -261,6 +261,9 @@ class Optimizer:
                     var.assign_sub(xp.read(var) * dt(self.weight_decay) * xp.cast(lr, dt))
         for g, var in zip(grads, variables):
             self.update_step(g, var, lr)
+        for var in variables:  # as Keras: the constraints project the updated values
+            if var.constraint is not None:
+                var.assign(var.constraint(var))
         self._iterations.assign_add(1)
 
     def minimize(self, loss, var_list, tape=None):

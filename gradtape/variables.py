@@ -32,24 +32,29 @@ class Variable(TensorLike):
     array([2., 3.], dtype=float32)
     """
 
-    __slots__ = ("_value", "_uid", "_name", "_trainable", "__weakref__")
+    __slots__ = ("_value", "_uid", "_name", "_trainable", "_constraint", "__weakref__")
 
-    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None,
-                 shape=None, **_tf_kwargs):
+    def __init__(self, initial_value=None, trainable=None, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None,
+                 import_scope=None, constraint=None, synchronization=None,
+                 aggregation=None, shape=None, experimental_enable_variable_lifting=True):
         if initial_value is None:
             raise ValueError("Variable: initial_value must be given")
+        if constraint is not None and not callable(constraint):
+            raise ValueError(f"Variable: constraint must be None or a callable, got "
+                             f"{constraint!r}")
         if callable(initial_value):
             initial_value = initial_value()
         arr = to_array(initial_value, None if dtype is None else as_dtype(dtype))
-        copy = isinstance(initial_value, TensorLike) or isinstance(initial_value, np.ndarray)
-        self._value = _stored(arr, copy)
+        self._value = _stored(arr, isinstance(initial_value, TensorLike))
         self._uid = _next_uid()
         self._name = (name or "Variable") + ":0"
-        self._trainable = bool(trainable)
+        self._trainable = True if trainable is None else bool(trainable)
+        self._constraint = constraint
 
     def __reduce__(self):
         # a copy (pickle, deepcopy, another process) is a new Variable with its own id
-        return _rebuild, (self._value, self._trainable, self._name)
+        return _rebuild, (self._value, self._trainable, self._name, self._constraint)
 
     # -- reading ---------------------------------------------------------
     def _read(self):
@@ -84,6 +89,21 @@ class Variable(TensorLike):
     def trainable(self):
         """Whether tapes watch this Variable automatically."""
         return self._trainable
+
+    @property
+    def constraint(self):
+        """The projection optimizers apply after each update (None: none).
+
+        ``assign`` does not apply it; as in Keras, an optimizer assigns
+        ``constraint(variable)`` after updating the variable.
+
+        >>> import gradtape as tf
+        >>> w = tf.Variable([1.0, -2.0], constraint=lambda v: tf.maximum(v, 0.0))
+        >>> _ = tf.optimizers.SGD(1.0).apply_gradients([(tf.constant([1.0, 1.0]), w)])
+        >>> w.numpy()
+        array([0., 0.], dtype=float32)
+        """
+        return self._constraint
 
     # -- writing ---------------------------------------------------------
     def _new_value(self, value, what):
@@ -158,7 +178,7 @@ class Variable(TensorLike):
 
     def __array__(self, dtype=None, copy=None):
         self._read()  # a read, as numpy() is
-        return TensorLike.__array__(self, dtype, copy)
+        return TensorLike.__array__(self, dtype, True)  # writable, as TensorFlow's
 
     def __repr__(self):
         text = _text(self._value, True)
@@ -179,5 +199,6 @@ def _tell_tracer(var, how, value, arr):
             tracer.assign(var, how, value, arr)
 
 
-def _rebuild(value, trainable, name):
-    return Variable(value, trainable=trainable, name=name[:-2] if name.endswith(":0") else name)
+def _rebuild(value, trainable, name, constraint=None):
+    return Variable(value, trainable=trainable, constraint=constraint,
+                    name=name[:-2] if name.endswith(":0") else name)
