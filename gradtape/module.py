@@ -9,6 +9,9 @@ import re
 
 from .variables import Variable
 
+#: set by ``gradtape.train`` while a checkpoint waits for Variables to be created
+on_new_variable = None
+
 _CAMEL = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
 _name_counts = collections.Counter()
 
@@ -79,6 +82,11 @@ class Module:
                 f"{type(self).__name__}: name {name!r} is not a valid module name; "
                 "module names must be valid Python identifiers")
         self._name = name
+
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, value)
+        if on_new_variable is not None and isinstance(value, Variable):
+            on_new_variable()
 
     @staticmethod
     def _valid_name(name):

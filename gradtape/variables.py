@@ -164,6 +164,11 @@ class Variable(TensorLike):
         _tell_tracer(self, "assign_sub", delta, arr)
         return self
 
+    def _restore(self, value):
+        """Set the value loaded from a checkpoint: like ``assign``, but never
+        recorded by a ``gradtape.function`` being traced (it is not a step)."""
+        self._value = _stored(self._new_value(value, "restore"), False)
+
     def numpy(self):
         """A copy of the current value as a NumPy array (a NumPy scalar if 0-d).
 
