@@ -23,10 +23,21 @@ from .checkpointing import recompute_grad, checkpoint
 from .custom import custom_gradient
 from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
-from .module import Module
-from . import initializers, layers, losses, optimizers  # noqa: F401
-from . import train  # noqa: F401
-from .train import Checkpoint
+from . import keras  # noqa: F401
+from .keras import Module
+from .keras import initializers, layers, losses, optimizers, train  # noqa: F401
+from .keras.train import Checkpoint
 from .compiled import function, jit
 
 __version__ = "0.1.0"
+
+
+def _keep_old_import_paths():
+    # ``import gradtape.optimizers`` and friends find the toolkit's modules where they were
+    import sys
+    for name in ("module", "initializers", "layers", "losses", "optimizers", "schedules",
+                 "train", "distribute", "demo", "data"):
+        globals()[name] = sys.modules[f"{__name__}.{name}"] = getattr(keras, name)
+
+
+_keep_old_import_paths()

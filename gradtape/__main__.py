@@ -11,7 +11,7 @@ def main(argv=None):
     parser.add_argument("flags", nargs=argparse.REMAINDER, help="the command's flags")
     args = parser.parse_args(argv)
     if args.command == "demo":
-        from .demo import main as demo_main
+        from .keras.demo import main as demo_main
         return demo_main(args.flags)
     return 0
 

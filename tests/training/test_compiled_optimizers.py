@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import gradtape as tf
-from gradtape._update_math import ARRAYS, TENSORS
+from gradtape.keras._update_math import ARRAYS, TENSORS
 
 O = tf.optimizers
 S = tf.optimizers.schedules

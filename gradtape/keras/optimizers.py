@@ -24,12 +24,12 @@ import warnings
 import numpy as np
 
 from . import schedules
-from ._core import trace
-from ._core.tensor import TensorLike
+from .._core import trace
+from .._core.tensor import TensorLike
 from ._update_math import ARRAYS, TENSORS, namespace_of
 from . import module as _module
 from .module import camel_to_snake, unique_name
-from .variables import Variable
+from ..variables import Variable
 
 
 def _hyper(value, what, who, low=0.0, high=None, low_open=False):
@@ -284,7 +284,7 @@ class Optimizer:
         >>> v.numpy()
         1.5
         """
-        from .tape import GradientTape
+        from ..tape import GradientTape
         if callable(var_list):
             var_list = var_list()
         var_list = list(var_list)

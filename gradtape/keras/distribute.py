@@ -31,8 +31,8 @@ import traceback
 
 import numpy as np
 
-from .tape import GradientTape
-from .variables import Variable
+from ..tape import GradientTape
+from ..variables import Variable
 
 __all__ = ["DataParallel", "ShardedData", "WorkerLostError"]
 
@@ -330,7 +330,7 @@ class DataParallel:
 
 
 def _as_tensor(array, var):
-    from ._core.tensor import wrap
+    from .._core.tensor import wrap
     return wrap(array.astype(var.dtype.as_numpy_dtype, copy=False))
 
 

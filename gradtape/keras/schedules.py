@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from ._core import trace
-from ._core.tensor import TensorLike, constant
+from .._core import trace
+from .._core.tensor import TensorLike, constant
 from ._update_math import ARRAYS, TENSORS
 
 

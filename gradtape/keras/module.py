@@ -7,7 +7,7 @@ stable order (its own attributes sorted by name first, then each sub-module's).
 import collections
 import re
 
-from .variables import Variable
+from ..variables import Variable
 
 #: set by ``gradtape.train`` while a checkpoint waits for Variables to be created
 on_new_variable = None

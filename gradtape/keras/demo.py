@@ -22,12 +22,12 @@ import time
 import numpy as np
 
 from . import layers, losses, optimizers
-from . import random as _random
+from .. import random as _random
 from .data import load_digits
-from .rules import elementwise as _ew
-from .compiled import function
-from .tape import GradientTape
-from .variables import Variable
+from ..rules import elementwise as _ew
+from ..compiled import function
+from ..tape import GradientTape
+from ..variables import Variable
 
 
 def digits_arrays(seed=0):

@@ -10,9 +10,9 @@ import math
 
 import numpy as np
 
-from . import random as _random
-from ._core.dtypes import as_dtype
-from ._core.tensor import constant as _constant
+from .. import random as _random
+from .._core.dtypes import as_dtype
+from .._core.tensor import constant as _constant
 
 # The standard deviation of a standard normal truncated to [-2, 2].
 _TRUNCATED_STD = 0.87962566103423978

@@ -33,7 +33,7 @@ import numpy as np
 
 from . import module as _module
 from .module import Module
-from .variables import Variable
+from ..variables import Variable
 
 _SUFFIX = ".npy"
 _TEMPORARY = ".tmp"

@@ -12,12 +12,12 @@ does, or logits with ``from_logits=True``, computed through the stable
 """
 import numpy as np
 
-from . import nn as _nn
-from ._core.tensor import TensorLike, convert_to_tensor
-from .errors import InvalidArgumentError
-from .rules import elementwise as _ew
-from .rules import reductions as _red
-from .rules import shape as _sh
+from .. import nn as _nn
+from .._core.tensor import TensorLike, convert_to_tensor
+from ..errors import InvalidArgumentError
+from ..rules import elementwise as _ew
+from ..rules import reductions as _red
+from ..rules import shape as _sh
 
 EPSILON = 1e-7
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", None)

@@ -13,16 +13,16 @@ import inspect
 import numpy as np
 
 from . import initializers
-from . import nn as _nn
-from . import random as _random
-from ._core.dtypes import as_dtype
-from ._core.tensor import TensorLike, convert_to_tensor
+from .. import nn as _nn
+from .. import random as _random
+from .._core.dtypes import as_dtype
+from .._core.tensor import TensorLike, convert_to_tensor
 from .module import Module, camel_to_snake, unique_name
-from .rules import elementwise as _ew
-from .rules import nn as _nn_rules
-from .rules import shape as _shape_ops
-from .rules.linalg import matmul as _matmul
-from .variables import Variable
+from ..rules import elementwise as _ew
+from ..rules import nn as _nn_rules
+from ..rules import shape as _shape_ops
+from ..rules.linalg import matmul as _matmul
+from ..variables import Variable
 
 
 

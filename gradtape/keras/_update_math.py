@@ -10,7 +10,7 @@ give the same bits.
 
 >>> import numpy as np
 >>> import gradtape as tf
->>> from gradtape._update_math import namespace_of
+>>> from gradtape.keras._update_math import namespace_of
 >>> def rms(x, xp):
 ...     return xp.sqrt(xp.sum(xp.square(x)) / np.float32(2))
 >>> x = np.array([3.0, 4.0], np.float32)
@@ -24,11 +24,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._core.tensor import TensorLike, convert_to_tensor
-from ._core.trace import apply
-from .rules import elementwise as _elementwise
-from .rules import reductions as _reductions
-from .rules._util import defop
+from .._core.tensor import TensorLike, convert_to_tensor
+from .._core.trace import apply
+from ..rules import elementwise as _elementwise
+from ..rules import reductions as _reductions
+from ..rules._util import defop
 
 
 def _scalar_power(base, exponent):
