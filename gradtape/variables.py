@@ -4,6 +4,8 @@ Reading a Variable while a tape is active watches it (if trainable and the
 tape auto-watches) and hands ops a snapshot: a later ``assign`` replaces the
 Variable's array and never changes what a tape already recorded.
 """
+import itertools
+
 import numpy as np
 
 from ._core.backend import NUMPY, backend_of
@@ -18,6 +20,15 @@ def _stored(arr, copy):
     if isinstance(arr, (np.ndarray, np.generic)):
         return np.array(arr, copy=True) if copy else np.asarray(arr)
     return arr
+
+
+_unnamed_count = itertools.count().__next__
+
+
+def _unnamed():
+    """The name of an unnamed Variable: ``Variable``, then ``Variable_1``, ``Variable_2``..."""
+    n = _unnamed_count()
+    return f"Variable_{n}" if n else "Variable"
 
 
 class Variable(TensorLike):
@@ -48,7 +59,7 @@ class Variable(TensorLike):
         arr = to_array(initial_value, None if dtype is None else as_dtype(dtype))
         self._value = _stored(arr, isinstance(initial_value, TensorLike))
         self._uid = _next_uid()
-        self._name = (name or "Variable") + ":0"
+        self._name = (name or _unnamed()) + ":0"
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
 
@@ -82,7 +93,14 @@ class Variable(TensorLike):
 
     @property
     def name(self):
-        """The name, TensorFlow-style: ``'weight:0'`` (default ``'Variable:0'``)."""
+        """The name, TensorFlow-style: ``'weight:0'``; unnamed Variables are
+        ``'Variable:0'``, ``'Variable_1:0'``... (unique, so explanations are unambiguous).
+
+        >>> import gradtape as tf
+        >>> a, b = tf.Variable(1.0), tf.Variable(2.0)
+        >>> a.name != b.name, b.name.startswith("Variable_")
+        (True, True)
+        """
         return self._name
 
     @property

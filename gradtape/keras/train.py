@@ -182,7 +182,7 @@ class Checkpoint:
         status = CheckpointLoadStatus(self._objects, stored, {key for key, _ in items})
         if status._pending:
             _DEFERRED.append(status)
-            _module.on_new_variable = restore_deferred
+            _module.on_new_variable = _restore_deferred
         return status
 
     restore = read
@@ -264,7 +264,7 @@ class CheckpointLoadStatus:
 _DEFERRED = []
 
 
-def restore_deferred():
+def _restore_deferred():
     """Assign the waiting values whose Variables now exist (called when layers
     build, optimizers create slots and Variables are set on Modules)."""
     for status in list(_DEFERRED):
