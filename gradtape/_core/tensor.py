@@ -71,11 +71,16 @@ class TensorShape(tuple):
         return "(" + ", ".join(str(d) for d in self) + ("," if len(self) == 1 else "") + ")"
 
 
+#: NumPy 2 prints a scalar as ``np.float32(6.0)``; its 1.25 legacy mode (NumPy 1's
+#: own form, so nothing to ask for there) prints ``6.0`` as TensorFlow does
+LEGACY_PRINTING = {"legacy": "1.25"} if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else {}
+
+
 def _text(value, is_repr):
     value = host(value)
     if value.ndim == 0:
         value = value[()]
-    with np.printoptions(legacy="1.25"):
+    with np.printoptions(**LEGACY_PRINTING):
         return repr(value) if is_repr else str(value)
 
 
