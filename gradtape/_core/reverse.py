@@ -222,7 +222,8 @@ def _remember_user(code):
 # frames that are never the user's: gradtape's, contextlib's, NumPy's (np.mean(t))
 _NOT_USER = (_PACKAGE_DIR,
              os.path.join(os.path.dirname(os.path.abspath(os.__file__)), "contextlib.py"),
-             os.path.dirname(os.path.abspath(np.__file__)) + os.sep)
+             os.path.dirname(os.path.abspath(np.__file__)) + os.sep,
+             "<__array_function__ internals>")  # NumPy 1's dispatch frames
 
 
 def user_site(depth=1):
