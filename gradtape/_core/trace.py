@@ -10,7 +10,10 @@ recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
 import operator
+import re
+import sys
 import threading
+import warnings
 
 from ..errors import InvalidArgumentError, OpError
 from .backend import foreign, impl_for, xp
@@ -166,6 +169,8 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
             out = op.impl(*[x._value for x in inputs])
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
+    except RuntimeWarning as warning:
+        out = _warn_at_user_line(op, op.impl, [x._value for x in inputs], params, warning)
     if op.multi:
         out = tuple([wrap(o) for o in out])
     else:
@@ -195,6 +200,8 @@ def _apply_any_namespace(op, inputs, params, recorders):
         out = impl_for(op, values)(*values, **params)
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
+    except RuntimeWarning as warning:
+        out = _warn_at_user_line(op, impl_for(op, values), values, params, warning)
     out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)
     for rec in recorders or _EMPTY:
         rec.record(op, inputs, out, params)
@@ -202,6 +209,28 @@ def _apply_any_namespace(op, inputs, params, recorders):
 
 
 _RAW_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError)
+
+# NumPy warns of a floating-point error (log of 0, overflow...) at the Python
+# line that called the ufunc: this module, for every op alike (and, shown once
+# per line, only the first op's).  While this filter stands (a user's own
+# filters come first), such a warning raised here is an error that
+# ``_warn_at_user_line`` turns into the same warning at the user's line.
+warnings.filterwarnings("error", category=RuntimeWarning,
+                        module=re.escape(__name__) + r"\Z", append=True)
+
+
+def _warn_at_user_line(op, impl, values, params, warning):
+    """Issue ``warning`` at the first frame outside gradtape and NumPy, then
+    compute the op's result again without it."""
+    from .reverse import _NOT_USER
+    frame = sys._getframe(2)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_NOT_USER):
+        frame = frame.f_back
+    warnings.warn_explicit(f"{op.name}: {warning}", type(warning), frame.f_code.co_filename,
+                           frame.f_lineno, module=frame.f_globals.get("__name__"),
+                           registry=frame.f_globals.setdefault("__warningregistry__", {}))
+    with xp.errstate(all="ignore"):
+        return impl(*values, **params)
 
 
 def _op_error(op, inputs, error):
