@@ -28,6 +28,16 @@ from .keras import Module
 from .keras import initializers, layers, losses, optimizers, train  # noqa: F401
 from .keras.train import Checkpoint
 from .compiled import function, jit
+from . import dtypes, nest  # noqa: F401
+from .composite import clip_by_norm, repeat, scalar_mul  # noqa: F401
+from .eager import (device, executing_eagerly, get_static_value, grad_pass_through,  # noqa: F401
+                    init_scope, py_function)
+from .functional_ops import foldl, foldr, map_fn, scan, vectorized_map  # noqa: F401
+from .init_ops import (constant_initializer, ones_initializer, random_normal_initializer,  # noqa: F401
+                       random_uniform_initializer, zeros_initializer)
+from .name_scope import name_scope  # noqa: F401
+from .tensor_array import TensorArray  # noqa: F401
+from ._missing import missing_names as _missing_names
 
 __version__ = "0.1.0"
 
@@ -41,3 +51,4 @@ def _keep_old_import_paths():
 
 
 _keep_old_import_paths()
+__getattr__ = _missing_names("gradtape", "tf")

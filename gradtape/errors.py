@@ -36,6 +36,25 @@ class UnimplementedError(OpError, NotImplementedError):
     """
 
 
+class OutOfRangeError(OpError):
+    """An index or a count past the end of what exists (reading a ``TensorArray``
+    past its size, folding over no elements).
+
+    >>> import gradtape as tf
+    >>> issubclass(tf.errors.OutOfRangeError, tf.errors.OpError)
+    True
+    """
+
+
+class NotFoundError(OpError):
+    """A file or checkpoint that was asked for does not exist.
+
+    >>> import gradtape as tf
+    >>> issubclass(tf.errors.NotFoundError, tf.errors.OpError)
+    True
+    """
+
+
 class OperatorNotAllowedInGraphError(TypeError):
     """Something a ``gradtape.function`` cannot replay was done while tracing it
     (``.numpy()`` on a value computed from its inputs, a NumPy array assigned

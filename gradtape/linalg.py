@@ -8,3 +8,7 @@ from .rules.linalg import *  # noqa: F401,F403
 from .rules.nn import l2_normalize  # noqa: F401
 from .rules.shape import matrix_transpose  # noqa: F401
 from .rules.creation import eye  # noqa: F401
+
+from ._missing import missing_names as _missing_names
+
+__getattr__ = _missing_names("gradtape.linalg", "tf.linalg")

@@ -8,5 +8,10 @@ from .rules.elementwise import *  # noqa: F401,F403
 from .rules.reductions import *  # noqa: F401,F403
 from .rules.elementwise import __all__ as _ew
 from .rules.reductions import __all__ as _red
+from .composite import scalar_mul
 
-__all__ = list(_ew) + list(_red)
+__all__ = list(_ew) + list(_red) + ["scalar_mul"]
+
+from ._missing import missing_names as _missing_names
+
+__getattr__ = _missing_names("gradtape.math", "tf.math")

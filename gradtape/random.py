@@ -41,6 +41,8 @@ def _draw_impl(kind, shape, dtype, seed, a, b, generator):
         out = rng.uniform(a, b, shape)
     elif kind == "integers":
         out = rng.integers(a, b, shape)
+    elif kind == "permutation":
+        out = rng.permutation(shape[0])
     else:  # "truncated": normal samples redrawn until within two standard deviations
         out = rng.standard_normal(shape)
         bad = np.abs(out) > 2
@@ -111,3 +113,26 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, na
     """
     return _draw("truncated", _shape(shape, "truncated_normal"),
                  _floating(dtype, "truncated_normal"), seed, mean, stddev)
+
+
+def shuffle(value, seed=None, name=None):
+    """``value`` with its rows (along axis 0) in a random order.
+
+    As TensorFlow's, it has no gradient.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.shuffle(tf.range(5), seed=3)
+    >>> sorted(x.numpy().tolist())
+    [0, 1, 2, 3, 4]
+    """
+    from .rules import gather, stop_gradient
+    from ._core.tensor import convert_to_tensor
+    value = convert_to_tensor(value)
+    if value.ndim == 0:
+        return value
+    order = _draw("permutation", (value.shape[0],), np.int64, seed, 0, 0)
+    return stop_gradient(gather(value, order))
+
+from ._missing import missing_names as _missing_names
+
+__getattr__ = _missing_names("gradtape.random", "tf.random")

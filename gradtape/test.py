@@ -5,3 +5,7 @@
 True
 """
 from .testing import compute_gradient  # noqa: F401
+
+from ._missing import missing_names as _missing_names
+
+__getattr__ = _missing_names("gradtape.test", "tf.test")

@@ -11,7 +11,9 @@ import numpy as np
 from ._core.backend import NUMPY, backend_of
 from ._core import tensor as _tensor, trace
 from ._core.dtypes import as_dtype
-from ._core.tensor import TensorLike, _next_uid, _text, to_array, wrap_as
+from ._core.tensor import (TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array,
+                           wrap_as)
+from .name_scope import current_scope
 
 
 def _stored(arr, copy):
@@ -43,7 +45,8 @@ class Variable(TensorLike):
     array([2., 3.], dtype=float32)
     """
 
-    __slots__ = ("_value", "_uid", "_name", "_trainable", "_constraint", "__weakref__")
+    __slots__ = ("_value", "_uid", "_name", "_trainable", "_constraint", "_shape",
+                 "__weakref__")
 
     def __init__(self, initial_value=None, trainable=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None,
@@ -59,13 +62,27 @@ class Variable(TensorLike):
         arr = to_array(initial_value, None if dtype is None else as_dtype(dtype))
         self._value = _stored(arr, isinstance(initial_value, TensorLike))
         self._uid = _next_uid()
-        self._name = (name or _unnamed()) + ":0"
+        self._name = current_scope() + (name or _unnamed()) + ":0"
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
+        self._shape = None if shape is None else _declared_shape(shape, arr.shape)
 
     def __reduce__(self):
         # a copy (pickle, deepcopy, another process) is a new Variable with its own id
-        return _rebuild, (self._value, self._trainable, self._name, self._constraint)
+        return _rebuild, (self._value, self._trainable, self._name, self._shape,
+                          self._constraint)
+
+    @property
+    def shape(self):
+        """The shape given at construction (it may leave dimensions, or the rank,
+        unknown: ``shape=tf.TensorShape(None)``), else the value's shape.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0], shape=tf.TensorShape(None))
+        >>> v.shape, v.assign([1.0, 2.0, 3.0]).numpy()
+        (TensorShape(None), array([1., 2., 3.], dtype=float32))
+        """
+        return _new_shape(TensorShape, self._value.shape) if self._shape is None else self._shape
 
     # -- reading ---------------------------------------------------------
     def _read(self):
@@ -138,7 +155,13 @@ class Variable(TensorLike):
         if type(arr) is not type(target) and not isinstance(value, TensorLike) \
                 and backend_of(target) is not NUMPY:
             arr = backend_of(target).asarray(arr)  # a host value assigned to another namespace
-        if arr.shape != target.shape:
+        if self._shape is not None:
+            if not self._shape.is_compatible_with(arr.shape):
+                raise ValueError(
+                    f"{what}: cannot assign a value of shape {tuple(arr.shape)} to Variable "
+                    f"'{self._name}', declared with shape {self._shape}; shapes must be "
+                    "compatible")
+        elif arr.shape != target.shape:
             raise ValueError(
                 f"{what}: cannot assign a value of shape {tuple(arr.shape)} to Variable "
                 f"'{self._name}' of shape {tuple(target.shape)}; shapes must match")
@@ -207,7 +230,8 @@ class Variable(TensorLike):
         text = _text(self._value, True)
         if "\n" in text:
             text = "\n" + text
-        return (f"<gradtape.Variable '{self._name}' shape={tuple(self._value.shape)} "
+        shape = tuple(self._value.shape) if self._shape is None else self._shape
+        return (f"<gradtape.Variable '{self._name}' shape={shape} "
                 f"dtype={self.dtype.name}, numpy={text}>")
 
     def __str__(self):
@@ -222,6 +246,18 @@ def _tell_tracer(var, how, value, arr):
             tracer.assign(var, how, value, arr)
 
 
-def _rebuild(value, trainable, name, constraint=None):
-    return Variable(value, trainable=trainable, constraint=constraint,
-                    name=name[:-2] if name.endswith(":0") else name)
+def _declared_shape(shape, value_shape):
+    """The ``shape=`` of a Variable, checked against its initial value's."""
+    declared = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+    if not declared.is_compatible_with(value_shape):
+        raise ValueError(f"In this `tf.Variable` creation, the initial value's shape "
+                         f"({tuple(value_shape)}) is not compatible with the explicitly "
+                         f"supplied `shape` argument ({shape}).")
+    return declared
+
+
+def _rebuild(value, trainable, name, shape=None, constraint=None):
+    var = Variable(value, trainable=trainable, constraint=constraint,
+                   name=name[:-2] if name.endswith(":0") else name)
+    var._name, var._shape = name, shape
+    return var

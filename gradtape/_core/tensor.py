@@ -15,6 +15,7 @@ from .backend import backend_of, is_array
 from .dtypes import as_dtype, from_numpy, kind
 
 _next_uid = itertools.count(1).__next__
+_new_shape = tuple.__new__  # a tensor's own shape needs none of TensorShape.__new__'s checks
 
 #: ``escape_hook(tensor, how)`` is told when a value leaves gradtape (``numpy()``,
 #: ``float()``, ``if t:``...); ``gradtape.explain`` sets it to tell the active tapes.
@@ -24,38 +25,77 @@ escape_hook = None
 class TensorShape(tuple):
     """The static shape of a tensor: a tuple of ints, printed like TensorFlow's.
 
+    A dimension may be ``None`` (unknown), and ``TensorShape(None)`` is a shape
+    of unknown rank, as a ``Variable(..., shape=tf.TensorShape(None))`` has.
+
     >>> import gradtape as tf
     >>> s = tf.constant([[1.0, 2.0, 3.0]]).shape
     >>> s, s.as_list(), s == (1, 3), s.rank
     (TensorShape([1, 3]), [1, 3], True, 2)
+    >>> tf.TensorShape([None, 3]).is_compatible_with(s), tf.TensorShape(None).rank
+    (True, None)
     """
 
     __slots__ = ()
 
+    def __new__(cls, dims=()):
+        if dims is None:
+            return _UNKNOWN_RANK
+        return tuple.__new__(cls, (None if d is None else int(d) for d in dims))
+
     def as_list(self):
-        """The dimensions as a list of ints."""
+        """The dimensions as a list (``None`` for an unknown one)."""
         return list(self)
 
     @property
     def rank(self):
-        """The number of dimensions."""
+        """The number of dimensions (``None`` if unknown)."""
         return len(self)
 
     @property
     def ndims(self):
         """The number of dimensions (TensorFlow's older name)."""
-        return len(self)
+        return self.rank
 
     def num_elements(self):
-        """The number of elements of a tensor of this shape."""
+        """The number of elements of a tensor of this shape (``None`` if not known)."""
         n = 1
         for d in self:
+            if d is None:
+                return None
             n *= d
         return n
 
+    def is_fully_defined(self):
+        """Whether the rank and every dimension are known.
+
+        >>> import gradtape as tf
+        >>> tf.TensorShape([2, 3]).is_fully_defined(), tf.TensorShape([None, 3]).is_fully_defined()
+        (True, False)
+        """
+        return None not in self
+
     def is_compatible_with(self, other):
-        """Whether ``other`` describes the same shape (no unknown dims here)."""
-        return tuple(self) == tuple(other)
+        """Whether some tensor could have both shapes: same rank, and each pair of
+        dimensions equal or one of them unknown."""
+        other = other if isinstance(other, TensorShape) else TensorShape(other)
+        if other.rank is None:
+            return True
+        return len(self) == len(other) and all(
+            a is None or b is None or a == b for a, b in zip(self, other))
+
+    def assert_is_compatible_with(self, other):
+        """Raise ``ValueError`` unless ``is_compatible_with(other)``.
+
+        >>> import gradtape as tf
+        >>> tf.TensorShape([None, 2]).assert_is_compatible_with([5, 2])
+        >>> tf.TensorShape([1, 2]).assert_is_compatible_with([1, 3])
+        Traceback (most recent call last):
+        ...
+        ValueError: Shapes (1, 2) and [1, 3] are incompatible
+        """
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {other} are incompatible")
 
     def __getitem__(self, key):
         item = tuple.__getitem__(self, key)
@@ -69,6 +109,58 @@ class TensorShape(tuple):
 
     def __str__(self):
         return "(" + ", ".join(str(d) for d in self) + ("," if len(self) == 1 else "") + ")"
+
+
+class _UnknownRank(TensorShape):
+    """``TensorShape(None)``: nothing is known, not even the rank."""
+
+    __slots__ = ()
+
+    @property
+    def rank(self):
+        return None
+
+    def as_list(self):
+        raise ValueError("as_list() is not defined on an unknown TensorShape.")
+
+    def num_elements(self):
+        return None
+
+    def is_fully_defined(self):
+        return False
+
+    def is_compatible_with(self, other):
+        return True
+
+    def __len__(self):
+        raise ValueError("Cannot take the length of shape with unknown rank.")
+
+    def __iter__(self):
+        raise ValueError("Cannot iterate over a shape with unknown rank.")
+
+    def __getitem__(self, key):
+        return TensorShape(None) if isinstance(key, slice) else None
+
+    def __add__(self, other):
+        return self
+
+    def __eq__(self, other):
+        return isinstance(other, _UnknownRank)
+
+    def __ne__(self, other):
+        return not isinstance(other, _UnknownRank)
+
+    def __hash__(self):
+        return hash(_UnknownRank)
+
+    def __repr__(self):
+        return "TensorShape(None)"
+
+    def __str__(self):
+        return "<unknown>"
+
+
+_UNKNOWN_RANK = tuple.__new__(_UnknownRank, ())
 
 
 #: NumPy 2 prints a scalar as ``np.float32(6.0)``; its 1.25 legacy mode (NumPy 1's
@@ -104,7 +196,7 @@ class TensorLike:
     @property
     def shape(self):
         """The shape, a ``TensorShape``."""
-        return TensorShape(self._value.shape)
+        return _new_shape(TensorShape, self._value.shape)
 
     @property
     def dtype(self):
@@ -283,6 +375,15 @@ class Tensor(TensorLike):
         if "\n" in text:
             text = "\n" + text
         return f"tf.Tensor({text}, shape={tuple(self._value.shape)}, dtype={self.dtype.name})"
+
+    def __format__(self, format_spec):
+        """Formatted as its NumPy value is, as TensorFlow's eager tensors are.
+
+        >>> import gradtape as tf
+        >>> f"{tf.constant(1.23456789):2.5f}", f"{tf.constant([1.0, 2.0])}"
+        ('1.23457', '[1. 2.]')
+        """
+        return format(self.numpy(), format_spec)
 
 
 #: ``host_hook(value, predicate, result)`` hears of every value read on the host

@@ -5,8 +5,10 @@ attributes, through lists, tuples, dicts and sub-modules, each once, in a
 stable order (its own attributes sorted by name first, then each sub-module's).
 """
 import collections
+import functools
 import re
 
+from ..name_scope import name_scope as _name_scope
 from ..variables import Variable
 
 #: set by ``gradtape.train`` while a checkpoint waits for Variables to be created
@@ -82,6 +84,8 @@ class Module:
                 f"{type(self).__name__}: name {name!r} is not a valid module name; "
                 "module names must be valid Python identifiers")
         self._name = name
+        with _name_scope(name) as scope:
+            self._scope_name = scope
 
     def __setattr__(self, name, value):
         object.__setattr__(self, name, value)
@@ -96,6 +100,41 @@ class Module:
     def name(self):
         """The name given at construction (default: the class name in snake case)."""
         return self._name
+
+    @property
+    def name_scope(self):
+        """A ``name_scope`` for this module: Variables created in it are named
+        ``'<module name>/...'`` (the scope is the one current when the module was built).
+
+        >>> import gradtape as tf
+        >>> m = tf.Module(name="block")
+        >>> with m.name_scope:
+        ...     v = tf.Variable(1.0, name="w")
+        >>> m.name_scope.name, v.name
+        ('block/', 'block/w:0')
+        """
+        return _name_scope(getattr(self, "_scope_name", None) or f"{self.name}/")
+
+    @classmethod
+    def with_name_scope(cls, method):
+        """Decorate a method to run inside the module's ``name_scope``.
+
+        >>> import gradtape as tf
+        >>> class Scale(tf.Module):
+        ...     @tf.Module.with_name_scope
+        ...     def __call__(self, x):
+        ...         if not hasattr(self, "w"):
+        ...             self.w = tf.Variable(2.0, name="w")
+        ...         return x * self.w
+        >>> s = Scale()
+        >>> s(3.0).numpy(), s.w.name
+        (6.0, 'scale/w:0')
+        """
+        @functools.wraps(method)
+        def method_with_name_scope(self, *args, **kwargs):
+            with self.name_scope:
+                return method(self, *args, **kwargs)
+        return method_with_name_scope
 
     # -- traversal -------------------------------------------------------
     def _flatten(self, predicate, with_path=False, recursive=True):

@@ -32,6 +32,7 @@ import zlib
 import numpy as np
 
 from . import module as _module
+from ..checkpoint_management import CheckpointManager, latest_checkpoint, list_variables  # noqa: F401
 from .module import Module
 from ..variables import Variable
 
@@ -153,7 +154,9 @@ class Checkpoint:
         """Assign every Variable its value from ``path``; on any mismatch assign none.
 
         Values for Variables not created yet are assigned when they are;
-        returns a ``CheckpointLoadStatus``.
+        returns a ``CheckpointLoadStatus``.  ``None`` (no checkpoint yet:
+        ``restore(manager.latest_checkpoint)`` on a first run) restores nothing,
+        as TensorFlow's ``restore(None)``.
 
         >>> import os, tempfile
         >>> import gradtape as tf
@@ -168,6 +171,8 @@ class Checkpoint:
         >>> status.assert_consumed() is status
         True
         """
+        if path is None:
+            return None
         path = _file_path(path, "read")
         stored = _CheckpointFile(path)
         items = self._items()
@@ -421,3 +426,7 @@ def _remove_quietly(path):
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+from .._missing import missing_names as _missing_names  # noqa: E402
+
+__getattr__ = _missing_names("gradtape.train", "tf.train")

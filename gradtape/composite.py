@@ -1,0 +1,118 @@
+"""TensorFlow ops that are compositions of gradtape's primitives: ``clip_by_norm``,
+``repeat``, ``scalar_mul``, and the loss scaling of ``tf.nn.compute_average_loss``
+and ``tf.nn.scale_regularization_loss``.
+
+They are written as TensorFlow writes them, op for op, so their values and
+gradients (including at the corner cases, such as a zero norm) are TensorFlow's.
+"""
+import numpy as np
+
+from ._core.tensor import TensorLike, convert_to_tensor
+from . import rules
+from .errors import InvalidArgumentError
+
+__all__ = ["clip_by_norm", "compute_average_loss", "repeat", "scalar_mul",
+           "scale_regularization_loss"]
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """``t`` scaled so that its L2 norm (over ``axes``, all by default) is at most ``clip_norm``.
+
+    ``t * clip_norm / max(norm(t), clip_norm)``; a zero ``t`` stays zero and
+    has a finite gradient.
+
+    >>> import gradtape as tf
+    >>> tf.clip_by_norm(tf.constant([3.0, 4.0]), 1.0).numpy()
+    array([0.6, 0.8], dtype=float32)
+    """
+    t = convert_to_tensor(t)
+    clip_norm = convert_to_tensor(clip_norm, dtype=t.dtype)
+    l2sum = rules.reduce_sum(t * t, axes, keepdims=True)
+    positive = l2sum > 0
+    safe = rules.where(positive, l2sum, rules.ones_like(l2sum))
+    l2norm = rules.where(positive, rules.sqrt(safe), l2sum)
+    return rules.identity(t * clip_norm / rules.maximum(l2norm, clip_norm))
+
+
+def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TensorFlow's name
+    """Each element of ``input`` repeated ``repeats`` times along ``axis``
+    (the flattened input if ``axis`` is None); ``repeats`` is one count or one per element.
+
+    >>> import gradtape as tf
+    >>> tf.repeat(tf.constant([[1, 2], [3, 4]]), [1, 2], axis=0).numpy()
+    array([[1, 2],
+           [3, 4],
+           [3, 4]], dtype=int32)
+    """
+    x = convert_to_tensor(input)
+    if axis is None:
+        x, axis = rules.reshape(x, [-1]), 0
+    if x.ndim == 0:
+        x = rules.reshape(x, [1])
+    axis = int(axis)
+    n = x.shape[axis]
+    counts = np.asarray(repeats.numpy() if isinstance(repeats, TensorLike) else repeats)
+    if counts.ndim > 1 or counts.dtype.kind not in "iu":
+        raise TypeError(f"repeat: repeats must be an integer or a 1-D list of integers, "
+                        f"got {repeats!r}")
+    if counts.ndim == 1 and counts.shape[0] != n:
+        raise ValueError(f"Dimensions {n} and {counts.shape[0]} are not compatible")
+    if (counts < 0).any():
+        raise InvalidArgumentError(f"repeat: repeats must be non-negative, got {repeats!r}")
+    index = np.repeat(np.arange(n, dtype=np.int32), counts)
+    return rules.gather(x, index, axis=axis)
+
+
+def scalar_mul(scalar, x, name=None):
+    """``scalar * x`` for a 0-d ``scalar``, converted to ``x``'s dtype.
+
+    >>> import gradtape as tf
+    >>> tf.math.scalar_mul(2, tf.constant([1.5, 3.0])).numpy()
+    array([3., 6.], dtype=float32)
+    """
+    x = convert_to_tensor(x)
+    scalar = convert_to_tensor(scalar, dtype=x.dtype)
+    if scalar.ndim != 0:
+        raise ValueError(f"The input scalar must be a 0-D value. Received shape "
+                         f"{tuple(scalar.shape)}.")
+    return rules.multiply(scalar, x)
+
+
+def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
+    """The sum of the (weighted) per-example losses divided by the global batch
+    size (by default the size of the batch's first axis).
+
+    >>> import gradtape as tf
+    >>> tf.nn.compute_average_loss([1.0, 2.0, 3.0, 4.0]).numpy()
+    2.5
+    >>> tf.nn.compute_average_loss([1.0, 2.0, 3.0, 4.0], global_batch_size=8).numpy()
+    1.25
+    """
+    loss = convert_to_tensor(per_example_loss)
+    if loss.ndim == 0:
+        raise ValueError(f"Invalid value passed for `per_example_loss`. Expected a tensor "
+                         f"with at least rank 1. Received per_example_loss={loss.numpy()} "
+                         "with rank 0")
+    if sample_weight is not None:
+        loss = loss * convert_to_tensor(sample_weight, dtype=loss.dtype)
+    if global_batch_size is None:
+        global_batch_size = loss.shape[0]
+    batch = convert_to_tensor(global_batch_size)
+    if batch.ndim != 0 or not batch.dtype.is_integer:
+        raise TypeError(f"global_batch_size must be an integer scalar, got "
+                        f"{global_batch_size!r}")
+    total = rules.reduce_sum(loss)
+    if not loss.dtype.is_floating:
+        return total / rules.cast(batch, loss.dtype)
+    return rules.divide_no_nan(total, rules.cast(batch, loss.dtype))
+
+
+def scale_regularization_loss(regularization_loss):
+    """The sum of ``regularization_loss`` divided by the number of replicas
+    (one: gradtape runs in one replica).
+
+    >>> import gradtape as tf
+    >>> tf.nn.scale_regularization_loss([1.0, 2.0]).numpy()
+    3.0
+    """
+    return rules.reduce_sum(convert_to_tensor(regularization_loss)) / 1

@@ -1,0 +1,164 @@
+"""TensorFlow's eager-execution utilities: ``executing_eagerly``, ``device``,
+``init_scope``, ``get_static_value``, ``py_function`` and ``grad_pass_through``.
+
+gradtape always executes eagerly, except while a ``gradtape.function`` traces
+its Python function (then ``executing_eagerly()`` is False, as inside a
+``tf.function``).
+"""
+import contextlib
+import functools
+
+from ._core import trace
+from ._core.dtypes import DType, as_dtype
+from ._core.tensor import TensorLike, convert_to_tensor
+from .errors import InvalidArgumentError, OperatorNotAllowedInGraphError
+from .variables import Variable
+
+__all__ = ["device", "executing_eagerly", "get_static_value", "grad_pass_through",
+           "init_scope", "py_function"]
+
+
+def executing_eagerly():
+    """False while a ``gradtape.function`` is being traced, True otherwise.
+
+    >>> import gradtape as tf
+    >>> tf.executing_eagerly()
+    True
+    >>> tf.function(lambda: tf.constant(tf.executing_eagerly()))().numpy()
+    False
+    """
+    return trace.tracer() is None
+
+
+@contextlib.contextmanager
+def _nothing():
+    yield None
+
+
+def device(device_name):
+    """A context manager naming a device: gradtape computes where its arrays
+    live, so this changes nothing (``with tf.device("/GPU:0"):`` runs unchanged).
+
+    >>> import gradtape as tf
+    >>> with tf.device("/CPU:0"):
+    ...     y = tf.constant(2.0) * 3.0
+    >>> y.numpy()
+    6.0
+    """
+    if callable(device_name):
+        raise RuntimeError("tf.device does not support functions.")
+    return _nothing()
+
+
+@contextlib.contextmanager
+def init_scope():
+    """Run a block outside every tape, accumulator and function trace.
+
+    As TensorFlow's: ops in it are not recorded (gradients do not flow
+    through them) and inside a ``gradtape.function`` being traced they run once,
+    at trace time, their results becoming constants of the function.
+
+    >>> import gradtape as tf
+    >>> x = tf.Variable(2.0)
+    >>> with tf.GradientTape() as tape:
+    ...     with tf.init_scope():
+    ...         y = x * x
+    >>> print(tape.gradient(y, x))
+    None
+    """
+    recorders = trace.stack()
+    if not recorders:
+        yield None
+        return
+    with trace.outside(recorders[0]):
+        yield None
+
+
+def get_static_value(tensor, partial=False):
+    """The value of ``tensor`` as NumPy if it is known without running anything.
+
+    An eager Tensor's value (``.numpy()``); ``None`` for a Variable (its value
+    may change) and for a value being traced by ``gradtape.function`` from the
+    function's inputs; anything that is not a tensor is returned as it is.
+
+    >>> import gradtape as tf
+    >>> tf.get_static_value(tf.constant([1, 2]))
+    array([1, 2], dtype=int32)
+    >>> print(tf.get_static_value(tf.Variable(1.0)))
+    None
+    """
+    if not isinstance(tensor, TensorLike):
+        return tensor
+    if isinstance(tensor, Variable):
+        return None
+    try:
+        return tensor.numpy()
+    except OperatorNotAllowedInGraphError:
+        return None
+
+
+def grad_pass_through(f):
+    """``f`` with the gradient of the identity: its upstream gradient goes
+    unchanged to its input (for a non-differentiable ``f``: rounding, an
+    assignment).
+
+    >>> import gradtape as tf
+    >>> x = tf.Variable(1.3)
+    >>> with tf.GradientTape() as tape:
+    ...     y = tf.grad_pass_through(tf.round)(x) * 3.0
+    >>> y.numpy(), tape.gradient(y, x).numpy()
+    (3.0, 3.0)
+    """
+    from .custom import custom_gradient
+
+    @custom_gradient
+    def passed_through(*args, **kwargs):
+        def grad(*upstream, **grad_kwargs):
+            variables = grad_kwargs.get("variables")
+            if variables is not None:
+                return upstream, [None] * len(variables)
+            return upstream
+        return f(*args, **kwargs), grad
+
+    return functools.wraps(f)(passed_through)
+
+
+def py_function(func=None, inp=None, Tout=None, name=None):  # noqa: N803 - TensorFlow's name
+    """Call the Python function ``func`` on the tensors ``inp``, results converted to ``Tout``.
+
+    Gradients flow through the gradtape ops ``func`` runs, as in eager
+    TensorFlow. ``Tout`` a dtype gives one tensor, a list or tuple of dtypes a
+    list; without ``func`` it is a decorator (``@tf.py_function(Tout=...)``).
+
+    >>> import gradtape as tf
+    >>> x = tf.Variable([1.0, 2.0])
+    >>> with tf.GradientTape() as tape:
+    ...     y = tf.py_function(lambda a: tf.reduce_sum(a ** 2), [x], tf.float32)
+    >>> tape.gradient(y, x).numpy()
+    array([2., 4.], dtype=float32)
+    """
+    if Tout is None:
+        raise TypeError("Missing required argument: 'Tout'\n  If using tf.py_function as a "
+                        "decorator, set `Tout`\n  **by name** above the function:\n  "
+                        "`@tf.py_function(Tout=tout)`")
+    if func is None:
+        return lambda f: (lambda *args: py_function(f, list(args), Tout, name))
+    args = [convert_to_tensor(a) for a in (inp or [])]
+    result = func(*args)
+    if isinstance(Tout, (DType, str)) or not isinstance(Tout, (list, tuple)):
+        return _output(result, as_dtype(Tout))
+    outs = list(result) if isinstance(result, (list, tuple)) else (
+        [] if result is None else [result])
+    if len(outs) != len(Tout):
+        raise InvalidArgumentError(f"py_function: {getattr(func, '__name__', 'func')} returned "
+                                   f"{len(outs)} values, Tout lists {len(Tout)}")
+    return [_output(o, as_dtype(t)) for o, t in zip(outs, Tout)]
+
+
+def _output(value, dtype):
+    try:
+        return convert_to_tensor(value, dtype=dtype)
+    except (TypeError, ValueError) as e:
+        raise InvalidArgumentError(f"py_function: a result does not convert to the "
+                                   f"declared Tout {dtype.name}: {e}") from None
+
