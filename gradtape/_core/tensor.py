@@ -5,6 +5,8 @@ A ``Tensor`` is an immutable value: a NumPy array (``_value``) and a unique id
 installed on ``TensorLike`` by ``gradtape.rules.operators`` so that this module
 stays free of any op.
 """
+from __future__ import annotations
+
 import itertools
 import operator
 
@@ -227,7 +229,7 @@ class TensorLike:
         """The shape (TensorFlow's alias of ``.shape``)."""
         return self.shape
 
-    def numpy(self):
+    def numpy(self) -> np.ndarray | np.generic:
         """A copy of the value as a NumPy array (a NumPy scalar for 0-d tensors).
 
         The copy is the caller's to write into: the tensor never changes.
@@ -530,7 +532,7 @@ def _foreign_array(value, dtype):
     return b.xp.astype(value, b.dtype(dtype))
 
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name: str | None = None) -> Tensor:
     """Convert a Python number, list, ndarray or tensor to a Tensor.
 
     Python floats become float32 and ints int32 (TensorFlow's defaults);
@@ -582,7 +584,7 @@ def _contains_tensor(seq):
     return False
 
 
-def constant(value, dtype=None, shape=None, name=None):
+def constant(value, dtype=None, shape=None, name: str | None = None) -> Tensor:
     """A Tensor holding ``value``, optionally cast to ``dtype`` and shaped.
 
     >>> import gradtape as tf

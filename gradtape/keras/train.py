@@ -22,6 +22,8 @@ many layers a program created): ``model/layers/0/kernel``,
 ``optimizer/momentum/model/layers/0/kernel``, so a restore never depends on
 the order in which the optimizer was built.
 """
+from __future__ import annotations
+
 import io
 import os
 import secrets
@@ -118,7 +120,7 @@ class Checkpoint:
         return _collect_items(self._objects)
 
     # -- writing -------------------------------------------------------------
-    def write(self, path):
+    def write(self, path: str | os.PathLike) -> str:
         """Write every Variable's value to ``path`` atomically; returns ``path``.
 
         A missing directory is created.
@@ -150,7 +152,7 @@ class Checkpoint:
     save = write
 
     # -- reading -------------------------------------------------------------
-    def read(self, path):
+    def read(self, path: str | os.PathLike | None) -> CheckpointLoadStatus | None:
         """Assign every Variable its value from ``path``; on any mismatch assign none.
 
         Values for Variables not created yet are assigned when they are;
@@ -241,7 +243,7 @@ class CheckpointLoadStatus:
             self._pending.discard(key)
         return bool(self._pending)
 
-    def assert_consumed(self):
+    def assert_consumed(self) -> CheckpointLoadStatus:
         """Check that every value of the file was assigned to a Variable; returns self.
 
         Raises AssertionError naming the values that found no Variable (a layer
@@ -260,7 +262,7 @@ class CheckpointLoadStatus:
                 "the objects restored")
         return self
 
-    def expect_partial(self):
+    def expect_partial(self) -> CheckpointLoadStatus:
         """Declare that the file may hold values the objects never create; returns self."""
         return self
 
