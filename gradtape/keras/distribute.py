@@ -31,6 +31,7 @@ import traceback
 
 import numpy as np
 
+from ..indexed_slices import densified
 from ..tape import GradientTape
 from ..variables import Variable
 
@@ -106,7 +107,7 @@ def _shard_gradients(loss_fn, values, shard, batch_index=None, model=None, train
             raise ValueError(f"loss_fn must return the mean loss of its arrays, a scalar; "
                              f"it returned a tensor of shape {tuple(loss.shape)} (reduce it "
                              "with tf.reduce_mean)")
-        grads = tape.gradient(loss, variables)
+        grads = densified(tape.gradient(loss, variables))
     return ([None if g is None else g.numpy() * n for g in grads], n,
             float(loss.numpy()) * n)
 
