@@ -1,10 +1,32 @@
-"""Shared pytest set-up: NumPy prints scalars as 6.0, not np.float32(6.0), in
-doctests (the form TensorFlow's and gradtape's reprs use)."""
+"""Shared pytest set-up.
+
+NumPy prints scalars as 6.0, not np.float32(6.0), in doctests (the form
+TensorFlow's and gradtape's reprs use).  Every Python block of README.md and
+docs/*.md runs as a test (Sybil): the blocks of one file share a namespace,
+in order; a block that cannot run here is preceded by the Sybil marker
+``<!-- skip: next -->`` with the reason beside it.
+"""
 import numpy as np
 import pytest
+from sybil import Sybil
+from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
+
+from gradtape._core.tensor import LEGACY_PRINTING
 
 
 @pytest.fixture(autouse=True)
 def _legacy_printing(doctest_namespace):
-    with np.printoptions(legacy="1.25"):
+    with np.printoptions(**LEGACY_PRINTING):
         yield
+
+
+def _markdown_setup(namespace):
+    import gradtape
+    gradtape.random.set_seed(0)
+
+
+pytest_collect_file = Sybil(
+    parsers=[PythonCodeBlockParser(), SkipParser()],
+    patterns=["README.md", "docs/*.md"],
+    setup=_markdown_setup,
+).pytest()

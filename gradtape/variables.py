@@ -4,6 +4,8 @@ Reading a Variable while a tape is active watches it (if trainable and the
 tape auto-watches) and hands ops a snapshot: a later ``assign`` replaces the
 Variable's array and never changes what a tape already recorded.
 """
+import itertools
+
 import numpy as np
 
 from ._core.backend import NUMPY, backend_of
@@ -23,6 +25,15 @@ def _stored(arr, copy):
     return arr
 
 
+_unnamed_count = itertools.count().__next__
+
+
+def _unnamed():
+    """The name of an unnamed Variable: ``Variable``, then ``Variable_1``, ``Variable_2``..."""
+    n = _unnamed_count()
+    return f"Variable_{n}" if n else "Variable"
+
+
 class Variable(TensorLike):
     """A mutable tensor value that tapes watch automatically when trainable.
 
@@ -35,26 +46,33 @@ class Variable(TensorLike):
     array([2., 3.], dtype=float32)
     """
 
-    __slots__ = ("_value", "_uid", "_name", "_trainable", "_shape", "__weakref__")
+    __slots__ = ("_value", "_uid", "_name", "_trainable", "_constraint", "_shape",
+                 "__weakref__")
 
-    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None,
-                 shape=None, **_tf_kwargs):
+    def __init__(self, initial_value=None, trainable=None, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None,
+                 import_scope=None, constraint=None, synchronization=None,
+                 aggregation=None, shape=None, experimental_enable_variable_lifting=True):
         if initial_value is None:
             raise ValueError("Variable: initial_value must be given")
+        if constraint is not None and not callable(constraint):
+            raise ValueError(f"Variable: constraint must be None or a callable, got "
+                             f"{constraint!r}")
         if callable(initial_value):
             initial_value = initial_value()
         arr = to_array(initial_value, None if dtype is None else as_dtype(dtype))
-        copy = isinstance(initial_value, TensorLike) or isinstance(initial_value, np.ndarray)
-        self._value = _stored(arr, copy)
+        self._value = _stored(arr, isinstance(initial_value, TensorLike))
         self._uid = _next_uid()
-        self._name = current_scope() + (name or "Variable") + ":0"
-        self._trainable = bool(trainable)
+        self._name = current_scope() + (name or _unnamed()) + ":0"
+        self._trainable = True if trainable is None else bool(trainable)
+        self._constraint = constraint
         self._shape = None if shape is None else _declared_shape(shape, arr.shape)
         _tell_tracer(self, "create", None, None, None)
 
     def __reduce__(self):
         # a copy (pickle, deepcopy, another process) is a new Variable with its own id
-        return _rebuild, (self._value, self._trainable, self._name, self._shape)
+        return _rebuild, (self._value, self._trainable, self._name, self._shape,
+                          self._constraint)
 
     @property
     def shape(self):
@@ -92,13 +110,35 @@ class Variable(TensorLike):
 
     @property
     def name(self):
-        """The name, TensorFlow-style: ``'weight:0'`` (default ``'Variable:0'``)."""
+        """The name, TensorFlow-style: ``'weight:0'``; unnamed Variables are
+        ``'Variable:0'``, ``'Variable_1:0'``... (unique, so explanations are unambiguous).
+
+        >>> import gradtape as tf
+        >>> a, b = tf.Variable(1.0), tf.Variable(2.0)
+        >>> a.name != b.name, b.name.startswith("Variable_")
+        (True, True)
+        """
         return self._name
 
     @property
     def trainable(self):
         """Whether tapes watch this Variable automatically."""
         return self._trainable
+
+    @property
+    def constraint(self):
+        """The projection optimizers apply after each update (None: none).
+
+        ``assign`` does not apply it; as in Keras, an optimizer assigns
+        ``constraint(variable)`` after updating the variable.
+
+        >>> import gradtape as tf
+        >>> w = tf.Variable([1.0, -2.0], constraint=lambda v: tf.maximum(v, 0.0))
+        >>> _ = tf.optimizers.SGD(1.0).apply_gradients([(tf.constant([1.0, 1.0]), w)])
+        >>> w.numpy()
+        array([0., 0.], dtype=float32)
+        """
+        return self._constraint
 
     # -- writing ---------------------------------------------------------
     def _new_value(self, value, what):
@@ -169,6 +209,11 @@ class Variable(TensorLike):
         _accessed(self)
         return self
 
+    def _restore(self, value):
+        """Set the value loaded from a checkpoint: like ``assign``, but never
+        recorded by a ``gradtape.function`` being traced (it is not a step)."""
+        self._value = _stored(self._new_value(value, "restore"), False)
+
     def numpy(self):
         """A copy of the current value as a NumPy array (a NumPy scalar if 0-d).
 
@@ -183,7 +228,7 @@ class Variable(TensorLike):
 
     def __array__(self, dtype=None, copy=None):
         self._read()  # a read, as numpy() is
-        return TensorLike.__array__(self, dtype, copy)
+        return TensorLike.__array__(self, dtype, True)  # writable, as TensorFlow's
 
     def __repr__(self):
         text = _text(self._value, True)
@@ -228,7 +273,8 @@ def _declared_shape(shape, value_shape):
     return declared
 
 
-def _rebuild(value, trainable, name, shape=None):
-    var = Variable(value, trainable=trainable, name=name[:-2] if name.endswith(":0") else name)
+def _rebuild(value, trainable, name, shape=None, constraint=None):
+    var = Variable(value, trainable=trainable, constraint=constraint,
+                   name=name[:-2] if name.endswith(":0") else name)
     var._name, var._shape = name, shape
     return var

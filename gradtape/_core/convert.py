@@ -3,6 +3,8 @@
 Apart from ``tensor.py`` because a list holding tensors becomes one tensor by
 a recorded (differentiable) stack, which needs the dispatcher.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .basic_ops import stack
@@ -11,7 +13,7 @@ from .errors import InvalidArgumentError
 from .tensor import Tensor, TensorLike, to_array, wrap
 
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name: str | None = None) -> Tensor:
     """Convert a Python number, list, ndarray or tensor to a Tensor.
 
     Python floats become float32 and ints int32 (TensorFlow's defaults);

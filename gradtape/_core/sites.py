@@ -6,7 +6,9 @@ is usually the user's, and the last user code seen skips the walk); the
 diagnostics turn them into file:line.  ``user_site`` is the same question
 asked off the hot path (cut points, escapes, watches).
 """
+import bisect
 import dis
+import functools
 import linecache
 import os
 import sys
@@ -60,16 +62,17 @@ def stack_at(f):
 
 
 # frames that are never the user's: gradtape's, contextlib's, NumPy's (np.mean(t))
-_NOT_USER = (PACKAGE_DIR,
+NOT_USER = (PACKAGE_DIR,
              os.path.join(os.path.dirname(os.path.abspath(os.__file__)), "contextlib.py"),
-             os.path.dirname(os.path.abspath(np.__file__)) + os.sep)
+             os.path.dirname(os.path.abspath(np.__file__)) + os.sep,
+             "<__array_function__ internals>")  # NumPy 1's dispatch frames
 
 
 def user_site(depth=1):
     """``(code, lasti)`` of the first frame outside gradtape above ``depth``."""
     try:
         f = getframe(depth + 1)
-        while f.f_code.co_filename.startswith(_NOT_USER):
+        while f.f_code.co_filename.startswith(NOT_USER):
             f = f.f_back
         return f.f_code, f.f_lasti
     except AttributeError:
@@ -78,19 +81,28 @@ def user_site(depth=1):
 
 # -- a site as the user reads it ------------------------------------------------
 
+@functools.lru_cache(maxsize=512)
+def _line_starts(code):
+    """The offsets where ``code``'s lines start, and their line numbers."""
+    pairs = [(start, number) for start, number in dis.findlinestarts(code)
+             if number is not None]
+    return [start for start, _ in pairs], [number for _, number in pairs]
+
+
 def _line_of(code, lasti):
-    line = None
-    for start, number in dis.findlinestarts(code):
-        if start > lasti:
-            break
-        if number is not None:
-            line = number
-    return line
+    starts, numbers = _line_starts(code)
+    i = bisect.bisect_right(starts, lasti)
+    return numbers[i - 1] if i else None
 
 
 def _short_path(path):
+    return _relative_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=512)
+def _relative_path(path, cwd):
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(path, cwd)
     except ValueError:
         return path
     return path if rel.startswith("..") else rel

@@ -5,6 +5,8 @@ A ``Tensor`` is an immutable value: a NumPy array (``_value``) and a unique id
 installed on ``TensorLike`` by ``gradtape.rules.operators`` so that this module
 stays free of any op.
 """
+from __future__ import annotations
+
 import itertools
 import operator
 
@@ -161,11 +163,16 @@ class _UnknownRank(TensorShape):
 _UNKNOWN_RANK = tuple.__new__(_UnknownRank, ())
 
 
+#: NumPy 2 prints a scalar as ``np.float32(6.0)``; its 1.25 legacy mode (NumPy 1's
+#: own form, so nothing to ask for there) prints ``6.0`` as TensorFlow does
+LEGACY_PRINTING = {"legacy": "1.25"} if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else {}
+
+
 def _text(value, is_repr):
     value = host(value)
     if value.ndim == 0:
         value = value[()]
-    with np.printoptions(legacy="1.25"):
+    with np.printoptions(**LEGACY_PRINTING):
         return repr(value) if is_repr else str(value)
 
 
@@ -220,23 +227,37 @@ class TensorLike:
         """The shape (TensorFlow's alias of ``.shape``)."""
         return self.shape
 
-    def numpy(self):
-        """The value as a NumPy array (a NumPy scalar for 0-d tensors).
+    def numpy(self) -> np.ndarray | np.generic:
+        """A copy of the value as a NumPy array (a NumPy scalar for 0-d tensors).
 
+        The copy is the caller's to write into: the tensor never changes.
         Computation on it leaves every tape: gradients do not flow through it.
+
+        >>> import gradtape as tf
+        >>> x = tf.constant([1.0, 2.0])
+        >>> a = x.numpy()
+        >>> a[0] = 5.0
+        >>> x
+        <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
         """
         if active[0]:  # the recorders hear that a value left gradtape
             notify_escape(self, ".numpy()")
         v = self._value
-        if type(v) is not np.ndarray:
-            v = host(v)
-        return v[()] if v.ndim == 0 else v
+        if v.ndim == 0:
+            return host(v)[()]
+        return np.array(host(v), copy=True)
 
     def __array__(self, dtype=None, copy=None):
+        # as TensorFlow: np.asarray(tensor) is a read-only view, never a door
+        # into the tensor's buffer
         if active[0]:  # the recorders hear that a value left gradtape
             notify_escape(self, "np.asarray() or a NumPy function")
         v = np.asarray(host(self._value))
-        return v if dtype is None else v.astype(dtype, copy=False)
+        if copy:
+            return np.array(v, dtype=dtype, copy=True)
+        view = v.view()
+        view.flags.writeable = False
+        return view if dtype is None else view.astype(dtype, copy=False)
 
     def __bool__(self):
         if active[0]:  # the recorders hear that a value left gradtape
@@ -421,7 +442,7 @@ _DEFAULT_FOR_KIND = {"f": np.float32, "i": np.int32, "u": np.int32, "b": np.bool
 def _infer_python(value):
     """An ndarray for a Python value, with TensorFlow's default dtypes."""
     try:
-        arr = np.asarray(value)
+        arr = np.array(value)  # a copy: an object exposing its buffer keeps it
     except ValueError as e:
         raise ValueError(f"cannot convert {value!r} to a tensor: {e}") from None
     kind = arr.dtype.kind
@@ -467,9 +488,15 @@ def to_array(value, dtype=None):
             raise ValueError(f"Tensor conversion requested dtype {dtype.name} for "
                              f"Tensor with dtype {value.dtype.name}: {value!r}")
         return arr
-    if isinstance(value, (np.ndarray, np.generic)):
+    if isinstance(value, np.ndarray):
+        value = _own_base_array(value)
         if dtype is None:
             from_numpy(value.dtype)  # raises a clear TypeError on odd dtypes
+            return value
+        return _cast_value(value, dtype, value)
+    if isinstance(value, np.generic):
+        if dtype is None:
+            from_numpy(value.dtype)
             return value
         return _cast_value(value, dtype, value)
     if is_array(value):
@@ -481,6 +508,20 @@ def to_array(value, dtype=None):
         # TensorFlow never converts a Python float to an integer dtype, even 2.0
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
     return _cast_value(np.asarray(value), dtype, value)
+
+
+def _own_base_array(value):
+    """A private copy of a caller's ndarray, as a base ``ndarray``: a later write
+    into the caller's array never reaches a tensor, and subclasses
+    (``np.matrix``, whose ``*`` is a matrix product) lose their own arithmetic."""
+    if isinstance(value, np.ma.MaskedArray):
+        if np.ma.getmaskarray(value).any():
+            raise TypeError("cannot convert a masked array with masked elements to a "
+                            "tensor: a tensor has no mask, and its masked values would "
+                            "be computed with; fill them first (`a.filled(0.0)`) or "
+                            "pass `a.compressed()`")
+        value = value.data
+    return np.array(value, copy=True, subok=False)
 
 
 def _foreign_array(value, dtype):
@@ -510,7 +551,7 @@ def _foreign_constant(arr, shape, value):
     return arr
 
 
-def constant(value, dtype=None, shape=None, name=None):
+def constant(value, dtype=None, shape=None, name: str | None = None) -> Tensor:
     """A Tensor holding ``value``, optionally cast to ``dtype`` and shaped.
 
     >>> import gradtape as tf
@@ -551,7 +592,7 @@ def constant(value, dtype=None, shape=None, name=None):
             raise TypeError(f"Eager execution of tf.constant with unsupported shape. "
                             f"Tensor {value!r} (converted from a value of "
                             f"{arr.size} elements) cannot be given shape {list(shape)}.")
-    elif not arr.flags.owndata or isinstance(value, np.ndarray):
+    elif not arr.flags.owndata:
         arr = arr.copy()  # a constant never aliases the caller's array
     return wrap(arr)
 

@@ -9,10 +9,15 @@ While a recorder runs rules of its own (an accumulator's JVPs), only the
 recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
+import re
+import sys
+import warnings
+
 from .errors import InvalidArgumentError, OpError
 from . import state
-from .backend import compute
+from .backend import NP, compute
 from .state import foreign
+from .sites import NOT_USER
 from .op import Op  # noqa: F401  (the op record lives in op.py)
 from .tensor import Tensor, _next_uid, wrap
 
@@ -165,6 +170,9 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
             out = op.numpy_impl(*[x._value for x in inputs])
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
+    except RuntimeWarning as warning:
+        values = [x._value for x in inputs]
+        out = _warn_at_user_line(op, warning, lambda: op.numpy_impl(*values, **params))
     if op.multi:
         out = tuple([wrap(o) for o in out])
     else:
@@ -194,6 +202,8 @@ def _apply_any_namespace(op, inputs, params, recorders):
         out = compute(op, values, params)
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
+    except RuntimeWarning as warning:
+        out = _warn_at_user_line(op, warning, lambda: compute(op, values, params))
     out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)
     for rec in recorders or _EMPTY:
         rec.record(op, inputs, out, params)
@@ -201,6 +211,27 @@ def _apply_any_namespace(op, inputs, params, recorders):
 
 
 _RAW_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError)
+
+# NumPy warns of a floating-point error (log of 0, overflow...) at the Python
+# line that called the ufunc: this module, for every op alike (and, shown once
+# per line, only the first op's).  While this filter stands (a user's own
+# filters come first), such a warning raised here is an error that
+# ``_warn_at_user_line`` turns into the same warning at the user's line.
+warnings.filterwarnings("error", category=RuntimeWarning,
+                        module=re.escape(__name__) + r"\Z", append=True)
+
+
+def _warn_at_user_line(op, warning, recompute):
+    """Issue ``warning`` at the first frame outside gradtape and NumPy, then
+    compute the op's result again (``recompute()``) without it."""
+    frame = sys._getframe(2)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(NOT_USER):
+        frame = frame.f_back
+    warnings.warn_explicit(f"{op.name}: {warning}", type(warning), frame.f_code.co_filename,
+                           frame.f_lineno, module=frame.f_globals.get("__name__"),
+                           registry=frame.f_globals.setdefault("__warningregistry__", {}))
+    with NP.errstate(all="ignore"):
+        return recompute()
 
 
 def _op_error(op, inputs, error):

@@ -1,7 +1,10 @@
 """What a tape holds, rendered: ``summary`` (text), ``to_dot`` (Graphviz) and
 ``memory`` (the bytes each op keeps alive).
 """
+import functools
+
 from .._core import nest
+from .._core.tensor import TensorLike
 from .._core.reverse import Meta
 from .._core.sites import Site
 from .history import _note_site, _outs, _view
@@ -14,6 +17,7 @@ _SHORT_DTYPES = {"float16": "f16", "float32": "f32", "float64": "f64", "int8": "
                  "bool": "bool", "complex64": "c64", "complex128": "c128"}
 
 
+@functools.lru_cache(maxsize=1024)
 def _type_text(shape, dtype):
     name = getattr(dtype, "name", str(dtype))
     return f"{_SHORT_DTYPES.get(name, name)}[{','.join(str(d) for d in shape)}]"
@@ -25,6 +29,7 @@ class _Names:
     def __init__(self, view, targets=()):
         self.view = view
         self.names = {u: f"'{v._name}'" for u, v in view.variables.items()}
+        self.numbered = 0
         self.types = {}
         for u, v in view.variables.items():
             self.types[u] = _type_text(v._value.shape, v._value.dtype)
@@ -43,12 +48,25 @@ class _Names:
                 self.types.setdefault(e.outputs, _type_text(e.ans._value.shape, e.ans._value.dtype))
 
     def __call__(self, uid):
-        if uid not in self.names:
-            self.names[uid] = f"%{sum(1 for n in self.names.values() if n[0] == '%')}"
-        return self.names[uid]
+        name = self.names.get(uid)
+        if name is None:
+            name = self.names[uid] = f"%{self.numbered}"
+            self.numbered += 1
+        return name
 
     def typed(self, uid):
         return f"{self(uid)}:{self.types.get(uid, '?')}"
+
+
+def _target_tensors(targets, how):
+    """The tensors of a (nested) ``targets`` argument; anything else is a TypeError."""
+    flat = nest.flatten(targets)
+    for t in flat:
+        if not isinstance(t, TensorLike):
+            raise TypeError(f"tape.{how}: targets must be tensors or nested lists/dicts "
+                            f"of tensors (the values to mark), got {type(t).__name__} "
+                            f"{t!r:.60}")
+    return flat
 
 
 def summary(tape, targets=()):
@@ -64,10 +82,11 @@ def summary(tape, targets=()):
       %1:f32[] = reduce_sum(%0:f32[1,2])  # <doctest ...>:2
     """
     view = _view(tape)
+    flat_targets = _target_tensors(targets, "summary")
     head = (f"GradientTape(persistent={tape._persistent}, recording={tape._recording}")
     if view is None:
         return head + "): nothing recorded"
-    names = _Names(view, nest.flatten(targets))
+    names = _Names(view, flat_targets)
     entries = [(i, e) for i, e in enumerate(view.views()) if e is not None]
     watched = sorted(u for u in view.tracked if u not in view.producer
                      and u in view.variables)
@@ -107,9 +126,10 @@ def to_dot(tape, targets=()):
     digraph tape {
     """
     view = _view(tape)
-    flat_targets = nest.flatten(targets)
+    flat_targets = _target_tensors(targets, "to_dot")
     target_uids = {t._uid for t in flat_targets}
     names = _Names(view, flat_targets) if view is not None else None
+    cut_outs = _cut_outs(view) if view is not None else set()
     lines = ["digraph tape {", "  rankdir=TB;", '  node [fontname="monospace"];']
     tensors = set()
 
@@ -120,7 +140,7 @@ def to_dot(tape, targets=()):
         attrs = ["shape=box", f"label={_dot_text(names.typed(u))}"]
         if u in target_uids:
             attrs += ["style=filled", 'fillcolor="palegreen"', "peripheries=2"]
-        elif u in view.tracked and u not in view.producer and u not in _cut_outs(view):
+        elif u in view.tracked and u not in view.producer and u not in cut_outs:
             attrs += ["style=filled", 'fillcolor="lightblue"']
         lines.append(f"  t{u} [{', '.join(attrs)}];")
 

@@ -13,7 +13,9 @@ a 2-D function computed with gradtape.  tqdm (progress bar) and matplotlib
 (picture) come with the ``demo`` extra: ``pip install "gradtape[demo]"``.
 """
 import argparse
+import importlib.util
 import math
+import os
 import sys
 import time
 
@@ -211,6 +213,9 @@ def _progress(epochs):
     return report, bar.close
 
 
+DEFAULT_PICTURE = "gradtape_demo.png"
+
+
 def parse_args(argv=None):
     """The demo's flags: ``--epochs``, ``--seed``, ``--out``.
 
@@ -222,25 +227,54 @@ def parse_args(argv=None):
                                                  "a GradientTape loop and plot the results.")
     parser.add_argument("--epochs", type=int, default=20, help="training epochs (default 20)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--out", default="gradtape_demo.png",
-                        help="where to save the PNG (default gradtape_demo.png)")
+    parser.add_argument("--out", default=".", metavar="DIR_OR_PNG",
+                        help=f"a directory to write {DEFAULT_PICTURE} into, or the path of "
+                             "the PNG; a missing directory is created (default: the "
+                             "current directory)")
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error(f"--epochs must be at least 1, got {args.epochs}")
     return args
 
 
+def picture_path(out):
+    """Where ``--out`` puts the picture: a directory (existing, or a name without
+    a file suffix) gets ``gradtape_demo.png`` inside it.
+
+    >>> import os
+    >>> picture_path("results") == os.path.join("results", "gradtape_demo.png")
+    True
+    >>> picture_path("curves.png")
+    'curves.png'
+    """
+    if os.path.isdir(out) or not os.path.splitext(os.path.basename(out))[1]:
+        return os.path.join(out, DEFAULT_PICTURE)
+    return out
+
+
+def _missing_plotting():
+    """Why no picture can be drawn (matplotlib is missing), or None."""
+    if importlib.util.find_spec("matplotlib") is None:
+        return ('no picture will be saved: the demo draws it with matplotlib, '
+                'pip install "gradtape[demo]"')
+    return None
+
+
 def main(argv=None):
     """Run the demo; returns the process exit code (1 if matplotlib is missing).
 
     >>> import contextlib, io, os, tempfile
-    >>> out = os.path.join(tempfile.mkdtemp(), "demo.png")
+    >>> out = os.path.join(tempfile.mkdtemp(), "new")
     >>> with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
     ...     code = main(["--epochs", "1", "--out", out])
-    >>> code == (0 if os.path.exists(out) else 1)
+    >>> code == (0 if os.path.exists(os.path.join(out, "gradtape_demo.png")) else 1)
     True
     """
     args = parse_args(argv)
+    path = picture_path(args.out)
+    missing = _missing_plotting()
+    if missing:  # said before training, not after minutes of it
+        print(missing, file=sys.stderr, flush=True)
     start = time.perf_counter()
     report, close = _progress(args.epochs)
     try:
@@ -250,11 +284,11 @@ def main(argv=None):
     seconds = time.perf_counter() - start
     print(f"test accuracy: {history['test_accuracy'][-1]:.4f} "
           f"({args.epochs} epochs, {seconds:.1f} s of training)")
-    try:
-        _save_figure(history, args.out)
-    except ImportError as err:
-        print(f"no picture saved ({err}): the demo draws it with matplotlib, "
-              'pip install "gradtape[demo]"', file=sys.stderr)
+    if missing:
         return 1
-    print(f"saved {args.out}")
+    directory = os.path.dirname(path)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    _save_figure(history, path)
+    print(f"saved {path}")
     return 0

@@ -84,7 +84,7 @@ class ShardedData:
 _worker_lock = threading.Lock()  # one step at a time per shared model object
 
 
-def _shard_gradients(loss_fn, values, shard, batch_index=None, model=None):
+def _shard_gradients(loss_fn, values, shard, batch_index=None, model=None, trainable=None):
     """Gradients of ``loss_fn`` on one shard: ``(grads * n, n, loss * n)``.
 
     Multiplying by the shard's example count lets the driver form the mean over
@@ -96,13 +96,17 @@ def _shard_gradients(loss_fn, values, shard, batch_index=None, model=None):
         return None, 0, 0.0
     with _worker_lock:
         if model is None:
-            variables = [Variable(v) for v in values]
+            variables = [Variable(v, trainable=t) for v, t in zip(values, trainable)]
         else:
             variables = list(model.trainable_variables)
             for var, v in zip(variables, values):
                 var.assign(v)
         with GradientTape() as tape:
             loss = loss_fn(variables if model is None else model, *arrays)
+        if tuple(loss.shape) != ():
+            raise ValueError(f"loss_fn must return the mean loss of its arrays, a scalar; "
+                             f"it returned a tensor of shape {tuple(loss.shape)} (reduce it "
+                             "with tf.reduce_mean)")
         grads = densified(tape.gradient(loss, variables))
     return ([None if g is None else g.numpy() * n for g in grads], n,
             float(loss.numpy()) * n)
@@ -117,10 +121,12 @@ def _fetch(shard):
 # --------------------------------------------------------------------------
 
 def _is_worker_fault(exc):
+    """Whether ``exc`` says a worker was lost (retry the step), not that the
+    user's code failed (an OSError of ``loss_fn`` is raised at once)."""
     from distributed import KilledWorker
     from distributed.comm.core import CommClosedError
     from concurrent.futures import CancelledError
-    return isinstance(exc, (KilledWorker, CommClosedError, CancelledError, OSError)) or \
+    return isinstance(exc, (KilledWorker, CommClosedError, CancelledError)) or \
         type(exc).__name__ in ("FutureCancelledError", "CancelledError")
 
 
@@ -140,6 +146,8 @@ class DataParallel:
     max_retries = 3
     #: Seconds to wait for a worker when none is alive, before giving up.
     worker_wait = 10
+    #: Seconds one step may take before it fails (a stopped worker never answers).
+    step_timeout = 600
 
     def __init__(self, client=None, address=None, n_workers=None, threads_per_worker=1):
         try:
@@ -160,6 +168,7 @@ class DataParallel:
                                          dashboard_address=None)
             self.client = Client(self._cluster)
         self.bytes_sent = 0
+        self._step_futures = []
 
     # -- life cycle -----------------------------------------------------
     def __enter__(self):
@@ -249,15 +258,22 @@ class DataParallel:
         """
         variables = list(variables)
         values = [v.numpy() for v in variables]
+        trainable = [v.trainable for v in variables]
         expected = (data.sizes if batch_indices is None
                     else [len(ix) for ix in batch_indices])
         for attempt in range(self.max_retries + 1):
             try:
-                results = self._run_step(loss_fn, values, data, batch_indices, model)
+                results = self._run_step(loss_fn, values, data, batch_indices, model,
+                                         trainable)
                 break
             except Exception as exc:  # noqa: BLE001 - sorted below
-                if not _is_worker_fault(exc) or attempt == self.max_retries:
+                if not _is_worker_fault(exc):
                     raise
+                if attempt == self.max_retries:
+                    raise WorkerLostError(
+                        f"the step failed {attempt + 1} times because workers died"
+                        f"{_killer_shard(exc, self._step_futures)}; no update was "
+                        "applied") from exc
                 self._recover(data)
         counts = [r[1] for r in results]
         if counts != expected:
@@ -273,16 +289,27 @@ class DataParallel:
         self.bytes_sent += sum(g.numpy().nbytes for g in grads if g is not None)
         return grads, sum(r[2] for r in results) / max(total, 1)
 
-    def _run_step(self, loss_fn, values, data, batch_indices, model):
+    def _run_step(self, loss_fn, values, data, batch_indices, model, trainable):
+        from distributed import wait
         values_f = self.client.scatter(values, broadcast=True, hash=False)
         self.bytes_sent += sum(v.nbytes for v in values) * len(self.workers)
         futures = []
         for i, shard in enumerate(data.futures):
             ix = None if batch_indices is None else batch_indices[i]
             futures.append(self.client.submit(
-                _shard_gradients, loss_fn, values_f, shard, ix, model,
+                _shard_gradients, loss_fn, values_f, shard, ix, model, trainable,
                 workers=[data.workers[i]], allow_other_workers=True, pure=False,
                 retries=0))
+        self._step_futures = futures
+        try:
+            wait(futures, timeout=self.step_timeout)
+        except TimeoutError:
+            late = [i for i, f in enumerate(futures) if f.status != "finished"]
+            raise TimeoutError(
+                f"a data-parallel step did not finish within step_timeout="
+                f"{self.step_timeout} s: shards {late} on workers "
+                f"{sorted({data.workers[i] for i in late})} never answered (a stopped or "
+                "hung worker); no update was applied") from None
         return self.client.gather(futures)
 
     def _recover(self, data):
@@ -328,6 +355,16 @@ class DataParallel:
         if bar is not None:
             bar.close()
         return history
+
+
+def _killer_shard(exc, futures):
+    """`` (shard i killed its worker ...)`` when ``exc`` names the task of a shard."""
+    key = getattr(exc, "task", None)
+    for i, fut in enumerate(futures or ()):
+        if key is not None and fut.key == key:
+            return (f" (shard {i} killed its worker each time it ran: its data or "
+                    "loss_fn crashes the worker process)")
+    return ""
 
 
 def _as_tensor(array, var):

@@ -266,7 +266,7 @@ class Layer(Module):
             var.assign(np.asarray(value, var.dtype._np))
 
     def add_weight(self, shape, initializer="glorot_uniform", name=None, trainable=True,
-                   dtype=None):
+                   dtype=None, constraint=None):
         """Create a Variable named ``'<layer>/<name>'`` filled by ``initializer``.
 
         >>> import gradtape as tf
@@ -277,7 +277,7 @@ class Layer(Module):
         dt = as_dtype(dtype or self._dtype)
         value = initializers.get(initializer)(tuple(int(d) for d in shape), dtype=dt)
         return Variable(value, trainable=trainable and self._trainable,
-                        name=f"{self.name}/{name or 'weight'}", dtype=dt)
+                        name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
 
     def build(self, input_shape):
         """Create the weights for inputs of ``input_shape`` (nothing by default)."""

@@ -11,6 +11,9 @@ import re
 from ..name_scope import name_scope as _name_scope
 from ..variables import Variable
 
+#: set by ``gradtape.train`` while a checkpoint waits for Variables to be created
+on_new_variable = None
+
 _CAMEL = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
 _name_counts = collections.Counter()
 
@@ -83,6 +86,11 @@ class Module:
         self._name = name
         with _name_scope(name) as scope:
             self._scope_name = scope
+
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, value)
+        if on_new_variable is not None and isinstance(value, Variable):
+            on_new_variable()
 
     @staticmethod
     def _valid_name(name):

@@ -27,6 +27,7 @@ from . import schedules
 from .._core import trace
 from .._core.tensor import TensorLike
 from ._update_math import ARRAYS, TENSORS, namespace_of
+from . import module as _module
 from ..indexed_slices import IndexedSlices, summed_rows
 from .module import camel_to_snake, unique_name
 from ..variables import Variable
@@ -136,13 +137,19 @@ class Optimizer:
         return list(self._variables)
 
     def _checkpoint_items(self):
-        """``(key, variable)`` pairs with keys stable across runs, for Checkpoint."""
+        """``(key, variable)`` pairs with keys stable across runs, for Checkpoint
+        (the slots are keyed by their variable's path: see ``_slot_variables``)."""
         items = [("iteration", self._iterations)]
         if isinstance(self._learning_rate, Variable):
             items.append(("learning_rate", self._learning_rate))
-        for slot, variables in self._slots.items():
-            items.extend((f"{slot}/{i}", var) for i, var in enumerate(variables))
         return items
+
+    def _slot_variables(self):
+        """``(slot name, variable, slot variable)`` triples: a Checkpoint keys
+        each slot by its variable's path, never by the order of ``build``."""
+        return [(slot, var, slot_vars[i])
+                for slot, slot_vars in self._slots.items()
+                for i, var in enumerate(self._trainable_variables)]
 
     # -- building ----------------------------------------------------------
     def build(self, var_list):
@@ -171,6 +178,8 @@ class Optimizer:
             for var in new:
                 store.append(self.add_variable_from_reference(var, slot, initial))
         self.built = True
+        if new and _module.on_new_variable is not None:  # a checkpoint waits for the slots
+            _module.on_new_variable()
 
     def add_variable_from_reference(self, reference_variable, name, initial_value=0.0):
         """A state Variable shaped like ``reference_variable``, tracked in ``variables``."""
@@ -265,6 +274,9 @@ class Optimizer:
                     var.assign_sub(xp.read(var) * dt(self.weight_decay) * xp.cast(lr, dt))
         for g, var in zip(grads, variables):
             self.update_step(g, var, lr)
+        for var in variables:  # as Keras: the constraints project the updated values
+            if var.constraint is not None:
+                var.assign(var.constraint(var))
         self._row_squares.clear()
         self._iterations.assign_add(1)
 

@@ -9,6 +9,7 @@ relative to the end of ``ct``.  An op that cannot is declared with
 ``batch_vjp=False`` and the engine loops over the leading axis for it.
 """
 import numbers
+import operator
 
 from .._core.backend import NP, NUMPY, backend_of, common_backend, foreign, is_array
 from .._core.dtypes import from_numpy
@@ -19,7 +20,7 @@ from .._core.trace import apply
 from ..errors import InvalidArgumentError
 
 __all__ = ["Op", "apply", "defop", "tensor", "pair", "NP", "namespace", "on_host_for",
-           "host_array_for", "wrap", "lead", "norm_axes", "NOPARAMS", "linear_jvp"]
+           "host_array_for", "wrap", "int_arg", "lead", "norm_axes", "NOPARAMS", "linear_jvp"]
 
 NOPARAMS = {}
 
@@ -109,6 +110,17 @@ def pair(x, y, opname):
         return _scalar_like(x, y, opname), y
     x = convert_to_tensor(x)
     return x, pair(x, y, opname)[1]
+
+
+def int_arg(value, opname, what="axis"):
+    """An integer argument (an axis, ``batch_dims``) as an int; a float, a bool
+    or a non-integer tensor is a TypeError, never truncated."""
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    raise TypeError(f"{opname}: {what} must be an int, got {value!r}")
 
 
 def lead(ct, ndim):

@@ -8,7 +8,7 @@ import builtins
 from .._core.dtypes import as_dtype, float32, float64, int32, int64, kind
 from .._core.tensor import TensorLike, decide
 from ..errors import InvalidArgumentError
-from ._util import namespace, pair, public_names, tensor, wrap, NP
+from ._util import int_arg, namespace, pair, public_names, tensor, wrap, NP
 from . import elementwise as ew
 from . import shape as sh
 
@@ -38,8 +38,8 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None
     array([[1., 0., 0.],
            [0., 1., 0.]], dtype=float32)
     """
-    rows = int(num_rows)
-    cols = rows if num_columns is None else int(num_columns)
+    rows = int_arg(num_rows, "eye", "num_rows")
+    cols = rows if num_columns is None else int_arg(num_columns, "eye", "num_columns")
     if rows < 0 or cols < 0:
         raise InvalidArgumentError(f"eye: num_rows ({rows}) and num_columns ({cols}) must be "
                                    "non-negative")
@@ -107,7 +107,7 @@ def linspace(start, stop, num, name=None, axis=0):
     if n <= 0:
         raise InvalidArgumentError(f"linspace: requires num > 0: {n}")
     nd = builtins.max(lo._value.ndim, hi._value.ndim) + 1
-    axis = int(axis)
+    axis = int_arg(axis, "linspace")
     if not -nd <= axis < nd:
         raise InvalidArgumentError(f"linspace: axis {axis} is out of range for a result of "
                                    f"rank {nd} (expected -{nd} <= axis < {nd})")
@@ -138,7 +138,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     idx = decide(tensor(indices)._value)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"one_hot: indices must be integers, got dtype {idx.dtype.name}")
-    depth = int(depth.numpy() if isinstance(depth, TensorLike) else depth)
+    depth = int_arg(depth.numpy() if isinstance(depth, TensorLike) else depth, "one_hot", "depth")
     if depth < 0:
         raise InvalidArgumentError(f"one_hot: depth must be non-negative, got {depth}")
     given = [v for v in (on_value, off_value) if v is not None]
@@ -150,7 +150,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     on, off = (NP.astype(NP.asarray(v.numpy() if isinstance(v, TensorLike) else v), dt._np)
                for v in (on, off))
     nd = idx.ndim + 1
-    axis = -1 if axis is None else int(axis)
+    axis = -1 if axis is None else int_arg(axis, "one_hot")
     if not (axis == -1 or 0 <= axis < nd):
         raise InvalidArgumentError(f"one_hot: axis must be -1 or in [0, {nd}), got {axis}")
     hot = idx[..., None] == NP.arange(depth)

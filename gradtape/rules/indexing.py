@@ -14,7 +14,7 @@ import numbers
 from .._core.dtypes import kind
 from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError, UnimplementedError
-from ._util import apply, defop, on_host_for, pair, public_names, tensor, wrap, NP
+from ._util import apply, defop, int_arg, on_host_for, pair, public_names, tensor, wrap, NP
 
 _ALL = builtins.slice(None)
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
@@ -340,13 +340,13 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     x = tensor(params)
     idx = _int_array(indices, "gather", "indices")
     shape = x._value.shape
-    b = int(batch_dims)
+    b = int_arg(batch_dims, "gather", "batch_dims")
     if b < 0:
         b += idx.ndim
     if not 0 <= b <= idx.ndim:
         raise InvalidArgumentError(f"gather: batch_dims {batch_dims} must be in "
                                    f"[-{idx.ndim}, {idx.ndim}] (the rank of indices)")
-    axis = b if axis is None else int(axis)
+    axis = b if axis is None else int_arg(axis, "gather")
     if axis < 0:
         axis += len(shape)
     if not b <= axis < len(shape):
@@ -378,7 +378,7 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     x = tensor(params)
     idx = _int_array(indices, "gather_nd", "indices")
     shape = x._value.shape
-    b = int(batch_dims)
+    b = int_arg(batch_dims, "gather_nd", "batch_dims")
     if idx.ndim < 1:
         raise InvalidArgumentError("gather_nd: indices must have rank >= 1, got a scalar")
     if not 0 <= b < idx.ndim or b > len(shape):
@@ -422,7 +422,7 @@ def boolean_mask(tensor, mask, axis=None, name=None):
     if m.ndim == 0:
         raise ValueError("boolean_mask: mask cannot be a scalar")
     shape = x._value.shape
-    axis = 0 if axis is None else int(axis)
+    axis = 0 if axis is None else int_arg(axis, "boolean_mask")
     if axis < 0:
         axis += len(shape)
     if not 0 <= axis or tuple(shape[axis:axis + m.ndim]) != m.shape:

@@ -7,7 +7,7 @@ from .._core import basic_ops
 from .._core.dtypes import as_dtype
 from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError
-from ._util import public_names, NOPARAMS, apply, defop, lead, norm_axes, pair, tensor, NP
+from ._util import public_names, NOPARAMS, apply, defop, int_arg, lead, norm_axes, pair, tensor, NP
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
 
@@ -23,7 +23,8 @@ _RESHAPE.jvp = lambda ts, ans, x, shape: reshape(ts[0], lead(ts[0], x.ndim) + sh
 def _resolve_shape(shape, size, opname="reshape"):
     if isinstance(shape, TensorLike):
         shape = shape.numpy().tolist()
-    shape = [int(d) for d in (shape if hasattr(shape, "__len__") else (shape,))]
+    shape = [int_arg(d, opname, "a shape dimension")
+             for d in (shape if hasattr(shape, "__len__") else (shape,))]
     unknown = [i for i, d in enumerate(shape) if d == -1]
     known = 1
     for d in shape:
@@ -88,7 +89,8 @@ def transpose(a, perm=None, conjugate=False, name=None):
     else:
         if isinstance(perm, TensorLike):
             perm = perm.numpy().tolist()
-        perm = tuple(int(p) % nd if nd else int(p) for p in perm)
+        perm = tuple(int_arg(p, "transpose", "each perm entry") for p in perm)
+        perm = tuple(p % nd for p in perm) if nd else perm
         if sorted(perm) != list(range(nd)):
             raise InvalidArgumentError(
                 f"transpose: perm {list(perm)} is not a permutation of the {nd} axes")
@@ -120,7 +122,7 @@ def expand_dims(input, axis, name=None):  # noqa: A002
     """
     x = tensor(input)
     nd = x._value.ndim
-    axis = int(axis)
+    axis = int_arg(axis, "expand_dims")
     if not -nd - 1 <= axis <= nd:
         raise InvalidArgumentError(
             f"expand_dims: axis {axis} is out of range for a tensor of rank {nd} "
@@ -184,7 +186,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
     x = tensor(input)
     if isinstance(shape, TensorLike):
         shape = shape.numpy().tolist()
-    shape = tuple(int(d) for d in shape)
+    shape = tuple(int_arg(d, "broadcast_to", "a shape dimension") for d in shape)
     if x._value.shape == shape:
         return identity(x)  # a new tensor, as TensorFlow's
     try:
@@ -297,7 +299,7 @@ def stack(values, axis=0, name=None):
                 f"{tuple(first.shape)} and value {i} has shape {tuple(v.shape)}")
         pair(first, v, "Pack")
     nd = first._value.ndim + 1
-    axis = int(axis)
+    axis = int_arg(axis, "stack")
     if not -nd <= axis < nd:
         raise InvalidArgumentError(f"stack: axis {axis} is out of range for rank {nd}")
     return apply(_make_stack(len(values)), values, {"axis": axis % nd})
@@ -355,7 +357,7 @@ def concat(values, axis, name=None):
         raise ValueError("concat: values must be a non-empty list of tensors")
     first = values[0]
     nd = first._value.ndim
-    axis = int(axis)
+    axis = int_arg(axis, "concat")
     if nd == 0 or not -nd <= axis < nd:
         raise InvalidArgumentError(f"concat: axis {axis} is out of range for tensors of rank {nd}")
     neg = axis - nd if axis >= 0 else axis
@@ -377,7 +379,7 @@ def concat(values, axis, name=None):
 
 def _axis_of(axis, nd, opname):
     """``axis`` as a negative axis of a rank-``nd`` tensor (range-checked)."""
-    axis = int(axis)
+    axis = int_arg(axis, opname)
     if not -nd <= axis < nd:
         raise InvalidArgumentError(f"{opname}: axis {axis} is out of range for a tensor of "
                                    f"rank {nd} (expected -{nd} <= axis < {nd})")

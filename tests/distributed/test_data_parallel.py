@@ -175,3 +175,75 @@ def test_no_worker_left_is_a_clear_error():
     strategy.client, strategy.worker_wait = NoWorkers(), 0.1
     with pytest.raises(WorkerLostError, match="no Dask worker is left"):
         strategy.scatter(np.zeros((4, 2)))
+
+
+def test_untrainable_variables_get_no_gradient_as_in_one_process(strategy):
+    x, y = _data(40)
+    variables = _params()
+    variables[1] = tf.Variable(variables[1].numpy(), trainable=False, name="b1")
+    grads, _ = strategy.gradients(mlp_loss, variables, strategy.scatter(x, y))
+    want, _ = _local_gradients(variables, x, y)
+    assert want[1] is None and grads[1] is None
+    assert all(g is not None for i, g in enumerate(grads) if i != 1)
+
+
+def test_a_users_os_error_is_raised_at_once_not_retried(strategy, tmp_path):
+    calls = tmp_path / "calls"
+
+    def missing_file(variables, x, y):
+        with open(calls, "a") as f:
+            f.write("x")
+        open(tmp_path / "no-such-file.npy")
+
+    x, y = _data(40)
+    with pytest.raises(FileNotFoundError, match="no-such-file"):
+        strategy.gradients(missing_file, _params(), strategy.scatter(x, y))
+    assert len(calls.read_text()) <= 2      # once per shard at most: never retried
+
+
+def test_a_non_scalar_loss_is_a_clear_error(strategy):
+    def per_example(variables, x, y):
+        return tf.reduce_sum(tf.constant(x) @ variables[0], axis=1)
+
+    x, y = _data(40)
+    with pytest.raises(ValueError, match=r"scalar.*shape \(\d+,\).*reduce_mean"):
+        strategy.gradients(per_example, _params(), strategy.scatter(x, y))
+
+
+def test_a_step_that_never_finishes_times_out(strategy):
+    import time
+
+    def hangs(variables, x, y):
+        time.sleep(3)
+        return mlp_loss(variables, x, y)
+
+    x, y = _data(40)
+    data = strategy.scatter(x, y)
+    strategy.step_timeout = 0.5
+    try:
+        with pytest.raises(TimeoutError, match=r"step_timeout=0.5 s: shards \[0, 1\]"):
+            strategy.gradients(hangs, _params(), data)
+    finally:
+        strategy.step_timeout = DataParallel.step_timeout
+    time.sleep(3)  # let the workers finish the abandoned step
+
+
+def test_a_shard_that_always_kills_its_worker_is_named(monkeypatch):
+    from distributed import KilledWorker
+    from gradtape.distribute import WorkerLostError
+
+    class Future:
+        def __init__(self, key):
+            self.key = key
+
+    strategy = DataParallel.__new__(DataParallel)
+    strategy.max_retries, strategy.bytes_sent = 1, 0
+    strategy._step_futures = [Future("shard-a"), Future("shard-b")]
+
+    def run_step(*args):
+        raise KilledWorker("shard-b", None, 3)
+    monkeypatch.setattr(strategy, "_run_step", run_step)
+    monkeypatch.setattr(strategy, "_recover", lambda data: None)
+    data = ShardedData([(np.zeros((2, 1)),), (np.zeros((2, 1)),)], [None, None], ["a", "b"])
+    with pytest.raises(WorkerLostError, match="failed 2 times.*shard 1 killed its worker"):
+        strategy.gradients(mlp_loss, _params(), data)

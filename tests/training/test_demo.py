@@ -48,6 +48,7 @@ def test_command_line_trains_prints_and_saves(monkeypatch, capsys, tmp_path):
     saved = {}
     monkeypatch.setattr(demo, "_save_figure", lambda history, path: saved.update(history=history, path=path))
     monkeypatch.setattr(demo, "train", functools.partial(demo.train, hidden=16))
+    monkeypatch.setattr(demo, "_missing_plotting", lambda: None)
     out = tmp_path / "curves.png"
     assert cli_main(["demo", "--epochs", "2", "--seed", "1", "--out", str(out)]) == 0
     text = capsys.readouterr().out
@@ -59,3 +60,35 @@ def test_epochs_flag_is_checked(capsys):
     with pytest.raises(SystemExit):
         demo.parse_args(["--epochs", "0"])
     assert "--epochs must be at least 1" in capsys.readouterr().err
+
+
+def test_demo_help_lists_its_flags(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli_main(["demo", "-h"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    assert "--epochs" in text and "--seed" in text and "--out" in text
+
+
+def test_out_as_a_missing_directory_is_created_with_the_picture_inside(monkeypatch, tmp_path):
+    saved = {}
+    monkeypatch.setattr(demo, "_save_figure", lambda history, path: saved.update(path=path))
+    monkeypatch.setattr(demo, "train", functools.partial(demo.train, hidden=8))
+    monkeypatch.setattr(demo, "_missing_plotting", lambda: None)
+    out = tmp_path / "results" / "run1"
+    assert cli_main(["demo", "--epochs", "1", "--out", str(out)]) == 0
+    assert out.is_dir()
+    assert saved["path"] == str(out / "gradtape_demo.png")
+
+
+def test_a_missing_plotting_extra_is_said_before_training(monkeypatch, capsys):
+    events = []
+    real_train = demo.train
+    monkeypatch.setattr(demo, "_missing_plotting", lambda: "no picture: install matplotlib")
+
+    def fake_train(**kwargs):
+        events.append(("train", capsys.readouterr().err))
+        return real_train(epochs=1, hidden=8)
+    monkeypatch.setattr(demo, "train", fake_train)
+    assert cli_main(["demo", "--epochs", "1"]) == 1
+    assert events and "no picture: install matplotlib" in events[0][1]
