@@ -29,7 +29,7 @@ from .keras import initializers, layers, losses, optimizers, train  # noqa: F401
 from .keras.train import Checkpoint
 from .compiled import function, jit
 from . import dtypes, nest  # noqa: F401
-from .composite import clip_by_norm, repeat, scalar_mul  # noqa: F401
+from .composite import clip_by_norm, meshgrid, repeat, scalar_mul  # noqa: F401
 from .eager import (device, executing_eagerly, get_static_value, grad_pass_through,  # noqa: F401
                     init_scope, py_function)
 from .functional_ops import foldl, foldr, map_fn, scan, vectorized_map  # noqa: F401
