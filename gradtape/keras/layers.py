@@ -292,3 +292,6 @@ def _takes_training(layer):
         return "training" in inspect.signature(layer).parameters
     except (TypeError, ValueError):
         return False
+
+
+from .normalization import BatchNormalization  # noqa: E402,F401 - it subclasses Layer
