@@ -15,6 +15,7 @@ from .rules import *  # noqa: F401,F403
 from .rules import getitem as _getitem, newaxis  # noqa: F401
 from .rules.shape import shape  # noqa: F401 - not star-exported: it names a module
 from .variables import Variable
+from .indexed_slices import IndexedSlices
 from .tape import GradientTape, UnconnectedGradients
 from .explain import explain  # noqa: F811 - the function; the module stays gradtape.explain
 from . import debugging  # noqa: F401

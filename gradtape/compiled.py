@@ -34,6 +34,7 @@ import warnings
 import numpy as np
 
 from ._core import nest, reverse, trace
+from ._core.backend import NP
 from ._core import tensor as _tensor
 from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
 from .errors import OperatorNotAllowedInGraphError
@@ -372,14 +373,14 @@ class _Tracer:
 
     # -- the program -------------------------------------------------------
     def compile(self, result, name):
-        flat = nest.flatten(result)
+        flat = nest.flatten(result, expand_composites=True)  # an IndexedSlices: its tensors
         for x in flat:
             if isinstance(x, Variable):  # returned as it will be on each call
                 self._variable(x)
         outputs = [self.slot_of(x) if isinstance(x, TensorLike) else None for x in flat]
         steps = _needed_steps(self._fold_constants(), {s for s in outputs if s is not None})
-        return _Program(self, steps, outputs, flat, nest.pack_sequence_as(result, [0] * len(flat)),
-                        name)
+        structure = nest.pack_sequence_as(result, [0] * len(flat), expand_composites=True)
+        return _Program(self, steps, outputs, flat, structure, name)
 
 
 def _reads(step):
@@ -443,7 +444,8 @@ class _Program:
 
     def __init__(self, tracer, steps, outputs, flat, structure, name):
         self.structure = structure
-        self.flat_list = type(structure) is list and not any(nest.is_nested(x) for x in structure)
+        self.flat_list = type(structure) is list and len(structure) == len(flat) and \
+            not any(nest.is_nested(x) for x in structure)
         self.leaf_slots = outputs
         self.constant_leaves = [None if s is not None else x for s, x in zip(outputs, flat)]
         self.run, self.source = self._generate(tracer, steps, outputs, name)
@@ -453,11 +455,11 @@ class _Program:
                   for a, s, c in zip(arrays, self.leaf_slots, self.constant_leaves)]
         if self.flat_list:  # the common case, without nest
             return leaves
-        return nest.pack_sequence_as(self.structure, leaves)
+        return nest.pack_sequence_as(self.structure, leaves, expand_composites=True)
 
     @staticmethod
     def _generate(tracer, steps, outputs, name):
-        env = {"_Retrace": _Retrace, "_same": _same, "_asarray": np.asarray,
+        env = {"_Retrace": _Retrace, "_same": _same, "_asarray": np.asarray, "NP": NP,
                "_copy": functools.partial(np.array, copy=True)}
         op_names = {}
         kinds, sources = tracer.kinds, tracer.sources
@@ -500,9 +502,12 @@ class _Program:
                     lines.append(f"    if p{i}({ref(s)}) != e{i}: raise _Retrace")
                 continue
             _, op, ins, params, outs = step
-            env[f"f{i}"] = op.impl
+            fast = op.numpy_impl
+            # an impl(xp, ...) is given NumPy in the line: cheaper than calling its partial
+            bound = type(fast) is functools.partial
+            env[f"f{i}"] = fast.func if bound else fast
             op_names[f"f{i}"] = op.name
-            call = ", ".join([ref(s) for s in ins] + [
+            call = ", ".join(["NP"] * bound + [ref(s) for s in ins] + [
                 f"{k}=c{i}_{j}" for j, k in enumerate(params)])
             for j, value in enumerate(params.values()):
                 env[f"c{i}_{j}"] = value

@@ -113,6 +113,7 @@ def _transposed_grad_fn(call_grad_fn, ts, outs):
     gradtape ops (nothing connects its result to ``ct``).
     """
     from . import rules
+    from .indexed_slices import densified
     from .tape import GradientTape
     cts = [wrap(zeros_for(o._value)) for o in outs]
     with GradientTape() as tape:
@@ -123,7 +124,7 @@ def _transposed_grad_fn(call_grad_fn, ts, outs):
         if not terms:
             return (None,) * len(outs)
         total = rules.add_n(terms) if len(terms) > 1 else terms[0]
-    got = tape.gradient(total, cts)
+    got = densified(tape.gradient(total, cts))
     if all(g is None for g in got):
         return None
     return tuple(got)

@@ -23,6 +23,7 @@ from ._core.backend import zeros_for
 from ._core import nest
 from ._core.tensor import TensorLike, convert_to_tensor, wrap
 from .forwardprop import ForwardAccumulator
+from .indexed_slices import densified
 from .jacobians import forward_jacobian
 from .rules import broadcast_to, identity
 from .tape import GradientTape, UnconnectedGradients
@@ -169,7 +170,7 @@ def _value_and_grad_fn(f, argnums, has_aux, fname):
         inputs = _Inputs(fname, args, argnums)
         tape, out, aux = _run_taped(f, inputs, kwargs, fname, has_aux, persistent=False)
         out = _scalar_output(out, fname)
-        grads = tape.gradient(out, inputs.sources, unconnected_gradients=_ZERO)
+        grads = densified(tape.gradient(out, inputs.sources, unconnected_gradients=_ZERO))
         value = (out, aux) if has_aux else out
         return value, inputs.pack(grads)
     return functools.wraps(f)(value_and_grad_f)
@@ -259,8 +260,8 @@ def vjp(f, *primals, has_aux=False):
         if not targets:
             grads = [wrap(zeros_for(s._value)) for s in inputs.sources]
         else:
-            grads = tape.gradient(targets, inputs.sources, output_gradients=cts,
-                                  unconnected_gradients=_ZERO)
+            grads = densified(tape.gradient(targets, inputs.sources, output_gradients=cts,
+                                            unconnected_gradients=_ZERO))
         return inputs.pack(grads)
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
 

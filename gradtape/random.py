@@ -31,9 +31,10 @@ def _rng(seed):
     return _global["rng"]
 
 
-def _draw_impl(kind, shape, dtype, seed, a, b, generator):
-    """One draw: the generator is chosen when the op runs, so a compiled
-    function replaying this op draws anew, as an eager call would."""
+def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator):
+    """One draw, by NumPy on the host whatever the namespace ``xp``: the
+    generator is chosen when the op runs, so a compiled function replaying
+    this op draws anew, as an eager call would."""
     rng = generator if generator is not None else _rng(seed)
     if kind == "normal":
         out = rng.standard_normal(shape) * b + a

@@ -15,6 +15,7 @@ from . import explain as _explain
 from ._core import nest, trace
 from ._core.reverse import TapeRecorder, backward
 from ._core.tensor import TensorLike, convert_to_tensor, wrap
+from .indexed_slices import backward_with_slices
 from .variables import Variable
 
 _USED_MESSAGE = ("A non-persistent GradientTape can only be used to compute one set of "
@@ -249,9 +250,9 @@ class GradientTape:
                               f"{s.dtype!r}; its gradient is None", stacklevel=2)
         if not self._persistent:  # backward frees the entries explain reads later
             self._skeleton = _explain._graph_of(self._rec)
-        found = backward(self._rec, [(t._uid, ct) for t, ct in zip(flat_targets, cts)
-                                     if t.dtype.differentiable],
-                         wanted, self._persistent)
+        found = backward_with_slices(self._rec, [(t._uid, ct) for t, ct in zip(flat_targets, cts)
+                                                 if t.dtype.differentiable],
+                                     wanted, self._persistent)
         if not self._persistent:
             self._spend()
         grads = [self._finish(found.get(s._uid), s, unconnected) for s in flat_sources]

@@ -10,6 +10,7 @@ import numpy as np
 
 from ._core import nest
 from ._core.tensor import TensorLike, constant, wrap
+from .indexed_slices import densified
 
 __all__ = ["check_gradients", "compute_gradient", "numerical_jvp"]
 
@@ -48,7 +49,7 @@ def _vjp(f, args, cotangents):
     with GradientTape() as tape:
         tape.watch(xs)
         outs = nest.flatten(f(*xs))
-    grads = tape.gradient(outs, xs, output_gradients=[constant(c) for c in cotangents])
+    grads = densified(tape.gradient(outs, xs, output_gradients=[constant(c) for c in cotangents]))
     return [np.zeros_like(a) if g is None else _as_f64(g) for a, g in zip(args, grads)]
 
 
@@ -119,7 +120,8 @@ def _vjp_tensors(f, xs, cotangents):
     with GradientTape() as tape:
         tape.watch(list(xs))
         outs = nest.flatten(f(*xs))
-    grads = tape.gradient(outs, list(xs), output_gradients=[constant(c) for c in cotangents])
+    grads = densified(tape.gradient(outs, list(xs),
+                                    output_gradients=[constant(c) for c in cotangents]))
     return [rules.zeros_like(x) if g is None else g for x, g in zip(xs, grads)]
 
 
@@ -158,7 +160,8 @@ def compute_gradient(f, x, delta=None):
                 y = f(*xs)
             ct = np.zeros(y_size, y._value.dtype)
             ct[r] = 1
-            g = tape.gradient(y, xs[i], output_gradients=wrap(ct.reshape(y._value.shape)))
+            [g] = densified([tape.gradient(y, xs[i],
+                                           output_gradients=wrap(ct.reshape(y._value.shape)))])
             if g is not None:
                 jac_t[r] = np.ravel(g.numpy())
         for c in range(base.size):

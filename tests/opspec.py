@@ -53,7 +53,7 @@ def reduction(name, fn, order=2, lo=-2.0, hi=2.0):
                   samples, order)
 
 
-FAMILIES = ("elementwise", "reductions", "shape", "indexing", "linalg", "nn")
+FAMILIES = ("elementwise", "reductions", "shape", "indexing", "linalg", "nn", "conv")
 
 
 def all_specs():

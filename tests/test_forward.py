@@ -161,7 +161,7 @@ def test_jvp_outside_the_block_and_no_recording_after_exit():
 
 
 def test_op_without_jvp_raises_naming_the_op():
-    op = defop("mystery_op", lambda a: a * 2, vjp=lambda ct, ans, x: ct * 2.0)
+    op = defop("mystery_op", lambda xp, a: a * 2, vjp=lambda ct, ans, x: ct * 2.0)
     x = tf.constant([1.0])
     with ForwardAccumulator(x, tf.constant([1.0])):
         with pytest.raises(UnimplementedError, match="mystery_op"):

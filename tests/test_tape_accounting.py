@@ -127,7 +127,7 @@ def _counting_double():
     def vjp(ct, ans, a):
         calls.append(1)
         return ct * 2.0
-    op = defop("counting_double", lambda a: a * 2, vjp=vjp, save="none")
+    op = defop("counting_double", lambda xp, a: a * 2, vjp=vjp, save="none")
     return (lambda t: apply(op, (t,), {})), calls
 
 

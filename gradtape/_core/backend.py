@@ -1,14 +1,13 @@
 """The array namespaces gradtape computes with.
 
-Rules and the engine reach arrays through one name, ``xp``: NumPy, with the
-few array-API spellings older NumPy releases lack.  An op's forward ``impl``
-is written once against ``xp``; for a tensor of another namespace (CuPy, Dask,
-``array-api-strict``, anything with ``__array_namespace__``) the engine runs a
-*variant* of the impl whose global ``xp`` is that namespace instead.  Variants
-are built once per (op, namespace) by re-binding the impl's module globals and
-cached, so the NumPy path never looks a namespace up.  ``foreign[0]`` stays
-false until a non-NumPy array first becomes a tensor; until then an op without
-an active tape runs exactly as before, and a recorded op tests the flag once.
+An op's forward ``impl(xp, *arrays, **params)`` computes with the namespace
+``xp`` it is given: ``NP`` (NumPy, with the few array-API spellings older
+releases lack) on the NumPy path, and for a tensor of another namespace (CuPy,
+Dask, ``array-api-strict``, anything with ``__array_namespace__``) that
+namespace seen through NumPy's spellings (``_numpy_view``).  ``foreign[0]``
+stays false until a non-NumPy array first becomes a tensor; until then an op
+without an active tape runs exactly as before, and a recorded op tests the
+flag once.
 
 A ``Backend`` is what the engine knows of a namespace: its public module (what
 ``tensor.backend`` reports), the namespace the impls compute with (through
@@ -36,7 +35,8 @@ def _numpy_namespace():
     return ns
 
 
-xp = _numpy_namespace()
+#: The NumPy namespace every impl is given on the NumPy path.
+NP = _numpy_namespace()
 
 #: ``foreign[0]`` turns true once a non-NumPy array became a tensor; until then
 #: ``trace.apply`` never asks which namespace an op runs in.
@@ -54,9 +54,6 @@ _NUMPY_SPELLINGS = {
 }
 
 
-_RULES = "gradtape.rules."  # modules whose functions get a variant per namespace
-
-
 class Backend:
     """One array namespace: its public module and the namespace impls use.
 
@@ -72,7 +69,6 @@ class Backend:
         self.xp = ns
         self.array_type = array_type
         self.dtypes = {}  # gradtape DType name -> this namespace's dtype
-        self._globals = {}  # rule module name -> that module's globals re-bound here
 
     def __repr__(self):
         return f"<Backend {self.name}>"
@@ -107,23 +103,18 @@ class Backend:
             return np.asarray(self.xp.to_device(value, "cpu") if hasattr(self.xp, "to_device")
                               else value)
 
-    # -- per-namespace impls ------------------------------------------------
-    def impl(self, op):
-        """The variant of ``op.impl`` that computes in this namespace (cached)."""
-        cache = op.variants
-        if cache is None:
-            cache = op.variants = {}
-        fn = cache.get(self)
-        if fn is None:
-            fn = cache[self] = self._with_params_here(self._rebind(op.impl, op.name))
-        return fn
+    # -- running an op here -------------------------------------------------
+    def compute(self, op, arrays, params):
+        """``op`` on ``arrays`` of this namespace: its portable impl if it has one.
 
-    def _with_params_here(self, fn):
-        """``fn`` with NumPy arrays and dtypes among its params made this namespace's
-        (index arrays, masks and dtypes are static parameters, not tensor inputs)."""
-        def run(*arrays, **params):
-            return fn(*arrays, **{k: self._param(v) for k, v in params.items()})
-        return run
+        NumPy arrays and dtypes among the params (index arrays, masks, a
+        cast's dtype: static parameters, not tensor inputs) are made this
+        namespace's first.
+        """
+        impl = op.portable or op.impl
+        if params:
+            params = {k: self._param(v) for k, v in params.items()}
+        return impl(self.xp, *arrays, **params)
 
     def _param(self, v):
         if isinstance(v, np.ndarray):
@@ -136,89 +127,12 @@ class Backend:
             return type(v)(self._param(e) for e in v)
         return v
 
-    def _rebind(self, fn, opname):
-        # an impl may name a variant for namespaces stricter than NumPy
-        fn = getattr(fn, "standard", fn)
-        if isinstance(fn, types.FunctionType):
-            return _rebind_function(fn, self._module_globals(fn.__globals__), self)
-        name = getattr(fn, "__name__", None)
-        if getattr(fn, "__module__", None) == "_operator":
-            return fn  # Python's operators dispatch to the arrays' own methods
-        if name is not None and getattr(xp, name, None) is fn:
-            return _counterpart(self, name)
-        if name is not None and getattr(np.linalg, name, None) is fn:
-            found = getattr(getattr(self.xp, "linalg", None), name, None)
-            if found is not None:
-                return found
-        return self.unsupported(opname)
-
-    def _module_globals(self, g):
-        key = g.get("__name__")
-        new = self._globals.get(key)
-        if new is None:
-            new = self._globals[key] = dict(g)
-            new["xp"] = self.xp
-            if "np" in new:
-                new["np"] = self.xp
-            for name, value in g.items():
-                if isinstance(value, types.FunctionType) and value.__globals__ is g:
-                    new[name] = _rebind_function(value, new, self)
-                elif isinstance(value, types.ModuleType) and \
-                        value.__name__.startswith(_RULES) and value.__name__ != key:
-                    new[name] = self._module_view(value)
-        return new
-
-    def _module_view(self, module):
-        """A rule module whose functions compute in this namespace."""
-        view = types.ModuleType(module.__name__)
-        view.__dict__.update(self._module_globals(module.__dict__))
-        return view
-
-    def unsupported(self, opname):
-        """An impl that raises: ``opname`` has no counterpart in this namespace."""
-        def impl(*args, **kwargs):
-            raise UnimplementedError(f"op {opname} is not supported on {self.name}")
-        return impl
-
-
-def _counterpart(backend, numpy_name):
-    """The namespace's function for NumPy's ``numpy_name`` (or one that raises)."""
-    try:
-        return getattr(backend.xp, numpy_name)
-    except (AttributeError, UnimplementedError):
-        return backend.unsupported(numpy_name)
-
-
-def _rebind_function(fn, new_globals, backend):
-    closure = fn.__closure__
-    if closure:
-        cells = []
-        for cell in closure:
-            try:
-                v = cell.cell_contents
-            except ValueError:  # an empty cell (a name bound later)
-                cells.append(cell)
-                continue
-            if isinstance(v, types.FunctionType) and v.__globals__.get("__name__") == \
-                    new_globals.get("__name__"):
-                v = _rebind_function(v, new_globals, backend)
-            elif v is np or v is xp:
-                v = backend.xp
-            elif callable(v) and getattr(xp, getattr(v, "__name__", ""), None) is v:
-                v = _counterpart(backend, v.__name__)
-            cells.append(types.CellType(v))
-        closure = tuple(cells)
-    new = types.FunctionType(fn.__code__, new_globals, fn.__name__, fn.__defaults__, closure)
-    new.__kwdefaults__ = fn.__kwdefaults__
-    new.__qualname__ = fn.__qualname__
-    return new
-
 
 # ---------------------------------------------------------------------------
 # Finding a value's namespace
 # ---------------------------------------------------------------------------
 
-NUMPY = Backend("numpy", np, xp, np.ndarray)
+NUMPY = Backend("numpy", np, NP, np.ndarray)
 for _name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64",
               "uint8", "bool", "complex64", "complex128"):
     NUMPY.dtypes[_name] = np.dtype(_name)
@@ -537,16 +451,18 @@ def common_backend(values, opname):
     return first or NUMPY
 
 
-def impl_for(op, values):
-    """``op``'s impl for ``values`` (called only once a foreign array exists).
+def compute(op, values, params):
+    """``op`` on ``values`` in their namespace (called once a foreign array exists).
 
     >>> import numpy as np
     >>> from gradtape.rules import elementwise
-    >>> impl_for(elementwise.exp.op, [np.ones(2)]) is elementwise.exp.op.impl
-    True
+    >>> compute(elementwise.exp.op, [np.zeros(2)], {})
+    array([1., 1.])
     """
     b = common_backend(values, op.name)
-    return op.impl if b is NUMPY else b.impl(op)
+    if b is NUMPY:
+        return op.numpy_impl(*values, **params)
+    return b.compute(op, values, params)
 
 
 def zeros_for(value, shape=None):

@@ -1,6 +1,8 @@
 """Flatten and rebuild nested structures: dicts, lists, tuples, namedtuples.
 
-Leaves are anything else (tensors, Variables, arrays, numbers, None).  Dicts
+Leaves are anything else (tensors, Variables, arrays, numbers, None); with
+``expand_composites`` a composite of tensors (``IndexedSlices``) flattens into
+its parts.  Dicts
 flatten in sorted key order, as TensorFlow's ``tf.nest`` does.
 """
 
@@ -9,25 +11,29 @@ def _is_namedtuple(x):
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
-def flatten(structure):
-    """The leaves of ``structure`` in a fixed order.
+def flatten(structure, expand_composites=False):
+    """The leaves of ``structure`` in a fixed order (with ``expand_composites``,
+    an IndexedSlices gives its tensors).
 
     >>> from gradtape._core.nest import flatten
     >>> flatten({"b": [1, 2], "a": (3,)})
     [3, 1, 2]
     """
     out = []
-    _flatten_into(structure, out)
+    _flatten_into(structure, out, expand_composites)
     return out
 
 
-def _flatten_into(s, out):
+def _flatten_into(s, out, expand):
     if isinstance(s, dict):
         for k in sorted(s, key=_sort_key):
-            _flatten_into(s[k], out)
+            _flatten_into(s[k], out, expand)
     elif isinstance(s, (list, tuple)):
         for v in s:
-            _flatten_into(v, out)
+            _flatten_into(v, out, expand)
+    elif expand and hasattr(type(s), "_nest_parts"):  # a composite of tensors
+        for v in s._nest_parts():
+            _flatten_into(v, out, expand)
     else:
         out.append(s)
 
@@ -41,7 +47,7 @@ def is_nested(s):
     return isinstance(s, (dict, list, tuple))
 
 
-def pack_sequence_as(structure, flat):
+def pack_sequence_as(structure, flat, expand_composites=False):
     """``structure`` with its leaves replaced, in order, by ``flat``.
 
     >>> from gradtape._core.nest import pack_sequence_as
@@ -49,21 +55,23 @@ def pack_sequence_as(structure, flat):
     {'b': [1, 2], 'a': (3,)}
     """
     it = iter(flat)
-    result = _pack(structure, it)
+    result = _pack(structure, it, expand_composites)
     leftover = sum(1 for _ in it)
     if leftover:
         raise ValueError(f"pack_sequence_as: {leftover} more values than the structure has leaves")
     return result
 
 
-def _pack(s, it):
+def _pack(s, it, expand):
     if isinstance(s, dict):
-        packed = {k: _pack(s[k], it) for k in sorted(s, key=_sort_key)}
+        packed = {k: _pack(s[k], it, expand) for k in sorted(s, key=_sort_key)}
         return type(s)((k, packed[k]) for k in s) if type(s) is not dict else {k: packed[k] for k in s}
     if _is_namedtuple(s):
-        return type(s)(*[_pack(v, it) for v in s])
+        return type(s)(*[_pack(v, it, expand) for v in s])
     if isinstance(s, (list, tuple)):
-        return type(s)(_pack(v, it) for v in s)
+        return type(s)(_pack(v, it, expand) for v in s)
+    if expand and hasattr(type(s), "_nest_parts"):
+        return type(s)(*[_pack(v, it, expand) for v in s._nest_parts()])
     try:
         return next(it)
     except StopIteration:

@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from .backend import foreign, xp
+from .backend import NP, foreign
 from .dtypes import kind
 from .onehot import OneHotRows, dense
 from .tensor import wrap
@@ -275,7 +275,7 @@ def _unbroadcast(gv, shape, nbatch):
             _UNBROADCAST_AXES.clear()
         _UNBROADCAST_AXES[key] = axes
     if axes:
-        gv = xp.add.reduce(gv, axis=axes, dtype=gv.dtype)
+        gv = NP.add.reduce(gv, axis=axes, dtype=gv.dtype)
     return gv.reshape(shape) if gv.shape != shape else gv
 
 
@@ -348,7 +348,7 @@ def _as_input(g, shape, dtype, ops):
         return g
     gv = g._value
     if gv.shape != shape:
-        gv = xp.reshape(gv, shape)
+        gv = NP.reshape(gv, shape)
     if gv.dtype != dtype and kind(dtype) in "fc":
         gv = gv.astype(dtype)
     return g if gv is g._value else wrap(gv)
@@ -482,10 +482,10 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
             prev = cts.get(u)
             if prev is None:
                 cts[u] = g
-            elif u in owned and type(prev._value) is xp.ndarray:
-                xp.add(prev._value, gv, out=prev._value)
+            elif u in owned and type(prev._value) is NP.ndarray:
+                NP.add(prev._value, gv, out=prev._value)
             else:
-                cts[u] = wrap(xp.add(prev._value, gv))
+                cts[u] = wrap(NP.add(prev._value, gv))
                 owned.add(u)
         if type(outs) is tuple:
             for u in outs:

@@ -508,6 +508,9 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
         if dtype is not None:
             to_array(value, as_dtype(dtype))
         return value._read()
+    dense = getattr(type(value), "_as_dense_tensor", None)  # an IndexedSlices
+    if dense is not None:
+        return convert_to_tensor(dense(value), dtype)
     if isinstance(value, (list, tuple)) and _contains_tensor(value):
         from .. import rules  # a list of tensors packs with a differentiable stack
         return rules.shape.stack([convert_to_tensor(v, dtype, dtype_hint) for v in value])

@@ -9,11 +9,12 @@ While a recorder runs rules of its own (an accumulator's JVPs), only the
 recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
+import functools
 import operator
 import threading
 
 from ..errors import InvalidArgumentError, OpError
-from .backend import foreign, impl_for, xp
+from .backend import NP, compute, foreign
 from .tensor import Tensor, _next_uid, wrap
 
 _local = threading.local()
@@ -25,19 +26,37 @@ _EMPTY = ()
 # NumPy's operators give the same results as these ufuncs on arrays, and are
 # far faster on the 0-d values scalar work produces (a binary ufunc call on two
 # NumPy scalars costs about 1 µs, the operator about 30 ns).
-_OPERATOR_FORMS = {xp.add: operator.add, xp.subtract: operator.sub,
-                   xp.multiply: operator.mul, xp.true_divide: operator.truediv}
+_OPERATOR_FORMS = {NP.add: operator.add, NP.subtract: operator.sub,
+                   NP.multiply: operator.mul, NP.true_divide: operator.truediv}
+
+
+def _by_name(ufunc):
+    """The impl of an op declared by a NumPy ufunc: the namespace's function
+    of the ufunc's name (the NumPy path calls the ufunc itself)."""
+    name = ufunc.__name__
+
+    def impl(xp, *arrays):
+        return getattr(xp, name)(*arrays)
+    impl.__name__ = impl.__qualname__ = name
+    return impl
 
 
 class Op:
     """A primitive: its forward computation and its differentiation rules.
 
-    ``impl(*arrays, **params)`` computes on raw arrays.  ``vjps[i](ct, ans,
-    *inputs, **params)`` returns the cotangent of input ``i`` as a Tensor (or
-    None); ``jvp(tangents, ans, *inputs, **params)`` returns the output
-    tangent from the input tangents (None where an input has none).  Rules are
-    written with gradtape's own ops, so a tape watching them differentiates
-    them again.
+    ``impl(xp, *arrays, **params)`` computes on raw arrays with the functions
+    of the array namespace ``xp`` it is given; ``portable``, when given, is
+    what namespaces other than NumPy run instead (an impl whose NumPy form
+    uses what the array-API standard lacks).  A NumPy ufunc as ``impl``
+    stands for the function of its name in each namespace.  The NumPy path
+    calls ``numpy_impl(*arrays, **params)``: ``impl`` with NumPy bound, or
+    the ufunc itself (Python's operator for ``+ - * /``).
+
+    ``vjps[i](ct, ans, *inputs, **params)`` returns the cotangent of input
+    ``i`` as a Tensor (or None); ``jvp(tangents, ans, *inputs, **params)``
+    returns the output tangent from the input tangents (None where an input
+    has none).  Rules are written with gradtape's own ops, so a tape watching
+    them differentiates them again.
 
     ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
     of indices); the tape keeps only those (and the output if ``save_ans``),
@@ -56,13 +75,19 @@ class Op:
 
     __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
                  "nondiff", "batch_vjp", "batch_jvp", "elementwise", "onehot_vjps", "stateful",
-                 "variants", "__weakref__")
+                 "portable", "numpy_impl", "__weakref__")
 
     def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
                  multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
-                 elementwise=False, onehot_vjps=None, stateful=False):
+                 elementwise=False, onehot_vjps=None, stateful=False, portable=None):
         self.name = name
-        self.impl = _OPERATOR_FORMS.get(impl, impl) if isinstance(impl, xp.ufunc) else impl
+        if isinstance(impl, NP.ufunc):
+            self.numpy_impl = _OPERATOR_FORMS.get(impl, impl)
+            impl = _by_name(impl)
+        else:
+            self.numpy_impl = None if impl is None else functools.partial(impl, NP)
+        self.impl = impl
+        self.portable = portable
         self.vjps = vjps
         self.jvp = jvp
         self.save = save
@@ -74,7 +99,6 @@ class Op:
         self.elementwise = elementwise
         self.onehot_vjps = onehot_vjps
         self.stateful = stateful
-        self.variants = None  # Backend -> impl for that namespace (backend.py)
 
     def __repr__(self):
         return f"<Op {self.name}>"
@@ -159,11 +183,11 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
             return _apply_any_namespace(op, inputs, params, recorders)
     try:
         if params:
-            out = op.impl(*[x._value for x in inputs], **params)
+            out = op.numpy_impl(*[x._value for x in inputs], **params)
         elif len(inputs) == 2:
-            out = op.impl(inputs[0]._value, inputs[1]._value)
+            out = op.numpy_impl(inputs[0]._value, inputs[1]._value)
         else:
-            out = op.impl(*[x._value for x in inputs])
+            out = op.numpy_impl(*[x._value for x in inputs])
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
     if op.multi:
@@ -192,7 +216,7 @@ def _apply_any_namespace(op, inputs, params, recorders):
         inputs = tuple([x._read() for x in inputs])
     values = [x._value for x in inputs]
     try:
-        out = impl_for(op, values)(*values, **params)
+        out = compute(op, values, params)
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
     out = tuple([wrap(o) for o in out]) if op.multi else wrap(out)

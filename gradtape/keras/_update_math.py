@@ -31,7 +31,7 @@ from ..rules import reductions as _reductions
 from ..rules._util import defop
 
 
-def _scalar_power(base, exponent):
+def _scalar_power(xp, base, exponent):
     """``base ** exponent`` of two numbers, as NumPy scalars compute it.
 
     NumPy's scalar power and its ``power`` ufunc round differently (by an

@@ -31,6 +31,7 @@ import traceback
 
 import numpy as np
 
+from ..indexed_slices import densified
 from ..tape import GradientTape
 from ..variables import Variable
 
@@ -102,7 +103,7 @@ def _shard_gradients(loss_fn, values, shard, batch_index=None, model=None):
                 var.assign(v)
         with GradientTape() as tape:
             loss = loss_fn(variables if model is None else model, *arrays)
-        grads = tape.gradient(loss, variables)
+        grads = densified(tape.gradient(loss, variables))
     return ([None if g is None else g.numpy() * n for g in grads], n,
             float(loss.numpy()) * n)
 

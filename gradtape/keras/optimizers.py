@@ -27,6 +27,7 @@ from . import schedules
 from .._core import trace
 from .._core.tensor import TensorLike
 from ._update_math import ARRAYS, TENSORS, namespace_of
+from ..indexed_slices import IndexedSlices, summed_rows
 from .module import camel_to_snake, unique_name
 from ..variables import Variable
 
@@ -79,6 +80,7 @@ class Optimizer:
         self._slots = {}
         self._exclude_ids = set()
         self._exclude_names = ()
+        self._row_squares = {}
         self.built = False
 
     # -- learning rate and state ------------------------------------------
@@ -251,8 +253,10 @@ class Optimizer:
         self._check_known(variables)
         grads, variables = self._filter_empty(grads, variables)
         xp = TENSORS if trace._active[0] and trace.tracer() is not None else ARRAYS
+        rows = {i: g.indices for i, g in enumerate(grads) if type(g) is IndexedSlices}
         grads = [self._gradient_value(g, v, xp) for g, v in zip(grads, variables)]
-        grads = self._clip(grads, variables, xp)
+        grads = self._clip(grads, variables, xp)  # an IndexedSlices' rows, as Keras clips them
+        grads = self._sum_rows(grads, rows, variables, xp)
         lr = self._current_lr(xp)
         if self.weight_decay is not None:
             for var in variables:
@@ -261,6 +265,7 @@ class Optimizer:
                     var.assign_sub(xp.read(var) * dt(self.weight_decay) * xp.cast(lr, dt))
         for g, var in zip(grads, variables):
             self.update_step(g, var, lr)
+        self._row_squares.clear()
         self._iterations.assign_add(1)
 
     def minimize(self, loss, var_list, tape=None):
@@ -318,14 +323,34 @@ class Optimizer:
         return [g for g, _ in kept], [v for _, v in kept]
 
     def _gradient_value(self, grad, var, xp):
-        """The gradient as an array (or a tensor) of ``var``'s shape and dtype."""
-        value = xp.value(grad)
-        if tuple(value.shape) != tuple(var.shape):
+        """The gradient as an array (or a tensor) of ``var``'s shape and dtype (of
+        an IndexedSlices: its rows)."""
+        if type(grad) is IndexedSlices:
+            value, shape = xp.value(grad.values), tuple(grad.shape)
+        else:
+            value = xp.value(grad)
+            shape = tuple(value.shape)
+        if shape != tuple(var.shape):
             raise ValueError(
                 f"{type(self).__name__}.apply_gradients: the gradient for variable "
-                f"'{var.name}' has shape {tuple(value.shape)}, but the variable has shape "
+                f"'{var.name}' has shape {shape}, but the variable has shape "
                 f"{tuple(var.shape)}")
         return xp.cast(value, var.dtype._np.type)
+
+    def _sum_rows(self, grads, rows, variables, xp):
+        """Each IndexedSlices' rows added into a dense gradient.  Keras squares an
+        IndexedSlices row by row, so a repeated index adds its rows' squares:
+        ``_square`` gives the step that sum."""
+        for i, indices in rows.items():
+            var = variables[i]
+            self._row_squares[id(var)] = summed_rows(xp.square(grads[i]), indices, var.shape)
+            grads[i] = summed_rows(grads[i], indices, var.shape)
+        return grads
+
+    def _square(self, gradient, variable, xp):
+        """``gradient ** 2`` as Keras computes it (see ``_sum_rows``)."""
+        squares = self._row_squares.get(id(variable))
+        return xp.square(gradient) if squares is None else squares
 
     def _clip(self, grads, variables, xp):
         types = [var.dtype._np.type for var in variables]
@@ -449,7 +474,7 @@ class Adam(Optimizer):
         alpha = lr * xp.sqrt(one - xp.power(b2, t)) / (one - xp.power(b1, t))
         m, v = self._slot("momentum", variable), self._slot("velocity", variable)
         m.assign_add((gradient - xp.read(m)) * (one - b1))
-        v.assign_add((xp.square(gradient) - xp.read(v)) * (one - b2))
+        v.assign_add((self._square(gradient, variable, xp) - xp.read(v)) * (one - b2))
         v_used = xp.read(v)
         if self.amsgrad:
             v_hat = self._slot("velocity_hat", variable)
@@ -512,7 +537,7 @@ class RMSprop(Optimizer):
         dt = variable.dtype._np.type
         lr, rho, one = xp.cast(learning_rate, dt), dt(self.rho), dt(1)
         v = self._slot("velocity", variable)
-        v.assign(rho * xp.read(v) + (one - rho) * xp.square(gradient))
+        v.assign(rho * xp.read(v) + (one - rho) * self._square(gradient, variable, xp))
         if self.centered:
             avg = self._slot("average_gradient", variable)
             avg.assign(rho * xp.read(avg) + (one - rho) * gradient)
@@ -556,7 +581,7 @@ class Adagrad(Optimizer):
         xp = namespace_of(gradient)
         dt = variable.dtype._np.type
         acc = self._slot("accumulator", variable)
-        acc.assign_add(xp.square(gradient))
+        acc.assign_add(self._square(gradient, variable, xp))
         variable.assign_sub(xp.cast(learning_rate, dt) * gradient
                             / xp.sqrt(xp.read(acc) + dt(self.epsilon)))
 

@@ -1,7 +1,8 @@
 """How an op is declared: the factories every rule module uses.
 
-Each op is declared once with its forward computation (on raw arrays, through
-``xp``) and its VJP and JVP rules (on Tensors, through gradtape's own ops).
+Each op is declared once with its forward computation (on raw arrays, with
+the functions of the namespace ``xp`` it is given as first argument) and its
+VJP and JVP rules (on Tensors, through gradtape's own ops).
 Rules must accept cotangents and tangents with extra *leading* axes (a
 vectorized Jacobian stacks them there): use negative axes, and take shapes
 relative to the end of ``ct``.  An op that cannot is declared with
@@ -9,13 +10,13 @@ relative to the end of ``ct``.  An op that cannot is declared with
 """
 import numbers
 
-from .._core.backend import NUMPY, backend_of, common_backend, foreign, is_array, xp
+from .._core.backend import NP, NUMPY, backend_of, common_backend, foreign, is_array
 from .._core.dtypes import from_numpy
 from .._core.tensor import TensorLike, convert_to_tensor, to_array, wrap
 from .._core.trace import Op, apply
 from ..errors import InvalidArgumentError
 
-__all__ = ["Op", "apply", "defop", "tensor", "pair", "xp", "namespace", "on_host_for",
+__all__ = ["Op", "apply", "defop", "tensor", "pair", "NP", "namespace", "on_host_for",
            "host_array_for", "wrap", "lead", "norm_axes", "NOPARAMS", "linear_jvp"]
 
 NOPARAMS = {}
@@ -49,6 +50,8 @@ def _scalar_like(value, ref, opname="op"):
         return t
     if dt.kind in "fc" and isinstance(value, (float, int)) and not isinstance(value, bool):
         return wrap(dt.type(value))
+    if hasattr(type(value), "_as_dense_tensor"):  # an IndexedSlices: its dense tensor
+        return pair(convert_to_tensor(value), ref, opname)[0]
     try:
         return wrap(to_array(value, from_numpy(dt)))
     except (TypeError, ValueError) as e:
@@ -98,8 +101,8 @@ def norm_axes(axis, ndim, opname="op"):
     """``axis`` (None, int or sequence) as a sorted tuple of negative axes."""
     if axis is None:
         return tuple(range(-ndim, 0))
-    if isinstance(axis, (TensorLike, xp.ndarray)):
-        axis = xp.asarray(axis).tolist()
+    if isinstance(axis, (TensorLike, NP.ndarray)):
+        axis = NP.asarray(axis).tolist()
     if isinstance(axis, numbers.Integral):
         axis = (axis,)
     if isinstance(axis, (str, bytes)) or not all(
@@ -140,19 +143,23 @@ def on_host_for(array, like):
 
 def host_array_for(array, value):
     """A NumPy ``array`` moved to ``value``'s namespace (itself for NumPy)."""
-    if type(value) is xp.ndarray or isinstance(value, xp.generic):
+    if type(value) is NP.ndarray or isinstance(value, NP.generic):
         return array
     return backend_of(value).xp.asarray(array)
 
 
 def namespace(value):
-    """The namespace to build arrays like ``value`` with (``xp`` for NumPy)."""
+    """The namespace to build arrays like ``value`` with (``NP`` for NumPy)."""
     return backend_of(value).xp
 
 
 def defop(name, impl, vjp=None, jvp=None, linear=False, **flags):
     """Declare a primitive.
 
+    ``impl(xp, *arrays, **params)`` computes with the namespace ``xp`` it is
+    given (a NumPy ufunc stands for the namespace's function of its name);
+    the ``portable`` flag, an impl of the same form, is what namespaces other
+    than NumPy run instead where ``impl`` uses what the standard lacks.
     ``vjp`` is one function per input (a tuple; a single function for a
     one-input op; None where an input gets no gradient); ``jvp`` computes the
     output tangent; ``linear=True`` derives the JVP for an op linear in its

@@ -8,7 +8,7 @@ import builtins
 from .._core.dtypes import as_dtype, float32, float64, int32, int64, kind
 from .._core.tensor import TensorLike, decide
 from ..errors import InvalidArgumentError
-from ._util import namespace, pair, public_names, tensor, wrap, xp
+from ._util import namespace, pair, public_names, tensor, wrap, NP
 from . import elementwise as ew
 from . import shape as sh
 
@@ -44,8 +44,8 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None
         raise InvalidArgumentError(f"eye: num_rows ({rows}) and num_columns ({cols}) must be "
                                    "non-negative")
     batch = () if batch_shape is None else sh._shape_tuple(batch_shape)
-    m = xp.eye(rows, cols, dtype=as_dtype(dtype)._np)
-    return wrap(xp.array(xp.broadcast_to(m, batch + m.shape)))
+    m = NP.eye(rows, cols, dtype=as_dtype(dtype)._np)
+    return wrap(NP.array(NP.broadcast_to(m, batch + m.shape)))
 
 
 _RANGE_ORDER = (int32, int64, float32, float64)
@@ -75,14 +75,14 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
                                 f"got {k.name}")
         dtype = builtins.max(kinds, key=_RANGE_ORDER.index)
     dt = as_dtype(dtype)
-    s, lim, d = (xp.astype(decide(a._value), dt._np).item() for a in args)
+    s, lim, d = (NP.astype(decide(a._value), dt._np).item() for a in args)
     if d == 0:
         raise InvalidArgumentError(f"range: requires delta != 0: {d}")
     if d > 0 and s > lim:
         raise InvalidArgumentError(f"range: requires start <= limit when delta > 0: {s}/{lim}")
     if d < 0 and s < lim:
         raise InvalidArgumentError(f"range: requires start >= limit when delta < 0: {s}/{lim}")
-    return wrap(xp.astype(xp.arange(s, lim, d), dt._np))
+    return wrap(NP.astype(NP.arange(s, lim, d), dt._np))
 
 
 def linspace(start, stop, num, name=None, axis=0):
@@ -147,15 +147,15 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     dt = as_dtype(dtype)
     on = 1 if on_value is None else on_value
     off = 0 if off_value is None else off_value
-    on, off = (xp.astype(xp.asarray(v.numpy() if isinstance(v, TensorLike) else v), dt._np)
+    on, off = (NP.astype(NP.asarray(v.numpy() if isinstance(v, TensorLike) else v), dt._np)
                for v in (on, off))
     nd = idx.ndim + 1
     axis = -1 if axis is None else int(axis)
     if not (axis == -1 or 0 <= axis < nd):
         raise InvalidArgumentError(f"one_hot: axis must be -1 or in [0, {nd}), got {axis}")
-    hot = idx[..., None] == xp.arange(depth)
-    out = xp.astype(xp.where(hot, on, off), dt._np)
-    return wrap(xp.moveaxis(out, -1, axis))
+    hot = idx[..., None] == NP.arange(depth)
+    out = NP.astype(NP.where(hot, on, off), dt._np)
+    return wrap(NP.moveaxis(out, -1, axis))
 
 
 __all__ = public_names(globals())

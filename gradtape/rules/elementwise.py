@@ -10,10 +10,9 @@ import numbers
 from .._core.dtypes import as_dtype, kind
 from .._core.forward import BROADCASTING_OPS
 from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor, decide
-from ._util import public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, xp
+from ._util import public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, NP
 
 _SQRT_PI = math.sqrt(math.pi)
-_NUMPY = xp  # a namespace's variant of this module sees its own ``xp`` (backend.py)
 _builtin_abs = abs  # the module defines its own ``abs`` op
 
 
@@ -145,7 +144,7 @@ def _add_jvp(ts, ans, x, y):
     return tx if ty is None else tx + ty
 
 
-_ADD = defop("add", xp.add, vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: ct),
+_ADD = defop("add", NP.add, vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: ct),
              jvp=_add_jvp, save="none", elementwise=True)
 
 
@@ -156,10 +155,10 @@ def _sub_jvp(ts, ans, x, y):
     return -ty if tx is None else tx - ty
 
 
-_SUB = defop("subtract", xp.subtract,
+_SUB = defop("subtract", NP.subtract,
              vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: -ct),
              jvp=_sub_jvp, save="none", elementwise=True)
-_NEG = defop("negative", xp.negative, vjp=lambda ct, ans, x: -ct, linear=True, save="none",
+_NEG = defop("negative", NP.negative, vjp=lambda ct, ans, x: -ct, linear=True, save="none",
              elementwise=True)
 
 
@@ -216,10 +215,10 @@ def add_n(inputs, name=None):
 # where the composed formula would take two or three ops
 # ---------------------------------------------------------------------------
 
-def _scaled_product_impl(x, y, scale):
+def _scaled_product_impl(xp, x, y, scale):
     if scale == 1:
         return xp.multiply(x, y)
-    if type(x) is xp.ndarray and type(y) is xp.ndarray and x.dtype == y.dtype:
+    if type(x) is NP.ndarray and type(y) is NP.ndarray and x.dtype == y.dtype:
         # scale the operand of the result's shape into a new array, then
         # multiply in place: one temporary, not two
         if x.shape == y.shape or y.ndim == 0:
@@ -233,8 +232,8 @@ def _scaled_product_impl(x, y, scale):
     return xp.multiply(x, y) * scale
 
 
-def _product_of_three_impl(x, y, z, scale):
-    return _times_fresh(z, _scaled_product_impl(x, y, scale))
+def _product_of_three_impl(xp, x, y, z, scale):
+    return _times_fresh(z, _scaled_product_impl(xp, x, y, scale))
 
 
 def _product_op(name, impl, arity):
@@ -270,7 +269,7 @@ def _scaled_product(*factors, scale):
 
 def _times_fresh(g, d):
     """``g * d`` where ``d`` is a temporary array: in place when shapes allow."""
-    if type(d) is xp.ndarray and type(g) is xp.ndarray and d.shape == g.shape \
+    if type(d) is NP.ndarray and type(g) is NP.ndarray and d.shape == g.shape \
             and d.dtype == g.dtype:
         d *= g
         return d
@@ -279,7 +278,7 @@ def _times_fresh(g, d):
 
 def _plus_fresh(d, e):
     """``d + e`` where ``d`` is a temporary array: in place when shapes allow."""
-    if type(d) is xp.ndarray and type(e) is xp.ndarray and d.shape == e.shape \
+    if type(d) is NP.ndarray and type(e) is NP.ndarray and d.shape == e.shape \
             and d.dtype == e.dtype:
         d += e
         return d
@@ -290,20 +289,20 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
     """``g * f(a)`` as one op, for an op whose derivative is a function ``f``
     of its output ``a`` with a constant second derivative ``f'' = second``.
 
-    ``deriv``/``deriv_prime`` compute ``f``/``f'`` on arrays, and
+    ``deriv(xp, a)``/``deriv_prime(xp, a)`` compute ``f``/``f'`` on arrays, and
     ``times_deriv_prime(u, v, a)`` gives ``u * v * f'(a)`` with gradtape ops.  The
     op's JVP ``tg f(a) + g ta f'(a)`` is one op too (forward-over-reverse
     runs it once per such op).
     """
-    def impl(g, a):
-        return _times_fresh(g, deriv(a))
+    def impl(xp, g, a):
+        return _times_fresh(g, deriv(xp, a))
 
     def grad(g, a):
         return apply(op, (g, a), NOPARAMS)
 
-    def jvp_impl(tg, g, ta, a):
-        return _plus_fresh(_times_fresh(tg, deriv(a)),
-                           _times_fresh(ta, _times_fresh(g, deriv_prime(a))))
+    def jvp_impl(xp, tg, g, ta, a):
+        return _plus_fresh(_times_fresh(tg, deriv(xp, a)),
+                           _times_fresh(ta, _times_fresh(g, deriv_prime(xp, a))))
 
     # d(tg f(a) + g ta f'(a)): each partial times a cotangent or tangent
     partials = (lambda u, tg, g, ta, a: grad(u, a),
@@ -340,10 +339,10 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
     return grad
 
 
-def _input_grad(name, deriv, second):
+def _input_grad(name, impl, second):
     """``g * f'(x)`` as one op, for the VJP of an op ``f`` whose derivative is
-    computed from its input: ``deriv(x)`` on arrays (a fresh array), and
-    ``second(x)``, the second derivative, with gradtape ops."""
+    computed from its input: ``impl(xp, g, x)`` on arrays, and ``second(x)``,
+    the second derivative, with gradtape ops."""
     def grad(g, x):
         return apply(op, (g, x), NOPARAMS)
 
@@ -355,7 +354,7 @@ def _input_grad(name, deriv, second):
             out = part if out is None else out + part
         return out
 
-    op = defop(name, lambda g, x: _times_fresh(g, deriv(x)),
+    op = defop(name, impl,
                vjp=(lambda ct, ans, g, x: grad(ct, x),
                     lambda ct, ans, g, x: ct * g * second(x)),
                jvp=jvp, elementwise=True)
@@ -363,20 +362,20 @@ def _input_grad(name, deriv, second):
     return grad
 
 
-def _one_minus_square(a):
+def _one_minus_square(xp, a):
     d = xp.square(a)
-    return xp.subtract(1, d, out=d) if type(d) is xp.ndarray else 1 - d
+    return NP.subtract(1, d, out=d) if type(d) is NP.ndarray else 1 - d
 
 
-def _times_one_minus(a):
+def _times_one_minus(xp, a):
     return a * (1 - a)
 
 
-def _one_minus_twice(a):
+def _one_minus_twice(xp, a):
     return 1 - 2 * a
 
 
-_tanh_grad = _output_grad("tanh_grad", _one_minus_square, lambda a: -2 * a,
+_tanh_grad = _output_grad("tanh_grad", _one_minus_square, lambda xp, a: -2 * a,
                           lambda u, v, a: _scaled_product(u, v, a, scale=-2.0), -2.0)
 _sigmoid_grad = _output_grad("sigmoid_grad", _times_one_minus, _one_minus_twice,
                              lambda u, v, a: _scaled_product(u, v, 0.5 - a, scale=2.0), -2.0)
@@ -386,9 +385,9 @@ _sigmoid_grad = _output_grad("sigmoid_grad", _times_one_minus, _one_minus_twice,
 # Products, quotients, powers
 # ---------------------------------------------------------------------------
 
-multiply = binary("multiply", xp.multiply, lambda a, x, y: y, lambda a, x, y: x,
+multiply = binary("multiply", NP.multiply, lambda a, x, y: y, lambda a, x, y: x,
                   "Elementwise ``x * y`` with broadcasting.", kinds=_NUMERIC)
-divide = binary("divide", xp.true_divide, None, None,
+divide = binary("divide", NP.true_divide, None, None,
                 "Elementwise ``x / y`` (true division) with broadcasting.",
                 times=(lambda t, a, x, y: t / y,
                        lambda t, a, x, y: _scaled_product(t / y, x / y, scale=-1.0)),
@@ -411,17 +410,17 @@ def truediv(x, y, name=None):
     return divide(x, y)
 
 
-def _xdivy_impl(x, y):
+def _xdivy_impl(xp, x, y):
     with xp.errstate(divide="ignore", invalid="ignore"):
         return xp.astype(xp.where(x == 0, 0.0, x / y), x.dtype, copy=False)
 
 
-def _xlogy_impl(x, y):
+def _xlogy_impl(xp, x, y):
     with xp.errstate(divide="ignore", invalid="ignore"):
         return xp.astype(xp.where(x == 0, 0.0, x * xp.log(y)), x.dtype, copy=False)
 
 
-def _divide_no_nan_impl(x, y):
+def _divide_no_nan_impl(xp, x, y):
     zero = y == 0
     return xp.astype(xp.where(zero, 0.0, x / xp.where(zero, 1.0, y)), x.dtype, copy=False)
 
@@ -448,15 +447,15 @@ divide_no_nan = binary("divide_no_nan", _divide_no_nan_impl,
                        _divide_no_nan_dx, _divide_no_nan_dy,
                        "Elementwise ``x / y``, and 0 wherever ``y`` is 0.",
                        "tf.constant([3.0, 2.0]), tf.constant([0.0, 4.0])")
-squared_difference = binary("squared_difference", lambda x, y: xp.square(x - y),
+squared_difference = binary("squared_difference", lambda xp, x, y: xp.square(x - y),
                             lambda a, x, y: 2.0 * (x - y), lambda a, x, y: 2.0 * (y - x),
                             "Elementwise ``(x - y) ** 2``.")
 
-floordiv = nondiff("floordiv", xp.floor_divide,
+floordiv = nondiff("floordiv", NP.floor_divide,
                    "Elementwise floor division; it has no gradient.",
                    "tf.constant([7.0, -7.0]), 2.0", arity=2)
 floor_div = floordiv
-mod = binary("mod", xp.mod, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
+mod = binary("mod", NP.mod, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
              "Elementwise floor modulo ``x - y * floor(x / y)``.",
              "tf.constant([7.0, -7.0]), 3.0", kinds=_NUMERIC)
 floormod = mod
@@ -467,7 +466,7 @@ def _pow_dy(ans, x, y):
     return where(positive, ans * log(where(positive, x, 1.0)), 0.0)
 
 
-_pow_tensors = binary("pow", xp.power, lambda a, x, y: y * x ** (y - 1), _pow_dy,
+_pow_tensors = binary("pow", NP.power, lambda a, x, y: y * x ** (y - 1), _pow_dy,
                       "Elementwise ``x ** y``.", "tf.constant([2.0, 3.0]), 2.0", save_ans=True,
                       kinds=_NUMERIC)
 
@@ -477,7 +476,7 @@ def _small_integer(e):
     return int(e) if e == int(e) and 1 <= _builtin_abs(e) <= 4 else None
 
 
-def _whole_power(base, n):
+def _whole_power(xp, base, n):
     """``base ** n`` for n in 1..4 by products: a general power costs ~7 products."""
     if n == 1:
         return xp.positive(base)
@@ -487,18 +486,18 @@ def _whole_power(base, n):
     return xp.square(out) if n == 4 else out
 
 
-def _pow_const_standard(x, exponent):
+def _pow_const_standard(xp, x, exponent):
     exponent = float(exponent)
     n = _small_integer(exponent) if math.isfinite(exponent) else None
     if n is not None:
-        return _whole_power(x if n > 0 else xp.reciprocal(x), _builtin_abs(n))
+        return _whole_power(xp, x if n > 0 else xp.reciprocal(x), _builtin_abs(n))
     return xp.sqrt(x) if exponent == 0.5 else xp.pow(x, exponent)
 
 
-def _pow_const_impl(x, exponent):
+def _pow_const_impl(xp, x, exponent):
     n = _small_integer(exponent) if xp.isfinite(exponent) else None
     if n is not None:
-        return _whole_power(x if n > 0 else xp.reciprocal(x), _builtin_abs(n))
+        return _whole_power(xp, x if n > 0 else xp.reciprocal(x), _builtin_abs(n))
     if exponent == 0.5:
         return xp.sqrt(x)  # NumPy's power does the same (-inf ** 0.5 is nan)
     return xp.power(x, exponent)
@@ -521,8 +520,7 @@ def _pow_const_times(t, x, exponent):
                            scale=exponent)
 
 
-_pow_const_impl.standard = _pow_const_standard
-_POW_CONST = defop("pow_const", _pow_const_impl,
+_POW_CONST = defop("pow_const", _pow_const_impl, portable=_pow_const_standard,
                    vjp=lambda ct, ans, x, exponent: _pow_const_times(ct, x, exponent),
                    jvp=lambda ts, ans, x, exponent: _pow_const_times(ts[0], x, exponent),
                    elementwise=True)
@@ -549,14 +547,14 @@ def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
 
 
 pow.op = _pow_tensors.op
-square = unary("square", xp.square, None, "Elementwise ``x * x``.",
+square = unary("square", NP.square, None, "Elementwise ``x * x``.",
                times=lambda t, ans, x: _scaled_product(t, x, scale=2.0), kinds=_NUMERIC)
-reciprocal = unary("reciprocal", xp.reciprocal, None, "Elementwise ``1 / x``.",
+reciprocal = unary("reciprocal", NP.reciprocal, None, "Elementwise ``1 / x``.",
                    times=lambda t, a, x: _scaled_product(t, square(a), scale=-1.0),
                    save="none", save_ans=True)
-sqrt = unary("sqrt", xp.sqrt, lambda a, x: 0.5 / a, "Elementwise square root.",
+sqrt = unary("sqrt", NP.sqrt, lambda a, x: 0.5 / a, "Elementwise square root.",
              save="none", save_ans=True)
-rsqrt = unary("rsqrt", lambda x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / sqrt(x)``.",
+rsqrt = unary("rsqrt", lambda xp, x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / sqrt(x)``.",
               times=lambda t, a, x: _scaled_product(t, _cube(a), scale=-0.5),
               save="none", save_ans=True)
 
@@ -565,48 +563,50 @@ rsqrt = unary("rsqrt", lambda x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / sqrt
 # Exponentials, logarithms, trigonometry
 # ---------------------------------------------------------------------------
 
-exp = unary("exp", xp.exp, lambda a, x: a, "Elementwise ``e ** x``.",
+exp = unary("exp", NP.exp, lambda a, x: a, "Elementwise ``e ** x``.",
             save="none", save_ans=True)
-expm1 = unary("expm1", xp.expm1, lambda a, x: a + 1.0, "Elementwise ``exp(x) - 1``.",
+expm1 = unary("expm1", NP.expm1, lambda a, x: a + 1.0, "Elementwise ``exp(x) - 1``.",
               save="none", save_ans=True)
-log = unary("log", xp.log, None, "Elementwise natural logarithm.",
+log = unary("log", NP.log, None, "Elementwise natural logarithm.",
             times=lambda t, a, x: t / x)
-log1p = unary("log1p", xp.log1p, None, "Elementwise ``log(1 + x)``.",
+log1p = unary("log1p", NP.log1p, None, "Elementwise ``log(1 + x)``.",
               times=lambda t, a, x: t / (1.0 + x))
-_sin_grad = _input_grad("sin_grad", xp.cos, lambda x: -sin(x))
-_cos_grad = _input_grad("cos_grad", lambda x: xp.negative(xp.sin(x)), lambda x: -cos(x))
-sin = unary("sin", xp.sin, None, "Elementwise sine.", times=lambda t, a, x: _sin_grad(t, x))
-cos = unary("cos", xp.cos, None, "Elementwise cosine.", times=lambda t, a, x: _cos_grad(t, x))
-tan = unary("tan", xp.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
+_sin_grad = _input_grad("sin_grad", lambda xp, g, x: _times_fresh(g, xp.cos(x)),
+                        lambda x: -sin(x))
+_cos_grad = _input_grad("cos_grad", lambda xp, g, x: _times_fresh(g, xp.negative(xp.sin(x))),
+                        lambda x: -cos(x))
+sin = unary("sin", NP.sin, None, "Elementwise sine.", times=lambda t, a, x: _sin_grad(t, x))
+cos = unary("cos", NP.cos, None, "Elementwise cosine.", times=lambda t, a, x: _cos_grad(t, x))
+tan = unary("tan", NP.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
             save="none", save_ans=True)
-asin = unary("asin", xp.arcsin, lambda a, x: rsqrt(1.0 - square(x)), "Elementwise arcsine.")
-acos = unary("acos", xp.arccos, None, "Elementwise arccosine.",
+asin = unary("asin", NP.arcsin, lambda a, x: rsqrt(1.0 - square(x)), "Elementwise arcsine.")
+acos = unary("acos", NP.arccos, None, "Elementwise arccosine.",
              times=lambda t, a, x: _scaled_product(t, rsqrt(1.0 - square(x)), scale=-1.0))
-atan = unary("atan", xp.arctan, None, "Elementwise arctangent.",
+atan = unary("atan", NP.arctan, None, "Elementwise arctangent.",
              times=lambda t, a, x: t / (1.0 + square(x)))
-atan2 = binary("atan2", xp.arctan2,
+atan2 = binary("atan2", NP.arctan2,
                lambda a, y, x: x / (x * x + y * y), lambda a, y, x: -y / (x * x + y * y),
                "Elementwise angle of the point ``(x, y)``: ``atan2(y, x)``.",
                "tf.constant([1.0, -1.0]), 1.0")
-sinh = unary("sinh", xp.sinh, lambda a, x: cosh(x), "Elementwise hyperbolic sine.")
-cosh = unary("cosh", xp.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosine.")
-tanh = unary("tanh", xp.tanh, None, "Elementwise hyperbolic tangent.",
+sinh = unary("sinh", NP.sinh, lambda a, x: cosh(x), "Elementwise hyperbolic sine.")
+cosh = unary("cosh", NP.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosine.")
+tanh = unary("tanh", NP.tanh, None, "Elementwise hyperbolic tangent.",
              times=lambda t, a, x: _tanh_grad(t, a), save="none", save_ans=True)
-asinh = unary("asinh", xp.arcsinh, lambda a, x: rsqrt(square(x) + 1.0),
+asinh = unary("asinh", NP.arcsinh, lambda a, x: rsqrt(square(x) + 1.0),
               "Elementwise inverse hyperbolic sine.")
-acosh = unary("acosh", xp.arccosh, lambda a, x: rsqrt(square(x) - 1.0),
+acosh = unary("acosh", NP.arccosh, lambda a, x: rsqrt(square(x) - 1.0),
               "Elementwise inverse hyperbolic cosine.", "tf.constant([1.5, 2.0])")
-atanh = unary("atanh", xp.arctanh, None, "Elementwise inverse hyperbolic tangent.",
+atanh = unary("atanh", NP.arctanh, None, "Elementwise inverse hyperbolic tangent.",
               "tf.constant([0.5, -0.5])", times=lambda t, a, x: t / (1.0 - square(x)))
 
 
-def _sigmoid(x):
+def _sigmoid(xp, x):
     # exp of a non-positive number only: no overflow warning for large |x|
     e = xp.exp(-xp.abs(x))
     return xp.astype(xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)), x.dtype, copy=False)
 
 
-def _softplus(x):
+def _softplus(xp, x):
     return xp.astype(xp.maximum(x, 0.0) + xp.log1p(xp.exp(-xp.abs(x))), x.dtype, copy=False)
 
 
@@ -615,7 +615,7 @@ sigmoid = unary("sigmoid", _sigmoid, None, "Elementwise logistic sigmoid.",
 softplus = unary("softplus", _softplus, lambda a, x: sigmoid(x),
                  "Elementwise ``log(1 + exp(x))``, computed stably.")
 
-log_sigmoid = unary("log_sigmoid", lambda x: -_softplus(-x), lambda a, x: sigmoid(-x),
+log_sigmoid = unary("log_sigmoid", lambda xp, x: -_softplus(xp, -x), lambda a, x: sigmoid(-x),
                    "Elementwise ``log(sigmoid(x))``, computed stably as ``-softplus(-x)``.",
                    "tf.constant([0.0, -100.0])")
 
@@ -656,17 +656,17 @@ def _erf_small(x):
     return x * _polyval(_ERF_SMALL, s) / _polyval(_ERF_SMALL_DEN, s)
 
 
-def _split(mask):
+def _split(xp, mask):
     """Flat indices where ``mask`` holds and where it does not (NaN lands in the
     second).  Index arrays gather and scatter far faster than boolean masks."""
     return xp.flatnonzero(mask), xp.flatnonzero(~mask)
 
 
-def _erfc_large(y):
+def _erfc_large(xp, y):
     """erfc(y) for a flat array of y > 0.46875 (or NaN)."""
     y = xp.minimum(y, _ERFC_ZERO)
     out = xp.empty_like(y)
-    mid, far = _split(y <= 4.0)
+    mid, far = _split(xp, y <= 4.0)
     if mid.size:
         ym = y.take(mid)
         out.put(mid, _polyval(_ERFC_MID, ym) / _polyval(_ERFC_MID_DEN, ym))
@@ -685,9 +685,9 @@ def _erfc_large(y):
 _ERF_LOOP_MAX = 256  # up to this size the C library per element is faster
 
 
-def _erf_family(x, complement):
-    if xp is not _NUMPY:
-        return _erf_family_dense(x, complement)
+def _erf_family(xp, x, complement):
+    if xp is not NP:
+        return _erf_family_dense(xp, x, complement)
     if xp.size(x) <= _ERF_LOOP_MAX:
         fn = math.erfc if complement else math.erf
         v = xp.asarray(x, dtype=xp.float64)
@@ -696,14 +696,14 @@ def _erf_family(x, complement):
     v = xp.asarray(x, dtype=xp.float64).ravel()
     y = xp.abs(v)
     out = xp.empty_like(v)
-    small, large = _split(y <= _ERF_SPLIT)
+    small, large = _split(xp, y <= _ERF_SPLIT)
     if small.size:
         part = _erf_small(v.take(small))
         out.put(small, 1.0 - part if complement else part)
     if not large.size:
         return out.reshape(xp.shape(x)).astype(x.dtype, copy=False)
     vl = v.take(large)
-    tail = _erfc_large(y.take(large))
+    tail = _erfc_large(xp, y.take(large))
     if complement:
         out.put(large, xp.where(vl < 0, 2.0 - tail, tail))
     else:
@@ -711,7 +711,7 @@ def _erf_family(x, complement):
     return out.reshape(xp.shape(x)).astype(x.dtype, copy=False)
 
 
-def _erf_family_dense(x, complement):
+def _erf_family_dense(xp, x, complement):
     """The same formulas on every element, then a choice by ``where``: for
     namespaces without gather/scatter into flat indices (the array API)."""
     v = xp.astype(x, xp.float64)
@@ -730,12 +730,12 @@ def _erf_family_dense(x, complement):
     return xp.astype(out, x.dtype, copy=False)
 
 
-def _erf(x):
-    return _erf_family(x, complement=False)
+def _erf(xp, x):
+    return _erf_family(xp, x, complement=False)
 
 
-def _erfc(x):
-    return _erf_family(x, complement=True)
+def _erfc(xp, x):
+    return _erf_family(xp, x, complement=True)
 
 
 erf = unary("erf", _erf, None, "Elementwise Gauss error function.",
@@ -749,7 +749,7 @@ erfc = unary("erfc", _erfc, None,
 # Sign-like ops
 # ---------------------------------------------------------------------------
 
-_SIGN = defop("sign", xp.sign, vjp=lambda ct, ans, x: zeros_like(ct),
+_SIGN = defop("sign", NP.sign, vjp=lambda ct, ans, x: zeros_like(ct),
               jvp=lambda ts, ans, x: zeros_like(ts[0]), save="none", elementwise=True)
 
 
@@ -763,17 +763,17 @@ def sign(x, name=None):
     return apply(_SIGN, (tensor(x),), NOPARAMS)
 
 
-abs = unary("abs", xp.abs, lambda a, x: sign(x),  # noqa: A001
+abs = unary("abs", NP.abs, lambda a, x: sign(x),  # noqa: A001
             "Elementwise absolute value.", "tf.constant([-0.5, 1.0])", kinds=_NUMERIC)
-round = nondiff("round", xp.round, "Elementwise rounding to the nearest integer, "  # noqa: A001
-                "half to even; it has no gradient.")
-floor = nondiff("floor", xp.floor, "Elementwise floor; it has no gradient.")
-ceil = nondiff("ceil", xp.ceil, "Elementwise ceiling; it has no gradient.")
+round = nondiff("round", lambda xp, x: xp.round(x),  # noqa: A001
+                "Elementwise rounding to the nearest integer, half to even; it has no gradient.")
+floor = nondiff("floor", NP.floor, "Elementwise floor; it has no gradient.")
+ceil = nondiff("ceil", NP.ceil, "Elementwise ceiling; it has no gradient.")
 
-maximum = binary("maximum", xp.maximum,
+maximum = binary("maximum", NP.maximum,
                  lambda a, x, y: cast(x >= y, x.dtype), lambda a, x, y: cast(x < y, x.dtype),
                  "Elementwise maximum; ties send the gradient to ``x``.", kinds=_NUMERIC)
-minimum = binary("minimum", xp.minimum,
+minimum = binary("minimum", NP.minimum,
                  lambda a, x, y: cast(x <= y, x.dtype), lambda a, x, y: cast(x > y, x.dtype),
                  "Elementwise minimum; ties send the gradient to ``x``.", kinds=_NUMERIC)
 
@@ -794,29 +794,29 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 # Comparisons and logic: no gradient
 # ---------------------------------------------------------------------------
 
-equal = nondiff("equal", xp.equal, "Elementwise ``x == y`` as a bool tensor.",
+equal = nondiff("equal", NP.equal, "Elementwise ``x == y`` as a bool tensor.",
                 "tf.constant([1.0, 2.0]), 2.0", arity=2)
-not_equal = nondiff("not_equal", xp.not_equal, "Elementwise ``x != y``.",
+not_equal = nondiff("not_equal", NP.not_equal, "Elementwise ``x != y``.",
                     "tf.constant([1.0, 2.0]), 2.0", arity=2)
-greater = nondiff("greater", xp.greater, "Elementwise ``x > y``.",
+greater = nondiff("greater", NP.greater, "Elementwise ``x > y``.",
                   "tf.constant([1.0, 2.0]), 1.0", arity=2)
-greater_equal = nondiff("greater_equal", xp.greater_equal, "Elementwise ``x >= y``.",
+greater_equal = nondiff("greater_equal", NP.greater_equal, "Elementwise ``x >= y``.",
                         "tf.constant([1.0, 2.0]), 2.0", arity=2)
-less = nondiff("less", xp.less, "Elementwise ``x < y``.",
+less = nondiff("less", NP.less, "Elementwise ``x < y``.",
                "tf.constant([1.0, 2.0]), 2.0", arity=2)
-less_equal = nondiff("less_equal", xp.less_equal, "Elementwise ``x <= y``.",
+less_equal = nondiff("less_equal", NP.less_equal, "Elementwise ``x <= y``.",
                      "tf.constant([1.0, 2.0]), 1.0", arity=2)
-logical_and = nondiff("logical_and", xp.logical_and, "Elementwise logical and.",
+logical_and = nondiff("logical_and", NP.logical_and, "Elementwise logical and.",
                       "tf.constant([True, False]), True", arity=2)
-logical_or = nondiff("logical_or", xp.logical_or, "Elementwise logical or.",
+logical_or = nondiff("logical_or", NP.logical_or, "Elementwise logical or.",
                      "tf.constant([True, False]), False", arity=2)
-logical_xor = nondiff("logical_xor", xp.logical_xor, "Elementwise logical xor.",
+logical_xor = nondiff("logical_xor", NP.logical_xor, "Elementwise logical xor.",
                       "tf.constant([True, False]), True", arity=2)
-logical_not = nondiff("logical_not", xp.logical_not, "Elementwise logical not.",
+logical_not = nondiff("logical_not", NP.logical_not, "Elementwise logical not.",
                       "tf.constant([True, False])")
-is_nan = nondiff("is_nan", xp.isnan, "Elementwise test for NaN.")
-is_inf = nondiff("is_inf", xp.isinf, "Elementwise test for infinity.")
-is_finite = nondiff("is_finite", xp.isfinite, "Elementwise test for finite values.")
+is_nan = nondiff("is_nan", NP.isnan, "Elementwise test for NaN.")
+is_inf = nondiff("is_inf", NP.isinf, "Elementwise test for infinity.")
+is_finite = nondiff("is_finite", NP.isfinite, "Elementwise test for finite values.")
 
 
 # ---------------------------------------------------------------------------
@@ -829,7 +829,7 @@ def _where_jvp(ts, ans, c, x, y):
     return where(c, 0.0 if tx is None else tx, 0.0 if ty is None else ty)
 
 
-_WHERE = defop("where", xp.where,
+_WHERE = defop("where", lambda xp, c, x, y: xp.where(c, x, y),
                vjp=(None,
                     lambda ct, ans, c, x, y: where(c, ct, 0.0),
                     lambda ct, ans, c, x, y: where(c, 0.0, ct)),
@@ -863,7 +863,7 @@ def _cast_vjp(ct, ans, x, dtype):
     return cast(ct, x.dtype)
 
 
-def _cast_impl(x, dtype):
+def _cast_impl(xp, x, dtype):
     return xp.astype(x, dtype, copy=False)
 
 

@@ -14,10 +14,9 @@ import numbers
 from .._core.dtypes import kind
 from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError, UnimplementedError
-from ._util import apply, defop, on_host_for, pair, public_names, tensor, wrap, xp
+from ._util import apply, defop, on_host_for, pair, public_names, tensor, wrap, NP
 
 _ALL = builtins.slice(None)
-_NUMPY = xp  # a namespace's variant of this module sees its own ``xp`` (backend.py)
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
 
@@ -34,10 +33,10 @@ def _normalize_key(key):
         if isinstance(k, TensorLike):
             k = host(k._value)  # an index is static: it is read on the host
         if isinstance(k, list):
-            k = xp.asarray(k) if k else xp.zeros(0, xp.intp)
-        if isinstance(k, (xp.ndarray, xp.generic)):
+            k = NP.asarray(k) if k else NP.zeros(0, NP.intp)
+        if isinstance(k, (NP.ndarray, NP.generic)):
             if k.dtype.kind == "b":
-                out.extend(xp.nonzero(k))
+                out.extend(NP.nonzero(k))
                 continue
             if k.dtype.kind not in "iu":
                 raise TypeError(f"index arrays must be integers or bools, got dtype {k.dtype}")
@@ -64,26 +63,27 @@ def _advanced_front(key):
     pos = [i for i, k in enumerate(key) if _is_array(k) or _is_int(k)]
     if pos[-1] - pos[0] + 1 == len(pos):
         return 0
-    return len(xp.broadcast_shapes(*[k.shape for k in key if _is_array(k)]))
+    return len(NP.broadcast_shapes(*[k.shape for k in key if _is_array(k)]))
 
 
 def _is_array(k):
-    """Whether a key entry is an index array (of NumPy, or of this variant's namespace)."""
-    return isinstance(k, xp.ndarray) or (xp is not _NUMPY and hasattr(k, "__array_namespace__")
-                                         or type(k).__module__.split(".")[0] in ("dask", "cupy"))
+    """Whether a key entry is an index array (NumPy's, or another namespace's
+    once the key was moved there)."""
+    return isinstance(k, NP.ndarray) or hasattr(k, "__array_namespace__") \
+        or type(k).__module__.split(".")[0] in ("dask", "cupy")
 
 
 def _probe(shape):
     # a zero-stride view: indexing it checks the key and gives the result's
     # shape without reading the real data
-    return xp.lib.stride_tricks.as_strided(xp.zeros((), xp.bool_), shape, (0,) * len(shape))
+    return NP.lib.stride_tricks.as_strided(NP.zeros((), NP.bool_), shape, (0,) * len(shape))
 
 
 # ---------------------------------------------------------------------------
 # The primitive pair: x[key] and its transpose
 # ---------------------------------------------------------------------------
 
-def _index_impl(x, key, rank, front, out_rank):
+def _index_impl(xp, x, key, rank, front, out_rank):
     nb = x.ndim - rank
     if not nb:
         return x[key]
@@ -93,7 +93,7 @@ def _index_impl(x, key, rank, front, out_rank):
     return out
 
 
-def _index_standard(x, key, rank, front, out_rank):
+def _index_standard(xp, x, key, rank, front, out_rank):
     """``_index_impl`` where the standard is stricter than NumPy: every axis
     accounted for, slices within bounds, index arrays alone (no slices beside)."""
     if _has_array(key):
@@ -104,12 +104,12 @@ def _index_standard(x, key, rank, front, out_rank):
             return xp.reshape(out, tuple(x.shape[:axis]) + tuple(idx.shape)
                               + tuple(x.shape[axis + 1:]))
         try:
-            return _index_impl(x, key, rank, front, out_rank)
+            return _index_impl(xp, x, key, rank, front, out_rank)
         except (IndexError, TypeError) as e:
             raise UnimplementedError(
                 f"indexing with index arrays beside slices or new axes (gather, boolean_mask, "
                 f"x[array, ...]) is not supported on {getattr(xp, '__name__', xp)}: {e}") from None
-    return _index_impl(x, _in_bounds(key, x.shape, x.ndim - rank), rank, front, out_rank)
+    return _index_impl(xp, x, _in_bounds(key, x.shape, x.ndim - rank), rank, front, out_rank)
 
 
 def _in_bounds(key, shape, nb):
@@ -129,10 +129,7 @@ def _in_bounds(key, shape, nb):
     return tuple(clamped) if Ellipsis in key else tuple(clamped) + (Ellipsis,)
 
 
-_index_impl.standard = _index_standard  # what other namespaces run (backend.py)
-
-
-def _scatter_impl(g, key, shape, out_rank, front):
+def _scatter_impl(xp, g, key, shape, out_rank, front):
     nb = g.ndim - out_rank
     out = xp.zeros(g.shape[:nb] + shape, g.dtype)
     if nb:
@@ -140,12 +137,12 @@ def _scatter_impl(g, key, shape, out_rank, front):
             g = xp.moveaxis(g, tuple(range(nb)), tuple(range(front, front + nb)))
         key = (_ALL,) * nb + key
     if _has_array(key):
-        axis = None if xp is _NUMPY else _one_index_array(key, 0)
+        axis = None if xp is NP else _one_index_array(key, 0)
         if axis is not None:
-            return _add_at_one_axis(out, key[axis], g, axis)
-        _add_at(out, key, g)
-    elif xp is not _NUMPY:
-        key, g = _without_newaxes(key, g, len(shape) + nb)
+            return _add_at_one_axis(xp, out, key[axis], g, axis)
+        _add_at(xp, out, key, g)
+    elif xp is not NP:
+        key, g = _without_newaxes(xp, key, g, len(shape) + nb)
         out[_in_bounds(key, out.shape, 0)] = g
     else:
         out[key] = g
@@ -163,7 +160,7 @@ def _one_index_array(key, nb):
     return nb + arrays[0]
 
 
-def _add_at_one_axis(out, idx, g, axis):
+def _add_at_one_axis(xp, out, idx, g, axis):
     """``out`` (zeros) with ``g``'s slices added at ``idx`` along ``axis``: a
     product with a one-hot matrix, as the standard has no scatter-add."""
     n, m = out.shape[axis], 1
@@ -175,7 +172,7 @@ def _add_at_one_axis(out, idx, g, axis):
     return out + xp.moveaxis(xp.moveaxis(g, axis, -1) @ hot, -1, axis)
 
 
-def _add_at(out, key, g):
+def _add_at(xp, out, key, g):
     add_at = getattr(xp.add, "at", None)
     if add_at is None:
         raise UnimplementedError(
@@ -185,7 +182,7 @@ def _add_at(out, key, g):
     add_at(out, key, g)
 
 
-def _without_newaxes(key, g, ndim):
+def _without_newaxes(xp, key, g, ndim):
     """``key`` without its ``None``s, and ``g`` without the unit axes they made
     (a standard ``__setitem__`` takes no new axes)."""
     if None not in key:
@@ -228,7 +225,8 @@ _SCATTER = defop("scatter_add_into_zeros", _scatter_impl, vjp=_scatter_vjp, line
 
 def _index_op(name):
     """The indexing primitive under ``name`` (one per public op, for diagnostics)."""
-    return defop(name, _index_impl, vjp=_index_vjp, linear=True, save="none")
+    return defop(name, _index_impl, portable=_index_standard, vjp=_index_vjp, linear=True,
+                 save="none")
 
 
 _STRIDED_SLICE = _index_op("strided_slice")
@@ -266,9 +264,9 @@ def getitem(x, key):
 def _check_masks(shape, key):
     """Bool masks must match the axes they cover: NumPy checks that, ``nonzero`` does not."""
     parts = key if isinstance(key, tuple) else (key,)
-    raw = [k._value if isinstance(k, TensorLike) else xp.asarray(k) if isinstance(k, list) else k
+    raw = [k._value if isinstance(k, TensorLike) else NP.asarray(k) if isinstance(k, list) else k
            for k in parts]
-    if not any(isinstance(k, xp.ndarray) and k.dtype.kind == "b" for k in raw):
+    if not any(isinstance(k, NP.ndarray) and k.dtype.kind == "b" for k in raw):
         return
     try:
         _probe(shape)[tuple(raw)]
@@ -285,16 +283,16 @@ newaxis = None
 # ---------------------------------------------------------------------------
 
 def _int_array(value, opname, argname):
-    arr = decide(value._value) if isinstance(value, TensorLike) else xp.asarray(value)
+    arr = decide(value._value) if isinstance(value, TensorLike) else NP.asarray(value)
     if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
         raise TypeError(f"{opname}: {argname} must be an int32 or int64 tensor, "
                         f"got dtype {arr.dtype.name}")
-    return xp.astype(arr, xp.int64, copy=False)
+    return NP.astype(arr, NP.int64, copy=False)
 
 
 def _first_bad(bad):
     """The position of the first True of ``bad``, and how TensorFlow prints it."""
-    where = tuple(int(i) for i in xp.argwhere(bad)[0])
+    where = tuple(int(i) for i in NP.argwhere(bad)[0])
     return where, f"indices[{','.join(map(str, where))}]" if where else "indices"
 
 
@@ -310,7 +308,7 @@ def _axis_arange(size, pos, ndim):
     """``arange(size)`` shaped to broadcast along axis ``pos`` of ``ndim`` axes."""
     shape = [1] * ndim
     shape[pos] = size
-    return xp.arange(size).reshape(shape)
+    return NP.arange(size).reshape(shape)
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
@@ -384,7 +382,7 @@ def gather_nd(params, indices, batch_dims=0, name=None):
             f"gather_nd: indices.shape[-1] must be in [1, {len(shape) - b}] (the rank of params "
             f"after batch_dims), got {k}")
     inner = shape[b:b + k]
-    bad = ((idx < 0) | (idx >= xp.asarray(inner, xp.int64))).any(axis=-1)
+    bad = ((idx < 0) | (idx >= NP.asarray(inner, NP.int64))).any(axis=-1)
     if bad.any():
         where, name = _first_bad(bad)
         raise InvalidArgumentError(f"gather_nd: {name} = {idx[where].tolist()} does not index "
@@ -406,7 +404,7 @@ def boolean_mask(tensor, mask, axis=None, name=None):
     array([[3., 4.]], dtype=float32)
     """
     x = _to_tensor(tensor)
-    m = decide(mask._value) if isinstance(mask, TensorLike) else xp.asarray(mask)
+    m = decide(mask._value) if isinstance(mask, TensorLike) else NP.asarray(mask)
     if m.dtype.kind != "b":
         raise TypeError(f"boolean_mask: mask must be a bool tensor, got dtype {m.dtype.name}")
     if m.ndim == 0:
@@ -418,7 +416,7 @@ def boolean_mask(tensor, mask, axis=None, name=None):
     if not 0 <= axis or tuple(shape[axis:axis + m.ndim]) != m.shape:
         raise ValueError(f"boolean_mask: mask of shape {m.shape} does not match the axes "
                          f"{axis}..{axis + m.ndim - 1} of a tensor of shape {tuple(shape)}")
-    return _index(_BOOLEAN_MASK, x, (_ALL,) * axis + xp.nonzero(m))
+    return _index(_BOOLEAN_MASK, x, (_ALL,) * axis + NP.nonzero(m))
 
 
 # ---------------------------------------------------------------------------
@@ -428,7 +426,7 @@ def boolean_mask(tensor, mask, axis=None, name=None):
 def _int_list(value, opname, argname):
     if isinstance(value, TensorLike):
         value = decide(value._value)
-    arr = xp.asarray(value)
+    arr = NP.asarray(value)
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.dtype.kind not in "iu" and arr.size:
@@ -503,7 +501,7 @@ def _scatter_nd_key(x, idx, updates, opname):
         raise InvalidArgumentError(
             f"{opname}: updates must have shape indices.shape[:-1] + tensor.shape[{k}:] = "
             f"{want}, got {tuple(updates._value.shape)}")
-    bad = ((idx < 0) | (idx >= xp.asarray(shape[:k], xp.int64))).any(axis=-1)
+    bad = ((idx < 0) | (idx >= NP.asarray(shape[:k], NP.int64))).any(axis=-1)
     if bad.any():
         where, name = _first_bad(bad)
         raise InvalidArgumentError(f"{opname}: {name} = {idx[where].tolist()} does not index "
@@ -545,15 +543,15 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     shape = x._value.shape
     rows = idx.shape[:-1]
     # which update each target slice keeps (the last one), as a 0/1 weight per update
-    owner = xp.full(shape[:idx.shape[-1]], -1, xp.int64)
-    owner[key] = xp.arange(int(xp.prod(rows, dtype=xp.int64))).reshape(rows)
-    wins = (owner[key] == xp.arange(owner[key].size).reshape(rows))
+    owner = NP.full(shape[:idx.shape[-1]], -1, NP.int64)
+    owner[key] = NP.arange(int(NP.prod(rows, dtype=NP.int64))).reshape(rows)
+    wins = (owner[key] == NP.arange(owner[key].size).reshape(rows))
     tail = (1,) * (len(shape) - idx.shape[-1])
-    keep = xp.ones(shape[:idx.shape[-1]], bool)
+    keep = NP.ones(shape[:idx.shape[-1]], bool)
     keep[key] = False
     dt = x.dtype.as_numpy_dtype
-    kept = x * on_host_for(xp.astype(keep.reshape(keep.shape + tail), dt), x)
-    return kept + _scatter_into(u * on_host_for(xp.astype(wins.reshape(rows + tail), dt), x),
+    kept = x * on_host_for(NP.astype(keep.reshape(keep.shape + tail), dt), x)
+    return kept + _scatter_into(u * on_host_for(NP.astype(wins.reshape(rows + tail), dt), x),
                                 key, shape)
 
 
@@ -582,9 +580,9 @@ def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=No
             f"{tuple(vals.shape)} must have the same rank (>= 1) and the same leading axes")
     flat_s = seq.reshape(-1, seq.shape[-1])
     flat_v = vals.reshape(-1, vals.shape[-1])
-    out = xp.empty(flat_v.shape, as_dtype(out_type)._np)
+    out = NP.empty(flat_v.shape, as_dtype(out_type)._np)
     for r in range(flat_s.shape[0]):
-        out[r] = xp.searchsorted(flat_s[r], flat_v[r], side=side)
+        out[r] = NP.searchsorted(flat_s[r], flat_v[r], side=side)
     return wrap(out.reshape(vals.shape))
 
 

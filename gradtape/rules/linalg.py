@@ -15,9 +15,8 @@ from ..errors import InvalidArgumentError, UnimplementedError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import NOPARAMS, apply, defop, namespace, norm_axes, pair, public_names, tensor, xp
+from ._util import NOPARAMS, apply, defop, namespace, norm_axes, pair, public_names, tensor, NP
 
-_NUMPY = xp  # a namespace's variant of this module sees its own ``xp`` (backend.py)
 
 
 def _mT(x):
@@ -53,7 +52,7 @@ def _linalg_error(opname, message):
         def impl(*args, **params):
             try:
                 return fn(*args, **params)
-            except xp.linalg.LinAlgError:
+            except NP.linalg.LinAlgError:
                 raise InvalidArgumentError(f"{opname}: {message}") from None
         return impl
     return wrapper
@@ -91,35 +90,32 @@ def _matmul_jvp(ts, ans, a, b, transpose_a, transpose_b):
     return out
 
 
-def _matmul_impl(a, b, transpose_a, transpose_b):
+def _matmul_impl(xp, a, b, transpose_a, transpose_b):
     if transpose_a:
         a = a.swapaxes(-1, -2)
     if transpose_b:
         b = b.swapaxes(-1, -2)
     if a.ndim == 2 and b.ndim > 2:
-        return _matrix_times_stack(a, b)
+        return _matrix_times_stack(xp, a, b)
     return xp.matmul(a, b)
 
 
-def _matmul_standard(a, b, transpose_a, transpose_b):
+def _matmul_standard(xp, a, b, transpose_a, transpose_b):
     if transpose_a:
         a = xp.matrix_transpose(a)
     if transpose_b:
         b = xp.matrix_transpose(b)
     if a.ndim == 2 and b.ndim > 2:
-        return _matrix_times_stack(a, b)
+        return _matrix_times_stack(xp, a, b)
     return xp.matmul(a, b)
 
 
-_matmul_impl.standard = _matmul_standard
-
-
-def _matrix_times_stack(a, b):
+def _matrix_times_stack(xp, a, b):
     """``a @ b`` for a matrix ``a`` and a stack ``b`` as ONE matrix product
     (NumPy would do one product per matrix of the stack, reading ``a`` each
     time; vectorized Jacobians stack their cotangents this way)."""
     k, m = b.shape[-2], b.shape[-1]
-    if xp is not _NUMPY:  # the standard's functions instead of NumPy's methods
+    if xp is not NP:  # the standard's functions instead of NumPy's methods
         rows = xp.reshape(xp.swapaxes(b, -1, -2), (-1, k))
         out = xp.reshape(rows @ xp.swapaxes(a, -1, -2), tuple(b.shape[:-2]) + (m, a.shape[0]))
         return xp.swapaxes(out, -1, -2)
@@ -148,7 +144,8 @@ def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
     return rows.placed(along_a, j, axis=0 if transpose_b else 1, shape=b.shape)
 
 
-_MATMUL = defop("matmul", _matmul_impl, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp,
+_MATMUL = defop("matmul", _matmul_impl, portable=_matmul_standard,
+                vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp,
                 onehot_vjps=(_onehot_vjp_a, _onehot_vjp_b))
 
 
@@ -181,7 +178,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             f"(transpose_a={ta}, transpose_b={tb}): inner dimensions {k_a} and {k_b} differ")
     try:
         if len(sa) > 2 or len(sb) > 2:  # (NumPy's check costs microseconds)
-            xp.broadcast_shapes(sa[:-2], sb[:-2])
+            NP.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:
         raise InvalidArgumentError(
             f"matmul: batch dimensions of shapes {tuple(sa)} and {tuple(sb)} do not "
@@ -299,7 +296,7 @@ def _split(eq):
     return tuple(_tokens(s) for s in lhs.split(",")), _tokens(rhs)
 
 
-def _einsum_impl(*xs, eq):
+def _einsum_impl(xp, *xs, eq):
     # path optimization (BLAS contractions) pays off for large or many operands only
     big = len(xs) > 2 or max(x.size for x in xs) > 1024
     return xp.einsum(eq, *xs, optimize=big)
@@ -330,13 +327,13 @@ def _einsum_vjp(i):
         for k, t in enumerate(target):
             if t in seen:
                 target[k] = spare.pop()
-                ops.append(_const(xp.eye(sizes[t]), ct))
+                ops.append(_const(NP.eye(sizes[t]), ct))
                 subs.append((t, target[k]))
             seen.add(t)
         present = {t for s in subs for t in s}
         missing = tuple(t for t in target if t not in present)
         if missing:
-            ops.append(_const(xp.ones([sizes[t] for t in missing]), ct))
+            ops.append(_const(NP.ones([sizes[t] for t in missing]), ct))
             subs.append(missing)
         if "..." not in target and "..." in present:
             target.insert(0, "...")  # broadcast axes operand i lacks: the engine sums them
@@ -459,25 +456,25 @@ def tensordot(a, b, axes, name=None):
 # Diagonals, trace, band_part
 # ---------------------------------------------------------------------------
 
-def _diag_index(m, n, k):
+def _diag_index(xp, m, n, k):
     length = max(0, min(m + min(k, 0), n - max(k, 0)))
     rows = xp.arange(length) + max(-k, 0)
     return rows, rows + k
 
 
-def _diag_part_impl(x, k):
+def _diag_part_impl(xp, x, k):
     d = xp.diagonal(x, offset=k, axis1=-2, axis2=-1)
     return xp.astype(d, d.dtype, copy=True)
 
 
-def _diag_embed_impl(v, k, m, n):
-    if xp is not _NUMPY:  # no scatter into index arrays in the standard: a product instead
-        rows, cols = _diag_index(m, n, k)
+def _diag_embed_impl(xp, v, k, m, n):
+    if xp is not NP:  # no scatter into index arrays in the standard: a product instead
+        rows, cols = _diag_index(xp, m, n, k)
         hit = ((xp.arange(m)[None, :, None] == rows[:, None, None])
                & (xp.arange(n)[None, None, :] == cols[:, None, None]))
         return xp.tensordot(v, xp.astype(hit, v.dtype), axes=1)
     out = xp.zeros(v.shape[:-1] + (m, n), v.dtype)
-    rows, cols = _diag_index(m, n, k)
+    rows, cols = _diag_index(xp, m, n, k)
     out[..., rows, cols] = v
     return out
 
@@ -531,7 +528,7 @@ def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
         m = length + max(-k, 0)
     elif n < 0:
         n = length + max(k, 0)
-    rows, _ = _diag_index(m, n, k)
+    rows, _ = _diag_index(NP, m, n, k)
     if len(rows) != length:
         raise InvalidArgumentError(
             f"diag: a diagonal of length {length} does not fit diagonal {k} of a "
@@ -565,7 +562,7 @@ def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
                                    f"{tuple(x.shape)}")
     m, n = x._value.shape[-2:]
     lo, hi = int(num_lower), int(num_upper)
-    offset = xp.arange(n)[None, :] - xp.arange(m)[:, None]
+    offset = NP.arange(n)[None, :] - NP.arange(m)[:, None]
     keep = ((lo < 0) | (-offset <= lo)) & ((hi < 0) | (offset <= hi))
     return x * _const(keep, x)
 
@@ -573,12 +570,12 @@ def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
 def _tril(x):
     """Lower triangle of the last two axes (a constant mask multiply)."""
     n = x.shape[-1]
-    return x * _const(xp.tril(xp.ones((n, n))), x)
+    return x * _const(NP.tril(NP.ones((n, n))), x)
 
 
 def _triu(x):
     n = x.shape[-1]
-    return x * _const(xp.triu(xp.ones((n, n))), x)
+    return x * _const(NP.triu(NP.ones((n, n))), x)
 
 
 # ---------------------------------------------------------------------------
@@ -586,7 +583,7 @@ def _triu(x):
 # ---------------------------------------------------------------------------
 
 @_linalg_error("inv", "Input is not invertible.")
-def _inv_impl(x, adjoint):
+def _inv_impl(xp, x, adjoint):
     out = xp.linalg.inv(x)
     return xp.swapaxes(out, -1, -2) if adjoint else out
 
@@ -627,7 +624,7 @@ def _trace_prod(a, b):
     return red.reduce_sum(_mT(a) * b, axis=[-2, -1])
 
 
-_DET = defop("det", xp.linalg.det,
+_DET = defop("det", lambda xp, x: xp.linalg.det(x),
              vjp=lambda ct, ans, x: _expand2(ct * ans) * _mT(inv(x)),
              jvp=lambda ts, ans, x: ans * _trace_prod(inv(x), ts[0]),
              save_ans=True)
@@ -643,7 +640,7 @@ def det(input, name=None):  # noqa: A002
     return apply(_DET, (_square(input, "det"),), NOPARAMS)
 
 
-def _slogdet_impl(x):
+def _slogdet_impl(xp, x):
     sign, logabs = xp.linalg.slogdet(x)
     return xp.astype(sign, x.dtype, copy=False), xp.astype(logabs, x.dtype, copy=False)
 
@@ -680,17 +677,17 @@ def logdet(matrix, name=None):
 # solve, triangular_solve, cholesky
 # ---------------------------------------------------------------------------
 
-def _batched_pair(a, b):
+def _batched_pair(xp, a, b):
     """``a`` and ``b`` with their batch axes broadcast (NumPy's solve needs that)."""
     batch = xp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     return (xp.broadcast_to(a, batch + a.shape[-2:]), xp.broadcast_to(b, batch + b.shape[-2:]))
 
 
 @_linalg_error("solve", "Input matrix is not invertible.")
-def _solve_impl(a, b, adjoint):
+def _solve_impl(xp, a, b, adjoint):
     if adjoint:
         a = xp.swapaxes(a, -1, -2)
-    return xp.linalg.solve(*_batched_pair(a, b))
+    return xp.linalg.solve(*_batched_pair(xp, a, b))
 
 
 def _solve_vjp_a(ct, ans, a, b, adjoint):
@@ -721,7 +718,7 @@ def _check_rhs(a, b, opname):
             f"{opname}: rhs must have shape [..., {sa[-1]}, K] to match matrix shape "
             f"{tuple(sa)}, got {tuple(sb)}")
     try:
-        xp.broadcast_shapes(sa[:-2], sb[:-2])
+        NP.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:
         raise InvalidArgumentError(f"{opname}: batch dimensions of matrix {tuple(sa)} and "
                                    f"rhs {tuple(sb)} do not broadcast") from None
@@ -742,11 +739,11 @@ def solve(matrix, rhs, adjoint=False, name=None):
 
 
 @_linalg_error("triangular_solve", "Input matrix is not invertible (a zero on its diagonal).")
-def _tri_solve_impl(a, b, lower, adjoint):
+def _tri_solve_impl(xp, a, b, lower, adjoint):
     a = xp.tril(a) if lower else xp.triu(a)
     if adjoint:
         a = xp.swapaxes(a, -1, -2)
-    return xp.linalg.solve(*_batched_pair(a, b))
+    return xp.linalg.solve(*_batched_pair(xp, a, b))
 
 
 def _tri_mask(x, lower):
@@ -792,19 +789,19 @@ def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
 
 @_linalg_error("cholesky", "Cholesky decomposition was not successful. The input might "
                "not be valid (it must be symmetric positive definite).")
-def _cholesky_impl(x):
+def _cholesky_impl(xp, x):
     return xp.linalg.cholesky(x)
 
 
 def _phi(x):
     """Lower triangle with the diagonal halved."""
     n = x.shape[-1]
-    return x * _const(xp.tril(xp.ones((n, n))) - 0.5 * xp.eye(n), x)
+    return x * _const(NP.tril(NP.ones((n, n))) - 0.5 * NP.eye(n), x)
 
 
 def _cholesky_vjp(ct, ans, x):
     n = ans.shape[-1]
-    l_inv = triangular_solve(ans, _const(xp.eye(n), ans))
+    l_inv = triangular_solve(ans, _const(NP.eye(n), ans))
     middle = _phi(matmul(ans, ct, transpose_a=True))
     grad = matmul(matmul(l_inv, middle, transpose_a=True), l_inv)
     return 0.5 * (grad + _mT(grad))
@@ -812,7 +809,7 @@ def _cholesky_vjp(ct, ans, x):
 
 def _cholesky_jvp(ts, ans, x):
     n = ans.shape[-1]
-    l_inv = triangular_solve(ans, _const(xp.eye(n), ans))
+    l_inv = triangular_solve(ans, _const(NP.eye(n), ans))
     t = ts[0]
     sym = 0.5 * (t + _mT(t))
     return matmul(ans, _phi(matmul(matmul(l_inv, sym), l_inv, transpose_b=True)))
@@ -836,6 +833,104 @@ def cholesky(input, name=None):  # noqa: A002
 
 
 # ---------------------------------------------------------------------------
+# svd
+# ---------------------------------------------------------------------------
+
+def _svd_impl(xp, x, full_matrices):
+    u, s, vh = xp.linalg.svd(x, full_matrices=full_matrices)
+    return s, u, xp.swapaxes(vh, -1, -2)
+
+
+def _thin_only(u, v, full_matrices):
+    if full_matrices and u.shape[-1] != v.shape[-1]:
+        raise UnimplementedError(
+            "svd: the derivative with full_matrices=True is implemented for square "
+            "matrices only (the extra singular vectors of a non-square matrix are not "
+            "unique); use full_matrices=False")
+
+
+def _svd_f(s):
+    """``F[i, j] = 1 / (s_j^2 - s_i^2)`` off the diagonal, 0 on it (distinct
+    singular values assumed, as in TensorFlow)."""
+    eye = _const(NP.eye(s.shape[-1]), s)
+    s2 = ew.square(s)
+    gaps = sh.expand_dims(s2, -2) - sh.expand_dims(s2, -1)
+    return (1.0 - eye) / (gaps + eye)
+
+
+def _diag_of(d, like):
+    """The vectors ``d`` as diagonal matrices (leading axes broadcast)."""
+    return sh.expand_dims(d, -2) * _const(NP.eye(like.shape[-1]), like)
+
+
+def _svd_vjp(ct, ans, x, full_matrices):
+    ds, du, dv = ct
+    s, u, v = ans
+    _thin_only(u, v, full_matrices)
+    f = _svd_f(s)
+    utdu = matmul(u, du, transpose_a=True)
+    vtdv = matmul(v, dv, transpose_a=True)
+    row, col = sh.expand_dims(s, -2), sh.expand_dims(s, -1)
+    inner = (_diag_of(ds, s) + f * (utdu - _mT(utdu)) * row
+             + col * (f * (vtdv - _mT(vtdv))))
+    inv_s = sh.expand_dims(1.0 / s, -2)
+    du_perp = (du - matmul(u, utdu)) * inv_s  # (I - u u^T) du S^-1
+    dv_perp = (dv - matmul(v, vtdv)) * inv_s
+    return (matmul(matmul(u, inner), v, transpose_b=True)
+            + matmul(du_perp, v, transpose_b=True) + matmul(u, dv_perp, transpose_b=True))
+
+
+def _svd_jvp(ts, ans, x, full_matrices):
+    s, u, v = ans
+    _thin_only(u, v, full_matrices)
+    t = ts[0]
+    dp = matmul(matmul(u, t, transpose_a=True), v)  # u^T dA v
+    eye = _const(NP.eye(s.shape[-1]), s)
+    ds = red.reduce_sum(dp * eye, axis=-1)
+    f = _svd_f(s)
+    row, col = sh.expand_dims(s, -2), sh.expand_dims(s, -1)
+    dpt = _mT(dp)
+    inv_s = sh.expand_dims(1.0 / s, -2)
+    av = matmul(t, v)  # dA v
+    atu = matmul(t, u, transpose_a=True)  # dA^T u
+    du = matmul(u, f * (dp * row + col * dpt)) + (av - matmul(u, dp)) * inv_s
+    dv = matmul(v, f * (col * dp + dpt * row)) + (atu - matmul(v, dpt)) * inv_s
+    return ds, du, dv
+
+
+_SVD = defop("svd", _svd_impl, vjp=_svd_vjp, jvp=_svd_jvp, multi=True, save="none",
+             save_ans=True)
+
+
+_as_tensor = tensor  # ``svd``'s argument is named ``tensor``, as in TensorFlow
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """Singular value decomposition of each matrix in the last two axes:
+    ``(s, u, v)`` with ``tensor = u @ diag(s) @ transpose(v)`` (``v``, not its
+    transpose, as in TensorFlow), ``s`` in descending order; only ``s`` with
+    ``compute_uv=False``.  Differentiable where the singular values are
+    distinct and nonzero (the singular vectors' signs are arbitrary).
+
+    >>> import gradtape as tf
+    >>> s, u, v = tf.linalg.svd(tf.constant([[3.0, 0.0], [0.0, -2.0]]))
+    >>> s.numpy()
+    array([3., 2.], dtype=float32)
+    >>> u.shape, v.shape
+    (TensorShape([2, 2]), TensorShape([2, 2]))
+    """
+    x = _as_tensor(tensor)
+    if kind(x._value.dtype) != "f":
+        raise InvalidArgumentError(f"svd: input must be a real floating-point tensor "
+                                   f"(float16, float32 or float64), got {x.dtype.name}")
+    if x._value.ndim < 2:
+        raise InvalidArgumentError(f"svd: input must have rank >= 2, got shape "
+                                   f"{list(x._value.shape)}")
+    s, u, v = apply(_SVD, (x,), {"full_matrices": bool(full_matrices) and bool(compute_uv)})
+    return (s, u, v) if compute_uv else s
+
+
+# ---------------------------------------------------------------------------
 # norm
 # ---------------------------------------------------------------------------
 
@@ -843,7 +938,7 @@ def _safe(ans):
     return ew.where(ans > 0.0, ans, ew.ones_like(ans))
 
 
-def _euclid_impl(x, axes, keepdims):
+def _euclid_impl(xp, x, axes, keepdims):
     return xp.sqrt(xp.sum(x * x, axis=axes, keepdims=keepdims))
 
 
@@ -864,7 +959,7 @@ def _ties(x, ans, axes, keepdims):
 
 
 _MAX = defop(
-    "reduce_max", lambda x, axes, keepdims: xp.max(x, axis=axes, keepdims=keepdims),
+    "reduce_max", lambda xp, x, axes, keepdims: xp.max(x, axis=axes, keepdims=keepdims),
     vjp=lambda ct, ans, x, axes, keepdims:
         red._unreduce(ct, x.shape, axes, keepdims) * _ties(x, ans, axes, keepdims),
     jvp=lambda ts, ans, x, axes, keepdims:
@@ -876,8 +971,8 @@ def _max(x, axes, keepdims):
     return apply(_MAX, (x,), {"axes": axes, "keepdims": keepdims})
 
 
-def _spectral_impl(x):
-    if xp is not _NUMPY:
+def _spectral_impl(xp, x):
+    if xp is not NP:
         return xp.linalg.matrix_norm(x, ord=2)
     return xp.linalg.norm(x, ord=2, axis=(-2, -1))
 
@@ -892,7 +987,7 @@ def _no_second_order(*args, **kwargs):
                              "(ord=2 over two axes) is not implemented")
 
 
-def _spectral_dir_impl(x):
+def _spectral_dir_impl(xp, x):
     u, _, vh = xp.linalg.svd(x)
     return u[..., :, :1] * vh[..., :1, :]
 
@@ -915,7 +1010,7 @@ def _norm_args(x, ord, axis):
         if axes[0] == axes[1]:
             raise ValueError(f"norm: axis must be None, an int or a pair of distinct ints, "
                              f"got {axis!r}")
-        if ord not in ("euclidean", "fro", 1, 2, xp.inf):
+        if ord not in ("euclidean", "fro", 1, 2, NP.inf):
             raise ValueError(f"norm: ord for a matrix norm must be 'euclidean', 'fro', 1, 2 "
                              f"or np.inf, got {ord!r}")
         return True, axes
@@ -935,7 +1030,7 @@ def _matrix_norm(x, ord, axes, keepdims):
     if ord in ("euclidean", "fro"):
         return apply(_EUCLID, (x,), {"axes": tuple(sorted(axes)), "keepdims": keepdims})
     rows, cols = axes
-    if ord in (1, xp.inf):
+    if ord in (1, NP.inf):
         summed, other = (rows, cols) if ord == 1 else (cols, rows)
         sums = red.reduce_sum(ew.abs(x), axis=summed, keepdims=True)
         out = _max(sums, (other,), True)
@@ -971,7 +1066,7 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
         return apply(_EUCLID, (x,), {"axes": axes, "keepdims": keepdims})
     if ord == 1:
         return red.reduce_sum(ew.abs(x), axis=axes, keepdims=keepdims)
-    if ord == xp.inf:
+    if ord == NP.inf:
         return _max(ew.abs(x), axes, keepdims)
     p = float(ord)
     return red.reduce_sum(ew.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1.0 / p)

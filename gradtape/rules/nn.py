@@ -16,7 +16,8 @@ from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import public_names, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair, tensor, xp
+from ._util import (NP, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair,
+                    public_names, tensor)
 from ._util import _scalar_like
 
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -50,21 +51,22 @@ def _mask(cond, like):
 # Activations
 # ---------------------------------------------------------------------------
 
-def _relu_impl(x):
+def _relu_impl(xp, x):
     return xp.astype(xp.maximum(x, 0), x.dtype, copy=False)
 
 
-def _relu_grad_impl(g, a):
+def _relu_grad_impl(xp, g, a):
     # a product with the mask, as TensorFlow's ReluGrad (where() is ~10x slower)
     return g * (a > 0)
 
 
-_relu_grad_impl.standard = lambda g, a: g * xp.astype(a > 0, g.dtype)  # no bool arithmetic
+def _relu_grad_standard(xp, g, a):
+    return g * xp.astype(a > 0, g.dtype)  # the standard has no bool arithmetic
 
 
 # ``g`` where the relu's output is positive, else 0, as one op; its derivative
 # in ``a`` is zero almost everywhere, and TensorFlow's ReluGrad has none either
-_RELU_GRAD = defop("relu_grad", _relu_grad_impl,
+_RELU_GRAD = defop("relu_grad", _relu_grad_impl, portable=_relu_grad_standard,
                    vjp=(lambda ct, ans, g, a: _relu_grad(ct, a),
                         lambda ct, ans, g, a: None),
                    jvp=lambda ts, ans, g, a: None if ts[0] is None else _relu_grad(ts[0], a),
@@ -93,7 +95,7 @@ def relu(features, name=None):
 
 
 _RELU6 = _activation(
-    "relu6", lambda x: xp.astype(xp.clip(x, 0, 6), x.dtype, copy=False),
+    "relu6", lambda xp, x: xp.astype(xp.clip(x, 0, 6), x.dtype, copy=False),
     lambda a, x: _mask(ew.logical_and(x > 0.0, x < 6.0), x))
 
 
@@ -107,7 +109,7 @@ def relu6(features, name=None):
     return apply(_RELU6, (_floating(features, "relu6"),), NOPARAMS)
 
 
-def _leaky_impl(x, alpha):
+def _leaky_impl(xp, x, alpha):
     return xp.astype(xp.where(x > 0, x, x * alpha), x.dtype, copy=False)
 
 
@@ -126,7 +128,7 @@ def leaky_relu(features, alpha=0.2, name=None):
     return apply(_LEAKY, (_floating(features, "leaky_relu"),), {"alpha": float(alpha)})
 
 
-def _elu_impl(x):
+def _elu_impl(xp, x):
     return xp.astype(xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0))), x.dtype, copy=False)
 
 
@@ -144,7 +146,7 @@ def elu(features, name=None):
     return apply(_ELU, (_floating(features, "elu"),), NOPARAMS)
 
 
-def _selu_impl(x):
+def _selu_impl(xp, x):
     neg = _SELU_ALPHA * xp.expm1(xp.minimum(x, 0))
     return xp.astype(_SELU_SCALE * xp.where(x > 0, x, neg), x.dtype, copy=False)
 
@@ -164,11 +166,11 @@ def selu(features, name=None):
     return apply(_SELU, (_floating(features, "selu"),), NOPARAMS)
 
 
-def _gelu_impl(x, approximate):
+def _gelu_impl(xp, x, approximate):
     if approximate:
         inner = _GELU_C * (x + _GELU_K * (x * x * x))
         return xp.astype(0.5 * x * (1.0 + xp.tanh(inner)), x.dtype, copy=False)
-    return xp.astype(0.5 * x * (1.0 + ew._erf(x * _SQRT_HALF)), x.dtype, copy=False)
+    return xp.astype(0.5 * x * (1.0 + ew._erf(xp, x * _SQRT_HALF)), x.dtype, copy=False)
 
 
 def _gelu_deriv(a, x, approximate):
@@ -193,7 +195,7 @@ def gelu(features, approximate=False, name=None):
     return apply(_GELU, (_floating(features, "gelu"),), {"approximate": bool(approximate)})
 
 
-_SOFTSIGN = _activation("softsign", lambda x: x / (1 + xp.abs(x)),
+_SOFTSIGN = _activation("softsign", lambda xp, x: x / (1 + xp.abs(x)),
                         lambda a, x: 1.0 / ew.square(1.0 + ew.abs(x)))
 
 
@@ -207,8 +209,8 @@ def softsign(features, name=None):
     return apply(_SOFTSIGN, (_floating(features, "softsign"),), NOPARAMS)
 
 
-def _silu_impl(x, beta):
-    return xp.astype(x * ew._sigmoid(x * beta), x.dtype, copy=False)
+def _silu_impl(xp, x, beta):
+    return xp.astype(x * ew._sigmoid(xp, x * beta), x.dtype, copy=False)
 
 
 def _silu_deriv(a, x, beta):
@@ -252,12 +254,12 @@ def _one_axis(axis, x, opname):
     return norm_axes(int(axis), nd, opname)[0]
 
 
-def _softmax_impl(x, axis):
+def _softmax_impl(xp, x, axis):
     e = xp.exp(x - xp.max(x, axis=axis, keepdims=True, initial=-xp.inf))  # an empty axis is fine
     return e / xp.sum(e, axis=axis, keepdims=True)
 
 
-def _log_softmax_impl(x, axis):
+def _log_softmax_impl(xp, x, axis):
     if x.shape[axis] == 0:
         return x - x  # empty: no log 0 to take
     s = x - xp.max(x, axis=axis, keepdims=True)
@@ -307,7 +309,7 @@ def log_softmax(logits, axis=None, name=None):
 # Cross-entropies
 # ---------------------------------------------------------------------------
 
-def _one_hot_impl(labels, depth, dtype):
+def _one_hot_impl(xp, labels, depth, dtype):
     return xp.astype(labels[..., None] == xp.arange(depth), dtype)
 
 
@@ -320,10 +322,10 @@ def _one_hot_like(labels, x):
     return apply(_ONE_HOT, (labels,), {"depth": v.shape[-1], "dtype": v.dtype})
 
 
-def _sparse_xent_impl(x, labels):
+def _sparse_xent_impl(xp, x, labels):
     # log(sum(exp(s))) - s[label]; the labels were checked to be in [0, n), so n > 0
     s = x - xp.max(x, axis=-1, keepdims=True)
-    picked = xp.sum(s * _one_hot_impl(labels, x.shape[-1], x.dtype), axis=-1)
+    picked = xp.sum(s * _one_hot_impl(xp, labels, x.shape[-1], x.dtype), axis=-1)
     return xp.log(xp.sum(xp.exp(s), axis=-1)) - picked + 0  # + 0: no -0.0
 
 
@@ -378,7 +380,7 @@ class _ClassIds:
         self.n = n
 
     def __call__(self, labels):
-        if type(labels) is xp.ndarray:
+        if type(labels) is NP.ndarray:
             return labels.size == 0 or bool(labels.min() >= 0 and labels.max() < self.n)
         ns = namespace(labels)
         return bool(ns.all((labels >= 0) & (labels < self.n)))
@@ -399,8 +401,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     return apply(_SPARSE_XENT, (logits, labels), NOPARAMS)
 
 
-def _xent_impl(z, x, axis):
-    return xp.sum(-z * _log_softmax_impl(x, axis), axis=axis) + 0  # + 0: no -0.0
+def _xent_impl(xp, z, x, axis):
+    return xp.sum(-z * _log_softmax_impl(xp, x, axis), axis=axis) + 0  # + 0: no -0.0
 
 
 def _xent_dlogits(z, x, axis):
@@ -450,7 +452,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     return apply(_XENT, (labels, logits), {"axis": _one_axis(axis, logits, opname)})
 
 
-def _sigmoid_xent_impl(z, x):
+def _sigmoid_xent_impl(xp, z, x):
     return xp.astype(xp.maximum(x, 0) - x * z + xp.log1p(xp.exp(-xp.abs(x))), x.dtype, copy=False)
 
 
@@ -535,7 +537,7 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     if noise_shape is not None:
         noise_shape = sh._shape_tuple(noise_shape)
         try:
-            if xp.broadcast_shapes(noise_shape, shape) != shape:
+            if NP.broadcast_shapes(noise_shape, shape) != shape:
                 raise ValueError
         except ValueError:
             raise ValueError(f"dropout: noise_shape {noise_shape} is not broadcastable to "

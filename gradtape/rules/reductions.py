@@ -9,7 +9,7 @@ VJPs put the reduced axes back relative to the end of the cotangent
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import decide, wrap
 from ..errors import InvalidArgumentError
-from ._util import public_names, apply, defop, namespace, norm_axes, tensor, xp
+from ._util import public_names, apply, defop, namespace, norm_axes, tensor, NP
 from . import elementwise as ew
 from . import shape as sh
 
@@ -26,7 +26,7 @@ def _params(x, axis, keepdims, opname):
     return {"axes": axes if nd else (), "keepdims": bool(keepdims)}
 
 
-def _unreduce_impl(ct, shape, axes, keepdims):
+def _unreduce_impl(xp, ct, shape, axes, keepdims):
     nd = len(shape)
     batch = ct.shape[:ct.ndim - (nd if keepdims else nd - len(axes))]
     if not keepdims and ct.ndim:
@@ -40,7 +40,7 @@ def _unreduce_impl(ct, shape, axes, keepdims):
     return out
 
 
-def _unreduce_standard(ct, shape, axes, keepdims):
+def _unreduce_standard(xp, ct, shape, axes, keepdims):
     nd = len(shape)
     batch = tuple(ct.shape[:ct.ndim - (nd if keepdims else nd - len(axes))])
     if not keepdims and ct.ndim:
@@ -49,14 +49,11 @@ def _unreduce_standard(ct, shape, axes, keepdims):
     return xp.broadcast_to(ct, batch + tuple(shape))
 
 
-_unreduce_impl.standard = _unreduce_standard
-
-
 _FILL_MAX = 1 << 16
 
 
 # one op for what expand_dims and broadcast_to would do in two (or more)
-_UNREDUCE = defop("unreduce", _unreduce_impl,
+_UNREDUCE = defop("unreduce", _unreduce_impl, portable=_unreduce_standard,
                   vjp=lambda ct, ans, g, shape, axes, keepdims: _sum(ct, axes, keepdims),
                   linear=True, save="none")
 
@@ -102,16 +99,16 @@ def _floating(x, opname):
 # Sum and mean (linear)
 # ---------------------------------------------------------------------------
 
-def _sum_impl(x, axes, keepdims):
+def _sum_impl(xp, x, axes, keepdims):
     # the ufunc's own reduce: np.sum's Python wrapper costs as much as 10,000 additions
     return xp.add.reduce(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
-_sum_impl.standard = lambda x, axes, keepdims: xp.sum(x, axis=axes, keepdims=keepdims,
-                                                      dtype=x.dtype)
+def _sum_standard(xp, x, axes, keepdims):
+    return xp.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
-_SUM = defop("reduce_sum", _sum_impl,
+_SUM = defop("reduce_sum", _sum_impl, portable=_sum_standard,
              vjp=lambda ct, ans, x, axes, keepdims: _unreduce(ct, x.shape, axes, keepdims),
              linear=True, save="none")
 
@@ -127,16 +124,16 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     return apply(_SUM, (x,), _params(x, axis, keepdims, "reduce_sum"))
 
 
-def _mean_impl(x, axes, keepdims):
+def _mean_impl(xp, x, axes, keepdims):
     if kind(x.dtype) in "iu":
         return xp.astype(xp.sum(x, axis=axes, keepdims=keepdims) // max(_count(x.shape, axes), 1), x.dtype)
     if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
         return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
-    mean = xp.mean(x, axis=axes, keepdims=keepdims, dtype=_accumulator(x.dtype))
+    mean = xp.mean(x, axis=axes, keepdims=keepdims, dtype=_accumulator(xp, x.dtype))
     return xp.astype(mean, x.dtype, copy=False)
 
 
-def _accumulator(dtype):
+def _accumulator(xp, dtype):
     # float16 sums overflow long before their mean or log-sum-exp would: add in float32
     half = getattr(xp, "float16", None)  # not every namespace has one
     return xp.float32 if half is not None and dtype == half else dtype
@@ -170,22 +167,24 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
 # Maximum and minimum: ties share the gradient evenly, as in TensorFlow
 # ---------------------------------------------------------------------------
 
-def _extreme_impl(reduce, identity):
-    def impl(x, axes, keepdims):
+def _extreme_impl(name, identity):
+    """The impl of ``reduce_max`` (``name`` "max") or ``reduce_min``."""
+    def impl(xp, x, axes, keepdims):
+        reduce = getattr(xp, name)
         if x.size == 0:  # an empty slice reduces to the identity (-inf for max)
-            return reduce(x, axis=axes, keepdims=keepdims, initial=identity(x.dtype))
+            return reduce(x, axis=axes, keepdims=keepdims, initial=identity(xp, x.dtype))
         return reduce(x, axis=axes, keepdims=keepdims)
     return impl
 
 
-def _lowest(dt):
+def _lowest(xp, dt):
     k = kind(dt)
     if k == "b":
         return False
     return -xp.inf if k == "f" else xp.iinfo(dt).min
 
 
-def _highest(dt):
+def _highest(xp, dt):
     k = kind(dt)
     if k == "b":
         return True
@@ -206,9 +205,9 @@ def _extreme_jvp(ts, ans, x, axes, keepdims):
     return _sum(ts[0] * _tie_weights(x, ans, axes, keepdims), axes, keepdims)
 
 
-_MAX = defop("reduce_max", _extreme_impl(xp.max, _lowest), vjp=_extreme_vjp,
+_MAX = defop("reduce_max", _extreme_impl("max", _lowest), vjp=_extreme_vjp,
              jvp=_extreme_jvp, save_ans=True)
-_MIN = defop("reduce_min", _extreme_impl(xp.min, _highest), vjp=_extreme_vjp,
+_MIN = defop("reduce_min", _extreme_impl("min", _highest), vjp=_extreme_vjp,
              jvp=_extreme_jvp, save_ans=True)
 
 
@@ -245,7 +244,7 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
 # Product: exact first derivatives even where the input holds zeros
 # ---------------------------------------------------------------------------
 
-def _prod_impl(x, axes, keepdims):
+def _prod_impl(xp, x, axes, keepdims):
     return xp.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
@@ -305,13 +304,13 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
 # Log-sum-exp, variance, standard deviation
 # ---------------------------------------------------------------------------
 
-def _logsumexp_impl(x, axes, keepdims):
+def _logsumexp_impl(xp, x, axes, keepdims):
     # shift by the slice maximum (0 where it is infinite) so exp cannot overflow
     m = xp.max(x, axis=axes, keepdims=True, initial=-xp.inf)
     m = xp.astype(xp.where(xp.isfinite(m), m, 0), x.dtype, copy=False)
     with xp.errstate(divide="ignore"):
         out = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True,
-                            dtype=_accumulator(x.dtype))) + m
+                            dtype=_accumulator(xp, x.dtype))) + m
     if not keepdims:
         out = xp.squeeze(out, axis=axes)
     return xp.astype(out, x.dtype, copy=False)
@@ -368,9 +367,9 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
 # Logical reductions and counts: no gradient
 # ---------------------------------------------------------------------------
 
-_ANY = defop("reduce_any", lambda x, axes, keepdims: xp.any(x, axis=axes, keepdims=keepdims),
+_ANY = defop("reduce_any", lambda xp, x, axes, keepdims: xp.any(x, axis=axes, keepdims=keepdims),
              nondiff=True)
-_ALL = defop("reduce_all", lambda x, axes, keepdims: xp.all(x, axis=axes, keepdims=keepdims),
+_ALL = defop("reduce_all", lambda xp, x, axes, keepdims: xp.all(x, axis=axes, keepdims=keepdims),
              nondiff=True)
 
 
@@ -405,8 +404,8 @@ def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
 
 
 _COUNT = defop("count_nonzero",
-               lambda x, axes, keepdims, dtype: xp.sum(x != 0, axis=axes, keepdims=keepdims,
-                                                       dtype=dtype),
+               lambda xp, x, axes, keepdims, dtype: xp.sum(x != 0, axis=axes,
+                                                           keepdims=keepdims, dtype=dtype),
                nondiff=True)
 
 
@@ -427,8 +426,11 @@ def count_nonzero(input, axis=None, keepdims=None, dtype="int64", name=None):  #
 # Index of the extremum: no gradient
 # ---------------------------------------------------------------------------
 
-def _arg_extreme(fn, opname):
-    op = defop(opname, lambda x, axis, dtype: xp.astype(fn(x, axis=axis), dtype), nondiff=True)
+def _arg_extreme(opname):
+    """``argmax`` or ``argmin``: the namespace's function of that name."""
+    def impl(xp, x, axis, dtype):
+        return xp.astype(getattr(xp, opname)(x, axis=axis), dtype)
+    op = defop(opname, impl, nondiff=True)
 
     def public(input, axis=None, output_type="int64", name=None):  # noqa: A002
         x = tensor(input)
@@ -450,14 +452,14 @@ def _arg_extreme(fn, opname):
     return public
 
 
-argmax = _arg_extreme(xp.argmax, "argmax")
+argmax = _arg_extreme("argmax")
 argmax.__doc__ = """Index of the largest value along ``axis`` (0 when None); the first of ties.
 
     >>> import gradtape as tf
     >>> tf.argmax(tf.constant([[1.0, 5.0], [4.0, 2.0]]), axis=1).numpy()
     array([1, 0])
     """
-argmin = _arg_extreme(xp.argmin, "argmin")
+argmin = _arg_extreme("argmin")
 argmin.__doc__ = """Index of the smallest value along ``axis`` (0 when None); the first of ties.
 
     >>> import gradtape as tf
@@ -484,11 +486,12 @@ def _axis_key(ndim, axis, index):
     return (slice(None),) * (ndim + axis) + (index, ...)
 
 
-def _scan_impl(scan, fill):
-    def impl(x, axis, exclusive, reverse):
+def _scan_impl(name, fill):
+    """The impl of ``cumsum`` (``name`` "cumsum") or ``cumprod``."""
+    def impl(xp, x, axis, exclusive, reverse):
         if reverse:
             x = xp.flip(x, axis)
-        out = scan(x, axis=axis, dtype=x.dtype)
+        out = getattr(xp, name)(x, axis=axis, dtype=x.dtype)
         if exclusive:  # shift by one along the axis; the first entry is the identity
             shifted = xp.empty_like(out)
             shifted[_axis_key(out.ndim, axis, 0)] = fill
@@ -505,7 +508,7 @@ def _cumsum(t, axis, exclusive, reverse):
     return apply(_CUMSUM, (t,), {"axis": axis, "exclusive": exclusive, "reverse": reverse})
 
 
-_CUMSUM = defop("cumsum", _scan_impl(xp.cumsum, 0),
+_CUMSUM = defop("cumsum", _scan_impl("cumsum", 0),
                 vjp=lambda ct, ans, x, axis, exclusive, reverse:
                     _cumsum(ct, axis, exclusive, not reverse),
                 linear=True, save="none")
@@ -538,7 +541,7 @@ def _from_last(t, axis):
     return sh.transpose(t, perm)
 
 
-def _window_mask(n, exclusive, reverse, ns=xp):
+def _window_mask(n, exclusive, reverse, ns=NP):
     """``mask[k, j]``: does element ``j`` enter the ``k``-th cumulative product?"""
     k = ns.arange(n)[:, None]
     j = ns.arange(n)[None, :]
@@ -572,7 +575,7 @@ def _cumprod_jvp(ts, ans, x, axis, exclusive, reverse):
     return _from_last(_sum(jac * sh.expand_dims(_to_last(t, axis), -2), (-1,), False), axis)
 
 
-_CUMPROD = defop("cumprod", _scan_impl(xp.cumprod, 1), vjp=_cumprod_vjp, jvp=_cumprod_jvp,
+_CUMPROD = defop("cumprod", _scan_impl("cumprod", 1), vjp=_cumprod_vjp, jvp=_cumprod_jvp,
                  save_ans=True)
 
 

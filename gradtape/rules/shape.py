@@ -6,7 +6,7 @@ VJPs take the leading (batch) axes of the cotangent into account.
 from .._core.dtypes import as_dtype
 from .._core.tensor import Tensor, TensorLike, wrap
 from ..errors import InvalidArgumentError
-from ._util import public_names, NOPARAMS, apply, defop, lead, norm_axes, pair, tensor, xp
+from ._util import public_names, NOPARAMS, apply, defop, lead, norm_axes, pair, tensor, NP
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
 
@@ -14,7 +14,7 @@ def _reshape_vjp(ct, ans, x, shape):
     return reshape(ct, lead(ct, len(shape)) + tuple(x.shape))
 
 
-_RESHAPE = defop("reshape", lambda x, shape: xp.reshape(x, shape), vjp=_reshape_vjp,
+_RESHAPE = defop("reshape", lambda xp, x, shape: xp.reshape(x, shape), vjp=_reshape_vjp,
                  save="none", elementwise=True)  # the flat order is unchanged
 _RESHAPE.jvp = lambda ts, ans, x, shape: reshape(ts[0], lead(ts[0], x.ndim) + shape)
 
@@ -69,7 +69,7 @@ def _transpose_jvp(ts, ans, x, perm):
     return apply(_TRANSPOSE, (t,), {"perm": tuple(range(nb)) + tuple(p + nb for p in perm)})
 
 
-_TRANSPOSE = defop("transpose", lambda x, perm: xp.transpose(x, perm),
+_TRANSPOSE = defop("transpose", lambda xp, x, perm: xp.transpose(x, perm),
                    vjp=_transpose_vjp, jvp=_transpose_jvp, save="none")
 
 
@@ -158,7 +158,7 @@ def _broadcast_vjp(ct, ans, x, shape):
     return ct  # the engine sums the cotangent back to x's shape
 
 
-_BROADCAST = defop("broadcast_to", lambda x, shape: xp.broadcast_to(x, shape),
+_BROADCAST = defop("broadcast_to", lambda xp, x, shape: xp.broadcast_to(x, shape),
                    vjp=_broadcast_vjp, save="none")
 
 
@@ -187,7 +187,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
     if x._value.shape == shape:
         return x if type(x) is Tensor else identity(x)
     try:
-        xp.broadcast_shapes(x._value.shape, shape)
+        NP.broadcast_shapes(x._value.shape, shape)
         if len(shape) < x._value.ndim:
             raise ValueError
     except ValueError:
@@ -197,7 +197,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
     return apply(_BROADCAST, (x,), {"shape": shape})
 
 
-def _stack_impl(*xs, axis):
+def _stack_impl(xp, *xs, axis):
     return xp.stack(xs, axis=axis)
 
 
@@ -209,11 +209,11 @@ def _stack_vjp(i):
     return vjp
 
 
-def _take_impl(x, index, axis):
+def _take_impl(xp, x, index, axis):
     return xp.take(x, index, axis=axis)
 
 
-def _insert_impl(ct, index, axis, size):
+def _insert_impl(xp, ct, index, axis, size):
     shape = list(ct.shape)
     pos = axis + len(shape) + 1
     shape.insert(pos, size)
@@ -266,7 +266,7 @@ _make_stack = _list_op("stack", _stack_impl, _stack_vjp,
 
 def _zeros_batched(x, batch):
     v = x._value
-    return wrap(xp.zeros(tuple(batch) + v.shape, v.dtype))
+    return wrap(NP.zeros(tuple(batch) + v.shape, v.dtype))
 
 
 def _value_list(values, opname):
@@ -301,12 +301,12 @@ def stack(values, axis=0, name=None):
 
 
 # a contiguous range along one (negative) axis: the VJP of concat, and its transpose
-def _range_impl(x, start, stop, axis):
+def _range_impl(xp, x, start, stop, axis):
     key = (slice(None),) * (x.ndim + axis) + (slice(start, stop), ...)
     return x[key]
 
 
-def _unrange_impl(ct, start, stop, axis, size):
+def _unrange_impl(xp, ct, start, stop, axis, size):
     shape = list(ct.shape)
     shape[axis] = size
     out = xp.zeros(shape, ct.dtype)
@@ -323,7 +323,7 @@ _UNRANGE.vjps = (lambda ct, ans, x, start, stop, axis, size:
                  apply(_RANGE, (ct,), {"start": start, "stop": stop, "axis": axis}),)
 
 
-def _concat_impl(*xs, axis):
+def _concat_impl(xp, *xs, axis):
     return xp.concatenate(xs, axis=axis)
 
 
@@ -381,7 +381,7 @@ def _axis_of(axis, nd, opname):
     return axis - nd if axis >= 0 else axis
 
 
-def _unstack_impl(x, axis, num):
+def _unstack_impl(xp, x, axis, num):
     moved = xp.moveaxis(x, axis, 0)
     return tuple(moved[i, ...] for i in range(moved.shape[0]))
 
@@ -412,7 +412,7 @@ def unstack(value, num=None, axis=0, name=None):
     return list(apply(_UNSTACK, (x,), {"axis": axis, "num": n}))
 
 
-def _split_impl(x, axis, sizes):
+def _split_impl(xp, x, axis, sizes):
     bounds = []
     total = 0
     for s in sizes[:-1]:
@@ -485,7 +485,7 @@ def _tile_vjp(ct, ans, x, multiples):
 
 
 # np.tile prepends 1s to short ``multiples``: extra leading axes are not tiled
-_TILE = defop("tile", lambda x, multiples: xp.tile(x, multiples), vjp=_tile_vjp,
+_TILE = defop("tile", lambda xp, x, multiples: xp.tile(x, multiples), vjp=_tile_vjp,
               linear=True, save="none")
 
 
@@ -509,7 +509,7 @@ def tile(input, multiples, name=None):  # noqa: A002
     return apply(_TILE, (x,), {"multiples": multiples})
 
 
-def _pad_impl(x, paddings, mode, constant_values):
+def _pad_impl(xp, x, paddings, mode, constant_values):
     widths = ((0, 0),) * (x.ndim - len(paddings)) + paddings
     if not widths:
         return x
@@ -523,7 +523,7 @@ def _edge(axis, start, stop, step=None):
     return (Ellipsis, slice(start, stop, step)) + (slice(None),) * (-axis - 1)
 
 
-def _unpad_impl(ct, paddings, mode):
+def _unpad_impl(xp, ct, paddings, mode):
     """The transpose of padding: fold the padded borders back onto what they copied."""
     r = len(paddings)
     out = ct
@@ -555,7 +555,7 @@ _UNPAD.vjps = (lambda ct, ans, g, paddings, mode:
 def _pad_widths(paddings, shape, mode):
     if isinstance(paddings, TensorLike):
         paddings = paddings.numpy()
-    p = xp.asarray(paddings)
+    p = NP.asarray(paddings)
     if p.dtype.kind not in "iu" and p.size:
         raise TypeError(f"pad: paddings must be integers, got {paddings!r}")
     if p.size == 0 and not shape:
@@ -616,7 +616,7 @@ def shape(input, out_type="int32", name=None):  # noqa: A002
     >>> tf.shape(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(2,), dtype=int32, numpy=array([2, 3], dtype=int32)>
     """
-    return wrap(xp.asarray(tensor(input)._value.shape, as_dtype(out_type)._np))
+    return wrap(NP.asarray(tensor(input)._value.shape, as_dtype(out_type)._np))
 
 
 def size(input, out_type="int32", name=None):  # noqa: A002
@@ -626,7 +626,7 @@ def size(input, out_type="int32", name=None):  # noqa: A002
     >>> tf.size(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(), dtype=int32, numpy=6>
     """
-    return wrap(xp.asarray(tensor(input)._value.size, as_dtype(out_type)._np))
+    return wrap(NP.asarray(tensor(input)._value.size, as_dtype(out_type)._np))
 
 
 def rank(input, name=None):  # noqa: A002
@@ -636,16 +636,16 @@ def rank(input, name=None):  # noqa: A002
     >>> tf.rank(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(), dtype=int32, numpy=2>
     """
-    return wrap(xp.asarray(tensor(input)._value.ndim, xp.int32))
+    return wrap(NP.asarray(tensor(input)._value.ndim, NP.int32))
 
 
 def _shape_tuple(shape, opname="shape"):
     if isinstance(shape, TensorLike):
         shape = shape.numpy().tolist()
-    if isinstance(shape, (int, xp.integer)):
+    if isinstance(shape, (int, NP.integer)):
         shape = (shape,)
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__") or not all(
-            isinstance(d, (int, xp.integer)) and not isinstance(d, bool) for d in shape):
+            isinstance(d, (int, NP.integer)) and not isinstance(d, bool) for d in shape):
         raise TypeError(f"{opname}: a shape must be a list of ints, got {shape!r}")
     return tuple(int(d) for d in shape)
 
@@ -664,7 +664,7 @@ def zeros(shape, dtype="float32", name=None):
     >>> tf.zeros((2,))
     <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 0.], dtype=float32)>
     """
-    return wrap(xp.zeros(_new_shape(shape, "zeros"), as_dtype(dtype)._np))
+    return wrap(NP.zeros(_new_shape(shape, "zeros"), as_dtype(dtype)._np))
 
 
 def ones(shape, dtype="float32", name=None):
@@ -674,10 +674,10 @@ def ones(shape, dtype="float32", name=None):
     >>> tf.ones((2,), dtype=tf.int32).numpy()
     array([1, 1], dtype=int32)
     """
-    return wrap(xp.ones(_new_shape(shape, "ones"), as_dtype(dtype)._np))
+    return wrap(NP.ones(_new_shape(shape, "ones"), as_dtype(dtype)._np))
 
 
-_IDENTITY = defop("identity", lambda x: x, vjp=lambda ct, ans, x: ct, linear=True, save="none",
+_IDENTITY = defop("identity", lambda xp, x: x, vjp=lambda ct, ans, x: ct, linear=True, save="none",
                   elementwise=True)
 
 
@@ -691,7 +691,7 @@ def identity(input, name=None):  # noqa: A002
     return apply(_IDENTITY, (tensor(input),), NOPARAMS)
 
 
-_STOP = defop("stop_gradient", lambda x: x, nondiff=True)
+_STOP = defop("stop_gradient", lambda xp, x: x, nondiff=True)
 
 
 def stop_gradient(input, name=None):  # noqa: A002

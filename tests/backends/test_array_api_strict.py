@@ -25,6 +25,11 @@ UNSUPPORTED = {
     "gather_batch_dims", "gather_nd-0", "gather_nd-2", "gather_nd-3", "boolean_mask-0",
     "tensor_scatter_nd_update", "getitem_bool_mask", "getitem_split_advanced",
     "getitem_split_by_none",
+} | {  # convolution and pooling compute on NumPy arrays only (stride tricks, bincount)
+    "conv2d_same", "conv2d_valid_stride2", "conv2d_same_stride2", "conv2d_dilated",
+    "conv2d_dilated_strided_valid", "conv2d_explicit_padding", "conv1d", "max_pool2d_same",
+    "max_pool2d_overlapping_valid", "max_pool2d_squared", "max_pool1d", "avg_pool2d_same",
+    "avg_pool2d_overlapping", "avg_pool2d_valid_stride2", "avg_pool1d",
 }
 
 

@@ -22,6 +22,23 @@ def spd(shape):
     return m @ np.swapaxes(m, -1, -2) + n * np.eye(n)
 
 
+def separated(shape, values):
+    """Matrices ``q1 @ diag(values) @ q2^T`` with random orthogonal q1, q2: their
+    singular values are ``values`` (distinct, well apart)."""
+    m, n = shape[-2:]
+    q1 = np.linalg.qr(rand(shape[:-2] + (m, m)))[0][..., :, :len(values)]
+    q2 = np.linalg.qr(rand(shape[:-2] + (n, n)))[0][..., :, :len(values)]
+    return (q1 * np.asarray(values)) @ np.swapaxes(q2, -1, -2)
+
+
+def _svd_fixed_signs(a, full_matrices=False):
+    """svd with each pair of singular vectors turned so that u's column sums
+    are positive: a function of ``a`` (LAPACK's signs are arbitrary)."""
+    s, u, v = tf.linalg.svd(a, full_matrices=full_matrices)
+    flip = tf.sign(tf.reduce_sum(u, axis=-2, keepdims=True))
+    return s, u * flip, v * flip
+
+
 def _sym(a):
     return 0.5 * (a + tf.linalg.matrix_transpose(a))
 
@@ -94,5 +111,12 @@ SPECS = [
            [(np.array([[1.0, -3.0], [2.0, 0.5], [-0.5, 1.5]]),)], 2),
     OpSpec("norm_matrix_inf", lambda x: tf.norm(x, ord=np.inf, axis=(1, 2), keepdims=True),
            [(np.array([[[1.0, -3.0], [2.0, 0.5]], [[-0.5, 1.5], [0.2, 0.1]]]),)], 2),
+    OpSpec("svd", _svd_fixed_signs,
+           [(separated((3, 3), [3.0, 2.0, 1.0]),), (separated((4, 2), [2.5, 1.0]),),
+            (separated((2, 4), [2.0, 0.8]),), (separated((2, 3, 2), [2.0, 1.2]),)], 2),
+    OpSpec("svd_full_square", lambda a: _svd_fixed_signs(a, full_matrices=True),
+           [(separated((2, 2), [1.5, 0.5]),)], 2),
+    OpSpec("svd_values_only", lambda a: tf.linalg.svd(a, compute_uv=False),
+           [(separated((3, 2), [2.0, 1.0]),)], 2),
     OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 1),
 ]
