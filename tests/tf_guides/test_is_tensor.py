@@ -2,7 +2,6 @@
 where Matplotlib converts a value only if the ``tensorflow`` module's
 ``is_tensor`` says it is a tensor.  Expected answers are TensorFlow 2.21's."""
 import sys
-import types
 
 import numpy as np
 import pytest
@@ -38,4 +37,3 @@ def test_code_that_asks_the_tensorflow_module_finds_gradtape_tensors(monkeypatch
     unpacked = _plotting_library_unpacks(tf.nn.relu(x))
     assert isinstance(unpacked, np.ndarray)
     np.testing.assert_array_equal(unpacked, [0.0, 0.0, 0.0, 1.0, 2.0])
-    assert isinstance(tf, types.ModuleType)
