@@ -26,9 +26,11 @@ from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
 from . import keras  # noqa: F401
 from .keras import Module
-from .keras import initializers, layers, losses, optimizers, train  # noqa: F401
+from .keras import initializers, layers, losses, metrics, optimizers, train  # noqa: F401
 from .keras.train import Checkpoint
-from .compiled import function, jit
+from .compiled import ConcreteFunction, TensorSpec, function, jit
+from .control_flow import cond, print, while_loop  # noqa: A004
+from . import compiled  # noqa: F401
 from . import dtypes, nest  # noqa: F401
 from .composite import clip_by_norm, meshgrid, repeat, scalar_mul  # noqa: F401
 from .eager import (device, executing_eagerly, get_static_value, grad_pass_through,  # noqa: F401
@@ -47,7 +49,7 @@ def _keep_old_import_paths():
     # ``import gradtape.optimizers`` and friends find the toolkit's modules where they were
     import sys
     for name in ("module", "initializers", "layers", "losses", "optimizers", "schedules",
-                 "train", "distribute", "demo", "data"):
+                 "_update_math", "train", "distribute", "demo", "data"):
         globals()[name] = sys.modules[f"{__name__}.{name}"] = getattr(keras, name)
 
 

@@ -6,53 +6,88 @@ tracer, the outermost recorder, notes every op that runs: the forward pass, the
 tape's backward sweep (whose VJP rules are gradtape ops too) and any
 forward-mode rules.  For each op input it notes where the value comes from: an
 argument, a Variable (read again on every call), a constant, or an earlier op.
-That trace becomes a Python function with one line per op, calling the op's
-forward computation on arrays: no Tensors, no tape and no rules run on later
-calls with the same signature, and ops whose results are never used are left
-out.
+Arguments, Variables and constants are always distinct slots of the program,
+even when they share an array.  That trace becomes a Python function with one
+line per op, calling the op's forward computation on arrays: no Tensors, no
+tape and no rules run on later calls with the same signature, and ops whose
+results are never used are left out (but ``tf.print``).
 
 What a trace fixes, like ``tf.function``: the structure of the arguments, the
 shapes and dtypes of tensor arguments, Python values, and every decision taken
 by looking at a value.  Rules that read a value to decide how to compute (an
 index, a mask, a range check of class ids) and Python conditions on tensors
-(``if x > 0:``) are checked again on each call; when one differs the function
-is traced again for the new values.
+(``if x > 0:``, ``tf.cond``, ``tf.while_loop``) are checked again on each
+call; when one differs the function is traced again for the new values.
+
+A call has its effects exactly once.  A replay that stops part-way (a check
+that fails, an error) puts back the Variables it assigned and the random
+generator it drew from before the function is traced again or run as Python;
+a trace that raises puts back what it assigned.
 
 What a replay could not repeat raises ``OperatorNotAllowedInGraphError`` while
 tracing: ``.numpy()``, ``float()`` or ``np.asarray`` of a value computed from
-the inputs, a NumPy array assigned to a Variable.  Variable assignments of
-tensors are replayed in order; random draws are ops, so a replay draws anew.
-Optimizers compute their updates with ops while traced, so a whole train step
-(``apply_gradients`` included: slots, step count, learning-rate schedule)
-compiles and replays.  Under an active tape or
-forward accumulator, inside ``debugging.check_numerics``, or with arrays of
-another namespace, the function simply runs, so what watches sees its ops.
+the inputs, a NumPy array assigned to a Variable.  Tensors computed while
+tracing that the function neither returned nor stored in a Variable are out of
+scope afterwards, as in TensorFlow: using one raises ``TypeError``.  Under an
+active tape or forward accumulator, inside ``debugging.check_numerics``, or
+with arrays of another namespace, the function simply runs, so what watches
+sees its ops.
 """
 import functools
+import inspect
+import threading
 import warnings
+import weakref
 
 import numpy as np
 
 from ._core import nest, reverse, trace
 from ._core.backend import NP
 from ._core import tensor as _tensor
-from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
+from ._core.dtypes import as_dtype, float32
+from ._core.tensor import Tensor, TensorLike, TensorShape, convert_to_tensor, wrap
 from .errors import OperatorNotAllowedInGraphError
 from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
 from .variables import Variable
 
-#: Retraces of one signature after which a warning says what keeps changing.
+#: A warning says the function keeps being traced when this many of its last
+#: ``RETRACE_WINDOW`` calls traced it (TensorFlow's rule: 5 of the last 10).
 RETRACE_WARNING = 5
+RETRACE_WINDOW = 10
+_MAX_RETRACE_WARNINGS = 2
+
+#: Compiled programs a function keeps; the least recently used goes first.
+MAX_PROGRAMS = 64
+#: Programs kept for other outcomes of a signature's checks (branches, loop counts).
+MAX_BRANCHES = 8
+
+#: Ops run for what they do (``tf.print``): replayed even though no result uses them.
+EFFECTS = set()
 
 _ARG, _VAR, _CONST, _OP = range(4)
 _CHECKED_ESCAPES = {"a Python condition": bool, "int()": int}
-
-
 _EAGER = "eager"  # the program of a signature whose values are not all NumPy arrays
+_SINGLETON_VARIABLES = (
+    "tf.function only supports singleton tf.Variables created on the first call. Make sure "
+    "the tf.Variable is only created once or created outside tf.function ({name} created "
+    "{count} Variable(s) on a trace after the first)")
 
 
 class _Retrace(Exception):
     """A decision checked by a replay came out differently: trace again."""
+
+
+def tracing():
+    """Whether this thread is tracing a ``gradtape.function`` (``tf.executing_eagerly()``
+    is False then).
+
+    >>> import gradtape as tf
+    >>> tf.compiled.tracing()
+    False
+    >>> tf.function(lambda: tf.constant(tf.compiled.tracing()))().numpy()
+    True
+    """
+    return bool(trace._active[0]) and trace.tracer() is not None
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None,
@@ -63,10 +98,17 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     dtypes, Python values) traces ``func`` once; later calls run only the
     NumPy computations the trace recorded, tape and backward sweep included,
     so small ops cost far less than eagerly.  Variables are read afresh on
-    each call, and their assignments of tensors are replayed.
-    ``input_signature``, ``autograph``, ``jit_compile`` and
-    ``reduce_retracing`` are accepted for TensorFlow code and change nothing:
-    each concrete signature is traced once.
+    each call, and their assignments are replayed.
+
+    ``input_signature`` (a list of :class:`TensorSpec`, ``None`` for a
+    dimension of any size) fixes the arguments: each is converted to its
+    spec's dtype, one that does not fit raises ``TypeError``, and
+    ``experimental_get_tracing_count()`` counts one trace for all the sizes.
+    ``reduce_retracing=True`` (or ``experimental_relax_shapes``) makes a
+    second shape of an argument stand for any size in the dimensions that
+    differ.  gradtape still runs the Python function once for each concrete
+    shape (its programs are per shape): see ``docs/compiled.md``.
+    ``autograph`` and ``jit_compile`` are accepted and change nothing.
 
     >>> import gradtape as tf
     >>> w = tf.Variable(2.0)
@@ -80,15 +122,92 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     [9.0, 12.0]
     >>> [float(g) for g in gradients(tf.constant(1.0))]  # replayed
     [1.0, 4.0]
-    >>> gradients.trace_count
+    >>> gradients.experimental_get_tracing_count()
     1
     """
+    relax = bool(reduce_retracing or experimental_relax_shapes)
     if func is None:
-        return functools.partial(function, input_signature=input_signature)
-    return Function(func)
+        return functools.partial(function, input_signature=input_signature,
+                                 reduce_retracing=relax)
+    return Function(func, input_signature=input_signature, reduce_retracing=relax)
 
 
 jit = function
+
+
+class TensorSpec:
+    """The shape and dtype of a tensor argument, as ``tf.TensorSpec``: ``None``
+    for a dimension of any size, ``shape=None`` for any rank.
+
+    >>> import gradtape as tf
+    >>> spec = tf.TensorSpec([None, 3], tf.float32)
+    >>> spec
+    TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)
+    >>> spec.is_compatible_with(tf.zeros((5, 3))), spec.is_compatible_with(tf.zeros((5, 4)))
+    (True, False)
+    """
+
+    __slots__ = ("_shape", "_dtype", "_name")
+
+    def __init__(self, shape, dtype=float32, name=None):
+        self._shape = None if shape is None else tuple(
+            None if d is None else int(d) for d in shape)
+        self._dtype = as_dtype(dtype)
+        self._name = name
+
+    @classmethod
+    def from_tensor(cls, tensor, name=None):
+        """The spec of a tensor's exact shape and dtype.
+
+        >>> import gradtape as tf
+        >>> tf.TensorSpec.from_tensor(tf.ones((2,)))
+        TensorSpec(shape=(2,), dtype=tf.float32, name=None)
+        """
+        return cls(tensor.shape, tensor.dtype, name)
+
+    @property
+    def shape(self):
+        """The shape, ``None`` dimensions included (``None``: any rank)."""
+        return None if self._shape is None else TensorShape(self._shape)
+
+    @property
+    def dtype(self):
+        """The dtype, a ``DType``."""
+        return self._dtype
+
+    @property
+    def name(self):
+        """The argument's name, or None."""
+        return self._name
+
+    def is_compatible_with(self, value):
+        """Whether a tensor (or another spec) fits: the same dtype, and the same
+        size in every dimension this spec fixes."""
+        if isinstance(value, TensorSpec):
+            shape, dtype = value._shape, value._dtype
+        else:
+            shape, dtype = tuple(value.shape), value.dtype
+        return dtype == self._dtype and _shape_fits(shape, self._shape)
+
+    def __eq__(self, other):
+        return (type(other) is TensorSpec and self._shape == other._shape
+                and self._dtype == other._dtype and self._name == other._name)
+
+    def __hash__(self):
+        return hash((self._shape, self._dtype.name, self._name))
+
+    def __repr__(self):
+        shape = "<unknown>" if self._shape is None else \
+            "(" + ", ".join(map(str, self._shape)) + ("," if len(self._shape) == 1 else "") + ")"
+        return f"TensorSpec(shape={shape}, dtype=tf.{self._dtype.name}, name={self._name!r})"
+
+
+def _shape_fits(shape, pattern):
+    if pattern is None:
+        return True
+    if shape is None or len(shape) != len(pattern):
+        return False
+    return all(p is None or p == d for d, p in zip(shape, pattern))
 
 
 class Function:
@@ -98,22 +217,37 @@ class Function:
     >>> f = tf.function(lambda x: tf.sin(x) * 2.0)
     >>> float(f(tf.constant(0.0)))
     0.0
-    >>> f.trace_count
+    >>> f.experimental_get_tracing_count()
     1
     """
 
-    def __init__(self, func):
+    def __init__(self, func, input_signature=None, reduce_retracing=False):
         self.python_function = func
-        self._programs = {}
-        self._retraces = {}
+        self.input_signature = None if input_signature is None else tuple(input_signature)
+        self._binder = None if input_signature is None else _Binder(func, self.input_signature)
+        self._reduce_retracing = reduce_retracing
+        self._programs = {}        # trace key -> program, least recently used first
+        self._branches = {}        # trace key -> earlier programs (other branches)
+        self._signatures = []      # the signatures TensorFlow would have traced (latest last)
+        self._tf_traces = 0
+        #: how many programs were traced for calls (``get_concrete_function`` included)
         self.trace_count = 0
+        self._calls = 0
+        self._trace_calls = []     # the call numbers of the latest traces
+        self._warned = 0
+        self._lock = threading.RLock()
+        self._tracing_threads = set()
         self._latest = None
+        self._bound = weakref.WeakKeyDictionary()
         self.__name__ = getattr(func, "__name__", type(func).__name__)
         functools.update_wrapper(self, func)
 
     def experimental_get_tracing_count(self):
-        """How many times the function was traced (TensorFlow's name for ``trace_count``)."""
-        return self.trace_count
+        """How many signatures were traced, as TensorFlow counts them: a new
+        shape within a relaxed signature (``None`` dimensions) and another
+        branch of a Python condition on a tensor are not new signatures
+        (``trace_count`` counts every run of the Python function)."""
+        return self._tf_traces
 
     def replay_source(self):
         """The Python a call of the latest traced signature runs: one line per op,
@@ -133,11 +267,26 @@ class Function:
     def __get__(self, instance, owner):
         if instance is None:
             return self
-        return functools.partial(self, instance)
+        try:
+            bound = self._bound.get(instance)
+        except TypeError:  # an instance that cannot be weakly referenced
+            return functools.partial(self, instance)
+        if bound is None:
+            bound = self._bound[instance] = Function(
+                _method_of(self.python_function, instance), None, self._reduce_retracing)
+            if self._binder is not None:
+                bound.input_signature = self.input_signature
+                bound._binder = _Binder(self.python_function, self.input_signature, method=True)
+            bound.__name__ = self.__name__
+        return bound
 
     def __call__(self, *args, **kwargs):
-        if (trace._active[0] and trace.stack()) or reverse.hooks.checked_vjp is not None:
-            return self.python_function(*args, **kwargs)  # recorders or numerics checks watch
+        if (trace._active[0] and trace.stack()) or \
+                (reverse.numerics_threads[0] and reverse.hooks.checked_vjp is not None):
+            return self._run_as_python(args, kwargs)  # recorders or numerics checks watch
+        self._calls += 1
+        if self._binder is not None:
+            args, kwargs = self._binder.bind(args, kwargs)
         key = None if kwargs else _tensors_signature(args)
         if key is None:
             leaves = nest.flatten((args, kwargs))
@@ -146,45 +295,336 @@ class Function:
         else:
             leaves = args
             arrays = [a._value for a in args]
-        program = self._programs.get(key)
+        programs = self._programs
+        program = programs.get(key)
         if program is None:
             return self._trace(key, args, kwargs, leaves)
+        if len(programs) > 1:  # least recently used last
+            programs[key] = programs.pop(key, program)
         if program is _EAGER:
-            return self.python_function(*args, **kwargs)
+            return _tensors_out(self.python_function(*args, **kwargs))
         try:
             outs = program.run(*arrays)
-        except _Retrace:
-            return self._trace(key, args, kwargs, leaves)
-        except (ValueError, TypeError, IndexError, ArithmeticError):
-            return self.python_function(*args, **kwargs)  # gradtape's own error message
+        except (_Retrace, ValueError, TypeError, IndexError, ArithmeticError):
+            return self._another_program(key, args, kwargs, leaves, arrays)
         return program.pack(outs)
 
-    def _trace(self, key, args, kwargs, leaves):
-        if key in self._programs:
-            n = self._retraces[key] = self._retraces.get(key, 0) + 1
-            if n == RETRACE_WARNING:
-                warnings.warn(
-                    f"gradtape.function: {self.__name__} was traced {n + 1} times for the same "
-                    "argument shapes because a value it reads to decide (an index, a mask, "
-                    "a Python condition on a tensor) keeps changing; pass such values as "
-                    "Python values or compute them outside", RuntimeWarning, stacklevel=3)
+    def _another_program(self, key, args, kwargs, leaves, arrays):
+        """A replay stopped (and put back what it assigned): a check came out
+        differently, so another program of this signature (another branch) may
+        fit; else trace again, which also raises gradtape's own error message."""
+        for program in self._branches.get(key, ()):
+            try:
+                outs = program.run(*arrays)
+            except _Retrace:
+                continue
+            except (ValueError, TypeError, IndexError, ArithmeticError):
+                break
+            with self._lock:
+                others = self._branches.get(key, [])
+                current = self._programs.get(key)
+                if program in others and current is not None:
+                    others[others.index(program)] = current
+                    self._programs[key] = program
+            return program.pack(outs)
+        return self._trace(key, args, kwargs, leaves)
+
+    def get_concrete_function(self, *args, **kwargs):
+        """Trace for these arguments (tensors, or :class:`TensorSpec` s; none:
+        the ``input_signature``) without running a call: the trace's
+        assignments and random draws are undone.  A spec's ``None`` dimension
+        is traced with size 1.  Returns a callable for that signature.
+
+        >>> import gradtape as tf
+        >>> double = tf.function(lambda x: x * 2.0)
+        >>> concrete = double.get_concrete_function(tf.TensorSpec([2], tf.float32))
+        >>> concrete(tf.constant([1.0, 2.0])).numpy()
+        array([2., 4.], dtype=float32)
+        """
+        if not args and not kwargs:
+            if self.input_signature is None:
+                raise TypeError(f"get_concrete_function of {self.__name__}: pass the arguments "
+                                "or TensorSpecs to trace for (it has no input_signature)")
+            args = self.input_signature
+        specs = nest.map_structure(_spec_of, (args, kwargs))
+        args, kwargs = nest.map_structure(_example, specs)
+        if self._binder is not None:
+            args, kwargs = self._binder.bind(args, kwargs)
+        key = None if kwargs else _tensors_signature(args)
+        leaves = args if key is not None else nest.flatten((args, kwargs))
+        if key is None:
+            key = ("nested", _signature(leaves)[0], _structure((args, kwargs)))
+        with np.errstate(all="ignore"):
+            self._trace(key, args, kwargs, leaves, dry=True)
+        return ConcreteFunction(self, specs)
+
+    # -- tracing -----------------------------------------------------------
+    def _run_as_python(self, args, kwargs):
+        """A call inside a trace, under a tape or under numerics checks."""
+        if threading.get_ident() in self._tracing_threads and _any_tensor((args, kwargs)):
+            raise RecursionError(
+                f"gradtape.function: {self.__name__} calls itself on tensors while it is traced; "
+                "a recursion on tensor values cannot be compiled (TensorFlow raises too): "
+                "write it as a loop (tf.while_loop), or recurse on Python values")
+        return _tensors_out(self.python_function(*args, **kwargs))
+
+    def _trace(self, key, args, kwargs, leaves, dry=False):
+        with self._lock:
+            first = self.trace_count == 0 and not dry
+            result, tracer, program = self._trace_once(args, kwargs, leaves, dry)
+            if first and tracer.created:
+                # as TensorFlow: trace once more, and refuse Variables created again
+                self._trace_once(args, kwargs, leaves, dry=True, check_only=True)
+                self._tf_traces += 1
+            self._remember(key, program, _pattern(leaves, _structure((args, kwargs)), self._binder))
+        return result
+
+    def _trace_once(self, args, kwargs, leaves, dry, check_only=False):
         tracer = _Tracer()
         traced_leaves = [tracer.argument(i, leaf) for i, leaf in enumerate(leaves)]
         if leaves:
             args, kwargs = nest.pack_sequence_as((args, kwargs), traced_leaves)
+        me = threading.get_ident()
         trace.push(tracer)
+        self._tracing_threads.add(me)
         _start_watching_host_reads()
         try:
-            result = self.python_function(*args, **kwargs)
+            result = _tensors_out(self.python_function(*args, **kwargs))
+            if tracer.created and (dry or self.trace_count):
+                raise ValueError(_SINGLETON_VARIABLES.format(
+                    name=self.__name__, count=len(tracer.created)))
+            program = tracer.compile(result, self.__name__) if tracer.numpy_only else _EAGER
+        except BaseException:
+            tracer.undo()
+            raise
         finally:
             _stop_watching_host_reads()
+            self._tracing_threads.discard(me)
             trace.pop(tracer)
-        program = tracer.compile(result, self.__name__) if tracer.numpy_only else _EAGER
-        self._programs[key] = program
+        if dry:
+            tracer.undo()
+        result = tracer.close_scope(result)
+        if not check_only:
+            self.trace_count += 1
+        return result, tracer, program
+
+    def _remember(self, key, program, pattern):
+        programs = self._programs
+        previous = programs.pop(key, None)
+        if self._note_signature(pattern) or previous is not None:  # not a new size of a
+            self._note_trace()                                      # relaxed signature
+        if previous is not None and previous is not _EAGER and program is not _EAGER:
+            branches = self._branches.setdefault(key, [])
+            branches.insert(0, previous)
+            del branches[MAX_BRANCHES:]
+        while len(programs) >= MAX_PROGRAMS:
+            oldest = next(iter(programs))
+            del programs[oldest]
+            self._branches.pop(oldest, None)
+        programs[key] = program
         if program is not _EAGER:
             self._latest = program
-        self.trace_count += 1
+
+    def _note_signature(self, pattern):
+        """Count a trace as TensorFlow would: a call that fits a signature already
+        traced is not a new one; with ``reduce_retracing`` a new one is relaxed to
+        any size where its sizes differ from a known one's."""
+        known = self._signatures
+        if any(_fits(pattern, k) for k in known):
+            return False
+        if self._reduce_retracing:
+            for i, k in enumerate(known):
+                general = _generalized(pattern, k)
+                if general is not None:
+                    pattern = general
+                    del known[i]
+                    break
+        known.append(pattern)
+        del known[:-MAX_PROGRAMS]
+        self._tf_traces += 1
+        return True
+
+    def _note_trace(self):
+        calls = self._trace_calls
+        calls.append(self._calls)
+        del calls[:-RETRACE_WARNING]
+        if (len(calls) == RETRACE_WARNING and calls[-1] - calls[0] < RETRACE_WINDOW
+                and self._warned < _MAX_RETRACE_WARNINGS):
+            self._warned += 1
+            window = min(RETRACE_WINDOW, max(calls[-1], 1))
+            warnings.warn(
+                f"{RETRACE_WARNING} out of the last {window} calls to {self.__name__} triggered "
+                "gradtape.function retracing. Tracing is expensive; it can come from (1) "
+                "creating the function again in a loop, (2) tensors of new shapes (use "
+                "input_signature with None dimensions or reduce_retracing=True), (3) new Python "
+                "values (pass tensors instead), (4) a value it reads to decide (an index, a "
+                "mask, a Python condition on a tensor) that keeps changing",
+                RuntimeWarning, stacklevel=4)
+
+
+class ConcreteFunction:
+    """A :class:`Function` for one signature, from ``get_concrete_function``.
+
+    >>> import gradtape as tf
+    >>> f = tf.function(lambda x: x + 1.0, input_signature=[tf.TensorSpec([None])])
+    >>> concrete = f.get_concrete_function()
+    >>> concrete.structured_input_signature
+    ((TensorSpec(shape=(None,), dtype=tf.float32, name=None),), {})
+    >>> concrete(tf.constant([1.0, 2.0])).numpy()
+    array([2., 3.], dtype=float32)
+    """
+
+    def __init__(self, function, specs):
+        self.function = function
+        self.structured_input_signature = (tuple(specs[0]), dict(specs[1]))
+
+    def __call__(self, *args, **kwargs):
+        args = tuple(args)
+        flat_specs = nest.flatten(self.structured_input_signature)
+        flat_args = nest.flatten((args, kwargs))
+        fits = len(flat_specs) == len(flat_args) and all(
+            not isinstance(s, TensorSpec) or (isinstance(a, TensorLike) and s.is_compatible_with(a))
+            or (not isinstance(a, TensorLike) and s.is_compatible_with(convert_to_tensor(a, s.dtype)))
+            for s, a in zip(flat_specs, flat_args))
+        if not fits:
+            raise TypeError(f"a concrete function of {self.function.__name__} for "
+                            f"{self.structured_input_signature} cannot take {args, kwargs}; "
+                            "call the Function itself to trace for other arguments")
+        return self.function(*args, **kwargs)
+
+
+def _method_of(func, instance):
+    """``func`` bound to ``instance`` without keeping the instance alive."""
+    ref = weakref.ref(instance)
+
+    @functools.wraps(func)
+    def method(*args, **kwargs):
+        return func(ref(), *args, **kwargs)
+    return method
+
+
+def _spec_of(x):
+    if isinstance(x, TensorSpec):
+        return x
+    if isinstance(x, (TensorLike, np.ndarray, np.generic)):
+        return TensorSpec.from_tensor(x if isinstance(x, TensorLike) else convert_to_tensor(x))
+    return x
+
+
+def _example(x):
+    """A value that fits a spec: zeros, size 1 for a ``None`` dimension."""
+    if not isinstance(x, TensorSpec):
+        return x
+    shape = () if x._shape is None else tuple(1 if d is None else d for d in x._shape)
+    return wrap(np.zeros(shape, x._dtype._np))
+
+
+def _any_tensor(structure):
+    return any(type(x) is Tensor for x in nest.flatten(structure))
+
+
+def _tensors_out(result):
+    """The function's result, with Python numbers and NumPy values as Tensors."""
+    if type(result) is Tensor or result is None:
         return result
+    return nest.map_structure(_tensor_out, result)
+
+
+def _tensor_out(x):
+    if isinstance(x, (bool, int, float, complex, np.ndarray, np.generic)):
+        return convert_to_tensor(x)
+    return x
+
+
+class _Binder:
+    """Arguments bound to an ``input_signature``: converted to its dtypes, checked."""
+
+    def __init__(self, func, signature, method=False):
+        self.signature = signature
+        self.flat_specs = nest.flatten(signature)
+        try:
+            params = list(inspect.signature(func).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        self.names = [p.name for p in params
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][int(method):]
+
+    def bind(self, args, kwargs):
+        if kwargs:
+            args = list(args)
+            for name in self.names[len(args):]:
+                if name in kwargs:
+                    args.append(kwargs.pop(name))
+            if kwargs:
+                raise TypeError(f"gradtape.function with an input_signature got unexpected "
+                                f"keyword arguments {sorted(kwargs)}")
+        if len(args) != len(self.signature):
+            raise TypeError(f"gradtape.function with an input_signature of {len(self.signature)} "
+                            f"argument(s) got {len(args)}: pass one value per spec of "
+                            f"{self.signature}")
+        return tuple(self._bound(a, s) for a, s in zip(args, self.signature)), {}
+
+    def _bound(self, value, spec):
+        if isinstance(spec, TensorSpec):
+            t = value._read() if isinstance(value, TensorLike) else \
+                convert_to_tensor(value, spec._dtype)
+            if not spec.is_compatible_with(t):
+                raise TypeError(
+                    f"Binding inputs to gradtape.function failed: cannot cast "
+                    f"{TensorSpec.from_tensor(t)} to {spec}")
+            return t
+        flat_spec = nest.flatten(spec)
+        flat = nest.flatten(value)
+        if len(flat) != len(flat_spec) or type(value) is not type(spec):
+            raise TypeError(f"Binding inputs to gradtape.function failed: {value!r} does not "
+                            f"have the structure of {spec}")
+        return nest.pack_sequence_as(spec, [self._bound(v, s) for v, s in zip(flat, flat_spec)])
+
+
+def _pattern(leaves, structure, binder):
+    """A call's signature as TensorFlow counts traces: ``("t", shape, dtype)`` per
+    tensor (an ``input_signature``'s shapes, ``None`` dimensions included), the
+    trace key's entry for anything else, and the nesting of the arguments."""
+    specs = None if binder is None else binder.flat_specs
+    entries = []
+    for i, leaf in enumerate(leaves):
+        if type(leaf) is Tensor or isinstance(leaf, (np.ndarray, np.generic)):
+            v = leaf._value if type(leaf) is Tensor else leaf
+            shape = tuple(v.shape) if specs is None else specs[i]._shape
+            entries.append(("t", shape, str(v.dtype)))
+        else:
+            entries.append(("o", _signature([leaf])[0]))
+    return tuple(entries), structure
+
+
+def _fits(pattern, known):
+    entries, structure = pattern
+    if structure != known[1] or len(entries) != len(known[0]):
+        return False
+    for e, k in zip(entries, known[0]):
+        if e[0] != k[0] or (e[0] == "o" and e != k):
+            return False
+        if e[0] == "t" and (e[2] != k[2] or not _shape_fits(e[1], k[1])):
+            return False
+    return True
+
+
+def _generalized(pattern, known):
+    """``known`` with ``None`` wherever ``pattern``'s sizes differ, or None when
+    they differ in anything but sizes (``reduce_retracing``)."""
+    entries, structure = pattern
+    if structure != known[1] or len(entries) != len(known[0]):
+        return None
+    general = []
+    for e, k in zip(entries, known[0]):
+        if e[0] != k[0] or (e[0] == "o" and e != k):
+            return None
+        if e[0] == "t":
+            if e[2] != k[2] or e[1] is None or k[1] is None or len(e[1]) != len(k[1]):
+                return None
+            e = ("t", tuple(a if a == b else None for a, b in zip(e[1], k[1])), e[2])
+        general.append(e)
+    return tuple(general), structure
 
 
 def _tensors_signature(args):
@@ -215,6 +655,8 @@ def _signature(leaves):
     for leaf in leaves:
         if type(leaf) is Tensor or isinstance(leaf, (np.ndarray, np.generic)):
             v = leaf._value if type(leaf) is Tensor else leaf
+            if type(v) is _OutOfScope:
+                v.fail()
             key.append((v.shape, v.dtype) if isinstance(v, (np.ndarray, np.generic))
                        else (v.shape, v.dtype, type(v)))
             arrays.append(v)
@@ -229,6 +671,34 @@ def _signature(leaves):
                                 "pass it through the function's closure instead") from None
             key.append((type(leaf), leaf))
     return tuple(key), arrays
+
+
+class _OutOfScope:
+    """The value of a Tensor computed while tracing that outlived the trace."""
+
+    __slots__ = ("shape", "dtype", "function")
+    __array_priority__ = 1000
+
+    def __init__(self, value, function):
+        self.shape = value.shape
+        self.dtype = value.dtype
+        self.function = function
+
+    def fail(self, *args, **kwargs):
+        raise TypeError(
+            f"a tensor of shape {tuple(self.shape)} and dtype {self.dtype} computed while "
+            f"gradtape.function traced {self.function} is out of scope and cannot be used "
+            "here: return it from the function (or assign it to a Variable) to use it "
+            "after the call")
+
+    def __getattr__(self, name):
+        self.fail()
+
+    __array__ = __array_ufunc__ = __array_function__ = __bool__ = __float__ = __int__ = fail
+    __index__ = __len__ = __iter__ = __getitem__ = __copy__ = __deepcopy__ = fail
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = fail
+    __rtruediv__ = __matmul__ = __rmatmul__ = __pow__ = __rpow__ = __neg__ = __abs__ = fail
+    __lt__ = __le__ = __gt__ = __ge__ = fail
 
 
 # ---------------------------------------------------------------------------
@@ -251,6 +721,10 @@ class _Tracer:
         # or ("assign", variable, slot, copy_slot or None, copy?)
         self.steps = []
         self.numpy_only = True  # a replay calls the NumPy forward computations
+        self.made = []          # the Tensors ops computed: out of scope after the trace
+        self.journal = {}       # id(Variable) -> (Variable, its array before the trace)
+        self.created = []       # Variables created while tracing
+        self.rng = _random_state()
 
     # -- where values come from --------------------------------------------
     def _new_slot(self, kind, source, value):
@@ -264,8 +738,11 @@ class _Tracer:
     def argument(self, position, leaf):
         """A traced stand-in for argument leaf ``position``."""
         if type(leaf) is Tensor or isinstance(leaf, (np.ndarray, np.generic)):
-            t = wrap(leaf._value) if type(leaf) is Tensor else convert_to_tensor(leaf)
+            # an array object of its own: an argument is never taken for another
+            # argument, a Variable or a constant sharing its array
+            t = wrap(_own(leaf._value if type(leaf) is Tensor else convert_to_tensor(leaf)._value))
             self.by_uid[t._uid] = self._new_slot(_ARG, position, t._value)
+            self.made.append(t)
             return t
         return leaf
 
@@ -295,6 +772,7 @@ class _Tracer:
     def record(self, op, inputs, out, params):
         ins = tuple([self.slot_of(x) for x in inputs])
         outs = out if op.multi else (out,)
+        self.made.extend(outs)
         slots = []
         for o in outs:
             v = o._value
@@ -324,8 +802,11 @@ class _Tracer:
                         f"return the value and use {how} on the function's result")
         self.steps.append(("check", s, check, check(x._value)))
 
-    def assign(self, var, how, value, arr):
-        """``var.assign*(value)`` ran (``arr``: the value as an array): replay it."""
+    def assign(self, var, how, value, arr, old):
+        """``var.assign*(value)`` ran (``arr``: the value as an array, ``old``: the
+        Variable's array before): replay it."""
+        if id(var) not in self.journal:
+            self.journal[id(var)] = (var, old)
         self._variable(var)
         if isinstance(value, TensorLike):
             s = self.slot_of(value._read() if isinstance(value, Variable) else value)
@@ -345,12 +826,46 @@ class _Tracer:
             self.steps.append(("assign", var, new, None, False))
         self.by_uid[var._uid] = new  # later reads see the new value
 
+    def create(self, var):
+        """A Variable was created while tracing."""
+        self.created.append(var)
+
+    def will_draw(self, generator):
+        """A draw from ``generator`` (not the global one) is about to happen."""
+        if all(g is not generator for g, _ in self.rng):
+            self.rng.append((generator, generator.bit_generator.state))
+
+    def undo(self):
+        """Put back the Variables assigned and the random generator drawn from."""
+        for var, old in self.journal.values():
+            var._value = old
+        self.journal.clear()
+        _set_random_state(self.rng)
+
+    def close_scope(self, result):
+        """The Tensors computed while tracing go out of scope; ``result`` with the
+        ones it holds as new Tensors of the same values."""
+        made = {id(t): t for t in self.made}
+        if type(result) is Tensor:
+            result = wrap(result._value) if id(result) in made else result
+        elif result is not None:
+            result = nest.map_structure(
+                lambda x: wrap(x._value) if id(x) in made else x, result)
+        for t in self.made:
+            v = t._value
+            if isinstance(v, (np.ndarray, np.generic)):
+                t._value = _OutOfScope(v, self.name)
+        self.made = []
+        return result
+
     def check(self, value, predicate, result):
         """A rule read ``value`` on the host: the replay checks the reading again."""
         s = self._traced(value)
         if s is not None:
             expected = np.array(value, copy=True) if predicate is None else result
             self.steps.append(("check", s, predicate, expected))
+
+    name = "a function"
 
     def _fold_constants(self):
         """The steps, with each op of constants only replaced by its traced result
@@ -373,6 +888,7 @@ class _Tracer:
 
     # -- the program -------------------------------------------------------
     def compile(self, result, name):
+        self.name = name
         flat = nest.flatten(result, expand_composites=True)  # an IndexedSlices: its tensors
         for x in flat:
             if isinstance(x, Variable):  # returned as it will be on each call
@@ -394,10 +910,11 @@ def _writes(step):
 
 
 def _needed_steps(steps, wanted):
-    """The steps an output, a check or an assignment depends on, in order."""
+    """The steps an output, a check, an assignment or an effect (``tf.print``)
+    depends on, in order."""
     kept = []
     for step in reversed(steps):
-        if step[0] == "op" and wanted.isdisjoint(step[4]):
+        if step[0] == "op" and wanted.isdisjoint(step[4]) and step[1] not in EFFECTS:
             continue
         wanted.update(_reads(step))
         kept.append(step)
@@ -432,6 +949,48 @@ def _annotated(source, op_names):
             line += f"  # {name}" if name is not None else ""
         out.append(line)
     return "\n".join(out)
+
+
+def _undo_lines(tracer, steps, env, head):
+    """What a replay that stops part-way runs to undo its effects: the arrays
+    of the Variables it assigns, and the state of the generators it draws from
+    before a check (a failed check traces again, which draws again).  Saving
+    them is added to ``head``."""
+    undo = []
+    for step in steps:
+        if step[0] == "assign":
+            s = tracer.first_slot[step[1]._uid]
+            if f"    o{s} = var{s}._value" not in head:
+                env[f"var{s}"] = step[1]
+                head.append(f"    o{s} = var{s}._value")
+                undo.append(f"        var{s}._value = o{s}")
+    draws = [i for i, step in enumerate(steps)
+             if step[0] == "op" and step[1].stateful and step[1] not in EFFECTS]
+    if draws and any(step[0] == "check" for step in steps[draws[0]:]):
+        env["_random_state"], env["_set_random_state"] = _random_state, _set_random_state
+        generators = [steps[i][3].get("generator") for i in draws]
+        env["_generators"] = [g for g in generators if g is not None]
+        head.append("    rng = _random_state(_generators)")
+        undo.append("        _set_random_state(rng)")
+    return undo
+
+
+def _random_state(generators=()):
+    """The global generator and ``generators`` with their states."""
+    from . import random
+    return [(g, g.bit_generator.state) for g in [random._global["rng"], *generators]]
+
+
+def _set_random_state(states):
+    for g, state in states:
+        g.bit_generator.state = state
+
+
+def _own(value):
+    """``value`` as an array object no one else holds (same data)."""
+    if type(value) is np.ndarray:
+        return value.view()
+    return value.copy() if isinstance(value, np.generic) else value
 
 
 # the checks a replay makes, as globals of the generated code
@@ -471,13 +1030,15 @@ class _Program:
             return f"v{s}"
 
         args = sorted((sources[s], s) for s in range(len(kinds)) if kinds[s] == _ARG)
-        lines = [f"def replay({', '.join(f'v{s}' for _, s in args)}):"]
+        head = [f"def replay({', '.join(f'v{s}' for _, s in args)}):"]
+        lines = []
         used = {s for step in steps for s in _reads(step)}
         used.update(s for s in outputs if s is not None)
         for s in sorted(used):
             if kinds[s] == _VAR:
                 env[f"var{s}"] = sources[s]
-                lines.append(f"    v{s} = var{s}._value")
+                head.append(f"    v{s} = var{s}._value")
+        undo = _undo_lines(tracer, steps, env, head)
         last_use = _last_uses(steps, kinds, outputs)
         for i, step in enumerate(steps):
             if i in last_use:  # free what the rest no longer reads, as the tape's sweep does
@@ -507,6 +1068,12 @@ class _Program:
             bound = type(fast) is functools.partial
             env[f"f{i}"] = fast.func if bound else fast
             op_names[f"f{i}"] = op.name
+            if op in EFFECTS:  # run at the end, once every check has passed
+                env[f"c{i}"] = params
+                args = "".join(a + ", " for a in ["NP"] * bound + [ref(s) for s in ins])
+                lines.append(f"    _effects.append((f{i}, ({args}), c{i}))")
+                lines.extend(f"    v{s} = None" for s in outs)
+                continue
             call = ", ".join(["NP"] * bound + [ref(s) for s in ins] + [
                 f"{k}=c{i}_{j}" for j, k in enumerate(params)])
             for j, value in enumerate(params.values()):
@@ -516,8 +1083,14 @@ class _Program:
         # a constant result is copied: each call's result is the caller's to change
         results = [("None" if s is None else f"{ref(s)}.copy()" if kinds[s] == _CONST else ref(s))
                    for s in outputs]
+        if any(step[0] == "op" and step[1] in EFFECTS for step in steps):
+            lines.insert(0, "    _effects = []")
+            lines.append("    for _f, _a, _k in _effects: _f(*_a, **_k)")
         lines.append(f"    return ({''.join(r + ', ' for r in results)})")
-        source = "\n".join(lines)
+        if undo:  # a replay that stops part-way puts back what it changed
+            lines = (["    try:"] + ["    " + line for line in lines]
+                     + ["    except BaseException:"] + undo + ["        raise"])
+        source = "\n".join(head + lines)
         code = compile(source, f"<gradtape.function {name}>", "exec")
         exec(code, env)  # noqa: S102 - our own generated code
         return env["replay"], _annotated(source, op_names)
@@ -528,6 +1101,7 @@ class _Program:
 # ---------------------------------------------------------------------------
 
 _watching = [0]
+_watching_lock = threading.Lock()
 
 
 def _host_read(value, predicate, result):
@@ -537,11 +1111,13 @@ def _host_read(value, predicate, result):
 
 
 def _start_watching_host_reads():
-    _watching[0] += 1
-    _tensor.host_hook = _host_read
+    with _watching_lock:
+        _watching[0] += 1
+        _tensor.host_hook = _host_read
 
 
 def _stop_watching_host_reads():
-    _watching[0] -= 1
-    if not _watching[0]:
-        _tensor.host_hook = None
+    with _watching_lock:
+        _watching[0] -= 1
+        if not _watching[0]:
+            _tensor.host_hook = None

@@ -8,6 +8,7 @@ True
 """
 import numpy as np
 
+from ._core import trace
 from ._core.dtypes import as_dtype
 from .rules._util import apply, defop
 
@@ -59,6 +60,10 @@ _DRAW = defop("random_draw", _draw_impl, nondiff=True, stateful=True)
 
 
 def _draw(kind, shape, dtype, seed, a, b, generator=None):
+    if generator is not None and trace._active[0]:
+        tracer = trace.tracer()
+        if tracer is not None:  # a gradtape.function may have to undo the draw
+            tracer.will_draw(generator)
     return apply(_DRAW, (), {"kind": kind, "shape": shape, "dtype": dtype, "seed": seed,
                              "a": a, "b": b, "generator": generator})
 

@@ -49,6 +49,7 @@ class Variable(TensorLike):
         self._name = current_scope() + (name or "Variable") + ":0"
         self._trainable = bool(trainable)
         self._shape = None if shape is None else _declared_shape(shape, arr.shape)
+        _tell_tracer(self, "create", None, None, None)
 
     def __reduce__(self):
         # a copy (pickle, deepcopy, another process) is a new Variable with its own id
@@ -137,8 +138,8 @@ class Variable(TensorLike):
         4.0
         """
         arr = self._new_value(value, "assign")
-        self._value = _stored(arr, True)
-        _tell_tracer(self, "assign", value, arr)
+        old, self._value = self._value, _stored(arr, True)
+        _tell_tracer(self, "assign", value, arr, old)
         return self
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
@@ -149,8 +150,8 @@ class Variable(TensorLike):
         3.0
         """
         arr = self._new_value(delta, "assign_add")
-        self._value = _stored(self._value + arr, False)
-        _tell_tracer(self, "assign_add", delta, arr)
+        old, self._value = self._value, _stored(self._value + arr, False)
+        _tell_tracer(self, "assign_add", delta, arr, old)
         return self
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
@@ -161,8 +162,8 @@ class Variable(TensorLike):
         -1.0
         """
         arr = self._new_value(delta, "assign_sub")
-        self._value = _stored(self._value - arr, False)
-        _tell_tracer(self, "assign_sub", delta, arr)
+        old, self._value = self._value, _stored(self._value - arr, False)
+        _tell_tracer(self, "assign_sub", delta, arr, old)
         return self
 
     def numpy(self):
@@ -193,12 +194,16 @@ class Variable(TensorLike):
         return repr(self)
 
 
-def _tell_tracer(var, how, value, arr):
-    """A ``gradtape.function`` being traced replays the assignment."""
+def _tell_tracer(var, how, value, arr, old):
+    """A ``gradtape.function`` being traced replays the assignment (and can undo
+    it: ``old`` is the array before), or notes the Variable was created."""
     if trace._active[0]:
         tracer = trace.tracer()
         if tracer is not None:
-            tracer.assign(var, how, value, arr)
+            if how == "create":
+                tracer.create(var)
+            else:
+                tracer.assign(var, how, value, arr, old)
 
 
 def _declared_shape(shape, value_shape):

@@ -15,6 +15,7 @@ tape is not persistent.  A vectorized Jacobian's seed may be ``OneHotRows``
 """
 import os
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -76,7 +77,23 @@ class Hooks:
     """The few ops the sweep itself needs; installed by ``gradtape.rules``."""
 
     add = sum_to_shape = cast = zeros = None
-    checked_vjp = None  # set while gradtape.debugging.check_numerics is active
+    _numerics = threading.local()
+
+    @property
+    def checked_vjp(self):
+        """Set while ``gradtape.debugging.check_numerics`` is active: in this thread only."""
+        return getattr(self._numerics, "checker", None)
+
+    @checked_vjp.setter
+    def checked_vjp(self, checker):
+        if (checker is None) != (self.checked_vjp is None):
+            with _numerics_lock:
+                numerics_threads[0] += 1 if checker is not None else -1
+        self._numerics.checker = checker
+
+
+numerics_threads = [0]  # threads with numerics checks on: 0 means none anywhere
+_numerics_lock = threading.Lock()
 
 
 hooks = Hooks()

@@ -1,12 +1,28 @@
-"""The training toolkit, TensorFlow's ``tf.keras`` home: layers, losses, optimizers and more.
+"""``tf.keras``, the training toolkit: layers, models, losses, metrics, optimizers.
 
-``gradtape.optimizers``, ``gradtape.losses``, ``gradtape.layers``, ... are the
-same modules (TensorFlow's ``tf.optimizers`` is likewise ``tf.keras.optimizers``).
+The subset custom training loops use: ``layers`` (``Dense``, ``Flatten``,
+``Dropout``, ``Conv2D``, ``MaxPooling2D``, ``Embedding``), ``Sequential``,
+``Model`` subclassing, ``optimizers``, ``losses``, ``metrics``,
+``initializers`` and ``activations``. Keras' training engine (``compile``,
+``fit``, ``evaluate``, ``predict``) is not there: train with a
+``GradientTape`` loop. ``gradtape.optimizers``, ``gradtape.losses``,
+``gradtape.layers``, ... are the same modules (TensorFlow's ``tf.optimizers``
+is likewise ``tf.keras.optimizers``).
 
 >>> import gradtape as tf
 >>> tf.keras.optimizers is tf.optimizers
 True
+>>> model = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+>>> model(tf.ones((2, 4))).shape
+TensorShape([2, 3])
 """
 from .module import Module
-from . import initializers, layers, losses, optimizers, schedules, train  # noqa: F401
+from . import activations, initializers, layers, losses, metrics  # noqa: F401
+from . import optimizers, schedules  # noqa: F401
+from . import train  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
+from .layers import Input, Model, Sequential  # noqa: F401
+from .._missing import missing_names as _missing_names
+
+
+__getattr__ = _missing_names("gradtape.keras", "tf.keras")

@@ -13,6 +13,7 @@ import numpy as np
 from .. import random as _random
 from .._core.dtypes import as_dtype
 from .._core.tensor import constant as _constant
+from .._missing import missing_names as _missing_names
 
 # The standard deviation of a standard normal truncated to [-2, 2].
 _TRUNCATED_STD = 0.87962566103423978
@@ -273,7 +274,9 @@ zeros = Zeros
 ones = Ones
 constant = Constant
 random_normal = RandomNormal
+normal = RandomNormal
 random_uniform = RandomUniform
+uniform = RandomUniform
 truncated_normal = TruncatedNormal
 variance_scaling = VarianceScaling
 glorot_uniform = GlorotUniform
@@ -306,3 +309,6 @@ def get(identifier):
     known = sorted(n for n in _BY_NAME if n.islower())
     raise ValueError(f"initializers.get: unknown initializer {identifier!r}; "
                      f"expected one of {known}, an Initializer or a callable")
+
+
+__getattr__ = _missing_names("gradtape.keras.initializers", "tf.keras.initializers")

@@ -1,18 +1,21 @@
 """Layers: Modules that build their weights on first call, under Keras' names.
 
-``Dense``, ``Dropout`` and ``Sequential`` are enough for a multilayer
-perceptron trained with a hand-written ``GradientTape`` loop::
+``tf.keras.layers``: ``Dense``, ``Flatten``, ``Dropout``, ``Conv2D``,
+``MaxPooling2D``, ``Embedding``, and ``Model`` and ``Sequential`` to hold them,
+for models trained with a hand-written ``GradientTape`` loop::
 
     model = Sequential([Dense(64, activation="relu"), Dense(10)])
     with GradientTape() as tape:
         loss = loss_fn(y, model(x, training=True))
     grads = tape.gradient(loss, model.trainable_variables)
 """
+import functools
 import inspect
+import threading
 
 import numpy as np
 
-from . import initializers
+from . import activations, initializers
 from .. import nn as _nn
 from .. import random as _random
 from .._core.dtypes import as_dtype
@@ -21,48 +24,121 @@ from .module import Module, camel_to_snake, unique_name
 from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
 from ..rules import shape as _shape_ops
+from ..rules.indexing import gather as _gather
 from ..rules.linalg import matmul as _matmul
 from ..variables import Variable
-
-
-
-# ---------------------------------------------------------------------------
-# Activations
-# ---------------------------------------------------------------------------
-
-def _softmax(x):
-    return _nn.softmax(x, axis=-1)
-
-
-def _linear(x):
-    return x
-
-
-ACTIVATIONS = {
-    "linear": _linear,
-    "relu": _nn.relu,
-    "tanh": _ew.tanh,
-    "sigmoid": _ew.sigmoid,
-    "softplus": _ew.softplus,
-    "softmax": _softmax,
-}
+from .._missing import missing_names as _missing_names
 
 
 def get_activation(identifier):
     """An activation function from its Keras name, a callable, or None (identity).
 
+    The same as ``tf.keras.activations.get``.
+
     >>> import gradtape as tf
     >>> tf.layers.get_activation("relu")(tf.constant([-1.0, 2.0])).numpy()
     array([0., 2.], dtype=float32)
     """
-    if identifier is None:
-        return _linear
-    if callable(identifier):
-        return identifier
-    if isinstance(identifier, str) and identifier in ACTIVATIONS:
-        return ACTIVATIONS[identifier]
-    raise ValueError(f"unknown activation {identifier!r}; expected a callable, None "
-                     f"or one of {sorted(ACTIVATIONS)}")
+    return activations.get(identifier)
+
+
+# ---------------------------------------------------------------------------
+# The training flag of the outermost call
+# ---------------------------------------------------------------------------
+
+class _CallContext(threading.local):
+    depth = 0
+    training = None
+
+
+_context = _CallContext()
+
+
+_NO_TRAINING = (False, None, None)
+
+
+@functools.lru_cache(maxsize=None)
+def _training_parameter(call):
+    """``(takes_training, position, default)`` of a ``call`` method's ``training`` parameter.
+
+    ``position`` counts the arguments after ``inputs`` (None if keyword-only).
+    """
+    try:
+        parameters = list(inspect.signature(call).parameters.values())
+    except (TypeError, ValueError):
+        return _NO_TRAINING
+    names = [p.name for p in parameters]
+    if "training" not in names:
+        return _NO_TRAINING
+    parameter = parameters[names.index("training")]
+    positional = parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    default = None if parameter.default is inspect.Parameter.empty else parameter.default
+    return True, (names.index("training") - 2 if positional else None), default
+
+
+def _resolve_training(layer, args, kwargs):
+    """Keras' rule: the flag passed, else the one of an enclosing call, else ``call``'s default.
+
+    The resolved flag then holds for the rest of the outermost call. Returns
+    the positional arguments, the flag put in place if it came among them.
+    """
+    takes_training, position, default = _training_parameter(type(layer).call)
+    in_args = position is not None and 0 <= position < len(args)
+    training = args[position] if in_args else kwargs.pop("training", None)
+    if training is None:
+        training = _context.training if _context.training is not None else default
+    _context.training = training
+    if in_args:
+        return args[:position] + (training,) + args[position + 1:]
+    if takes_training and training is not None:
+        kwargs["training"] = training
+    return args
+
+
+def _shape_of(inputs):
+    shape = getattr(inputs, "shape", None)
+    return None if shape is None else tuple(shape)
+
+
+def _sample_shape(shape, who):
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if not all(d is None or (isinstance(d, (int, np.integer)) and d >= 0) for d in shape):
+        raise ValueError(f"{getattr(who, 'name', who)}: an input shape holds sizes (or None), "
+                         f"got {shape!r}")
+    return shape
+
+
+class InputSpec:
+    """The shape (without the batch axis) and dtype of a model's inputs: what ``Input`` gives.
+
+    >>> import gradtape as tf
+    >>> tf.keras.Input(shape=(28, 28))
+    InputSpec(shape=(28, 28), dtype=float32)
+    """
+
+    def __init__(self, shape, dtype=None, name=None):
+        self.shape = _sample_shape(shape, "Input")
+        self.dtype = as_dtype(dtype or "float32")
+        self.name = name
+
+    def __repr__(self):
+        return f"InputSpec(shape={self.shape}, dtype={self.dtype.name})"
+
+
+def Input(shape=None, batch_size=None, dtype=None, name=None):  # noqa: N802 - Keras' name
+    """The inputs' shape (one sample's) and dtype, as the first entry of a ``Sequential`` model.
+
+    It makes the model build its weights at once. Keras' functional API
+    (``Model(inputs, outputs)``) is not supported.
+
+    >>> import gradtape as tf
+    >>> model = tf.keras.Sequential([tf.keras.Input(shape=(5,)), tf.keras.layers.Dense(3)])
+    >>> [tuple(v.shape) for v in model.trainable_variables]
+    [(5, 3), (3,)]
+    """
+    if shape is None:
+        raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(28, 28))")
+    return InputSpec(shape, dtype, name)
 
 
 # ---------------------------------------------------------------------------
@@ -86,15 +162,39 @@ class Layer(Module):
     (array([[1., 2.]], dtype=float32), True)
     """
 
-    def __init__(self, name=None, trainable=True, dtype=None):
+    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None):
         super().__init__(name=name or unique_name(camel_to_snake(type(self).__name__)))
         self.built = False
         self._trainable = bool(trainable)
         self._dtype = as_dtype(dtype or "float32")
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        # the shape of one sample, for a Sequential model that starts with this layer
+        self._input_shape = None if input_shape is None else _sample_shape(input_shape, self)
 
     @staticmethod
     def _valid_name(name):
         return isinstance(name, str) and bool(name)
+
+    @staticmethod
+    def _attribute_order(attrs):
+        # Keras' order: weights and sub-layers as they were assigned, not sorted by name
+        return list(attrs)
+
+    @property
+    def variables(self):
+        """This layer's Variables, then each sub-layer's, in assignment order (a list)."""
+        return list(super().variables)
+
+    @property
+    def trainable_variables(self):
+        """The trainable Variables among ``variables`` (a list)."""
+        return list(super().trainable_variables)
+
+    @property
+    def non_trainable_variables(self):
+        """The Variables among ``variables`` that are not trainable (a list)."""
+        return list(super().non_trainable_variables)
 
     @property
     def dtype(self):
@@ -129,6 +229,41 @@ class Layer(Module):
         """Keras' name for ``non_trainable_variables`` (a list)."""
         return list(self.non_trainable_variables)
 
+    def get_weights(self):
+        """The values of ``weights``, as NumPy arrays (a list).
+
+        >>> import gradtape as tf
+        >>> layer = tf.keras.layers.Dense(2, kernel_initializer="ones")
+        >>> _ = layer(tf.ones((1, 1)))
+        >>> layer.get_weights()
+        [array([[1., 1.]], dtype=float32), array([0., 0.], dtype=float32)]
+        """
+        return [var.numpy() for var in self.weights]
+
+    def set_weights(self, weights):
+        """Assign NumPy arrays to ``weights``, in their order (as ``get_weights`` gives them).
+
+        >>> import gradtape as tf
+        >>> layer = tf.keras.layers.Dense(1)
+        >>> _ = layer(tf.ones((1, 2)))
+        >>> layer.set_weights([[[2.0], [3.0]], [1.0]])
+        >>> layer(tf.ones((1, 2))).numpy()
+        array([[6.]], dtype=float32)
+        """
+        variables = self.weights
+        weights = list(weights)
+        if len(weights) != len(variables):
+            raise ValueError(f"{type(self).__name__} '{self.name}'.set_weights: expected "
+                             f"{len(variables)} arrays, got {len(weights)}")
+        for var, value in zip(variables, weights):
+            value = np.asarray(value)
+            if value.shape != tuple(var.shape):
+                raise ValueError(f"{type(self).__name__} '{self.name}'.set_weights: {var.name} "
+                                 f"has shape {tuple(var.shape)}, got an array of shape "
+                                 f"{value.shape}")
+        for var, value in zip(variables, weights):
+            var.assign(np.asarray(value, var.dtype._np))
+
     def add_weight(self, shape, initializer="glorot_uniform", name=None, trainable=True,
                    dtype=None):
         """Create a Variable named ``'<layer>/<name>'`` filled by ``initializer``.
@@ -150,6 +285,10 @@ class Layer(Module):
         """The computation; subclasses override it."""
         return inputs
 
+    def _build_on_first_call(self, inputs):
+        self.build(_shape_of(inputs))
+        self.built = True
+
     def _cast_inputs(self, inputs):
         """Floating inputs take the layer's dtype, as Keras' autocasting does."""
         if not isinstance(inputs, TensorLike):
@@ -162,9 +301,15 @@ class Layer(Module):
     def __call__(self, inputs, *args, **kwargs):
         inputs = self._cast_inputs(inputs)
         if not self.built:
-            self.build(tuple(inputs.shape))
-            self.built = True
-        return self.call(inputs, *args, **kwargs)
+            self._build_on_first_call(inputs)
+        args = _resolve_training(self, args, kwargs)
+        _context.depth += 1
+        try:
+            return self.call(inputs, *args, **kwargs)
+        finally:
+            _context.depth -= 1
+            if _context.depth == 0:
+                _context.training = None
 
 
 class Dense(Layer):
@@ -177,15 +322,15 @@ class Dense(Layer):
     >>> layer(tf.constant([[1.0, -2.0]])).numpy()
     array([[0., 0., 0.]], dtype=float32)
     >>> [v.name for v in layer.trainable_variables]   # doctest: +ELLIPSIS
-    ['dense.../bias:0', 'dense.../kernel:0']
+    ['dense.../kernel:0', 'dense.../bias:0']
     """
 
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 name=None, trainable=True, dtype=None):
+                 name=None, trainable=True, dtype=None, **kwargs):
         if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
-        super().__init__(name=name, trainable=trainable, dtype=dtype)
+        super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
         self.units = int(units)
         self.activation = get_activation(activation)
         self.use_bias = bool(use_bias)
@@ -205,7 +350,10 @@ class Dense(Layer):
 
     def call(self, inputs, training=None):
         expected = self.kernel.shape[0]
-        if inputs.ndim < 1 or inputs.shape[-1] != expected:
+        if inputs.ndim < 2:
+            raise ValueError(f"Dense '{self.name}': expected inputs with a batch axis "
+                             f"(at least 2 dimensions), got shape {tuple(inputs.shape)}")
+        if inputs.shape[-1] != expected:
             raise ValueError(
                 f"Dense '{self.name}': expected inputs whose last dimension is {expected}, "
                 f"got shape {tuple(inputs.shape)}")
@@ -234,10 +382,10 @@ class Dropout(Layer):
     True
     """
 
-    def __init__(self, rate, noise_shape=None, seed=None, name=None, dtype=None):
+    def __init__(self, rate, noise_shape=None, seed=None, name=None, dtype=None, **kwargs):
         if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
-        super().__init__(name=name, trainable=True, dtype=dtype)
+        super().__init__(name=name, trainable=True, dtype=dtype, **kwargs)
         self.rate = float(rate)
         self.noise_shape = noise_shape
         self._rng = np.random.default_rng(seed) if seed is not None else None
@@ -250,33 +398,162 @@ class Dropout(Layer):
         return inputs * _nn_rules._keep_mask(draw, self.rate, inputs)
 
 
-class Sequential(Layer):
+_TRAINING_LOOP = ("write the training loop with a GradientTape: "
+                  "`with tf.GradientTape() as tape: loss = loss_fn(y, model(x, training=True))`, "
+                  "then `grads = tape.gradient(loss, model.trainable_variables)` and "
+                  "`optimizer.apply_gradients(zip(grads, model.trainable_variables))`")
+_UNSUPPORTED = {
+    "compile": "keep the loss and the optimizer as objects and " + _TRAINING_LOOP,
+    "fit": _TRAINING_LOOP,
+    "train_on_batch": _TRAINING_LOOP,
+    "evaluate": "call the model with training=False and update metric objects: "
+                "`metric.update_state(y, model(x, training=False))`, then `metric.result()`",
+    "test_on_batch": "call the model with training=False and update metric objects: "
+                     "`metric.update_state(y, model(x, training=False))`",
+    "predict": "call the model: `model(x, training=False)`",
+    "predict_on_batch": "call the model: `model(x, training=False)`",
+    "summary": "list the weights: `[(v.name, v.shape) for v in model.variables]`",
+    "save": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
+    "save_weights": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
+    "load_weights": "restore the weights with `gradtape.train.Checkpoint(model=model).read(path)`",
+}
+
+
+def _refuse(method):
+    def refuse(self, *args, **kwargs):
+        raise NotImplementedError(
+            f"{type(self).__name__}.{method}() is not supported: gradtape has Keras' layers, "
+            f"losses, metrics and optimizers but not its training engine; {_UNSUPPORTED[method]}")
+    refuse.__name__ = refuse.__qualname__ = method
+    refuse.__doc__ = f"Not supported; raises NotImplementedError naming the alternative: {_UNSUPPORTED[method]}."
+    return refuse
+
+
+class Model(Layer):
+    """``tf.keras.Model`` for subclassing: sub-layers as attributes, the computation in ``call``.
+
+    Weights are created by the sub-layers on the first call, from the input's
+    shape; ``trainable_variables`` lists them in the order the sub-layers were
+    assigned. The ``training`` flag given to the model reaches every sub-layer
+    (Dropout) unless a call passes its own. Keras' training engine
+    (``compile``, ``fit``, ``evaluate``, ``predict``) is not there: a call
+    raises ``NotImplementedError`` naming the custom-loop alternative.
+
+    >>> import gradtape as tf
+    >>> class MyModel(tf.keras.Model):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden = tf.keras.layers.Dense(4, activation="relu")
+    ...         self.out = tf.keras.layers.Dense(2)
+    ...     def call(self, x, training=False):
+    ...         return self.out(self.hidden(x))
+    >>> model = MyModel()
+    >>> model.trainable_variables
+    []
+    >>> model(tf.ones((1, 3))).shape
+    TensorShape([1, 2])
+    >>> [tuple(v.shape) for v in model.trainable_variables]
+    [(3, 4), (4,), (4, 2), (2,)]
+    >>> model.fit(tf.ones((1, 3)), tf.ones((1, 2)))   # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    NotImplementedError: MyModel.fit() is not supported: ... GradientTape: ...
+    """
+
+    def __init__(self, *args, name=None, trainable=True, dtype=None, **kwargs):
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise NotImplementedError(
+                "tf.keras.Model(inputs, outputs), Keras' functional API, is not supported: "
+                "subclass tf.keras.Model (layers in __init__, the computation in call) "
+                "or use tf.keras.Sequential([...])")
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword arguments {sorted(kwargs)}")
+        super().__init__(name=name, trainable=trainable, dtype=dtype)
+
+    def build(self, input_shape=None):
+        """Mark the model built; its layers create their weights on the first call (as in Keras)."""
+        self.built = True
+
+    def _cast_inputs(self, inputs):
+        # each sub-layer casts its own inputs; a model's may be any structure
+        return super()._cast_inputs(inputs) if isinstance(inputs, np.ndarray) else inputs
+
+    def call(self, inputs, training=None):
+        """The model's computation; subclasses override it."""
+        raise NotImplementedError(f"{type(self).__name__}: a subclass of Model must define "
+                                  "call(self, inputs, training=False)")
+
+
+for _method in _UNSUPPORTED:
+    setattr(Model, _method, _refuse(_method))
+
+
+class Sequential(Model):
     """Layers applied one after another; ``training`` reaches the layers that take it.
 
     >>> import gradtape as tf
     >>> tf.random.set_seed(0)
-    >>> model = tf.layers.Sequential([tf.layers.Dense(8, activation="relu"), tf.layers.Dense(2)])
+    >>> model = tf.keras.Sequential([tf.keras.layers.Dense(8, activation="relu"),
+    ...                              tf.keras.layers.Dense(2)])
     >>> model(tf.ones((4, 3))).shape
     TensorShape([4, 2])
     >>> [tuple(v.shape) for v in model.trainable_variables]
-    [(8,), (3, 8), (2,), (8, 2)]
+    [(3, 8), (8,), (8, 2), (2,)]
     """
 
     def __init__(self, layers=None, name=None, trainable=True):
         super().__init__(name=name, trainable=trainable)
         self.layers = []
+        self._input_spec = None
         for layer in layers or ():
             self.add(layer)
 
     def add(self, layer):
-        """Append a layer (any callable; Layers get the ``training`` flag)."""
+        """Append a layer (any callable; Layers get the ``training`` flag).
+
+        An ``Input`` first, or a first layer made with ``input_shape=``, makes
+        the model build its weights at once.
+        """
+        if isinstance(layer, InputSpec):
+            if self.layers or self._input_spec is not None:
+                raise ValueError("Sequential: an Input can only come first")
+            self._input_spec = layer
+            return
         if not callable(layer):
             raise TypeError(f"Sequential.add: expected a layer or callable, "
                             f"got {type(layer).__name__}")
+        if not self.layers and self._input_spec is None and getattr(layer, "_input_shape", None):
+            self._input_spec = InputSpec(layer._input_shape, layer.dtype)
         self.layers.append(layer)
+        if self._input_spec is not None:
+            self._build_from_spec()
 
-    def _cast_inputs(self, inputs):
-        return inputs
+    def build(self, input_shape=None):
+        """Create every layer's weights now, running the layers once on zeros of ``input_shape``.
+
+        ``None`` sizes (the batch axis) count as 1. Without it, the weights are
+        created on the first call.
+
+        >>> import gradtape as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(4), tf.keras.layers.Dense(2)])
+        >>> model.build((None, 3))
+        >>> [tuple(v.shape) for v in model.trainable_variables]
+        [(3, 4), (4,), (4, 2), (2,)]
+        """
+        if input_shape is None:
+            if self._input_spec is None:
+                raise ValueError(f"Sequential '{self.name}'.build: give the input shape, "
+                                 "e.g. build((None, 784))")
+            input_shape = (None,) + self._input_spec.shape
+        sample = tuple(1 if d is None else int(d) for d in _sample_shape(input_shape, self))
+        dtype = self._input_spec.dtype if self._input_spec is not None else self.dtype
+        self.call(np.zeros(sample, dtype._np))
+        self.built = True
+
+    def _build_on_first_call(self, inputs):
+        self.built = True   # the layers build themselves in the call
+
+    def _build_from_spec(self):
+        self.build()
 
     def call(self, inputs, training=None):
         x = inputs
@@ -294,4 +571,181 @@ def _takes_training(layer):
         return False
 
 
+# ---------------------------------------------------------------------------
+# Reshaping, lookup, convolution and pooling
+# ---------------------------------------------------------------------------
+
+def _data_format(data_format, who, allowed=("channels_last",)):
+    data_format = "channels_last" if data_format is None else data_format
+    if data_format not in allowed:
+        raise ValueError(f"{who}: data_format must be one of {allowed}, got {data_format!r}")
+    return data_format
+
+
+class Flatten(Layer):
+    """Reshape each sample to one axis: ``(batch, d1, d2, ...)`` to ``(batch, d1 * d2 * ...)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Flatten()(tf.ones((2, 3, 4))).shape
+    TensorShape([2, 12])
+    >>> tf.keras.layers.Flatten()(tf.ones((3,))).shape
+    TensorShape([3, 1])
+    """
+
+    def __init__(self, data_format=None, name=None, dtype=None, **kwargs):
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self.data_format = _data_format(data_format, "Flatten",
+                                        ("channels_last", "channels_first"))
+
+    def call(self, inputs):
+        if inputs.ndim < 1:
+            raise ValueError(f"Flatten '{self.name}': inputs need a batch axis, got a scalar")
+        if self.data_format == "channels_first" and inputs.ndim > 2:
+            inputs = _shape_ops.transpose(inputs, (0,) + tuple(range(2, inputs.ndim)) + (1,))
+        batch = int(inputs.shape[0])
+        return _shape_ops.reshape(inputs, (batch, int(np.prod(inputs.shape[1:], dtype=np.int64))))
+
+
+class Embedding(Layer):
+    """Rows of a trainable ``(input_dim, output_dim)`` table looked up by integer index.
+
+    >>> import gradtape as tf
+    >>> layer = tf.keras.layers.Embedding(10, 3)
+    >>> layer(tf.constant([[1, 2], [3, 9]])).shape
+    TensorShape([2, 2, 3])
+    >>> layer.embeddings.shape
+    TensorShape([10, 3])
+    """
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False,
+                 name=None, trainable=True, dtype=None, **kwargs):
+        for what, value in (("input_dim", input_dim), ("output_dim", output_dim)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"Embedding: {what} must be a positive integer, got {value!r}")
+        if mask_zero:
+            raise NotImplementedError("Embedding: mask_zero=True is not supported (no masking); "
+                                      "multiply by a mask built from the inputs instead")
+        super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
+        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings = None
+
+    def build(self, input_shape):
+        self.embeddings = self.add_weight((self.input_dim, self.output_dim),
+                                          self.embeddings_initializer, name="embeddings")
+
+    def _cast_inputs(self, inputs):
+        inputs = inputs if isinstance(inputs, TensorLike) else convert_to_tensor(np.asarray(inputs))
+        return inputs if inputs.dtype.is_integer else _ew.cast(inputs, "int32")
+
+    def call(self, inputs):
+        return _gather(self.embeddings, inputs)
+
+
+def _pair(value, what, who):
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and v > 0 for v in pair):
+        raise ValueError(f"{who}: {what} must be a positive integer or a pair of them, "
+                         f"got {value!r}")
+    return tuple(int(v) for v in pair)
+
+
+def _padding(padding, who):
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f"{who}: padding must be 'valid' or 'same', got {padding!r}")
+    return padding.lower()
+
+
+def _check_images(layer, inputs):
+    if inputs.ndim != 4:
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': expected images of shape "
+                         f"(batch, height, width, channels), got shape {tuple(inputs.shape)}")
+
+
+class Conv2D(Layer):
+    """A 2-D convolution over images ``(batch, height, width, channels)``, plus bias, then activation.
+
+    The kernel has shape ``(kernel_height, kernel_width, in_channels, filters)``,
+    the input channels taken from the first input.
+
+    >>> import gradtape as tf
+    >>> conv = tf.keras.layers.Conv2D(4, 3, kernel_initializer="ones")
+    >>> y = conv(tf.ones((1, 5, 5, 2)))
+    >>> y.shape, float(y[0, 0, 0, 0])      # 3 * 3 * 2 ones summed
+    (TensorShape([1, 3, 3, 4]), 18.0)
+    """
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 name=None, trainable=True, dtype=None, **kwargs):
+        if not isinstance(filters, (int, np.integer)) or isinstance(filters, bool) or filters <= 0:
+            raise ValueError(f"Conv2D: filters must be a positive integer, got {filters!r}")
+        super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
+        self.filters = int(filters)
+        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
+        self.strides = _pair(strides, "strides", "Conv2D")
+        self.dilation_rate = _pair(dilation_rate, "dilation_rate", "Conv2D")
+        if self.strides != (1, 1) and self.dilation_rate != (1, 1):
+            raise ValueError("Conv2D: strides > 1 together with dilation_rate > 1 is not "
+                             "supported (as in Keras)")
+        self.padding = _padding(padding, "Conv2D")
+        self.data_format = _data_format(data_format, "Conv2D")
+        self.activation = get_activation(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel = None
+        self.bias = None
+
+    def build(self, input_shape):
+        if input_shape is None or len(input_shape) != 4:
+            raise ValueError(f"Conv2D '{self.name}': expected images of shape "
+                             f"(batch, height, width, channels), got shape {input_shape}")
+        self.kernel = self.add_weight(self.kernel_size + (input_shape[-1], self.filters),
+                                      self.kernel_initializer, name="kernel")
+        if self.use_bias:
+            self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias")
+
+    def call(self, inputs):
+        _check_images(self, inputs)
+        if inputs.shape[-1] != self.kernel.shape[2]:
+            raise ValueError(f"Conv2D '{self.name}': expected {self.kernel.shape[2]} input "
+                             f"channels, got shape {tuple(inputs.shape)}")
+        out = _nn.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding.upper(),
+                         dilations=self.dilation_rate)
+        if self.use_bias:
+            out = out + self.bias
+        return self.activation(out)
+
+
+class MaxPooling2D(Layer):
+    """The maximum over each ``pool_size`` window of images ``(batch, height, width, channels)``.
+
+    ``strides`` defaults to ``pool_size`` (windows side by side).
+
+    >>> import gradtape as tf
+    >>> x = tf.reshape(tf.range(16.0), (1, 4, 4, 1))
+    >>> tf.keras.layers.MaxPooling2D()(x)[0, :, :, 0].numpy()
+    array([[ 5.,  7.],
+           [13., 15.]], dtype=float32)
+    """
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
+                 name=None, dtype=None, **kwargs):
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self.pool_size = _pair(pool_size, "pool_size", "MaxPooling2D")
+        self.strides = self.pool_size if strides is None else _pair(strides, "strides",
+                                                                    "MaxPooling2D")
+        self.padding = _padding(padding, "MaxPooling2D")
+        self.data_format = _data_format(data_format, "MaxPooling2D")
+
+    def call(self, inputs):
+        _check_images(self, inputs)
+        return _nn.max_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
+                              padding=self.padding.upper())
+
+
 from .normalization import BatchNormalization  # noqa: E402,F401 - it subclasses Layer
+
+__getattr__ = _missing_names("gradtape.keras.layers", "tf.keras.layers")

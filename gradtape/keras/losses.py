@@ -18,6 +18,7 @@ from ..errors import InvalidArgumentError
 from ..rules import elementwise as _ew
 from ..rules import reductions as _red
 from ..rules import shape as _sh
+from .._missing import missing_names as _missing_names
 
 EPSILON = 1e-7
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", None)
@@ -122,8 +123,26 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return -_red.reduce_sum(y_true * _ew.log(p), axis=axis)
 
 
+def _sparse_tensor_labels(labels, y_pred, who):
+    """Tensor labels checked without reading their values (a compiled step repeats them);
+    the cross-entropy op checks their range."""
+    if labels.ndim == y_pred.ndim and tuple(labels.shape[-1:]) == (1,):
+        labels = _sh.squeeze(labels, -1)
+    if tuple(labels.shape) != tuple(y_pred.shape[:-1]):
+        raise ValueError(f"{who}: y_true must hold one class index per sample, shape "
+                         f"{tuple(y_pred.shape[:-1])}, got shape {tuple(labels.shape)}")
+    if labels.dtype.is_floating:
+        return _ew.cast(labels, "int64")
+    if not labels.dtype.is_integer:
+        raise TypeError(f"{who}: y_true must hold integer class indices, got dtype "
+                        f"{labels.dtype.name}")
+    return labels
+
+
 def _sparse_labels(y_true, y_pred, who):
-    labels = np.asarray(y_true.numpy() if isinstance(y_true, TensorLike) else y_true)
+    if isinstance(y_true, TensorLike):
+        return _sparse_tensor_labels(y_true, y_pred, who)
+    labels = np.asarray(y_true)
     if labels.ndim == y_pred.ndim and labels.shape[-1:] == (1,):
         labels = labels[..., 0]
     if labels.shape != tuple(y_pred.shape[:-1]):
@@ -370,3 +389,6 @@ def get(identifier):
         return _BY_NAME[identifier]
     raise ValueError(f"losses.get: unknown loss {identifier!r}; expected a callable or one "
                      f"of {sorted(_BY_NAME)}")
+
+
+__getattr__ = _missing_names("gradtape.keras.losses", "tf.keras.losses")

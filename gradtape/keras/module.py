@@ -141,10 +141,14 @@ class Module:
         self._collect(predicate, recursive, (), seen, [], out)
         return out if with_path else [leaf for _, leaf in out]
 
+    @staticmethod
+    def _attribute_order(attrs):
+        return sorted(attrs)
+
     def _collect(self, predicate, recursive, prefix, seen, stack, out):
         submodules = []
         attrs = vars(self)
-        for key in sorted(attrs):
+        for key in self._attribute_order(attrs):
             if key in self._IGNORED:
                 continue
             for path, leaf in _leaves_with_paths(attrs[key], prefix + (key,)):

@@ -10,7 +10,7 @@ from gradtape.testing import check_gradients
 def test_dense_builds_on_first_call_and_computes_affine_map():
     layer = layers.Dense(3, kernel_initializer=tf.initializers.RandomNormal(seed=0),
                          bias_initializer=tf.initializers.Constant(0.5))
-    assert not layer.built and layer.variables == ()
+    assert not layer.built and layer.variables == []
     x = np.arange(8, dtype=np.float32).reshape(2, 4)
     y = layer(x)
     assert layer.built and tuple(layer.kernel.shape) == (4, 3)
@@ -55,7 +55,7 @@ def test_dense_weight_gradients():
     x = np.array([[1.0, 2.0, 3.0]], np.float32)
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(layer(x) ** 2)
-    g_bias, g_kernel = tape.gradient(loss, layer.trainable_variables)
+    g_kernel, g_bias = tape.gradient(loss, layer.trainable_variables)  # Keras order
     y = x @ layer.kernel.numpy()
     np.testing.assert_allclose(g_kernel.numpy(), x.T @ (2 * y), rtol=1e-5)
     np.testing.assert_allclose(g_bias.numpy(), (2 * y).sum(0), rtol=1e-5)
