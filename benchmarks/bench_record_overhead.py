@@ -1,6 +1,6 @@
 """Per-op recording cost with and without noting each op's user file:line.
 
-Every recorded op notes where in user code it ran (``reverse.note_sites``),
+Every recorded op notes where in user code it ran (``sites.enabled``),
 which ``explain``, ``summary`` and ``check_numerics`` report.  This measures
 what that costs on the cheapest op (a multiply of two 2-element tensors, so
 the bookkeeping dominates), with the two settings interleaved to share the
@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 import gradtape as tf  # noqa: E402
-from gradtape._core import reverse  # noqa: E402
+from gradtape._core import sites  # noqa: E402
 
 OPS = 2000
 
@@ -57,13 +57,13 @@ def _small_step(x, y):
 
 def _explain_support(on, _saved={}):
     """Turn everything explain notes off (False) or back on (True)."""
-    ex = sys.modules["gradtape.explain"]
+    ex = sys.modules["gradtape.diagnostics.history"]
     names = ("_note_event", "_graph_of", "_keep_for_explain")
     if not _saved:
         _saved.update({n: getattr(ex, n) for n in names})
     for n in names:
         setattr(ex, n, _saved[n] if on else (lambda *a: None))
-    reverse.note_sites = on
+    sites.enabled = on
 
 
 def _mlp_step(params, x):
@@ -103,9 +103,9 @@ def main(rounds=25):
     y = tf.constant([1.0, 1.0])
     on, off = [], []
     for _ in range(rounds):
-        reverse.note_sites = False
+        sites.enabled = False
         off.append(per_op(_record_ops, x, y))
-        reverse.note_sites = True
+        sites.enabled = True
         on.append(per_op(_record_ops, x, y))
     ratios = [a / b for a, b in zip(on, off)]
     tf.debugging.set_debug_mode(True)

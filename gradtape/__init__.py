@@ -9,7 +9,8 @@
 """
 from ._core.dtypes import (DType, as_dtype, bool, complex64, complex128, float16,  # noqa: A004
                            float32, float64, int8, int16, int32, int64, string, uint8)
-from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor
+from ._core.tensor import Tensor, TensorShape, constant
+from ._core.convert import convert_to_tensor
 from . import errors
 from .rules import *  # noqa: F401,F403
 from .rules import getitem as _getitem, newaxis  # noqa: F401

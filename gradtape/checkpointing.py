@@ -15,9 +15,9 @@ import functools
 
 from ._core import nest, trace
 from ._core.forward import ForwardRecorder
-from ._core.reverse import backward
-from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
-from ._core.trace import Op
+from ._core.tensor import Tensor, TensorLike, wrap
+from ._core.convert import convert_to_tensor
+from ._core.op import Op
 from .custom import _VariableWatcher
 from .rules import identity
 from .tape import GradientTape
@@ -48,7 +48,7 @@ def _recompute_vjp(f, name, n_inputs, variables, kwargs, ct, xs):
     extra = cts[0]._value.ndim - outs[0]._value.ndim if cts else 0
     batch_shape = tuple(cts[0]._value.shape[:extra]) if extra > 0 else ()
     uids = [c._uid for c in copies] + [v._uid for v in variables]
-    found = backward(tape._rec, targets, uids, False, batch_shape=batch_shape)
+    found = tape._sweep(targets, uids, False, batch_shape)
     tape._spend()
     return [found.get(u) for u in uids]
 
@@ -129,7 +129,9 @@ def recompute_grad(f):
 
 def checkpoint(f):
     """JAX's name for ``recompute_grad``: ``checkpoint(f)`` recomputes ``f`` in the
-    backward pass instead of keeping its intermediate values.
+    backward pass instead of keeping its intermediate values.  (Saving
+    Variables to files is ``gradtape.train.Checkpoint``: docs/functional.md
+    sets the two side by side.)
 
     >>> import gradtape as gt
     >>> gt.grad(gt.checkpoint(lambda x: gt.sin(x) * x))(0.0).numpy()

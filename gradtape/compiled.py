@@ -41,13 +41,14 @@ import weakref
 
 import numpy as np
 
-from ._core import nest, reverse, trace
+from ._core import nest, trace
 from ._core.backend import NP
-from ._core import tensor as _tensor
+from ._core.convert import convert_to_tensor
 from ._core.dtypes import as_dtype, float32
-from ._core.tensor import Tensor, TensorLike, TensorShape, convert_to_tensor, wrap
+from ._core.tensor import Tensor, TensorLike, TensorShape, wrap
 from .errors import OperatorNotAllowedInGraphError
 from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
+from .diagnostics.debugging import checking_numerics
 from .variables import Variable
 
 #: A warning says the function keeps being traced when this many of its last
@@ -282,7 +283,7 @@ class Function:
 
     def __call__(self, *args, **kwargs):
         if (trace._active[0] and trace.stack()) or \
-                (reverse.numerics_threads[0] and reverse.hooks.checked_vjp is not None):
+                checking_numerics():
             return self._run_as_python(args, kwargs)  # recorders or numerics checks watch
         self._calls += 1
         if self._binder is not None:
@@ -387,7 +388,6 @@ class Function:
         me = threading.get_ident()
         trace.push(tracer)
         self._tracing_threads.add(me)
-        _start_watching_host_reads()
         try:
             result = _tensors_out(self.python_function(*args, **kwargs))
             if tracer.created and (dry or self.trace_count):
@@ -398,7 +398,6 @@ class Function:
             tracer.undo()
             raise
         finally:
-            _stop_watching_host_reads()
             self._tracing_threads.discard(me)
             trace.pop(tracer)
         if dry:
@@ -705,7 +704,7 @@ class _OutOfScope:
 # Tracing
 # ---------------------------------------------------------------------------
 
-class _Tracer:
+class _Tracer(trace.Recorder):
     """The outermost recorder while a function is traced: every op, in order."""
 
     traces_ops = True  # seen by gradtape._core.trace: never hidden, never offered custom ops
@@ -858,7 +857,7 @@ class _Tracer:
         self.made = []
         return result
 
-    def check(self, value, predicate, result):
+    def host_read(self, value, predicate, result):
         """A rule read ``value`` on the host: the replay checks the reading again."""
         s = self._traced(value)
         if s is not None:
@@ -1094,30 +1093,3 @@ class _Program:
         code = compile(source, f"<gradtape.function {name}>", "exec")
         exec(code, env)  # noqa: S102 - our own generated code
         return env["replay"], _annotated(source, op_names)
-
-
-# ---------------------------------------------------------------------------
-# Values read on the host while tracing (gradtape._core.tensor.host_hook)
-# ---------------------------------------------------------------------------
-
-_watching = [0]
-_watching_lock = threading.Lock()
-
-
-def _host_read(value, predicate, result):
-    t = trace.tracer()
-    if t is not None:
-        t.check(value, predicate, result)
-
-
-def _start_watching_host_reads():
-    with _watching_lock:
-        _watching[0] += 1
-        _tensor.host_hook = _host_read
-
-
-def _stop_watching_host_reads():
-    with _watching_lock:
-        _watching[0] -= 1
-        if not _watching[0]:
-            _tensor.host_hook = None

@@ -7,7 +7,8 @@ gradients (including at the corner cases, such as a zero norm) are TensorFlow's.
 """
 import numpy as np
 
-from ._core.tensor import TensorLike, convert_to_tensor
+from ._core.tensor import TensorLike
+from ._core.convert import convert_to_tensor
 from . import rules
 from .errors import InvalidArgumentError
 

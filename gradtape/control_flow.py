@@ -13,7 +13,8 @@ import sys
 import numpy as np
 
 from ._core import nest
-from ._core.tensor import TensorLike, convert_to_tensor
+from ._core.convert import convert_to_tensor
+from ._core.tensor import TensorLike
 from .compiled import EFFECTS
 from .rules._util import apply, defop
 

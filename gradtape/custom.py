@@ -14,11 +14,12 @@ import inspect
 from ._core.backend import zeros_for
 from ._core import nest, trace
 from ._core.forward import ForwardRecorder
-from ._core.tensor import Tensor, TensorLike, convert_to_tensor, wrap
-from ._core.trace import Op
+from ._core.tensor import Tensor, TensorLike, wrap
+from ._core.convert import convert_to_tensor
+from ._core.op import Op
 
 
-class _VariableWatcher:
+class _VariableWatcher(trace.Recorder):
     """A recorder that only notes which Variables a function reads."""
 
     __slots__ = ("variables",)

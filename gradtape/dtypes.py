@@ -27,7 +27,7 @@ def saturate_cast(value, dtype, name=None):
     array([255,   0], dtype=uint8)
     """
     from .rules import maximum, minimum
-    from ._core.tensor import convert_to_tensor
+    from ._core.convert import convert_to_tensor
     value = convert_to_tensor(value)
     dtype = as_dtype(dtype)
     if not (value.dtype.is_complex or dtype.is_complex or value.dtype.is_bool

@@ -11,7 +11,8 @@ import functools
 
 from ._core import trace
 from ._core.dtypes import DType, as_dtype
-from ._core.tensor import TensorLike, convert_to_tensor
+from ._core.tensor import TensorLike
+from ._core.convert import convert_to_tensor
 from .errors import InvalidArgumentError, OperatorNotAllowedInGraphError
 from .variables import Variable
 

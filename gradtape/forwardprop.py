@@ -11,16 +11,11 @@ import warnings
 
 
 from ._core.backend import zeros_for
-from ._core import forward, nest, trace
+from ._core import nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import TensorLike, to_array, wrap
-from . import rules
-from .tape import UnconnectedGradients, _as_unconnected
+from .unconnected import UnconnectedGradients, as_unconnected as _as_unconnected
 
-forward.hooks.broadcast_to = rules.broadcast_to
-forward.hooks.cast = rules.cast
-forward.hooks.reshape = rules.reshape
-forward.hooks.stack = rules.stack
 
 
 def _tangent_for(primal, tangent, batch):

@@ -21,11 +21,13 @@ import numbers
 
 from ._core.backend import zeros_for
 from ._core import nest
-from ._core.tensor import TensorLike, convert_to_tensor, wrap
+from ._core.tensor import TensorLike, wrap
+from ._core.convert import convert_to_tensor
 from .forwardprop import ForwardAccumulator
 from .indexed_slices import densified
 from .jacobians import forward_jacobian
 from .rules import broadcast_to, identity
+from . import tape as _tape
 from .tape import GradientTape, UnconnectedGradients
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "linearize", "jacrev", "jacfwd",
@@ -416,7 +418,8 @@ def jacfwd(f, argnums=0, has_aux=False):
             return flat_out
 
         if inputs.sources:
-            per_output = forward_jacobian(flat_f, inputs.sources)
+            per_output = forward_jacobian(flat_f, inputs.sources,
+                                          chunk_bytes=_tape.JACOBIAN_CHUNK_BYTES)
         else:  # every differentiated leaf is None: nothing to differentiate
             per_output = [() for _ in flat_f()]
         jac = _per_output(last["out"], [inputs.pack(blocks) for blocks in per_output])

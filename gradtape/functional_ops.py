@@ -8,7 +8,8 @@ loop is unrolled into the trace.
 """
 from ._core import nest
 from ._core.dtypes import DType, as_dtype
-from ._core.tensor import TensorLike, convert_to_tensor
+from ._core.tensor import TensorLike
+from ._core.convert import convert_to_tensor
 from .errors import InvalidArgumentError, OutOfRangeError
 from .nest import assert_same_structure
 from .rules import stack, stop_gradient, unstack, zeros

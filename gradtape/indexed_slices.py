@@ -22,7 +22,8 @@ array([[1., 1.],
 import numpy as np
 
 from ._core.reverse import backward
-from ._core.tensor import TensorLike, TensorShape, convert_to_tensor, wrap
+from ._core.convert import convert_to_tensor
+from ._core.tensor import TensorLike, TensorShape, wrap
 
 __all__ = ["IndexedSlices", "densified", "summed_rows"]
 
@@ -136,21 +137,21 @@ def _row_gathers(recorder, source_uids, target_uids):
     from .rules import indexing
     gather = indexing._GATHER
     candidates = set(source_uids) - set(target_uids) - set(recorder.producer)
-    entries = [e for e in recorder.entries if e is not None]
-    if not any(e[0] is gather and e[1][0] in candidates for e in entries):
+    entries = [e for e in recorder.views() if e is not None]
+    if not any(e.op is gather and e.inputs[0] in candidates for e in entries):
         return {}
     reach = _reaching(entries, target_uids)
     uses, dense = {}, set()
     for entry in entries:
-        op, in_uids, outs = entry[0], entry[1], entry[3]
+        op, in_uids, outs = entry.op, entry.inputs, entry.outputs
         if not (any(o in reach for o in outs) if type(outs) is tuple else outs in reach):
             continue
         for i, u in enumerate(in_uids):
             if u not in candidates:
                 continue
-            key = entry[5].get("key") if op is gather else None
+            key = entry.params.get("key") if op is gather else None
             if i == 0 and key is not None and len(key) == 1 and isinstance(key[0], np.ndarray):
-                uses.setdefault(u, []).append((outs, key[0], entry[2][0].shape))
+                uses.setdefault(u, []).append((outs, key[0], entry.saved[0].shape))
             else:
                 dense.add(u)
     return {u: found for u, found in uses.items() if u not in dense}
@@ -160,9 +161,9 @@ def _reaching(entries, target_uids):
     """The ids some target depends on (through the recorded entries)."""
     reach = set(target_uids)
     for entry in reversed(entries):
-        outs = entry[3]
+        outs = entry.outputs
         if any(o in reach for o in outs) if type(outs) is tuple else outs in reach:
-            reach.update(entry[1])
+            reach.update(entry.inputs)
     return reach
 
 
@@ -178,16 +179,16 @@ def _slices(parts):
                          wrap(indices), wrap(np.asarray(shape, np.int32)))
 
 
-def backward_with_slices(recorder, target_cts, source_uids, persistent):
+def backward_with_slices(recorder, target_cts, source_uids, persistent, vjp_caller=None):
     """``reverse.backward`` for ``GradientTape.gradient``: a source read only by
     axis-0 gathers gets an IndexedSlices (its gathers' output cotangents)
     instead of a dense sum."""
     gathered = _row_gathers(recorder, source_uids, [u for u, _ in target_cts])
     if not gathered:
-        return backward(recorder, target_cts, source_uids, persistent)
+        return backward(recorder, target_cts, source_uids, persistent, vjp_caller)
     outputs = [out for uses in gathered.values() for out, _, _ in uses]
     wanted = [u for u in source_uids if u not in gathered]
-    found = backward(recorder, target_cts, wanted + outputs, persistent)
+    found = backward(recorder, target_cts, wanted + outputs, persistent, vjp_caller)
     keep = set(wanted)
     for u, uses in gathered.items():
         parts = [(found[out], idx, shape) for out, idx, shape in uses if out in found]

@@ -32,11 +32,10 @@ import numpy as np
 from ._core import nest, trace
 from ._core.backend import backend_of
 from ._core.onehot import OneHotRows
-from ._core.reverse import backward
 from ._core.tensor import TensorLike, wrap
 from . import rules
 from .errors import UnimplementedError
-from . import tape as _tape
+from .unconnected import JACOBIAN_CHUNK_BYTES, UnconnectedGradients, check_source
 
 _PFOR_MESSAGE = ("GradientTape must be created with persistent=True to compute the "
                  "{what} with experimental_use_pfor=False (one backward pass per row "
@@ -53,10 +52,11 @@ def _numpy_only(tensors, what):
                 "one output at a time (tape.gradient, gradtape.vjp) or move the values to NumPy")
 
 
-def _chunk_rows(n_rows, row_bytes, parallel_iterations):
+def _chunk(n_rows, row_bytes, parallel_iterations, chunk_bytes):
+    """Rows (or columns) per sweep: ``parallel_iterations``, else what fits ``chunk_bytes``."""
     if parallel_iterations:
         return max(1, min(n_rows, int(parallel_iterations)))
-    return max(1, min(n_rows, _tape.JACOBIAN_CHUNK_BYTES // max(row_bytes, 1)))
+    return max(1, min(n_rows, chunk_bytes // max(row_bytes, 1)))
 
 
 def _row_bytes(tape, target, sources):
@@ -67,9 +67,9 @@ def _row_bytes(tape, target, sources):
     peaks stay within this margin (``benchmarks/bench_jacobian.py``).
     """
     biggest = max([target._value.nbytes] + [s._value.nbytes for s in sources])
-    for entry in tape._rec.entries:
-        if entry is not None and entry[4] is not None and type(entry[4]) is not tuple:
-            biggest = max(biggest, entry[4]._value.nbytes)
+    for entry in tape._rec.views():
+        if entry is not None and entry.ans is not None and type(entry.ans) is not tuple:
+            biggest = max(biggest, entry.ans._value.nbytes)
     return 8 * biggest
 
 
@@ -125,24 +125,23 @@ class _Rows:
         return j
 
 
-def _rows(tape, target, sources, ct_for, n_rows, parallel_iterations, use_pfor,
+def _rows(tape, target, sources, ct_for, n_rows, parallel_iterations, use_pfor, chunk_bytes,
           rows_axis=0):
     """Compute ``n_rows`` rows (one cotangent each) for every source, chunked."""
     uids = [s._uid for s in sources]
     gathered = [_Rows(n_rows, rows_axis) for _ in sources]
     if use_pfor:
-        chunk = _chunk_rows(n_rows, _row_bytes(tape, target, sources),
-                            parallel_iterations)
+        chunk = _chunk(n_rows, _row_bytes(tape, target, sources), parallel_iterations,
+                       chunk_bytes)
     else:
         chunk = 1
     for start in range(0, n_rows, chunk):
         stop = min(n_rows, start + chunk)
         cts = ct_for(start, stop)
         if use_pfor:
-            got = backward(tape._rec, [(target._uid, cts)], uids, True,
-                           batch_shape=(stop - start,))
+            got = tape._sweep([(target._uid, cts)], uids, True, (stop - start,))
         else:
-            got = backward(tape._rec, [(target._uid, cts[0])], uids, True)
+            got = tape._sweep([(target._uid, cts[0])], uids, True)
             got = {u: g[None] for u, g in got.items()}
         # reachability depends on the graph, not on the cotangent rows, so a
         # source is either reached by every chunk or by none
@@ -169,12 +168,13 @@ def _identity_rows(start, stop, n, dtype, shape):
     return eye.reshape((stop - start,) + shape)
 
 
-def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
+def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor,
+             chunk_bytes=JACOBIAN_CHUNK_BYTES):
     """``GradientTape.jacobian``: one cotangent row per target element."""
     _prepare(tape, use_pfor, "jacobian")
     flat_sources = nest.flatten(sources)
     for s in flat_sources:
-        _tape._check_source(s)
+        check_source(s)
     target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
     _numpy_only([target] + flat_sources, "jacobian")
     t_shape = tuple(target._value.shape)
@@ -186,13 +186,14 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
             return OneHotRows.identity(t_shape, dtype, start, stop)
         return wrap(_identity_rows(start, stop, n, dtype, t_shape))
 
-    cols = _rows(tape, target, flat_sources, ct_for, n, parallel_iterations, use_pfor) \
+    cols = _rows(tape, target, flat_sources, ct_for, n, parallel_iterations, use_pfor,
+                 chunk_bytes) \
         if n and target.dtype.differentiable else [None] * len(flat_sources)
     result = []
     for s, j in zip(flat_sources, cols):
         shape = t_shape + tuple(s._value.shape)
         if j is None:
-            if n == 0 or unconnected is _tape.UnconnectedGradients.ZERO:
+            if n == 0 or unconnected is UnconnectedGradients.ZERO:
                 result.append(wrap(np.zeros(shape, s._value.dtype)))
             else:
                 result.append(None)
@@ -203,11 +204,12 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor):
     return nest.pack_sequence_as(sources, result)
 
 
-def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_pfor):
+def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_pfor,
+                   chunk_bytes=JACOBIAN_CHUNK_BYTES):
     """``GradientTape.batch_jacobian``: one cotangent per target position, set in
     every example at once, so one sweep gives that row for the whole batch."""
     _prepare(tape, use_pfor, "batch_jacobian")
-    _tape._check_source(source, "source")
+    check_source(source, "source")
     _numpy_only([source], "batch_jacobian")
     target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
     t_shape, s_shape = tuple(target._value.shape), tuple(source._value.shape)
@@ -229,12 +231,12 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
 
     # rows come back as (row, batch) + source.shape[1:]; they are stored batch-first
     (j,) = _rows(tape, target, [source], ct_for, m, parallel_iterations, use_pfor,
-                 rows_axis=1) if m and target.dtype.differentiable else [None]
+                 chunk_bytes, rows_axis=1) if m and target.dtype.differentiable else [None]
     if not tape._persistent:
         tape._spend()
     shape = (batch,) + per + s_shape[1:]
     if j is None:
-        if m == 0 or unconnected is _tape.UnconnectedGradients.ZERO:
+        if m == 0 or unconnected is UnconnectedGradients.ZERO:
             return wrap(np.zeros(shape, source._value.dtype))
         return None
     return j if tuple(j._value.shape) == shape else rules.reshape(j, shape)
@@ -243,12 +245,6 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
 # ---------------------------------------------------------------------------
 # Forward mode
 # ---------------------------------------------------------------------------
-
-def _forward_chunk(n_cols, col_bytes, parallel_iterations):
-    if parallel_iterations:
-        return max(1, min(n_cols, int(parallel_iterations)))
-    return max(1, min(n_cols, _tape.JACOBIAN_CHUNK_BYTES // max(col_bytes, 1)))
-
 
 def _basis(primal, offset, start, stop):
     """Rows ``start:stop`` of the identity, restricted to ``primal``'s columns."""
@@ -274,13 +270,13 @@ def _forward_pass(f, primals, offsets, start, stop, spread):
     return out, acc
 
 
-def forward_jacobian(f, primals, parallel_iterations=None):
+def forward_jacobian(f, primals, parallel_iterations=None, chunk_bytes=JACOBIAN_CHUNK_BYTES):
     """The Jacobian of ``f`` at ``primals`` in forward mode, one column per tangent.
 
     ``primals`` is a tensor (``f(primals)``) or a list or tuple of tensors
     (``f(*primals)``).  A block of basis tangents, one per input element,
     goes through ``f`` in a single forward pass (more than one only when the
-    stacked tangents would exceed ``gradtape.tape.JACOBIAN_CHUNK_BYTES``, or
+    stacked tangents would exceed ``chunk_bytes``, by default 256 MiB, or
     to honour ``parallel_iterations`` columns per pass).  For each output of
     ``f`` (any nested structure) the result is a tensor of shape
     ``output.shape + primal.shape``, or a tuple of them, one per primal, when
@@ -309,8 +305,8 @@ def forward_jacobian(f, primals, parallel_iterations=None):
     sizes = [p._value.size for p in flat]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
     n = offsets[-1]
-    chunk = _forward_chunk(n, 4 * max([p._value.nbytes for p in flat] + [1]),
-                           parallel_iterations)
+    chunk = _chunk(n, 4 * max([p._value.nbytes for p in flat] + [1]), parallel_iterations,
+                   chunk_bytes)
     pieces, out = [], None
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)

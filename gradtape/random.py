@@ -132,7 +132,7 @@ def shuffle(value, seed=None, name=None):
     [0, 1, 2, 3, 4]
     """
     from .rules import gather, stop_gradient
-    from ._core.tensor import convert_to_tensor
+    from ._core.convert import convert_to_tensor
     value = convert_to_tensor(value)
     if value.ndim == 0:
         return value

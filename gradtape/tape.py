@@ -5,16 +5,21 @@ read, Tensors only when asked; several or non-scalar targets are summed;
 a non-persistent tape gives one set of gradients and frees what it held.
 """
 import contextlib
-import enum
 import warnings
 
 
 from ._core.dtypes import kind
 from ._core.backend import ones_for, zeros_for
-from . import explain as _explain
+from .diagnostics import explain as _explain, history as _history, render as _render
 from ._core import nest, trace
 from ._core.reverse import TapeRecorder, backward
-from ._core.tensor import TensorLike, convert_to_tensor, wrap
+from ._core.rows import backward_rows
+from ._core.tensor import TensorLike, wrap
+from ._core.convert import convert_to_tensor
+from .diagnostics.debugging import numerics_checker
+from .unconnected import JACOBIAN_CHUNK_BYTES as _DEFAULT_CHUNK_BYTES
+from .unconnected import UnconnectedGradients  # noqa: F401  (gradtape.tape's name too)
+from .unconnected import as_unconnected as _as_unconnected, check_source as _check_source
 from .indexed_slices import backward_with_slices
 from .variables import Variable
 
@@ -22,37 +27,7 @@ _USED_MESSAGE = ("A non-persistent GradientTape can only be used to compute one 
                  "gradients (or jacobians)")
 
 #: Bytes the stacked cotangents of one vectorized Jacobian chunk may take.
-JACOBIAN_CHUNK_BYTES = 256 * 2**20
-
-
-class UnconnectedGradients(enum.Enum):
-    """What ``gradient`` returns for a source the target does not depend on.
-
-    >>> import gradtape as tf
-    >>> x, y = tf.Variable(1.0), tf.Variable(2.0)
-    >>> with tf.GradientTape() as tape:
-    ...     z = x * 3.0
-    >>> tape.gradient(z, y, unconnected_gradients=tf.UnconnectedGradients.ZERO).numpy()
-    0.0
-    """
-
-    NONE = "none"
-    ZERO = "zero"
-
-
-def _as_unconnected(value):
-    try:
-        return UnconnectedGradients(value)
-    except ValueError:
-        raise ValueError(f"unconnected_gradients must be UnconnectedGradients.NONE or "
-                         f".ZERO (or 'none'/'zero'), got {value!r}") from None
-
-
-def _check_source(s, what="sources"):
-    if not isinstance(s, TensorLike):
-        raise ValueError(f"Passed in object {s!r} of type '{type(s).__name__}', not "
-                         f"tf.Tensor or tf.Variable or ExtensionType, in {what}; "
-                         "convert it with gradtape.constant and tape.watch it, or use a Variable")
+JACOBIAN_CHUNK_BYTES = _DEFAULT_CHUNK_BYTES
 
 
 def _flatten(structure):
@@ -108,14 +83,14 @@ class GradientTape:
                              "entered only once at a time")
         trace.push(self._rec)
         self._recording = True
-        _explain._note_event(self, "enter", 2)
+        _history._note_event(self, "enter", 2)
         return self
 
     def __exit__(self, *exc):
         if self._recording:
             trace.pop(self._rec)
             self._recording = False
-            _explain._note_event(self, "exit")
+            _history._note_event(self, "exit")
 
     def __del__(self):
         rec = getattr(self, "_rec", None)
@@ -138,13 +113,13 @@ class GradientTape:
             raise ValueError("Tape must be recording.")
         trace.pop(self._rec)
         self._recording = False
-        _explain._note_event(self, "pause", 3)
+        _history._note_event(self, "pause", 3)
         try:
             yield
         finally:
             trace.push(self._rec)
             self._recording = True
-            _explain._note_event(self, "resume")
+            _history._note_event(self, "resume")
 
     def reset(self):
         """Clear everything recorded so far (the tape keeps recording if active).
@@ -159,7 +134,7 @@ class GradientTape:
         3.0
         """
         recording = self._recording
-        _explain._note_event(self, "reset", 2)
+        _history._note_event(self, "reset", 2)
         if recording:
             trace.pop(self._rec)
         self._rec = TapeRecorder(self._watch_accessed_variables)
@@ -185,7 +160,7 @@ class GradientTape:
             if not t.dtype.differentiable:
                 warnings.warn(f"The dtype of the watched tensor must be floating (e.g. "
                               f"tf.float32), got {t.dtype!r}", stacklevel=2)
-                self._watch_sites[t._uid] = _explain._user_site()
+                self._watch_sites[t._uid] = _history._user_site()
                 continue
             if isinstance(t, Variable):
                 self._rec.add_variable(t)
@@ -209,12 +184,24 @@ class GradientTape:
         """Free the recording of a non-persistent tape (it remembers its Variables)."""
         self._spent_variables = self._rec.variables
         if self._skeleton is None:
-            _explain._keep_for_explain(self)
+            _history._keep_for_explain(self)
         self._rec = None
 
     def _live(self):
         if self._rec is None:
             raise RuntimeError(_USED_MESSAGE)
+
+    def _sweep(self, target_cts, source_uids, persistent, batch_shape=(), slices=False):
+        """One backward sweep over the recording (``reverse.backward``, or
+        ``rows.backward_rows`` for cotangents with leading ``batch_shape``
+        axes), each VJP checked while ``check_numerics`` is active."""
+        check = numerics_checker(self._rec)
+        if batch_shape:
+            return backward_rows(self._rec, target_cts, source_uids, persistent, batch_shape,
+                                 check)
+        if slices:  # gradient(): a source read only by gathers gets IndexedSlices
+            return backward_with_slices(self._rec, target_cts, source_uids, persistent, check)
+        return backward(self._rec, target_cts, source_uids, persistent, check)
 
     # -- gradients ------------------------------------------------------
     def gradient(self, target, sources, output_gradients=None,
@@ -249,10 +236,10 @@ class GradientTape:
                               f"tf.float32) when calling GradientTape.gradient, got "
                               f"{s.dtype!r}; its gradient is None", stacklevel=2)
         if not self._persistent:  # backward frees the entries explain reads later
-            self._skeleton = _explain._graph_of(self._rec)
-        found = backward_with_slices(self._rec, [(t._uid, ct) for t, ct in zip(flat_targets, cts)
-                                                 if t.dtype.differentiable],
-                                     wanted, self._persistent)
+            self._skeleton = _history._graph_of(self._rec)
+        found = self._sweep([(t._uid, ct) for t, ct in zip(flat_targets, cts)
+                             if t.dtype.differentiable],
+                            wanted, self._persistent, slices=True)
         if not self._persistent:
             self._spend()
         grads = [self._finish(found.get(s._uid), s, unconnected) for s in flat_sources]
@@ -309,7 +296,7 @@ class GradientTape:
         """
         from .jacobians import jacobian
         return jacobian(self, target, sources, _as_unconnected(unconnected_gradients),
-                        parallel_iterations, experimental_use_pfor)
+                        parallel_iterations, experimental_use_pfor, JACOBIAN_CHUNK_BYTES)
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
                        parallel_iterations=None, experimental_use_pfor=True):
@@ -326,7 +313,7 @@ class GradientTape:
         """
         from .jacobians import batch_jacobian
         return batch_jacobian(self, target, source, _as_unconnected(unconnected_gradients),
-                              parallel_iterations, experimental_use_pfor)
+                              parallel_iterations, experimental_use_pfor, JACOBIAN_CHUNK_BYTES)
 
     # -- explaining and inspecting ---------------------------------------
     def explain(self, target, sources):
@@ -352,7 +339,7 @@ class GradientTape:
         >>> print(tape.summary(y).splitlines()[1])  # doctest: +ELLIPSIS
           %0:f32[] = multiply('x:0':f32[], 'x:0':f32[])  # <doctest ...>:2
         """
-        return _explain.summary(self, targets)
+        return _render.summary(self, targets)
 
     def __str__(self):
         return self.summary()
@@ -367,7 +354,7 @@ class GradientTape:
         >>> tape.to_dot(y).startswith("digraph")
         True
         """
-        return _explain.to_dot(self, targets)
+        return _render.to_dot(self, targets)
 
     def memory(self):
         """Bytes of array data the tape holds, per op, per user line and in total.
@@ -379,4 +366,4 @@ class GradientTape:
         >>> tape.memory().total >= 0
         True
         """
-        return _explain.memory(self)
+        return _render.memory(self)

@@ -8,7 +8,8 @@ flow from ``stack()``, ``read()``, ``gather()`` and ``concat()`` back to the
 values written.
 """
 from ._core.dtypes import as_dtype
-from ._core.tensor import TensorLike, TensorShape, constant, convert_to_tensor
+from ._core.tensor import TensorLike, TensorShape, constant
+from ._core.convert import convert_to_tensor
 from .errors import InvalidArgumentError, OutOfRangeError
 from .rules import concat, stack, unstack, zeros
 

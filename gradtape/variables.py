@@ -7,7 +7,7 @@ Variable's array and never changes what a tape already recorded.
 import numpy as np
 
 from ._core.backend import NUMPY, backend_of
-from ._core import tensor as _tensor, trace
+from ._core import trace
 from ._core.dtypes import as_dtype
 from ._core.tensor import (TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array,
                            wrap_as)
@@ -75,9 +75,7 @@ class Variable(TensorLike):
                 rec.watch_variable(self)
         else:  # gradtape.explain says where an untrainable source was read
             for rec in trace.stack():
-                note = getattr(rec, "note_read", None)
-                if note is not None:
-                    note(self)
+                rec.note_read(self)
         return wrap_as(self._value, self._uid)
 
     def read_value(self):
@@ -104,8 +102,8 @@ class Variable(TensorLike):
     # -- writing ---------------------------------------------------------
     def _new_value(self, value, what):
         arr = to_array(value._read() if isinstance(value, TensorLike) else value)
-        if _tensor.escape_hook is not None and isinstance(value, TensorLike):
-            _tensor.escape_hook(value, f"{what} into Variable '{self._name}'")
+        if trace._active[0] and isinstance(value, TensorLike):
+            trace.notify_escape(value, f"{what} into Variable '{self._name}'")
         target = self._value
         if arr.dtype != target.dtype:
             if isinstance(value, TensorLike):
@@ -173,8 +171,8 @@ class Variable(TensorLike):
         TensorFlow), though no gradient flows through the NumPy result.
         """
         self._read()
-        if _tensor.escape_hook is not None:
-            _tensor.escape_hook(self, ".numpy()")
+        if trace._active[0]:
+            trace.notify_escape(self, ".numpy()")
         v = self._value
         return v.copy() if v.ndim else v[()]
 

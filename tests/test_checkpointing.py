@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import gradtape as gt
-from gradtape._core.reverse import ANS, OP, SAVED, Meta
+from gradtape._core.reverse import Meta
 from gradtape.testing import check_gradients
 
 RNG = np.random.default_rng(3)
@@ -46,10 +46,10 @@ def run_mlp(x, ws, bs, wrap, persistent=False):
 def saved_arrays(tape):
     """The distinct arrays the tape keeps for its backward pass."""
     arrays = {}
-    for entry in tape._rec.entries:
+    for entry in tape._rec.views():
         if entry is None:
             continue
-        saved, ans = entry[SAVED], entry[ANS]
+        saved, ans = entry.saved, entry.ans
         for t in tuple(saved) + ((ans,) if ans is not None and type(ans) is not tuple
                                  else tuple(ans or ())):
             if type(t) is not Meta:
@@ -79,7 +79,7 @@ def test_the_tape_holds_fewer_entries_and_arrays(mlp):
     # per block: matmul, add, tanh, add without; one entry with; plus the loss's two
     assert len(plain._rec.entries) == 4 * DEPTH + 2
     assert len(ckpt._rec.entries) == DEPTH + 2
-    ops = [e[OP].name for e in ckpt._rec.entries]
+    ops = [e.op.name for e in ckpt._rec.views()]
     assert all(name.startswith("recompute_grad:") for name in ops[:DEPTH])
     # activations held (parameters aside): each block's input and tanh's output
     # without; only each block's input with
@@ -100,8 +100,8 @@ def test_segment_checkpoint_keeps_only_the_segment_input(mlp):
     with gt.GradientTape() as tape:
         tape.watch(x)
         y = gt.recompute_grad(segment)(x)
-    (entry,) = tape._rec.entries
-    kept = [t for t in entry[SAVED] if type(t) is not Meta]
+    (entry,) = tape._rec.views()
+    kept = [t for t in entry.saved if type(t) is not Meta]
     assert kept[0] is x
     assert {id(t._value) for t in kept[1:]} == {id(v._value) for v in ws + bs}
     grads = tape.gradient(y, ws)

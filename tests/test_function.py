@@ -14,13 +14,7 @@ import gradtape as tf
 from gradtape import compiled
 from gradtape._core import nest
 from gradtape.indexed_slices import densified
-from tests.opspec import all_specs
-
-
-def _cases():
-    for spec in all_specs():
-        for i, sample in enumerate(spec.samples):
-            yield pytest.param(spec, sample, id=f"{spec.name}-{i}")
+from tests.opspec import cases
 
 
 def _derivatives(spec, params, seed):
@@ -44,10 +38,9 @@ def _derivatives(spec, params, seed):
     return f
 
 
-@pytest.mark.parametrize("spec,sample", list(_cases()))
+@pytest.mark.parametrize("spec,sample", cases())
 def test_replay_equals_eager_for_every_op(spec, sample):
-    arrays = [a for a in sample if hasattr(a, "shape")]
-    params = sample[len(arrays):]
+    arrays, params = sample.arrays, sample.params
     f = _derivatives(spec, params, seed=len(arrays))
     fast = tf.function(f)
     fast(*[tf.constant(a) for a in arrays])  # traced on the sample

@@ -580,8 +580,7 @@ def _second_order_specs():
 @pytest.mark.parametrize("spec", _second_order_specs())
 def test_batched_forward_hessians_of_every_op_equal_reverse_over_reverse(spec):
     for sample in spec.samples:
-        arrays = [a for a in sample if hasattr(a, "shape")]
-        params = sample[len(arrays):]
+        arrays, params = sample.arrays, sample.params
         argnums = tuple(range(len(arrays)))
 
         def f(*xs):

@@ -12,7 +12,7 @@ import pytest
 
 import gradtape as tf
 from gradtape import debugging
-from gradtape._core import backend, reverse
+from gradtape._core import backend, rows
 from gradtape._core.onehot import OneHotRows
 from gradtape.testing import check_gradients
 
@@ -27,8 +27,8 @@ def _dense_seed(tape, y, xs):
     """The Jacobian from one batched sweep seeded with the dense identity."""
     n = int(np.prod(y.shape))
     eye = np.eye(n, dtype=y.numpy().dtype).reshape((n,) + tuple(y.shape))
-    got = reverse.backward(tape._rec, [(y._uid, tf.constant(eye))], [x._uid for x in xs],
-                           True, batch_shape=(n,))
+    got = rows.backward_rows(tape._rec, [(y._uid, tf.constant(eye))], [x._uid for x in xs],
+                             True, (n,))
     return [got[x._uid].numpy().reshape(tuple(y.shape) + tuple(x.shape)) if x._uid in got
             else np.zeros(tuple(y.shape) + tuple(x.shape)) for x in xs]
 
@@ -71,7 +71,7 @@ def numpy_only():
 def structured_ops(monkeypatch):
     """The ops (name, input) whose cotangent the sweep kept structured or gathered."""
     seen = []
-    original = reverse._onehot_vjp
+    original = rows._onehot_vjp
 
     def spy(op, i, rows, *args):
         g = original(op, i, rows, *args)
@@ -79,7 +79,7 @@ def structured_ops(monkeypatch):
             seen.append((op.name, i, "rows" if type(g) is OneHotRows else "gathered"))
             assert rows.ops == bool(tf._core.trace.stack() or backend.foreign[0])
         return g
-    monkeypatch.setattr(reverse, "_onehot_vjp", spy)
+    monkeypatch.setattr(rows, "_onehot_vjp", spy)
     return seen
 
 

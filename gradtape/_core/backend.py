@@ -20,7 +20,9 @@ import types
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, UnimplementedError
+from . import state
+from .state import foreign  # true once a non-NumPy array became a tensor
+from .errors import InvalidArgumentError, UnimplementedError
 
 
 def _numpy_namespace():
@@ -38,9 +40,6 @@ def _numpy_namespace():
 #: The NumPy namespace every impl is given on the NumPy path.
 NP = _numpy_namespace()
 
-#: ``foreign[0]`` turns true once a non-NumPy array became a tensor; until then
-#: ``trace.apply`` never asks which namespace an op runs in.
-foreign = [False]
 
 # NumPy's names for functions the standard spells differently (aliases added to
 # a foreign namespace so impls written against NumPy run there unchanged)
@@ -181,10 +180,9 @@ def _discover(value):
         b = _by_module[module.__name__] = _make_backend(module, ns, tp)
     _by_type[tp] = b
     if not foreign[0]:
-        from . import trace  # ops leave their NumPy-only fast path from now on
-        with trace._lock:
+        with state.lock:  # ops leave their NumPy-only fast path from now on
             foreign[0] = True
-            trace._active[0] += 1
+            state.active[0] += 1
     return b
 
 

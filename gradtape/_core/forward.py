@@ -19,31 +19,15 @@ tangent row at a time.
 import warnings
 import weakref
 
-from ..errors import UnimplementedError
+from . import basic_ops as ops
 from .dtypes import kind
-from .trace import outside
-
-
-class Hooks:
-    """The few ops tangent propagation needs; installed by ``gradtape.forwardprop``."""
-
-    broadcast_to = cast = reshape = stack = None
-
-
-hooks = Hooks()
-
-#: Names of ops that broadcast their inputs against each other NumPy-style
-#: (and matmul and the solves, which broadcast their batch axes).  With batched tangents a
-#: lower-rank input's tangent is padded to the highest input rank for them.
-#: A rule module adding a broadcasting op adds its name here.
-BROADCASTING_OPS = {"add", "subtract", "multiply", "divide", "mod", "pow", "maximum",
-                    "minimum", "atan2", "where", "matmul", "squared_difference",
-                    "xdivy", "xlogy", "divide_no_nan", "complex", "solve", "triangular_solve"}
+from .errors import UnimplementedError
+from .trace import Recorder, outside
 
 _warned_loop = set()
 
 
-class ForwardRecorder:
+class ForwardRecorder(Recorder):
     """Tangents of the tensors that depend on the primals, by tensor id.
 
     ``batch`` is None for ordinary tangents, or the size of the leading
@@ -91,9 +75,9 @@ class ForwardRecorder:
         want = v.shape if self.batch is None else (self.batch,) + v.shape
         if t._value.shape != want:
             # a rule may return a tangent that broadcasts to the output (x + c)
-            t = hooks.broadcast_to(t, want)
+            t = ops.broadcast_to(t, want)
         if t._value.dtype != v.dtype:
-            t = hooks.cast(t, v.dtype)
+            t = ops.cast(t, v.dtype)
         uid = out._uid
         self.tangents[uid] = t
         ref = weakref.ref(out, self._forget)
@@ -111,7 +95,7 @@ class ForwardRecorder:
         uneven = any(t is not None and x._value.ndim < top for t, x in zip(ts, inputs))
         if not op.batch_jvp:
             return self._looped_jvp(op, ts, out, inputs, params)
-        if uneven and op.name in BROADCASTING_OPS:
+        if uneven and op.broadcasts:
             return op.jvp(self._padded(ts, inputs, top), out, *inputs, **params)
         # any other op's JVP takes the leading batch axis whatever its inputs' ranks
         return op.jvp(ts, out, *inputs, **params)
@@ -121,7 +105,7 @@ class ForwardRecorder:
         for t, x in zip(ts, inputs):
             shape = x._value.shape
             if t is not None and len(shape) < rank:
-                t = hooks.reshape(t, (self.batch,) + (1,) * (rank - len(shape)) + shape)
+                t = ops.reshape(t, (self.batch,) + (1,) * (rank - len(shape)) + shape)
             out.append(t)
         return out
 
@@ -141,16 +125,16 @@ class ForwardRecorder:
             for k, o in enumerate(out):
                 parts = [r[k] for r in rows]
                 outs.append(None if any(p is None for p in parts) else
-                            hooks.stack([self._full(p, o) for p in parts]))
+                            ops.stack([self._full(p, o) for p in parts]))
             return tuple(outs)
         if any(r is None for r in rows):
             return None
-        return hooks.stack([self._full(r, out) for r in rows])
+        return ops.stack([self._full(r, out) for r in rows])
 
     @staticmethod
     def _full(t, out):
         shape = out._value.shape
-        return t if t._value.shape == shape else hooks.broadcast_to(t, shape)
+        return t if t._value.shape == shape else ops.broadcast_to(t, shape)
 
     def watch_variable(self, var):
         """Accumulators do not auto-watch Variables (TensorFlow's behaviour)."""

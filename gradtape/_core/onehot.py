@@ -8,7 +8,7 @@ of a chunk ``[start, stop)`` is ``d.flat[start + r]`` times the unit vector at
 position ``start + r``, for a tensor ``d`` of the value's shape (the identity
 seed has ``d = 1`` at the chunk's positions and 0 elsewhere).
 
-The sweep (``_core/reverse.py``) keeps the rows structured as long as it can:
+The sweep (``_core/rows.py``) keeps the rows structured as long as it can:
 
 * an op declared ``elementwise`` turns them, for an input of the output's
   size, into rows of the same kind: the new ``d`` is the op's ordinary
@@ -25,14 +25,9 @@ namespace is in use, like the rest of the sweep.
 """
 import numpy as np
 
-from . import trace
-from .backend import foreign
+from . import basic_ops as ops
+from .state import foreign, stack
 from .tensor import wrap
-
-
-def _rules():
-    from .. import rules  # the ops, for sweeps an outer recorder watches
-    return rules
 
 
 class OneHotRows:
@@ -55,7 +50,7 @@ class OneHotRows:
         self.start = start
         self.stop = stop
         # every step an op: a recorder watches the sweep, or another namespace is in use
-        self.ops = bool(trace.stack() or foreign[0]) if ops is None else ops
+        self.ops = bool(stack() or foreign[0]) if ops is None else ops
         self._dense = None
 
     @classmethod
@@ -89,15 +84,15 @@ class OneHotRows:
         """The sum with ``other`` rows: structured when both are of one chunk."""
         if (other.start, other.stop) == (self.start, self.stop):
             if self.ops:
-                return self.like(_rules().add(self.d, other.d))
+                return self.like(ops.add(self.d, other.d))
             return self.like(wrap(np.add(self.d._value, other.d._value)))
         a, b = self.dense(), other.dense()
-        return _rules().add(a, b) if self.ops else wrap(np.add(a._value, b._value))
+        return ops.add(a, b) if self.ops else wrap(np.add(a._value, b._value))
 
     def values(self):
         """Each row's scale, ``d.flat[start:stop]`` (an array, or a Tensor when ``ops``)."""
         if self.ops:
-            return _rules().reshape(self.d, (-1,))[self.start:self.stop]
+            return ops.flatten(self.d)[self.start:self.stop]
         return self.d._value.reshape(-1)[self.start:self.stop]
 
     def dense(self):
@@ -106,11 +101,10 @@ class OneHotRows:
             v = self.d._value
             m, n = self.count, v.size
             if self.ops:
-                rules = _rules()
                 eye = np.zeros((m, n), v.dtype)
                 _diagonal(eye, self.start)[...] = 1
-                rows = rules.multiply(wrap(eye), rules.expand_dims(self.values(), -1))
-                self._dense = rules.reshape(rows, (m,) + tuple(v.shape))
+                rows = ops.multiply(wrap(eye), ops.expand_dims(self.values(), -1))
+                self._dense = ops.reshape(rows, (m,) + tuple(v.shape))
             else:
                 out = np.zeros((m, n), v.dtype)
                 _diagonal(out, self.start)[...] = self.values()
@@ -134,9 +128,8 @@ class OneHotRows:
         if not self.ops:
             v = x._value
             return v[index] if axis == 0 else v[:, index].T
-        rules = _rules()
-        got = rules.gather(x, _indices(index), axis=axis)
-        return got if axis == 0 else rules.transpose(got)
+        got = ops.gather(x, _indices(index), axis=axis)
+        return got if axis == 0 else ops.transpose(got)
 
     def placed(self, vectors, index, axis, shape):
         """The batched cotangent of a matrix of ``shape`` whose row ``r`` is zero
@@ -158,16 +151,15 @@ class OneHotRows:
         return wrap(out)
 
     def _placed_ops(self, vectors, index, axis, out_shape):
-        rules = _rules()
-        scaled = rules.multiply(vectors, rules.expand_dims(self.values(), -1))
+        scaled = ops.multiply(vectors, ops.expand_dims(self.values(), -1))
         if out_shape[1 + axis] == 1:
-            return rules.reshape(scaled, out_shape)
+            return ops.reshape(scaled, out_shape)
         m, size = self.count, out_shape[1 + axis]
         onehot = np.zeros((m, size), scaled._value.dtype)
         onehot[np.arange(m), _indices(index)] = 1
         if axis == 0:  # (m, 1, k) * (m, size, 1)
-            return rules.multiply(rules.expand_dims(scaled, 1), wrap(onehot[:, :, None]))
-        return rules.multiply(rules.expand_dims(scaled, 2), wrap(onehot[:, None, :]))
+            return ops.multiply(ops.expand_dims(scaled, 1), wrap(onehot[:, :, None]))
+        return ops.multiply(ops.expand_dims(scaled, 2), wrap(onehot[:, None, :]))
 
 
 def _diagonal(rows, start):

@@ -1,48 +1,49 @@
 """The tape as plain data, and the backward sweep over it.
 
-A tape entry is a tuple ``(op, in_uids, saved, out_uids, ans, params, out_meta,
-code, lasti)``: the op, the ids of its inputs and outputs, the inputs its VJPs
-read (a ``Meta`` stand-in for the others), its output(s) if the VJPs read them,
-the op's parameters, the shapes and dtypes of a multi-output op's outputs, and
-where in user code the op ran (the code object and instruction offset of the
-first frame outside gradtape; ``gradtape.explain`` turns them into file:line).
+``TapeRecorder`` owns the tape: one entry per recorded op, kept as a tuple
+(cheap to build on the hot path) that only this module indexes; everyone
+else reads entries through ``Entry`` views (``entry(i)``, ``views()``).  An
+entry holds the op, the ids of its inputs and outputs, the inputs its VJPs
+read (a ``Meta`` stand-in for the others), its output(s) if the VJPs read
+them, the op's parameters, the shapes and dtypes of a multi-output op's
+outputs, and where in user code the op ran (``sites.py``).
 
 ``backward`` visits only entries on a path from a watched source to a target,
 in reverse recording order, sums cotangents per tensor id, undoes
 broadcasting and matches dtypes once here, and frees what it consumed when the
-tape is not persistent.  A vectorized Jacobian's seed may be ``OneHotRows``
-(``_core/onehot.py``): such a sweep keeps cotangents structured where ops allow.
+tape is not persistent.  The vectorized Jacobian sweep, whose cotangents
+carry extra leading axes, is ``rows.backward_rows``.
 """
-import os
-import sys
-import threading
-import warnings
+from collections import namedtuple
+from operator import itemgetter
 
-import numpy as np
-
-from .backend import NP, foreign
+from . import basic_ops, sites
+from .backend import NP
 from .dtypes import kind
-from .onehot import OneHotRows, dense
+from .sites import getframe as _getframe, user_site
+from .state import foreign
 from .tensor import wrap
-from . import trace
+from .trace import Recorder, stack as _recorders
 
-OP, IN, SAVED, OUT, ANS, PARAMS, OUT_META, CODE, LASTI = range(9)
+_OP, _IN, _SAVED, _OUT, _ANS, _PARAMS, _OUT_META, _CODE, _LASTI = range(9)
+_GRAPH_FIELDS = itemgetter(_OP, _IN, _OUT, _CODE, _LASTI)
 
-#: Whether each recorded op notes where in user code it ran (a few tens of ns).
-note_sites = True
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+#: A named view of a tape entry (the tape itself keeps plain tuples).
+Entry = namedtuple("Entry", "op inputs saved outputs ans params out_meta code lasti")
+Entry.__doc__ = """A recorded op, by name: ``op``, the input ids ``inputs``, the ``saved``
+inputs (``Meta`` for the ones not kept), the output id(s) ``outputs`` (a
+tuple for a multi-output op), the output ``ans`` when the VJPs read it, the
+``params``, ``out_meta`` (shapes and dtypes of a multi-output op's outputs)
+and the user ``code`` object and instruction offset ``lasti`` it ran at.
 
-
-def _own_files():
-    # spelled like the code objects' co_filename (a set lookup is cheaper than startswith)
-    top = os.path.dirname(os.path.dirname(__file__))
-    return frozenset(os.path.join(root, name) for root, _, names in os.walk(top)
-                     for name in names if name.endswith(".py"))
-
-
-_OWN_FILES = _own_files()
-_getframe = sys._getframe
-_last_user = None  # a code object known to be outside gradtape
+>>> import gradtape as tf
+>>> x = tf.constant(2.0)
+>>> with tf.GradientTape() as tape:
+...     tape.watch(x)
+...     y = x * x
+>>> [(e.op.name, len(e.inputs)) for e in tape._rec.views()]
+[('multiply', 2)]
+"""
 
 
 class Meta:
@@ -73,40 +74,15 @@ def _meta(value):
     return m
 
 
-class Hooks:
-    """The few ops the sweep itself needs; installed by ``gradtape.rules``."""
-
-    add = sum_to_shape = cast = zeros = None
-    _numerics = threading.local()
-
-    @property
-    def checked_vjp(self):
-        """Set while ``gradtape.debugging.check_numerics`` is active: in this thread only."""
-        return getattr(self._numerics, "checker", None)
-
-    @checked_vjp.setter
-    def checked_vjp(self, checker):
-        if (checker is None) != (self.checked_vjp is None):
-            with _numerics_lock:
-                numerics_threads[0] += 1 if checker is not None else -1
-        self._numerics.checker = checker
-
-
-numerics_threads = [0]  # threads with numerics checks on: 0 means none anywhere
-_numerics_lock = threading.Lock()
-
-
-hooks = Hooks()
-
-
-def _shape_dtype(x):
+def shape_dtype(x):
+    """``(shape, dtype)`` of a saved input (a Tensor or a ``Meta``)."""
     if type(x) is Meta:
         return x.shape, x.dtype
     v = x._value
     return v.shape, v.dtype
 
 
-class TapeRecorder:
+class TapeRecorder(Recorder):
     """The recording half of a GradientTape: the entries and what they track."""
 
     __slots__ = ("entries", "producer", "tracked", "variables", "watch_accessed",
@@ -179,17 +155,17 @@ class TapeRecorder:
         else:
             saved = tuple([x if i in save else _meta(x._value) for i, x in enumerate(inputs)])
         idx = len(self.entries)
-        if note_sites:
+        if sites.enabled:
             # the user's frame is usually 3 up (record <- apply <- public op <- user);
             # nearer frames are never touched, and the last user code seen skips the walk
             try:
                 f = _getframe(3)
                 code = f.f_code
-                if code is not _last_user:
-                    while code.co_filename in _OWN_FILES:
-                        f = f.f_back
-                        code = f.f_code
-                    _remember_user(code)
+                if code is not sites.last_user:  # (always, in debug mode)
+                    f = sites.user_frame(f)
+                    code = f.f_code
+                    if sites.keep_stacks:
+                        self.stacks[idx] = sites.stack_at(f)
                 lasti = f.f_lasti
             except (AttributeError, ValueError):
                 code = lasti = None
@@ -205,6 +181,26 @@ class TapeRecorder:
         for o in outs:
             producer[o._uid] = idx
             tracked.add(o._uid)
+
+    # -- named views of the entries (off the hot path) -------------------------
+    def entry(self, idx):
+        """Entry ``idx`` as an ``Entry`` (None once a sweep has freed it)."""
+        e = self.entries[idx]
+        return None if e is None else Entry._make(e)
+
+    def views(self):
+        """Every entry as an ``Entry``, by index (None where a sweep freed one)."""
+        make = Entry._make
+        return [None if e is None else make(e) for e in self.entries]
+
+    def graph(self):
+        """``(op, inputs, outputs, code, lasti)`` of every entry (None where freed):
+        the graph without values, taken before a sweep frees a non-persistent tape
+        (C-level copies only: it runs on every such ``gradient()``)."""
+        try:
+            return list(map(_GRAPH_FIELDS, self.entries))
+        except TypeError:  # entries a sweep already freed
+            return [None if e is None else _GRAPH_FIELDS(e) for e in self.entries]
 
     # -- what explain needs beyond the entries (off the common path) ----------
     def note_cut(self, op, inputs, out):
@@ -231,29 +227,7 @@ class TapeRecorder:
             self.reads[var._uid] = user_site(2)
 
 
-def _remember_user(code):
-    global _last_user
-    _last_user = code
-
-
-# frames that are never the user's: gradtape's, contextlib's, NumPy's (np.mean(t))
-_NOT_USER = (_PACKAGE_DIR,
-             os.path.join(os.path.dirname(os.path.abspath(os.__file__)), "contextlib.py"),
-             os.path.dirname(os.path.abspath(np.__file__)) + os.sep)
-
-
-def user_site(depth=1):
-    """``(code, lasti)`` of the first frame outside gradtape above ``depth``."""
-    try:
-        f = _getframe(depth + 1)
-        while f.f_code.co_filename.startswith(_NOT_USER):
-            f = f.f_back
-        return f.f_code, f.f_lasti
-    except AttributeError:
-        return None, None
-
-
-def _live_ids(recorder, source_uids):
+def live_ids(recorder, source_uids):
     """The ids on a path from a source: those whose cotangent is worth computing.
 
     When every tracked id that no entry produced (the watched tensors and
@@ -266,9 +240,9 @@ def _live_ids(recorder, source_uids):
         return tracked
     live = sources
     for entry in recorder.entries:
-        if entry is None or live.isdisjoint(entry[IN]):
+        if entry is None or live.isdisjoint(entry[_IN]):
             continue
-        outs = entry[OUT]
+        outs = entry[_OUT]
         if type(outs) is tuple:
             live.update(outs)
         else:
@@ -279,7 +253,7 @@ def _live_ids(recorder, source_uids):
 _UNBROADCAST_AXES = {}
 
 
-def _unbroadcast(gv, shape, nbatch):
+def unbroadcast(gv, shape, nbatch):
     """Sum the array ``gv`` over the axes broadcasting added, to ``shape``."""
     key = (gv.shape, shape, nbatch)
     axes = _UNBROADCAST_AXES.get(key)
@@ -296,168 +270,86 @@ def _unbroadcast(gv, shape, nbatch):
     return gv.reshape(shape) if gv.shape != shape else gv
 
 
-def _output_cotangent(entry, cts, batch_shape):
-    outs = entry[OUT]
-    if type(outs) is not tuple:
-        return cts.get(outs)
-    got = [cts.get(u) for u in outs]
+def with_zeros(got, out_meta, batch_shape=()):
+    """A multi-output op's cotangents, zeros where an output got none (None if all)."""
     if all(g is None for g in got):
         return None
-    if batch_shape:
-        got = [dense(g) for g in got]
     like = next(g for g in got if g is not None)._value  # zeros of the same namespace
-    return tuple([g if g is not None else hooks.zeros(batch_shape + tuple(shape), dtype, like)
-                  for g, (shape, dtype) in zip(got, entry[OUT_META])])
+    return tuple([g if g is not None else basic_ops.zeros(batch_shape + tuple(shape), dtype, like)
+                  for g, (shape, dtype) in zip(got, out_meta)])
 
 
-def _call_vjp(op, i, ct, ans, saved, params, batch_shape):
-    vjp = op.vjps[i]
-    if not batch_shape or op.batch_vjp:
-        return vjp(ct, ans, *saved, **params)
-    return _looped_vjp(op, vjp, ct, ans, saved, params, batch_shape)
+def accumulate_ops(cts, u, g, shape, dtype, nbatch):
+    """Add ``g`` to the cotangent of ``u`` with ops (a recorder watches the sweep)."""
+    if tuple(g._value.shape) != tuple(shape):
+        g = basic_ops.sum_to_shape(g, shape, nbatch)
+    if g._value.dtype != dtype and kind(dtype) in "fc":
+        g = basic_ops.cast(g, dtype)
+    prev = cts.get(u)
+    cts[u] = g if prev is None else basic_ops.add(prev, g)
 
 
-def _call_vjp_onehot(op, i, ct, ans, saved, params, batch_shape):
-    """``_call_vjp`` in a sweep seeded with ``OneHotRows``: structured where the op allows."""
-    if type(ct) is OneHotRows:
-        g = _onehot_vjp(op, i, ct, ans, saved, params)
-        if g is not NotImplemented:
-            return g
-        ct = ct.dense()
-    return _call_vjp(op, i, ct, ans, saved, params, batch_shape)
+def call_vjp(op, i, ct, ans, saved, params):
+    """Input ``i``'s cotangent from ``op``'s VJP rule."""
+    return op.vjps[i](ct, ans, *saved, **params)
 
 
-def _onehot_vjp(op, i, rows, ans, saved, params):
-    """Input ``i``'s cotangent from one-hot ``rows``: rows again through an
-    elementwise op, a dense batch from an op's one-hot rule, or NotImplemented."""
-    if op.elementwise:
-        d = rows.d
-        shape, dtype = _shape_dtype(saved[i])
-        size = d._value.size
-        if _size(shape) == size:  # same flat positions: the Jacobian is diagonal
-            g = op.vjps[i](d, ans, *saved, **params)
-            if g is None:
-                return None
-            if g._value.size == size:
-                return rows.like(_as_input(g, shape, dtype, rows.ops))
-    gathers = op.onehot_vjps
-    if gathers is not None and gathers[i] is not None:
-        g = gathers[i](rows, ans, *saved, **params)
-        if g is not None:
-            return g
-    return NotImplemented
+def seeded(target_cts, add):
+    """The targets' cotangents by id, summed where a target repeats."""
+    cts = {}
+    for uid, ct in target_cts:
+        cts[uid] = ct if uid not in cts else add(cts[uid], ct)
+    return cts
 
 
-def _size(shape):
-    n = 1
-    for k in shape:
-        n *= k
-    return n
+def free(recorder, persistent):
+    """Drop a non-persistent tape's entries once a sweep has used them."""
+    if not persistent:
+        recorder.entries.clear()
+        recorder.producer.clear()
 
 
-def _as_input(g, shape, dtype, ops):
-    """An unbatched cotangent of an input's size, in its shape and dtype."""
-    if ops:
-        if tuple(g.shape) != tuple(shape):
-            g = hooks.sum_to_shape(g, shape, 0)
-        if g._value.dtype != dtype and kind(dtype) in "fc":
-            g = hooks.cast(g, dtype)
-        return g
-    gv = g._value
-    if gv.shape != shape:
-        gv = NP.reshape(gv, shape)
-    if gv.dtype != dtype and kind(dtype) in "fc":
-        gv = gv.astype(dtype)
-    return g if gv is g._value else wrap(gv)
-
-
-_warned_loop = set()
-
-
-def _looped_vjp(op, vjp, ct, ans, saved, params, batch_shape):
-    """Apply a VJP that cannot take a batch axis one cotangent row at a time."""
-    if op.name not in _warned_loop:
-        _warned_loop.add(op.name)
-        warnings.warn(f"op '{op.name}' has no batched VJP rule; its Jacobian rows "
-                      "are computed one at a time", RuntimeWarning, stacklevel=4)
-    from .. import rules  # noqa: the sweep is configured by rules at import
-    n = 1
-    for d in batch_shape:
-        n *= d
-    multi = type(ct) is tuple
-    flat = (tuple(rules.reshape(c, (n,) + tuple(c.shape[len(batch_shape):])) for c in ct)
-            if multi else rules.reshape(ct, (n,) + tuple(ct.shape[len(batch_shape):])))
-    rows = []
-    for b in range(n):
-        row = tuple(c[b] for c in flat) if multi else flat[b]
-        g = vjp(row, ans, *saved, **params)
-        if g is None:
-            return None
-        rows.append(g)
-    out = rules.stack(rows)
-    return rules.reshape(out, batch_shape + tuple(out.shape[1:]))
-
-
-def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
+def backward(recorder, target_cts, source_uids, persistent, vjp_caller=None):
     """Propagate cotangents from targets back to sources.
 
     ``target_cts`` is a list of ``(uid, cotangent)``; returns ``{uid: ct}`` for
-    the source ids reached.  ``batch_shape`` is the shape of extra leading
-    axes the cotangents carry (a vectorized Jacobian), ``()`` otherwise.
+    the source ids reached.  ``vjp_caller(op, i, ct, ans, saved, params,
+    call_vjp)``, when given, makes each VJP call (``check_numerics``).
 
     Entries are visited in reverse recording order; one whose outputs got no
     cotangent is not on a path from a target and is skipped.  A cotangent is
     dropped as soon as its producer's VJPs have consumed it.
     """
     entries = recorder.entries
-    # one check per sweep: gradtape.debugging.check_numerics swaps in a checking VJP call
-    call_vjp = _call_vjp if hooks.checked_vjp is None else hooks.checked_vjp(recorder)
-    structured = False
-    if batch_shape:
-        structured = any(type(ct) is OneHotRows for _, ct in target_cts)
-        if structured and call_vjp is not _call_vjp:
-            target_cts = [(u, dense(ct)) for u, ct in target_cts]
-            structured = False
-        elif structured:
-            call_vjp = _call_vjp_onehot
     cts = {}
-    add = hooks.add
     for uid, ct in target_cts:
-        if uid not in cts:
-            cts[uid] = ct
-        elif structured:
-            cts[uid] = _sum_rows(cts[uid], ct)
-        else:
-            cts[uid] = add(cts[uid], ct)
-    live = _live_ids(recorder, source_uids)
+        cts[uid] = ct if uid not in cts else basic_ops.add(cts[uid], ct)
+    live = live_ids(recorder, source_uids)
     keep = set(source_uids)
     # With no recorder watching the sweep (no higher order), broadcasting is
     # undone and cotangents are summed on arrays directly, and a sum made
-    # here is ours to update in place.  Otherwise every step is an op.
-    # (another array namespace in use: every step an op, which keeps it in its namespace)
-    owned = None if trace.stack() or foreign[0] else set()
-    sum_to_shape, cast = hooks.sum_to_shape, hooks.cast
-    direct = call_vjp is _call_vjp and not batch_shape  # call the rules themselves
+    # here is ours to update in place.  Otherwise (or once another array
+    # namespace is in use, which the ops keep in its namespace) every step is an op.
+    owned = None if _recorders() or foreign[0] else set()
     for idx in range(len(entries) - 1, -1, -1):
         entry = entries[idx]
         if entry is None:
             continue
-        outs = entry[OUT]
-        if type(outs) is tuple:
-            ct = _output_cotangent(entry, cts, batch_shape)
-        else:
+        op, in_uids, saved, outs, ans, params, out_meta = entry[:7]
+        if out_meta is None:
             ct = cts.get(outs)
+        else:
+            ct = with_zeros([cts.get(u) for u in outs], out_meta)
         if ct is None:
             continue
         if not persistent:
             entries[idx] = None
-        op, in_uids, saved, _, ans, params = entry[:6]  # OP, IN, SAVED, OUT, ANS, PARAMS
         vjps = op.vjps
         for i, u in enumerate(in_uids):
             if u not in live or vjps[i] is None:
                 continue
-            if not direct:
-                g = call_vjp(op, i, ct, ans, saved, params, batch_shape)
+            if vjp_caller is not None:
+                g = vjp_caller(op, i, ct, ans, saved, params, call_vjp)
             elif params:
                 g = vjps[i](ct, ans, *saved, **params)
             else:
@@ -469,57 +361,30 @@ def backward(recorder, target_cts, source_uids, persistent, batch_shape=()):
                 shape, dtype = x.shape, x.dtype
             else:
                 shape, dtype = x._value.shape, x._value.dtype
-            if batch_shape:
-                if structured:
-                    prev = cts.get(u)
-                    if type(g) is OneHotRows:
-                        if prev is None or type(prev) is OneHotRows:
-                            cts[u] = g if prev is None else prev.plus(g)
-                            continue
-                        g = g.dense()
-                    elif type(prev) is OneHotRows:
-                        cts[u] = prev.dense()
-                shape = batch_shape + tuple(shape)
-            gv = g._value
             if owned is None:
-                # a recorder watches the sweep: every step must be an op
-                if gv.shape != shape:
-                    g = sum_to_shape(g, shape, len(batch_shape))
-                if gv.dtype != dtype and kind(dtype) in "fc":
-                    g = cast(g, dtype)
-                prev = cts.get(u)
-                cts[u] = g if prev is None else add(prev, g)
+                accumulate_ops(cts, u, g, shape, dtype, 0)
                 continue
+            gv = g._value
             if gv.shape != shape:
-                gv = _unbroadcast(gv, shape, len(batch_shape))
+                gv = unbroadcast(gv, shape, 0)
             if gv.dtype is not dtype and gv.dtype != dtype and dtype.kind in "fc":
                 gv = gv.astype(dtype)
-            if gv is not g._value:
-                g = wrap(gv)
             prev = cts.get(u)
             if prev is None:
-                cts[u] = g
+                cts[u] = g if gv is g._value else wrap(gv)
             elif u in owned and type(prev._value) is NP.ndarray:
                 NP.add(prev._value, gv, out=prev._value)
             else:
                 cts[u] = wrap(NP.add(prev._value, gv))
                 owned.add(u)
-        if type(outs) is tuple:
+        if out_meta is None:
+            if outs not in keep:
+                cts.pop(outs, None)
+        else:
             for u in outs:
                 if u not in keep:
                     cts.pop(u, None)
-        elif outs not in keep:
-            cts.pop(outs, None)
     if not persistent:
         entries.clear()
         recorder.producer.clear()
-    if structured:  # a source reached only through elementwise ops
-        return {u: dense(cts[u]) for u in source_uids if u in cts}
     return {u: cts[u] for u in source_uids if u in cts}
-
-
-def _sum_rows(a, b):
-    """The sum of two batched cotangents, either of them possibly ``OneHotRows``."""
-    if type(a) is OneHotRows and type(b) is OneHotRows:
-        return a.plus(b)
-    return hooks.add(dense(a), dense(b))

@@ -12,14 +12,12 @@ import numpy as np
 
 from . import dtypes
 from .backend import backend_of, is_array
+from .state import active, notify_escape, notify_host_read, tracing
 from .dtypes import as_dtype, from_numpy, kind
 
 _next_uid = itertools.count(1).__next__
 _new_shape = tuple.__new__  # a tensor's own shape needs none of TensorShape.__new__'s checks
 
-#: ``escape_hook(tensor, how)`` is told when a value leaves gradtape (``numpy()``,
-#: ``float()``, ``if t:``...); ``gradtape.explain`` sets it to tell the active tapes.
-escape_hook = None
 
 
 class TensorShape(tuple):
@@ -227,37 +225,37 @@ class TensorLike:
 
         Computation on it leaves every tape: gradients do not flow through it.
         """
-        if escape_hook is not None:
-            escape_hook(self, ".numpy()")
+        if active[0]:  # the recorders hear that a value left gradtape
+            notify_escape(self, ".numpy()")
         v = self._value
         if type(v) is not np.ndarray:
             v = host(v)
         return v[()] if v.ndim == 0 else v
 
     def __array__(self, dtype=None, copy=None):
-        if escape_hook is not None:
-            escape_hook(self, "np.asarray() or a NumPy function")
+        if active[0]:  # the recorders hear that a value left gradtape
+            notify_escape(self, "np.asarray() or a NumPy function")
         v = np.asarray(host(self._value))
         return v if dtype is None else v.astype(dtype, copy=False)
 
     def __bool__(self):
-        if escape_hook is not None:
-            escape_hook(self, "a Python condition")
+        if active[0]:  # the recorders hear that a value left gradtape
+            notify_escape(self, "a Python condition")
         return bool(self._value)
 
     def __float__(self):
-        if escape_hook is not None:
-            escape_hook(self, "float()")
+        if active[0]:  # the recorders hear that a value left gradtape
+            notify_escape(self, "float()")
         return float(_scalar(self._value, "float"))
 
     def __int__(self):
-        if escape_hook is not None:
-            escape_hook(self, "int()")
+        if active[0]:  # the recorders hear that a value left gradtape
+            notify_escape(self, "int()")
         return int(_scalar(self._value, "int"))
 
     def __complex__(self):
-        if escape_hook is not None:
-            escape_hook(self, "complex()")
+        if active[0]:  # the recorders hear that a value left gradtape
+            notify_escape(self, "complex()")
         return complex(_scalar(self._value, "complex"))
 
     def __index__(self):
@@ -265,8 +263,8 @@ class TensorLike:
         if kind(v.dtype) not in "iu" or v.ndim:
             raise TypeError(f"only integer scalar tensors can be used as an index, "
                             f"got shape={tuple(v.shape)} dtype={v.dtype.name}")
-        if escape_hook is not None:
-            escape_hook(self, "int()")
+        if active[0]:  # the recorders hear that a value left gradtape
+            notify_escape(self, "int()")
         return int(v)
 
     def __len__(self):
@@ -367,16 +365,12 @@ class Tensor(TensorLike):
         return format(self.numpy(), format_spec)
 
 
-#: ``host_hook(value, predicate, result)`` hears of every value read on the host
-#: (``predicate`` None: the whole value) while a ``gradtape.function`` is traced,
-#: so the compiled function can check on each call that the read still holds.
-host_hook = None
 
 
 def host(value, _nd=np.ndarray, _scalar=np.generic):
     """``value`` as NumPy (computing a lazy array, copying from a device)."""
-    if host_hook is not None:
-        host_hook(value, None, value)
+    if tracing[0]:  # a traced gradtape.function checks the reading on each call
+        notify_host_read(value, None, value)
     if type(value) is _nd or isinstance(value, _scalar):
         return value
     return backend_of(value).to_numpy(value)
@@ -388,10 +382,15 @@ def decide(value, predicate=None):
 
     Rules read values through this, so a traced ``gradtape.function`` checks
     on every call that the reading is still the same.
+
+    >>> import numpy as np
+    >>> from gradtape.extend import decide
+    >>> decide(np.array([0.0, 2.0]), lambda v: bool((v == 0).any()))
+    True
     """
     result = value if predicate is None else predicate(value)
-    if host_hook is not None:
-        host_hook(value, predicate, result)
+    if tracing[0]:
+        notify_host_read(value, predicate, result)
     return result
 
 
@@ -491,37 +490,6 @@ def _foreign_array(value, dtype):
     return b.xp.astype(value, b.dtype(dtype))
 
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
-    """Convert a Python number, list, ndarray or tensor to a Tensor.
-
-    Python floats become float32 and ints int32 (TensorFlow's defaults);
-    ndarrays keep their dtype.  A Tensor of another dtype than ``dtype`` is an
-    error, never a silent cast.
-
-    >>> import gradtape as tf
-    >>> tf.convert_to_tensor([1, 2]).dtype, tf.convert_to_tensor(1.5).dtype
-    (tf.int32, tf.float32)
-    """
-    if type(value) is Tensor and dtype is None:
-        return value
-    if isinstance(value, TensorLike):
-        if dtype is not None:
-            to_array(value, as_dtype(dtype))
-        return value._read()
-    dense = getattr(type(value), "_as_dense_tensor", None)  # an IndexedSlices
-    if dense is not None:
-        return convert_to_tensor(dense(value), dtype)
-    if isinstance(value, (list, tuple)) and _contains_tensor(value):
-        from .. import rules  # a list of tensors packs with a differentiable stack
-        return rules.shape.stack([convert_to_tensor(v, dtype, dtype_hint) for v in value])
-    if dtype is None and dtype_hint is not None and not isinstance(value, (np.ndarray, np.generic)):
-        try:
-            return wrap(to_array(value, as_dtype(dtype_hint)))
-        except (TypeError, ValueError):
-            pass
-    return wrap(to_array(value, None if dtype is None else as_dtype(dtype)))
-
-
 def _foreign_constant(arr, shape, value):
     b = backend_of(arr)
     if shape is not None:
@@ -535,15 +503,6 @@ def _foreign_constant(arr, shape, value):
     if arr is value and b.name != "dask.array":
         return b.xp.asarray(arr, copy=True)  # a constant never aliases the caller's array
     return arr
-
-
-def _contains_tensor(seq):
-    for v in seq:
-        if isinstance(v, TensorLike):
-            return True
-        if isinstance(v, (list, tuple)) and _contains_tensor(v):
-            return True
-    return False
 
 
 def constant(value, dtype=None, shape=None, name=None):
@@ -584,4 +543,4 @@ def constant(value, dtype=None, shape=None, name=None):
 
 
 __all__ = ["Tensor", "TensorShape", "TensorLike", "Reference", "constant",
-           "convert_to_tensor", "wrap", "wrap_as", "to_array", "dtypes"]
+           "wrap", "wrap_as", "to_array", "dtypes"]

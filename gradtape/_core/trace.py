@@ -9,104 +9,72 @@ While a recorder runs rules of its own (an accumulator's JVPs), only the
 recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
-import functools
-import operator
-import threading
-
-from ..errors import InvalidArgumentError, OpError
-from .backend import NP, compute, foreign
+from .errors import InvalidArgumentError, OpError
+from . import state
+from .backend import compute
+from .state import foreign
+from .op import Op  # noqa: F401  (the op record lives in op.py)
 from .tensor import Tensor, _next_uid, wrap
 
-_local = threading.local()
-_lock = threading.Lock()
-_active = [0]  # recorders entered in any thread: 0 means the fast path for all
+_local = state.local
+_lock = state.lock
+_active = state.active  # recorders entered in any thread: 0 means the fast path for all
 _EMPTY = ()
+stack = state.stack
+tracer = state.tracer
+notify_escape = state.notify_escape
+notify_host_read = state.notify_host_read
 
 
-# NumPy's operators give the same results as these ufuncs on arrays, and are
-# far faster on the 0-d values scalar work produces (a binary ufunc call on two
-# NumPy scalars costs about 1 µs, the operator about 30 ns).
-_OPERATOR_FORMS = {NP.add: operator.add, NP.subtract: operator.sub,
-                   NP.multiply: operator.mul, NP.true_divide: operator.truediv}
+class Recorder:
+    """What the engine tells a recorder (a tape, an accumulator, a trace).
 
+    ``apply`` offers every op run while the recorder is on this thread's
+    stack to ``record``; a recorder decides for itself whether the op touches
+    something it tracks.  The other methods hear of events off the op path and
+    do nothing unless a recorder overrides them:
 
-def _by_name(ufunc):
-    """The impl of an op declared by a NumPy ufunc: the namespace's function
-    of the ufunc's name (the NumPy path calls the ufunc itself)."""
-    name = ufunc.__name__
+    * ``watch_variable(var)``: a trainable Variable was read;
+    * ``note_read(var)``: a Variable was read that the recorder does not watch;
+    * ``note_escape(x, how)``: ``x`` left gradtape (``.numpy()``, ``float()``,
+      an ``if``, a Variable's state);
+    * ``host_read(value, predicate, result)``: a rule read a value on the host
+      (told only to the outermost recorder, and only when ``traces_ops``);
+    * ``traces_ops = True`` marks a ``gradtape.function`` trace: it stays
+      outermost and sees every op, the engine's own included.
 
-    def impl(xp, *arrays):
-        return getattr(xp, name)(*arrays)
-    impl.__name__ = impl.__qualname__ = name
-    return impl
-
-
-class Op:
-    """A primitive: its forward computation and its differentiation rules.
-
-    ``impl(xp, *arrays, **params)`` computes on raw arrays with the functions
-    of the array namespace ``xp`` it is given; ``portable``, when given, is
-    what namespaces other than NumPy run instead (an impl whose NumPy form
-    uses what the array-API standard lacks).  A NumPy ufunc as ``impl``
-    stands for the function of its name in each namespace.  The NumPy path
-    calls ``numpy_impl(*arrays, **params)``: ``impl`` with NumPy bound, or
-    the ufunc itself (Python's operator for ``+ - * /``).
-
-    ``vjps[i](ct, ans, *inputs, **params)`` returns the cotangent of input
-    ``i`` as a Tensor (or None); ``jvp(tangents, ans, *inputs, **params)``
-    returns the output tangent from the input tangents (None where an input
-    has none).  Rules are written with gradtape's own ops, so a tape watching
-    them differentiates them again.
-
-    ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
-    of indices); the tape keeps only those (and the output if ``save_ans``),
-    and a stand-in with ``shape`` and ``dtype`` for the others.
-
-    ``elementwise`` says the Jacobian w.r.t. every input of the output's size
-    is diagonal in row-major order (elementwise ops, reshape), so a vectorized
-    Jacobian's one-hot cotangent rows stay one-hot; ``onehot_vjps[i](rows, ans,
-    *inputs, **params)``, when given, computes input ``i``'s batched cotangent
-    from such rows directly (see ``_core/onehot.py``), or returns None.
-
-    ``stateful`` marks an impl whose result is not a function of its inputs
-    and parameters alone (a random draw): ``gradtape.function`` never
-    computes it ahead of a call.
+    >>> from gradtape._core import trace
+    >>> import gradtape as tf
+    >>> class Names(trace.Recorder):
+    ...     def __init__(self):
+    ...         self.names = []
+    ...     def record(self, op, inputs, out, params):
+    ...         self.names.append(op.name)
+    >>> names = Names()
+    >>> trace.push(names)
+    >>> y = tf.constant(2.0) * 3.0
+    >>> trace.pop(names)
+    >>> names.names
+    ['multiply']
     """
 
-    __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
-                 "nondiff", "batch_vjp", "batch_jvp", "elementwise", "onehot_vjps", "stateful",
-                 "portable", "numpy_impl", "__weakref__")
+    __slots__ = ()
+    traces_ops = False
 
-    def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
-                 multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
-                 elementwise=False, onehot_vjps=None, stateful=False, portable=None):
-        self.name = name
-        if isinstance(impl, NP.ufunc):
-            self.numpy_impl = _OPERATOR_FORMS.get(impl, impl)
-            impl = _by_name(impl)
-        else:
-            self.numpy_impl = None if impl is None else functools.partial(impl, NP)
-        self.impl = impl
-        self.portable = portable
-        self.vjps = vjps
-        self.jvp = jvp
-        self.save = save
-        self.save_ans = save_ans
-        self.multi = multi
-        self.nondiff = nondiff
-        self.batch_vjp = batch_vjp
-        self.batch_jvp = batch_jvp
-        self.elementwise = elementwise
-        self.onehot_vjps = onehot_vjps
-        self.stateful = stateful
+    def record(self, op, inputs, out, params):
+        raise NotImplementedError
 
-    def __repr__(self):
-        return f"<Op {self.name}>"
+    def watch_variable(self, var):
+        pass
 
+    def note_read(self, var):
+        pass
 
-def stack():
-    """The recorders active in this thread, outermost first (a tuple)."""
-    return getattr(_local, "stack", _EMPTY)
+    def note_escape(self, x, how):
+        pass
+
+    def host_read(self, value, predicate, result):
+        pass
 
 
 def push(recorder):
@@ -114,6 +82,7 @@ def push(recorder):
     _local.stack = getattr(_local, "stack", _EMPTY) + (recorder,)
     with _lock:
         _active[0] += 1
+        state.tracing[0] += recorder.traces_ops
 
 
 def pop(recorder):
@@ -123,6 +92,7 @@ def pop(recorder):
         _local.stack = tuple(r for r in st if r is not recorder)
         with _lock:
             _active[0] -= 1
+            state.tracing[0] -= recorder.traces_ops
 
 
 class outside:
@@ -175,6 +145,11 @@ def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
 
     Returns a Tensor, or a tuple of Tensors for a multi-output op.  With no
     recorder active anywhere this only computes and wraps.
+
+    >>> import gradtape as tf
+    >>> from gradtape.extend import OPS, apply
+    >>> apply(OPS["multiply"], (tf.constant(2.0), tf.constant(3.0)), {}).numpy()
+    6.0
     """
     recorders = None
     if _active[0]:
@@ -243,12 +218,5 @@ def record(op, inputs, out, params):
     A function being traced has already seen the ops that computed it.
     """
     for rec in stack():
-        if not getattr(rec, "traces_ops", False):
+        if not rec.traces_ops:
             rec.record(op, inputs, out, params)
-
-
-def tracer():
-    """The ``gradtape.function`` being traced in this thread, or None."""
-    st = getattr(_local, "stack", _EMPTY)
-    return st[0] if st and getattr(st[0], "traces_ops", False) else None
-

@@ -24,7 +24,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .._core.tensor import TensorLike, convert_to_tensor
+from .._core.convert import convert_to_tensor
+from .._core.tensor import TensorLike
 from .._core.trace import apply
 from ..rules import elementwise as _elementwise
 from ..rules import reductions as _reductions

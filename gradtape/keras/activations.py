@@ -8,7 +8,8 @@ function, or ``None`` for the identity.
 array([0., 2.], dtype=float32)
 """
 from .. import nn as _nn
-from .._core.tensor import TensorLike, convert_to_tensor
+from .._core.convert import convert_to_tensor
+from .._core.tensor import TensorLike
 from ..rules import elementwise as _ew
 from .._missing import missing_names as _missing_names
 

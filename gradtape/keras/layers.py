@@ -19,7 +19,8 @@ from . import activations, initializers
 from .. import nn as _nn
 from .. import random as _random
 from .._core.dtypes import as_dtype
-from .._core.tensor import TensorLike, convert_to_tensor
+from .._core.convert import convert_to_tensor
+from .._core.tensor import TensorLike
 from .module import Module, camel_to_snake, unique_name
 from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules

@@ -13,7 +13,8 @@ does, or logits with ``from_logits=True``, computed through the stable
 import numpy as np
 
 from .. import nn as _nn
-from .._core.tensor import TensorLike, convert_to_tensor
+from .._core.convert import convert_to_tensor
+from .._core.tensor import TensorLike
 from ..errors import InvalidArgumentError
 from ..rules import elementwise as _ew
 from ..rules import reductions as _red

@@ -15,7 +15,8 @@ import numpy as np
 
 from .. import rules as _ops
 from .._core.dtypes import as_dtype
-from .._core.tensor import TensorLike, convert_to_tensor
+from .._core.convert import convert_to_tensor
+from .._core.tensor import TensorLike
 from ..variables import Variable
 from .module import camel_to_snake
 from .._missing import missing_names as _missing_names

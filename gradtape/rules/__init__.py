@@ -1,9 +1,11 @@
 """Every op of gradtape: forward computation, VJP and JVP side by side.
 
-Importing this package installs the Python operators on tensors and gives the
-backward sweep the few ops it needs itself.
+Importing this package declares every op in the registry (``_core/op.py``),
+the engine's few own ops among them (``_core/basic_ops.py``), and installs
+the Python operators on tensors.
 """
-from .._core import reverse as _reverse
+import types as _types
+
 from . import creation, elementwise, indexing, linalg, operators, reductions, shape  # noqa: F401
 from .elementwise import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
@@ -12,16 +14,10 @@ from .creation import *  # noqa: F401,F403
 from .linalg import einsum, matmul, norm, tensordot  # noqa: F401
 from .reductions import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
-from ._util import namespace as _namespace, wrap as _wrap
 
 operators.install()
-
-_reverse.hooks.add = elementwise.add
-_reverse.hooks.sum_to_shape = reductions.sum_to_shape
-_reverse.hooks.cast = elementwise.cast
-_reverse.hooks.zeros = lambda shape, dtype, like: _wrap(_namespace(like).zeros(shape, dtype=dtype))
 
 # ``from .rules import *`` re-exports the ops, never these submodules: a
 # submodule named like a namespace (``linalg``) would hide ``gradtape.linalg``
 __all__ = sorted(n for n, v in globals().items()
-                 if not n.startswith("_") and not isinstance(v, type(_reverse)))
+                 if not n.startswith("_") and not isinstance(v, _types.ModuleType))

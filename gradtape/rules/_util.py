@@ -12,8 +12,10 @@ import numbers
 
 from .._core.backend import NP, NUMPY, backend_of, common_backend, foreign, is_array
 from .._core.dtypes import from_numpy
-from .._core.tensor import TensorLike, convert_to_tensor, to_array, wrap
-from .._core.trace import Op, apply
+from .._core.tensor import TensorLike, to_array, wrap
+from .._core.convert import convert_to_tensor
+from .._core.op import Op, register
+from .._core.trace import apply
 from ..errors import InvalidArgumentError
 
 __all__ = ["Op", "apply", "defop", "tensor", "pair", "NP", "namespace", "on_host_for",
@@ -149,12 +151,18 @@ def host_array_for(array, value):
 
 
 def namespace(value):
-    """The namespace to build arrays like ``value`` with (``NP`` for NumPy)."""
+    """The namespace to build arrays like ``value`` with (``NP`` for NumPy).
+
+    >>> import numpy as np
+    >>> from gradtape.extend import namespace
+    >>> namespace(np.zeros(2)).zeros(3).shape
+    (3,)
+    """
     return backend_of(value).xp
 
 
-def defop(name, impl, vjp=None, jvp=None, linear=False, **flags):
-    """Declare a primitive.
+def defop(name, impl, vjp=None, jvp=None, linear=False, register_as=True, **flags):
+    """Declare a primitive and enter it in the registry (``OPS``).
 
     ``impl(xp, *arrays, **params)`` computes with the namespace ``xp`` it is
     given (a NumPy ufunc stands for the namespace's function of its name);
@@ -164,14 +172,26 @@ def defop(name, impl, vjp=None, jvp=None, linear=False, **flags):
     one-input op; None where an input gets no gradient); ``jvp`` computes the
     output tangent; ``linear=True`` derives the JVP for an op linear in its
     inputs.  ``flags`` go to ``Op`` (``save``, ``save_ans``, ``multi``,
-    ``nondiff``, ``batch_vjp``, ``batch_jvp``, and for vectorized Jacobians
-    ``elementwise``, ``onehot_vjps``: see ``Op`` and ``_core/onehot.py``).
+    ``nondiff``, ``batch_vjp``, ``batch_jvp``, ``broadcasts``, ``stateful``, and
+    for vectorized Jacobians ``elementwise``, ``onehot_vjps``: see ``Op`` and
+    ``_core/onehot.py``).  A name already declared is an error;
+    ``register_as=False`` is for the further arities of an op made per number
+    of inputs (``concat``, ``einsum``), whose first arity holds the name.
+
+    >>> import numpy as np
+    >>> from gradtape.extend import defop, OPS
+    >>> op = defop("doc_example_square", np.square, vjp=lambda ct, ans, x: 2.0 * x * ct)
+    >>> OPS["doc_example_square"] is op
+    True
+    >>> del OPS["doc_example_square"]
     """
     if vjp is not None and not isinstance(vjp, tuple):
         vjp = (vjp,)
     op = Op(name, impl, vjp, jvp, **flags)
     if linear:
         op.jvp = linear_jvp(op)
+    if register_as:
+        register(op)
     return op
 
 

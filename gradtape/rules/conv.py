@@ -20,7 +20,6 @@ import numbers
 import numpy as np
 
 from .._core.dtypes import kind
-from .._core.forward import BROADCASTING_OPS
 from ..errors import InvalidArgumentError, UnimplementedError
 from . import indexing as ix
 from . import shape as sh
@@ -232,11 +231,6 @@ def _filter_grad_impl(x, g, filter_hw, strides, dilations, pads):
 # the three convolution ops
 # ---------------------------------------------------------------------------
 
-# their extra leading axes broadcast (as matmul's do): a forward-mode tangent
-# batch of the lower-rank operand is padded to line up
-BROADCASTING_OPS.update(("conv2d", "conv2d_backprop_input", "conv2d_backprop_filter"))
-
-
 def _conv(x, w, geo):
     return apply(_CONV, (x, w), geo)
 
@@ -269,17 +263,20 @@ _CONV = defop(
     "conv2d", **_numpy_only(_conv_impl, "conv2d"),
     vjp=(lambda ct, ans, x, w, **p: _input_grad(ct, w, x.shape[-3:-1], p),
          lambda ct, ans, x, w, **p: _filter_grad(x, ct, w.shape[:2], p)),
-    jvp=_bilinear_jvp(lambda a, b, p: _conv(a, b, p)))
+    jvp=_bilinear_jvp(lambda a, b, p: _conv(a, b, p)),
+    broadcasts=True)  # extra leading axes broadcast, as matmul's do
 _CONV_INPUT_GRAD = defop(
     "conv2d_backprop_input", **_numpy_only(_input_grad_impl, "conv2d_backprop_input"),
     vjp=(lambda ct, ans, g, w, input_hw, **p: _conv(ct, w, p),
          lambda ct, ans, g, w, input_hw, **p: _filter_grad(ct, g, w.shape[:2], p)),
-    jvp=_bilinear_jvp(lambda a, b, p: _input_grad(a, b, p["input_hw"], _geo(p))))
+    jvp=_bilinear_jvp(lambda a, b, p: _input_grad(a, b, p["input_hw"], _geo(p))),
+    broadcasts=True)
 _CONV_FILTER_GRAD = defop(
     "conv2d_backprop_filter", **_numpy_only(_filter_grad_impl, "conv2d_backprop_filter"),
     vjp=(lambda ct, ans, x, g, filter_hw, **p: _input_grad(g, ct, x.shape[-3:-1], p),
          lambda ct, ans, x, g, filter_hw, **p: _conv(x, ct, p)),
-    jvp=_bilinear_jvp(lambda a, b, p: _filter_grad(a, b, p["filter_hw"], _geo(p))))
+    jvp=_bilinear_jvp(lambda a, b, p: _filter_grad(a, b, p["filter_hw"], _geo(p))),
+    broadcasts=True)
 
 
 def _conv_operands(x, w, opname):

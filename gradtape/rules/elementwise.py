@@ -8,8 +8,8 @@ import math
 import numbers
 
 from .._core.dtypes import as_dtype, kind
-from .._core.forward import BROADCASTING_OPS
-from .._core.tensor import Tensor, TensorLike, constant, convert_to_tensor, decide
+from .._core.tensor import Tensor, TensorLike, constant, decide
+from .._core.convert import convert_to_tensor
 from ._util import public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, NP
 
 _SQRT_PI = math.sqrt(math.pi)
@@ -103,7 +103,8 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
             part = tdy(ty, ans, x, y)
             out = part if out is None else out + part
         return out
-    op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, elementwise=True, **flags)
+    op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, elementwise=True, broadcasts=True,
+               **flags)
 
     def public(x, y, name=None):
         x, y = pair(x, y, op.name)
@@ -121,7 +122,7 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
 
 def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1):
     """Declare an op with no gradient: the tape's path is cut there."""
-    op = defop(name, impl, nondiff=True)
+    op = defop(name, impl, nondiff=True, broadcasts=arity == 2)
     if arity == 1:
         def public(x, name=None):
             return apply(op, (tensor(x),), NOPARAMS)
@@ -145,7 +146,7 @@ def _add_jvp(ts, ans, x, y):
 
 
 _ADD = defop("add", NP.add, vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: ct),
-             jvp=_add_jvp, save="none", elementwise=True)
+             jvp=_add_jvp, save="none", elementwise=True, broadcasts=True)
 
 
 def _sub_jvp(ts, ans, x, y):
@@ -157,7 +158,7 @@ def _sub_jvp(ts, ans, x, y):
 
 _SUB = defop("subtract", NP.subtract,
              vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: -ct),
-             jvp=_sub_jvp, save="none", elementwise=True)
+             jvp=_sub_jvp, save="none", elementwise=True, broadcasts=True)
 _NEG = defop("negative", NP.negative, vjp=lambda ct, ans, x: -ct, linear=True, save="none",
              elementwise=True)
 
@@ -252,8 +253,7 @@ def _product_op(name, impl, arity):
 
     vjps = tuple(lambda ct, ans, *xs, scale, i=i: _scaled_product(*others(xs, i, ct), scale=scale)
                  for i in range(arity))
-    BROADCASTING_OPS.add(name)
-    return defop(name, impl, vjp=vjps, jvp=jvp, elementwise=True)
+    return defop(name, impl, vjp=vjps, jvp=jvp, elementwise=True, broadcasts=True)
 
 
 _SCALED_PRODUCT = _product_op("scaled_product", _scaled_product_impl, 2)
@@ -321,7 +321,7 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
 
     jvp_op = defop(name + "_jvp", jvp_impl,
                    vjp=tuple(lambda ct, ans, *xs, p=p: p(ct, *xs) for p in partials),
-                   jvp=jvp_of_jvp, elementwise=True)
+                   jvp=jvp_of_jvp, elementwise=True, broadcasts=True)
 
     def jvp(ts, ans, g, a):
         tg, ta = ts
@@ -334,8 +334,7 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
     op = defop(name, impl,
                vjp=(lambda ct, ans, g, a: grad(ct, a),
                     lambda ct, ans, g, a: times_deriv_prime(ct, g, a)),
-               jvp=jvp, elementwise=True)
-    BROADCASTING_OPS.update((name, name + "_jvp"))
+               jvp=jvp, elementwise=True, broadcasts=True)
     return grad
 
 
@@ -357,8 +356,7 @@ def _input_grad(name, impl, second):
     op = defop(name, impl,
                vjp=(lambda ct, ans, g, x: grad(ct, x),
                     lambda ct, ans, g, x: ct * g * second(x)),
-               jvp=jvp, elementwise=True)
-    BROADCASTING_OPS.add(name)
+               jvp=jvp, elementwise=True, broadcasts=True)
     return grad
 
 
@@ -833,7 +831,7 @@ _WHERE = defop("where", lambda xp, c, x, y: xp.where(c, x, y),
                vjp=(None,
                     lambda ct, ans, c, x, y: where(c, ct, 0.0),
                     lambda ct, ans, c, x, y: where(c, 0.0, ct)),
-               jvp=_where_jvp, save=(0,), elementwise=True)
+               jvp=_where_jvp, save=(0,), elementwise=True, broadcasts=True)
 
 
 def where(condition, x=None, y=None, name=None):

@@ -146,7 +146,7 @@ def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
 
 _MATMUL = defop("matmul", _matmul_impl, portable=_matmul_standard,
                 vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp,
-                onehot_vjps=(_onehot_vjp_a, _onehot_vjp_b))
+                onehot_vjps=(_onehot_vjp_a, _onehot_vjp_b), broadcasts=True)
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
@@ -363,14 +363,21 @@ def _einsum_jvp(ts, ans, *xs, eq):
 _EINSUM_OPS = {}
 
 
-def _apply_einsum(eq, operands):
-    n = len(operands)
+def _einsum_op(n):
+    """The einsum Op for ``n`` operands, made once per ``n``."""
     op = _EINSUM_OPS.get(n)
     if op is None:
         op = defop("einsum", _einsum_impl, vjp=tuple(_einsum_vjp(i) for i in range(n)),
-                   jvp=_einsum_jvp, save_ans=False)
+                   jvp=_einsum_jvp, save_ans=False, register_as=not _EINSUM_OPS)
         _EINSUM_OPS[n] = op
-    return apply(op, tuple(operands), {"eq": eq})
+    return op
+
+
+def _apply_einsum(eq, operands):
+    return apply(_einsum_op(len(operands)), tuple(operands), {"eq": eq})
+
+
+_einsum_op(1).per_arity = _einsum_op  # the first arity holds the name in the registry
 
 
 def einsum(equation, *inputs, **kwargs):
@@ -708,7 +715,7 @@ def _solve_jvp(ts, ans, a, b, adjoint):
 
 _SOLVE = defop("solve", _solve_impl,
                vjp=(_solve_vjp_a, lambda ct, ans, a, b, adjoint: solve(a, ct, adjoint=not adjoint)),
-               jvp=_solve_jvp, save=(0,), save_ans=True)
+               jvp=_solve_jvp, save=(0,), save_ans=True, broadcasts=True)
 
 
 def _check_rhs(a, b, opname):
@@ -769,7 +776,7 @@ _TRI_SOLVE = defop(
     "triangular_solve", _tri_solve_impl,
     vjp=(_tri_solve_vjp_a, lambda ct, ans, a, b, lower, adjoint:
          triangular_solve(a, ct, lower=lower, adjoint=not adjoint)),
-    jvp=_tri_solve_jvp, save=(0,), save_ans=True)
+    jvp=_tri_solve_jvp, save=(0,), save_ans=True, broadcasts=True)
 
 
 def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
@@ -951,24 +958,8 @@ _EUCLID = defop(
     save_ans=True)
 
 
-def _ties(x, ans, axes, keepdims):
-    """Where ``x`` attains its max over ``axes``, weights summing to 1 per slice."""
-    full = red._unreduce(ans, x.shape, axes, keepdims)
-    hit = ew.cast(ew.equal(x, full), x.dtype)
-    return hit / red.reduce_sum(hit, axis=axes, keepdims=True)
-
-
-_MAX = defop(
-    "reduce_max", lambda xp, x, axes, keepdims: xp.max(x, axis=axes, keepdims=keepdims),
-    vjp=lambda ct, ans, x, axes, keepdims:
-        red._unreduce(ct, x.shape, axes, keepdims) * _ties(x, ans, axes, keepdims),
-    jvp=lambda ts, ans, x, axes, keepdims:
-        red.reduce_sum(ts[0] * _ties(x, ans, axes, keepdims), axis=axes, keepdims=keepdims),
-    save_ans=True)
-
-
 def _max(x, axes, keepdims):
-    return apply(_MAX, (x,), {"axes": axes, "keepdims": keepdims})
+    return apply(red._MAX, (x,), {"axes": axes, "keepdims": keepdims})
 
 
 def _spectral_impl(xp, x):

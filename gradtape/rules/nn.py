@@ -9,7 +9,6 @@ rules reuse ``softmax``/``log_softmax``.
 import math
 
 from .._core.dtypes import kind
-from .._core.forward import BROADCASTING_OPS
 from .._core.backend import backend_of, foreign
 from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError
@@ -70,8 +69,7 @@ _RELU_GRAD = defop("relu_grad", _relu_grad_impl, portable=_relu_grad_standard,
                    vjp=(lambda ct, ans, g, a: _relu_grad(ct, a),
                         lambda ct, ans, g, a: None),
                    jvp=lambda ts, ans, g, a: None if ts[0] is None else _relu_grad(ts[0], a),
-                   save=(1,))
-BROADCASTING_OPS.add("relu_grad")
+                   save=(1,), broadcasts=True)
 
 
 def _relu_grad(g, a):

@@ -597,28 +597,4 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 # The engine's hook for undoing broadcasting
 # ---------------------------------------------------------------------------
 
-def sum_to_shape(g, shape, nbatch=0):
-    """Sum ``g`` over the axes broadcasting added, so it has ``shape`` (engine hook).
-
-    The first ``nbatch`` axes of both ``g`` and ``shape`` are batch axes of a
-    vectorized Jacobian: they are kept, and broadcasting is undone after them.
-
-    >>> import gradtape as tf
-    >>> from gradtape.rules.reductions import sum_to_shape
-    >>> sum_to_shape(tf.ones((2, 3)), (1, 3)).numpy()
-    array([[2., 2., 2.]], dtype=float32)
-    """
-    shape = tuple(shape)
-    extra = g.ndim - len(shape)
-    base = shape[nbatch:]
-    axes = tuple(range(nbatch, nbatch + extra)) + tuple(
-        nbatch + extra + i for i, d in enumerate(base)
-        if d == 1 and g.shape[nbatch + extra + i] != 1)
-    if axes:
-        g = apply(_SUM, (g,), {"axes": tuple(a - g.ndim for a in axes), "keepdims": False})
-    if tuple(g.shape) != shape:
-        g = sh.reshape(g, shape)
-    return g
-
-
-__all__ = public_names(globals(), exclude=("sum_to_shape",))
+__all__ = public_names(globals())

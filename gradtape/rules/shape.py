@@ -3,6 +3,7 @@
 All are linear, so their JVP is the op itself applied to the tangent; their
 VJPs take the leading (batch) axes of the cotangent into account.
 """
+from .._core import basic_ops
 from .._core.dtypes import as_dtype
 from .._core.tensor import Tensor, TensorLike, wrap
 from ..errors import InvalidArgumentError
@@ -252,11 +253,13 @@ def _list_op(name, impl, vjp_for, batched_axis):
     def make(n):
         op = cache.get(n)
         if op is None:
-            op = defop(name, impl, vjp=tuple(vjp_for(i) for i in range(n)), save="none")
+            op = defop(name, impl, vjp=tuple(vjp_for(i) for i in range(n)), save="none",
+                       register_as=not cache)
             op.jvp = jvp_of(op)
             cache[n] = op
         return op
     make.cache = cache
+    make(1).per_arity = make  # the first arity holds the name in the registry
     return make
 
 
@@ -474,14 +477,13 @@ def split(value, num_or_size_splits, axis=0, num=None, name=None):
 # ---------------------------------------------------------------------------
 
 def _tile_vjp(ct, ans, x, multiples):
-    from .reductions import reduce_sum
     r = len(multiples)
     base = tuple(x.shape)[x.ndim - r:]
     folded = []
     for m, d in zip(multiples, base):
         folded += [m, d]
     g = reshape(ct, lead(ct, r) + tuple(folded))
-    return reduce_sum(g, axis=[-2 * (r - i) for i in range(r)]) if r else g
+    return basic_ops.reduce_sum(g, [-2 * (r - i) for i in range(r)]) if r else g
 
 
 # np.tile prepends 1s to short ``multiples``: extra leading axes are not tiled

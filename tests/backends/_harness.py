@@ -23,8 +23,7 @@ def cases(marks=()):
 
 
 def split(sample):
-    arrays = [a for a in sample if hasattr(a, "shape")]
-    return arrays, tuple(sample[len(arrays):])
+    return sample.arrays, sample.params
 
 
 def evaluate(spec, sample, to_namespace):

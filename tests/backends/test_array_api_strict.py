@@ -2,10 +2,10 @@
 reference implementation: values, reverse-mode gradients and forward-mode
 JVPs equal NumPy's (float64), and results stay in the strict namespace.
 
-Passing here proves an op uses only the standard's functions.  The ops the
-standard cannot express are listed in ``UNSUPPORTED`` (documented in
-docs/backends.md) and must raise ``UnimplementedError`` naming the op and the
-namespace.
+Passing here proves an op uses only the standard's functions.  The samples
+the standard cannot express are marked on their rows (``array_api`` in
+``tests/opspec.py``; documented in docs/backends.md) and must raise
+``UnimplementedError`` naming the op and the namespace.
 """
 import numpy as np
 import pytest
@@ -16,21 +16,6 @@ from tests.backends import _harness
 xps = pytest.importorskip("array_api_strict", reason="array-api-strict is not installed "
                           "(pip install 'gradtape[test]')")
 
-#: op-spec entries whose op has no array-API formulation (see docs/backends.md)
-#: op-spec entries ("name", or "name-i" for one sample) that index with arrays
-#: in ways the standard cannot express: several index arrays at once, index
-#: arrays beside slices or new axes, boolean masks over several axes (a
-#: gather along ONE axis works: ``take`` forward, a one-hot product backward)
-UNSUPPORTED = {
-    "gather_batch_dims", "gather_nd-0", "gather_nd-2", "gather_nd-3", "boolean_mask-0",
-    "tensor_scatter_nd_update", "getitem_bool_mask", "getitem_split_advanced",
-    "getitem_split_by_none",
-} | {  # convolution and pooling compute on NumPy arrays only (stride tricks, bincount)
-    "conv2d_same", "conv2d_valid_stride2", "conv2d_same_stride2", "conv2d_dilated",
-    "conv2d_dilated_strided_valid", "conv2d_explicit_padding", "conv1d", "max_pool2d_same",
-    "max_pool2d_overlapping_valid", "max_pool2d_squared", "max_pool1d", "avg_pool2d_same",
-    "avg_pool2d_overlapping", "avg_pool2d_valid_stride2", "avg_pool1d",
-}
 
 
 def to_strict(a):
@@ -39,7 +24,7 @@ def to_strict(a):
 
 @pytest.mark.parametrize("spec,index", _harness.cases())
 def test_op_spec_matches_numpy(spec, index):
-    if spec.name in UNSUPPORTED or f"{spec.name}-{index}" in UNSUPPORTED:
+    if not spec.runs_on_array_api(index):
         with pytest.raises(tf.errors.UnimplementedError, match="not supported on array_api_strict"):
             _harness.evaluate(spec, spec.samples[index], to_strict)
     else:
@@ -48,8 +33,7 @@ def test_op_spec_matches_numpy(spec, index):
 
 def _second_order_cases():
     return [c for c in _harness.cases() if c.values[0].order >= 2
-            and c.values[0].name not in UNSUPPORTED
-            and f"{c.values[0].name}-{c.values[1]}" not in UNSUPPORTED]
+            and c.values[0].runs_on_array_api(c.values[1])]
 
 
 @pytest.mark.parametrize("spec,index", _second_order_cases())
@@ -60,10 +44,10 @@ def test_second_order_matches_numpy(spec, index):
     _harness.assert_same(got, want, "second derivative")
 
 
-def test_unsupported_list_names_real_specs():
-    names = {s.name for s in _harness.SPECS}
-    names |= {f"{s.name}-{i}" for s in _harness.SPECS for i in range(len(s.samples))}
-    assert UNSUPPORTED <= names
+def test_unsupported_samples_are_real_samples():
+    for spec in _harness.SPECS:
+        if spec.array_api not in (True, False):
+            assert spec.array_api <= set(range(len(spec.samples))), spec.name
 
 
 def test_mixing_namespaces_is_an_error_naming_both():

@@ -53,10 +53,23 @@ def test_the_safe_rewrite_passes_the_check():
 
 
 def test_check_is_off_outside_the_context():
-    from gradtape._core import reverse
+    tape = tf.GradientTape()
     with tf.debugging.check_numerics():
-        assert reverse.hooks.checked_vjp is not None
-    assert reverse.hooks.checked_vjp is None
+        assert tf.debugging.checking_numerics()
+        assert tf.debugging.numerics_checker(tape._rec) is not None
+    assert not tf.debugging.checking_numerics()
+    assert tf.debugging.numerics_checker(tape._rec) is None
+
+
+def test_enable_and_disable_leave_a_block_checking():
+    tf.debugging.enable_check_numerics()
+    try:
+        with tf.debugging.check_numerics():
+            tf.debugging.disable_check_numerics()
+            assert tf.debugging.checking_numerics()
+    finally:
+        tf.debugging.disable_check_numerics()
+    assert not tf.debugging.checking_numerics()
 
 
 def test_debug_mode_keeps_the_full_stack():

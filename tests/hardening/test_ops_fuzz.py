@@ -3,7 +3,7 @@
 Every op either gives the right value in the input's dtype and a gradient that
 passes ``check_gradients``, or raises a gradtape error naming the op:
 
-* elementwise ops (those with a NumPy reference below) get random
+* elementwise ops (rows with a ``numpy_ref``) get random
   broadcast-compatible shapes (0-d, size-0 and length-1 axes, rank up to 5),
   float16/32/64 values with ±0, ±inf, NaN, huge and tiny numbers, and int and
   bool inputs, compared with the NumPy ufunc;
@@ -14,8 +14,6 @@ passes ``check_gradients``, or raises a gradtape error naming the op:
 * every op's gradient is checked at random points near its samples, and in
   float32 keeps its dtype and agrees with float64.
 """
-import math
-
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -32,55 +30,6 @@ FLOATS = (np.float16, np.float32, np.float64)
 INTS = (np.int32, np.int64)
 
 
-def _via64(fn):
-    """A reference computed in float64 and rounded to the input's dtype."""
-    def ref(*xs):
-        return fn(*[np.asarray(x, np.float64) for x in xs]).astype(xs[0].dtype)
-    return ref
-
-
-_erf64 = np.vectorize(math.erf, otypes=[np.float64])
-
-# name: (NumPy reference, accepts integer tensors, TensorFlow kernel names)
-ELEMENTWISE = {
-    "add": (np.add, True, ("AddV2",)),
-    "subtract": (np.subtract, True, ("Sub",)),
-    "multiply": (np.multiply, True, ("Mul",)),
-    "divide": (np.true_divide, True, ("RealDiv",)),
-    "truediv": (np.true_divide, True, ("RealDiv", "divide")),
-    "mod": (np.mod, True, ("FloorMod",)),
-    "pow": (np.power, True, ("Pow",)),
-    "maximum": (np.maximum, True, ()),
-    "minimum": (np.minimum, True, ()),
-    "atan2": (np.arctan2, False, ()),
-    "negative": (np.negative, True, ("Neg",)),
-    "square": (np.square, True, ()),
-    "sqrt": (np.sqrt, False, ()),
-    "rsqrt": (_via64(lambda x: 1.0 / np.sqrt(x)), False, ()),
-    "reciprocal": (np.reciprocal, False, ()),
-    "exp": (np.exp, False, ()),
-    "expm1": (np.expm1, False, ()),
-    "log": (np.log, False, ()),
-    "log1p": (np.log1p, False, ()),
-    "sin": (np.sin, False, ()),
-    "cos": (np.cos, False, ()),
-    "tan": (np.tan, False, ()),
-    "asin": (np.arcsin, False, ()),
-    "acos": (np.arccos, False, ()),
-    "atan": (np.arctan, False, ()),
-    "sinh": (np.sinh, False, ()),
-    "cosh": (np.cosh, False, ()),
-    "tanh": (np.tanh, False, ()),
-    "asinh": (np.arcsinh, False, ()),
-    "acosh": (np.arccosh, False, ()),
-    "atanh": (np.arctanh, False, ()),
-    "sigmoid": (_via64(lambda x: 0.5 * (1.0 + np.tanh(0.5 * x))), False, ()),
-    "softplus": (_via64(lambda x: np.logaddexp(0.0, x)), False, ()),
-    "erf": (_via64(_erf64), False, ()),
-    "abs": (np.abs, True, ()),
-    "sign": (np.sign, True, ()),
-    "relu": (lambda x: np.maximum(x, np.zeros((), x.dtype)), True, ()),
-}
 # integer results of ops that TensorFlow computes in floating point (true division)
 INT_RESULT = {"divide": np.float64, "truediv": np.float64, "linspace": np.float64}
 
@@ -94,7 +43,7 @@ def _arity(spec):
     return len(sample) if all(_is_array(a) for a in sample) else 0
 
 
-ELEMENTWISE_SPECS = [s for s in SPECS if s.name in ELEMENTWISE and _arity(s) in (1, 2)]
+ELEMENTWISE_SPECS = [s for s in SPECS if s.numpy_ref is not None and _arity(s) in (1, 2)]
 _ELEMENTWISE_NAMES = {s.name for s in ELEMENTWISE_SPECS}
 _ids = [s.name for s in SPECS]
 
@@ -126,15 +75,12 @@ def float_values(dtype, shape, special=True):
 
 def _op_names():
     """Every public op's and primitive's name, for specs that compose several ops."""
-    import sys
-    from gradtape._core.trace import Op
+    from gradtape._core.op import OPS
     names = {"ConcatV2", "Pack", "SelectV2", "MatMul", "LinSpace"}
-    names.update(n for ref in ELEMENTWISE.values() for n in ref[2])
+    names.update(n for s in SPECS if s.numpy_ref for n in s.numpy_ref.tf_names)
     for ns in (tf, tf.math, tf.linalg, tf.nn):
         names.update(n for n in dir(ns) if not n.startswith("_") and callable(getattr(ns, n)))
-    for mod in list(sys.modules.values()):
-        if getattr(mod, "__name__", "").startswith("gradtape."):
-            names.update(v.name for v in vars(mod).values() if isinstance(v, Op))
+    names.update(OPS)  # every declared op's name
     names -= {"shape", "size", "rank", "range", "constant", "print"}  # words any message uses
     return tuple(sorted(names, key=len, reverse=True))
 
@@ -144,7 +90,7 @@ ALL_OP_NAMES = _op_names()
 
 def _names(spec):
     """The names an error of ``spec`` may give: its op's, or any op's for a composite."""
-    ref = ELEMENTWISE.get(spec.name)
+    ref = spec.numpy_ref
     if ref is None:
         return (spec.name,) + ALL_OP_NAMES
     op = getattr(spec.fn, "op", None)
@@ -199,7 +145,7 @@ def assert_same_values(got, want, dtype, scale=1.0, ulps=8):
 @pytest.mark.parametrize("spec", ELEMENTWISE_SPECS, ids=[s.name for s in ELEMENTWISE_SPECS])
 @given(data=st.data())
 def test_elementwise_floats_match_numpy(spec, data):
-    ref = ELEMENTWISE[spec.name][0]
+    ref = spec.numpy_ref.fn
     dtype = data.draw(st.sampled_from(FLOATS), label="dtype")
     shapes = data.draw(shapes_for(_arity(spec)), label="shapes")
     arrays = [data.draw(float_values(dtype, s), label=f"x{i}") for i, s in enumerate(shapes)]
@@ -219,7 +165,7 @@ def test_elementwise_floats_match_numpy(spec, data):
 @pytest.mark.parametrize("spec", ELEMENTWISE_SPECS, ids=[s.name for s in ELEMENTWISE_SPECS])
 @given(data=st.data())
 def test_elementwise_int_and_bool(spec, data):
-    ref, accepts_ints, _ = ELEMENTWISE[spec.name]
+    ref, accepts_ints, _ = spec.numpy_ref
     dtype = data.draw(st.sampled_from(INTS + (np.bool_,)), label="dtype")
     shapes = data.draw(shapes_for(_arity(spec)), label="shapes")
     arrays = [data.draw(hnp.arrays(dtype, s), label=f"x{i}") for i, s in enumerate(shapes)]
@@ -298,10 +244,7 @@ def test_python_and_numpy_operands_keep_the_dtype(spec, dtype, scalar, shape, da
 # ---------------------------------------------------------------------------
 
 def _split(sample):
-    n = 0
-    while n < len(sample) and _is_array(sample[n]):
-        n += 1
-    return [np.asarray(a, np.float64) for a in sample[:n]], list(sample[n:])
+    return [np.asarray(a, np.float64) for a in sample.arrays], list(sample.params)
 
 
 def _float_outputs(outs):

@@ -6,21 +6,15 @@ import pytest
 
 import gradtape as tf
 from gradtape._core import nest, trace
+from tests.opspec import cases
 from tests.specs import indexing as indexing_specs, shape as shape_specs
 
 ARRAY_SPECS = shape_specs.SPECS + indexing_specs.SPECS
 rng = np.random.default_rng(7)
 
 
-def _cases():
-    for spec in ARRAY_SPECS:
-        for i, sample in enumerate(spec.samples):
-            yield pytest.param(spec, sample, id=f"{spec.name}-{i}")
-
-
 def _split(sample):
-    arrays = [a for a in sample if hasattr(a, "shape")]
-    return arrays, sample[len(arrays):]
+    return sample.arrays, sample.params
 
 
 # ---------------------------------------------------------------------------
@@ -45,7 +39,7 @@ def _array_ops():
     return _ops_of(shape, indexing)
 
 
-class _BatchedJvpProbe:
+class _BatchedJvpProbe(trace.Recorder):
     """A recorder that checks, for every array op it sees, that the op's JVP on
     a tangent with two leading batch rows equals the JVP of each row alone.
     (Elementwise ops are left out: a batched tangent of a lower-rank operand
@@ -75,7 +69,7 @@ class _BatchedJvpProbe:
         pass
 
 
-@pytest.mark.parametrize("spec,sample", list(_cases()))
+@pytest.mark.parametrize("spec,sample", cases(ARRAY_SPECS))
 def test_jvp_rules_take_batch_axes(spec, sample):
     arrays, params = _split(sample)
     probe = _BatchedJvpProbe()
@@ -88,7 +82,7 @@ def test_jvp_rules_take_batch_axes(spec, sample):
     assert probe.checked or (spec.name == "fill" and params[0] == [])
 
 
-@pytest.mark.parametrize("spec,sample", list(_cases()))
+@pytest.mark.parametrize("spec,sample", cases(ARRAY_SPECS))
 def test_jacobian_of_gradient_vectorized_equals_loop(spec, sample):
     arrays, params = _split(sample)
     xs = [tf.constant(a) for a in arrays]

@@ -5,19 +5,12 @@ import pytest
 
 import gradtape as tf
 from gradtape._core import nest
-from tests.opspec import all_specs
+from tests.opspec import cases
 
 
-def _cases():
-    for spec in all_specs():
-        for i, sample in enumerate(spec.samples):
-            yield pytest.param(spec, sample, id=f"{spec.name}-{i}")
-
-
-@pytest.mark.parametrize("spec,sample", list(_cases()))
+@pytest.mark.parametrize("spec,sample", cases())
 def test_vectorized_equals_loop(spec, sample):
-    arrays = [a for a in sample if hasattr(a, "shape")]
-    params = sample[len(arrays):]
+    arrays, params = sample.arrays, sample.params
     xs = [tf.constant(a) for a in arrays]
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(xs)

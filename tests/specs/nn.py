@@ -2,7 +2,7 @@
 import numpy as np
 
 import gradtape as tf
-from tests.opspec import OpSpec, away_from, binary, rand, reduction, unary  # noqa: F401
+from tests.opspec import NumpyRef, OpSpec, away_from, binary, rand, reduction, unary  # noqa: F401
 
 
 def _labels(shape):
@@ -14,7 +14,8 @@ def _labels(shape):
 _SPARSE = np.array([2, 0])
 
 SPECS = [
-    unary("relu", tf.nn.relu, kink=True),
+    unary("relu", tf.nn.relu, kink=True,
+          numpy_ref=NumpyRef(lambda x: np.maximum(x, np.zeros((), x.dtype)), True)),
     OpSpec("relu6", tf.nn.relu6, [(np.array([-1.5, 0.7, 3.0, 5.5, 6.5, 9.0]),)], 2),
     unary("leaky_relu", tf.nn.leaky_relu, kink=True),
     OpSpec("leaky_relu_alpha", lambda x: tf.nn.leaky_relu(x, alpha=0.5),
