@@ -7,8 +7,8 @@ tape and backpropagates through that recording, which is dropped right after:
 the intermediate values of the function never live on the outer tape, at the
 price of a second forward pass.  Its JVP reruns the function in forward mode.
 
-Only the function's positional arguments and the trainable Variables it reads
-are differentiated; like TensorFlow's, a recomputation must give the same
+Only the function's positional arguments (the tensors of nested ones) and
+the trainable Variables it reads are differentiated; like TensorFlow's, a recomputation must give the same
 values, so the function should not draw random numbers or change state.
 """
 import functools
@@ -18,7 +18,7 @@ from ._core.forward import ForwardRecorder
 from ._core.tensor import Tensor, TensorLike, wrap
 from ._core.convert import convert_to_tensor
 from ._core.op import Op
-from .custom import _VariableWatcher
+from .custom import _VariableWatcher, _flat_inputs
 from .rules import identity
 from .tape import GradientTape
 
@@ -34,15 +34,15 @@ def _outputs(result, name):
     return outs
 
 
-def _recompute_vjp(f, name, n_inputs, variables, kwargs, ct, xs):
+def _recompute_vjp(f, name, args, variables, kwargs, ct, xs):
     """Cotangents of the inputs and Variables: rerun ``f`` under a fresh tape."""
-    copies = [identity(x) for x in xs[:n_inputs]]
+    copies = [identity(x) for x in xs[:len(xs) - len(variables)]]
     tape = GradientTape()
     with tape:
         tape.watch([c for c in copies if c.dtype.differentiable])
         for v in variables:
             tape.watch(v)
-        outs = _outputs(f(*copies, **kwargs), name)
+        outs = _outputs(f(*nest.pack_sequence_as(args, copies), **kwargs), name)
     cts = ct if isinstance(ct, tuple) else (ct,)
     targets = [(o._uid, c) for o, c in zip(outs, cts) if c is not None]
     extra = cts[0]._value.ndim - outs[0]._value.ndim if cts else 0
@@ -53,14 +53,16 @@ def _recompute_vjp(f, name, n_inputs, variables, kwargs, ct, xs):
     return [found.get(u) for u in uids]
 
 
-def _make_op(f, name, n_inputs, variables, kwargs):
+def _make_op(f, name, args, variables, kwargs):
+    """The op of one call; ``args`` is the structure of its positional arguments."""
     memo = {}
+    n_inputs = len(nest.flatten(args))
 
     def grads_for(ct, xs):
         # the sweep asks once per input with the same cotangent: recompute once
         if memo.get("ct") is not ct:
             memo.clear()
-            memo["grads"] = _recompute_vjp(f, name, n_inputs, variables, kwargs, ct, xs)
+            memo["grads"] = _recompute_vjp(f, name, args, variables, kwargs, ct, xs)
             memo["ct"] = ct
         return memo["grads"]
 
@@ -77,7 +79,7 @@ def _make_op(f, name, n_inputs, variables, kwargs):
             if t is not None:
                 rec.tangents[v._uid] = t
         with trace.replaced(trace.stack() + (rec,)):
-            outs = _outputs(f(*copies, **kwargs), name)
+            outs = _outputs(f(*nest.pack_sequence_as(args, copies), **kwargs), name)
         return tuple(rec.tangents.get(o._uid) for o in outs)
 
     n = n_inputs + len(variables)
@@ -111,16 +113,18 @@ def recompute_grad(f):
     def checkpointed(*args, **kwargs):
         if not trace.stack():
             return f(*args, **kwargs)
-        inputs = [a._read() if isinstance(a, TensorLike) else convert_to_tensor(a) for a in args]
+        inputs, args = _flat_inputs(args)
+        inputs = [x._read() for x in inputs]
+        args = nest.pack_sequence_as(args, inputs)
         watcher = _VariableWatcher()
         with trace.replaced((watcher,)):
-            result = f(*inputs, **kwargs)
+            result = f(*args, **kwargs)
         variables = [v for _, v in sorted(watcher.variables.items())]
         in_uids = {x._uid for x in inputs} | set(watcher.variables)
         # each output needs an id of its own (an input returned as is, or a Variable)
         outs = tuple(o if type(o) is Tensor and o._uid not in in_uids else wrap(o._value)
                      for o in _outputs(result, name))
-        op = _make_op(f, name, len(inputs), variables, kwargs)
+        op = _make_op(f, name, args, variables, kwargs)
         recorded = tuple(inputs) + tuple(v._read() for v in variables)
         trace.record(op, recorded, outs, {})
         return nest.pack_sequence_as(result, list(outs))

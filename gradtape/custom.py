@@ -42,10 +42,18 @@ def _accepts_variables(fn):
     return "variables" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
+def _flat_inputs(args):
+    """The leaves of the positional ``args`` (any nesting) as tensors, and
+    ``args`` rebuilt from them: what ``f`` is called with."""
+    leaves = nest.flatten(args)
+    inputs = [a if isinstance(a, TensorLike) else convert_to_tensor(a) for a in leaves]
+    return inputs, nest.pack_sequence_as(args, inputs)
+
+
 def _as_list(g, n):
     if n == 1 and (isinstance(g, TensorLike) or g is None):
         return [g]
-    g = list(g) if isinstance(g, (list, tuple)) else [g]
+    g = nest.flatten(g) if isinstance(g, (list, tuple, dict)) else [g]
     if len(g) != n:
         raise ValueError(f"custom_gradient: grad_fn returned {len(g)} gradients for {n} inputs")
     return g
@@ -142,12 +150,21 @@ def _rerun_forward(f, n_inputs, ts, xs):
     return tuple(rec.tangents.get(o._uid) for o in nest.flatten(out))
 
 
+def _as_tensors(result):
+    """``f``'s outputs as tensors (a Python number or NumPy value converted, as TF does)."""
+    if isinstance(result, TensorLike):
+        return result
+    return nest.map_structure(
+        lambda o: o if isinstance(o, TensorLike) else convert_to_tensor(o), result)
+
+
 def custom_gradient(f=None):
     """Decorate ``f(*x) -> (y, grad_fn)`` so gradients of ``y`` use ``grad_fn``.
 
-    ``grad_fn(*upstream)`` returns one gradient per input; if ``f`` reads
-    Variables, ``grad_fn(*upstream, variables=...)`` returns
-    ``(input_grads, variable_grads)``, as in TensorFlow.
+    ``grad_fn(*upstream)`` returns one gradient per input (per tensor of
+    nested arguments; keyword arguments reach ``f`` but get none); if ``f``
+    reads Variables other than its arguments, ``grad_fn(*upstream,
+    variables=...)`` returns ``(input_grads, variable_grads)``, as in TensorFlow.
 
     >>> import gradtape as tf
     >>> @tf.custom_gradient
@@ -168,21 +185,20 @@ def custom_gradient(f=None):
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
         if not trace.stack():
-            return _split_result(f(*args, **kwargs), f)[0]
-        inputs = [a if isinstance(a, TensorLike) else convert_to_tensor(a) for a in args]
+            return _as_tensors(_split_result(f(*args, **kwargs), f)[0])
+        inputs, args = _flat_inputs(args)
         watcher = _VariableWatcher()
         with trace.replaced((watcher,)):
-            result, grad_fn = _split_result(f(*inputs, **kwargs), f)
-        variables = [v for _, v in sorted(watcher.variables.items())]
+            result, grad_fn = _split_result(f(*args, **kwargs), f)
+        in_uids = {x._uid for x in inputs}
+        # a Variable passed as an argument is an input; only the others it
+        # reads are grad_fn's ``variables``
+        variables = [v for u, v in sorted(watcher.variables.items()) if u not in in_uids]
         if variables and not _accepts_variables(grad_fn):
             raise TypeError("If using @custom_gradient with a function that uses variables, "
                             "then grad_fn must accept a keyword argument 'variables'.")
+        result = _as_tensors(result)
         outs = nest.flatten(result)
-        for o in outs:
-            if not isinstance(o, TensorLike):
-                raise TypeError(f"custom_gradient: {f.__name__} must return tensors, "
-                                f"got {type(o).__name__}")
-        in_uids = {x._uid for x in inputs}
         # each output needs an id of its own (an input returned as is, or a Variable)
         outs = tuple(o if type(o) is Tensor and o._uid not in in_uids else wrap(o._value)
                      for o in outs)

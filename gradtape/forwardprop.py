@@ -23,9 +23,9 @@ def _tangent_for(primal, tangent, batch):
     if isinstance(tangent, TensorLike):
         t = tangent._read()
         if t._value.dtype != primal._value.dtype:
-            raise TypeError(f"ForwardAccumulator: a tangent has dtype {t.dtype.name} but "
-                            f"its primal has dtype {primal.dtype.name}; tangents must "
-                            "match their primal's dtype (cast the tangent)")
+            raise ValueError(f"Tensor conversion requested dtype {primal.dtype.name} for "
+                             f"Tensor with dtype {t.dtype.name}: {t!r} (a tangent must have "
+                             "its primal's dtype: cast it)")
     else:
         t = wrap(to_array(tangent, primal.dtype))
     want = tuple(primal._value.shape)
@@ -109,7 +109,7 @@ class ForwardAccumulator:
                               f"tf.float32), got {p.dtype!r}; it gets no tangent",
                               stacklevel=3)
                 continue
-            rec.set_tangent(p._uid, _tangent_for(p, t, batch))
+            rec.set_tangent(p._uid, _tangent_for(p, t, batch), p)
         return rec
 
     def __enter__(self):
@@ -142,7 +142,7 @@ class ForwardAccumulator:
         >>> acc.jvp(y["other"], unconnected_gradients="zero").numpy()
         0.0
         """
-        unconnected = _as_unconnected(unconnected_gradients)
+        unconnected = _as_unconnected(unconnected_gradients, accumulator=True)
         tangents = self._rec.tangents
         batch = self._rec.batch
 

@@ -136,7 +136,9 @@ def _row_gathers(recorder, source_uids, target_uids):
     leaf sources whose every use on a path to a target is a gather along axis 0."""
     from .rules import indexing
     gather = indexing._GATHER
-    candidates = set(source_uids) - set(target_uids) - set(recorder.producer)
+    # only a source the tape tracks gets a gradient (see reverse._live_ids)
+    candidates = (recorder.tracked.intersection(source_uids) - recorder.cut_only
+                  - set(target_uids) - set(recorder.producer))
     entries = [e for e in recorder.views() if e is not None]
     if not any(e.op is gather and e.inputs[0] in candidates for e in entries):
         return {}

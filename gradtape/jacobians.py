@@ -204,6 +204,16 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor,
     return nest.pack_sequence_as(sources, result)
 
 
+def _check_batch_shapes(t_shape, s_shape):
+    """TensorFlow's checks, in its words: code may match on them."""
+    for shape in (t_shape, s_shape):
+        if len(shape) < 2:
+            raise ValueError(f"Shape {shape} must have rank at least 2")
+    if t_shape[0] != s_shape[0]:
+        raise ValueError(f"Need first dimension of target shape ({t_shape}) and "
+                         f"source shape ({s_shape}) to match.")
+
+
 def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_pfor,
                    chunk_bytes=JACOBIAN_CHUNK_BYTES):
     """``GradientTape.batch_jacobian``: one cotangent per target position, set in
@@ -213,13 +223,7 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
     _numpy_only([source], "batch_jacobian")
     target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
     t_shape, s_shape = tuple(target._value.shape), tuple(source._value.shape)
-    if len(t_shape) < 2 or len(s_shape) < 2:
-        raise ValueError(f"batch_jacobian needs target and source of rank >= 2 (a batch "
-                         f"axis and at least one more); got target shape {t_shape} and "
-                         f"source shape {s_shape}")
-    if t_shape[0] != s_shape[0]:
-        raise ValueError(f"batch_jacobian needs matching batch (first) dimensions; got "
-                         f"target shape {t_shape} and source shape {s_shape}")
+    _check_batch_shapes(target.shape, source.shape)
     batch, per = t_shape[0], t_shape[1:]
     m = math.prod(per)
     dtype = target._value.dtype
@@ -236,9 +240,11 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
         tape._spend()
     shape = (batch,) + per + s_shape[1:]
     if j is None:
-        if m == 0 or unconnected is UnconnectedGradients.ZERO:
-            return wrap(np.zeros(shape, source._value.dtype))
-        return None
+        # TensorFlow's batch_jacobian gives zeros here whatever
+        # unconnected_gradients says: of the target's dtype for 'none', of the
+        # source's (its zero gradients) for 'zero'
+        zero = unconnected is UnconnectedGradients.ZERO or not target.dtype.differentiable
+        return wrap(np.zeros(shape, source._value.dtype if zero else dtype))
     return j if tuple(j._value.shape) == shape else rules.reshape(j, shape)
 
 

@@ -20,6 +20,7 @@ from .diagnostics.debugging import numerics_checker
 from .unconnected import JACOBIAN_CHUNK_BYTES as _DEFAULT_CHUNK_BYTES
 from .unconnected import UnconnectedGradients  # noqa: F401  (gradtape.tape's name too)
 from .unconnected import as_unconnected as _as_unconnected, check_source as _check_source
+from .errors import InvalidArgumentError
 from .indexed_slices import backward_with_slices
 from .variables import Variable
 
@@ -69,6 +70,7 @@ class GradientTape:
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._rec = TapeRecorder(self._watch_accessed_variables)
         self._recording = False
+        self._entered = False
         self._spent_variables = {}
         self._events = []       # (kind, uid mark, code, lasti): when it recorded, for explain
         self._skeleton = None   # what explain needs once a non-persistent tape is spent
@@ -83,6 +85,7 @@ class GradientTape:
                              "entered only once at a time")
         trace.push(self._rec)
         self._recording = True
+        self._entered = True
         _history._note_event(self, "enter", 2)
         return self
 
@@ -109,8 +112,10 @@ class GradientTape:
         >>> print(tape.gradient(y, x))
         None
         """
+        if not self._entered:  # TensorFlow's two errors, in its words
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
         if not self._recording:
-            raise ValueError("Tape must be recording.")
+            raise ValueError("Tape is not recording.")
         trace.pop(self._rec)
         self._recording = False
         _history._note_event(self, "pause", 3)
@@ -271,8 +276,8 @@ class GradientTape:
                 raise ValueError(f"output_gradients: shape {tuple(og.shape)} does not match "
                                  f"its target's shape {tuple(t.shape)}")
             if og.dtype != t.dtype:
-                raise TypeError(f"output_gradients: dtype {og.dtype.name} does not match "
-                                f"its target's dtype {t.dtype.name}")
+                raise InvalidArgumentError(f"output_gradients: dtype {og.dtype.name} does not "
+                                           f"match its target's dtype {t.dtype.name}")
             out.append(og)
         return out
 

@@ -32,8 +32,10 @@ class UnconnectedGradients(enum.Enum):
     ZERO = "zero"
 
 
-def as_unconnected(value):
-    """``value`` (an ``UnconnectedGradients`` or its name) as an ``UnconnectedGradients``.
+def as_unconnected(value, accumulator=False):
+    """``value`` (an ``UnconnectedGradients`` or its name) as an
+    ``UnconnectedGradients``, or ValueError in TensorFlow's words (a tape's and
+    an accumulator's differ).
 
     >>> from gradtape.unconnected import as_unconnected
     >>> as_unconnected("zero")
@@ -42,8 +44,10 @@ def as_unconnected(value):
     try:
         return UnconnectedGradients(value)
     except ValueError:
-        raise ValueError(f"unconnected_gradients must be UnconnectedGradients.NONE or "
-                         f".ZERO (or 'none'/'zero'), got {value!r}") from None
+        said = (f"{value!r} is not a valid UnconnectedGradients" if accumulator
+                else f"Unknown value for unconnected_gradients: {value!r}")
+        raise ValueError(f"{said} (use UnconnectedGradients.NONE or .ZERO, or "
+                         "'none' or 'zero')") from None
 
 
 def check_source(s, what="sources"):

@@ -9,6 +9,7 @@ import numpy as np
 from ._core.backend import NUMPY, backend_of
 from ._core import trace
 from ._core.dtypes import as_dtype
+from ._core.reverse import TapeRecorder
 from ._core.tensor import (TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array,
                            wrap_as)
 from .name_scope import current_scope
@@ -107,9 +108,10 @@ class Variable(TensorLike):
         target = self._value
         if arr.dtype != target.dtype:
             if isinstance(value, TensorLike):
-                raise TypeError(
-                    f"{what}: cannot assign a {value.dtype.name} value to Variable "
-                    f"'{self._name}' of dtype {self.dtype.name}; cast it with gradtape.cast")
+                raise ValueError(
+                    f"Tensor conversion requested dtype {self.dtype.name} for Tensor with "
+                    f"dtype {value.dtype.name}: {value!r} ({what} to Variable "
+                    f"'{self._name}': cast the value with gradtape.cast)")
             arr = to_array(value, self.dtype)
         if type(arr) is not type(target) and not isinstance(value, TensorLike) \
                 and backend_of(target) is not NUMPY:
@@ -138,6 +140,7 @@ class Variable(TensorLike):
         arr = self._new_value(value, "assign")
         old, self._value = self._value, _stored(arr, True)
         _tell_tracer(self, "assign", value, arr, old)
+        _accessed(self)
         return self
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
@@ -150,6 +153,7 @@ class Variable(TensorLike):
         arr = self._new_value(delta, "assign_add")
         old, self._value = self._value, _stored(self._value + arr, False)
         _tell_tracer(self, "assign_add", delta, arr, old)
+        _accessed(self)
         return self
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
@@ -162,6 +166,7 @@ class Variable(TensorLike):
         arr = self._new_value(delta, "assign_sub")
         old, self._value = self._value, _stored(self._value - arr, False)
         _tell_tracer(self, "assign_sub", delta, arr, old)
+        _accessed(self)
         return self
 
     def numpy(self):
@@ -190,6 +195,15 @@ class Variable(TensorLike):
 
     def __str__(self):
         return repr(self)
+
+
+def _accessed(var):
+    """An assignment is an access: active tapes watch a trainable Variable
+    assigned inside them, as TensorFlow's (``watched_variables`` lists it)."""
+    if var._trainable and trace._active[0]:
+        for rec in trace.stack():
+            if type(rec) is TapeRecorder:
+                rec.watch_variable(var)
 
 
 def _tell_tracer(var, how, value, arr, old):

@@ -52,7 +52,7 @@ def three_ways(f, arrays, rtol=1e-12, **jacobian_kwargs):
 
 def numerically(f, arrays, got):
     """``got`` (Jacobians of ``f``) equals float64 central differences."""
-    _, num = tf.test.compute_gradient(f, [tf.constant(a) for a in arrays])
+    _, num = tf.test.compute_gradient(f, [tf.constant(a) for a in arrays], delta=1e-6)
     for j, n in zip(got, num):
         np.testing.assert_allclose(j.reshape(n.shape), n, rtol=1e-6, atol=1e-7)
 

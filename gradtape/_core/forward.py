@@ -22,7 +22,7 @@ import weakref
 from . import basic_ops as ops
 from .dtypes import kind
 from .errors import UnimplementedError
-from .trace import Recorder, outside
+from .trace import Recorder, outside, stack as _active_stack
 
 _warned_loop = set()
 
@@ -41,9 +41,13 @@ class ForwardRecorder(Recorder):
         self.batch = batch
         self._refs = {}
 
-    def set_tangent(self, uid, t):
-        """Give the tensor with id ``uid`` (a primal) the tangent ``t``."""
+    def set_tangent(self, uid, t, primal=None):
+        """Give the tensor with id ``uid`` (a primal) the tangent ``t``; with
+        ``primal``, the tangent is dropped when the primal is freed."""
         self.tangents[uid] = t
+        if primal is not None:
+            ref = weakref.ref(primal, self._forget)
+            self._refs[id(ref)] = (ref, uid)
 
     def record(self, op, inputs, out, params):
         get = self.tangents.get
@@ -60,11 +64,25 @@ class ForwardRecorder(Recorder):
                 t_out = op.jvp(ts, out, *inputs, **params)
             else:
                 t_out = self._batched_jvp(op, ts, out, inputs, params)
+            if _active_stack():
+                t_out = self._tied(op, t_out, inputs)
             if op.multi:
                 for o, t in zip(out, t_out):
                     self._keep(o, t)
             elif t_out is not None:
                 self._keep(out, t_out)
+
+    @staticmethod
+    def _tied(op, t_out, inputs):
+        """A tangent an outer tape or accumulator sees as a function of the
+        op's primal inputs (as TensorFlow's do): a second derivative through a
+        linear op is then zeros, not None."""
+        primals = [x for x in inputs if kind(x._value.dtype) in "fc"]
+        if not primals:
+            return t_out
+        if op.multi:
+            return tuple([None if t is None else ops.tie(t, primals) for t in t_out])
+        return None if t_out is None else ops.tie(t_out, primals)
 
     def _keep(self, out, t):
         if t is None:

@@ -66,6 +66,11 @@ class Op:
     An op taking a list (``stack``, ``concat``, ``einsum``) is one Op per
     number of inputs; the registered one's ``per_arity(n)`` gives the one for ``n``.
 
+    ``nondiff`` marks an op with no gradient: its floating output is a new
+    start for gradients, as a TensorFlow op whose registered gradient is None
+    (``round``); ``nondiff="stop"`` is TensorFlow's ``NotDifferentiable``
+    (``stop_gradient``), whose output no gradient reaches at all.
+
     ``stateful`` marks an impl whose result is not a function of its inputs
     and parameters alone (a random draw): ``gradtape.function`` never
     computes it ahead of a call.

@@ -85,13 +85,17 @@ def shape_dtype(x):
 class TapeRecorder(Recorder):
     """The recording half of a GradientTape: the entries and what they track."""
 
-    __slots__ = ("entries", "producer", "tracked", "variables", "watch_accessed",
+    __slots__ = ("entries", "producer", "tracked", "cut_only", "variables", "watch_accessed",
                  "notes", "stacks", "reads", "__weakref__")
 
     def __init__(self, watch_accessed_variables=True):
         self.entries = []
         self.producer = {}
         self.tracked = set()
+        # tracked ids no gradient can reach (an integer or bool result, a
+        # stop_gradient): kept so explain can follow a path past a cut, but
+        # never a source of gradients, as in TensorFlow
+        self.cut_only = set()
         self.variables = {}
         self.watch_accessed = watch_accessed_variables
         self.notes = []   # cut points and escapes, for gradtape.explain
@@ -107,6 +111,8 @@ class TapeRecorder(Recorder):
         if self.watch_accessed:
             self.tracked.add(var._uid)
             self.variables[var._uid] = var
+            if kind(var._value.dtype) not in "fc":
+                self.cut_only.add(var._uid)
         elif var._uid not in self.tracked:
             self.note_read(var)
 
@@ -114,6 +120,7 @@ class TapeRecorder(Recorder):
         """Watch a Variable explicitly (``tape.watch(variable)``)."""
         self.tracked.add(var._uid)
         self.variables[var._uid] = var
+        self.cut_only.discard(var._uid)
 
     def record(self, op, inputs, out, params):
         n = len(inputs)
@@ -173,6 +180,9 @@ class TapeRecorder(Recorder):
             code = lasti = None
         self.entries.append((op, in_uids, saved, out_uids,
                              out if op.save_ans else None, params, out_meta, code, lasti))
+        if self.cut_only and self._through_cut_only(in_uids):
+            # recorded for explain only: no gradient reaches its inputs
+            self.cut_only.update([out_uids] if out_meta is None else [o._uid for o in outs])
         if out_meta is None:
             self.producer[out_uids] = idx
             tracked.add(out_uids)
@@ -203,16 +213,30 @@ class TapeRecorder(Recorder):
             return [None if e is None else _GRAPH_FIELDS(e) for e in self.entries]
 
     # -- what explain needs beyond the entries (off the common path) ----------
+    def _through_cut_only(self, in_uids):
+        """Whether every tracked input is one no gradient can reach."""
+        tracked, cut_only = self.tracked, self.cut_only
+        return all(u in cut_only or u not in tracked for u in in_uids)
+
     def note_cut(self, op, inputs, out):
         """Note a tracked value entering an op with no gradient (argmax, a
-        comparison, an integer cast, stop_gradient).  Its output stays tracked
-        so the ops after it are recorded and the cut can be found again."""
+        comparison, an integer cast, stop_gradient).
+
+        The output stays tracked so the ops after it are recorded and the cut
+        can be found again.  As in TensorFlow, a floating output of an op with a
+        gradient of None (``round``, ``floor``) is a new start for gradients;
+        an integer or bool output, a ``stop_gradient``'s, and any output of
+        inputs no gradient reaches are not (``cut_only``).
+        """
         outs = out if op.multi else (out,)
+        in_uids = tuple([x._uid for x in inputs])
+        beyond = op.nondiff == "stop" or self._through_cut_only(in_uids)
         code, lasti = user_site(2)
-        self.notes.append(("cut", op, tuple([x._uid for x in inputs]),
-                           tuple([o._uid for o in outs]), code, lasti))
+        self.notes.append(("cut", op, in_uids, tuple([o._uid for o in outs]), code, lasti))
         for o in outs:
             self.tracked.add(o._uid)
+            if beyond or kind(o._value.dtype) not in "fc":
+                self.cut_only.add(o._uid)
 
     def note_escape(self, x, how):
         """Note a tracked value leaving the tape (``.numpy()``, ``float()``,
@@ -230,13 +254,19 @@ class TapeRecorder(Recorder):
 def live_ids(recorder, source_uids):
     """The ids on a path from a source: those whose cotangent is worth computing.
 
-    When every tracked id that no entry produced (the watched tensors and
-    Variables) is a source, that is everything the tape tracks; otherwise one
-    pass in recording order finds them.
+    Only a tracked source starts a path (one the tape watched, or an output of
+    a recorded op), never one in ``cut_only``: that is TensorFlow's rule, so an
+    unwatched constant, a non-trainable Variable or a value computed off the
+    tape gets None even when it is an input of a recorded op.  When every
+    tracked id that no entry produced (the watched tensors and Variables) is
+    a source, that is everything the tape tracks; otherwise one pass in
+    recording order finds them.
     """
-    sources = set(source_uids)
-    tracked = recorder.tracked
-    if tracked.difference(recorder.producer) <= sources:
+    tracked, cut_only = recorder.tracked, recorder.cut_only
+    sources = tracked.intersection(source_uids)  # an untracked source gets None
+    if cut_only:
+        sources -= cut_only
+    elif tracked.difference(recorder.producer) <= sources:
         return tracked
     live = sources
     for entry in recorder.entries:

@@ -475,7 +475,12 @@ def to_array(value, dtype=None):
     if is_array(value):
         return _foreign_array(value, dtype)
     arr = _infer_python(value)
-    return arr if dtype is None else _cast_value(np.asarray(value), dtype, value)
+    if dtype is None:
+        return arr
+    if arr.dtype.kind in "fc" and dtype.kind in "iub":
+        # TensorFlow never converts a Python float to an integer dtype, even 2.0
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    return _cast_value(np.asarray(value), dtype, value)
 
 
 def _foreign_array(value, dtype):
@@ -513,7 +518,16 @@ def constant(value, dtype=None, shape=None, name=None):
     <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
     >>> tf.constant(0, shape=(2,), dtype=tf.float64).numpy()
     array([0., 0.])
+
+    A Tensor (with no new shape) is returned as it is, as TensorFlow does, so
+    gradients flow through ``tf.constant(t)``; a Variable's value is copied.
     """
+    if type(value) is Tensor and shape is None:
+        # TensorFlow returns the tensor itself, so a tape's path goes through
+        if dtype is None or as_dtype(dtype)._np == value._value.dtype:
+            return value
+        raise TypeError(f"Expected tensor {_text(value._value, False)} with dtype "
+                        f"{as_dtype(dtype)!r}, but got dtype {value.dtype!r}.")
     if isinstance(value, TensorLike):
         arr = value._value
         if dtype is not None:

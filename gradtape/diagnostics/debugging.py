@@ -59,13 +59,13 @@ class NonFiniteGradientError(InvalidArgumentError):
     >>> import numpy as np, gradtape as tf
     >>> x = tf.Variable([0.0, 4.0])
     >>> with tf.GradientTape() as tape, np.errstate(all="ignore"):
-    ...     y = tf.reduce_sum(tf.where(x > 0.0, tf.sqrt(x), 0.0))
+    ...     y = tf.reduce_sum(tf.where(x > 0.0, tf.math.log(x), 0.0))
     >>> with tf.debugging.check_numerics():
     ...     try:
     ...         tape.gradient(y, x)
     ...     except tf.debugging.NonFiniteGradientError as e:
     ...         print(e.op, e.where_trap)
-    sqrt True
+    log True
     """
 
     def __init__(self, message, op=None, site=None, where_trap=False):

@@ -68,6 +68,23 @@ def _foreign_scalar_like(value, v):
     return wrap(backend_of(v).asarray(value, from_numpy(v.dtype)))
 
 
+_TF_TYPE_NAMES = {"float16": "half", "float32": "float", "float64": "double"}
+_ALLOWED = {"fc": "bfloat16, half, float, double, complex64, complex128",
+            "f": "half, bfloat16, float, double",
+            "iufc": "bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, "
+                    "uint32, uint64, complex64, complex128"}
+
+
+def refuse_dtype(opname, dtype, kinds, attr="T"):
+    """TensorFlow's InvalidArgumentError for a dtype the op has no kernel for,
+    in its words (code may match on them), with the fix."""
+    got = _TF_TYPE_NAMES.get(dtype.name, dtype.name)
+    return InvalidArgumentError(
+        f"Value for attr '{attr}' of {got} is not in the list of allowed values: "
+        f"{_ALLOWED[kinds]} [Op:{opname}]; {opname} has no kernel for {dtype.name}: "
+        "cast it with gradtape.cast")
+
+
 def pair(x, y, opname):
     """Two operands of a binary op as tensors of one dtype.
 

@@ -10,7 +10,8 @@ import numbers
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import Tensor, TensorLike, constant, decide
 from .._core.convert import convert_to_tensor
-from ._util import public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, NP
+from ..errors import InvalidArgumentError
+from ._util import refuse_dtype, public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, NP
 
 _SQRT_PI = math.sqrt(math.pi)
 _builtin_abs = abs  # the module defines its own ``abs`` op
@@ -34,10 +35,9 @@ def _example_output(fn, example):
 # ---------------------------------------------------------------------------
 
 def _refuse(opname, x, kinds):
-    """Reject a dtype the op has no kernel for (NumPy would silently upcast or truncate)."""
-    allowed = "floating or complex" if kinds == _FLOAT else "integer, floating or complex"
-    raise TypeError(f"{opname}: expected a {allowed} tensor, got dtype {x.dtype.name}; "
-                    "cast it with gradtape.cast")
+    """Reject a dtype the op has no kernel for (NumPy would silently upcast or
+    truncate), with TensorFlow's InvalidArgumentError."""
+    raise refuse_dtype(opname, x.dtype, kinds)
 
 
 _FLOAT, _NUMERIC = "fc", "iufc"
@@ -170,7 +170,17 @@ def add(x, y, name=None):
     >>> tf.add(tf.constant([1.0, 2.0]), 3.0).numpy()
     array([4., 5.], dtype=float32)
     """
-    return apply(_ADD, pair(x, y, "AddV2"), NOPARAMS)
+    try:
+        x, y = pair(x, y, "AddV2")
+    except TypeError:
+        ref, other, index = (x, y, 1) if isinstance(x, TensorLike) else (y, x, 0)
+        if not isinstance(other, float) or ref.dtype.is_floating:
+            raise
+        # TensorFlow's AddV2 words a float added to an integer tensor so
+        raise InvalidArgumentError(
+            f"cannot compute AddV2 as input #{index}(zero-based) was expected to be a "
+            f"{ref.dtype.name} tensor but is a float tensor") from None
+    return apply(_ADD, (x, y), NOPARAMS)
 
 
 def subtract(x, y, name=None):
@@ -447,13 +457,29 @@ divide_no_nan = binary("divide_no_nan", _divide_no_nan_impl,
                        "tf.constant([3.0, 2.0]), tf.constant([0.0, 4.0])")
 squared_difference = binary("squared_difference", lambda xp, x, y: xp.square(x - y),
                             lambda a, x, y: 2.0 * (x - y), lambda a, x, y: 2.0 * (y - x),
-                            "Elementwise ``(x - y) ** 2``.")
+                            "Elementwise ``(x - y) ** 2``.", kinds=_NUMERIC)
 
-floordiv = nondiff("floordiv", NP.floor_divide,
+def _check_divisor(xp, y, opname):
+    """TensorFlow's error for an integer division by zero (NumPy would give 0)."""
+    if kind(y.dtype) in "iu" and xp.any(y == 0):
+        raise InvalidArgumentError(f"Integer division by zero [Op:{opname}]")
+
+
+def _floordiv_impl(xp, x, y):
+    _check_divisor(xp, y, "FloorDiv")
+    return xp.floor_divide(x, y)
+
+
+def _floormod_impl(xp, x, y):
+    _check_divisor(xp, y, "FloorMod")
+    return xp.remainder(x, y)
+
+
+floordiv = nondiff("floordiv", _floordiv_impl,
                    "Elementwise floor division; it has no gradient.",
                    "tf.constant([7.0, -7.0]), 2.0", arity=2)
 floor_div = floordiv
-mod = binary("mod", NP.mod, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
+mod = binary("mod", _floormod_impl, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
              "Elementwise floor modulo ``x - y * floor(x / y)``.",
              "tf.constant([7.0, -7.0]), 3.0", kinds=_NUMERIC)
 floormod = mod
@@ -547,13 +573,22 @@ def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
 pow.op = _pow_tensors.op
 square = unary("square", NP.square, None, "Elementwise ``x * x``.",
                times=lambda t, ans, x: _scaled_product(t, x, scale=2.0), kinds=_NUMERIC)
+def _zero_where_zero(t, g):
+    """``g`` with 0 wherever ``t`` is 0, as TensorFlow's SqrtGrad, RsqrtGrad and
+    ReciprocalGrad kernels: a zero cotangent stays 0 where the derivative is
+    infinite, so ``where(x > 0, sqrt(x), 0.)`` has gradient 0 at 0."""
+    return where(equal(t, 0.0), zeros_like(g), g)
+
+
 reciprocal = unary("reciprocal", NP.reciprocal, None, "Elementwise ``1 / x``.",
-                   times=lambda t, a, x: _scaled_product(t, square(a), scale=-1.0),
+                   times=lambda t, a, x: _zero_where_zero(
+                       t, _scaled_product(t, square(a), scale=-1.0)),
                    save="none", save_ans=True)
-sqrt = unary("sqrt", NP.sqrt, lambda a, x: 0.5 / a, "Elementwise square root.",
+sqrt = unary("sqrt", NP.sqrt, None, "Elementwise square root.",
+             times=lambda t, a, x: _zero_where_zero(t, _product(t, 0.5 / a)),
              save="none", save_ans=True)
 rsqrt = unary("rsqrt", lambda xp, x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / sqrt(x)``.",
-              times=lambda t, a, x: _scaled_product(t, _cube(a), scale=-0.5),
+              times=lambda t, a, x: _zero_where_zero(t, _scaled_product(t, _cube(a), scale=-0.5)),
               save="none", save_ans=True)
 
 
@@ -911,6 +946,33 @@ def ones_like(input, dtype=None, name=None):  # noqa: A002
     """
     v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
     return wrap(namespace(v).ones(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+
+
+# ---- Tangents seen by outer recorders ----
+
+def _tangent_op(n, _cache={}):
+    """The op ``(t, *primals) -> t`` for ``n`` primals: a forward-mode tangent
+    that outer tapes and accumulators see as computed from the primals with a
+    zero derivative in them (as TensorFlow's are), so a second derivative
+    through a linear op is zeros, not None.  The engine's forward mode applies
+    it (``_core/basic_ops.tie``)."""
+    op = _cache.get(n)
+    if op is None:
+        def zeros_of(i):
+            def vjp(ct, ans, t, *xs):
+                batch = tuple(ct.shape[:ct._value.ndim - len(t.shape)])
+                return wrap(namespace(ct._value).zeros(batch + tuple(xs[i].shape),
+                                                       dtype=xs[i].dtype))
+            return vjp
+        op = _cache[n] = defop(
+            "tangent", lambda xp, t, *xs: t,
+            vjp=(lambda ct, ans, t, *xs: ct,) + tuple(zeros_of(i) for i in range(n)),
+            jvp=lambda ts, ans, t, *xs: ts[0] if ts[0] is not None else zeros_like(ans),
+            save="none", save_ans=True, register_as=not _cache)
+    return op
+
+
+_tangent_op(1).per_arity = _tangent_op  # the first arity holds the name in the registry
 
 
 __all__ = public_names(globals(), exclude=("unary", "binary", "nondiff"))

@@ -24,6 +24,11 @@ def _is_int(k):
     return isinstance(k, numbers.Integral) and not isinstance(k, bool)
 
 
+# TensorFlow's words (code may match on them); integer and bool arrays work too, as NumPy's
+_BAD_INDEX = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
+              "scalar tf.int32/tf.int64 tensors are valid indices, got ")
+
+
 def _normalize_key(key):
     """A tuple key of ints, slices, None, Ellipsis and integer ndarrays."""
     if not isinstance(key, tuple):
@@ -31,6 +36,8 @@ def _normalize_key(key):
     out = []
     for k in key:
         if isinstance(k, TensorLike):
+            if k.dtype.kind not in "iub":
+                raise TypeError(_BAD_INDEX + repr(k))
             k = host(k._value)  # an index is static: it is read on the host
         if isinstance(k, list):
             k = NP.asarray(k) if k else NP.zeros(0, NP.intp)
@@ -39,13 +46,14 @@ def _normalize_key(key):
                 out.extend(NP.nonzero(k))
                 continue
             if k.dtype.kind not in "iu":
-                raise TypeError(f"index arrays must be integers or bools, got dtype {k.dtype}")
+                raise TypeError(_BAD_INDEX + repr(k))
             if k.ndim == 0:
                 k = int(k)
+        elif isinstance(k, builtins.slice) and k.step is not None and _is_int(k.step) \
+                and k.step == 0:
+            raise InvalidArgumentError(f"strides[{len(out)}] must be non-zero [Op:StridedSlice]")
         elif not (_is_int(k) or k is None or k is Ellipsis or isinstance(k, builtins.slice)):
-            raise TypeError(f"only integers, slices (`:`), ellipsis (`...`), "
-                            f"gradtape.newaxis (`None`) and integer or boolean arrays are "
-                            f"valid indices, got {k!r}")
+            raise TypeError(_BAD_INDEX + repr(k))
         out.append(k)
     return tuple(out)
 
@@ -285,8 +293,12 @@ newaxis = None
 def _int_array(value, opname, argname):
     arr = decide(value._value) if isinstance(value, TensorLike) else NP.asarray(value)
     if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
-        raise TypeError(f"{opname}: {argname} must be an int32 or int64 tensor, "
-                        f"got dtype {arr.dtype.name}")
+        # TensorFlow's words for its GatherV2 and friends: an InvalidArgumentError
+        got = {"float32": "float", "float64": "double"}.get(arr.dtype.name, arr.dtype.name)
+        raise InvalidArgumentError(
+            f"Value for attr 'Tindices' of {got} is not in the list of allowed values: "
+            f"int16, int32, int64 [Op:{opname}]; {opname}: {argname} must be an int32 or "
+            f"int64 tensor, got dtype {arr.dtype.name}")
     return NP.astype(arr, NP.int64, copy=False)
 
 

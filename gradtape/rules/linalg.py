@@ -569,9 +569,16 @@ def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
                                    f"{tuple(x.shape)}")
     m, n = x._value.shape[-2:]
     lo, hi = int(num_lower), int(num_upper)
+    if lo > m:
+        raise InvalidArgumentError(f"num_lower must be negative or less or equal to number "
+                                   f"of rows ({m}) got: {lo}")
+    if hi > n:
+        raise InvalidArgumentError(f"num_upper must be negative or less or equal to number "
+                                   f"of columns ({n}) got: {hi}")
     offset = NP.arange(n)[None, :] - NP.arange(m)[:, None]
     keep = ((lo < 0) | (-offset <= lo)) & ((hi < 0) | (offset <= hi))
-    return x * _const(keep, x)
+    # a selection, not a product with the mask: an inf outside the band gives 0, not NaN
+    return ew.where(wrap(namespace(x._value).asarray(keep)), x, ew.zeros_like(x))
 
 
 def _tril(x):

@@ -16,8 +16,7 @@ from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
 from ._util import (NP, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair,
-                    public_names, tensor)
-from ._util import _scalar_like
+                    public_names, refuse_dtype, tensor)
 
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -30,8 +29,7 @@ _GELU_K = 0.044715
 def _floating(x, opname, argname="features"):
     x = tensor(x)
     if kind(x._value.dtype) not in "f":
-        raise TypeError(f"{opname}: {argname} must be a floating-point tensor "
-                        f"(float16, float32 or float64), got {x.dtype.name}")
+        raise refuse_dtype(opname, x.dtype, "f")
     return x
 
 
@@ -63,12 +61,14 @@ def _relu_grad_standard(xp, g, a):
     return g * xp.astype(a > 0, g.dtype)  # the standard has no bool arithmetic
 
 
-# ``g`` where the relu's output is positive, else 0, as one op; its derivative
-# in ``a`` is zero almost everywhere, and TensorFlow's ReluGrad has none either
+# ``g`` where the relu's output is positive, else 0, as one op.  Like
+# TensorFlow's ReluGrad it is a function of ``a`` too, with a zero derivative
+# there: a second derivative of relu is zeros, not None, in every nesting
 _RELU_GRAD = defop("relu_grad", _relu_grad_impl, portable=_relu_grad_standard,
                    vjp=(lambda ct, ans, g, a: _relu_grad(ct, a),
-                        lambda ct, ans, g, a: None),
-                   jvp=lambda ts, ans, g, a: None if ts[0] is None else _relu_grad(ts[0], a),
+                        lambda ct, ans, g, a: ew.zeros_like(ct)),
+                   jvp=lambda ts, ans, g, a: (ew.zeros_like(ans) if ts[0] is None
+                                              else _relu_grad(ts[0], a)),
                    save=(1,), broadcasts=True)
 
 
@@ -92,9 +92,27 @@ def relu(features, name=None):
     return apply(_RELU, (tensor(features),), NOPARAMS)
 
 
-_RELU6 = _activation(
+def _piecewise_linear(name, impl, grad_impl):
+    """An activation linear on pieces: its VJP and JVP are one op ``grad(g, x)``
+    with a zero derivative in ``x`` (as TensorFlow's Relu6Grad, LeakyReluGrad),
+    so its second derivatives are zeros, not None."""
+    grad_op = defop(name + "_grad", grad_impl,
+                    vjp=(lambda ct, ans, g, x, **p: grad(ct, x, **p),
+                         lambda ct, ans, g, x, **p: ew.zeros_like(ct)),
+                    jvp=lambda ts, ans, g, x, **p: (ew.zeros_like(ans) if ts[0] is None
+                                                    else grad(ts[0], x, **p)),
+                    save=(1,), broadcasts=True)
+
+    def grad(g, x, **params):
+        return apply(grad_op, (g, x), params)
+
+    return defop(name, impl, vjp=lambda ct, ans, x, **p: grad(ct, x, **p),
+                 jvp=lambda ts, ans, x, **p: grad(ts[0], x, **p))
+
+
+_RELU6 = _piecewise_linear(
     "relu6", lambda xp, x: xp.astype(xp.clip(x, 0, 6), x.dtype, copy=False),
-    lambda a, x: _mask(ew.logical_and(x > 0.0, x < 6.0), x))
+    lambda xp, g, x: xp.where(xp.logical_and(x > 0, x < 6), g, xp.zeros_like(g)))
 
 
 def relu6(features, name=None):
@@ -111,9 +129,9 @@ def _leaky_impl(xp, x, alpha):
     return xp.astype(xp.where(x > 0, x, x * alpha), x.dtype, copy=False)
 
 
-_LEAKY = _activation("leaky_relu", _leaky_impl,
-                     lambda a, x, alpha: ew.where(x > 0.0, _scalar_like(1.0, x),
-                                                  _scalar_like(alpha, x)))
+_LEAKY = _piecewise_linear("leaky_relu", _leaky_impl,
+                           lambda xp, g, x, alpha: xp.where(x > 0, g,
+                                                            g * xp.asarray(alpha, dtype=g.dtype)))
 
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -149,9 +167,11 @@ def _selu_impl(xp, x):
     return xp.astype(_SELU_SCALE * xp.where(x > 0, x, neg), x.dtype, copy=False)
 
 
+# TensorFlow's SeluGrad picks the negative branch where the output is < 0:
+# the derivative at 0 is ``scale``
 _SELU = _activation("selu", _selu_impl,
-                    lambda a, x: ew.where(x > 0.0, _SELU_SCALE,
-                                          a + _SELU_SCALE * _SELU_ALPHA), save_ans=True)
+                    lambda a, x: ew.where(a < 0.0, a + _SELU_SCALE * _SELU_ALPHA,
+                                          _SELU_SCALE), save_ans=True)
 
 
 def selu(features, name=None):
@@ -355,8 +375,8 @@ def _check_sparse_labels(labels, logits):
     if not xs:
         raise ValueError(f"{opname}: logits must have rank >= 1, got a scalar")
     if ls != xs[:-1]:
-        raise ValueError(f"{opname}: labels.shape must equal logits.shape except for the "
-                         f"last dimension; got labels.shape={ls} and logits.shape={xs}")
+        raise ValueError(f"`labels.shape` must equal `logits.shape` except for the last "
+                         f"dimension. Received: labels.shape={ls} and logits.shape={xs}")
     n = xs[-1]
     if not decide(labels._value, _ClassIds(n)):
         v = host(labels._value)
@@ -431,14 +451,28 @@ def _same_shape_pair(labels, logits, opname):
     logits = _floating(logits, opname, "logits")
     labels, logits = pair(labels, logits, opname)
     if labels._value.shape != logits._value.shape:
-        raise ValueError(f"{opname}: labels and logits must have the same shape; got "
-                         f"labels.shape={tuple(labels.shape)} and logits.shape={tuple(logits.shape)}")
+        raise _SHAPE_MISMATCH[opname](tuple(labels.shape), tuple(logits.shape))
     return labels, logits
+
+
+def _list(shape):
+    return "[" + ",".join(map(str, shape)) + "]"
+
+
+# TensorFlow's exception classes and words for labels and logits of different shapes
+_SHAPE_MISMATCH = {
+    "softmax_cross_entropy_with_logits": lambda ls, xs: InvalidArgumentError(
+        f"logits and labels must be broadcastable: logits_size={_list(xs)} "
+        f"labels_size={_list(ls)} [Op:SoftmaxCrossEntropyWithLogits]"),
+    "sigmoid_cross_entropy_with_logits": lambda ls, xs: ValueError(
+        f"`logits` and `labels` must have the same shape, received ({xs} vs {ls})."),
+}
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     """Cross-entropy ``-sum(labels * log_softmax(logits), axis)``, computed stably.
-    ``labels`` (a probability distribution along ``axis``) gets a gradient too.
+    ``labels`` (a probability distribution along ``axis``, cast to the logits'
+    dtype as TensorFlow does) gets a gradient too.
 
     >>> import gradtape as tf
     >>> tf.nn.softmax_cross_entropy_with_logits(
@@ -446,6 +480,9 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     array([0.6931472], dtype=float32)
     """
     opname = "softmax_cross_entropy_with_logits"
+    if isinstance(labels, TensorLike) and isinstance(logits, TensorLike) \
+            and labels.dtype != logits.dtype and logits.dtype.is_floating:
+        labels = ew.cast(labels, logits.dtype)  # as TensorFlow does
     labels, logits = _same_shape_pair(labels, logits, opname)
     return apply(_XENT, (labels, logits), {"axis": _one_axis(axis, logits, opname)})
 
@@ -571,9 +608,11 @@ def bias_add(value, bias, data_format=None, name=None):
     channels_first = data_format is not None and str(data_format).startswith("NC")
     axis = 1 if channels_first else nd - 1
     if value._value.shape[axis] != bias._value.shape[0]:
-        raise ValueError(
-            f"bias_add: bias has {bias._value.shape[0]} elements but value has "
-            f"{value._value.shape[axis]} channels (axis {axis} of shape {tuple(value.shape)})")
+        where = "channel" if channels_first else "last"
+        raise InvalidArgumentError(
+            f"Must provide as many biases as the {where} dimension of the input tensor: "
+            f"[{bias._value.shape[0]}] vs. [{','.join(map(str, value._value.shape))}] "
+            "[Op:BiasAdd]")
     if channels_first:
         bias = sh.reshape(bias, (-1,) + (1,) * (nd - 2))
     return value + bias

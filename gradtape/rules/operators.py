@@ -41,12 +41,13 @@ _OPERATORS = {
 
 def _compare(fn, x, y, if_incomparable):
     # TensorFlow compares elementwise, and answers False (True for !=) when
-    # the other side cannot be a tensor of this one's dtype and shape
+    # the other side's shape does not broadcast; a value that does not convert
+    # to this one's dtype (2.0 to an integer tensor) is its TypeError
     if y is None:
         return if_incomparable
     try:
         return fn(x, y)
-    except (TypeError, ValueError):
+    except ValueError:
         return if_incomparable
 
 

@@ -125,8 +125,13 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def _mean_impl(xp, x, axes, keepdims):
-    if kind(x.dtype) in "iu":
-        return xp.astype(xp.sum(x, axis=axes, keepdims=keepdims) // max(_count(x.shape, axes), 1), x.dtype)
+    if kind(x.dtype) in "iu":  # TensorFlow's integer division truncates toward zero
+        total, n = xp.sum(x, axis=axes, keepdims=keepdims), max(_count(x.shape, axes), 1)
+        if kind(x.dtype) == "i":
+            total = xp.where(total < 0, -(-total // n), total // n)
+        else:
+            total = total // n
+        return xp.astype(total, x.dtype)
     if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
         return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
     mean = xp.mean(x, axis=axes, keepdims=keepdims, dtype=_accumulator(xp, x.dtype))
@@ -153,7 +158,8 @@ _MEAN = defop("reduce_mean", _mean_impl,
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
-    """Mean of elements across ``axis`` (integer tensors use integer division).
+    """Mean of elements across ``axis`` (integer tensors use integer division,
+    truncating toward zero as TensorFlow's).
 
     >>> import gradtape as tf
     >>> tf.reduce_mean(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=1).numpy()
@@ -492,7 +498,7 @@ def _scan_impl(name, fill):
         if reverse:
             x = xp.flip(x, axis)
         out = getattr(xp, name)(x, axis=axis, dtype=x.dtype)
-        if exclusive:  # shift by one along the axis; the first entry is the identity
+        if exclusive and out.shape[axis]:  # shift by one along the axis; the first entry is the identity
             shifted = xp.empty_like(out)
             shifted[_axis_key(out.ndim, axis, 0)] = fill
             shifted[_axis_key(out.ndim, axis, slice(1, None))] = \

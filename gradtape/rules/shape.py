@@ -5,7 +5,7 @@ VJPs take the leading (batch) axes of the cotangent into account.
 """
 from .._core import basic_ops
 from .._core.dtypes import as_dtype
-from .._core.tensor import Tensor, TensorLike, wrap
+from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError
 from ._util import public_names, NOPARAMS, apply, defop, lead, norm_axes, pair, tensor, NP
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
@@ -186,7 +186,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
         shape = shape.numpy().tolist()
     shape = tuple(int(d) for d in shape)
     if x._value.shape == shape:
-        return x if type(x) is Tensor else identity(x)
+        return identity(x)  # a new tensor, as TensorFlow's
     try:
         NP.broadcast_shapes(x._value.shape, shape)
         if len(shape) < x._value.ndim:
@@ -693,7 +693,7 @@ def identity(input, name=None):  # noqa: A002
     return apply(_IDENTITY, (tensor(input),), NOPARAMS)
 
 
-_STOP = defop("stop_gradient", lambda xp, x: x, nondiff=True)
+_STOP = defop("stop_gradient", lambda xp, x: x, nondiff="stop")
 
 
 def stop_gradient(input, name=None):  # noqa: A002

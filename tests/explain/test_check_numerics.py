@@ -27,18 +27,29 @@ def test_where_trap_is_recognised():
     x = tf.Variable([-1.0, 0.0, 4.0])
     with np.errstate(invalid="ignore", divide="ignore"):
         with tf.GradientTape(persistent=True) as tape:
-            y = tf.reduce_sum(tf.where(x > 0.0, tf.sqrt(x), 0.0))  # @trap
+            y = tf.reduce_sum(tf.where(x > 0.0, tf.math.log(x), 0.0))  # @trap
     with tf.debugging.check_numerics():
         with pytest.raises(NonFiniteGradientError) as info:
             tape.gradient(y, x)
     err = info.value
-    assert err.op == "sqrt" and err.where_trap
+    assert err.op == "log" and err.where_trap
     assert str(err.site).endswith(marked(HERE, "trap"))
     assert "where trap" in str(err) and "safe_x = tf.where" in str(err)
-    # without the check the trap gives NaN silently, as in TensorFlow
+    # without the check the trap gives NaN silently, as in TensorFlow: [-0, nan, 0.25]
     with np.errstate(invalid="ignore", divide="ignore"):
         g = tape.gradient(y, x).numpy()
-    assert np.isnan(g[:2]).all() and g[2] == pytest.approx(0.25)
+    assert g[0] == 0.0 and np.isnan(g[1]) and g[2] == pytest.approx(0.25)
+
+
+def test_sqrt_is_no_trap_as_in_tensorflow():
+    # TensorFlow's SqrtGrad gives 0 where the cotangent is 0: gradient [0, 0, 0.25]
+    x = tf.Variable([-1.0, 0.0, 4.0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.where(x > 0.0, tf.sqrt(x), 0.0))
+    with tf.debugging.check_numerics():
+        g = tape.gradient(y, x).numpy()
+    np.testing.assert_array_equal(g, [0.0, 0.0, 0.25])
 
 
 def test_the_safe_rewrite_passes_the_check():

@@ -3,7 +3,7 @@
 ``sigmoid``/``erf``/``softplus`` of an int32 tensor returned wrong int32 values
 (sigmoid(1) == 0), ``sin``/``exp``/``sqrt`` of ints upcast to float64,
 ``square``/``pow`` of bools gave int8.  TensorFlow has no such kernels: these
-now raise a TypeError naming the op and the dtype.
+now raise TensorFlow's InvalidArgumentError naming the op and the dtype.
 """
 import numpy as np
 import pytest
@@ -18,7 +18,9 @@ FLOAT_ONLY = [tf.sigmoid, tf.math.erf, tf.math.softplus, tf.sin, tf.exp, tf.sqrt
 @pytest.mark.parametrize("value", [[1, 2, 3], [True, False]], ids=["int32", "bool"])
 def test_float_only_unary_ops_reject_int_and_bool(fn, value):
     x = tf.constant(value)
-    with pytest.raises(TypeError, match=rf"{fn.__name__}: expected a floating .* got dtype {x.dtype.name}"):
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=rf"Value for attr 'T' of {x.dtype.name} is not in the list of "
+                             rf"allowed values.*\[Op:{fn.__name__}\]"):
         fn(x)
 
 
@@ -29,12 +31,12 @@ def test_numeric_ops_keep_int_but_reject_bool(fn):
     args = (i,) if fn in (tf.square, tf.abs) else (i, i)
     assert fn(*args).dtype == tf.int32
     b = tf.constant([True, False])
-    with pytest.raises(TypeError, match="got dtype bool"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="of bool is not in the list"):
         fn(*((b,) if len(args) == 1 else (b, b)))
 
 
 def test_atan2_rejects_int():
-    with pytest.raises(TypeError, match="atan2"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="atan2"):
         tf.atan2(tf.constant([1]), tf.constant([2]))
 
 

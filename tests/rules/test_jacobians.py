@@ -20,6 +20,7 @@ def test_vectorized_equals_loop(spec, sample):
     for x, f, s in zip(xs, fast, slow):
         assert f.shape == tuple(y.shape) + tuple(x.shape)
         np.testing.assert_allclose(f.numpy(), s.numpy(), rtol=1e-12, atol=1e-12)
-    theo, num = tf.test.compute_gradient(lambda *a: nest.flatten(spec.fn(*a, *params))[0], xs)
+    theo, num = tf.test.compute_gradient(lambda *a: nest.flatten(spec.fn(*a, *params))[0], xs,
+                                         delta=1e-6)
     for f, n in zip(fast, num):
         np.testing.assert_allclose(f.numpy().reshape(n.shape), n, rtol=1e-5, atol=1e-6)

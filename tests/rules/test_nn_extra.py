@@ -54,7 +54,8 @@ def test_gradients_at_kinks_follow_tensorflow():
 
 
 def test_activation_rejects_integer_input():
-    with pytest.raises(TypeError, match="relu6.*floating-point.*int32"):
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"Value for attr 'T' of int32 is not in the list.*\[Op:relu6\]"):
         tf.nn.relu6(tf.constant([1, 2]))
 
 
@@ -215,7 +216,8 @@ def test_bias_add_formats_and_errors():
     b = np.array([1.0, 2.0, 3.0])
     out = tf.nn.bias_add(tf.constant(v), tf.constant(b), data_format="NCHW").numpy()
     np.testing.assert_allclose(out, v + b[:, None, None])
-    with pytest.raises(ValueError, match="bias has 3 elements but value has 2 channels"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Must provide as many biases as "
+                       r"the last dimension of the input tensor: \[3\] vs\. \[2,3,2,2\]"):
         tf.nn.bias_add(tf.constant(v), tf.constant(b))
     with pytest.raises(ValueError, match="bias must be 1-D"):
         tf.nn.bias_add(tf.zeros((2, 3)), tf.zeros((1, 3)))
