@@ -33,9 +33,9 @@ from .compiled import ConcreteFunction, TensorSpec, function, jit
 from .control_flow import cond, print, while_loop  # noqa: A004
 from . import compiled  # noqa: F401
 from . import dtypes, nest  # noqa: F401
-from .composite import clip_by_norm, repeat, scalar_mul  # noqa: F401
+from .composite import clip_by_norm, meshgrid, repeat, scalar_mul  # noqa: F401
 from .eager import (device, executing_eagerly, get_static_value, grad_pass_through,  # noqa: F401
-                    init_scope, py_function)
+                    init_scope, is_tensor, py_function)
 from .functional_ops import foldl, foldr, map_fn, scan, vectorized_map  # noqa: F401
 from .init_ops import (constant_initializer, ones_initializer, random_normal_initializer,  # noqa: F401
                        random_uniform_initializer, zeros_initializer)

@@ -1,5 +1,5 @@
 """TensorFlow ops that are compositions of gradtape's primitives: ``clip_by_norm``,
-``repeat``, ``scalar_mul``, and the loss scaling of ``tf.nn.compute_average_loss``
+``meshgrid``, ``repeat``, ``scalar_mul``, and the loss scaling of ``tf.nn.compute_average_loss``
 and ``tf.nn.scale_regularization_loss``.
 
 They are written as TensorFlow writes them, op for op, so their values and
@@ -12,7 +12,7 @@ from ._core.convert import convert_to_tensor
 from . import rules
 from .errors import InvalidArgumentError
 
-__all__ = ["clip_by_norm", "compute_average_loss", "repeat", "scalar_mul",
+__all__ = ["clip_by_norm", "compute_average_loss", "meshgrid", "repeat", "scalar_mul",
            "scale_regularization_loss"]
 
 
@@ -33,6 +33,47 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     safe = rules.where(positive, l2sum, rules.ones_like(l2sum))
     l2norm = rules.where(positive, rules.sqrt(safe), l2sum)
     return rules.identity(t * clip_norm / rules.maximum(l2norm, clip_norm))
+
+
+def meshgrid(*args, **kwargs):
+    """Coordinate grids from 1-D coordinate vectors: one N-D tensor per argument.
+
+    ``indexing="xy"`` (the default) gives the first two outputs the shape
+    ``(len(args[1]), len(args[0]), ...)``, as NumPy's ``meshgrid`` does;
+    ``indexing="ij"`` keeps the arguments' order.  Each output is its argument
+    reshaped and multiplied by ones, as TensorFlow computes it, so gradients
+    flow back to the coordinate vectors.
+
+    >>> import gradtape as tf
+    >>> X, Y = tf.meshgrid([1, 2, 3], [4, 5])
+    >>> X.numpy()
+    array([[1, 2, 3],
+           [1, 2, 3]], dtype=int32)
+    >>> Y.numpy()
+    array([[4, 4, 4],
+           [5, 5, 5]], dtype=int32)
+    """
+    indexing = kwargs.pop("indexing", "xy")
+    kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError(f"{next(iter(kwargs))!r} is an invalid keyword argument for this function")
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Argument `indexing` parameter must be either 'xy' or 'ij', "
+                         f"got {indexing!r}")
+    ndim = len(args)
+    if not ndim:
+        return []
+    vectors = [convert_to_tensor(x) for x in args]
+    ones_shape = (1,) * ndim
+    outputs = [rules.reshape(x, ones_shape[:i] + (-1,) + ones_shape[i + 1:])
+               for i, x in enumerate(vectors)]
+    sizes = [int(np.prod(x.shape)) for x in vectors]
+    if indexing == "xy" and ndim > 1:
+        outputs[0] = rules.reshape(outputs[0], (1, -1) + (1,) * (ndim - 2))
+        outputs[1] = rules.reshape(outputs[1], (-1, 1) + (1,) * (ndim - 2))
+        sizes[0], sizes[1] = sizes[1], sizes[0]
+    ones = rules.ones(sizes, dtype=vectors[0].dtype)
+    return [x * ones for x in outputs]
 
 
 def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TensorFlow's name

@@ -1,5 +1,6 @@
 """TensorFlow's eager-execution utilities: ``executing_eagerly``, ``device``,
-``init_scope``, ``get_static_value``, ``py_function`` and ``grad_pass_through``.
+``init_scope``, ``get_static_value``, ``is_tensor``, ``py_function`` and
+``grad_pass_through``.
 
 gradtape always executes eagerly, except while a ``gradtape.function`` traces
 its Python function (then ``executing_eagerly()`` is False, as inside a
@@ -16,7 +17,7 @@ from .errors import InvalidArgumentError, OperatorNotAllowedInGraphError
 from .variables import Variable
 
 __all__ = ["device", "executing_eagerly", "get_static_value", "grad_pass_through",
-           "init_scope", "py_function"]
+           "init_scope", "is_tensor", "py_function"]
 
 
 def executing_eagerly():
@@ -29,6 +30,23 @@ def executing_eagerly():
     False
     """
     return trace.tracer() is None
+
+
+def is_tensor(x):
+    """Whether ``x`` is a gradtape tensor (a ``Tensor`` or a ``Variable``), not an
+    array, a number or a list that would convert to one.
+
+    Libraries that find TensorFlow's tensors with ``tf.is_tensor`` (Matplotlib
+    does, to plot them) find gradtape's the same way.
+
+    >>> import numpy as np
+    >>> import gradtape as tf
+    >>> tf.is_tensor(tf.constant(1.0)), tf.is_tensor(tf.Variable(1.0))
+    (True, True)
+    >>> tf.is_tensor(np.array(1.0)), tf.is_tensor([1.0])
+    (False, False)
+    """
+    return isinstance(x, TensorLike)
 
 
 @contextlib.contextmanager
