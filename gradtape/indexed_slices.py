@@ -136,6 +136,8 @@ def _row_gathers(recorder, source_uids, target_uids):
     leaf sources whose every use on a path to a target is a gather along axis 0."""
     from .rules import indexing
     gather = indexing._GATHER
+    if not recorder.uses(gather):
+        return {}
     # only a source the tape tracks gets a gradient (see reverse._live_ids)
     candidates = (recorder.tracked.intersection(source_uids) - recorder.cut_only
                   - set(target_uids) - set(recorder.producer))

@@ -26,6 +26,7 @@ from .tensor import wrap
 from .trace import Recorder, stack as _recorders
 
 _OP, _IN, _SAVED, _OUT, _ANS, _PARAMS, _OUT_META, _CODE, _LASTI = range(9)
+_OP_OF = itemgetter(_OP)
 _GRAPH_FIELDS = itemgetter(_OP, _IN, _OUT, _CODE, _LASTI)
 
 #: A named view of a tape entry (the tape itself keeps plain tuples).
@@ -197,6 +198,11 @@ class TapeRecorder(Recorder):
         """Entry ``idx`` as an ``Entry`` (None once a sweep has freed it)."""
         e = self.entries[idx]
         return None if e is None else Entry._make(e)
+
+    def uses(self, op):
+        """Whether ``op`` has an entry on the tape (a scan at C speed: it may run
+        on every ``gradient()``)."""
+        return op in map(_OP_OF, filter(None, self.entries))
 
     def views(self):
         """Every entry as an ``Entry``, by index (None where a sweep freed one)."""
