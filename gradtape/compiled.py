@@ -348,7 +348,9 @@ class Function:
                                 "or TensorSpecs to trace for (it has no input_signature)")
             args = self.input_signature
         specs = nest.map_structure(_spec_of, (args, kwargs))
-        args, kwargs = nest.map_structure(_example, specs)
+        # a Variable argument stays the Variable (the body may assign it), as TF's
+        args, kwargs = nest.map_structure(
+            lambda a, s: a if isinstance(a, Variable) else _example(s), (args, kwargs), specs)
         if self._binder is not None:
             args, kwargs = self._binder.bind(args, kwargs)
         key = None if kwargs else _tensors_signature(args)

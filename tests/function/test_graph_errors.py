@@ -97,3 +97,17 @@ def test_recursion_on_python_values_compiles():
             return 1
         return n * fact(n - 1)
     assert int(fact(4)) == 24  # TensorFlow: 24, a Tensor
+
+
+def test_get_concrete_function_keeps_a_variable_argument_a_variable():
+    # TensorFlow 2.21: tracing assigns nothing; then each call adds 1 (2.0, then 3.0)
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def bump(w):
+        w.assign_add(1.0)
+        return w * 1.0
+    concrete = bump.get_concrete_function(v)
+    assert v.numpy() == 1.0
+    assert concrete(v).numpy() == 2.0 and v.numpy() == 2.0
+    assert bump(v).numpy() == 3.0 and v.numpy() == 3.0
