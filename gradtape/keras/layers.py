@@ -300,6 +300,12 @@ class Layer(Module):
         return inputs
 
     def __call__(self, inputs, *args, **kwargs):
+        if type(inputs) is InputSpec or (type(inputs) in (list, tuple) and any(
+                type(x) is InputSpec for x in inputs)):
+            raise NotImplementedError(
+                f"{self.name}: calling a layer on tf.keras.Input builds a Keras functional "
+                "model, which gradtape does not support; put the Input first in a "
+                "tf.keras.Sequential([...]) or subclass tf.keras.Model and call layers on tensors")
         inputs = self._cast_inputs(inputs)
         if not self.built:
             self._build_on_first_call(inputs)

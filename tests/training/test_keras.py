@@ -506,3 +506,8 @@ def test_flatten_and_model_gradients():
                               keras.layers.Dense(4, activation="gelu", dtype="float64"),
                               keras.layers.Dense(2, activation="softmax", dtype="float64")])
     check_gradients(lambda x: model(x), [np.random.default_rng(4).standard_normal((3, 2, 2))])
+
+
+def test_a_layer_called_on_keras_input_says_the_functional_api_is_not_supported():
+    with pytest.raises(NotImplementedError, match="functional model"):
+        tf.keras.layers.Dense(2)(tf.keras.Input(shape=(3,)))
