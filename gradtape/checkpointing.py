@@ -16,7 +16,6 @@ import functools
 from ._core import nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import Tensor, TensorLike, wrap
-from ._core.convert import convert_to_tensor
 from ._core.op import Op
 from .custom import _VariableWatcher, _flat_inputs
 from .rules import identity

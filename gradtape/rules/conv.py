@@ -23,7 +23,7 @@ from .._core.dtypes import kind
 from ..errors import InvalidArgumentError, UnimplementedError
 from . import indexing as ix
 from . import shape as sh
-from ._util import NP, apply, defop, public_names, tensor
+from ._util import apply, defop, public_names, tensor
 
 _as_strided = np.lib.stride_tricks.as_strided
 

@@ -8,7 +8,7 @@ import math
 import numbers
 
 from .._core.dtypes import as_dtype, kind
-from .._core.tensor import Tensor, TensorLike, constant, decide
+from .._core.tensor import Tensor, TensorLike, decide
 from .._core.convert import convert_to_tensor
 from ..errors import InvalidArgumentError
 from ._util import refuse_dtype, public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, NP
