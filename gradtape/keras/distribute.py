@@ -3,15 +3,18 @@
 Every worker holds a shard of the data, computes the gradient of the loss on
 its shard with its own ``GradientTape``, and the driver combines the shards'
 gradients weighted by their sizes: the result is the gradient of the mean loss
-over all the data, as on one machine.  Dask's distributed scheduler does the
-shipping, placement and failure detection; this module only decides what goes
-where.
+over all the data, as on one machine.  Dask's distributed scheduler starts the
+workers, places the replicas and detects failures; this module only decides
+what goes where.
 
-Per step the driver sends the current variable values once (broadcast to the
-workers) and receives one gradient per shard; the shards themselves were
-scattered once and stay on the workers.  A worker that dies mid-step makes the
-step run again with its shards re-scattered to the workers left, so a step
-never applies a partial gradient.
+Each worker keeps a long-lived replica (a Dask actor) holding its shards, its
+copy of the variables, the loss function and the model.  A step is one direct
+call per worker, with no scheduler round trip: it carries only the values of
+the variables that changed on the driver since that replica last saw them
+(found by the identity of each variable's buffer, which every assignment
+replaces), and brings back one gradient per shard.  A worker that dies mid-step
+makes the step run again, with its shards and a replica rebuilt on a survivor
+from the driver's values, so a step never applies a partial gradient.
 
 Requires the ``distributed`` extra (``pip install "gradtape[distributed]"``).
 
@@ -25,9 +28,12 @@ Requires the ``distributed`` extra (``pip install "gradtape[distributed]"``).
 ...     shards = strategy.scatter(x)
 ...     grads = strategy.gradients(loss_fn, [w], shards)
 """
+import itertools
 import math
-import threading
+import pickle
+import time
 import traceback
+import weakref
 
 import numpy as np
 
@@ -47,21 +53,25 @@ class WorkerLostError(RuntimeError):
     """
 
 
+_data_ids = itertools.count()
+
+
 class ShardedData:
     """Arrays split along their first axis into shards that live on the workers.
 
     Made by ``DataParallel.scatter``; the driver keeps the shards' sizes and
-    its own copy of each shard, used only to re-scatter a shard whose worker
-    died.
+    its own copy of each shard, used only to send a shard again when its worker
+    died.  ``keys`` name the shards in the workers' replicas and ``workers``
+    says which worker holds each one now.
 
     >>> from gradtape.distribute import ShardedData
     >>> ShardedData.split_sizes(10, 3)
     [4, 3, 3]
     """
 
-    def __init__(self, shards, futures, workers):
+    def __init__(self, shards, keys, workers):
         self.shards = shards          # the driver's copy: a tuple of arrays per shard
-        self.futures = futures        # one Dask future per shard
+        self.keys = keys              # the name of each shard in the replicas
         self.workers = workers        # the worker address holding each shard
         self.sizes = [len(s[0]) for s in shards]
 
@@ -78,56 +88,159 @@ class ShardedData:
 
 
 # --------------------------------------------------------------------------
-# What runs on a worker
+# What lives on a worker
 # --------------------------------------------------------------------------
 
-_worker_lock = threading.Lock()  # one step at a time per shared model object
+class _Replica:
+    """One worker's state, kept between steps: shards, variables, loss, model.
 
-
-def _shard_gradients(loss_fn, values, shard, batch_index=None, model=None, trainable=None):
-    """Gradients of ``loss_fn`` on one shard: ``(grads * n, n, loss * n)``.
-
-    Multiplying by the shard's example count lets the driver form the mean over
-    all examples by summing and dividing once.
+    Runs as a Dask actor: Dask calls its methods one at a time, in one thread.
     """
-    arrays = shard if batch_index is None else tuple(a[batch_index] for a in shard)
-    n = len(arrays[0])
-    if n == 0:
-        return None, 0, 0.0
-    with _worker_lock:
-        if model is None:
-            variables = [Variable(v, trainable=t) for v, t in zip(values, trainable)]
-        else:
-            variables = list(model.trainable_variables)
-            for var, v in zip(variables, values):
-                var.assign(v)
+
+    def __init__(self):
+        self.shards = {}
+        self.variables = {}   # the driver's variable uid -> this worker's Variable
+        self.loss_fn = None
+        self.model = None
+
+    def load(self, key, arrays):
+        self.shards[key] = arrays
+
+    def drop(self, keys):
+        for key in keys:
+            self.shards.pop(key, None)
+
+    def step(self, loss_fn, model, use_model, uids, updates, jobs):
+        """Take the driver's changes, then the gradients of every job's shard.
+
+        ``loss_fn`` and ``model`` are None when unchanged; ``updates`` are
+        ``(uid, value, trainable)`` of the variables that changed.  ``jobs`` are ``(shard key, row indices or None)``.  Returns the list of
+        ``(grads * n, n, loss * n)`` and the seconds spent here, or a
+        ``_RemoteError`` holding the exception and its traceback.
+        """
+        start = time.perf_counter()
+        try:
+            self._take(loss_fn, model, use_model, uids, updates)
+            results = [self._shard_gradients(key, index) for key, index in jobs]
+        except Exception as exc:  # noqa: BLE001 - every error goes back to the driver
+            return _RemoteError(exc)
+        return results, time.perf_counter() - start
+
+    def _take(self, loss_fn, model, use_model, uids, updates):
+        if loss_fn is not None:
+            self.loss_fn = pickle.loads(loss_fn)
+        if model is not None:
+            self.model = model
+            self.variables = dict(zip(uids, model.trainable_variables))
+        elif not use_model:
+            self.model = None
+            self.variables = {uid: self.variables.get(uid) for uid in uids}
+        for uid, value, trainable in updates:
+            if self.model is None:
+                self.variables[uid] = Variable(value, trainable=trainable)
+            else:
+                self.variables[uid].assign(value)
+        self.current = [self.variables.get(uid) for uid in uids]
+        if any(v is None for v in self.current):
+            raise RuntimeError("a data-parallel replica is missing variables the driver "
+                               "believes it sent; this is a bug in gradtape.distribute")
+
+    def _shard_gradients(self, key, index):
+        """Gradients on one shard scaled by its example count, so the driver
+        forms the mean over all examples by summing and dividing once."""
+        shard = self.shards[key]
+        arrays = shard if index is None else tuple(a[index] for a in shard)
+        n = len(arrays[0])
+        if n == 0:
+            return None, 0, 0.0
         with GradientTape() as tape:
-            loss = loss_fn(variables if model is None else model, *arrays)
+            loss = self.loss_fn(self.current if self.model is None else self.model, *arrays)
         if tuple(loss.shape) != ():
             raise ValueError(f"loss_fn must return the mean loss of its arrays, a scalar; "
                              f"it returned a tensor of shape {tuple(loss.shape)} (reduce it "
                              "with tf.reduce_mean)")
-        grads = densified(tape.gradient(loss, variables))
-    return ([None if g is None else g.numpy() * n for g in grads], n,
-            float(loss.numpy()) * n)
+        grads = densified(tape.gradient(loss, self.current))
+        return [None if g is None else _scaled(g.numpy(), n) for g in grads], n, \
+            float(loss.numpy()) * n
 
 
-def _fetch(shard):
-    return shard
+def _scaled(array, n):
+    array *= n
+    return array
+
+
+class _RemoteError:
+    """An exception raised in a replica, with its traceback, to raise on the driver."""
+
+    def __init__(self, exc):
+        from distributed.core import error_message
+        message = error_message(exc)   # pickled exception and traceback, or their text
+        self.exception, self.traceback = (getattr(message[k], "data", message[k])
+                                          for k in ("exception", "traceback"))
+
+    def reraise(self):
+        from distributed.core import clean_exception
+        _, exc, tb = clean_exception(self.exception, self.traceback)
+        raise exc.with_traceback(tb)
 
 
 # --------------------------------------------------------------------------
 # The driver
 # --------------------------------------------------------------------------
 
+class _WorkerFault(Exception):
+    """Workers were lost during a step: run it again after placing their shards."""
+
+    def __init__(self, workers, shards):
+        super().__init__(f"lost workers {sorted(workers)} holding shards {sorted(shards)}")
+        self.workers, self.shards = set(workers), set(shards)
+
+
 def _is_worker_fault(exc):
-    """Whether ``exc`` says a worker was lost (retry the step), not that the
-    user's code failed (an OSError of ``loss_fn`` is raised at once)."""
-    from distributed import KilledWorker
-    from distributed.comm.core import CommClosedError
+    """Whether ``exc`` from a call to a replica says its worker was lost; a
+    user's error never is one (it comes back as a ``_RemoteError``)."""
     from concurrent.futures import CancelledError
-    return isinstance(exc, (KilledWorker, CommClosedError, CancelledError)) or \
-        type(exc).__name__ in ("FutureCancelledError", "CancelledError")
+    if isinstance(exc, (OSError, CancelledError)):   # CommClosedError is an OSError
+        return True
+    return isinstance(exc, RuntimeError) and "Actor was lost" in str(exc)
+
+
+class _ReplicaHandle:
+    """The driver's view of one worker's replica: what it was last sent."""
+
+    def __init__(self, future, actor, worker):
+        self.future, self.actor, self.worker = future, actor, worker
+        self.shards = set()
+        self.sent = {}          # variable uid -> the buffer last sent (held: ids stay unique)
+        self.loss_fn = None     # the pickled loss function last sent
+        self.model = None
+
+    def request(self, loss_fn, model, variables):
+        """What to send for this step, and how to record it once it arrived."""
+        new_model = model is not None and model is not self.model
+        sent = {} if new_model or (model is None) != (self.model is None) else self.sent
+        updates, current = [], {}
+        for var in variables:
+            buffer = var._value
+            current[var._uid] = buffer
+            if sent.get(var._uid) is not buffer:
+                updates.append((var._uid, _as_numpy(var, buffer), var.trainable))
+
+        def record():
+            self.sent, self.loss_fn = current, loss_fn
+            self.model = model
+
+        return ((None if loss_fn == self.loss_fn else loss_fn,
+                 model if new_model else None, model is not None, list(current), updates),
+                record)
+
+    def forget_sent(self):
+        """After a failed call the replica's state is unknown: send everything next time."""
+        self.sent, self.loss_fn, self.model = {}, None, None
+
+
+def _as_numpy(var, buffer):
+    return buffer if isinstance(buffer, np.ndarray) else var.numpy()
 
 
 class DataParallel:
@@ -136,6 +249,11 @@ class DataParallel:
     With neither ``client`` nor ``address``, starts a ``LocalCluster`` of
     ``n_workers`` worker processes on the loopback interface (closed on exit);
     with ``address``, connects to a running scheduler; with ``client``, uses it.
+
+    ``bytes_sent`` and ``bytes_received`` count the arrays that crossed the
+    wire; ``last_step`` times the last step: ``round_trip`` (calls sent to all
+    results back), ``worker`` (the longest time a replica spent on it),
+    ``combine`` (summing the shards' gradients), in seconds, and its bytes.
 
     >>> from gradtape.distribute import DataParallel
     >>> DataParallel.__name__
@@ -148,6 +266,7 @@ class DataParallel:
     worker_wait = 10
     #: Seconds one step may take before it fails (a stopped worker never answers).
     step_timeout = 600
+    _dead = frozenset()   # addresses of workers seen dying
 
     def __init__(self, client=None, address=None, n_workers=None, threads_per_worker=1):
         try:
@@ -166,9 +285,13 @@ class DataParallel:
                                          threads_per_worker=threads_per_worker,
                                          processes=True, host="127.0.0.1",
                                          dashboard_address=None)
-            self.client = Client(self._cluster)
+            # replicas are called worker to driver directly, not through the scheduler
+            self.client = Client(self._cluster, direct_to_workers=True)
         self.bytes_sent = 0
-        self._step_futures = []
+        self.bytes_received = 0
+        self.last_step = {}
+        self._replicas = {}     # worker address -> _ReplicaHandle
+        self._closed = False
 
     # -- life cycle -----------------------------------------------------
     def __enter__(self):
@@ -179,6 +302,10 @@ class DataParallel:
 
     def close(self):
         """Close the client and the cluster this strategy started."""
+        self._closed = True
+        for handle in self._replicas.values():
+            handle.future.release()
+        self._replicas.clear()
         if self._own_client:
             self.client.close()
         if self._cluster is not None:
@@ -202,49 +329,85 @@ class DataParallel:
             if len(a) != n:
                 raise ValueError(f"scatter: arrays must share their first dimension, got "
                                  f"{[len(a) for a in arrays]}")
-        workers = self._live_workers()
+        workers = self._usable_workers()
         n_shards = n_shards or len(workers)
         bounds = np.cumsum([0] + ShardedData.split_sizes(n, n_shards))
         shards = [tuple(a[lo:hi] for a in arrays) for lo, hi in zip(bounds[:-1], bounds[1:])]
-        futures, owners = [], []
-        for i, shard in enumerate(shards):
-            worker = workers[i % len(workers)]
-            futures.append(self._put(shard, worker))
-            owners.append(worker)
-            self.bytes_sent += sum(a.nbytes for a in shard)
-        return ShardedData(shards, futures, owners)
-
-    def _put(self, shard, worker):
-        # a list of one item makes Dask keep the tuple of arrays as one piece
-        return self.client.scatter([shard], workers=[worker], hash=False)[0]
-
-    def _live_workers(self):
-        workers = self.workers
-        if not workers:
-            # a nanny may be restarting a worker that died: give it a moment
+        data_id = next(_data_ids)
+        keys = [f"shard-{data_id}-{i}" for i in range(n_shards)]
+        owners = [workers[i % len(workers)] for i in range(n_shards)]
+        data = ShardedData(shards, keys, owners)
+        for attempt in range(self.max_retries + 1):
             try:
-                self.client.wait_for_workers(1, timeout=self.worker_wait)
-            except (TimeoutError, OSError):
+                self._place(data)
+                break
+            except _WorkerFault as fault:
+                self._forget(fault.workers)
+                if attempt == self.max_retries:
+                    raise WorkerLostError(f"scatter failed {attempt + 1} times because "
+                                          "workers died") from fault
+        weakref.finalize(data, _drop_shards, weakref.ref(self), keys, data.workers)
+        return data
+
+    def _load(self, data, i, worker):
+        handle = self._replica_on(worker)
+        try:
+            handle.actor.load(data.keys[i], data.shards[i]).result(timeout=self.step_timeout)
+        except Exception as exc:  # noqa: BLE001 - sorted here
+            if _is_worker_fault(exc) or isinstance(exc, TimeoutError):
+                raise _WorkerFault([worker], [i]) from exc
+            raise
+        handle.shards.add(data.keys[i])
+        data.workers[i] = worker
+        self.bytes_sent += sum(a.nbytes for a in data.shards[i])
+
+    def _replica_on(self, worker):
+        handle = self._replicas.get(worker)
+        if handle is None:
+            future = self.client.submit(_Replica, actor=True, workers=[worker],
+                                        allow_other_workers=False, pure=False)
+            try:
+                actor = future.result(timeout=self.worker_wait)
+            except Exception as exc:  # noqa: BLE001 - a worker gone before its replica
+                future.release()
+                raise _WorkerFault([worker], []) from exc
+            handle = self._replicas[worker] = _ReplicaHandle(future, actor, worker)
+        return handle
+
+    def _usable_workers(self):
+        """Live workers not seen dying; waits ``worker_wait`` s for one if none."""
+        deadline = time.monotonic() + self.worker_wait
+        while True:
+            workers = [w for w in self.workers if w not in self._dead]
+            if workers:
+                return workers
+            if time.monotonic() >= deadline:
                 raise WorkerLostError(
                     f"no Dask worker is left to run the step (none came back within "
                     f"{self.worker_wait} s); restart the cluster or connect to one with "
-                    "workers") from None
-            workers = self.workers
-        return workers
+                    "workers")
+            time.sleep(0.05)
 
-    def _rescatter_lost(self, data):
-        """Send again the shards whose worker is gone, to workers still alive.
+    def _place(self, data):
+        """Load every shard not yet on its replica: on its own worker if that
+        is usable, else on the usable worker holding fewest of ``data``'s
+        shards (its worker died, during this step or another's)."""
+        for i, key in enumerate(data.keys):
+            handle = self._replicas.get(data.workers[i])
+            if handle is not None and key in handle.shards:
+                continue
+            workers = self._usable_workers()
+            if data.workers[i] not in workers:
+                held = [data.workers[j] for j in range(len(data.keys)) if j != i]
+                data.workers[i] = min(workers, key=held.count)
+            self._load(data, i, data.workers[i])
 
-        Dask forgets scattered data whose only holder died (it cannot be
-        recomputed), so a lost shard shows as a future no longer finished.
-        """
-        live = self._live_workers()
-        for i, fut in enumerate(data.futures):
-            if fut.status != "finished" or data.workers[i] not in live:
-                worker = live[i % len(live)]
-                data.futures[i] = self._put(data.shards[i], worker)
-                data.workers[i] = worker
-                self.bytes_sent += sum(a.nbytes for a in data.shards[i])
+    def _forget(self, workers):
+        self._dead = self._dead | set(workers)
+        for worker in workers:
+            handle = self._replicas.pop(worker, None)
+            if handle is not None:
+                handle.future.release()
 
     # -- gradients ------------------------------------------------------
     def gradients(self, loss_fn, variables, data, batch_indices=None, model=None):
@@ -252,76 +415,112 @@ class DataParallel:
         w.r.t. ``variables`` (a list, in that order), and the mean loss.
 
         ``loss_fn(variables, *shard_arrays)`` returns the mean loss over the
-        arrays it gets (with ``model``, ``loss_fn(model, *arrays)``, and the
-        model's trainable variables are the variables).  ``batch_indices`` is
-        one index array per shard to use part of each shard (a mini-batch).
+        arrays it gets.  With ``model``, ``loss_fn(model, *arrays)``, and
+        ``variables`` must be ``model.trainable_variables``.  ``batch_indices``
+        is one index array per shard to use part of each shard (a mini-batch).
         """
         variables = list(variables)
-        values = [v.numpy() for v in variables]
-        trainable = [v.trainable for v in variables]
+        if model is not None and [v._uid for v in variables] != \
+                [v._uid for v in model.trainable_variables]:
+            raise ValueError("gradients: with model=, variables must be "
+                             "model.trainable_variables, in that order")
         expected = (data.sizes if batch_indices is None
                     else [len(ix) for ix in batch_indices])
+        suspects = None
         for attempt in range(self.max_retries + 1):
             try:
-                results = self._run_step(loss_fn, values, data, batch_indices, model,
-                                         trainable)
+                self._place(data)
+                results = self._run_step(loss_fn, variables, data, batch_indices, model)
                 break
-            except Exception as exc:  # noqa: BLE001 - sorted below
-                if not _is_worker_fault(exc):
-                    raise
+            except _WorkerFault as fault:
+                self._forget(fault.workers)
+                suspects = fault.shards if suspects is None else suspects & fault.shards
                 if attempt == self.max_retries:
                     raise WorkerLostError(
                         f"the step failed {attempt + 1} times because workers died"
-                        f"{_killer_shard(exc, self._step_futures)}; no update was "
-                        "applied") from exc
-                self._recover(data)
+                        f"{_suspect_text(suspects, data)}; no update was applied") from fault
         counts = [r[1] for r in results]
         if counts != expected:
             raise RuntimeError(f"a data-parallel step summed {sum(counts)} examples "
                                f"({counts}) instead of {sum(expected)} ({expected}); "
                                "the step was not applied")
-        total = sum(counts)
-        grads = []
-        for i, var in enumerate(variables):
-            parts = [r[0][i] for r in results if r[0] is not None and r[0][i] is not None]
-            grads.append(None if not parts else
-                         _as_tensor(np.sum(parts, axis=0) / total, var))
-        self.bytes_sent += sum(g.numpy().nbytes for g in grads if g is not None)
-        return grads, sum(r[2] for r in results) / max(total, 1)
+        start = time.perf_counter()
+        grads = _combine(results, variables, sum(counts))
+        self.last_step["combine"] = time.perf_counter() - start
+        return grads, sum(r[2] for r in results) / max(sum(counts), 1)
 
-    def _run_step(self, loss_fn, values, data, batch_indices, model, trainable):
-        from distributed import wait
-        values_f = self.client.scatter(values, broadcast=True, hash=False)
-        self.bytes_sent += sum(v.nbytes for v in values) * len(self.workers)
-        futures = []
-        for i, shard in enumerate(data.futures):
-            ix = None if batch_indices is None else batch_indices[i]
-            futures.append(self.client.submit(
-                _shard_gradients, loss_fn, values_f, shard, ix, model, trainable,
-                workers=[data.workers[i]], allow_other_workers=True, pure=False,
-                retries=0))
-        self._step_futures = futures
-        try:
-            wait(futures, timeout=self.step_timeout)
-        except TimeoutError:
-            late = [i for i, f in enumerate(futures) if f.status != "finished"]
-            raise TimeoutError(
-                f"a data-parallel step did not finish within step_timeout="
-                f"{self.step_timeout} s: shards {late} on workers "
-                f"{sorted({data.workers[i] for i in late})} never answered (a stopped or "
-                "hung worker); no update was applied") from None
-        return self.client.gather(futures)
+    def _run_step(self, loss_fn, variables, data, batch_indices, model):
+        pickled_fn = _pickled(loss_fn)
+        per_replica = {}
+        for i, worker in enumerate(data.workers):
+            per_replica.setdefault(worker, []).append(i)
+        start = time.perf_counter()
+        calls, sent = [], 0
+        for worker, shards in per_replica.items():
+            handle = self._replicas[worker]
+            request, record = handle.request(pickled_fn, model, variables)
+            fn, updates = request[0], request[4]
+            jobs = [(data.keys[i], None if batch_indices is None else batch_indices[i])
+                    for i in shards]
+            sent += sum(u[1].nbytes for u in updates) + len(fn or b"") + sum(
+                0 if ix is None else np.asarray(ix).nbytes for _, ix in jobs)
+            handle.forget_sent()   # until this call is known to have arrived
+            try:
+                future = handle.actor.step(*request, jobs)
+            except Exception as exc:  # noqa: BLE001 - sorted here
+                if not _is_worker_fault(exc):
+                    raise
+                raise _WorkerFault([worker], shards) from exc
+            calls.append((worker, shards, future, record))
+        self.bytes_sent += sent
+        results, worker_time = self._collect(calls, data)
+        received = sum(g.nbytes for r in results if r[0] is not None for g in r[0]
+                       if g is not None)
+        self.bytes_received += received
+        self.last_step = {"round_trip": time.perf_counter() - start, "worker": worker_time,
+                          "bytes_sent": sent, "bytes_received": received}
+        return results
 
-    def _recover(self, data):
-        self._live_workers()
-        self._rescatter_lost(data)
+    def _collect(self, calls, data):
+        """Each call's results in shard order, within ``step_timeout``."""
+        deadline = time.monotonic() + self.step_timeout
+        results, worker_time, error, lost = [None] * len(data.keys), 0.0, None, []
+        for worker, shards, future, record in calls:
+            try:
+                out = future.result(timeout=max(deadline - time.monotonic(), 1e-3))
+            except TimeoutError:
+                late = sorted(i for _, s, f, _ in calls if not f.done() for i in s)
+                raise TimeoutError(
+                    f"a data-parallel step did not finish within step_timeout="
+                    f"{self.step_timeout} s: shards {late} on workers "
+                    f"{sorted({data.workers[i] for i in late})} never answered (a stopped "
+                    "or hung worker); no update was applied") from None
+            except Exception as exc:  # noqa: BLE001 - sorted here
+                if not _is_worker_fault(exc):
+                    raise
+                lost.append((worker, shards))
+                continue
+            if isinstance(out, _RemoteError):
+                error = error or out
+                continue
+            record()
+            per_shard, seconds = out
+            worker_time = max(worker_time, seconds)
+            for i, result in zip(shards, per_shard):
+                results[i] = result
+        if error is not None:
+            error.reraise()
+        if lost:
+            raise _WorkerFault([w for w, _ in lost], [i for _, s in lost for i in s])
+        return results, worker_time
 
     # -- training -------------------------------------------------------
     def fit(self, model, optimizer, loss, data, epochs=1, batch_size=32, seed=0,
             progress=True):
         """Train ``model`` data-parallel: each step every shard contributes its
         part of a global batch of ``batch_size`` examples, the gradients are
-        combined on the driver and ``optimizer`` applies them once.
+        combined on the driver and ``optimizer`` applies them once there; the
+        replicas receive the new values with the next step.
 
         ``loss(model, x, y)`` returns the mean loss of the batch.  ``data`` is
         ``(x, y)`` arrays (scattered once) or a ``ShardedData``.  Returns the
@@ -332,7 +531,6 @@ class DataParallel:
                              "batch (model(x[:1])) to build its layers before fit")
         if not isinstance(data, ShardedData):
             data = self.scatter(*data)
-        model_f = self.client.scatter(model, broadcast=True, hash=False)
         per_shard = [max(1, round(batch_size * s / data.n_examples)) for s in data.sizes]
         steps = max(1, math.ceil(max(s / b for s, b in zip(data.sizes, per_shard))))
         rng = np.random.default_rng(seed)
@@ -344,7 +542,7 @@ class DataParallel:
             for step in range(steps):
                 batch = [o[(step * b) % max(len(o), 1):][:b] for o, b in zip(orders, per_shard)]
                 grads, value = self.gradients(loss, model.trainable_variables, data,
-                                              batch_indices=batch, model=model_f)
+                                              batch_indices=batch, model=model)
                 optimizer.apply_gradients(zip(grads, model.trainable_variables))
                 total += value
                 count += 1
@@ -357,14 +555,51 @@ class DataParallel:
         return history
 
 
-def _killer_shard(exc, futures):
-    """`` (shard i killed its worker ...)`` when ``exc`` names the task of a shard."""
-    key = getattr(exc, "task", None)
-    for i, fut in enumerate(futures or ()):
-        if key is not None and fut.key == key:
-            return (f" (shard {i} killed its worker each time it ran: its data or "
-                    "loss_fn crashes the worker process)")
-    return ""
+def _pickled(loss_fn):
+    """The loss function as bytes: sent again only when they change (a closure
+    whose captured values changed is a new function for the replicas)."""
+    import cloudpickle
+    return cloudpickle.dumps(loss_fn)
+
+
+def _combine(results, variables, total):
+    """The mean gradient: the shards' scaled gradients summed in shard order."""
+    grads = []
+    for i, var in enumerate(variables):
+        parts = [r[0][i] for r in results if r[0] is not None and r[0][i] is not None]
+        if not parts:
+            grads.append(None)
+            continue
+        acc = parts[0] + parts[1] if len(parts) > 1 else parts[0].copy()
+        for part in parts[2:]:
+            acc += part
+        acc /= total
+        grads.append(_as_tensor(acc, var))
+    return grads
+
+
+def _drop_shards(strategy_ref, keys, workers):
+    """Free the replicas' copies of a ``ShardedData`` the driver dropped."""
+    strategy = strategy_ref()
+    if strategy is None or strategy._closed:
+        return
+    for key, worker in zip(keys, workers):
+        handle = strategy._replicas.get(worker)
+        if handle is not None and key in handle.shards:
+            handle.shards.discard(key)
+            try:
+                handle.actor.drop([key])   # not waited for
+            except Exception:  # noqa: BLE001 - a replica already gone holds nothing
+                pass
+
+
+def _suspect_text(shards, data):
+    """`` (shard i was on ...)`` when the same shards were on the lost workers every time."""
+    if not shards or len(shards) == len(data.keys):
+        return ""
+    names = ", ".join(str(i) for i in sorted(shards))
+    return (f" (shard {names} was on the worker that died each time: its data or "
+            "loss_fn may crash the worker process)")
 
 
 def _as_tensor(array, var):
@@ -383,7 +618,7 @@ def _progress(total, enabled):
 
 
 def format_remote_error(exc):
-    """The traceback text of an error raised on a worker (Dask keeps it).
+    """The traceback text of an error raised on a worker (it comes back with it).
 
     >>> from gradtape.distribute import format_remote_error
     >>> "ValueError" in format_remote_error(ValueError("boom"))

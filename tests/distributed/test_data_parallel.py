@@ -229,21 +229,127 @@ def test_a_step_that_never_finishes_times_out(strategy):
 
 
 def test_a_shard_that_always_kills_its_worker_is_named(monkeypatch):
-    from distributed import KilledWorker
     from gradtape.distribute import WorkerLostError
-
-    class Future:
-        def __init__(self, key):
-            self.key = key
+    from gradtape.keras.distribute import _WorkerFault
 
     strategy = DataParallel.__new__(DataParallel)
-    strategy.max_retries, strategy.bytes_sent = 1, 0
-    strategy._step_futures = [Future("shard-a"), Future("shard-b")]
+    strategy.max_retries, strategy._replicas = 1, {}
+    data = ShardedData([(np.zeros((2, 1)),), (np.zeros((2, 1)),)], ["k0", "k1"], ["a", "b"])
+    dying = iter([_WorkerFault(["b"], [1]), _WorkerFault(["a"], [0, 1])])
 
     def run_step(*args):
-        raise KilledWorker("shard-b", None, 3)
+        raise next(dying)  # shard 1 moved to worker a, which then died too
     monkeypatch.setattr(strategy, "_run_step", run_step)
-    monkeypatch.setattr(strategy, "_recover", lambda data: None)
-    data = ShardedData([(np.zeros((2, 1)),), (np.zeros((2, 1)),)], [None, None], ["a", "b"])
-    with pytest.raises(WorkerLostError, match="failed 2 times.*shard 1 killed its worker"):
+    monkeypatch.setattr(strategy, "_place", lambda data: None)
+    with pytest.raises(WorkerLostError, match="failed 2 times.*shard 1 was on the worker"):
         strategy.gradients(mlp_loss, _params(), data)
+    assert strategy._dead == {"a", "b"}
+
+
+def test_unchanged_variables_are_not_sent_again_and_changed_ones_are(strategy):
+    x, y = _data(100)
+    variables = _params()
+    data = strategy.scatter(x, y)
+    replicas = len(set(data.workers))
+    strategy.gradients(mlp_loss, variables, data)
+    strategy.gradients(mlp_loss, variables, data)
+    assert strategy.last_step["bytes_sent"] == 0          # nothing changed on the driver
+    variables[2].assign(variables[2] * 2.0)               # the replicas' copy is now stale
+    grads, loss = strategy.gradients(mlp_loss, variables, data)
+    assert strategy.last_step["bytes_sent"] == variables[2].numpy().nbytes * replicas
+    want, want_loss = _local_gradients(variables, x, y)
+    for g, w in zip(grads, want):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-4, atol=1e-6)
+    assert loss == pytest.approx(want_loss, rel=1e-5)
+
+
+def test_every_update_of_a_training_loop_reaches_the_replicas(strategy):
+    x, y = _data(120)
+    variables, local = _params(), _params()
+    data = strategy.scatter(x, y)
+    for _ in range(3):
+        grads, _ = strategy.gradients(mlp_loss, variables, data)
+        want, _ = _local_gradients(local, x, y)
+        for v, g, lv, w in zip(variables, grads, local, want):
+            np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-4, atol=1e-6)
+            v.assign_sub(0.5 * g)
+            lv.assign_sub(0.5 * w)
+
+
+def test_a_failed_step_leaves_no_stale_replica(strategy):
+    x, y = _data(80)
+    first, second = _params(1), _params(2)
+    data = strategy.scatter(x, y)
+    strategy.gradients(mlp_loss, first, data)
+    with pytest.raises(ValueError, match="a bug in the user's loss"):
+        strategy.gradients(failing_loss, second, data)   # the replicas took `second` then failed
+    first[0].assign(first[0] + 1.0)
+    grads, _ = strategy.gradients(mlp_loss, first, data)
+    want, _ = _local_gradients(first, x, y)
+    for g, w in zip(grads, want):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_a_closure_whose_captured_value_changed_is_sent_again(strategy):
+    x, y = _data(60)
+    variables = _params()
+    data = strategy.scatter(x, y)
+    scale = [1.0]
+
+    def scaled_loss(variables, x, y):
+        return mlp_loss(variables, x, y) * scale[0]
+
+    _, once = strategy.gradients(scaled_loss, variables, data)
+    scale[0] = 3.0
+    _, thrice = strategy.gradients(scaled_loss, variables, data)
+    assert thrice == pytest.approx(3.0 * once, rel=1e-6)
+
+
+def _mse(model, x, y):
+    return tf.reduce_mean(tf.square(model(x) - tf.constant(y)))
+
+
+def test_fit_equals_the_same_steps_in_one_process(strategy):
+    from gradtape import layers, optimizers
+    x, y = _data(203)
+    parallel = layers.Sequential([layers.Dense(16, activation="tanh"), layers.Dense(1)])
+    single = layers.Sequential([layers.Dense(16, activation="tanh"), layers.Dense(1)])
+    parallel(x[:1])
+    single(x[:1])
+    for a, b in zip(single.trainable_variables, parallel.trainable_variables):
+        a.assign(b)
+    epochs, batch_size, seed = 2, 40, 5
+    history = strategy.fit(parallel, optimizers.Adam(0.01), _mse, (x, y), epochs=epochs,
+                           batch_size=batch_size, seed=seed, progress=False)
+
+    # the same global batches in one process: shard i's rows of each step, in shard order
+    sizes = ShardedData.split_sizes(len(x), len(strategy.workers))
+    offsets = np.cumsum([0] + sizes[:-1])
+    per_shard = [max(1, round(batch_size * s / len(x))) for s in sizes]
+    steps = int(np.ceil(max(s / b for s, b in zip(sizes, per_shard))))
+    rng, optimizer, want_history = np.random.default_rng(seed), optimizers.Adam(0.01), []
+    for _ in range(epochs):
+        orders = [rng.permutation(s) for s in sizes]
+        losses = []
+        for step in range(steps):
+            rows = np.concatenate([off + o[(step * b) % len(o):][:b]
+                                   for off, o, b in zip(offsets, orders, per_shard)])
+            with tf.GradientTape() as tape:
+                loss = _mse(single, x[rows], y[rows])
+            grads = tape.gradient(loss, single.trainable_variables)
+            optimizer.apply_gradients(zip(grads, single.trainable_variables))
+            losses.append(float(loss))
+        want_history.append(np.mean(losses))
+    np.testing.assert_allclose(history, want_history, rtol=1e-5)
+    for a, b in zip(parallel.trainable_variables, single.trainable_variables):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_with_a_model_the_variables_must_be_its_trainable_variables(strategy):
+    from gradtape import layers
+    model = layers.Sequential([layers.Dense(1)])
+    model(np.zeros((1, 8), np.float32))
+    x, y = _data(20)
+    with pytest.raises(ValueError, match="model.trainable_variables, in that order"):
+        strategy.gradients(_mse, model.trainable_variables[::-1], strategy.scatter(x, y),
+                           model=model)
