@@ -2,10 +2,22 @@
 
 A compute-bound step: the gradient of an MLP 784-512-512-10 (softmax
 cross-entropy) on a batch of 4,096 examples, the batch split over the workers.
-Reports the median step time for the single-process tape, for 1 worker and
-for 2 workers, and the bytes the driver sends and receives per step.
+Two kinds of step are timed, each as the median of ``--steps`` steps:
 
-    python -m benchmarks.bench_distributed [--steps 10]
+* ``gradients``: ``strategy.gradients`` with the variables unchanged between
+  steps (no values cross the wire);
+* ``train``: the same plus an SGD update applied on the driver, so every
+  variable changed and its new value is sent to every worker the next step:
+  what a training loop (and ``fit``) pays.
+
+The single process runs the same two steps with one tape.  The per-step
+overhead is ``(n-worker step) - (single-process step) / n``: what the
+parallel step costs beyond a perfect split of the single-process work.  The
+breakdown of the training step comes from ``strategy.last_step``: the time the
+slowest replica spent on it, the rest of the round trip (serializing, the
+wire, waking the replicas) and the driver's summation of the gradients.
+
+    python -m benchmarks.bench_distributed [--steps 15] [--repeats 3]
 """
 import argparse
 import os
@@ -21,6 +33,7 @@ import gradtape as tf  # noqa: E402
 from gradtape.distribute import DataParallel  # noqa: E402
 
 SIZES = (784, 512, 512, 10)
+LEARNING_RATE = 1e-3
 
 
 def make_params(seed=0):
@@ -40,50 +53,104 @@ def mlp_loss(params, x, y):
     return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
 
 
-def _median_time(fn, steps):
+def _sgd(params, grads):
+    for p, g in zip(params, grads):
+        p.assign_sub(LEARNING_RATE * g)
+
+
+def _median_time(fn, steps, after=None):
     fn()  # warm up
-    times = []
+    times, extra = [], []
     for _ in range(steps):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return float(np.median(times))
+        if after is not None:
+            extra.append(after())
+    return float(np.median(times)), extra
+
+
+def _local_steps(x, y, steps):
+    params = make_params()
+
+    def gradients():
+        with tf.GradientTape() as tape:
+            loss = mlp_loss(params, x, y)
+        return tape.gradient(loss, params)
+
+    want = gradients()
+    return want, {"gradients": _median_time(gradients, steps)[0],
+                  "train": _median_time(lambda: _sgd(params, gradients()), steps)[0]}
+
+
+def _parallel_steps(n, x, y, steps, want):
+    params = make_params()
+    with DataParallel(n_workers=n) as strategy:
+        data = strategy.scatter(x, y)
+        got, _ = strategy.gradients(mlp_loss, params, data)
+        err = max(float(np.max(np.abs(a.numpy() - b.numpy()))) for a, b in zip(got, want))
+        assert err < 1e-4, f"data-parallel gradients differ from the local ones by {err}"
+        times = {"gradients": _median_time(
+            lambda: strategy.gradients(mlp_loss, params, data), steps)[0]}
+        times["train"], profiles = _median_time(
+            lambda: _sgd(params, strategy.gradients(mlp_loss, params, data)[0]), steps,
+            after=lambda: dict(strategy.last_step))
+    profile = {k: float(np.median([p[k] for p in profiles])) for k in profiles[0]}
+    return times, profile
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="run everything this many times; show the median and range")
     parser.add_argument("--batch", type=int, default=4096)
     args = parser.parse_args(argv)
     rng = np.random.default_rng(1)
     x = rng.standard_normal((args.batch, SIZES[0])).astype(np.float32)
     y = rng.integers(0, SIZES[-1], args.batch)
-    params = make_params()
+    runs = []
+    for _ in range(args.repeats):
+        want, single = _local_steps(x, y, args.steps)
+        runs.append({"single": (single, None)})
+        for n in (1, 2):
+            runs[-1][n] = _parallel_steps(n, x, y, args.steps, want)
+    _report(runs, args)
 
-    def local_step():
-        with tf.GradientTape() as tape:
-            loss = mlp_loss(params, x, y)
-        return tape.gradient(loss, params)
 
-    want = local_step()
-    rows = [("single process", _median_time(local_step, args.steps), None)]
-    param_bytes = sum(p.numpy().nbytes for p in params)
+def _spread(values):
+    values = sorted(values)
+    mid = values[len(values) // 2] * 1e3
+    if len(values) == 1:
+        return f"{mid:.1f}"
+    return f"{mid:.1f} ({values[0] * 1e3:.0f}-{values[-1] * 1e3:.0f})"
+
+
+def _report(runs, args):
+    print(f"MLP {'-'.join(map(str, SIZES))}, batch {args.batch}, median of {args.steps} "
+          f"steps{f', {len(runs)} runs: median (range)' if len(runs) > 1 else ''}, ms")
+    print(f"{'setting':<16}{'gradients':>18}{'train step':>18}{'overhead':>16}{'speed-up':>11}")
+    for setting, n in (("single process", "single"), ("1 worker", 1), ("2 workers", 2)):
+        grad = _spread([r[n][0]["gradients"] for r in runs])
+        train = _spread([r[n][0]["train"] for r in runs])
+        if n == "single":
+            overhead = speed = ""
+        else:
+            overhead = _spread([r[n][0]["train"] - r["single"][0]["train"] / n for r in runs])
+            speed = f"{np.median([r['single'][0]['train'] / r[n][0]['train'] for r in runs]):.2f}x"
+        print(f"{setting:<16}{grad:>18}{train:>18}{overhead:>16}{speed:>11}")
+    print("\ntrain step on n workers, median over steps (ms): slowest replica | rest of the "
+          "round trip | summing on the driver | MB sent | MB received")
     for n in (1, 2):
-        with DataParallel(n_workers=n) as strategy:
-            data = strategy.scatter(x, y)
-            got, _ = strategy.gradients(mlp_loss, params, data)
-            err = max(float(np.max(np.abs(a.numpy() - b.numpy()))) for a, b in zip(got, want))
-            assert err < 1e-4, f"data-parallel gradients differ from the local ones by {err}"
-            t = _median_time(lambda: strategy.gradients(mlp_loss, params, data), args.steps)
-            rows.append((f"{n} worker{'s' if n > 1 else ''}", t, n))
-    base = rows[1][1]
-    print(f"MLP {'-'.join(map(str, SIZES))}, batch {args.batch}, median of {args.steps} steps")
-    print(f"{'setting':<16}{'step (ms)':>12}{'speed-up vs 1 worker':>24}")
-    for name, t, n in rows:
-        speed = f"{base / t:.2f}x" if n else ""
-        print(f"{name:<16}{t * 1e3:>12.1f}{speed:>24}")
-    print(f"sent per step: variables {param_bytes / 1e6:.2f} MB to each worker; "
-          f"received: one gradient set ({param_bytes / 1e6:.2f} MB) per shard")
+        p = [r[n][1] for r in runs]
+        print(f"{n} worker{'s' if n > 1 else ' '}      "
+              f"{_spread([q['worker'] for q in p]):>14} | "
+              f"{_spread([q['round_trip'] - q['worker'] for q in p]):>14} | "
+              f"{_spread([q['combine'] for q in p]):>12} | "
+              f"{np.median([q['bytes_sent'] for q in p]) / 1e6:.2f} | "
+              f"{np.median([q['bytes_received'] for q in p]) / 1e6:.2f}")
+    print(f"speed-up = single-process train step / n-worker train step; overhead = "
+          f"n-worker train step - single-process train step / n")
 
 
 if __name__ == "__main__":

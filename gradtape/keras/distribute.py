@@ -114,7 +114,8 @@ class _Replica:
         """Take the driver's changes, then the gradients of every job's shard.
 
         ``loss_fn`` and ``model`` are None when unchanged; ``updates`` are
-        ``(uid, value, trainable)`` of the variables that changed.  ``jobs`` are ``(shard key, row indices or None)``.  Returns the list of
+        ``(uid, value, trainable)`` of the variables that changed.  ``jobs`` are
+        ``(shard key, row indices or None)``.  Returns the list of
         ``(grads * n, n, loss * n)`` and the seconds spent here, or a
         ``_RemoteError`` holding the exception and its traceback.
         """
