@@ -30,6 +30,7 @@ Requires the ``distributed`` extra (``pip install "gradtape[distributed]"``).
 """
 import itertools
 import math
+import os
 import pickle
 import time
 import traceback
@@ -88,6 +89,101 @@ class ShardedData:
 
 
 # --------------------------------------------------------------------------
+# Arrays through shared memory, between processes of one machine
+# --------------------------------------------------------------------------
+
+_HEADER = 64   # a step number, then the arrays, each 64-byte aligned
+
+
+class _Packed:
+    """Where a ``_SharedBlock`` put some arrays: all a message carries of them."""
+
+    def __init__(self, name, number, layout):
+        self.name, self.number, self.layout = name, number, layout
+
+
+class _SharedBlock:
+    """A block of shared memory this process writes arrays into, grown as needed.
+
+    A worker on the driver's machine gets the variables' values and returns
+    its gradients this way: one memory copy instead of serializing them
+    through a socket.  The step number in the header lets a reader refuse a
+    block already rewritten for a later step.
+    """
+
+    def __init__(self):
+        self.shm, self.number = None, 0
+
+    def pack(self, arrays):
+        layout, end = [], _HEADER
+        for a in arrays:
+            offset = -(-end // 64) * 64
+            layout.append((offset, a.dtype.str, a.shape))
+            end = offset + a.nbytes
+        if self.shm is None or self.shm.size < end:
+            self.close()
+            from multiprocessing.shared_memory import SharedMemory
+            self.shm = SharedMemory(create=True, size=end + end // 4)
+        self.number += 1
+        np.ndarray((), np.int64, buffer=self.shm.buf)[()] = self.number
+        for (offset, dtype, shape), a in zip(layout, arrays):
+            np.ndarray(shape, dtype, buffer=self.shm.buf, offset=offset)[...] = a
+        return _Packed(self.shm.name, self.number, layout)
+
+    def close(self):
+        if self.shm is not None:
+            _close(self.shm)
+            try:
+                self.shm.unlink()
+            except FileNotFoundError:
+                pass
+            self.shm = None
+
+
+class _SharedReader:
+    """Reads the arrays another process packed, keeping its block open."""
+
+    def __init__(self):
+        self.shm = None
+
+    def arrays(self, packed, copy):
+        if self.shm is None or self.shm.name != packed.name:
+            self.close()
+            self.shm = _attach(packed.name)
+        buf = self.shm.buf
+        if np.ndarray((), np.int64, buffer=buf)[()] != packed.number:
+            raise RuntimeError("a shared-memory block was rewritten before it was read "
+                               "(a step abandoned after a timeout); the step is not used")
+        views = [np.ndarray(shape, dtype, buffer=buf, offset=offset)
+                 for offset, dtype, shape in packed.layout]
+        return [v.copy() for v in views] if copy else views
+
+    def close(self):
+        if self.shm is not None:
+            _close(self.shm)
+            self.shm = None
+
+
+def _attach(name):
+    """Open another process's block (its creator unlinks it)."""
+    import sys
+    from multiprocessing.shared_memory import SharedMemory
+    if sys.version_info >= (3, 13):
+        return SharedMemory(name=name, track=False)
+    # older Pythons register it with this process's resource tracker too: the
+    # tracker that worker processes share with the driver, or one that unlinks
+    # it when a worker started apart ends (the creator's unlink then finds it gone)
+    return SharedMemory(name=name)
+
+
+def _close(shm):
+    try:
+        shm.close()
+    except BufferError:   # arrays still view it: the mapping goes when they do
+        pass
+
+
+# --------------------------------------------------------------------------
 # What lives on a worker
 # --------------------------------------------------------------------------
 
@@ -102,6 +198,20 @@ class _Replica:
         self.variables = {}   # the driver's variable uid -> this worker's Variable
         self.loss_fn = None
         self.model = None
+        self.shared = False   # whether the driver shares memory with this worker
+        self.inbox, self.outbox = _SharedReader(), _SharedBlock()
+
+    def probe(self, packed, token):
+        """Whether the driver's shared block is readable here (one machine)."""
+        try:
+            self.shared = int(self.inbox.arrays(packed, copy=False)[0]) == token
+        except (OSError, ValueError, RuntimeError):
+            self.shared = False
+        return self.shared
+
+    def close(self):
+        self.inbox.close()
+        self.outbox.close()
 
     def load(self, key, arrays):
         self.shards[key] = arrays
@@ -110,22 +220,38 @@ class _Replica:
         for key in keys:
             self.shards.pop(key, None)
 
-    def step(self, loss_fn, model, use_model, uids, updates, jobs):
+    def step(self, loss_fn, model, use_model, uids, updates, packed, jobs):
         """Take the driver's changes, then the gradients of every job's shard.
 
         ``loss_fn`` and ``model`` are None when unchanged; ``updates`` are
-        ``(uid, value, trainable)`` of the variables that changed.  ``jobs`` are
-        ``(shard key, row indices or None)``.  Returns the list of
-        ``(grads * n, n, loss * n)`` and the seconds spent here, or a
+        ``(uid, value, trainable)`` of the variables that changed, the values
+        being positions in the ``packed`` shared block when there is one.
+        ``jobs`` are ``(shard key, row indices or None)``.  Returns the list of
+        ``(grads * n, n, loss * n)``, the seconds spent here and the shared
+        block holding the gradients (None: they are in the list); or a
         ``_RemoteError`` holding the exception and its traceback.
         """
         start = time.perf_counter()
         try:
+            if packed is not None:
+                values = self.inbox.arrays(packed, copy=True)
+                updates = [(uid, values[at], trainable) for uid, at, trainable in updates]
             self._take(loss_fn, model, use_model, uids, updates)
             results = [self._shard_gradients(key, index) for key, index in jobs]
+            packed = self._pack(results) if self.shared else None
         except Exception as exc:  # noqa: BLE001 - every error goes back to the driver
             return _RemoteError(exc)
-        return results, time.perf_counter() - start
+        return results, time.perf_counter() - start, packed
+
+    def _pack(self, results):
+        """Move the gradients into the shared block; ``results`` keep their positions."""
+        arrays = [g for grads, _, _ in results if grads is not None
+                  for g in grads if g is not None]
+        positions = iter(range(len(arrays)))
+        for grads, _, _ in results:
+            if grads is not None:
+                grads[:] = [None if g is None else next(positions) for g in grads]
+        return self.outbox.pack(arrays)
 
     def _take(self, loss_fn, model, use_model, uids, updates):
         if loss_fn is not None:
@@ -211,13 +337,16 @@ class _ReplicaHandle:
 
     def __init__(self, future, actor, worker):
         self.future, self.actor, self.worker = future, actor, worker
+        self.outbox, self.inbox = _SharedBlock(), _SharedReader()
+        self.shared = False     # set once the replica read a block of ours
         self.shards = set()
         self.sent = {}          # variable uid -> the buffer last sent (held: ids stay unique)
         self.loss_fn = None     # the pickled loss function last sent
         self.model = None
 
     def request(self, loss_fn, model, variables):
-        """What to send for this step, and how to record it once it arrived."""
+        """What to send for this step, its arrays' bytes, and how to record it
+        once it arrived."""
         new_model = model is not None and model is not self.model
         sent = {} if new_model or (model is None) != (self.model is None) else self.sent
         updates, current = [], {}
@@ -231,9 +360,38 @@ class _ReplicaHandle:
             self.sent, self.loss_fn = current, loss_fn
             self.model = model
 
+        nbytes = sum(u[1].nbytes for u in updates)
+        packed = None
+        if self.shared and updates:
+            packed = self.outbox.pack([u[1] for u in updates])
+            updates = [(uid, at, trainable) for at, (uid, _, trainable) in enumerate(updates)]
         return ((None if loss_fn == self.loss_fn else loss_fn,
-                 model if new_model else None, model is not None, list(current), updates),
-                record)
+                 model if new_model else None, model is not None, list(current), updates,
+                 packed), nbytes, record)
+
+    def share_memory(self, timeout):
+        """Use shared memory if the replica can read a block of ours (one machine)."""
+        token = int.from_bytes(os.urandom(7), "little")
+        try:
+            probe = self.actor.probe(self.outbox.pack([np.array(token)]), token)
+            self.shared = bool(probe.result(timeout=timeout))
+        except OSError:
+            self.shared = False
+        if not self.shared:
+            self.outbox.close()
+
+    def results(self, per_shard, packed):
+        """The replica's results with the gradients read from shared memory."""
+        if packed is None:
+            return per_shard
+        views = self.inbox.arrays(packed, copy=False)
+        return [(None if grads is None else [None if at is None else views[at] for at in grads],
+                 n, loss) for grads, n, loss in per_shard]
+
+    def close(self):
+        self.outbox.close()
+        self.inbox.close()
+        self.future.release()
 
     def forget_sent(self):
         """After a failed call the replica's state is unknown: send everything next time."""
@@ -267,6 +425,8 @@ class DataParallel:
     worker_wait = 10
     #: Seconds one step may take before it fails (a stopped worker never answers).
     step_timeout = 600
+    #: Whether workers on the driver's machine exchange arrays through shared memory.
+    share_memory = True
     _dead = frozenset()   # addresses of workers seen dying
 
     def __init__(self, client=None, address=None, n_workers=None, threads_per_worker=1):
@@ -305,7 +465,11 @@ class DataParallel:
         """Close the client and the cluster this strategy started."""
         self._closed = True
         for handle in self._replicas.values():
-            handle.future.release()
+            try:
+                handle.actor.close().result(timeout=5)
+            except Exception:  # noqa: BLE001 - a replica already gone holds nothing
+                pass
+            handle.close()
         self._replicas.clear()
         if self._own_client:
             self.client.close()
@@ -373,6 +537,8 @@ class DataParallel:
                 future.release()
                 raise _WorkerFault([worker], []) from exc
             handle = self._replicas[worker] = _ReplicaHandle(future, actor, worker)
+            if self.share_memory:
+                handle.share_memory(self.worker_wait)
         return handle
 
     def _usable_workers(self):
@@ -408,7 +574,7 @@ class DataParallel:
         for worker in workers:
             handle = self._replicas.pop(worker, None)
             if handle is not None:
-                handle.future.release()
+                handle.close()
 
     # -- gradients ------------------------------------------------------
     def gradients(self, loss_fn, variables, data, batch_indices=None, model=None):
@@ -459,11 +625,11 @@ class DataParallel:
         calls, sent = [], 0
         for worker, shards in per_replica.items():
             handle = self._replicas[worker]
-            request, record = handle.request(pickled_fn, model, variables)
-            fn, updates = request[0], request[4]
+            request, nbytes, record = handle.request(pickled_fn, model, variables)
+            fn = request[0]
             jobs = [(data.keys[i], None if batch_indices is None else batch_indices[i])
                     for i in shards]
-            sent += sum(u[1].nbytes for u in updates) + len(fn or b"") + sum(
+            sent += nbytes + len(fn or b"") + sum(
                 0 if ix is None else np.asarray(ix).nbytes for _, ix in jobs)
             handle.forget_sent()   # until this call is known to have arrived
             try:
@@ -472,7 +638,7 @@ class DataParallel:
                 if not _is_worker_fault(exc):
                     raise
                 raise _WorkerFault([worker], shards) from exc
-            calls.append((worker, shards, future, record))
+            calls.append((handle, shards, future, record))
         self.bytes_sent += sent
         results, worker_time = self._collect(calls, data)
         received = sum(g.nbytes for r in results if r[0] is not None for g in r[0]
@@ -486,7 +652,7 @@ class DataParallel:
         """Each call's results in shard order, within ``step_timeout``."""
         deadline = time.monotonic() + self.step_timeout
         results, worker_time, error, lost = [None] * len(data.keys), 0.0, None, []
-        for worker, shards, future, record in calls:
+        for handle, shards, future, record in calls:
             try:
                 out = future.result(timeout=max(deadline - time.monotonic(), 1e-3))
             except TimeoutError:
@@ -499,13 +665,18 @@ class DataParallel:
             except Exception as exc:  # noqa: BLE001 - sorted here
                 if not _is_worker_fault(exc):
                     raise
-                lost.append((worker, shards))
+                lost.append((handle.worker, shards))
                 continue
             if isinstance(out, _RemoteError):
                 error = error or out
                 continue
+            per_shard, seconds, packed = out
+            try:
+                per_shard = handle.results(per_shard, packed)
+            except (OSError, RuntimeError) as exc:   # its block is gone: its worker died
+                lost.append((handle.worker, shards))
+                continue
             record()
-            per_shard, seconds = out
             worker_time = max(worker_time, seconds)
             for i, result in zip(shards, per_shard):
                 results[i] = result
