@@ -353,3 +353,69 @@ def test_with_a_model_the_variables_must_be_its_trainable_variables(strategy):
     with pytest.raises(ValueError, match="model.trainable_variables, in that order"):
         strategy.gradients(_mse, model.trainable_variables[::-1], strategy.scatter(x, y),
                            model=model)
+
+
+def test_without_shared_memory_the_arrays_go_over_the_wire():
+    x, y = _data(90)
+    with DataParallel(n_workers=1) as strategy:
+        strategy.share_memory = False
+        data = strategy.scatter(x, y)
+        (handle,) = strategy._replicas.values()
+        assert not handle.shared
+        variables = _params()
+        strategy.gradients(mlp_loss, variables, data)
+        variables[0].assign_add(variables[0])
+        grads, _ = strategy.gradients(mlp_loss, variables, data)
+        assert strategy.last_step["bytes_sent"] == variables[0].numpy().nbytes
+    want, _ = _local_gradients(variables, x, y)
+    for g, w in zip(grads, want):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_local_workers_share_memory_with_the_driver(strategy):
+    x, y = _data(30)
+    strategy.scatter(x, y)
+    assert strategy._replicas and all(h.shared for h in strategy._replicas.values())
+
+
+def test_a_shared_block_rewritten_before_it_is_read_is_refused():
+    from gradtape.keras.distribute import _SharedBlock, _SharedReader
+    block, reader = _SharedBlock(), _SharedReader()
+    try:
+        first = block.pack([np.arange(3.0), np.ones((2, 2), np.float32)])
+        got = reader.arrays(first, copy=True)
+        np.testing.assert_array_equal(got[0], [0.0, 1.0, 2.0])
+        assert got[1].dtype == np.float32 and got[1].shape == (2, 2)
+        block.pack([np.zeros(3)])
+        with pytest.raises(RuntimeError, match="rewritten before it was read"):
+            reader.arrays(first, copy=True)
+    finally:
+        reader.close()
+        block.close()
+
+
+def test_fit_with_a_worker_killed_mid_step_equals_the_fault_free_fit(strategy, tmp_path):
+    from gradtape import layers, optimizers
+    x, y = _data(160)
+    marker = str(tmp_path / "killed")
+
+    def dies_once(model, x, y):
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return _mse(model, x, y)
+        os._exit(1)
+
+    def fit(loss):
+        model = layers.Sequential([layers.Dense(8, activation="tanh"), layers.Dense(1)])
+        model(x[:1])
+        for v, k in zip(model.trainable_variables, range(4)):
+            v.assign(np.random.default_rng(k).standard_normal(v.shape).astype(np.float32) * 0.3)
+        strategy.fit(model, optimizers.Adam(0.01), loss, (x, y), epochs=1, batch_size=40,
+                     progress=False)
+        return [v.numpy() for v in model.trainable_variables]
+
+    clean, faulty = fit(_mse), fit(dies_once)
+    assert os.path.exists(marker), "no worker was killed"
+    for a, b in zip(clean, faulty):
+        np.testing.assert_array_equal(a, b)
