@@ -14,7 +14,8 @@ The single process runs the same two steps with one tape.  The per-step
 overhead is ``(n-worker step) - (single-process step) / n``: what the
 parallel step costs beyond a perfect split of the single-process work.  The
 breakdown of the training step comes from ``strategy.last_step``: the time the
-slowest replica spent on it, the rest of the round trip (serializing, the
+slowest replica spent on it (and its CPU time: less than that when the
+machine's cores are busy with other work), the rest of the round trip (serializing, the
 wire, waking the replicas) and the driver's summation of the gradients.
 
     python -m benchmarks.bench_distributed [--steps 15] [--repeats 3]
@@ -139,12 +140,13 @@ def _report(runs, args):
             overhead = _spread([r[n][0]["train"] - r["single"][0]["train"] / n for r in runs])
             speed = f"{np.median([r['single'][0]['train'] / r[n][0]['train'] for r in runs]):.2f}x"
         print(f"{setting:<16}{grad:>18}{train:>18}{overhead:>16}{speed:>11}")
-    print("\ntrain step on n workers, median over steps (ms): slowest replica | rest of the "
-          "round trip | summing on the driver | MB sent | MB received")
+    print("\ntrain step on n workers, median over steps (ms): slowest replica (its CPU "
+          "time) | rest of the round trip | summing on the driver | MB sent | MB received")
     for n in (1, 2):
         p = [r[n][1] for r in runs]
         print(f"{n} worker{'s' if n > 1 else ' '}      "
-              f"{_spread([q['worker'] for q in p]):>14} | "
+              f"{_spread([q['worker'] for q in p]):>14} "
+              f"({_spread([q['worker_cpu'] for q in p])}) | "
               f"{_spread([q['round_trip'] - q['worker'] for q in p]):>14} | "
               f"{_spread([q['combine'] for q in p]):>12} | "
               f"{np.median([q['bytes_sent'] for q in p]) / 1e6:.2f} | "

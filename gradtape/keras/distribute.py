@@ -227,11 +227,11 @@ class _Replica:
         ``(uid, value, trainable)`` of the variables that changed, the values
         being positions in the ``packed`` shared block when there is one.
         ``jobs`` are ``(shard key, row indices or None)``.  Returns the list of
-        ``(grads * n, n, loss * n)``, the seconds spent here and the shared
+        ``(grads * n, n, loss * n)``, the seconds spent here (wall, CPU) and the shared
         block holding the gradients (None: they are in the list); or a
         ``_RemoteError`` holding the exception and its traceback.
         """
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         try:
             if packed is not None:
                 values = self.inbox.arrays(packed, copy=True)
@@ -241,7 +241,7 @@ class _Replica:
             packed = self._pack(results) if self.shared else None
         except Exception as exc:  # noqa: BLE001 - every error goes back to the driver
             return _RemoteError(exc)
-        return results, time.perf_counter() - start, packed
+        return results, (time.perf_counter() - start, time.thread_time() - start_cpu), packed
 
     def _pack(self, results):
         """Move the gradients into the shared block; ``results`` keep their positions."""
@@ -417,7 +417,8 @@ class DataParallel:
     ``bytes_sent`` and ``bytes_received`` count the array bytes moved to and
     from the workers; ``last_step`` times the last step: ``round_trip`` (calls
     sent to all results back), ``worker`` (the longest time a replica spent on
-    it), ``combine`` (summing the shards' gradients), in seconds, and its bytes.
+    it, and ``worker_cpu`` its CPU time), ``combine`` (summing the shards'
+    gradients), in seconds, and its bytes.
 
     >>> from gradtape.distribute import DataParallel
     >>> DataParallel.__name__
@@ -650,14 +651,15 @@ class DataParallel:
         received = sum(g.nbytes for r in results if r[0] is not None for g in r[0]
                        if g is not None)
         self.bytes_received += received
-        self.last_step = {"round_trip": time.perf_counter() - start, "worker": worker_time,
-                          "bytes_sent": sent, "bytes_received": received}
+        self.last_step = {"round_trip": time.perf_counter() - start, "worker": worker_time[0],
+                          "worker_cpu": worker_time[1], "bytes_sent": sent,
+                          "bytes_received": received}
         return results
 
     def _collect(self, calls, data):
         """Each call's results in shard order, within ``step_timeout``."""
         deadline = time.monotonic() + self.step_timeout
-        results, worker_time, error, lost = [None] * len(data.keys), 0.0, None, []
+        results, worker_time, error, lost = [None] * len(data.keys), (0.0, 0.0), None, []
         for handle, shards, future, record in calls:
             try:
                 out = future.result(timeout=max(deadline - time.monotonic(), 1e-3))
@@ -683,7 +685,7 @@ class DataParallel:
                 lost.append((handle.worker, shards))
                 continue
             record()
-            worker_time = max(worker_time, seconds)
+            worker_time = max(worker_time, seconds)   # the slowest replica's
             for i, result in zip(shards, per_shard):
                 results[i] = result
         if error is not None:
