@@ -214,7 +214,8 @@ class _Replica:
         self.outbox.close()
 
     def load(self, key, arrays):
-        self.shards[key] = arrays
+        # own aligned copies: arrays read from a message may be unaligned views into it
+        self.shards[key] = tuple(np.array(a) for a in arrays)
 
     def drop(self, keys):
         for key in keys:
