@@ -449,7 +449,7 @@ class DataParallel:
         elif address is not None:
             self.client = Client(address)
         else:
-            with _without_malloc_trim():
+            with _worker_config():
                 self._cluster = LocalCluster(n_workers=n_workers or 2,
                                              threads_per_worker=threads_per_worker,
                                              processes=True, host="127.0.0.1",
@@ -736,18 +736,21 @@ class DataParallel:
         return history
 
 
-def _without_malloc_trim():
-    """Dask's config for starting workers without ``MALLOC_TRIM_THRESHOLD_``.
+def _worker_config():
+    """Dask's config for the workers ``DataParallel`` starts itself.
 
-    Dask sets it so that workers give memory back to the system sooner; it also
-    turns off glibc's adaptive mmap threshold, so every temporary of a few MB
-    that a step allocates is mapped and page-faulted afresh: about 10% of the
-    step of a large MLP.
+    Without ``MALLOC_TRIM_THRESHOLD_``: Dask sets it so that workers give memory
+    back to the system sooner, but it also turns off glibc's adaptive mmap
+    threshold, so every temporary of a few MB a step allocates is mapped and
+    page-faulted afresh (about 10% of the step of a large MLP).  Without the
+    statistical profiler, which serves the dashboard (none is started) and
+    takes the interpreter lock from the step every 10 ms.
     """
     import dask
     environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
     environ.pop("MALLOC_TRIM_THRESHOLD_", None)
-    return dask.config.set({"distributed.nanny.pre-spawn-environ": environ})
+    return dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
+                            "distributed.worker.profile.enabled": False})
 
 
 def _pickled(loss_fn):
