@@ -91,13 +91,13 @@ def _parallel_steps(n, x, y, steps, want):
         got, _ = strategy.gradients(mlp_loss, params, data)
         err = max(float(np.max(np.abs(a.numpy() - b.numpy()))) for a, b in zip(got, want))
         assert err < 1e-4, f"data-parallel gradients differ from the local ones by {err}"
-        times = {"gradients": _median_time(
-            lambda: strategy.gradients(mlp_loss, params, data), steps)[0]}
-        times["train"], profiles = _median_time(
-            lambda: _sgd(params, strategy.gradients(mlp_loss, params, data)[0]), steps,
-            after=lambda: dict(strategy.last_step))
-    profile = {k: float(np.median([p[k] for p in profiles])) for k in profiles[0]}
-    return times, profile
+        steps_of = {"gradients": lambda: strategy.gradients(mlp_loss, params, data),
+                    "train": lambda: _sgd(params, strategy.gradients(mlp_loss, params, data)[0])}
+        times, profiles = {}, {}
+        for kind, step in steps_of.items():
+            times[kind], last = _median_time(step, steps, after=lambda: dict(strategy.last_step))
+            profiles[kind] = {k: float(np.median([p[k] for p in last])) for k in last[0]}
+    return times, profiles
 
 
 def main(argv=None):
@@ -127,10 +127,17 @@ def _spread(values):
     return f"{mid:.1f} ({values[0] * 1e3:.0f}-{values[-1] * 1e3:.0f})"
 
 
+def _ratios(values):
+    values = sorted(values)
+    mid = f"{values[len(values) // 2]:.2f}x"
+    return mid if len(values) == 1 else f"{mid} ({values[0]:.2f}-{values[-1]:.2f})"
+
+
 def _report(runs, args):
     print(f"MLP {'-'.join(map(str, SIZES))}, batch {args.batch}, median of {args.steps} "
           f"steps{f', {len(runs)} runs: median (range)' if len(runs) > 1 else ''}, ms")
-    print(f"{'setting':<16}{'gradients':>18}{'train step':>18}{'overhead':>16}{'speed-up':>11}")
+    print(f"{'setting':<16}{'gradients':>18}{'train step':>18}{'overhead':>16}"
+          f"{'speed-up (gradients, train)':>30}")
     for setting, n in (("single process", "single"), ("1 worker", 1), ("2 workers", 2)):
         grad = _spread([r[n][0]["gradients"] for r in runs])
         train = _spread([r[n][0]["train"] for r in runs])
@@ -138,21 +145,22 @@ def _report(runs, args):
             overhead = speed = ""
         else:
             overhead = _spread([r[n][0]["train"] - r["single"][0]["train"] / n for r in runs])
-            speed = f"{np.median([r['single'][0]['train'] / r[n][0]['train'] for r in runs]):.2f}x"
-        print(f"{setting:<16}{grad:>18}{train:>18}{overhead:>16}{speed:>11}")
-    print("\ntrain step on n workers, median over steps (ms): slowest replica (its CPU "
-          "time) | rest of the round trip | summing on the driver | MB sent | MB received")
-    for n in (1, 2):
-        p = [r[n][1] for r in runs]
-        print(f"{n} worker{'s' if n > 1 else ' '}      "
+            speed = ", ".join(_ratios([r["single"][0][kind] / r[n][0][kind] for r in runs])
+                              for kind in ("gradients", "train"))
+        print(f"{setting:<16}{grad:>18}{train:>18}{overhead:>16}{speed:>30}")
+    print("\nbreakdown, median over steps (ms): slowest replica (its CPU time) | rest of "
+          "the round trip | summing on the driver | MB sent | MB received")
+    for n, kind in ((1, "gradients"), (1, "train"), (2, "gradients"), (2, "train")):
+        p = [r[n][1][kind] for r in runs]
+        print(f"{n} worker{'s' if n > 1 else ' '} {kind:<10}"
               f"{_spread([q['worker'] for q in p]):>14} "
               f"({_spread([q['worker_cpu'] for q in p])}) | "
               f"{_spread([q['round_trip'] - q['worker'] for q in p]):>14} | "
               f"{_spread([q['combine'] for q in p]):>12} | "
               f"{np.median([q['bytes_sent'] for q in p]) / 1e6:.2f} | "
               f"{np.median([q['bytes_received'] for q in p]) / 1e6:.2f}")
-    print(f"speed-up = single-process train step / n-worker train step; overhead = "
-          f"n-worker train step - single-process train step / n")
+    print("speed-up = single-process step / n-worker step, of the same kind; overhead = "
+          "n-worker train step - single-process train step / n")
 
 
 if __name__ == "__main__":
