@@ -136,7 +136,7 @@ def _ratios(values):
 def _report(runs, args):
     print(f"MLP {'-'.join(map(str, SIZES))}, batch {args.batch}, median of {args.steps} "
           f"steps{f', {len(runs)} runs: median (range)' if len(runs) > 1 else ''}, ms")
-    print(f"{'setting':<16}{'gradients':>18}{'train step':>18}{'overhead':>16}"
+    print(f"{'setting':<16}{'gradients':>18}{'train step':>18}{'overhead':>18}  "
           f"{'speed-up (gradients, train)':>30}")
     for setting, n in (("single process", "single"), ("1 worker", 1), ("2 workers", 2)):
         grad = _spread([r[n][0]["gradients"] for r in runs])
@@ -147,7 +147,7 @@ def _report(runs, args):
             overhead = _spread([r[n][0]["train"] - r["single"][0]["train"] / n for r in runs])
             speed = ", ".join(_ratios([r["single"][0][kind] / r[n][0][kind] for r in runs])
                               for kind in ("gradients", "train"))
-        print(f"{setting:<16}{grad:>18}{train:>18}{overhead:>16}{speed:>30}")
+        print(f"{setting:<16}{grad:>18}{train:>18}{overhead:>18}  {speed:>30}")
     print("\nbreakdown, median over steps (ms): slowest replica (its CPU time) | rest of "
           "the round trip | summing on the driver | MB sent | MB received")
     for n, kind in ((1, "gradients"), (1, "train"), (2, "gradients"), (2, "train")):
