@@ -158,9 +158,15 @@ class _SharedReader:
                  for offset, dtype, shape in packed.layout]
         return [v.copy() for v in views] if copy else views
 
-    def close(self):
+    def close(self, unlink=False):
+        """Stop reading; ``unlink``: remove the block too (its writer died)."""
         if self.shm is not None:
             _close(self.shm)
+            if unlink:
+                try:
+                    self.shm.unlink()
+                except FileNotFoundError:
+                    pass
             self.shm = None
 
 
@@ -389,9 +395,9 @@ class _ReplicaHandle:
         return [(None if grads is None else [None if at is None else views[at] for at in grads],
                  n, loss) for grads, n, loss in per_shard]
 
-    def close(self):
+    def close(self, worker_died=False):
         self.outbox.close()
-        self.inbox.close()
+        self.inbox.close(unlink=worker_died)
         self.future.release()
 
     def forget_sent(self):
@@ -582,7 +588,7 @@ class DataParallel:
         for worker in workers:
             handle = self._replicas.pop(worker, None)
             if handle is not None:
-                handle.close()
+                handle.close(worker_died=True)
 
     # -- gradients ------------------------------------------------------
     def gradients(self, loss_fn, variables, data, batch_indices=None, model=None):
