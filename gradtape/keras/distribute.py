@@ -688,7 +688,7 @@ class DataParallel:
             per_shard, seconds, packed = out
             try:
                 per_shard = handle.results(per_shard, packed)
-            except (OSError, RuntimeError) as exc:   # its block is gone: its worker died
+            except (OSError, RuntimeError):   # its block is gone: its worker died
                 lost.append((handle.worker, shards))
                 continue
             record()
