@@ -14,7 +14,7 @@ import numpy as np
 
 from . import dtypes
 from .backend import backend_of, is_array
-from .state import active, notify_escape, notify_host_read, tracing
+from .state import active, notify_escape, notify_host_read, shape_view, tracing
 from .dtypes import as_dtype, from_numpy, kind
 
 _next_uid = itertools.count(1).__next__
@@ -196,6 +196,8 @@ class TensorLike:
     @property
     def shape(self):
         """The shape, a ``TensorShape``."""
+        if shape_view[0] is not None:  # a relaxed trace: None where the size may vary
+            return shape_view[0](self)
         return _new_shape(TensorShape, self._value.shape)
 
     @property
@@ -291,11 +293,15 @@ class TensorLike:
     def __len__(self):
         if not self._value.ndim:
             raise TypeError("Scalar tensor has no `len()`")
+        if shape_view[0] is not None:
+            shape_view[0](self, "len()")
         return self._value.shape[0]
 
     def __iter__(self):
         if not self._value.ndim:
             raise TypeError("Cannot iterate over a scalar tensor.")
+        if shape_view[0] is not None:
+            shape_view[0](self, "iteration")
         return (self[i] for i in range(self._value.shape[0]))
 
     def __hash__(self):

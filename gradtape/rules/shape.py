@@ -5,6 +5,7 @@ VJPs take the leading (batch) axes of the cotangent into account.
 """
 from .._core import basic_ops
 from .._core.dtypes import as_dtype
+from .._core.state import shape_view
 from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError
 from ._util import public_names, NOPARAMS, apply, defop, int_arg, lead, norm_axes, pair, tensor, NP
@@ -620,7 +621,11 @@ def shape(input, out_type="int32", name=None):  # noqa: A002
     >>> tf.shape(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(2,), dtype=int32, numpy=array([2, 3], dtype=int32)>
     """
-    return wrap(NP.asarray(tensor(input)._value.shape, as_dtype(out_type)._np))
+    x = tensor(input)
+    out = wrap(NP.asarray(x._value.shape, as_dtype(out_type)._np))
+    if shape_view[0] is not None:  # a trace with relaxed sizes: a size read at run time
+        shape_view[0](x, "shape", out)
+    return out
 
 
 def size(input, out_type="int32", name=None):  # noqa: A002
@@ -630,7 +635,11 @@ def size(input, out_type="int32", name=None):  # noqa: A002
     >>> tf.size(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(), dtype=int32, numpy=6>
     """
-    return wrap(NP.asarray(tensor(input)._value.size, as_dtype(out_type)._np))
+    x = tensor(input)
+    out = wrap(NP.asarray(x._value.size, as_dtype(out_type)._np))
+    if shape_view[0] is not None:  # a trace with relaxed sizes: a size read at run time
+        shape_view[0](x, "size", out)
+    return out
 
 
 def rank(input, name=None):  # noqa: A002
