@@ -861,6 +861,30 @@ def _in_mean_vjp():
     return None
 
 
+def _derivative_code():
+    from ._core import forward, reverse, rows
+    from .rules import shape
+    return ({reverse.backward.__code__, rows.backward_rows.__code__,
+             forward.ForwardRecorder.record.__code__}, shape.reshape.__code__)
+
+
+def _op_context():
+    """``("derivative", None)`` for an op a backward sweep or a forward-mode rule
+    runs (its sizes come from the values it differentiates), ``("reshape",
+    frame)`` for ``tf.reshape`` called by user code, else ``(None, None)``."""
+    derivative, reshape = _derivative_code()
+    frame, depth = sys._getframe(2), 0
+    while frame is not None and depth < 60:
+        code = frame.f_code
+        if code in derivative:
+            return "derivative", None
+        if code is reshape and frame.f_back is not None and \
+                not frame.f_back.f_code.co_filename.startswith(_PACKAGE):
+            return "reshape", frame
+        frame, depth = frame.f_back, depth + 1
+    return None, None
+
+
 def _mentions(value, sizes):
     """Whether a param holds one of ``sizes`` (an int, in a tuple, a list, an array)."""
     if type(value) is bool:
@@ -941,15 +965,18 @@ class _Tracer(trace.Recorder):
         self.numpy_only = True  # a replay calls the NumPy forward computations
         self.made = []          # the Tensors ops computed: out of scope after the trace
         self.journal = {}       # id(Variable) -> (Variable, its array before the trace)
+        self.reads = {}         # id(Tensor) -> (the Tensor, its slot): Variables read while tracing
+        self.snapshots = {}     # id(Tensor) -> (it, slot): Variables' values read before the call
         self.created = []       # Variables created while tracing
         self.rng = _random_state()
 
     # -- where values come from --------------------------------------------
-    def _new_slot(self, kind, source, value):
+    def _new_slot(self, kind, source, value, by_array=True):
         s = len(self.kinds)
         self.kinds.append(kind)
         self.sources.append(source)
-        self.by_array[id(value)] = s
+        if by_array:
+            self.by_array[id(value)] = s
         self.alive.append(value)
         return s
 
@@ -972,14 +999,25 @@ class _Tracer(trace.Recorder):
         return leaf
 
     def _variable(self, var):
-        if var._uid not in self.by_uid:
+        if var._uid not in self.first_slot:
             self.by_uid[var._uid] = self.first_slot[var._uid] = self._new_slot(_VAR, var, var._value)
 
+    def fresh_read(self, t):
+        """A Variable was read while tracing: ``t`` is its value now (the array it
+        holds says which: the value on entry, or one it was assigned)."""
+        s = self.by_array.get(id(t._value))
+        self.reads[id(t)] = (t, self.by_uid[t._uid] if s is None else s)
+
     def slot_of(self, x):
-        if x._uid in self.first_slot:  # a Variable's read: the array it holds says which value
-            s = self.by_array.get(id(x._value))
-            if s is not None:
-                return s
+        if x._uid in self.first_slot:  # a read of a Variable while tracing, or a snapshot
+            read = self.reads.get(id(x))  # taken before the call: a constant, as TensorFlow's
+            if read is not None:
+                return read[1]
+            snapshot = self.snapshots.get(id(x))
+            if snapshot is None:  # (kept while tracing, so its id stays its own)
+                snapshot = self.snapshots[id(x)] = (
+                    x, self._new_slot(_CONST, x._value, x._value, False))
+            return snapshot[1]
         s = self.by_uid.get(x._uid)
         if s is None:
             s = self.by_array.get(id(x._value))
@@ -1036,26 +1074,44 @@ class _Tracer(trace.Recorder):
         return ins, params
 
     def _shape_params(self, op, ins, params, first_out):
-        """A param that holds a size of this call becomes the shape of the value
-        it is the shape of, at run time (an unbroadcast's, a VJP's reshape's)."""
-        new = params
+        """A derivative's param that holds a size of this call becomes the shape of
+        the value it is the shape of, at run time (an unbroadcast's, a VJP's
+        reshape's); ``tf.reshape(x, [-1, 3])`` keeps its ``-1``.  Any other param
+        that holds one holds the program to this call's shapes."""
+        new, context = params, None
         for name, value in params.items():
             reshaped = op.name == "reshape" and name == "shape" and ins[0] in self.shadow
             if name in _POSITION_PARAMS or not reshaped and not _mentions(value, self.sizes) \
                     and not (_is_shape(value) and tuple(value) in self.varying):
                 continue
-            s = self._slot_of_shape(value, first_out)
-            if s is not None:
-                value = _ShapeOf(s)
-            elif reshaped:
-                value = self._as_inferred(ins[0], value)
-            if value is None or s is None and not reshaped:
+            if context is None:
+                context = _op_context()
+            if context[0] == "derivative":
+                s = self._slot_of_shape(value, first_out)
+                value = _ShapeOf(s) if s is not None else \
+                    self._as_inferred(ins[0], value) if reshaped else None
+            elif context[0] == "reshape":
+                value = self._as_written(context[1].f_locals.get("shape"))
+            else:
+                value = None
+            if value is None:
                 self.hold(f"{op.name}({name}={params[name]!r}) holds a size of this call")
                 continue
             if new is params:
                 new = dict(params)
             new[name] = value
         return new
+
+    def _as_written(self, shape):
+        """The target of a ``tf.reshape`` as written, when it has a ``-1`` and no size
+        of this call (else None)."""
+        try:
+            target = tuple(int(d) for d in shape)
+        except (TypeError, ValueError):  # a tensor, or a None: sizes read from values
+            return None
+        if target.count(-1) != 1 or _mentions(target, self.sizes):
+            return None
+        return target
 
     def _as_inferred(self, s, target):
         """A reshape of a value whose size varies: its target with ``-1`` at the one
@@ -1225,9 +1281,11 @@ class _Tracer(trace.Recorder):
         made = {id(t): t for t in self.made}
         if type(result) is Tensor:
             result = wrap(result._value) if id(result) in made else result
-        elif result is not None:
-            result = nest.map_structure(
-                lambda x: wrap(x._value) if id(x) in made else x, result)
+        elif result is not None:  # an IndexedSlices' tensors too
+            flat = nest.flatten(result, expand_composites=True)
+            result = nest.pack_sequence_as(
+                result, [wrap(x._value) if id(x) in made else x for x in flat],
+                expand_composites=True)
         for t in self.made:
             v = t._value
             if isinstance(v, (np.ndarray, np.generic)):

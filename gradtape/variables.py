@@ -89,13 +89,17 @@ class Variable(TensorLike):
     # -- reading ---------------------------------------------------------
     def _read(self):
         """A Tensor snapshot of the current value that tapes know as this Variable."""
+        stack = trace.stack()
         if self._trainable:
-            for rec in trace.stack():
+            for rec in stack:
                 rec.watch_variable(self)
         else:  # gradtape.explain says where an untrainable source was read
-            for rec in trace.stack():
+            for rec in stack:
                 rec.note_read(self)
-        return wrap_as(self._value, self._uid)
+        t = wrap_as(self._value, self._uid)
+        if stack and stack[0].traces_ops:  # a gradtape.function: a read, not a snapshot from before
+            stack[0].fresh_read(t)
+        return t
 
     def read_value(self):
         """The current value as a Tensor (recorded as a read by active tapes).
