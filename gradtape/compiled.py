@@ -111,8 +111,10 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     ``experimental_get_tracing_count()`` counts one trace for all the sizes.
     ``reduce_retracing=True`` (or ``experimental_relax_shapes``) makes a
     second shape of an argument stand for any size in the dimensions that
-    differ.  gradtape still runs the Python function once for each concrete
-    shape (its programs are per shape): see ``docs/compiled.md``.
+    differ.  Such a signature is traced once, with ``None`` for those sizes in
+    ``x.shape``, and replayed for every size, unless the program holds a size
+    of the call fixed (``relaxed_fallback`` says why): it then serves only
+    its own shapes (see ``docs/compiled.md``).
     ``autograph`` and ``jit_compile`` are accepted and change nothing.
 
     >>> import gradtape as tf
