@@ -814,6 +814,10 @@ def _size_impl(xp, x, dtype):
     return xp.asarray(x.size, dtype)
 
 
+def _fill_impl(xp, like, value, dtype):
+    return xp.full(like.shape, value, dtype)
+
+
 def _inverse_count_impl(xp, x, axes, dtype):
     return xp.asarray(1.0 / max(_count(x.shape, axes), 1), dtype)
 
@@ -822,6 +826,7 @@ def _inverse_count_impl(xp, x, axes, dtype):
 _SHAPE = Op("shape", _shape_impl, nondiff=True)
 _SIZE = Op("size", _size_impl, nondiff=True)
 _INVERSE_COUNT = Op("inverse_count", _inverse_count_impl, nondiff=True)  # reduce_mean's 1/n
+_FILL = Op("fill_like", _fill_impl, nondiff=True)  # a gradient's seed
 
 
 def _relaxed_view(x, how=None, out=None):
@@ -1024,9 +1029,11 @@ class _Tracer(trace.Recorder):
         if s is None:
             s = self.by_array.get(id(x._value))
             if s is None:
-                s = self._new_slot(_CONST, x._value, x._value)
-                if self.relax is not None:
-                    self._check_constant(x._value)
+                s = self._fill(x._value) if self.relax is not None else None
+                if s is None:
+                    s = self._new_slot(_CONST, x._value, x._value)
+                    if self.relax is not None:
+                        self._check_constant(x._value)
             self.by_uid[x._uid] = s
         return s
 
@@ -1058,6 +1065,25 @@ class _Tracer(trace.Recorder):
                 self.hold(f"{how} of a tensor whose first dimension varies")
             return
         self.record(_SHAPE if how == "shape" else _SIZE, (x,), out, {"dtype": out._value.dtype})
+
+    def _fill(self, value):
+        """A derivative's constant of one value in the shape of a varying value (a
+        gradient seed, zeros for an output that got none): filled at run time to
+        that value's shape.  Its slot, or None."""
+        shape = np.shape(value)
+        if shape not in self.varying or not isinstance(value, np.ndarray) or not value.size:
+            return None
+        first = value.flat[0]
+        if not (value == first).all() or _op_context()[0] != "derivative":
+            return None
+        like = self._slot_of_shape(shape, len(self.alive))
+        if like is None:
+            return None
+        s = self._new_slot(_OP, None, value)
+        params = {"value": first, "dtype": value.dtype}
+        self.steps.append(("op", _FILL, (like,), params, (s,)))
+        self._vary(s, _fill_impl(np, self.shadow[like], **params))
+        return s
 
     def _check_constant(self, value):
         shape = np.shape(value)

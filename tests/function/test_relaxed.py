@@ -128,6 +128,8 @@ GENERIC = {  # replayed for every size
     "cumsum": lambda x: tf.reduce_sum(tf.cumsum(x, axis=0) * x),
     "padded": lambda x: tf.reduce_sum(tf.pad(x, [[1, 0], [0, 0]]) @ W),
     "tiled": lambda x: tf.reduce_sum(tf.tile(x, [2, 1]) @ W),
+    "per-row target times a weight": lambda x: tf.reduce_sum(x @ W, axis=1) * W[0, 0],
+    "per-row target": lambda x: tf.reduce_sum(x ** 2, axis=1),
 }
 
 SIZE_SPECIFIC = {  # correct at every size, whether replayed or traced again
@@ -139,7 +141,6 @@ SIZE_SPECIFIC = {  # correct at every size, whether replayed or traced again
     "zeros of tf.shape": lambda x: tf.reduce_sum(x + tf.zeros(tf.shape(x))),
     "range of tf.shape": lambda x: tf.reduce_sum(
         tf.cast(tf.range(tf.shape(x)[0]), tf.float32) * x[:, 0]),
-    "per-row gradient seed": lambda x: tf.reduce_sum(x ** 2, axis=1),
     "boolean mask": lambda x: tf.reduce_sum(tf.boolean_mask(x, x[:, 0] > 0)),
     "gather of fixed rows": lambda x: tf.reduce_sum(tf.gather(x, [0, 0, 1]) * 1.0),
 }
