@@ -1352,8 +1352,25 @@ class _Tracer(trace.Recorder):
             f"{fix}, or call the Python function without gradtape.function")
 
     # -- the program -------------------------------------------------------
+    def _check_scalars(self):
+        """A float constant equal to a size of the call, or to its inverse, is taken
+        for one kept by code that read the size (a metric's count)."""
+        kinds, sources, sizes = self.kinds, self.sources, self.sizes
+        for step in self.steps:
+            for s in _reads(step):
+                value = sources[s]
+                if kinds[s] != _CONST or np.ndim(value) or \
+                        np.asarray(value).dtype.kind not in "fc":
+                    continue
+                if any(value == n or value == np.asarray(1.0 / n, value.dtype)
+                       for n in sizes if n):
+                    self.hold(f"a constant {value!r} equals a size of this call or its inverse")
+                    return
+
     def compile(self, result, name):
         self.name = name
+        if self.relax is not None and self.fixed is None:
+            self._check_scalars()
         flat = nest.flatten(result, expand_composites=True)  # an IndexedSlices: its tensors
         for x in flat:
             if isinstance(x, Variable):  # returned as it will be on each call

@@ -290,3 +290,18 @@ def test_a_variable_assigned_a_value_of_the_batch_size_is_traced_per_shape():
         np.testing.assert_allclose(float(keep(x)), 2 * float(tf.reduce_sum(x)), rtol=1e-5)
         np.testing.assert_allclose(v.numpy(), 2 * x.numpy())
     assert "Variable" in keep.relaxed_fallback
+
+
+def test_a_count_kept_by_code_that_read_the_size_is_not_replayed():
+    # Mean.update_state adds float(values.shape[0]): gradtape's own code sees the size
+    mean = tf.keras.metrics.Mean()
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def update(values):
+        mean.update_state(values)
+        return mean.result()
+
+    for n in (4, 6, 3):
+        update(tf.fill([n], float(n)))
+    np.testing.assert_allclose(float(mean.result()), (16 + 36 + 9) / 13, rtol=1e-6)
+    assert "equals a size" in update.relaxed_fallback
