@@ -892,6 +892,28 @@ def _op_context():
     return None, None
 
 
+#: where an op's own machinery runs: a float user code passes through them stays the user's
+_PASS_THROUGH = tuple(os.path.join(_PACKAGE, *part) for part in (
+    ("_core", ""), ("rules", ""), ("compiled.py",), ("variables.py",)))
+
+
+def _written_by_user():
+    """Whether the value an op is taking was written in user code (which sees no
+    varying size), not computed by gradtape's own (a metric, a derivative)."""
+    derivative = _derivative_code()[0]
+    frame = sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        if code in derivative:
+            return False
+        if not code.co_filename.startswith(_PACKAGE):
+            return True
+        if not code.co_filename.startswith(_PASS_THROUGH):
+            return False
+        frame = frame.f_back
+    return False
+
+
 def _mentions(value, sizes):
     """Whether a param holds one of ``sizes`` (an int, in a tuple, a list, an array)."""
     if type(value) is bool:
@@ -960,6 +982,7 @@ class _Tracer(trace.Recorder):
             self.varying = {}      # shape -> {its stand-in shape: a slot}, for shapes that vary
             #: why the program holds a size fixed (it then serves its own shapes only)
             self.fixed = None
+            self.computed_scalars = []  # float constants gradtape's own code made
         self.kinds = []        # slot -> _ARG, _VAR, _CONST or _OP
         self.sources = []      # slot -> argument position, Variable, constant array, or None
         self.by_uid = {}
@@ -1033,7 +1056,7 @@ class _Tracer(trace.Recorder):
                 if s is None:
                     s = self._new_slot(_CONST, x._value, x._value)
                     if self.relax is not None:
-                        self._check_constant(x._value)
+                        self._check_constant(s, x._value)
             self.by_uid[x._uid] = s
         return s
 
@@ -1085,8 +1108,10 @@ class _Tracer(trace.Recorder):
         self._vary(s, _fill_impl(np, self.shadow[like], **params))
         return s
 
-    def _check_constant(self, value):
+    def _check_constant(self, s, value):
         shape = np.shape(value)
+        if not shape and np.asarray(value).dtype.kind in "fc" and not _written_by_user():
+            self.computed_scalars.append(s)
         if any(d in self.sizes for d in shape) or (
                 getattr(value, "dtype", None) is not None and value.dtype.kind in "iu"
                 and _mentions(np.asarray(value), self.sizes)):
@@ -1276,6 +1301,8 @@ class _Tracer(trace.Recorder):
             s = self._traced(value)
             if s is None:
                 s = self._new_slot(_CONST, arr, arr)
+                if self.relax is not None:
+                    self._check_constant(s, arr)
         new = self._new_slot(_OP, None, var._value)
         if self.relax is not None and s in self.shadow:
             self.hold(f"{how} to Variable '{var.name}' of a value whose shape varies")
@@ -1355,17 +1382,13 @@ class _Tracer(trace.Recorder):
     def _check_scalars(self):
         """A float constant equal to a size of the call, or to its inverse, is taken
         for one kept by code that read the size (a metric's count)."""
-        kinds, sources, sizes = self.kinds, self.sources, self.sizes
-        for step in self.steps:
-            for s in _reads(step):
-                value = sources[s]
-                if kinds[s] != _CONST or np.ndim(value) or \
-                        np.asarray(value).dtype.kind not in "fc":
-                    continue
-                if any(value == n or value == np.asarray(1.0 / n, value.dtype)
-                       for n in sizes if n):
-                    self.hold(f"a constant {value!r} equals a size of this call or its inverse")
-                    return
+        read = {s for step in self.steps for s in _reads(step)}
+        for s in self.computed_scalars:
+            value = np.asarray(self.sources[s])
+            if s in read and any(value == n or value == np.asarray(1.0 / n, value.dtype)
+                                 for n in self.sizes if n):
+                self.hold(f"a constant {value!r} equals a size of this call or its inverse")
+                return
 
     def compile(self, result, name):
         self.name = name
