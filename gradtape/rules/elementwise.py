@@ -9,9 +9,9 @@ import numbers
 
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import Tensor, TensorLike, decide
-from .._core.convert import convert_to_tensor
 from ..errors import InvalidArgumentError
-from ._util import refuse_dtype, public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, NP
+from ._util import (refuse_dtype, public_names, NOPARAMS, _zeros_like, apply, defop, namespace, pair,
+                    tensor, wrap, NP)
 
 _SQRT_PI = math.sqrt(math.pi)
 _builtin_abs = abs  # the module defines its own ``abs`` op
@@ -636,7 +636,7 @@ def _zero_where_zero(t, g):
     """``g`` with 0 wherever ``t`` is 0, as TensorFlow's SqrtGrad, RsqrtGrad and
     ReciprocalGrad kernels: a zero cotangent stays 0 where the derivative is
     infinite, so ``where(x > 0, sqrt(x), 0.)`` has gradient 0 at 0."""
-    return where(equal(t, 0.0), zeros_like(g), g)
+    return where(equal(t, 0.0), _zeros_like(g), g)
 
 
 reciprocal = unary("reciprocal", NP.reciprocal, None, "Elementwise ``1 / x``.",
@@ -842,8 +842,8 @@ erfc = unary("erfc", _erfc, None,
 # Sign-like ops
 # ---------------------------------------------------------------------------
 
-_SIGN = defop("sign", NP.sign, vjp=lambda ct, ans, x: zeros_like(ct),
-              jvp=lambda ts, ans, x: zeros_like(ts[0]), save="none", elementwise=True)
+_SIGN = defop("sign", NP.sign, vjp=lambda ct, ans, x: _zeros_like(ct),
+              jvp=lambda ts, ans, x: _zeros_like(ts[0]), save="none", elementwise=True)
 
 
 def sign(x, name=None):
@@ -986,6 +986,23 @@ def cast(x, dtype, name=None):
 # Fills shaped like another tensor (used by rules above)
 # ---------------------------------------------------------------------------
 
+def _fill_like(fill):
+    """``impl(xp, x, dtype)`` of an array of ``fill`` shaped like ``x``."""
+    return lambda xp, x, dtype: getattr(xp, fill)(x.shape, dtype=dtype)
+
+
+# Recorded without a gradient, as TensorFlow's ZerosLike and OnesLike: a Variable
+# passed in is read (so watched), and the result of a watched input stays on
+# the tape, so a gradient with respect to it exists.
+_ZEROS_LIKE = defop("zeros_like", _fill_like("zeros"), nondiff=True)
+_ONES_LIKE = defop("ones_like", _fill_like("ones"), nondiff=True)
+
+
+def _filled_like(op, input, dtype):
+    x = tensor(input)
+    return apply(op, (x,), {"dtype": x._value.dtype if dtype is None else as_dtype(dtype)._np})
+
+
 def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
     """A tensor of zeros with ``input``'s shape (and dtype unless given).
 
@@ -993,8 +1010,7 @@ def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
     >>> tf.zeros_like(tf.constant([1.0, 2.0])).numpy()
     array([0., 0.], dtype=float32)
     """
-    v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
-    return wrap(namespace(v).zeros(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+    return _filled_like(_ZEROS_LIKE, input, dtype)
 
 
 def ones_like(input, dtype=None, name=None):  # noqa: A002
@@ -1004,8 +1020,7 @@ def ones_like(input, dtype=None, name=None):  # noqa: A002
     >>> tf.ones_like(tf.constant([1.0, 2.0])).numpy()
     array([1., 1.], dtype=float32)
     """
-    v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
-    return wrap(namespace(v).ones(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+    return _filled_like(_ONES_LIKE, input, dtype)
 
 
 # ---- Tangents seen by outer recorders ----
@@ -1027,7 +1042,7 @@ def _tangent_op(n, _cache={}):
         op = _cache[n] = defop(
             "tangent", lambda xp, t, *xs: t,
             vjp=(lambda ct, ans, t, *xs: ct,) + tuple(zeros_of(i) for i in range(n)),
-            jvp=lambda ts, ans, t, *xs: ts[0] if ts[0] is not None else zeros_like(ans),
+            jvp=lambda ts, ans, t, *xs: ts[0] if ts[0] is not None else _zeros_like(ans),
             save="none", save_ans=True, register_as=not _cache)
     return op
 

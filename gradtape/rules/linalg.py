@@ -15,7 +15,7 @@ from ..errors import InvalidArgumentError, UnimplementedError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import NOPARAMS, apply, defop, namespace, norm_axes, pair, public_names, tensor, NP
+from ._util import NOPARAMS, _zeros_like, apply, defop, namespace, norm_axes, pair, public_names, tensor, NP
 
 
 
@@ -578,7 +578,7 @@ def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
     offset = NP.arange(n)[None, :] - NP.arange(m)[:, None]
     keep = ((lo < 0) | (-offset <= lo)) & ((hi < 0) | (offset <= hi))
     # a selection, not a product with the mask: an inf outside the band gives 0, not NaN
-    return ew.where(wrap(namespace(x._value).asarray(keep)), x, ew.zeros_like(x))
+    return ew.where(wrap(namespace(x._value).asarray(keep)), x, _zeros_like(x))
 
 
 def _tril(x):

@@ -16,7 +16,7 @@ from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
 from ._util import (NP, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair,
-                    public_names, refuse_dtype, tensor)
+                    public_names, refuse_dtype, tensor, _zeros_like)
 
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -66,8 +66,8 @@ def _relu_grad_standard(xp, g, a):
 # there: a second derivative of relu is zeros, not None, in every nesting
 _RELU_GRAD = defop("relu_grad", _relu_grad_impl, portable=_relu_grad_standard,
                    vjp=(lambda ct, ans, g, a: _relu_grad(ct, a),
-                        lambda ct, ans, g, a: ew.zeros_like(ct)),
-                   jvp=lambda ts, ans, g, a: (ew.zeros_like(ans) if ts[0] is None
+                        lambda ct, ans, g, a: _zeros_like(ct)),
+                   jvp=lambda ts, ans, g, a: (_zeros_like(ans) if ts[0] is None
                                               else _relu_grad(ts[0], a)),
                    save=(1,), broadcasts=True)
 
@@ -98,8 +98,8 @@ def _piecewise_linear(name, impl, grad_impl):
     so its second derivatives are zeros, not None."""
     grad_op = defop(name + "_grad", grad_impl,
                     vjp=(lambda ct, ans, g, x, **p: grad(ct, x, **p),
-                         lambda ct, ans, g, x, **p: ew.zeros_like(ct)),
-                    jvp=lambda ts, ans, g, x, **p: (ew.zeros_like(ans) if ts[0] is None
+                         lambda ct, ans, g, x, **p: _zeros_like(ct)),
+                    jvp=lambda ts, ans, g, x, **p: (_zeros_like(ans) if ts[0] is None
                                                     else grad(ts[0], x, **p)),
                     save=(1,), broadcasts=True)
 

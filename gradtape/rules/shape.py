@@ -620,7 +620,7 @@ def shape(input, out_type="int32", name=None):  # noqa: A002
     >>> tf.shape(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(2,), dtype=int32, numpy=array([2, 3], dtype=int32)>
     """
-    return wrap(NP.asarray(tensor(input)._value.shape, as_dtype(out_type)._np))
+    return wrap(NP.asarray(_read(input).shape, as_dtype(out_type)._np))
 
 
 def size(input, out_type="int32", name=None):  # noqa: A002
@@ -630,7 +630,7 @@ def size(input, out_type="int32", name=None):  # noqa: A002
     >>> tf.size(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(), dtype=int32, numpy=6>
     """
-    return wrap(NP.asarray(tensor(input)._value.size, as_dtype(out_type)._np))
+    return wrap(NP.asarray(_read(input).size, as_dtype(out_type)._np))
 
 
 def rank(input, name=None):  # noqa: A002
@@ -640,7 +640,12 @@ def rank(input, name=None):  # noqa: A002
     >>> tf.rank(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(), dtype=int32, numpy=2>
     """
-    return wrap(NP.asarray(tensor(input)._value.ndim, NP.int32))
+    return wrap(NP.asarray(_read(input).ndim, NP.int32))
+
+
+def _read(input):  # noqa: A002
+    """``input``'s array; a Variable is read (so a tape watches it), as in TensorFlow."""
+    return tensor(input)._read()._value
 
 
 def _shape_tuple(shape, opname="shape"):
