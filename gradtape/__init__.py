@@ -7,11 +7,15 @@
 >>> tape.gradient(y, x)
 <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
 """
+from typing import TYPE_CHECKING
+
 from ._core.dtypes import (DType, as_dtype, bool, complex64, complex128, float16,  # noqa: A004
                            float32, float64, int8, int16, int32, int64, string, uint8)
 from ._core.tensor import Tensor, TensorShape, constant
 from ._core.convert import convert_to_tensor
 from . import errors
+if TYPE_CHECKING:  # the namespaces first: the ops' star import below must not hide them
+    from . import linalg, math  # noqa: F811
 from .rules import *  # noqa: F401,F403
 from .rules import getitem as _getitem, newaxis  # noqa: F401
 from .rules.shape import shape  # noqa: F401 - not star-exported: it names a module

@@ -9,6 +9,7 @@ While a recorder runs rules of its own (an accumulator's JVPs), only the
 recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
+from __future__ import annotations
 import os
 import re
 import sys
@@ -22,6 +23,7 @@ from .state import foreign
 from .sites import NOT_USER
 from .op import Op  # noqa: F401  (the op record lives in op.py)
 from .tensor import Tensor, _next_uid, wrap
+from typing import Any, Dict, Sequence
 
 _local = state.local
 _lock = state.lock
@@ -147,7 +149,7 @@ class replaced:
             _active[0] -= len(self._new)
 
 
-def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
+def apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__new__, _T=Tensor) -> Any:
     """Run ``op`` on ``inputs`` (Tensors or Variables) and record it.
 
     Returns a Tensor, or a tuple of Tensors for a multi-output op.  With no

@@ -1,25 +1,15 @@
-"""The type aliases of gradtape's public signatures (also ``gradtape.typing``).
+"""The type aliases of gradtape's public signatures (also ``gradtape.typing``);
+the engine's own are defined beside their types (``dtypes.py``, ``tensor.py``).
 
 They cost nothing at run time: every module that uses them has
 ``from __future__ import annotations``, so an annotation is a string until a
 type checker or ``typing.get_type_hints`` reads it.
 """
-from typing import Any, Callable, Dict, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Optional, Protocol
 
-import numpy as np
+from .dtypes import DType, DTypeLike
+from .tensor import Axis, ShapeLike, Tensor, TensorInput, TensorShape
 
-from .dtypes import DType
-from .tensor import Tensor, TensorLike, TensorShape
-
-#: What an op accepts as a tensor: a Tensor or Variable, a NumPy array or
-#: scalar, a Python number or bool, or a (nested) list of them
-TensorInput = Union[TensorLike, np.ndarray, np.generic, float, int, bool, complex, Sequence[Any]]
-#: A dtype as ``tf.float32``, ``"float32"``, ``np.float32`` or ``np.dtype("float32")``
-DTypeLike = Union[DType, str, np.dtype, type]
-#: An axis or several (None: all of them)
-Axis = Union[int, Sequence[int], TensorLike, None]
-#: A shape as a list or tuple of ints, a ``TensorShape``, a 1-D integer tensor or one int
-ShapeLike = Union[TensorShape, Sequence[Optional[int]], TensorLike, int]
 #: Any nesting of dicts, lists and tuples (the sources and results of ``gradient``)
 Nested = Any
 #: A function of tensors
@@ -27,5 +17,19 @@ TensorFunction = Callable[..., Any]
 #: A layer's or optimizer's serialized configuration
 Config = Dict[str, Any]
 
+
+
+class UnaryOp(Protocol):
+    """An elementwise op of one tensor, as ``tf.exp``."""
+
+    def __call__(self, x: TensorInput, name: Optional[str] = None) -> Tensor: ...
+
+
+class BinaryOp(Protocol):
+    """An elementwise op of two tensors, as ``tf.add``."""
+
+    def __call__(self, x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor: ...
+
+
 __all__ = ["TensorInput", "DTypeLike", "Axis", "ShapeLike", "Nested", "TensorFunction", "Config",
-           "Tensor", "TensorShape", "DType"]
+           "Tensor", "TensorShape", "DType", "UnaryOp", "BinaryOp"]
