@@ -144,7 +144,7 @@ def grad_pass_through(f: Callable[..., Any]) -> Callable[..., Any]:
     return functools.wraps(f)(passed_through)
 
 
-def py_function(func: Optional[Callable[..., Any]] = None, inp: Sequence[Any] = None, Tout: Any = None,
+def py_function(func: Optional[Callable[..., Any]] = None, inp: Optional[Sequence[Any]] = None, Tout: Any = None,
                 name: Optional[str] = None) -> Any:
     """Call the Python function ``func`` on the tensors ``inp``, results converted to ``Tout``.
 

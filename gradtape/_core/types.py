@@ -18,7 +18,6 @@ TensorFunction = Callable[..., Any]
 Config = Dict[str, Any]
 
 
-
 class UnaryOp(Protocol):
     """An elementwise op of one tensor, as ``tf.exp``."""
 

@@ -179,7 +179,7 @@ def _raise(op, i, ct, g, saved, entry, site, consumers):
         "numerically safe form such as tf.math.log1p or tf.nn.softplus)", op.name, site)
 
 
-def check_numerics(tensor: Optional[TensorInput] = None, message: str = None,
+def check_numerics(tensor: Optional[TensorInput] = None, message: Optional[str] = None,
                    name: Optional[str] = None) -> Any:
     """Catch NaN and Inf: in a tensor now, or in every gradient computed in a block.
 
