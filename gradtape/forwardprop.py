@@ -128,8 +128,8 @@ class ForwardAccumulator:
             self._recording = False
 
     def jvp(self, primals: Nested,
-            unconnected_gradients: Union[UnconnectedGradients,
-            str] = UnconnectedGradients.NONE) -> Nested:
+            unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE
+            ) -> Nested:
         """The JVPs of ``primals`` (a tensor or nested structure), in its structure.
 
         A tensor that does not depend on the accumulator's primals gives None,

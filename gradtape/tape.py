@@ -213,8 +213,8 @@ class GradientTape:
 
     # -- gradients ------------------------------------------------------
     def gradient(self, target: Nested, sources: Nested, output_gradients: Nested = None,
-                 unconnected_gradients: Union[UnconnectedGradients,
-                 str] = UnconnectedGradients.NONE) -> Nested:
+                 unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE
+                 ) -> Nested:
         """The gradient of ``target`` (summed over its elements and over nested
         targets) with respect to each of ``sources``, in ``sources``' structure.
 

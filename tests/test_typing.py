@@ -128,6 +128,10 @@ optimizer.apply_gradients(zip(grads, [w]))
 first: tf.Tensor = tf.nn.relu(tf.linalg.matmul(x, w))
 values: List[float] = first.numpy().ravel().tolist()
 step = tf.constant(1.0) + 2.0
+layer = tf.keras.layers.Dense(2, activation="relu")
+mse = tf.keras.losses.MeanSquaredError()
+value: tf.Tensor = mse(tf.zeros((1, 2)), layer(x))
+sgd = tf.keras.optimizers.SGD(learning_rate=tf.Variable(0.1), momentum=0.9)
 '''
 
 BROKEN = EXAMPLE + '''

@@ -74,7 +74,7 @@ def accuracy(model: Any, x: Any, y: Any) -> float:
 
 
 def train(epochs: int = 20, seed: Optional[int] = 0, batch_size: int = 32,
-          learning_rate: Union[float, Callable[[Any], Any]] = 5e-3, hidden: int = 256,
+          learning_rate: Union[TensorInput, Callable[[Any], Any]] = 5e-3, hidden: int = 256,
           dropout: float = 0.2, on_epoch: Optional[Callable[..., Any]] = None,
           compiled: bool = True) -> Any:
     """Train the digits classifier with a GradientTape loop; returns ``(model, history)``.

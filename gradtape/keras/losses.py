@@ -253,12 +253,12 @@ class Loss:
         self.name = name or type(self).__name__
         self.reduction = reduction
 
-    def call(self, y_true: TensorInput, y_pred: TensorInput) -> Any:
+    def call(self, y_true: TensorInput, y_pred: TensorInput) -> Tensor:
         """Per-sample losses; subclasses implement it."""
         raise NotImplementedError
 
     def __call__(self, y_true: TensorInput, y_pred: TensorInput,
-                 sample_weight: Optional[TensorInput] = None) -> Any:
+                 sample_weight: Optional[TensorInput] = None) -> Tensor:
         return reduce_values(self.call(y_true, y_pred), sample_weight, self.reduction)
 
     def get_config(self) -> Config:
@@ -286,7 +286,7 @@ class LossFunctionWrapper(Loss):
         self.fn = fn
         self._fn_kwargs = fn_kwargs
 
-    def call(self, y_true: TensorInput, y_pred: TensorInput) -> Any:
+    def call(self, y_true: TensorInput, y_pred: TensorInput) -> Tensor:
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self) -> Config:

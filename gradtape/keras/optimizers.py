@@ -63,7 +63,7 @@ class Optimizer:
     #: slot name -> initial value, created per trainable variable at build time
     _SLOTS = ()
 
-    def __init__(self, learning_rate: Union[float, Callable[[Any], Any]],
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]],
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
                  name: Optional[str] = None) -> None:
@@ -434,7 +434,7 @@ class SGD(Optimizer):
     0.71
     """
 
-    def __init__(self, learning_rate: Union[float, Callable[[Any], Any]] = 0.01, momentum: float = 0.0,
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.01, momentum: float = 0.0,
                  nesterov: bool = False, weight_decay: Optional[float] = None,
                  clipnorm: Optional[float] = None, clipvalue: Optional[float] = None,
                  global_clipnorm: Optional[float] = None, name: Optional[str] = None) -> None:
@@ -474,7 +474,7 @@ class Adam(Optimizer):
     0.9
     """
 
-    def __init__(self, learning_rate: Union[float, Callable[[Any], Any]] = 0.001, beta_1: float = 0.9,
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
@@ -521,7 +521,7 @@ class AdamW(Adam):
     0.95
     """
 
-    def __init__(self, learning_rate: Union[float, Callable[[Any], Any]] = 0.001,
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
                  weight_decay: float = 0.004, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
@@ -544,7 +544,7 @@ class RMSprop(Optimizer):
     0.96838
     """
 
-    def __init__(self, learning_rate: Union[float, Callable[[Any], Any]] = 0.001, rho: float = 0.9,
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001, rho: float = 0.9,
                  momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
@@ -594,7 +594,7 @@ class Adagrad(Optimizer):
     0.90465
     """
 
-    def __init__(self, learning_rate: Union[float, Callable[[Any], Any]] = 0.001,
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
                  initial_accumulator_value: float = 0.1, epsilon: float = 1e-7,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,

@@ -9,7 +9,7 @@ from .._core.dtypes import as_dtype
 from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError
 from ._util import public_names, NOPARAMS, apply, defop, int_arg, lead, norm_axes, pair, tensor, NP
-from typing import Optional, Sequence, TYPE_CHECKING, Union
+from typing import List, Optional, Sequence, TYPE_CHECKING, Union
 from .._core.types import Axis, DTypeLike, ShapeLike, Tensor, TensorInput
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
@@ -401,7 +401,7 @@ _UNSTACK = defop("unstack", _unstack_impl,
 
 
 def unstack(value: TensorInput, num: Optional[int] = None, axis: Axis = 0,
-            name: Optional[str] = None) -> Tensor:
+            name: Optional[str] = None) -> List[Tensor]:
     """The slices of ``value`` along ``axis``, as a list of tensors of one rank less.
 
     >>> import gradtape as tf
@@ -464,7 +464,7 @@ def _split_sizes(num_or_size_splits, dim, axis):
 
 
 def split(value: TensorInput, num_or_size_splits: Union[int, Sequence[int]], axis: Axis = 0,
-          num: Optional[int] = None, name: Optional[str] = None) -> Tensor:
+          num: Optional[int] = None, name: Optional[str] = None) -> List[Tensor]:
     """Split ``value`` along ``axis`` into that many equal parts, or parts of the given sizes.
 
     >>> import gradtape as tf
