@@ -10,17 +10,14 @@ recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
 from __future__ import annotations
-import os
 import re
-import sys
-import sysconfig
 import warnings
 
 from .errors import InvalidArgumentError, OpError
 from . import state
 from .backend import NP, compute
 from .state import foreign
-from .sites import NOT_USER
+from .user_warnings import warn_at_user_line as _warn_at_user_line
 from .op import Op  # noqa: F401  (the op record lives in op.py)
 from .tensor import Tensor, _next_uid, wrap
 from typing import Any, Dict, Sequence
@@ -223,100 +220,6 @@ _RAW_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError)
 # ``_warn_at_user_line`` turns into the same warning at the user's line.
 warnings.filterwarnings("error", category=RuntimeWarning,
                         module=re.escape(__name__) + r"\Z", append=True)
-
-# frames a warning is never issued at: gradtape's, NumPy's, a compiled replay's
-_ENGINE = NOT_USER + ("<gradtape.function",)
-
-
-def _warn_at_user_line(op, warning, recompute):
-    """Issue ``warning`` at the first frame outside gradtape and NumPy, then
-    compute the op's result again (``recompute()``) without it."""
-    _reissue(sys._getframe(2), f"{op.name}: {warning}", type(warning))
-    with NP.errstate(all="ignore"):
-        return recompute()
-
-
-def _reissue(frame, text, category):
-    """Warn ``text`` at the user's line above ``frame`` (the user's filters decide),
-    naming the op whose derivative was being computed, if any."""
-    outer = None
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_ENGINE):
-        op = frame.f_locals.get("op") if frame.f_code.co_filename.startswith(NOT_USER[0]) else None
-        if isinstance(op, Op):
-            outer = op
-        frame = frame.f_back
-    if outer is not None and not text.startswith(outer.name + ":"):
-        text = f"{text} (in the derivative of {outer.name})"
-    warnings.warn_explicit(text, category, frame.f_code.co_filename, frame.f_lineno,
-                           module=frame.f_globals.get("__name__", "<string>"),
-                           registry=frame.f_globals.setdefault("__warningregistry__", {}))
-
-
-_show_warning = warnings._showwarnmsg
-_GRADTAPE = (NOT_USER[0], "<gradtape.function")
-# code gradtape calls that is not the user's: NumPy, an array namespace, the standard library
-_LIBRARY = NOT_USER[1:] + tuple({os.path.join(sysconfig.get_paths()[k], "") for k in ("stdlib", "purelib", "platlib")}) \
-    + ("<frozen ",)
-
-
-def _show_at_user_line(message):
-    """Show a RuntimeWarning that a user's filter let through at an engine line
-    (a VJP, the sweep, a replay, NumPy or an array namespace called by a rule)
-    at the user's line instead.
-
-    The filter above turns only ``apply``'s own warnings into errors, and only
-    when no filter of the user's matches first (``simplefilter("default")``...).
-    Anything else NumPy warns while gradtape runs arrives here, as the
-    user's filters let it through; it is issued again at the user's line, which
-    the user's filters judge (and the engine line's "seen once" mark is
-    dropped, so the next op warning there is not hidden by this one).
-    """
-    if issubclass(message.category, RuntimeWarning) and message.filename.startswith(_GRADTAPE + _LIBRARY):
-        frame = sys._getframe(1)
-        engine = _engine_frame(frame)
-        if engine is not None:
-            text = str(message.message)
-            _forget(frame, message.filename, text, message.category, message.lineno)
-            _reissue(engine, _named(frame, text), message.category)
-            return
-    _show_warning(message)
-
-
-def _engine_frame(frame):
-    """The gradtape frame that ran the code warning at ``frame``; None when the user ran it."""
-    while frame is not None:
-        name = frame.f_code.co_filename
-        if name.startswith(_GRADTAPE):
-            return frame
-        if not name.startswith(_LIBRARY):
-            return None
-        frame = frame.f_back
-    return None
-
-
-def _named(frame, text):
-    """``text`` led by the name of the op that computed (the innermost one running)."""
-    while frame is not None:
-        op = frame.f_locals.get("op") if frame.f_code.co_filename.startswith(NOT_USER[0]) else None
-        if isinstance(op, Op):
-            return f"{op.name}: {text}"
-        if frame.f_code.co_filename.startswith("<gradtape.function"):
-            return f"{frame.f_code.co_filename[1:-1]}: {text}"
-        frame = frame.f_back
-    return text
-
-
-def _forget(frame, filename, text, category, lineno):
-    """Drop the marks "shown once" that the warning left at the engine line."""
-    while frame is not None and frame.f_code.co_filename != filename:
-        frame = frame.f_back
-    registry = frame.f_globals.get("__warningregistry__", {}) if frame is not None else {}
-    registry.pop((text, category, lineno), None)
-    registry.pop((text, category, 0), None)
-    warnings.onceregistry.pop((text, category), None)
-
-
-warnings._showwarnmsg = _show_at_user_line
 
 
 def _op_error(op, inputs, error):
