@@ -6,10 +6,12 @@ may treat it.  ``OPS`` maps each declared name to its op; ``register`` refuses
 a second op under a name already taken, so two rule modules cannot declare
 the same primitive twice by accident.
 """
+from __future__ import annotations
 import functools
 import operator
 
 from .backend import NP
+from typing import Any, Callable, Optional
 
 #: Every declared op by name (``gradtape.extend.defop`` and the rule modules fill it).
 OPS = {}
@@ -86,10 +88,12 @@ class Op:
                  "onehot_vjps", "stateful", "per_arity", "portable", "numpy_impl",
                  "__weakref__")
 
-    def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
-                 multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
-                 broadcasts=False, elementwise=False, onehot_vjps=None, stateful=False,
-                 portable=None):
+    def __init__(self, name: str, impl: Callable[..., Any], vjps: Any = None,
+                 jvp: Optional[Callable[..., Any]] = None, save: Any = "all", save_ans: bool = False,
+                 multi: bool = False, nondiff: bool = False, batch_vjp: bool = True,
+                 batch_jvp: bool = True, broadcasts: bool = False, elementwise: bool = False,
+                 onehot_vjps: Any = None, stateful: bool = False,
+                 portable: Optional[Callable[..., Any]] = None) -> None:
         self.name = name
         if isinstance(impl, NP.ufunc):
             self.numpy_impl = _OPERATOR_FORMS.get(impl, impl)

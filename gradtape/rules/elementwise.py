@@ -4,14 +4,17 @@ A differentiable unary op is declared by its derivative ``d(ans, x)``: the VJP
 is ``ct * d`` and the JVP ``t * d``, so both modes share one formula.  Binary
 ops give one derivative per operand; broadcasting is undone by the engine.
 """
+from __future__ import annotations
 import math
 import numbers
 
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import Tensor, TensorLike, decide
-from .._core.convert import convert_to_tensor
 from ..errors import InvalidArgumentError
-from ._util import refuse_dtype, public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, NP
+from ._util import (refuse_dtype, public_names, NOPARAMS, _zeros_like, apply, defop, namespace, pair,
+                    tensor, wrap, NP)
+from typing import Callable, Optional, TYPE_CHECKING
+from .._core.types import BinaryOp, DTypeLike, TensorInput, UnaryOp
 
 _SQRT_PI = math.sqrt(math.pi)
 _builtin_abs = abs  # the module defines its own ``abs`` op
@@ -103,7 +106,7 @@ _FLOAT, _NUMERIC = "fc", "iufc"
 
 
 def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=None,
-          kinds=_FLOAT, **flags):
+          kinds=_FLOAT, **flags) -> UnaryOp:
     """Declare a differentiable elementwise op from its derivative ``deriv(ans, x)``.
 
     ``times(t, ans, x)``, when given instead, returns ``t`` times the
@@ -116,7 +119,7 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
     op = defop(name, impl, vjp=times,  # (ct, ans, x): called as the VJP itself
                jvp=lambda ts, ans, x: times(ts[0], ans, x), elementwise=True, **flags)
 
-    def public(x, name=None):
+    def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
         x = tensor(x)
         try:
             k = x._value.dtype.kind
@@ -145,7 +148,7 @@ def _product(t, d):
 
 
 def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
-           times=(None, None), kinds=_FLOAT, **flags):
+           times=(None, None), kinds=_FLOAT, **flags) -> BinaryOp:
     """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``.
 
     ``times``, when given, holds ``(t, ans, x, y) -> t * partial`` functions
@@ -165,7 +168,7 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
     op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, elementwise=True, broadcasts=True,
                **flags)
 
-    def public(x, y, name=None):
+    def public(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
         x, y = pair(x, y, op.name)
         try:
             k = x._value.dtype.kind
@@ -179,14 +182,14 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
     return _doc(public, summary, example)
 
 
-def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1):
+def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1) -> Callable[..., Tensor]:
     """Declare an op with no gradient: the tape's path is cut there."""
     op = defop(name, impl, nondiff=True, broadcasts=arity == 2)
     if arity == 1:
-        def public(x, name=None):
+        def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
             return apply(op, (tensor(x),), NOPARAMS)
     else:
-        def public(x, y, name=None):
+        def public(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
             return apply(op, pair(x, y, op.name), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
@@ -222,7 +225,7 @@ _NEG = defop("negative", NP.negative, vjp=lambda ct, ans, x: -ct, linear=True, s
              elementwise=True)
 
 
-def add(x, y, name=None):
+def add(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise ``x + y`` with broadcasting.
 
     >>> import gradtape as tf
@@ -242,7 +245,7 @@ def add(x, y, name=None):
     return apply(_ADD, (x, y), NOPARAMS)
 
 
-def subtract(x, y, name=None):
+def subtract(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise ``x - y`` with broadcasting.
 
     >>> import gradtape as tf
@@ -252,7 +255,7 @@ def subtract(x, y, name=None):
     return apply(_SUB, pair(x, y, "Sub"), NOPARAMS)
 
 
-def negative(x, name=None):
+def negative(x: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise ``-x``.
 
     >>> import gradtape as tf
@@ -262,7 +265,7 @@ def negative(x, name=None):
     return apply(_NEG, (tensor(x),), NOPARAMS)
 
 
-def add_n(inputs, name=None):
+def add_n(inputs: TensorInput, name: Optional[str] = None) -> Tensor:
     """The elementwise sum of a list of same-shaped tensors.
 
     >>> import gradtape as tf
@@ -461,7 +464,7 @@ divide = binary("divide", NP.true_divide, None, None,
                 kinds=_NUMERIC)
 
 
-def truediv(x, y, name=None):
+def truediv(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise true division; integer inputs give float64 as in TensorFlow.
 
     >>> import gradtape as tf
@@ -609,7 +612,7 @@ _POW_CONST = defop("pow_const", _pow_const_impl, portable=_pow_const_standard,
                    elementwise=True)
 
 
-def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
+def pow(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise ``x ** y`` with broadcasting.
 
     A constant number as the exponent of a float tensor (``x ** 2``) takes a
@@ -636,7 +639,7 @@ def _zero_where_zero(t, g):
     """``g`` with 0 wherever ``t`` is 0, as TensorFlow's SqrtGrad, RsqrtGrad and
     ReciprocalGrad kernels: a zero cotangent stays 0 where the derivative is
     infinite, so ``where(x > 0, sqrt(x), 0.)`` has gradient 0 at 0."""
-    return where(equal(t, 0.0), zeros_like(g), g)
+    return where(equal(t, 0.0), _zeros_like(g), g)
 
 
 reciprocal = unary("reciprocal", NP.reciprocal, None, "Elementwise ``1 / x``.",
@@ -842,11 +845,11 @@ erfc = unary("erfc", _erfc, None,
 # Sign-like ops
 # ---------------------------------------------------------------------------
 
-_SIGN = defop("sign", NP.sign, vjp=lambda ct, ans, x: zeros_like(ct),
-              jvp=lambda ts, ans, x: zeros_like(ts[0]), save="none", elementwise=True)
+_SIGN = defop("sign", NP.sign, vjp=lambda ct, ans, x: _zeros_like(ct),
+              jvp=lambda ts, ans, x: _zeros_like(ts[0]), save="none", elementwise=True)
 
 
-def sign(x, name=None):
+def sign(x: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise sign (-1, 0 or 1); its derivative is zero, as TensorFlow's.
 
     >>> import gradtape as tf
@@ -871,7 +874,8 @@ minimum = binary("minimum", NP.minimum,
                  "Elementwise minimum; ties send the gradient to ``x``.", kinds=_NUMERIC)
 
 
-def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+def clip_by_value(t: TensorInput, clip_value_min: TensorInput, clip_value_max: TensorInput,
+                  name: Optional[str] = None) -> Tensor:
     """Clip ``t`` elementwise to ``[clip_value_min, clip_value_max]``.
 
     The gradient passes where ``t`` is inside the range (ends included).
@@ -929,7 +933,8 @@ _WHERE = defop("where", lambda xp, c, x, y: xp.where(c, x, y),
                jvp=_where_jvp, save=(0,), elementwise=True, broadcasts=True)
 
 
-def where(condition, x=None, y=None, name=None):
+def where(condition: TensorInput, x: Optional[TensorInput] = None, y: Optional[TensorInput] = None,
+          name: Optional[str] = None) -> Tensor:
     """Pick ``x`` where ``condition`` holds, else ``y`` (broadcasting all three).
 
     With only ``condition``, returns the indices of its true elements.
@@ -964,7 +969,7 @@ _CAST = defop("cast", _cast_impl, vjp=_cast_vjp,
               jvp=lambda ts, ans, x, dtype: cast(ts[0], dtype), save="none", elementwise=True)
 
 
-def cast(x, dtype, name=None):
+def cast(x: TensorInput, dtype: DTypeLike, name: Optional[str] = None) -> Tensor:
     """``x`` converted to ``dtype``.  Float-to-float is differentiable; a cast to
     an integer or bool dtype cuts the gradient path, as in TensorFlow.
 
@@ -986,26 +991,43 @@ def cast(x, dtype, name=None):
 # Fills shaped like another tensor (used by rules above)
 # ---------------------------------------------------------------------------
 
-def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
+def _fill_like(fill):
+    """``impl(xp, x, dtype)`` of an array of ``fill`` shaped like ``x``."""
+    return lambda xp, x, dtype: getattr(xp, fill)(x.shape, dtype=dtype)
+
+
+# Recorded without a gradient, as TensorFlow's ZerosLike and OnesLike: a Variable
+# passed in is read (so watched), and the result of a watched input stays on
+# the tape, so a gradient with respect to it exists.
+_ZEROS_LIKE = defop("zeros_like", _fill_like("zeros"), nondiff=True)
+_ONES_LIKE = defop("ones_like", _fill_like("ones"), nondiff=True)
+
+
+def _filled_like(op, input, dtype):
+    x = tensor(input)
+    return apply(op, (x,), {"dtype": x._value.dtype if dtype is None else as_dtype(dtype)._np})
+
+
+def zeros_like(input: TensorInput, dtype: Optional[DTypeLike] = None,
+               name: Optional[str] = None) -> Tensor:
     """A tensor of zeros with ``input``'s shape (and dtype unless given).
 
     >>> import gradtape as tf
     >>> tf.zeros_like(tf.constant([1.0, 2.0])).numpy()
     array([0., 0.], dtype=float32)
     """
-    v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
-    return wrap(namespace(v).zeros(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+    return _filled_like(_ZEROS_LIKE, input, dtype)
 
 
-def ones_like(input, dtype=None, name=None):  # noqa: A002
+def ones_like(input: TensorInput, dtype: Optional[DTypeLike] = None,
+              name: Optional[str] = None) -> Tensor:
     """A tensor of ones with ``input``'s shape (and dtype unless given).
 
     >>> import gradtape as tf
     >>> tf.ones_like(tf.constant([1.0, 2.0])).numpy()
     array([1., 1.], dtype=float32)
     """
-    v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
-    return wrap(namespace(v).ones(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+    return _filled_like(_ONES_LIKE, input, dtype)
 
 
 # ---- Tangents seen by outer recorders ----
@@ -1027,7 +1049,7 @@ def _tangent_op(n, _cache={}):
         op = _cache[n] = defop(
             "tangent", lambda xp, t, *xs: t,
             vjp=(lambda ct, ans, t, *xs: ct,) + tuple(zeros_of(i) for i in range(n)),
-            jvp=lambda ts, ans, t, *xs: ts[0] if ts[0] is not None else zeros_like(ans),
+            jvp=lambda ts, ans, t, *xs: ts[0] if ts[0] is not None else _zeros_like(ans),
             save="none", save_ans=True, register_as=not _cache)
     return op
 
@@ -1035,4 +1057,5 @@ def _tangent_op(n, _cache={}):
 _tangent_op(1).per_arity = _tangent_op  # the first arity holds the name in the registry
 
 
-__all__ = public_names(globals(), exclude=("unary", "binary", "nondiff"))
+if not TYPE_CHECKING:  # a type checker reads the module's own public names
+    __all__ = public_names(globals(), exclude=("unary", "binary", "nondiff"))
