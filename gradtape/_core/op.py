@@ -49,6 +49,13 @@ class Op:
     has none).  Rules are written with gradtape's own ops, so a tape watching
     them differentiates them again.
 
+    ``numpy_vjps[i](ct, ans, *inputs, **params)``, optional, is input ``i``'s
+    VJP on NumPy arrays (``ans`` and the inputs as arrays, or ``Meta``
+    stand-ins for inputs not saved): the first-order sweep, which no tape
+    watches, runs it instead of ``vjps[i]`` and skips a Tensor and a dispatch
+    per step.  It must compute what ``vjps[i]`` computes (the op-spec tests
+    compare them).
+
     ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
     of indices); the tape keeps only those (and the output if ``save_ans``),
     and a stand-in with ``shape`` and ``dtype`` for the others.
@@ -83,13 +90,13 @@ class Op:
 
     __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
                  "nondiff", "batch_vjp", "batch_jvp", "broadcasts", "elementwise",
-                 "onehot_vjps", "stateful", "per_arity", "portable", "numpy_impl",
+                 "onehot_vjps", "stateful", "per_arity", "portable", "numpy_impl", "numpy_vjps",
                  "__weakref__")
 
     def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
                  multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
                  broadcasts=False, elementwise=False, onehot_vjps=None, stateful=False,
-                 portable=None):
+                 portable=None, numpy_vjps=None):
         self.name = name
         if isinstance(impl, NP.ufunc):
             self.numpy_impl = _OPERATOR_FORMS.get(impl, impl)
@@ -99,6 +106,9 @@ class Op:
         self.impl = impl
         self.portable = portable
         self.vjps = vjps
+        if numpy_vjps is not None and not isinstance(numpy_vjps, tuple):
+            numpy_vjps = (numpy_vjps,)
+        self.numpy_vjps = numpy_vjps
         self.jvp = jvp
         self.save = save
         self.save_ans = save_ans
