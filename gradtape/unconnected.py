@@ -41,6 +41,8 @@ def as_unconnected(value, accumulator=False):
     >>> as_unconnected("zero")
     <UnconnectedGradients.ZERO: 'zero'>
     """
+    if type(value) is UnconnectedGradients:
+        return value
     try:
         return UnconnectedGradients(value)
     except ValueError:

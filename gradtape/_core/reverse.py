@@ -110,10 +110,12 @@ class TapeRecorder(Recorder):
     def watch_variable(self, var):
         """Auto-watch a trainable Variable read while this tape was active."""
         if self.watch_accessed:
-            self.tracked.add(var._uid)
-            self.variables[var._uid] = var
-            if kind(var._value.dtype) not in "fc":
-                self.cut_only.add(var._uid)
+            uid = var._uid
+            if uid not in self.variables:  # (read again and again in a step)
+                self.tracked.add(uid)
+                self.variables[uid] = var
+                if kind(var._value.dtype) not in "fc":
+                    self.cut_only.add(uid)
         elif var._uid not in self.tracked:
             self.note_read(var)
 
