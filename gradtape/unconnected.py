@@ -43,6 +43,8 @@ def as_unconnected(value: Any, accumulator: bool = False) -> Any:
     >>> as_unconnected("zero")
     <UnconnectedGradients.ZERO: 'zero'>
     """
+    if type(value) is UnconnectedGradients:
+        return value
     try:
         return UnconnectedGradients(value)
     except ValueError:

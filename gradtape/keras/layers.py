@@ -27,7 +27,7 @@ from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
 from ..rules import shape as _shape_ops
 from ..rules.indexing import gather as _gather
-from ..rules.linalg import matmul as _matmul
+from ..rules.linalg import _dense, matmul as _matmul
 from ..variables import Variable
 from .._missing import missing_names as _missing_names
 from typing import Any, List, Optional, Sequence, Union
@@ -373,6 +373,8 @@ class Dense(Layer):
             raise ValueError(
                 f"Dense '{self.name}': expected inputs whose last dimension is {expected}, "
                 f"got shape {tuple(inputs.shape)}")
+        if inputs.ndim == 2 and self.use_bias:
+            return self.activation(_dense(inputs, self.kernel, self.bias))
         if inputs.ndim == 2:
             out = _matmul(inputs, self.kernel)
         else:

@@ -13,7 +13,7 @@ from .._core.tensor import Tensor, TensorLike, decide
 from ..errors import InvalidArgumentError
 from ._util import (refuse_dtype, public_names, NOPARAMS, _zeros_like, apply, defop, namespace, pair,
                     tensor, wrap, NP)
-from typing import Callable, Optional, TYPE_CHECKING
+from typing import Any, Callable, Optional, TYPE_CHECKING
 from .._core.types import BinaryOp, DTypeLike, TensorInput, UnaryOp
 
 _SQRT_PI = math.sqrt(math.pi)
@@ -106,18 +106,21 @@ _FLOAT, _NUMERIC = "fc", "iufc"
 
 
 def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=None,
-          kinds=_FLOAT, **flags) -> UnaryOp:
+          kinds=_FLOAT, numpy_times: Any = None, **flags) -> UnaryOp:
     """Declare a differentiable elementwise op from its derivative ``deriv(ans, x)``.
 
     ``times(t, ans, x)``, when given instead, returns ``t`` times the
     derivative directly (usually one fused op rather than two or three).
+    ``numpy_times``, the same on NumPy arrays, is the first-order sweep's VJP
+    (``Op.numpy_vjps``).
     ``kinds`` are the NumPy dtype kinds it accepts (floating and complex by default).
     """
     if times is None:
         def times(t, ans, x):
             return _product(t, deriv(ans, x))
     op = defop(name, impl, vjp=times,  # (ct, ans, x): called as the VJP itself
-               jvp=lambda ts, ans, x: times(ts[0], ans, x), elementwise=True, **flags)
+               jvp=lambda ts, ans, x: times(ts[0], ans, x), elementwise=True,
+               numpy_vjps=numpy_times, **flags)
 
     def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
         x = tensor(x)
@@ -148,12 +151,13 @@ def _product(t, d):
 
 
 def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
-           times=(None, None), kinds=_FLOAT, **flags) -> BinaryOp:
+           times=(None, None), kinds=_FLOAT, numpy_times: Any = None, **flags) -> BinaryOp:
     """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``.
 
     ``times``, when given, holds ``(t, ans, x, y) -> t * partial`` functions
-    that replace ``dx``/``dy`` with a cheaper fused form; ``kinds`` are the
-    NumPy dtype kinds it accepts.
+    that replace ``dx``/``dy`` with a cheaper fused form; ``numpy_times``, the
+    same on NumPy arrays, are the first-order sweep's VJPs (``Op.numpy_vjps``);
+    ``kinds`` are the NumPy dtype kinds it accepts.
     """
     tdx = times[0] or _times_partial(dx)
     tdy = times[1] or _times_partial(dy)
@@ -166,7 +170,7 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
             out = part if out is None else out + part
         return out
     op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, elementwise=True, broadcasts=True,
-               **flags)
+               numpy_vjps=numpy_times, **flags)
 
     def public(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
         x, y = pair(x, y, op.name)
@@ -207,8 +211,16 @@ def _add_jvp(ts, ans, x, y):
     return tx if ty is None else tx + ty
 
 
-_ADD = defop("add", NP.add, vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: ct),
-             jvp=_add_jvp, save="none", elementwise=True, broadcasts=True)
+def _same(ct, ans, x, y):
+    return ct
+
+
+def _negated(ct, ans, *inputs):
+    return -ct
+
+
+_ADD = defop("add", NP.add, vjp=(_same, _same), jvp=_add_jvp, save="none", elementwise=True,
+             broadcasts=True, numpy_vjps=(_same, _same))
 
 
 def _sub_jvp(ts, ans, x, y):
@@ -218,11 +230,10 @@ def _sub_jvp(ts, ans, x, y):
     return -ty if tx is None else tx - ty
 
 
-_SUB = defop("subtract", NP.subtract,
-             vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: -ct),
-             jvp=_sub_jvp, save="none", elementwise=True, broadcasts=True)
-_NEG = defop("negative", NP.negative, vjp=lambda ct, ans, x: -ct, linear=True, save="none",
-             elementwise=True)
+_SUB = defop("subtract", NP.subtract, vjp=(_same, _negated), jvp=_sub_jvp, save="none",
+             elementwise=True, broadcasts=True, numpy_vjps=(_same, _negated))
+_NEG = defop("negative", NP.negative, vjp=_negated, linear=True, save="none",
+             elementwise=True, numpy_vjps=_negated)
 
 
 def add(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -407,6 +418,7 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
                vjp=(lambda ct, ans, g, a: grad(ct, a),
                     lambda ct, ans, g, a: times_deriv_prime(ct, g, a)),
                jvp=jvp, elementwise=True, broadcasts=True)
+    grad.numpy = op.numpy_impl  # ``g * f(a)`` on NumPy arrays
     return grad
 
 
@@ -429,6 +441,7 @@ def _input_grad(name, impl, second):
                vjp=(lambda ct, ans, g, x: grad(ct, x),
                     lambda ct, ans, g, x: ct * g * second(x)),
                jvp=jvp, elementwise=True, broadcasts=True)
+    grad.numpy = op.numpy_impl  # ``g * f'(x)`` on NumPy arrays
     return grad
 
 
@@ -456,11 +469,15 @@ _sigmoid_grad = _output_grad("sigmoid_grad", _times_one_minus, _one_minus_twice,
 # ---------------------------------------------------------------------------
 
 multiply = binary("multiply", NP.multiply, lambda a, x, y: y, lambda a, x, y: x,
-                  "Elementwise ``x * y`` with broadcasting.", kinds=_NUMERIC)
+                  "Elementwise ``x * y`` with broadcasting.", kinds=_NUMERIC,
+                  numpy_times=(lambda t, a, x, y: t * y, lambda t, a, x, y: t * x))
 divide = binary("divide", NP.true_divide, None, None,
                 "Elementwise ``x / y`` (true division) with broadcasting.",
                 times=(lambda t, a, x, y: t / y,
                        lambda t, a, x, y: _scaled_product(t / y, x / y, scale=-1.0)),
+                numpy_times=(lambda t, a, x, y: t / y,
+                             lambda t, a, x, y: _SCALED_PRODUCT.numpy_impl(t / y, x / y,
+                                                                           scale=-1.0)),
                 kinds=_NUMERIC)
 
 
@@ -634,7 +651,8 @@ def pow(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
 
 pow.op = _pow_tensors.op
 square = unary("square", NP.square, None, "Elementwise ``x * x``.",
-               times=lambda t, ans, x: _scaled_product(t, x, scale=2.0), kinds=_NUMERIC)
+               times=lambda t, ans, x: _scaled_product(t, x, scale=2.0), kinds=_NUMERIC,
+               numpy_times=lambda t, ans, x: _SCALED_PRODUCT.numpy_impl(t, x, scale=2.0))
 def _zero_where_zero(t, g):
     """``g`` with 0 wherever ``t`` is 0, as TensorFlow's SqrtGrad, RsqrtGrad and
     ReciprocalGrad kernels: a zero cotangent stays 0 where the derivative is
@@ -659,19 +677,21 @@ rsqrt = unary("rsqrt", lambda xp, x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / 
 # ---------------------------------------------------------------------------
 
 exp = unary("exp", NP.exp, lambda a, x: a, "Elementwise ``e ** x``.",
-            save="none", save_ans=True)
+            numpy_times=lambda t, a, x: t * a, save="none", save_ans=True)
 expm1 = unary("expm1", NP.expm1, lambda a, x: a + 1.0, "Elementwise ``exp(x) - 1``.",
               save="none", save_ans=True)
 log = unary("log", NP.log, None, "Elementwise natural logarithm.",
-            times=lambda t, a, x: t / x)
+            times=lambda t, a, x: t / x, numpy_times=lambda t, a, x: t / x)
 log1p = unary("log1p", NP.log1p, None, "Elementwise ``log(1 + x)``.",
               times=lambda t, a, x: t / (1.0 + x))
 _sin_grad = _input_grad("sin_grad", lambda xp, g, x: _times_fresh(g, xp.cos(x)),
                         lambda x: -sin(x))
 _cos_grad = _input_grad("cos_grad", lambda xp, g, x: _times_fresh(g, xp.negative(xp.sin(x))),
                         lambda x: -cos(x))
-sin = unary("sin", NP.sin, None, "Elementwise sine.", times=lambda t, a, x: _sin_grad(t, x))
-cos = unary("cos", NP.cos, None, "Elementwise cosine.", times=lambda t, a, x: _cos_grad(t, x))
+sin = unary("sin", NP.sin, None, "Elementwise sine.", times=lambda t, a, x: _sin_grad(t, x),
+            numpy_times=lambda t, a, x: _sin_grad.numpy(t, x))
+cos = unary("cos", NP.cos, None, "Elementwise cosine.", times=lambda t, a, x: _cos_grad(t, x),
+            numpy_times=lambda t, a, x: _cos_grad.numpy(t, x))
 tan = unary("tan", NP.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
             save="none", save_ans=True)
 asin = unary("asin", NP.arcsin, lambda a, x: rsqrt(1.0 - square(x)), "Elementwise arcsine.")
@@ -687,7 +707,8 @@ sinh = unary("sinh", NP.sinh, lambda a, x: cosh(x), "Elementwise hyperbolic sine
 cosh = unary("cosh", NP.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosine.")
 tanh = unary("tanh", NP.tanh, None, "Elementwise hyperbolic tangent.",
              example="tf.constant([0.0, 1.0])",
-             times=lambda t, a, x: _tanh_grad(t, a), save="none", save_ans=True)
+             times=lambda t, a, x: _tanh_grad(t, a),
+             numpy_times=lambda t, a, x: _tanh_grad.numpy(t, a), save="none", save_ans=True)
 asinh = unary("asinh", NP.arcsinh, lambda a, x: rsqrt(square(x) + 1.0),
               "Elementwise inverse hyperbolic sine.")
 acosh = unary("acosh", NP.arccosh, lambda a, x: rsqrt(square(x) - 1.0),
@@ -707,7 +728,8 @@ def _softplus(xp, x):
 
 
 sigmoid = unary("sigmoid", _sigmoid, None, "Elementwise logistic sigmoid.",
-                times=lambda t, a, x: _sigmoid_grad(t, a), save="none", save_ans=True)
+                times=lambda t, a, x: _sigmoid_grad(t, a),
+                numpy_times=lambda t, a, x: _sigmoid_grad.numpy(t, a), save="none", save_ans=True)
 softplus = unary("softplus", _softplus, lambda a, x: sigmoid(x),
                  "Elementwise ``log(1 + exp(x))``, computed stably.")
 

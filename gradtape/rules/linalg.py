@@ -147,8 +147,21 @@ def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
     return rows.placed(along_a, j, axis=0 if transpose_b else 1, shape=b.shape)
 
 
+def _matmul_numpy_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
+    if transpose_a:
+        return _matmul_impl(NP, b, ct, transpose_b, True)
+    return _matmul_impl(NP, ct, b, False, not transpose_b)
+
+
+def _matmul_numpy_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
+    if transpose_b:
+        return _matmul_impl(NP, ct, a, True, transpose_a)
+    return _matmul_impl(NP, a, ct, not transpose_a, False)
+
+
 _MATMUL = defop("matmul", _matmul_impl, portable=_matmul_standard,
                 vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp,
+                numpy_vjps=(_matmul_numpy_vjp_a, _matmul_numpy_vjp_b),
                 onehot_vjps=(_onehot_vjp_a, _onehot_vjp_b), broadcasts=True)
 
 
@@ -189,6 +202,59 @@ def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_
             f"matmul: batch dimensions of shapes {tuple(sa)} and {tuple(sb)} do not "
             "broadcast") from None
     return apply(_MATMUL, (a, b), {"transpose_a": ta, "transpose_b": tb})
+
+
+# ---------------------------------------------------------------------------
+# dense: x @ w + b as one op (layers.Dense)
+# ---------------------------------------------------------------------------
+
+def _dense_impl(xp, x, w, b):
+    out = xp.matmul(x, w)
+    out += b  # the product is a new array
+    return out
+
+
+def _dense_jvp(ts, ans, x, w, b):
+    tx, tw, tb = ts
+    parts = [part for part in (None if tx is None else _matmul(tx, w, False, False),
+                               None if tw is None else _matmul(x, tw, False, False), tb)
+             if part is not None]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + part
+    return out
+
+
+_DENSE = defop(
+    "dense", _dense_impl, portable=lambda xp, x, w, b: xp.matmul(x, w) + b,
+    vjp=(lambda ct, ans, x, w, b: _matmul(ct, w, False, True),
+         lambda ct, ans, x, w, b: _matmul(x, ct, True, False),
+         # the rows of the output are axis -2 (cotangents may carry leading batch axes)
+         lambda ct, ans, x, w, b: red.reduce_sum(ct, axis=-2)),
+    numpy_vjps=(lambda ct, ans, x, w, b: ct @ w.T,
+                lambda ct, ans, x, w, b: x.T @ ct,
+                lambda ct, ans, x, w, b: NP.add.reduce(ct, axis=0)),
+    jvp=_dense_jvp, save=(0, 1), broadcasts=True)
+
+
+def _dense(x: TensorInput, w: TensorInput, b: TensorInput) -> Tensor:
+    """``x @ w + b`` for ``x [batch, in]``, ``w [in, out]``, ``b [out]`` as one op:
+    one dispatch and one tape entry where ``matmul`` and ``add`` take two.
+
+    >>> import gradtape as tf
+    >>> from gradtape.rules.linalg import _dense
+    >>> _dense(tf.ones((2, 3)), tf.ones((3, 1)), tf.constant([0.5])).numpy()
+    array([[3.5],
+           [3.5]], dtype=float32)
+    """
+    x, w = pair(x, w, "MatMul")
+    x, b = pair(x, b, "BiasAdd")
+    sx, sw, sb = x._value.shape, w._value.shape, b._value.shape
+    if len(sx) != 2 or len(sw) != 2 or sb != sw[1:] or sx[1] != sw[0]:
+        raise InvalidArgumentError(
+            f"dense: expected x [batch, n], w [n, m] and b [m], got shapes {tuple(sx)}, "
+            f"{tuple(sw)} and {tuple(sb)}")
+    return apply(_DENSE, (x, w, b), NOPARAMS)
 
 
 def matvec(a: TensorInput, b: TensorInput, transpose_a: bool = False, adjoint_a: bool = False,

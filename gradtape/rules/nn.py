@@ -81,6 +81,7 @@ def _relu_grad(g, a):
 
 _RELU = defop("relu", _relu_impl,
               vjp=lambda ct, ans, x: _relu_grad(ct, ans),
+              numpy_vjps=lambda ct, ans, x: _RELU_GRAD.numpy_impl(ct, ans),
               jvp=lambda ts, ans, x: _relu_grad(ts[0], ans),
               save="none", save_ans=True)
 
@@ -291,15 +292,21 @@ def _sum_keep(x, axis):
     return red.reduce_sum(x, axis=axis, keepdims=True)
 
 
+def _np_sum_keep(x, axis):
+    return NP.add.reduce(x, axis=axis, keepdims=True, dtype=x.dtype)
+
+
 _SOFTMAX = defop(
     "softmax", _softmax_impl,
     vjp=lambda ct, ans, x, axis: ans * (ct - _sum_keep(ct * ans, axis)),
     jvp=lambda ts, ans, x, axis: ans * (ts[0] - _sum_keep(ts[0] * ans, axis)),
+    numpy_vjps=lambda ct, ans, x, axis: ans * (ct - _np_sum_keep(ct * ans, axis)),
     save="none", save_ans=True)
 _LOG_SOFTMAX = defop(
     "log_softmax", _log_softmax_impl,
     vjp=lambda ct, ans, x, axis: ct - ew.exp(ans) * _sum_keep(ct, axis),
     jvp=lambda ts, ans, x, axis: ts[0] - _sum_keep(ew.exp(ans) * ts[0], axis),
+    numpy_vjps=lambda ct, ans, x, axis: ct - NP.exp(ans) * _np_sum_keep(ct, axis),
     save="none", save_ans=True)
 
 
@@ -345,13 +352,34 @@ def _one_hot_like(labels, x):
 
 def _sparse_xent_impl(xp, x, labels):
     # log(sum(exp(s))) - s[label]; the labels were checked to be in [0, n), so n > 0
-    s = x - xp.max(x, axis=-1, keepdims=True)
-    picked = xp.sum(s * _one_hot_impl(xp, labels, x.shape[-1], x.dtype), axis=-1)
-    return xp.log(xp.sum(xp.exp(s), axis=-1)) - picked + 0  # + 0: no -0.0
+    if xp is NP:  # the ufuncs' own reductions and one fancy index: a fraction of the cost
+        s = x - NP.maximum.reduce(x, axis=-1, keepdims=True)
+        picked = _at_labels(s, labels)
+        total = NP.add.reduce(NP.exp(s), axis=-1, dtype=s.dtype)
+    else:
+        s = x - xp.max(x, axis=-1, keepdims=True)
+        picked = xp.sum(s * _one_hot_impl(xp, labels, x.shape[-1], x.dtype), axis=-1)
+        total = xp.sum(xp.exp(s), axis=-1)
+    return xp.log(total) - picked + 0  # + 0: no -0.0
+
+
+def _at_labels(s, labels):
+    """``s[..., labels]`` row by row: one entry of the last axis per label."""
+    rows = s.reshape(-1, s.shape[-1])
+    return rows[NP.arange(rows.shape[0]), labels.reshape(-1)].reshape(labels.shape)
 
 
 def _sparse_xent_vjp(ct, ans, x, labels):
     return sh.expand_dims(ct, -1) * (softmax(x) - _one_hot_like(labels, x))
+
+
+def _sparse_xent_numpy_vjp(ct, ans, x, labels):
+    # softmax(x) - one_hot(labels), as the Tensor rule computes it, in place
+    probs = NP.exp(x - NP.maximum.reduce(x, axis=-1, keepdims=True))
+    probs /= NP.add.reduce(probs, axis=-1, keepdims=True)
+    rows = probs.reshape(-1, probs.shape[-1])
+    rows[NP.arange(rows.shape[0]), labels.reshape(-1)] -= 1
+    return ct[..., None] * probs
 
 
 def _sparse_xent_jvp(ts, ans, x, labels):
@@ -359,7 +387,8 @@ def _sparse_xent_jvp(ts, ans, x, labels):
 
 
 _SPARSE_XENT = defop("sparse_softmax_cross_entropy_with_logits", _sparse_xent_impl,
-                     vjp=(_sparse_xent_vjp, None), jvp=_sparse_xent_jvp)
+                     vjp=(_sparse_xent_vjp, None), jvp=_sparse_xent_jvp,
+                     numpy_vjps=(_sparse_xent_numpy_vjp, None))
 
 
 def _check_sparse_labels(labels, logits):
@@ -402,7 +431,8 @@ class _ClassIds:
 
     def __call__(self, labels):
         if type(labels) is NP.ndarray:
-            return labels.size == 0 or bool(labels.min() >= 0 and labels.max() < self.n)
+            return labels.size == 0 or bool(NP.minimum.reduce(labels, axis=None) >= 0
+                                            and NP.maximum.reduce(labels, axis=None) < self.n)
         ns = namespace(labels)
         return bool(ns.all((labels >= 0) & (labels < self.n)))
 

@@ -113,6 +113,8 @@ def _sum_standard(xp, x, axes, keepdims):
 
 _SUM = defop("reduce_sum", _sum_impl, portable=_sum_standard,
              vjp=lambda ct, ans, x, axes, keepdims: _unreduce(ct, x.shape, axes, keepdims),
+             numpy_vjps=lambda ct, ans, x, axes, keepdims: _UNREDUCE.numpy_impl(
+                 ct, shape=tuple(x.shape), axes=axes, keepdims=keepdims),
              linear=True, save="none")
 
 
@@ -138,6 +140,10 @@ def _mean_impl(xp, x, axes, keepdims):
         return xp.astype(total, x.dtype)
     if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
         return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
+    if xp is NP:  # np.mean's own steps, without its Python wrapper
+        mean = NP.add.reduce(x, axis=axes, keepdims=keepdims, dtype=_accumulator(xp, x.dtype))
+        mean = mean / _count(x.shape, axes)
+        return mean.astype(x.dtype, copy=False)
     mean = xp.mean(x, axis=axes, keepdims=keepdims, dtype=_accumulator(xp, x.dtype))
     return xp.astype(mean, x.dtype, copy=False)
 
@@ -158,6 +164,9 @@ _MEAN = defop("reduce_mean", _mean_impl,
               vjp=lambda ct, ans, x, axes, keepdims:
                   # times 1/n: n itself may not fit in float16 (TensorFlow's divide gives 0)
                   _unreduce(ct, x.shape, axes, keepdims) * (1.0 / max(_count(x.shape, axes), 1)),
+              numpy_vjps=lambda ct, ans, x, axes, keepdims: _UNREDUCE.numpy_impl(
+                  ct, shape=tuple(x.shape), axes=axes, keepdims=keepdims)
+              * (1.0 / max(_count(x.shape, axes), 1)),
               linear=True, save="none")
 
 
