@@ -417,7 +417,7 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent):
         entry = entries[idx]
         if entry is None:
             continue
-        op, in_uids, saved, outs, ans, params, out_meta = entry[:7]
+        op, in_uids, saved, outs, ans, params, out_meta, _, _ = entry
         if out_meta is None:
             ct = cts.get(outs)
         else:
@@ -427,14 +427,16 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent):
         if not persistent:
             entries[idx] = None
         fast = op.numpy_vjps
-        if fast is not None:
-            values = [x if type(x) is Meta else x._value for x in saved]
-            av = None if ans is None else ans._value
+        values = [x if type(x) is Meta else x._value for x in saved]
         for i, u in enumerate(in_uids):
             if u not in live:
                 continue
             if fast is not None and fast[i] is not None:
-                gv = fast[i](ct, av, *values, **params)
+                av = None if ans is None else ans._value
+                if params:
+                    gv = fast[i](ct, av, *values, **params)
+                else:
+                    gv = fast[i](ct, av, *values)
             else:
                 vjp = op.vjps[i]
                 if vjp is None:
@@ -443,13 +445,11 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent):
                 if g is None:
                     continue
                 gv = g._value
-            x = saved[i]
-            if type(x) is Meta:
-                shape, dtype = x.shape, x.dtype
-            else:
-                shape, dtype = x._value.shape, x._value.dtype
+            x = values[i]
+            shape = x.shape
             if gv.shape != shape:
                 gv = unbroadcast(gv, shape, 0)
+            dtype = x.dtype
             if gv.dtype is not dtype and gv.dtype != dtype and dtype.kind in "fc":
                 gv = gv.astype(dtype)
             prev = cts.get(u)

@@ -96,6 +96,8 @@ def _engine_frame(frame):
 def _named(frame, text):
     """``text`` led by the name of the op that computed (the innermost one running)."""
     while frame is not None:
+        if frame.f_code.co_name == "_sweep_arrays":
+            return text  # an op's NumPy VJP: ``_reissue`` names the op being differentiated
         op = frame.f_locals.get("op") if frame.f_code.co_filename.startswith(NOT_USER[0]) else None
         if isinstance(op, Op):
             return f"{op.name}: {text}"
