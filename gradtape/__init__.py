@@ -7,11 +7,15 @@
 >>> tape.gradient(y, x)
 <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
 """
+from typing import TYPE_CHECKING
+
 from ._core.dtypes import (DType, as_dtype, bool, complex64, complex128, float16,  # noqa: A004
                            float32, float64, int8, int16, int32, int64, string, uint8)
 from ._core.tensor import Tensor, TensorShape, constant
 from ._core.convert import convert_to_tensor
 from . import errors
+if TYPE_CHECKING:  # the namespaces first: the ops' star import below must not hide them
+    from . import linalg, math  # noqa: F811
 from .rules import *  # noqa: F401,F403
 from .rules import getitem as _getitem, newaxis  # noqa: F401
 from .rules.shape import shape  # noqa: F401 - not star-exported: it names a module
@@ -32,7 +36,7 @@ from .keras.train import Checkpoint
 from .compiled import ConcreteFunction, TensorSpec, function, jit
 from .control_flow import cond, print, while_loop  # noqa: A004
 from . import compiled  # noqa: F401
-from . import dtypes, nest  # noqa: F401
+from . import dtypes, nest, typing  # noqa: F401
 from .composite import clip_by_norm, meshgrid, repeat, scalar_mul  # noqa: F401
 from .eager import (device, executing_eagerly, get_static_value, grad_pass_through,  # noqa: F401
                     init_scope, is_tensor, py_function)

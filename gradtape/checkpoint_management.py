@@ -13,6 +13,7 @@ Numbering follows the checkpoint's count of saves (TensorFlow's
 not stored in the file, so after restoring, a save continues from that
 object's own count.
 """
+from __future__ import annotations
 import collections
 import os
 import re
@@ -22,6 +23,7 @@ import weakref
 import numpy as np
 
 from .errors import NotFoundError
+from typing import Any, Callable, List, Optional, Tuple
 
 __all__ = ["CheckpointManager", "latest_checkpoint", "list_variables"]
 
@@ -45,9 +47,11 @@ class CheckpointManager:
     True
     """
 
-    def __init__(self, checkpoint, directory, max_to_keep, keep_checkpoint_every_n_hours=None,
-                 checkpoint_name="ckpt", step_counter=None, checkpoint_interval=None,
-                 init_fn=None, last_checkpoint_step=None):
+    def __init__(self, checkpoint: Any, directory: str, max_to_keep: int,
+                 keep_checkpoint_every_n_hours: Optional[float] = None, checkpoint_name: str = "ckpt",
+                 step_counter: Optional[int] = None, checkpoint_interval: Optional[int] = None,
+                 init_fn: Optional[Callable[..., Any]] = None,
+                 last_checkpoint_step: Optional[int] = None) -> None:
         if max_to_keep is not None and max_to_keep <= 0:
             raise ValueError(f"Expected a positive integer or `None` for `max_to_keep`, "
                              f"got {max_to_keep}.")
@@ -82,31 +86,32 @@ class CheckpointManager:
                 self._kept[path] = stamp
 
     @property
-    def directory(self):
+    def directory(self) -> str:
         """The directory the checkpoints are written to."""
         return self._directory
 
     @property
-    def checkpoint(self):
+    def checkpoint(self) -> Any:
         """The ``Checkpoint`` this manager saves."""
         return self._checkpoint
 
     @property
-    def checkpoint_interval(self):
+    def checkpoint_interval(self) -> Optional[int]:
         """The least number of steps between two saves (None: every ``save``)."""
         return self._checkpoint_interval
 
     @property
-    def latest_checkpoint(self):
+    def latest_checkpoint(self) -> Optional[str]:
         """The path of the newest checkpoint, or None."""
         return self._latest
 
     @property
-    def checkpoints(self):
+    def checkpoints(self) -> List[str]:
         """The paths of the checkpoints kept, oldest first."""
         return list(self._kept)
 
-    def save(self, checkpoint_number=None, check_interval=True, options=None):
+    def save(self, checkpoint_number: Optional[int] = None, check_interval: Any = True,
+             options: Any = None) -> Optional[str]:
         """Write a checkpoint numbered ``checkpoint_number`` (default: the count of
         saves), delete those beyond ``max_to_keep``; returns its path (None if
         ``checkpoint_interval`` steps have not passed since the last save)."""
@@ -140,7 +145,7 @@ class CheckpointManager:
                 continue
             _remove_quietly(path)
 
-    def restore_or_initialize(self):
+    def restore_or_initialize(self) -> Optional[str]:
         """Restore the newest checkpoint and return its path; with none, call
         ``init_fn`` (if given) and return None."""
         if self._latest is not None:
@@ -151,7 +156,7 @@ class CheckpointManager:
         return None
 
 
-def latest_checkpoint(checkpoint_dir, latest_filename=None):
+def latest_checkpoint(checkpoint_dir: str, latest_filename: Optional[str] = None) -> Optional[str]:
     """The path of the newest checkpoint a ``CheckpointManager`` recorded in
     ``checkpoint_dir``, or None if there is none (or its file is gone).
 
@@ -166,7 +171,7 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
     return state["latest"]
 
 
-def list_variables(ckpt_dir_or_file):
+def list_variables(ckpt_dir_or_file: str) -> List[Tuple[str, List[int]]]:
     """``(key, shape)`` of every value in a checkpoint file, or in the newest
     checkpoint of a directory, sorted by key.
 

@@ -11,6 +11,7 @@ Only the function's positional arguments (the tensors of nested ones) and
 the trainable Variables it reads are differentiated; like TensorFlow's, a recomputation must give the same
 values, so the function should not draw random numbers or change state.
 """
+from __future__ import annotations
 import functools
 
 from ._core import nest, trace
@@ -20,6 +21,7 @@ from ._core.op import Op
 from .custom import _VariableWatcher, _flat_inputs
 from .rules import identity
 from .tape import GradientTape
+from typing import Any, Callable
 
 __all__ = ["recompute_grad", "checkpoint"]
 
@@ -87,7 +89,7 @@ def _make_op(f, name, args, variables, kwargs):
               jvp=jvp, multi=True, batch_jvp=False)
 
 
-def recompute_grad(f):
+def recompute_grad(f: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap ``f`` so tapes keep only its inputs and recompute its inside for gradients.
 
     Trades compute for memory: a tape records a call of the wrapped function
@@ -130,7 +132,7 @@ def recompute_grad(f):
     return checkpointed
 
 
-def checkpoint(f):
+def checkpoint(f: Callable[..., Any]) -> Callable[..., Any]:
     """JAX's name for ``recompute_grad``: ``checkpoint(f)`` recomputes ``f`` in the
     backward pass instead of keeping its intermediate values.  (Saving
     Variables to files is ``gradtape.train.Checkpoint``: docs/functional.md

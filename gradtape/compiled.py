@@ -35,19 +35,23 @@ sees its ops.
 """
 import functools
 import inspect
+import os
+import sys
 import threading
 import warnings
 import weakref
 
 import numpy as np
 
-from ._core import nest, trace
+from ._core import nest, state, trace
 from ._core.backend import NP
+from ._core.op import Op
 from ._core.convert import convert_to_tensor
 from ._core.dtypes import as_dtype, float32
 from ._core.tensor import Tensor, TensorLike, TensorShape, wrap
 from .errors import OperatorNotAllowedInGraphError
 from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
+from .rules.reductions import _MEAN, _count
 from .diagnostics.debugging import checking_numerics
 from .variables import Variable
 
@@ -107,8 +111,10 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     ``experimental_get_tracing_count()`` counts one trace for all the sizes.
     ``reduce_retracing=True`` (or ``experimental_relax_shapes``) makes a
     second shape of an argument stand for any size in the dimensions that
-    differ.  gradtape still runs the Python function once for each concrete
-    shape (its programs are per shape): see ``docs/compiled.md``.
+    differ.  Such a signature is traced once, with ``None`` for those sizes in
+    ``x.shape``, and replayed for every size, unless the program holds a size
+    of the call fixed (``relaxed_fallback`` says why): it then serves only
+    its own shapes (see ``docs/compiled.md``).
     ``autograph`` and ``jit_compile`` are accepted and change nothing.
 
     >>> import gradtape as tf
@@ -239,6 +245,11 @@ class Function:
         self._lock = threading.RLock()
         self._tracing_threads = set()
         self._latest = None
+        self._relaxed = []         # (signature with None sizes, program), latest first
+        #: why the latest trace with relaxed sizes holds one fixed (so its program serves
+        #: only its own shapes and a new size runs the Python function again), or None
+        self.relaxed_fallback = None
+        self._relaxing = True  # False once a relaxed trace raised: trace per shape
         self._bound = weakref.WeakKeyDictionary()
         self.__name__ = getattr(func, "__name__", type(func).__name__)
         functools.update_wrapper(self, func)
@@ -299,7 +310,9 @@ class Function:
         programs = self._programs
         program = programs.get(key)
         if program is None:
-            return self._trace(key, args, kwargs, leaves)
+            program = self._relaxed_program(key, args, kwargs, leaves)
+            if program is None:
+                return self._trace(key, args, kwargs, leaves)
         if len(programs) > 1:  # least recently used last
             programs[key] = programs.pop(key, program)
         if program is _EAGER:
@@ -309,6 +322,19 @@ class Function:
         except (_Retrace, ValueError, TypeError, IndexError, ArithmeticError):
             return self._another_program(key, args, kwargs, leaves, arrays)
         return program.pack(outs)
+
+    def _relaxed_program(self, key, args, kwargs, leaves):
+        """A program traced with relaxed sizes that fits these arguments (kept for
+        their shapes from now on), or None."""
+        if not self._relaxed:
+            return None
+        pattern = _pattern(leaves, _structure((args, kwargs)), self._binder)
+        with self._lock:
+            for known, program in self._relaxed:
+                if _fits(pattern, known):
+                    self._keep(key, program)
+                    return program
+        return None
 
     def _another_program(self, key, args, kwargs, leaves, arrays):
         """A replay stopped (and put back what it assigned): a check came out
@@ -374,16 +400,63 @@ class Function:
     def _trace(self, key, args, kwargs, leaves, dry=False):
         with self._lock:
             first = self.trace_count == 0 and not dry
-            result, tracer, program = self._trace_once(args, kwargs, leaves, dry)
+            pattern = _pattern(leaves, _structure((args, kwargs)), self._binder)
+            relaxed = self._relaxed_signature(pattern)
+            relax = _relaxed_dims(relaxed)
+            try:
+                result, tracer, program = self._trace_once(args, kwargs, leaves, dry, relax=relax)
+            except Exception:  # noqa: BLE001 - sizes shown as None may be what failed:
+                if relax is None:  # trace as before; a real error raises there again
+                    raise
+                relax, self._relaxing = None, False
+                result, tracer, program = self._trace_once(args, kwargs, leaves, dry)
             if first and tracer.created:
                 # as TensorFlow: trace once more, and refuse Variables created again
                 self._trace_once(args, kwargs, leaves, dry=True, check_only=True)
                 self._tf_traces += 1
-            self._remember(key, program, _pattern(leaves, _structure((args, kwargs)), self._binder))
+            self._remember(key, program, pattern)
+            if relax is not None and program is not _EAGER:
+                self.relaxed_fallback = tracer.fixed
+                if tracer.fixed is None:
+                    self._relaxed.insert(0, (relaxed, program))
+                    del self._relaxed[MAX_BRANCHES:]
         return result
 
-    def _trace_once(self, args, kwargs, leaves, dry, check_only=False):
-        tracer = _Tracer()
+    def _relaxed_signature(self, pattern):
+        """The signature with ``None`` sizes that a call of ``pattern`` is traced
+        for (an ``input_signature``'s, or ``reduce_retracing``'s), or None."""
+        if not self._relaxing:
+            return None
+        if any(e[0] == "t" and e[1] is not None and None in e[1] for e in pattern[0]):
+            return pattern
+        if self._reduce_retracing:
+            for known in self._signatures:
+                if _fits(pattern, known):
+                    return known
+            for known in self._signatures:
+                general = _generalized(pattern, known)
+                if general is not None:
+                    return general
+        return None
+
+    def _keep(self, key, program):
+        programs = self._programs
+        while len(programs) >= MAX_PROGRAMS:
+            oldest = next(iter(programs))
+            del programs[oldest]
+            self._branches.pop(oldest, None)
+        programs[key] = program
+
+    def _trace_once(self, args, kwargs, leaves, dry, check_only=False, relax=None):
+        if relax is None:
+            return self._run_traced(_Tracer(), args, kwargs, leaves, dry, check_only)
+        _start_relaxed()
+        try:
+            return self._run_traced(_Tracer(relax), args, kwargs, leaves, dry, check_only)
+        finally:
+            _end_relaxed()
+
+    def _run_traced(self, tracer, args, kwargs, leaves, dry, check_only):
         traced_leaves = [tracer.argument(i, leaf) for i, leaf in enumerate(leaves)]
         if leaves:
             args, kwargs = nest.pack_sequence_as((args, kwargs), traced_leaves)
@@ -598,6 +671,15 @@ def _pattern(leaves, structure, binder):
     return tuple(entries), structure
 
 
+def _relaxed_dims(pattern):
+    """{argument position: its dimensions of any size} of a signature, or None."""
+    if pattern is None:
+        return None
+    dims = {i: [d for d, n in enumerate(e[1]) if n is None] for i, e in enumerate(pattern[0])
+            if e[0] == "t" and e[1] is not None and None in e[1]}
+    return dims or None
+
+
 def _fits(pattern, known):
     entries, structure = pattern
     if structure != known[1] or len(entries) != len(known[0]):
@@ -703,6 +785,185 @@ class _OutOfScope:
 
 
 # ---------------------------------------------------------------------------
+# Relaxed sizes: one trace for every size of a None dimension
+# ---------------------------------------------------------------------------
+
+#: Params that name positions (axes, a permutation), never sizes.
+_POSITION_PARAMS = frozenset({"axis", "axes", "perm", "batch_dims", "nbatch", "keepdims",
+                              "transpose_a", "transpose_b", "adjoint_a", "adjoint_b"})
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_TENSOR_FILE = sys.modules[Tensor.__module__].__file__
+_MEAN_VJP = _MEAN.vjps[0].__code__
+_relaxed_traces = [0, threading.Lock()]  # relaxed traces under way (any thread)
+
+
+class _ShapeOf:
+    """A param a replay takes from a value's shape at run time (``shape=x.shape``)."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot):
+        self.slot = slot
+
+
+def _shape_impl(xp, x, dtype):
+    return xp.asarray(x.shape, dtype)
+
+
+def _size_impl(xp, x, dtype):
+    return xp.asarray(x.size, dtype)
+
+
+def _fill_impl(xp, like, value, dtype):
+    return xp.full(like.shape, value, dtype)
+
+
+def _inverse_count_impl(xp, x, axes, dtype):
+    return xp.asarray(1.0 / max(_count(x.shape, axes), 1), dtype)
+
+
+# not in the registry: ops only a relaxed program runs
+_SHAPE = Op("shape", _shape_impl, nondiff=True)
+_SIZE = Op("size", _size_impl, nondiff=True)
+_INVERSE_COUNT = Op("inverse_count", _inverse_count_impl, nondiff=True)  # reduce_mean's 1/n
+_FILL = Op("fill_like", _fill_impl, nondiff=True)  # a gradient's seed
+
+
+def _relaxed_view(x, how=None, out=None):
+    """``state.shape_view`` while a relaxed trace runs: ``x.shape`` with ``None``
+    for the sizes that vary (as TensorFlow's trace shows) when user code asks;
+    ``len()``, iteration, ``tf.shape`` and ``tf.size`` noted by the tracer."""
+    tracer = state.tracer()
+    relaxed = tracer is not None and getattr(tracer, "relax", None) is not None
+    if how is None:
+        shape = x._value.shape
+        if relaxed and not _asked_by_gradtape():
+            dims = tracer.varying_dims(x)
+            if dims:
+                return TensorShape([None if d in dims else n for d, n in enumerate(shape)])
+        return tuple.__new__(TensorShape, shape)
+    if relaxed:
+        tracer.size_read(x, how, out)
+    return None
+
+
+def _asked_by_gradtape():
+    """Whether the code asking for a shape is gradtape's own (it needs the sizes;
+    a program that keeps one is not replayed at other sizes)."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename == _TENSOR_FILE:
+        frame = frame.f_back
+    return frame is not None and frame.f_code.co_filename.startswith(_PACKAGE)
+
+
+def _in_mean_vjp():
+    """The frame of reduce_mean's VJP this op runs in, or None."""
+    frame = sys._getframe(1)
+    for _ in range(12):
+        if frame is None:
+            return None
+        if frame.f_code is _MEAN_VJP:
+            return frame
+        frame = frame.f_back
+    return None
+
+
+def _derivative_code():
+    from ._core import forward, reverse, rows
+    from .rules import shape
+    return ({reverse.backward.__code__, rows.backward_rows.__code__,
+             forward.ForwardRecorder.record.__code__}, shape.reshape.__code__)
+
+
+def _op_context():
+    """``("derivative", None)`` for an op a backward sweep or a forward-mode rule
+    runs (its sizes come from the values it differentiates), ``("reshape",
+    frame)`` for ``tf.reshape`` called by user code, else ``(None, None)``."""
+    derivative, reshape = _derivative_code()
+    frame, depth = sys._getframe(2), 0
+    while frame is not None and depth < 60:
+        code = frame.f_code
+        if code in derivative:
+            return "derivative", None
+        if code is reshape and frame.f_back is not None and \
+                not frame.f_back.f_code.co_filename.startswith(_PACKAGE):
+            return "reshape", frame
+        frame, depth = frame.f_back, depth + 1
+    return None, None
+
+
+#: where an op's own machinery runs: a float user code passes through them stays the user's
+_PASS_THROUGH = tuple(os.path.join(_PACKAGE, *part) for part in (
+    ("_core", ""), ("rules", ""), ("compiled.py",), ("variables.py",)))
+
+
+def _written_by_user():
+    """Whether the value an op is taking was written in user code (which sees no
+    varying size), not computed by gradtape's own (a metric, a derivative)."""
+    derivative = _derivative_code()[0]
+    frame = sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        if code in derivative:
+            return False
+        if not code.co_filename.startswith(_PACKAGE):
+            return True
+        if not code.co_filename.startswith(_PASS_THROUGH):
+            return False
+        frame = frame.f_back
+    return False
+
+
+def _mentions(value, sizes):
+    """Whether a param holds one of ``sizes`` (an int, in a tuple, a list, an array)."""
+    if type(value) is bool:
+        return False
+    if isinstance(value, (int, np.integer)):
+        return int(value) in sizes
+    if isinstance(value, (tuple, list)):
+        return any(_mentions(v, sizes) for v in value)
+    if isinstance(value, dict):
+        return any(_mentions(v, sizes) for v in value.values())
+    if isinstance(value, slice):
+        return _mentions((value.start, value.stop, value.step), sizes)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
+        return any(int(v) in sizes for v in value.ravel()[:64]) or value.size > 64
+    return False
+
+
+def _is_shape(value):
+    return isinstance(value, (tuple, list)) and all(
+        type(v) is not bool and isinstance(v, (int, np.integer)) for v in value)
+
+
+def _start_relaxed():
+    with _relaxed_traces[1]:
+        _relaxed_traces[0] += 1
+        state.shape_view[0] = _relaxed_view
+
+
+def _end_relaxed():
+    with _relaxed_traces[1]:
+        _relaxed_traces[0] -= 1
+        if not _relaxed_traces[0]:
+            state.shape_view[0] = None
+
+
+def _stand_in(value, dims):
+    """``value`` with each size in ``dims`` one larger: a relaxed trace runs its
+    ops on it too, to learn which sizes follow and which were fixed."""
+    for d in dims:
+        n = value.shape[d]
+        if n == 0:
+            shape = list(value.shape)
+            shape[d] = 1
+            value = np.zeros(shape, value.dtype)
+        else:
+            value = np.take(value, np.arange(n + 1) % n, axis=d)
+    return value
+
+
+# ---------------------------------------------------------------------------
 # Tracing
 # ---------------------------------------------------------------------------
 
@@ -711,7 +972,17 @@ class _Tracer(trace.Recorder):
 
     traces_ops = True  # seen by gradtape._core.trace: never hidden, never offered custom ops
 
-    def __init__(self):
+    relax = None  # {argument position: the dimensions whose size may vary}
+
+    def __init__(self, relax=None):
+        if relax:
+            self.relax = relax
+            self.sizes = set()     # the sizes of those dimensions in this trace
+            self.shadow = {}       # slot -> its value for the stand-ins, where its shape differs
+            self.varying = {}      # shape -> {its stand-in shape: a slot}, for shapes that vary
+            #: why the program holds a size fixed (it then serves its own shapes only)
+            self.fixed = None
+            self.computed_scalars = []  # float constants gradtape's own code made
         self.kinds = []        # slot -> _ARG, _VAR, _CONST or _OP
         self.sources = []      # slot -> argument position, Variable, constant array, or None
         self.by_uid = {}
@@ -724,15 +995,18 @@ class _Tracer(trace.Recorder):
         self.numpy_only = True  # a replay calls the NumPy forward computations
         self.made = []          # the Tensors ops computed: out of scope after the trace
         self.journal = {}       # id(Variable) -> (Variable, its array before the trace)
+        self.reads = {}         # id(Tensor) -> (the Tensor, its slot): Variables read while tracing
+        self.snapshots = {}     # id(Tensor) -> (it, slot): Variables' values read before the call
         self.created = []       # Variables created while tracing
         self.rng = _random_state()
 
     # -- where values come from --------------------------------------------
-    def _new_slot(self, kind, source, value):
+    def _new_slot(self, kind, source, value, by_array=True):
         s = len(self.kinds)
         self.kinds.append(kind)
         self.sources.append(source)
-        self.by_array[id(value)] = s
+        if by_array:
+            self.by_array[id(value)] = s
         self.alive.append(value)
         return s
 
@@ -742,27 +1016,234 @@ class _Tracer(trace.Recorder):
             # an array object of its own: an argument is never taken for another
             # argument, a Variable or a constant sharing its array
             t = wrap(_own(leaf._value if type(leaf) is Tensor else convert_to_tensor(leaf)._value))
-            self.by_uid[t._uid] = self._new_slot(_ARG, position, t._value)
+            s = self.by_uid[t._uid] = self._new_slot(_ARG, position, t._value)
             self.made.append(t)
+            dims = self.relax.get(position) if self.relax is not None else None
+            if dims:
+                sizes = [t._value.shape[d] for d in dims]
+                if min(sizes) <= 1:  # like a broadcast, or a constant 1: not told apart
+                    self.hold(f"argument {position} has a size {min(sizes)} where sizes vary")
+                self.sizes.update(sizes)
+                self._vary(s, _stand_in(t._value, dims))
             return t
         return leaf
 
     def _variable(self, var):
-        if var._uid not in self.by_uid:
+        if var._uid not in self.first_slot:
             self.by_uid[var._uid] = self.first_slot[var._uid] = self._new_slot(_VAR, var, var._value)
 
+    def fresh_read(self, t):
+        """A Variable was read while tracing: ``t`` is its value now (the array it
+        holds says which: the value on entry, or one it was assigned)."""
+        s = self.by_array.get(id(t._value))
+        self.reads[id(t)] = (t, self.by_uid[t._uid] if s is None else s)
+
     def slot_of(self, x):
-        if x._uid in self.first_slot:  # a Variable's read: the array it holds says which value
-            s = self.by_array.get(id(x._value))
-            if s is not None:
-                return s
+        if x._uid in self.first_slot:  # a read of a Variable while tracing, or a snapshot
+            read = self.reads.get(id(x))  # taken before the call: a constant, as TensorFlow's
+            if read is not None:
+                return read[1]
+            snapshot = self.snapshots.get(id(x))
+            if snapshot is None:  # (kept while tracing, so its id stays its own)
+                snapshot = self.snapshots[id(x)] = (
+                    x, self._new_slot(_CONST, x._value, x._value, False))
+            return snapshot[1]
         s = self.by_uid.get(x._uid)
         if s is None:
             s = self.by_array.get(id(x._value))
             if s is None:
-                s = self._new_slot(_CONST, x._value, x._value)
+                s = self._fill(x._value) if self.relax is not None else None
+                if s is None:
+                    s = self._new_slot(_CONST, x._value, x._value)
+                    if self.relax is not None:
+                        self._check_constant(s, x._value)
             self.by_uid[x._uid] = s
         return s
+
+    # -- relaxed sizes -----------------------------------------------------
+    def hold(self, why):
+        """The program holds a size fixed: it serves only the shapes it was traced for."""
+        if self.fixed is None:
+            self.fixed = why
+
+    def _vary(self, s, stand_in):
+        self.shadow[s] = stand_in
+        self.varying.setdefault(tuple(self.alive[s].shape), {}).setdefault(stand_in.shape, s)
+
+    def varying_dims(self, x):
+        """The dimensions of traced ``x`` whose size varies."""
+        s = self.by_uid.get(x._uid)
+        stand_in = None if s is None else self.shadow.get(s)
+        if stand_in is None:
+            return ()
+        return [d for d, (a, b) in enumerate(zip(x._value.shape, stand_in.shape)) if a != b]
+
+    def size_read(self, x, how, out):
+        """User code took ``len()`` of ``x``, iterated it, or a rule made ``out``
+        = ``tf.shape(x)`` or ``tf.size(x)``: recorded as an op."""
+        if self.by_uid.get(x._uid) not in self.shadow:
+            return
+        if out is None:
+            if 0 in self.varying_dims(x):
+                self.hold(f"{how} of a tensor whose first dimension varies")
+            return
+        self.record(_SHAPE if how == "shape" else _SIZE, (x,), out, {"dtype": out._value.dtype})
+
+    def _fill(self, value):
+        """A derivative's constant of one value in the shape of a varying value (a
+        gradient seed, zeros for an output that got none): filled at run time to
+        that value's shape.  Its slot, or None."""
+        shape = np.shape(value)
+        if shape not in self.varying or not isinstance(value, np.ndarray) or not value.size:
+            return None
+        first = value.flat[0]
+        if not (value == first).all() or _op_context()[0] != "derivative":
+            return None
+        like = self._slot_of_shape(shape, len(self.alive))
+        if like is None:
+            return None
+        s = self._new_slot(_OP, None, value)
+        params = {"value": first, "dtype": value.dtype}
+        self.steps.append(("op", _FILL, (like,), params, (s,)))
+        self._vary(s, _fill_impl(np, self.shadow[like], **params))
+        return s
+
+    def _check_constant(self, s, value):
+        shape = np.shape(value)
+        if not shape and np.asarray(value).dtype.kind in "fc" and not _written_by_user():
+            self.computed_scalars.append(s)
+        if any(d in self.sizes for d in shape) or (
+                getattr(value, "dtype", None) is not None and value.dtype.kind in "iu"
+                and _mentions(np.asarray(value), self.sizes)):
+            self.hold(f"a constant of shape {tuple(shape)} holds a size of this call")
+
+    def _relaxed_step(self, op, ins, params, slots):
+        """The params and inputs a relaxed program's step takes, and its stand-in results."""
+        if params:
+            params = self._shape_params(op, ins, params, slots[0])
+        if op.name == "multiply" and len(ins) == 2:
+            ins = self._mean_scale(ins)
+        self._stand_in_step(op, ins, params, slots)
+        return ins, params
+
+    def _shape_params(self, op, ins, params, first_out):
+        """A derivative's param that holds a size of this call becomes the shape of
+        the value it is the shape of, at run time (an unbroadcast's, a VJP's
+        reshape's); ``tf.reshape(x, [-1, 3])`` keeps its ``-1``.  Any other param
+        that holds one holds the program to this call's shapes."""
+        new, context = params, None
+        for name, value in params.items():
+            reshaped = op.name == "reshape" and name == "shape" and ins[0] in self.shadow
+            if name in _POSITION_PARAMS or not reshaped and not _mentions(value, self.sizes) \
+                    and not (_is_shape(value) and tuple(value) in self.varying):
+                continue
+            if context is None:
+                context = _op_context()
+            if context[0] == "derivative":
+                s = self._slot_of_shape(value, first_out)
+                value = _ShapeOf(s) if s is not None else \
+                    self._as_inferred(ins[0], value) if reshaped else None
+            elif context[0] == "reshape":
+                value = self._as_written(context[1].f_locals.get("shape"))
+            else:
+                value = None
+            if value is None:
+                self.hold(f"{op.name}({name}={params[name]!r}) holds a size of this call")
+                continue
+            if new is params:
+                new = dict(params)
+            new[name] = value
+        return new
+
+    def _as_written(self, shape):
+        """The target of a ``tf.reshape`` as written, when it has a ``-1`` and no size
+        of this call (else None)."""
+        try:
+            target = tuple(int(d) for d in shape)
+        except (TypeError, ValueError):  # a tensor, or a None: sizes read from values
+            return None
+        if target.count(-1) != 1 or _mentions(target, self.sizes):
+            return None
+        return target
+
+    def _as_inferred(self, s, target):
+        """A reshape of a value whose size varies: its target with ``-1`` at the one
+        place that makes the stand-in fit (else None, as when several would)."""
+        stand_in = self.shadow.get(s)
+        target = [int(d) for d in target]
+        if stand_in is None or -1 in target:
+            return None
+        fits = []
+        for i in range(len(target)):
+            rest = int(np.prod(target[:i] + target[i + 1:]))
+            if rest and stand_in.size % rest == 0 and stand_in.size // rest != target[i]:
+                fits.append(i)
+        if len(fits) != 1:
+            return None
+        target[fits[0]] = -1
+        return tuple(target)
+
+    def _slot_of_shape(self, value, before):
+        """The one varying slot whose shape ``value`` is, or None when none or
+        several (or a fixed-shape value too) might be meant."""
+        if not _is_shape(value):
+            return None
+        key = tuple(int(v) for v in value)
+        found = self.varying.get(key)
+        if found is None or len(found) != 1:
+            return None
+        if any(np.shape(self.alive[s]) == key for s in range(before) if s not in self.shadow):
+            return None
+        return next(iter(found.values()))
+
+    def _mean_scale(self, ins):
+        """reduce_mean's VJP multiplies by ``1/n``: computed at run time from the
+        unreduced cotangent's shape when that varies."""
+        frame = _in_mean_vjp()
+        if frame is None:
+            return ins
+        axes = frame.f_locals.get("axes")
+        for i, k in enumerate(ins):
+            g = ins[1 - i]
+            value = self.alive[k]
+            if self.kinds[k] != _CONST or np.ndim(value) or g not in self.shadow:
+                continue
+            if value != np.asarray(1.0 / max(_count(self.alive[g].shape, axes), 1), value.dtype):
+                continue
+            scale = np.array(value, copy=True)
+            s = self._new_slot(_OP, None, scale)
+            self.steps.append(("op", _INVERSE_COUNT, (g,), {"axes": axes, "dtype": value.dtype},
+                               (s,)))
+            return (s, g) if i == 0 else (g, s)
+        return ins
+
+    def _stand_in_step(self, op, ins, params, slots):
+        shadow, alive = self.shadow, self.alive
+        shaped = [v.slot for v in params.values() if type(v) is _ShapeOf]
+        if op in EFFECTS or (not shaped and all(s not in shadow for s in ins)):
+            return  # the stand-ins' results are the traced ones, shapes alike
+        args = [shadow.get(s, alive[s]) for s in ins]
+        kwargs = {k: np.shape(shadow.get(v.slot, alive[v.slot])) if type(v) is _ShapeOf else v
+                  for k, v in params.items()}
+        saved = _random_state([params["generator"]] if params.get("generator") else ()) \
+            if op.stateful else None
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out = op.numpy_impl(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001 - any failure: the sizes cannot vary
+            self.hold(f"{op.name} fails for other sizes ({type(e).__name__}: {e})")
+            return
+        finally:
+            if saved is not None:
+                _set_random_state(saved)
+        outs = out if op.multi else (out,)
+        if len(outs) != len(slots):
+            self.hold(f"{op.name} gives {len(slots)} results for this call's sizes only")
+            return
+        for s, o in zip(slots, outs):
+            if np.shape(o) != np.shape(alive[s]):
+                self._vary(s, o)
 
     def _traced(self, value):
         """The slot of a traced value that changes from call to call, or None."""
@@ -781,6 +1262,8 @@ class _Tracer(trace.Recorder):
                 self.numpy_only = False
             s = self.by_uid[o._uid] = self._new_slot(_OP, None, v)
             slots.append(s)
+        if self.relax is not None:
+            ins, params = self._relaxed_step(op, ins, params, slots)
         self.steps.append(("op", op, ins, params, tuple(slots)))
 
     def watch_variable(self, var):
@@ -818,7 +1301,11 @@ class _Tracer(trace.Recorder):
             s = self._traced(value)
             if s is None:
                 s = self._new_slot(_CONST, arr, arr)
+                if self.relax is not None:
+                    self._check_constant(s, arr)
         new = self._new_slot(_OP, None, var._value)
+        if self.relax is not None and s in self.shadow:
+            self.hold(f"{how} to Variable '{var.name}' of a value whose shape varies")
         if how == "assign":
             self.steps.append(("assign", var, s, new, True))
         else:
@@ -849,9 +1336,11 @@ class _Tracer(trace.Recorder):
         made = {id(t): t for t in self.made}
         if type(result) is Tensor:
             result = wrap(result._value) if id(result) in made else result
-        elif result is not None:
-            result = nest.map_structure(
-                lambda x: wrap(x._value) if id(x) in made else x, result)
+        elif result is not None:  # an IndexedSlices' tensors too
+            flat = nest.flatten(result, expand_composites=True)
+            result = nest.pack_sequence_as(
+                result, [wrap(x._value) if id(x) in made else x for x in flat],
+                expand_composites=True)
         for t in self.made:
             v = t._value
             if isinstance(v, (np.ndarray, np.generic)):
@@ -864,6 +1353,8 @@ class _Tracer(trace.Recorder):
         s = self._traced(value)
         if s is not None:
             expected = np.array(value, copy=True) if predicate is None else result
+            if predicate is None and self.relax is not None and s in self.shadow:
+                self.hold("a rule reads a value whose shape varies to decide")
             self.steps.append(("check", s, predicate, expected))
 
     name = "a function"
@@ -874,7 +1365,7 @@ class _Tracer(trace.Recorder):
         kinds, steps = self.kinds, []
         for step in self.steps:
             if step[0] == "op" and not step[1].stateful and \
-                    all(kinds[s] == _CONST for s in step[2]):
+                    all(kinds[s] == _CONST for s in _reads(step)):
                 for s in step[4]:
                     kinds[s] = _CONST
                     self.sources[s] = self.alive[s]
@@ -888,8 +1379,21 @@ class _Tracer(trace.Recorder):
             f"{fix}, or call the Python function without gradtape.function")
 
     # -- the program -------------------------------------------------------
+    def _check_scalars(self):
+        """A float constant equal to a size of the call, or to its inverse, is taken
+        for one kept by code that read the size (a metric's count)."""
+        read = {s for step in self.steps for s in _reads(step)}
+        for s in self.computed_scalars:
+            value = np.asarray(self.sources[s])
+            if s in read and any(value == n or value == np.asarray(1.0 / n, value.dtype)
+                                 for n in self.sizes if n):
+                self.hold(f"a constant {value!r} equals a size of this call or its inverse")
+                return
+
     def compile(self, result, name):
         self.name = name
+        if self.relax is not None and self.fixed is None:
+            self._check_scalars()
         flat = nest.flatten(result, expand_composites=True)  # an IndexedSlices: its tensors
         for x in flat:
             if isinstance(x, Variable):  # returned as it will be on each call
@@ -902,7 +1406,11 @@ class _Tracer(trace.Recorder):
 
 def _reads(step):
     kind = step[0]
-    return step[2] if kind == "op" else (step[1],) if kind == "check" else (step[2],)
+    if kind == "op":
+        if step[3] and any(type(v) is _ShapeOf for v in step[3].values()):
+            return step[2] + tuple(v.slot for v in step[3].values() if type(v) is _ShapeOf)
+        return step[2]
+    return (step[1],) if kind == "check" else (step[2],)
 
 
 def _writes(step):
@@ -1076,7 +1584,8 @@ class _Program:
                 lines.extend(f"    v{s} = None" for s in outs)
                 continue
             call = ", ".join(["NP"] * bound + [ref(s) for s in ins] + [
-                f"{k}=c{i}_{j}" for j, k in enumerate(params)])
+                f"{k}={ref(v.slot)}.shape" if type(v) is _ShapeOf else f"{k}=c{i}_{j}"
+                for j, (k, v) in enumerate(params.items())])
             for j, value in enumerate(params.values()):
                 env[f"c{i}_{j}"] = value
             target = ", ".join(f"v{s}" for s in outs) + ("," if op.multi and len(outs) == 1 else "")

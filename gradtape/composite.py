@@ -5,18 +5,22 @@ and ``tf.nn.scale_regularization_loss``.
 They are written as TensorFlow writes them, op for op, so their values and
 gradients (including at the corner cases, such as a zero norm) are TensorFlow's.
 """
+from __future__ import annotations
 import numpy as np
 
 from ._core.tensor import TensorLike
 from ._core.convert import convert_to_tensor
 from . import rules
 from .errors import InvalidArgumentError
+from typing import Any, List, Optional
+from ._core.types import Axis, Tensor, TensorInput
 
 __all__ = ["clip_by_norm", "compute_average_loss", "meshgrid", "repeat", "scalar_mul",
            "scale_regularization_loss"]
 
 
-def clip_by_norm(t, clip_norm, axes=None, name=None):
+def clip_by_norm(t: TensorInput, clip_norm: TensorInput, axes: Axis = None,
+                 name: Optional[str] = None) -> Tensor:
     """``t`` scaled so that its L2 norm (over ``axes``, all by default) is at most ``clip_norm``.
 
     ``t * clip_norm / max(norm(t), clip_norm)``; a zero ``t`` stays zero and
@@ -35,7 +39,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     return rules.identity(t * clip_norm / rules.maximum(l2norm, clip_norm))
 
 
-def meshgrid(*args, **kwargs):
+def meshgrid(*args: Any, **kwargs: Any) -> List[Tensor]:
     """Coordinate grids from 1-D coordinate vectors: one N-D tensor per argument.
 
     ``indexing="xy"`` (the default) gives the first two outputs the shape
@@ -76,7 +80,8 @@ def meshgrid(*args, **kwargs):
     return [x * ones for x in outputs]
 
 
-def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TensorFlow's name
+def repeat(input: TensorInput, repeats: TensorInput, axis: Axis = None,
+           name: Optional[str] = None) -> Tensor:
     """Each element of ``input`` repeated ``repeats`` times along ``axis``
     (the flattened input if ``axis`` is None); ``repeats`` is one count or one per element.
 
@@ -105,7 +110,7 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TensorFlow's n
     return rules.gather(x, index, axis=axis)
 
 
-def scalar_mul(scalar, x, name=None):
+def scalar_mul(scalar: TensorInput, x: TensorInput, name: Optional[str] = None) -> Tensor:
     """``scalar * x`` for a 0-d ``scalar``, converted to ``x``'s dtype.
 
     >>> import gradtape as tf
@@ -120,7 +125,8 @@ def scalar_mul(scalar, x, name=None):
     return rules.multiply(scalar, x)
 
 
-def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
+def compute_average_loss(per_example_loss: TensorInput, sample_weight: Optional[TensorInput] = None,
+                         global_batch_size: Optional[int] = None) -> Tensor:
     """The sum of the (weighted) per-example losses divided by the global batch
     size (by default the size of the batch's first axis).
 
@@ -149,7 +155,7 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     return rules.divide_no_nan(total, rules.cast(batch, loss.dtype))
 
 
-def scale_regularization_loss(regularization_loss):
+def scale_regularization_loss(regularization_loss: TensorInput) -> Tensor:
     """The sum of ``regularization_loss`` divided by the number of replicas
     (one: gradtape runs in one replica).
 

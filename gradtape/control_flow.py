@@ -8,6 +8,7 @@ number of iterations), and every call checks the predicate again; when it
 comes out differently the function is traced again.  ``print`` is an op that
 a compiled function runs on every call, once its checks have passed.
 """
+from __future__ import annotations
 import sys
 
 import numpy as np
@@ -17,11 +18,14 @@ from ._core.convert import convert_to_tensor
 from ._core.tensor import TensorLike
 from .compiled import EFFECTS
 from .rules._util import apply, defop
+from typing import Any, Callable, Optional
+from ._core.types import Nested
 
 __all__ = ["cond", "while_loop", "print"]
 
 
-def cond(pred, true_fn=None, false_fn=None, name=None):
+def cond(pred: Any, true_fn: Optional[Callable[..., Any]] = None,
+         false_fn: Optional[Callable[..., Any]] = None, name: Optional[str] = None) -> Any:
     """``true_fn()`` if ``pred`` else ``false_fn()``: the result of the branch taken.
 
     ``pred`` is a Python bool or a tensor of one element.
@@ -42,8 +46,10 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     return true_fn() if pred else false_fn()
 
 
-def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
-               back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
+def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Nested,
+               shape_invariants: Any = None, parallel_iterations: int = 10, back_prop: bool = True,
+               swap_memory: bool = False, maximum_iterations: Optional[int] = None,
+               name: Optional[str] = None) -> Any:
     """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``, at most
     ``maximum_iterations`` times; the final ``loop_vars``, values as Tensors.
 
@@ -170,7 +176,8 @@ _PRINT = defop("print", _print_impl, nondiff=True, stateful=True)
 EFFECTS.add(_PRINT)  # a compiled function prints on every call
 
 
-def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):  # noqa: A001
+def print(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str = " ", end: str = "\n",
+          name: Optional[str] = None) -> None:
     """Print tensors and Python values, as ``tf.print``: also on every call of a
     ``gradtape.function`` (a Python ``print`` there runs while tracing only).
 

@@ -7,6 +7,7 @@ gradient), so forward mode follows the user's gradient as TensorFlow's does;
 when ``grad_fn`` is not written in gradtape ops, the function itself is re-run
 in forward mode.
 """
+from __future__ import annotations
 import functools
 import inspect
 
@@ -17,6 +18,7 @@ from ._core.forward import ForwardRecorder
 from ._core.tensor import Tensor, TensorLike, wrap
 from ._core.convert import convert_to_tensor
 from ._core.op import Op
+from typing import Any, Callable, Optional
 
 
 class _VariableWatcher(trace.Recorder):
@@ -158,7 +160,7 @@ def _as_tensors(result):
         lambda o: o if isinstance(o, TensorLike) else convert_to_tensor(o), result)
 
 
-def custom_gradient(f=None):
+def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Callable[..., Any]:
     """Decorate ``f(*x) -> (y, grad_fn)`` so gradients of ``y`` use ``grad_fn``.
 
     ``grad_fn(*upstream)`` returns one gradient per input (per tensor of

@@ -4,12 +4,15 @@
 >>> tf.dtypes.float32 is tf.float32, tf.dtypes.double
 (True, tf.float64)
 """
+from __future__ import annotations
 import numpy as np
 
 from ._core.dtypes import (DType, as_dtype, bool, complex64, complex128, float16,  # noqa: A004
                            float32, float64, int8, int16, int32, int64, string, uint8)
 from ._missing import missing_names as _missing_names
 from .rules.elementwise import cast
+from typing import Optional
+from ._core.types import DTypeLike, Tensor, TensorInput
 
 __all__ = ["DType", "as_dtype", "bool", "cast", "complex64", "complex128", "double",
            "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64",
@@ -19,7 +22,7 @@ double = float64
 half = float16
 
 
-def saturate_cast(value, dtype, name=None):
+def saturate_cast(value: TensorInput, dtype: DTypeLike, name: Optional[str] = None) -> Tensor:
     """``value`` cast to ``dtype``, values outside ``dtype``'s range clipped to it first.
 
     >>> import gradtape as tf

@@ -6,6 +6,7 @@ gradtape always executes eagerly, except while a ``gradtape.function`` traces
 its Python function (then ``executing_eagerly()`` is False, as inside a
 ``tf.function``).
 """
+from __future__ import annotations
 import contextlib
 import functools
 
@@ -15,12 +16,13 @@ from ._core.tensor import TensorLike
 from ._core.convert import convert_to_tensor
 from .errors import InvalidArgumentError, OperatorNotAllowedInGraphError
 from .variables import Variable
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 __all__ = ["device", "executing_eagerly", "get_static_value", "grad_pass_through",
            "init_scope", "is_tensor", "py_function"]
 
 
-def executing_eagerly():
+def executing_eagerly() -> bool:
     """False while a ``gradtape.function`` is being traced, True otherwise.
 
     >>> import gradtape as tf
@@ -32,7 +34,7 @@ def executing_eagerly():
     return trace.tracer() is None
 
 
-def is_tensor(x):
+def is_tensor(x: Any) -> bool:
     """Whether ``x`` is a gradtape tensor (a ``Tensor`` or a ``Variable``), not an
     array, a number or a list that would convert to one.
 
@@ -54,7 +56,7 @@ def _nothing():
     yield None
 
 
-def device(device_name):
+def device(device_name: str) -> Any:
     """A context manager naming a device: gradtape computes where its arrays
     live, so this changes nothing (``with tf.device("/GPU:0"):`` runs unchanged).
 
@@ -70,7 +72,7 @@ def device(device_name):
 
 
 @contextlib.contextmanager
-def init_scope():
+def init_scope() -> Iterator[None]:
     """Run a block outside every tape, accumulator and function trace.
 
     As TensorFlow's: ops in it are not recorded (gradients do not flow
@@ -93,7 +95,7 @@ def init_scope():
         yield None
 
 
-def get_static_value(tensor, partial=False):
+def get_static_value(tensor: Any, partial: bool = False) -> Any:
     """The value of ``tensor`` as NumPy if it is known without running anything.
 
     An eager Tensor's value (``.numpy()``); ``None`` for a Variable (its value
@@ -116,7 +118,7 @@ def get_static_value(tensor, partial=False):
         return None
 
 
-def grad_pass_through(f):
+def grad_pass_through(f: Callable[..., Any]) -> Callable[..., Any]:
     """``f`` with the gradient of the identity: its upstream gradient goes
     unchanged to its input (for a non-differentiable ``f``: rounding, an
     assignment).
@@ -142,7 +144,8 @@ def grad_pass_through(f):
     return functools.wraps(f)(passed_through)
 
 
-def py_function(func=None, inp=None, Tout=None, name=None):  # noqa: N803 - TensorFlow's name
+def py_function(func: Optional[Callable[..., Any]] = None, inp: Optional[Sequence[Any]] = None, Tout: Any = None,
+                name: Optional[str] = None) -> Any:
     """Call the Python function ``func`` on the tensors ``inp``, results converted to ``Tout``.
 
     Gradients flow through the gradtape ops ``func`` runs, as in eager

@@ -7,6 +7,7 @@ outwards, so an outer tape or accumulator differentiates what an inner one
 computes (forward-over-reverse Hessian-vector products, forward-over-forward
 second derivatives), never the reverse.
 """
+from __future__ import annotations
 import warnings
 
 
@@ -15,6 +16,8 @@ from ._core import nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import TensorLike, to_array, wrap
 from .unconnected import UnconnectedGradients, as_unconnected as _as_unconnected
+from typing import Union
+from ._core.types import Nested
 
 
 
@@ -76,7 +79,7 @@ class ForwardAccumulator:
     array([6., 0.], dtype=float32)
     """
 
-    def __init__(self, primals, tangents):
+    def __init__(self, primals: Nested, tangents: Nested) -> None:
         self._rec = self._watch(primals, tangents, None)
         self._recording = False
 
@@ -124,7 +127,9 @@ class ForwardAccumulator:
             trace.pop(self._rec)
             self._recording = False
 
-    def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
+    def jvp(self, primals: Nested,
+            unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE
+            ) -> Nested:
         """The JVPs of ``primals`` (a tensor or nested structure), in its structure.
 
         A tensor that does not depend on the accumulator's primals gives None,

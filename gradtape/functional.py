@@ -15,6 +15,7 @@ their structure.  Python floats become float32 and arrays keep their dtype,
 as in TensorFlow.  As in JAX, an input the output does not depend on gets a
 zero derivative, and integer or bool inputs cannot be differentiated.
 """
+from __future__ import annotations
 import functools
 import numbers
 
@@ -29,6 +30,8 @@ from .jacobians import forward_jacobian
 from .rules import broadcast_to, identity
 from . import tape as _tape
 from .tape import GradientTape, UnconnectedGradients
+from typing import Any, Callable, Sequence, Tuple, Union
+from ._core.types import Nested
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "linearize", "jacrev", "jacfwd",
            "hessian", "hvp"]
@@ -178,7 +181,8 @@ def _value_and_grad_fn(f, argnums, has_aux, fname):
     return functools.wraps(f)(value_and_grad_f)
 
 
-def value_and_grad(f, argnums=0, has_aux=False):
+def value_and_grad(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0,
+                   has_aux: bool = False) -> Callable[..., Any]:
     """A function returning both ``f(*args)`` and its gradient (see ``grad``).
 
     With ``has_aux=True`` it returns ``((value, aux), gradient)``.
@@ -191,7 +195,8 @@ def value_and_grad(f, argnums=0, has_aux=False):
     return _value_and_grad_fn(f, argnums, has_aux, "value_and_grad")
 
 
-def grad(f, argnums=0, has_aux=False):
+def grad(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0,
+         has_aux: bool = False) -> Callable[..., Any]:
     """The gradient of a scalar function ``f`` with respect to argument(s) ``argnums``.
 
     ``grad(f)(*args)`` has the structure of ``args[argnums]`` (a tuple of
@@ -230,7 +235,7 @@ def _matching(value, like, fname, what, like_what):
     return t
 
 
-def vjp(f, *primals, has_aux=False):
+def vjp(f: Callable[..., Any], *primals: Nested, has_aux: bool = False) -> Tuple[Any, ...]:
     """Evaluate ``f(*primals)`` and its vector-Jacobian product function.
 
     Returns ``(out, vjp_fn)`` (``(out, vjp_fn, aux)`` with ``has_aux``).
@@ -314,7 +319,8 @@ def _jvp(f, primals, tangents, has_aux, fname):
     return (out, tangent_out, aux) if has_aux else (out, tangent_out)
 
 
-def jvp(f, primals, tangents, has_aux=False):
+def jvp(f: Callable[..., Any], primals: Nested, tangents: Nested,
+        has_aux: bool = False) -> Tuple[Any, Any]:
     """Evaluate ``f(*primals)`` and its Jacobian-vector product with ``tangents``.
 
     ``primals`` and ``tangents`` are tuples (one entry per argument, same
@@ -329,7 +335,7 @@ def jvp(f, primals, tangents, has_aux=False):
     return _jvp(f, primals, tangents, has_aux, "jvp")
 
 
-def linearize(f, *primals):
+def linearize(f: Callable[..., Any], *primals: Nested) -> Tuple[Any, Callable[..., Any]]:
     """Evaluate ``f(*primals)`` and return ``(out, f_jvp)``, where
     ``f_jvp(*tangents)`` is the Jacobian-vector product at ``primals``.
 
@@ -360,7 +366,8 @@ def _per_output(out, flat_blocks):
         nest.pack_sequence_as(out, flat_blocks)
 
 
-def jacrev(f, argnums=0, has_aux=False):
+def jacrev(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0,
+           has_aux: bool = False) -> Callable[..., Any]:
     """The Jacobian of ``f`` by reverse mode: one vectorized backward sweep per output.
 
     For an output of shape ``S`` and an input of shape ``T`` the block has
@@ -386,7 +393,8 @@ def jacrev(f, argnums=0, has_aux=False):
     return functools.wraps(f)(jacrev_f)
 
 
-def jacfwd(f, argnums=0, has_aux=False):
+def jacfwd(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0,
+           has_aux: bool = False) -> Callable[..., Any]:
     """The Jacobian of ``f`` by forward mode, in one vectorized forward pass.
 
     Every element of the differentiated inputs gets a basis tangent, and the
@@ -427,7 +435,8 @@ def jacfwd(f, argnums=0, has_aux=False):
     return functools.wraps(f)(jacfwd_f)
 
 
-def hessian(f, argnums=0, has_aux=False):
+def hessian(f: Callable[..., Any], argnums: Union[int, Sequence[int]] = 0,
+            has_aux: bool = False) -> Callable[..., Any]:
     """The Hessian of a scalar function: ``jacfwd(jacrev(f))`` (forward over reverse).
 
     For an input of shape ``T`` the result has shape ``T + T``.
@@ -440,7 +449,7 @@ def hessian(f, argnums=0, has_aux=False):
     return jacfwd(jacrev(f, argnums, has_aux), argnums, has_aux)
 
 
-def hvp(f, primals, tangents):
+def hvp(f: Callable[..., Any], primals: Nested, tangents: Nested) -> Any:
     """The Hessian-vector product of a scalar ``f`` at ``primals`` along ``tangents``,
     by forward over reverse (one gradient pass carrying tangents; no Hessian formed).
 

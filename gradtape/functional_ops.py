@@ -6,6 +6,7 @@ outside a ``tf.function``) and stacks the results, so gradients flow through
 whatever gradtape ops the function runs; inside a ``gradtape.function`` the
 loop is unrolled into the trace.
 """
+from __future__ import annotations
 from ._core import nest
 from ._core.dtypes import DType, as_dtype
 from ._core.tensor import TensorLike
@@ -13,6 +14,8 @@ from ._core.convert import convert_to_tensor
 from .errors import InvalidArgumentError, OutOfRangeError
 from .nest import assert_same_structure
 from .rules import stack, stop_gradient, unstack, zeros
+from typing import Any, Callable, Optional
+from ._core.types import DTypeLike, Nested
 
 __all__ = ["foldl", "foldr", "map_fn", "scan", "vectorized_map"]
 
@@ -60,8 +63,9 @@ def _check_result(result, structure, dtypes):
                                        f"write dtype {got.name}")
 
 
-def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
-           swap_memory=False, infer_shape=True, name=None, fn_output_signature=None):
+def map_fn(fn: Callable[..., Any], elems: Nested, dtype: Optional[DTypeLike] = None,
+           parallel_iterations: Optional[int] = None, back_prop: bool = True, swap_memory: bool = False,
+           infer_shape: bool = True, name: Optional[str] = None, fn_output_signature: Any = None) -> Any:
     """``fn`` applied to each slice ``elems[i]`` along axis 0, the results stacked.
 
     ``elems`` may be a structure of tensors (``fn`` gets the same structure of
@@ -95,7 +99,8 @@ def _stop(structure):
     return nest.map_structure(stop_gradient, structure)
 
 
-def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
+def vectorized_map(fn: Callable[..., Any], elems: Nested, fallback_to_while_loop: bool = True,
+                   warn: bool = True) -> Any:
     """``fn`` applied to each slice of ``elems`` along axis 0, the results stacked.
 
     TensorFlow vectorizes ``fn``; gradtape runs it slice by slice, which gives
@@ -130,8 +135,9 @@ def _step(fn, acc, piece):
     return new
 
 
-def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
-         swap_memory=False, infer_shape=True, reverse=False, name=None):
+def scan(fn: Callable[..., Any], elems: Nested, initializer: Nested = None,
+         parallel_iterations: int = 10, back_prop: bool = True, swap_memory: bool = False,
+         infer_shape: bool = True, reverse: bool = False, name: Optional[str] = None) -> Any:
     """Every intermediate accumulator of ``acc = fn(acc, elems[i])``, stacked.
 
     Without ``initializer`` the first element is the first accumulator (and
@@ -160,8 +166,9 @@ def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
     return out if back_prop else _stop(out)
 
 
-def foldl(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
-          swap_memory=False, name=None):
+def foldl(fn: Callable[..., Any], elems: Nested, initializer: Nested = None,
+          parallel_iterations: int = 10, back_prop: bool = True, swap_memory: bool = False,
+          name: Optional[str] = None) -> Any:
     """The last accumulator of ``acc = fn(acc, elems[i])``, first element first.
 
     >>> import gradtape as tf
@@ -171,8 +178,9 @@ def foldl(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
     return _fold(fn, elems, initializer, back_prop, reverse=False)
 
 
-def foldr(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
-          swap_memory=False, name=None):
+def foldr(fn: Callable[..., Any], elems: Nested, initializer: Nested = None,
+          parallel_iterations: int = 10, back_prop: bool = True, swap_memory: bool = False,
+          name: Optional[str] = None) -> Any:
     """The last accumulator of ``acc = fn(acc, elems[i])``, last element first.
 
     >>> import gradtape as tf

@@ -19,11 +19,14 @@ array([[1., 1.],
        [0., 0.],
        [2., 2.]], dtype=float32)
 """
+from __future__ import annotations
 import numpy as np
 
 from ._core.reverse import backward
 from ._core.convert import convert_to_tensor
 from ._core.tensor import TensorLike, TensorShape, wrap
+from typing import Any, Optional, Sequence, Tuple
+from ._core.types import DType, Nested, Tensor, TensorInput
 
 __all__ = ["IndexedSlices", "densified", "summed_rows"]
 
@@ -40,33 +43,34 @@ class IndexedSlices:
 
     __slots__ = ("_values", "_indices", "_dense_shape")
 
-    def __init__(self, values, indices, dense_shape=None):
+    def __init__(self, values: TensorInput, indices: TensorInput,
+                 dense_shape: Optional[TensorInput] = None) -> None:
         self._values = convert_to_tensor(values)
         self._indices = convert_to_tensor(indices)
         self._dense_shape = None if dense_shape is None else convert_to_tensor(dense_shape)
 
     @property
-    def values(self):
+    def values(self) -> Tensor:
         """The rows, a Tensor of shape ``[len(indices)] + dense_shape[1:]``."""
         return self._values
 
     @property
-    def indices(self):
+    def indices(self) -> Tensor:
         """The row of each slice, a 1-D integer Tensor."""
         return self._indices
 
     @property
-    def dense_shape(self):
+    def dense_shape(self) -> Tensor:
         """The shape of the dense tensor, a 1-D integer Tensor (or None)."""
         return self._dense_shape
 
     @property
-    def dtype(self):
+    def dtype(self) -> DType:
         """The dtype of ``values``."""
         return self._values.dtype
 
     @property
-    def shape(self):
+    def shape(self) -> TensorShape:
         """The dense shape as a TensorShape."""
         if self._dense_shape is None:
             return TensorShape((None,) + tuple(self._values.shape[1:]))
@@ -96,7 +100,7 @@ class IndexedSlices:
         return indexing._scatter_into(self._values, (rows,), shape)
 
 
-def densified(grads):
+def densified(grads: Nested) -> Any:
     """``grads`` (a list) with each IndexedSlices made a dense Tensor.
 
     >>> import gradtape as tf
@@ -108,7 +112,8 @@ def densified(grads):
     return [g._as_dense_tensor() if type(g) is IndexedSlices else g for g in grads]
 
 
-def summed_rows(values, indices, shape):
+def summed_rows(values: TensorInput, indices: TensorInput,
+                shape: Sequence[int]) -> Tuple[Tensor, Tensor]:
     """The rows ``values`` (an array, or a Tensor) added into zeros of ``shape``
     at ``indices``: an array, or a Tensor.
 

@@ -6,21 +6,24 @@ filling the shape.
 
 Each is called as ``init(shape, dtype=tf.float32)`` and returns a Tensor.
 """
+from __future__ import annotations
 from . import random as _random
 from ._core.dtypes import as_dtype
 from ._core.tensor import constant
+from typing import Any, Optional
+from ._core.types import Config, DTypeLike, ShapeLike, Tensor
 
 __all__ = ["constant_initializer", "ones_initializer", "random_normal_initializer",
            "random_uniform_initializer", "zeros_initializer"]
 
 
 class _Initializer:
-    def get_config(self):
+    def get_config(self) -> Config:
         """The constructor arguments, as a dict."""
         return {}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         """An initializer built from ``get_config()``'s output."""
         return cls(**config)
 
@@ -37,7 +40,7 @@ class zeros_initializer(_Initializer):  # noqa: N801 - TensorFlow's name
     array([0, 0], dtype=int32)
     """
 
-    def __call__(self, shape, dtype="float32", **kwargs):
+    def __call__(self, shape: ShapeLike, dtype: DTypeLike = "float32", **kwargs: Any) -> Tensor:
         return constant(0, dtype=as_dtype(dtype), shape=_shape(shape))
 
 
@@ -49,7 +52,7 @@ class ones_initializer(_Initializer):  # noqa: N801 - TensorFlow's name
     array([1., 1.])
     """
 
-    def __call__(self, shape, dtype="float32", **kwargs):
+    def __call__(self, shape: ShapeLike, dtype: DTypeLike = "float32", **kwargs: Any) -> Tensor:
         return constant(1, dtype=as_dtype(dtype), shape=_shape(shape))
 
 
@@ -62,13 +65,13 @@ class constant_initializer(_Initializer):  # noqa: N801 - TensorFlow's name
            [3., 4.]], dtype=float32)
     """
 
-    def __init__(self, value=0):
+    def __init__(self, value: Any = 0) -> None:
         self.value = value
 
-    def __call__(self, shape, dtype=None, **kwargs):
+    def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None, **kwargs: Any) -> Tensor:
         return constant(self.value, dtype=dtype, shape=_shape(shape))
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {"value": self.value}
 
 
@@ -90,14 +93,14 @@ class random_normal_initializer(_Initializer):  # noqa: N801 - TensorFlow's name
     (TensorShape([2, 3]), {'mean': 0.0, 'stddev': 1.0, 'seed': 3})
     """
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: Optional[int] = None) -> None:
         self.mean, self.stddev, self.seed = mean, stddev, seed
 
-    def __call__(self, shape, dtype="float32", **kwargs):
+    def __call__(self, shape: ShapeLike, dtype: DTypeLike = "float32", **kwargs: Any) -> Tensor:
         return _random.normal(_shape(shape), self.mean, self.stddev, _floating(dtype),
                               seed=self.seed)
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
@@ -110,15 +113,15 @@ class random_uniform_initializer(_Initializer):  # noqa: N801 - TensorFlow's nam
     True
     """
 
-    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: Optional[int] = None) -> None:
         self.minval, self.maxval, self.seed = minval, maxval, seed
 
-    def __call__(self, shape, dtype="float32", **kwargs):
+    def __call__(self, shape: ShapeLike, dtype: DTypeLike = "float32", **kwargs: Any) -> Tensor:
         dt = as_dtype(dtype)
         if not (dt.is_floating or dt.is_integer):
             raise ValueError(f"Argument `dtype` is expected to be floating point or integer. "
                              f"Received: {dt.name}.")
         return _random.uniform(_shape(shape), self.minval, self.maxval, dt, seed=self.seed)
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}

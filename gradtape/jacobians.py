@@ -241,9 +241,9 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
     shape = (batch,) + per + s_shape[1:]
     if j is None:
         # TensorFlow's batch_jacobian gives zeros here whatever
-        # unconnected_gradients says: of the target's dtype for 'none', of the
-        # source's (its zero gradients) for 'zero'
-        zero = unconnected is UnconnectedGradients.ZERO or not target.dtype.differentiable
+        # unconnected_gradients says: of the target's dtype (an integer one
+        # too) for 'none', of the source's (its zero gradients) for 'zero'
+        zero = unconnected is UnconnectedGradients.ZERO
         return wrap(np.zeros(shape, source._value.dtype if zero else dtype))
     return j if tuple(j._value.shape) == shape else rules.reshape(j, shape)
 

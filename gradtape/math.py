@@ -4,13 +4,16 @@
 >>> tf.math.reduce_sum(tf.math.square(tf.constant([1.0, 2.0]))).numpy()
 5.0
 """
+from typing import TYPE_CHECKING
+
 from .rules.elementwise import *  # noqa: F401,F403
 from .rules.reductions import *  # noqa: F401,F403
 from .rules.elementwise import __all__ as _ew
 from .rules.reductions import __all__ as _red
 from .composite import scalar_mul
 
-__all__ = list(_ew) + list(_red) + ["scalar_mul"]
+if not TYPE_CHECKING:  # a type checker reads the names from the imports above
+    __all__ = list(_ew) + list(_red) + ["scalar_mul"]
 
 from ._missing import missing_names as _missing_names
 

@@ -4,7 +4,9 @@ inside a ``with tf.name_scope("block"):`` (``'block/w:0'``), and under a
 
 The current scope belongs to the thread, as TensorFlow's does.
 """
+from __future__ import annotations
 import threading
+from typing import Optional
 
 __all__ = ["name_scope"]
 
@@ -36,14 +38,14 @@ class name_scope:  # noqa: N801 - TensorFlow's name
     ('block/', 'block/w:0')
     """
 
-    def __init__(self, name):
+    def __init__(self, name: Optional[str]) -> None:
         if not isinstance(name, str):
             raise TypeError(f"name_scope: name must be a string, got {type(name).__name__}")
         self._name = name
         self._saved = []
 
     @property
-    def name(self):
+    def name(self) -> str:
         """The name given."""
         return self._name
 

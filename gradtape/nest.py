@@ -7,10 +7,12 @@ walked in sorted key order, whatever their insertion order, as TensorFlow does.
 >>> tf.nest.flatten({"b": [1, 2], "a": (3, None)})
 [3, None, 1, 2]
 """
+from __future__ import annotations
 import collections.abc
 
 from ._core import nest as _nest
 from ._missing import missing_names as _missing_names
+from typing import Any, Callable, List
 
 __all__ = ["assert_same_structure", "flatten", "is_nested", "map_structure",
            "pack_sequence_as"]
@@ -18,7 +20,7 @@ __all__ = ["assert_same_structure", "flatten", "is_nested", "map_structure",
 _MISMATCH = "The two structures don't have the same nested structure."
 
 
-def is_nested(seq):
+def is_nested(seq: Any) -> bool:
     """Whether ``seq`` is a list, tuple or dict (a structure), not a leaf.
 
     >>> import gradtape as tf
@@ -28,7 +30,7 @@ def is_nested(seq):
     return isinstance(seq, (list, tuple, collections.abc.Mapping))
 
 
-def flatten(structure, expand_composites=False):
+def flatten(structure: Any, expand_composites: bool = False) -> List[Any]:
     """The leaves of ``structure``, dicts in sorted key order; a leaf gives ``[leaf]``.
 
     >>> import gradtape as tf
@@ -38,7 +40,7 @@ def flatten(structure, expand_composites=False):
     return _nest.flatten(structure)
 
 
-def pack_sequence_as(structure, flat_sequence, expand_composites=False):
+def pack_sequence_as(structure: Any, flat_sequence: Any, expand_composites: bool = False) -> Any:
     """``structure`` with its leaves replaced, in order, by ``flat_sequence``.
 
     >>> import gradtape as tf
@@ -64,7 +66,7 @@ def pack_sequence_as(structure, flat_sequence, expand_composites=False):
     return _nest.pack_sequence_as(structure, flat_sequence)
 
 
-def map_structure(func, *structure, **kwargs):
+def map_structure(func: Callable[..., Any], *structure: Any, **kwargs: Any) -> Any:
     """``func`` applied leaf by leaf over structures of the same shape.
 
     ``check_types=False`` lets a list match a tuple; the result has the first
@@ -87,7 +89,8 @@ def map_structure(func, *structure, **kwargs):
     return pack_sequence_as(structure[0], [func(*leaves) for leaves in zip(*flats)])
 
 
-def assert_same_structure(nest1, nest2, check_types=True, expand_composites=False):
+def assert_same_structure(nest1: Any, nest2: Any, check_types: bool = True,
+                          expand_composites: bool = False) -> None:
     """Raise unless ``nest1`` and ``nest2`` are nested the same way.
 
     A different nesting or number of elements is a ``ValueError``; with

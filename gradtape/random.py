@@ -6,16 +6,19 @@
 >>> bool((a.numpy() == b.numpy()).all())
 True
 """
+from __future__ import annotations
 import numpy as np
 
 from ._core import trace
 from ._core.dtypes import as_dtype
 from .rules._util import apply, defop
+from typing import Optional
+from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
 
 _global = {"seed": None, "rng": np.random.default_rng()}
 
 
-def set_seed(seed):
+def set_seed(seed: Optional[int]) -> None:
     """Make the following random ops reproducible.
 
     >>> import gradtape as tf
@@ -81,7 +84,8 @@ def _floating(dtype, opname):
     return dt._np
 
 
-def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
+def normal(shape: ShapeLike, mean: TensorInput = 0.0, stddev: TensorInput = 1.0, dtype: DTypeLike = "float32",
+           seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
     """Samples from a normal distribution.
 
     >>> import gradtape as tf
@@ -92,7 +96,9 @@ def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
                  mean, stddev)
 
 
-def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None):
+def uniform(shape: ShapeLike, minval: TensorInput = 0, maxval: Optional[TensorInput] = None,
+            dtype: DTypeLike = "float32", seed: Optional[int] = None,
+            name: Optional[str] = None) -> Tensor:
     """Samples from a uniform distribution on ``[minval, maxval)`` (maxval 1 for floats).
 
     >>> import gradtape as tf
@@ -109,7 +115,9 @@ def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None)
     return _draw("uniform", _shape(shape, "uniform"), dt._np, seed, minval, hi)
 
 
-def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
+def truncated_normal(shape: ShapeLike, mean: TensorInput = 0.0, stddev: TensorInput = 1.0,
+                     dtype: DTypeLike = "float32", seed: Optional[int] = None,
+                     name: Optional[str] = None) -> Tensor:
     """Normal samples redrawn until within two standard deviations of the mean.
 
     >>> import gradtape as tf
@@ -121,7 +129,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, na
                  _floating(dtype, "truncated_normal"), seed, mean, stddev)
 
 
-def shuffle(value, seed=None, name=None):
+def shuffle(value: TensorInput, seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
     """``value`` with its rows (along axis 0) in a random order.
 
     As TensorFlow's, it has no gradient.

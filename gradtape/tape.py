@@ -4,6 +4,7 @@ It mirrors TensorFlow's eager ``tf.GradientTape``: Variables are watched on
 read, Tensors only when asked; several or non-scalar targets are summed;
 a non-persistent tape gives one set of gradients and frees what it held.
 """
+from __future__ import annotations
 import contextlib
 import warnings
 
@@ -23,6 +24,8 @@ from .unconnected import as_unconnected as _as_unconnected, check_source as _che
 from .errors import InvalidArgumentError
 from .indexed_slices import backward_with_slices
 from .variables import Variable
+from typing import Any, Iterator, Optional, Tuple, Union
+from ._core.types import Nested, Tensor, TensorInput
 
 _USED_MESSAGE = ("A non-persistent GradientTape can only be used to compute one set of "
                  "gradients (or jacobians)")
@@ -65,7 +68,7 @@ class GradientTape:
     <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
     """
 
-    def __init__(self, persistent=False, watch_accessed_variables=True):
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._rec = TapeRecorder(self._watch_accessed_variables)
@@ -101,7 +104,7 @@ class GradientTape:
             trace.pop(rec)
 
     @contextlib.contextmanager
-    def stop_recording(self):
+    def stop_recording(self) -> Iterator[None]:
         """Temporarily stop recording ops on this tape.
 
         >>> import gradtape as tf
@@ -126,7 +129,7 @@ class GradientTape:
             self._recording = True
             _history._note_event(self, "resume")
 
-    def reset(self):
+    def reset(self) -> None:
         """Clear everything recorded so far (the tape keeps recording if active).
 
         >>> import gradtape as tf
@@ -148,7 +151,7 @@ class GradientTape:
             self.__enter__()
 
     # -- watching -------------------------------------------------------
-    def watch(self, tensor):
+    def watch(self, tensor: Nested) -> None:
         """Track a tensor (or a nested structure of them) so gradients reach it.
 
         >>> import gradtape as tf
@@ -172,7 +175,7 @@ class GradientTape:
             else:
                 self._rec.watch(t)
 
-    def watched_variables(self):
+    def watched_variables(self) -> Tuple[Any, ...]:
         """The Variables this tape watches, in the order they were created.
 
         >>> import gradtape as tf
@@ -209,8 +212,9 @@ class GradientTape:
         return backward(self._rec, target_cts, source_uids, persistent, check)
 
     # -- gradients ------------------------------------------------------
-    def gradient(self, target, sources, output_gradients=None,
-                 unconnected_gradients=UnconnectedGradients.NONE):
+    def gradient(self, target: Nested, sources: Nested, output_gradients: Nested = None,
+                 unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE
+                 ) -> Nested:
         """The gradient of ``target`` (summed over its elements and over nested
         targets) with respect to each of ``sources``, in ``sources``' structure.
 
@@ -282,8 +286,10 @@ class GradientTape:
         return out
 
     # -- Jacobians ------------------------------------------------------
-    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
-                 parallel_iterations=None, experimental_use_pfor=True):
+    def jacobian(self, target: TensorInput, sources: Nested,
+                 unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE,
+                 parallel_iterations: Optional[int] = None,
+                 experimental_use_pfor: bool = True) -> Nested:
         """The Jacobian of ``target`` with respect to each source: shape
         ``target.shape + source.shape``, computed in vectorized backward sweeps.
 
@@ -303,8 +309,10 @@ class GradientTape:
         return jacobian(self, target, sources, _as_unconnected(unconnected_gradients),
                         parallel_iterations, experimental_use_pfor, JACOBIAN_CHUNK_BYTES)
 
-    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
-                       parallel_iterations=None, experimental_use_pfor=True):
+    def batch_jacobian(self, target: TensorInput, source: TensorInput,
+                       unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE,
+                       parallel_iterations: Optional[int] = None,
+                       experimental_use_pfor: bool = True) -> Optional[Tensor]:
         """Per-example Jacobians: shape ``(batch,) + target.shape[1:] + source.shape[1:]``,
         assuming example ``i`` of ``target`` depends only on example ``i`` of ``source``.
 
@@ -321,7 +329,7 @@ class GradientTape:
                               parallel_iterations, experimental_use_pfor, JACOBIAN_CHUNK_BYTES)
 
     # -- explaining and inspecting ---------------------------------------
-    def explain(self, target, sources):
+    def explain(self, target: Nested, sources: Nested) -> Any:
         """Why each source's gradient is (or is not) None: one reason per source,
         with the place in user code and the fix (see ``gradtape.explain``).
 
@@ -334,7 +342,7 @@ class GradientTape:
         """
         return _explain.explain(self, target, sources)
 
-    def summary(self, targets=()):
+    def summary(self, targets: Nested = ()) -> str:
         """The recorded ops, one per line (see ``gradtape.explain.summary``).
 
         >>> import gradtape as tf
@@ -349,7 +357,7 @@ class GradientTape:
     def __str__(self):
         return self.summary()
 
-    def to_dot(self, targets=()):
+    def to_dot(self, targets: Nested = ()) -> str:
         """The recorded graph as Graphviz DOT text (see ``gradtape.explain.to_dot``).
 
         >>> import gradtape as tf
@@ -361,7 +369,7 @@ class GradientTape:
         """
         return _render.to_dot(self, targets)
 
-    def memory(self):
+    def memory(self) -> Any:
         """Bytes of array data the tape holds, per op, per user line and in total.
 
         >>> import gradtape as tf

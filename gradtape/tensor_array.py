@@ -7,11 +7,14 @@ As in eager TensorFlow, ``write``/``unstack``/``scatter`` return a new
 flow from ``stack()``, ``read()``, ``gather()`` and ``concat()`` back to the
 values written.
 """
+from __future__ import annotations
 from ._core.dtypes import as_dtype
 from ._core.tensor import TensorLike, TensorShape, constant
 from ._core.convert import convert_to_tensor
 from .errors import InvalidArgumentError, OutOfRangeError
 from .rules import concat, stack, unstack, zeros
+from typing import Any, Optional, Union
+from ._core.types import DType, DTypeLike, ShapeLike, Tensor, TensorInput
 
 __all__ = ["TensorArray"]
 
@@ -46,9 +49,11 @@ class TensorArray:
     (array([0., 2., 4.], dtype=float32), 3)
     """
 
-    def __init__(self, dtype, size=None, dynamic_size=None, clear_after_read=None,
-                 tensor_array_name=None, handle=None, flow=None, infer_shape=True,
-                 element_shape=None, colocate_with_first_write_call=True, name=None):
+    def __init__(self, dtype: DTypeLike, size: Optional[int] = None, dynamic_size: Optional[bool] = None,
+                 clear_after_read: Optional[bool] = None, tensor_array_name: Optional[str] = None,
+                 handle: Any = None, flow: Any = None, infer_shape: bool = True,
+                 element_shape: Optional[ShapeLike] = None, colocate_with_first_write_call: bool = True,
+                 name: Optional[str] = None) -> None:
         if size is None:
             raise ValueError("Size must be declared for TensorArrays when eager execution "
                              "is enabled.")
@@ -65,34 +70,35 @@ class TensorArray:
         return other
 
     @property
-    def dtype(self):
+    def dtype(self) -> DType:
         """The dtype of the elements."""
         return self._dtype
 
     @property
-    def dynamic_size(self):
+    def dynamic_size(self) -> bool:
         """Whether writing past the end grows the array."""
         return self._elements.dynamic
 
     @property
-    def element_shape(self):
+    def element_shape(self) -> TensorShape:
         """The shape every element has (``TensorShape(None)`` before the first write)."""
         shape = self._elements.element_shape
         return TensorShape(None) if shape is None else shape
 
-    def size(self, name=None):
+    def size(self, name: Optional[str] = None) -> Tensor:
         """The number of elements, an int32 scalar tensor."""
         return constant(len(self._elements.values), dtype="int32")
 
-    def identity(self):
+    def identity(self) -> TensorArray:
         """This array (TensorFlow's control-dependency helper)."""
         return self._sharing()
 
-    def close(self, name=None):
+    def close(self, name: Optional[str] = None) -> None:
         """Nothing to release in eager execution."""
 
     # -- writing -------------------------------------------------------------
-    def write(self, index, value, name=None):
+    def write(self, index: Union[int, TensorInput], value: TensorInput,
+              name: Optional[str] = None) -> TensorArray:
         """Set element ``index`` to ``value``; returns the written array.
 
         >>> import gradtape as tf
@@ -132,7 +138,7 @@ class TensorArray:
             elements.element_shape = value.shape
         return value
 
-    def unstack(self, value, name=None):
+    def unstack(self, value: TensorInput, name: Optional[str] = None) -> TensorArray:
         """The rows of ``value`` (along axis 0) become the elements, replacing all.
 
         >>> import gradtape as tf
@@ -158,7 +164,8 @@ class TensorArray:
                              "more, got a scalar")
         return value
 
-    def scatter(self, indices, value, name=None):
+    def scatter(self, indices: TensorInput, value: TensorInput,
+                name: Optional[str] = None) -> TensorArray:
         """Write the rows of ``value`` at ``indices``; returns the written array.
 
         >>> import gradtape as tf
@@ -176,7 +183,7 @@ class TensorArray:
         return result._sharing()
 
     # -- reading -------------------------------------------------------------
-    def read(self, index, name=None):
+    def read(self, index: Union[int, TensorInput], name: Optional[str] = None) -> Tensor:
         """Element ``index`` (zeros if it was never written).
 
         >>> import gradtape as tf
@@ -213,7 +220,7 @@ class TensorArray:
                              "Tensor.")
         return zeros(tuple(leading) + tuple(shape), dtype=self._dtype)
 
-    def stack(self, name=None):
+    def stack(self, name: Optional[str] = None) -> Tensor:
         """The elements stacked along a new axis 0.
 
         >>> import gradtape as tf
@@ -230,7 +237,7 @@ class TensorArray:
             return self._zeros((0,))
         return stack([self._element(i) for i in indices])
 
-    def gather(self, indices, name=None):
+    def gather(self, indices: TensorInput, name: Optional[str] = None) -> Tensor:
         """The elements at ``indices``, stacked along a new axis 0.
 
         >>> import gradtape as tf
@@ -244,7 +251,7 @@ class TensorArray:
                 raise OutOfRangeError(f"Tried to read from index {i} but array size is: {size}")
         return self._stacked(indices)
 
-    def concat(self, name=None):
+    def concat(self, name: Optional[str] = None) -> Tensor:
         """The elements concatenated along their axis 0 (they must not be scalars).
 
         >>> import gradtape as tf

@@ -6,11 +6,13 @@ identity ``<v, J u> == <J^T v, u>`` between them, and recurses for higher
 orders by checking the gradient function itself.  ``compute_gradient`` returns
 full theoretical and numerical Jacobians like ``tf.test.compute_gradient``.
 """
+from __future__ import annotations
 import numpy as np
 
 from ._core import nest
 from ._core.tensor import TensorLike, constant, wrap
 from .indexed_slices import densified
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 __all__ = ["check_gradients", "compute_gradient", "numerical_jvp"]
 
@@ -25,7 +27,8 @@ def _call(f, arrays):
     return [_as_f64(o) for o in nest.flatten(out)]
 
 
-def numerical_jvp(f, args, directions, eps=1e-6):
+def numerical_jvp(f: Callable[..., Any], args: Sequence[Any], directions: Any,
+                  eps: float = 1e-6) -> List[Any]:
     """Central difference ``(f(x + eps u) - f(x - eps u)) / 2 eps`` for each output.
 
     >>> import gradtape as tf, numpy as np
@@ -71,8 +74,9 @@ def _close(name, got, want, atol, rtol):
                              f"rtol={rtol}):\n  got  {got!r}\n  want {want!r}")
 
 
-def check_gradients(f, args, order=2, modes=("rev", "fwd"), atol=1e-6, rtol=1e-5,
-                    eps=1e-6, seed=0):
+def check_gradients(f: Callable[..., Any], args: Sequence[Any], order: int = 2,
+                    modes: Any = ("rev", "fwd"), atol: float = 1e-6, rtol: float = 1e-5,
+                    eps: float = 1e-6, seed: int = 0) -> None:
     """Check ``f``'s derivatives at ``args`` against central differences in float64.
 
     ``f`` takes Tensors and returns a tensor or a nested structure of tensors.
@@ -133,7 +137,8 @@ def _jvp_tensors(f, xs, directions):
     return [rules.zeros_like(o) if t is None else t for o, t in zip(outs, acc.jvp(outs))]
 
 
-def compute_gradient(f, x, delta=None):
+def compute_gradient(f: Callable[..., Any], x: Sequence[Any],
+                     delta: Optional[float] = None) -> Tuple[List[Any], List[Any]]:
     """Theoretical and numerical Jacobians of ``f`` at ``x`` (a list or tuple of
     arguments), each of shape ``(y.size, x_i.size)``, like ``tf.test.compute_gradient``:
     a pair of tuples, one Jacobian per argument, the numerical one by central

@@ -6,9 +6,11 @@ them without importing one another (TensorFlow keeps the enum in a module of
 its own too).  The budget users set is ``gradtape.tape.JACOBIAN_CHUNK_BYTES``,
 which the tape and ``gradtape.functional`` pass on at each call.
 """
+from __future__ import annotations
 import enum
 
 from ._core.tensor import TensorLike
+from typing import Any
 
 __all__ = ["UnconnectedGradients", "as_unconnected", "check_source"]
 
@@ -32,7 +34,7 @@ class UnconnectedGradients(enum.Enum):
     ZERO = "zero"
 
 
-def as_unconnected(value, accumulator=False):
+def as_unconnected(value: Any, accumulator: bool = False) -> Any:
     """``value`` (an ``UnconnectedGradients`` or its name) as an
     ``UnconnectedGradients``, or ValueError in TensorFlow's words (a tape's and
     an accumulator's differ).
@@ -41,6 +43,8 @@ def as_unconnected(value, accumulator=False):
     >>> as_unconnected("zero")
     <UnconnectedGradients.ZERO: 'zero'>
     """
+    if type(value) is UnconnectedGradients:
+        return value
     try:
         return UnconnectedGradients(value)
     except ValueError:
@@ -50,7 +54,7 @@ def as_unconnected(value, accumulator=False):
                          "'none' or 'zero')") from None
 
 
-def check_source(s, what="sources"):
+def check_source(s: Any, what: str = "sources") -> None:
     """Refuse a source that is not a tensor or Variable (a list, a NumPy array...).
 
     >>> import gradtape as tf

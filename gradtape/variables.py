@@ -4,6 +4,7 @@ Reading a Variable while a tape is active watches it (if trainable and the
 tape auto-watches) and hands ops a snapshot: a later ``assign`` replaces the
 Variable's array and never changes what a tape already recorded.
 """
+from __future__ import annotations
 import itertools
 
 import numpy as np
@@ -15,6 +16,8 @@ from ._core.reverse import TapeRecorder
 from ._core.tensor import (TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array,
                            wrap_as)
 from .name_scope import current_scope
+from typing import Any, Callable, Optional
+from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
 
 
 def _stored(arr, copy):
@@ -49,10 +52,12 @@ class Variable(TensorLike):
     __slots__ = ("_value", "_uid", "_name", "_trainable", "_constraint", "_shape",
                  "__weakref__")
 
-    def __init__(self, initial_value=None, trainable=None, validate_shape=True,
-                 caching_device=None, name=None, variable_def=None, dtype=None,
-                 import_scope=None, constraint=None, synchronization=None,
-                 aggregation=None, shape=None, experimental_enable_variable_lifting=True):
+    def __init__(self, initial_value: Any = None, trainable: Optional[bool] = None,
+                 validate_shape: bool = True, caching_device: Any = None, name: Optional[str] = None,
+                 variable_def: Any = None, dtype: Optional[DTypeLike] = None, import_scope: Any = None,
+                 constraint: Any = None, synchronization: Any = None, aggregation: Any = None,
+                 shape: Optional[ShapeLike] = None,
+                 experimental_enable_variable_lifting: bool = True) -> None:
         if initial_value is None:
             raise ValueError("Variable: initial_value must be given")
         if constraint is not None and not callable(constraint):
@@ -75,7 +80,7 @@ class Variable(TensorLike):
                           self._constraint)
 
     @property
-    def shape(self):
+    def shape(self) -> TensorShape:
         """The shape given at construction (it may leave dimensions, or the rank,
         unknown: ``shape=tf.TensorShape(None)``), else the value's shape.
 
@@ -89,15 +94,19 @@ class Variable(TensorLike):
     # -- reading ---------------------------------------------------------
     def _read(self):
         """A Tensor snapshot of the current value that tapes know as this Variable."""
+        stack = trace.stack()
         if self._trainable:
-            for rec in trace.stack():
+            for rec in stack:
                 rec.watch_variable(self)
         else:  # gradtape.explain says where an untrainable source was read
-            for rec in trace.stack():
+            for rec in stack:
                 rec.note_read(self)
-        return wrap_as(self._value, self._uid)
+        t = wrap_as(self._value, self._uid)
+        if stack and stack[0].traces_ops:  # a gradtape.function: a read, not a snapshot from before
+            stack[0].fresh_read(t)
+        return t
 
-    def read_value(self):
+    def read_value(self) -> Tensor:
         """The current value as a Tensor (recorded as a read by active tapes).
 
         >>> import gradtape as tf
@@ -109,7 +118,7 @@ class Variable(TensorLike):
     value = read_value
 
     @property
-    def name(self):
+    def name(self) -> str:
         """The name, TensorFlow-style: ``'weight:0'``; unnamed Variables are
         ``'Variable:0'``, ``'Variable_1:0'``... (unique, so explanations are unambiguous).
 
@@ -121,12 +130,12 @@ class Variable(TensorLike):
         return self._name
 
     @property
-    def trainable(self):
+    def trainable(self) -> bool:
         """Whether tapes watch this Variable automatically."""
         return self._trainable
 
     @property
-    def constraint(self):
+    def constraint(self) -> Optional[Callable[..., Any]]:
         """The projection optimizers apply after each update (None: none).
 
         ``assign`` does not apply it; as in Keras, an optimizer assigns
@@ -168,7 +177,8 @@ class Variable(TensorLike):
                 f"'{self._name}' of shape {tuple(target.shape)}; shapes must match")
         return arr
 
-    def assign(self, value, use_locking=False, name=None, read_value=True):
+    def assign(self, value: TensorInput, use_locking: bool = False, name: Optional[str] = None,
+               read_value: bool = True) -> Any:
         """Replace the value (same shape and dtype); returns the Variable.
 
         An assignment is state, not an op: no gradient flows through it.
@@ -183,7 +193,8 @@ class Variable(TensorLike):
         _accessed(self)
         return self
 
-    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+    def assign_add(self, delta: TensorInput, use_locking: bool = False, name: Optional[str] = None,
+                   read_value: bool = True) -> Any:
         """Add ``delta`` to the value; returns the Variable.
 
         >>> import gradtape as tf
@@ -196,7 +207,8 @@ class Variable(TensorLike):
         _accessed(self)
         return self
 
-    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+    def assign_sub(self, delta: TensorInput, use_locking: bool = False, name: Optional[str] = None,
+                   read_value: bool = True) -> Any:
         """Subtract ``delta`` from the value; returns the Variable.
 
         >>> import gradtape as tf
@@ -214,7 +226,7 @@ class Variable(TensorLike):
         recorded by a ``gradtape.function`` being traced (it is not a step)."""
         self._value = _stored(self._new_value(value, "restore"), False)
 
-    def numpy(self):
+    def numpy(self) -> Any:
         """A copy of the current value as a NumPy array (a NumPy scalar if 0-d).
 
         Like any read, it makes the active tapes watch the Variable (as in

@@ -11,9 +11,13 @@ from .basic_ops import stack
 from .dtypes import as_dtype
 from .errors import InvalidArgumentError
 from .tensor import Tensor, TensorLike, to_array, wrap
+from typing import Any, Optional
+
+from .dtypes import DTypeLike
 
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name: str | None = None) -> Tensor:
+def convert_to_tensor(value: Any, dtype: Optional[DTypeLike] = None,
+                      dtype_hint: Optional[DTypeLike] = None, name: str | None = None) -> Tensor:
     """Convert a Python number, list, ndarray or tensor to a Tensor.
 
     Python floats become float32 and ints int32 (TensorFlow's defaults);

@@ -4,7 +4,9 @@ Python floats become float32, Python ints int32, bools bool; NumPy arrays keep
 their dtype.  Two tensors of different dtypes never promote silently: the
 binary op raises, as TensorFlow's kernels do.
 """
+from __future__ import annotations
 import numpy as np
+from typing import Any, Union
 
 _PY_BOOL = type(True)
 
@@ -23,7 +25,7 @@ class DType:
     __slots__ = ("name", "as_numpy_dtype", "_np", "kind", "is_floating", "is_integer",
                  "is_complex", "is_bool", "differentiable")
 
-    def __init__(self, name, np_type):
+    def __init__(self, name: str, np_type: Any) -> None:
         self.name = name
         self.as_numpy_dtype = np_type
         self._np = np.dtype(np_type)
@@ -35,25 +37,25 @@ class DType:
         self.differentiable = kind in "fc"
 
     @property
-    def base_dtype(self):
+    def base_dtype(self) -> DType:
         """This dtype (TensorFlow has reference dtypes; gradtape does not)."""
         return self
 
     @property
-    def real_dtype(self):
+    def real_dtype(self) -> DType:
         """The dtype of the real part: float32 for complex64, itself for reals."""
         if self.is_complex:
             return as_dtype(np.finfo(self._np).dtype)
         return self
 
     @property
-    def min(self):
+    def min(self) -> Any:
         """The smallest value of this dtype."""
         info = np.finfo(self._np) if self.is_floating else np.iinfo(self._np)
         return info.min
 
     @property
-    def max(self):
+    def max(self) -> Any:
         """The largest value of this dtype."""
         info = np.finfo(self._np) if self.is_floating else np.iinfo(self._np)
         return info.max
@@ -73,6 +75,9 @@ class DType:
     def __reduce__(self):
         return as_dtype, (self.name,)
 
+
+#: A dtype as ``tf.float32``, ``"float32"``, ``np.float32`` or ``np.dtype("float32")``
+DTypeLike = Union[DType, str, np.dtype, type]
 
 float16 = DType("float16", np.float16)
 float32 = DType("float32", np.float32)
@@ -130,7 +135,7 @@ def from_numpy(np_dtype):
     return d
 
 
-def as_dtype(value):
+def as_dtype(value: Any) -> DType:
     """Convert a DType, a name, a NumPy dtype or a Python type to a DType.
 
     >>> import gradtape as tf

@@ -6,10 +6,12 @@ may treat it.  ``OPS`` maps each declared name to its op; ``register`` refuses
 a second op under a name already taken, so two rule modules cannot declare
 the same primitive twice by accident.
 """
+from __future__ import annotations
 import functools
 import operator
 
 from .backend import NP
+from typing import Any, Callable, Optional
 
 #: Every declared op by name (``gradtape.extend.defop`` and the rule modules fill it).
 OPS = {}
@@ -49,6 +51,13 @@ class Op:
     has none).  Rules are written with gradtape's own ops, so a tape watching
     them differentiates them again.
 
+    ``numpy_vjps[i](ct, ans, *inputs, **params)``, optional, is input ``i``'s
+    VJP on NumPy arrays (``ans`` and the inputs as arrays, or ``Meta``
+    stand-ins for inputs not saved): the first-order sweep, which no tape
+    watches, runs it instead of ``vjps[i]`` and skips a Tensor and a dispatch
+    per step.  It must compute what ``vjps[i]`` computes (the op-spec tests
+    compare them).
+
     ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
     of indices); the tape keeps only those (and the output if ``save_ans``),
     and a stand-in with ``shape`` and ``dtype`` for the others.
@@ -83,13 +92,16 @@ class Op:
 
     __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
                  "nondiff", "batch_vjp", "batch_jvp", "broadcasts", "elementwise",
-                 "onehot_vjps", "stateful", "per_arity", "portable", "numpy_impl",
+                 "onehot_vjps", "stateful", "per_arity", "portable", "numpy_impl", "numpy_vjps",
                  "__weakref__")
 
-    def __init__(self, name, impl, vjps=None, jvp=None, save="all", save_ans=False,
-                 multi=False, nondiff=False, batch_vjp=True, batch_jvp=True,
-                 broadcasts=False, elementwise=False, onehot_vjps=None, stateful=False,
-                 portable=None):
+    def __init__(self, name: str, impl: Callable[..., Any], vjps: Any = None,
+                 jvp: Optional[Callable[..., Any]] = None, save: Any = "all", save_ans: bool = False,
+                 multi: bool = False, nondiff: bool = False, batch_vjp: bool = True,
+                 batch_jvp: bool = True, broadcasts: bool = False, elementwise: bool = False,
+                 onehot_vjps: Any = None, stateful: bool = False,
+                 portable: Optional[Callable[..., Any]] = None,
+                 numpy_vjps: Any = None) -> None:
         self.name = name
         if isinstance(impl, NP.ufunc):
             self.numpy_impl = _OPERATOR_FORMS.get(impl, impl)
@@ -99,6 +111,9 @@ class Op:
         self.impl = impl
         self.portable = portable
         self.vjps = vjps
+        if numpy_vjps is not None and not isinstance(numpy_vjps, tuple):
+            numpy_vjps = (numpy_vjps,)
+        self.numpy_vjps = numpy_vjps
         self.jvp = jvp
         self.save = save
         self.save_ans = save_ans

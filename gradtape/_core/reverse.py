@@ -110,10 +110,12 @@ class TapeRecorder(Recorder):
     def watch_variable(self, var):
         """Auto-watch a trainable Variable read while this tape was active."""
         if self.watch_accessed:
-            self.tracked.add(var._uid)
-            self.variables[var._uid] = var
-            if kind(var._value.dtype) not in "fc":
-                self.cut_only.add(var._uid)
+            uid = var._uid
+            if uid not in self.variables:  # (read again and again in a step)
+                self.tracked.add(uid)
+                self.variables[uid] = var
+                if kind(var._value.dtype) not in "fc":
+                    self.cut_only.add(uid)
         elif var._uid not in self.tracked:
             self.note_read(var)
 
@@ -355,72 +357,132 @@ def backward(recorder, target_cts, source_uids, persistent, vjp_caller=None):
     Entries are visited in reverse recording order; one whose outputs got no
     cotangent is not on a path from a target and is skipped.  A cotangent is
     dropped as soon as its producer's VJPs have consumed it.
+
+    With no recorder watching the sweep (first order) on NumPy, the sweep
+    works on arrays (``_sweep_arrays``); otherwise every step is an op, so a
+    watching tape differentiates the sweep itself (``_sweep_ops``).
     """
-    entries = recorder.entries
-    cts = {}
-    for uid, ct in target_cts:
-        cts[uid] = ct if uid not in cts else basic_ops.add(cts[uid], ct)
     live = live_ids(recorder, source_uids)
     keep = set(source_uids)
-    # With no recorder watching the sweep (no higher order), broadcasting is
-    # undone and cotangents are summed on arrays directly, and a sum made
-    # here is ours to update in place.  Otherwise (or once another array
-    # namespace is in use, which the ops keep in its namespace) every step is an op.
-    owned = None if _recorders() or foreign[0] else set()
+    if vjp_caller is None and not _recorders() and not foreign[0]:
+        found = _sweep_arrays(recorder.entries, target_cts, live, keep, persistent)
+        found = {u: wrap(found[u]) for u in source_uids if u in found}
+    else:
+        found = _sweep_ops(recorder.entries, target_cts, live, keep, persistent, vjp_caller)
+        found = {u: found[u] for u in source_uids if u in found}
+    free(recorder, persistent)
+    return found
+
+
+def _sweep_ops(entries, target_cts, live, keep, persistent, vjp_caller):
+    """The sweep with gradtape ops: cotangents are Tensors, each step recorded."""
+    cts = seeded(target_cts, basic_ops.add)
     for idx in range(len(entries) - 1, -1, -1):
         entry = entries[idx]
         if entry is None:
             continue
         op, in_uids, saved, outs, ans, params, out_meta = entry[:7]
-        if out_meta is None:
-            ct = cts.get(outs)
-        else:
-            ct = with_zeros([cts.get(u) for u in outs], out_meta)
+        ct = cts.get(outs) if out_meta is None else with_zeros([cts.get(u) for u in outs],
+                                                                out_meta)
         if ct is None:
             continue
         if not persistent:
             entries[idx] = None
-        vjps = op.vjps
         for i, u in enumerate(in_uids):
-            if u not in live or vjps[i] is None:
+            if u not in live or op.vjps[i] is None:
                 continue
             if vjp_caller is not None:
                 g = vjp_caller(op, i, ct, ans, saved, params, call_vjp)
-            elif params:
-                g = vjps[i](ct, ans, *saved, **params)
             else:
-                g = vjps[i](ct, ans, *saved)
-            if g is None:
-                continue
-            x = saved[i]
-            if type(x) is Meta:
-                shape, dtype = x.shape, x.dtype
-            else:
-                shape, dtype = x._value.shape, x._value.dtype
-            if owned is None:
+                g = op.vjps[i](ct, ans, *saved, **params)
+            if g is not None:
+                shape, dtype = shape_dtype(saved[i])
                 accumulate_ops(cts, u, g, shape, dtype, 0)
+        _drop_consumed(cts, outs, out_meta, keep)
+    return cts
+
+
+def _sweep_arrays(entries, target_cts, live, keep, persistent):
+    """The first-order sweep on NumPy arrays: cotangents are arrays, an op's
+    ``numpy_vjps`` run where it has them (its Tensor VJPs otherwise), and a
+    sum made here is ours to update in place (``owned``)."""
+    cts, owned = {}, set()
+    for uid, ct in target_cts:
+        if uid in cts:
+            cts[uid] = NP.add(cts[uid], ct._value)
+            owned.add(uid)
+        else:
+            cts[uid] = ct._value
+    for idx in range(len(entries) - 1, -1, -1):
+        entry = entries[idx]
+        if entry is None:
+            continue
+        op, in_uids, saved, outs, ans, params, out_meta, _, _ = entry
+        if out_meta is None:
+            ct = cts.get(outs)
+        else:
+            ct = _array_cts([cts.get(u) for u in outs], out_meta)
+        if ct is None:
+            continue
+        if not persistent:
+            entries[idx] = None
+        fast = op.numpy_vjps
+        values = [x if type(x) is Meta else x._value for x in saved]
+        for i, u in enumerate(in_uids):
+            if u not in live:
                 continue
-            gv = g._value
+            if fast is not None and fast[i] is not None:
+                av = None if ans is None else ans._value
+                if params:
+                    gv = fast[i](ct, av, *values, **params)
+                else:
+                    gv = fast[i](ct, av, *values)
+            else:
+                vjp = op.vjps[i]
+                if vjp is None:
+                    continue
+                g = vjp(_as_tensors(ct, out_meta), ans, *saved, **params)
+                if g is None:
+                    continue
+                gv = g._value
+            x = values[i]
+            shape = x.shape
             if gv.shape != shape:
                 gv = unbroadcast(gv, shape, 0)
+            dtype = x.dtype
             if gv.dtype is not dtype and gv.dtype != dtype and dtype.kind in "fc":
                 gv = gv.astype(dtype)
             prev = cts.get(u)
             if prev is None:
-                cts[u] = g if gv is g._value else wrap(gv)
-            elif u in owned and type(prev._value) is NP.ndarray:
-                NP.add(prev._value, gv, out=prev._value)
+                cts[u] = gv
+            elif u in owned and type(prev) is NP.ndarray:
+                NP.add(prev, gv, out=prev)
             else:
-                cts[u] = wrap(NP.add(prev._value, gv))
+                cts[u] = NP.add(prev, gv)
                 owned.add(u)
-        if out_meta is None:
-            if outs not in keep:
-                cts.pop(outs, None)
-        else:
-            for u in outs:
-                if u not in keep:
-                    cts.pop(u, None)
-    if not persistent:
-        entries.clear()
-        recorder.producer.clear()
-    return {u: cts[u] for u in source_uids if u in cts}
+        _drop_consumed(cts, outs, out_meta, keep)
+    return cts
+
+
+def _drop_consumed(cts, outs, out_meta, keep):
+    """Free an entry's output cotangents once its VJPs have run (sources stay)."""
+    if out_meta is None:
+        if outs not in keep:
+            cts.pop(outs, None)
+    else:
+        for u in outs:
+            if u not in keep:
+                cts.pop(u, None)
+
+
+def _array_cts(got, out_meta):
+    """A multi-output op's cotangent arrays, zeros where an output got none (None if all)."""
+    if all(g is None for g in got):
+        return None
+    return tuple([g if g is not None else NP.zeros(shape, dtype)
+                  for g, (shape, dtype) in zip(got, out_meta)])
+
+
+def _as_tensors(ct, out_meta):
+    """Cotangent arrays as the Tensors a Tensor VJP takes."""
+    return wrap(ct) if out_meta is None else tuple([wrap(c) for c in ct])

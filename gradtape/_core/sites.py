@@ -6,6 +6,7 @@ is usually the user's, and the last user code seen skips the walk); the
 diagnostics turn them into file:line.  ``user_site`` is the same question
 asked off the hot path (cut points, escapes, watches).
 """
+from __future__ import annotations
 import bisect
 import dis
 import functools
@@ -15,6 +16,7 @@ import sys
 import traceback
 
 import numpy as np
+from typing import Any
 
 #: Whether each recorded op notes where in user code it ran (a few tens of ns).
 enabled = True
@@ -122,28 +124,28 @@ class Site:
 
     __slots__ = ("filename", "line", "function", "stack")
 
-    def __init__(self, filename, line, function, stack=None):
+    def __init__(self, filename: str, line: int, function: str, stack: Any = None) -> None:
         self.filename = filename
         self.line = line
         self.function = function
         self.stack = stack
 
     @classmethod
-    def of(cls, code, lasti, stack=None):
+    def of(cls, code: Any, lasti: int, stack: Any = None) -> Any:
         """The site of instruction ``lasti`` of ``code`` (None for no code)."""
         if code is None:
             return None
         return cls(code.co_filename, _line_of(code, lasti), code.co_name, stack)
 
     @property
-    def source(self):
+    def source(self) -> str:
         """The line of code, stripped ('' if the file cannot be read)."""
         return linecache.getline(self.filename, self.line or 0).strip()
 
     def __str__(self):
         return f"{_short_path(self.filename)}:{self.line}"
 
-    def describe(self):
+    def describe(self) -> str:
         """``file:line``, the source line and (debug mode) the full stack."""
         text = str(self)
         if self.source:

@@ -22,6 +22,11 @@ def stack():
     return getattr(local, "stack", EMPTY)
 
 
+#: While a ``gradtape.function`` traces with relaxed sizes: what ``.shape``, ``len()``
+#: and iteration of a tensor ask (set by ``gradtape.compiled``), else None.
+shape_view = [None]
+
+
 def tracer():
     """The ``gradtape.function`` being traced in this thread, or None."""
     st = getattr(local, "stack", EMPTY)

@@ -14,8 +14,9 @@ import numpy as np
 
 from . import dtypes
 from .backend import backend_of, is_array
-from .state import active, notify_escape, notify_host_read, tracing
-from .dtypes import as_dtype, from_numpy, kind
+from .state import active, notify_escape, notify_host_read, shape_view, tracing
+from .dtypes import DType, DTypeLike, as_dtype, from_numpy, kind
+from typing import Any, Callable, List, Optional, Sequence, TYPE_CHECKING, Union
 
 _next_uid = itertools.count(1).__next__
 _new_shape = tuple.__new__  # a tensor's own shape needs none of TensorShape.__new__'s checks
@@ -43,21 +44,21 @@ class TensorShape(tuple):
             return _UNKNOWN_RANK
         return tuple.__new__(cls, (None if d is None else int(d) for d in dims))
 
-    def as_list(self):
+    def as_list(self) -> List[Optional[int]]:
         """The dimensions as a list (``None`` for an unknown one)."""
         return list(self)
 
     @property
-    def rank(self):
+    def rank(self) -> Optional[int]:
         """The number of dimensions (``None`` if unknown)."""
         return len(self)
 
     @property
-    def ndims(self):
+    def ndims(self) -> Optional[int]:
         """The number of dimensions (TensorFlow's older name)."""
         return self.rank
 
-    def num_elements(self):
+    def num_elements(self) -> Optional[int]:
         """The number of elements of a tensor of this shape (``None`` if not known)."""
         n = 1
         for d in self:
@@ -66,7 +67,7 @@ class TensorShape(tuple):
             n *= d
         return n
 
-    def is_fully_defined(self):
+    def is_fully_defined(self) -> bool:
         """Whether the rank and every dimension are known.
 
         >>> import gradtape as tf
@@ -75,7 +76,7 @@ class TensorShape(tuple):
         """
         return None not in self
 
-    def is_compatible_with(self, other):
+    def is_compatible_with(self, other: Any) -> bool:
         """Whether some tensor could have both shapes: same rank, and each pair of
         dimensions equal or one of them unknown."""
         other = other if isinstance(other, TensorShape) else TensorShape(other)
@@ -84,7 +85,7 @@ class TensorShape(tuple):
         return len(self) == len(other) and all(
             a is None or b is None or a == b for a, b in zip(self, other))
 
-    def assert_is_compatible_with(self, other):
+    def assert_is_compatible_with(self, other: Any) -> None:
         """Raise ``ValueError`` unless ``is_compatible_with(other)``.
 
         >>> import gradtape as tf
@@ -193,23 +194,60 @@ class TensorLike:
     __slots__ = ()
     __array_priority__ = 100  # ndarray + Tensor -> Tensor.__radd__, recorded
 
+    if TYPE_CHECKING:  # the operators gradtape.rules.operators installs, for type checkers
+        def __add__(self, other: TensorInput) -> Tensor: ...
+        def __radd__(self, other: TensorInput) -> Tensor: ...
+        def __sub__(self, other: TensorInput) -> Tensor: ...
+        def __rsub__(self, other: TensorInput) -> Tensor: ...
+        def __mul__(self, other: TensorInput) -> Tensor: ...
+        def __rmul__(self, other: TensorInput) -> Tensor: ...
+        def __truediv__(self, other: TensorInput) -> Tensor: ...
+        def __rtruediv__(self, other: TensorInput) -> Tensor: ...
+        def __floordiv__(self, other: TensorInput) -> Tensor: ...
+        def __rfloordiv__(self, other: TensorInput) -> Tensor: ...
+        def __mod__(self, other: TensorInput) -> Tensor: ...
+        def __rmod__(self, other: TensorInput) -> Tensor: ...
+        def __pow__(self, other: TensorInput) -> Tensor: ...
+        def __rpow__(self, other: TensorInput) -> Tensor: ...
+        def __matmul__(self, other: TensorInput) -> Tensor: ...
+        def __rmatmul__(self, other: TensorInput) -> Tensor: ...
+        def __and__(self, other: TensorInput) -> Tensor: ...
+        def __rand__(self, other: TensorInput) -> Tensor: ...
+        def __or__(self, other: TensorInput) -> Tensor: ...
+        def __ror__(self, other: TensorInput) -> Tensor: ...
+        def __xor__(self, other: TensorInput) -> Tensor: ...
+        def __rxor__(self, other: TensorInput) -> Tensor: ...
+        def __lt__(self, other: TensorInput) -> Tensor: ...
+        def __le__(self, other: TensorInput) -> Tensor: ...
+        def __gt__(self, other: TensorInput) -> Tensor: ...
+        def __ge__(self, other: TensorInput) -> Tensor: ...
+        def __eq__(self, other: object) -> Tensor: ...  # type: ignore[override]
+        def __ne__(self, other: object) -> Tensor: ...  # type: ignore[override]
+        def __neg__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __pos__(self) -> Tensor: ...
+        def __invert__(self) -> Tensor: ...
+        def __getitem__(self, index: Any) -> Tensor: ...
+
     @property
-    def shape(self):
+    def shape(self) -> TensorShape:
         """The shape, a ``TensorShape``."""
+        if shape_view[0] is not None:  # a relaxed trace: None where the size may vary
+            return shape_view[0](self)
         return _new_shape(TensorShape, self._value.shape)
 
     @property
-    def dtype(self):
+    def dtype(self) -> DType:
         """The element type, a ``DType``."""
         return from_numpy(self._value.dtype)
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         """The number of dimensions."""
         return self._value.ndim
 
     @property
-    def backend(self):
+    def backend(self) -> str:
         """The array namespace module the value belongs to (``numpy`` by default).
 
         >>> import gradtape as tf
@@ -219,11 +257,11 @@ class TensorLike:
         return backend_of(self._value).module
 
     @property
-    def device(self):
+    def device(self) -> str:
         """The device the value lives on (always the CPU for NumPy)."""
         return "/job:localhost/replica:0/task:0/device:CPU:0"
 
-    def get_shape(self):
+    def get_shape(self) -> TensorShape:
         """The shape (TensorFlow's alias of ``.shape``)."""
         return self.shape
 
@@ -291,18 +329,22 @@ class TensorLike:
     def __len__(self):
         if not self._value.ndim:
             raise TypeError("Scalar tensor has no `len()`")
+        if shape_view[0] is not None:
+            shape_view[0](self, "len()")
         return self._value.shape[0]
 
     def __iter__(self):
         if not self._value.ndim:
             raise TypeError("Cannot iterate over a scalar tensor.")
+        if shape_view[0] is not None:
+            shape_view[0](self, "iteration")
         return (self[i] for i in range(self._value.shape[0]))
 
     def __hash__(self):
         raise TypeError(f"{type(self).__name__} is unhashable. "
                         "Instead, use tensor.ref() as the key.")
 
-    def ref(self):
+    def ref(self) -> Reference:
         """A hashable reference to this object, for use as a dict key or in a set.
 
         >>> import gradtape as tf
@@ -313,6 +355,15 @@ class TensorLike:
         return Reference(self)
 
     experimental_ref = ref
+
+
+#: What an op accepts as a tensor: a Tensor or Variable, a NumPy array or
+#: scalar, a Python number or bool, or a (nested) list of them
+TensorInput = Union[TensorLike, np.ndarray, np.generic, float, int, bool, complex, Sequence[Any]]
+#: A shape as a list or tuple of ints, a ``TensorShape``, a 1-D integer tensor or one int
+ShapeLike = Union[TensorShape, Sequence[Optional[int]], TensorLike, int]
+#: An axis or several (None: all of them)
+Axis = Union[int, Sequence[int], TensorLike, None]
 
 
 class Reference:
@@ -352,7 +403,7 @@ class Tensor(TensorLike):
 
     __slots__ = ("_value", "_uid", "__weakref__")
 
-    def __init__(self, value):
+    def __init__(self, value: TensorInput) -> None:
         self._value = value
         self._uid = _next_uid()
 
@@ -397,7 +448,7 @@ def host(value, _nd=np.ndarray, _scalar=np.generic):
     return backend_of(value).to_numpy(value)
 
 
-def decide(value, predicate=None):
+def decide(value: Any, predicate: Optional[Callable[..., Any]] = None) -> Any:
     """``predicate(value)`` (``value`` itself when None): what a rule reads from
     a value to decide how to compute (an index, a mask, "any zeros?").
 
@@ -551,7 +602,8 @@ def _foreign_constant(arr, shape, value):
     return arr
 
 
-def constant(value, dtype=None, shape=None, name: str | None = None) -> Tensor:
+def constant(value: Any, dtype: Optional[DTypeLike] = None, shape: Optional[ShapeLike] = None,
+             name: str | None = None) -> Tensor:
     """A Tensor holding ``value``, optionally cast to ``dtype`` and shaped.
 
     >>> import gradtape as tf

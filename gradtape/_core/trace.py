@@ -9,17 +9,18 @@ While a recorder runs rules of its own (an accumulator's JVPs), only the
 recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
+from __future__ import annotations
 import re
-import sys
 import warnings
 
 from .errors import InvalidArgumentError, OpError
 from . import state
 from .backend import NP, compute
 from .state import foreign
-from .sites import NOT_USER
+from .user_warnings import warn_at_user_line as _warn_at_user_line
 from .op import Op  # noqa: F401  (the op record lives in op.py)
 from .tensor import Tensor, _next_uid, wrap
+from typing import Any, Dict, Sequence
 
 _local = state.local
 _lock = state.lock
@@ -145,7 +146,7 @@ class replaced:
             _active[0] -= len(self._new)
 
 
-def apply(op, inputs, params, _new=Tensor.__new__, _T=Tensor):
+def apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__new__, _T=Tensor) -> Any:
     """Run ``op`` on ``inputs`` (Tensors or Variables) and record it.
 
     Returns a Tensor, or a tuple of Tensors for a multi-output op.  With no
@@ -213,25 +214,12 @@ def _apply_any_namespace(op, inputs, params, recorders):
 _RAW_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError)
 
 # NumPy warns of a floating-point error (log of 0, overflow...) at the Python
-# line that called the ufunc: this module, for every op alike (and, shown once
+# line that called the ufunc: gradtape's, for every op alike (and, shown once
 # per line, only the first op's).  While this filter stands (a user's own
 # filters come first), such a warning raised here is an error that
 # ``_warn_at_user_line`` turns into the same warning at the user's line.
 warnings.filterwarnings("error", category=RuntimeWarning,
                         module=re.escape(__name__) + r"\Z", append=True)
-
-
-def _warn_at_user_line(op, warning, recompute):
-    """Issue ``warning`` at the first frame outside gradtape and NumPy, then
-    compute the op's result again (``recompute()``) without it."""
-    frame = sys._getframe(2)
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(NOT_USER):
-        frame = frame.f_back
-    warnings.warn_explicit(f"{op.name}: {warning}", type(warning), frame.f_code.co_filename,
-                           frame.f_lineno, module=frame.f_globals.get("__name__"),
-                           registry=frame.f_globals.setdefault("__warningregistry__", {}))
-    with NP.errstate(all="ignore"):
-        return recompute()
 
 
 def _op_error(op, inputs, error):

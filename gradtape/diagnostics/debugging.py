@@ -5,6 +5,7 @@ recorded op (costly; off by default), so ``explain`` and error messages can
 show how the op was reached.  ``check_numerics()`` makes ``gradient()`` stop
 at the first op whose VJP turns finite cotangents into NaN or Inf.
 """
+from __future__ import annotations
 import contextlib
 import threading
 
@@ -16,12 +17,14 @@ from .._core.errors import InvalidArgumentError
 from .._core.reverse import Meta
 from .._core.sites import Site
 from .._core.tensor import TensorLike
+from typing import Any, Optional
+from .._core.types import TensorInput
 
 __all__ = ["set_debug_mode", "debug_mode", "check_numerics", "enable_check_numerics",
            "disable_check_numerics", "checking_numerics", "numerics_checker",
            "NonFiniteGradientError"]
 
-def set_debug_mode(enabled=True):
+def set_debug_mode(enabled: bool = True) -> None:
     """Keep the full user stack of every recorded op (slow; for debugging).
 
     >>> import gradtape as tf
@@ -36,7 +39,7 @@ def set_debug_mode(enabled=True):
     sites.keep_full_stacks(enabled)
 
 
-def debug_mode():
+def debug_mode() -> bool:
     """Whether debug mode is on.
 
     >>> import gradtape as tf
@@ -68,7 +71,7 @@ class NonFiniteGradientError(InvalidArgumentError):
     log True
     """
 
-    def __init__(self, message, op=None, site=None, where_trap=False):
+    def __init__(self, message: str, op: Any = None, site: Any = None, where_trap: bool = False) -> None:
         super().__init__(message)
         self.op = op
         self.site = site
@@ -118,7 +121,7 @@ def _active_checks():
     return checks
 
 
-def checking_numerics():
+def checking_numerics() -> bool:
     """Whether ``check_numerics`` is active (gradients are checked for NaN/Inf).
 
     >>> import gradtape as tf
@@ -129,7 +132,7 @@ def checking_numerics():
     return bool(getattr(_local, "checks", None))
 
 
-def numerics_checker(recorder):
+def numerics_checker(recorder: Any) -> Any:
     """The VJP caller a sweep over ``recorder`` uses: a checking one while
     ``check_numerics`` is active, else None (the sweep calls the rules itself).
 
@@ -176,7 +179,8 @@ def _raise(op, i, ct, g, saved, entry, site, consumers):
         "numerically safe form such as tf.math.log1p or tf.nn.softplus)", op.name, site)
 
 
-def check_numerics(tensor=None, message=None, name=None):
+def check_numerics(tensor: Optional[TensorInput] = None, message: Optional[str] = None,
+                   name: Optional[str] = None) -> Any:
     """Catch NaN and Inf: in a tensor now, or in every gradient computed in a block.
 
     With a ``tensor`` (TensorFlow's form), return it unchanged if all its values
@@ -219,7 +223,7 @@ def _checking_gradients():
         checks.remove("block")
 
 
-def enable_check_numerics():
+def enable_check_numerics() -> None:
     """Check every gradient computation for NaN/Inf until ``disable_check_numerics``.
 
     >>> import gradtape as tf
@@ -231,7 +235,7 @@ def enable_check_numerics():
         checks.append("enabled")
 
 
-def disable_check_numerics():
+def disable_check_numerics() -> None:
     """Stop the checks ``enable_check_numerics`` started.
 
     >>> import gradtape as tf

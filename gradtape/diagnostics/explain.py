@@ -16,6 +16,7 @@ None
 >>> tape.explain(y, x).reasons[0].category
 'not_watched'
 """
+from __future__ import annotations
 import numpy as np
 
 from .._core import nest, trace
@@ -24,6 +25,8 @@ from .._core.reverse import backward
 from .._core.sites import Site
 from .._core.tensor import TensorLike, wrap
 from .history import _event_site, _Graph, _note_site, _outs, _view
+from typing import Any, Optional
+from .._core.types import Nested
 
 __all__ = ["explain", "Explanation", "Reason", "CATEGORIES"]
 
@@ -70,7 +73,8 @@ class Reason:
 
     __slots__ = ("source", "category", "message", "fix", "site", "op")
 
-    def __init__(self, source, category, message, fix=None, site=None, op=None):
+    def __init__(self, source: Any, category: str, message: str, fix: Optional[str] = None,
+                 site: Any = None, op: Any = None) -> None:
         self.source = source
         self.category = category
         self.message = message
@@ -79,7 +83,7 @@ class Reason:
         self.op = op
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         """True when the gradient flows."""
         return self.category == "connected"
 
@@ -110,7 +114,7 @@ class Explanation:
     {'a': 'connected', 'b': 'unconnected'}
     """
 
-    def __init__(self, reasons, structured):
+    def __init__(self, reasons: Any, structured: Any) -> None:
         self.reasons = reasons
         self.structured = structured
 
@@ -402,7 +406,7 @@ class _Explainer:
                       site or self.with_site())
 
 
-def explain(tape, target, sources):
+def explain(tape: Any, target: Nested, sources: Nested) -> Any:
     """Explain, for each source, whether and why its gradient is None.
 
     ``target`` and ``sources`` are what ``tape.gradient`` takes (nested

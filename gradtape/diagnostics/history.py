@@ -5,9 +5,11 @@ computed gradients (``_note_event``), and before a non-persistent
 ``gradient()`` frees its recording, the graph without values (``Skeleton``).
 ``_Graph`` indexes a recording (live or kept) for ``explain``.
 """
+from __future__ import annotations
 from .._core.reverse import Entry, free
 from .._core.sites import Site, getframe as _getframe, user_site as _frame_site
 from .._core.tensor import _next_uid
+from typing import Any, Optional
 
 __all__ = ["Skeleton"]
 
@@ -61,7 +63,7 @@ class Skeleton:
     __slots__ = ("entries", "producer", "tracked", "variables", "watch_accessed",
                  "notes", "reads", "stacks", "spent_at")
 
-    def __init__(self, graph, rec, code=None, lasti=None):
+    def __init__(self, graph: Any, rec: Any, code: Any = None, lasti: Optional[int] = None) -> None:
         self.spent_at = Site.of(code, lasti)  # where gradient() freed the recording
         self.entries = [None if g is None else
                         Entry(op=g[0], inputs=g[1], saved=None, outputs=g[2], ans=None,
@@ -76,7 +78,7 @@ class Skeleton:
         self.reads = rec.reads
         self.stacks = rec.stacks
 
-    def views(self):
+    def views(self) -> Any:
         """Every entry as an ``Entry`` without values, by index (None where freed)."""
         return self.entries
 

@@ -1,6 +1,7 @@
 """What a tape holds, rendered: ``summary`` (text), ``to_dot`` (Graphviz) and
 ``memory`` (the bytes each op keeps alive).
 """
+from __future__ import annotations
 import functools
 
 from .._core import nest
@@ -8,6 +9,8 @@ from .._core.tensor import TensorLike
 from .._core.reverse import Meta
 from .._core.sites import Site
 from .history import _note_site, _outs, _view
+from typing import Any
+from .._core.types import Nested
 
 __all__ = ["summary", "to_dot", "memory", "MemoryReport"]
 
@@ -69,7 +72,7 @@ def _target_tensors(targets, how):
     return flat
 
 
-def summary(tape, targets=()):
+def summary(tape: Any, targets: Nested = ()) -> str:
     """The recorded ops as text, one per line: outputs = op(inputs)  # file:line.
 
     >>> import gradtape as tf
@@ -113,7 +116,7 @@ def _dot_text(text):
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def to_dot(tape, targets=()):
+def to_dot(tape: Any, targets: Nested = ()) -> str:
     """The tape's graph as Graphviz DOT text: tensors are boxes (watched sources
     blue, targets green), ops are ellipses with their user file:line, cut
     points (ops with no gradient) red octagons, escapes to NumPy/Python red notes.
@@ -201,7 +204,7 @@ class MemoryReport:
     (16, [('multiply', 32)])
     """
 
-    def __init__(self, total, per_op, per_line):
+    def __init__(self, total: int, per_op: Any, per_line: Any) -> None:
         self.total = total
         self.per_op = per_op
         self.per_line = per_line
@@ -215,7 +218,7 @@ class MemoryReport:
     __repr__ = __str__
 
 
-def memory(tape):
+def memory(tape: Any) -> Any:
     """What the tape's entries hold, per op, per user source line, and in total.
 
     >>> import gradtape as tf

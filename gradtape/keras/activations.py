@@ -7,18 +7,22 @@ function, or ``None`` for the identity.
 >>> tf.keras.activations.relu(tf.constant([-1.0, 2.0])).numpy()
 array([0., 2.], dtype=float32)
 """
+from __future__ import annotations
 from .. import nn as _nn
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from ..rules import elementwise as _ew
 from .._missing import missing_names as _missing_names
+from typing import Any, Callable, Optional
+from .._core.types import Axis, Tensor, TensorInput
 
 
 def _tensor(x):
     return x if isinstance(x, TensorLike) else convert_to_tensor(x)
 
 
-def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+def relu(x: TensorInput, negative_slope: float = 0.0, max_value: Optional[float] = None,
+         threshold: float = 0.0) -> Tensor:
     """``max(x, 0)``; with ``negative_slope`` leaky below ``threshold``, capped at ``max_value``.
 
     >>> import gradtape as tf
@@ -44,7 +48,7 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     return x
 
 
-def relu6(x):
+def relu6(x: TensorInput) -> Tensor:
     """``min(max(x, 0), 6)``.
 
     >>> import gradtape as tf
@@ -54,7 +58,7 @@ def relu6(x):
     return _nn.relu6(_tensor(x))
 
 
-def leaky_relu(x, negative_slope=0.2):
+def leaky_relu(x: TensorInput, negative_slope: float = 0.2) -> Tensor:
     """``x`` above zero, ``negative_slope * x`` below.
 
     >>> import gradtape as tf
@@ -64,7 +68,7 @@ def leaky_relu(x, negative_slope=0.2):
     return _nn.leaky_relu(_tensor(x), alpha=negative_slope)
 
 
-def elu(x, alpha=1.0):
+def elu(x: TensorInput, alpha: float = 1.0) -> Tensor:
     """``x`` above zero, ``alpha * (exp(x) - 1)`` below.
 
     >>> import gradtape as tf
@@ -76,7 +80,7 @@ def elu(x, alpha=1.0):
     return out if alpha == 1 else _ew.where(x > 0, out, alpha * out)
 
 
-def selu(x):
+def selu(x: TensorInput) -> Tensor:
     """The scaled ELU, ``1.0507 * elu(x, 1.6733)``.
 
     >>> import gradtape as tf
@@ -86,7 +90,7 @@ def selu(x):
     return _nn.selu(_tensor(x))
 
 
-def gelu(x, approximate=False):
+def gelu(x: TensorInput, approximate: bool = False) -> Tensor:
     """``x * Phi(x)`` with ``Phi`` the standard normal CDF (its tanh form if ``approximate``).
 
     >>> import gradtape as tf
@@ -96,7 +100,7 @@ def gelu(x, approximate=False):
     return _nn.gelu(_tensor(x), approximate=approximate)
 
 
-def silu(x):
+def silu(x: TensorInput) -> Tensor:
     """``x * sigmoid(x)``, also called swish.
 
     >>> import gradtape as tf
@@ -109,7 +113,7 @@ def silu(x):
 swish = silu
 
 
-def sigmoid(x):
+def sigmoid(x: TensorInput) -> Tensor:
     """``1 / (1 + exp(-x))``.
 
     >>> import gradtape as tf
@@ -119,7 +123,7 @@ def sigmoid(x):
     return _ew.sigmoid(_tensor(x))
 
 
-def hard_sigmoid(x):
+def hard_sigmoid(x: TensorInput) -> Tensor:
     """The piecewise-linear sigmoid ``relu6(x + 3) / 6``.
 
     >>> import gradtape as tf
@@ -129,7 +133,7 @@ def hard_sigmoid(x):
     return _nn.relu6(_tensor(x) + 3.0) / 6.0
 
 
-def tanh(x):
+def tanh(x: TensorInput) -> Tensor:
     """The hyperbolic tangent.
 
     >>> import gradtape as tf
@@ -139,7 +143,7 @@ def tanh(x):
     return _ew.tanh(_tensor(x))
 
 
-def softplus(x):
+def softplus(x: TensorInput) -> Tensor:
     """``log(1 + exp(x))``.
 
     >>> import gradtape as tf
@@ -149,7 +153,7 @@ def softplus(x):
     return _ew.softplus(_tensor(x))
 
 
-def softsign(x):
+def softsign(x: TensorInput) -> Tensor:
     """``x / (1 + |x|)``.
 
     >>> import gradtape as tf
@@ -159,7 +163,7 @@ def softsign(x):
     return _nn.softsign(_tensor(x))
 
 
-def exponential(x):
+def exponential(x: TensorInput) -> Tensor:
     """``exp(x)``.
 
     >>> import gradtape as tf
@@ -169,7 +173,7 @@ def exponential(x):
     return _ew.exp(_tensor(x))
 
 
-def softmax(x, axis=-1):
+def softmax(x: TensorInput, axis: Axis = -1) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``axis``.
 
     >>> import gradtape as tf
@@ -179,7 +183,7 @@ def softmax(x, axis=-1):
     return _nn.softmax(_tensor(x), axis=axis)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: TensorInput, axis: Axis = -1) -> Tensor:
     """``x - log(sum(exp(x)))`` along ``axis``.
 
     >>> import gradtape as tf
@@ -189,7 +193,7 @@ def log_softmax(x, axis=-1):
     return _nn.log_softmax(_tensor(x), axis=axis)
 
 
-def linear(x):
+def linear(x: TensorInput) -> Tensor:
     """The identity.
 
     >>> import gradtape as tf
@@ -205,7 +209,7 @@ _BY_NAME = {fn.__name__: fn for fn in (
 _BY_NAME["swish"] = silu
 
 
-def get(identifier):
+def get(identifier: Any) -> Callable[..., Any]:
     """An activation from its Keras name, a callable (returned unchanged), or None (``linear``).
 
     >>> import gradtape as tf
@@ -222,7 +226,7 @@ def get(identifier):
                      f"or one of {sorted(_BY_NAME)}")
 
 
-def serialize(activation):
+def serialize(activation: Any) -> str:
     """The Keras name of an activation function of this module.
 
     >>> import gradtape as tf

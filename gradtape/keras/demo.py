@@ -12,6 +12,7 @@ accuracy and saves a picture: the training curves, and the gradient field of
 a 2-D function computed with gradtape.  tqdm (progress bar) and matplotlib
 (picture) come with the ``demo`` extra: ``pip install "gradtape[demo]"``.
 """
+from __future__ import annotations
 import argparse
 import importlib.util
 import math
@@ -28,9 +29,11 @@ from ..rules import elementwise as _ew
 from ..compiled import function
 from ..tape import GradientTape
 from ..variables import Variable
+from typing import Any, Callable, Optional, Sequence, Union
+from .._core.types import Tensor, TensorInput
 
 
-def digits_arrays(seed=0):
+def digits_arrays(seed: Optional[int] = 0) -> Any:
     """The digits as float32 features of shape ``(n, 64)`` and int64 labels.
 
     Pixels are standardized with the training part's mean and spread (plus a
@@ -47,7 +50,7 @@ def digits_arrays(seed=0):
     return ((x - mean) / spread, y.astype(np.int64)), ((x_test - mean) / spread, y_test.astype(np.int64))
 
 
-def build_model(hidden=256, dropout=0.2):
+def build_model(hidden: int = 256, dropout: float = 0.2) -> Any:
     """The classifier: ``Dense(hidden, relu) -> Dropout -> Dense(10)`` (logits).
 
     >>> build_model().layers[0].units
@@ -60,7 +63,7 @@ def build_model(hidden=256, dropout=0.2):
     ])
 
 
-def accuracy(model, x, y):
+def accuracy(model: Any, x: Any, y: Any) -> float:
     """The fraction of ``x`` that ``model`` classifies as ``y``.
 
     >>> import numpy as np
@@ -70,8 +73,10 @@ def accuracy(model, x, y):
     return float(np.mean(np.argmax(np.asarray(model(x)), axis=-1) == y))
 
 
-def train(epochs=20, seed=0, batch_size=32, learning_rate=5e-3, hidden=256, dropout=0.2,
-          on_epoch=None, compiled=True):
+def train(epochs: int = 20, seed: Optional[int] = 0, batch_size: int = 32,
+          learning_rate: Union[TensorInput, Callable[[Any], Any]] = 5e-3, hidden: int = 256,
+          dropout: float = 0.2, on_epoch: Optional[Callable[..., Any]] = None,
+          compiled: bool = True) -> Any:
     """Train the digits classifier with a GradientTape loop; returns ``(model, history)``.
 
     Adam with decoupled weight decay (AdamW) on a cosine learning-rate decay
@@ -127,7 +132,7 @@ def train(epochs=20, seed=0, batch_size=32, learning_rate=5e-3, hidden=256, drop
 # The gradient field
 # ---------------------------------------------------------------------------
 
-def landscape(x, y):
+def landscape(x: TensorInput, y: TensorInput) -> Tensor:
     """The 2-D function of the picture: ``sin(x) cos(y) + 0.1 (x**2 + y**2)``.
 
     >>> import gradtape as tf
@@ -137,7 +142,7 @@ def landscape(x, y):
     return _ew.sin(x) * _ew.cos(y) + 0.1 * (x * x + y * y)
 
 
-def gradient_field(f, xs, ys):
+def gradient_field(f: Callable[..., Any], xs: Any, ys: Any) -> Any:
     """``(X, Y, Z, dZ/dX, dZ/dY)`` on the grid ``xs`` x ``ys``, the gradient by one tape.
 
     ``f`` works elementwise, so the gradient of ``sum(f)`` is each point's gradient.
@@ -216,7 +221,7 @@ def _progress(epochs):
 DEFAULT_PICTURE = "gradtape_demo.png"
 
 
-def parse_args(argv=None):
+def parse_args(argv: Optional[Sequence[str]] = None) -> Any:
     """The demo's flags: ``--epochs``, ``--seed``, ``--out``.
 
     >>> parse_args(["--epochs", "3"]).epochs
@@ -237,7 +242,7 @@ def parse_args(argv=None):
     return args
 
 
-def picture_path(out):
+def picture_path(out: Optional[str]) -> str:
     """Where ``--out`` puts the picture: a directory (existing, or a name without
     a file suffix) gets ``gradtape_demo.png`` inside it.
 
@@ -260,7 +265,7 @@ def _missing_plotting():
     return None
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     """Run the demo; returns the process exit code (1 if matplotlib is missing).
 
     >>> import contextlib, io, os, tempfile

@@ -6,6 +6,7 @@ without one it draws from gradtape's global generator, which
 ``gradtape.random.set_seed`` makes reproducible.  ``get('glorot_uniform')``
 turns a Keras string name into an initializer.
 """
+from __future__ import annotations
 import math
 
 import numpy as np
@@ -14,6 +15,8 @@ from .. import random as _random
 from .._core.dtypes import as_dtype
 from .._core.tensor import constant as _constant
 from .._missing import missing_names as _missing_names
+from typing import Any, Optional, Tuple
+from .._core.types import Config, DTypeLike, ShapeLike
 
 # The standard deviation of a standard normal truncated to [-2, 2].
 _TRUNCATED_STD = 0.87962566103423978
@@ -30,7 +33,7 @@ def _shape(shape):
     return tuple(int(d) for d in shape)
 
 
-def compute_fans(shape):
+def compute_fans(shape: ShapeLike) -> Tuple[float, float]:
     """``(fan_in, fan_out)`` of a weight shape, as Keras computes them.
 
     A kernel of shape ``(..., in, out)`` has ``fan_in = in * receptive field``
@@ -58,15 +61,15 @@ class Initializer:
     array([1., 1.], dtype=float32)
     """
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None) -> Any:
         raise NotImplementedError
 
-    def get_config(self):
+    def get_config(self) -> Config:
         """The constructor arguments, as a dict."""
         return {}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         """An initializer built from ``get_config()``'s output."""
         return cls(**config)
 
@@ -83,7 +86,7 @@ class Zeros(Initializer):
     array([0., 0.], dtype=float32)
     """
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None) -> Any:
         return _constant(np.zeros(_shape(shape), as_dtype(dtype or "float32")._np))
 
 
@@ -95,7 +98,7 @@ class Ones(Initializer):
     array([[1., 1.]], dtype=float32)
     """
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None) -> Any:
         return _constant(np.ones(_shape(shape), as_dtype(dtype or "float32")._np))
 
 
@@ -107,19 +110,19 @@ class Constant(Initializer):
     array([0.5, 0.5], dtype=float32)
     """
 
-    def __init__(self, value=0.0):
+    def __init__(self, value: Any = 0.0) -> None:
         self.value = value
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None) -> Any:
         dt = as_dtype(dtype or "float32")
         return _constant(np.full(_shape(shape), self.value, dt._np))
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {"value": self.value}
 
 
 class _Seeded(Initializer):
-    def __init__(self, seed=None):
+    def __init__(self, seed: Optional[int] = None) -> None:
         if seed is not None and not isinstance(seed, (int, np.integer)):
             raise TypeError(f"{type(self).__name__}: seed must be an int or None, "
                             f"got {type(seed).__name__}")
@@ -131,12 +134,12 @@ class _Sampled(_Seeded):
 
     _params = ()
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None) -> Any:
         dt = _float_dtype(dtype, type(self).__name__)
         a, b = (getattr(self, p) for p in self._params)
         return self._sample(_shape(shape), a, b, dt, seed=self.seed)
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {**{p: getattr(self, p) for p in self._params}, "seed": self.seed}
 
 
@@ -152,7 +155,7 @@ class RandomNormal(_Sampled):
     _params = ("mean", "stddev")
     _sample = staticmethod(_random.normal)
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: Optional[int] = None) -> None:
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
 
@@ -169,7 +172,7 @@ class RandomUniform(_Sampled):
     _params = ("minval", "maxval")
     _sample = staticmethod(_random.uniform)
 
-    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: Optional[int] = None) -> None:
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
 
@@ -202,7 +205,8 @@ class VarianceScaling(_Seeded):
     _MODES = ("fan_in", "fan_out", "fan_avg")
     _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
+                 seed: Optional[int] = None) -> None:
         super().__init__(seed)
         if scale <= 0.0:
             raise ValueError(f"{type(self).__name__}: scale must be positive, got {scale}")
@@ -216,7 +220,7 @@ class VarianceScaling(_Seeded):
                              f"{self._DISTRIBUTIONS}, got {distribution!r}")
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None) -> Any:
         dt = _float_dtype(dtype, type(self).__name__)
         shape = _shape(shape)
         fan_in, fan_out = compute_fans(shape)
@@ -230,16 +234,16 @@ class VarianceScaling(_Seeded):
         limit = math.sqrt(3.0 * scale)
         return _random.uniform(shape, -limit, limit, dt, seed=self.seed)
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {"scale": self.scale, "mode": self.mode,
                 "distribution": self.distribution, "seed": self.seed}
 
 
 def _variance_scaling(class_name, scale, mode, distribution, summary):
-    def __init__(self, seed=None):
+    def __init__(self, seed: Optional[int] = None) -> None:
         VarianceScaling.__init__(self, scale, mode, distribution, seed)
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {"seed": self.seed}
 
     doc = (f"{summary}\n\n    >>> import gradtape as tf\n"
@@ -291,7 +295,7 @@ _BY_NAME = {name: cls for name, cls in globals().items()
             and not name.startswith("_")}
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """An initializer from a name (``'he_normal'``, ``'HeNormal'``), an instance or a callable.
 
     >>> import gradtape as tf

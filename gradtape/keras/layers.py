@@ -9,6 +9,7 @@ for models trained with a hand-written ``GradientTape`` loop::
         loss = loss_fn(y, model(x, training=True))
     grads = tape.gradient(loss, model.trainable_variables)
 """
+from __future__ import annotations
 import functools
 import inspect
 import threading
@@ -26,12 +27,14 @@ from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
 from ..rules import shape as _shape_ops
 from ..rules.indexing import gather as _gather
-from ..rules.linalg import matmul as _matmul
+from ..rules.linalg import _dense, matmul as _matmul
 from ..variables import Variable
 from .._missing import missing_names as _missing_names
+from typing import Any, List, Optional, Sequence, Union
+from .._core.types import Axis, DTypeLike, ShapeLike, TensorInput
 
 
-def get_activation(identifier):
+def get_activation(identifier: Any) -> Any:
     """An activation function from its Keras name, a callable, or None (identity).
 
     The same as ``tf.keras.activations.get``.
@@ -117,7 +120,8 @@ class InputSpec:
     InputSpec(shape=(28, 28), dtype=float32)
     """
 
-    def __init__(self, shape, dtype=None, name=None):
+    def __init__(self, shape: Optional[ShapeLike], dtype: Optional[DTypeLike] = None,
+                 name: Optional[str] = None) -> None:
         self.shape = _sample_shape(shape, "Input")
         self.dtype = as_dtype(dtype or "float32")
         self.name = name
@@ -126,7 +130,8 @@ class InputSpec:
         return f"InputSpec(shape={self.shape}, dtype={self.dtype.name})"
 
 
-def Input(shape=None, batch_size=None, dtype=None, name=None):  # noqa: N802 - Keras' name
+def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
+          dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> Any:
     """The inputs' shape (one sample's) and dtype, as the first entry of a ``Sequential`` model.
 
     It makes the model build its weights at once. Keras' functional API
@@ -163,7 +168,9 @@ class Layer(Module):
     (array([[1., 2.]], dtype=float32), True)
     """
 
-    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None):
+    def __init__(self, name: Optional[str] = None, trainable: bool = True,
+                 dtype: Optional[DTypeLike] = None, input_shape: Optional[ShapeLike] = None,
+                 input_dim: Optional[int] = None) -> None:
         super().__init__(name=name or unique_name(camel_to_snake(type(self).__name__)))
         self.built = False
         self._trainable = bool(trainable)
@@ -183,27 +190,27 @@ class Layer(Module):
         return list(attrs)
 
     @property
-    def variables(self):
+    def variables(self) -> List[Any]:
         """This layer's Variables, then each sub-layer's, in assignment order (a list)."""
         return list(super().variables)
 
     @property
-    def trainable_variables(self):
+    def trainable_variables(self) -> List[Any]:
         """The trainable Variables among ``variables`` (a list)."""
         return list(super().trainable_variables)
 
     @property
-    def non_trainable_variables(self):
+    def non_trainable_variables(self) -> List[Any]:
         """The Variables among ``variables`` that are not trainable (a list)."""
         return list(super().non_trainable_variables)
 
     @property
-    def dtype(self):
+    def dtype(self) -> Any:
         """The dtype of this layer's weights and outputs (float32 unless given)."""
         return self._dtype
 
     @property
-    def trainable(self):
+    def trainable(self) -> bool:
         """Whether this layer's weights train; setting it freezes or unfreezes them all."""
         return self._trainable
 
@@ -216,21 +223,21 @@ class Layer(Module):
             var._trainable = value
 
     @property
-    def weights(self):
+    def weights(self) -> List[Any]:
         """Keras' name for ``variables`` (a list)."""
         return list(self.variables)
 
     @property
-    def trainable_weights(self):
+    def trainable_weights(self) -> List[Any]:
         """Keras' name for ``trainable_variables`` (a list)."""
         return list(self.trainable_variables)
 
     @property
-    def non_trainable_weights(self):
+    def non_trainable_weights(self) -> List[Any]:
         """Keras' name for ``non_trainable_variables`` (a list)."""
         return list(self.non_trainable_variables)
 
-    def get_weights(self):
+    def get_weights(self) -> List[Any]:
         """The values of ``weights``, as NumPy arrays (a list).
 
         >>> import gradtape as tf
@@ -241,7 +248,7 @@ class Layer(Module):
         """
         return [var.numpy() for var in self.weights]
 
-    def set_weights(self, weights):
+    def set_weights(self, weights: Any) -> None:
         """Assign NumPy arrays to ``weights``, in their order (as ``get_weights`` gives them).
 
         >>> import gradtape as tf
@@ -265,8 +272,9 @@ class Layer(Module):
         for var, value in zip(variables, weights):
             var.assign(np.asarray(value, var.dtype._np))
 
-    def add_weight(self, shape, initializer="glorot_uniform", name=None, trainable=True,
-                   dtype=None, constraint=None):
+    def add_weight(self, shape: ShapeLike, initializer: Any = "glorot_uniform",
+                   name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
+                   constraint: Any = None) -> Any:
         """Create a Variable named ``'<layer>/<name>'`` filled by ``initializer``.
 
         >>> import gradtape as tf
@@ -279,10 +287,10 @@ class Layer(Module):
         return Variable(value, trainable=trainable and self._trainable,
                         name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
 
-    def build(self, input_shape):
+    def build(self, input_shape: ShapeLike) -> None:
         """Create the weights for inputs of ``input_shape`` (nothing by default)."""
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         """The computation; subclasses override it."""
         return inputs
 
@@ -299,7 +307,7 @@ class Layer(Module):
             return _ew.cast(inputs, self._dtype)
         return inputs
 
-    def __call__(self, inputs, *args, **kwargs):
+    def __call__(self, inputs: TensorInput, *args: Any, **kwargs: Any) -> Any:
         if type(inputs) is InputSpec or (type(inputs) in (list, tuple) and any(
                 type(x) is InputSpec for x in inputs)):
             raise NotImplementedError(
@@ -332,9 +340,10 @@ class Dense(Layer):
     ['dense.../kernel:0', 'dense.../bias:0']
     """
 
-    def __init__(self, units, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 name=None, trainable=True, dtype=None, **kwargs):
+    def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
+                 **kwargs: Any) -> None:
         if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
         super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
@@ -346,7 +355,7 @@ class Dense(Layer):
         self.kernel = None
         self.bias = None
 
-    def build(self, input_shape):
+    def build(self, input_shape: ShapeLike) -> None:
         if len(input_shape) < 1 or input_shape[-1] is None:
             raise ValueError(f"Dense '{self.name}': inputs need a known last dimension, "
                              f"got shape {tuple(input_shape)}")
@@ -355,7 +364,7 @@ class Dense(Layer):
         if self.use_bias:
             self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias")
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         expected = self.kernel.shape[0]
         if inputs.ndim < 2:
             raise ValueError(f"Dense '{self.name}': expected inputs with a batch axis "
@@ -364,6 +373,8 @@ class Dense(Layer):
             raise ValueError(
                 f"Dense '{self.name}': expected inputs whose last dimension is {expected}, "
                 f"got shape {tuple(inputs.shape)}")
+        if inputs.ndim == 2 and self.use_bias:
+            return self.activation(_dense(inputs, self.kernel, self.bias))
         if inputs.ndim == 2:
             out = _matmul(inputs, self.kernel)
         else:
@@ -389,7 +400,8 @@ class Dropout(Layer):
     True
     """
 
-    def __init__(self, rate, noise_shape=None, seed=None, name=None, dtype=None, **kwargs):
+    def __init__(self, rate: float, noise_shape: Optional[ShapeLike] = None, seed: Optional[int] = None,
+                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
         if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
         super().__init__(name=name, trainable=True, dtype=dtype, **kwargs)
@@ -397,7 +409,7 @@ class Dropout(Layer):
         self.noise_shape = noise_shape
         self._rng = np.random.default_rng(seed) if seed is not None else None
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         if not training or self.rate == 0:
             return inputs
         shape = tuple(inputs.shape) if self.noise_shape is None else tuple(self.noise_shape)
@@ -427,7 +439,7 @@ _UNSUPPORTED = {
 
 
 def _refuse(method):
-    def refuse(self, *args, **kwargs):
+    def refuse(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
             f"{type(self).__name__}.{method}() is not supported: gradtape has Keras' layers, "
             f"losses, metrics and optimizers but not its training engine; {_UNSUPPORTED[method]}")
@@ -466,7 +478,8 @@ class Model(Layer):
     NotImplementedError: MyModel.fit() is not supported: ... GradientTape: ...
     """
 
-    def __init__(self, *args, name=None, trainable=True, dtype=None, **kwargs):
+    def __init__(self, *args: Any, name: Optional[str] = None, trainable: bool = True,
+                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
         if args or "inputs" in kwargs or "outputs" in kwargs:
             raise NotImplementedError(
                 "tf.keras.Model(inputs, outputs), Keras' functional API, is not supported: "
@@ -476,7 +489,7 @@ class Model(Layer):
             raise TypeError(f"{type(self).__name__}: unexpected keyword arguments {sorted(kwargs)}")
         super().__init__(name=name, trainable=trainable, dtype=dtype)
 
-    def build(self, input_shape=None):
+    def build(self, input_shape: Optional[ShapeLike] = None) -> None:
         """Mark the model built; its layers create their weights on the first call (as in Keras)."""
         self.built = True
 
@@ -484,7 +497,7 @@ class Model(Layer):
         # each sub-layer casts its own inputs; a model's may be any structure
         return super()._cast_inputs(inputs) if isinstance(inputs, np.ndarray) else inputs
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         """The model's computation; subclasses override it."""
         raise NotImplementedError(f"{type(self).__name__}: a subclass of Model must define "
                                   "call(self, inputs, training=False)")
@@ -507,14 +520,14 @@ class Sequential(Model):
     [(3, 8), (8,), (8, 2), (2,)]
     """
 
-    def __init__(self, layers=None, name=None, trainable=True):
+    def __init__(self, layers: Any = None, name: Optional[str] = None, trainable: bool = True) -> None:
         super().__init__(name=name, trainable=trainable)
         self.layers = []
         self._input_spec = None
         for layer in layers or ():
             self.add(layer)
 
-    def add(self, layer):
+    def add(self, layer: Any) -> None:
         """Append a layer (any callable; Layers get the ``training`` flag).
 
         An ``Input`` first, or a first layer made with ``input_shape=``, makes
@@ -534,7 +547,7 @@ class Sequential(Model):
         if self._input_spec is not None:
             self._build_from_spec()
 
-    def build(self, input_shape=None):
+    def build(self, input_shape: Optional[ShapeLike] = None) -> None:
         """Create every layer's weights now, running the layers once on zeros of ``input_shape``.
 
         ``None`` sizes (the batch axis) count as 1. Without it, the weights are
@@ -562,7 +575,7 @@ class Sequential(Model):
     def _build_from_spec(self):
         self.build()
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         x = inputs
         for layer in self.layers:
             x = layer(x, training=training) if _takes_training(layer) else layer(x)
@@ -599,12 +612,13 @@ class Flatten(Layer):
     TensorShape([3, 1])
     """
 
-    def __init__(self, data_format=None, name=None, dtype=None, **kwargs):
+    def __init__(self, data_format: Optional[str] = None, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
         super().__init__(name=name, dtype=dtype, **kwargs)
         self.data_format = _data_format(data_format, "Flatten",
                                         ("channels_last", "channels_first"))
 
-    def call(self, inputs):
+    def call(self, inputs: TensorInput) -> Any:
         if inputs.ndim < 1:
             raise ValueError(f"Flatten '{self.name}': inputs need a batch axis, got a scalar")
         if self.data_format == "channels_first" and inputs.ndim > 2:
@@ -624,8 +638,9 @@ class Embedding(Layer):
     TensorShape([10, 3])
     """
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False,
-                 name=None, trainable=True, dtype=None, **kwargs):
+    def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
+                 mask_zero: bool = False, name: Optional[str] = None, trainable: bool = True,
+                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
         for what, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
                 raise ValueError(f"Embedding: {what} must be a positive integer, got {value!r}")
@@ -637,7 +652,7 @@ class Embedding(Layer):
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings = None
 
-    def build(self, input_shape):
+    def build(self, input_shape: ShapeLike) -> None:
         self.embeddings = self.add_weight((self.input_dim, self.output_dim),
                                           self.embeddings_initializer, name="embeddings")
 
@@ -645,7 +660,7 @@ class Embedding(Layer):
         inputs = inputs if isinstance(inputs, TensorLike) else convert_to_tensor(np.asarray(inputs))
         return inputs if inputs.dtype.is_integer else _ew.cast(inputs, "int32")
 
-    def call(self, inputs):
+    def call(self, inputs: TensorInput) -> Any:
         return _gather(self.embeddings, inputs)
 
 
@@ -682,10 +697,13 @@ class Conv2D(Layer):
     (TensorShape([1, 3, 3, 4]), 18.0)
     """
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
-                 dilation_rate=(1, 1), activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 name=None, trainable=True, dtype=None, **kwargs):
+    def __init__(self, filters: int, kernel_size: Union[int, Sequence[int]],
+                 strides: Union[int, Sequence[int]] = (1, 1), padding: str = "valid",
+                 data_format: Optional[str] = None, dilation_rate: Union[int, Sequence[int]] = (1, 1),
+                 activation: Any = None, use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
+                 **kwargs: Any) -> None:
         if not isinstance(filters, (int, np.integer)) or isinstance(filters, bool) or filters <= 0:
             raise ValueError(f"Conv2D: filters must be a positive integer, got {filters!r}")
         super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
@@ -705,7 +723,7 @@ class Conv2D(Layer):
         self.kernel = None
         self.bias = None
 
-    def build(self, input_shape):
+    def build(self, input_shape: ShapeLike) -> None:
         if input_shape is None or len(input_shape) != 4:
             raise ValueError(f"Conv2D '{self.name}': expected images of shape "
                              f"(batch, height, width, channels), got shape {input_shape}")
@@ -714,7 +732,7 @@ class Conv2D(Layer):
         if self.use_bias:
             self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias")
 
-    def call(self, inputs):
+    def call(self, inputs: TensorInput) -> Any:
         _check_images(self, inputs)
         if inputs.shape[-1] != self.kernel.shape[2]:
             raise ValueError(f"Conv2D '{self.name}': expected {self.kernel.shape[2]} input "
@@ -738,8 +756,10 @@ class MaxPooling2D(Layer):
            [13., 15.]], dtype=float32)
     """
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
-                 name=None, dtype=None, **kwargs):
+    def __init__(self, pool_size: Union[int, Sequence[int]] = (2, 2),
+                 strides: Optional[Union[int, Sequence[int]]] = None, padding: str = "valid",
+                 data_format: Optional[str] = None, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
         super().__init__(name=name, dtype=dtype, **kwargs)
         self.pool_size = _pair(pool_size, "pool_size", "MaxPooling2D")
         self.strides = self.pool_size if strides is None else _pair(strides, "strides",
@@ -747,7 +767,7 @@ class MaxPooling2D(Layer):
         self.padding = _padding(padding, "MaxPooling2D")
         self.data_format = _data_format(data_format, "MaxPooling2D")
 
-    def call(self, inputs):
+    def call(self, inputs: TensorInput) -> Any:
         _check_images(self, inputs)
         return _nn.max_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
                               padding=self.padding.upper())
@@ -776,10 +796,10 @@ class BatchNormalization(Layer):
     (array([0.02], dtype=float32), array([1.], dtype=float32))
     """
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones",
-                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
-                 **kwargs):
+    def __init__(self, axis: Axis = -1, momentum: float = 0.99, epsilon: float = 1e-3,
+                 center: bool = True, scale: bool = True, beta_initializer: Any = "zeros",
+                 gamma_initializer: Any = "ones", moving_mean_initializer: Any = "zeros",
+                 moving_variance_initializer: Any = "ones", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not isinstance(axis, int):
             raise TypeError(f"BatchNormalization: axis must be an int, got {axis!r}")
@@ -797,7 +817,7 @@ class BatchNormalization(Layer):
                              f"inputs of rank {ndim}")
         return self.axis % ndim
 
-    def build(self, input_shape):
+    def build(self, input_shape: ShapeLike) -> None:
         dim = input_shape[self._feature_axis(len(input_shape))]
         if dim is None:
             raise ValueError(f"BatchNormalization: axis {self.axis} of the inputs must have a "
@@ -813,7 +833,7 @@ class BatchNormalization(Layer):
         self.moving_variance = self.add_weight((dim,), variance_init, name="moving_variance",
                                                trainable=False)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         ndim = len(inputs.shape)
         axis = self._feature_axis(ndim)
         if training and self.trainable:

@@ -10,6 +10,7 @@ Cross-entropies take probabilities, clipped to ``[1e-7, 1 - 1e-7]`` as Keras
 does, or logits with ``from_logits=True``, computed through the stable
 ``gradtape.nn`` forms (no overflow for logits of any size).
 """
+from __future__ import annotations
 import numpy as np
 
 from .. import nn as _nn
@@ -20,6 +21,8 @@ from ..rules import elementwise as _ew
 from ..rules import reductions as _red
 from ..rules import shape as _sh
 from .._missing import missing_names as _missing_names
+from typing import Any, Callable, Optional
+from .._core.types import Axis, Config, DTypeLike, Tensor, TensorInput
 
 EPSILON = 1e-7
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", None)
@@ -47,7 +50,7 @@ def _pred_and_true(y_true, y_pred, who):
 # Functions: one value per sample
 # ---------------------------------------------------------------------------
 
-def mean_squared_error(y_true, y_pred):
+def mean_squared_error(y_true: TensorInput, y_pred: TensorInput) -> Tensor:
     """``mean((y_true - y_pred) ** 2)`` over the last axis.
 
     >>> import gradtape as tf
@@ -58,7 +61,7 @@ def mean_squared_error(y_true, y_pred):
     return _red.reduce_mean(_ew.square(y_pred - y_true), axis=-1)
 
 
-def mean_absolute_error(y_true, y_pred):
+def mean_absolute_error(y_true: TensorInput, y_pred: TensorInput) -> Tensor:
     """``mean(|y_true - y_pred|)`` over the last axis.
 
     >>> import gradtape as tf
@@ -69,7 +72,7 @@ def mean_absolute_error(y_true, y_pred):
     return _red.reduce_mean(_ew.abs(y_pred - y_true), axis=-1)
 
 
-def huber(y_true, y_pred, delta=1.0):
+def huber(y_true: TensorInput, y_pred: TensorInput, delta: float = 1.0) -> Tensor:
     """Quadratic for errors up to ``delta``, linear beyond: ``0.5 * e**2`` or
     ``delta * |e| - 0.5 * delta**2``, averaged over the last axis.
 
@@ -85,7 +88,8 @@ def huber(y_true, y_pred, delta=1.0):
     return _red.reduce_mean(_ew.where(abs_error <= delta, quadratic, linear), axis=-1)
 
 
-def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+def binary_crossentropy(y_true: TensorInput, y_pred: TensorInput, from_logits: bool = False,
+                        label_smoothing: float = 0.0, axis: Axis = -1) -> Tensor:
     """Binary cross-entropy, averaged over ``axis``; labels in ``[0, 1]``.
 
     >>> import gradtape as tf
@@ -104,7 +108,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     return _red.reduce_mean(per_element, axis=axis)
 
 
-def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+def categorical_crossentropy(y_true: TensorInput, y_pred: TensorInput, from_logits: bool = False,
+                             label_smoothing: float = 0.0, axis: Axis = -1) -> Tensor:
     """Cross-entropy between one-hot (or soft) labels and predicted class
     probabilities (or logits) along ``axis``.
 
@@ -164,7 +169,8 @@ def _sparse_labels(y_true, y_pred, who):
     return convert_to_tensor(labels)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
+def sparse_categorical_crossentropy(y_true: TensorInput, y_pred: TensorInput, from_logits: bool = False,
+                                    axis: Axis = -1) -> Tensor:
     """Cross-entropy between integer class labels and predicted class
     probabilities (or logits) on the last axis.
 
@@ -210,7 +216,8 @@ def _weighted(values, sample_weight):
     return values * sw
 
 
-def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+def reduce_values(values: TensorInput, sample_weight: Optional[TensorInput] = None,
+                  reduction: str = "sum_over_batch_size") -> Tensor:
     """Weight per-sample ``values`` and reduce them as a Keras loss does.
 
     >>> import gradtape as tf
@@ -238,26 +245,28 @@ class Loss:
     2.5
     """
 
-    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+    def __init__(self, name: Optional[str] = None, reduction: str = "sum_over_batch_size",
+                 dtype: Optional[DTypeLike] = None) -> None:
         if reduction not in _REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: reduction must be one of "
                              f"{_REDUCTIONS}, got {reduction!r}")
         self.name = name or type(self).__name__
         self.reduction = reduction
 
-    def call(self, y_true, y_pred):
+    def call(self, y_true: TensorInput, y_pred: TensorInput) -> Tensor:
         """Per-sample losses; subclasses implement it."""
         raise NotImplementedError
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
+    def __call__(self, y_true: TensorInput, y_pred: TensorInput,
+                 sample_weight: Optional[TensorInput] = None) -> Tensor:
         return reduce_values(self.call(y_true, y_pred), sample_weight, self.reduction)
 
-    def get_config(self):
+    def get_config(self) -> Config:
         """The constructor arguments, as a dict."""
         return {"name": self.name, "reduction": self.reduction}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         """A loss built from ``get_config()``'s output."""
         return cls(**config)
 
@@ -271,19 +280,20 @@ class LossFunctionWrapper(Loss):
     0.5
     """
 
-    def __init__(self, fn, name=None, reduction="sum_over_batch_size", **fn_kwargs):
+    def __init__(self, fn: Callable[..., Any], name: Optional[str] = None,
+                 reduction: str = "sum_over_batch_size", **fn_kwargs: Any) -> None:
         super().__init__(name=name or fn.__name__, reduction=reduction)
         self.fn = fn
         self._fn_kwargs = fn_kwargs
 
-    def call(self, y_true, y_pred):
+    def call(self, y_true: TensorInput, y_pred: TensorInput) -> Tensor:
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {**super().get_config(), **self._fn_kwargs}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         return cls(**config)
 
 
@@ -295,7 +305,8 @@ class MeanSquaredError(LossFunctionWrapper):
     0.5
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error"):
+    def __init__(self, reduction: str = "sum_over_batch_size",
+                 name: Optional[str] = "mean_squared_error") -> None:
         super().__init__(mean_squared_error, name=name, reduction=reduction)
 
 
@@ -307,7 +318,8 @@ class MeanAbsoluteError(LossFunctionWrapper):
     2.0
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error"):
+    def __init__(self, reduction: str = "sum_over_batch_size",
+                 name: Optional[str] = "mean_absolute_error") -> None:
         super().__init__(mean_absolute_error, name=name, reduction=reduction)
 
 
@@ -319,7 +331,8 @@ class Huber(LossFunctionWrapper):
     1.3125
     """
 
-    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss"):
+    def __init__(self, delta: float = 1.0, reduction: str = "sum_over_batch_size",
+                 name: Optional[str] = "huber_loss") -> None:
         super().__init__(huber, name=name, reduction=reduction, delta=delta)
 
 
@@ -332,8 +345,9 @@ class BinaryCrossentropy(LossFunctionWrapper):
     0.0
     """
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="binary_crossentropy"):
+    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: Axis = -1,
+                 reduction: str = "sum_over_batch_size",
+                 name: Optional[str] = "binary_crossentropy") -> None:
         super().__init__(binary_crossentropy, name=name, reduction=reduction,
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
 
@@ -347,8 +361,9 @@ class CategoricalCrossentropy(LossFunctionWrapper):
     0.6931
     """
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="categorical_crossentropy"):
+    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: Axis = -1,
+                 reduction: str = "sum_over_batch_size",
+                 name: Optional[str] = "categorical_crossentropy") -> None:
         super().__init__(categorical_crossentropy, name=name, reduction=reduction,
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
 
@@ -362,8 +377,8 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     0.3466
     """
 
-    def __init__(self, from_logits=False, reduction="sum_over_batch_size",
-                 name="sparse_categorical_crossentropy"):
+    def __init__(self, from_logits: bool = False, reduction: str = "sum_over_batch_size",
+                 name: Optional[str] = "sparse_categorical_crossentropy") -> None:
         super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction,
                          from_logits=from_logits)
 
@@ -377,7 +392,7 @@ _BY_NAME = {
 }
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """A loss function from its Keras name, or a callable unchanged.
 
     >>> import gradtape as tf

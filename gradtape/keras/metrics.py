@@ -11,6 +11,7 @@ and Variable assignments, so they also run inside a ``gradtape.function``.
 >>> float(loss_avg.result())
 2.0
 """
+from __future__ import annotations
 import numpy as np
 
 from .. import rules as _ops
@@ -20,6 +21,8 @@ from .._core.tensor import TensorLike
 from ..variables import Variable
 from .module import camel_to_snake
 from .._missing import missing_names as _missing_names
+from typing import Any, Callable, List, Optional
+from .._core.types import Config, DTypeLike, ShapeLike, Tensor, TensorInput
 
 
 def _tensor(x, dtype=None):
@@ -46,12 +49,13 @@ class Metric:
     (5.0, 5.0)
     """
 
-    def __init__(self, name=None, dtype=None):
+    def __init__(self, name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
         self.name = name or camel_to_snake(type(self).__name__)
         self.dtype = as_dtype(dtype or "float32")
         self._state = []
 
-    def add_variable(self, shape, initializer=0.0, dtype=None, name=None):
+    def add_variable(self, shape: ShapeLike, initializer: Any = 0.0, dtype: Optional[DTypeLike] = None,
+                     name: Optional[str] = None) -> Any:
         """A non-trainable state Variable named ``'<metric>/<name>'``, reset to ``initializer``."""
         dtype = as_dtype(dtype or self.dtype)
         var = Variable(np.full(shape, initializer, dtype._np), trainable=False, dtype=dtype,
@@ -60,33 +64,33 @@ class Metric:
         return var
 
     @property
-    def variables(self):
+    def variables(self) -> List[Any]:
         """The state Variables (a list)."""
         return [var for var, _ in self._state]
 
-    def update_state(self, *args, **kwargs):
+    def update_state(self, *args: Any, **kwargs: Any) -> None:
         """Add a batch to the state; subclasses implement it."""
         raise NotImplementedError(f"{type(self).__name__} must define update_state")
 
-    def result(self):
+    def result(self) -> Tensor:
         """The metric's value so far (a scalar Tensor); subclasses implement it."""
         raise NotImplementedError(f"{type(self).__name__} must define result")
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         """Set every state Variable back to its initial value."""
         for var, initial in self._state:
             var.assign(np.full(tuple(var.shape), initial, var.dtype._np))
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.update_state(*args, **kwargs)
         return self.result()
 
-    def get_config(self):
+    def get_config(self) -> Config:
         """The constructor arguments, as a dict."""
         return {"name": self.name, "dtype": self.dtype.name}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         """A metric built from ``get_config()``'s output."""
         return cls(**config)
 
@@ -137,16 +141,16 @@ class Sum(Metric):
     6.0
     """
 
-    def __init__(self, name="sum", dtype=None):
+    def __init__(self, name: Optional[str] = "sum", dtype: Optional[DTypeLike] = None) -> None:
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_variable((), name="total")
 
-    def update_state(self, values, sample_weight=None):
+    def update_state(self, values: TensorInput, sample_weight: Optional[TensorInput] = None) -> None:
         """Add ``sum(values * sample_weight)``."""
         values, _ = _samplewise(values, sample_weight, self.dtype, _ops.reduce_sum)
         self.total.assign_add(_ops.reduce_sum(values))
 
-    def result(self):
+    def result(self) -> Tensor:
         return _ops.identity(self.total)
 
 
@@ -167,12 +171,12 @@ class Mean(Metric):
     0.0
     """
 
-    def __init__(self, name="mean", dtype=None):
+    def __init__(self, name: Optional[str] = "mean", dtype: Optional[DTypeLike] = None) -> None:
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_variable((), name="total")
         self.count = self.add_variable((), name="count")
 
-    def update_state(self, values, sample_weight=None):
+    def update_state(self, values: TensorInput, sample_weight: Optional[TensorInput] = None) -> None:
         """Add a batch of values (any shape), optionally weighted per sample."""
         values, sample_weight = _samplewise(values, sample_weight, self.dtype)
         self.total.assign_add(_ops.reduce_sum(values))
@@ -182,7 +186,7 @@ class Mean(Metric):
             count = float(values.shape[0]) if values.ndim >= 1 else 1.0
         self.count.assign_add(count)
 
-    def result(self):
+    def result(self) -> Tensor:
         """``total / count``, 0 before any update."""
         return _ops.divide_no_nan(self.total, self.count)
 
@@ -196,25 +200,27 @@ class MeanMetricWrapper(Mean):
     2.0
     """
 
-    def __init__(self, fn, name=None, dtype=None, **fn_kwargs):
+    def __init__(self, fn: Callable[..., Any], name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, **fn_kwargs: Any) -> None:
         super().__init__(name=name or fn.__name__, dtype=dtype)
         self.fn = fn
         self._fn_kwargs = fn_kwargs
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
         """Add ``fn(y_true, y_pred)`` for a batch, optionally weighted per sample."""
         super().update_state(self.fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {**super().get_config(), **self._fn_kwargs}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         raise NotImplementedError("MeanMetricWrapper.from_config: give the function to the "
                                   "constructor")
 
 
-def sparse_categorical_accuracy(y_true, y_pred):
+def sparse_categorical_accuracy(y_true: TensorInput, y_pred: TensorInput) -> Tensor:
     """1.0 where the largest entry of ``y_pred`` is at the integer label ``y_true``, else 0.0.
 
     Ties go to the first largest entry.
@@ -234,7 +240,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return matches
 
 
-def categorical_accuracy(y_true, y_pred):
+def categorical_accuracy(y_true: TensorInput, y_pred: TensorInput) -> Tensor:
     """1.0 where ``y_pred``'s largest entry is where the one-hot ``y_true``'s is, else 0.0.
 
     >>> import gradtape as tf
@@ -258,11 +264,12 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
-    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+    def __init__(self, name: Optional[str] = "sparse_categorical_accuracy",
+                 dtype: Optional[DTypeLike] = None) -> None:
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         return cls(**config)
 
 
@@ -276,11 +283,12 @@ class CategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
-    def __init__(self, name="categorical_accuracy", dtype=None):
+    def __init__(self, name: Optional[str] = "categorical_accuracy",
+                 dtype: Optional[DTypeLike] = None) -> None:
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         return cls(**config)
 
 
@@ -288,7 +296,7 @@ _BY_NAME = {"sparse_categorical_accuracy": sparse_categorical_accuracy,
             "categorical_accuracy": categorical_accuracy}
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """A metric function from its Keras name, or a callable unchanged.
 
     >>> import gradtape as tf

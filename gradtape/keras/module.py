@@ -4,12 +4,14 @@ As ``tf.Module``: a Module's variables are the Variables reachable from its
 attributes, through lists, tuples, dicts and sub-modules, each once, in a
 stable order (its own attributes sorted by name first, then each sub-module's).
 """
+from __future__ import annotations
 import collections
 import functools
 import re
 
 from ..name_scope import name_scope as _name_scope
 from ..variables import Variable
+from typing import Any, Callable, Optional, Tuple
 
 #: set by ``gradtape.train`` while a checkpoint waits for Variables to be created
 on_new_variable = None
@@ -18,7 +20,7 @@ _CAMEL = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
 _name_counts = collections.Counter()
 
 
-def camel_to_snake(name):
+def camel_to_snake(name: Optional[str]) -> str:
     """``'MyDenseLayer'`` -> ``'my_dense_layer'``: the default name of a Module.
 
     >>> camel_to_snake("MyDenseLayer")
@@ -27,7 +29,7 @@ def camel_to_snake(name):
     return _CAMEL.sub(r"_\1", name).lower()
 
 
-def unique_name(base):
+def unique_name(base: str) -> str:
     """Keras' automatic names: ``base``, then ``base_1``, ``base_2``... on later calls.
 
     >>> first, second = unique_name("probe_layer"), unique_name("probe_layer")
@@ -76,7 +78,7 @@ class Module:
 
     _IGNORED = frozenset()
 
-    def __init__(self, name=None):
+    def __init__(self, name: Optional[str] = None) -> None:
         if name is None:
             name = camel_to_snake(type(self).__name__)
         elif not self._valid_name(name):
@@ -97,12 +99,12 @@ class Module:
         return isinstance(name, str) and name.isidentifier()
 
     @property
-    def name(self):
+    def name(self) -> str:
         """The name given at construction (default: the class name in snake case)."""
         return self._name
 
     @property
-    def name_scope(self):
+    def name_scope(self) -> Any:
         """A ``name_scope`` for this module: Variables created in it are named
         ``'<module name>/...'`` (the scope is the one current when the module was built).
 
@@ -116,7 +118,7 @@ class Module:
         return _name_scope(getattr(self, "_scope_name", None) or f"{self.name}/")
 
     @classmethod
-    def with_name_scope(cls, method):
+    def with_name_scope(cls, method: Callable[..., Any]) -> Callable[..., Any]:
         """Decorate a method to run inside the module's ``name_scope``.
 
         >>> import gradtape as tf
@@ -174,7 +176,7 @@ class Module:
         stack.pop()
 
     @property
-    def variables(self):
+    def variables(self) -> Tuple[Any, ...]:
         """Every Variable of this module and its sub-modules, once each (a tuple).
 
         >>> import gradtape as tf
@@ -186,7 +188,7 @@ class Module:
         return tuple(self._flatten(lambda x: isinstance(x, Variable)))
 
     @property
-    def trainable_variables(self):
+    def trainable_variables(self) -> Tuple[Any, ...]:
         """The trainable Variables among ``variables`` (a tuple).
 
         >>> import gradtape as tf
@@ -198,7 +200,7 @@ class Module:
         return tuple(self._flatten(lambda x: isinstance(x, Variable) and x.trainable))
 
     @property
-    def non_trainable_variables(self):
+    def non_trainable_variables(self) -> Tuple[Any, ...]:
         """The Variables among ``variables`` that are not trainable (a tuple).
 
         >>> import gradtape as tf
@@ -210,7 +212,7 @@ class Module:
         return tuple(self._flatten(lambda x: isinstance(x, Variable) and not x.trainable))
 
     @property
-    def submodules(self):
+    def submodules(self) -> Tuple[Any, ...]:
         """Every Module reachable from this one, not counting itself (a tuple).
 
         >>> import gradtape as tf
@@ -222,7 +224,7 @@ class Module:
         """
         return tuple(self._flatten(lambda x: isinstance(x, Module)))
 
-    def named_variables(self):
+    def named_variables(self) -> Any:
         """``(path, variable)`` pairs, the path made of attribute names and indices.
 
         The paths are stable across program runs, unlike Variable names, so

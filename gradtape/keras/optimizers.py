@@ -18,6 +18,7 @@ included.  Each step: gradients are clipped (``clipnorm``,
 ``iterations`` before the step.  ``optimizer.variables`` is the whole state
 (step count, learning rate, slots), saved by ``gradtape.Checkpoint``.
 """
+from __future__ import annotations
 import numbers
 import warnings
 
@@ -31,6 +32,8 @@ from . import module as _module
 from ..indexed_slices import IndexedSlices, summed_rows
 from .module import camel_to_snake, unique_name
 from ..variables import Variable
+from typing import Any, Callable, List, Optional, Sequence, Union
+from .._core.types import Config, Nested, TensorInput
 
 
 def _hyper(value, what, who, low=0.0, high=None, low_open=False):
@@ -60,8 +63,10 @@ class Optimizer:
     #: slot name -> initial value, created per trainable variable at build time
     _SLOTS = ()
 
-    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None):
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]],
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
         who = type(self).__name__
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         given = {k: v for k, v in clips.items() if v is not None}
@@ -100,12 +105,12 @@ class Optimizer:
         return var
 
     @property
-    def iterations(self):
+    def iterations(self) -> Any:
         """The number of steps taken, an int64 Variable."""
         return self._iterations
 
     @property
-    def learning_rate(self):
+    def learning_rate(self) -> Any:
         """The learning rate for the next step (a schedule is evaluated at ``iterations``)."""
         lr = self._learning_rate
         if isinstance(lr, schedules.LearningRateSchedule):
@@ -132,7 +137,7 @@ class Optimizer:
         return xp.learning_rate(self.learning_rate)
 
     @property
-    def variables(self):
+    def variables(self) -> List[Any]:
         """The optimizer's state: step count, learning rate (unless a schedule), slots."""
         return list(self._variables)
 
@@ -152,7 +157,7 @@ class Optimizer:
                 for i, var in enumerate(self._trainable_variables)]
 
     # -- building ----------------------------------------------------------
-    def build(self, var_list):
+    def build(self, var_list: Nested) -> None:
         """Create the slots (moments, accumulators) for the variables to train.
 
         Called by the first ``apply_gradients``; call it yourself before
@@ -181,7 +186,8 @@ class Optimizer:
         if new and _module.on_new_variable is not None:  # a checkpoint waits for the slots
             _module.on_new_variable()
 
-    def add_variable_from_reference(self, reference_variable, name, initial_value=0.0):
+    def add_variable_from_reference(self, reference_variable: Any, name: Optional[str],
+                                    initial_value: Any = 0.0) -> Any:
         """A state Variable shaped like ``reference_variable``, tracked in ``variables``."""
         base = reference_variable.name.rsplit(":", 1)[0].replace("/", "_")
         value = np.full(reference_variable.shape, initial_value, reference_variable.dtype._np)
@@ -192,7 +198,7 @@ class Optimizer:
     def _slot(self, name, var):
         return self._slots[name][self._index[id(var)]]
 
-    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+    def exclude_from_weight_decay(self, var_list: Nested = None, var_names: Any = None) -> None:
         """Spare some variables from weight decay: these ones, or those whose
         name contains one of ``var_names``.  Call it before the first step.
 
@@ -211,7 +217,7 @@ class Optimizer:
             n in var.name for n in self._exclude_names)
 
     # -- applying ------------------------------------------------------------
-    def apply_gradients(self, grads_and_vars):
+    def apply_gradients(self, grads_and_vars: Nested) -> Any:
         """Update each variable from its gradient; returns ``iterations``.
 
         A ``None`` gradient skips its variable with a warning that names it.
@@ -229,7 +235,7 @@ class Optimizer:
         self.apply(grads, variables)
         return self._iterations
 
-    def apply(self, grads, trainable_variables=None):
+    def apply(self, grads: Sequence[Any], trainable_variables: Nested = None) -> Any:
         """Update ``trainable_variables`` (default: those built with) from ``grads``.
 
         Eagerly the update computes with NumPy; while a ``gradtape.function``
@@ -280,7 +286,7 @@ class Optimizer:
         self._row_squares.clear()
         self._iterations.assign_add(1)
 
-    def minimize(self, loss, var_list, tape=None):
+    def minimize(self, loss: Any, var_list: Nested, tape: Any = None) -> Any:
         """Take one step on ``loss``: a zero-argument callable, or a tensor recorded on ``tape``.
 
         >>> import gradtape as tf
@@ -383,7 +389,7 @@ class Optimizer:
             return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
 
-    def update_step(self, gradient, variable, learning_rate):
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         """Apply the rule to one variable.
 
         ``gradient`` has the variable's shape and dtype: an ndarray eagerly, a
@@ -396,7 +402,7 @@ class Optimizer:
         raise NotImplementedError
 
     # -- config ----------------------------------------------------------------
-    def get_config(self):
+    def get_config(self) -> Config:
         """The constructor arguments, as a dict."""
         lr = self._learning_rate
         return {"name": self.name,
@@ -405,7 +411,7 @@ class Optimizer:
                 "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         """An optimizer built from ``get_config()``'s output."""
         return cls(**config)
 
@@ -428,14 +434,16 @@ class SGD(Optimizer):
     0.71
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, name=None):
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.01, momentum: float = 0.0,
+                 nesterov: bool = False, weight_decay: Optional[float] = None,
+                 clipnorm: Optional[float] = None, clipvalue: Optional[float] = None,
+                 global_clipnorm: Optional[float] = None, name: Optional[str] = None) -> None:
         self.momentum = _hyper(momentum, "momentum", "SGD", 0.0, 1.0)
         self.nesterov = bool(nesterov)
         self._SLOTS = (("momentum", 0.0),) if self.momentum != 0 else ()
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
-    def update_step(self, gradient, variable, learning_rate):
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
         dt = variable.dtype._np.type
         lr = xp.cast(learning_rate, dt)
@@ -450,7 +458,7 @@ class SGD(Optimizer):
         else:
             variable.assign_add(xp.read(m))
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
@@ -466,9 +474,11 @@ class Adam(Optimizer):
     0.9
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None):
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False,
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
         who = type(self).__name__
         self.beta_1 = _hyper(beta_1, "beta_1", who, 0.0, 1.0)
         self.beta_2 = _hyper(beta_2, "beta_2", who, 0.0, 1.0)
@@ -478,7 +488,7 @@ class Adam(Optimizer):
             (("velocity_hat", 0.0),) if self.amsgrad else ())
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
-    def update_step(self, gradient, variable, learning_rate):
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
         dt = variable.dtype._np.type
         lr, b1, b2, one = xp.cast(learning_rate, dt), dt(self.beta_1), dt(self.beta_2), dt(1)
@@ -494,7 +504,7 @@ class Adam(Optimizer):
             v_used = xp.read(v_hat)
         variable.assign_sub((xp.read(m) * alpha) / (xp.sqrt(v_used) + dt(self.epsilon)))
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
                 "epsilon": self.epsilon, "amsgrad": self.amsgrad}
 
@@ -511,9 +521,11 @@ class AdamW(Adam):
     0.95
     """
 
-    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-7, amsgrad=False, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None):
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
+                 weight_decay: float = 0.004, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7, amsgrad: bool = False, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
         if weight_decay is None:
             raise ValueError("AdamW: weight_decay must be a float, got None")
         super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay,
@@ -532,9 +544,11 @@ class RMSprop(Optimizer):
     0.96838
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered=False, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None):
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001, rho: float = 0.9,
+                 momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False,
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
         self.rho = _hyper(rho, "rho", "RMSprop", 0.0, 1.0)
         self.momentum = _hyper(momentum, "momentum", "RMSprop", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "RMSprop")
@@ -544,7 +558,7 @@ class RMSprop(Optimizer):
             (("average_gradient", 0.0),) if self.centered else ())
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
-    def update_step(self, gradient, variable, learning_rate):
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
         dt = variable.dtype._np.type
         lr, rho, one = xp.cast(learning_rate, dt), dt(self.rho), dt(1)
@@ -564,7 +578,7 @@ class RMSprop(Optimizer):
         else:
             variable.assign_sub(increment)
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
                 "epsilon": self.epsilon, "centered": self.centered}
 
@@ -580,16 +594,18 @@ class Adagrad(Optimizer):
     0.90465
     """
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
-                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
-                 name=None):
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
+                 initial_accumulator_value: float = 0.1, epsilon: float = 1e-7,
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
         self.initial_accumulator_value = _hyper(
             initial_accumulator_value, "initial_accumulator_value", "Adagrad")
         self.epsilon = _hyper(epsilon, "epsilon", "Adagrad")
         self._SLOTS = (("accumulator", self.initial_accumulator_value),)
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
-    def update_step(self, gradient, variable, learning_rate):
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
         dt = variable.dtype._np.type
         acc = self._slot("accumulator", variable)
@@ -597,7 +613,7 @@ class Adagrad(Optimizer):
         variable.assign_sub(xp.cast(learning_rate, dt) * gradient
                             / xp.sqrt(xp.read(acc) + dt(self.epsilon)))
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {**super().get_config(),
                 "initial_accumulator_value": self.initial_accumulator_value,
                 "epsilon": self.epsilon}
@@ -606,7 +622,7 @@ class Adagrad(Optimizer):
 _BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}
 
 
-def get(identifier):
+def get(identifier: Any) -> Any:
     """An optimizer from its Keras name (``'adam'``, ``'sgd'``...) or an instance.
 
     >>> import gradtape as tf

@@ -6,6 +6,7 @@ the step is taken) to a float32 learning rate.  Pass one as an optimizer's
 given a tensor step (the optimizer's ``iterations``) computes with gradtape
 ops, so each replay evaluates it at the step of that call.
 """
+from __future__ import annotations
 import math
 
 import numpy as np
@@ -13,6 +14,8 @@ import numpy as np
 from .._core import trace
 from .._core.tensor import TensorLike, constant
 from ._update_math import ARRAYS, TENSORS
+from typing import Any, Optional
+from .._core.types import Config, TensorInput
 
 
 def _step(step):
@@ -38,15 +41,15 @@ class LearningRateSchedule:
     0.125
     """
 
-    def __call__(self, step):
+    def __call__(self, step: TensorInput) -> Any:
         raise NotImplementedError
 
-    def get_config(self):
+    def get_config(self) -> Config:
         """The constructor arguments, as a dict."""
         return {}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Config) -> Any:
         """A schedule built from ``get_config()``'s output."""
         return cls(**config)
 
@@ -59,8 +62,8 @@ def _positive(value, what, who):
 class _RateDecay(LearningRateSchedule):
     """The decays of ``initial_learning_rate`` by ``decay_rate`` per ``decay_steps``."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name=None):
+    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
+                 staircase: bool = False, name: Optional[str] = None) -> None:
         _positive(decay_steps, "decay_steps", type(self).__name__)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -74,7 +77,7 @@ class _RateDecay(LearningRateSchedule):
         p = step / np.float32(self.decay_steps)
         return xp, xp.floor(p) if self.staircase else p
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {"initial_learning_rate": self.initial_learning_rate,
                 "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
                 "staircase": self.staircase, "name": self.name}
@@ -90,7 +93,7 @@ class ExponentialDecay(_RateDecay):
     (0.05, 0.070711)
     """
 
-    def __call__(self, step):
+    def __call__(self, step: TensorInput) -> Any:
         xp, progress = self._progress(step)
         return _rate(np.float32(self.initial_learning_rate)
                      * xp.power(np.float32(self.decay_rate), progress))
@@ -105,7 +108,7 @@ class InverseTimeDecay(_RateDecay):
     0.025
     """
 
-    def __call__(self, step):
+    def __call__(self, step: TensorInput) -> Any:
         xp, progress = self._progress(step)
         denom = np.float32(1) + np.float32(self.decay_rate) * progress
         return _rate(np.float32(self.initial_learning_rate) / denom)
@@ -122,8 +125,9 @@ class CosineDecay(LearningRateSchedule):
     [0.1, 0.055, 0.01, 0.01]
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay",
-                 warmup_target=None, warmup_steps=0):
+    def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
+                 name: Optional[str] = "CosineDecay", warmup_target: Optional[float] = None,
+                 warmup_steps: int = 0) -> None:
         _positive(decay_steps, "decay_steps", "CosineDecay")
         if warmup_steps < 0:
             raise ValueError(f"CosineDecay: warmup_steps must be >= 0, got {warmup_steps!r}")
@@ -140,7 +144,7 @@ class CosineDecay(LearningRateSchedule):
         cosine = f32(0.5) * (f32(1) + xp.cos(f32(math.pi) * fraction))
         return f32(decay_from) * ((f32(1) - f32(self.alpha)) * cosine + f32(self.alpha))
 
-    def __call__(self, step):
+    def __call__(self, step: TensorInput) -> Any:
         f32 = np.float32
         xp, step = _step(step)
         if self.warmup_target is None:
@@ -155,7 +159,7 @@ class CosineDecay(LearningRateSchedule):
         # both branches are computed, so a compiled step takes the right one on each call
         return _rate(xp.where(step < self.warmup_steps, warming, decayed))
 
-    def get_config(self):
+    def get_config(self) -> Config:
         return {"initial_learning_rate": self.initial_learning_rate,
                 "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
                 "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}

@@ -37,6 +37,7 @@ from . import module as _module
 from ..checkpoint_management import CheckpointManager, latest_checkpoint, list_variables  # noqa: F401
 from .module import Module
 from ..variables import Variable
+from typing import Any
 
 _SUFFIX = ".npy"
 _TEMPORARY = ".tmp"
@@ -107,7 +108,7 @@ class Checkpoint:
     6.0
     """
 
-    def __init__(self, **objects):
+    def __init__(self, **objects: Any) -> None:
         if not objects:
             raise ValueError("Checkpoint: give the objects to save as keyword arguments, "
                              "e.g. Checkpoint(model=model, optimizer=optimizer)")
@@ -215,7 +216,7 @@ class CheckpointLoadStatus:
     True
     """
 
-    def __init__(self, objects, stored, consumed):
+    def __init__(self, objects: Any, stored: Any, consumed: Any) -> None:
         self._refs = {name: _ref(obj) for name, obj in objects.items()}
         self._stored = stored
         self._pending = set(stored.keys()) - consumed

@@ -5,6 +5,7 @@ the engine's few own ops among them (``_core/basic_ops.py``), and installs
 the Python operators on tensors.
 """
 import types as _types
+from typing import TYPE_CHECKING
 
 from . import creation, elementwise, indexing, linalg, operators, reductions, shape  # noqa: F401
 from .elementwise import *  # noqa: F401,F403
@@ -19,5 +20,6 @@ operators.install()
 
 # ``from .rules import *`` re-exports the ops, never these submodules: a
 # submodule named like a namespace (``linalg``) would hide ``gradtape.linalg``
-__all__ = sorted(n for n, v in globals().items()
-                 if not n.startswith("_") and not isinstance(v, _types.ModuleType))
+if not TYPE_CHECKING:  # a type checker reads the ops' names from the imports above
+    __all__ = sorted(n for n, v in globals().items()
+                     if not n.startswith("_") and not isinstance(v, _types.ModuleType))

@@ -8,6 +8,7 @@ vectorized Jacobian stacks them there): use negative axes, and take shapes
 relative to the end of ``ct``.  An op that cannot is declared with
 ``batch_vjp=False`` and the engine loops over the leading axis for it.
 """
+from __future__ import annotations
 import numbers
 import operator
 
@@ -18,6 +19,7 @@ from .._core.convert import convert_to_tensor
 from .._core.op import Op, register
 from .._core.trace import apply
 from ..errors import InvalidArgumentError
+from typing import Any, Callable, Optional, Sequence, Union
 
 __all__ = ["Op", "apply", "defop", "tensor", "pair", "NP", "namespace", "on_host_for",
            "host_array_for", "wrap", "int_arg", "lead", "norm_axes", "NOPARAMS", "linear_jvp"]
@@ -179,7 +181,7 @@ def host_array_for(array, value):
     return backend_of(value).xp.asarray(array)
 
 
-def namespace(value):
+def namespace(value: Any) -> Any:
     """The namespace to build arrays like ``value`` with (``NP`` for NumPy).
 
     >>> import numpy as np
@@ -190,7 +192,10 @@ def namespace(value):
     return backend_of(value).xp
 
 
-def defop(name, impl, vjp=None, jvp=None, linear=False, register_as=True, **flags):
+def defop(name: str, impl: Callable[..., Any],
+          vjp: Union[Callable[..., Any], Sequence[Optional[Callable[..., Any]]], None] = None,
+          jvp: Optional[Callable[..., Any]] = None, linear: bool = False, register_as: bool = True,
+          **flags: Any) -> Op:
     """Declare a primitive and enter it in the registry (``OPS``).
 
     ``impl(xp, *arrays, **params)`` computes with the namespace ``xp`` it is

@@ -15,6 +15,7 @@ Max pooling sends a cotangent to the first maximum of each window (TensorFlow's
 CPU kernel) through a scatter/gather pair; average pooling divides by the
 number of non-padding elements, as TensorFlow does.
 """
+from __future__ import annotations
 import numbers
 
 import numpy as np
@@ -24,6 +25,8 @@ from ..errors import InvalidArgumentError, UnimplementedError
 from . import indexing as ix
 from . import shape as sh
 from ._util import apply, defop, public_names, tensor
+from typing import Optional, Sequence, TYPE_CHECKING, Union
+from .._core.types import Tensor, TensorInput
 
 _as_strided = np.lib.stride_tricks.as_strided
 
@@ -307,8 +310,9 @@ def _conv_operands(x, w, opname):
     return x, w
 
 
-def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,  # noqa: A002
-           name=None):
+def conv2d(input: TensorInput, filters: TensorInput, strides: Union[int, Sequence[int]], padding: str,  # noqa: A002
+           data_format: str = "NHWC", dilations: Optional[Union[int, Sequence[int]]] = None,
+           name: Optional[str] = None) -> Tensor:
     """2-D convolution (cross-correlation, as in TensorFlow) of NHWC images
     ``input [N, H, W, C_in]`` with ``filters [kh, kw, C_in, C_out]``.
 
@@ -332,8 +336,8 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
     return _conv(x, w, {"strides": strides, "dilations": dilations, "pads": pads})
 
 
-def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None,  # noqa: A002
-           name=None):
+def conv1d(input: TensorInput, filters: TensorInput, stride: Union[int, Sequence[int]],  # noqa: A002
+           padding: str, data_format: str = "NWC", dilations: Optional[Union[int, Sequence[int]]] = None, name: Optional[str] = None) -> Tensor:
     """1-D convolution of ``input [N, W, C_in]`` with ``filters [k, C_in, C_out]``
     (a ``conv2d`` over a height of 1).
 
@@ -452,7 +456,8 @@ def _pool_args(input, ksize, strides, padding, data_format, opname, floating):  
     return x, {"ksize": ksize, "strides": strides, "pads": pads}
 
 
-def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+def max_pool2d(input: TensorInput, ksize: Union[int, Sequence[int]], strides: Union[int, Sequence[int]],
+               padding: str, data_format: str = "NHWC", name: Optional[str] = None) -> Tensor:
     """The max of each ``ksize`` window of NHWC images.  The gradient goes to
     the first maximum of each window (TensorFlow's CPU kernel).
 
@@ -512,7 +517,8 @@ _AVG_POOL_GRAD = defop(
     vjp=lambda ct, ans, g, input_hw, **p: apply(_AVG_POOL, (ct,), p))
 
 
-def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+def avg_pool2d(input: TensorInput, ksize: Union[int, Sequence[int]], strides: Union[int, Sequence[int]],
+               padding: str, data_format: str = "NHWC", name: Optional[str] = None) -> Tensor:
     """The mean of each ``ksize`` window of NHWC images; with 'SAME' padding a
     window's mean is over its non-padding elements only (as in TensorFlow).
 
@@ -541,7 +547,8 @@ def _pool1d(pool2d, input, ksize, strides, padding, data_format, opname):  # noq
     return sh.squeeze(pool2d(sh.expand_dims(x, 1), [1, k], [1, s], padding), [1])
 
 
-def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+def max_pool1d(input: TensorInput, ksize: Union[int, Sequence[int]], strides: Union[int, Sequence[int]],
+               padding: str, data_format: str = "NWC", name: Optional[str] = None) -> Tensor:
     """The max of each ``ksize`` window along the width of ``input [N, W, C]``.
 
     >>> import gradtape as tf
@@ -551,7 +558,8 @@ def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  #
     return _pool1d(max_pool2d, input, ksize, strides, padding, data_format, "max_pool1d")
 
 
-def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+def avg_pool1d(input: TensorInput, ksize: Union[int, Sequence[int]], strides: Union[int, Sequence[int]],
+               padding: str, data_format: str = "NWC", name: Optional[str] = None) -> Tensor:
     """The mean of each ``ksize`` window along the width of ``input [N, W, C]``.
 
     >>> import gradtape as tf
@@ -571,7 +579,8 @@ def _pool_by_rank(input, opname, pool1d, pool2d):  # noqa: A002
                              f"got rank {rank}")
 
 
-def max_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
+def max_pool(input: TensorInput, ksize: Union[int, Sequence[int]], strides: Union[int, Sequence[int]],
+             padding: str, data_format: Optional[str] = None, name: Optional[str] = None) -> Tensor:
     """``max_pool1d`` for a rank-3 input, ``max_pool2d`` for a rank-4 one.
 
     >>> import gradtape as tf
@@ -583,7 +592,8 @@ def max_pool(input, ksize, strides, padding, data_format=None, name=None):  # no
                 ("NWC" if pool is max_pool1d else "NHWC"))
 
 
-def avg_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
+def avg_pool(input: TensorInput, ksize: Union[int, Sequence[int]], strides: Union[int, Sequence[int]],
+             padding: str, data_format: Optional[str] = None, name: Optional[str] = None) -> Tensor:
     """``avg_pool1d`` for a rank-3 input, ``avg_pool2d`` for a rank-4 one.
 
     >>> import gradtape as tf
@@ -599,7 +609,8 @@ def avg_pool(input, ksize, strides, padding, data_format=None, name=None):  # no
 # embedding_lookup
 # ---------------------------------------------------------------------------
 
-def embedding_lookup(params, ids, max_norm=None, name=None):
+def embedding_lookup(params: TensorInput, ids: TensorInput, max_norm: Optional[float] = None,
+                     name: Optional[str] = None) -> Tensor:
     """Rows of ``params`` at ``ids`` (any shape): ``gather(params, ids)`` along
     axis 0, with shape ``ids.shape + params.shape[1:]``.
 
@@ -621,4 +632,5 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
     return ix.gather(params, ids)
 
 
-__all__ = public_names(globals())
+if not TYPE_CHECKING:  # a type checker reads the module's own public names
+    __all__ = public_names(globals())

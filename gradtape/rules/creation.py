@@ -3,6 +3,7 @@
 Only ``fill`` (through its value) and ``linspace`` (through ``start`` and
 ``stop``) carry gradients; both are built from differentiable ops.
 """
+from __future__ import annotations
 import builtins
 
 from .._core.dtypes import as_dtype, float32, float64, int32, int64, kind
@@ -11,9 +12,11 @@ from ..errors import InvalidArgumentError
 from ._util import int_arg, namespace, pair, public_names, tensor, wrap, NP
 from . import elementwise as ew
 from . import shape as sh
+from typing import Optional, TYPE_CHECKING
+from .._core.types import Axis, DTypeLike, ShapeLike, Tensor, TensorInput
 
 
-def fill(dims, value, name=None):
+def fill(dims: TensorInput, value: TensorInput, name: Optional[str] = None) -> Tensor:
     """A tensor of shape ``dims`` with every element ``value`` (differentiable in ``value``).
 
     >>> import gradtape as tf
@@ -30,7 +33,8 @@ def fill(dims, value, name=None):
     return sh.broadcast_to(v, dims)
 
 
-def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None):
+def eye(num_rows: int, num_columns: Optional[int] = None, batch_shape: Optional[ShapeLike] = None,
+        dtype: DTypeLike = "float32", name: Optional[str] = None) -> Tensor:
     """An identity matrix (or a batch of them), ``num_rows`` by ``num_columns``.
 
     >>> import gradtape as tf
@@ -51,7 +55,8 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None
 _RANGE_ORDER = (int32, int64, float32, float64)
 
 
-def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
+def range(start: TensorInput, limit: Optional[TensorInput] = None, delta: TensorInput = 1,
+          dtype: Optional[DTypeLike] = None, name: Optional[str] = "range") -> Tensor:
     """The numbers ``start, start + delta, ...`` up to (excluding) ``limit``.
 
     With one argument it counts from 0.  The dtype is the widest of the
@@ -85,7 +90,8 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
     return wrap(NP.astype(NP.arange(s, lim, d), dt._np))
 
 
-def linspace(start, stop, num, name=None, axis=0):
+def linspace(start: TensorInput, stop: TensorInput, num: int, name: Optional[str] = None,
+             axis: Axis = 0) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop`` (both included), along ``axis``.
 
     ``start`` and ``stop`` may be tensors (broadcast together); the values are
@@ -122,7 +128,9 @@ def linspace(start, stop, num, name=None, axis=0):
     return lo * (1.0 - w) + hi * w
 
 
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+def one_hot(indices: TensorInput, depth: int, on_value: Optional[TensorInput] = None,
+            off_value: Optional[TensorInput] = None, axis: Axis = None,
+            dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> Tensor:
     """A one-hot encoding: ``on_value`` at each index along a new axis of size ``depth``.
 
     Indices outside ``[0, depth)`` give a row of ``off_value``.  The dtype is
@@ -158,4 +166,5 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     return wrap(NP.moveaxis(out, -1, axis))
 
 
-__all__ = public_names(globals())
+if not TYPE_CHECKING:  # a type checker reads the module's own public names
+    __all__ = public_names(globals())

@@ -4,14 +4,17 @@ A differentiable unary op is declared by its derivative ``d(ans, x)``: the VJP
 is ``ct * d`` and the JVP ``t * d``, so both modes share one formula.  Binary
 ops give one derivative per operand; broadcasting is undone by the engine.
 """
+from __future__ import annotations
 import math
 import numbers
 
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import Tensor, TensorLike, decide
-from .._core.convert import convert_to_tensor
 from ..errors import InvalidArgumentError
-from ._util import refuse_dtype, public_names, NOPARAMS, apply, defop, namespace, pair, tensor, wrap, NP
+from ._util import (refuse_dtype, public_names, NOPARAMS, _zeros_like, apply, defop, namespace, pair,
+                    tensor, wrap, NP)
+from typing import Any, Callable, Optional, TYPE_CHECKING
+from .._core.types import BinaryOp, DTypeLike, TensorInput, UnaryOp
 
 _SQRT_PI = math.sqrt(math.pi)
 _builtin_abs = abs  # the module defines its own ``abs`` op
@@ -103,20 +106,23 @@ _FLOAT, _NUMERIC = "fc", "iufc"
 
 
 def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=None,
-          kinds=_FLOAT, **flags):
+          kinds=_FLOAT, numpy_times: Any = None, **flags) -> UnaryOp:
     """Declare a differentiable elementwise op from its derivative ``deriv(ans, x)``.
 
     ``times(t, ans, x)``, when given instead, returns ``t`` times the
     derivative directly (usually one fused op rather than two or three).
+    ``numpy_times``, the same on NumPy arrays, is the first-order sweep's VJP
+    (``Op.numpy_vjps``).
     ``kinds`` are the NumPy dtype kinds it accepts (floating and complex by default).
     """
     if times is None:
         def times(t, ans, x):
             return _product(t, deriv(ans, x))
     op = defop(name, impl, vjp=times,  # (ct, ans, x): called as the VJP itself
-               jvp=lambda ts, ans, x: times(ts[0], ans, x), elementwise=True, **flags)
+               jvp=lambda ts, ans, x: times(ts[0], ans, x), elementwise=True,
+               numpy_vjps=numpy_times, **flags)
 
-    def public(x, name=None):
+    def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
         x = tensor(x)
         try:
             k = x._value.dtype.kind
@@ -145,12 +151,13 @@ def _product(t, d):
 
 
 def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
-           times=(None, None), kinds=_FLOAT, **flags):
+           times=(None, None), kinds=_FLOAT, numpy_times: Any = None, **flags) -> BinaryOp:
     """Declare a differentiable binary op from its partials ``dx``/``dy(ans, x, y)``.
 
     ``times``, when given, holds ``(t, ans, x, y) -> t * partial`` functions
-    that replace ``dx``/``dy`` with a cheaper fused form; ``kinds`` are the
-    NumPy dtype kinds it accepts.
+    that replace ``dx``/``dy`` with a cheaper fused form; ``numpy_times``, the
+    same on NumPy arrays, are the first-order sweep's VJPs (``Op.numpy_vjps``);
+    ``kinds`` are the NumPy dtype kinds it accepts.
     """
     tdx = times[0] or _times_partial(dx)
     tdy = times[1] or _times_partial(dy)
@@ -163,9 +170,9 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
             out = part if out is None else out + part
         return out
     op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, elementwise=True, broadcasts=True,
-               **flags)
+               numpy_vjps=numpy_times, **flags)
 
-    def public(x, y, name=None):
+    def public(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
         x, y = pair(x, y, op.name)
         try:
             k = x._value.dtype.kind
@@ -179,14 +186,14 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
     return _doc(public, summary, example)
 
 
-def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1):
+def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1) -> Callable[..., Tensor]:
     """Declare an op with no gradient: the tape's path is cut there."""
     op = defop(name, impl, nondiff=True, broadcasts=arity == 2)
     if arity == 1:
-        def public(x, name=None):
+        def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
             return apply(op, (tensor(x),), NOPARAMS)
     else:
-        def public(x, y, name=None):
+        def public(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
             return apply(op, pair(x, y, op.name), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
@@ -204,8 +211,16 @@ def _add_jvp(ts, ans, x, y):
     return tx if ty is None else tx + ty
 
 
-_ADD = defop("add", NP.add, vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: ct),
-             jvp=_add_jvp, save="none", elementwise=True, broadcasts=True)
+def _same(ct, ans, x, y):
+    return ct
+
+
+def _negated(ct, ans, *inputs):
+    return -ct
+
+
+_ADD = defop("add", NP.add, vjp=(_same, _same), jvp=_add_jvp, save="none", elementwise=True,
+             broadcasts=True, numpy_vjps=(_same, _same))
 
 
 def _sub_jvp(ts, ans, x, y):
@@ -215,14 +230,13 @@ def _sub_jvp(ts, ans, x, y):
     return -ty if tx is None else tx - ty
 
 
-_SUB = defop("subtract", NP.subtract,
-             vjp=(lambda ct, ans, x, y: ct, lambda ct, ans, x, y: -ct),
-             jvp=_sub_jvp, save="none", elementwise=True, broadcasts=True)
-_NEG = defop("negative", NP.negative, vjp=lambda ct, ans, x: -ct, linear=True, save="none",
-             elementwise=True)
+_SUB = defop("subtract", NP.subtract, vjp=(_same, _negated), jvp=_sub_jvp, save="none",
+             elementwise=True, broadcasts=True, numpy_vjps=(_same, _negated))
+_NEG = defop("negative", NP.negative, vjp=_negated, linear=True, save="none",
+             elementwise=True, numpy_vjps=_negated)
 
 
-def add(x, y, name=None):
+def add(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise ``x + y`` with broadcasting.
 
     >>> import gradtape as tf
@@ -242,7 +256,7 @@ def add(x, y, name=None):
     return apply(_ADD, (x, y), NOPARAMS)
 
 
-def subtract(x, y, name=None):
+def subtract(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise ``x - y`` with broadcasting.
 
     >>> import gradtape as tf
@@ -252,7 +266,7 @@ def subtract(x, y, name=None):
     return apply(_SUB, pair(x, y, "Sub"), NOPARAMS)
 
 
-def negative(x, name=None):
+def negative(x: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise ``-x``.
 
     >>> import gradtape as tf
@@ -262,7 +276,7 @@ def negative(x, name=None):
     return apply(_NEG, (tensor(x),), NOPARAMS)
 
 
-def add_n(inputs, name=None):
+def add_n(inputs: TensorInput, name: Optional[str] = None) -> Tensor:
     """The elementwise sum of a list of same-shaped tensors.
 
     >>> import gradtape as tf
@@ -453,15 +467,19 @@ _sigmoid_grad = _output_grad("sigmoid_grad", _times_one_minus, _one_minus_twice,
 # ---------------------------------------------------------------------------
 
 multiply = binary("multiply", NP.multiply, lambda a, x, y: y, lambda a, x, y: x,
-                  "Elementwise ``x * y`` with broadcasting.", kinds=_NUMERIC)
+                  "Elementwise ``x * y`` with broadcasting.", kinds=_NUMERIC,
+                  numpy_times=(lambda t, a, x, y: t * y, lambda t, a, x, y: t * x))
 divide = binary("divide", NP.true_divide, None, None,
                 "Elementwise ``x / y`` (true division) with broadcasting.",
                 times=(lambda t, a, x, y: t / y,
                        lambda t, a, x, y: _scaled_product(t / y, x / y, scale=-1.0)),
+                numpy_times=(lambda t, a, x, y: t / y,
+                             lambda t, a, x, y: _SCALED_PRODUCT.numpy_impl(t / y, x / y,
+                                                                           scale=-1.0)),
                 kinds=_NUMERIC)
 
 
-def truediv(x, y, name=None):
+def truediv(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise true division; integer inputs give float64 as in TensorFlow.
 
     >>> import gradtape as tf
@@ -609,7 +627,7 @@ _POW_CONST = defop("pow_const", _pow_const_impl, portable=_pow_const_standard,
                    elementwise=True)
 
 
-def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
+def pow(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise ``x ** y`` with broadcasting.
 
     A constant number as the exponent of a float tensor (``x ** 2``) takes a
@@ -631,12 +649,13 @@ def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
 
 pow.op = _pow_tensors.op
 square = unary("square", NP.square, None, "Elementwise ``x * x``.",
-               times=lambda t, ans, x: _scaled_product(t, x, scale=2.0), kinds=_NUMERIC)
+               times=lambda t, ans, x: _scaled_product(t, x, scale=2.0), kinds=_NUMERIC,
+               numpy_times=lambda t, ans, x: _SCALED_PRODUCT.numpy_impl(t, x, scale=2.0))
 def _zero_where_zero(t, g):
     """``g`` with 0 wherever ``t`` is 0, as TensorFlow's SqrtGrad, RsqrtGrad and
     ReciprocalGrad kernels: a zero cotangent stays 0 where the derivative is
     infinite, so ``where(x > 0, sqrt(x), 0.)`` has gradient 0 at 0."""
-    return where(equal(t, 0.0), zeros_like(g), g)
+    return where(equal(t, 0.0), _zeros_like(g), g)
 
 
 reciprocal = unary("reciprocal", NP.reciprocal, None, "Elementwise ``1 / x``.",
@@ -656,19 +675,21 @@ rsqrt = unary("rsqrt", lambda xp, x: 1.0 / xp.sqrt(x), None, "Elementwise ``1 / 
 # ---------------------------------------------------------------------------
 
 exp = unary("exp", NP.exp, lambda a, x: a, "Elementwise ``e ** x``.",
-            save="none", save_ans=True)
+            numpy_times=lambda t, a, x: t * a, save="none", save_ans=True)
 expm1 = unary("expm1", NP.expm1, lambda a, x: a + 1.0, "Elementwise ``exp(x) - 1``.",
               save="none", save_ans=True)
 log = unary("log", NP.log, None, "Elementwise natural logarithm.",
-            times=lambda t, a, x: t / x)
+            times=lambda t, a, x: t / x, numpy_times=lambda t, a, x: t / x)
 log1p = unary("log1p", NP.log1p, None, "Elementwise ``log(1 + x)``.",
               times=lambda t, a, x: t / (1.0 + x))
 _sin_grad = _input_grad("sin_grad", lambda xp, g, x: _times_fresh(g, xp.cos(x)),
                         lambda x: -sin(x))
 _cos_grad = _input_grad("cos_grad", lambda xp, g, x: _times_fresh(g, xp.negative(xp.sin(x))),
                         lambda x: -cos(x))
-sin = unary("sin", NP.sin, None, "Elementwise sine.", times=lambda t, a, x: _sin_grad(t, x))
-cos = unary("cos", NP.cos, None, "Elementwise cosine.", times=lambda t, a, x: _cos_grad(t, x))
+sin = unary("sin", NP.sin, None, "Elementwise sine.", times=lambda t, a, x: _sin_grad(t, x),
+            numpy_times=lambda t, a, x: t * NP.cos(x))
+cos = unary("cos", NP.cos, None, "Elementwise cosine.", times=lambda t, a, x: _cos_grad(t, x),
+            numpy_times=lambda t, a, x: t * -NP.sin(x))
 tan = unary("tan", NP.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
             save="none", save_ans=True)
 asin = unary("asin", NP.arcsin, lambda a, x: rsqrt(1.0 - square(x)), "Elementwise arcsine.")
@@ -684,7 +705,8 @@ sinh = unary("sinh", NP.sinh, lambda a, x: cosh(x), "Elementwise hyperbolic sine
 cosh = unary("cosh", NP.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosine.")
 tanh = unary("tanh", NP.tanh, None, "Elementwise hyperbolic tangent.",
              example="tf.constant([0.0, 1.0])",
-             times=lambda t, a, x: _tanh_grad(t, a), save="none", save_ans=True)
+             times=lambda t, a, x: _tanh_grad(t, a),
+             numpy_times=lambda t, a, x: t * (1 - a * a), save="none", save_ans=True)
 asinh = unary("asinh", NP.arcsinh, lambda a, x: rsqrt(square(x) + 1.0),
               "Elementwise inverse hyperbolic sine.")
 acosh = unary("acosh", NP.arccosh, lambda a, x: rsqrt(square(x) - 1.0),
@@ -704,7 +726,8 @@ def _softplus(xp, x):
 
 
 sigmoid = unary("sigmoid", _sigmoid, None, "Elementwise logistic sigmoid.",
-                times=lambda t, a, x: _sigmoid_grad(t, a), save="none", save_ans=True)
+                times=lambda t, a, x: _sigmoid_grad(t, a),
+                numpy_times=lambda t, a, x: t * (a * (1 - a)), save="none", save_ans=True)
 softplus = unary("softplus", _softplus, lambda a, x: sigmoid(x),
                  "Elementwise ``log(1 + exp(x))``, computed stably.")
 
@@ -842,11 +865,11 @@ erfc = unary("erfc", _erfc, None,
 # Sign-like ops
 # ---------------------------------------------------------------------------
 
-_SIGN = defop("sign", NP.sign, vjp=lambda ct, ans, x: zeros_like(ct),
-              jvp=lambda ts, ans, x: zeros_like(ts[0]), save="none", elementwise=True)
+_SIGN = defop("sign", NP.sign, vjp=lambda ct, ans, x: _zeros_like(ct),
+              jvp=lambda ts, ans, x: _zeros_like(ts[0]), save="none", elementwise=True)
 
 
-def sign(x, name=None):
+def sign(x: TensorInput, name: Optional[str] = None) -> Tensor:
     """Elementwise sign (-1, 0 or 1); its derivative is zero, as TensorFlow's.
 
     >>> import gradtape as tf
@@ -871,7 +894,8 @@ minimum = binary("minimum", NP.minimum,
                  "Elementwise minimum; ties send the gradient to ``x``.", kinds=_NUMERIC)
 
 
-def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+def clip_by_value(t: TensorInput, clip_value_min: TensorInput, clip_value_max: TensorInput,
+                  name: Optional[str] = None) -> Tensor:
     """Clip ``t`` elementwise to ``[clip_value_min, clip_value_max]``.
 
     The gradient passes where ``t`` is inside the range (ends included).
@@ -929,7 +953,8 @@ _WHERE = defop("where", lambda xp, c, x, y: xp.where(c, x, y),
                jvp=_where_jvp, save=(0,), elementwise=True, broadcasts=True)
 
 
-def where(condition, x=None, y=None, name=None):
+def where(condition: TensorInput, x: Optional[TensorInput] = None, y: Optional[TensorInput] = None,
+          name: Optional[str] = None) -> Tensor:
     """Pick ``x`` where ``condition`` holds, else ``y`` (broadcasting all three).
 
     With only ``condition``, returns the indices of its true elements.
@@ -964,7 +989,7 @@ _CAST = defop("cast", _cast_impl, vjp=_cast_vjp,
               jvp=lambda ts, ans, x, dtype: cast(ts[0], dtype), save="none", elementwise=True)
 
 
-def cast(x, dtype, name=None):
+def cast(x: TensorInput, dtype: DTypeLike, name: Optional[str] = None) -> Tensor:
     """``x`` converted to ``dtype``.  Float-to-float is differentiable; a cast to
     an integer or bool dtype cuts the gradient path, as in TensorFlow.
 
@@ -986,26 +1011,43 @@ def cast(x, dtype, name=None):
 # Fills shaped like another tensor (used by rules above)
 # ---------------------------------------------------------------------------
 
-def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
+def _fill_like(fill):
+    """``impl(xp, x, dtype)`` of an array of ``fill`` shaped like ``x``."""
+    return lambda xp, x, dtype: getattr(xp, fill)(x.shape, dtype=dtype)
+
+
+# Recorded without a gradient, as TensorFlow's ZerosLike and OnesLike: a Variable
+# passed in is read (so watched), and the result of a watched input stays on
+# the tape, so a gradient with respect to it exists.
+_ZEROS_LIKE = defop("zeros_like", _fill_like("zeros"), nondiff=True)
+_ONES_LIKE = defop("ones_like", _fill_like("ones"), nondiff=True)
+
+
+def _filled_like(op, input, dtype):
+    x = tensor(input)
+    return apply(op, (x,), {"dtype": x._value.dtype if dtype is None else as_dtype(dtype)._np})
+
+
+def zeros_like(input: TensorInput, dtype: Optional[DTypeLike] = None,
+               name: Optional[str] = None) -> Tensor:
     """A tensor of zeros with ``input``'s shape (and dtype unless given).
 
     >>> import gradtape as tf
     >>> tf.zeros_like(tf.constant([1.0, 2.0])).numpy()
     array([0., 0.], dtype=float32)
     """
-    v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
-    return wrap(namespace(v).zeros(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+    return _filled_like(_ZEROS_LIKE, input, dtype)
 
 
-def ones_like(input, dtype=None, name=None):  # noqa: A002
+def ones_like(input: TensorInput, dtype: Optional[DTypeLike] = None,
+              name: Optional[str] = None) -> Tensor:
     """A tensor of ones with ``input``'s shape (and dtype unless given).
 
     >>> import gradtape as tf
     >>> tf.ones_like(tf.constant([1.0, 2.0])).numpy()
     array([1., 1.], dtype=float32)
     """
-    v = input._value if isinstance(input, TensorLike) else convert_to_tensor(input)._value
-    return wrap(namespace(v).ones(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+    return _filled_like(_ONES_LIKE, input, dtype)
 
 
 # ---- Tangents seen by outer recorders ----
@@ -1027,7 +1069,7 @@ def _tangent_op(n, _cache={}):
         op = _cache[n] = defop(
             "tangent", lambda xp, t, *xs: t,
             vjp=(lambda ct, ans, t, *xs: ct,) + tuple(zeros_of(i) for i in range(n)),
-            jvp=lambda ts, ans, t, *xs: ts[0] if ts[0] is not None else zeros_like(ans),
+            jvp=lambda ts, ans, t, *xs: ts[0] if ts[0] is not None else _zeros_like(ans),
             save="none", save_ans=True, register_as=not _cache)
     return op
 
@@ -1035,4 +1077,5 @@ def _tangent_op(n, _cache={}):
 _tangent_op(1).per_arity = _tangent_op  # the first arity holds the name in the registry
 
 
-__all__ = public_names(globals(), exclude=("unary", "binary", "nondiff"))
+if not TYPE_CHECKING:  # a type checker reads the module's own public names
+    __all__ = public_names(globals(), exclude=("unary", "binary", "nondiff"))

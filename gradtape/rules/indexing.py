@@ -8,6 +8,7 @@ transpose adds the cotangent into zeros at ``key`` (``np.add.at`` when
 repeated indices may add up).  The VJP of that scatter is indexing again, so
 second derivatives work.  Both take extra leading (batch) axes on their input.
 """
+from __future__ import annotations
 import builtins
 import numbers
 
@@ -15,6 +16,8 @@ from .._core.dtypes import kind
 from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError, UnimplementedError
 from ._util import apply, defop, int_arg, on_host_for, pair, public_names, tensor, wrap, NP
+from typing import Any, Optional, TYPE_CHECKING
+from .._core.types import Axis, DTypeLike, Tensor, TensorInput
 
 _ALL = builtins.slice(None)
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
@@ -256,7 +259,7 @@ def _index(op, x, key):
                             "out_rank": out_rank})
 
 
-def getitem(x, key):
+def getitem(x: TensorInput, key: Any) -> Tensor:
     """``x[key]`` for a tensor, recorded so gradients flow to the selected elements.
 
     >>> import gradtape as tf
@@ -323,7 +326,8 @@ def _axis_arange(size, pos, ndim):
     return NP.arange(size).reshape(shape)
 
 
-def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+def gather(params: TensorInput, indices: TensorInput, validate_indices: Optional[bool] = None,
+           axis: Axis = None, batch_dims: int = 0, name: Optional[str] = None) -> Tensor:
     """Slices of ``params`` along ``axis`` at ``indices`` (repeats add up in the gradient).
 
     The result has shape ``params.shape[:axis] + indices.shape[batch_dims:] +
@@ -367,7 +371,8 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     return _index(_GATHER, x, key)
 
 
-def gather_nd(params, indices, batch_dims=0, name=None):
+def gather_nd(params: TensorInput, indices: TensorInput, batch_dims: int = 0,
+              name: Optional[str] = None) -> Tensor:
     """Elements or slices of ``params`` at the index tuples in the last axis of ``indices``.
 
     >>> import gradtape as tf
@@ -405,7 +410,8 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     return _index(_GATHER_ND, x, key)
 
 
-def boolean_mask(tensor, mask, axis=None, name=None):
+def boolean_mask(tensor: TensorInput, mask: TensorInput, axis: Axis = None,
+                 name: Optional[str] = None) -> Tensor:
     """The elements (or slices) of ``tensor`` where the boolean ``mask`` is True.
 
     ``mask`` covers the axes ``axis .. axis + mask.ndim`` of ``tensor``; they
@@ -446,7 +452,8 @@ def _int_list(value, opname, argname):
     return [int(v) for v in arr.ravel()]
 
 
-def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's name
+def slice(input_: TensorInput, begin: TensorInput, size: TensorInput,
+          name: Optional[str] = None) -> Tensor:
     """The block of ``input_`` starting at ``begin`` with ``size`` (-1: to the end).
 
     >>> import gradtape as tf
@@ -475,7 +482,7 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's name
     return _index(_SLICE, x, tuple(key))
 
 
-def reverse(tensor, axis, name=None):
+def reverse(tensor: TensorInput, axis: Axis, name: Optional[str] = None) -> Tensor:
     """``tensor`` with the order of its elements reversed along each axis in ``axis``.
 
     >>> import gradtape as tf
@@ -527,7 +534,8 @@ def _scatter_into(u, key, shape):
                                   "out_rank": u._value.ndim, "front": 0})
 
 
-def tensor_scatter_nd_add(tensor, indices, updates, name=None):
+def tensor_scatter_nd_add(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
+                          name: Optional[str] = None) -> Tensor:
     """``tensor`` with ``updates`` added at the index tuples of ``indices`` (repeats add up).
 
     >>> import gradtape as tf
@@ -540,7 +548,8 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     return x + _scatter_into(u, key, x._value.shape)
 
 
-def tensor_scatter_nd_update(tensor, indices, updates, name=None):
+def tensor_scatter_nd_update(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
+                             name: Optional[str] = None) -> Tensor:
     """``tensor`` with the slices at the index tuples of ``indices`` replaced by ``updates``.
 
     Where an index repeats, the last of its updates wins.
@@ -571,7 +580,8 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None):
 # searchsorted
 # ---------------------------------------------------------------------------
 
-def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=None):
+def searchsorted(sorted_sequence: TensorInput, values: TensorInput, side: str = "left",
+                 out_type: DTypeLike = "int32", name: Optional[str] = None) -> Tensor:
     """Where ``values`` would go in the innermost axis of ``sorted_sequence`` to keep it sorted.
 
     The leading axes of both arguments must match (one search per row).  It
@@ -598,4 +608,5 @@ def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=No
     return wrap(out.reshape(vals.shape))
 
 
-__all__ = public_names(globals())
+if not TYPE_CHECKING:  # a type checker reads the module's own public names
+    __all__ = public_names(globals())

@@ -5,6 +5,7 @@ cotangent broadcast through them.  Rules are written with gradtape's own ops
 (matmul, solve, triangular_solve, inv, einsum), so nested tapes give higher
 derivatives.
 """
+from __future__ import annotations
 import functools
 import numbers
 import string
@@ -15,7 +16,9 @@ from ..errors import InvalidArgumentError, UnimplementedError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import NOPARAMS, apply, defop, namespace, norm_axes, pair, public_names, tensor, NP
+from ._util import NOPARAMS, _zeros_like, apply, defop, namespace, norm_axes, pair, public_names, tensor, NP
+from typing import Any, Optional, TYPE_CHECKING
+from .._core.types import Axis, DTypeLike, Tensor, TensorInput
 
 
 
@@ -144,13 +147,28 @@ def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
     return rows.placed(along_a, j, axis=0 if transpose_b else 1, shape=b.shape)
 
 
+def _matmul_numpy_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
+    if transpose_a:
+        return _matmul_impl(NP, b, ct, transpose_b, True)
+    return _matmul_impl(NP, ct, b, False, not transpose_b)
+
+
+def _matmul_numpy_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
+    if transpose_b:
+        return _matmul_impl(NP, ct, a, True, transpose_a)
+    return _matmul_impl(NP, a, ct, not transpose_a, False)
+
+
 _MATMUL = defop("matmul", _matmul_impl, portable=_matmul_standard,
                 vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp,
+                numpy_vjps=(_matmul_numpy_vjp_a, _matmul_numpy_vjp_b),
                 onehot_vjps=(_onehot_vjp_a, _onehot_vjp_b), broadcasts=True)
 
 
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
+def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_b: bool = False,
+           adjoint_a: bool = False, adjoint_b: bool = False, a_is_sparse: bool = False,
+           b_is_sparse: bool = False, output_type: Optional[DTypeLike] = None,
+           name: Optional[str] = None) -> Tensor:
     """Matrix product of the last two axes of ``a`` and ``b`` (batch axes broadcast).
 
     >>> import gradtape as tf
@@ -186,8 +204,61 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     return apply(_MATMUL, (a, b), {"transpose_a": ta, "transpose_b": tb})
 
 
-def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
-           name=None):
+# ---------------------------------------------------------------------------
+# dense: x @ w + b as one op (layers.Dense)
+# ---------------------------------------------------------------------------
+
+def _dense_impl(xp, x, w, b):
+    out = xp.matmul(x, w)
+    out += b  # the product is a new array
+    return out
+
+
+def _dense_jvp(ts, ans, x, w, b):
+    tx, tw, tb = ts
+    parts = [part for part in (None if tx is None else _matmul(tx, w, False, False),
+                               None if tw is None else _matmul(x, tw, False, False), tb)
+             if part is not None]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + part
+    return out
+
+
+_DENSE = defop(
+    "dense", _dense_impl, portable=lambda xp, x, w, b: xp.matmul(x, w) + b,
+    vjp=(lambda ct, ans, x, w, b: _matmul(ct, w, False, True),
+         lambda ct, ans, x, w, b: _matmul(x, ct, True, False),
+         # the rows of the output are axis -2 (cotangents may carry leading batch axes)
+         lambda ct, ans, x, w, b: red.reduce_sum(ct, axis=-2)),
+    numpy_vjps=(lambda ct, ans, x, w, b: ct @ w.T,
+                lambda ct, ans, x, w, b: x.T @ ct,
+                lambda ct, ans, x, w, b: NP.add.reduce(ct, axis=0)),
+    jvp=_dense_jvp, save=(0, 1), broadcasts=True)
+
+
+def _dense(x: TensorInput, w: TensorInput, b: TensorInput) -> Tensor:
+    """``x @ w + b`` for ``x [batch, in]``, ``w [in, out]``, ``b [out]`` as one op:
+    one dispatch and one tape entry where ``matmul`` and ``add`` take two.
+
+    >>> import gradtape as tf
+    >>> from gradtape.rules.linalg import _dense
+    >>> _dense(tf.ones((2, 3)), tf.ones((3, 1)), tf.constant([0.5])).numpy()
+    array([[3.5],
+           [3.5]], dtype=float32)
+    """
+    x, w = pair(x, w, "MatMul")
+    x, b = pair(x, b, "BiasAdd")
+    sx, sw, sb = x._value.shape, w._value.shape, b._value.shape
+    if len(sx) != 2 or len(sw) != 2 or sb != sw[1:] or sx[1] != sw[0]:
+        raise InvalidArgumentError(
+            f"dense: expected x [batch, n], w [n, m] and b [m], got shapes {tuple(sx)}, "
+            f"{tuple(sw)} and {tuple(sb)}")
+    return apply(_DENSE, (x, w, b), NOPARAMS)
+
+
+def matvec(a: TensorInput, b: TensorInput, transpose_a: bool = False, adjoint_a: bool = False,
+           a_is_sparse: bool = False, b_is_sparse: bool = False, name: Optional[str] = None) -> Tensor:
     """Matrix-vector product over the last axes: ``a [..., M, N]`` times ``b [..., N]``.
 
     >>> import gradtape as tf
@@ -380,7 +451,7 @@ def _apply_einsum(eq, operands):
 _einsum_op(1).per_arity = _einsum_op  # the first arity holds the name in the registry
 
 
-def einsum(equation, *inputs, **kwargs):
+def einsum(equation: str, *inputs: TensorInput, **kwargs: Any) -> Tensor:
     """Tensor contraction over subscripts in Einstein notation (with ``...``
     for broadcast axes; without ``->`` the output takes the labels that appear
     once, in alphabetical order).
@@ -430,7 +501,7 @@ def _tensordot_axes(axes, ra, rb):
     return a_axes, b_axes
 
 
-def tensordot(a, b, axes, name=None):
+def tensordot(a: TensorInput, b: TensorInput, axes: Axis, name: Optional[str] = None) -> Tensor:
     """Sum of products over ``axes``: an int N contracts the last N axes of
     ``a`` with the first N of ``b``; a pair of lists names the axes of each.
 
@@ -493,7 +564,8 @@ _DIAG_PART.vjps = (lambda ct, ans, x, k: apply(
 _DIAG_EMBED.vjps = (lambda ct, ans, v, k, m, n: apply(_DIAG_PART, (ct,), {"k": k}),)
 
 
-def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
+def diag_part(input: TensorInput, name: Optional[str] = "diag_part", k: int = 0, padding_value: Any = 0,
+              align: str = "RIGHT_LEFT") -> Tensor:
     """The ``k``-th diagonal of each matrix in the last two axes.
 
     >>> import gradtape as tf
@@ -509,8 +581,8 @@ def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT")
     return apply(_DIAG_PART, (x,), {"k": int(k)})
 
 
-def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
-         align="RIGHT_LEFT"):
+def diag(diagonal: TensorInput, name: Optional[str] = "diag", k: int = 0, num_rows: int = -1,
+         num_cols: int = -1, padding_value: Any = 0, align: str = "RIGHT_LEFT") -> Tensor:
     """Matrices with ``diagonal`` (last axis) on their ``k``-th diagonal, zeros elsewhere.
 
     >>> import gradtape as tf
@@ -543,7 +615,7 @@ def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
     return apply(_DIAG_EMBED, (v,), {"k": k, "m": m, "n": n})
 
 
-def trace(x, name=None):
+def trace(x: TensorInput, name: Optional[str] = None) -> Tensor:
     """Sum of the main diagonal of each matrix in the last two axes.
 
     >>> import gradtape as tf
@@ -553,7 +625,7 @@ def trace(x, name=None):
     return red.reduce_sum(diag_part(x), axis=-1)
 
 
-def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
+def band_part(input: TensorInput, num_lower: int, num_upper: int, name: Optional[str] = None) -> Tensor:
     """Keep ``num_lower`` subdiagonals and ``num_upper`` superdiagonals (-1: all)
     of each matrix, zeroing the rest.
 
@@ -578,7 +650,7 @@ def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
     offset = NP.arange(n)[None, :] - NP.arange(m)[:, None]
     keep = ((lo < 0) | (-offset <= lo)) & ((hi < 0) | (offset <= hi))
     # a selection, not a product with the mask: an inf outside the band gives 0, not NaN
-    return ew.where(wrap(namespace(x._value).asarray(keep)), x, ew.zeros_like(x))
+    return ew.where(wrap(namespace(x._value).asarray(keep)), x, _zeros_like(x))
 
 
 def _tril(x):
@@ -616,7 +688,7 @@ def _inv_jvp(ts, ans, x, adjoint):
 _INV = defop("inv", _inv_impl, vjp=_inv_vjp, jvp=_inv_jvp, save="none", save_ans=True)
 
 
-def inv(input, adjoint=False, name=None):  # noqa: A002
+def inv(input: TensorInput, adjoint: bool = False, name: Optional[str] = None) -> Tensor:
     """The inverse of each square matrix in the last two axes (of its adjoint
     with ``adjoint=True``).
 
@@ -644,7 +716,7 @@ _DET = defop("det", lambda xp, x: xp.linalg.det(x),
              save_ans=True)
 
 
-def det(input, name=None):  # noqa: A002
+def det(input: TensorInput, name: Optional[str] = None) -> Tensor:
     """The determinant of each square matrix in the last two axes.
 
     >>> import gradtape as tf
@@ -665,7 +737,7 @@ _SLOGDET = defop("slogdet", _slogdet_impl,
                  multi=True)
 
 
-def slogdet(input, name=None):  # noqa: A002
+def slogdet(input: TensorInput, name: Optional[str] = None) -> Tensor:
     """The sign and the log of the absolute value of each determinant, as a pair.
 
     >>> import gradtape as tf
@@ -676,7 +748,7 @@ def slogdet(input, name=None):  # noqa: A002
     return apply(_SLOGDET, (_square(input, "slogdet"),), NOPARAMS)
 
 
-def logdet(matrix, name=None):
+def logdet(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
     """The log-determinant of each Hermitian positive definite matrix (via Cholesky).
 
     >>> import gradtape as tf
@@ -738,7 +810,8 @@ def _check_rhs(a, b, opname):
                                    f"rhs {tuple(sb)} do not broadcast") from None
 
 
-def solve(matrix, rhs, adjoint=False, name=None):
+def solve(matrix: TensorInput, rhs: TensorInput, adjoint: bool = False,
+          name: Optional[str] = None) -> Tensor:
     """The solution ``X`` of ``matrix @ X = rhs`` (``adjoint(matrix) @ X = rhs``
     with ``adjoint=True``) for square matrices in the last two axes.
 
@@ -786,7 +859,8 @@ _TRI_SOLVE = defop(
     jvp=_tri_solve_jvp, save=(0,), save_ans=True, broadcasts=True)
 
 
-def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
+def triangular_solve(matrix: TensorInput, rhs: TensorInput, lower: bool = True, adjoint: bool = False,
+                     name: Optional[str] = None) -> Tensor:
     """The solution ``X`` of ``matrix @ X = rhs`` for triangular matrices; only
     the lower (``lower=True``) or upper triangle of ``matrix`` is read.
 
@@ -833,7 +907,7 @@ _CHOLESKY = defop("cholesky", _cholesky_impl, vjp=_cholesky_vjp, jvp=_cholesky_j
                   save="none", save_ans=True)
 
 
-def cholesky(input, name=None):  # noqa: A002
+def cholesky(input: TensorInput, name: Optional[str] = None) -> Tensor:
     """The lower-triangular Cholesky factor ``L`` (``L @ L^T = input``) of each
     symmetric positive definite matrix.  Only the lower triangle is read; the
     gradient is the symmetric one, as in TensorFlow.
@@ -919,7 +993,8 @@ _SVD = defop("svd", _svd_impl, vjp=_svd_vjp, jvp=_svd_jvp, multi=True, save="non
 _as_tensor = tensor  # ``svd``'s argument is named ``tensor``, as in TensorFlow
 
 
-def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = True,
+        name: Optional[str] = None) -> Tensor:
     """Singular value decomposition of each matrix in the last two axes:
     ``(s, u, v)`` with ``tensor = u @ diag(s) @ transpose(v)`` (``v``, not its
     transpose, as in TensorFlow), ``s`` in descending order; only ``s`` with
@@ -1042,7 +1117,8 @@ def _matrix_norm(x, ord, axes, keepdims):
     return out
 
 
-def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+def norm(tensor: TensorInput, ord: Any = "euclidean", axis: Axis = None, keepdims: Optional[bool] = None,
+         name: Optional[str] = None) -> Tensor:
     """Vector or matrix norm.  ``axis`` None (the whole tensor as a vector) or
     an int gives a vector norm (``ord`` 'euclidean', 1, 2, ``np.inf`` or any
     p > 0); a pair of ints gives a matrix norm (``ord`` 'fro'/'euclidean', 1,
@@ -1070,7 +1146,7 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
     return red.reduce_sum(ew.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1.0 / p)
 
 
-def adjoint(matrix, name=None):
+def adjoint(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
     """The conjugate transpose of each matrix in the last two axes.
 
     >>> import gradtape as tf
@@ -1083,4 +1159,5 @@ def adjoint(matrix, name=None):
     return _mT(x)
 
 
-__all__ = public_names(globals())
+if not TYPE_CHECKING:  # a type checker reads the module's own public names
+    __all__ = public_names(globals())

@@ -6,6 +6,7 @@ share one formula and nested tapes differentiate it again.  Softmax and the
 cross-entropies are single primitives computed stably (max-shifted) whose
 rules reuse ``softmax``/``log_softmax``.
 """
+from __future__ import annotations
 import math
 
 from .._core.dtypes import kind
@@ -16,7 +17,9 @@ from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
 from ._util import (NP, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair,
-                    public_names, refuse_dtype, tensor)
+                    public_names, refuse_dtype, tensor, _zeros_like)
+from typing import Optional, TYPE_CHECKING
+from .._core.types import Axis, ShapeLike, Tensor, TensorInput
 
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -66,8 +69,8 @@ def _relu_grad_standard(xp, g, a):
 # there: a second derivative of relu is zeros, not None, in every nesting
 _RELU_GRAD = defop("relu_grad", _relu_grad_impl, portable=_relu_grad_standard,
                    vjp=(lambda ct, ans, g, a: _relu_grad(ct, a),
-                        lambda ct, ans, g, a: ew.zeros_like(ct)),
-                   jvp=lambda ts, ans, g, a: (ew.zeros_like(ans) if ts[0] is None
+                        lambda ct, ans, g, a: _zeros_like(ct)),
+                   jvp=lambda ts, ans, g, a: (_zeros_like(ans) if ts[0] is None
                                               else _relu_grad(ts[0], a)),
                    save=(1,), broadcasts=True)
 
@@ -78,11 +81,12 @@ def _relu_grad(g, a):
 
 _RELU = defop("relu", _relu_impl,
               vjp=lambda ct, ans, x: _relu_grad(ct, ans),
+              numpy_vjps=lambda ct, ans, x: ct * (ans > 0),  # as _relu_grad_impl
               jvp=lambda ts, ans, x: _relu_grad(ts[0], ans),
               save="none", save_ans=True)
 
 
-def relu(features, name=None):
+def relu(features: TensorInput, name: Optional[str] = None) -> Tensor:
     """Rectified linear unit ``max(x, 0)``; the gradient at 0 is 0, as in TensorFlow.
 
     >>> import gradtape as tf
@@ -98,8 +102,8 @@ def _piecewise_linear(name, impl, grad_impl):
     so its second derivatives are zeros, not None."""
     grad_op = defop(name + "_grad", grad_impl,
                     vjp=(lambda ct, ans, g, x, **p: grad(ct, x, **p),
-                         lambda ct, ans, g, x, **p: ew.zeros_like(ct)),
-                    jvp=lambda ts, ans, g, x, **p: (ew.zeros_like(ans) if ts[0] is None
+                         lambda ct, ans, g, x, **p: _zeros_like(ct)),
+                    jvp=lambda ts, ans, g, x, **p: (_zeros_like(ans) if ts[0] is None
                                                     else grad(ts[0], x, **p)),
                     save=(1,), broadcasts=True)
 
@@ -115,7 +119,7 @@ _RELU6 = _piecewise_linear(
     lambda xp, g, x: xp.where(xp.logical_and(x > 0, x < 6), g, xp.zeros_like(g)))
 
 
-def relu6(features, name=None):
+def relu6(features: TensorInput, name: Optional[str] = None) -> Tensor:
     """``min(max(x, 0), 6)``; the gradient is 1 strictly inside (0, 6), else 0.
 
     >>> import gradtape as tf
@@ -134,7 +138,7 @@ _LEAKY = _piecewise_linear("leaky_relu", _leaky_impl,
                                                             g * xp.asarray(alpha, dtype=g.dtype)))
 
 
-def leaky_relu(features, alpha=0.2, name=None):
+def leaky_relu(features: TensorInput, alpha: float = 0.2, name: Optional[str] = None) -> Tensor:
     """``x`` where ``x > 0``, else ``alpha * x``.
 
     >>> import gradtape as tf
@@ -152,7 +156,7 @@ _ELU = _activation("elu", _elu_impl,
                    lambda a, x: ew.where(x > 0.0, 1.0, a + 1.0), save_ans=True)
 
 
-def elu(features, name=None):
+def elu(features: TensorInput, name: Optional[str] = None) -> Tensor:
     """Exponential linear unit: ``x`` where ``x > 0``, else ``exp(x) - 1``.
 
     >>> import gradtape as tf
@@ -174,7 +178,7 @@ _SELU = _activation("selu", _selu_impl,
                                           _SELU_SCALE), save_ans=True)
 
 
-def selu(features, name=None):
+def selu(features: TensorInput, name: Optional[str] = None) -> Tensor:
     """Scaled ELU: ``scale * x`` where ``x > 0``, else ``scale * alpha * (exp(x) - 1)``.
 
     >>> import gradtape as tf
@@ -202,7 +206,7 @@ def _gelu_deriv(a, x, approximate):
 _GELU = _activation("gelu", _gelu_impl, _gelu_deriv)
 
 
-def gelu(features, approximate=False, name=None):
+def gelu(features: TensorInput, approximate: bool = False, name: Optional[str] = None) -> Tensor:
     """Gaussian error linear unit ``x * P(X <= x)``, X standard normal
     (with ``approximate=True``, the tanh approximation).
 
@@ -217,7 +221,7 @@ _SOFTSIGN = _activation("softsign", lambda xp, x: x / (1 + xp.abs(x)),
                         lambda a, x: 1.0 / ew.square(1.0 + ew.abs(x)))
 
 
-def softsign(features, name=None):
+def softsign(features: TensorInput, name: Optional[str] = None) -> Tensor:
     """``x / (1 + |x|)``.
 
     >>> import gradtape as tf
@@ -239,7 +243,7 @@ def _silu_deriv(a, x, beta):
 _SILU = _activation("silu", _silu_impl, _silu_deriv)
 
 
-def silu(features, beta=1.0, name=None):
+def silu(features: TensorInput, beta: float = 1.0, name: Optional[str] = None) -> Tensor:
     """Sigmoid linear unit (swish) ``x * sigmoid(beta * x)``.  A tensor ``beta``
     gets a gradient too.
 
@@ -288,19 +292,25 @@ def _sum_keep(x, axis):
     return red.reduce_sum(x, axis=axis, keepdims=True)
 
 
+def _np_sum_keep(x, axis):
+    return NP.add.reduce(x, axis=axis, keepdims=True, dtype=x.dtype)
+
+
 _SOFTMAX = defop(
     "softmax", _softmax_impl,
     vjp=lambda ct, ans, x, axis: ans * (ct - _sum_keep(ct * ans, axis)),
     jvp=lambda ts, ans, x, axis: ans * (ts[0] - _sum_keep(ts[0] * ans, axis)),
+    numpy_vjps=lambda ct, ans, x, axis: ans * (ct - _np_sum_keep(ct * ans, axis)),
     save="none", save_ans=True)
 _LOG_SOFTMAX = defop(
     "log_softmax", _log_softmax_impl,
     vjp=lambda ct, ans, x, axis: ct - ew.exp(ans) * _sum_keep(ct, axis),
     jvp=lambda ts, ans, x, axis: ts[0] - _sum_keep(ew.exp(ans) * ts[0], axis),
+    numpy_vjps=lambda ct, ans, x, axis: ct - NP.exp(ans) * _np_sum_keep(ct, axis),
     save="none", save_ans=True)
 
 
-def softmax(logits, axis=None, name=None):
+def softmax(logits: TensorInput, axis: Axis = None, name: Optional[str] = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``axis`` (the last when None), computed stably.
 
     >>> import gradtape as tf
@@ -311,7 +321,7 @@ def softmax(logits, axis=None, name=None):
     return apply(_SOFTMAX, (x,), {"axis": _one_axis(-1 if axis is None else axis, x, "softmax")})
 
 
-def log_softmax(logits, axis=None, name=None):
+def log_softmax(logits: TensorInput, axis: Axis = None, name: Optional[str] = None) -> Tensor:
     """``x - log(sum(exp(x)))`` along ``axis`` (the last when None), finite for large logits.
 
     >>> import gradtape as tf
@@ -342,13 +352,34 @@ def _one_hot_like(labels, x):
 
 def _sparse_xent_impl(xp, x, labels):
     # log(sum(exp(s))) - s[label]; the labels were checked to be in [0, n), so n > 0
-    s = x - xp.max(x, axis=-1, keepdims=True)
-    picked = xp.sum(s * _one_hot_impl(xp, labels, x.shape[-1], x.dtype), axis=-1)
-    return xp.log(xp.sum(xp.exp(s), axis=-1)) - picked + 0  # + 0: no -0.0
+    if xp is NP:  # the ufuncs' own reductions and one fancy index: a fraction of the cost
+        s = x - NP.maximum.reduce(x, axis=-1, keepdims=True)
+        picked = _at_labels(s, labels)
+        total = NP.add.reduce(NP.exp(s), axis=-1, dtype=s.dtype)
+    else:
+        s = x - xp.max(x, axis=-1, keepdims=True)
+        picked = xp.sum(s * _one_hot_impl(xp, labels, x.shape[-1], x.dtype), axis=-1)
+        total = xp.sum(xp.exp(s), axis=-1)
+    return xp.log(total) - picked + 0  # + 0: no -0.0
+
+
+def _at_labels(s, labels):
+    """``s[..., labels]`` row by row: one entry of the last axis per label."""
+    rows = s.reshape(-1, s.shape[-1])
+    return rows[NP.arange(rows.shape[0]), labels.reshape(-1)].reshape(labels.shape)
 
 
 def _sparse_xent_vjp(ct, ans, x, labels):
     return sh.expand_dims(ct, -1) * (softmax(x) - _one_hot_like(labels, x))
+
+
+def _sparse_xent_numpy_vjp(ct, ans, x, labels):
+    # softmax(x) - one_hot(labels), as the Tensor rule computes it, in place
+    probs = NP.exp(x - NP.maximum.reduce(x, axis=-1, keepdims=True))
+    probs /= NP.add.reduce(probs, axis=-1, keepdims=True)
+    rows = probs.reshape(-1, probs.shape[-1])
+    rows[NP.arange(rows.shape[0]), labels.reshape(-1)] -= 1
+    return ct[..., None] * probs
 
 
 def _sparse_xent_jvp(ts, ans, x, labels):
@@ -356,7 +387,8 @@ def _sparse_xent_jvp(ts, ans, x, labels):
 
 
 _SPARSE_XENT = defop("sparse_softmax_cross_entropy_with_logits", _sparse_xent_impl,
-                     vjp=(_sparse_xent_vjp, None), jvp=_sparse_xent_jvp)
+                     vjp=(_sparse_xent_vjp, None), jvp=_sparse_xent_jvp,
+                     numpy_vjps=(_sparse_xent_numpy_vjp, None))
 
 
 def _check_sparse_labels(labels, logits):
@@ -399,12 +431,14 @@ class _ClassIds:
 
     def __call__(self, labels):
         if type(labels) is NP.ndarray:
-            return labels.size == 0 or bool(labels.min() >= 0 and labels.max() < self.n)
+            return labels.size == 0 or bool(NP.minimum.reduce(labels, axis=None) >= 0
+                                            and NP.maximum.reduce(labels, axis=None) < self.n)
         ns = namespace(labels)
         return bool(ns.all((labels >= 0) & (labels < self.n)))
 
 
-def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
+def sparse_softmax_cross_entropy_with_logits(
+        labels: TensorInput, logits: TensorInput, name: Optional[str] = None) -> Tensor:
     """Cross-entropy of ``softmax(logits)`` against integer class ``labels``
     (one per row), computed stably.  ``labels`` has ``logits``' shape without
     the last axis.
@@ -469,7 +503,8 @@ _SHAPE_MISMATCH = {
 }
 
 
-def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
+def softmax_cross_entropy_with_logits(labels: TensorInput, logits: TensorInput, axis: Axis = -1,
+                                      name: Optional[str] = None) -> Tensor:
     """Cross-entropy ``-sum(labels * log_softmax(logits), axis)``, computed stably.
     ``labels`` (a probability distribution along ``axis``, cast to the logits'
     dtype as TensorFlow does) gets a gradient too.
@@ -506,7 +541,9 @@ _SIGMOID_XENT = defop("sigmoid_cross_entropy_with_logits", _sigmoid_xent_impl,
                       jvp=_sigmoid_xent_jvp)
 
 
-def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+def sigmoid_cross_entropy_with_logits(labels: Optional[TensorInput] = None,
+                                      logits: Optional[TensorInput] = None,
+                                      name: Optional[str] = None) -> Tensor:
     """Elementwise logistic loss ``-z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x))``
     for labels ``z`` and logits ``x``, computed stably as
     ``max(x, 0) - x z + log(1 + exp(-|x|))``.
@@ -520,7 +557,7 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     return apply(_SIGMOID_XENT, (labels, logits), NOPARAMS)
 
 
-def l2_loss(t, name=None):
+def l2_loss(t: TensorInput, name: Optional[str] = None) -> Tensor:
     """Half the sum of squares, ``sum(t ** 2) / 2``.
 
     >>> import gradtape as tf
@@ -531,7 +568,8 @@ def l2_loss(t, name=None):
     return red.reduce_sum(ew.square(t)) * 0.5
 
 
-def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+def l2_normalize(x: TensorInput, axis: Axis = None, epsilon: float = 1e-12, name: Optional[str] = None,
+                 dim: Optional[int] = None) -> Tensor:
     """``x / sqrt(max(sum(x ** 2, axis), epsilon))``: unit L2 norm along ``axis``
     (all axes when None).
 
@@ -549,7 +587,8 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
 # Dropout, bias, moments
 # ---------------------------------------------------------------------------
 
-def dropout(x, rate, noise_shape=None, seed=None, name=None):
+def dropout(x: TensorInput, rate: float, noise_shape: Optional[ShapeLike] = None,
+            seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
     """Zero each element with probability ``rate`` and scale the rest by
     ``1 / (1 - rate)``, so the expected sum is unchanged.  ``noise_shape``
     (broadcastable to ``x``'s shape) shares one draw along its size-1 axes;
@@ -590,7 +629,8 @@ def _keep_mask(draw, rate, like):
     return ew.cast(ew.greater_equal(draw, rate), like.dtype) * (1.0 / (1.0 - rate))
 
 
-def bias_add(value, bias, data_format=None, name=None):
+def bias_add(value: TensorInput, bias: TensorInput, data_format: Optional[str] = None,
+             name: Optional[str] = None) -> Tensor:
     """``value + bias`` along the channel axis: the last one, or axis 1 for a
     ``data_format`` starting with ``"NC"``.
 
@@ -618,7 +658,8 @@ def bias_add(value, bias, data_format=None, name=None):
     return value + bias
 
 
-def moments(x, axes, shift=None, keepdims=False, name=None):
+def moments(x: TensorInput, axes: Axis, shift: Optional[TensorInput] = None, keepdims: bool = False,
+            name: Optional[str] = None) -> Tensor:
     """Mean and variance of ``x`` over ``axes``, as a pair.
 
     >>> import gradtape as tf
@@ -635,4 +676,5 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     return mean, variance
 
 
-__all__ = public_names(globals()) + ["sigmoid", "tanh", "softplus", "swish"]
+if not TYPE_CHECKING:  # a type checker reads the module's own public names
+    __all__ = public_names(globals()) + ["sigmoid", "tanh", "softplus", "swish"]

@@ -6,12 +6,15 @@ sequence) and ``keepdims``, as TensorFlow's.  Axes are stored negative, and
 VJPs put the reduced axes back relative to the end of the cotangent
 (``_unreduce``), so rules work with extra leading (batch) axes.
 """
+from __future__ import annotations
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import decide, wrap
 from ..errors import InvalidArgumentError
 from ._util import public_names, apply, defop, namespace, norm_axes, tensor, NP
 from . import elementwise as ew
 from . import shape as sh
+from typing import Optional, TYPE_CHECKING
+from .._core.types import Axis, DTypeLike, Tensor, TensorInput
 
 
 # ---------------------------------------------------------------------------
@@ -110,10 +113,13 @@ def _sum_standard(xp, x, axes, keepdims):
 
 _SUM = defop("reduce_sum", _sum_impl, portable=_sum_standard,
              vjp=lambda ct, ans, x, axes, keepdims: _unreduce(ct, x.shape, axes, keepdims),
+             numpy_vjps=lambda ct, ans, x, axes, keepdims: _UNREDUCE.numpy_impl(
+                 ct, shape=tuple(x.shape), axes=axes, keepdims=keepdims),
              linear=True, save="none")
 
 
-def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_sum(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+               name: Optional[str] = None) -> Tensor:
     """Sum of elements across ``axis`` (all axes when None).
 
     >>> import gradtape as tf
@@ -134,6 +140,10 @@ def _mean_impl(xp, x, axes, keepdims):
         return xp.astype(total, x.dtype)
     if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
         return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
+    if xp is NP:  # np.mean's own steps, without its Python wrapper
+        mean = NP.add.reduce(x, axis=axes, keepdims=keepdims, dtype=_accumulator(xp, x.dtype))
+        mean = mean / _count(x.shape, axes)
+        return mean.astype(x.dtype, copy=False)
     mean = xp.mean(x, axis=axes, keepdims=keepdims, dtype=_accumulator(xp, x.dtype))
     return xp.astype(mean, x.dtype, copy=False)
 
@@ -154,10 +164,14 @@ _MEAN = defop("reduce_mean", _mean_impl,
               vjp=lambda ct, ans, x, axes, keepdims:
                   # times 1/n: n itself may not fit in float16 (TensorFlow's divide gives 0)
                   _unreduce(ct, x.shape, axes, keepdims) * (1.0 / max(_count(x.shape, axes), 1)),
+              numpy_vjps=lambda ct, ans, x, axes, keepdims: _UNREDUCE.numpy_impl(
+                  ct, shape=tuple(x.shape), axes=axes, keepdims=keepdims)
+              * (1.0 / max(_count(x.shape, axes), 1)),
               linear=True, save="none")
 
 
-def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_mean(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+                name: Optional[str] = None) -> Tensor:
     """Mean of elements across ``axis`` (integer tensors use integer division,
     truncating toward zero as TensorFlow's).
 
@@ -217,7 +231,8 @@ _MIN = defop("reduce_min", _extreme_impl("min", _highest), vjp=_extreme_vjp,
              jvp=_extreme_jvp, save_ans=True)
 
 
-def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_max(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+               name: Optional[str] = None) -> Tensor:
     """Maximum of elements across ``axis``; tied maxima share the gradient evenly.
 
     >>> import gradtape as tf
@@ -235,7 +250,8 @@ def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
     return apply(_MAX, (x,), _params(x, axis, keepdims, "reduce_max"))
 
 
-def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_min(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+               name: Optional[str] = None) -> Tensor:
     """Minimum of elements across ``axis``; tied minima share the gradient evenly.
 
     >>> import gradtape as tf
@@ -288,7 +304,8 @@ _PROD = defop("reduce_prod", _prod_impl,
               save_ans=True)
 
 
-def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_prod(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+                name: Optional[str] = None) -> Tensor:
     """Product of elements across ``axis``; its gradient is exact at zeros too.
 
     >>> import gradtape as tf
@@ -335,7 +352,8 @@ _LOGSUMEXP = defop(
     save_ans=True)
 
 
-def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_logsumexp(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+                     name: Optional[str] = None) -> Tensor:
     """``log(reduce_sum(exp(x)))`` across ``axis``, computed without overflow.
 
     >>> import gradtape as tf
@@ -346,7 +364,8 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
     return apply(_LOGSUMEXP, (x,), _params(x, axis, keepdims, "reduce_logsumexp"))
 
 
-def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_variance(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+                    name: Optional[str] = None) -> Tensor:
     """Population variance (divisor ``n``) of elements across ``axis``.
 
     >>> import gradtape as tf
@@ -358,7 +377,8 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     return reduce_mean(ew.squared_difference(x, mean), axis, keepdims)
 
 
-def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_std(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+               name: Optional[str] = None) -> Tensor:
     """Population standard deviation of elements across ``axis``.
 
     >>> import gradtape as tf
@@ -387,7 +407,8 @@ def _boolean(x, opname):
     return x
 
 
-def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_any(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+               name: Optional[str] = None) -> Tensor:
     """Logical or of a bool tensor's elements across ``axis``.
 
     >>> import gradtape as tf
@@ -398,7 +419,8 @@ def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
     return apply(_ANY, (x,), _params(x, axis, keepdims, "reduce_any"))
 
 
-def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_all(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+               name: Optional[str] = None) -> Tensor:
     """Logical and of a bool tensor's elements across ``axis``.
 
     >>> import gradtape as tf
@@ -415,7 +437,8 @@ _COUNT = defop("count_nonzero",
                nondiff=True)
 
 
-def count_nonzero(input, axis=None, keepdims=None, dtype="int64", name=None):  # noqa: A002
+def count_nonzero(input: TensorInput, axis: Axis = None, keepdims: Optional[bool] = None,
+                  dtype: DTypeLike = "int64", name: Optional[str] = None) -> Tensor:
     """The number of non-zero (or True) elements across ``axis``, as ``dtype``.
 
     >>> import gradtape as tf
@@ -438,7 +461,8 @@ def _arg_extreme(opname):
         return xp.astype(getattr(xp, opname)(x, axis=axis), dtype)
     op = defop(opname, impl, nondiff=True)
 
-    def public(input, axis=None, output_type="int64", name=None):  # noqa: A002
+    def public(input: TensorInput, axis: Axis = None, output_type: DTypeLike = "int64",
+               name: Optional[str] = None) -> Tensor:
         x = tensor(input)
         nd = x._value.ndim
         if nd == 0:
@@ -520,7 +544,8 @@ _CUMSUM = defop("cumsum", _scan_impl("cumsum", 0),
                 linear=True, save="none")
 
 
-def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+def cumsum(x: TensorInput, axis: Axis = 0, exclusive: bool = False, reverse: bool = False,
+           name: Optional[str] = None) -> Tensor:
     """Cumulative sum along ``axis``; ``exclusive`` leaves out each element
     itself, ``reverse`` sums from the end.
 
@@ -585,7 +610,8 @@ _CUMPROD = defop("cumprod", _scan_impl("cumprod", 1), vjp=_cumprod_vjp, jvp=_cum
                  save_ans=True)
 
 
-def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+def cumprod(x: TensorInput, axis: Axis = 0, exclusive: bool = False, reverse: bool = False,
+            name: Optional[str] = None) -> Tensor:
     """Cumulative product along ``axis`` (``exclusive`` and ``reverse`` as in
     ``cumsum``); its gradient is exact at zeros too.
 
@@ -603,4 +629,5 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 # The engine's hook for undoing broadcasting
 # ---------------------------------------------------------------------------
 
-__all__ = public_names(globals())
+if not TYPE_CHECKING:  # a type checker reads the module's own public names
+    __all__ = public_names(globals())

@@ -3,11 +3,15 @@
 All are linear, so their JVP is the op itself applied to the tangent; their
 VJPs take the leading (batch) axes of the cotangent into account.
 """
+from __future__ import annotations
 from .._core import basic_ops
 from .._core.dtypes import as_dtype
+from .._core.state import shape_view
 from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError
 from ._util import public_names, NOPARAMS, apply, defop, int_arg, lead, norm_axes, pair, tensor, NP
+from typing import List, Optional, Sequence, TYPE_CHECKING, Union
+from .._core.types import Axis, DTypeLike, ShapeLike, Tensor, TensorInput
 _to_tensor = tensor  # for the ops whose argument TensorFlow names ``tensor``
 
 
@@ -46,7 +50,7 @@ def _resolve_shape(shape, size, opname="reshape"):
     return tuple(shape)
 
 
-def reshape(tensor_, shape, name=None):
+def reshape(tensor_: TensorInput, shape: ShapeLike, name: Optional[str] = None) -> Tensor:
     """``tensor_`` with a new shape of the same size (one dimension may be -1).
 
     >>> import gradtape as tf
@@ -75,7 +79,8 @@ _TRANSPOSE = defop("transpose", lambda xp, x, perm: xp.transpose(x, perm),
                    vjp=_transpose_vjp, jvp=_transpose_jvp, save="none")
 
 
-def transpose(a, perm=None, conjugate=False, name=None):
+def transpose(a: TensorInput, perm: Optional[TensorInput] = None, conjugate: bool = False,
+              name: Optional[str] = None) -> Tensor:
     """Permute the axes of ``a`` (reverse them when ``perm`` is None).
 
     >>> import gradtape as tf
@@ -97,7 +102,7 @@ def transpose(a, perm=None, conjugate=False, name=None):
     return apply(_TRANSPOSE, (x,), {"perm": perm})
 
 
-def matrix_transpose(a, name=None):
+def matrix_transpose(a: TensorInput, name: Optional[str] = None) -> Tensor:
     """Swap the last two axes of ``a``.
 
     >>> import gradtape as tf
@@ -113,7 +118,7 @@ def matrix_transpose(a, name=None):
     return apply(_TRANSPOSE, (x,), {"perm": tuple(perm)})
 
 
-def expand_dims(input, axis, name=None):  # noqa: A002
+def expand_dims(input: TensorInput, axis: Axis, name: Optional[str] = None) -> Tensor:
     """Insert a length-1 axis at ``axis``.
 
     >>> import gradtape as tf
@@ -132,7 +137,7 @@ def expand_dims(input, axis, name=None):  # noqa: A002
     return apply(_RESHAPE, (x,), {"shape": tuple(shape)})
 
 
-def squeeze(input, axis=None, name=None):  # noqa: A002
+def squeeze(input: TensorInput, axis: Axis = None, name: Optional[str] = None) -> Tensor:
     """Remove length-1 axes (all of them, or those in ``axis``).
 
     >>> import gradtape as tf
@@ -176,7 +181,7 @@ def _broadcast_jvp(ts, ans, x, shape):
 _BROADCAST.jvp = _broadcast_jvp
 
 
-def broadcast_to(input, shape, name=None):  # noqa: A002
+def broadcast_to(input: TensorInput, shape: ShapeLike, name: Optional[str] = None) -> Tensor:
     """``input`` broadcast to ``shape`` (NumPy's broadcasting rules).
 
     >>> import gradtape as tf
@@ -280,7 +285,7 @@ def _value_list(values, opname):
     return values
 
 
-def stack(values, axis=0, name=None):
+def stack(values: TensorInput, axis: Axis = 0, name: Optional[str] = None) -> Tensor:
     """Stack same-shaped tensors along a new axis.
 
     >>> import gradtape as tf
@@ -343,7 +348,7 @@ def _concat_vjp(i):
 _make_concat = _list_op("concat", _concat_impl, _concat_vjp, lambda axis, nd: axis)
 
 
-def concat(values, axis, name=None):
+def concat(values: TensorInput, axis: Axis, name: Optional[str] = None) -> Tensor:
     """Join tensors along an existing axis.
 
     >>> import gradtape as tf
@@ -396,7 +401,8 @@ _UNSTACK = defop("unstack", _unstack_impl,
                  linear=True, multi=True, save="none")
 
 
-def unstack(value, num=None, axis=0, name=None):
+def unstack(value: TensorInput, num: Optional[int] = None, axis: Axis = 0,
+            name: Optional[str] = None) -> List[Tensor]:
     """The slices of ``value`` along ``axis``, as a list of tensors of one rank less.
 
     >>> import gradtape as tf
@@ -458,7 +464,8 @@ def _split_sizes(num_or_size_splits, dim, axis):
     return tuple(sizes)
 
 
-def split(value, num_or_size_splits, axis=0, num=None, name=None):
+def split(value: TensorInput, num_or_size_splits: Union[int, Sequence[int]], axis: Axis = 0,
+          num: Optional[int] = None, name: Optional[str] = None) -> List[Tensor]:
     """Split ``value`` along ``axis`` into that many equal parts, or parts of the given sizes.
 
     >>> import gradtape as tf
@@ -493,7 +500,7 @@ _TILE = defop("tile", lambda xp, x, multiples: xp.tile(x, multiples), vjp=_tile_
               linear=True, save="none")
 
 
-def tile(input, multiples, name=None):  # noqa: A002
+def tile(input: TensorInput, multiples: TensorInput, name: Optional[str] = None) -> Tensor:
     """``input`` repeated ``multiples[i]`` times along each axis ``i``.
 
     >>> import gradtape as tf
@@ -584,7 +591,8 @@ def _pad_widths(paddings, shape, mode):
     return widths
 
 
-def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+def pad(tensor: TensorInput, paddings: TensorInput, mode: str = "CONSTANT",
+        constant_values: TensorInput = 0, name: Optional[str] = None) -> Tensor:
     """Pad ``tensor`` with ``paddings[i] = [before, after]`` values along each axis ``i``.
 
     ``mode`` is ``"CONSTANT"`` (``constant_values``), ``"REFLECT"`` (mirror
@@ -613,34 +621,47 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
 # shape, size, rank: int32 tensors describing a tensor
 # ---------------------------------------------------------------------------
 
-def shape(input, out_type="int32", name=None):  # noqa: A002
+def shape(input: TensorInput, out_type: DTypeLike = "int32", name: Optional[str] = None) -> Tensor:
     """The shape of ``input`` as a 1-D integer tensor.
 
     >>> import gradtape as tf
     >>> tf.shape(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(2,), dtype=int32, numpy=array([2, 3], dtype=int32)>
     """
-    return wrap(NP.asarray(tensor(input)._value.shape, as_dtype(out_type)._np))
+    x = tensor(input)._read()  # a Variable is read (a tape watches it), as in TensorFlow
+    out = wrap(NP.asarray(x._value.shape, as_dtype(out_type)._np))
+    if shape_view[0] is not None:  # a trace with relaxed sizes: a size read at run time
+        shape_view[0](x, "shape", out)
+    return out
 
 
-def size(input, out_type="int32", name=None):  # noqa: A002
+def size(input: TensorInput, out_type: DTypeLike = "int32", name: Optional[str] = None) -> Tensor:
     """The number of elements of ``input`` as a scalar integer tensor.
 
     >>> import gradtape as tf
     >>> tf.size(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(), dtype=int32, numpy=6>
     """
-    return wrap(NP.asarray(tensor(input)._value.size, as_dtype(out_type)._np))
+    x = tensor(input)._read()
+    out = wrap(NP.asarray(x._value.size, as_dtype(out_type)._np))
+    if shape_view[0] is not None:  # a trace with relaxed sizes: a size read at run time
+        shape_view[0](x, "size", out)
+    return out
 
 
-def rank(input, name=None):  # noqa: A002
+def rank(input: TensorInput, name: Optional[str] = None) -> Tensor:
     """The number of axes of ``input`` as a scalar int32 tensor.
 
     >>> import gradtape as tf
     >>> tf.rank(tf.zeros((2, 3)))
     <gradtape.Tensor: shape=(), dtype=int32, numpy=2>
     """
-    return wrap(NP.asarray(tensor(input)._value.ndim, NP.int32))
+    return wrap(NP.asarray(_read(input).ndim, NP.int32))
+
+
+def _read(input):  # noqa: A002
+    """``input``'s array; a Variable is read (so a tape watches it), as in TensorFlow."""
+    return tensor(input)._read()._value
 
 
 def _shape_tuple(shape, opname="shape"):
@@ -661,7 +682,7 @@ def _new_shape(shape, opname):
     return dims
 
 
-def zeros(shape, dtype="float32", name=None):
+def zeros(shape: ShapeLike, dtype: DTypeLike = "float32", name: Optional[str] = None) -> Tensor:
     """A tensor of zeros.
 
     >>> import gradtape as tf
@@ -671,7 +692,7 @@ def zeros(shape, dtype="float32", name=None):
     return wrap(NP.zeros(_new_shape(shape, "zeros"), as_dtype(dtype)._np))
 
 
-def ones(shape, dtype="float32", name=None):
+def ones(shape: ShapeLike, dtype: DTypeLike = "float32", name: Optional[str] = None) -> Tensor:
     """A tensor of ones.
 
     >>> import gradtape as tf
@@ -685,7 +706,7 @@ _IDENTITY = defop("identity", lambda xp, x: x, vjp=lambda ct, ans, x: ct, linear
                   elementwise=True)
 
 
-def identity(input, name=None):  # noqa: A002
+def identity(input: TensorInput, name: Optional[str] = None) -> Tensor:
     """A Tensor with the same value as ``input`` (a Variable is read).
 
     >>> import gradtape as tf
@@ -698,7 +719,7 @@ def identity(input, name=None):  # noqa: A002
 _STOP = defop("stop_gradient", lambda xp, x: x, nondiff="stop")
 
 
-def stop_gradient(input, name=None):  # noqa: A002
+def stop_gradient(input: TensorInput, name: Optional[str] = None) -> Tensor:
     """``input``'s value, with no gradient flowing back through it.
 
     >>> import gradtape as tf
@@ -713,4 +734,5 @@ def stop_gradient(input, name=None):  # noqa: A002
 
 # ``shape`` would hide this module as ``gradtape.rules.shape``: it is exported
 # by name from ``gradtape`` instead
-__all__ = public_names(globals(), exclude=("shape",))
+if not TYPE_CHECKING:  # a type checker reads the module's own public names
+    __all__ = public_names(globals(), exclude=("shape",))

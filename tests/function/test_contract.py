@@ -145,3 +145,16 @@ def test_executing_eagerly_helper_is_false_while_tracing():
     f = tf.function(lambda x: seen.append(compiled.tracing()) or x * 1.0)
     f(tf.constant(1.0))
     assert seen == [True] and not compiled.tracing()
+
+
+def test_an_indexed_slices_returned_by_the_tracing_call_is_usable():
+    @tf.function
+    def f(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.gather(x, [0, 0, 1]))
+        return tape.gradient(y, x)
+
+    for _ in range(2):  # traced, then replayed
+        dense = tf.convert_to_tensor(f(tf.ones([4, 3])))
+        np.testing.assert_array_equal(dense.numpy(), [[2.0] * 3, [1.0] * 3, [0.0] * 3, [0.0] * 3])

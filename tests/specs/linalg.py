@@ -7,6 +7,7 @@ input, so the (symmetric) gradient is checked against the right derivative.
 import numpy as np
 
 import gradtape as tf
+from gradtape.rules.linalg import _dense
 from tests.opspec import OpSpec, away_from, binary, rand, reduction, unary  # noqa: F401
 
 
@@ -44,6 +45,8 @@ def _sym(a):
 
 
 SPECS = [
+    OpSpec("dense", _dense, [(rand((4, 3)), rand((3, 5)), rand((5,))),
+                             (rand((1, 2)), rand((2, 1)), rand((1,)))]),
     OpSpec("matmul", tf.matmul, [(rand((2, 3)), rand((3, 4))), (rand((2, 2, 3)), rand((3, 2))),
                                  (rand((2, 1, 2, 3)), rand((3, 3, 2)))], 2),
     OpSpec("matmul_transposed", lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True),

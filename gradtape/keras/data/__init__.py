@@ -4,14 +4,16 @@
 copy of the UCI "Optical Recognition of Handwritten Digits" test set: 8x8
 images with pixel counts 0..16, labels 0..9.
 """
+from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from typing import Any, Optional
 
 _DIGITS = Path(__file__).resolve().parent / "digits.npz"
 
 
-def load_digits(test_fraction=0.2, seed=0):
+def load_digits(test_fraction: float = 0.2, seed: Optional[int] = 0) -> Any:
     """``(x_train, y_train), (x_test, y_test)``: uint8 images ``(n, 8, 8)`` and labels.
 
     The split is stratified (each digit keeps its share in both parts) and
