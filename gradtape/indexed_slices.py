@@ -22,6 +22,7 @@ array([[1., 1.],
 from __future__ import annotations
 import numpy as np
 
+from ._core.op import OPS
 from ._core.reverse import backward
 from ._core.convert import convert_to_tensor
 from ._core.tensor import TensorLike, TensorShape, wrap
@@ -139,8 +140,7 @@ def summed_rows(values: TensorInput, indices: TensorInput,
 def _row_gathers(recorder, source_uids, target_uids):
     """``{source uid: [(gather output uid, indices, source shape), ...]}`` for the
     leaf sources whose every use on a path to a target is a gather along axis 0."""
-    from .rules import indexing
-    gather = indexing._GATHER
+    gather = OPS["gather"]
     if not recorder.uses(gather):
         return {}
     # only a source the tape tracks gets a gradient (see reverse._live_ids)

@@ -10,11 +10,10 @@ import itertools
 import numpy as np
 
 from ._core.backend import NUMPY, backend_of
-from ._core import trace
+from ._core import state as _state, trace
 from ._core.dtypes import as_dtype
 from ._core.reverse import TapeRecorder
-from ._core.tensor import (TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array,
-                           wrap_as)
+from ._core.tensor import TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array
 from .name_scope import current_scope
 from typing import Any, Callable, Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
@@ -92,17 +91,21 @@ class Variable(TensorLike):
         return _new_shape(TensorShape, self._value.shape) if self._shape is None else self._shape
 
     # -- reading ---------------------------------------------------------
-    def _read(self):
+    def _read(self, _new=Tensor.__new__, _T=Tensor):
         """A Tensor snapshot of the current value that tapes know as this Variable."""
-        stack = trace.stack()
+        stack = getattr(_state.local, "stack", ())
+        t = _new(_T)
+        t._value = self._value
+        t._uid = self._uid
+        if not stack:
+            return t
         if self._trainable:
             for rec in stack:
                 rec.watch_variable(self)
         else:  # gradtape.explain says where an untrainable source was read
             for rec in stack:
                 rec.note_read(self)
-        t = wrap_as(self._value, self._uid)
-        if stack and stack[0].traces_ops:  # a gradtape.function: a read, not a snapshot from before
+        if stack[0].traces_ops:  # a gradtape.function: a read, not a snapshot from before
             stack[0].fresh_read(t)
         return t
 

@@ -460,7 +460,10 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent):
             else:
                 cts[u] = NP.add(prev, gv)
                 owned.add(u)
-        _drop_consumed(cts, outs, out_meta, keep)
+        if out_meta is not None:
+            _drop_consumed(cts, outs, out_meta, keep)
+        elif outs not in keep:
+            del cts[outs]
     return cts
 
 
