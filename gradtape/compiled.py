@@ -52,7 +52,7 @@ from ._core.tensor import Tensor, TensorLike, TensorShape, wrap
 from .errors import OperatorNotAllowedInGraphError
 from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
 from .rules.reductions import _MEAN, _count
-from .diagnostics.debugging import checking_numerics
+from .diagnostics.debugging import checking_numerics, checks_anywhere
 from .variables import Variable
 
 #: A warning says the function keeps being traced when this many of its last
@@ -294,7 +294,7 @@ class Function:
 
     def __call__(self, *args, **kwargs):
         if (trace._active[0] and trace.stack()) or \
-                checking_numerics():
+                (checks_anywhere[0] and checking_numerics()):
             return self._run_as_python(args, kwargs)  # recorders or numerics checks watch
         self._calls += 1
         if self._binder is not None:
@@ -1514,6 +1514,7 @@ class _Program:
         self.structure = structure
         self.flat_list = type(structure) is list and len(structure) == len(flat) and \
             not any(nest.is_nested(x) for x in structure)
+        self.one_tensor = len(flat) == 1 and type(structure) is int  # the leaf itself
         self.leaf_slots = outputs
         self.constant_leaves = [None if s is not None else x for s, x in zip(outputs, flat)]
         self.run, self.source = self._generate(tracer, steps, outputs, name)
@@ -1521,8 +1522,10 @@ class _Program:
     def pack(self, arrays):
         leaves = [wrap(a) if s is not None else c
                   for a, s, c in zip(arrays, self.leaf_slots, self.constant_leaves)]
-        if self.flat_list:  # the common case, without nest
+        if self.flat_list:  # the common cases, without nest
             return leaves
+        if self.one_tensor:
+            return leaves[0]
         return nest.pack_sequence_as(self.structure, leaves, expand_composites=True)
 
     @staticmethod

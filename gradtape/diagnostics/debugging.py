@@ -111,6 +111,10 @@ def _checker(recorder):
 
 
 _local = threading.local()  # checks are per thread, as TensorFlow's
+#: How many checks are active in all threads together: while none is (the usual
+#: case), ``checking_numerics`` answers without reading the thread's own list.
+checks_anywhere = [0]
+_count_lock = threading.Lock()
 
 
 def _active_checks():
@@ -129,7 +133,19 @@ def checking_numerics() -> bool:
     ...     print(tf.debugging.checking_numerics())
     True
     """
-    return bool(getattr(_local, "checks", None))
+    return bool(checks_anywhere[0] and getattr(_local, "checks", None))
+
+
+def _add_check(kind):
+    _active_checks().append(kind)
+    with _count_lock:
+        checks_anywhere[0] += 1
+
+
+def _drop_check(kind):
+    _active_checks().remove(kind)
+    with _count_lock:
+        checks_anywhere[0] -= 1
 
 
 def numerics_checker(recorder: Any) -> Any:
@@ -215,12 +231,11 @@ def check_numerics(tensor: Optional[TensorInput] = None, message: Optional[str] 
 
 @contextlib.contextmanager
 def _checking_gradients():
-    checks = _active_checks()
-    checks.append("block")
+    _add_check("block")
     try:
         yield
     finally:
-        checks.remove("block")
+        _drop_check("block")
 
 
 def enable_check_numerics() -> None:
@@ -230,9 +245,8 @@ def enable_check_numerics() -> None:
     >>> tf.debugging.enable_check_numerics()
     >>> tf.debugging.disable_check_numerics()
     """
-    checks = _active_checks()
-    if "enabled" not in checks:
-        checks.append("enabled")
+    if "enabled" not in _active_checks():
+        _add_check("enabled")
 
 
 def disable_check_numerics() -> None:
@@ -241,6 +255,5 @@ def disable_check_numerics() -> None:
     >>> import gradtape as tf
     >>> tf.debugging.disable_check_numerics()
     """
-    checks = _active_checks()
-    if "enabled" in checks:
-        checks.remove("enabled")
+    if "enabled" in _active_checks():
+        _drop_check("enabled")
