@@ -687,9 +687,9 @@ _sin_grad = _input_grad("sin_grad", lambda xp, g, x: _times_fresh(g, xp.cos(x)),
 _cos_grad = _input_grad("cos_grad", lambda xp, g, x: _times_fresh(g, xp.negative(xp.sin(x))),
                         lambda x: -cos(x))
 sin = unary("sin", NP.sin, None, "Elementwise sine.", times=lambda t, a, x: _sin_grad(t, x),
-            numpy_times=lambda t, a, x: t * NP.cos(x))
+            numpy_times=lambda t, a, x: _times_fresh(t, NP.cos(x)))
 cos = unary("cos", NP.cos, None, "Elementwise cosine.", times=lambda t, a, x: _cos_grad(t, x),
-            numpy_times=lambda t, a, x: t * -NP.sin(x))
+            numpy_times=lambda t, a, x: _times_fresh(t, NP.negative(NP.sin(x))))
 tan = unary("tan", NP.tan, lambda a, x: 1.0 + square(a), "Elementwise tangent.",
             save="none", save_ans=True)
 asin = unary("asin", NP.arcsin, lambda a, x: rsqrt(1.0 - square(x)), "Elementwise arcsine.")
@@ -706,7 +706,7 @@ cosh = unary("cosh", NP.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosi
 tanh = unary("tanh", NP.tanh, None, "Elementwise hyperbolic tangent.",
              example="tf.constant([0.0, 1.0])",
              times=lambda t, a, x: _tanh_grad(t, a),
-             numpy_times=lambda t, a, x: t * (1 - a * a), save="none", save_ans=True)
+             numpy_times=lambda t, a, x: _times_fresh(t, _one_minus_square(NP, a)), save="none", save_ans=True)
 asinh = unary("asinh", NP.arcsinh, lambda a, x: rsqrt(square(x) + 1.0),
               "Elementwise inverse hyperbolic sine.")
 acosh = unary("acosh", NP.arccosh, lambda a, x: rsqrt(square(x) - 1.0),
@@ -727,7 +727,7 @@ def _softplus(xp, x):
 
 sigmoid = unary("sigmoid", _sigmoid, None, "Elementwise logistic sigmoid.",
                 times=lambda t, a, x: _sigmoid_grad(t, a),
-                numpy_times=lambda t, a, x: t * (a * (1 - a)), save="none", save_ans=True)
+                numpy_times=lambda t, a, x: _times_fresh(t, _times_one_minus(NP, a)), save="none", save_ans=True)
 softplus = unary("softplus", _softplus, lambda a, x: sigmoid(x),
                  "Elementwise ``log(1 + exp(x))``, computed stably.")
 
