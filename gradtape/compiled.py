@@ -1491,8 +1491,8 @@ def _random_state(generators=()):
 
 
 def _set_random_state(states):
-    for g, state in states:
-        g.bit_generator.state = state
+    for g, saved in states:
+        g.bit_generator.state = saved
 
 
 def _own(value):

@@ -148,20 +148,12 @@ def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
 
 
 def _matmul_numpy_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
-    if ct.ndim == 2 and b.ndim == 2:  # (the products _matmul_vjp_a takes, written out)
-        if transpose_a:
-            return (b.T if transpose_b else b) @ ct.T
-        return ct @ (b if transpose_b else b.T)
-    if transpose_a:
+    if transpose_a:  # the products _matmul_vjp_a takes, on arrays
         return _matmul_impl(NP, b, ct, transpose_b, True)
     return _matmul_impl(NP, ct, b, False, not transpose_b)
 
 
 def _matmul_numpy_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
-    if ct.ndim == 2 and a.ndim == 2:
-        if transpose_b:
-            return ct.T @ (a.T if transpose_a else a)
-        return (a if transpose_a else a.T) @ ct
     if transpose_b:
         return _matmul_impl(NP, ct, a, True, transpose_a)
     return _matmul_impl(NP, a, ct, not transpose_a, False)
