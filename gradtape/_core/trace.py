@@ -162,9 +162,15 @@ def apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__
         recorders = getattr(_local, "stack", None)
         if foreign[0]:  # another array namespace is in use (this keeps ``_active[0]`` > 0)
             return _apply_any_namespace(op, inputs, params, recorders)
+    # (no closure in here: a variable a nested function reads costs every call a cell)
     try:
         if params:
-            out = op.numpy_impl(*[x._value for x in inputs], **params)
+            if len(inputs) == 2:
+                out = op.numpy_impl(inputs[0]._value, inputs[1]._value, **params)
+            else:
+                out = op.numpy_impl(*[x._value for x in inputs], **params)
+        elif len(inputs) == 1:
+            out = op.numpy_impl(inputs[0]._value)
         elif len(inputs) == 2:
             out = op.numpy_impl(inputs[0]._value, inputs[1]._value)
         else:
@@ -172,8 +178,7 @@ def apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__
     except _RAW_ERRORS as e:
         raise _op_error(op, inputs, e) from None
     except RuntimeWarning as warning:
-        values = [x._value for x in inputs]
-        out = _warn_at_user_line(op, warning, lambda: op.numpy_impl(*values, **params))
+        out = _warn_and_recompute(op, inputs, params, warning)
     if op.multi:
         out = tuple([wrap(o) for o in out])
     else:
@@ -192,6 +197,13 @@ def apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__
         for rec in recorders:
             rec.record(op, inputs, out, params)
     return out
+
+
+def _warn_and_recompute(op, inputs, params, warning):
+    """``warning`` (a NumPy floating-point warning) at the user's line, and the
+    op's result computed again without it."""
+    values = [x._value for x in inputs]
+    return _warn_at_user_line(op, warning, lambda: op.numpy_impl(*values, **params))
 
 
 def _apply_any_namespace(op, inputs, params, recorders):

@@ -107,6 +107,11 @@ def pair(x, y, opname):
                 "operand with gradtape.cast")
         return x, y
     if xt:
+        if (type(y) is float or type(y) is int) and not foreign[0]:
+            # ``x * 1.01``: the shared constant, without a call (``_scalar_like``'s first case)
+            t = _SCALARS.get((y, x._value.dtype))
+            if t is not None:
+                return x, t
         return x, _scalar_like(y, x, opname)
     if yt:
         return _scalar_like(x, y, opname), y

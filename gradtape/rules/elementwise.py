@@ -123,7 +123,8 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
                numpy_vjps=numpy_times, **flags)
 
     def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
-        x = tensor(x)
+        if type(x) is not Tensor:
+            x = tensor(x)
         try:
             k = x._value.dtype.kind
         except AttributeError:  # a dtype of another namespace

@@ -182,7 +182,8 @@ def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_
     if (adjoint_a or adjoint_b) and kind(a._value.dtype) == "c":
         raise UnimplementedError("matmul: adjoint_a/adjoint_b of complex matrices is not "
                                  "supported; conjugate explicitly and use transpose_a/_b")
-    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+    ta = True if transpose_a or adjoint_a else False
+    tb = True if transpose_b or adjoint_b else False
     sa, sb = a._value.shape, b._value.shape
     if len(sa) < 2 or len(sb) < 2:
         raise InvalidArgumentError(
