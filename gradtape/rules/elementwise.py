@@ -11,8 +11,9 @@ import numbers
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import Tensor, TensorLike, decide
 from ..errors import InvalidArgumentError
-from ._util import (refuse_dtype, public_names, NOPARAMS, _zeros_like, apply, defop, namespace, pair,
-                    tensor, wrap, NP)
+from ._util import (refuse_dtype, public_names, NOPARAMS, _SCALARS, _zeros_like, apply, defop,
+                    namespace, pair, tensor, wrap, NP)
+from .._core.state import foreign
 from typing import Any, Callable, Optional, TYPE_CHECKING
 from .._core.types import BinaryOp, DTypeLike, TensorInput, UnaryOp
 
@@ -173,7 +174,14 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
     op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, elementwise=True, broadcasts=True,
                numpy_vjps=numpy_times, **flags)
 
+    takes_floats = "f" in kinds and "c" in kinds  # what a shared constant's dtype can be
+
     def public(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
+        if type(y) is float and type(x) is Tensor and takes_floats and not foreign[0]:
+            # ``x * 1.01``: what ``pair`` gives, and x's floating dtype needs no check
+            t = _SCALARS.get((y, x._value.dtype))
+            if t is not None:
+                return apply(op, (x, t), NOPARAMS)
         x, y = pair(x, y, op.name)
         try:
             k = x._value.dtype.kind

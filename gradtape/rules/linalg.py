@@ -202,7 +202,12 @@ def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_
         raise InvalidArgumentError(
             f"matmul: batch dimensions of shapes {tuple(sa)} and {tuple(sb)} do not "
             "broadcast") from None
-    return apply(_MATMUL, (a, b), {"transpose_a": ta, "transpose_b": tb})
+    if ta or tb:
+        return apply(_MATMUL, (a, b), {"transpose_a": ta, "transpose_b": tb})
+    return apply(_MATMUL, (a, b), _PLAIN_MATMUL)
+
+
+_PLAIN_MATMUL = {"transpose_a": False, "transpose_b": False}  # shared: params are never changed
 
 
 # ---------------------------------------------------------------------------
