@@ -436,7 +436,7 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent):
         if not persistent:
             entries[idx] = None
         fast = op.numpy_vjps
-        av = None if ans is None else ans._value
+        av = None if ans is None or fast is None else ans._value
         if len(saved) == 1:
             x = saved[0]
             values = (x if type(x) is Meta else x._value,)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from .._core.dtypes import kind
-from .._core.backend import backend_of, foreign
+from .._core.backend import backend_of, constant_like, foreign
 from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError
 from . import elementwise as ew
@@ -83,7 +83,7 @@ def _relu_grad(g, a):
 
 _RELU = defop("relu", _relu_impl,
               vjp=lambda ct, ans, x: _relu_grad(ct, ans),
-              numpy_vjps=lambda ct, ans, x: ct * (ans > 0),  # as _relu_grad_impl
+              numpy_vjps=lambda ct, ans, x: ct * NP.greater(ans, constant_like(0, ans.dtype)),
               jvp=lambda ts, ans, x: _relu_grad(ts[0], ans),
               save="none", save_ans=True)
 
