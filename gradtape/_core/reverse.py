@@ -149,12 +149,10 @@ class TapeRecorder(Recorder):
             out_uids = tuple([o._uid for o in out])
         else:
             v = out._value
-            k = _SCALAR_KINDS.get(type(v))  # (a NumPy scalar's dtype is made on each ask)
-            if k is None:
-                try:
-                    k = v.dtype.kind
-                except AttributeError:  # a dtype of another namespace
-                    k = kind(v.dtype)
+            if type(v) is NP.ndarray:
+                k = v.dtype.kind
+            else:  # (a NumPy scalar makes its dtype on each ask)
+                k = _SCALAR_KINDS.get(type(v)) or kind(v.dtype)
             if k not in "fc":
                 return self.note_cut(op, inputs, out)
             out_meta = None
