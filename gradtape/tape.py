@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import warnings
 
+import numpy as np
+
 
 from ._core.dtypes import kind
 from ._core.backend import ones_for, zeros_for
@@ -50,6 +52,21 @@ def _pack_as(structure, flat):
     if type(structure) is list and all([isinstance(s, TensorLike) for s in structure]):
         return flat
     return nest.pack_sequence_as(structure, flat)
+
+
+def _floating_source(s):
+    """Whether a source's dtype has gradients; warns as TensorFlow does if not."""
+    v = s._value
+    if type(v) is np.ndarray:
+        k = v.dtype.kind
+    else:
+        k = kind(v.dtype)
+    if k in "fc":
+        return True
+    warnings.warn(f"The dtype of the source tensor must be floating (e.g. "
+                  f"tf.float32) when calling GradientTape.gradient, got "
+                  f"{s.dtype!r}; its gradient is None", stacklevel=4)  # (above the listcomp)
+    return False
 
 
 def _zeros_of(x):
@@ -236,14 +253,7 @@ class GradientTape:
         flat_targets = [t if isinstance(t, TensorLike) else convert_to_tensor(t)
                         for t in _flatten(target)]
         cts = self._initial_cotangents(target, flat_targets, output_gradients)
-        wanted = []
-        for s in flat_sources:
-            if kind(s._value.dtype) in "fc":
-                wanted.append(s._uid)
-            else:
-                warnings.warn(f"The dtype of the source tensor must be floating (e.g. "
-                              f"tf.float32) when calling GradientTape.gradient, got "
-                              f"{s.dtype!r}; its gradient is None", stacklevel=2)
+        wanted = [s._uid for s in flat_sources if _floating_source(s)]
         if not self._persistent:  # backward frees the entries explain reads later
             self._skeleton = _history._graph_of(self._rec)
         found = self._sweep([(t._uid, ct) for t, ct in zip(flat_targets, cts)
@@ -251,7 +261,10 @@ class GradientTape:
                             wanted, self._persistent, slices=True)
         if not self._persistent:
             self._spend()
-        grads = [self._finish(found.get(s._uid), s, unconnected) for s in flat_sources]
+        if unconnected is UnconnectedGradients.ZERO:
+            grads = [self._finish(found.get(s._uid), s, unconnected) for s in flat_sources]
+        else:
+            grads = [found.get(s._uid) for s in flat_sources]
         return _pack_as(sources, grads)
 
     @staticmethod

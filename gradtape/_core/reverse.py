@@ -83,6 +83,11 @@ def shape_dtype(x):
     return v.shape, v.dtype
 
 
+#: The dtype kind of each NumPy scalar type.
+_SCALAR_KINDS = {t: NP.dtype(t).kind for t in set(NP.sctypeDict.values())
+                 if issubclass(t, NP.generic) and t is not NP.void}
+
+
 class TapeRecorder(Recorder):
     """The recording half of a GradientTape: the entries and what they track."""
 
@@ -143,10 +148,11 @@ class TapeRecorder(Recorder):
             out_meta = tuple([(o._value.shape, o._value.dtype) for o in out])
             out_uids = tuple([o._uid for o in out])
         else:
-            try:
-                k = out._value.dtype.kind
-            except AttributeError:  # a dtype of another namespace
-                k = kind(out._value.dtype)
+            v = out._value
+            if type(v) is NP.ndarray:
+                k = v.dtype.kind
+            else:  # (a NumPy scalar makes its dtype on each ask)
+                k = _SCALAR_KINDS.get(type(v)) or kind(v.dtype)
             if k not in "fc":
                 return self.note_cut(op, inputs, out)
             out_meta = None
@@ -409,34 +415,38 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent):
     cts, owned = {}, set()
     for uid, ct in target_cts:
         if uid in cts:
-            cts[uid] = NP.add(cts[uid], ct._value)
+            cts[uid] = cts[uid] + ct._value
             owned.add(uid)
         else:
             cts[uid] = ct._value
+    get, ndarray = cts.get, NP.ndarray
     for idx in range(len(entries) - 1, -1, -1):
         entry = entries[idx]
         if entry is None:
             continue
         op, in_uids, saved, outs, ans, params, out_meta, _, _ = entry
         if out_meta is None:
-            ct = cts.get(outs)
+            ct = get(outs)
         else:
-            ct = _array_cts([cts.get(u) for u in outs], out_meta)
+            ct = _array_cts([get(u) for u in outs], out_meta)
         if ct is None:
             continue
         if not persistent:
             entries[idx] = None
         fast = op.numpy_vjps
-        values = [x if type(x) is Meta else x._value for x in saved]
-        for i, u in enumerate(in_uids):
+        av = None if ans is None or fast is None else ans._value
+        if len(saved) == 1:
+            x = saved[0]
+            values = (x if type(x) is Meta else x._value,)
+        else:
+            values = [x if type(x) is Meta else x._value for x in saved]
+        i = -1
+        for u in in_uids:
+            i += 1
             if u not in live:
                 continue
             if fast is not None and fast[i] is not None:
-                av = None if ans is None else ans._value
-                if params:
-                    gv = fast[i](ct, av, *values, **params)
-                else:
-                    gv = fast[i](ct, av, *values)
+                gv = fast[i](ct, av, *values, **params) if params else fast[i](ct, av, *values)
             else:
                 vjp = op.vjps[i]
                 if vjp is None:
@@ -446,16 +456,18 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent):
                     continue
                 gv = g._value
             x = values[i]
-            shape = x.shape
-            if gv.shape != shape:
-                gv = unbroadcast(gv, shape, 0)
-            dtype = x.dtype
-            if gv.dtype is not dtype and gv.dtype != dtype and dtype.kind in "fc":
-                gv = gv.astype(dtype)
-            prev = cts.get(u)
+            if type(gv) is not type(x) or type(gv) is ndarray:  # (two NumPy scalars of one type match)
+                if gv.shape != x.shape:
+                    gv = unbroadcast(gv, x.shape, 0)
+                dtype = x.dtype
+                if gv.dtype is not dtype and gv.dtype != dtype and dtype.kind in "fc":
+                    gv = gv.astype(dtype)
+            prev = get(u)
             if prev is None:
                 cts[u] = gv
-            elif u in owned and type(prev) is NP.ndarray:
+            elif type(prev) is not ndarray:  # NumPy scalars: the operator is the fast add
+                cts[u] = prev + gv
+            elif u in owned:
                 NP.add(prev, gv, out=prev)
             else:
                 cts[u] = NP.add(prev, gv)

@@ -9,6 +9,7 @@ import math
 import numbers
 
 from .._core.dtypes import as_dtype, kind
+from .._core.backend import constant_like
 from .._core.tensor import Tensor, TensorLike, decide
 from ..errors import InvalidArgumentError
 from ._util import (refuse_dtype, public_names, NOPARAMS, _SCALARS, _zeros_like, apply, defop,
@@ -315,7 +316,7 @@ def _scaled_product_impl(xp, x, y, scale):
         # scale the operand of the result's shape into a new array, then
         # multiply in place: one temporary, not two
         if x.shape == y.shape or y.ndim == 0:
-            out = xp.multiply(x, scale)
+            out = xp.multiply(x, constant_like(scale, x.dtype) if x.dtype.kind in "fc" else scale)
             out *= y
             return out
         if x.ndim == 0:
@@ -454,7 +455,9 @@ def _input_grad(name, impl, second):
 
 def _one_minus_square(xp, a):
     d = xp.square(a)
-    return NP.subtract(1, d, out=d) if type(d) is NP.ndarray else 1 - d
+    if type(d) is NP.ndarray:
+        return NP.subtract(constant_like(1, d.dtype), d, out=d)
+    return 1 - d
 
 
 def _times_one_minus(xp, a):

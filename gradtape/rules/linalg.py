@@ -148,12 +148,16 @@ def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
 
 
 def _matmul_numpy_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
+    if not (transpose_a or transpose_b) and ct.ndim == 2 and b.ndim == 2:
+        return ct @ b.T  # (the usual case, without _matmul_impl's dispatch)
     if transpose_a:  # the products _matmul_vjp_a takes, on arrays
         return _matmul_impl(NP, b, ct, transpose_b, True)
     return _matmul_impl(NP, ct, b, False, not transpose_b)
 
 
 def _matmul_numpy_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
+    if not (transpose_a or transpose_b) and ct.ndim == 2 and a.ndim == 2:
+        return a.T @ ct
     if transpose_b:
         return _matmul_impl(NP, ct, a, True, transpose_a)
     return _matmul_impl(NP, a, ct, not transpose_a, False)

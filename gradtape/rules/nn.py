@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from .._core.dtypes import kind
-from .._core.backend import backend_of, foreign
+from .._core.backend import backend_of, constant_like, foreign
 from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError
 from . import elementwise as ew
@@ -52,6 +52,8 @@ def _mask(cond, like):
 # ---------------------------------------------------------------------------
 
 def _relu_impl(xp, x):
+    if xp is NP:  # a Python 0 keeps the dtype of x (NumPy >= 2)
+        return NP.maximum(x, 0)
     return xp.astype(xp.maximum(x, 0), x.dtype, copy=False)
 
 
@@ -81,7 +83,7 @@ def _relu_grad(g, a):
 
 _RELU = defop("relu", _relu_impl,
               vjp=lambda ct, ans, x: _relu_grad(ct, ans),
-              numpy_vjps=lambda ct, ans, x: ct * (ans > 0),  # as _relu_grad_impl
+              numpy_vjps=lambda ct, ans, x: ct * NP.greater(ans, constant_like(0, ans.dtype)),
               jvp=lambda ts, ans, x: _relu_grad(ts[0], ans),
               save="none", save_ans=True)
 
@@ -355,18 +357,36 @@ def _sparse_xent_impl(xp, x, labels):
     if xp is NP:  # the ufuncs' own reductions and one fancy index: a fraction of the cost
         s = x - NP.maximum.reduce(x, axis=-1, keepdims=True)
         picked = _at_labels(s, labels)
-        total = NP.add.reduce(NP.exp(s), axis=-1, dtype=s.dtype)
-    else:
-        s = x - xp.max(x, axis=-1, keepdims=True)
-        picked = xp.sum(s * _one_hot_impl(xp, labels, x.shape[-1], x.dtype), axis=-1)
-        total = xp.sum(xp.exp(s), axis=-1)
+        total = NP.add.reduce(NP.exp(s, out=s), axis=-1, dtype=s.dtype)
+        # log(total) >= +0 and picked <= +0 (the max's own entry is x - x = +0):
+        # the difference is never -0.0
+        return NP.log(total) - picked
+    s = x - xp.max(x, axis=-1, keepdims=True)
+    picked = xp.sum(s * _one_hot_impl(xp, labels, x.shape[-1], x.dtype), axis=-1)
+    total = xp.sum(xp.exp(s), axis=-1)
     return xp.log(total) - picked + 0  # + 0: no -0.0
 
 
+_ROW_IDS = {}
+
+
+def _row_ids(n):
+    """``arange(n)``, kept (read-only) for the next batch of the same size."""
+    ids = _ROW_IDS.get(n)
+    if ids is None:
+        if len(_ROW_IDS) > 64:
+            _ROW_IDS.clear()
+        ids = _ROW_IDS[n] = NP.arange(n)
+        ids.flags.writeable = False
+    return ids
+
+
 def _at_labels(s, labels):
-    """``s[..., labels]`` row by row: one entry of the last axis per label."""
+    """``s[..., labels]`` row by row: one entry of the last axis per label (a copy)."""
+    if s.ndim == 2:
+        return s[_row_ids(s.shape[0]), labels]
     rows = s.reshape(-1, s.shape[-1])
-    return rows[NP.arange(rows.shape[0]), labels.reshape(-1)].reshape(labels.shape)
+    return rows[_row_ids(rows.shape[0]), labels.reshape(-1)].reshape(labels.shape)
 
 
 def _sparse_xent_vjp(ct, ans, x, labels):
@@ -375,11 +395,15 @@ def _sparse_xent_vjp(ct, ans, x, labels):
 
 def _sparse_xent_numpy_vjp(ct, ans, x, labels):
     # softmax(x) - one_hot(labels), as the Tensor rule computes it, in place
-    probs = NP.exp(x - NP.maximum.reduce(x, axis=-1, keepdims=True))
+    probs = x - NP.maximum.reduce(x, axis=-1, keepdims=True)
+    NP.exp(probs, out=probs)
     probs /= NP.add.reduce(probs, axis=-1, keepdims=True)
     rows = probs.reshape(-1, probs.shape[-1])
-    rows[NP.arange(rows.shape[0]), labels.reshape(-1)] -= 1
-    return ct[..., None] * probs
+    rows[_row_ids(rows.shape[0]), labels.reshape(-1)] -= 1
+    if ct.dtype != probs.dtype:
+        return ct[..., None] * probs
+    probs *= ct[..., None]
+    return probs
 
 
 def _sparse_xent_jvp(ts, ans, x, labels):

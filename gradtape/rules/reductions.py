@@ -141,9 +141,11 @@ def _mean_impl(xp, x, axes, keepdims):
     if x.size == 0 and _count(x.shape, axes) == 0:  # NaN, as TensorFlow, without a warning
         return xp.full(_reduced_shape(x.shape, axes, keepdims), xp.nan, x.dtype)
     if xp is NP:  # np.mean's own steps, without its Python wrapper
+        n = _count(x.shape, axes)
+        if x.dtype.char in "fdg":  # (float16 adds in float32, below)
+            return NP.add.reduce(x, axis=axes, keepdims=keepdims) / n
         mean = NP.add.reduce(x, axis=axes, keepdims=keepdims, dtype=_accumulator(xp, x.dtype))
-        mean = mean / _count(x.shape, axes)
-        return mean.astype(x.dtype, copy=False)
+        return (mean / n).astype(x.dtype, copy=False)
     mean = xp.mean(x, axis=axes, keepdims=keepdims, dtype=_accumulator(xp, x.dtype))
     return xp.astype(mean, x.dtype, copy=False)
 
@@ -165,8 +167,8 @@ _MEAN = defop("reduce_mean", _mean_impl,
                   # times 1/n: n itself may not fit in float16 (TensorFlow's divide gives 0)
                   _unreduce(ct, x.shape, axes, keepdims) * (1.0 / max(_count(x.shape, axes), 1)),
               numpy_vjps=lambda ct, ans, x, axes, keepdims: _UNREDUCE.numpy_impl(
-                  ct, shape=tuple(x.shape), axes=axes, keepdims=keepdims)
-              * (1.0 / max(_count(x.shape, axes), 1)),
+                  ct * (1.0 / max(_count(x.shape, axes), 1)), shape=tuple(x.shape), axes=axes,
+                  keepdims=keepdims),  # (scaled before it is spread: the same products)
               linear=True, save="none")
 
 

@@ -190,3 +190,53 @@ def test_reduction_gradients_small_and_large(shape, axis):
     n = x.shape[0] if axis == 0 else int(np.prod(shape))
     np.testing.assert_array_equal(tape.gradient(total, x).numpy(), np.full(shape, 3.0))
     np.testing.assert_allclose(tape.gradient(mean, x).numpy(), np.full(shape, 1.0 / n), rtol=1e-15)
+
+
+def test_sparse_xent_fast_path_gives_plus_zero_and_matches_the_portable_formula():
+    # the label's logit is the max and the others underflow: the loss is exactly 0,
+    # and +0.0 (the NumPy path drops the portable formula's "+ 0")
+    logits = np.array([[0.0, -200.0], [-0.0, -200.0], [-200.0, -0.0], [3.0, 3.0]], np.float32)
+    labels = np.array([0, 0, 1, 1], np.int32)
+    got = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits).numpy()
+    np.testing.assert_array_equal(got[:3], [0.0, 0.0, 0.0])
+    assert not np.signbit(got).any()
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    want = np.log(np.exp(shifted).sum(-1)) - shifted[np.arange(4), labels]
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 5), (2, 3, 5)])
+def test_sparse_xent_fast_path_any_rank(shape):
+    rng = np.random.default_rng(3)
+    logits = rng.standard_normal(shape)
+    labels = rng.integers(0, shape[-1], shape[:-1]).astype(np.int64)
+    check_gradients(lambda x: tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=labels, logits=x), [logits])
+    probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    picked = np.take_along_axis(probs, labels[..., None], -1)[..., 0]
+    got = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits).numpy()
+    np.testing.assert_allclose(got, -np.log(picked), rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.int8, np.int32,
+                                   np.uint8])
+def test_relu_keeps_the_dtype(dtype):
+    x = np.array([-3, 0, 2], dtype) if np.dtype(dtype).kind != "u" else np.array([0, 2], dtype)
+    got = tf.nn.relu(tf.constant(x))
+    assert got.dtype == tf.as_dtype(dtype)
+    np.testing.assert_array_equal(got.numpy(), np.maximum(x, 0))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_reduce_mean_values_dtypes_and_gradient_scale(dtype, axis):
+    x = np.arange(12, dtype=dtype).reshape(3, 4) / 7
+    got = tf.reduce_mean(tf.constant(x), axis=axis)
+    assert got.dtype == tf.as_dtype(dtype)
+    np.testing.assert_allclose(got.numpy(), x.astype(np.float64).mean(axis=axis),
+                               rtol=1e-3 if dtype == np.float16 else 1e-6)
+    v = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_mean(v, axis=axis)
+    n = x.size if axis is None else x.shape[axis]
+    np.testing.assert_array_equal(tape.gradient(y, v).numpy(), np.full(x.shape, dtype(1 / n)))
