@@ -100,6 +100,11 @@ _BY_NAME.update(half=float16, float=float32, double=float64, string=string)
 
 _FOREIGN = {}  # another array namespace's dtype objects -> DType
 
+#: The kind letter of each NumPy scalar type: a NumPy scalar makes a new dtype
+#: object each time it is asked for one, and the hot path asks per op.
+SCALAR_KINDS = {t: np.dtype(t).kind for t in set(np.sctypeDict.values())
+                if issubclass(t, np.generic) and t is not np.void}
+
 
 def register_foreign(by_name):
     """Know another namespace's dtypes (``{"float32": its float32, ...}``)."""

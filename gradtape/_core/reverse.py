@@ -19,7 +19,7 @@ from operator import itemgetter
 
 from . import basic_ops, sites
 from .backend import NP
-from .dtypes import kind
+from .dtypes import SCALAR_KINDS as _SCALAR_KINDS, kind
 from .sites import getframe as _getframe, user_site
 from .state import foreign
 from .tensor import wrap
@@ -81,11 +81,6 @@ def shape_dtype(x):
         return x.shape, x.dtype
     v = x._value
     return v.shape, v.dtype
-
-
-#: The dtype kind of each NumPy scalar type.
-_SCALAR_KINDS = {t: NP.dtype(t).kind for t in set(NP.sctypeDict.values())
-                 if issubclass(t, NP.generic) and t is not NP.void}
 
 
 class TapeRecorder(Recorder):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from .._core.dtypes import as_dtype, kind
+from .._core.dtypes import SCALAR_KINDS as _SCALAR_KINDS, as_dtype, kind
 from .._core.backend import constant_like
 from .._core.tensor import Tensor, TensorLike, decide
 from ..errors import InvalidArgumentError
@@ -127,10 +127,10 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
     def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
         if type(x) is not Tensor:
             x = tensor(x)
-        try:
-            k = x._value.dtype.kind
-        except AttributeError:  # a dtype of another namespace
-            k = kind(x._value.dtype)
+        v = x._value
+        k = _SCALAR_KINDS.get(type(v))
+        if k is None:
+            k = kind(v.dtype)
         if k not in kinds:
             _refuse(op.name, x, kinds)
         return apply(op, (x,), NOPARAMS)
