@@ -8,8 +8,6 @@ from __future__ import annotations
 import contextlib
 import warnings
 
-import numpy as np
-
 
 from ._core.dtypes import kind
 from ._core.backend import ones_for, zeros_for
@@ -56,12 +54,7 @@ def _pack_as(structure, flat):
 
 def _floating_source(s):
     """Whether a source's dtype has gradients; warns as TensorFlow does if not."""
-    v = s._value
-    if type(v) is np.ndarray:
-        k = v.dtype.kind
-    else:
-        k = kind(v.dtype)
-    if k in "fc":
+    if kind(s._value.dtype) in "fc":
         return True
     warnings.warn(f"The dtype of the source tensor must be floating (e.g. "
                   f"tf.float32) when calling GradientTape.gradient, got "
