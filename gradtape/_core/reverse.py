@@ -144,10 +144,9 @@ class TapeRecorder(Recorder):
             out_uids = tuple([o._uid for o in out])
         else:
             v = out._value
-            if type(v) is NP.ndarray:
-                k = v.dtype.kind
-            else:  # (a NumPy scalar makes its dtype on each ask)
-                k = _SCALAR_KINDS.get(type(v)) or kind(v.dtype)
+            k = _SCALAR_KINDS.get(type(v))  # as the unary ops' check: no dtype made for a scalar
+            if k is None:
+                k = kind(v.dtype)
             if k not in "fc":
                 return self.note_cut(op, inputs, out)
             out_meta = None
