@@ -7,6 +7,9 @@ VJPs put the reduced axes back relative to the end of the cotangent
 (``_unreduce``), so rules work with extra leading (batch) axes.
 """
 from __future__ import annotations
+import math
+
+from .._core.backend import constant_like
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import decide, wrap
 from ..errors import InvalidArgumentError
@@ -53,6 +56,27 @@ def _unreduce_standard(xp, ct, shape, axes, keepdims):
 
 
 _FILL_MAX = 1 << 16
+
+
+def _spread_numpy(ct, shape, axes, keepdims, scale=None):
+    """``ct`` (times ``scale``, a 0-d array of its dtype) spread back to
+    ``lead + shape`` on NumPy arrays: ``_unreduce_impl``'s result (of
+    ``ct * scale``), the product written straight into the new array."""
+    nd = len(shape)
+    if ct.ndim and not keepdims:
+        batch = ct.shape[:ct.ndim - (nd - len(axes))]
+        ct = ct.reshape(batch + tuple([1 if i - nd in axes else d for i, d in enumerate(shape)]))
+    else:
+        batch = ct.shape[:ct.ndim - nd] if ct.ndim else ()
+    full = batch + shape
+    if math.prod(full) > _FILL_MAX:
+        return NP.broadcast_to(ct if scale is None else ct * scale, full)
+    out = NP.empty(full, ct.dtype)
+    if scale is None:
+        out[...] = ct
+    else:
+        NP.multiply(ct, scale, out=out)
+    return out
 
 
 # one op for what expand_dims and broadcast_to would do in two (or more)
@@ -113,8 +137,8 @@ def _sum_standard(xp, x, axes, keepdims):
 
 _SUM = defop("reduce_sum", _sum_impl, portable=_sum_standard,
              vjp=lambda ct, ans, x, axes, keepdims: _unreduce(ct, x.shape, axes, keepdims),
-             numpy_vjps=lambda ct, ans, x, axes, keepdims: _UNREDUCE.numpy_impl(
-                 ct, shape=tuple(x.shape), axes=axes, keepdims=keepdims),
+             numpy_vjps=lambda ct, ans, x, axes, keepdims: _spread_numpy(
+                 ct, tuple(x.shape), axes, keepdims),
              linear=True, save="none")
 
 
@@ -166,10 +190,17 @@ _MEAN = defop("reduce_mean", _mean_impl,
               vjp=lambda ct, ans, x, axes, keepdims:
                   # times 1/n: n itself may not fit in float16 (TensorFlow's divide gives 0)
                   _unreduce(ct, x.shape, axes, keepdims) * (1.0 / max(_count(x.shape, axes), 1)),
-              numpy_vjps=lambda ct, ans, x, axes, keepdims: _UNREDUCE.numpy_impl(
-                  ct * (1.0 / max(_count(x.shape, axes), 1)), shape=tuple(x.shape), axes=axes,
-                  keepdims=keepdims),  # (scaled before it is spread: the same products)
+              numpy_vjps=lambda ct, ans, x, axes, keepdims: _mean_numpy_vjp(ct, x, axes, keepdims),
               linear=True, save="none")
+
+
+def _mean_numpy_vjp(ct, x, axes, keepdims):
+    # the products of the Tensor rule: each entry of ct times 1/n in ct's dtype
+    shape = tuple(x.shape)
+    inverse = 1.0 / max(_count(shape, axes), 1)
+    if type(ct) is NP.ndarray and ct.dtype.kind in "fc":
+        return _spread_numpy(ct, shape, axes, keepdims, constant_like(inverse, ct.dtype))
+    return _UNREDUCE.numpy_impl(ct * inverse, shape=shape, axes=axes, keepdims=keepdims)
 
 
 def reduce_mean(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,

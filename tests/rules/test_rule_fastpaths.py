@@ -240,3 +240,136 @@ def test_reduce_mean_values_dtypes_and_gradient_scale(dtype, axis):
         y = tf.reduce_mean(v, axis=axis)
     n = x.size if axis is None else x.shape[axis]
     np.testing.assert_array_equal(tape.gradient(y, v).numpy(), np.full(x.shape, dtype(1 / n)))
+
+
+# ---------------------------------------------------------------------------
+# NumPy VJPs of the training ops against their Tensor VJPs, bit for bit
+# (NaN, inf and the sign of zero included)
+# ---------------------------------------------------------------------------
+
+def _same_bits(got, want):
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got.real), np.signbit(want.real))
+
+
+def _both_vjps(name, i, ct, ans, *inputs, **params):
+    from gradtape._core.tensor import wrap
+    from gradtape.extend import OPS
+    op = OPS[name]
+    fast = op.numpy_vjps[i](ct, ans, *inputs, **params)
+    slow = op.vjps[i](wrap(np.asarray(ct)), None if ans is None else wrap(ans),
+                      *[wrap(x) for x in inputs], **params)
+    return fast, slow.numpy()
+
+
+_SPECIAL = [0.0, -0.0, 1.5, -2.0, np.inf, -np.inf, np.nan, 3e-39]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # inf * 0 in both rules
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_relu_numpy_vjp_matches_the_tensor_rule(dtype):
+    rng = np.random.default_rng(5)
+    x = rng.choice(np.array(_SPECIAL, dtype), (8, 8))
+    ct = rng.choice(np.array(_SPECIAL, dtype), (8, 8))
+    ans = np.maximum(x, dtype(0))
+    _same_bits(*_both_vjps("relu", 0, ct, ans, x))
+    # a cotangent of another dtype (kept as the product's dtype) and a 0-d output
+    _same_bits(*_both_vjps("relu", 0, ct.astype(np.float64), ans, x))
+    _same_bits(*_both_vjps("relu", 0, dtype(-2.0), np.maximum(dtype(-1.0), dtype(0)), dtype(-1.0)))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.complex64])
+def test_tanh_numpy_vjp_matches_the_tensor_rule(dtype):
+    rng = np.random.default_rng(6)
+    x = rng.choice(np.array(_SPECIAL, np.float64), (4, 6)).astype(dtype)
+    ct = rng.choice(np.array(_SPECIAL, np.float64), (4, 6)).astype(dtype)
+    with np.errstate(invalid="ignore"):
+        ans = np.tanh(x)
+        _same_bits(*_both_vjps("tanh", 0, ct, ans, x))
+        _same_bits(*_both_vjps("tanh", 0, ct[0], ans, x))  # a cotangent that broadcasts
+        _same_bits(*_both_vjps("tanh", 0, ct[0, 0], ans[0, 0], x[0, 0]))  # 0-d values
+
+
+@pytest.mark.parametrize("shape,axes,keepdims", [
+    ((32,), (-1,), False), ((3, 4), (-2, -1), False), ((3, 4), (-2,), False),
+    ((3, 4), (-1,), True), ((2, 3, 4), (-3, -1), False), ((2, 3, 4), (-2,), True),
+    ((), (), False), ((300, 300), (-2, -1), False), ((300, 300), (-1,), False)])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_sum_and_mean_numpy_vjps_match_the_tensor_rules(shape, axes, keepdims, dtype):
+    from gradtape._core.reverse import Meta
+    rng = np.random.default_rng(7)
+    x = Meta(shape, np.dtype(dtype))
+    nd = len(shape)
+    out_shape = tuple(1 if i - nd in axes else d for i, d in enumerate(shape))
+    if not keepdims:
+        out_shape = tuple(d for i, d in enumerate(shape) if i - nd not in axes)
+    for lead in ((), (2,)):  # a cotangent with a leading batch axis too
+        ct = (rng.standard_normal(lead + out_shape) * 3).astype(dtype)
+        if ct.size:
+            ct.flat[0] = -0.0
+        params = {"axes": axes, "keepdims": keepdims}
+        for name in ("reduce_sum", "reduce_mean"):
+            fast, slow = _both_vjps(name, 0, ct, None, x, **params)
+            _same_bits(fast, slow)
+    if not out_shape:  # the seed of a scalar loss: a 0-d array, and a NumPy scalar
+        for ct in (np.ones((), dtype), dtype(-0.5)):
+            for name in ("reduce_sum", "reduce_mean"):
+                _same_bits(*_both_vjps(name, 0, ct, None, x, axes=axes, keepdims=keepdims))
+
+
+@pytest.mark.parametrize("shape", [(5,), (32, 10), (2, 3, 5)])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_sparse_xent_numpy_vjp_matches_the_tensor_rule(shape, dtype):
+    rng = np.random.default_rng(8)
+    logits = (rng.standard_normal(shape) * 4).astype(dtype)
+    labels = rng.integers(0, shape[-1], shape[:-1]).astype(np.int32)
+    ct = rng.standard_normal(shape[:-1]).astype(dtype)
+    fast, slow = _both_vjps("sparse_softmax_cross_entropy_with_logits", 0, ct, None,
+                            logits, labels)
+    np.testing.assert_allclose(fast, slow, rtol=2e-3 if dtype == np.float16 else 1e-6)
+    assert fast.dtype == slow.dtype
+
+
+def test_sparse_xent_numpy_vjp_subtracts_one_per_row():
+    # softmax(x) - one_hot(labels), exactly: every row sums to (about) 0, the
+    # label's entry is p - 1, the others p; a repeated label in another row is
+    # its own row's entry
+    from gradtape.extend import OPS
+    logits = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+    labels = np.array([2, 2, 0])
+    got = OPS["sparse_softmax_cross_entropy_with_logits"].numpy_vjps[0](
+        np.ones(3), None, logits, labels)
+    p = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    p[[0, 1, 2], labels] -= 1
+    np.testing.assert_allclose(got, p, rtol=1e-15, atol=1e-16)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint16",
+                                   "uint32", "uint64"])
+@pytest.mark.parametrize("n", [1, 10, 127, 128, 129, 255, 256, 300, 40000])
+def test_label_range_check_with_one_reduction_matches_two(dtype, n):
+    from gradtape.rules.nn import _ClassIds
+    info = np.iinfo(dtype)
+    edges = {v for v in (info.min, -1, 0, 1, n - 1, n, n + 1, info.max, 127, 128, 255, 256)
+             if info.min <= v <= info.max}
+    check = _ClassIds(n)
+    for v in sorted(edges):
+        for labels in (np.array([0, v], dtype), np.array([[v]], dtype)[:, ::-1],
+                       np.array(v, dtype), np.array([v, 0], dtype).astype(
+                           np.dtype(dtype).newbyteorder(">"))):
+            want = bool(((labels >= 0) & (labels < n)).all())
+            assert check(labels) is want, (labels, labels.dtype, n)
+    assert check(np.zeros(0, dtype)) is True
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
+def test_negative_label_is_still_refused_with_tensorflows_message(dtype):
+    logits = tf.zeros((2, 300))
+    for bad, n in ((-1, 300), (-128, 300), (-1, 10)):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=rf"received a label value of {bad} which is outside the "
+                                 rf"valid range of \[0, {n}\)"):
+            tf.nn.sparse_softmax_cross_entropy_with_logits(
+                labels=np.array([0, bad], dtype), logits=logits[:, :n])
