@@ -253,6 +253,12 @@ def add(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> tf.add(tf.constant([1.0, 2.0]), 3.0).numpy()
     array([4., 5.], dtype=float32)
     """
+    if type(y) is float and type(x) is Tensor and not foreign[0]:
+        # ``x + 0.1``: the shared constant ``pair`` would give (only floating
+        # and complex dtypes have one)
+        t = _SCALARS.get((y, x._value.dtype))
+        if t is not None:
+            return apply(_ADD, (x, t), NOPARAMS)
     try:
         x, y = pair(x, y, "AddV2")
     except TypeError:
@@ -476,6 +482,10 @@ def _tanh_numpy_vjp(t, a):
         NP.subtract(constant_like(1, d.dtype), d, out=d)
         d *= t
         return d
+    if type(a) is not NP.ndarray and type(t) is type(a) and a.dtype.kind == "f":
+        # NumPy scalars (a scalar chain): their operators, not a ufunc call;
+        # a * a is square(a) for real floats (one rounded product)
+        return t * (1 - a * a)
     return _times_fresh(t, _one_minus_square(NP, a))
 
 

@@ -372,6 +372,10 @@ def _sparse_xent_impl(xp, x, labels):
         total = NP.add.reduce(NP.exp(s, out=s), axis=-1, dtype=s.dtype)
         # log(total) >= +0 and picked <= +0 (the max's own entry is x - x = +0):
         # the difference is never -0.0
+        if type(total) is NP.ndarray:  # (a NumPy scalar for one row)
+            total = NP.log(total, out=total)
+            total -= picked
+            return total
         return NP.log(total) - picked
     s = x - xp.max(x, axis=-1, keepdims=True)
     picked = xp.sum(s * _one_hot_impl(xp, labels, x.shape[-1], x.dtype), axis=-1)

@@ -373,3 +373,15 @@ def test_negative_label_is_still_refused_with_tensorflows_message(dtype):
                                  rf"valid range of \[0, {n}\)"):
             tf.nn.sparse_softmax_cross_entropy_with_logits(
                 labels=np.array([0, bad], dtype), logits=logits[:, :n])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_tanh_numpy_vjp_on_numpy_scalars_matches_the_tensor_rule(dtype):
+    # a chain of scalar ops hands the sweep NumPy scalars, not arrays
+    for x in _SPECIAL:
+        for ct in _SPECIAL:
+            x_, ct_ = dtype(x), dtype(ct)
+            fast, slow = _both_vjps("tanh", 0, ct_, np.tanh(x_), x_)
+            assert type(fast) is dtype
+            _same_bits(fast, slow)
