@@ -398,11 +398,22 @@ def _row_ids(n):
 
 
 def _at_labels(s, labels):
-    """``s[..., labels]`` row by row: one entry of the last axis per label (a copy)."""
-    if s.ndim == 2:
-        return s[_row_ids(s.shape[0]), labels]
-    rows = s.reshape(-1, s.shape[-1])
-    return rows[_row_ids(rows.shape[0]), labels.reshape(-1)].reshape(labels.shape)
+    """``s[..., labels]`` row by row: one entry of the last axis per label (a copy).
+
+    Labels that ``sparse_softmax_cross_entropy_with_logits`` left unchecked
+    (``_checked_by_index``) are read as unsigned, so that the index itself
+    refuses a negative one as it refuses one >= n."""
+    n = s.shape[-1]
+    ids = labels
+    if _checked_by_index(labels, n):
+        ids = labels.view(_UNSIGNED_VIEW[labels.dtype][0])
+    try:
+        if s.ndim == 2:
+            return s[_row_ids(s.shape[0]), ids]
+        rows = s.reshape(-1, n)
+        return rows[_row_ids(rows.shape[0]), ids.reshape(-1)].reshape(labels.shape)
+    except IndexError:
+        raise _label_error(labels, n) from None
 
 
 def _sparse_xent_vjp(ct, ans, x, labels):
@@ -453,15 +464,32 @@ def _check_sparse_labels(labels, logits):
         raise ValueError(f"`labels.shape` must equal `logits.shape` except for the last "
                          f"dimension. Received: labels.shape={ls} and logits.shape={xs}")
     n = xs[-1]
-    if not decide(labels._value, _ClassIds(n)):
-        v = host(labels._value)
-        bad = (v < 0) | (v >= n)
-        raise InvalidArgumentError(
-            f"{opname}: received a label value of {int(v[bad].flat[0])} which is outside "
-            f"the valid range of [0, {n})")
+    v = labels._value
+    if not (type(logits._value) is NP.ndarray and _checked_by_index(v, n)) \
+            and not decide(v, _ClassIds(n)):
+        raise _label_error(v, n)
     if foreign[0] and backend_of(labels._value) is not backend_of(logits._value):
         labels = on_host_for(host(labels._value), logits)  # class ids may come from the host
     return labels, logits
+
+
+def _label_error(labels, n):
+    v = host(labels)
+    bad = (v < 0) | (v >= n)
+    return InvalidArgumentError(
+        f"sparse_softmax_cross_entropy_with_logits: received a label value of "
+        f"{int(v[bad].flat[0])} which is outside the valid range of [0, {n})")
+
+
+def _checked_by_index(labels, n):
+    """Whether the NumPy forward's fancy index checks ``labels`` (NumPy class
+    ids of at most 32 bits, read as unsigned: a negative one is then >= n).
+    NumPy reads a uint64 index as intp, so 2**64 - 1 would be -1: 64-bit ids
+    are checked by a reduction instead."""
+    if type(labels) is not NP.ndarray or labels.dtype.itemsize > 4:
+        return False
+    unsigned = _UNSIGNED_VIEW.get(labels.dtype)
+    return unsigned is not None and n <= unsigned[1]
 
 
 # a native signed integer dtype -> (the unsigned dtype of its size, 2 ** (bits - 1));

@@ -361,6 +361,17 @@ def test_label_range_check_with_one_reduction_matches_two(dtype, n):
                            np.dtype(dtype).newbyteorder(">"))):
             want = bool(((labels >= 0) & (labels < n)).all())
             assert check(labels) is want, (labels, labels.dtype, n)
+            if not labels.dtype.isnative or labels.dtype.name in ("uint16", "uint32", "uint64"):
+                continue  # no gradtape dtype
+            # the op itself: the NumPy forward's index checks ids of <= 32 bits
+            logits = np.zeros(labels.shape + (n,), np.float32)
+            if want:
+                tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+            else:
+                first = labels[(labels < 0) | (labels >= n)].flat[0]
+                with pytest.raises(tf.errors.InvalidArgumentError,
+                                   match=rf"label value of {first} which is outside"):
+                    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
     assert check(np.zeros(0, dtype)) is True
 
 
@@ -385,3 +396,21 @@ def test_tanh_numpy_vjp_on_numpy_scalars_matches_the_tensor_rule(dtype):
             fast, slow = _both_vjps("tanh", 0, ct_, np.tanh(x_), x_)
             assert type(fast) is dtype
             _same_bits(fast, slow)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint8])
+def test_a_label_out_of_range_on_a_replay_is_refused_for_every_id_dtype(dtype):
+    logits = tf.Variable(np.zeros((3, 4), np.float32))
+
+    @tf.function
+    def loss(labels):
+        with tf.GradientTape() as tape:
+            out = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+                labels=labels, logits=logits))
+        return out, tape.gradient(out, logits)
+    loss(np.array([0, 1, 3], dtype))
+    for bad in (4, 255) + ((-1, -7) if np.dtype(dtype).kind == "i" else ()):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=f"label value of {bad} "):
+            loss(np.array([0, bad, 1], dtype))
+    np.testing.assert_allclose(loss(np.array([3, 2, 1], dtype))[0].numpy(), np.log(4.0),
+                               rtol=1e-6)
