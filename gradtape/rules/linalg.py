@@ -169,6 +169,17 @@ _MATMUL = defop("matmul", _matmul_impl, portable=_matmul_standard,
                 onehot_vjps=(_onehot_vjp_a, _onehot_vjp_b), broadcasts=True)
 
 
+def _matmul_numpy(a, b, transpose_a, transpose_b):
+    """``_matmul_impl`` with NumPy, called directly: two matrices need
+    neither its transposes nor its stack test."""
+    if transpose_a or transpose_b or (a.ndim == 2 and b.ndim > 2):
+        return _matmul_impl(NP, a, b, transpose_a, transpose_b)
+    return a @ b
+
+
+_MATMUL.numpy_impl = _matmul_numpy  # what the NumPy path calls (the impl, unbound)
+
+
 def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_b: bool = False,
            adjoint_a: bool = False, adjoint_b: bool = False, a_is_sparse: bool = False,
            b_is_sparse: bool = False, output_type: Optional[DTypeLike] = None,
@@ -179,16 +190,19 @@ def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_
     >>> tf.matmul(tf.ones((2, 3)), tf.ones((3, 4))).shape
     TensorShape([2, 4])
     """
-    if (transpose_a and adjoint_a) or (transpose_b and adjoint_b):
+    plain = not (transpose_a or transpose_b or adjoint_a or adjoint_b)
+    if not plain and ((transpose_a and adjoint_a) or (transpose_b and adjoint_b)):
         raise ValueError("matmul: only one of transpose_a and adjoint_a (transpose_b and "
                          "adjoint_b) can be True")
     a, b = pair(a, b, "MatMul")
+    sa, sb = a._value.shape, b._value.shape
+    if plain and len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
+        return apply(_MATMUL, (a, b), _PLAIN_MATMUL)  # two matrices: nothing else to check
     if (adjoint_a or adjoint_b) and kind(a._value.dtype) == "c":
         raise UnimplementedError("matmul: adjoint_a/adjoint_b of complex matrices is not "
                                  "supported; conjugate explicitly and use transpose_a/_b")
     ta = True if transpose_a or adjoint_a else False
     tb = True if transpose_b or adjoint_b else False
-    sa, sb = a._value.shape, b._value.shape
     if len(sa) < 2 or len(sb) < 2:
         raise InvalidArgumentError(
             f"matmul: both inputs must have rank >= 2, got shapes {tuple(sa)} and {tuple(sb)}; "

@@ -414,3 +414,34 @@ def test_a_label_out_of_range_on_a_replay_is_refused_for_every_id_dtype(dtype):
             loss(np.array([0, bad, 1], dtype))
     np.testing.assert_allclose(loss(np.array([3, 2, 1], dtype))[0].numpy(), np.log(4.0),
                                rtol=1e-6)
+
+
+@pytest.mark.parametrize("ta", [False, True])
+@pytest.mark.parametrize("tb", [False, True])
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 5)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)),
+                                    ((2, 3, 4), (2, 4, 5)), ((1, 3, 4), (2, 4, 5))])
+def test_matmul_numpy_impl_is_the_impl_with_numpy(ta, tb, shapes):
+    from gradtape.rules.linalg import _MATMUL, _matmul_impl
+    rng = np.random.default_rng(9)
+    sa, sb = shapes
+    a = rng.standard_normal(sa[:-2] + (sa[-1], sa[-2]) if ta else sa).astype(np.float32)
+    b = rng.standard_normal(sb[:-2] + (sb[-1], sb[-2]) if tb else sb).astype(np.float32)
+    want = _matmul_impl(np, a, b, ta, tb)
+    _same_bits(_MATMUL.numpy_impl(a, b, transpose_a=ta, transpose_b=tb), want)
+    got = tf.matmul(a, b, transpose_a=ta, transpose_b=tb).numpy()
+    _same_bits(got, want)
+
+
+def test_matmul_of_two_matrices_keeps_every_check_and_error():
+    a, b = tf.ones((2, 3)), tf.ones((3, 4))
+    _same_bits(tf.matmul(a, b).numpy(), np.full((2, 4), 3.0, np.float32))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Matrix size-incompatible"):
+        tf.matmul(a, tf.ones((4, 3)))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="rank >= 2"):
+        tf.matmul(a, tf.ones(3))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a float"):
+        tf.matmul(a, tf.ones((3, 4), tf.float64))
+    with pytest.raises(ValueError, match="only one of transpose_a and adjoint_a"):
+        tf.matmul(a, b, transpose_a=True, adjoint_a=True)
+    # a Python list takes the other operand's dtype
+    _same_bits(tf.matmul([[1.0, 2.0, 3.0]], b).numpy(), np.full((1, 4), 6.0, np.float32))
