@@ -53,6 +53,8 @@ def _mask(cond, like):
 
 def _relu_impl(xp, x):
     if xp is NP:  # a Python 0 keeps the dtype of x (NumPy >= 2)
+        if x.dtype.kind == "f":  # the same +0 as a 0-d array: no promotion of a Python number
+            return NP.maximum(x, constant_like(0, x.dtype))
         return NP.maximum(x, 0)
     return xp.astype(xp.maximum(x, 0), x.dtype, copy=False)
 

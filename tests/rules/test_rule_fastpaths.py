@@ -445,3 +445,11 @@ def test_matmul_of_two_matrices_keeps_every_check_and_error():
         tf.matmul(a, b, transpose_a=True, adjoint_a=True)
     # a Python list takes the other operand's dtype
     _same_bits(tf.matmul([[1.0, 2.0, 3.0]], b).numpy(), np.full((1, 4), 6.0, np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_relu_of_floats_is_numpys_maximum_with_0_bit_for_bit(dtype):
+    x = np.array(_SPECIAL + [-3e-39, -1.0], dtype)
+    _same_bits(tf.nn.relu(x).numpy(), np.maximum(x, 0))
+    for v in x:  # 0-d values too
+        _same_bits(tf.nn.relu(tf.constant(v)).numpy(), np.maximum(v, 0))
