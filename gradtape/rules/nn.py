@@ -487,8 +487,9 @@ def _checked_by_index(labels, n):
     """Whether the NumPy forward's fancy index checks ``labels`` (NumPy class
     ids of at most 32 bits, read as unsigned: a negative one is then >= n).
     NumPy reads a uint64 index as intp, so 2**64 - 1 would be -1: 64-bit ids
-    are checked by a reduction instead."""
-    if type(labels) is not NP.ndarray or labels.dtype.itemsize > 4:
+    are checked by a reduction instead.  NumPy scalars count as arrays: the
+    check and the impl must agree on whatever a replay passes."""
+    if not isinstance(labels, (NP.ndarray, NP.generic)) or labels.dtype.itemsize > 4:
         return False
     unsigned = _UNSIGNED_VIEW.get(labels.dtype)
     return unsigned is not None and n <= unsigned[1]

@@ -453,3 +453,17 @@ def test_relu_of_floats_is_numpys_maximum_with_0_bit_for_bit(dtype):
     _same_bits(tf.nn.relu(x).numpy(), np.maximum(x, 0))
     for v in x:  # 0-d values too
         _same_bits(tf.nn.relu(tf.constant(v)).numpy(), np.maximum(v, 0))
+
+
+@pytest.mark.parametrize("make", [np.int32, np.array, lambda v: np.array(v, np.int64),
+                                  lambda v: tf.constant(v)])
+def test_one_label_of_a_single_row_is_range_checked_eagerly_and_on_a_replay(make):
+    logits = tf.constant([0.0, 1.0, 2.0])
+    xent = tf.nn.sparse_softmax_cross_entropy_with_logits
+    fast = tf.function(lambda labels: xent(labels=labels, logits=logits))
+    np.testing.assert_allclose(fast(make(2)).numpy(), xent(labels=make(2), logits=logits).numpy())
+    for bad in (-1, 3):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=f"label value of {bad} "):
+            xent(labels=make(bad), logits=logits)
+        with pytest.raises(tf.errors.InvalidArgumentError, match=f"label value of {bad} "):
+            fast(make(bad))
