@@ -187,13 +187,21 @@ def apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__
         t._uid = _next_uid()
         out = t
     if recorders:
-        for x in inputs:
-            if type(x) is not _T:  # a Variable: read a snapshot, which watches it
-                inputs = tuple([x if type(x) is _T else x._read() for x in inputs])
-                break
+        # a Variable is read as a snapshot, which watches it
+        if len(inputs) == 2:
+            a, b = inputs
+            if type(a) is not _T or type(b) is not _T or type(inputs) is not tuple:
+                inputs = (a if type(a) is _T else a._read_under(recorders),
+                          b if type(b) is _T else b._read_under(recorders))
         else:
-            if type(inputs) is not tuple:
-                inputs = tuple(inputs)
+            for x in inputs:
+                if type(x) is not _T:
+                    inputs = tuple([x if type(x) is _T else x._read_under(recorders)
+                                    for x in inputs])
+                    break
+            else:
+                if type(inputs) is not tuple:
+                    inputs = tuple(inputs)
         for rec in recorders:
             rec.record(op, inputs, out, params)
     return out
