@@ -263,7 +263,8 @@ class GradientTape:
         >>> grads["w"].numpy().ravel(), grads["b"].numpy()
         (array([1., 1.], dtype=float32), array([1.], dtype=float32))
         """
-        self._live()
+        if self._rec is None:
+            raise RuntimeError(_USED_MESSAGE)
         unconnected = (unconnected_gradients if unconnected_gradients is _NONE
                        else _as_unconnected(unconnected_gradients))
         persistent = self._persistent
