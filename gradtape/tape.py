@@ -57,9 +57,9 @@ def _pack_as(structure, flat):
 
 def _flat_sources(sources):
     """The leaves of ``sources``, each checked to be a tensor or Variable."""
-    if isinstance(sources, TensorLike):
-        return [sources]
-    flat = _flatten(sources)
+    if type(sources) in (list, tuple) and all([isinstance(s, TensorLike) for s in sources]):
+        return list(sources)
+    flat = nest.flatten(sources)
     for s in flat:
         _check_source(s)
     return flat
@@ -270,7 +270,7 @@ class GradientTape:
         persistent = self._persistent
         if self._recording and not persistent:
             self.__exit__()
-        flat_sources = _flat_sources(sources)
+        flat_sources = [sources] if isinstance(sources, TensorLike) else _flat_sources(sources)
         flat_targets = [target] if isinstance(target, TensorLike) else [
             t if isinstance(t, TensorLike) else convert_to_tensor(t) for t in _flatten(target)]
         target_cts = self._initial_cotangents(flat_targets, output_gradients)
