@@ -137,12 +137,11 @@ def summed_rows(values: TensorInput, indices: TensorInput,
 # the backward sweep, with sources read only by gathers kept sparse
 # ---------------------------------------------------------------------------
 
-def _row_gathers(recorder, source_uids, target_uids):
+def _row_gathers(recorder, source_uids, target_cts):
     """``{source uid: [(gather output uid, indices, source shape), ...]}`` for the
     leaf sources whose every use on a path to a target is a gather along axis 0."""
     gather = OPS["gather"]
-    if not recorder.uses(gather):
-        return {}
+    target_uids = [u for u, _ in target_cts]
     # only a source the tape tracks gets a gradient (see reverse._live_ids)
     candidates = (recorder.tracked.intersection(source_uids) - recorder.cut_only
                   - set(target_uids) - set(recorder.producer))
@@ -192,7 +191,8 @@ def backward_with_slices(recorder, target_cts, source_uids, persistent, vjp_call
     """``reverse.backward`` for ``GradientTape.gradient``: a source read only by
     axis-0 gathers gets an IndexedSlices (its gathers' output cotangents)
     instead of a dense sum."""
-    gathered = _row_gathers(recorder, source_uids, [u for u, _ in target_cts])
+    gathered = (recorder.uses(OPS["gather"])
+                and _row_gathers(recorder, source_uids, target_cts))
     if not gathered:
         return backward(recorder, target_cts, source_uids, persistent, vjp_caller)
     outputs = [out for uses in gathered.values() for out, _, _ in uses]

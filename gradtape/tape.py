@@ -7,7 +7,9 @@ a non-persistent tape gives one set of gradients and frees what it held.
 from __future__ import annotations
 import contextlib
 import warnings
+from types import MappingProxyType
 
+import numpy as np
 
 from ._core.dtypes import kind
 from ._core.backend import ones_for, zeros_for
@@ -27,6 +29,7 @@ from .variables import Variable
 from typing import Any, Iterator, Optional, Tuple, Union
 from ._core.types import Nested, Tensor, TensorInput
 
+_NONE, _ZERO = UnconnectedGradients.NONE, UnconnectedGradients.ZERO
 _USED_MESSAGE = ("A non-persistent GradientTape can only be used to compute one set of "
                  "gradients (or jacobians)")
 
@@ -52,6 +55,16 @@ def _pack_as(structure, flat):
     return nest.pack_sequence_as(structure, flat)
 
 
+def _flat_sources(sources):
+    """The leaves of ``sources``, each checked to be a tensor or Variable."""
+    if type(sources) in (list, tuple) and all([isinstance(s, TensorLike) for s in sources]):
+        return list(sources)
+    flat = nest.flatten(sources)
+    for s in flat:
+        _check_source(s)
+    return flat
+
+
 def _floating_source(s):
     """Whether a source's dtype has gradients; warns as TensorFlow does if not."""
     if kind(s._value.dtype) in "fc":
@@ -60,6 +73,18 @@ def _floating_source(s):
                   f"tf.float32) when calling GradientTape.gradient, got "
                   f"{s.dtype!r}; its gradient is None", stacklevel=4)  # (above the listcomp)
     return False
+
+
+# A scalar target's first cotangent: a NumPy scalar cannot be written to, so
+# one per type serves every gradient() (an array's ones are made each time).
+_SCALAR_ONES = {t: t(1) for t in (np.float16, np.float32, np.float64, np.longdouble,
+                                  np.complex64, np.complex128, np.clongdouble)}
+
+
+def _ones_of(value):
+    """Ones of ``value``'s dtype and shape: the cotangent a target starts with."""
+    one = _SCALAR_ONES.get(type(value))
+    return ones_for(value) if one is None else one
 
 
 def _zeros_of(x):
@@ -78,15 +103,18 @@ class GradientTape:
     <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
     """
 
+    # (read before __init__ sets them, as __del__ may be; the rest replaced, never mutated)
+    _rec = None
+    _recording = False
+    _entered = False
+    _spent_variables = MappingProxyType({})
+    _skeleton = None   # what explain needs once a non-persistent tape is spent
+
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._rec = TapeRecorder(self._watch_accessed_variables)
-        self._recording = False
-        self._entered = False
-        self._spent_variables = {}
         self._events = []       # (kind, uid mark, code, lasti): when it recorded, for explain
-        self._skeleton = None   # what explain needs once a non-persistent tape is spent
         self._watch_sites = {}  # tensor id -> where tape.watch skipped it
 
     # -- context --------------------------------------------------------
@@ -109,9 +137,8 @@ class GradientTape:
             _history._note_event(self, "exit")
 
     def __del__(self):
-        rec = getattr(self, "_rec", None)
-        if getattr(self, "_recording", False) and rec is not None:
-            trace.pop(rec)
+        if self._recording:
+            trace.pop(self._rec)
 
     @contextlib.contextmanager
     def stop_recording(self) -> Iterator[None]:
@@ -236,25 +263,24 @@ class GradientTape:
         >>> grads["w"].numpy().ravel(), grads["b"].numpy()
         (array([1., 1.], dtype=float32), array([1.], dtype=float32))
         """
-        self._live()
-        unconnected = _as_unconnected(unconnected_gradients)
-        if self._recording and not self._persistent:
+        if self._rec is None:
+            raise RuntimeError(_USED_MESSAGE)
+        unconnected = (unconnected_gradients if unconnected_gradients is _NONE
+                       else _as_unconnected(unconnected_gradients))
+        persistent = self._persistent
+        if self._recording and not persistent:
             self.__exit__()
-        flat_sources = _flatten(sources)
-        for s in flat_sources:
-            _check_source(s)
-        flat_targets = [t if isinstance(t, TensorLike) else convert_to_tensor(t)
-                        for t in _flatten(target)]
-        cts = self._initial_cotangents(target, flat_targets, output_gradients)
+        flat_sources = [sources] if isinstance(sources, TensorLike) else _flat_sources(sources)
+        flat_targets = [target] if isinstance(target, TensorLike) else [
+            t if isinstance(t, TensorLike) else convert_to_tensor(t) for t in _flatten(target)]
+        target_cts = self._initial_cotangents(flat_targets, output_gradients)
         wanted = [s._uid for s in flat_sources if _floating_source(s)]
-        if not self._persistent:  # backward frees the entries explain reads later
+        if not persistent:  # backward frees the entries explain reads later
             self._skeleton = _history._graph_of(self._rec)
-        found = self._sweep([(t._uid, ct) for t, ct in zip(flat_targets, cts)
-                             if t.dtype.differentiable],
-                            wanted, self._persistent, slices=True)
-        if not self._persistent:
+        found = self._sweep(target_cts, wanted, persistent, slices=True)
+        if not persistent:
             self._spend()
-        if unconnected is UnconnectedGradients.ZERO:
+        if unconnected is _ZERO:
             grads = [self._finish(found.get(s._uid), s, unconnected) for s in flat_sources]
         else:
             grads = [found.get(s._uid) for s in flat_sources]
@@ -269,9 +295,12 @@ class GradientTape:
         return g
 
     @staticmethod
-    def _initial_cotangents(target, flat_targets, output_gradients):
+    def _initial_cotangents(flat_targets, output_gradients):
+        """``(uid, cotangent)`` of each target with a floating dtype: ones, or
+        its ``output_gradients`` (checked against every target)."""
         if output_gradients is None:
-            return [wrap(ones_for(t._value)) for t in flat_targets]
+            return [(t._uid, wrap(_ones_of(t._value))) for t in flat_targets
+                    if kind(t._value.dtype) in "fc"]
         flat_og = nest.flatten(output_gradients)
         if len(flat_og) != len(flat_targets):
             raise ValueError(f"output_gradients must have the structure of target: got "
@@ -279,7 +308,7 @@ class GradientTape:
         out = []
         for t, og in zip(flat_targets, flat_og):
             if og is None:
-                out.append(wrap(ones_for(t._value)))
+                out.append(wrap(_ones_of(t._value)))
                 continue
             og = convert_to_tensor(og, dtype_hint=t.dtype)
             if og._value.shape != t._value.shape:
@@ -289,7 +318,7 @@ class GradientTape:
                 raise InvalidArgumentError(f"output_gradients: dtype {og.dtype.name} does not "
                                            f"match its target's dtype {t.dtype.name}")
             out.append(og)
-        return out
+        return [(t._uid, ct) for t, ct in zip(flat_targets, out) if kind(t._value.dtype) in "fc"]
 
     # -- Jacobians ------------------------------------------------------
     def jacobian(self, target: TensorInput, sources: Nested,

@@ -94,11 +94,18 @@ class Variable(TensorLike):
     def _read(self, _new=Tensor.__new__, _T=Tensor):
         """A Tensor snapshot of the current value that tapes know as this Variable."""
         stack = getattr(_state.local, "stack", ())
+        if stack:
+            return self._read_under(stack)
         t = _new(_T)
         t._value = self._value
         t._uid = self._uid
-        if not stack:
-            return t
+        return t
+
+    def _read_under(self, stack, _new=Tensor.__new__, _T=Tensor):
+        """``_read`` while the recorders ``stack`` (this thread's, not empty) are active."""
+        t = _new(_T)
+        t._value = self._value
+        t._uid = self._uid
         if self._trainable:
             for rec in stack:
                 rec.watch_variable(self)

@@ -106,6 +106,13 @@ SCALAR_KINDS = {t: np.dtype(t).kind for t in set(np.sctypeDict.values())
                 if issubclass(t, np.generic) and t is not np.void}
 
 
+#: NumPy's floating and complex dtypes in native byte order: a set lookup is the
+#: recorder's quick test that an array output can carry a gradient (``kind`` decides
+#: for any other dtype).
+NUMPY_FLOATING = frozenset(np.dtype(t) for t in set(np.sctypeDict.values())
+                           if issubclass(t, np.inexact))
+
+
 def register_foreign(by_name):
     """Know another namespace's dtypes (``{"float32": its float32, ...}``)."""
     for name, dt in by_name.items():

@@ -19,7 +19,7 @@ from operator import itemgetter
 
 from . import basic_ops, sites
 from .backend import NP
-from .dtypes import SCALAR_KINDS as _SCALAR_KINDS, kind
+from .dtypes import NUMPY_FLOATING as _NUMPY_FLOATING, SCALAR_KINDS as _SCALAR_KINDS, kind
 from .sites import getframe as _getframe, user_site
 from .state import foreign
 from .tensor import wrap
@@ -28,6 +28,7 @@ from .trace import Recorder, stack as _recorders
 _OP, _IN, _SAVED, _OUT, _ANS, _PARAMS, _OUT_META, _CODE, _LASTI = range(9)
 _OP_OF = itemgetter(_OP)
 _GRAPH_FIELDS = itemgetter(_OP, _IN, _OUT, _CODE, _LASTI)
+_ndarray = NP.ndarray
 
 #: A named view of a tape entry (the tape itself keeps plain tuples).
 Entry = namedtuple("Entry", "op inputs saved outputs ans params out_meta code lasti")
@@ -144,11 +145,15 @@ class TapeRecorder(Recorder):
             out_uids = tuple([o._uid for o in out])
         else:
             v = out._value
-            k = _SCALAR_KINDS.get(type(v))  # as the unary ops' check: no dtype made for a scalar
-            if k is None:
-                k = kind(v.dtype)
-            if k not in "fc":
-                return self.note_cut(op, inputs, out)
+            if type(v) is _ndarray:
+                if v.dtype not in _NUMPY_FLOATING and kind(v.dtype) not in "fc":
+                    return self.note_cut(op, inputs, out)
+            else:
+                k = _SCALAR_KINDS.get(type(v))  # as the unary ops' check: no dtype made for a scalar
+                if k is None:
+                    k = kind(v.dtype)
+                if k not in "fc":
+                    return self.note_cut(op, inputs, out)
             out_meta = None
             out_uids = out._uid
         save = op.save
@@ -159,6 +164,10 @@ class TapeRecorder(Recorder):
             if len(inputs) == 1:
                 v = inputs[0]._value
                 saved = (metas.get((v.shape, v.dtype)) or _meta(v),)
+            elif len(inputs) == 2:
+                a, b = inputs[0]._value, inputs[1]._value
+                saved = (metas.get((a.shape, a.dtype)) or _meta(a),
+                         metas.get((b.shape, b.dtype)) or _meta(b))
             else:
                 saved = tuple([metas.get((x._value.shape, x._value.dtype)) or _meta(x._value)
                                for x in inputs])
@@ -429,7 +438,10 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent):
             entries[idx] = None
         fast = op.numpy_vjps
         av = None if ans is None or fast is None else ans._value
-        if len(saved) == 1:
+        if len(saved) == 2:
+            x, y = saved
+            values = (x if type(x) is Meta else x._value, y if type(y) is Meta else y._value)
+        elif len(saved) == 1:
             x = saved[0]
             values = (x if type(x) is Meta else x._value,)
         else:

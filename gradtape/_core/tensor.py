@@ -410,6 +410,9 @@ class Tensor(TensorLike):
     def _read(self):
         return self
 
+    def _read_under(self, stack):
+        return self
+
     def __reduce__(self):
         # a copy (pickle, deepcopy, another process) is a new tensor with its own id
         return wrap, (self._value,)

@@ -24,6 +24,8 @@ from typing import Any, Dict, Sequence
 
 _local = state.local
 _lock = state.lock
+_acquire, _release = _lock.acquire, _lock.release
+_tracing = state.tracing
 _active = state.active  # recorders entered in any thread: 0 means the fast path for all
 _EMPTY = ()
 stack = state.stack
@@ -86,19 +88,27 @@ class Recorder:
 def push(recorder):
     """Make ``recorder`` the innermost active recorder of this thread."""
     _local.stack = getattr(_local, "stack", _EMPTY) + (recorder,)
-    with _lock:
-        _active[0] += 1
-        state.tracing[0] += recorder.traces_ops
+    _acquire()
+    _active[0] += 1
+    if recorder.traces_ops:
+        _tracing[0] += 1
+    _release()
 
 
 def pop(recorder):
     """Remove ``recorder`` from this thread's active recorders."""
     st = getattr(_local, "stack", _EMPTY)
-    if recorder in st:
-        _local.stack = tuple(r for r in st if r is not recorder)
-        with _lock:
-            _active[0] -= 1
-            state.tracing[0] -= recorder.traces_ops
+    if st and st[-1] is recorder:  # (almost always: the innermost is popped)
+        _local.stack = st[:-1]
+    elif recorder in st:
+        _local.stack = tuple([r for r in st if r is not recorder])
+    else:
+        return
+    _acquire()
+    _active[0] -= 1
+    if recorder.traces_ops:
+        _tracing[0] -= 1
+    _release()
 
 
 class outside:
@@ -187,13 +197,21 @@ def apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__
         t._uid = _next_uid()
         out = t
     if recorders:
-        for x in inputs:
-            if type(x) is not _T:  # a Variable: read a snapshot, which watches it
-                inputs = tuple([x if type(x) is _T else x._read() for x in inputs])
-                break
+        # a Variable is read as a snapshot, which watches it
+        if len(inputs) == 2:
+            a, b = inputs
+            if type(a) is not _T or type(b) is not _T or type(inputs) is not tuple:
+                inputs = (a if type(a) is _T else a._read_under(recorders),
+                          b if type(b) is _T else b._read_under(recorders))
         else:
-            if type(inputs) is not tuple:
-                inputs = tuple(inputs)
+            for x in inputs:
+                if type(x) is not _T:
+                    inputs = tuple([x if type(x) is _T else x._read_under(recorders)
+                                    for x in inputs])
+                    break
+            else:
+                if type(inputs) is not tuple:
+                    inputs = tuple(inputs)
         for rec in recorders:
             rec.record(op, inputs, out, params)
     return out

@@ -157,6 +157,8 @@ def numerics_checker(recorder: Any) -> Any:
     >>> tf.debugging.numerics_checker(tape._rec) is None
     True
     """
+    if not checks_anywhere[0]:  # (asked on every gradient(): no call while no check is on)
+        return None
     return _checker(recorder) if checking_numerics() else None
 
 
