@@ -10,9 +10,9 @@ import functools
 import numbers
 import string
 
-from .._core.dtypes import kind
+from .._core.dtypes import as_dtype, kind
 from .._core.tensor import TensorLike, wrap
-from ..errors import InvalidArgumentError, UnimplementedError
+from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
@@ -195,6 +195,10 @@ def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_
         raise ValueError("matmul: only one of transpose_a and adjoint_a (transpose_b and "
                          "adjoint_b) can be True")
     a, b = pair(a, b, "MatMul")
+    if output_type is not None:
+        a, b = _inputs_for_output_type(a, b, output_type)
+    elif a._value.dtype not in _MATMUL_NUMPY_DTYPES:
+        _check_matmul_dtype(a.dtype)
     sa, sb = a._value.shape, b._value.shape
     if plain and len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
         return apply(_MATMUL, (a, b), _PLAIN_MATMUL)  # two matrices: nothing else to check
@@ -226,6 +230,38 @@ def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_
 
 
 _PLAIN_MATMUL = {"transpose_a": False, "transpose_b": False}  # shared: params are never changed
+
+# the dtypes TensorFlow's CPU matmul kernels take (their names, and as NumPy dtypes
+# for the quick test); (u)int8 inputs need output_type=int32
+_MATMUL_DTYPE_NAMES = frozenset(["bfloat16", "float16", "float32", "float64", "int32", "int64",
+                                 "complex64", "complex128"])
+_MATMUL_NUMPY_DTYPES = frozenset(NP.dtype(n) for n in _MATMUL_DTYPE_NAMES if n != "bfloat16")
+
+
+def _check_matmul_dtype(dtype):
+    """Refuse, as TensorFlow does, a matmul of a dtype it has no kernel for
+    (NumPy would compute bool or small-integer products that wrap around)."""
+    if dtype.name in _MATMUL_DTYPE_NAMES:
+        return
+    hint = (" (for int8 or uint8 inputs pass output_type=tf.int32)"
+            if dtype.name in ("int8", "uint8") else "")
+    error = NotFoundError if dtype.name.startswith("uint") else InvalidArgumentError
+    raise error(f"matmul: no kernel for {dtype.name} inputs; cast them to one of "
+                f"{', '.join(sorted(_MATMUL_DTYPE_NAMES))} first{hint}")
+
+
+def _inputs_for_output_type(a, b, output_type):
+    """``a`` and ``b`` cast so their product has ``output_type``: TensorFlow's
+    kernels give int32 for (u)int8 inputs and otherwise only the inputs' own dtype."""
+    want, have = as_dtype(output_type), a.dtype
+    if want == have:
+        _check_matmul_dtype(have)
+        return a, b
+    if want.name == "int32" and have.name in ("int8", "uint8"):
+        return ew.cast(a, want), ew.cast(b, want)
+    raise NotFoundError(f"matmul: no kernel gives output_type={want.name} for {have.name} "
+                        "inputs; output_type can only be the inputs' dtype, or int32 for int8 "
+                        "or uint8 inputs")
 
 
 # ---------------------------------------------------------------------------
