@@ -12,6 +12,7 @@ from .._core.dtypes import SCALAR_KINDS as _SCALAR_KINDS, as_dtype, kind
 from .._core.backend import constant_like
 from .._core.tensor import Tensor, TensorLike, decide
 from ..errors import InvalidArgumentError
+from .complex_ops import conj
 from ._util import (refuse_dtype, public_names, NOPARAMS, _SCALARS, _zeros_like, apply, defop,
                     namespace, pair, tensor, wrap, NP)
 from .._core.state import foreign
@@ -104,6 +105,43 @@ def _refuse(opname, x, kinds):
     raise refuse_dtype(opname, x.dtype, kinds)
 
 
+
+# ---------------------------------------------------------------------------
+# TensorFlow's convention for complex gradients
+# ---------------------------------------------------------------------------
+
+def _adjoint(times):
+    """The VJP of a holomorphic op in TensorFlow's convention from ``times``,
+    its JVP form ``t * f'(z)``: ``ct * conj(f'(z)) = conj(conj(ct) * f'(z))``.
+    Real cotangents go straight through."""
+    if times is None:
+        return None
+    if isinstance(times, tuple):
+        return tuple(_adjoint(t) for t in times)
+
+    def vjp(ct, ans, *xs, **params):
+        if not ct.dtype.is_complex:
+            return times(ct, ans, *xs, **params)
+        g = times(conj(ct), ans, *xs, **params)
+        return None if g is None else conj(g)
+    return vjp
+
+
+def _numpy_adjoint(times):
+    """``_adjoint`` for a rule on NumPy arrays (``Op.numpy_vjps``)."""
+    if times is None:
+        return None
+    if isinstance(times, tuple):
+        return tuple(_numpy_adjoint(t) for t in times)
+
+    def vjp(ct, ans, *xs, **params):
+        if ct.dtype.kind != "c":
+            return times(ct, ans, *xs, **params)
+        g = times(NP.conj(ct), ans, *xs, **params)
+        return None if g is None else NP.conj(g)
+    return vjp
+
+
 _FLOAT, _NUMERIC = "fc", "iufc"
 
 
@@ -120,9 +158,9 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
     if times is None:
         def times(t, ans, x):
             return _product(t, deriv(ans, x))
-    op = defop(name, impl, vjp=times,  # (ct, ans, x): called as the VJP itself
+    op = defop(name, impl, vjp=_adjoint(times),  # (ct, ans, x)
                jvp=lambda ts, ans, x: times(ts[0], ans, x), elementwise=True,
-               numpy_vjps=numpy_times, **flags)
+               numpy_vjps=_numpy_adjoint(numpy_times), **flags)
 
     def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
         if type(x) is not Tensor:
@@ -172,8 +210,8 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
             part = tdy(ty, ans, x, y)
             out = part if out is None else out + part
         return out
-    op = defop(name, impl, vjp=(tdx, tdy), jvp=jvp, elementwise=True, broadcasts=True,
-               numpy_vjps=numpy_times, **flags)
+    op = defop(name, impl, vjp=_adjoint((tdx, tdy)), jvp=jvp, elementwise=True,
+               broadcasts=True, numpy_vjps=_numpy_adjoint(numpy_times), **flags)
 
     takes_floats = "f" in kinds and "c" in kinds  # what a shared constant's dtype can be
 
@@ -352,7 +390,7 @@ def _product_op(name, impl, arity):
 
     vjps = tuple(lambda ct, ans, *xs, scale, i=i: _scaled_product(*others(xs, i, ct), scale=scale)
                  for i in range(arity))
-    return defop(name, impl, vjp=vjps, jvp=jvp, elementwise=True, broadcasts=True)
+    return defop(name, impl, vjp=_adjoint(vjps), jvp=jvp, elementwise=True, broadcasts=True)
 
 
 _SCALED_PRODUCT = _product_op("scaled_product", _scaled_product_impl, 2)
@@ -419,7 +457,7 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
         return out
 
     jvp_op = defop(name + "_jvp", jvp_impl,
-                   vjp=tuple(lambda ct, ans, *xs, p=p: p(ct, *xs) for p in partials),
+                   vjp=_adjoint(tuple(lambda ct, ans, *xs, p=p: p(ct, *xs) for p in partials)),
                    jvp=jvp_of_jvp, elementwise=True, broadcasts=True)
 
     def jvp(ts, ans, g, a):
@@ -431,8 +469,8 @@ def _output_grad(name, deriv, deriv_prime, times_deriv_prime, second):
         return apply(jvp_op, (tg, g, ta, a), NOPARAMS)
 
     op = defop(name, impl,
-               vjp=(lambda ct, ans, g, a: grad(ct, a),
-                    lambda ct, ans, g, a: times_deriv_prime(ct, g, a)),
+               vjp=_adjoint((lambda ct, ans, g, a: grad(ct, a),
+                             lambda ct, ans, g, a: times_deriv_prime(ct, g, a))),
                jvp=jvp, elementwise=True, broadcasts=True)
     return grad
 
@@ -453,8 +491,8 @@ def _input_grad(name, impl, second):
         return out
 
     op = defop(name, impl,
-               vjp=(lambda ct, ans, g, x: grad(ct, x),
-                    lambda ct, ans, g, x: ct * g * second(x)),
+               vjp=_adjoint((lambda ct, ans, g, x: grad(ct, x),
+                             lambda ct, ans, g, x: ct * g * second(x))),
                jvp=jvp, elementwise=True, broadcasts=True)
     return grad
 
@@ -655,7 +693,7 @@ def _pow_const_times(t, x, exponent):
 
 
 _POW_CONST = defop("pow_const", _pow_const_impl, portable=_pow_const_standard,
-                   vjp=lambda ct, ans, x, exponent: _pow_const_times(ct, x, exponent),
+                   vjp=_adjoint(lambda ct, ans, x, exponent: _pow_const_times(ct, x, exponent)),
                    jvp=lambda ts, ans, x, exponent: _pow_const_times(ts[0], x, exponent),
                    elementwise=True)
 

@@ -8,6 +8,10 @@ from tests.opspec import (BINARY_SHAPES, NumpyRef, OpSpec, away_from, binary, er
 _rng = np.random.default_rng(2024)
 
 
+def _w(x, y):
+    return tf.complex(x, y)
+
+
 def separated(name, fn, order=2, **capabilities):
     """A binary op with a kink where ``x == y`` (maximum, minimum), on samples
     whose operands differ by at least 0.4 in every broadcast pair."""
@@ -80,4 +84,13 @@ SPECS = [
     OpSpec("where", lambda x, y: tf.where(x > 0.0, x * y, y),
            [(rand((2, 3)), rand((3,)))], 2),
     OpSpec("cast_float64_to_float64", lambda x: tf.cast(x, tf.float64) * x, [(rand((3,)),)], 2),
-    OpSpec("add_n", lambda x, y: tf.add_n([x, y, x]), [(rand((2, 3)), rand((2, 3)))], 2),]
+    OpSpec("add_n", lambda x, y: tf.add_n([x, y, x]), [(rand((2, 3)), rand((2, 3)))], 2),
+    # complex ops on w = x + iy, real in and out: the real-linear maps of
+    # TensorFlow's convention must compose with the holomorphic ops' rules
+    binary("complex_real_imag", lambda x, y: tf.math.real(_w(x, y) * _w(x, y))
+           + tf.math.imag(tf.exp(_w(x, y)) / (_w(x, y) + 3.0))),
+    binary("complex_conj", lambda x, y: tf.math.real(_w(x, y) * tf.math.conj(_w(x, y)))
+           + tf.math.imag(tf.math.conj(_w(x, y)) * tf.sin(_w(x, y)) ** 2)),
+    binary("complex_angle", lambda x, y: tf.math.angle(_w(x, y) * _w(x, y)), lo=0.5, hi=2.0,
+           lo2=0.2, hi2=1.0),
+]
