@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from .._core.dtypes import float32, float64
+from .._core.op import OPS
 from .._core.tensor import Tensor
 from ._util import NOPARAMS, NP, _zeros_like, apply, defop, public_names, tensor
 from typing import Optional, TYPE_CHECKING
@@ -70,6 +71,11 @@ _CONJ = defop("conj", NP.conjugate, vjp=_conjugated, linear=True, save="none",
 _ANGLE = defop("angle", lambda xp, z: xp.atan2(xp.imag(z), xp.real(z)), vjp=_angle_vjp,
                jvp=_angle_jvp, elementwise=True)
 
+# TensorFlow's angle of a real tensor, where(x < 0, pi, 0), has no gradient
+_ANGLE_OF_REAL = defop("angle_of_real",
+                       lambda xp, x: xp.where(x < 0, xp.asarray(math.pi, dtype=x.dtype),
+                                              xp.asarray(0, dtype=x.dtype)), nondiff=True)
+
 _COMPLEX_OF = {float32: "complex64", float64: "complex128"}
 
 
@@ -113,8 +119,7 @@ def imag(input: TensorInput, name: Optional[str] = None) -> Tensor:  # noqa: A00
     """
     x = tensor(input)
     if not x.dtype.is_complex:
-        from .elementwise import zeros_like
-        return zeros_like(x)
+        return apply(OPS["zeros_like"], (x,), {"dtype": x._value.dtype})
     return apply(_IMAG, (x,), NOPARAMS)
 
 
@@ -149,8 +154,7 @@ def angle(input: TensorInput, name: Optional[str] = None) -> Tensor:  # noqa: A0
     if not x.dtype.is_floating:
         raise TypeError(f"Cannot convert {math.pi!r} to EagerTensor of dtype "
                         f"{x.dtype.name}: angle of a real tensor needs a floating dtype")
-    from .elementwise import where, ones_like, zeros_like
-    return where(x < 0, math.pi * ones_like(x), zeros_like(x))
+    return apply(_ANGLE_OF_REAL, (x,), NOPARAMS)
 
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
