@@ -106,11 +106,11 @@ SCALAR_KINDS = {t: np.dtype(t).kind for t in set(np.sctypeDict.values())
                 if issubclass(t, np.generic) and t is not np.void}
 
 
-#: NumPy's floating and complex dtypes in native byte order: a set lookup is the
-#: recorder's quick test that an array output can carry a gradient (``kind`` decides
-#: for any other dtype).
-NUMPY_FLOATING = frozenset(np.dtype(t) for t in set(np.sctypeDict.values())
-                           if issubclass(t, np.inexact))
+#: The kind letter ("f" or "c") of NumPy's floating and complex dtypes in native
+#: byte order: a dict lookup is the recorder's quick test that an array output
+#: can carry a gradient (``kind`` decides for any other dtype).
+NUMPY_INEXACT_KINDS = {np.dtype(t): np.dtype(t).kind for t in set(np.sctypeDict.values())
+                       if issubclass(t, np.inexact)}
 
 
 def register_foreign(by_name):

@@ -58,6 +58,12 @@ class Op:
     per step.  It must compute what ``vjps[i]`` computes (the op-spec tests
     compare them).
 
+    ``real_numpy_vjps``, optional, is what the array sweep runs instead of
+    ``numpy_vjps`` when no value the tape recorded is complex: rules that
+    follow TensorFlow's convention for complex cotangents by conjugating
+    around a real rule give that real rule here, so real sweeps skip the
+    test for complex cotangents (``numpy_vjps`` when not given).
+
     ``save`` says which inputs the VJPs read (``"all"``, ``"none"`` or a tuple
     of indices); the tape keeps only those (and the output if ``save_ans``),
     and a stand-in with ``shape`` and ``dtype`` for the others.
@@ -93,6 +99,7 @@ class Op:
     __slots__ = ("name", "impl", "vjps", "jvp", "save", "save_ans", "multi",
                  "nondiff", "batch_vjp", "batch_jvp", "broadcasts", "elementwise",
                  "onehot_vjps", "stateful", "per_arity", "portable", "numpy_impl", "numpy_vjps",
+                 "real_numpy_vjps",
                  "__weakref__")
 
     def __init__(self, name: str, impl: Callable[..., Any], vjps: Any = None,
@@ -101,7 +108,7 @@ class Op:
                  batch_jvp: bool = True, broadcasts: bool = False, elementwise: bool = False,
                  onehot_vjps: Any = None, stateful: bool = False,
                  portable: Optional[Callable[..., Any]] = None,
-                 numpy_vjps: Any = None) -> None:
+                 numpy_vjps: Any = None, real_numpy_vjps: Any = None) -> None:
         self.name = name
         if isinstance(impl, NP.ufunc):
             self.numpy_impl = _OPERATOR_FORMS.get(impl, impl)
@@ -114,6 +121,9 @@ class Op:
         if numpy_vjps is not None and not isinstance(numpy_vjps, tuple):
             numpy_vjps = (numpy_vjps,)
         self.numpy_vjps = numpy_vjps
+        if real_numpy_vjps is not None and not isinstance(real_numpy_vjps, tuple):
+            real_numpy_vjps = (real_numpy_vjps,)
+        self.real_numpy_vjps = numpy_vjps if real_numpy_vjps is None else real_numpy_vjps
         self.jvp = jvp
         self.save = save
         self.save_ans = save_ans

@@ -19,7 +19,7 @@ from operator import itemgetter
 
 from . import basic_ops, sites
 from .backend import NP
-from .dtypes import NUMPY_FLOATING as _NUMPY_FLOATING, SCALAR_KINDS as _SCALAR_KINDS, kind
+from .dtypes import NUMPY_INEXACT_KINDS as _INEXACT_KINDS, SCALAR_KINDS as _SCALAR_KINDS, kind
 from .sites import getframe as _getframe, user_site
 from .state import foreign
 from .tensor import wrap
@@ -88,7 +88,7 @@ class TapeRecorder(Recorder):
     """The recording half of a GradientTape: the entries and what they track."""
 
     __slots__ = ("entries", "producer", "tracked", "cut_only", "variables", "watch_accessed",
-                 "notes", "stacks", "reads", "__weakref__")
+                 "notes", "stacks", "reads", "complex_seen", "__weakref__")
 
     def __init__(self, watch_accessed_variables=True):
         self.entries = []
@@ -103,6 +103,9 @@ class TapeRecorder(Recorder):
         self.notes = []   # cut points and escapes, for gradtape.explain
         self.stacks = {}  # entry index -> full stack (gradtape.debugging's debug mode)
         self.reads = {}   # Variable id -> where it was read but not watched
+        # whether an entry has a complex output: only then can a cotangent be
+        # complex, and the sweep runs the rules that conjugate for it
+        self.complex_seen = False
 
     def watch(self, x):
         """Track ``x`` (a Tensor, or a Variable by its id)."""
@@ -140,20 +143,24 @@ class TapeRecorder(Recorder):
         if op.nondiff:
             return self.note_cut(op, inputs, out)
         if op.multi:
-            outs = [o for o in out if kind(o._value.dtype) in "fc"]
+            kinds = [kind(o._value.dtype) for o in out]
+            outs = [o for o, k in zip(out, kinds) if k in "fc"]
+            if "c" in kinds:
+                self.complex_seen = True
             out_meta = tuple([(o._value.shape, o._value.dtype) for o in out])
             out_uids = tuple([o._uid for o in out])
         else:
             v = out._value
             if type(v) is _ndarray:
-                if v.dtype not in _NUMPY_FLOATING and kind(v.dtype) not in "fc":
-                    return self.note_cut(op, inputs, out)
+                k = _INEXACT_KINDS.get(v.dtype)
             else:
                 k = _SCALAR_KINDS.get(type(v))  # as the unary ops' check: no dtype made for a scalar
-                if k is None:
-                    k = kind(v.dtype)
-                if k not in "fc":
+            if k is None:
+                k = kind(v.dtype)
+            if k != "f":
+                if k != "c":
                     return self.note_cut(op, inputs, out)
+                self.complex_seen = True
             out_meta = None
             out_uids = out._uid
         save = op.save
@@ -374,7 +381,8 @@ def backward(recorder, target_cts, source_uids, persistent, vjp_caller=None):
     live = live_ids(recorder, source_uids)
     keep = set(source_uids)
     if vjp_caller is None and not _recorders() and not foreign[0]:
-        found = _sweep_arrays(recorder.entries, target_cts, live, keep, persistent)
+        found = _sweep_arrays(recorder.entries, target_cts, live, keep, persistent,
+                              recorder.complex_seen)
         found = {u: wrap(found[u]) for u in source_uids if u in found}
     else:
         found = _sweep_ops(recorder.entries, target_cts, live, keep, persistent, vjp_caller)
@@ -411,10 +419,11 @@ def _sweep_ops(entries, target_cts, live, keep, persistent, vjp_caller):
     return cts
 
 
-def _sweep_arrays(entries, target_cts, live, keep, persistent):
+def _sweep_arrays(entries, target_cts, live, keep, persistent, complex_seen=True):
     """The first-order sweep on NumPy arrays: cotangents are arrays, an op's
-    ``numpy_vjps`` run where it has them (its Tensor VJPs otherwise), and a
-    sum made here is ours to update in place (``owned``)."""
+    ``numpy_vjps`` run where it has them (its Tensor VJPs otherwise;
+    ``real_numpy_vjps`` unless a recorded value is complex), and a sum made
+    here is ours to update in place (``owned``)."""
     cts, owned = {}, set()
     for uid, ct in target_cts:
         if uid in cts:
@@ -436,7 +445,7 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent):
             continue
         if not persistent:
             entries[idx] = None
-        fast = op.numpy_vjps
+        fast = op.numpy_vjps if complex_seen else op.real_numpy_vjps
         av = None if ans is None or fast is None else ans._value
         if len(saved) == 2:
             x, y = saved

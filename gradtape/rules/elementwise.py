@@ -160,7 +160,7 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
             return _product(t, deriv(ans, x))
     op = defop(name, impl, vjp=_adjoint(times),  # (ct, ans, x)
                jvp=lambda ts, ans, x: times(ts[0], ans, x), elementwise=True,
-               numpy_vjps=_numpy_adjoint(numpy_times), **flags)
+               numpy_vjps=_numpy_adjoint(numpy_times), real_numpy_vjps=numpy_times, **flags)
 
     def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
         if type(x) is not Tensor:
@@ -211,7 +211,8 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
             out = part if out is None else out + part
         return out
     op = defop(name, impl, vjp=_adjoint((tdx, tdy)), jvp=jvp, elementwise=True,
-               broadcasts=True, numpy_vjps=_numpy_adjoint(numpy_times), **flags)
+               broadcasts=True, numpy_vjps=_numpy_adjoint(numpy_times),
+               real_numpy_vjps=numpy_times, **flags)
 
     takes_floats = "f" in kinds and "c" in kinds  # what a shared constant's dtype can be
 

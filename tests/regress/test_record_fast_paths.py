@@ -67,7 +67,7 @@ def test_floating_array_outputs_are_recorded(dtype):
 def test_a_non_native_byte_order_float_output_is_still_recorded():
     # not in the set of NumPy dtypes the recorder knows: ``kind`` decides
     swapped = np.dtype(">f8") if np.little_endian else np.dtype("<f8")
-    assert swapped not in reverse._NUMPY_FLOATING
+    assert swapped not in reverse._INEXACT_KINDS
     rec = reverse.TapeRecorder()
     x = tf.constant([1.0, 2.0], tf.float64)
     rec.watch(x)
@@ -98,3 +98,43 @@ def test_an_op_saving_no_inputs_keeps_two_stand_ins_of_their_shapes():
     gx, gb = tape.gradient(y, [x, b])
     np.testing.assert_array_equal(gb.numpy(), [2.0, 2.0, 2.0])
     assert gb.dtype == tf.float64 and gx.shape == (2, 3)
+
+
+def test_the_sweep_conjugates_only_on_a_tape_that_recorded_a_complex_value():
+    # TensorFlow's convention: d(z*z)/dz = 2 conj(z); a real tape runs the real rules
+    z = tf.constant([1 + 2j, -0.5 + 0.25j], tf.complex64)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        y = z * z
+    assert tape._rec.complex_seen
+    np.testing.assert_allclose(tape.gradient(y, z).numpy(), 2 * np.conj(z.numpy()), rtol=1e-6)
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.sin(x) * x
+    assert not tape._rec.complex_seen
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(),
+                               np.cos([1.0, 2.0]) * [1.0, 2.0] + np.sin([1.0, 2.0]), rtol=1e-6)
+
+
+def test_a_complex_value_between_real_ends_takes_the_complex_rules():
+    # f(x) = real((x + i)^2) = x^2 - 1: df/dx = 2x, through complex intermediates
+    x = tf.constant([1.5, -2.0], tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        w = tf.complex(x, tf.ones_like(x))
+        y = tf.math.real(w * w)
+    assert tape._rec.complex_seen
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [3.0, -4.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["multiply", "divide", "sin", "tanh", "exp"])
+def test_real_numpy_rules_are_the_conjugating_rules_on_real_cotangents(name):
+    op = OPS[name]
+    assert op.real_numpy_vjps is not op.numpy_vjps  # (conjugating rules of their own)
+    rng = np.random.default_rng(0)
+    xs = [rng.uniform(0.5, 2.0, 3).astype(np.float32) for _ in op.real_numpy_vjps]
+    ans = op.numpy_impl(*xs)
+    ct = rng.standard_normal(3).astype(np.float32)
+    for real, general in zip(op.real_numpy_vjps, op.numpy_vjps):
+        np.testing.assert_array_equal(real(ct, ans, *xs), general(ct, ans, *xs))
