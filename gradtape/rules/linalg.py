@@ -127,11 +127,15 @@ def _matrix_times_stack(xp, a, b):
     return xp.swapaxes(out, -1, -2)
 
 
+def _complex(x):
+    return kind(getattr(x, "_value", x).dtype) == "c"
+
+
 def _onehot_vjp_a(rows, ans, a, b, transpose_a, transpose_b):
     """d(a) from one-hot output rows (``_core/onehot.py``): the row for output
     position (i, j) is ``d_p * op(b)[:, j]`` in row i of ``op(a)``, gathered
     rather than multiplied out (matrices only; a stack densifies)."""
-    if a.ndim != 2 or b.ndim != 2:
+    if a.ndim != 2 or b.ndim != 2 or _complex(b):  # (a complex b: the dense rule conjugates)
         return None
     i, j = rows.coordinates()
     along_b = rows.take(b, j, axis=0 if transpose_b else 1)
@@ -140,7 +144,7 @@ def _onehot_vjp_a(rows, ans, a, b, transpose_a, transpose_b):
 
 def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
     """d(b) from one-hot output rows: ``d_p * op(a)[i, :]`` in column j of ``op(b)``."""
-    if a.ndim != 2 or b.ndim != 2:
+    if a.ndim != 2 or b.ndim != 2 or _complex(a):
         return None
     i, j = rows.coordinates()
     along_a = rows.take(a, i, axis=1 if transpose_a else 0)
@@ -163,9 +167,12 @@ def _matmul_numpy_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
     return _matmul_impl(NP, a, ct, not transpose_a, False)
 
 
+# TensorFlow's convention for complex cotangents (see elementwise._adjoint): the
+# rules below are the transposes; the ops conjugate around them for complex values
 _MATMUL = defop("matmul", _matmul_impl, portable=_matmul_standard,
-                vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=_matmul_jvp,
-                numpy_vjps=(_matmul_numpy_vjp_a, _matmul_numpy_vjp_b),
+                vjp=ew._adjoint((_matmul_vjp_a, _matmul_vjp_b)), jvp=_matmul_jvp,
+                numpy_vjps=ew._numpy_adjoint((_matmul_numpy_vjp_a, _matmul_numpy_vjp_b)),
+                real_numpy_vjps=(_matmul_numpy_vjp_a, _matmul_numpy_vjp_b),
                 onehot_vjps=(_onehot_vjp_a, _onehot_vjp_b), broadcasts=True)
 
 
@@ -285,15 +292,17 @@ def _dense_jvp(ts, ans, x, w, b):
     return out
 
 
+_DENSE_NUMPY_VJPS = (lambda ct, ans, x, w, b: ct @ w.T,
+                     lambda ct, ans, x, w, b: x.T @ ct,
+                     lambda ct, ans, x, w, b: NP.add.reduce(ct, axis=0))
 _DENSE = defop(
     "dense", _dense_impl, portable=lambda xp, x, w, b: xp.matmul(x, w) + b,
-    vjp=(lambda ct, ans, x, w, b: _matmul(ct, w, False, True),
-         lambda ct, ans, x, w, b: _matmul(x, ct, True, False),
-         # the rows of the output are axis -2 (cotangents may carry leading batch axes)
-         lambda ct, ans, x, w, b: red.reduce_sum(ct, axis=-2)),
-    numpy_vjps=(lambda ct, ans, x, w, b: ct @ w.T,
-                lambda ct, ans, x, w, b: x.T @ ct,
-                lambda ct, ans, x, w, b: NP.add.reduce(ct, axis=0)),
+    vjp=ew._adjoint((lambda ct, ans, x, w, b: _matmul(ct, w, False, True),
+                     lambda ct, ans, x, w, b: _matmul(x, ct, True, False),
+                     # the rows of the output are axis -2 (cotangents may carry leading
+                     # batch axes)
+                     lambda ct, ans, x, w, b: red.reduce_sum(ct, axis=-2))),
+    numpy_vjps=ew._numpy_adjoint(_DENSE_NUMPY_VJPS), real_numpy_vjps=_DENSE_NUMPY_VJPS,
     jvp=_dense_jvp, save=(0, 1), broadcasts=True)
 
 
@@ -498,7 +507,8 @@ def _einsum_op(n):
     """The einsum Op for ``n`` operands, made once per ``n``."""
     op = _EINSUM_OPS.get(n)
     if op is None:
-        op = defop("einsum", _einsum_impl, vjp=tuple(_einsum_vjp(i) for i in range(n)),
+        op = defop("einsum", _einsum_impl,
+                   vjp=ew._adjoint(tuple(_einsum_vjp(i) for i in range(n))),
                    jvp=_einsum_jvp, save_ans=False, register_as=not _EINSUM_OPS)
         _EINSUM_OPS[n] = op
     return op
