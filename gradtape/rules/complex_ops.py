@@ -59,6 +59,23 @@ def _angle_jvp(ts, ans, z):
     return (x * imag(t) - y * real(t)) / (x * x + y * y)
 
 
+def _divide_no_nan(x, y):
+    # (by its op: elementwise imports this module); x and y of one dtype
+    return apply(OPS["divide_no_nan"], (x, y), NOPARAMS)
+
+
+def _abs_vjp(ct, ans, z):
+    # TensorFlow's ComplexAbs gradient: ct * z / |z|, and 0 where z is 0
+    scale = _divide_no_nan(ct, ans)
+    return apply(_COMPLEX, (scale * real(z), scale * imag(z)), NOPARAMS)
+
+
+def _abs_jvp(ts, ans, z):
+    # d|z| = Re(conj(z) dz) / |z|, and 0 where z is 0
+    t = ts[0]
+    return _divide_no_nan(real(z) * real(t) + imag(z) * imag(t), ans)
+
+
 _COMPLEX = defop("complex", _complex_impl,
                  vjp=(lambda ct, ans, x, y: _real_of(ct), lambda ct, ans, x, y: _imag_of(ct)),
                  linear=True, save="none", elementwise=True, broadcasts=True)
@@ -70,6 +87,10 @@ _CONJ = defop("conj", NP.conjugate, vjp=_conjugated, linear=True, save="none",
               elementwise=True)
 _ANGLE = defop("angle", lambda xp, z: xp.atan2(xp.imag(z), xp.real(z)), vjp=_angle_vjp,
                jvp=_angle_jvp, elementwise=True)
+
+# tf.abs of a complex tensor (a real tensor): not holomorphic, so its own rules
+COMPLEX_ABS = defop("complex_abs", lambda xp, z: xp.abs(z), vjp=_abs_vjp, jvp=_abs_jvp,
+                    save_ans=True, elementwise=True)
 
 # TensorFlow's angle of a real tensor, where(x < 0, pi, 0), has no gradient
 _ANGLE_OF_REAL = defop("angle_of_real",

@@ -12,7 +12,7 @@ from .._core.dtypes import SCALAR_KINDS as _SCALAR_KINDS, as_dtype, kind
 from .._core.backend import constant_like
 from .._core.tensor import Tensor, TensorLike, decide
 from ..errors import InvalidArgumentError
-from .complex_ops import conj
+from .complex_ops import COMPLEX_ABS as _COMPLEX_ABS, conj
 from ._util import (refuse_dtype, public_names, NOPARAMS, _SCALARS, _zeros_like, apply, defop,
                     namespace, pair, tensor, wrap, NP)
 from .._core.state import foreign
@@ -951,8 +951,28 @@ def sign(x: TensorInput, name: Optional[str] = None) -> Tensor:
     return apply(_SIGN, (tensor(x),), NOPARAMS)
 
 
-abs = unary("abs", NP.abs, lambda a, x: sign(x),  # noqa: A001
-            "Elementwise absolute value.", "tf.constant([-0.5, 1.0])", kinds=_NUMERIC)
+_real_abs = unary("abs", NP.abs, lambda a, x: sign(x),
+                  "Elementwise absolute value.", "tf.constant([-0.5, 1.0])", kinds=_NUMERIC)
+
+
+def abs(x: TensorInput, name: Optional[str] = None) -> Tensor:  # noqa: A001
+    """Elementwise absolute value; of a complex tensor, the modulus as a real
+    tensor (float32 for complex64), with TensorFlow's gradient ``z / |z|``.
+
+    >>> import gradtape as tf
+    >>> tf.abs(tf.constant([-0.5, 1.0])).numpy()
+    array([0.5, 1. ], dtype=float32)
+    >>> tf.abs(tf.constant([3 + 4j], tf.complex64)).numpy()
+    array([5.], dtype=float32)
+    """
+    if type(x) is not Tensor:
+        x = tensor(x)
+    if kind(x._value.dtype) == "c":
+        return apply(_COMPLEX_ABS, (x,), NOPARAMS)
+    return _real_abs(x)
+
+
+abs.op = _real_abs.op
 round = nondiff("round", lambda xp, x: xp.round(x),  # noqa: A001
                 "Elementwise rounding to the nearest integer, half to even; it has no gradient.")
 floor = nondiff("floor", NP.floor, "Elementwise floor; it has no gradient.")

@@ -177,3 +177,41 @@ def test_complex_valued_functions_of_real_parameters_pass_gradient_checks():
         return tf.math.angle(w) + tf.math.real(tf.math.conj(w) * w * w) \
             - tf.math.imag(tf.exp(w) * tf.math.conj(w))
     check_gradients(f, [np.array([0.7, -1.2, 2.0]), np.array([0.4, 0.9, -0.6])], order=2)
+
+
+def test_abs_of_complex_is_the_real_modulus_with_tensorflows_gradients():
+    # TensorFlow 2.21's values for the same program
+    z = tf.constant([1 + 2j, -3 + 0.5j, 0j], tf.complex64)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        y = tf.abs(z)
+        loss = tf.reduce_sum(y * tf.constant([1.0, 2.0, 3.0]))
+    assert y.dtype == tf.float32
+    np.testing.assert_allclose(y.numpy(), [2.23607, 3.04138, 0.0], rtol=1e-5)
+    np.testing.assert_allclose(tape.gradient(loss, z).numpy(),
+                               [0.44721 + 0.89443j, -1.97279 + 0.3288j, 0j], rtol=1e-5)
+    t = tf.constant([0.5 + 1j, 1 - 1j, 1 + 1j], tf.complex64)
+    with tf.autodiff.ForwardAccumulator(z, t) as acc:
+        y = tf.abs(z)
+    np.testing.assert_allclose(acc.jvp(y).numpy(), [1.11803, -1.15079, 0.0], rtol=1e-5)
+
+
+def test_abs_of_complex_second_derivative():
+    z = tf.constant([1 + 2j], tf.complex128)
+    with tf.GradientTape() as outer:
+        outer.watch(z)
+        with tf.GradientTape() as inner:
+            inner.watch(z)
+            y = tf.abs(z)
+        r = tf.math.real(inner.gradient(y, z))
+    np.testing.assert_allclose(outer.gradient(r, z).numpy(), [0.357771 - 0.178885j], rtol=1e-5)
+
+
+def test_abs_of_real_tensors_is_unchanged():
+    x = tf.constant([-0.5, 0.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = abs(x)
+    np.testing.assert_array_equal(y.numpy(), [0.5, 0.0, 2.0])
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [-1.0, 0.0, 1.0])
+    assert tf.abs(tf.constant([-3], tf.int32)).numpy().tolist() == [3]

@@ -93,4 +93,6 @@ SPECS = [
            + tf.math.imag(tf.math.conj(_w(x, y)) * tf.sin(_w(x, y)) ** 2)),
     binary("complex_angle", lambda x, y: tf.math.angle(_w(x, y) * _w(x, y)), lo=0.5, hi=2.0,
            lo2=0.2, hi2=1.0),
+    binary("complex_abs", lambda x, y: tf.abs(_w(x, y) * _w(x, y) + 0.5), lo=0.5, hi=2.0,
+           lo2=0.2, hi2=1.0),
 ]
