@@ -1,7 +1,7 @@
 """The recorder's shortcuts record what the general path records.
 
 ``apply`` reads the Variables among a two-input op's inputs without a list,
-the recorder decides from a set of NumPy dtypes whether an array output can
+the recorder decides from one lookup of NumPy dtypes whether an array output can
 carry a gradient (``kind`` decides any other dtype), and an op saving no
 inputs keeps two stand-ins without a list.  Each test asks what a user sees:
 the snapshot a Variable gives, the watch it triggers, a gradient or a None.
@@ -65,7 +65,7 @@ def test_floating_array_outputs_are_recorded(dtype):
 
 
 def test_a_non_native_byte_order_float_output_is_still_recorded():
-    # not in the set of NumPy dtypes the recorder knows: ``kind`` decides
+    # not among the NumPy dtypes the recorder knows: ``kind`` decides
     swapped = np.dtype(">f8") if np.little_endian else np.dtype("<f8")
     assert swapped not in reverse._INEXACT_KINDS
     rec = reverse.TapeRecorder()
