@@ -75,7 +75,9 @@ _TF_TYPE_NAMES = {"float16": "half", "float32": "float", "float64": "double"}
 _ALLOWED = {"fc": "bfloat16, half, float, double, complex64, complex128",
             "f": "half, bfloat16, float, double",
             "iufc": "bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, "
-                    "uint32, uint64, complex64, complex128"}
+                    "uint32, uint64, complex64, complex128",
+            "iuf": "bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, "
+                   "uint32, uint64"}
 
 
 def refuse_dtype(opname, dtype, kinds, attr="T"):

@@ -606,7 +606,8 @@ divide_no_nan = binary("divide_no_nan", _divide_no_nan_impl,
                        "tf.constant([3.0, 2.0]), tf.constant([0.0, 4.0])")
 squared_difference = binary("squared_difference", lambda xp, x, y: xp.square(x - y),
                             lambda a, x, y: 2.0 * (x - y), lambda a, x, y: 2.0 * (y - x),
-                            "Elementwise ``(x - y) ** 2``.", kinds=_NUMERIC)
+                            "Elementwise ``(x - y) ** 2``.", kinds="iuf")
+# (for complex inputs TensorFlow computes (x - y) * conj(x - y), with other rules: refused)
 
 def _check_divisor(xp, y, opname):
     """TensorFlow's error for an integer division by zero (NumPy would give 0)."""
@@ -788,6 +789,8 @@ atanh = unary("atanh", NP.arctanh, None, "Elementwise inverse hyperbolic tangent
 
 
 def _sigmoid(xp, x):
+    if kind(x.dtype) == "c":  # (abs and >= below are for real numbers)
+        return 1.0 / (1.0 + xp.exp(-x))
     # exp of a non-positive number only: no overflow warning for large |x|
     e = xp.exp(-xp.abs(x))
     return xp.astype(xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)), x.dtype, copy=False)
@@ -800,12 +803,13 @@ def _softplus(xp, x):
 sigmoid = unary("sigmoid", _sigmoid, None, "Elementwise logistic sigmoid.",
                 times=lambda t, a, x: _sigmoid_grad(t, a),
                 numpy_times=lambda t, a, x: _times_fresh(t, _times_one_minus(NP, a)), save="none", save_ans=True)
+# (TensorFlow has no complex kernel for these, and their real formulas would be wrong)
 softplus = unary("softplus", _softplus, lambda a, x: sigmoid(x),
-                 "Elementwise ``log(1 + exp(x))``, computed stably.")
+                 "Elementwise ``log(1 + exp(x))``, computed stably.", kinds="f")
 
 log_sigmoid = unary("log_sigmoid", lambda xp, x: -_softplus(xp, -x), lambda a, x: sigmoid(-x),
                    "Elementwise ``log(sigmoid(x))``, computed stably as ``-softplus(-x)``.",
-                   "tf.constant([0.0, -100.0])")
+                   "tf.constant([0.0, -100.0])", kinds="f")
 
 
 # ---------------------------------------------------------------------------
@@ -926,11 +930,11 @@ def _erfc(xp, x):
     return _erf_family(xp, x, complement=True)
 
 
-erf = unary("erf", _erf, None, "Elementwise Gauss error function.",
+erf = unary("erf", _erf, None, "Elementwise Gauss error function.", kinds="f",
             times=lambda t, a, x: _scaled_product(t, exp(-square(x)), scale=2.0 / _SQRT_PI))
 erfc = unary("erfc", _erfc, None,
              "Elementwise complementary error function ``1 - erf(x)``, accurate "
-             "for large ``x``.", "tf.constant([0.5, 5.0])",
+             "for large ``x``.", "tf.constant([0.5, 5.0])", kinds="f",
              times=lambda t, a, x: _scaled_product(t, exp(-square(x)), scale=-2.0 / _SQRT_PI))
 
 # ---------------------------------------------------------------------------

@@ -109,7 +109,10 @@ def relu(features: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> tf.nn.relu(tf.constant([-1.0, 0.0, 2.0])).numpy()
     array([0., 0., 2.], dtype=float32)
     """
-    return apply(_RELU, (tensor(features),), NOPARAMS)
+    x = tensor(features)
+    if kind(x._value.dtype) == "c":  # (TensorFlow has no complex relu)
+        raise refuse_dtype("relu", x.dtype, "iuf")
+    return apply(_RELU, (x,), NOPARAMS)
 
 
 def _piecewise_linear(name, impl, grad_impl):

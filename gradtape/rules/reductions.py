@@ -330,8 +330,10 @@ def _others_product(x, ans, axes, keepdims):
 
 
 _PROD = defop("reduce_prod", _prod_impl,
-              vjp=lambda ct, ans, x, axes, keepdims:
-                  _unreduce(ct, x.shape, axes, keepdims) * _others_product(x, ans, axes, keepdims),
+              # (conjugated for complex cotangents: TensorFlow's convention, elementwise._adjoint)
+              vjp=ew._adjoint(lambda ct, ans, x, axes, keepdims:
+                              _unreduce(ct, x.shape, axes, keepdims)
+                              * _others_product(x, ans, axes, keepdims)),
               jvp=lambda ts, ans, x, axes, keepdims:
                   _sum(ts[0] * _others_product(x, ans, axes, keepdims), axes, keepdims),
               save_ans=True)

@@ -215,3 +215,38 @@ def test_abs_of_real_tensors_is_unchanged():
     np.testing.assert_array_equal(y.numpy(), [0.5, 0.0, 2.0])
     np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [-1.0, 0.0, 1.0])
     assert tf.abs(tf.constant([-3], tf.int32)).numpy().tolist() == [3]
+
+
+_A = np.array([[2 + 1j, 0.5 - 1j], [1j, 1.5 + 0.5j]], np.complex128)
+
+
+def _grad_of_sum(f, value):
+    z = tf.constant(value)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        y = f(z)
+    return y, tape.gradient(y, z)
+
+
+def test_sigmoid_of_complex_is_the_complex_logistic_function():
+    # TensorFlow 2.21's values: 1 / (1 + exp(-z)), not a formula for real numbers
+    y, _ = _grad_of_sum(tf.sigmoid, np.array([0.3 + 0.4j, -0.5 + 0.2j]))
+    np.testing.assert_allclose(y.numpy(), [0.5774 + 0.099j, 0.3764 + 0.0471j], atol=1e-4)
+    _, g = _grad_of_sum(tf.sigmoid, _A)
+    np.testing.assert_allclose(g.numpy().ravel(), [0.0819 + 0.0824j, 0.2892 - 0.0788j,
+                                                   0.3246 + 0j, 0.1469 + 0.0489j], atol=1e-4)
+
+
+def test_reduce_prod_gradient_of_complex_follows_tensorflow():
+    _, g = _grad_of_sum(lambda z: tf.reduce_prod(z, axis=0), _A)
+    np.testing.assert_allclose(g.numpy().ravel(), [-1j, 1.5 - 0.5j, 2 - 1j, 0.5 + 1j], atol=1e-12)
+
+
+@pytest.mark.parametrize("f", [tf.math.softplus, tf.math.log_sigmoid, tf.math.erf, tf.math.erfc,
+                               tf.nn.relu, lambda z: tf.math.squared_difference(z, z * 2.0)],
+                         ids=["softplus", "log_sigmoid", "erf", "erfc", "relu",
+                              "squared_difference"])
+def test_ops_without_a_complex_kernel_refuse_complex_inputs(f):
+    # TensorFlow raises InvalidArgumentError; their real formulas gave wrong numbers
+    with pytest.raises(tf.errors.InvalidArgumentError, match="complex128"):
+        f(tf.constant([0.3 + 0.4j, -0.5 + 0.2j]))
