@@ -27,14 +27,6 @@ def _complex_impl(xp, x, y):
     return xp.astype(x, dtype) + xp.astype(y, dtype) * 1j
 
 
-def _real_of(ct):
-    return real(ct)
-
-
-def _imag_of(ct):
-    return imag(ct)
-
-
 def _with_zero_imag(ct, ans, z):
     return apply(_COMPLEX, (ct, _zeros_like(ct)), NOPARAMS)
 
@@ -77,7 +69,7 @@ def _abs_jvp(ts, ans, z):
 
 
 _COMPLEX = defop("complex", _complex_impl,
-                 vjp=(lambda ct, ans, x, y: _real_of(ct), lambda ct, ans, x, y: _imag_of(ct)),
+                 vjp=(lambda ct, ans, x, y: real(ct), lambda ct, ans, x, y: imag(ct)),
                  linear=True, save="none", elementwise=True, broadcasts=True)
 _REAL = defop("real", lambda xp, z: xp.real(z), vjp=_with_zero_imag, linear=True,
               save="none", elementwise=True)
@@ -97,7 +89,7 @@ _ANGLE_OF_REAL = defop("angle_of_real",
                        lambda xp, x: xp.where(x < 0, xp.asarray(math.pi, dtype=x.dtype),
                                               xp.asarray(0, dtype=x.dtype)), nondiff=True)
 
-_COMPLEX_OF = {float32: "complex64", float64: "complex128"}
+_COMPLEX_PARTS = frozenset([float32, float64])  # the dtypes tf.complex takes
 
 
 def complex(real: TensorInput, imag: TensorInput, name: Optional[str] = None) -> Tensor:  # noqa: A001
@@ -109,7 +101,7 @@ def complex(real: TensorInput, imag: TensorInput, name: Optional[str] = None) ->
     array([1.+3.j, 2.-4.j], dtype=complex64)
     """
     re, im = tensor(real), tensor(imag)
-    if re.dtype is not im.dtype or re.dtype not in _COMPLEX_OF:
+    if re.dtype is not im.dtype or re.dtype not in _COMPLEX_PARTS:
         raise TypeError(f"The `real` and `imag` components have incorrect types: "
                         f"{re.dtype.name} {im.dtype.name}. They must be consistent, and one "
                         "of [tf.float32, tf.float64]; cast them with gradtape.cast")

@@ -110,36 +110,31 @@ def _refuse(opname, x, kinds):
 # TensorFlow's convention for complex gradients
 # ---------------------------------------------------------------------------
 
-def _adjoint(times):
+def _conjugating(times, is_complex, conjugate):
     """The VJP of a holomorphic op in TensorFlow's convention from ``times``,
     its JVP form ``t * f'(z)``: ``ct * conj(f'(z)) = conj(conj(ct) * f'(z))``.
     Real cotangents go straight through."""
     if times is None:
         return None
     if isinstance(times, tuple):
-        return tuple(_adjoint(t) for t in times)
+        return tuple(_conjugating(t, is_complex, conjugate) for t in times)
 
     def vjp(ct, ans, *xs, **params):
-        if not ct.dtype.is_complex:
+        if not is_complex(ct):
             return times(ct, ans, *xs, **params)
-        g = times(conj(ct), ans, *xs, **params)
-        return None if g is None else conj(g)
+        g = times(conjugate(ct), ans, *xs, **params)
+        return None if g is None else conjugate(g)
     return vjp
+
+
+def _adjoint(times):
+    """``_conjugating`` for rules on Tensors (``Op.vjps``)."""
+    return _conjugating(times, lambda ct: ct.dtype.is_complex, conj)
 
 
 def _numpy_adjoint(times):
-    """``_adjoint`` for a rule on NumPy arrays (``Op.numpy_vjps``)."""
-    if times is None:
-        return None
-    if isinstance(times, tuple):
-        return tuple(_numpy_adjoint(t) for t in times)
-
-    def vjp(ct, ans, *xs, **params):
-        if ct.dtype.kind != "c":
-            return times(ct, ans, *xs, **params)
-        g = times(NP.conj(ct), ans, *xs, **params)
-        return None if g is None else NP.conj(g)
-    return vjp
+    """``_conjugating`` for rules on NumPy arrays (``Op.numpy_vjps``)."""
+    return _conjugating(times, lambda ct: ct.dtype.kind == "c", NP.conj)
 
 
 _FLOAT, _NUMERIC = "fc", "iufc"
