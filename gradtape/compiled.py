@@ -598,7 +598,9 @@ def _any_tensor(structure):
 
 
 def _tensors_out(result):
-    """The function's result, with Python numbers and NumPy values as Tensors."""
+    """The function's result, with Python numbers and NumPy values as Tensors,
+    and a Variable as its value at the end of the call (TensorFlow returns a
+    Tensor there too: a replay must return the value of that call, not of the trace)."""
     if type(result) is Tensor or result is None:
         return result
     return nest.map_structure(_tensor_out, result)
@@ -607,6 +609,8 @@ def _tensors_out(result):
 def _tensor_out(x):
     if isinstance(x, (bool, int, float, complex, np.ndarray, np.generic)):
         return convert_to_tensor(x)
+    if isinstance(x, Variable):
+        return x._read()  # (a read while tracing: the program reads it on each call)
     return x
 
 
@@ -1372,6 +1376,11 @@ class _Tracer(trace.Recorder):
                 continue
             steps.append(step)
         return steps
+
+    def run_python(self):
+        """The function holds a step no program can repeat (a ``py_function``'s
+        Python body): every call of this signature runs the Python function."""
+        self.numpy_only = False
 
     def refuse(self, what, fix):
         raise OperatorNotAllowedInGraphError(

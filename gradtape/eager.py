@@ -166,7 +166,13 @@ def py_function(func: Optional[Callable[..., Any]] = None, inp: Optional[Sequenc
     if func is None:
         return lambda f: (lambda *args: py_function(f, list(args), Tout, name))
     args = [convert_to_tensor(a) for a in (inp or [])]
-    result = func(*args)
+    tracer = trace.tracer()
+    if tracer is None:
+        result = func(*args)
+    else:  # a gradtape.function: the body runs eagerly, on each call
+        tracer.run_python()
+        with trace.outside(tracer):
+            result = func(*args)
     if isinstance(Tout, (DType, str)) or not isinstance(Tout, (list, tuple)):
         return _output(result, as_dtype(Tout))
     outs = list(result) if isinstance(result, (list, tuple)) else (
