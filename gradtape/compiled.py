@@ -71,6 +71,8 @@ EFFECTS = set()
 
 _ARG, _VAR, _CONST, _OP = range(4)
 _CHECKED_ESCAPES = {"a Python condition": bool, "int()": int}
+#: [True] while ``tf.config.run_functions_eagerly(True)`` is in force
+RUN_EAGERLY = [False]
 _EAGER = "eager"  # the program of a signature whose values are not all NumPy arrays
 _SINGLETON_VARIABLES = (
     "tf.function only supports singleton tf.Variables created on the first call. Make sure "
@@ -293,9 +295,10 @@ class Function:
         return bound
 
     def __call__(self, *args, **kwargs):
-        if (trace._active[0] and trace.stack()) or \
+        if (trace._active[0] and trace.stack()) or RUN_EAGERLY[0] or \
                 (checks_anywhere[0] and checking_numerics()):
-            return self._run_as_python(args, kwargs)  # recorders or numerics checks watch
+            # recorders or numerics checks watch, or tf.config.run_functions_eagerly(True)
+            return self._run_as_python(args, kwargs)
         self._calls += 1
         if self._binder is not None:
             args, kwargs = self._binder.bind(args, kwargs)
