@@ -1,5 +1,6 @@
-"""Convolution and pooling over NHWC images: ``conv2d``, ``conv1d``, ``max_pool2d``,
-``avg_pool2d`` (and the rank-generic ``max_pool``/``avg_pool``), ``embedding_lookup``.
+"""Convolution and pooling over NHWC images: ``conv2d``, ``conv1d``, their
+transposes, ``max_pool2d``, ``avg_pool2d`` (and the rank-generic ``convolution``,
+``pool``, ``max_pool``/``avg_pool``), ``embedding_lookup``.
 
 Geometry follows TensorFlow: ``VALID`` keeps the windows that fit; ``SAME``
 gives ``ceil(in / stride)`` outputs and pads ``max((out - 1) * stride +
@@ -282,7 +283,9 @@ _CONV_FILTER_GRAD = defop(
     broadcasts=True)
 
 
-def _conv_operands(x, w, opname):
+def _conv_operands(x, w, opname, transposed=False):
+    """``x`` and ``w`` checked as a convolution's image and filters; a transposed
+    convolution's filters are ``[kh, kw, C_out, C_in]``, their last axis meeting ``x``."""
     x, w = tensor(x), tensor(w)
     sx, sw = x._value.shape, w._value.shape
     if len(sx) != 4:
@@ -299,7 +302,12 @@ def _conv_operands(x, w, opname):
     if kind(x._value.dtype) not in "fi":
         raise TypeError(f"{opname}: input must be a floating-point or integer tensor, "
                         f"got {x.dtype.name}")
-    if sx[3] != sw[2]:
+    if transposed:
+        if sx[3] != sw[3]:
+            raise InvalidArgumentError(
+                f"{opname}: input depth {sx[3]} must equal the filters' last dimension "
+                f"({sw[3]}): filters are [height, width, output_channels, input_channels]")
+    elif sx[3] != sw[2]:
         if sw[2] and sx[3] % sw[2] == 0:
             raise UnimplementedError(
                 f"{opname}: grouped convolution (input depth {sx[3]}, filter depth "
@@ -346,20 +354,153 @@ def conv1d(input: TensorInput, filters: TensorInput, stride: Union[int, Sequence
     >>> tf.nn.conv1d(x, tf.ones((2, 1, 1)), stride=1, padding="VALID")[0, :, 0].numpy()
     array([3., 5.], dtype=float32)
     """
-    _nhwc(data_format, "conv1d", "NWC")
-    x, w = tensor(input), tensor(filters)
+    x, w, stride, dilation, padding = _one_d(input, filters, stride, dilations, padding,
+                                             data_format, "conv1d", "in_channels, out_channels")
+    out = conv2d(x, w, [1, stride], padding, dilations=[1, dilation])
+    return sh.squeeze(out, [1])
+
+
+def _one_d(x, w, stride, dilations, padding, data_format, opname, channels):
+    """A 1-D convolution's operands as a 2-D one's over a height of 1, and its
+    stride, dilation and padding checked."""
+    _nhwc(data_format, opname, "NWC")
+    x, w = tensor(x), tensor(w)
     if x._value.ndim != 3 or w._value.ndim != 3:
         raise InvalidArgumentError(
-            f"conv1d: input must be 3-dimensional [batch, width, channels] and filters "
-            f"[width, in_channels, out_channels], got shapes {list(x._value.shape)} and "
+            f"{opname}: input must be 3-dimensional [batch, width, channels] and filters "
+            f"[width, {channels}], got shapes {list(x._value.shape)} and "
             f"{list(w._value.shape)}")
-    stride = _spatial(stride, "stride", "conv1d", spatial=1)[0]
-    dilation = _spatial(1 if dilations is None else dilations, "dilations", "conv1d",
+    stride = _spatial(stride, "stride", opname, spatial=1)[0]
+    dilation = _spatial(1 if dilations is None else dilations, "dilations", opname,
                         spatial=1)[0]
-    padding = _padding(padding, "conv1d", explicit_ok=False)
-    out = conv2d(sh.expand_dims(x, 1), sh.expand_dims(w, 0), [1, stride], padding,
-                 dilations=[1, dilation])
+    padding = _padding(padding, opname, explicit_ok=False)
+    return sh.expand_dims(x, 1), sh.expand_dims(w, 0), stride, dilation, padding
+
+
+def _static_ints(value, argname, opname):
+    """A shape given as a list, tuple or integer tensor, as Python ints."""
+    try:
+        return [int(v) for v in np.asarray(value._value if hasattr(value, "_value") else value)]
+    except (TypeError, ValueError):
+        raise TypeError(f"{opname}: {argname} must be a list of ints or an integer tensor, "
+                        f"got {value!r}") from None
+
+
+def conv2d_transpose(input: TensorInput, filters: TensorInput,  # noqa: A002
+                     output_shape: Union[Sequence[int], Tensor],
+                     strides: Union[int, Sequence[int]], padding: str = "SAME",
+                     data_format: str = "NHWC",
+                     dilations: Optional[Union[int, Sequence[int]]] = None,
+                     name: Optional[str] = None) -> Tensor:
+    """The transpose of ``conv2d`` (the gradient of a convolution with respect to
+    its input): ``input [N, H, W, C_in]`` with ``filters [kh, kw, C_out, C_in]``
+    gives ``output_shape [N, H', W', C_out]``, for which
+    ``conv2d(output, filters, strides, padding)`` has ``input``'s shape.
+
+    >>> import gradtape as tf
+    >>> y = tf.nn.conv2d_transpose(tf.ones((1, 2, 2, 1)), tf.ones((2, 2, 1, 1)),
+    ...                            output_shape=[1, 4, 4, 1], strides=2, padding="VALID")
+    >>> y[0, :, :, 0].numpy()
+    array([[1., 1., 1., 1.],
+           [1., 1., 1., 1.],
+           [1., 1., 1., 1.],
+           [1., 1., 1., 1.]], dtype=float32)
+    """
+    opname = "conv2d_transpose"
+    _nhwc(data_format, opname)
+    g, w = _conv_operands(input, filters, opname, transposed=True)
+    out_shape = _static_ints(output_shape, "output_shape", opname)
+    if len(out_shape) != 4:
+        raise ValueError(f"{opname}: output_shape must have 4 elements (NHWC), "
+                         f"got {out_shape}")
+    n, c_in = g._value.shape[0], g._value.shape[3]
+    if out_shape[0] != n:
+        raise InvalidArgumentError(
+            f"{opname}: input and out_backprop must have the same batch size: output_shape "
+            f"has batch {out_shape[0]}, input has {n}")
+    if out_shape[3] != w._value.shape[2]:
+        raise InvalidArgumentError(
+            f"{opname}: output_shape's depth {out_shape[3]} must equal the filters' "
+            f"dimension 2 ({w._value.shape[2]})")
+    strides = _spatial(strides, "strides", opname)
+    dilations = _spatial(1 if dilations is None else dilations, "dilations", opname)
+    padding = _padding(padding, opname)
+    hw, pads = _geometry(out_shape[1:3], w._value.shape[:2], strides, dilations, padding, opname)
+    if tuple(hw) != tuple(g._value.shape[1:3]):
+        raise InvalidArgumentError(
+            f"{opname}: a conv2d of output_shape {out_shape} with these filters, strides and "
+            f"padding gives height and width {list(hw)}, but input has "
+            f"{list(g._value.shape[1:3])} (channels {c_in})")
+    return _input_grad(g, w, out_shape[1:3],
+                       {"strides": strides, "dilations": dilations, "pads": pads})
+
+
+def conv1d_transpose(input: TensorInput, filters: TensorInput,  # noqa: A002
+                     output_shape: Union[Sequence[int], Tensor],
+                     strides: Union[int, Sequence[int]], padding: str = "SAME",
+                     data_format: str = "NWC",
+                     dilations: Optional[Union[int, Sequence[int]]] = None,
+                     name: Optional[str] = None) -> Tensor:
+    """The transpose of ``conv1d``: ``input [N, W, C_in]`` with ``filters
+    [k, C_out, C_in]`` gives ``output_shape [N, W', C_out]`` (a
+    ``conv2d_transpose`` over a height of 1).
+
+    >>> import gradtape as tf
+    >>> tf.nn.conv1d_transpose(tf.ones((1, 2, 1)), tf.ones((2, 1, 1)), [1, 3, 1], 1,
+    ...                        "VALID")[0, :, 0].numpy()
+    array([1., 2., 1.], dtype=float32)
+    """
+    x, w, stride, dilation, padding = _one_d(
+        input, filters, strides, dilations, padding, data_format, "conv1d_transpose",
+        "out_channels, in_channels")
+    shape = _static_ints(output_shape, "output_shape", "conv1d_transpose")
+    if len(shape) != 3:
+        raise ValueError(f"conv1d_transpose: output_shape must have 3 elements (NWC), "
+                         f"got {shape}")
+    out = conv2d_transpose(x, w, [shape[0], 1] + shape[1:], [1, stride], padding,
+                           dilations=[1, dilation])
     return sh.squeeze(out, [1])
+
+
+def convolution(input: TensorInput, filters: TensorInput, strides: Union[int, Sequence[int], None] = None,  # noqa: A002
+                padding: str = "VALID", data_format: Optional[str] = None,
+                dilations: Optional[Union[int, Sequence[int]]] = None,
+                name: Optional[str] = None) -> Tensor:
+    """``conv1d`` or ``conv2d`` chosen by the rank of ``input`` (3 or 4), as
+    TensorFlow's rank-generic ``tf.nn.convolution``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.convolution(tf.ones((1, 3, 3, 1)), tf.ones((2, 2, 1, 1))).shape
+    TensorShape([1, 2, 2, 1])
+    """
+    rank = tensor(input)._value.ndim
+    strides = 1 if strides is None else strides
+    if rank == 3:
+        return conv1d(input, filters, strides, padding, data_format or "NWC", dilations)
+    if rank == 4:
+        return conv2d(input, filters, strides, padding, data_format or "NHWC", dilations)
+    raise UnimplementedError(f"convolution: inputs of rank 3 (1-D) and 4 (2-D) are supported, "
+                             f"got rank {rank}")
+
+
+def pool(input: TensorInput, window_shape: Sequence[int], pooling_type: str,  # noqa: A002
+         strides: Optional[Sequence[int]] = None, padding: str = "VALID",
+         data_format: Optional[str] = None, dilations: Optional[Sequence[int]] = None,
+         name: Optional[str] = None) -> Tensor:
+    """Max or average pooling (``pooling_type`` ``"MAX"`` or ``"AVG"``) over the
+    spatial axes of a rank-3 or rank-4 ``input``, as TensorFlow's ``tf.nn.pool``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.pool(tf.reshape(tf.range(4.0), (1, 2, 2, 1)), [2, 2], "MAX")[0, :, :, 0].numpy()
+    array([[3.]], dtype=float32)
+    """
+    if dilations is not None and any(int(d) != 1 for d in np.ravel(dilations)):
+        raise UnimplementedError("pool: dilated pooling is not supported")
+    pools = {"MAX": max_pool, "AVG": avg_pool}
+    if pooling_type not in pools:
+        raise ValueError(f"pool: pooling_type must be 'MAX' or 'AVG', got {pooling_type!r}")
+    strides = window_shape if strides is None else strides
+    return pools[pooling_type](input, list(window_shape), list(strides), padding, data_format)
 
 
 # ---------------------------------------------------------------------------
