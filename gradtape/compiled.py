@@ -174,6 +174,16 @@ class TensorSpec:
         """
         return cls(tensor.shape, tensor.dtype, name)
 
+    @classmethod
+    def from_spec(cls, spec, name=None):
+        """A copy of ``spec``, renamed ``name`` when one is given.
+
+        >>> import gradtape as tf
+        >>> tf.TensorSpec.from_spec(tf.TensorSpec([None, 3], name="x"), "y")
+        TensorSpec(shape=(None, 3), dtype=tf.float32, name='y')
+        """
+        return cls(spec._shape, spec._dtype, spec._name if name is None else name)
+
     @property
     def shape(self):
         """The shape, ``None`` dimensions included (``None``: any rank)."""
