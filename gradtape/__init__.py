@@ -39,12 +39,15 @@ from . import compiled  # noqa: F401
 from . import config  # noqa: F401
 from . import dtypes, nest, typing  # noqa: F401
 from .composite import clip_by_norm, meshgrid, repeat, scalar_mul  # noqa: F401
-from .eager import (device, executing_eagerly, get_static_value, grad_pass_through,  # noqa: F401
-                    init_scope, is_tensor, py_function)
+from .eager import (control_dependencies, device, executing_eagerly, get_logger,  # noqa: F401
+                    get_static_value, grad_pass_through, gradients, init_scope, inside_function,
+                    is_tensor, numpy_function, py_function)
 from .functional_ops import foldl, foldr, map_fn, scan, vectorized_map  # noqa: F401
 from .init_ops import (constant_initializer, ones_initializer, random_normal_initializer,  # noqa: F401
                        random_uniform_initializer, zeros_initializer)
 from .name_scope import name_scope  # noqa: F401
+from .assertions import (assert_equal, assert_greater, assert_less,  # noqa: F401
+                         assert_rank, ensure_shape)
 from .tensor_array import TensorArray  # noqa: F401
 from ._missing import missing_names as _missing_names
 

@@ -8,6 +8,7 @@ its Python function (then ``executing_eagerly()`` is False, as inside a
 """
 from __future__ import annotations
 import contextlib
+import logging
 import functools
 
 from ._core import trace
@@ -18,8 +19,9 @@ from .errors import InvalidArgumentError, OperatorNotAllowedInGraphError
 from .variables import Variable
 from typing import Any, Callable, Iterator, Optional, Sequence
 
-__all__ = ["device", "executing_eagerly", "get_static_value", "grad_pass_through",
-           "init_scope", "is_tensor", "py_function"]
+__all__ = ["control_dependencies", "device", "executing_eagerly", "get_logger",
+           "get_static_value", "grad_pass_through", "gradients", "init_scope",
+           "inside_function", "is_tensor", "numpy_function", "py_function"]
 
 
 def executing_eagerly() -> bool:
@@ -32,6 +34,56 @@ def executing_eagerly() -> bool:
     False
     """
     return trace.tracer() is None
+
+
+def inside_function() -> bool:
+    """Whether this code runs while a ``gradtape.function`` is being traced (the
+    opposite of ``executing_eagerly``).
+
+    >>> import gradtape as tf
+    >>> tf.inside_function()
+    False
+    """
+    return trace.tracer() is not None
+
+
+def gradients(ys: Any, xs: Any, *args: Any, **kwargs: Any) -> Any:
+    """TensorFlow 1's symbolic gradients, which TensorFlow 2 refuses while
+    executing eagerly, as gradtape always does: use ``tf.GradientTape``.
+
+    >>> import gradtape as tf
+    >>> try:
+    ...     tf.gradients(tf.constant(1.0), tf.constant(2.0))
+    ... except RuntimeError as e:
+    ...     print(e)
+    tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape instead.
+    """
+    raise RuntimeError("tf.gradients is not supported when eager execution is enabled. "
+                       "Use tf.GradientTape instead.")
+
+
+def control_dependencies(control_inputs: Any) -> Any:
+    """A context manager that changes nothing: ops run in program order, so the
+    ones listed have already run (TensorFlow's eager behaviour).
+
+    >>> import gradtape as tf
+    >>> with tf.control_dependencies([tf.constant(1.0)]):
+    ...     y = tf.constant(2.0) + 1.0
+    >>> y.numpy()
+    3.0
+    """
+    return _nothing()
+
+
+def get_logger() -> logging.Logger:
+    """The ``"tensorflow"`` logger of Python's ``logging``, which TensorFlow
+    programs configure with ``tf.get_logger().setLevel(...)``.
+
+    >>> import gradtape as tf
+    >>> tf.get_logger().name
+    'tensorflow'
+    """
+    return logging.getLogger("tensorflow")
 
 
 def is_tensor(x: Any) -> bool:
@@ -181,6 +233,19 @@ def py_function(func: Optional[Callable[..., Any]] = None, inp: Optional[Sequenc
         raise InvalidArgumentError(f"py_function: {getattr(func, '__name__', 'func')} returned "
                                    f"{len(outs)} values, Tout lists {len(Tout)}")
     return [_output(o, as_dtype(t)) for o, t in zip(outs, Tout)]
+
+
+def numpy_function(func: Callable[..., Any], inp: Sequence[Any], Tout: Any,
+                   stateful: bool = True, name: Optional[str] = None) -> Any:
+    """Call ``func`` on the NumPy values of ``inp``; its results become tensors
+    of ``Tout``.  NumPy code is not differentiated: gradients through it are
+    None, as in TensorFlow.  Inside a ``tf.function`` it runs on every call.
+
+    >>> import gradtape as tf
+    >>> tf.numpy_function(lambda a: a * 2, [tf.constant([1.0, 2.0])], tf.float32).numpy()
+    array([2., 4.], dtype=float32)
+    """
+    return py_function(lambda *args: func(*[a.numpy() for a in args]), inp, Tout, name)
 
 
 def _output(value, dtype):

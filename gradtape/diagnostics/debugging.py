@@ -17,6 +17,8 @@ from .._core.errors import InvalidArgumentError
 from .._core.reverse import Meta
 from .._core.sites import Site
 from .._core.tensor import TensorLike
+from ..rules.elementwise import is_finite
+from ..rules.reductions import reduce_all
 from typing import Any, Optional
 from .._core.types import TensorInput
 
@@ -224,9 +226,10 @@ def check_numerics(tensor: Optional[TensorInput] = None, message: Optional[str] 
     """
     if tensor is None:
         return _checking_gradients()
-    v = tensor._value if isinstance(tensor, TensorLike) else convert_to_tensor(tensor)._value
-    if v.dtype.kind in "fc" and not np.all(np.isfinite(v)):
-        what = "NaN" if np.any(np.isnan(v)) else "Inf"
+    t = tensor if isinstance(tensor, TensorLike) else convert_to_tensor(tensor)
+    # the test is made of ops and read by bool(): a gradtape.function checks it on every call
+    if t._value.dtype.kind in "fc" and not bool(reduce_all(is_finite(t))):
+        what = "NaN" if np.any(np.isnan(t._value)) else "Inf"
         raise InvalidArgumentError(f"{message} : Tensor had {what} values")
     return tensor
 
