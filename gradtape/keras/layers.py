@@ -151,6 +151,16 @@ def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
 # Layer
 # ---------------------------------------------------------------------------
 
+def _marking_built(build):
+    """``build`` that marks its layer built once it has run."""
+    @functools.wraps(build)
+    def build_and_mark(self, *args, **kwargs):
+        out = build(self, *args, **kwargs)
+        self.built = True
+        return out
+    return build_and_mark
+
+
 class Layer(Module):
     """A Module that creates its weights on first call from the input's shape.
 
@@ -179,6 +189,13 @@ class Layer(Module):
             input_shape = (input_dim,)
         # the shape of one sample, for a Sequential model that starts with this layer
         self._input_shape = None if input_shape is None else _sample_shape(input_shape, self)
+
+    def __init_subclass__(cls, **kwargs):
+        # as Keras: a layer built by calling ``build`` itself is built, so its first
+        # call keeps the weights (and the values assigned to them) instead of new ones
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = _marking_built(cls.__dict__["build"])
 
     @staticmethod
     def _valid_name(name):
