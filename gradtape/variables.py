@@ -13,7 +13,7 @@ from ._core.backend import NUMPY, backend_of
 from ._core import state as _state, trace
 from ._core.dtypes import as_dtype
 from ._core.reverse import TapeRecorder
-from ._core.tensor import TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array
+from ._core.tensor import TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array, wrap
 from .name_scope import current_scope
 from typing import Any, Callable, Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
@@ -117,13 +117,28 @@ class Variable(TensorLike):
         return t
 
     def read_value(self) -> Tensor:
-        """The current value as a Tensor (recorded as a read by active tapes).
+        """The current value as a Tensor of its own (recorded as a read by active tapes).
+
+        As in TensorFlow, each read is a new tensor: a gradient with respect
+        to it counts only the uses of that read, while the Variable's
+        gradient counts every read.
 
         >>> import gradtape as tf
-        >>> tf.Variable(1.5).read_value()
-        <gradtape.Tensor: shape=(), dtype=float32, numpy=1.5>
+        >>> x = tf.Variable(2.0)
+        >>> with tf.GradientTape() as tape:
+        ...     a, b = x.read_value(), x.read_value()
+        ...     y = a * b * b
+        >>> [g.numpy() for g in tape.gradient(y, [x, a, b])]
+        [12.0, 4.0, 8.0]
         """
-        return self._read()
+        read = self._read()
+        # a view: an array of its own (so a gradtape.function takes the read for a
+        # snapshot, not for the Variable), without a copy
+        read._value = read._value[...]
+        if trace.stack():  # an identity op links the new tensor to the Variable
+            from .rules.shape import identity
+            return identity(read)
+        return wrap(read._value)
 
     value = read_value
 
@@ -189,7 +204,8 @@ class Variable(TensorLike):
 
     def assign(self, value: TensorInput, use_locking: bool = False, name: Optional[str] = None,
                read_value: bool = True) -> Any:
-        """Replace the value (same shape and dtype); returns the Variable.
+        """Replace the value (same shape and dtype); returns the Variable
+        (None with ``read_value=False``, as TensorFlow).
 
         An assignment is state, not an op: no gradient flows through it.
 
@@ -201,11 +217,11 @@ class Variable(TensorLike):
         old, self._value = self._value, _stored(arr, True)
         _tell_tracer(self, "assign", value, arr, old)
         _accessed(self)
-        return self
+        return self if read_value else None
 
     def assign_add(self, delta: TensorInput, use_locking: bool = False, name: Optional[str] = None,
                    read_value: bool = True) -> Any:
-        """Add ``delta`` to the value; returns the Variable.
+        """Add ``delta`` to the value; returns the Variable (None with ``read_value=False``).
 
         >>> import gradtape as tf
         >>> tf.Variable(1.0).assign_add(2.0).numpy()
@@ -215,11 +231,11 @@ class Variable(TensorLike):
         old, self._value = self._value, _stored(self._value + arr, False)
         _tell_tracer(self, "assign_add", delta, arr, old)
         _accessed(self)
-        return self
+        return self if read_value else None
 
     def assign_sub(self, delta: TensorInput, use_locking: bool = False, name: Optional[str] = None,
                    read_value: bool = True) -> Any:
-        """Subtract ``delta`` from the value; returns the Variable.
+        """Subtract ``delta`` from the value; returns the Variable (None with ``read_value=False``).
 
         >>> import gradtape as tf
         >>> tf.Variable(1.0).assign_sub(2.0).numpy()
@@ -229,7 +245,7 @@ class Variable(TensorLike):
         old, self._value = self._value, _stored(self._value - arr, False)
         _tell_tracer(self, "assign_sub", delta, arr, old)
         _accessed(self)
-        return self
+        return self if read_value else None
 
     def _restore(self, value):
         """Set the value loaded from a checkpoint: like ``assign``, but never
@@ -252,6 +268,26 @@ class Variable(TensorLike):
         self._read()  # a read, as numpy() is
         return TensorLike.__array__(self, dtype, True)  # writable, as TensorFlow's
 
+    def __len__(self):
+        raise TypeError("object of type 'Variable' has no len(); use len(v.shape) or "
+                        "v.shape[0]")  # as TensorFlow's (iterating one works)
+
+    # ``v += 1`` would silently rebind ``v`` to a Tensor: TensorFlow refuses it
+    def __iadd__(self, other):
+        _in_place("variable += value", "variable.assign_add(value)", "variable + value")
+
+    def __isub__(self, other):
+        _in_place("variable -= value", "variable.assign_sub(value)", "variable - value")
+
+    def __imul__(self, other):
+        _in_place("var *= value", "var.assign(var * value)", "var * value")
+
+    def __itruediv__(self, other):
+        _in_place("var /= value", "var.assign(var / value)", "var / value")
+
+    def __ipow__(self, other):
+        _in_place("var **= value", "var.assign(var ** value)", "var ** value")
+
     def __repr__(self):
         text = _text(self._value, True)
         if "\n" in text:
@@ -262,6 +298,12 @@ class Variable(TensorLike):
 
     def __str__(self):
         return repr(self)
+
+
+def _in_place(what, update, out):
+    raise RuntimeError(f"`{what}` with `tf.Variable`s is not supported. Use `{update}` to "
+                       f"modify the variable, or `out = {out}` if you need to get a new "
+                       "output Tensor.")
 
 
 def _accessed(var):
