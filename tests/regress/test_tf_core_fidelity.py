@@ -100,3 +100,95 @@ def test_len_of_a_variable_raises_but_iteration_works():
     with pytest.raises(TypeError, match="has no len"):
         len(v)
     assert [r.numpy().tolist() for r in v] == [[1.0, 2.0], [3.0, 4.0]]
+
+
+# -- custom_gradient in forward mode: the function's own ops, as TensorFlow ---------
+
+def _square_with_grad(scale):
+    @tf.custom_gradient
+    def f(x):
+        def grad(dy):
+            return dy * scale * x
+        return x * x, grad
+    return f
+
+
+def test_custom_gradient_jvp_is_the_forward_ops_tangent():
+    # TensorFlow 2.21: 6.0 (d(x*x) at 3), not grad_fn's 5.0 (gradtape gave 5.0)
+    f = _square_with_grad(5.0 / 3.0)
+    x = tf.constant(3.0)
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+        y = f(x)
+    assert float(acc.jvp(y)) == 6.0
+
+
+def test_custom_gradient_jvp_per_output_falls_back_to_grad_fn():
+    # TensorFlow 2.21: [6.0, 7.0]: the second output is not reached by f's ops
+    @tf.custom_gradient
+    def f(x):
+        def grad(da, db):
+            return da * 5.0 + db * 7.0
+        return (x * x, tf.stop_gradient(x) * 1.0), grad
+    x = tf.constant(3.0)
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+        a, b = f(x)
+    assert [float(acc.jvp(a)), float(acc.jvp(b))] == [6.0, 7.0]
+
+
+def test_custom_gradient_jvp_of_a_returned_input_and_of_a_variable():
+    # TensorFlow 2.21: 1.0 for f(x) = x, and 3.0 for d(x * w)/dw with x = 3
+    @tf.custom_gradient
+    def same(x):
+        return x, lambda dy: dy * 5.0
+    w = tf.Variable(2.0)
+
+    @tf.custom_gradient
+    def scaled(x):
+        def grad(dy, variables=None):
+            return dy * 5.0, [dy * 7.0]
+        return x * w, grad
+    x = tf.constant(3.0)
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+        y = same(x)
+    with tf.autodiff.ForwardAccumulator(w, tf.constant(1.0)) as acc_w:
+        z = scaled(x)
+    assert float(acc.jvp(y)) == 1.0 and float(acc_w.jvp(z)) == 3.0
+
+
+def test_custom_gradient_reverse_over_forward():
+    # TensorFlow 2.21: jvp 6.0, its gradient 2.0 (gradtape gave 15.0 and 5.0)
+    f = _square_with_grad(5.0)
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+            y = f(x)
+        j = acc.jvp(y)
+    assert float(j) == 6.0 and float(tape.gradient(j, x)) == 2.0
+
+
+def test_custom_gradient_forward_over_reverse_and_nested_accumulators():
+    # TensorFlow 2.21: gradient 15.0, its jvp 5.0, jvp(y) 6.0; nested: 6.0, 6.0, 2.0
+    f = _square_with_grad(5.0)
+    x = tf.constant(3.0)
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        g = tape.gradient(y, x)
+    assert [float(g), float(acc.jvp(g)), float(acc.jvp(y))] == [15.0, 5.0, 6.0]
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as outer:
+        with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as inner:
+            y = f(x)
+        j = inner.jvp(y)
+    assert [float(j), float(outer.jvp(y)), float(outer.jvp(j))] == [6.0, 6.0, 2.0]
+
+
+def test_jacobian_of_a_list_target_is_a_clear_type_error():
+    # TensorFlow 2.21 fails too (AttributeError: 'list' object has no attribute 'shape')
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = [x, x]
+    with pytest.raises(TypeError, match="target must be one Tensor"):
+        tape.jacobian(y, x)
