@@ -192,3 +192,27 @@ def test_jacobian_of_a_list_target_is_a_clear_type_error():
         y = [x, x]
     with pytest.raises(TypeError, match="target must be one Tensor"):
         tape.jacobian(y, x)
+
+
+# -- tf.random: tensor parameters and dtypes ----------------------------------------
+
+def test_normal_with_a_tensor_mean_is_differentiable():
+    # TensorFlow 2.21: values near [0, 100, 200]; d sum(normal(mean=m)) / dm = 3.0
+    # (gradtape raised AttributeError: 'Tensor' object has no attribute 'astype')
+    x = tf.random.normal((3,), mean=tf.constant([0.0, 100.0, 200.0]), stddev=0.001)
+    assert [round(float(v)) for v in x] == [0, 100, 200]
+    m = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        y = tf.random.truncated_normal((3,), mean=m, stddev=2.0)
+    assert float(tape.gradient(y, m)) == 3.0
+
+
+def test_uniform_argument_errors():
+    # TensorFlow 2.21: ValueError for a bool dtype and for a missing integer maxval,
+    # TypeError for a fractional integer bound (gradtape drew numbers for the first and last)
+    with pytest.raises(ValueError, match="Argument `dtype` got invalid value"):
+        tf.random.uniform((3,), dtype=tf.bool)
+    with pytest.raises(ValueError, match="Must specify maxval for integer dtype"):
+        tf.random.uniform((3,), dtype=tf.int32)
+    with pytest.raises(TypeError):
+        tf.random.uniform((3,), minval=0.5, maxval=5, dtype=tf.int32)
