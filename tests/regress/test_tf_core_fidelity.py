@@ -216,3 +216,13 @@ def test_uniform_argument_errors():
         tf.random.uniform((3,), dtype=tf.int32)
     with pytest.raises(TypeError):
         tf.random.uniform((3,), minval=0.5, maxval=5, dtype=tf.int32)
+
+
+# -- TensorShape compares to lists -------------------------------------------------
+
+def test_shape_equals_a_list():
+    # TensorFlow 2.21: True, False, True, True (gradtape said False for the list)
+    s = tf.constant([[1.0, 2.0]]).shape
+    assert (s == [1, 2]) is True and (s != [1, 2]) is False
+    assert ([1, 2] == s) is True and (tf.TensorShape([None, 2]) == [None, 2]) is True
+    assert hash(s) == hash((1, 2))
