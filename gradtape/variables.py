@@ -247,6 +247,84 @@ class Variable(TensorLike):
         _accessed(self)
         return self if read_value else None
 
+    # -- scattered updates (computed by gradtape ops, then assigned) ------------
+    def scatter_nd_update(self, indices: TensorInput, updates: TensorInput,
+                          name: Optional[str] = None) -> Any:
+        """Set the elements (or slices) at ``indices`` to ``updates``; returns the Variable.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+        >>> v.scatter_nd_update([[1], [3]], [9.0, 8.0]).numpy()
+        array([1., 9., 3., 8.], dtype=float32)
+        """
+        from .rules.indexing import tensor_scatter_nd_update
+        return self.assign(tensor_scatter_nd_update(self._read(), indices,
+                                                    self._of_my_dtype(updates)))
+
+    def scatter_nd_add(self, indices: TensorInput, updates: TensorInput,
+                       name: Optional[str] = None) -> Any:
+        """Add ``updates`` at ``indices`` (repeated indices add up); returns the Variable.
+
+        >>> import gradtape as tf
+        >>> tf.Variable([1.0, 2.0]).scatter_nd_add([[1], [1]], [9.0, 8.0]).numpy()
+        array([ 1., 19.], dtype=float32)
+        """
+        from .rules.indexing import tensor_scatter_nd_add
+        return self.assign(tensor_scatter_nd_add(self._read(), indices,
+                                                 self._of_my_dtype(updates)))
+
+    def scatter_nd_sub(self, indices: TensorInput, updates: TensorInput,
+                       name: Optional[str] = None) -> Any:
+        """Subtract ``updates`` at ``indices``; returns the Variable.
+
+        >>> import gradtape as tf
+        >>> tf.Variable([1.0, 2.0]).scatter_nd_sub([[0]], [5.0]).numpy()
+        array([-4.,  2.], dtype=float32)
+        """
+        from .rules import negative
+        return self.scatter_nd_add(indices, negative(self._of_my_dtype(updates)))
+
+    def _of_my_dtype(self, updates):
+        """``updates`` as a tensor of this Variable's dtype (a tensor of another
+        dtype is TensorFlow's ValueError)."""
+        from ._core.convert import convert_to_tensor
+        return convert_to_tensor(updates, dtype=self.dtype)
+
+    def scatter_update(self, sparse_delta: Any, use_locking: bool = False,
+                       name: Optional[str] = None) -> Any:
+        """Set the rows ``sparse_delta.indices`` to ``sparse_delta.values`` (an
+        ``IndexedSlices``); returns the Variable.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0, 3.0])
+        >>> v.scatter_update(tf.IndexedSlices(tf.constant([9.0]), tf.constant([2]))).numpy()
+        array([1., 2., 9.], dtype=float32)
+        """
+        return self.scatter_nd_update(*_rows_of(sparse_delta, "scatter_update"))
+
+    def scatter_add(self, sparse_delta: Any, use_locking: bool = False,
+                    name: Optional[str] = None) -> Any:
+        """Add ``sparse_delta.values`` to the rows ``sparse_delta.indices``; returns the Variable.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0])
+        >>> v.scatter_add(tf.IndexedSlices(tf.constant([5.0, 5.0]), tf.constant([0, 0]))).numpy()
+        array([11.,  2.], dtype=float32)
+        """
+        return self.scatter_nd_add(*_rows_of(sparse_delta, "scatter_add"))
+
+    def scatter_sub(self, sparse_delta: Any, use_locking: bool = False,
+                    name: Optional[str] = None) -> Any:
+        """Subtract ``sparse_delta.values`` from the rows ``sparse_delta.indices``;
+        returns the Variable.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0])
+        >>> v.scatter_sub(tf.IndexedSlices(tf.constant([5.0]), tf.constant([1]))).numpy()
+        array([ 1., -3.], dtype=float32)
+        """
+        return self.scatter_nd_sub(*_rows_of(sparse_delta, "scatter_sub"))
+
     def _restore(self, value):
         """Set the value loaded from a checkpoint: like ``assign``, but never
         recorded by a ``gradtape.function`` being traced (it is not a step)."""
@@ -304,6 +382,16 @@ def _in_place(what, update, out):
     raise RuntimeError(f"`{what}` with `tf.Variable`s is not supported. Use `{update}` to "
                        f"modify the variable, or `out = {out}` if you need to get a new "
                        "output Tensor.")
+
+
+def _rows_of(sparse_delta, what):
+    """An ``IndexedSlices``' ``(indices, updates)`` for a ``scatter_nd_*`` update of rows."""
+    from .indexed_slices import IndexedSlices
+    from .rules import expand_dims
+    if not isinstance(sparse_delta, IndexedSlices):
+        raise TypeError(f"sparse_delta is not IndexedSlices: {sparse_delta!r} ({what} "
+                        "takes tf.IndexedSlices(values, indices))")
+    return expand_dims(sparse_delta.indices, -1), sparse_delta.values
 
 
 def _accessed(var):

@@ -226,3 +226,47 @@ def test_shape_equals_a_list():
     assert (s == [1, 2]) is True and (s != [1, 2]) is False
     assert ([1, 2] == s) is True and (tf.TensorShape([None, 2]) == [None, 2]) is True
     assert hash(s) == hash((1, 2))
+
+
+# -- scattered updates of a Variable ---------------------------------------------------
+
+def test_scatter_nd_updates():
+    # TensorFlow 2.21: [1, 9, 3, 8], [1, 19, 3, 4], [1, -15, 3, 4] and [[0, 5], [6, 0]]
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    assert v.scatter_nd_update([[1], [3]], [9.0, 8.0]) is v
+    assert v.numpy().tolist() == [1.0, 9.0, 3.0, 8.0]
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    assert v.scatter_nd_add([[1], [1]], [9.0, 8.0]).numpy().tolist() == [1.0, 19.0, 3.0, 4.0]
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    assert v.scatter_nd_sub([[1], [1]], [9.0, 8.0]).numpy().tolist() == [1.0, -15.0, 3.0, 4.0]
+    m = tf.Variable([[0.0, 0.0], [0.0, 0.0]])
+    assert m.scatter_nd_update([[0, 1], [1, 0]], [5.0, 6.0]).numpy().tolist() == [[0.0, 5.0],
+                                                                                 [6.0, 0.0]]
+
+
+def test_scatter_updates_of_rows():
+    # TensorFlow 2.21: [9, 2, 8, 4], [18, 2, 3, 4], [-8, 2, 3, -4] and [[0, 0], [9, 8], [0, 0]]
+    def slices(values, indices):
+        return tf.IndexedSlices(tf.constant(values), tf.constant(indices))
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    assert v.scatter_update(slices([9.0, 8.0], [0, 2])).numpy().tolist() == [9.0, 2.0, 8.0, 4.0]
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    assert v.scatter_add(slices([9.0, 8.0], [0, 0])).numpy().tolist() == [18.0, 2.0, 3.0, 4.0]
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    assert v.scatter_sub(slices([9.0, 8.0], [0, 3])).numpy().tolist() == [-8.0, 2.0, 3.0, -4.0]
+    m = tf.Variable([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    m.scatter_update(slices([[9.0, 8.0]], [1]))
+    assert m.numpy().tolist() == [[0.0, 0.0], [9.0, 8.0], [0.0, 0.0]]
+
+
+def test_scatter_errors():
+    # TensorFlow 2.21: InvalidArgumentError for an index out of range, ValueError for
+    # updates of another dtype, TypeError for a sparse_delta that is not IndexedSlices
+    v = tf.Variable([1.0, 2.0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="does not index into shape"):
+        v.scatter_nd_update([[5]], [9.0])
+    with pytest.raises(ValueError, match="requested dtype float32"):
+        v.scatter_nd_update([[0]], tf.constant([9.0], tf.float64))
+    with pytest.raises(TypeError, match="IndexedSlices"):
+        v.scatter_update(tf.constant([1.0, 2.0]))
+    assert v.numpy().tolist() == [1.0, 2.0]
