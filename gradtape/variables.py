@@ -131,14 +131,15 @@ class Variable(TensorLike):
         >>> [g.numpy() for g in tape.gradient(y, [x, a, b])]
         [12.0, 4.0, 8.0]
         """
-        read = self._read()
         # a view: an array of its own (so a gradtape.function takes the read for a
         # snapshot, not for the Variable), without a copy
+        stack = getattr(_state.local, "stack", ())
+        if not stack:
+            return wrap(self._value[...])
+        read = self._read_under(stack)
         read._value = read._value[...]
-        if trace.stack():  # an identity op links the new tensor to the Variable
-            from .rules.shape import identity
-            return identity(read)
-        return wrap(read._value)
+        from .rules.shape import identity  # it links the new tensor to the Variable
+        return identity(read)
 
     value = read_value
 
