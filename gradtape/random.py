@@ -177,6 +177,42 @@ def shuffle(value: TensorInput, seed: Optional[int] = None, name: Optional[str] 
     order = _draw("permutation", (value.shape[0],), np.int64, seed, 0, 0)
     return stop_gradient(gather(value, order))
 
+def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike] = None,
+                seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
+    """For each row of ``logits`` (``[batch, classes]``, unnormalized log
+    probabilities), ``num_samples`` class indices drawn from its softmax:
+    ``[batch, num_samples]`` of ``dtype`` (int64 by default, or int32).
+
+    The argmax of the logits plus Gumbel noise: a class with logit ``-inf``
+    is never drawn.  No gradient, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.categorical(tf.math.log([[0.5, 0.5, 0.0]]), 5, seed=1)
+    >>> x.dtype, x.shape, bool((x.numpy() < 2).all())
+    (tf.int64, TensorShape([1, 5]), True)
+    """
+    from .errors import InvalidArgumentError
+    from .rules import add, argmax, cast, expand_dims, log, negative, stop_gradient
+    out = as_dtype("int64" if dtype is None else dtype)
+    if out.name not in ("int32", "int64"):
+        raise ValueError(f"Argument `dtype` got invalid value {out!r}. Accepted dtypes are "
+                         "(tf.int32, tf.int64).")
+    logits = convert_to_tensor(logits)
+    if not logits.dtype.is_floating:
+        raise TypeError(f"categorical: logits must be floating (float16, float32 or float64), "
+                        f"got {logits.dtype.name}")
+    if logits.ndim != 2:
+        raise InvalidArgumentError(f"logits should be a matrix, got shape "
+                                   f"{tuple(logits.shape)}")
+    if int(num_samples) < 0:
+        raise InvalidArgumentError(f"num_samples should be non-negative, got {num_samples}")
+    batch, classes = logits.shape
+    u = _draw("uniform", (batch, int(num_samples), classes), np.float64, seed, 0.0, 1.0)
+    gumbel = negative(log(negative(log(u))))
+    scores = add(expand_dims(cast(stop_gradient(logits), "float64"), 1), gumbel)
+    return argmax(scores, axis=-1, output_type=out)
+
+
 from ._missing import missing_names as _missing_names
 
 __getattr__ = _missing_names("gradtape.random", "tf.random")

@@ -2,6 +2,7 @@
 
 Each expected value or error below was printed by TensorFlow 2.21.
 """
+import numpy as np
 import pytest
 
 import gradtape as tf
@@ -270,3 +271,31 @@ def test_scatter_errors():
     with pytest.raises(TypeError, match="IndexedSlices"):
         v.scatter_update(tf.constant([1.0, 2.0]))
     assert v.numpy().tolist() == [1.0, 2.0]
+
+
+# -- tf.random.categorical -------------------------------------------------------------
+
+def test_categorical_frequencies_shapes_and_dtypes():
+    # TensorFlow 2.21: int64 (2, 20000); row 0 about [0.2, 0.8, 0] (printed 0.19855,
+    # 0.80145, 0), row 1 always class 0; (1, 0) for no samples; int32 when asked
+    tf.random.set_seed(0)
+    x = tf.random.categorical(tf.math.log([[0.2, 0.8, 1e-30], [1.0, 1e-30, 1e-30]]), 20000)
+    assert x.dtype == tf.int64 and x.shape == (2, 20000)
+    freq = np.bincount(x.numpy()[0], minlength=3) / 20000
+    assert abs(freq[0] - 0.2) < 0.02 and freq[2] == 0
+    assert (x.numpy()[1] == 0).all()
+    assert tf.random.categorical([[1.0, 2.0]], 0).shape == (1, 0)
+    assert tf.random.categorical(tf.zeros((0, 3)), 2).shape == (0, 2)
+    assert tf.random.categorical(tf.constant([[1.0, 2.0]], tf.float64), 2,
+                                 dtype=tf.int32).dtype == tf.int32
+
+
+def test_categorical_errors():
+    # TensorFlow 2.21: InvalidArgumentError "logits should be a matrix" and
+    # "num_samples should be non-negative"; ValueError for a float dtype
+    with pytest.raises(tf.errors.InvalidArgumentError, match="logits should be a matrix"):
+        tf.random.categorical([1.0, 2.0], 3)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="num_samples should be non-neg"):
+        tf.random.categorical([[1.0, 2.0]], -1)
+    with pytest.raises(ValueError, match="Accepted dtypes are"):
+        tf.random.categorical([[1.0, 2.0]], 3, dtype=tf.float32)
