@@ -1,11 +1,11 @@
 """Functions with gradients of the user's choosing: custom_gradient.
 
-The decorated function runs with recording paused (only Variable reads are
-noted); its outputs are recorded as one op whose VJP is the user's ``grad_fn``.
-Its JVP is the transpose of ``grad_fn`` (which is linear in the upstream
-gradient), so forward mode follows the user's gradient as TensorFlow's does;
-when ``grad_fn`` is not written in gradtape ops, the function itself is re-run
-in forward mode.
+The decorated function runs with tapes paused (Variable reads are noted);
+its outputs are recorded as one op whose VJP is the user's ``grad_fn``.
+Forward mode is TensorFlow's: accumulators (and what is outside them) see the
+function's own ops, so an output they reach has the tangent of those ops; an
+output they do not reach (computed in NumPy, or through ``stop_gradient``)
+gets the transpose of ``grad_fn`` (which is linear in the upstream gradient).
 """
 from __future__ import annotations
 import functools
@@ -106,9 +106,7 @@ def _make_op(f, grad_fn, n_inputs, variables):
 
     def jvp(ts, ans, *xs):
         tangents = _transposed_grad_fn(call_grad_fn, ts, ans)
-        if tangents is None:
-            tangents = _rerun_forward(f, n_inputs, ts, xs)
-        return tangents
+        return (None,) * len(ans) if tangents is None else tangents
 
     n = n_inputs + len(variables)
     return Op(f"custom_gradient:{getattr(f, '__name__', 'f')}", None,
@@ -141,15 +139,32 @@ def _transposed_grad_fn(call_grad_fn, ts, outs):
     return tuple(got)
 
 
-def _rerun_forward(f, n_inputs, ts, xs):
-    """The JVP from running ``f`` itself in forward mode."""
-    rec = ForwardRecorder()
-    for x, t in zip(xs, ts):
-        if t is not None:
-            rec.set_tangent(x._uid, t)
-    with trace.replaced(trace.stack() + (rec,)):
-        out, _ = f(*xs[:n_inputs])
-    return tuple(rec.tangents.get(o._uid) for o in nest.flatten(out))
+def _seen_by_accumulators(stack):
+    """The recorders that see ``f``'s own ops: every accumulator, and the tapes
+    and accumulators outside the innermost one (they see its tangents)."""
+    last = -1
+    for i, rec in enumerate(stack):
+        if isinstance(rec, ForwardRecorder):
+            last = i
+    return stack[:last + 1]
+
+
+def _record(op, inputs, outs, inner):
+    """Offer the custom op to the recorders; an accumulator keeps the tangent
+    ``f``'s own ops gave an output (``inner``), as TensorFlow's, and takes
+    ``grad_fn``'s transpose only for the outputs they did not reach."""
+    for rec in trace.stack():
+        if rec.traces_ops:
+            continue
+        if not isinstance(rec, ForwardRecorder):
+            rec.record(op, inputs, outs, {})
+            continue
+        own = [rec.tangents.get(o._uid) for o in inner]
+        if None in own:
+            rec.record(op, inputs, outs, {})
+        for o, t in zip(outs, own):
+            if t is not None:
+                rec._keep(o, t)
 
 
 def _as_tensors(result):
@@ -190,7 +205,8 @@ def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Callable[..., Any
             return _as_tensors(_split_result(f(*args, **kwargs), f)[0])
         inputs, args = _flat_inputs(args)
         watcher = _VariableWatcher()
-        with trace.replaced((watcher,)):
+        seen = _seen_by_accumulators(trace.stack())
+        with trace.replaced(seen + (watcher,)):
             result, grad_fn = _split_result(f(*args, **kwargs), f)
         in_uids = {x._uid for x in inputs}
         # a Variable passed as an argument is an input; only the others it
@@ -200,12 +216,13 @@ def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Callable[..., Any
             raise TypeError("If using @custom_gradient with a function that uses variables, "
                             "then grad_fn must accept a keyword argument 'variables'.")
         result = _as_tensors(result)
-        outs = nest.flatten(result)
-        # each output needs an id of its own (an input returned as is, or a Variable)
-        outs = tuple(o if type(o) is Tensor and o._uid not in in_uids else wrap(o._value)
-                     for o in outs)
+        inner = nest.flatten(result)
+        # each output needs an id of its own (an input returned as is, a Variable,
+        # or, when recorders saw f's ops, any output)
+        outs = tuple(o if type(o) is Tensor and o._uid not in in_uids and not seen
+                     else wrap(o._value) for o in inner)
         op = _make_op(f, grad_fn, len(inputs), variables)
         recorded_inputs = tuple(inputs) + tuple(variables)
-        trace.record(op, tuple(x._read() for x in recorded_inputs), outs, {})
+        _record(op, tuple(x._read() for x in recorded_inputs), outs, inner)
         return nest.pack_sequence_as(result, list(outs))
     return wrapper

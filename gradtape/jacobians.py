@@ -168,6 +168,14 @@ def _identity_rows(start, stop, n, dtype, shape):
     return eye.reshape((stop - start,) + shape)
 
 
+def _check_target(target, what):
+    """A Jacobian's target is one tensor (TensorFlow fails on anything else)."""
+    if not isinstance(target, TensorLike):
+        raise TypeError(f"{what}: target must be one Tensor or Variable, got "
+                        f"{type(target).__name__}; stack several targets with tf.stack "
+                        "or take one Jacobian per target")
+
+
 def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor,
              chunk_bytes=JACOBIAN_CHUNK_BYTES):
     """``GradientTape.jacobian``: one cotangent row per target element."""
@@ -175,7 +183,7 @@ def jacobian(tape, target, sources, unconnected, parallel_iterations, use_pfor,
     flat_sources = nest.flatten(sources)
     for s in flat_sources:
         check_source(s)
-    target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
+    _check_target(target, "jacobian")
     _numpy_only([target] + flat_sources, "jacobian")
     t_shape = tuple(target._value.shape)
     n = math.prod(t_shape)
@@ -221,7 +229,7 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
     _prepare(tape, use_pfor, "batch_jacobian")
     check_source(source, "source")
     _numpy_only([source], "batch_jacobian")
-    target = target if isinstance(target, TensorLike) else rules.convert_to_tensor(target)
+    _check_target(target, "batch_jacobian")
     t_shape, s_shape = tuple(target._value.shape), tuple(source._value.shape)
     _check_batch_shapes(target.shape, source.shape)
     batch, per = t_shape[0], t_shape[1:]

@@ -1,5 +1,10 @@
 """``gradtape.random``: seeded random tensors, as ``tf.random``.
 
+The numbers come from NumPy's generator, not TensorFlow's.  ``set_seed``
+makes runs repeatable; an op given ``seed=`` draws the same numbers on every
+call (TensorFlow's draws anew on each call, repeating the sequence after
+each ``set_seed``).
+
 >>> import gradtape as tf
 >>> tf.random.set_seed(0); a = tf.random.normal((2,))
 >>> tf.random.set_seed(0); b = tf.random.normal((2,))
@@ -10,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._core import trace
+from ._core.convert import convert_to_tensor
 from ._core.dtypes import as_dtype
+from ._core.tensor import TensorLike
 from .rules._util import apply, defop
 from typing import Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
@@ -71,6 +78,18 @@ def _draw(kind, shape, dtype, seed, a, b, generator=None):
                              "a": a, "b": b, "generator": generator})
 
 
+def _drawn(kind, shape, dtype, seed, a, b, scale, shift, tensors):
+    """The draw ``kind`` with parameters ``a, b``; when the user gave ``tensors``
+    for them, TensorFlow's standard draw times ``scale`` plus ``shift`` in
+    gradtape ops instead (a gradient reaches a tensor mean or bound, as in TensorFlow)."""
+    if not any(isinstance(t, TensorLike) for t in tensors):
+        return _draw(kind, shape, dtype, seed, a, b)
+    from .rules import add, multiply
+    out = _draw(kind, shape, dtype, seed, 0.0, 1.0)
+    dt = out.dtype
+    return add(multiply(out, convert_to_tensor(scale, dtype=dt)), convert_to_tensor(shift, dtype=dt))
+
+
 def _shape(shape, opname):
     from .rules.shape import _new_shape  # checks the dims are non-negative ints
     return _new_shape(shape, opname)
@@ -92,8 +111,8 @@ def normal(shape: ShapeLike, mean: TensorInput = 0.0, stddev: TensorInput = 1.0,
     >>> tf.random.normal((2, 3), seed=1).shape
     TensorShape([2, 3])
     """
-    return _draw("normal", _shape(shape, "normal"), _floating(dtype, "normal"), seed,
-                 mean, stddev)
+    return _drawn("normal", _shape(shape, "normal"), _floating(dtype, "normal"), seed, mean,
+                  stddev, stddev, mean, (mean, stddev))
 
 
 def uniform(shape: ShapeLike, minval: TensorInput = 0, maxval: Optional[TensorInput] = None,
@@ -107,12 +126,23 @@ def uniform(shape: ShapeLike, minval: TensorInput = 0, maxval: Optional[TensorIn
     True
     """
     dt = as_dtype(dtype)
+    if dt.name not in _UNIFORM_DTYPES:
+        raise ValueError(f"Argument `dtype` got invalid value {dt!r}. Accepted dtypes are "
+                         "(tf.float16, tf.bfloat16, tf.float32, tf.float64, tf.int32, "
+                         "tf.int64).")
+    shape = _shape(shape, "uniform")
     if dt.is_integer:
         if maxval is None:
-            raise ValueError("uniform: maxval must be given for integer dtypes")
-        return _draw("integers", _shape(shape, "uniform"), dt._np, seed, minval, maxval)
-    hi = 1.0 if maxval is None else maxval
-    return _draw("uniform", _shape(shape, "uniform"), dt._np, seed, minval, hi)
+            raise ValueError(f"Must specify maxval for integer dtype {dt!r}")
+        lo, hi = (convert_to_tensor(v, dtype=dt)._value for v in (minval, maxval))
+        return _draw("integers", shape, dt._np, seed, lo, hi)
+    maxval = 1.0 if maxval is None else maxval
+    lo, hi = convert_to_tensor(minval, dtype=dt), convert_to_tensor(maxval, dtype=dt)
+    return _drawn("uniform", shape, dt._np, seed, lo._value, hi._value, hi - lo, lo,
+                  (minval, maxval))
+
+
+_UNIFORM_DTYPES = ("float16", "bfloat16", "float32", "float64", "int32", "int64")
 
 
 def truncated_normal(shape: ShapeLike, mean: TensorInput = 0.0, stddev: TensorInput = 1.0,
@@ -125,8 +155,9 @@ def truncated_normal(shape: ShapeLike, mean: TensorInput = 0.0, stddev: TensorIn
     >>> bool((abs(x.numpy()) <= 2.0).all())
     True
     """
-    return _draw("truncated", _shape(shape, "truncated_normal"),
-                 _floating(dtype, "truncated_normal"), seed, mean, stddev)
+    return _drawn("truncated", _shape(shape, "truncated_normal"),
+                  _floating(dtype, "truncated_normal"), seed, mean, stddev, stddev, mean,
+                  (mean, stddev))
 
 
 def shuffle(value: TensorInput, seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
@@ -140,12 +171,47 @@ def shuffle(value: TensorInput, seed: Optional[int] = None, name: Optional[str] 
     [0, 1, 2, 3, 4]
     """
     from .rules import gather, stop_gradient
-    from ._core.convert import convert_to_tensor
     value = convert_to_tensor(value)
     if value.ndim == 0:
         return value
     order = _draw("permutation", (value.shape[0],), np.int64, seed, 0, 0)
     return stop_gradient(gather(value, order))
+
+def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike] = None,
+                seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
+    """For each row of ``logits`` (``[batch, classes]``, unnormalized log
+    probabilities), ``num_samples`` class indices drawn from its softmax:
+    ``[batch, num_samples]`` of ``dtype`` (int64 by default, or int32).
+
+    The argmax of the logits plus Gumbel noise: a class with logit ``-inf``
+    is never drawn.  No gradient, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.categorical(tf.math.log([[0.5, 0.5, 0.0]]), 5, seed=1)
+    >>> x.dtype, x.shape, bool((x.numpy() < 2).all())
+    (tf.int64, TensorShape([1, 5]), True)
+    """
+    from .errors import InvalidArgumentError
+    from .rules import add, argmax, cast, expand_dims, log, negative, stop_gradient
+    out = as_dtype("int64" if dtype is None else dtype)
+    if out.name not in ("int32", "int64"):
+        raise ValueError(f"Argument `dtype` got invalid value {out!r}. Accepted dtypes are "
+                         "(tf.int32, tf.int64).")
+    logits = convert_to_tensor(logits)
+    if not logits.dtype.is_floating:
+        raise TypeError(f"categorical: logits must be floating (float16, float32 or float64), "
+                        f"got {logits.dtype.name}")
+    if logits.ndim != 2:
+        raise InvalidArgumentError(f"logits should be a matrix, got shape "
+                                   f"{tuple(logits.shape)}")
+    if int(num_samples) < 0:
+        raise InvalidArgumentError(f"num_samples should be non-negative, got {num_samples}")
+    batch, classes = logits.shape
+    u = _draw("uniform", (batch, int(num_samples), classes), np.float64, seed, 0.0, 1.0)
+    gumbel = negative(log(negative(log(u))))
+    scores = add(expand_dims(cast(stop_gradient(logits), "float64"), 1), gumbel)
+    return argmax(scores, axis=-1, output_type=out)
+
 
 from ._missing import missing_names as _missing_names
 

@@ -167,7 +167,7 @@ class GradientTape:
             _history._note_event(self, "resume")
 
     def reset(self) -> None:
-        """Clear everything recorded so far (the tape keeps recording if active).
+        """Clear everything recorded so far; the tape keeps recording (it must be).
 
         >>> import gradtape as tf
         >>> x = tf.Variable(2.0)
@@ -178,14 +178,13 @@ class GradientTape:
         >>> tape.gradient(y, x).numpy()
         3.0
         """
-        recording = self._recording
+        if not self._recording:  # TensorFlow's error, in its words
+            raise ValueError("Tape is not recording.")
         _history._note_event(self, "reset", 2)
-        if recording:
-            trace.pop(self._rec)
+        trace.pop(self._rec)
         self._rec = TapeRecorder(self._watch_accessed_variables)
         self._recording = False
-        if recording:
-            self.__enter__()
+        self.__enter__()
 
     # -- watching -------------------------------------------------------
     def watch(self, tensor: Nested) -> None:

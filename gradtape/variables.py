@@ -13,7 +13,7 @@ from ._core.backend import NUMPY, backend_of
 from ._core import state as _state, trace
 from ._core.dtypes import as_dtype
 from ._core.reverse import TapeRecorder
-from ._core.tensor import TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array
+from ._core.tensor import TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array, wrap
 from .name_scope import current_scope
 from typing import Any, Callable, Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
@@ -117,13 +117,29 @@ class Variable(TensorLike):
         return t
 
     def read_value(self) -> Tensor:
-        """The current value as a Tensor (recorded as a read by active tapes).
+        """The current value as a Tensor of its own (recorded as a read by active tapes).
+
+        As in TensorFlow, each read is a new tensor: a gradient with respect
+        to it counts only the uses of that read, while the Variable's
+        gradient counts every read.
 
         >>> import gradtape as tf
-        >>> tf.Variable(1.5).read_value()
-        <gradtape.Tensor: shape=(), dtype=float32, numpy=1.5>
+        >>> x = tf.Variable(2.0)
+        >>> with tf.GradientTape() as tape:
+        ...     a, b = x.read_value(), x.read_value()
+        ...     y = a * b * b
+        >>> [g.numpy() for g in tape.gradient(y, [x, a, b])]
+        [12.0, 4.0, 8.0]
         """
-        return self._read()
+        # a view: an array of its own (so a gradtape.function takes the read for a
+        # snapshot, not for the Variable), without a copy
+        stack = getattr(_state.local, "stack", ())
+        if not stack:
+            return wrap(self._value[...])
+        read = self._read_under(stack)
+        read._value = read._value[...]
+        from .rules.shape import identity  # it links the new tensor to the Variable
+        return identity(read)
 
     value = read_value
 
@@ -189,7 +205,8 @@ class Variable(TensorLike):
 
     def assign(self, value: TensorInput, use_locking: bool = False, name: Optional[str] = None,
                read_value: bool = True) -> Any:
-        """Replace the value (same shape and dtype); returns the Variable.
+        """Replace the value (same shape and dtype); returns the Variable
+        (None with ``read_value=False``, as TensorFlow).
 
         An assignment is state, not an op: no gradient flows through it.
 
@@ -201,11 +218,11 @@ class Variable(TensorLike):
         old, self._value = self._value, _stored(arr, True)
         _tell_tracer(self, "assign", value, arr, old)
         _accessed(self)
-        return self
+        return self if read_value else None
 
     def assign_add(self, delta: TensorInput, use_locking: bool = False, name: Optional[str] = None,
                    read_value: bool = True) -> Any:
-        """Add ``delta`` to the value; returns the Variable.
+        """Add ``delta`` to the value; returns the Variable (None with ``read_value=False``).
 
         >>> import gradtape as tf
         >>> tf.Variable(1.0).assign_add(2.0).numpy()
@@ -215,11 +232,11 @@ class Variable(TensorLike):
         old, self._value = self._value, _stored(self._value + arr, False)
         _tell_tracer(self, "assign_add", delta, arr, old)
         _accessed(self)
-        return self
+        return self if read_value else None
 
     def assign_sub(self, delta: TensorInput, use_locking: bool = False, name: Optional[str] = None,
                    read_value: bool = True) -> Any:
-        """Subtract ``delta`` from the value; returns the Variable.
+        """Subtract ``delta`` from the value; returns the Variable (None with ``read_value=False``).
 
         >>> import gradtape as tf
         >>> tf.Variable(1.0).assign_sub(2.0).numpy()
@@ -229,7 +246,85 @@ class Variable(TensorLike):
         old, self._value = self._value, _stored(self._value - arr, False)
         _tell_tracer(self, "assign_sub", delta, arr, old)
         _accessed(self)
-        return self
+        return self if read_value else None
+
+    # -- scattered updates (computed by gradtape ops, then assigned) ------------
+    def scatter_nd_update(self, indices: TensorInput, updates: TensorInput,
+                          name: Optional[str] = None) -> Any:
+        """Set the elements (or slices) at ``indices`` to ``updates``; returns the Variable.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+        >>> v.scatter_nd_update([[1], [3]], [9.0, 8.0]).numpy()
+        array([1., 9., 3., 8.], dtype=float32)
+        """
+        from .rules.indexing import tensor_scatter_nd_update
+        return self.assign(tensor_scatter_nd_update(self._read(), indices,
+                                                    self._of_my_dtype(updates)))
+
+    def scatter_nd_add(self, indices: TensorInput, updates: TensorInput,
+                       name: Optional[str] = None) -> Any:
+        """Add ``updates`` at ``indices`` (repeated indices add up); returns the Variable.
+
+        >>> import gradtape as tf
+        >>> tf.Variable([1.0, 2.0]).scatter_nd_add([[1], [1]], [9.0, 8.0]).numpy()
+        array([ 1., 19.], dtype=float32)
+        """
+        from .rules.indexing import tensor_scatter_nd_add
+        return self.assign(tensor_scatter_nd_add(self._read(), indices,
+                                                 self._of_my_dtype(updates)))
+
+    def scatter_nd_sub(self, indices: TensorInput, updates: TensorInput,
+                       name: Optional[str] = None) -> Any:
+        """Subtract ``updates`` at ``indices``; returns the Variable.
+
+        >>> import gradtape as tf
+        >>> tf.Variable([1.0, 2.0]).scatter_nd_sub([[0]], [5.0]).numpy()
+        array([-4.,  2.], dtype=float32)
+        """
+        from .rules import negative
+        return self.scatter_nd_add(indices, negative(self._of_my_dtype(updates)))
+
+    def _of_my_dtype(self, updates):
+        """``updates`` as a tensor of this Variable's dtype (a tensor of another
+        dtype is TensorFlow's ValueError)."""
+        from ._core.convert import convert_to_tensor
+        return convert_to_tensor(updates, dtype=self.dtype)
+
+    def scatter_update(self, sparse_delta: Any, use_locking: bool = False,
+                       name: Optional[str] = None) -> Any:
+        """Set the rows ``sparse_delta.indices`` to ``sparse_delta.values`` (an
+        ``IndexedSlices``); returns the Variable.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0, 3.0])
+        >>> v.scatter_update(tf.IndexedSlices(tf.constant([9.0]), tf.constant([2]))).numpy()
+        array([1., 2., 9.], dtype=float32)
+        """
+        return self.scatter_nd_update(*_rows_of(sparse_delta, "scatter_update"))
+
+    def scatter_add(self, sparse_delta: Any, use_locking: bool = False,
+                    name: Optional[str] = None) -> Any:
+        """Add ``sparse_delta.values`` to the rows ``sparse_delta.indices``; returns the Variable.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0])
+        >>> v.scatter_add(tf.IndexedSlices(tf.constant([5.0, 5.0]), tf.constant([0, 0]))).numpy()
+        array([11.,  2.], dtype=float32)
+        """
+        return self.scatter_nd_add(*_rows_of(sparse_delta, "scatter_add"))
+
+    def scatter_sub(self, sparse_delta: Any, use_locking: bool = False,
+                    name: Optional[str] = None) -> Any:
+        """Subtract ``sparse_delta.values`` from the rows ``sparse_delta.indices``;
+        returns the Variable.
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([1.0, 2.0])
+        >>> v.scatter_sub(tf.IndexedSlices(tf.constant([5.0]), tf.constant([1]))).numpy()
+        array([ 1., -3.], dtype=float32)
+        """
+        return self.scatter_nd_sub(*_rows_of(sparse_delta, "scatter_sub"))
 
     def _restore(self, value):
         """Set the value loaded from a checkpoint: like ``assign``, but never
@@ -252,6 +347,26 @@ class Variable(TensorLike):
         self._read()  # a read, as numpy() is
         return TensorLike.__array__(self, dtype, True)  # writable, as TensorFlow's
 
+    def __len__(self):
+        raise TypeError("object of type 'Variable' has no len(); use len(v.shape) or "
+                        "v.shape[0]")  # as TensorFlow's (iterating one works)
+
+    # ``v += 1`` would silently rebind ``v`` to a Tensor: TensorFlow refuses it
+    def __iadd__(self, other):
+        _in_place("variable += value", "variable.assign_add(value)", "variable + value")
+
+    def __isub__(self, other):
+        _in_place("variable -= value", "variable.assign_sub(value)", "variable - value")
+
+    def __imul__(self, other):
+        _in_place("var *= value", "var.assign(var * value)", "var * value")
+
+    def __itruediv__(self, other):
+        _in_place("var /= value", "var.assign(var / value)", "var / value")
+
+    def __ipow__(self, other):
+        _in_place("var **= value", "var.assign(var ** value)", "var ** value")
+
     def __repr__(self):
         text = _text(self._value, True)
         if "\n" in text:
@@ -262,6 +377,22 @@ class Variable(TensorLike):
 
     def __str__(self):
         return repr(self)
+
+
+def _in_place(what, update, out):
+    raise RuntimeError(f"`{what}` with `tf.Variable`s is not supported. Use `{update}` to "
+                       f"modify the variable, or `out = {out}` if you need to get a new "
+                       "output Tensor.")
+
+
+def _rows_of(sparse_delta, what):
+    """An ``IndexedSlices``' ``(indices, updates)`` for a ``scatter_nd_*`` update of rows."""
+    from .indexed_slices import IndexedSlices
+    from .rules import expand_dims
+    if not isinstance(sparse_delta, IndexedSlices):
+        raise TypeError(f"sparse_delta is not IndexedSlices: {sparse_delta!r} ({what} "
+                        "takes tf.IndexedSlices(values, indices))")
+    return expand_dims(sparse_delta.indices, -1), sparse_delta.values
 
 
 def _accessed(var):

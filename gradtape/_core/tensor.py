@@ -105,6 +105,21 @@ class TensorShape(tuple):
     def __add__(self, other):
         return TensorShape(tuple(self) + tuple(other))
 
+    def __eq__(self, other):
+        """Equal to a shape of the same dimensions, given as a tuple or a list
+        (as TensorFlow's: ``x.shape == [1, 3]``).
+
+        >>> import gradtape as tf
+        >>> tf.constant([[1.0, 2.0, 3.0]]).shape == [1, 3]
+        True
+        """
+        return tuple.__eq__(self, tuple(other) if type(other) is list else other)
+
+    def __ne__(self, other):
+        return tuple.__ne__(self, tuple(other) if type(other) is list else other)
+
+    __hash__ = tuple.__hash__
+
     def __repr__(self):
         return f"TensorShape({list(self)})"
 
