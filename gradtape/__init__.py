@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from ._core.dtypes import (DType, as_dtype, bool, complex64, complex128, float16,  # noqa: A004
                            float32, float64, int8, int16, int32, int64, string, uint8)
 from ._core.tensor import Tensor, TensorShape, constant
-from ._core.convert import convert_to_tensor
 from . import errors
 if TYPE_CHECKING:  # the namespaces first: the ops' star import below must not hide them
     from . import linalg, math  # noqa: F811
@@ -39,7 +38,7 @@ from . import compiled  # noqa: F401
 from . import config  # noqa: F401
 from . import dtypes, nest, typing  # noqa: F401
 from .composite import clip_by_norm, meshgrid, repeat, scalar_mul  # noqa: F401
-from .eager import (control_dependencies, device, executing_eagerly, get_logger,  # noqa: F401
+from .eager import (control_dependencies, convert_to_tensor, device, executing_eagerly, get_logger,  # noqa: F401
                     get_static_value, grad_pass_through, gradients, init_scope, inside_function,
                     is_tensor, numpy_function, py_function)
 from .functional_ops import foldl, foldr, map_fn, scan, vectorized_map  # noqa: F401

@@ -14,12 +14,12 @@ import functools
 from ._core import trace
 from ._core.dtypes import DType, as_dtype
 from ._core.tensor import TensorLike
-from ._core.convert import convert_to_tensor
+from ._core.convert import convert_to_tensor as _convert
 from .errors import InvalidArgumentError, OperatorNotAllowedInGraphError
 from .variables import Variable
 from typing import Any, Callable, Iterator, Optional, Sequence
 
-__all__ = ["control_dependencies", "device", "executing_eagerly", "get_logger",
+__all__ = ["control_dependencies", "convert_to_tensor", "device", "executing_eagerly", "get_logger",
            "get_static_value", "grad_pass_through", "gradients", "init_scope",
            "inside_function", "is_tensor", "numpy_function", "py_function"]
 
@@ -84,6 +84,31 @@ def get_logger() -> logging.Logger:
     'tensorflow'
     """
     return logging.getLogger("tensorflow")
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
+                      name: Optional[str] = None) -> Any:
+    """Convert a Python number, list, ndarray or tensor to a Tensor.
+
+    Python floats become float32 and ints int32 (TensorFlow's defaults);
+    ndarrays keep their dtype.  A tensor of another dtype than ``dtype`` is an
+    error, never a silent cast.  A Variable converts to a read of its own, as
+    ``read_value()`` (a gradient with respect to it counts only its own uses).
+
+    >>> import gradtape as tf
+    >>> tf.convert_to_tensor([1, 2]).dtype, tf.convert_to_tensor(1.5).dtype
+    (tf.int32, tf.float32)
+    >>> x = tf.Variable(2.0)
+    >>> with tf.GradientTape() as tape:
+    ...     t = tf.convert_to_tensor(x)
+    ...     y = t * x
+    >>> [g.numpy() for g in tape.gradient(y, [x, t])]
+    [4.0, 2.0]
+    """
+    if isinstance(value, Variable):
+        _convert(value, dtype)  # (the dtype check)
+        return value.read_value()
+    return _convert(value, dtype, dtype_hint)
 
 
 def is_tensor(x: Any) -> bool:
@@ -217,7 +242,7 @@ def py_function(func: Optional[Callable[..., Any]] = None, inp: Optional[Sequenc
                         "`@tf.py_function(Tout=tout)`")
     if func is None:
         return lambda f: (lambda *args: py_function(f, list(args), Tout, name))
-    args = [convert_to_tensor(a) for a in (inp or [])]
+    args = [_convert(a) for a in (inp or [])]
     tracer = trace.tracer()
     if tracer is None:
         result = func(*args)
@@ -250,7 +275,7 @@ def numpy_function(func: Callable[..., Any], inp: Sequence[Any], Tout: Any,
 
 def _output(value, dtype):
     try:
-        return convert_to_tensor(value, dtype=dtype)
+        return _convert(value, dtype=dtype)
     except (TypeError, ValueError) as e:
         raise InvalidArgumentError(f"py_function: a result does not convert to the "
                                    f"declared Tout {dtype.name}: {e}") from None

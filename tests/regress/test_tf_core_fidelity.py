@@ -299,3 +299,17 @@ def test_categorical_errors():
         tf.random.categorical([[1.0, 2.0]], -1)
     with pytest.raises(ValueError, match="Accepted dtypes are"):
         tf.random.categorical([[1.0, 2.0]], 3, dtype=tf.float32)
+
+
+def test_convert_to_tensor_of_a_variable_is_a_read_of_its_own():
+    # TF 2.21: [4.0, 2.0] (the Variable counts both uses, the converted tensor its own)
+    x = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        t = tf.convert_to_tensor(x)
+        y = t * x
+    assert [g.numpy() for g in tape.gradient(y, [x, t])] == [4.0, 2.0]
+    t0 = tf.convert_to_tensor(x)
+    x.assign(5.0)
+    assert t0.numpy() == 2.0  # TF: 2.0, a snapshot
+    with pytest.raises(ValueError):  # TF: ValueError, float64 requested of a float32 Variable
+        tf.convert_to_tensor(x, dtype=tf.float64)
