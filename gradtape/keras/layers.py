@@ -151,6 +151,21 @@ def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
 # Layer
 # ---------------------------------------------------------------------------
 
+def _marking_built(build):
+    """``build`` that marks the layer built, as Keras: a layer built by hand
+    (``layer.build(shape)``) keeps its weights on its first call."""
+    if getattr(build, "_marks_built", False):
+        return build
+
+    @functools.wraps(build)
+    def build_and_mark(self, *args, **kwargs):
+        result = build(self, *args, **kwargs)
+        self.built = True
+        return result
+    build_and_mark._marks_built = True
+    return build_and_mark
+
+
 class Layer(Module):
     """A Module that creates its weights on first call from the input's shape.
 
@@ -179,6 +194,11 @@ class Layer(Module):
             input_shape = (input_dim,)
         # the shape of one sample, for a Sequential model that starts with this layer
         self._input_shape = None if input_shape is None else _sample_shape(input_shape, self)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = _marking_built(cls.__dict__["build"])
 
     @staticmethod
     def _valid_name(name):
@@ -287,6 +307,7 @@ class Layer(Module):
         return Variable(value, trainable=trainable and self._trainable,
                         name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
 
+    @_marking_built
     def build(self, input_shape: ShapeLike) -> None:
         """Create the weights for inputs of ``input_shape`` (nothing by default)."""
 

@@ -47,6 +47,13 @@ def _hyper(value, what, who, low=0.0, high=None, low_open=False):
     return value
 
 
+def _keras_cast(number, dt):
+    """A Python hyperparameter as Keras' ``ops.cast(number, variable.dtype)``
+    makes it: a float32 first, so a float64 variable gets float32's rounding
+    (``0.9`` becomes ``0.8999999761581421``)."""
+    return dt(np.float32(number))
+
+
 class Optimizer:
     """Base class of the optimizers; subclasses declare slots and ``update_step``.
 
@@ -60,7 +67,8 @@ class Optimizer:
     (array([0.8, 1.6], dtype=float32), 1)
     """
 
-    #: slot name -> initial value, created per trainable variable at build time
+    #: groups of ``(slot name, initial value)`` pairs, created per trainable variable
+    #: at build time: a group's slots for the first variable, then for the next...
     _SLOTS = ()
 
     def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]],
@@ -178,10 +186,11 @@ class Optimizer:
         for var in new:
             self._index[id(var)] = len(self._trainable_variables)
             self._trainable_variables.append(var)
-        for slot, initial in self._SLOTS:
-            store = self._slots.setdefault(slot, [])
+        for group in self._SLOTS:  # as Keras: each group's slots side by side per variable
             for var in new:
-                store.append(self.add_variable_from_reference(var, slot, initial))
+                for slot, initial in group:
+                    self._slots.setdefault(slot, []).append(
+                        self.add_variable_from_reference(var, slot, initial))
         self.built = True
         if new and _module.on_new_variable is not None:  # a checkpoint waits for the slots
             _module.on_new_variable()
@@ -277,7 +286,8 @@ class Optimizer:
             for var in variables:
                 if self._decays(var):
                     dt = var.dtype._np.type
-                    var.assign_sub(xp.read(var) * dt(self.weight_decay) * xp.cast(lr, dt))
+                    var.assign_sub(xp.read(var) * _keras_cast(self.weight_decay, dt)
+                                   * xp.cast(lr, dt))
         for g, var in zip(grads, variables):
             self.update_step(g, var, lr)
         for var in variables:  # as Keras: the constraints project the updated values
@@ -358,10 +368,13 @@ class Optimizer:
     def _sum_rows(self, grads, rows, variables, xp):
         """Each IndexedSlices' rows added into a dense gradient.  Keras squares an
         IndexedSlices row by row, so a repeated index adds its rows' squares:
-        ``_square`` gives the step that sum."""
+        ``_square`` gives the step that sum.  Keras' ``global_clipnorm``
+        scales an IndexedSlices into a dense tensor, whose squares the rule
+        then takes."""
         for i, indices in rows.items():
             var = variables[i]
-            self._row_squares[id(var)] = summed_rows(xp.square(grads[i]), indices, var.shape)
+            if not self.global_clipnorm:
+                self._row_squares[id(var)] = summed_rows(xp.square(grads[i]), indices, var.shape)
             grads[i] = summed_rows(grads[i], indices, var.shape)
         return grads
 
@@ -440,7 +453,7 @@ class SGD(Optimizer):
                  global_clipnorm: Optional[float] = None, name: Optional[str] = None) -> None:
         self.momentum = _hyper(momentum, "momentum", "SGD", 0.0, 1.0)
         self.nesterov = bool(nesterov)
-        self._SLOTS = (("momentum", 0.0),) if self.momentum != 0 else ()
+        self._SLOTS = ((("momentum", 0.0),),) if self.momentum != 0 else ()
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
@@ -451,7 +464,7 @@ class SGD(Optimizer):
             variable.assign_sub(gradient * lr)
             return
         m = self._slot("momentum", variable)
-        mom = dt(self.momentum)
+        mom = _keras_cast(self.momentum, dt)
         m.assign(-gradient * lr + xp.read(m) * mom)
         if self.nesterov:
             variable.assign_add(-gradient * lr + xp.read(m) * mom)
@@ -484,19 +497,21 @@ class Adam(Optimizer):
         self.beta_2 = _hyper(beta_2, "beta_2", who, 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", who)
         self.amsgrad = bool(amsgrad)
-        self._SLOTS = (("momentum", 0.0), ("velocity", 0.0)) + (
-            (("velocity_hat", 0.0),) if self.amsgrad else ())
+        self._SLOTS = ((("momentum", 0.0), ("velocity", 0.0)),) + (
+            ((("velocity_hat", 0.0),),) if self.amsgrad else ())
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
         dt = variable.dtype._np.type
-        lr, b1, b2, one = xp.cast(learning_rate, dt), dt(self.beta_1), dt(self.beta_2), dt(1)
+        lr, one = xp.cast(learning_rate, dt), dt(1)
+        b1, b2 = _keras_cast(self.beta_1, dt), _keras_cast(self.beta_2, dt)
         t = xp.cast(xp.read(self._iterations) + 1, dt)
         alpha = lr * xp.sqrt(one - xp.power(b2, t)) / (one - xp.power(b1, t))
         m, v = self._slot("momentum", variable), self._slot("velocity", variable)
-        m.assign_add((gradient - xp.read(m)) * (one - b1))
-        v.assign_add((self._square(gradient, variable, xp) - xp.read(v)) * (one - b2))
+        # as Keras: 1 - beta in Python (float64) for the moments, in float32 for alpha
+        m.assign_add((gradient - xp.read(m)) * dt(1.0 - self.beta_1))
+        v.assign_add((self._square(gradient, variable, xp) - xp.read(v)) * dt(1.0 - self.beta_2))
         v_used = xp.read(v)
         if self.amsgrad:
             v_hat = self._slot("velocity_hat", variable)
@@ -553,20 +568,21 @@ class RMSprop(Optimizer):
         self.momentum = _hyper(momentum, "momentum", "RMSprop", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "RMSprop")
         self.centered = bool(centered)
-        self._SLOTS = (("velocity", 0.0),) + (
-            (("momentum", 0.0),) if self.momentum > 0 else ()) + (
-            (("average_gradient", 0.0),) if self.centered else ())
+        self._SLOTS = ((("velocity", 0.0),),) + (
+            ((("momentum", 0.0),),) if self.momentum > 0 else ()) + (
+            ((("average_gradient", 0.0),),) if self.centered else ())
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
         dt = variable.dtype._np.type
-        lr, rho, one = xp.cast(learning_rate, dt), dt(self.rho), dt(1)
+        # as Keras: 1 - rho in Python (float64), then float32
+        lr, rho, one_minus_rho = xp.cast(learning_rate, dt), dt(self.rho), dt(1.0 - self.rho)
         v = self._slot("velocity", variable)
-        v.assign(rho * xp.read(v) + (one - rho) * self._square(gradient, variable, xp))
+        v.assign(rho * xp.read(v) + one_minus_rho * self._square(gradient, variable, xp))
         if self.centered:
             avg = self._slot("average_gradient", variable)
-            avg.assign(rho * xp.read(avg) + (one - rho) * gradient)
+            avg.assign(rho * xp.read(avg) + one_minus_rho * gradient)
             denominator = xp.read(v) - xp.square(xp.read(avg)) + dt(self.epsilon)
         else:
             denominator = xp.read(v) + dt(self.epsilon)
@@ -602,7 +618,7 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = _hyper(
             initial_accumulator_value, "initial_accumulator_value", "Adagrad")
         self.epsilon = _hyper(epsilon, "epsilon", "Adagrad")
-        self._SLOTS = (("accumulator", self.initial_accumulator_value),)
+        self._SLOTS = ((("accumulator", self.initial_accumulator_value),),)
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
