@@ -19,6 +19,7 @@ from .._core.dtypes import as_dtype
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from ..variables import Variable
+from .losses import _match_ranks
 from .module import camel_to_snake
 from .._missing import missing_names as _missing_names
 from typing import Any, Callable, List, Optional
@@ -98,27 +99,12 @@ class Metric:
         return f"<{type(self).__name__} name={self.name}>"
 
 
-def _same_rank(values, weight):
-    """Keras' squeeze-or-expand of a trailing 1 when the ranks differ by one."""
-    if values.ndim == weight.ndim + 1 and values.shape[-1] == 1:
-        if weight.ndim == 1:
-            weight = _ops.expand_dims(weight, -1)
-        else:
-            values = _ops.squeeze(values, -1)
-    elif weight.ndim == values.ndim + 1 and weight.shape[-1] == 1:
-        if values.ndim == 1:
-            values = _ops.expand_dims(values, -1)
-        else:
-            weight = _ops.squeeze(weight, -1)
-    return values, weight
-
-
 def _samplewise(values, sample_weight, dtype, reduce=_ops.reduce_mean):
     """Per-sample values (``reduce``-d over the non-batch axes) and their weights, as Keras does."""
     values = _tensor(values, dtype)
     if sample_weight is not None:
         sample_weight = _tensor(sample_weight, dtype)
-        values, sample_weight = _same_rank(values, sample_weight)
+        values, sample_weight = _match_ranks(values, sample_weight)
         values_ndim, weight_ndim = values.ndim, sample_weight.ndim
         if values_ndim > weight_ndim:
             values = reduce(values, axis=list(range(weight_ndim, values_ndim)))

@@ -82,6 +82,44 @@ def test_float64_variables_get_float32_rounded_hyperparameters():
     np.testing.assert_allclose(var, [0.5820999935388566, 2.756200010561943], rtol=1e-15)
 
 
+@pytest.mark.parametrize("name, rate, want", [
+    # TensorFlow 2.21's values after three steps on gathered rows (row 0 twice)
+    ("Adamax", 0.1, [[0.7154995799064636, 2.2935776710510254], [3.0, 4.0],
+                     [4.702890872955322, 6.297731399536133]]),
+    ("Nadam", 0.1, [[0.6593872904777527, 2.368277072906494], [3.0, 4.0],
+                    [4.746972560882568, 6.256173133850098]]),
+    ("Lion", 0.1, [[0.6999999284744263, 2.299999713897705], [3.0, 4.0],
+                   [4.700000286102295, 6.299999713897705]]),
+    ("Adadelta", 1.0, [[0.9939385652542114, 2.0060715675354004], [3.0, 4.0],
+                       [4.9957098960876465, 6.004291534423828]]),
+])
+def test_adamax_nadam_lion_adadelta(name, rate, want):
+    opt = getattr(keras.optimizers, name)(rate)
+    table = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    for _ in range(3):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.gather(table, [0, 2, 0]) ** 2 * [1.0, -2.0])
+        opt.apply_gradients(zip(tape.gradient(loss, [table]), [table]))
+    np.testing.assert_allclose(table.numpy(), want, rtol=1e-6)
+
+
+def test_piecewise_constant_and_polynomial_decay():
+    S = keras.optimizers.schedules
+    # TensorFlow 2.21's rates
+    got = [float(S.PiecewiseConstantDecay([2, 5], [1.0, 0.5, 0.1])(k)) for k in (0, 2, 3, 5, 6)]
+    np.testing.assert_allclose(got, [1.0, 1.0, 0.5, 0.5, 0.10000000149011612], rtol=1e-7)
+    # an integer step truncates the boundaries, a float step does not: [1.0, 0.5, 1.0, 0.5]
+    got = [float(S.PiecewiseConstantDecay([1.5, 5], [1.0, 0.5, 0.1])(k)) for k in (1, 2, 1.2, 1.7)]
+    assert got == [1.0, 0.5, 1.0, 0.5]
+    got = [float(S.PolynomialDecay(0.1, 5, 0.01, power=0.5)(k)) for k in (0, 1, 3, 5, 7)]
+    np.testing.assert_allclose(got, [0.10000000149011612, 0.09049844741821289, 0.06692100316286087,
+                                     0.009999999776482582, 0.009999999776482582], rtol=1e-7)
+    got = [float(S.PolynomialDecay(0.1, 3, 0.01, power=2.0, cycle=True)(k)) for k in (0, 1, 3, 4, 5, 7)]
+    np.testing.assert_allclose(got, [0.10000000149011612, 0.04999999701976776, 0.009999999776482582,
+                                     0.019999999552965164, 0.012500000186264515,
+                                     0.014444444328546524], rtol=1e-7)
+
+
 # ---------------------------------------------------------------------------
 # Layers
 # ---------------------------------------------------------------------------
