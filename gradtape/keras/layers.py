@@ -387,6 +387,8 @@ class Dense(Layer):
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         expected = self.kernel.shape[0]
+        if not inputs.dtype.is_floating:  # Keras' matmul promotes integers to the kernel's dtype
+            inputs = _ew.cast(inputs, self.kernel.dtype)
         if inputs.ndim < 2:
             raise ValueError(f"Dense '{self.name}': expected inputs with a batch axis "
                              f"(at least 2 dimensions), got shape {tuple(inputs.shape)}")
@@ -457,6 +459,74 @@ _UNSUPPORTED = {
     "save_weights": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "load_weights": "restore the weights with `gradtape.train.Checkpoint(model=model).read(path)`",
 }
+
+
+class Activation(Layer):
+    """Apply an activation function (a name from ``tf.keras.activations`` or a callable).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Activation("relu")(tf.constant([[-1.0, 2.0]])).numpy()
+    array([[0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, activation: Any, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self.activation = get_activation(activation)
+
+    def call(self, inputs: TensorInput) -> Any:
+        return self.activation(inputs)
+
+
+class ReLU(Layer):
+    """``tf.keras.activations.relu`` as a layer, with its ``max_value``,
+    ``negative_slope`` and ``threshold``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.ReLU(max_value=1.0)(tf.constant([[-1.0, 2.0]])).numpy()
+    array([[0., 1.]], dtype=float32)
+    """
+
+    def __init__(self, max_value: Optional[float] = None, negative_slope: float = 0.0,
+                 threshold: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if max_value is not None and max_value < 0.0:
+            raise ValueError("max_value of a ReLU layer cannot be a negative value. "
+                             f"Received: max_value={max_value}")
+        if negative_slope is None or negative_slope < 0.0:
+            raise ValueError("negative_slope of a ReLU layer cannot be None or a negative "
+                             f"value. Received: negative_slope={negative_slope}")
+        if threshold is None or threshold < 0.0:
+            raise ValueError("threshold of a ReLU layer cannot be None or a negative value. "
+                             f"Received: threshold={threshold}")
+        self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
+
+    def call(self, inputs: TensorInput) -> Any:
+        return activations.relu(inputs, negative_slope=self.negative_slope,
+                                max_value=self.max_value, threshold=self.threshold)
+
+
+class Softmax(Layer):
+    """``tf.keras.activations.softmax`` along ``axis`` as a layer (so the
+    cross-entropy losses take its output through its logits, as Keras).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Softmax()(tf.constant([[0.0, 0.0]])).numpy()
+    array([[0.5, 0.5]], dtype=float32)
+    """
+
+    def __init__(self, axis: Axis = -1, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs: TensorInput, mask: Any = None) -> Any:
+        if mask is not None:
+            raise NotImplementedError("Softmax: mask is not supported; set the masked inputs "
+                                      "to a large negative number instead")
+        if isinstance(self.axis, (tuple, list)) and len(self.axis) > 1:
+            raise NotImplementedError("Softmax: a softmax over several axes is not supported")
+        axis = self.axis[0] if isinstance(self.axis, (tuple, list)) else self.axis
+        return activations.softmax(inputs, axis=axis)
 
 
 def _refuse(method):
@@ -882,3 +952,60 @@ class BatchNormalization(Layer):
 
 
 __getattr__ = _missing_names("gradtape.keras.layers", "tf.keras.layers")
+
+
+class LayerNormalization(Layer):
+    """Normalize each sample over ``axis``: ``(x - mean) / sqrt(variance + epsilon) * gamma + beta``.
+
+    >>> import gradtape as tf
+    >>> ln = tf.keras.layers.LayerNormalization(epsilon=0.0)
+    >>> ln(tf.constant([[1.0, 3.0]])).numpy()
+    array([[-1.,  1.]], dtype=float32)
+    >>> [v.name.split("/")[-1] for v in ln.weights]
+    ['gamma:0', 'beta:0']
+    """
+
+    def __init__(self, axis: Axis = -1, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, rms_scaling: bool = False, beta_initializer: Any = "zeros",
+                 gamma_initializer: Any = "ones", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if rms_scaling:
+            raise NotImplementedError("LayerNormalization: rms_scaling=True is not supported")
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
+        self.epsilon = float(epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self._initializers = (gamma_initializer, beta_initializer)
+        self.gamma = self.beta = None
+
+    def _axes(self, ndim):
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        for a in axes:
+            if not -ndim <= a < ndim:
+                raise ValueError(f"LayerNormalization: axis {a} is out of range for inputs "
+                                 f"of rank {ndim}")
+        return sorted(a % ndim for a in axes)
+
+    def build(self, input_shape: ShapeLike) -> None:
+        axes = self._axes(len(input_shape))
+        shape = tuple(input_shape[a] for a in axes)
+        gamma_init, beta_init = self._initializers
+        if self.scale:
+            self.gamma = self.add_weight(shape, gamma_init, name="gamma")
+        if self.center:
+            self.beta = self.add_weight(shape, beta_init, name="beta")
+
+    def call(self, inputs: TensorInput) -> Any:
+        ndim = inputs.ndim
+        axes = self._axes(ndim)
+        per_axis = [inputs.shape[a] if a in axes else 1 for a in range(ndim)]
+
+        def broadcast(v):
+            return v if axes == [ndim - 1] else _shape_ops.reshape(v, per_axis)
+        mean, variance = _nn.moments(inputs, axes, keepdims=True)
+        inv = _ew.rsqrt(variance + self.epsilon)
+        if self.gamma is not None:
+            inv = inv * broadcast(self.gamma)
+        res = -mean * inv
+        if self.beta is not None:
+            res = res + broadcast(self.beta)
+        return inputs * inv + res

@@ -278,3 +278,99 @@ def test_cosine_similarity_along_axis_0_and_hinge_of_signed_labels():
     # TensorFlow 2.21: labels already -1 and 1 are used as they are: 0.6
     got = L.Hinge()(tf.constant([[-1., 1.], [1., -1.]]), tf.constant([[0.3, 0.4], [2.0, -0.5]]))
     np.testing.assert_allclose(got.numpy(), 0.6, rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# More layers, initializers, metrics
+# ---------------------------------------------------------------------------
+
+def test_layer_normalization_over_two_axes():
+    # TensorFlow 2.21's output and gradients (loss sum(y**2 * [1, 3]))
+    ln = keras.layers.LayerNormalization(axis=[1, 2], epsilon=0.01)
+    x = tf.Variable(np.array([[[1.0, 2.0], [4.0, -1.0]], [[0.5, 0.5], [3.0, 1.0]]], np.float32))
+    ln.build(x.shape)
+    ln.set_weights([np.array([[1.0, 2.0], [0.5, -1.0]], np.float32),
+                    np.array([[0.1, 0.0], [0.0, 0.2]], np.float32)])
+    with tf.GradientTape() as tape:
+        y = ln(x)
+        loss = tf.reduce_sum(y * y * [1.0, 3.0])
+    grads = tape.gradient(loss, [x] + ln.trainable_variables)
+    np.testing.assert_allclose(y.numpy(), [[[-0.17692440748214722, 0.5538487434387207],
+                                            [0.6923109889030457, 1.5846221446990967]],
+                                           [[-0.6242067813873291, -1.448413610458374],
+                                            [0.8449079394340515, 0.4414023160934448]]], rtol=1e-6)
+    np.testing.assert_allclose(grads[0].numpy(), [[[0.769235372543335, 3.41447114944458],
+                                                   [-2.3465237617492676, -1.8371829986572266]],
+                                                  [[6.4470977783203125, -9.130637168884277],
+                                                   [-0.5983505249023438, 3.281888961791992]]],
+                               rtol=1e-5)
+    np.testing.assert_allclose(grads[1].numpy(), [[1.0020989179611206, 7.213951110839844],
+                                                  [4.772655487060547, -13.803948402404785]],
+                               rtol=1e-5)
+    np.testing.assert_allclose(grads[2].numpy(), [[-1.6022623777389526, -5.367388725280762],
+                                                  [3.0744378566741943, 12.156146049499512]],
+                               rtol=1e-5)
+    assert [v.name.split("/")[-1] for v in ln.weights] == ["gamma:0", "beta:0"]
+
+
+def test_softmax_and_activation_layers_keep_the_logits():
+    # TensorFlow 2.21: 26.75 through the Softmax layer's logits, 15.156732 through
+    # Activation('sigmoid')'s, as for the activation functions
+    x = tf.Variable([[1.0, 30.0, -20.0], [25.0, -30.0, 0.5]])
+    loss = L.CategoricalCrossentropy()([[1., 0., 0.], [0., 0., 1.]], keras.layers.Softmax()(x))
+    np.testing.assert_allclose(loss.numpy(), 26.75, rtol=1e-6)
+    x = tf.constant([[30.0, -2.0], [20.0, -40.5]])
+    loss = L.BinaryCrossentropy()([[1., 0.], [0., 1.]], keras.layers.Activation("sigmoid")(x))
+    np.testing.assert_allclose(loss.numpy(), 15.156732, rtol=1e-6)
+    # TensorFlow 2.21: ReLU(max_value=1, negative_slope=0.1, threshold=0.5)
+    got = keras.layers.ReLU(1.0, 0.1, 0.5)(tf.constant([[-1.0, 0.2, 0.7, 3.0]]))
+    np.testing.assert_allclose(got.numpy(), [[-0.15, -0.03, 0.7, 1.0]], rtol=1e-6)
+
+
+def test_dense_promotes_integer_inputs():
+    # TensorFlow 2.21: [[3., 3.]] and [[1., 1.]], float32
+    dense = keras.layers.Dense(2, kernel_initializer="ones")
+    got = dense(tf.constant([[1, 2]], dtype=tf.int64))
+    assert got.dtype == tf.float32
+    np.testing.assert_array_equal(got.numpy(), [[3.0, 3.0]])
+    np.testing.assert_array_equal(dense(np.array([[True, False]])).numpy(), [[1.0, 1.0]])
+
+
+def test_identity_and_orthogonal_initializers():
+    # TensorFlow 2.21: eye(2, 3) * gain; a rank other than 2 raises ValueError
+    np.testing.assert_array_equal(keras.initializers.Identity(gain=2.0)((2, 3)).numpy(),
+                                  [[2.0, 0.0, 0.0], [0.0, 2.0, 0.0]])
+    with pytest.raises(ValueError, match="2D matrices"):
+        keras.initializers.Identity()((2, 3, 3))
+    q = keras.initializers.Orthogonal(gain=2.0, seed=1)((5, 3)).numpy()
+    np.testing.assert_allclose(q.T @ q, 4.0 * np.eye(3), atol=1e-5)
+    assert keras.initializers.Orthogonal(seed=1)((2, 3, 4)).shape == (2, 3, 4)
+    with pytest.raises(ValueError, match="at least two-dimensional"):
+        keras.initializers.Orthogonal()((3,))
+    assert type(keras.initializers.get("orthogonal")).__name__ == "Orthogonal"
+
+
+@pytest.mark.parametrize("make, args, first, second", [
+    # TensorFlow 2.21's results after one batch, then the same batch weighted [1, 2, 0, 0.5]
+    (lambda: keras.metrics.Accuracy(), ([[1], [2], [3], [4]], [1, 0, 3, 4]), 0.75, 0.6000000238418579),
+    (lambda: keras.metrics.BinaryAccuracy(threshold=0.3), None, 0.7500000596046448, 0.6666666865348816),
+    (lambda: keras.metrics.MeanSquaredError(), None, 0.13833333551883698, 0.164000004529953),
+    (lambda: keras.metrics.MeanAbsoluteError(), None, 0.30000001192092896, 0.324444442987442),
+    (lambda: keras.metrics.RootMeanSquaredError(), None, 0.37193191051483154, 0.40496912598609924),
+    (lambda: keras.metrics.CategoricalCrossentropy(label_smoothing=0.1), None,
+     0.8426599502563477, 0.9028061032295227),
+    (lambda: keras.metrics.SparseCategoricalCrossentropy(), (np.array([1, 0, 2, 2]), None),
+     4.514009475708008, 3.8328232765197754),
+    (lambda: keras.metrics.BinaryCrossentropy(), None, 0.4169079661369324, 0.47027358412742615),
+])
+def test_more_metrics(make, args, first, second):
+    y_true = np.array([[0., 1., 0.], [1., 0., 0.], [0., 0., 1.], [0, 1, 0]], np.float32)
+    y_pred = np.array([[0.1, 0.8, 0.1], [0.3, 0.6, 0.1], [0.2, 0.2, 0.6], [0.5, 0.5, 0.0]],
+                      np.float32)
+    args = (y_true, y_pred) if args is None else (args[0], y_pred if args[1] is None else args[1])
+    metric = make()
+    metric.update_state(*args)
+    np.testing.assert_allclose(float(metric.result()), first, rtol=1e-6)
+    metric.update_state(*args, sample_weight=[1., 2., 0., 0.5])
+    np.testing.assert_allclose(float(metric.result()), second, rtol=1e-6)
+    assert metric.result().dtype == tf.float32
