@@ -25,6 +25,7 @@ from .._core.tensor import TensorLike
 from .module import Module, camel_to_snake, unique_name
 from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
+from ..rules import reductions as _red
 from ..rules import shape as _shape_ops
 from ..rules.indexing import gather as _gather
 from ..rules.linalg import _dense, matmul as _matmul
@@ -425,8 +426,8 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, noise_shape: Optional[ShapeLike] = None, seed: Optional[int] = None,
                  name: Optional[str] = None, dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
-        if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
+        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ValueError(f"Dropout: rate must be a number in [0, 1], got {rate!r}")
         super().__init__(name=name, trainable=True, dtype=dtype, **kwargs)
         self.rate = float(rate)
         self.noise_shape = noise_shape
@@ -435,6 +436,8 @@ class Dropout(Layer):
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         if not training or self.rate == 0:
             return inputs
+        if self.rate == 1:  # as Keras: zeros, with no gradient
+            return _ew.zeros_like(inputs)
         shape = tuple(inputs.shape) if self.noise_shape is None else tuple(self.noise_shape)
         draw = _random._draw("uniform", shape, np.float64, None, 0.0, 1.0, self._rng)
         return inputs * _nn_rules._keep_mask(draw, self.rate, inputs)
@@ -835,7 +838,30 @@ class Conv2D(Layer):
         return self.activation(out)
 
 
-class MaxPooling2D(Layer):
+class _Pooling2D(Layer):
+    """A pooling of each ``pool_size`` window of images ``(batch, height, width, channels)``;
+    ``strides`` defaults to ``pool_size`` (windows side by side)."""
+
+    _pool = None  # the gradtape.nn pooling function
+
+    def __init__(self, pool_size: Union[int, Sequence[int]] = (2, 2),
+                 strides: Optional[Union[int, Sequence[int]]] = None, padding: str = "valid",
+                 data_format: Optional[str] = None, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        who = type(self).__name__
+        self.pool_size = _pair(pool_size, "pool_size", who)
+        self.strides = self.pool_size if strides is None else _pair(strides, "strides", who)
+        self.padding = _padding(padding, who)
+        self.data_format = _data_format(data_format, who)
+
+    def call(self, inputs: TensorInput) -> Any:
+        _check_images(self, inputs)
+        return type(self)._pool(inputs, ksize=self.pool_size, strides=self.strides,
+                                padding=self.padding.upper())
+
+
+class MaxPooling2D(_Pooling2D):
     """The maximum over each ``pool_size`` window of images ``(batch, height, width, channels)``.
 
     ``strides`` defaults to ``pool_size`` (windows side by side).
@@ -847,21 +873,48 @@ class MaxPooling2D(Layer):
            [13., 15.]], dtype=float32)
     """
 
-    def __init__(self, pool_size: Union[int, Sequence[int]] = (2, 2),
+    _pool = _nn.max_pool2d
+
+
+class AveragePooling2D(_Pooling2D):
+    """The mean over each ``pool_size`` window of images ``(batch, height, width, channels)``
+    (with ``padding="same"``, over the window's part inside the image).
+
+    >>> import gradtape as tf
+    >>> x = tf.reshape(tf.range(16.0), (1, 4, 4, 1))
+    >>> tf.keras.layers.AveragePooling2D(2)(x)[0, :, :, 0].numpy()
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]], dtype=float32)
+    """
+
+    _pool = _nn.avg_pool2d
+
+    def __init__(self, pool_size: Union[int, Sequence[int]],
                  strides: Optional[Union[int, Sequence[int]]] = None, padding: str = "valid",
                  data_format: Optional[str] = None, name: Optional[str] = None,
-                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
-        super().__init__(name=name, dtype=dtype, **kwargs)
-        self.pool_size = _pair(pool_size, "pool_size", "MaxPooling2D")
-        self.strides = self.pool_size if strides is None else _pair(strides, "strides",
-                                                                    "MaxPooling2D")
-        self.padding = _padding(padding, "MaxPooling2D")
-        self.data_format = _data_format(data_format, "MaxPooling2D")
+                 **kwargs: Any) -> None:
+        super().__init__(pool_size, strides, padding, data_format, name, **kwargs)
+
+
+class GlobalAveragePooling2D(Layer):
+    """The mean of images ``(batch, height, width, channels)`` over height and width.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GlobalAveragePooling2D()(tf.ones((2, 3, 3, 4))).shape
+    TensorShape([2, 4])
+    """
+
+    def __init__(self, data_format: Optional[str] = None, keepdims: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.data_format = _data_format(data_format, "GlobalAveragePooling2D",
+                                        ("channels_last", "channels_first"))
+        self.keepdims = bool(keepdims)
 
     def call(self, inputs: TensorInput) -> Any:
         _check_images(self, inputs)
-        return _nn.max_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
-                              padding=self.padding.upper())
+        axes = [1, 2] if self.data_format == "channels_last" else [2, 3]
+        return _red.reduce_mean(inputs, axis=axes, keepdims=self.keepdims)
 
 
 # ---------------------------------------------------------------------------

@@ -100,6 +100,12 @@ class Optimizer:
 
     # -- learning rate and state ------------------------------------------
     def _build_learning_rate(self, learning_rate):
+        if isinstance(learning_rate, TensorLike):  # as Keras: not copied, so refused
+            raise ValueError(
+                "Argument `learning_rate` should be float, or an instance of "
+                "LearningRateSchedule, or a callable (that takes in the current iteration value "
+                "and returns the corresponding learning rate value). Received instead: "
+                f"learning_rate={learning_rate!r}")
         if isinstance(learning_rate, schedules.LearningRateSchedule) or (
                 callable(learning_rate) and not isinstance(learning_rate, TensorLike)):
             return learning_rate

@@ -374,3 +374,41 @@ def test_more_metrics(make, args, first, second):
     metric.update_state(*args, sample_weight=[1., 2., 0., 0.5])
     np.testing.assert_allclose(float(metric.result()), second, rtol=1e-6)
     assert metric.result().dtype == tf.float32
+
+
+def test_average_pooling_layers():
+    # TensorFlow 2.21's output and gradient (loss sum(y**2)), and the global mean
+    x = tf.Variable(np.arange(40, dtype=np.float32).reshape(2, 4, 5, 1) ** 1.5 / 10)
+    with tf.GradientTape() as tape:
+        y = keras.layers.AveragePooling2D(3, strides=2, padding="same")(x)
+        loss = tf.reduce_sum(y * y)
+    np.testing.assert_allclose(y.numpy()[0, :, :, 0], [
+        [1.5830488204956055, 2.108815908432007, 2.7013156414031982],
+        [4.75501012802124, 5.589743137359619, 6.461049556732178]], rtol=1e-6)
+    row = [0.5276829600334167, 0.9963086843490601, 0.4686257541179657, 1.3690643310546875,
+           0.9004385471343994]
+    np.testing.assert_allclose(tape.gradient(loss, x).numpy()[0, :, :, 0], [
+        row, row, [2.9051880836486816, 5.237061500549316, 2.3318734169006348, 6.462837219238281,
+                   4.130963325500488],
+        [2.37750506401062, 4.240752696990967, 1.8632477521896362, 5.0937724113464355,
+         3.230524778366089]], rtol=1e-6)
+    got = keras.layers.GlobalAveragePooling2D(keepdims=True)(x)
+    np.testing.assert_allclose(got.numpy(), [[[[3.356769561767578]]], [[[16.253177642822266]]]],
+                               rtol=1e-6)
+
+
+def test_dropout_of_rate_one_gives_zeros_and_no_gradient():
+    # TensorFlow 2.21: [[0., 0.]] and a None gradient
+    x = tf.Variable([[1.0, 2.0]])
+    with tf.GradientTape() as tape:
+        y = keras.layers.Dropout(1.0)(x, training=True)
+    np.testing.assert_array_equal(y.numpy(), [[0.0, 0.0]])
+    assert tape.gradient(tf.reduce_sum(y), x) is None
+
+
+def test_a_tensor_learning_rate_is_refused():
+    # TensorFlow 2.21: ValueError (a Variable's later values would be ignored)
+    with pytest.raises(ValueError, match="learning_rate"):
+        keras.optimizers.SGD(tf.Variable(0.1))
+    with pytest.raises(ValueError, match="learning_rate"):
+        keras.optimizers.Adam(tf.constant(0.1))
