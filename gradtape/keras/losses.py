@@ -142,6 +142,8 @@ def mean_squared_logarithmic_error(y_true: TensorInput, y_pred: TensorInput) -> 
     array([1.], dtype=float32)
     """
     y_true, y_pred = _pred_and_true(y_true, y_pred, "mean_squared_logarithmic_error")
+    if y_pred.dtype._np.itemsize < 4:  # Keras' epsilon is a float32 tensor: float16 promotes to it
+        y_true, y_pred = _ew.cast(y_true, "float32"), _ew.cast(y_pred, "float32")
     eps = _eps(y_pred)
     first = _ew.log(_ew.maximum(y_pred, eps) + 1.0)
     second = _ew.log(_ew.maximum(y_true, eps) + 1.0)
@@ -289,14 +291,71 @@ def binary_crossentropy(y_true: TensorInput, y_pred: TensorInput, from_logits: b
     y_true, y_pred = _pred_and_true(y_true, y_pred, "binary_crossentropy", match_ranks=False)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return _red.reduce_mean(_binary_crossentropies(y_true, y_pred, from_logits,
+                                                   "binary_crossentropy"), axis=axis)
+
+
+def _binary_crossentropies(y_true, y_pred, from_logits, who):
+    """The elementwise binary cross-entropies, as Keras' ``ops.binary_crossentropy``."""
     y_pred, from_logits = _logits_or_probabilities(y_pred, from_logits)
-    _same_shape(y_true, y_pred, "binary_crossentropy")
+    _same_shape(y_true, y_pred, who)
     if from_logits:
-        per_element = _nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
-    else:
-        p = _ew.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
-        per_element = -(y_true * _ew.log(p) + (1.0 - y_true) * _ew.log(1.0 - p))
-    return _red.reduce_mean(per_element, axis=axis)
+        return _nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
+    p = _ew.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+    return -(y_true * _ew.log(p) + (1.0 - y_true) * _ew.log(1.0 - p))
+
+
+def binary_focal_crossentropy(y_true: TensorInput, y_pred: TensorInput,
+                              apply_class_balancing: bool = False, alpha: float = 0.25,
+                              gamma: float = 2.0, from_logits: bool = False,
+                              label_smoothing: float = 0.0, axis: Axis = -1) -> Tensor:
+    """Binary cross-entropy scaled by ``(1 - p_t) ** gamma`` (``p_t`` the
+    probability of the true label), and with ``apply_class_balancing`` by
+    ``alpha`` for the positives and ``1 - alpha`` for the negatives.
+
+    >>> import gradtape as tf
+    >>> loss = tf.losses.binary_focal_crossentropy([[1.0]], [[0.5]], gamma=1.0)
+    >>> [round(v, 4) for v in loss.numpy().tolist()]    # 0.5 * log 2
+    [0.3466]
+    """
+    y_true, y_pred = _pred_and_true(y_true, y_pred, "binary_focal_crossentropy",
+                                    match_ranks=False)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        y_pred = _activations.sigmoid(y_pred)
+    bce = _binary_crossentropies(y_true, y_pred, False, "binary_focal_crossentropy")
+    p_t = y_true * y_pred + (1.0 - y_true) * (1.0 - y_pred)
+    focal_bce = _ew.pow(1.0 - p_t, gamma) * bce
+    if apply_class_balancing:
+        focal_bce = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal_bce
+    return _red.reduce_mean(focal_bce, axis=axis)
+
+
+def categorical_focal_crossentropy(y_true: TensorInput, y_pred: TensorInput, alpha: float = 0.25,
+                                   gamma: float = 2.0, from_logits: bool = False,
+                                   label_smoothing: float = 0.0, axis: Axis = -1) -> Tensor:
+    """Categorical cross-entropy with each class's term scaled by
+    ``alpha * (1 - p) ** gamma``.
+
+    >>> import gradtape as tf
+    >>> loss = tf.losses.categorical_focal_crossentropy([[0.0, 1.0]], [[0.5, 0.5]], gamma=1.0)
+    >>> [round(v, 4) for v in loss.numpy().tolist()]    # 0.25 * 0.5 * log 2
+    [0.0866]
+    """
+    if isinstance(axis, bool):
+        raise ValueError(f"categorical_focal_crossentropy: axis must be an int, got {axis!r}")
+    y_true, y_pred = _pred_and_true(y_true, y_pred, "categorical_focal_crossentropy",
+                                    match_ranks=False)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
+    if from_logits:
+        y_pred = _nn.softmax(y_pred, axis=axis)
+    output = y_pred / _red.reduce_sum(y_pred, axis=axis, keepdims=True)
+    output = _ew.clip_by_value(output, EPSILON, 1.0 - EPSILON)
+    cce = -y_true * _ew.log(output)
+    focal = _ew.pow(1.0 - output, gamma) * alpha * cce
+    return _red.reduce_sum(focal, axis=axis)
 
 
 def categorical_crossentropy(y_true: TensorInput, y_pred: TensorInput, from_logits: bool = False,
@@ -697,6 +756,44 @@ class BinaryCrossentropy(LossFunctionWrapper):
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
 
 
+class BinaryFocalCrossentropy(LossFunctionWrapper):
+    """The binary focal cross-entropy (see ``binary_focal_crossentropy``), mean over the batch.
+
+    >>> import gradtape as tf
+    >>> round(float(tf.losses.BinaryFocalCrossentropy(gamma=1.0)([[1.0]], [[0.5]])), 4)
+    0.3466
+    """
+
+    def __init__(self, apply_class_balancing: bool = False, alpha: float = 0.25,
+                 gamma: float = 2.0, from_logits: bool = False, label_smoothing: float = 0.0,
+                 axis: Axis = -1, reduction: str = "sum_over_batch_size",
+                 name: Optional[str] = "binary_focal_crossentropy",
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(binary_focal_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+
+
+class CategoricalFocalCrossentropy(LossFunctionWrapper):
+    """The categorical focal cross-entropy (see ``categorical_focal_crossentropy``),
+    mean over the batch.
+
+    >>> import gradtape as tf
+    >>> loss = tf.losses.CategoricalFocalCrossentropy(gamma=1.0)
+    >>> round(float(loss([[0.0, 1.0]], [[0.5, 0.5]])), 4)
+    0.0866
+    """
+
+    def __init__(self, alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
+                 label_smoothing: float = 0.0, axis: Axis = -1,
+                 reduction: str = "sum_over_batch_size",
+                 name: Optional[str] = "categorical_focal_crossentropy",
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(categorical_focal_crossentropy, name=name, reduction=reduction,
+                         dtype=dtype, alpha=alpha, gamma=gamma, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+
+
 class CategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of one-hot labels and class probabilities (or logits).
 
@@ -739,6 +836,8 @@ _BY_NAME = {
     "kld": kl_divergence, "poisson": poisson, "hinge": hinge, "squared_hinge": squared_hinge,
     "categorical_hinge": categorical_hinge,
     "huber": huber, "binary_crossentropy": binary_crossentropy,
+    "binary_focal_crossentropy": binary_focal_crossentropy,
+    "categorical_focal_crossentropy": categorical_focal_crossentropy,
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
 }

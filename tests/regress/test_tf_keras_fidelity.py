@@ -412,3 +412,40 @@ def test_a_tensor_learning_rate_is_refused():
         keras.optimizers.SGD(tf.Variable(0.1))
     with pytest.raises(ValueError, match="learning_rate"):
         keras.optimizers.Adam(tf.constant(0.1))
+
+
+def test_focal_crossentropies():
+    # TensorFlow 2.21's values and gradients; from logits the binary one takes the
+    # sigmoid's logits for its cross-entropy, as Keras does
+    x = tf.Variable([[30.0, -2.0], [20.0, -40.5]])
+    y = tf.constant([[1., 0.], [0., 1.]])
+    with tf.GradientTape() as tape:
+        loss = L.BinaryFocalCrossentropy(from_logits=True)(y, x)
+    np.testing.assert_allclose(loss.numpy(), 15.12545108795166, rtol=1e-6)
+    np.testing.assert_allclose(tape.gradient(loss, x).numpy(),
+                               [[0.0, 0.0012177347671240568], [0.25, -0.25]], rtol=1e-6)
+    with tf.GradientTape() as tape:
+        loss = L.BinaryFocalCrossentropy(apply_class_balancing=True, gamma=1.5,
+                                         label_smoothing=0.1, from_logits=True)(y, x)
+    np.testing.assert_allclose(loss.numpy(), 5.6417131423950195, rtol=1e-6)
+    np.testing.assert_allclose(tape.gradient(loss, x).numpy(),
+                               [[3.8432423025369644e-05, 0.003094470128417015],
+                                [0.15943622589111328, -0.06047581136226654]], rtol=1e-5)
+    z = tf.Variable([[1.0, 3.0, -2.0], [2.5, -3.0, 0.5]])
+    with tf.GradientTape() as tape:
+        loss = L.CategoricalFocalCrossentropy(from_logits=True, alpha=0.5, gamma=1.0,
+                                              label_smoothing=0.2)(
+            tf.constant([[0., 1., 0.], [1., 0., 0.]]), z)
+    np.testing.assert_allclose(loss.numpy(), 0.24821530282497406, rtol=1e-6)
+    np.testing.assert_allclose(tape.gradient(loss, z).numpy(), [
+        [-0.008460324257612228, 0.025013409554958344, -0.016553085297346115],
+        [0.02518068626523018, -0.016630787402391434, -0.00854989979416132]], rtol=1e-5)
+
+
+def test_msle_of_float16_computes_in_float32():
+    # TensorFlow 2.21: Keras' epsilon is a float32 tensor, so float16 promotes:
+    # [0.009761091321706772, 0.32030192017555237], float32
+    got = L.msle(tf.constant(np.array([[0., 1., 0.], [1., 0., 0.]], np.float16)),
+                 tf.constant(np.array([[0.1, 0.8, 0.1], [0.0, 1.0, 0.0]], np.float16)))
+    assert got.dtype == tf.float32
+    np.testing.assert_allclose(got.numpy(), [0.009761091321706772, 0.32030192017555237], rtol=1e-6)
