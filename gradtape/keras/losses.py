@@ -343,16 +343,11 @@ def categorical_focal_crossentropy(y_true: TensorInput, y_pred: TensorInput, alp
     >>> [round(v, 4) for v in loss.numpy().tolist()]    # 0.25 * 0.5 * log 2
     [0.0866]
     """
-    if isinstance(axis, bool):
-        raise ValueError(f"categorical_focal_crossentropy: axis must be an int, got {axis!r}")
-    y_true, y_pred = _pred_and_true(y_true, y_pred, "categorical_focal_crossentropy",
-                                    match_ranks=False)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
+    y_true, y_pred = _categorical_inputs(y_true, y_pred, label_smoothing, axis,
+                                         "categorical_focal_crossentropy")
     if from_logits:
         y_pred = _nn.softmax(y_pred, axis=axis)
-    output = y_pred / _red.reduce_sum(y_pred, axis=axis, keepdims=True)
-    output = _ew.clip_by_value(output, EPSILON, 1.0 - EPSILON)
+    output = _normalized_probabilities(y_pred, axis)
     cce = -y_true * _ew.log(output)
     focal = _ew.pow(1.0 - output, gamma) * alpha * cce
     return _red.reduce_sum(focal, axis=axis)
@@ -371,20 +366,30 @@ def categorical_crossentropy(y_true: TensorInput, y_pred: TensorInput, from_logi
     >>> [round(v, 4) for v in loss.numpy().tolist()]   # -log 0.9
     [0.1054]
     """
-    if isinstance(axis, bool):
-        raise ValueError(f"categorical_crossentropy: axis must be an int, got {axis!r}")
-    y_true, y_pred = _pred_and_true(y_true, y_pred, "categorical_crossentropy",
-                                    match_ranks=False)
-    if label_smoothing:
-        classes = y_true.shape[-1]
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / classes
+    y_true, y_pred = _categorical_inputs(y_true, y_pred, label_smoothing, axis,
+                                         "categorical_crossentropy")
     y_pred, from_logits = _logits_or_probabilities(y_pred, from_logits)
     _same_shape(y_true, y_pred, "categorical_crossentropy")
     if from_logits:
         return _nn.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred, axis=axis)
+    return -_red.reduce_sum(y_true * _ew.log(_normalized_probabilities(y_pred, axis)), axis=axis)
+
+
+def _categorical_inputs(y_true, y_pred, label_smoothing, axis, who):
+    """Labels and predictions of a categorical loss, the labels smoothed over
+    the classes of the last axis (as Keras, whatever ``axis``)."""
+    if isinstance(axis, bool):
+        raise ValueError(f"{who}: axis must be an int, got {axis!r}")
+    y_true, y_pred = _pred_and_true(y_true, y_pred, who, match_ranks=False)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
+    return y_true, y_pred
+
+
+def _normalized_probabilities(y_pred, axis):
+    """``y_pred`` divided by its sum along ``axis``, clipped to ``[1e-7, 1 - 1e-7]``."""
     p = y_pred / _red.reduce_sum(y_pred, axis=axis, keepdims=True)
-    p = _ew.clip_by_value(p, EPSILON, 1.0 - EPSILON)
-    return -_red.reduce_sum(y_true * _ew.log(p), axis=axis)
+    return _ew.clip_by_value(p, EPSILON, 1.0 - EPSILON)
 
 
 def _sparse_tensor_labels(labels, y_pred, who):
