@@ -433,18 +433,42 @@ def _sparse_labels(y_true, y_pred, who):
 
 
 def sparse_categorical_crossentropy(y_true: TensorInput, y_pred: TensorInput, from_logits: bool = False,
-                                    axis: Axis = -1) -> Tensor:
+                                    ignore_class: Optional[int] = None, axis: Axis = -1) -> Tensor:
     """Cross-entropy between integer class labels and predicted class
     probabilities (or logits) on the last axis.
+
+    Samples labelled ``ignore_class`` get a loss of 0 and no gradient (as
+    Keras, their predictions are then zeros before the cross-entropy).
 
     >>> import gradtape as tf
     >>> loss = tf.losses.sparse_categorical_crossentropy([1], [[0.05, 0.9, 0.05]])
     >>> [round(v, 4) for v in loss.numpy().tolist()]   # -log 0.9
     [0.1054]
+    >>> tf.losses.sparse_categorical_crossentropy([1, -1], [[0.0, 9.0], [5.0, 0.0]],
+    ...                                           from_logits=True, ignore_class=-1).numpy()
+    array([0.00012337, 0.        ], dtype=float32)
     """
     who = "sparse_categorical_crossentropy"
     if axis not in (-1, None):
         raise ValueError(f"{who}: only axis=-1 is supported, got axis={axis}")
+    if ignore_class is None:
+        return _sparse_crossentropy(y_true, y_pred, from_logits, who)
+    y_pred = _as_pred(y_pred, who)
+    valid = _valid_labels(y_true, y_pred, ignore_class)
+    labels = _ew.where(valid, _as_tensor(y_true), 0)
+    y_pred = _ew.where(_sh.expand_dims(valid, -1), y_pred, 0.0)
+    return _ew.where(valid, _sparse_crossentropy(labels, y_pred, from_logits, who), 0.0)
+
+
+def _valid_labels(y_true, y_pred, ignore_class):
+    """Where the labels (a trailing 1 squeezed) differ from ``ignore_class``."""
+    labels = _as_tensor(y_true)
+    if labels.ndim == y_pred.ndim and tuple(labels.shape[-1:]) == (1,):
+        labels = _sh.squeeze(labels, -1)
+    return _ew.not_equal(labels, _as_tensor(np.asarray(ignore_class, labels.dtype._np)))
+
+
+def _sparse_crossentropy(y_true, y_pred, from_logits, who):
     y_pred, from_logits = _logits_or_probabilities(_as_pred(y_pred, who), from_logits)
     if y_pred.ndim < 1:
         raise ValueError(f"{who}: y_pred must have a class axis, got a scalar")
@@ -824,10 +848,30 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     0.3466
     """
 
-    def __init__(self, from_logits: bool = False, reduction: str = "sum_over_batch_size",
+    def __init__(self, from_logits: bool = False, ignore_class: Optional[int] = None,
+                 reduction: str = "sum_over_batch_size",
                  name: Optional[str] = "sparse_categorical_crossentropy", dtype: Optional[DTypeLike] = None) -> None:
         super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction,
-                         dtype=dtype, from_logits=from_logits)
+                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class)
+        self.ignore_class = ignore_class
+
+    def __call__(self, y_true: TensorInput, y_pred: TensorInput,
+                 sample_weight: Optional[TensorInput] = None) -> Tensor:
+        if self.ignore_class is None:
+            return super().__call__(y_true, y_pred, sample_weight)
+        # as Keras: the ignored samples are masked out of the reduction, the
+        # mean taken over the others
+        y_pred = _as_tensor(y_pred, self._dtype)
+        y_true = _as_tensor(y_true, self._dtype)
+        values = _as_tensor(self.call(y_true, y_pred), self._dtype)
+        mask = _ew.cast(_valid_labels(y_true, y_pred, self.ignore_class), self._dtype)
+        if self.reduction in ("sum_over_batch_size", "mean"):
+            total = np.prod(mask.shape, dtype=self._dtype._np)
+            mask = mask * (total / (_red.reduce_sum(mask) + EPSILON))
+        if sample_weight is not None:
+            mask, sample_weight = _match_ranks(mask, _as_tensor(sample_weight, self._dtype))
+            mask = sample_weight * mask
+        return reduce_values(values, mask, self.reduction)
 
 
 _BY_NAME = {

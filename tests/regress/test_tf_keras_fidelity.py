@@ -449,3 +449,30 @@ def test_msle_of_float16_computes_in_float32():
                  tf.constant(np.array([[0.1, 0.8, 0.1], [0.0, 1.0, 0.0]], np.float16)))
     assert got.dtype == tf.float32
     np.testing.assert_allclose(got.numpy(), [0.009761091321706772, 0.32030192017555237], rtol=1e-6)
+
+
+def test_sparse_crossentropy_ignore_class():
+    # TensorFlow 2.21: the ignored samples count 0 and the mean is over the others;
+    # with sample weights, 1.8693369626998901 ('sum_over_batch_size') and
+    # 0.9346684813499451 ('mean_with_sample_weight')
+    z = tf.Variable([[1.0, 3.0, -2.0], [2.5, -3.0, 0.5], [0.2, 0.1, 0.0], [1.0, 1.0, 4.0]])
+    labels = tf.constant([1, 255, 2, 255])
+    with tf.GradientTape() as tape:
+        loss = L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=255)(labels, z)
+    np.testing.assert_allclose(loss.numpy(), 0.6673941016197205, rtol=1e-6)
+    np.testing.assert_allclose(tape.gradient(loss, z).numpy(), [
+        [0.05924979969859123, -0.06219970062375069, 0.0029498999938368797], [0.0, 0.0, 0.0],
+        [0.18358269333839417, 0.1661124974489212, -0.34969520568847656], [0.0, 0.0, 0.0]],
+        rtol=1e-5, atol=1e-7)
+    weights = tf.constant([1., 2., 3., 4.])
+    got = L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=255)(
+        labels, z, sample_weight=weights)
+    np.testing.assert_allclose(got.numpy(), 1.8693369626998901, rtol=1e-6)
+    got = L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=255,
+                                          reduction="mean_with_sample_weight")(
+        labels, z, sample_weight=weights)
+    np.testing.assert_allclose(got.numpy(), 0.9346684813499451, rtol=1e-6)
+    got = L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=255, reduction="none")(
+        labels, z)
+    np.testing.assert_allclose(got.numpy(), [0.13284526765346527, 0.0, 1.2019429206848145, 0.0],
+                               rtol=1e-6)
