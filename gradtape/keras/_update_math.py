@@ -28,6 +28,7 @@ from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from .._core.trace import apply
 from ..rules import elementwise as _elementwise
+from ..rules import indexing as _indexing
 from ..rules import reductions as _reductions
 from ..rules._util import defop
 
@@ -61,6 +62,11 @@ def _array_sum_of_squares(x, dtype):
     return np.sum(np.square(x, dtype=dtype))
 
 
+def _array_rows(x, indices):
+    """Rows ``indices`` (an array or a Tensor) of the array ``x``."""
+    return np.take(x, np.asarray(getattr(indices, "_value", indices)), axis=0)
+
+
 def _array_learning_rate(rate):
     return float(np.asarray(rate))
 
@@ -72,9 +78,9 @@ ARRAYS = SimpleNamespace(
     cast=_array_cast,
     learning_rate=_array_learning_rate,
     power=operator.pow,  # of NumPy scalars (as _scalar_power)
-    sqrt=np.sqrt, square=np.square, maximum=np.maximum, minimum=np.minimum,
-    floor=np.floor, cos=np.cos, where=np.where, isfinite=np.isfinite, sum=np.sum,
-    clip=_array_clip,
+    sqrt=np.sqrt, square=np.square, abs=np.abs, sign=np.sign, maximum=np.maximum, minimum=np.minimum,
+    floor=np.floor, ceil=np.ceil, cos=np.cos, where=np.where, isfinite=np.isfinite, sum=np.sum,
+    clip=_array_clip, rows=_array_rows,
     sum_of_squares=_array_sum_of_squares,
 )
 
@@ -113,10 +119,12 @@ TENSORS = SimpleNamespace(
     cast=_tensor_cast,
     learning_rate=_tensor_learning_rate,
     power=_tensor_power,
-    sqrt=_elementwise.sqrt, square=_elementwise.square, maximum=_elementwise.maximum,
-    minimum=_elementwise.minimum, floor=_elementwise.floor, cos=_elementwise.cos,
+    sqrt=_elementwise.sqrt, square=_elementwise.square, abs=_elementwise.abs,
+    sign=_elementwise.sign, maximum=_elementwise.maximum,
+    minimum=_elementwise.minimum, floor=_elementwise.floor, ceil=_elementwise.ceil,
+    cos=_elementwise.cos,
     where=_elementwise.where, isfinite=_elementwise.is_finite, sum=_reductions.reduce_sum,
-    clip=_elementwise.clip_by_value,
+    clip=_elementwise.clip_by_value, rows=_indexing.gather,
     sum_of_squares=_tensor_sum_of_squares,
 )
 

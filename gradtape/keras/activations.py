@@ -8,6 +8,8 @@ function, or ``None`` for the identity.
 array([0., 2.], dtype=float32)
 """
 from __future__ import annotations
+import weakref
+
 from .. import nn as _nn
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
@@ -19,6 +21,36 @@ from .._core.types import Axis, Tensor, TensorInput
 
 def _tensor(x):
     return x if isinstance(x, TensorLike) else convert_to_tensor(x)
+
+
+#: id of a sigmoid's or softmax's output -> (weak reference to it, its logits)
+_LOGITS = {}
+
+
+def _with_logits(output, logits):
+    """Remember ``logits`` as the input ``output`` came from, as Keras keeps
+    them on the tensor (``_keras_logits``): the cross-entropy losses then
+    compute from the logits (see ``_logits_of``)."""
+    key = id(output)
+    _LOGITS[key] = (weakref.ref(output, lambda _, key=key: _LOGITS.pop(key, None)), logits)
+    return output
+
+
+def _logits_of(output: Any) -> Optional[Tensor]:
+    """The logits ``output`` was computed from by ``sigmoid`` or ``softmax``
+    of this module (so by a layer with that activation), else None.
+
+    Keras' cross-entropy losses use them in place of the probabilities, so
+    a saturated probability (exactly 0 or 1 in float32) still gives the
+    logits' loss and gradient.
+
+    >>> import gradtape as tf
+    >>> x = tf.constant([0.0, 1.0])
+    >>> _logits_of(tf.keras.activations.sigmoid(x)) is x, _logits_of(tf.sigmoid(x))
+    (True, None)
+    """
+    entry = _LOGITS.get(id(output))
+    return entry[1] if entry is not None and entry[0]() is output else None
 
 
 def relu(x: TensorInput, negative_slope: float = 0.0, max_value: Optional[float] = None,
@@ -120,7 +152,8 @@ def sigmoid(x: TensorInput) -> Tensor:
     >>> tf.keras.activations.sigmoid(tf.constant([0.0])).numpy()
     array([0.5], dtype=float32)
     """
-    return _ew.sigmoid(_tensor(x))
+    x = _tensor(x)
+    return _with_logits(_ew.sigmoid(x), x)
 
 
 def hard_sigmoid(x: TensorInput) -> Tensor:
@@ -180,7 +213,8 @@ def softmax(x: TensorInput, axis: Axis = -1) -> Tensor:
     >>> tf.keras.activations.softmax(tf.constant([[0.0, 0.0]])).numpy()
     array([[0.5, 0.5]], dtype=float32)
     """
-    return _nn.softmax(_tensor(x), axis=axis)
+    x = _tensor(x)
+    return _with_logits(_nn.softmax(x, axis=axis), x)
 
 
 def log_softmax(x: TensorInput, axis: Axis = -1) -> Tensor:

@@ -121,6 +121,30 @@ class Constant(Initializer):
         return {"value": self.value}
 
 
+class Identity(Initializer):
+    """``gain`` times the identity matrix (of a 2-D shape, square or not).
+
+    >>> import gradtape as tf
+    >>> tf.keras.initializers.Identity(gain=2.0)((2, 3)).numpy()
+    array([[2., 0., 0.],
+           [0., 2., 0.]], dtype=float32)
+    """
+
+    def __init__(self, gain: float = 1.0) -> None:
+        self.gain = gain
+
+    def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None) -> Any:
+        shape = _shape(shape)
+        if len(shape) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices. "
+                             f"Received: shape={shape} of rank {len(shape)}.")
+        dt = _float_dtype(dtype, "Identity")
+        return _constant((np.eye(*shape) * self.gain).astype(dt._np))
+
+    def get_config(self) -> Config:
+        return {"gain": self.gain}
+
+
 class _Seeded(Initializer):
     def __init__(self, seed: Optional[int] = None) -> None:
         if seed is not None and not isinstance(seed, (int, np.integer)):
@@ -273,6 +297,40 @@ LecunUniform = _variance_scaling(
     "LecunUniform", 1.0, "fan_in", "uniform",
     "Uniform on ``[-limit, limit]``, ``limit = sqrt(3 / fan_in)``.")
 
+class Orthogonal(_Seeded):
+    """A (semi-)orthogonal matrix times ``gain``, from the QR factorization of
+    normal samples; a shape of more than 2 axes is flattened to
+    ``(prod(shape[:-1]), shape[-1])`` first, as Keras does.
+
+    >>> import gradtape as tf
+    >>> q = tf.keras.initializers.Orthogonal(seed=0)((3, 5)).numpy()
+    >>> bool(abs(q @ q.T - tf.eye(3).numpy()).max() < 1e-5)
+    True
+    """
+
+    def __init__(self, gain: float = 1.0, seed: Optional[int] = None) -> None:
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None) -> Any:
+        shape = _shape(shape)
+        if len(shape) < 2:
+            raise ValueError("The tensor to initialize must be at least two-dimensional. "
+                             f"Received: shape={shape} of rank {len(shape)}.")
+        dt = _float_dtype(dtype, "Orthogonal")
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        flat = (max(rows, cols), min(rows, cols))
+        a = np.asarray(_random.normal(flat, 0.0, 1.0, dt, seed=self.seed)._value, np.float64)
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return _constant((self.gain * q.reshape(shape)).astype(dt._np))
+
+    def get_config(self) -> Config:
+        return {"gain": self.gain, "seed": self.seed}
+
+
 # Keras' lower-case aliases name the same classes.
 zeros = Zeros
 ones = Ones
@@ -289,6 +347,8 @@ he_normal = HeNormal
 he_uniform = HeUniform
 lecun_normal = LecunNormal
 lecun_uniform = LecunUniform
+identity = Identity
+orthogonal = Orthogonal
 
 _BY_NAME = {name: cls for name, cls in globals().items()
             if isinstance(cls, type) and issubclass(cls, Initializer) and cls is not Initializer

@@ -25,6 +25,7 @@ from .._core.tensor import TensorLike
 from .module import Module, camel_to_snake, unique_name
 from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
+from ..rules import reductions as _red
 from ..rules import shape as _shape_ops
 from ..rules.indexing import gather as _gather
 from ..rules.linalg import _dense, matmul as _matmul
@@ -152,12 +153,17 @@ def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
 # ---------------------------------------------------------------------------
 
 def _marking_built(build):
-    """``build`` that marks its layer built once it has run."""
+    """``build`` that marks the layer built, as Keras: a layer built by hand
+    (``layer.build(shape)``) keeps its weights on its first call."""
+    if getattr(build, "_marks_built", False):
+        return build
+
     @functools.wraps(build)
     def build_and_mark(self, *args, **kwargs):
-        out = build(self, *args, **kwargs)
+        result = build(self, *args, **kwargs)
         self.built = True
-        return out
+        return result
+    build_and_mark._marks_built = True
     return build_and_mark
 
 
@@ -190,9 +196,7 @@ class Layer(Module):
         # the shape of one sample, for a Sequential model that starts with this layer
         self._input_shape = None if input_shape is None else _sample_shape(input_shape, self)
 
-    def __init_subclass__(cls, **kwargs):
-        # as Keras: a layer built by calling ``build`` itself is built, so its first
-        # call keeps the weights (and the values assigned to them) instead of new ones
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:
             cls.build = _marking_built(cls.__dict__["build"])
@@ -304,6 +308,7 @@ class Layer(Module):
         return Variable(value, trainable=trainable and self._trainable,
                         name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
 
+    @_marking_built
     def build(self, input_shape: ShapeLike) -> None:
         """Create the weights for inputs of ``input_shape`` (nothing by default)."""
 
@@ -383,6 +388,8 @@ class Dense(Layer):
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         expected = self.kernel.shape[0]
+        if not inputs.dtype.is_floating:  # Keras' matmul promotes integers to the kernel's dtype
+            inputs = _ew.cast(inputs, self.kernel.dtype)
         if inputs.ndim < 2:
             raise ValueError(f"Dense '{self.name}': expected inputs with a batch axis "
                              f"(at least 2 dimensions), got shape {tuple(inputs.shape)}")
@@ -419,8 +426,8 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, noise_shape: Optional[ShapeLike] = None, seed: Optional[int] = None,
                  name: Optional[str] = None, dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
-        if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
+        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ValueError(f"Dropout: rate must be a number in [0, 1], got {rate!r}")
         super().__init__(name=name, trainable=True, dtype=dtype, **kwargs)
         self.rate = float(rate)
         self.noise_shape = noise_shape
@@ -429,6 +436,8 @@ class Dropout(Layer):
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         if not training or self.rate == 0:
             return inputs
+        if self.rate == 1:  # as Keras: zeros, with no gradient
+            return _ew.zeros_like(inputs)
         shape = tuple(inputs.shape) if self.noise_shape is None else tuple(self.noise_shape)
         draw = _random._draw("uniform", shape, np.float64, None, 0.0, 1.0, self._rng)
         return inputs * _nn_rules._keep_mask(draw, self.rate, inputs)
@@ -453,6 +462,74 @@ _UNSUPPORTED = {
     "save_weights": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "load_weights": "restore the weights with `gradtape.train.Checkpoint(model=model).read(path)`",
 }
+
+
+class Activation(Layer):
+    """Apply an activation function (a name from ``tf.keras.activations`` or a callable).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Activation("relu")(tf.constant([[-1.0, 2.0]])).numpy()
+    array([[0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, activation: Any, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self.activation = get_activation(activation)
+
+    def call(self, inputs: TensorInput) -> Any:
+        return self.activation(inputs)
+
+
+class ReLU(Layer):
+    """``tf.keras.activations.relu`` as a layer, with its ``max_value``,
+    ``negative_slope`` and ``threshold``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.ReLU(max_value=1.0)(tf.constant([[-1.0, 2.0]])).numpy()
+    array([[0., 1.]], dtype=float32)
+    """
+
+    def __init__(self, max_value: Optional[float] = None, negative_slope: float = 0.0,
+                 threshold: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if max_value is not None and max_value < 0.0:
+            raise ValueError("max_value of a ReLU layer cannot be a negative value. "
+                             f"Received: max_value={max_value}")
+        if negative_slope is None or negative_slope < 0.0:
+            raise ValueError("negative_slope of a ReLU layer cannot be None or a negative "
+                             f"value. Received: negative_slope={negative_slope}")
+        if threshold is None or threshold < 0.0:
+            raise ValueError("threshold of a ReLU layer cannot be None or a negative value. "
+                             f"Received: threshold={threshold}")
+        self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
+
+    def call(self, inputs: TensorInput) -> Any:
+        return activations.relu(inputs, negative_slope=self.negative_slope,
+                                max_value=self.max_value, threshold=self.threshold)
+
+
+class Softmax(Layer):
+    """``tf.keras.activations.softmax`` along ``axis`` as a layer (so the
+    cross-entropy losses take its output through its logits, as Keras).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Softmax()(tf.constant([[0.0, 0.0]])).numpy()
+    array([[0.5, 0.5]], dtype=float32)
+    """
+
+    def __init__(self, axis: Axis = -1, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs: TensorInput, mask: Any = None) -> Any:
+        if mask is not None:
+            raise NotImplementedError("Softmax: mask is not supported; set the masked inputs "
+                                      "to a large negative number instead")
+        if isinstance(self.axis, (tuple, list)) and len(self.axis) > 1:
+            raise NotImplementedError("Softmax: a softmax over several axes is not supported")
+        axis = self.axis[0] if isinstance(self.axis, (tuple, list)) else self.axis
+        return activations.softmax(inputs, axis=axis)
 
 
 def _refuse(method):
@@ -761,7 +838,30 @@ class Conv2D(Layer):
         return self.activation(out)
 
 
-class MaxPooling2D(Layer):
+class _Pooling2D(Layer):
+    """A pooling of each ``pool_size`` window of images ``(batch, height, width, channels)``;
+    ``strides`` defaults to ``pool_size`` (windows side by side)."""
+
+    _pool = None  # the gradtape.nn pooling function
+
+    def __init__(self, pool_size: Union[int, Sequence[int]] = (2, 2),
+                 strides: Optional[Union[int, Sequence[int]]] = None, padding: str = "valid",
+                 data_format: Optional[str] = None, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        who = type(self).__name__
+        self.pool_size = _pair(pool_size, "pool_size", who)
+        self.strides = self.pool_size if strides is None else _pair(strides, "strides", who)
+        self.padding = _padding(padding, who)
+        self.data_format = _data_format(data_format, who)
+
+    def call(self, inputs: TensorInput) -> Any:
+        _check_images(self, inputs)
+        return type(self)._pool(inputs, ksize=self.pool_size, strides=self.strides,
+                                padding=self.padding.upper())
+
+
+class MaxPooling2D(_Pooling2D):
     """The maximum over each ``pool_size`` window of images ``(batch, height, width, channels)``.
 
     ``strides`` defaults to ``pool_size`` (windows side by side).
@@ -773,21 +873,48 @@ class MaxPooling2D(Layer):
            [13., 15.]], dtype=float32)
     """
 
-    def __init__(self, pool_size: Union[int, Sequence[int]] = (2, 2),
+    _pool = _nn.max_pool2d
+
+
+class AveragePooling2D(_Pooling2D):
+    """The mean over each ``pool_size`` window of images ``(batch, height, width, channels)``
+    (with ``padding="same"``, over the window's part inside the image).
+
+    >>> import gradtape as tf
+    >>> x = tf.reshape(tf.range(16.0), (1, 4, 4, 1))
+    >>> tf.keras.layers.AveragePooling2D(2)(x)[0, :, :, 0].numpy()
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]], dtype=float32)
+    """
+
+    _pool = _nn.avg_pool2d
+
+    def __init__(self, pool_size: Union[int, Sequence[int]],
                  strides: Optional[Union[int, Sequence[int]]] = None, padding: str = "valid",
                  data_format: Optional[str] = None, name: Optional[str] = None,
-                 dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
-        super().__init__(name=name, dtype=dtype, **kwargs)
-        self.pool_size = _pair(pool_size, "pool_size", "MaxPooling2D")
-        self.strides = self.pool_size if strides is None else _pair(strides, "strides",
-                                                                    "MaxPooling2D")
-        self.padding = _padding(padding, "MaxPooling2D")
-        self.data_format = _data_format(data_format, "MaxPooling2D")
+                 **kwargs: Any) -> None:
+        super().__init__(pool_size, strides, padding, data_format, name, **kwargs)
+
+
+class GlobalAveragePooling2D(Layer):
+    """The mean of images ``(batch, height, width, channels)`` over height and width.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GlobalAveragePooling2D()(tf.ones((2, 3, 3, 4))).shape
+    TensorShape([2, 4])
+    """
+
+    def __init__(self, data_format: Optional[str] = None, keepdims: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.data_format = _data_format(data_format, "GlobalAveragePooling2D",
+                                        ("channels_last", "channels_first"))
+        self.keepdims = bool(keepdims)
 
     def call(self, inputs: TensorInput) -> Any:
         _check_images(self, inputs)
-        return _nn.max_pool2d(inputs, ksize=self.pool_size, strides=self.strides,
-                              padding=self.padding.upper())
+        axes = [1, 2] if self.data_format == "channels_last" else [2, 3]
+        return _red.reduce_mean(inputs, axis=axes, keepdims=self.keepdims)
 
 
 # ---------------------------------------------------------------------------
@@ -878,3 +1005,60 @@ class BatchNormalization(Layer):
 
 
 __getattr__ = _missing_names("gradtape.keras.layers", "tf.keras.layers")
+
+
+class LayerNormalization(Layer):
+    """Normalize each sample over ``axis``: ``(x - mean) / sqrt(variance + epsilon) * gamma + beta``.
+
+    >>> import gradtape as tf
+    >>> ln = tf.keras.layers.LayerNormalization(epsilon=0.0)
+    >>> ln(tf.constant([[1.0, 3.0]])).numpy()
+    array([[-1.,  1.]], dtype=float32)
+    >>> [v.name.split("/")[-1] for v in ln.weights]
+    ['gamma:0', 'beta:0']
+    """
+
+    def __init__(self, axis: Axis = -1, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, rms_scaling: bool = False, beta_initializer: Any = "zeros",
+                 gamma_initializer: Any = "ones", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if rms_scaling:
+            raise NotImplementedError("LayerNormalization: rms_scaling=True is not supported")
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
+        self.epsilon = float(epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self._initializers = (gamma_initializer, beta_initializer)
+        self.gamma = self.beta = None
+
+    def _axes(self, ndim):
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        for a in axes:
+            if not -ndim <= a < ndim:
+                raise ValueError(f"LayerNormalization: axis {a} is out of range for inputs "
+                                 f"of rank {ndim}")
+        return sorted(a % ndim for a in axes)
+
+    def build(self, input_shape: ShapeLike) -> None:
+        axes = self._axes(len(input_shape))
+        shape = tuple(input_shape[a] for a in axes)
+        gamma_init, beta_init = self._initializers
+        if self.scale:
+            self.gamma = self.add_weight(shape, gamma_init, name="gamma")
+        if self.center:
+            self.beta = self.add_weight(shape, beta_init, name="beta")
+
+    def call(self, inputs: TensorInput) -> Any:
+        ndim = inputs.ndim
+        axes = self._axes(ndim)
+        per_axis = [inputs.shape[a] if a in axes else 1 for a in range(ndim)]
+
+        def broadcast(v):
+            return v if axes == [ndim - 1] else _shape_ops.reshape(v, per_axis)
+        mean, variance = _nn.moments(inputs, axes, keepdims=True)
+        inv = _ew.rsqrt(variance + self.epsilon)
+        if self.gamma is not None:
+            inv = inv * broadcast(self.gamma)
+        res = -mean * inv
+        if self.beta is not None:
+            res = res + broadcast(self.beta)
+        return inputs * inv + res

@@ -19,6 +19,8 @@ from .._core.dtypes import as_dtype
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from ..variables import Variable
+from . import losses as _losses
+from .losses import _match_ranks
 from .module import camel_to_snake
 from .._missing import missing_names as _missing_names
 from typing import Any, Callable, List, Optional
@@ -98,27 +100,12 @@ class Metric:
         return f"<{type(self).__name__} name={self.name}>"
 
 
-def _same_rank(values, weight):
-    """Keras' squeeze-or-expand of a trailing 1 when the ranks differ by one."""
-    if values.ndim == weight.ndim + 1 and values.shape[-1] == 1:
-        if weight.ndim == 1:
-            weight = _ops.expand_dims(weight, -1)
-        else:
-            values = _ops.squeeze(values, -1)
-    elif weight.ndim == values.ndim + 1 and weight.shape[-1] == 1:
-        if values.ndim == 1:
-            values = _ops.expand_dims(values, -1)
-        else:
-            weight = _ops.squeeze(weight, -1)
-    return values, weight
-
-
 def _samplewise(values, sample_weight, dtype, reduce=_ops.reduce_mean):
     """Per-sample values (``reduce``-d over the non-batch axes) and their weights, as Keras does."""
     values = _tensor(values, dtype)
     if sample_weight is not None:
         sample_weight = _tensor(sample_weight, dtype)
-        values, sample_weight = _same_rank(values, sample_weight)
+        values, sample_weight = _match_ranks(values, sample_weight)
         values_ndim, weight_ndim = values.ndim, sample_weight.ndim
         if values_ndim > weight_ndim:
             values = reduce(values, axis=list(range(weight_ndim, values_ndim)))
@@ -292,8 +279,126 @@ class CategoricalAccuracy(MeanMetricWrapper):
         return cls(**config)
 
 
+def accuracy(y_true: TensorInput, y_pred: TensorInput) -> Tensor:
+    """1.0 where ``y_true == y_pred`` (ranks matched as Keras does), else 0.0.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.accuracy([1, 2, 3], [1, 0, 3])
+    <gradtape.Tensor: shape=(3,), dtype=float32, numpy=array([1., 0., 1.], dtype=float32)>
+    """
+    y_pred = _tensor(y_pred)
+    y_true, y_pred = _match_ranks(_tensor(y_true, y_pred.dtype), y_pred)
+    return _ops.cast(_ops.equal(y_true, y_pred), "float32")
+
+
+def binary_accuracy(y_true: TensorInput, y_pred: TensorInput, threshold: float = 0.5) -> Tensor:
+    """1.0 where ``y_pred > threshold`` matches the 0/1 label ``y_true``, else 0.0.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.binary_accuracy([[1.0], [0.0]], [[0.7], [0.5]]).numpy()
+    array([[1.],
+           [1.]], dtype=float32)
+    """
+    y_true, y_pred = _match_ranks(_tensor(y_true), _tensor(y_pred))
+    predicted = _ops.cast(_ops.greater(y_pred, _tensor(threshold, y_pred.dtype)), y_true.dtype)
+    return _ops.cast(_ops.equal(y_true, predicted), "float32")
+
+
+def _wrapper(fn, default_name, doc, **defaults):
+    """A MeanMetricWrapper class of ``fn`` taking ``defaults`` as keyword arguments."""
+    def __init__(self, name: Optional[str] = default_name, dtype: Optional[DTypeLike] = None,
+                 **kwargs: Any) -> None:
+        unknown = set(kwargs) - set(defaults)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(unknown)}")
+        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **{**defaults, **kwargs})
+
+    def from_config(cls, config: Config) -> Any:
+        return cls(**config)
+    return {"__init__": __init__, "__doc__": doc, "from_config": classmethod(from_config)}
+
+
+Accuracy = type("Accuracy", (MeanMetricWrapper,), _wrapper(
+    accuracy, "accuracy", """The fraction of predictions equal to the labels.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.Accuracy()([1, 2, 3, 4], [1, 2, 0, 4]).numpy()
+    0.75
+    """))
+BinaryAccuracy = type("BinaryAccuracy", (MeanMetricWrapper,), _wrapper(
+    binary_accuracy, "binary_accuracy", """The fraction of predictions on the labels' side of ``threshold``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.BinaryAccuracy()([[1.0], [0.0]], [[0.7], [0.6]]).numpy()
+    0.5
+    """, threshold=0.5))
+MeanSquaredError = type("MeanSquaredError", (MeanMetricWrapper,), _wrapper(
+    _losses.mean_squared_error, "mean_squared_error", """The running mean squared error.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.MeanSquaredError()([[0.0, 1.0]], [[1.0, 1.0]]).numpy()
+    0.5
+    """))
+MeanAbsoluteError = type("MeanAbsoluteError", (MeanMetricWrapper,), _wrapper(
+    _losses.mean_absolute_error, "mean_absolute_error", """The running mean absolute error.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.MeanAbsoluteError()([[0.0, 1.0]], [[2.0, 1.0]]).numpy()
+    1.0
+    """))
+BinaryCrossentropy = type("BinaryCrossentropy", (MeanMetricWrapper,), _wrapper(
+    _losses.binary_crossentropy, "binary_crossentropy", """The running mean binary cross-entropy.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.BinaryCrossentropy(from_logits=True)
+    >>> round(float(m([[1.0]], [[0.0]])), 4)    # log 2
+    0.6931
+    """, from_logits=False, label_smoothing=0.0))
+CategoricalCrossentropy = type("CategoricalCrossentropy", (MeanMetricWrapper,), _wrapper(
+    _losses.categorical_crossentropy, "categorical_crossentropy",
+    """The running mean categorical cross-entropy.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.CategoricalCrossentropy(from_logits=True)
+    >>> round(float(m([[0.0, 1.0]], [[0.0, 0.0]])), 4)    # log 2
+    0.6931
+    """, from_logits=False, label_smoothing=0.0, axis=-1))
+SparseCategoricalCrossentropy = type("SparseCategoricalCrossentropy", (MeanMetricWrapper,), _wrapper(
+    _losses.sparse_categorical_crossentropy, "sparse_categorical_crossentropy",
+    """The running mean sparse categorical cross-entropy.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.SparseCategoricalCrossentropy(from_logits=True)
+    >>> round(float(m([1], [[0.0, 0.0]])), 4)    # log 2
+    0.6931
+    """, from_logits=False, axis=-1))
+
+
+class RootMeanSquaredError(Mean):
+    """The square root of the running mean squared error (over every element).
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.RootMeanSquaredError()([[0.0, 0.0]], [[3.0, 1.0]]).numpy().round(5)
+    2.23607
+    """
+
+    def __init__(self, name: Optional[str] = "root_mean_squared_error",
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
+        """Add the squared errors of a batch, optionally weighted."""
+        y_true, y_pred = _match_ranks(_tensor(y_true, self.dtype), _tensor(y_pred, self.dtype))
+        super().update_state(_ops.square(y_pred - y_true), sample_weight)
+
+    def result(self) -> Tensor:
+        return _ops.sqrt(super().result())
+
+
 _BY_NAME = {"sparse_categorical_accuracy": sparse_categorical_accuracy,
-            "categorical_accuracy": categorical_accuracy}
+            "categorical_accuracy": categorical_accuracy, "accuracy": accuracy,
+            "binary_accuracy": binary_accuracy}
 
 
 def get(identifier: Any) -> Any:

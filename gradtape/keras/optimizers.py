@@ -1,4 +1,5 @@
-"""Optimizers with Keras 3's update rules: SGD, Adam, AdamW, RMSprop, Adagrad.
+"""Optimizers with Keras 3's update rules: SGD, Adam, AdamW, RMSprop, Adagrad,
+Adamax, Nadam, Lion, Adadelta.
 
 The training step TensorFlow users write works unchanged::
 
@@ -47,6 +48,13 @@ def _hyper(value, what, who, low=0.0, high=None, low_open=False):
     return value
 
 
+def _keras_cast(number, dt):
+    """A Python hyperparameter as Keras' ``ops.cast(number, variable.dtype)``
+    makes it: a float32 first, so a float64 variable gets float32's rounding
+    (``0.9`` becomes ``0.8999999761581421``)."""
+    return dt(np.float32(number))
+
+
 class Optimizer:
     """Base class of the optimizers; subclasses declare slots and ``update_step``.
 
@@ -60,7 +68,8 @@ class Optimizer:
     (array([0.8, 1.6], dtype=float32), 1)
     """
 
-    #: slot name -> initial value, created per trainable variable at build time
+    #: groups of ``(slot name, initial value)`` pairs, created per trainable variable
+    #: at build time: a group's slots for the first variable, then for the next...
     _SLOTS = ()
 
     def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]],
@@ -86,11 +95,17 @@ class Optimizer:
         self._slots = {}
         self._exclude_ids = set()
         self._exclude_names = ()
-        self._row_squares = {}
+        self._sparse_rows = {}
         self.built = False
 
     # -- learning rate and state ------------------------------------------
     def _build_learning_rate(self, learning_rate):
+        if isinstance(learning_rate, TensorLike):  # as Keras: not copied, so refused
+            raise ValueError(
+                "Argument `learning_rate` should be float, or an instance of "
+                "LearningRateSchedule, or a callable (that takes in the current iteration value "
+                "and returns the corresponding learning rate value). Received instead: "
+                f"learning_rate={learning_rate!r}")
         if isinstance(learning_rate, schedules.LearningRateSchedule) or (
                 callable(learning_rate) and not isinstance(learning_rate, TensorLike)):
             return learning_rate
@@ -178,10 +193,11 @@ class Optimizer:
         for var in new:
             self._index[id(var)] = len(self._trainable_variables)
             self._trainable_variables.append(var)
-        for slot, initial in self._SLOTS:
-            store = self._slots.setdefault(slot, [])
+        for group in self._SLOTS:  # as Keras: each group's slots side by side per variable
             for var in new:
-                store.append(self.add_variable_from_reference(var, slot, initial))
+                for slot, initial in group:
+                    self._slots.setdefault(slot, []).append(
+                        self.add_variable_from_reference(var, slot, initial))
         self.built = True
         if new and _module.on_new_variable is not None:  # a checkpoint waits for the slots
             _module.on_new_variable()
@@ -277,13 +293,15 @@ class Optimizer:
             for var in variables:
                 if self._decays(var):
                     dt = var.dtype._np.type
-                    var.assign_sub(xp.read(var) * dt(self.weight_decay) * xp.cast(lr, dt))
+                    var.assign_sub(xp.read(var) * _keras_cast(self.weight_decay, dt)
+                                   * xp.cast(lr, dt))
+        self._before_update_steps(variables, xp)
         for g, var in zip(grads, variables):
             self.update_step(g, var, lr)
         for var in variables:  # as Keras: the constraints project the updated values
             if var.constraint is not None:
                 var.assign(var.constraint(var))
-        self._row_squares.clear()
+        self._sparse_rows.clear()
         self._iterations.assign_add(1)
 
     def minimize(self, loss: Any, var_list: Nested, tape: Any = None) -> Any:
@@ -356,19 +374,33 @@ class Optimizer:
         return xp.cast(value, var.dtype._np.type)
 
     def _sum_rows(self, grads, rows, variables, xp):
-        """Each IndexedSlices' rows added into a dense gradient.  Keras squares an
-        IndexedSlices row by row, so a repeated index adds its rows' squares:
-        ``_square`` gives the step that sum."""
+        """Each IndexedSlices' rows added into a dense gradient.  Keras applies a
+        nonlinear function (square, abs) to an IndexedSlices row by row, so a
+        repeated index adds its rows' images: ``_rowwise`` gives that sum.
+        Keras' ``global_clipnorm`` scales an IndexedSlices into a dense tensor,
+        to which the rule then applies the function."""
         for i, indices in rows.items():
             var = variables[i]
-            self._row_squares[id(var)] = summed_rows(xp.square(grads[i]), indices, var.shape)
+            if not self.global_clipnorm:
+                self._sparse_rows[id(var)] = (grads[i], indices)
             grads[i] = summed_rows(grads[i], indices, var.shape)
         return grads
 
+    def _rowwise(self, fn, gradient, variable, *dense):
+        """``fn(gradient, *dense)`` as Keras computes it (see ``_sum_rows``): of
+        an IndexedSlices, ``fn`` of each row and the ``dense`` arrays' rows
+        at its index, summed."""
+        sparse = self._sparse_rows.get(id(variable))
+        if sparse is None:
+            return fn(gradient, *dense)
+        rows, indices = sparse
+        xp = namespace_of(rows)
+        return summed_rows(fn(rows, *(xp.rows(d, indices) for d in dense)), indices,
+                           variable.shape)
+
     def _square(self, gradient, variable, xp):
         """``gradient ** 2`` as Keras computes it (see ``_sum_rows``)."""
-        squares = self._row_squares.get(id(variable))
-        return xp.square(gradient) if squares is None else squares
+        return self._rowwise(xp.square, gradient, variable)
 
     def _clip(self, grads, variables, xp):
         types = [var.dtype._np.type for var in variables]
@@ -388,6 +420,9 @@ class Optimizer:
         if self.clipvalue:
             return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
+
+    def _before_update_steps(self, variables, xp):
+        """State shared by the variables' rules, updated once per step (none by default)."""
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         """Apply the rule to one variable.
@@ -440,7 +475,7 @@ class SGD(Optimizer):
                  global_clipnorm: Optional[float] = None, name: Optional[str] = None) -> None:
         self.momentum = _hyper(momentum, "momentum", "SGD", 0.0, 1.0)
         self.nesterov = bool(nesterov)
-        self._SLOTS = (("momentum", 0.0),) if self.momentum != 0 else ()
+        self._SLOTS = ((("momentum", 0.0),),) if self.momentum != 0 else ()
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
@@ -451,7 +486,7 @@ class SGD(Optimizer):
             variable.assign_sub(gradient * lr)
             return
         m = self._slot("momentum", variable)
-        mom = dt(self.momentum)
+        mom = _keras_cast(self.momentum, dt)
         m.assign(-gradient * lr + xp.read(m) * mom)
         if self.nesterov:
             variable.assign_add(-gradient * lr + xp.read(m) * mom)
@@ -484,19 +519,21 @@ class Adam(Optimizer):
         self.beta_2 = _hyper(beta_2, "beta_2", who, 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", who)
         self.amsgrad = bool(amsgrad)
-        self._SLOTS = (("momentum", 0.0), ("velocity", 0.0)) + (
-            (("velocity_hat", 0.0),) if self.amsgrad else ())
+        self._SLOTS = ((("momentum", 0.0), ("velocity", 0.0)),) + (
+            ((("velocity_hat", 0.0),),) if self.amsgrad else ())
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
         dt = variable.dtype._np.type
-        lr, b1, b2, one = xp.cast(learning_rate, dt), dt(self.beta_1), dt(self.beta_2), dt(1)
+        lr, one = xp.cast(learning_rate, dt), dt(1)
+        b1, b2 = _keras_cast(self.beta_1, dt), _keras_cast(self.beta_2, dt)
         t = xp.cast(xp.read(self._iterations) + 1, dt)
         alpha = lr * xp.sqrt(one - xp.power(b2, t)) / (one - xp.power(b1, t))
         m, v = self._slot("momentum", variable), self._slot("velocity", variable)
-        m.assign_add((gradient - xp.read(m)) * (one - b1))
-        v.assign_add((self._square(gradient, variable, xp) - xp.read(v)) * (one - b2))
+        # as Keras: 1 - beta in Python (float64) for the moments, in float32 for alpha
+        m.assign_add((gradient - xp.read(m)) * dt(1.0 - self.beta_1))
+        v.assign_add((self._square(gradient, variable, xp) - xp.read(v)) * dt(1.0 - self.beta_2))
         v_used = xp.read(v)
         if self.amsgrad:
             v_hat = self._slot("velocity_hat", variable)
@@ -553,20 +590,21 @@ class RMSprop(Optimizer):
         self.momentum = _hyper(momentum, "momentum", "RMSprop", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "RMSprop")
         self.centered = bool(centered)
-        self._SLOTS = (("velocity", 0.0),) + (
-            (("momentum", 0.0),) if self.momentum > 0 else ()) + (
-            (("average_gradient", 0.0),) if self.centered else ())
+        self._SLOTS = ((("velocity", 0.0),),) + (
+            ((("momentum", 0.0),),) if self.momentum > 0 else ()) + (
+            ((("average_gradient", 0.0),),) if self.centered else ())
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
         dt = variable.dtype._np.type
-        lr, rho, one = xp.cast(learning_rate, dt), dt(self.rho), dt(1)
+        # as Keras: 1 - rho in Python (float64), then float32
+        lr, rho, one_minus_rho = xp.cast(learning_rate, dt), dt(self.rho), dt(1.0 - self.rho)
         v = self._slot("velocity", variable)
-        v.assign(rho * xp.read(v) + (one - rho) * self._square(gradient, variable, xp))
+        v.assign(rho * xp.read(v) + one_minus_rho * self._square(gradient, variable, xp))
         if self.centered:
             avg = self._slot("average_gradient", variable)
-            avg.assign(rho * xp.read(avg) + (one - rho) * gradient)
+            avg.assign(rho * xp.read(avg) + one_minus_rho * gradient)
             denominator = xp.read(v) - xp.square(xp.read(avg)) + dt(self.epsilon)
         else:
             denominator = xp.read(v) + dt(self.epsilon)
@@ -602,7 +640,7 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = _hyper(
             initial_accumulator_value, "initial_accumulator_value", "Adagrad")
         self.epsilon = _hyper(epsilon, "epsilon", "Adagrad")
-        self._SLOTS = (("accumulator", self.initial_accumulator_value),)
+        self._SLOTS = ((("accumulator", self.initial_accumulator_value),),)
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
@@ -619,7 +657,192 @@ class Adagrad(Optimizer):
                 "epsilon": self.epsilon}
 
 
-_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}
+class Adamax(Optimizer):
+    """Adamax as in Keras: ``m += (g - m) * (1 - beta_1)``,
+    ``u = max(beta_2 * u, |g|)``, ``w -= lr * m / ((1 - beta_1**t) * (u + epsilon))``.
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> _ = tf.optimizers.Adamax(learning_rate=0.1).apply_gradients([(tf.constant(2.0), w)])
+    >>> round(float(w.numpy()), 5)    # the first step moves by lr
+    0.9
+    """
+
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
+                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
+        self.beta_1 = _hyper(beta_1, "beta_1", "Adamax", 0.0, 1.0)
+        self.beta_2 = _hyper(beta_2, "beta_2", "Adamax", 0.0, 1.0)
+        self.epsilon = _hyper(epsilon, "epsilon", "Adamax")
+        self._SLOTS = ((("momentum", 0.0), ("norm", 0.0)),)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
+        xp = namespace_of(gradient)
+        dt = variable.dtype._np.type
+        lr = xp.cast(learning_rate, dt)
+        t = xp.cast(xp.read(self._iterations) + 1, dt)
+        beta_1_power = xp.power(_keras_cast(self.beta_1, dt), t)
+        m, u = self._slot("momentum", variable), self._slot("norm", variable)
+        m.assign_add((gradient - xp.read(m)) * dt(1.0 - self.beta_1))
+        u.assign(xp.maximum(dt(self.beta_2) * xp.read(u), self._rowwise(xp.abs, gradient, variable)))
+        variable.assign_sub((lr * xp.read(m))
+                            / ((dt(1) - beta_1_power) * (xp.read(u) + dt(self.epsilon))))
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum, as in Keras (its momentum schedule
+    ``beta_1 * (1 - 0.5 * 0.96**t)`` and the product of its values so far).
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> _ = tf.optimizers.Nadam(learning_rate=0.1).apply_gradients([(tf.constant(2.0), w)])
+    >>> round(float(w.numpy()), 4)    # TensorFlow 2.21: 0.8937212
+    0.8937
+    """
+
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
+                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
+        self.beta_1 = _hyper(beta_1, "beta_1", "Nadam", 0.0, 1.0)
+        self.beta_2 = _hyper(beta_2, "beta_2", "Nadam", 0.0, 1.0)
+        self.epsilon = _hyper(epsilon, "epsilon", "Nadam")
+        self._SLOTS = ((("momentum", 0.0), ("velocity", 0.0)),)
+        self._u_product = None
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+
+    def build(self, var_list: Nested) -> None:
+        var_list = list(var_list)
+        first_build = not self.built
+        super().build(var_list)
+        if first_build:  # as Keras: after the slots, in the first variable's dtype
+            dtype = var_list[0].dtype._np if var_list else np.float32
+            self._u_product = Variable(dtype.type(1.0), trainable=False,
+                                       name=f"{self.name}/u_product")
+            self._variables.append(self._u_product)
+
+    def _checkpoint_items(self):
+        return super()._checkpoint_items() + [("u_product", self._u_product)]
+
+    def _before_update_steps(self, variables, xp):
+        dt = self._u_product.dtype._np.type
+        t = xp.cast(xp.read(self._iterations) + 1, dt)
+        self._u_product.assign(xp.read(self._u_product) * dt(self.beta_1)
+                               * (dt(1.0) - dt(0.5) * xp.power(dt(0.96), t)))
+
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
+        xp = namespace_of(gradient)
+        dt = variable.dtype._np.type
+        lr, one = xp.cast(learning_rate, dt), dt(1.0)
+        step = xp.read(self._iterations)
+        t, t_next = xp.cast(step + 1, dt), xp.cast(step + 2, dt)
+        decay, b1, b2 = _keras_cast(0.96, dt), _keras_cast(self.beta_1, dt), _keras_cast(self.beta_2, dt)
+        u_t = b1 * (one - dt(0.5) * xp.power(decay, t))
+        u_t_1 = b1 * (one - dt(0.5) * xp.power(decay, t_next))
+        u_product_t = xp.cast(xp.read(self._u_product), dt)
+        u_product_t_1 = u_product_t * u_t_1
+        beta_2_power = xp.power(b2, t)
+        m, v = self._slot("momentum", variable), self._slot("velocity", variable)
+        m.assign_add((gradient - xp.read(m)) * (one - b1))
+        v.assign_add((self._square(gradient, variable, xp) - xp.read(v)) * (one - b2))
+        m_hat = (u_t_1 * xp.read(m)) / (one - u_product_t_1) + ((one - u_t) * gradient) / (
+            one - u_product_t)
+        v_hat = xp.read(v) / (one - beta_2_power)
+        variable.assign_sub((m_hat * lr) / (xp.sqrt(v_hat) + dt(self.epsilon)))
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
+
+
+class Lion(Optimizer):
+    """Lion as in Keras: ``w -= lr * sign(beta_1 * m + (1 - beta_1) * g)``,
+    then ``m = beta_2 * m + (1 - beta_2) * g``.
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> _ = tf.optimizers.Lion(learning_rate=0.1).apply_gradients([(tf.constant(-3.0), w)])
+    >>> round(float(w.numpy()), 5)
+    1.1
+    """
+
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
+                 beta_1: float = 0.9, beta_2: float = 0.99,
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
+        self.beta_1 = _hyper(beta_1, "beta_1", "Lion", 0.0, 1.0, low_open=True)
+        self.beta_2 = _hyper(beta_2, "beta_2", "Lion", 0.0, 1.0)
+        self._SLOTS = ((("momentum", 0.0),),)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
+        xp = namespace_of(gradient)
+        dt = variable.dtype._np.type
+        lr, one = xp.cast(learning_rate, dt), dt(1.0)
+        b1, b2 = _keras_cast(self.beta_1, dt), _keras_cast(self.beta_2, dt)
+        m = self._slot("momentum", variable)
+        variable.assign_sub(lr * xp.sign(xp.read(m) * b1 + gradient * (one - b1)))
+        m.assign(xp.read(m) * b2 + gradient * (one - b2))
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}
+
+
+class Adadelta(Optimizer):
+    """Adadelta as in Keras: ``acc_g = rho * acc_g + (1 - rho) * g**2``,
+    ``delta = -sqrt(acc_d + eps) * g / sqrt(acc_g + eps)``,
+    ``acc_d = rho * acc_d + (1 - rho) * delta**2``, ``w += lr * delta``.
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> _ = tf.optimizers.Adadelta(learning_rate=1.0).apply_gradients([(tf.constant(1.0), w)])
+    >>> round(float(w.numpy()), 5)   # 1 - sqrt(1e-7 / 0.05)
+    0.99859
+    """
+
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
+                 rho: float = 0.95, epsilon: float = 1e-7,
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
+        self.rho = _hyper(rho, "rho", "Adadelta", 0.0, 1.0)
+        self.epsilon = _hyper(epsilon, "epsilon", "Adadelta")
+        self._SLOTS = ((("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0)),)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
+        xp = namespace_of(gradient)
+        dt = variable.dtype._np.type
+        lr, rho, one_minus_rho, eps = (xp.cast(learning_rate, dt), dt(self.rho),
+                                       dt(1.0 - self.rho), dt(self.epsilon))
+        acc_grad = self._slot("accumulated_grad", variable)
+        acc_delta = self._slot("accumulated_delta_var", variable)
+        acc_grad.assign(rho * xp.read(acc_grad)
+                        + one_minus_rho * self._square(gradient, variable, xp))
+        rms_delta, rms_grad = xp.sqrt(xp.read(acc_delta) + eps), xp.sqrt(xp.read(acc_grad) + eps)
+
+        def delta(g, rms_delta, rms_grad):
+            return -((rms_delta * g) / rms_grad)
+        squares = self._rowwise(lambda *a: xp.square(delta(*a)), gradient, variable,
+                                rms_delta, rms_grad)
+        acc_delta.assign(rho * xp.read(acc_delta) + one_minus_rho * squares)
+        variable.assign_add(lr * delta(gradient, rms_delta, rms_grad))
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad,
+            "adamax": Adamax, "nadam": Nadam, "lion": Lion, "adadelta": Adadelta}
 
 
 def get(identifier: Any) -> Any:

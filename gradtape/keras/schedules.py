@@ -163,3 +163,90 @@ class CosineDecay(LearningRateSchedule):
         return {"initial_learning_rate": self.initial_learning_rate,
                 "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
                 "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
+
+
+def _is_integer_step(step):
+    if isinstance(step, TensorLike):
+        return step.dtype.is_integer
+    return np.asarray(step).dtype.kind in "iu"
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """``values[0]`` up to ``boundaries[0]`` (included), ``values[1]`` up to
+    ``boundaries[1]``, ..., ``values[-1]`` after the last boundary.
+
+    >>> import gradtape as tf
+    >>> s = tf.optimizers.schedules.PiecewiseConstantDecay([2, 5], [1.0, 0.5, 0.1])
+    >>> [round(float(s(k)), 6) for k in (0, 2, 3, 5, 6)]
+    [1.0, 1.0, 0.5, 0.5, 0.1]
+    """
+
+    def __init__(self, boundaries: Any, values: Any, name: Optional[str] = "PiecewiseConstant") -> None:
+        if len(boundaries) != len(values) - 1:
+            raise ValueError(
+                "PiecewiseConstantDecay: the length of boundaries should be 1 less than the "
+                f"length of values; got boundaries={boundaries} of length {len(boundaries)} "
+                f"and values={values} of length {len(values)}")
+        self.boundaries = boundaries
+        self.values = values
+        self.name = name
+
+    def __call__(self, step: TensorInput) -> Any:
+        # as Keras: the boundaries take the step's dtype (an integer step truncates them)
+        integer = _is_integer_step(step)
+        xp, step = _step(step)
+        bounds = [np.float32(int(b) if integer else b) for b in self.boundaries]
+        values = [np.float32(v) for v in self.values]
+
+        def where(mask):
+            return xp.cast(mask, np.float32)
+        rate = where(step <= bounds[0]) * values[0] + where(step > bounds[-1]) * values[-1]
+        for low, high, value in zip(bounds[:-1], bounds[1:], values[1:-1]):
+            rate = rate + where((step > low) & (step <= high)) * value
+        return _rate(rate)
+
+    def get_config(self) -> Config:
+        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+
+
+class PolynomialDecay(LearningRateSchedule):
+    """``(initial - end) * (1 - step / decay_steps) ** power + end``, then
+    ``end_learning_rate``; with ``cycle`` the decay restarts, over the first
+    multiple of ``decay_steps`` past the step.
+
+    >>> import gradtape as tf
+    >>> s = tf.optimizers.schedules.PolynomialDecay(0.1, decay_steps=4, end_learning_rate=0.02)
+    >>> [round(float(s(k)), 6) for k in (0, 2, 4, 9)]
+    [0.1, 0.06, 0.02, 0.02]
+    """
+
+    def __init__(self, initial_learning_rate: float, decay_steps: int,
+                 end_learning_rate: float = 0.0001, power: float = 1.0, cycle: bool = False,
+                 name: Optional[str] = "PolynomialDecay") -> None:
+        if not decay_steps > 0:
+            raise ValueError(f"PolynomialDecay: decay_steps must be > 0, got {decay_steps!r}")
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.end_learning_rate = end_learning_rate
+        self.power = power
+        self.cycle = cycle
+        self.name = name
+
+    def __call__(self, step: TensorInput) -> Any:
+        f32 = np.float32
+        xp, step = _step(step)
+        decay_steps = f32(self.decay_steps)
+        if self.cycle:
+            multiplier = xp.where(step == f32(0), f32(1), xp.ceil(step / decay_steps))
+            decay_steps = decay_steps * multiplier
+        else:
+            step = xp.minimum(step, decay_steps)
+        p = step / decay_steps
+        end = f32(self.end_learning_rate)
+        return _rate((f32(self.initial_learning_rate) - end)
+                     * xp.power(f32(1) - p, f32(self.power)) + end)
+
+    def get_config(self) -> Config:
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "end_learning_rate": self.end_learning_rate,
+                "power": self.power, "cycle": self.cycle, "name": self.name}
