@@ -1507,13 +1507,20 @@ def _undo_lines(tracer, steps, env, head):
 
 
 def _random_state(generators=()):
-    """The global generator and ``generators`` with their states."""
+    """The global generator, the op seeds' sequences and ``generators``, with
+    their states (and which sequences exist, to drop the ones a trace started)."""
     from . import random
-    return [(g, g.bit_generator.state) for g in [random._global["rng"], *generators]]
+    sequences = random._global["sequences"]
+    return [(sequences, dict(sequences))] + [
+        (g, g.bit_generator.state)
+        for g in [random._global["rng"], *sequences.values(), *generators]]
 
 
 def _set_random_state(states):
-    for g, saved in states:
+    (sequences, existing), generators = states[0], states[1:]
+    sequences.clear()
+    sequences.update(existing)
+    for g, saved in generators:
         g.bit_generator.state = saved
 
 

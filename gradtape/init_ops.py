@@ -97,8 +97,9 @@ class random_normal_initializer(_Initializer):  # noqa: N801 - TensorFlow's name
         self.mean, self.stddev, self.seed = mean, stddev, seed
 
     def __call__(self, shape: ShapeLike, dtype: DTypeLike = "float32", **kwargs: Any) -> Tensor:
-        return _random.normal(_shape(shape), self.mean, self.stddev, _floating(dtype),
-                              seed=self.seed)
+        with _random._same_each_call():  # a seeded initializer repeats itself
+            return _random.normal(_shape(shape), self.mean, self.stddev, _floating(dtype),
+                                  seed=self.seed)
 
     def get_config(self) -> Config:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -121,7 +122,8 @@ class random_uniform_initializer(_Initializer):  # noqa: N801 - TensorFlow's nam
         if not (dt.is_floating or dt.is_integer):
             raise ValueError(f"Argument `dtype` is expected to be floating point or integer. "
                              f"Received: {dt.name}.")
-        return _random.uniform(_shape(shape), self.minval, self.maxval, dt, seed=self.seed)
+        with _random._same_each_call():
+            return _random.uniform(_shape(shape), self.minval, self.maxval, dt, seed=self.seed)
 
     def get_config(self) -> Config:
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}

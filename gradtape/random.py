@@ -1,9 +1,12 @@
 """``gradtape.random``: seeded random tensors, as ``tf.random``.
 
-The numbers come from NumPy's generator, not TensorFlow's.  ``set_seed``
-makes runs repeatable; an op given ``seed=`` draws the same numbers on every
-call (TensorFlow's draws anew on each call, repeating the sequence after
-each ``set_seed``).
+The numbers come from NumPy's generator, not TensorFlow's; the seeds behave
+as TensorFlow's.  ``set_seed`` makes runs repeatable.  An op given ``seed=``
+draws anew on each call, from a sequence of its own (one per kind of draw and
+seed) that ``set_seed`` starts again: ``tf.nn.dropout(x, 0.5, seed=1)`` drops
+other elements at each step, the same ones in each run.  Seeded initializers
+(``tf.keras.initializers``, ``tf.random_normal_initializer``) give the same
+values on every call, as TensorFlow's.
 
 >>> import gradtape as tf
 >>> tf.random.set_seed(0); a = tf.random.normal((2,))
@@ -12,6 +15,9 @@ each ``set_seed``).
 True
 """
 from __future__ import annotations
+import contextlib
+import threading
+
 import numpy as np
 
 from ._core import trace
@@ -22,31 +28,65 @@ from .rules._util import apply, defop
 from typing import Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
 
-_global = {"seed": None, "rng": np.random.default_rng()}
+_global = {"seed": None, "rng": np.random.default_rng(), "sequences": {}}
+_KINDS = {"normal": 0, "uniform": 1, "integers": 2, "permutation": 3, "truncated": 4}
+_local = threading.local()  # .repeat: seeded draws give the same values each call
 
 
 def set_seed(seed: Optional[int]) -> None:
-    """Make the following random ops reproducible.
+    """Make the following random ops reproducible, and start every op seed's
+    sequence again.
 
     >>> import gradtape as tf
-    >>> tf.random.set_seed(1)
+    >>> tf.random.set_seed(1); a = tf.random.normal((2,), seed=7)
+    >>> b = tf.random.normal((2,), seed=7)    # the next numbers of seed 7's sequence
+    >>> tf.random.set_seed(1); c = tf.random.normal((2,), seed=7)
+    >>> bool((a.numpy() == b.numpy()).all()), bool((a.numpy() == c.numpy()).all())
+    (False, True)
     """
     _global["seed"] = seed
     _global["rng"] = np.random.default_rng(seed)
+    _global["sequences"].clear()
 
 
-def _rng(seed):
-    if seed is not None:
-        base = _global["seed"] or 0
-        return np.random.default_rng([int(base), int(seed)])
-    return _global["rng"]
+@contextlib.contextmanager
+def _same_each_call():
+    """Within the block, a draw given ``seed=`` gives the same values on every
+    call (what seeded initializers promise), not the next ones of its sequence.
+
+    >>> import gradtape as tf
+    >>> with tf.random._same_each_call():
+    ...     a, b = tf.random.normal((2,), seed=3), tf.random.normal((2,), seed=3)
+    >>> bool((a.numpy() == b.numpy()).all())
+    True
+    """
+    before = getattr(_local, "repeat", False)
+    _local.repeat = True
+    try:
+        yield
+    finally:
+        _local.repeat = before
 
 
-def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator):
+def _rng(seed, kind, repeat):
+    if seed is None:
+        return _global["rng"]
+    base = int(_global["seed"] or 0)
+    if repeat:
+        return np.random.default_rng([base, int(seed)])
+    key = (base, int(seed), _KINDS[kind])
+    sequences = _global["sequences"]
+    rng = sequences.get(key)
+    if rng is None:
+        rng = sequences[key] = np.random.default_rng(list(key))
+    return rng
+
+
+def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
     """One draw, by NumPy on the host whatever the namespace ``xp``: the
     generator is chosen when the op runs, so a compiled function replaying
     this op draws anew, as an eager call would."""
-    rng = generator if generator is not None else _rng(seed)
+    rng = generator if generator is not None else _rng(seed, kind, repeat)
     if kind == "normal":
         out = rng.standard_normal(shape) * b + a
     elif kind == "uniform":
@@ -75,7 +115,8 @@ def _draw(kind, shape, dtype, seed, a, b, generator=None):
         if tracer is not None:  # a gradtape.function may have to undo the draw
             tracer.will_draw(generator)
     return apply(_DRAW, (), {"kind": kind, "shape": shape, "dtype": dtype, "seed": seed,
-                             "a": a, "b": b, "generator": generator})
+                             "a": a, "b": b, "generator": generator,
+                             "repeat": getattr(_local, "repeat", False)})
 
 
 def _drawn(kind, shape, dtype, seed, a, b, scale, shift, tensors):

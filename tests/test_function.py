@@ -224,6 +224,8 @@ def test_random_draws_are_replayed_as_draws():
     tf.random.set_seed(5)
     eager_first = x + tf.random.normal((3,))
     np.testing.assert_array_equal(first.numpy(), eager_first.numpy())
+    # an op seed's sequence of masks, restarted by set_seed, as eagerly
+    np.testing.assert_array_equal(mask1.numpy(), tf.nn.dropout(x, 0.5, seed=7).numpy())
     np.testing.assert_array_equal(mask2.numpy(), tf.nn.dropout(x, 0.5, seed=7).numpy())
 
 

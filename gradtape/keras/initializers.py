@@ -1,7 +1,8 @@
 """Initializers: how a layer fills a new weight, under Keras' names.
 
 An initializer is called as ``init(shape, dtype=None)`` and returns a Tensor.
-With a ``seed`` it returns the same values on every call (as in Keras 3);
+With a ``seed`` it returns the same values on every call (as in Keras 3;
+``gradtape.random``'s seeded ops draw anew on each call);
 without one it draws from gradtape's global generator, which
 ``gradtape.random.set_seed`` makes reproducible.  ``get('glorot_uniform')``
 turns a Keras string name into an initializer.
@@ -161,7 +162,8 @@ class _Sampled(_Seeded):
     def __call__(self, shape: ShapeLike, dtype: Optional[DTypeLike] = None) -> Any:
         dt = _float_dtype(dtype, type(self).__name__)
         a, b = (getattr(self, p) for p in self._params)
-        return self._sample(_shape(shape), a, b, dt, seed=self.seed)
+        with _random._same_each_call():
+            return self._sample(_shape(shape), a, b, dt, seed=self.seed)
 
     def get_config(self) -> Config:
         return {**{p: getattr(self, p) for p in self._params}, "seed": self.seed}
@@ -250,13 +252,14 @@ class VarianceScaling(_Seeded):
         fan_in, fan_out = compute_fans(shape)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, fan)
-        if self.distribution == "truncated_normal":
-            std = math.sqrt(scale) / _TRUNCATED_STD
-            return _random.truncated_normal(shape, 0.0, std, dt, seed=self.seed)
-        if self.distribution == "untruncated_normal":
-            return _random.normal(shape, 0.0, math.sqrt(scale), dt, seed=self.seed)
-        limit = math.sqrt(3.0 * scale)
-        return _random.uniform(shape, -limit, limit, dt, seed=self.seed)
+        with _random._same_each_call():
+            if self.distribution == "truncated_normal":
+                std = math.sqrt(scale) / _TRUNCATED_STD
+                return _random.truncated_normal(shape, 0.0, std, dt, seed=self.seed)
+            if self.distribution == "untruncated_normal":
+                return _random.normal(shape, 0.0, math.sqrt(scale), dt, seed=self.seed)
+            limit = math.sqrt(3.0 * scale)
+            return _random.uniform(shape, -limit, limit, dt, seed=self.seed)
 
     def get_config(self) -> Config:
         return {"scale": self.scale, "mode": self.mode,
@@ -320,7 +323,8 @@ class Orthogonal(_Seeded):
         dt = _float_dtype(dtype, "Orthogonal")
         rows, cols = int(np.prod(shape[:-1])), shape[-1]
         flat = (max(rows, cols), min(rows, cols))
-        a = np.asarray(_random.normal(flat, 0.0, 1.0, dt, seed=self.seed)._value, np.float64)
+        with _random._same_each_call():
+            a = np.asarray(_random.normal(flat, 0.0, 1.0, dt, seed=self.seed)._value, np.float64)
         q, r = np.linalg.qr(a)
         q = q * np.sign(np.diag(r))
         if rows < cols:

@@ -313,3 +313,29 @@ def test_convert_to_tensor_of_a_variable_is_a_read_of_its_own():
     assert t0.numpy() == 2.0  # TF: 2.0, a snapshot
     with pytest.raises(ValueError):  # TF: ValueError, float64 requested of a float32 Variable
         tf.convert_to_tensor(x, dtype=tf.float64)
+
+
+def test_an_op_seed_draws_a_sequence_that_set_seed_restarts():
+    # TF 2.21 (values differ, the pattern is TensorFlow's): with set_seed(3),
+    # normal(seed=1) twice gives two different draws; after set_seed(3) again the
+    # first draw repeats; seed=2 draws other numbers; dropout(seed=1) masks differ
+    # from call to call; a seeded initializer repeats itself
+    try:
+        tf.random.set_seed(3)
+        a, b = (tf.random.normal([4], seed=1).numpy() for _ in range(2))
+        tf.random.set_seed(3)
+        c = tf.random.normal([4], seed=1).numpy()
+        d = tf.random.normal([4], seed=2).numpy()
+        masks = [tf.nn.dropout(tf.ones([64]), 0.5, seed=1).numpy() for _ in range(2)]
+        compiled = tf.function(lambda: tf.random.normal([4], seed=1))
+        tf.random.set_seed(3)
+        replayed = [compiled().numpy() for _ in range(2)]
+    finally:
+        tf.random.set_seed(None)
+    assert not (a == b).all() and (a == c).all() and not (d == a).all()
+    assert (masks[0] != masks[1]).any()
+    np.testing.assert_array_equal(replayed, [a, b])  # a compiled call draws as an eager one
+    init = tf.random_normal_initializer(seed=1)
+    np.testing.assert_array_equal(init([3]).numpy(), init([3]).numpy())
+    glorot = tf.keras.initializers.GlorotUniform(seed=1)
+    np.testing.assert_array_equal(glorot([2, 2]).numpy(), glorot([2, 2]).numpy())
