@@ -1007,13 +1007,19 @@ def _thin_only(u, v, full_matrices):
             "unique); use full_matrices=False")
 
 
+def _safe_reciprocal(x):
+    """TensorFlow's ``x / (x**2 + 1e-20)``: ``1 / x``, but 0 at 0, so repeated or
+    zero singular values give finite gradients as in TensorFlow."""
+    return x / (x * x + 1e-20)
+
+
 def _svd_f(s):
-    """``F[i, j] = 1 / (s_j^2 - s_i^2)`` off the diagonal, 0 on it (distinct
-    singular values assumed, as in TensorFlow)."""
-    eye = _const(NP.eye(s.shape[-1]), s)
+    """``F[i, j] = 1 / (s_j^2 - s_i^2)`` off the diagonal (0 for equal values,
+    as in TensorFlow), 0 on it."""
+    off_diagonal = _const(1.0 - NP.eye(s.shape[-1]), s)
     s2 = ew.square(s)
     gaps = sh.expand_dims(s2, -2) - sh.expand_dims(s2, -1)
-    return (1.0 - eye) / (gaps + eye)
+    return _safe_reciprocal(gaps) * off_diagonal  # (no derivative through the diagonal)
 
 
 def _diag_of(d, like):
@@ -1031,7 +1037,7 @@ def _svd_vjp(ct, ans, x, full_matrices):
     row, col = sh.expand_dims(s, -2), sh.expand_dims(s, -1)
     inner = (_diag_of(ds, s) + f * (utdu - _mT(utdu)) * row
              + col * (f * (vtdv - _mT(vtdv))))
-    inv_s = sh.expand_dims(1.0 / s, -2)
+    inv_s = sh.expand_dims(_safe_reciprocal(s), -2)
     du_perp = (du - matmul(u, utdu)) * inv_s  # (I - u u^T) du S^-1
     dv_perp = (dv - matmul(v, vtdv)) * inv_s
     return (matmul(matmul(u, inner), v, transpose_b=True)
@@ -1048,7 +1054,7 @@ def _svd_jvp(ts, ans, x, full_matrices):
     f = _svd_f(s)
     row, col = sh.expand_dims(s, -2), sh.expand_dims(s, -1)
     dpt = _mT(dp)
-    inv_s = sh.expand_dims(1.0 / s, -2)
+    inv_s = sh.expand_dims(_safe_reciprocal(s), -2)
     av = matmul(t, v)  # dA v
     atu = matmul(t, u, transpose_a=True)  # dA^T u
     du = matmul(u, f * (dp * row + col * dpt)) + (av - matmul(u, dp)) * inv_s
@@ -1060,6 +1066,31 @@ _SVD = defop("svd", _svd_impl, vjp=_svd_vjp, jvp=_svd_jvp, multi=True, save="non
              save_ans=True)
 
 
+def _svd_values_impl(xp, x):
+    if xp is not NP:
+        return xp.linalg.svdvals(x)
+    return xp.linalg.svd(x, compute_uv=False)
+
+
+def _thin_svd(x):
+    return apply(_SVD, (x,), {"full_matrices": False})
+
+
+def _svd_values_vjp(ct, ans, x):
+    """TensorFlow's ``u @ diag(ct) @ v^T``: finite for repeated singular values."""
+    _, u, v = _thin_svd(x)
+    return matmul(u * sh.expand_dims(ct, -2), v, transpose_b=True)
+
+
+def _svd_values_jvp(ts, ans, x):
+    _, u, v = _thin_svd(x)
+    return red.reduce_sum(u * matmul(ts[0], v), axis=-2)  # diag(u^T t v)
+
+
+_SVD_VALUES = defop("svd_values", _svd_values_impl, vjp=_svd_values_vjp,
+                    jvp=_svd_values_jvp)
+
+
 _as_tensor = tensor  # ``svd``'s argument is named ``tensor``, as in TensorFlow
 
 
@@ -1068,8 +1099,9 @@ def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = Tru
     """Singular value decomposition of each matrix in the last two axes:
     ``(s, u, v)`` with ``tensor = u @ diag(s) @ transpose(v)`` (``v``, not its
     transpose, as in TensorFlow), ``s`` in descending order; only ``s`` with
-    ``compute_uv=False``.  Differentiable where the singular values are
-    distinct and nonzero (the singular vectors' signs are arbitrary).
+    ``compute_uv=False``.  The gradients are TensorFlow's: exact where the
+    singular values are distinct and nonzero (the singular vectors' signs are
+    arbitrary), finite where they are not (``1/0`` taken as 0).
 
     >>> import gradtape as tf
     >>> s, u, v = tf.linalg.svd(tf.constant([[3.0, 0.0], [0.0, -2.0]]))
@@ -1085,62 +1117,32 @@ def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = Tru
     if x._value.ndim < 2:
         raise InvalidArgumentError(f"svd: input must have rank >= 2, got shape "
                                    f"{list(x._value.shape)}")
-    s, u, v = apply(_SVD, (x,), {"full_matrices": bool(full_matrices) and bool(compute_uv)})
-    return (s, u, v) if compute_uv else s
+    if not compute_uv:
+        return apply(_SVD_VALUES, (x,), NOPARAMS)
+    return apply(_SVD, (x,), {"full_matrices": bool(full_matrices)})
 
 
 # ---------------------------------------------------------------------------
 # norm
 # ---------------------------------------------------------------------------
 
-def _safe(ans):
-    return ew.where(ans > 0.0, ans, ew.ones_like(ans))
-
-
 def _euclid_impl(xp, x, axes, keepdims):
     return xp.sqrt(xp.sum(x * x, axis=axes, keepdims=keepdims))
 
 
+# the rules of TensorFlow's sqrt(reduce_sum(x * x)): at a zero norm the gradient is
+# NaN (inf * 0), and where x * x underflows to 0 it is inf, as in TensorFlow
 _EUCLID = defop(
     "euclidean_norm", _euclid_impl,
     vjp=lambda ct, ans, x, axes, keepdims:
-        red._unreduce(ct / _safe(ans), x.shape, axes, keepdims) * x,
+        red._unreduce(ct / ans, x.shape, axes, keepdims) * x,
     jvp=lambda ts, ans, x, axes, keepdims:
-        red.reduce_sum(x * ts[0], axis=axes, keepdims=keepdims) / _safe(ans),
+        red.reduce_sum(x * ts[0], axis=axes, keepdims=keepdims) / ans,
     save_ans=True)
 
 
 def _max(x, axes, keepdims):
     return apply(red._MAX, (x,), {"axes": axes, "keepdims": keepdims})
-
-
-def _spectral_impl(xp, x):
-    if xp is not NP:
-        return xp.linalg.matrix_norm(x, ord=2)
-    return xp.linalg.norm(x, ord=2, axis=(-2, -1))
-
-
-def _spectral_direction(x):
-    """``u v^T`` for the top singular vectors, as an op with no derivative of its own."""
-    return apply(_SPECTRAL_DIR, (x,), NOPARAMS)
-
-
-def _no_second_order(*args, **kwargs):
-    raise UnimplementedError("norm: the second derivative of the spectral norm "
-                             "(ord=2 over two axes) is not implemented")
-
-
-def _spectral_dir_impl(xp, x):
-    u, _, vh = xp.linalg.svd(x)
-    return u[..., :, :1] * vh[..., :1, :]
-
-
-_SPECTRAL_DIR = defop("spectral_direction", _spectral_dir_impl,
-                      vjp=_no_second_order, jvp=_no_second_order, save="none")
-_SPECTRAL = defop(
-    "spectral_norm", _spectral_impl,
-    vjp=lambda ct, ans, x: _expand2(ct) * _spectral_direction(x),
-    jvp=lambda ts, ans, x: red.reduce_sum(ts[0] * _spectral_direction(x), axis=[-2, -1]))
 
 
 def _norm_args(x, ord, axis):
@@ -1180,7 +1182,8 @@ def _matrix_norm(x, ord, axes, keepdims):
         return out if keepdims else sh.squeeze(out, [rows, cols])
     perm = [a for a in range(-x.ndim, 0) if a not in axes] + list(axes)
     moved = sh.transpose(x, [p + x.ndim for p in perm])
-    out = apply(_SPECTRAL, (moved,), NOPARAMS)
+    # TensorFlow's reduce_max(abs(singular values)): ties share the gradient
+    out = _max(ew.abs(apply(_SVD_VALUES, (moved,), NOPARAMS)), (-1,), False)
     if keepdims:
         for a in sorted(a + x.ndim for a in axes):
             out = sh.expand_dims(out, a)
@@ -1192,8 +1195,9 @@ def norm(tensor: TensorInput, ord: Any = "euclidean", axis: Axis = None, keepdim
     """Vector or matrix norm.  ``axis`` None (the whole tensor as a vector) or
     an int gives a vector norm (``ord`` 'euclidean', 1, 2, ``np.inf`` or any
     p > 0); a pair of ints gives a matrix norm (``ord`` 'fro'/'euclidean', 1,
-    2 (largest singular value) or ``np.inf``).  The euclidean norm's gradient
-    at 0 is 0.
+    2 (largest singular value) or ``np.inf``).  The gradients are
+    TensorFlow's: NaN for the euclidean norm of zeros, shared equally between
+    tied maxima (``np.inf``, and ``ord=2`` of equal singular values).
 
     >>> import gradtape as tf
     >>> tf.norm(tf.constant([3.0, 4.0])).numpy()

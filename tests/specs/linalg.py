@@ -121,5 +121,5 @@ SPECS = [
            [(separated((2, 2), [1.5, 0.5]),)], 2),
     OpSpec("svd_values_only", lambda a: tf.linalg.svd(a, compute_uv=False),
            [(separated((3, 2), [2.0, 1.0]),)], 2),
-    OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 1),
+    OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 2),
 ]
