@@ -13,6 +13,7 @@ import string
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
+from . import complex_ops as co
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
@@ -26,22 +27,41 @@ def _mT(x):
     return sh.matrix_transpose(x)
 
 
+def _adj(x):
+    """The conjugate transpose of the last two axes (the transpose when real)."""
+    x = sh.matrix_transpose(x)
+    return co.conj(x) if x.dtype.is_complex else x
+
+
+def _swap_impl(xp, x, adjoint):
+    """The forward ops' ``adjoint`` on arrays: the conjugate transpose."""
+    if not adjoint:
+        return x
+    x = xp.swapaxes(x, -1, -2)
+    return xp.conj(x) if kind(x.dtype) == "c" else x
+
+
 def _const(array, like):
     """A NumPy array as a constant tensor of ``like``'s dtype."""
     ns = namespace(like._value)
     return wrap(ns.astype(ns.asarray(array), like._value.dtype))
 
 
-def _floating(x, opname, argname="input"):
+def _inexact(x, opname, argname="input", half=True):
+    """``x`` as a tensor, refused as TensorFlow does unless floating or complex
+    (and, with ``half=False``, float16: TensorFlow has no CPU kernel for it)."""
     x = tensor(x)
-    if kind(x._value.dtype) != "f":
-        raise TypeError(f"{opname}: {argname} must be a real floating-point tensor "
-                        f"(float16, float32 or float64), got {x.dtype.name}")
+    if kind(x._value.dtype) not in "fc":
+        raise InvalidArgumentError(f"{opname}: {argname} must be a floating-point or complex "
+                                   f"tensor, got {x.dtype.name}")
+    if not half and x.dtype.name in ("float16", "bfloat16"):  # (TensorFlow: NotFoundError)
+        raise TypeError(f"{opname}: no kernel for {x.dtype.name} inputs; cast them to "
+                        "float32 or float64 first")
     return x
 
 
-def _square(x, opname, argname="input"):
-    x = _floating(x, opname, argname)
+def _square(x, opname, argname="input", half=False):
+    x = _inexact(x, opname, argname, half)
     s = x._value.shape
     if len(s) < 2 or s[-1] != s[-2]:
         raise InvalidArgumentError(f"{opname}: {argname} must be a (batch of) square "
@@ -209,9 +229,9 @@ def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_
     sa, sb = a._value.shape, b._value.shape
     if plain and len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
         return apply(_MATMUL, (a, b), _PLAIN_MATMUL)  # two matrices: nothing else to check
-    if (adjoint_a or adjoint_b) and kind(a._value.dtype) == "c":
-        raise UnimplementedError("matmul: adjoint_a/adjoint_b of complex matrices is not "
-                                 "supported; conjugate explicitly and use transpose_a/_b")
+    if (adjoint_a or adjoint_b) and kind(a._value.dtype) == "c":  # conj, then transpose
+        a = co.conj(a) if adjoint_a else a
+        b = co.conj(b) if adjoint_b else b
     ta = True if transpose_a or adjoint_a else False
     tb = True if transpose_b or adjoint_b else False
     if len(sa) < 2 or len(sb) < 2:
@@ -740,18 +760,21 @@ def _triu(x):
 
 @_linalg_error("inv", "Input is not invertible.")
 def _inv_impl(xp, x, adjoint):
-    out = xp.linalg.inv(x)
-    return xp.swapaxes(out, -1, -2) if adjoint else out
+    if str(x.dtype) == "float16":  # inverted in float32, as TensorFlow's kernel does
+        out = xp.astype(xp.linalg.inv(xp.astype(x, xp.float32)), x.dtype)
+    else:
+        out = xp.linalg.inv(x)
+    return _swap_impl(xp, out, adjoint)
 
 
 def _inv_vjp(ct, ans, x, adjoint):
-    if adjoint:
-        return -matmul(matmul(ans, ct, transpose_b=True), ans)
-    return -matmul(matmul(ans, ct, transpose_a=True), ans, transpose_b=True)
+    """TensorFlow's ``-ans^H ct ans^H`` (``-ans ct^H ans`` for ``adjoint``)."""
+    return -matmul(ans, matmul(ct, ans, adjoint_a=adjoint, adjoint_b=not adjoint),
+                   adjoint_a=not adjoint)
 
 
 def _inv_jvp(ts, ans, x, adjoint):
-    t = _mT(ts[0]) if adjoint else ts[0]
+    t = _adj(ts[0]) if adjoint else ts[0]
     return -matmul(matmul(ans, t), ans)
 
 
@@ -767,8 +790,12 @@ def inv(input: TensorInput, adjoint: bool = False, name: Optional[str] = None) -
     array([[0.5 , 0.  ],
            [0.  , 0.25]], dtype=float32)
     """
-    x = _square(input, "inv")
+    x = _square(input, "inv", half=True)
     return apply(_INV, (x,), {"adjoint": bool(adjoint)})
+
+
+def _conj(t):
+    return co.conj(t) if t.dtype.is_complex else t
 
 
 def _expand2(t):
@@ -780,8 +807,10 @@ def _trace_prod(a, b):
     return red.reduce_sum(_mT(a) * b, axis=[-2, -1])
 
 
+# (for complex matrices the true derivative ct * conj(det) * inv^H; TensorFlow's
+# rule multiplies by det, not its conjugate: docs/tensorflow.md)
 _DET = defop("det", lambda xp, x: xp.linalg.det(x),
-             vjp=lambda ct, ans, x: _expand2(ct * ans) * _mT(inv(x)),
+             vjp=lambda ct, ans, x: _expand2(ct * _conj(ans)) * _adj(inv(x)),
              jvp=lambda ts, ans, x: ans * _trace_prod(inv(x), ts[0]),
              save_ans=True)
 
@@ -801,10 +830,30 @@ def _slogdet_impl(xp, x):
     return xp.astype(sign, x.dtype, copy=False), xp.astype(logabs, x.dtype, copy=False)
 
 
-_SLOGDET = defop("slogdet", _slogdet_impl,
-                 vjp=lambda ct, ans, x: _expand2(ct[1]) * _mT(inv(x)),
-                 jvp=lambda ts, ans, x: (None, _trace_prod(inv(x), ts[0])),
-                 multi=True)
+def _slogdet_vjp(ct, ans, x):
+    """``ct_log * inv(x)^T`` for real ``x`` (the sign is constant).  For complex
+    ``x`` the true derivative: the real part of the log's cotangent, and the
+    sign's through its phase (TensorFlow uses all of ``ct_log`` and drops the
+    sign's: docs/tensorflow.md)."""
+    ct_sign, ct_log = ct
+    if not x.dtype.is_complex:
+        return _expand2(ct_log) * _mT(inv(x))
+    sign = ans[0]
+    phase = co.imag(_conj(ct_sign) * sign)
+    weight = co.complex(co.real(ct_log), -phase)
+    return _expand2(weight) * _adj(inv(x))
+
+
+def _slogdet_jvp(ts, ans, x):
+    d = _trace_prod(inv(x), ts[0])  # d log(det)
+    if not x.dtype.is_complex:
+        return None, d
+    zero = ew.zeros_like(co.real(d))
+    return ans[0] * co.complex(zero, co.imag(d)), co.complex(co.real(d), zero)
+
+
+_SLOGDET = defop("slogdet", _slogdet_impl, vjp=_slogdet_vjp, jvp=_slogdet_jvp, multi=True,
+                 save_ans=True)
 
 
 def slogdet(input: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -825,8 +874,8 @@ def logdet(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> round(float(tf.linalg.logdet(tf.constant([[2.0, 0.0], [0.0, 3.0]]))), 4)
     1.7918
     """
-    chol = cholesky(matrix)
-    return 2.0 * red.reduce_sum(ew.log(diag_part(chol)), axis=-1)
+    chol = cholesky(matrix)  # (TensorFlow's: real for a complex matrix)
+    return 2.0 * red.reduce_sum(ew.log(co.real(diag_part(chol))), axis=-1)
 
 
 # ---------------------------------------------------------------------------
@@ -841,29 +890,33 @@ def _batched_pair(xp, a, b):
 
 @_linalg_error("solve", "Input matrix is not invertible.")
 def _solve_impl(xp, a, b, adjoint):
-    if adjoint:
-        a = xp.swapaxes(a, -1, -2)
-    return xp.linalg.solve(*_batched_pair(xp, a, b))
+    return xp.linalg.solve(*_batched_pair(xp, _swap_impl(xp, a, adjoint), b))
+
+
+def _solve(a, b, adjoint):
+    """``solve`` on checked operands; ``b`` may have more leading axes."""
+    return apply(_SOLVE, (a, b), {"adjoint": adjoint})
 
 
 def _solve_vjp_a(ct, ans, a, b, adjoint):
-    gb = solve(a, ct, adjoint=not adjoint)
+    """TensorFlow's rule: ``-gb ans^H`` (``-ans gb^H`` for ``adjoint``)."""
+    gb = _solve(a, ct, not adjoint)
     if adjoint:
-        return -matmul(ans, gb, transpose_b=True)
-    return -matmul(gb, ans, transpose_b=True)
+        return -matmul(ans, gb, adjoint_b=True)
+    return -matmul(gb, ans, adjoint_b=True)
 
 
 def _solve_jvp(ts, ans, a, b, adjoint):
     ta, tb = ts
     rhs = tb
     if ta is not None:
-        part = matmul(ta, ans, transpose_a=adjoint)
+        part = matmul(ta, ans, adjoint_a=adjoint)
         rhs = -part if rhs is None else rhs - part
-    return solve(a, rhs, adjoint=adjoint)
+    return _solve(a, rhs, adjoint)
 
 
 _SOLVE = defop("solve", _solve_impl,
-               vjp=(_solve_vjp_a, lambda ct, ans, a, b, adjoint: solve(a, ct, adjoint=not adjoint)),
+               vjp=(_solve_vjp_a, lambda ct, ans, a, b, adjoint: _solve(a, ct, not adjoint)),
                jvp=_solve_jvp, save=(0,), save_ans=True, broadcasts=True)
 
 
@@ -892,14 +945,16 @@ def solve(matrix: TensorInput, rhs: TensorInput, adjoint: bool = False,
     """
     a, b = pair(_square(matrix, "solve", "matrix"), rhs, "MatrixSolve")
     _check_rhs(a, b, "solve")
-    return apply(_SOLVE, (a, b), {"adjoint": bool(adjoint)})
+    if a._value.shape[:-2] != b._value.shape[:-2]:  # (TensorFlow's MatrixSolve does not broadcast)
+        raise InvalidArgumentError(
+            f"solve: matrix {tuple(a._value.shape)} and rhs {tuple(b._value.shape)} must have "
+            "the same batch dimensions (broadcast them first)")
+    return _solve(a, b, bool(adjoint))
 
 
 @_linalg_error("triangular_solve", "Input matrix is not invertible (a zero on its diagonal).")
 def _tri_solve_impl(xp, a, b, lower, adjoint):
-    a = xp.tril(a) if lower else xp.triu(a)
-    if adjoint:
-        a = xp.swapaxes(a, -1, -2)
+    a = _swap_impl(xp, xp.tril(a) if lower else xp.triu(a), adjoint)
     return xp.linalg.solve(*_batched_pair(xp, a, b))
 
 
@@ -909,7 +964,7 @@ def _tri_mask(x, lower):
 
 def _tri_solve_vjp_a(ct, ans, a, b, lower, adjoint):
     gb = triangular_solve(a, ct, lower=lower, adjoint=not adjoint)
-    ga = matmul(ans, gb, transpose_b=True) if adjoint else matmul(gb, ans, transpose_b=True)
+    ga = matmul(ans, gb, adjoint_b=True) if adjoint else matmul(gb, ans, adjoint_b=True)
     return -_tri_mask(ga, lower)
 
 
@@ -917,7 +972,7 @@ def _tri_solve_jvp(ts, ans, a, b, lower, adjoint):
     ta, tb = ts
     rhs = tb
     if ta is not None:
-        part = matmul(_tri_mask(ta, lower), ans, transpose_a=adjoint)
+        part = matmul(_tri_mask(ta, lower), ans, adjoint_a=adjoint)
         rhs = -part if rhs is None else rhs - part
     return triangular_solve(a, rhs, lower=lower, adjoint=adjoint)
 
@@ -958,19 +1013,20 @@ def _phi(x):
 
 
 def _cholesky_vjp(ct, ans, x):
+    """TensorFlow's rule (Hermitian: the adjoints of complex matrices)."""
     n = ans.shape[-1]
     l_inv = triangular_solve(ans, _const(NP.eye(n), ans))
-    middle = _phi(matmul(ans, ct, transpose_a=True))
-    grad = matmul(matmul(l_inv, middle, transpose_a=True), l_inv)
-    return 0.5 * (grad + _mT(grad))
+    middle = _phi(matmul(ans, ct, adjoint_a=True))
+    grad = matmul(matmul(l_inv, middle, adjoint_a=True), l_inv)
+    return 0.5 * (grad + _adj(grad))
 
 
 def _cholesky_jvp(ts, ans, x):
     n = ans.shape[-1]
     l_inv = triangular_solve(ans, _const(NP.eye(n), ans))
     t = ts[0]
-    sym = 0.5 * (t + _mT(t))
-    return matmul(ans, _phi(matmul(matmul(l_inv, sym), l_inv, transpose_b=True)))
+    sym = 0.5 * (t + _adj(t))
+    return matmul(ans, _phi(matmul(matmul(l_inv, sym), l_inv, adjoint_b=True)))
 
 
 _CHOLESKY = defop("cholesky", _cholesky_impl, vjp=_cholesky_vjp, jvp=_cholesky_jvp,
@@ -1127,17 +1183,23 @@ def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = Tru
 # ---------------------------------------------------------------------------
 
 def _euclid_impl(xp, x, axes, keepdims):
-    return xp.sqrt(xp.sum(x * x, axis=axes, keepdims=keepdims))
+    squares = x * xp.conj(x) if kind(x.dtype) == "c" else x * x
+    return xp.sqrt(xp.sum(squares, axis=axes, keepdims=keepdims))
 
 
-# the rules of TensorFlow's sqrt(reduce_sum(x * x)): at a zero norm the gradient is
-# NaN (inf * 0), and where x * x underflows to 0 it is inf, as in TensorFlow
+def _real_part(t):
+    """The real part of a complex ``t`` kept in ``t``'s dtype (``t`` if real)."""
+    return ew.cast(co.real(t), t.dtype) if t.dtype.is_complex else t
+
+
+# the rules of TensorFlow's sqrt(reduce_sum(x * conj(x))) (complex for a complex x): at
+# a zero norm the gradient is NaN (inf * 0), and where x * x underflows to 0 it is inf
 _EUCLID = defop(
     "euclidean_norm", _euclid_impl,
     vjp=lambda ct, ans, x, axes, keepdims:
-        red._unreduce(ct / ans, x.shape, axes, keepdims) * x,
+        red._unreduce(_real_part(ct / ans), x.shape, axes, keepdims) * x,
     jvp=lambda ts, ans, x, axes, keepdims:
-        red.reduce_sum(x * ts[0], axis=axes, keepdims=keepdims) / ans,
+        _real_part(red.reduce_sum(_conj(x) * ts[0], axis=axes, keepdims=keepdims)) / ans,
     save_ans=True)
 
 
@@ -1180,6 +1242,9 @@ def _matrix_norm(x, ord, axes, keepdims):
         sums = red.reduce_sum(ew.abs(x), axis=summed, keepdims=True)
         out = _max(sums, (other,), True)
         return out if keepdims else sh.squeeze(out, [rows, cols])
+    if x.dtype.is_complex:
+        raise UnimplementedError("norm: ord=2 over two axes (the spectral norm) of complex "
+                                 "matrices is not supported")
     perm = [a for a in range(-x.ndim, 0) if a not in axes] + list(axes)
     moved = sh.transpose(x, [p + x.ndim for p in perm])
     # TensorFlow's reduce_max(abs(singular values)): ties share the gradient
@@ -1205,7 +1270,7 @@ def norm(tensor: TensorInput, ord: Any = "euclidean", axis: Axis = None, keepdim
     >>> tf.norm(tf.constant([[1.0, -2.0], [3.0, 4.0]]), ord=1, axis=[0, 1]).numpy()
     6.0
     """
-    x = _floating(tensor, "norm", "tensor")
+    x = _inexact(tensor, "norm", "tensor")
     keepdims = bool(keepdims)
     matrix, axes = _norm_args(x, ord, axis)
     if matrix:
@@ -1227,10 +1292,7 @@ def adjoint(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> tf.linalg.adjoint(tf.zeros((2, 3))).shape
     TensorShape([3, 2])
     """
-    x = tensor(matrix)
-    if kind(x._value.dtype) == "c":
-        raise UnimplementedError("adjoint: complex matrices are not supported")
-    return _mT(x)
+    return _adj(tensor(matrix))
 
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names

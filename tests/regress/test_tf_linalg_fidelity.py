@@ -106,3 +106,145 @@ def test_svd_gradient_with_a_zero_and_repeated_singular_values_is_finite():
         return tf.reduce_sum(u[:, 0] ** 2 + s)
     _, (g,), _ = _grads(f, np.diag([3.0, 2.0, 0.0]))
     np.testing.assert_allclose(g, np.eye(3), atol=1e-12)
+
+
+# --- complex matrices: TensorFlow's values and gradients -------------------
+# (gradient of sum(real(w * f(...))) for w = 0.3 + 0.7j; of f itself for a real f)
+
+A = np.array([[1 + 1j, 0.5 - 0.2j], [0.3j, 2 - 0.5j]])
+B = np.array([[1 - 1j], [0.5 + 2j]])
+HERMITIAN = np.array([[4, 1 - 1j], [1 + 1j, 3]])
+
+
+def _complex_grads(f, *values):
+    xs = [tf.constant(v) for v in values]
+    with tf.GradientTape() as tape:
+        tape.watch(xs)
+        y = f(*xs)
+        loss = (tf.reduce_sum(tf.math.real(tf.constant(0.3 + 0.7j, tf.complex128) * y))
+                if y.dtype.is_complex else tf.reduce_sum(y))
+    return y, [g.numpy() for g in tape.gradient(loss, xs)]
+
+
+def test_matmul_adjoint_of_complex_matrices():
+    # TensorFlow 2.21 (formerly refused)
+    y, (ga, gb) = _complex_grads(lambda a, b: tf.matmul(a, b, adjoint_a=True), A, B)
+    np.testing.assert_allclose(y.numpy(), [[0.6 - 2.15j], [0.7 + 3.95j]], rtol=1e-12)
+    np.testing.assert_allclose(ga, [[1 + 0.4j, 1 + 0.4j], [-1.25 + 0.95j, -1.25 + 0.95j]], rtol=1e-12)
+    np.testing.assert_allclose(gb, [[1.01 - 0.81j], [0.46 - 1.46j]], rtol=1e-12)
+    y, _ = _complex_grads(tf.linalg.matvec, A, B[:, 0])
+    np.testing.assert_allclose(tf.linalg.matvec(A, B[:, 0], adjoint_a=True).numpy(),
+                               [0.6 - 2.15j, 0.7 + 3.95j], rtol=1e-12)
+
+
+def test_complex_inverse():
+    # TensorFlow 2.21
+    y, (g,) = _complex_grads(tf.linalg.inv, A)
+    np.testing.assert_allclose(y.numpy(), [[0.5407595067 - 0.5041087435j, -0.1221692108 + 0.1495608338j],
+                                           [-0.0520826635 - 0.0941345919j, 0.4873908515 + 0.1401730945j]],
+                               rtol=1e-9)
+    np.testing.assert_allclose(g, [[-0.2943095837 - 0.1323888401j, -0.238625768 + 0.0968103992j],
+                                   [-0.0824269689 + 0.1764593278j, 0.0563629498 + 0.1448328807j]],
+                               rtol=1e-8)
+    y, (g,) = _complex_grads(lambda a: tf.linalg.inv(a, adjoint=True), A)
+    np.testing.assert_allclose(y.numpy()[0], [0.5407595067 + 0.5041087435j, -0.0520826635 + 0.0941345919j],
+                               rtol=1e-9)
+    np.testing.assert_allclose(g, [[0.2988399075 - 0.1218180847j, 0.094465413 - 0.2395637625j],
+                                   [-0.0709347071 - 0.1813845828j, -0.1437499824 - 0.0590701954j]],
+                               rtol=1e-8)
+
+
+def test_complex_solves():
+    # TensorFlow 2.21
+    y, (ga, gb) = _complex_grads(lambda a, b: tf.linalg.solve(a, b, adjoint=True), A, B)
+    np.testing.assert_allclose(y.numpy(), [[0.8305577346 - 0.0937487944j], [0.2523115701 + 0.8773035326j]],
+                               rtol=1e-9)
+    np.testing.assert_allclose(ga, [[0.064390567 - 0.3432003448j, -0.162502835 - 0.2263485941j],
+                                    [0.3813103872 + 0.0067954857j, 0.2141300449 - 0.2162405326j]], rtol=1e-8)
+    np.testing.assert_allclose(gb, [[-0.122606448 - 0.39937758j], [0.1628194082 - 0.2909041808j]], rtol=1e-8)
+    y, (ga, gb) = _complex_grads(
+        lambda a, b: tf.linalg.triangular_solve(a, b, lower=False, adjoint=True), A, B)
+    np.testing.assert_allclose(y.numpy(), [[1.0], [0.2117647059 + 0.8470588235j]], rtol=1e-9)
+    np.testing.assert_allclose(ga, [[0.1305882353 - 0.3776470588j, -0.2235294118 - 0.2941176471j],
+                                    [0.0, 0.201799308 - 0.2516262976j]], rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(gb, [[-0.1305882353 - 0.3776470588j], [0.2235294118 - 0.2941176471j]],
+                               rtol=1e-8)
+
+
+def test_complex_cholesky_and_logdet():
+    # TensorFlow 2.21: logdet of a complex matrix is real (float64 here)
+    y, (g,) = _complex_grads(tf.linalg.cholesky, HERMITIAN)
+    np.testing.assert_allclose(y.numpy(), [[2.0, 0.0], [0.5 + 0.5j, 1.5811388301]], rtol=1e-9)
+    np.testing.assert_allclose(g, [[0.1118585412, 0.0512829175 + 0.1987170825j],
+                                   [0.0512829175 - 0.1987170825j, 0.0948683298]], rtol=1e-8)
+    y, (g,) = _complex_grads(tf.linalg.logdet, HERMITIAN)
+    assert y.dtype == tf.float64
+    np.testing.assert_allclose(y.numpy(), 2.302585092994046, rtol=1e-12)
+    np.testing.assert_allclose(g, [[0.3, -0.1 + 0.1j], [-0.1 - 0.1j, 0.4]], rtol=1e-12)
+
+
+def test_complex_norm_and_adjoint():
+    # TensorFlow 2.21: sqrt(sum(x * conj(x))), complex; formerly refused
+    y, (g,) = _complex_grads(tf.norm, A)
+    assert y.dtype == tf.complex128
+    np.testing.assert_allclose(y.numpy(), 2.5748786379167465, rtol=1e-12)
+    np.testing.assert_allclose(g, [[0.1165103456 + 0.1165103456j, 0.0582551728 - 0.0233020691j],
+                                   [0.0349531037j, 0.2330206912 - 0.0582551728j]], rtol=1e-8)
+    y, (g,) = _complex_grads(tf.linalg.adjoint, A)
+    np.testing.assert_allclose(y.numpy(), [[1 - 1j, -0.3j], [0.5 + 0.2j, 2 + 0.5j]])
+    np.testing.assert_allclose(g, np.full((2, 2), 0.3 + 0.7j))
+
+
+def test_complex_det_and_slogdet_give_the_true_derivative():
+    # det = ad - bc, so the gradient of real(w * det) is conj(w) * conj([[d, -c], [-b, a]])
+    # (TensorFlow 2.21 multiplies by det where the derivative has conj(det):
+    # docs/tensorflow.md); slogdet checked by central differences
+    y, (g,) = _complex_grads(tf.linalg.det, A)
+    np.testing.assert_allclose(g, [[0.95 - 1.25j, 0.21 + 0.09j], [-0.29 + 0.29j, -0.4 - 1j]], rtol=1e-12)
+
+    def loss(x):
+        sign, log = np.linalg.slogdet(x)
+        return np.real((0.3 + 0.7j) * log) + np.real(0.4 * sign) + np.imag(0.2 * sign)
+
+    want = np.zeros_like(A)
+    for i in range(2):
+        for j in range(2):
+            e = np.zeros_like(A)
+            e[i, j] = 1e-6
+            want[i, j] = ((loss(A + e) - loss(A - e)) + 1j * (loss(A + 1j * e) - loss(A - 1j * e))) / 2e-6
+    x = tf.constant(A)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        sign, log = tf.linalg.slogdet(x)
+        y = (tf.math.real(tf.constant(0.3 + 0.7j, tf.complex128) * log) + tf.math.real(0.4 * sign)
+             + tf.math.imag(0.2 * sign))
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), want, rtol=1e-6)
+
+
+# --- dtypes and errors ----------------------------------------------------
+
+def test_float16_inverse():
+    # TensorFlow 2.21: inverted (its other matrix kernels have no float16)
+    y, (g,) = _complex_grads(tf.linalg.inv, np.array([[2.0, 1.0], [0.5, 3.0]], np.float16))
+    assert y.dtype == tf.float16
+    np.testing.assert_allclose(y.numpy(), [[0.5454, -0.1818], [-0.0909, 0.3635]], rtol=2e-3)
+    np.testing.assert_allclose(g, [[-0.1653, -0.12396], [-0.0661, -0.04956]], rtol=2e-3)
+
+
+def test_solve_does_not_broadcast_batch_dimensions():
+    # TensorFlow 2.21: InvalidArgumentError "All input tensors must have the same rank"
+    # / "... the same outer dimensions" (triangular_solve does broadcast)
+    a = tf.constant(np.eye(2) * 2.0)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="same batch dimensions"):
+        tf.linalg.solve(a, tf.ones((3, 2, 1), tf.float64))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="same batch dimensions"):
+        tf.linalg.solve(a[None], tf.ones((3, 2, 1), tf.float64))
+
+
+@pytest.mark.parametrize("fn", [tf.linalg.det, tf.linalg.inv, tf.linalg.cholesky, tf.norm,
+                                lambda x: tf.linalg.solve(x, x)], ids=["det", "inv", "cholesky",
+                                                                       "norm", "solve"])
+def test_integer_matrices_raise_invalid_argument(fn):
+    # TensorFlow 2.21: InvalidArgumentError "Value for attr 'T' of int32 is not in the list..."
+    with pytest.raises(tf.errors.InvalidArgumentError, match="floating-point or complex"):
+        fn(tf.constant([[1, 0], [0, 1]]))
