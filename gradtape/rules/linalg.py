@@ -69,6 +69,12 @@ def _square(x, opname, argname="input", half=False):
     return x
 
 
+def _refuse_nan(xp, x):
+    """TensorFlow's LU kernels call a matrix with a NaN not invertible (a NaN pivot)."""
+    if bool(xp.any(xp.isnan(x))):
+        raise NP.linalg.LinAlgError
+
+
 def _linalg_error(opname, message):
     def wrapper(fn):
         @functools.wraps(fn)
@@ -423,12 +429,14 @@ def _parse_einsum(equation, shapes):
         for toks in ins:
             for t in toks:
                 counts[t] = counts.get(t, 0) + 1
-        out = (("...",) if "..." in counts else ()) + tuple(
+        # the labels (TensorFlow counts '...' as one, sorted first) found in one place only
+        out = (("...",) if counts.get("...") == 1 else ()) + tuple(
             sorted(t for t, c in counts.items() if c == 1 and t != "..."))
     if "..." not in out:
         if any(ell_ranks):
-            raise ValueError(f"einsum: the output of {equation!r} must contain '...' as the "
-                             "inputs' '...' covers axes")
+            raise InvalidArgumentError(
+                f"einsum: the output of {equation!r} must contain '...' as the inputs' "
+                "'...' covers axes (write the output subscripts with '...' after '->')")
         ins = [tuple(t for t in toks if t != "...") for toks in ins]
     return tuple(ins), out
 
@@ -588,6 +596,8 @@ def _tensordot_axes(axes, ra, rb):
         raise ValueError(f"tensordot: axes lists {a_axes} and {b_axes} differ in length")
     a_axes = [norm_axes(int(k), ra, "tensordot")[0] + ra for k in a_axes]
     b_axes = [norm_axes(int(k), rb, "tensordot")[0] + rb for k in b_axes]
+    if len(set(a_axes)) != len(a_axes) or len(set(b_axes)) != len(b_axes):
+        raise ValueError(f"tensordot: axes {axes!r} name an axis twice")
     return a_axes, b_axes
 
 
@@ -668,6 +678,10 @@ def diag_part(input: TensorInput, name: Optional[str] = "diag_part", k: int = 0,
                                    f"{tuple(x.shape)}")
     if not isinstance(k, numbers.Integral):
         raise UnimplementedError("diag_part: only a single diagonal (an int k) is supported")
+    m, n = x._value.shape[-2:]
+    if not -m <= k <= n:
+        raise InvalidArgumentError(f"diag_part: k={k} is out of bound: it must be between "
+                                   f"{-m} and {n} for {m}x{n} matrices")
     return apply(_DIAG_PART, (x,), {"k": int(k)})
 
 
@@ -760,6 +774,7 @@ def _triu(x):
 
 @_linalg_error("inv", "Input is not invertible.")
 def _inv_impl(xp, x, adjoint):
+    _refuse_nan(xp, x)
     if str(x.dtype) == "float16":  # inverted in float32, as TensorFlow's kernel does
         out = xp.astype(xp.linalg.inv(xp.astype(x, xp.float32)), x.dtype)
     else:
@@ -890,6 +905,7 @@ def _batched_pair(xp, a, b):
 
 @_linalg_error("solve", "Input matrix is not invertible.")
 def _solve_impl(xp, a, b, adjoint):
+    _refuse_nan(xp, a)
     return xp.linalg.solve(*_batched_pair(xp, _swap_impl(xp, a, adjoint), b))
 
 
@@ -1050,6 +1066,21 @@ def cholesky(input: TensorInput, name: Optional[str] = None) -> Tensor:
 # svd
 # ---------------------------------------------------------------------------
 
+def _nan_if_unconverged(svd):
+    """An svd impl that gives NaN, as TensorFlow does, where LAPACK does not
+    converge (a NaN in the input)."""
+    @functools.wraps(svd)
+    def impl(xp, x, *args, **params):
+        try:
+            return svd(xp, x, *args, **params)
+        except NP.linalg.LinAlgError:
+            out = svd(xp, xp.zeros_like(x), *args, **params)
+            nan = xp.asarray(NP.nan, dtype=x.dtype)
+            return tuple(o * nan for o in out) if isinstance(out, tuple) else out * nan
+    return impl
+
+
+@_nan_if_unconverged
 def _svd_impl(xp, x, full_matrices):
     u, s, vh = xp.linalg.svd(x, full_matrices=full_matrices)
     return s, u, xp.swapaxes(vh, -1, -2)
@@ -1122,6 +1153,7 @@ _SVD = defop("svd", _svd_impl, vjp=_svd_vjp, jvp=_svd_jvp, multi=True, save="non
              save_ans=True)
 
 
+@_nan_if_unconverged
 def _svd_values_impl(xp, x):
     if xp is not NP:
         return xp.linalg.svdvals(x)
@@ -1147,9 +1179,6 @@ _SVD_VALUES = defop("svd_values", _svd_values_impl, vjp=_svd_values_vjp,
                     jvp=_svd_values_jvp)
 
 
-_as_tensor = tensor  # ``svd``'s argument is named ``tensor``, as in TensorFlow
-
-
 def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = True,
         name: Optional[str] = None) -> Tensor:
     """Singular value decomposition of each matrix in the last two axes:
@@ -1166,10 +1195,10 @@ def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = Tru
     >>> u.shape, v.shape
     (TensorShape([2, 2]), TensorShape([2, 2]))
     """
-    x = _as_tensor(tensor)
-    if kind(x._value.dtype) != "f":
-        raise InvalidArgumentError(f"svd: input must be a real floating-point tensor "
-                                   f"(float16, float32 or float64), got {x.dtype.name}")
+    x = _inexact(tensor, "svd", half=False)
+    if x.dtype.is_complex:
+        raise UnimplementedError(f"svd: {x.dtype.name} matrices are not supported (TensorFlow's "
+                                 "complex svd is not implemented in gradtape)")
     if x._value.ndim < 2:
         raise InvalidArgumentError(f"svd: input must have rank >= 2, got shape "
                                    f"{list(x._value.shape)}")

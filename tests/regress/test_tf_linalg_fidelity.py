@@ -248,3 +248,52 @@ def test_integer_matrices_raise_invalid_argument(fn):
     # TensorFlow 2.21: InvalidArgumentError "Value for attr 'T' of int32 is not in the list..."
     with pytest.raises(tf.errors.InvalidArgumentError, match="floating-point or complex"):
         fn(tf.constant([[1, 0], [0, 1]]))
+
+
+def test_a_nan_matrix_is_not_invertible():
+    # TensorFlow 2.21: InvalidArgumentError "Input is not invertible." (inv, and the
+    # gradient of det) / "Input matrix is not invertible." (solve); gradtape gave NaN
+    a = tf.constant([[np.nan, 0.0], [0.0, 1.0]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not invertible"):
+        tf.linalg.inv(a)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not invertible"):
+        tf.linalg.solve(a, tf.ones((2, 1)))
+
+
+def test_svd_of_a_nan_matrix_is_nan():
+    # TensorFlow 2.21: [nan, nan] (gradtape raised "SVD did not converge")
+    s = tf.linalg.svd(tf.constant([[np.nan, 0.0], [0.0, 1.0]]), compute_uv=False)
+    assert np.isnan(s.numpy()).all() and s.shape == (2,)
+    s, u, v = tf.linalg.svd(tf.constant([[np.nan, 0.0], [0.0, 1.0]]))
+    assert np.isnan(s.numpy()).all() and u.shape == (2, 2) and v.shape == (2, 2)
+
+
+def test_complex_svd_is_refused_clearly():
+    with pytest.raises(tf.errors.UnimplementedError, match="svd: complex128 matrices"):
+        tf.linalg.svd(tf.constant(A))
+
+
+def test_einsum_implicit_output_counts_the_ellipsis_like_a_label():
+    # TensorFlow 2.21: '...ij,...jk' (no '->') raises InvalidArgumentError "Output contains 1
+    # broadcasting dimension(s) but no ellipsis (...) was found in the output subscripts";
+    # '...ii' (one '...') keeps it: the traces [1.0, 2.0]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must contain '...'"):
+        tf.einsum("...ij,...jk", tf.ones((2, 2, 3)), tf.ones((2, 3, 2)))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must contain '...'"):
+        tf.einsum("...i->i", tf.ones((2, 3, 4)))
+    out = tf.einsum("...ii", tf.constant([[[1.0, 5.0], [5.0, 0.0]], [[1.0, 0.0], [7.0, 1.0]]]))
+    np.testing.assert_array_equal(out.numpy(), [1.0, 2.0])
+
+
+def test_tensordot_refuses_an_axis_named_twice():
+    # TensorFlow 2.21: ValueError (gradtape summed a diagonal)
+    with pytest.raises(ValueError, match="tensordot"):
+        tf.tensordot(tf.ones((2, 2)), tf.ones((2, 2)), [[0, 0], [0, 1]])
+
+
+def test_diag_part_refuses_a_diagonal_out_of_the_matrix():
+    # TensorFlow 2.21: InvalidArgumentError "lower_diag_index is out of bound: 5. It must be
+    # between -3 and 3" (gradtape gave an empty diagonal)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="between -3 and 3"):
+        tf.linalg.diag_part(tf.ones((3, 3)), k=5)
+    assert tf.linalg.diag_part(tf.ones((3, 3)), k=3).shape == (0,)
