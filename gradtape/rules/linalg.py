@@ -70,7 +70,8 @@ def _square(x, opname, argname="input", half=False):
 
 
 def _refuse_nan(xp, x):
-    """TensorFlow's LU kernels call a matrix with a NaN not invertible (a NaN pivot)."""
+    """Refuse a matrix with a NaN, as TensorFlow's LU kernels (a NaN pivot) and
+    eigensolvers do."""
     if bool(xp.any(xp.isnan(x))):
         raise NP.linalg.LinAlgError
 
@@ -1100,13 +1101,17 @@ def _safe_reciprocal(x):
     return x / (x * x + 1e-20)
 
 
-def _svd_f(s):
-    """``F[i, j] = 1 / (s_j^2 - s_i^2)`` off the diagonal (0 for equal values,
-    as in TensorFlow), 0 on it."""
-    off_diagonal = _const(1.0 - NP.eye(s.shape[-1]), s)
-    s2 = ew.square(s)
-    gaps = sh.expand_dims(s2, -2) - sh.expand_dims(s2, -1)
+def _gap_reciprocals(values):
+    """``F[i, j] = 1 / (values_j - values_i)`` off the diagonal (0 for equal
+    values, as in TensorFlow), 0 on it."""
+    off_diagonal = _const(1.0 - NP.eye(values.shape[-1]), values)
+    gaps = sh.expand_dims(values, -2) - sh.expand_dims(values, -1)
     return _safe_reciprocal(gaps) * off_diagonal  # (no derivative through the diagonal)
+
+
+def _svd_f(s):
+    """``F[i, j] = 1 / (s_j^2 - s_i^2)`` off the diagonal, 0 on it."""
+    return _gap_reciprocals(ew.square(s))
 
 
 def _diag_of(d, like):
@@ -1205,6 +1210,108 @@ def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = Tru
     if not compute_uv:
         return apply(_SVD_VALUES, (x,), NOPARAMS)
     return apply(_SVD, (x,), {"full_matrices": bool(full_matrices)})
+
+
+# ---------------------------------------------------------------------------
+# eigh, eigvalsh (self-adjoint matrices; only the lower triangle is read)
+# ---------------------------------------------------------------------------
+
+_EIGH_FAILED = ("Self-adjoint eigen decomposition was not successful. The input might not "
+                "be valid.")
+
+
+@_linalg_error("eigh", _EIGH_FAILED)
+def _eigh_impl(xp, x):
+    _refuse_nan(xp, x)
+    e, v = xp.linalg.eigh(x)  # (LAPACK reads the lower triangle, as TensorFlow's kernel)
+    return e, v
+
+
+@_linalg_error("eigvalsh", _EIGH_FAILED)
+def _eigvalsh_impl(xp, x):
+    _refuse_nan(xp, x)
+    return xp.linalg.eigvalsh(x)
+
+
+def _lower_read(g):
+    """The gradient of an op that reads the lower triangle of a symmetric matrix
+    from ``g``, its gradient as a symmetric one (TensorFlow's rule)."""
+    return _phi(g + _mT(g))
+
+
+def _symmetric_tangent(t):
+    """The tangent of the symmetric matrix an op reads from the lower triangle."""
+    lower = _phi(t)
+    return lower + _mT(lower)
+
+
+def _eigh_vjp(ct, ans, x):
+    de, dv = ct
+    e, v = ans
+    inner = _diag_of(de, e) + _gap_reciprocals(e) * matmul(v, dv, transpose_a=True)
+    return _lower_read(matmul(v, matmul(inner, v, transpose_b=True)))
+
+
+def _eigh_jvp(ts, ans, x):
+    e, v = ans
+    p = matmul(matmul(v, _symmetric_tangent(ts[0]), transpose_a=True), v)  # v^T dS v
+    de = red.reduce_sum(p * _const(NP.eye(e.shape[-1]), e), axis=-1)
+    return de, matmul(v, _gap_reciprocals(e) * p)
+
+
+_EIGH = defop("eigh", _eigh_impl, vjp=_eigh_vjp, jvp=_eigh_jvp, multi=True, save="none",
+              save_ans=True)
+
+
+def _eigvalsh_vjp(ct, ans, x):
+    """TensorFlow's ``v @ diag(ct) @ v^T`` (finite for repeated eigenvalues)."""
+    _, v = apply(_EIGH, (x,), NOPARAMS)
+    return _lower_read(matmul(v * sh.expand_dims(ct, -2), v, transpose_b=True))
+
+
+def _eigvalsh_jvp(ts, ans, x):
+    _, v = apply(_EIGH, (x,), NOPARAMS)
+    return red.reduce_sum(v * matmul(_symmetric_tangent(ts[0]), v), axis=-2)  # diag(v^T dS v)
+
+
+_EIGVALSH = defop("eigvalsh", _eigvalsh_impl, vjp=_eigvalsh_vjp,
+                  jvp=_eigvalsh_jvp)
+
+
+def _self_adjoint(x, opname):
+    x = _square(x, opname, "tensor")
+    if x.dtype.is_complex:
+        raise UnimplementedError(f"{opname}: {x.dtype.name} matrices are not supported "
+                                 "(TensorFlow's complex eigh is not implemented in gradtape)")
+    return x
+
+
+def eigh(tensor: TensorInput, name: Optional[str] = None) -> tuple[Tensor, Tensor]:
+    """Eigenvalues (ascending) and eigenvectors (columns) of each symmetric
+    matrix in the last two axes; only the lower triangle is read, and the
+    gradient is TensorFlow's (lower-triangular, finite for repeated
+    eigenvalues).  Each eigenvector's sign is arbitrary.
+
+    >>> import gradtape as tf
+    >>> e, v = tf.linalg.eigh(tf.constant([[2.0, 1.0], [1.0, 2.0]]))
+    >>> e.numpy()
+    array([1., 3.], dtype=float32)
+    >>> v.shape
+    TensorShape([2, 2])
+    """
+    e, v = apply(_EIGH, (_self_adjoint(tensor, "eigh"),), NOPARAMS)
+    return e, v
+
+
+def eigvalsh(tensor: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The eigenvalues (ascending) of each symmetric matrix in the last two
+    axes; only the lower triangle is read.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.eigvalsh(tf.constant([[2.0, 1.0], [1.0, 2.0]])).numpy()
+    array([1., 3.], dtype=float32)
+    """
+    return apply(_EIGVALSH, (_self_adjoint(tensor, "eigvalsh"),), NOPARAMS)
 
 
 # ---------------------------------------------------------------------------

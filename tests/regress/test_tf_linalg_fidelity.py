@@ -297,3 +297,37 @@ def test_diag_part_refuses_a_diagonal_out_of_the_matrix():
     with pytest.raises(tf.errors.InvalidArgumentError, match="between -3 and 3"):
         tf.linalg.diag_part(tf.ones((3, 3)), k=5)
     assert tf.linalg.diag_part(tf.ones((3, 3)), k=3).shape == (0,)
+
+
+# --- eigh, eigvalsh (new) --------------------------------------------------
+
+def test_eigh_reads_the_lower_triangle_with_tensorflows_gradient():
+    # TensorFlow 2.21: the upper triangle is ignored; the gradient is lower-triangular
+    a = np.array([[2.0, 7.0, 9.0], [1.0, 3.0, 8.0], [0.5, -1.0, 4.0]])
+
+    def f(x):
+        e, v = tf.linalg.eigh(x)
+        return (tf.reduce_sum(e * tf.constant([1.0, 2.0, 3.0], tf.float64))
+                + tf.reduce_sum(v[:, 0] ** 2 * tf.constant([1.0, 0.5, 0.25], tf.float64)))
+    _, (g,), g2 = _grads(f, a, order=2)
+    e, _ = tf.linalg.eigh(tf.constant(a))
+    np.testing.assert_allclose(e.numpy(), [1.0595504398, 3.3175444386, 4.6229051216], rtol=1e-9)
+    np.testing.assert_allclose(g, [[1.2960993306, 0.0, 0.0], [0.8891798705, 2.0635546317, 0.0],
+                                   [0.3574632402, -1.1511964842, 2.6403460377]], rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(g2, [[0.3704729865, 0.0, 0.0], [0.3538943787, 0.0512569411, 0.0],
+                                    [-0.0783757849, -0.5875128153, -0.4217299276]],
+                               rtol=1e-7, atol=1e-12)
+
+
+def test_eigvalsh_gradient_at_repeated_eigenvalues():
+    # TensorFlow 2.21: v @ diag(ct) @ v^T, here diag(1, 2, 3)
+    def f(x):
+        return tf.reduce_sum(tf.linalg.eigvalsh(x) * tf.constant([1.0, 2.0, 3.0], tf.float64))
+    _, (g,), _ = _grads(f, np.eye(3))
+    np.testing.assert_allclose(g, np.diag([1.0, 2.0, 3.0]), atol=1e-12)
+
+
+def test_eigh_of_a_nan_matrix_raises():
+    # TensorFlow 2.21: InvalidArgumentError "Self-adjoint eigen decomposition was not successful"
+    with pytest.raises(tf.errors.InvalidArgumentError, match="was not successful"):
+        tf.linalg.eigvalsh(tf.constant([[np.nan, 0.0], [0.0, 1.0]]))

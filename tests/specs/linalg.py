@@ -40,6 +40,12 @@ def _svd_fixed_signs(a, full_matrices=False):
     return s, u * flip, v * flip
 
 
+def _eigh_fixed_signs(a):
+    """eigh with each eigenvector turned so that its sum is positive."""
+    e, v = tf.linalg.eigh(a)
+    return e, v * tf.sign(tf.reduce_sum(v, axis=-2, keepdims=True))
+
+
 def _sym(a):
     return 0.5 * (a + tf.linalg.matrix_transpose(a))
 
@@ -121,5 +127,7 @@ SPECS = [
            [(separated((2, 2), [1.5, 0.5]),)], 2),
     OpSpec("svd_values_only", lambda a: tf.linalg.svd(a, compute_uv=False),
            [(separated((3, 2), [2.0, 1.0]),)], 2),
+    OpSpec("eigh", _eigh_fixed_signs, [(rand((3, 3)),), (rand((2, 3, 3)),)], 2),
+    OpSpec("eigvalsh", tf.linalg.eigvalsh, [(rand((3, 3)),), (rand((2, 2, 2)),)], 2),
     OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 2),
 ]
