@@ -674,16 +674,22 @@ def diag_part(input: TensorInput, name: Optional[str] = "diag_part", k: int = 0,
     array([1., 4.], dtype=float32)
     """
     x = tensor(input)
+    _, _, k = _matrices_and_diagonal(x, k, "diag_part")
+    return apply(_DIAG_PART, (x,), {"k": k})
+
+
+def _matrices_and_diagonal(x, k, opname):
+    """``(m, n, k)`` for a stack ``x`` of m x n matrices and diagonal ``k``, checked."""
     if x._value.ndim < 2:
-        raise InvalidArgumentError(f"diag_part: input must have rank >= 2, got shape "
+        raise InvalidArgumentError(f"{opname}: input must have rank >= 2, got shape "
                                    f"{tuple(x.shape)}")
     if not isinstance(k, numbers.Integral):
-        raise UnimplementedError("diag_part: only a single diagonal (an int k) is supported")
+        raise UnimplementedError(f"{opname}: only a single diagonal (an int k) is supported")
     m, n = x._value.shape[-2:]
     if not -m <= k <= n:
-        raise InvalidArgumentError(f"diag_part: k={k} is out of bound: it must be between "
+        raise InvalidArgumentError(f"{opname}: k={k} is out of bound: it must be between "
                                    f"{-m} and {n} for {m}x{n} matrices")
-    return apply(_DIAG_PART, (x,), {"k": int(k)})
+    return m, n, int(k)
 
 
 def diag(diagonal: TensorInput, name: Optional[str] = "diag", k: int = 0, num_rows: int = -1,
@@ -756,6 +762,30 @@ def band_part(input: TensorInput, num_lower: int, num_upper: int, name: Optional
     keep = ((lo < 0) | (-offset <= lo)) & ((hi < 0) | (offset <= hi))
     # a selection, not a product with the mask: an inf outside the band gives 0, not NaN
     return ew.where(wrap(namespace(x._value).asarray(keep)), x, _zeros_like(x))
+
+
+def set_diag(input: TensorInput, diagonal: TensorInput, name: Optional[str] = "set_diag",
+             k: int = 0, align: str = "RIGHT_LEFT") -> Tensor:
+    """``input`` with its ``k``-th diagonal (of each matrix in the last two
+    axes) replaced by ``diagonal``.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.set_diag(tf.zeros((2, 2)), tf.constant([1.0, 2.0])).numpy()
+    array([[1., 0.],
+           [0., 2.]], dtype=float32)
+    """
+    x, d = pair(input, diagonal, "MatrixSetDiag")
+    m, n, k = _matrices_and_diagonal(x, k, "set_diag")
+    rows, cols = _diag_index(NP, m, n, k)
+    want = tuple(x._value.shape[:-2]) + (len(rows),)
+    if tuple(d._value.shape) != want:
+        raise InvalidArgumentError(f"set_diag: diagonal must have shape {list(want)} for input "
+                                   f"shape {list(x._value.shape)} and k={k}, got "
+                                   f"{list(d._value.shape)}")
+    on = NP.zeros((m, n), bool)
+    on[rows, cols] = True
+    placed = apply(_DIAG_EMBED, (d,), {"k": k, "m": m, "n": n})
+    return ew.where(wrap(namespace(x._value).asarray(on)), placed, x)
 
 
 def _tril(x):
@@ -1061,6 +1091,20 @@ def cholesky(input: TensorInput, name: Optional[str] = None) -> Tensor:
            [1., 2.]], dtype=float32)
     """
     return apply(_CHOLESKY, (_square(input, "cholesky"),), NOPARAMS)
+
+
+def cholesky_solve(chol: TensorInput, rhs: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The solution ``X`` of ``A @ X = rhs`` given ``chol``, the Cholesky factor
+    of ``A`` (two triangular solves, as in TensorFlow).
+
+    >>> import gradtape as tf
+    >>> chol = tf.linalg.cholesky(tf.constant([[4.0, 2.0], [2.0, 5.0]]))
+    >>> tf.linalg.cholesky_solve(chol, tf.constant([[6.0], [7.0]])).numpy()
+    array([[1.],
+           [1.]], dtype=float32)
+    """
+    y = triangular_solve(chol, rhs, lower=True, adjoint=False)
+    return triangular_solve(chol, y, lower=True, adjoint=True)
 
 
 # ---------------------------------------------------------------------------
@@ -1419,6 +1463,42 @@ def norm(tensor: TensorInput, ord: Any = "euclidean", axis: Axis = None, keepdim
         return _max(ew.abs(x), axes, keepdims)
     p = float(ord)
     return red.reduce_sum(ew.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1.0 / p)
+
+
+def normalize(tensor: TensorInput, ord: Any = "euclidean", axis: Axis = None,
+              name: Optional[str] = None) -> tuple[Tensor, Tensor]:
+    """``tensor`` divided by its norm (see ``norm``), and the norm (kept axes),
+    as TensorFlow computes them.
+
+    >>> import gradtape as tf
+    >>> unit, n = tf.linalg.normalize(tf.constant([3.0, 4.0]))
+    >>> unit.numpy(), n.numpy()
+    (array([0.6, 0.8], dtype=float32), array([5.], dtype=float32))
+    """
+    x = tensor if isinstance(tensor, TensorLike) else _inexact(tensor, "normalize", "tensor")
+    size = norm(x, ord=ord, axis=axis, keepdims=True)
+    return x / size, size
+
+
+_LEVI_CIVITA = NP.zeros((3, 3, 3))
+for _i, _j, _k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+    _LEVI_CIVITA[_i, _j, _k], _LEVI_CIVITA[_j, _i, _k] = 1.0, -1.0
+
+
+def cross(a: TensorInput, b: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The cross product of the 3-vectors in the last axis of ``a`` and ``b``
+    (of one shape, as in TensorFlow).
+
+    >>> import gradtape as tf
+    >>> tf.linalg.cross(tf.constant([1.0, 0.0, 0.0]), tf.constant([0.0, 1.0, 0.0])).numpy()
+    array([0., 0., 1.], dtype=float32)
+    """
+    a, b = pair(a, b, "Cross")
+    sa, sb = tuple(a._value.shape), tuple(b._value.shape)
+    if sa != sb or not sa or sa[-1] != 3:
+        raise InvalidArgumentError(f"cross: a and b must have the same shape [..., 3], got "
+                                   f"{list(sa)} and {list(sb)}")
+    return einsum("...i,...j,ijk->...k", a, b, _const(_LEVI_CIVITA, a))
 
 
 def adjoint(matrix: TensorInput, name: Optional[str] = None) -> Tensor:

@@ -331,3 +331,54 @@ def test_eigh_of_a_nan_matrix_raises():
     # TensorFlow 2.21: InvalidArgumentError "Self-adjoint eigen decomposition was not successful"
     with pytest.raises(tf.errors.InvalidArgumentError, match="was not successful"):
         tf.linalg.eigvalsh(tf.constant([[np.nan, 0.0], [0.0, 1.0]]))
+
+
+# --- cholesky_solve, set_diag, normalize, cross (new) ----------------------
+# (gradient of sum(output * [1, 2, ...]) over each output)
+
+def _ramp_grads(f, *values):
+    xs = [tf.constant(v) for v in values]
+    with tf.GradientTape() as tape:
+        tape.watch(xs)
+        ys = f(*xs)
+        ys = ys if isinstance(ys, tuple) else (ys,)
+        loss = sum(tf.reduce_sum(y * tf.reshape(tf.range(1.0, y.shape.num_elements() + 1.0,
+                                                         dtype=tf.float64), y.shape)) for y in ys)
+    return [y.numpy() for y in ys], [g.numpy() for g in tape.gradient(loss, xs)]
+
+
+def test_cholesky_solve():
+    # TensorFlow 2.21
+    (y,), (gc, gb) = _ramp_grads(tf.linalg.cholesky_solve, np.array([[2.0, 0.0], [1.0, 3.0]]),
+                                 np.array([[1.0], [2.0]]))
+    np.testing.assert_allclose(y, [[1 / 6], [1 / 6]], rtol=1e-12)
+    np.testing.assert_allclose(gc, [[-1 / 6, 0.0], [-1 / 6, -1 / 6]], rtol=1e-12)
+    np.testing.assert_allclose(gb, [[1 / 6], [1 / 6]], rtol=1e-12)
+
+
+def test_set_diag():
+    # TensorFlow 2.21
+    (y,), (ga, gd) = _ramp_grads(lambda a, d: tf.linalg.set_diag(a, d, k=1),
+                                 np.arange(6.0).reshape(2, 3), np.array([10.0, 20.0]))
+    np.testing.assert_array_equal(y, [[0.0, 10.0, 2.0], [3.0, 4.0, 20.0]])
+    np.testing.assert_array_equal(ga, [[1.0, 0.0, 3.0], [4.0, 5.0, 0.0]])
+    np.testing.assert_array_equal(gd, [2.0, 6.0])
+
+
+def test_normalize():
+    # TensorFlow 2.21
+    (unit, size), (g,) = _ramp_grads(lambda x: tf.linalg.normalize(x, axis=-1),
+                                     np.array([[3.0, 4.0], [1.0, 0.0]]))
+    np.testing.assert_allclose(unit, [[0.6, 0.8], [1.0, 0.0]], rtol=1e-12)
+    np.testing.assert_allclose(size, [[5.0], [1.0]], rtol=1e-12)
+    np.testing.assert_allclose(g, [[0.536, 0.848], [2.0, 4.0]], rtol=1e-12)
+
+
+def test_cross():
+    # TensorFlow 2.21
+    (y,), (ga, gb) = _ramp_grads(tf.linalg.cross, np.array([1.0, 2.0, 3.0]), np.array([-1.0, 0.5, 2.0]))
+    np.testing.assert_array_equal(y, [2.5, -5.0, 2.5])
+    np.testing.assert_array_equal(ga, [-2.5, 5.0, -2.5])
+    np.testing.assert_array_equal(gb, [0.0, 0.0, 0.0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="cross"):
+        tf.linalg.cross(tf.ones((2,)), tf.ones((2,)))

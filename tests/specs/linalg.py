@@ -129,5 +129,11 @@ SPECS = [
            [(separated((3, 2), [2.0, 1.0]),)], 2),
     OpSpec("eigh", _eigh_fixed_signs, [(rand((3, 3)),), (rand((2, 3, 3)),)], 2),
     OpSpec("eigvalsh", tf.linalg.eigvalsh, [(rand((3, 3)),), (rand((2, 2, 2)),)], 2),
+    OpSpec("cholesky_solve", lambda a, b: tf.linalg.cholesky_solve(tf.linalg.cholesky(_sym(a)), b),
+           [(spd((3, 3)), rand((3, 2))), (spd((2, 2, 2)), rand((2, 2, 1)))], 2),
+    OpSpec("set_diag", tf.linalg.set_diag, [(rand((2, 3, 4)), rand((2, 3)))], 2),
+    OpSpec("set_diag_k", lambda a, d: tf.linalg.set_diag(a, d, k=-1), [(rand((3, 3)), rand((2,)))], 2),
+    OpSpec("normalize", lambda x: tf.linalg.normalize(x, axis=-1), [(rand((2, 3)),)], 2),
+    OpSpec("cross", tf.linalg.cross, [(rand((3,)), rand((3,))), (rand((2, 3)), rand((2, 3)))], 2),
     OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 2),
 ]
