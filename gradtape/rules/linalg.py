@@ -1256,6 +1256,68 @@ def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = Tru
     return apply(_SVD, (x,), {"full_matrices": bool(full_matrices)})
 
 
+def _scalar(value, like):
+    """A number (or a tensor) as a tensor of ``like``'s dtype and namespace."""
+    return ew.cast(value, like.dtype) if isinstance(value, TensorLike) else _const(value, like)
+
+
+def pinv(a: TensorInput, rcond: Optional[Any] = None, validate_args: bool = False,
+         name: Optional[str] = None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse of each matrix in the last two axes,
+    from its singular values above ``rcond`` times the largest (default
+    ``10 * max(M, N) * eps``), as TensorFlow computes it.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.pinv(tf.constant([[2.0, 0.0], [0.0, 0.0]])).numpy()
+    array([[0.5, 0. ],
+           [0. , 0. ]], dtype=float32)
+    """
+    x = _inexact(a, "pinv", "a", half=False)
+    if x.dtype.is_complex:
+        raise UnimplementedError("pinv: complex matrices are not supported")
+    if rcond is None:
+        rcond = 10.0 * max(x._value.shape[-2:]) * NP.finfo(x.dtype.as_numpy_dtype).eps
+    s, u, v = svd(x)
+    cutoff = sh.expand_dims(_scalar(rcond, s) * red.reduce_max(s, axis=-1), -1)
+    kept = ew.where(s > cutoff, s, _const(NP.inf, s))  # (1 / inf = 0, with no NaN gradient)
+    return matmul(v / sh.expand_dims(kept, -2), u, transpose_b=True)
+
+
+def _regularized_gramian_cholesky(x, l2_regularizer, first_kind):
+    """TensorFlow's Cholesky factor of ``x^T x + l2 I`` (``x x^T + l2 I``)."""
+    gramian = matmul(x, x, transpose_a=first_kind, transpose_b=not first_kind)
+    if isinstance(l2_regularizer, TensorLike) or l2_regularizer != 0:
+        n = x.shape[-1] if first_kind else x.shape[-2]
+        gramian = gramian + _scalar(l2_regularizer, x) * _const(NP.eye(n), x)
+    return cholesky(gramian)
+
+
+def lstsq(matrix: TensorInput, rhs: TensorInput, l2_regularizer: Any = 0.0, fast: bool = True,
+          name: Optional[str] = None) -> Tensor:
+    """The least-squares solution ``X`` of ``matrix @ X = rhs`` (with a ridge
+    penalty ``l2_regularizer * |X|^2``), from the Cholesky factor of the
+    normal equations as TensorFlow's ``fast=True``.
+
+    >>> import gradtape as tf
+    >>> a = tf.constant([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> tf.linalg.lstsq(a, tf.constant([[1.0], [1.0], [2.0]])).numpy().round(4)
+    array([[1.],
+           [1.]], dtype=float32)
+    """
+    if not fast:
+        raise UnimplementedError("lstsq: fast=False (the complete orthogonal decomposition) "
+                                 "is not implemented; use fast=True")
+    x, b = pair(_inexact(matrix, "lstsq", "matrix", half=False), rhs, "MatrixSolveLs")
+    if x.dtype.is_complex:
+        raise UnimplementedError("lstsq: complex matrices are not supported")
+    m, n = x._value.shape[-2:]
+    if m >= n:
+        chol = _regularized_gramian_cholesky(x, l2_regularizer, first_kind=True)
+        return cholesky_solve(chol, matmul(x, b, transpose_a=True))
+    chol = _regularized_gramian_cholesky(x, l2_regularizer, first_kind=False)
+    return matmul(x, cholesky_solve(chol, b), transpose_a=True)
+
+
 # ---------------------------------------------------------------------------
 # eigh, eigvalsh (self-adjoint matrices; only the lower triangle is read)
 # ---------------------------------------------------------------------------

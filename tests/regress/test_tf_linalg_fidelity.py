@@ -382,3 +382,30 @@ def test_cross():
     np.testing.assert_array_equal(gb, [0.0, 0.0, 0.0])
     with pytest.raises(tf.errors.InvalidArgumentError, match="cross"):
         tf.linalg.cross(tf.ones((2,)), tf.ones((2,)))
+
+
+def test_pinv_of_full_rank_and_rank_deficient_matrices():
+    # TensorFlow 2.21 (small singular values cut at 10 * max(M, N) * eps)
+    (y,), (g,) = _ramp_grads(tf.linalg.pinv, np.array([[1.0, 2.0], [2.0, 4.0], [0.0, 1.0]]))
+    np.testing.assert_allclose(y, [[0.2, 0.4, -2.0], [0.0, 0.0, 1.0]], atol=1e-12)
+    np.testing.assert_allclose(g, [[-1.4, 0.6], [3.2, -1.8], [-0.8, 0.0]], atol=1e-12)
+    (y,), (g,) = _ramp_grads(tf.linalg.pinv, np.array([[1.0, 2.0], [2.0, 4.0]]))
+    np.testing.assert_allclose(y, [[0.04, 0.08], [0.08, 0.16]], rtol=1e-12)
+    np.testing.assert_allclose(g, [[-0.0336, -0.0592], [-0.0992, -0.1824]], rtol=1e-9)
+
+
+def test_lstsq_over_and_underdetermined():
+    # TensorFlow 2.21
+    (y,), (ga, gb) = _ramp_grads(lambda a, b: tf.linalg.lstsq(a, b, l2_regularizer=0.5),
+                                 np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),
+                                 np.array([[1.0], [2.0], [2.0]]))
+    np.testing.assert_allclose(y, [[2 / 3], [4 / 3]], rtol=1e-12)
+    np.testing.assert_allclose(ga, [[-2 / 63, 0.126984127], [-0.4444444444, -0.5079365079],
+                                    [-0.5714285714, -1.1428571429]], rtol=1e-9)
+    np.testing.assert_allclose(gb, [[0.0952380952], [0.7619047619], [0.8571428571]], rtol=1e-9)
+    (y,), (ga, gb) = _ramp_grads(tf.linalg.lstsq, np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 1.0]]),
+                                 np.array([[1.0], [2.0]]))
+    np.testing.assert_allclose(y, [[-1 / 3], [4 / 3], [2 / 3]], rtol=1e-12)
+    np.testing.assert_allclose(ga, [[0.1111111111, -0.9444444444, -0.3888888889],
+                                    [1.0555555556, -2.2222222222, -1.4444444444]], rtol=1e-9)
+    np.testing.assert_allclose(gb, [[2 / 3], [1.8333333333]], rtol=1e-9)

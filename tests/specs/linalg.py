@@ -135,5 +135,9 @@ SPECS = [
     OpSpec("set_diag_k", lambda a, d: tf.linalg.set_diag(a, d, k=-1), [(rand((3, 3)), rand((2,)))], 2),
     OpSpec("normalize", lambda x: tf.linalg.normalize(x, axis=-1), [(rand((2, 3)),)], 2),
     OpSpec("cross", tf.linalg.cross, [(rand((3,)), rand((3,))), (rand((2, 3)), rand((2, 3)))], 2),
+    OpSpec("pinv", tf.linalg.pinv, [(separated((3, 2), [2.0, 0.7]),), (separated((2, 2, 3), [1.5, 0.5]),)], 2),
+    OpSpec("lstsq", tf.linalg.lstsq, [(rand((4, 2)), rand((4, 1))), (rand((2, 3)), rand((2, 2)))], 2),
+    OpSpec("lstsq_l2", lambda a, b: tf.linalg.lstsq(a, b, l2_regularizer=0.3),
+           [(rand((2, 3, 2)), rand((2, 3, 1)))], 2),
     OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 2),
 ]
