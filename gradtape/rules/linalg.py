@@ -1319,6 +1319,97 @@ def lstsq(matrix: TensorInput, rhs: TensorInput, l2_regularizer: Any = 0.0, fast
 
 
 # ---------------------------------------------------------------------------
+# qr
+# ---------------------------------------------------------------------------
+
+def _qr_impl(xp, x, full_matrices):
+    q, r = xp.linalg.qr(x, mode="complete" if full_matrices else "reduced")
+    return q, r
+
+
+def _times_inverse(x, r, transposed=False):
+    """``x @ inv(r)`` (``x @ inv(r)^T``) for upper-triangular ``r``."""
+    return _mT(triangular_solve(r, _mT(x), lower=False, adjoint=not transposed))
+
+
+def _qr_vjp_tall(q, r, dq, dr):
+    """TensorFlow's rule for a matrix with at least as many rows as columns."""
+    qdq = matmul(q, dq, transpose_a=True)
+    rdr = matmul(r, dr, transpose_b=True)
+    lower = _tril(qdq - _mT(qdq) + rdr - _mT(rdr))
+    return (matmul(q, dr + _times_inverse(lower, r, transposed=True))
+            + _times_inverse(dq - matmul(q, qdq), r, transposed=True))
+
+
+def _qr_jvp_tall(q, r, t):
+    ta_rinv = _times_inverse(t, r)
+    x = matmul(q, ta_rinv, transpose_a=True)  # q^T dA r^-1: skew + upper triangular
+    below = x * _const(NP.tril(NP.ones(x.shape[-2:]), -1), x)
+    upper = x - below + _mT(below)
+    return ta_rinv - matmul(q, upper), matmul(upper, r)
+
+
+def _qr_vjp(ct, ans, x, full_matrices):
+    dq, dr = ct
+    q, r = ans
+    rows, cols = x.shape[-2:]
+    _qr_refuse_full(full_matrices, rows, cols)
+    if rows >= cols:
+        return _qr_vjp_tall(q, r, dq, dr)
+    m = rows  # x = [x1, y], r = [u, v]: TensorFlow's reduction to the square x1 = q u
+    y = x[..., :, m:]
+    dv = dr[..., :, m:]
+    dx = _qr_vjp_tall(q, r[..., :, :m], dq + matmul(y, dv, transpose_b=True), dr[..., :, :m])
+    return sh.concat([dx, matmul(q, dv)], axis=-1)
+
+
+def _qr_jvp(ts, ans, x, full_matrices):
+    q, r = ans
+    t = ts[0]
+    rows, cols = x.shape[-2:]
+    _qr_refuse_full(full_matrices, rows, cols)
+    if rows >= cols:
+        return _qr_jvp_tall(q, r, t)
+    m = rows
+    y = x[..., :, m:]
+    dq, du = _qr_jvp_tall(q, r[..., :, :m], t[..., :, :m])
+    dv = matmul(dq, y, transpose_a=True) + matmul(q, t[..., :, m:], transpose_a=True)
+    return dq, sh.concat([du, dv], axis=-1)
+
+
+def _qr_refuse_full(full_matrices, rows, cols):
+    if full_matrices and rows > cols:
+        raise UnimplementedError("qr: the derivative with full_matrices=True of a matrix with "
+                                 "more rows than columns is not implemented (as in TensorFlow); "
+                                 "use full_matrices=False")
+
+
+_QR = defop("qr", _qr_impl, vjp=_qr_vjp, jvp=_qr_jvp, multi=True, save_ans=True)
+
+
+def qr(input: TensorInput, full_matrices: bool = False, name: Optional[str] = None) -> tuple[Tensor, Tensor]:
+    """The QR decomposition ``(q, r)`` of each matrix in the last two axes:
+    ``q`` with orthonormal columns, ``r`` upper triangular (``[..., K, N]``
+    with ``K = min(M, N)``, or ``[..., M, N]`` with ``full_matrices``).  The
+    gradients are TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> q, r = tf.linalg.qr(tf.constant([[3.0, 1.0], [4.0, 2.0]]))
+    >>> abs(r.numpy()).round(4)
+    array([[5. , 2.2],
+           [0. , 0.4]], dtype=float32)
+    """
+    x = _inexact(input, "qr", half=False)
+    if x.dtype.is_complex:
+        raise UnimplementedError("qr: complex matrices are not supported")
+    if x._value.ndim < 2:
+        raise InvalidArgumentError(f"qr: input must have rank >= 2, got shape "
+                                   f"{list(x._value.shape)}")
+    q, r = apply(_QR, (x,), {"full_matrices": bool(full_matrices)})
+    return q, r
+
+
+# ---------------------------------------------------------------------------
 # eigh, eigvalsh (self-adjoint matrices; only the lower triangle is read)
 # ---------------------------------------------------------------------------
 

@@ -409,3 +409,24 @@ def test_lstsq_over_and_underdetermined():
     np.testing.assert_allclose(ga, [[0.1111111111, -0.9444444444, -0.3888888889],
                                     [1.0555555556, -2.2222222222, -1.4444444444]], rtol=1e-9)
     np.testing.assert_allclose(gb, [[2 / 3], [1.8333333333]], rtol=1e-9)
+
+
+def test_qr_of_tall_and_wide_matrices():
+    # TensorFlow 2.21 (same signs: both are Householder QR)
+    (q, r), (g,) = _ramp_grads(tf.linalg.qr, np.array([[1.0, 2.0], [3.0, 4.0], [0.0, 1.0]]))
+    np.testing.assert_allclose(q, [[-0.316227766, 0.5070925528], [-0.9486832981, -0.1690308509],
+                                   [0.0, 0.8451542547]], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(r, [[-3.1622776602, -4.4271887242], [0.0, 1.1832159566]], rtol=1e-9)
+    np.testing.assert_allclose(g, [[-1.7098861909, -0.4151301522], [-0.4841304898, -1.9698083894],
+                                   [-9.8199826547, 4.58798024]], rtol=1e-9)
+    (q, r), (g,) = _ramp_grads(tf.linalg.qr, np.array([[1.0, 2.0, 0.5], [3.0, 4.0, -1.0]]))
+    np.testing.assert_allclose(r, [[-3.1622776602, -4.4271887242, 0.790569415],
+                                   [0.0, -0.632455532, -0.790569415]], rtol=1e-9)
+    np.testing.assert_allclose(g, [[5.1387011978, -5.3758720223, -6.6407830864],
+                                   [-2.7669929526, -0.316227766, -0.9486832981]], rtol=1e-9)
+    x = tf.constant(np.ones((3, 2)))
+    with tf.GradientTape() as tape:  # TensorFlow 2.21: NotImplementedError
+        tape.watch(x)
+        q, r = tf.linalg.qr(x, full_matrices=True)
+    with pytest.raises(NotImplementedError, match="full_matrices=True"):
+        tape.gradient(r, x)

@@ -139,5 +139,7 @@ SPECS = [
     OpSpec("lstsq", tf.linalg.lstsq, [(rand((4, 2)), rand((4, 1))), (rand((2, 3)), rand((2, 2)))], 2),
     OpSpec("lstsq_l2", lambda a, b: tf.linalg.lstsq(a, b, l2_regularizer=0.3),
            [(rand((2, 3, 2)), rand((2, 3, 1)))], 2),
+    OpSpec("qr", tf.linalg.qr, [(well((3, 3)),), (rand((4, 2)),), (rand((2, 4)),), (rand((2, 3, 2)),)], 2),
+    OpSpec("qr_full", lambda a: tf.linalg.qr(a, full_matrices=True), [(rand((2, 3)),)], 2),
     OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 2),
 ]
