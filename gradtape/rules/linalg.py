@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import numbers
 import string
+from collections import namedtuple
 
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import TensorLike, wrap
@@ -898,6 +899,10 @@ def _slogdet_jvp(ts, ans, x):
     return ans[0] * co.complex(zero, co.imag(d)), co.complex(co.real(d), zero)
 
 
+# the result types of TensorFlow's slogdet and qr (fields by name or position)
+_LogMatrixDeterminant = namedtuple("LogMatrixDeterminant", "sign log_abs_determinant")
+_Qr = namedtuple("Qr", "q r")
+
 _SLOGDET = defop("slogdet", _slogdet_impl, vjp=_slogdet_vjp, jvp=_slogdet_jvp, multi=True,
                  save_ans=True)
 
@@ -910,7 +915,7 @@ def slogdet(input: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> float(sign), round(float(logabsdet), 4)
     (-1.0, 0.6931)
     """
-    return apply(_SLOGDET, (_square(input, "slogdet"),), NOPARAMS)
+    return _LogMatrixDeterminant(*apply(_SLOGDET, (_square(input, "slogdet"),), NOPARAMS))
 
 
 def logdet(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -1405,8 +1410,7 @@ def qr(input: TensorInput, full_matrices: bool = False, name: Optional[str] = No
     if x._value.ndim < 2:
         raise InvalidArgumentError(f"qr: input must have rank >= 2, got shape "
                                    f"{list(x._value.shape)}")
-    q, r = apply(_QR, (x,), {"full_matrices": bool(full_matrices)})
-    return q, r
+    return _Qr(*apply(_QR, (x,), {"full_matrices": bool(full_matrices)}))
 
 
 # ---------------------------------------------------------------------------

@@ -430,3 +430,11 @@ def test_qr_of_tall_and_wide_matrices():
         q, r = tf.linalg.qr(x, full_matrices=True)
     with pytest.raises(NotImplementedError, match="full_matrices=True"):
         tape.gradient(r, x)
+
+
+def test_slogdet_and_qr_results_have_tensorflows_field_names():
+    # TensorFlow 2.21: LogMatrixDeterminant(sign, log_abs_determinant) and Qr(q, r)
+    out = tf.linalg.slogdet(tf.constant([[-2.0, 0.0], [0.0, 1.0]]))
+    assert out.sign.numpy() == -1.0 and np.isclose(out.log_abs_determinant.numpy(), np.log(2.0))
+    out = tf.linalg.qr(tf.constant([[3.0, 1.0], [4.0, 2.0]]))
+    assert out.q.shape == (2, 2) and out.r.shape == (2, 2)
