@@ -9,10 +9,12 @@ from __future__ import annotations
 import functools
 import numbers
 import string
+from collections import namedtuple
 
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
+from . import complex_ops as co
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
@@ -26,27 +28,53 @@ def _mT(x):
     return sh.matrix_transpose(x)
 
 
+def _adj(x):
+    """The conjugate transpose of the last two axes (the transpose when real)."""
+    x = sh.matrix_transpose(x)
+    return co.conj(x) if x.dtype.is_complex else x
+
+
+def _swap_impl(xp, x, adjoint):
+    """The forward ops' ``adjoint`` on arrays: the conjugate transpose."""
+    if not adjoint:
+        return x
+    x = xp.swapaxes(x, -1, -2)
+    return xp.conj(x) if kind(x.dtype) == "c" else x
+
+
 def _const(array, like):
     """A NumPy array as a constant tensor of ``like``'s dtype."""
     ns = namespace(like._value)
     return wrap(ns.astype(ns.asarray(array), like._value.dtype))
 
 
-def _floating(x, opname, argname="input"):
+def _inexact(x, opname, argname="input", half=True):
+    """``x`` as a tensor, refused as TensorFlow does unless floating or complex
+    (and, with ``half=False``, float16: TensorFlow has no CPU kernel for it)."""
     x = tensor(x)
-    if kind(x._value.dtype) != "f":
-        raise TypeError(f"{opname}: {argname} must be a real floating-point tensor "
-                        f"(float16, float32 or float64), got {x.dtype.name}")
+    if kind(x._value.dtype) not in "fc":
+        raise InvalidArgumentError(f"{opname}: {argname} must be a floating-point or complex "
+                                   f"tensor, got {x.dtype.name}")
+    if not half and x.dtype.name in ("float16", "bfloat16"):  # (TensorFlow: NotFoundError)
+        raise TypeError(f"{opname}: no kernel for {x.dtype.name} inputs; cast them to "
+                        "float32 or float64 first")
     return x
 
 
-def _square(x, opname, argname="input"):
-    x = _floating(x, opname, argname)
+def _square(x, opname, argname="input", half=False):
+    x = _inexact(x, opname, argname, half)
     s = x._value.shape
     if len(s) < 2 or s[-1] != s[-2]:
         raise InvalidArgumentError(f"{opname}: {argname} must be a (batch of) square "
                                    f"matrices [..., M, M], got shape {tuple(s)}")
     return x
+
+
+def _refuse_nan(xp, x):
+    """Refuse a matrix with a NaN, as TensorFlow's LU kernels (a NaN pivot) and
+    eigensolvers do."""
+    if bool(xp.any(xp.isnan(x))):
+        raise NP.linalg.LinAlgError
 
 
 def _linalg_error(opname, message):
@@ -209,9 +237,9 @@ def matmul(a: TensorInput, b: TensorInput, transpose_a: bool = False, transpose_
     sa, sb = a._value.shape, b._value.shape
     if plain and len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
         return apply(_MATMUL, (a, b), _PLAIN_MATMUL)  # two matrices: nothing else to check
-    if (adjoint_a or adjoint_b) and kind(a._value.dtype) == "c":
-        raise UnimplementedError("matmul: adjoint_a/adjoint_b of complex matrices is not "
-                                 "supported; conjugate explicitly and use transpose_a/_b")
+    if (adjoint_a or adjoint_b) and kind(a._value.dtype) == "c":  # conj, then transpose
+        a = co.conj(a) if adjoint_a else a
+        b = co.conj(b) if adjoint_b else b
     ta = True if transpose_a or adjoint_a else False
     tb = True if transpose_b or adjoint_b else False
     if len(sa) < 2 or len(sb) < 2:
@@ -403,12 +431,14 @@ def _parse_einsum(equation, shapes):
         for toks in ins:
             for t in toks:
                 counts[t] = counts.get(t, 0) + 1
-        out = (("...",) if "..." in counts else ()) + tuple(
+        # the labels (TensorFlow counts '...' as one, sorted first) found in one place only
+        out = (("...",) if counts.get("...") == 1 else ()) + tuple(
             sorted(t for t, c in counts.items() if c == 1 and t != "..."))
     if "..." not in out:
         if any(ell_ranks):
-            raise ValueError(f"einsum: the output of {equation!r} must contain '...' as the "
-                             "inputs' '...' covers axes")
+            raise InvalidArgumentError(
+                f"einsum: the output of {equation!r} must contain '...' as the inputs' "
+                "'...' covers axes (write the output subscripts with '...' after '->')")
         ins = [tuple(t for t in toks if t != "...") for toks in ins]
     return tuple(ins), out
 
@@ -568,6 +598,8 @@ def _tensordot_axes(axes, ra, rb):
         raise ValueError(f"tensordot: axes lists {a_axes} and {b_axes} differ in length")
     a_axes = [norm_axes(int(k), ra, "tensordot")[0] + ra for k in a_axes]
     b_axes = [norm_axes(int(k), rb, "tensordot")[0] + rb for k in b_axes]
+    if len(set(a_axes)) != len(a_axes) or len(set(b_axes)) != len(b_axes):
+        raise ValueError(f"tensordot: axes {axes!r} name an axis twice")
     return a_axes, b_axes
 
 
@@ -643,12 +675,22 @@ def diag_part(input: TensorInput, name: Optional[str] = "diag_part", k: int = 0,
     array([1., 4.], dtype=float32)
     """
     x = tensor(input)
+    _, _, k = _matrices_and_diagonal(x, k, "diag_part")
+    return apply(_DIAG_PART, (x,), {"k": k})
+
+
+def _matrices_and_diagonal(x, k, opname):
+    """``(m, n, k)`` for a stack ``x`` of m x n matrices and diagonal ``k``, checked."""
     if x._value.ndim < 2:
-        raise InvalidArgumentError(f"diag_part: input must have rank >= 2, got shape "
+        raise InvalidArgumentError(f"{opname}: input must have rank >= 2, got shape "
                                    f"{tuple(x.shape)}")
     if not isinstance(k, numbers.Integral):
-        raise UnimplementedError("diag_part: only a single diagonal (an int k) is supported")
-    return apply(_DIAG_PART, (x,), {"k": int(k)})
+        raise UnimplementedError(f"{opname}: only a single diagonal (an int k) is supported")
+    m, n = x._value.shape[-2:]
+    if not -m <= k <= n:
+        raise InvalidArgumentError(f"{opname}: k={k} is out of bound: it must be between "
+                                   f"{-m} and {n} for {m}x{n} matrices")
+    return m, n, int(k)
 
 
 def diag(diagonal: TensorInput, name: Optional[str] = "diag", k: int = 0, num_rows: int = -1,
@@ -723,6 +765,30 @@ def band_part(input: TensorInput, num_lower: int, num_upper: int, name: Optional
     return ew.where(wrap(namespace(x._value).asarray(keep)), x, _zeros_like(x))
 
 
+def set_diag(input: TensorInput, diagonal: TensorInput, name: Optional[str] = "set_diag",
+             k: int = 0, align: str = "RIGHT_LEFT") -> Tensor:
+    """``input`` with its ``k``-th diagonal (of each matrix in the last two
+    axes) replaced by ``diagonal``.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.set_diag(tf.zeros((2, 2)), tf.constant([1.0, 2.0])).numpy()
+    array([[1., 0.],
+           [0., 2.]], dtype=float32)
+    """
+    x, d = pair(input, diagonal, "MatrixSetDiag")
+    m, n, k = _matrices_and_diagonal(x, k, "set_diag")
+    rows, cols = _diag_index(NP, m, n, k)
+    want = tuple(x._value.shape[:-2]) + (len(rows),)
+    if tuple(d._value.shape) != want:
+        raise InvalidArgumentError(f"set_diag: diagonal must have shape {list(want)} for input "
+                                   f"shape {list(x._value.shape)} and k={k}, got "
+                                   f"{list(d._value.shape)}")
+    on = NP.zeros((m, n), bool)
+    on[rows, cols] = True
+    placed = apply(_DIAG_EMBED, (d,), {"k": k, "m": m, "n": n})
+    return ew.where(wrap(namespace(x._value).asarray(on)), placed, x)
+
+
 def _tril(x):
     """Lower triangle of the last two axes (a constant mask multiply)."""
     n = x.shape[-1]
@@ -740,18 +806,22 @@ def _triu(x):
 
 @_linalg_error("inv", "Input is not invertible.")
 def _inv_impl(xp, x, adjoint):
-    out = xp.linalg.inv(x)
-    return xp.swapaxes(out, -1, -2) if adjoint else out
+    _refuse_nan(xp, x)
+    if str(x.dtype) == "float16":  # inverted in float32, as TensorFlow's kernel does
+        out = xp.astype(xp.linalg.inv(xp.astype(x, xp.float32)), x.dtype)
+    else:
+        out = xp.linalg.inv(x)
+    return _swap_impl(xp, out, adjoint)
 
 
 def _inv_vjp(ct, ans, x, adjoint):
-    if adjoint:
-        return -matmul(matmul(ans, ct, transpose_b=True), ans)
-    return -matmul(matmul(ans, ct, transpose_a=True), ans, transpose_b=True)
+    """TensorFlow's ``-ans^H ct ans^H`` (``-ans ct^H ans`` for ``adjoint``)."""
+    return -matmul(ans, matmul(ct, ans, adjoint_a=adjoint, adjoint_b=not adjoint),
+                   adjoint_a=not adjoint)
 
 
 def _inv_jvp(ts, ans, x, adjoint):
-    t = _mT(ts[0]) if adjoint else ts[0]
+    t = _adj(ts[0]) if adjoint else ts[0]
     return -matmul(matmul(ans, t), ans)
 
 
@@ -767,8 +837,12 @@ def inv(input: TensorInput, adjoint: bool = False, name: Optional[str] = None) -
     array([[0.5 , 0.  ],
            [0.  , 0.25]], dtype=float32)
     """
-    x = _square(input, "inv")
+    x = _square(input, "inv", half=True)
     return apply(_INV, (x,), {"adjoint": bool(adjoint)})
+
+
+def _conj(t):
+    return co.conj(t) if t.dtype.is_complex else t
 
 
 def _expand2(t):
@@ -780,8 +854,10 @@ def _trace_prod(a, b):
     return red.reduce_sum(_mT(a) * b, axis=[-2, -1])
 
 
+# (for complex matrices the true derivative ct * conj(det) * inv^H; TensorFlow's
+# rule multiplies by det, not its conjugate: docs/tensorflow.md)
 _DET = defop("det", lambda xp, x: xp.linalg.det(x),
-             vjp=lambda ct, ans, x: _expand2(ct * ans) * _mT(inv(x)),
+             vjp=lambda ct, ans, x: _expand2(ct * _conj(ans)) * _adj(inv(x)),
              jvp=lambda ts, ans, x: ans * _trace_prod(inv(x), ts[0]),
              save_ans=True)
 
@@ -801,10 +877,34 @@ def _slogdet_impl(xp, x):
     return xp.astype(sign, x.dtype, copy=False), xp.astype(logabs, x.dtype, copy=False)
 
 
-_SLOGDET = defop("slogdet", _slogdet_impl,
-                 vjp=lambda ct, ans, x: _expand2(ct[1]) * _mT(inv(x)),
-                 jvp=lambda ts, ans, x: (None, _trace_prod(inv(x), ts[0])),
-                 multi=True)
+def _slogdet_vjp(ct, ans, x):
+    """``ct_log * inv(x)^T`` for real ``x`` (the sign is constant).  For complex
+    ``x`` the true derivative: the real part of the log's cotangent, and the
+    sign's through its phase (TensorFlow uses all of ``ct_log`` and drops the
+    sign's: docs/tensorflow.md)."""
+    ct_sign, ct_log = ct
+    if not x.dtype.is_complex:
+        return _expand2(ct_log) * _mT(inv(x))
+    sign = ans[0]
+    phase = co.imag(_conj(ct_sign) * sign)
+    weight = co.complex(co.real(ct_log), -phase)
+    return _expand2(weight) * _adj(inv(x))
+
+
+def _slogdet_jvp(ts, ans, x):
+    d = _trace_prod(inv(x), ts[0])  # d log(det)
+    if not x.dtype.is_complex:
+        return None, d
+    zero = ew.zeros_like(co.real(d))
+    return ans[0] * co.complex(zero, co.imag(d)), co.complex(co.real(d), zero)
+
+
+# the result types of TensorFlow's slogdet and qr (fields by name or position)
+_LogMatrixDeterminant = namedtuple("LogMatrixDeterminant", "sign log_abs_determinant")
+_Qr = namedtuple("Qr", "q r")
+
+_SLOGDET = defop("slogdet", _slogdet_impl, vjp=_slogdet_vjp, jvp=_slogdet_jvp, multi=True,
+                 save_ans=True)
 
 
 def slogdet(input: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -815,7 +915,7 @@ def slogdet(input: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> float(sign), round(float(logabsdet), 4)
     (-1.0, 0.6931)
     """
-    return apply(_SLOGDET, (_square(input, "slogdet"),), NOPARAMS)
+    return _LogMatrixDeterminant(*apply(_SLOGDET, (_square(input, "slogdet"),), NOPARAMS))
 
 
 def logdet(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -825,8 +925,8 @@ def logdet(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> round(float(tf.linalg.logdet(tf.constant([[2.0, 0.0], [0.0, 3.0]]))), 4)
     1.7918
     """
-    chol = cholesky(matrix)
-    return 2.0 * red.reduce_sum(ew.log(diag_part(chol)), axis=-1)
+    chol = cholesky(matrix)  # (TensorFlow's: real for a complex matrix)
+    return 2.0 * red.reduce_sum(ew.log(co.real(diag_part(chol))), axis=-1)
 
 
 # ---------------------------------------------------------------------------
@@ -841,29 +941,34 @@ def _batched_pair(xp, a, b):
 
 @_linalg_error("solve", "Input matrix is not invertible.")
 def _solve_impl(xp, a, b, adjoint):
-    if adjoint:
-        a = xp.swapaxes(a, -1, -2)
-    return xp.linalg.solve(*_batched_pair(xp, a, b))
+    _refuse_nan(xp, a)
+    return xp.linalg.solve(*_batched_pair(xp, _swap_impl(xp, a, adjoint), b))
+
+
+def _solve(a, b, adjoint):
+    """``solve`` on checked operands; ``b`` may have more leading axes."""
+    return apply(_SOLVE, (a, b), {"adjoint": adjoint})
 
 
 def _solve_vjp_a(ct, ans, a, b, adjoint):
-    gb = solve(a, ct, adjoint=not adjoint)
+    """TensorFlow's rule: ``-gb ans^H`` (``-ans gb^H`` for ``adjoint``)."""
+    gb = _solve(a, ct, not adjoint)
     if adjoint:
-        return -matmul(ans, gb, transpose_b=True)
-    return -matmul(gb, ans, transpose_b=True)
+        return -matmul(ans, gb, adjoint_b=True)
+    return -matmul(gb, ans, adjoint_b=True)
 
 
 def _solve_jvp(ts, ans, a, b, adjoint):
     ta, tb = ts
     rhs = tb
     if ta is not None:
-        part = matmul(ta, ans, transpose_a=adjoint)
+        part = matmul(ta, ans, adjoint_a=adjoint)
         rhs = -part if rhs is None else rhs - part
-    return solve(a, rhs, adjoint=adjoint)
+    return _solve(a, rhs, adjoint)
 
 
 _SOLVE = defop("solve", _solve_impl,
-               vjp=(_solve_vjp_a, lambda ct, ans, a, b, adjoint: solve(a, ct, adjoint=not adjoint)),
+               vjp=(_solve_vjp_a, lambda ct, ans, a, b, adjoint: _solve(a, ct, not adjoint)),
                jvp=_solve_jvp, save=(0,), save_ans=True, broadcasts=True)
 
 
@@ -892,14 +997,16 @@ def solve(matrix: TensorInput, rhs: TensorInput, adjoint: bool = False,
     """
     a, b = pair(_square(matrix, "solve", "matrix"), rhs, "MatrixSolve")
     _check_rhs(a, b, "solve")
-    return apply(_SOLVE, (a, b), {"adjoint": bool(adjoint)})
+    if a._value.shape[:-2] != b._value.shape[:-2]:  # (TensorFlow's MatrixSolve does not broadcast)
+        raise InvalidArgumentError(
+            f"solve: matrix {tuple(a._value.shape)} and rhs {tuple(b._value.shape)} must have "
+            "the same batch dimensions (broadcast them first)")
+    return _solve(a, b, bool(adjoint))
 
 
 @_linalg_error("triangular_solve", "Input matrix is not invertible (a zero on its diagonal).")
 def _tri_solve_impl(xp, a, b, lower, adjoint):
-    a = xp.tril(a) if lower else xp.triu(a)
-    if adjoint:
-        a = xp.swapaxes(a, -1, -2)
+    a = _swap_impl(xp, xp.tril(a) if lower else xp.triu(a), adjoint)
     return xp.linalg.solve(*_batched_pair(xp, a, b))
 
 
@@ -909,7 +1016,7 @@ def _tri_mask(x, lower):
 
 def _tri_solve_vjp_a(ct, ans, a, b, lower, adjoint):
     gb = triangular_solve(a, ct, lower=lower, adjoint=not adjoint)
-    ga = matmul(ans, gb, transpose_b=True) if adjoint else matmul(gb, ans, transpose_b=True)
+    ga = matmul(ans, gb, adjoint_b=True) if adjoint else matmul(gb, ans, adjoint_b=True)
     return -_tri_mask(ga, lower)
 
 
@@ -917,7 +1024,7 @@ def _tri_solve_jvp(ts, ans, a, b, lower, adjoint):
     ta, tb = ts
     rhs = tb
     if ta is not None:
-        part = matmul(_tri_mask(ta, lower), ans, transpose_a=adjoint)
+        part = matmul(_tri_mask(ta, lower), ans, adjoint_a=adjoint)
         rhs = -part if rhs is None else rhs - part
     return triangular_solve(a, rhs, lower=lower, adjoint=adjoint)
 
@@ -958,19 +1065,20 @@ def _phi(x):
 
 
 def _cholesky_vjp(ct, ans, x):
+    """TensorFlow's rule (Hermitian: the adjoints of complex matrices)."""
     n = ans.shape[-1]
     l_inv = triangular_solve(ans, _const(NP.eye(n), ans))
-    middle = _phi(matmul(ans, ct, transpose_a=True))
-    grad = matmul(matmul(l_inv, middle, transpose_a=True), l_inv)
-    return 0.5 * (grad + _mT(grad))
+    middle = _phi(matmul(ans, ct, adjoint_a=True))
+    grad = matmul(matmul(l_inv, middle, adjoint_a=True), l_inv)
+    return 0.5 * (grad + _adj(grad))
 
 
 def _cholesky_jvp(ts, ans, x):
     n = ans.shape[-1]
     l_inv = triangular_solve(ans, _const(NP.eye(n), ans))
     t = ts[0]
-    sym = 0.5 * (t + _mT(t))
-    return matmul(ans, _phi(matmul(matmul(l_inv, sym), l_inv, transpose_b=True)))
+    sym = 0.5 * (t + _adj(t))
+    return matmul(ans, _phi(matmul(matmul(l_inv, sym), l_inv, adjoint_b=True)))
 
 
 _CHOLESKY = defop("cholesky", _cholesky_impl, vjp=_cholesky_vjp, jvp=_cholesky_jvp,
@@ -990,10 +1098,39 @@ def cholesky(input: TensorInput, name: Optional[str] = None) -> Tensor:
     return apply(_CHOLESKY, (_square(input, "cholesky"),), NOPARAMS)
 
 
+def cholesky_solve(chol: TensorInput, rhs: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The solution ``X`` of ``A @ X = rhs`` given ``chol``, the Cholesky factor
+    of ``A`` (two triangular solves, as in TensorFlow).
+
+    >>> import gradtape as tf
+    >>> chol = tf.linalg.cholesky(tf.constant([[4.0, 2.0], [2.0, 5.0]]))
+    >>> tf.linalg.cholesky_solve(chol, tf.constant([[6.0], [7.0]])).numpy()
+    array([[1.],
+           [1.]], dtype=float32)
+    """
+    y = triangular_solve(chol, rhs, lower=True, adjoint=False)
+    return triangular_solve(chol, y, lower=True, adjoint=True)
+
+
 # ---------------------------------------------------------------------------
 # svd
 # ---------------------------------------------------------------------------
 
+def _nan_if_unconverged(svd):
+    """An svd impl that gives NaN, as TensorFlow does, where LAPACK does not
+    converge (a NaN in the input)."""
+    @functools.wraps(svd)
+    def impl(xp, x, *args, **params):
+        try:
+            return svd(xp, x, *args, **params)
+        except NP.linalg.LinAlgError:
+            out = svd(xp, xp.zeros_like(x), *args, **params)
+            nan = xp.asarray(NP.nan, dtype=x.dtype)
+            return tuple(o * nan for o in out) if isinstance(out, tuple) else out * nan
+    return impl
+
+
+@_nan_if_unconverged
 def _svd_impl(xp, x, full_matrices):
     u, s, vh = xp.linalg.svd(x, full_matrices=full_matrices)
     return s, u, xp.swapaxes(vh, -1, -2)
@@ -1007,13 +1144,23 @@ def _thin_only(u, v, full_matrices):
             "unique); use full_matrices=False")
 
 
+def _safe_reciprocal(x):
+    """TensorFlow's ``x / (x**2 + 1e-20)``: ``1 / x``, but 0 at 0, so repeated or
+    zero singular values give finite gradients as in TensorFlow."""
+    return x / (x * x + 1e-20)
+
+
+def _gap_reciprocals(values):
+    """``F[i, j] = 1 / (values_j - values_i)`` off the diagonal (0 for equal
+    values, as in TensorFlow), 0 on it."""
+    off_diagonal = _const(1.0 - NP.eye(values.shape[-1]), values)
+    gaps = sh.expand_dims(values, -2) - sh.expand_dims(values, -1)
+    return _safe_reciprocal(gaps) * off_diagonal  # (no derivative through the diagonal)
+
+
 def _svd_f(s):
-    """``F[i, j] = 1 / (s_j^2 - s_i^2)`` off the diagonal, 0 on it (distinct
-    singular values assumed, as in TensorFlow)."""
-    eye = _const(NP.eye(s.shape[-1]), s)
-    s2 = ew.square(s)
-    gaps = sh.expand_dims(s2, -2) - sh.expand_dims(s2, -1)
-    return (1.0 - eye) / (gaps + eye)
+    """``F[i, j] = 1 / (s_j^2 - s_i^2)`` off the diagonal, 0 on it."""
+    return _gap_reciprocals(ew.square(s))
 
 
 def _diag_of(d, like):
@@ -1031,7 +1178,7 @@ def _svd_vjp(ct, ans, x, full_matrices):
     row, col = sh.expand_dims(s, -2), sh.expand_dims(s, -1)
     inner = (_diag_of(ds, s) + f * (utdu - _mT(utdu)) * row
              + col * (f * (vtdv - _mT(vtdv))))
-    inv_s = sh.expand_dims(1.0 / s, -2)
+    inv_s = sh.expand_dims(_safe_reciprocal(s), -2)
     du_perp = (du - matmul(u, utdu)) * inv_s  # (I - u u^T) du S^-1
     dv_perp = (dv - matmul(v, vtdv)) * inv_s
     return (matmul(matmul(u, inner), v, transpose_b=True)
@@ -1048,7 +1195,7 @@ def _svd_jvp(ts, ans, x, full_matrices):
     f = _svd_f(s)
     row, col = sh.expand_dims(s, -2), sh.expand_dims(s, -1)
     dpt = _mT(dp)
-    inv_s = sh.expand_dims(1.0 / s, -2)
+    inv_s = sh.expand_dims(_safe_reciprocal(s), -2)
     av = matmul(t, v)  # dA v
     atu = matmul(t, u, transpose_a=True)  # dA^T u
     du = matmul(u, f * (dp * row + col * dpt)) + (av - matmul(u, dp)) * inv_s
@@ -1060,7 +1207,30 @@ _SVD = defop("svd", _svd_impl, vjp=_svd_vjp, jvp=_svd_jvp, multi=True, save="non
              save_ans=True)
 
 
-_as_tensor = tensor  # ``svd``'s argument is named ``tensor``, as in TensorFlow
+@_nan_if_unconverged
+def _svd_values_impl(xp, x):
+    if xp is not NP:
+        return xp.linalg.svdvals(x)
+    return xp.linalg.svd(x, compute_uv=False)
+
+
+def _thin_svd(x):
+    return apply(_SVD, (x,), {"full_matrices": False})
+
+
+def _svd_values_vjp(ct, ans, x):
+    """TensorFlow's ``u @ diag(ct) @ v^T``: finite for repeated singular values."""
+    _, u, v = _thin_svd(x)
+    return matmul(u * sh.expand_dims(ct, -2), v, transpose_b=True)
+
+
+def _svd_values_jvp(ts, ans, x):
+    _, u, v = _thin_svd(x)
+    return red.reduce_sum(u * matmul(ts[0], v), axis=-2)  # diag(u^T t v)
+
+
+_SVD_VALUES = defop("svd_values", _svd_values_impl, vjp=_svd_values_vjp,
+                    jvp=_svd_values_jvp)
 
 
 def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = True,
@@ -1068,8 +1238,9 @@ def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = Tru
     """Singular value decomposition of each matrix in the last two axes:
     ``(s, u, v)`` with ``tensor = u @ diag(s) @ transpose(v)`` (``v``, not its
     transpose, as in TensorFlow), ``s`` in descending order; only ``s`` with
-    ``compute_uv=False``.  Differentiable where the singular values are
-    distinct and nonzero (the singular vectors' signs are arbitrary).
+    ``compute_uv=False``.  The gradients are TensorFlow's: exact where the
+    singular values are distinct and nonzero (the singular vectors' signs are
+    arbitrary), finite where they are not (``1/0`` taken as 0).
 
     >>> import gradtape as tf
     >>> s, u, v = tf.linalg.svd(tf.constant([[3.0, 0.0], [0.0, -2.0]]))
@@ -1078,69 +1249,299 @@ def svd(tensor: TensorInput, full_matrices: bool = False, compute_uv: bool = Tru
     >>> u.shape, v.shape
     (TensorShape([2, 2]), TensorShape([2, 2]))
     """
-    x = _as_tensor(tensor)
-    if kind(x._value.dtype) != "f":
-        raise InvalidArgumentError(f"svd: input must be a real floating-point tensor "
-                                   f"(float16, float32 or float64), got {x.dtype.name}")
+    x = _inexact(tensor, "svd", half=False)
+    if x.dtype.is_complex:
+        raise UnimplementedError(f"svd: {x.dtype.name} matrices are not supported (TensorFlow's "
+                                 "complex svd is not implemented in gradtape)")
     if x._value.ndim < 2:
         raise InvalidArgumentError(f"svd: input must have rank >= 2, got shape "
                                    f"{list(x._value.shape)}")
-    s, u, v = apply(_SVD, (x,), {"full_matrices": bool(full_matrices) and bool(compute_uv)})
-    return (s, u, v) if compute_uv else s
+    if not compute_uv:
+        return apply(_SVD_VALUES, (x,), NOPARAMS)
+    return apply(_SVD, (x,), {"full_matrices": bool(full_matrices)})
+
+
+def _scalar(value, like):
+    """A number (or a tensor) as a tensor of ``like``'s dtype and namespace."""
+    return ew.cast(value, like.dtype) if isinstance(value, TensorLike) else _const(value, like)
+
+
+def pinv(a: TensorInput, rcond: Optional[Any] = None, validate_args: bool = False,
+         name: Optional[str] = None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse of each matrix in the last two axes,
+    from its singular values above ``rcond`` times the largest (default
+    ``10 * max(M, N) * eps``), as TensorFlow computes it.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.pinv(tf.constant([[2.0, 0.0], [0.0, 0.0]])).numpy()
+    array([[0.5, 0. ],
+           [0. , 0. ]], dtype=float32)
+    """
+    x = _inexact(a, "pinv", "a", half=False)
+    if x.dtype.is_complex:
+        raise UnimplementedError("pinv: complex matrices are not supported")
+    if rcond is None:
+        rcond = 10.0 * max(x._value.shape[-2:]) * NP.finfo(x.dtype.as_numpy_dtype).eps
+    s, u, v = svd(x)
+    cutoff = sh.expand_dims(_scalar(rcond, s) * red.reduce_max(s, axis=-1), -1)
+    kept = ew.where(s > cutoff, s, _const(NP.inf, s))  # (1 / inf = 0, with no NaN gradient)
+    return matmul(v / sh.expand_dims(kept, -2), u, transpose_b=True)
+
+
+def _regularized_gramian_cholesky(x, l2_regularizer, first_kind):
+    """TensorFlow's Cholesky factor of ``x^T x + l2 I`` (``x x^T + l2 I``)."""
+    gramian = matmul(x, x, transpose_a=first_kind, transpose_b=not first_kind)
+    if isinstance(l2_regularizer, TensorLike) or l2_regularizer != 0:
+        n = x.shape[-1] if first_kind else x.shape[-2]
+        gramian = gramian + _scalar(l2_regularizer, x) * _const(NP.eye(n), x)
+    return cholesky(gramian)
+
+
+def lstsq(matrix: TensorInput, rhs: TensorInput, l2_regularizer: Any = 0.0, fast: bool = True,
+          name: Optional[str] = None) -> Tensor:
+    """The least-squares solution ``X`` of ``matrix @ X = rhs`` (with a ridge
+    penalty ``l2_regularizer * |X|^2``), from the Cholesky factor of the
+    normal equations as TensorFlow's ``fast=True``.
+
+    >>> import gradtape as tf
+    >>> a = tf.constant([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> tf.linalg.lstsq(a, tf.constant([[1.0], [1.0], [2.0]])).numpy().round(4)
+    array([[1.],
+           [1.]], dtype=float32)
+    """
+    if not fast:
+        raise UnimplementedError("lstsq: fast=False (the complete orthogonal decomposition) "
+                                 "is not implemented; use fast=True")
+    x, b = pair(_inexact(matrix, "lstsq", "matrix", half=False), rhs, "MatrixSolveLs")
+    if x.dtype.is_complex:
+        raise UnimplementedError("lstsq: complex matrices are not supported")
+    m, n = x._value.shape[-2:]
+    if m >= n:
+        chol = _regularized_gramian_cholesky(x, l2_regularizer, first_kind=True)
+        return cholesky_solve(chol, matmul(x, b, transpose_a=True))
+    chol = _regularized_gramian_cholesky(x, l2_regularizer, first_kind=False)
+    return matmul(x, cholesky_solve(chol, b), transpose_a=True)
+
+
+# ---------------------------------------------------------------------------
+# qr
+# ---------------------------------------------------------------------------
+
+def _qr_impl(xp, x, full_matrices):
+    q, r = xp.linalg.qr(x, mode="complete" if full_matrices else "reduced")
+    return q, r
+
+
+def _times_inverse(x, r, transposed=False):
+    """``x @ inv(r)`` (``x @ inv(r)^T``) for upper-triangular ``r``."""
+    return _mT(triangular_solve(r, _mT(x), lower=False, adjoint=not transposed))
+
+
+def _qr_vjp_tall(q, r, dq, dr):
+    """TensorFlow's rule for a matrix with at least as many rows as columns."""
+    qdq = matmul(q, dq, transpose_a=True)
+    rdr = matmul(r, dr, transpose_b=True)
+    lower = _tril(qdq - _mT(qdq) + rdr - _mT(rdr))
+    return (matmul(q, dr + _times_inverse(lower, r, transposed=True))
+            + _times_inverse(dq - matmul(q, qdq), r, transposed=True))
+
+
+def _qr_jvp_tall(q, r, t):
+    ta_rinv = _times_inverse(t, r)
+    x = matmul(q, ta_rinv, transpose_a=True)  # q^T dA r^-1: skew + upper triangular
+    below = x * _const(NP.tril(NP.ones(x.shape[-2:]), -1), x)
+    upper = x - below + _mT(below)
+    return ta_rinv - matmul(q, upper), matmul(upper, r)
+
+
+def _qr_vjp(ct, ans, x, full_matrices):
+    dq, dr = ct
+    q, r = ans
+    rows, cols = x.shape[-2:]
+    _qr_refuse_full(full_matrices, rows, cols)
+    if rows >= cols:
+        return _qr_vjp_tall(q, r, dq, dr)
+    m = rows  # x = [x1, y], r = [u, v]: TensorFlow's reduction to the square x1 = q u
+    y = x[..., :, m:]
+    dv = dr[..., :, m:]
+    dx = _qr_vjp_tall(q, r[..., :, :m], dq + matmul(y, dv, transpose_b=True), dr[..., :, :m])
+    return sh.concat([dx, matmul(q, dv)], axis=-1)
+
+
+def _qr_jvp(ts, ans, x, full_matrices):
+    q, r = ans
+    t = ts[0]
+    rows, cols = x.shape[-2:]
+    _qr_refuse_full(full_matrices, rows, cols)
+    if rows >= cols:
+        return _qr_jvp_tall(q, r, t)
+    m = rows
+    y = x[..., :, m:]
+    dq, du = _qr_jvp_tall(q, r[..., :, :m], t[..., :, :m])
+    dv = matmul(dq, y, transpose_a=True) + matmul(q, t[..., :, m:], transpose_a=True)
+    return dq, sh.concat([du, dv], axis=-1)
+
+
+def _qr_refuse_full(full_matrices, rows, cols):
+    if full_matrices and rows > cols:
+        raise UnimplementedError("qr: the derivative with full_matrices=True of a matrix with "
+                                 "more rows than columns is not implemented (as in TensorFlow); "
+                                 "use full_matrices=False")
+
+
+_QR = defop("qr", _qr_impl, vjp=_qr_vjp, jvp=_qr_jvp, multi=True, save_ans=True)
+
+
+def qr(input: TensorInput, full_matrices: bool = False, name: Optional[str] = None) -> tuple[Tensor, Tensor]:
+    """The QR decomposition ``(q, r)`` of each matrix in the last two axes:
+    ``q`` with orthonormal columns, ``r`` upper triangular (``[..., K, N]``
+    with ``K = min(M, N)``, or ``[..., M, N]`` with ``full_matrices``).  The
+    gradients are TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> q, r = tf.linalg.qr(tf.constant([[3.0, 1.0], [4.0, 2.0]]))
+    >>> abs(r.numpy()).round(4)
+    array([[5. , 2.2],
+           [0. , 0.4]], dtype=float32)
+    """
+    x = _inexact(input, "qr", half=False)
+    if x.dtype.is_complex:
+        raise UnimplementedError("qr: complex matrices are not supported")
+    if x._value.ndim < 2:
+        raise InvalidArgumentError(f"qr: input must have rank >= 2, got shape "
+                                   f"{list(x._value.shape)}")
+    return _Qr(*apply(_QR, (x,), {"full_matrices": bool(full_matrices)}))
+
+
+# ---------------------------------------------------------------------------
+# eigh, eigvalsh (self-adjoint matrices; only the lower triangle is read)
+# ---------------------------------------------------------------------------
+
+_EIGH_FAILED = ("Self-adjoint eigen decomposition was not successful. The input might not "
+                "be valid.")
+
+
+@_linalg_error("eigh", _EIGH_FAILED)
+def _eigh_impl(xp, x):
+    _refuse_nan(xp, x)
+    e, v = xp.linalg.eigh(x)  # (LAPACK reads the lower triangle, as TensorFlow's kernel)
+    return e, v
+
+
+@_linalg_error("eigvalsh", _EIGH_FAILED)
+def _eigvalsh_impl(xp, x):
+    _refuse_nan(xp, x)
+    return xp.linalg.eigvalsh(x)
+
+
+def _lower_read(g):
+    """The gradient of an op that reads the lower triangle of a symmetric matrix
+    from ``g``, its gradient as a symmetric one (TensorFlow's rule)."""
+    return _phi(g + _mT(g))
+
+
+def _symmetric_tangent(t):
+    """The tangent of the symmetric matrix an op reads from the lower triangle."""
+    lower = _phi(t)
+    return lower + _mT(lower)
+
+
+def _eigh_vjp(ct, ans, x):
+    de, dv = ct
+    e, v = ans
+    inner = _diag_of(de, e) + _gap_reciprocals(e) * matmul(v, dv, transpose_a=True)
+    return _lower_read(matmul(v, matmul(inner, v, transpose_b=True)))
+
+
+def _eigh_jvp(ts, ans, x):
+    e, v = ans
+    p = matmul(matmul(v, _symmetric_tangent(ts[0]), transpose_a=True), v)  # v^T dS v
+    de = red.reduce_sum(p * _const(NP.eye(e.shape[-1]), e), axis=-1)
+    return de, matmul(v, _gap_reciprocals(e) * p)
+
+
+_EIGH = defop("eigh", _eigh_impl, vjp=_eigh_vjp, jvp=_eigh_jvp, multi=True, save="none",
+              save_ans=True)
+
+
+def _eigvalsh_vjp(ct, ans, x):
+    """TensorFlow's ``v @ diag(ct) @ v^T`` (finite for repeated eigenvalues)."""
+    _, v = apply(_EIGH, (x,), NOPARAMS)
+    return _lower_read(matmul(v * sh.expand_dims(ct, -2), v, transpose_b=True))
+
+
+def _eigvalsh_jvp(ts, ans, x):
+    _, v = apply(_EIGH, (x,), NOPARAMS)
+    return red.reduce_sum(v * matmul(_symmetric_tangent(ts[0]), v), axis=-2)  # diag(v^T dS v)
+
+
+_EIGVALSH = defop("eigvalsh", _eigvalsh_impl, vjp=_eigvalsh_vjp,
+                  jvp=_eigvalsh_jvp)
+
+
+def _self_adjoint(x, opname):
+    x = _square(x, opname, "tensor")
+    if x.dtype.is_complex:
+        raise UnimplementedError(f"{opname}: {x.dtype.name} matrices are not supported "
+                                 "(TensorFlow's complex eigh is not implemented in gradtape)")
+    return x
+
+
+def eigh(tensor: TensorInput, name: Optional[str] = None) -> tuple[Tensor, Tensor]:
+    """Eigenvalues (ascending) and eigenvectors (columns) of each symmetric
+    matrix in the last two axes; only the lower triangle is read, and the
+    gradient is TensorFlow's (lower-triangular, finite for repeated
+    eigenvalues).  Each eigenvector's sign is arbitrary.
+
+    >>> import gradtape as tf
+    >>> e, v = tf.linalg.eigh(tf.constant([[2.0, 1.0], [1.0, 2.0]]))
+    >>> e.numpy()
+    array([1., 3.], dtype=float32)
+    >>> v.shape
+    TensorShape([2, 2])
+    """
+    e, v = apply(_EIGH, (_self_adjoint(tensor, "eigh"),), NOPARAMS)
+    return e, v
+
+
+def eigvalsh(tensor: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The eigenvalues (ascending) of each symmetric matrix in the last two
+    axes; only the lower triangle is read.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.eigvalsh(tf.constant([[2.0, 1.0], [1.0, 2.0]])).numpy()
+    array([1., 3.], dtype=float32)
+    """
+    return apply(_EIGVALSH, (_self_adjoint(tensor, "eigvalsh"),), NOPARAMS)
 
 
 # ---------------------------------------------------------------------------
 # norm
 # ---------------------------------------------------------------------------
 
-def _safe(ans):
-    return ew.where(ans > 0.0, ans, ew.ones_like(ans))
-
-
 def _euclid_impl(xp, x, axes, keepdims):
-    return xp.sqrt(xp.sum(x * x, axis=axes, keepdims=keepdims))
+    squares = x * xp.conj(x) if kind(x.dtype) == "c" else x * x
+    return xp.sqrt(xp.sum(squares, axis=axes, keepdims=keepdims))
 
 
+def _real_part(t):
+    """The real part of a complex ``t`` kept in ``t``'s dtype (``t`` if real)."""
+    return ew.cast(co.real(t), t.dtype) if t.dtype.is_complex else t
+
+
+# the rules of TensorFlow's sqrt(reduce_sum(x * conj(x))) (complex for a complex x): at
+# a zero norm the gradient is NaN (inf * 0), and where x * x underflows to 0 it is inf
 _EUCLID = defop(
     "euclidean_norm", _euclid_impl,
     vjp=lambda ct, ans, x, axes, keepdims:
-        red._unreduce(ct / _safe(ans), x.shape, axes, keepdims) * x,
+        red._unreduce(_real_part(ct / ans), x.shape, axes, keepdims) * x,
     jvp=lambda ts, ans, x, axes, keepdims:
-        red.reduce_sum(x * ts[0], axis=axes, keepdims=keepdims) / _safe(ans),
+        _real_part(red.reduce_sum(_conj(x) * ts[0], axis=axes, keepdims=keepdims)) / ans,
     save_ans=True)
 
 
 def _max(x, axes, keepdims):
     return apply(red._MAX, (x,), {"axes": axes, "keepdims": keepdims})
-
-
-def _spectral_impl(xp, x):
-    if xp is not NP:
-        return xp.linalg.matrix_norm(x, ord=2)
-    return xp.linalg.norm(x, ord=2, axis=(-2, -1))
-
-
-def _spectral_direction(x):
-    """``u v^T`` for the top singular vectors, as an op with no derivative of its own."""
-    return apply(_SPECTRAL_DIR, (x,), NOPARAMS)
-
-
-def _no_second_order(*args, **kwargs):
-    raise UnimplementedError("norm: the second derivative of the spectral norm "
-                             "(ord=2 over two axes) is not implemented")
-
-
-def _spectral_dir_impl(xp, x):
-    u, _, vh = xp.linalg.svd(x)
-    return u[..., :, :1] * vh[..., :1, :]
-
-
-_SPECTRAL_DIR = defop("spectral_direction", _spectral_dir_impl,
-                      vjp=_no_second_order, jvp=_no_second_order, save="none")
-_SPECTRAL = defop(
-    "spectral_norm", _spectral_impl,
-    vjp=lambda ct, ans, x: _expand2(ct) * _spectral_direction(x),
-    jvp=lambda ts, ans, x: red.reduce_sum(ts[0] * _spectral_direction(x), axis=[-2, -1]))
 
 
 def _norm_args(x, ord, axis):
@@ -1178,9 +1579,13 @@ def _matrix_norm(x, ord, axes, keepdims):
         sums = red.reduce_sum(ew.abs(x), axis=summed, keepdims=True)
         out = _max(sums, (other,), True)
         return out if keepdims else sh.squeeze(out, [rows, cols])
+    if x.dtype.is_complex:
+        raise UnimplementedError("norm: ord=2 over two axes (the spectral norm) of complex "
+                                 "matrices is not supported")
     perm = [a for a in range(-x.ndim, 0) if a not in axes] + list(axes)
     moved = sh.transpose(x, [p + x.ndim for p in perm])
-    out = apply(_SPECTRAL, (moved,), NOPARAMS)
+    # TensorFlow's reduce_max(abs(singular values)): ties share the gradient
+    out = _max(ew.abs(apply(_SVD_VALUES, (moved,), NOPARAMS)), (-1,), False)
     if keepdims:
         for a in sorted(a + x.ndim for a in axes):
             out = sh.expand_dims(out, a)
@@ -1192,8 +1597,9 @@ def norm(tensor: TensorInput, ord: Any = "euclidean", axis: Axis = None, keepdim
     """Vector or matrix norm.  ``axis`` None (the whole tensor as a vector) or
     an int gives a vector norm (``ord`` 'euclidean', 1, 2, ``np.inf`` or any
     p > 0); a pair of ints gives a matrix norm (``ord`` 'fro'/'euclidean', 1,
-    2 (largest singular value) or ``np.inf``).  The euclidean norm's gradient
-    at 0 is 0.
+    2 (largest singular value) or ``np.inf``).  The gradients are
+    TensorFlow's: NaN for the euclidean norm of zeros, shared equally between
+    tied maxima (``np.inf``, and ``ord=2`` of equal singular values).
 
     >>> import gradtape as tf
     >>> tf.norm(tf.constant([3.0, 4.0])).numpy()
@@ -1201,7 +1607,7 @@ def norm(tensor: TensorInput, ord: Any = "euclidean", axis: Axis = None, keepdim
     >>> tf.norm(tf.constant([[1.0, -2.0], [3.0, 4.0]]), ord=1, axis=[0, 1]).numpy()
     6.0
     """
-    x = _floating(tensor, "norm", "tensor")
+    x = _inexact(tensor, "norm", "tensor")
     keepdims = bool(keepdims)
     matrix, axes = _norm_args(x, ord, axis)
     if matrix:
@@ -1216,6 +1622,42 @@ def norm(tensor: TensorInput, ord: Any = "euclidean", axis: Axis = None, keepdim
     return red.reduce_sum(ew.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1.0 / p)
 
 
+def normalize(tensor: TensorInput, ord: Any = "euclidean", axis: Axis = None,
+              name: Optional[str] = None) -> tuple[Tensor, Tensor]:
+    """``tensor`` divided by its norm (see ``norm``), and the norm (kept axes),
+    as TensorFlow computes them.
+
+    >>> import gradtape as tf
+    >>> unit, n = tf.linalg.normalize(tf.constant([3.0, 4.0]))
+    >>> unit.numpy(), n.numpy()
+    (array([0.6, 0.8], dtype=float32), array([5.], dtype=float32))
+    """
+    x = tensor if isinstance(tensor, TensorLike) else _inexact(tensor, "normalize", "tensor")
+    size = norm(x, ord=ord, axis=axis, keepdims=True)
+    return x / size, size
+
+
+_LEVI_CIVITA = NP.zeros((3, 3, 3))
+for _i, _j, _k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+    _LEVI_CIVITA[_i, _j, _k], _LEVI_CIVITA[_j, _i, _k] = 1.0, -1.0
+
+
+def cross(a: TensorInput, b: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The cross product of the 3-vectors in the last axis of ``a`` and ``b``
+    (of one shape, as in TensorFlow).
+
+    >>> import gradtape as tf
+    >>> tf.linalg.cross(tf.constant([1.0, 0.0, 0.0]), tf.constant([0.0, 1.0, 0.0])).numpy()
+    array([0., 0., 1.], dtype=float32)
+    """
+    a, b = pair(a, b, "Cross")
+    sa, sb = tuple(a._value.shape), tuple(b._value.shape)
+    if sa != sb or not sa or sa[-1] != 3:
+        raise InvalidArgumentError(f"cross: a and b must have the same shape [..., 3], got "
+                                   f"{list(sa)} and {list(sb)}")
+    return einsum("...i,...j,ijk->...k", a, b, _const(_LEVI_CIVITA, a))
+
+
 def adjoint(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
     """The conjugate transpose of each matrix in the last two axes.
 
@@ -1223,10 +1665,7 @@ def adjoint(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> tf.linalg.adjoint(tf.zeros((2, 3))).shape
     TensorShape([3, 2])
     """
-    x = tensor(matrix)
-    if kind(x._value.dtype) == "c":
-        raise UnimplementedError("adjoint: complex matrices are not supported")
-    return _mT(x)
+    return _adj(tensor(matrix))
 
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names

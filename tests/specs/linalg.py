@@ -40,6 +40,12 @@ def _svd_fixed_signs(a, full_matrices=False):
     return s, u * flip, v * flip
 
 
+def _eigh_fixed_signs(a):
+    """eigh with each eigenvector turned so that its sum is positive."""
+    e, v = tf.linalg.eigh(a)
+    return e, v * tf.sign(tf.reduce_sum(v, axis=-2, keepdims=True))
+
+
 def _sym(a):
     return 0.5 * (a + tf.linalg.matrix_transpose(a))
 
@@ -85,9 +91,9 @@ SPECS = [
     OpSpec("slogdet_logabsdet", lambda a: tf.linalg.slogdet(a)[1], [(-well((2, 3, 3)),)], 2),
     OpSpec("logdet", lambda a: tf.linalg.logdet(_sym(a)), [(spd((3, 3)),)], 2),
     OpSpec("solve", tf.linalg.solve, [(well((3, 3)), rand((3, 2))),
-                                      (well((2, 3, 3)), rand((3, 1)))], 2),
+                                      (well((2, 3, 3)), rand((2, 3, 1)))], 2),
     OpSpec("solve_adjoint", lambda a, b: tf.linalg.solve(a, b, adjoint=True),
-           [(well((3, 3)), rand((2, 3, 2)))], 2),
+           [(well((2, 3, 3)), rand((2, 3, 2)))], 2),
     OpSpec("triangular_solve", tf.linalg.triangular_solve,
            [(well((3, 3)), rand((3, 2))), (well((2, 3, 3)), rand((3, 2)))], 2),
     OpSpec("triangular_solve_upper_adjoint",
@@ -121,5 +127,19 @@ SPECS = [
            [(separated((2, 2), [1.5, 0.5]),)], 2),
     OpSpec("svd_values_only", lambda a: tf.linalg.svd(a, compute_uv=False),
            [(separated((3, 2), [2.0, 1.0]),)], 2),
-    OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 1),
+    OpSpec("eigh", _eigh_fixed_signs, [(rand((3, 3)),), (rand((2, 3, 3)),)], 2),
+    OpSpec("eigvalsh", tf.linalg.eigvalsh, [(rand((3, 3)),), (rand((2, 2, 2)),)], 2),
+    OpSpec("cholesky_solve", lambda a, b: tf.linalg.cholesky_solve(tf.linalg.cholesky(_sym(a)), b),
+           [(spd((3, 3)), rand((3, 2))), (spd((2, 2, 2)), rand((2, 2, 1)))], 2),
+    OpSpec("set_diag", tf.linalg.set_diag, [(rand((2, 3, 4)), rand((2, 3)))], 2),
+    OpSpec("set_diag_k", lambda a, d: tf.linalg.set_diag(a, d, k=-1), [(rand((3, 3)), rand((2,)))], 2),
+    OpSpec("normalize", lambda x: tf.linalg.normalize(x, axis=-1), [(rand((2, 3)),)], 2),
+    OpSpec("cross", tf.linalg.cross, [(rand((3,)), rand((3,))), (rand((2, 3)), rand((2, 3)))], 2),
+    OpSpec("pinv", tf.linalg.pinv, [(separated((3, 2), [2.0, 0.7]),), (separated((2, 2, 3), [1.5, 0.5]),)], 2),
+    OpSpec("lstsq", tf.linalg.lstsq, [(rand((4, 2)), rand((4, 1))), (rand((2, 3)), rand((2, 2)))], 2),
+    OpSpec("lstsq_l2", lambda a, b: tf.linalg.lstsq(a, b, l2_regularizer=0.3),
+           [(rand((2, 3, 2)), rand((2, 3, 1)))], 2),
+    OpSpec("qr", tf.linalg.qr, [(well((3, 3)),), (rand((4, 2)),), (rand((2, 4)),), (rand((2, 3, 2)),)], 2),
+    OpSpec("qr_full", lambda a: tf.linalg.qr(a, full_matrices=True), [(rand((2, 3)),)], 2),
+    OpSpec("norm_matrix_2", lambda x: tf.norm(x, ord=2, axis=[0, 2]), [(rand((3, 2, 2)),)], 2),
 ]
