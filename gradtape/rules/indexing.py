@@ -404,6 +404,10 @@ def gather_nd(params: TensorInput, indices: TensorInput, batch_dims: int = 0,
         where, name = _first_bad(bad)
         raise InvalidArgumentError(f"gather_nd: {name} = {idx[where].tolist()} does not index "
                                    f"into param shape {list(shape)}")
+    if b == 0 and idx.ndim == 2 and k == 1:
+        # rows of params: a gather along axis 0, whose gradient is an
+        # IndexedSlices, as TensorFlow's for this case
+        return _index(_GATHER, x, (idx[:, 0],))
     n = idx.ndim - 1
     key = tuple(_axis_arange(shape[j], j, n) for j in range(b))
     key += tuple(idx[..., j] for j in range(k))

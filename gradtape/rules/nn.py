@@ -295,6 +295,18 @@ def _one_axis(axis, x, opname):
     return norm_axes(int(axis), nd, opname)[0]
 
 
+def _float32_for_half(impl):
+    """``impl`` computed in float32 for float16 inputs and rounded back once, as
+    TensorFlow's cross-entropy kernels do (rounding each step in float16 gives
+    other last digits)."""
+    def run(xp, *arrays, **params):
+        if not any(a.dtype == xp.float16 for a in arrays):
+            return impl(xp, *arrays, **params)
+        wide = [xp.astype(a, xp.float32) if a.dtype == xp.float16 else a for a in arrays]
+        return xp.astype(impl(xp, *wide, **params), xp.float16)
+    return run
+
+
 def _softmax_impl(xp, x, axis):
     e = xp.exp(x - xp.max(x, axis=axis, keepdims=True, initial=-xp.inf))  # an empty axis is fine
     return e / xp.sum(e, axis=axis, keepdims=True)
@@ -369,6 +381,7 @@ def _one_hot_like(labels, x):
     return apply(_ONE_HOT, (labels,), {"depth": v.shape[-1], "dtype": v.dtype})
 
 
+@_float32_for_half
 def _sparse_xent_impl(xp, x, labels):
     # log(sum(exp(s))) - s[label]; the labels were checked to be in [0, n), so n > 0
     if xp is NP:  # the ufuncs' own reductions and one fancy index: a fraction of the cost
@@ -546,8 +559,9 @@ def sparse_softmax_cross_entropy_with_logits(
     return apply(_SPARSE_XENT, (logits, labels), NOPARAMS)
 
 
+@_float32_for_half
 def _xent_impl(xp, z, x, axis):
-    return xp.sum(-z * _log_softmax_impl(xp, x, axis), axis=axis) + 0  # + 0: no -0.0
+    return xp.sum(-z * _log_softmax_impl(xp, x, axis=axis), axis=axis) + 0  # + 0: no -0.0
 
 
 def _xent_dlogits(z, x, axis):
@@ -596,6 +610,23 @@ _SHAPE_MISMATCH = {
 }
 
 
+def _broadcast_pair(labels, logits, opname):
+    """``labels`` and ``logits`` broadcast against each other when their shapes
+    differ and can be (TensorFlow's kernel broadcasts them); else unchanged,
+    for the shape check to refuse."""
+    if labels is None or logits is None:
+        return labels, logits
+    labels, logits = pair(labels, _floating(logits, opname, "logits"), opname)
+    ls, xs = labels._value.shape, logits._value.shape
+    if ls == xs:
+        return labels, logits
+    try:
+        both = NP.broadcast_shapes(ls, xs)
+    except ValueError:
+        return labels, logits
+    return sh.broadcast_to(labels, both), sh.broadcast_to(logits, both)
+
+
 def softmax_cross_entropy_with_logits(labels: TensorInput, logits: TensorInput, axis: Axis = -1,
                                       name: Optional[str] = None) -> Tensor:
     """Cross-entropy ``-sum(labels * log_softmax(logits), axis)``, computed stably.
@@ -611,6 +642,7 @@ def softmax_cross_entropy_with_logits(labels: TensorInput, logits: TensorInput, 
     if isinstance(labels, TensorLike) and isinstance(logits, TensorLike) \
             and labels.dtype != logits.dtype and logits.dtype.is_floating:
         labels = ew.cast(labels, logits.dtype)  # as TensorFlow does
+    labels, logits = _broadcast_pair(labels, logits, opname)
     labels, logits = _same_shape_pair(labels, logits, opname)
     return apply(_XENT, (labels, logits), {"axis": _one_axis(axis, logits, opname)})
 
@@ -722,6 +754,17 @@ def _keep_mask(draw, rate, like):
     return ew.cast(ew.greater_equal(draw, rate), like.dtype) * (1.0 / (1.0 - rate))
 
 
+def _channels_first(data_format):
+    """Whether ``data_format`` (None, ``"N...C"`` or ``"NC..."``) puts the channels at axis 1."""
+    if data_format is None:
+        return False
+    fmt = str(data_format)
+    if not fmt.startswith("N") or len(fmt) < 2 or not (fmt[1] == "C" or fmt.endswith("C")):
+        raise ValueError(f"`data_format` must be of the form `N...C` or `NC...`. Received: "
+                         f"data_format={fmt}")
+    return fmt[1] == "C"
+
+
 def bias_add(value: TensorInput, bias: TensorInput, data_format: Optional[str] = None,
              name: Optional[str] = None) -> Tensor:
     """``value + bias`` along the channel axis: the last one, or axis 1 for a
@@ -737,8 +780,9 @@ def bias_add(value: TensorInput, bias: TensorInput, data_format: Optional[str] =
     if bias._value.ndim != 1:
         raise ValueError(f"bias_add: bias must be 1-D, got shape {tuple(bias.shape)}")
     if nd < 2:
-        raise ValueError(f"bias_add: value must have rank >= 2, got shape {tuple(value.shape)}")
-    channels_first = data_format is not None and str(data_format).startswith("NC")
+        raise InvalidArgumentError(f"Input tensor must be at least 2D: "
+                                   f"[{','.join(map(str, value._value.shape))}] [Op:BiasAdd]")
+    channels_first = _channels_first(data_format)
     axis = 1 if channels_first else nd - 1
     if value._value.shape[axis] != bias._value.shape[0]:
         where = "channel" if channels_first else "last"

@@ -1,0 +1,127 @@
+"""Indexing, shape, creation and nn ops give TensorFlow 2.21's values, dtypes,
+gradient types and error classes (each expected value was printed by TensorFlow)."""
+import numpy as np
+import pytest
+
+import gradtape as tf
+from gradtape.errors import InvalidArgumentError
+
+
+def test_transpose_conjugate_conjugates():
+    # TensorFlow 2.21: [[1-2j], [3+1j]]; a real tensor is only transposed
+    x = tf.constant([[1 + 2j, 3 - 1j]])
+    np.testing.assert_array_equal(tf.transpose(x, conjugate=True).numpy(), [[1 - 2j], [3 + 1j]])
+    np.testing.assert_array_equal(tf.transpose(tf.constant([[1.0, 2.0]]), conjugate=True).numpy(),
+                                  [[1.0], [2.0]])
+
+
+def test_transpose_conjugate_gradient():
+    x = tf.constant([[1 + 2j, 3 - 1j]])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.math.real(tf.reduce_sum(tf.transpose(x, conjugate=True)
+                                       * tf.constant([[1j], [2.0]], tf.complex128)))
+    # TensorFlow 2.21: [[0+1j, 2-0j]]
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [[1j, 2.0]])
+
+
+@pytest.mark.parametrize("shape, new, want", [
+    ((0, 3), [-1, 0, 2], (1, 0, 2)),   # TensorFlow 2.21's shapes
+    ((0, 3), [-1, 0], (3, 0)),
+    ((2, 0, 3), [0, -1], (0, 6)),
+    ((0, 3), [-1, 2], (0, 2)),
+])
+def test_reshape_minus_one_beside_a_zero(shape, new, want):
+    assert tuple(tf.reshape(tf.zeros(shape), new).shape) == want
+
+
+def test_reshape_to_zero_elements_of_a_nonempty_tensor_is_an_error():
+    with pytest.raises(InvalidArgumentError):  # as TensorFlow 2.21
+        tf.reshape(tf.zeros((2, 3)), [0, -1])
+
+
+def test_pad_constant_values_take_the_tensor_dtype():
+    # TensorFlow 2.21: 7.5 on an int32 tensor is a TypeError (never truncated to 7)
+    with pytest.raises(TypeError):
+        tf.pad(tf.constant([1, 2]), [[1, 1]], constant_values=7.5)
+    # a float64 tensor on a float32 tensor: InvalidArgumentError; a vector too
+    with pytest.raises(InvalidArgumentError):
+        tf.pad(tf.constant([1.0, 2.0]), [[1, 1]], constant_values=tf.constant(3.0, tf.float64))
+    with pytest.raises(InvalidArgumentError):
+        tf.pad(tf.constant([1.0, 2.0]), [[1, 1]], constant_values=[3.0])
+    # TensorFlow 2.21: True -> 1 on int32, 3 -> 3.0 on float32
+    np.testing.assert_array_equal(
+        tf.pad(tf.constant([1, 2]), [[1, 1]], constant_values=True).numpy(), [1, 1, 2, 1])
+    np.testing.assert_array_equal(
+        tf.pad(tf.constant([1.0, 2.0]), [[1, 1]], constant_values=3).numpy(), [3.0, 1.0, 2.0, 3.0])
+
+
+def test_one_hot_value_dtypes_must_agree():
+    # TensorFlow 2.21: TypeError for a float on_value with an int off_value or dtype
+    with pytest.raises(TypeError, match="off_value"):
+        tf.one_hot([0, 1], 2, on_value=1.0, off_value=0)
+    with pytest.raises(TypeError, match="dtype parameter"):
+        tf.one_hot([0, 1], 2, on_value=1.0, dtype=tf.int32)
+    # an int on_value with dtype float32 is read as float32; off_value alone sets the dtype
+    got = tf.one_hot([0, 1], 2, on_value=2, dtype=tf.float32)
+    assert got.dtype == tf.float32
+    np.testing.assert_array_equal(got.numpy(), [[2.0, 0.0], [0.0, 2.0]])
+    got = tf.one_hot([0, 1], 2, off_value=2)
+    assert got.dtype == tf.int32
+    np.testing.assert_array_equal(got.numpy(), [[1, 2], [2, 1]])
+
+
+def test_one_hot_float_indices_is_invalid_argument():
+    with pytest.raises(InvalidArgumentError):  # TensorFlow 2.21's class
+        tf.one_hot([0.0, 1.0], 2)
+
+
+def test_gather_nd_of_rows_gives_indexed_slices():
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.gather_nd(v, [[2], [0], [2]])
+                          * tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]))
+    g = tape.gradient(y, v)
+    # TensorFlow 2.21: IndexedSlices(indices=[2, 0, 2], values=[[1, 2], [3, 4], [5, 6]],
+    # dense_shape=[3, 2])
+    assert type(g).__name__ == "IndexedSlices"
+    np.testing.assert_array_equal(g.indices.numpy(), [2, 0, 2])
+    np.testing.assert_array_equal(g.values.numpy(), [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    np.testing.assert_array_equal(g.dense_shape.numpy(), [3, 2])
+
+
+@pytest.mark.parametrize("indices", [[[[2]], [[0]]], [[2, 1]]])
+def test_gather_nd_of_elements_or_3d_indices_gives_a_dense_gradient(indices):
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.gather_nd(v, indices))
+    assert type(tape.gradient(y, v)).__name__ != "IndexedSlices"  # as TensorFlow 2.21
+
+
+def test_softmax_cross_entropy_broadcasts_labels():
+    got = tf.nn.softmax_cross_entropy_with_logits(
+        labels=tf.constant([0.0, 1.0]), logits=tf.constant([[0.3, 1.2], [1.0, 2.0]]))
+    # TensorFlow 2.21: [0.34115392, 0.31326166]
+    np.testing.assert_allclose(got.numpy(), [0.34115392, 0.31326166], rtol=1e-6)
+
+
+def test_cross_entropies_of_float16_round_once():
+    logits = tf.constant([[0.3, 1.2], [2.5, -1.0]], tf.float16)
+    soft = tf.nn.softmax_cross_entropy_with_logits(
+        labels=tf.constant([[0.25, 0.75], [1.0, 0.0]], tf.float16), logits=logits)
+    sparse = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[1, 0], logits=logits)
+    # TensorFlow 2.21: [0.566, 0.02975] and [0.341, 0.02975] (float16)
+    assert soft.dtype == sparse.dtype == tf.float16
+    np.testing.assert_array_equal(soft.numpy(), np.array([0.566, 0.02975], np.float16))
+    np.testing.assert_array_equal(sparse.numpy(), np.array([0.341, 0.02975], np.float16))
+
+
+def test_bias_add_checks_data_format_and_rank():
+    # TensorFlow 2.21: ValueError for a format not N...C / NC...; InvalidArgumentError for 1-D
+    with pytest.raises(ValueError, match="data_format"):
+        tf.nn.bias_add(tf.ones((2, 3)), tf.ones(3), data_format="XYZ")
+    with pytest.raises(InvalidArgumentError, match="at least 2D"):
+        tf.nn.bias_add(tf.ones((3,)), tf.ones(3))
+    # "NWC" is channels-last: TensorFlow 2.21 gives 2.0 everywhere
+    np.testing.assert_array_equal(
+        tf.nn.bias_add(tf.ones((2, 3)), tf.ones(3), data_format="NWC").numpy(), np.full((2, 3), 2.0))
