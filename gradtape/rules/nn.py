@@ -608,6 +608,8 @@ _SHAPE_MISMATCH = {
     "sigmoid_cross_entropy_with_logits": lambda ls, xs: ValueError(
         f"`logits` and `labels` must have the same shape, received ({xs} vs {ls})."),
 }
+_SHAPE_MISMATCH["weighted_cross_entropy_with_logits"] = \
+    _SHAPE_MISMATCH["sigmoid_cross_entropy_with_logits"]
 
 
 def _broadcast_pair(labels, logits, opname):
@@ -811,6 +813,96 @@ def moments(x: TensorInput, axes: Axis, shift: Optional[TensorInput] = None, kee
         mean = sh.squeeze(mean, axes)
         variance = sh.squeeze(variance, axes)
     return mean, variance
+
+
+def normalize_moments(counts: TensorInput, mean_ss: TensorInput, variance_ss: TensorInput,
+                      shift: Optional[TensorInput], name: Optional[str] = None) -> Tensor:
+    """Mean and variance from sufficient statistics (a count, the sum and the
+    sum of squares of ``x - shift``), as a pair, written as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> mean, var = tf.nn.normalize_moments(tf.constant(4.0), tf.constant([4.0]),
+    ...                                     tf.constant([10.0]), None)
+    >>> mean.numpy(), var.numpy()
+    (array([1.], dtype=float32), array([1.5], dtype=float32))
+    """
+    divisor = ew.reciprocal(counts)
+    shifted_mean = ew.multiply(mean_ss, divisor)
+    mean = shifted_mean if shift is None else ew.add(shifted_mean, shift)
+    variance = ew.subtract(ew.multiply(variance_ss, divisor), ew.square(shifted_mean))
+    return mean, variance
+
+
+def batch_normalization(x: TensorInput, mean: TensorInput, variance: TensorInput,
+                        offset: Optional[TensorInput], scale: Optional[TensorInput],
+                        variance_epsilon: float, name: Optional[str] = None) -> Tensor:
+    """``scale * (x - mean) / sqrt(variance + variance_epsilon) + offset``
+    (``offset`` and ``scale`` may be None), computed as TensorFlow's
+    ``x * inv + (offset - mean * inv)``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.batch_normalization(tf.constant([1.0, 3.0]), 2.0, 4.0, 0.5, 2.0, 0.0).numpy()
+    array([-0.5,  1.5], dtype=float32)
+    """
+    x = _floating(x, "batch_normalization", "x")
+    inv = ew.rsqrt(ew.add(variance, variance_epsilon))
+    if scale is not None:
+        inv = ew.multiply(inv, scale)
+    inv = ew.cast(inv, x.dtype)
+    shift = -mean * inv if offset is None else ew.subtract(offset, ew.multiply(mean, inv))
+    return x * inv + ew.cast(shift, x.dtype)
+
+
+def weighted_cross_entropy_with_logits(labels: TensorInput, logits: TensorInput,
+                                       pos_weight: TensorInput,
+                                       name: Optional[str] = None) -> Tensor:
+    """``sigmoid_cross_entropy_with_logits`` with the positive term weighted by
+    ``pos_weight``: ``(1 - z) x + (1 + (w - 1) z) (log(1 + exp(-|x|)) + max(-x, 0))``,
+    written as TensorFlow's (gradients included).
+
+    >>> import gradtape as tf
+    >>> tf.nn.weighted_cross_entropy_with_logits(
+    ...     labels=[1.0, 0.0], logits=tf.constant([0.0, 0.0]), pos_weight=3.0).numpy()
+    array([2.0794415, 0.6931472], dtype=float32)
+    """
+    labels, logits = _same_shape_pair(labels, logits, "weighted_cross_entropy_with_logits")
+    log_weight = 1.0 + ew.multiply(ew.subtract(pos_weight, 1.0), labels)
+    softplus_neg = ew.log1p(ew.exp(-ew.abs(logits))) + relu(-logits)
+    return (1.0 - labels) * logits + log_weight * softplus_neg
+
+
+def log_poisson_loss(targets: TensorInput, log_input: TensorInput, compute_full_loss: bool = False,
+                     name: Optional[str] = None) -> Tensor:
+    """Poisson negative log-likelihood ``exp(c) - c * z`` of targets ``z`` given
+    log-rates ``c``; with ``compute_full_loss`` plus Stirling's approximation of
+    ``log(z!)`` for ``z > 1``, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> tf.nn.log_poisson_loss(tf.constant([0.0, 1.0]), tf.constant([0.0, 0.0])).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    targets, log_input = pair(targets, log_input, "log_poisson_loss")
+    if targets._value.shape != log_input._value.shape:
+        raise ValueError(f"log_input and targets must have the same shape "
+                         f"({tuple(log_input.shape)} vs {tuple(targets.shape)})")
+    result = ew.exp(log_input) - log_input * targets
+    if compute_full_loss:
+        stirling = (targets * ew.log(targets) - targets
+                    + 0.5 * ew.log(2.0 * math.pi * targets))
+        small = ew.logical_and(targets >= 0.0, targets <= 1.0)
+        result = result + ew.where(small, _zeros_like(targets), stirling)
+    return result
+
+
+def crelu(features: TensorInput, name: Optional[str] = None, axis: Axis = -1) -> Tensor:
+    """Concatenated ReLU: ``relu(x)`` and ``relu(-x)`` joined along ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.crelu(tf.constant([[1.0, -2.0]])).numpy()
+    array([[1., 0., 0., 2.]], dtype=float32)
+    """
+    x = tensor(features)
+    return sh.concat([relu(x), relu(-x)], axis)
 
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names

@@ -125,3 +125,64 @@ def test_bias_add_checks_data_format_and_rank():
     # "NWC" is channels-last: TensorFlow 2.21 gives 2.0 everywhere
     np.testing.assert_array_equal(
         tf.nn.bias_add(tf.ones((2, 3)), tf.ones(3), data_format="NWC").numpy(), np.full((2, 3), 2.0))
+
+
+def _weighted_grads(f, *xs):
+    """``f``'s value and the gradients of ``sum(f * [1, 2, 3, ...])`` (row-major weights)."""
+    xs = [tf.constant(x) for x in xs]
+    with tf.GradientTape() as tape:
+        tape.watch(xs)
+        y = f(*xs)
+        w = tf.cast(tf.reshape(tf.range(tf.size(y)), tf.shape(y)) + 1, y.dtype)
+        loss = tf.reduce_sum(y * w)
+    return y.numpy(), [None if g is None else g.numpy() for g in tape.gradient(loss, xs)]
+
+
+_X = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]], np.float32)
+
+
+def test_batch_normalization():
+    y, g = _weighted_grads(
+        lambda x, m, v, o, s: tf.nn.batch_normalization(x, m, v, o, s, 1e-3),
+        _X, np.array([0.5, 0.0, -1.0], np.float32), np.array([1.0, 2.0, 0.5], np.float32),
+        np.array([0.1, 0.2, 0.3], np.float32), np.array([2.0, 1.0, 0.5], np.float32))
+    # TensorFlow 2.21's value and gradients (x, mean, variance, offset, scale)
+    np.testing.assert_allclose(y, [[1.0995004, -1.2138602, 1.3596013],
+                                   [-0.89950037, 2.3207903, 0.30000007]], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(g[0], [[1.9990008, 1.4138602, 2.1192021],
+                                      [7.996003, 3.5346506, 4.2384043]], rtol=1e-6)
+    np.testing.assert_allclose(g[1], [-9.995004, -4.9485106, -6.357607], rtol=1e-6)
+    np.testing.assert_allclose(g[2], [1.4977529, -1.9430864, -3.1724586], rtol=1e-6)
+    np.testing.assert_allclose(g[3], [5.0, 7.0, 9.0], rtol=1e-6)
+    np.testing.assert_allclose(g[4], [-1.4992507, 7.7762313, 6.357607], rtol=1e-6)
+
+
+def test_weighted_cross_entropy_with_logits():
+    y, g = _weighted_grads(
+        lambda z, x: tf.nn.weighted_cross_entropy_with_logits(labels=z, logits=x, pos_weight=2.5),
+        np.array([0.0, 0.3, 1.0, 1.0], np.float32), np.array([-100.0, 0.0, 2.0, 100.0], np.float32))
+    # TensorFlow 2.21's value and gradients (labels, logits); the logits' gradient at 0 is
+    # (1 - z) as relu's and abs's derivatives are 0 there
+    np.testing.assert_allclose(y, [0.0, 1.0050634, 0.31732, 0.0], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(g[0], [250.0, 2.0794415, -5.428824, -400.0], rtol=1e-6)
+    np.testing.assert_allclose(g[1], [0.0, 1.4, -0.8940218, 0.0], rtol=1e-6, atol=1e-7)
+
+
+def test_log_poisson_loss_full():
+    y, g = _weighted_grads(lambda t, c: tf.nn.log_poisson_loss(t, c, compute_full_loss=True),
+                           np.array([0.0, 1.0, 3.0], np.float32),
+                           np.array([0.5, 1.0, -1.0], np.float32))
+    # TensorFlow 2.21: the unselected Stirling term leaks a nan into the targets' gradient at 0
+    np.testing.assert_allclose(y, [1.6487212, 1.7182817, 5.131961], rtol=1e-6)
+    np.testing.assert_allclose(g[0], [np.nan, -2.0, 6.795837], rtol=1e-6)
+    np.testing.assert_allclose(g[1], [1.6487212, 3.4365635, -7.8963614], rtol=1e-6)
+
+
+def test_crelu_and_normalize_moments():
+    y, g = _weighted_grads(tf.nn.crelu, _X)
+    # TensorFlow 2.21
+    np.testing.assert_array_equal(y, [[1.0, 0.0, 0.5, 0.0, 2.0, 0.0], [0.0, 3.0, 0.0, 0.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(g[0], [[1.0, -5.0, 3.0], [0.0, 8.0, -12.0]])
+    mean, var = tf.nn.normalize_moments(tf.constant(4.0), tf.constant([4.0]), tf.constant([10.0]),
+                                        None)
+    np.testing.assert_array_equal([mean.numpy(), var.numpy()], [[1.0], [1.5]])  # TensorFlow 2.21
