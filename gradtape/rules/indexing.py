@@ -512,8 +512,7 @@ def reverse(tensor: TensorInput, axis: Axis, name: Optional[str] = None) -> Tens
 # tensor_scatter_nd_update / tensor_scatter_nd_add
 # ---------------------------------------------------------------------------
 
-def _scatter_nd_key(x, idx, updates, opname):
-    shape = x._value.shape
+def _scatter_nd_key(shape, idx, updates, opname):
     k = idx.shape[-1] if idx.ndim else 0
     if idx.ndim < 1 or not 1 <= k <= len(shape):
         raise InvalidArgumentError(
@@ -548,7 +547,7 @@ def tensor_scatter_nd_add(tensor: TensorInput, indices: TensorInput, updates: Te
     """
     x, u = pair(tensor, updates, "TensorScatterAdd")
     idx = _int_array(indices, "tensor_scatter_nd_add", "indices")
-    key = _scatter_nd_key(x, idx, u, "tensor_scatter_nd_add")
+    key = _scatter_nd_key(x._value.shape, idx, u, "tensor_scatter_nd_add")
     return x + _scatter_into(u, key, x._value.shape)
 
 
@@ -564,7 +563,7 @@ def tensor_scatter_nd_update(tensor: TensorInput, indices: TensorInput, updates:
     """
     x, u = pair(tensor, updates, "TensorScatterUpdate")
     idx = _int_array(indices, "tensor_scatter_nd_update", "indices")
-    key = _scatter_nd_key(x, idx, u, "tensor_scatter_nd_update")
+    key = _scatter_nd_key(x._value.shape, idx, u, "tensor_scatter_nd_update")
     shape = x._value.shape
     rows = idx.shape[:-1]
     # which update each target slice keeps (the last one), as a 0/1 weight per update
@@ -578,6 +577,134 @@ def tensor_scatter_nd_update(tensor: TensorInput, indices: TensorInput, updates:
     kept = x * on_host_for(NP.astype(keep.reshape(keep.shape + tail), dt), x)
     return kept + _scatter_into(u * on_host_for(NP.astype(wins.reshape(rows + tail), dt), x),
                                 key, shape)
+
+
+def tensor_scatter_nd_sub(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
+                          name: Optional[str] = None) -> Tensor:
+    """``tensor`` with ``updates`` subtracted at the index tuples of ``indices`` (repeats add up).
+
+    >>> import gradtape as tf
+    >>> tf.tensor_scatter_nd_sub(tf.zeros((4,)), [[1], [3], [1]], [1.0, 2.0, 3.0]).numpy()
+    array([ 0., -4.,  0., -2.], dtype=float32)
+    """
+    x, u = pair(tensor, updates, "TensorScatterSub")
+    idx = _int_array(indices, "tensor_scatter_nd_sub", "indices")
+    key = _scatter_nd_key(x._value.shape, idx, u, "tensor_scatter_nd_sub")
+    return x - _scatter_into(u, key, x._value.shape)
+
+
+def scatter_nd(indices: TensorInput, updates: TensorInput, shape: TensorInput,
+               name: Optional[str] = None) -> Tensor:
+    """Zeros of ``shape`` with ``updates`` added at the index tuples of ``indices``
+    (repeats add up).
+
+    >>> import gradtape as tf
+    >>> tf.scatter_nd([[1], [3], [1]], [1.0, 2.0, 3.0], [5]).numpy()
+    array([0., 4., 0., 2., 0.], dtype=float32)
+    """
+    u = _to_tensor(updates)
+    idx = _int_array(indices, "scatter_nd", "indices")
+    dims = tuple(_int_list(shape, "scatter_nd", "shape"))
+    if any(d < 0 for d in dims):
+        raise InvalidArgumentError(f"scatter_nd: shape must be non-negative, got {list(dims)}")
+    key = _scatter_nd_key(dims, idx, u, "scatter_nd")
+    return _scatter_into(u, key, dims)
+
+
+def _gather_at(t, key, shape):
+    """``t[key]`` on the trailing axes of ``shape`` (``t`` may have leading batch axes)."""
+    return apply(_GATHER_ND, (t,), {"key": key, "rank": len(shape), "front": 0,
+                                   "out_rank": _probe(shape)[key].ndim})
+
+
+def _scatter_at(t, key, shape):
+    """The transpose of ``_gather_at``: ``t`` added into zeros of ``shape`` at ``key``."""
+    return apply(_SCATTER, (t,), {"key": key, "shape": tuple(shape), "front": 0,
+                                  "out_rank": _probe(shape)[key].ndim})
+
+
+def _extremum_shares(ans, x, u, key):
+    """TensorFlow's split of an extremum scatter's gradient: the 0/1 weights of
+    ``x`` and of each update where they equal the result, and how many share
+    each element (ties split the gradient)."""
+    shape = tuple(x.shape)
+    x_share = _cast_like(ans == x, x)
+    u_share = _cast_like(_gather_at(ans, key, shape) == u, u)
+    return x_share, u_share, x_share + _scatter_at(u_share, key, shape)
+
+
+def _cast_like(cond, like):
+    from .elementwise import cast
+    return cast(cond, like.dtype)
+
+
+def _extremum_vjp_x(ct, ans, x, u, key, ufunc):
+    x_share, _, count = _extremum_shares(ans, x, u, key)
+    return ct * x_share / count
+
+
+def _extremum_vjp_u(ct, ans, x, u, key, ufunc):
+    _, u_share, count = _extremum_shares(ans, x, u, key)
+    return _gather_at(ct / count, key, tuple(x.shape)) * u_share
+
+
+def _extremum_jvp(ts, ans, x, u, key, ufunc):
+    x_share, u_share, count = _extremum_shares(ans, x, u, key)
+    tx, tu = ts
+    out = None if tx is None else tx * x_share
+    if tu is not None:
+        part = _scatter_at(tu * u_share, key, tuple(x.shape))
+        out = part if out is None else out + part
+    return out / count
+
+
+def _extremum_impl(xp, x, u, key, ufunc):
+    at = getattr(getattr(xp, ufunc), "at", None)
+    if at is None:
+        raise UnimplementedError(f"tensor_scatter_nd_{ufunc[:3]} is not supported on "
+                                 f"{getattr(xp, '__name__', xp)}: the array API has no scatter")
+    out = xp.asarray(x, copy=True)
+    at(out, key, u)
+    return out
+
+
+_SCATTER_EXTREMUM = defop("tensor_scatter_nd_extremum", _extremum_impl,
+                          vjp=(_extremum_vjp_x, _extremum_vjp_u), jvp=_extremum_jvp,
+                          save_ans=True)
+
+
+def _scatter_extremum(tensor, indices, updates, ufunc, opname, tfname):
+    x, u = pair(tensor, updates, tfname)
+    idx = _int_array(indices, opname, "indices")
+    key = _scatter_nd_key(x._value.shape, idx, u, opname)
+    return apply(_SCATTER_EXTREMUM, (x, u), {"key": key, "ufunc": ufunc})
+
+
+def tensor_scatter_nd_max(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
+                          name: Optional[str] = None) -> Tensor:
+    """``tensor`` with each element at an index tuple of ``indices`` replaced by
+    the largest of it and its ``updates``.  Where several equal the result,
+    they share the gradient, as in TensorFlow.
+
+    >>> import gradtape as tf
+    >>> tf.tensor_scatter_nd_max(tf.ones((4,)), [[1], [1], [2]], [5.0, 6.0, -1.0]).numpy()
+    array([1., 6., 1., 1.], dtype=float32)
+    """
+    return _scatter_extremum(tensor, indices, updates, "maximum", "tensor_scatter_nd_max",
+                             "TensorScatterMax")
+
+
+def tensor_scatter_nd_min(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
+                          name: Optional[str] = None) -> Tensor:
+    """``tensor`` with each element at an index tuple of ``indices`` replaced by
+    the smallest of it and its ``updates`` (ties share the gradient).
+
+    >>> import gradtape as tf
+    >>> tf.tensor_scatter_nd_min(tf.ones((4,)), [[1], [1], [2]], [5.0, -6.0, -1.0]).numpy()
+    array([ 1., -6., -1.,  1.], dtype=float32)
+    """
+    return _scatter_extremum(tensor, indices, updates, "minimum", "tensor_scatter_nd_min",
+                             "TensorScatterMin")
 
 
 # ---------------------------------------------------------------------------

@@ -652,6 +652,52 @@ def pad(tensor: TensorInput, paddings: TensorInput, mode: str = "CONSTANT",
 
 
 # ---------------------------------------------------------------------------
+# roll
+# ---------------------------------------------------------------------------
+
+def _roll_impl(xp, x, shift, axis):
+    return xp.roll(x, shift, axis=axis)
+
+
+def _roll_back(ct, shift, axis):
+    return apply(_ROLL, (ct,), {"shift": tuple(-s for s in shift), "axis": axis})
+
+
+_ROLL = defop("roll", _roll_impl, vjp=lambda ct, ans, x, shift, axis: _roll_back(ct, shift, axis),
+              linear=True, save="none")
+
+
+def roll(input: TensorInput, shift: TensorInput, axis: TensorInput,
+         name: Optional[str] = None) -> Tensor:
+    """``input`` with its elements moved ``shift[i]`` places along ``axis[i]``
+    (wrapping around; shifts along a repeated axis add up).
+
+    >>> import gradtape as tf
+    >>> tf.roll(tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), shift=[1, -1], axis=[0, 1]).numpy()
+    array([[5., 6., 4.],
+           [2., 3., 1.]], dtype=float32)
+    """
+    x = tensor(input)
+    shifts = _int_values(shift, "roll", "shift")
+    axes = _int_values(axis, "roll", "axis")
+    if len(shifts) != len(axes):
+        raise InvalidArgumentError(f"roll: shift and axis must have the same size, got "
+                                   f"{len(shifts)} shifts and {len(axes)} axes")
+    nd = x._value.ndim
+    return apply(_ROLL, (x,), {"shift": shifts,
+                               "axis": tuple(_axis_of(a, nd, "roll") for a in axes)})
+
+
+def _int_values(value, opname, argname):
+    """An int or a 1-D list/tensor of ints as a tuple."""
+    if isinstance(value, TensorLike):
+        value = value.numpy().tolist()
+    if not isinstance(value, (list, tuple)):
+        value = [value]
+    return tuple(int_arg(v, opname, argname) for v in value)
+
+
+# ---------------------------------------------------------------------------
 # shape, size, rank: int32 tensors describing a tensor
 # ---------------------------------------------------------------------------
 

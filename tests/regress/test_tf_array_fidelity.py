@@ -186,3 +186,70 @@ def test_crelu_and_normalize_moments():
     mean, var = tf.nn.normalize_moments(tf.constant(4.0), tf.constant([4.0]), tf.constant([10.0]),
                                         None)
     np.testing.assert_array_equal([mean.numpy(), var.numpy()], [[1.0], [1.5]])  # TensorFlow 2.21
+
+
+def test_scatter_nd_and_its_gradient():
+    y, g = _weighted_grads(lambda u: tf.scatter_nd([[1], [3], [1]], u, [5]),
+                           np.array([1.0, 2.0, 3.0], np.float32))
+    # TensorFlow 2.21: repeats add up; the gradient gathers
+    np.testing.assert_array_equal(y, [0.0, 4.0, 0.0, 2.0, 0.0])
+    np.testing.assert_array_equal(g[0], [2.0, 4.0, 2.0])
+    np.testing.assert_array_equal(tf.scatter_nd([[1], [1]], [1, 2], [3]).numpy(), [0, 3, 0])
+    with pytest.raises(InvalidArgumentError):  # TensorFlow 2.21: an index out of range
+        tf.scatter_nd([[5]], [1.0], [5])
+
+
+def test_tensor_scatter_nd_sub():
+    y, g = _weighted_grads(lambda x, u: tf.tensor_scatter_nd_sub(x, [[1], [1]], u),
+                           np.ones(4, np.float32), np.array([5.0, 6.0], np.float32))
+    # TensorFlow 2.21
+    np.testing.assert_array_equal(y, [1.0, -10.0, 1.0, 1.0])
+    np.testing.assert_array_equal(g[0], [1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(g[1], [-2.0, -2.0])
+
+
+@pytest.mark.parametrize("op, updates, value, grad_x, grad_u", [
+    # TensorFlow 2.21's values and gradients
+    (tf.tensor_scatter_nd_max, [5.0, 6.0, -1.0], [1.0, 6.0, 1.0, 1.0], [1.0, 0.0, 3.0, 4.0],
+     [0.0, 2.0, 0.0]),
+    (tf.tensor_scatter_nd_min, [5.0, -6.0, -1.0], [1.0, -6.0, -1.0, 1.0], [1.0, 0.0, 0.0, 4.0],
+     [0.0, 2.0, 3.0]),
+])
+def test_tensor_scatter_nd_max_min(op, updates, value, grad_x, grad_u):
+    y, g = _weighted_grads(lambda x, u: op(x, [[1], [1], [2]], u),
+                           np.ones(4, np.float32), np.array(updates, np.float32))
+    np.testing.assert_array_equal(y, value)
+    np.testing.assert_array_equal(g[0], grad_x)
+    np.testing.assert_array_equal(g[1], grad_u)
+
+
+def test_tensor_scatter_nd_max_ties_split_the_gradient():
+    x = tf.constant([2.0, 0.0])
+    u = tf.constant([2.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch([x, u])
+        y = tf.reduce_sum(tf.tensor_scatter_nd_max(x, [[0], [0]], u) * tf.constant([3.0, 1.0]))
+    gx, gu = tape.gradient(y, [x, u])
+    # TensorFlow 2.21: [1, 1] and [1, 1] (three equal maxima share 3.0)
+    np.testing.assert_allclose(gx.numpy(), [1.0, 1.0])
+    np.testing.assert_allclose(gu.numpy(), [1.0, 1.0])
+
+
+_A = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+
+
+@pytest.mark.parametrize("shift, axis, value_row, grad_row", [
+    # TensorFlow 2.21: the first row of the value and of the gradient
+    ([1, -2], [0, 2], [14.0, 15.0, 12.0, 13.0], [15.0, 16.0, 13.0, 14.0]),
+    ([1, 2], [1, 1], [0.0, 1.0, 2.0, 3.0], [1.0, 2.0, 3.0, 4.0]),
+    (5, -1, [3.0, 0.0, 1.0, 2.0], [2.0, 3.0, 4.0, 1.0]),
+])
+def test_roll(shift, axis, value_row, grad_row):
+    y, g = _weighted_grads(lambda x: tf.roll(x, shift=shift, axis=axis), _A)
+    np.testing.assert_array_equal(y[0, 0], value_row)
+    np.testing.assert_array_equal(g[0][0, 0], grad_row)
+
+
+def test_roll_shift_and_axis_must_match():
+    with pytest.raises(InvalidArgumentError):  # TensorFlow 2.21
+        tf.roll(tf.constant(_A), shift=1, axis=[0, 1])

@@ -45,4 +45,18 @@ SPECS = [
     OpSpec("tensor_scatter_nd_update",
            lambda x, u: tf.tensor_scatter_nd_update(x, [[1, 0], [2, 1], [1, 0]], u) ** 2,
            [(rand((3, 2)), rand((3,)))], 2, array_api=False),
+    OpSpec("tensor_scatter_nd_sub",
+           lambda x, u: tf.tensor_scatter_nd_sub(x, [[1], [3], [1]], u) ** 2,
+           [(rand((4, 2)), rand((3, 2)))], 2),
+    OpSpec("scatter_nd", lambda u: tf.scatter_nd([[1, 0], [2, 1], [1, 0]], u, [3, 2]) ** 2,
+           [(rand((3,)),)], 2, array_api=False),
+    # updates on both sides of the tensor's values: some win, some lose
+    OpSpec("tensor_scatter_nd_max",
+           lambda x, u: tf.tensor_scatter_nd_max(x, [[1], [3], [1]], u) ** 2,
+           [(np.array([[0.5, -0.5], [0.1, 0.2], [1.0, 2.0], [-1.0, 1.5]]),
+             np.array([[0.7, -1.2], [-1.1, 1.9], [0.9, 0.3]]))], 2, array_api=False),
+    OpSpec("tensor_scatter_nd_min",
+           lambda x, u: tf.tensor_scatter_nd_min(x, [[1], [3], [1]], u) ** 2,
+           [(np.array([[0.5, -0.5], [0.1, 0.2], [1.0, 2.0], [-1.0, 1.5]]),
+             np.array([[0.7, -1.2], [-1.1, 1.9], [0.9, 0.3]]))], 2, array_api=False),
 ]
