@@ -12,9 +12,11 @@ from .rules.elementwise import __all__ as _ew
 from .rules.reductions import __all__ as _red
 from .composite import scalar_mul
 from .rules.complex_ops import angle, conj, imag, real
+from .rules.indexing import top_k
 
 if not TYPE_CHECKING:  # a type checker reads the names from the imports above
-    __all__ = list(_ew) + list(_red) + ["scalar_mul", "angle", "conj", "imag", "real"]
+    __all__ = list(_ew) + list(_red) + ["scalar_mul", "angle", "conj", "imag", "real",
+                                      "top_k"]
 
 from ._missing import missing_names as _missing_names
 

@@ -10,6 +10,7 @@ second derivatives work.  Both take extra leading (batch) axes on their input.
 """
 from __future__ import annotations
 import builtins
+import collections
 import numbers
 
 from .._core.dtypes import kind
@@ -708,6 +709,131 @@ def tensor_scatter_nd_min(tensor: TensorInput, indices: TensorInput, updates: Te
 
 
 # ---------------------------------------------------------------------------
+# sort, argsort, top_k: gathers at a value-dependent order
+# ---------------------------------------------------------------------------
+
+_SORT = _index_op("sort")
+_TOP_K = _index_op("top_k")
+_TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
+def _sortable(x, opname):
+    """``x``'s dtype and shape checked: refused where TensorFlow's order is its
+    kernel's own (NaN) or it has no kernel (bool, complex)."""
+    v = x._value
+    if kind(v.dtype) not in "iuf":
+        raise InvalidArgumentError(
+            f"Value for attr 'T' of {v.dtype.name} is not in the list of allowed values "
+            f"[Op:{opname}]; {opname} sorts integers and floats")
+    if v.ndim == 0:
+        raise InvalidArgumentError(f"{opname}: input must be >= 1-D, got shape []")
+    return v
+
+
+def _order(v, axis, descending, opname):
+    """The positions along ``axis`` that sort ``v``, equal values in index order:
+    read through ``decide`` (a compiled function checks the order, not the values)."""
+    found = decide(v, _StableOrder(axis, descending))
+    if found is None:
+        raise InvalidArgumentError(
+            f"{opname}: the input has NaN values, where TensorFlow's order is its kernel's "
+            f"own and gradtape cannot match it; replace them first (e.g. with tf.where)")
+    return NP.frombuffer(found, NP.int64).reshape(v.shape)
+
+
+class _StableOrder:
+    """The sorting order along an axis as bytes of int64 (None with a NaN)."""
+
+    __slots__ = ("axis", "descending")
+
+    def __init__(self, axis, descending):
+        self.axis, self.descending = axis, descending
+
+    def __call__(self, value):
+        v = NP.moveaxis(value if isinstance(value, NP.ndarray) else NP.asarray(host(value)),
+                        self.axis, -1)
+        if v.dtype.kind == "f" and NP.isnan(v).any():
+            return None
+        if self.descending:  # stable: the reversed row's last equal value is the first
+            order = v.shape[-1] - 1 - NP.argsort(v[..., ::-1], axis=-1, kind="stable")[..., ::-1]
+        else:
+            order = NP.argsort(v, axis=-1, kind="stable")
+        return NP.astype(NP.moveaxis(order, -1, self.axis), NP.int64).tobytes()
+
+
+def _order_key(order, axis):
+    """An index key picking ``order`` (positions along ``axis``) in every row."""
+    nd = order.ndim
+    return tuple(order if j == axis else _axis_arange(order.shape[j], j, nd) for j in range(nd))
+
+
+def _sort_order(values, axis, direction, opname):
+    x = _to_tensor(values)
+    v = _sortable(x, opname)
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"Argument `direction` should be one of ASCENDING, DESCENDING. "
+                         f"Received: direction={direction}")
+    nd = v.ndim
+    axis = int_arg(axis, opname)
+    if not -nd <= axis < nd:
+        raise InvalidArgumentError(f"{opname}: axis {axis} is out of range for a tensor of "
+                                   f"rank {nd} (expected -{nd} <= axis < {nd})")
+    axis %= nd
+    return x, _order(v, axis, direction == "DESCENDING", opname), axis
+
+
+def sort(values: TensorInput, axis: Axis = -1, direction: str = "ASCENDING",
+         name: Optional[str] = None) -> Tensor:
+    """``values`` sorted along ``axis``; its gradient goes back to where each value came from.
+
+    >>> import gradtape as tf
+    >>> tf.sort(tf.constant([3.0, 1.0, 2.0]), direction="DESCENDING").numpy()
+    array([3., 2., 1.], dtype=float32)
+    """
+    x, order, axis = _sort_order(values, axis, direction, "sort")
+    return _index(_SORT, x, _order_key(order, axis))
+
+
+def argsort(values: TensorInput, axis: Axis = -1, direction: str = "ASCENDING",
+            stable: bool = False, name: Optional[str] = None) -> Tensor:
+    """The int32 indices that sort ``values`` along ``axis``; equal values keep
+    their order (whatever ``stable`` says, as TensorFlow's).
+
+    >>> import gradtape as tf
+    >>> tf.argsort(tf.constant([3.0, 1.0, 3.0, 2.0])).numpy()
+    array([1, 3, 0, 2], dtype=int32)
+    """
+    _, order, _ = _sort_order(values, axis, direction, "argsort")
+    return wrap(NP.astype(order, NP.int32))
+
+
+def top_k(input: TensorInput, k: TensorInput = 1, sorted: bool = True,
+          index_type: DTypeLike = "int32", name: Optional[str] = None) -> Any:
+    """The ``k`` largest entries of the last axis of ``input`` and their
+    indices, as ``(values, indices)``; equal values come in index order.  With
+    ``sorted=False`` TensorFlow leaves the order unspecified: this gives the
+    sorted one.  The gradient goes to the picked entries.
+
+    >>> import gradtape as tf
+    >>> values, indices = tf.math.top_k(tf.constant([1.0, 3.0, 2.0, 3.0]), k=2)
+    >>> values.numpy(), indices.numpy()
+    (array([3., 3.], dtype=float32), array([1, 3], dtype=int32))
+    """
+    from .._core.dtypes import as_dtype
+    x = _to_tensor(input)
+    v = _sortable(x, "TopKV2")
+    k = int_arg(k.numpy() if isinstance(k, TensorLike) else k, "top_k", "k")
+    if k < 0:
+        raise InvalidArgumentError(f"Need k >= 0, got {k} [Op:TopKV2]")
+    if k > v.shape[-1]:
+        raise InvalidArgumentError(f"input must have at least k columns. Had {v.shape[-1]}, "
+                                   f"needed {k} [Op:TopKV2]")
+    order = _order(v, v.ndim - 1, True, "top_k")[..., :k]
+    values = _index(_TOP_K, x, _order_key(order, order.ndim - 1))
+    return _TopKV2(values, wrap(NP.astype(order, as_dtype(index_type)._np)))
+
+
+# ---------------------------------------------------------------------------
 # searchsorted
 # ---------------------------------------------------------------------------
 
@@ -739,5 +865,8 @@ def searchsorted(sorted_sequence: TensorInput, values: TensorInput, side: str = 
     return wrap(out.reshape(vals.shape))
 
 
+# TensorFlow has these under tf.math (and tf.nn) only
+_MATH_ONLY = ("top_k",)
+
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
-    __all__ = public_names(globals())
+    __all__ = public_names(globals(), exclude=_MATH_ONLY)

@@ -253,3 +253,60 @@ def test_roll(shift, axis, value_row, grad_row):
 def test_roll_shift_and_axis_must_match():
     with pytest.raises(InvalidArgumentError):  # TensorFlow 2.21
         tf.roll(tf.constant(_A), shift=1, axis=[0, 1])
+
+
+_S = np.array([3.0, 1.0, 3.0, 2.0, 1.0], np.float32)
+
+
+@pytest.mark.parametrize("direction, value, grad", [
+    # TensorFlow 2.21: equal values keep their index order, in both directions
+    ("ASCENDING", [1.0, 1.0, 2.0, 3.0, 3.0], [4.0, 1.0, 5.0, 3.0, 2.0]),
+    ("DESCENDING", [3.0, 3.0, 2.0, 1.0, 1.0], [1.0, 4.0, 2.0, 3.0, 5.0]),
+])
+def test_sort_ties_and_gradient(direction, value, grad):
+    y, g = _weighted_grads(lambda x: tf.sort(x, direction=direction), _S)
+    np.testing.assert_array_equal(y, value)
+    np.testing.assert_array_equal(g[0], grad)
+
+
+def test_argsort():
+    # TensorFlow 2.21
+    got = tf.argsort(tf.constant(_S), stable=True)
+    assert got.dtype == tf.int32
+    np.testing.assert_array_equal(got.numpy(), [1, 4, 3, 0, 2])
+    np.testing.assert_array_equal(tf.argsort(tf.constant(_S), direction="DESCENDING").numpy(),
+                                  [0, 2, 3, 1, 4])
+    np.testing.assert_array_equal(
+        tf.argsort(tf.constant([0.0, -0.0, 1.0, -0.0])).numpy(), [0, 1, 3, 2])
+    np.testing.assert_array_equal(
+        tf.sort(tf.constant([5, 250, 0], tf.uint8), direction="DESCENDING").numpy(), [250, 5, 0])
+
+
+def test_top_k_ties_and_gradient():
+    y, g = _weighted_grads(lambda x: tf.math.top_k(x, 3).values, _S)
+    # TensorFlow 2.21: values [3, 3, 2] from indices [0, 2, 3]
+    np.testing.assert_array_equal(y, [3.0, 3.0, 2.0])
+    np.testing.assert_array_equal(g[0], [1.0, 0.0, 2.0, 3.0, 0.0])
+    out = tf.nn.top_k(tf.constant(_S), k=3)
+    assert out.indices.dtype == tf.int32
+    np.testing.assert_array_equal(out.indices.numpy(), [0, 2, 3])
+
+
+@pytest.mark.parametrize("call, error", [
+    # TensorFlow 2.21's classes
+    (lambda: tf.math.top_k(tf.constant([1.0, 2.0]), 3), InvalidArgumentError),
+    (lambda: tf.math.top_k(tf.constant([1.0, 2.0]), -1), InvalidArgumentError),
+    (lambda: tf.math.top_k(tf.constant(3.0), 1), InvalidArgumentError),
+    (lambda: tf.sort(tf.constant([True, False])), InvalidArgumentError),
+    (lambda: tf.sort(tf.constant([3.0, 1.0]), direction="up"), ValueError),
+    (lambda: tf.argsort(tf.constant([3.0, 1.0]), axis=2), InvalidArgumentError),
+])
+def test_sort_and_top_k_errors(call, error):
+    with pytest.raises(error):
+        call()
+
+
+def test_sort_of_nan_is_refused():
+    # TensorFlow 2.21 sorts [1, nan, 3, -inf] to [-inf, 1, nan, 3]: its kernel's own order
+    with pytest.raises(InvalidArgumentError, match="NaN"):
+        tf.sort(tf.constant([1.0, np.nan, 3.0, -np.inf]))

@@ -59,4 +59,8 @@ SPECS = [
            lambda x, u: tf.tensor_scatter_nd_min(x, [[1], [3], [1]], u) ** 2,
            [(np.array([[0.5, -0.5], [0.1, 0.2], [1.0, 2.0], [-1.0, 1.5]]),
              np.array([[0.7, -1.2], [-1.1, 1.9], [0.9, 0.3]]))], 2, array_api=False),
+    OpSpec("sort", lambda x: tf.sort(x, axis=0, direction="DESCENDING") * x,
+           [(rand((3, 2)),), (rand((4,)),)], 2, array_api={0}),
+    OpSpec("top_k", lambda x: tf.math.top_k(x, 2).values ** 2, [(rand((2, 4)),)], 2,
+           array_api=False),
 ]
