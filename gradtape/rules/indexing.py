@@ -834,6 +834,220 @@ def top_k(input: TensorInput, k: TensorInput = 1, sorted: bool = True,
 
 
 # ---------------------------------------------------------------------------
+# segment reductions: scatters into one row per segment
+# ---------------------------------------------------------------------------
+
+def _segments(data, segment_ids, num_segments, opname):
+    """``data`` without the rows of negative ids, the scatter key of the rest,
+    the result's shape, and each segment's row count (shaped to broadcast)."""
+    x = _to_tensor(data)
+    ids = _int_array(segment_ids, opname, "segment_ids")
+    shape = tuple(x._value.shape)
+    if shape[:ids.ndim] != ids.shape:
+        raise InvalidArgumentError(f"{opname}: segment_ids.shape = {list(ids.shape)} must be a "
+                                   f"prefix of data.shape = {list(shape)}")
+    if isinstance(num_segments, TensorLike):
+        num_segments = num_segments.numpy()
+    n = int_arg(num_segments, opname, "num_segments")
+    if n < 0:
+        raise InvalidArgumentError(f"{opname}: num_segments must be non-negative, got {n}")
+    bad = ids >= n
+    if bad.any():
+        where, _ = _first_bad(bad)
+        raise InvalidArgumentError(f"{opname}: segment_ids{list(where)} = {int(ids[where])} is "
+                                   f"out of range [0, {n})")
+    keep = ids >= 0
+    if not keep.all():  # rows of a negative id are dropped, as TensorFlow does
+        x = _index(_BOOLEAN_MASK, x, NP.nonzero(keep))
+        ids = ids[keep]
+    out_shape = (n,) + shape[keep.ndim:]
+    counts = NP.bincount(ids.ravel(), minlength=n).reshape((n,) + (1,) * (len(out_shape) - 1))
+    return x, (ids,), out_shape, counts
+
+
+def _sorted_segments(data, segment_ids, opname):
+    """``_segments`` for ids that must be sorted and non-negative (one segment per id
+    up to the largest)."""
+    ids = _int_array(segment_ids, opname, "segment_ids")
+    if ids.ndim != 1:
+        raise InvalidArgumentError(f"{opname}: segment_ids should be a vector, got shape "
+                                   f"{list(ids.shape)}")
+    if ids.size and (ids[0] < 0 or (NP.diff(ids) < 0).any()):
+        raise InvalidArgumentError(f"{opname}: segment ids must be non-negative and "
+                                   f"increasing, got {ids.tolist()}")
+    return _segments(data, ids, int(ids[-1]) + 1 if ids.size else 0, opname)
+
+
+def _count_like(counts, x, floor=1):
+    """``max(counts, floor)`` as a constant of ``x``'s dtype on ``x``'s device."""
+    return on_host_for(NP.astype(NP.maximum(counts, floor), x.dtype.as_numpy_dtype), x)
+
+
+def _mean_of(x, key, shape, counts, opname, root=False):
+    from .elementwise import sqrt
+    if not x.dtype.is_floating:
+        raise TypeError(f"{opname}: data must be floating, got {x.dtype.name}")
+    n = _count_like(counts, x)
+    return _scatter_at(x, key, shape) / (sqrt(n) if root else n)
+
+
+def _segment_extremum_impl(xp, x, key, shape, ufunc):
+    at = getattr(getattr(xp, ufunc), "at", None)
+    if at is None:
+        raise UnimplementedError(f"segment {ufunc} is not supported on "
+                                 f"{getattr(xp, '__name__', xp)}: the array API has no scatter")
+    info = NP.finfo(x.dtype) if NP.dtype(x.dtype).kind == "f" else NP.iinfo(x.dtype)
+    out = xp.full(shape, info.min if ufunc == "maximum" else info.max, dtype=x.dtype)
+    at(out, key, x)
+    return out
+
+
+def _segment_shares(ans, x, key, shape):
+    """TensorFlow's split of a segment max/min's gradient: which rows equal their
+    segment's result, and how many per segment (at least 1)."""
+    from .elementwise import maximum
+    picked = _cast_like(_gather_at(ans, key, shape) == x, x)
+    return picked, maximum(_scatter_at(picked, key, shape), 1.0)
+
+
+def _segment_extremum_vjp(ct, ans, x, key, shape, ufunc):
+    picked, count = _segment_shares(ans, x, key, shape)
+    return _gather_at(ct / count, key, shape) * picked
+
+
+def _segment_extremum_jvp(ts, ans, x, key, shape, ufunc):
+    picked, count = _segment_shares(ans, x, key, shape)
+    return _scatter_at(ts[0] * picked, key, shape) / count
+
+
+_SEGMENT_EXTREMUM = defop("segment_extremum", _segment_extremum_impl,
+                          vjp=_segment_extremum_vjp, jvp=_segment_extremum_jvp, save_ans=True)
+
+
+def _extremum_of(x, key, shape, ufunc):
+    return apply(_SEGMENT_EXTREMUM, (x,), {"key": key, "shape": shape, "ufunc": ufunc})
+
+
+def _zero_where_empty(t, counts):
+    """``t`` with the rows of empty segments set to 0 (sorted segment max/min)."""
+    from .elementwise import where
+    if counts.all():
+        return t
+    return where(on_host_for(counts > 0, t), t, on_host_for(NP.zeros((), t.dtype.as_numpy_dtype), t))
+
+
+def unsorted_segment_sum(data: TensorInput, segment_ids: TensorInput, num_segments: TensorInput,
+                         name: Optional[str] = None) -> Tensor:
+    """Row ``i`` of the result sums the rows of ``data`` whose ``segment_ids`` is
+    ``i`` (a negative id drops its row; ``segment_ids`` may cover several leading axes).
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_sum(tf.constant([1.0, 2.0, 3.0]), [1, 0, 1], 3).numpy()
+    array([2., 4., 0.], dtype=float32)
+    """
+    x, key, shape, _ = _segments(data, segment_ids, num_segments, "unsorted_segment_sum")
+    return _scatter_at(x, key, shape)
+
+
+def unsorted_segment_mean(data: TensorInput, segment_ids: TensorInput,
+                          num_segments: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The mean of each segment's rows (0 for an empty segment).
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_mean(tf.constant([1.0, 2.0, 3.0]), [1, 0, 1], 3).numpy()
+    array([2., 2., 0.], dtype=float32)
+    """
+    x, key, shape, counts = _segments(data, segment_ids, num_segments, "unsorted_segment_mean")
+    return _mean_of(x, key, shape, counts, "unsorted_segment_mean")
+
+
+def unsorted_segment_sqrt_n(data: TensorInput, segment_ids: TensorInput,
+                            num_segments: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Each segment's sum divided by the square root of its row count (0 when empty).
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_sqrt_n(tf.constant([1.0, 3.0, 2.0]), [0, 0, 1], 2).numpy()
+    array([2.828427, 2.      ], dtype=float32)
+    """
+    x, key, shape, counts = _segments(data, segment_ids, num_segments, "unsorted_segment_sqrt_n")
+    return _mean_of(x, key, shape, counts, "unsorted_segment_sqrt_n", root=True)
+
+
+def unsorted_segment_max(data: TensorInput, segment_ids: TensorInput, num_segments: TensorInput,
+                         name: Optional[str] = None) -> Tensor:
+    """The largest of each segment's rows; an empty segment gets the dtype's lowest
+    value.  Equal maxima share the gradient, as in TensorFlow.
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_max(tf.constant([1.0, 2.0, 3.0]), [1, 0, 1], 2).numpy()
+    array([2., 3.], dtype=float32)
+    """
+    x, key, shape, _ = _segments(data, segment_ids, num_segments, "unsorted_segment_max")
+    return _extremum_of(x, key, shape, "maximum")
+
+
+def unsorted_segment_min(data: TensorInput, segment_ids: TensorInput, num_segments: TensorInput,
+                         name: Optional[str] = None) -> Tensor:
+    """The smallest of each segment's rows; an empty segment gets the dtype's
+    highest value.  Equal minima share the gradient.
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_min(tf.constant([1.0, 2.0, 3.0]), [1, 0, 1], 2).numpy()
+    array([2., 1.], dtype=float32)
+    """
+    x, key, shape, _ = _segments(data, segment_ids, num_segments, "unsorted_segment_min")
+    return _extremum_of(x, key, shape, "minimum")
+
+
+def segment_sum(data: TensorInput, segment_ids: TensorInput,
+                name: Optional[str] = None) -> Tensor:
+    """Row ``i`` sums the rows of ``data`` whose (sorted) ``segment_ids`` is ``i``.
+
+    >>> import gradtape as tf
+    >>> tf.math.segment_sum(tf.constant([1.0, 2.0, 3.0]), [0, 0, 2]).numpy()
+    array([3., 0., 3.], dtype=float32)
+    """
+    x, key, shape, _ = _sorted_segments(data, segment_ids, "segment_sum")
+    return _scatter_at(x, key, shape)
+
+
+def segment_mean(data: TensorInput, segment_ids: TensorInput,
+                 name: Optional[str] = None) -> Tensor:
+    """The mean of each segment's rows, for sorted ``segment_ids`` (0 when empty).
+
+    >>> import gradtape as tf
+    >>> tf.math.segment_mean(tf.constant([1.0, 2.0, 3.0]), [0, 0, 2]).numpy()
+    array([1.5, 0. , 3. ], dtype=float32)
+    """
+    x, key, shape, counts = _sorted_segments(data, segment_ids, "segment_mean")
+    return _mean_of(x, key, shape, counts, "segment_mean")
+
+
+def segment_max(data: TensorInput, segment_ids: TensorInput,
+                name: Optional[str] = None) -> Tensor:
+    """The largest of each segment's rows, for sorted ``segment_ids`` (0 when empty).
+
+    >>> import gradtape as tf
+    >>> tf.math.segment_max(tf.constant([1.0, 2.0, 3.0]), [0, 0, 2]).numpy()
+    array([2., 0., 3.], dtype=float32)
+    """
+    x, key, shape, counts = _sorted_segments(data, segment_ids, "segment_max")
+    return _zero_where_empty(_extremum_of(x, key, shape, "maximum"), counts)
+
+
+def segment_min(data: TensorInput, segment_ids: TensorInput,
+                name: Optional[str] = None) -> Tensor:
+    """The smallest of each segment's rows, for sorted ``segment_ids`` (0 when empty).
+
+    >>> import gradtape as tf
+    >>> tf.math.segment_min(tf.constant([1.0, 2.0, 3.0]), [0, 0, 2]).numpy()
+    array([1., 0., 3.], dtype=float32)
+    """
+    x, key, shape, counts = _sorted_segments(data, segment_ids, "segment_min")
+    return _zero_where_empty(_extremum_of(x, key, shape, "minimum"), counts)
+
+
+# ---------------------------------------------------------------------------
 # searchsorted
 # ---------------------------------------------------------------------------
 
@@ -866,7 +1080,9 @@ def searchsorted(sorted_sequence: TensorInput, values: TensorInput, side: str = 
 
 
 # TensorFlow has these under tf.math (and tf.nn) only
-_MATH_ONLY = ("top_k",)
+_MATH_ONLY = ("top_k", "segment_max", "segment_mean", "segment_min", "segment_sum",
+              "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
+              "unsorted_segment_sqrt_n", "unsorted_segment_sum")
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
     __all__ = public_names(globals(), exclude=_MATH_ONLY)

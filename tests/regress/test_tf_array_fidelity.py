@@ -310,3 +310,67 @@ def test_sort_of_nan_is_refused():
     # TensorFlow 2.21 sorts [1, nan, 3, -inf] to [-inf, 1, nan, 3]: its kernel's own order
     with pytest.raises(InvalidArgumentError, match="NaN"):
         tf.sort(tf.constant([1.0, np.nan, 3.0, -np.inf]))
+
+
+_V = np.array([[1.0, 2.0], [3.0, -4.0], [5.0, 6.0], [7.0, 8.0], [9.0, -10.0]], np.float32)
+_LOWEST = -3.4028235e+38
+
+
+@pytest.mark.parametrize("op, ids, n, value, grad", [
+    # TensorFlow 2.21's values and gradients
+    (tf.math.unsorted_segment_sum, [0, 0, 2, 1, 0], 4,
+     [[13.0, -12.0], [7.0, 8.0], [5.0, 6.0], [0.0, 0.0]],
+     [[1.0, 2.0], [1.0, 2.0], [5.0, 6.0], [3.0, 4.0], [1.0, 2.0]]),
+    (tf.math.unsorted_segment_sum, [0, -1, 2, 1, 0], 3,   # a negative id drops its row
+     [[10.0, -8.0], [7.0, 8.0], [5.0, 6.0]],
+     [[1.0, 2.0], [0.0, 0.0], [5.0, 6.0], [3.0, 4.0], [1.0, 2.0]]),
+    (tf.math.unsorted_segment_mean, [0, 0, 2, 1, 0], 4,
+     [[4.3333335, -4.0], [7.0, 8.0], [5.0, 6.0], [0.0, 0.0]],
+     [[0.33333334, 0.6666667], [0.33333334, 0.6666667], [5.0, 6.0], [3.0, 4.0],
+      [0.33333334, 0.6666667]]),
+    (tf.math.unsorted_segment_sqrt_n, [0, 0, 2, 1, 0], 4,
+     [[7.5055537, -6.9282036], [7.0, 8.0], [5.0, 6.0], [0.0, 0.0]],
+     [[0.57735026, 1.1547005], [0.57735026, 1.1547005], [5.0, 6.0], [3.0, 4.0],
+      [0.57735026, 1.1547005]]),
+    (tf.math.unsorted_segment_max, [0, 0, 2, 1, 0], 4,
+     [[9.0, 2.0], [7.0, 8.0], [5.0, 6.0], [_LOWEST, _LOWEST]],
+     [[0.0, 2.0], [0.0, 0.0], [5.0, 6.0], [3.0, 4.0], [1.0, 0.0]]),
+    (tf.math.unsorted_segment_min, [0, 0, 2, 1, 0], 4,
+     [[1.0, -10.0], [7.0, 8.0], [5.0, 6.0], [-_LOWEST, -_LOWEST]],
+     [[1.0, 0.0], [0.0, 0.0], [5.0, 6.0], [3.0, 4.0], [0.0, 2.0]]),
+])
+def test_unsorted_segment_ops(op, ids, n, value, grad):
+    y, g = _weighted_grads(lambda x: op(x, ids, n), _V)
+    np.testing.assert_allclose(y, value, rtol=1e-6)
+    np.testing.assert_allclose(g[0], grad, rtol=1e-6)
+
+
+@pytest.mark.parametrize("op, value, grad", [
+    # TensorFlow 2.21, segment_ids [0, 0, 1, 3, 3]: segment 2 is empty (0)
+    (tf.math.segment_sum, [[4.0, -2.0], [5.0, 6.0], [0.0, 0.0], [16.0, -2.0]],
+     [[1.0, 2.0], [1.0, 2.0], [3.0, 4.0], [7.0, 8.0], [7.0, 8.0]]),
+    (tf.math.segment_mean, [[2.0, -1.0], [5.0, 6.0], [0.0, 0.0], [8.0, -1.0]],
+     [[0.5, 1.0], [0.5, 1.0], [3.0, 4.0], [3.5, 4.0], [3.5, 4.0]]),
+    (tf.math.segment_max, [[3.0, 2.0], [5.0, 6.0], [0.0, 0.0], [9.0, 8.0]],
+     [[0.0, 2.0], [1.0, 0.0], [3.0, 4.0], [0.0, 8.0], [7.0, 0.0]]),
+    (tf.math.segment_min, [[1.0, -4.0], [5.0, 6.0], [0.0, 0.0], [7.0, -10.0]],
+     [[1.0, 0.0], [0.0, 2.0], [3.0, 4.0], [7.0, 0.0], [0.0, 8.0]]),
+])
+def test_segment_ops(op, value, grad):
+    y, g = _weighted_grads(lambda x: op(x, [0, 0, 1, 3, 3]), _V)
+    np.testing.assert_allclose(y, value, rtol=1e-6)
+    np.testing.assert_allclose(g[0], grad, rtol=1e-6)
+
+
+def test_segment_max_ties_int_and_errors():
+    y, g = _weighted_grads(lambda x: tf.math.unsorted_segment_max(x, [0, 0, 1], 2),
+                           np.array([2.0, 2.0, 1.0], np.float32))
+    # TensorFlow 2.21: equal maxima share the gradient; an int empty segment is int32's lowest
+    np.testing.assert_array_equal(g[0], [0.5, 0.5, 2.0])
+    np.testing.assert_array_equal(
+        tf.math.unsorted_segment_max(tf.constant([1, 2, 3]), [0, 0, 2], 3).numpy(),
+        [2, -2147483648, 3])
+    with pytest.raises(InvalidArgumentError):   # an id >= num_segments
+        tf.math.unsorted_segment_sum(tf.constant(_V), [0, 5, 2, 1, 0], 3)
+    with pytest.raises(InvalidArgumentError):   # unsorted ids
+        tf.math.segment_sum(tf.constant(_V), [1, 0, 0, 0, 0])

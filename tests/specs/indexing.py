@@ -63,4 +63,19 @@ SPECS = [
            [(rand((3, 2)),), (rand((4,)),)], 2, array_api={0}),
     OpSpec("top_k", lambda x: tf.math.top_k(x, 2).values ** 2, [(rand((2, 4)),)], 2,
            array_api=False),
+    OpSpec("unsorted_segment_sum",
+           lambda x: tf.math.unsorted_segment_sum(x, [0, -1, 2, 0], 4) ** 2,
+           [(rand((4, 2)),)], 2),
+    OpSpec("unsorted_segment_mean_sqrt_n",
+           lambda x: tf.math.unsorted_segment_mean(x, [[1, 0], [1, 1]], 3)
+           * tf.math.unsorted_segment_sqrt_n(x, [[1, 0], [1, 1]], 3),
+           [(rand((2, 2, 3)),)], 2),
+    OpSpec("unsorted_segment_max_min",
+           lambda x: tf.math.unsorted_segment_max(x, [0, 0, 1, 0], 2) ** 2
+           + tf.math.unsorted_segment_min(x, [0, 0, 1, 0], 2),
+           [(rand((4, 2)),)], 2, array_api=False),
+    OpSpec("segment_sum_mean_max_min",
+           lambda x: tf.math.segment_sum(x, [0, 0, 2]) * tf.math.segment_mean(x, [0, 0, 2])
+           + tf.math.segment_max(x, [0, 0, 2]) ** 2 - tf.math.segment_min(x, [0, 0, 2]),
+           [(rand((3, 2)),)], 2, array_api=False),
 ]
