@@ -267,8 +267,12 @@ def getitem(x: TensorInput, key: Any) -> Tensor:
     >>> x = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     >>> x[:, ::-1][0].numpy(), x[..., [0, 2]].shape, x[x > 4.0].numpy()
     (array([3., 2., 1.], dtype=float32), TensorShape([2, 2]), array([5., 6.], dtype=float32))
+    >>> x[[1, 2]].numpy()  # a list key is a tuple, as in TensorFlow
+    6.0
     """
     x = tensor(x)
+    if type(key) is list and not any(isinstance(k, bool) for k in key):
+        key = tuple(key)  # TensorFlow reads a list key as a tuple: x[[0, 2]] is x[0, 2]
     _check_masks(x._value.shape, key)
     return _index(_STRIDED_SLICE, x, _normalize_key(key))
 

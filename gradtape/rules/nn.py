@@ -742,8 +742,8 @@ def dropout(x: TensorInput, rate: float, noise_shape: Optional[ShapeLike] = None
             if NP.broadcast_shapes(noise_shape, shape) != shape:
                 raise ValueError
         except ValueError:
-            raise ValueError(f"dropout: noise_shape {noise_shape} is not broadcastable to "
-                             f"x's shape {shape}") from None
+            raise InvalidArgumentError(f"dropout: noise_shape {noise_shape} is not "
+                                       f"broadcastable to x's shape {shape}") from None
         shape = noise_shape
     # drawn by NumPy on the host whatever x's namespace: the same seed gives the same mask
     draw = random.uniform(shape, dtype=x.dtype, seed=seed)

@@ -170,7 +170,7 @@ def squeeze(input: TensorInput, axis: Axis = None, name: Optional[str] = None) -
     x = tensor(input)
     shape = x._value.shape
     nd = len(shape)
-    if axis is None:
+    if axis is None or (isinstance(axis, (list, tuple)) and not axis):  # [] squeezes all
         keep = [d for d in shape if d != 1]
     elif nd == 0:
         raise InvalidArgumentError(f"squeeze: axis {axis} is out of range for a tensor of rank 0")

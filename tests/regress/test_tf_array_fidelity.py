@@ -374,3 +374,25 @@ def test_segment_max_ties_int_and_errors():
         tf.math.unsorted_segment_sum(tf.constant(_V), [0, 5, 2, 1, 0], 3)
     with pytest.raises(InvalidArgumentError):   # unsorted ids
         tf.math.segment_sum(tf.constant(_V), [1, 0, 0, 0, 0])
+
+
+def test_a_list_key_is_a_tuple():
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 4))
+    # TensorFlow 2.21: x[[0, 2]] is x[0, 2] = 2.0 (not rows 0 and 2); x[[1]] is row 1
+    assert float(x[[0, 2]].numpy()) == 2.0
+    np.testing.assert_array_equal(x[[1]].numpy(), [4.0, 5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(x[[0, slice(1, 3)]].numpy(), [1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x[[2, -1]] * 3.0
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy()[2], [0.0, 0.0, 0.0, 3.0])
+
+
+def test_squeeze_with_an_empty_axis_list_squeezes_all():
+    # TensorFlow 2.21: axis=[] squeezes every size-1 axis
+    assert tuple(tf.squeeze(tf.zeros((1, 2, 1)), axis=[]).shape) == (2,)
+
+
+def test_dropout_noise_shape_that_does_not_broadcast():
+    with pytest.raises(InvalidArgumentError):  # TensorFlow 2.21's class
+        tf.nn.dropout(tf.ones((4, 5)), 0.5, noise_shape=[4, 2])

@@ -207,7 +207,7 @@ def test_dropout_noise_shape_and_errors():
     assert tf.nn.dropout(tf.constant([1.0, 2.0]), 0.0).numpy().tolist() == [1.0, 2.0]
     with pytest.raises(ValueError, match="rate must be a scalar in the range \\[0, 1\\), got 1"):
         tf.nn.dropout(tf.ones((2,)), 1.0)
-    with pytest.raises(ValueError, match="noise_shape \\(3,\\)"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="noise_shape \\(3,\\)"):
         tf.nn.dropout(tf.ones((2,)), 0.5, noise_shape=[3])
 
 
