@@ -145,7 +145,10 @@ def relu6(features: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> tf.nn.relu6(tf.constant([-1.0, 3.0, 8.0])).numpy()
     array([0., 3., 6.], dtype=float32)
     """
-    return apply(_RELU6, (_floating(features, "relu6"),), NOPARAMS)
+    x = tensor(features)
+    if kind(x._value.dtype) not in "iuf":  # integers too, as TensorFlow's Relu6
+        raise refuse_dtype("relu6", x.dtype, "iuf")
+    return apply(_RELU6, (x,), NOPARAMS)
 
 
 def _leaky_impl(xp, x, alpha):

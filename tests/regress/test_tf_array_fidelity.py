@@ -396,3 +396,10 @@ def test_squeeze_with_an_empty_axis_list_squeezes_all():
 def test_dropout_noise_shape_that_does_not_broadcast():
     with pytest.raises(InvalidArgumentError):  # TensorFlow 2.21's class
         tf.nn.dropout(tf.ones((4, 5)), 0.5, noise_shape=[4, 2])
+
+
+def test_relu6_of_integers():
+    # TensorFlow 2.21: relu6 keeps the integer dtype
+    got = tf.nn.relu6(tf.constant([-1, 3, 8], tf.int64))
+    assert got.dtype == tf.int64
+    np.testing.assert_array_equal(got.numpy(), [0, 3, 6])
