@@ -12,9 +12,14 @@ from .rules.elementwise import __all__ as _ew
 from .rules.reductions import __all__ as _red
 from .composite import scalar_mul
 from .rules.complex_ops import angle, conj, imag, real
+from .rules.indexing import _MATH_ONLY as _indexing
+from .rules.indexing import (segment_max, segment_mean, segment_min, segment_sum,  # noqa: F401
+                             top_k, unsorted_segment_max, unsorted_segment_mean,
+                             unsorted_segment_min, unsorted_segment_sqrt_n, unsorted_segment_sum)
 
 if not TYPE_CHECKING:  # a type checker reads the names from the imports above
-    __all__ = list(_ew) + list(_red) + ["scalar_mul", "angle", "conj", "imag", "real"]
+    __all__ = list(_ew) + list(_red) + ["scalar_mul", "angle", "conj", "imag", "real"] + list(
+        _indexing)
 
 from ._missing import missing_names as _missing_names
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 
 from .._core.dtypes import as_dtype, float32, float64, int32, int64, kind
+from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike, decide
 from ..errors import InvalidArgumentError
 from ._util import int_arg, namespace, pair, public_names, tensor, wrap, NP
@@ -128,6 +129,24 @@ def linspace(start: TensorInput, stop: TensorInput, num: int, name: Optional[str
     return lo * (1.0 - w) + hi * w
 
 
+def _one_hot_dtype(on_value, off_value, dtype):
+    """The dtype of ``one_hot``'s result, with TensorFlow's checks: ``on_value``
+    and ``off_value`` (read with ``dtype`` as a hint) must agree with each
+    other and with ``dtype``."""
+    hint = None if dtype is None else as_dtype(dtype)
+    dts = {}
+    for nm, v in (("on_value", on_value), ("off_value", off_value)):
+        if v is not None:
+            dts[nm] = convert_to_tensor(v, dtype_hint=hint).dtype
+    for nm, dt in dts.items():
+        if hint is not None and dt != hint:
+            raise TypeError(f"dtype {dt!r} of {nm} does not match dtype parameter {hint!r}")
+    if len(dts) == 2 and dts["on_value"] != dts["off_value"]:
+        raise TypeError(f"dtype {dts['on_value']!r} of on_value does not match dtype "
+                        f"{dts['off_value']!r} of off_value")
+    return hint or next(iter(dts.values()), float32)
+
+
 def one_hot(indices: TensorInput, depth: int, on_value: Optional[TensorInput] = None,
             off_value: Optional[TensorInput] = None, axis: Axis = None,
             dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> Tensor:
@@ -145,14 +164,13 @@ def one_hot(indices: TensorInput, depth: int, on_value: Optional[TensorInput] = 
     """
     idx = decide(tensor(indices)._value)
     if idx.dtype.kind not in "iu":
-        raise TypeError(f"one_hot: indices must be integers, got dtype {idx.dtype.name}")
+        raise InvalidArgumentError(f"Value for attr 'TI' of {idx.dtype.name} is not in the list "
+                                   f"of allowed values: uint8, int8, int32, int64 [Op:OneHot]; "
+                                   f"one_hot: indices must be integers")
     depth = int_arg(depth.numpy() if isinstance(depth, TensorLike) else depth, "one_hot", "depth")
     if depth < 0:
         raise InvalidArgumentError(f"one_hot: depth must be non-negative, got {depth}")
-    given = [v for v in (on_value, off_value) if v is not None]
-    if dtype is None:
-        dtype = tensor(given[0]).dtype if given else float32
-    dt = as_dtype(dtype)
+    dt = _one_hot_dtype(on_value, off_value, dtype)
     on = 1 if on_value is None else on_value
     off = 0 if off_value is None else off_value
     on, off = (NP.astype(NP.asarray(v.numpy() if isinstance(v, TensorLike) else v), dt._np)

@@ -10,6 +10,7 @@ second derivatives work.  Both take extra leading (batch) axes on their input.
 """
 from __future__ import annotations
 import builtins
+import collections
 import numbers
 
 from .._core.dtypes import kind
@@ -266,8 +267,12 @@ def getitem(x: TensorInput, key: Any) -> Tensor:
     >>> x = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     >>> x[:, ::-1][0].numpy(), x[..., [0, 2]].shape, x[x > 4.0].numpy()
     (array([3., 2., 1.], dtype=float32), TensorShape([2, 2]), array([5., 6.], dtype=float32))
+    >>> x[[1, 2]].numpy()  # a list key is a tuple, as in TensorFlow
+    6.0
     """
     x = tensor(x)
+    if type(key) is list and not any(isinstance(k, bool) for k in key):
+        key = tuple(key)  # TensorFlow reads a list key as a tuple: x[[0, 2]] is x[0, 2]
     _check_masks(x._value.shape, key)
     return _index(_STRIDED_SLICE, x, _normalize_key(key))
 
@@ -404,6 +409,10 @@ def gather_nd(params: TensorInput, indices: TensorInput, batch_dims: int = 0,
         where, name = _first_bad(bad)
         raise InvalidArgumentError(f"gather_nd: {name} = {idx[where].tolist()} does not index "
                                    f"into param shape {list(shape)}")
+    if b == 0 and idx.ndim == 2 and k == 1:
+        # rows of params: a gather along axis 0, whose gradient is an
+        # IndexedSlices, as TensorFlow's for this case
+        return _index(_GATHER, x, (idx[:, 0],))
     n = idx.ndim - 1
     key = tuple(_axis_arange(shape[j], j, n) for j in range(b))
     key += tuple(idx[..., j] for j in range(k))
@@ -508,8 +517,7 @@ def reverse(tensor: TensorInput, axis: Axis, name: Optional[str] = None) -> Tens
 # tensor_scatter_nd_update / tensor_scatter_nd_add
 # ---------------------------------------------------------------------------
 
-def _scatter_nd_key(x, idx, updates, opname):
-    shape = x._value.shape
+def _scatter_nd_key(shape, idx, updates, opname):
     k = idx.shape[-1] if idx.ndim else 0
     if idx.ndim < 1 or not 1 <= k <= len(shape):
         raise InvalidArgumentError(
@@ -544,7 +552,7 @@ def tensor_scatter_nd_add(tensor: TensorInput, indices: TensorInput, updates: Te
     """
     x, u = pair(tensor, updates, "TensorScatterAdd")
     idx = _int_array(indices, "tensor_scatter_nd_add", "indices")
-    key = _scatter_nd_key(x, idx, u, "tensor_scatter_nd_add")
+    key = _scatter_nd_key(x._value.shape, idx, u, "tensor_scatter_nd_add")
     return x + _scatter_into(u, key, x._value.shape)
 
 
@@ -560,7 +568,7 @@ def tensor_scatter_nd_update(tensor: TensorInput, indices: TensorInput, updates:
     """
     x, u = pair(tensor, updates, "TensorScatterUpdate")
     idx = _int_array(indices, "tensor_scatter_nd_update", "indices")
-    key = _scatter_nd_key(x, idx, u, "tensor_scatter_nd_update")
+    key = _scatter_nd_key(x._value.shape, idx, u, "tensor_scatter_nd_update")
     shape = x._value.shape
     rows = idx.shape[:-1]
     # which update each target slice keeps (the last one), as a 0/1 weight per update
@@ -574,6 +582,473 @@ def tensor_scatter_nd_update(tensor: TensorInput, indices: TensorInput, updates:
     kept = x * on_host_for(NP.astype(keep.reshape(keep.shape + tail), dt), x)
     return kept + _scatter_into(u * on_host_for(NP.astype(wins.reshape(rows + tail), dt), x),
                                 key, shape)
+
+
+def tensor_scatter_nd_sub(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
+                          name: Optional[str] = None) -> Tensor:
+    """``tensor`` with ``updates`` subtracted at the index tuples of ``indices`` (repeats add up).
+
+    >>> import gradtape as tf
+    >>> tf.tensor_scatter_nd_sub(tf.zeros((4,)), [[1], [3], [1]], [1.0, 2.0, 3.0]).numpy()
+    array([ 0., -4.,  0., -2.], dtype=float32)
+    """
+    x, u = pair(tensor, updates, "TensorScatterSub")
+    idx = _int_array(indices, "tensor_scatter_nd_sub", "indices")
+    key = _scatter_nd_key(x._value.shape, idx, u, "tensor_scatter_nd_sub")
+    return x - _scatter_into(u, key, x._value.shape)
+
+
+def scatter_nd(indices: TensorInput, updates: TensorInput, shape: TensorInput,
+               name: Optional[str] = None) -> Tensor:
+    """Zeros of ``shape`` with ``updates`` added at the index tuples of ``indices``
+    (repeats add up).
+
+    >>> import gradtape as tf
+    >>> tf.scatter_nd([[1], [3], [1]], [1.0, 2.0, 3.0], [5]).numpy()
+    array([0., 4., 0., 2., 0.], dtype=float32)
+    """
+    u = _to_tensor(updates)
+    idx = _int_array(indices, "scatter_nd", "indices")
+    dims = tuple(_int_list(shape, "scatter_nd", "shape"))
+    if any(d < 0 for d in dims):
+        raise InvalidArgumentError(f"scatter_nd: shape must be non-negative, got {list(dims)}")
+    key = _scatter_nd_key(dims, idx, u, "scatter_nd")
+    return _scatter_into(u, key, dims)
+
+
+def _gather_at(t, key, shape):
+    """``t[key]`` on the trailing axes of ``shape`` (``t`` may have leading batch axes)."""
+    return apply(_GATHER_ND, (t,), {"key": key, "rank": len(shape), "front": 0,
+                                   "out_rank": _probe(shape)[key].ndim})
+
+
+def _scatter_at(t, key, shape):
+    """The transpose of ``_gather_at``: ``t`` added into zeros of ``shape`` at ``key``."""
+    return apply(_SCATTER, (t,), {"key": key, "shape": tuple(shape), "front": 0,
+                                  "out_rank": _probe(shape)[key].ndim})
+
+
+def _extremum_shares(ans, x, u, key):
+    """TensorFlow's split of an extremum scatter's gradient: the 0/1 weights of
+    ``x`` and of each update where they equal the result, and how many share
+    each element (ties split the gradient)."""
+    shape = tuple(x.shape)
+    x_share = _cast_like(ans == x, x)
+    u_share = _cast_like(_gather_at(ans, key, shape) == u, u)
+    return x_share, u_share, x_share + _scatter_at(u_share, key, shape)
+
+
+def _cast_like(cond, like):
+    from .elementwise import cast
+    return cast(cond, like.dtype)
+
+
+def _extremum_vjp_x(ct, ans, x, u, key, ufunc):
+    x_share, _, count = _extremum_shares(ans, x, u, key)
+    return ct * x_share / count
+
+
+def _extremum_vjp_u(ct, ans, x, u, key, ufunc):
+    _, u_share, count = _extremum_shares(ans, x, u, key)
+    return _gather_at(ct / count, key, tuple(x.shape)) * u_share
+
+
+def _extremum_jvp(ts, ans, x, u, key, ufunc):
+    x_share, u_share, count = _extremum_shares(ans, x, u, key)
+    tx, tu = ts
+    out = None if tx is None else tx * x_share
+    if tu is not None:
+        part = _scatter_at(tu * u_share, key, tuple(x.shape))
+        out = part if out is None else out + part
+    return out / count
+
+
+def _extremum_impl(xp, x, u, key, ufunc):
+    at = getattr(getattr(xp, ufunc), "at", None)
+    if at is None:
+        raise UnimplementedError(f"tensor_scatter_nd_{ufunc[:3]} is not supported on "
+                                 f"{getattr(xp, '__name__', xp)}: the array API has no scatter")
+    out = xp.asarray(x, copy=True)
+    at(out, key, u)
+    return out
+
+
+_SCATTER_EXTREMUM = defop("tensor_scatter_nd_extremum", _extremum_impl,
+                          vjp=(_extremum_vjp_x, _extremum_vjp_u), jvp=_extremum_jvp,
+                          save_ans=True)
+
+
+def _scatter_extremum(tensor, indices, updates, ufunc, opname, tfname):
+    x, u = pair(tensor, updates, tfname)
+    idx = _int_array(indices, opname, "indices")
+    key = _scatter_nd_key(x._value.shape, idx, u, opname)
+    return apply(_SCATTER_EXTREMUM, (x, u), {"key": key, "ufunc": ufunc})
+
+
+def tensor_scatter_nd_max(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
+                          name: Optional[str] = None) -> Tensor:
+    """``tensor`` with each element at an index tuple of ``indices`` replaced by
+    the largest of it and its ``updates``.  Where several equal the result,
+    they share the gradient, as in TensorFlow.
+
+    >>> import gradtape as tf
+    >>> tf.tensor_scatter_nd_max(tf.ones((4,)), [[1], [1], [2]], [5.0, 6.0, -1.0]).numpy()
+    array([1., 6., 1., 1.], dtype=float32)
+    """
+    return _scatter_extremum(tensor, indices, updates, "maximum", "tensor_scatter_nd_max",
+                             "TensorScatterMax")
+
+
+def tensor_scatter_nd_min(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
+                          name: Optional[str] = None) -> Tensor:
+    """``tensor`` with each element at an index tuple of ``indices`` replaced by
+    the smallest of it and its ``updates`` (ties share the gradient).
+
+    >>> import gradtape as tf
+    >>> tf.tensor_scatter_nd_min(tf.ones((4,)), [[1], [1], [2]], [5.0, -6.0, -1.0]).numpy()
+    array([ 1., -6., -1.,  1.], dtype=float32)
+    """
+    return _scatter_extremum(tensor, indices, updates, "minimum", "tensor_scatter_nd_min",
+                             "TensorScatterMin")
+
+
+# ---------------------------------------------------------------------------
+# sort, argsort, top_k: gathers at a value-dependent order
+# ---------------------------------------------------------------------------
+
+_SORT = _index_op("sort")
+_TOP_K = _index_op("top_k")
+_TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
+def _sortable(x, opname):
+    """``x``'s dtype and shape checked: refused where TensorFlow's order is its
+    kernel's own (NaN) or it has no kernel (bool, complex)."""
+    v = x._value
+    if kind(v.dtype) not in "iuf":
+        raise InvalidArgumentError(
+            f"Value for attr 'T' of {v.dtype.name} is not in the list of allowed values "
+            f"[Op:{opname}]; {opname} sorts integers and floats")
+    if v.ndim == 0:
+        raise InvalidArgumentError(f"{opname}: input must be >= 1-D, got shape []")
+    return v
+
+
+def _order(v, axis, descending, opname):
+    """The positions along ``axis`` that sort ``v``, equal values in index order:
+    read through ``decide`` (a compiled function checks the order, not the values)."""
+    found = decide(v, _StableOrder(axis, descending))
+    if found is None:
+        raise InvalidArgumentError(
+            f"{opname}: the input has NaN values, where TensorFlow's order is its kernel's "
+            f"own and gradtape cannot match it; replace them first (e.g. with tf.where)")
+    return NP.frombuffer(found, NP.int64).reshape(v.shape)
+
+
+class _StableOrder:
+    """The sorting order along an axis as bytes of int64 (None with a NaN)."""
+
+    __slots__ = ("axis", "descending")
+
+    def __init__(self, axis, descending):
+        self.axis, self.descending = axis, descending
+
+    def __call__(self, value):
+        v = NP.moveaxis(value if isinstance(value, NP.ndarray) else NP.asarray(host(value)),
+                        self.axis, -1)
+        if v.dtype.kind == "f" and NP.isnan(v).any():
+            return None
+        if self.descending:  # stable: the reversed row's last equal value is the first
+            order = v.shape[-1] - 1 - NP.argsort(v[..., ::-1], axis=-1, kind="stable")[..., ::-1]
+        else:
+            order = NP.argsort(v, axis=-1, kind="stable")
+        return NP.astype(NP.moveaxis(order, -1, self.axis), NP.int64).tobytes()
+
+
+def _order_key(order, axis):
+    """An index key picking ``order`` (positions along ``axis``) in every row."""
+    nd = order.ndim
+    return tuple(order if j == axis else _axis_arange(order.shape[j], j, nd) for j in range(nd))
+
+
+def _sort_order(values, axis, direction, opname):
+    x = _to_tensor(values)
+    v = _sortable(x, opname)
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"Argument `direction` should be one of ASCENDING, DESCENDING. "
+                         f"Received: direction={direction}")
+    nd = v.ndim
+    axis = int_arg(axis, opname)
+    if not -nd <= axis < nd:
+        raise InvalidArgumentError(f"{opname}: axis {axis} is out of range for a tensor of "
+                                   f"rank {nd} (expected -{nd} <= axis < {nd})")
+    axis %= nd
+    return x, _order(v, axis, direction == "DESCENDING", opname), axis
+
+
+def sort(values: TensorInput, axis: Axis = -1, direction: str = "ASCENDING",
+         name: Optional[str] = None) -> Tensor:
+    """``values`` sorted along ``axis``; its gradient goes back to where each value came from.
+
+    >>> import gradtape as tf
+    >>> tf.sort(tf.constant([3.0, 1.0, 2.0]), direction="DESCENDING").numpy()
+    array([3., 2., 1.], dtype=float32)
+    """
+    x, order, axis = _sort_order(values, axis, direction, "sort")
+    return _index(_SORT, x, _order_key(order, axis))
+
+
+def argsort(values: TensorInput, axis: Axis = -1, direction: str = "ASCENDING",
+            stable: bool = False, name: Optional[str] = None) -> Tensor:
+    """The int32 indices that sort ``values`` along ``axis``; equal values keep
+    their order (whatever ``stable`` says, as TensorFlow's).
+
+    >>> import gradtape as tf
+    >>> tf.argsort(tf.constant([3.0, 1.0, 3.0, 2.0])).numpy()
+    array([1, 3, 0, 2], dtype=int32)
+    """
+    _, order, _ = _sort_order(values, axis, direction, "argsort")
+    return wrap(NP.astype(order, NP.int32))
+
+
+def top_k(input: TensorInput, k: TensorInput = 1, sorted: bool = True,
+          index_type: DTypeLike = "int32", name: Optional[str] = None) -> Any:
+    """The ``k`` largest entries of the last axis of ``input`` and their
+    indices, as ``(values, indices)``; equal values come in index order.  With
+    ``sorted=False`` TensorFlow leaves the order unspecified: this gives the
+    sorted one.  The gradient goes to the picked entries.
+
+    >>> import gradtape as tf
+    >>> values, indices = tf.math.top_k(tf.constant([1.0, 3.0, 2.0, 3.0]), k=2)
+    >>> values.numpy(), indices.numpy()
+    (array([3., 3.], dtype=float32), array([1, 3], dtype=int32))
+    """
+    from .._core.dtypes import as_dtype
+    x = _to_tensor(input)
+    v = _sortable(x, "TopKV2")
+    k = int_arg(k.numpy() if isinstance(k, TensorLike) else k, "top_k", "k")
+    if k < 0:
+        raise InvalidArgumentError(f"Need k >= 0, got {k} [Op:TopKV2]")
+    if k > v.shape[-1]:
+        raise InvalidArgumentError(f"input must have at least k columns. Had {v.shape[-1]}, "
+                                   f"needed {k} [Op:TopKV2]")
+    order = _order(v, v.ndim - 1, True, "top_k")[..., :k]
+    values = _index(_TOP_K, x, _order_key(order, order.ndim - 1))
+    return _TopKV2(values, wrap(NP.astype(order, as_dtype(index_type)._np)))
+
+
+# ---------------------------------------------------------------------------
+# segment reductions: scatters into one row per segment
+# ---------------------------------------------------------------------------
+
+def _segments(data, segment_ids, num_segments, opname):
+    """``data`` without the rows of negative ids, the scatter key of the rest,
+    the result's shape, and each segment's row count (shaped to broadcast)."""
+    x = _to_tensor(data)
+    ids = _int_array(segment_ids, opname, "segment_ids")
+    shape = tuple(x._value.shape)
+    if shape[:ids.ndim] != ids.shape:
+        raise InvalidArgumentError(f"{opname}: segment_ids.shape = {list(ids.shape)} must be a "
+                                   f"prefix of data.shape = {list(shape)}")
+    if isinstance(num_segments, TensorLike):
+        num_segments = num_segments.numpy()
+    n = int_arg(num_segments, opname, "num_segments")
+    if n < 0:
+        raise InvalidArgumentError(f"{opname}: num_segments must be non-negative, got {n}")
+    bad = ids >= n
+    if bad.any():
+        where, _ = _first_bad(bad)
+        raise InvalidArgumentError(f"{opname}: segment_ids{list(where)} = {int(ids[where])} is "
+                                   f"out of range [0, {n})")
+    keep = ids >= 0
+    if not keep.all():  # rows of a negative id are dropped, as TensorFlow does
+        x = _index(_BOOLEAN_MASK, x, NP.nonzero(keep))
+        ids = ids[keep]
+    out_shape = (n,) + shape[keep.ndim:]
+    counts = NP.bincount(ids.ravel(), minlength=n).reshape((n,) + (1,) * (len(out_shape) - 1))
+    return x, (ids,), out_shape, counts
+
+
+def _sorted_segments(data, segment_ids, opname):
+    """``_segments`` for ids that must be sorted and non-negative (one segment per id
+    up to the largest)."""
+    ids = _int_array(segment_ids, opname, "segment_ids")
+    if ids.ndim != 1:
+        raise InvalidArgumentError(f"{opname}: segment_ids should be a vector, got shape "
+                                   f"{list(ids.shape)}")
+    if ids.size and (ids[0] < 0 or (NP.diff(ids) < 0).any()):
+        raise InvalidArgumentError(f"{opname}: segment ids must be non-negative and "
+                                   f"increasing, got {ids.tolist()}")
+    return _segments(data, ids, int(ids[-1]) + 1 if ids.size else 0, opname)
+
+
+def _count_like(counts, x, floor=1):
+    """``max(counts, floor)`` as a constant of ``x``'s dtype on ``x``'s device."""
+    return on_host_for(NP.astype(NP.maximum(counts, floor), x.dtype.as_numpy_dtype), x)
+
+
+def _mean_of(x, key, shape, counts, opname, root=False):
+    from .elementwise import sqrt
+    if not x.dtype.is_floating:
+        raise TypeError(f"{opname}: data must be floating, got {x.dtype.name}")
+    n = _count_like(counts, x)
+    return _scatter_at(x, key, shape) / (sqrt(n) if root else n)
+
+
+def _segment_extremum_impl(xp, x, key, shape, ufunc):
+    at = getattr(getattr(xp, ufunc), "at", None)
+    if at is None:
+        raise UnimplementedError(f"segment {ufunc} is not supported on "
+                                 f"{getattr(xp, '__name__', xp)}: the array API has no scatter")
+    info = NP.finfo(x.dtype) if NP.dtype(x.dtype).kind == "f" else NP.iinfo(x.dtype)
+    out = xp.full(shape, info.min if ufunc == "maximum" else info.max, dtype=x.dtype)
+    at(out, key, x)
+    return out
+
+
+def _segment_shares(ans, x, key, shape):
+    """TensorFlow's split of a segment max/min's gradient: which rows equal their
+    segment's result, and how many per segment (at least 1)."""
+    from .elementwise import maximum
+    picked = _cast_like(_gather_at(ans, key, shape) == x, x)
+    return picked, maximum(_scatter_at(picked, key, shape), 1.0)
+
+
+def _segment_extremum_vjp(ct, ans, x, key, shape, ufunc):
+    picked, count = _segment_shares(ans, x, key, shape)
+    return _gather_at(ct / count, key, shape) * picked
+
+
+def _segment_extremum_jvp(ts, ans, x, key, shape, ufunc):
+    picked, count = _segment_shares(ans, x, key, shape)
+    return _scatter_at(ts[0] * picked, key, shape) / count
+
+
+_SEGMENT_EXTREMUM = defop("segment_extremum", _segment_extremum_impl,
+                          vjp=_segment_extremum_vjp, jvp=_segment_extremum_jvp, save_ans=True)
+
+
+def _extremum_of(x, key, shape, ufunc):
+    return apply(_SEGMENT_EXTREMUM, (x,), {"key": key, "shape": shape, "ufunc": ufunc})
+
+
+def _zero_where_empty(t, counts):
+    """``t`` with the rows of empty segments set to 0 (sorted segment max/min)."""
+    from .elementwise import where
+    if counts.all():
+        return t
+    return where(on_host_for(counts > 0, t), t, on_host_for(NP.zeros((), t.dtype.as_numpy_dtype), t))
+
+
+def unsorted_segment_sum(data: TensorInput, segment_ids: TensorInput, num_segments: TensorInput,
+                         name: Optional[str] = None) -> Tensor:
+    """Row ``i`` of the result sums the rows of ``data`` whose ``segment_ids`` is
+    ``i`` (a negative id drops its row; ``segment_ids`` may cover several leading axes).
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_sum(tf.constant([1.0, 2.0, 3.0]), [1, 0, 1], 3).numpy()
+    array([2., 4., 0.], dtype=float32)
+    """
+    x, key, shape, _ = _segments(data, segment_ids, num_segments, "unsorted_segment_sum")
+    return _scatter_at(x, key, shape)
+
+
+def unsorted_segment_mean(data: TensorInput, segment_ids: TensorInput,
+                          num_segments: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The mean of each segment's rows (0 for an empty segment).
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_mean(tf.constant([1.0, 2.0, 3.0]), [1, 0, 1], 3).numpy()
+    array([2., 2., 0.], dtype=float32)
+    """
+    x, key, shape, counts = _segments(data, segment_ids, num_segments, "unsorted_segment_mean")
+    return _mean_of(x, key, shape, counts, "unsorted_segment_mean")
+
+
+def unsorted_segment_sqrt_n(data: TensorInput, segment_ids: TensorInput,
+                            num_segments: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Each segment's sum divided by the square root of its row count (0 when empty).
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_sqrt_n(tf.constant([1.0, 3.0, 2.0]), [0, 0, 1], 2).numpy()
+    array([2.828427, 2.      ], dtype=float32)
+    """
+    x, key, shape, counts = _segments(data, segment_ids, num_segments, "unsorted_segment_sqrt_n")
+    return _mean_of(x, key, shape, counts, "unsorted_segment_sqrt_n", root=True)
+
+
+def unsorted_segment_max(data: TensorInput, segment_ids: TensorInput, num_segments: TensorInput,
+                         name: Optional[str] = None) -> Tensor:
+    """The largest of each segment's rows; an empty segment gets the dtype's lowest
+    value.  Equal maxima share the gradient, as in TensorFlow.
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_max(tf.constant([1.0, 2.0, 3.0]), [1, 0, 1], 2).numpy()
+    array([2., 3.], dtype=float32)
+    """
+    x, key, shape, _ = _segments(data, segment_ids, num_segments, "unsorted_segment_max")
+    return _extremum_of(x, key, shape, "maximum")
+
+
+def unsorted_segment_min(data: TensorInput, segment_ids: TensorInput, num_segments: TensorInput,
+                         name: Optional[str] = None) -> Tensor:
+    """The smallest of each segment's rows; an empty segment gets the dtype's
+    highest value.  Equal minima share the gradient.
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_min(tf.constant([1.0, 2.0, 3.0]), [1, 0, 1], 2).numpy()
+    array([2., 1.], dtype=float32)
+    """
+    x, key, shape, _ = _segments(data, segment_ids, num_segments, "unsorted_segment_min")
+    return _extremum_of(x, key, shape, "minimum")
+
+
+def segment_sum(data: TensorInput, segment_ids: TensorInput,
+                name: Optional[str] = None) -> Tensor:
+    """Row ``i`` sums the rows of ``data`` whose (sorted) ``segment_ids`` is ``i``.
+
+    >>> import gradtape as tf
+    >>> tf.math.segment_sum(tf.constant([1.0, 2.0, 3.0]), [0, 0, 2]).numpy()
+    array([3., 0., 3.], dtype=float32)
+    """
+    x, key, shape, _ = _sorted_segments(data, segment_ids, "segment_sum")
+    return _scatter_at(x, key, shape)
+
+
+def segment_mean(data: TensorInput, segment_ids: TensorInput,
+                 name: Optional[str] = None) -> Tensor:
+    """The mean of each segment's rows, for sorted ``segment_ids`` (0 when empty).
+
+    >>> import gradtape as tf
+    >>> tf.math.segment_mean(tf.constant([1.0, 2.0, 3.0]), [0, 0, 2]).numpy()
+    array([1.5, 0. , 3. ], dtype=float32)
+    """
+    x, key, shape, counts = _sorted_segments(data, segment_ids, "segment_mean")
+    return _mean_of(x, key, shape, counts, "segment_mean")
+
+
+def segment_max(data: TensorInput, segment_ids: TensorInput,
+                name: Optional[str] = None) -> Tensor:
+    """The largest of each segment's rows, for sorted ``segment_ids`` (0 when empty).
+
+    >>> import gradtape as tf
+    >>> tf.math.segment_max(tf.constant([1.0, 2.0, 3.0]), [0, 0, 2]).numpy()
+    array([2., 0., 3.], dtype=float32)
+    """
+    x, key, shape, counts = _sorted_segments(data, segment_ids, "segment_max")
+    return _zero_where_empty(_extremum_of(x, key, shape, "maximum"), counts)
+
+
+def segment_min(data: TensorInput, segment_ids: TensorInput,
+                name: Optional[str] = None) -> Tensor:
+    """The smallest of each segment's rows, for sorted ``segment_ids`` (0 when empty).
+
+    >>> import gradtape as tf
+    >>> tf.math.segment_min(tf.constant([1.0, 2.0, 3.0]), [0, 0, 2]).numpy()
+    array([1., 0., 3.], dtype=float32)
+    """
+    x, key, shape, counts = _sorted_segments(data, segment_ids, "segment_min")
+    return _zero_where_empty(_extremum_of(x, key, shape, "minimum"), counts)
 
 
 # ---------------------------------------------------------------------------
@@ -608,5 +1083,10 @@ def searchsorted(sorted_sequence: TensorInput, values: TensorInput, side: str = 
     return wrap(out.reshape(vals.shape))
 
 
+# TensorFlow has these under tf.math (and tf.nn) only
+_MATH_ONLY = ("top_k", "segment_max", "segment_mean", "segment_min", "segment_sum",
+              "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
+              "unsorted_segment_sqrt_n", "unsorted_segment_sum")
+
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
-    __all__ = public_names(globals())
+    __all__ = public_names(globals(), exclude=_MATH_ONLY)

@@ -145,7 +145,10 @@ def relu6(features: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> tf.nn.relu6(tf.constant([-1.0, 3.0, 8.0])).numpy()
     array([0., 3., 6.], dtype=float32)
     """
-    return apply(_RELU6, (_floating(features, "relu6"),), NOPARAMS)
+    x = tensor(features)
+    if kind(x._value.dtype) not in "iuf":  # integers too, as TensorFlow's Relu6
+        raise refuse_dtype("relu6", x.dtype, "iuf")
+    return apply(_RELU6, (x,), NOPARAMS)
 
 
 def _leaky_impl(xp, x, alpha):
@@ -295,6 +298,19 @@ def _one_axis(axis, x, opname):
     return norm_axes(int(axis), nd, opname)[0]
 
 
+def _float32_for_half(impl):
+    """``impl`` computed in float32 for float16 inputs and rounded back once, as
+    TensorFlow's cross-entropy kernels do (rounding each step in float16 gives
+    other last digits)."""
+    def run(xp, *arrays, **params):
+        half = [a.dtype for a in arrays if str(a.dtype) == "float16"]
+        if not half:  # (a namespace without float16 never gets here)
+            return impl(xp, *arrays, **params)
+        wide = [xp.astype(a, xp.float32) if a.dtype == half[0] else a for a in arrays]
+        return xp.astype(impl(xp, *wide, **params), half[0])
+    return run
+
+
 def _softmax_impl(xp, x, axis):
     e = xp.exp(x - xp.max(x, axis=axis, keepdims=True, initial=-xp.inf))  # an empty axis is fine
     return e / xp.sum(e, axis=axis, keepdims=True)
@@ -369,6 +385,7 @@ def _one_hot_like(labels, x):
     return apply(_ONE_HOT, (labels,), {"depth": v.shape[-1], "dtype": v.dtype})
 
 
+@_float32_for_half
 def _sparse_xent_impl(xp, x, labels):
     # log(sum(exp(s))) - s[label]; the labels were checked to be in [0, n), so n > 0
     if xp is NP:  # the ufuncs' own reductions and one fancy index: a fraction of the cost
@@ -546,8 +563,9 @@ def sparse_softmax_cross_entropy_with_logits(
     return apply(_SPARSE_XENT, (logits, labels), NOPARAMS)
 
 
+@_float32_for_half
 def _xent_impl(xp, z, x, axis):
-    return xp.sum(-z * _log_softmax_impl(xp, x, axis), axis=axis) + 0  # + 0: no -0.0
+    return xp.sum(-z * _log_softmax_impl(xp, x, axis=axis), axis=axis) + 0  # + 0: no -0.0
 
 
 def _xent_dlogits(z, x, axis):
@@ -594,6 +612,25 @@ _SHAPE_MISMATCH = {
     "sigmoid_cross_entropy_with_logits": lambda ls, xs: ValueError(
         f"`logits` and `labels` must have the same shape, received ({xs} vs {ls})."),
 }
+_SHAPE_MISMATCH["weighted_cross_entropy_with_logits"] = \
+    _SHAPE_MISMATCH["sigmoid_cross_entropy_with_logits"]
+
+
+def _broadcast_pair(labels, logits, opname):
+    """``labels`` and ``logits`` broadcast against each other when their shapes
+    differ and can be (TensorFlow's kernel broadcasts them); else unchanged,
+    for the shape check to refuse."""
+    if labels is None or logits is None:
+        return labels, logits
+    labels, logits = pair(labels, _floating(logits, opname, "logits"), opname)
+    ls, xs = labels._value.shape, logits._value.shape
+    if ls == xs:
+        return labels, logits
+    try:
+        both = NP.broadcast_shapes(ls, xs)
+    except ValueError:
+        return labels, logits
+    return sh.broadcast_to(labels, both), sh.broadcast_to(logits, both)
 
 
 def softmax_cross_entropy_with_logits(labels: TensorInput, logits: TensorInput, axis: Axis = -1,
@@ -611,6 +648,7 @@ def softmax_cross_entropy_with_logits(labels: TensorInput, logits: TensorInput, 
     if isinstance(labels, TensorLike) and isinstance(logits, TensorLike) \
             and labels.dtype != logits.dtype and logits.dtype.is_floating:
         labels = ew.cast(labels, logits.dtype)  # as TensorFlow does
+    labels, logits = _broadcast_pair(labels, logits, opname)
     labels, logits = _same_shape_pair(labels, logits, opname)
     return apply(_XENT, (labels, logits), {"axis": _one_axis(axis, logits, opname)})
 
@@ -707,8 +745,8 @@ def dropout(x: TensorInput, rate: float, noise_shape: Optional[ShapeLike] = None
             if NP.broadcast_shapes(noise_shape, shape) != shape:
                 raise ValueError
         except ValueError:
-            raise ValueError(f"dropout: noise_shape {noise_shape} is not broadcastable to "
-                             f"x's shape {shape}") from None
+            raise InvalidArgumentError(f"dropout: noise_shape {noise_shape} is not "
+                                       f"broadcastable to x's shape {shape}") from None
         shape = noise_shape
     # drawn by NumPy on the host whatever x's namespace: the same seed gives the same mask
     draw = random.uniform(shape, dtype=x.dtype, seed=seed)
@@ -720,6 +758,17 @@ def _keep_mask(draw, rate, like):
     if foreign[0] and backend_of(like._value) is not backend_of(draw._value):
         draw = on_host_for(draw._value, like)
     return ew.cast(ew.greater_equal(draw, rate), like.dtype) * (1.0 / (1.0 - rate))
+
+
+def _channels_first(data_format):
+    """Whether ``data_format`` (None, ``"N...C"`` or ``"NC..."``) puts the channels at axis 1."""
+    if data_format is None:
+        return False
+    fmt = str(data_format)
+    if not fmt.startswith("N") or len(fmt) < 2 or not (fmt[1] == "C" or fmt.endswith("C")):
+        raise ValueError(f"`data_format` must be of the form `N...C` or `NC...`. Received: "
+                         f"data_format={fmt}")
+    return fmt[1] == "C"
 
 
 def bias_add(value: TensorInput, bias: TensorInput, data_format: Optional[str] = None,
@@ -737,8 +786,9 @@ def bias_add(value: TensorInput, bias: TensorInput, data_format: Optional[str] =
     if bias._value.ndim != 1:
         raise ValueError(f"bias_add: bias must be 1-D, got shape {tuple(bias.shape)}")
     if nd < 2:
-        raise ValueError(f"bias_add: value must have rank >= 2, got shape {tuple(value.shape)}")
-    channels_first = data_format is not None and str(data_format).startswith("NC")
+        raise InvalidArgumentError(f"Input tensor must be at least 2D: "
+                                   f"[{','.join(map(str, value._value.shape))}] [Op:BiasAdd]")
+    channels_first = _channels_first(data_format)
     axis = 1 if channels_first else nd - 1
     if value._value.shape[axis] != bias._value.shape[0]:
         where = "channel" if channels_first else "last"
@@ -767,6 +817,96 @@ def moments(x: TensorInput, axes: Axis, shift: Optional[TensorInput] = None, kee
         mean = sh.squeeze(mean, axes)
         variance = sh.squeeze(variance, axes)
     return mean, variance
+
+
+def normalize_moments(counts: TensorInput, mean_ss: TensorInput, variance_ss: TensorInput,
+                      shift: Optional[TensorInput], name: Optional[str] = None) -> Tensor:
+    """Mean and variance from sufficient statistics (a count, the sum and the
+    sum of squares of ``x - shift``), as a pair, written as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> mean, var = tf.nn.normalize_moments(tf.constant(4.0), tf.constant([4.0]),
+    ...                                     tf.constant([10.0]), None)
+    >>> mean.numpy(), var.numpy()
+    (array([1.], dtype=float32), array([1.5], dtype=float32))
+    """
+    divisor = ew.reciprocal(counts)
+    shifted_mean = ew.multiply(mean_ss, divisor)
+    mean = shifted_mean if shift is None else ew.add(shifted_mean, shift)
+    variance = ew.subtract(ew.multiply(variance_ss, divisor), ew.square(shifted_mean))
+    return mean, variance
+
+
+def batch_normalization(x: TensorInput, mean: TensorInput, variance: TensorInput,
+                        offset: Optional[TensorInput], scale: Optional[TensorInput],
+                        variance_epsilon: float, name: Optional[str] = None) -> Tensor:
+    """``scale * (x - mean) / sqrt(variance + variance_epsilon) + offset``
+    (``offset`` and ``scale`` may be None), computed as TensorFlow's
+    ``x * inv + (offset - mean * inv)``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.batch_normalization(tf.constant([1.0, 3.0]), 2.0, 4.0, 0.5, 2.0, 0.0).numpy()
+    array([-0.5,  1.5], dtype=float32)
+    """
+    x = _floating(x, "batch_normalization", "x")
+    inv = ew.rsqrt(ew.add(variance, variance_epsilon))
+    if scale is not None:
+        inv = ew.multiply(inv, scale)
+    inv = ew.cast(inv, x.dtype)
+    shift = -mean * inv if offset is None else ew.subtract(offset, ew.multiply(mean, inv))
+    return x * inv + ew.cast(shift, x.dtype)
+
+
+def weighted_cross_entropy_with_logits(labels: TensorInput, logits: TensorInput,
+                                       pos_weight: TensorInput,
+                                       name: Optional[str] = None) -> Tensor:
+    """``sigmoid_cross_entropy_with_logits`` with the positive term weighted by
+    ``pos_weight``: ``(1 - z) x + (1 + (w - 1) z) (log(1 + exp(-|x|)) + max(-x, 0))``,
+    written as TensorFlow's (gradients included).
+
+    >>> import gradtape as tf
+    >>> tf.nn.weighted_cross_entropy_with_logits(
+    ...     labels=[1.0, 0.0], logits=tf.constant([0.0, 0.0]), pos_weight=3.0).numpy()
+    array([2.0794415, 0.6931472], dtype=float32)
+    """
+    labels, logits = _same_shape_pair(labels, logits, "weighted_cross_entropy_with_logits")
+    log_weight = 1.0 + ew.multiply(ew.subtract(pos_weight, 1.0), labels)
+    softplus_neg = ew.log1p(ew.exp(-ew.abs(logits))) + relu(-logits)
+    return (1.0 - labels) * logits + log_weight * softplus_neg
+
+
+def log_poisson_loss(targets: TensorInput, log_input: TensorInput, compute_full_loss: bool = False,
+                     name: Optional[str] = None) -> Tensor:
+    """Poisson negative log-likelihood ``exp(c) - c * z`` of targets ``z`` given
+    log-rates ``c``; with ``compute_full_loss`` plus Stirling's approximation of
+    ``log(z!)`` for ``z > 1``, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> tf.nn.log_poisson_loss(tf.constant([0.0, 1.0]), tf.constant([0.0, 0.0])).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    targets, log_input = pair(targets, log_input, "log_poisson_loss")
+    if targets._value.shape != log_input._value.shape:
+        raise ValueError(f"log_input and targets must have the same shape "
+                         f"({tuple(log_input.shape)} vs {tuple(targets.shape)})")
+    result = ew.exp(log_input) - log_input * targets
+    if compute_full_loss:
+        stirling = (targets * ew.log(targets) - targets
+                    + 0.5 * ew.log(2.0 * math.pi * targets))
+        small = ew.logical_and(targets >= 0.0, targets <= 1.0)
+        result = result + ew.where(small, _zeros_like(targets), stirling)
+    return result
+
+
+def crelu(features: TensorInput, name: Optional[str] = None, axis: Axis = -1) -> Tensor:
+    """Concatenated ReLU: ``relu(x)`` and ``relu(-x)`` joined along ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.crelu(tf.constant([[1.0, -2.0]])).numpy()
+    array([[1., 0., 0., 2.]], dtype=float32)
+    """
+    x = tensor(features)
+    return sh.concat([relu(x), relu(-x)], axis)
 
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names

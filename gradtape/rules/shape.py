@@ -7,6 +7,7 @@ from __future__ import annotations
 from .._core import basic_ops
 from .._core.dtypes import as_dtype
 from .._core.state import shape_view
+from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike, wrap
 from ..errors import InvalidArgumentError
 from ._util import public_names, NOPARAMS, apply, defop, int_arg, lead, norm_axes, pair, tensor, NP
@@ -24,7 +25,14 @@ _RESHAPE = defop("reshape", lambda xp, x, shape: xp.reshape(x, shape), vjp=_resh
 _RESHAPE.jvp = lambda ts, ans, x, shape: reshape(ts[0], lead(ts[0], x.ndim) + shape)
 
 
-def _resolve_shape(shape, size, opname="reshape"):
+def _product(dims):
+    out = 1
+    for d in dims:
+        out *= d
+    return out
+
+
+def _resolve_shape(shape, size, input_shape, opname="reshape"):
     if isinstance(shape, TensorLike):
         shape = shape.numpy().tolist()
     shape = [int_arg(d, opname, "a shape dimension")
@@ -38,6 +46,12 @@ def _resolve_shape(shape, size, opname="reshape"):
             known *= d
     if len(unknown) > 1:
         raise InvalidArgumentError(f"{opname}: only one dimension may be -1, got shape {shape}")
+    if unknown and size == 0 and 0 in shape:
+        # TensorFlow's rule for an empty result: the -1 takes the input's
+        # nonzero dimensions over the shape's nonzero ones
+        nonzero = [d for d in shape if d not in (0, -1)]
+        shape[unknown[0]] = _product(d for d in input_shape if d) // _product(nonzero)
+        return tuple(shape)
     if unknown:
         if known == 0 or size % known:
             raise InvalidArgumentError(
@@ -58,7 +72,8 @@ def reshape(tensor_: TensorInput, shape: ShapeLike, name: Optional[str] = None) 
     TensorShape([2, 2])
     """
     x = tensor(tensor_)
-    return apply(_RESHAPE, (x,), {"shape": _resolve_shape(shape, x._value.size)})
+    return apply(_RESHAPE, (x,), {"shape": _resolve_shape(shape, x._value.size,
+                                                          x._value.shape)})
 
 
 def _transpose_vjp(ct, ans, x, perm):
@@ -81,11 +96,15 @@ _TRANSPOSE = defop("transpose", lambda xp, x, perm: xp.transpose(x, perm),
 
 def transpose(a: TensorInput, perm: Optional[TensorInput] = None, conjugate: bool = False,
               name: Optional[str] = None) -> Tensor:
-    """Permute the axes of ``a`` (reverse them when ``perm`` is None).
+    """Permute the axes of ``a`` (reverse them when ``perm`` is None); with
+    ``conjugate=True`` a complex ``a`` is also conjugated.
 
     >>> import gradtape as tf
     >>> tf.transpose(tf.zeros((2, 3, 4)), perm=[2, 0, 1]).shape
     TensorShape([4, 2, 3])
+    >>> tf.transpose(tf.constant([[1 + 2j, 3 - 1j]]), conjugate=True).numpy()
+    array([[1.-2.j],
+           [3.+1.j]])
     """
     x = tensor(a)
     nd = x._value.ndim
@@ -99,7 +118,11 @@ def transpose(a: TensorInput, perm: Optional[TensorInput] = None, conjugate: boo
         if sorted(perm) != list(range(nd)):
             raise InvalidArgumentError(
                 f"transpose: perm {list(perm)} is not a permutation of the {nd} axes")
-    return apply(_TRANSPOSE, (x,), {"perm": perm})
+    out = apply(_TRANSPOSE, (x,), {"perm": perm})
+    if conjugate and x.dtype.is_complex:
+        from .complex_ops import conj
+        out = conj(out)
+    return out
 
 
 def matrix_transpose(a: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -147,7 +170,7 @@ def squeeze(input: TensorInput, axis: Axis = None, name: Optional[str] = None) -
     x = tensor(input)
     shape = x._value.shape
     nd = len(shape)
-    if axis is None:
+    if axis is None or (isinstance(axis, (list, tuple)) and not axis):  # [] squeezes all
         keep = [d for d in shape if d != 1]
     elif nd == 0:
         raise InvalidArgumentError(f"squeeze: axis {axis} is out of range for a tensor of rank 0")
@@ -591,6 +614,20 @@ def _pad_widths(paddings, shape, mode):
     return widths
 
 
+def _pad_value(value, x):
+    """``constant_values`` as a scalar of ``x``'s dtype (no gradient flows to it, as in
+    TensorFlow); a Python value that does not fit the dtype is a TypeError."""
+    if isinstance(value, TensorLike) and value.dtype != x.dtype:
+        raise InvalidArgumentError(
+            f"cannot compute PadV2 as input #2(zero-based) was expected to be a "
+            f"{x.dtype.name} tensor but is a {value.dtype.name} tensor [Op:PadV2]")
+    v = convert_to_tensor(value, dtype=x.dtype).numpy()
+    if v.ndim:
+        raise InvalidArgumentError(f"pad: constant_values must be a scalar. Found: "
+                                   f"{list(v.shape)} [Op:PadV2]")
+    return v
+
+
 def pad(tensor: TensorInput, paddings: TensorInput, mode: str = "CONSTANT",
         constant_values: TensorInput = 0, name: Optional[str] = None) -> Tensor:
     """Pad ``tensor`` with ``paddings[i] = [before, after]`` values along each axis ``i``.
@@ -609,12 +646,55 @@ def pad(tensor: TensorInput, paddings: TensorInput, mode: str = "CONSTANT",
         raise ValueError(f"pad: mode must be one of 'CONSTANT', 'REFLECT' or 'SYMMETRIC', "
                          f"got {mode!r}")
     widths = _pad_widths(paddings, x._value.shape, mode)
-    if isinstance(constant_values, TensorLike):
-        constant_values = constant_values.numpy()
-    if mode != "CONSTANT":
-        constant_values = 0
+    constant_values = _pad_value(constant_values, x) if mode == "CONSTANT" else 0
     return apply(_PAD, (x,), {"paddings": widths, "mode": mode,
                               "constant_values": constant_values})
+
+
+# ---------------------------------------------------------------------------
+# roll
+# ---------------------------------------------------------------------------
+
+def _roll_impl(xp, x, shift, axis):
+    return xp.roll(x, shift, axis=axis)
+
+
+def _roll_back(ct, shift, axis):
+    return apply(_ROLL, (ct,), {"shift": tuple(-s for s in shift), "axis": axis})
+
+
+_ROLL = defop("roll", _roll_impl, vjp=lambda ct, ans, x, shift, axis: _roll_back(ct, shift, axis),
+              linear=True, save="none")
+
+
+def roll(input: TensorInput, shift: TensorInput, axis: TensorInput,
+         name: Optional[str] = None) -> Tensor:
+    """``input`` with its elements moved ``shift[i]`` places along ``axis[i]``
+    (wrapping around; shifts along a repeated axis add up).
+
+    >>> import gradtape as tf
+    >>> tf.roll(tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), shift=[1, -1], axis=[0, 1]).numpy()
+    array([[5., 6., 4.],
+           [2., 3., 1.]], dtype=float32)
+    """
+    x = tensor(input)
+    shifts = _int_values(shift, "roll", "shift")
+    axes = _int_values(axis, "roll", "axis")
+    if len(shifts) != len(axes):
+        raise InvalidArgumentError(f"roll: shift and axis must have the same size, got "
+                                   f"{len(shifts)} shifts and {len(axes)} axes")
+    nd = x._value.ndim
+    return apply(_ROLL, (x,), {"shift": shifts,
+                               "axis": tuple(_axis_of(a, nd, "roll") for a in axes)})
+
+
+def _int_values(value, opname, argname):
+    """An int or a 1-D list/tensor of ints as a tuple."""
+    if isinstance(value, TensorLike):
+        value = value.numpy().tolist()
+    if not isinstance(value, (list, tuple)):
+        value = [value]
+    return tuple(int_arg(v, opname, argname) for v in value)
 
 
 # ---------------------------------------------------------------------------

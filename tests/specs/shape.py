@@ -69,4 +69,6 @@ SPECS = [
            [(rand(()), rand(()), 4, 0), (rand((2,)), rand((2,)), 3, -1),
             (rand((2,)), rand(()), 1, 0),
             (rand((3, 1)), rand((2,)), 2, 1)], 2),
+    OpSpec("roll", lambda x: tf.roll(x, shift=[1, -2, 1], axis=[0, -1, 0]) * x,
+           [(rand((3, 4)),)], 2),
 ]
