@@ -1,0 +1,197 @@
+"""Elementwise math, operators and reductions that differed from TensorFlow 2.21.
+
+Each case holds the numbers (or the error class) TensorFlow 2.21 gave for the
+same call.  Before the fixes gradtape returned, among others: bools for
+``&``, ``|``, ``^`` and ``~`` of integer tensors, a zero gradient for
+``sign`` of a complex tensor, 0 for the exponent's gradient of ``pow`` where
+TensorFlow's is NaN, ``clip_value_max`` where the bounds cross, ``False``
+for ``==`` of tensors of two dtypes, and values for ops TensorFlow has no
+kernel for (``abs`` of unsigned integers, ``floor`` of integers,
+``logical_and`` of floats, ``round`` of complex numbers...).
+"""
+import numpy as np
+import pytest
+
+import gradtape as tf
+from gradtape.errors import InvalidArgumentError, NotFoundError
+
+
+def _grad(f, *xs):
+    xs = [tf.constant(x) for x in xs]
+    with tf.GradientTape() as tape:
+        tape.watch(xs)
+        y = f(*xs)
+    return y, tape.gradient(y, xs)
+
+
+def _second(f, x):
+    x = tf.constant(x)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        (g,) = _grad(f, x)[1]
+    return g, outer.gradient(g, x)
+
+
+# ---------------------------------------------------------------------------
+# Operators
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [tf.int32, tf.int64, tf.uint8])
+def test_bitwise_operators_of_integer_tensors(dtype):
+    # TensorFlow 2.21: 6 & 3 = 2, 6 | 3 = 7, 6 ^ 3 = 5, in the tensor's dtype
+    x = tf.constant([6], dtype)
+    for got, want in [(x & 3, 2), (3 & x, 2), (x | tf.constant([3], dtype), 7), (x ^ 3, 5)]:
+        assert got.dtype == dtype and got.numpy().tolist() == [want]
+
+
+def test_invert_of_integer_tensors():
+    # TensorFlow 2.21: ~1 is -2 (int32) and 254 (uint8)
+    assert (~tf.constant([1])).numpy().tolist() == [-2]
+    out = ~tf.constant([1], tf.uint8)
+    assert out.dtype == tf.uint8 and out.numpy().tolist() == [254]
+    assert (~tf.constant([True, False])).numpy().tolist() == [False, True]
+
+
+def test_bitwise_operators_refuse_floats_and_mixed_kinds():
+    # TensorFlow 2.21: InvalidArgumentError (no float kernel; int32 & bool)
+    with pytest.raises(InvalidArgumentError):
+        tf.constant([1.0]) & tf.constant([1.0])
+    with pytest.raises(InvalidArgumentError):
+        ~tf.constant([1.0])
+
+
+def test_bool_times_bool_is_a_logical_and():
+    # TensorFlow 2.21: [True, False] * [True, True] == [True, False]; tf.multiply refuses bools
+    out = tf.constant([True, False]) * tf.constant([True, True])
+    assert out.dtype == tf.bool and out.numpy().tolist() == [True, False]
+    with pytest.raises(InvalidArgumentError):
+        tf.multiply(tf.constant([True]), tf.constant([True]))
+
+
+def test_equality_of_tensors_of_two_dtypes_is_an_error():
+    # TensorFlow 2.21: InvalidArgumentError "cannot compute Equal as input #1..."
+    with pytest.raises(InvalidArgumentError):
+        tf.constant([1, 2]) == tf.constant([1.0, 2.0])
+    with pytest.raises(InvalidArgumentError):
+        tf.constant([1.0]) != tf.constant([1.0], tf.float64)
+    # ... while shapes that do not broadcast still compare unequal
+    assert (tf.constant([1, 2]) == tf.constant([1, 2, 3])) is False
+
+
+@pytest.mark.parametrize("call", [
+    lambda: tf.constant([True]) + tf.constant([True]),
+    lambda: tf.constant([True]) - tf.constant([True]),
+    lambda: tf.negative(tf.constant([True])),
+    lambda: tf.constant([True]) < tf.constant([False]),
+    lambda: tf.math.floordiv(tf.constant([True]), tf.constant([True])),
+    lambda: tf.constant([True]) % tf.constant([True]),
+    lambda: abs(tf.constant([1], tf.uint8)),
+    lambda: -tf.constant([1], tf.uint8),
+    lambda: tf.sign(tf.constant([1], tf.uint8)),
+    lambda: tf.constant([7], tf.uint8) ** 2,
+    lambda: tf.floor(tf.constant([1, 2])),
+    lambda: tf.math.ceil(tf.constant([1, 2])),
+    lambda: tf.floor(tf.constant([1.5 + 2.5j])),
+    lambda: tf.math.is_nan(tf.constant([2])),
+    lambda: tf.math.is_finite(tf.constant([2], tf.int64)),
+    lambda: tf.math.is_inf(tf.constant([True])),
+    lambda: tf.round(tf.constant([True])),
+    lambda: tf.logical_and(tf.constant([1.0]), tf.constant([0.0])),
+    lambda: tf.logical_not(tf.constant([1])),
+    lambda: tf.maximum(tf.constant([1j]), tf.constant([2j])),
+    lambda: tf.clip_by_value(tf.constant([1 + 1j]), 0, 3),
+], ids=["bool+", "bool-", "neg bool", "bool<", "floordiv bool", "mod bool", "abs uint8",
+        "neg uint8", "sign uint8", "pow uint8", "floor int", "ceil int", "floor complex",
+        "is_nan int", "is_finite int64", "is_inf bool", "round bool", "logical_and float",
+        "logical_not int", "maximum complex", "clip complex"])
+def test_dtypes_tensorflow_has_no_kernel_for(call):
+    # TensorFlow 2.21: InvalidArgumentError "Value for attr 'T' of ... is not in the list"
+    with pytest.raises(InvalidArgumentError):
+        call()
+
+
+def test_round_of_complex_numbers_is_not_found():
+    # TensorFlow 2.21: NotFoundError (no Round kernel for complex128)
+    with pytest.raises(NotFoundError, match="Round"):
+        tf.round(tf.constant([1.5 + 2.5j]))
+
+
+def test_round_and_rint_round_half_to_even():
+    # TensorFlow 2.21
+    out = tf.round(tf.constant([0.5, 1.5, 2.5, -0.5, -1.5, 2.4999]))
+    np.testing.assert_array_equal(out.numpy(), np.float32([0, 2, 2, -0., -2, 2]))
+    out = tf.math.rint(tf.constant([0.5, 1.5, -2.5]))
+    np.testing.assert_array_equal(out.numpy(), np.float32([0, 2, -2]))
+    assert tf.round(tf.constant([1, 2], tf.int64)).dtype == tf.int64
+
+
+# ---------------------------------------------------------------------------
+# Elementwise math
+# ---------------------------------------------------------------------------
+
+def test_sign_of_complex_numbers_is_differentiable():
+    # TensorFlow 2.21: sign(z) = z / |z| (0 at 0); gradient at 3+4j is 0.128-0.096j
+    z = tf.constant([3 + 4j, 0j], tf.complex64)
+    np.testing.assert_allclose(tf.sign(z).numpy(), [0.6 + 0.8j, 0j], atol=1e-7)
+    _, (g,) = _grad(tf.sign, np.complex64([3 + 4j]))
+    np.testing.assert_allclose(g.numpy(), [0.128 - 0.096j], rtol=1e-5)
+
+
+def test_pow_exponent_gradient_where_the_power_is_infinite():
+    # TensorFlow 2.21: d/dy of where(x > 0, x ** y, 0) at x=0, y=-1 is NaN
+    # (x ** y * log(x) with log(x) taken as 0 there: inf * 0), at x=4, y=0.5 is 2 log 4
+    _, (gx, gy) = _grad(lambda x, y: tf.where(x > 0, tf.pow(x, y), 0.0),
+                        np.float32([0.0, 4.0]), np.float32([-1.0, 0.5]))
+    np.testing.assert_allclose(gx.numpy(), [np.nan, 0.25])
+    np.testing.assert_allclose(gy.numpy(), [np.nan, 2.7725887], rtol=1e-6)
+
+
+def test_pow_exponent_gradient_of_a_negative_base():
+    # TensorFlow 2.21: (-2) ** 2.5 is NaN and so is d/dy; (-2) ** 2 gives d/dy 0
+    _, (_, gy) = _grad(tf.pow, np.float32([-2.0, -2.0]), np.float32([2.5, 2.0]))
+    np.testing.assert_array_equal(gy.numpy(), np.float32([np.nan, 0.0]))
+
+
+def test_second_derivative_of_x_to_the_first_is_a_tensor():
+    # TensorFlow 2.21: the second derivative of x ** 1.0 at [0, 2] is [nan, 0] (not None)
+    g, gg = _second(lambda x: x ** 1.0, np.float32([0.0, 2.0]))
+    np.testing.assert_array_equal(g.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(gg.numpy(), np.float32([np.nan, 0.0]))
+
+
+def test_clip_by_value_with_crossed_bounds_takes_the_minimum():
+    # TensorFlow 2.21: maximum(minimum(t, max), min): with min 1 > max -1, all 1
+    out = tf.clip_by_value(tf.constant([-2.0, 0.0, 5.0]), 1.0, -1.0)
+    np.testing.assert_array_equal(out.numpy(), [1.0, 1.0, 1.0])
+
+
+def test_clip_by_value_bounds_that_grow_the_shape_are_refused():
+    # TensorFlow 2.21: ValueError "Shapes (2,) and (2, 2) are incompatible"
+    with pytest.raises(ValueError, match="incompatible"):
+        tf.clip_by_value(tf.constant([1.0, 2.0]), tf.constant([[0.0], [1.5]]), 3.0)
+    out = tf.clip_by_value(tf.constant([[1.0, 2.0]]), tf.constant([0.0, 1.5]), 3.0)
+    np.testing.assert_array_equal(out.numpy(), [[1.0, 2.0]])
+
+
+def test_clip_by_value_gradients_at_and_outside_the_bounds():
+    # TensorFlow 2.21: the gradient passes at the bounds; a tensor bound gets the rest
+    _, (gx, glo, ghi) = _grad(lambda x, lo, hi: tf.clip_by_value(x, lo, hi),
+                              np.float32([-2, -1, 0, 1, 2]), np.float32(-1), np.float32(1))
+    np.testing.assert_array_equal(gx.numpy(), [0, 1, 1, 1, 0])
+    assert glo.numpy() == 1.0 and ghi.numpy() == 1.0
+
+
+@pytest.mark.parametrize("dtype, want", [(tf.int32, tf.float64), (tf.int64, tf.float64),
+                                         (tf.int8, tf.float32), (tf.uint8, tf.float32)])
+def test_divide_no_nan_of_integers_divides_in_floating_point(dtype, want):
+    # TensorFlow 2.21: [1, 2] / [0, 2] -> [0., 1.] in float64 (float32 for 8-bit)
+    out = tf.math.divide_no_nan(tf.constant([1, 2], dtype), tf.constant([0, 2], dtype))
+    assert out.dtype == want
+    np.testing.assert_array_equal(out.numpy(), [0.0, 1.0])
+
+
+def test_cast_of_complex_numbers_to_real_dtypes_takes_the_real_part():
+    # TensorFlow 2.21: [1+2j, 0j, 1j] -> bool [True, False, False]; -> int32 [1, 0, 0]
+    z = tf.constant([1 + 2j, 0j, 1j])
+    assert tf.cast(z, tf.bool).numpy().tolist() == [True, False, False]
+    assert tf.cast(z, tf.int32).numpy().tolist() == [1, 0, 0]
