@@ -364,6 +364,11 @@ def add_n(inputs: TensorInput, name: Optional[str] = None) -> Tensor:
         raise ValueError("add_n: inputs must be a non-empty list of tensors")
     total = tensor(inputs[0])
     for x in inputs[1:]:
+        x = tensor(x)
+        if x.shape != total.shape:  # TensorFlow's AddN does not broadcast
+            raise InvalidArgumentError(
+                f"add_n: inputs must all have one shape, got {total.shape} and {x.shape} "
+                "[Op:AddN]; broadcast them first (gradtape.broadcast_to)")
         total = add(total, x)
     return total
 
@@ -655,6 +660,9 @@ def _check_divisor(xp, y, opname):
 
 
 def _floordiv_impl(xp, x, y):
+    if kind(x.dtype) == "f":
+        # TensorFlow's floor(x / y): 1.0 // 0.1 is 10 (NumPy's exact floor_divide gives 9)
+        return xp.floor(x / y)
     _check_divisor(xp, y, "FloorDiv")
     return xp.floor_divide(x, y)
 
@@ -676,8 +684,9 @@ floormod = mod
 
 def _pow_dy(ans, x, y):
     # TensorFlow's formula: x ** y times log(x), with log(x) taken as 0 where
-    # x <= 0 (so NaN where x ** y is infinite or NaN there, as TensorFlow's)
-    positive = x > 0
+    # x <= 0 (so NaN where x ** y is infinite or NaN there, as TensorFlow's;
+    # for complex x only where x is 0)
+    positive = not_equal(x, 0.0) if x.dtype.is_complex else x > 0
     return ans * where(positive, log(where(positive, x, 1.0)), 0.0)
 
 

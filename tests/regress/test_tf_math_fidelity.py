@@ -195,3 +195,105 @@ def test_cast_of_complex_numbers_to_real_dtypes_takes_the_real_part():
     z = tf.constant([1 + 2j, 0j, 1j])
     assert tf.cast(z, tf.bool).numpy().tolist() == [True, False, False]
     assert tf.cast(z, tf.int32).numpy().tolist() == [1, 0, 0]
+
+
+def test_float_floordiv_is_the_floor_of_the_quotient():
+    # TensorFlow 2.21: floor(x / y), so 1.0 // 0.1 is 10 (not 9) and -0.5 // inf is -0.
+    x = tf.constant([1.0, 1.0, 0.3, -4.0, 4.0, -0.5])
+    y = tf.constant([0.1, 0.2, 0.1, 2.0, -2.0, np.inf])
+    out = (x // y).numpy()
+    np.testing.assert_array_equal(out, np.float32([10, 5, 3, -2, -2, -0.0]))
+    assert np.signbit(out[-1])
+    out = tf.constant([1.0, 2.0], tf.float16) // tf.constant([0.1, 0.1], tf.float16)
+    np.testing.assert_array_equal(out.numpy(), np.float16([10, 20]))
+
+
+def test_add_n_does_not_broadcast():
+    # TensorFlow 2.21: InvalidArgumentError (AddN inputs must have one shape)
+    with pytest.raises(InvalidArgumentError):
+        tf.add_n([tf.constant([1.0, 2.0]), tf.constant(1.0)])
+
+
+def test_pow_gradients_of_complex_numbers():
+    # TensorFlow 2.21: gradients of real(z ** w) at z = [1+1j, 0], w = [2, 2]
+    z, w = np.complex64([1 + 1j, 0]), np.complex64([2, 2])
+    _, (gz, gw) = _grad(lambda z, w: tf.math.real(tf.pow(z, w)), z, w)
+    np.testing.assert_allclose(gz.numpy(), [2 - 2j, 0], rtol=1e-6)
+    np.testing.assert_allclose(gw.numpy(), [-1.5707964 - 0.69314706j, 0], rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# Reductions
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("values, want_max, want_min", [
+    ([1.0, np.nan, 3.0], 2, 0), ([np.nan, 1.0, 3.0], 2, 1), ([np.nan, np.nan], 0, 0),
+    ([np.nan, -np.inf], 0, 1), ([3.0, np.nan, 1.0, 5.0], 3, 2)])
+def test_argmax_and_argmin_skip_nan(values, want_max, want_min):
+    # TensorFlow 2.21's indices
+    x = tf.constant(values)
+    assert tf.argmax(x).numpy() == want_max and tf.argmin(x).numpy() == want_min
+
+
+def test_argmax_skips_nan_along_an_axis():
+    # TensorFlow 2.21
+    out = tf.argmax(tf.constant([[1.0, np.nan, 3.0], [np.nan, 1.0, 0.0]]), axis=1)
+    assert out.numpy().tolist() == [2, 1]
+
+
+def test_argmax_dtypes():
+    # TensorFlow 2.21: bools have a kernel, complex numbers and uint8 output_type do not
+    assert tf.argmin(tf.constant([True, False])).numpy() == 1
+    assert tf.argmax(tf.constant([1.0, 3.0]), output_type=tf.int16).dtype == tf.int16
+    with pytest.raises(InvalidArgumentError):
+        tf.argmax(tf.constant([1.0, 3.0]), output_type=tf.uint8)
+    with pytest.raises(InvalidArgumentError):
+        tf.argmax(tf.constant([1j, 2.0]))
+
+
+@pytest.mark.parametrize("fn", [tf.reduce_max, tf.reduce_min], ids=lambda f: f.__name__)
+def test_extrema_of_bools_and_complex_numbers_are_refused(fn):
+    # TensorFlow 2.21: InvalidArgumentError (no Max/Min kernel for bool or complex)
+    for x in (tf.constant([True, False]), tf.constant([1j, 2.0])):
+        with pytest.raises(InvalidArgumentError):
+            fn(x)
+
+
+@pytest.mark.parametrize("fn", [tf.cumsum, tf.math.cumprod], ids=lambda f: f.__name__)
+def test_scans_of_bools_are_refused(fn):
+    # TensorFlow 2.21: no Cumsum/Cumprod kernel for bool (gradtape: TypeError, as reduce_sum)
+    with pytest.raises(TypeError):
+        fn(tf.constant([True, True]))
+
+
+def test_reduce_euclidean_norm_and_its_derivatives():
+    # TensorFlow 2.21: values, gradient x / norm (NaN at a zero norm) and second derivative
+    x = np.float32([[3.0, 4.0], [0.0, 0.0]])
+    y, (g,) = _grad(lambda x: tf.math.reduce_euclidean_norm(x, axis=1), x)
+    np.testing.assert_allclose(y.numpy(), [5.0, 0.0])
+    np.testing.assert_allclose(g.numpy(), [[0.6, 0.8], [np.nan, np.nan]], rtol=1e-6)
+    _, gg = _second(lambda x: tf.math.reduce_euclidean_norm(x, axis=1), x)
+    np.testing.assert_allclose(gg.numpy(), [[0.032, -0.024], [np.nan, np.nan]], rtol=1e-3)
+    out = tf.math.reduce_euclidean_norm(tf.constant([[3.0, 4.0]]), axis=-1, keepdims=True)
+    assert out.shape == (1, 1)
+
+
+def test_reduce_euclidean_norm_of_integers_and_complex_numbers():
+    # TensorFlow 2.21: int32 5 and 1 (sqrt 2 rounded down); complex128 5+0j, gradient z / |z|
+    out = tf.math.reduce_euclidean_norm(tf.constant([3, 4]))
+    assert out.dtype == tf.int32 and out.numpy() == 5
+    assert tf.math.reduce_euclidean_norm(tf.constant([1, 1])).numpy() == 1
+    out = tf.math.reduce_euclidean_norm(tf.constant([3j, 4.0]))
+    assert out.dtype == tf.complex128 and out.numpy() == 5 + 0j
+    _, (g,) = _grad(lambda z: tf.math.reduce_euclidean_norm(z), np.complex64([3j, 4.0]))
+    np.testing.assert_allclose(g.numpy(), [0.6j, 0.8], atol=1e-7)
+
+
+def test_variance_and_std_of_complex_numbers_are_real():
+    # TensorFlow 2.21: 1.25 (float32 for complex64) with gradient [-0.5+1j, 0.5-1j]; std 1.118034
+    z = np.complex64([1 + 1j, 2 - 1j])
+    v, (g,) = _grad(tf.math.reduce_variance, z)
+    assert v.dtype == tf.float32 and v.numpy() == 1.25
+    np.testing.assert_allclose(g.numpy(), [-0.5 + 1j, 0.5 - 1j], rtol=1e-6)
+    np.testing.assert_allclose(tf.math.reduce_std(tf.constant([1 + 1j, 2 - 1j])).numpy(),
+                               1.11803399, rtol=1e-8)
