@@ -84,6 +84,8 @@ _EXAMPLE_OUTPUTS = {
     'tanh': 'array([0.       , 0.7615942], dtype=float32)',
     'xdivy': 'array([ 0., inf], dtype=float32)',
     'xlogy': 'array([  0., -inf], dtype=float32)',
+    'xlog1py': 'array([0.       , 1.3862944], dtype=float32)',
+    'multiply_no_nan': 'array([0., 6.], dtype=float32)',
 }
 
 
@@ -605,6 +607,16 @@ def _xlogy_impl(xp, x, y):
         return xp.astype(xp.where(x == 0, 0.0, x * xp.log(y)), x.dtype, copy=False)
 
 
+def _xlog1py_impl(xp, x, y):
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        return xp.astype(xp.where(x == 0, 0.0, x * xp.log1p(y)), x.dtype, copy=False)
+
+
+def _multiply_no_nan_impl(xp, x, y):
+    with xp.errstate(invalid="ignore"):
+        return xp.astype(xp.where(y == 0, 0.0, x * y), x.dtype, copy=False)
+
+
 def _divide_no_nan_impl(xp, x, y):
     zero = y == 0
     return xp.astype(xp.where(zero, 0.0, x / xp.where(zero, 1.0, y)), x.dtype, copy=False)
@@ -628,6 +640,17 @@ xlogy = binary("xlogy", _xlogy_impl,
                lambda a, x, y: xdivy(x, y),
                "Elementwise ``x * log(y)``, and 0 wherever ``x`` is 0.",
                "tf.constant([0.0, 2.0]), 0.0")
+xlog1py = binary("xlog1py", _xlog1py_impl,
+                 lambda a, x, y: xlog1py(cast(not_equal(x, 0.0), x.dtype), y),
+                 lambda a, x, y: xdivy(x, 1.0 + y),
+                 "Elementwise ``x * log1p(y)``, and 0 wherever ``x`` is 0.",
+                 "tf.constant([0.0, 2.0]), tf.constant([-1.0, 1.0])")
+multiply_no_nan = binary("multiply_no_nan", _multiply_no_nan_impl, None, None,
+                         "Elementwise ``x * y``, and 0 wherever ``y`` is 0 (even where "
+                         "``x`` is NaN or infinite).",
+                         "tf.constant([float('inf'), 2.0]), tf.constant([0.0, 3.0])",
+                         times=(lambda t, a, x, y: multiply_no_nan(t, y),
+                                lambda t, a, x, y: multiply_no_nan(x, t)))
 _divide_no_nan = binary("divide_no_nan", _divide_no_nan_impl,
                         _divide_no_nan_dx, _divide_no_nan_dy,
                         "Elementwise ``x / y``, and 0 wherever ``y`` is 0.",

@@ -297,3 +297,25 @@ def test_variance_and_std_of_complex_numbers_are_real():
     np.testing.assert_allclose(g.numpy(), [-0.5 + 1j, 0.5 - 1j], rtol=1e-6)
     np.testing.assert_allclose(tf.math.reduce_std(tf.constant([1 + 1j, 2 - 1j])).numpy(),
                                1.11803399, rtol=1e-8)
+
+
+def test_xlog1py_and_its_gradients():
+    # TensorFlow 2.21: x * log1p(y), 0 where x is 0; gradients log1p(y) and x / (1 + y), 0 where x is 0
+    x, y = np.float32([0.0, 1.0, 2.0, 0.0]), np.float32([-1.0, 0.0, 1.0, -2.0])
+    out, (gx, gy) = _grad(tf.math.xlog1py, x, y)
+    np.testing.assert_allclose(out.numpy(), [0.0, 0.0, 1.3862944, 0.0], rtol=1e-6)
+    np.testing.assert_allclose(gx.numpy(), [0.0, 0.0, 0.6931472, 0.0], rtol=1e-6)
+    np.testing.assert_array_equal(gy.numpy(), [0.0, 1.0, 1.0, 0.0])
+    out = tf.math.xlog1py(tf.constant([0.0, 1.0]), tf.constant([-2.0, -2.0]))
+    np.testing.assert_array_equal(out.numpy(), np.float32([0.0, np.nan]))
+
+
+def test_multiply_no_nan_and_its_gradients():
+    # TensorFlow 2.21: 0 where y is 0 even for x inf/nan; d/dx = y (0 there), d/dy = x
+    out, (gx, gy) = _grad(tf.math.multiply_no_nan, np.float32([np.inf, np.nan, 2.0]),
+                          np.float32([0.0, 0.0, 3.0]))
+    np.testing.assert_array_equal(out.numpy(), [0.0, 0.0, 6.0])
+    np.testing.assert_array_equal(gx.numpy(), [0.0, 0.0, 3.0])
+    np.testing.assert_array_equal(gy.numpy(), np.float32([np.inf, np.nan, 2.0]))
+    with pytest.raises(InvalidArgumentError):  # TensorFlow 2.21: no integer kernel
+        tf.math.multiply_no_nan(tf.constant([1, 2]), tf.constant([0, 2]))

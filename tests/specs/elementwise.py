@@ -35,6 +35,8 @@ SPECS = [
     binary("squared_difference", tf.math.squared_difference),
     binary("xlogy", tf.math.xlogy, kink=True, lo2=0.5, hi2=2.0),
     binary("xdivy", tf.math.xdivy, kink=True, lo2=0.5, hi2=2.0),
+    binary("xlog1py", tf.math.xlog1py, kink=True, lo2=-0.5, hi2=2.0),
+    binary("multiply_no_nan", tf.math.multiply_no_nan, kink=True),
     binary("divide_no_nan", tf.math.divide_no_nan, lo2=0.5, hi2=2.0),
     OpSpec("divide_no_nan_at_zero", lambda x, y: tf.math.divide_no_nan(x, y * 0.0) + x * y,
            [(rand((2, 3)), rand((3,)))], 2),
