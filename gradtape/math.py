@@ -12,9 +12,12 @@ from .rules.elementwise import __all__ as _ew
 from .rules.reductions import __all__ as _red
 from .composite import scalar_mul
 from .rules.complex_ops import angle, conj, imag, real
+# TensorFlow's tf.math aliases of these tf.nn functions
+from .rules.nn import l2_normalize, log_softmax, softmax, softsign
 
 if not TYPE_CHECKING:  # a type checker reads the names from the imports above
-    __all__ = list(_ew) + list(_red) + ["scalar_mul", "angle", "conj", "imag", "real"]
+    __all__ = list(_ew) + list(_red) + ["scalar_mul", "angle", "conj", "imag", "real",
+                                        "l2_normalize", "log_softmax", "softmax", "softsign"]
 
 from ._missing import missing_names as _missing_names
 

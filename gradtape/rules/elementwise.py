@@ -1087,11 +1087,14 @@ rint = nondiff("rint", lambda xp, x: xp.round(x),
                "Elementwise rounding to the nearest integer, half to even; it has no gradient.",
                "tf.constant([0.5, 1.5, -2.5])", kinds="f")
 
+# y takes the gradient wherever x does not (NaN included), as TensorFlow's
 maximum = binary("maximum", NP.maximum,
-                 lambda a, x, y: cast(x >= y, x.dtype), lambda a, x, y: cast(x < y, x.dtype),
+                 lambda a, x, y: cast(x >= y, x.dtype),
+                 lambda a, x, y: cast(logical_not(x >= y), x.dtype),
                  "Elementwise maximum; ties send the gradient to ``x``.", kinds=_REAL)
 minimum = binary("minimum", NP.minimum,
-                 lambda a, x, y: cast(x <= y, x.dtype), lambda a, x, y: cast(x > y, x.dtype),
+                 lambda a, x, y: cast(x <= y, x.dtype),
+                 lambda a, x, y: cast(logical_not(x <= y), x.dtype),
                  "Elementwise minimum; ties send the gradient to ``x``.", kinds=_REAL)
 
 

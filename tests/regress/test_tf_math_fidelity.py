@@ -319,3 +319,18 @@ def test_multiply_no_nan_and_its_gradients():
     np.testing.assert_array_equal(gy.numpy(), np.float32([np.inf, np.nan, 2.0]))
     with pytest.raises(InvalidArgumentError):  # TensorFlow 2.21: no integer kernel
         tf.math.multiply_no_nan(tf.constant([1, 2]), tf.constant([0, 2]))
+
+
+@pytest.mark.parametrize("fn", [tf.maximum, tf.minimum], ids=lambda f: f.__name__)
+def test_maximum_and_minimum_send_a_nan_comparison_to_y(fn):
+    # TensorFlow 2.21: x's mask is x >= y (x <= y); y gets the gradient wherever x does not
+    _, (gx, gy) = _grad(fn, np.float32([np.nan, 1.0, 2.0]), np.float32([1.0, np.nan, 2.0]))
+    np.testing.assert_array_equal(gx.numpy(), [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(gy.numpy(), [1.0, 1.0, 0.0])
+
+
+def test_tf_math_has_tensorflows_aliases_of_tf_nn_functions():
+    # TensorFlow 2.21: tf.math.l2_normalize([3, 4]) = [0.6, 0.8], tf.math.softmax([0, 0]) = [0.5, 0.5]
+    np.testing.assert_allclose(tf.math.l2_normalize(tf.constant([3.0, 4.0])).numpy(), [0.6, 0.8])
+    np.testing.assert_allclose(tf.math.softmax(tf.constant([0.0, 0.0])).numpy(), [0.5, 0.5])
+    assert tf.math.log_softmax is tf.nn.log_softmax and tf.math.softsign is tf.nn.softsign
