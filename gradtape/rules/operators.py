@@ -1,10 +1,12 @@
 """Python operators on Tensors and Variables, each delegating to its op.
 
 ``&``, ``|``, ``^`` and ``~`` are logical on bool tensors and bitwise on
-integer ones, and ``*`` of two bool tensors is a logical and, as TensorFlow's.
+integer ones, and ``*`` with a bool tensor multiplies in int32 and gives
+bools, as TensorFlow's.
 """
 from .._core.dtypes import kind
 from .._core.tensor import TensorLike
+from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from ._util import NOPARAMS, NP, apply, defop, pair, tensor
 from .indexing import getitem
@@ -52,11 +54,15 @@ def _invert(x):
 
 
 def _mul(x, y):
-    """``x * y``; of two bool tensors a logical and, as TensorFlow's ``*``."""
-    if isinstance(x, TensorLike) and isinstance(y, TensorLike) \
-            and kind(x._value.dtype) == "b" == kind(y._value.dtype):
-        return ew.logical_and(x, y)
-    return ew.multiply(x, y)
+    """``x * y``; with a bool tensor, TensorFlow's ``*`` casts both operands
+    to int32, multiplies and casts to bool (``tf.multiply`` refuses bools;
+    the check costs nothing on other dtypes)."""
+    try:
+        return ew.multiply(x, y)
+    except (InvalidArgumentError, TypeError):
+        if not any(isinstance(v, TensorLike) and kind(v._value.dtype) == "b" for v in (x, y)):
+            raise
+    return ew.cast(ew.multiply(ew.cast(x, "int32"), ew.cast(y, "int32")), "bool")
 
 
 _AND = _logical_or_bitwise("and", ew.logical_and)

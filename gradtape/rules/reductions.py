@@ -28,8 +28,11 @@ def _params(x, axis, keepdims, opname):
     """The parameters of a reduction of ``x``: negative sorted axes and keepdims."""
     nd = x._value.ndim
     axes = norm_axes(axis, nd, opname)
-    # a scalar has nothing to reduce: axis 0 / -1 of it reduce over no axis
-    return {"axes": axes if nd else (), "keepdims": bool(keepdims)}
+    if not nd and axes:  # TensorFlow's error: a scalar has no axis 0 (or -1)
+        raise InvalidArgumentError(
+            f"Invalid reduction dimension ({axis} for input with 0 dimension(s)) [Op:{opname}]; "
+            "a scalar has no axis to reduce: pass axis=None")
+    return {"axes": axes, "keepdims": bool(keepdims)}
 
 
 def _unreduce_impl(xp, ct, shape, axes, keepdims):
@@ -551,6 +554,8 @@ def _arg_extreme(opname, nan_as):
         nd = x._value.ndim
         if nd == 0:
             raise InvalidArgumentError(f"{opname}: input must have rank >= 1, got a scalar")
+        if isinstance(axis, (list, tuple)):
+            raise TypeError(f"{opname}: axis must be an int or an integer tensor, got {axis!r}")
         (a,) = norm_axes(0 if axis is None else axis, nd, opname)
         if x._value.shape[a] == 0:
             raise InvalidArgumentError(

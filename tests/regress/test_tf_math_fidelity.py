@@ -60,10 +60,15 @@ def test_bitwise_operators_refuse_floats_and_mixed_kinds():
         ~tf.constant([1.0])
 
 
-def test_bool_times_bool_is_a_logical_and():
+def test_times_a_bool_tensor_multiplies_in_int32_and_gives_bools():
     # TensorFlow 2.21: [True, False] * [True, True] == [True, False]; tf.multiply refuses bools
     out = tf.constant([True, False]) * tf.constant([True, True])
     assert out.dtype == tf.bool and out.numpy().tolist() == [True, False]
+    # TensorFlow 2.21: [True] * 2, [1] * [True], True * [True] are [True]; [True] * 0.5 is [False]
+    for out in (tf.constant([True]) * 2, tf.constant([1]) * tf.constant([True]),
+                True * tf.constant([True])):
+        assert out.dtype == tf.bool and out.numpy().tolist() == [True]
+    assert (tf.constant([True]) * 0.5).numpy().tolist() == [False]
     with pytest.raises(InvalidArgumentError):
         tf.multiply(tf.constant([True]), tf.constant([True]))
 
@@ -334,3 +339,19 @@ def test_tf_math_has_tensorflows_aliases_of_tf_nn_functions():
     np.testing.assert_allclose(tf.math.l2_normalize(tf.constant([3.0, 4.0])).numpy(), [0.6, 0.8])
     np.testing.assert_allclose(tf.math.softmax(tf.constant([0.0, 0.0])).numpy(), [0.5, 0.5])
     assert tf.math.log_softmax is tf.nn.log_softmax and tf.math.softsign is tf.nn.softsign
+
+
+def test_argmax_axis_must_be_a_single_int():
+    # TensorFlow 2.21: TypeError "axis must be int or Tensor with integer datatype"
+    with pytest.raises(TypeError):
+        tf.argmax(tf.ones([2, 2]), axis=[1])
+    assert tf.argmax(tf.constant([[1.0, 3.0], [4.0, 0.0]]), axis=tf.constant(1)).numpy().tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("fn", [tf.reduce_sum, tf.reduce_max, tf.reduce_mean])
+@pytest.mark.parametrize("axis", [0, -1])
+def test_reducing_a_scalar_along_an_axis_is_an_error(fn, axis):
+    # TensorFlow 2.21: InvalidArgumentError "Invalid reduction dimension (0 for input with 0 dimension(s))"
+    with pytest.raises(InvalidArgumentError):
+        fn(tf.constant(2.0), axis=axis)
+    assert fn(tf.constant(2.0), axis=[]).numpy() == 2.0 and fn(tf.constant(2.0)).numpy() == 2.0
