@@ -8,7 +8,7 @@ from .._core.dtypes import kind
 from .._core.tensor import TensorLike
 from ..errors import InvalidArgumentError
 from . import elementwise as ew
-from ._util import NOPARAMS, NP, apply, defop, pair, tensor
+from ._util import NOPARAMS, NP, apply, defop, pair
 from .indexing import getitem
 from .linalg import matmul
 
@@ -38,9 +38,11 @@ _TF_BITWISE = {"and": "BitwiseAnd", "or": "BitwiseOr", "xor": "BitwiseXor", "inv
 
 def _logical_or_bitwise(word, logical):
     """The operator ``word`` ("and", "or", "xor"): ``logical`` on bool tensors,
-    the bitwise op on integer ones."""
+    the bitwise op on integer ones (chosen by the first tensor operand's dtype,
+    the other converted to it, as TensorFlow's)."""
     def operator(x, y):
-        if kind(tensor(x)._value.dtype) == "b" or kind(tensor(y)._value.dtype) == "b":
+        first = x if isinstance(x, TensorLike) else y
+        if kind(first._value.dtype) == "b":
             return logical(x, y)
         x, y = pair(x, y, _TF_BITWISE[word])
         return apply(_BITWISE[word], (ew._check_kind(_TF_BITWISE[word], x, "iu"), y), NOPARAMS)

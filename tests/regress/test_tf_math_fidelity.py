@@ -355,3 +355,10 @@ def test_reducing_a_scalar_along_an_axis_is_an_error(fn, axis):
     with pytest.raises(InvalidArgumentError):
         fn(tf.constant(2.0), axis=axis)
     assert fn(tf.constant(2.0), axis=[]).numpy() == 2.0 and fn(tf.constant(2.0)).numpy() == 2.0
+
+
+def test_bitwise_or_logical_follows_the_tensor_operand():
+    # TensorFlow 2.21: [1, 2] & True converts True to int32 1: bitwise, [1, 0]
+    out = tf.constant([1, 2]) & True
+    assert out.dtype == tf.int32 and out.numpy().tolist() == [1, 0]
+    assert (True & tf.constant([True, False])).numpy().tolist() == [True, False]
