@@ -84,6 +84,8 @@ _EXAMPLE_OUTPUTS = {
     'tanh': 'array([0.       , 0.7615942], dtype=float32)',
     'xdivy': 'array([ 0., inf], dtype=float32)',
     'xlogy': 'array([  0., -inf], dtype=float32)',
+    'truncatediv': 'array([ 3, -3], dtype=int32)',
+    'truncatemod': 'array([ 1, -1], dtype=int32)',
     'xlog1py': 'array([0.       , 1.3862944], dtype=float32)',
     'multiply_no_nan': 'array([0., 6.], dtype=float32)',
 }
@@ -622,6 +624,17 @@ def _divide_no_nan_impl(xp, x, y):
     return xp.astype(xp.where(zero, 0.0, x / xp.where(zero, 1.0, y)), x.dtype, copy=False)
 
 
+def reciprocal_no_nan(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Elementwise ``1 / x``, and 0 wherever ``x`` is 0: ``divide_no_nan(1, x)``.
+
+    >>> import gradtape as tf
+    >>> tf.math.reciprocal_no_nan(tf.constant([2.0, 0.0])).numpy()
+    array([0.5, 0. ], dtype=float32)
+    """
+    x = tensor(x)
+    return divide_no_nan(_check_kind("reciprocal_no_nan", x, _FLOAT)._value.dtype.type(1), x)
+
+
 def _divide_no_nan_dx(ans, x, y):
     return divide_no_nan(1.0, y)
 
@@ -695,6 +708,28 @@ def _floormod_impl(xp, x, y):
     return xp.remainder(x, y)
 
 
+def _truncatediv_impl(xp, x, y):
+    if kind(x.dtype) == "f":
+        return xp.trunc(x / y)
+    _check_divisor(xp, y, "TruncateDiv")
+    quotient = xp.floor_divide(x, y)
+    # floor to truncation: one up where the division left a remainder of the other sign
+    return quotient + ((xp.remainder(x, y) != 0) & ((x < 0) != (y < 0))).astype(x.dtype)
+
+
+def _truncatemod_impl(xp, x, y):
+    if kind(x.dtype) in "iu":
+        _check_divisor(xp, y, "TruncateMod")
+    return xp.fmod(x, y)
+
+
+truncatediv = nondiff("truncatediv", _truncatediv_impl,
+                      "Elementwise division rounded toward zero (C's ``/`` on integers); "
+                      "it has no gradient.", "tf.constant([7, -7]), 2", arity=2, kinds=_REAL)
+truncatemod = nondiff("truncatemod", _truncatemod_impl,
+                      "Elementwise remainder of ``truncatediv`` (C's ``fmod``: the sign of "
+                      "``x``); it has no gradient.", "tf.constant([7, -7]), 2", arity=2,
+                      kinds=_REAL)
 floordiv = nondiff("floordiv", _floordiv_impl,
                    "Elementwise floor division; it has no gradient.",
                    "tf.constant([7.0, -7.0]), 2.0", arity=2, kinds=_REAL)

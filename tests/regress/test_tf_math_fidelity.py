@@ -362,3 +362,27 @@ def test_bitwise_or_logical_follows_the_tensor_operand():
     out = tf.constant([1, 2]) & True
     assert out.dtype == tf.int32 and out.numpy().tolist() == [1, 0]
     assert (True & tf.constant([True, False])).numpy().tolist() == [True, False]
+
+
+def test_truncatediv_and_truncatemod():
+    # TensorFlow 2.21: rounding toward zero; the remainder takes x's sign; no gradient
+    out = tf.truncatediv(tf.constant([7, -7, 7, -7, 6, -6]), tf.constant([2, 2, -2, -2, 3, 3]))
+    assert out.dtype == tf.int32 and out.numpy().tolist() == [3, -3, -3, 3, 2, -2]
+    out = tf.truncatemod(tf.constant([7, -7, 7, -7]), tf.constant([2, 2, -2, -2]))
+    assert out.numpy().tolist() == [1, -1, 1, -1]
+    with np.errstate(divide="ignore"):
+        out = tf.truncatediv(tf.constant([7.0, 7.0, -7.0]), tf.constant([0.0, 2.5, 2.0]))
+    np.testing.assert_array_equal(out.numpy(), [np.inf, 2.0, -3.0])
+    with pytest.raises(InvalidArgumentError):  # TensorFlow 2.21: an error (InternalError there)
+        tf.truncatediv(tf.constant([7]), tf.constant([0]))
+    y, (gx, gy) = _grad(tf.truncatediv, np.float32([7.0]), np.float32([2.0]))
+    assert y.numpy() == 3.0 and gx is None and gy is None
+
+
+def test_reciprocal_no_nan():
+    # TensorFlow 2.21: [0.5, 0] with gradient [-0.25, 0]; integers refused
+    y, (g,) = _grad(tf.math.reciprocal_no_nan, np.float32([2.0, 0.0]))
+    np.testing.assert_array_equal(y.numpy(), [0.5, 0.0])
+    np.testing.assert_array_equal(g.numpy(), [-0.25, 0.0])
+    with pytest.raises(InvalidArgumentError):
+        tf.math.reciprocal_no_nan(tf.constant([2]))

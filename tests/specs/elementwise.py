@@ -55,6 +55,9 @@ SPECS = [
     unary("rsqrt", tf.math.rsqrt, 0.5, 2.0,
           numpy_ref=NumpyRef(via64(lambda x: 1.0 / np.sqrt(x)), False)),
     unary("reciprocal", tf.math.reciprocal, 0.5, 2.0, numpy_ref=NumpyRef(np.reciprocal, False)),
+    unary("reciprocal_no_nan", tf.math.reciprocal_no_nan, 0.5, 2.0),
+    binary("sign_complex", lambda x, y: tf.math.real(tf.sign(tf.complex(x, y)))
+           + 2.0 * tf.math.imag(tf.sign(tf.complex(x, y))), kink=True),
     unary("exp", tf.exp, numpy_ref=NumpyRef(np.exp, False)),
     unary("expm1", tf.math.expm1, numpy_ref=NumpyRef(np.expm1, False)),
     unary("log", tf.math.log, 0.5, 3.0, numpy_ref=NumpyRef(np.log, False)),
