@@ -631,8 +631,7 @@ def reciprocal_no_nan(x: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> tf.math.reciprocal_no_nan(tf.constant([2.0, 0.0])).numpy()
     array([0.5, 0. ], dtype=float32)
     """
-    x = tensor(x)
-    return divide_no_nan(_check_kind("reciprocal_no_nan", x, _FLOAT)._value.dtype.type(1), x)
+    return divide_no_nan(1.0, _check_kind("reciprocal_no_nan", tensor(x), _FLOAT))
 
 
 def _divide_no_nan_dx(ans, x, y):
