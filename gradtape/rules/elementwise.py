@@ -11,7 +11,7 @@ import numbers
 from .._core.dtypes import SCALAR_KINDS as _SCALAR_KINDS, as_dtype, kind
 from .._core.backend import constant_like
 from .._core.tensor import Tensor, TensorLike, decide
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, NotFoundError
 from .complex_ops import COMPLEX_ABS as _COMPLEX_ABS, conj
 from ._util import (refuse_dtype, public_names, NOPARAMS, _SCALARS, _zeros_like, apply, defop,
                     namespace, pair, tensor, wrap, NP)
@@ -71,6 +71,7 @@ _EXAMPLE_OUTPUTS = {
     'pow': 'array([4., 9.], dtype=float32)',
     'reciprocal': 'array([2., 1.], dtype=float32)',
     'round': 'array([0., 2.], dtype=float32)',
+    'rint': 'array([ 0.,  2., -2.], dtype=float32)',
     'rsqrt': 'array([1.4142135, 1.       ], dtype=float32)',
     'sigmoid': 'array([0.62245935, 0.7310586 ], dtype=float32)',
     'sin': 'array([0.479426, 0.841471 ], dtype=float32)',
@@ -83,6 +84,10 @@ _EXAMPLE_OUTPUTS = {
     'tanh': 'array([0.       , 0.7615942], dtype=float32)',
     'xdivy': 'array([ 0., inf], dtype=float32)',
     'xlogy': 'array([  0., -inf], dtype=float32)',
+    'truncatediv': 'array([ 3, -3], dtype=int32)',
+    'truncatemod': 'array([ 1, -1], dtype=int32)',
+    'xlog1py': 'array([0.       , 1.3862944], dtype=float32)',
+    'multiply_no_nan': 'array([0., 6.], dtype=float32)',
 }
 
 
@@ -99,10 +104,28 @@ def _doc(fn, summary, example):
 # Factories
 # ---------------------------------------------------------------------------
 
+_KIND_DTYPES = {"b": "bool", "f": "bfloat16, half, float, double", "i": "int8, int16, int32, int64",
+                "u": "uint8, uint16, uint32, uint64", "c": "complex64, complex128"}
+
+
 def _refuse(opname, x, kinds):
     """Reject a dtype the op has no kernel for (NumPy would silently upcast or
     truncate), with TensorFlow's InvalidArgumentError."""
-    raise refuse_dtype(opname, x.dtype, kinds)
+    try:
+        raise refuse_dtype(opname, x.dtype, kinds)
+    except KeyError:  # a set of kinds refuse_dtype has no words for
+        allowed = ", ".join(_KIND_DTYPES[k] for k in kinds)
+        raise InvalidArgumentError(
+            f"Value for attr 'T' of {x.dtype.name} is not in the list of allowed values: "
+            f"{allowed} [Op:{opname}]; {opname} has no kernel for {x.dtype.name}: "
+            "cast it with gradtape.cast") from None
+
+
+def _check_kind(opname, x, kinds):
+    """``x`` (a Tensor) when its dtype's kind is one of ``kinds``, else TensorFlow's error."""
+    if kind(x._value.dtype) not in kinds:
+        _refuse(opname, x, kinds)
+    return x
 
 
 
@@ -138,6 +161,7 @@ def _numpy_adjoint(times):
 
 
 _FLOAT, _NUMERIC = "fc", "iufc"
+_SIGNED, _REAL = "ifc", "iuf"  # (TensorFlow's Neg, Abs, Sign, Pow; its orderings)
 
 
 def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=None,
@@ -230,15 +254,18 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
     return _doc(public, summary, example)
 
 
-def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1) -> Callable[..., Tensor]:
-    """Declare an op with no gradient: the tape's path is cut there."""
+def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1,
+            kinds="biufc") -> Callable[..., Tensor]:
+    """Declare an op with no gradient: the tape's path is cut there.  ``kinds``
+    are the NumPy dtype kinds it accepts (TensorFlow's error for the others)."""
     op = defop(name, impl, nondiff=True, broadcasts=arity == 2)
     if arity == 1:
         def public(x: TensorInput, name: Optional[str] = None) -> Tensor:
-            return apply(op, (tensor(x),), NOPARAMS)
+            return apply(op, (_check_kind(op.name, tensor(x), kinds),), NOPARAMS)
     else:
         def public(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
-            return apply(op, pair(x, y, op.name), NOPARAMS)
+            x, y = pair(x, y, op.name)
+            return apply(op, (_check_kind(op.name, x, kinds), y), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
     return _doc(public, summary, example)
@@ -303,7 +330,7 @@ def add(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
         raise InvalidArgumentError(
             f"cannot compute AddV2 as input #{index}(zero-based) was expected to be a "
             f"{ref.dtype.name} tensor but is a float tensor") from None
-    return apply(_ADD, (x, y), NOPARAMS)
+    return apply(_ADD, (_check_kind("add", x, _NUMERIC), y), NOPARAMS)
 
 
 def subtract(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -313,7 +340,8 @@ def subtract(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tens
     >>> tf.subtract(tf.constant([1.0, 2.0]), 3.0).numpy()
     array([-2., -1.], dtype=float32)
     """
-    return apply(_SUB, pair(x, y, "Sub"), NOPARAMS)
+    x, y = pair(x, y, "Sub")
+    return apply(_SUB, (_check_kind("subtract", x, _NUMERIC), y), NOPARAMS)
 
 
 def negative(x: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -323,7 +351,7 @@ def negative(x: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> tf.negative(tf.constant([1.0, -2.0])).numpy()
     array([-1.,  2.], dtype=float32)
     """
-    return apply(_NEG, (tensor(x),), NOPARAMS)
+    return apply(_NEG, (_check_kind("negative", tensor(x), _SIGNED),), NOPARAMS)
 
 
 def add_n(inputs: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -340,6 +368,11 @@ def add_n(inputs: TensorInput, name: Optional[str] = None) -> Tensor:
         raise ValueError("add_n: inputs must be a non-empty list of tensors")
     total = tensor(inputs[0])
     for x in inputs[1:]:
+        x = tensor(x)
+        if x.shape != total.shape:  # TensorFlow's AddN does not broadcast
+            raise InvalidArgumentError(
+                f"add_n: inputs must all have one shape, got {total.shape} and {x.shape} "
+                "[Op:AddN]; broadcast them first (gradtape.broadcast_to)")
         total = add(total, x)
     return total
 
@@ -553,13 +586,17 @@ def truediv(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tenso
     >>> tf.truediv(tf.constant([1, 2]), 2).numpy()
     array([0.5, 1. ])
     """
-    x, y = pair(x, y, "RealDiv")
+    return divide(*_floating_pair(x, y, "RealDiv"))
+
+
+def _floating_pair(x, y, opname):
+    """``pair(x, y)``, integers cast as TensorFlow's true divisions cast them:
+    8- and 16-bit integers to float32, wider ones to float64."""
+    x, y = pair(x, y, opname)
     if kind(x._value.dtype) in "iu":
-        # TensorFlow: 8- and 16-bit integers divide in float32, wider ones in float64
-        wide = x._value.dtype.itemsize > 2
-        target = "float64" if wide else "float32"
+        target = "float64" if x._value.dtype.itemsize > 2 else "float32"
         x, y = cast(x, target), cast(y, target)
-    return divide(x, y)
+    return x, y
 
 
 def _xdivy_impl(xp, x, y):
@@ -572,9 +609,29 @@ def _xlogy_impl(xp, x, y):
         return xp.astype(xp.where(x == 0, 0.0, x * xp.log(y)), x.dtype, copy=False)
 
 
+def _xlog1py_impl(xp, x, y):
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        return xp.astype(xp.where(x == 0, 0.0, x * xp.log1p(y)), x.dtype, copy=False)
+
+
+def _multiply_no_nan_impl(xp, x, y):
+    with xp.errstate(invalid="ignore"):
+        return xp.astype(xp.where(y == 0, 0.0, x * y), x.dtype, copy=False)
+
+
 def _divide_no_nan_impl(xp, x, y):
     zero = y == 0
     return xp.astype(xp.where(zero, 0.0, x / xp.where(zero, 1.0, y)), x.dtype, copy=False)
+
+
+def reciprocal_no_nan(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Elementwise ``1 / x``, and 0 wherever ``x`` is 0: ``divide_no_nan(1, x)``.
+
+    >>> import gradtape as tf
+    >>> tf.math.reciprocal_no_nan(tf.constant([2.0, 0.0])).numpy()
+    array([0.5, 0. ], dtype=float32)
+    """
+    return divide_no_nan(1.0, _check_kind("reciprocal_no_nan", tensor(x), _FLOAT))
 
 
 def _divide_no_nan_dx(ans, x, y):
@@ -595,10 +652,37 @@ xlogy = binary("xlogy", _xlogy_impl,
                lambda a, x, y: xdivy(x, y),
                "Elementwise ``x * log(y)``, and 0 wherever ``x`` is 0.",
                "tf.constant([0.0, 2.0]), 0.0")
-divide_no_nan = binary("divide_no_nan", _divide_no_nan_impl,
-                       _divide_no_nan_dx, _divide_no_nan_dy,
-                       "Elementwise ``x / y``, and 0 wherever ``y`` is 0.",
-                       "tf.constant([3.0, 2.0]), tf.constant([0.0, 4.0])")
+xlog1py = binary("xlog1py", _xlog1py_impl,
+                 lambda a, x, y: xlog1py(cast(not_equal(x, 0.0), x.dtype), y),
+                 lambda a, x, y: xdivy(x, 1.0 + y),
+                 "Elementwise ``x * log1p(y)``, and 0 wherever ``x`` is 0.",
+                 "tf.constant([0.0, 2.0]), tf.constant([-1.0, 1.0])")
+multiply_no_nan = binary("multiply_no_nan", _multiply_no_nan_impl, None, None,
+                         "Elementwise ``x * y``, and 0 wherever ``y`` is 0 (even where "
+                         "``x`` is NaN or infinite).",
+                         "tf.constant([float('inf'), 2.0]), tf.constant([0.0, 3.0])",
+                         times=(lambda t, a, x, y: multiply_no_nan(t, y),
+                                lambda t, a, x, y: multiply_no_nan(x, t)))
+_divide_no_nan = binary("divide_no_nan", _divide_no_nan_impl,
+                        _divide_no_nan_dx, _divide_no_nan_dy,
+                        "Elementwise ``x / y``, and 0 wherever ``y`` is 0.",
+                        "tf.constant([3.0, 2.0]), tf.constant([0.0, 4.0])")
+
+
+def divide_no_nan(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Elementwise ``x / y``, and 0 wherever ``y`` is 0; integers divide in
+    floating point, as in ``truediv``.
+
+    >>> import gradtape as tf
+    >>> tf.math.divide_no_nan(tf.constant([3.0, 2.0]), tf.constant([0.0, 4.0])).numpy()
+    array([0. , 0.5], dtype=float32)
+    >>> tf.math.divide_no_nan(tf.constant([1, 2]), tf.constant([0, 4])).numpy()
+    array([0. , 0.5])
+    """
+    return _divide_no_nan(*_floating_pair(x, y, "DivNoNan"))
+
+
+divide_no_nan.op = _divide_no_nan.op
 squared_difference = binary("squared_difference", lambda xp, x, y: xp.square(x - y),
                             lambda a, x, y: 2.0 * (x - y), lambda a, x, y: 2.0 * (y - x),
                             "Elementwise ``(x - y) ** 2``.", kinds="iuf")
@@ -611,6 +695,9 @@ def _check_divisor(xp, y, opname):
 
 
 def _floordiv_impl(xp, x, y):
+    if kind(x.dtype) == "f":
+        # TensorFlow's floor(x / y): 1.0 // 0.1 is 10 (NumPy's exact floor_divide gives 9)
+        return xp.floor(x / y)
     _check_divisor(xp, y, "FloorDiv")
     return xp.floor_divide(x, y)
 
@@ -620,24 +707,49 @@ def _floormod_impl(xp, x, y):
     return xp.remainder(x, y)
 
 
+def _truncatediv_impl(xp, x, y):
+    if kind(x.dtype) == "f":
+        return xp.trunc(x / y)
+    _check_divisor(xp, y, "TruncateDiv")
+    quotient = xp.floor_divide(x, y)
+    # floor to truncation: one up where the division left a remainder of the other sign
+    return quotient + ((xp.remainder(x, y) != 0) & ((x < 0) != (y < 0))).astype(x.dtype)
+
+
+def _truncatemod_impl(xp, x, y):
+    if kind(x.dtype) in "iu":
+        _check_divisor(xp, y, "TruncateMod")
+    return xp.fmod(x, y)
+
+
+truncatediv = nondiff("truncatediv", _truncatediv_impl,
+                      "Elementwise division rounded toward zero (C's ``/`` on integers); "
+                      "it has no gradient.", "tf.constant([7, -7]), 2", arity=2, kinds=_REAL)
+truncatemod = nondiff("truncatemod", _truncatemod_impl,
+                      "Elementwise remainder of ``truncatediv`` (C's ``fmod``: the sign of "
+                      "``x``); it has no gradient.", "tf.constant([7, -7]), 2", arity=2,
+                      kinds=_REAL)
 floordiv = nondiff("floordiv", _floordiv_impl,
                    "Elementwise floor division; it has no gradient.",
-                   "tf.constant([7.0, -7.0]), 2.0", arity=2)
+                   "tf.constant([7.0, -7.0]), 2.0", arity=2, kinds=_REAL)
 floor_div = floordiv
 mod = binary("mod", _floormod_impl, lambda a, x, y: 1.0, lambda a, x, y: -floordiv(x, y),
              "Elementwise floor modulo ``x - y * floor(x / y)``.",
-             "tf.constant([7.0, -7.0]), 3.0", kinds=_NUMERIC)
+             "tf.constant([7.0, -7.0]), 3.0", kinds=_REAL)
 floormod = mod
 
 
 def _pow_dy(ans, x, y):
-    positive = x > 0
-    return where(positive, ans * log(where(positive, x, 1.0)), 0.0)
+    # TensorFlow's formula: x ** y times log(x), with log(x) taken as 0 where
+    # x <= 0 (so NaN where x ** y is infinite or NaN there, as TensorFlow's;
+    # for complex x only where x is 0)
+    positive = not_equal(x, 0.0) if x.dtype.is_complex else x > 0
+    return ans * where(positive, log(where(positive, x, 1.0)), 0.0)
 
 
 _pow_tensors = binary("pow", NP.power, lambda a, x, y: y * x ** (y - 1), _pow_dy,
                       "Elementwise ``x ** y``.", "tf.constant([2.0, 3.0]), 2.0", save_ans=True,
-                      kinds=_NUMERIC)
+                      kinds=_SIGNED)
 
 
 def _small_integer(e):
@@ -680,9 +792,9 @@ def _cube(a):
 
 
 def _pow_const_times(t, x, exponent):
-    """``t`` times the derivative ``exponent * x ** (exponent - 1)``."""
-    if exponent == 1:
-        return t
+    """``t`` times the derivative ``exponent * x ** (exponent - 1)`` (for
+    ``exponent`` 1 too: ``x ** 0`` keeps the second derivative TensorFlow's,
+    NaN at 0 and 0 elsewhere, not None)."""
     if exponent == 2:
         return _scaled_product(t, x, scale=2.0)
     return _scaled_product(t, apply(_POW_CONST, (x,), {"exponent": exponent - 1}),
@@ -946,12 +1058,20 @@ def sign(x: TensorInput, name: Optional[str] = None) -> Tensor:
     >>> import gradtape as tf
     >>> tf.sign(tf.constant([-2.0, 0.0, 3.0])).numpy()
     array([-1.,  0.,  1.], dtype=float32)
+
+    Of a complex tensor it is ``x / |x|`` (0 at 0), differentiable, as TensorFlow's:
+
+    >>> tf.sign(tf.constant([3 + 4j, 0j], tf.complex64)).numpy()
+    array([0.6+0.8j, 0. +0.j ], dtype=complex64)
     """
-    return apply(_SIGN, (tensor(x),), NOPARAMS)
+    x = _check_kind("sign", tensor(x), _SIGNED)
+    if kind(x._value.dtype) == "c":
+        return divide_no_nan(x, cast(abs(x), x.dtype))
+    return apply(_SIGN, (x,), NOPARAMS)
 
 
 _real_abs = unary("abs", NP.abs, lambda a, x: sign(x),
-                  "Elementwise absolute value.", "tf.constant([-0.5, 1.0])", kinds=_NUMERIC)
+                  "Elementwise absolute value.", "tf.constant([-0.5, 1.0])", kinds=_SIGNED)
 
 
 def abs(x: TensorInput, name: Optional[str] = None) -> Tensor:  # noqa: A001
@@ -972,30 +1092,66 @@ def abs(x: TensorInput, name: Optional[str] = None) -> Tensor:  # noqa: A001
 
 
 abs.op = _real_abs.op
-round = nondiff("round", lambda xp, x: xp.round(x),  # noqa: A001
-                "Elementwise rounding to the nearest integer, half to even; it has no gradient.")
-floor = nondiff("floor", NP.floor, "Elementwise floor; it has no gradient.")
-ceil = nondiff("ceil", NP.ceil, "Elementwise ceiling; it has no gradient.")
+_round = nondiff("round", lambda xp, x: xp.round(x),
+                 "Elementwise rounding to the nearest integer, half to even; it has no gradient.",
+                 kinds=_REAL)
 
+
+def round(x: TensorInput, name: Optional[str] = None) -> Tensor:  # noqa: A001
+    """Elementwise rounding to the nearest integer, half to even (banker's
+    rounding); it has no gradient.  Complex tensors are refused, as TensorFlow
+    has no kernel for them.
+
+    >>> import gradtape as tf
+    >>> tf.round(tf.constant([0.5, 1.5, 2.5, -0.5])).numpy()
+    array([ 0.,  2.,  2., -0.], dtype=float32)
+    """
+    x = tensor(x)
+    if kind(x._value.dtype) == "c":
+        raise NotFoundError(f"Could not find device for node: {{{{node Round}}}} = "
+                            f"Round[T=DT_{x.dtype.name.upper()}]: TensorFlow has no Round "
+                            "kernel for complex numbers; round real(x) and imag(x) apart")
+    return _round(x)
+
+
+round.op = _round.op
+floor = nondiff("floor", NP.floor, "Elementwise floor; it has no gradient.", kinds="f")
+ceil = nondiff("ceil", NP.ceil, "Elementwise ceiling; it has no gradient.", kinds="f")
+rint = nondiff("rint", lambda xp, x: xp.round(x),
+               "Elementwise rounding to the nearest integer, half to even; it has no gradient.",
+               "tf.constant([0.5, 1.5, -2.5])", kinds="f")
+
+# y takes the gradient wherever x does not (NaN included), as TensorFlow's
 maximum = binary("maximum", NP.maximum,
-                 lambda a, x, y: cast(x >= y, x.dtype), lambda a, x, y: cast(x < y, x.dtype),
-                 "Elementwise maximum; ties send the gradient to ``x``.", kinds=_NUMERIC)
+                 lambda a, x, y: cast(x >= y, x.dtype),
+                 lambda a, x, y: cast(logical_not(x >= y), x.dtype),
+                 "Elementwise maximum; ties send the gradient to ``x``.", kinds=_REAL)
 minimum = binary("minimum", NP.minimum,
-                 lambda a, x, y: cast(x <= y, x.dtype), lambda a, x, y: cast(x > y, x.dtype),
-                 "Elementwise minimum; ties send the gradient to ``x``.", kinds=_NUMERIC)
+                 lambda a, x, y: cast(x <= y, x.dtype),
+                 lambda a, x, y: cast(logical_not(x <= y), x.dtype),
+                 "Elementwise minimum; ties send the gradient to ``x``.", kinds=_REAL)
 
 
 def clip_by_value(t: TensorInput, clip_value_min: TensorInput, clip_value_max: TensorInput,
                   name: Optional[str] = None) -> Tensor:
-    """Clip ``t`` elementwise to ``[clip_value_min, clip_value_max]``.
+    """Clip ``t`` elementwise to ``[clip_value_min, clip_value_max]``:
+    ``maximum(minimum(t, clip_value_max), clip_value_min)``, as TensorFlow's
+    (so ``clip_value_min`` wins where the bounds cross).
 
     The gradient passes where ``t`` is inside the range (ends included).
+    The bounds broadcast to ``t``'s shape; a result of another shape is
+    TensorFlow's ValueError.
 
     >>> import gradtape as tf
     >>> tf.clip_by_value(tf.constant([-2.0, 0.5, 3.0]), -1.0, 1.0).numpy()
     array([-1. ,  0.5,  1. ], dtype=float32)
     """
-    return minimum(maximum(t, clip_value_min), clip_value_max)
+    t = tensor(t)
+    out = maximum(minimum(t, clip_value_max), clip_value_min)
+    if out.shape != t.shape:
+        raise ValueError(f"Shapes {t.shape} and {out.shape} are incompatible: "
+                         "clip_by_value's bounds must broadcast to t's shape")
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -1007,24 +1163,24 @@ equal = nondiff("equal", NP.equal, "Elementwise ``x == y`` as a bool tensor.",
 not_equal = nondiff("not_equal", NP.not_equal, "Elementwise ``x != y``.",
                     "tf.constant([1.0, 2.0]), 2.0", arity=2)
 greater = nondiff("greater", NP.greater, "Elementwise ``x > y``.",
-                  "tf.constant([1.0, 2.0]), 1.0", arity=2)
+                  "tf.constant([1.0, 2.0]), 1.0", arity=2, kinds=_REAL)
 greater_equal = nondiff("greater_equal", NP.greater_equal, "Elementwise ``x >= y``.",
-                        "tf.constant([1.0, 2.0]), 2.0", arity=2)
+                        "tf.constant([1.0, 2.0]), 2.0", arity=2, kinds=_REAL)
 less = nondiff("less", NP.less, "Elementwise ``x < y``.",
-               "tf.constant([1.0, 2.0]), 2.0", arity=2)
+               "tf.constant([1.0, 2.0]), 2.0", arity=2, kinds=_REAL)
 less_equal = nondiff("less_equal", NP.less_equal, "Elementwise ``x <= y``.",
-                     "tf.constant([1.0, 2.0]), 1.0", arity=2)
+                     "tf.constant([1.0, 2.0]), 1.0", arity=2, kinds=_REAL)
 logical_and = nondiff("logical_and", NP.logical_and, "Elementwise logical and.",
-                      "tf.constant([True, False]), True", arity=2)
+                      "tf.constant([True, False]), True", arity=2, kinds="b")
 logical_or = nondiff("logical_or", NP.logical_or, "Elementwise logical or.",
-                     "tf.constant([True, False]), False", arity=2)
+                     "tf.constant([True, False]), False", arity=2, kinds="b")
 logical_xor = nondiff("logical_xor", NP.logical_xor, "Elementwise logical xor.",
-                      "tf.constant([True, False]), True", arity=2)
+                      "tf.constant([True, False]), True", arity=2, kinds="b")
 logical_not = nondiff("logical_not", NP.logical_not, "Elementwise logical not.",
-                      "tf.constant([True, False])")
-is_nan = nondiff("is_nan", NP.isnan, "Elementwise test for NaN.")
-is_inf = nondiff("is_inf", NP.isinf, "Elementwise test for infinity.")
-is_finite = nondiff("is_finite", NP.isfinite, "Elementwise test for finite values.")
+                      "tf.constant([True, False])", kinds="b")
+is_nan = nondiff("is_nan", NP.isnan, "Elementwise test for NaN.", kinds="f")
+is_inf = nondiff("is_inf", NP.isinf, "Elementwise test for infinity.", kinds="f")
+is_finite = nondiff("is_finite", NP.isfinite, "Elementwise test for finite values.", kinds="f")
 
 
 # ---------------------------------------------------------------------------
@@ -1073,6 +1229,8 @@ def _cast_vjp(ct, ans, x, dtype):
 
 
 def _cast_impl(xp, x, dtype):
+    if kind(x.dtype) == "c" and kind(dtype) != "c":  # the real part, as TensorFlow (no warning)
+        x = xp.real(x)
     return xp.astype(x, dtype, copy=False)
 
 

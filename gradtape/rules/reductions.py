@@ -13,7 +13,7 @@ from .._core.backend import constant_like
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import decide, wrap
 from ..errors import InvalidArgumentError
-from ._util import public_names, apply, defop, namespace, norm_axes, tensor, NP
+from ._util import public_names, apply, defop, namespace, norm_axes, refuse_dtype, tensor, NP
 from . import elementwise as ew
 from . import shape as sh
 from typing import Optional, TYPE_CHECKING
@@ -28,8 +28,11 @@ def _params(x, axis, keepdims, opname):
     """The parameters of a reduction of ``x``: negative sorted axes and keepdims."""
     nd = x._value.ndim
     axes = norm_axes(axis, nd, opname)
-    # a scalar has nothing to reduce: axis 0 / -1 of it reduce over no axis
-    return {"axes": axes if nd else (), "keepdims": bool(keepdims)}
+    if not nd and axes:  # TensorFlow's error: a scalar has no axis 0 (or -1)
+        raise InvalidArgumentError(
+            f"Invalid reduction dimension ({axis} for input with 0 dimension(s)) [Op:{opname}]; "
+            "a scalar has no axis to reduce: pass axis=None")
+    return {"axes": axes, "keepdims": bool(keepdims)}
 
 
 def _unreduce_impl(xp, ct, shape, axes, keepdims):
@@ -114,9 +117,18 @@ def _numeric(x, opname):
     return x
 
 
-def _floating(x, opname):
+def _ordered(x, opname, also=""):
+    """``x`` as a tensor of a real numeric dtype (or of the kinds ``also``):
+    TensorFlow has no kernel comparing complex numbers (nor bools, mostly)."""
     x = tensor(x)
-    if kind(x._value.dtype) not in "f":
+    if kind(x._value.dtype) not in "iuf" + also:
+        raise refuse_dtype(opname, x.dtype, "iuf")
+    return x
+
+
+def _floating(x, opname, kinds="f"):
+    x = tensor(x)
+    if kind(x._value.dtype) not in kinds:
         raise TypeError(f"{opname}: input_tensor must be a floating-point tensor, got "
                         f"{x.dtype.name}; cast it first (gradtape.cast(x, tf.float32))")
     return x
@@ -279,7 +291,7 @@ def reduce_max(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = Fa
     array([[0. , 0.5],
            [0.5, 0. ]], dtype=float32)
     """
-    x = tensor(input_tensor)
+    x = _ordered(input_tensor, "reduce_max")
     return apply(_MAX, (x,), _params(x, axis, keepdims, "reduce_max"))
 
 
@@ -291,7 +303,7 @@ def reduce_min(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = Fa
     >>> tf.reduce_min(tf.constant([[1.0, 5.0], [3.0, 2.0]]), axis=0).numpy()
     array([1., 2.], dtype=float32)
     """
-    x = tensor(input_tensor)
+    x = _ordered(input_tensor, "reduce_min")
     return apply(_MIN, (x,), _params(x, axis, keepdims, "reduce_min"))
 
 
@@ -401,27 +413,58 @@ def reduce_logsumexp(input_tensor: TensorInput, axis: Axis = None, keepdims: boo
 
 def reduce_variance(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
                     name: Optional[str] = None) -> Tensor:
-    """Population variance (divisor ``n``) of elements across ``axis``.
+    """Population variance (divisor ``n``) of elements across ``axis``; of a
+    complex tensor, the mean of ``|x - mean| ** 2``, real (as TensorFlow's).
 
     >>> import gradtape as tf
     >>> tf.math.reduce_variance(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=0).numpy()
     array([1., 1.], dtype=float32)
+    >>> tf.math.reduce_variance(tf.constant([1 + 1j, 2 - 1j])).numpy()
+    1.25
     """
-    x = _floating(input_tensor, "reduce_variance")
+    x = _floating(input_tensor, "reduce_variance", "fc")
     mean = reduce_mean(x, axis, keepdims=True)
-    return reduce_mean(ew.squared_difference(x, mean), axis, keepdims)
+    if kind(x._value.dtype) == "c":
+        deviations = ew.square(ew.abs(x - mean))
+    else:
+        deviations = ew.squared_difference(x, mean)
+    return reduce_mean(deviations, axis, keepdims)
 
 
 def reduce_std(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
                name: Optional[str] = None) -> Tensor:
-    """Population standard deviation of elements across ``axis``.
+    """Population standard deviation of elements across ``axis`` (real for a
+    complex tensor, as ``reduce_variance``).
 
     >>> import gradtape as tf
     >>> tf.math.reduce_std(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
     1.118034
     """
-    x = _floating(input_tensor, "reduce_std")
+    x = _floating(input_tensor, "reduce_std", "fc")
     return ew.sqrt(reduce_variance(x, axis, keepdims))
+
+
+def reduce_euclidean_norm(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
+                          name: Optional[str] = None) -> Tensor:
+    """``sqrt(reduce_sum(|x| ** 2))`` across ``axis``, in ``x``'s dtype (an
+    integer tensor's norm rounded down, a complex tensor's with zero imaginary
+    part, as TensorFlow's).  Its gradient ``x / norm`` is NaN where the norm
+    is 0, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> tf.math.reduce_euclidean_norm(tf.constant([[3.0, 4.0], [0.0, 0.0]]), axis=1).numpy()
+    array([5., 0.], dtype=float32)
+    >>> tf.math.reduce_euclidean_norm(tf.constant([1, 1])).numpy()
+    1
+    """
+    x = _numeric(input_tensor, "reduce_euclidean_norm")
+    k = kind(x._value.dtype)
+    if k in "iu":
+        squares = ew.cast(reduce_sum(ew.multiply(x, x), axis, keepdims), "float64")
+        return ew.cast(ew.floor(ew.sqrt(squares)), x.dtype)
+    if k == "c":
+        return ew.cast(reduce_euclidean_norm(ew.abs(x), axis, keepdims), x.dtype)
+    return ew.sqrt(reduce_sum(ew.square(x), axis, keepdims))
 
 
 # ---------------------------------------------------------------------------
@@ -490,18 +533,29 @@ def count_nonzero(input: TensorInput, axis: Axis = None, keepdims: Optional[bool
 # Index of the extremum: no gradient
 # ---------------------------------------------------------------------------
 
-def _arg_extreme(opname):
-    """``argmax`` or ``argmin``: the namespace's function of that name."""
+_ARG_OUTPUT_TYPES = ("int16", "int32", "int64")  # TensorFlow's (and uint16)
+
+
+def _arg_extreme(opname, nan_as):
+    """``argmax`` or ``argmin``: the namespace's function of that name, with
+    NaN read as ``nan_as`` (-inf for argmax): TensorFlow's kernels skip NaN
+    (the index of a NaN only when nothing else is there), NumPy's pick it."""
     def impl(xp, x, axis, dtype):
+        if kind(x.dtype) == "f":
+            nan = xp.isnan(x)
+            if xp.any(nan):
+                x = xp.where(nan, xp.asarray(nan_as, dtype=x.dtype), x)
         return xp.astype(getattr(xp, opname)(x, axis=axis), dtype)
     op = defop(opname, impl, nondiff=True)
 
     def public(input: TensorInput, axis: Axis = None, output_type: DTypeLike = "int64",
                name: Optional[str] = None) -> Tensor:
-        x = tensor(input)
+        x = _ordered(input, opname, "b")
         nd = x._value.ndim
         if nd == 0:
             raise InvalidArgumentError(f"{opname}: input must have rank >= 1, got a scalar")
+        if isinstance(axis, (list, tuple)):
+            raise TypeError(f"{opname}: axis must be an int or an integer tensor, got {axis!r}")
         (a,) = norm_axes(0 if axis is None else axis, nd, opname)
         if x._value.shape[a] == 0:
             raise InvalidArgumentError(
@@ -511,21 +565,27 @@ def _arg_extreme(opname):
         if not dtype.is_integer:
             raise TypeError(f"{opname}: output_type must be an integer dtype "
                             f"(tf.int32 or tf.int64), got {dtype.name}")
+        if dtype.name not in _ARG_OUTPUT_TYPES:
+            raise InvalidArgumentError(
+                f"Value for attr 'output_type' of {dtype.name} is not in the list of allowed "
+                f"values: int16, uint16, int32, int64 [Op:{opname}]")
         return apply(op, (x,), {"axis": a, "dtype": dtype._np})
     public.__name__ = public.__qualname__ = opname
     public.op = op
     return public
 
 
-argmax = _arg_extreme("argmax")
-argmax.__doc__ = """Index of the largest value along ``axis`` (0 when None); the first of ties.
+argmax = _arg_extreme("argmax", -math.inf)
+argmax.__doc__ = """Index of the largest value along ``axis`` (0 when None); the first
+    of ties; NaN is skipped, as by TensorFlow.
 
     >>> import gradtape as tf
     >>> tf.argmax(tf.constant([[1.0, 5.0], [4.0, 2.0]]), axis=1).numpy()
     array([1, 0])
     """
-argmin = _arg_extreme("argmin")
-argmin.__doc__ = """Index of the smallest value along ``axis`` (0 when None); the first of ties.
+argmin = _arg_extreme("argmin", math.inf)
+argmin.__doc__ = """Index of the smallest value along ``axis`` (0 when None); the first
+    of ties; NaN is skipped, as by TensorFlow.
 
     >>> import gradtape as tf
     >>> tf.argmin(tf.constant([[1.0, 5.0], [4.0, 2.0]])).numpy()
@@ -590,7 +650,7 @@ def cumsum(x: TensorInput, axis: Axis = 0, exclusive: bool = False, reverse: boo
     >>> tf.cumsum(tf.constant([1.0, 2.0, 3.0]), exclusive=True, reverse=True).numpy()
     array([5., 3., 0.], dtype=float32)
     """
-    x = tensor(x)
+    x = _numeric(x, "cumsum")
     return apply(_CUMSUM, (x,), _scan_params(x, axis, exclusive, reverse, "cumsum"))
 
 
@@ -656,7 +716,7 @@ def cumprod(x: TensorInput, axis: Axis = 0, exclusive: bool = False, reverse: bo
     >>> tf.math.cumprod(tf.constant([1.0, 2.0, 3.0]), exclusive=True).numpy()
     array([1., 1., 2.], dtype=float32)
     """
-    x = tensor(x)
+    x = _numeric(x, "cumprod")
     return apply(_CUMPROD, (x,), _scan_params(x, axis, exclusive, reverse, "cumprod"))
 
 

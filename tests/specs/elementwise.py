@@ -35,6 +35,8 @@ SPECS = [
     binary("squared_difference", tf.math.squared_difference),
     binary("xlogy", tf.math.xlogy, kink=True, lo2=0.5, hi2=2.0),
     binary("xdivy", tf.math.xdivy, kink=True, lo2=0.5, hi2=2.0),
+    binary("xlog1py", tf.math.xlog1py, kink=True, lo2=-0.5, hi2=2.0),
+    binary("multiply_no_nan", tf.math.multiply_no_nan, kink=True),
     binary("divide_no_nan", tf.math.divide_no_nan, lo2=0.5, hi2=2.0),
     OpSpec("divide_no_nan_at_zero", lambda x, y: tf.math.divide_no_nan(x, y * 0.0) + x * y,
            [(rand((2, 3)), rand((3,)))], 2),
@@ -53,6 +55,9 @@ SPECS = [
     unary("rsqrt", tf.math.rsqrt, 0.5, 2.0,
           numpy_ref=NumpyRef(via64(lambda x: 1.0 / np.sqrt(x)), False)),
     unary("reciprocal", tf.math.reciprocal, 0.5, 2.0, numpy_ref=NumpyRef(np.reciprocal, False)),
+    unary("reciprocal_no_nan", tf.math.reciprocal_no_nan, 0.5, 2.0),
+    binary("sign_complex", lambda x, y: tf.math.real(tf.sign(tf.complex(x, y)))
+           + 2.0 * tf.math.imag(tf.sign(tf.complex(x, y))), kink=True),
     unary("exp", tf.exp, numpy_ref=NumpyRef(np.exp, False)),
     unary("expm1", tf.math.expm1, numpy_ref=NumpyRef(np.expm1, False)),
     unary("log", tf.math.log, 0.5, 3.0, numpy_ref=NumpyRef(np.log, False)),
