@@ -235,23 +235,35 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
 
     takes_floats = "f" in kinds and "c" in kinds  # what a shared constant's dtype can be
 
-    def public(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
-        if type(y) is float and type(x) is Tensor and takes_floats and not foreign[0]:
-            # ``x * 1.01``: what ``pair`` gives, and x's floating dtype needs no check
-            t = _SCALARS.get((y, x._value.dtype))
-            if t is not None:
-                return apply(op, (x, t), NOPARAMS)
-        x, y = pair(x, y, op.name)
-        try:
-            k = x._value.dtype.kind
-        except AttributeError:  # a dtype of another namespace
-            k = kind(x._value.dtype)
-        if k not in kinds:
-            _refuse(op.name, x, kinds)
-        return apply(op, (x, y), NOPARAMS)
-    public.__name__ = public.__qualname__ = name
-    public.op = op
-    return _doc(public, summary, example)
+    def with_fallback(fallback):
+        """The public function; with ``fallback(x, y)``, a variant that hands it
+        the operands it would refuse (an operator's own rule for other dtypes)."""
+        def public(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
+            if type(y) is float and type(x) is Tensor and takes_floats and not foreign[0]:
+                # ``x * 1.01``: what ``pair`` gives, and x's floating dtype needs no check
+                t = _SCALARS.get((y, x._value.dtype))
+                if t is not None:
+                    return apply(op, (x, t), NOPARAMS)
+            try:
+                xt, yt = pair(x, y, op.name)
+            except (TypeError, InvalidArgumentError):
+                if fallback is None:
+                    raise
+                return fallback(x, y)
+            try:
+                k = xt._value.dtype.kind
+            except AttributeError:  # a dtype of another namespace
+                k = kind(xt._value.dtype)
+            if k not in kinds:
+                if fallback is not None:
+                    return fallback(x, y)
+                _refuse(op.name, xt, kinds)
+            return apply(op, (xt, yt), NOPARAMS)
+        public.__name__ = public.__qualname__ = name
+        public.op = op
+        public.with_fallback = with_fallback
+        return public
+    return _doc(with_fallback(None), summary, example)
 
 
 def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1,
@@ -330,7 +342,13 @@ def add(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:
         raise InvalidArgumentError(
             f"cannot compute AddV2 as input #{index}(zero-based) was expected to be a "
             f"{ref.dtype.name} tensor but is a float tensor") from None
-    return apply(_ADD, (_check_kind("add", x, _NUMERIC), y), NOPARAMS)
+    try:  # (inline: every bias add passes here)
+        k = x._value.dtype.kind
+    except AttributeError:  # a dtype of another namespace
+        k = kind(x._value.dtype)
+    if k not in _NUMERIC:
+        _refuse("add", x, _NUMERIC)
+    return apply(_ADD, (x, y), NOPARAMS)
 
 
 def subtract(x: TensorInput, y: TensorInput, name: Optional[str] = None) -> Tensor:

@@ -303,12 +303,27 @@ def _float32_for_half(impl):
     TensorFlow's cross-entropy kernels do (rounding each step in float16 gives
     other last digits)."""
     def run(xp, *arrays, **params):
-        half = [a.dtype for a in arrays if str(a.dtype) == "float16"]
-        if not half:  # (a namespace without float16 never gets here)
+        for a in arrays:
+            if _is_half(a.dtype):
+                break
+        else:  # (a namespace without float16 always gets here)
             return impl(xp, *arrays, **params)
-        wide = [xp.astype(a, xp.float32) if a.dtype == half[0] else a for a in arrays]
-        return xp.astype(impl(xp, *wide, **params), half[0])
+        half = a.dtype
+        wide = [xp.astype(a, xp.float32) if a.dtype == half else a for a in arrays]
+        return xp.astype(impl(xp, *wide, **params), half)
     return run
+
+
+_HALF = {}
+
+
+def _is_half(dtype):
+    """Whether ``dtype`` (of any namespace) is float16; known answers are kept
+    (naming a dtype costs a microsecond, on every step of a training loop)."""
+    half = _HALF.get(dtype)
+    if half is None:
+        half = _HALF[dtype] = str(dtype) == "float16"
+    return half
 
 
 def _softmax_impl(xp, x, axis):

@@ -6,7 +6,6 @@ bools, as TensorFlow's.
 """
 from .._core.dtypes import kind
 from .._core.tensor import TensorLike
-from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from ._util import NOPARAMS, NP, apply, defop, pair
 from .indexing import getitem
@@ -55,16 +54,18 @@ def _invert(x):
     return apply(_BITWISE["invert"], (ew._check_kind("Invert", x, "iu"),), NOPARAMS)
 
 
-def _mul(x, y):
-    """``x * y``; with a bool tensor, TensorFlow's ``*`` casts both operands
-    to int32, multiplies and casts to bool (``tf.multiply`` refuses bools;
-    the check costs nothing on other dtypes)."""
-    try:
+def _bool_product(x, y):
+    """``x * y`` where ``tf.multiply`` refuses the operands: with a bool tensor,
+    TensorFlow's ``*`` casts both operands to int32, multiplies and casts to
+    bool; otherwise ``tf.multiply``'s own error."""
+    if not any(isinstance(v, TensorLike) and kind(v._value.dtype) == "b" for v in (x, y)):
         return ew.multiply(x, y)
-    except (InvalidArgumentError, TypeError):
-        if not any(isinstance(v, TensorLike) and kind(v._value.dtype) == "b" for v in (x, y)):
-            raise
     return ew.cast(ew.multiply(ew.cast(x, "int32"), ew.cast(y, "int32")), "bool")
+
+
+# ``*`` is tf.multiply itself, not a call around it: the op's frame stays the
+# one next to the user's code, where the tape looks for its line
+_mul = ew.multiply.with_fallback(_bool_product)
 
 
 _AND = _logical_or_bitwise("and", ew.logical_and)
