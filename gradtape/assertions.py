@@ -286,7 +286,8 @@ def ensure_shape(x: Any, shape: Any, name: Optional[str] = None) -> Any:
     x = _tensor(x)
     want = shape if isinstance(shape, TensorShape) else TensorShape(shape)
     if not want.is_compatible_with(x.shape):
-        raise InvalidArgumentError(f"Shape of tensor input "
-                                   f"{list(x.shape)} is not compatible with expected shape "
-                                   f"{want}.")
+        expected = "?" if want.rank is None else "[" + ",".join(
+            "?" if d is None else str(d) for d in want) + "]"
+        raise InvalidArgumentError(f"Shape of tensor input [{','.join(map(str, x.shape))}] "
+                                   f"is not compatible with expected shape {expected}.")
     return x

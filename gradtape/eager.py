@@ -8,8 +8,10 @@ its Python function (then ``executing_eagerly()`` is False, as inside a
 """
 from __future__ import annotations
 import contextlib
-import logging
 import functools
+import logging
+
+import numpy as np
 
 from ._core import trace
 from ._core.dtypes import DType, as_dtype
@@ -270,7 +272,8 @@ def numpy_function(func: Callable[..., Any], inp: Sequence[Any], Tout: Any,
     >>> tf.numpy_function(lambda a: a * 2, [tf.constant([1.0, 2.0])], tf.float32).numpy()
     array([2., 4.], dtype=float32)
     """
-    return py_function(lambda *args: func(*[a.numpy() for a in args]), inp, Tout, name)
+    # ndarrays, 0-d ones included (``.numpy()`` of a scalar is a NumPy scalar)
+    return py_function(lambda *args: func(*[np.asarray(a.numpy()) for a in args]), inp, Tout, name)
 
 
 def _output(value, dtype):

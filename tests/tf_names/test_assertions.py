@@ -71,8 +71,10 @@ def test_assert_and_ensure_shape():
     x = tf.constant([1.0, 2.0])
     assert tf.ensure_shape(x, [2]) is x and tf.ensure_shape(x, [None]) is x
     # TF: "Shape of tensor input [2] is not compatible with expected shape [3]."
-    with pytest.raises(IAE, match=r"\[2\] is not compatible with expected shape"):
+    with pytest.raises(IAE, match=r"input \[2\] is not compatible with expected shape \[3\]\."):
         tf.ensure_shape(x, [3])
+    with pytest.raises(IAE, match=r"expected shape \[\?,4\]"):
+        tf.ensure_shape(tf.ones((2, 3)), [None, 4])
 
 
 def test_assertions_inside_a_compiled_function_are_checked_on_every_call():
@@ -108,5 +110,8 @@ def test_eager_only_names():
         z = tf.reduce_sum(y * x)
     np.testing.assert_array_equal(y.numpy(), [2.0, 4.0])
     np.testing.assert_array_equal(tape.gradient(z, x).numpy(), [2.0, 4.0])
+    seen = []  # TF: the function gets ndarrays, a 0-d one for a scalar
+    tf.numpy_function(lambda a: seen.append(a) or a, [tf.constant(1.0)], tf.float32)
+    assert type(seen[0]) is np.ndarray and seen[0].shape == ()
     assert (tf.test.is_gpu_available(), tf.test.gpu_device_name(),
             tf.test.is_built_with_cuda()) == (False, "", False)
