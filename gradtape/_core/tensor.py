@@ -280,6 +280,19 @@ class TensorLike:
         """The shape (TensorFlow's alias of ``.shape``)."""
         return self.shape
 
+    def set_shape(self, shape: Any) -> None:
+        """Check that ``shape`` (``None`` for a dimension or the rank: any) fits:
+        an eager value's shape is already known, so, as in eager TensorFlow,
+        this only raises ``ValueError`` when it does not.
+
+        >>> import gradtape as tf
+        >>> tf.constant([[1.0, 2.0]]).set_shape([None, 2])
+        """
+        want = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+        if not want.is_compatible_with(self.shape):
+            raise ValueError(f"Tensor's shape {tuple(self.shape)} is not compatible with "
+                             f"supplied shape {tuple(want)}.")
+
     def numpy(self) -> np.ndarray | np.generic:
         """A copy of the value as a NumPy array (a NumPy scalar for 0-d tensors).
 

@@ -115,3 +115,16 @@ def test_eager_only_names():
     assert type(seen[0]) is np.ndarray and seen[0].shape == ()
     assert (tf.test.is_gpu_available(), tf.test.gpu_device_name(),
             tf.test.is_built_with_cuda()) == (False, "", False)
+
+
+def test_set_shape_checks_an_eager_tensors_shape():
+    # TF: None for fitting shapes; ValueError "Tensor's shape (1, 3) is not compatible
+    # with supplied shape (1, 5)."
+    t = tf.constant([[1.0, 2.0, 3.0]])
+    assert t.set_shape([1, 3]) is None and t.set_shape([None, 3]) is None
+    t.set_shape(None)
+    with pytest.raises(ValueError, match=r"shape \(1, 3\) is not compatible with supplied "
+                                         r"shape \(1, 5\)"):
+        t.set_shape([1, 5])
+    with pytest.raises(ValueError):
+        t.set_shape([3])
