@@ -185,7 +185,10 @@ LEGACY_PRINTING = {"legacy": "1.25"} if np.lib.NumpyVersion(np.__version__) >= "
 
 
 def _text(value, is_repr):
-    value = host(value)
+    # printing decides nothing: a traced gradtape.function does not check (and
+    # retrace for) a value it only showed, as TensorFlow prints while tracing only
+    if type(value) is not np.ndarray and not isinstance(value, np.generic):
+        value = host(value)
     if value.ndim == 0:
         value = value[()]
     with np.printoptions(**LEGACY_PRINTING):

@@ -82,3 +82,17 @@ def test_py_function_body_runs_eagerly_and_may_read_values():
     got = [f(tf.constant(1.0)).numpy(), f(tf.constant(2.0)).numpy()]
     np.testing.assert_allclose(got, [1.682942, 1.8185949], rtol=1e-6)
     assert seen == [True, True]
+
+
+def test_printing_a_tensor_while_tracing_does_not_tie_the_program_to_its_value(capsys):
+    # TensorFlow's tf.function docstring: f(1, c(1)) traces, f(1, c(2)) replays,
+    # f(2, c(1)) traces (a new Python value), f(2, c(2)) replays: two traces
+    @tf.function
+    def f(a, b):
+        print("tracing with a =", a, "and b =", b)
+        return b
+
+    got = [f(1, tf.constant(1)), f(1, tf.constant(2)), f(2, tf.constant(1)), f(2, tf.constant(2))]
+    assert [g.numpy() for g in got] == [1, 2, 1, 2]
+    assert f.experimental_get_tracing_count() == 2
+    assert capsys.readouterr().out.count("tracing with") == 2
