@@ -262,16 +262,22 @@ def py_function(func: Optional[Callable[..., Any]] = None, inp: Optional[Sequenc
     return [_output(o, as_dtype(t)) for o, t in zip(outs, Tout)]
 
 
-def numpy_function(func: Callable[..., Any], inp: Sequence[Any], Tout: Any,
-                   stateful: bool = True, name: Optional[str] = None) -> Any:
+def numpy_function(func: Optional[Callable[..., Any]] = None, inp: Optional[Sequence[Any]] = None,
+                   Tout: Any = None, stateful: bool = True, name: Optional[str] = None) -> Any:
     """Call ``func`` on the NumPy values of ``inp``; its results become tensors
     of ``Tout``.  NumPy code is not differentiated: gradients through it are
     None, as in TensorFlow.  Inside a ``tf.function`` it runs on every call.
+    Without ``func`` it is a decorator (``@tf.numpy_function(Tout=...)``).
 
     >>> import gradtape as tf
     >>> tf.numpy_function(lambda a: a * 2, [tf.constant([1.0, 2.0])], tf.float32).numpy()
     array([2., 4.], dtype=float32)
     """
+    if func is None:
+        if Tout is None:
+            raise TypeError("Missing required argument: 'Tout' (as a decorator: "
+                            "@tf.numpy_function(Tout=...))")
+        return lambda f: (lambda *args: numpy_function(f, list(args), Tout, stateful, name))
     # ndarrays, 0-d ones included (``.numpy()`` of a scalar is a NumPy scalar)
     return py_function(lambda *args: func(*[np.asarray(a.numpy()) for a in args]), inp, Tout, name)
 

@@ -581,7 +581,8 @@ _MAX_POOL_GATHER = defop(
     jvp=lambda ts, ans, t, x, **p: None if ts[0] is None else _gather(ts[0], x, p))
 
 
-def _pool_args(input, ksize, strides, padding, data_format, opname, floating):  # noqa: A002
+def _pool_args(input, ksize, strides, padding, data_format, opname, floating,  # noqa: A002
+               explicit_ok=False):
     _nhwc(data_format, opname)
     x = tensor(input)
     if x._value.ndim != 4:
@@ -592,7 +593,7 @@ def _pool_args(input, ksize, strides, padding, data_format, opname, floating):  
                         f"{'' if floating else ' or an integer tensor'}, got {x.dtype.name}")
     ksize = _spatial(ksize, "ksize", opname)
     strides = _spatial(strides, "strides", opname)
-    padding = _padding(padding, opname, explicit_ok=False)
+    padding = _padding(padding, opname, explicit_ok=explicit_ok)
     _, pads = _geometry(x._value.shape[1:3], ksize, strides, (1, 1), padding, opname)
     return x, {"ksize": ksize, "strides": strides, "pads": pads}
 
@@ -600,7 +601,9 @@ def _pool_args(input, ksize, strides, padding, data_format, opname, floating):  
 def max_pool2d(input: TensorInput, ksize: Union[int, Sequence[int]], strides: Union[int, Sequence[int]],
                padding: str, data_format: str = "NHWC", name: Optional[str] = None) -> Tensor:
     """The max of each ``ksize`` window of NHWC images.  The gradient goes to
-    the first maximum of each window (TensorFlow's CPU kernel).
+    the first maximum of each window (TensorFlow's CPU kernel).  ``padding`` is
+    'SAME', 'VALID' or explicit ``[[0, 0], [top, bottom], [left, right], [0, 0]]``
+    (padding never wins a window).
 
     >>> import gradtape as tf
     >>> x = tf.reshape(tf.range(16.0), (1, 4, 4, 1))
@@ -608,7 +611,8 @@ def max_pool2d(input: TensorInput, ksize: Union[int, Sequence[int]], strides: Un
     array([[ 5.,  7.],
            [13., 15.]], dtype=float32)
     """
-    x, p = _pool_args(input, ksize, strides, padding, data_format, "max_pool2d", False)
+    x, p = _pool_args(input, ksize, strides, padding, data_format, "max_pool2d", False,
+                      explicit_ok=True)
     return apply(_MAX_POOL, (x,), p)
 
 

@@ -66,3 +66,19 @@ def test_conv2d_transpose_refuses_shapes_tensorflow_refuses():
         tf.nn.conv2d_transpose(tf.ones((2, 3, 3, 5)), w, [2, 6, 6, 5], 2, "SAME")
     with pytest.raises(ValueError, match="'MAX' or 'AVG'"):
         tf.nn.pool(x, [2, 2], "SUM")
+
+
+def test_max_pool2d_with_explicit_padding_matches_tensorflow():
+    x = tf.constant(np.arange(1.0, 13.0).reshape(1, 3, 4, 1).astype(np.float32))
+    weights = tf.constant(np.arange(1.0, 7.0).reshape(1, 2, 3, 1).astype(np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        r = tf.nn.max_pool2d(x, ksize=(2, 2), strides=(2, 2),
+                             padding=[[0, 0], [1, 1], [1, 1], [0, 0]])
+        loss = tf.reduce_sum(r * weights)
+    # TensorFlow 2.21's values (its docstring's example, and the gradient)
+    np.testing.assert_array_equal(r.numpy()[0, :, :, 0], [[1, 3, 4], [9, 11, 12]])
+    np.testing.assert_array_equal(tape.gradient(loss, x).numpy()[0, :, :, 0],
+                                  [[1, 0, 2, 3], [0, 0, 0, 0], [4, 0, 5, 6]])
+    r2 = tf.nn.max_pool2d(x, 3, 1, [[0, 0], [2, 0], [0, 1], [0, 0]])
+    np.testing.assert_array_equal(r2.numpy()[0, :, :, 0], [[3, 4, 4], [7, 8, 8], [11, 12, 12]])

@@ -50,6 +50,8 @@ SPECS = [
            [(rand((2, 3, 2)), rand((3, 1, 2)))], 2, array_api=False),
     OpSpec("max_pool2d_same", _pool(tf.nn.max_pool2d, 2, 2, "SAME"),
            [(_separated((1, 5, 5, 2)),), (_separated((2, 3, 4, 1)),)], 2, array_api=False),
+    OpSpec("max_pool2d_explicit_padding", _pool(tf.nn.max_pool2d, 2, 2, [[0, 0], [1, 0], [1, 1], [0, 0]]),
+           [(_separated((1, 3, 4, 2)),)], 2, array_api=False),
     OpSpec("max_pool2d_overlapping_valid", _pool(tf.nn.max_pool2d, 3, [1, 2], "VALID"),
            [(_separated((1, 5, 6, 1)),), (_separated((2, 4, 3, 2)),)], 2, array_api=False),
     # the second derivative of a square reaches the transposed scatter (a gather)

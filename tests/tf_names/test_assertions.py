@@ -128,3 +128,12 @@ def test_set_shape_checks_an_eager_tensors_shape():
         t.set_shape([1, 5])
     with pytest.raises(ValueError):
         t.set_shape([3])
+
+
+def test_numpy_function_as_a_decorator():
+    # TF's docstring: @tf.numpy_function(Tout=tf.float32) on a function of ndarrays
+    @tf.numpy_function(Tout=tf.float32)
+    def my_numpy_func(x):
+        return np.sinh(x)
+
+    np.testing.assert_allclose(my_numpy_func(tf.constant(1.0)).numpy(), 1.1752012)
