@@ -276,16 +276,17 @@ def _keyed_impl(xp, key, *params, kind, shape, dtype):
     elif kind == "bits":  # every value of ``dtype``
         info = np.iinfo(dtype)
         out = rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
-    elif kind == "gamma":  # alpha <= 0 (or nan) gives nan, as TensorFlow
+    elif kind == "gamma":  # alpha < 0 (or nan) gives nan, as TensorFlow
         alpha = np.broadcast_to(params[0].astype(np.float64), shape)
-        ok = alpha > 0
+        ok = alpha >= 0
         out = np.where(ok, rng.standard_gamma(np.where(ok, alpha, 1.0)), np.nan)
     elif kind == "poisson":  # lam <= 0 gives 0, as TensorFlow
         lam = np.broadcast_to(params[0].astype(np.float64), shape)
         out = rng.poisson(np.where(lam > 0, lam, 0.0))
-    else:  # "binomial": counts < 0 give 0, probs clipped to [0, 1], as TensorFlow
+    else:  # "binomial": counts < 0 and nan probs give 0, probs clipped to [0, 1], as TensorFlow
         counts, probs = (np.broadcast_to(p.astype(np.float64), shape) for p in params)
-        out = rng.binomial(np.maximum(counts, 0).astype(np.int64), np.clip(probs, 0, 1))
+        probs = np.clip(np.nan_to_num(probs, nan=0.0), 0, 1)
+        out = rng.binomial(np.maximum(counts, 0).astype(np.int64), probs)
     return np.asarray(out).astype(dtype)
 
 
@@ -481,31 +482,35 @@ def _binomial_from(key, shape, counts, probs, dtype, opname):
 
 
 def _gamma_from(key, shape, alpha, beta, dtype):
-    from .rules import add, divide
+    """Samples at least the dtype's smallest normal number, as TensorFlow's
+    (``alpha`` 0 gives it; ``alpha`` < 0 or nan gives nan)."""
+    from .errors import UnimplementedError
+    from .rules import add, divide, maximum
     out = _keyed("gamma", key, shape, dtype._np, convert_to_tensor(alpha, dtype=dtype))
     if isinstance(alpha, TensorLike):  # a tape may watch it
-        out = add(out, _no_gradient_to_alpha(alpha, out))
-    return out if beta is None else divide(out, convert_to_tensor(beta, dtype=dtype))
+        out = add(out, _gradient_raises(alpha, out, UnimplementedError(
+            "the gradient of tf.random.gamma / stateless_gamma with respect to alpha is not "
+            "implemented in gradtape; wrap alpha in tf.stop_gradient to differentiate with "
+            "respect to beta only")))
+    if beta is not None:
+        out = divide(out, convert_to_tensor(beta, dtype=dtype))
+    return maximum(convert_to_tensor(np.finfo(dtype._np).tiny, dtype=dtype), out)
 
 
-def _no_gradient_to_alpha(alpha, out):
-    """Zeros like ``out`` whose gradient to ``alpha`` raises: TensorFlow's
-    implicit gradient of a gamma sample with respect to ``alpha`` is not
-    implemented, and a ``None`` in its place would be a wrong answer."""
+def _gradient_raises(x, out, error):
+    """Zeros like ``out`` whose gradient to ``x`` raises ``error``: for a
+    gradient gradtape lacks, or one TensorFlow refuses, where a ``None`` would
+    be a wrong answer."""
     from .custom import custom_gradient
-    from .errors import UnimplementedError
     from .rules import zeros_like
 
     @custom_gradient
-    def gamma_alpha(a):
+    def no_gradient(a):
         def grad(upstream):
-            raise UnimplementedError(
-                "the gradient of tf.random.gamma / stateless_gamma with respect to alpha "
-                "is not implemented in gradtape; wrap alpha in tf.stop_gradient to "
-                "differentiate with respect to beta only")
+            raise error
         return zeros_like(out), grad
 
-    return gamma_alpha(alpha)
+    return no_gradient(x)
 
 
 def stateless_gamma(shape: ShapeLike, seed: TensorInput, alpha: TensorInput,
@@ -514,8 +519,8 @@ def stateless_gamma(shape: ShapeLike, seed: TensorInput, alpha: TensorInput,
     """Gamma samples of concentration ``alpha`` and rate ``beta`` (broadcast to
     end ``shape``) that depend only on ``seed``.
 
-    ``beta`` gets a gradient; ``alpha`` none (TensorFlow's implicit gradient
-    for it is not implemented: it is cut by ``stop_gradient``).
+    ``beta`` gets a gradient; a gradient to ``alpha`` (TensorFlow's implicit
+    one) is not implemented: asking for it raises ``UnimplementedError``.
 
     >>> import gradtape as tf
     >>> x = tf.random.stateless_gamma([3, 2], [1, 2], alpha=[1.0, 2.0])
@@ -584,8 +589,8 @@ def gamma(shape: ShapeLike, alpha: TensorInput, beta: Optional[TensorInput] = No
     """Gamma samples of concentration ``alpha`` and rate ``beta``: of shape
     ``shape`` followed by the broadcast shape of ``alpha`` and ``beta``.
 
-    ``beta`` gets a gradient; ``alpha`` none (TensorFlow's implicit gradient
-    for it is not implemented: it is cut by ``stop_gradient``).
+    ``beta`` gets a gradient; a gradient to ``alpha`` (TensorFlow's implicit
+    one) is not implemented: asking for it raises ``UnimplementedError``.
 
     >>> import gradtape as tf
     >>> tf.random.gamma([3], alpha=[1.0, 2.0], seed=1).shape
@@ -603,6 +608,7 @@ def gamma(shape: ShapeLike, alpha: TensorInput, beta: Optional[TensorInput] = No
 def poisson(shape: ShapeLike, lam: TensorInput, dtype: DTypeLike = "float32",
             seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
     """Poisson samples of rate ``lam``: of shape ``shape`` followed by ``lam``'s.
+    As TensorFlow's, asking for a gradient to ``lam`` raises ``LookupError``.
 
     >>> import gradtape as tf
     >>> x = tf.random.poisson([3], lam=[1.0, 2.0], seed=1)
@@ -610,9 +616,15 @@ def poisson(shape: ShapeLike, lam: TensorInput, dtype: DTypeLike = "float32",
     (tf.float32, TensorShape([3, 2]))
     """
     dt = _of_dtypes(dtype, _COUNT_DTYPES)
-    lam = convert_to_tensor(lam)
-    shape = _shape(shape, "poisson") + tuple(lam.shape)
-    return _keyed("poisson", _global_key(seed), shape, dt._np, lam)
+    tensor = convert_to_tensor(lam)
+    shape = _shape(shape, "poisson") + tuple(tensor.shape)
+    out = _keyed("poisson", _global_key(seed), shape, dt._np, tensor)
+    if isinstance(lam, TensorLike) and dt.is_floating:  # a tape may watch it
+        from .rules import add
+        out = add(out, _gradient_raises(lam, out, LookupError(
+            "gradient registry has no entry for: RandomPoissonV2 (tf.random.poisson has no "
+            "gradient; tf.random.stateless_poisson's is None)")))
+    return out
 
 
 # -- tf.random.Generator: a state Variable the draws read and advance ----------
