@@ -23,7 +23,7 @@ import numpy as np
 from ._core import trace
 from ._core.convert import convert_to_tensor
 from ._core.dtypes import as_dtype
-from ._core.tensor import TensorLike
+from ._core.tensor import TensorLike, TensorShape
 from .rules._util import apply, defop
 from .variables import Variable
 from typing import Optional
@@ -128,7 +128,14 @@ def _drawn(kind, shape, dtype, seed, a, b, scale, shift, tensors):
 
 
 def _shape(shape, opname):
+    """``shape`` as a tuple: a vector of non-negative ints, as TensorFlow's
+    random ops want (a bare number is refused)."""
+    from .errors import InvalidArgumentError
     from .rules.shape import _new_shape  # checks the dims are non-negative ints
+    if np.ndim(shape._value if isinstance(shape, TensorLike) else shape) == 0 and \
+            not isinstance(shape, TensorShape):
+        raise InvalidArgumentError(f"{opname}: shape must be a vector of {{int32,int64}}, got "
+                                   f"shape [] (write [{shape}] for a vector of {shape} numbers)")
     return _new_shape(shape, opname)
 
 
@@ -363,7 +370,10 @@ def _uniform_from(key, shape, minval, maxval, dtype, opname, unsigned=True):
                              "this case.")
         lo, hi = (convert_to_tensor(v, dtype=dt) for v in (minval, maxval))
         return _keyed("integers", key, shape, dt._np, lo, hi)
-    lo = convert_to_tensor(0 if minval is None else minval, dtype=dt)
+    if minval is None:
+        raise ValueError(f"{opname}: minval is None for a {dt.name} draw: give a number "
+                         "(None, with maxval None, is for integer dtypes)")
+    lo = convert_to_tensor(minval, dtype=dt)
     hi = convert_to_tensor(1 if maxval is None else maxval, dtype=dt)
     return _scaled(_keyed("uniform", key, shape, dt._np), hi - lo, lo)
 
@@ -440,6 +450,17 @@ def _suffix_shape(shape, params, opname):
     if joint != shape:
         raise InvalidArgumentError("Shape passed in must end with broadcasted shape.")
     return shape
+
+
+def _broadcast_shape(params) -> tuple:
+    """The broadcast shape of the tensors ``params``."""
+    from .errors import InvalidArgumentError
+    shapes = [tuple(p.shape) for p in params]
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise InvalidArgumentError(f"Incompatible shapes: {' vs. '.join(map(str, shapes))}") \
+            from None
 
 
 def _of_dtypes(dtype, accepted, what="dtype"):
@@ -600,8 +621,7 @@ def gamma(shape: ShapeLike, alpha: TensorInput, beta: Optional[TensorInput] = No
     params = [convert_to_tensor(alpha, dtype=dt)]
     if beta is not None:
         params.append(convert_to_tensor(beta, dtype=dt))
-    joint = np.broadcast_shapes(*(tuple(p.shape) for p in params))
-    shape = _shape(shape, "gamma") + tuple(joint)
+    shape = _shape(shape, "gamma") + _broadcast_shape(params)
     return _gamma_from(_global_key(seed), shape, alpha, beta, dt)
 
 

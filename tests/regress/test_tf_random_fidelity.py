@@ -105,6 +105,27 @@ def test_stateless_gradients_reach_tensor_parameters():
     np.testing.assert_allclose(float(glo) + float(ghi), 3.0, rtol=1e-6)
 
 
+@pytest.mark.parametrize("draw", [
+    lambda: tf.random.stateless_normal(3, SEED), lambda: tf.random.stateless_gamma(3, SEED, 1.0),
+    lambda: tf.random.gamma(3, [1.0, 2.0]), lambda: tf.random.poisson(3, [1.0]),
+    lambda: tf.random.uniform(3), lambda: tf.random.normal(3),
+    lambda: tf.random.Generator.from_seed(1).normal(3)])
+def test_a_bare_number_for_the_shape_is_refused(draw):
+    # TensorFlow 2.21: InvalidArgumentError "shape must be a vector of {int32,int64}, got shape []"
+    with pytest.raises(InvalidArgumentError, match="shape must be a vector"):
+        draw()
+
+
+def test_a_float_draw_with_minval_none_is_refused():
+    # TensorFlow 2.21: ValueError "Attempt to convert a value (None) ... to a Tensor."
+    with pytest.raises(ValueError):
+        tf.random.stateless_uniform([2], SEED, minval=None)
+    with pytest.raises(ValueError):
+        tf.random.Generator.from_seed(1).uniform([2], minval=None)
+    with pytest.raises(ValueError):
+        tf.random.fold_in(SEED, 1.5)
+
+
 # -- determinism ---------------------------------------------------------------
 
 def test_the_same_seed_gives_the_same_values_and_other_seeds_others():
@@ -171,12 +192,14 @@ def test_gamma_shapes_and_edges():
     # TensorFlow 2.21: shape + broadcast(alpha, beta).shape; float32 by default
     assert tf.random.gamma([3, 2], alpha=[1.0, 2.0], seed=1).shape == (3, 2, 2)
     assert tf.random.gamma([3], [1.0, 2.0], [[1.0], [2.0]], seed=1).shape == (3, 2, 2)
-    assert tf.random.gamma(3, [1.0, 2.0]).shape == (3, 2)
     assert tf.random.gamma([3], [1, 2]).dtype == tf.float32
     assert tf.random.gamma([3], 1.0, dtype=tf.float64).dtype == tf.float64
     assert tf.random.stateless_gamma([3, 2], SEED, alpha=[1.0, 2.0]).shape == (3, 2)
     with pytest.raises(InvalidArgumentError, match="must end with broadcasted shape"):
         tf.random.stateless_gamma([3], SEED, [1.0, 2.0])
+    # TensorFlow 2.21: InvalidArgumentError "Incompatible shapes: [2] vs. [3]"
+    with pytest.raises(InvalidArgumentError, match="Incompatible shapes"):
+        tf.random.gamma([2], [1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(InvalidArgumentError):
         tf.random.gamma([2], 1.0, dtype=tf.int32)
     # TensorFlow 2.21: samples are at least float32's tiny (alpha 0, beta < 0);
