@@ -121,10 +121,7 @@ def _drawn(kind, shape, dtype, seed, a, b, scale, shift, tensors):
     gradtape ops instead (a gradient reaches a tensor mean or bound, as in TensorFlow)."""
     if not any(isinstance(t, TensorLike) for t in tensors):
         return _draw(kind, shape, dtype, seed, a, b)
-    from .rules import add, multiply
-    out = _draw(kind, shape, dtype, seed, 0.0, 1.0)
-    dt = out.dtype
-    return add(multiply(out, convert_to_tensor(scale, dtype=dt)), convert_to_tensor(shift, dtype=dt))
+    return _scaled(_draw(kind, shape, dtype, seed, 0.0, 1.0), scale, shift)
 
 
 def _shape(shape, opname):
