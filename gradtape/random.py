@@ -23,8 +23,9 @@ import numpy as np
 from ._core import trace
 from ._core.convert import convert_to_tensor
 from ._core.dtypes import as_dtype
-from ._core.tensor import TensorLike
+from ._core.tensor import TensorLike, TensorShape
 from .rules._util import apply, defop
+from .variables import Variable
 from typing import Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
 
@@ -95,13 +96,8 @@ def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
         out = rng.integers(a, b, shape)
     elif kind == "permutation":
         out = rng.permutation(shape[0])
-    else:  # "truncated": normal samples redrawn until within two standard deviations
-        out = rng.standard_normal(shape)
-        bad = np.abs(out) > 2
-        while bad.any():
-            out[bad] = rng.standard_normal(int(bad.sum()))
-            bad = np.abs(out) > 2
-        out = out * b + a
+    else:  # "truncated"
+        out = _truncated(rng, shape) * b + a
     return out.astype(dtype)
 
 
@@ -125,14 +121,18 @@ def _drawn(kind, shape, dtype, seed, a, b, scale, shift, tensors):
     gradtape ops instead (a gradient reaches a tensor mean or bound, as in TensorFlow)."""
     if not any(isinstance(t, TensorLike) for t in tensors):
         return _draw(kind, shape, dtype, seed, a, b)
-    from .rules import add, multiply
-    out = _draw(kind, shape, dtype, seed, 0.0, 1.0)
-    dt = out.dtype
-    return add(multiply(out, convert_to_tensor(scale, dtype=dt)), convert_to_tensor(shift, dtype=dt))
+    return _scaled(_draw(kind, shape, dtype, seed, 0.0, 1.0), scale, shift)
 
 
 def _shape(shape, opname):
+    """``shape`` as a tuple: a vector of non-negative ints, as TensorFlow's
+    random ops want (a bare number is refused)."""
+    from .errors import InvalidArgumentError
     from .rules.shape import _new_shape  # checks the dims are non-negative ints
+    if np.ndim(shape._value if isinstance(shape, TensorLike) else shape) == 0 and \
+            not isinstance(shape, TensorShape):
+        raise InvalidArgumentError(f"{opname}: shape must be a vector of {{int32,int64}}, got "
+                                   f"shape [] (write [{shape}] for a vector of {shape} numbers)")
     return _new_shape(shape, opname)
 
 
@@ -232,9 +232,15 @@ def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike
     >>> x.dtype, x.shape, bool((x.numpy() < 2).all())
     (tf.int64, TensorShape([1, 5]), True)
     """
+    return _categorical(logits, num_samples, "int64" if dtype is None else dtype,
+                        lambda shape: _draw("uniform", shape, np.float64, seed, 0.0, 1.0))
+
+
+def _categorical(logits, num_samples, dtype, uniform):
+    """``categorical`` with the uniform draws ``uniform(shape)`` (float64)."""
     from .errors import InvalidArgumentError
     from .rules import add, argmax, cast, expand_dims, log, negative, stop_gradient
-    out = as_dtype("int64" if dtype is None else dtype)
+    out = as_dtype(dtype)
     if out.name not in ("int32", "int64"):
         raise ValueError(f"Argument `dtype` got invalid value {out!r}. Accepted dtypes are "
                          "(tf.int32, tf.int64).")
@@ -248,11 +254,690 @@ def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike
     if int(num_samples) < 0:
         raise InvalidArgumentError(f"num_samples should be non-negative, got {num_samples}")
     batch, classes = logits.shape
-    u = _draw("uniform", (batch, int(num_samples), classes), np.float64, seed, 0.0, 1.0)
+    u = uniform((batch, int(num_samples), classes))
     gumbel = negative(log(negative(log(u))))
     scores = add(expand_dims(cast(stop_gradient(logits), "float64"), 1), gumbel)
     return argmax(scores, axis=-1, output_type=out)
 
+
+# -- stateless draws: the numbers are a function of a key tensor ---------------
+# The key (a seed pair, or a Generator's state) is an input of the op, so a
+# compiled function reads it on each call; the op itself holds no state.
+
+def _keyed_impl(xp, key, *params, kind, shape, dtype):
+    """``kind`` drawn from a NumPy generator made from the int64 ``key`` alone."""
+    rng = np.random.default_rng(np.asarray(key, np.int64).view(np.uint64))
+    params = [np.asarray(p) for p in params]
+    if kind == "normal":
+        out = rng.standard_normal(shape)
+    elif kind == "uniform":  # [0, 1) in ``dtype`` too (rounding could reach 1)
+        one = np.asarray(1, dtype)
+        out = np.minimum(rng.random(shape).astype(dtype), np.nextafter(one, 0 * one))
+    elif kind == "truncated":
+        out = _truncated(rng, shape)
+    elif kind == "integers":
+        out = _integers(rng, shape, dtype, *params)
+    elif kind == "bits":  # every value of ``dtype``
+        info = np.iinfo(dtype)
+        out = rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
+    elif kind == "gamma":  # alpha < 0 (or nan) gives nan, as TensorFlow
+        alpha = np.broadcast_to(params[0].astype(np.float64), shape)
+        ok = alpha >= 0
+        out = np.where(ok, rng.standard_gamma(np.where(ok, alpha, 1.0)), np.nan)
+    elif kind == "poisson":  # lam <= 0 gives 0, as TensorFlow
+        lam = np.broadcast_to(params[0].astype(np.float64), shape)
+        out = rng.poisson(np.where(lam > 0, lam, 0.0))
+    else:  # "binomial": counts < 0 and nan probs give 0, probs clipped to [0, 1], as TensorFlow
+        counts, probs = (np.broadcast_to(p.astype(np.float64), shape) for p in params)
+        probs = np.clip(np.nan_to_num(probs, nan=0.0), 0, 1)
+        out = rng.binomial(np.maximum(counts, 0).astype(np.int64), probs)
+    return np.asarray(out).astype(dtype)
+
+
+def _truncated(rng, shape):
+    """Standard normal samples redrawn until within two standard deviations."""
+    out = rng.standard_normal(shape)
+    bad = np.abs(out) > 2
+    while bad.any():
+        out[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(out) > 2
+    return out
+
+
+def _integers(rng, shape, dtype, lo, hi):
+    from .errors import InvalidArgumentError
+    for name, v in (("minval", lo), ("maxval", hi)):
+        if v.ndim:
+            raise InvalidArgumentError(f"{name} must be 0-D, got shape {list(v.shape)}")
+    if not lo < hi:
+        raise InvalidArgumentError(f"Need minval < maxval, got {lo} >= {hi}")
+    return rng.integers(lo, hi, shape, dtype=dtype)
+
+
+_KEYED = defop("random_keyed_draw", _keyed_impl, nondiff=True)
+
+
+def _keyed(kind, key, shape, dtype, *params):
+    return apply(_KEYED, (key, *params), {"kind": kind, "shape": shape, "dtype": dtype})
+
+
+def _seed_key(seed) -> Tensor:
+    """A stateless op's ``seed`` (shape [2], int32 or int64) as an int64 tensor."""
+    from .errors import InvalidArgumentError
+    from .rules import cast
+    seed = convert_to_tensor(seed)
+    if seed.dtype.name not in ("int32", "int64"):
+        raise InvalidArgumentError(f"seed must be an int32 or int64 tensor, got "
+                                   f"{seed.dtype.name}")
+    if tuple(seed.shape) != (2,):
+        raise InvalidArgumentError(f"seed must have shape [2], not {list(seed.shape)}")
+    return cast(seed, "int64")
+
+
+def _scaled(out, scale, shift):
+    """``out * scale + shift`` in gradtape ops, so that tensor parameters get a
+    gradient as TensorFlow's."""
+    from .rules import add, multiply
+    dt = out.dtype
+    return add(multiply(out, convert_to_tensor(scale, dtype=dt)), convert_to_tensor(shift, dtype=dt))
+
+
+def _normal_from(key, shape, mean, stddev, dtype, opname, kind="normal"):
+    shape, dt = _shape(shape, opname), _floating(dtype, opname)
+    return _scaled(_keyed(kind, key, shape, dt), stddev, mean)
+
+
+def _uniform_from(key, shape, minval, maxval, dtype, opname, unsigned=True):
+    dt = as_dtype(dtype)
+    accepted = _UNIFORM_DTYPES + (("uint32", "uint64") if unsigned else ())
+    if dt.name not in accepted:
+        raise ValueError(f"Argument `dtype` got invalid value {dt!r}. Accepted dtypes are "
+                         f"({', '.join('tf.' + n for n in accepted)}).")
+    shape = _shape(shape, opname)
+    if dt.is_integer:
+        if (minval is None) != (maxval is None):
+            raise ValueError(f"For integer `dtype` argument {dt!r}, argument `minval` and "
+                             f"`maxval` must be both None or not None. Got `minval`={minval} "
+                             f"and `maxval`={maxval}.")
+        if minval is None:
+            return _keyed("bits", key, shape, dt._np)
+        if dt.name.startswith("uint"):
+            raise ValueError(f"Argument `dtype` got invalid value {dt!r} when argument "
+                             "`minval` is not None. Please don't use unsigned integers in "
+                             "this case.")
+        lo, hi = (convert_to_tensor(v, dtype=dt) for v in (minval, maxval))
+        return _keyed("integers", key, shape, dt._np, lo, hi)
+    if minval is None:
+        raise ValueError(f"{opname}: minval is None for a {dt.name} draw: give a number "
+                         "(None, with maxval None, is for integer dtypes)")
+    lo = convert_to_tensor(minval, dtype=dt)
+    hi = convert_to_tensor(1 if maxval is None else maxval, dtype=dt)
+    return _scaled(_keyed("uniform", key, shape, dt._np), hi - lo, lo)
+
+
+def stateless_normal(shape: ShapeLike, seed: TensorInput, mean: TensorInput = 0.0,
+                     stddev: TensorInput = 1.0, dtype: DTypeLike = "float32",
+                     name: Optional[str] = None, alg: str = "auto_select") -> Tensor:
+    """Normal samples that depend only on ``seed`` (two int32 or int64 numbers):
+    the same seed gives the same values on every call and in every run.
+
+    >>> import gradtape as tf
+    >>> a = tf.random.stateless_normal([2, 3], seed=[1, 2])
+    >>> b = tf.random.stateless_normal([2, 3], seed=[1, 2])
+    >>> a.shape, bool((a.numpy() == b.numpy()).all())
+    (TensorShape([2, 3]), True)
+    """
+    return _normal_from(_seed_key(seed), shape, mean, stddev, dtype, "stateless_normal")
+
+
+def stateless_truncated_normal(shape: ShapeLike, seed: TensorInput, mean: TensorInput = 0.0,
+                               stddev: TensorInput = 1.0, dtype: DTypeLike = "float32",
+                               name: Optional[str] = None,
+                               alg: str = "auto_select") -> Tensor:
+    """Normal samples within two standard deviations of ``mean``, that depend
+    only on ``seed``.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.stateless_truncated_normal([1000], seed=[3, 4])
+    >>> bool((abs(x.numpy()) <= 2.0).all())
+    True
+    """
+    return _normal_from(_seed_key(seed), shape, mean, stddev, dtype,
+                        "stateless_truncated_normal", "truncated")
+
+
+def stateless_uniform(shape: ShapeLike, seed: TensorInput, minval: Optional[TensorInput] = 0,
+                      maxval: Optional[TensorInput] = None, dtype: DTypeLike = "float32",
+                      name: Optional[str] = None, alg: str = "auto_select") -> Tensor:
+    """Uniform samples on ``[minval, maxval)`` that depend only on ``seed``.
+
+    Floats default to ``[0, 1)``; integers need both bounds, or neither (then
+    every value of the dtype can come).
+
+    >>> import gradtape as tf
+    >>> x = tf.random.stateless_uniform([5], seed=[1, 2], minval=0, maxval=10, dtype=tf.int32)
+    >>> x.dtype, bool(((x.numpy() >= 0) & (x.numpy() < 10)).all())
+    (tf.int32, True)
+    """
+    return _uniform_from(_seed_key(seed), shape, minval, maxval, dtype, "stateless_uniform")
+
+
+def stateless_categorical(logits: TensorInput, num_samples: int, seed: TensorInput,
+                          dtype: DTypeLike = "int64", name: Optional[str] = None) -> Tensor:
+    """``tf.random.categorical`` whose draws depend only on ``seed``.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.stateless_categorical(tf.math.log([[0.5, 0.5, 0.0]]), 5, seed=[1, 2])
+    >>> x.shape, bool((x.numpy() < 2).all())
+    (TensorShape([1, 5]), True)
+    """
+    key = _seed_key(seed)
+    return _categorical(logits, num_samples, dtype,
+                        lambda shape: _keyed("uniform", key, shape, np.float64))
+
+
+def _suffix_shape(shape, params, opname):
+    """``shape``, checked to end with the broadcast shape of ``params``."""
+    from .errors import InvalidArgumentError
+    shape = _shape(shape, opname)
+    try:
+        joint = np.broadcast_shapes(shape, *(tuple(p.shape) for p in params))
+    except ValueError:
+        joint = None
+    if joint != shape:
+        raise InvalidArgumentError("Shape passed in must end with broadcasted shape.")
+    return shape
+
+
+def _broadcast_shape(params) -> tuple:
+    """The broadcast shape of the tensors ``params``."""
+    from .errors import InvalidArgumentError
+    shapes = [tuple(p.shape) for p in params]
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise InvalidArgumentError(f"Incompatible shapes: {' vs. '.join(map(str, shapes))}") \
+            from None
+
+
+def _of_dtypes(dtype, accepted, what="dtype"):
+    from .errors import InvalidArgumentError
+    dt = as_dtype(dtype)
+    if dt.name not in accepted:
+        raise InvalidArgumentError(f"Value for attr '{what}' of {dt.name} is not in the list "
+                                   f"of allowed values: {', '.join(accepted)}")
+    return dt
+
+
+_COUNT_DTYPES = ("float16", "float32", "float64", "int32", "int64")
+
+
+def stateless_binomial(shape: ShapeLike, seed: TensorInput, counts: TensorInput,
+                       probs: TensorInput, output_dtype: DTypeLike = "int32",
+                       name: Optional[str] = None) -> Tensor:
+    """Binomial samples (``counts`` trials of success probability ``probs``,
+    broadcast to end ``shape``) that depend only on ``seed``.  No gradient.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.stateless_binomial([2, 3], [1, 2], counts=[10.0, 20.0, 30.0], probs=0.5)
+    >>> x.dtype, bool((x.numpy() <= [10, 20, 30]).all())
+    (tf.int32, True)
+    """
+    return _binomial_from(_seed_key(seed), shape, counts, probs, output_dtype,
+                          "stateless_binomial")
+
+
+def _binomial_from(key, shape, counts, probs, dtype, opname):
+    from .errors import InvalidArgumentError
+    dt = _of_dtypes(dtype, _COUNT_DTYPES)
+    probs = convert_to_tensor(probs, dtype_hint="float32")
+    counts = convert_to_tensor(counts, dtype_hint=probs.dtype)
+    if counts.dtype != probs.dtype:
+        raise InvalidArgumentError(f"{opname}: counts and probs must have the same dtype, got "
+                                   f"{counts.dtype.name} and {probs.dtype.name}")
+    shape = _suffix_shape(shape, (counts, probs), opname)
+    return _keyed("binomial", key, shape, dt._np, counts, probs)
+
+
+def _gamma_from(key, shape, alpha, beta, dtype):
+    """Samples at least the dtype's smallest normal number, as TensorFlow's
+    (``alpha`` 0 gives it; ``alpha`` < 0 or nan gives nan)."""
+    from .errors import UnimplementedError
+    from .rules import add, divide, maximum
+    out = _keyed("gamma", key, shape, dtype._np, convert_to_tensor(alpha, dtype=dtype))
+    if isinstance(alpha, TensorLike):  # a tape may watch it
+        out = add(out, _gradient_raises(alpha, out, UnimplementedError(
+            "the gradient of tf.random.gamma / stateless_gamma with respect to alpha is not "
+            "implemented in gradtape; wrap alpha in tf.stop_gradient to differentiate with "
+            "respect to beta only")))
+    if beta is not None:
+        out = divide(out, convert_to_tensor(beta, dtype=dtype))
+    return maximum(convert_to_tensor(np.finfo(dtype._np).tiny, dtype=dtype), out)
+
+
+def _gradient_raises(x, out, error):
+    """Zeros like ``out`` whose gradient to ``x`` raises ``error``: for a
+    gradient gradtape lacks, or one TensorFlow refuses, where a ``None`` would
+    be a wrong answer."""
+    from .custom import custom_gradient
+    from .rules import zeros_like
+
+    @custom_gradient
+    def no_gradient(a):
+        def grad(upstream):
+            raise error
+        return zeros_like(out), grad
+
+    return no_gradient(x)
+
+
+def stateless_gamma(shape: ShapeLike, seed: TensorInput, alpha: TensorInput,
+                    beta: Optional[TensorInput] = None, dtype: DTypeLike = "float32",
+                    name: Optional[str] = None) -> Tensor:
+    """Gamma samples of concentration ``alpha`` and rate ``beta`` (broadcast to
+    end ``shape``) that depend only on ``seed``.
+
+    ``beta`` gets a gradient; a gradient to ``alpha`` (TensorFlow's implicit
+    one) is not implemented: asking for it raises ``UnimplementedError``.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.stateless_gamma([3, 2], [1, 2], alpha=[1.0, 2.0])
+    >>> x.shape, bool((x.numpy() > 0).all())
+    (TensorShape([3, 2]), True)
+    """
+    dt = _of_dtypes(dtype, ("float16", "float32", "float64"))
+    params = [convert_to_tensor(alpha, dtype=dt)]
+    if beta is not None:
+        params.append(convert_to_tensor(beta, dtype=dt))
+    shape = _suffix_shape(shape, params, "stateless_gamma")
+    return _gamma_from(_seed_key(seed), shape, alpha, beta, dt)
+
+
+def stateless_poisson(shape: ShapeLike, seed: TensorInput, lam: TensorInput,
+                      dtype: DTypeLike = "int32", name: Optional[str] = None) -> Tensor:
+    """Poisson samples of rate ``lam`` (broadcast to end ``shape``) that depend
+    only on ``seed``.  No gradient.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.stateless_poisson([3, 2], [1, 2], lam=[1.0, 2.0])
+    >>> x.dtype, x.shape
+    (tf.int32, TensorShape([3, 2]))
+    """
+    dt = _of_dtypes(dtype, _COUNT_DTYPES)
+    lam = convert_to_tensor(lam)
+    shape = _suffix_shape(shape, (lam,), "stateless_poisson")
+    return _keyed("poisson", _seed_key(seed), shape, dt._np, lam)
+
+
+def fold_in(seed: TensorInput, data: TensorInput, alg: str = "auto_select") -> Tensor:
+    """A new stateless seed made from ``seed`` and the integer ``data``:
+    ``[a draw of seed, data]``, of ``data``'s dtype.
+
+    >>> import gradtape as tf
+    >>> s = tf.random.fold_in([1, 2], 3)
+    >>> s.dtype, int(s[1])
+    (tf.int32, 3)
+    """
+    from .rules import stack
+    data = convert_to_tensor(data)
+    first = stateless_uniform([], seed, minval=None, maxval=None, dtype=data.dtype)
+    return stack([first, data])
+
+
+def split(seed: TensorInput, num: int = 2, alg: str = "auto_select") -> Tensor:
+    """``num`` new stateless seeds made from ``seed``: ``[num, 2]`` of its dtype.
+
+    >>> import gradtape as tf
+    >>> tf.random.split([1, 2], 3).shape
+    TensorShape([3, 2])
+    """
+    seed = convert_to_tensor(seed)
+    return stateless_uniform([num, 2], seed, minval=None, maxval=None, dtype=seed.dtype)
+
+
+def _global_key(seed) -> Tensor:
+    """A key for a stateless op, drawn as the ops given ``seed=`` draw."""
+    info = np.iinfo(np.int64)
+    return _draw("integers", (2,), np.int64, seed, info.min, info.max)
+
+
+def gamma(shape: ShapeLike, alpha: TensorInput, beta: Optional[TensorInput] = None,
+          dtype: DTypeLike = "float32", seed: Optional[int] = None,
+          name: Optional[str] = None) -> Tensor:
+    """Gamma samples of concentration ``alpha`` and rate ``beta``: of shape
+    ``shape`` followed by the broadcast shape of ``alpha`` and ``beta``.
+
+    ``beta`` gets a gradient; a gradient to ``alpha`` (TensorFlow's implicit
+    one) is not implemented: asking for it raises ``UnimplementedError``.
+
+    >>> import gradtape as tf
+    >>> tf.random.gamma([3], alpha=[1.0, 2.0], seed=1).shape
+    TensorShape([3, 2])
+    """
+    dt = _of_dtypes(dtype, ("float16", "float32", "float64"))
+    params = [convert_to_tensor(alpha, dtype=dt)]
+    if beta is not None:
+        params.append(convert_to_tensor(beta, dtype=dt))
+    shape = _shape(shape, "gamma") + _broadcast_shape(params)
+    return _gamma_from(_global_key(seed), shape, alpha, beta, dt)
+
+
+def poisson(shape: ShapeLike, lam: TensorInput, dtype: DTypeLike = "float32",
+            seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
+    """Poisson samples of rate ``lam``: of shape ``shape`` followed by ``lam``'s.
+    As TensorFlow's, asking for a gradient to ``lam`` raises ``LookupError``.
+
+    >>> import gradtape as tf
+    >>> x = tf.random.poisson([3], lam=[1.0, 2.0], seed=1)
+    >>> x.dtype, x.shape
+    (tf.float32, TensorShape([3, 2]))
+    """
+    dt = _of_dtypes(dtype, _COUNT_DTYPES)
+    tensor = convert_to_tensor(lam)
+    shape = _shape(shape, "poisson") + tuple(tensor.shape)
+    out = _keyed("poisson", _global_key(seed), shape, dt._np, tensor)
+    if isinstance(lam, TensorLike) and dt.is_floating:  # a tape may watch it
+        from .rules import add
+        out = add(out, _gradient_raises(lam, out, LookupError(
+            "gradient registry has no entry for: RandomPoissonV2 (tf.random.poisson has no "
+            "gradient; tf.random.stateless_poisson's is None)")))
+    return out
+
+
+# -- tf.random.Generator: a state Variable the draws read and advance ----------
+
+_MASK = (1 << 64) - 1
+
+
+def _state_from_seed(seed) -> np.ndarray:
+    """TensorFlow's state for ``seed``: a Python int as three 64-bit words
+    (two's complement, lowest first); a list or tensor right-aligned in three."""
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        words = [(int(seed) >> (64 * i)) & _MASK for i in range(3)]
+        return np.array(words, np.uint64).view(np.int64)
+    flat = np.asarray(convert_to_tensor(seed)._value).astype(np.int64).reshape(-1)
+    if flat.size > 3:
+        raise ValueError(f"a Generator's seed has at most 3 numbers, got {flat.size}")
+    return np.concatenate([np.zeros(3 - flat.size, np.int64), flat])
+
+
+class Generator:
+    """A random generator whose state is an int64 Variable of shape ``[3]``
+    (``[counter, counter, key]`` as TensorFlow's Philox state).  Each draw is
+    a function of the state and advances the counter, so two generators of
+    one seed give the same sequence, and a ``gradtape.function`` advances it on
+    every call.  The numbers are NumPy's, not TensorFlow's; the counter moves
+    by one per draw (TensorFlow's by an amount that depends on the draw).
+
+    >>> import gradtape as tf
+    >>> g, h = tf.random.Generator.from_seed(1), tf.random.Generator.from_seed(1)
+    >>> a, b = g.normal([3]), g.normal([3])
+    >>> bool((a.numpy() == h.normal([3]).numpy()).all()), bool((a.numpy() == b.numpy()).all())
+    (True, False)
+    >>> tf.random.Generator.from_seed(1).state.numpy()
+    array([1, 0, 0])
+    """
+
+    def __init__(self, copy_from: Optional["Generator"] = None, state: Optional[TensorInput] = None,
+                 alg: Optional[object] = None) -> None:
+        if copy_from is not None:
+            state, alg = copy_from.state.numpy(), copy_from.algorithm
+        if state is None:
+            raise ValueError("Generator needs `copy_from` or `state`: use "
+                             "Generator.from_seed or Generator.from_non_deterministic_state")
+        state = np.asarray(convert_to_tensor(state, dtype="int64")._value)
+        if state.shape != (3,):
+            raise ValueError(f"Shapes {state.shape} and [3] are incompatible")
+        self._alg = _algorithm(alg)
+        self._state_var = Variable(state, trainable=False, name="StateVar", dtype="int64")
+
+    @classmethod
+    def from_seed(cls, seed: TensorInput, alg: Optional[object] = None) -> "Generator":
+        """A generator whose state is made from ``seed``.
+
+        >>> import gradtape as tf
+        >>> tf.random.Generator.from_seed([1, 2]).state.numpy()
+        array([0, 1, 2])
+        """
+        return cls(state=_state_from_seed(seed), alg=alg)
+
+    @classmethod
+    def from_non_deterministic_state(cls, alg: Optional[object] = None) -> "Generator":
+        """A generator seeded from the operating system's entropy.
+
+        >>> import gradtape as tf
+        >>> tf.random.Generator.from_non_deterministic_state().state.shape
+        TensorShape([3])
+        """
+        return cls(state=np.random.SeedSequence().generate_state(3, np.uint64).view(np.int64),
+                   alg=alg)
+
+    @classmethod
+    def from_key_counter(cls, key: TensorInput, counter: TensorInput,
+                         alg: Optional[object] = None) -> "Generator":
+        """A generator of state ``counter + [key]``.
+
+        >>> import gradtape as tf
+        >>> tf.random.Generator.from_key_counter(5, [1, 2], "philox").state.numpy()
+        array([1, 2, 5])
+        """
+        return cls(state=_key_counter(key, counter), alg=alg)
+
+    @classmethod
+    def from_state(cls, state: TensorInput, alg: Optional[object] = None) -> "Generator":
+        """A generator of state ``state`` (three int64 numbers).
+
+        >>> import gradtape as tf
+        >>> tf.random.Generator.from_state([1, 2, 3], "philox").state.numpy()
+        array([1, 2, 3])
+        """
+        return cls(state=state, alg=alg)
+
+    @property
+    def state(self) -> Variable:
+        """The state Variable (int64, shape ``[3]``): assigning it moves the generator.
+
+        >>> import gradtape as tf
+        >>> tf.random.Generator.from_seed(2).state.dtype
+        tf.int64
+        """
+        return self._state_var
+
+    @property
+    def algorithm(self) -> int:
+        """The algorithm's number (1, Philox, unless chosen otherwise).
+
+        >>> import gradtape as tf
+        >>> tf.random.Generator.from_seed(2).algorithm
+        1
+        """
+        return self._alg
+
+    @property
+    def key(self) -> Tensor:
+        """The key part of the state (its last number).
+
+        >>> import gradtape as tf
+        >>> int(tf.random.Generator.from_key_counter(5, [0, 0], "philox").key)
+        5
+        """
+        return self._state_var.read_value()[2]
+
+    def reset(self, state: TensorInput) -> None:
+        """Set the state to ``state``.
+
+        >>> import gradtape as tf
+        >>> g = tf.random.Generator.from_seed(1); g.reset([4, 0, 0]); g.state.numpy()
+        array([4, 0, 0])
+        """
+        self._state_var.assign(convert_to_tensor(state, dtype="int64"))
+
+    def reset_from_seed(self, seed: TensorInput) -> None:
+        """Set the state to ``from_seed(seed)``'s: the same draws follow again.
+
+        >>> import gradtape as tf
+        >>> g = tf.random.Generator.from_seed(1); a = g.normal([2])
+        >>> g.reset_from_seed(1); bool((g.normal([2]).numpy() == a.numpy()).all())
+        True
+        """
+        self.reset(_state_from_seed(seed))
+
+    def reset_from_key_counter(self, key: TensorInput, counter: TensorInput) -> None:
+        """Set the state to ``counter + [key]``.
+
+        >>> import gradtape as tf
+        >>> g = tf.random.Generator.from_seed(1); g.reset_from_key_counter(3, [1, 0])
+        >>> g.state.numpy()
+        array([1, 0, 3])
+        """
+        self.reset(_key_counter(key, counter))
+
+    def skip(self, delta: int) -> None:
+        """Advance the counter by ``delta``.
+
+        >>> import gradtape as tf
+        >>> g = tf.random.Generator.from_seed(1); g.skip(10); g.state.numpy()
+        array([11,  0,  0])
+        """
+        self._state_var.assign_add(convert_to_tensor([int(delta), 0, 0], dtype="int64"))
+
+    def _next_key(self) -> Tensor:
+        """The state to draw from, then the counter advanced (both replayed by
+        a compiled function: the Variable is read and assigned on each call)."""
+        key = self._state_var.read_value()
+        self._state_var.assign_add(convert_to_tensor([1, 0, 0], dtype="int64"))
+        return key
+
+    def normal(self, shape: ShapeLike, mean: TensorInput = 0.0, stddev: TensorInput = 1.0,
+               dtype: DTypeLike = "float32", name: Optional[str] = None) -> Tensor:
+        """Normal samples.
+
+        >>> import gradtape as tf
+        >>> tf.random.Generator.from_seed(1).normal([2, 3]).shape
+        TensorShape([2, 3])
+        """
+        return _normal_from(self._next_key(), shape, mean, stddev, dtype, "normal")
+
+    def truncated_normal(self, shape: ShapeLike, mean: TensorInput = 0.0,
+                         stddev: TensorInput = 1.0, dtype: DTypeLike = "float32",
+                         name: Optional[str] = None) -> Tensor:
+        """Normal samples within two standard deviations of ``mean``.
+
+        >>> import gradtape as tf
+        >>> x = tf.random.Generator.from_seed(1).truncated_normal([1000])
+        >>> bool((abs(x.numpy()) <= 2.0).all())
+        True
+        """
+        return _normal_from(self._next_key(), shape, mean, stddev, dtype, "truncated_normal",
+                            "truncated")
+
+    def uniform(self, shape: ShapeLike, minval: Optional[TensorInput] = 0,
+                maxval: Optional[TensorInput] = None, dtype: DTypeLike = "float32",
+                name: Optional[str] = None) -> Tensor:
+        """Uniform samples on ``[minval, maxval)`` (floats: ``[0, 1)`` by default;
+        integers need both bounds, or neither for every value of the dtype).
+
+        >>> import gradtape as tf
+        >>> x = tf.random.Generator.from_seed(1).uniform([4], 0, 5, dtype=tf.int32)
+        >>> x.dtype, bool(((x.numpy() >= 0) & (x.numpy() < 5)).all())
+        (tf.int32, True)
+        """
+        dt = as_dtype(dtype)
+        if dt.is_integer and (minval is None) != (maxval is None):
+            raise ValueError(f"For integer dtype {dt!r}, minval and maxval must be both "
+                             f"`None` or both non-`None`; got minval={minval} and "
+                             f"maxval={maxval}")
+        return _uniform_from(self._next_key(), shape, minval, maxval, dt, "uniform")
+
+    def uniform_full_int(self, shape: ShapeLike, dtype: DTypeLike = "uint64",
+                         name: Optional[str] = None) -> Tensor:
+        """Integers over the whole range of ``dtype``.
+
+        >>> import gradtape as tf
+        >>> tf.random.Generator.from_seed(1).uniform_full_int([3], tf.int64).dtype
+        tf.int64
+        """
+        return self.uniform(shape, None, None, dtype)
+
+    def binomial(self, shape: ShapeLike, counts: TensorInput, probs: TensorInput,
+                 dtype: DTypeLike = "int32", name: Optional[str] = None) -> Tensor:
+        """Binomial samples, as ``tf.random.stateless_binomial``.
+
+        >>> import gradtape as tf
+        >>> tf.random.Generator.from_seed(1).binomial([2], 10.0, 0.5).dtype
+        tf.int32
+        """
+        return _binomial_from(self._next_key(), shape, counts, probs, dtype, "binomial")
+
+    def make_seeds(self, count: int = 1) -> Tensor:
+        """``count`` seeds for the stateless ops: int64 ``[2, count]`` (their
+        columns), the second row zeros as TensorFlow's.
+
+        >>> import gradtape as tf
+        >>> s = tf.random.Generator.from_seed(1).make_seeds(3)
+        >>> s.dtype, s.shape, s.numpy()[1].tolist()
+        (tf.int64, TensorShape([2, 3]), [0, 0, 0])
+        """
+        from .rules import stack, zeros_like
+        keys = self.uniform([count], None, None, "int64")
+        return stack([keys, zeros_like(keys)])
+
+    def split(self, count: int = 1) -> "list[Generator]":
+        """``count`` new generators, whose states are drawn from this one.
+
+        >>> import gradtape as tf
+        >>> a, b = tf.random.Generator.from_seed(1).split(2)
+        >>> a.state.numpy()[:2].tolist(), bool(a.key.numpy() != b.key.numpy())
+        ([0, 0], True)
+        """
+        keys = self.uniform([count], None, None, "int64").numpy()
+        return [Generator(state=np.array([0, 0, k], np.int64), alg=self._alg) for k in keys]
+
+
+_ALGORITHMS = {"philox": 1, "threefry": 2, "auto_select": 3}
+
+
+def _algorithm(alg) -> int:
+    if alg is None:
+        return 1
+    if isinstance(alg, str):
+        if alg.lower() not in _ALGORITHMS:
+            raise ValueError(f"Unsupported random algorithm {alg!r}: use 'philox', "
+                             "'threefry' or 'auto_select'")
+        return _ALGORITHMS[alg.lower()]
+    return int(getattr(alg, "value", alg))
+
+
+def _key_counter(key, counter) -> np.ndarray:
+    counter = np.asarray(convert_to_tensor(counter, dtype="int64")._value).reshape(-1)
+    return np.concatenate([counter, [np.int64(int(key))]])
+
+
+_global_generator: list = [None]
+
+
+def get_global_generator() -> Generator:
+    """The global Generator (made from the operating system's entropy when
+    first asked for).
+
+    >>> import gradtape as tf
+    >>> tf.random.get_global_generator().normal([2]).shape
+    TensorShape([2])
+    """
+    if _global_generator[0] is None:
+        _global_generator[0] = Generator.from_non_deterministic_state()
+    return _global_generator[0]
+
+
+def set_global_generator(generator: Generator) -> None:
+    """Make ``generator`` the global Generator.
+
+    >>> import gradtape as tf
+    >>> g = tf.random.Generator.from_seed(3)
+    >>> tf.random.set_global_generator(g); tf.random.get_global_generator() is g
+    True
+    """
+    _global_generator[0] = generator
 
 from ._missing import missing_names as _missing_names
 
