@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rules as _ops
+from ..rules import indexing as _ix
 from .._core.dtypes import as_dtype
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
@@ -394,6 +395,427 @@ class RootMeanSquaredError(Mean):
 
     def result(self) -> Tensor:
         return _ops.sqrt(super().result())
+
+
+# ---------------------------------------------------------------------------
+# Confusion-matrix metrics: counts of true/false positives/negatives at thresholds
+# ---------------------------------------------------------------------------
+
+_NEG_INF = -1e10      # Keras' threshold (and filler) when only ``top_k`` decides
+_EPSILON = 1e-7       # Keras' backend epsilon
+
+
+def _threshold_list(thresholds, default):
+    """``thresholds`` (a number or a list, each in [0, 1]) as a list, as Keras parses them."""
+    if thresholds is not None:
+        listed = list(thresholds) if isinstance(thresholds, (list, tuple)) else [thresholds]
+        invalid = [t for t in listed if t is None or t < 0 or t > 1]
+        if invalid:
+            raise ValueError(f"Threshold values must be in [0, 1]. Received: {invalid}")
+    chosen = default if thresholds is None else thresholds
+    return list(chosen) if isinstance(chosen, (list, tuple)) else [chosen]
+
+
+def _evenly_spaced(thresholds):
+    """Whether ``thresholds`` are 0, 1/(n-1), ..., 1 (n >= 3): Keras then counts by buckets."""
+    n = len(thresholds)
+    return n >= 3 and bool(np.allclose(thresholds, np.arange(n, dtype=np.float32) / (n - 1),
+                                       atol=_EPSILON))
+
+
+def _keep_top_k(x, k):
+    """``x`` with all but the ``k`` largest entries of its last axis set to -1e10 (as Keras)."""
+    _, indices = _ix.top_k(x, k)
+    mask = _ops.reduce_sum(_ops.one_hot(indices, x.shape[-1], dtype=x.dtype), axis=-2)
+    return x * mask + _NEG_INF * (1.0 - mask)
+
+
+def _weights_for(sample_weight, label_weights, y_pred):
+    """The per-entry weights (flattened like ``y_pred``), or None for all ones."""
+    weights = None
+    for w in (sample_weight, label_weights):
+        if w is not None:
+            w = _ops.reshape(_ops.broadcast_to(w, tuple(y_pred.shape)), [-1])
+            weights = w if weights is None else weights * w
+    return weights
+
+
+def _bucket_counts(y_true, y_pred, weights, n, with_epsilon):
+    """True and false positives at n evenly spaced thresholds, counted by buckets as Keras does.
+
+    A prediction ``p`` (clipped to [0, 1]) is above the thresholds ``0 .. ceil(p (n-1)) - 1``.
+    """
+    y_pred = _ops.reshape(_ops.clip_by_value(y_pred, 0.0, 1.0), [-1])
+    y_true = _ops.reshape(_ops.cast(_ops.cast(y_true, "bool"), y_pred.dtype), [-1])
+    weights = _tensor(1.0, y_pred.dtype) if weights is None else weights
+    true_labels, false_labels = y_true * weights, (1.0 - y_true) * weights
+    buckets = _ops.ceil(y_pred * _tensor(float(n - 1), y_pred.dtype)) - 1.0
+    if with_epsilon:
+        buckets = _ops.maximum(buckets, 0.0)
+    buckets = _ops.cast(buckets, "int32")
+
+    def above(labels):
+        return _ops.cumsum(_ix.unsorted_segment_sum(labels, buckets, n), reverse=True)
+    tp, fp = above(true_labels), above(false_labels)
+    return {"tp": tp, "fp": fp, "fn": _cpu_order_sum(true_labels) - tp,
+            "tn": _cpu_order_sum(false_labels) - fp}
+
+
+def _threshold_counts(y_true, y_pred, weights, thresholds, wanted):
+    """The ``wanted`` counts at each threshold: a prediction is positive when ``> threshold``."""
+    predicted = _ops.greater(_ops.reshape(y_pred, [1, -1]),
+                             _ops.reshape(_tensor(np.asarray(thresholds), y_pred.dtype), [-1, 1]))
+    actual = _ops.reshape(_ops.cast(y_true, "bool"), [1, -1])
+    cases = {"tp": (actual, predicted), "fp": (_ops.logical_not(actual), predicted),
+             "fn": (actual, _ops.logical_not(predicted)),
+             "tn": (_ops.logical_not(actual), _ops.logical_not(predicted))}
+    counts = {}
+    for key in wanted:
+        hit = _ops.logical_and(*cases[key])
+        if weights is None:
+            hit = _ops.cast(hit, y_pred.dtype)
+        else:
+            hit = _ops.where(hit, _ops.reshape(weights, [1, -1]), _tensor(0.0, y_pred.dtype))
+        counts[key] = _cpu_order_sum(hit)
+    return counts
+
+
+def _update_confusion(variables, y_true, y_pred, thresholds, evenly=False, with_epsilon=False,
+                      top_k=None, class_id=None, sample_weight=None, label_weights=None):
+    """Add a batch's confusion counts to ``variables`` ({'tp'|'fp'|'tn'|'fn': Variable}).
+
+    Keras' ``update_confusion_matrix_variables`` for single-label data: entries are
+    flattened, ``y_true`` is cast to bool, ``sample_weight`` broadcast to ``y_pred``.
+    """
+    dtype = next(iter(variables.values())).dtype
+    y_pred, y_true = _match_ranks(_tensor(y_pred, dtype), _tensor(y_true, dtype))
+    if sample_weight is not None:
+        sample_weight = _ops.expand_dims(_tensor(sample_weight, dtype), -1)
+        _, sample_weight = _match_ranks(y_true, sample_weight, expand_rank_1=False)
+    if top_k is not None:
+        y_pred = _keep_top_k(y_pred, top_k)
+    if class_id is not None:
+        if y_pred.ndim == 1:
+            raise ValueError("When class_id is provided, y_pred must be a 2D array with shape "
+                             f"(num_samples, num_classes), found shape: {y_pred.shape}")
+        y_true, y_pred = y_true[..., class_id, None], y_pred[..., class_id, None]
+    if sample_weight is not None:
+        sample_weight = _ops.broadcast_to(sample_weight, tuple(y_pred.shape))
+    weights = _weights_for(sample_weight, label_weights, y_pred)
+    if evenly:
+        counts = _bucket_counts(y_true, y_pred, weights, len(thresholds), with_epsilon)
+    else:
+        counts = _threshold_counts(y_true, y_pred, weights, thresholds, variables)
+    for key, var in variables.items():
+        var.assign(var + counts[key])
+
+
+def _cpu_order_sum(x):
+    """The sum over the last axis of float32 ``x``, added in TensorFlow's order on CPU.
+
+    TensorFlow (Eigen, packets of 8) adds four packets side by side, then the
+    rest packet by packet, then the packet's lanes in pairs, then the last
+    ``n % 8`` values one by one. The order shows in the last bit of a sum
+    that ``reduce_sum`` may round otherwise; lengths it was not checked on
+    (unknown, over 8192) and other dtypes use ``reduce_sum``.
+    """
+    n = x.shape[-1]
+    if n is None or n > 8192 or x.dtype != "float32":
+        return _ops.reduce_sum(x, axis=-1)
+    unrolled, packed = n // 32 * 32, n // 8 * 8
+    lanes = [None] * 4
+    for start in range(0, unrolled, 32):
+        for i in range(4):
+            part = x[..., start + 8 * i:start + 8 * i + 8]
+            lanes[i] = part if lanes[i] is None else lanes[i] + part
+    packet = None if unrolled == 0 else ((lanes[0] + lanes[1]) + lanes[2]) + lanes[3]
+    for start in range(unrolled, packed, 8):
+        part = x[..., start:start + 8]
+        packet = part if packet is None else packet + part
+    total = _ops.zeros(tuple(x.shape[:-1]), x.dtype)
+    for i in range(packed, n):
+        total = total + x[..., i]
+    if packet is not None:
+        half = packet[..., :4] + packet[..., 4:]
+        total = total + ((half[..., 0] + half[..., 2]) + (half[..., 1] + half[..., 3]))
+    return total
+
+class _ConfusionMatrixConditionCount(Metric):
+    """The (weighted) count of one confusion-matrix cell at each threshold."""
+
+    _cell = ""
+
+    def __init__(self, thresholds: Any = None, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.thresholds = _threshold_list(thresholds, 0.5)
+        self._evenly = _evenly_spaced(self.thresholds)
+        self.accumulator = self.add_variable((len(self.thresholds),), name="accumulator")
+
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
+        """Count a batch: a prediction is positive when above the threshold, a label when nonzero."""
+        _update_confusion({self._cell: self.accumulator}, y_true, y_pred, self.thresholds,
+                          evenly=self._evenly, sample_weight=sample_weight)
+
+    def result(self) -> Tensor:
+        """The count: a scalar for one threshold, else one per threshold."""
+        return self.accumulator[0] if len(self.thresholds) == 1 else _ops.identity(self.accumulator)
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "thresholds": self.init_thresholds}
+
+
+class TruePositives(_ConfusionMatrixConditionCount):
+    """The weighted number of positive labels predicted above ``thresholds`` (default 0.5).
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.TruePositives()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    >>> float(m.result())
+    2.0
+    """
+    _cell = "tp"
+
+
+class FalsePositives(_ConfusionMatrixConditionCount):
+    """The weighted number of negative labels predicted above ``thresholds`` (default 0.5).
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.FalsePositives()
+    >>> m.update_state([0, 1, 0, 0], [0, 0, 1, 1])
+    >>> float(m.result())
+    2.0
+    """
+    _cell = "fp"
+
+
+class TrueNegatives(_ConfusionMatrixConditionCount):
+    """The weighted number of negative labels predicted at or below ``thresholds`` (default 0.5).
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.TrueNegatives()
+    >>> m.update_state([0, 1, 0, 0], [1, 1, 0, 0])
+    >>> float(m.result())
+    2.0
+    """
+    _cell = "tn"
+
+
+class FalseNegatives(_ConfusionMatrixConditionCount):
+    """The weighted number of positive labels predicted at or below ``thresholds`` (default 0.5).
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.FalseNegatives()
+    >>> m.update_state([0, 1, 1, 1], [0, 1, 0, 0])
+    >>> float(m.result())
+    2.0
+    """
+    _cell = "fn"
+
+
+class _PrecisionRecall(Metric):
+    """Precision or recall at ``thresholds``, of the ``top_k`` predictions, of class ``class_id``."""
+
+    _other = ""     # the count beside the true positives: 'fp' (precision) or 'fn' (recall)
+
+    def __init__(self, thresholds: Any = None, top_k: Optional[int] = None,
+                 class_id: Optional[int] = None, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.top_k = top_k
+        self.class_id = class_id
+        self.thresholds = _threshold_list(thresholds, 0.5 if top_k is None else _NEG_INF)
+        self._evenly = _evenly_spaced(self.thresholds)
+        size = (len(self.thresholds),)
+        self.true_positives = self.add_variable(size, name="true_positives")
+        other = {"fp": "false_positives", "fn": "false_negatives"}[self._other]
+        setattr(self, other, self.add_variable(size, name=other))
+        self._counts = {"tp": self.true_positives, self._other: getattr(self, other)}
+
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
+        """Count a batch: a prediction is positive when above the threshold, a label when nonzero."""
+        _update_confusion(self._counts, y_true, y_pred, self.thresholds, evenly=self._evenly,
+                          top_k=self.top_k, class_id=self.class_id, sample_weight=sample_weight)
+
+    def result(self) -> Tensor:
+        """``tp / (tp + other)`` (0 where nothing was counted): a scalar for one threshold."""
+        tp = self.true_positives
+        result = _ops.divide_no_nan(tp, tp + self._counts[self._other])
+        return result[0] if len(self.thresholds) == 1 else result
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "thresholds": self.init_thresholds, "top_k": self.top_k,
+                "class_id": self.class_id}
+
+
+class Precision(_PrecisionRecall):
+    """The fraction of positive predictions (above ``thresholds``) whose label is positive.
+
+    ``top_k`` counts only each row's k largest predictions as positive;
+    ``class_id`` looks at that column only.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.Precision()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    >>> round(float(m.result()), 4)      # 2 of the 3 predicted positives
+    0.6667
+    >>> tf.keras.metrics.Precision(top_k=1)([[0, 1], [0, 1]], [[0.2, 0.8], [0.6, 0.4]]).numpy()
+    0.5
+    """
+    _other = "fp"
+
+
+class Recall(_PrecisionRecall):
+    """The fraction of positive labels predicted positive (above ``thresholds``).
+
+    ``top_k`` counts only each row's k largest predictions as positive;
+    ``class_id`` looks at that column only.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.Recall()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    >>> round(float(m.result()), 4)      # 2 of the 3 positives
+    0.6667
+    """
+    _other = "fn"
+
+
+_AUC_CURVES = {"roc": "ROC", "pr": "PR", "prgain": "PRGAIN"}
+_AUC_SUMMATIONS = ("interpolation", "majoring", "minoring")
+
+
+def _auc_option(value, allowed, what):
+    key = str(value)
+    if key.lower() in allowed:
+        return allowed[key.lower()] if isinstance(allowed, dict) else key.lower()
+    raise ValueError(f'Invalid AUC {what} value: "{value}". Expected values are '
+                     f'{list(allowed.values()) if isinstance(allowed, dict) else list(allowed)}')
+
+
+class AUC(Metric):
+    """The area under the ROC or precision-recall curve, from counts at ``num_thresholds``.
+
+    As Keras: the thresholds are ``0 - 1e-7, 1/(n-1), ..., 1 + 1e-7``; the
+    ROC area sums trapezoids (``summation_method='interpolation'``), the PR
+    area interpolates the counts (Davis & Goadrich); ``from_logits=True``
+    takes a sigmoid first. ``multi_label=True`` is not supported.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.AUC(num_thresholds=3)
+    >>> m.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
+    >>> float(m.result())
+    0.75
+    """
+
+    def __init__(self, num_thresholds: int = 200, curve: str = "ROC",
+                 summation_method: str = "interpolation", name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, thresholds: Optional[List[float]] = None,
+                 multi_label: bool = False, num_labels: Optional[int] = None,
+                 label_weights: Optional[TensorInput] = None, from_logits: bool = False) -> None:
+        if multi_label:
+            raise NotImplementedError("AUC(multi_label=True) is not supported in gradtape; "
+                                      "use one AUC per label")
+        if num_labels:
+            raise ValueError("`num_labels` is needed only when `multi_label` is True.")
+        self.curve = _auc_option(curve, _AUC_CURVES, "curve")
+        self.summation_method = _auc_option(summation_method, _AUC_SUMMATIONS,
+                                            "summation method")
+        self._init_from_thresholds = thresholds is not None
+        if thresholds is not None:
+            thresholds = sorted(thresholds)
+            self.num_thresholds = len(thresholds) + 2
+            self._evenly = _evenly_spaced(np.array([0.0] + thresholds + [1.0]))
+        else:
+            if num_thresholds <= 1:
+                raise ValueError("Argument `num_thresholds` must be an integer > 1. "
+                                 f"Received: num_thresholds={num_thresholds}")
+            self.num_thresholds = num_thresholds
+            thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            self._evenly = True
+        self._thresholds = [0.0 - _EPSILON] + list(thresholds) + [1.0 + _EPSILON]
+        super().__init__(name=name, dtype=dtype)
+        self.multi_label, self.num_labels = False, None
+        self.label_weights = None if label_weights is None else _tensor(label_weights, self.dtype)
+        self._from_logits = from_logits
+        size = (self.num_thresholds,)
+        self.true_positives = self.add_variable(size, name="true_positives")
+        self.false_positives = self.add_variable(size, name="false_positives")
+        self.true_negatives = self.add_variable(size, name="true_negatives")
+        self.false_negatives = self.add_variable(size, name="false_negatives")
+
+    @property
+    def thresholds(self) -> List[float]:
+        """The thresholds, the outer two a little beyond 0 and 1."""
+        return list(self._thresholds)
+
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
+        """Count a batch at every threshold (entries flattened; labels cast to bool)."""
+        if self._from_logits:
+            y_pred = _ops.sigmoid(_tensor(y_pred, self.dtype))
+        _update_confusion({"tp": self.true_positives, "tn": self.true_negatives,
+                           "fp": self.false_positives, "fn": self.false_negatives},
+                          y_true, y_pred, self._thresholds, evenly=self._evenly,
+                          with_epsilon=True, sample_weight=sample_weight,
+                          label_weights=self.label_weights)
+
+    def _interpolated_pr_auc(self):
+        """Keras' ``interpolate_pr_auc``: precision interpolated between thresholds."""
+        tp, fp, fn = self.true_positives, self.false_positives, self.false_negatives
+        dtp = tp[:-1] - tp[1:]
+        p = tp + fp
+        dp = p[:-1] - p[1:]
+        slope = _ops.divide_no_nan(dtp, _ops.maximum(dp, 0.0))
+        intercept = tp[1:] - slope * p[1:]
+        ratio = _ops.where(_ops.logical_and(p[:-1] > 0, p[1:] > 0),
+                           _ops.divide_no_nan(p[:-1], _ops.maximum(p[1:], 0.0)),
+                           _ops.ones_like(p[1:]))
+        increments = _ops.divide_no_nan(slope * (dtp + intercept * _ops.log(ratio)),
+                                        _ops.maximum(tp[1:] + fn[1:], 0.0))
+        return _cpu_order_sum(increments)
+
+    def _curve(self):
+        """The curve's points: ``(x, y)``, one per threshold."""
+        tp, fp, tn, fn = (self.true_positives, self.false_positives, self.true_negatives,
+                          self.false_negatives)
+        recall = _ops.divide_no_nan(tp, tp + fn)
+        if self.curve == "ROC":
+            return _ops.divide_no_nan(fp, fp + tn), recall
+        if self.curve == "PR":
+            return recall, _ops.divide_no_nan(tp, tp + fp)
+        scale = _ops.divide_no_nan(tp + fn, tn + fp)
+        no_tp = _ops.equal(tp, 0.0)
+        recall_gain = _ops.where(no_tp, 0.0, 1.0 - scale * _ops.divide_no_nan(fn, tp))
+        precision_gain = _ops.where(no_tp, 1.0, 1.0 - scale * _ops.divide_no_nan(fp, tp))
+        return _ops.maximum(recall_gain, 0.0), precision_gain
+
+    def result(self) -> Tensor:
+        """The area, a float32 scalar."""
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolated_pr_auc()
+        x, y = self._curve()
+        if self.summation_method == "interpolation":
+            heights = (y[:-1] + y[1:]) / 2.0
+        elif self.summation_method == "minoring":
+            heights = _ops.minimum(y[:-1], y[1:])
+        else:
+            heights = _ops.maximum(y[:-1], y[1:])
+        return _cpu_order_sum((x[:-1] - x[1:]) * heights)
+
+    def get_config(self) -> Config:
+        config = {**super().get_config(), "num_thresholds": self.num_thresholds,
+                  "curve": self.curve, "summation_method": self.summation_method,
+                  "multi_label": False, "num_labels": None,
+                  "label_weights": None if self.label_weights is None
+                  else self.label_weights.numpy().tolist(),
+                  "from_logits": self._from_logits}
+        if self._init_from_thresholds:
+            config["thresholds"] = self._thresholds[1:-1]
+        return config
 
 
 _BY_NAME = {"sparse_categorical_accuracy": sparse_categorical_accuracy,

@@ -1,0 +1,185 @@
+"""tf.keras.metrics against TensorFlow 2.21 / Keras 3.15: confusion-matrix counts,
+Precision, Recall, AUC, top-k accuracies, R2Score, F-scores. Every expected value
+was printed by TensorFlow 2.21."""
+import numpy as np
+import pytest
+
+import gradtape as tf
+
+M = tf.keras.metrics
+
+Y_TRUE = [0, 1, 1, 0, 1, 0, 1, 1, 0, 0]
+Y_PRED = [0.1, 0.4, 0.35, 0.8, 0.5, 0.3, 0.9, 0.0, 1.0, 0.65]
+WEIGHT = [1, 2, 0.5, 1, 3, 1, 1, 2, 1, 0.25]
+EDGE = [0.3, 0.7, 0.15, 0.005, 0.995, 0.5, 1.5, -0.2, 0.1, 0.6]   # outside [0, 1] and on buckets
+MULTI_TRUE = [[1, 0, 1, 0], [0, 1, 1, 0], [1, 1, 0, 1], [0, 0, 0, 1], [1, 0, 0, 0]]
+MULTI_PRED = [[0.9, 0.7, 0.7, 0.1], [0.2, 0.6, 0.3, 0.8], [0.4, 0.5, 0.45, 0.55],
+              [0.3, 0.3, 0.2, 0.25], [0.05, 0.95, 0.5, 0.5]]   # ties for top_k
+ROW_W = [1, 2, 0, 1, 0.5]
+_K = np.arange(50)
+LONG_PRED = (_K * 37 % 100) / 100
+LONG_TRUE = (_K % 3 == 0) | (LONG_PRED > 0.6)
+LONG_W = (_K % 7 + 1) / 4
+
+
+def result_of(metric, *batches):
+    for batch in batches:
+        metric.update_state(*batch)
+    return np.asarray(metric.result())
+
+
+def assert_same(got, expected):
+    """Bit for bit the float32 TensorFlow printed."""
+    got = np.asarray(got)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, np.asarray(expected, np.float32))
+
+
+# TensorFlow 2.21's values
+CONFUSION_CASES = [
+    (lambda: M.Precision(), (Y_TRUE, Y_PRED), 0.25),
+    (lambda: M.Precision(), (Y_TRUE, Y_PRED, WEIGHT), 0.3076923191547394),
+    (lambda: M.Recall(), (Y_TRUE, Y_PRED), 0.20000000298023224),
+    (lambda: M.Recall(), (Y_TRUE, Y_PRED, WEIGHT), 0.11764705926179886),
+    (lambda: M.Precision(thresholds=[0.3, 0.5, 0.7]), (Y_TRUE, EDGE), [0.6000000238418579, 0.75, 1.0]),
+    (lambda: M.Recall(thresholds=[0.3, 0.5, 0.7]), (Y_TRUE, EDGE, WEIGHT),
+     [0.7058823704719543, 0.7058823704719543, 0.47058823704719543]),
+    # evenly spaced thresholds: Keras counts by buckets of the prediction clipped to [0, 1]
+    (lambda: M.Precision(thresholds=[0.0, 0.5, 1.0]), (Y_TRUE, EDGE), [0.4444444477558136, 0.75, 0.0]),
+    (lambda: M.Recall(thresholds=[0.0, 0.5, 1.0]), (Y_TRUE, EDGE), [0.800000011920929, 0.6000000238418579, 0.0]),
+    (lambda: M.Precision(thresholds=[0.0, 0.5, 1.0]), (LONG_TRUE, LONG_PRED, LONG_W),
+     [0.5969387888908386, 0.8804348111152649, 0.0]),
+    # ... and not when uneven: 1.5 > 1.0 counts
+    (lambda: M.Precision(thresholds=[0.3, 0.5, 1.0]), (Y_TRUE, EDGE), [0.6000000238418579, 0.75, 1.0]),
+    (lambda: M.Precision(top_k=1), (MULTI_TRUE, MULTI_PRED), 0.4000000059604645),
+    (lambda: M.Precision(top_k=2), (MULTI_TRUE, MULTI_PRED), 0.4000000059604645),
+    (lambda: M.Recall(top_k=2), (MULTI_TRUE, MULTI_PRED, ROW_W), 0.4000000059604645),
+    (lambda: M.Recall(top_k=3), (MULTI_TRUE, MULTI_PRED), 0.7777777910232544),
+    (lambda: M.Precision(top_k=2, thresholds=[0.5, 0.65]), (MULTI_TRUE, MULTI_PRED), [0.5, 0.25]),
+    (lambda: M.Precision(class_id=1), (MULTI_TRUE, MULTI_PRED), 0.3333333432674408),
+    (lambda: M.Recall(class_id=3), (MULTI_TRUE, MULTI_PRED, ROW_W), 0.0),
+    (lambda: M.Precision(class_id=2, top_k=1), (MULTI_TRUE, MULTI_PRED), 0.0),
+    (lambda: M.Recall(class_id=0, top_k=2), (MULTI_TRUE, MULTI_PRED), 0.3333333432674408),
+    (lambda: M.Precision(), (MULTI_TRUE, MULTI_PRED, ROW_W), 0.5333333611488342),
+    (lambda: M.TruePositives(), (Y_TRUE, Y_PRED, WEIGHT), 1.0),
+    (lambda: M.FalsePositives(thresholds=[0.15, 0.5]), (Y_TRUE, Y_PRED), [4.0, 3.0]),
+    (lambda: M.TrueNegatives(thresholds=[0.0, 0.5, 1.0]), (Y_TRUE, EDGE, WEIGHT), [0.0, 4.0, 4.25]),
+    (lambda: M.FalseNegatives(thresholds=0.3), (MULTI_TRUE, MULTI_PRED, ROW_W), 3.5),
+    (lambda: M.TruePositives(thresholds=[0.0, 0.25, 0.5, 0.75, 1.0]), (LONG_TRUE, LONG_PRED),
+     [29.0, 25.0, 21.0, 12.0, 0.0]),
+]
+
+
+@pytest.mark.parametrize("make, batch, expected", CONFUSION_CASES)
+def test_confusion_metrics_match_tensorflow(make, batch, expected):
+    assert_same(result_of(make(), batch), expected)
+
+
+# TensorFlow 2.21's values
+AUC_CASES = [
+    (lambda: M.AUC(), (Y_TRUE, Y_PRED), 0.3999999761581421),
+    (lambda: M.AUC(), (Y_TRUE, Y_PRED, WEIGHT), 0.3944636583328247),
+    (lambda: M.AUC(), (LONG_TRUE, LONG_PRED), 0.8199999928474426),
+    (lambda: M.AUC(), (LONG_TRUE, LONG_PRED, LONG_W), 0.8347994089126587),
+    (lambda: M.AUC(), (MULTI_TRUE, MULTI_PRED, ROW_W), 0.5777777433395386),
+    (lambda: M.AUC(curve="PR"), (Y_TRUE, Y_PRED), 0.42024052143096924),
+    (lambda: M.AUC(curve="PR"), (LONG_TRUE, LONG_PRED, LONG_W), 0.9098367094993591),
+    (lambda: M.AUC(curve="PR"), (Y_TRUE, EDGE), 0.8075096011161804),
+    (lambda: M.AUC(num_thresholds=3), (Y_TRUE, Y_PRED), 0.30000001192092896),
+    (lambda: M.AUC(num_thresholds=3, curve="PR"), (Y_TRUE, Y_PRED, WEIGHT), 0.534009575843811),
+    (lambda: M.AUC(summation_method="minoring"), (LONG_TRUE, LONG_PRED), 0.8199999928474426),
+    (lambda: M.AUC(summation_method="majoring"), (LONG_TRUE, LONG_PRED), 0.8199999928474426),
+    (lambda: M.AUC(curve="PR", summation_method="minoring"), (Y_TRUE, Y_PRED), 0.31888890266418457),
+    (lambda: M.AUC(curve="PRGAIN"), (LONG_TRUE, LONG_PRED), 0.5705206990242004),
+    (lambda: M.AUC(thresholds=[0.2, 0.5, 0.9]), (Y_TRUE, Y_PRED), 0.31999996304512024),
+    (lambda: M.AUC(thresholds=[0.5, 0.25, 0.75]), (Y_TRUE, Y_PRED), 0.35999995470046997),
+    (lambda: M.AUC(curve="PR", thresholds=[0.25, 0.5, 0.75]), (Y_TRUE, Y_PRED, WEIGHT), 0.5522025227546692),
+    (lambda: M.AUC(from_logits=True), (Y_TRUE, [-2., 0.5, 1.0, 3.0, -0.1, 0.0, 2.0, -3.0, 0.2, 1.5]),
+     0.4399999976158142),
+    (lambda: M.AUC(num_thresholds=50, curve="pr"), (LONG_TRUE, LONG_PRED), 0.9048276543617249),
+]
+
+
+@pytest.mark.parametrize("make, batch, expected", AUC_CASES)
+def test_auc_matches_tensorflow_bit_for_bit(make, batch, expected):
+    assert_same(result_of(make(), batch), expected)
+
+
+def test_auc_pr_interpolation_within_a_rounding_of_its_log():
+    # TensorFlow 2.21: 0.4534119963645935; TF's float32 log rounds differently in the last bit
+    got = result_of(M.AUC(curve="PR"), (MULTI_TRUE, MULTI_PRED))
+    np.testing.assert_allclose(got, 0.4534119963645935, rtol=2e-7)
+
+
+def test_auc_accumulates_batches_and_resets():
+    auc = M.AUC()
+    # TensorFlow 2.21: 0.7476211786270142 after both batches
+    assert_same(result_of(auc, (Y_TRUE, Y_PRED), (LONG_TRUE, LONG_PRED, LONG_W)), 0.7476211786270142)
+    auc.reset_state()
+    assert_same(auc.result(), 0.0)
+    assert_same(result_of(auc, (Y_TRUE, Y_PRED)), 0.3999999761581421)
+
+
+def test_confusion_metrics_reset_and_scalar_results():
+    precision = M.Precision()
+    precision.update_state(Y_TRUE, Y_PRED)
+    precision.reset_state()
+    assert_same(precision.result(), 0.0)     # TensorFlow 2.21: 0.0, shape ()
+    assert precision.result().shape == ()
+    tp = M.TruePositives(thresholds=[0.2, 0.4])
+    assert tp.result().shape == (2,)
+
+
+def test_configs_and_names_match_keras():
+    # TensorFlow 2.21's configs (Keras uniquifies auto names: 'precision_41')
+    assert M.Precision(thresholds=[0.2, 0.4], top_k=2, class_id=1).get_config() == {
+        "name": "precision", "dtype": "float32", "thresholds": [0.2, 0.4], "top_k": 2,
+        "class_id": 1}
+    assert M.Recall().get_config() == {"name": "recall", "dtype": "float32", "thresholds": None,
+                                       "top_k": None, "class_id": None}
+    assert M.TruePositives(thresholds=0.3).get_config() == {
+        "name": "true_positives", "dtype": "float32", "thresholds": 0.3}
+    assert M.AUC(curve="PR").get_config() == {
+        "name": "auc", "dtype": "float32", "num_thresholds": 200, "curve": "PR",
+        "summation_method": "interpolation", "multi_label": False, "num_labels": None,
+        "label_weights": None, "from_logits": False}
+    config = M.AUC(thresholds=[0.2, 0.5]).get_config()
+    assert config["num_thresholds"] == 4 and config["thresholds"] == [0.2, 0.5]
+    assert M.AUC.from_config(config).num_thresholds == 4
+    assert [tuple(v.shape) for v in M.AUC().variables] == [(200,)] * 4
+    assert [tuple(v.shape) for v in M.Precision().variables] == [(1,), (1,)]
+
+
+def test_bad_arguments_raise_as_keras():
+    # TensorFlow 2.21 raises ValueError for each
+    with pytest.raises(ValueError, match=r"Threshold values must be in \[0, 1\]"):
+        M.Precision(thresholds=[1.5])
+    with pytest.raises(ValueError, match="Invalid AUC curve"):
+        M.AUC(curve="XY")
+    with pytest.raises(ValueError, match="num_thresholds"):
+        M.AUC(num_thresholds=1)
+    with pytest.raises(ValueError, match="class_id"):
+        M.Precision(class_id=0)(Y_TRUE, Y_PRED)
+    with pytest.raises(NotImplementedError, match="multi_label"):
+        M.AUC(multi_label=True)
+
+
+def test_confusion_metrics_inside_a_function_match_eager():
+    auc, top2, recall1 = M.AUC(), M.Precision(top_k=2), M.Recall(class_id=1)
+
+    @tf.function
+    def step(y_true, y_pred, weight):
+        auc.update_state(y_true, y_pred, sample_weight=weight)
+        top2.update_state(tf.reshape(y_true, (-1, 5)), tf.reshape(y_pred, (-1, 5)))
+        recall1.update_state(tf.reshape(y_true, (-1, 5)), tf.reshape(y_pred, (-1, 5)))
+    step(tf.constant(Y_TRUE, tf.float32), tf.constant(Y_PRED), tf.constant(WEIGHT, tf.float32))
+    step(tf.constant(LONG_TRUE, tf.float32), tf.constant(LONG_PRED, tf.float32),
+         tf.constant(LONG_W, tf.float32))
+    eager = [M.AUC(), M.Precision(top_k=2), M.Recall(class_id=1)]
+    eager[0].update_state(Y_TRUE, Y_PRED, WEIGHT)
+    eager[0].update_state(LONG_TRUE, LONG_PRED, LONG_W)
+    for metric in eager[1:]:
+        metric.update_state(np.reshape(Y_TRUE, (-1, 5)), np.reshape(Y_PRED, (-1, 5)))
+        metric.update_state(np.reshape(LONG_TRUE, (-1, 5)), np.reshape(LONG_PRED, (-1, 5)))
+    for compiled, reference in zip((auc, top2, recall1), eager):
+        assert_same(compiled.result(), reference.result())
