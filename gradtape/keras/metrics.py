@@ -29,9 +29,12 @@ from .._core.types import Config, DTypeLike, ShapeLike, Tensor, TensorInput
 
 
 def _tensor(x, dtype=None):
-    if isinstance(x, TensorLike):
-        return x if dtype is None or x.dtype == dtype else _ops.cast(x, dtype)
-    x = convert_to_tensor(np.asarray(x))
+    """``x`` as a Tensor converted as TensorFlow does (Python floats to float32), then cast.
+
+    As Keras, ``Mean(dtype='float64')`` of ``[0.1]`` holds float32's 0.1 widened.
+    """
+    if not isinstance(x, TensorLike):
+        x = convert_to_tensor(x)
     return x if dtype is None or x.dtype == dtype else _ops.cast(x, dtype)
 
 
@@ -818,24 +821,506 @@ class AUC(Metric):
         return config
 
 
-_BY_NAME = {"sparse_categorical_accuracy": sparse_categorical_accuracy,
-            "categorical_accuracy": categorical_accuracy, "accuracy": accuracy,
-            "binary_accuracy": binary_accuracy}
+# ---------------------------------------------------------------------------
+# Top-k accuracies
+# ---------------------------------------------------------------------------
+
+def _in_top_k(targets, predictions, k):
+    """``tf.math.in_top_k``: the target's score has fewer than ``k`` larger scores in its row.
+
+    Ties with the k-th score count as in; a row with a non-finite score, or a
+    target outside the row, is never in.
+    """
+    num_classes = predictions.shape[-1]
+    inside = _ops.logical_and(_ops.greater_equal(targets, 0), _ops.less(targets, num_classes))
+    chosen = _ops.one_hot(_ops.where(inside, targets, _ops.zeros_like(targets)), num_classes,
+                          on_value=True, off_value=False, dtype="bool")
+    finite = _ops.reduce_all(_ops.is_finite(predictions), axis=-1)
+    score = _ops.reduce_sum(_ops.where(chosen, predictions, _ops.zeros_like(predictions)), axis=-1)
+    larger = _ops.reduce_sum(_ops.cast(_ops.greater(predictions, _ops.expand_dims(score, -1)),
+                                       "int32"), axis=-1)
+    return _ops.logical_and(_ops.logical_and(inside, finite), _ops.less(larger, k))
+
+
+def _per_label(y_true, y_pred, match):
+    """``match(labels, rows)`` as float32 shaped like ``y_true``, with the rows flattened to 2-D."""
+    shape = tuple(y_true.shape)
+    if y_pred.ndim > 2:
+        y_pred = _ops.reshape(y_pred, [-1, y_pred.shape[-1]])
+    if y_true.ndim > 1:
+        y_true = _ops.reshape(y_true, [-1])
+    matches = _ops.cast(match(y_true, y_pred), "float32")
+    return _ops.reshape(matches, shape) if len(shape) > 1 else matches
+
+
+def _top_k_matches(y_true, y_pred, k):
+    """1.0 where the integer label ``y_true`` is in ``y_pred``'s top ``k`` (shaped like ``y_true``)."""
+    return _per_label(y_true, y_pred, lambda labels, rows: _in_top_k(_ops.cast(labels, "int32"),
+                                                                      rows, k))
+
+
+def top_k_categorical_accuracy(y_true: TensorInput, y_pred: TensorInput, k: int = 5) -> Tensor:
+    """1.0 where the one-hot label's class is among ``y_pred``'s ``k`` largest (ties count in).
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.top_k_categorical_accuracy([[0, 0, 1], [0, 1, 0]],
+    ...                                             [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]], k=1)
+    <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
+    """
+    y_pred = _tensor(y_pred)
+    return _top_k_matches(_ops.argmax(_tensor(y_true, y_pred.dtype), axis=-1), y_pred, k)
+
+
+def sparse_top_k_categorical_accuracy(y_true: TensorInput, y_pred: TensorInput, k: int = 5,
+                                      from_sorted_ids: bool = False) -> Tensor:
+    """1.0 where the integer label is among ``y_pred``'s ``k`` largest (ties count in).
+
+    ``from_sorted_ids=True``: ``y_pred`` holds class ids, best first.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.sparse_top_k_categorical_accuracy([2, 1], [[0.1, 0.9, 0.8],
+    ...                                                           [0.05, 0.95, 0.0]], k=1)
+    <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
+    """
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true, y_pred.dtype if from_sorted_ids else "int32")
+    if not from_sorted_ids:
+        return _top_k_matches(y_true, y_pred, k)
+    return _per_label(y_true, y_pred, lambda labels, rows: _ops.reduce_any(
+        _ops.equal(_ops.expand_dims(labels, 1), rows[:, :k]), axis=1))
+
+
+class TopKCategoricalAccuracy(MeanMetricWrapper):
+    """The fraction of samples whose one-hot label is among the ``k`` (default 5) top predictions.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.TopKCategoricalAccuracy(k=1)
+    >>> m([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]]).numpy()
+    0.5
+    """
+
+    def __init__(self, k: int = 5, name: Optional[str] = "top_k_categorical_accuracy",
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+        self.k = k
+
+    @classmethod
+    def from_config(cls, config: Config) -> Any:
+        return cls(**config)
+
+
+class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
+    """The fraction of samples whose integer label is among the ``k`` (default 5) top predictions.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.SparseTopKCategoricalAccuracy(k=2)
+    >>> m([2, 2], [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]]).numpy()
+    0.5
+    """
+
+    def __init__(self, k: int = 5, name: Optional[str] = "sparse_top_k_categorical_accuracy",
+                 dtype: Optional[DTypeLike] = None, from_sorted_ids: bool = False) -> None:
+        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
+                         from_sorted_ids=from_sorted_ids)
+        self.k, self.from_sorted_ids = k, from_sorted_ids
+
+    def get_config(self) -> Config:
+        config = {"name": self.name, "dtype": self.dtype.name, "k": self.k}
+        return {**config, "from_sorted_ids": True} if self.from_sorted_ids else config
+
+    @classmethod
+    def from_config(cls, config: Config) -> Any:
+        return cls(**config)
+
+
+# ---------------------------------------------------------------------------
+# R2Score and F-scores: per-class sums, built at the first batch
+# ---------------------------------------------------------------------------
+
+def _expect_2d(who, y_true, y_pred):
+    if y_pred.ndim != 2 or y_true.ndim != 2 or y_pred.shape[-1] is None:
+        raise ValueError(f"{who} expects 2D inputs with shape (batch_size, output_dim), with "
+                         f"output_dim fully defined. Received input shapes: "
+                         f"y_pred.shape={y_pred.shape} and y_true.shape={y_true.shape}.")
+
+
+class R2Score(Metric):
+    """The coefficient of determination, ``1 - SS_res / SS_tot``, per output then aggregated.
+
+    ``class_aggregation``: ``'uniform_average'`` (default), ``'variance_weighted_average'``
+    or None (one score per output); ``num_regressors > 0`` adjusts for them.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.R2Score()
+    >>> m.update_state([[1.0], [2.0], [3.0]], [[1.0], [2.0], [4.0]])
+    >>> float(m.result())
+    0.5
+    """
+
+    def __init__(self, class_aggregation: Optional[str] = "uniform_average",
+                 num_regressors: int = 0, name: Optional[str] = "r2_score",
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(name=name, dtype=dtype)
+        allowed = (None, "uniform_average", "variance_weighted_average")
+        if class_aggregation not in allowed:
+            raise ValueError(f"Invalid value for argument `class_aggregation`. Expected one of "
+                             f"{allowed}. Received: class_aggregation={class_aggregation}")
+        if num_regressors < 0:
+            raise ValueError("Invalid value for argument `num_regressors`. Expected a value >= 0. "
+                             f"Received: num_regressors={num_regressors}")
+        self.class_aggregation, self.num_regressors = class_aggregation, num_regressors
+        self.num_samples = self.add_variable((), name="num_samples")
+        self._sums = None
+
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
+        """Add a ``(batch, outputs)`` batch, optionally weighted per sample or per entry."""
+        y_true, y_pred = _match_ranks(_tensor(y_true, self.dtype), _tensor(y_pred, self.dtype))
+        if self._sums is None:
+            _expect_2d("R2Score", y_true, y_pred)
+            self._sums = [self.add_variable((y_pred.shape[-1],), name=name)
+                          for name in ("squared_sum", "sum", "residual", "count")]
+        weight = _tensor(1.0 if sample_weight is None else sample_weight, self.dtype)
+        if weight.ndim == 1:
+            weight = _ops.expand_dims(weight, 1)
+        weight = _ops.broadcast_to(weight, tuple(y_true.shape))
+        weighted = y_true * weight
+        squared_sum, total, residual, count = self._sums
+        total.assign(total + _ops.reduce_sum(weighted, axis=0))
+        squared_sum.assign(squared_sum + _ops.reduce_sum(y_true * weighted, axis=0))
+        residual.assign(residual + _ops.reduce_sum(_ops.square(y_true - y_pred) * weight, axis=0))
+        count.assign(count + _ops.reduce_sum(weight, axis=0))
+        self.num_samples.assign(self.num_samples + _ops.cast(_ops.size(y_true), self.dtype))
+
+    def result(self) -> Tensor:
+        """The score: a scalar, or one per output when ``class_aggregation=None``."""
+        if self._sums is None:
+            raise ValueError("R2Score.result: call update_state first (the number of outputs "
+                             "is not known yet)")
+        with np.errstate(divide="ignore", invalid="ignore"):   # Keras sends 0/0 to 0 below
+            return self._score(*self._sums)
+
+    def _score(self, squared_sum, total, residual, count):
+        mean = total / count
+        spread = squared_sum - total * mean
+        raw = 1.0 - residual / spread
+        raw = _ops.where(_ops.is_inf(raw), _ops.zeros_like(raw), raw)
+        if self.class_aggregation == "uniform_average":
+            score = _ops.reduce_mean(raw)
+        elif self.class_aggregation == "variance_weighted_average":
+            score = _ops.reduce_sum(spread * raw) / _ops.reduce_sum(spread)
+        else:
+            score = raw
+        if self.num_regressors:     # adjusted, unless there are too few samples (as Keras)
+            n, regressors = self.num_samples, _tensor(float(self.num_regressors), self.dtype)
+            adjusted = 1.0 - ((1.0 - score) * (n - 1.0)) / ((n - regressors) - 1.0)
+            score = _ops.where(_ops.less(regressors, n - 1.0), adjusted, score)
+        return score
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "class_aggregation": self.class_aggregation,
+                "num_regressors": self.num_regressors}
+
+
+class FBetaScore(Metric):
+    """The F-beta score per class: ``(1 + b^2) P R / (b^2 P + R)``, or averaged.
+
+    ``threshold=None`` counts each row's largest prediction(s) as positive;
+    ``average``: None (per class), ``'micro'``, ``'macro'`` or ``'weighted'``.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.FBetaScore(beta=1.0, threshold=0.5, average="micro")
+    >>> round(float(m([[1, 0], [1, 1]], [[0.9, 0.2], [0.1, 0.8]])), 4)     # P = 1, R = 2/3
+    0.8
+    """
+
+    def __init__(self, average: Optional[str] = None, beta: float = 1.0,
+                 threshold: Optional[float] = None, name: Optional[str] = "fbeta_score",
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(name=name, dtype=dtype)
+        if average not in (None, "micro", "macro", "weighted"):
+            raise ValueError("Invalid `average` argument value. Expected one of: {None, 'micro', "
+                             f"'macro', 'weighted'}}. Received: average={average}")
+        if not isinstance(beta, float) or beta <= 0.0:
+            raise ValueError(f"Invalid `beta` argument value. It should be a Python float > 0. "
+                             f"Received: beta={beta}")
+        if threshold is not None and (not isinstance(threshold, float)
+                                      or not 0.0 < threshold <= 1.0):
+            raise ValueError("Invalid `threshold` argument value. It should be a Python float "
+                             f"with 0 < threshold <= 1. Received: threshold={threshold}")
+        self.average, self.beta, self.threshold = average, beta, threshold
+        self.axis = None if average == "micro" else 0
+        self._counts = None
+
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
+        """Add a ``(batch, classes)`` batch, optionally weighted per sample."""
+        y_true, y_pred = _tensor(y_true, self.dtype), _tensor(y_pred, self.dtype)
+        if self._counts is None:
+            _expect_2d(type(self).__name__, y_true, y_pred)
+            shape = () if self.average == "micro" else (y_pred.shape[-1],)
+            self._counts = [self.add_variable(shape, name=name) for name in (
+                "true_positives", "false_positives", "false_negatives", "intermediate_weights")]
+        if self.threshold is None:
+            top = _ops.reduce_max(y_pred, axis=-1, keepdims=True)
+            predicted = _ops.logical_and(_ops.greater_equal(y_pred, top),
+                                         _ops.greater(_ops.abs(y_pred), 1e-9))
+        else:
+            predicted = _ops.greater(y_pred, self.threshold)
+        predicted = _ops.cast(predicted, self.dtype)
+        weight = None if sample_weight is None else _ops.expand_dims(
+            _tensor(sample_weight, self.dtype), 1)
+
+        def weighted_sum(value):
+            return _ops.reduce_sum(value if weight is None else value * weight, axis=self.axis)
+        for var, value in zip(self._counts, (predicted * y_true, predicted * (1.0 - y_true),
+                                             (1.0 - predicted) * y_true, y_true)):
+            var.assign(var + weighted_sum(value))
+
+    def result(self) -> Tensor:
+        """The score: per class (``average=None``) or averaged."""
+        if self._counts is None:
+            raise ValueError(f"{type(self).__name__}.result: call update_state first (the "
+                             "number of classes is not known yet)")
+        tp, fp, fn, class_weight = self._counts
+        precision = tp / (tp + fp + _EPSILON)
+        recall = tp / (tp + fn + _EPSILON)
+        b2 = self.beta ** 2
+        score = precision * recall / (b2 * precision + recall + _EPSILON) * (1 + b2)
+        if self.average == "weighted":
+            return _ops.reduce_sum(score * (class_weight / (_ops.reduce_sum(class_weight)
+                                                            + _EPSILON)))
+        return score if self.average is None else _ops.reduce_mean(score)
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "average": self.average, "beta": self.beta,
+                "threshold": self.threshold}
+
+
+class F1Score(FBetaScore):
+    """The F1 score (``FBetaScore`` with ``beta=1.0``).
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.F1Score(threshold=0.5)
+    >>> m([[1, 0], [1, 1]], [[0.9, 0.2], [0.1, 0.8]]).numpy().round(4)   # per class
+    array([0.6667, 1.    ], dtype=float32)
+    """
+
+    def __init__(self, average: Optional[str] = None, threshold: Optional[float] = None,
+                 name: Optional[str] = "f1_score", dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
+
+    def get_config(self) -> Config:
+        config = super().get_config()
+        del config["beta"]
+        return config
+
+
+
+# ---------------------------------------------------------------------------
+# Intersection over union, from a confusion matrix of class ids
+# ---------------------------------------------------------------------------
+
+class IoU(Metric):
+    """The mean intersection-over-union of ``target_class_ids``: ``TP / (TP + FP + FN)`` each.
+
+    Labels and predictions are class ids (``sparse_y_true/sparse_y_pred=False``:
+    scores, argmax-ed over ``axis``). As Keras, the confusion matrix is kept in
+    ``dtype`` (int64 by default, so float ``sample_weight`` is truncated), ids
+    outside ``[0, num_classes)`` and ``ignore_class`` are skipped, and classes
+    never seen are left out of the mean.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.IoU(num_classes=2, target_class_ids=[0])
+    >>> m([0, 0, 1, 1], [0, 1, 0, 1]).numpy().round(4)     # class 0: 1 / (2 + 2 - 1)
+    0.3333
+    """
+
+    def __init__(self, num_classes: int, target_class_ids: Any, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, ignore_class: Optional[int] = None,
+                 sparse_y_true: bool = True, sparse_y_pred: bool = True, axis: int = -1) -> None:
+        super().__init__(name=name, dtype=dtype or "int64")
+        if max(target_class_ids) >= num_classes:
+            raise ValueError(f"Target class id {max(target_class_ids)} is out of range, which is "
+                             f"[0, {num_classes}).")
+        self.num_classes, self.target_class_ids = num_classes, list(target_class_ids)
+        self.ignore_class, self.axis = ignore_class, axis
+        self.sparse_y_true, self.sparse_y_pred = sparse_y_true, sparse_y_pred
+        self.total_cm = self.add_variable((num_classes, num_classes), name="total_confusion_matrix")
+
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
+        """Add a batch of (label, prediction) class-id pairs to the confusion matrix."""
+        if not self.sparse_y_true:
+            y_true = _ops.argmax(_tensor(y_true), axis=self.axis)
+        if not self.sparse_y_pred:
+            y_pred = _ops.argmax(_tensor(y_pred), axis=self.axis)
+        y_true = _ops.reshape(_tensor(y_true, self.dtype), [-1])
+        y_pred = _ops.reshape(_tensor(y_pred, self.dtype), [-1])
+        weight = _tensor(1 if sample_weight is None else sample_weight, self.dtype)
+        weight = _ops.broadcast_to(_ops.reshape(weight, [-1]) if weight.ndim > 1 else weight,
+                                   tuple(y_true.shape))
+        n = self.num_classes
+        keep = _ops.logical_and(
+            _ops.logical_and(_ops.greater_equal(y_true, 0), _ops.less(y_true, n)),
+            _ops.logical_and(_ops.greater_equal(y_pred, 0), _ops.less(y_pred, n)))
+        if self.ignore_class is not None:
+            keep = _ops.logical_and(keep, _ops.not_equal(y_true, self.ignore_class))
+        zero = _ops.zeros_like(y_true)
+        cells = (_ops.where(keep, y_true, zero) * n + _ops.where(keep, y_pred, zero))
+        counts = _ix.unsorted_segment_sum(_ops.where(keep, weight, _ops.zeros_like(weight)),
+                                          _ops.cast(cells, "int32"), n * n)
+        self.total_cm.assign(self.total_cm + _ops.reshape(counts, (n, n)))
+
+    def result(self) -> Tensor:
+        """The mean IoU over the target classes seen (a float32 scalar)."""
+        cm, ids = self.total_cm, self.target_class_ids
+        true_positives = _ops.gather(_ops.reshape(cm, [-1]), [i * (self.num_classes + 1) for i in ids])
+        denominator = _ops.gather(_ops.reduce_sum(cm, axis=0) + _ops.reduce_sum(cm, axis=1),
+                                  ids) - true_positives
+        denominator = _ops.cast(denominator, "float32")
+        true_positives = _ops.cast(true_positives, "float32")
+        valid = _ops.greater(denominator, 1e-9)
+        iou = _ops.where(valid, true_positives / (denominator + _EPSILON),
+                         _ops.zeros_like(denominator))
+        return _ops.reduce_sum(iou, axis=self.axis) / (
+            _ops.reduce_sum(_ops.cast(valid, "float32")) + _EPSILON)
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "num_classes": self.num_classes,
+                "target_class_ids": self.target_class_ids, "ignore_class": self.ignore_class,
+                "sparse_y_true": self.sparse_y_true, "sparse_y_pred": self.sparse_y_pred,
+                "axis": self.axis}
+
+
+class MeanIoU(IoU):
+    """The intersection-over-union averaged over all ``num_classes`` classes seen.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.MeanIoU(num_classes=2)
+    >>> m([0, 0, 1, 1], [0, 1, 0, 1]).numpy().round(4)     # (1/3 + 1/3) / 2
+    0.3333
+    """
+
+    def __init__(self, num_classes: int, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, ignore_class: Optional[int] = None,
+                 sparse_y_true: bool = True, sparse_y_pred: bool = True, axis: int = -1) -> None:
+        super().__init__(num_classes, list(range(num_classes)), name=name, dtype=dtype,
+                         ignore_class=ignore_class, sparse_y_true=sparse_y_true,
+                         sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self) -> Config:
+        config = super().get_config()
+        del config["target_class_ids"]
+        return config
+
+
+class BinaryIoU(IoU):
+    """The IoU of 0/1 labels and predictions ``>= threshold``, over ``target_class_ids``.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.BinaryIoU(target_class_ids=[1])
+    >>> m([0, 1, 1, 1], [0.2, 0.5, 0.9, 0.1]).numpy().round(4)     # 2 / (2 + 3 - 2)
+    0.6667
+    """
+
+    def __init__(self, target_class_ids: Any = (0, 1), threshold: float = 0.5,
+                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(2, target_class_ids, name=name, dtype=dtype)
+        self.threshold = threshold
+
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
+        """Add a batch: a prediction is class 1 when ``>= threshold``."""
+        predicted = _ops.greater_equal(_tensor(y_pred, "float32"), self.threshold)
+        super().update_state(_tensor(y_true, self.dtype), _ops.cast(predicted, self.dtype),
+                             sample_weight)
+
+    def get_config(self) -> Config:
+        return {"target_class_ids": self.target_class_ids, "threshold": self.threshold,
+                "name": self.name, "dtype": self.dtype.name}
+
+
+class OneHotIoU(IoU):
+    """``IoU`` of one-hot labels and per-class scores (argmax-ed over ``axis``).
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.OneHotIoU(num_classes=2, target_class_ids=[1])
+    >>> m([[1, 0], [0, 1], [0, 1]], [[0.8, 0.2], [0.3, 0.7], [0.6, 0.4]]).numpy()
+    0.5
+    """
+
+    def __init__(self, num_classes: int, target_class_ids: Any, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, ignore_class: Optional[int] = None,
+                 sparse_y_pred: bool = False, axis: int = -1) -> None:
+        super().__init__(num_classes, target_class_ids, name=name, dtype=dtype,
+                         ignore_class=ignore_class, sparse_y_true=False,
+                         sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self) -> Config:
+        config = super().get_config()
+        del config["sparse_y_true"]
+        return config
+
+
+class OneHotMeanIoU(MeanIoU):
+    """``MeanIoU`` of one-hot labels and per-class scores (argmax-ed over ``axis``).
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.OneHotMeanIoU(num_classes=2)
+    >>> m([[1, 0], [0, 1], [0, 1]], [[0.8, 0.2], [0.3, 0.7], [0.6, 0.4]]).numpy()
+    0.5
+    """
+
+    def __init__(self, num_classes: int, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None, ignore_class: Optional[int] = None,
+                 sparse_y_pred: bool = False, axis: int = -1) -> None:
+        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self) -> Config:
+        config = super().get_config()
+        del config["sparse_y_true"]
+        return config
+
+
+_ALIASES = {"mse": "MeanSquaredError", "MSE": "MeanSquaredError", "mae": "MeanAbsoluteError",
+            "MAE": "MeanAbsoluteError", "bce": "BinaryCrossentropy", "BCE": "BinaryCrossentropy"}
+
+
+def _metric_classes():
+    """Keras' names for ``get``: each metric class by its name and its snake_case name."""
+    classes = {name: cls for name, cls in globals().items()
+               if isinstance(cls, type) and issubclass(cls, Metric) and not name.startswith("_")}
+    by_name = {**classes, **{camel_to_snake(name): cls for name, cls in classes.items()}}
+    return {**by_name, **{alias: classes[name] for alias, name in _ALIASES.items()}}
 
 
 def get(identifier: Any) -> Any:
-    """A metric function from its Keras name, or a callable unchanged.
+    """A metric from its Keras name (a new instance, as Keras 3), a config dict, or a callable.
+
+    Names are class names (``'AUC'``), their snake_case (``'categorical_accuracy'``
+    gives a ``CategoricalAccuracy``, not the function) and ``'mse'``, ``'mae'``, ``'bce'``.
 
     >>> import gradtape as tf
-    >>> tf.keras.metrics.get("categorical_accuracy").__name__
-    'categorical_accuracy'
+    >>> tf.keras.metrics.get("categorical_accuracy")
+    <CategoricalAccuracy name=categorical_accuracy>
+    >>> tf.keras.metrics.get({"class_name": "AUC", "config": {"curve": "PR"}}).curve
+    'PR'
     """
-    if callable(identifier):
-        return identifier
-    if isinstance(identifier, str) and identifier in _BY_NAME:
-        return _BY_NAME[identifier]
-    raise ValueError(f"metrics.get: unknown metric {identifier!r}; expected a callable or one "
-                     f"of {sorted(_BY_NAME)}")
+    if identifier is None:
+        return None
+    known = _metric_classes()
+    if isinstance(identifier, dict) and identifier.get("class_name") in known:
+        return known[identifier["class_name"]].from_config(identifier.get("config", {}))
+    obj = known.get(identifier) if isinstance(identifier, str) else identifier
+    if isinstance(obj, type):
+        return obj()
+    if callable(obj):
+        return obj
+    raise ValueError(f"Could not interpret metric identifier: {identifier!r}; expected a metric "
+                     f"name (one of {sorted(n for n in known if n.islower())}), a config dict, "
+                     "or a callable")
 
 
 __getattr__ = _missing_names("gradtape.keras.metrics", "tf.keras.metrics")

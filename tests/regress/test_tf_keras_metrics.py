@@ -183,3 +183,148 @@ def test_confusion_metrics_inside_a_function_match_eager():
         metric.update_state(np.reshape(LONG_TRUE, (-1, 5)), np.reshape(LONG_PRED, (-1, 5)))
     for compiled, reference in zip((auc, top2, recall1), eager):
         assert_same(compiled.result(), reference.result())
+
+
+# ---------------------------------------------------------------------------
+# Top-k accuracies, R2Score, F-scores, IoU
+# ---------------------------------------------------------------------------
+
+ONEHOT = [[0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]]
+SPARSE = [1, 2, 0, 3, 2]
+REG_TRUE = [[1.0, 2.0], [2.0, 0.5], [3.0, 1.5], [4.5, -1.0], [0.2, 0.3]]
+REG_PRED = [[1.1, 1.5], [2.5, 0.4], [2.0, 2.0], [4.0, -0.5], [0.0, 0.0]]
+SEG_TRUE = [0, 1, 2, 2, 1, 0, 3, 2]
+SEG_PRED = [0, 2, 2, 1, 1, 0, 0, 2]
+SEG_W = [1., 0.5, 2.7, 1., 1., 3., 1., 2.]
+
+# TensorFlow 2.21's values
+MORE_CASES = [
+    (lambda: M.TopKCategoricalAccuracy(k=2), (ONEHOT, MULTI_PRED, ROW_W), 0.3333333432674408),
+    (lambda: M.TopKCategoricalAccuracy(), (ONEHOT, MULTI_PRED), 1.0),
+    (lambda: M.SparseTopKCategoricalAccuracy(k=2), ([[s] for s in SPARSE], MULTI_PRED, ROW_W),
+     0.3333333432674408),
+    (lambda: M.SparseTopKCategoricalAccuracy(k=3), ([1., 2., 0., 3., 2.], MULTI_PRED), 0.800000011920929),
+    (lambda: M.SparseTopKCategoricalAccuracy(k=2, from_sorted_ids=True),
+     (SPARSE, [[1, 2, 0], [0, 1, 2], [3, 0, 1], [2, 3, 1], [0, 1, 2]]), 0.6000000238418579),
+    # ties count in (0.5, 0.5 in the last row); a row with nan or inf, or a label out of range, never
+    (lambda: M.SparseTopKCategoricalAccuracy(k=1),
+     ([[1, 2], [0, 3]], [[[0.1, 0.9, 0, 0], [0, 0, 1, 0]], [[1, 0, 0, 0], [0.5, 0.2, 0.1, 0.2]]]), 0.75),
+    (lambda: M.SparseTopKCategoricalAccuracy(k=2), ([0, 1], [[0.5, np.nan, 0.1], [np.inf, 0.5, 0.2]]), 0.0),
+    (lambda: M.SparseTopKCategoricalAccuracy(k=2), ([5, -1], [[0.5, 0.2, 0.1], [0.3, 0.5, 0.2]]), 0.0),
+    (lambda: M.R2Score(), (REG_TRUE, REG_PRED), 0.8534406423568726),
+    (lambda: M.R2Score(), (REG_TRUE, REG_PRED, ROW_W), 0.8931006193161011),
+    (lambda: M.R2Score(class_aggregation=None), (REG_TRUE, REG_PRED), [0.863939642906189, 0.8429416418075562]),
+    (lambda: M.R2Score(class_aggregation="variance_weighted_average"), (REG_TRUE, REG_PRED, ROW_W),
+     0.8989312648773193),
+    (lambda: M.R2Score(num_regressors=2), (REG_TRUE, REG_PRED), 0.8115665316581726),
+    (lambda: M.R2Score(num_regressors=9), (REG_TRUE, REG_PRED), 0.8534406423568726),   # too few samples
+    (lambda: M.R2Score(), ([[1.0], [1.0]], [[1.0], [2.0]]), 0.0),                       # constant labels
+    (lambda: M.F1Score(), (MULTI_TRUE, MULTI_PRED), [0.3999999463558197, 0.0, 0.0, 0.4999999403953552]),
+    (lambda: M.F1Score(threshold=0.5), (MULTI_TRUE, MULTI_PRED, ROW_W),
+     [0.7999998927116394, 0.7272727489471436, 0.4999999701976776, 0.0]),
+    (lambda: M.F1Score(average="micro", threshold=0.4), (MULTI_TRUE, MULTI_PRED), 0.4999999403953552),
+    (lambda: M.F1Score(average="macro"), (MULTI_TRUE, MULTI_PRED, ROW_W), 0.1428571194410324),
+    (lambda: M.F1Score(average="weighted", threshold=0.5), (MULTI_TRUE, MULTI_PRED), 0.5148147940635681),
+    (lambda: M.FBetaScore(beta=2.0, average="macro", threshold=0.5), (MULTI_TRUE, MULTI_PRED),
+     0.4736790955066681),
+    (lambda: M.MeanIoU(num_classes=4), (SEG_TRUE, SEG_PRED), 0.375),
+    # int64 confusion matrix by default: the float weights are truncated, as Keras
+    (lambda: M.MeanIoU(num_classes=4), (SEG_TRUE, SEG_PRED, SEG_W), 0.5249999761581421),
+    (lambda: M.MeanIoU(num_classes=4, dtype="float32"), (SEG_TRUE, SEG_PRED, SEG_W), 0.48951613903045654),
+    (lambda: M.MeanIoU(num_classes=4, ignore_class=0), (SEG_TRUE, SEG_PRED), 0.2083333432674408),
+    (lambda: M.MeanIoU(num_classes=5), (SEG_TRUE, SEG_PRED), 0.375),          # class 4 never seen
+    (lambda: M.MeanIoU(num_classes=3), (SEG_TRUE, SEG_PRED), 0.6111111044883728),   # id 3 skipped
+    (lambda: M.MeanIoU(num_classes=4), ([SEG_TRUE[:4], SEG_TRUE[4:]], [SEG_PRED[:4], SEG_PRED[4:]],
+                                        [SEG_W[:4], SEG_W[4:]]), 0.5249999761581421),
+    (lambda: M.IoU(num_classes=4, target_class_ids=[0, 2]), (SEG_TRUE, SEG_PRED), 0.5833333730697632),
+    (lambda: M.BinaryIoU(), ([0, 1, 1, 1, 0], [0.2, 0.5, 0.9, 0.1, 0.7]), 0.4166666865348816),
+    (lambda: M.BinaryIoU(target_class_ids=[1], threshold=0.3),
+     ([0, 1, 1, 1, 0], [0.2, 0.5, 0.9, 0.1, 0.7], [1, 2, 1, 1, 3]), 0.4285713732242584),
+]
+
+
+@pytest.mark.parametrize("make, batch, expected", MORE_CASES)
+def test_more_metrics_match_tensorflow(make, batch, expected):
+    assert_same(result_of(make(), batch), expected)
+
+
+def test_top_k_functions_keep_the_label_shape():
+    # TensorFlow 2.21's values
+    assert_same(M.top_k_categorical_accuracy(ONEHOT, MULTI_PRED, k=2), [1.0, 0.0, 0.0, 0.0, 1.0])
+    assert_same(M.sparse_top_k_categorical_accuracy(
+        [[1, 2], [0, 3]], [[[0.1, 0.9, 0, 0], [0, 0, 1, 0]], [[1, 0, 0, 0], [0.5, 0.2, 0.1, 0.2]]], k=1),
+        [[1.0, 1.0], [1.0, 0.0]])
+
+
+def test_more_configs_and_errors_match_keras():
+    # TensorFlow 2.21's configs and errors
+    assert M.TopKCategoricalAccuracy().get_config() == {
+        "name": "top_k_categorical_accuracy", "dtype": "float32", "k": 5}
+    assert M.SparseTopKCategoricalAccuracy(k=1).get_config() == {
+        "name": "sparse_top_k_categorical_accuracy", "dtype": "float32", "k": 1}
+    assert M.R2Score().get_config() == {"name": "r2_score", "dtype": "float32",
+                                        "class_aggregation": "uniform_average", "num_regressors": 0}
+    assert M.F1Score().get_config() == {"name": "f1_score", "dtype": "float32", "average": None,
+                                        "threshold": None}
+    assert M.FBetaScore(beta=2.0).get_config()["beta"] == 2.0
+    assert M.MeanIoU(num_classes=3).get_config() == {
+        "name": "mean_io_u", "dtype": "int64", "num_classes": 3, "ignore_class": None,
+        "sparse_y_true": True, "sparse_y_pred": True, "axis": -1}
+    assert M.BinaryIoU().get_config() == {"target_class_ids": [0, 1], "threshold": 0.5,
+                                          "name": "binary_io_u", "dtype": "int64"}
+    assert "sparse_y_true" not in M.OneHotMeanIoU(num_classes=3).get_config()
+    assert_same(M.MeanIoU(3).result(), 0.0)
+    with pytest.raises(ValueError, match="2D inputs"):
+        M.R2Score().update_state([1.0, 2.0], [1.0, 2.5])
+    with pytest.raises(ValueError, match="beta"):
+        M.FBetaScore(beta=2)
+    with pytest.raises(ValueError, match="threshold"):
+        M.F1Score(threshold=1)
+    with pytest.raises(ValueError, match="out of range"):
+        M.IoU(3, [3])
+
+
+def test_get_gives_metric_objects_as_keras_3():
+    # TensorFlow 2.21: a name gives a new metric object, never the function
+    assert isinstance(M.get("categorical_accuracy"), M.CategoricalAccuracy)
+    assert isinstance(M.get("accuracy"), M.Accuracy)
+    assert isinstance(M.get("AUC"), M.AUC) and isinstance(M.get("auc"), M.AUC)
+    assert isinstance(M.get("mse"), M.MeanSquaredError)
+    assert isinstance(M.get("top_k_categorical_accuracy"), M.TopKCategoricalAccuracy)
+    assert_same(M.get("top_k_categorical_accuracy")(ONEHOT, MULTI_PRED), 1.0)
+    assert M.get({"class_name": "AUC", "config": {"curve": "PR"}}).curve == "PR"
+    assert M.get(None) is None and M.get(M.accuracy) is M.accuracy
+    with pytest.raises(ValueError, match="Could not interpret metric identifier"):
+        M.get("kld")
+
+
+def test_lists_convert_as_tensorflow_before_the_metric_dtype():
+    # TensorFlow 2.21: Python floats become float32 first, then float64
+    mean64 = result_of(M.Mean(dtype="float64"), ([0.1, 0.2, 0.4],))
+    assert mean64.dtype == np.float64 and mean64 == 0.23333333681027094
+    # TensorFlow 2.21's values for weights of more than one axis
+    assert_same(result_of(M.Mean(), (np.arange(12.).reshape(2, 3, 2), [[1., 0., 2.], [1., 1., 1.]])),
+                5.833333492279053)
+    assert_same(result_of(M.BinaryAccuracy(), ([[1., 0.], [0., 1.]], [[0.7, 0.6], [0.2, 0.3]],
+                                               [[1., 2.], [3., 4.]])), 0.4000000059604645)
+    assert_same(result_of(M.RootMeanSquaredError(), (REG_TRUE, REG_PRED, [[1., 2.]] * 5)),
+                0.4654746651649475)
+
+
+def test_new_metrics_inside_a_function_match_eager():
+    metrics = [M.SparseTopKCategoricalAccuracy(k=2), M.R2Score(), M.F1Score(average="macro"),
+               M.MeanIoU(num_classes=4)]
+
+    @tf.function
+    def step(labels, scores, targets, outputs, seg_true, seg_pred):
+        metrics[0].update_state(labels, scores)
+        metrics[1].update_state(targets, outputs)
+        metrics[2].update_state(tf.one_hot(labels, 4), scores)
+        metrics[3].update_state(seg_true, seg_pred)
+    step(tf.constant(SPARSE), tf.constant(MULTI_PRED), tf.constant(REG_TRUE), tf.constant(REG_PRED),
+         tf.constant(SEG_TRUE), tf.constant(SEG_PRED))
+    # TensorFlow 2.21's values (eager)
+    assert_same(metrics[0].result(), 0.4000000059604645)
+    assert_same(metrics[1].result(), 0.8534406423568726)
+    assert_same(metrics[2].result(), 0.0)
+    assert_same(metrics[3].result(), 0.375)
