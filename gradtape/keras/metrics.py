@@ -29,13 +29,22 @@ from .._core.types import Config, DTypeLike, ShapeLike, Tensor, TensorInput
 
 
 def _tensor(x, dtype=None):
-    """``x`` as a Tensor converted as TensorFlow does (Python floats to float32), then cast.
-
-    As Keras, ``Mean(dtype='float64')`` of ``[0.1]`` holds float32's 0.1 widened.
+    """Keras' ``convert_to_tensor(x, dtype)``: a Python or NumPy value converted straight to a
+    float ``dtype`` (``0.1`` to float64 stays double's 0.1), else converted then cast.
     """
     if not isinstance(x, TensorLike):
+        if dtype is not None and as_dtype(dtype).is_floating:
+            return convert_to_tensor(x, dtype=dtype)
         x = convert_to_tensor(x)
     return x if dtype is None or x.dtype == dtype else _ops.cast(x, dtype)
+
+
+def _cast(x, dtype):
+    """Keras' ``cast(x, dtype)``: converted as TensorFlow does (Python floats to float32), then cast.
+
+    So ``Mean(dtype='float64')`` of ``[0.1]`` holds float32's 0.1 widened, as Keras.
+    """
+    return _tensor(_tensor(x), dtype)
 
 
 class Metric:
@@ -62,8 +71,11 @@ class Metric:
 
     def add_variable(self, shape: ShapeLike, initializer: Any = 0.0, dtype: Optional[DTypeLike] = None,
                      name: Optional[str] = None) -> Any:
-        """A non-trainable state Variable named ``'<metric>/<name>'``, reset to ``initializer``."""
-        dtype = as_dtype(dtype or self.dtype)
+        """A non-trainable state Variable named ``'<metric>/<name>'``, reset to ``initializer``.
+
+        As Keras, its dtype is float32 unless ``dtype`` is given (not the metric's).
+        """
+        dtype = as_dtype(dtype or "float32")
         var = Variable(np.full(shape, initializer, dtype._np), trainable=False, dtype=dtype,
                        name=f"{self.name}/{name or 'state'}")
         self._state.append((var, initializer))
@@ -106,7 +118,7 @@ class Metric:
 
 def _samplewise(values, sample_weight, dtype, reduce=_ops.reduce_mean):
     """Per-sample values (``reduce``-d over the non-batch axes) and their weights, as Keras does."""
-    values = _tensor(values, dtype)
+    values = _cast(values, dtype)
     if sample_weight is not None:
         sample_weight = _tensor(sample_weight, dtype)
         values, sample_weight = _match_ranks(values, sample_weight)
@@ -134,7 +146,7 @@ class Sum(Metric):
 
     def __init__(self, name: Optional[str] = "sum", dtype: Optional[DTypeLike] = None) -> None:
         super().__init__(name=name, dtype=dtype)
-        self.total = self.add_variable((), name="total")
+        self.total = self.add_variable((), dtype=self.dtype, name="total")
 
     def update_state(self, values: TensorInput, sample_weight: Optional[TensorInput] = None) -> None:
         """Add ``sum(values * sample_weight)``."""
@@ -164,8 +176,8 @@ class Mean(Metric):
 
     def __init__(self, name: Optional[str] = "mean", dtype: Optional[DTypeLike] = None) -> None:
         super().__init__(name=name, dtype=dtype)
-        self.total = self.add_variable((), name="total")
-        self.count = self.add_variable((), name="count")
+        self.total = self.add_variable((), dtype=self.dtype, name="total")
+        self.count = self.add_variable((), dtype=self.dtype, name="count")
 
     def update_state(self, values: TensorInput, sample_weight: Optional[TensorInput] = None) -> None:
         """Add a batch of values (any shape), optionally weighted per sample."""
@@ -433,14 +445,25 @@ def _keep_top_k(x, k):
     return x * mask + _NEG_INF * (1.0 - mask)
 
 
+def _promoted(a, b):
+    """``a`` and ``b`` cast to the wider of their dtypes, as Keras' ops promote them."""
+    wide = np.promote_types(a.dtype._np, b.dtype._np)
+    return _tensor(a, wide), _tensor(b, wide)
+
+
+def _accumulate(var, value):
+    """``var += value``, added in the wider dtype when they differ (as Keras), stored in var's."""
+    var.assign(_ops.cast(_ops.add(*_promoted(var, value)), var.dtype))
+
+
 def _weights_for(sample_weight, label_weights, y_pred):
-    """The per-entry weights (flattened like ``y_pred``), or None for all ones."""
+    """The per-entry weights (flattened like ``y_pred``, in its dtype), or None for all ones."""
     weights = None
     for w in (sample_weight, label_weights):
         if w is not None:
             w = _ops.reshape(_ops.broadcast_to(w, tuple(y_pred.shape)), [-1])
-            weights = w if weights is None else weights * w
-    return weights
+            weights = w if weights is None else _ops.multiply(*_promoted(weights, w))
+    return None if weights is None else _tensor(weights, y_pred.dtype)
 
 
 def _bucket_counts(y_true, y_pred, weights, n, with_epsilon):
@@ -455,7 +478,8 @@ def _bucket_counts(y_true, y_pred, weights, n, with_epsilon):
     buckets = _ops.ceil(y_pred * _tensor(float(n - 1), y_pred.dtype)) - 1.0
     if with_epsilon:
         buckets = _ops.maximum(buckets, 0.0)
-    buckets = _ops.cast(buckets, "int32")
+    with np.errstate(invalid="ignore"):     # a nan prediction lands in no bucket, silently as TF
+        buckets = _ops.cast(buckets, "int32")
 
     def above(labels):
         return _ops.cumsum(_ix.unsorted_segment_sum(labels, buckets, n), reverse=True)
@@ -759,7 +783,7 @@ class AUC(Metric):
                      sample_weight: Optional[TensorInput] = None) -> None:
         """Count a batch at every threshold (entries flattened; labels cast to bool)."""
         if self._from_logits:
-            y_pred = _ops.sigmoid(_tensor(y_pred, self.dtype))
+            y_pred = _ops.sigmoid(_tensor(y_pred))
         _update_confusion({"tp": self.true_positives, "tn": self.true_negatives,
                            "fp": self.false_positives, "fn": self.false_negatives},
                           y_true, y_pred, self._thresholds, evenly=self._evenly,
@@ -986,11 +1010,11 @@ class R2Score(Metric):
         weight = _ops.broadcast_to(weight, tuple(y_true.shape))
         weighted = y_true * weight
         squared_sum, total, residual, count = self._sums
-        total.assign(total + _ops.reduce_sum(weighted, axis=0))
-        squared_sum.assign(squared_sum + _ops.reduce_sum(y_true * weighted, axis=0))
-        residual.assign(residual + _ops.reduce_sum(_ops.square(y_true - y_pred) * weight, axis=0))
-        count.assign(count + _ops.reduce_sum(weight, axis=0))
-        self.num_samples.assign(self.num_samples + _ops.cast(_ops.size(y_true), self.dtype))
+        _accumulate(total, _ops.reduce_sum(weighted, axis=0))
+        _accumulate(squared_sum, _ops.reduce_sum(y_true * weighted, axis=0))
+        _accumulate(residual, _ops.reduce_sum(_ops.square(y_true - y_pred) * weight, axis=0))
+        _accumulate(count, _ops.reduce_sum(weight, axis=0))
+        _accumulate(self.num_samples, _ops.cast(_ops.size(y_true), self.num_samples.dtype))
 
     def result(self) -> Tensor:
         """The score: a scalar, or one per output when ``class_aggregation=None``."""
@@ -1059,7 +1083,7 @@ class FBetaScore(Metric):
         if self._counts is None:
             _expect_2d(type(self).__name__, y_true, y_pred)
             shape = () if self.average == "micro" else (y_pred.shape[-1],)
-            self._counts = [self.add_variable(shape, name=name) for name in (
+            self._counts = [self.add_variable(shape, dtype=self.dtype, name=name) for name in (
                 "true_positives", "false_positives", "false_negatives", "intermediate_weights")]
         if self.threshold is None:
             top = _ops.reduce_max(y_pred, axis=-1, keepdims=True)
@@ -1146,7 +1170,8 @@ class IoU(Metric):
         self.num_classes, self.target_class_ids = num_classes, list(target_class_ids)
         self.ignore_class, self.axis = ignore_class, axis
         self.sparse_y_true, self.sparse_y_pred = sparse_y_true, sparse_y_pred
-        self.total_cm = self.add_variable((num_classes, num_classes), name="total_confusion_matrix")
+        self.total_cm = self.add_variable((num_classes, num_classes), dtype=self.dtype,
+                                          name="total_confusion_matrix")
 
     def update_state(self, y_true: TensorInput, y_pred: TensorInput,
                      sample_weight: Optional[TensorInput] = None) -> None:

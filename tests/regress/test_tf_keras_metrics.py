@@ -328,3 +328,22 @@ def test_new_metrics_inside_a_function_match_eager():
     assert_same(metrics[1].result(), 0.8534406423568726)
     assert_same(metrics[2].result(), 0.0)
     assert_same(metrics[3].result(), 0.375)
+
+
+def test_metric_dtypes_follow_keras():
+    # TensorFlow 2.21: confusion metrics, AUC and R2Score keep float32 state whatever `dtype`
+    precision = M.Precision(dtype="float64")
+    assert_same(result_of(precision, (Y_TRUE, Y_PRED)), 0.25)
+    assert [v.dtype for v in precision.variables] == [tf.float32, tf.float32]
+    assert_same(result_of(M.AUC(dtype="float64"), (Y_TRUE, Y_PRED)), 0.3999999761581421)
+    assert_same(result_of(M.AUC(dtype="float64", label_weights=[1., 2., 0.5, 1.], num_thresholds=7),
+                          (MULTI_TRUE[:2], MULTI_PRED[:2], [0.3, 0.7])), 0.5069169998168945)
+    # ... R2Score converts the lists straight to float64, sums there, stores float32
+    assert_same(result_of(M.R2Score(dtype="float64"), ([[0.1], [0.2], [0.4]], [[0.1], [0.25], [0.3]])),
+                0.7321428656578064)
+    # TensorFlow 2.21: F-scores and IoU keep their state in `dtype`
+    f1 = result_of(M.F1Score(dtype="float64", threshold=0.5), ([[0, 1], [1, 1]], [[0.3, 0.6], [0.7, 0.2]]))
+    assert f1.dtype == np.float64 and f1.tolist() == [0.9999998500000123, 0.666666577777783]
+    assert_same(result_of(M.MeanIoU(3, dtype="float64"), ([0, 1, 2], [0, 1, 1], [0.5, 1., 1.])), 0.4999999)
+    # TensorFlow 2.21: a nan prediction is counted at no threshold (and warns nothing)
+    assert_same(result_of(M.AUC(num_thresholds=5), ([1, 0, 1], [np.nan, 0.6, 0.7])), 0.25)
