@@ -22,6 +22,10 @@ from .._core.tensor import TensorLike
 from ..variables import Variable
 from . import losses as _losses
 from .losses import _match_ranks
+from .losses import (binary_crossentropy, binary_focal_crossentropy,  # noqa: F401 - as Keras
+                     categorical_crossentropy, categorical_focal_crossentropy, categorical_hinge,
+                     hinge, huber, kld, logcosh, mae, mape, mse, msle, poisson,
+                     sparse_categorical_crossentropy, squared_hinge)
 from .module import camel_to_snake
 from .._missing import missing_names as _missing_names
 from typing import Any, Callable, List, Optional
@@ -387,7 +391,85 @@ SparseCategoricalCrossentropy = type("SparseCategoricalCrossentropy", (MeanMetri
     >>> m = tf.keras.metrics.SparseCategoricalCrossentropy(from_logits=True)
     >>> round(float(m([1], [[0.0, 0.0]])), 4)    # log 2
     0.6931
-    """, from_logits=False, axis=-1))
+    """, from_logits=False, ignore_class=None, axis=-1))
+
+
+def cosine_similarity(y_true: TensorInput, y_pred: TensorInput, axis: int = -1) -> Tensor:
+    """The cosine of the angle between ``y_true`` and ``y_pred`` along ``axis`` (the loss's negative).
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.CosineSimilarity()([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]]).numpy()
+    0.5
+    """
+    with np.errstate(divide="ignore"):      # a zero vector has similarity 0, silently as TF
+        return -_losses.cosine_similarity(y_true, y_pred, axis=axis)
+
+
+MeanAbsolutePercentageError = type("MeanAbsolutePercentageError", (MeanMetricWrapper,), _wrapper(
+    _losses.mean_absolute_percentage_error, "mean_absolute_percentage_error",
+    """The running mean absolute percentage error.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.MeanAbsolutePercentageError()([[2.0, 4.0]], [[1.0, 4.0]]).numpy()
+    25.0
+    """))
+MeanSquaredLogarithmicError = type("MeanSquaredLogarithmicError", (MeanMetricWrapper,), _wrapper(
+    _losses.mean_squared_logarithmic_error, "mean_squared_logarithmic_error",
+    """The running mean squared logarithmic error.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.MeanSquaredLogarithmicError()([[0.0, 1.0]], [[0.0, 1.0]]).numpy()
+    0.0
+    """))
+CosineSimilarity = type("CosineSimilarity", (MeanMetricWrapper,), _wrapper(
+    cosine_similarity, "cosine_similarity", """The running mean cosine similarity.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.CosineSimilarity()([[0.0, 2.0]], [[0.0, 3.0]]).numpy()
+    1.0
+    """, axis=-1))
+LogCoshError = type("LogCoshError", (MeanMetricWrapper,), _wrapper(
+    _losses.log_cosh, "logcosh", """The running mean of ``log(cosh(y_pred - y_true))``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.LogCoshError()([[1.0, 2.0]], [[1.0, 2.0]]).numpy()
+    0.0
+    """))
+Hinge = type("Hinge", (MeanMetricWrapper,), _wrapper(
+    _losses.hinge, "hinge", """The running mean hinge loss (labels -1/1 or 0/1).
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.Hinge()([[1.0, -1.0]], [[0.5, 0.5]]).numpy()
+    1.0
+    """))
+SquaredHinge = type("SquaredHinge", (MeanMetricWrapper,), _wrapper(
+    _losses.squared_hinge, "squared_hinge", """The running mean squared hinge loss.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.SquaredHinge()([[1.0, -1.0]], [[0.5, 0.5]]).numpy()
+    1.25
+    """))
+CategoricalHinge = type("CategoricalHinge", (MeanMetricWrapper,), _wrapper(
+    _losses.categorical_hinge, "categorical_hinge", """The running mean categorical hinge loss.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.CategoricalHinge()([[0.0, 1.0]], [[0.6, 0.4]]).numpy()
+    1.2
+    """))
+KLDivergence = type("KLDivergence", (MeanMetricWrapper,), _wrapper(
+    _losses.kl_divergence, "kl_divergence", """The running mean Kullback-Leibler divergence.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.KLDivergence()([[0.5, 0.5]], [[0.5, 0.5]]).numpy()
+    0.0
+    """))
+Poisson = type("Poisson", (MeanMetricWrapper,), _wrapper(
+    _losses.poisson, "poisson", """The running mean Poisson loss ``y_pred - y_true * log(y_pred)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.Poisson()([[0.0, 0.0]], [[1.0, 3.0]]).numpy()
+    2.0
+    """))
 
 
 class RootMeanSquaredError(Mean):
@@ -709,6 +791,123 @@ class Recall(_PrecisionRecall):
     0.6667
     """
     _other = "fn"
+
+
+class _AtConstraint(Metric):
+    """The best value of one rate where another rate is at least ``value``, over
+    ``num_thresholds`` evenly spaced thresholds (Keras' ``SensitivitySpecificityBase``)."""
+
+    _value_name = ""
+
+    def __init__(self, value: float, num_thresholds: int = 200, class_id: Optional[int] = None,
+                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
+        if value < 0 or value > 1:
+            raise ValueError(f"Argument `{self._value_name}` must be in the range [0, 1]. "
+                             f"Received: {self._value_name}={value}")
+        if num_thresholds <= 0:
+            raise ValueError("Argument `num_thresholds` must be an integer > 0. "
+                             f"Received: num_thresholds={num_thresholds}")
+        super().__init__(name=name, dtype=dtype)
+        self.value, self.num_thresholds, self.class_id = value, num_thresholds, class_id
+        setattr(self, self._value_name, value)
+        if num_thresholds == 1:
+            self.thresholds, self._evenly = [0.5], False
+        else:
+            self.thresholds = [0.0] + [(i + 1) * 1.0 / (num_thresholds - 1)
+                                       for i in range(num_thresholds - 2)] + [1.0]
+            self._evenly = True
+        size = (len(self.thresholds),)
+        self.true_positives = self.add_variable(size, name="true_positives")
+        self.false_positives = self.add_variable(size, name="false_positives")
+        self.true_negatives = self.add_variable(size, name="true_negatives")
+        self.false_negatives = self.add_variable(size, name="false_negatives")
+
+    def update_state(self, y_true: TensorInput, y_pred: TensorInput,
+                     sample_weight: Optional[TensorInput] = None) -> None:
+        """Count a batch at every threshold (entries flattened; labels cast to bool)."""
+        _update_confusion({"tp": self.true_positives, "tn": self.true_negatives,
+                           "fp": self.false_positives, "fn": self.false_negatives},
+                          y_true, y_pred, self.thresholds, evenly=self._evenly,
+                          class_id=self.class_id, sample_weight=sample_weight)
+
+    def _rates(self):
+        """Recall (sensitivity), specificity and precision at each threshold."""
+        tp, fp, tn, fn = (self.true_positives, self.false_positives, self.true_negatives,
+                          self.false_negatives)
+        return {"recall": _ops.divide_no_nan(tp, tp + fn),
+                "specificity": _ops.divide_no_nan(tn, tn + fp),
+                "precision": _ops.divide_no_nan(tp, tp + fp)}
+
+    def result(self) -> Tensor:
+        """The largest ``_result`` rate among the thresholds where ``_given`` >= the value (else 0)."""
+        rates = self._rates()
+        feasible = _ops.greater_equal(rates[self._given], _tensor(self.value, "float32"))
+        best = _ops.where(feasible, rates[self._result], _ops.zeros_like(rates[self._result]))
+        return _ops.maximum(_ops.reduce_max(best), 0.0)
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "class_id": self.class_id,
+                "num_thresholds": self.num_thresholds, self._value_name: self.value}
+
+
+class SensitivityAtSpecificity(_AtConstraint):
+    """The best sensitivity (recall) where the specificity is at least ``specificity``.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.SensitivityAtSpecificity(0.5)
+    >>> m([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8]).numpy()
+    0.5
+    """
+    _value_name, _given, _result = "specificity", "specificity", "recall"
+
+    def __init__(self, specificity: float, num_thresholds: int = 200, class_id: Optional[int] = None,
+                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+
+
+class SpecificityAtSensitivity(_AtConstraint):
+    """The best specificity where the sensitivity (recall) is at least ``sensitivity``.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.SpecificityAtSensitivity(0.5)
+    >>> round(float(m([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8])), 4)
+    0.6667
+    """
+    _value_name, _given, _result = "sensitivity", "recall", "specificity"
+
+    def __init__(self, sensitivity: float, num_thresholds: int = 200, class_id: Optional[int] = None,
+                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+
+
+class PrecisionAtRecall(_AtConstraint):
+    """The best precision where the recall is at least ``recall``.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.PrecisionAtRecall(0.5)
+    >>> m([0, 0, 1, 1], [0, 0.5, 0.3, 0.9]).numpy()
+    1.0
+    """
+    _value_name, _given, _result = "recall", "recall", "precision"
+
+    def __init__(self, recall: float, num_thresholds: int = 200, class_id: Optional[int] = None,
+                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+
+
+class RecallAtPrecision(_AtConstraint):
+    """The best recall where the precision is at least ``precision``.
+
+    >>> import gradtape as tf
+    >>> m = tf.keras.metrics.RecallAtPrecision(0.8)
+    >>> m([0, 0, 1, 1], [0, 0.5, 0.3, 0.9]).numpy()
+    0.5
+    """
+    _value_name, _given, _result = "precision", "precision", "recall"
+
+    def __init__(self, precision: float, num_thresholds: int = 200, class_id: Optional[int] = None,
+                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
 
 
 _AUC_CURVES = {"roc": "ROC", "pr": "PR", "prgain": "PRGAIN"}
@@ -1309,8 +1508,12 @@ class OneHotMeanIoU(MeanIoU):
         return config
 
 
+kullback_leibler_divergence = kld
+
 _ALIASES = {"mse": "MeanSquaredError", "MSE": "MeanSquaredError", "mae": "MeanAbsoluteError",
-            "MAE": "MeanAbsoluteError", "bce": "BinaryCrossentropy", "BCE": "BinaryCrossentropy"}
+            "MAE": "MeanAbsoluteError", "bce": "BinaryCrossentropy", "BCE": "BinaryCrossentropy",
+            "mape": "MeanAbsolutePercentageError", "MAPE": "MeanAbsolutePercentageError",
+            "msle": "MeanSquaredLogarithmicError", "MSLE": "MeanSquaredLogarithmicError"}
 
 
 def _metric_classes():

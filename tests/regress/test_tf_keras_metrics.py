@@ -347,3 +347,74 @@ def test_metric_dtypes_follow_keras():
     assert_same(result_of(M.MeanIoU(3, dtype="float64"), ([0, 1, 2], [0, 1, 1], [0.5, 1., 1.])), 0.4999999)
     # TensorFlow 2.21: a nan prediction is counted at no threshold (and warns nothing)
     assert_same(result_of(M.AUC(num_thresholds=5), ([1, 0, 1], [np.nan, 0.6, 0.7])), 0.25)
+
+
+# ---------------------------------------------------------------------------
+# Rates at a constraint, loss-based metrics, the loss functions' metric names
+# ---------------------------------------------------------------------------
+
+PLUS_MINUS = [[-1, 1], [1, -1], [1, 1], [-1, -1], [1, -1]]
+
+# TensorFlow 2.21's values
+CONSTRAINED_AND_LOSS_CASES = [
+    (lambda: M.SensitivityAtSpecificity(0.5), (Y_TRUE, Y_PRED), 0.20000000298023224),
+    (lambda: M.SensitivityAtSpecificity(0.7), (LONG_TRUE, LONG_PRED, LONG_W), 0.7796609997749329),
+    (lambda: M.SpecificityAtSensitivity(0.6), (Y_TRUE, Y_PRED, WEIGHT), 0.47058823704719543),
+    (lambda: M.SpecificityAtSensitivity(0.9, num_thresholds=20), (LONG_TRUE, LONG_PRED), 0.30000001192092896),
+    (lambda: M.PrecisionAtRecall(0.8), (LONG_TRUE, LONG_PRED), 0.7352941036224365),
+    (lambda: M.PrecisionAtRecall(0.5, class_id=2), (MULTI_TRUE, MULTI_PRED, ROW_W), 0.8571428656578064),
+    (lambda: M.RecallAtPrecision(0.9), (LONG_TRUE, LONG_PRED, LONG_W), 0.6864407062530518),
+    (lambda: M.RecallAtPrecision(1.0), (Y_TRUE, Y_PRED), 0.0),
+    (lambda: M.MeanAbsolutePercentageError(), (REG_TRUE, REG_PRED, ROW_W), 31.790122985839844),
+    (lambda: M.MeanSquaredLogarithmicError(), (np.abs(REG_TRUE), np.abs(REG_PRED)), 0.03740673139691353),
+    (lambda: M.CosineSimilarity(), (REG_TRUE, REG_PRED, ROW_W), 0.8830767869949341),
+    (lambda: M.CosineSimilarity(axis=0), (REG_TRUE, REG_PRED), 0.9616386890411377),
+    (lambda: M.CosineSimilarity(), ([[0., 0.]], [[1., 2.]]), 0.0),
+    (lambda: M.Hinge(), (PLUS_MINUS, REG_PRED), 1.100000023841858),
+    (lambda: M.Hinge(), (MULTI_TRUE, MULTI_PRED, ROW_W), 1.0499999523162842),
+    (lambda: M.SquaredHinge(), (PLUS_MINUS, REG_PRED), 3.361999988555908),
+    (lambda: M.CategoricalHinge(), (MULTI_TRUE, MULTI_PRED), 0.7899999618530273),
+    (lambda: M.KLDivergence(), (MULTI_TRUE, MULTI_PRED, ROW_W), 1.5057282447814941),
+    (lambda: M.Poisson(), (MULTI_TRUE, MULTI_PRED), 0.9008066058158875),
+    (lambda: M.SparseCategoricalCrossentropy(ignore_class=2), (np.array(SPARSE), np.array(MULTI_PRED)),
+     0.8450745344161987),
+]
+
+
+@pytest.mark.parametrize("make, batch, expected", CONSTRAINED_AND_LOSS_CASES)
+def test_constrained_and_loss_metrics_match_tensorflow(make, batch, expected):
+    assert_same(result_of(make(), batch), expected)
+
+
+def test_log_cosh_metric_within_a_rounding():
+    # TensorFlow 2.21: 0.11085456609725952 (the loss function rounds its last bit differently)
+    np.testing.assert_allclose(result_of(M.LogCoshError(), (REG_TRUE, REG_PRED)), 0.11085456609725952,
+                               rtol=3e-7)
+
+
+def test_loss_functions_under_their_metric_names():
+    # TensorFlow 2.21: tf.keras.metrics.mse is tf.keras.losses.mse, and so on
+    assert M.mse is tf.keras.losses.mse and M.mae is tf.keras.losses.mae
+    assert M.kullback_leibler_divergence is tf.keras.losses.kld
+    assert_same(M.mse(REG_TRUE, REG_PRED), [0.12999999523162842, 0.12999999523162842, 0.625, 0.25,
+                                            0.0650000050663948])
+    assert_same(M.huber(REG_TRUE, REG_PRED), [0.06499999761581421, 0.06499999761581421, 0.3125, 0.125,
+                                              0.0325000025331974])
+    assert isinstance(M.get("MSLE"), M.MeanSquaredLogarithmicError)
+    assert isinstance(M.get("log_cosh_error"), M.LogCoshError)
+    assert isinstance(M.get("kl_divergence"), M.KLDivergence)
+    assert M.SensitivityAtSpecificity(0.5, class_id=1).get_config() == {
+        "name": "sensitivity_at_specificity", "dtype": "float32", "class_id": 1,
+        "num_thresholds": 200, "specificity": 0.5}
+    with pytest.raises(ValueError, match="specificity"):
+        M.SensitivityAtSpecificity(1.5)
+    with pytest.raises(ValueError, match="num_thresholds"):
+        M.PrecisionAtRecall(0.5, num_thresholds=0)
+
+
+def test_constrained_metrics_take_keras_keywords():
+    # TensorFlow 2.21: each takes its constraint by name and round-trips its config
+    metric = M.RecallAtPrecision(precision=0.9, num_thresholds=20)
+    assert M.RecallAtPrecision.from_config(metric.get_config()).precision == 0.9
+    assert M.SpecificityAtSensitivity(sensitivity=0.6).sensitivity == 0.6
+    assert M.PrecisionAtRecall(recall=0.8).get_config()["recall"] == 0.8
