@@ -31,6 +31,8 @@ from .._missing import missing_names as _missing_names
 from typing import Any, Callable, List, Optional
 from .._core.types import Config, DTypeLike, ShapeLike, Tensor, TensorInput
 
+_EPSILON = 1e-7       # Keras' backend epsilon
+
 
 def _tensor(x, dtype=None):
     """Keras' ``convert_to_tensor(x, dtype)``: a Python or NumPy value converted straight to a
@@ -405,6 +407,59 @@ def cosine_similarity(y_true: TensorInput, y_pred: TensorInput, axis: int = -1) 
         return -_losses.cosine_similarity(y_true, y_pred, axis=axis)
 
 
+def _centered(y_true, y_pred, axis):
+    """``y_true``, ``y_pred`` (as Keras converts and ranks them) and their means along ``axis``."""
+    y_pred = _tensor(y_pred)
+    y_true, y_pred = _match_ranks(_tensor(y_true, y_pred.dtype), y_pred)
+    return (y_true, y_pred, _ops.reduce_mean(y_true, axis=axis, keepdims=True),
+            _ops.reduce_mean(y_pred, axis=axis, keepdims=True))
+
+
+def pearson_correlation(y_true: TensorInput, y_pred: TensorInput, axis: int = -1) -> Tensor:
+    """Pearson's correlation of ``y_true`` and ``y_pred`` along ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.pearson_correlation([[1.0, 2.0, 3.0]], [[2.0, 4.0, 6.0]]).numpy()
+    array([1.], dtype=float32)
+    """
+    y_true, y_pred, true_mean, pred_mean = _centered(y_true, y_pred, axis)
+    y_true, y_pred = y_true - true_mean, y_pred - pred_mean
+    y_true = y_true / _ops.reduce_std(y_true, axis=axis, keepdims=True)
+    y_pred = y_pred / _ops.reduce_std(y_pred, axis=axis, keepdims=True)
+    return _ops.reduce_mean(y_true * y_pred, axis=axis)
+
+
+def concordance_correlation(y_true: TensorInput, y_pred: TensorInput, axis: int = -1) -> Tensor:
+    """Lin's concordance correlation along ``axis``, with Keras' formula as written
+    (its covariance centers ``y_true`` on ``y_pred``'s mean).
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.concordance_correlation([[1.0, 1.0]], [[1.0, 1.0]]).numpy()
+    array([0.], dtype=float32)
+    """
+    y_true, y_pred, true_mean, pred_mean = _centered(y_true, y_pred, axis)
+    true_var = _ops.reduce_variance(y_true - true_mean, axis=axis, keepdims=True)
+    pred_var = _ops.reduce_variance(y_pred - pred_mean, axis=axis, keepdims=True)
+    covar = (y_true - pred_mean) * (y_pred - pred_mean)
+    norm = true_var + pred_var + _ops.square(true_mean - pred_mean)
+    return _ops.reduce_mean(2.0 * covar / (norm + _EPSILON), axis=axis)
+
+
+PearsonCorrelation = type("PearsonCorrelation", (MeanMetricWrapper,), _wrapper(
+    pearson_correlation, "pearson_correlation", """The running mean Pearson correlation.
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.PearsonCorrelation()([[1.0, 2.0, 3.0]], [[3.0, 2.0, 1.0]]).numpy()
+    -1.0
+    """, axis=-1))
+ConcordanceCorrelation = type("ConcordanceCorrelation", (MeanMetricWrapper,), _wrapper(
+    concordance_correlation, "concordance_correlation",
+    """The running mean concordance correlation (Keras' formula).
+
+    >>> import gradtape as tf
+    >>> tf.keras.metrics.ConcordanceCorrelation()([[0.0, 0.0]], [[0.0, 0.0]]).numpy()
+    0.0
+    """, axis=-1))
 MeanAbsolutePercentageError = type("MeanAbsolutePercentageError", (MeanMetricWrapper,), _wrapper(
     _losses.mean_absolute_percentage_error, "mean_absolute_percentage_error",
     """The running mean absolute percentage error.
@@ -499,7 +554,6 @@ class RootMeanSquaredError(Mean):
 # ---------------------------------------------------------------------------
 
 _NEG_INF = -1e10      # Keras' threshold (and filler) when only ``top_k`` decides
-_EPSILON = 1e-7       # Keras' backend epsilon
 
 
 def _threshold_list(thresholds, default):
@@ -1509,6 +1563,7 @@ class OneHotMeanIoU(MeanIoU):
 
 
 kullback_leibler_divergence = kld
+MSE, MAE, MAPE, MSLE, KLD = mse, mae, mape, msle, kld
 
 _ALIASES = {"mse": "MeanSquaredError", "MSE": "MeanSquaredError", "mae": "MeanAbsoluteError",
             "MAE": "MeanAbsoluteError", "bce": "BinaryCrossentropy", "BCE": "BinaryCrossentropy",

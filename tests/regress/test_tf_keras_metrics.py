@@ -418,3 +418,19 @@ def test_constrained_metrics_take_keras_keywords():
     assert M.RecallAtPrecision.from_config(metric.get_config()).precision == 0.9
     assert M.SpecificityAtSensitivity(sensitivity=0.6).sensitivity == 0.6
     assert M.PrecisionAtRecall(recall=0.8).get_config()["recall"] == 0.8
+
+
+def test_correlation_metrics_match_tensorflow():
+    targets = [[1.0, 2.0, 0.5], [2.0, 0.5, 3.], [3.0, 1.5, 1.], [4.5, -1.0, 0.], [0.2, 0.3, 0.1]]
+    outputs = [[1.1, 1.5, 0.], [2.5, 0.4, 2.], [2.0, 2.0, 2.], [4.0, -0.5, 1.], [0.0, 0.0, 0.3]]
+    # TensorFlow 2.21's values (a constant row has no Pearson correlation: nan)
+    assert_same(result_of(M.PearsonCorrelation(axis=0), (targets, outputs)), 0.8500975966453552)
+    assert_same(M.concordance_correlation(targets, outputs),
+                [0.8070616722106934, 0.7786884903907776, 0.0, 0.9464284777641296, -0.5454530119895935])
+    assert_same(result_of(M.ConcordanceCorrelation(), (targets, outputs, [1, 2, 0, 1, 0.5])),
+                0.6751423478126526)
+    assert_same(result_of(M.ConcordanceCorrelation(axis=0), (targets, outputs)), 0.8317103385925293)
+    assert_same(M.concordance_correlation([1., 2., 3.], [1., 2.5, 2.]), 0.6153845191001892)
+    with pytest.warns(RuntimeWarning):       # gradtape says where the nan came from
+        assert np.isnan(result_of(M.PearsonCorrelation(), (targets, outputs)))
+    assert M.MSE is M.mse and M.KLD is M.kld
