@@ -157,3 +157,178 @@ def test_layers_take_the_new_activation_names():
     layer = keras.layers.Dense(2, activation="mish", kernel_initializer="ones")
     np.testing.assert_allclose(layer(tf.ones((1, 2))).numpy(), [[1.9439589, 1.9439589]],
                                rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# Layers
+# ---------------------------------------------------------------------------
+
+layers = keras.layers
+B = np.float32([[0.5, -0.2, 0.3, 1.0]] * 2)
+C = np.float32([[0.5, 0.7, -2.0, 1.0], [0.1, 0.2, 0.3, 0.4]])
+RAMP = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 10 - 1
+IMG = np.arange(36, dtype=np.float32).reshape(2, 3, 3, 2) / 7 - 2
+
+
+def _layer_value_and_grads(layer, x, **kwargs):
+    """The layer's output and the gradient of sum(output * (1, 2, 3, ...))."""
+    xs = [tf.constant(a) for a in x] if isinstance(x, list) else tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xs)
+        y = layer(xs, **kwargs)
+        weights = tf.reshape(tf.range(1.0, 1.0 + int(np.prod(y.shape))), y.shape)
+        loss = tf.reduce_sum(y * weights)
+    grads = tape.gradient(loss, xs)
+    return y.numpy(), ([g.numpy() for g in grads] if isinstance(grads, list) else grads.numpy())
+
+
+@pytest.mark.parametrize("name, want_y, want_g", [
+    # TensorFlow 2.21's values
+    ("Add", [[1.0, 0.5, -1.7, 2.0], [0.6, 0.0, 0.6, 1.4]], [[1, 2, 3, 4], [5, 6, 7, 8]] * 2),
+    ("Subtract", [[0.0, -0.9, 2.3, 0.0], [0.4, -0.4, 0.0, 0.6]],
+     [[1, 2, 3, 4], [5, 6, 7, 8], [-1, -2, -3, -4], [-5, -6, -7, -8]]),
+    ("Multiply", [[0.25, -0.14, -0.6, 1.0], [0.05, -0.04, 0.09, 0.4]],
+     [[0.5, 1.4, -6.0, 4.0], [0.5, 1.2, 2.1, 3.2], [0.5, -0.4, 0.9, 4.0], [2.5, -1.2, 2.1, 8.0]]),
+    ("Average", [[0.5, 0.25, -0.85, 1.0], [0.3, 0.0, 0.3, 0.7]],
+     [[0.5, 1.0, 1.5, 2.0], [2.5, 3.0, 3.5, 4.0]] * 2),
+    ("Maximum", [[0.5, 0.7, 0.3, 1.0], [0.5, 0.2, 0.3, 1.0]],
+     [[1, 0, 3, 4], [5, 0, 7, 8], [0, 2, 0, 0], [0, 6, 0, 0]]),
+    ("Minimum", [[0.5, -0.2, -2.0, 1.0], [0.1, -0.2, 0.3, 0.4]],
+     [[1, 2, 0, 4], [0, 6, 7, 0], [0, 0, 3, 0], [5, 0, 0, 8]]),
+])
+def test_merging_layers(name, want_y, want_g):
+    # ties (0.5 == 0.5, 1.0 == 1.0) send Maximum's and Minimum's gradient to the first input
+    y, (ga, gb) = _layer_value_and_grads(getattr(layers, name)(), [B, C])
+    np.testing.assert_allclose(y, want_y, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(np.concatenate([ga, gb]), want_g, rtol=1e-6, atol=1e-7)
+
+
+def test_merging_layers_insert_axes_after_the_batch_axis():
+    # TensorFlow 2.21: Add()([RAMP[:, :2], C]) broadcasts C as (2, 1, 4)
+    y, (ga, gb) = _layer_value_and_grads(layers.Add(), [RAMP[:, :2, :], C])
+    np.testing.assert_allclose(y[1], [[0.30000004, 0.49999994, 0.7, 0.9],
+                                      [0.70000005, 0.9, 1.1, 1.3]], rtol=1e-6)
+    np.testing.assert_allclose(gb, [[6, 8, 10, 12], [22, 24, 26, 28]])
+    # TensorFlow 2.21: Maximum of three with a tie gives the gradient to the first
+    a, b, c = (tf.constant([v]) for v in ([1.0, 2.0], [1.0, 3.0], [1.0, 0.0]))
+    with tf.GradientTape() as tape:
+        tape.watch([a, b, c])
+        y = layers.maximum([a, b, c])
+    assert [g.numpy().tolist() for g in tape.gradient(y, [a, b, c])] == [
+        [[1.0, 0.0]], [[0.0, 1.0]], [[0.0, 0.0]]]
+
+
+def test_merging_layer_errors():
+    # TensorFlow 2.21 raises ValueError for each
+    for layer, inputs in [(layers.Subtract(), [B, C, B]), (layers.Add(), B),
+                          (layers.Add(), [B, B[:1]]), (layers.Concatenate(), [RAMP, C])]:
+        with pytest.raises(ValueError):
+            layer(inputs if not isinstance(inputs, list) else [tf.constant(v) for v in inputs])
+    # TensorFlow 2.21: one input passes through
+    np.testing.assert_array_equal(layers.Add()([tf.constant(B)]).numpy(), B)
+
+
+def test_concatenate():
+    # TensorFlow 2.21's values
+    y, (ga, gb) = _layer_value_and_grads(layers.Concatenate(), [B, C])
+    np.testing.assert_allclose(y[1], [0.5, -0.2, 0.3, 1.0, 0.1, 0.2, 0.3, 0.4], rtol=1e-6)
+    np.testing.assert_array_equal(gb, [[5, 6, 7, 8], [13, 14, 15, 16]])
+    assert layers.concatenate([tf.constant([[1, 2]]), tf.constant([[3]])]).dtype == tf.int32
+    assert layers.Concatenate(axis=1)([tf.constant(RAMP)] * 2).shape == (2, 6, 4)
+
+
+def test_reshape_permute_repeat_vector():
+    # TensorFlow 2.21's values
+    y, g = _layer_value_and_grads(layers.Reshape((4, -1)), RAMP)
+    assert y.shape == (2, 4, 3)
+    np.testing.assert_array_equal(g.ravel(), np.arange(1, 25))
+    with pytest.raises(ValueError):
+        layers.Reshape((5, -1))(tf.constant(RAMP))
+    y, g = _layer_value_and_grads(layers.Permute((2, 1)), RAMP)
+    np.testing.assert_allclose(y[0, 0], [-1.0, -0.6, -0.2], rtol=1e-6)
+    np.testing.assert_array_equal(g[0], [[1, 4, 7, 10], [2, 5, 8, 11], [3, 6, 9, 12]])
+    with pytest.raises(ValueError):
+        layers.Permute((1, 3))
+    y, g = _layer_value_and_grads(layers.RepeatVector(2), RAMP[:, 0, :])
+    assert y.shape == (2, 2, 4)
+    np.testing.assert_array_equal(g, [[6, 8, 10, 12], [22, 24, 26, 28]])
+    with pytest.raises(ValueError):
+        layers.RepeatVector(2)(tf.constant(RAMP))
+
+
+def test_zero_padding_cropping_up_sampling():
+    # TensorFlow 2.21's shapes and values
+    y, g = _layer_value_and_grads(layers.ZeroPadding2D(((1, 0), (2, 1))), IMG)
+    assert y.shape == (2, 4, 6, 2)
+    np.testing.assert_allclose(y[0, 1], [[0, 0], [0, 0], [-2.0, -1.8571428], [-1.7142857, -1.5714285],
+                                         [-1.4285715, -1.2857143], [0, 0]], rtol=1e-6)
+    assert layers.ZeroPadding2D((1, 2), data_format="channels_first")(
+        tf.constant(IMG)).shape == (2, 3, 5, 6)
+    y, g = _layer_value_and_grads(layers.Cropping2D(((1, 0), (0, 1))), IMG)
+    np.testing.assert_allclose(y[0, 0], [[-1.1428571, -1.0], [-0.8571428, -0.7142857]],
+                               rtol=1e-6)
+    np.testing.assert_array_equal(g[0, :, :, 0], [[0, 0, 0], [1, 3, 0], [5, 7, 0]])
+    assert layers.Cropping2D(((0, 1), (0, 0)), data_format="channels_first")(
+        tf.constant(IMG)).shape == (2, 3, 2, 2)
+    with pytest.raises(ValueError):
+        layers.Cropping2D(((2, 1), (0, 0)))(tf.constant(IMG))
+    y, g = _layer_value_and_grads(layers.UpSampling2D((2, 3)), IMG)
+    assert y.shape == (2, 6, 9, 2)
+    np.testing.assert_allclose(y[0, 1, :4, 0], [-2.0, -2.0, -2.0, -1.7142857], rtol=1e-6)
+    # each input gets the sum of its 2 x 3 copies' weights
+    assert g[0, 0, 0, 0] == 1 + 3 + 5 + 19 + 21 + 23
+    assert layers.UpSampling2D(2, data_format="channels_first")(
+        tf.constant(IMG)).shape == (2, 3, 6, 4)
+
+
+def test_lambda_passes_arguments_and_training():
+    # TensorFlow 2.21's values
+    y, g = _layer_value_and_grads(layers.Lambda(lambda x, k: x * k, arguments={"k": 3.0}),
+                                  RAMP)
+    np.testing.assert_allclose(y[0, 0], [-3.0, -2.7, -2.4, -2.1], rtol=1e-6)
+    np.testing.assert_array_equal(g[0, 0], [3, 6, 9, 12])
+    double = layers.Lambda(lambda x, training=None: x * (2.0 if training else 1.0))
+    assert double(tf.ones((1, 1)), training=True).numpy() == 2.0
+    assert double(tf.ones((1, 1))).numpy() == 1.0
+
+
+def test_noise_layers():
+    # TensorFlow 2.21: identity outside training; in training the noise has the
+    # layer's standard deviation and the gradient is 1 (GaussianNoise) or the noise
+    # (GaussianDropout); SpatialDropout2D keeps or drops whole channels
+    x = tf.ones((200, 50))
+    for layer in (layers.GaussianNoise(0.3), layers.GaussianDropout(0.2),
+                  layers.SpatialDropout2D(0.5)):
+        assert layer(tf.constant(IMG)).numpy().tolist() == IMG.tolist()
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = layers.GaussianNoise(0.3)(x, training=True)
+    assert abs(float(tf.math.reduce_std(y)) - 0.3) < 0.02
+    assert np.all(tape.gradient(y, x).numpy() == 1.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = layers.GaussianDropout(0.2)(x, training=True)
+    assert abs(float(tf.math.reduce_std(y)) - 0.5) < 0.03
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), y.numpy())
+    y = layers.SpatialDropout2D(0.5)(tf.ones((20, 3, 3, 8)), training=True).numpy()
+    assert set(y.ravel().tolist()) <= {0.0, 2.0}
+    assert all(len(set(y[i, :, :, c].ravel())) == 1 for i in range(20) for c in range(8))
+    for bad in (lambda: layers.GaussianNoise(1.5), lambda: layers.GaussianDropout(-0.1)):
+        with pytest.raises(ValueError):
+            bad()
+
+
+def test_default_layer_names_as_keras():
+    # TensorFlow 2.21 (Keras 3.15) names ZeroPadding2D 'zero_padding2d', Conv2D 'conv2d'
+    assert layers.ZeroPadding2D().name.startswith("zero_padding2d")
+    assert layers.Conv2D(1, 1).name.startswith("conv2d")
+    assert layers.RepeatVector(2).name.startswith("repeat_vector")
+
+
+def test_new_layers_in_a_sequential_model():
+    # TensorFlow 2.21's value
+    model = keras.Sequential([layers.Dense(4, kernel_initializer="ones"), layers.Reshape((2, 2)),
+                              layers.Permute((2, 1)), layers.Flatten(),
+                              layers.Activation("hard_swish")])
+    np.testing.assert_allclose(model(tf.constant([[0.1, -0.3]])).numpy(),
+                               [[-0.09333334] * 4], rtol=1e-6)
