@@ -1,5 +1,5 @@
 """Optimizers with Keras 3's update rules: SGD, Adam, AdamW, RMSprop, Adagrad,
-Adamax, Nadam, Lion, Adadelta.
+Adamax, Nadam, Lion, Adadelta, Ftrl.
 
 The training step TensorFlow users write works unchanged::
 
@@ -206,7 +206,8 @@ class Optimizer:
                                     initial_value: Any = 0.0) -> Any:
         """A state Variable shaped like ``reference_variable``, tracked in ``variables``."""
         base = reference_variable.name.rsplit(":", 1)[0].replace("/", "_")
-        value = np.full(reference_variable.shape, initial_value, reference_variable.dtype._np)
+        dt = reference_variable.dtype._np.type  # as Keras' Constant initializer: via float32
+        value = np.full(reference_variable.shape, _keras_cast(initial_value, dt), dt)
         var = Variable(value, trainable=False, name=f"{self.name}/{base}_{name}")
         self._variables.append(var)
         return var
@@ -841,8 +842,69 @@ class Adadelta(Optimizer):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
+class Ftrl(Optimizer):
+    """FTRL-Proximal as in Keras: with ``p = -learning_rate_power``,
+    ``acc' = acc + g**2``,
+    ``linear += g + 2 * l2_shrinkage * w - (acc'**p - acc**p) / lr * w``,
+    ``w = (clip(linear, -l1, l1) - linear) / (acc'**p / lr + 2 * (l2 + beta / (2 * lr)))``.
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> _ = tf.optimizers.Ftrl(learning_rate=0.1).apply_gradients([(tf.constant(1.0), w)])
+    >>> round(float(w.numpy()), 4)   # -(1 - (sqrt(1.1) - sqrt(0.1)) / 0.1) / (sqrt(1.1) / 0.1)
+    0.6031
+    """
+
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
+                 learning_rate_power: float = -0.5, initial_accumulator_value: float = 0.1,
+                 l1_regularization_strength: float = 0.0,
+                 l2_regularization_strength: float = 0.0,
+                 l2_shrinkage_regularization_strength: float = 0.0, beta: float = 0.0,
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None) -> None:
+        if learning_rate_power > 0.0:
+            raise ValueError("`learning_rate_power` needs to be negative or zero. Received: "
+                             f"learning_rate_power={learning_rate_power}.")
+        self.learning_rate_power = float(learning_rate_power)
+        for what, value in (("initial_accumulator_value", initial_accumulator_value),
+                            ("l1_regularization_strength", l1_regularization_strength),
+                            ("l2_regularization_strength", l2_regularization_strength),
+                            ("l2_shrinkage_regularization_strength",
+                             l2_shrinkage_regularization_strength)):
+            setattr(self, what, _hyper(value, what, "Ftrl"))
+        self.beta = float(beta)
+        self._SLOTS = ((("accumulator", self.initial_accumulator_value), ("linear", 0.0)),)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
+        xp = namespace_of(gradient)
+        dt = variable.dtype._np.type
+        lr, power = xp.cast(learning_rate, dt), dt(-self.learning_rate_power)
+        l2 = dt(self.l2_regularization_strength) + dt(self.beta) / (dt(2.0) * lr)
+        acc, linear = self._slot("accumulator", variable), self._slot("linear", variable)
+        w, old_acc = xp.read(variable), xp.read(acc)
+        new_acc = old_acc + self._square(gradient, variable, xp)
+        shrunk = gradient + dt(2 * self.l2_shrinkage_regularization_strength) * w
+        linear.assign_add(shrunk - ((xp.power(new_acc, power) - xp.power(old_acc, power)) / lr) * w)
+        quadratic = xp.power(new_acc, power) / lr + dt(2) * l2
+        l1 = self.l1_regularization_strength
+        variable.assign((xp.clip(xp.read(linear), dt(-l1), dt(l1)) - xp.read(linear)) / quadratic)
+        acc.assign(new_acc)
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "learning_rate_power": self.learning_rate_power,
+                "initial_accumulator_value": self.initial_accumulator_value,
+                "l1_regularization_strength": self.l1_regularization_strength,
+                "l2_regularization_strength": self.l2_regularization_strength,
+                "l2_shrinkage_regularization_strength":
+                    self.l2_shrinkage_regularization_strength,
+                "beta": self.beta}
+
+
 _BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad,
-            "adamax": Adamax, "nadam": Nadam, "lion": Lion, "adadelta": Adadelta}
+            "adamax": Adamax, "nadam": Nadam, "lion": Lion, "adadelta": Adadelta,
+            "ftrl": Ftrl}
 
 
 def get(identifier: Any) -> Any:

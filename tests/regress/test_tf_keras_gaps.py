@@ -332,3 +332,93 @@ def test_new_layers_in_a_sequential_model():
                               layers.Activation("hard_swish")])
     np.testing.assert_allclose(model(tf.constant([[0.1, -0.3]])).numpy(),
                                [[-0.09333334] * 4], rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# Optimizers
+# ---------------------------------------------------------------------------
+
+FTRL_COEF = [[1.0, -2.0], [0.3, 0.7], [0.5, 0.5]]
+
+
+def _ftrl_run(opt, dtype=np.float32, sparse=False):
+    var = tf.Variable(np.array([[1.0, -2.0], [0.5, 3.0], [-1.5, 0.25]], dtype), name="v")
+    coef = tf.constant(FTRL_COEF, dtype)
+    for step in range(3):
+        with tf.GradientTape() as tape:
+            if sparse:
+                loss = (tf.reduce_sum(tf.gather(var, [0, 2, 0]) * coef)
+                        + tf.reduce_sum(tf.gather(var, [2]) ** 2))
+            else:
+                loss = tf.reduce_sum(var * coef * (step + 1)) + tf.reduce_sum(var ** 3) * 0.1
+        opt.apply_gradients([(tape.gradient(loss, var), var)])
+    return var.numpy(), [v.numpy() for v in opt.variables[2:]]
+
+
+@pytest.mark.parametrize("kwargs, sparse, want_var, want_acc, want_linear", [
+    # TensorFlow 2.21's values after three steps (float32, bit for bit)
+    ({}, False,
+     [[0.504121720790863, -0.9907995462417603], [-0.052037566900253296, 2.487377643585205],
+      [-1.3557578325271606, -0.12984038889408112]],
+     [[15.960284233093262, 45.577552795410156], [1.4146251678466797, 40.081119537353516],
+      [7.520715713500977, 3.6221556663513184]],
+     [[-20.13982582092285, 66.8900146484375], [0.6189244985580444, -157.47500610351562],
+      [37.180198669433594, 2.4711172580718994]]),
+    ({"learning_rate": 0.2, "learning_rate_power": -0.7, "initial_accumulator_value": 0.05,
+      "l1_regularization_strength": 0.01, "l2_regularization_strength": 0.02,
+      "l2_shrinkage_regularization_strength": 0.03, "beta": 0.1}, False,
+     [[0.4753958582878113, -1.0675843954086304], [-0.25513845682144165, 2.6091036796569824],
+      [-1.6059520244598389, -0.3094130754470825]],
+     [[15.897825241088867, 44.511043548583984], [1.3690705299377441, 43.076759338378906],
+      [8.762500762939453, 3.603537082672119]],
+     [[-16.74688720703125, 76.67160034179688], [1.737214207649231, -183.1509246826172],
+      [37.566749572753906, 3.9721457958221436]]),
+    ({"learning_rate_power": 0.0, "initial_accumulator_value": 0.0}, False,
+     [[-0.6337839961051941, 1.0729014873504639], [-0.18782763183116913, -0.7004802823066711],
+      [-0.3693388104438782, -0.3026484549045563]],
+     [[14.908001899719238, 51.800636291503906], [1.3162775039672852, 18.32773780822754],
+      [4.681866645812988, 3.541546106338501]],
+     [[6.3378400802612305, -10.729015350341797], [1.8782763481140137, 7.004802703857422],
+      [3.693387985229492, 3.026484489440918]]),
+    # a gradient by gather: a repeated row's squares are summed (1 + 0.25, not 1.5 ** 2)
+    ({"l2_shrinkage_regularization_strength": 0.03}, True,
+     [[0.4203653931617737, -1.5201618671417236], [-0.009130247868597507, -0.054781485348939896],
+      [-1.14697265625, -0.08142699301242828]],
+     [[3.8499999046325684, 12.850000381469727], [0.10000000149011612, 0.10000000149011612],
+      [21.334794998168945, 1.8287858963012695]],
+     [[-8.248164176940918, 54.49308776855469], [0.028872380033135414, 0.1732342690229416],
+      [52.97821044921875, 1.1011584997177124]]),
+])
+def test_ftrl(kwargs, sparse, want_var, want_acc, want_linear):
+    kwargs = {"learning_rate": 0.1, **kwargs}
+    var, (acc, linear) = _ftrl_run(keras.optimizers.Ftrl(**kwargs), sparse=sparse)
+    np.testing.assert_array_equal(var, np.float32(want_var))
+    np.testing.assert_array_equal(acc, np.float32(want_acc))
+    np.testing.assert_array_equal(linear, np.float32(want_linear))
+
+
+def test_ftrl_float64_and_errors():
+    # TensorFlow 2.21's values
+    var, _ = _ftrl_run(keras.optimizers.Ftrl(0.1, l1_regularization_strength=0.01, beta=0.1),
+                       dtype=np.float64)
+    np.testing.assert_allclose(var, [[0.4623925178171142, -0.871539788863875],
+                                     [-0.05457751587861687, 2.416514816041628],
+                                     [-1.2550079519288868, -0.12388711556170322]], rtol=1e-14)
+    for kwargs in ({"learning_rate_power": 0.5}, {"initial_accumulator_value": -1.0},
+                   {"l1_regularization_strength": -1.0}, {"l2_regularization_strength": -1.0},
+                   {"l2_shrinkage_regularization_strength": -0.1}):
+        with pytest.raises(ValueError):
+            keras.optimizers.Ftrl(**kwargs)
+    assert type(keras.optimizers.get("ftrl")) is keras.optimizers.Ftrl
+
+
+def test_float64_accumulator_starts_at_float32_rounded_value():
+    # TensorFlow 2.21: Keras' Constant initializer gives 0.10000000149011612 in float64
+    var = tf.Variable(np.array([1.0, -2.0]), dtype=tf.float64)
+    opt = keras.optimizers.Adagrad(0.1)
+    for _ in range(2):
+        opt.apply_gradients([(tf.constant([0.7, -0.3], tf.float64), var)])
+    np.testing.assert_allclose(var.numpy(), [0.8415102395493101, -1.8744806356736163],
+                               rtol=1e-15)
+    np.testing.assert_allclose(opt.variables[2].numpy(), [1.080000001490116, 0.2800000014901161],
+                               rtol=1e-15)
