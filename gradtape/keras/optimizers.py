@@ -75,7 +75,8 @@ class Optimizer:
     def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]],
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False, ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         who = type(self).__name__
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         given = {k: v for k, v in clips.items() if v is not None}
@@ -86,6 +87,15 @@ class Optimizer:
             _hyper(value, key, who)
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.weight_decay = None if weight_decay is None else _hyper(weight_decay, "weight_decay", who)
+        self.use_ema = bool(use_ema)
+        if self.use_ema:
+            _hyper(ema_momentum, "ema_momentum", who, 0.0, 1.0)
+            if ema_overwrite_frequency and (
+                    not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1):
+                raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. "
+                                 f"Received: ema_overwrite_frequency={ema_overwrite_frequency}")
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
         self.name = name or unique_name(camel_to_snake(who))
         self._iterations = Variable(np.int64(0), trainable=False, name=f"{self.name}/iteration")
         self._variables = [self._iterations]
@@ -193,7 +203,8 @@ class Optimizer:
         for var in new:
             self._index[id(var)] = len(self._trainable_variables)
             self._trainable_variables.append(var)
-        for group in self._SLOTS:  # as Keras: each group's slots side by side per variable
+        # as Keras: the moving averages first, then each group's slots side by side per variable
+        for group in (((("average", 0.0),),) if self.use_ema else ()) + tuple(self._SLOTS):
             for var in new:
                 for slot, initial in group:
                     self._slots.setdefault(slot, []).append(
@@ -299,11 +310,55 @@ class Optimizer:
         self._before_update_steps(variables, xp)
         for g, var in zip(grads, variables):
             self.update_step(g, var, lr)
+        if self.use_ema:
+            self._update_moving_averages(xp)
         for var in variables:  # as Keras: the constraints project the updated values
             if var.constraint is not None:
                 var.assign(var.constraint(var))
         self._sparse_rows.clear()
         self._iterations.assign_add(1)
+
+    def _update_moving_averages(self, xp):
+        """Keras' ``use_ema``: ``average = m * average + (1 - m) * w`` over every
+        variable built with (``m`` is 0 on the first step), then every
+        ``ema_overwrite_frequency`` steps the variables take their averages."""
+        step = xp.read(self._iterations)
+        pairs = list(zip(self._trainable_variables, self._slots["average"]))
+        for var, average in pairs:
+            dt = var.dtype._np.type
+            momentum = xp.where(step == 0, dt(0), dt(self.ema_momentum))
+            average.assign(momentum * xp.read(average) + (dt(1) - momentum) * xp.read(var))
+        if self.ema_overwrite_frequency:
+            overwrite = (step + 1) % self.ema_overwrite_frequency == 0
+            for var, average in pairs:
+                var.assign(xp.where(overwrite, xp.read(average), xp.read(var)))
+
+    def finalize_variable_values(self, var_list: Nested) -> None:
+        """With ``use_ema``, give the variables their moving averages (Keras
+        calls it at the end of ``fit``); otherwise nothing.
+
+        >>> import gradtape as tf
+        >>> w = tf.Variable(1.0)
+        >>> opt = tf.optimizers.SGD(0.5, use_ema=True, ema_momentum=0.5)
+        >>> for _ in range(2):
+        ...     _ = opt.apply_gradients([(tf.constant(1.0), w)])
+        >>> float(w.numpy()), float(opt.variables[2].numpy())   # average: 0.5 * 0.5 + 0.5 * 0
+        (0.0, 0.25)
+        >>> opt.finalize_variable_values([w])
+        >>> float(w.numpy())
+        0.25
+        """
+        if not self.use_ema:
+            return
+        var_list = list(var_list)
+        averages = self._slots.get("average", [])
+        if len(var_list) != len(averages):
+            raise ValueError(f"The length of model variables ({len(var_list)}) to override "
+                             "does not match the length of model variables stored in the "
+                             f"optimizer ({len(averages)}). Please check if the optimizer "
+                             "was called on your model.")
+        for var, average in zip(var_list, averages):
+            var.assign(average)
 
     def minimize(self, loss: Any, var_list: Nested, tape: Any = None) -> Any:
         """Take one step on ``loss``: a zero-argument callable, or a tensor recorded on ``tape``.
@@ -444,7 +499,9 @@ class Optimizer:
         return {"name": self.name,
                 "learning_rate": float(lr.numpy()) if isinstance(lr, Variable) else lr,
                 "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
-                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency}
 
     @classmethod
     def from_config(cls, config: Config) -> Any:
@@ -473,11 +530,14 @@ class SGD(Optimizer):
     def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.01, momentum: float = 0.0,
                  nesterov: bool = False, weight_decay: Optional[float] = None,
                  clipnorm: Optional[float] = None, clipvalue: Optional[float] = None,
-                 global_clipnorm: Optional[float] = None, name: Optional[str] = None) -> None:
+                 global_clipnorm: Optional[float] = None, name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.momentum = _hyper(momentum, "momentum", "SGD", 0.0, 1.0)
         self.nesterov = bool(nesterov)
         self._SLOTS = ((("momentum", 0.0),),) if self.momentum != 0 else ()
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -514,7 +574,9 @@ class Adam(Optimizer):
                  beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         who = type(self).__name__
         self.beta_1 = _hyper(beta_1, "beta_1", who, 0.0, 1.0)
         self.beta_2 = _hyper(beta_2, "beta_2", who, 0.0, 1.0)
@@ -522,7 +584,8 @@ class Adam(Optimizer):
         self.amsgrad = bool(amsgrad)
         self._SLOTS = ((("momentum", 0.0), ("velocity", 0.0)),) + (
             ((("velocity_hat", 0.0),),) if self.amsgrad else ())
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -563,11 +626,14 @@ class AdamW(Adam):
                  weight_decay: float = 0.004, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         if weight_decay is None:
             raise ValueError("AdamW: weight_decay must be a float, got None")
         super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay,
-                         clipnorm, clipvalue, global_clipnorm, name)
+                         clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
 
 class RMSprop(Optimizer):
@@ -586,7 +652,9 @@ class RMSprop(Optimizer):
                  momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.rho = _hyper(rho, "rho", "RMSprop", 0.0, 1.0)
         self.momentum = _hyper(momentum, "momentum", "RMSprop", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "RMSprop")
@@ -594,7 +662,8 @@ class RMSprop(Optimizer):
         self._SLOTS = ((("velocity", 0.0),),) + (
             ((("momentum", 0.0),),) if self.momentum > 0 else ()) + (
             ((("average_gradient", 0.0),),) if self.centered else ())
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -637,12 +706,15 @@ class Adagrad(Optimizer):
                  initial_accumulator_value: float = 0.1, epsilon: float = 1e-7,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.initial_accumulator_value = _hyper(
             initial_accumulator_value, "initial_accumulator_value", "Adagrad")
         self.epsilon = _hyper(epsilon, "epsilon", "Adagrad")
         self._SLOTS = ((("accumulator", self.initial_accumulator_value),),)
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -673,12 +745,15 @@ class Adamax(Optimizer):
                  beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.beta_1 = _hyper(beta_1, "beta_1", "Adamax", 0.0, 1.0)
         self.beta_2 = _hyper(beta_2, "beta_2", "Adamax", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "Adamax")
         self._SLOTS = ((("momentum", 0.0), ("norm", 0.0)),)
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -712,13 +787,16 @@ class Nadam(Optimizer):
                  beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.beta_1 = _hyper(beta_1, "beta_1", "Nadam", 0.0, 1.0)
         self.beta_2 = _hyper(beta_2, "beta_2", "Nadam", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "Nadam")
         self._SLOTS = ((("momentum", 0.0), ("velocity", 0.0)),)
         self._u_product = None
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def build(self, var_list: Nested) -> None:
         var_list = list(var_list)
@@ -779,11 +857,14 @@ class Lion(Optimizer):
                  beta_1: float = 0.9, beta_2: float = 0.99,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.beta_1 = _hyper(beta_1, "beta_1", "Lion", 0.0, 1.0, low_open=True)
         self.beta_2 = _hyper(beta_2, "beta_2", "Lion", 0.0, 1.0)
         self._SLOTS = ((("momentum", 0.0),),)
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -814,11 +895,14 @@ class Adadelta(Optimizer):
                  rho: float = 0.95, epsilon: float = 1e-7,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.rho = _hyper(rho, "rho", "Adadelta", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "Adadelta")
         self._SLOTS = ((("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0)),)
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -862,7 +946,9 @@ class Ftrl(Optimizer):
                  l2_shrinkage_regularization_strength: float = 0.0, beta: float = 0.0,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         if learning_rate_power > 0.0:
             raise ValueError("`learning_rate_power` needs to be negative or zero. Received: "
                              f"learning_rate_power={learning_rate_power}.")
@@ -875,7 +961,8 @@ class Ftrl(Optimizer):
             setattr(self, what, _hyper(value, what, "Ftrl"))
         self.beta = float(beta)
         self._SLOTS = ((("accumulator", self.initial_accumulator_value), ("linear", 0.0)),)
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)

@@ -422,3 +422,72 @@ def test_float64_accumulator_starts_at_float32_rounded_value():
                                rtol=1e-15)
     np.testing.assert_allclose(opt.variables[2].numpy(), [1.080000001490116, 0.2800000014901161],
                                rtol=1e-15)
+
+
+def _ema_run(opt, dtype=np.float32, steps=4, compiled=False):
+    a = tf.Variable(np.array([1.0, -2.0], dtype), name="a")
+    b = tf.Variable(np.array([0.5], dtype), name="b")
+
+    def step(scale):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(a ** 2) * scale + tf.reduce_sum(b * 3.0)
+        opt.apply_gradients(zip(tape.gradient(loss, [a, b]), [a, b]))
+    run = tf.function(step) if compiled else step
+    for s in range(steps):
+        run(tf.constant(float(s + 1), dtype))
+    names = [v.name.rsplit("/", 1)[-1].split(":")[0] for v in opt.variables]
+    return a.numpy(), b.numpy(), [v.numpy() for v in opt.variables[2:]], names
+
+
+def test_use_ema_keeps_moving_averages():
+    # TensorFlow 2.21's values (the averages come before the slots in `variables`)
+    a, b, (avg_a, avg_b), names = _ema_run(keras.optimizers.SGD(0.1, use_ema=True))
+    np.testing.assert_array_equal(a, np.float32([0.03839999437332153, -0.07679998874664307]))
+    np.testing.assert_array_equal(avg_a, np.float32([0.7832284569740295, -1.566456913948059]))
+    np.testing.assert_array_equal(avg_b, np.float32([0.1821196973323822]))
+    assert names == ["iteration", "learning_rate", "a_average", "b_average"]
+    a, b, slots, names = _ema_run(keras.optimizers.Adam(0.1, use_ema=True, ema_momentum=0.9))
+    np.testing.assert_array_equal(a, np.float32([0.6065088510513306, -1.60910964012146]))
+    np.testing.assert_array_equal(slots[0], np.float32([0.8451831340789795, -1.845615267753601]))
+    np.testing.assert_array_equal(slots[1], np.float32([0.3439011871814728]))
+    assert names[2:] == ["a_average", "b_average", "a_momentum", "a_velocity", "b_momentum",
+                         "b_velocity"]
+    a, b, (avg_a, avg_b), _ = _ema_run(
+        keras.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.7), dtype=np.float64)
+    np.testing.assert_allclose(avg_a, [0.39679999546051026, -0.7935999909210205], rtol=1e-15)
+    np.testing.assert_allclose(avg_b, [-0.24010001102834946], rtol=1e-15)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_ema_overwrite_frequency(compiled):
+    # TensorFlow 2.21's values: every 2nd (3rd) step the variables take their averages
+    a, b, slots, _ = _ema_run(keras.optimizers.SGD(
+        0.1, momentum=0.5, use_ema=True, ema_momentum=0.8, ema_overwrite_frequency=2), steps=5,
+        compiled=compiled)
+    np.testing.assert_array_equal(a, np.float32([-0.1904599964618683, 0.3809199929237366]))
+    np.testing.assert_array_equal(b, np.float32([-0.7727500200271606]))
+    np.testing.assert_array_equal(slots[0], np.float32([0.2895560562610626, -0.5791121125221252]))
+    a, b, slots, _ = _ema_run(keras.optimizers.Adam(
+        0.1, use_ema=True, ema_momentum=0.9, ema_overwrite_frequency=3), steps=5,
+        compiled=compiled)
+    np.testing.assert_array_equal(a, np.float32([0.6771500706672668, -1.6782363653182983]))
+    np.testing.assert_array_equal(b, np.float32([0.17100293934345245]))
+    np.testing.assert_array_equal(slots[2], np.float32([2.186213970184326, -4.815972328186035]))
+
+
+def test_ema_finalize_config_and_errors():
+    # TensorFlow 2.21's values
+    opt = keras.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.5)
+    w = tf.Variable([1.0])
+    for _ in range(3):
+        opt.apply_gradients([(tf.constant([1.0]), w)])
+    opt.finalize_variable_values([w])
+    np.testing.assert_array_equal(w.numpy(), np.float32([0.7749999761581421]))
+    config = keras.optimizers.Adam(use_ema=True, ema_overwrite_frequency=3).get_config()
+    assert (config["use_ema"], config["ema_momentum"], config["ema_overwrite_frequency"]) == (
+        True, 0.99, 3)
+    for kwargs in ({"ema_momentum": 1.5}, {"ema_overwrite_frequency": 1.5}):
+        with pytest.raises(ValueError):
+            keras.optimizers.SGD(use_ema=True, **kwargs)
+    keras.optimizers.SGD(use_ema=True, ema_overwrite_frequency=0)   # as Keras: 0 means never
+    keras.optimizers.SGD(ema_momentum=1.5)   # as Keras: not checked without use_ema
