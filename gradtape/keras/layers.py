@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+import warnings
 import threading
 
 import numpy as np
@@ -1043,7 +1044,11 @@ class LayerNormalization(Layer):
                  gamma_initializer: Any = "ones", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if rms_scaling:
-            raise NotImplementedError("LayerNormalization: rms_scaling=True is not supported")
+            warnings.warn("You passed `rms_scaling=True`, which is deprecated. This argument "
+                          "incorrectly scales the input by the variance, not the root mean "
+                          "square. To correctly use RMS Normalization, please use "
+                          "`keras.layers.RMSNormalization` instead.", UserWarning, stacklevel=2)
+        self.rms_scaling = bool(rms_scaling)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
         self.epsilon = float(epsilon)
         self.center, self.scale = bool(center), bool(scale)
@@ -1062,9 +1067,9 @@ class LayerNormalization(Layer):
         axes = self._axes(len(input_shape))
         shape = tuple(input_shape[a] for a in axes)
         gamma_init, beta_init = self._initializers
-        if self.scale:
+        if self.scale or self.rms_scaling:
             self.gamma = self.add_weight(shape, gamma_init, name="gamma")
-        if self.center:
+        if self.center and not self.rms_scaling:
             self.beta = self.add_weight(shape, beta_init, name="beta")
 
     def call(self, inputs: TensorInput) -> Any:
@@ -1074,6 +1079,9 @@ class LayerNormalization(Layer):
 
         def broadcast(v):
             return v if axes == [ndim - 1] else _shape_ops.reshape(v, per_axis)
+        if self.rms_scaling:  # as Keras: scaled by the variance (not the mean square), no beta
+            variance = _red.reduce_variance(inputs, axis=axes, keepdims=True)
+            return inputs * _ew.rsqrt(variance + self.epsilon) * broadcast(self.gamma)
         mean, variance = _nn.moments(inputs, axes, keepdims=True)
         inv = _ew.rsqrt(variance + self.epsilon)
         if self.gamma is not None:

@@ -552,3 +552,45 @@ def test_cosine_decay_restarts_compiled_and_config():
     assert keras.optimizers.schedules.CosineDecayRestarts(0.1, 10).get_config() == {
         "alpha": 0.0, "first_decay_steps": 10, "initial_learning_rate": 0.1, "m_mul": 1.0,
         "name": "SGDRDecay", "t_mul": 2.0}
+
+
+# ---------------------------------------------------------------------------
+# LayerNormalization(rms_scaling=True)
+# ---------------------------------------------------------------------------
+
+def test_layer_normalization_rms_scaling_is_keras_variance_scaling():
+    # TensorFlow 2.21's values: Keras scales by rsqrt(variance + epsilon) (not the mean
+    # square), has gamma only (even with scale=False) and warns that it is deprecated
+    x = tf.constant([[1.0, 3.0, -2.0, 0.5], [0.1, 0.1, 0.2, -0.4], [5.0, 5.0, 5.0, 5.0]])
+    with pytest.warns(UserWarning, match="rms_scaling"):
+        ln = layers.LayerNormalization(rms_scaling=True)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = ln(x)
+        loss = tf.reduce_sum(y * tf.reshape(tf.range(1.0, 13.0), (3, 4)))
+    gx, gamma = tape.gradient(loss, [x, ln.gamma])
+    assert [v.name.rsplit("/", 1)[-1] for v in ln.weights] == ["gamma:0"]
+    np.testing.assert_allclose(y.numpy(), [
+        [0.5614014267921448, 1.684204339981079, -1.1228028535842896, 0.2807007133960724],
+        [0.4225771427154541, 0.4225771427154541, 0.8451542854309082, -1.6903085708618164],
+        [158.11387634277344] * 4], rtol=1e-6)
+    np.testing.assert_allclose(gx.numpy(), [
+        [0.5116376876831055, 0.8076324462890625, 2.032550573348999, 2.2621936798095703],
+        [22.44940948486328, 26.675182342529297, 32.22150802612305, 28.523956298828125],
+        [284.60498046875, 316.2277526855469, 347.85052490234375, 379.4732971191406]], rtol=2e-6)
+    np.testing.assert_allclose(gamma.numpy(), [1425.69921875, 1587.042724609375,
+                                               1741.8004150390625, 1884.966796875], rtol=1e-6)
+    with pytest.warns(UserWarning):
+        ln = layers.LayerNormalization(rms_scaling=True, scale=False, epsilon=0.01)
+    np.testing.assert_allclose(ln(x).numpy()[1], [0.3922322392463684, 0.3922322392463684,
+                                                  0.7844644784927368, -1.5689289569854736],
+                               rtol=1e-6)
+    assert [v.name.rsplit("/", 1)[-1] for v in ln.weights] == ["gamma:0"]
+
+
+def test_layer_normalization_rms_scaling_gradients_numerically():
+    with pytest.warns(UserWarning):
+        ln = layers.LayerNormalization(rms_scaling=True, axis=[1, 2], dtype="float64")
+    x = tf.constant(np.linspace(-1.0, 2.0, 24).reshape(2, 3, 4) ** 2)
+    ln(x)
+    tf.testing.check_gradients(ln, [x])
