@@ -1499,26 +1499,63 @@ class UpSampling2D(_Spatial2D):
         return _repeat(_repeat(inputs, self.size[0], axis=rows), self.size[1], axis=cols)
 
 
-class SpatialDropout2D(Dropout):
-    """Dropout of whole feature maps: each sample's channel is kept or zeroed as a whole.
+class _SpatialDropout(Dropout):
+    """Dropout of whole feature maps: each sample's channel is kept or zeroed as a whole."""
+
+    _rank = 4
+
+    def __init__(self, rate: float, data_format: Optional[str] = None, seed: Optional[int] = None,
+                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(rate, seed=seed, name=name, dtype=dtype)
+        self.data_format = _data_format(data_format, type(self).__name__,
+                                        ("channels_last", "channels_first"))
+
+    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
+        if inputs.ndim != self._rank:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expected inputs of rank "
+                             f"{self._rank}, got shape {tuple(inputs.shape)}")
+        return super().call(inputs, training)
+
+    def _noise_shape(self, inputs):
+        batch, channels = int(inputs.shape[0]), int(inputs.shape[-1])
+        if self.data_format == "channels_first":
+            return (batch, int(inputs.shape[1])) + (1,) * (self._rank - 2)
+        return (batch,) + (1,) * (self._rank - 2) + (channels,)
+
+
+class SpatialDropout1D(_SpatialDropout):
+    """Dropout of whole channels of sequences ``(batch, steps, channels)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.SpatialDropout1D(0.5)(tf.ones((1, 4, 3))).shape
+    TensorShape([1, 4, 3])
+    """
+
+    _rank = 3
+
+    def __init__(self, rate: float, seed: Optional[int] = None, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(rate, seed=seed, name=name, dtype=dtype)
+
+
+class SpatialDropout2D(_SpatialDropout):
+    """Dropout of whole feature maps of images: each sample's channel is kept or zeroed as a whole.
 
     >>> import gradtape as tf
     >>> tf.keras.layers.SpatialDropout2D(0.5)(tf.ones((1, 2, 2, 3))).shape
     TensorShape([1, 2, 2, 3])
     """
 
-    def __init__(self, rate: float, data_format: Optional[str] = None, seed: Optional[int] = None,
-                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
-        super().__init__(rate, seed=seed, name=name, dtype=dtype)
-        self.data_format = _data_format(data_format, "SpatialDropout2D",
-                                        ("channels_last", "channels_first"))
 
-    def _noise_shape(self, inputs):
-        _check_images(self, inputs)
-        batch, height, width, channels = (int(d) for d in inputs.shape)
-        if self.data_format == "channels_first":
-            return (batch, height, 1, 1)
-        return (batch, 1, 1, channels)
+class SpatialDropout3D(_SpatialDropout):
+    """Dropout of whole feature maps of volumes ``(batch, d1, d2, d3, channels)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.SpatialDropout3D(0.5)(tf.ones((1, 2, 2, 2, 3))).shape
+    TensorShape([1, 2, 2, 2, 3])
+    """
+
+    _rank = 5
 
 
 def _rate_in_unit_interval(value, what, who):

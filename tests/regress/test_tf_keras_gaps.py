@@ -594,3 +594,24 @@ def test_layer_normalization_rms_scaling_gradients_numerically():
     x = tf.constant(np.linspace(-1.0, 2.0, 24).reshape(2, 3, 4) ** 2)
     ln(x)
     tf.testing.check_gradients(ln, [x])
+
+
+@pytest.mark.parametrize("make, shape, axes", [
+    (lambda: layers.SpatialDropout1D(0.5), (30, 4, 6), (1,)),
+    (lambda: layers.SpatialDropout2D(0.5, data_format="channels_first"), (30, 6, 3, 3), (2, 3)),
+    (lambda: layers.SpatialDropout3D(0.5), (30, 2, 2, 2, 6), (1, 2, 3)),
+    (lambda: layers.SpatialDropout3D(0.5, data_format="channels_first"), (30, 6, 2, 2, 2),
+     (2, 3, 4)),
+])
+def test_spatial_dropout_drops_whole_channels(make, shape, axes):
+    # TensorFlow 2.21: values 0 or 2, constant over the spatial axes
+    y = make()(tf.ones(shape), training=True).numpy()
+    assert set(y.ravel().tolist()) <= {0.0, 2.0}
+    assert np.all(y.min(axis=axes) == y.max(axis=axes))
+
+
+def test_spatial_dropout_checks_the_rank_outside_training_too():
+    # TensorFlow 2.21 raises ValueError
+    for layer in (layers.SpatialDropout1D(0.5), layers.SpatialDropout2D(0.5)):
+        with pytest.raises(ValueError):
+            layer(tf.ones((2, 3)))
