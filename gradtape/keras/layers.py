@@ -553,6 +553,110 @@ class Softmax(Layer):
         return activations.softmax(inputs, axis=axis)
 
 
+class LeakyReLU(Layer):
+    """``tf.keras.activations.leaky_relu`` as a layer (Keras 3's default slope: 0.3).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.LeakyReLU()(tf.constant([[-1.0, 2.0]])).numpy()
+    array([[-0.3,  2. ]], dtype=float32)
+    """
+
+    def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
+        if "alpha" in kwargs:
+            negative_slope = kwargs.pop("alpha")
+            warnings.warn("Argument `alpha` is deprecated. Use `negative_slope` instead.",
+                          UserWarning, stacklevel=2)
+        super().__init__(**kwargs)
+        if negative_slope is None or negative_slope < 0:
+            raise ValueError("The negative_slope value of a Leaky ReLU layer cannot be None or "
+                             f"negative value. Expected a float. Received: "
+                             f"negative_slope={negative_slope}")
+        self.negative_slope = negative_slope
+
+    def call(self, inputs: TensorInput) -> Any:
+        return activations.leaky_relu(inputs, negative_slope=self.negative_slope)
+
+
+class ELU(Layer):
+    """``tf.keras.activations.elu`` as a layer.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.ELU(alpha=2.0)(tf.constant([[0.0, 2.0]])).numpy()
+    array([[0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, alpha: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.alpha = alpha
+
+    def call(self, inputs: TensorInput) -> Any:
+        return activations.elu(inputs, alpha=self.alpha)
+
+
+class PReLU(Layer):
+    """A leaky ReLU whose slopes below zero, ``alpha``, are trainable weights
+    (one per input entry of a sample, shared along ``shared_axes``).
+
+    >>> import gradtape as tf
+    >>> layer = tf.keras.layers.PReLU(alpha_initializer=tf.keras.initializers.Constant(0.5))
+    >>> layer(tf.constant([[-2.0, 2.0]])).numpy(), tuple(layer.alpha.shape)
+    (array([[-1.,  2.]], dtype=float32), (2,))
+    """
+
+    def __init__(self, alpha_initializer: Any = "zeros", alpha_regularizer: Any = None,
+                 alpha_constraint: Any = None, shared_axes: Any = None, **kwargs: Any) -> None:
+        if alpha_regularizer is not None:
+            raise NotImplementedError("PReLU: alpha_regularizer is not supported; add the "
+                                      "penalty to the loss instead")
+        super().__init__(**kwargs)
+        self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_constraint = alpha_constraint
+        self.shared_axes = (None if shared_axes is None else
+                            list(shared_axes) if isinstance(shared_axes, (list, tuple))
+                            else [shared_axes])
+        self.alpha = None
+
+    def build(self, input_shape: ShapeLike) -> None:
+        shape = list(input_shape[1:])
+        for axis in self.shared_axes or ():
+            shape[axis - 1] = 1
+        self.alpha = self.add_weight(tuple(shape), self.alpha_initializer, name="alpha",
+                                     constraint=self.alpha_constraint)
+
+    def call(self, inputs: TensorInput) -> Any:
+        return activations.relu(inputs) + -self.alpha * activations.relu(-inputs)
+
+
+class Identity(Layer):
+    """The inputs, unchanged.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Identity()(tf.constant([[1.0]])).numpy()
+    array([[1.]], dtype=float32)
+    """
+
+    def call(self, inputs: TensorInput) -> Any:
+        return inputs
+
+
+class Rescaling(Layer):
+    """``inputs * scale + offset``, in the layer's dtype (pixels to ``[0, 1]``: ``scale=1/255``).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Rescaling(1 / 255)(tf.constant([[0, 255]])).numpy()
+    array([[0., 1.]], dtype=float32)
+    """
+
+    def __init__(self, scale: Any, offset: Any = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scale, self.offset = scale, offset
+
+    def call(self, inputs: TensorInput) -> Any:
+        dtype = self.dtype
+        return (_ew.cast(inputs, dtype) * _ew.cast(convert_to_tensor(self.scale), dtype)
+                + _ew.cast(convert_to_tensor(self.offset), dtype))
+
+
 def _refuse(method):
     def refuse(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(

@@ -615,3 +615,52 @@ def test_spatial_dropout_checks_the_rank_outside_training_too():
     for layer in (layers.SpatialDropout1D(0.5), layers.SpatialDropout2D(0.5)):
         with pytest.raises(ValueError):
             layer(tf.ones((2, 3)))
+
+
+XA = [[-2.0, -0.5, 0.0, 1.5], [3.0, -1.0, 0.2, -0.1]]
+
+
+@pytest.mark.parametrize("make, want_y, want_g", [
+    # TensorFlow 2.21's values (Keras 3's LeakyReLU slope defaults to 0.3)
+    (lambda: layers.LeakyReLU(), [[-0.6, -0.15, 0.0, 1.5], [3.0, -0.3, 0.2, -0.03]],
+     [[0.3, 0.6, 0.9, 4.0], [5.0, 1.8, 7.0, 2.4]]),
+    (lambda: layers.ELU(alpha=0.5),
+     [[-0.4323323667049408, -0.19673466682434082, 0.0, 1.5],
+      [3.0, -0.31606027483940125, 0.2, -0.04758131504058838]],
+     [[0.0676676332950592, 0.6065306663513184, 1.5, 4.0],
+      [5.0, 1.1036384105682373, 7.0, 3.619349479675293]]),
+    (lambda: layers.Identity(), XA, [[1, 2, 3, 4], [5, 6, 7, 8]]),
+    (lambda: layers.Rescaling(0.5, offset=-1.0),
+     [[-2.0, -1.25, -1.0, -0.25], [0.5, -1.5, -0.9, -1.05]],
+     [[0.5, 1.0, 1.5, 2.0], [2.5, 3.0, 3.5, 4.0]]),
+    (lambda: layers.Rescaling([1.0, 2.0, 3.0, 4.0]),
+     [[-2.0, -1.0, 0.0, 6.0], [3.0, -2.0, 0.6, -0.4]], [[1, 4, 9, 16], [5, 12, 21, 32]]),
+])
+def test_activation_and_rescaling_layers(make, want_y, want_g):
+    y, g = _layer_value_and_grads(make(), np.float32(XA))
+    np.testing.assert_allclose(y, want_y, rtol=1e-6)
+    np.testing.assert_allclose(g, want_g, rtol=1e-6)
+
+
+def test_prelu():
+    # TensorFlow 2.21's values: at 0 the input's gradient is 0
+    x = tf.constant(XA)
+    for layer, want_gx, want_ga in [
+            (layers.PReLU(alpha_initializer=tf.keras.initializers.Constant(0.25)),
+             [[0.25, 0.5, 0.0, 4.0], [5.0, 1.5, 7.0, 2.0]], [-2.0, -7.0, 0.0, -0.8]),
+            (layers.PReLU(alpha_initializer="ones", shared_axes=[1]),
+             [[1, 2, 0, 4], [5, 6, 7, 8]], [-9.8])]:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            loss = tf.reduce_sum(layer(x) * tf.reshape(tf.range(1.0, 9.0), (2, 4)))
+        gx, ga = tape.gradient(loss, [x, layer.alpha])
+        np.testing.assert_allclose(gx.numpy(), want_gx, rtol=1e-6)
+        np.testing.assert_allclose(ga.numpy(), want_ga, rtol=1e-6)
+        assert layer.name.startswith("p_re_lu")
+    assert layers.LeakyReLU().name.startswith("leaky_re_lu")
+    with pytest.raises(ValueError):
+        layers.LeakyReLU(-1.0)
+    with pytest.warns(UserWarning, match="negative_slope"):
+        assert layers.LeakyReLU(alpha=0.2).negative_slope == 0.2
+    np.testing.assert_array_equal(layers.Rescaling(1 / 255)(tf.constant([[0, 255]])).numpy(),
+                                  [[0.0, 1.0]])
