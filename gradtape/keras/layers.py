@@ -1021,7 +1021,30 @@ class AveragePooling2D(_Pooling2D):
         super().__init__(pool_size, strides, padding, data_format, name, **kwargs)
 
 
-class GlobalAveragePooling2D(Layer):
+class _GlobalPooling(Layer):
+    """A reduction of inputs ``(batch, *spatial, channels)`` over the spatial axes
+    (``channels_first``: ``(batch, channels, *spatial)``)."""
+
+    _rank = 4
+    _reduce = None  # the gradtape reduction
+
+    def __init__(self, data_format: Optional[str] = None, keepdims: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.data_format = _data_format(data_format, type(self).__name__,
+                                        ("channels_last", "channels_first"))
+        self.keepdims = bool(keepdims)
+
+    def call(self, inputs: TensorInput) -> Any:
+        if inputs.ndim != self._rank:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expected inputs of rank "
+                             f"{self._rank}, got shape {tuple(inputs.shape)}")
+        first = 1 if self.data_format == "channels_last" else 2
+        axes = list(range(first, first + self._rank - 2))
+        return type(self)._reduce(inputs, axis=axes, keepdims=self.keepdims)
+
+
+class GlobalAveragePooling2D(_GlobalPooling):
     """The mean of images ``(batch, height, width, channels)`` over height and width.
 
     >>> import gradtape as tf
@@ -1029,17 +1052,48 @@ class GlobalAveragePooling2D(Layer):
     TensorShape([2, 4])
     """
 
-    def __init__(self, data_format: Optional[str] = None, keepdims: bool = False,
-                 **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.data_format = _data_format(data_format, "GlobalAveragePooling2D",
-                                        ("channels_last", "channels_first"))
-        self.keepdims = bool(keepdims)
+    _reduce = _red.reduce_mean
 
-    def call(self, inputs: TensorInput) -> Any:
-        _check_images(self, inputs)
-        axes = [1, 2] if self.data_format == "channels_last" else [2, 3]
-        return _red.reduce_mean(inputs, axis=axes, keepdims=self.keepdims)
+
+class GlobalMaxPooling2D(_GlobalPooling):
+    """The maximum of images ``(batch, height, width, channels)`` over height and width.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GlobalMaxPooling2D()(tf.ones((2, 3, 3, 4))).shape
+    TensorShape([2, 4])
+    """
+
+    _reduce = _red.reduce_max
+
+
+class GlobalAveragePooling1D(_GlobalPooling):
+    """The mean of sequences ``(batch, steps, channels)`` over the steps.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GlobalAveragePooling1D()(tf.ones((2, 5, 4))).shape
+    TensorShape([2, 4])
+    """
+
+    _rank = 3
+    _reduce = _red.reduce_mean
+
+    def call(self, inputs: TensorInput, mask: Any = None) -> Any:
+        if mask is not None:
+            raise NotImplementedError("GlobalAveragePooling1D: mask is not supported; "
+                                      "average the masked inputs by hand")
+        return super().call(inputs)
+
+
+class GlobalMaxPooling1D(_GlobalPooling):
+    """The maximum of sequences ``(batch, steps, channels)`` over the steps.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GlobalMaxPooling1D()(tf.ones((2, 5, 4))).shape
+    TensorShape([2, 4])
+    """
+
+    _rank = 3
+    _reduce = _red.reduce_max
 
 
 # ---------------------------------------------------------------------------
@@ -1601,6 +1655,85 @@ class UpSampling2D(_Spatial2D):
     def call(self, inputs: TensorInput) -> Any:
         rows, cols = self._spatial_axes(inputs)
         return _repeat(_repeat(inputs, self.size[0], axis=rows), self.size[1], axis=cols)
+
+
+def _sequence_axis(layer, inputs):
+    if inputs.ndim != 3:
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': expected sequences of shape "
+                         f"(batch, steps, channels), got shape {tuple(inputs.shape)}")
+    return 2 if getattr(layer, "data_format", "channels_last") == "channels_first" else 1
+
+
+def _two_ints(value, what, who):
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(n, (int, np.integer)) and n >= 0 for n in pair):
+        raise ValueError(f"{who}: {what} must be a non-negative int or a pair of them, "
+                         f"got {value!r}")
+    return tuple(int(n) for n in pair)
+
+
+class ZeroPadding1D(Layer):
+    """Zeros before and after sequences ``(batch, steps, channels)``: an int or ``(before, after)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.ZeroPadding1D((1, 2))(tf.ones((1, 2, 1)))[0, :, 0].numpy()
+    array([0., 1., 1., 0., 0.], dtype=float32)
+    """
+
+    def __init__(self, padding: Any = 1, data_format: Optional[str] = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.padding = _two_ints(padding, "padding", "ZeroPadding1D")
+        self.data_format = _data_format(data_format, "ZeroPadding1D",
+                                        ("channels_last", "channels_first"))
+
+    def call(self, inputs: TensorInput) -> Any:
+        paddings = [[0, 0]] * 3
+        paddings[_sequence_axis(self, inputs)] = list(self.padding)
+        return _shape_ops.pad(inputs, paddings)
+
+
+class Cropping1D(Layer):
+    """Sequences ``(batch, steps, channels)`` with ``(before, after)`` steps cut off.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Cropping1D((1, 0))(tf.ones((1, 3, 2))).shape
+    TensorShape([1, 2, 2])
+    """
+
+    def __init__(self, cropping: Any = (1, 1), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cropping = _two_ints(cropping, "cropping", "Cropping1D")
+
+    def call(self, inputs: TensorInput) -> Any:
+        _sequence_axis(self, inputs)
+        start, end = self.cropping
+        steps = int(inputs.shape[1])
+        if start + end >= steps:
+            raise ValueError("`cropping` parameter of `Cropping1D` layer must be smaller than "
+                             f"the input length. Received: inputs.shape={tuple(inputs.shape)}, "
+                             f"cropping={self.cropping}")
+        return inputs[:, start:steps - end, :]
+
+
+class UpSampling1D(Layer):
+    """Sequences ``(batch, steps, channels)`` with each step repeated ``size`` times.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.UpSampling1D(2)(tf.constant([[[1.0], [2.0]]]))[0, :, 0].numpy()
+    array([1., 1., 2., 2.], dtype=float32)
+    """
+
+    def __init__(self, size: int = 2, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise TypeError(f"Expected an integer value for `size`, got {type(size)}.")
+        if size <= 0:
+            raise ValueError(f"Argument `size` should be a positive integer. Received: size={size}")
+        self.size = size
+
+    def call(self, inputs: TensorInput) -> Any:
+        return _repeat(inputs, self.size, axis=_sequence_axis(self, inputs))
 
 
 class _SpatialDropout(Dropout):

@@ -664,3 +664,55 @@ def test_prelu():
         assert layers.LeakyReLU(alpha=0.2).negative_slope == 0.2
     np.testing.assert_array_equal(layers.Rescaling(1 / 255)(tf.constant([[0, 255]])).numpy(),
                                   [[0.0, 1.0]])
+
+
+SEQ = np.float32([[[1, 2], [3, -1], [3, 0.5]], [[0, 0], [-2, 4], [1, 4]]])
+IMG2 = np.float32([1, 5, 5, 2, 0, 3, 3, 3, -1, 2, 7, 7, 0, 1, 2, 3]).reshape(2, 2, 2, 2)
+
+
+@pytest.mark.parametrize("make, x, want_y, want_g", [
+    # TensorFlow 2.21's values; a max's gradient is shared among ties
+    (lambda: layers.GlobalMaxPooling1D(), SEQ, [[3, 2], [1, 4]],
+     [[[0, 2], [0.5, 0], [0.5, 0]], [[0, 0], [0, 2], [3, 2]]]),
+    (lambda: layers.GlobalAveragePooling1D(), SEQ,
+     [[2.3333332538604736, 0.5], [-0.3333333432674408, 2.6666667461395264]],
+     [[[1 / 3, 2 / 3]] * 3, [[1.0, 4 / 3]] * 3]),
+    (lambda: layers.GlobalMaxPooling1D(keepdims=True, data_format="channels_first"), SEQ,
+     [[[2], [3], [3]], [[0], [4], [4]]], [[[0, 1], [2, 0], [3, 0]], [[2, 2], [0, 5], [0, 6]]]),
+    (lambda: layers.GlobalMaxPooling2D(), IMG2, [[5, 5], [7, 7]],
+     [[[[0, 2], [1, 0]], [[0, 0], [0, 0]]], [[[0, 0], [3, 4]], [[0, 0], [0, 0]]]]),
+    (lambda: layers.GlobalMaxPooling2D(data_format="channels_first", keepdims=True), IMG2,
+     [[[[5]], [[3]]], [[[7]], [[3]]]],
+     [[[[0, 0.5], [0.5, 0]], [[0, 2 / 3], [2 / 3, 2 / 3]]],
+      [[[0, 0], [1.5, 1.5]], [[0, 0], [0, 4]]]]),
+    (lambda: layers.GlobalAveragePooling2D(data_format="channels_first"), IMG2,
+     [[3.25, 2.25], [3.75, 1.5]], [[[[0.25] * 2] * 2, [[0.5] * 2] * 2],
+                                   [[[0.75] * 2] * 2, [[1.0] * 2] * 2]]),
+    (lambda: layers.ZeroPadding1D((1, 2)), SEQ,
+     [[[0, 0], [1, 2], [3, -1], [3, 0.5], [0, 0], [0, 0]],
+      [[0, 0], [0, 0], [-2, 4], [1, 4], [0, 0], [0, 0]]],
+     [[[3, 4], [5, 6], [7, 8]], [[15, 16], [17, 18], [19, 20]]]),
+    (lambda: layers.ZeroPadding1D(1, data_format="channels_first"), SEQ,
+     [[[0, 1, 2, 0], [0, 3, -1, 0], [0, 3, 0.5, 0]], [[0, 0, 0, 0], [0, -2, 4, 0], [0, 1, 4, 0]]],
+     [[[2, 3], [6, 7], [10, 11]], [[14, 15], [18, 19], [22, 23]]]),
+    (lambda: layers.Cropping1D((1, 0)), SEQ, [[[3, -1], [3, 0.5]], [[-2, 4], [1, 4]]],
+     [[[0, 0], [1, 2], [3, 4]], [[0, 0], [5, 6], [7, 8]]]),
+    (lambda: layers.UpSampling1D(3), SEQ,
+     [[[1, 2]] * 3 + [[3, -1]] * 3 + [[3, 0.5]] * 3, [[0, 0]] * 3 + [[-2, 4]] * 3 + [[1, 4]] * 3],
+     [[[9, 12], [27, 30], [45, 48]], [[63, 66], [81, 84], [99, 102]]]),
+])
+def test_global_pooling_and_1d_layers(make, x, want_y, want_g):
+    y, g = _layer_value_and_grads(make(), x)
+    np.testing.assert_allclose(y, want_y, rtol=1e-6)
+    np.testing.assert_allclose(g, want_g, rtol=1e-6)
+
+
+def test_1d_layer_errors():
+    # TensorFlow 2.21's error types
+    for bad, error in [(lambda: layers.Cropping1D((2, 1))(tf.constant(SEQ)), ValueError),
+                       (lambda: layers.UpSampling1D(0), ValueError),
+                       (lambda: layers.UpSampling1D(2.0), TypeError),
+                       (lambda: layers.GlobalMaxPooling2D()(tf.constant(SEQ)), ValueError),
+                       (lambda: layers.ZeroPadding1D(1)(tf.constant(IMG2)), ValueError)]:
+        with pytest.raises(error):
+            bad()
