@@ -67,6 +67,12 @@ def _array_rows(x, indices):
     return np.take(x, np.asarray(getattr(indices, "_value", indices)), axis=0)
 
 
+def _array_log(x):
+    """``log(x)``; as TensorFlow's, NaN or -inf without a warning."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(x)
+
+
 def _array_learning_rate(rate):
     return float(np.asarray(rate))
 
@@ -79,7 +85,7 @@ ARRAYS = SimpleNamespace(
     learning_rate=_array_learning_rate,
     power=operator.pow,  # of NumPy scalars (as _scalar_power)
     sqrt=np.sqrt, square=np.square, abs=np.abs, sign=np.sign, maximum=np.maximum, minimum=np.minimum,
-    floor=np.floor, ceil=np.ceil, cos=np.cos, where=np.where, isfinite=np.isfinite, sum=np.sum,
+    floor=np.floor, ceil=np.ceil, cos=np.cos, log=_array_log, where=np.where, isfinite=np.isfinite, sum=np.sum,
     clip=_array_clip, rows=_array_rows,
     sum_of_squares=_array_sum_of_squares,
 )
@@ -122,7 +128,7 @@ TENSORS = SimpleNamespace(
     sqrt=_elementwise.sqrt, square=_elementwise.square, abs=_elementwise.abs,
     sign=_elementwise.sign, maximum=_elementwise.maximum,
     minimum=_elementwise.minimum, floor=_elementwise.floor, ceil=_elementwise.ceil,
-    cos=_elementwise.cos,
+    cos=_elementwise.cos, log=_elementwise.log,
     where=_elementwise.where, isfinite=_elementwise.is_finite, sum=_reductions.reduce_sum,
     clip=_elementwise.clip_by_value, rows=_indexing.gather,
     sum_of_squares=_tensor_sum_of_squares,

@@ -13,7 +13,8 @@ import weakref
 from .. import nn as _nn
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
-from ..rules import elementwise as _ew
+from ..rules import creation as _creation, elementwise as _ew, indexing as _indexing
+from ..rules import reductions as _red, shape as _shape
 from .._missing import missing_names as _missing_names
 from typing import Any, Callable, Optional
 from .._core.types import Axis, Tensor, TensorInput
@@ -227,6 +228,183 @@ def log_softmax(x: TensorInput, axis: Axis = -1) -> Tensor:
     return _nn.log_softmax(_tensor(x), axis=axis)
 
 
+def mish(x: TensorInput) -> Tensor:
+    """``x * tanh(softplus(x))``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.mish(tf.constant([0.0, 1.0])).numpy()
+    array([0.       , 0.8650984], dtype=float32)
+    """
+    x = _tensor(x)
+    return x * _ew.tanh(_ew.softplus(x))
+
+
+def log_sigmoid(x: TensorInput) -> Tensor:
+    """``log(sigmoid(x))``, computed without overflow.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.log_sigmoid(tf.constant([0.0])).numpy()   # log 0.5
+    array([-0.6931472], dtype=float32)
+    """
+    return _ew.log_sigmoid(_tensor(x))
+
+
+def sparse_sigmoid(x: TensorInput) -> Tensor:
+    """``0`` up to -1, ``(x + 1) / 2`` between, ``1`` from 1 on.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.sparse_sigmoid(tf.constant([-2.0, 0.5, 2.0])).numpy()
+    array([0.  , 0.75, 1.  ], dtype=float32)
+    """
+    x = _tensor(x)
+    one = _ew.ones_like(x)
+    return _ew.where(x <= -1, _ew.zeros_like(x), _ew.where(x >= 1, one, 0.5 * (x + 1)))
+
+
+def hard_silu(x: TensorInput) -> Tensor:
+    """``x * hard_sigmoid(x)``, also called hard swish.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.hard_silu(tf.constant([-4.0, 1.0, 4.0])).numpy()
+    array([-0.       ,  0.6666667,  4.       ], dtype=float32)
+    """
+    x = _tensor(x)
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def celu(x: TensorInput, alpha: float = 1.0) -> Tensor:
+    """``x`` above zero, ``alpha * (exp(x / alpha) - 1)`` below.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.celu(tf.constant([2.0, 0.0])).numpy()
+    array([2., 0.], dtype=float32)
+    """
+    x = _tensor(x)
+    return _ew.maximum(x, 0.0) + alpha * _ew.expm1(_ew.minimum(x, 0.0) / alpha)
+
+
+def hard_tanh(x: TensorInput) -> Tensor:
+    """``x`` clipped to ``[-1, 1]``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.hard_tanh(tf.constant([-2.0, 0.5, 3.0])).numpy()
+    array([-1. ,  0.5,  1. ], dtype=float32)
+    """
+    return _ew.clip_by_value(_tensor(x), -1.0, 1.0)
+
+
+def soft_shrink(x: TensorInput, threshold: float = 0.5) -> Tensor:
+    """``x`` moved towards zero by ``threshold``, zero within ``threshold`` of it.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.soft_shrink(tf.constant([-2.0, 0.2, 1.0])).numpy()
+    array([-1.5,  0. ,  0.5], dtype=float32)
+    """
+    x = _tensor(x)
+    zeros = _ew.zeros_like(x)
+    return _ew.where(x > threshold, x - threshold,
+                     _ew.where(x < -threshold, x + threshold, zeros))
+
+
+def hard_shrink(x: TensorInput, threshold: float = 0.5) -> Tensor:
+    """``x`` where ``|x| > threshold``, else zero.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.hard_shrink(tf.constant([-2.0, 0.2, 1.0])).numpy()
+    array([-2.,  0.,  1.], dtype=float32)
+    """
+    x = _tensor(x)
+    return _ew.where(_ew.abs(x) > threshold, x, _ew.zeros_like(x))
+
+
+def threshold(x: TensorInput, threshold: float, default_value: float) -> Tensor:
+    """``x`` where ``x > threshold``, else ``default_value``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.threshold(tf.constant([-2.0, 1.0]), 0.0, 5.0).numpy()
+    array([5., 1.], dtype=float32)
+    """
+    x = _tensor(x)
+    return _ew.where(x > threshold, x, default_value)
+
+
+def tanh_shrink(x: TensorInput) -> Tensor:
+    """``x - tanh(x)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.tanh_shrink(tf.constant([0.0])).numpy()
+    array([0.], dtype=float32)
+    """
+    x = _tensor(x)
+    return x - _ew.tanh(x)
+
+
+def squareplus(x: TensorInput, b: float = 4) -> Tensor:
+    """``(x + sqrt(x ** 2 + b)) / 2``, a smooth ReLU.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.squareplus(tf.constant([0.0])).numpy()
+    array([1.], dtype=float32)
+    """
+    x = _tensor(x)
+    b = convert_to_tensor(b, dtype=x.dtype)
+    return (x + _ew.sqrt(_ew.square(x) + b)) / 2
+
+
+def sparse_plus(x: TensorInput) -> Tensor:
+    """``0`` up to -1, ``(x + 1) ** 2 / 4`` between, ``x`` from 1 on.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.sparse_plus(tf.constant([-2.0, 0.0, 2.0])).numpy()
+    array([0.  , 0.25, 2.  ], dtype=float32)
+    """
+    x = _tensor(x)
+    return _ew.where(x <= -1, _ew.zeros_like(x),
+                     _ew.where(x < 1, (1 / 4) * _ew.pow(x + 1, 2), x))
+
+
+def glu(x: TensorInput, axis: int = -1) -> Tensor:
+    """The gated linear unit ``a * sigmoid(b)``, ``a`` and ``b`` the halves of ``x`` along ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.glu(tf.constant([[2.0, 0.0]])).numpy()
+    array([[1.]], dtype=float32)
+    """
+    x = _tensor(x)
+    if x.shape[axis] % 2 != 0:
+        raise ValueError(f"glu: axis size must be divisible by 2. Received: "
+                         f"x.shape={tuple(x.shape)} with axis={axis}")
+    a, b = _shape.split(x, 2, axis=axis)
+    return a * _ew.sigmoid(b)
+
+
+def sparsemax(x: TensorInput, axis: int = -1) -> Tensor:
+    """Keras' sparsemax along ``axis``: ``max(x - tau, 0)``.
+
+    As Keras 3 (TensorFlow 2.21), ``tau`` is ``(sum of the cumulative sums of
+    the support's sorted entries - 1) / k``, which is the true sparsemax
+    threshold only when the support holds one entry.
+
+    >>> import gradtape as tf
+    >>> tf.keras.activations.sparsemax(tf.constant([[1.0, 2.0, 0.5]])).numpy()
+    array([[0., 1., 0.]], dtype=float32)
+    """
+    x = _tensor(x)
+    ndim = x.ndim
+    ordered = _indexing.sort(x, direction="DESCENDING", axis=axis)
+    cumsum = _red.cumsum(ordered, axis=axis)
+    shape = [1] * ndim
+    shape[axis] = -1
+    ranks = _shape.reshape(_creation.range(1, x.shape[axis] + 1, dtype=x.dtype), shape)
+    support = ordered - (cumsum - 1) / ranks > 0
+    k = _red.reduce_sum(_ew.cast(support, x.dtype), axis=axis, keepdims=True)
+    summed = _red.reduce_sum(_ew.where(support, cumsum, 0.0), axis=axis, keepdims=True)
+    return _ew.maximum(x - (summed - 1) / k, 0.0)
+
+
 def linear(x: TensorInput) -> Tensor:
     """The identity.
 
@@ -239,8 +417,11 @@ def linear(x: TensorInput) -> Tensor:
 
 _BY_NAME = {fn.__name__: fn for fn in (
     relu, relu6, leaky_relu, elu, selu, gelu, silu, sigmoid, hard_sigmoid, tanh, softplus,
-    softsign, exponential, softmax, log_softmax, linear)}
+    softsign, exponential, softmax, log_softmax, linear, mish, log_sigmoid, sparse_sigmoid,
+    hard_silu, celu, hard_tanh, soft_shrink, hard_shrink, threshold, tanh_shrink, squareplus,
+    sparse_plus, glu, sparsemax)}
 _BY_NAME["swish"] = silu
+_BY_NAME["hard_swish"] = hard_silu
 
 
 def get(identifier: Any) -> Callable[..., Any]:

@@ -12,6 +12,8 @@ for models trained with a hand-written ``GradientTape`` loop::
 from __future__ import annotations
 import functools
 import inspect
+import re
+import warnings
 import threading
 
 import numpy as np
@@ -22,13 +24,14 @@ from .. import random as _random
 from .._core.dtypes import as_dtype
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
-from .module import Module, camel_to_snake, unique_name
+from .module import Module, unique_name
 from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
 from ..rules import reductions as _red
 from ..rules import shape as _shape_ops
 from ..rules.indexing import gather as _gather
 from ..rules.linalg import _dense, matmul as _matmul
+from ..composite import repeat as _repeat
 from ..variables import Variable
 from .._missing import missing_names as _missing_names
 from typing import Any, List, Optional, Sequence, Union
@@ -152,6 +155,17 @@ def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
 # Layer
 # ---------------------------------------------------------------------------
 
+def _snake_case(class_name):
+    """Keras' default layer name for a class: ``'Conv2D'`` -> ``'conv2d'``
+    (``tf.Module``'s rule, ``camel_to_snake``, gives ``'conv2_d'``).
+
+    >>> _snake_case("ZeroPadding2D"), _snake_case("MyDenseLayer")
+    ('zero_padding2d', 'my_dense_layer')
+    """
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
 def _marking_built(build):
     """``build`` that marks the layer built, as Keras: a layer built by hand
     (``layer.build(shape)``) keeps its weights on its first call."""
@@ -187,7 +201,7 @@ class Layer(Module):
     def __init__(self, name: Optional[str] = None, trainable: bool = True,
                  dtype: Optional[DTypeLike] = None, input_shape: Optional[ShapeLike] = None,
                  input_dim: Optional[int] = None) -> None:
-        super().__init__(name=name or unique_name(camel_to_snake(type(self).__name__)))
+        super().__init__(name=name or unique_name(_snake_case(type(self).__name__)))
         self.built = False
         self._trainable = bool(trainable)
         self._dtype = as_dtype(dtype or "float32")
@@ -433,12 +447,19 @@ class Dropout(Layer):
         self.noise_shape = noise_shape
         self._rng = np.random.default_rng(seed) if seed is not None else None
 
+    def _noise_shape(self, inputs):
+        """The shape of the keep mask; Keras' ``None`` entries take the input's size."""
+        if self.noise_shape is None:
+            return tuple(inputs.shape)
+        return tuple(int(d) if n is None else int(n)
+                     for n, d in zip(self.noise_shape, inputs.shape))
+
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         if not training or self.rate == 0:
             return inputs
         if self.rate == 1:  # as Keras: zeros, with no gradient
             return _ew.zeros_like(inputs)
-        shape = tuple(inputs.shape) if self.noise_shape is None else tuple(self.noise_shape)
+        shape = self._noise_shape(inputs)
         draw = _random._draw("uniform", shape, np.float64, None, 0.0, 1.0, self._rng)
         return inputs * _nn_rules._keep_mask(draw, self.rate, inputs)
 
@@ -530,6 +551,110 @@ class Softmax(Layer):
             raise NotImplementedError("Softmax: a softmax over several axes is not supported")
         axis = self.axis[0] if isinstance(self.axis, (tuple, list)) else self.axis
         return activations.softmax(inputs, axis=axis)
+
+
+class LeakyReLU(Layer):
+    """``tf.keras.activations.leaky_relu`` as a layer (Keras 3's default slope: 0.3).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.LeakyReLU()(tf.constant([[-1.0, 2.0]])).numpy()
+    array([[-0.3,  2. ]], dtype=float32)
+    """
+
+    def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
+        if "alpha" in kwargs:
+            negative_slope = kwargs.pop("alpha")
+            warnings.warn("Argument `alpha` is deprecated. Use `negative_slope` instead.",
+                          UserWarning, stacklevel=2)
+        super().__init__(**kwargs)
+        if negative_slope is None or negative_slope < 0:
+            raise ValueError("The negative_slope value of a Leaky ReLU layer cannot be None or "
+                             f"negative value. Expected a float. Received: "
+                             f"negative_slope={negative_slope}")
+        self.negative_slope = negative_slope
+
+    def call(self, inputs: TensorInput) -> Any:
+        return activations.leaky_relu(inputs, negative_slope=self.negative_slope)
+
+
+class ELU(Layer):
+    """``tf.keras.activations.elu`` as a layer.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.ELU(alpha=2.0)(tf.constant([[0.0, 2.0]])).numpy()
+    array([[0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, alpha: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.alpha = alpha
+
+    def call(self, inputs: TensorInput) -> Any:
+        return activations.elu(inputs, alpha=self.alpha)
+
+
+class PReLU(Layer):
+    """A leaky ReLU whose slopes below zero, ``alpha``, are trainable weights
+    (one per input entry of a sample, shared along ``shared_axes``).
+
+    >>> import gradtape as tf
+    >>> layer = tf.keras.layers.PReLU(alpha_initializer=tf.keras.initializers.Constant(0.5))
+    >>> layer(tf.constant([[-2.0, 2.0]])).numpy(), tuple(layer.alpha.shape)
+    (array([[-1.,  2.]], dtype=float32), (2,))
+    """
+
+    def __init__(self, alpha_initializer: Any = "zeros", alpha_regularizer: Any = None,
+                 alpha_constraint: Any = None, shared_axes: Any = None, **kwargs: Any) -> None:
+        if alpha_regularizer is not None:
+            raise NotImplementedError("PReLU: alpha_regularizer is not supported; add the "
+                                      "penalty to the loss instead")
+        super().__init__(**kwargs)
+        self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_constraint = alpha_constraint
+        self.shared_axes = (None if shared_axes is None else
+                            list(shared_axes) if isinstance(shared_axes, (list, tuple))
+                            else [shared_axes])
+        self.alpha = None
+
+    def build(self, input_shape: ShapeLike) -> None:
+        shape = list(input_shape[1:])
+        for axis in self.shared_axes or ():
+            shape[axis - 1] = 1
+        self.alpha = self.add_weight(tuple(shape), self.alpha_initializer, name="alpha",
+                                     constraint=self.alpha_constraint)
+
+    def call(self, inputs: TensorInput) -> Any:
+        return activations.relu(inputs) + -self.alpha * activations.relu(-inputs)
+
+
+class Identity(Layer):
+    """The inputs, unchanged.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Identity()(tf.constant([[1.0]])).numpy()
+    array([[1.]], dtype=float32)
+    """
+
+    def call(self, inputs: TensorInput) -> Any:
+        return inputs
+
+
+class Rescaling(Layer):
+    """``inputs * scale + offset``, in the layer's dtype (pixels to ``[0, 1]``: ``scale=1/255``).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Rescaling(1 / 255)(tf.constant([[0, 255]])).numpy()
+    array([[0., 1.]], dtype=float32)
+    """
+
+    def __init__(self, scale: Any, offset: Any = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scale, self.offset = scale, offset
+
+    def call(self, inputs: TensorInput) -> Any:
+        dtype = self.dtype
+        return (_ew.cast(inputs, dtype) * _ew.cast(convert_to_tensor(self.scale), dtype)
+                + _ew.cast(convert_to_tensor(self.offset), dtype))
 
 
 def _refuse(method):
@@ -896,7 +1021,30 @@ class AveragePooling2D(_Pooling2D):
         super().__init__(pool_size, strides, padding, data_format, name, **kwargs)
 
 
-class GlobalAveragePooling2D(Layer):
+class _GlobalPooling(Layer):
+    """A reduction of inputs ``(batch, *spatial, channels)`` over the spatial axes
+    (``channels_first``: ``(batch, channels, *spatial)``)."""
+
+    _rank = 4
+    _reduce = None  # the gradtape reduction
+
+    def __init__(self, data_format: Optional[str] = None, keepdims: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.data_format = _data_format(data_format, type(self).__name__,
+                                        ("channels_last", "channels_first"))
+        self.keepdims = bool(keepdims)
+
+    def call(self, inputs: TensorInput) -> Any:
+        if inputs.ndim != self._rank:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expected inputs of rank "
+                             f"{self._rank}, got shape {tuple(inputs.shape)}")
+        first = 1 if self.data_format == "channels_last" else 2
+        axes = list(range(first, first + self._rank - 2))
+        return type(self)._reduce(inputs, axis=axes, keepdims=self.keepdims)
+
+
+class GlobalAveragePooling2D(_GlobalPooling):
     """The mean of images ``(batch, height, width, channels)`` over height and width.
 
     >>> import gradtape as tf
@@ -904,17 +1052,48 @@ class GlobalAveragePooling2D(Layer):
     TensorShape([2, 4])
     """
 
-    def __init__(self, data_format: Optional[str] = None, keepdims: bool = False,
-                 **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.data_format = _data_format(data_format, "GlobalAveragePooling2D",
-                                        ("channels_last", "channels_first"))
-        self.keepdims = bool(keepdims)
+    _reduce = _red.reduce_mean
 
-    def call(self, inputs: TensorInput) -> Any:
-        _check_images(self, inputs)
-        axes = [1, 2] if self.data_format == "channels_last" else [2, 3]
-        return _red.reduce_mean(inputs, axis=axes, keepdims=self.keepdims)
+
+class GlobalMaxPooling2D(_GlobalPooling):
+    """The maximum of images ``(batch, height, width, channels)`` over height and width.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GlobalMaxPooling2D()(tf.ones((2, 3, 3, 4))).shape
+    TensorShape([2, 4])
+    """
+
+    _reduce = _red.reduce_max
+
+
+class GlobalAveragePooling1D(_GlobalPooling):
+    """The mean of sequences ``(batch, steps, channels)`` over the steps.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GlobalAveragePooling1D()(tf.ones((2, 5, 4))).shape
+    TensorShape([2, 4])
+    """
+
+    _rank = 3
+    _reduce = _red.reduce_mean
+
+    def call(self, inputs: TensorInput, mask: Any = None) -> Any:
+        if mask is not None:
+            raise NotImplementedError("GlobalAveragePooling1D: mask is not supported; "
+                                      "average the masked inputs by hand")
+        return super().call(inputs)
+
+
+class GlobalMaxPooling1D(_GlobalPooling):
+    """The maximum of sequences ``(batch, steps, channels)`` over the steps.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GlobalMaxPooling1D()(tf.ones((2, 5, 4))).shape
+    TensorShape([2, 4])
+    """
+
+    _rank = 3
+    _reduce = _red.reduce_max
 
 
 # ---------------------------------------------------------------------------
@@ -1023,7 +1202,11 @@ class LayerNormalization(Layer):
                  gamma_initializer: Any = "ones", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if rms_scaling:
-            raise NotImplementedError("LayerNormalization: rms_scaling=True is not supported")
+            warnings.warn("You passed `rms_scaling=True`, which is deprecated. This argument "
+                          "incorrectly scales the input by the variance, not the root mean "
+                          "square. To correctly use RMS Normalization, please use "
+                          "`keras.layers.RMSNormalization` instead.", UserWarning, stacklevel=2)
+        self.rms_scaling = bool(rms_scaling)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
         self.epsilon = float(epsilon)
         self.center, self.scale = bool(center), bool(scale)
@@ -1042,9 +1225,9 @@ class LayerNormalization(Layer):
         axes = self._axes(len(input_shape))
         shape = tuple(input_shape[a] for a in axes)
         gamma_init, beta_init = self._initializers
-        if self.scale:
+        if self.scale or self.rms_scaling:
             self.gamma = self.add_weight(shape, gamma_init, name="gamma")
-        if self.center:
+        if self.center and not self.rms_scaling:
             self.beta = self.add_weight(shape, beta_init, name="beta")
 
     def call(self, inputs: TensorInput) -> Any:
@@ -1054,6 +1237,9 @@ class LayerNormalization(Layer):
 
         def broadcast(v):
             return v if axes == [ndim - 1] else _shape_ops.reshape(v, per_axis)
+        if self.rms_scaling:  # as Keras: scaled by the variance (not the mean square), no beta
+            variance = _red.reduce_variance(inputs, axis=axes, keepdims=True)
+            return inputs * _ew.rsqrt(variance + self.epsilon) * broadcast(self.gamma)
         mean, variance = _nn.moments(inputs, axes, keepdims=True)
         inv = _ew.rsqrt(variance + self.epsilon)
         if self.gamma is not None:
@@ -1062,3 +1248,614 @@ class LayerNormalization(Layer):
         if self.beta is not None:
             res = res + broadcast(self.beta)
         return inputs * inv + res
+
+
+# ---------------------------------------------------------------------------
+# Lambda, reshaping, merging, padding, cropping and noise
+# ---------------------------------------------------------------------------
+
+class Lambda(Layer):
+    """A function as a layer: ``function(inputs, **arguments)``.
+
+    ``training`` and ``mask`` reach the function if it takes them. As in
+    Keras, variables the function creates are not tracked: make a Layer
+    subclass for weights.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Lambda(lambda x: x * 2.0)(tf.constant([[1.0, 2.0]])).numpy()
+    array([[2., 4.]], dtype=float32)
+    """
+
+    def __init__(self, function: Any, output_shape: Any = None, mask: Any = None,
+                 arguments: Optional[dict] = None, **kwargs: Any) -> None:
+        if not callable(function):
+            raise TypeError(f"Lambda: expected a callable, got {type(function).__name__}")
+        super().__init__(**kwargs)
+        self.function = function
+        self.arguments = dict(arguments or {})
+        try:
+            params = inspect.signature(function).parameters
+        except (TypeError, ValueError):
+            params = {}
+        self._passes = tuple(name for name in ("mask", "training") if name in params)
+
+    def _cast_inputs(self, inputs):
+        return inputs if type(inputs) in (list, tuple, dict) else super()._cast_inputs(inputs)
+
+    def call(self, inputs: TensorInput, mask: Any = None, training: Optional[bool] = None) -> Any:
+        kwargs = dict(self.arguments)
+        given = {"mask": mask, "training": training}
+        kwargs.update((name, given[name]) for name in self._passes)
+        return self.function(inputs, **kwargs)
+
+
+class Reshape(Layer):
+    """Reshape each sample to ``target_shape`` (one entry may be -1); the batch axis stays.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Reshape((3, -1))(tf.ones((2, 12))).shape
+    TensorShape([2, 3, 4])
+    """
+
+    def __init__(self, target_shape: ShapeLike, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+        if self.target_shape.count(-1) > 1 or any(d < -1 for d in self.target_shape):
+            raise ValueError("Reshape: target_shape holds sizes and at most one -1, "
+                             f"got {target_shape!r}")
+
+    def call(self, inputs: TensorInput) -> Any:
+        size = int(np.prod(inputs.shape[1:], dtype=np.int64))
+        known = int(np.prod([d for d in self.target_shape if d != -1], dtype=np.int64))
+        if (size != known) if -1 not in self.target_shape else (known == 0 or size % known):
+            raise ValueError("The total size of the tensor must be unchanged. Received: "
+                             f"input_shape={tuple(inputs.shape[1:])}, "
+                             f"target_shape={self.target_shape}")
+        return _shape_ops.reshape(inputs, (int(inputs.shape[0]),) + self.target_shape)
+
+
+class Permute(Layer):
+    """Permute the axes of each sample: ``dims`` numbers them from 1 (the batch axis stays).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Permute((2, 1))(tf.ones((5, 3, 4))).shape
+    TensorShape([5, 4, 3])
+    """
+
+    def __init__(self, dims: Sequence[int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dims = tuple(dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError("Invalid permutation argument `dims` for Permute Layer. The set "
+                             "of indices in `dims` must be consecutive and start from 1. "
+                             f"Received dims={dims}")
+
+    def call(self, inputs: TensorInput) -> Any:
+        if inputs.ndim != len(self.dims) + 1:
+            raise ValueError(f"Permute '{self.name}': dims {self.dims} expect inputs of rank "
+                             f"{len(self.dims) + 1}, got shape {tuple(inputs.shape)}")
+        return _shape_ops.transpose(inputs, (0,) + self.dims)
+
+
+class RepeatVector(Layer):
+    """Repeat each sample ``n`` times: ``(batch, features)`` to ``(batch, n, features)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.RepeatVector(3)(tf.constant([[1.0, 2.0]])).numpy()
+    array([[[1., 2.],
+            [1., 2.],
+            [1., 2.]]], dtype=float32)
+    """
+
+    def __init__(self, n: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"Expected an integer value for `n`, got {type(n)}.")
+        self.n = int(n)
+
+    def call(self, inputs: TensorInput) -> Any:
+        if inputs.ndim != 2:
+            raise ValueError(f"RepeatVector '{self.name}': expected inputs of shape "
+                             f"(batch, features), got shape {tuple(inputs.shape)}")
+        return _repeat(_shape_ops.expand_dims(inputs, 1), self.n, axis=1)
+
+
+class _Merge(Layer):
+    """A layer called on a list of tensors, merged elementwise (with broadcasting).
+
+    As Keras, inputs of lower rank get axes inserted after the batch axis first.
+    """
+
+    _at_least = 1
+
+    def _cast_inputs(self, inputs):
+        if type(inputs) not in (list, tuple):
+            raise ValueError(f"A merge layer should be called on a list of inputs. Received: "
+                             f"inputs={inputs} (not a list of tensors)")
+        if len(inputs) < self._at_least:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expected at least "
+                             f"{self._at_least} inputs, got {len(inputs)}")
+        cast = [super(_Merge, self)._cast_inputs(x) for x in inputs]
+        batch_sizes = {int(x.shape[0]) for x in cast if x.ndim}
+        if len(batch_sizes) > 1:
+            raise ValueError("Cannot merge tensors with different batch sizes. Received "
+                             f"tensors with shapes {[tuple(x.shape) for x in cast]}")
+        return cast
+
+    def call(self, inputs: Sequence[TensorInput]) -> Any:
+        rank = max(x.ndim for x in inputs)
+        expanded = []
+        for x in inputs:
+            for _ in range(rank - x.ndim):
+                x = _shape_ops.expand_dims(x, 1)
+            expanded.append(x)
+        return self._merge(expanded)
+
+    def _merge(self, inputs):
+        raise NotImplementedError
+
+
+def _fold(op, inputs):
+    out = inputs[0]
+    for x in inputs[1:]:
+        out = op(out, x)
+    return out
+
+
+class Add(_Merge):
+    """The sum of a list of tensors.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Add()([tf.ones((1, 2)), tf.ones((1, 2))]).numpy()
+    array([[2., 2.]], dtype=float32)
+    """
+
+    def _merge(self, inputs):
+        return _fold(_ew.add, inputs)
+
+
+class Subtract(_Merge):
+    """The first of two tensors minus the second.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Subtract()([tf.ones((1, 2)), tf.ones((1, 2))]).numpy()
+    array([[0., 0.]], dtype=float32)
+    """
+
+    def _merge(self, inputs):
+        if len(inputs) != 2:
+            raise ValueError("A `Subtract` layer should be called on exactly 2 inputs. "
+                             f"Received: {len(inputs)} inputs")
+        return _ew.subtract(inputs[0], inputs[1])
+
+
+class Multiply(_Merge):
+    """The product of a list of tensors.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Multiply()([tf.fill((1, 2), 2.0), tf.fill((1, 2), 3.0)]).numpy()
+    array([[6., 6.]], dtype=float32)
+    """
+
+    def _merge(self, inputs):
+        return _fold(_ew.multiply, inputs)
+
+
+class Average(_Merge):
+    """The mean of a list of tensors (their sum divided by their number).
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Average()([tf.fill((1, 2), 2.0), tf.fill((1, 2), 3.0)]).numpy()
+    array([[2.5, 2.5]], dtype=float32)
+    """
+
+    def _merge(self, inputs):
+        return _fold(_ew.add, inputs) / len(inputs)
+
+
+class Maximum(_Merge):
+    """The elementwise maximum of a list of tensors.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Maximum()([tf.constant([[1.0, 5.0]]), tf.constant([[3.0, 2.0]])]).numpy()
+    array([[3., 5.]], dtype=float32)
+    """
+
+    def _merge(self, inputs):
+        return _fold(_ew.maximum, inputs)
+
+
+class Minimum(_Merge):
+    """The elementwise minimum of a list of tensors.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Minimum()([tf.constant([[1.0, 5.0]]), tf.constant([[3.0, 2.0]])]).numpy()
+    array([[1., 2.]], dtype=float32)
+    """
+
+    def _merge(self, inputs):
+        return _fold(_ew.minimum, inputs)
+
+
+class Concatenate(_Merge):
+    """A list of tensors joined along ``axis``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Concatenate()([tf.ones((2, 3)), tf.zeros((2, 1))]).shape
+    TensorShape([2, 4])
+    """
+
+    def __init__(self, axis: int = -1, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs: Sequence[TensorInput]) -> Any:
+        shapes = [tuple(x.shape) for x in inputs]
+        rank = len(shapes[0])
+        if any(len(shape) != rank for shape in shapes) or len(
+                {shape[:self.axis % rank] + shape[self.axis % rank + 1:] for shape in shapes}) > 1:
+            raise ValueError("A `Concatenate` layer requires inputs with matching shapes "
+                             f"except for the concatenation axis. Received: input_shape={shapes}")
+        return _shape_ops.concat(list(inputs), axis=self.axis)
+
+
+def _merge_function(layer_class, doc):
+    def merge(inputs: Sequence[TensorInput], **kwargs: Any) -> Any:
+        return layer_class(**kwargs)(inputs)
+    merge.__name__ = merge.__qualname__ = layer_class.__name__.lower()
+    merge.__doc__ = doc
+    return merge
+
+
+add = _merge_function(Add, """``Add()(inputs)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.add([tf.ones((1, 1)), tf.ones((1, 1))]).numpy()
+    array([[2.]], dtype=float32)
+    """)
+subtract = _merge_function(Subtract, """``Subtract()(inputs)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.subtract([tf.ones((1, 1)), tf.ones((1, 1))]).numpy()
+    array([[0.]], dtype=float32)
+    """)
+multiply = _merge_function(Multiply, """``Multiply()(inputs)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.multiply([tf.ones((1, 1)), tf.ones((1, 1))]).numpy()
+    array([[1.]], dtype=float32)
+    """)
+average = _merge_function(Average, """``Average()(inputs)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.average([tf.ones((1, 1)), tf.zeros((1, 1))]).numpy()
+    array([[0.5]], dtype=float32)
+    """)
+maximum = _merge_function(Maximum, """``Maximum()(inputs)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.maximum([tf.ones((1, 1)), tf.zeros((1, 1))]).numpy()
+    array([[1.]], dtype=float32)
+    """)
+minimum = _merge_function(Minimum, """``Minimum()(inputs)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.minimum([tf.ones((1, 1)), tf.zeros((1, 1))]).numpy()
+    array([[0.]], dtype=float32)
+    """)
+concatenate = _merge_function(Concatenate, """``Concatenate(axis)(inputs)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.concatenate([tf.ones((1, 1)), tf.zeros((1, 1))]).numpy()
+    array([[1., 0.]], dtype=float32)
+    """)
+
+
+def _pairs(value, what, who):
+    """Keras' ``((top, bottom), (left, right))`` from an int, a pair of ints or a pair of pairs."""
+    if isinstance(value, (int, np.integer)):
+        value = ((value, value), (value, value))
+    pairs = tuple((v, v) if isinstance(v, (int, np.integer)) else tuple(v) for v in value)
+    if len(pairs) != 2 or not all(len(p) == 2 and all(
+            isinstance(n, (int, np.integer)) and n >= 0 for n in p) for p in pairs):
+        raise ValueError(f"{who}: {what} must be an int, a pair of ints or a pair of pairs "
+                         f"of non-negative ints, got {value!r}")
+    return tuple((int(a), int(b)) for a, b in pairs)
+
+
+class _Spatial2D(Layer):
+    """A layer on images, ``channels_last`` ``(batch, height, width, channels)``
+    or ``channels_first``."""
+
+    def __init__(self, data_format: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.data_format = _data_format(data_format, type(self).__name__,
+                                        ("channels_last", "channels_first"))
+
+    def _spatial_axes(self, inputs):
+        _check_images(self, inputs)
+        return (1, 2) if self.data_format == "channels_last" else (2, 3)
+
+
+class ZeroPadding2D(_Spatial2D):
+    """Zeros around images: ``padding`` is an int, ``(rows, cols)`` or
+    ``((top, bottom), (left, right))``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.ZeroPadding2D(1)(tf.ones((1, 2, 2, 1)))[0, :, :, 0].numpy()
+    array([[0., 0., 0., 0.],
+           [0., 1., 1., 0.],
+           [0., 1., 1., 0.],
+           [0., 0., 0., 0.]], dtype=float32)
+    """
+
+    def __init__(self, padding: Any = (1, 1), data_format: Optional[str] = None,
+                 **kwargs: Any) -> None:
+        super().__init__(data_format, **kwargs)
+        self.padding = _pairs(padding, "padding", "ZeroPadding2D")
+
+    def call(self, inputs: TensorInput) -> Any:
+        rows, cols = self._spatial_axes(inputs)
+        paddings = [[0, 0]] * 4
+        paddings[rows], paddings[cols] = list(self.padding[0]), list(self.padding[1])
+        return _shape_ops.pad(inputs, paddings)
+
+
+class Cropping2D(_Spatial2D):
+    """Images with ``cropping`` rows and columns cut off: an int, ``(rows, cols)``
+    or ``((top, bottom), (left, right))``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Cropping2D(((1, 0), (0, 1)))(tf.ones((1, 3, 3, 2))).shape
+    TensorShape([1, 2, 2, 2])
+    """
+
+    def __init__(self, cropping: Any = ((0, 0), (0, 0)), data_format: Optional[str] = None,
+                 **kwargs: Any) -> None:
+        super().__init__(data_format, **kwargs)
+        self.cropping = _pairs(cropping, "cropping", "Cropping2D")
+
+    def call(self, inputs: TensorInput) -> Any:
+        axes = self._spatial_axes(inputs)
+        index = [slice(None)] * 4
+        for axis, (start, end) in zip(axes, self.cropping):
+            if start + end >= inputs.shape[axis]:
+                raise ValueError("Values in `cropping` argument should be smaller than the "
+                                 "corresponding spatial dimension of the input. Received: "
+                                 f"inputs.shape={tuple(inputs.shape)}, "
+                                 f"cropping={self.cropping}")
+            index[axis] = slice(start, int(inputs.shape[axis]) - end)
+        return inputs[tuple(index)]
+
+
+class UpSampling2D(_Spatial2D):
+    """Images enlarged by repeating each row ``size[0]`` and each column ``size[1]`` times.
+
+    Only Keras' default ``interpolation="nearest"`` is supported.
+
+    >>> import gradtape as tf
+    >>> x = tf.reshape(tf.range(4.0), (1, 2, 2, 1))
+    >>> tf.keras.layers.UpSampling2D()(x)[0, :, :, 0].numpy()
+    array([[0., 0., 1., 1.],
+           [0., 0., 1., 1.],
+           [2., 2., 3., 3.],
+           [2., 2., 3., 3.]], dtype=float32)
+    """
+
+    def __init__(self, size: Union[int, Sequence[int]] = (2, 2),
+                 data_format: Optional[str] = None, interpolation: str = "nearest",
+                 **kwargs: Any) -> None:
+        super().__init__(data_format, **kwargs)
+        self.size = _pair(size, "size", "UpSampling2D")
+        if interpolation != "nearest":
+            raise NotImplementedError(f"UpSampling2D: interpolation={interpolation!r} is not "
+                                      "supported; only 'nearest' is")
+        self.interpolation = interpolation
+
+    def call(self, inputs: TensorInput) -> Any:
+        rows, cols = self._spatial_axes(inputs)
+        return _repeat(_repeat(inputs, self.size[0], axis=rows), self.size[1], axis=cols)
+
+
+def _sequence_axis(layer, inputs):
+    if inputs.ndim != 3:
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': expected sequences of shape "
+                         f"(batch, steps, channels), got shape {tuple(inputs.shape)}")
+    return 2 if getattr(layer, "data_format", "channels_last") == "channels_first" else 1
+
+
+def _two_ints(value, what, who):
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(n, (int, np.integer)) and n >= 0 for n in pair):
+        raise ValueError(f"{who}: {what} must be a non-negative int or a pair of them, "
+                         f"got {value!r}")
+    return tuple(int(n) for n in pair)
+
+
+class ZeroPadding1D(Layer):
+    """Zeros before and after sequences ``(batch, steps, channels)``: an int or ``(before, after)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.ZeroPadding1D((1, 2))(tf.ones((1, 2, 1)))[0, :, 0].numpy()
+    array([0., 1., 1., 0., 0.], dtype=float32)
+    """
+
+    def __init__(self, padding: Any = 1, data_format: Optional[str] = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.padding = _two_ints(padding, "padding", "ZeroPadding1D")
+        self.data_format = _data_format(data_format, "ZeroPadding1D",
+                                        ("channels_last", "channels_first"))
+
+    def call(self, inputs: TensorInput) -> Any:
+        paddings = [[0, 0]] * 3
+        paddings[_sequence_axis(self, inputs)] = list(self.padding)
+        return _shape_ops.pad(inputs, paddings)
+
+
+class Cropping1D(Layer):
+    """Sequences ``(batch, steps, channels)`` with ``(before, after)`` steps cut off.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.Cropping1D((1, 0))(tf.ones((1, 3, 2))).shape
+    TensorShape([1, 2, 2])
+    """
+
+    def __init__(self, cropping: Any = (1, 1), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cropping = _two_ints(cropping, "cropping", "Cropping1D")
+
+    def call(self, inputs: TensorInput) -> Any:
+        _sequence_axis(self, inputs)
+        start, end = self.cropping
+        steps = int(inputs.shape[1])
+        if start + end >= steps:
+            raise ValueError("`cropping` parameter of `Cropping1D` layer must be smaller than "
+                             f"the input length. Received: inputs.shape={tuple(inputs.shape)}, "
+                             f"cropping={self.cropping}")
+        return inputs[:, start:steps - end, :]
+
+
+class UpSampling1D(Layer):
+    """Sequences ``(batch, steps, channels)`` with each step repeated ``size`` times.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.UpSampling1D(2)(tf.constant([[[1.0], [2.0]]]))[0, :, 0].numpy()
+    array([1., 1., 2., 2.], dtype=float32)
+    """
+
+    def __init__(self, size: int = 2, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise TypeError(f"Expected an integer value for `size`, got {type(size)}.")
+        if size <= 0:
+            raise ValueError(f"Argument `size` should be a positive integer. Received: size={size}")
+        self.size = size
+
+    def call(self, inputs: TensorInput) -> Any:
+        return _repeat(inputs, self.size, axis=_sequence_axis(self, inputs))
+
+
+class _SpatialDropout(Dropout):
+    """Dropout of whole feature maps: each sample's channel is kept or zeroed as a whole."""
+
+    _rank = 4
+
+    def __init__(self, rate: float, data_format: Optional[str] = None, seed: Optional[int] = None,
+                 name: Optional[str] = None, dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(rate, seed=seed, name=name, dtype=dtype)
+        self.data_format = _data_format(data_format, type(self).__name__,
+                                        ("channels_last", "channels_first"))
+
+    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
+        if inputs.ndim != self._rank:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expected inputs of rank "
+                             f"{self._rank}, got shape {tuple(inputs.shape)}")
+        return super().call(inputs, training)
+
+    def _noise_shape(self, inputs):
+        batch, channels = int(inputs.shape[0]), int(inputs.shape[-1])
+        if self.data_format == "channels_first":
+            return (batch, int(inputs.shape[1])) + (1,) * (self._rank - 2)
+        return (batch,) + (1,) * (self._rank - 2) + (channels,)
+
+
+class SpatialDropout1D(_SpatialDropout):
+    """Dropout of whole channels of sequences ``(batch, steps, channels)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.SpatialDropout1D(0.5)(tf.ones((1, 4, 3))).shape
+    TensorShape([1, 4, 3])
+    """
+
+    _rank = 3
+
+    def __init__(self, rate: float, seed: Optional[int] = None, name: Optional[str] = None,
+                 dtype: Optional[DTypeLike] = None) -> None:
+        super().__init__(rate, seed=seed, name=name, dtype=dtype)
+
+
+class SpatialDropout2D(_SpatialDropout):
+    """Dropout of whole feature maps of images: each sample's channel is kept or zeroed as a whole.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.SpatialDropout2D(0.5)(tf.ones((1, 2, 2, 3))).shape
+    TensorShape([1, 2, 2, 3])
+    """
+
+
+class SpatialDropout3D(_SpatialDropout):
+    """Dropout of whole feature maps of volumes ``(batch, d1, d2, d3, channels)``.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.SpatialDropout3D(0.5)(tf.ones((1, 2, 2, 2, 3))).shape
+    TensorShape([1, 2, 2, 2, 3])
+    """
+
+    _rank = 5
+
+
+def _rate_in_unit_interval(value, what, who):
+    if not isinstance(value, (int, float, np.floating)) or not 0 <= value <= 1:
+        raise ValueError(f"Invalid value received for argument `{what}` of {who}. Expected "
+                         f"a float value between 0 and 1. Received: {what}={value}")
+    return float(value)
+
+
+class _GaussianNoiseBase(Layer):
+    """Normal noise applied while training (``training=True``); inputs pass otherwise.
+
+    ``_amount`` names the constructor's number (in [0, 1]); zero means no noise.
+    """
+
+    _amount = ""
+
+    def __init__(self, amount: float, seed: Optional[int] = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        setattr(self, self._amount,
+                _rate_in_unit_interval(amount, self._amount, type(self).__name__))
+        self.seed = seed
+
+    def call(self, inputs: TensorInput, training: Optional[bool] = False) -> Any:
+        if not training or getattr(self, self._amount) == 0:
+            return inputs
+        return self._apply_noise(inputs)
+
+    def _normal(self, inputs, mean, stddev):
+        return _random.normal(tuple(inputs.shape), mean, stddev, dtype=inputs.dtype,
+                              seed=self.seed)
+
+
+class GaussianNoise(_GaussianNoiseBase):
+    """Add normal noise of ``stddev`` while training (``training=True``); else pass inputs.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GaussianNoise(0.1)(tf.ones((1, 2))).numpy()
+    array([[1., 1.]], dtype=float32)
+    """
+
+    _amount = "stddev"
+
+    def __init__(self, stddev: float, seed: Optional[int] = None, **kwargs: Any) -> None:
+        super().__init__(stddev, seed, **kwargs)
+
+    def _apply_noise(self, inputs):
+        return inputs + self._normal(inputs, 0.0, self.stddev)
+
+
+class GaussianDropout(_GaussianNoiseBase):
+    """Multiply by normal noise of mean 1 and standard deviation
+    ``sqrt(rate / (1 - rate))`` while training; else pass inputs.
+
+    >>> import gradtape as tf
+    >>> tf.keras.layers.GaussianDropout(0.5)(tf.ones((1, 2))).numpy()
+    array([[1., 1.]], dtype=float32)
+    """
+
+    _amount = "rate"
+
+    def __init__(self, rate: float, seed: Optional[int] = None, **kwargs: Any) -> None:
+        super().__init__(rate, seed, **kwargs)
+
+    def _apply_noise(self, inputs):
+        return inputs * self._normal(inputs, 1.0, float(np.sqrt(self.rate / (1.0 - self.rate))))

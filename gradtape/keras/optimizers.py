@@ -1,5 +1,5 @@
 """Optimizers with Keras 3's update rules: SGD, Adam, AdamW, RMSprop, Adagrad,
-Adamax, Nadam, Lion, Adadelta.
+Adamax, Nadam, Lion, Adadelta, Ftrl.
 
 The training step TensorFlow users write works unchanged::
 
@@ -75,7 +75,8 @@ class Optimizer:
     def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]],
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False, ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         who = type(self).__name__
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         given = {k: v for k, v in clips.items() if v is not None}
@@ -86,6 +87,15 @@ class Optimizer:
             _hyper(value, key, who)
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.weight_decay = None if weight_decay is None else _hyper(weight_decay, "weight_decay", who)
+        self.use_ema = bool(use_ema)
+        if self.use_ema:
+            _hyper(ema_momentum, "ema_momentum", who, 0.0, 1.0)
+            if ema_overwrite_frequency and (
+                    not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1):
+                raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. "
+                                 f"Received: ema_overwrite_frequency={ema_overwrite_frequency}")
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
         self.name = name or unique_name(camel_to_snake(who))
         self._iterations = Variable(np.int64(0), trainable=False, name=f"{self.name}/iteration")
         self._variables = [self._iterations]
@@ -193,7 +203,8 @@ class Optimizer:
         for var in new:
             self._index[id(var)] = len(self._trainable_variables)
             self._trainable_variables.append(var)
-        for group in self._SLOTS:  # as Keras: each group's slots side by side per variable
+        # as Keras: the moving averages first, then each group's slots side by side per variable
+        for group in (((("average", 0.0),),) if self.use_ema else ()) + tuple(self._SLOTS):
             for var in new:
                 for slot, initial in group:
                     self._slots.setdefault(slot, []).append(
@@ -206,7 +217,8 @@ class Optimizer:
                                     initial_value: Any = 0.0) -> Any:
         """A state Variable shaped like ``reference_variable``, tracked in ``variables``."""
         base = reference_variable.name.rsplit(":", 1)[0].replace("/", "_")
-        value = np.full(reference_variable.shape, initial_value, reference_variable.dtype._np)
+        dt = reference_variable.dtype._np.type  # as Keras' Constant initializer: via float32
+        value = np.full(reference_variable.shape, _keras_cast(initial_value, dt), dt)
         var = Variable(value, trainable=False, name=f"{self.name}/{base}_{name}")
         self._variables.append(var)
         return var
@@ -298,11 +310,55 @@ class Optimizer:
         self._before_update_steps(variables, xp)
         for g, var in zip(grads, variables):
             self.update_step(g, var, lr)
+        if self.use_ema:
+            self._update_moving_averages(xp)
         for var in variables:  # as Keras: the constraints project the updated values
             if var.constraint is not None:
                 var.assign(var.constraint(var))
         self._sparse_rows.clear()
         self._iterations.assign_add(1)
+
+    def _update_moving_averages(self, xp):
+        """Keras' ``use_ema``: ``average = m * average + (1 - m) * w`` over every
+        variable built with (``m`` is 0 on the first step), then every
+        ``ema_overwrite_frequency`` steps the variables take their averages."""
+        step = xp.read(self._iterations)
+        pairs = list(zip(self._trainable_variables, self._slots["average"]))
+        for var, average in pairs:
+            dt = var.dtype._np.type
+            momentum = xp.where(step == 0, dt(0), dt(self.ema_momentum))
+            average.assign(momentum * xp.read(average) + (dt(1) - momentum) * xp.read(var))
+        if self.ema_overwrite_frequency:
+            overwrite = (step + 1) % self.ema_overwrite_frequency == 0
+            for var, average in pairs:
+                var.assign(xp.where(overwrite, xp.read(average), xp.read(var)))
+
+    def finalize_variable_values(self, var_list: Nested) -> None:
+        """With ``use_ema``, give the variables their moving averages (Keras
+        calls it at the end of ``fit``); otherwise nothing.
+
+        >>> import gradtape as tf
+        >>> w = tf.Variable(1.0)
+        >>> opt = tf.optimizers.SGD(0.5, use_ema=True, ema_momentum=0.5)
+        >>> for _ in range(2):
+        ...     _ = opt.apply_gradients([(tf.constant(1.0), w)])
+        >>> float(w.numpy()), float(opt.variables[2].numpy())   # average: 0.5 * 0.5 + 0.5 * 0
+        (0.0, 0.25)
+        >>> opt.finalize_variable_values([w])
+        >>> float(w.numpy())
+        0.25
+        """
+        if not self.use_ema:
+            return
+        var_list = list(var_list)
+        averages = self._slots.get("average", [])
+        if len(var_list) != len(averages):
+            raise ValueError(f"The length of model variables ({len(var_list)}) to override "
+                             "does not match the length of model variables stored in the "
+                             f"optimizer ({len(averages)}). Please check if the optimizer "
+                             "was called on your model.")
+        for var, average in zip(var_list, averages):
+            var.assign(average)
 
     def minimize(self, loss: Any, var_list: Nested, tape: Any = None) -> Any:
         """Take one step on ``loss``: a zero-argument callable, or a tensor recorded on ``tape``.
@@ -443,7 +499,9 @@ class Optimizer:
         return {"name": self.name,
                 "learning_rate": float(lr.numpy()) if isinstance(lr, Variable) else lr,
                 "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
-                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency}
 
     @classmethod
     def from_config(cls, config: Config) -> Any:
@@ -472,11 +530,14 @@ class SGD(Optimizer):
     def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.01, momentum: float = 0.0,
                  nesterov: bool = False, weight_decay: Optional[float] = None,
                  clipnorm: Optional[float] = None, clipvalue: Optional[float] = None,
-                 global_clipnorm: Optional[float] = None, name: Optional[str] = None) -> None:
+                 global_clipnorm: Optional[float] = None, name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.momentum = _hyper(momentum, "momentum", "SGD", 0.0, 1.0)
         self.nesterov = bool(nesterov)
         self._SLOTS = ((("momentum", 0.0),),) if self.momentum != 0 else ()
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -513,7 +574,9 @@ class Adam(Optimizer):
                  beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         who = type(self).__name__
         self.beta_1 = _hyper(beta_1, "beta_1", who, 0.0, 1.0)
         self.beta_2 = _hyper(beta_2, "beta_2", who, 0.0, 1.0)
@@ -521,7 +584,8 @@ class Adam(Optimizer):
         self.amsgrad = bool(amsgrad)
         self._SLOTS = ((("momentum", 0.0), ("velocity", 0.0)),) + (
             ((("velocity_hat", 0.0),),) if self.amsgrad else ())
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -562,11 +626,14 @@ class AdamW(Adam):
                  weight_decay: float = 0.004, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         if weight_decay is None:
             raise ValueError("AdamW: weight_decay must be a float, got None")
         super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay,
-                         clipnorm, clipvalue, global_clipnorm, name)
+                         clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
 
 class RMSprop(Optimizer):
@@ -585,7 +652,9 @@ class RMSprop(Optimizer):
                  momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.rho = _hyper(rho, "rho", "RMSprop", 0.0, 1.0)
         self.momentum = _hyper(momentum, "momentum", "RMSprop", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "RMSprop")
@@ -593,7 +662,8 @@ class RMSprop(Optimizer):
         self._SLOTS = ((("velocity", 0.0),),) + (
             ((("momentum", 0.0),),) if self.momentum > 0 else ()) + (
             ((("average_gradient", 0.0),),) if self.centered else ())
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -636,12 +706,15 @@ class Adagrad(Optimizer):
                  initial_accumulator_value: float = 0.1, epsilon: float = 1e-7,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.initial_accumulator_value = _hyper(
             initial_accumulator_value, "initial_accumulator_value", "Adagrad")
         self.epsilon = _hyper(epsilon, "epsilon", "Adagrad")
         self._SLOTS = ((("accumulator", self.initial_accumulator_value),),)
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -672,12 +745,15 @@ class Adamax(Optimizer):
                  beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.beta_1 = _hyper(beta_1, "beta_1", "Adamax", 0.0, 1.0)
         self.beta_2 = _hyper(beta_2, "beta_2", "Adamax", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "Adamax")
         self._SLOTS = ((("momentum", 0.0), ("norm", 0.0)),)
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -711,13 +787,16 @@ class Nadam(Optimizer):
                  beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.beta_1 = _hyper(beta_1, "beta_1", "Nadam", 0.0, 1.0)
         self.beta_2 = _hyper(beta_2, "beta_2", "Nadam", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "Nadam")
         self._SLOTS = ((("momentum", 0.0), ("velocity", 0.0)),)
         self._u_product = None
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def build(self, var_list: Nested) -> None:
         var_list = list(var_list)
@@ -778,11 +857,14 @@ class Lion(Optimizer):
                  beta_1: float = 0.9, beta_2: float = 0.99,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.beta_1 = _hyper(beta_1, "beta_1", "Lion", 0.0, 1.0, low_open=True)
         self.beta_2 = _hyper(beta_2, "beta_2", "Lion", 0.0, 1.0)
         self._SLOTS = ((("momentum", 0.0),),)
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -813,11 +895,14 @@ class Adadelta(Optimizer):
                  rho: float = 0.95, epsilon: float = 1e-7,
                  weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
         self.rho = _hyper(rho, "rho", "Adadelta", 0.0, 1.0)
         self.epsilon = _hyper(epsilon, "epsilon", "Adadelta")
         self._SLOTS = ((("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0)),)
-        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
         xp = namespace_of(gradient)
@@ -841,8 +926,72 @@ class Adadelta(Optimizer):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
+class Ftrl(Optimizer):
+    """FTRL-Proximal as in Keras: with ``p = -learning_rate_power``,
+    ``acc' = acc + g**2``,
+    ``linear += g + 2 * l2_shrinkage * w - (acc'**p - acc**p) / lr * w``,
+    ``w = (clip(linear, -l1, l1) - linear) / (acc'**p / lr + 2 * (l2 + beta / (2 * lr)))``.
+
+    >>> import gradtape as tf
+    >>> w = tf.Variable(1.0)
+    >>> _ = tf.optimizers.Ftrl(learning_rate=0.1).apply_gradients([(tf.constant(1.0), w)])
+    >>> round(float(w.numpy()), 4)   # -(1 - (sqrt(1.1) - sqrt(0.1)) / 0.1) / (sqrt(1.1) / 0.1)
+    0.6031
+    """
+
+    def __init__(self, learning_rate: Union[TensorInput, Callable[[Any], Any]] = 0.001,
+                 learning_rate_power: float = -0.5, initial_accumulator_value: float = 0.1,
+                 l1_regularization_strength: float = 0.0,
+                 l2_regularization_strength: float = 0.0,
+                 l2_shrinkage_regularization_strength: float = 0.0, beta: float = 0.0,
+                 weight_decay: Optional[float] = None, clipnorm: Optional[float] = None,
+                 clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None,
+                 name: Optional[str] = None, use_ema: bool = False,
+                 ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Optional[int] = None) -> None:
+        if learning_rate_power > 0.0:
+            raise ValueError("`learning_rate_power` needs to be negative or zero. Received: "
+                             f"learning_rate_power={learning_rate_power}.")
+        self.learning_rate_power = float(learning_rate_power)
+        for what, value in (("initial_accumulator_value", initial_accumulator_value),
+                            ("l1_regularization_strength", l1_regularization_strength),
+                            ("l2_regularization_strength", l2_regularization_strength),
+                            ("l2_shrinkage_regularization_strength",
+                             l2_shrinkage_regularization_strength)):
+            setattr(self, what, _hyper(value, what, "Ftrl"))
+        self.beta = float(beta)
+        self._SLOTS = ((("accumulator", self.initial_accumulator_value), ("linear", 0.0)),)
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name,
+                         use_ema, ema_momentum, ema_overwrite_frequency)
+
+    def update_step(self, gradient: Any, variable: Any, learning_rate: TensorInput) -> None:
+        xp = namespace_of(gradient)
+        dt = variable.dtype._np.type
+        lr, power = xp.cast(learning_rate, dt), dt(-self.learning_rate_power)
+        l2 = dt(self.l2_regularization_strength) + dt(self.beta) / (dt(2.0) * lr)
+        acc, linear = self._slot("accumulator", variable), self._slot("linear", variable)
+        w, old_acc = xp.read(variable), xp.read(acc)
+        new_acc = old_acc + self._square(gradient, variable, xp)
+        shrunk = gradient + dt(2 * self.l2_shrinkage_regularization_strength) * w
+        linear.assign_add(shrunk - ((xp.power(new_acc, power) - xp.power(old_acc, power)) / lr) * w)
+        quadratic = xp.power(new_acc, power) / lr + dt(2) * l2
+        l1 = self.l1_regularization_strength
+        variable.assign((xp.clip(xp.read(linear), dt(-l1), dt(l1)) - xp.read(linear)) / quadratic)
+        acc.assign(new_acc)
+
+    def get_config(self) -> Config:
+        return {**super().get_config(), "learning_rate_power": self.learning_rate_power,
+                "initial_accumulator_value": self.initial_accumulator_value,
+                "l1_regularization_strength": self.l1_regularization_strength,
+                "l2_regularization_strength": self.l2_regularization_strength,
+                "l2_shrinkage_regularization_strength":
+                    self.l2_shrinkage_regularization_strength,
+                "beta": self.beta}
+
+
 _BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad,
-            "adamax": Adamax, "nadam": Nadam, "lion": Lion, "adadelta": Adadelta}
+            "adamax": Adamax, "nadam": Nadam, "lion": Lion, "adadelta": Adadelta,
+            "ftrl": Ftrl}
 
 
 def get(identifier: Any) -> Any:

@@ -165,6 +165,55 @@ class CosineDecay(LearningRateSchedule):
                 "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
 
 
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR): the first period lasts
+    ``first_decay_steps``, each next one ``t_mul`` times longer and starting
+    ``m_mul`` times lower; ``alpha`` is the floor as a fraction of the start.
+
+    >>> import gradtape as tf
+    >>> s = tf.optimizers.schedules.CosineDecayRestarts(0.1, first_decay_steps=10)
+    >>> [round(float(s(k)), 6) for k in (0, 5, 10, 20, 30)]
+    [0.1, 0.05, 0.1, 0.05, 0.1]
+    """
+
+    def __init__(self, initial_learning_rate: float, first_decay_steps: int, t_mul: float = 2.0,
+                 m_mul: float = 1.0, alpha: float = 0.0, name: Optional[str] = "SGDRDecay") -> None:
+        if first_decay_steps <= 0:
+            raise ValueError("Argument `first_decay_steps` must be > 0. "
+                             f"Received: first_decay_steps={first_decay_steps}")
+        self.initial_learning_rate = initial_learning_rate
+        self.first_decay_steps = first_decay_steps
+        self._t_mul = t_mul
+        self._m_mul = m_mul
+        self.alpha = alpha
+        self.name = name
+
+    def _restart(self, xp, fraction):
+        """The period's number and the fraction of it done, as Keras computes them."""
+        f32 = np.float32
+        t_mul = f32(self._t_mul)
+        if t_mul == 1:
+            restart = xp.floor(fraction)
+            return restart, fraction - restart
+        restart = xp.floor(xp.log(f32(1) - fraction * (f32(1) - t_mul)) / xp.log(t_mul))
+        done = (f32(1) - xp.power(t_mul, restart)) / (f32(1) - t_mul)
+        return restart, (fraction - done) / xp.power(t_mul, restart)
+
+    def __call__(self, step: TensorInput) -> Any:
+        f32 = np.float32
+        xp, step = _step(step)
+        restart, fraction = self._restart(xp, step / f32(self.first_decay_steps))
+        cosine = f32(0.5) * xp.power(f32(self._m_mul), restart) * (
+            f32(1) + xp.cos(f32(math.pi) * fraction))
+        alpha = f32(self.alpha)
+        return _rate(f32(self.initial_learning_rate) * ((f32(1) - alpha) * cosine + alpha))
+
+    def get_config(self) -> Config:
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "first_decay_steps": self.first_decay_steps, "t_mul": self._t_mul,
+                "m_mul": self._m_mul, "alpha": self.alpha, "name": self.name}
+
+
 def _is_integer_step(step):
     if isinstance(step, TensorLike):
         return step.dtype.is_integer
