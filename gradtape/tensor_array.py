@@ -8,6 +8,7 @@ flow from ``stack()``, ``read()``, ``gather()`` and ``concat()`` back to the
 values written.
 """
 from __future__ import annotations
+from ._core import trace as _trace
 from ._core.dtypes import as_dtype
 from ._core.tensor import TensorLike, TensorShape, constant
 from ._core.convert import convert_to_tensor
@@ -203,7 +204,8 @@ class TensorArray:
             raise InvalidArgumentError(
                 f"Could not read index {index} twice because it was cleared after a previous "
                 "read (perhaps try setting clear_after_read = false?)")
-        if elements.clear_after_read:
+        if elements.clear_after_read and _trace.tracer() is None:
+            # (inside tf.function TensorFlow's graph TensorArray keeps what was read)
             elements.cleared.add(index)
         return self._element(index)
 

@@ -136,3 +136,18 @@ def _through_array(x, w):
 
 def test_gradients_match_central_differences():
     check_gradients(_through_array, [[[1.0, 2.0], [0.3, -0.4]], [0.5, -1.5]], order=2)
+
+
+def test_reads_inside_a_compiled_function_do_not_clear():
+    # TensorFlow's TensorArray docstring: in tf.function, reading an element twice
+    # with the default clear_after_read works: fibonacci(7) is [0, 1, 1, 2, 3, 5, 8]
+    @tf.function
+    def fibonacci(n):
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        ta = ta.unstack([0.0, 1.0])
+        for i in range(2, n):
+            ta = ta.write(i, ta.read(i - 1) + ta.read(i - 2))
+        return ta.stack()
+
+    for _ in range(2):
+        assert fibonacci(7).numpy().tolist() == [0, 1, 1, 2, 3, 5, 8]
