@@ -272,8 +272,7 @@ class PolynomialDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate: float, decay_steps: int,
                  end_learning_rate: float = 0.0001, power: float = 1.0, cycle: bool = False,
                  name: Optional[str] = "PolynomialDecay") -> None:
-        if not decay_steps > 0:
-            raise ValueError(f"PolynomialDecay: decay_steps must be > 0, got {decay_steps!r}")
+        _positive(decay_steps, "decay_steps", "PolynomialDecay")
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.end_learning_rate = end_learning_rate
