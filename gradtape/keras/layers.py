@@ -103,6 +103,32 @@ def _resolve_training(layer, args, kwargs):
     return args
 
 
+def _map_leaves(fn, value):
+    """``value``'s list/tuple/dict structure with ``fn`` applied to each leaf."""
+    if type(value) is dict:
+        return {key: _map_leaves(fn, item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_map_leaves(fn, item) for item in value)
+    return fn(value)
+
+
+def _only_tensors_positionally(args):
+    """Keras 3's rule: a layer's positional arguments hold tensors, arrays or None.
+
+    >>> _only_tensors_positionally(([[2.0, 2.0]],))
+    Traceback (most recent call last):
+    ...
+    ValueError: Only input tensors may be passed as positional arguments. The following argument value should be passed as a keyword argument: 2.0 (of type <class 'float'>)
+    """
+    def check(leaf):
+        if leaf is not None and not isinstance(leaf, (TensorLike, np.ndarray, np.generic)):
+            raise ValueError(
+                "Only input tensors may be passed as positional arguments. The following "
+                f"argument value should be passed as a keyword argument: {leaf} "
+                f"(of type {type(leaf)})")
+    _map_leaves(check, args)
+
+
 def _shape_of(inputs):
     shape = getattr(inputs, "shape", None)
     return None if shape is None else tuple(shape)
@@ -181,6 +207,11 @@ def _marking_built(build):
     return build_and_mark
 
 
+#: the ids (``_uid``, never reused) of the Variables made by a layer's
+#: ``add_weight``: the ones Keras collects
+_LAYER_WEIGHTS = set()
+
+
 class Layer(Module):
     """A Module that creates its weights on first call from the input's shape.
 
@@ -215,9 +246,37 @@ class Layer(Module):
         if "build" in cls.__dict__:
             cls.build = _marking_built(cls.__dict__["build"])
 
+    _KERAS = True
+    _IGNORED = frozenset({"_weights_made"})  # add_weight's record, not a weight path
+
+    def __setstate__(self, state):
+        # a copy (pickle, deepcopy, another process) has new Variables: Keras collects them
+        self.__dict__.update(state)
+        _LAYER_WEIGHTS.update(var._uid for var in state.get("_weights_made", ()))
+
     @staticmethod
     def _valid_name(name):
         return isinstance(name, str) and bool(name)
+
+    def _tracks(self, leaf):
+        """Whether Keras collects ``leaf``: weights made by ``add_weight`` and
+        sub-layers; as Keras 3, not a plain ``tf.Variable`` or ``tf.Module`` attribute.
+
+        >>> import gradtape as tf
+        >>> class Raw(tf.keras.layers.Layer):
+        ...     def build(self, input_shape):
+        ...         self.w = tf.Variable(tf.ones([input_shape[-1], 1]))
+        ...         self.k = self.add_weight((1,), initializer="ones", name="k")
+        ...     def call(self, x):
+        ...         return x @ self.w + self.k
+        >>> layer = Raw(name="raw")
+        >>> _ = layer(tf.ones((1, 2)))
+        >>> [v.name for v in layer.variables]
+        ['raw/k:0']
+        """
+        if isinstance(leaf, Module):
+            return leaf._KERAS
+        return not isinstance(leaf, Variable) or leaf._uid in _LAYER_WEIGHTS
 
     @staticmethod
     def _attribute_order(attrs):
@@ -319,8 +378,11 @@ class Layer(Module):
         """
         dt = as_dtype(dtype or self._dtype)
         value = initializers.get(initializer)(tuple(int(d) for d in shape), dtype=dt)
-        return Variable(value, trainable=trainable and self._trainable,
-                        name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
+        var = Variable(value, trainable=trainable and self._trainable,
+                       name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
+        _LAYER_WEIGHTS.add(var._uid)
+        self.__dict__.setdefault("_weights_made", []).append(var)
+        return var
 
     @_marking_built
     def build(self, input_shape: ShapeLike) -> None:
@@ -335,7 +397,15 @@ class Layer(Module):
         self.built = True
 
     def _cast_inputs(self, inputs):
-        """Floating inputs take the layer's dtype, as Keras' autocasting does."""
+        """Floating inputs take the layer's dtype, as Keras' autocasting does.
+
+        A list, tuple or dict reaches a subclass's ``call`` as it is, each
+        tensor cast; gradtape's own layers take it as one tensor (as Keras'
+        ops convert it)."""
+        if type(inputs) in (list, tuple, dict) and type(self).call.__module__ != __name__:
+            return _map_leaves(self._cast_inputs, inputs)
+        if inputs is None:
+            return None
         if not isinstance(inputs, TensorLike):
             array = np.asarray(inputs)
             return convert_to_tensor(array, dtype=self._dtype if array.dtype.kind == "f" else None)
@@ -350,6 +420,7 @@ class Layer(Module):
                 f"{self.name}: calling a layer on tf.keras.Input builds a Keras functional "
                 "model, which gradtape does not support; put the Input first in a "
                 "tf.keras.Sequential([...]) or subclass tf.keras.Model and call layers on tensors")
+        _only_tensors_positionally((inputs,) + args)
         inputs = self._cast_inputs(inputs)
         if not self.built:
             self._build_on_first_call(inputs)

@@ -3,6 +3,12 @@
 As ``tf.Module``: a Module's variables are the Variables reachable from its
 attributes, through lists, tuples, dicts and sub-modules, each once, in a
 stable order (its own attributes sorted by name first, then each sub-module's).
+
+As in TensorFlow 2.21 with Keras 3, a ``tf.Module`` and a Keras layer do not
+see into each other: a Module's ``variables`` skip the Keras layers it holds,
+and a layer's skip the Modules and the plain ``tf.Variable`` attributes it
+holds (only ``add_weight`` makes a layer's weights).  A checkpoint
+(``named_variables``) sees everything.
 """
 from __future__ import annotations
 import collections
@@ -77,6 +83,8 @@ class Module:
     """
 
     _IGNORED = frozenset()
+    #: a Keras layer (``Layer`` sets it): Modules and layers do not collect each other
+    _KERAS = False
 
     def __init__(self, name: Optional[str] = None) -> None:
         if name is None:
@@ -139,30 +147,38 @@ class Module:
         return method_with_name_scope
 
     # -- traversal -------------------------------------------------------
-    def _flatten(self, predicate, with_path=False, recursive=True):
+    def _flatten(self, predicate, with_path=False, recursive=True, everything=False):
         """Everything reachable that satisfies ``predicate``, each object once.
 
         Own attributes (sorted by name) come first, then each sub-module's, in
         the order they were found; with ``with_path`` each item comes with its
-        attribute path, a tuple of names and indices.
+        attribute path, a tuple of names and indices.  Only what ``_tracks``
+        accepts is seen, unless ``everything`` (a checkpoint's view).
         """
         seen = {id(self)}
         out = []
-        self._collect(predicate, recursive, (), seen, [], out)
+        self._collect(predicate, recursive, (), seen, [], out, everything)
         return out if with_path else [leaf for _, leaf in out]
+
+    def _tracks(self, leaf):
+        """Whether this module's collections see ``leaf``: its Variables and the
+        sub-modules that are not Keras layers (TensorFlow's tf.Module)."""
+        if isinstance(leaf, Module):
+            return not leaf._KERAS
+        return True
 
     @staticmethod
     def _attribute_order(attrs):
         return sorted(attrs)
 
-    def _collect(self, predicate, recursive, prefix, seen, stack, out):
+    def _collect(self, predicate, recursive, prefix, seen, stack, out, everything):
         submodules = []
         attrs = vars(self)
         for key in self._attribute_order(attrs):
             if key in self._IGNORED:
                 continue
             for path, leaf in _leaves_with_paths(attrs[key], prefix + (key,)):
-                if id(leaf) in seen:
+                if id(leaf) in seen or not (everything or self._tracks(leaf)):
                     continue
                 seen.add(id(leaf))
                 if predicate(leaf):
@@ -172,7 +188,7 @@ class Module:
         stack.append(id(self))
         for path, sub in submodules:
             if id(sub) not in stack:
-                sub._collect(predicate, recursive, path, seen, stack, out)
+                sub._collect(predicate, recursive, path, seen, stack, out, everything)
         stack.pop()
 
     @property
@@ -236,7 +252,8 @@ class Module:
         >>> [path for path, _ in m.named_variables()]
         ['blocks/0', 'blocks/1']
         """
-        pairs = self._flatten(lambda x: isinstance(x, Variable), with_path=True)
+        pairs = self._flatten(lambda x: isinstance(x, Variable), with_path=True,
+                              everything=True)
         return [("/".join(str(p) for p in path), var) for path, var in pairs]
 
     def __repr__(self):

@@ -257,8 +257,10 @@ class Optimizer:
         0.0
         """
         pairs = list(grads_and_vars)
-        if not pairs:
-            return self._iterations
+        if not pairs:  # Keras 3 unpacks the pairs; none is its ValueError
+            raise ValueError("not enough values to unpack (expected 2, got 0): "
+                             "apply_gradients got no (gradient, variable) pairs; "
+                             "is the list of variables empty?")
         grads, variables = zip(*pairs)
         self.apply(grads, variables)
         return self._iterations
