@@ -63,6 +63,10 @@ class DType:
     def __repr__(self):
         return f"tf.{self.name}"
 
+    def __str__(self):
+        """TensorFlow's printout: ``print(tf.float32)`` shows ``<dtype: 'float32'>``."""
+        return f"<dtype: '{self.name}'>"
+
     def __eq__(self, other):
         try:
             return self._np == as_dtype(other)._np

@@ -24,7 +24,7 @@ from .._core.types import TensorInput
 
 __all__ = ["set_debug_mode", "debug_mode", "check_numerics", "enable_check_numerics",
            "disable_check_numerics", "checking_numerics", "numerics_checker",
-           "NonFiniteGradientError"]
+           "NonFiniteGradientError", "set_log_device_placement"]
 
 def set_debug_mode(enabled: bool = True) -> None:
     """Keep the full user stack of every recorded op (slow; for debugging).
@@ -39,6 +39,15 @@ def set_debug_mode(enabled: bool = True) -> None:
     >>> tf.debugging.set_debug_mode(False)
     """
     sites.keep_full_stacks(enabled)
+
+
+def set_log_device_placement(enabled: bool) -> None:
+    """TensorFlow's switch for logging the device of each op: gradtape runs every
+    op on the CPU, so there is nothing to log: it changes nothing.
+
+    >>> import gradtape as tf
+    >>> tf.debugging.set_log_device_placement(False)
+    """
 
 
 def debug_mode() -> bool:
