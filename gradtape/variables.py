@@ -12,6 +12,7 @@ import numpy as np
 from ._core.backend import NUMPY, backend_of
 from ._core import state as _state, trace
 from ._core.dtypes import as_dtype
+from ._core.errors import InvalidArgumentError
 from ._core.reverse import TapeRecorder
 from ._core.tensor import TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array, wrap
 from .name_scope import current_scope
@@ -198,6 +199,11 @@ class Variable(TensorLike):
                     f"'{self._name}', declared with shape {self._shape}; shapes must be "
                     "compatible")
         elif arr.shape != target.shape:
+            if what in ("assign_add", "assign_sub"):  # TensorFlow's update kernels refuse it
+                raise InvalidArgumentError(
+                    f"Cannot update variable with shape {list(target.shape)} using a Tensor "
+                    f"with shape {list(arr.shape)}, shapes must be equal ({what} to Variable "
+                    f"'{self._name}')")
             raise ValueError(
                 f"{what}: cannot assign a value of shape {tuple(arr.shape)} to Variable "
                 f"'{self._name}' of shape {tuple(target.shape)}; shapes must match")

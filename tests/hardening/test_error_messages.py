@@ -114,7 +114,7 @@ AUDIT = [
     ("assign dtype", lambda: tf.Variable([1.0, 2.0]).assign(F64), ValueError,
      r"Tensor conversion requested dtype float32 for Tensor with dtype float64"),
     ("assign_add shape", lambda: tf.Variable(1.0).assign_add([1.0, 2.0]), ValueError,
-     r"assign_add: cannot assign a value of shape \(2,\)"),
+     r"Cannot update variable with shape \[\] using a Tensor with shape \[2\]"),
     ("assign_sub dtype", lambda: tf.Variable(1.0).assign_sub(tf.constant(1.0, tf.float16)),
      ValueError, r"requested dtype float32 for Tensor with dtype float16.*assign_sub"),
     ("non-integral into an int Variable", lambda: tf.Variable([1, 2]).assign([1.5, 2.0]),

@@ -63,3 +63,17 @@ def test_names_trainability_and_devices():
     with tf.device("GPU:0"):  # soft placement: runs on the CPU
         k = a * b
     np.testing.assert_array_equal(k.numpy(), [[1.0, 4.0, 9.0], [4.0, 10.0, 18.0]])
+
+
+def test_updates_of_another_shape_are_tensorflows_errors():
+    a = tf.Variable([2.0, 3.0])
+    # TensorFlow 2.21: assign raises ValueError, assign_add/assign_sub InvalidArgumentError
+    with pytest.raises(ValueError, match="shape"):
+        a.assign([1.0, 2.0, 3.0])
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"Cannot update variable with shape \[2\] using a Tensor with "
+                             r"shape \[1\], shapes must be equal"):
+        a.assign_add([1.0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"with shape \[\]"):
+        a.assign_sub(1.0)
+    np.testing.assert_array_equal(a.numpy(), [2.0, 3.0])
