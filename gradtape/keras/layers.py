@@ -258,6 +258,9 @@ class Layer(Module):
     def _valid_name(name):
         return isinstance(name, str) and bool(name)
 
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
     def _tracks(self, leaf):
         """Whether Keras collects ``leaf``: weights made by ``add_weight`` and
         sub-layers; as Keras 3, not a plain ``tf.Variable`` or ``tf.Module`` attribute.

@@ -255,6 +255,3 @@ class Module:
         pairs = self._flatten(lambda x: isinstance(x, Variable), with_path=True,
                               everything=True)
         return [("/".join(str(p) for p in path), var) for path, var in pairs]
-
-    def __repr__(self):
-        return f"<{type(self).__module__}.{type(self).__name__} '{self._name}'>"

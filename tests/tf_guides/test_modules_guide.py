@@ -230,3 +230,15 @@ def test_keras_saving_and_the_functional_api_are_out_of_scope():
         model.save("exname_of_file.keras")
     with pytest.raises(NotImplementedError, match="functional"):
         FlexibleDense(3)(tf.keras.Input(shape=[3]))
+
+
+def test_modules_and_layers_print_as_tensorflow_prints_them():
+    # TensorFlow 2.21: tf.Module keeps object's repr; Keras 3 shows the name and built flag
+    model = SequentialModule(name="the_model")
+    assert [repr(m).startswith("<test_modules_guide.Dense object at 0x")
+            or repr(m).startswith("<tests.tf_guides.test_modules_guide.Dense object at 0x")
+            for m in model.submodules] == [True, True]
+    dense = tf.keras.layers.Dense(2, name="dense_probe")
+    assert repr(dense) == "<Dense name=dense_probe, built=False>"
+    dense(tf.ones((1, 2)))
+    assert repr(dense) == "<Dense name=dense_probe, built=True>"
