@@ -143,3 +143,18 @@ def test_the_contour_grid():
     assert str(loss_grid.dtype) == "<dtype: 'float32'>"
     np.testing.assert_allclose(loss_grid.numpy()[[0, 100, 200], 0],   # TensorFlow's
                                [2.3025851, 0.6931472, 4.060443], rtol=1e-7)
+
+
+def test_equality_as_the_convergence_test_uses_it():
+    x_star = tf.Variable(2.0)
+    assert bool(x_star == x_star.numpy()) and not bool(x_star != np.float32(2.0))
+    # TensorFlow 2.21: shapes that do not broadcast give a scalar bool tensor
+    # (gradtape gave Python's False/True), None gives Python's False, a ragged
+    # list is a ValueError (gradtape answered False)
+    a = tf.constant([1.0, 2.0])
+    for out, want in ((a == tf.constant([1.0, 2.0, 3.0]), False), (a != np.ones(3), True),
+                      (tf.ones((2, 3)) == tf.ones(2), False)):
+        assert out.dtype == tf.bool and out.shape == () and bool(out) is want
+    assert (a == None) is False and (a != None) is True   # noqa: E711
+    with pytest.raises(ValueError):
+        a == [[1.0], [2.0, 3.0]]
