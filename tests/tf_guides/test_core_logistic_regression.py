@@ -193,3 +193,26 @@ def test_linspace_with_num_0_is_empty():
         tf.linspace(0.0, 1.0, -1)
     with pytest.raises(TypeError):                   # TensorFlow: num must be an integer
         tf.linspace(2.0, 5.0, 2.0)
+
+
+class _Frame:
+    """What the guide converts: a pandas DataFrame or Series exposes ``__array__``."""
+
+    def __init__(self, array):
+        self.array = array
+
+    def __array__(self, dtype=None, copy=None):
+        return self.array if dtype is None else self.array.astype(dtype)
+
+
+def test_a_table_keeps_its_numpy_dtype():
+    table = _Frame(np.array([[1.5, 2.0], [3.0, 4.25]]))
+    labels = _Frame(np.array([0, 1, 1], np.int64))
+    # TensorFlow 2.21: float64 and int64 (gradtape made float32 and int32)
+    assert tf.convert_to_tensor(table).dtype == tf.float64
+    assert tf.convert_to_tensor(labels).dtype == tf.int64
+    assert tf.add(labels, 1).dtype == tf.int64
+    # with dtype=, as the guide converts them
+    np.testing.assert_array_equal(tf.convert_to_tensor(table, dtype=tf.float32).numpy(),
+                                  [[1.5, 2.0], [3.0, 4.25]])
+    assert tf.convert_to_tensor(labels, dtype=tf.float32).dtype == tf.float32
