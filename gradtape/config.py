@@ -190,3 +190,7 @@ _get_inter, _set_inter = _thread_count("inter_op_threads")
 threading = types.SimpleNamespace(
     get_intra_op_parallelism_threads=_get_intra, set_intra_op_parallelism_threads=_set_intra,
     get_inter_op_parallelism_threads=_get_inter, set_inter_op_parallelism_threads=_set_inter)
+
+
+from ._missing import missing_names as _missing_names  # noqa: E402
+__getattr__ = _missing_names("gradtape.config", "tf.config")

@@ -12,3 +12,7 @@ from .assertions import *  # noqa: F401,F403
 from .assertions import __all__ as _assertion_names
 
 __all__ = list(_debugging_names) + [n for n in _assertion_names if n != "ensure_shape"]
+
+
+from ._missing import missing_names as _missing_names  # noqa: E402
+__getattr__ = _missing_names("gradtape.debugging", "tf.debugging")

@@ -5,7 +5,6 @@ tape auto-watches) and hands ops a snapshot: a later ``assign`` replaces the
 Variable's array and never changes what a tape already recorded.
 """
 from __future__ import annotations
-import itertools
 
 import numpy as np
 
@@ -26,15 +25,6 @@ def _stored(arr, copy):
     if isinstance(arr, (np.ndarray, np.generic)):
         return np.array(arr, copy=True) if copy else np.asarray(arr)
     return arr
-
-
-_unnamed_count = itertools.count().__next__
-
-
-def _unnamed():
-    """The name of an unnamed Variable: ``Variable``, then ``Variable_1``, ``Variable_2``..."""
-    n = _unnamed_count()
-    return f"Variable_{n}" if n else "Variable"
 
 
 class Variable(TensorLike):
@@ -68,7 +58,7 @@ class Variable(TensorLike):
         arr = to_array(initial_value, None if dtype is None else as_dtype(dtype))
         self._value = _stored(arr, isinstance(initial_value, TensorLike))
         self._uid = _next_uid()
-        self._name = current_scope() + (name or _unnamed()) + ":0"
+        self._name = current_scope() + (name or "Variable") + ":0"
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
         self._shape = None if shape is None else _declared_shape(shape, arr.shape)
@@ -146,13 +136,13 @@ class Variable(TensorLike):
 
     @property
     def name(self) -> str:
-        """The name, TensorFlow-style: ``'weight:0'``; unnamed Variables are
-        ``'Variable:0'``, ``'Variable_1:0'``... (unique, so explanations are unambiguous).
+        """The name, TensorFlow-style: ``'weight:0'``; as in eager TensorFlow,
+        names are not made unique, so every unnamed Variable is ``'Variable:0'``.
 
         >>> import gradtape as tf
-        >>> a, b = tf.Variable(1.0), tf.Variable(2.0)
-        >>> a.name != b.name, b.name.startswith("Variable_")
-        (True, True)
+        >>> a, b = tf.Variable(1.0), tf.Variable(2.0, name="w")
+        >>> a.name, b.name, tf.Variable(3.0).name
+        ('Variable:0', 'w:0', 'Variable:0')
         """
         return self._name
 
@@ -176,11 +166,17 @@ class Variable(TensorLike):
         """
         return self._constraint
 
+    def _label(self):
+        """How explanations name this Variable: ``Variable 'w:0'``; every unnamed
+        Variable is ``'Variable:0'`` (as in TensorFlow), so its id tells them apart."""
+        unnamed = self._name.rpartition("/")[2] == "Variable:0"
+        return f"Variable '{self._name}'" + (f" (id={self._uid})" if unnamed else "")
+
     # -- writing ---------------------------------------------------------
     def _new_value(self, value, what):
         arr = to_array(value._read() if isinstance(value, TensorLike) else value)
         if trace._active[0] and isinstance(value, TensorLike):
-            trace.notify_escape(value, f"{what} into Variable '{self._name}'")
+            trace.notify_escape(value, f"{what} into {self._label()}")
         target = self._value
         if arr.dtype != target.dtype:
             if isinstance(value, TensorLike):

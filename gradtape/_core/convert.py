@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .backend import is_array
 from .basic_ops import stack
 from .dtypes import as_dtype
 from .errors import InvalidArgumentError
@@ -21,8 +22,9 @@ def convert_to_tensor(value: Any, dtype: Optional[DTypeLike] = None,
     """Convert a Python number, list, ndarray or tensor to a Tensor.
 
     Python floats become float32 and ints int32 (TensorFlow's defaults);
-    ndarrays keep their dtype.  A Tensor of another dtype than ``dtype`` is an
-    error, never a silent cast.
+    ndarrays keep their dtype, and so do objects NumPy converts by their
+    ``__array__`` (a pandas DataFrame or Series).  A Tensor of another dtype
+    than ``dtype`` is an error, never a silent cast.
 
     >>> import gradtape as tf
     >>> tf.convert_to_tensor([1, 2]).dtype, tf.convert_to_tensor(1.5).dtype
@@ -39,12 +41,30 @@ def convert_to_tensor(value: Any, dtype: Optional[DTypeLike] = None,
         return convert_to_tensor(dense(value), dtype)
     if isinstance(value, (list, tuple)) and _contains_tensor(value):
         return _pack([convert_to_tensor(v, dtype, dtype_hint) for v in value])
+    if _array_like(value):
+        value = np.asarray(value)
     if dtype is None and dtype_hint is not None and not isinstance(value, (np.ndarray, np.generic)):
         try:
             return wrap(to_array(value, as_dtype(dtype_hint)))
         except (TypeError, ValueError):
             pass
     return wrap(to_array(value, None if dtype is None else as_dtype(dtype)))
+
+
+def _array_like(value):
+    """Whether NumPy converts ``value`` by its ``__array__`` (a pandas DataFrame or
+    Series) while gradtape has no namespace for it: TensorFlow then keeps
+    NumPy's dtype (float64, int64), not the defaults of Python numbers.
+
+    >>> import numpy as np
+    >>> class Frame:
+    ...     def __array__(self, dtype=None, copy=None):
+    ...         return np.array([[1.5, 2.0]])
+    >>> _array_like(Frame()), _array_like([1.5]), _array_like(np.ones(2))
+    (True, False, False)
+    """
+    return (hasattr(type(value), "__array__") and not isinstance(value, (np.ndarray, np.generic))
+            and not is_array(value))
 
 
 def _pack(values):

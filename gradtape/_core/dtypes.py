@@ -64,7 +64,14 @@ class DType:
         return f"tf.{self.name}"
 
     def __str__(self):
-        """TensorFlow's printout: ``print(tf.float32)`` shows ``<dtype: 'float32'>``."""
+        """TensorFlow's printout: ``print(tf.float32)`` shows ``<dtype: 'float32'>``.
+
+        >>> import gradtape as tf
+        >>> print(tf.float32)
+        <dtype: 'float32'>
+        >>> f"{tf.int64}", repr(tf.int64), [tf.bool]
+        ("<dtype: 'int64'>", 'tf.int64', [tf.bool])
+        """
         return f"<dtype: '{self.name}'>"
 
     def __eq__(self, other):

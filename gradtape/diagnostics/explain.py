@@ -132,7 +132,7 @@ class Explanation:
 
 def _name(x):
     if hasattr(x, "_name") and hasattr(x, "_trainable"):
-        return f"Variable '{x._name}'"
+        return x._label()
     v = x._value
     return f"Tensor(shape={tuple(v.shape)}, dtype={v.dtype.name}, id={x._uid})"
 

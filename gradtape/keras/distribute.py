@@ -829,3 +829,7 @@ def format_remote_error(exc):
     True
     """
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+from .._missing import missing_names as _missing_names  # noqa: E402
+__getattr__ = _missing_names("gradtape.distribute", "tf.distribute")

@@ -400,12 +400,12 @@ def _sparse_tensor_labels(labels, y_pred, who):
     if tuple(labels.shape) != tuple(y_pred.shape[:-1]):
         raise ValueError(f"{who}: y_true must hold one class index per sample, shape "
                          f"{tuple(y_pred.shape[:-1])}, got shape {tuple(labels.shape)}")
-    if labels.dtype.is_floating:
-        return _ew.cast(labels, "int64")
-    if not labels.dtype.is_integer:
+    if not (labels.dtype.is_floating or labels.dtype.is_integer):
         raise TypeError(f"{who}: y_true must hold integer class indices, got dtype "
                         f"{labels.dtype.name}")
-    return labels
+    if labels.dtype.name in ("int32", "int64"):
+        return labels
+    return _ew.cast(labels, "int64")  # as Keras: the op takes no other label dtype
 
 
 def _sparse_labels(y_true, y_pred, who):

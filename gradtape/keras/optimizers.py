@@ -1009,3 +1009,7 @@ def get(identifier: Any) -> Any:
         return _BY_NAME[identifier.lower()]()
     raise ValueError(f"optimizers.get: unknown optimizer {identifier!r}; expected an "
                      f"Optimizer or one of {sorted(_BY_NAME)}")
+
+
+from .._missing import missing_names as _missing_names  # noqa: E402
+__getattr__ = _missing_names("gradtape.keras.optimizers", "tf.keras.optimizers")

@@ -77,7 +77,8 @@ _ALLOWED = {"fc": "bfloat16, half, float, double, complex64, complex128",
             "iufc": "bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, "
                     "uint32, uint64, complex64, complex128",
             "iuf": "bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, "
-                   "uint32, uint64"}
+                   "uint32, uint64",
+            "ids": "int32, int64"}  # class ids, indices
 
 
 def refuse_dtype(opname, dtype, kinds, attr="T"):

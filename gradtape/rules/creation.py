@@ -104,15 +104,17 @@ def linspace(start: TensorInput, stop: TensorInput, num: int, name: Optional[str
     >>> tf.linspace([0.0, 5.0], [10.0, 40.0], 3, axis=-1).numpy()
     array([[ 0. ,  5. , 10. ],
            [ 5. , 22.5, 40. ]], dtype=float32)
+    >>> tf.linspace(0.0, 1.0, 0).shape
+    TensorShape([0])
     """
     lo, hi = pair(start, stop, "LinSpace")
     if kind(lo._value.dtype) in "iu":
         lo, hi = ew.cast(lo, "float64"), ew.cast(hi, "float64")
     elif kind(lo._value.dtype) != "f":
         raise TypeError(f"linspace: start and stop must be floats, got {lo.dtype.name}")
-    n = int(num.numpy() if isinstance(num, TensorLike) else num)
-    if n <= 0:
-        raise InvalidArgumentError(f"linspace: requires num > 0: {n}")
+    n = int_arg(num.numpy() if isinstance(num, TensorLike) else num, "linspace", "num")
+    if n < 0:  # num=0 is an empty result, as TensorFlow's
+        raise InvalidArgumentError(f"linspace: requires num >= 0: {n}")
     nd = builtins.max(lo._value.ndim, hi._value.ndim) + 1
     axis = int_arg(axis, "linspace")
     if not -nd <= axis < nd:

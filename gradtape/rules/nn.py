@@ -9,7 +9,7 @@ rules reuse ``softmax``/``log_softmax``.
 from __future__ import annotations
 import math
 
-from .._core.dtypes import kind
+from .._core.dtypes import int32, int64, kind
 from .._core.backend import backend_of, constant_like, foreign
 from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError
@@ -487,12 +487,12 @@ def _check_sparse_labels(labels, logits):
     if labels is None or logits is None:
         raise ValueError(f"{opname}: both labels= and logits= must be given")
     labels, logits = tensor(labels), tensor(logits)
-    if kind(labels._value.dtype) not in "iu":
+    if labels.dtype not in (int32, int64):  # TensorFlow's kernels take no other ids
         hint = (" (it looks like labels and logits were swapped: call "
                 f"{opname}(labels=..., logits=...))"
                 if kind(logits._value.dtype) in "iu" else "")
-        raise TypeError(f"{opname}: labels must be an int32 or int64 tensor of class "
-                        f"indices, got {labels.dtype.name}{hint}")
+        error = refuse_dtype(opname, labels.dtype, "ids", attr="Tlabels")
+        raise InvalidArgumentError(f"{error}{hint}") if hint else error
     _floating(logits, opname, "logits")
     ls, xs = tuple(labels._value.shape), tuple(logits._value.shape)
     if not xs:

@@ -7,7 +7,8 @@ bools, as TensorFlow's.
 from .._core.dtypes import kind
 from .._core.tensor import TensorLike
 from . import elementwise as ew
-from ._util import NOPARAMS, NP, apply, defop, pair
+from ..errors import InvalidArgumentError
+from ._util import NOPARAMS, NP, apply, defop, pair, wrap
 from .indexing import getitem
 from .linalg import matmul
 
@@ -95,9 +96,10 @@ _OPERATORS = {
 
 
 def _compare(fn, x, y, if_incomparable):
-    # TensorFlow compares elementwise, and answers False (True for !=) when
-    # the other side's shape does not broadcast; a value that does not convert
-    # to this one's dtype (2.0 to an integer tensor) is its TypeError, and a
+    # TensorFlow compares elementwise, and answers a bool tensor False (True
+    # for !=) when the other side's shape does not broadcast (Python's False
+    # for None); a value that does not convert to this one's dtype (2.0 to an
+    # integer tensor) is its TypeError, a ragged list its ValueError, and a
     # tensor of another dtype its InvalidArgumentError
     if y is None:
         return if_incomparable
@@ -105,8 +107,8 @@ def _compare(fn, x, y, if_incomparable):
         return fn(x, y)
     try:
         return fn(x, y)
-    except ValueError:
-        return if_incomparable
+    except InvalidArgumentError:   # the shapes do not broadcast
+        return wrap(NP.bool_(if_incomparable))
 
 
 def install():

@@ -79,8 +79,9 @@ def test_equality_of_tensors_of_two_dtypes_is_an_error():
         tf.constant([1, 2]) == tf.constant([1.0, 2.0])
     with pytest.raises(InvalidArgumentError):
         tf.constant([1.0]) != tf.constant([1.0], tf.float64)
-    # ... while shapes that do not broadcast still compare unequal
-    assert (tf.constant([1, 2]) == tf.constant([1, 2, 3])) is False
+    # ... while shapes that do not broadcast still compare unequal (a bool tensor)
+    out = tf.constant([1, 2]) == tf.constant([1, 2, 3])
+    assert out.dtype == tf.bool and out.shape == () and not bool(out)
 
 
 @pytest.mark.parametrize("call", [

@@ -262,7 +262,7 @@ Err = tf.errors.InvalidArgumentError
     (lambda: tf.range(1, 5, 0), Err, "delta != 0"),
     (lambda: tf.range(5, 1), Err, "start <= limit when delta > 0"),
     (lambda: tf.range(1, 5, -1), Err, "start >= limit when delta < 0"),
-    (lambda: tf.linspace(0.0, 1.0, 0), Err, "num > 0"),
+    (lambda: tf.linspace(0.0, 1.0, -1), Err, "num >= 0"),
     (lambda: tf.fill([2], [1.0, 2.0]), Err, "fill: value must be a scalar"),
     (lambda: tf.one_hot([0.5], 3), Err, "one_hot: indices must be integers"),
     (lambda: tf.tensor_scatter_nd_add(tf.zeros((3,)), [[3]], [1.0]), Err, "does not index"),

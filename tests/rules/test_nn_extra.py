@@ -109,7 +109,8 @@ def test_sparse_cross_entropy_errors():
         tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 3], logits=logits)
     with pytest.raises(tf.errors.InvalidArgumentError, match="label value of -1"):
         tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[-1, 0], logits=logits)
-    with pytest.raises(TypeError, match="swapped.*labels=\\.\\.\\., logits=\\.\\.\\."):
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="swapped.*labels=\\.\\.\\., logits=\\.\\.\\."):
         tf.nn.sparse_softmax_cross_entropy_with_logits(logits, tf.constant([0, 1]))
     with pytest.raises(ValueError, match="labels.shape=\\(3,\\).*logits.shape=\\(2, 3\\)"):
         tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 1, 2], logits=logits)

@@ -365,7 +365,10 @@ def test_label_range_check_with_one_reduction_matches_two(dtype, n):
                 continue  # no gradtape dtype
             # the op itself: the NumPy forward's index checks ids of <= 32 bits
             logits = np.zeros(labels.shape + (n,), np.float32)
-            if want:
+            if labels.dtype.name not in ("int32", "int64"):  # TensorFlow 2.21 has no kernel
+                with pytest.raises(tf.errors.InvalidArgumentError, match="attr 'Tlabels'"):
+                    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+            elif want:
                 tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
             else:
                 first = labels[(labels < 0) | (labels >= n)].flat[0]
@@ -375,7 +378,7 @@ def test_label_range_check_with_one_reduction_matches_two(dtype, n):
     assert check(np.zeros(0, dtype)) is True
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])  # TensorFlow's only label dtypes
 def test_negative_label_is_still_refused_with_tensorflows_message(dtype):
     logits = tf.zeros((2, 300))
     for bad, n in ((-1, 300), (-128, 300), (-1, 10)):
@@ -398,7 +401,7 @@ def test_tanh_numpy_vjp_on_numpy_scalars_matches_the_tensor_rule(dtype):
             _same_bits(fast, slow)
 
 
-@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint8])
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])  # TensorFlow's only label dtypes
 def test_a_label_out_of_range_on_a_replay_is_refused_for_every_id_dtype(dtype):
     logits = tf.Variable(np.zeros((3, 4), np.float32))
 

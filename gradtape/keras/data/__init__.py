@@ -38,3 +38,7 @@ def load_digits(test_fraction: float = 0.2, seed: Optional[int] = 0) -> Any:
     train_idx = rng.permutation(np.flatnonzero(~is_test))
     test_idx = rng.permutation(np.flatnonzero(is_test))
     return (images[train_idx], labels[train_idx]), (images[test_idx], labels[test_idx])
+
+
+from ..._missing import missing_names as _missing_names  # noqa: E402
+__getattr__ = _missing_names("gradtape.data", "tf.data")
