@@ -18,7 +18,7 @@ from ._core import nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import Tensor, TensorLike, wrap
 from ._core.op import Op
-from .custom import _VariableWatcher, _flat_inputs
+from .custom import _OncePerCotangent, _VariableWatcher, _flat_inputs
 from .rules import identity
 from .tape import GradientTape
 from typing import Any, Callable
@@ -56,16 +56,10 @@ def _recompute_vjp(f, name, args, variables, kwargs, ct, xs):
 
 def _make_op(f, name, args, variables, kwargs):
     """The op of one call; ``args`` is the structure of its positional arguments."""
-    memo = {}
     n_inputs = len(nest.flatten(args))
-
-    def grads_for(ct, xs):
-        # the sweep asks once per input with the same cotangent: recompute once
-        if memo.get("ct") is not ct:
-            memo.clear()
-            memo["grads"] = _recompute_vjp(f, name, args, variables, kwargs, ct, xs)
-            memo["ct"] = ct
-        return memo["grads"]
+    # the sweep asks once per input with the same cotangent: recompute once
+    grads_for = _OncePerCotangent(
+        lambda ct, xs: _recompute_vjp(f, name, args, variables, kwargs, ct, xs))
 
     def vjp_for(i):
         return lambda ct, ans, *xs: grads_for(ct, xs)[i]
