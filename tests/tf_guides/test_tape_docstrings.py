@@ -226,3 +226,240 @@ def test_docstring_recompute_grad_runs_the_function_again_once(capsys):
     # TensorFlow 2.21 prints "running" four times more, and the gradient is 4.0
     assert capsys.readouterr().err == "running\n" * 4
     assert _value(grad[0]) == 4.0
+
+
+# --- tf.GradientTape ----------------------------------------------------------
+
+def test_docstring_class_examples():
+    x = tf.constant(3.0)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    assert str(g.gradient(y, x)) == "tf.Tensor(6.0, shape=(), dtype=float32)"   # TensorFlow 2.21
+    x = tf.constant(5.0)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        with tf.GradientTape() as gg:
+            gg.watch(x)
+            y = x * x
+        dy_dx = gg.gradient(y, x)
+    assert [_value(dy_dx), _value(g.gradient(dy_dx, x))] == [10.0, 2.0]   # TensorFlow 2.21
+    x = tf.constant(3.0)
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = x * x
+        z = y * y
+    assert [_value(g.gradient(z, x)), _value(g.gradient(y, x))] == [108.0, 6.0]
+    x, w = tf.Variable(2.0), tf.Variable(5.0)
+    with tf.GradientTape(watch_accessed_variables=False, persistent=True) as tape:
+        tape.watch(x)
+        y = x ** 2
+        z = w ** 3
+    assert _value(tape.gradient(y, x)) == 4.0 and tape.gradient(z, w) is None
+
+
+def test_docstring_unbuilt_layers_get_no_gradients():
+    a, b = tf.keras.layers.Dense(3), tf.keras.layers.Dense(3)
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(a.variables)   # empty: a is not built yet
+        result = b(a(tf.ones((2, 4))))
+        # TensorFlow 2.21: [None, None] (asked inside the context)
+        assert tape.gradient(result, a.variables) == [None, None]
+
+
+def test_docstring_jacobian_and_batch_jacobian():
+    with tf.GradientTape() as g:
+        x = tf.constant([1.0, 2.0])
+        g.watch(x)
+        y = x * x
+    assert g.jacobian(y, x).numpy().tolist() == [[2.0, 0.0], [0.0, 4.0]]   # TensorFlow 2.21
+    with tf.GradientTape() as g:
+        x = tf.constant([[1., 2.], [3., 4.]], dtype=tf.float32)
+        g.watch(x)
+        y = x * x
+    assert g.batch_jacobian(y, x).numpy().tolist() == [[[2, 0], [0, 4]], [[6, 0], [0, 8]]]
+
+
+def test_jacobian_arguments_and_errors():
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    with pytest.raises(RuntimeError, match="persistent=True"):   # TensorFlow 2.21's class
+        g.jacobian(y, x, experimental_use_pfor=False)
+    x2 = tf.constant([[1., 2.], [3., 4.]])
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x2)
+        y = x2[:1] * 2
+        doubled = x2 * 2
+    with pytest.raises(ValueError):   # TensorFlow 2.21: the first dimensions differ
+        g.batch_jacobian(y, x2)
+    with pytest.raises(ValueError):   # TensorFlow 2.21: rank 1
+        g.batch_jacobian(tf.reduce_sum(x2, axis=1), x2)
+    assert g.jacobian(doubled, x2, experimental_use_pfor=False).shape == (2, 2, 2, 2)
+    assert g.batch_jacobian(doubled, x2, experimental_use_pfor=False).numpy().tolist() == [
+        [[2.0, 0.0], [0.0, 2.0]], [[2.0, 0.0], [0.0, 2.0]]]
+    unconnected = g.batch_jacobian(doubled, tf.constant([[1.0], [2.0]]),
+                                   unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    assert unconnected.numpy().tolist() == [[[0.0], [0.0]], [[0.0], [0.0]]]   # TensorFlow 2.21
+
+
+def test_watch_errors_and_stop_recording_errors():
+    with tf.GradientTape() as g:
+        for bad in (1.0, np.array([1.0]), "a", None):
+            with pytest.raises(ValueError, match="not tf.Tensor or tf.Variable"):   # TensorFlow 2.21
+                g.watch(bad)
+    with pytest.raises(RuntimeError, match="Trying to stop recording a tape which is not recording"):
+        with tf.GradientTape().stop_recording():
+            pass
+    with tf.GradientTape() as tape:
+        with tape.stop_recording():
+            with pytest.raises(ValueError, match="Tape is not recording"):
+                with tape.stop_recording():
+                    pass
+    x = tf.constant(4.0)
+    with tf.GradientTape() as tape:
+        with tape.stop_recording():
+            y = x ** 2
+    assert tape.gradient(y, x) is None   # TensorFlow 2.21
+
+
+def test_docstring_reset_is_a_new_tape():
+    x = tf.Variable(1.0)
+    with tf.GradientTape() as t:
+        loss = x * 2
+        t.reset()
+        loss += x * 3
+    assert _value(t.gradient(loss, x)) == 3.0   # TensorFlow 2.21: only the second part
+    with pytest.raises(ValueError, match="Tape is not recording"):
+        tf.GradientTape().reset()
+
+
+def test_a_gradient_taken_while_recording_is_stopped():
+    # TensorFlow 2.21: the gradient is computed, and the tape that resumes is a new one
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * 2
+        with g.stop_recording():
+            assert g.gradient(y, x).numpy().tolist() == [2.0, 2.0]
+            with pytest.raises(RuntimeError, match="non-persistent"):
+                g.gradient(y, x)
+        z = x * 3
+        w = y * x
+    assert g.gradient(z, x) is None   # x is not watched by the new tape
+    with pytest.raises(RuntimeError, match="non-persistent"):
+        g.gradient(w, x)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * 2
+        with g.stop_recording():
+            assert g.jacobian(y, x).numpy().tolist() == [[2.0, 0.0], [0.0, 2.0]]
+        g.watch(x)
+        z = x * 5
+    assert g.gradient(z, x).numpy().tolist() == [5.0, 5.0]
+    assert g.watched_variables() == ()
+
+
+# --- tf.autodiff.ForwardAccumulator --------------------------------------------
+
+def test_docstring_forward_accumulator_linear_regression():
+    x = tf.constant([[2.0, 3.0], [1.0, 4.0]])
+    targets = tf.constant([[1.], [-1.]])
+    dense = tf.keras.layers.Dense(1)
+    dense.build([None, 2])
+    dense.kernel.assign([[0.5], [-0.3]])
+    loss_fn = lambda: tf.reduce_sum((dense(x) - targets) ** 2.)
+    kernel_fprop = []
+    with tf.autodiff.ForwardAccumulator(dense.kernel, tf.constant([[1.], [0.]])) as acc:
+        kernel_fprop.append(acc.jvp(loss_fn()))
+    with tf.autodiff.ForwardAccumulator(dense.kernel, tf.constant([[0.], [1.]])) as acc:
+        kernel_fprop.append(acc.jvp(loss_fn()))
+    with tf.autodiff.ForwardAccumulator(dense.bias, tf.constant([1.])) as acc:
+        bias_fprop = acc.jvp(loss_fn())
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    kernel_grad, bias_grad = tape.gradient(loss, (dense.kernel, dense.bias))
+    np.testing.assert_allclose(kernel_grad, tf.stack(kernel_fprop)[:, tf.newaxis])
+    np.testing.assert_allclose(bias_grad, bias_fprop[tf.newaxis])
+    # residuals [-0.9, 0.3]: 2 * (-0.9 * [2, 3] + 0.3 * [1, 4]) and 2 * (-0.9 + 0.3)
+    np.testing.assert_allclose(kernel_grad.numpy().ravel(), [-3.0, -3.0], rtol=1e-6)
+    np.testing.assert_allclose(bias_grad.numpy(), [-1.2], rtol=1e-6)
+
+
+def test_docstring_forward_accumulator_nesting():
+    primal = tf.constant(1.1)
+    with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.)) as outer:
+        with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.)) as inner:
+            primal_out = primal ** tf.constant(3.5)
+    inner_jvp = inner.jvp(primal_out)
+    # TensorFlow 2.21: 4.4417057, 10.094786, and None the other way round
+    assert inner_jvp.numpy() == np.float32(4.4417057)
+    assert outer.jvp(inner_jvp).numpy() == np.float32(10.094786)
+    assert inner.jvp(outer.jvp(primal_out)) is None
+    v = tf.Variable([1., 2.])
+    with tf.autodiff.ForwardAccumulator(v, tf.constant([1., 0.])) as acc:
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(v ** 3.)
+        backward = tape.gradient(y, v)
+    assert backward.numpy().tolist() == [3.0, 12.0]   # TensorFlow 2.21
+    assert acc.jvp(backward).numpy().tolist() == [6.0, 0.0]
+
+
+def test_forward_accumulator_errors_and_unconnected():
+    x = tf.constant([1.0, 2.0])
+    with pytest.raises(ValueError, match="specified as a primal multiple times"):   # TensorFlow 2.21
+        tf.autodiff.ForwardAccumulator([x, x], [tf.constant([1.0, 0.0])] * 2)
+    with pytest.raises(ValueError, match="requested dtype float32 for Tensor with dtype int32"):
+        tf.autodiff.ForwardAccumulator(x, tf.constant([1, 0]))
+    with pytest.raises(ValueError, match="same nested structure"):
+        tf.autodiff.ForwardAccumulator([x], tf.constant([1.0, 0.0]))
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 0.0])) as acc:
+        y = x * 2
+        z = tf.constant(3.0) * 2
+    # TensorFlow 2.21: None, 0.0, and [[2, 0], {'a': 0.0}]
+    assert acc.jvp(z) is None
+    assert _value(acc.jvp(z, unconnected_gradients=tf.UnconnectedGradients.ZERO)) == 0.0
+    got = acc.jvp([y, {'a': z}], unconnected_gradients='zero')
+    assert got[0].numpy().tolist() == [2.0, 0.0] and _value(got[1]['a']) == 0.0
+    with pytest.raises(ValueError, match="'bogus' is not a valid UnconnectedGradients"):
+        acc.jvp(y, unconnected_gradients='bogus')
+
+
+# --- tf.stop_gradient and tf.UnconnectedGradients -------------------------------
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_docstring_stable_softmax():
+    def softmax(x):
+        numerator = tf.exp(x)
+        return numerator / tf.reduce_sum(numerator)
+
+    def stable_softmax(x):
+        z = x - tf.stop_gradient(tf.reduce_max(x))
+        numerator = tf.exp(z)
+        return numerator / tf.reduce_sum(numerator)
+
+    x = tf.constant([1000.0, 1000.0, 999.0])
+    with tf.GradientTape(persistent=True) as t:
+        t.watch(x)
+        a = softmax(x)
+        b = stable_softmax(x)
+        lb = b[0] * 2.0 + b[2]
+    # TensorFlow 2.21: nan for the naive one; the stable one and its gradient
+    assert np.isnan(a.numpy()).all()
+    np.testing.assert_allclose(b.numpy(), [0.42231882, 0.42231882, 0.15536241], rtol=1e-6)
+    np.testing.assert_allclose(t.gradient(lb, x).numpy(), [0.42231882, -0.42231882, 0.0],
+                               rtol=1e-6, atol=1e-7)
+
+
+def test_unconnected_gradients_values():
+    u = tf.UnconnectedGradients
+    assert [m.value for m in u] == ["none", "zero"] and u("zero") is u.ZERO   # TensorFlow 2.21
+    x, y = tf.Variable([2., 2.]), tf.Variable(3.)
+    with tf.GradientTape(persistent=True) as tape:
+        z = y**2
+    assert tape.gradient(z, x, unconnected_gradients='none') is None
+    assert tape.gradient(z, x, unconnected_gradients=u.ZERO).numpy().tolist() == [0.0, 0.0]
+    assert tape.jacobian(z, x, unconnected_gradients=u.ZERO).numpy().tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match="Unknown value for unconnected_gradients: 'ZERO'"):
+        tape.gradient(z, x, unconnected_gradients='ZERO')
