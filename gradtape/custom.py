@@ -4,7 +4,8 @@ As in TensorFlow, every recorder sees the decorated function's own ops
 (Variable reads are noted); its outputs are then recorded as one op whose VJP
 is the user's ``grad_fn``.  A tape that tracks none of that op's inputs does
 not record it and keeps the function's own ops as the outputs' producers, so
-a tensor the function captured (a watched closure) gets its true gradient.
+a tensor the function captured (a watched closure) gets its true gradient
+(inside a ``tf.function``, as in TensorFlow's graph mode, it gets None).
 Forward mode is TensorFlow's: an output the function's own ops reach has the
 tangent of those ops; an output they do not reach (computed in NumPy, or
 through ``stop_gradient``) gets the transpose of ``grad_fn`` (which is linear
@@ -163,12 +164,15 @@ def _record(op, inputs, outs, inner):
     """Offer the custom op to the recorders; an accumulator keeps the tangent
     ``f``'s own ops gave an output (``inner``), as TensorFlow's, and takes
     ``grad_fn``'s transpose only for the outputs they did not reach."""
+    # inside a tf.function, as in TensorFlow's graph mode, the outputs' only
+    # producer is the custom op
+    eager = trace.tracer() is None
     for rec in trace.stack():
         if rec.traces_ops:
             continue
         if not isinstance(rec, ForwardRecorder):
             rec.record(op, inputs, outs, {})
-            if isinstance(rec, TapeRecorder):
+            if eager and isinstance(rec, TapeRecorder):
                 _keep_own_ops(rec, outs, inner)
             continue
         own = [rec.tangents.get(o._uid) for o in inner]

@@ -124,6 +124,27 @@ def test_a_tape_tracking_no_input_differentiates_the_function_s_own_ops():
     assert tape.jacobian(y, xs).numpy().tolist() == [[1.0, 0.0], [0.0, 1.0]]
 
 
+def test_inside_a_function_a_captured_tensor_gets_none_as_in_graph_mode():
+    c = tf.constant(2.0)
+
+    @tf.custom_gradient
+    def g(x):
+        return x * c, lambda dy: dy * 100.0
+
+    @tf.function
+    def step(x):
+        with tf.GradientTape(persistent=True) as t:
+            t.watch([x, c])
+            z = g(x)
+            zz = g(tf.constant(1.0))
+        return t.gradient(z, [x, c]), t.gradient(zz, c)
+
+    for _ in range(2):   # traced, then replayed
+        (dx, dc), dcc = step(tf.constant(2.0))
+        # TensorFlow 2.21's tf.function: 100.0, None, None (eagerly the last is 1.0)
+        assert (_value(dx), dc, dcc) == (100.0, None, None)
+
+
 def test_an_outer_tape_that_does_not_track_the_input_sees_the_own_ops():
     x = tf.constant(2.0)
     with tf.GradientTape() as outer:
