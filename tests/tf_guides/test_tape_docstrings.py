@@ -484,3 +484,36 @@ def test_unconnected_gradients_values():
     assert tape.jacobian(z, x, unconnected_gradients=u.ZERO).numpy().tolist() == [0.0, 0.0]
     with pytest.raises(ValueError, match="Unknown value for unconnected_gradients: 'ZERO'"):
         tape.gradient(z, x, unconnected_gradients='ZERO')
+
+
+def test_recompute_grad_gives_zeros_for_what_the_function_does_not_use():
+    # TensorFlow's recompute_grad asks its inner tape for UnconnectedGradients.ZERO
+    x, b, var, unused = tf.constant([1.0, 2.0]), tf.constant(5.0), tf.Variable(3.0), tf.Variable(4.0)
+
+    def g(a, c):
+        _ = unused * 1.0
+        return a * var
+    f = tf.recompute_grad(g)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, b])
+        y = f(x, b)
+    dx, db, dvar, dunused = tape.gradient(y, [x, b, var, unused])
+    # TensorFlow 2.21: [3, 3], 0.0, 3.0, 0.0
+    assert (dx.numpy().tolist(), _value(db), _value(dvar), _value(dunused)) == (
+        [3.0, 3.0], 0.0, 3.0, 0.0)
+    assert tape.jacobian(y, b).numpy().tolist() == [0.0, 0.0]   # TensorFlow 2.21
+    stopped = tf.recompute_grad(lambda a: tf.stop_gradient(a) * 2)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = stopped(x)
+    assert tape.gradient(y, x).numpy().tolist() == [0.0, 0.0]   # TensorFlow 2.21
+
+
+def test_recompute_grad_converts_a_python_number():
+    x = tf.constant(1.0)
+    three = tf.recompute_grad(lambda a: 3.0)
+    # TensorFlow 2.21: tf.Tensor(3.0, shape=(), dtype=float32), with or without a tape
+    assert str(three(x)) == "tf.Tensor(3.0, shape=(), dtype=float32)"
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        assert str(three(x)) == "tf.Tensor(3.0, shape=(), dtype=float32)"
