@@ -8,7 +8,8 @@ the intermediate values of the function never live on the outer tape, at the
 price of a second forward pass.  Its JVP reruns the function in forward mode.
 
 Only the function's positional arguments (the tensors of nested ones) and
-the trainable Variables it reads are differentiated; like TensorFlow's, a recomputation must give the same
+the trainable Variables it reads are differentiated (one it does not use
+gets zeros, as TensorFlow's); like TensorFlow's, a recomputation must give the same
 values, so the function should not draw random numbers or change state.
 """
 from __future__ import annotations
@@ -18,7 +19,8 @@ from ._core import nest, trace
 from ._core.forward import ForwardRecorder
 from ._core.tensor import Tensor, TensorLike, wrap
 from ._core.op import Op
-from .custom import _VariableWatcher, _flat_inputs
+from ._core.backend import zeros_for
+from .custom import _OncePerCotangent, _VariableWatcher, _as_tensors, _flat_inputs
 from .rules import identity
 from .tape import GradientTape
 from typing import Any, Callable
@@ -35,6 +37,15 @@ def _outputs(result, name):
     return outs
 
 
+def _converted(result, name):
+    """``f``'s result with Python and NumPy numbers as tensors, as TensorFlow's."""
+    try:
+        return _as_tensors(result)
+    except TypeError:
+        _outputs(result, name)  # names what is not a tensor
+        raise
+
+
 def _recompute_vjp(f, name, args, variables, kwargs, ct, xs):
     """Cotangents of the inputs and Variables: rerun ``f`` under a fresh tape."""
     copies = [identity(x) for x in xs[:len(xs) - len(variables)]]
@@ -43,7 +54,7 @@ def _recompute_vjp(f, name, args, variables, kwargs, ct, xs):
         tape.watch([c for c in copies if c.dtype.differentiable])
         for v in variables:
             tape.watch(v)
-        outs = _outputs(f(*nest.pack_sequence_as(args, copies), **kwargs), name)
+        outs = _outputs(_converted(f(*nest.pack_sequence_as(args, copies), **kwargs), name), name)
     cts = ct if isinstance(ct, tuple) else (ct,)
     targets = [(o._uid, c) for o, c in zip(outs, cts) if c is not None]
     extra = cts[0]._value.ndim - outs[0]._value.ndim if cts else 0
@@ -51,21 +62,23 @@ def _recompute_vjp(f, name, args, variables, kwargs, ct, xs):
     uids = [c._uid for c in copies] + [v._uid for v in variables]
     found = tape._sweep(targets, uids, False, batch_shape)
     tape._spend()
-    return [found.get(u) for u in uids]
+    return [_or_zeros(found.get(u), x, batch_shape) for u, x in zip(uids, copies + variables)]
+
+
+def _or_zeros(grad, x, batch_shape):
+    """``grad``, or zeros for a floating ``x`` that ``f`` does not use: TensorFlow's
+    recompute_grad asks its inner tape for ``UnconnectedGradients.ZERO``."""
+    if grad is not None or not x.dtype.differentiable:
+        return grad
+    return wrap(zeros_for(x._value, batch_shape + tuple(x._value.shape)))
 
 
 def _make_op(f, name, args, variables, kwargs):
     """The op of one call; ``args`` is the structure of its positional arguments."""
-    memo = {}
     n_inputs = len(nest.flatten(args))
-
-    def grads_for(ct, xs):
-        # the sweep asks once per input with the same cotangent: recompute once
-        if memo.get("ct") is not ct:
-            memo.clear()
-            memo["grads"] = _recompute_vjp(f, name, args, variables, kwargs, ct, xs)
-            memo["ct"] = ct
-        return memo["grads"]
+    # the sweep asks once per input with the same cotangent: recompute once
+    grads_for = _OncePerCotangent(
+        lambda ct, xs: _recompute_vjp(f, name, args, variables, kwargs, ct, xs))
 
     def vjp_for(i):
         return lambda ct, ans, *xs: grads_for(ct, xs)[i]
@@ -113,13 +126,13 @@ def recompute_grad(f: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(f)
     def checkpointed(*args, **kwargs):
         if not trace.stack():
-            return f(*args, **kwargs)
+            return _converted(f(*args, **kwargs), name)
         inputs, args = _flat_inputs(args)
         inputs = [x._read() for x in inputs]
         args = nest.pack_sequence_as(args, inputs)
         watcher = _VariableWatcher()
         with trace.replaced((watcher,)):
-            result = f(*args, **kwargs)
+            result = _converted(f(*args, **kwargs), name)
         variables = [v for _, v in sorted(watcher.variables.items())]
         in_uids = {x._uid for x in inputs} | set(watcher.variables)
         # each output needs an id of its own (an input returned as is, or a Variable)

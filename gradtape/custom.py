@@ -1,11 +1,15 @@
 """Functions with gradients of the user's choosing: custom_gradient.
 
-The decorated function runs with tapes paused (Variable reads are noted);
-its outputs are recorded as one op whose VJP is the user's ``grad_fn``.
-Forward mode is TensorFlow's: accumulators (and what is outside them) see the
-function's own ops, so an output they reach has the tangent of those ops; an
-output they do not reach (computed in NumPy, or through ``stop_gradient``)
-gets the transpose of ``grad_fn`` (which is linear in the upstream gradient).
+As in TensorFlow, every recorder sees the decorated function's own ops
+(Variable reads are noted); its outputs are then recorded as one op whose VJP
+is the user's ``grad_fn``.  A tape that tracks none of that op's inputs does
+not record it and keeps the function's own ops as the outputs' producers, so
+a tensor the function captured (a watched closure) gets its true gradient
+(inside a ``tf.function``, as in TensorFlow's graph mode, it gets None).
+Forward mode is TensorFlow's: an output the function's own ops reach has the
+tangent of those ops; an output they do not reach (computed in NumPy, or
+through ``stop_gradient``) gets the transpose of ``grad_fn`` (which is linear
+in the upstream gradient).
 """
 from __future__ import annotations
 import functools
@@ -15,9 +19,10 @@ import inspect
 from ._core.backend import zeros_for
 from ._core import nest, trace
 from ._core.forward import ForwardRecorder
-from ._core.tensor import Tensor, TensorLike, wrap
+from ._core.reverse import TapeRecorder
+from ._core.tensor import TensorLike, wrap
 from ._core.convert import convert_to_tensor
-from ._core.op import Op
+from ._core.op import OPS, Op
 from typing import Any, Callable, Optional
 
 
@@ -78,9 +83,29 @@ def _split_result(out, f):
     return out
 
 
-def _make_op(f, grad_fn, n_inputs, variables):
-    memo = {}
+class _OncePerCotangent:
+    """``compute(ct, *rest)``, computed once for the cotangent of one entry.
 
+    The sweep calls an op's VJP once per input, and may wrap the same
+    cotangent arrays in new Tensors for each call: the cotangent is known by
+    its arrays, and kept so that their ids stay theirs.
+    """
+
+    __slots__ = ("_compute", "_key", "_ct", "_result")
+
+    def __init__(self, compute):
+        self._compute, self._key, self._ct, self._result = compute, None, None, None
+
+    def __call__(self, ct, *rest):
+        parts = ct if isinstance(ct, tuple) else (ct,)
+        key = tuple([None if c is None else id(getattr(c, "_value", c)) for c in parts])
+        if key != self._key:
+            self._result = self._compute(ct, *rest)
+            self._key, self._ct = key, ct
+        return self._result
+
+
+def _make_op(f, grad_fn, n_inputs, variables):
     def call_grad_fn(upstream):
         if variables:
             in_grads, var_grads = grad_fn(*upstream, variables=list(variables))
@@ -89,12 +114,8 @@ def _make_op(f, grad_fn, n_inputs, variables):
             grads = _as_list(grad_fn(*upstream), n_inputs)
         return [None if g is None else convert_to_tensor(g) for g in grads]
 
-    def grads_for(ct):
-        key = id(ct)
-        if key not in memo:
-            memo.clear()
-            memo[key] = (ct, call_grad_fn(ct if isinstance(ct, tuple) else (ct,)))
-        return memo[key][1]
+    grads_for = _OncePerCotangent(
+        lambda ct: call_grad_fn(ct if isinstance(ct, tuple) else (ct,)))
 
     def vjp_for(i):
         def vjp(ct, ans, *xs):
@@ -139,25 +160,20 @@ def _transposed_grad_fn(call_grad_fn, ts, outs):
     return tuple(got)
 
 
-def _seen_by_accumulators(stack):
-    """The recorders that see ``f``'s own ops: every accumulator, and the tapes
-    and accumulators outside the innermost one (they see its tangents)."""
-    last = -1
-    for i, rec in enumerate(stack):
-        if isinstance(rec, ForwardRecorder):
-            last = i
-    return stack[:last + 1]
-
-
 def _record(op, inputs, outs, inner):
     """Offer the custom op to the recorders; an accumulator keeps the tangent
     ``f``'s own ops gave an output (``inner``), as TensorFlow's, and takes
     ``grad_fn``'s transpose only for the outputs they did not reach."""
+    # inside a tf.function, as in TensorFlow's graph mode, the outputs' only
+    # producer is the custom op
+    eager = trace.tracer() is None
     for rec in trace.stack():
         if rec.traces_ops:
             continue
         if not isinstance(rec, ForwardRecorder):
             rec.record(op, inputs, outs, {})
+            if eager and isinstance(rec, TapeRecorder):
+                _keep_own_ops(rec, outs, inner)
             continue
         own = [rec.tangents.get(o._uid) for o in inner]
         if None in own:
@@ -165,6 +181,16 @@ def _record(op, inputs, outs, inner):
         for o, t in zip(outs, own):
             if t is not None:
                 rec._keep(o, t)
+
+
+def _keep_own_ops(tape, outs, inner):
+    """Where ``tape`` did not record the custom op (it tracks none of its
+    inputs), an output it reached through ``f``'s own ops is their identity,
+    as TensorFlow's tape keeps the ``Identity`` that ``custom_gradient`` adds."""
+    tracked = tape.tracked
+    for o, i in zip(outs, inner):
+        if o._uid not in tracked and i._uid in tracked:
+            tape.record(OPS["identity"], (i,), o, {})
 
 
 def _as_tensors(result):
@@ -205,8 +231,7 @@ def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Callable[..., Any
             return _as_tensors(_split_result(f(*args, **kwargs), f)[0])
         inputs, args = _flat_inputs(args)
         watcher = _VariableWatcher()
-        seen = _seen_by_accumulators(trace.stack())
-        with trace.replaced(seen + (watcher,)):
+        with trace.replaced(trace.stack() + (watcher,)):
             result, grad_fn = _split_result(f(*args, **kwargs), f)
         in_uids = {x._uid for x in inputs}
         # a Variable passed as an argument is an input; only the others it
@@ -217,10 +242,8 @@ def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Callable[..., Any
                             "then grad_fn must accept a keyword argument 'variables'.")
         result = _as_tensors(result)
         inner = nest.flatten(result)
-        # each output needs an id of its own (an input returned as is, a Variable,
-        # or, when recorders saw f's ops, any output)
-        outs = tuple(o if type(o) is Tensor and o._uid not in in_uids and not seen
-                     else wrap(o._value) for o in inner)
+        # each output needs an id of its own: the recorders saw f's ops make them
+        outs = tuple(wrap(o._value) for o in inner)
         op = _make_op(f, grad_fn, len(inputs), variables)
         recorded_inputs = tuple(inputs) + tuple(variables)
         _record(op, tuple(x._read() for x in recorded_inputs), outs, inner)

@@ -162,6 +162,8 @@ class GradientTape:
         try:
             yield
         finally:
+            if self._rec is None:  # a gradient spent it meanwhile: as TensorFlow, a new tape
+                self._rec, self._skeleton = TapeRecorder(self._watch_accessed_variables), None
             trace.push(self._rec)
             self._recording = True
             _history._note_event(self, "resume")
