@@ -278,7 +278,8 @@ class TensorArray:
 
 
 def _index(index):
-    return int(index.numpy()) if isinstance(index, TensorLike) else int(index)
+    # int() (not .numpy()): inside a function the replay checks the index again
+    return int(index)
 
 
 def _index_list(indices):

@@ -63,6 +63,9 @@ class DType:
     def __repr__(self):
         return f"tf.{self.name}"
 
+    def __str__(self):  # as TensorFlow's: print(tf.int32) shows <dtype: 'int32'>
+        return f"<dtype: '{self.name}'>"
+
     def __eq__(self, other):
         try:
             return self._np == as_dtype(other)._np
