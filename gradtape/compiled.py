@@ -54,6 +54,7 @@ from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub,
 from .rules.reductions import _MEAN, _count
 from .diagnostics.debugging import checking_numerics, checks_anywhere
 from .variables import Variable
+from .concrete import ConcreteFunction, Signature, _canonical_arguments
 
 #: A warning says the function keeps being traced when this many of its last
 #: ``RETRACE_WINDOW`` calls traced it (TensorFlow's rule: 5 of the last 10).
@@ -263,6 +264,7 @@ class Function:
         self.relaxed_fallback = None
         self._relaxing = True  # False once a relaxed trace raised: trace per shape
         self._bound = weakref.WeakKeyDictionary()
+        self._described = []       # the Signatures traced, as TensorFlow counts them
         self.__name__ = getattr(func, "__name__", type(func).__name__)
         functools.update_wrapper(self, func)
 
@@ -373,7 +375,10 @@ class Function:
         """Trace for these arguments (tensors, or :class:`TensorSpec` s; none:
         the ``input_signature``) without running a call: the trace's
         assignments and random draws are undone.  A spec's ``None`` dimension
-        is traced with size 1.  Returns a callable for that signature.
+        is traced with size 2, and relaxed as a call's; a spec of any rank
+        (``shape=None``) as a scalar.  Arguments that fit a signature traced
+        before get its concrete function, as TensorFlow's.  Returns a
+        callable for that signature (:class:`ConcreteFunction`).
 
         >>> import gradtape as tf
         >>> double = tf.function(lambda x: x * 2.0)
@@ -381,24 +386,44 @@ class Function:
         >>> concrete(tf.constant([1.0, 2.0])).numpy()
         array([2., 4.], dtype=float32)
         """
-        if not args and not kwargs:
-            if self.input_signature is None:
-                raise TypeError(f"get_concrete_function of {self.__name__}: pass the arguments "
-                                "or TensorSpecs to trace for (it has no input_signature)")
+        if not args and not kwargs and self.input_signature is not None:
             args = self.input_signature
+        args, kwargs = _canonical_arguments(self.python_function, args, kwargs)
         specs = nest.map_structure(_spec_of, (args, kwargs))
         # a Variable argument stays the Variable (the body may assign it), as TF's
         args, kwargs = nest.map_structure(
             lambda a, s: a if isinstance(a, Variable) else _example(s), (args, kwargs), specs)
         if self._binder is not None:
             args, kwargs = self._binder.bind(args, kwargs)
+            specs = (self.input_signature, {})
         key = None if kwargs else _tensors_signature(args)
         leaves = args if key is not None else nest.flatten((args, kwargs))
+        pattern = _pattern(leaves, _structure((args, kwargs)), None, specs)
+        for known in reversed(self._described):  # as TensorFlow: one traced for specs
+            if _fits(pattern, known[0]):           # these fit, the latest first
+                return ConcreteFunction(self, *known[1:])
         if key is None:
             key = ("nested", _signature(leaves)[0], _structure((args, kwargs)))
         with np.errstate(all="ignore"):
-            self._trace(key, args, kwargs, leaves, dry=True)
-        return ConcreteFunction(self, specs)
+            described = self._trace(key, args, kwargs, leaves, dry=True, specs=specs)[1]
+        return ConcreteFunction(self, *described[1:])
+
+    def pretty_printed_concrete_signatures(self) -> str:
+        """The signatures traced so far, one paragraph each, as TensorFlow prints them.
+
+        >>> import gradtape as tf
+        >>> scale = tf.function(lambda x, n: x * n)
+        >>> _ = scale(tf.constant([1.0, 2.0]), 3)
+        >>> print(scale.pretty_printed_concrete_signatures())
+        Input Parameters:
+          x (POSITIONAL_OR_KEYWORD): TensorSpec(shape=(2,), dtype=tf.float32, name=None)
+          n (POSITIONAL_OR_KEYWORD): Literal[3]
+        Output Type:
+          TensorSpec(shape=(2,), dtype=tf.float32, name=None)
+        Captures:
+          None
+        """
+        return "\n\n".join(str(d[2]) for d in self._described)
 
     # -- tracing -----------------------------------------------------------
     def _run_as_python(self, args, kwargs):
@@ -410,10 +435,13 @@ class Function:
                 "write it as a loop (tf.while_loop), or recurse on Python values")
         return _tensors_out(self.python_function(*args, **kwargs))
 
-    def _trace(self, key, args, kwargs, leaves, dry=False):
+    def _trace(self, key, args, kwargs, leaves, dry=False, specs=None):
+        """Trace for a call (``dry``: for ``get_concrete_function``, whose
+        ``specs`` may have ``None`` sizes); the result and the trace's Signature
+        when ``dry``, the result otherwise."""
         with self._lock:
-            first = self.trace_count == 0 and not dry
-            pattern = _pattern(leaves, _structure((args, kwargs)), self._binder)
+            first = self.trace_count == 0
+            pattern = _pattern(leaves, _structure((args, kwargs)), self._binder, specs)
             relaxed = self._relaxed_signature(pattern)
             relax = _relaxed_dims(relaxed)
             try:
@@ -427,13 +455,35 @@ class Function:
                 # as TensorFlow: trace once more, and refuse Variables created again
                 self._trace_once(args, kwargs, leaves, dry=True, check_only=True)
                 self._tf_traces += 1
+            before = self._tf_traces
             self._remember(key, program, pattern)
+            described = None
+            if dry or self._tf_traces > before:
+                described = self._describe(args, kwargs, leaves, relaxed or pattern, tracer, specs)
+                if self._tf_traces > before:
+                    self._described.append(described)
+                    del self._described[:-MAX_PROGRAMS]
             if relax is not None and program is not _EAGER:
                 self.relaxed_fallback = tracer.fixed
                 if tracer.fixed is None:
                     self._relaxed.insert(0, (relaxed, program))
                     del self._relaxed[MAX_BRANCHES:]
-        return result
+        return (result, described) if dry else result
+
+    def _describe(self, args, kwargs, leaves, pattern, tracer, specs):
+        """(pattern, specs, Signature) of a trace: its specs (``None`` sizes kept)
+        and Python values, the outputs' specs and the Variables captured."""
+        if specs is None:
+            flat = [TensorSpec(e[1], leaf.dtype) if e[0] == "t" else leaf
+                    for e, leaf in zip(pattern[0], leaves)]
+            specs = nest.pack_sequence_as((args, kwargs), flat)
+        outputs = tracer.outputs
+        if any(isinstance(s, TensorSpec) and s._shape is None for s in nest.flatten(specs)):
+            outputs = nest.map_structure(  # traced on a scalar, for any rank
+                lambda o: TensorSpec(None, o.dtype) if isinstance(o, TensorSpec) else o, outputs)
+        passed = {id(v) for v in leaves if isinstance(v, Variable)}
+        captures = [v for v in tracer.variables() if id(v) not in passed]
+        return pattern, specs, Signature(self.python_function, *specs, outputs, captures)
 
     def _relaxed_signature(self, pattern):
         """The signature with ``None`` sizes that a call of ``pattern`` is traced
@@ -478,7 +528,8 @@ class Function:
         self._tracing_threads.add(me)
         try:
             result = _tensors_out(self.python_function(*args, **kwargs))
-            if tracer.created and (dry or self.trace_count):
+            tracer.outputs = _output_specs(result, tracer)
+            if tracer.created and self.trace_count:
                 raise ValueError(_SINGLETON_VARIABLES.format(
                     name=self.__name__, count=len(tracer.created)))
             program = tracer.compile(result, self.__name__) if tracer.numpy_only else _EAGER
@@ -549,37 +600,6 @@ class Function:
                 RuntimeWarning, stacklevel=4)
 
 
-class ConcreteFunction:
-    """A :class:`Function` for one signature, from ``get_concrete_function``.
-
-    >>> import gradtape as tf
-    >>> f = tf.function(lambda x: x + 1.0, input_signature=[tf.TensorSpec([None])])
-    >>> concrete = f.get_concrete_function()
-    >>> concrete.structured_input_signature
-    ((TensorSpec(shape=(None,), dtype=tf.float32, name=None),), {})
-    >>> concrete(tf.constant([1.0, 2.0])).numpy()
-    array([2., 3.], dtype=float32)
-    """
-
-    def __init__(self, function, specs):
-        self.function = function
-        self.structured_input_signature = (tuple(specs[0]), dict(specs[1]))
-
-    def __call__(self, *args, **kwargs):
-        args = tuple(args)
-        flat_specs = nest.flatten(self.structured_input_signature)
-        flat_args = nest.flatten((args, kwargs))
-        fits = len(flat_specs) == len(flat_args) and all(
-            not isinstance(s, TensorSpec) or (isinstance(a, TensorLike) and s.is_compatible_with(a))
-            or (not isinstance(a, TensorLike) and s.is_compatible_with(convert_to_tensor(a, s.dtype)))
-            for s, a in zip(flat_specs, flat_args))
-        if not fits:
-            raise TypeError(f"a concrete function of {self.function.__name__} for "
-                            f"{self.structured_input_signature} cannot take {args, kwargs}; "
-                            "call the Function itself to trace for other arguments")
-        return self.function(*args, **kwargs)
-
-
 def _method_of(func, instance):
     """``func`` bound to ``instance`` without keeping the instance alive."""
     ref = weakref.ref(instance)
@@ -587,11 +607,17 @@ def _method_of(func, instance):
     @functools.wraps(func)
     def method(*args, **kwargs):
         return func(ref(), *args, **kwargs)
+    try:  # the signature without ``self``, for concrete functions' parameters
+        signature = inspect.signature(func)
+        method.__signature__ = signature.replace(
+            parameters=list(signature.parameters.values())[1:])
+    except (TypeError, ValueError):
+        pass
     return method
 
 
 def _spec_of(x):
-    if isinstance(x, TensorSpec):
+    if isinstance(x, (TensorSpec, Variable)):
         return x
     if isinstance(x, (TensorLike, np.ndarray, np.generic)):
         return TensorSpec.from_tensor(x if isinstance(x, TensorLike) else convert_to_tensor(x))
@@ -599,11 +625,23 @@ def _spec_of(x):
 
 
 def _example(x):
-    """A value that fits a spec: zeros, size 1 for a ``None`` dimension."""
+    """A value that fits a spec: zeros, size 2 for a ``None`` dimension (a size
+    the relaxed trace can tell from a broadcast), a scalar for any rank."""
     if not isinstance(x, TensorSpec):
         return x
-    shape = () if x._shape is None else tuple(1 if d is None else d for d in x._shape)
+    shape = () if x._shape is None else tuple(2 if d is None else d for d in x._shape)
     return wrap(np.zeros(shape, x._dtype._np))
+
+
+def _output_specs(result, tracer):
+    """The specs of a trace's result, ``None`` where sizes vary."""
+    def spec(x):
+        if not isinstance(x, TensorLike):
+            return x
+        shape = x._read()._value.shape
+        dims = tracer.varying_dims(x) if tracer.relax is not None else ()
+        return TensorSpec([None if d in dims else n for d, n in enumerate(shape)], x.dtype)
+    return nest.map_structure(spec, result)
 
 
 def _any_tensor(structure):
@@ -672,11 +710,15 @@ class _Binder:
         return nest.pack_sequence_as(spec, [self._bound(v, s) for v, s in zip(flat, flat_spec)])
 
 
-def _pattern(leaves, structure, binder):
+def _pattern(leaves, structure, binder, specs=None):
     """A call's signature as TensorFlow counts traces: ``("t", shape, dtype)`` per
-    tensor (an ``input_signature``'s shapes, ``None`` dimensions included), the
-    trace key's entry for anything else, and the nesting of the arguments."""
-    specs = None if binder is None else binder.flat_specs
+    tensor (an ``input_signature``'s or ``specs``' shapes, ``None`` dimensions
+    included), the trace key's entry for anything else, and the nesting of the
+    arguments."""
+    if specs is not None:
+        specs = nest.flatten(specs)
+    elif binder is not None:
+        specs = binder.flat_specs
     entries = []
     for i, leaf in enumerate(leaves):
         if type(leaf) is Tensor or isinstance(leaf, (np.ndarray, np.generic)):
@@ -990,6 +1032,7 @@ class _Tracer(trace.Recorder):
     traces_ops = True  # seen by gradtape._core.trace: never hidden, never offered custom ops
 
     relax = None  # {argument position: the dimensions whose size may vary}
+    outputs = None  # the specs of the function's result
 
     def __init__(self, relax=None):
         if relax:
@@ -1048,6 +1091,10 @@ class _Tracer(trace.Recorder):
     def _variable(self, var):
         if var._uid not in self.first_slot:
             self.by_uid[var._uid] = self.first_slot[var._uid] = self._new_slot(_VAR, var, var._value)
+
+    def variables(self):
+        """The Variables the function read or assigned, in the order met."""
+        return [self.sources[s] for s in self.first_slot.values()]
 
     def fresh_read(self, t):
         """A Variable was read while tracing: ``t`` is its value now (the array it

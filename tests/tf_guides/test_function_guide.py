@@ -33,3 +33,121 @@ def test_a_tensor_array_accumulates_an_rnn_unrolled_over_tf_range():
              [4.8, 5.1, 5.3999996, 5.7]]], rtol=1e-6)
     out = dynamic_rnn(rnn_step, data * 2.0, tf.ones([2, 4]))
     np.testing.assert_allclose(out.numpy()[1, 2], [10.6, 11.2, 11.8, 12.4], rtol=1e-6)
+
+
+def test_a_concrete_function_keeps_the_python_values_it_was_traced_with():
+    # "Obtaining concrete functions": TensorFlow 2.21 printed this signature,
+    # returned 100.0 and raised TypeError for b=3
+    @tf.function
+    def pow(a, b):
+        return a ** b
+
+    square = pow.get_concrete_function(a=tf.TensorSpec(None, tf.float32), b=2)
+    assert str(square) == """ConcreteFunction Input Parameters:
+  a (POSITIONAL_OR_KEYWORD): TensorSpec(shape=<unknown>, dtype=tf.float32, name=None)
+  b (POSITIONAL_OR_KEYWORD): Literal[2]
+Output Type:
+  TensorSpec(shape=<unknown>, dtype=tf.float32, name=None)
+Captures:
+  None"""
+    assert square(tf.constant(10.0)) == 100
+    assert float(square(tf.constant(10.0), b=2)) == 100.0
+    assert float(square(a=tf.constant(3.0))) == 9.0
+    with pytest.raises(TypeError, match="Can not cast 3 to Literal"):
+        square(tf.constant(10.0), b=3)
+    assert square.structured_input_signature == (
+        (tf.TensorSpec(None, tf.float32, name="a"), 2), {})
+    # a narrower signature gets the same concrete function: any shape fits it
+    same = pow.get_concrete_function(tf.TensorSpec([2], tf.float32), 2)
+    assert same(tf.constant([1.0, 2.0, 3.0])).numpy().tolist() == [1.0, 4.0, 9.0]
+    with pytest.raises(TypeError, match="Can not cast"):
+        same(tf.constant([1, 2]), 2)
+    assert pow.experimental_get_tracing_count() == 1
+
+
+def test_printed_signatures_keep_none_sizes_and_name_their_parameters():
+    # TensorFlow 2.21's printout for a nested result and a keyword-only default
+    @tf.function
+    def multi(x, y=3, *, z=None):
+        return {"s": x * y, "t": (x, x)}
+
+    concrete = multi.get_concrete_function(
+        tf.TensorSpec([None, 2], tf.float64, name="xx"), 4)
+    spec = "TensorSpec(shape=(None, 2), dtype=tf.float64, name=None)"
+    assert str(concrete) == f"""ConcreteFunction Input Parameters:
+  x (POSITIONAL_OR_KEYWORD): TensorSpec(shape=(None, 2), dtype=tf.float64, name='xx')
+  y (POSITIONAL_OR_KEYWORD): Literal[4]
+  z (KEYWORD_ONLY): Literal[None]
+Output Type:
+  Dict[['s', {spec}], ['t', Tuple[{spec}, {spec}]]]
+Captures:
+  None"""
+    assert concrete.structured_input_signature == (
+        (tf.TensorSpec([None, 2], tf.float64, name="xx"), 4), {"z": None})
+    assert concrete(tf.ones([3, 2], tf.float64))["s"].numpy().tolist() == [[4.0, 4.0]] * 3
+    with pytest.raises(AttributeError, match="no tf.Graph"):
+        concrete.graph
+
+
+def test_a_variable_argument_prints_as_a_variable_spec():
+    # TensorFlow 2.21: VariableSpec(shape=(), dtype=tf.float32, trainable=True, alias_id=0)
+    @tf.function
+    def var_out(v):
+        return v.assign_add(1.0)
+
+    v = tf.Variable(1.0)
+    concrete = var_out.get_concrete_function(v)
+    assert "v (POSITIONAL_OR_KEYWORD): VariableSpec(shape=(), dtype=tf.float32, " \
+        "trainable=True, alias_id=0)" in str(concrete)
+    assert v.numpy() == 1.0  # tracing ran no call
+    assert concrete(v).numpy() == 2.0
+
+
+def test_get_concrete_function_may_create_the_variables_of_a_new_function():
+    # "Using with multiple Keras optimizers", one Function per optimizer, steps
+    # alternating; TensorFlow 2.21 ended at w = 1.978001 with 2 steps each
+    opt1 = tf.keras.optimizers.Adam(learning_rate=1e-2)
+    opt2 = tf.keras.optimizers.Adam(learning_rate=1e-3)
+
+    def train_step(w, x, y, optimizer):
+        with tf.GradientTape() as tape:
+            L = tf.reduce_sum(tf.square(w * x - y))
+        gradients = tape.gradient(L, [w])
+        optimizer.apply_gradients(zip(gradients, [w]))
+
+    w = tf.Variable(2.)
+    x = tf.constant([-1.])
+    y = tf.constant([2.])
+    f1 = tf.function(train_step)
+    train_step_1 = f1.get_concrete_function(w, x, y, opt1)
+    train_step_2 = tf.function(train_step).get_concrete_function(w, x, y, opt2)
+    assert w.numpy() == 2.0 and opt1.iterations.numpy() == 0
+    assert f1.experimental_get_tracing_count() == 2  # created Variables: traced twice
+    for i in range(4):
+        if i % 2 == 0:
+            train_step_1(w, x, y, opt1)
+        else:
+            train_step_2(w, x, y, opt2)
+    np.testing.assert_allclose(w.numpy(), 1.978001, rtol=1e-6)
+    assert opt1.iterations.numpy() == opt2.iterations.numpy() == 2
+    with pytest.raises(TypeError, match="missing a required argument: 'optimizer'"):
+        train_step_1(w, x, y)  # as the guide's cell does: TensorFlow 2.21 raises
+
+
+def test_a_concrete_function_of_a_method_creating_its_variable():
+    # the guide's Count, concrete function first: TensorFlow 2.21 printed 0, then 1 2 3
+    class Count(tf.Module):
+        def __init__(self):
+            self.count = None
+
+        @tf.function
+        def __call__(self):
+            if self.count is None:
+                self.count = tf.Variable(0)
+            return self.count.assign_add(1)
+
+    c = Count()
+    concrete = c.__call__.get_concrete_function()
+    assert c.count.numpy() == 0
+    assert [c().numpy(), c().numpy(), concrete().numpy()] == [1, 2, 3]
+    assert c.__call__.experimental_get_tracing_count() == 2

@@ -1,0 +1,276 @@
+"""Concrete functions: one traced signature of a ``gradtape.function``, what
+``get_concrete_function`` returns and ``pretty_printed_concrete_signatures``
+lists, printed as TensorFlow prints them.
+
+A concrete function takes the arguments it was traced for: tensors that fit
+its specs, and the Python values it was traced with (which may be left out,
+as TensorFlow's), and calls its :class:`~gradtape.compiled.Function`.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+import numpy as np
+
+from ._core import nest
+from ._core.convert import convert_to_tensor
+from ._core.tensor import TensorLike
+from .variables import Variable
+
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+_LITERALS = (type(None), bool, int, float, complex, str, bytes)
+
+
+class Signature:
+    """What one trace of a function took and gave: its parameters (name, kind,
+    spec or Python value), its outputs' specs and the Variables it captured.
+
+    >>> import gradtape as tf
+    >>> f = tf.function(lambda x, n: x * n)
+    >>> print(f.get_concrete_function(tf.TensorSpec([None, 2]), 3))
+    ConcreteFunction Input Parameters:
+      x (POSITIONAL_OR_KEYWORD): TensorSpec(shape=(None, 2), dtype=tf.float32, name=None)
+      n (POSITIONAL_OR_KEYWORD): Literal[3]
+    Output Type:
+      TensorSpec(shape=(None, 2), dtype=tf.float32, name=None)
+    Captures:
+      None
+    """
+
+    def __init__(self, func: Callable[..., Any], args: tuple, kwargs: dict, outputs: Any,
+                 captures: list[Variable]) -> None:
+        self.params = _parameters(func, args, kwargs)
+        self.outputs = outputs
+        self.captures = captures
+
+    def __str__(self) -> str:
+        variables: dict[int, int] = {}
+        lines = ["Input Parameters:"]
+        lines += [f"  {name} ({kind}): {_type_of(v, variables)}" for name, kind, v in self.params]
+        lines += ["Output Type:", f"  {_type_of(self.outputs, variables)}", "Captures:"]
+        lines += [f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)"
+                  for v in self.captures] or ["  None"]
+        return "\n".join(lines)
+
+
+class ConcreteFunction:
+    """A :class:`~gradtape.compiled.Function` for one signature, from
+    ``get_concrete_function``: tensors must fit its specs, Python values must
+    be the ones it was traced with, and may be left out.
+
+    >>> import gradtape as tf
+    >>> f = tf.function(lambda x: x + 1.0, input_signature=[tf.TensorSpec([None])])
+    >>> concrete = f.get_concrete_function()
+    >>> concrete.structured_input_signature
+    ((TensorSpec(shape=(None,), dtype=tf.float32, name='x'),), {})
+    >>> concrete(tf.constant([1.0, 2.0])).numpy()
+    array([2., 3.], dtype=float32)
+    >>> power = tf.function(lambda a, b: a ** b).get_concrete_function(tf.constant(3.0), b=2)
+    >>> float(power(tf.constant(4.0)))
+    16.0
+    """
+
+    def __init__(self, function: Any, specs: tuple[tuple, dict], signature: Signature) -> None:
+        self.function = function
+        self._signature = signature
+        self._python = _python_signature(function.python_function)
+        self._traced = _bind(self._python, *specs)
+        self.structured_input_signature = _canonical(self._python, self._traced, specs)
+        #: the specs of the outputs (TensorFlow's are the graph's symbolic tensors)
+        self.structured_outputs = signature.outputs
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = self._arguments(args, kwargs)
+        return self.function(*args, **kwargs)
+
+    @property
+    def graph(self) -> Any:
+        raise AttributeError(
+            "gradtape's concrete functions have no tf.Graph: graph introspection (graph defs, "
+            "ops lists) is not supported; call the concrete function, or print it to see "
+            "its signature")
+
+    def pretty_printed_signature(self) -> str:
+        """The signature as ``print`` shows it, without the ``ConcreteFunction`` prefix."""
+        return str(self._signature)
+
+    def __str__(self) -> str:
+        return "ConcreteFunction " + str(self._signature)
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{name}: {_type_of(v, {})}" for name, _, v in self._signature.params)
+        return (f"<ConcreteFunction ({params}) -> {_type_of(self._signature.outputs, {})} "
+                f"at 0x{id(self):X}>")
+
+    def _arguments(self, args, kwargs):
+        """The call's (args, kwargs) with the Python values of the trace filled in;
+        TypeError when an argument does not fit the signature."""
+        traced = self._traced
+        if traced is None:  # a callable without an inspectable signature
+            if not _fits_all((tuple(args), kwargs), self.structured_input_signature):
+                raise _binding_error(f"{(args, kwargs)} does not fit "
+                                     f"{self.structured_input_signature}")
+            return tuple(args), kwargs
+        try:
+            call = self._python.bind_partial(*args, **kwargs)
+        except TypeError as e:
+            raise _binding_error(str(e)) from None
+        for name, spec in traced.arguments.items():
+            if name in call.arguments:
+                value = call.arguments[name]
+                if not _fits_all(value, spec):
+                    raise _binding_error(f"Can not cast {_short(value)} to {_type_of(spec, {})}")
+            elif _is_literal(spec):
+                call.arguments[name] = spec
+            else:
+                raise _binding_error(f"missing a required argument: '{name}'")
+        return call.args, call.kwargs
+
+
+def _canonical_arguments(func, args, kwargs):
+    """(args, kwargs) with the arguments that can be positional given so, as
+    TensorFlow binds them: ``f(a=x, b=2)`` is the signature of ``f(x, 2)``;
+    TypeError when they do not bind to ``func``'s parameters."""
+    signature = _python_signature(func)
+    if signature is None:
+        return args, kwargs
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as e:
+        raise _binding_error(str(e)) from None
+    return bound.args, bound.kwargs
+
+
+def _binding_error(why):
+    return TypeError(f"Binding inputs to tf.function failed due to `{why}`")
+
+
+def _python_signature(func):
+    try:
+        return inspect.signature(func)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bind(signature, args, kwargs):
+    """The traced (args, kwargs) bound to the Python signature, defaults in, or None."""
+    if signature is None:
+        return None
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError:
+        return None
+    bound.apply_defaults()
+    return bound
+
+
+def _canonical(signature, bound, specs):
+    """``structured_input_signature`` as TensorFlow gives it: every argument that
+    can be positional is, keyword-only ones by name, an unnamed spec named after
+    its parameter."""
+    if bound is None:
+        return tuple(specs[0]), dict(specs[1])
+    args, kwargs = [], {}
+    for name, value in bound.arguments.items():
+        kind = signature.parameters[name].kind
+        if kind in _POSITIONAL:
+            args.append(_named(value, name))
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            args.extend(_named(v, f"{name}_{i}") for i, v in enumerate(value))
+        elif kind is inspect.Parameter.KEYWORD_ONLY:
+            kwargs[name] = _named(value, name)
+        else:
+            kwargs.update({k: _named(v, k) for k, v in value.items()})
+    return tuple(args), kwargs
+
+
+def _named(value, name):
+    from .compiled import TensorSpec
+    if isinstance(value, TensorSpec) and value.name is None:
+        return TensorSpec.from_spec(value, name)
+    return value
+
+
+def _parameters(func, args, kwargs):
+    """[(name, kind, spec or value)] of a trace, as TensorFlow lists them."""
+    signature = _python_signature(func)
+    bound = _bind(signature, args, kwargs)
+    if bound is None:
+        return [(f"args_{i}", "POSITIONAL_ONLY", v) for i, v in enumerate(args)] + \
+            [(k, "KEYWORD_ONLY", v) for k, v in kwargs.items()]
+    variadic = any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values())
+    params = []
+    for name, value in bound.arguments.items():
+        kind = signature.parameters[name].kind
+        if kind in _POSITIONAL:
+            params.append((name, "POSITIONAL_ONLY" if variadic else kind.name, value))
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            params += [(f"{name}_{i}", "POSITIONAL_ONLY", v) for i, v in enumerate(value)]
+        elif kind is inspect.Parameter.KEYWORD_ONLY:
+            params.append((name, "KEYWORD_ONLY", value))
+        else:
+            params += [(k, "KEYWORD_ONLY", v) for k, v in value.items()]
+    return params
+
+
+def _is_literal(value):
+    flat = nest.flatten(value)
+    return all(isinstance(v, _LITERALS) for v in flat)
+
+
+def _fits_all(value, spec):
+    try:
+        nest.assert_same_structure(value, spec)
+    except (TypeError, ValueError):
+        return False
+    return all(_fits(v, s) for v, s in zip(nest.flatten(value), nest.flatten(spec)))
+
+
+def _fits(value, spec):
+    from .compiled import TensorSpec
+    if isinstance(spec, TensorSpec):
+        if not isinstance(value, TensorLike):
+            try:
+                value = convert_to_tensor(value, spec.dtype)
+            except (TypeError, ValueError):
+                return False
+        return spec.is_compatible_with(value)
+    if isinstance(spec, Variable):
+        return isinstance(value, Variable) and value.dtype == spec.dtype and \
+            tuple(value.shape) == tuple(spec.shape)
+    if isinstance(spec, _LITERALS):
+        return type(value) is type(spec) and value == spec
+    return value is spec
+
+
+def _short(value):
+    if isinstance(value, TensorLike):
+        from .compiled import TensorSpec
+        return repr(TensorSpec.from_tensor(value))
+    return repr(value)
+
+
+def _type_of(value, variables):
+    """A value's type in a signature, as TensorFlow prints it (``variables``
+    numbers the Variables met: their ``alias_id``)."""
+    from .compiled import TensorSpec
+    if isinstance(value, TensorSpec):
+        return repr(value)
+    if isinstance(value, Variable):
+        alias = variables.setdefault(id(value), len(variables))
+        return (f"VariableSpec(shape={tuple(value.shape)}, dtype={value.dtype!r}, "
+                f"trainable={value.trainable}, alias_id={alias})")
+    if isinstance(value, (TensorLike, np.ndarray, np.generic)):
+        return repr(TensorSpec.from_tensor(value if isinstance(value, TensorLike)
+                                           else convert_to_tensor(value)))
+    if isinstance(value, _LITERALS):
+        return f"Literal[{value!r}]"
+    if isinstance(value, list):
+        return "List[" + ", ".join(_type_of(v, variables) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "Tuple[" + ", ".join(_type_of(v, variables) for v in value) + "]"
+    if isinstance(value, dict):
+        return "Dict[" + ", ".join(f"[{k!r}, {_type_of(v, variables)}]"
+                                   for k, v in value.items()) + "]"
+    return f"Weakref[{value!r}]"
