@@ -74,6 +74,7 @@ class ConcreteFunction:
     def __init__(self, function: Any, specs: tuple[tuple, dict], signature: Signature) -> None:
         self.function = function
         self._signature = signature
+        self._specs = specs
         self._python = _python_signature(function.python_function)
         self._traced = _bind(self._python, *specs)
         self.structured_input_signature = _canonical(self._python, self._traced, specs)
@@ -105,7 +106,18 @@ class ConcreteFunction:
 
     def _arguments(self, args, kwargs):
         """The call's (args, kwargs) with the Python values of the trace filled in;
-        TypeError when an argument does not fit the signature."""
+        TypeError when an argument does not fit the signature.  As TensorFlow's,
+        a call that does not fit may give the tensors alone, in order (its flat
+        signature): ``concrete(x)`` for a trace of ``f(model, x)``."""
+        try:
+            return self._structured(args, kwargs)
+        except TypeError:
+            flat = self._flat(args, kwargs)
+            if flat is None:
+                raise
+            return flat
+
+    def _structured(self, args, kwargs):
         traced = self._traced
         if traced is None:  # a callable without an inspectable signature
             if not _fits_all((tuple(args), kwargs), self.structured_input_signature):
@@ -126,6 +138,19 @@ class ConcreteFunction:
             else:
                 raise _binding_error(f"missing a required argument: '{name}'")
         return call.args, call.kwargs
+
+    def _flat(self, args, kwargs):
+        """(args, kwargs) of the trace with its specs' tensors taken from ``args``
+        in order, or None when they do not fit."""
+        from .compiled import TensorSpec
+        specs = nest.flatten(self._specs)
+        tensors = [i for i, s in enumerate(specs) if isinstance(s, TensorSpec)]
+        if kwargs or len(args) != len(tensors) or \
+                not all(_fits(a, specs[i]) for a, i in zip(args, tensors)):
+            return None
+        for a, i in zip(args, tensors):
+            specs[i] = a
+        return nest.pack_sequence_as(self._specs, specs)
 
 
 def _canonical_arguments(func, args, kwargs):

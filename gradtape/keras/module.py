@@ -240,4 +240,6 @@ class Module:
         return [("/".join(str(p) for p in path), var) for path, var in pairs]
 
     def __repr__(self):
+        if "_name" not in vars(self):  # a subclass that skipped Module.__init__
+            return object.__repr__(self)
         return f"<{type(self).__module__}.{type(self).__name__} '{self._name}'>"

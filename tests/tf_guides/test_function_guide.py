@@ -151,3 +151,27 @@ def test_a_concrete_function_of_a_method_creating_its_variable():
     assert c.count.numpy() == 0
     assert [c().numpy(), c().numpy(), concrete().numpy()] == [1, 2, 3]
     assert c.__call__.experimental_get_tracing_count() == 2
+
+
+def test_a_concrete_function_takes_its_tensors_alone():
+    # "Depending on Python objects": the model is not passed again; TensorFlow
+    # 2.21 printed 20.0, then 25.0 for a new Function after the bias changed
+    class SimpleModel(tf.Module):
+        def __init__(self):  # Module.__init__ not called, as in the guide
+            self.bias = 0.
+            self.weight = 2.
+
+    def evaluate(model, x):
+        return model.weight * x + model.bias
+
+    x = tf.constant(10.)
+    new_model = SimpleModel()
+    evaluate_no_bias = tf.function(evaluate).get_concrete_function(new_model, x)
+    assert evaluate_no_bias(x).numpy() == 20.0
+    new_model.bias += 5.0
+    evaluate_with_bias = tf.function(evaluate).get_concrete_function(new_model, x)
+    assert evaluate_with_bias(x).numpy() == 25.0
+    assert evaluate_no_bias(x).numpy() == 20.0  # its trace keeps the old bias
+    assert repr(new_model).startswith("<")
+    with pytest.raises(TypeError):
+        evaluate_no_bias(tf.constant([1.0, 2.0]))
