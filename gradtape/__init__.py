@@ -26,7 +26,7 @@ from . import debugging  # noqa: F401
 from .functional import grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, hessian, hvp
 from .checkpointing import recompute_grad, checkpoint
 from .custom import custom_gradient
-from . import autodiff, linalg, math, nn, random, testing  # noqa: F401
+from . import autodiff, autograph, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
 from . import keras  # noqa: F401
 from .keras import Module

@@ -99,7 +99,8 @@ def tracing():
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None,
-             reduce_retracing=False, experimental_relax_shapes=None, name=None):
+             reduce_retracing=False, experimental_relax_shapes=None, name=None,
+             experimental_autograph_options=None):
     """Compile ``func``: trace it on its first call, replay its ops after that.
 
     A decorator, as ``tf.function``.  Each new signature (tensor shapes and
@@ -118,7 +119,8 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     ``x.shape``, and replayed for every size, unless the program holds a size
     of the call fixed (``relaxed_fallback`` says why): it then serves only
     its own shapes (see ``docs/compiled.md``).
-    ``autograph`` and ``jit_compile`` are accepted and change nothing.
+    ``autograph``, ``experimental_autograph_options`` and ``jit_compile`` are
+    accepted and change nothing (Python control flow runs as it is).
 
     >>> import gradtape as tf
     >>> w = tf.Variable(2.0)
