@@ -175,3 +175,55 @@ def test_a_concrete_function_takes_its_tensors_alone():
     assert repr(new_model).startswith("<")
     with pytest.raises(TypeError):
         evaluate_no_bias(tf.constant([1.0, 2.0]))
+
+
+# -- the concrete functions guide (site/en/guide/concrete_function.ipynb) ----
+
+def test_a_traced_tensor_formatted_for_a_print_traces_once(capsys):
+    # '{a}'.format(a=a) while tracing: TensorFlow 2.21 formats the traced tensor
+    # as text and traces once per signature (6, 6.0, then 100 without a trace)
+    @tf.function
+    def mul(a, b):
+        print('Tracing:\n    {a}\n    {b}\n'.format(a=a, b=b))
+        return a * b
+
+    assert mul(tf.constant(2), tf.constant(3)).numpy() == 6
+    assert mul(tf.constant(2.0), tf.constant(3.0)).numpy() == 6.0
+    assert mul(tf.constant(10), tf.constant(10)).numpy() == 100
+    assert f"{mul(3.0, tf.constant(3.0)).numpy()}" == "9.0"
+    assert mul.experimental_get_tracing_count() == 3
+    assert capsys.readouterr().out.count("Tracing:") == 3
+
+    @tf.function
+    def formats_a_number(x):
+        return tf.constant(float(f"{x:.2f}"))  # a number kept from the trace: refused
+
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError):
+        formats_a_number(tf.constant(1.0))
+
+
+def test_python_bool_arguments_pick_the_branch_traced():
+    # the guide's Dropout: training=False returns x; TensorFlow 2.21 counts 3 traces
+    # (True, False, and one for a bool tensor)
+    class Dropout(tf.Module):
+        def __init__(self, rate, name=None):
+            super().__init__(name)
+            self.rate = tf.Variable(rate, dtype=tf.float32, trainable=False)
+
+        @tf.function
+        def __call__(self, x, training=True):
+            print("training = {}, name = {:s}".format(training, self.name))
+            if training:
+                mask = tf.random.uniform(x.shape) > self.rate
+                return x * tf.cast(mask, tf.float32) / self.rate
+            return x
+
+    dropout = Dropout(0.5)
+    x = tf.range(10, dtype=tf.float32)
+    assert dropout(x, training=True).shape == (10,)
+    assert dropout(x, training=False).numpy().tolist() == list(range(10))
+    assert dropout(x, training=tf.constant(False)).numpy().tolist() == list(range(10))
+    kept = dropout(x, training=tf.constant(True)).numpy()
+    assert set(np.round(kept[1:] / np.arange(1, 10), 6)) <= {0.0, 2.0}
+    assert dropout(x, training=tf.constant(False)).numpy().tolist() == list(range(10))
+    assert dropout.__call__.experimental_get_tracing_count() == 3
