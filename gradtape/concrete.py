@@ -16,6 +16,7 @@ import numpy as np
 from ._core import nest
 from ._core.convert import convert_to_tensor
 from ._core.tensor import TensorLike
+from .errors import InvalidArgumentError
 from .variables import Variable
 
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -133,6 +134,7 @@ class ConcreteFunction:
                 value = call.arguments[name]
                 if not _fits_all(value, spec):
                     raise _binding_error(f"Can not cast {_short(value)} to {_type_of(spec, {})}")
+                call.arguments[name] = _as_tensors(value, spec)
             elif _is_literal(spec):
                 call.arguments[name] = spec
             else:
@@ -141,14 +143,24 @@ class ConcreteFunction:
 
     def _flat(self, args, kwargs):
         """(args, kwargs) of the trace with its specs' tensors taken from ``args``
-        in order, or None when they do not fit."""
+        in order, or None when they are not that many tensors of its shapes;
+        InvalidArgumentError for a dtype that is not the spec's.  (TensorFlow
+        runs its graph on other shapes too; a new trace here could read Python
+        values that changed since, so gradtape refuses them.)"""
         from .compiled import TensorSpec
         specs = nest.flatten(self._specs)
         tensors = [i for i, s in enumerate(specs) if isinstance(s, TensorSpec)]
         if kwargs or len(args) != len(tensors) or \
-                not all(_fits(a, specs[i]) for a, i in zip(args, tensors)):
+                not all(isinstance(a, TensorLike) for a in args):
             return None
-        for a, i in zip(args, tensors):
+        for k, (a, i) in enumerate(zip(args, tensors)):
+            if a.dtype != specs[i].dtype:
+                raise InvalidArgumentError(
+                    f"cannot compute {self.function.__name__} as input #{k}(zero-based) was "
+                    f"expected to be a {specs[i].dtype.name} tensor but is a {a.dtype.name} "
+                    "tensor")
+            if not specs[i].is_compatible_with(a):
+                return None
             specs[i] = a
         return nest.pack_sequence_as(self._specs, specs)
 
@@ -237,6 +249,15 @@ def _parameters(func, args, kwargs):
         else:
             params += [(k, "KEYWORD_ONLY", v) for k, v in value.items()]
     return params
+
+
+def _as_tensors(value, spec):
+    """``value`` with the Python numbers given for specs as tensors of their dtypes."""
+    from .compiled import TensorSpec
+    flat = [convert_to_tensor(v, s.dtype) if isinstance(s, TensorSpec)
+            and not isinstance(v, TensorLike) else v
+            for v, s in zip(nest.flatten(value), nest.flatten(spec))]
+    return nest.pack_sequence_as(value, flat)
 
 
 def _is_literal(value):

@@ -70,7 +70,7 @@ def test_get_concrete_function_of_an_input_signature():
     # TensorFlow 2.21 names the spec after its parameter
     assert concrete.structured_input_signature == ((tf.TensorSpec([None, 2], name="x"),), {})
     assert concrete(tf.zeros((3, 2))).numpy().tolist() == [[1.0, 1.0]] * 3
-    with pytest.raises(TypeError, match="Can not cast"):  # TensorFlow 2.21's words
+    with pytest.raises(TypeError, match="Can not cast"):  # TensorFlow 2.21 runs its graph
         concrete(tf.zeros((3, 3)))
     assert f.experimental_get_tracing_count() == 1
 

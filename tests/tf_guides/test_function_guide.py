@@ -173,7 +173,9 @@ def test_a_concrete_function_takes_its_tensors_alone():
     assert evaluate_with_bias(x).numpy() == 25.0
     assert evaluate_no_bias(x).numpy() == 20.0  # its trace keeps the old bias
     assert repr(new_model).startswith("<")
-    with pytest.raises(TypeError):
+    # TensorFlow 2.21 runs its graph on another shape, with the bias of the trace:
+    # [2.0, 4.0]; a new trace would read the new bias, so gradtape raises
+    with pytest.raises(TypeError, match="Can not cast"):
         evaluate_no_bias(tf.constant([1.0, 2.0]))
 
 
@@ -227,3 +229,28 @@ def test_python_bool_arguments_pick_the_branch_traced():
     assert set(np.round(kept[1:] / np.arange(1, 10), 6)) <= {0.0, 2.0}
     assert dropout(x, training=tf.constant(False)).numpy().tolist() == list(range(10))
     assert dropout.__call__.experimental_get_tracing_count() == 3
+
+
+def test_a_concrete_function_converts_numbers_and_checks_dtypes():
+    # "Using a concrete function": TensorFlow 2.21 gives 8.0 for Python floats
+    # (no new trace) and InvalidArgumentError for int32 tensors
+    @tf.function
+    def power(a, b):
+        return a ** b
+
+    float_power = power.get_concrete_function(
+        a=tf.TensorSpec(shape=[], dtype=tf.float32),
+        b=tf.TensorSpec(shape=[], dtype=tf.float32))
+    assert float_power(tf.constant(2.0), tf.constant(3.0)).numpy() == 8.0
+    assert float_power(2.0, 3.0).numpy() == 8.0
+    assert power.experimental_get_tracing_count() == 1
+    with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a float32 tensor"):
+        float_power(tf.constant(1), tf.constant(3))
+    # TensorFlow 2.21 runs its graph on a vector ([1, 8, 27, 64, 125]): gradtape
+    # refuses other shapes (see test_a_concrete_function_takes_its_tensors_alone)
+    with pytest.raises(TypeError, match="Can not cast"):
+        float_power(tf.constant([1., 2., 3., 4., 5.]), tf.constant(3.))
+    row, col = tf.range(10), tf.constant([[1], [2], [3]])
+    concrete_power = power.get_concrete_function(a=row, b=col)
+    assert concrete_power(row, col).numpy()[2].tolist() == [0, 1, 8, 27, 64, 125, 216, 343,
+                                                            512, 729]
