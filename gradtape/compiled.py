@@ -806,6 +806,8 @@ def _signature(leaves):
             arrays.append(v)
         elif isinstance(leaf, Variable):
             key.append(("Variable", leaf._uid))
+        elif hasattr(type(leaf), "__tf_tracing_type__"):  # equal trace types share a trace
+            key.append(("TraceType", leaf.__tf_tracing_type__(None)))
         else:
             try:
                 hash(leaf)
@@ -1083,6 +1085,8 @@ class _Tracer(trace.Recorder):
 
     def argument(self, position, leaf):
         """A traced stand-in for argument leaf ``position``."""
+        if hasattr(type(leaf), "__tf_tracing_type__"):  # traced with its type's placeholder
+            return leaf.__tf_tracing_type__(None).placeholder_value(None)
         if type(leaf) is Tensor or isinstance(leaf, (np.ndarray, np.generic)):
             # an array object of its own: an argument is never taken for another
             # argument, a Variable or a constant sharing its array

@@ -254,3 +254,63 @@ def test_a_concrete_function_converts_numbers_and_checks_dtypes():
     concrete_power = power.get_concrete_function(a=row, b=col)
     assert concrete_power(row, col).numpy()[2].tolist() == [0, 1, 8, 27, 64, 125, 216, 343,
                                                             512, 729]
+
+
+class _FruitTraceType(tf.types.experimental.TraceType):
+    # the guide's FruitTraceType, with the placeholder_value TensorFlow 2.21 requires
+    def __init__(self, fruit_type):
+        self.fruit_type = fruit_type
+
+    def is_subtype_of(self, other):
+        return type(other) is _FruitTraceType and self.fruit_type is other.fruit_type
+
+    def most_specific_common_supertype(self, others):
+        return self if all(self == other for other in others) else None
+
+    def placeholder_value(self, placeholder_context=None):
+        return self.fruit_type()
+
+    def __eq__(self, other):
+        return type(other) is _FruitTraceType and self.fruit_type == other.fruit_type
+
+    def __hash__(self):
+        return hash(self.fruit_type)
+
+
+def test_the_tracing_protocol_shares_a_trace_between_equal_trace_types():
+    # "Use the tracing protocol": TensorFlow 2.21 prints [4 6] twice, [6 8], and
+    # counts 2 traces; the guide's class without placeholder_value cannot be made
+    class FruitWithTraceType:
+        def __tf_tracing_type__(self, context):
+            return _FruitTraceType(type(self))
+
+    class AppleWithTraceType(FruitWithTraceType):
+        flavor = tf.constant([1, 2])
+
+    class MangoWithTraceType(FruitWithTraceType):
+        flavor = tf.constant([3, 4])
+
+    @tf.function
+    def get_mixed_flavor(fruit_a, fruit_b):
+        return fruit_a.flavor + fruit_b.flavor
+
+    assert get_mixed_flavor(AppleWithTraceType(), MangoWithTraceType()).numpy().tolist() == [4, 6]
+    assert get_mixed_flavor(AppleWithTraceType(), MangoWithTraceType()).numpy().tolist() == [4, 6]
+    assert get_mixed_flavor(MangoWithTraceType(), MangoWithTraceType()).numpy().tolist() == [6, 8]
+    assert get_mixed_flavor.experimental_get_tracing_count() == 2
+
+    class NoPlaceholder(tf.types.experimental.TraceType):
+        def is_subtype_of(self, other):
+            return self == other
+
+        def most_specific_common_supertype(self, others):
+            return None
+
+        def __eq__(self, other):
+            return self is other
+
+        def __hash__(self):
+            return 0
+
+    with pytest.raises(TypeError, match="placeholder_value"):
+        NoPlaceholder()
