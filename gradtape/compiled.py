@@ -838,6 +838,11 @@ class _OutOfScope:
             "after the call")
 
     def __getattr__(self, name):
+        if sys._getframe(1).f_code is Tensor.numpy.__code__:  # as TensorFlow's symbolic
+            raise AttributeError(                              # tensor: no numpy
+                f"a tensor of shape {tuple(self.shape)} and dtype {self.dtype} computed while "
+                f"gradtape.function traced {self.function} is out of scope and has no "
+                "attribute 'numpy': return it from the function to use its value")
         self.fail()
 
     __array__ = __array_ufunc__ = __array_function__ = __bool__ = __float__ = __int__ = fail

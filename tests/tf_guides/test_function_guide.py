@@ -314,3 +314,27 @@ def test_the_tracing_protocol_shares_a_trace_between_equal_trace_types():
 
     with pytest.raises(TypeError, match="placeholder_value"):
         NoPlaceholder()
+
+
+def test_a_leaked_tensor_has_no_numpy_and_cannot_be_used():
+    # "All outputs of a tf.function must be return values": TensorFlow 2.21 prints
+    # 3, raises AttributeError for x.numpy() and TypeError when x is used
+    leaked = []
+
+    @tf.function
+    def leaky_function(a):
+        leaked.append(a + 1)
+        return a + 2
+
+    assert leaky_function(tf.constant(1)).numpy() == 3
+    x = leaked[0]
+    with pytest.raises(AttributeError, match="no attribute 'numpy'"):
+        x.numpy()
+
+    @tf.function
+    def captures_leaked_tensor(b):
+        b += x
+        return b
+
+    with pytest.raises(TypeError, match="out of scope"):
+        captures_leaked_tensor(tf.constant(2))
