@@ -54,7 +54,7 @@ from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub,
 from .rules.reductions import _MEAN, _count
 from .diagnostics.debugging import checking_numerics, checks_anywhere
 from .variables import Variable
-from .concrete import ConcreteFunction, Signature, _canonical_arguments
+from .concrete import PENDING, ConcreteFunction, Signature, _canonical_arguments
 
 #: A warning says the function keeps being traced when this many of its last
 #: ``RETRACE_WINDOW`` calls traced it (TensorFlow's rule: 5 of the last 10).
@@ -406,8 +406,17 @@ class Function:
                 return ConcreteFunction(self, *known[1:])
         if key is None:
             key = ("nested", _signature(leaves)[0], _structure((args, kwargs)))
-        with np.errstate(all="ignore"):
-            described = self._trace(key, args, kwargs, leaves, dry=True, specs=specs)[1]
+        relaxing = self._relaxing
+        try:
+            with np.errstate(all="ignore"):
+                described = self._trace(key, args, kwargs, leaves, dry=True, specs=specs)[1]
+        except Exception:  # noqa: BLE001 - zeros of size 2 may not fit (a matmul's inner
+            if not any(isinstance(s, TensorSpec) and (s._shape is None or None in s._shape)
+                       for s in nest.flatten(specs)):  # size): trace on the first call's
+                raise                                    # shapes; a real error raises there
+            self._relaxing = relaxing
+            return ConcreteFunction(self, specs, Signature(self.python_function, *specs,
+                                                           PENDING, []))
         return ConcreteFunction(self, *described[1:])
 
     def pretty_printed_concrete_signatures(self) -> str:

@@ -19,6 +19,8 @@ from ._core.tensor import TensorLike
 from .errors import InvalidArgumentError
 from .variables import Variable
 
+#: the outputs of a signature traced on its first call (its specs' example did not fit)
+PENDING = type("Pending", (), {"__repr__": lambda self: "<unknown until the first call>"})()
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 _LITERALS = (type(None), bool, int, float, complex, str, bytes)
 
@@ -301,7 +303,7 @@ def _type_of(value, variables):
     """A value's type in a signature, as TensorFlow prints it (``variables``
     numbers the Variables met: their ``alias_id``)."""
     from .compiled import TensorSpec
-    if isinstance(value, TensorSpec):
+    if isinstance(value, TensorSpec) or value is PENDING:
         return repr(value)
     if isinstance(value, Variable):
         alias = variables.setdefault(id(value), len(variables))

@@ -338,3 +338,28 @@ def test_a_leaked_tensor_has_no_numpy_and_cannot_be_used():
 
     with pytest.raises(TypeError, match="out of scope"):
         captures_leaked_tensor(tf.constant(2))
+
+
+def test_a_method_concrete_function_for_any_sizes():
+    # "the self is automatically bound": TensorFlow 2.21 prints [[5 5 5] [10 10 10]]
+    # and ((TensorSpec(shape=(None, None), dtype=tf.float32, name='x'),), {})
+    class MyModel(tf.Module):
+        def __init__(self, ins, outs):
+            self.W = tf.Variable(tf.ones([ins, outs]))
+            self.B = tf.Variable(tf.zeros([outs], dtype=tf.float32))
+
+        @tf.function
+        def run(self, x):
+            return tf.matmul(x, self.W) + self.B
+
+    mod = MyModel(ins=5, outs=3)
+    assert mod.run([[1.0, 1.0, 1.0, 1.0, 1.0]]).numpy().tolist() == [[5.0, 5.0, 5.0]]
+    concrete_run = mod.run.get_concrete_function(x=tf.TensorSpec([None, None]))
+    out = concrete_run(tf.constant([[1.0, 1.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0]]))
+    assert out.numpy().tolist() == [[5.0, 5.0, 5.0], [10.0, 10.0, 10.0]]
+    assert concrete_run.structured_input_signature == (
+        (tf.TensorSpec([None, None], tf.float32, name="x"),), {})
+    # zeros of size 2 do not fit the matmul: the output is known at the first call
+    assert "Output Type:\n  <unknown until the first call>" in str(concrete_run)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        concrete_run(tf.ones([2, 4]))
