@@ -54,7 +54,8 @@ from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub,
 from .rules.reductions import _MEAN, _count
 from .diagnostics.debugging import checking_numerics, checks_anywhere
 from .variables import Variable
-from .concrete import PENDING, ConcreteFunction, Signature, _canonical_arguments
+from .concrete import (PENDING, ConcreteFunction, Signature, _binding_error,
+                       _canonical_arguments)
 
 #: A warning says the function keeps being traced when this many of its last
 #: ``RETRACE_WINDOW`` calls traced it (TensorFlow's rule: 5 of the last 10).
@@ -709,15 +710,12 @@ class _Binder:
             t = value._read() if isinstance(value, TensorLike) else \
                 convert_to_tensor(value, spec._dtype)
             if not spec.is_compatible_with(t):
-                raise TypeError(
-                    f"Binding inputs to gradtape.function failed: cannot cast "
-                    f"{TensorSpec.from_tensor(t)} to {spec}")
+                raise _binding_error(f"Can not cast {TensorSpec.from_tensor(t)} to {spec}")
             return t
         flat_spec = nest.flatten(spec)
         flat = nest.flatten(value)
         if len(flat) != len(flat_spec) or type(value) is not type(spec):
-            raise TypeError(f"Binding inputs to gradtape.function failed: {value!r} does not "
-                            f"have the structure of {spec}")
+            raise _binding_error(f"{value!r} does not have the structure of {spec}")
         return nest.pack_sequence_as(spec, [self._bound(v, s) for v, s in zip(flat, flat_spec)])
 
 

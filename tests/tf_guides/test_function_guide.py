@@ -363,3 +363,19 @@ def test_a_method_concrete_function_for_any_sizes():
     assert "Output Type:\n  <unknown until the first call>" in str(concrete_run)
     with pytest.raises(tf.errors.InvalidArgumentError):
         concrete_run(tf.ones([2, 4]))
+
+
+def test_an_input_signature_refuses_another_rank_in_tensorflows_words():
+    # "Pass a fixed input_signature": TensorFlow 2.21 prints [4 1] and raises
+    # TypeError "Binding inputs to tf.function failed due to `Can not cast
+    # TensorSpec(shape=(2, 2), ...) to TensorSpec(shape=(None,), ...)`"
+    @tf.function(input_signature=(tf.TensorSpec(shape=[None], dtype=tf.int32),))
+    def next_collatz(x):
+        return tf.where(x % 2 == 0, x // 2, 3 * x + 1)
+
+    assert next_collatz(tf.constant([1, 2])).numpy().tolist() == [4, 1]
+    with pytest.raises(TypeError, match=r"Binding inputs to tf.function failed due to `Can not "
+                                        r"cast TensorSpec\(shape=\(2, 2\), dtype=tf.int32"):
+        next_collatz(tf.constant([[1, 2], [3, 4]]))
+    with pytest.raises(TypeError, match="Can not cast"):
+        next_collatz(tf.constant([1.0, 2.0]))
