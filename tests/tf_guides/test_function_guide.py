@@ -134,19 +134,21 @@ def test_get_concrete_function_may_create_the_variables_of_a_new_function():
         train_step_1(w, x, y)  # as the guide's cell does: TensorFlow 2.21 raises
 
 
+class _Count(tf.Module):
+    # the guide's Count: creates its Variable on the first call
+    def __init__(self):
+        self.count = None
+
+    @tf.function
+    def __call__(self):
+        if self.count is None:
+            self.count = tf.Variable(0)
+        return self.count.assign_add(1)
+
+
 def test_a_concrete_function_of_a_method_creating_its_variable():
     # the guide's Count, concrete function first: TensorFlow 2.21 printed 0, then 1 2 3
-    class Count(tf.Module):
-        def __init__(self):
-            self.count = None
-
-        @tf.function
-        def __call__(self):
-            if self.count is None:
-                self.count = tf.Variable(0)
-            return self.count.assign_add(1)
-
-    c = Count()
+    c = _Count()
     concrete = c.__call__.get_concrete_function()
     assert c.count.numpy() == 0
     assert [c().numpy(), c().numpy(), concrete().numpy()] == [1, 2, 3]
@@ -379,3 +381,118 @@ def test_an_input_signature_refuses_another_rank_in_tensorflows_words():
         next_collatz(tf.constant([[1, 2], [3, 4]]))
     with pytest.raises(TypeError, match="Can not cast"):
         next_collatz(tf.constant([1.0, 2.0]))
+
+
+# -- the guide's cells that already ran as TensorFlow's: kept so they stay so --
+
+def test_functions_compose_and_pass_gradients():
+    # TensorFlow 2.21: [[2, 2], [2, 2]], a gradient of 1.0, [[3, 3]] * 3
+    @tf.function
+    def add(a, b):
+        return a + b
+
+    @tf.function
+    def dense_layer(x, w, b):
+        return add(tf.matmul(x, w), b)
+
+    assert add(tf.ones([2, 2]), tf.ones([2, 2])).numpy().tolist() == [[2.0, 2.0]] * 2
+    v = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        result = add(v, 1.0)
+    assert tape.gradient(result, v).numpy() == 1.0
+    assert dense_layer(tf.ones([3, 2]), tf.ones([2, 2]), tf.ones([2])).numpy().tolist() == \
+        [[3.0, 3.0]] * 3
+
+
+def test_python_side_effects_happen_while_tracing(capsys):
+    # TensorFlow 2.21 printed "Traced with 1" once for f(1), f(1), and once for f(2);
+    # the list append happened once; the counter model printed 1, 2, 3 and with
+    # init_scope 1, 1, 1; the iterator gave 1 three times
+    @tf.function
+    def f(x):
+        print("Traced with", x)
+        tf.print("Executed with", x)
+
+    f(1)
+    f(1)
+    f(2)
+    assert capsys.readouterr().out.count("Traced with") == 2
+    external_list = []
+
+    @tf.function
+    def side_effect(x):
+        external_list.append(x)
+
+    for _ in range(3):
+        side_effect(1)
+    assert len(external_list) == 1
+
+    class Model(tf.Module):
+        def __init__(self, lift):
+            self.v = tf.Variable(0)
+            self.counter = 0
+            self.lift = lift
+
+        @tf.function
+        def __call__(self):
+            if self.counter == 0:
+                if self.lift:
+                    with tf.init_scope():
+                        self.counter += 1
+                        self.v.assign_add(1)
+                else:
+                    self.counter += 1
+                    self.v.assign_add(1)
+            return self.v
+
+    m = Model(lift=False)
+    assert [m().numpy() for _ in range(3)] == [1, 2, 3]
+    m = Model(lift=True)
+    assert [m().numpy() for _ in range(3)] == [1, 1, 1]
+
+    @tf.function
+    def buggy_consume_next(iterator):
+        return tf.constant(next(iterator))
+
+    iterator = iter([1, 2, 3])
+    assert [int(buggy_consume_next(iterator)) for _ in range(3)] == [1, 1, 1]
+
+
+def test_globals_are_fixed_at_tracing_and_variables_are_read():
+    # TensorFlow 2.21: Buggy 2, Correct 2, then Buggy 2, Correct 101; Variable 2 then 101
+    foo = [1]
+
+    @tf.function
+    def buggy_add():
+        return 1 + foo[0]
+
+    @tf.function
+    def recommended_add(foo):
+        return 1 + foo
+
+    assert int(buggy_add()) == 2 and int(recommended_add(foo[0])) == 2
+    foo[0] = 100
+    assert int(buggy_add()) == 2 and int(recommended_add(foo[0])) == 101
+    var = tf.Variable(1)
+
+    @tf.function
+    def variable_add():
+        return 1 + var
+
+    assert int(variable_add()) == 2
+    var.assign(100)
+    assert int(variable_add()) == 101
+
+
+def test_a_variable_created_on_every_call_is_refused():
+    # "Creating tf.Variables": TensorFlow 2.21 raises ValueError; Count prints 1, 2
+    @tf.function
+    def f(x):
+        v = tf.Variable(1.0)
+        return v
+
+    with pytest.raises(ValueError, match="singleton tf.Variables"):
+        f(1.0)
+
+    c = _Count()
+    assert [int(c()), int(c())] == [1, 2]
