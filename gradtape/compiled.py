@@ -47,15 +47,14 @@ from ._core import nest, state, trace
 from ._core.backend import NP
 from ._core.op import Op
 from ._core.convert import convert_to_tensor
-from ._core.dtypes import as_dtype, float32
 from ._core.tensor import Tensor, TensorLike, TensorShape, wrap
 from .errors import OperatorNotAllowedInGraphError
 from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
 from .rules.reductions import _MEAN, _count
 from .diagnostics.debugging import checking_numerics, checks_anywhere
 from .variables import Variable
-from .concrete import (PENDING, ConcreteFunction, Signature, _binding_error,
-                       _canonical_arguments)
+from .concrete import (PENDING, ConcreteFunction, Signature, TensorSpec, _binding_error,
+                       _canonical_arguments, _shape_fits)
 
 #: A warning says the function keeps being traced when this many of its last
 #: ``RETRACE_WINDOW`` calls traced it (TensorFlow's rule: 5 of the last 10).
@@ -146,91 +145,6 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
 
 
 jit = function
-
-
-class TensorSpec:
-    """The shape and dtype of a tensor argument, as ``tf.TensorSpec``: ``None``
-    for a dimension of any size, ``shape=None`` for any rank.
-
-    >>> import gradtape as tf
-    >>> spec = tf.TensorSpec([None, 3], tf.float32)
-    >>> spec
-    TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)
-    >>> spec.is_compatible_with(tf.zeros((5, 3))), spec.is_compatible_with(tf.zeros((5, 4)))
-    (True, False)
-    """
-
-    __slots__ = ("_shape", "_dtype", "_name")
-
-    def __init__(self, shape, dtype=float32, name=None):
-        self._shape = None if shape is None else tuple(
-            None if d is None else int(d) for d in shape)
-        self._dtype = as_dtype(dtype)
-        self._name = name
-
-    @classmethod
-    def from_tensor(cls, tensor, name=None):
-        """The spec of a tensor's exact shape and dtype.
-
-        >>> import gradtape as tf
-        >>> tf.TensorSpec.from_tensor(tf.ones((2,)))
-        TensorSpec(shape=(2,), dtype=tf.float32, name=None)
-        """
-        return cls(tensor.shape, tensor.dtype, name)
-
-    @classmethod
-    def from_spec(cls, spec, name=None):
-        """A copy of ``spec``, renamed ``name`` when one is given.
-
-        >>> import gradtape as tf
-        >>> tf.TensorSpec.from_spec(tf.TensorSpec([None, 3], name="x"), "y")
-        TensorSpec(shape=(None, 3), dtype=tf.float32, name='y')
-        """
-        return cls(spec._shape, spec._dtype, spec._name if name is None else name)
-
-    @property
-    def shape(self):
-        """The shape, ``None`` dimensions included (``None``: any rank)."""
-        return None if self._shape is None else TensorShape(self._shape)
-
-    @property
-    def dtype(self):
-        """The dtype, a ``DType``."""
-        return self._dtype
-
-    @property
-    def name(self):
-        """The argument's name, or None."""
-        return self._name
-
-    def is_compatible_with(self, value):
-        """Whether a tensor (or another spec) fits: the same dtype, and the same
-        size in every dimension this spec fixes."""
-        if isinstance(value, TensorSpec):
-            shape, dtype = value._shape, value._dtype
-        else:
-            shape, dtype = tuple(value.shape), value.dtype
-        return dtype == self._dtype and _shape_fits(shape, self._shape)
-
-    def __eq__(self, other):
-        return (type(other) is TensorSpec and self._shape == other._shape
-                and self._dtype == other._dtype and self._name == other._name)
-
-    def __hash__(self):
-        return hash((self._shape, self._dtype.name, self._name))
-
-    def __repr__(self):
-        shape = "<unknown>" if self._shape is None else \
-            "(" + ", ".join(map(str, self._shape)) + ("," if len(self._shape) == 1 else "") + ")"
-        return f"TensorSpec(shape={shape}, dtype=tf.{self._dtype.name}, name={self._name!r})"
-
-
-def _shape_fits(shape, pattern):
-    if pattern is None:
-        return True
-    if shape is None or len(shape) != len(pattern):
-        return False
-    return all(p is None or p == d for d, p in zip(shape, pattern))
 
 
 class Function:

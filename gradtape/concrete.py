@@ -9,13 +9,14 @@ as TensorFlow's), and calls its :class:`~gradtape.compiled.Function`.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import numpy as np
 
 from ._core import nest
 from ._core.convert import convert_to_tensor
-from ._core.tensor import TensorLike
+from ._core.dtypes import as_dtype, float32
+from ._core.tensor import TensorLike, TensorShape
 from .errors import InvalidArgumentError
 from .variables import Variable
 
@@ -23,6 +24,91 @@ from .variables import Variable
 PENDING = type("Pending", (), {"__repr__": lambda self: "<unknown until the first call>"})()
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 _LITERALS = (type(None), bool, int, float, complex, str, bytes)
+
+
+class TensorSpec:
+    """The shape and dtype of a tensor argument, as ``tf.TensorSpec``: ``None``
+    for a dimension of any size, ``shape=None`` for any rank.
+
+    >>> import gradtape as tf
+    >>> spec = tf.TensorSpec([None, 3], tf.float32)
+    >>> spec
+    TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)
+    >>> spec.is_compatible_with(tf.zeros((5, 3))), spec.is_compatible_with(tf.zeros((5, 4)))
+    (True, False)
+    """
+
+    __slots__ = ("_shape", "_dtype", "_name")
+
+    def __init__(self, shape: Any, dtype: Any = float32, name: Optional[str] = None) -> None:
+        self._shape = None if shape is None else tuple(
+            None if d is None else int(d) for d in shape)
+        self._dtype = as_dtype(dtype)
+        self._name = name
+
+    @classmethod
+    def from_tensor(cls, tensor: Any, name: Optional[str] = None) -> TensorSpec:
+        """The spec of a tensor's exact shape and dtype.
+
+        >>> import gradtape as tf
+        >>> tf.TensorSpec.from_tensor(tf.ones((2,)))
+        TensorSpec(shape=(2,), dtype=tf.float32, name=None)
+        """
+        return cls(tensor.shape, tensor.dtype, name)
+
+    @classmethod
+    def from_spec(cls, spec: TensorSpec, name: Optional[str] = None) -> TensorSpec:
+        """A copy of ``spec``, renamed ``name`` when one is given.
+
+        >>> import gradtape as tf
+        >>> tf.TensorSpec.from_spec(tf.TensorSpec([None, 3], name="x"), "y")
+        TensorSpec(shape=(None, 3), dtype=tf.float32, name='y')
+        """
+        return cls(spec._shape, spec._dtype, spec._name if name is None else name)
+
+    @property
+    def shape(self) -> Optional[TensorShape]:
+        """The shape, ``None`` dimensions included (``None``: any rank)."""
+        return None if self._shape is None else TensorShape(self._shape)
+
+    @property
+    def dtype(self) -> Any:
+        """The dtype, a ``DType``."""
+        return self._dtype
+
+    @property
+    def name(self) -> Optional[str]:
+        """The argument's name, or None."""
+        return self._name
+
+    def is_compatible_with(self, value: Any) -> bool:
+        """Whether a tensor (or another spec) fits: the same dtype, and the same
+        size in every dimension this spec fixes."""
+        if isinstance(value, TensorSpec):
+            shape, dtype = value._shape, value._dtype
+        else:
+            shape, dtype = tuple(value.shape), value.dtype
+        return dtype == self._dtype and _shape_fits(shape, self._shape)
+
+    def __eq__(self, other):
+        return (type(other) is TensorSpec and self._shape == other._shape
+                and self._dtype == other._dtype and self._name == other._name)
+
+    def __hash__(self):
+        return hash((self._shape, self._dtype.name, self._name))
+
+    def __repr__(self):
+        shape = "<unknown>" if self._shape is None else \
+            "(" + ", ".join(map(str, self._shape)) + ("," if len(self._shape) == 1 else "") + ")"
+        return f"TensorSpec(shape={shape}, dtype=tf.{self._dtype.name}, name={self._name!r})"
+
+
+def _shape_fits(shape, pattern):
+    if pattern is None:
+        return True
+    if shape is None or len(shape) != len(pattern):
+        return False
+    return all(p is None or p == d for d, p in zip(shape, pattern))
 
 
 class Signature:
@@ -149,7 +235,6 @@ class ConcreteFunction:
         InvalidArgumentError for a dtype that is not the spec's.  (TensorFlow
         runs its graph on other shapes too; a new trace here could read Python
         values that changed since, so gradtape refuses them.)"""
-        from .compiled import TensorSpec
         specs = nest.flatten(self._specs)
         tensors = [i for i, s in enumerate(specs) if isinstance(s, TensorSpec)]
         if kwargs or len(args) != len(tensors) or \
@@ -225,7 +310,6 @@ def _canonical(signature, bound, specs):
 
 
 def _named(value, name):
-    from .compiled import TensorSpec
     if isinstance(value, TensorSpec) and value.name is None:
         return TensorSpec.from_spec(value, name)
     return value
@@ -255,7 +339,6 @@ def _parameters(func, args, kwargs):
 
 def _as_tensors(value, spec):
     """``value`` with the Python numbers given for specs as tensors of their dtypes."""
-    from .compiled import TensorSpec
     flat = [convert_to_tensor(v, s.dtype) if isinstance(s, TensorSpec)
             and not isinstance(v, TensorLike) else v
             for v, s in zip(nest.flatten(value), nest.flatten(spec))]
@@ -276,7 +359,6 @@ def _fits_all(value, spec):
 
 
 def _fits(value, spec):
-    from .compiled import TensorSpec
     if isinstance(spec, TensorSpec):
         if not isinstance(value, TensorLike):
             try:
@@ -294,7 +376,6 @@ def _fits(value, spec):
 
 def _short(value):
     if isinstance(value, TensorLike):
-        from .compiled import TensorSpec
         return repr(TensorSpec.from_tensor(value))
     return repr(value)
 
@@ -302,7 +383,6 @@ def _short(value):
 def _type_of(value, variables):
     """A value's type in a signature, as TensorFlow prints it (``variables``
     numbers the Variables met: their ``alias_id``)."""
-    from .compiled import TensorSpec
     if isinstance(value, TensorSpec) or value is PENDING:
         return repr(value)
     if isinstance(value, Variable):
