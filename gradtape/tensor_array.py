@@ -8,9 +8,11 @@ flow from ``stack()``, ``read()``, ``gather()`` and ``concat()`` back to the
 values written.
 """
 from __future__ import annotations
+import numpy as np
+
 from ._core import trace as _trace
 from ._core.dtypes import as_dtype
-from ._core.tensor import TensorLike, TensorShape, constant
+from ._core.tensor import TensorLike, TensorShape, constant, decide
 from ._core.convert import convert_to_tensor
 from .errors import InvalidArgumentError, OutOfRangeError
 from .rules import concat, stack, unstack, zeros
@@ -283,6 +285,6 @@ def _index(index):
 
 
 def _index_list(indices):
-    if isinstance(indices, TensorLike):
-        return list(indices.numpy().reshape(-1))
+    if isinstance(indices, TensorLike):  # decide(): inside a function the replay
+        return list(np.asarray(decide(indices._read()._value)).reshape(-1))  # checks them
     return list(indices)

@@ -496,3 +496,15 @@ def test_a_variable_created_on_every_call_is_refused():
 
     c = _Count()
     assert [int(c()), int(c())] == [1, 2]
+
+
+def test_a_tensor_array_gathers_at_tensor_indices_inside_a_function():
+    # TensorFlow 2.21: [3. 1.] then [2. 2.] (the indices are read on every call)
+    @tf.function
+    def f(x, idx):
+        ta = tf.TensorArray(tf.float32, size=3).unstack(x)
+        return ta.gather(idx)
+
+    x = tf.constant([1., 2., 3.])
+    assert f(x, tf.constant([2, 0])).numpy().tolist() == [3.0, 1.0]
+    assert f(x, tf.constant([1, 1])).numpy().tolist() == [2.0, 2.0]
