@@ -26,7 +26,7 @@ from . import debugging  # noqa: F401
 from .functional import grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, hessian, hvp
 from .checkpointing import recompute_grad, checkpoint
 from .custom import custom_gradient
-from . import autodiff, image, linalg, math, nn, random, testing  # noqa: F401
+from . import autodiff, autograph, image, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
 from . import keras  # noqa: F401
 from .keras import Module
@@ -36,7 +36,7 @@ from .compiled import ConcreteFunction, TensorSpec, function, jit
 from .control_flow import cond, print, while_loop  # noqa: A004
 from . import compiled  # noqa: F401
 from . import config  # noqa: F401
-from . import dtypes, nest, typing  # noqa: F401
+from . import dtypes, nest, types, typing  # noqa: F401
 from .composite import clip_by_norm, meshgrid, repeat, scalar_mul  # noqa: F401
 from .eager import (control_dependencies, convert_to_tensor, device, executing_eagerly, get_logger,  # noqa: F401
                     get_static_value, grad_pass_through, gradients, init_scope, inside_function,

@@ -47,13 +47,14 @@ from ._core import nest, state, trace
 from ._core.backend import NP
 from ._core.op import Op
 from ._core.convert import convert_to_tensor
-from ._core.dtypes import as_dtype, float32
 from ._core.tensor import Tensor, TensorLike, TensorShape, wrap
 from .errors import OperatorNotAllowedInGraphError
 from .rules.elementwise import _ADD, _SUB as _SUBTRACT  # assign_add/assign_sub, replayed
 from .rules.reductions import _MEAN, _count
 from .diagnostics.debugging import checking_numerics, checks_anywhere
 from .variables import Variable
+from .concrete import (PENDING, ConcreteFunction, Signature, TensorSpec, _binding_error,
+                       _canonical_arguments, _shape_fits)
 
 #: A warning says the function keeps being traced when this many of its last
 #: ``RETRACE_WINDOW`` calls traced it (TensorFlow's rule: 5 of the last 10).
@@ -98,7 +99,8 @@ def tracing():
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None,
-             reduce_retracing=False, experimental_relax_shapes=None, name=None):
+             reduce_retracing=False, experimental_relax_shapes=None, name=None,
+             experimental_autograph_options=None):
     """Compile ``func``: trace it on its first call, replay its ops after that.
 
     A decorator, as ``tf.function``.  Each new signature (tensor shapes and
@@ -117,7 +119,8 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     ``x.shape``, and replayed for every size, unless the program holds a size
     of the call fixed (``relaxed_fallback`` says why): it then serves only
     its own shapes (see ``docs/compiled.md``).
-    ``autograph`` and ``jit_compile`` are accepted and change nothing.
+    ``autograph``, ``experimental_autograph_options`` and ``jit_compile`` are
+    accepted and change nothing (Python control flow runs as it is).
 
     >>> import gradtape as tf
     >>> w = tf.Variable(2.0)
@@ -142,91 +145,6 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
 
 
 jit = function
-
-
-class TensorSpec:
-    """The shape and dtype of a tensor argument, as ``tf.TensorSpec``: ``None``
-    for a dimension of any size, ``shape=None`` for any rank.
-
-    >>> import gradtape as tf
-    >>> spec = tf.TensorSpec([None, 3], tf.float32)
-    >>> spec
-    TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)
-    >>> spec.is_compatible_with(tf.zeros((5, 3))), spec.is_compatible_with(tf.zeros((5, 4)))
-    (True, False)
-    """
-
-    __slots__ = ("_shape", "_dtype", "_name")
-
-    def __init__(self, shape, dtype=float32, name=None):
-        self._shape = None if shape is None else tuple(
-            None if d is None else int(d) for d in shape)
-        self._dtype = as_dtype(dtype)
-        self._name = name
-
-    @classmethod
-    def from_tensor(cls, tensor, name=None):
-        """The spec of a tensor's exact shape and dtype.
-
-        >>> import gradtape as tf
-        >>> tf.TensorSpec.from_tensor(tf.ones((2,)))
-        TensorSpec(shape=(2,), dtype=tf.float32, name=None)
-        """
-        return cls(tensor.shape, tensor.dtype, name)
-
-    @classmethod
-    def from_spec(cls, spec, name=None):
-        """A copy of ``spec``, renamed ``name`` when one is given.
-
-        >>> import gradtape as tf
-        >>> tf.TensorSpec.from_spec(tf.TensorSpec([None, 3], name="x"), "y")
-        TensorSpec(shape=(None, 3), dtype=tf.float32, name='y')
-        """
-        return cls(spec._shape, spec._dtype, spec._name if name is None else name)
-
-    @property
-    def shape(self):
-        """The shape, ``None`` dimensions included (``None``: any rank)."""
-        return None if self._shape is None else TensorShape(self._shape)
-
-    @property
-    def dtype(self):
-        """The dtype, a ``DType``."""
-        return self._dtype
-
-    @property
-    def name(self):
-        """The argument's name, or None."""
-        return self._name
-
-    def is_compatible_with(self, value):
-        """Whether a tensor (or another spec) fits: the same dtype, and the same
-        size in every dimension this spec fixes."""
-        if isinstance(value, TensorSpec):
-            shape, dtype = value._shape, value._dtype
-        else:
-            shape, dtype = tuple(value.shape), value.dtype
-        return dtype == self._dtype and _shape_fits(shape, self._shape)
-
-    def __eq__(self, other):
-        return (type(other) is TensorSpec and self._shape == other._shape
-                and self._dtype == other._dtype and self._name == other._name)
-
-    def __hash__(self):
-        return hash((self._shape, self._dtype.name, self._name))
-
-    def __repr__(self):
-        shape = "<unknown>" if self._shape is None else \
-            "(" + ", ".join(map(str, self._shape)) + ("," if len(self._shape) == 1 else "") + ")"
-        return f"TensorSpec(shape={shape}, dtype=tf.{self._dtype.name}, name={self._name!r})"
-
-
-def _shape_fits(shape, pattern):
-    if pattern is None:
-        return True
-    if shape is None or len(shape) != len(pattern):
-        return False
-    return all(p is None or p == d for d, p in zip(shape, pattern))
 
 
 class Function:
@@ -263,6 +181,7 @@ class Function:
         self.relaxed_fallback = None
         self._relaxing = True  # False once a relaxed trace raised: trace per shape
         self._bound = weakref.WeakKeyDictionary()
+        self._described = []       # the Signatures traced, as TensorFlow counts them
         self.__name__ = getattr(func, "__name__", type(func).__name__)
         functools.update_wrapper(self, func)
 
@@ -373,7 +292,10 @@ class Function:
         """Trace for these arguments (tensors, or :class:`TensorSpec` s; none:
         the ``input_signature``) without running a call: the trace's
         assignments and random draws are undone.  A spec's ``None`` dimension
-        is traced with size 1.  Returns a callable for that signature.
+        is traced with size 2, and relaxed as a call's; a spec of any rank
+        (``shape=None``) as a scalar.  Arguments that fit a signature traced
+        before get its concrete function, as TensorFlow's.  Returns a
+        callable for that signature (:class:`ConcreteFunction`).
 
         >>> import gradtape as tf
         >>> double = tf.function(lambda x: x * 2.0)
@@ -381,24 +303,53 @@ class Function:
         >>> concrete(tf.constant([1.0, 2.0])).numpy()
         array([2., 4.], dtype=float32)
         """
-        if not args and not kwargs:
-            if self.input_signature is None:
-                raise TypeError(f"get_concrete_function of {self.__name__}: pass the arguments "
-                                "or TensorSpecs to trace for (it has no input_signature)")
+        if not args and not kwargs and self.input_signature is not None:
             args = self.input_signature
+        args, kwargs = _canonical_arguments(self.python_function, args, kwargs)
         specs = nest.map_structure(_spec_of, (args, kwargs))
         # a Variable argument stays the Variable (the body may assign it), as TF's
         args, kwargs = nest.map_structure(
             lambda a, s: a if isinstance(a, Variable) else _example(s), (args, kwargs), specs)
         if self._binder is not None:
             args, kwargs = self._binder.bind(args, kwargs)
+            specs = (self.input_signature, {})
         key = None if kwargs else _tensors_signature(args)
         leaves = args if key is not None else nest.flatten((args, kwargs))
+        pattern = _pattern(leaves, _structure((args, kwargs)), None, specs)
+        for known in reversed(self._described):  # as TensorFlow: one traced for specs
+            if _fits(pattern, known[0]):           # these fit, the latest first
+                return ConcreteFunction(self, *known[1:])
         if key is None:
             key = ("nested", _signature(leaves)[0], _structure((args, kwargs)))
-        with np.errstate(all="ignore"):
-            self._trace(key, args, kwargs, leaves, dry=True)
-        return ConcreteFunction(self, specs)
+        relaxing = self._relaxing
+        try:
+            with np.errstate(all="ignore"):
+                described = self._trace(key, args, kwargs, leaves, dry=True, specs=specs)[1]
+        except Exception:  # noqa: BLE001 - zeros of size 2 may not fit (a matmul's inner
+            if not any(isinstance(s, TensorSpec) and (s._shape is None or None in s._shape)
+                       for s in nest.flatten(specs)):  # size): trace on the first call's
+                raise                                    # shapes; a real error raises there
+            self._relaxing = relaxing
+            return ConcreteFunction(self, specs, Signature(self.python_function, *specs,
+                                                           PENDING, []))
+        return ConcreteFunction(self, *described[1:])
+
+    def pretty_printed_concrete_signatures(self) -> str:
+        """The signatures traced so far, one paragraph each, as TensorFlow prints them.
+
+        >>> import gradtape as tf
+        >>> scale = tf.function(lambda x, n: x * n)
+        >>> _ = scale(tf.constant([1.0, 2.0]), 3)
+        >>> print(scale.pretty_printed_concrete_signatures())
+        Input Parameters:
+          x (POSITIONAL_OR_KEYWORD): TensorSpec(shape=(2,), dtype=tf.float32, name=None)
+          n (POSITIONAL_OR_KEYWORD): Literal[3]
+        Output Type:
+          TensorSpec(shape=(2,), dtype=tf.float32, name=None)
+        Captures:
+          None
+        """
+        return "\n\n".join(str(d[2]) for d in self._described)
 
     # -- tracing -----------------------------------------------------------
     def _run_as_python(self, args, kwargs):
@@ -410,10 +361,13 @@ class Function:
                 "write it as a loop (tf.while_loop), or recurse on Python values")
         return _tensors_out(self.python_function(*args, **kwargs))
 
-    def _trace(self, key, args, kwargs, leaves, dry=False):
+    def _trace(self, key, args, kwargs, leaves, dry=False, specs=None):
+        """Trace for a call (``dry``: for ``get_concrete_function``, whose
+        ``specs`` may have ``None`` sizes); the result and the trace's Signature
+        when ``dry``, the result otherwise."""
         with self._lock:
-            first = self.trace_count == 0 and not dry
-            pattern = _pattern(leaves, _structure((args, kwargs)), self._binder)
+            first = self.trace_count == 0
+            pattern = _pattern(leaves, _structure((args, kwargs)), self._binder, specs)
             relaxed = self._relaxed_signature(pattern)
             relax = _relaxed_dims(relaxed)
             try:
@@ -427,13 +381,35 @@ class Function:
                 # as TensorFlow: trace once more, and refuse Variables created again
                 self._trace_once(args, kwargs, leaves, dry=True, check_only=True)
                 self._tf_traces += 1
+            before = self._tf_traces
             self._remember(key, program, pattern)
+            described = None
+            if dry or self._tf_traces > before:
+                described = self._describe(args, kwargs, leaves, relaxed or pattern, tracer, specs)
+                if self._tf_traces > before:
+                    self._described.append(described)
+                    del self._described[:-MAX_PROGRAMS]
             if relax is not None and program is not _EAGER:
                 self.relaxed_fallback = tracer.fixed
                 if tracer.fixed is None:
                     self._relaxed.insert(0, (relaxed, program))
                     del self._relaxed[MAX_BRANCHES:]
-        return result
+        return (result, described) if dry else result
+
+    def _describe(self, args, kwargs, leaves, pattern, tracer, specs):
+        """(pattern, specs, Signature) of a trace: its specs (``None`` sizes kept)
+        and Python values, the outputs' specs and the Variables captured."""
+        if specs is None:
+            flat = [TensorSpec(e[1], leaf.dtype) if e[0] == "t" else leaf
+                    for e, leaf in zip(pattern[0], leaves)]
+            specs = nest.pack_sequence_as((args, kwargs), flat)
+        outputs = tracer.outputs
+        if any(isinstance(s, TensorSpec) and s._shape is None for s in nest.flatten(specs)):
+            outputs = nest.map_structure(  # traced on a scalar, for any rank
+                lambda o: TensorSpec(None, o.dtype) if isinstance(o, TensorSpec) else o, outputs)
+        passed = {id(v) for v in leaves if isinstance(v, Variable)}
+        captures = [v for v in tracer.variables() if id(v) not in passed]
+        return pattern, specs, Signature(self.python_function, *specs, outputs, captures)
 
     def _relaxed_signature(self, pattern):
         """The signature with ``None`` sizes that a call of ``pattern`` is traced
@@ -478,7 +454,8 @@ class Function:
         self._tracing_threads.add(me)
         try:
             result = _tensors_out(self.python_function(*args, **kwargs))
-            if tracer.created and (dry or self.trace_count):
+            tracer.outputs = _output_specs(result, tracer)
+            if tracer.created and self.trace_count:
                 raise ValueError(_SINGLETON_VARIABLES.format(
                     name=self.__name__, count=len(tracer.created)))
             program = tracer.compile(result, self.__name__) if tracer.numpy_only else _EAGER
@@ -549,37 +526,6 @@ class Function:
                 RuntimeWarning, stacklevel=4)
 
 
-class ConcreteFunction:
-    """A :class:`Function` for one signature, from ``get_concrete_function``.
-
-    >>> import gradtape as tf
-    >>> f = tf.function(lambda x: x + 1.0, input_signature=[tf.TensorSpec([None])])
-    >>> concrete = f.get_concrete_function()
-    >>> concrete.structured_input_signature
-    ((TensorSpec(shape=(None,), dtype=tf.float32, name=None),), {})
-    >>> concrete(tf.constant([1.0, 2.0])).numpy()
-    array([2., 3.], dtype=float32)
-    """
-
-    def __init__(self, function, specs):
-        self.function = function
-        self.structured_input_signature = (tuple(specs[0]), dict(specs[1]))
-
-    def __call__(self, *args, **kwargs):
-        args = tuple(args)
-        flat_specs = nest.flatten(self.structured_input_signature)
-        flat_args = nest.flatten((args, kwargs))
-        fits = len(flat_specs) == len(flat_args) and all(
-            not isinstance(s, TensorSpec) or (isinstance(a, TensorLike) and s.is_compatible_with(a))
-            or (not isinstance(a, TensorLike) and s.is_compatible_with(convert_to_tensor(a, s.dtype)))
-            for s, a in zip(flat_specs, flat_args))
-        if not fits:
-            raise TypeError(f"a concrete function of {self.function.__name__} for "
-                            f"{self.structured_input_signature} cannot take {args, kwargs}; "
-                            "call the Function itself to trace for other arguments")
-        return self.function(*args, **kwargs)
-
-
 def _method_of(func, instance):
     """``func`` bound to ``instance`` without keeping the instance alive."""
     ref = weakref.ref(instance)
@@ -587,11 +533,17 @@ def _method_of(func, instance):
     @functools.wraps(func)
     def method(*args, **kwargs):
         return func(ref(), *args, **kwargs)
+    try:  # the signature without ``self``, for concrete functions' parameters
+        signature = inspect.signature(func)
+        method.__signature__ = signature.replace(
+            parameters=list(signature.parameters.values())[1:])
+    except (TypeError, ValueError):
+        pass
     return method
 
 
 def _spec_of(x):
-    if isinstance(x, TensorSpec):
+    if isinstance(x, (TensorSpec, Variable)):
         return x
     if isinstance(x, (TensorLike, np.ndarray, np.generic)):
         return TensorSpec.from_tensor(x if isinstance(x, TensorLike) else convert_to_tensor(x))
@@ -599,11 +551,23 @@ def _spec_of(x):
 
 
 def _example(x):
-    """A value that fits a spec: zeros, size 1 for a ``None`` dimension."""
+    """A value that fits a spec: zeros, size 2 for a ``None`` dimension (a size
+    the relaxed trace can tell from a broadcast), a scalar for any rank."""
     if not isinstance(x, TensorSpec):
         return x
-    shape = () if x._shape is None else tuple(1 if d is None else d for d in x._shape)
+    shape = () if x._shape is None else tuple(2 if d is None else d for d in x._shape)
     return wrap(np.zeros(shape, x._dtype._np))
+
+
+def _output_specs(result, tracer):
+    """The specs of a trace's result, ``None`` where sizes vary."""
+    def spec(x):
+        if not isinstance(x, TensorLike):
+            return x
+        shape = x._read()._value.shape
+        dims = tracer.varying_dims(x) if tracer.relax is not None else ()
+        return TensorSpec([None if d in dims else n for d, n in enumerate(shape)], x.dtype)
+    return nest.map_structure(spec, result)
 
 
 def _any_tensor(structure):
@@ -660,23 +624,24 @@ class _Binder:
             t = value._read() if isinstance(value, TensorLike) else \
                 convert_to_tensor(value, spec._dtype)
             if not spec.is_compatible_with(t):
-                raise TypeError(
-                    f"Binding inputs to gradtape.function failed: cannot cast "
-                    f"{TensorSpec.from_tensor(t)} to {spec}")
+                raise _binding_error(f"Can not cast {TensorSpec.from_tensor(t)} to {spec}")
             return t
         flat_spec = nest.flatten(spec)
         flat = nest.flatten(value)
         if len(flat) != len(flat_spec) or type(value) is not type(spec):
-            raise TypeError(f"Binding inputs to gradtape.function failed: {value!r} does not "
-                            f"have the structure of {spec}")
+            raise _binding_error(f"{value!r} does not have the structure of {spec}")
         return nest.pack_sequence_as(spec, [self._bound(v, s) for v, s in zip(flat, flat_spec)])
 
 
-def _pattern(leaves, structure, binder):
+def _pattern(leaves, structure, binder, specs=None):
     """A call's signature as TensorFlow counts traces: ``("t", shape, dtype)`` per
-    tensor (an ``input_signature``'s shapes, ``None`` dimensions included), the
-    trace key's entry for anything else, and the nesting of the arguments."""
-    specs = None if binder is None else binder.flat_specs
+    tensor (an ``input_signature``'s or ``specs``' shapes, ``None`` dimensions
+    included), the trace key's entry for anything else, and the nesting of the
+    arguments."""
+    if specs is not None:
+        specs = nest.flatten(specs)
+    elif binder is not None:
+        specs = binder.flat_specs
     entries = []
     for i, leaf in enumerate(leaves):
         if type(leaf) is Tensor or isinstance(leaf, (np.ndarray, np.generic)):
@@ -762,6 +727,8 @@ def _signature(leaves):
             arrays.append(v)
         elif isinstance(leaf, Variable):
             key.append(("Variable", leaf._uid))
+        elif hasattr(type(leaf), "__tf_tracing_type__"):  # equal trace types share a trace
+            key.append(("TraceType", leaf.__tf_tracing_type__(None)))
         else:
             try:
                 hash(leaf)
@@ -792,6 +759,11 @@ class _OutOfScope:
             "after the call")
 
     def __getattr__(self, name):
+        if sys._getframe(1).f_code is Tensor.numpy.__code__:  # as TensorFlow's symbolic
+            raise AttributeError(                              # tensor: no numpy
+                f"a tensor of shape {tuple(self.shape)} and dtype {self.dtype} computed while "
+                f"gradtape.function traced {self.function} is out of scope and has no "
+                "attribute 'numpy': return it from the function to use its value")
         self.fail()
 
     __array__ = __array_ufunc__ = __array_function__ = __bool__ = __float__ = __int__ = fail
@@ -862,6 +834,14 @@ def _relaxed_view(x, how=None, out=None):
     if relaxed:
         tracer.size_read(x, how, out)
     return None
+
+
+def _formatted_for_print():
+    """Whether the ``.numpy()`` heard is ``format(x, "")`` (``f"{x}"``,
+    ``"{}".format(x)``), which TensorFlow gives a traced tensor as its text."""
+    frame = sys._getframe(4)  # note_escape <- notify_escape <- numpy <- __format__
+    return (frame.f_code.co_name == "__format__" and frame.f_code.co_filename == _TENSOR_FILE
+            and frame.f_locals.get("format_spec") == "")
 
 
 def _asked_by_gradtape():
@@ -990,6 +970,8 @@ class _Tracer(trace.Recorder):
     traces_ops = True  # seen by gradtape._core.trace: never hidden, never offered custom ops
 
     relax = None  # {argument position: the dimensions whose size may vary}
+    outputs = None  # the specs of the function's result
+    printing = None  # the array of a tensor being formatted as text (f"{x}")
 
     def __init__(self, relax=None):
         if relax:
@@ -1029,6 +1011,8 @@ class _Tracer(trace.Recorder):
 
     def argument(self, position, leaf):
         """A traced stand-in for argument leaf ``position``."""
+        if hasattr(type(leaf), "__tf_tracing_type__"):  # traced with its type's placeholder
+            return leaf.__tf_tracing_type__(None).placeholder_value(None)
         if type(leaf) is Tensor or isinstance(leaf, (np.ndarray, np.generic)):
             # an array object of its own: an argument is never taken for another
             # argument, a Variable or a constant sharing its array
@@ -1048,6 +1032,10 @@ class _Tracer(trace.Recorder):
     def _variable(self, var):
         if var._uid not in self.first_slot:
             self.by_uid[var._uid] = self.first_slot[var._uid] = self._new_slot(_VAR, var, var._value)
+
+    def variables(self):
+        """The Variables the function read or assigned, in the order met."""
+        return [self.sources[s] for s in self.first_slot.values()]
 
     def fresh_read(self, t):
         """A Variable was read while tracing: ``t`` is its value now (the array it
@@ -1298,6 +1286,9 @@ class _Tracer(trace.Recorder):
         if s is None:
             return
         check = _CHECKED_ESCAPES.get(how)
+        if check is None and how == ".numpy()" and _formatted_for_print():
+            self.printing = x._value  # f"{x}", "{}".format(x): text for a print at trace
+            return                    # time, as str(x); its host read is no decision
         if check is None:
             self.refuse(f"{how} of a value computed from the function's inputs",
                         f"return the value and use {how} on the function's result")
@@ -1367,6 +1358,9 @@ class _Tracer(trace.Recorder):
 
     def host_read(self, value, predicate, result):
         """A rule read ``value`` on the host: the replay checks the reading again."""
+        if value is self.printing:
+            self.printing = None
+            return
         s = self._traced(value)
         if s is not None:
             expected = np.array(value, copy=True) if predicate is None else result

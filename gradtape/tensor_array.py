@@ -8,9 +8,11 @@ flow from ``stack()``, ``read()``, ``gather()`` and ``concat()`` back to the
 values written.
 """
 from __future__ import annotations
+import numpy as np
+
 from ._core import trace as _trace
 from ._core.dtypes import as_dtype
-from ._core.tensor import TensorLike, TensorShape, constant
+from ._core.tensor import TensorLike, TensorShape, constant, decide
 from ._core.convert import convert_to_tensor
 from .errors import InvalidArgumentError, OutOfRangeError
 from .rules import concat, stack, unstack, zeros
@@ -278,10 +280,11 @@ class TensorArray:
 
 
 def _index(index):
-    return int(index.numpy()) if isinstance(index, TensorLike) else int(index)
+    # int() (not .numpy()): inside a function the replay checks the index again
+    return int(index)
 
 
 def _index_list(indices):
-    if isinstance(indices, TensorLike):
-        return list(indices.numpy().reshape(-1))
+    if isinstance(indices, TensorLike):  # decide(): inside a function the replay
+        return list(np.asarray(decide(indices._read()._value)).reshape(-1))  # checks them
     return list(indices)

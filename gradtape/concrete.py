@@ -1,0 +1,404 @@
+"""Concrete functions: one traced signature of a ``gradtape.function``, what
+``get_concrete_function`` returns and ``pretty_printed_concrete_signatures``
+lists, printed as TensorFlow prints them.
+
+A concrete function takes the arguments it was traced for: tensors that fit
+its specs, and the Python values it was traced with (which may be left out,
+as TensorFlow's), and calls its :class:`~gradtape.compiled.Function`.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+from ._core import nest
+from ._core.convert import convert_to_tensor
+from ._core.dtypes import as_dtype, float32
+from ._core.tensor import TensorLike, TensorShape
+from .errors import InvalidArgumentError
+from .variables import Variable
+
+#: the outputs of a signature traced on its first call (its specs' example did not fit)
+PENDING = type("Pending", (), {"__repr__": lambda self: "<unknown until the first call>"})()
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+_LITERALS = (type(None), bool, int, float, complex, str, bytes)
+
+
+class TensorSpec:
+    """The shape and dtype of a tensor argument, as ``tf.TensorSpec``: ``None``
+    for a dimension of any size, ``shape=None`` for any rank.
+
+    >>> import gradtape as tf
+    >>> spec = tf.TensorSpec([None, 3], tf.float32)
+    >>> spec
+    TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)
+    >>> spec.is_compatible_with(tf.zeros((5, 3))), spec.is_compatible_with(tf.zeros((5, 4)))
+    (True, False)
+    """
+
+    __slots__ = ("_shape", "_dtype", "_name")
+
+    def __init__(self, shape: Any, dtype: Any = float32, name: Optional[str] = None) -> None:
+        self._shape = None if shape is None else tuple(
+            None if d is None else int(d) for d in shape)
+        self._dtype = as_dtype(dtype)
+        self._name = name
+
+    @classmethod
+    def from_tensor(cls, tensor: Any, name: Optional[str] = None) -> TensorSpec:
+        """The spec of a tensor's exact shape and dtype.
+
+        >>> import gradtape as tf
+        >>> tf.TensorSpec.from_tensor(tf.ones((2,)))
+        TensorSpec(shape=(2,), dtype=tf.float32, name=None)
+        """
+        return cls(tensor.shape, tensor.dtype, name)
+
+    @classmethod
+    def from_spec(cls, spec: TensorSpec, name: Optional[str] = None) -> TensorSpec:
+        """A copy of ``spec``, renamed ``name`` when one is given.
+
+        >>> import gradtape as tf
+        >>> tf.TensorSpec.from_spec(tf.TensorSpec([None, 3], name="x"), "y")
+        TensorSpec(shape=(None, 3), dtype=tf.float32, name='y')
+        """
+        return cls(spec._shape, spec._dtype, spec._name if name is None else name)
+
+    @property
+    def shape(self) -> Optional[TensorShape]:
+        """The shape, ``None`` dimensions included (``None``: any rank)."""
+        return None if self._shape is None else TensorShape(self._shape)
+
+    @property
+    def dtype(self) -> Any:
+        """The dtype, a ``DType``."""
+        return self._dtype
+
+    @property
+    def name(self) -> Optional[str]:
+        """The argument's name, or None."""
+        return self._name
+
+    def is_compatible_with(self, value: Any) -> bool:
+        """Whether a tensor (or another spec) fits: the same dtype, and the same
+        size in every dimension this spec fixes."""
+        if isinstance(value, TensorSpec):
+            shape, dtype = value._shape, value._dtype
+        else:
+            shape, dtype = tuple(value.shape), value.dtype
+        return dtype == self._dtype and _shape_fits(shape, self._shape)
+
+    def __eq__(self, other):
+        return (type(other) is TensorSpec and self._shape == other._shape
+                and self._dtype == other._dtype and self._name == other._name)
+
+    def __hash__(self):
+        return hash((self._shape, self._dtype.name, self._name))
+
+    def __repr__(self):
+        shape = "<unknown>" if self._shape is None else \
+            "(" + ", ".join(map(str, self._shape)) + ("," if len(self._shape) == 1 else "") + ")"
+        return f"TensorSpec(shape={shape}, dtype=tf.{self._dtype.name}, name={self._name!r})"
+
+
+def _shape_fits(shape, pattern):
+    if pattern is None:
+        return True
+    if shape is None or len(shape) != len(pattern):
+        return False
+    return all(p is None or p == d for d, p in zip(shape, pattern))
+
+
+class Signature:
+    """What one trace of a function took and gave: its parameters (name, kind,
+    spec or Python value), its outputs' specs and the Variables it captured.
+
+    >>> import gradtape as tf
+    >>> f = tf.function(lambda x, n: x * n)
+    >>> print(f.get_concrete_function(tf.TensorSpec([None, 2]), 3))
+    ConcreteFunction Input Parameters:
+      x (POSITIONAL_OR_KEYWORD): TensorSpec(shape=(None, 2), dtype=tf.float32, name=None)
+      n (POSITIONAL_OR_KEYWORD): Literal[3]
+    Output Type:
+      TensorSpec(shape=(None, 2), dtype=tf.float32, name=None)
+    Captures:
+      None
+    """
+
+    def __init__(self, func: Callable[..., Any], args: tuple, kwargs: dict, outputs: Any,
+                 captures: list[Variable]) -> None:
+        self.params = _parameters(func, args, kwargs)
+        self.outputs = outputs
+        self.captures = captures
+
+    def __str__(self) -> str:
+        variables: dict[int, int] = {}
+        lines = ["Input Parameters:"]
+        lines += [f"  {name} ({kind}): {_type_of(v, variables)}" for name, kind, v in self.params]
+        lines += ["Output Type:", f"  {_type_of(self.outputs, variables)}", "Captures:"]
+        lines += [f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)"
+                  for v in self.captures] or ["  None"]
+        return "\n".join(lines)
+
+
+class ConcreteFunction:
+    """A :class:`~gradtape.compiled.Function` for one signature, from
+    ``get_concrete_function``: tensors must fit its specs, Python values must
+    be the ones it was traced with, and may be left out.
+
+    >>> import gradtape as tf
+    >>> f = tf.function(lambda x: x + 1.0, input_signature=[tf.TensorSpec([None])])
+    >>> concrete = f.get_concrete_function()
+    >>> concrete.structured_input_signature
+    ((TensorSpec(shape=(None,), dtype=tf.float32, name='x'),), {})
+    >>> concrete(tf.constant([1.0, 2.0])).numpy()
+    array([2., 3.], dtype=float32)
+    >>> power = tf.function(lambda a, b: a ** b).get_concrete_function(tf.constant(3.0), b=2)
+    >>> float(power(tf.constant(4.0)))
+    16.0
+    """
+
+    def __init__(self, function: Any, specs: tuple[tuple, dict], signature: Signature) -> None:
+        self.function = function
+        self._signature = signature
+        self._specs = specs
+        self._python = _python_signature(function.python_function)
+        self._traced = _bind(self._python, *specs)
+        self.structured_input_signature = _canonical(self._python, self._traced, specs)
+        #: the specs of the outputs (TensorFlow's are the graph's symbolic tensors)
+        self.structured_outputs = signature.outputs
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = self._arguments(args, kwargs)
+        return self.function(*args, **kwargs)
+
+    @property
+    def graph(self) -> Any:
+        raise AttributeError(
+            "gradtape's concrete functions have no tf.Graph: graph introspection (graph defs, "
+            "ops lists) is not supported; call the concrete function, or print it to see "
+            "its signature")
+
+    def pretty_printed_signature(self) -> str:
+        """The signature as ``print`` shows it, without the ``ConcreteFunction`` prefix."""
+        return str(self._signature)
+
+    def __str__(self) -> str:
+        return "ConcreteFunction " + str(self._signature)
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{name}: {_type_of(v, {})}" for name, _, v in self._signature.params)
+        return (f"<ConcreteFunction ({params}) -> {_type_of(self._signature.outputs, {})} "
+                f"at 0x{id(self):X}>")
+
+    def _arguments(self, args, kwargs):
+        """The call's (args, kwargs) with the Python values of the trace filled in;
+        TypeError when an argument does not fit the signature.  As TensorFlow's,
+        a call that does not fit may give the tensors alone, in order (its flat
+        signature): ``concrete(x)`` for a trace of ``f(model, x)``."""
+        try:
+            return self._structured(args, kwargs)
+        except TypeError:
+            flat = self._flat(args, kwargs)
+            if flat is None:
+                raise
+            return flat
+
+    def _structured(self, args, kwargs):
+        traced = self._traced
+        if traced is None:  # a callable without an inspectable signature
+            if not _fits_all((tuple(args), kwargs), self.structured_input_signature):
+                raise _binding_error(f"{(args, kwargs)} does not fit "
+                                     f"{self.structured_input_signature}")
+            return tuple(args), kwargs
+        try:
+            call = self._python.bind_partial(*args, **kwargs)
+        except TypeError as e:
+            raise _binding_error(str(e)) from None
+        for name, spec in traced.arguments.items():
+            if name in call.arguments:
+                value = call.arguments[name]
+                if not _fits_all(value, spec):
+                    raise _binding_error(f"Can not cast {_short(value)} to {_type_of(spec, {})}")
+                call.arguments[name] = _as_tensors(value, spec)
+            elif _is_literal(spec):
+                call.arguments[name] = spec
+            else:
+                raise _binding_error(f"missing a required argument: '{name}'")
+        return call.args, call.kwargs
+
+    def _flat(self, args, kwargs):
+        """(args, kwargs) of the trace with its specs' tensors taken from ``args``
+        in order, or None when they are not that many tensors of its shapes;
+        InvalidArgumentError for a dtype that is not the spec's.  (TensorFlow
+        runs its graph on other shapes too; a new trace here could read Python
+        values that changed since, so gradtape refuses them.)"""
+        specs = nest.flatten(self._specs)
+        tensors = [i for i, s in enumerate(specs) if isinstance(s, TensorSpec)]
+        if kwargs or len(args) != len(tensors) or \
+                not all(isinstance(a, TensorLike) for a in args):
+            return None
+        for k, (a, i) in enumerate(zip(args, tensors)):
+            if a.dtype != specs[i].dtype:
+                raise InvalidArgumentError(
+                    f"cannot compute {self.function.__name__} as input #{k}(zero-based) was "
+                    f"expected to be a {specs[i].dtype.name} tensor but is a {a.dtype.name} "
+                    "tensor")
+            if not specs[i].is_compatible_with(a):
+                return None
+            specs[i] = a
+        return nest.pack_sequence_as(self._specs, specs)
+
+
+def _canonical_arguments(func, args, kwargs):
+    """(args, kwargs) with the arguments that can be positional given so, as
+    TensorFlow binds them: ``f(a=x, b=2)`` is the signature of ``f(x, 2)``;
+    TypeError when they do not bind to ``func``'s parameters."""
+    signature = _python_signature(func)
+    if signature is None:
+        return args, kwargs
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as e:
+        raise _binding_error(str(e)) from None
+    return bound.args, bound.kwargs
+
+
+def _binding_error(why):
+    return TypeError(f"Binding inputs to tf.function failed due to `{why}`")
+
+
+def _python_signature(func):
+    try:
+        return inspect.signature(func)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bind(signature, args, kwargs):
+    """The traced (args, kwargs) bound to the Python signature, defaults in, or None."""
+    if signature is None:
+        return None
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError:
+        return None
+    bound.apply_defaults()
+    return bound
+
+
+def _canonical(signature, bound, specs):
+    """``structured_input_signature`` as TensorFlow gives it: every argument that
+    can be positional is, keyword-only ones by name, an unnamed spec named after
+    its parameter."""
+    if bound is None:
+        return tuple(specs[0]), dict(specs[1])
+    args, kwargs = [], {}
+    for name, value in bound.arguments.items():
+        kind = signature.parameters[name].kind
+        if kind in _POSITIONAL:
+            args.append(_named(value, name))
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            args.extend(_named(v, f"{name}_{i}") for i, v in enumerate(value))
+        elif kind is inspect.Parameter.KEYWORD_ONLY:
+            kwargs[name] = _named(value, name)
+        else:
+            kwargs.update({k: _named(v, k) for k, v in value.items()})
+    return tuple(args), kwargs
+
+
+def _named(value, name):
+    if isinstance(value, TensorSpec) and value.name is None:
+        return TensorSpec.from_spec(value, name)
+    return value
+
+
+def _parameters(func, args, kwargs):
+    """[(name, kind, spec or value)] of a trace, as TensorFlow lists them."""
+    signature = _python_signature(func)
+    bound = _bind(signature, args, kwargs)
+    if bound is None:
+        return [(f"args_{i}", "POSITIONAL_ONLY", v) for i, v in enumerate(args)] + \
+            [(k, "KEYWORD_ONLY", v) for k, v in kwargs.items()]
+    variadic = any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values())
+    params = []
+    for name, value in bound.arguments.items():
+        kind = signature.parameters[name].kind
+        if kind in _POSITIONAL:
+            params.append((name, "POSITIONAL_ONLY" if variadic else kind.name, value))
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            params += [(f"{name}_{i}", "POSITIONAL_ONLY", v) for i, v in enumerate(value)]
+        elif kind is inspect.Parameter.KEYWORD_ONLY:
+            params.append((name, "KEYWORD_ONLY", value))
+        else:
+            params += [(k, "KEYWORD_ONLY", v) for k, v in value.items()]
+    return params
+
+
+def _as_tensors(value, spec):
+    """``value`` with the Python numbers given for specs as tensors of their dtypes."""
+    flat = [convert_to_tensor(v, s.dtype) if isinstance(s, TensorSpec)
+            and not isinstance(v, TensorLike) else v
+            for v, s in zip(nest.flatten(value), nest.flatten(spec))]
+    return nest.pack_sequence_as(value, flat)
+
+
+def _is_literal(value):
+    flat = nest.flatten(value)
+    return all(isinstance(v, _LITERALS) for v in flat)
+
+
+def _fits_all(value, spec):
+    try:
+        nest.assert_same_structure(value, spec)
+    except (TypeError, ValueError):
+        return False
+    return all(_fits(v, s) for v, s in zip(nest.flatten(value), nest.flatten(spec)))
+
+
+def _fits(value, spec):
+    if isinstance(spec, TensorSpec):
+        if not isinstance(value, TensorLike):
+            try:
+                value = convert_to_tensor(value, spec.dtype)
+            except (TypeError, ValueError):
+                return False
+        return spec.is_compatible_with(value)
+    if isinstance(spec, Variable):
+        return isinstance(value, Variable) and value.dtype == spec.dtype and \
+            tuple(value.shape) == tuple(spec.shape)
+    if isinstance(spec, _LITERALS):
+        return type(value) is type(spec) and value == spec
+    return value is spec
+
+
+def _short(value):
+    if isinstance(value, TensorLike):
+        return repr(TensorSpec.from_tensor(value))
+    return repr(value)
+
+
+def _type_of(value, variables):
+    """A value's type in a signature, as TensorFlow prints it (``variables``
+    numbers the Variables met: their ``alias_id``)."""
+    if isinstance(value, TensorSpec) or value is PENDING:
+        return repr(value)
+    if isinstance(value, Variable):
+        alias = variables.setdefault(id(value), len(variables))
+        return (f"VariableSpec(shape={tuple(value.shape)}, dtype={value.dtype!r}, "
+                f"trainable={value.trainable}, alias_id={alias})")
+    if isinstance(value, (TensorLike, np.ndarray, np.generic)):
+        return repr(TensorSpec.from_tensor(value if isinstance(value, TensorLike)
+                                           else convert_to_tensor(value)))
+    if isinstance(value, _LITERALS):
+        return f"Literal[{value!r}]"
+    if isinstance(value, list):
+        return "List[" + ", ".join(_type_of(v, variables) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "Tuple[" + ", ".join(_type_of(v, variables) for v in value) + "]"
+    if isinstance(value, dict):
+        return "Dict[" + ", ".join(f"[{k!r}, {_type_of(v, variables)}]"
+                                   for k, v in value.items()) + "]"
+    return f"Weakref[{value!r}]"
