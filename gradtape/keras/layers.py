@@ -18,13 +18,14 @@ import threading
 
 import numpy as np
 
-from . import activations, initializers
+from . import activations, initializers, regularizers
 from .. import nn as _nn
 from .. import random as _random
 from .._core.dtypes import as_dtype
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from .module import Module, unique_name
+from .. import nest as _nest
 from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
 from ..rules import reductions as _red
@@ -34,7 +35,7 @@ from ..rules.linalg import _dense, matmul as _matmul
 from ..composite import repeat as _repeat
 from ..variables import Variable
 from .._missing import missing_names as _missing_names
-from typing import Any, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 from .._core.types import Axis, DTypeLike, ShapeLike, TensorInput
 
 
@@ -57,6 +58,8 @@ def get_activation(identifier: Any) -> Any:
 class _CallContext(threading.local):
     depth = 0
     training = None
+    # the layers holding losses from ``add_loss``: cleared when a call that holds them starts
+    loss_holders = ()
 
 
 _context = _CallContext()
@@ -198,10 +201,16 @@ class Layer(Module):
     (array([[1., 2.]], dtype=float32), True)
     """
 
+    # bookkeeping that holds Variables or tensors but is not the layer's state
+    _IGNORED = frozenset({"_losses", "_regularizers"})
+
     def __init__(self, name: Optional[str] = None, trainable: bool = True,
                  dtype: Optional[DTypeLike] = None, input_shape: Optional[ShapeLike] = None,
-                 input_dim: Optional[int] = None) -> None:
+                 input_dim: Optional[int] = None, activity_regularizer: Any = None) -> None:
         super().__init__(name=name or unique_name(_snake_case(type(self).__name__)))
+        self._losses = []
+        self._regularizers = {}   # id(weight) -> (weight, regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self._trainable = bool(trainable)
         self._dtype = as_dtype(dtype or "float32")
@@ -307,10 +316,12 @@ class Layer(Module):
         for var, value in zip(variables, weights):
             var.assign(np.asarray(value, var.dtype._np))
 
-    def add_weight(self, shape: ShapeLike, initializer: Any = "glorot_uniform",
+    def add_weight(self, shape: ShapeLike = (), initializer: Any = "glorot_uniform",
                    name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
-                   constraint: Any = None) -> Any:
+                   constraint: Any = None, regularizer: Any = None) -> Any:
         """Create a Variable named ``'<layer>/<name>'`` filled by ``initializer``.
+
+        A ``regularizer`` puts its penalty of the weight in ``losses`` (while it is trainable).
 
         >>> import gradtape as tf
         >>> layer = tf.layers.Layer(name="block")
@@ -319,8 +330,115 @@ class Layer(Module):
         """
         dt = as_dtype(dtype or self._dtype)
         value = initializers.get(initializer)(tuple(int(d) for d in shape), dtype=dt)
-        return Variable(value, trainable=trainable and self._trainable,
-                        name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
+        var = Variable(value, trainable=trainable and self._trainable,
+                       name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
+        regularizer = regularizers.get(regularizer)
+        if regularizer is not None:
+            self._regularizers[id(var)] = (var, regularizer)
+        return var
+
+    # -- losses ----------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Keep ``loss`` (a scalar tensor, or a structure of them) in ``losses``, from ``call``.
+
+        ``losses`` is emptied when the outermost layer's next call starts, so it
+        holds the losses of the last forward pass.
+
+        >>> import gradtape as tf
+        >>> class Penalized(tf.keras.layers.Layer):
+        ...     def call(self, inputs):
+        ...         self.add_loss(0.5 * tf.reduce_sum(inputs))
+        ...         return inputs
+        >>> layer = Penalized()
+        >>> _ = layer(tf.ones((2, 2)))
+        >>> _ = layer(tf.ones((2, 2)))
+        >>> [float(loss) for loss in layer.losses]
+        [2.0]
+        """
+        values = _nest.flatten(loss)
+        for value in values:
+            if not isinstance(value, TensorLike):
+                raise ValueError("`add_loss()` can only be called from inside `build()` or "
+                                 f"`call()`, on a tensor input. Received invalid value: {value}")
+        self._losses.extend(values)
+        if self not in _context.loss_holders:
+            _context.loss_holders = _context.loss_holders + (self,)
+
+    @property
+    def losses(self) -> List[Any]:
+        """The ``add_loss`` values of this layer and its sub-layers from the last call,
+        then the penalties of the trainable weights that have a regularizer (a list).
+
+        >>> import gradtape as tf
+        >>> layer = tf.keras.layers.Dense(1, kernel_initializer="ones",
+        ...                               kernel_regularizer=tf.keras.regularizers.l2(0.5))
+        >>> _ = layer(tf.ones((1, 2)))
+        >>> [float(loss) for loss in layer.losses]
+        [1.0]
+        """
+        layers = self._layers_within()
+        losses = [loss for layer in layers for loss in layer._losses]
+        penalties = {}
+        for layer in layers:
+            penalties.update(layer._regularizers)
+        for var in self.trainable_weights:
+            if id(var) in penalties:
+                losses.append(penalties[id(var)][1](var))
+        return losses
+
+    def _layers_within(self):
+        """This layer, then every layer reachable from it."""
+        return [self] + [m for m in self.submodules if isinstance(m, Layer)]
+
+    def _clear_losses(self):
+        """Empty ``losses`` of this layer and its sub-layers (a new forward pass starts)."""
+        cleared = set()
+        for layer in self._layers_within():
+            layer._losses = []
+            cleared.add(id(layer))
+        _context.loss_holders = tuple(h for h in _context.loss_holders if id(h) not in cleared)
+
+    def _add_activity_losses(self, outputs):
+        """Keras' activity penalty of each output, divided by the batch size."""
+        for output in _nest.flatten(outputs):
+            if isinstance(output, TensorLike):
+                loss = self.activity_regularizer(output)
+                if output.ndim > 0:
+                    loss = _ew.divide_no_nan(loss, _ew.cast(convert_to_tensor(output.shape[0]),
+                                                         loss.dtype))
+                self.add_loss(loss)
+
+    # -- configuration ---------------------------------------------------
+    def get_config(self) -> Dict[str, Any]:
+        """The layer's name, trainability and dtype (Keras 3's dict); subclasses add their
+        ``__init__`` arguments to it, so that ``from_config`` rebuilds the layer.
+
+        >>> import gradtape as tf
+        >>> config = tf.keras.layers.Layer(name="block").get_config()
+        >>> config["name"], config["trainable"], config["dtype"]["config"]
+        ('block', True, {'name': 'float32'})
+        """
+        config = {"name": self.name}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        config["trainable"] = self.trainable
+        config["dtype"] = {"module": "keras", "class_name": "DTypePolicy",
+                           "config": {"name": self.dtype.name}, "registered_name": None}
+        return config
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any]) -> Any:
+        """A new layer from ``get_config()``'s dict: ``cls(**config)``.
+
+        >>> import gradtape as tf
+        >>> tf.keras.layers.Layer.from_config({"name": "copy"}).name
+        'copy'
+        """
+        config = dict(config)
+        dtype = config.get("dtype")
+        if isinstance(dtype, dict):
+            config["dtype"] = dtype.get("config", {}).get("name")
+        return cls(**config)
 
     @_marking_built
     def build(self, input_shape: ShapeLike) -> None:
@@ -354,9 +472,14 @@ class Layer(Module):
         if not self.built:
             self._build_on_first_call(inputs)
         args = _resolve_training(self, args, kwargs)
+        if _context.depth == 0 and _context.loss_holders:
+            self._clear_losses()
         _context.depth += 1
         try:
-            return self.call(inputs, *args, **kwargs)
+            outputs = self.call(inputs, *args, **kwargs)
+            if self.activity_regularizer is not None:
+                self._add_activity_losses(outputs)
+            return outputs
         finally:
             _context.depth -= 1
             if _context.depth == 0:
@@ -378,6 +501,7 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
                  **kwargs: Any) -> None:
         if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
@@ -388,6 +512,8 @@ class Dense(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel = None
         self.bias = None
 
@@ -396,9 +522,10 @@ class Dense(Layer):
             raise ValueError(f"Dense '{self.name}': inputs need a known last dimension, "
                              f"got shape {tuple(input_shape)}")
         self.kernel = self.add_weight((input_shape[-1], self.units), self.kernel_initializer,
-                                      name="kernel")
+                                      name="kernel", regularizer=self.kernel_regularizer)
         if self.use_bias:
-            self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias")
+            self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias",
+                                        regularizer=self.bias_regularizer)
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         expected = self.kernel.shape[0]
@@ -921,6 +1048,7 @@ class Conv2D(Layer):
                  data_format: Optional[str] = None, dilation_rate: Union[int, Sequence[int]] = (1, 1),
                  activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
                  **kwargs: Any) -> None:
         if not isinstance(filters, (int, np.integer)) or isinstance(filters, bool) or filters <= 0:
@@ -939,6 +1067,8 @@ class Conv2D(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel = None
         self.bias = None
 
@@ -947,9 +1077,11 @@ class Conv2D(Layer):
             raise ValueError(f"Conv2D '{self.name}': expected images of shape "
                              f"(batch, height, width, channels), got shape {input_shape}")
         self.kernel = self.add_weight(self.kernel_size + (input_shape[-1], self.filters),
-                                      self.kernel_initializer, name="kernel")
+                                      self.kernel_initializer, name="kernel",
+                                      regularizer=self.kernel_regularizer)
         if self.use_bias:
-            self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias")
+            self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias",
+                                        regularizer=self.bias_regularizer)
 
     def call(self, inputs: TensorInput) -> Any:
         _check_images(self, inputs)
