@@ -25,6 +25,8 @@ from .._core.dtypes import as_dtype
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from .module import Module, unique_name
+from . import functional as _functional
+from .functional import KerasTensor
 from .. import nest as _nest
 from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
@@ -120,10 +122,10 @@ def _sample_shape(shape, who):
 
 
 class InputSpec:
-    """The shape (without the batch axis) and dtype of a model's inputs: what ``Input`` gives.
+    """The shape (without the batch axis) and dtype of a ``Sequential`` model's inputs.
 
     >>> import gradtape as tf
-    >>> tf.keras.Input(shape=(28, 28))
+    >>> tf.keras.Sequential([tf.keras.Input(shape=(28, 28))])._input_spec
     InputSpec(shape=(28, 28), dtype=float32)
     """
 
@@ -135,23 +137,6 @@ class InputSpec:
 
     def __repr__(self):
         return f"InputSpec(shape={self.shape}, dtype={self.dtype.name})"
-
-
-def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
-          dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> Any:
-    """The inputs' shape (one sample's) and dtype, as the first entry of a ``Sequential`` model.
-
-    It makes the model build its weights at once. Keras' functional API
-    (``Model(inputs, outputs)``) is not supported.
-
-    >>> import gradtape as tf
-    >>> model = tf.keras.Sequential([tf.keras.Input(shape=(5,)), tf.keras.layers.Dense(3)])
-    >>> [tuple(v.shape) for v in model.trainable_variables]
-    [(5, 3), (3,)]
-    """
-    if shape is None:
-        raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(28, 28))")
-    return InputSpec(shape, dtype, name)
 
 
 # ---------------------------------------------------------------------------
@@ -462,12 +447,8 @@ class Layer(Module):
         return inputs
 
     def __call__(self, inputs: TensorInput, *args: Any, **kwargs: Any) -> Any:
-        if type(inputs) is InputSpec or (type(inputs) in (list, tuple) and any(
-                type(x) is InputSpec for x in inputs)):
-            raise NotImplementedError(
-                f"{self.name}: calling a layer on tf.keras.Input builds a Keras functional "
-                "model, which gradtape does not support; put the Input first in a "
-                "tf.keras.Sequential([...]) or subclass tf.keras.Model and call layers on tensors")
+        if _functional._is_symbolic(inputs):
+            return _functional._call_symbolic(self, inputs, args, kwargs)
         inputs = self._cast_inputs(inputs)
         if not self.built:
             self._build_on_first_call(inputs)
@@ -484,6 +465,51 @@ class Layer(Module):
             _context.depth -= 1
             if _context.depth == 0:
                 _context.training = None
+
+
+class InputLayer(Layer):
+    """The layer behind ``Input``: it holds no weights and passes its input through.
+
+    >>> import gradtape as tf
+    >>> inputs = tf.keras.Input(shape=(3,), name="digits")
+    >>> model = tf.keras.Model(inputs, tf.keras.layers.Dense(2)(inputs))
+    >>> type(model.layers[0]).__name__, model.layers[0].name
+    ('InputLayer', 'digits')
+    """
+
+    def __init__(self, shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
+                 dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> None:
+        super().__init__(name=name or unique_name("input_layer"), dtype=dtype)
+        if shape is None:
+            raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(28, 28))")
+        sample = _sample_shape(shape, "Input")
+        self.batch_size = batch_size
+        example = np.zeros((batch_size or 1,) + tuple(1 if d is None else d for d in sample),
+                           self.dtype._np)
+        node = _functional._Node(self, None, (), {})
+        self.output = KerasTensor((batch_size,) + sample, self.dtype, convert_to_tensor(example),
+                                  node=node, name=name)
+        node.outputs = self.output
+        self.built = True
+
+
+def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
+          dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> KerasTensor:
+    """A model's symbolic input of one sample's ``shape`` (the batch axis is added).
+
+    Start a functional model with it, or a ``Sequential`` model (which then
+    builds its weights at once).
+
+    >>> import gradtape as tf
+    >>> inputs = tf.keras.Input(shape=(5,))
+    >>> outputs = tf.keras.layers.Dense(3)(inputs)
+    >>> outputs.shape
+    (None, 3)
+    >>> model = tf.keras.Model(inputs=inputs, outputs=outputs)
+    >>> model(tf.ones((2, 5))).shape
+    TensorShape([2, 3])
+    """
+    return InputLayer(shape, batch_size=batch_size, dtype=dtype, name=name).output
 
 
 class Dense(Layer):
@@ -826,14 +852,18 @@ class Model(Layer):
 
     def __init__(self, *args: Any, name: Optional[str] = None, trainable: bool = True,
                  dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
+        graph = None
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise NotImplementedError(
-                "tf.keras.Model(inputs, outputs), Keras' functional API, is not supported: "
-                "subclass tf.keras.Model (layers in __init__, the computation in call) "
-                "or use tf.keras.Sequential([...])")
+            graph = _functional_graph(type(self).__name__, args, kwargs)
+            if name is None and type(self) is Model:
+                name = unique_name("functional")
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected keyword arguments {sorted(kwargs)}")
         super().__init__(name=name, trainable=trainable, dtype=dtype)
+        if graph is not None:
+            self.layers = graph.layers()
+            self._graph = graph
+            self.built = True
 
     def build(self, input_shape: Optional[ShapeLike] = None) -> None:
         """Mark the model built; its layers create their weights on the first call (as in Keras)."""
@@ -844,13 +874,34 @@ class Model(Layer):
         return super()._cast_inputs(inputs) if isinstance(inputs, np.ndarray) else inputs
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
-        """The model's computation; subclasses override it."""
+        """The model's computation: a functional model runs its layers; subclasses override it."""
+        graph = getattr(self, "_graph", None)
+        if graph is not None:
+            return graph.run(inputs)
         raise NotImplementedError(f"{type(self).__name__}: a subclass of Model must define "
                                   "call(self, inputs, training=False)")
 
 
 for _method in _UNSUPPORTED:
     setattr(Model, _method, _refuse(_method))
+
+
+def _functional_graph(who, args, kwargs):
+    """The graph of ``Model(inputs, outputs)`` (positional or keyword), taking them from kwargs."""
+    names = ("inputs", "outputs")
+    if len(args) > 2:
+        raise TypeError(f"{who}: expected Model(inputs, outputs), got {len(args)} "
+                        "positional arguments")
+    given = dict(zip(names, args))
+    for key in names:
+        if key in kwargs:
+            if key in given:
+                raise TypeError(f"{who}: got multiple values for argument {key!r}")
+            given[key] = kwargs.pop(key)
+    missing = [key for key in names if key not in given]
+    if missing:
+        raise TypeError(f"{who}: Model(inputs, outputs) is missing {missing[0]!r}")
+    return _functional._Graph(given["inputs"], given["outputs"])
 
 
 class Sequential(Model):
@@ -879,6 +930,11 @@ class Sequential(Model):
         An ``Input`` first, or a first layer made with ``input_shape=``, makes
         the model build its weights at once.
         """
+        if isinstance(layer, KerasTensor):
+            if not layer._node.is_input:
+                raise ValueError("Sequential: only a tf.keras.Input can come before the "
+                                 "layers, not the output of a layer")
+            layer = InputSpec(layer.shape[1:], layer.dtype, layer.name)
         if isinstance(layer, InputSpec):
             if self.layers or self._input_spec is not None:
                 raise ValueError("Sequential: an Input can only come first")
