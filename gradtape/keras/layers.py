@@ -1151,6 +1151,61 @@ class Conv2D(Layer):
         return self.activation(out)
 
 
+class Conv2DTranspose(Conv2D):
+    """The transpose of a 2-D convolution (an upsampling convolution), plus bias, then activation.
+
+    The kernel has shape ``(kernel_height, kernel_width, filters, in_channels)``;
+    with ``padding="same"`` the output is ``strides`` times larger than the input,
+    with ``"valid"`` it is ``(size - 1) * stride + kernel`` (Keras' sizes).
+
+    >>> import gradtape as tf
+    >>> up = tf.keras.layers.Conv2DTranspose(3, 2, strides=2, kernel_initializer="ones")
+    >>> y = up(tf.ones((1, 2, 2, 4)))
+    >>> y.shape, float(y[0, 0, 0, 0])      # each output sees one input pixel, 4 channels
+    (TensorShape([1, 4, 4, 3]), 4.0)
+    """
+
+    def __init__(self, filters: int, kernel_size: Union[int, Sequence[int]],
+                 strides: Union[int, Sequence[int]] = (1, 1), padding: str = "valid",
+                 output_padding: Any = None, data_format: Optional[str] = None,
+                 dilation_rate: Union[int, Sequence[int]] = (1, 1), **kwargs: Any) -> None:
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+        if output_padding is not None or self.dilation_rate != (1, 1):
+            raise NotImplementedError("Conv2DTranspose: output_padding and dilation_rate > 1 "
+                                      "are not supported in gradtape")
+
+    def build(self, input_shape: ShapeLike) -> None:
+        if input_shape is None or len(input_shape) != 4:
+            raise ValueError(f"Conv2DTranspose '{self.name}': expected images of shape "
+                             f"(batch, height, width, channels), got shape {input_shape}")
+        self.kernel = self.add_weight(self.kernel_size + (self.filters, input_shape[-1]),
+                                      self.kernel_initializer, name="kernel",
+                                      regularizer=self.kernel_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias",
+                                        regularizer=self.bias_regularizer)
+
+    def _output_size(self, size, kernel, stride):
+        if self.padding == "same":
+            return size * stride
+        return size * stride + max(kernel - stride, 0)
+
+    def call(self, inputs: TensorInput) -> Any:
+        _check_images(self, inputs)
+        if inputs.shape[-1] != self.kernel.shape[3]:
+            raise ValueError(f"Conv2DTranspose '{self.name}': expected {self.kernel.shape[3]} "
+                             f"input channels, got shape {tuple(inputs.shape)}")
+        height, width = (self._output_size(n, k, s) for n, k, s in
+                         zip(inputs.shape[1:3], self.kernel_size, self.strides))
+        out = _nn.conv2d_transpose(inputs, self.kernel,
+                                   (inputs.shape[0], height, width, self.filters),
+                                   strides=self.strides, padding=self.padding.upper())
+        if self.use_bias:
+            out = out + self.bias
+        return self.activation(out)
+
+
 class _Pooling2D(Layer):
     """A pooling of each ``pool_size`` window of images ``(batch, height, width, channels)``;
     ``strides`` defaults to ``pool_size`` (windows side by side)."""

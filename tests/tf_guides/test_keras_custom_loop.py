@@ -149,3 +149,106 @@ def test_losses_tracked_by_the_model():
     # TensorFlow 2.21: [0.04525319114327431], the one loss of the last call
     np.testing.assert_allclose([float(v) for v in model.losses], [0.04525319114327431],
                                rtol=2e-6)
+
+
+@pytest.mark.parametrize("kernel, strides, padding, shape, total, loss, grad_sums", [
+    # TensorFlow 2.21's output shape, sum of outputs, loss and gradient sums (kernel, bias)
+    (3, 2, "valid", (2, 7, 5, 3), 86.56, 128.228, [876.0, 173.12]),
+    (1, 3, "valid", (2, 9, 6, 3), 50.46, 23.6628, [68.94, 100.9199]),
+    (2, 1, "valid", (2, 4, 3, 3), 25.96, 36.9416, [295.752, 51.92]),
+    (3, 2, "same", (2, 6, 4, 3), 57.92, 85.7792, [621.08, 115.84]),
+    ((2, 3), (1, 2), "same", (2, 3, 4, 3), 13.06, 6.69, [132.18, 26.12]),
+])
+def test_conv2d_transpose_layer(kernel, strides, padding, shape, total, loss, grad_sums):
+    x = np.arange(2 * 3 * 2 * 2, dtype="float32").reshape(2, 3, 2, 2) / 10
+    layer = keras.layers.Conv2DTranspose(3, kernel, strides=strides, padding=padding,
+                                         activation="relu")
+    layer(x)
+    kshape = tuple(layer.kernel.shape)
+    assert kshape[2:] == (3, 2)   # (height, width, filters, input channels), as Keras
+    layer.kernel.assign((np.arange(np.prod(kshape)).reshape(kshape) % 7 - 3).astype("float32") / 5)
+    layer.bias.assign(np.array([0.1, -0.2, 0.3], "float32"))
+    with tf.GradientTape() as tape:
+        y = layer(x)
+        value = tf.reduce_sum(y * y)
+    grads = tape.gradient(value, layer.trainable_weights)
+    assert tuple(y.shape) == shape
+    np.testing.assert_allclose([float(tf.reduce_sum(y)), float(value)], [total, loss], rtol=1e-5)
+    np.testing.assert_allclose([float(tf.reduce_sum(g)) for g in grads], grad_sums, rtol=1e-5)
+
+
+def test_a_gan_training_loop():
+    discriminator = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Conv2D(64, (3, 3), strides=(2, 2), padding="same"),
+        keras.layers.LeakyReLU(negative_slope=0.2),
+        keras.layers.Conv2D(128, (3, 3), strides=(2, 2), padding="same"),
+        keras.layers.LeakyReLU(negative_slope=0.2),
+        keras.layers.GlobalMaxPooling2D(),
+        keras.layers.Dense(1),
+    ], name="discriminator")
+    latent_dim = 128
+    generator = keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(7 * 7 * 128),
+        keras.layers.LeakyReLU(negative_slope=0.2),
+        keras.layers.Reshape((7, 7, 128)),
+        keras.layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding="same"),
+        keras.layers.LeakyReLU(negative_slope=0.2),
+        keras.layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding="same"),
+        keras.layers.LeakyReLU(negative_slope=0.2),
+        keras.layers.Conv2D(1, (7, 7), padding="same", activation="sigmoid"),
+    ], name="generator")
+    rs = np.random.RandomState(3)
+    for model in (discriminator, generator):
+        model.set_weights([rs.normal(0, 0.05, w.shape).astype("float32")
+                           for w in model.get_weights()])
+    d_optimizer = keras.optimizers.Adam(learning_rate=0.0003)
+    g_optimizer = keras.optimizers.Adam(learning_rate=0.0004)
+    loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+    batch_size = 4
+
+    # the guide's step; its random draws come in as arguments, the same in both runs
+    @tf.function
+    def train_step(real_images, random_latent_vectors, noise, random_latent_vectors2):
+        generated_images = generator(random_latent_vectors)
+        combined_images = tf.concat([generated_images, real_images], axis=0)
+        labels = tf.concat([tf.ones((batch_size, 1)), tf.zeros((real_images.shape[0], 1))],
+                           axis=0)
+        labels += 0.05 * noise
+        with tf.GradientTape() as tape:
+            predictions = discriminator(combined_images)
+            d_loss = loss_fn(labels, predictions)
+        grads = tape.gradient(d_loss, discriminator.trainable_weights)
+        d_optimizer.apply(grads, discriminator.trainable_weights)
+        misleading_labels = tf.zeros((batch_size, 1))
+        with tf.GradientTape() as tape:
+            predictions = discriminator(generator(random_latent_vectors2))
+            g_loss = loss_fn(misleading_labels, predictions)
+        grads = tape.gradient(g_loss, generator.trainable_weights)
+        g_optimizer.apply(grads, generator.trainable_weights)
+        return d_loss, g_loss, generated_images
+
+    data = np.random.RandomState(4)
+    all_digits = data.rand(12, 28, 28, 1).astype("float32")
+    printed = []
+    for step in range(3):
+        real = all_digits[step * 4:(step + 1) * 4]
+        z1 = data.normal(size=(batch_size, latent_dim)).astype("float32")
+        noise = data.rand(2 * batch_size, 1).astype("float32")
+        z2 = data.normal(size=(batch_size, latent_dim)).astype("float32")
+        d_loss, g_loss, generated = train_step(tf.constant(real), tf.constant(z1),
+                                               tf.constant(noise), tf.constant(z2))
+        printed.append([float(d_loss), float(g_loss), float(generated[0, 14, 14, 0]),
+                        float(tf.reduce_mean(generated))])
+    # TensorFlow 2.21: d_loss, g_loss, a generated pixel and the generated images' mean
+    np.testing.assert_allclose(printed, [[0.698882, 0.730211, 0.575110, 0.443291],
+                                         [0.703535, 0.714163, 0.562497, 0.436505],
+                                         [0.702570, 0.706603, 0.122035, 0.444945]], atol=2e-6)
+
+
+def test_conv2d_transpose_gradients():
+    from gradtape.testing import check_gradients
+    layer = keras.layers.Conv2DTranspose(2, 3, strides=2, padding="valid", dtype="float64",
+                                         bias_initializer="ones")
+    check_gradients(lambda x: layer(x), [np.random.default_rng(0).standard_normal((1, 2, 2, 3))])
