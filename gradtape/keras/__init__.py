@@ -19,6 +19,7 @@ TensorShape([2, 3])
 from .module import Module
 from . import activations, initializers, layers, losses, metrics  # noqa: F401
 from . import optimizers, regularizers, schedules  # noqa: F401
+from . import backend, random  # noqa: F401
 from . import train, utils  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
 from .layers import Input, Model, Sequential  # noqa: F401

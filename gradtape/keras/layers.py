@@ -438,7 +438,14 @@ class Layer(Module):
         self.built = True
 
     def _cast_inputs(self, inputs):
-        """Floating inputs take the layer's dtype, as Keras' autocasting does."""
+        """Floating inputs take the layer's dtype, as Keras' autocasting does; a list, tuple
+        or dict holding tensors (``layer((z_mean, z_log_var))``) is cast leaf by leaf."""
+        if isinstance(inputs, (list, tuple, dict)) and any(
+                isinstance(leaf, TensorLike) for leaf in _nest.flatten(inputs)):
+            return _nest.map_structure(self._cast_one, inputs)
+        return self._cast_one(inputs)
+
+    def _cast_one(self, inputs):
         if not isinstance(inputs, TensorLike):
             array = np.asarray(inputs)
             return convert_to_tensor(array, dtype=self._dtype if array.dtype.kind == "f" else None)

@@ -170,3 +170,131 @@ def test_from_config_of_a_layer_with_its_own_get_config():
             return {"units": self.units}
 
     assert Plain.from_config(Plain(64).get_config()).units == 64   # TensorFlow 2.21
+
+
+def test_a_layer_called_on_a_tuple_of_tensors_passes_gradients():
+    class Sampling(keras.layers.Layer):
+        def call(self, inputs):
+            z_mean, z_log_var = inputs
+            return z_mean + tf.exp(0.5 * z_log_var) * 2.0
+
+    z_mean, z_log_var = tf.Variable([[1.0, 2.0]]), tf.Variable([[0.0, 2.0]])
+    with tf.GradientTape() as tape:
+        z = Sampling()((z_mean, z_log_var))
+    # TensorFlow 2.21: [[1, 1]] and exp(0.5 * v) = [[1, e]]
+    g_mean, g_log_var = tape.gradient(z, [z_mean, z_log_var])
+    np.testing.assert_allclose(g_mean.numpy(), [[1.0, 1.0]])
+    np.testing.assert_allclose(g_log_var.numpy(), [[1.0, np.e]], rtol=1e-6)
+
+
+# The guide's VAE; its Sampling layer draws epsilon with keras.backend.random_normal,
+# replaced here by seeded NumPy draws (the same in TensorFlow's run) so the numbers compare.
+_EPSILON = {}
+
+
+class Sampling(keras.layers.Layer):
+    """Uses (z_mean, z_log_var) to sample z, the vector encoding a digit."""
+
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        batch = tf.shape(z_mean)[0]
+        dim = tf.shape(z_mean)[1]
+        epsilon = keras.backend.random_normal(shape=(batch, dim))
+        assert epsilon.shape == z_mean.shape and epsilon.dtype == tf.float32
+        epsilon = _EPSILON["now"]
+        return z_mean + tf.exp(0.5 * z_log_var) * epsilon
+
+
+class Encoder(keras.layers.Layer):
+    """Maps MNIST digits to a triplet (z_mean, z_log_var, z)."""
+
+    def __init__(self, latent_dim=32, intermediate_dim=64, name="encoder", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.dense_proj = keras.layers.Dense(intermediate_dim, activation="relu")
+        self.dense_mean = keras.layers.Dense(latent_dim)
+        self.dense_log_var = keras.layers.Dense(latent_dim)
+        self.sampling = Sampling()
+
+    def call(self, inputs):
+        x = self.dense_proj(inputs)
+        z_mean = self.dense_mean(x)
+        z_log_var = self.dense_log_var(x)
+        z = self.sampling((z_mean, z_log_var))
+        return z_mean, z_log_var, z
+
+
+class Decoder(keras.layers.Layer):
+    """Converts z, the encoded digit vector, back into a readable digit."""
+
+    def __init__(self, original_dim, intermediate_dim=64, name="decoder", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.dense_proj = keras.layers.Dense(intermediate_dim, activation="relu")
+        self.dense_output = keras.layers.Dense(original_dim, activation="sigmoid")
+
+    def call(self, inputs):
+        x = self.dense_proj(inputs)
+        return self.dense_output(x)
+
+
+class VariationalAutoEncoder(keras.Model):
+    """Combines the encoder and decoder into an end-to-end model for training."""
+
+    def __init__(self, original_dim, intermediate_dim=64, latent_dim=32, name="autoencoder",
+                 **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.original_dim = original_dim
+        self.encoder = Encoder(latent_dim=latent_dim, intermediate_dim=intermediate_dim)
+        self.decoder = Decoder(original_dim, intermediate_dim=intermediate_dim)
+
+    def call(self, inputs):
+        z_mean, z_log_var, z = self.encoder(inputs)
+        reconstructed = self.decoder(z)
+        kl_loss = -0.5 * tf.reduce_mean(z_log_var - tf.square(z_mean) - tf.exp(z_log_var) + 1)
+        self.add_loss(kl_loss)
+        return reconstructed
+
+
+def test_the_variational_autoencoder():
+    vae = VariationalAutoEncoder(784, 64, 32)
+    rs = np.random.RandomState(5)
+    x_train = (rs.randint(0, 256, size=(128, 784)) / 255).astype("float32")
+    _EPSILON["now"] = np.zeros((1, 32), "float32")
+    vae(x_train[:1])
+    assert (vae.name, vae.encoder.name) == ("autoencoder", "encoder")   # TF 2.21
+    assert [tuple(w.shape) for w in vae.weights] == [   # TF 2.21's order
+        (784, 64), (64,), (64, 32), (32,), (64, 32), (32,), (32, 64), (64,), (64, 784), (784,)]
+    vae.set_weights([rs.normal(0, 0.05, w.shape).astype("float32") for w in vae.get_weights()])
+    optimizer = keras.optimizers.Adam(learning_rate=1e-3)
+    mse_loss_fn = keras.losses.MeanSquaredError()
+    loss_metric = keras.metrics.Mean()
+    printed = []
+    for epoch in range(2):
+        for step in range(2):
+            x_batch_train = x_train[step * 64:(step + 1) * 64]
+            _EPSILON["now"] = rs.normal(size=(64, 32)).astype("float32")
+            with tf.GradientTape() as tape:
+                reconstructed = vae(x_batch_train)
+                loss = mse_loss_fn(x_batch_train, reconstructed)
+                loss += sum(vae.losses)
+            grads = tape.gradient(loss, vae.trainable_weights)
+            optimizer.apply_gradients(zip(grads, vae.trainable_weights))
+            loss_metric(loss)
+            printed.append([float(loss_metric.result()), float(vae.losses[0])])
+    # TensorFlow 2.21: the running mean loss and the KL loss after each step
+    np.testing.assert_allclose(printed, [[0.129928, 0.045515], [0.116261, 0.018271],
+                                         [0.109030, 0.010240], [0.104270, 0.005702]], atol=2e-6)
+    with pytest.raises(NotImplementedError, match="GradientTape"):   # out of scope in gradtape
+        vae.compile(optimizer, loss=keras.losses.MeanSquaredError())
+
+
+def test_keras_random_draws():
+    gen = keras.random.SeedGenerator(1337)
+    a = keras.random.normal(shape=(2, 3), seed=gen)
+    b = keras.random.normal(shape=(2, 3), seed=gen)
+    assert a.shape == (2, 3) and a.dtype == tf.float32 and not np.array_equal(a.numpy(), b.numpy())
+    labels = tf.zeros((4, 1))
+    u = keras.random.uniform(tf.shape(labels), seed=gen)
+    assert u.shape == (4, 1) and float(tf.reduce_min(u)) >= 0 and float(tf.reduce_max(u)) < 1
+    # an int seed gives the same values on every call, as Keras 3's stateless draws
+    np.testing.assert_array_equal(keras.random.normal((3,), seed=4).numpy(),
+                                  keras.random.normal((3,), seed=4).numpy())
