@@ -3,9 +3,8 @@
 The subset custom training loops use: ``layers`` (``Dense``, ``Flatten``,
 ``Dropout``, ``Conv2D``, ``MaxPooling2D``, ``Embedding``), ``Sequential``,
 ``Model`` subclassing, ``optimizers``, ``losses``, ``metrics``,
-``initializers`` and ``activations``. Keras' training engine (``compile``,
-``fit``, ``evaluate``, ``predict``) is not there: train with a
-``GradientTape`` loop. ``gradtape.optimizers``, ``gradtape.losses``,
+``initializers`` and ``activations``, the functional API, and Keras'
+``compile``/``fit``/``evaluate`` (``predict`` is not there: call the model). ``gradtape.optimizers``, ``gradtape.losses``,
 ``gradtape.layers``, ... are the same modules (TensorFlow's ``tf.optimizers``
 is likewise ``tf.keras.optimizers``).
 

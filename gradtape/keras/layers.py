@@ -25,6 +25,7 @@ from .._core.dtypes import as_dtype
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from .module import Module, unique_name
+from .trainer import Trainer
 from . import functional as _functional
 from .functional import KerasTensor
 from .. import nest as _nest
@@ -629,11 +630,7 @@ _TRAINING_LOOP = ("write the training loop with a GradientTape: "
                   "then `grads = tape.gradient(loss, model.trainable_variables)` and "
                   "`optimizer.apply_gradients(zip(grads, model.trainable_variables))`")
 _UNSUPPORTED = {
-    "compile": "keep the loss and the optimizer as objects and " + _TRAINING_LOOP,
-    "fit": _TRAINING_LOOP,
     "train_on_batch": _TRAINING_LOOP,
-    "evaluate": "call the model with training=False and update metric objects: "
-                "`metric.update_state(y, model(x, training=False))`, then `metric.result()`",
     "test_on_batch": "call the model with training=False and update metric objects: "
                      "`metric.update_state(y, model(x, training=False))`",
     "predict": "call the model: `model(x, training=False)`",
@@ -820,22 +817,23 @@ class Rescaling(Layer):
 def _refuse(method):
     def refuse(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
-            f"{type(self).__name__}.{method}() is not supported: gradtape has Keras' layers, "
-            f"losses, metrics and optimizers but not its training engine; {_UNSUPPORTED[method]}")
+            f"{type(self).__name__}.{method}() is not supported: gradtape has Keras' "
+            f"compile, fit and evaluate but not this method; {_UNSUPPORTED[method]}")
     refuse.__name__ = refuse.__qualname__ = method
     refuse.__doc__ = f"Not supported; raises NotImplementedError naming the alternative: {_UNSUPPORTED[method]}."
     return refuse
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """``tf.keras.Model`` for subclassing: sub-layers as attributes, the computation in ``call``.
 
     Weights are created by the sub-layers on the first call, from the input's
     shape; ``trainable_variables`` lists them in the order the sub-layers were
     assigned. The ``training`` flag given to the model reaches every sub-layer
-    (Dropout) unless a call passes its own. Keras' training engine
-    (``compile``, ``fit``, ``evaluate``, ``predict``) is not there: a call
-    raises ``NotImplementedError`` naming the custom-loop alternative.
+    (Dropout) unless a call passes its own. ``compile``, ``fit`` and
+    ``evaluate`` run Keras' training engine (``gradtape/keras/trainer.py``);
+    ``predict``, ``summary`` and saving raise ``NotImplementedError`` naming
+    the alternative.
 
     >>> import gradtape as tf
     >>> class MyModel(tf.keras.Model):
@@ -852,9 +850,9 @@ class Model(Layer):
     TensorShape([1, 2])
     >>> [tuple(v.shape) for v in model.trainable_variables]
     [(3, 4), (4,), (4, 2), (2,)]
-    >>> model.fit(tf.ones((1, 3)), tf.ones((1, 2)))   # doctest: +ELLIPSIS
+    >>> model.predict(tf.ones((1, 3)))   # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    NotImplementedError: MyModel.fit() is not supported: ... GradientTape: ...
+    NotImplementedError: MyModel.predict() is not supported: ... model(x, training=False)...
     """
 
     def __init__(self, *args: Any, name: Optional[str] = None, trainable: bool = True,

@@ -283,8 +283,27 @@ def test_the_variational_autoencoder():
     # TensorFlow 2.21: the running mean loss and the KL loss after each step
     np.testing.assert_allclose(printed, [[0.129928, 0.045515], [0.116261, 0.018271],
                                          [0.109030, 0.010240], [0.104270, 0.005702]], atol=2e-6)
-    with pytest.raises(NotImplementedError, match="GradientTape"):   # out of scope in gradtape
-        vae.compile(optimizer, loss=keras.losses.MeanSquaredError())
+
+
+def test_the_variational_autoencoder_with_fit():
+    rs = np.random.RandomState(5)
+    x_train = (rs.randint(0, 256, size=(128, 784)) / 255).astype("float32")
+    vae = VariationalAutoEncoder(784, 64, 32)
+    _EPSILON["now"] = np.zeros((1, 32), "float32")
+    vae(x_train[:1])
+    rs2 = np.random.RandomState(6)
+    vae.set_weights([rs2.normal(0, 0.05, w.shape).astype("float32") for w in vae.get_weights()])
+    _EPSILON["now"] = rs2.normal(size=(64, 32)).astype("float32")
+    optimizer = keras.optimizers.Adam(learning_rate=1e-3)
+    vae.compile(optimizer, loss=keras.losses.MeanSquaredError())
+    # shuffle=False: TensorFlow's shuffled order cannot be reproduced
+    history = vae.fit(x_train, x_train, epochs=2, batch_size=64, shuffle=False, verbose=0)
+    # TensorFlow 2.21: {'loss': [0.10381099581718445, 0.08900399506092072]}, then 0.08645157516002655
+    np.testing.assert_allclose(history.history["loss"], [0.10381099581718445, 0.08900399506092072],
+                               rtol=2e-6)
+    assert list(history.history) == ["loss"]
+    np.testing.assert_allclose(vae.evaluate(x_train, x_train, batch_size=64, verbose=0),
+                               0.08645157516002655, rtol=2e-6)
 
 
 def test_keras_random_draws():

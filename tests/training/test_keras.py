@@ -324,7 +324,6 @@ def test_layers_without_a_training_parameter_are_called_without_it():
 
 
 @pytest.mark.parametrize("method,alternative", [
-    ("fit", "GradientTape"), ("compile", "apply_gradients"), ("evaluate", "update_state"),
     ("predict", r"model\(x, training=False\)"), ("train_on_batch", "GradientTape"),
     ("summary", "model.variables")])
 def test_keras_training_engine_raises_naming_the_custom_loop(method, alternative):
