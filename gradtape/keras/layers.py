@@ -852,7 +852,7 @@ class Model(Trainer, Layer):
     [(3, 4), (4,), (4, 2), (2,)]
     >>> model.predict(tf.ones((1, 3)))   # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    NotImplementedError: MyModel.predict() is not supported: ... model(x, training=False)...
+    NotImplementedError: MyModel.predict() is not supported: ...model(x, training=False)...
     """
 
     def __init__(self, *args: Any, name: Optional[str] = None, trainable: bool = True,
