@@ -26,6 +26,7 @@ from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from .module import Module, unique_name
 from .trainer import Trainer
+from . import summary as _summary
 from . import functional as _functional
 from .functional import KerasTensor
 from .. import nest as _nest
@@ -635,7 +636,6 @@ _UNSUPPORTED = {
                      "`metric.update_state(y, model(x, training=False))`",
     "predict": "call the model: `model(x, training=False)`",
     "predict_on_batch": "call the model: `model(x, training=False)`",
-    "summary": "list the weights: `[(v.name, v.shape) for v in model.variables]`",
     "save": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "save_weights": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "load_weights": "restore the weights with `gradtape.train.Checkpoint(model=model).read(path)`",
@@ -878,6 +878,39 @@ class Model(Trainer, Layer):
         # each sub-layer casts its own inputs; a model's may be any structure
         return super()._cast_inputs(inputs) if isinstance(inputs, np.ndarray) else inputs
 
+    def summary(self, line_length: Optional[int] = None, positions: Any = None,
+                print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
+                layer_range: Any = None) -> None:
+        """Print Keras 3's table of the layers, their output shapes and weight counts
+        (``Sequential`` and functional models whose layers form a chain).
+
+        >>> import gradtape as tf
+        >>> inputs = tf.keras.Input(shape=(3,), name="x")
+        >>> model = tf.keras.Model(inputs, tf.keras.layers.Dense(2, name="out")(inputs))
+        >>> model.summary(print_fn=lambda text: print(text.splitlines()[6]))
+        │ out (Dense)                     │ (None, 2)              │             8 │
+        """
+        if line_length is not None or positions is not None or expand_nested or show_trainable \
+                or layer_range is not None:
+            raise NotImplementedError("summary: line_length, positions, expand_nested, "
+                                      "show_trainable and layer_range are not supported")
+        _summary._print_summary(self, self._summary_rows(), print_fn)
+
+    def _summary_rows(self):
+        graph = getattr(self, "_graph", None)
+        if graph is None:
+            raise NotImplementedError(
+                f"{type(self).__name__}.summary() of a subclassed model is not supported: "
+                "list the weights: `[(v.name, v.shape) for v in model.variables]`")
+        rows = [(t._node.layer, t.shape) for t in _nest.flatten(graph.inputs)]
+        for node in graph.nodes:
+            outputs = _nest.flatten(node.outputs)
+            if len(outputs) != 1 or len(node.parents()) != 1:
+                raise NotImplementedError("summary() of a functional model whose layers do "
+                                          "not form a chain is not supported")
+            rows.append((node.layer, outputs[0].shape))
+        return rows
+
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         """The model's computation: a functional model runs its layers; subclasses override it."""
         graph = getattr(self, "_graph", None)
@@ -981,6 +1014,22 @@ class Sequential(Model):
 
     def _build_from_spec(self):
         self.build()
+
+    def _summary_rows(self):
+        if not self.built or self._input_spec is None and not self.weights:
+            raise ValueError("This model has not yet been built. Build the model first by "
+                             "calling `build()` or by calling the model on a batch of data.")
+        if self._input_spec is None:
+            raise NotImplementedError("Sequential.summary() needs the input shape: start the "
+                                      "model with tf.keras.Input(shape=...)")
+        from ..eager import init_scope
+        x, rows = np.zeros((1,) + self._input_spec.shape, self._input_spec.dtype._np), []
+        with init_scope():
+            for layer in self.layers:
+                x = layer(x)
+                rows.append((layer, (None,) + tuple(x.shape[1:])))
+        self._clear_losses()
+        return rows
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         x = inputs

@@ -252,3 +252,64 @@ def test_conv2d_transpose_gradients():
     layer = keras.layers.Conv2DTranspose(2, 3, strides=2, padding="valid", dtype="float64",
                                          bias_initializer="ones")
     check_gradients(lambda x: layer(x), [np.random.default_rng(0).standard_normal((1, 2, 2, 3))])
+
+
+# TensorFlow 2.21's printout of the guide's discriminator.summary()
+DISCRIMINATOR_SUMMARY = """\
+Model: "discriminator"
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+│ conv2d (Conv2D)                 │ (None, 14, 14, 64)     │           640 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ leaky_re_lu (LeakyReLU)         │ (None, 14, 14, 64)     │             0 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ conv2d_1 (Conv2D)               │ (None, 7, 7, 128)      │        73,856 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ leaky_re_lu_1 (LeakyReLU)       │ (None, 7, 7, 128)      │             0 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ global_max_pooling2d            │ (None, 128)            │             0 │
+│ (GlobalMaxPooling2D)            │                        │               │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ dense (Dense)                   │ (None, 1)              │           129 │
+└─────────────────────────────────┴────────────────────────┴───────────────┘
+ Total params: 74,625 (291.50 KB)
+ Trainable params: 74,625 (291.50 KB)
+ Non-trainable params: 0 (0.00 B)
+"""
+
+# TensorFlow 2.21's summary of a model with non-trainable weights and a long layer name
+LONG_SUMMARY_TAIL = """\
+│ batch_normalization             │ (None, 3)              │            12 │
+│ (BatchNormalization)            │                        │               │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ a_very_long_layer_name_that_wr… │ (None, 300000)         │     1,200,000 │
+│ (Dense)                         │                        │               │
+└─────────────────────────────────┴────────────────────────┴───────────────┘
+ Total params: 1,200,027 (4.58 MB)
+ Trainable params: 1,200,021 (4.58 MB)
+ Non-trainable params: 6 (24.00 B)
+"""
+
+
+def test_summary(capsys):
+    layers = keras.layers
+    names = ("conv2d", "leaky_re_lu", "conv2d_1", "leaky_re_lu_1", "global_max_pooling2d", "dense")
+    discriminator = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(64, (3, 3), strides=(2, 2), padding="same", name=names[0]),
+        layers.LeakyReLU(negative_slope=0.2, name=names[1]),
+        layers.Conv2D(128, (3, 3), strides=(2, 2), padding="same", name=names[2]),
+        layers.LeakyReLU(negative_slope=0.2, name=names[3]),
+        layers.GlobalMaxPooling2D(name=names[4]),
+        layers.Dense(1, name=names[5]),
+    ], name="discriminator")
+    discriminator.summary()
+    assert capsys.readouterr().out == DISCRIMINATOR_SUMMARY
+    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3),
+                              layers.BatchNormalization(name="batch_normalization"),
+                              layers.Dense(300000, name="a_very_long_layer_name_that_wraps_around")])
+    model.summary()
+    assert capsys.readouterr().out.endswith(LONG_SUMMARY_TAIL)
+    with pytest.raises(ValueError, match="has not yet been built"):
+        keras.Sequential([layers.Dense(2)]).summary()
