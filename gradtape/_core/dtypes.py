@@ -158,6 +158,21 @@ def from_numpy(np_dtype):
     return d
 
 
+# TensorFlow's ``DataType`` enum numbers, which ``tf.as_dtype`` also takes (``tf.zeros(2, 1)``)
+_ENUM_NAMES = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
+               8: "complex64", 9: "int64", 10: "bool", 14: "bfloat16", 17: "uint16",
+               18: "complex128", 19: "float16", 22: "uint32", 23: "uint64"}
+
+
+def _from_enum(number):
+    """The dtype of a TensorFlow ``DataType`` enum number (1 is float32, 9 is int64)."""
+    name = _ENUM_NAMES.get(number)
+    if name is None or name not in _BY_NAME:
+        raise TypeError(f"Cannot convert the argument `type_value`: {number} to a "
+                        f"gradtape DType")
+    return _BY_NAME[name]
+
+
 def as_dtype(value: Any) -> DType:
     """Convert a DType, a name, a NumPy dtype or a Python type to a DType.
 
@@ -181,6 +196,8 @@ def as_dtype(value: Any) -> DType:
         return bool
     if value is complex:
         return complex64
+    if isinstance(value, (int, np.integer)):
+        return _from_enum(int(value))
     if _FOREIGN and not isinstance(value, (np.dtype, type)):
         try:
             return _FOREIGN[value]

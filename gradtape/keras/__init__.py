@@ -3,9 +3,8 @@
 The subset custom training loops use: ``layers`` (``Dense``, ``Flatten``,
 ``Dropout``, ``Conv2D``, ``MaxPooling2D``, ``Embedding``), ``Sequential``,
 ``Model`` subclassing, ``optimizers``, ``losses``, ``metrics``,
-``initializers`` and ``activations``. Keras' training engine (``compile``,
-``fit``, ``evaluate``, ``predict``) is not there: train with a
-``GradientTape`` loop. ``gradtape.optimizers``, ``gradtape.losses``,
+``initializers`` and ``activations``, the functional API, and Keras'
+``compile``/``fit``/``evaluate`` (``predict`` is not there: call the model). ``gradtape.optimizers``, ``gradtape.losses``,
 ``gradtape.layers``, ... are the same modules (TensorFlow's ``tf.optimizers``
 is likewise ``tf.keras.optimizers``).
 
@@ -18,7 +17,8 @@ TensorShape([2, 3])
 """
 from .module import Module
 from . import activations, initializers, layers, losses, metrics  # noqa: F401
-from . import optimizers, schedules  # noqa: F401
+from . import optimizers, regularizers, schedules  # noqa: F401
+from . import backend, random  # noqa: F401
 from . import train, utils  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
 from .layers import Input, Model, Sequential  # noqa: F401

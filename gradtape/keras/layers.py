@@ -18,13 +18,18 @@ import threading
 
 import numpy as np
 
-from . import activations, initializers
+from . import activations, initializers, regularizers
 from .. import nn as _nn
 from .. import random as _random
 from .._core.dtypes import as_dtype
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from .module import Module, unique_name
+from .trainer import Trainer
+from . import summary as _summary
+from . import functional as _functional
+from .functional import KerasTensor
+from .. import nest as _nest
 from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
 from ..rules import reductions as _red
@@ -34,7 +39,7 @@ from ..rules.linalg import _dense, matmul as _matmul
 from ..composite import repeat as _repeat
 from ..variables import Variable
 from .._missing import missing_names as _missing_names
-from typing import Any, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 from .._core.types import Axis, DTypeLike, ShapeLike, TensorInput
 
 
@@ -57,6 +62,8 @@ def get_activation(identifier: Any) -> Any:
 class _CallContext(threading.local):
     depth = 0
     training = None
+    # the layers holding losses from ``add_loss``: cleared when a call that holds them starts
+    loss_holders = ()
 
 
 _context = _CallContext()
@@ -143,10 +150,10 @@ def _sample_shape(shape, who):
 
 
 class InputSpec:
-    """The shape (without the batch axis) and dtype of a model's inputs: what ``Input`` gives.
+    """The shape (without the batch axis) and dtype of a ``Sequential`` model's inputs.
 
     >>> import gradtape as tf
-    >>> tf.keras.Input(shape=(28, 28))
+    >>> tf.keras.Sequential([tf.keras.Input(shape=(28, 28))])._input_spec
     InputSpec(shape=(28, 28), dtype=float32)
     """
 
@@ -158,23 +165,6 @@ class InputSpec:
 
     def __repr__(self):
         return f"InputSpec(shape={self.shape}, dtype={self.dtype.name})"
-
-
-def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
-          dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> Any:
-    """The inputs' shape (one sample's) and dtype, as the first entry of a ``Sequential`` model.
-
-    It makes the model build its weights at once. Keras' functional API
-    (``Model(inputs, outputs)``) is not supported.
-
-    >>> import gradtape as tf
-    >>> model = tf.keras.Sequential([tf.keras.Input(shape=(5,)), tf.keras.layers.Dense(3)])
-    >>> [tuple(v.shape) for v in model.trainable_variables]
-    [(5, 3), (3,)]
-    """
-    if shape is None:
-        raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(28, 28))")
-    return InputSpec(shape, dtype, name)
 
 
 # ---------------------------------------------------------------------------
@@ -229,10 +219,16 @@ class Layer(Module):
     (array([[1., 2.]], dtype=float32), True)
     """
 
+    # bookkeeping that holds Variables or tensors but is not the layer's state
+    _IGNORED = frozenset({"_losses", "_regularizers"})
+
     def __init__(self, name: Optional[str] = None, trainable: bool = True,
                  dtype: Optional[DTypeLike] = None, input_shape: Optional[ShapeLike] = None,
-                 input_dim: Optional[int] = None) -> None:
+                 input_dim: Optional[int] = None, activity_regularizer: Any = None) -> None:
         super().__init__(name=name or unique_name(_snake_case(type(self).__name__)))
+        self._losses = []
+        self._regularizers = {}   # id(weight) -> (weight, regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self._trainable = bool(trainable)
         self._dtype = as_dtype(dtype or "float32")
@@ -247,7 +243,9 @@ class Layer(Module):
             cls.build = _marking_built(cls.__dict__["build"])
 
     _KERAS = True
-    _IGNORED = frozenset({"_weights_made"})  # add_weight's record, not a weight path
+    # add_weight's record and the weights' penalties: bookkeeping, not weight paths (a
+    # dict keyed by id would list the weights in memory order)
+    _IGNORED = frozenset({"_weights_made", "_regularizers", "_losses"})
 
     def __setstate__(self, state):
         # a copy (pickle, deepcopy, another process) has new Variables: Keras collects them
@@ -369,10 +367,12 @@ class Layer(Module):
         for var, value in zip(variables, weights):
             var.assign(np.asarray(value, var.dtype._np))
 
-    def add_weight(self, shape: ShapeLike, initializer: Any = "glorot_uniform",
+    def add_weight(self, shape: ShapeLike = (), initializer: Any = "glorot_uniform",
                    name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
-                   constraint: Any = None) -> Any:
+                   constraint: Any = None, regularizer: Any = None) -> Any:
         """Create a Variable named ``'<layer>/<name>'`` filled by ``initializer``.
+
+        A ``regularizer`` puts its penalty of the weight in ``losses`` (while it is trainable).
 
         >>> import gradtape as tf
         >>> layer = tf.layers.Layer(name="block")
@@ -385,7 +385,113 @@ class Layer(Module):
                        name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
         _LAYER_WEIGHTS.add(var._uid)
         self.__dict__.setdefault("_weights_made", []).append(var)
+        regularizer = regularizers.get(regularizer)
+        if regularizer is not None:
+            self._regularizers[id(var)] = (var, regularizer)
         return var
+
+    # -- losses ----------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Keep ``loss`` (a scalar tensor, or a structure of them) in ``losses``, from ``call``.
+
+        ``losses`` is emptied when the outermost layer's next call starts, so it
+        holds the losses of the last forward pass.
+
+        >>> import gradtape as tf
+        >>> class Penalized(tf.keras.layers.Layer):
+        ...     def call(self, inputs):
+        ...         self.add_loss(0.5 * tf.reduce_sum(inputs))
+        ...         return inputs
+        >>> layer = Penalized()
+        >>> _ = layer(tf.ones((2, 2)))
+        >>> _ = layer(tf.ones((2, 2)))
+        >>> [float(loss) for loss in layer.losses]
+        [2.0]
+        """
+        values = _nest.flatten(loss)
+        for value in values:
+            if not isinstance(value, TensorLike):
+                raise ValueError("`add_loss()` can only be called from inside `build()` or "
+                                 f"`call()`, on a tensor input. Received invalid value: {value}")
+        self._losses.extend(values)
+        if self not in _context.loss_holders:
+            _context.loss_holders = _context.loss_holders + (self,)
+
+    @property
+    def losses(self) -> List[Any]:
+        """The ``add_loss`` values of this layer and its sub-layers from the last call,
+        then the penalties of the trainable weights that have a regularizer (a list).
+
+        >>> import gradtape as tf
+        >>> layer = tf.keras.layers.Dense(1, kernel_initializer="ones",
+        ...                               kernel_regularizer=tf.keras.regularizers.l2(0.5))
+        >>> _ = layer(tf.ones((1, 2)))
+        >>> [float(loss) for loss in layer.losses]
+        [1.0]
+        """
+        layers = self._layers_within()
+        losses = [loss for layer in layers for loss in layer._losses]
+        penalties = {}
+        for layer in layers:
+            penalties.update(layer._regularizers)
+        for var in self.trainable_weights:
+            if id(var) in penalties:
+                losses.append(penalties[id(var)][1](var))
+        return losses
+
+    def _layers_within(self):
+        """This layer, then every layer reachable from it."""
+        return [self] + [m for m in self.submodules if isinstance(m, Layer)]
+
+    def _clear_losses(self):
+        """Empty ``losses`` of this layer and its sub-layers (a new forward pass starts)."""
+        cleared = set()
+        for layer in self._layers_within():
+            layer._losses = []
+            cleared.add(id(layer))
+        _context.loss_holders = tuple(h for h in _context.loss_holders if id(h) not in cleared)
+
+    def _add_activity_losses(self, outputs):
+        """Keras' activity penalty of each output, divided by the batch size."""
+        for output in _nest.flatten(outputs):
+            if isinstance(output, TensorLike):
+                loss = self.activity_regularizer(output)
+                if output.ndim > 0:
+                    loss = _ew.divide_no_nan(loss, _ew.cast(convert_to_tensor(output.shape[0]),
+                                                         loss.dtype))
+                self.add_loss(loss)
+
+    # -- configuration ---------------------------------------------------
+    def get_config(self) -> Dict[str, Any]:
+        """The layer's name, trainability and dtype (Keras 3's dict); subclasses add their
+        ``__init__`` arguments to it, so that ``from_config`` rebuilds the layer.
+
+        >>> import gradtape as tf
+        >>> config = tf.keras.layers.Layer(name="block").get_config()
+        >>> config["name"], config["trainable"], config["dtype"]["config"]
+        ('block', True, {'name': 'float32'})
+        """
+        config = {"name": self.name}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        config["trainable"] = self.trainable
+        config["dtype"] = {"module": "keras", "class_name": "DTypePolicy",
+                           "config": {"name": self.dtype.name}, "registered_name": None}
+        return config
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any]) -> Any:
+        """A new layer from ``get_config()``'s dict: ``cls(**config)``.
+
+        >>> import gradtape as tf
+        >>> tf.keras.layers.Layer.from_config({"name": "copy"}).name
+        'copy'
+        """
+        config = dict(config)
+        dtype = config.get("dtype")
+        if isinstance(dtype, dict):
+            config["dtype"] = dtype.get("config", {}).get("name")
+        return cls(**config)
 
     @_marking_built
     def build(self, input_shape: ShapeLike) -> None:
@@ -417,24 +523,70 @@ class Layer(Module):
         return inputs
 
     def __call__(self, inputs: TensorInput, *args: Any, **kwargs: Any) -> Any:
-        if type(inputs) is InputSpec or (type(inputs) in (list, tuple) and any(
-                type(x) is InputSpec for x in inputs)):
-            raise NotImplementedError(
-                f"{self.name}: calling a layer on tf.keras.Input builds a Keras functional "
-                "model, which gradtape does not support; put the Input first in a "
-                "tf.keras.Sequential([...]) or subclass tf.keras.Model and call layers on tensors")
+        if _functional._is_symbolic(inputs):
+            return _functional._call_symbolic(self, inputs, args, kwargs)
         _only_tensors_positionally((inputs,) + args)
         inputs = self._cast_inputs(inputs)
         if not self.built:
             self._build_on_first_call(inputs)
         args = _resolve_training(self, args, kwargs)
+        if _context.depth == 0 and _context.loss_holders:
+            self._clear_losses()
         _context.depth += 1
         try:
-            return self.call(inputs, *args, **kwargs)
+            outputs = self.call(inputs, *args, **kwargs)
+            if self.activity_regularizer is not None:
+                self._add_activity_losses(outputs)
+            return outputs
         finally:
             _context.depth -= 1
             if _context.depth == 0:
                 _context.training = None
+
+
+class InputLayer(Layer):
+    """The layer behind ``Input``: it holds no weights and passes its input through.
+
+    >>> import gradtape as tf
+    >>> inputs = tf.keras.Input(shape=(3,), name="digits")
+    >>> model = tf.keras.Model(inputs, tf.keras.layers.Dense(2)(inputs))
+    >>> type(model.layers[0]).__name__, model.layers[0].name
+    ('InputLayer', 'digits')
+    """
+
+    def __init__(self, shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
+                 dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> None:
+        super().__init__(name=name or unique_name("input_layer"), dtype=dtype)
+        if shape is None:
+            raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(28, 28))")
+        sample = _sample_shape(shape, "Input")
+        self.batch_size = batch_size
+        example = np.zeros((batch_size or 1,) + tuple(1 if d is None else d for d in sample),
+                           self.dtype._np)
+        node = _functional._Node(self, None, (), {})
+        self.output = KerasTensor((batch_size,) + sample, self.dtype, convert_to_tensor(example),
+                                  node=node, name=name)
+        node.outputs = self.output
+        self.built = True
+
+
+def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
+          dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> KerasTensor:
+    """A model's symbolic input of one sample's ``shape`` (the batch axis is added).
+
+    Start a functional model with it, or a ``Sequential`` model (which then
+    builds its weights at once).
+
+    >>> import gradtape as tf
+    >>> inputs = tf.keras.Input(shape=(5,))
+    >>> outputs = tf.keras.layers.Dense(3)(inputs)
+    >>> outputs.shape
+    (None, 3)
+    >>> model = tf.keras.Model(inputs=inputs, outputs=outputs)
+    >>> model(tf.ones((2, 5))).shape
+    TensorShape([2, 3])
+    """
+    return InputLayer(shape, batch_size=batch_size, dtype=dtype, name=name).output
 
 
 class Dense(Layer):
@@ -452,6 +604,7 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
                  **kwargs: Any) -> None:
         if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
@@ -462,6 +615,8 @@ class Dense(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel = None
         self.bias = None
 
@@ -470,9 +625,10 @@ class Dense(Layer):
             raise ValueError(f"Dense '{self.name}': inputs need a known last dimension, "
                              f"got shape {tuple(input_shape)}")
         self.kernel = self.add_weight((input_shape[-1], self.units), self.kernel_initializer,
-                                      name="kernel")
+                                      name="kernel", regularizer=self.kernel_regularizer)
         if self.use_bias:
-            self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias")
+            self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias",
+                                        regularizer=self.bias_regularizer)
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         expected = self.kernel.shape[0]
@@ -543,16 +699,11 @@ _TRAINING_LOOP = ("write the training loop with a GradientTape: "
                   "then `grads = tape.gradient(loss, model.trainable_variables)` and "
                   "`optimizer.apply_gradients(zip(grads, model.trainable_variables))`")
 _UNSUPPORTED = {
-    "compile": "keep the loss and the optimizer as objects and " + _TRAINING_LOOP,
-    "fit": _TRAINING_LOOP,
     "train_on_batch": _TRAINING_LOOP,
-    "evaluate": "call the model with training=False and update metric objects: "
-                "`metric.update_state(y, model(x, training=False))`, then `metric.result()`",
     "test_on_batch": "call the model with training=False and update metric objects: "
                      "`metric.update_state(y, model(x, training=False))`",
     "predict": "call the model: `model(x, training=False)`",
     "predict_on_batch": "call the model: `model(x, training=False)`",
-    "summary": "list the weights: `[(v.name, v.shape) for v in model.variables]`",
     "save": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "save_weights": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "load_weights": "restore the weights with `gradtape.train.Checkpoint(model=model).read(path)`",
@@ -734,22 +885,23 @@ class Rescaling(Layer):
 def _refuse(method):
     def refuse(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
-            f"{type(self).__name__}.{method}() is not supported: gradtape has Keras' layers, "
-            f"losses, metrics and optimizers but not its training engine; {_UNSUPPORTED[method]}")
+            f"{type(self).__name__}.{method}() is not supported: gradtape has Keras' "
+            f"compile, fit and evaluate but not this method; {_UNSUPPORTED[method]}")
     refuse.__name__ = refuse.__qualname__ = method
     refuse.__doc__ = f"Not supported; raises NotImplementedError naming the alternative: {_UNSUPPORTED[method]}."
     return refuse
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """``tf.keras.Model`` for subclassing: sub-layers as attributes, the computation in ``call``.
 
     Weights are created by the sub-layers on the first call, from the input's
     shape; ``trainable_variables`` lists them in the order the sub-layers were
     assigned. The ``training`` flag given to the model reaches every sub-layer
-    (Dropout) unless a call passes its own. Keras' training engine
-    (``compile``, ``fit``, ``evaluate``, ``predict``) is not there: a call
-    raises ``NotImplementedError`` naming the custom-loop alternative.
+    (Dropout) unless a call passes its own. ``compile``, ``fit`` and
+    ``evaluate`` run Keras' training engine (``gradtape/keras/trainer.py``);
+    ``predict``, ``summary`` and saving raise ``NotImplementedError`` naming
+    the alternative.
 
     >>> import gradtape as tf
     >>> class MyModel(tf.keras.Model):
@@ -766,21 +918,25 @@ class Model(Layer):
     TensorShape([1, 2])
     >>> [tuple(v.shape) for v in model.trainable_variables]
     [(3, 4), (4,), (4, 2), (2,)]
-    >>> model.fit(tf.ones((1, 3)), tf.ones((1, 2)))   # doctest: +ELLIPSIS
+    >>> model.predict(tf.ones((1, 3)))   # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    NotImplementedError: MyModel.fit() is not supported: ... GradientTape: ...
+    NotImplementedError: MyModel.predict() is not supported: ...model(x, training=False)...
     """
 
     def __init__(self, *args: Any, name: Optional[str] = None, trainable: bool = True,
                  dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
+        graph = None
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise NotImplementedError(
-                "tf.keras.Model(inputs, outputs), Keras' functional API, is not supported: "
-                "subclass tf.keras.Model (layers in __init__, the computation in call) "
-                "or use tf.keras.Sequential([...])")
+            graph = _functional_graph(type(self).__name__, args, kwargs)
+            if name is None and type(self) is Model:
+                name = unique_name("functional")
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected keyword arguments {sorted(kwargs)}")
         super().__init__(name=name, trainable=trainable, dtype=dtype)
+        if graph is not None:
+            self.layers = graph.layers()
+            self._graph = graph
+            self.built = True
 
     def build(self, input_shape: Optional[ShapeLike] = None) -> None:
         """Mark the model built; its layers create their weights on the first call (as in Keras)."""
@@ -790,14 +946,68 @@ class Model(Layer):
         # each sub-layer casts its own inputs; a model's may be any structure
         return super()._cast_inputs(inputs) if isinstance(inputs, np.ndarray) else inputs
 
+    def summary(self, line_length: Optional[int] = None, positions: Any = None,
+                print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
+                layer_range: Any = None) -> None:
+        """Print Keras 3's table of the layers, their output shapes and weight counts
+        (``Sequential`` and functional models whose layers form a chain).
+
+        >>> import gradtape as tf
+        >>> inputs = tf.keras.Input(shape=(3,), name="x")
+        >>> model = tf.keras.Model(inputs, tf.keras.layers.Dense(2, name="out")(inputs))
+        >>> model.summary(print_fn=lambda text: print(text.splitlines()[6]))
+        │ out (Dense)                     │ (None, 2)              │             8 │
+        """
+        if line_length is not None or positions is not None or expand_nested or show_trainable \
+                or layer_range is not None:
+            raise NotImplementedError("summary: line_length, positions, expand_nested, "
+                                      "show_trainable and layer_range are not supported")
+        _summary._print_summary(self, self._summary_rows(), print_fn)
+
+    def _summary_rows(self):
+        graph = getattr(self, "_graph", None)
+        if graph is None:
+            raise NotImplementedError(
+                f"{type(self).__name__}.summary() of a subclassed model is not supported: "
+                "list the weights: `[(v.name, v.shape) for v in model.variables]`")
+        rows = [(t._node.layer, t.shape) for t in _nest.flatten(graph.inputs)]
+        for node in graph.nodes:
+            outputs = _nest.flatten(node.outputs)
+            if len(outputs) != 1 or len(node.parents()) != 1:
+                raise NotImplementedError("summary() of a functional model whose layers do "
+                                          "not form a chain is not supported")
+            rows.append((node.layer, outputs[0].shape))
+        return rows
+
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
-        """The model's computation; subclasses override it."""
+        """The model's computation: a functional model runs its layers; subclasses override it."""
+        graph = getattr(self, "_graph", None)
+        if graph is not None:
+            return graph.run(inputs)
         raise NotImplementedError(f"{type(self).__name__}: a subclass of Model must define "
                                   "call(self, inputs, training=False)")
 
 
 for _method in _UNSUPPORTED:
     setattr(Model, _method, _refuse(_method))
+
+
+def _functional_graph(who, args, kwargs):
+    """The graph of ``Model(inputs, outputs)`` (positional or keyword), taking them from kwargs."""
+    names = ("inputs", "outputs")
+    if len(args) > 2:
+        raise TypeError(f"{who}: expected Model(inputs, outputs), got {len(args)} "
+                        "positional arguments")
+    given = dict(zip(names, args))
+    for key in names:
+        if key in kwargs:
+            if key in given:
+                raise TypeError(f"{who}: got multiple values for argument {key!r}")
+            given[key] = kwargs.pop(key)
+    missing = [key for key in names if key not in given]
+    if missing:
+        raise TypeError(f"{who}: Model(inputs, outputs) is missing {missing[0]!r}")
+    return _functional._Graph(given["inputs"], given["outputs"])
 
 
 class Sequential(Model):
@@ -826,6 +1036,11 @@ class Sequential(Model):
         An ``Input`` first, or a first layer made with ``input_shape=``, makes
         the model build its weights at once.
         """
+        if isinstance(layer, KerasTensor):
+            if not layer._node.is_input:
+                raise ValueError("Sequential: only a tf.keras.Input can come before the "
+                                 "layers, not the output of a layer")
+            layer = InputSpec(layer.shape[1:], layer.dtype, layer.name)
         if isinstance(layer, InputSpec):
             if self.layers or self._input_spec is not None:
                 raise ValueError("Sequential: an Input can only come first")
@@ -867,6 +1082,22 @@ class Sequential(Model):
 
     def _build_from_spec(self):
         self.build()
+
+    def _summary_rows(self):
+        if not self.built or self._input_spec is None and not self.weights:
+            raise ValueError("This model has not yet been built. Build the model first by "
+                             "calling `build()` or by calling the model on a batch of data.")
+        if self._input_spec is None:
+            raise NotImplementedError("Sequential.summary() needs the input shape: start the "
+                                      "model with tf.keras.Input(shape=...)")
+        from ..eager import init_scope
+        x, rows = np.zeros((1,) + self._input_spec.shape, self._input_spec.dtype._np), []
+        with init_scope():
+            for layer in self.layers:
+                x = layer(x)
+                rows.append((layer, (None,) + tuple(x.shape[1:])))
+        self._clear_losses()
+        return rows
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         x = inputs
@@ -995,6 +1226,7 @@ class Conv2D(Layer):
                  data_format: Optional[str] = None, dilation_rate: Union[int, Sequence[int]] = (1, 1),
                  activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
                  **kwargs: Any) -> None:
         if not isinstance(filters, (int, np.integer)) or isinstance(filters, bool) or filters <= 0:
@@ -1013,6 +1245,8 @@ class Conv2D(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel = None
         self.bias = None
 
@@ -1021,9 +1255,11 @@ class Conv2D(Layer):
             raise ValueError(f"Conv2D '{self.name}': expected images of shape "
                              f"(batch, height, width, channels), got shape {input_shape}")
         self.kernel = self.add_weight(self.kernel_size + (input_shape[-1], self.filters),
-                                      self.kernel_initializer, name="kernel")
+                                      self.kernel_initializer, name="kernel",
+                                      regularizer=self.kernel_regularizer)
         if self.use_bias:
-            self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias")
+            self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias",
+                                        regularizer=self.bias_regularizer)
 
     def call(self, inputs: TensorInput) -> Any:
         _check_images(self, inputs)
@@ -1032,6 +1268,61 @@ class Conv2D(Layer):
                              f"channels, got shape {tuple(inputs.shape)}")
         out = _nn.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding.upper(),
                          dilations=self.dilation_rate)
+        if self.use_bias:
+            out = out + self.bias
+        return self.activation(out)
+
+
+class Conv2DTranspose(Conv2D):
+    """The transpose of a 2-D convolution (an upsampling convolution), plus bias, then activation.
+
+    The kernel has shape ``(kernel_height, kernel_width, filters, in_channels)``;
+    with ``padding="same"`` the output is ``strides`` times larger than the input,
+    with ``"valid"`` it is ``(size - 1) * stride + kernel`` (Keras' sizes).
+
+    >>> import gradtape as tf
+    >>> up = tf.keras.layers.Conv2DTranspose(3, 2, strides=2, kernel_initializer="ones")
+    >>> y = up(tf.ones((1, 2, 2, 4)))
+    >>> y.shape, float(y[0, 0, 0, 0])      # each output sees one input pixel, 4 channels
+    (TensorShape([1, 4, 4, 3]), 4.0)
+    """
+
+    def __init__(self, filters: int, kernel_size: Union[int, Sequence[int]],
+                 strides: Union[int, Sequence[int]] = (1, 1), padding: str = "valid",
+                 output_padding: Any = None, data_format: Optional[str] = None,
+                 dilation_rate: Union[int, Sequence[int]] = (1, 1), **kwargs: Any) -> None:
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+        if output_padding is not None or self.dilation_rate != (1, 1):
+            raise NotImplementedError("Conv2DTranspose: output_padding and dilation_rate > 1 "
+                                      "are not supported in gradtape")
+
+    def build(self, input_shape: ShapeLike) -> None:
+        if input_shape is None or len(input_shape) != 4:
+            raise ValueError(f"Conv2DTranspose '{self.name}': expected images of shape "
+                             f"(batch, height, width, channels), got shape {input_shape}")
+        self.kernel = self.add_weight(self.kernel_size + (self.filters, input_shape[-1]),
+                                      self.kernel_initializer, name="kernel",
+                                      regularizer=self.kernel_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias",
+                                        regularizer=self.bias_regularizer)
+
+    def _output_size(self, size, kernel, stride):
+        if self.padding == "same":
+            return size * stride
+        return size * stride + max(kernel - stride, 0)
+
+    def call(self, inputs: TensorInput) -> Any:
+        _check_images(self, inputs)
+        if inputs.shape[-1] != self.kernel.shape[3]:
+            raise ValueError(f"Conv2DTranspose '{self.name}': expected {self.kernel.shape[3]} "
+                             f"input channels, got shape {tuple(inputs.shape)}")
+        height, width = (self._output_size(n, k, s) for n, k, s in
+                         zip(inputs.shape[1:3], self.kernel_size, self.strides))
+        out = _nn.conv2d_transpose(inputs, self.kernel,
+                                   (inputs.shape[0], height, width, self.filters),
+                                   strides=self.strides, padding=self.padding.upper())
         if self.use_bias:
             out = out + self.bias
         return self.activation(out)

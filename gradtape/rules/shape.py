@@ -749,10 +749,19 @@ def _shape_tuple(shape, opname="shape"):
         shape = shape.numpy().tolist()
     if isinstance(shape, (int, NP.integer)):
         shape = (shape,)
+    if isinstance(shape, (list, tuple)) and any(isinstance(d, TensorLike) for d in shape):
+        shape = [_scalar_dim(d) for d in shape]   # (tf.shape(x)[0], 1), as TensorFlow takes
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__") or not all(
             isinstance(d, (int, NP.integer)) and not isinstance(d, bool) for d in shape):
         raise TypeError(f"{opname}: a shape must be a list of ints, got {shape!r}")
     return tuple(int(d) for d in shape)
+
+
+def _scalar_dim(d):
+    """A shape entry given as a scalar integer tensor, as an int (others unchanged)."""
+    if isinstance(d, TensorLike) and d.ndim == 0 and d.dtype.is_integer:
+        return int(d.numpy())
+    return d
 
 
 def _new_shape(shape, opname):

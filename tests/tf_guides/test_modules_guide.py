@@ -223,13 +223,22 @@ def test_a_checkpoint_saves_everything_a_layer_holds(tmp_path):
     np.testing.assert_array_equal(model(x).numpy(), before)
 
 
-def test_keras_saving_and_the_functional_api_are_out_of_scope():
+def test_keras_saving_is_out_of_scope():
     model = MySequentialModel()
     model(tf.ones((1, 3)))
     with pytest.raises(NotImplementedError, match="Checkpoint"):
         model.save("exname_of_file.keras")
-    with pytest.raises(NotImplementedError, match="functional"):
-        FlexibleDense(3)(tf.keras.Input(shape=[3]))
+
+
+def test_the_guides_functional_model():
+    inputs = tf.keras.Input(shape=[3, ])
+    x = FlexibleDense(3)(inputs)
+    x = FlexibleDense(2)(x)
+    my_functional_model = tf.keras.Model(inputs=inputs, outputs=x)
+    # TensorFlow 2.21: [[18. 18.]]; 3 layers (with the InputLayer); plain Variables not listed
+    np.testing.assert_array_equal(my_functional_model(tf.constant([[2.0, 2.0, 2.0]])).numpy(),
+                                  [[18.0, 18.0]])
+    assert (len(my_functional_model.layers), len(my_functional_model.variables)) == (3, 0)
 
 
 def test_modules_and_layers_print_as_tensorflow_prints_them():

@@ -1,0 +1,182 @@
+"""Keras' functional API: ``Input``, layers called on symbolic tensors, ``Model(inputs, outputs)``.
+
+A ``KerasTensor`` stands for the inputs or outputs of a layer in a model
+being declared. Calling a layer on one builds the layer and runs it once on
+a batch of one example of zeros (outside every tape) to learn the output's
+shape and dtype; the call is recorded as a node. ``Model(inputs, outputs)``
+keeps the nodes between its inputs and outputs and replays them, in order,
+on every call::
+
+    inputs = tf.keras.Input(shape=(784,))
+    x = tf.keras.layers.Dense(64, activation="relu")(inputs)
+    outputs = tf.keras.layers.Dense(10)(x)
+    model = tf.keras.Model(inputs=inputs, outputs=outputs)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import nest as _nest
+from .._core.convert import convert_to_tensor
+from .._core.dtypes import as_dtype
+from .._core.tensor import TensorLike
+from ..eager import init_scope
+from ..rules import elementwise as _ew
+from .module import unique_name
+from typing import Any, List, Optional
+from .._core.types import DTypeLike, ShapeLike
+
+
+class KerasTensor:
+    """A symbolic tensor of a functional model: a shape (``None`` for the batch) and a dtype.
+
+    Only layers take it; ``Model(inputs, outputs)`` turns the layer calls
+    between inputs and outputs into a model.
+
+    >>> import gradtape as tf
+    >>> tf.keras.Input(shape=(28, 28), name="images")
+    <KerasTensor shape=(None, 28, 28), dtype=float32, sparse=False, ragged=False, name=images>
+    """
+
+    def __init__(self, shape: ShapeLike, dtype: DTypeLike, example: Any,
+                 node: Any = None, name: Optional[str] = None) -> None:
+        self.shape = tuple(shape)
+        self.dtype = as_dtype(dtype)
+        self.name = name or unique_name("keras_tensor")
+        self._example = example   # a concrete value of batch size one, for the next layer
+        self._node = node         # the layer call that made it; an InputLayer's for an Input
+
+    @property
+    def ndim(self) -> int:
+        """The number of axes, the batch axis counted."""
+        return len(self.shape)
+
+    def __repr__(self):
+        return (f"<KerasTensor shape={self.shape}, dtype={self.dtype.name}, sparse=False, "
+                f"ragged=False, name={self.name}>")
+
+    def __array__(self, dtype=None, copy=None):
+        raise ValueError(
+            "A KerasTensor cannot be used as input to a TensorFlow function. A KerasTensor is "
+            "a symbolic placeholder for a shape and dtype, used when constructing Keras "
+            "Functional models; only a Keras layer takes it (wrap the computation in a "
+            "tf.keras.layers.Lambda or a Layer subclass)")
+
+
+class _Node:
+    """One layer call of a functional model: the layer, its symbolic arguments, its outputs."""
+
+    def __init__(self, layer, inputs, args, kwargs):
+        self.layer, self.inputs, self.args, self.kwargs = layer, inputs, args, kwargs
+        self.outputs = None
+
+    @property
+    def is_input(self):
+        """Whether this is an ``Input``'s node (its layer takes no symbolic inputs)."""
+        return self.inputs is None
+
+    def parents(self):
+        return [t for t in _nest.flatten(self.inputs) if isinstance(t, KerasTensor)]
+
+
+def _is_symbolic(inputs: Any) -> bool:
+    """Whether a layer's first argument holds a ``KerasTensor`` (a functional-model call)."""
+    if type(inputs) is KerasTensor:
+        return True
+    if isinstance(inputs, (list, tuple, dict)):
+        return any(type(t) is KerasTensor for t in _nest.flatten(inputs))
+    return False
+
+
+def _call_symbolic(layer: Any, inputs: Any, args: tuple, kwargs: dict) -> Any:
+    """``layer(inputs, *args, **kwargs)`` on KerasTensors: run it once on their examples
+    (outside every tape; its ``add_loss`` values dropped) and record the call."""
+    examples = _nest.map_structure(
+        lambda t: t._example if isinstance(t, KerasTensor) else t, inputs)
+    with init_scope():
+        outputs = layer(examples, *args, **kwargs)
+    layer._clear_losses()
+    node = _Node(layer, inputs, args, kwargs)
+
+    def symbolic(value):
+        if not isinstance(value, TensorLike):
+            raise TypeError(f"{layer.name}: a layer in a functional model must return "
+                            f"tensors, got {type(value).__name__}")
+        return KerasTensor((None,) + tuple(value.shape[1:]), value.dtype, value, node=node)
+
+    node.outputs = _nest.map_structure(symbolic, outputs)
+    return node.outputs
+
+
+class _Graph:
+    """The layer calls between a functional model's inputs and outputs, in the order to run them."""
+
+    def __init__(self, inputs: Any, outputs: Any) -> None:
+        for t in _nest.flatten(inputs):
+            if not isinstance(t, KerasTensor) or not t._node.is_input:
+                raise ValueError("All `inputs` values must be KerasTensors (made by "
+                                 f"tf.keras.Input). Received: {t!r}")
+        for t in _nest.flatten(outputs):
+            if not isinstance(t, KerasTensor):
+                raise ValueError("Model(inputs, outputs): outputs must be the outputs of "
+                                 f"layers called on tf.keras.Input tensors, got {t!r}")
+        self.inputs, self.outputs = inputs, outputs
+        self.nodes = self._sorted_nodes()
+
+    def _sorted_nodes(self):
+        """The nodes the outputs depend on, each after the nodes that feed it."""
+        known = {id(t) for t in _nest.flatten(self.inputs)}
+        order, seen = [], set()
+
+        def visit(tensor):
+            if id(tensor) in known:
+                return
+            node = tensor._node
+            if node.is_input:
+                raise ValueError(f"Output with path `` is not connected to `inputs`: "
+                                 f"{node.layer.name} is not among the model's inputs")
+            if id(node) in seen:
+                return
+            seen.add(id(node))
+            for parent in node.parents():
+                visit(parent)
+            order.append(node)
+
+        for tensor in _nest.flatten(self.outputs):
+            visit(tensor)
+        return order
+
+    def layers(self) -> List[Any]:
+        """The input layers, then each layer called, once each: ``model.layers``."""
+        layers = [t._node.layer for t in _nest.flatten(self.inputs)]
+        for node in self.nodes:
+            if all(node.layer is not layer for layer in layers):
+                layers.append(node.layer)
+        return layers
+
+    def run(self, inputs: Any) -> Any:
+        """The outputs for concrete ``inputs`` (the structure of the model's inputs)."""
+        symbols = _nest.flatten(self.inputs)
+        values = _nest.flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs]
+        if len(values) != len(symbols):
+            raise ValueError(f"the model expects {len(symbols)} input(s), but it received "
+                             f"{len(values)} input tensors")
+        env = {id(t): _as_input(v, t) for t, v in zip(symbols, values)}
+        for node in self.nodes:
+            args = _nest.map_structure(
+                lambda t: env[id(t)] if isinstance(t, KerasTensor) else t, node.inputs)
+            outputs = node.layer(args, *node.args, **node.kwargs)
+            for symbol, value in zip(_nest.flatten(node.outputs), _nest.flatten(outputs)):
+                env[id(symbol)] = value
+        return _nest.map_structure(lambda t: env[id(t)], self.outputs)
+
+
+def _as_input(value, symbol):
+    """A model input as a tensor of its Input's dtype (floating values are cast, as Keras)."""
+    if not isinstance(value, TensorLike):
+        array = np.asarray(value)
+        return convert_to_tensor(array, dtype=symbol.dtype if array.dtype.kind in "fiub"
+                                 and symbol.dtype.is_floating else None)
+    if value.dtype.is_floating and symbol.dtype.is_floating and value.dtype != symbol.dtype:
+        return _ew.cast(value, symbol.dtype)
+    return value

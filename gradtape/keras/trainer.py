@@ -1,0 +1,389 @@
+"""Keras 3's training engine for a ``Model``: ``compile``, ``fit``, ``evaluate``, and the
+``train_step`` / ``test_step`` they call on each batch (override them to change what
+``fit`` does, as Keras' "customizing what happens in fit" guide shows).
+
+``fit`` takes NumPy arrays or tensors (not ``tf.data``), cuts them into batches of
+``batch_size`` (floating arrays cast to float32, as Keras), and calls ``train_step`` on
+``(x, y)`` or ``(x, y, sample_weight)`` (``(x,)`` without targets). The step runs
+eagerly (TensorFlow compiles it with ``tf.function`` unless ``run_eagerly=True``): the
+same numbers, but a Python side effect in ``train_step`` (a ``print``) happens on every
+batch, not only while tracing. Each epoch starts with the
+metrics reset, and ``History.history`` keeps each metric's value after its last batch.
+With ``shuffle=True`` (the default) the batches' order is NumPy's, not TensorFlow's;
+``shuffle=False`` gives TensorFlow's numbers.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import nest as _nest
+from .._core.convert import convert_to_tensor
+from .._core.tensor import TensorLike
+from . import losses as _losses
+from . import metrics as _metrics
+from . import optimizers as _optimizers
+from typing import Any, Dict, List, Optional
+
+
+class CompileMetrics(_metrics.Metric):
+    """The metrics given to ``compile``, updated together; ``result()`` is a dict by name.
+
+    >>> import gradtape as tf
+    >>> m = CompileMetrics(["mae", "mse"])
+    >>> m.update_state([[1.0], [2.0]], [[2.0], [4.0]])
+    >>> {k: float(v) for k, v in m.result().items()}
+    {'mae': 1.5, 'mse': 2.5}
+    """
+
+    def __init__(self, metrics: Any = None, weighted_metrics: Any = None) -> None:
+        super().__init__(name="compile_metrics")
+        self._unweighted = [_compiled_metric(m) for m in _as_list(metrics)]
+        self._weighted = [_compiled_metric(m) for m in _as_list(weighted_metrics)]
+
+    @property
+    def metrics(self) -> List[Any]:
+        """The metric objects, unweighted ones first."""
+        return self._unweighted + self._weighted
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        for metric in self._unweighted:
+            metric.update_state(y_true, y_pred)
+        for metric in self._weighted:
+            metric.update_state(y_true, y_pred, sample_weight=sample_weight)
+
+    def result(self) -> Dict[str, Any]:
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    def reset_state(self) -> None:
+        for metric in self.metrics:
+            metric.reset_state()
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, dict) or (isinstance(value, (list, tuple))
+                                   and any(isinstance(v, (list, tuple, dict)) for v in value)):
+        raise NotImplementedError("compile: metrics for several outputs (nested lists or "
+                                  "dicts) are not supported in gradtape; give one flat list")
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _compiled_metric(identifier):
+    """A metric object for ``compile(metrics=[...])``, named as given (``'mae'``)."""
+    if isinstance(identifier, str) and identifier in ("accuracy", "acc", "crossentropy", "ce"):
+        raise NotImplementedError(
+            f"compile: the metric {identifier!r} (Keras picks its class from the targets' "
+            "shapes) is not supported in gradtape; pass the metric object, e.g. "
+            "tf.keras.metrics.SparseCategoricalAccuracy()")
+    metric = _metrics.get(identifier)
+    if not isinstance(metric, _metrics.Metric):
+        name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", None)
+        return _metrics.MeanMetricWrapper(metric, name=name)
+    if isinstance(identifier, str):
+        metric.name = identifier
+    return metric
+
+
+def _compiled_loss(identifier):
+    """A Loss object for ``compile(loss=...)``: a name or a function is wrapped
+    (the mean over the batch, as Keras)."""
+    if isinstance(identifier, _losses.Loss):
+        return identifier
+    if isinstance(identifier, (list, tuple, dict)):
+        raise NotImplementedError("compile: a loss per output (a list or dict) is not "
+                                  "supported in gradtape; give one loss")
+    fn = _losses.get(identifier)
+    if isinstance(fn, _losses.Loss):
+        return fn
+    return _losses.LossFunctionWrapper(fn, name=identifier if isinstance(identifier, str)
+                                       else getattr(fn, "__name__", None))
+
+
+class History:
+    """What ``fit`` returns: ``history`` maps each metric name to its value after each epoch.
+
+    >>> h = History()
+    >>> h.history, h.epoch
+    ({}, [])
+    """
+
+    def __init__(self) -> None:
+        self.history: Dict[str, List[float]] = {}
+        self.epoch: List[int] = []
+        self.params: Dict[str, Any] = {}
+        self.model = None
+
+    def _record(self, epoch, logs):
+        self.epoch.append(epoch)
+        for name, value in logs.items():
+            self.history.setdefault(name, []).append(value)
+
+
+def _pythonify(logs):
+    """Logs as a flat dict of Python floats (a compiled metrics' dict is spread out)."""
+    flat = {}
+    for name, value in logs.items():
+        if isinstance(value, dict):
+            flat.update(_pythonify(value))
+        else:
+            flat[name] = float(value) if isinstance(value, (TensorLike, np.ndarray, np.generic,
+                                                            float, int)) else value
+    return flat
+
+
+def _as_batches_source(value):
+    """Arrays (a structure of them) with floats as float32, as Keras' array adapter."""
+    def convert(leaf):
+        array = leaf.numpy() if isinstance(leaf, TensorLike) else np.asarray(leaf)
+        return array.astype("float32") if array.dtype.kind == "f" else array
+    return None if value is None else _nest.map_structure(convert, value)
+
+
+def _length(source):
+    lengths = {len(leaf) for leaf in _nest.flatten(source)}
+    if len(lengths) != 1:
+        raise ValueError(f"Data cardinality is ambiguous: the arrays have different sizes "
+                         f"{sorted(lengths)}; make sure all arrays contain the same number "
+                         "of samples.")
+    return lengths.pop()
+
+
+def _batches(data, batch_size, shuffle):
+    """The ``(x, y[, sample_weight])`` tuples of each batch, as tensors."""
+    size = _length(data)
+    order = np.random.permutation(size) if shuffle else np.arange(size)
+    for start in range(0, size, batch_size):
+        index = order[start:start + batch_size]
+        yield tuple(_nest.map_structure(lambda a: convert_to_tensor(a[index]), part)
+                    for part in data)
+
+
+def _data(x, y, sample_weight):
+    parts = [_as_batches_source(x)]
+    if y is not None:
+        parts.append(_as_batches_source(y))
+    if sample_weight is not None:
+        if y is None:
+            raise ValueError("fit: sample_weight needs y")
+        parts.append(_as_batches_source(sample_weight))
+    return tuple(parts)
+
+
+def _refuse_unsupported(method, **given):
+    for name, value in given.items():
+        if value not in (None, 0, 0.0, 1, False):
+            raise NotImplementedError(f"Model.{method}({name}=...) is not supported in "
+                                      "gradtape's training engine")
+
+
+def _print_logs(steps, logs):
+    parts = " - ".join(f"{name}: {value:.4f}" for name, value in logs.items()
+                       if isinstance(value, float))
+    print(f"{steps}/{steps} - {parts}")
+
+
+class Trainer:
+    """The training engine of ``tf.keras.Model``; see the module docstring.
+
+    >>> import gradtape as tf
+    >>> issubclass(tf.keras.Model, Trainer)
+    True
+    """
+
+    compiled = False
+    optimizer = None
+    loss = None
+    _loss_tracker = None
+    _compile_loss = None
+    _compile_metrics = None
+    run_eagerly = False
+    train_function = None
+    test_function = None
+
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
+                metrics: Any = None, weighted_metrics: Any = None, run_eagerly: bool = False,
+                steps_per_execution: int = 1, jit_compile: Any = "auto",
+                auto_scale_loss: bool = True) -> None:
+        """Keep the optimizer, loss and metrics that ``fit`` and ``evaluate`` use.
+
+        >>> import gradtape as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        >>> model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        >>> [m.name for m in model.metrics]
+        ['loss', 'compile_metrics']
+        """
+        _refuse_unsupported("compile", loss_weights=loss_weights,
+                            steps_per_execution=steps_per_execution)
+        self.optimizer = _optimizers.get(optimizer) if optimizer is not None else None
+        if loss is not None:
+            self._compile_loss = _compiled_loss(loss)
+            self.loss = loss
+        if metrics is not None or weighted_metrics is not None:
+            self._compile_metrics = CompileMetrics(metrics, weighted_metrics)
+        self.run_eagerly = bool(run_eagerly)
+        self._loss_tracker = _metrics.Mean(name="loss")
+        self.train_function = self.test_function = None
+        self.compiled = True
+
+    @property
+    def metrics(self) -> List[Any]:
+        """The loss tracker and the compiled metrics (after ``compile``), then the
+        metric objects held as attributes, in the order they were set."""
+        found = []
+        if self.compiled:
+            found.append(self._loss_tracker)
+            if self._compile_metrics is not None:
+                found.append(self._compile_metrics)
+        found.extend(v for v in vars(self).values()
+                     if isinstance(v, _metrics.Metric) and not isinstance(v, CompileMetrics)
+                     and v is not self._loss_tracker)
+        return found
+
+    @property
+    def metrics_names(self) -> List[str]:
+        """The names of ``metrics``."""
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        """Reset every metric in ``metrics``."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
+                     sample_weight: Any = None, training: bool = True) -> Any:
+        """The compiled loss of ``(y, y_pred)`` plus the model's ``losses``."""
+        total = []
+        if self._compile_loss is not None:
+            total.append(self._compile_loss(y, y_pred, sample_weight=sample_weight))
+        total.extend(self.losses)
+        if not total:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        return total[0] if len(total) == 1 else sum(total[1:], total[0])
+
+    def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        """Update the compiled metrics and return every metric's result."""
+        if self._compile_metrics is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight=sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> Dict[str, Any]:
+        """Each metric's result by name (the compiled metrics' spread out)."""
+        logs = {}
+        for metric in self.metrics:
+            result = metric.result()
+            if isinstance(result, dict):
+                logs.update(result)
+            else:
+                logs[metric.name] = result
+        return logs
+
+    def train_step(self, data: Any) -> Dict[str, Any]:
+        """One batch of training: forward, loss, gradients, optimizer step, metrics (Keras')."""
+        from ..tape import GradientTape
+        x, y, sample_weight = _unpack(data)
+        with GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+            self._loss_tracker.update_state(loss, sample_weight=_nest.flatten(x)[0].shape[0])
+        weights = self.trainable_weights
+        if weights:
+            self.optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def test_step(self, data: Any) -> Dict[str, Any]:
+        """One batch of evaluation: forward, loss, metrics (Keras')."""
+        x, y, sample_weight = _unpack(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                 training=False)
+        self._loss_tracker.update_state(loss, sample_weight=_nest.flatten(x)[0].shape[0])
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def _check_compiled(self, method):
+        if not self.compiled:
+            raise ValueError("You must call `compile()` before using the model.")
+
+    def fit(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
+            epochs: int = 1, verbose: Any = "auto", callbacks: Any = None,
+            validation_split: float = 0.0, validation_data: Any = None, shuffle: bool = True,
+            class_weight: Any = None, sample_weight: Any = None, initial_epoch: int = 0,
+            steps_per_epoch: Optional[int] = None, **kwargs: Any) -> History:
+        """Train for ``epochs`` passes over ``x`` (and ``y``), calling ``train_step`` on
+        each batch; returns a ``History``.
+
+        >>> import gradtape as tf, numpy as np
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, kernel_initializer="zeros")])
+        >>> model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
+        >>> history = model.fit(np.ones((4, 1)), np.ones((4, 1)), batch_size=4, epochs=2,
+        ...                     shuffle=False, verbose=0)
+        >>> [round(v, 4) for v in history.history["loss"]]
+        [1.0, 0.36]
+        """
+        self._check_compiled("fit")
+        _refuse_unsupported("fit", callbacks=callbacks, validation_split=validation_split,
+                            validation_data=validation_data, class_weight=class_weight,
+                            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                            **kwargs)
+        data = _data(x, y, sample_weight)
+        batch_size = batch_size or 32
+        steps = -(-_length(data) // batch_size)
+        verbose = 1 if verbose == "auto" else verbose
+        if self.train_function is None:
+            self.train_function = self.train_step
+        history = History()
+        history.params = {"verbose": verbose, "epochs": epochs, "steps": steps}
+        history.model = self
+        for epoch in range(epochs):
+            self.reset_metrics()
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs}")
+            for batch in _batches(data, batch_size, shuffle):
+                logs = self.train_function(batch)
+            logs = _pythonify(logs)
+            if verbose:
+                _print_logs(steps, logs)
+            history._record(epoch, logs)
+        return history
+
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
+                 verbose: Any = "auto", sample_weight: Any = None, steps: Optional[int] = None,
+                 callbacks: Any = None, return_dict: bool = False, **kwargs: Any) -> Any:
+        """The loss and metrics over ``x`` (and ``y``), calling ``test_step`` on each batch:
+        one value, a list in ``metrics`` order, or a dict with ``return_dict=True``.
+
+        >>> import gradtape as tf, numpy as np
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, kernel_initializer="zeros")])
+        >>> model.compile(loss="mse", metrics=["mae"])
+        >>> model.evaluate(np.ones((4, 1)), 2 * np.ones((4, 1)), verbose=0)
+        [4.0, 2.0]
+        """
+        self._check_compiled("evaluate")
+        _refuse_unsupported("evaluate", steps=steps, callbacks=callbacks, **kwargs)
+        data = _data(x, y, sample_weight)
+        batch_size = batch_size or 32
+        if self.test_function is None:
+            self.test_function = self.test_step
+        self.reset_metrics()
+        for batch in _batches(data, batch_size, shuffle=False):
+            logs = self.test_function(batch)
+        logs = _pythonify(logs)
+        if verbose in ("auto", 1, True):
+            _print_logs(-(-_length(data) // batch_size), logs)
+        return logs if return_dict else self._in_metrics_order(logs)
+
+    def _in_metrics_order(self, logs):
+        names = []
+        for metric in self.metrics:
+            names.extend(m.name for m in metric.metrics) if isinstance(
+                metric, CompileMetrics) else names.append(metric.name)
+        results = [logs[name] for name in names if name in logs]
+        results += [logs[key] for key in sorted(logs) if key not in names]
+        return results[0] if len(results) == 1 else results
+
+
+def _unpack(data):
+    """Keras' ``(x, y, sample_weight)`` from a batch of one, two or three parts."""
+    if isinstance(data, tuple) and 1 <= len(data) <= 3:
+        return tuple(data) + (None,) * (3 - len(data))
+    return data, None, None
