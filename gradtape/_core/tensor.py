@@ -190,6 +190,8 @@ def _text(value, is_repr):
     if type(value) is not np.ndarray and not isinstance(value, np.generic):
         value = host(value)
     if value.ndim == 0:
+        if is_repr:  # TensorFlow shows a scalar's Python value: numpy=27.299999237060547
+            return repr(value.item())
         value = value[()]
     with np.printoptions(**LEGACY_PRINTING):
         return repr(value) if is_repr else str(value)
@@ -586,6 +588,9 @@ def to_array(value, dtype=None):
         return _cast_value(value, dtype, value)
     if is_array(value):
         return _foreign_array(value, dtype)
+    if hasattr(type(value), "__array__") and not isinstance(value, (list, tuple)):
+        # a pandas DataFrame or Series: its NumPy dtype, as TensorFlow keeps it
+        return to_array(np.asarray(value), dtype)
     arr = _infer_python(value)
     if dtype is None:
         return arr

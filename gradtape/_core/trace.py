@@ -87,10 +87,11 @@ class Recorder:
 
 def push(recorder):
     """Make ``recorder`` the innermost active recorder of this thread."""
+    traces_ops = recorder.traces_ops  # (read before the lock: a bad recorder must not hold it)
     _local.stack = getattr(_local, "stack", _EMPTY) + (recorder,)
     _acquire()
     _active[0] += 1
-    if recorder.traces_ops:
+    if traces_ops:
         _tracing[0] += 1
     _release()
 
