@@ -4,10 +4,12 @@
 
 ``fit`` takes NumPy arrays or tensors (not ``tf.data``), cuts them into batches of
 ``batch_size`` (floating arrays cast to float32, as Keras), and calls ``train_step`` on
-``(x, y)`` or ``(x, y, sample_weight)`` (``(x,)`` without targets). The step runs
-eagerly (TensorFlow compiles it with ``tf.function`` unless ``run_eagerly=True``): the
-same numbers, but a Python side effect in ``train_step`` (a ``print``) happens on every
-batch, not only while tracing. Each epoch starts with the
+``(x, y)`` or ``(x, y, sample_weight)`` (``(x,)`` without targets). As in Keras, the
+step runs under ``gradtape.function`` (with ``reduce_retracing``) unless ``compile`` was
+given ``run_eagerly=True``: a Python side effect in ``train_step`` (a ``print``) happens
+while tracing. Keras traces with the batch size unknown when the last batch is
+smaller, so the number of traces can differ from TensorFlow's; the numbers do not.
+Each epoch starts with the
 metrics reset, and ``History.history`` keeps each metric's value after its last batch.
 With ``shuffle=True`` (the default) the batches' order is NumPy's, not TensorFlow's;
 ``shuffle=False`` gives TensorFlow's numbers.
@@ -300,6 +302,14 @@ class Trainer:
         self._loss_tracker.update_state(loss, sample_weight=_nest.flatten(x)[0].shape[0])
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
+    def _step_function(self, step):
+        """``step`` as ``fit``/``evaluate`` call it: under ``gradtape.function`` (traced
+        once per batch shape, as TensorFlow's ``tf.function``) unless ``run_eagerly``."""
+        if self.run_eagerly:
+            return step
+        from ..compiled import function
+        return function(step, reduce_retracing=True)
+
     def _check_compiled(self, method):
         if not self.compiled:
             raise ValueError("You must call `compile()` before using the model.")
@@ -330,7 +340,7 @@ class Trainer:
         steps = -(-_length(data) // batch_size)
         verbose = 1 if verbose == "auto" else verbose
         if self.train_function is None:
-            self.train_function = self.train_step
+            self.train_function = self._step_function(self.train_step)
         history = History()
         history.params = {"verbose": verbose, "epochs": epochs, "steps": steps}
         history.model = self
@@ -363,7 +373,7 @@ class Trainer:
         data = _data(x, y, sample_weight)
         batch_size = batch_size or 32
         if self.test_function is None:
-            self.test_function = self.test_step
+            self.test_function = self._step_function(self.test_step)
         self.reset_metrics()
         for batch in _batches(data, batch_size, shuffle=False):
             logs = self.test_function(batch)

@@ -746,7 +746,9 @@ def _read(input):  # noqa: A002
 
 def _shape_tuple(shape, opname="shape"):
     if isinstance(shape, TensorLike):
-        shape = shape.numpy().tolist()
+        # int() of each entry: inside gradtape.function, a read checked on every call
+        shape = shape.numpy().tolist() if not shape.dtype.is_integer else (
+            int(shape) if shape.ndim == 0 else [int(d) for d in shape])
     if isinstance(shape, (int, NP.integer)):
         shape = (shape,)
     if isinstance(shape, (list, tuple)) and any(isinstance(d, TensorLike) for d in shape):
@@ -760,7 +762,7 @@ def _shape_tuple(shape, opname="shape"):
 def _scalar_dim(d):
     """A shape entry given as a scalar integer tensor, as an int (others unchanged)."""
     if isinstance(d, TensorLike) and d.ndim == 0 and d.dtype.is_integer:
-        return int(d.numpy())
+        return int(d)  # (inside gradtape.function, checked on every call)
     return d
 
 
