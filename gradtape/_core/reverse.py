@@ -14,6 +14,7 @@ broadcasting and matches dtypes once here, and frees what it consumed when the
 tape is not persistent.  The vectorized Jacobian sweep, whose cotangents
 carry extra leading axes, is ``rows.backward_rows``.
 """
+import os
 from collections import namedtuple
 from operator import itemgetter
 
@@ -22,7 +23,8 @@ from .backend import NP
 from .dtypes import NUMPY_INEXACT_KINDS as _INEXACT_KINDS, SCALAR_KINDS as _SCALAR_KINDS, kind
 from .sites import getframe as _getframe, user_site
 from .state import foreign
-from .tensor import wrap
+from .op import Op
+from .tensor import Tensor, wrap
 from .trace import Recorder, stack as _recorders
 
 _OP, _IN, _SAVED, _OUT, _ANS, _PARAMS, _OUT_META, _CODE, _LASTI = range(9)
@@ -273,6 +275,26 @@ class TapeRecorder(Recorder):
         """Note where a Variable this tape does not watch was first read."""
         if var._uid not in self.reads:
             self.reads[var._uid] = user_site(2)
+
+
+def _use_c_record():
+    """Put ``_record.c``'s ``record`` on ``TapeRecorder`` when it was built (the same
+    entries for the common case, the method above for every other one); whether it is
+    in use. ``GRADTAPE_PURE_PYTHON=1`` keeps the Python method."""
+    if os.environ.get("GRADTAPE_PURE_PYTHON"):
+        return False
+    try:
+        from . import _record
+    except ImportError:  # built without a C compiler
+        return False
+    _record.install(TapeRecorder, Op, Tensor, NP.ndarray, TapeRecorder.python_record,
+                    _INEXACT_KINDS, _SCALAR_KINDS, _METAS, _meta, sites, sites.user_frame)
+    return True
+
+
+TapeRecorder.python_record = TapeRecorder.record
+#: Whether TapeRecorder.record is the C one (``_record.c``).
+C_RECORD = _use_c_record()
 
 
 def live_ids(recorder, source_uids):

@@ -1,0 +1,372 @@
+/* TapeRecorder.record's common case in C: the tape's cost per recorded op.
+ *
+ * reverse.py's ``TapeRecorder.record`` is the reference; this computes the same
+ * entry for the case almost every recorded op takes (one floating output, an op
+ * with a gradient, inputs saved whole or as ``Meta`` stand-ins, no cut on the
+ * tape, no debug-mode stacks) and hands every other case to the Python method
+ * before changing anything.  ``install`` replaces the method on the class;
+ * ``GRADTAPE_PURE_PYTHON=1`` in the environment keeps the Python one.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <frameobject.h>
+
+#define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
+
+static Py_ssize_t off_entries, off_producer, off_tracked, off_cut_only;  /* TapeRecorder */
+static Py_ssize_t off_nondiff, off_multi, off_save, off_save_ans;       /* Op */
+static Py_ssize_t off_value, off_uid;                                    /* Tensor */
+static PyTypeObject *tensor_type, *ndarray_type;
+static PyObject *python_record;   /* the reference method, for every other case */
+static PyObject *inexact_kinds;   /* NumPy dtype -> kind letter */
+static PyObject *scalar_kinds;    /* NumPy scalar type -> kind letter */
+static PyObject *metas;           /* (shape, dtype) -> shared Meta */
+static PyObject *make_meta;       /* reverse._meta, for a (shape, dtype) not seen yet */
+static PyObject *sites_globals;   /* sites.py's module dict: enabled, last_user, keep_stacks */
+static PyObject *user_frame;      /* sites.user_frame */
+static PyObject *s_all, *s_none, *s_dtype, *s_shape, *s_enabled, *s_last_user,
+                *s_keep_stacks;
+
+static PyObject *
+defer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *call[5] = {self};
+    for (Py_ssize_t i = 0; i < nargs && i < 4; i++)
+        call[i + 1] = args[i];
+    return PyObject_Vectorcall(python_record, call, nargs + 1, NULL);
+}
+
+/* 1 when ``kind`` is the one-letter string "f", 0 otherwise. */
+static int
+is_float_kind(PyObject *kind)
+{
+    return kind != NULL && PyUnicode_Check(kind) && PyUnicode_GET_LENGTH(kind) == 1
+           && PyUnicode_READ_CHAR(kind, 0) == 'f';
+}
+
+/* The kind letter of a Tensor's value (borrowed, or NULL if unknown); -1 on error. */
+static int
+output_is_float(PyObject *value)
+{
+    PyObject *kind;
+    if (Py_TYPE(value) == ndarray_type) {
+        PyObject *dtype = PyObject_GetAttr(value, s_dtype);
+        if (dtype == NULL)
+            return -1;
+        kind = PyDict_GetItemWithError(inexact_kinds, dtype);
+        Py_DECREF(dtype);
+    }
+    else {
+        kind = PyDict_GetItemWithError(scalar_kinds, (PyObject *)Py_TYPE(value));
+    }
+    if (kind == NULL && PyErr_Occurred())
+        return -1;
+    return is_float_kind(kind);
+}
+
+/* The shared Meta of an array's shape and dtype (new reference). */
+static PyObject *
+meta_of(PyObject *value)
+{
+    PyObject *shape = PyObject_GetAttr(value, s_shape), *dtype, *key, *meta;
+    if (shape == NULL)
+        return NULL;
+    dtype = PyObject_GetAttr(value, s_dtype);
+    if (dtype == NULL) {
+        Py_DECREF(shape);
+        return NULL;
+    }
+    key = PyTuple_Pack(2, shape, dtype);
+    Py_DECREF(shape);
+    Py_DECREF(dtype);
+    if (key == NULL)
+        return NULL;
+    meta = PyDict_GetItemWithError(metas, key);
+    Py_DECREF(key);
+    if (meta != NULL) {
+        Py_INCREF(meta);
+        return meta;
+    }
+    if (PyErr_Occurred())
+        return NULL;
+    return PyObject_CallOneArg(make_meta, value);
+}
+
+/* ``saved`` for ``op.save`` "all" (the inputs) or "none" (their Metas); Py_None
+ * (borrowed) for any other ``save``, which the Python method handles. */
+static PyObject *
+saved_inputs(PyObject *save, PyObject *inputs)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(inputs);
+    PyObject *saved;
+    if (!PyUnicode_Check(save))
+        return Py_None;
+    if (PyUnicode_Compare(save, s_all) == 0) {
+        Py_INCREF(inputs);
+        return inputs;
+    }
+    if (PyUnicode_Compare(save, s_none) != 0)
+        return Py_None;
+    saved = PyTuple_New(n);
+    if (saved == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *meta = meta_of(SLOT(PyTuple_GET_ITEM(inputs, i), off_value));
+        if (meta == NULL) {
+            Py_DECREF(saved);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(saved, i, meta);
+    }
+    return saved;
+}
+
+/* Where in user code the op ran: the frame two above the caller (record <- apply <-
+ * public op <- user), or the first one outside gradtape from there.  Sets *code and
+ * *lasti to new references (None when the stack is too shallow). */
+static int
+user_site(PyObject **code, PyObject **lasti)
+{
+    PyFrameObject *f = PyEval_GetFrame(), *up = NULL, *frame = NULL;
+    PyCodeObject *c;
+    PyObject *last_user;
+    *code = Py_None;
+    *lasti = Py_None;
+    Py_INCREF(Py_None);
+    Py_INCREF(Py_None);
+    if (f == NULL || (up = PyFrame_GetBack(f)) == NULL)
+        return 0;
+    frame = PyFrame_GetBack(up);
+    Py_DECREF(up);
+    if (frame == NULL)
+        return 0;
+    c = PyFrame_GetCode(frame);
+    last_user = PyDict_GetItemWithError(sites_globals, s_last_user);
+    if (last_user == NULL && PyErr_Occurred()) {
+        Py_DECREF(c);
+        Py_DECREF(frame);
+        return -1;
+    }
+    if ((PyObject *)c != last_user) {
+        PyObject *found = PyObject_CallOneArg(user_frame, (PyObject *)frame);
+        Py_DECREF(c);
+        Py_DECREF(frame);
+        if (found == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+                return -1;
+            PyErr_Clear();  /* walked off the top of the stack: no site */
+            return 0;
+        }
+        frame = (PyFrameObject *)found;
+        c = PyFrame_GetCode(frame);
+    }
+#if PY_VERSION_HEX >= 0x030B0000
+    PyObject *offset = PyLong_FromLong(PyFrame_GetLasti(frame));
+#else
+    PyObject *offset = PyObject_GetAttrString((PyObject *)frame, "f_lasti");
+#endif
+    Py_DECREF(frame);
+    if (offset == NULL) {
+        Py_DECREF(c);
+        return -1;
+    }
+    Py_SETREF(*code, (PyObject *)c);
+    Py_SETREF(*lasti, offset);
+    return 0;
+}
+
+static PyObject *
+record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *op, *inputs, *out, *params, *tracked, *in_uids, *saved, *flag;
+    PyObject *code, *lasti, *entry, *index, *out_uid;
+    Py_ssize_t n;
+    int reached = 0, site_wanted;
+
+    if (nargs != 4 || !PyTuple_CheckExact(args[1]) || Py_TYPE(args[2]) != tensor_type)
+        return defer(self, args, nargs);
+    op = args[0], inputs = args[1], out = args[2], params = args[3];
+    n = PyTuple_GET_SIZE(inputs);
+    tracked = SLOT(self, off_tracked);
+    if (tracked == NULL || SLOT(self, off_cut_only) == NULL)
+        return defer(self, args, nargs);
+    in_uids = PyTuple_New(n);
+    if (in_uids == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = PyTuple_GET_ITEM(inputs, i), *uid;
+        if (Py_TYPE(x) != tensor_type || (uid = SLOT(x, off_uid)) == NULL) {
+            Py_DECREF(in_uids);
+            return defer(self, args, nargs);
+        }
+        Py_INCREF(uid);
+        PyTuple_SET_ITEM(in_uids, i, uid);
+        if (!reached) {
+            int r = PySet_Contains(tracked, uid);
+            if (r < 0) {
+                Py_DECREF(in_uids);
+                return NULL;
+            }
+            reached = r;
+        }
+    }
+    if (!reached) {  /* no input on the tape: nothing to record */
+        Py_DECREF(in_uids);
+        Py_RETURN_NONE;
+    }
+    /* cuts, multi-output ops, complex or integer outputs, kept stacks: the reference */
+    flag = PyDict_GetItemWithError(sites_globals, s_enabled);
+    site_wanted = flag != NULL && PyObject_IsTrue(flag) == 1;
+    flag = PyDict_GetItemWithError(sites_globals, s_keep_stacks);
+    if (PyErr_Occurred()) {
+        Py_DECREF(in_uids);
+        return NULL;
+    }
+    if (PySet_GET_SIZE(SLOT(self, off_cut_only)) != 0
+            || (flag != NULL && PyObject_IsTrue(flag) != 0)
+            || SLOT(op, off_nondiff) == NULL || PyObject_IsTrue(SLOT(op, off_nondiff))
+            || SLOT(op, off_multi) == NULL || PyObject_IsTrue(SLOT(op, off_multi))
+            || SLOT(op, off_save) == NULL || SLOT(op, off_save_ans) == NULL
+            || SLOT(out, off_value) == NULL || SLOT(out, off_uid) == NULL) {
+        Py_DECREF(in_uids);
+        return defer(self, args, nargs);
+    }
+    switch (output_is_float(SLOT(out, off_value))) {
+    case -1:
+        Py_DECREF(in_uids);
+        return NULL;
+    case 0:
+        Py_DECREF(in_uids);
+        return defer(self, args, nargs);
+    }
+    saved = saved_inputs(SLOT(op, off_save), inputs);
+    if (saved == NULL || saved == Py_None) {
+        Py_DECREF(in_uids);
+        return saved == NULL ? NULL : defer(self, args, nargs);
+    }
+    if (site_wanted) {
+        if (user_site(&code, &lasti) < 0) {
+            Py_DECREF(in_uids);
+            Py_DECREF(saved);
+            return NULL;
+        }
+    }
+    else {
+        code = lasti = Py_None;
+        Py_INCREF(Py_None);
+        Py_INCREF(Py_None);
+    }
+    out_uid = SLOT(out, off_uid);
+    index = PyLong_FromSsize_t(PyList_GET_SIZE(SLOT(self, off_entries)));
+    entry = PyTuple_Pack(9, op, in_uids, saved, out_uid,
+                         PyObject_IsTrue(SLOT(op, off_save_ans)) ? out : Py_None,
+                         params, Py_None, code, lasti);
+    Py_DECREF(in_uids);
+    Py_DECREF(saved);
+    Py_DECREF(code);
+    Py_DECREF(lasti);
+    if (entry == NULL || index == NULL
+            || PyList_Append(SLOT(self, off_entries), entry) < 0
+            || PyDict_SetItem(SLOT(self, off_producer), out_uid, index) < 0
+            || PySet_Add(tracked, out_uid) < 0) {
+        Py_XDECREF(entry);
+        Py_XDECREF(index);
+        return NULL;
+    }
+    Py_DECREF(entry);
+    Py_DECREF(index);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef record_def = {
+    "record", (PyCFunction)(void (*)(void))record, METH_FASTCALL,
+    "Record one op on the tape (the common case in C; see reverse.py for the reference)."};
+
+/* The offset of a __slots__ attribute ``name`` of ``type`` (-1 and an error if none). */
+static Py_ssize_t
+slot_offset(PyObject *type, const char *name)
+{
+    PyObject *descr = PyObject_GetAttrString(type, name);
+    Py_ssize_t offset = -1;
+    if (descr == NULL)
+        return -1;
+    if (Py_TYPE(descr) == &PyMemberDescr_Type
+            && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX)
+        offset = ((PyMemberDescrObject *)descr)->d_member->offset;
+    else
+        PyErr_Format(PyExc_TypeError, "%s is not a __slots__ attribute", name);
+    Py_DECREF(descr);
+    return offset;
+}
+
+static PyObject *
+install(PyObject *module, PyObject *args)
+{
+    PyObject *recorder_type, *op_type, *tensor, *ndarray, *sites_module, *descr;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!OO!O!O!OOO", &PyType_Type, &recorder_type,
+                          &PyType_Type, &op_type, &PyType_Type, &tensor, &PyType_Type, &ndarray,
+                          &python_record, &PyDict_Type, &inexact_kinds, &PyDict_Type,
+                          &scalar_kinds, &PyDict_Type, &metas, &make_meta, &sites_module,
+                          &user_frame))
+        return NULL;
+    if ((off_entries = slot_offset(recorder_type, "entries")) < 0
+            || (off_producer = slot_offset(recorder_type, "producer")) < 0
+            || (off_tracked = slot_offset(recorder_type, "tracked")) < 0
+            || (off_cut_only = slot_offset(recorder_type, "cut_only")) < 0
+            || (off_nondiff = slot_offset(op_type, "nondiff")) < 0
+            || (off_multi = slot_offset(op_type, "multi")) < 0
+            || (off_save = slot_offset(op_type, "save")) < 0
+            || (off_save_ans = slot_offset(op_type, "save_ans")) < 0
+            || (off_value = slot_offset(tensor, "_value")) < 0
+            || (off_uid = slot_offset(tensor, "_uid")) < 0)
+        return NULL;
+    sites_globals = PyModule_GetDict(sites_module);
+    if (sites_globals == NULL)
+        return NULL;
+    Py_INCREF(sites_globals);
+    Py_INCREF(python_record);
+    Py_INCREF(inexact_kinds);
+    Py_INCREF(scalar_kinds);
+    Py_INCREF(metas);
+    Py_INCREF(make_meta);
+    Py_INCREF(user_frame);
+    tensor_type = (PyTypeObject *)tensor;
+    ndarray_type = (PyTypeObject *)ndarray;
+    Py_INCREF(tensor);
+    Py_INCREF(ndarray);
+    descr = PyDescr_NewMethod((PyTypeObject *)recorder_type, &record_def);
+    if (descr == NULL)
+        return NULL;
+    if (PyObject_SetAttrString(recorder_type, "record", descr) < 0) {
+        Py_DECREF(descr);
+        return NULL;
+    }
+    Py_DECREF(descr);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"install", install, METH_VARARGS,
+     "install(TapeRecorder, Op, Tensor, ndarray, python_record, inexact_kinds, scalar_kinds,"
+     " metas, make_meta, sites, user_frame): put the C record on TapeRecorder."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "_record",
+    "TapeRecorder.record's common case in C (reverse.py holds the reference).", -1,
+    module_methods};
+
+PyMODINIT_FUNC
+PyInit__record(void)
+{
+    if ((s_all = PyUnicode_InternFromString("all")) == NULL
+            || (s_none = PyUnicode_InternFromString("none")) == NULL
+            || (s_dtype = PyUnicode_InternFromString("dtype")) == NULL
+            || (s_shape = PyUnicode_InternFromString("shape")) == NULL
+            || (s_enabled = PyUnicode_InternFromString("enabled")) == NULL
+            || (s_last_user = PyUnicode_InternFromString("last_user")) == NULL
+            || (s_keep_stacks = PyUnicode_InternFromString("keep_stacks")) == NULL)
+        return NULL;
+    return PyModule_Create(&module_def);
+}
