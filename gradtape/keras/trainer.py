@@ -392,8 +392,11 @@ class Trainer:
         """``evaluate`` on ``(x, y[, sample_weight])`` at the end of an epoch, its names
         prefixed ``val_`` (as Keras, it resets the metrics first)."""
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            got = (f"a {type(validation_data).__name__} of {len(validation_data)}"
+                   if isinstance(validation_data, (tuple, list))
+                   else type(validation_data).__name__)
             raise ValueError("fit: validation_data must be a tuple (x, y) or "
-                             f"(x, y, sample_weight) of arrays; received {type(validation_data)}")
+                             f"(x, y, sample_weight) of arrays; received {got}")
         x, y, *weights = validation_data
         logs = self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True,
                              sample_weight=weights[0] if weights else None)

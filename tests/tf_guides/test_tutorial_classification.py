@@ -72,3 +72,17 @@ def test_predict_prints_one_line_per_call(capsys):
     model = tf.keras.Sequential([tf.keras.layers.Dense(1, kernel_initializer='ones')])
     out = model.predict(np.ones((40, 2)))
     assert out.shape == (40, 1) and capsys.readouterr().out.startswith('2/2')
+
+
+def test_predict_keeps_the_structure_of_the_outputs():
+    # TensorFlow 2.21: a list (or dict) of float32 arrays, the batches joined
+    inp = keras.Input((3,))
+    a = keras.layers.Dense(2, kernel_initializer='ones')(inp)
+    b = keras.layers.Dense(1, kernel_initializer='ones')(inp)
+    x = np.arange(15.).reshape(5, 3)
+    out = keras.Model(inp, [a, b]).predict(x, batch_size=2, verbose=0)
+    assert type(out) is list and [o.shape for o in out] == [(5, 2), (5, 1)]
+    assert all(o.dtype == np.float32 for o in out)
+    np.testing.assert_array_equal(out[1][:, 0], [3.0, 12.0, 21.0, 30.0, 39.0])
+    out = keras.Model(inp, {'x': a, 'y': b}).predict(x, batch_size=2, verbose=0)
+    assert type(out) is dict and {k: v.shape for k, v in out.items()} == {'x': (5, 2), 'y': (5, 1)}

@@ -3,6 +3,7 @@
 the weights by seeded NumPy draws. Expected values are TensorFlow 2.21's (Keras 3),
 typed from its output."""
 import numpy as np
+import pytest
 
 import gradtape as tf
 
@@ -53,11 +54,28 @@ def test_cnn_fit_with_validation_data_and_evaluate(capsys):
 
 
 def test_validation_data_must_be_a_tuple_of_arrays():
+    # TensorFlow 2.21 raises ValueError for both
     model = models.Sequential([layers.Dense(1)])
     model.compile(loss='mse')
-    try:
-        model.fit(np.ones((2, 1)), np.ones((2, 1)), validation_data=np.ones((2, 1)), verbose=0)
-    except ValueError as e:
-        assert "validation_data" in str(e)
-    else:
-        raise AssertionError("no error")
+    for bad, said in [(np.ones((2, 1)), "ndarray"), ((np.ones((2, 1)),), "a tuple of 1")]:
+        with pytest.raises(ValueError, match=f"validation_data.*received {said}"):
+            model.fit(np.ones((2, 1)), np.ones((2, 1)), validation_data=bad, verbose=0)
+
+
+def test_validation_data_with_weights_and_its_own_batch_size():
+    # TensorFlow 2.21's history (one epoch, 'accuracy' on one output column is binary)
+    model = models.Sequential([layers.Dense(1, kernel_initializer='ones')])
+    model.compile(loss='mse', metrics=['accuracy', 'mae'])
+    history = model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0, validation_batch_size=1,
+                        validation_data=(np.ones((2, 3)), np.ones((2, 1))))
+    assert history.history == {'accuracy': [1.0], 'loss': [4.0], 'mae': [2.0],
+                               'val_accuracy': [1.0], 'val_loss': [3.94956374168396],
+                               'val_mae': [1.9873509407043457]}
+    history = model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0,
+                        validation_data=(np.ones((2, 3)), np.ones((2, 1)), np.array([1., 0.])))
+    expected = {'accuracy': [1.0], 'loss': [3.94956374168396], 'mae': [1.9873509407043457],
+                'val_accuracy': [1.0], 'val_loss': [1.9566413164138794],
+                'val_mae': [1.9782018661499023]}
+    assert list(history.history) == list(expected)
+    for name, values in expected.items():
+        np.testing.assert_allclose(history.history[name], values, rtol=1e-6)
