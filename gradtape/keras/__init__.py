@@ -4,7 +4,7 @@ The subset custom training loops use: ``layers`` (``Dense``, ``Flatten``,
 ``Dropout``, ``Conv2D``, ``MaxPooling2D``, ``Embedding``), ``Sequential``,
 ``Model`` subclassing, ``optimizers``, ``losses``, ``metrics``,
 ``initializers`` and ``activations``, the functional API, and Keras'
-``compile``/``fit``/``evaluate`` (``predict`` is not there: call the model). ``gradtape.optimizers``, ``gradtape.losses``,
+``compile``/``fit``/``evaluate``/``predict``. ``gradtape.optimizers``, ``gradtape.losses``,
 ``gradtape.layers``, ... are the same modules (TensorFlow's ``tf.optimizers``
 is likewise ``tf.keras.optimizers``).
 
@@ -19,7 +19,7 @@ from .module import Module
 from . import activations, initializers, layers, losses, metrics  # noqa: F401
 from . import optimizers, regularizers, schedules  # noqa: F401
 from . import backend, random  # noqa: F401
-from . import train, utils  # noqa: F401
+from . import models, train, utils  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
 from .layers import Input, Model, Sequential  # noqa: F401
 from .._missing import missing_names as _missing_names

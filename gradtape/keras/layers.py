@@ -702,8 +702,6 @@ _UNSUPPORTED = {
     "train_on_batch": _TRAINING_LOOP,
     "test_on_batch": "call the model with training=False and update metric objects: "
                      "`metric.update_state(y, model(x, training=False))`",
-    "predict": "call the model: `model(x, training=False)`",
-    "predict_on_batch": "call the model: `model(x, training=False)`",
     "save": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "save_weights": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "load_weights": "restore the weights with `gradtape.train.Checkpoint(model=model).read(path)`",
@@ -899,9 +897,9 @@ class Model(Trainer, Layer):
     shape; ``trainable_variables`` lists them in the order the sub-layers were
     assigned. The ``training`` flag given to the model reaches every sub-layer
     (Dropout) unless a call passes its own. ``compile``, ``fit`` and
-    ``evaluate`` run Keras' training engine (``gradtape/keras/trainer.py``);
-    ``predict``, ``summary`` and saving raise ``NotImplementedError`` naming
-    the alternative.
+    ``evaluate`` and ``predict`` run Keras' training engine
+    (``gradtape/keras/trainer.py``); ``summary`` and saving raise
+    ``NotImplementedError`` naming the alternative.
 
     >>> import gradtape as tf
     >>> class MyModel(tf.keras.Model):
@@ -918,9 +916,9 @@ class Model(Trainer, Layer):
     TensorShape([1, 2])
     >>> [tuple(v.shape) for v in model.trainable_variables]
     [(3, 4), (4,), (4, 2), (2,)]
-    >>> model.predict(tf.ones((1, 3)))   # doctest: +ELLIPSIS
+    >>> model.save_weights("w.h5")   # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    NotImplementedError: MyModel.predict() is not supported: ...model(x, training=False)...
+    NotImplementedError: MyModel.save_weights() is not supported: ...Checkpoint(model=model)...
     """
 
     def __init__(self, *args: Any, name: Optional[str] = None, trainable: bool = True,

@@ -1,5 +1,5 @@
-"""Keras 3's training engine for a ``Model``: ``compile``, ``fit``, ``evaluate``, and the
-``train_step`` / ``test_step`` they call on each batch (override them to change what
+"""Keras 3's training engine for a ``Model``: ``compile``, ``fit``, ``evaluate``,
+``predict``, and the ``train_step`` / ``test_step`` / ``predict_step`` they call on each batch (override them to change what
 ``fit`` does, as Keras' "customizing what happens in fit" guide shows).
 
 ``fit`` takes NumPy arrays or tensors (not ``tf.data``), cuts them into batches of
@@ -10,7 +10,8 @@ given ``run_eagerly=True``: a Python side effect in ``train_step`` (a ``print``)
 while tracing. Keras traces with the batch size unknown when the last batch is
 smaller, so the number of traces can differ from TensorFlow's; the numbers do not.
 Each epoch starts with the
-metrics reset, and ``History.history`` keeps each metric's value after its last batch.
+metrics reset, and ``History.history`` keeps each metric's value after its last batch
+(in name order, then the ``val_`` ones of ``validation_data``, as Keras).
 With ``shuffle=True`` (the default) the batches' order is NumPy's, not TensorFlow's;
 ``shuffle=False`` gives TensorFlow's numbers.
 """
@@ -44,10 +45,13 @@ class CompileMetrics(_metrics.Metric):
 
     @property
     def metrics(self) -> List[Any]:
-        """The metric objects, unweighted ones first."""
-        return self._unweighted + self._weighted
+        """The metric objects, unweighted ones first (an ``'accuracy'`` only once the
+        first batch has picked its class)."""
+        return [m for m in self._unweighted + self._weighted if not isinstance(m, str)]
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        self._unweighted = [_accuracy_for(m, y_true, y_pred) for m in self._unweighted]
+        self._weighted = [_accuracy_for(m, y_true, y_pred) for m in self._weighted]
         for metric in self._unweighted:
             metric.update_state(y_true, y_pred)
         for metric in self._weighted:
@@ -72,12 +76,15 @@ def _as_list(value):
 
 
 def _compiled_metric(identifier):
-    """A metric object for ``compile(metrics=[...])``, named as given (``'mae'``)."""
-    if isinstance(identifier, str) and identifier in ("accuracy", "acc", "crossentropy", "ce"):
+    """A metric object for ``compile(metrics=[...])``, named as given (``'mae'``);
+    ``'accuracy'`` stays a name until the first batch shows its shapes."""
+    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
+        return identifier
+    if isinstance(identifier, str) and identifier in ("crossentropy", "ce"):
         raise NotImplementedError(
             f"compile: the metric {identifier!r} (Keras picks its class from the targets' "
             "shapes) is not supported in gradtape; pass the metric object, e.g. "
-            "tf.keras.metrics.SparseCategoricalAccuracy()")
+            "tf.keras.metrics.SparseCategoricalCrossentropy()")
     metric = _metrics.get(identifier)
     if not isinstance(metric, _metrics.Metric):
         name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", None)
@@ -85,6 +92,33 @@ def _compiled_metric(identifier):
     if isinstance(identifier, str):
         metric.name = identifier
     return metric
+
+
+def _accuracy_for(metric, y_true, y_pred):
+    """The accuracy class Keras picks for ``compile(metrics=['accuracy'])`` from the
+    shapes of a batch: binary for one output column, sparse categorical for integer
+    labels (one rank less, or one column), categorical otherwise.
+
+    >>> import numpy as np
+    >>> type(_accuracy_for("accuracy", np.zeros(4), np.zeros((4, 10)))).__name__
+    'SparseCategoricalAccuracy'
+    >>> type(_accuracy_for("acc", np.zeros((4, 1)), np.zeros((4, 1)))).__name__
+    'BinaryAccuracy'
+    """
+    if not isinstance(metric, str):
+        return metric
+    true_shape, pred_shape = _shape_of(y_true), _shape_of(y_pred)
+    if pred_shape[-1] == 1:
+        cls = _metrics.BinaryAccuracy
+    elif len(true_shape) < len(pred_shape) or true_shape[-1] == 1:
+        cls = _metrics.SparseCategoricalAccuracy
+    else:
+        cls = _metrics.CategoricalAccuracy
+    return cls(name=metric)
+
+
+def _shape_of(value):
+    return tuple(value.shape) if hasattr(value, "shape") else np.shape(value)
 
 
 def _compiled_loss(identifier):
@@ -123,15 +157,20 @@ class History:
 
 
 def _pythonify(logs):
-    """Logs as a flat dict of Python floats (a compiled metrics' dict is spread out)."""
+    """Logs as a flat dict of Python floats (a compiled metrics' dict is spread out),
+    in name order as Keras'."""
     flat = {}
-    for name, value in logs.items():
+    for name, value in sorted(logs.items()):
         if isinstance(value, dict):
             flat.update(_pythonify(value))
         else:
             flat[name] = float(value) if isinstance(value, (TensorLike, np.ndarray, np.generic,
                                                             float, int)) else value
     return flat
+
+
+def _as_numpy(value):
+    return value.numpy() if isinstance(value, TensorLike) else np.asarray(value)
 
 
 def _as_batches_source(value):
@@ -182,7 +221,7 @@ def _refuse_unsupported(method, **given):
 def _print_logs(steps, logs):
     parts = " - ".join(f"{name}: {value:.4f}" for name, value in logs.items()
                        if isinstance(value, float))
-    print(f"{steps}/{steps} - {parts}")
+    print(f"{steps}/{steps} - {parts}" if parts else f"{steps}/{steps}")
 
 
 class Trainer:
@@ -331,10 +370,10 @@ class Trainer:
         [1.0, 0.36]
         """
         self._check_compiled("fit")
+        validation_batch_size = kwargs.pop("validation_batch_size", None)
         _refuse_unsupported("fit", callbacks=callbacks, validation_split=validation_split,
-                            validation_data=validation_data, class_weight=class_weight,
-                            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                            **kwargs)
+                            class_weight=class_weight, initial_epoch=initial_epoch,
+                            steps_per_epoch=steps_per_epoch, **kwargs)
         data = _data(x, y, sample_weight)
         batch_size = batch_size or 32
         steps = -(-_length(data) // batch_size)
@@ -351,10 +390,27 @@ class Trainer:
             for batch in _batches(data, batch_size, shuffle):
                 logs = self.train_function(batch)
             logs = _pythonify(logs)
+            if validation_data is not None:
+                logs.update(self._validation_logs(validation_data,
+                                                  validation_batch_size or batch_size))
             if verbose:
                 _print_logs(steps, logs)
             history._record(epoch, logs)
         return history
+
+    def _validation_logs(self, validation_data, batch_size):
+        """``evaluate`` on ``(x, y[, sample_weight])`` at the end of an epoch, its names
+        prefixed ``val_`` (as Keras, it resets the metrics first)."""
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            got = (f"a {type(validation_data).__name__} of {len(validation_data)}"
+                   if isinstance(validation_data, (tuple, list))
+                   else type(validation_data).__name__)
+            raise ValueError("fit: validation_data must be a tuple (x, y) or "
+                             f"(x, y, sample_weight) of arrays; received {got}")
+        x, y, *weights = validation_data
+        logs = self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True,
+                             sample_weight=weights[0] if weights else None)
+        return {f"val_{name}": value for name, value in logs.items()}
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
                  verbose: Any = "auto", sample_weight: Any = None, steps: Optional[int] = None,
@@ -378,9 +434,47 @@ class Trainer:
         for batch in _batches(data, batch_size, shuffle=False):
             logs = self.test_function(batch)
         logs = _pythonify(logs)
-        if verbose in ("auto", 1, True):
+        if verbose in ("auto", 1, 2, True):
             _print_logs(-(-_length(data) // batch_size), logs)
         return logs if return_dict else self._in_metrics_order(logs)
+
+    def predict_step(self, data: Any) -> Any:
+        """One batch of inference: the model called with ``training=False`` on ``x``."""
+        x, _, _ = _unpack(data)
+        return self(x, training=False)
+
+    def predict(self, x: Any, batch_size: Optional[int] = None, verbose: Any = "auto",
+                steps: Optional[int] = None, callbacks: Any = None) -> Any:
+        """The model's outputs on ``x``, batch by batch (32 by default) with
+        ``predict_step``, joined into NumPy arrays.
+
+        >>> import gradtape as tf, numpy as np
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, kernel_initializer="ones")])
+        >>> model.predict(np.ones((3, 2)), verbose=0)
+        array([[2.],
+               [2.],
+               [2.]], dtype=float32)
+        """
+        _refuse_unsupported("predict", steps=steps, callbacks=callbacks)
+        data = (_as_batches_source(x),)
+        batch_size = batch_size or 32
+        outputs = [_nest.map_structure(_as_numpy, self.predict_step(batch))
+                   for batch in _batches(data, batch_size, shuffle=False)]
+        if verbose in ("auto", 1, 2, True):
+            _print_logs(len(outputs), {})
+        return _nest.map_structure(lambda *parts: np.concatenate(parts), *outputs)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The model's outputs on one batch ``x``, as NumPy arrays.
+
+        >>> import gradtape as tf, numpy as np
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, kernel_initializer="ones")])
+        >>> model.predict_on_batch(np.ones((1, 2)))
+        array([[2.]], dtype=float32)
+        """
+        batch = tuple(_nest.map_structure(convert_to_tensor, part)
+                      for part in (_as_batches_source(x),))
+        return _nest.map_structure(_as_numpy, self.predict_step(batch))
 
     def _in_metrics_order(self, logs):
         names = []

@@ -325,7 +325,7 @@ def test_layers_without_a_training_parameter_are_called_without_it():
 
 
 @pytest.mark.parametrize("method,alternative", [
-    ("predict", r"model\(x, training=False\)"), ("train_on_batch", "GradientTape")])
+    ("test_on_batch", r"update_state"), ("train_on_batch", "GradientTape")])
 def test_keras_training_engine_raises_naming_the_custom_loop(method, alternative):
     model = keras.Sequential([keras.layers.Dense(2)])
     with pytest.raises(NotImplementedError, match=rf"Sequential\.{method}\(\) is not supported: "
