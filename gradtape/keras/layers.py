@@ -202,6 +202,22 @@ def _marking_built(build):
 _LAYER_WEIGHTS = set()
 
 
+def _positional_weight_args(args: tuple, shape: Any, initializer: Any, dtype: Any) -> tuple:
+    """Fold ``add_weight``'s positional ``(shape, initializer, dtype)`` in, as Keras 3 does."""
+    if len(args) > 3:
+        raise TypeError(f"add_weight() takes at most 3 positional arguments but {len(args)} were given.")
+    if args and isinstance(args[0], str):
+        raise ValueError(
+            "`name` must be passed as a keyword argument. "
+            f"Received: add_weight('{args[0]}', ...). Use: add_weight(shape=..., name='{args[0]}').")
+    given = [shape, initializer, dtype]
+    for i, (label, value) in enumerate(zip(("shape", "initializer", "dtype"), args)):
+        if given[i] is not None:
+            raise ValueError(f"`{label}` was passed both positionally and as a keyword argument.")
+        given[i] = value
+    return tuple(given)
+
+
 class Layer(Module):
     """A Module that creates its weights on first call from the input's shape.
 
@@ -367,20 +383,27 @@ class Layer(Module):
         for var, value in zip(variables, weights):
             var.assign(np.asarray(value, var.dtype._np))
 
-    def add_weight(self, shape: ShapeLike = (), initializer: Any = "glorot_uniform",
-                   name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
-                   constraint: Any = None, regularizer: Any = None) -> Any:
+    def add_weight(self, *args: Any, shape: Optional[ShapeLike] = None, initializer: Any = None,
+                   dtype: Optional[DTypeLike] = None, name: Optional[str] = None,
+                   trainable: bool = True, constraint: Any = None, regularizer: Any = None) -> Any:
         """Create a Variable named ``'<layer>/<name>'`` filled by ``initializer``.
 
-        A ``regularizer`` puts its penalty of the weight in ``losses`` (while it is trainable).
+        As in Keras 3, only ``shape``, ``initializer`` and ``dtype`` may be
+        passed by position (a name given first raises ``ValueError``); the
+        initializer defaults to ``glorot_uniform`` for floats and ``zeros``
+        otherwise. A ``regularizer`` puts its penalty of the weight in
+        ``losses`` (while it is trainable).
 
         >>> import gradtape as tf
         >>> layer = tf.layers.Layer(name="block")
         >>> layer.add_weight((2,), initializer="zeros", name="offset")
         <gradtape.Variable 'block/offset:0' shape=(2,) dtype=float32, numpy=array([0., 0.], dtype=float32)>
         """
+        shape, initializer, dtype = _positional_weight_args(args, shape, initializer, dtype)
         dt = as_dtype(dtype or self._dtype)
-        value = initializers.get(initializer)(tuple(int(d) for d in shape), dtype=dt)
+        if initializer is None:
+            initializer = "glorot_uniform" if dt.is_floating else "zeros"
+        value = initializers.get(initializer)(tuple(int(d) for d in shape or ()), dtype=dt)
         var = Variable(value, trainable=trainable and self._trainable,
                        name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
         _LAYER_WEIGHTS.add(var._uid)
@@ -934,9 +957,33 @@ class Model(Trainer, Layer):
             raise TypeError(f"{type(self).__name__}: unexpected keyword arguments {sorted(kwargs)}")
         super().__init__(name=name, trainable=trainable, dtype=dtype)
         if graph is not None:
-            self.layers = graph.layers()
+            self.__dict__["layers"] = graph.layers()
             self._graph = graph
             self.built = True
+
+    @property
+    def layers(self) -> List[Any]:
+        """The model's layers: a subclassed model's sub-layers in the order they were
+        assigned (not those nested in them), as Keras 3.
+
+        >>> import gradtape as tf
+        >>> class Pair(tf.keras.Model):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.second = tf.keras.layers.Dense(1, name="b")
+        ...         self.first = tf.keras.layers.Dense(1, name="a")
+        >>> [layer.name for layer in Pair().layers]
+        ['b', 'a']
+        """
+        stored = self.__dict__.get("layers")
+        if stored is not None:
+            return stored
+        return self._flatten(lambda x: isinstance(x, Layer), recursive=False)
+
+    @layers.setter
+    def layers(self, _: Any) -> None:
+        raise AttributeError("`Model.layers` attribute is reserved and should not be used. "
+                             "Please use another name.")
 
     def build(self, input_shape: Optional[ShapeLike] = None) -> None:
         """Mark the model built; its layers create their weights on the first call (as in Keras)."""
@@ -1025,7 +1072,7 @@ class Sequential(Model):
 
     def __init__(self, layers: Any = None, name: Optional[str] = None, trainable: bool = True) -> None:
         super().__init__(name=name, trainable=trainable)
-        self.layers = []
+        self.__dict__["layers"] = []
         self._input_spec = None
         for layer in layers or ():
             self.add(layer)
@@ -1090,14 +1137,27 @@ class Sequential(Model):
         if self._input_spec is None:
             raise NotImplementedError("Sequential.summary() needs the input shape: start the "
                                       "model with tf.keras.Input(shape=...)")
+        shapes = [self._probe_shapes(size) for size in (24, 48)]
+        if None not in self._input_spec.shape:
+            shapes = shapes[:1]
+        rows = []
+        for layer, *probed in zip(self.layers, *shapes):
+            # an output size that follows an unknown input size is unknown (None)
+            rows.append((layer, (None,) + tuple(d if all(p[i] == d for p in probed) else None
+                                                for i, d in enumerate(probed[0]))))
+        return rows
+
+    def _probe_shapes(self, size):
+        """Each layer's output shape (batch axis dropped) on zeros whose unknown sizes are ``size``."""
         from ..eager import init_scope
-        x, rows = np.zeros((1,) + self._input_spec.shape, self._input_spec.dtype._np), []
+        sample = tuple(size if d is None else d for d in self._input_spec.shape)
+        x, shapes = np.zeros((1,) + sample, self._input_spec.dtype._np), []
         with init_scope():
             for layer in self.layers:
                 x = layer(x)
-                rows.append((layer, (None,) + tuple(x.shape[1:])))
+                shapes.append(tuple(x.shape[1:]))
         self._clear_losses()
-        return rows
+        return shapes
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         x = inputs
