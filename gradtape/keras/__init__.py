@@ -4,7 +4,7 @@ The subset custom training loops use: ``layers`` (``Dense``, ``Flatten``,
 ``Dropout``, ``Conv2D``, ``MaxPooling2D``, ``Embedding``), ``Sequential``,
 ``Model`` subclassing, ``optimizers``, ``losses``, ``metrics``,
 ``initializers`` and ``activations``, the functional API, and Keras'
-``compile``/``fit``/``evaluate`` (``predict`` is not there: call the model). ``gradtape.optimizers``, ``gradtape.losses``,
+``compile``/``fit``/``evaluate``/``predict``. ``gradtape.optimizers``, ``gradtape.losses``,
 ``gradtape.layers``, ... are the same modules (TensorFlow's ``tf.optimizers``
 is likewise ``tf.keras.optimizers``).
 

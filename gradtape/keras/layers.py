@@ -12,6 +12,7 @@ for models trained with a hand-written ``GradientTape`` loop::
 from __future__ import annotations
 import functools
 import inspect
+import itertools
 import re
 import warnings
 import threading
@@ -725,8 +726,6 @@ _UNSUPPORTED = {
     "train_on_batch": _TRAINING_LOOP,
     "test_on_batch": "call the model with training=False and update metric objects: "
                      "`metric.update_state(y, model(x, training=False))`",
-    "predict": "call the model: `model(x, training=False)`",
-    "predict_on_batch": "call the model: `model(x, training=False)`",
     "save": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "save_weights": "save the weights with `gradtape.train.Checkpoint(model=model).write(path)`",
     "load_weights": "restore the weights with `gradtape.train.Checkpoint(model=model).read(path)`",
@@ -922,9 +921,9 @@ class Model(Trainer, Layer):
     shape; ``trainable_variables`` lists them in the order the sub-layers were
     assigned. The ``training`` flag given to the model reaches every sub-layer
     (Dropout) unless a call passes its own. ``compile``, ``fit`` and
-    ``evaluate`` run Keras' training engine (``gradtape/keras/trainer.py``);
-    ``predict``, ``summary`` and saving raise ``NotImplementedError`` naming
-    the alternative.
+    ``evaluate`` and ``predict`` run Keras' training engine
+    (``gradtape/keras/trainer.py``); ``summary`` and saving raise
+    ``NotImplementedError`` naming the alternative.
 
     >>> import gradtape as tf
     >>> class MyModel(tf.keras.Model):
@@ -941,9 +940,8 @@ class Model(Trainer, Layer):
     TensorShape([1, 2])
     >>> [tuple(v.shape) for v in model.trainable_variables]
     [(3, 4), (4,), (4, 2), (2,)]
-    >>> model.predict(tf.ones((1, 3)))   # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    NotImplementedError: MyModel.predict() is not supported: ...model(x, training=False)...
+    >>> model.predict(tf.ones((1, 3)), verbose=0).shape
+    (1, 2)
     """
 
     def __init__(self, *args: Any, name: Optional[str] = None, trainable: bool = True,
@@ -1161,6 +1159,9 @@ class Sequential(Model):
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         x = inputs
+        spec = self._input_spec
+        if spec is not None and hasattr(x, "shape"):
+            x = _functional.adjust_input_rank(x, (None,) + spec.shape, spec.name)
         for layer in self.layers:
             x = layer(x, training=training) if _takes_training(layer) else layer(x)
         return x
@@ -1673,6 +1674,156 @@ class LayerNormalization(Layer):
         if self.beta is not None:
             res = res + broadcast(self.beta)
         return inputs * inv + res
+
+
+class Normalization(Layer):
+    """Shift and scale inputs by a mean and variance: ``(x - mean) / max(sqrt(variance), 1e-7)``.
+
+    The statistics are given (``mean=``, ``variance=``) or computed by
+    ``adapt(data)`` for each position along ``axis`` (``axis=None``: one mean
+    and variance for everything), as Keras 3's layer; ``invert=True`` maps
+    back. A NumPy array is reduced in its own precision (float64 data in
+    float64), a tensor in float32, and a list or other iterable is taken as
+    a sequence of batches, whose statistics are merged.
+
+    >>> import gradtape as tf, numpy as np
+    >>> norm = tf.keras.layers.Normalization(axis=None)
+    >>> norm.adapt(np.array([1.0, 2.0, 3.0]))
+    >>> norm(np.array([1.0, 3.0])).numpy()
+    array([-1.2247449,  1.2247449], dtype=float32)
+    >>> [v.name for v in norm.weights]
+    ['normalization/mean:0', 'normalization/variance:0', 'normalization/count:0']
+    """
+
+    def __init__(self, axis: Optional[Axis] = -1, mean: Any = None, variance: Any = None,
+                 invert: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.axis = () if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+        self.input_mean, self.input_variance, self.invert = mean, variance, bool(invert)
+        self.mean = self.variance = None
+        self._build_input_shape = None
+        if (mean is None) != (variance is None):
+            raise ValueError("When setting values directly, both `mean` and `variance` must be "
+                             f"set. Received: mean={mean} and variance={variance}")
+        if mean is not None and np.shape(mean) != np.shape(variance):
+            raise ValueError("When setting values directly, `mean` and `variance` must have "
+                             f"the same shape. Received: mean shape {np.shape(mean)} and "
+                             f"variance shape {np.shape(variance)}")
+        if mean is not None and np.ndim(mean) > len(self.axis):
+            raise ValueError("The rank of `mean` must be less than or equal to the number of "
+                             f"axes ({len(self.axis)}). Received: mean shape {np.shape(mean)} "
+                             f"for axis {self.axis}")
+
+    def build(self, input_shape: ShapeLike) -> None:
+        ndim = len(input_shape)
+        self._build_input_shape = tuple(input_shape)
+        if any(a < -ndim or a >= ndim for a in self.axis):
+            raise ValueError("All `axis` values must be in the range [-ndim, ndim). Received "
+                             f"inputs with ndim={ndim}, while axis={self.axis}")
+        self._keep_axis = tuple(sorted(a % ndim for a in self.axis))
+        for d in self._keep_axis:
+            if input_shape[d] is None:
+                raise ValueError(f"All `axis` values to be kept must have a known shape. Received "
+                                 f"axis={self.axis}, inputs.shape={tuple(input_shape)}, with "
+                                 f"unknown axis at index {d}")
+        self._reduce_axis = tuple(d for d in range(ndim) if d not in self._keep_axis)
+        self._broadcast_shape = [int(input_shape[d]) if d in self._keep_axis else 1
+                                 for d in range(ndim)]
+        self._stats_shape = tuple(int(input_shape[d]) for d in self._keep_axis)
+        if self.input_mean is None:
+            self.adapt_mean = self.add_weight(name="mean", shape=self._stats_shape,
+                                              initializer="zeros", trainable=False)
+            self.adapt_variance = self.add_weight(name="variance", shape=self._stats_shape,
+                                                  initializer="ones", trainable=False)
+            self.count = self.add_weight(name="count", shape=(), dtype="int64",
+                                         initializer="zeros", trainable=False)
+            self._finalize_state()
+        else:
+            self.mean, self.variance = (self._given_statistic(v) for v in
+                                        (self.input_mean, self.input_variance))
+        self.built = True
+
+    def _given_statistic(self, value):
+        """``mean=`` or ``variance=`` set along the kept axes and broadcast, as Keras."""
+        value = np.asarray(value)
+        expanded = [1] * len(self._broadcast_shape)
+        for i in range(1, value.ndim + 1):
+            expanded[self._keep_axis[-i]] = value.shape[-i]
+        value = np.broadcast_to(value.reshape(expanded), self._broadcast_shape)
+        return convert_to_tensor(value.astype(self._dtype._np))
+
+    def _finalize_state(self):
+        self.mean = _shape_ops.reshape(self.adapt_mean, self._broadcast_shape)
+        self.variance = _shape_ops.reshape(self.adapt_variance, self._broadcast_shape)
+
+    def adapt(self, data: Any) -> None:
+        """Compute the mean and variance of ``data`` (an array, a tensor, or batches)."""
+        batches = None
+        if isinstance(data, (np.ndarray, TensorLike)):
+            shape = tuple(data.shape)
+        elif hasattr(data, "__iter__"):
+            batches = iter(data)
+            first = next(batches, None)
+            if first is None:
+                raise ValueError("adapt() received an empty iterable (no batches). Expected at "
+                                 "least one batch.")
+            if not hasattr(first, "shape"):
+                raise TypeError("adapt() expects an iterable that yields arrays or tensors with "
+                                f"a `.shape` attribute. Got an element of type "
+                                f"{type(first).__name__}.")
+            shape, batches = tuple(first.shape), itertools.chain([first], batches)
+        else:
+            raise TypeError(f"Unsupported data type: {type(data)}. `adapt` supports "
+                            "`np.ndarray`, tensors and iterables of batches.")
+        if not self.built:
+            self.build(shape)
+        elif any(shape[d] != self._build_input_shape[d] for d in self._keep_axis):
+            raise ValueError(f"The layer was built with input_shape={self._build_input_shape}, "
+                             f"but adapt() is being called with data with an incompatible "
+                             f"shape, data.shape={shape}")
+        if batches is None:
+            values = data if isinstance(data, np.ndarray) else np.asarray(data, np.float32)
+            mean, variance = (np.mean(values, axis=self._reduce_axis),
+                              np.var(values, axis=self._reduce_axis))
+        else:
+            mean, variance = self._merged_moments(batches)
+        self.adapt_mean.assign(np.asarray(mean, self._dtype._np))
+        self.adapt_variance.assign(np.asarray(variance, self._dtype._np))
+        self._finalize_state()
+
+    def _merged_moments(self, batches):
+        """Keras' running merge of each batch's float32 mean and variance."""
+        mean = np.zeros(self._stats_shape, np.float32)
+        variance = np.zeros(self._stats_shape, np.float32)
+        total = 0
+        for batch in batches:
+            batch = np.asarray(batch.numpy() if isinstance(batch, TensorLike) else batch,
+                               np.float32)
+            count = int(np.prod([batch.shape[d] for d in self._reduce_axis]))
+            batch_mean = np.mean(batch, axis=self._reduce_axis)
+            batch_var = np.var(batch, axis=self._reduce_axis)
+            total += count
+            weight = np.float32(count / total)
+            new_mean = mean * (1 - weight) + batch_mean * weight
+            variance = ((variance + (mean - new_mean) ** 2) * (1 - weight)
+                        + (batch_var + (batch_mean - new_mean) ** 2) * weight)
+            mean = new_mean
+        return mean, variance
+
+    def call(self, inputs: TensorInput) -> Any:
+        if self.mean is None:
+            raise ValueError("You must call `.build(input_shape)` on the layer before using it.")
+        scale = _ew.maximum(_ew.sqrt(self.variance), 1e-7)
+        if self.invert:
+            return self.mean + inputs * scale
+        return (inputs - self.mean) / scale
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({"axis": self.axis, "invert": self.invert,
+                       "mean": np.array(self.input_mean).tolist(),
+                       "variance": np.array(self.input_variance).tolist()})
+        return config
 
 
 # ---------------------------------------------------------------------------

@@ -200,6 +200,7 @@ class Trainer:
     run_eagerly = False
     train_function = None
     test_function = None
+    predict_function = None
 
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
                 metrics: Any = None, weighted_metrics: Any = None, run_eagerly: bool = False,
@@ -223,7 +224,7 @@ class Trainer:
             self._compile_metrics = CompileMetrics(metrics, weighted_metrics)
         self.run_eagerly = bool(run_eagerly)
         self._loss_tracker = _metrics.Mean(name="loss")
-        self.train_function = self.test_function = None
+        self.train_function = self.test_function = self.predict_function = None
         self.compiled = True
 
     @property
@@ -321,11 +322,13 @@ class Trainer:
         [1.0, 0.36]
         """
         self._check_compiled("fit")
-        _refuse_unsupported("fit", callbacks=callbacks, validation_split=validation_split,
-                            validation_data=validation_data, class_weight=class_weight,
+        validation_batch_size = kwargs.pop("validation_batch_size", None)
+        _refuse_unsupported("fit", callbacks=callbacks, class_weight=class_weight,
                             initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
                             **kwargs)
         data = _data(x, y, sample_weight)
+        if validation_split and validation_data is None:
+            data, validation_data = _train_validation_split(data, validation_split)
         batch_size = batch_size or 32
         steps = -(-_length(data) // batch_size)
         verbose = 1 if verbose == "auto" else verbose
@@ -341,6 +344,12 @@ class Trainer:
             for batch in _batches(data, batch_size, shuffle):
                 logs = self.train_function(batch)
             logs = _pythonify(logs)
+            if validation_data is not None:
+                val_x, val_y, val_weight = _unpack(validation_data)
+                val_logs = self.evaluate(val_x, val_y, sample_weight=val_weight, verbose=0,
+                                         batch_size=validation_batch_size or batch_size,
+                                         return_dict=True)
+                logs.update({"val_" + name: value for name, value in val_logs.items()})
             if verbose:
                 _print_logs(steps, logs)
             history._record(epoch, logs)
@@ -372,6 +381,45 @@ class Trainer:
             _print_logs(-(-_length(data) // batch_size), logs)
         return logs if return_dict else self._in_metrics_order(logs)
 
+    def predict_step(self, data: Any) -> Any:
+        """One batch of prediction: the model's output with ``training=False`` (Keras')."""
+        x, _, _ = _unpack(data)
+        return self(x, training=False)
+
+    def predict(self, x: Any, batch_size: Optional[int] = None, verbose: Any = "auto",
+                steps: Optional[int] = None, callbacks: Any = None) -> Any:
+        """The outputs for ``x`` as NumPy arrays, calling ``predict_step`` on each batch
+        (32 samples by default) and joining the batches, as Keras 3.
+
+        >>> import gradtape as tf, numpy as np
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, kernel_initializer="ones")])
+        >>> model.predict(np.array([[1.0, 2.0], [3.0, 4.0]]), verbose=0)
+        array([[3.],
+               [7.]], dtype=float32)
+        """
+        _refuse_unsupported("predict", steps=steps, callbacks=callbacks)
+        data = _data(x, None, None)
+        batch_size = batch_size or 32
+        if self.predict_function is None:
+            self.predict_function = self.predict_step
+        outputs = [_nest.map_structure(_as_numpy, self.predict_function(batch))
+                   for batch in _batches(data, batch_size, shuffle=False)]
+        if verbose in ("auto", 1, True):
+            steps = len(outputs)
+            print(f"{steps}/{steps}")
+        return _nest.map_structure(lambda *parts: np.concatenate(parts), *outputs)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The outputs for the one batch ``x``, as NumPy arrays.
+
+        >>> import gradtape as tf, numpy as np
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, kernel_initializer="ones")])
+        >>> model.predict_on_batch(np.array([[1.0, 2.0]]))
+        array([[3.]], dtype=float32)
+        """
+        batch = tuple(_nest.map_structure(convert_to_tensor, part) for part in _data(x, None, None))
+        return _nest.map_structure(_as_numpy, self.predict_step(batch))
+
     def _in_metrics_order(self, logs):
         names = []
         for metric in self.metrics:
@@ -380,6 +428,25 @@ class Trainer:
         results = [logs[name] for name in names if name in logs]
         results += [logs[key] for key in sorted(logs) if key not in names]
         return results[0] if len(results) == 1 else results
+
+
+def _as_numpy(value):
+    return value.numpy() if isinstance(value, TensorLike) else np.asarray(value)
+
+
+def _train_validation_split(data, validation_split):
+    """The first ``1 - validation_split`` of the samples to train on, the rest to validate
+    (Keras 3's split, made before any shuffling)."""
+    size = _length(data)
+    split_at = int(np.floor(size * (1.0 - validation_split)))
+    if split_at == 0 or split_at == size:
+        raise ValueError(f"Training data contains {size} samples, which is not sufficient to "
+                         "split it into a validation and training set as specified by "
+                         f"`validation_split={validation_split}`. Either provide more data, or "
+                         "a different value for the `validation_split` argument.")
+    parts = [_nest.map_structure(lambda a, s=s: a[s], data)
+             for s in (slice(None, split_at), slice(split_at, None))]
+    return parts[0], parts[1]
 
 
 def _unpack(data):
