@@ -1687,12 +1687,12 @@ class Normalization(Layer):
     a sequence of batches, whose statistics are merged.
 
     >>> import gradtape as tf, numpy as np
-    >>> norm = tf.keras.layers.Normalization(axis=None)
+    >>> norm = tf.keras.layers.Normalization(axis=None, name="norm")
     >>> norm.adapt(np.array([1.0, 2.0, 3.0]))
     >>> norm(np.array([1.0, 3.0])).numpy()
     array([-1.2247449,  1.2247449], dtype=float32)
     >>> [v.name for v in norm.weights]
-    ['normalization/mean:0', 'normalization/variance:0', 'normalization/count:0']
+    ['norm/mean:0', 'norm/variance:0', 'norm/count:0']
     """
 
     def __init__(self, axis: Optional[Axis] = -1, mean: Any = None, variance: Any = None,
