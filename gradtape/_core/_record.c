@@ -189,7 +189,8 @@ record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     op = args[0], inputs = args[1], out = args[2], params = args[3];
     n = PyTuple_GET_SIZE(inputs);
     tracked = SLOT(self, off_tracked);
-    if (tracked == NULL || SLOT(self, off_cut_only) == NULL)
+    if (tracked == NULL || SLOT(self, off_cut_only) == NULL || SLOT(self, off_entries) == NULL
+            || SLOT(self, off_producer) == NULL)
         return defer(self, args, nargs);
     in_uids = PyTuple_New(n);
     if (in_uids == NULL)

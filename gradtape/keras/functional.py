@@ -22,6 +22,7 @@ from .._core.dtypes import as_dtype
 from .._core.tensor import TensorLike
 from ..eager import init_scope
 from ..rules import elementwise as _ew
+from ..rules import shape as _shape_ops
 from .module import unique_name
 from typing import Any, List, Optional
 from .._core.types import DTypeLike, ShapeLike
@@ -161,7 +162,8 @@ class _Graph:
         if len(values) != len(symbols):
             raise ValueError(f"the model expects {len(symbols)} input(s), but it received "
                              f"{len(values)} input tensors")
-        env = {id(t): _as_input(v, t) for t, v in zip(symbols, values)}
+        env = {id(t): adjust_input_rank(_as_input(v, t), t.shape, t.name)
+               for t, v in zip(symbols, values)}
         for node in self.nodes:
             args = _nest.map_structure(
                 lambda t: env[id(t)] if isinstance(t, KerasTensor) else t, node.inputs)
@@ -169,6 +171,26 @@ class _Graph:
             for symbol, value in zip(_nest.flatten(node.outputs), _nest.flatten(outputs)):
                 env[id(symbol)] = value
         return _nest.map_structure(lambda t: env[id(t)], self.outputs)
+
+
+def adjust_input_rank(value: Any, shape: Any, name: Optional[str]) -> Any:
+    """``value`` fitted to an Input of ``shape`` (batch axis included) as Keras 3 does: a
+    rank one short gains a last axis when that axis has size 1, a trailing axis of size 1
+    too many is dropped; other ranks raise ``ValueError``.
+
+    >>> import numpy as np
+    >>> adjust_input_rank(np.zeros(3), (None, 1), "x").shape
+    TensorShape([3, 1])
+    """
+    rank, ref_rank = len(value.shape), len(shape)
+    if rank == ref_rank:
+        return value
+    if rank == ref_rank + 1 and value.shape[-1] == 1:
+        return _shape_ops.squeeze(value, axis=-1)
+    if rank == ref_rank - 1 and shape[-1] == 1:
+        return _shape_ops.expand_dims(value, axis=-1)
+    raise ValueError(f"Invalid input shape for input with name '{name}'. Expected shape "
+                     f"{tuple(shape)}, but input has incompatible shape {tuple(value.shape)}")
 
 
 def _as_input(value, symbol):

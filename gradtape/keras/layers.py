@@ -12,6 +12,7 @@ for models trained with a hand-written ``GradientTape`` loop::
 from __future__ import annotations
 import functools
 import inspect
+import itertools
 import re
 import warnings
 import threading
@@ -202,6 +203,22 @@ def _marking_built(build):
 _LAYER_WEIGHTS = set()
 
 
+def _positional_weight_args(args: tuple, shape: Any, initializer: Any, dtype: Any) -> tuple:
+    """Fold ``add_weight``'s positional ``(shape, initializer, dtype)`` in, as Keras 3 does."""
+    if len(args) > 3:
+        raise TypeError(f"add_weight() takes at most 3 positional arguments but {len(args)} were given.")
+    if args and isinstance(args[0], str):
+        raise ValueError(
+            "`name` must be passed as a keyword argument. "
+            f"Received: add_weight('{args[0]}', ...). Use: add_weight(shape=..., name='{args[0]}').")
+    given = [shape, initializer, dtype]
+    for i, (label, value) in enumerate(zip(("shape", "initializer", "dtype"), args)):
+        if given[i] is not None:
+            raise ValueError(f"`{label}` was passed both positionally and as a keyword argument.")
+        given[i] = value
+    return tuple(given)
+
+
 class Layer(Module):
     """A Module that creates its weights on first call from the input's shape.
 
@@ -367,20 +384,27 @@ class Layer(Module):
         for var, value in zip(variables, weights):
             var.assign(np.asarray(value, var.dtype._np))
 
-    def add_weight(self, shape: ShapeLike = (), initializer: Any = "glorot_uniform",
-                   name: Optional[str] = None, trainable: bool = True, dtype: Optional[DTypeLike] = None,
-                   constraint: Any = None, regularizer: Any = None) -> Any:
+    def add_weight(self, *args: Any, shape: Optional[ShapeLike] = None, initializer: Any = None,
+                   dtype: Optional[DTypeLike] = None, name: Optional[str] = None,
+                   trainable: bool = True, constraint: Any = None, regularizer: Any = None) -> Any:
         """Create a Variable named ``'<layer>/<name>'`` filled by ``initializer``.
 
-        A ``regularizer`` puts its penalty of the weight in ``losses`` (while it is trainable).
+        As in Keras 3, only ``shape``, ``initializer`` and ``dtype`` may be
+        passed by position (a name given first raises ``ValueError``); the
+        initializer defaults to ``glorot_uniform`` for floats and ``zeros``
+        otherwise. A ``regularizer`` puts its penalty of the weight in
+        ``losses`` (while it is trainable).
 
         >>> import gradtape as tf
         >>> layer = tf.layers.Layer(name="block")
         >>> layer.add_weight((2,), initializer="zeros", name="offset")
         <gradtape.Variable 'block/offset:0' shape=(2,) dtype=float32, numpy=array([0., 0.], dtype=float32)>
         """
+        shape, initializer, dtype = _positional_weight_args(args, shape, initializer, dtype)
         dt = as_dtype(dtype or self._dtype)
-        value = initializers.get(initializer)(tuple(int(d) for d in shape), dtype=dt)
+        if initializer is None:
+            initializer = "glorot_uniform" if dt.is_floating else "zeros"
+        value = initializers.get(initializer)(tuple(int(d) for d in shape or ()), dtype=dt)
         var = Variable(value, trainable=trainable and self._trainable,
                        name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
         _LAYER_WEIGHTS.add(var._uid)
@@ -916,9 +940,8 @@ class Model(Trainer, Layer):
     TensorShape([1, 2])
     >>> [tuple(v.shape) for v in model.trainable_variables]
     [(3, 4), (4,), (4, 2), (2,)]
-    >>> model.save_weights("w.h5")   # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    NotImplementedError: MyModel.save_weights() is not supported: ...Checkpoint(model=model)...
+    >>> model.predict(tf.ones((1, 3)), verbose=0).shape
+    (1, 2)
     """
 
     def __init__(self, *args: Any, name: Optional[str] = None, trainable: bool = True,
@@ -932,9 +955,33 @@ class Model(Trainer, Layer):
             raise TypeError(f"{type(self).__name__}: unexpected keyword arguments {sorted(kwargs)}")
         super().__init__(name=name, trainable=trainable, dtype=dtype)
         if graph is not None:
-            self.layers = graph.layers()
+            self.__dict__["layers"] = graph.layers()
             self._graph = graph
             self.built = True
+
+    @property
+    def layers(self) -> List[Any]:
+        """The model's layers: a subclassed model's sub-layers in the order they were
+        assigned (not those nested in them), as Keras 3.
+
+        >>> import gradtape as tf
+        >>> class Pair(tf.keras.Model):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.second = tf.keras.layers.Dense(1, name="b")
+        ...         self.first = tf.keras.layers.Dense(1, name="a")
+        >>> [layer.name for layer in Pair().layers]
+        ['b', 'a']
+        """
+        stored = self.__dict__.get("layers")
+        if stored is not None:
+            return stored
+        return self._flatten(lambda x: isinstance(x, Layer), recursive=False)
+
+    @layers.setter
+    def layers(self, _: Any) -> None:
+        raise AttributeError("`Model.layers` attribute is reserved and should not be used. "
+                             "Please use another name.")
 
     def build(self, input_shape: Optional[ShapeLike] = None) -> None:
         """Mark the model built; its layers create their weights on the first call (as in Keras)."""
@@ -1023,7 +1070,7 @@ class Sequential(Model):
 
     def __init__(self, layers: Any = None, name: Optional[str] = None, trainable: bool = True) -> None:
         super().__init__(name=name, trainable=trainable)
-        self.layers = []
+        self.__dict__["layers"] = []
         self._input_spec = None
         for layer in layers or ():
             self.add(layer)
@@ -1088,17 +1135,33 @@ class Sequential(Model):
         if self._input_spec is None:
             raise NotImplementedError("Sequential.summary() needs the input shape: start the "
                                       "model with tf.keras.Input(shape=...)")
+        shapes = [self._probe_shapes(size) for size in (24, 48)]
+        if None not in self._input_spec.shape:
+            shapes = shapes[:1]
+        rows = []
+        for layer, *probed in zip(self.layers, *shapes):
+            # an output size that follows an unknown input size is unknown (None)
+            rows.append((layer, (None,) + tuple(d if all(p[i] == d for p in probed) else None
+                                                for i, d in enumerate(probed[0]))))
+        return rows
+
+    def _probe_shapes(self, size):
+        """Each layer's output shape (batch axis dropped) on zeros whose unknown sizes are ``size``."""
         from ..eager import init_scope
-        x, rows = np.zeros((1,) + self._input_spec.shape, self._input_spec.dtype._np), []
+        sample = tuple(size if d is None else d for d in self._input_spec.shape)
+        x, shapes = np.zeros((1,) + sample, self._input_spec.dtype._np), []
         with init_scope():
             for layer in self.layers:
                 x = layer(x)
-                rows.append((layer, (None,) + tuple(x.shape[1:])))
+                shapes.append(tuple(x.shape[1:]))
         self._clear_losses()
-        return rows
+        return shapes
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         x = inputs
+        spec = self._input_spec
+        if spec is not None and hasattr(x, "shape"):
+            x = _functional.adjust_input_rank(x, (None,) + spec.shape, spec.name)
         for layer in self.layers:
             x = layer(x, training=training) if _takes_training(layer) else layer(x)
         return x
@@ -1611,6 +1674,156 @@ class LayerNormalization(Layer):
         if self.beta is not None:
             res = res + broadcast(self.beta)
         return inputs * inv + res
+
+
+class Normalization(Layer):
+    """Shift and scale inputs by a mean and variance: ``(x - mean) / max(sqrt(variance), 1e-7)``.
+
+    The statistics are given (``mean=``, ``variance=``) or computed by
+    ``adapt(data)`` for each position along ``axis`` (``axis=None``: one mean
+    and variance for everything), as Keras 3's layer; ``invert=True`` maps
+    back. A NumPy array is reduced in its own precision (float64 data in
+    float64), a tensor in float32, and a list or other iterable is taken as
+    a sequence of batches, whose statistics are merged.
+
+    >>> import gradtape as tf, numpy as np
+    >>> norm = tf.keras.layers.Normalization(axis=None, name="norm")
+    >>> norm.adapt(np.array([1.0, 2.0, 3.0]))
+    >>> norm(np.array([1.0, 3.0])).numpy()
+    array([-1.2247449,  1.2247449], dtype=float32)
+    >>> [v.name for v in norm.weights]
+    ['norm/mean:0', 'norm/variance:0', 'norm/count:0']
+    """
+
+    def __init__(self, axis: Optional[Axis] = -1, mean: Any = None, variance: Any = None,
+                 invert: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.axis = () if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+        self.input_mean, self.input_variance, self.invert = mean, variance, bool(invert)
+        self.mean = self.variance = None
+        self._build_input_shape = None
+        if (mean is None) != (variance is None):
+            raise ValueError("When setting values directly, both `mean` and `variance` must be "
+                             f"set. Received: mean={mean} and variance={variance}")
+        if mean is not None and np.shape(mean) != np.shape(variance):
+            raise ValueError("When setting values directly, `mean` and `variance` must have "
+                             f"the same shape. Received: mean shape {np.shape(mean)} and "
+                             f"variance shape {np.shape(variance)}")
+        if mean is not None and np.ndim(mean) > len(self.axis):
+            raise ValueError("The rank of `mean` must be less than or equal to the number of "
+                             f"axes ({len(self.axis)}). Received: mean shape {np.shape(mean)} "
+                             f"for axis {self.axis}")
+
+    def build(self, input_shape: ShapeLike) -> None:
+        ndim = len(input_shape)
+        self._build_input_shape = tuple(input_shape)
+        if any(a < -ndim or a >= ndim for a in self.axis):
+            raise ValueError("All `axis` values must be in the range [-ndim, ndim). Received "
+                             f"inputs with ndim={ndim}, while axis={self.axis}")
+        self._keep_axis = tuple(sorted(a % ndim for a in self.axis))
+        for d in self._keep_axis:
+            if input_shape[d] is None:
+                raise ValueError(f"All `axis` values to be kept must have a known shape. Received "
+                                 f"axis={self.axis}, inputs.shape={tuple(input_shape)}, with "
+                                 f"unknown axis at index {d}")
+        self._reduce_axis = tuple(d for d in range(ndim) if d not in self._keep_axis)
+        self._broadcast_shape = [int(input_shape[d]) if d in self._keep_axis else 1
+                                 for d in range(ndim)]
+        self._stats_shape = tuple(int(input_shape[d]) for d in self._keep_axis)
+        if self.input_mean is None:
+            self.adapt_mean = self.add_weight(name="mean", shape=self._stats_shape,
+                                              initializer="zeros", trainable=False)
+            self.adapt_variance = self.add_weight(name="variance", shape=self._stats_shape,
+                                                  initializer="ones", trainable=False)
+            self.count = self.add_weight(name="count", shape=(), dtype="int64",
+                                         initializer="zeros", trainable=False)
+            self._finalize_state()
+        else:
+            self.mean, self.variance = (self._given_statistic(v) for v in
+                                        (self.input_mean, self.input_variance))
+        self.built = True
+
+    def _given_statistic(self, value):
+        """``mean=`` or ``variance=`` set along the kept axes and broadcast, as Keras."""
+        value = np.asarray(value)
+        expanded = [1] * len(self._broadcast_shape)
+        for i in range(1, value.ndim + 1):
+            expanded[self._keep_axis[-i]] = value.shape[-i]
+        value = np.broadcast_to(value.reshape(expanded), self._broadcast_shape)
+        return convert_to_tensor(value.astype(self._dtype._np))
+
+    def _finalize_state(self):
+        self.mean = _shape_ops.reshape(self.adapt_mean, self._broadcast_shape)
+        self.variance = _shape_ops.reshape(self.adapt_variance, self._broadcast_shape)
+
+    def adapt(self, data: Any) -> None:
+        """Compute the mean and variance of ``data`` (an array, a tensor, or batches)."""
+        batches = None
+        if isinstance(data, (np.ndarray, TensorLike)):
+            shape = tuple(data.shape)
+        elif hasattr(data, "__iter__"):
+            batches = iter(data)
+            first = next(batches, None)
+            if first is None:
+                raise ValueError("adapt() received an empty iterable (no batches). Expected at "
+                                 "least one batch.")
+            if not hasattr(first, "shape"):
+                raise TypeError("adapt() expects an iterable that yields arrays or tensors with "
+                                f"a `.shape` attribute. Got an element of type "
+                                f"{type(first).__name__}.")
+            shape, batches = tuple(first.shape), itertools.chain([first], batches)
+        else:
+            raise TypeError(f"Unsupported data type: {type(data)}. `adapt` supports "
+                            "`np.ndarray`, tensors and iterables of batches.")
+        if not self.built:
+            self.build(shape)
+        elif any(shape[d] != self._build_input_shape[d] for d in self._keep_axis):
+            raise ValueError(f"The layer was built with input_shape={self._build_input_shape}, "
+                             f"but adapt() is being called with data with an incompatible "
+                             f"shape, data.shape={shape}")
+        if batches is None:
+            values = data if isinstance(data, np.ndarray) else np.asarray(data, np.float32)
+            mean, variance = (np.mean(values, axis=self._reduce_axis),
+                              np.var(values, axis=self._reduce_axis))
+        else:
+            mean, variance = self._merged_moments(batches)
+        self.adapt_mean.assign(np.asarray(mean, self._dtype._np))
+        self.adapt_variance.assign(np.asarray(variance, self._dtype._np))
+        self._finalize_state()
+
+    def _merged_moments(self, batches):
+        """Keras' running merge of each batch's float32 mean and variance."""
+        mean = np.zeros(self._stats_shape, np.float32)
+        variance = np.zeros(self._stats_shape, np.float32)
+        total = 0
+        for batch in batches:
+            batch = np.asarray(batch.numpy() if isinstance(batch, TensorLike) else batch,
+                               np.float32)
+            count = int(np.prod([batch.shape[d] for d in self._reduce_axis]))
+            batch_mean = np.mean(batch, axis=self._reduce_axis)
+            batch_var = np.var(batch, axis=self._reduce_axis)
+            total += count
+            weight = np.float32(count / total)
+            new_mean = mean * (1 - weight) + batch_mean * weight
+            variance = ((variance + (mean - new_mean) ** 2) * (1 - weight)
+                        + (batch_var + (batch_mean - new_mean) ** 2) * weight)
+            mean = new_mean
+        return mean, variance
+
+    def call(self, inputs: TensorInput) -> Any:
+        if self.mean is None:
+            raise ValueError("You must call `.build(input_shape)` on the layer before using it.")
+        scale = _ew.maximum(_ew.sqrt(self.variance), 1e-7)
+        if self.invert:
+            return self.mean + inputs * scale
+        return (inputs - self.mean) / scale
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({"axis": self.axis, "invert": self.invert,
+                       "mean": np.array(self.input_mean).tolist(),
+                       "variance": np.array(self.input_variance).tolist()})
+        return config
 
 
 # ---------------------------------------------------------------------------

@@ -241,6 +241,7 @@ class Trainer:
     run_eagerly = False
     train_function = None
     test_function = None
+    predict_function = None
 
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
                 metrics: Any = None, weighted_metrics: Any = None, run_eagerly: bool = False,
@@ -264,7 +265,7 @@ class Trainer:
             self._compile_metrics = CompileMetrics(metrics, weighted_metrics)
         self.run_eagerly = bool(run_eagerly)
         self._loss_tracker = _metrics.Mean(name="loss")
-        self.train_function = self.test_function = None
+        self.train_function = self.test_function = self.predict_function = None
         self.compiled = True
 
     @property
@@ -371,10 +372,12 @@ class Trainer:
         """
         self._check_compiled("fit")
         validation_batch_size = kwargs.pop("validation_batch_size", None)
-        _refuse_unsupported("fit", callbacks=callbacks, validation_split=validation_split,
-                            class_weight=class_weight, initial_epoch=initial_epoch,
-                            steps_per_epoch=steps_per_epoch, **kwargs)
+        _refuse_unsupported("fit", callbacks=callbacks, class_weight=class_weight,
+                            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                            **kwargs)
         data = _data(x, y, sample_weight)
+        if validation_split and validation_data is None:
+            data, validation_data = _train_validation_split(data, validation_split)
         batch_size = batch_size or 32
         steps = -(-_length(data) // batch_size)
         verbose = 1 if verbose == "auto" else verbose
@@ -484,6 +487,25 @@ class Trainer:
         results = [logs[name] for name in names if name in logs]
         results += [logs[key] for key in sorted(logs) if key not in names]
         return results[0] if len(results) == 1 else results
+
+
+def _as_numpy(value):
+    return value.numpy() if isinstance(value, TensorLike) else np.asarray(value)
+
+
+def _train_validation_split(data, validation_split):
+    """The first ``1 - validation_split`` of the samples to train on, the rest to validate
+    (Keras 3's split, made before any shuffling)."""
+    size = _length(data)
+    split_at = int(np.floor(size * (1.0 - validation_split)))
+    if split_at == 0 or split_at == size:
+        raise ValueError(f"Training data contains {size} samples, which is not sufficient to "
+                         "split it into a validation and training set as specified by "
+                         f"`validation_split={validation_split}`. Either provide more data, or "
+                         "a different value for the `validation_split` argument.")
+    parts = [_nest.map_structure(lambda a, s=s: a[s], data)
+             for s in (slice(None, split_at), slice(split_at, None))]
+    return parts[0], parts[1]
 
 
 def _unpack(data):

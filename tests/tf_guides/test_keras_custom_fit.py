@@ -179,8 +179,6 @@ def test_engine_errors():
     model.compile(optimizer="adam")
     with pytest.raises(ValueError, match="No loss to compute"):   # TensorFlow 2.21
         model.fit(x, y, verbose=0)
-    with pytest.raises(NotImplementedError, match="validation_split"):
-        model.fit(x, y, validation_split=0.2)
     with pytest.raises(NotImplementedError, match="'crossentropy'"):
         model.compile(loss="mse", metrics=["crossentropy"])
 

@@ -1,0 +1,48 @@
+"""TensorFlow's tutorial "Customization basics: tensors and operations"
+(customization/basics), run with ``import gradtape as tf``. Expected values and
+printouts are TensorFlow 2.21's, typed from its output; ``tf.data`` is out of
+scope and named as such."""
+import numpy as np
+import pytest
+
+import gradtape as tf
+
+
+def test_ops_on_python_values():
+    # TensorFlow 2.21's printouts
+    assert str(tf.add(1, 2)) == "tf.Tensor(3, shape=(), dtype=int32)"
+    assert str(tf.add([1, 2], [3, 4])) == "tf.Tensor([4 6], shape=(2,), dtype=int32)"
+    assert str(tf.square(5)) == "tf.Tensor(25, shape=(), dtype=int32)"
+    assert str(tf.reduce_sum([1, 2, 3])) == "tf.Tensor(6, shape=(), dtype=int32)"
+    assert str(tf.square(2) + tf.square(3)) == "tf.Tensor(13, shape=(), dtype=int32)"
+    x = tf.matmul([[1]], [[2, 3]])
+    assert str(x) == "tf.Tensor([[2 3]], shape=(1, 2), dtype=int32)"
+    assert str(x.shape) == "(1, 2)" and str(x.dtype) == "<dtype: 'int32'>"
+
+
+def test_numpy_compatibility():
+    tensor = tf.multiply(np.ones([3, 3]), 42)
+    # TensorFlow 2.21: float64 (the NumPy array's dtype)
+    assert str(tensor) == ("tf.Tensor(\n[[42. 42. 42.]\n [42. 42. 42.]\n [42. 42. 42.]], "
+                           "shape=(3, 3), dtype=float64)")
+    assert np.add(tensor, 1).tolist() == [[43.0] * 3] * 3
+    assert tensor.numpy().dtype == np.float64
+
+
+def test_devices():
+    x = tf.random.uniform([3, 3])
+    # TensorFlow 2.21 on a CPU-only machine
+    assert tf.config.experimental.list_physical_devices("GPU") == []
+    assert x.device == "/job:localhost/replica:0/task:0/device:CPU:0"
+    assert not x.device.endswith("GPU:0")
+    with tf.device("CPU:0"):
+        x = tf.random.uniform([10, 10])
+        assert x.device.endswith("CPU:0")
+        assert tf.matmul(x, x).shape == (10, 10)
+
+
+def test_datasets_are_out_of_scope():
+    with pytest.raises(AttributeError, match="tf.data.Dataset is not implemented"):
+        tf.data.Dataset.from_tensor_slices([1, 2, 3, 4, 5, 6])
+    # the tutorial's pipeline maps tf.square over the elements: TensorFlow 2.21's squares
+    assert tf.square(tf.constant([1, 2, 3, 4, 5, 6])).numpy().tolist() == [1, 4, 9, 16, 25, 36]
