@@ -39,7 +39,7 @@ from ..rules.linalg import _dense, matmul as _matmul
 from ..composite import repeat as _repeat
 from ..variables import Variable
 from .._missing import missing_names as _missing_names
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from .._core.types import Axis, DTypeLike, ShapeLike, TensorInput
 
 
@@ -555,10 +555,10 @@ class InputLayer(Layer):
     """
 
     def __init__(self, shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
-                 dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> None:
+                 dtype: Optional[DTypeLike] = None, name: Optional[str] = None,
+                 batch_shape: Optional[ShapeLike] = None, **kwargs: Any) -> None:
+        shape, batch_size = _input_layer_shape(shape, batch_size, batch_shape, kwargs)
         super().__init__(name=name or unique_name("input_layer"), dtype=dtype)
-        if shape is None:
-            raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(28, 28))")
         sample = _sample_shape(shape, "Input")
         self.batch_size = batch_size
         example = np.zeros((batch_size or 1,) + tuple(1 if d is None else d for d in sample),
@@ -568,6 +568,24 @@ class InputLayer(Layer):
                                   node=node, name=name)
         node.outputs = self.output
         self.built = True
+
+
+def _input_layer_shape(shape, batch_size, batch_shape, kwargs):
+    """``InputLayer``'s ``(shape, batch_size)`` from ``shape``, ``batch_shape`` or Keras 2's
+    ``input_shape`` (deprecated, with Keras 3's warning)."""
+    if "input_shape" in kwargs:
+        warnings.warn("Argument `input_shape` is deprecated. Use `shape` instead.", UserWarning,
+                      stacklevel=3)
+        shape = kwargs.pop("input_shape")
+    if shape is not None and batch_shape is not None:
+        raise ValueError("You cannot pass both `shape` and `batch_shape` at the same time.")
+    if batch_shape is not None:
+        shape, batch_size = tuple(batch_shape)[1:], tuple(batch_shape)[0]
+    if shape is None:
+        raise ValueError("You must pass a `shape` argument.")
+    if kwargs:
+        raise TypeError(f"InputLayer: unexpected keyword arguments {sorted(kwargs)}")
+    return shape, batch_size
 
 
 def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
@@ -979,6 +997,28 @@ class Model(Trainer, Layer):
             rows.append((node.layer, outputs[0].shape))
         return rows
 
+    @property
+    def input_shape(self) -> Any:
+        """A functional model's input shape(s), ``None`` for the batch size."""
+        return self._graph_shapes("input_shape", "inputs")
+
+    @property
+    def output_shape(self) -> Any:
+        """A functional model's output shape(s): one tuple, or a list for several outputs.
+
+        >>> import gradtape as tf
+        >>> inputs = tf.keras.Input((4,))
+        >>> tf.keras.Model(inputs, tf.keras.layers.Dense(2)(inputs)).output_shape
+        (None, 2)
+        """
+        return self._graph_shapes("output_shape", "outputs")
+
+    def _graph_shapes(self, attribute, which):
+        graph = getattr(self, "_graph", None)
+        if graph is None:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{attribute}'")
+        return _nest.map_structure(lambda t: tuple(t.shape), getattr(graph, which))
+
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         """The model's computation: a functional model runs its layers; subclasses override it."""
         graph = getattr(self, "_graph", None)
@@ -1036,6 +1076,8 @@ class Sequential(Model):
         An ``Input`` first, or a first layer made with ``input_shape=``, makes
         the model build its weights at once.
         """
+        if isinstance(layer, InputLayer):
+            layer = layer.output
         if isinstance(layer, KerasTensor):
             if not layer._node.is_input:
                 raise ValueError("Sequential: only a tf.keras.Input can come before the "
@@ -1078,10 +1120,51 @@ class Sequential(Model):
         self.built = True
 
     def _build_on_first_call(self, inputs):
+        self._called_shape = tuple(_shape_of(inputs))
         self.built = True   # the layers build themselves in the call
 
     def _build_from_spec(self):
         self.build()
+
+    @property
+    def input_shape(self) -> Tuple[Optional[int], ...]:
+        """``(None,) +`` the declared input shape, or the shape of the first call's input.
+
+        >>> import gradtape as tf
+        >>> tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(3)]).input_shape
+        (None, 4)
+        """
+        if self._input_spec is not None:
+            return (None,) + tuple(self._input_spec.shape)
+        if getattr(self, "_called_shape", None) is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
+        return self._called_shape
+
+    @property
+    def output_shape(self) -> Tuple[Optional[int], ...]:
+        """The shape the last layer gives for :attr:`input_shape` (``None`` kept for the batch).
+
+        >>> import gradtape as tf
+        >>> model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(3)])
+        >>> model.output_shape
+        (None, 3)
+        """
+        if self._input_spec is None and getattr(self, "_called_shape", None) is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet.")
+        return self._layer_output_shapes()[-1][1] if self.layers else self.input_shape
+
+    def _layer_output_shapes(self):
+        """``(layer, output shape)`` for each layer, from a run on zeros of the input shape."""
+        from ..eager import init_scope
+        shape = self.input_shape
+        dtype = self._input_spec.dtype if self._input_spec is not None else self.dtype
+        x, rows = np.zeros((1 if shape[0] is None else shape[0],) + shape[1:], dtype._np), []
+        with init_scope():
+            for layer in self.layers:
+                x = layer(x)
+                rows.append((layer, shape[:1] + tuple(x.shape[1:])))
+        self._clear_losses()
+        return rows
 
     def _summary_rows(self):
         if not self.built or self._input_spec is None and not self.weights:
@@ -1090,14 +1173,7 @@ class Sequential(Model):
         if self._input_spec is None:
             raise NotImplementedError("Sequential.summary() needs the input shape: start the "
                                       "model with tf.keras.Input(shape=...)")
-        from ..eager import init_scope
-        x, rows = np.zeros((1,) + self._input_spec.shape, self._input_spec.dtype._np), []
-        with init_scope():
-            for layer in self.layers:
-                x = layer(x)
-                rows.append((layer, (None,) + tuple(x.shape[1:])))
-        self._clear_losses()
-        return rows
+        return self._layer_output_shapes()
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         x = inputs
