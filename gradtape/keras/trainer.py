@@ -42,10 +42,17 @@ class CompileMetrics(_metrics.Metric):
 
     @property
     def metrics(self) -> List[Any]:
-        """The metric objects, unweighted ones first."""
-        return self._unweighted + self._weighted
+        """The metric objects, unweighted ones first ('accuracy' once the first batch chose it)."""
+        return [m for m in self._unweighted + self._weighted if not isinstance(m, str)]
+
+    def _resolve(self, y_true, y_pred):
+        """Make the 'accuracy' metrics from the shapes of the first batch, as Keras' build."""
+        for group in (self._unweighted, self._weighted):
+            group[:] = [_accuracy_for(m, y_true, y_pred) if isinstance(m, str) else m
+                        for m in group]
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        self._resolve(y_true, y_pred)
         for metric in self._unweighted:
             metric.update_state(y_true, y_pred)
         for metric in self._weighted:
@@ -70,12 +77,15 @@ def _as_list(value):
 
 
 def _compiled_metric(identifier):
-    """A metric object for ``compile(metrics=[...])``, named as given (``'mae'``)."""
-    if isinstance(identifier, str) and identifier in ("accuracy", "acc", "crossentropy", "ce"):
+    """A metric object for ``compile(metrics=[...])``, named as given (``'mae'``);
+    ``'accuracy'``/``'acc'`` stay a name until the first batch's shapes choose the class."""
+    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
+        return identifier
+    if isinstance(identifier, str) and identifier in ("crossentropy", "ce"):
         raise NotImplementedError(
             f"compile: the metric {identifier!r} (Keras picks its class from the targets' "
             "shapes) is not supported in gradtape; pass the metric object, e.g. "
-            "tf.keras.metrics.SparseCategoricalAccuracy()")
+            "tf.keras.metrics.SparseCategoricalCrossentropy()")
     metric = _metrics.get(identifier)
     if not isinstance(metric, _metrics.Metric):
         name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", None)
@@ -83,6 +93,24 @@ def _compiled_metric(identifier):
     if isinstance(identifier, str):
         metric.name = identifier
     return metric
+
+
+def _accuracy_for(name, y_true, y_pred):
+    """Keras 3's choice for ``'accuracy'``: binary when the prediction has one unit,
+    sparse categorical when the targets have fewer axes (or one unit), else categorical.
+
+    >>> import numpy as np
+    >>> type(_accuracy_for("acc", np.zeros((4,)), np.zeros((4, 3)))).__name__
+    'SparseCategoricalAccuracy'
+    """
+    true_shape, pred_shape = np.shape(y_true), np.shape(y_pred)
+    if pred_shape[-1] == 1:
+        cls = _metrics.BinaryAccuracy
+    elif len(true_shape) < len(pred_shape) or true_shape[-1] == 1:
+        cls = _metrics.SparseCategoricalAccuracy
+    else:
+        cls = _metrics.CategoricalAccuracy
+    return cls(name=name)
 
 
 def _compiled_loss(identifier):
@@ -121,7 +149,8 @@ class History:
 
 
 def _pythonify(logs):
-    """Logs as a flat dict of Python floats (a compiled metrics' dict is spread out)."""
+    """Logs as a flat dict of Python floats (a compiled metrics' dict is spread out),
+    sorted by name as Keras 3's logs are."""
     flat = {}
     for name, value in logs.items():
         if isinstance(value, dict):
@@ -129,7 +158,7 @@ def _pythonify(logs):
         else:
             flat[name] = float(value) if isinstance(value, (TensorLike, np.ndarray, np.generic,
                                                             float, int)) else value
-    return flat
+    return dict(sorted(flat.items()))
 
 
 def _as_batches_source(value):
@@ -168,6 +197,17 @@ def _data(x, y, sample_weight):
             raise ValueError("fit: sample_weight needs y")
         parts.append(_as_batches_source(sample_weight))
     return tuple(parts)
+
+
+def _validation_parts(validation_data):
+    """``fit``'s ``validation_data`` as ``(x, y, sample_weight)`` for ``evaluate`` (arrays only)."""
+    if validation_data is None:
+        return None
+    if not isinstance(validation_data, (tuple, list)) or not 2 <= len(validation_data) <= 3:
+        raise NotImplementedError("fit: validation_data must be a tuple (x_val, y_val) or "
+                                  "(x_val, y_val, val_sample_weight) of arrays in gradtape")
+    x, y, weight = tuple(validation_data) + (None,) * (3 - len(validation_data))
+    return x, y, weight
 
 
 def _refuse_unsupported(method, **given):
@@ -321,12 +361,13 @@ class Trainer:
         [1.0, 0.36]
         """
         self._check_compiled("fit")
+        validation_batch_size = kwargs.pop("validation_batch_size", None)
         _refuse_unsupported("fit", callbacks=callbacks, validation_split=validation_split,
-                            validation_data=validation_data, class_weight=class_weight,
-                            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                            **kwargs)
+                            class_weight=class_weight, initial_epoch=initial_epoch,
+                            steps_per_epoch=steps_per_epoch, **kwargs)
         data = _data(x, y, sample_weight)
         batch_size = batch_size or 32
+        validation = _validation_parts(validation_data)
         steps = -(-_length(data) // batch_size)
         verbose = 1 if verbose == "auto" else verbose
         if self.train_function is None:
@@ -341,6 +382,12 @@ class Trainer:
             for batch in _batches(data, batch_size, shuffle):
                 logs = self.train_function(batch)
             logs = _pythonify(logs)
+            if validation is not None:
+                val_x, val_y, val_weight = validation
+                val_logs = self.evaluate(val_x, val_y, sample_weight=val_weight, verbose=0,
+                                         batch_size=validation_batch_size or batch_size,
+                                         return_dict=True)
+                logs.update({"val_" + name: value for name, value in val_logs.items()})
             if verbose:
                 _print_logs(steps, logs)
             history._record(epoch, logs)
