@@ -9,6 +9,8 @@ MNIST is replaced by seeded random images, the noise by seeded NumPy arrays
 are set from seeded NumPy arrays, the same in both runs. The train step uses a
 discriminator with Dropout rate 0 so that ``training=True`` is deterministic.
 Expected values are TensorFlow 2.21's (Keras 3), typed from its printout."""
+import os
+
 import numpy as np
 import pytest
 
@@ -208,3 +210,30 @@ def test_sequential_shapes_before_a_call():
     inputs = tf.keras.Input((4,))
     two = tf.keras.Model(inputs, [layers.Dense(2)(inputs), layers.Dense(3)(inputs)])
     assert two.output_shape == [(None, 2), (None, 3)] and two.input_shape == (None, 4)
+
+
+def test_checkpoint_save_and_restore_latest(tmp_path):
+    generator = make_generator_model()
+    seed_weights(generator, 1)
+    generator_optimizer = tf.keras.optimizers.Adam(1e-4)
+    checkpoint_dir = str(tmp_path / "training_checkpoints")
+    checkpoint_prefix = os.path.join(checkpoint_dir, "ckpt")
+    checkpoint = tf.train.Checkpoint(generator_optimizer=generator_optimizer,
+                                     generator=generator)
+    # TensorFlow 2.21: save numbers the files and records the newest in the directory
+    assert int(checkpoint.save_counter) == 0
+    first = checkpoint.save(file_prefix=checkpoint_prefix)
+    kernel = generator.layers[0].kernel
+    saved = kernel.numpy().copy()
+    kernel.assign(tf.zeros_like(kernel))
+    second = checkpoint.save(file_prefix=checkpoint_prefix)
+    assert [os.path.basename(p) for p in (first, second)] == ["ckpt-1", "ckpt-2"]
+    assert int(checkpoint.save_counter) == 2
+    assert tf.train.latest_checkpoint(checkpoint_dir) == second
+    with open(os.path.join(checkpoint_dir, "checkpoint")) as f:
+        assert f.read() == ('model_checkpoint_path: "ckpt-2"\n'
+                            'all_model_checkpoint_paths: "ckpt-2"\n')
+    checkpoint.restore(first)
+    np.testing.assert_array_equal(kernel.numpy(), saved)
+    checkpoint.restore(tf.train.latest_checkpoint(checkpoint_dir))
+    assert not kernel.numpy().any()
