@@ -1114,8 +1114,11 @@ class Sequential(Model):
                 raise ValueError(f"Sequential '{self.name}'.build: give the input shape, "
                                  "e.g. build((None, 784))")
             input_shape = (None,) + self._input_spec.shape
-        sample = tuple(1 if d is None else int(d) for d in _sample_shape(input_shape, self))
+        shape = _sample_shape(input_shape, self)
+        sample = tuple(1 if d is None else int(d) for d in shape)
         dtype = self._input_spec.dtype if self._input_spec is not None else self.dtype
+        if self._input_spec is None:
+            self._called_shape = tuple(shape)
         self.call(np.zeros(sample, dtype._np))
         self.built = True
 
@@ -1149,9 +1152,10 @@ class Sequential(Model):
         >>> model.output_shape
         (None, 3)
         """
-        if self._input_spec is None and getattr(self, "_called_shape", None) is None:
+        if not self.layers or (self._input_spec is None
+                               and getattr(self, "_called_shape", None) is None):
             raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet.")
-        return self._layer_output_shapes()[-1][1] if self.layers else self.input_shape
+        return self._layer_output_shapes()[-1][1]
 
     def _layer_output_shapes(self):
         """``(layer, output shape)`` for each layer, from a run on zeros of the input shape."""

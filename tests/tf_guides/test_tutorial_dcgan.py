@@ -207,6 +207,11 @@ def test_sequential_shapes_before_a_call():
         model.input_shape
     model(tf.ones((2, 5)))
     assert model.output_shape == (2, 3) and model.input_shape == (2, 5)
+    built = tf.keras.Sequential([layers.Dense(3)])
+    built.build((None, 5))
+    assert built.input_shape == (None, 5) and built.output_shape == (None, 3)
+    with pytest.raises(AttributeError, match="has no defined output shape yet"):
+        tf.keras.Sequential([tf.keras.Input((4,))]).output_shape
     inputs = tf.keras.Input((4,))
     two = tf.keras.Model(inputs, [layers.Dense(2)(inputs), layers.Dense(3)(inputs)])
     assert two.output_shape == [(None, 2), (None, 3)] and two.input_shape == (None, 4)
