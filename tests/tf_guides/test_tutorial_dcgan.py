@@ -218,17 +218,17 @@ def test_sequential_shapes_before_a_call():
 
 
 def test_checkpoint_save_and_restore_latest(tmp_path):
-    generator = make_generator_model()
-    seed_weights(generator, 1)
-    generator_optimizer = tf.keras.optimizers.Adam(1e-4)
+    discriminator = make_discriminator_model()
+    seed_weights(discriminator, 2)
+    discriminator_optimizer = tf.keras.optimizers.Adam(1e-4)
     checkpoint_dir = str(tmp_path / "training_checkpoints")
     checkpoint_prefix = os.path.join(checkpoint_dir, "ckpt")
-    checkpoint = tf.train.Checkpoint(generator_optimizer=generator_optimizer,
-                                     generator=generator)
+    checkpoint = tf.train.Checkpoint(discriminator_optimizer=discriminator_optimizer,
+                                     discriminator=discriminator)
     # TensorFlow 2.21: save numbers the files and records the newest in the directory
     assert int(checkpoint.save_counter) == 0
     first = checkpoint.save(file_prefix=checkpoint_prefix)
-    kernel = generator.layers[0].kernel
+    kernel = discriminator.layers[-1].kernel
     saved = kernel.numpy().copy()
     kernel.assign(tf.zeros_like(kernel))
     second = checkpoint.save(file_prefix=checkpoint_prefix)
