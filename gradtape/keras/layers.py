@@ -910,6 +910,36 @@ def _refuse(method):
     return refuse
 
 
+class _model_shape:
+    """A model's ``input_shape``/``output_shape``, computed by the decorated method unless
+    the instance assigns its own (a subclass of Keras' ``Model`` may: there it is a plain
+    attribute).
+
+    >>> import gradtape as tf
+    >>> class Net(tf.keras.Model):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.input_shape = (28, 28)
+    >>> Net().input_shape
+    (28, 28)
+    """
+
+    def __init__(self, compute: Any) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, model: Any, owner: Any = None) -> Any:
+        if model is None:
+            return self
+        if self._name in model.__dict__:
+            return model.__dict__[self._name]
+        return self._compute(model)
+
+    def __set__(self, model: Any, value: Any) -> None:
+        model.__dict__[self._name] = value
+
+
 class Model(Trainer, Layer):
     """``tf.keras.Model`` for subclassing: sub-layers as attributes, the computation in ``call``.
 
@@ -997,12 +1027,12 @@ class Model(Trainer, Layer):
             rows.append((node.layer, outputs[0].shape))
         return rows
 
-    @property
+    @_model_shape
     def input_shape(self) -> Any:
         """A functional model's input shape(s), ``None`` for the batch size."""
         return self._graph_shapes("input_shape", "inputs")
 
-    @property
+    @_model_shape
     def output_shape(self) -> Any:
         """A functional model's output shape(s): one tuple, or a list for several outputs.
 
@@ -1129,7 +1159,7 @@ class Sequential(Model):
     def _build_from_spec(self):
         self.build()
 
-    @property
+    @_model_shape
     def input_shape(self) -> Tuple[Optional[int], ...]:
         """``(None,) +`` the declared input shape, or the shape of the first call's input.
 
@@ -1143,7 +1173,7 @@ class Sequential(Model):
             raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
         return self._called_shape
 
-    @property
+    @_model_shape
     def output_shape(self) -> Tuple[Optional[int], ...]:
         """The shape the last layer gives for :attr:`input_shape` (``None`` kept for the batch).
 

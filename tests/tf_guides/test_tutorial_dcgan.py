@@ -242,3 +242,22 @@ def test_checkpoint_save_and_restore_latest(tmp_path):
     np.testing.assert_array_equal(kernel.numpy(), saved)
     checkpoint.restore(tf.train.latest_checkpoint(checkpoint_dir))
     assert not kernel.numpy().any()
+
+
+def test_a_subclassed_model_may_set_its_own_shapes():
+    # TensorFlow 2.21: a subclass of Model has no input_shape/output_shape of its own,
+    # so it may keep its own under those names
+    class Net(tf.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.input_shape = (28, 28, 1)
+            self.dense = layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    net = Net()
+    assert net.input_shape == (28, 28, 1)
+    with pytest.raises(AttributeError):
+        net.output_shape
+    assert not hasattr(net, "output_shape")
