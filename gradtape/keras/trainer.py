@@ -203,6 +203,11 @@ def _validation_parts(validation_data):
     """``fit``'s ``validation_data`` as ``(x, y, sample_weight)`` for ``evaluate`` (arrays only)."""
     if validation_data is None:
         return None
+    if isinstance(validation_data, np.ndarray) or (
+            isinstance(validation_data, (tuple, list)) and len(validation_data) == 1):
+        # Keras 3 takes these as inputs without targets; its loss then fails on None
+        raise ValueError("None values not supported. (fit: validation_data has no targets; "
+                         "pass (x_val, y_val))")
     if not isinstance(validation_data, (tuple, list)) or not 2 <= len(validation_data) <= 3:
         raise NotImplementedError("fit: validation_data must be a tuple (x_val, y_val) or "
                                   "(x_val, y_val, val_sample_weight) of arrays in gradtape")

@@ -221,3 +221,27 @@ def test_accuracy_by_name_follows_the_shapes():
                  metrics=[tf.keras.metrics.BinaryCrossentropy(from_logits=True)])
     with pytest.raises(ValueError):
         tiny.fit(x, y[:, 0], verbose=0)
+
+
+def test_validation_data_forms():
+    r = np.random.RandomState(0)
+    xs = r.normal(size=(12, 3)).astype("float32")
+    ys = r.normal(size=(12, 1)).astype("float32")
+    ws = r.uniform(size=(12,)).astype("float32")
+    model = tf.keras.Sequential([tf.keras.Input((3,)),
+                                 layers.Dense(1, kernel_initializer="ones")])
+    model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse", metrics=["mae"],
+                  weighted_metrics=["mse"])
+    history = model.fit(xs, ys, batch_size=5, epochs=2, shuffle=False, verbose=0,
+                        validation_data=(xs[:7], ys[:7], ws[:7]), validation_batch_size=3)
+    # TensorFlow 2.21's history: the validation weights reach the weighted metrics
+    expected = {"loss": [3.52887, 1.47976], "mae": [1.73536, 1.03026],
+                "mse": [3.52887, 1.47976], "val_loss": [0.270993, 0.310543],
+                "val_mae": [0.87089, 0.852603], "val_mse": [0.962345, 1.10279]}
+    assert list(history.history) == list(expected)
+    for name, values in expected.items():
+        np.testing.assert_allclose(history.history[name], values, rtol=2e-6, err_msg=name)
+    # TensorFlow 2.21: validation data without targets is a ValueError
+    for bad in [(xs,), xs]:
+        with pytest.raises(ValueError, match="None values not supported"):
+            model.fit(xs, ys, validation_data=bad, verbose=0)
