@@ -240,7 +240,7 @@ def test_validation_data_forms():
                 "val_mae": [0.87089, 0.852603], "val_mse": [0.962345, 1.10279]}
     assert list(history.history) == list(expected)
     for name, values in expected.items():
-        np.testing.assert_allclose(history.history[name], values, rtol=2e-6, err_msg=name)
+        np.testing.assert_allclose(history.history[name], values, rtol=1e-5, err_msg=name)  # printed to 6 digits
     # TensorFlow 2.21: validation data without targets is a ValueError
     for bad in [(xs,), xs]:
         with pytest.raises(ValueError, match="None values not supported"):
