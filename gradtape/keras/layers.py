@@ -1188,17 +1188,29 @@ class Sequential(Model):
         return self._layer_output_shapes()[-1][1]
 
     def _layer_output_shapes(self):
-        """``(layer, output shape)`` for each layer, from a run on zeros of the input shape."""
-        from ..eager import init_scope
+        """``(layer, output shape)`` for each layer, from runs on zeros of the input shape:
+        an unknown (``None``) size is tried as 1 and as 2, and the output sizes that
+        follow it are unknown too."""
         shape = self.input_shape
+        runs = [self._shapes_on_zeros(shape, 1)]
+        if None in shape[1:]:
+            runs.append(self._shapes_on_zeros(shape, 2))
+        return [(layer, shape[:1] + tuple(d if all(r[i][k] == d for r in runs) else None
+                                          for k, d in enumerate(runs[0][i]) if k > 0))
+                for i, layer in enumerate(self.layers)]
+
+    def _shapes_on_zeros(self, shape, unknown):
+        """Each layer's output shape on zeros of ``shape``, ``unknown`` for each None."""
+        from ..eager import init_scope
         dtype = self._input_spec.dtype if self._input_spec is not None else self.dtype
-        x, rows = np.zeros((1 if shape[0] is None else shape[0],) + shape[1:], dtype._np), []
+        x = np.zeros((1,) + tuple(unknown if d is None else d for d in shape[1:]), dtype._np)
+        shapes = []
         with init_scope():
             for layer in self.layers:
                 x = layer(x)
-                rows.append((layer, shape[:1] + tuple(x.shape[1:])))
+                shapes.append(tuple(x.shape))
         self._clear_losses()
-        return rows
+        return shapes
 
     def _summary_rows(self):
         if not self.built or self._input_spec is None and not self.weights:

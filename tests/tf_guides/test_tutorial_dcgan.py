@@ -212,6 +212,13 @@ def test_sequential_shapes_before_a_call():
     assert built.input_shape == (None, 5) and built.output_shape == (None, 3)
     with pytest.raises(AttributeError, match="has no defined output shape yet"):
         tf.keras.Sequential([tf.keras.Input((4,))]).output_shape
+    # an unknown size stays unknown where the output follows it (TensorFlow 2.21)
+    ragged = tf.keras.Sequential([tf.keras.Input((None, 4)), layers.Dense(3), layers.Dense(2)])
+    assert ragged.output_shape == (None, None, 2)
+    pooled = tf.keras.Sequential([tf.keras.Input((None, None, 1)),
+                                  layers.Conv2D(2, 3, padding="same"),
+                                  layers.GlobalAveragePooling2D()])
+    assert pooled.output_shape == (None, 2)
     inputs = tf.keras.Input((4,))
     two = tf.keras.Model(inputs, [layers.Dense(2)(inputs), layers.Dense(3)(inputs)])
     assert two.output_shape == [(None, 2), (None, 3)] and two.input_shape == (None, 4)
