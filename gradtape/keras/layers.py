@@ -1213,12 +1213,9 @@ class Sequential(Model):
         return shapes
 
     def _summary_rows(self):
-        if not self.built or self._input_spec is None and not self.weights:
+        if self._input_spec is None and getattr(self, "_called_shape", None) is None:
             raise ValueError("This model has not yet been built. Build the model first by "
                              "calling `build()` or by calling the model on a batch of data.")
-        if self._input_spec is None:
-            raise NotImplementedError("Sequential.summary() needs the input shape: start the "
-                                      "model with tf.keras.Input(shape=...)")
         return self._layer_output_shapes()
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:

@@ -207,6 +207,9 @@ def test_sequential_shapes_before_a_call():
         model.input_shape
     model(tf.ones((2, 5)))
     assert model.output_shape == (2, 3) and model.input_shape == (2, 5)
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert "│ (2, 3)                 │            18 │" in lines[0]   # TensorFlow 2.21's row
     built = tf.keras.Sequential([layers.Dense(3)])
     built.build((None, 5))
     assert built.input_shape == (None, 5) and built.output_shape == (None, 3)
