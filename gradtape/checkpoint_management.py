@@ -122,8 +122,7 @@ class CheckpointManager:
                     check_interval and step < last + self._checkpoint_interval)):
                 return None
             self._last_checkpoint_step = step
-        count = _save_counts.get(self._checkpoint, 0) + 1
-        _save_counts[self._checkpoint] = count
+        count = _next_save_number(self._checkpoint)
         number = count if checkpoint_number is None else int(np.asarray(checkpoint_number))
         path = f"{self._prefix}-{number}"
         os.makedirs(self._directory, exist_ok=True)
@@ -154,6 +153,22 @@ class CheckpointManager:
         if self._init_fn is not None:
             self._init_fn()
         return None
+
+
+def _next_save_number(checkpoint):
+    """Count one more save of ``checkpoint`` (TensorFlow's ``save_counter``) and return it."""
+    count = _save_counts.get(checkpoint, 0) + 1
+    _save_counts[checkpoint] = count
+    return count
+
+
+def _save_numbered(checkpoint, file_prefix):
+    """``Checkpoint.save``: write ``<file_prefix>-<n>`` and record it in the directory's
+    state file as the newest (and only listed) checkpoint, as TensorFlow does."""
+    path = f"{os.fspath(file_prefix)}-{_next_save_number(checkpoint)}"
+    checkpoint.write(path)
+    _write_state(os.path.dirname(path) or ".", path, {path: None})
+    return path
 
 
 def latest_checkpoint(checkpoint_dir: str, latest_filename: Optional[str] = None) -> Optional[str]:
@@ -222,14 +237,16 @@ def _read_state(directory, filename=_STATE_FILE):
     }
 
 
-def _write_state(directory, latest, kept, last_preserved):
+def _write_state(directory, latest, kept, last_preserved=None):
+    """The state file: ``kept`` maps each path to its timestamp (None: not written)."""
     def relative(p):
         return os.path.relpath(p, directory) if os.path.dirname(p) == directory else p
 
     lines = [f'model_checkpoint_path: "{relative(latest)}"']
     lines += [f'all_model_checkpoint_paths: "{relative(p)}"' for p in kept]
-    lines += [f"all_model_checkpoint_timestamps: {t!r}" for t in kept.values()]
-    lines.append(f"last_preserved_timestamp: {last_preserved!r}")
+    lines += [f"all_model_checkpoint_timestamps: {t!r}" for t in kept.values() if t is not None]
+    if last_preserved is not None:
+        lines.append(f"last_preserved_timestamp: {last_preserved!r}")
     target = os.path.join(directory, _STATE_FILE)
     tmp = f"{target}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:

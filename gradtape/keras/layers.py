@@ -40,7 +40,7 @@ from ..rules.linalg import _dense, matmul as _matmul
 from ..composite import repeat as _repeat
 from ..variables import Variable
 from .._missing import missing_names as _missing_names
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from .._core.types import Axis, DTypeLike, ShapeLike, TensorInput
 
 
@@ -579,10 +579,10 @@ class InputLayer(Layer):
     """
 
     def __init__(self, shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
-                 dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> None:
+                 dtype: Optional[DTypeLike] = None, name: Optional[str] = None,
+                 batch_shape: Optional[ShapeLike] = None, **kwargs: Any) -> None:
+        shape, batch_size = _input_layer_shape(shape, batch_size, batch_shape, kwargs)
         super().__init__(name=name or unique_name("input_layer"), dtype=dtype)
-        if shape is None:
-            raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(28, 28))")
         sample = _sample_shape(shape, "Input")
         self.batch_size = batch_size
         example = np.zeros((batch_size or 1,) + tuple(1 if d is None else d for d in sample),
@@ -592,6 +592,24 @@ class InputLayer(Layer):
                                   node=node, name=name)
         node.outputs = self.output
         self.built = True
+
+
+def _input_layer_shape(shape, batch_size, batch_shape, kwargs):
+    """``InputLayer``'s ``(shape, batch_size)`` from ``shape``, ``batch_shape`` or Keras 2's
+    ``input_shape`` (deprecated, with Keras 3's warning)."""
+    if "input_shape" in kwargs:
+        warnings.warn("Argument `input_shape` is deprecated. Use `shape` instead.", UserWarning,
+                      stacklevel=3)
+        shape = kwargs.pop("input_shape")
+    if shape is not None and batch_shape is not None:
+        raise ValueError("You cannot pass both `shape` and `batch_shape` at the same time.")
+    if batch_shape is not None:
+        shape, batch_size = tuple(batch_shape)[1:], tuple(batch_shape)[0]
+    if shape is None:
+        raise ValueError("You must pass a `shape` argument.")
+    if kwargs:
+        raise TypeError(f"InputLayer: unexpected keyword arguments {sorted(kwargs)}")
+    return shape, batch_size
 
 
 def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
@@ -914,6 +932,36 @@ def _refuse(method):
     return refuse
 
 
+class _model_shape:
+    """A model's ``input_shape``/``output_shape``, computed by the decorated method unless
+    the instance assigns its own (a subclass of Keras' ``Model`` may: there it is a plain
+    attribute).
+
+    >>> import gradtape as tf
+    >>> class Net(tf.keras.Model):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.input_shape = (28, 28)
+    >>> Net().input_shape
+    (28, 28)
+    """
+
+    def __init__(self, compute: Any) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, model: Any, owner: Any = None) -> Any:
+        if model is None:
+            return self
+        if self._name in model.__dict__:
+            return model.__dict__[self._name]
+        return self._compute(model)
+
+    def __set__(self, model: Any, value: Any) -> None:
+        model.__dict__[self._name] = value
+
+
 class Model(Trainer, Layer):
     """``tf.keras.Model`` for subclassing: sub-layers as attributes, the computation in ``call``.
 
@@ -1024,6 +1072,28 @@ class Model(Trainer, Layer):
             rows.append((node.layer, outputs[0].shape))
         return rows
 
+    @_model_shape
+    def input_shape(self) -> Any:
+        """A functional model's input shape(s), ``None`` for the batch size."""
+        return self._graph_shapes("input_shape", "inputs")
+
+    @_model_shape
+    def output_shape(self) -> Any:
+        """A functional model's output shape(s): one tuple, or a list for several outputs.
+
+        >>> import gradtape as tf
+        >>> inputs = tf.keras.Input((4,))
+        >>> tf.keras.Model(inputs, tf.keras.layers.Dense(2)(inputs)).output_shape
+        (None, 2)
+        """
+        return self._graph_shapes("output_shape", "outputs")
+
+    def _graph_shapes(self, attribute, which):
+        graph = getattr(self, "_graph", None)
+        if graph is None:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{attribute}'")
+        return _nest.map_structure(lambda t: tuple(t.shape), getattr(graph, which))
+
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         """The model's computation: a functional model runs its layers; subclasses override it."""
         graph = getattr(self, "_graph", None)
@@ -1081,6 +1151,8 @@ class Sequential(Model):
         An ``Input`` first, or a first layer made with ``input_shape=``, makes
         the model build its weights at once.
         """
+        if isinstance(layer, InputLayer):
+            layer = layer.output
         if isinstance(layer, KerasTensor):
             if not layer._node.is_input:
                 raise ValueError("Sequential: only a tf.keras.Input can come before the "
@@ -1117,45 +1189,80 @@ class Sequential(Model):
                 raise ValueError(f"Sequential '{self.name}'.build: give the input shape, "
                                  "e.g. build((None, 784))")
             input_shape = (None,) + self._input_spec.shape
-        sample = tuple(1 if d is None else int(d) for d in _sample_shape(input_shape, self))
+        shape = _sample_shape(input_shape, self)
+        sample = tuple(1 if d is None else int(d) for d in shape)
         dtype = self._input_spec.dtype if self._input_spec is not None else self.dtype
+        if self._input_spec is None:
+            self._called_shape = tuple(shape)
         self.call(np.zeros(sample, dtype._np))
         self.built = True
 
     def _build_on_first_call(self, inputs):
+        self._called_shape = tuple(_shape_of(inputs))
         self.built = True   # the layers build themselves in the call
 
     def _build_from_spec(self):
         self.build()
 
-    def _summary_rows(self):
-        if not self.built or self._input_spec is None and not self.weights:
-            raise ValueError("This model has not yet been built. Build the model first by "
-                             "calling `build()` or by calling the model on a batch of data.")
-        if self._input_spec is None:
-            raise NotImplementedError("Sequential.summary() needs the input shape: start the "
-                                      "model with tf.keras.Input(shape=...)")
-        shapes = [self._probe_shapes(size) for size in (24, 48)]
-        if None not in self._input_spec.shape:
-            shapes = shapes[:1]
-        rows = []
-        for layer, *probed in zip(self.layers, *shapes):
-            # an output size that follows an unknown input size is unknown (None)
-            rows.append((layer, (None,) + tuple(d if all(p[i] == d for p in probed) else None
-                                                for i, d in enumerate(probed[0]))))
-        return rows
+    @_model_shape
+    def input_shape(self) -> Tuple[Optional[int], ...]:
+        """``(None,) +`` the declared input shape, or the shape of the first call's input.
 
-    def _probe_shapes(self, size):
-        """Each layer's output shape (batch axis dropped) on zeros whose unknown sizes are ``size``."""
+        >>> import gradtape as tf
+        >>> tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(3)]).input_shape
+        (None, 4)
+        """
+        if self._input_spec is not None:
+            return (None,) + tuple(self._input_spec.shape)
+        if getattr(self, "_called_shape", None) is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
+        return self._called_shape
+
+    @_model_shape
+    def output_shape(self) -> Tuple[Optional[int], ...]:
+        """The shape the last layer gives for :attr:`input_shape` (``None`` kept for the batch).
+
+        >>> import gradtape as tf
+        >>> model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(3)])
+        >>> model.output_shape
+        (None, 3)
+        """
+        if not self.layers or (self._input_spec is None
+                               and getattr(self, "_called_shape", None) is None):
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet.")
+        return self._layer_output_shapes()[-1][1]
+
+    def _layer_output_shapes(self):
+        """``(layer, output shape)`` for each layer, from runs on zeros of the input shape:
+        an unknown (``None``) size is tried as 24 and as 48 (a strided
+        convolution needs room), and the output sizes that
+        follow it are unknown too."""
+        shape = self.input_shape
+        runs = [self._shapes_on_zeros(shape, 24)]
+        if None in shape[1:]:
+            runs.append(self._shapes_on_zeros(shape, 48))
+        return [(layer, shape[:1] + tuple(d if all(r[i][k] == d for r in runs) else None
+                                          for k, d in enumerate(runs[0][i]) if k > 0))
+                for i, layer in enumerate(self.layers)]
+
+    def _shapes_on_zeros(self, shape, unknown):
+        """Each layer's output shape on zeros of ``shape``, ``unknown`` for each None."""
         from ..eager import init_scope
-        sample = tuple(size if d is None else d for d in self._input_spec.shape)
-        x, shapes = np.zeros((1,) + sample, self._input_spec.dtype._np), []
+        dtype = self._input_spec.dtype if self._input_spec is not None else self.dtype
+        x = np.zeros((1,) + tuple(unknown if d is None else d for d in shape[1:]), dtype._np)
+        shapes = []
         with init_scope():
             for layer in self.layers:
                 x = layer(x)
-                shapes.append(tuple(x.shape[1:]))
+                shapes.append(tuple(x.shape))
         self._clear_losses()
         return shapes
+
+    def _summary_rows(self):
+        if self._input_spec is None and getattr(self, "_called_shape", None) is None:
+            raise ValueError("This model has not yet been built. Build the model first by "
+                             "calling `build()` or by calling the model on a batch of data.")
+        return self._layer_output_shapes()
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         x = inputs

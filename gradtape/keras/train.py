@@ -34,6 +34,7 @@ import zlib
 import numpy as np
 
 from . import module as _module
+from .. import checkpoint_management as _checkpoint_management
 from ..checkpoint_management import CheckpointManager, latest_checkpoint, list_variables  # noqa: F401
 from .module import Module
 from ..variables import Variable
@@ -150,7 +151,35 @@ class Checkpoint:
             raise
         return path
 
-    save = write
+    @property
+    def save_counter(self) -> Any:
+        """The number of ``save`` calls (and ``CheckpointManager`` saves) of this object, an
+        int64 tensor (TensorFlow's is a Variable, also restored; this count is not stored).
+
+        >>> import gradtape as tf
+        >>> tf.train.Checkpoint(w=tf.Variable(1.0)).save_counter
+        <gradtape.Tensor: shape=(), dtype=int64, numpy=0>
+        """
+        from .._core.convert import convert_to_tensor
+        return convert_to_tensor(np.int64(_checkpoint_management._save_counts.get(self, 0)))
+
+    def save(self, file_prefix: str | os.PathLike, options: Any = None) -> str:
+        """Write ``<file_prefix>-<n>``, ``n`` counting this object's saves (TensorFlow's
+        ``save_counter``), and record it as the newest checkpoint of its directory, so
+        ``tf.train.latest_checkpoint`` finds it; returns the path.
+
+        >>> import os, tempfile
+        >>> import gradtape as tf
+        >>> directory = tempfile.mkdtemp()
+        >>> ckpt = tf.train.Checkpoint(w=tf.Variable(1.0))
+        >>> [os.path.basename(ckpt.save(os.path.join(directory, "ckpt"))) for _ in range(2)]
+        ['ckpt-1', 'ckpt-2']
+        >>> os.path.basename(tf.train.latest_checkpoint(directory))
+        'ckpt-2'
+        """
+        if options is not None:
+            raise NotImplementedError("Checkpoint.save: options are not supported in gradtape")
+        return _checkpoint_management._save_numbered(self, file_prefix)
 
     # -- reading -------------------------------------------------------------
     def read(self, path: str | os.PathLike | None) -> CheckpointLoadStatus | None:

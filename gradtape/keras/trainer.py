@@ -166,7 +166,7 @@ def _pythonify(logs):
         else:
             flat[name] = float(value) if isinstance(value, (TensorLike, np.ndarray, np.generic,
                                                             float, int)) else value
-    return flat
+    return dict(sorted(flat.items()))
 
 
 def _as_numpy(value):
@@ -209,6 +209,25 @@ def _data(x, y, sample_weight):
             raise ValueError("fit: sample_weight needs y")
         parts.append(_as_batches_source(sample_weight))
     return tuple(parts)
+
+
+def _validation_parts(validation_data):
+    """``fit``'s ``validation_data`` as ``(x, y, sample_weight)`` for ``evaluate`` (arrays only)."""
+    if validation_data is None:
+        return None
+    if isinstance(validation_data, np.ndarray) or (
+            isinstance(validation_data, (tuple, list)) and len(validation_data) == 1):
+        # Keras 3 takes these as inputs without targets; its loss then fails on None
+        raise ValueError("None values not supported. (fit: validation_data has no targets; "
+                         "pass (x_val, y_val))")
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        got = (f"a {type(validation_data).__name__} of {len(validation_data)}"
+               if isinstance(validation_data, (tuple, list))
+               else type(validation_data).__name__)
+        raise ValueError("fit: validation_data must be a tuple (x, y) or "
+                         f"(x, y, sample_weight) of arrays; received {got}")
+    x, y, weight = tuple(validation_data) + (None,) * (3 - len(validation_data))
+    return x, y, weight
 
 
 def _refuse_unsupported(method, **given):
@@ -379,6 +398,7 @@ class Trainer:
         if validation_split and validation_data is None:
             data, validation_data = _train_validation_split(data, validation_split)
         batch_size = batch_size or 32
+        validation = _validation_parts(validation_data)
         steps = -(-_length(data) // batch_size)
         verbose = 1 if verbose == "auto" else verbose
         if self.train_function is None:
@@ -393,26 +413,20 @@ class Trainer:
             for batch in _batches(data, batch_size, shuffle):
                 logs = self.train_function(batch)
             logs = _pythonify(logs)
-            if validation_data is not None:
-                logs.update(self._validation_logs(validation_data,
+            if validation is not None:
+                logs.update(self._validation_logs(validation,
                                                   validation_batch_size or batch_size))
             if verbose:
                 _print_logs(steps, logs)
             history._record(epoch, logs)
         return history
 
-    def _validation_logs(self, validation_data, batch_size):
-        """``evaluate`` on ``(x, y[, sample_weight])`` at the end of an epoch, its names
-        prefixed ``val_`` (as Keras, it resets the metrics first)."""
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-            got = (f"a {type(validation_data).__name__} of {len(validation_data)}"
-                   if isinstance(validation_data, (tuple, list))
-                   else type(validation_data).__name__)
-            raise ValueError("fit: validation_data must be a tuple (x, y) or "
-                             f"(x, y, sample_weight) of arrays; received {got}")
-        x, y, *weights = validation_data
+    def _validation_logs(self, validation, batch_size):
+        """``evaluate`` on ``validation`` (``x, y, sample_weight``) at the end of an epoch,
+        its names prefixed ``val_`` (as Keras, it resets the metrics first)."""
+        x, y, weight = validation
         logs = self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True,
-                             sample_weight=weights[0] if weights else None)
+                             sample_weight=weight)
         return {f"val_{name}": value for name, value in logs.items()}
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None,

@@ -104,7 +104,7 @@ def test_expect_partial_returns_the_status(tmp_path):
 
 def test_write_creates_missing_directories(tmp_path):
     target = tmp_path / "runs" / "7" / "ckpt.npz"
-    tf.Checkpoint(v=tf.Variable(1.0)).save(target)
+    tf.Checkpoint(v=tf.Variable(1.0)).write(target)
     assert target.exists()
 
 

@@ -57,8 +57,8 @@ def test_validation_data_must_be_a_tuple_of_arrays():
     # TensorFlow 2.21 raises ValueError for both
     model = models.Sequential([layers.Dense(1)])
     model.compile(loss='mse')
-    for bad, said in [(np.ones((2, 1)), "ndarray"), ((np.ones((2, 1)),), "a tuple of 1")]:
-        with pytest.raises(ValueError, match=f"validation_data.*received {said}"):
+    for bad in [np.ones((2, 1)), (np.ones((2, 1)),)]:
+        with pytest.raises(ValueError, match="validation_data"):
             model.fit(np.ones((2, 1)), np.ones((2, 1)), validation_data=bad, verbose=0)
 
 
