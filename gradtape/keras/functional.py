@@ -155,10 +155,18 @@ class _Graph:
                 layers.append(node.layer)
         return layers
 
-    def run(self, inputs: Any) -> Any:
-        """The outputs for concrete ``inputs`` (the structure of the model's inputs)."""
+    def run(self, inputs: Any, training: Optional[bool] = None) -> Any:
+        """The outputs for concrete ``inputs`` (the structure of the model's inputs).
+
+        A ``training`` flag given (not None) replaces the one a layer was called with
+        when the model was declared, as in Keras 3: ``base(inputs, training=False)``
+        runs in training mode when the model is called with ``training=True`` (``fit``).
+        """
         symbols = _nest.flatten(self.inputs)
-        values = _nest.flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs]
+        if isinstance(inputs, dict) and not isinstance(self.inputs, dict):
+            values = _by_input_name(inputs, symbols)
+        else:
+            values = _nest.flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs]
         if len(values) != len(symbols):
             raise ValueError(f"the model expects {len(symbols)} input(s), but it received "
                              f"{len(values)} input tensors")
@@ -167,7 +175,10 @@ class _Graph:
         for node in self.nodes:
             args = _nest.map_structure(
                 lambda t: env[id(t)] if isinstance(t, KerasTensor) else t, node.inputs)
-            outputs = node.layer(args, *node.args, **node.kwargs)
+            kwargs = node.kwargs
+            if training is not None and "training" in kwargs:
+                kwargs = dict(kwargs, training=training)
+            outputs = node.layer(args, *node.args, **kwargs)
             for symbol, value in zip(_nest.flatten(node.outputs), _nest.flatten(outputs)):
                 env[id(symbol)] = value
         return _nest.map_structure(lambda t: env[id(t)], self.outputs)
@@ -191,6 +202,17 @@ def adjust_input_rank(value: Any, shape: Any, name: Optional[str]) -> Any:
         return _shape_ops.expand_dims(value, axis=-1)
     raise ValueError(f"Invalid input shape for input with name '{name}'. Expected shape "
                      f"{tuple(shape)}, but input has incompatible shape {tuple(value.shape)}")
+
+
+def _by_input_name(data, symbols):
+    """A dict of data for a model whose inputs are not a dict: matched by the Inputs' names
+    (Keras 3), not by the dict's key order."""
+    names = [t._node.layer.name for t in symbols]
+    for name in names:
+        if name not in data:
+            raise ValueError(f'Missing data for input "{name}". You passed a data dictionary '
+                             f"with keys {list(data)}. Expected the following keys: {names}")
+    return [data[name] for name in names]
 
 
 def _as_input(value, symbol):

@@ -262,7 +262,7 @@ class Layer(Module):
     _KERAS = True
     # add_weight's record and the weights' penalties: bookkeeping, not weight paths (a
     # dict keyed by id would list the weights in memory order)
-    _IGNORED = frozenset({"_weights_made", "_regularizers", "_losses"})
+    _IGNORED = frozenset({"_weights_made", "_made_frozen", "_regularizers", "_losses"})
 
     def __setstate__(self, state):
         # a copy (pickle, deepcopy, another process) has new Variables: Keras collects them
@@ -323,16 +323,30 @@ class Layer(Module):
 
     @property
     def trainable(self) -> bool:
-        """Whether this layer's weights train; setting it freezes or unfreezes them all."""
+        """Whether this layer's weights train; setting it freezes or unfreezes them all
+        (but weights made with ``trainable=False``, such as BatchNormalization's moving
+        statistics, stay non-trainable).
+
+        >>> import gradtape as tf
+        >>> bn = tf.keras.layers.BatchNormalization()
+        >>> bn.build((None, 3))
+        >>> bn.trainable = False
+        >>> bn.trainable = True
+        >>> len(bn.trainable_weights), len(bn.non_trainable_weights)
+        (2, 2)
+        """
         return self._trainable
 
     @trainable.setter
     def trainable(self, value):
         value = bool(value)
-        for layer in (self,) + tuple(m for m in self.submodules if isinstance(m, Layer)):
+        layers = (self,) + tuple(m for m in self.submodules if isinstance(m, Layer))
+        made_frozen = set()
+        for layer in layers:
             layer._trainable = value
+            made_frozen.update(id(var) for var in layer.__dict__.get("_made_frozen", ()))
         for var in self.variables:
-            var._trainable = value
+            var._trainable = value and id(var) not in made_frozen
 
     @property
     def weights(self) -> List[Any]:
@@ -409,6 +423,8 @@ class Layer(Module):
                        name=f"{self.name}/{name or 'weight'}", dtype=dt, constraint=constraint)
         _LAYER_WEIGHTS.add(var._uid)
         self.__dict__.setdefault("_weights_made", []).append(var)
+        if not trainable:   # stays non-trainable when the layer is unfrozen (moving statistics)
+            self.__dict__.setdefault("_made_frozen", []).append(var)
         regularizer = regularizers.get(regularizer)
         if regularizer is not None:
             self._regularizers[id(var)] = (var, regularizer)
@@ -968,8 +984,9 @@ class Model(Trainer, Layer):
     Weights are created by the sub-layers on the first call, from the input's
     shape; ``trainable_variables`` lists them in the order the sub-layers were
     assigned. The ``training`` flag given to the model reaches every sub-layer
-    (Dropout) unless a call passes its own. ``compile``, ``fit`` and
-    ``evaluate`` and ``predict`` run Keras' training engine
+    (Dropout) unless a call passes its own; in a functional model, a flag given to
+    the model also replaces the one a layer was called with when declared (Keras 3).
+    ``compile``, ``fit``, ``evaluate`` and ``predict`` run Keras' training engine
     (``gradtape/keras/trainer.py``); ``summary`` and saving raise
     ``NotImplementedError`` naming the alternative.
 
@@ -1098,7 +1115,7 @@ class Model(Trainer, Layer):
         """The model's computation: a functional model runs its layers; subclasses override it."""
         graph = getattr(self, "_graph", None)
         if graph is not None:
-            return graph.run(inputs)
+            return graph.run(inputs, training)
         raise NotImplementedError(f"{type(self).__name__}: a subclass of Model must define "
                                   "call(self, inputs, training=False)")
 
