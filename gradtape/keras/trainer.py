@@ -230,6 +230,16 @@ def _validation_parts(validation_data):
     return x, y, weight
 
 
+def _refuse_several_outputs(y_pred, what):
+    """Keras applies a compiled loss or metric to each output of a model with several;
+    gradtape would measure them stacked together, so it refuses."""
+    if isinstance(y_pred, (list, tuple, dict)) and len(_nest.flatten(y_pred)) > 1:
+        raise NotImplementedError(
+            f"{what} on a model with {len(_nest.flatten(y_pred))} outputs is not supported in "
+            "gradtape (Keras applies it to each output and sums the losses); override "
+            "train_step/test_step to compute each output's loss")
+
+
 def _refuse_unsupported(method, **given):
     for name, value in given.items():
         if value not in (None, 0, 0.0, 1, False):
@@ -316,6 +326,7 @@ class Trainer:
         """The compiled loss of ``(y, y_pred)`` plus the model's ``losses``."""
         total = []
         if self._compile_loss is not None:
+            _refuse_several_outputs(y_pred, "a compiled loss")
             total.append(self._compile_loss(y, y_pred, sample_weight=sample_weight))
         total.extend(self.losses)
         if not total:
@@ -325,6 +336,7 @@ class Trainer:
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> Any:
         """Update the compiled metrics and return every metric's result."""
         if self._compile_metrics is not None:
+            _refuse_several_outputs(y_pred, "compiled metrics")
             self._compile_metrics.update_state(y, y_pred, sample_weight=sample_weight)
         return self.get_metrics_result()
 
