@@ -45,7 +45,7 @@ is_float_kind(PyObject *kind)
            && PyUnicode_READ_CHAR(kind, 0) == 'f';
 }
 
-/* The kind letter of a Tensor's value (borrowed, or NULL if unknown); -1 on error. */
+/* 1 when a Tensor's value has a floating dtype, 0 otherwise, -1 on error. */
 static int
 output_is_float(PyObject *value)
 {
@@ -217,9 +217,9 @@ record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         Py_RETURN_NONE;
     }
     /* cuts, multi-output ops, complex or integer outputs, kept stacks: the reference */
-    flag = PyDict_GetItemWithError(sites_globals, s_enabled);
+    flag = PyDict_GetItemWithError(sites_globals, s_enabled);       /* sites.enabled */
     site_wanted = flag != NULL && PyObject_IsTrue(flag) == 1;
-    flag = PyDict_GetItemWithError(sites_globals, s_keep_stacks);
+    flag = PyDict_GetItemWithError(sites_globals, s_keep_stacks);   /* sites.keep_stacks */
     if (PyErr_Occurred()) {
         Py_DECREF(in_uids);
         return NULL;

@@ -160,7 +160,7 @@ def _pythonify(logs):
     """Logs as a flat dict of Python floats (a compiled metrics' dict is spread out),
     in name order as Keras'."""
     flat = {}
-    for name, value in sorted(logs.items()):
+    for name, value in logs.items():
         if isinstance(value, dict):
             flat.update(_pythonify(value))
         else:
@@ -270,7 +270,6 @@ class Trainer:
     run_eagerly = False
     train_function = None
     test_function = None
-    predict_function = None
 
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
                 metrics: Any = None, weighted_metrics: Any = None, run_eagerly: bool = False,
@@ -294,7 +293,7 @@ class Trainer:
             self._compile_metrics = CompileMetrics(metrics, weighted_metrics)
         self.run_eagerly = bool(run_eagerly)
         self._loss_tracker = _metrics.Mean(name="loss")
-        self.train_function = self.test_function = self.predict_function = None
+        self.train_function = self.test_function = None
         self.compiled = True
 
     @property
@@ -513,10 +512,6 @@ class Trainer:
         results = [logs[name] for name in names if name in logs]
         results += [logs[key] for key in sorted(logs) if key not in names]
         return results[0] if len(results) == 1 else results
-
-
-def _as_numpy(value):
-    return value.numpy() if isinstance(value, TensorLike) else np.asarray(value)
 
 
 def _train_validation_split(data, validation_split):
