@@ -1,7 +1,8 @@
-"""The optional C part of the tape (gradtape/_core/_record.c); everything else is in
-pyproject.toml. Without a C compiler the build skips it and gradtape runs its Python
-reference implementation."""
+"""The optional C parts of the tape (gradtape/_core/_record.c and _sweep.c); everything
+else is in pyproject.toml. Without a C compiler the build skips them and gradtape runs
+its Python reference implementations."""
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("gradtape._core._record", ["gradtape/_core/_record.c"],
-                             optional=True)])
+setup(ext_modules=[Extension(f"gradtape._core.{name}", [f"gradtape/_core/{name}.c"],
+                             depends=["gradtape/_core/_slots.h"], optional=True)
+                   for name in ("_record", "_sweep")])

@@ -6,12 +6,13 @@ a non-persistent tape gives one set of gradients and frees what it held.
 """
 from __future__ import annotations
 import contextlib
+from itertools import repeat
 import warnings
 from types import MappingProxyType
 
 import numpy as np
 
-from ._core.dtypes import kind
+from ._core.dtypes import NUMPY_INEXACT_KINDS as _INEXACT_KINDS, kind
 from ._core.backend import ones_for, zeros_for
 from .diagnostics import explain as _explain, history as _history, render as _render
 from ._core import nest, trace
@@ -37,11 +38,17 @@ _USED_MESSAGE = ("A non-persistent GradientTape can only be used to compute one 
 JACOBIAN_CHUNK_BYTES = _DEFAULT_CHUNK_BYTES
 
 
+def _all_tensors(items):
+    """Whether every item of a list or tuple is a tensor or Variable (at C speed:
+    a step passes its hundred sources here twice)."""
+    return all(map(isinstance, items, repeat(TensorLike)))
+
+
 def _flatten(structure):
     """The leaves of ``structure``; a tensor or a flat list or tuple of them is quick."""
     if isinstance(structure, TensorLike):
         return [structure]
-    if type(structure) in (list, tuple) and all([isinstance(s, TensorLike) for s in structure]):
+    if type(structure) in (list, tuple) and _all_tensors(structure):
         return list(structure)
     return nest.flatten(structure)
 
@@ -50,14 +57,14 @@ def _pack_as(structure, flat):
     """``flat`` in the structure of ``structure`` (the inverse of ``_flatten``)."""
     if isinstance(structure, TensorLike):
         return flat[0]
-    if type(structure) is list and all([isinstance(s, TensorLike) for s in structure]):
+    if type(structure) is list and _all_tensors(structure):
         return flat
     return nest.pack_sequence_as(structure, flat)
 
 
 def _flat_sources(sources):
     """The leaves of ``sources``, each checked to be a tensor or Variable."""
-    if type(sources) in (list, tuple) and all([isinstance(s, TensorLike) for s in sources]):
+    if type(sources) in (list, tuple) and _all_tensors(sources):
         return list(sources)
     flat = nest.flatten(sources)
     for s in flat:
@@ -275,7 +282,8 @@ class GradientTape:
         flat_targets = [target] if isinstance(target, TensorLike) else [
             t if isinstance(t, TensorLike) else convert_to_tensor(t) for t in _flatten(target)]
         target_cts = self._initial_cotangents(flat_targets, output_gradients)
-        wanted = [s._uid for s in flat_sources if _floating_source(s)]
+        wanted = [s._uid for s in flat_sources
+                  if s._value.dtype in _INEXACT_KINDS or _floating_source(s)]
         if not persistent:  # backward frees the entries explain reads later
             self._skeleton = _history._graph_of(self._rec)
         found = self._sweep(target_cts, wanted, persistent, slices=True)

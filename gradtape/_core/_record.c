@@ -9,10 +9,9 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <structmember.h>
+#include "_slots.h"
 #include <frameobject.h>
 
-#define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
 
 static Py_ssize_t off_entries, off_producer, off_tracked, off_cut_only;  /* TapeRecorder */
 static Py_ssize_t off_nondiff, off_multi, off_save, off_save_ans;       /* Op */
@@ -283,23 +282,6 @@ record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 static PyMethodDef record_def = {
     "record", (PyCFunction)(void (*)(void))record, METH_FASTCALL,
     "Record one op on the tape (the common case in C; see reverse.py for the reference)."};
-
-/* The offset of a __slots__ attribute ``name`` of ``type`` (-1 and an error if none). */
-static Py_ssize_t
-slot_offset(PyObject *type, const char *name)
-{
-    PyObject *descr = PyObject_GetAttrString(type, name);
-    Py_ssize_t offset = -1;
-    if (descr == NULL)
-        return -1;
-    if (Py_TYPE(descr) == &PyMemberDescr_Type
-            && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX)
-        offset = ((PyMemberDescrObject *)descr)->d_member->offset;
-    else
-        PyErr_Format(PyExc_TypeError, "%s is not a __slots__ attribute", name);
-    Py_DECREF(descr);
-    return offset;
-}
 
 static PyObject *
 install(PyObject *module, PyObject *args)

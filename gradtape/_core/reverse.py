@@ -405,12 +405,18 @@ def backward(recorder, target_cts, source_uids, persistent, vjp_caller=None):
     if vjp_caller is None and not _recorders() and not foreign[0]:
         found = _sweep_arrays(recorder.entries, target_cts, live, keep, persistent,
                               recorder.complex_seen)
-        found = {u: wrap(found[u]) for u in source_uids if u in found}
+        found = dict(zip(*_wrapped(found, source_uids)))
     else:
         found = _sweep_ops(recorder.entries, target_cts, live, keep, persistent, vjp_caller)
         found = {u: found[u] for u in source_uids if u in found}
     free(recorder, persistent)
     return found
+
+
+def _wrapped(arrays, uids):
+    """The ids of ``uids`` that ``arrays`` holds, and those arrays as Tensors."""
+    got = [u for u in uids if u in arrays]
+    return got, map(wrap, map(arrays.__getitem__, got))
 
 
 def _sweep_ops(entries, target_cts, live, keep, persistent, vjp_caller):
@@ -445,7 +451,8 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent, complex_seen=True
     """The first-order sweep on NumPy arrays: cotangents are arrays, an op's
     ``numpy_vjps`` run where it has them (its Tensor VJPs otherwise;
     ``real_numpy_vjps`` unless a recorded value is complex), and a sum made
-    here is ours to update in place (``owned``)."""
+    here is ours to update in place (``owned``).  The loop is ``_sweep.c``'s
+    when it was built, ``python_sweep_arrays`` otherwise."""
     cts, owned = {}, set()
     for uid, ct in target_cts:
         if uid in cts:
@@ -453,6 +460,12 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent, complex_seen=True
             owned.add(uid)
         else:
             cts[uid] = ct._value
+    current = [None]  # the op being differentiated (user_warnings names it)
+    return _sweep_loop(entries, cts, owned, live, keep, persistent, complex_seen, current)
+
+
+def python_sweep_arrays(entries, cts, owned, live, keep, persistent, complex_seen, current):
+    """``_sweep_arrays``' loop in Python: the reference for ``_sweep.c``."""
     get, ndarray = cts.get, NP.ndarray
     for idx in range(len(entries) - 1, -1, -1):
         entry = entries[idx]
@@ -462,11 +475,12 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent, complex_seen=True
         if out_meta is None:
             ct = get(outs)
         else:
-            ct = _array_cts([get(u) for u in outs], out_meta)
+            ct = _array_cts(cts, outs, out_meta)
         if ct is None:
             continue
         if not persistent:
             entries[idx] = None
+        current[0] = op
         fast = op.numpy_vjps if complex_seen else op.real_numpy_vjps
         av = None if ans is None or fast is None else ans._value
         if len(saved) == 2:
@@ -488,10 +502,9 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent, complex_seen=True
                 vjp = op.vjps[i]
                 if vjp is None:
                     continue
-                g = vjp(_as_tensors(ct, out_meta), ans, *saved, **params)
-                if g is None:
+                gv = _tensor_vjp(vjp, ct, out_meta, ans, saved, params)
+                if gv is None:
                     continue
-                gv = g._value
             x = values[i]
             if type(gv) is not type(x) or type(gv) is ndarray:  # (two NumPy scalars of one type match)
                 if gv.shape != x.shape:
@@ -516,6 +529,12 @@ def _sweep_arrays(entries, target_cts, live, keep, persistent, complex_seen=True
     return cts
 
 
+def _tensor_vjp(vjp, ct, out_meta, ans, saved, params):
+    """A Tensor VJP rule's result on cotangent arrays ``ct``, as an array (None if none)."""
+    g = vjp(_as_tensors(ct, out_meta), ans, *saved, **params)
+    return None if g is None else g._value
+
+
 def _drop_consumed(cts, outs, out_meta, keep):
     """Free an entry's output cotangents once its VJPs have run (sources stay)."""
     if out_meta is None:
@@ -527,8 +546,9 @@ def _drop_consumed(cts, outs, out_meta, keep):
                 cts.pop(u, None)
 
 
-def _array_cts(got, out_meta):
+def _array_cts(cts, outs, out_meta):
     """A multi-output op's cotangent arrays, zeros where an output got none (None if all)."""
+    got = [cts.get(u) for u in outs]
     if all(g is None for g in got):
         return None
     return tuple([g if g is not None else NP.zeros(shape, dtype)
@@ -538,3 +558,22 @@ def _array_cts(got, out_meta):
 def _as_tensors(ct, out_meta):
     """Cotangent arrays as the Tensors a Tensor VJP takes."""
     return wrap(ct) if out_meta is None else tuple([wrap(c) for c in ct])
+
+
+def _use_c_sweep():
+    """``_sweep.c``'s loop when it was built (``GRADTAPE_PURE_PYTHON=1`` keeps
+    ``python_sweep_arrays``)."""
+    if os.environ.get("GRADTAPE_PURE_PYTHON"):
+        return python_sweep_arrays
+    try:
+        from . import _sweep
+    except ImportError:  # built without a C compiler
+        return python_sweep_arrays
+    _sweep.install(Op, Tensor, NP.ndarray, Meta, _array_cts, _tensor_vjp, unbroadcast,
+                   _drop_consumed)
+    return _sweep.sweep
+
+
+_sweep_loop = _use_c_sweep()
+#: Whether the first-order sweep's loop is the C one (``_sweep.c``).
+C_SWEEP = _sweep_loop is not python_sweep_arrays

@@ -40,9 +40,7 @@ def _reissue(frame, text, category):
     naming the op whose derivative was being computed, if any."""
     outer = None
     while frame.f_back is not None and frame.f_code.co_filename.startswith(_ENGINE):
-        op = frame.f_locals.get("op") if frame.f_code.co_filename.startswith(NOT_USER[0]) else None
-        if isinstance(op, Op):
-            outer = op
+        outer = _op_of(frame) or outer
         frame = frame.f_back
     if outer is not None and not text.startswith(outer.name + ":"):
         text = f"{text} (in the derivative of {outer.name})"
@@ -93,13 +91,31 @@ def _engine_frame(frame):
     return None
 
 
+def _op_of(frame):
+    """The op a gradtape frame runs or differentiates (None for any other frame).
+
+    The sweep on arrays keeps the op it differentiates in ``current``: its loop
+    may be C, with no frame of its own."""
+    if not frame.f_code.co_filename.startswith(NOT_USER[0]):
+        return None
+    f_locals = frame.f_locals
+    op = f_locals.get("op")
+    if op is None and frame.f_code.co_name == "_sweep_arrays":
+        op = f_locals["current"][0]
+    return op if isinstance(op, Op) else None
+
+
+# the sweep on arrays (reverse.py): a warning under it comes from an op's NumPy VJP
+_SWEEPS = ("_sweep_arrays", "python_sweep_arrays")
+
+
 def _named(frame, text):
     """``text`` led by the name of the op that computed (the innermost one running)."""
     while frame is not None:
-        if frame.f_code.co_name == "_sweep_arrays":
+        if frame.f_code.co_name in _SWEEPS:
             return text  # an op's NumPy VJP: ``_reissue`` names the op being differentiated
-        op = frame.f_locals.get("op") if frame.f_code.co_filename.startswith(NOT_USER[0]) else None
-        if isinstance(op, Op):
+        op = _op_of(frame)
+        if op is not None:
             return f"{op.name}: {text}"
         if frame.f_code.co_filename.startswith("<gradtape.function"):
             return f"{frame.f_code.co_filename[1:-1]}: {text}"

@@ -1,0 +1,341 @@
+/* The first-order backward sweep's loop in C: the tape's cost per entry swept.
+ *
+ * reverse.py's ``python_sweep_arrays`` is the reference; ``sweep`` below takes
+ * the same steps in the same order (see it for the why of each): entries in
+ * reverse, an entry's output cotangent looked up by id, its NumPy VJPs called
+ * for the live inputs, each result unbroadcast and cast to its input's dtype,
+ * and summed into the input's cotangent (in place when the sum is ours).
+ * What is rare stays in Python and is called from here: a multi-output op's
+ * cotangents, a Tensor VJP, undoing broadcasting, dropping a multi-output op's
+ * consumed cotangents.  ``GRADTAPE_PURE_PYTHON=1`` keeps the reference.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include "_slots.h"
+
+#define SMALL 8  /* inputs whose values fit on the C stack; more are allocated */
+
+static Py_ssize_t off_vjps, off_numpy_vjps, off_real_numpy_vjps;  /* Op */
+static Py_ssize_t off_value;                                        /* Tensor */
+static PyTypeObject *tensor_type, *ndarray_type, *meta_type;
+static PyObject *multi_ct;      /* reverse._array_cts over an entry's outputs */
+static PyObject *tensor_vjp;    /* reverse._tensor_vjp: a Tensor VJP's result as an array */
+static PyObject *unbroadcast;   /* reverse.unbroadcast */
+static PyObject *drop_multi;    /* reverse._drop_consumed */
+static PyObject *zero;          /* the int 0 (unbroadcast's nbatch) */
+static PyObject *s_shape, *s_dtype, *s_kind, *s_astype;
+
+/* ``fast[i]`` or ``op.vjps[i]`` as a borrowed reference (NULL with an error set if
+ * ``i`` is out of range; None is returned as is). */
+static PyObject *
+item(PyObject *rules, Py_ssize_t i)
+{
+    if (PyTuple_CheckExact(rules) && i < PyTuple_GET_SIZE(rules))
+        return PyTuple_GET_ITEM(rules, i);
+    PyErr_Format(PyExc_TypeError, "an op's VJP rules must be a tuple with one per input");
+    return NULL;
+}
+
+/* ``rule(ct, av, *values, **params)`` (a new reference); ``args`` has room for
+ * three pointers before the ``n`` values. */
+static PyObject *
+call_rule(PyObject *rule, PyObject *ct, PyObject *av, PyObject **args, Py_ssize_t n,
+          PyObject *params)
+{
+    args[0] = NULL;  /* PY_VECTORCALL_ARGUMENTS_OFFSET: a bound call may use it */
+    args[1] = ct;
+    args[2] = av;
+    if (PyDict_CheckExact(params) && PyDict_GET_SIZE(params) == 0)
+        return PyObject_Vectorcall(rule, args + 1, (n + 2) | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                   NULL);
+    return PyObject_VectorcallDict(rule, args + 1, n + 2, params);
+}
+
+/* ``gv`` unbroadcast to ``x``'s shape and cast to its dtype when it is floating
+ * (steals ``gv``; a new reference). */
+static PyObject *
+fit_to_input(PyObject *gv, PyObject *x)
+{
+    PyObject *gshape, *xshape, *gdtype, *xdtype;
+    int differ;
+    if (Py_TYPE(gv) == Py_TYPE(x) && Py_TYPE(gv) != ndarray_type)
+        return gv;  /* two NumPy scalars of one type match */
+    if ((gshape = PyObject_GetAttr(gv, s_shape)) == NULL)
+        goto fail;
+    if ((xshape = PyObject_GetAttr(x, s_shape)) == NULL) {
+        Py_DECREF(gshape);
+        goto fail;
+    }
+    differ = PyObject_RichCompareBool(gshape, xshape, Py_NE);
+    Py_DECREF(gshape);
+    if (differ > 0) {
+        PyObject *args[3] = {gv, xshape, zero};
+        Py_SETREF(gv, PyObject_Vectorcall(unbroadcast, args, 3, NULL));
+    }
+    Py_DECREF(xshape);
+    if (differ < 0 || gv == NULL)
+        goto fail;
+    if ((gdtype = PyObject_GetAttr(gv, s_dtype)) == NULL)
+        goto fail;
+    if ((xdtype = PyObject_GetAttr(x, s_dtype)) == NULL) {
+        Py_DECREF(gdtype);
+        goto fail;
+    }
+    differ = gdtype != xdtype ? PyObject_RichCompareBool(gdtype, xdtype, Py_NE) : 0;
+    Py_DECREF(gdtype);
+    if (differ > 0) {
+        PyObject *kind = PyObject_GetAttr(xdtype, s_kind);
+        int inexact = kind != NULL && PyUnicode_Check(kind) && PyUnicode_GET_LENGTH(kind) == 1
+                      && (PyUnicode_READ_CHAR(kind, 0) == 'f' || PyUnicode_READ_CHAR(kind, 0) == 'c');
+        Py_XDECREF(kind);
+        if (kind == NULL)
+            differ = -1;
+        else if (inexact)
+            Py_SETREF(gv, PyObject_CallMethodOneArg(gv, s_astype, xdtype));
+    }
+    Py_DECREF(xdtype);
+    if (differ < 0 || gv == NULL)
+        goto fail;
+    return gv;
+fail:
+    Py_XDECREF(gv);
+    return NULL;
+}
+
+/* Add ``gv`` (stolen) to the cotangent of ``u`` in ``cts``. */
+static int
+accumulate(PyObject *cts, PyObject *owned, PyObject *u, PyObject *gv)
+{
+    PyObject *prev = PyDict_GetItemWithError(cts, u), *sum;
+    int r, is_array;
+    if (prev == NULL) {
+        if (PyErr_Occurred()) {
+            Py_DECREF(gv);
+            return -1;
+        }
+        r = PyDict_SetItem(cts, u, gv);
+        Py_DECREF(gv);
+        return r;
+    }
+    is_array = Py_TYPE(prev) == ndarray_type;  /* else NumPy scalars: the fast add */
+    if (is_array) {
+        r = PySet_Contains(owned, u);
+        if (r < 0) {
+            Py_DECREF(gv);
+            return -1;
+        }
+        if (r) {  /* a sum made here: ours to update in place */
+            sum = PyNumber_InPlaceAdd(prev, gv);
+            Py_DECREF(gv);
+            Py_XDECREF(sum);
+            return sum == NULL ? -1 : 0;
+        }
+    }
+    sum = PyNumber_Add(prev, gv);
+    Py_DECREF(gv);
+    if (sum == NULL)
+        return -1;
+    r = PyDict_SetItem(cts, u, sum);
+    Py_DECREF(sum);
+    return r < 0 || !is_array ? r : PySet_Add(owned, u);
+}
+
+/* One entry's VJPs: its live inputs' cotangents summed into ``cts``; ``args`` has
+ * room for the entry's inputs and three more pointers. */
+static int
+sweep_entry(PyObject *entry, PyObject *ct, PyObject *cts, PyObject *owned, PyObject *live,
+            int complex_seen, PyObject **args)
+{
+    PyObject *op = PyTuple_GET_ITEM(entry, 0), *in_uids = PyTuple_GET_ITEM(entry, 1),
+             *saved = PyTuple_GET_ITEM(entry, 2), *ans = PyTuple_GET_ITEM(entry, 4),
+             *params = PyTuple_GET_ITEM(entry, 5), *out_meta = PyTuple_GET_ITEM(entry, 6);
+    PyObject *fast = SLOT(op, complex_seen ? off_numpy_vjps : off_real_numpy_vjps);
+    PyObject **values = args + 3, *av = Py_None;
+    Py_ssize_t n = PyTuple_GET_SIZE(saved);
+    if (fast == NULL || SLOT(op, off_vjps) == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "an op without its VJP rules");
+        return -1;
+    }
+    if (ans != Py_None && fast != Py_None && (av = SLOT(ans, off_value)) == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "a saved output without a value");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {  /* borrowed: ``saved`` holds them */
+        PyObject *x = PyTuple_GET_ITEM(saved, k);
+        values[k] = Py_TYPE(x) == meta_type ? x : SLOT(x, off_value);
+        if (values[k] == NULL) {
+            PyErr_SetString(PyExc_AttributeError, "a saved input without a value");
+            return -1;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *u = PyTuple_GET_ITEM(in_uids, i), *rule, *gv;
+        int r = PySet_Contains(live, u);
+        if (r <= 0) {
+            if (r < 0)
+                return -1;
+            continue;
+        }
+        rule = fast == Py_None ? Py_None : item(fast, i);
+        if (rule == NULL)
+            return -1;
+        if (rule != Py_None) {
+            gv = call_rule(rule, ct, av, args, n, params);
+        }
+        else {
+            PyObject *vjp = item(SLOT(op, off_vjps), i);
+            if (vjp == NULL)
+                return -1;
+            if (vjp == Py_None)
+                continue;
+            PyObject *args[6] = {vjp, ct, out_meta, ans, saved, params};
+            gv = PyObject_Vectorcall(tensor_vjp, args, 6, NULL);
+            if (gv == Py_None) {
+                Py_DECREF(gv);
+                continue;
+            }
+        }
+        if (gv == NULL || (gv = fit_to_input(gv, values[i])) == NULL
+                || accumulate(cts, owned, u, gv) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+sweep(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *entries, *cts, *owned, *live, *keep, *current;
+    int persistent, complex_seen;
+    if (nargs != 8 || !PyList_CheckExact(args[0]) || !PyDict_CheckExact(args[1])
+            || !PySet_Check(args[2]) || !PyAnySet_Check(args[3]) || !PyAnySet_Check(args[4])
+            || !PyList_CheckExact(args[7]) || PyList_GET_SIZE(args[7]) != 1) {
+        PyErr_SetString(PyExc_TypeError, "sweep(entries, cts, owned, live, keep, persistent, "
+                                         "complex_seen, current)");
+        return NULL;
+    }
+    entries = args[0], cts = args[1], owned = args[2], live = args[3], keep = args[4];
+    current = args[7];
+    if ((persistent = PyObject_IsTrue(args[5])) < 0
+            || (complex_seen = PyObject_IsTrue(args[6])) < 0)
+        return NULL;
+    for (Py_ssize_t idx = PyList_GET_SIZE(entries) - 1; idx >= 0; idx--) {
+        PyObject *entry, *outs, *out_meta, *ct, *small[SMALL + 3], **args;
+        Py_ssize_t n;
+        int failed;
+        if (idx >= PyList_GET_SIZE(entries))  /* a VJP shortened the tape */
+            continue;
+        entry = PyList_GET_ITEM(entries, idx);
+        if (entry == Py_None)
+            continue;
+        if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) < 7
+                || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 1))
+                || !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 2))
+                || PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 1))
+                   != PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 2))) {
+            PyErr_SetString(PyExc_TypeError, "a tape entry the C sweep cannot read");
+            return NULL;
+        }
+        outs = PyTuple_GET_ITEM(entry, 3);
+        out_meta = PyTuple_GET_ITEM(entry, 6);
+        if (out_meta == Py_None) {
+            ct = PyDict_GetItemWithError(cts, outs);
+            if (ct == NULL) {
+                if (PyErr_Occurred())
+                    return NULL;
+                continue;
+            }
+            Py_INCREF(ct);
+        }
+        else {
+            PyObject *call[3] = {cts, outs, out_meta};
+            ct = PyObject_Vectorcall(multi_ct, call, 3, NULL);
+            if (ct == NULL)
+                return NULL;
+            if (ct == Py_None) {
+                Py_DECREF(ct);
+                continue;
+            }
+        }
+        Py_INCREF(entry);  /* ours while its VJPs run, as the tape may drop it */
+        if (!persistent && PyList_SetItem(entries, idx, Py_NewRef(Py_None)) < 0) {
+            Py_DECREF(entry);
+            Py_DECREF(ct);
+            return NULL;
+        }
+        Py_INCREF(PyTuple_GET_ITEM(entry, 0));  /* the op being differentiated, for warnings */
+        PyList_SetItem(current, 0, PyTuple_GET_ITEM(entry, 0));
+        n = PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 2));
+        args = n <= SMALL ? small : PyMem_Malloc((n + 3) * sizeof(PyObject *));
+        failed = args == NULL ? (PyErr_NoMemory(), -1)
+                              : sweep_entry(entry, ct, cts, owned, live, complex_seen, args);
+        if (args != small)
+            PyMem_Free(args);
+        Py_DECREF(ct);
+        if (!failed) {
+            if (out_meta != Py_None) {
+                PyObject *call[4] = {cts, outs, out_meta, keep};
+                PyObject *r = PyObject_Vectorcall(drop_multi, call, 4, NULL);
+                failed = r == NULL;
+                Py_XDECREF(r);
+            }
+            else {
+                int kept = PySet_Contains(keep, outs);
+                failed = kept < 0 || (!kept && PyDict_DelItem(cts, outs) < 0);
+            }
+        }
+        Py_DECREF(entry);
+        if (failed)
+            return NULL;
+    }
+    Py_INCREF(cts);
+    return cts;
+}
+
+static PyObject *
+install(PyObject *module, PyObject *args)
+{
+    PyObject *op_type, *tensor, *ndarray, *meta;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!OOOO", &PyType_Type, &op_type, &PyType_Type, &tensor,
+                          &PyType_Type, &ndarray, &PyType_Type, &meta, &multi_ct, &tensor_vjp,
+                          &unbroadcast, &drop_multi))
+        return NULL;
+    if ((off_vjps = slot_offset(op_type, "vjps")) < 0
+            || (off_numpy_vjps = slot_offset(op_type, "numpy_vjps")) < 0
+            || (off_real_numpy_vjps = slot_offset(op_type, "real_numpy_vjps")) < 0
+            || (off_value = slot_offset(tensor, "_value")) < 0)
+        return NULL;
+    tensor_type = (PyTypeObject *)Py_NewRef(tensor);
+    ndarray_type = (PyTypeObject *)Py_NewRef(ndarray);
+    meta_type = (PyTypeObject *)Py_NewRef(meta);
+    Py_INCREF(multi_ct);
+    Py_INCREF(tensor_vjp);
+    Py_INCREF(unbroadcast);
+    Py_INCREF(drop_multi);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"install", install, METH_VARARGS,
+     "install(Op, Tensor, ndarray, Meta, array_cts, tensor_vjp, unbroadcast, drop_consumed)"},
+    {"sweep", (PyCFunction)(void (*)(void))sweep, METH_FASTCALL,
+     "sweep(entries, cts, owned, live, keep, persistent, complex_seen, current): "
+     "reverse.python_sweep_arrays's loop in C; returns cts."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "_sweep",
+    "The first-order backward sweep's loop in C (reverse.py holds the reference).", -1,
+    module_methods};
+
+PyMODINIT_FUNC
+PyInit__sweep(void)
+{
+    if ((s_shape = PyUnicode_InternFromString("shape")) == NULL
+            || (s_dtype = PyUnicode_InternFromString("dtype")) == NULL
+            || (s_kind = PyUnicode_InternFromString("kind")) == NULL
+            || (s_astype = PyUnicode_InternFromString("astype")) == NULL
+            || (zero = PyLong_FromLong(0)) == NULL)
+        return NULL;
+    return PyModule_Create(&module_def);
+}
