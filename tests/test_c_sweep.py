@@ -10,7 +10,8 @@ import gradtape as tf
 from gradtape._core import reverse
 from gradtape.extend import apply, defop
 
-pytestmark = pytest.mark.skipif(not reverse.C_SWEEP, reason="the C sweep was not built")
+pytestmark = [pytest.mark.skipif(not reverse.C_SWEEP, reason="the C sweep was not built"),
+              pytest.mark.usefixtures("numpy_alone")]
 
 
 def _broadcast(x, w, v):

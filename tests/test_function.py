@@ -301,6 +301,7 @@ def test_an_unhashable_python_argument_is_a_clear_error():
         tf.function(lambda x, opts: x)(tf.constant(1.0), {1, 2})
 
 
+@pytest.mark.other_namespace
 def test_arrays_of_another_namespace_run_the_function_itself():
     xp = pytest.importorskip("array_api_strict")
     fast = tf.function(lambda x: tf.reduce_sum(x * x))

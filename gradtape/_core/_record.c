@@ -23,7 +23,8 @@ static PyObject *scalar_kinds;    /* NumPy scalar type -> kind letter */
 static PyObject *metas;           /* (shape, dtype) -> shared Meta */
 static PyObject *make_meta;       /* reverse._meta, for a (shape, dtype) not seen yet */
 static PyObject *sites_globals;   /* sites.py's module dict: enabled, last_user, keep_stacks */
-static PyObject *user_frame;      /* sites.user_frame */
+static PyObject *own_files;       /* sites.OWN_FILES: gradtape's source files */
+static int site_depth;            /* frames from the caller up to the one that called apply */
 static PyObject *s_all, *s_none, *s_dtype, *s_shape, *s_enabled, *s_last_user,
                 *s_keep_stacks;
 
@@ -121,44 +122,48 @@ saved_inputs(PyObject *save, PyObject *inputs)
     return saved;
 }
 
-/* Where in user code the op ran: the frame two above the caller (record <- apply <-
- * public op <- user), or the first one outside gradtape from there.  Sets *code and
- * *lasti to new references (None when the stack is too shallow). */
+/* Where in user code the op ran: the first frame outside gradtape, from the one that
+ * called apply (``site_depth`` above the caller: 0 when apply is C, 1 when it is
+ * Python); the last user code seen ends the walk early.  Sets *code and *lasti to new
+ * references (None when the walk leaves the stack). */
 static int
 user_site(PyObject **code, PyObject **lasti)
 {
-    PyFrameObject *f = PyEval_GetFrame(), *up = NULL, *frame = NULL;
+    PyFrameObject *frame = PyEval_GetFrame();
     PyCodeObject *c;
     PyObject *last_user;
     *code = Py_None;
     *lasti = Py_None;
     Py_INCREF(Py_None);
     Py_INCREF(Py_None);
-    if (f == NULL || (up = PyFrame_GetBack(f)) == NULL)
-        return 0;
-    frame = PyFrame_GetBack(up);
-    Py_DECREF(up);
     if (frame == NULL)
         return 0;
-    c = PyFrame_GetCode(frame);
+    Py_INCREF(frame);
+    for (int up = 0; up < site_depth && frame != NULL; up++)
+        Py_SETREF(frame, PyFrame_GetBack(frame));
     last_user = PyDict_GetItemWithError(sites_globals, s_last_user);
     if (last_user == NULL && PyErr_Occurred()) {
-        Py_DECREF(c);
-        Py_DECREF(frame);
+        Py_XDECREF(frame);
         return -1;
     }
-    if ((PyObject *)c != last_user) {
-        PyObject *found = PyObject_CallOneArg(user_frame, (PyObject *)frame);
-        Py_DECREF(c);
-        Py_DECREF(frame);
-        if (found == NULL) {
-            if (!PyErr_ExceptionMatches(PyExc_AttributeError))
-                return -1;
-            PyErr_Clear();  /* walked off the top of the stack: no site */
-            return 0;
-        }
-        frame = (PyFrameObject *)found;
+    for (;;) {
+        int own;
+        if (frame == NULL)
+            return 0;  /* walked off the top of the stack: no site */
         c = PyFrame_GetCode(frame);
+        if ((PyObject *)c == last_user)
+            break;
+        own = PySet_Contains(own_files, c->co_filename);
+        if (own <= 0) {  /* the user's frame: remembered for the next op */
+            if (own < 0 || PyDict_SetItem(sites_globals, s_last_user, (PyObject *)c) < 0) {
+                Py_DECREF(c);
+                Py_DECREF(frame);
+                return -1;
+            }
+            break;
+        }
+        Py_DECREF(c);
+        Py_SETREF(frame, PyFrame_GetBack(frame));
     }
 #if PY_VERSION_HEX >= 0x030B0000
     PyObject *offset = PyLong_FromLong(PyFrame_GetLasti(frame));
@@ -287,12 +292,14 @@ static PyObject *
 install(PyObject *module, PyObject *args)
 {
     PyObject *recorder_type, *op_type, *tensor, *ndarray, *sites_module, *descr;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!OO!O!O!OOO", &PyType_Type, &recorder_type,
+    int apply_frames;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!OO!O!O!OOi", &PyType_Type, &recorder_type,
                           &PyType_Type, &op_type, &PyType_Type, &tensor, &PyType_Type, &ndarray,
                           &python_record, &PyDict_Type, &inexact_kinds, &PyDict_Type,
                           &scalar_kinds, &PyDict_Type, &metas, &make_meta, &sites_module,
-                          &user_frame))
+                          &apply_frames))
         return NULL;
+    site_depth = apply_frames;
     if ((off_entries = slot_offset(recorder_type, "entries")) < 0
             || (off_producer = slot_offset(recorder_type, "producer")) < 0
             || (off_tracked = slot_offset(recorder_type, "tracked")) < 0
@@ -313,7 +320,12 @@ install(PyObject *module, PyObject *args)
     Py_INCREF(scalar_kinds);
     Py_INCREF(metas);
     Py_INCREF(make_meta);
-    Py_INCREF(user_frame);
+    own_files = PyDict_GetItemString(sites_globals, "OWN_FILES");
+    if (own_files == NULL || !PyAnySet_Check(own_files)) {
+        PyErr_SetString(PyExc_TypeError, "sites.OWN_FILES must be a set");
+        return NULL;
+    }
+    Py_INCREF(own_files);
     tensor_type = (PyTypeObject *)tensor;
     ndarray_type = (PyTypeObject *)ndarray;
     Py_INCREF(tensor);
@@ -332,7 +344,7 @@ install(PyObject *module, PyObject *args)
 static PyMethodDef module_methods[] = {
     {"install", install, METH_VARARGS,
      "install(TapeRecorder, Op, Tensor, ndarray, python_record, inexact_kinds, scalar_kinds,"
-     " metas, make_meta, sites, user_frame): put the C record on TapeRecorder."},
+     " metas, make_meta, sites, apply_frames): put the C record on TapeRecorder."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module_def = {

@@ -86,6 +86,10 @@ def shape_dtype(x):
     return v.shape, v.dtype
 
 
+# how far up from ``TapeRecorder.record`` the frame that called apply is
+_SITE_DEPTH = 1 + sites.apply_frames
+
+
 class TapeRecorder(Recorder):
     """The recording half of a GradientTape: the entries and what they track."""
 
@@ -184,10 +188,11 @@ class TapeRecorder(Recorder):
             saved = tuple([x if i in save else _meta(x._value) for i, x in enumerate(inputs)])
         idx = len(self.entries)
         if sites.enabled:
-            # the user's frame is usually 3 up (record <- apply <- public op <- user);
-            # nearer frames are never touched, and the last user code seen skips the walk
+            # the walk to the user's frame starts at the one that called apply
+            # (record <- apply <- caller, or record <- caller with the C apply);
+            # nearer frames are never touched, and the last user code seen ends it
             try:
-                f = _getframe(3)
+                f = _getframe(_SITE_DEPTH)
                 code = f.f_code
                 if code is not sites.last_user:  # (always, in debug mode)
                     f = sites.user_frame(f)
@@ -288,7 +293,7 @@ def _use_c_record():
     except ImportError:  # built without a C compiler
         return False
     _record.install(TapeRecorder, Op, Tensor, NP.ndarray, TapeRecorder.python_record,
-                    _INEXACT_KINDS, _SCALAR_KINDS, _METAS, _meta, sites, sites.user_frame)
+                    _INEXACT_KINDS, _SCALAR_KINDS, _METAS, _meta, sites, sites.apply_frames)
     return True
 
 

@@ -37,6 +37,9 @@ def _own_files():
 OWN_FILES = _own_files()
 getframe = sys._getframe
 last_user = None  # a code object known to be outside gradtape
+#: Python frames the op dispatch (``trace.apply``) puts between a recorder and
+#: the public op: 1 for the Python one, 0 for the C one (``_apply.c``).
+apply_frames = 1
 
 
 def user_frame(f):

@@ -17,6 +17,12 @@ tracing = [0]
 EMPTY = ()
 
 
+def applying():
+    """The ops this thread is applying, outermost first (the C ``apply`` keeps
+    them; the Python one is a frame of its own, with ``op`` among its locals)."""
+    return []
+
+
 def stack():
     """The recorders active in this thread, outermost first (a tuple)."""
     return getattr(local, "stack", EMPTY)

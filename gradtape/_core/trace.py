@@ -10,11 +10,12 @@ recorders outside it stay active, so outer recorders see the inner one's work
 (that is how nesting gives higher derivatives) and never the reverse.
 """
 from __future__ import annotations
+import os
 import re
 import warnings
 
 from .errors import InvalidArgumentError, OpError
-from . import state
+from . import sites, state
 from .backend import NP, compute
 from .state import foreign
 from .user_warnings import warn_at_user_line as _warn_at_user_line
@@ -157,11 +158,13 @@ class replaced:
             _active[0] -= len(self._new)
 
 
-def apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__new__, _T=Tensor) -> Any:
+def python_apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__new__,
+                 _T=Tensor) -> Any:
     """Run ``op`` on ``inputs`` (Tensors or Variables) and record it.
 
     Returns a Tensor, or a tuple of Tensors for a multi-output op.  With no
-    recorder active anywhere this only computes and wraps.
+    recorder active anywhere this only computes and wraps.  ``apply`` is this
+    function, or its C form (``_apply.c``) when that was built.
 
     >>> import gradtape as tf
     >>> from gradtape.extend import OPS, apply
@@ -218,6 +221,19 @@ def apply(op: Any, inputs: Sequence[Any], params: Dict[str, Any], _new=Tensor.__
     return out
 
 
+def _failed(op, inputs, params, error):
+    """What the C ``apply`` makes of ``error``, raised by ``op``'s NumPy code: a
+    gradtape error naming the op, or a warning at the user's line and the result."""
+    if isinstance(error, RuntimeWarning):
+        return _warn_and_recompute(op, inputs, params, error)
+    raise _op_error(op, inputs, error) from None
+
+
+def _wrap_all(outs):
+    """A multi-output op's results as Tensors."""
+    return tuple([wrap(o) for o in outs])
+
+
 def _warn_and_recompute(op, inputs, params, warning):
     """``warning`` (a NumPy floating-point warning) at the user's line, and the
     op's result computed again without it."""
@@ -260,6 +276,28 @@ def _op_error(op, inputs, error):
     got = ", ".join(f"{x.dtype.name}{list(x._value.shape)}" for x in inputs)
     kind = TypeError if isinstance(error, TypeError) else InvalidArgumentError
     return kind(f"{op.name}: {error} (inputs: {got})")
+
+
+def _use_c_apply():
+    """``_apply.c``'s ``apply`` when it was built (``GRADTAPE_PURE_PYTHON=1`` keeps
+    ``python_apply``).  It has no Python frame: ``sites.apply_frames`` tells the
+    record how far the user's frame is, ``state.applying`` names the ops it runs."""
+    if os.environ.get("GRADTAPE_PURE_PYTHON"):
+        return python_apply
+    try:
+        from . import _apply
+    except ImportError:  # built without a C compiler
+        return python_apply
+    _apply.install(Op, Tensor, state, _next_uid, python_apply, _apply_any_namespace, _failed,
+                   _wrap_all, _RAW_ERRORS)
+    sites.apply_frames = 0
+    state.applying = _apply.applying
+    return _apply.apply
+
+
+apply = _use_c_apply()
+#: Whether ``apply`` is the C one (``_apply.c``).
+C_APPLY = apply is not python_apply
 
 
 def record(op, inputs, out, params):

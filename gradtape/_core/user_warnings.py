@@ -19,6 +19,7 @@ import sys
 import sysconfig
 import warnings
 
+from . import state
 from .backend import NP
 from .op import Op
 from .sites import NOT_USER
@@ -42,6 +43,8 @@ def _reissue(frame, text, category):
     while frame.f_back is not None and frame.f_code.co_filename.startswith(_ENGINE):
         outer = _op_of(frame) or outer
         frame = frame.f_back
+    if outer is None:  # the C apply has no frame: its ops are listed instead
+        outer = next(iter(state.applying()), None)
     if outer is not None and not text.startswith(outer.name + ":"):
         text = f"{text} (in the derivative of {outer.name})"
     warnings.warn_explicit(text, category, frame.f_code.co_filename, frame.f_lineno,
@@ -111,6 +114,9 @@ _SWEEPS = ("_sweep_arrays", "python_sweep_arrays")
 
 def _named(frame, text):
     """``text`` led by the name of the op that computed (the innermost one running)."""
+    applying = state.applying()
+    if applying:  # the C apply, which has no frame
+        return f"{applying[-1].name}: {text}"
     while frame is not None:
         if frame.f_code.co_name in _SWEEPS:
             return text  # an op's NumPy VJP: ``_reissue`` names the op being differentiated

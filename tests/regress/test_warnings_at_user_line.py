@@ -147,6 +147,7 @@ def test_compiled_replay():
     _assert_at(*_recorded(run), "gradtape.function f", "divide by zero encountered in log")
 
 
+@pytest.mark.other_namespace
 def test_another_array_namespace():
     xp = pytest.importorskip("array_api_strict")
     x = tf.constant(xp.asarray([0.0, 1.0]))

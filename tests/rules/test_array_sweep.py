@@ -12,6 +12,8 @@ import gradtape as tf
 from gradtape.extend import OPS
 from tests.opspec import cases
 
+pytestmark = pytest.mark.usefixtures("numpy_alone")
+
 
 def _gradients(fn, arrays, weights, swept_by_ops):
     xs = [tf.constant(a) for a in arrays]
