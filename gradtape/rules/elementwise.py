@@ -42,6 +42,8 @@ _EXAMPLE_OUTPUTS = {
     'equal': 'array([False,  True])',
     'erf': 'array([0.52050, 0.84270], dtype=float32)',
     'erfc': 'array([4.7950e-01, 1.5375e-12], dtype=float32)',
+    'erfinv': 'array([ 0.4769363, -1.1630871], dtype=float32)',
+    'ndtri': 'array([0.       , 1.9599644], dtype=float32)',
     'exp': 'array([1.648721, 2.718282 ], dtype=float32)',
     'expm1': 'array([0.6487213, 1.7182817], dtype=float32)',
     'floor': 'array([0., 1.], dtype=float32)',
@@ -393,6 +395,63 @@ def add_n(inputs: TensorInput, name: Optional[str] = None) -> Tensor:
                 "[Op:AddN]; broadcast them first (gradtape.broadcast_to)")
         total = add(total, x)
     return total
+
+
+_ACCUMULATE_N_INPUTS = "inputs must be a list of at least one Tensor with the same dtype and shape"
+
+
+def _shape_text(shape):
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def accumulate_n(inputs: TensorInput, shape: Any = None, tensor_dtype: Optional[DTypeLike] = None,
+                 name: Optional[str] = None) -> Tensor:
+    """The elementwise sum of a list of tensors of one dtype and shape, as ``add_n``
+    (TensorFlow's deprecated alias, with its checks of ``shape`` and ``tensor_dtype``).
+
+    >>> import gradtape as tf
+    >>> a, b = tf.constant([[1, 2], [3, 4]]), tf.constant([[5, 0], [0, 6]])
+    >>> tf.math.accumulate_n([a, b, a]).numpy()
+    array([[ 7,  4],
+           [ 6, 14]], dtype=int32)
+    """
+    if not inputs or not isinstance(inputs, (list, tuple)):
+        raise ValueError(_ACCUMULATE_N_INPUTS)
+    inputs = [tensor(x) for x in inputs]
+    if any(x.dtype != inputs[0].dtype for x in inputs):
+        raise ValueError(_ACCUMULATE_N_INPUTS)
+    merged = None if shape is None else tuple(shape)
+    for x in inputs:
+        if merged is not None and (len(merged) != len(x.shape) or any(
+                a is not None and a != b for a, b in zip(merged, x.shape))):
+            raise ValueError(f"Shapes {_shape_text(merged)} and {_shape_text(x.shape)} "
+                             "are not compatible")
+        merged = tuple(x.shape)
+    if tensor_dtype is not None and as_dtype(tensor_dtype) != inputs[0].dtype:
+        raise TypeError(f"The `tensor_dtype` argument is {as_dtype(tensor_dtype)!r}, but `input` "
+                        f"is of type {inputs[0].dtype!r}. These must be equal. Try casting the "
+                        "input to the desired type.")
+    return inputs[0] if len(inputs) == 1 else add_n(inputs)
+
+
+def polyval(coeffs: list, x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The polynomial ``coeffs[0] * x**(n-1) + ... + coeffs[n-1]`` by Horner's rule,
+    as TensorFlow computes it (``p = c + p * x``; coefficients and ``x`` broadcast).
+
+    >>> import gradtape as tf
+    >>> tf.math.polyval([2, 1, 0], 3).numpy()
+    21
+    """
+    if not isinstance(coeffs, list):
+        raise ValueError(f"Argument coeffs must be list type. Received type {type(coeffs)}.")
+    x = tensor(x)
+    if not coeffs:
+        return zeros_like(x)
+    coeffs = [tensor(c) for c in coeffs]  # each with its own dtype, as TensorFlow's
+    p = coeffs[0]
+    for c in coeffs[1:]:
+        p = add(c, multiply(p, x))
+    return p
 
 
 # ---------------------------------------------------------------------------
@@ -1061,6 +1120,84 @@ erfc = unary("erfc", _erfc, None,
              "Elementwise complementary error function ``1 - erf(x)``, accurate "
              "for large ``x``.", "tf.constant([0.5, 5.0])", kinds="f",
              times=lambda t, a, x: _scaled_product(t, exp(-square(x)), scale=-2.0 / _SQRT_PI))
+
+# ---------------------------------------------------------------------------
+# Inverses of the normal distribution and of erf: Halley's iteration on the
+# accurate erf/erfc above, from Abramowitz and Stegun's 26.2.23 (error < 4.5e-4)
+# ---------------------------------------------------------------------------
+
+_AS_NUM = (0.010328, 0.802853, 2.515517)
+_AS_DEN = (0.001308, 0.189269, 1.432788, 1.0)
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+_SQRT_HALF = math.sqrt(0.5)
+
+
+def _ndtri_impl(xp, x):
+    """The y with ``Phi(y) = p``, computed in float64; ``p - 0.5`` and ``1 - p``
+    are exact where they are used, so each region keeps its digits."""
+    p = xp.astype(x, xp.float64)
+    d, upper = p - 0.5, 1.0 - p
+    with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        t = xp.sqrt(-2.0 * xp.log(xp.minimum(p, upper)))
+        y = t - _polyval(_AS_NUM, t) / _polyval(_AS_DEN, t)
+        y = xp.where(d < 0, -y, y)
+        y = xp.where(xp.abs(d) < 1e-3, d * _SQRT_2PI, y)  # digits for tiny results
+        central = xp.abs(d) <= 0.4
+        for _ in range(3):
+            # Phi(y) - p, from erf near the centre and from erfc in the tails
+            err = xp.where(central, 0.5 * _erf(xp, y * _SQRT_HALF) - d,
+                           xp.where(d < 0, 0.5 * _erfc(xp, -y * _SQRT_HALF) - p,
+                                    upper - 0.5 * _erfc(xp, y * _SQRT_HALF)))
+            r = err * _SQRT_2PI * xp.exp(0.5 * y * y)
+            step = y - r / (1.0 + 0.5 * r * y)
+            y = xp.where(xp.isfinite(step), step, y)
+        y = xp.where(p == 0, -math.inf, xp.where(upper == 0, math.inf, y))
+        y = xp.where((p >= 0) & (upper >= 0), y, math.nan)
+    return xp.astype(y, x.dtype, copy=False)
+
+
+def _erfinv_impl(xp, x):
+    # TensorFlow's kernel: ndtri(x / 2 + 1 / 2) / sqrt(2), in x's dtype
+    return _ndtri_impl(xp, x * 0.5 + 0.5) * xp.asarray(_SQRT_HALF, dtype=x.dtype)
+
+
+def _without_half(public, kernel):
+    """``public`` refusing float16 as TensorFlow's CPU kernels do (NotFoundError)."""
+    def refusing(x: TensorInput, name: Optional[str] = None) -> Tensor:
+        x = tensor(x)
+        if x._value.dtype == NP.float16:
+            raise NotFoundError(f"Could not find device for node: {{{{node {kernel}}}}} = "
+                                f"{kernel}[T=DT_HALF]: TensorFlow has no CPU kernel for "
+                                "float16; cast to float32 first")
+        return public(x)
+    refusing.__name__ = refusing.__qualname__ = public.__name__
+    refusing.__doc__, refusing.op = public.__doc__, public.op
+    return refusing
+
+
+ndtri = _without_half(unary(
+    "ndtri", _ndtri_impl, None, "Elementwise inverse of the standard normal CDF.",
+    "tf.constant([0.5, 0.975])", kinds="f",
+    times=lambda t, a, x: _scaled_product(t, exp(0.5 * square(a)), scale=_SQRT_2PI),
+    save="none", save_ans=True), "Ndtri")
+erfinv = _without_half(unary(
+    "erfinv", _erfinv_impl, None, "Elementwise inverse error function, on [-1, 1].",
+    "tf.constant([0.5, -0.9])", kinds="f",
+    times=lambda t, a, x: _scaled_product(t, exp(square(a)), scale=0.5 * _SQRT_PI),
+    save="none", save_ans=True), "Erfinv")
+
+
+def erfcinv(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Elementwise inverse of ``erfc``, on [0, 2]: ``-ndtri(x / 2) * sqrt(1 / 2)``,
+    as TensorFlow computes it.
+
+    >>> import gradtape as tf
+    >>> tf.math.erfcinv([0., 0.2, 1., 2.]).numpy()
+    array([       inf,  0.9061938, -0.       ,       -inf], dtype=float32)
+    """
+    x = tensor(x)
+    return -ndtri(0.5 * x) * _SQRT_HALF
+
 
 # ---------------------------------------------------------------------------
 # Sign-like ops

@@ -7,6 +7,7 @@ derivatives.
 """
 from __future__ import annotations
 import functools
+import math
 import numbers
 import string
 from collections import namedtuple
@@ -725,6 +726,49 @@ def diag(diagonal: TensorInput, name: Optional[str] = "diag", k: int = 0, num_ro
             f"diag: a diagonal of length {length} does not fit diagonal {k} of a "
             f"{m}x{n} matrix")
     return apply(_DIAG_EMBED, (v,), {"k": k, "m": m, "n": n})
+
+
+def _shape_list(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def tensor_diag(diagonal: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The tensor of shape ``s + s`` (``s`` is ``diagonal``'s shape) holding
+    ``diagonal`` where its two halves of indices agree, zeros elsewhere.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.tensor_diag([1, 2]).numpy()
+    array([[1, 0],
+           [0, 2]], dtype=int32)
+    """
+    v = tensor(diagonal)
+    if not v.shape:
+        raise InvalidArgumentError("Input must be at least rank 1, got 0 [Op:Diag]")
+    return sh.reshape(diag(sh.reshape(v, [-1])), list(v.shape) * 2)
+
+
+def tensor_diag_part(input: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The diagonal of a tensor of shape ``s + s``, of shape ``s``: ``tensor_diag``'s
+    inverse.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.tensor_diag_part([[1, 2], [3, 4]]).numpy()
+    array([1, 4], dtype=int32)
+    """
+    x = tensor(input)
+    shape = list(x.shape)
+    half = len(shape) // 2
+    if len(shape) % 2:
+        raise InvalidArgumentError("The rank of the tensor should be even and positive, got "
+                                   f"shape {_shape_list(shape)} [Op:DiagPart]")
+    for i in range(half):
+        if shape[i] != shape[i + half]:
+            raise InvalidArgumentError(f"Invalid shape {_shape_list(shape)}: dimensions {i} and "
+                                       f"{i + half} do not match. [Op:DiagPart]")
+    if not shape:
+        return x
+    n = math.prod(shape[:half])
+    return sh.reshape(diag_part(sh.reshape(x, [n, n])), shape[:half])
 
 
 def trace(x: TensorInput, name: Optional[str] = None) -> Tensor:

@@ -924,5 +924,46 @@ def crelu(features: TensorInput, name: Optional[str] = None, axis: Axis = -1) ->
     return sh.concat([relu(x), relu(-x)], axis)
 
 
+
+def _in_top_k_impl(xp, targets, predictions, k):
+    p, t = NP.asarray(predictions), NP.asarray(targets)
+    rows = NP.arange(p.shape[0])
+    valid = (t >= 0) & (t < p.shape[1])
+    at_target = p[rows, NP.where(valid, t, 0)]
+    above = NP.sum(p > at_target[:, None], axis=1)
+    # a non-finite prediction in the row makes TensorFlow's answer False
+    known = valid & NP.all(NP.isfinite(p), axis=1)
+    return xp.asarray(known & (above < k))
+
+
+_IN_TOP_K = defop("in_top_k", _in_top_k_impl, nondiff=True)
+
+
+def in_top_k(targets: TensorInput, predictions: TensorInput, k: int,
+             name: Optional[str] = None) -> Tensor:
+    """Whether each row's target class is among its ``k`` largest predictions
+    (classes tied with the k-th all count as in; a row with a non-finite
+    prediction, or a target out of range, is False).
+
+    >>> import gradtape as tf
+    >>> tf.math.in_top_k([0, 1, 3], [[1.2, -0.3, 2.8, 5.2], [0.1, 0.0, 0.0, 0.0],
+    ...                              [0.0, 0.5, 0.3, 0.3]], 2).numpy()
+    array([False,  True,  True])
+    """
+    predictions = tensor(predictions)
+    if predictions.dtype.name != "float32":
+        raise ValueError(f"Tensor conversion requested dtype float32 for Tensor with dtype "
+                         f"{predictions.dtype.name}: in_top_k takes float32 predictions")
+    targets = tensor(targets)
+    if targets.dtype not in (int32, int64):
+        raise refuse_dtype("InTopKV2", targets.dtype, "ids")
+    if len(predictions.shape) != 2:
+        raise InvalidArgumentError("predictions must be 2-dimensional [Op:InTopKV2]")
+    if len(targets.shape) != 1 or targets.shape[0] != predictions.shape[0]:
+        raise InvalidArgumentError(
+            f"First dimension of predictions {predictions.shape[0]} must match length of "
+            f"targets {targets.shape[0] if targets.shape else 1} [Op:InTopKV2]")
+    return apply(_IN_TOP_K, (targets, predictions), {"k": int(k)})
+
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
     __all__ = public_names(globals()) + ["sigmoid", "tanh", "softplus", "swish"]
