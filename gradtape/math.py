@@ -11,6 +11,7 @@ from .rules.reductions import *  # noqa: F401,F403
 from .rules.elementwise import __all__ as _ew
 from .rules.reductions import __all__ as _red
 from .composite import scalar_mul
+from . import math_special as special  # noqa: F401 - tf.math.special
 from .rules.complex_ops import angle, conj, imag, real
 from .rules.indexing import _MATH_ONLY as _indexing
 from .rules.indexing import (segment_max, segment_mean, segment_min, segment_sum,  # noqa: F401

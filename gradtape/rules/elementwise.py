@@ -34,6 +34,10 @@ _EXAMPLE_OUTPUTS = {
     'atan': 'array([0.4636476, 0.7853982], dtype=float32)',
     'atan2': 'array([ 0.7853982, -0.7853982], dtype=float32)',
     'atanh': 'array([ 0.54930615, -0.54930615], dtype=float32)',
+    'bessel_i0': 'array([1.26607, 1.06348], dtype=float32)',
+    'bessel_i0e': 'array([0.46576 , 0.64504], dtype=float32)',
+    'bessel_i1': 'array([-0.56516,  0.25789], dtype=float32)',
+    'bessel_i1e': 'array([-0.20791,  0.15642 ], dtype=float32)',
     'ceil': 'array([1., 2.], dtype=float32)',
     'cos': 'array([0.87758255, 0.5403023 ], dtype=float32)',
     'cosh': 'array([1.127626 , 1.5430806], dtype=float32)',
@@ -42,7 +46,7 @@ _EXAMPLE_OUTPUTS = {
     'equal': 'array([False,  True])',
     'erf': 'array([0.52050, 0.84270], dtype=float32)',
     'erfc': 'array([4.7950e-01, 1.5375e-12], dtype=float32)',
-    'erfinv': 'array([ 0.4769363, -1.1630871], dtype=float32)',
+    'erfinv': 'array([ 0.47694, -1.16309 ], dtype=float32)',
     'ndtri': 'array([0.       , 1.9599644], dtype=float32)',
     'exp': 'array([1.648721, 2.718282 ], dtype=float32)',
     'expm1': 'array([0.6487213, 1.7182817], dtype=float32)',
@@ -1197,6 +1201,81 @@ def erfcinv(x: TensorInput, name: Optional[str] = None) -> Tensor:
     """
     x = tensor(x)
     return -ndtri(0.5 * x) * _SQRT_HALF
+
+
+# ---------------------------------------------------------------------------
+# Modified Bessel functions of orders 0 and 1 (tf.math.special): the power
+# series up to |x| = 30, Hankel's asymptotic expansion beyond, in float64
+# ---------------------------------------------------------------------------
+
+_BESSEL_SPLIT = 30.0
+
+
+def _bessel_scaled(xp, a, order):
+    """``exp(-a) * I_order(a)`` (float64) for ``a = |x|``."""
+    small = xp.minimum(a, _BESSEL_SPLIT)
+    q = 0.25 * small * small
+    term = 0.5 * small if order else xp.ones_like(small)
+    total = term
+    for k in range(1, 90):
+        term = term * q / (k * (k + order))
+        total = total + term
+    large = xp.maximum(a, _BESSEL_SPLIT)
+    mu = 4.0 * order * order
+    term = xp.ones_like(large)
+    series = term
+    for k in range(1, 26):
+        term = term * -(mu - (2 * k - 1) ** 2) / (k * 8.0 * large)
+        series = series + term
+    with xp.errstate(invalid="ignore"):
+        far = series / xp.sqrt(2.0 * math.pi * large)
+    return xp.where(a <= _BESSEL_SPLIT, total * xp.exp(-small), far)
+
+
+def _bessel_impl(order, scaled):
+    def impl(xp, x):
+        v = xp.astype(x, xp.float64)
+        a = xp.abs(v)
+        out = _bessel_scaled(xp, a, order)
+        if not scaled:
+            with xp.errstate(over="ignore", invalid="ignore"):
+                out = xp.where(xp.isinf(a), math.inf, out * xp.exp(a))
+        if order:
+            out = xp.where(v < 0, -out, out)
+        with xp.errstate(over="ignore"):  # beyond the dtype's range: inf, as TensorFlow's
+            return xp.astype(out, x.dtype, copy=False)
+    return impl
+
+
+def _bessel_i1_times(t, a, x):
+    """``t * I1'(x) = t * (I0(x) - I1(x) / x)``, 1/2 at 0 (the true derivative:
+    TensorFlow's rule gives 1 there)."""
+    at_zero = equal(x, 0.0)
+    slope = bessel_i0(x) - a / where(at_zero, ones_like(x), x)
+    return _product(t, where(at_zero, 0.5 * ones_like(x), slope))
+
+
+def _bessel_i1e_times(t, a, x):
+    """``t * (I0e(x) - I1e(x) * (sign(x) + 1 / x))``, 1/2 at 0."""
+    at_zero = equal(x, 0.0)
+    slope = bessel_i0e(x) - a * (sign(x) + 1.0 / where(at_zero, ones_like(x), x))
+    return _product(t, where(at_zero, 0.5 * ones_like(x), slope))
+
+
+_BESSEL_EXAMPLE = "tf.constant([-1.0, 0.5])"
+bessel_i0 = unary("bessel_i0", _bessel_impl(0, False), lambda a, x: bessel_i1(x),
+                  "Elementwise modified Bessel function of the first kind of order 0.",
+                  _BESSEL_EXAMPLE, kinds="f", save_ans=True)
+bessel_i0e = unary("bessel_i0e", _bessel_impl(0, True),
+                   lambda a, x: bessel_i1e(x) - sign(x) * a,
+                   "Elementwise ``exp(-|x|) * bessel_i0(x)``, finite for large ``x``.",
+                   _BESSEL_EXAMPLE, kinds="f", save_ans=True)
+bessel_i1 = unary("bessel_i1", _bessel_impl(1, False), None,
+                  "Elementwise modified Bessel function of the first kind of order 1.",
+                  _BESSEL_EXAMPLE, kinds="f", times=_bessel_i1_times, save_ans=True)
+bessel_i1e = unary("bessel_i1e", _bessel_impl(1, True), None,
+                   "Elementwise ``exp(-|x|) * bessel_i1(x)``, finite for large ``x``.",
+                   _BESSEL_EXAMPLE, kinds="f", times=_bessel_i1e_times, save_ans=True)
 
 
 # ---------------------------------------------------------------------------

@@ -244,3 +244,99 @@ def test_inverse_normal_dtypes(fn):
         fn(tf.constant([0.3], tf.float16))
     with pytest.raises((tf.errors.InvalidArgumentError, TypeError)):
         fn(tf.constant([0, 1]))
+
+
+# -- tf.math.special.bessel_i0, i0e, i1, i1e -------------------------------------
+
+@pytest.mark.parametrize("name,want", [
+    # TensorFlow 2.21's values (the four docstrings: tf.math.special.bessel_*)
+    ("bessel_i0", [1.2660659, 1.0634835, 1.0634835, 1.2660659]),
+    ("bessel_i0e", [0.46575961, 0.64503527, 0.64503527, 0.46575961]),
+    ("bessel_i1", [-0.5651591, -0.25789431, 0.25789431, 0.5651591]),
+    ("bessel_i1e", [-0.20791042, -0.15642083, 0.15642083, 0.20791042]),
+])
+def test_bessel_docstrings(name, want):
+    fn = getattr(tf.math.special, name)
+    assert fn is getattr(tf.math, name)
+    got = fn([-1.0, -0.5, 0.5, 1.0])
+    assert got.dtype == tf.float32
+    # TensorFlow's float32 kernels are within a unit or two in the last place
+    np.testing.assert_allclose(got.numpy(), want, rtol=3e-7)
+
+
+X_BESSEL = [-800.0, -30.0, -1.0, -0.5, 0.0, 1e-5, 0.5, 1.0, 8.0, 30.0, 100.0, 800.0, np.inf,
+            np.nan]
+
+
+@pytest.mark.parametrize("name,want", [
+    # TensorFlow 2.21's values
+    ("bessel_i0", [np.inf, 781672316928.0, 1.266066, 1.0634835, 1.0, 1.0, 1.0634835, 1.266066,
+                   427.56418, 781672185856.0, np.inf, np.inf, np.nan, np.nan]),
+    ("bessel_i0e", [0.014106946, 0.073145941, 0.46575963, 0.6450354, 1.0, 0.99999, 0.6450354,
+                    0.46575963, 0.1434318, 0.073145941, 0.03994438, 0.014106946, 0.0, np.nan]),
+    ("bessel_i1", [-np.inf, -768532021248.0, -0.5651591, -0.25789434, 0.0, 5.0000003e-06,
+                   0.25789434, 0.5651591, 399.87338, 768531955712.0, np.inf, np.inf, np.nan,
+                   np.nan]),
+    ("bessel_i1e", [-0.014098126, -0.071916327, -0.20791042, -0.15642083, 0.0, 4.9999503e-06,
+                    0.15642083, 0.20791042, 0.13414258, 0.071916327, 0.039744154, 0.014098126,
+                    0.0, np.nan]),
+])
+def test_bessel_values(name, want):
+    got = getattr(tf.math.special, name)(X_BESSEL).numpy()
+    finite = np.isfinite(want)
+    np.testing.assert_allclose(got[finite], np.asarray(want)[finite], rtol=2e-6)
+    # inf and nan where TensorFlow's are, except i0(inf) and i1(inf), below
+    assert np.isnan(got[-1])
+    np.testing.assert_array_equal(got[~finite][:-2], np.asarray(want)[~finite][:-2])
+
+
+def test_bessel_at_infinity():
+    # the limits: TensorFlow 2.21 gives nan for bessel_i0(inf) and bessel_i1(inf)
+    np.testing.assert_array_equal(tf.math.bessel_i0([np.inf, -np.inf]).numpy(), [np.inf, np.inf])
+    np.testing.assert_array_equal(tf.math.bessel_i1([np.inf, -np.inf]).numpy(), [np.inf, -np.inf])
+
+
+@pytest.mark.parametrize("name,want", [
+    # TensorFlow 2.21's values
+    ("bessel_i0", [1.2660658777520082, 1.0, 1.0634833707413238, 427.56411572180474,
+                   781672297823.9774, 1.073751707131074e+42, 1.5295933476718735e+302, np.inf]),
+    ("bessel_i0e", [0.46575960759364043, 1.0, 0.6450352704491502, 0.1434317818568503,
+                    0.07314594648223728, 0.03994437929909669, 0.015081295651531355,
+                    0.014106945005869183]),
+    ("bessel_i1", [-0.565159103992485, 0.0, 0.2578943053908962, 399.8731367825599,
+                   768532038938.9568, 1.0683693903381627e+42, 1.5285003902339004e+302, np.inf]),
+    ("bessel_i1e", [-0.20791041534970844, 0.0, 0.15642080318487162, 0.13414249329269812,
+                    0.07191633059864753, 0.039744153025130256, 0.015070519444716844,
+                    0.014098125406526996]),
+])
+def test_bessel_float64(name, want):
+    got = getattr(tf.math.special, name)(tf.constant([-1.0, 0.0, 0.5, 8.0, 30.0, 100.0, 700.0,
+                                                      800.0], tf.float64))
+    assert got.dtype == tf.float64
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-14)
+
+
+@pytest.mark.parametrize("name,want", [
+    # TensorFlow 2.21's gradients at [-2, 0, 0.7, 40] (bessel_i1 at 0: TensorFlow's
+    # rule gives 1, the derivative is 1/2, which gradtape gives)
+    ("bessel_i0", [-1.5906372, 0.0, 0.3718797, 1.4707396e16]),
+    ("bessel_i0e", [0.093239009, 0.0, -0.37463546, -0.00079605356]),
+    ("bessel_i1", [1.4842668, 0.5, 0.59504610, 1.4527090e16]),
+    ("bessel_i1e", [-0.014395654, 0.5, 0.11082116, -0.00076600164]),
+])
+def test_bessel_gradients(name, want):
+    x = tf.Variable([-2.0, 0.0, 0.7, 40.0])
+    with tf.GradientTape() as tape:
+        y = getattr(tf.math.special, name)(x)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), want, rtol=5e-6)
+    # the scaled ones have a kink at 0 (|x|): checked numerically away from it
+    points = [-2.5, -0.3, 0.6, 35.0] + ([] if name.endswith("e") else [0.0])
+    check_gradients(getattr(tf.math.special, name), [np.array(points)], order=2)
+
+
+def test_bessel_dtypes():
+    # TensorFlow 2.21 refuses integers
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not in the list of allowed values"):
+        tf.math.special.bessel_i0(tf.constant([0, 1]))
+    with pytest.raises(AttributeError, match="tf.math.special.dawsn is not implemented"):
+        tf.math.special.dawsn  # noqa: B018
