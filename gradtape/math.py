@@ -18,12 +18,14 @@ from .rules.indexing import (segment_max, segment_mean, segment_min, segment_sum
                              top_k, unsorted_segment_max, unsorted_segment_mean,
                              unsorted_segment_min, unsorted_segment_sqrt_n, unsorted_segment_sum)
 # TensorFlow's tf.math aliases of these tf.nn functions
-from .rules.nn import in_top_k, l2_normalize, log_softmax, softmax, softsign
+from .rules.nn import (approx_max_k, approx_min_k, in_top_k, l2_normalize, log_softmax,
+                       softmax, softsign)
 
 if not TYPE_CHECKING:  # a type checker reads the names from the imports above
     __all__ = list(_ew) + list(_red) + ["scalar_mul", "angle", "conj", "imag", "real",
-                                        "in_top_k", "l2_normalize", "log_softmax", "softmax",
-                                        "softsign"] + list(_indexing)
+                                        "approx_max_k", "approx_min_k", "in_top_k",
+                                        "l2_normalize", "log_softmax", "softmax",
+                                        "softsign", "special"] + list(_indexing)
 
 from ._missing import missing_names as _missing_names
 

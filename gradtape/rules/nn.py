@@ -965,5 +965,55 @@ def in_top_k(targets: TensorInput, predictions: TensorInput, k: int,
             f"targets {targets.shape[0] if targets.shape else 1} [Op:InTopKV2]")
     return apply(_IN_TOP_K, (targets, predictions), {"k": int(k)})
 
+
+def _approx_k(operand, k, reduction_dimension, largest, opname):
+    """The exact ``k`` largest (smallest) entries along ``reduction_dimension``
+    and their int32 indices: what TensorFlow's CPU fallback of ApproxTopK gives."""
+    from .indexing import top_k
+    x = tensor(operand)
+    if x.dtype.name not in ("float32", "float16"):
+        raise refuse_dtype("ApproxTopK", x.dtype, "f")
+    axis = norm_axes(reduction_dimension, len(x.shape), opname)[0] + len(x.shape)
+    if x.shape[axis] < k:
+        raise InvalidArgumentError(f"input must have at least k columns. Had {x.shape[axis]}, "
+                                   f"needed {k} [Op:ApproxTopK]")
+    perm = [i for i in range(len(x.shape)) if i != axis] + [axis]
+    moved = sh.transpose(x, perm) if axis != len(x.shape) - 1 else x
+    values, indices = top_k(moved if largest else -moved, k)
+    values = values if largest else -values
+    if moved is not x:
+        back = [perm.index(i) for i in range(len(perm))]
+        values, indices = sh.transpose(values, back), sh.transpose(indices, back)
+    return values, indices
+
+
+def approx_max_k(operand: TensorInput, k: int, reduction_dimension: int = -1,
+                 recall_target: float = 0.95, reduction_input_size_override: int = -1,
+                 aggregate_to_topk: bool = True, name: Optional[str] = None) -> tuple:
+    """The ``k`` largest entries along ``reduction_dimension`` and their indices,
+    as ``(values, indices)``: exact, as TensorFlow's CPU fallback (the recall
+    arguments are accepted and have nothing to trade).
+
+    >>> import gradtape as tf
+    >>> values, indices = tf.math.approx_max_k(tf.constant([[1.0, 3.0, 3.0, 2.0]]), 2)
+    >>> values.numpy(), indices.numpy()
+    (array([[3., 3.]], dtype=float32), array([[1, 2]], dtype=int32))
+    """
+    return _approx_k(operand, k, reduction_dimension, True, "approx_max_k")
+
+
+def approx_min_k(operand: TensorInput, k: int, reduction_dimension: int = -1,
+                 recall_target: float = 0.95, reduction_input_size_override: int = -1,
+                 aggregate_to_topk: bool = True, name: Optional[str] = None) -> tuple:
+    """The ``k`` smallest entries along ``reduction_dimension`` and their indices,
+    as ``(values, indices)``: exact (TensorFlow computes it under XLA only).
+
+    >>> import gradtape as tf
+    >>> values, indices = tf.math.approx_min_k(tf.constant([[1.0, 3.0, 0.5, 2.0]]), 2)
+    >>> values.numpy(), indices.numpy()
+    (array([[0.5, 1. ]], dtype=float32), array([[2, 0]], dtype=int32))
+    """
+    return _approx_k(operand, k, reduction_dimension, False, "approx_min_k")
+
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
     __all__ = public_names(globals()) + ["sigmoid", "tanh", "softplus", "swish"]

@@ -43,3 +43,56 @@ def test_in_top_k_errors():
         tf.math.in_top_k([0, 1, 1], [[1.0, 2.0], [3.0, 1.0]], 1)
     with pytest.raises(tf.errors.InvalidArgumentError, match="not in the list of allowed values"):
         tf.math.in_top_k([0.0, 1.0], [[1.0, 2.0], [3.0, 1.0]], 1)
+
+
+def test_approx_max_k_docstring():
+    # TensorFlow 2.21 runs tf.math.approx_max_k's docstring example (jit-compiled
+    # maximum inner-product search) and prints nothing; on the CPU the result is top_k's
+    @tf.function(jit_compile=True)
+    def mips(qy, db, k=10, recall_target=0.95):
+        dists = tf.einsum("ik,jk->ij", qy, db)
+        return tf.nn.approx_max_k(dists, k=k, recall_target=recall_target)
+
+    qy, db = tf.random.uniform((8, 16)), tf.random.uniform((64, 16))
+    values, neighbors = mips(qy, db, k=5)
+    want_values, want_neighbors = tf.math.top_k(tf.einsum("ik,jk->ij", qy, db), 5)
+    assert values.shape == (8, 5) and neighbors.dtype == tf.int32
+    np.testing.assert_array_equal(values.numpy(), want_values.numpy())
+    np.testing.assert_array_equal(neighbors.numpy(), want_neighbors.numpy())
+    assert tf.math.approx_max_k is tf.nn.approx_max_k
+
+
+@pytest.mark.parametrize("call,want_values,want_indices", [
+    # TensorFlow 2.21's values (approx_min_k's under jit_compile: eagerly its CPU
+    # kernel is missing)
+    (lambda: tf.math.approx_max_k(tf.constant([[1.0, 3.0, 3.0, 2.0]]), 2), [[3.0, 3.0]], [[1, 2]]),
+    (lambda: tf.math.approx_max_k(tf.constant([1.0, 3.0, 3.0, 2.0]), 2), [3.0, 3.0], [1, 2]),
+    (lambda: tf.math.approx_max_k(tf.constant([[1.0, 3.0, 3.0, 2.0]], tf.float16), 2),
+     [[3.0, 3.0]], [[1, 2]]),
+    (lambda: tf.math.approx_min_k(tf.constant([[1.0, 3.0, 0.5, 2.0]]), 2),
+     [[0.5, 1.0]], [[2, 0]]),
+    (lambda: tf.math.approx_max_k(tf.constant([[1.0, 3.0], [3.0, 2.0]]), 1,
+                                  reduction_dimension=0), [[3.0, 3.0]], [[1, 0]]),
+])
+def test_approx_k_values(call, want_values, want_indices):
+    values, indices = call()
+    assert indices.dtype == tf.int32
+    np.testing.assert_array_equal(values.numpy(), want_values)
+    np.testing.assert_array_equal(indices.numpy(), want_indices)
+
+
+def test_approx_k_errors_and_gradient():
+    # TensorFlow 2.21's errors and gradient
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not in the list of allowed values"):
+        tf.math.approx_max_k(tf.constant([[1, 3, 3, 2]]), 2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least k columns. Had 4, needed 5"):
+        tf.math.approx_max_k(tf.constant([[1.0, 3.0, 3.0, 2.0]]), 5)
+    x = tf.Variable([[1.0, 3.0, 2.0]])
+    with tf.GradientTape() as tape:
+        values, _ = tf.math.approx_max_k(x, 2)
+    np.testing.assert_array_equal(tape.gradient(values, x).numpy(), [[0.0, 1.0, 1.0]])
+    x = tf.Variable([[0.5, -1.0], [2.0, 0.25], [-0.75, 1.5]])
+    with tf.GradientTape() as tape:
+        values, _ = tf.math.approx_min_k(x, 2, reduction_dimension=0)
+    # the two smallest of each column get the gradient
+    np.testing.assert_array_equal(tape.gradient(values, x).numpy(), [[1, 1], [0, 1], [1, 0]])
