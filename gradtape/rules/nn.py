@@ -1015,5 +1015,70 @@ def approx_min_k(operand: TensorInput, k: int, reduction_dimension: int = -1,
     """
     return _approx_k(operand, k, reduction_dimension, False, "approx_min_k")
 
+
+def _pooled_segments(rows):
+    """Pool-adjacent-violators on each row of a 2-D array, for a non-increasing
+    fit: the segment of each element, as a tuple of tuples (blocks merge while
+    the earlier one's mean is strictly below the later one's, as TensorFlow's
+    kernel).  Compiled functions check this reading on every call."""
+    if type(rows) is not NP.ndarray:
+        rows = backend_of(rows).to_numpy(rows)
+    out = []
+    for row in rows.astype(NP.float64).tolist():
+        starts, sums, counts = [], [], []
+        for j, v in enumerate(row):
+            starts.append(j)
+            sums.append(v)
+            counts.append(1)
+            while len(sums) > 1 and sums[-2] / counts[-2] < sums[-1] / counts[-1]:
+                starts.pop()
+                total, count = sums.pop(), counts.pop()
+                sums[-1] += total
+                counts[-1] += count
+        ends = starts[1:] + [len(row)]
+        out.append(tuple(seg for seg, (a, b) in enumerate(zip(starts, ends)) for _ in range(a, b)))
+    return tuple(out)
+
+
+def isotonic_regression(inputs: TensorInput, decreasing: bool = True, axis: int = -1,
+                        name: Optional[str] = None) -> tuple:
+    """The least-squares non-increasing (``decreasing=False``: non-decreasing) fit
+    along ``axis``, and the int32 segment of each element: ``(output, segments)``.
+    Each output is the mean of its segment, so the gradient averages over it;
+    integer inputs give float64, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> y, segments = tf.nn.isotonic_regression([[3.0, 1.0, 2.0], [1.0, 3.0, 4.0]])
+    >>> y.numpy()
+    array([[3.       , 1.5      , 1.5      ],
+           [2.6666667, 2.6666667, 2.6666667]], dtype=float32)
+    >>> segments.numpy()
+    array([[0, 1, 1],
+           [0, 0, 0]], dtype=int32)
+    """
+    from .indexing import gather, unsorted_segment_mean
+    x = tensor(inputs)
+    if kind(x._value.dtype) in "iu":
+        x = ew.cast(x, "float64")
+    elif kind(x._value.dtype) != "f":
+        raise refuse_dtype("IsotonicRegression", x.dtype, "iuf")
+    shape = list(x.shape)
+    if not shape:
+        return x, on_host_for(NP.zeros((), NP.int32), x)
+    last = norm_axes(axis, len(shape), "isotonic_regression")[0] + len(shape)
+    perm = [i for i in range(len(shape)) if i != last] + [last]
+    moved = sh.transpose(x, perm)
+    rows = sh.reshape(moved, [-1, shape[last]])
+    segments = NP.array(decide((rows if decreasing else -rows)._value, _pooled_segments),
+                        NP.int32).reshape(rows.shape)
+    counts = segments[:, -1] + 1 if shape[last] else NP.zeros(len(segments), NP.int32)
+    offsets = (NP.cumsum(counts) - counts).astype(NP.int32)
+    ids = segments + offsets[:, None]  # indices stay on the host, as the segment ops read them
+    fitted = sh.reshape(gather(unsorted_segment_mean(rows, ids, int(counts.sum())), ids),
+                        list(moved.shape))
+    back = [perm.index(i) for i in range(len(perm))]
+    out_segments = sh.transpose(sh.reshape(on_host_for(segments, x), list(moved.shape)), back)
+    return sh.transpose(fitted, back), out_segments
+
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
     __all__ = public_names(globals()) + ["sigmoid", "tanh", "softplus", "swish"]

@@ -96,3 +96,63 @@ def test_approx_k_errors_and_gradient():
         values, _ = tf.math.approx_min_k(x, 2, reduction_dimension=0)
     # the two smallest of each column get the gradient
     np.testing.assert_array_equal(tape.gradient(values, x).numpy(), [[1, 1], [0, 1], [1, 0]])
+
+
+def test_isotonic_regression_docstring():
+    # TensorFlow 2.21's values (tf.nn.isotonic_regression's docstring)
+    x = tf.constant([[3, 1, 2], [1, 3, 4]], dtype=tf.float32)
+    y, segments = tf.nn.isotonic_regression(x, axis=1)
+    assert y.dtype == tf.float32 and segments.dtype == tf.int32
+    np.testing.assert_allclose(y.numpy(), [[3.0, 1.5, 1.5], [2.6666667, 2.6666667, 2.6666667]],
+                               rtol=1e-7)
+    np.testing.assert_array_equal(segments.numpy(), [[0, 1, 1], [0, 0, 0]])
+
+
+X_ISO = [[3.0, 1.0, 2.0], [1.0, 3.0, 4.0]]
+
+
+@pytest.mark.parametrize("call,dtype,want,want_segments", [
+    # TensorFlow 2.21's values
+    (lambda: tf.nn.isotonic_regression(X_ISO, decreasing=False), "float32",
+     [[2.0, 2.0, 2.0], [1.0, 3.0, 4.0]], [[0, 0, 1], [0, 1, 2]]),
+    (lambda: tf.nn.isotonic_regression(X_ISO, axis=0), "float32",
+     [[3.0, 2.0, 3.0], [1.0, 2.0, 3.0]], [[0, 0, 0], [1, 0, 0]]),
+    (lambda: tf.nn.isotonic_regression([1.0, 3.0, 2.0, 4.0, 0.0]), "float32",
+     [2.5, 2.5, 2.5, 2.5, 0.0], [0, 0, 0, 0, 1]),
+    (lambda: tf.nn.isotonic_regression([1, 3, 2]), "float64", [2.0, 2.0, 2.0], [0, 0, 1]),
+    (lambda: tf.nn.isotonic_regression(tf.constant([1.0, 3.0, 2.0], tf.float16)), "float16",
+     [2.0, 2.0, 2.0], [0, 0, 1]),
+    (lambda: tf.nn.isotonic_regression([2.0, 2.0, 2.0, 5.0]), "float32",
+     [2.75, 2.75, 2.75, 2.75], [0, 0, 0, 0]),
+    (lambda: tf.nn.isotonic_regression([2.0, np.nan, 1.0]), "float32",
+     [2.0, np.nan, 1.0], [0, 1, 2]),
+    (lambda: tf.nn.isotonic_regression(tf.reshape(tf.range(12.0), [2, 3, 2]) % 5, axis=1),
+     "float32", [[[2.0, 2.0], [2.0, 2.0], [2.0, 0.0]], [[2.0, 3.0], [2.0, 3.0], [0.0, 1.0]]],
+     [[[0, 0], [0, 0], [0, 1]], [[0, 0], [0, 0], [1, 1]]]),
+    (lambda: tf.nn.isotonic_regression(3.0), "float32", 3.0, 0),
+    (lambda: tf.nn.isotonic_regression(tf.zeros([2, 0])), "float32", np.zeros((2, 0)),
+     np.zeros((2, 0))),
+])
+def test_isotonic_regression_values(call, dtype, want, want_segments):
+    y, segments = call()
+    assert y.dtype.name == dtype and segments.dtype == tf.int32
+    np.testing.assert_array_equal(y.numpy(), want)
+    np.testing.assert_array_equal(segments.numpy(), want_segments)
+
+
+def test_isotonic_regression_gradient_and_compiled():
+    v = tf.Variable([[3.0, 1.0, 2.0, 5.0], [1.0, 3.0, 4.0, 0.0]])
+    with tf.GradientTape() as tape:
+        y, _ = tf.nn.isotonic_regression(v)
+        loss = tf.reduce_sum(y * [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]])
+    # TensorFlow 2.21's gradient: the mean of the upstream gradient over each segment
+    np.testing.assert_array_equal(tape.gradient(loss, v).numpy(),
+                                  [[1.0, 3.0, 3.0, 3.0], [6.0, 6.0, 6.0, 8.0]])
+
+    @tf.function
+    def fit(x):
+        return tf.nn.isotonic_regression(x)[0]
+
+    # the segments are read again when the values change them
+    np.testing.assert_array_equal(fit(tf.constant([3.0, 1.0, 2.0])).numpy(), [3.0, 1.5, 1.5])
+    np.testing.assert_array_equal(fit(tf.constant([1.0, 3.0, 2.0])).numpy(), [2.0, 2.0, 2.0])
