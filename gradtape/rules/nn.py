@@ -966,6 +966,16 @@ def in_top_k(targets: TensorInput, predictions: TensorInput, k: int,
     return apply(_IN_TOP_K, (targets, predictions), {"k": int(k)})
 
 
+def _along_last(x, axis, opname):
+    """``x`` with ``axis`` moved last, and the function that moves it back."""
+    axis = norm_axes(axis, len(x.shape), opname)[0] + len(x.shape)
+    if axis == len(x.shape) - 1:
+        return x, lambda t: t
+    perm = [i for i in range(len(x.shape)) if i != axis] + [axis]
+    back = [perm.index(i) for i in range(len(perm))]
+    return sh.transpose(x, perm), lambda t: sh.transpose(t, back)
+
+
 def _approx_k(operand, k, reduction_dimension, largest, opname):
     """The exact ``k`` largest (smallest) entries along ``reduction_dimension``
     and their int32 indices: what TensorFlow's CPU fallback of ApproxTopK gives."""
@@ -973,18 +983,12 @@ def _approx_k(operand, k, reduction_dimension, largest, opname):
     x = tensor(operand)
     if x.dtype.name not in ("float32", "float16"):
         raise refuse_dtype("ApproxTopK", x.dtype, "f")
-    axis = norm_axes(reduction_dimension, len(x.shape), opname)[0] + len(x.shape)
-    if x.shape[axis] < k:
-        raise InvalidArgumentError(f"input must have at least k columns. Had {x.shape[axis]}, "
+    moved, back = _along_last(x, reduction_dimension, opname)
+    if moved.shape[-1] < k:
+        raise InvalidArgumentError(f"input must have at least k columns. Had {moved.shape[-1]}, "
                                    f"needed {k} [Op:ApproxTopK]")
-    perm = [i for i in range(len(x.shape)) if i != axis] + [axis]
-    moved = sh.transpose(x, perm) if axis != len(x.shape) - 1 else x
     values, indices = top_k(moved if largest else -moved, k)
-    values = values if largest else -values
-    if moved is not x:
-        back = [perm.index(i) for i in range(len(perm))]
-        values, indices = sh.transpose(values, back), sh.transpose(indices, back)
-    return values, indices
+    return back(values if largest else -values), back(indices)
 
 
 def approx_max_k(operand: TensorInput, k: int, reduction_dimension: int = -1,
@@ -1062,23 +1066,18 @@ def isotonic_regression(inputs: TensorInput, decreasing: bool = True, axis: int 
         x = ew.cast(x, "float64")
     elif kind(x._value.dtype) != "f":
         raise refuse_dtype("IsotonicRegression", x.dtype, "iuf")
-    shape = list(x.shape)
-    if not shape:
+    if not x.shape:
         return x, on_host_for(NP.zeros((), NP.int32), x)
-    last = norm_axes(axis, len(shape), "isotonic_regression")[0] + len(shape)
-    perm = [i for i in range(len(shape)) if i != last] + [last]
-    moved = sh.transpose(x, perm)
-    rows = sh.reshape(moved, [-1, shape[last]])
+    moved, back = _along_last(x, axis, "isotonic_regression")
+    rows = sh.reshape(moved, [-1, moved.shape[-1]])
     segments = NP.array(decide((rows if decreasing else -rows)._value, _pooled_segments),
                         NP.int32).reshape(rows.shape)
-    counts = segments[:, -1] + 1 if shape[last] else NP.zeros(len(segments), NP.int32)
+    counts = segments[:, -1] + 1 if moved.shape[-1] else NP.zeros(len(segments), NP.int32)
     offsets = (NP.cumsum(counts) - counts).astype(NP.int32)
     ids = segments + offsets[:, None]  # indices stay on the host, as the segment ops read them
     fitted = sh.reshape(gather(unsorted_segment_mean(rows, ids, int(counts.sum())), ids),
                         list(moved.shape))
-    back = [perm.index(i) for i in range(len(perm))]
-    out_segments = sh.transpose(sh.reshape(on_host_for(segments, x), list(moved.shape)), back)
-    return sh.transpose(fitted, back), out_segments
+    return back(fitted), back(sh.reshape(on_host_for(segments, x), list(moved.shape)))
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
     __all__ = public_names(globals()) + ["sigmoid", "tanh", "softplus", "swish"]
