@@ -584,20 +584,17 @@ _BINCOUNT = defop("bincount", _bincount_impl, nondiff=True)
 _BINCOUNT_TYPES = ("int32", "int64", "float32", "float64")
 
 
-def bincount(arr: TensorInput, weights: Optional[TensorInput] = None,
-             minlength: Optional[int] = None, maxlength: Optional[int] = None,
-             dtype: DTypeLike = "int32", name: Optional[str] = None, axis: Optional[int] = None,
-             binary_output: bool = False) -> Tensor:
-    """How many times each value ``0, 1, ... max(arr)`` occurs in ``arr`` (the sum
-    of their ``weights``); ``axis=-1`` counts each row of a matrix apart.
-
-    As TensorFlow's: non-integer ``arr`` is cast to int32, the result has
-    ``weights``' dtype (else ``dtype``), and a gradient through ``weights``
-    raises ``LookupError``.
+def dense_bincount(arr: TensorInput, weights: Optional[TensorInput] = None,
+                   minlength: Optional[int] = None, maxlength: Optional[int] = None,
+                   dtype: DTypeLike = "int32", axis: Optional[int] = None,
+                   binary_output: bool = False) -> Tensor:
+    """``tf.math.bincount``'s counts (see ``gradtape.math.bincount``), with no
+    gradient to ``weights``.
 
     >>> import gradtape as tf
-    >>> tf.math.bincount([1, 1, 2, 3, 2, 4, 4, 5]).numpy()
-    array([0, 2, 2, 1, 2, 1], dtype=int32)
+    >>> from gradtape.rules.reductions import dense_bincount
+    >>> dense_bincount([1, 1, 3]).numpy()
+    array([0, 2, 0, 1], dtype=int32)
     """
     arr = tensor(arr)
     weights = None if weights is None else tensor(weights)
@@ -631,12 +628,7 @@ def bincount(arr: TensorInput, weights: Optional[TensorInput] = None,
             f"{weights.shape} [Op:DenseBincount]")
     params = {"minlength": minlength, "maxlength": maxlength, "binary": bool(binary_output),
               "dtype": out_type._np, "by_row": len(arr.shape) == 2}
-    out = apply(_BINCOUNT, (arr,) if weights is None else (arr, weights), params)
-    if weights is not None and out_type.is_floating:  # a tape may watch the weights
-        from ..random import _gradient_raises
-        out = ew.add(out, _gradient_raises(weights, out, LookupError(
-            "gradient registry has no entry for: DenseBincount")))
-    return out
+    return apply(_BINCOUNT, (arr,) if weights is None else (arr, weights), params)
 
 
 # ---------------------------------------------------------------------------
@@ -835,4 +827,4 @@ def cumprod(x: TensorInput, axis: Axis = 0, exclusive: bool = False, reverse: bo
 # ---------------------------------------------------------------------------
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
-    __all__ = public_names(globals())
+    __all__ = public_names(globals(), exclude=("dense_bincount",))
