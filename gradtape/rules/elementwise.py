@@ -10,8 +10,9 @@ import numbers
 
 from .._core.dtypes import SCALAR_KINDS as _SCALAR_KINDS, as_dtype, kind
 from .._core.backend import constant_like
+from .._core.convert import convert_to_tensor
 from .._core.tensor import Tensor, TensorLike, decide
-from ..errors import InvalidArgumentError, NotFoundError
+from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
 from .complex_ops import COMPLEX_ABS as _COMPLEX_ABS, conj
 from ._util import (refuse_dtype, public_names, NOPARAMS, _SCALARS, _zeros_like, apply, defop,
                     namespace, pair, tensor, wrap, NP)
@@ -59,6 +60,7 @@ _EXAMPLE_OUTPUTS = {
     'is_inf': 'array([False, False])',
     'is_nan': 'array([False, False])',
     'less': 'array([ True, False])',
+    'lgamma': 'array([0.5723649, 0.6931472], dtype=float32)',
     'less_equal': 'array([ True, False])',
     'log': 'array([-0.6931472,  0.       ], dtype=float32)',
     'log1p': 'array([0.4054651, 0.6931472], dtype=float32)',
@@ -1276,6 +1278,120 @@ bessel_i1 = unary("bessel_i1", _bessel_impl(1, False), None,
 bessel_i1e = unary("bessel_i1e", _bessel_impl(1, True), None,
                    "Elementwise ``exp(-|x|) * bessel_i1(x)``, finite for large ``x``.",
                    _BESSEL_EXAMPLE, kinds="f", times=_bessel_i1e_times, save_ans=True)
+
+
+# ---------------------------------------------------------------------------
+# log |Gamma| (the C library's, per element, as TensorFlow's kernels call it)
+# and the polygamma functions (a shift to x >= 20, then the asymptotic series)
+# ---------------------------------------------------------------------------
+
+def _lgamma_one(v):
+    try:
+        return math.lgamma(v)
+    except ValueError:  # a pole: 0 or a negative integer
+        return math.inf
+
+
+def _lgamma_numpy(x):
+    v = NP.asarray(x, dtype=NP.float64)
+    out = NP.array([_lgamma_one(e) for e in v.ravel().tolist()], dtype=NP.float64)
+    with NP.errstate(over="ignore"):
+        return out.reshape(v.shape).astype(x.dtype)
+
+
+def _numpy_only(opname):
+    def portable(xp, *arrays, **params):
+        raise UnimplementedError(f"op {opname} is not supported on "
+                                 f"{getattr(xp, '__name__', xp)}: it computes on NumPy arrays only")
+    return portable
+
+
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B2 ... B14
+_PSI_SHIFT = 20.0  # the asymptotic series from here
+_PSI_STEPS = 1000  # arguments below -980 are not reached: NaN
+
+
+def _psi(xp, x, n):
+    """The polygamma function of order ``n`` (digamma for 0) of float64 ``x``."""
+    fact = math.factorial(n)
+    acc, y = xp.zeros_like(x), x
+    with xp.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        for _ in range(_PSI_STEPS):
+            low = y < _PSI_SHIFT
+            if not bool(xp.any(low)):
+                break
+            acc = acc + xp.where(low, 1.0 / y if n == 0 else fact / y ** (n + 1), 0.0)
+            y = xp.where(low, y + 1.0, y)
+        z = 1.0 / y
+        z2 = z * z
+        if n == 0:
+            series = xp.log(y) - 0.5 * z
+            for k, b in enumerate(_BERNOULLI, 1):
+                series = series - b / (2 * k) * z2 ** k
+            out = series - acc
+        else:
+            series = math.factorial(n - 1) * z ** n + 0.5 * fact * z ** (n + 1)
+            for k, b in enumerate(_BERNOULLI, 1):
+                series = series + (b * math.factorial(2 * k + n - 1) / math.factorial(2 * k)
+                                   * z ** (2 * k + n))
+            out = (series + acc) * (-1.0 if n % 2 == 0 else 1.0)
+        pole = (x <= 0) & (x == xp.floor(x))
+        out = xp.where(pole | (y < _PSI_SHIFT), math.inf if n % 2 else math.nan, out)
+    return out
+
+
+def _polygamma_impl(xp, a, x):
+    v = xp.astype(x, xp.float64)
+    orders = NP.unique(NP.asarray(a))
+    out = xp.full(xp.broadcast_arrays(xp.astype(a, xp.float64), v)[0].shape, math.nan)
+    for n in orders.tolist():
+        if n >= 0 and n == int(n):
+            out = xp.where(a == n, _psi(xp, v, int(n)), out)
+    with xp.errstate(over="ignore"):
+        return xp.astype(out, x.dtype, copy=False)
+
+
+def _polygamma_next(t, a, x):
+    return _product(t, apply(_POLYGAMMA, (a + 1.0, x), NOPARAMS))
+
+
+_POLYGAMMA = defop("polygamma", _polygamma_impl,
+                   vjp=(None, lambda ct, ans, a, x: _polygamma_next(ct, a, x)),
+                   jvp=lambda ts, ans, a, x: None if ts[1] is None else _polygamma_next(ts[1], a, x),
+                   broadcasts=True, elementwise=True, portable=_numpy_only("polygamma"))
+
+
+def polygamma(a: TensorInput, x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The polygamma function of order ``a`` (a whole number, as a float tensor of
+    ``x``'s dtype; NaN otherwise): the ``a + 1``-th derivative of ``lgamma``.
+    The gradient goes to ``x`` only, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> tf.math.polygamma(tf.constant([0.0, 1.0]), tf.constant([1.0, 1.0])).numpy()
+    array([-0.57722,  1.64493 ], dtype=float32)
+    """
+    a = tensor(a)
+    x = tensor(x) if isinstance(x, TensorLike) else convert_to_tensor(x, dtype=a.dtype)
+    a, x = pair(a, x, "Polygamma")
+    if a.dtype.name not in ("float32", "float64"):  # TensorFlow's kernel: float, double
+        raise refuse_dtype("Polygamma", a.dtype, "f")
+    return apply(_POLYGAMMA, (a, x), NOPARAMS)
+
+
+def digamma(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Elementwise derivative of ``lgamma``: ``polygamma(0, x)``.
+
+    >>> import gradtape as tf
+    >>> tf.math.digamma(tf.constant([1.0, 0.5])).numpy()
+    array([-0.57722, -1.96351  ], dtype=float32)
+    """
+    x = _check_kind("Digamma", tensor(x), "f")
+    return apply(_POLYGAMMA, (zeros_like(x), x), NOPARAMS)
+
+
+lgamma = unary("lgamma", lambda xp, x: _lgamma_numpy(x), lambda a, x: digamma(x),
+               "Elementwise log of the absolute value of the Gamma function.",
+               "tf.constant([0.5, 3.0])", kinds="f", portable=_numpy_only("lgamma"))
 
 
 # ---------------------------------------------------------------------------

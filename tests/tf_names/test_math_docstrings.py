@@ -340,3 +340,74 @@ def test_bessel_dtypes():
         tf.math.special.bessel_i0(tf.constant([0, 1]))
     with pytest.raises(AttributeError, match="tf.math.special.dawsn is not implemented"):
         tf.math.special.dawsn  # noqa: B018
+
+
+# -- lgamma, digamma, polygamma (no docstring examples: TensorFlow 2.21's values) --
+
+X_GAMMA = [-2.0, -1.5, -1.0, -0.5, 0.0, 1e-30, 0.5, 1.0, 2.0, 3.5, 30.0, 1e10, np.inf, -np.inf,
+           np.nan]
+
+
+def test_lgamma_values():
+    # TensorFlow 2.21's values (float64: the C library's lgamma, as TensorFlow's kernel)
+    want = [np.inf, 0.8600470153764809, np.inf, 1.2655121234846454, np.inf, 69.07755278982137,
+            0.5723649429247001, 0.0, 0.0, 1.2009736023470743, 71.25703896716801,
+            220258509288.81058, np.inf, np.inf, np.nan]
+    got = tf.math.lgamma(tf.constant(X_GAMMA, tf.float64))
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-15)
+    got = tf.math.lgamma(X_GAMMA)
+    assert got.dtype == tf.float32
+    np.testing.assert_allclose(got.numpy(), np.asarray(want, np.float32), rtol=1e-7)
+    np.testing.assert_array_equal(tf.math.lgamma(tf.constant([0.5, 3.0], tf.float16)).numpy(),
+                                  np.array([0.572265625, 0.693359375], np.float16))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not in the list of allowed values"):
+        tf.math.lgamma(tf.constant([1, 2]))
+
+
+@pytest.mark.parametrize("n,want", [
+    # TensorFlow 2.21's values (float64; n = 0 is digamma)
+    (0.0, [np.nan, 0.7031566406452434, np.nan, 0.03648997397857645, np.nan, -1e30,
+           -1.9635100260214227, -0.5772156649015323, 0.42278433509846747, 1.1031566406452433,
+           3.384438132685525, 23.025850929890456, np.inf, np.nan, np.nan]),
+    (1.0, [np.inf, 9.379246644989124, np.inf, 8.934802200544679, np.inf, 1e60, 4.93480220054468,
+           1.6449340668482266, 0.6449340668482266, 0.3303577561002349, 0.033895060357739946,
+           1.00000000005e-10, 0.0, np.inf, np.nan]),
+    (2.0, [np.nan, -0.23620405164172825, np.nan, -0.82879664423432, np.nan, -2e90,
+           -16.828796644234316, -2.404113806319188, -0.4041138063191886, -0.1082040516417274,
+           -0.0011487652037285997, -1.0000000001e-20, -0.0, np.nan, np.nan]),
+    (3.0, [np.inf, 194.59427621918758, np.inf, 193.40909103400242, np.inf, 6e120,
+           97.40909103400242, 6.493939402266829, 0.4939394022668293, 0.07030584881725205,
+           7.786003664736127e-05, 2.0000000003000003e-30, 0.0, np.inf, np.nan]),
+    (1.5, [np.nan] * 15),
+    (-1.0, [np.nan] * 15),
+])
+def test_polygamma_values(n, want):
+    got = tf.math.polygamma(tf.constant(n, tf.float64), tf.constant(X_GAMMA, tf.float64))
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-13)
+    if n == 0.0:
+        np.testing.assert_allclose(tf.math.digamma(tf.constant(X_GAMMA, tf.float64)).numpy(),
+                                   want, rtol=1e-13)
+
+
+def test_polygamma_broadcasting_dtypes_and_gradients():
+    # TensorFlow 2.21's values, errors and gradients (its float32 digamma is a few units
+    # in the last place from the correctly rounded one)
+    got = tf.math.polygamma([0.0, 1.0, 2.0], [[0.5], [2.0]])
+    np.testing.assert_allclose(got.numpy(), [[-1.9635108, 4.934802, -16.828794],
+                                             [0.42278421, 0.64493412, -0.40411383]], rtol=5e-7)
+    with pytest.raises(TypeError, match="Cannot convert 0.5 to EagerTensor of dtype int32"):
+        tf.math.polygamma(1, 0.5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not in the list of allowed values"):
+        tf.math.polygamma(tf.constant(1), tf.constant(2))
+    x, a = tf.Variable([0.5, 2.0, -1.5, 3.0]), tf.Variable([1.0, 2.0, 1.0, 0.0])
+    with tf.GradientTape(persistent=True) as tape:
+        y1, y2, y3 = tf.math.lgamma(x), tf.math.digamma(x), tf.math.polygamma(a, x)
+    np.testing.assert_allclose(tape.gradient(y1, x).numpy(),
+                               [-1.9635108, 0.42278421, 0.70315683, 0.92278421], rtol=5e-7)
+    np.testing.assert_allclose(tape.gradient(y2, x).numpy(),
+                               [4.934802, 0.64493412, 9.3792467, 0.39493406], rtol=5e-7)
+    np.testing.assert_allclose(tape.gradient(y3, x).numpy(),
+                               [-16.828794, 0.4939394, -0.23620442, 0.39493406], rtol=5e-6)
+    assert tape.gradient(y3, a) is None
+    check_gradients(tf.math.lgamma, [np.array([0.3, 1.7, 6.0, -0.4])], order=2)
+    check_gradients(tf.math.digamma, [np.array([0.3, 1.7, 26.0, -0.4])], order=2)
