@@ -561,6 +561,19 @@ def is_strictly_increasing(x: TensorInput, name: Optional[str] = None) -> Tensor
     return _monotonic(x, ew.greater, "is_strictly_increasing")
 
 
+def zero_fraction(value: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The fraction of ``value``'s elements that are zero (False), as a float32
+    scalar (NaN for no elements); it has no gradient.
+
+    >>> import gradtape as tf
+    >>> tf.math.zero_fraction([[0, 1], [0, 0]]).numpy()
+    0.75
+    """
+    x = tensor(value)
+    zero = ew.equal(x, ew.zeros_like(x))
+    return reduce_mean(ew.cast(zero, "float32"))
+
+
 def _bincount_impl(xp, arr, *weights, minlength, maxlength, binary, dtype, by_row):
     a = NP.asarray(arr)
     if a.size and a.min() < 0:

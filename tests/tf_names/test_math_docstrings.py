@@ -411,3 +411,23 @@ def test_polygamma_broadcasting_dtypes_and_gradients():
     assert tape.gradient(y3, a) is None
     check_gradients(tf.math.lgamma, [np.array([0.3, 1.7, 6.0, -0.4])], order=2)
     check_gradients(tf.math.digamma, [np.array([0.3, 1.7, 26.0, -0.4])], order=2)
+
+
+@pytest.mark.parametrize("value,want", [
+    # TensorFlow 2.21's values
+    ([0.0, 1.0, 0.0, 2.0], 0.5),
+    ([[0, 1], [0, 0]], 0.75),
+    ([True, False], 0.5),
+    (3.0, 0.0),
+    (np.array([0.0, 1.0]), 0.5),
+    (np.zeros(0, np.float32), np.nan),
+])
+def test_zero_fraction(value, want):
+    got = tf.math.zero_fraction(value)
+    assert got.dtype == tf.float32 and got.shape == ()
+    np.testing.assert_array_equal(got.numpy(), want)
+    assert tf.nn.zero_fraction is tf.math.zero_fraction
+    x = tf.Variable([0.0, 1.0])
+    with tf.GradientTape() as tape:
+        y = tf.math.zero_fraction(x)
+    assert tape.gradient(y, x) is None  # TensorFlow 2.21: None
