@@ -10,8 +10,9 @@ import numbers
 
 from .._core.dtypes import SCALAR_KINDS as _SCALAR_KINDS, as_dtype, kind
 from .._core.backend import constant_like
+from .._core.convert import convert_to_tensor
 from .._core.tensor import Tensor, TensorLike, decide
-from ..errors import InvalidArgumentError, NotFoundError
+from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
 from .complex_ops import COMPLEX_ABS as _COMPLEX_ABS, conj
 from ._util import (refuse_dtype, public_names, NOPARAMS, _SCALARS, _zeros_like, apply, defop,
                     namespace, pair, tensor, wrap, NP)
@@ -34,6 +35,10 @@ _EXAMPLE_OUTPUTS = {
     'atan': 'array([0.4636476, 0.7853982], dtype=float32)',
     'atan2': 'array([ 0.7853982, -0.7853982], dtype=float32)',
     'atanh': 'array([ 0.54930615, -0.54930615], dtype=float32)',
+    'bessel_i0': 'array([1.26607, 1.06348], dtype=float32)',
+    'bessel_i0e': 'array([0.46576 , 0.64504], dtype=float32)',
+    'bessel_i1': 'array([-0.56516,  0.25789], dtype=float32)',
+    'bessel_i1e': 'array([-0.20791,  0.15642 ], dtype=float32)',
     'ceil': 'array([1., 2.], dtype=float32)',
     'cos': 'array([0.87758255, 0.5403023 ], dtype=float32)',
     'cosh': 'array([1.127626 , 1.5430806], dtype=float32)',
@@ -42,6 +47,8 @@ _EXAMPLE_OUTPUTS = {
     'equal': 'array([False,  True])',
     'erf': 'array([0.52050, 0.84270], dtype=float32)',
     'erfc': 'array([4.7950e-01, 1.5375e-12], dtype=float32)',
+    'erfinv': 'array([ 0.47694, -1.16309 ], dtype=float32)',
+    'ndtri': 'array([0.       , 1.9599644], dtype=float32)',
     'exp': 'array([1.648721, 2.718282 ], dtype=float32)',
     'expm1': 'array([0.6487213, 1.7182817], dtype=float32)',
     'floor': 'array([0., 1.], dtype=float32)',
@@ -53,6 +60,7 @@ _EXAMPLE_OUTPUTS = {
     'is_inf': 'array([False, False])',
     'is_nan': 'array([False, False])',
     'less': 'array([ True, False])',
+    'lgamma': 'array([0.5723649, 0.6931472], dtype=float32)',
     'less_equal': 'array([ True, False])',
     'log': 'array([-0.6931472,  0.       ], dtype=float32)',
     'log1p': 'array([0.4054651, 0.6931472], dtype=float32)',
@@ -393,6 +401,63 @@ def add_n(inputs: TensorInput, name: Optional[str] = None) -> Tensor:
                 "[Op:AddN]; broadcast them first (gradtape.broadcast_to)")
         total = add(total, x)
     return total
+
+
+_ACCUMULATE_N_INPUTS = "inputs must be a list of at least one Tensor with the same dtype and shape"
+
+
+def _shape_text(shape):
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def accumulate_n(inputs: TensorInput, shape: Any = None, tensor_dtype: Optional[DTypeLike] = None,
+                 name: Optional[str] = None) -> Tensor:
+    """The elementwise sum of a list of tensors of one dtype and shape, as ``add_n``
+    (TensorFlow's deprecated alias, with its checks of ``shape`` and ``tensor_dtype``).
+
+    >>> import gradtape as tf
+    >>> a, b = tf.constant([[1, 2], [3, 4]]), tf.constant([[5, 0], [0, 6]])
+    >>> tf.math.accumulate_n([a, b, a]).numpy()
+    array([[ 7,  4],
+           [ 6, 14]], dtype=int32)
+    """
+    if not inputs or not isinstance(inputs, (list, tuple)):
+        raise ValueError(_ACCUMULATE_N_INPUTS)
+    inputs = [tensor(x) for x in inputs]
+    if any(x.dtype != inputs[0].dtype for x in inputs):
+        raise ValueError(_ACCUMULATE_N_INPUTS)
+    merged = None if shape is None else tuple(shape)
+    for x in inputs:
+        if merged is not None and (len(merged) != len(x.shape) or any(
+                a is not None and a != b for a, b in zip(merged, x.shape))):
+            raise ValueError(f"Shapes {_shape_text(merged)} and {_shape_text(x.shape)} "
+                             "are not compatible")
+        merged = tuple(x.shape)
+    if tensor_dtype is not None and as_dtype(tensor_dtype) != inputs[0].dtype:
+        raise TypeError(f"The `tensor_dtype` argument is {as_dtype(tensor_dtype)!r}, but `input` "
+                        f"is of type {inputs[0].dtype!r}. These must be equal. Try casting the "
+                        "input to the desired type.")
+    return inputs[0] if len(inputs) == 1 else add_n(inputs)
+
+
+def polyval(coeffs: list, x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The polynomial ``coeffs[0] * x**(n-1) + ... + coeffs[n-1]`` by Horner's rule,
+    as TensorFlow computes it (``p = c + p * x``; coefficients and ``x`` broadcast).
+
+    >>> import gradtape as tf
+    >>> tf.math.polyval([2, 1, 0], 3).numpy()
+    21
+    """
+    if not isinstance(coeffs, list):
+        raise ValueError(f"Argument coeffs must be list type. Received type {type(coeffs)}.")
+    x = tensor(x)
+    if not coeffs:
+        return zeros_like(x)
+    coeffs = [tensor(c) for c in coeffs]  # each with its own dtype, as TensorFlow's
+    p = coeffs[0]
+    for c in coeffs[1:]:
+        p = add(c, multiply(p, x))
+    return p
 
 
 # ---------------------------------------------------------------------------
@@ -1061,6 +1126,273 @@ erfc = unary("erfc", _erfc, None,
              "Elementwise complementary error function ``1 - erf(x)``, accurate "
              "for large ``x``.", "tf.constant([0.5, 5.0])", kinds="f",
              times=lambda t, a, x: _scaled_product(t, exp(-square(x)), scale=-2.0 / _SQRT_PI))
+
+# ---------------------------------------------------------------------------
+# Inverses of the normal distribution and of erf: Halley's iteration on the
+# accurate erf/erfc above, from Abramowitz and Stegun's 26.2.23 (error < 4.5e-4)
+# ---------------------------------------------------------------------------
+
+_AS_NUM = (0.010328, 0.802853, 2.515517)
+_AS_DEN = (0.001308, 0.189269, 1.432788, 1.0)
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+_SQRT_HALF = math.sqrt(0.5)
+
+
+def _ndtri_impl(xp, x):
+    """The y with ``Phi(y) = p``, computed in float64; ``p - 0.5`` and ``1 - p``
+    are exact where they are used, so each region keeps its digits."""
+    p = xp.astype(x, xp.float64)
+    d, upper = p - 0.5, 1.0 - p
+    with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        t = xp.sqrt(-2.0 * xp.log(xp.minimum(p, upper)))
+        y = t - _polyval(_AS_NUM, t) / _polyval(_AS_DEN, t)
+        y = xp.where(d < 0, -y, y)
+        y = xp.where(xp.abs(d) < 1e-3, d * _SQRT_2PI, y)  # digits for tiny results
+        central = xp.abs(d) <= 0.4
+        for _ in range(3):
+            # Phi(y) - p, from erf near the centre and from erfc in the tails
+            err = xp.where(central, 0.5 * _erf(xp, y * _SQRT_HALF) - d,
+                           xp.where(d < 0, 0.5 * _erfc(xp, -y * _SQRT_HALF) - p,
+                                    upper - 0.5 * _erfc(xp, y * _SQRT_HALF)))
+            r = err * _SQRT_2PI * xp.exp(0.5 * y * y)
+            step = y - r / (1.0 + 0.5 * r * y)
+            y = xp.where(xp.isfinite(step), step, y)
+        y = xp.where(p == 0, -math.inf, xp.where(upper == 0, math.inf, y))
+        y = xp.where((p >= 0) & (upper >= 0), y, math.nan)
+    return xp.astype(y, x.dtype, copy=False)
+
+
+def _erfinv_impl(xp, x):
+    # TensorFlow's kernel: ndtri(x / 2 + 1 / 2) / sqrt(2), in x's dtype
+    return _ndtri_impl(xp, x * 0.5 + 0.5) * xp.asarray(_SQRT_HALF, dtype=x.dtype)
+
+
+def _without_half(public, kernel):
+    """``public`` refusing float16 as TensorFlow's CPU kernels do (NotFoundError)."""
+    def refusing(x: TensorInput, name: Optional[str] = None) -> Tensor:
+        x = tensor(x)
+        if x._value.dtype == NP.float16:
+            raise NotFoundError(f"Could not find device for node: {{{{node {kernel}}}}} = "
+                                f"{kernel}[T=DT_HALF]: TensorFlow has no CPU kernel for "
+                                "float16; cast to float32 first")
+        return public(x)
+    refusing.__name__ = refusing.__qualname__ = public.__name__
+    refusing.__doc__, refusing.op = public.__doc__, public.op
+    return refusing
+
+
+ndtri = _without_half(unary(
+    "ndtri", _ndtri_impl, None, "Elementwise inverse of the standard normal CDF.",
+    "tf.constant([0.5, 0.975])", kinds="f",
+    times=lambda t, a, x: _scaled_product(t, exp(0.5 * square(a)), scale=_SQRT_2PI),
+    save="none", save_ans=True), "Ndtri")
+erfinv = _without_half(unary(
+    "erfinv", _erfinv_impl, None, "Elementwise inverse error function, on [-1, 1].",
+    "tf.constant([0.5, -0.9])", kinds="f",
+    times=lambda t, a, x: _scaled_product(t, exp(square(a)), scale=0.5 * _SQRT_PI),
+    save="none", save_ans=True), "Erfinv")
+
+
+def erfcinv(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Elementwise inverse of ``erfc``, on [0, 2]: ``-ndtri(x / 2) * sqrt(1 / 2)``,
+    as TensorFlow computes it.
+
+    >>> import gradtape as tf
+    >>> tf.math.erfcinv([0., 0.2, 1., 2.]).numpy()
+    array([       inf,  0.9061938, -0.       ,       -inf], dtype=float32)
+    """
+    x = tensor(x)
+    return -ndtri(0.5 * x) * _SQRT_HALF
+
+
+# ---------------------------------------------------------------------------
+# Modified Bessel functions of orders 0 and 1 (tf.math.special): the power
+# series up to |x| = 30, Hankel's asymptotic expansion beyond, in float64
+# ---------------------------------------------------------------------------
+
+_BESSEL_SPLIT = 30.0
+
+
+def _bessel_scaled(xp, a, order):
+    """``exp(-a) * I_order(a)`` (float64) for ``a = |x|``."""
+    small = xp.minimum(a, _BESSEL_SPLIT)
+    q = 0.25 * small * small
+    term = 0.5 * small if order else xp.ones_like(small)
+    total = term
+    for k in range(1, 90):
+        term = term * q / (k * (k + order))
+        total = total + term
+    large = xp.maximum(a, _BESSEL_SPLIT)
+    mu = 4.0 * order * order
+    term = xp.ones_like(large)
+    series = term
+    for k in range(1, 26):
+        term = term * -(mu - (2 * k - 1) ** 2) / (k * 8.0 * large)
+        series = series + term
+    with xp.errstate(invalid="ignore"):
+        far = series / xp.sqrt(2.0 * math.pi * large)
+    return xp.where(a <= _BESSEL_SPLIT, total * xp.exp(-small), far)
+
+
+def _bessel_impl(order, scaled):
+    def impl(xp, x):
+        v = xp.astype(x, xp.float64)
+        a = xp.abs(v)
+        out = _bessel_scaled(xp, a, order)
+        if not scaled:
+            with xp.errstate(over="ignore", invalid="ignore"):
+                out = xp.where(xp.isinf(a), math.inf, out * xp.exp(a))
+        if order:
+            out = xp.where(v < 0, -out, out)
+        with xp.errstate(over="ignore"):  # beyond the dtype's range: inf, as TensorFlow's
+            return xp.astype(out, x.dtype, copy=False)
+    return impl
+
+
+def _bessel_i1_times(t, a, x):
+    """``t * I1'(x) = t * (I0(x) - I1(x) / x)``, 1/2 at 0 (the true derivative:
+    TensorFlow's rule gives 1 there)."""
+    at_zero = equal(x, 0.0)
+    slope = bessel_i0(x) - a / where(at_zero, ones_like(x), x)
+    return _product(t, where(at_zero, 0.5 * ones_like(x), slope))
+
+
+def _bessel_i1e_times(t, a, x):
+    """``t * (I0e(x) - I1e(x) * (sign(x) + 1 / x))``, 1/2 at 0."""
+    at_zero = equal(x, 0.0)
+    slope = bessel_i0e(x) - a * (sign(x) + 1.0 / where(at_zero, ones_like(x), x))
+    return _product(t, where(at_zero, 0.5 * ones_like(x), slope))
+
+
+_BESSEL_EXAMPLE = "tf.constant([-1.0, 0.5])"
+bessel_i0 = unary("bessel_i0", _bessel_impl(0, False), lambda a, x: bessel_i1(x),
+                  "Elementwise modified Bessel function of the first kind of order 0.",
+                  _BESSEL_EXAMPLE, kinds="f", save_ans=True)
+bessel_i0e = unary("bessel_i0e", _bessel_impl(0, True),
+                   lambda a, x: bessel_i1e(x) - sign(x) * a,
+                   "Elementwise ``exp(-|x|) * bessel_i0(x)``, finite for large ``x``.",
+                   _BESSEL_EXAMPLE, kinds="f", save_ans=True)
+bessel_i1 = unary("bessel_i1", _bessel_impl(1, False), None,
+                  "Elementwise modified Bessel function of the first kind of order 1.",
+                  _BESSEL_EXAMPLE, kinds="f", times=_bessel_i1_times, save_ans=True)
+bessel_i1e = unary("bessel_i1e", _bessel_impl(1, True), None,
+                   "Elementwise ``exp(-|x|) * bessel_i1(x)``, finite for large ``x``.",
+                   _BESSEL_EXAMPLE, kinds="f", times=_bessel_i1e_times, save_ans=True)
+
+
+# ---------------------------------------------------------------------------
+# log |Gamma| (the C library's, per element, as TensorFlow's kernels call it)
+# and the polygamma functions (a shift to x >= 20, then the asymptotic series)
+# ---------------------------------------------------------------------------
+
+def _lgamma_one(v):
+    try:
+        return math.lgamma(v)
+    except ValueError:  # a pole: 0 or a negative integer
+        return math.inf
+
+
+def _lgamma_numpy(x):
+    v = NP.asarray(x, dtype=NP.float64)
+    out = NP.array([_lgamma_one(e) for e in v.ravel().tolist()], dtype=NP.float64)
+    with NP.errstate(over="ignore"):
+        return out.reshape(v.shape).astype(x.dtype)
+
+
+def _numpy_only(opname):
+    def portable(xp, *arrays, **params):
+        raise UnimplementedError(f"op {opname} is not supported on "
+                                 f"{getattr(xp, '__name__', xp)}: it computes on NumPy arrays only")
+    return portable
+
+
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B2 ... B14
+_PSI_SHIFT = 20.0  # the asymptotic series from here
+_PSI_STEPS = 1000  # arguments below -980 are not reached: NaN
+
+
+def _psi(xp, x, n):
+    """The polygamma function of order ``n`` (digamma for 0) of float64 ``x``."""
+    fact = math.factorial(n)
+    acc, y = xp.zeros_like(x), x
+    with xp.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        for _ in range(_PSI_STEPS):
+            low = y < _PSI_SHIFT
+            if not bool(xp.any(low)):
+                break
+            acc = acc + xp.where(low, 1.0 / y if n == 0 else fact / y ** (n + 1), 0.0)
+            y = xp.where(low, y + 1.0, y)
+        z = 1.0 / y
+        z2 = z * z
+        if n == 0:
+            series = xp.log(y) - 0.5 * z
+            for k, b in enumerate(_BERNOULLI, 1):
+                series = series - b / (2 * k) * z2 ** k
+            out = series - acc
+        else:
+            series = math.factorial(n - 1) * z ** n + 0.5 * fact * z ** (n + 1)
+            for k, b in enumerate(_BERNOULLI, 1):
+                series = series + (b * math.factorial(2 * k + n - 1) / math.factorial(2 * k)
+                                   * z ** (2 * k + n))
+            out = (series + acc) * (-1.0 if n % 2 == 0 else 1.0)
+        pole = (x <= 0) & (x == xp.floor(x))
+        out = xp.where(pole | (y < _PSI_SHIFT), math.inf if n % 2 else math.nan, out)
+    return out
+
+
+def _polygamma_impl(xp, a, x):
+    v = xp.astype(x, xp.float64)
+    orders = NP.unique(NP.asarray(a))
+    out = xp.full(xp.broadcast_arrays(xp.astype(a, xp.float64), v)[0].shape, math.nan)
+    for n in orders.tolist():
+        if n >= 0 and n == int(n):
+            out = xp.where(a == n, _psi(xp, v, int(n)), out)
+    with xp.errstate(over="ignore"):
+        return xp.astype(out, x.dtype, copy=False)
+
+
+def _polygamma_next(t, a, x):
+    return _product(t, apply(_POLYGAMMA, (a + 1.0, x), NOPARAMS))
+
+
+_POLYGAMMA = defop("polygamma", _polygamma_impl,
+                   vjp=(None, lambda ct, ans, a, x: _polygamma_next(ct, a, x)),
+                   jvp=lambda ts, ans, a, x: None if ts[1] is None else _polygamma_next(ts[1], a, x),
+                   broadcasts=True, elementwise=True, portable=_numpy_only("polygamma"))
+
+
+def polygamma(a: TensorInput, x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The polygamma function of order ``a`` (a whole number, as a float tensor of
+    ``x``'s dtype; NaN otherwise): the ``a + 1``-th derivative of ``lgamma``.
+    The gradient goes to ``x`` only, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> tf.math.polygamma(tf.constant([0.0, 1.0]), tf.constant([1.0, 1.0])).numpy()
+    array([-0.57722,  1.64493 ], dtype=float32)
+    """
+    a = tensor(a)
+    x = tensor(x) if isinstance(x, TensorLike) else convert_to_tensor(x, dtype=a.dtype)
+    a, x = pair(a, x, "Polygamma")
+    if a.dtype.name not in ("float32", "float64"):  # TensorFlow's kernel: float, double
+        raise refuse_dtype("Polygamma", a.dtype, "f")
+    return apply(_POLYGAMMA, (a, x), NOPARAMS)
+
+
+def digamma(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Elementwise derivative of ``lgamma``: ``polygamma(0, x)``.
+
+    >>> import gradtape as tf
+    >>> tf.math.digamma(tf.constant([1.0, 0.5])).numpy()
+    array([-0.57722, -1.96351  ], dtype=float32)
+    """
+    x = _check_kind("Digamma", tensor(x), "f")
+    return apply(_POLYGAMMA, (zeros_like(x), x), NOPARAMS)
+
+
+lgamma = unary("lgamma", lambda xp, x: _lgamma_numpy(x), lambda a, x: digamma(x),
+               "Elementwise log of the absolute value of the Gamma function.",
+               "tf.constant([0.5, 3.0])", kinds="f", portable=_numpy_only("lgamma"))
+
 
 # ---------------------------------------------------------------------------
 # Sign-like ops

@@ -7,6 +7,7 @@ derivatives.
 """
 from __future__ import annotations
 import functools
+import math
 import numbers
 import string
 from collections import namedtuple
@@ -727,6 +728,49 @@ def diag(diagonal: TensorInput, name: Optional[str] = "diag", k: int = 0, num_ro
     return apply(_DIAG_EMBED, (v,), {"k": k, "m": m, "n": n})
 
 
+def _shape_list(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def tensor_diag(diagonal: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The tensor of shape ``s + s`` (``s`` is ``diagonal``'s shape) holding
+    ``diagonal`` where its two halves of indices agree, zeros elsewhere.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.tensor_diag([1, 2]).numpy()
+    array([[1, 0],
+           [0, 2]], dtype=int32)
+    """
+    v = tensor(diagonal)
+    if not v.shape:
+        raise InvalidArgumentError("Input must be at least rank 1, got 0 [Op:Diag]")
+    return sh.reshape(diag(sh.reshape(v, [-1])), list(v.shape) * 2)
+
+
+def tensor_diag_part(input: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The diagonal of a tensor of shape ``s + s``, of shape ``s``: ``tensor_diag``'s
+    inverse.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.tensor_diag_part([[1, 2], [3, 4]]).numpy()
+    array([1, 4], dtype=int32)
+    """
+    x = tensor(input)
+    shape = list(x.shape)
+    half = len(shape) // 2
+    if len(shape) % 2:
+        raise InvalidArgumentError("The rank of the tensor should be even and positive, got "
+                                   f"shape {_shape_list(shape)} [Op:DiagPart]")
+    for i in range(half):
+        if shape[i] != shape[i + half]:
+            raise InvalidArgumentError(f"Invalid shape {_shape_list(shape)}: dimensions {i} and "
+                                       f"{i + half} do not match. [Op:DiagPart]")
+    if not shape:
+        return x
+    n = math.prod(shape[:half])
+    return sh.reshape(diag_part(sh.reshape(x, [n, n])), shape[:half])
+
+
 def trace(x: TensorInput, name: Optional[str] = None) -> Tensor:
     """Sum of the main diagonal of each matrix in the last two axes.
 
@@ -766,9 +810,12 @@ def band_part(input: TensorInput, num_lower: int, num_upper: int, name: Optional
 
 
 def set_diag(input: TensorInput, diagonal: TensorInput, name: Optional[str] = "set_diag",
-             k: int = 0, align: str = "RIGHT_LEFT") -> Tensor:
+             k: Any = 0, align: str = "RIGHT_LEFT") -> Tensor:
     """``input`` with its ``k``-th diagonal (of each matrix in the last two
-    axes) replaced by ``diagonal``.
+    axes) replaced by ``diagonal``.  With ``k=(lo, hi)`` the diagonals ``hi``
+    down to ``lo`` are replaced by the rows of ``diagonal``; ``align``
+    (``"RIGHT_LEFT"``: superdiagonals at the end of their row, subdiagonals at
+    its start) places the shorter ones, as TensorFlow's.
 
     >>> import gradtape as tf
     >>> tf.linalg.set_diag(tf.zeros((2, 2)), tf.constant([1.0, 2.0])).numpy()
@@ -776,6 +823,11 @@ def set_diag(input: TensorInput, diagonal: TensorInput, name: Optional[str] = "s
            [0., 2.]], dtype=float32)
     """
     x, d = pair(input, diagonal, "MatrixSetDiag")
+    if isinstance(k, (tuple, list)):
+        lo, hi = k
+        if lo != hi:
+            return _set_band(x, d, int(lo), int(hi), align)
+        k = lo
     m, n, k = _matrices_and_diagonal(x, k, "set_diag")
     rows, cols = _diag_index(NP, m, n, k)
     want = tuple(x._value.shape[:-2]) + (len(rows),)
@@ -787,6 +839,71 @@ def set_diag(input: TensorInput, diagonal: TensorInput, name: Optional[str] = "s
     on[rows, cols] = True
     placed = apply(_DIAG_EMBED, (d,), {"k": k, "m": m, "n": n})
     return ew.where(wrap(namespace(x._value).asarray(on)), placed, x)
+
+
+_ALIGNMENTS = ("LEFT_RIGHT", "RIGHT_LEFT", "LEFT_LEFT", "RIGHT_RIGHT")
+
+
+def _set_band(x, d, lo, hi, align):
+    """``set_diag`` of the diagonals ``lo..hi``: one diagonal at a time, each
+    cut from its row of ``d`` as ``align`` places it."""
+    if align not in _ALIGNMENTS:
+        raise InvalidArgumentError(f"Value for attr 'align' of \"{align}\" is not in the list "
+                                   "of allowed values: " + ", ".join(f'"{a}"' for a in _ALIGNMENTS)
+                                   + " [Op:MatrixSetDiagV3]")
+    if lo > hi:
+        raise InvalidArgumentError("lower_diag_index must not be larger than upper_diag_index: "
+                                   f"{lo} > {hi} [Op:MatrixSetDiagV3]")
+    m, n, _ = _matrices_and_diagonal(x, lo, "set_diag")
+    _matrices_and_diagonal(x, hi, "set_diag")
+    lengths = {k: len(_diag_index(NP, m, n, k)[0]) for k in range(lo, hi + 1)}
+    longest = max(lengths.values())
+    want = tuple(x.shape[:-2]) + (hi - lo + 1, longest)
+    if tuple(d.shape) != want:
+        raise InvalidArgumentError(
+            "Either first dimensions of diagonal don't match input.shape[:-2], or "
+            "diagonal.shape[:-1] is not equal to the longests diagonal in range "
+            f"[lower_diag_index:upper_diag_index].\nInput shape: {_shape_list(x.shape)}\n"
+            f"Diagonal shape: {_shape_list(d.shape)}\nExpected diagonal shape: "
+            f"{_shape_list(want)} [Op:MatrixSetDiagV3]")
+    super_align, sub_align = align.split("_")
+    for k in range(hi, lo - 1, -1):
+        row, size = d[..., hi - k, :], lengths[k]
+        right = (super_align if k >= 0 else sub_align) == "RIGHT"
+        x = set_diag(x, row[..., longest - size:] if right else row[..., :size], k=k)
+    return x
+
+
+def banded_triangular_solve(bands: TensorInput, rhs: TensorInput, lower: bool = True,
+                            adjoint: bool = False, name: Optional[str] = None) -> Tensor:
+    """``triangular_solve`` of the triangular matrix whose diagonals are the rows
+    of ``bands``: the main diagonal, then the subdiagonals (``lower``), each
+    ending at the row's end; or the superdiagonals from the farthest, each
+    starting at the row's start, then the main diagonal (``lower=False``).
+
+    >>> import gradtape as tf
+    >>> tf.linalg.banded_triangular_solve([[2., 3., 4.], [1., 2., 3.]], tf.ones([3, 1])).numpy()
+    array([[0.5 ],
+           [0.  ],
+           [0.25]], dtype=float32)
+    """
+    b, r = tensor(bands), tensor(rhs)
+    if len(r.shape) < 2:
+        raise InvalidArgumentError(f"In[1] ndims must be >= 2: {len(r.shape)} "
+                                   "[Op:BandedTriangularSolve]")
+    if len(b.shape) < 2:
+        raise InvalidArgumentError(f"In[0] ndims must be >= 2: {len(b.shape)} "
+                                   "[Op:BandedTriangularSolve]")
+    count, size = b.shape[-2:]
+    if size != r.shape[-2]:
+        raise InvalidArgumentError(f"In[0] mismatch In[1] shape: {size} vs. {r.shape[-2]} "
+                                   "[Op:BandedTriangularSolve]")
+    count = min(count, size)  # diagonals beyond the matrix are not read
+    b = b[..., :count, :] if lower else b[..., b.shape[-2] - count:, :]
+    band = (1 - count, 0) if lower else (0, count - 1)
+    zeros = wrap(namespace(b._value).zeros(tuple(b.shape[:-2]) + (size, size), b._value.dtype))
+    matrix = set_diag(zeros, b if count > 1 else b[..., 0, :], k=band, align="LEFT_RIGHT")
+    return triangular_solve(matrix, r, lower=lower, adjoint=adjoint)
 
 
 def _tril(x):

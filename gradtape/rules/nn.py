@@ -924,5 +924,160 @@ def crelu(features: TensorInput, name: Optional[str] = None, axis: Axis = -1) ->
     return sh.concat([relu(x), relu(-x)], axis)
 
 
+
+def _in_top_k_impl(xp, targets, predictions, k):
+    p, t = NP.asarray(predictions), NP.asarray(targets)
+    rows = NP.arange(p.shape[0])
+    valid = (t >= 0) & (t < p.shape[1])
+    at_target = p[rows, NP.where(valid, t, 0)]
+    above = NP.sum(p > at_target[:, None], axis=1)
+    # a non-finite prediction in the row makes TensorFlow's answer False
+    known = valid & NP.all(NP.isfinite(p), axis=1)
+    return xp.asarray(known & (above < k))
+
+
+_IN_TOP_K = defop("in_top_k", _in_top_k_impl, nondiff=True)
+
+
+def in_top_k(targets: TensorInput, predictions: TensorInput, k: int,
+             name: Optional[str] = None) -> Tensor:
+    """Whether each row's target class is among its ``k`` largest predictions
+    (classes tied with the k-th all count as in; a row with a non-finite
+    prediction, or a target out of range, is False).
+
+    >>> import gradtape as tf
+    >>> tf.math.in_top_k([0, 1, 3], [[1.2, -0.3, 2.8, 5.2], [0.1, 0.0, 0.0, 0.0],
+    ...                              [0.0, 0.5, 0.3, 0.3]], 2).numpy()
+    array([False,  True,  True])
+    """
+    predictions = tensor(predictions)
+    if predictions.dtype.name != "float32":
+        raise ValueError(f"Tensor conversion requested dtype float32 for Tensor with dtype "
+                         f"{predictions.dtype.name}: in_top_k takes float32 predictions")
+    targets = tensor(targets)
+    if targets.dtype not in (int32, int64):
+        raise refuse_dtype("InTopKV2", targets.dtype, "ids")
+    if len(predictions.shape) != 2:
+        raise InvalidArgumentError("predictions must be 2-dimensional [Op:InTopKV2]")
+    if len(targets.shape) != 1 or targets.shape[0] != predictions.shape[0]:
+        raise InvalidArgumentError(
+            f"First dimension of predictions {predictions.shape[0]} must match length of "
+            f"targets {targets.shape[0] if targets.shape else 1} [Op:InTopKV2]")
+    return apply(_IN_TOP_K, (targets, predictions), {"k": int(k)})
+
+
+def _along_last(x, axis, opname):
+    """``x`` with ``axis`` moved last, and the function that moves it back."""
+    axis = norm_axes(axis, len(x.shape), opname)[0] + len(x.shape)
+    if axis == len(x.shape) - 1:
+        return x, lambda t: t
+    perm = [i for i in range(len(x.shape)) if i != axis] + [axis]
+    back = [perm.index(i) for i in range(len(perm))]
+    return sh.transpose(x, perm), lambda t: sh.transpose(t, back)
+
+
+def _approx_k(operand, k, reduction_dimension, largest, opname):
+    """The exact ``k`` largest (smallest) entries along ``reduction_dimension``
+    and their int32 indices: what TensorFlow's CPU fallback of ApproxTopK gives."""
+    from .indexing import top_k
+    x = tensor(operand)
+    if x.dtype.name not in ("float32", "float16"):
+        raise refuse_dtype("ApproxTopK", x.dtype, "f")
+    moved, back = _along_last(x, reduction_dimension, opname)
+    if moved.shape[-1] < k:
+        raise InvalidArgumentError(f"input must have at least k columns. Had {moved.shape[-1]}, "
+                                   f"needed {k} [Op:ApproxTopK]")
+    values, indices = top_k(moved if largest else -moved, k)
+    return back(values if largest else -values), back(indices)
+
+
+def approx_max_k(operand: TensorInput, k: int, reduction_dimension: int = -1,
+                 recall_target: float = 0.95, reduction_input_size_override: int = -1,
+                 aggregate_to_topk: bool = True, name: Optional[str] = None) -> tuple:
+    """The ``k`` largest entries along ``reduction_dimension`` and their indices,
+    as ``(values, indices)``: exact, as TensorFlow's CPU fallback (the recall
+    arguments are accepted and have nothing to trade).
+
+    >>> import gradtape as tf
+    >>> values, indices = tf.math.approx_max_k(tf.constant([[1.0, 3.0, 3.0, 2.0]]), 2)
+    >>> values.numpy(), indices.numpy()
+    (array([[3., 3.]], dtype=float32), array([[1, 2]], dtype=int32))
+    """
+    return _approx_k(operand, k, reduction_dimension, True, "approx_max_k")
+
+
+def approx_min_k(operand: TensorInput, k: int, reduction_dimension: int = -1,
+                 recall_target: float = 0.95, reduction_input_size_override: int = -1,
+                 aggregate_to_topk: bool = True, name: Optional[str] = None) -> tuple:
+    """The ``k`` smallest entries along ``reduction_dimension`` and their indices,
+    as ``(values, indices)``: exact (TensorFlow computes it under XLA only).
+
+    >>> import gradtape as tf
+    >>> values, indices = tf.math.approx_min_k(tf.constant([[1.0, 3.0, 0.5, 2.0]]), 2)
+    >>> values.numpy(), indices.numpy()
+    (array([[0.5, 1. ]], dtype=float32), array([[2, 0]], dtype=int32))
+    """
+    return _approx_k(operand, k, reduction_dimension, False, "approx_min_k")
+
+
+def _pooled_segments(rows):
+    """Pool-adjacent-violators on each row of a 2-D array, for a non-increasing
+    fit: the segment of each element, as a tuple of tuples (blocks merge while
+    the earlier one's mean is strictly below the later one's, as TensorFlow's
+    kernel).  Compiled functions check this reading on every call."""
+    if type(rows) is not NP.ndarray:
+        rows = backend_of(rows).to_numpy(rows)
+    out = []
+    for row in rows.astype(NP.float64).tolist():
+        starts, sums, counts = [], [], []
+        for j, v in enumerate(row):
+            starts.append(j)
+            sums.append(v)
+            counts.append(1)
+            while len(sums) > 1 and sums[-2] / counts[-2] < sums[-1] / counts[-1]:
+                starts.pop()
+                total, count = sums.pop(), counts.pop()
+                sums[-1] += total
+                counts[-1] += count
+        ends = starts[1:] + [len(row)]
+        out.append(tuple(seg for seg, (a, b) in enumerate(zip(starts, ends)) for _ in range(a, b)))
+    return tuple(out)
+
+
+def isotonic_regression(inputs: TensorInput, decreasing: bool = True, axis: int = -1,
+                        name: Optional[str] = None) -> tuple:
+    """The least-squares non-increasing (``decreasing=False``: non-decreasing) fit
+    along ``axis``, and the int32 segment of each element: ``(output, segments)``.
+    Each output is the mean of its segment, so the gradient averages over it;
+    integer inputs give float64, as TensorFlow's.
+
+    >>> import gradtape as tf
+    >>> y, segments = tf.nn.isotonic_regression([[3.0, 1.0, 2.0], [1.0, 3.0, 4.0]])
+    >>> y.numpy()
+    array([[3.       , 1.5      , 1.5      ],
+           [2.6666667, 2.6666667, 2.6666667]], dtype=float32)
+    >>> segments.numpy()
+    array([[0, 1, 1],
+           [0, 0, 0]], dtype=int32)
+    """
+    from .indexing import gather, unsorted_segment_mean
+    x = tensor(inputs)
+    if kind(x._value.dtype) in "iu":
+        x = ew.cast(x, "float64")
+    elif kind(x._value.dtype) != "f":
+        raise refuse_dtype("IsotonicRegression", x.dtype, "iuf")
+    if not x.shape:
+        return x, on_host_for(NP.zeros((), NP.int32), x)
+    moved, back = _along_last(x, axis, "isotonic_regression")
+    rows = sh.reshape(moved, [-1, moved.shape[-1]])
+    segments = NP.array(decide((rows if decreasing else -rows)._value, _pooled_segments),
+                        NP.int32).reshape(rows.shape)
+    counts = segments[:, -1] + 1 if moved.shape[-1] else NP.zeros(len(segments), NP.int32)
+    offsets = (NP.cumsum(counts) - counts).astype(NP.int32)
+    ids = segments + offsets[:, None]  # indices stay on the host, as the segment ops read them
+    fitted = sh.reshape(gather(unsorted_segment_mean(rows, ids, int(counts.sum())), ids),
+                        list(moved.shape))
+    return back(fitted), back(sh.reshape(on_host_for(segments, x), list(moved.shape)))
+
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
     __all__ = public_names(globals()) + ["sigmoid", "tanh", "softplus", "swish"]

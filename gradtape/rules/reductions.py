@@ -529,6 +529,121 @@ def count_nonzero(input: TensorInput, axis: Axis = None, keepdims: Optional[bool
     return apply(_COUNT, (x,), params)
 
 
+def _monotonic(x, compare, opname):
+    """``compare(x[i + 1], x[i])`` for every neighbour pair of the flattened ``x``, all True."""
+    x = sh.reshape(tensor(x), [-1])
+    if kind(x._value.dtype) not in "iufc":
+        raise TypeError(f"Expected x to be numeric, instead found: {x!s}")
+    if x.shape[0] < 2:
+        return wrap(NP.asarray(True))
+    return reduce_all(compare(x[1:], x[:-1]))
+
+
+def is_non_decreasing(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Whether each element of the flattened ``x`` is at least the one before it
+    (True for fewer than two elements).
+
+    >>> import gradtape as tf
+    >>> tf.math.is_non_decreasing([1.0, 1.0, 3.0]).numpy()
+    True
+    """
+    return _monotonic(x, ew.greater_equal, "is_non_decreasing")
+
+
+def is_strictly_increasing(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """Whether each element of the flattened ``x`` is greater than the one before it
+    (True for fewer than two elements).
+
+    >>> import gradtape as tf
+    >>> tf.math.is_strictly_increasing([1.0, 1.0, 3.0]).numpy()
+    False
+    """
+    return _monotonic(x, ew.greater, "is_strictly_increasing")
+
+
+def zero_fraction(value: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The fraction of ``value``'s elements that are zero (False), as a float32
+    scalar (NaN for no elements); it has no gradient.
+
+    >>> import gradtape as tf
+    >>> tf.math.zero_fraction([[0, 1], [0, 0]]).numpy()
+    0.75
+    """
+    x = tensor(value)
+    zero = ew.equal(x, ew.zeros_like(x))
+    return reduce_mean(ew.cast(zero, "float32"))
+
+
+def _bincount_impl(xp, arr, *weights, minlength, maxlength, binary, dtype, by_row):
+    a = NP.asarray(arr)
+    if a.size and a.min() < 0:
+        raise InvalidArgumentError("Input arr must be non-negative! [Op:DenseBincount]")
+    size = int(a.max()) + 1 if a.size else 0
+    size = size if minlength is None else max(size, minlength)
+    size = size if maxlength is None else min(size, maxlength)
+    w = NP.asarray(weights[0]) if weights else None
+    rows = a.shape[0] if by_row else 1
+    out = NP.zeros((rows, size), dtype if w is None else w.dtype)
+    row = NP.repeat(NP.arange(rows), a.size // rows if rows else 0)
+    flat = a.reshape(-1)
+    kept = flat < size  # maxlength drops the larger values
+    NP.add.at(out, (row[kept], flat[kept]), 1 if w is None else w.reshape(-1)[kept])
+    if binary:
+        out = (out > 0).astype(out.dtype)
+    return xp.asarray(out if by_row else out[0])
+
+
+_BINCOUNT = defop("bincount", _bincount_impl, nondiff=True)
+_BINCOUNT_TYPES = ("int32", "int64", "float32", "float64")
+
+
+def dense_bincount(arr: TensorInput, weights: Optional[TensorInput] = None,
+                   minlength: Optional[int] = None, maxlength: Optional[int] = None,
+                   dtype: DTypeLike = "int32", axis: Optional[int] = None,
+                   binary_output: bool = False) -> Tensor:
+    """``tf.math.bincount``'s counts (see ``gradtape.math.bincount``), with no
+    gradient to ``weights``.
+
+    >>> import gradtape as tf
+    >>> from gradtape.rules.reductions import dense_bincount
+    >>> dense_bincount([1, 1, 3]).numpy()
+    array([0, 2, 0, 1], dtype=int32)
+    """
+    arr = tensor(arr)
+    weights = None if weights is None else tensor(weights)
+    if weights is not None and binary_output:
+        raise ValueError("Arguments `binary_output` and `weights` are mutually exclusive. "
+                         "Please specify only one.")
+    if kind(arr._value.dtype) not in "iu":
+        arr = ew.cast(arr, "int32")
+    if arr.dtype.name not in ("int32", "int64"):
+        raise refuse_dtype("DenseBincount", arr.dtype, "ids", attr="Tidx")
+    axis = 0 if axis is None else axis
+    if axis not in (0, -1):
+        raise ValueError(f"Unsupported value for argument axis={axis}. Only 0 and -1 are "
+                         "currently supported.")
+    if axis == 0:
+        arr = sh.reshape(arr, [-1])
+        weights = None if weights is None else sh.reshape(weights, [-1])
+    elif len(arr.shape) > 2:
+        raise InvalidArgumentError(f"Shape must be at most rank 2 but is rank {len(arr.shape)} "
+                                   "[Op:DenseBincount]")
+    out_type = as_dtype(dtype) if weights is None else weights.dtype
+    if out_type.name not in _BINCOUNT_TYPES:
+        raise InvalidArgumentError(
+            f"Value for attr 'T' of {out_type.name} is not in the list of allowed values: "
+            "int32, int64, float, double [Op:DenseBincount]; bincount counts in those dtypes: "
+            "cast the weights (or pick dtype) to one of them")
+    if weights is not None and weights.shape != arr.shape:
+        raise InvalidArgumentError(
+            "`weights` must be the same shape as `arr` or a length-0 `Tensor`, in which case "
+            f"it acts as all weights equal to 1. Received shapes: {arr.shape} and "
+            f"{weights.shape} [Op:DenseBincount]")
+    params = {"minlength": minlength, "maxlength": maxlength, "binary": bool(binary_output),
+              "dtype": out_type._np, "by_row": len(arr.shape) == 2}
+    return apply(_BINCOUNT, (arr,) if weights is None else (arr, weights), params)
+
+
 # ---------------------------------------------------------------------------
 # Index of the extremum: no gradient
 # ---------------------------------------------------------------------------
@@ -725,4 +840,4 @@ def cumprod(x: TensorInput, axis: Axis = 0, exclusive: bool = False, reverse: bo
 # ---------------------------------------------------------------------------
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
-    __all__ = public_names(globals())
+    __all__ = public_names(globals(), exclude=("dense_bincount",))

@@ -5,16 +5,17 @@ import re
 import numpy as np
 
 import gradtape as tf
-from gradtape.errors import InvalidArgumentError
+from gradtape.errors import InvalidArgumentError, NotFoundError
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE", "ci") == "long"
 
 
 def assert_clean_error(exc, names):
     """``exc`` is a gradtape-style error (TypeError / ValueError /
-    InvalidArgumentError, not a NumPy exception class) whose message names one
-    of ``names`` (the op or its TensorFlow kernel name)."""
-    assert isinstance(exc, (TypeError, ValueError, InvalidArgumentError)), repr(exc)
+    InvalidArgumentError, or NotFoundError for a dtype TensorFlow has no kernel
+    for; not a NumPy exception class) whose message names one of ``names`` (the
+    op or its TensorFlow kernel name)."""
+    assert isinstance(exc, (TypeError, ValueError, InvalidArgumentError, NotFoundError)), repr(exc)
     assert not type(exc).__module__.startswith("numpy"), f"raw NumPy exception: {exc!r}"
     pattern = r"\b(" + "|".join(re.escape(n) for n in names) + r")\b"
     assert re.search(pattern, str(exc), re.IGNORECASE), (

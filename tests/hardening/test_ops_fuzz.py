@@ -32,7 +32,8 @@ INTS = (np.int32, np.int64)
 
 # integer results of ops that TensorFlow computes in floating point (true division)
 INT_RESULT = {"divide": np.float64, "truediv": np.float64, "divide_no_nan": np.float64,
-              "linspace": np.float64}
+              "linspace": np.float64, "isotonic_regression": np.float64,
+              "isotonic_regression_increasing": np.float64}
 
 
 def _is_array(a):

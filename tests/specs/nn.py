@@ -21,6 +21,12 @@ def _same_mask_dropout(x):
         return tf.nn.dropout(x, 0.5, seed=3)
 
 SPECS = [
+    OpSpec("isotonic_regression", lambda x: tf.nn.isotonic_regression(x)[0],
+           [(np.array([[3.0, 1.0, 2.0, 5.0], [1.0, 3.0, 4.0, 0.0]]),),
+            (np.array([[0.5, 2.0], [1.5, -1.0], [3.0, 0.25]]),)], 2),
+    OpSpec("isotonic_regression_increasing",
+           lambda x: tf.nn.isotonic_regression(x, decreasing=False, axis=0)[0],
+           [(np.array([[3.0, 1.0], [0.5, 3.0], [2.5, 4.0]]),)], 2),
     unary("relu", tf.nn.relu, kink=True,
           numpy_ref=NumpyRef(lambda x: np.maximum(x, np.zeros((), x.dtype)), True)),
     OpSpec("relu6", tf.nn.relu6, [(np.array([-1.5, 0.7, 3.0, 5.5, 6.5, 9.0]),)], 2),
