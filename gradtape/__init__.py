@@ -5,7 +5,7 @@
 >>> with tf.GradientTape() as tape:
 ...     y = x ** 2
 >>> tape.gradient(y, x)
-<gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
+<tf.Tensor: shape=(), dtype=float32, numpy=6.0>
 """
 from typing import TYPE_CHECKING
 

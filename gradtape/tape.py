@@ -107,7 +107,7 @@ class GradientTape:
     >>> with tf.GradientTape() as tape:
     ...     y = x ** 2
     >>> tape.gradient(y, x)
-    <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
+    <tf.Tensor: shape=(), dtype=float32, numpy=6.0>
     """
 
     # (read before __init__ sets them, as __del__ may be; the rest replaced, never mutated)

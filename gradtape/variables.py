@@ -33,7 +33,7 @@ class Variable(TensorLike):
     >>> import gradtape as tf
     >>> v = tf.Variable([1.0, 2.0], name="weight")
     >>> v
-    <gradtape.Variable 'weight:0' shape=(2,) dtype=float32, numpy=array([1., 2.], dtype=float32)>
+    <tf.Variable 'weight:0' shape=(2,) dtype=float32, numpy=array([1., 2.], dtype=float32)>
     >>> _ = v.assign_add([1.0, 1.0])
     >>> v.numpy()
     array([2., 3.], dtype=float32)
@@ -374,7 +374,7 @@ class Variable(TensorLike):
         if "\n" in text:
             text = "\n" + text
         shape = tuple(self._value.shape) if self._shape is None else self._shape
-        return (f"<gradtape.Variable '{self._name}' shape={shape} "
+        return (f"<tf.Variable '{self._name}' shape={shape} "
                 f"dtype={self.dtype.name}, numpy={text}>")
 
     def __str__(self):

@@ -11,7 +11,7 @@ def test_variable_is_watched_automatically():
     with tf.GradientTape() as tape:
         y = x**2
     dy_dx = tape.gradient(y, x)
-    assert repr(dy_dx) == "<gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>"
+    assert repr(dy_dx) == "<tf.Tensor: shape=(), dtype=float32, numpy=6.0>"
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_gradient_of_loss_as_dict_and_list(layer):
     np.testing.assert_allclose(grads["b"].numpy(), db, rtol=1e-6)
     assert grads["w"].numpy()[2].tolist() == [0.0, 0.0]
     assert grads["w"].dtype == tf.float32 and grads["w"].shape == (3, 2)
-    assert repr(grads["b"]).startswith("<gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([")
+    assert repr(grads["b"]).startswith("<tf.Tensor: shape=(2,), dtype=float32, numpy=array([")
 
     with tf.GradientTape() as tape:
         y = x @ w + b
@@ -57,9 +57,9 @@ def test_gradient_of_loss_as_dict_and_list(layer):
     np.testing.assert_allclose(dloss_db.numpy(), db, rtol=1e-6)
     assert [var.name for var in tape.watched_variables()] == ["weight:0", "bias:0", "input:0"]
     shown = repr(tape.watched_variables())
-    assert shown.startswith("(<gradtape.Variable 'weight:0' shape=(3, 2) dtype=float32, numpy=\narray([[")
-    assert "<gradtape.Variable 'bias:0' shape=(2,) dtype=float32, numpy=array([0., 0.], dtype=float32)>" in shown
-    assert shown.endswith("<gradtape.Variable 'input:0' shape=(1, 3) dtype=float32, "
+    assert shown.startswith("(<tf.Variable 'weight:0' shape=(3, 2) dtype=float32, numpy=\narray([[")
+    assert "<tf.Variable 'bias:0' shape=(2,) dtype=float32, numpy=array([0., 0.], dtype=float32)>" in shown
+    assert shown.endswith("<tf.Variable 'input:0' shape=(1, 3) dtype=float32, "
                           "numpy=array([[1., 1., 0.]], dtype=float32)>)")
 
 
@@ -99,11 +99,11 @@ def test_multiple_targets(layer):
     dy1 = tape.gradient(y1, x)
     dy0 = tape.gradient(y0, x)
     assert repr((dy1, dy0, x)) == (
-        "(<gradtape.Tensor: shape=(1, 3), dtype=float32, numpy=array([[2., 2., 0.]], dtype=float32)>, "
-        "<gradtape.Tensor: shape=(1, 3), dtype=float32, numpy=array([[1., 1., 1.]], dtype=float32)>, "
-        "<gradtape.Variable 'input:0' shape=(1, 3) dtype=float32, numpy=array([[1., 1., 0.]], dtype=float32)>)")
+        "(<tf.Tensor: shape=(1, 3), dtype=float32, numpy=array([[2., 2., 0.]], dtype=float32)>, "
+        "<tf.Tensor: shape=(1, 3), dtype=float32, numpy=array([[1., 1., 1.]], dtype=float32)>, "
+        "<tf.Variable 'input:0' shape=(1, 3) dtype=float32, numpy=array([[1., 1., 0.]], dtype=float32)>)")
     both = tape.gradient({"y0": y0, "y1": y1}, x)
-    assert repr(both) == ("<gradtape.Tensor: shape=(1, 3), dtype=float32, "
+    assert repr(both) == ("<tf.Tensor: shape=(1, 3), dtype=float32, "
                           "numpy=array([[3., 3., 1.]], dtype=float32)>")
 
 
@@ -149,7 +149,7 @@ def test_assign_after_recording_does_not_change_gradients(capsys):
     gradients_updated = tape.gradient(z, [x, y])
     print(gradients_updated)
     del tape
-    line = "[None, <gradtape.Tensor: shape=(), dtype=float32, numpy=27.0>]\n"
+    line = "[None, <tf.Tensor: shape=(), dtype=float32, numpy=27.0>]\n"
     assert capsys.readouterr().out == line + line
 
 

@@ -309,7 +309,7 @@ class TensorLike:
         >>> a = x.numpy()
         >>> a[0] = 5.0
         >>> x
-        <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
+        <tf.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
         """
         if active[0]:  # the recorders hear that a value left gradtape
             notify_escape(self, ".numpy()")
@@ -429,7 +429,7 @@ class Tensor(TensorLike):
     >>> import gradtape as tf
     >>> x = tf.constant(6.0)
     >>> x
-    <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
+    <tf.Tensor: shape=(), dtype=float32, numpy=6.0>
     >>> print(x)
     tf.Tensor(6.0, shape=(), dtype=float32)
     """
@@ -454,7 +454,7 @@ class Tensor(TensorLike):
         text = _text(self._value, True)
         if "\n" in text:
             text = "\n" + text
-        return (f"<gradtape.Tensor: shape={tuple(self._value.shape)}, "
+        return (f"<tf.Tensor: shape={tuple(self._value.shape)}, "
                 f"dtype={self.dtype.name}, numpy={text}>")
 
     def __str__(self):
@@ -647,7 +647,7 @@ def constant(value: Any, dtype: Optional[DTypeLike] = None, shape: Optional[Shap
 
     >>> import gradtape as tf
     >>> tf.constant(6.0)
-    <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>
+    <tf.Tensor: shape=(), dtype=float32, numpy=6.0>
     >>> tf.constant(0, shape=(2,), dtype=tf.float64).numpy()
     array([0., 0.])
 

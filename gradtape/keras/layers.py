@@ -412,7 +412,7 @@ class Layer(Module):
         >>> import gradtape as tf
         >>> layer = tf.layers.Layer(name="block")
         >>> layer.add_weight((2,), initializer="zeros", name="offset")
-        <gradtape.Variable 'block/offset:0' shape=(2,) dtype=float32, numpy=array([0., 0.], dtype=float32)>
+        <tf.Variable 'block/offset:0' shape=(2,) dtype=float32, numpy=array([0., 0.], dtype=float32)>
         """
         shape, initializer, dtype = _positional_weight_args(args, shape, initializer, dtype)
         dt = as_dtype(dtype or self._dtype)

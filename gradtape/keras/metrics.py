@@ -236,7 +236,7 @@ def sparse_categorical_accuracy(y_true: TensorInput, y_pred: TensorInput) -> Ten
 
     >>> import gradtape as tf
     >>> tf.keras.metrics.sparse_categorical_accuracy([2, 1], [[0.1, 0.6, 0.3], [0.05, 0.95, 0.0]])
-    <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
     """
     y_pred = _tensor(y_pred)
     y_true = _tensor(y_true, y_pred.dtype)
@@ -255,7 +255,7 @@ def categorical_accuracy(y_true: TensorInput, y_pred: TensorInput) -> Tensor:
     >>> import gradtape as tf
     >>> tf.keras.metrics.categorical_accuracy([[0, 0, 1], [0, 1, 0]],
     ...                                       [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]])
-    <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
     """
     y_pred = _tensor(y_pred)
     labels = _ops.argmax(_tensor(y_true), axis=-1)
@@ -306,7 +306,7 @@ def accuracy(y_true: TensorInput, y_pred: TensorInput) -> Tensor:
 
     >>> import gradtape as tf
     >>> tf.keras.metrics.accuracy([1, 2, 3], [1, 0, 3])
-    <gradtape.Tensor: shape=(3,), dtype=float32, numpy=array([1., 0., 1.], dtype=float32)>
+    <tf.Tensor: shape=(3,), dtype=float32, numpy=array([1., 0., 1.], dtype=float32)>
     """
     y_pred = _tensor(y_pred)
     y_true, y_pred = _match_ranks(_tensor(y_true, y_pred.dtype), y_pred)
@@ -1142,7 +1142,7 @@ def top_k_categorical_accuracy(y_true: TensorInput, y_pred: TensorInput, k: int 
     >>> import gradtape as tf
     >>> tf.keras.metrics.top_k_categorical_accuracy([[0, 0, 1], [0, 1, 0]],
     ...                                             [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]], k=1)
-    <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
     """
     y_pred = _tensor(y_pred)
     return _top_k_matches(_ops.argmax(_tensor(y_true, y_pred.dtype), axis=-1), y_pred, k)
@@ -1157,7 +1157,7 @@ def sparse_top_k_categorical_accuracy(y_true: TensorInput, y_pred: TensorInput, 
     >>> import gradtape as tf
     >>> tf.keras.metrics.sparse_top_k_categorical_accuracy([2, 1], [[0.1, 0.9, 0.8],
     ...                                                           [0.05, 0.95, 0.0]], k=1)
-    <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0., 1.], dtype=float32)>
     """
     y_pred = _tensor(y_pred)
     y_true = _tensor(y_true, y_pred.dtype if from_sorted_ids else "int32")

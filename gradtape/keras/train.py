@@ -158,7 +158,7 @@ class Checkpoint:
 
         >>> import gradtape as tf
         >>> tf.train.Checkpoint(w=tf.Variable(1.0)).save_counter
-        <gradtape.Tensor: shape=(), dtype=int64, numpy=0>
+        <tf.Tensor: shape=(), dtype=int64, numpy=0>
         """
         from .._core.convert import convert_to_tensor
         return convert_to_tensor(np.int64(_checkpoint_management._save_counts.get(self, 0)))

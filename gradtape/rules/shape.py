@@ -706,7 +706,7 @@ def shape(input: TensorInput, out_type: DTypeLike = "int32", name: Optional[str]
 
     >>> import gradtape as tf
     >>> tf.shape(tf.zeros((2, 3)))
-    <gradtape.Tensor: shape=(2,), dtype=int32, numpy=array([2, 3], dtype=int32)>
+    <tf.Tensor: shape=(2,), dtype=int32, numpy=array([2, 3], dtype=int32)>
     """
     x = tensor(input)._read()  # a Variable is read (a tape watches it), as in TensorFlow
     out = wrap(NP.asarray(x._value.shape, as_dtype(out_type)._np))
@@ -720,7 +720,7 @@ def size(input: TensorInput, out_type: DTypeLike = "int32", name: Optional[str] 
 
     >>> import gradtape as tf
     >>> tf.size(tf.zeros((2, 3)))
-    <gradtape.Tensor: shape=(), dtype=int32, numpy=6>
+    <tf.Tensor: shape=(), dtype=int32, numpy=6>
     """
     x = tensor(input)._read()
     out = wrap(NP.asarray(x._value.size, as_dtype(out_type)._np))
@@ -734,7 +734,7 @@ def rank(input: TensorInput, name: Optional[str] = None) -> Tensor:
 
     >>> import gradtape as tf
     >>> tf.rank(tf.zeros((2, 3)))
-    <gradtape.Tensor: shape=(), dtype=int32, numpy=2>
+    <tf.Tensor: shape=(), dtype=int32, numpy=2>
     """
     return wrap(NP.asarray(_read(input).ndim, NP.int32))
 
@@ -778,7 +778,7 @@ def zeros(shape: ShapeLike, dtype: DTypeLike = "float32", name: Optional[str] = 
 
     >>> import gradtape as tf
     >>> tf.zeros((2,))
-    <gradtape.Tensor: shape=(2,), dtype=float32, numpy=array([0., 0.], dtype=float32)>
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0., 0.], dtype=float32)>
     """
     return wrap(NP.zeros(_new_shape(shape, "zeros"), as_dtype(dtype)._np))
 
@@ -802,7 +802,7 @@ def identity(input: TensorInput, name: Optional[str] = None) -> Tensor:
 
     >>> import gradtape as tf
     >>> tf.identity(tf.Variable(2.0))
-    <gradtape.Tensor: shape=(), dtype=float32, numpy=2.0>
+    <tf.Tensor: shape=(), dtype=float32, numpy=2.0>
     """
     return apply(_IDENTITY, (tensor(input),), NOPARAMS)
 

@@ -140,7 +140,7 @@ def test_python_values_come_back_as_tensors():
     assert got[4] is None and got[5] == "tag"  # gradtape has no string tensors
     one = tf.function(lambda: 1.0)
     for _ in range(2):  # traced, then replayed
-        assert repr(one()) == "<gradtape.Tensor: shape=(), dtype=float32, numpy=1.0>"
+        assert repr(one()) == "<tf.Tensor: shape=(), dtype=float32, numpy=1.0>"
 
 
 def test_executing_eagerly_helper_is_false_while_tracing():

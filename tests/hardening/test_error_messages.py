@@ -207,7 +207,7 @@ AUDIT = [
      r"index \(5,\) is out of range for a tensor of shape \(2, 3\)"),
     ("index type", lambda: M["a"], TypeError, r"valid indices, got 'a'"),
     ("float index tensor", lambda: F32[tf.constant(0.0)], TypeError,
-     r"Only integers, slices .* are valid indices, got <gradtape.Tensor"),
+     r"Only integers, slices .* are valid indices, got <tf.Tensor"),
     ("slice step 0", lambda: F32[::0], InvalidArgumentError, r"strides\[0\] must be non-zero"),
     ("bool mask shape", lambda: F32[tf.constant([True])], InvalidArgumentError,
      r"bool mask does not match the shape \(2,\)"),

@@ -171,7 +171,7 @@ def test_hessian_and_a_newton_step():
     assert f'layer.kernel.shape: {layer1.kernel.shape}' == 'layer.kernel.shape: (5, 8)'
     assert f'h.shape: {h.shape}' == 'h.shape: (5, 8, 5, 8)'   # TensorFlow 2.21
     n_params = tf.reduce_prod(layer1.kernel.shape)
-    assert repr(n_params) == "<gradtape.Tensor: shape=(), dtype=int32, numpy=40>"
+    assert repr(n_params) == "<tf.Tensor: shape=(), dtype=int32, numpy=40>"
     g_vec = tf.reshape(g, [n_params, 1])
     h_mat = tf.reshape(h, [n_params, n_params])
     h_np = h_mat.numpy()

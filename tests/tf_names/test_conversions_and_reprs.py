@@ -21,7 +21,7 @@ class _Frame:
 def test_scalar_reprs_show_the_python_value():
     # TensorFlow 2.21's reprs, typed from its output (there "tf.Tensor")
     assert repr(tf.constant(27.3)) == \
-        "<gradtape.Tensor: shape=(), dtype=float32, numpy=27.299999237060547>"
+        "<tf.Tensor: shape=(), dtype=float32, numpy=27.299999237060547>"
     assert repr(tf.constant(1 + 2j)).endswith("dtype=complex128, numpy=(1+2j)>")
     assert repr(tf.constant(np.int8(3))).endswith("dtype=int8, numpy=3>")
     assert repr(tf.constant(True)).endswith("dtype=bool, numpy=True>")

@@ -36,7 +36,7 @@ def test_mlp_digits_trains_and_checkpoints(tmp_path, capsys):
 def test_seed_notebook_runs(capsys):
     load("seed_notebook").main()
     out = capsys.readouterr().out
-    assert "dy/dx of x**2 at 3: <gradtape.Tensor: shape=(), dtype=float32, numpy=6.0>" in out
+    assert "dy/dx of x**2 at 3: <tf.Tensor: shape=(), dtype=float32, numpy=6.0>" in out
 
 
 def test_see_the_backward_pass_prints_the_program_and_trains(capsys):
