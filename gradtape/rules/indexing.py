@@ -277,6 +277,42 @@ def getitem(x: TensorInput, key: Any) -> Tensor:
     return _index(_STRIDED_SLICE, x, _normalize_key(key))
 
 
+def _strided_part(k):
+    return k is None or k is Ellipsis or isinstance(k, builtins.slice) or _is_int(k) or (
+        isinstance(k, TensorLike) and k._value.ndim == 0 and k.dtype.kind in "iu")
+
+
+def _is_strided_slice(key: Any) -> bool:
+    """Whether ``x[key]`` is a strided slice (ints, slices, ``...``, ``None``,
+    scalar integer tensors; a list key is a tuple, as TensorFlow reads it), not
+    a gather by index arrays or a mask.
+
+    >>> from gradtape.rules.indexing import _is_strided_slice
+    >>> _is_strided_slice((0, slice(1, None), None)), _is_strided_slice([0, 1]), _is_strided_slice([[0]])
+    (True, True, False)
+    """
+    parts = key if isinstance(key, (tuple, list)) else (key,)
+    return all(_strided_part(k) for k in parts)
+
+
+def _slice_positions(shape: Any, key: Any) -> Any:
+    """The flat positions, in an array of ``shape``, of the elements that
+    ``x[key]`` selects, shaped as ``x[key]`` (the strided slice ``key``).
+
+    >>> from gradtape.rules.indexing import _slice_positions
+    >>> _slice_positions((2, 3), (slice(None), 1)).tolist()
+    [1, 4]
+    """
+    if type(key) is list:
+        key = tuple(key)
+    try:
+        return NP.arange(int(NP.prod(shape, dtype=NP.int64)), dtype=NP.int64).reshape(
+            shape)[_normalize_key(key)]
+    except IndexError as e:
+        raise InvalidArgumentError(f"index {key!r} is out of range for a tensor of shape "
+                                   f"{tuple(shape)}: {e}") from None
+
+
 def _check_masks(shape, key):
     """Bool masks must match the axes they cover: NumPy checks that, ``nonzero`` does not."""
     parts = key if isinstance(key, tuple) else (key,)
@@ -578,10 +614,12 @@ def tensor_scatter_nd_update(tensor: TensorInput, indices: TensorInput, updates:
     tail = (1,) * (len(shape) - idx.shape[-1])
     keep = NP.ones(shape[:idx.shape[-1]], bool)
     keep[key] = False
-    dt = x.dtype.as_numpy_dtype
-    kept = x * on_host_for(NP.astype(keep.reshape(keep.shape + tail), dt), x)
-    return kept + _scatter_into(u * on_host_for(NP.astype(wins.reshape(rows + tail), dt), x),
-                                key, shape)
+    # selections, not products with 0/1 masks: an inf or nan replaced (or in a
+    # losing update) must not leak a nan into the result
+    from .elementwise import where, zeros_like
+    kept_updates = where(on_host_for(wins.reshape(rows + tail), x), u, zeros_like(u))
+    return where(on_host_for(keep.reshape(keep.shape + tail), x), x,
+                 _scatter_into(kept_updates, key, shape))
 
 
 def tensor_scatter_nd_sub(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
