@@ -527,6 +527,46 @@ def slice(input_: TensorInput, begin: TensorInput, size: TensorInput,
     return _index(_SLICE, x, tuple(key))
 
 
+def strided_slice(input_: TensorInput, begin: TensorInput, end: TensorInput,
+                  strides: Optional[TensorInput] = None, begin_mask: int = 0, end_mask: int = 0,
+                  ellipsis_mask: int = 0, new_axis_mask: int = 0, shrink_axis_mask: int = 0,
+                  var: Any = None, name: Optional[str] = None) -> Tensor:
+    """``input_[begin[0]:end[0]:strides[0], ...]``, the masks as TensorFlow's:
+    bit ``i`` of ``begin_mask`` / ``end_mask`` leaves out ``begin[i]`` /
+    ``end[i]``, of ``ellipsis_mask`` puts ``...``, of ``new_axis_mask`` a
+    ``tf.newaxis``, and of ``shrink_axis_mask`` the index ``begin[i]`` there.
+
+    >>> import gradtape as tf
+    >>> x = tf.reshape(tf.range(20), (4, 5))
+    >>> tf.strided_slice(x, [0, 1], [4, 5], [2, 2]).numpy()
+    array([[ 1,  3],
+           [11, 13]], dtype=int32)
+    >>> tf.strided_slice(x, [1, 0], [2, 0], end_mask=2, shrink_axis_mask=1).numpy()
+    array([5, 6, 7, 8, 9], dtype=int32)
+    """
+    begin = _int_list(begin, "strided_slice", "begin")
+    end = _int_list(end, "strided_slice", "end")
+    strides = [1] * len(begin) if strides is None else _int_list(strides, "strided_slice",
+                                                                "strides")
+    if not len(begin) == len(end) == len(strides):
+        raise InvalidArgumentError(
+            f"Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
+            f"[{len(begin)}], [{len(end)}], and [{len(strides)}] instead.")
+    key = []
+    for i, (b, e, st) in enumerate(zip(begin, end, strides)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            key.append(Ellipsis)
+        elif new_axis_mask & bit:
+            key.append(None)
+        elif shrink_axis_mask & bit:
+            key.append(b)
+        else:
+            key.append(builtins.slice(None if begin_mask & bit else b,
+                                      None if end_mask & bit else e, st))
+    return getitem(input_, tuple(key)) if var is None else var[tuple(key)]
+
+
 def reverse(tensor: TensorInput, axis: Axis, name: Optional[str] = None) -> Tensor:
     """``tensor`` with the order of its elements reversed along each axis in ``axis``.
 
