@@ -288,7 +288,7 @@ def _is_strided_slice(key: Any) -> bool:
     a gather by index arrays or a mask.
 
     >>> from gradtape.rules.indexing import _is_strided_slice
-    >>> _is_strided_slice((0, slice(1, None), None)), _is_strided_slice([0, 1]), _is_strided_slice([[0]])
+    >>> _is_strided_slice((0, Ellipsis, None)), _is_strided_slice([0, 1]), _is_strided_slice([[0]])
     (True, True, False)
     """
     parts = key if isinstance(key, (tuple, list)) else (key,)
@@ -300,7 +300,7 @@ def _slice_positions(shape: Any, key: Any) -> Any:
     ``x[key]`` selects, shaped as ``x[key]`` (the strided slice ``key``).
 
     >>> from gradtape.rules.indexing import _slice_positions
-    >>> _slice_positions((2, 3), (slice(None), 1)).tolist()
+    >>> _slice_positions((2, 3), (Ellipsis, 1)).tolist()
     [1, 4]
     """
     if type(key) is list:
