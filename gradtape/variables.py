@@ -17,6 +17,7 @@ from ._core.errors import InvalidArgumentError
 from ._core.reverse import TapeRecorder
 from ._core.tensor import TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array, wrap
 from .name_scope import current_scope
+from .rules.indexing import _is_strided_slice, getitem as _getitem
 from typing import Any, Callable, Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
 
@@ -350,8 +351,7 @@ class Variable(TensorLike):
         array([[9., 2.],
                [8., 4.]], dtype=float32)
         """
-        from .rules.indexing import getitem, _is_strided_slice
-        out = getitem(self, key)
+        out = _getitem(self, key)
         if _is_strided_slice(key):
             _SliceAssign.remember(out, self, key)
         return out
@@ -410,12 +410,18 @@ class _SliceAssign:
     the usual ``AttributeError`` (``hasattr`` is False).  The slices are known
     by id while alive, so plain tensors carry nothing and pay nothing."""
 
-    _slices: dict = {}  # id(tensor) -> (weak reference to it, Variable, key)
+    # id(tensor) -> (weak reference to it, its Variable, key); the entries of
+    # slices gone stay (with their Variable) until the next sweep
+    _slices: dict = {}
+    _limit = 256  # entries before the next sweep
 
     @classmethod
-    def remember(cls, tensor, var, key):
-        slices, uid = cls._slices, id(tensor)
-        slices[uid] = (weakref.ref(tensor, lambda _: slices.pop(uid, None)), var, key)
+    def remember(cls, tensor, var, key, _ref=weakref.ref):
+        slices = cls._slices
+        if len(slices) >= cls._limit:  # sweep out the slices gone (cheaper than callbacks)
+            cls._slices = slices = {uid: e for uid, e in slices.items() if e[0]() is not None}
+            cls._limit = max(256, 2 * len(slices))
+        slices[id(tensor)] = (_ref(tensor), var, key)
 
     def __get__(self, tensor, owner=None):
         if tensor is None:

@@ -129,3 +129,15 @@ def test_scatter_update_replaces_nonfinite_values():
     np.testing.assert_array_equal(out, [6., 1.])
     v = tf.Variable([np.inf, 2.])
     np.testing.assert_array_equal(v.scatter_nd_update([[0]], [1.]), [1., 2.])
+
+
+def test_many_slices_kept_or_dropped_still_assign():
+    # as TensorFlow 2.21: any slice read from the Variable keeps its assign,
+    # however many slices were read since
+    v = tf.Variable([[1., 2.], [3., 4.]])
+    kept = [v[i % 2] for i in range(600)]
+    for _ in range(600):
+        v[0]
+    kept[3].assign([7., 8.])
+    np.testing.assert_array_equal(v.numpy(), [[1., 2.], [7., 8.]])
+    assert not hasattr(tf.constant([1.0])[0], "assign")

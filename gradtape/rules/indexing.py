@@ -291,8 +291,15 @@ def _is_strided_slice(key: Any) -> bool:
     >>> _is_strided_slice((0, Ellipsis, None)), _is_strided_slice([0, 1]), _is_strided_slice([[0]])
     (True, True, False)
     """
-    parts = key if isinstance(key, (tuple, list)) else (key,)
-    return all(_strided_part(k) for k in parts)
+    if type(key) in _STRIDED_TYPES:
+        return True
+    for k in key if isinstance(key, (tuple, list)) else (key,):
+        if type(k) not in _STRIDED_TYPES and not _strided_part(k):
+            return False
+    return True
+
+
+_STRIDED_TYPES = frozenset((int, builtins.slice, type(None), type(Ellipsis)))
 
 
 def _slice_positions(shape: Any, key: Any) -> Any:
