@@ -1,12 +1,13 @@
 """``gradtape.random``: seeded random tensors, as ``tf.random``.
 
 ``tf.random.Generator`` and the stateless ops (``stateless_normal``,
-``stateless_uniform``, ``stateless_truncated_normal``, ``split``,
-``fold_in``) draw TensorFlow's numbers: its Philox streams, turned into
-numbers as its CPU kernels do (a float32 normal can differ from TensorFlow's in
-its last bit, about 1 number in 70).  The other ops (``tf.random.normal``,
-``uniform``, ``shuffle``, the gamma, Poisson, binomial and categorical draws)
-take their numbers from NumPy's generator, not TensorFlow's; their seeds
+``stateless_uniform``, ``stateless_truncated_normal``,
+``stateless_categorical``, ``split``, ``fold_in``) draw TensorFlow's numbers:
+its Philox streams, turned into numbers as its CPU kernels do (a float32
+normal can differ from TensorFlow's in its last bit, about 1 number in 70).
+The other ops (``tf.random.normal``, ``uniform``, ``shuffle``,
+``categorical``, the gamma, Poisson and binomial draws) take their numbers
+from NumPy's generator, not TensorFlow's; their seeds
 behave as TensorFlow's.  ``set_seed`` makes runs repeatable.  An op given ``seed=``
 draws anew on each call, from a sequence of its own (one per kind of draw and
 seed) that ``set_seed`` starts again: ``tf.nn.dropout(x, 0.5, seed=1)`` drops
@@ -240,13 +241,24 @@ def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike
     (tf.int64, TensorShape([1, 5]), True)
     """
     return _categorical(logits, num_samples, "int64" if dtype is None else dtype,
-                        lambda shape: _draw("uniform", shape, np.float64, seed, 0.0, 1.0))
+                        lambda logits, samples, out: _gumbel_argmax(
+                            logits, _draw("uniform", samples.shape + logits.shape[1:],
+                                          np.float64, seed, 0.0, 1.0), out))
 
 
-def _categorical(logits, num_samples, dtype, uniform):
-    """``categorical`` with the uniform draws ``uniform(shape)`` (float64)."""
-    from .errors import InvalidArgumentError
+def _gumbel_argmax(logits, u, out):
+    """The class of the largest logit plus Gumbel noise made from the uniform
+    draws ``u`` (``[batch, samples, classes]``)."""
     from .rules import add, argmax, cast, expand_dims, log, negative, stop_gradient
+    gumbel = negative(log(negative(log(u))))
+    scores = add(expand_dims(cast(stop_gradient(logits), "float64"), 1), gumbel)
+    return argmax(scores, axis=-1, output_type=out)
+
+
+def _categorical(logits, num_samples, dtype, draw):
+    """``categorical``'s checks, then ``draw(logits, samples, dtype)``, where
+    ``samples`` is an empty array of the result's shape."""
+    from .errors import InvalidArgumentError
     out = as_dtype(dtype)
     if out.name not in ("int32", "int64"):
         raise ValueError(f"Argument `dtype` got invalid value {out!r}. Accepted dtypes are "
@@ -260,11 +272,9 @@ def _categorical(logits, num_samples, dtype, uniform):
                                    f"{tuple(logits.shape)}")
     if int(num_samples) < 0:
         raise InvalidArgumentError(f"num_samples should be non-negative, got {num_samples}")
-    batch, classes = logits.shape
-    u = uniform((batch, int(num_samples), classes))
-    gumbel = negative(log(negative(log(u))))
-    scores = add(expand_dims(cast(stop_gradient(logits), "float64"), 1), gumbel)
-    return argmax(scores, axis=-1, output_type=out)
+    if logits.shape[1] == 0:
+        raise InvalidArgumentError("num_classes should be positive, got 0")
+    return draw(logits, np.empty((logits.shape[0], int(num_samples)), np.int8), out)
 
 
 # -- stateless draws: the numbers are a function of a key tensor ---------------
@@ -453,7 +463,56 @@ def _philox_bits(counter, key, shape, dtype):
     return words.view(dtype).reshape(shape)
 
 
-_PHILOX_KINDS = {"normal": _philox_normal, "uniform": _philox_uniform,
+def _philox_categorical(counter, key, shape, dtype, logits):
+    """Class indices of the rows of ``logits`` as TensorFlow's CPU kernel draws
+    them: per row the cumulative sums of ``exp(logit - max)`` (non-finite
+    logits adding nothing), and per sample the first class whose sum exceeds a
+    Philox double times the total.  Its thread pool splits the batch in blocks;
+    each block starts ``(samples + 3) / 4`` counters a row in, and its rows
+    read on from there."""
+    batch, samples = shape
+    logits = logits.astype(np.float64)
+    finite = np.isfinite(logits)
+    top = np.max(np.where(finite, logits, np.finfo(np.float64).min), axis=1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cdf = np.cumsum(np.where(finite, np.exp(logits - top), 0.0), axis=1)
+    out = np.empty(shape, dtype)
+    for first, last in _pool_blocks(batch, samples, logits.shape[1]):
+        words = _philox_words(counter + first * (samples + 3) // 4, key,
+                              2 * (last - first) * samples)
+        u = _unit_float(words, np.float64).reshape(last - first, samples)
+        for row in range(first, last):
+            out[row] = np.searchsorted(cdf[row], u[row - first] * cdf[row, -1], side="right")
+    return out
+
+
+def _pool_blocks(batch, samples, classes):
+    """How TensorFlow's CPU thread pool (Eigen's ``parallelFor``) splits a
+    categorical draw's ``batch`` rows: ``(first, last)`` blocks."""
+    import math
+    import os
+    from .config import threading as _threading
+    threads = _threading.get_intra_op_parallelism_threads() or len(os.sched_getaffinity(0)) \
+        if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cost = int(50 * (samples * math.log(classes) / math.log(2) + classes)) if classes else 0
+    if batch <= 1 or threads <= 1 or max(1, int((batch * cost - 100000) / 100000 + 0.9)) == 1:
+        return [(0, batch)]
+    block = min(batch, max(-(-batch // (4 * threads)), int(40000 / cost)))
+    largest, count = min(batch, 2 * block), -(-batch // block)
+    efficiency = count / (-(-count // threads) * threads)
+    previous = count
+    while efficiency < 1.0 and previous > 1:
+        coarser = -(-batch // (previous - 1))
+        if coarser > largest:
+            break
+        previous = -(-batch // coarser)
+        coarser_efficiency = previous / (-(-previous // threads) * threads)
+        if coarser_efficiency + 0.01 >= efficiency:
+            block, efficiency = coarser, max(efficiency, coarser_efficiency)
+    return [(first, min(first + block, batch)) for first in range(0, batch, block)]
+
+
+_PHILOX_KINDS = {"categorical": _philox_categorical, "normal": _philox_normal, "uniform": _philox_uniform,
                  "truncated": _philox_truncated, "integers": _philox_integers,
                  "bits": _philox_bits}
 
@@ -582,16 +641,17 @@ def stateless_uniform(shape: ShapeLike, seed: TensorInput, minval: Optional[Tens
 
 def stateless_categorical(logits: TensorInput, num_samples: int, seed: TensorInput,
                           dtype: DTypeLike = "int64", name: Optional[str] = None) -> Tensor:
-    """``tf.random.categorical`` whose draws depend only on ``seed``.
+    """``tf.random.categorical`` whose draws depend only on ``seed``: TensorFlow's
+    numbers (its CPU kernel's inverse-CDF search on Philox doubles, the batch
+    split in blocks as its thread pool splits it).
 
     >>> import gradtape as tf
-    >>> x = tf.random.stateless_categorical(tf.math.log([[0.5, 0.5, 0.0]]), 5, seed=[1, 2])
-    >>> x.shape, bool((x.numpy() < 2).all())
-    (TensorShape([1, 5]), True)
+    >>> tf.random.stateless_categorical(tf.math.log([[0.5, 0.5, 0.0]]), 5, seed=[1, 2]).numpy()
+    array([[1, 1, 0, 1, 1]])
     """
     key = _seed_key(seed)
-    return _categorical(logits, num_samples, dtype,
-                        lambda shape: _keyed("uniform", key, shape, np.float64))
+    return _categorical(logits, num_samples, dtype, lambda logits, samples, out: _keyed(
+        "categorical", key, samples.shape, out._np, logits))
 
 
 def _suffix_shape(shape, params, opname):

@@ -139,3 +139,38 @@ def test_threefry_is_xla_only():
     with pytest.raises(tf.errors.InvalidArgumentError):
         tf.random.stateless_normal([2], seed=[1, 2], alg="threefry")
     assert repr(tf.random.Algorithm.PHILOX) == "<Algorithm.PHILOX: 1>"
+
+
+def test_stateless_categorical():
+    # TensorFlow 2.21's values (its kernel's inverse-CDF search on Philox doubles)
+    x = tf.random.stateless_categorical(tf.math.log([[0.5, 0.5, 0.0]]), 5, seed=[1, 2])
+    assert x.dtype == tf.int64 and x.numpy().tolist() == [[1, 1, 0, 1, 1]]
+    x = tf.random.stateless_categorical([[1.0, 2.0]], 4, seed=[1, 2], dtype=tf.int32)
+    assert x.dtype == tf.int32 and x.numpy().tolist() == [[1, 1, 0, 1]]
+    assert tf.random.stateless_categorical([[np.nan, 1.0, np.inf]], 4,
+                                           seed=[1, 2]).numpy().tolist() == [[1, 1, 1, 1]]
+    assert tf.random.stateless_categorical([[-np.inf, -np.inf]], 3,
+                                           seed=[1, 2]).numpy().tolist() == [[2, 2, 2]]
+    assert tf.random.stateless_categorical(tf.zeros((0, 3)), 3, seed=[1, 2]).shape == (0, 3)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="num_classes should be positive"):
+        tf.random.stateless_categorical(tf.zeros((2, 0)), 3, seed=[1, 2])
+
+
+def test_stateless_categorical_split_as_the_thread_pool_splits_it():
+    # TensorFlow 2.21's values, with 2 intra-op threads: the 512 rows are drawn
+    # in 8 blocks of 64, each block from its own counter
+    rng = np.random.default_rng(0)
+    for batch, classes in ((2, 3), (16, 10)):  # the draws before, in the script TF ran
+        rng.normal(size=(batch, classes))
+    logits = rng.normal(size=(512, 50)).astype(np.float32)
+    logits[0, 1] = -np.inf
+    before = tf.config.threading.get_intra_op_parallelism_threads()
+    tf.config.threading.set_intra_op_parallelism_threads(2)
+    try:
+        out = tf.random.stateless_categorical(logits, 200, seed=[7, 8]).numpy()
+    finally:
+        tf.config.threading.set_intra_op_parallelism_threads(before)
+    assert out[64, :12].tolist() == [6, 12, 15, 25, 15, 22, 9, 15, 9, 38, 6, 31]
+    assert out[0, :12].tolist() == [16, 16, 48, 9, 12, 3, 44, 29, 11, 22, 2, 11]
+    assert out[511, -8:].tolist() == [43, 46, 15, 37, 49, 15, 5, 36]
+    assert int(out.sum()) == 2487328
