@@ -491,9 +491,12 @@ def _pool_blocks(batch, samples, classes):
     categorical draw's ``batch`` rows: ``(first, last)`` blocks."""
     import math
     import os
-    from .config import threading as _threading
-    threads = _threading.get_intra_op_parallelism_threads() or len(os.sched_getaffinity(0)) \
-        if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    import sys
+    # tf.config.threading's count, read without an import (gradtape.config imports
+    # gradtape.compiled, which imports this module)
+    config = sys.modules.get("gradtape.config")
+    threads = (config._settings["intra_op_threads"] if config is not None else 0) or (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     cost = int(50 * (samples * math.log(classes) / math.log(2) + classes)) if classes else 0
     if batch <= 1 or threads <= 1 or max(1, int((batch * cost - 100000) / 100000 + 0.9)) == 1:
         return [(0, batch)]
