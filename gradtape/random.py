@@ -1,7 +1,14 @@
 """``gradtape.random``: seeded random tensors, as ``tf.random``.
 
-The numbers come from NumPy's generator, not TensorFlow's; the seeds behave
-as TensorFlow's.  ``set_seed`` makes runs repeatable.  An op given ``seed=``
+``tf.random.Generator`` and the stateless ops (``stateless_normal``,
+``stateless_uniform``, ``stateless_truncated_normal``,
+``stateless_categorical``, ``split``, ``fold_in``) draw TensorFlow's numbers:
+its Philox streams, turned into numbers as its CPU kernels do (a float32
+normal can differ from TensorFlow's in its last bit, about 1 number in 70).
+The other ops (``tf.random.normal``, ``uniform``, ``shuffle``,
+``categorical``, the gamma, Poisson and binomial draws) take their numbers
+from NumPy's generator, not TensorFlow's; their seeds
+behave as TensorFlow's.  ``set_seed`` makes runs repeatable.  An op given ``seed=``
 draws anew on each call, from a sequence of its own (one per kind of draw and
 seed) that ``set_seed`` starts again: ``tf.nn.dropout(x, 0.5, seed=1)`` drops
 other elements at each step, the same ones in each run.  Seeded initializers
@@ -16,6 +23,7 @@ True
 """
 from __future__ import annotations
 import contextlib
+import enum
 import threading
 
 import numpy as np
@@ -233,13 +241,24 @@ def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike
     (tf.int64, TensorShape([1, 5]), True)
     """
     return _categorical(logits, num_samples, "int64" if dtype is None else dtype,
-                        lambda shape: _draw("uniform", shape, np.float64, seed, 0.0, 1.0))
+                        lambda logits, samples, out: _gumbel_argmax(
+                            logits, _draw("uniform", samples.shape + logits.shape[1:],
+                                          np.float64, seed, 0.0, 1.0), out))
 
 
-def _categorical(logits, num_samples, dtype, uniform):
-    """``categorical`` with the uniform draws ``uniform(shape)`` (float64)."""
-    from .errors import InvalidArgumentError
+def _gumbel_argmax(logits, u, out):
+    """The class of the largest logit plus Gumbel noise made from the uniform
+    draws ``u`` (``[batch, samples, classes]``)."""
     from .rules import add, argmax, cast, expand_dims, log, negative, stop_gradient
+    gumbel = negative(log(negative(log(u))))
+    scores = add(expand_dims(cast(stop_gradient(logits), "float64"), 1), gumbel)
+    return argmax(scores, axis=-1, output_type=out)
+
+
+def _categorical(logits, num_samples, dtype, draw):
+    """``categorical``'s checks, then ``draw(logits, samples, dtype)``, where
+    ``samples`` is an empty array of the result's shape."""
+    from .errors import InvalidArgumentError
     out = as_dtype(dtype)
     if out.name not in ("int32", "int64"):
         raise ValueError(f"Argument `dtype` got invalid value {out!r}. Accepted dtypes are "
@@ -253,11 +272,9 @@ def _categorical(logits, num_samples, dtype, uniform):
                                    f"{tuple(logits.shape)}")
     if int(num_samples) < 0:
         raise InvalidArgumentError(f"num_samples should be non-negative, got {num_samples}")
-    batch, classes = logits.shape
-    u = uniform((batch, int(num_samples), classes))
-    gumbel = negative(log(negative(log(u))))
-    scores = add(expand_dims(cast(stop_gradient(logits), "float64"), 1), gumbel)
-    return argmax(scores, axis=-1, output_type=out)
+    if logits.shape[1] == 0:
+        raise InvalidArgumentError("num_classes should be positive, got 0")
+    return draw(logits, np.empty((logits.shape[0], int(num_samples)), np.int8), out)
 
 
 # -- stateless draws: the numbers are a function of a key tensor ---------------
@@ -265,22 +282,18 @@ def _categorical(logits, num_samples, dtype, uniform):
 # compiled function reads it on each call; the op itself holds no state.
 
 def _keyed_impl(xp, key, *params, kind, shape, dtype):
-    """``kind`` drawn from a NumPy generator made from the int64 ``key`` alone."""
-    rng = np.random.default_rng(np.asarray(key, np.int64).view(np.uint64))
+    """``kind`` drawn from the int64 ``key`` alone: a stateless seed (2 numbers)
+    or a Generator's state (3).  Normal, uniform, truncated-normal and integer
+    draws are TensorFlow's Philox streams; the others come from a NumPy
+    generator made from the key."""
+    key = np.asarray(key, np.int64)
+    if kind in _PHILOX_KINDS:
+        counter, philox_key = _key_counter_of(key)
+        return _PHILOX_KINDS[kind](counter, philox_key, shape, np.dtype(dtype),
+                                   *[np.asarray(p) for p in params])
+    rng = np.random.default_rng(key.view(np.uint64))
     params = [np.asarray(p) for p in params]
-    if kind == "normal":
-        out = rng.standard_normal(shape)
-    elif kind == "uniform":  # [0, 1) in ``dtype`` too (rounding could reach 1)
-        one = np.asarray(1, dtype)
-        out = np.minimum(rng.random(shape).astype(dtype), np.nextafter(one, 0 * one))
-    elif kind == "truncated":
-        out = _truncated(rng, shape)
-    elif kind == "integers":
-        out = _integers(rng, shape, dtype, *params)
-    elif kind == "bits":  # every value of ``dtype``
-        info = np.iinfo(dtype)
-        out = rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
-    elif kind == "gamma":  # alpha < 0 (or nan) gives nan, as TensorFlow
+    if kind == "gamma":  # alpha < 0 (or nan) gives nan, as TensorFlow
         alpha = np.broadcast_to(params[0].astype(np.float64), shape)
         ok = alpha >= 0
         out = np.where(ok, rng.standard_gamma(np.where(ok, alpha, 1.0)), np.nan)
@@ -294,6 +307,219 @@ def _keyed_impl(xp, key, *params, kind, shape, dtype):
     return np.asarray(out).astype(dtype)
 
 
+# -- Philox4x32-10, the counter-based generator of TensorFlow's CPU kernels ----
+# A 128-bit counter (four 32-bit words, lowest first) and a 64-bit key give
+# four 32-bit words per counter value; a draw reads the words of consecutive
+# counters in order and turns them into numbers as TensorFlow's kernels do.
+
+_U32 = np.uint64(0xFFFFFFFF)
+_PHILOX_M = (np.uint64(0xD2511F53), np.uint64(0xCD9E8D57))
+_PHILOX_W = (0x9E3779B9, 0xBB67AE85)
+_SKIP_PER_OUTPUT = 256  # TensorFlow moves a Generator's counter this far per number drawn
+
+
+def _philox_rounds(c0, c1, c2, c3, k0, k1):
+    """Ten Philox rounds on the counter words (uint32 arrays) under the key ``k0, k1``."""
+    for _ in range(10):
+        p0 = _PHILOX_M[0] * c0.astype(np.uint64)
+        p1 = _PHILOX_M[1] * c2.astype(np.uint64)
+        c0, c1, c2, c3 = ((p1 >> np.uint64(32)).astype(np.uint32) ^ c1 ^ np.uint32(k0),
+                          (p1 & _U32).astype(np.uint32),
+                          (p0 >> np.uint64(32)).astype(np.uint32) ^ c3 ^ np.uint32(k1),
+                          (p0 & _U32).astype(np.uint32))
+        k0, k1 = (k0 + _PHILOX_W[0]) & 0xFFFFFFFF, (k1 + _PHILOX_W[1]) & 0xFFFFFFFF
+    return c0, c1, c2, c3
+
+
+def _philox_blocks(counter, key, offsets):
+    """The four words of each counter ``counter + offsets`` (``counter`` a
+    128-bit Python int, ``offsets`` a uint64 array) under the 64-bit ``key``:
+    a uint32 array of shape ``offsets.shape + (4,)``."""
+    base_lo, base_hi = np.uint64(counter & 0xFFFFFFFFFFFFFFFF), np.uint64(counter >> 64)
+    lo = base_lo + offsets
+    hi = base_hi + (lo < offsets).astype(np.uint64)  # the carry
+    words = _philox_rounds((lo & _U32).astype(np.uint32), (lo >> np.uint64(32)).astype(np.uint32),
+                           (hi & _U32).astype(np.uint32), (hi >> np.uint64(32)).astype(np.uint32),
+                           key & 0xFFFFFFFF, key >> 32)
+    return np.stack(words, -1)
+
+
+def _philox_words(counter, key, n):
+    """The first ``n`` words of the stream from ``counter``, as a uint32 array."""
+    offsets = np.arange(-(-n // 4), dtype=np.uint64)
+    return _philox_blocks(counter, key, offsets).reshape(-1)[:n]
+
+
+def _key_counter_of(key):
+    """The Philox counter (128-bit int) and key (64-bit int) of an int64 key
+    tensor's value: a Generator's state ``[counter low, counter high, key]``,
+    or a stateless seed pair, scrambled as TensorFlow's
+    ``StatelessRandomGetKeyCounter`` does."""
+    words = [int(w) for w in key.view(np.uint64)]
+    if len(words) == 3:
+        return words[0] | words[1] << 64, words[2]
+    s0, s1 = words
+    mix = _philox_words(s0 | s1 << 64, 0x02461E29_3EC8F720, 4)
+    return int(mix[2]) << 64 | int(mix[3]) << 96, int(mix[0]) | int(mix[1]) << 32
+
+
+def _size(shape):
+    return int(np.prod(shape, dtype=np.int64))
+
+
+def _unit_float(words, dtype):
+    """Uniform numbers on [0, 1) from 32-bit words, as TensorFlow's: the
+    mantissa's bits of a number in [1, 2), minus 1 (float64 takes two words)."""
+    if dtype == np.float64:
+        bits = (words[0::2].astype(np.uint64) & np.uint64(0xFFFFF)) << np.uint64(32) \
+            | words[1::2].astype(np.uint64)
+        return (bits | np.uint64(1023 << 52)).view(np.float64) - 1.0
+    if dtype == np.float16:
+        bits = (words & np.uint32(0x3FF)).astype(np.uint16) | np.uint16(15 << 10)
+        return bits.view(np.float16) - np.float16(1)
+    return ((words & np.uint32(0x7FFFFF)) | np.uint32(0x3F800000)).view(np.float32) \
+        - np.float32(1)
+
+
+def _box_muller(words, dtype):
+    """Pairs of normal numbers from the words, as TensorFlow's Box-Muller (two
+    words a pair in float32, whose result float16 rounds; four in float64).
+    The sine, cosine and log are rounded once from float64 values: glibc's
+    float32 ones, which TensorFlow calls, round about 1 in 100 differently."""
+    wide = dtype == np.float64
+    u = _unit_float(words, np.float64 if wide else np.float32)
+    u1, u2 = u[0::2], u[1::2]
+    u1 = np.maximum(u1, u1.dtype.type(1e-7))
+    if wide:
+        angle, radius = 2 * np.pi * u2, np.sqrt(-2.0 * np.log(u1))
+        out = np.empty(2 * len(u1))
+        out[0::2], out[1::2] = np.sin(angle) * radius, np.cos(angle) * radius
+        return out
+    angle = (2 * np.pi * u2.astype(np.float64)).astype(np.float32).astype(np.float64)
+    radius = np.sqrt(np.float32(-2) * np.log(u1.astype(np.float64)).astype(np.float32))
+    out = np.empty(2 * len(u1), np.float32)
+    out[0::2] = np.sin(angle).astype(np.float32) * radius
+    out[1::2] = np.cos(angle).astype(np.float32) * radius
+    return out
+
+
+def _words_per(dtype):
+    return 2 if dtype.itemsize == 8 else 1
+
+
+def _philox_uniform(counter, key, shape, dtype):
+    n = _size(shape)
+    return _unit_float(_philox_words(counter, key, n * _words_per(dtype)), dtype).reshape(shape)
+
+
+def _philox_normal(counter, key, shape, dtype):
+    n = _size(shape)
+    pairs = -(-n // 2)
+    words = _philox_words(counter, key, pairs * (4 if dtype == np.float64 else 2))
+    return _box_muller(words, dtype)[:n].astype(dtype).reshape(shape)
+
+
+def _philox_truncated(counter, key, shape, dtype):
+    """Normal numbers within 2 of 0, as TensorFlow's kernel: outputs in groups
+    (4 numbers, 2 in float64), each group reading the words from its own
+    stretch of counters (256 a number), keeping its candidates in order."""
+    n, group = _size(shape), 2 if dtype == np.float64 else 4
+    stride = _SKIP_PER_OUTPUT * group // 4
+    out = np.empty((-(-n // group), group), np.float64 if dtype == np.float64 else np.float32)
+    todo, blocks = np.arange(len(out), dtype=np.uint64), 2
+    while len(todo):  # rarely a group needs more words than the first blocks give
+        offsets = todo[:, None] * np.uint64(stride) + np.arange(blocks, dtype=np.uint64)
+        words = _philox_blocks(counter, key, offsets).reshape(len(todo), -1)
+        cand = _box_muller(words.reshape(-1), dtype).reshape(len(todo), -1)
+        ok = np.abs(cand) < 2
+        done = ok.sum(axis=1) >= group
+        rows = np.nonzero(done)[0]
+        if len(rows):
+            first = np.argsort(~ok[rows], axis=1, kind="stable")[:, :group]
+            out[todo[rows].astype(np.intp)] = np.take_along_axis(cand[rows], first, axis=1)
+        todo, blocks = todo[~done], blocks * 4
+    return out.reshape(-1)[:n].astype(dtype).reshape(shape)
+
+
+def _philox_integers(counter, key, shape, dtype, lo, hi):
+    from .errors import InvalidArgumentError
+    for name, v in (("minval", lo), ("maxval", hi)):
+        if v.ndim:
+            raise InvalidArgumentError(f"{name} must be 0-D, got shape {list(v.shape)}")
+    if not lo < hi:
+        raise InvalidArgumentError(f"Need minval < maxval, got {lo} >= {hi}")
+    bits = _philox_bits(counter, key, shape, np.dtype(np.uint64 if dtype.itemsize == 8
+                                                      else np.uint32))
+    span = (int(hi) - int(lo)) % (1 << (8 * dtype.itemsize))
+    return (bits % bits.dtype.type(span) + bits.dtype.type(int(lo) % (1 << (8 * dtype.itemsize))
+                                                            )).view(dtype)
+
+
+def _philox_bits(counter, key, shape, dtype):
+    """Every value of the integer ``dtype``: a word each, two for 64 bits (low first)."""
+    words = _philox_words(counter, key, _size(shape) * _words_per(dtype))
+    if dtype.itemsize == 8:
+        words = words[0::2].astype(np.uint64) | words[1::2].astype(np.uint64) << np.uint64(32)
+    return words.view(dtype).reshape(shape)
+
+
+def _philox_categorical(counter, key, shape, dtype, logits):
+    """Class indices of the rows of ``logits`` as TensorFlow's CPU kernel draws
+    them: per row the cumulative sums of ``exp(logit - max)`` (non-finite
+    logits adding nothing), and per sample the first class whose sum exceeds a
+    Philox double times the total.  Its thread pool splits the batch in blocks;
+    each block starts ``(samples + 3) / 4`` counters a row in, and its rows
+    read on from there."""
+    batch, samples = shape
+    logits = logits.astype(np.float64)
+    finite = np.isfinite(logits)
+    top = np.max(np.where(finite, logits, np.finfo(np.float64).min), axis=1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cdf = np.cumsum(np.where(finite, np.exp(logits - top), 0.0), axis=1)
+    out = np.empty(shape, dtype)
+    for first, last in _pool_blocks(batch, samples, logits.shape[1]):
+        words = _philox_words(counter + first * (samples + 3) // 4, key,
+                              2 * (last - first) * samples)
+        u = _unit_float(words, np.float64).reshape(last - first, samples)
+        for row in range(first, last):
+            out[row] = np.searchsorted(cdf[row], u[row - first] * cdf[row, -1], side="right")
+    return out
+
+
+def _pool_blocks(batch, samples, classes):
+    """How TensorFlow's CPU thread pool (Eigen's ``parallelFor``) splits a
+    categorical draw's ``batch`` rows: ``(first, last)`` blocks."""
+    import math
+    import os
+    import sys
+    # tf.config.threading's count, read without an import (gradtape.config imports
+    # gradtape.compiled, which imports this module)
+    config = sys.modules.get("gradtape.config")
+    threads = (config._settings["intra_op_threads"] if config is not None else 0) or (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    cost = int(50 * (samples * math.log(classes) / math.log(2) + classes)) if classes else 0
+    if batch <= 1 or threads <= 1 or max(1, int((batch * cost - 100000) / 100000 + 0.9)) == 1:
+        return [(0, batch)]
+    block = min(batch, max(-(-batch // (4 * threads)), int(40000 / cost)))
+    largest, count = min(batch, 2 * block), -(-batch // block)
+    efficiency = count / (-(-count // threads) * threads)
+    previous = count
+    while efficiency < 1.0 and previous > 1:
+        coarser = -(-batch // (previous - 1))
+        if coarser > largest:
+            break
+        previous = -(-batch // coarser)
+        coarser_efficiency = previous / (-(-previous // threads) * threads)
+        if coarser_efficiency + 0.01 >= efficiency:
+            block, efficiency = coarser, max(efficiency, coarser_efficiency)
+    return [(first, min(first + block, batch)) for first in range(0, batch, block)]
+
+
+_PHILOX_KINDS = {"categorical": _philox_categorical, "normal": _philox_normal, "uniform": _philox_uniform,
+                 "truncated": _philox_truncated, "integers": _philox_integers,
+                 "bits": _philox_bits}
+
+
 def _truncated(rng, shape):
     """Standard normal samples redrawn until within two standard deviations."""
     out = rng.standard_normal(shape)
@@ -304,16 +530,6 @@ def _truncated(rng, shape):
     return out
 
 
-def _integers(rng, shape, dtype, lo, hi):
-    from .errors import InvalidArgumentError
-    for name, v in (("minval", lo), ("maxval", hi)):
-        if v.ndim:
-            raise InvalidArgumentError(f"{name} must be 0-D, got shape {list(v.shape)}")
-    if not lo < hi:
-        raise InvalidArgumentError(f"Need minval < maxval, got {lo} >= {hi}")
-    return rng.integers(lo, hi, shape, dtype=dtype)
-
-
 _KEYED = defop("random_keyed_draw", _keyed_impl, nondiff=True)
 
 
@@ -321,10 +537,13 @@ def _keyed(kind, key, shape, dtype, *params):
     return apply(_KEYED, (key, *params), {"kind": kind, "shape": shape, "dtype": dtype})
 
 
-def _seed_key(seed) -> Tensor:
+def _seed_key(seed, alg="auto_select") -> Tensor:
     """A stateless op's ``seed`` (shape [2], int32 or int64) as an int64 tensor."""
     from .errors import InvalidArgumentError
     from .rules import cast
+    if _algorithm(alg) == Algorithm.THREEFRY.value:
+        raise InvalidArgumentError("the ThreeFry algorithm runs on XLA devices only, as in "
+                                   "TensorFlow: use alg='philox' or 'auto_select'")
     seed = convert_to_tensor(seed)
     if seed.dtype.name not in ("int32", "int64"):
         raise InvalidArgumentError(f"seed must be an int32 or int64 tensor, got "
@@ -382,12 +601,12 @@ def stateless_normal(shape: ShapeLike, seed: TensorInput, mean: TensorInput = 0.
     the same seed gives the same values on every call and in every run.
 
     >>> import gradtape as tf
-    >>> a = tf.random.stateless_normal([2, 3], seed=[1, 2])
-    >>> b = tf.random.stateless_normal([2, 3], seed=[1, 2])
-    >>> a.shape, bool((a.numpy() == b.numpy()).all())
-    (TensorShape([2, 3]), True)
+    >>> tf.random.stateless_normal([2, 3], seed=[1, 2]).numpy()
+    array([[ 0.5441101 ,  0.20738031,  0.07356432],
+           [ 0.04643455, -1.3015898 , -0.9538565 ]], dtype=float32)
     """
-    return _normal_from(_seed_key(seed), shape, mean, stddev, dtype, "stateless_normal")
+    return _normal_from(_seed_key(seed, alg), shape, mean, stddev, dtype,
+                        "stateless_normal")
 
 
 def stateless_truncated_normal(shape: ShapeLike, seed: TensorInput, mean: TensorInput = 0.0,
@@ -402,7 +621,7 @@ def stateless_truncated_normal(shape: ShapeLike, seed: TensorInput, mean: Tensor
     >>> bool((abs(x.numpy()) <= 2.0).all())
     True
     """
-    return _normal_from(_seed_key(seed), shape, mean, stddev, dtype,
+    return _normal_from(_seed_key(seed, alg), shape, mean, stddev, dtype,
                         "stateless_truncated_normal", "truncated")
 
 
@@ -419,21 +638,23 @@ def stateless_uniform(shape: ShapeLike, seed: TensorInput, minval: Optional[Tens
     >>> x.dtype, bool(((x.numpy() >= 0) & (x.numpy() < 10)).all())
     (tf.int32, True)
     """
-    return _uniform_from(_seed_key(seed), shape, minval, maxval, dtype, "stateless_uniform")
+    return _uniform_from(_seed_key(seed, alg), shape, minval, maxval, dtype,
+                         "stateless_uniform")
 
 
 def stateless_categorical(logits: TensorInput, num_samples: int, seed: TensorInput,
                           dtype: DTypeLike = "int64", name: Optional[str] = None) -> Tensor:
-    """``tf.random.categorical`` whose draws depend only on ``seed``.
+    """``tf.random.categorical`` whose draws depend only on ``seed``: TensorFlow's
+    numbers (its CPU kernel's inverse-CDF search on Philox doubles, the batch
+    split in blocks as its thread pool splits it).
 
     >>> import gradtape as tf
-    >>> x = tf.random.stateless_categorical(tf.math.log([[0.5, 0.5, 0.0]]), 5, seed=[1, 2])
-    >>> x.shape, bool((x.numpy() < 2).all())
-    (TensorShape([1, 5]), True)
+    >>> tf.random.stateless_categorical(tf.math.log([[0.5, 0.5, 0.0]]), 5, seed=[1, 2]).numpy()
+    array([[1, 1, 0, 1, 1]])
     """
     key = _seed_key(seed)
-    return _categorical(logits, num_samples, dtype,
-                        lambda shape: _keyed("uniform", key, shape, np.float64))
+    return _categorical(logits, num_samples, dtype, lambda logits, samples, out: _keyed(
+        "categorical", key, samples.shape, out._np, logits))
 
 
 def _suffix_shape(shape, params, opname):
@@ -580,7 +801,8 @@ def fold_in(seed: TensorInput, data: TensorInput, alg: str = "auto_select") -> T
     """
     from .rules import stack
     data = convert_to_tensor(data)
-    first = stateless_uniform([], seed, minval=None, maxval=None, dtype=data.dtype)
+    first = stateless_uniform([], seed, minval=None, maxval=None, dtype=data.dtype,
+                              alg=alg)
     return stack([first, data])
 
 
@@ -588,11 +810,13 @@ def split(seed: TensorInput, num: int = 2, alg: str = "auto_select") -> Tensor:
     """``num`` new stateless seeds made from ``seed``: ``[num, 2]`` of its dtype.
 
     >>> import gradtape as tf
-    >>> tf.random.split([1, 2], 3).shape
-    TensorShape([3, 2])
+    >>> tf.random.split([1, 2], 3).numpy()
+    array([[1105988140, 1738052849],
+           [-335576002,  370444179],
+           [  10670227, -246211131]], dtype=int32)
     """
     seed = convert_to_tensor(seed)
-    return stateless_uniform([num, 2], seed, minval=None, maxval=None, dtype=seed.dtype)
+    return stateless_uniform([num, 2], seed, minval=None, maxval=None, dtype=seed.dtype, alg=alg)
 
 
 def _global_key(seed) -> Tensor:
@@ -649,33 +873,38 @@ def poisson(shape: ShapeLike, lam: TensorInput, dtype: DTypeLike = "float32",
 _MASK = (1 << 64) - 1
 
 
-def _state_from_seed(seed) -> np.ndarray:
-    """TensorFlow's state for ``seed``: a Python int as three 64-bit words
-    (two's complement, lowest first); a list or tensor right-aligned in three."""
+def _state_from_seed(seed, size=3) -> np.ndarray:
+    """TensorFlow's state for ``seed``: a Python int as ``size`` 64-bit words
+    (two's complement, lowest first); a list or tensor right-aligned in them."""
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        words = [(int(seed) >> (64 * i)) & _MASK for i in range(3)]
+        words = [(int(seed) >> (64 * i)) & _MASK for i in range(size)]
         return np.array(words, np.uint64).view(np.int64)
     flat = np.asarray(convert_to_tensor(seed)._value).astype(np.int64).reshape(-1)
-    if flat.size > 3:
-        raise ValueError(f"a Generator's seed has at most 3 numbers, got {flat.size}")
-    return np.concatenate([np.zeros(3 - flat.size, np.int64), flat])
+    if flat.size > size:
+        raise ValueError(f"a Generator's seed has at most {size} numbers, got {flat.size}")
+    return np.concatenate([np.zeros(size - flat.size, np.int64), flat])
+
+
+def _state_size(alg) -> int:
+    """The number of int64 words of a Generator's state: 2 for ThreeFry, else 3."""
+    return 2 if _algorithm(alg) == Algorithm.THREEFRY.value else 3
 
 
 class Generator:
     """A random generator whose state is an int64 Variable of shape ``[3]``
-    (``[counter, counter, key]`` as TensorFlow's Philox state).  Each draw is
-    a function of the state and advances the counter, so two generators of
-    one seed give the same sequence, and a ``gradtape.function`` advances it on
-    every call.  The numbers are NumPy's, not TensorFlow's; the counter moves
-    by one per draw (TensorFlow's by an amount that depends on the draw).
+    (``[counter, counter, key]``, TensorFlow's Philox state).  Each draw is
+    TensorFlow's Philox stream from the state, and moves the counter 256 a
+    number drawn, as TensorFlow's; so two generators of one seed give the same
+    sequence, and a ``gradtape.function`` advances it on every call.  Its
+    binomial draws are NumPy's numbers; ``alg='threefry'`` (XLA only in
+    TensorFlow) raises ``UnimplementedError`` on a draw.
 
     >>> import gradtape as tf
-    >>> g, h = tf.random.Generator.from_seed(1), tf.random.Generator.from_seed(1)
-    >>> a, b = g.normal([3]), g.normal([3])
-    >>> bool((a.numpy() == h.normal([3]).numpy()).all()), bool((a.numpy() == b.numpy()).all())
-    (True, False)
-    >>> tf.random.Generator.from_seed(1).state.numpy()
-    array([1, 0, 0])
+    >>> g = tf.random.Generator.from_seed(1)
+    >>> g.normal([3]).numpy()
+    array([ 0.43842274, -0.53439844, -0.07710262], dtype=float32)
+    >>> g.state.numpy()
+    array([769,   0,   0])
     """
 
     def __init__(self, copy_from: Optional["Generator"] = None, state: Optional[TensorInput] = None,
@@ -686,8 +915,9 @@ class Generator:
             raise ValueError("Generator needs `copy_from` or `state`: use "
                              "Generator.from_seed or Generator.from_non_deterministic_state")
         state = np.asarray(convert_to_tensor(state, dtype="int64")._value)
-        if state.shape != (3,):
-            raise ValueError(f"Shapes {state.shape} and [3] are incompatible")
+        size = _state_size(alg)
+        if state.shape != (size,):
+            raise ValueError(f"Shapes {state.shape} and [{size}] are incompatible")
         self._alg = _algorithm(alg)
         self._state_var = Variable(state, trainable=False, name="StateVar", dtype="int64")
 
@@ -699,7 +929,7 @@ class Generator:
         >>> tf.random.Generator.from_seed([1, 2]).state.numpy()
         array([0, 1, 2])
         """
-        return cls(state=_state_from_seed(seed), alg=alg)
+        return cls(state=_state_from_seed(seed, _state_size(alg)), alg=alg)
 
     @classmethod
     def from_non_deterministic_state(cls, alg: Optional[object] = None) -> "Generator":
@@ -709,7 +939,8 @@ class Generator:
         >>> tf.random.Generator.from_non_deterministic_state().state.shape
         TensorShape([3])
         """
-        return cls(state=np.random.SeedSequence().generate_state(3, np.uint64).view(np.int64),
+        return cls(state=np.random.SeedSequence().generate_state(_state_size(alg), np.uint64)
+                   .view(np.int64),
                    alg=alg)
 
     @classmethod
@@ -780,7 +1011,7 @@ class Generator:
         >>> g.reset_from_seed(1); bool((g.normal([2]).numpy() == a.numpy()).all())
         True
         """
-        self.reset(_state_from_seed(seed))
+        self.reset(_state_from_seed(seed, _state_size(self._alg)))
 
     def reset_from_key_counter(self, key: TensorInput, counter: TensorInput) -> None:
         """Set the state to ``counter + [key]``.
@@ -793,20 +1024,29 @@ class Generator:
         self.reset(_key_counter(key, counter))
 
     def skip(self, delta: int) -> None:
-        """Advance the counter by ``delta``.
+        """Advance the state as ``delta`` numbers drawn would (TensorFlow's
+        ``rng_skip``: the counter moves 256 a number).
 
         >>> import gradtape as tf
         >>> g = tf.random.Generator.from_seed(1); g.skip(10); g.state.numpy()
-        array([11,  0,  0])
+        array([2561,    0,    0])
         """
-        self._state_var.assign_add(convert_to_tensor([int(delta), 0, 0], dtype="int64"))
+        self._next_key(int(delta))
 
-    def _next_key(self) -> Tensor:
-        """The state to draw from, then the counter advanced (both replayed by
-        a compiled function: the Variable is read and assigned on each call)."""
+    def _next_key(self, numbers: int) -> Tensor:
+        """The state to draw ``numbers`` numbers from, then the counter advanced
+        past them as TensorFlow's (both replayed by a compiled function: the
+        Variable is read and assigned on each call)."""
+        if self._alg == Algorithm.THREEFRY.value:
+            from .errors import UnimplementedError
+            raise UnimplementedError("Non-XLA devices don't support the ThreeFry algorithm "
+                                     "(gradtape draws with Philox: alg='philox')")
         key = self._state_var.read_value()
-        self._state_var.assign_add(convert_to_tensor([1, 0, 0], dtype="int64"))
+        self._state_var.assign(apply(_SKIP, (key,), {"delta": numbers * _SKIP_PER_OUTPUT}))
         return key
+
+    def _key_for(self, shape, opname) -> Tensor:
+        return self._next_key(_size(_shape(shape, opname)))
 
     def normal(self, shape: ShapeLike, mean: TensorInput = 0.0, stddev: TensorInput = 1.0,
                dtype: DTypeLike = "float32", name: Optional[str] = None) -> Tensor:
@@ -816,7 +1056,8 @@ class Generator:
         >>> tf.random.Generator.from_seed(1).normal([2, 3]).shape
         TensorShape([2, 3])
         """
-        return _normal_from(self._next_key(), shape, mean, stddev, dtype, "normal")
+        return _normal_from(self._key_for(shape, "normal"), shape, mean, stddev, dtype,
+                            "normal")
 
     def truncated_normal(self, shape: ShapeLike, mean: TensorInput = 0.0,
                          stddev: TensorInput = 1.0, dtype: DTypeLike = "float32",
@@ -828,8 +1069,8 @@ class Generator:
         >>> bool((abs(x.numpy()) <= 2.0).all())
         True
         """
-        return _normal_from(self._next_key(), shape, mean, stddev, dtype, "truncated_normal",
-                            "truncated")
+        return _normal_from(self._key_for(shape, "truncated_normal"), shape, mean, stddev,
+                            dtype, "truncated_normal", "truncated")
 
     def uniform(self, shape: ShapeLike, minval: Optional[TensorInput] = 0,
                 maxval: Optional[TensorInput] = None, dtype: DTypeLike = "float32",
@@ -847,7 +1088,8 @@ class Generator:
             raise ValueError(f"For integer dtype {dt!r}, minval and maxval must be both "
                              f"`None` or both non-`None`; got minval={minval} and "
                              f"maxval={maxval}")
-        return _uniform_from(self._next_key(), shape, minval, maxval, dt, "uniform")
+        return _uniform_from(self._key_for(shape, "uniform"), shape, minval, maxval, dt,
+                             "uniform")
 
     def uniform_full_int(self, shape: ShapeLike, dtype: DTypeLike = "uint64",
                          name: Optional[str] = None) -> Tensor:
@@ -867,7 +1109,8 @@ class Generator:
         >>> tf.random.Generator.from_seed(1).binomial([2], 10.0, 0.5).dtype
         tf.int32
         """
-        return _binomial_from(self._next_key(), shape, counts, probs, dtype, "binomial")
+        return _binomial_from(self._key_for(shape, "binomial"), shape, counts, probs, dtype,
+                              "binomial")
 
     def make_seeds(self, count: int = 1) -> Tensor:
         """``count`` seeds for the stateless ops: int64 ``[2, count]`` (their
@@ -892,6 +1135,32 @@ class Generator:
         """
         keys = self.uniform([count], None, None, "int64").numpy()
         return [Generator(state=np.array([0, 0, k], np.int64), alg=self._alg) for k in keys]
+
+
+def _skip_impl(xp, state, delta):
+    """A Generator's state with its 128-bit counter advanced by ``delta``."""
+    out = np.array(state, np.int64).view(np.uint64)
+    step = np.array([delta], np.uint64)
+    low = out[:1] + step  # arrays wrap around silently
+    out[1:2] += (low < step).astype(np.uint64)  # the carry
+    out[:1] = low
+    return out.view(np.int64)
+
+
+_SKIP = defop("random_philox_skip", _skip_impl, nondiff=True)
+
+
+class Algorithm(enum.Enum):
+    """The random-number algorithms a Generator or a stateless op can name
+    (``alg=``): gradtape draws with Philox, as TensorFlow on CPU.
+
+    >>> import gradtape as tf
+    >>> tf.random.Algorithm.PHILOX, tf.random.Algorithm.PHILOX.value
+    (<Algorithm.PHILOX: 1>, 1)
+    """
+    PHILOX = 1
+    THREEFRY = 2
+    AUTO_SELECT = 3
 
 
 _ALGORITHMS = {"philox": 1, "threefry": 2, "auto_select": 3}

@@ -6,6 +6,8 @@ Variable's array and never changes what a tape already recorded.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ._core.backend import NUMPY, backend_of
@@ -15,6 +17,7 @@ from ._core.errors import InvalidArgumentError
 from ._core.reverse import TapeRecorder
 from ._core.tensor import TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array, wrap
 from .name_scope import current_scope
+from .rules.indexing import _is_strided_slice, getitem as _getitem
 from typing import Any, Callable, Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
 
@@ -333,6 +336,26 @@ class Variable(TensorLike):
         recorded by a ``gradtape.function`` being traced (it is not a step)."""
         self._value = _stored(self._new_value(value, "restore"), False)
 
+    def __getitem__(self, key: Any) -> Tensor:
+        """``v[key]``: a Tensor of the selected elements, as any tensor's; when
+        ``key`` is a strided slice (ints, slices, ``...``, ``tf.newaxis``,
+        scalar integer tensors) the result's ``assign(value)`` writes ``value``
+        (broadcast to the slice) back into the Variable and returns the Variable.
+
+        As in TensorFlow, an assignment is not differentiable, and only a slice
+        read directly from the Variable has ``assign`` (``v[0][1]`` has not).
+
+        >>> import gradtape as tf
+        >>> v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+        >>> v[:, 0].assign([9.0, 8.0]).numpy()
+        array([[9., 2.],
+               [8., 4.]], dtype=float32)
+        """
+        out = _getitem(self, key)
+        if _is_strided_slice(key):
+            _SliceAssign.remember(out, self, key)
+        return out
+
     def numpy(self) -> Any:
         """A copy of the current value as a NumPy array (a NumPy scalar if 0-d).
 
@@ -379,6 +402,65 @@ class Variable(TensorLike):
 
     def __str__(self):
         return repr(self)
+
+
+class _SliceAssign:
+    """``Tensor.assign``: present only on a slice read from a Variable
+    (``v[0].assign(x)``, as TensorFlow's); on any other tensor reading it is
+    the usual ``AttributeError`` (``hasattr`` is False).  The slices are known
+    by id while alive, so plain tensors carry nothing and pay nothing."""
+
+    # id(tensor) -> (weak reference to it, its Variable, key); the entries of
+    # slices gone stay (with their Variable) until the next sweep
+    _slices: dict = {}
+    _limit = 256  # entries before the next sweep
+
+    @classmethod
+    def remember(cls, tensor, var, key, _ref=weakref.ref):
+        slices = cls._slices
+        if len(slices) >= cls._limit:  # sweep out the slices gone (cheaper than callbacks)
+            cls._slices = slices = {uid: e for uid, e in slices.items() if e[0]() is not None}
+            cls._limit = max(256, 2 * len(slices))
+        slices[id(tensor)] = (_ref(tensor), var, key)
+
+    def __get__(self, tensor, owner=None):
+        if tensor is None:
+            return self
+        entry = self._slices.get(id(tensor))
+        if entry is None or entry[0]() is not tensor:
+            raise AttributeError(f"'{type(tensor).__name__}' object has no attribute 'assign' "
+                                 "(only a slice read from a tf.Variable, v[...], or a "
+                                 "Variable itself can be assigned)")
+        var, key = entry[1], entry[2]
+
+        def assign(value: TensorInput, name: Optional[str] = None) -> Variable:
+            return _assign_slice(var, key, value)
+        return assign
+
+
+def _assign_slice(var, key, value):
+    """Write ``value`` (broadcast) into ``var[key]``, computed by gradtape ops
+    (so a ``gradtape.function`` replays it) and assigned; returns ``var``."""
+    from .rules import broadcast_to, reshape
+    from .rules.indexing import _slice_positions, tensor_scatter_nd_update
+    value = var._of_my_dtype(value)
+    positions = _slice_positions(var._value.shape, key)
+    target = tuple(positions.shape)
+    try:
+        fits = np.broadcast_shapes(tuple(value.shape), target) == target
+    except ValueError:
+        fits = False
+    if not fits:
+        raise InvalidArgumentError(
+            f"Cannot broadcast input shape {list(value.shape)} into final shape "
+            f"{list(target)} (assigning to a slice of Variable '{var._name}')")
+    flat = reshape(var._read(), [-1])
+    updates = reshape(broadcast_to(value, target), [-1])
+    new = tensor_scatter_nd_update(flat, positions.reshape(-1, 1), updates)
+    return var.assign(reshape(new, var._value.shape))
+
+
+Tensor.assign = _SliceAssign()  # type: ignore[attr-defined]
 
 
 def _in_place(what, update, out):

@@ -277,6 +277,49 @@ def getitem(x: TensorInput, key: Any) -> Tensor:
     return _index(_STRIDED_SLICE, x, _normalize_key(key))
 
 
+def _strided_part(k):
+    return k is None or k is Ellipsis or isinstance(k, builtins.slice) or _is_int(k) or (
+        isinstance(k, TensorLike) and k._value.ndim == 0 and k.dtype.kind in "iu")
+
+
+def _is_strided_slice(key: Any) -> bool:
+    """Whether ``x[key]`` is a strided slice (ints, slices, ``...``, ``None``,
+    scalar integer tensors; a list key is a tuple, as TensorFlow reads it), not
+    a gather by index arrays or a mask.
+
+    >>> from gradtape.rules.indexing import _is_strided_slice
+    >>> _is_strided_slice((0, Ellipsis, None)), _is_strided_slice([0, 1]), _is_strided_slice([[0]])
+    (True, True, False)
+    """
+    if type(key) in _STRIDED_TYPES:
+        return True
+    for k in key if isinstance(key, (tuple, list)) else (key,):
+        if type(k) not in _STRIDED_TYPES and not _strided_part(k):
+            return False
+    return True
+
+
+_STRIDED_TYPES = frozenset((int, builtins.slice, type(None), type(Ellipsis)))
+
+
+def _slice_positions(shape: Any, key: Any) -> Any:
+    """The flat positions, in an array of ``shape``, of the elements that
+    ``x[key]`` selects, shaped as ``x[key]`` (the strided slice ``key``).
+
+    >>> from gradtape.rules.indexing import _slice_positions
+    >>> _slice_positions((2, 3), (Ellipsis, 1)).tolist()
+    [1, 4]
+    """
+    if type(key) is list:
+        key = tuple(key)
+    try:
+        return NP.arange(int(NP.prod(shape, dtype=NP.int64)), dtype=NP.int64).reshape(
+            shape)[_normalize_key(key)]
+    except IndexError as e:
+        raise InvalidArgumentError(f"index {key!r} is out of range for a tensor of shape "
+                                   f"{tuple(shape)}: {e}") from None
+
+
 def _check_masks(shape, key):
     """Bool masks must match the axes they cover: NumPy checks that, ``nonzero`` does not."""
     parts = key if isinstance(key, tuple) else (key,)
@@ -491,6 +534,46 @@ def slice(input_: TensorInput, begin: TensorInput, size: TensorInput,
     return _index(_SLICE, x, tuple(key))
 
 
+def strided_slice(input_: TensorInput, begin: TensorInput, end: TensorInput,
+                  strides: Optional[TensorInput] = None, begin_mask: int = 0, end_mask: int = 0,
+                  ellipsis_mask: int = 0, new_axis_mask: int = 0, shrink_axis_mask: int = 0,
+                  var: Any = None, name: Optional[str] = None) -> Tensor:
+    """``input_[begin[0]:end[0]:strides[0], ...]``, the masks as TensorFlow's:
+    bit ``i`` of ``begin_mask`` / ``end_mask`` leaves out ``begin[i]`` /
+    ``end[i]``, of ``ellipsis_mask`` puts ``...``, of ``new_axis_mask`` a
+    ``tf.newaxis``, and of ``shrink_axis_mask`` the index ``begin[i]`` there.
+
+    >>> import gradtape as tf
+    >>> x = tf.reshape(tf.range(20), (4, 5))
+    >>> tf.strided_slice(x, [0, 1], [4, 5], [2, 2]).numpy()
+    array([[ 1,  3],
+           [11, 13]], dtype=int32)
+    >>> tf.strided_slice(x, [1, 0], [2, 0], end_mask=2, shrink_axis_mask=1).numpy()
+    array([5, 6, 7, 8, 9], dtype=int32)
+    """
+    begin = _int_list(begin, "strided_slice", "begin")
+    end = _int_list(end, "strided_slice", "end")
+    strides = [1] * len(begin) if strides is None else _int_list(strides, "strided_slice",
+                                                                "strides")
+    if not len(begin) == len(end) == len(strides):
+        raise InvalidArgumentError(
+            f"Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
+            f"[{len(begin)}], [{len(end)}], and [{len(strides)}] instead.")
+    key = []
+    for i, (b, e, st) in enumerate(zip(begin, end, strides)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            key.append(Ellipsis)
+        elif new_axis_mask & bit:
+            key.append(None)
+        elif shrink_axis_mask & bit:
+            key.append(b)
+        else:
+            key.append(builtins.slice(None if begin_mask & bit else b,
+                                      None if end_mask & bit else e, st))
+    return getitem(input_, tuple(key)) if var is None else var[tuple(key)]
+
+
 def reverse(tensor: TensorInput, axis: Axis, name: Optional[str] = None) -> Tensor:
     """``tensor`` with the order of its elements reversed along each axis in ``axis``.
 
@@ -578,10 +661,12 @@ def tensor_scatter_nd_update(tensor: TensorInput, indices: TensorInput, updates:
     tail = (1,) * (len(shape) - idx.shape[-1])
     keep = NP.ones(shape[:idx.shape[-1]], bool)
     keep[key] = False
-    dt = x.dtype.as_numpy_dtype
-    kept = x * on_host_for(NP.astype(keep.reshape(keep.shape + tail), dt), x)
-    return kept + _scatter_into(u * on_host_for(NP.astype(wins.reshape(rows + tail), dt), x),
-                                key, shape)
+    # selections, not products with 0/1 masks: an inf or nan replaced (or in a
+    # losing update) must not leak a nan into the result
+    from .elementwise import where, zeros_like
+    kept_updates = where(on_host_for(wins.reshape(rows + tail), x), u, zeros_like(u))
+    return where(on_host_for(keep.reshape(keep.shape + tail), x), x,
+                 _scatter_into(kept_updates, key, shape))
 
 
 def tensor_scatter_nd_sub(tensor: TensorInput, indices: TensorInput, updates: TensorInput,
