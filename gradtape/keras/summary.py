@@ -67,18 +67,28 @@ def _count(weights):
     return sum(int(np.prod(w.shape)) for w in weights)
 
 
-def _summary_lines(name: str, rows: List[Tuple[Any, Tuple[Any, ...]]], weights: List[Any],
-                  trainable: List[Any]) -> List[str]:
-    """The table's lines for ``rows`` of ``(layer, output shape)``."""
+def _shape_text(shape):
+    """An output shape as Keras 3 prints it; ``?`` for an unbuilt model's layer."""
+    if shape is None:
+        return "?"
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _params_text(layer):
+    return f"{_count(layer.weights):,}" if getattr(layer, "built", True) else "0 (unbuilt)"
+
+
+def _summary_lines(name: str, rows: List[Tuple[Any, Optional[Tuple[Any, ...]]]],
+                   weights: List[Any], trainable: List[Any]) -> List[str]:
+    """The table's lines for ``rows`` of ``(layer, output shape)`` (``None`` if unbuilt)."""
     lines = [f'Model: "{name}"', _rule("┏", "┳", "┓", "━")]
     lines += _row(["Layer (type)", "Output Shape", "Param #"], "┃", "┃", "┃")
     lines.append(_rule("┡", "╇", "┩", "━"))
     for i, (layer, shape) in enumerate(rows):
         if i:
             lines.append(_rule("├", "┼", "┤", "─"))
-        shape_text = "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-        lines += _row([f"{layer.name} ({type(layer).__name__})", shape_text,
-                       f"{_count(layer.weights):,}"])
+        lines += _row([f"{layer.name} ({type(layer).__name__})", _shape_text(shape),
+                       _params_text(layer)])
     lines.append(_rule("└", "┴", "┘", "─"))
     trainable_ids = {id(w) for w in trainable}
     frozen = [w for w in weights if id(w) not in trainable_ids]
