@@ -1558,8 +1558,10 @@ class Conv2D(Layer):
         if input_shape is None or len(input_shape) != 4:
             raise ValueError(f"Conv2D '{self.name}': expected images of shape "
                              f"(batch, height, width, channels), got shape {input_shape}")
-        self.kernel = self.add_weight(self.kernel_size + (input_shape[-1], self.filters),
-                                      self.kernel_initializer, name="kernel",
+        self._make_weights(self.kernel_size + (input_shape[-1], self.filters))
+
+    def _make_weights(self, kernel_shape):
+        self.kernel = self.add_weight(kernel_shape, self.kernel_initializer, name="kernel",
                                       regularizer=self.kernel_regularizer)
         if self.use_bias:
             self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias",
@@ -1575,6 +1577,62 @@ class Conv2D(Layer):
         if self.use_bias:
             out = out + self.bias
         return self.activation(out)
+
+
+class Conv1D(Conv2D):
+    """A 1-D convolution over sequences ``(batch, steps, channels)``, plus bias, then activation.
+
+    The kernel has shape ``(kernel_size, in_channels, filters)``; ``padding`` is
+    ``'valid'``, ``'same'`` or ``'causal'`` (zeros before the sequence, as Keras).
+
+    >>> import gradtape as tf
+    >>> conv = tf.keras.layers.Conv1D(2, 3, kernel_initializer="ones")
+    >>> y = conv(tf.ones((1, 5, 4)))
+    >>> y.shape, float(y[0, 0, 0])      # 3 * 4 ones summed
+    (TensorShape([1, 3, 2]), 12.0)
+    >>> causal = tf.keras.layers.Conv1D(1, 2, padding="causal", kernel_initializer="ones")
+    >>> causal(tf.constant([[[1.0], [2.0], [3.0]]]))[0, :, 0].numpy()
+    array([1., 3., 5.], dtype=float32)
+    """
+
+    def __init__(self, filters: int, kernel_size: Union[int, Sequence[int]],
+                 strides: Union[int, Sequence[int]] = 1, padding: str = "valid",
+                 data_format: Optional[str] = None, dilation_rate: Union[int, Sequence[int]] = 1,
+                 **kwargs: Any) -> None:
+        causal = isinstance(padding, str) and padding.lower() == "causal"
+        super().__init__(filters, (1,) + _single(kernel_size, "kernel_size"),
+                         (1,) + _single(strides, "strides"), "valid" if causal else padding,
+                         data_format, (1,) + _single(dilation_rate, "dilation_rate"), **kwargs)
+        if causal:
+            self.padding = "causal"
+
+    def build(self, input_shape: ShapeLike) -> None:
+        if input_shape is None or len(input_shape) != 3:
+            raise ValueError(f"Conv1D '{self.name}': expected sequences of shape "
+                             f"(batch, steps, channels), got shape {input_shape}")
+        self._make_weights((self.kernel_size[1], input_shape[-1], self.filters))
+
+    def call(self, inputs: TensorInput) -> Any:
+        _sequence_axis(self, inputs)
+        padding = self.padding.upper()
+        if padding == "CAUSAL":   # Keras: zeros before the sequence, then a valid convolution
+            before = self.dilation_rate[1] * (self.kernel_size[1] - 1)
+            inputs = _shape_ops.pad(inputs, [[0, 0], [before, 0], [0, 0]])
+            padding = "VALID"
+        out = _nn.conv1d(inputs, self.kernel, stride=self.strides[1], padding=padding,
+                         dilations=self.dilation_rate[1])
+        if self.use_bias:
+            out = out + self.bias
+        return self.activation(out)
+
+
+def _single(value, what):
+    """A Conv1D size given as an int or a tuple of one, as a tuple of one."""
+    single = tuple(value) if isinstance(value, (list, tuple)) else (value,)
+    if len(single) != 1:
+        raise ValueError(f"Conv1D: {what} must be an integer or a tuple of one integer, "
+                         f"got {value!r}")
+    return single
 
 
 class Conv2DTranspose(Conv2D):
