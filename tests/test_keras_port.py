@@ -82,3 +82,131 @@ def test_conv1d_shapes_and_errors():
         layers.Conv1D(2, 3, padding="full")
     with pytest.raises(ValueError):
         layers.Conv1D(2, 3)(tf.ones((2, 3)))
+
+
+# -- a loss per output ------------------------------------------------------------------
+
+def two_output_model(dict_outputs=False):
+    inputs = keras.Input(shape=(3,), name="x")
+    hidden = layers.Dense(4, activation="relu", name="h")(inputs)
+    a = layers.Dense(1, name="a")(hidden)
+    b = layers.Dense(2, name="b")(hidden)
+    model = keras.Model(inputs, {"a": a, "b": b} if dict_outputs else [a, b])
+    rng = np.random.default_rng(0)
+    model.set_weights([np.round(rng.standard_normal(w.shape), 2).astype("float32")
+                       for w in model.get_weights()])
+    return model
+
+
+_rng = np.random.default_rng(1)
+MX = np.round(_rng.standard_normal((6, 3)), 2).astype("float32")
+YA = np.round(_rng.standard_normal((6, 1)), 2).astype("float32")
+YB = np.round(_rng.standard_normal((6, 2)), 2).astype("float32")
+SW = np.array([1, 2, 0, 1, 1, 3], "float32")
+
+
+def compiled(dict_outputs=False, **kwargs):
+    model = two_output_model(dict_outputs)
+    model.compile(optimizer=keras.optimizers.SGD(0.1), **kwargs)
+    return model
+
+
+def rounded(logs):
+    return {k: np.round(v, 5).tolist() for k, v in logs.items()}
+
+
+@pytest.mark.parametrize("kwargs,evaluated,history,last_bias", [
+    # TensorFlow 2.21's values
+    (dict(loss=["mse", "mae"]),
+     {"a_loss": 1.02533, "b_loss": 1.16892, "loss": 1.84388},
+     {"a_loss": [1.08866, 0.86141], "b_loss": [1.16892, 1.16945], "loss": [1.8861, 1.78262]},
+     [0.195, -0.91]),
+    (dict(loss=["mse", "mae"], loss_weights=[1.0, 0.2]),
+     {"a_loss": 1.02533, "b_loss": 1.16892, "loss": 0.95761},
+     {"a_loss": [1.08866, 0.84022], "b_loss": [1.16892, 1.19311], "loss": [0.99982, 0.87858]},
+     [0.21, -0.99]),
+    (dict(loss={"a": "mse", "b": "mae"}, loss_weights={"a": 0.5, "b": 2.0}),
+     {"a_loss": 1.02533, "b_loss": 1.16892, "loss": 2.58371},
+     {"a_loss": [1.05674, 0.96976], "b_loss": [1.16892, 1.12279], "loss": [2.59417, 2.51083]},
+     [0.17, -0.81]),
+    (dict(loss="mse"),   # one loss: applied to each output
+     {"a_loss": 1.02533, "b_loss": 2.19514, "loss": 2.79931},
+     {"a_loss": [1.08866, 0.95254], "b_loss": [2.16883, 1.79584], "loss": [2.82399, 2.52271]},
+     [0.13307, -0.59955]),
+    (dict(loss=["mse", None]),   # None: no loss on that output, nor a per-output log
+     {"loss": 0.73604}, {"loss": [0.77825, 0.64866]}, [0.22, -1.01]),
+])
+@pytest.mark.filterwarnings("ignore:Gradients do not exist")
+def test_loss_per_output_in_evaluate_and_fit(kwargs, evaluated, history, last_bias):
+    model = compiled(**kwargs)
+    logs = model.evaluate(MX, [YA, YB], batch_size=4, verbose=0, return_dict=True)
+    assert rounded(logs) == evaluated
+    values = model.evaluate(MX, [YA, YB], batch_size=4, verbose=0)
+    # TF 2.21: [loss, a_loss, b_loss], the metrics' order
+    want = [evaluated[k] for k in ("loss", "a_loss", "b_loss") if k in evaluated]
+    assert np.round(values, 5).tolist() == (want if len(want) > 1 else want[0])
+    fitted = model.fit(MX, [YA, YB], batch_size=4, epochs=2, verbose=0, shuffle=False)
+    assert rounded(fitted.history) == history
+    np.testing.assert_allclose(model.get_weights()[-1], last_bias, atol=1e-5)
+
+
+def test_loss_per_output_of_dict_outputs():
+    model = compiled(dict_outputs=True, loss={"a": "mse", "b": keras.losses.MeanAbsoluteError()},
+                     loss_weights={"a": 0.5, "b": 2.0})
+    logs = model.evaluate(MX, {"a": YA, "b": YB}, batch_size=4, verbose=0, return_dict=True)
+    # TensorFlow 2.21's values
+    assert rounded(logs) == {"a_loss": 1.02533, "b_loss": 1.16892, "loss": 2.58371}
+    history = model.fit(MX, {"a": YA, "b": YB}, batch_size=4, epochs=2, verbose=0,
+                        shuffle=False).history
+    assert rounded(history) == {"a_loss": [1.05674, 0.96976], "b_loss": [1.16892, 1.12279],
+                                "loss": [2.59417, 2.51083]}
+
+
+def test_loss_per_output_with_sample_weight():
+    model = compiled(loss=["mse", "mae"], loss_weights=[1.0, 0.2])
+    logs = model.evaluate(MX, [YA, YB], batch_size=4, verbose=0, return_dict=True,
+                          sample_weight=SW)
+    # TensorFlow 2.21's values: each output's loss is a mean over the batches, each counted
+    # once (its traced step does not know the batch size); the total is by batch size
+    assert rounded(logs) == {"a_loss": 1.70689, "b_loss": 1.65056, "loss": 1.47427}
+    history = model.fit(MX, [YA, YB], batch_size=4, epochs=2, verbose=0, shuffle=False,
+                        sample_weight=SW).history
+    assert rounded(history) == {"a_loss": [1.86329, 1.13395], "b_loss": [1.65181, 1.70034],
+                                "loss": [1.5787, 1.24566]}
+    np.testing.assert_allclose(model.get_weights()[-1], [0.23, -0.97], atol=1e-5)
+
+
+def test_loss_per_output_run_eagerly_counts_batches_by_size():
+    for weights, want in [(None, {"a_loss": 0.7360367, "b_loss": 1.107844, "loss": 1.8438807}),
+                          (SW, {"a_loss": 1.1907359, "b_loss": 1.4176692, "loss": 2.6084051})]:
+        model = two_output_model()
+        model.compile(optimizer="sgd", loss=["mse", "mae"], run_eagerly=True)
+        logs = model.evaluate(MX, [YA, YB], batch_size=4, verbose=0, return_dict=True,
+                              sample_weight=weights)
+        # TensorFlow 2.21's values (eager: the batch sizes are known)
+        assert logs == pytest.approx(want, rel=1e-6)
+
+
+def test_loss_per_output_errors():
+    # TensorFlow 2.21's errors
+    with pytest.raises(ValueError, match=r"Expected keys \['a', 'b'\] in loss dict, but found "
+                                         r"loss.keys\(\)=\['a', 'zz'\]"):
+        compiled(loss={"a": "mse", "zz": "mae"}).evaluate(MX, [YA, YB], verbose=0)
+    with pytest.raises(ValueError, match="`loss_weights` must match the number of losses, "
+                                         "got 1 losses and 2 weights."):
+        compiled(loss="mse", loss_weights=[1.0, 0.5]).evaluate(MX, [YA, YB], verbose=0)
+    # Keras 3 puts a list of fewer losses on the first outputs only: gradtape refuses it
+    with pytest.raises(NotImplementedError, match="1 loss for a model with 2 outputs"):
+        compiled(loss=["mse"])
+
+
+@pytest.mark.parametrize("kwargs,want", [
+    # TensorFlow 2.21's values
+    (dict(loss=["mse"]), 2.38998), (dict(loss="mse", loss_weights=[0.5]), 1.19499),
+    (dict(loss="mse", loss_weights=0.5), 1.19499), (dict(loss={"o": "mse"}), 2.38998)])
+def test_one_output_loss_list_and_weight(kwargs, want):
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, layers.Dense(1, name="o", kernel_initializer="ones")(inputs))
+    model.compile(optimizer="sgd", **kwargs)
+    logs = model.evaluate(MX, YA, verbose=0, return_dict=True)
+    assert list(logs) == ["loss"] and round(logs["loss"], 5) == want

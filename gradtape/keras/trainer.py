@@ -22,6 +22,7 @@ import numpy as np
 from .. import nest as _nest
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
+from ..rules import elementwise as _ew
 from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
@@ -126,14 +127,131 @@ def _compiled_loss(identifier):
     (the mean over the batch, as Keras)."""
     if isinstance(identifier, _losses.Loss):
         return identifier
-    if isinstance(identifier, (list, tuple, dict)):
-        raise NotImplementedError("compile: a loss per output (a list or dict) is not "
-                                  "supported in gradtape; give one loss")
     fn = _losses.get(identifier)
     if isinstance(fn, _losses.Loss):
         return fn
     return _losses.LossFunctionWrapper(fn, name=identifier if isinstance(identifier, str)
                                        else getattr(fn, "__name__", None))
+
+
+class CompileLoss:
+    """Keras 3's compiled loss: one loss, or one per output of a functional model with
+    several (a list in output order, or a dict by output name; ``None`` skips an output),
+    each scaled by its ``loss_weights`` entry; the total is their sum. With several, each
+    output's unweighted loss is tracked as ``'<output name>_loss'`` (a mean over the
+    batches, each batch counted once as under TensorFlow's traced step, or by its size
+    with ``run_eagerly``).
+
+    >>> import gradtape as tf, numpy as np
+    >>> inputs = tf.keras.Input(shape=(2,))
+    >>> a = tf.keras.layers.Dense(1, name="a", kernel_initializer="ones")(inputs)
+    >>> b = tf.keras.layers.Dense(1, name="b", kernel_initializer="zeros")(inputs)
+    >>> model = tf.keras.Model(inputs, [a, b])
+    >>> model.compile(loss=["mse", "mae"], loss_weights={"a": 1.0, "b": 0.5})
+    >>> model.evaluate(np.ones((2, 2)), [np.zeros((2, 1)), np.ones((2, 1))], verbose=0)
+    [4.5, 4.0, 1.0]
+    """
+
+    def __init__(self, loss: Any, loss_weights: Any = None,
+                 output_names: Optional[List[str]] = None, by_batch_size: bool = False) -> None:
+        names = output_names or [None]
+        losses = _per_output(loss, names, "loss") if output_names else [_only_one(loss, "loss")]
+        weights = ([None] * len(names) if loss_weights is None
+                   else _loss_weights(loss, loss_weights, names))
+        self.output_names = names
+        self.losses = [None if fn is None else _compiled_loss(fn) for fn in losses]
+        self.weights = weights
+        self.by_batch_size = by_batch_size
+        several = sum(fn is not None for fn in losses) > 1
+        self.metrics = [_metrics.Mean(name=f"{name}_loss") if several and fn is not None
+                        else None for name, fn in zip(names, losses)]
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        if len(self.output_names) == 1:
+            _refuse_several_outputs(y_pred, "a compiled loss")
+            y_true, y_pred = [y_true], [y_pred]
+        else:
+            y_pred = _by_output(y_pred, self.output_names, "the model's outputs")
+            y_true = _by_output(y_true, self.output_names, "the targets (y)")
+        total = None
+        for loss, weight, metric, y_t, y_p in zip(self.losses, self.weights, self.metrics,
+                                                 y_true, y_pred):
+            if loss is None:
+                continue
+            value = loss(y_t, y_p, sample_weight=sample_weight)
+            if metric is not None:
+                metric.update_state(value, sample_weight=y_p.shape[0] if self.by_batch_size
+                                    else None)
+            if weight is not None:
+                value = value * _ew.cast(convert_to_tensor(weight), value.dtype)
+            total = value if total is None else total + value
+        return total
+
+
+def _only_one(loss, what):
+    """The loss of a model with one output: a list or dict of one is unwrapped."""
+    if isinstance(loss, dict):
+        loss = list(loss.values())
+    if isinstance(loss, (list, tuple)):
+        if len(loss) != 1 or loss[0] is None:
+            raise NotImplementedError(f"compile: {what}={loss!r} for a model with one output "
+                                      "is not supported in gradtape; give one loss")
+        loss = loss[0]
+    return loss
+
+
+def _per_output(spec, names, what):
+    """``spec`` (one value for every output, a list in output order, or a dict by output
+    name) as a list in output order."""
+    if isinstance(spec, dict):
+        if set(spec) != set(names):
+            raise ValueError(f"Expected keys {names} in {what} dict, but found "
+                             f"{what}.keys()={list(spec)}")
+        return [spec[name] for name in names]
+    if isinstance(spec, (list, tuple)):
+        if len(spec) != len(names):
+            raise NotImplementedError(
+                f"compile: {len(spec)} {what} for a model with {len(names)} outputs {names} "
+                f"is not supported in gradtape; give one per output (None to skip one)")
+        return list(spec)
+    return [spec] * len(names)
+
+
+def _loss_weights(loss, loss_weights, names):
+    """``compile``'s ``loss_weights`` in output order (a number for a model with one output)."""
+    if len(names) == 1:
+        return [_only_one(loss_weights, "loss_weights")]
+    if not isinstance(loss, (list, tuple, dict)):
+        count = len(loss_weights) if isinstance(loss_weights, (list, tuple, dict)) else 1
+        raise ValueError(f"`loss_weights` must match the number of losses, got 1 losses "
+                         f"and {count} weights.")
+    return _per_output(loss_weights, names, "loss_weights")
+
+
+def _by_output(values, names, what):
+    """A structure of one value per output (a list, or a dict by output name) in output order."""
+    if isinstance(values, dict):
+        missing = [name for name in names if name not in values]
+        if missing:
+            raise ValueError(f"{what}: no value for the outputs {missing}; the dict has the "
+                             f"keys {list(values)}")
+        return [values[name] for name in names]
+    values = list(values) if isinstance(values, (list, tuple)) else [values]
+    if len(values) != len(names):
+        raise ValueError(f"{what}: {len(values)} values for a model with {len(names)} "
+                         f"outputs {names}")
+    return values
+
+
+def _output_names(model):
+    """The names of a functional model's outputs (the dict's keys, or the layers that
+    make them); None for one output or a model that is not functional."""
+    graph = getattr(model, "_graph", None)
+    if graph is None or len(_nest.flatten(graph.outputs)) < 2:
+        return None
+    if isinstance(graph.outputs, dict):
+        return sorted(graph.outputs)
+    return [t._node.layer.name for t in _nest.flatten(graph.outputs)]
 
 
 class History:
@@ -283,11 +401,11 @@ class Trainer:
         >>> [m.name for m in model.metrics]
         ['loss', 'compile_metrics']
         """
-        _refuse_unsupported("compile", loss_weights=loss_weights,
-                            steps_per_execution=steps_per_execution)
+        _refuse_unsupported("compile", steps_per_execution=steps_per_execution)
         self.optimizer = _optimizers.get(optimizer) if optimizer is not None else None
         if loss is not None:
-            self._compile_loss = _compiled_loss(loss)
+            self._compile_loss = CompileLoss(loss, loss_weights, _output_names(self),
+                                             by_batch_size=bool(run_eagerly))
             self.loss = loss
         if metrics is not None or weighted_metrics is not None:
             self._compile_metrics = CompileMetrics(metrics, weighted_metrics)
@@ -305,6 +423,8 @@ class Trainer:
             found.append(self._loss_tracker)
             if self._compile_metrics is not None:
                 found.append(self._compile_metrics)
+            if self._compile_loss is not None:
+                found.extend(m for m in self._compile_loss.metrics if m is not None)
         found.extend(v for v in vars(self).values()
                      if isinstance(v, _metrics.Metric) and not isinstance(v, CompileMetrics)
                      and v is not self._loss_tracker)
@@ -325,7 +445,6 @@ class Trainer:
         """The compiled loss of ``(y, y_pred)`` plus the model's ``losses``."""
         total = []
         if self._compile_loss is not None:
-            _refuse_several_outputs(y_pred, "a compiled loss")
             total.append(self._compile_loss(y, y_pred, sample_weight=sample_weight))
         total.extend(self.losses)
         if not total:
