@@ -354,8 +354,8 @@ def _refuse_several_outputs(y_pred, what):
     if isinstance(y_pred, (list, tuple, dict)) and len(_nest.flatten(y_pred)) > 1:
         raise NotImplementedError(
             f"{what} on a model with {len(_nest.flatten(y_pred))} outputs is not supported in "
-            "gradtape (Keras applies it to each output and sums the losses); override "
-            "train_step/test_step to compute each output's loss")
+            "gradtape (Keras applies them to each output); override train_step/test_step "
+            "to compute each output's loss and metrics")
 
 
 def _refuse_unsupported(method, **given):
