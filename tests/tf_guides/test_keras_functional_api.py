@@ -162,12 +162,18 @@ def ticket_model():
     return model, data, targets
 
 
-def test_losses_per_output_by_name_with_weights():
+def ticket_model_compiled_by_name():
+    """The guide's compile call: a loss and a weight per output, by the outputs' names."""
     model, data, targets = ticket_model()
     model.compile(optimizer=keras.optimizers.RMSprop(1e-3),
                   loss={"priority": keras.losses.BinaryCrossentropy(from_logits=True),
                         "department": keras.losses.CategoricalCrossentropy(from_logits=True)},
                   loss_weights={"priority": 1.0, "department": 0.2})
+    return model, data, targets
+
+
+def test_losses_per_output_by_name_with_weights():
+    model, data, targets = ticket_model_compiled_by_name()
     history = model.fit(data, targets, epochs=2, batch_size=32, verbose=0, shuffle=False)
     # TensorFlow 2.21's values
     want = {"department_loss": [1.8132107257843018, 1.7811367511749268],
@@ -183,11 +189,7 @@ def test_losses_per_output_by_name_with_weights():
 
 
 def test_list_losses_with_validation_data_values():
-    model, data, targets = ticket_model()
-    model.compile(optimizer=keras.optimizers.RMSprop(1e-3),
-                  loss={"priority": keras.losses.BinaryCrossentropy(from_logits=True),
-                        "department": keras.losses.CategoricalCrossentropy(from_logits=True)},
-                  loss_weights={"priority": 1.0, "department": 0.2})
+    model, data, targets = ticket_model_compiled_by_name()
     model.fit(data, targets, epochs=2, batch_size=32, verbose=0, shuffle=False)
     model.compile(optimizer=keras.optimizers.RMSprop(1e-3),
                   loss=[keras.losses.BinaryCrossentropy(from_logits=True),
