@@ -210,3 +210,73 @@ def test_one_output_loss_list_and_weight(kwargs, want):
     model.compile(optimizer="sgd", **kwargs)
     logs = model.evaluate(MX, YA, verbose=0, return_dict=True)
     assert list(logs) == ["loss"] and round(logs["loss"], 5) == want
+
+
+# -- a functional model's layers and summary ---------------------------------------------
+
+BRANCHED = """\
+Model: "branched"
+┏━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┓
+┃ Layer (type)        ┃ Output Shape      ┃    Param # ┃ Connected to      ┃
+┡━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩
+│ i (InputLayer)      │ (None, 3)         │          0 │ -                 │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ a (Dense)           │ (None, 3)         │         12 │ i[0][0]           │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ b (Dense)           │ (None, 3)         │         12 │ i[0][0]           │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ a2 (Dense)          │ (None, 3)         │         12 │ a[0][0]           │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ add (Add)           │ (None, 3)         │          0 │ b[0][0], a2[0][0] │
+└─────────────────────┴───────────────────┴────────────┴───────────────────┘
+ Total params: 36 (144.00 B)
+ Trainable params: 36 (144.00 B)
+ Non-trainable params: 0 (0.00 B)
+"""
+
+SHARED = """\
+Model: "two"
+┏━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┓
+┃ Layer (type)        ┃ Output Shape      ┃    Param # ┃ Connected to      ┃
+┡━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩
+│ i (InputLayer)      │ (None, 3)         │          0 │ -                 │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ j (InputLayer)      │ (None, 2)         │          0 │ -                 │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ shared (Dense)      │ (None, 3)         │         12 │ i[0][0],          │
+│                     │                   │            │ to3[0][0]         │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ pre (Dense)         │ (None, 3)         │          9 │ j[0][0]           │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ to3 (Dense)         │ (None, 3)         │          9 │ j[0][0]           │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ cat (Concatenate)   │ (None, 6)         │          0 │ shared[0][0],     │
+│                     │                   │            │ pre[0][0]         │
+└─────────────────────┴───────────────────┴────────────┴───────────────────┘
+ Total params: 30 (120.00 B)
+ Trainable params: 30 (120.00 B)
+ Non-trainable params: 0 (0.00 B)
+"""
+
+
+def test_functional_layers_in_keras_order_and_summary_with_connections(capsys):
+    def dense(name, value):
+        return layers.Dense(3, name=name, kernel_initializer=keras.initializers.Constant(value))
+
+    i = keras.Input(shape=(3,), name="i")
+    a2 = dense("a2", 3.0)(dense("a", 1.0)(i))
+    b = dense("b", 2.0)(i)
+    model = keras.Model(i, layers.Add(name="add")([b, a2]), name="branched")
+    # TensorFlow 2.21: by depth from the outputs, then in the order met from the outputs
+    assert [layer.name for layer in model.layers] == ["i", "a", "b", "a2", "add"]
+    assert [float(w.flat[0]) for w in model.get_weights()] == [1.0, 0.0, 2.0, 0.0, 3.0, 0.0]
+    model.summary()
+    assert capsys.readouterr().out == BRANCHED   # TensorFlow 2.21's table
+
+    j = keras.Input(shape=(2,), name="j")
+    shared = layers.Dense(3, name="shared")
+    joined = layers.Concatenate(name="cat")([shared(i), layers.Dense(3, name="pre")(j)])
+    model = keras.Model([i, j], [joined, shared(layers.Dense(3, name="to3")(j))], name="two")
+    assert [layer.name for layer in model.layers] == ["i", "j", "shared", "pre", "to3", "cat"]
+    model.summary()
+    assert capsys.readouterr().out == SHARED   # TensorFlow 2.21's table

@@ -24,7 +24,7 @@ from ..eager import init_scope
 from ..rules import elementwise as _ew
 from ..rules import shape as _shape_ops
 from .module import unique_name
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 from .._core.types import DTypeLike, ShapeLike
 
 
@@ -248,12 +248,68 @@ class _Graph:
         return order
 
     def layers(self) -> List[Any]:
-        """The input layers, then each layer called, once each: ``model.layers``."""
-        layers = [t._node.layer for t in _nest.flatten(self.inputs)]
-        for node in self.nodes:
-            if all(node.layer is not layer for layer in layers):
-                layers.append(node.layer)
-        return layers
+        """``model.layers`` in Keras 3's order: by depth from the outputs (the deepest,
+        the inputs, first), layers of the same depth in the order a walk from the outputs
+        meets them."""
+        return self._depths()[0]
+
+    def _depths(self):
+        """Keras 3's ``map_graph``: the layers ordered as ``layers`` says, and the graph's
+        nodes (the Inputs' included) grouped by depth."""
+        input_nodes = [t._node for t in _nest.flatten(self.inputs)]
+        walked = input_nodes + self.nodes
+        in_graph = {id(node) for node in walked}
+        first_met = {}
+
+        def meet(tensor, seen):
+            node = tensor._node
+            if id(node) in seen:
+                return
+            seen.add(id(node))
+            first_met.setdefault(id(node.layer), len(first_met))
+            for parent in node.parents() if id(node) in in_graph and not node.is_input else ():
+                meet(parent, seen)
+
+        seen = set()
+        for tensor in _nest.flatten(self.outputs):
+            meet(tensor, seen)
+        node_depth, layer_depth = {}, {}
+        for node in reversed(walked):   # from the outputs, each node after its users
+            depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+            layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+            for parent in node.parents():
+                if id(parent._node) in in_graph:
+                    node_depth[id(parent._node)] = max(depth + 1,
+                                                       node_depth.get(id(parent._node), 0))
+        for node in input_nodes:   # an Input no output needs
+            if id(node.layer) not in first_met:
+                first_met[id(node.layer)], layer_depth[id(node.layer)] = -1, 0
+        layers = {id(node.layer): node.layer for node in walked}
+        order = sorted(layers, key=lambda key: (-layer_depth[key], first_met[key]))
+        by_depth = {}
+        for node in walked:
+            by_depth.setdefault(node_depth.get(id(node), 0), []).append(node)
+        return [layers[key] for key in order], by_depth
+
+    def summary_rows(self) -> List[Tuple[Any, ...]]:
+        """Keras 3's summary rows: ``(layer, output shape)`` for each of ``layers()`` when
+        they form a chain, else ``(layer, output shape, connections)``."""
+        layers, by_depth = self._depths()
+        in_graph = {id(node) for nodes in by_depth.values() for node in nodes}
+        chain = all(len(nodes) == 1 and len(nodes[0].parents()) <= 1
+                    for nodes in by_depth.values())
+        nodes_of = {id(layer): [n for n in layer._inbound_nodes if id(n) in in_graph]
+                    for layer in layers}
+        chain = chain and all(len(nodes) == 1 for nodes in nodes_of.values())
+        rows = []
+        for layer in layers:
+            shape = _shape_of_outputs(layer._inbound_nodes[-1].outputs)
+            if chain:
+                rows.append((layer, shape))
+            else:
+                links = [_link(parent) for node in nodes_of[id(layer)] for parent in node.parents()]
+                rows.append((layer, shape, ", ".join(links) or "-"))
+        return rows
 
     def run(self, inputs: Any, training: Optional[bool] = None) -> Any:
         """The outputs for concrete ``inputs`` (the structure of the model's inputs).
@@ -282,6 +338,24 @@ class _Graph:
             for symbol, value in zip(_nest.flatten(node.outputs), _nest.flatten(outputs)):
                 env[id(symbol)] = value
         return _nest.map_structure(lambda t: env[id(t)], self.outputs)
+
+
+def _shape_of_outputs(outputs):
+    """A layer's output shape as Keras 3's summary shows it: a tuple, or for several
+    outputs their structure as text."""
+    if isinstance(outputs, KerasTensor):
+        return outputs.shape
+    return str(_nest.map_structure(
+        lambda t: "(" + ", ".join(str(d) for d in t.shape) + ")", outputs)).replace("'", "")
+
+
+def _link(tensor):
+    """``'<layer>[<node index>][<tensor index>]'``: where a layer's input comes from."""
+    node = tensor._node
+    layer = node.layer
+    node_index = next(i for i, n in enumerate(layer._inbound_nodes) if n is node)
+    tensor_index = next(i for i, t in enumerate(_nest.flatten(node.outputs)) if t is tensor)
+    return f"{layer.name}[{node_index}][{tensor_index}]"
 
 
 def adjust_input_rank(value: Any, shape: Any, name: Optional[str]) -> Any:

@@ -1138,7 +1138,8 @@ class Model(Trainer, Layer):
                 print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
                 layer_range: Any = None) -> None:
         """Print Keras 3's table of the layers, their output shapes and weight counts
-        (``Sequential`` and functional models whose layers form a chain).
+        (``Sequential`` and functional models; a functional model whose layers do not form
+        a chain gets Keras' "Connected to" column).
 
         >>> import gradtape as tf
         >>> inputs = tf.keras.Input(shape=(3,), name="x")
@@ -1158,14 +1159,7 @@ class Model(Trainer, Layer):
             raise NotImplementedError(
                 f"{type(self).__name__}.summary() of a subclassed model is not supported: "
                 "list the weights: `[(v.name, v.shape) for v in model.variables]`")
-        rows = [(t._node.layer, t.shape) for t in _nest.flatten(graph.inputs)]
-        for node in graph.nodes:
-            outputs = _nest.flatten(node.outputs)
-            if len(outputs) != 1 or len(node.parents()) != 1:
-                raise NotImplementedError("summary() of a functional model whose layers do "
-                                          "not form a chain is not supported")
-            rows.append((node.layer, outputs[0].shape))
-        return rows
+        return graph.summary_rows()
 
     @_model_shape
     def input_shape(self) -> Any:
