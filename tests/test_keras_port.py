@@ -280,3 +280,31 @@ def test_functional_layers_in_keras_order_and_summary_with_connections(capsys):
     assert [layer.name for layer in model.layers] == ["i", "j", "shared", "pre", "to3", "cat"]
     model.summary()
     assert capsys.readouterr().out == SHARED   # TensorFlow 2.21's table
+
+
+AFTER_FIT = """\
+Model: "q"
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+│ dd (Dense)                      │ (None, 2)              │             8 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ s (Lambda)                      │ (None)                 │             0 │
+└─────────────────────────────────┴────────────────────────┴───────────────┘
+ Total params: 26 (108.00 B)
+ Trainable params: 8 (32.00 B)
+ Non-trainable params: 0 (0.00 B)
+ Optimizer params: 18 (76.00 B)
+"""
+
+
+def test_summary_of_one_axis_and_of_a_built_optimizer(capsys):
+    model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, name="dd"),
+                              layers.Lambda(lambda t: tf.reduce_sum(t, axis=1), name="s")],
+                             name="q")
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((4, 3)), np.ones((4,)), verbose=0)
+    model.summary()
+    # TensorFlow 2.21's table: "(None)" for one axis; Adam's iteration, learning rate and
+    # two slots per weight counted
+    assert capsys.readouterr().out == AFTER_FIT

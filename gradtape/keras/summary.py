@@ -77,7 +77,7 @@ def _shape_text(shape):
         return "?"
     if isinstance(shape, str):
         return shape
-    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+    return "(" + ", ".join(str(d) for d in shape) + ")"   # Keras 3: "(None)" for one axis
 
 
 def _params_text(layer):
@@ -85,9 +85,10 @@ def _params_text(layer):
 
 
 def _summary_lines(name: str, rows: List[Tuple[Any, ...]], weights: List[Any],
-                   trainable: List[Any]) -> List[str]:
+                   trainable: List[Any], optimizer_weights: Optional[List[Any]] = None) -> List[str]:
     """The table's lines for ``rows`` of ``(layer, output shape)`` (``None`` if unbuilt), or
-    of ``(layer, output shape, connections)`` for a model whose layers are not a chain."""
+    of ``(layer, output shape, connections)`` for a model whose layers are not a chain; a
+    built optimizer's variables count in the total, and on a line of their own."""
     connected = any(len(row) == 3 for row in rows)
     widths = _CONNECTED_WIDTHS if connected else _WIDTHS
     header = ["Layer (type)", "Output Shape", "Param #"] + ["Connected to"] * connected
@@ -102,14 +103,21 @@ def _summary_lines(name: str, rows: List[Tuple[Any, ...]], weights: List[Any],
     lines.append(_rule(widths, "└", "┴", "┘", "─"))
     trainable_ids = {id(w) for w in trainable}
     frozen = [w for w in weights if id(w) not in trainable_ids]
-    lines += [f" Total params: {_memory(_count(weights), weights)}",
+    total = list(weights) + list(optimizer_weights or [])
+    lines += [f" Total params: {_memory(_count(total), total)}",
               f" Trainable params: {_memory(_count(trainable), trainable)}",
               f" Non-trainable params: {_memory(_count(frozen), frozen)}"]
+    if optimizer_weights is not None:
+        lines.append(f" Optimizer params: {_memory(_count(optimizer_weights), optimizer_weights)}")
     return lines
 
 
 def _print_summary(model: Any, rows: List[Tuple[Any, ...]],
                   print_fn: Optional[Callable[..., Any]] = None) -> None:
     """Print (or give each line to ``print_fn``) the summary of ``model``."""
-    text = "\n".join(_summary_lines(model.name, rows, model.weights, model.trainable_weights))
+    optimizer = getattr(model, "optimizer", None)
+    optimizer_weights = (list(optimizer.variables) if getattr(model, "compiled", False)
+                         and getattr(optimizer, "built", False) else None)
+    text = "\n".join(_summary_lines(model.name, rows, model.weights, model.trainable_weights,
+                                     optimizer_weights))
     (print_fn or print)(text)
