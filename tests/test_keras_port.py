@@ -212,6 +212,51 @@ def test_one_output_loss_list_and_weight(kwargs, want):
     assert list(logs) == ["loss"] and round(logs["loss"], 5) == want
 
 
+@pytest.mark.parametrize("kwargs,evaluated", [
+    # TensorFlow 2.21's values: metrics per output, named '<output>_<metric>'
+    (dict(metrics=["mae", "mse"]), {"a_mae": 0.6531, "b_mse": 2.06327}),
+    (dict(metrics=[["mae", "mse"], []]), {"a_mae": 0.6531, "a_mse": 0.73604}),
+    (dict(metrics={"a": ["mae"], "b": "mse"}), {"a_mae": 0.6531, "b_mse": 2.06327}),
+    (dict(metrics={"a": ["mae"]}), {"a_mae": 0.6531}),
+    (dict(metrics=[["accuracy"], ["accuracy"]]), {"a_accuracy": 0.0, "b_accuracy": 0.33333}),
+])
+def test_metrics_per_output(kwargs, evaluated):
+    model = compiled(loss=["mse", "mae"], **kwargs)
+    logs = model.evaluate(MX, [YA, YB], batch_size=4, verbose=0, return_dict=True)
+    losses = {"a_loss": 1.02533, "b_loss": 1.16892, "loss": 1.84388}
+    assert rounded(logs) == dict(losses, **evaluated)
+    values = model.evaluate(MX, [YA, YB], batch_size=4, verbose=0)
+    # TF 2.21: the losses, then the metrics in the order of their names
+    assert np.round(values, 5).tolist() == [1.84388, 1.02533, 1.16892] + [
+        evaluated[k] for k in sorted(evaluated)]
+
+
+def test_weighted_metrics_per_output_and_fit():
+    model = compiled(loss=["mse", "mae"], metrics=[["mse"], []],
+                     weighted_metrics=[["mae"], ["mse"]])
+    logs = model.evaluate(MX, [YA, YB], batch_size=4, verbose=0, return_dict=True,
+                          sample_weight=SW)
+    # TensorFlow 2.21's values
+    assert rounded(logs) == {"a_loss": 1.70689, "a_mae": 0.78328, "a_mse": 0.73604,
+                             "b_loss": 1.65056, "b_mse": 1.82149, "loss": 2.60841}
+    model = compiled(loss=["mse", "mae"],
+                     metrics=[["mae"], ["mse", keras.metrics.MeanAbsoluteError()]])
+    history = model.fit(MX, [YA, YB], batch_size=4, epochs=2, verbose=0, shuffle=False)
+    assert rounded(history.history) == {   # TensorFlow 2.21's values
+        "a_loss": [1.08866, 0.86141], "a_mae": [0.66834, 0.692], "b_loss": [1.16892, 1.16945],
+        "b_mean_absolute_error": [1.10784, 1.11036], "b_mse": [2.06192, 2.07063],
+        "loss": [1.8861, 1.78262]}
+
+
+def test_metrics_for_dict_outputs():
+    model = compiled(dict_outputs=True, loss={"a": "mse", "b": "mae"},
+                     metrics={"a": "mae", "b": ["mse"]})
+    logs = model.evaluate(MX, {"a": YA, "b": YB}, batch_size=4, verbose=0, return_dict=True)
+    # TensorFlow 2.21's values
+    assert rounded(logs) == {"a_loss": 1.02533, "a_mae": 0.6531, "b_loss": 1.16892,
+                             "b_mse": 2.06327, "loss": 1.84388}
+
+
 # -- a functional model's layers and summary ---------------------------------------------
 
 BRANCHED = """\

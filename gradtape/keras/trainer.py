@@ -32,38 +32,91 @@ from typing import Any, Dict, List, Optional
 class CompileMetrics(_metrics.Metric):
     """The metrics given to ``compile``, updated together; ``result()`` is a dict by name.
 
+    For a functional model with several outputs (``output_names``), the metrics are per
+    output (a list with one entry per output, or a dict by output name) and named
+    ``'<output>_<metric>'``, as Keras 3.
+
     >>> import gradtape as tf
     >>> m = CompileMetrics(["mae", "mse"])
     >>> m.update_state([[1.0], [2.0]], [[2.0], [4.0]])
     >>> {k: float(v) for k, v in m.result().items()}
     {'mae': 1.5, 'mse': 2.5}
+    >>> m = CompileMetrics([["mae"], "mse"], output_names=["a", "b"])
+    >>> m.update_state([[[1.0]], [[2.0]]], [[[2.0]], [[4.0]]])
+    >>> {k: float(v) for k, v in m.result().items()}
+    {'a_mae': 1.0, 'b_mse': 4.0}
     """
 
-    def __init__(self, metrics: Any = None, weighted_metrics: Any = None) -> None:
+    def __init__(self, metrics: Any = None, weighted_metrics: Any = None,
+                 output_names: Optional[List[str]] = None) -> None:
         super().__init__(name="compile_metrics")
-        self._unweighted = [_compiled_metric(m) for m in _as_list(metrics)]
-        self._weighted = [_compiled_metric(m) for m in _as_list(weighted_metrics)]
+        self._output_names = output_names
+        # one list of metrics per output ('accuracy' a name until a batch picks its class);
+        # metrics that do not match the outputs raise on the first batch, as in Keras 3
+        self._mismatch = None
+        try:
+            self._unweighted = _metric_lists(metrics, output_names, "metrics")
+            self._weighted = _metric_lists(weighted_metrics, output_names, "weighted_metrics")
+        except ValueError as error:
+            self._mismatch, self._unweighted, self._weighted = error, [], []
 
     @property
     def metrics(self) -> List[Any]:
         """The metric objects, unweighted ones first (an ``'accuracy'`` only once the
         first batch has picked its class)."""
-        return [m for m in self._unweighted + self._weighted if not isinstance(m, str)]
+        return [m for group in self._unweighted + self._weighted for m in group
+                if not isinstance(m, str)]
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        self._unweighted = [_accuracy_for(m, y_true, y_pred) for m in self._unweighted]
-        self._weighted = [_accuracy_for(m, y_true, y_pred) for m in self._weighted]
-        for metric in self._unweighted:
-            metric.update_state(y_true, y_pred)
-        for metric in self._weighted:
-            metric.update_state(y_true, y_pred, sample_weight=sample_weight)
+        if self._mismatch is not None:
+            raise self._mismatch
+        if self._output_names is None:
+            _refuse_several_outputs(y_pred, "compiled metrics")
+            pairs = [(y_true, y_pred)]
+        else:
+            pairs = list(zip(_by_output(y_true, self._output_names, "the targets (y)"),
+                             _by_output(y_pred, self._output_names, "the model's outputs")))
+        for k, (y_t, y_p) in enumerate(pairs):
+            self._unweighted[k] = [_accuracy_for(m, y_t, y_p) for m in self._unweighted[k]]
+            self._weighted[k] = [_accuracy_for(m, y_t, y_p) for m in self._weighted[k]]
+            for metric in self._unweighted[k]:
+                metric.update_state(y_t, y_p)
+            for metric in self._weighted[k]:
+                metric.update_state(y_t, y_p, sample_weight=sample_weight)
 
     def result(self) -> Dict[str, Any]:
-        return {metric.name: metric.result() for metric in self.metrics}
+        names = self._output_names or [None]
+        return {(f"{names[k]}_" if names[k] else "") + metric.name: metric.result()
+                for groups in (self._unweighted, self._weighted)
+                for k, group in enumerate(groups) for metric in group}
 
     def reset_state(self) -> None:
         for metric in self.metrics:
             metric.reset_state()
+
+
+def _metric_lists(spec, names, what):
+    """``compile``'s metrics as one list of compiled metrics per output (one list for a
+    model with one output)."""
+    if names is None:
+        return [[_compiled_metric(m) for m in _as_list(spec)]]
+    if spec is None:
+        return [[] for _ in names]
+    if isinstance(spec, dict):
+        unknown = [key for key in spec if key not in names]
+        if unknown:
+            raise ValueError(f"Invalid `{what}`: the keys {unknown} are not the model's output "
+                             f"names {names}")
+        per_output = [spec.get(name) for name in names]
+    elif isinstance(spec, (list, tuple)) and len(spec) == len(names):
+        per_output = list(spec)
+    else:
+        raise ValueError(
+            f"Invalid `{what}`. `{what}` should contain metrics objects and either be a dict "
+            f"or a list matching the output names of the functional model {names} or match "
+            f"the output structure of the model: {['X'] * len(names)}.\nReceived: "
+            f"{what}={spec!r}")
+    return [[_compiled_metric(m) for m in _as_list(entry)] for entry in per_output]
 
 
 def _as_list(value):
@@ -350,10 +403,13 @@ def _validation_parts(validation_data):
 
 def _refuse_several_outputs(y_pred, what):
     """Keras applies a compiled loss or metric to each output of a model with several;
-    gradtape would measure them stacked together, so it refuses."""
-    if isinstance(y_pred, (list, tuple, dict)) and len(_nest.flatten(y_pred)) > 1:
+    gradtape would measure them stacked together, so it refuses (one array written as
+    nested lists of numbers is one output)."""
+    outputs = sum(hasattr(leaf, "shape") for leaf in _nest.flatten(y_pred)) \
+        if isinstance(y_pred, (list, tuple, dict)) else 1
+    if outputs > 1:
         raise NotImplementedError(
-            f"{what} on a model with {len(_nest.flatten(y_pred))} outputs is not supported in "
+            f"{what} on a model with {outputs} outputs is not supported in "
             "gradtape (Keras applies them to each output); override train_step/test_step "
             "to compute each output's loss and metrics")
 
@@ -408,7 +464,8 @@ class Trainer:
                                              by_batch_size=bool(run_eagerly))
             self.loss = loss
         if metrics is not None or weighted_metrics is not None:
-            self._compile_metrics = CompileMetrics(metrics, weighted_metrics)
+            self._compile_metrics = CompileMetrics(metrics, weighted_metrics,
+                                                   _output_names(self))
         self.run_eagerly = bool(run_eagerly)
         self._loss_tracker = _metrics.Mean(name="loss")
         self.train_function = self.test_function = None
@@ -454,7 +511,6 @@ class Trainer:
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> Any:
         """Update the compiled metrics and return every metric's result."""
         if self._compile_metrics is not None:
-            _refuse_several_outputs(y_pred, "compiled metrics")
             self._compile_metrics.update_state(y, y_pred, sample_weight=sample_weight)
         return self.get_metrics_result()
 

@@ -354,13 +354,13 @@ def test_conv1d_values():
          [3.1920002, 2.7900002], [2.232, 0.994]]], rtol=1e-5)
 
 
-def test_compiled_metrics_of_several_outputs_are_refused():
+def test_one_compiled_metric_for_two_outputs_raises():
     model = two_output_model()
     model.compile(loss="mse", metrics=[keras.metrics.MeanAbsoluteError()])
     x = np.arange(8, dtype="float32").reshape(4, 2)
-    # TensorFlow 2.21 raises too (ValueError: a flat list of metrics for two outputs);
-    # gradtape refuses compiled metrics on several outputs rather than measure them stacked
-    with pytest.raises(NotImplementedError, match="compiled metrics on a model with 2 outputs"):
+    # TensorFlow 2.21 raises ValueError on the first batch: a flat list of metrics must
+    # have one entry per output
+    with pytest.raises(ValueError, match="Invalid `metrics`"):
         model.evaluate(x, [np.zeros((4, 1)), np.ones((4, 3))], verbose=0)
 
 
