@@ -353,3 +353,45 @@ def test_summary_of_one_axis_and_of_a_built_optimizer(capsys):
     # TensorFlow 2.21's table: "(None)" for one axis; Adam's iteration, learning rate and
     # two slots per weight counted
     assert capsys.readouterr().out == AFTER_FIT
+
+
+# -- how a Sequential model is built -------------------------------------------------------
+
+def test_sequential_built_inside_another_on_the_symbolic_shape():
+    inner = keras.Sequential([layers.Dense(3)])
+    outer = keras.Sequential([keras.Input(shape=(4,)), inner, layers.Dense(2)])
+    # TensorFlow 2.21: (None, 2) (None, 3) [(None, 4)]
+    assert outer.output_shape == (None, 2)
+    assert inner.output_shape == (None, 3)
+    assert [t.shape for t in inner.inputs] == [(None, 4)]
+
+
+def test_sequential_first_call_fit_evaluate_and_predict_shapes():
+    model = keras.Sequential([layers.Embedding(10, 4), layers.GlobalAveragePooling1D(),
+                              layers.Dense(1)])
+    model(np.array([[1, 2, 3], [4, 5, 6]]))
+    # TensorFlow 2.21: (2, 3) (2, 1) float32 (the Input has the model's dtype)
+    assert (model.input_shape, model.output_shape) == ((2, 3), (2, 1))
+    assert model.inputs[0].dtype == "float32"
+    x, y = np.ones((6, 3)), np.ones((6, 2))
+    for how, want in [("fit", (None, 3)), ("evaluate", (None, 3)), ("predict", (4, 3))]:
+        model = keras.Sequential([layers.Dense(2)])
+        model.compile(optimizer="sgd", loss="mse")
+        getattr(model, how)(*((x, y) if how != "predict" else (x,)), batch_size=4, verbose=0)
+        assert model.input_shape == want   # TensorFlow 2.21
+
+
+def test_sequential_pop_to_empty_and_a_shared_layer():
+    model = keras.Sequential([layers.Dense(2), layers.Dense(3)])
+    model(np.ones((2, 5)))
+    model.pop()
+    assert (model.output_shape, model.inputs[0].shape) == ((2, 2), (2, 5))   # TF 2.21
+    model.pop()
+    assert (len(model.layers), model.built) == (0, False)   # TF 2.21
+    with pytest.raises(IndexError):   # TF 2.21
+        model.pop()
+    dense = layers.Dense(2)
+    first = keras.Sequential([keras.Input(shape=(3,)), dense])
+    second = keras.Sequential([keras.Input(shape=(3,)), dense])
+    # TensorFlow 2.21: a layer's output is its first call's
+    assert dense.output is first.outputs[0] and dense.output is not second.outputs[0]

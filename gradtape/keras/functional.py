@@ -104,6 +104,8 @@ def _call_symbolic(layer: Any, inputs: Any, args: tuple, kwargs: dict) -> Any:
     """``layer(inputs, *args, **kwargs)`` on KerasTensors: run it once on their examples
     (again on their probes when some sizes are unknown) and record the call as a node of
     the layer (``layer.input``/``layer.output`` are its first node's)."""
+    if isinstance(inputs, KerasTensor) and not layer.built and hasattr(layer, "_build_for_shape"):
+        layer._build_for_shape(inputs.shape)   # a Sequential: on the symbolic shape
     outputs = _run_on(layer, inputs, args, kwargs, "_example")
     probes = None
     if any(t._probe is not None for t in _nest.flatten(inputs) if isinstance(t, KerasTensor)):

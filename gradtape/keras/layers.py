@@ -1287,6 +1287,7 @@ class Sequential(Model):
             raise IndexError("pop from empty list (the Sequential model has no layers)")
         layer = self.layers.pop()
         self._graph = None
+        self.built = False
         self._rebuild()
         return layer
 
@@ -1348,10 +1349,17 @@ class Sequential(Model):
 
     def _build_on_first_call(self, inputs):
         # Keras 3 builds the model for the first input's shape, its batch size included
-        if self._input is None and isinstance(inputs, TensorLike) and self.layers:
-            self._input = Input(batch_shape=tuple(inputs.shape), dtype=inputs.dtype)
-            self._build_on(self._input)
+        if isinstance(inputs, TensorLike):
+            self._build_for_shape(tuple(inputs.shape))
         self.built = True   # else the layers build themselves in the call
+
+    def _build_for_shape(self, shape):
+        """Build on an Input of ``shape`` (the batch axis included; of the model's dtype, as
+        Keras 3) unless the model has its input: on its first call, its first call on a
+        ``KerasTensor`` (inside another model), or ``fit``'s data (the batch size unknown)."""
+        if self._input is None and self.layers:
+            self._input = Input(batch_shape=shape, dtype=self.dtype)
+            self._build_on(self._input)
 
     def _symbolic_graph(self, what):
         if self._graph is None:

@@ -581,6 +581,7 @@ class Trainer:
                             initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
                             **kwargs)
         data = _data(x, y, sample_weight)
+        _build_on_data(self, data[0])
         if validation_split and validation_data is None:
             data, validation_data = _train_validation_split(data, validation_split)
         batch_size = batch_size or 32
@@ -630,6 +631,7 @@ class Trainer:
         self._check_compiled("evaluate")
         _refuse_unsupported("evaluate", steps=steps, callbacks=callbacks, **kwargs)
         data = _data(x, y, sample_weight)
+        _build_on_data(self, data[0])
         batch_size = batch_size or 32
         if self.test_function is None:
             self.test_function = self._step_function(self.test_step)
@@ -687,6 +689,21 @@ class Trainer:
         results = [logs[name] for name in names if name in logs]
         results += [logs[key] for key in sorted(logs) if key not in names]
         return results[0] if len(results) == 1 else results
+
+
+def _build_on_data(model, x):
+    """``fit`` and ``evaluate`` build an unbuilt Sequential model on the data's shape, the
+    batch size unknown, as Keras 3 (``predict`` and other models build on their first call).
+
+    >>> import gradtape as tf, numpy as np
+    >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+    >>> _build_on_data(model, np.ones((6, 3), "float32"))
+    >>> model.input_shape
+    (None, 3)
+    """
+    build = getattr(model, "_build_for_shape", None)
+    if build is not None and not model.built and isinstance(x, np.ndarray):
+        build((None,) + x.shape[1:])
 
 
 def _train_validation_split(data, validation_split):
