@@ -395,3 +395,18 @@ def test_sequential_pop_to_empty_and_a_shared_layer():
     second = keras.Sequential([keras.Input(shape=(3,)), dense])
     # TensorFlow 2.21: a layer's output is its first call's
     assert dense.output is first.outputs[0] and dense.output is not second.outputs[0]
+
+
+@pytest.mark.parametrize("as_dict", [False, True])
+def test_one_output_given_in_a_list_or_dict(as_dict):
+    inputs = keras.Input(shape=(3,))
+    output = layers.Dense(2, kernel_initializer="ones", name="o")(inputs)
+    model = keras.Model(inputs, {"o": output} if as_dict else [output])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    x = np.arange(12, dtype="float32").reshape(4, 3) / 10
+    y = np.arange(8, dtype="float32").reshape(4, 2) / 3
+    for targets in (y, {"o": y} if as_dict else [y]):
+        logs = model.evaluate(x, targets, verbose=0, return_dict=True)
+        # TensorFlow 2.21's values
+        assert logs == pytest.approx({"loss": 0.32944440841674805, "mae": 0.49166664481163025},
+                                     rel=1e-6)

@@ -72,7 +72,7 @@ class CompileMetrics(_metrics.Metric):
             raise self._mismatch
         if self._output_names is None:
             _refuse_several_outputs(y_pred, "compiled metrics")
-            pairs = [(y_true, y_pred)]
+            pairs = [(_one_output(y_true), _one_output(y_pred))]
         else:
             pairs = list(zip(_by_output(y_true, self._output_names, "the targets (y)"),
                              _by_output(y_pred, self._output_names, "the model's outputs")))
@@ -222,7 +222,7 @@ class CompileLoss:
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
         if len(self.output_names) == 1:
             _refuse_several_outputs(y_pred, "a compiled loss")
-            y_true, y_pred = [y_true], [y_pred]
+            y_true, y_pred = [_one_output(y_true)], [_one_output(y_pred)]
         else:
             y_pred = _by_output(y_pred, self.output_names, "the model's outputs")
             y_true = _by_output(y_true, self.output_names, "the targets (y)")
@@ -399,6 +399,20 @@ def _validation_parts(validation_data):
                          f"(x, y, sample_weight) of arrays; received {got}")
     x, y, weight = tuple(validation_data) + (None,) * (3 - len(validation_data))
     return x, y, weight
+
+
+def _one_output(value):
+    """The array of a model's one output (or its targets), given in a list or dict of one
+    (``Model(inputs, [outputs])``), as Keras 3.
+
+    >>> _one_output({"o": np.ones(2)}), _one_output([[1.0], [2.0]])
+    (array([1., 1.]), [[1.0], [2.0]])
+    """
+    if isinstance(value, (list, tuple, dict)):
+        leaves = _nest.flatten(value)
+        if len(leaves) == 1 and hasattr(leaves[0], "shape"):
+            return leaves[0]
+    return value
 
 
 def _refuse_several_outputs(y_pred, what):
