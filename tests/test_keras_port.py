@@ -410,3 +410,11 @@ def test_one_output_given_in_a_list_or_dict(as_dict):
         # TensorFlow 2.21's values
         assert logs == pytest.approx({"loss": 0.32944440841674805, "mae": 0.49166664481163025},
                                      rel=1e-6)
+
+
+def test_per_output_loss_trackers_listed_after_the_first_batch():
+    model = compiled(loss=["mse", "mae"], metrics=[["mae"], []])
+    # TensorFlow 2.21: ['loss', 'compile_metrics'], then after a batch the outputs' losses
+    assert model.metrics_names == ["loss", "compile_metrics"]
+    model.evaluate(MX, [YA, YB], verbose=0)
+    assert model.metrics_names == ["loss", "compile_metrics", "a_loss", "b_loss"]

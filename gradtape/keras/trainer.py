@@ -216,8 +216,14 @@ class CompileLoss:
         self.weights = weights
         self.by_batch_size = by_batch_size
         several = sum(fn is not None for fn in losses) > 1
-        self.metrics = [_metrics.Mean(name=f"{name}_loss") if several and fn is not None
-                        else None for name, fn in zip(names, losses)]
+        self._trackers = [_metrics.Mean(name=f"{name}_loss") if several and fn is not None
+                          else None for name, fn in zip(names, losses)]
+        self.built = False
+
+    @property
+    def metrics(self) -> List[Any]:
+        """Each output's loss tracker (once a batch has been seen, as Keras 3 lists them)."""
+        return [m for m in self._trackers if m is not None] if self.built else []
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
         if len(self.output_names) == 1:
@@ -226,8 +232,9 @@ class CompileLoss:
         else:
             y_pred = _by_output(y_pred, self.output_names, "the model's outputs")
             y_true = _by_output(y_true, self.output_names, "the targets (y)")
+        self.built = True
         total = None
-        for loss, weight, metric, y_t, y_p in zip(self.losses, self.weights, self.metrics,
+        for loss, weight, metric, y_t, y_p in zip(self.losses, self.weights, self._trackers,
                                                  y_true, y_pred):
             if loss is None:
                 continue
@@ -495,7 +502,7 @@ class Trainer:
             if self._compile_metrics is not None:
                 found.append(self._compile_metrics)
             if self._compile_loss is not None:
-                found.extend(m for m in self._compile_loss.metrics if m is not None)
+                found.extend(self._compile_loss.metrics)
         found.extend(v for v in vars(self).values()
                      if isinstance(v, _metrics.Metric) and not isinstance(v, CompileMetrics)
                      and v is not self._loss_tracker)
