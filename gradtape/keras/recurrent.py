@@ -26,6 +26,7 @@ from ..rules import shape as _shape_ops
 from ..rules.indexing import reverse as _reverse
 from ..rules.linalg import matmul as _matmul
 from ..variables import Variable
+from ..errors import InvalidArgumentError
 from .layers import Layer, _map_leaves, _training_parameter
 from .._core.types import DTypeLike, ShapeLike, TensorInput
 
@@ -34,10 +35,10 @@ from .._core.types import DTypeLike, ShapeLike, TensorInput
 # Cells
 # ---------------------------------------------------------------------------
 
-def _positive_units(units, who):
+def _positive_units(units):
     if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
         raise ValueError(f"Received an invalid value for argument `units`, expected a positive "
-                         f"integer, got {units}. ({who})")
+                         f"integer, got {units}.")
     return int(units)
 
 
@@ -60,7 +61,7 @@ class _Cell(Layer):
                  recurrent_constraint: Any = None, bias_constraint: Any = None,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: Optional[int] = None, **kwargs: Any) -> None:
-        self.units = _positive_units(units, type(self).__name__)
+        self.units = _positive_units(units)
         kwargs.pop("implementation", None)    # Keras' choice of kernel layout; same numbers
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -425,7 +426,9 @@ class RNN(_TakesInitialState, Layer):
         return self._states
 
     def build(self, sequences_shape: Any, initial_state_shape: Any = None) -> None:
-        step_shape = _step_shapes(sequences_shape)
+        # Keras 3 drops the time axis of the outer structure: nested inputs give their cell
+        # ``(shape_of_first,)`` (a cell that reads more of it fails, as in TensorFlow)
+        step_shape = (sequences_shape[0],) + tuple(sequences_shape[2:])
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell.build(step_shape)
             self.cell.built = True
@@ -484,6 +487,9 @@ class RNN(_TakesInitialState, Layer):
 
     def _loop(self, sequences, states, training):
         steps = _steps(sequences)
+        if not steps:   # TensorFlow's slice of the first step fails
+            raise InvalidArgumentError("slice index 0 of dimension 1 out of bounds: an RNN "
+                                       "needs at least one time step")
         if self.go_backwards:
             steps = steps[::-1]
         kwargs = {"training": training} if _call_takes_training(self.cell) else {}
@@ -493,8 +499,6 @@ class RNN(_TakesInitialState, Layer):
             output, new_states = self.cell(step, states, **kwargs)
             states = tuple(new_states) if isinstance(new_states, (list, tuple)) else (new_states,)
             outputs.append(output)
-        if not outputs:
-            raise ValueError("an RNN needs at least one time step, got sequences of length 0")
         stacked = _stack_outputs(outputs) if self.return_sequences else None
         return outputs[-1], stacked, list(states)
 
@@ -513,15 +517,6 @@ def _size_shape(size):
     if isinstance(size, (int, np.integer)):
         return (int(size),)
     return tuple(int(d) for d in size)
-
-
-def _step_shapes(shapes):
-    """Each ``(batch, time, ...)`` shape of a structure without its time axis."""
-    if isinstance(shapes, tuple) and all(isinstance(d, (int, type(None))) for d in shapes):
-        return (shapes[0],) + tuple(shapes[2:])
-    if isinstance(shapes, dict):
-        return {key: _step_shapes(value) for key, value in shapes.items()}
-    return type(shapes)(_step_shapes(value) for value in shapes)
 
 
 def _call_takes_training(cell):
@@ -561,8 +556,10 @@ class _CellLayer(RNN):
 
 
 def _cell_setting(name):
-    return property(lambda self: getattr(self.cell, name),
-                    doc=f"The cell's ``{name}`` (Keras' layers show their cell's settings).")
+    def setting(self) -> Any:
+        return getattr(self.cell, name)
+    setting.__doc__ = f"The cell's ``{name}`` (Keras' layers show their cell's settings)."
+    return property(setting)
 
 
 for _name in ("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
