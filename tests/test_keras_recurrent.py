@@ -234,3 +234,27 @@ def _with_kernel(layer, kernel, x):
         return layer(x.astype(np.float64))
     finally:
         cell.kernel = saved
+
+
+def test_stateful_layer_trained_by_fit():
+    # TensorFlow 2.21's values: the kept states carry over from batch to batch in fit
+    rng = np.random.default_rng(0)
+    x = rng.random((8, 3, 2)).astype(np.float32)
+    y = rng.random((8, 1)).astype(np.float32)
+    model = tf.keras.Sequential([L.LSTM(2, stateful=True), L.Dense(1)])
+    model(x[:4])
+    model.set_weights([((np.arange(np.prod(w.shape)).reshape(tuple(w.shape)) % 5) - 2) / 10
+                       for w in model.weights])
+    model.layers[0].reset_states()
+    model.compile(loss="mse", optimizer="sgd")
+    history = model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    np.testing.assert_allclose(history.history["loss"], [0.498843789100647, 0.46743243932724],
+                               rtol=1e-5)
+    _close(model.layers[0].states[0], [[0.1319816, -0.14701779], [0.11531998, -0.13566403],
+                                       [0.12629865, -0.15666212], [0.11259265, -0.11354424]])
+
+
+def test_stateful_in_a_functional_model_raises():
+    # a symbolic call runs on one example: its states would be kept, so gradtape refuses
+    with pytest.raises(NotImplementedError, match="stateful=True in a functional model"):
+        L.LSTM(2, stateful=True)(tf.keras.Input(shape=(3, 2)))

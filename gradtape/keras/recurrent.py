@@ -27,6 +27,7 @@ from ..rules.indexing import reverse as _reverse
 from ..rules.linalg import matmul as _matmul
 from ..variables import Variable
 from ..errors import InvalidArgumentError
+from . import functional as _functional
 from .layers import Layer, _map_leaves, _training_parameter
 from .._core.types import DTypeLike, ShapeLike, TensorInput
 
@@ -348,7 +349,14 @@ class _TakesInitialState:
     functional model records them as inputs of the call) and ``call`` takes them apart."""
 
     def __call__(self, sequences: Any, initial_state: Any = None, **kwargs: Any) -> Any:
-        return super().__call__(_pack(sequences, initial_state), **kwargs)
+        inputs = _pack(sequences, initial_state)
+        if getattr(self, "stateful", False) and _functional._is_symbolic(inputs):
+            # the symbolic call runs on a batch of one example: it would keep its states
+            raise NotImplementedError(
+                f"{type(self).__name__} '{self.name}': stateful=True in a functional model (or "
+                "a Sequential model that starts with an Input) is not supported; call the "
+                "layer on batches directly, or use a Sequential model without an Input")
+        return super().__call__(inputs, **kwargs)
 
     def _build_on_first_call(self, inputs):
         sequences, _ = _unpack(inputs, None)
