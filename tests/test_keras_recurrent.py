@@ -204,8 +204,6 @@ def test_what_cannot_match_tensorflow_raises():
         layer(X, training=True)
     with pytest.raises(NotImplementedError, match="masking"):
         L.GRU(2)(X, mask=np.ones((2, 3), bool))
-    with pytest.raises(NotImplementedError, match="StackedRNNCells"):
-        L.RNN([L.LSTMCell(2), L.LSTMCell(2)])
 
 
 @pytest.mark.parametrize("make", [
@@ -258,3 +256,36 @@ def test_stateful_in_a_functional_model_raises():
     # a symbolic call runs on one example: its states would be kept, so gradtape refuses
     with pytest.raises(NotImplementedError, match="stateful=True in a functional model"):
         L.LSTM(2, stateful=True)(tf.keras.Input(shape=(3, 2)))
+
+
+def test_stacked_cells():
+    # TensorFlow 2.21's values: a list of cells runs as StackedRNNCells, states cell by cell
+    layer = _with_weights(L.RNN([L.GRUCell(2), L.LSTMCell(3)], return_state=True,
+                                return_sequences=True))
+    assert [tuple(w.shape) for w in layer.weights] == [(2, 6), (2, 6), (2, 6), (2, 12), (3, 12),
+                                                      (12,)]
+    assert layer.cell.state_size == [2, [3, 3]]
+    x = tf.constant(X)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        output, gru_states, lstm_states = layer(x)
+        loss = tf.reduce_sum(output) + tf.reduce_sum(lstm_states[1])
+    assert len(gru_states) == 1 and len(lstm_states) == 2
+    _close(output[:, -1], [[0.119439, -0.119058, -0.074887], [0.115055, -0.119161, -0.08208]])
+    _close(lstm_states[1], [[0.273103, -0.251358, -0.142454], [0.260417, -0.250859, -0.1561]])
+    _close(tape.gradient(loss, x), [[[0.035241, 0.037008], [0.030323, 0.03601],
+                                     [0.04466, 0.019912]],
+                                    [[0.050513, 0.050264], [0.028355, 0.013314],
+                                     [0.03899, 0.027526]]])
+    given = layer(X, initial_state=[[tf.ones((2, 2))], [tf.ones((2, 3)), tf.zeros((2, 3))]])
+    _close(given[0][:, -1], [[0.138623, -0.140393, -0.062019], [0.134959, -0.140321, -0.069492]])
+
+
+def test_stacked_stateful_keeps_every_cells_states():
+    # as TensorFlow: the kept states continue the sequence, cell by cell
+    layer = _with_weights(L.RNN([L.SimpleRNNCell(2), L.LSTMCell(2)], stateful=True))
+    layer.reset_states()
+    plain = _with_weights(L.RNN([L.SimpleRNNCell(2), L.LSTMCell(2)], return_state=True))
+    _, first, second = plain(X[:, :2])
+    layer(X[:, :2])
+    _close(layer(X[:, 2:]), plain(X[:, 2:], initial_state=[first, second])[0])

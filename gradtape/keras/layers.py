@@ -2562,4 +2562,4 @@ class GaussianDropout(_GaussianNoiseBase):
 
 
 from .recurrent import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell,  # noqa: E402,F401
-                        SimpleRNN, SimpleRNNCell)
+                        SimpleRNN, SimpleRNNCell, StackedRNNCells)

@@ -10,7 +10,8 @@ with ``reset_after=True``), so TensorFlow's weights given to ``set_weights`` giv
     model = tf.keras.Sequential([tf.keras.layers.LSTM(32), tf.keras.layers.Dense(1)])
 
 Not supported (each raises ``NotImplementedError``): masks (``mask=``), dropout or
-recurrent dropout while training (TensorFlow's random masks cannot be matched).
+recurrent dropout while training (TensorFlow's random masks cannot be matched), a stateful
+layer in a functional model.
 """
 from __future__ import annotations
 
@@ -308,6 +309,85 @@ class GRUCell(_Cell):
         return config
 
 
+def _output_size(cell):
+    """What a cell gives the next cell of a stack: ``output_size``, else its first state's size."""
+    size = getattr(cell, "output_size", None)
+    if size is not None:
+        return size
+    states = cell.state_size
+    return states[0] if isinstance(states, (list, tuple)) else states
+
+
+class StackedRNNCells(Layer):
+    """Cells run one after the other in each time step: each cell's output is the next
+    one's input; the states are the cells' states, cell by cell.
+
+    >>> import gradtape as tf
+    >>> cells = [tf.keras.layers.GRUCell(2), tf.keras.layers.LSTMCell(3)]
+    >>> layer = tf.keras.layers.RNN(cells, return_state=True)
+    >>> output, gru_states, lstm_states = layer(tf.ones((1, 4, 5)))
+    >>> output.shape, len(gru_states), len(lstm_states), layer.cell.state_size
+    (TensorShape([1, 3]), 1, 2, [2, [3, 3]])
+    """
+
+    def __init__(self, cells: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for cell in cells:
+            if not hasattr(cell, "call"):
+                raise ValueError("All cells must have a `call` method. Received cell without "
+                                 f"a `call` method: {cell}")
+            if not hasattr(cell, "state_size"):
+                raise ValueError("All cells must have a `state_size` attribute. Received cell "
+                                 f"without a `state_size`: {cell}")
+        self.cells = list(cells)
+
+    @property
+    def state_size(self) -> List[Any]:
+        return [cell.state_size for cell in self.cells]
+
+    @property
+    def output_size(self) -> Any:
+        return _output_size(self.cells[-1])
+
+    def get_initial_state(self, batch_size: Optional[int] = None) -> List[Any]:
+        """Each cell's initial states (zeros), cell by cell."""
+        states = []
+        for cell in self.cells:
+            make = getattr(cell, "get_initial_state", None)
+            if make is not None:
+                states.append(make(batch_size=batch_size))
+            elif isinstance(cell.state_size, (list, tuple)):
+                states.append([_shape_ops.zeros((batch_size, size), self.dtype)
+                               for size in cell.state_size])
+            else:
+                states.append(_shape_ops.zeros((batch_size, cell.state_size), self.dtype))
+        return states
+
+    def build(self, input_shape: ShapeLike) -> None:
+        for cell in self.cells:
+            if isinstance(cell, Layer) and not cell.built:
+                cell.build(input_shape)
+                cell.built = True
+            input_shape = (_nest.flatten(input_shape)[0], _output_size(cell))
+
+    def call(self, inputs: TensorInput, states: Any, training: bool = False) -> Any:
+        new_states = []
+        for cell, cell_states in zip(self.cells, states):
+            listed = isinstance(cell_states, (list, tuple))
+            kwargs = {"training": training} if _call_takes_training(cell) else {}
+            inputs, cell_states = cell(inputs, list(cell_states) if listed else [cell_states],
+                                       **kwargs)
+            if len(cell_states) == 1 and not listed:
+                cell_states = cell_states[0]
+            new_states.append(cell_states)
+        return inputs, (new_states[0] if len(new_states) == 1 else new_states)
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config["cells"] = [type(cell).from_config(cell.get_config()) for cell in self.cells]
+        return config
+
+
 # ---------------------------------------------------------------------------
 # The time loop
 # ---------------------------------------------------------------------------
@@ -405,8 +485,7 @@ class RNN(_TakesInitialState, Layer):
                  go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
                  zero_output_for_mask: bool = False, **kwargs: Any) -> None:
         if isinstance(cell, (list, tuple)):
-            raise NotImplementedError("RNN: a list of cells (StackedRNNCells) is not supported; "
-                                      "stack RNN layers with return_sequences=True instead")
+            cell = StackedRNNCells(cell)
         if not hasattr(cell, "call"):
             raise ValueError(f"Argument `cell` should have a `call` method. Received: cell={cell}")
         if not hasattr(cell, "state_size"):
@@ -457,20 +536,22 @@ class RNN(_TakesInitialState, Layer):
 
     def reset_state(self) -> None:
         """Zero a stateful layer's kept states (Keras 3's newer name)."""
-        for var in self._states or ():
+        for var in _nest.flatten(self._states or []):
             var.assign(np.zeros(tuple(var.shape), var.dtype._np))
 
     def _stateful_initial_state(self, sequences):
         batch = _nest.flatten(sequences)[0].shape[0]
         if self._states is None:
-            self._states = [Variable(state, trainable=False, name=f"{self.name}/rnn_state")
-                            for state in self.get_initial_state(batch)]
-        expected = self._states[0].shape[0]
+            initial = self.get_initial_state(batch)
+            self._states = _nest.pack_sequence_as(initial, [
+                Variable(state, trainable=False, name=f"{self.name}/rnn_state")
+                for state in _nest.flatten(initial)])
+        expected = _nest.flatten(self._states)[0].shape[0]
         if batch != expected:
             raise ValueError("If an RNN is stateful, the batch size of the input sequences must "
                              "be the same as the batch size of the initial state. \n"
                              f"- Expected batch size: {expected}\n- Received batch size: {batch}")
-        return [var.read_value() for var in self._states]
+        return _nest.map_structure(lambda var: var.read_value(), self._states)
 
     def call(self, sequences: Any, initial_state: Any = None, mask: Any = None,
              training: bool = False) -> Any:
@@ -486,7 +567,7 @@ class RNN(_TakesInitialState, Layer):
                   and s.dtype != self.dtype else s for s in initial_state]
         last, outputs, states = self._loop(sequences, states, training)
         if self.stateful:
-            for var, state in zip(self._states, _nest.flatten(states)):
+            for var, state in zip(_nest.flatten(self._states), _nest.flatten(states)):
                 var.assign(state)
         output = outputs if self.return_sequences else last
         if self.return_state:
