@@ -196,14 +196,43 @@ def test_nested_inputs_reach_the_cell_build_as_in_keras_3():
         L.RNN(Nested())((np.ones((1, 2, 2), np.float32), np.ones((1, 2, 3), np.float32)))
 
 
-def test_what_cannot_match_tensorflow_raises():
-    # TensorFlow draws random dropout masks and supports masks: gradtape refuses both
+def test_dropout_while_training_raises():
+    # TensorFlow draws random dropout masks: gradtape refuses rather than differ
     layer = L.LSTM(2, dropout=0.5)
     _close(layer(X), layer(X, training=False))      # no dropout outside training
     with pytest.raises(NotImplementedError, match="dropout=0.5 while training"):
         layer(X, training=True)
-    with pytest.raises(NotImplementedError, match="masking"):
-        L.GRU(2)(X, mask=np.ones((2, 3), bool))
+
+
+MASK = np.array([[True, False, True], [False, True, True]])
+
+
+def test_masked_steps_keep_states_and_repeat_outputs():
+    # TensorFlow 2.21's values
+    layer = _with_weights(L.LSTM(2, return_sequences=True, return_state=True))
+    x = tf.constant(X)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        output, h, c = layer(x, mask=MASK)
+        loss = tf.reduce_sum(output) + tf.reduce_sum(c)
+    _close(output, [[[-0.014853, 0.0], [-0.014853, 0.0], [0.052623, 0.094107]],
+                    [[0.0, 0.0], [-0.084498, -0.091741], [0.016627, 0.03192]]])
+    _close(c, [[0.142944, 0.24983], [0.030917, 0.083768]])
+    _close(tape.gradient(loss, x), [[[0.246466, 0.415628], [0.0, 0.0], [0.041102, 0.142637]],
+                                    [[0.0, 0.0], [0.248385, 0.376078], [0.100945, 0.21415]]])
+    # a fully masked sequence keeps its initial state
+    _, state = _with_weights(L.SimpleRNN(2, return_state=True))(
+        X, mask=np.array([[False] * 3, [True] * 3]))
+    _close(state, [[0.0, 0.0], [-0.469709, -0.281494]])
+
+
+def test_masked_bidirectional_outputs_zeros_at_masked_steps():
+    # TensorFlow 2.21's values
+    out = _with_weights(L.Bidirectional(L.GRU(2, return_sequences=True)))(X, mask=MASK)
+    _close(out, [[[0.090915, 0.140692, 0.092078, 0.234351], [0.0, 0.0, 0.0, 0.0],
+                  [0.071969, 0.255014, 0.007616, 0.205147]],
+                 [[0.0, 0.0, 0.0, 0.0], [0.028698, 0.000609, 0.054885, 0.12882],
+                  [0.073648, 0.244953, 0.057522, 0.242724]]])
 
 
 @pytest.mark.parametrize("make", [

@@ -9,9 +9,10 @@ with ``reset_after=True``), so TensorFlow's weights given to ``set_weights`` giv
 
     model = tf.keras.Sequential([tf.keras.layers.LSTM(32), tf.keras.layers.Dense(1)])
 
-Not supported (each raises ``NotImplementedError``): masks (``mask=``), dropout or
-recurrent dropout while training (TensorFlow's random masks cannot be matched), a stateful
-layer in a functional model.
+A ``mask=`` (``(batch, timesteps)`` booleans) keeps the states of masked steps and
+repeats the last output, as Keras. Not supported (each raises ``NotImplementedError``):
+dropout or recurrent dropout while training (TensorFlow's random masks cannot be matched),
+a stateful layer in a functional model.
 """
 from __future__ import annotations
 
@@ -412,11 +413,25 @@ def _unpack(inputs, initial_state):
     return inputs, initial_state
 
 
-def _refuse_mask(layer, mask):
-    if mask is not None:
-        raise NotImplementedError(
-            f"{type(layer).__name__} '{layer.name}': masking (mask=...) is not supported; "
-            "pad the sequences to one length and call without a mask")
+def _step_masks(mask, length, go_backwards):
+    """A boolean ``(batch, 1)`` array per time step (in the order the steps run), or None."""
+    if mask is None:
+        return None
+    mask = np.asarray(_nest.flatten(mask)[0]).astype(bool)
+    if mask.ndim != 2 or mask.shape[1] != length:
+        raise ValueError(f"an RNN's mask has shape (batch, timesteps) = (batch, {length}), "
+                         f"got shape {mask.shape}")
+    steps = [mask[:, t, None] for t in range(length)]
+    return steps[::-1] if go_backwards else steps
+
+
+def _masked(keep, new, old):
+    """``new`` where the step is kept, else ``old``, leaf by leaf (Keras' ``tf.where``)."""
+    def select(n, o):
+        return _ew.where(np.broadcast_to(keep.reshape(keep.shape + (1,) * (n.ndim - 2)),
+                                         tuple(n.shape)), n, o)
+    return _nest.pack_sequence_as(new, [select(n, o) for n, o in
+                                        zip(_nest.flatten(new), _nest.flatten(old))])
 
 
 def _shapes(value):
@@ -472,7 +487,8 @@ class RNN(_TakesInitialState, Layer):
     reversed with ``go_backwards``), else the last; ``return_state`` adds the final
     states after the output. ``initial_state`` (one tensor per state) replaces zeros.
     ``stateful=True`` keeps the final states for the next call (``reset_states()``
-    zeroes them). Masks are not supported.
+    zeroes them). A masked step (``mask=``, booleans of shape ``(batch, timesteps)``)
+    keeps the states and repeats the previous output (zeros with ``zero_output_for_mask``).
 
     >>> import gradtape as tf
     >>> layer = tf.keras.layers.RNN(tf.keras.layers.LSTMCell(4), return_state=True)
@@ -556,7 +572,6 @@ class RNN(_TakesInitialState, Layer):
     def call(self, sequences: Any, initial_state: Any = None, mask: Any = None,
              training: bool = False) -> Any:
         sequences, initial_state = _unpack(sequences, initial_state)
-        _refuse_mask(self, mask)
         if initial_state is None and self.stateful:
             initial_state = self._stateful_initial_state(sequences)
         elif initial_state is None:
@@ -565,7 +580,7 @@ class RNN(_TakesInitialState, Layer):
             initial_state = [initial_state]
         states = [_ew.cast(s, self.dtype) if isinstance(s, TensorLike) and s.dtype.is_floating
                   and s.dtype != self.dtype else s for s in initial_state]
-        last, outputs, states = self._loop(sequences, states, training)
+        last, outputs, states = self._loop(sequences, states, mask, training)
         if self.stateful:
             for var, state in zip(_nest.flatten(self._states), _nest.flatten(states)):
                 var.assign(state)
@@ -574,19 +589,27 @@ class RNN(_TakesInitialState, Layer):
             return (output, *states)
         return output
 
-    def _loop(self, sequences, states, training):
+    def _loop(self, sequences, states, mask, training):
         steps = _steps(sequences)
         if not steps:   # TensorFlow's slice of the first step fails
             raise InvalidArgumentError("slice index 0 of dimension 1 out of bounds: an RNN "
                                        "needs at least one time step")
         if self.go_backwards:
             steps = steps[::-1]
+        masks = _step_masks(mask, len(steps), self.go_backwards)
         kwargs = {"training": training} if _call_takes_training(self.cell) else {}
         outputs = []
         states = tuple(states)
-        for step in steps:
+        for t, step in enumerate(steps):
             output, new_states = self.cell(step, states, **kwargs)
-            states = tuple(new_states) if isinstance(new_states, (list, tuple)) else (new_states,)
+            new_states = tuple(new_states) if isinstance(new_states, (list, tuple)) \
+                else (new_states,)
+            if masks is not None:   # a masked step keeps the states and repeats the output
+                zeros = _nest.map_structure(_ew.zeros_like, output)
+                held = zeros if self.zero_output_for_mask or not outputs else outputs[-1]
+                output = _masked(masks[t], output, held)
+                new_states = _masked(masks[t], new_states, states)
+            states = new_states
             outputs.append(output)
         stacked = _stack_outputs(outputs) if self.return_sequences else None
         return outputs[-1], stacked, list(states)
@@ -764,6 +787,10 @@ class Bidirectional(_TakesInitialState, Layer):
             layer, name="backward_" + _without_prefix(layer.name, "backward_"),
             go_backwards=not layer.go_backwards)
         self._check_directions()
+        for direction in (self.forward_layer, self.backward_layer):
+            # as Keras: masked steps of a sequence output are zeros, so the two directions
+            # line up when the backward one is put back in time order
+            direction.zero_output_for_mask = direction.return_sequences
         self.merge_mode = merge_mode
         self.stateful = layer.stateful
         self.return_sequences = layer.return_sequences
@@ -792,13 +819,14 @@ class Bidirectional(_TakesInitialState, Layer):
     def call(self, sequences: Any, initial_state: Any = None, mask: Any = None,
              training: Optional[bool] = None) -> Any:
         sequences, initial_state = _unpack(sequences, initial_state)
-        _refuse_mask(self, mask)
         forward_state = backward_state = None
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
-        y = self.forward_layer(sequences, initial_state=forward_state, training=training)
-        y_rev = self.backward_layer(sequences, initial_state=backward_state, training=training)
+        y = self.forward_layer(sequences, initial_state=forward_state, mask=mask,
+                               training=training)
+        y_rev = self.backward_layer(sequences, initial_state=backward_state, mask=mask,
+                                    training=training)
         states = ()
         if self.return_state:
             states = tuple(y[1:]) + tuple(y_rev[1:])
