@@ -2559,7 +2559,3 @@ class GaussianDropout(_GaussianNoiseBase):
 
     def _apply_noise(self, inputs):
         return inputs * self._normal(inputs, 1.0, float(np.sqrt(self.rate / (1.0 - self.rate))))
-
-
-from .recurrent import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell,  # noqa: E402,F401
-                        SimpleRNN, SimpleRNNCell, StackedRNNCells)

@@ -33,6 +33,9 @@ from . import functional as _functional
 from .layers import Layer, _map_leaves, _training_parameter
 from .._core.types import DTypeLike, ShapeLike, TensorInput
 
+__all__ = ["Bidirectional", "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN",
+           "SimpleRNNCell", "StackedRNNCells"]
+
 
 # ---------------------------------------------------------------------------
 # Cells
