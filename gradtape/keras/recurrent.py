@@ -31,7 +31,7 @@ from ..variables import Variable
 from ..errors import InvalidArgumentError
 from . import functional as _functional
 from .layers import Layer, _map_leaves, _training_parameter
-from .._core.types import DTypeLike, ShapeLike, TensorInput
+from .._core.types import ShapeLike, TensorInput
 
 __all__ = ["Bidirectional", "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN",
            "SimpleRNNCell", "StackedRNNCells"]
@@ -283,7 +283,7 @@ class GRUCell(_Cell):
         units = self.units
         input_bias = recurrent_bias = None
         if self.use_bias and self.reset_after:
-            input_bias, recurrent_bias = self.bias[0], self.bias[1]
+            input_bias, recurrent_bias = _shape_ops.unstack(self.bias, num=2)
         elif self.use_bias:
             input_bias = self.bias
         matrix_x = _matmul(self._inputs(inputs), self.kernel)
@@ -296,10 +296,11 @@ class GRUCell(_Cell):
                 inner = inner + recurrent_bias
         else:
             inner = _matmul(h_prev, self.recurrent_kernel[:, :2 * units])
-        z = self.recurrent_activation(x_z + inner[:, :units])
-        r = self.recurrent_activation(x_r + inner[:, units:2 * units])
+        recurrent = _shape_ops.split(inner, 3 if self.reset_after else 2, axis=-1)
+        z = self.recurrent_activation(x_z + recurrent[0])
+        r = self.recurrent_activation(x_r + recurrent[1])
         if self.reset_after:
-            recurrent_h = r * inner[:, 2 * units:]
+            recurrent_h = r * recurrent[2]
         else:
             recurrent_h = _matmul(r * h_prev, self.recurrent_kernel[:, 2 * units:])
         hh = self.activation(x_h + recurrent_h)
