@@ -318,3 +318,14 @@ def test_stacked_stateful_keeps_every_cells_states():
     _, first, second = plain(X[:, :2])
     layer(X[:, :2])
     _close(layer(X[:, 2:]), plain(X[:, 2:], initial_state=[first, second])[0])
+
+
+def test_mask_as_an_input_of_a_functional_model():
+    # TensorFlow 2.21's values: the mask is an Input, given to both recurrent layers
+    xi = tf.keras.Input((None, 2))
+    mi = tf.keras.Input((None,), dtype="bool")
+    lstm = L.LSTM(2, return_sequences=True)
+    model = tf.keras.Model([xi, mi], L.Bidirectional(L.GRU(2))(lstm(xi, mask=mi), mask=mi))
+    model.set_weights([_w(tuple(w.shape)) for w in model.weights])
+    _close(model([X, MASK]), [[0.07731383, 0.22789416, 0.07576761, 0.2198005],
+                              [0.07400168, 0.2129241, 0.07166429, 0.20163418]])

@@ -397,24 +397,30 @@ class StackedRNNCells(Layer):
 # The time loop
 # ---------------------------------------------------------------------------
 
-# the key under which a call's ``initial_state`` travels with its inputs, so that a
-# functional model records (and replays) the states as inputs of the layer's node
-_STATES_KEY = "__initial_state__"
-_SEQUENCES_KEY = "__sequences__"
+# the keys under which a call's ``initial_state`` and ``mask`` travel with its inputs, so
+# that a functional model records (and replays) them as inputs of the layer's node
+_SEQUENCES_KEY, _STATES_KEY, _MASK_KEY = "__sequences__", "__initial_state__", "__mask__"
 
 
-def _pack(sequences, initial_state):
-    if initial_state is None:
+def _pack(sequences, initial_state, mask):
+    if initial_state is None and mask is None:
         return sequences
-    if not isinstance(initial_state, (list, tuple)):
+    if initial_state is not None and not isinstance(initial_state, (list, tuple)):
         initial_state = [initial_state]
-    return {_SEQUENCES_KEY: sequences, _STATES_KEY: list(initial_state)}
+    packed = {_SEQUENCES_KEY: sequences}
+    if initial_state is not None:
+        packed[_STATES_KEY] = list(initial_state)
+    if mask is not None:
+        packed[_MASK_KEY] = mask
+    return packed
 
 
-def _unpack(inputs, initial_state):
-    if isinstance(inputs, dict) and _STATES_KEY in inputs:
-        return inputs[_SEQUENCES_KEY], inputs[_STATES_KEY]
-    return inputs, initial_state
+def _unpack(inputs, initial_state, mask):
+    """``(sequences, initial_state, mask)`` from a call's inputs and arguments."""
+    if isinstance(inputs, dict) and _SEQUENCES_KEY in inputs:
+        return (inputs[_SEQUENCES_KEY], inputs.get(_STATES_KEY, initial_state),
+                inputs.get(_MASK_KEY, mask))
+    return inputs, initial_state, mask
 
 
 def _step_masks(mask, length, go_backwards):
@@ -444,11 +450,13 @@ def _shapes(value):
 
 
 class _TakesInitialState:
-    """``layer(sequences, initial_state=...)``: the states travel with the inputs (so a
-    functional model records them as inputs of the call) and ``call`` takes them apart."""
+    """``layer(sequences, initial_state=..., mask=...)``: the states and the mask travel with
+    the inputs (so a functional model records them as inputs of the call) and ``call``
+    takes them apart."""
 
-    def __call__(self, sequences: Any, initial_state: Any = None, **kwargs: Any) -> Any:
-        inputs = _pack(sequences, initial_state)
+    def __call__(self, sequences: Any, initial_state: Any = None, mask: Any = None,
+                 **kwargs: Any) -> Any:
+        inputs = _pack(sequences, initial_state, mask)
         if getattr(self, "stateful", False) and _functional._is_symbolic(inputs):
             # the symbolic call runs on a batch of one example: it would keep its states
             raise NotImplementedError(
@@ -458,7 +466,7 @@ class _TakesInitialState:
         return super().__call__(inputs, **kwargs)
 
     def _build_on_first_call(self, inputs):
-        sequences, _ = _unpack(inputs, None)
+        sequences, _, _ = _unpack(inputs, None, None)
         self.build(_shapes(sequences))
         self.built = True
 
@@ -575,7 +583,7 @@ class RNN(_TakesInitialState, Layer):
 
     def call(self, sequences: Any, initial_state: Any = None, mask: Any = None,
              training: bool = False) -> Any:
-        sequences, initial_state = _unpack(sequences, initial_state)
+        sequences, initial_state, mask = _unpack(sequences, initial_state, mask)
         if initial_state is None and self.stateful:
             initial_state = self._stateful_initial_state(sequences)
         elif initial_state is None:
@@ -822,7 +830,7 @@ class Bidirectional(_TakesInitialState, Layer):
 
     def call(self, sequences: Any, initial_state: Any = None, mask: Any = None,
              training: Optional[bool] = None) -> Any:
-        sequences, initial_state = _unpack(sequences, initial_state)
+        sequences, initial_state, mask = _unpack(sequences, initial_state, mask)
         forward_state = backward_state = None
         if initial_state is not None:
             half = len(initial_state) // 2
