@@ -1,0 +1,203 @@
+"""Keras 3's guide "Working with RNNs" (keras-io guides/working_with_rnns.py), adapted:
+small synthetic data instead of MNIST, fixed weights instead of random ones; the values are
+TensorFlow 2.21's (Keras 3.15) for the same code.
+
+Left out: the unbuilt models' ``summary()`` (TensorFlow prints a table of unbuilt layers) and
+the encoder-decoder's ``summary()`` (not a chain of layers); the nested-input cell's training
+(TensorFlow fails at building the RNN, which is tested).
+"""
+import numpy as np
+import pytest
+
+import gradtape as tf
+
+keras = tf.keras
+layers = keras.layers
+
+
+def ramp(shape):
+    return ((np.arange(np.prod(shape)).reshape(shape) % 7 - 3) / 10).astype("float32")
+
+
+def ramp_weights(model):
+    for layer in model.layers:
+        if layer.weights:
+            layer.set_weights([ramp(tuple(w.shape)) for w in layer.weights])
+
+
+def test_built_in_rnn_layers():
+    model = keras.Sequential()
+    model.add(layers.Embedding(input_dim=1000, output_dim=64))
+    model.add(layers.LSTM(128))
+    model.add(layers.Dense(10))
+    # TensorFlow 2.21's shapes
+    assert model(np.zeros((2, 5), "int32")).shape == (2, 10)
+    assert sum(int(np.prod(w.shape)) for w in model.weights) == 164106
+
+    model = keras.Sequential()
+    model.add(layers.Embedding(input_dim=1000, output_dim=64))
+    model.add(layers.GRU(256, return_sequences=True))
+    model.add(layers.SimpleRNN(128))
+    model.add(layers.Dense(10))
+    assert model(np.zeros((2, 5), "int32")).shape == (2, 10)
+    assert [tuple(w.shape) for w in model.weights] == [
+        (1000, 64), (64, 768), (256, 768), (2, 768), (256, 128), (128, 128), (128,),
+        (128, 10), (10,)]
+
+
+def test_outputs_and_states_encoder_decoder():
+    encoder_vocab = 1000
+    decoder_vocab = 2000
+    encoder_input = layers.Input(shape=(None,))
+    encoder_embedded = layers.Embedding(input_dim=encoder_vocab, output_dim=64)(encoder_input)
+    output, state_h, state_c = layers.LSTM(64, return_state=True, name="encoder")(
+        encoder_embedded)
+    encoder_state = [state_h, state_c]
+    decoder_input = layers.Input(shape=(None,))
+    decoder_embedded = layers.Embedding(input_dim=decoder_vocab, output_dim=64)(decoder_input)
+    decoder_output = layers.LSTM(64, name="decoder")(decoder_embedded,
+                                                    initial_state=encoder_state)
+    output = layers.Dense(10)(decoder_output)
+    model = keras.Model([encoder_input, decoder_input], output)
+    assert sum(int(np.prod(w.shape)) for w in model.weights) == 258698
+    ramp_weights(model)
+    out = model([np.array([[1, 2, 3], [4, 5, 6]]), np.array([[7, 8], [9, 10]])])
+    # TensorFlow 2.21's values
+    np.testing.assert_allclose(out.numpy(), [
+        [-0.446466, -1.124228, -0.019409, 0.50797, 0.664967, 0.971074, -0.553907, -0.446466,
+         -1.124228, -0.019409],
+        [-0.447985, 1.675813, 1.766329, -0.965936, -1.367263, -1.854388, 1.193429, -0.447985,
+         1.675813, 1.766329]], rtol=1e-5, atol=2e-6)
+
+
+def test_cross_batch_statefulness_and_state_reuse():
+    rng = np.random.default_rng(0)
+    paragraph1, paragraph2, paragraph3 = (rng.random((2, 4, 3)).astype(np.float32)
+                                          for _ in range(3))
+    lstm_layer = layers.LSTM(2, stateful=True)
+    lstm_layer(paragraph1)
+    lstm_layer.set_weights([ramp(tuple(w.shape)) for w in lstm_layer.weights])
+    lstm_layer.reset_states()
+    output = lstm_layer(paragraph1)
+    output = lstm_layer(paragraph2)
+    # TensorFlow 2.21's values
+    np.testing.assert_allclose(output.numpy(), [[0.132507, 0.110993], [0.147925, 0.089033]],
+                               rtol=1e-5, atol=2e-6)
+    existing_state = lstm_layer.states
+    new_lstm_layer = layers.LSTM(2)
+    new_lstm_layer(paragraph3)
+    new_lstm_layer.set_weights(lstm_layer.get_weights())
+    new_output = new_lstm_layer(paragraph3, initial_state=existing_state)
+    np.testing.assert_allclose(new_output.numpy(), [[0.121782, 0.107713], [0.14479, 0.089288]],
+                               rtol=1e-5, atol=2e-6)
+    lstm_layer.reset_states()
+    assert [s.numpy().tolist() for s in lstm_layer.states] == [[[0.0, 0.0], [0.0, 0.0]]] * 2
+    assert len(lstm_layer.weights) == 3   # the kept states are not weights
+
+
+def test_bidirectional_summary(capsys):
+    model = keras.Sequential()
+    model.add(layers.Bidirectional(layers.LSTM(64, return_sequences=True), input_shape=(5, 10)))
+    model.add(layers.Bidirectional(layers.LSTM(32)))
+    model.add(layers.Dense(10))
+    model.summary()
+    rows = [line for line in capsys.readouterr().out.splitlines() if "Bidirectional" in line]
+    # TensorFlow 2.21's rows
+    assert rows[0].split("│")[2:4] == [" (None, 5, 128)         ", "        38,400 "]
+    assert rows[1].split("│")[2:4] == [" (None, 64)             ", "        41,216 "]
+
+
+batch_size = 64
+input_dim = 28
+units = 64
+output_size = 10
+
+
+def build_model(allow_cudnn_kernel=True):
+    if allow_cudnn_kernel:
+        lstm_layer = keras.layers.LSTM(units, input_shape=(None, input_dim))
+    else:
+        lstm_layer = keras.layers.RNN(keras.layers.LSTMCell(units),
+                                      input_shape=(None, input_dim))
+    return keras.models.Sequential([lstm_layer, keras.layers.BatchNormalization(),
+                                    keras.layers.Dense(output_size)])
+
+
+def _compile_and_fit(model, x_train, y_train, validation_data):
+    """The guide's compile and one epoch of fit (without shuffling, to compare numbers)."""
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  optimizer="sgd", metrics=["accuracy"])
+    return model.fit(x_train, y_train, validation_data=validation_data,
+                     batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+
+
+def _history(history):
+    return {key: round(float(value[0]), 5) for key, value in history.history.items()}
+
+
+def test_lstm_layer_and_rnn_of_lstm_cell_train_alike():
+    rng = np.random.default_rng(1)
+    x_train = rng.random((64, 28, 28)).astype("float32")
+    y_train = rng.integers(0, 10, 64)
+    x_test = rng.random((32, 28, 28)).astype("float32")
+    y_test = rng.integers(0, 10, 32)
+    sample, sample_label = x_train[0], y_train[0]
+    model = build_model(allow_cudnn_kernel=True)
+    model.set_weights([np.abs(ramp(tuple(w.shape))) + (0.5 if "variance" in w.name else 0)
+                       for w in model.weights])
+    history = _compile_and_fit(model, x_train, y_train, (x_test, y_test))
+    # TensorFlow 2.21's values
+    assert _history(history) == pytest.approx(
+        {"accuracy": 0.0625, "loss": 2.30033, "val_accuracy": 0.125, "val_loss": 2.31155},
+        abs=2e-5)
+    noncudnn_model = build_model(allow_cudnn_kernel=False)
+    noncudnn_model.set_weights(model.get_weights())
+    history = _compile_and_fit(noncudnn_model, x_train, y_train, (x_test, y_test))
+    assert _history(history) == pytest.approx(
+        {"accuracy": 0.125, "loss": 2.2998, "val_accuracy": 0.125, "val_loss": 2.31162},
+        abs=2e-5)
+    with tf.device("CPU:0"):
+        cpu_model = build_model(allow_cudnn_kernel=True)
+        cpu_model.set_weights(model.get_weights())
+        logits = cpu_model.predict_on_batch(tf.expand_dims(sample, 0))
+        result = tf.argmax(logits, axis=1)
+    assert (result.numpy().tolist(), int(sample_label)) == ([8], 2)
+    np.testing.assert_allclose(np.asarray(logits), [[
+        4.048902, 4.095204, 3.748779, 3.427766, 3.544785, 3.693968, 3.883185, 4.052547,
+        4.096115, 3.746046]], rtol=1e-5)
+
+
+class NestedCell(keras.layers.Layer):
+    def __init__(self, unit_1, unit_2, unit_3, **kwargs):
+        self.unit_1 = unit_1
+        self.unit_2 = unit_2
+        self.unit_3 = unit_3
+        self.state_size = [tf.TensorShape([unit_1]), tf.TensorShape([unit_2, unit_3])]
+        self.output_size = [tf.TensorShape([unit_1]), tf.TensorShape([unit_2, unit_3])]
+        super().__init__(**kwargs)
+
+    def build(self, input_shapes):
+        i1 = input_shapes[0][1]
+        i2 = input_shapes[1][1]
+        i3 = input_shapes[1][2]
+        self.kernel_1 = self.add_weight(shape=(i1, self.unit_1), initializer="uniform",
+                                        name="kernel_1")
+        self.kernel_2_3 = self.add_weight(shape=(i2, i3, self.unit_2, self.unit_3),
+                                          initializer="uniform", name="kernel_2_3")
+
+    def call(self, inputs, states):
+        input_1, input_2 = tf.nest.flatten(inputs)
+        s1, s2 = states
+        output_1 = tf.matmul(input_1, self.kernel_1)
+        output_2_3 = tf.einsum("bij,ijkl->bkl", input_2, self.kernel_2_3)
+        return (output_1, output_2_3), (s1 + output_1, s2 + output_2_3)
+
+
+def test_nested_cell_fails_to_build_as_in_tensorflow():
+    # TensorFlow 2.21 (Keras 3.15) gives the cell the shape of the first input only:
+    # ``input_shapes[1]`` raises IndexError when the RNN is called on the Inputs
+    rnn = keras.layers.RNN(NestedCell(10, 20, 30))
+    input_1 = keras.Input((None, 32))
+    input_2 = keras.Input((None, 64, 32))
+    with pytest.raises(IndexError):
+        rnn((input_1, input_2))
