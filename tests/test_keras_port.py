@@ -381,6 +381,18 @@ def test_sequential_first_call_fit_evaluate_and_predict_shapes():
         assert model.input_shape == want   # TensorFlow 2.21
 
 
+def test_sequential_built_by_fit_knows_a_batch_size_that_divides_the_samples():
+    # TensorFlow 2.21's shapes: (4, 3) (None, 3) (4, 3) (None, 3)
+    x, y = np.ones((10, 3)), np.ones((10, 1))
+    for n, kwargs, want in [(8, {"batch_size": 4}, (4, 3)), (6, {}, (None, 3)),
+                            (10, {"batch_size": 4, "validation_split": 0.2}, (4, 3)),
+                            (10, {"batch_size": 5, "validation_split": 0.2}, (None, 3))]:
+        model = keras.Sequential([layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(x[:n], y[:n], verbose=0, **kwargs)
+        assert model.input_shape == want
+
+
 def test_sequential_pop_to_empty_and_a_shared_layer():
     model = keras.Sequential([layers.Dense(2), layers.Dense(3)])
     model(np.ones((2, 5)))

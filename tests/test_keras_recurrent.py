@@ -281,10 +281,49 @@ def test_stateful_layer_trained_by_fit():
                                        [0.12629865, -0.15666212], [0.11259265, -0.11354424]])
 
 
-def test_stateful_in_a_functional_model_raises():
-    # a symbolic call runs on one example: its states would be kept, so gradtape refuses
-    with pytest.raises(NotImplementedError, match="stateful=True in a functional model"):
+def test_stateful_in_a_functional_model():
+    # TensorFlow 2.21's values: the symbolic call makes zero states for the Input's batch
+    # size and leaves them alone; calls on data keep their final states
+    x = np.random.default_rng(0).random((8, 3, 2)).astype(np.float32)
+    with pytest.raises(ValueError, match="the batch size must be static"):
         L.LSTM(2, stateful=True)(tf.keras.Input(shape=(3, 2)))
+    layer = L.LSTM(2, stateful=True, kernel_initializer="ones", recurrent_initializer="ones")
+    inputs = tf.keras.Input(batch_shape=(4, 3, 2))
+    outputs = layer(inputs)
+    assert outputs.shape == (4, 2)
+    _close(layer.states[0], np.zeros((4, 2)))
+    _close(layer.states[1], np.zeros((4, 2)))
+    want = [[0.88105, 0.88105], [0.910457, 0.910457], [0.9165484, 0.9165484],
+            [0.8244897, 0.8244897]]
+    _close(tf.keras.Model(inputs, outputs)(x[:4]), want)
+    _close(layer.states[0], want)
+    layer(inputs)   # another symbolic call keeps the states
+    _close(layer.states[0], want)
+    bidirectional = L.Bidirectional(L.LSTM(2, stateful=True))
+    assert bidirectional(tf.keras.Input(batch_shape=(4, 3, 2))).shape == (4, 4)
+    assert [tuple(s.shape) for s in bidirectional.forward_layer.states] == [(4, 2), (4, 2)]
+    with pytest.raises(ValueError, match="the batch size must be static"):
+        L.Bidirectional(L.LSTM(2, stateful=True))(tf.keras.Input(shape=(3, 2)))
+
+
+def test_stateful_sequential_built_by_its_first_call_or_fit():
+    # TensorFlow 2.21: the first call's batch size is the states' batch size
+    x = np.random.default_rng(0).random((10, 3, 2)).astype(np.float32)
+    model = tf.keras.Sequential([L.LSTM(2, stateful=True)])
+    model(x[:4])
+    with pytest.raises(ValueError, match="Expected batch size: 4"):
+        model(x[:2])
+    # fit builds on the batches' shape: known when the batch size divides the samples
+    y = np.ones((10, 1), np.float32)
+    model = tf.keras.Sequential([L.LSTM(2, stateful=True), L.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    model.fit(x[:8], y[:8], batch_size=4, epochs=1, shuffle=False, verbose=0)
+    assert model.input_shape == (4, 3, 2)
+    assert tuple(model.layers[0].states[0].shape) == (4, 2)
+    model = tf.keras.Sequential([L.LSTM(2, stateful=True), L.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    with pytest.raises(ValueError, match="the batch size must be static"):
+        model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
 
 
 def test_stacked_cells():

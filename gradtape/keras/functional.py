@@ -130,6 +130,17 @@ def _call_symbolic(layer: Any, inputs: Any, args: tuple, kwargs: dict) -> Any:
     return node.outputs
 
 
+#: how many ``_run_on`` calls are running: layers that keep state between calls (stateful
+#: recurrent layers) neither read nor update it while it is above zero
+_shape_runs = [0]
+
+
+def _in_shape_run() -> bool:
+    """Whether a layer is being run on a symbolic call's examples to learn its shapes (a
+    stateful layer then starts from zeros and keeps nothing, as Keras' symbolic call)."""
+    return _shape_runs[0] > 0
+
+
 def _run_on(layer, inputs, args, kwargs, which):
     """The layer's outputs on the KerasTensors' examples (or probes, where they have one),
     outside every tape, its ``add_loss`` values dropped."""
@@ -137,8 +148,12 @@ def _run_on(layer, inputs, args, kwargs, which):
         if not isinstance(t, KerasTensor):
             return t
         return t._probe if which == "_probe" and t._probe is not None else t._example
-    with init_scope():
-        outputs = layer(_nest.map_structure(value, inputs), *args, **kwargs)
+    _shape_runs[0] += 1
+    try:
+        with init_scope():
+            outputs = layer(_nest.map_structure(value, inputs), *args, **kwargs)
+    finally:
+        _shape_runs[0] -= 1
     layer._clear_losses()
     return outputs
 

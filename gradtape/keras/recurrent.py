@@ -11,8 +11,9 @@ with ``reset_after=True``), so TensorFlow's weights given to ``set_weights`` giv
 
 A ``mask=`` (``(batch, timesteps)`` booleans) keeps the states of masked steps and
 repeats the last output, as Keras. Not supported (each raises ``NotImplementedError``):
-dropout or recurrent dropout while training (TensorFlow's random masks cannot be matched),
-a stateful layer in a functional model.
+dropout or recurrent dropout while training (TensorFlow's random masks cannot be matched).
+A stateful layer called on a symbolic tensor (a functional model, a built Sequential) needs
+a known batch size and keeps zero states for it; learning the shapes touches no state.
 """
 from __future__ import annotations
 
@@ -458,17 +459,23 @@ class _TakesInitialState:
                  **kwargs: Any) -> Any:
         inputs = _pack(sequences, initial_state, mask)
         if getattr(self, "stateful", False) and _functional._is_symbolic(inputs):
-            # the symbolic call runs on a batch of one example: it would keep its states
-            raise NotImplementedError(
-                f"{type(self).__name__} '{self.name}': stateful=True in a functional model (or "
-                "a Sequential model that starts with an Input) is not supported; call the "
-                "layer on batches directly, or use a Sequential model without an Input")
+            self._keep_states(_static_batch(_nest.flatten(sequences)[0]))
         return super().__call__(inputs, **kwargs)
 
     def _build_on_first_call(self, inputs):
         sequences, _, _ = _unpack(inputs, None, None)
         self.build(_shapes(sequences))
         self.built = True
+
+
+def _static_batch(sequences):
+    """A stateful layer's batch size, from the symbolic sequences it is called on (Keras 3
+    keeps one state per example, so the batch size must be known)."""
+    batch = sequences.shape[0]
+    if batch is None:
+        raise ValueError("When using `stateful=True` in a RNN, the batch size must be static. "
+                         f"Found dynamic batch size: sequence.shape={tuple(sequences.shape)}")
+    return batch
 
 
 def _steps(sequences):
@@ -567,13 +574,17 @@ class RNN(_TakesInitialState, Layer):
         for var in _nest.flatten(self._states or []):
             var.assign(np.zeros(tuple(var.shape), var.dtype._np))
 
-    def _stateful_initial_state(self, sequences):
-        batch = _nest.flatten(sequences)[0].shape[0]
+    def _keep_states(self, batch: int) -> None:
+        """Make the kept states (zeros for ``batch`` examples) unless the layer has them."""
         if self._states is None:
             initial = self.get_initial_state(batch)
             self._states = _nest.pack_sequence_as(initial, [
                 Variable(state, trainable=False, name=f"{self.name}/rnn_state")
                 for state in _nest.flatten(initial)])
+
+    def _stateful_initial_state(self, sequences):
+        batch = _nest.flatten(sequences)[0].shape[0]
+        self._keep_states(batch)
         expected = _nest.flatten(self._states)[0].shape[0]
         if batch != expected:
             raise ValueError("If an RNN is stateful, the batch size of the input sequences must "
@@ -584,7 +595,9 @@ class RNN(_TakesInitialState, Layer):
     def call(self, sequences: Any, initial_state: Any = None, mask: Any = None,
              training: bool = False) -> Any:
         sequences, initial_state, mask = _unpack(sequences, initial_state, mask)
-        if initial_state is None and self.stateful:
+        # a symbolic call learns shapes from one example: it neither reads nor keeps states
+        keeps_states = self.stateful and not _functional._in_shape_run()
+        if initial_state is None and keeps_states:
             initial_state = self._stateful_initial_state(sequences)
         elif initial_state is None:
             initial_state = self.get_initial_state(_nest.flatten(sequences)[0].shape[0])
@@ -593,7 +606,7 @@ class RNN(_TakesInitialState, Layer):
         states = [_ew.cast(s, self.dtype) if isinstance(s, TensorLike) and s.dtype.is_floating
                   and s.dtype != self.dtype else s for s in initial_state]
         last, outputs, states = self._loop(sequences, states, mask, training)
-        if self.stateful:
+        if keeps_states:
             for var, state in zip(_nest.flatten(self._states), _nest.flatten(states)):
                 var.assign(state)
         output = outputs if self.return_sequences else last
@@ -849,6 +862,11 @@ class Bidirectional(_TakesInitialState, Layer):
         if self.return_state:
             return (output + states) if self.merge_mode is None else (output,) + states
         return output
+
+    def _keep_states(self, batch: int) -> None:
+        """Make both directions' kept states (zeros for ``batch`` examples)."""
+        self.forward_layer._keep_states(batch)
+        self.backward_layer._keep_states(batch)
 
     def reset_states(self) -> None:
         """Zero both directions' kept states (stateful layers)."""

@@ -602,10 +602,10 @@ class Trainer:
                             initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
                             **kwargs)
         data = _data(x, y, sample_weight)
-        _build_on_data(self, data[0])
         if validation_split and validation_data is None:
             data, validation_data = _train_validation_split(data, validation_split)
         batch_size = batch_size or 32
+        _build_on_data(self, data[0], batch_size)
         validation = _validation_parts(validation_data)
         steps = -(-_length(data) // batch_size)
         verbose = 1 if verbose == "auto" else verbose
@@ -652,8 +652,8 @@ class Trainer:
         self._check_compiled("evaluate")
         _refuse_unsupported("evaluate", steps=steps, callbacks=callbacks, **kwargs)
         data = _data(x, y, sample_weight)
-        _build_on_data(self, data[0])
         batch_size = batch_size or 32
+        _build_on_data(self, data[0], batch_size)
         if self.test_function is None:
             self.test_function = self._step_function(self.test_step)
         self.reset_metrics()
@@ -712,19 +712,25 @@ class Trainer:
         return results[0] if len(results) == 1 else results
 
 
-def _build_on_data(model, x):
-    """``fit`` and ``evaluate`` build an unbuilt Sequential model on the data's shape, the
-    batch size unknown, as Keras 3 (``predict`` and other models build on their first call).
+def _build_on_data(model, x, batch_size):
+    """``fit`` and ``evaluate`` build an unbuilt Sequential model on the batches' shape, as
+    Keras 3: the batch size is known when ``batch_size`` divides the samples, else unknown
+    (``predict`` and other models build on their first call).
 
     >>> import gradtape as tf, numpy as np
     >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2)])
-    >>> _build_on_data(model, np.ones((6, 3), "float32"))
+    >>> _build_on_data(model, np.ones((6, 3), "float32"), 4)
     >>> model.input_shape
     (None, 3)
+    >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+    >>> _build_on_data(model, np.ones((8, 3), "float32"), 4)
+    >>> model.input_shape
+    (4, 3)
     """
     build = getattr(model, "_build_for_shape", None)
     if build is not None and not model.built and isinstance(x, np.ndarray):
-        build((None,) + x.shape[1:])
+        batch = batch_size if len(x) % batch_size == 0 else None
+        build((batch,) + x.shape[1:])
 
 
 def _train_validation_split(data, validation_split):
