@@ -359,11 +359,11 @@ class _Graph:
 
 def _shape_of_outputs(outputs):
     """A layer's output shape as Keras 3's summary shows it: a tuple, or for several
-    outputs their structure as text."""
-    if isinstance(outputs, KerasTensor):
-        return outputs.shape
-    return str(_nest.map_structure(
-        lambda t: "(" + ", ".join(str(d) for d in t.shape) + ")", outputs)).replace("'", "")
+    outputs a flat list of them as text (Keras' node keeps its outputs flat)."""
+    flat = _nest.flatten(outputs)
+    if len(flat) == 1:
+        return flat[0].shape
+    return "[" + ", ".join("(" + ", ".join(str(d) for d in t.shape) + ")" for t in flat) + "]"
 
 
 def _link(tensor):

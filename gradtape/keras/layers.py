@@ -386,6 +386,22 @@ class Layer(Module):
         """Keras' name for ``non_trainable_variables`` (a list)."""
         return list(self.non_trainable_variables)
 
+    def count_params(self) -> int:
+        """How many numbers the layer's weights hold (Keras raises ``ValueError`` before the
+        layer is built).
+
+        >>> import gradtape as tf
+        >>> layer = tf.keras.layers.Dense(2)
+        >>> layer.build((None, 3))
+        >>> layer.count_params()
+        8
+        """
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the "
+                             "layer isn't built. You can build it manually via: "
+                             "`layer.build(input_shape)`.")
+        return _summary._count(self.weights)
+
     def get_weights(self) -> List[Any]:
         """The values of ``weights``, as NumPy arrays (a list).
 

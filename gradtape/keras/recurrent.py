@@ -399,8 +399,10 @@ class StackedRNNCells(Layer):
 # ---------------------------------------------------------------------------
 
 # the keys under which a call's ``initial_state`` and ``mask`` travel with its inputs, so
-# that a functional model records (and replays) them as inputs of the layer's node
-_SEQUENCES_KEY, _STATES_KEY, _MASK_KEY = "__sequences__", "__initial_state__", "__mask__"
+# that a functional model records (and replays) them as inputs of the layer's node; sorted
+# (as nest flattens a dict) they come in the call's order, as Keras 3's node lists them
+_SEQUENCES_KEY, _STATES_KEY, _MASK_KEY = ("__0_sequences__", "__1_initial_state__",
+                                          "__2_mask__")
 
 
 def _pack(sequences, initial_state, mask):

@@ -2,9 +2,9 @@
 small synthetic data instead of MNIST, fixed weights instead of random ones; the values are
 TensorFlow 2.21's (Keras 3.15) for the same code.
 
-Left out: the unbuilt models' ``summary()`` (TensorFlow prints a table of unbuilt layers) and
-the encoder-decoder's ``summary()`` (not a chain of layers); the nested-input cell's training
-(TensorFlow fails at building the RNN, which is tested).
+The layers whose ``summary()`` is checked are given the names TensorFlow gave them
+automatically (gradtape's counters depend on the tests run before). Left out: the
+nested-input cell's training (TensorFlow fails at building the RNN, which is tested).
 """
 import numpy as np
 import pytest
@@ -25,41 +25,121 @@ def ramp_weights(model):
             layer.set_weights([ramp(tuple(w.shape)) for w in layer.weights])
 
 
-def test_built_in_rnn_layers():
-    model = keras.Sequential()
-    model.add(layers.Embedding(input_dim=1000, output_dim=64))
-    model.add(layers.LSTM(128))
-    model.add(layers.Dense(10))
-    # TensorFlow 2.21's shapes
-    assert model(np.zeros((2, 5), "int32")).shape == (2, 10)
-    assert sum(int(np.prod(w.shape)) for w in model.weights) == 164106
+def _summary(model, capsys):
+    model.summary()
+    return capsys.readouterr().out.splitlines()
 
-    model = keras.Sequential()
-    model.add(layers.Embedding(input_dim=1000, output_dim=64))
-    model.add(layers.GRU(256, return_sequences=True))
-    model.add(layers.SimpleRNN(128))
-    model.add(layers.Dense(10))
+
+def _unbuilt_rows(names):
+    """The rows of an unbuilt model's summary (TensorFlow 2.21's layout)."""
+    rows = []
+    for name in names:
+        rows += [f"│ {name:<31} │ ?                      │   0 (unbuilt) │",
+                 "├─────────────────────────────────┼────────────────────────┼───────────────┤"]
+    return rows[:-1]
+
+
+HEAD = ["┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓",
+        "┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃",
+        "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩"]
+FOOT = ["└─────────────────────────────────┴────────────────────────┴───────────────┘"]
+NO_PARAMS = [" Total params: 0 (0.00 B)", " Trainable params: 0 (0.00 B)",
+             " Non-trainable params: 0 (0.00 B)"]
+
+
+def test_built_in_rnn_layers(capsys):
+    model = keras.Sequential(name="sequential")
+    model.add(layers.Embedding(input_dim=1000, output_dim=64, name="embedding"))
+    model.add(layers.LSTM(128, name="lstm"))
+    model.add(layers.Dense(10, name="dense"))
+    # TensorFlow 2.21's table of the unbuilt model
+    assert _summary(model, capsys) == ['Model: "sequential"'] + HEAD + _unbuilt_rows(
+        ["embedding (Embedding)", "lstm (LSTM)", "dense (Dense)"]) + FOOT + NO_PARAMS
+    with pytest.raises(ValueError, match="You tried to call `count_params` on layer 'lstm'"):
+        model.layers[1].count_params()
+    # TensorFlow 2.21's shapes and table
+    assert model(np.zeros((2, 5), "int32")).shape == (2, 10)
+    assert _summary(model, capsys) == ['Model: "sequential"'] + HEAD + [
+        "│ embedding (Embedding)           │ (2, 5, 64)             │        64,000 │",
+        "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+        "│ lstm (LSTM)                     │ (2, 128)               │        98,816 │",
+        "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+        "│ dense (Dense)                   │ (2, 10)                │         1,290 │"] + FOOT + [
+        " Total params: 164,106 (641.04 KB)", " Trainable params: 164,106 (641.04 KB)",
+        " Non-trainable params: 0 (0.00 B)"]
+    assert (model.count_params(), model.layers[1].count_params()) == (164106, 98816)
+    assert model.get_layer(index=1) is model.get_layer("lstm") is model.layers[1]
+
+    model = keras.Sequential(name="sequential_1")
+    model.add(layers.Embedding(input_dim=1000, output_dim=64, name="embedding_1"))
+    model.add(layers.GRU(256, return_sequences=True, name="gru"))
+    model.add(layers.SimpleRNN(128, name="simple_rnn"))
+    model.add(layers.Dense(10, name="dense_1"))
+    assert _summary(model, capsys) == ['Model: "sequential_1"'] + HEAD + _unbuilt_rows(
+        ["embedding_1 (Embedding)", "gru (GRU)", "simple_rnn (SimpleRNN)",
+         "dense_1 (Dense)"]) + FOOT + NO_PARAMS
     assert model(np.zeros((2, 5), "int32")).shape == (2, 10)
     assert [tuple(w.shape) for w in model.weights] == [
         (1000, 64), (64, 768), (256, 768), (2, 768), (256, 128), (128, 128), (128,),
         (128, 10), (10,)]
 
 
-def test_outputs_and_states_encoder_decoder():
+ENCODER_DECODER_SUMMARY = """\
+Model: "functional_1"
+┏━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┓
+┃ Layer (type)        ┃ Output Shape      ┃    Param # ┃ Connected to      ┃
+┡━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩
+│ input_layer_1       │ (None, None)      │          0 │ -                 │
+│ (InputLayer)        │                   │            │                   │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ input_layer_2       │ (None, None)      │          0 │ -                 │
+│ (InputLayer)        │                   │            │                   │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ embedding_2         │ (None, None, 64)  │     64,000 │ input_layer_1[0]… │
+│ (Embedding)         │                   │            │                   │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ embedding_3         │ (None, None, 64)  │    128,000 │ input_layer_2[0]… │
+│ (Embedding)         │                   │            │                   │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ encoder (LSTM)      │ [(None, 64),      │     33,024 │ embedding_2[0][0] │
+│                     │ (None, 64),       │            │                   │
+│                     │ (None, 64)]       │            │                   │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ decoder (LSTM)      │ (None, 64)        │     33,024 │ embedding_3[0][0… │
+│                     │                   │            │ encoder[0][1],    │
+│                     │                   │            │ encoder[0][2]     │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ dense_2 (Dense)     │ (None, 10)        │        650 │ decoder[0][0]     │
+└─────────────────────┴───────────────────┴────────────┴───────────────────┘
+ Total params: 258,698 (1010.54 KB)
+ Trainable params: 258,698 (1010.54 KB)
+ Non-trainable params: 0 (0.00 B)
+"""
+
+
+def test_outputs_and_states_encoder_decoder(capsys):
     encoder_vocab = 1000
     decoder_vocab = 2000
-    encoder_input = layers.Input(shape=(None,))
-    encoder_embedded = layers.Embedding(input_dim=encoder_vocab, output_dim=64)(encoder_input)
+    encoder_input = layers.Input(shape=(None,), name="input_layer_1")
+    encoder_embedded = layers.Embedding(input_dim=encoder_vocab, output_dim=64,
+                                        name="embedding_2")(encoder_input)
     output, state_h, state_c = layers.LSTM(64, return_state=True, name="encoder")(
         encoder_embedded)
     encoder_state = [state_h, state_c]
-    decoder_input = layers.Input(shape=(None,))
-    decoder_embedded = layers.Embedding(input_dim=decoder_vocab, output_dim=64)(decoder_input)
+    decoder_input = layers.Input(shape=(None,), name="input_layer_2")
+    decoder_embedded = layers.Embedding(input_dim=decoder_vocab, output_dim=64,
+                                        name="embedding_3")(decoder_input)
     decoder_output = layers.LSTM(64, name="decoder")(decoder_embedded,
                                                     initial_state=encoder_state)
-    output = layers.Dense(10)(decoder_output)
-    model = keras.Model([encoder_input, decoder_input], output)
-    assert sum(int(np.prod(w.shape)) for w in model.weights) == 258698
+    output = layers.Dense(10, name="dense_2")(decoder_output)
+    model = keras.Model([encoder_input, decoder_input], output, name="functional_1")
+    # TensorFlow 2.21's shapes, layer order and table
+    assert (encoder_embedded.shape, state_h.shape) == ((None, None, 64), (None, 64))
+    assert [type(layer).__name__ for layer in model.layers] == [
+        "InputLayer", "InputLayer", "Embedding", "Embedding", "LSTM", "LSTM", "Dense"]
+    assert "\n".join(_summary(model, capsys)) + "\n" == ENCODER_DECODER_SUMMARY
+    assert model.count_params() == 258698
+    assert model.get_layer("encoder").count_params() == 33024
     ramp_weights(model)
     out = model([np.array([[1, 2, 3], [4, 5, 6]]), np.array([[7, 8], [9, 10]])])
     # TensorFlow 2.21's values
@@ -93,6 +173,19 @@ def test_cross_batch_statefulness_and_state_reuse():
     lstm_layer.reset_states()
     assert [s.numpy().tolist() for s in lstm_layer.states] == [[[0.0, 0.0], [0.0, 0.0]]] * 2
     assert len(lstm_layer.weights) == 3   # the kept states are not weights
+
+    # the same layer in a functional model on an Input of a fixed batch size: TensorFlow
+    # 2.21 keeps zero states for it, and calls give the values above
+    inputs = keras.Input(batch_shape=(2, 4, 3))
+    lstm_layer = layers.LSTM(2, stateful=True)
+    model = keras.Model(inputs, lstm_layer(inputs))
+    assert [s.numpy().tolist() for s in lstm_layer.states] == [[[0.0, 0.0], [0.0, 0.0]]] * 2
+    lstm_layer.set_weights([ramp(tuple(w.shape)) for w in lstm_layer.weights])
+    model(paragraph1)
+    np.testing.assert_allclose(model(paragraph2).numpy(), [[0.132507, 0.110993],
+                                                            [0.147925, 0.089033]],
+                               rtol=1e-5, atol=2e-6)
+    assert (model.input_shape, model.count_params()) == ((2, 4, 3), 48)
 
 
 def test_bidirectional_summary(capsys):
