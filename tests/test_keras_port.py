@@ -430,3 +430,19 @@ def test_per_output_loss_trackers_listed_after_the_first_batch():
     assert model.metrics_names == ["loss", "compile_metrics"]
     model.evaluate(MX, [YA, YB], verbose=0)
     assert model.metrics_names == ["loss", "compile_metrics", "a_loss", "b_loss"]
+
+
+def test_a_built_sequential_takes_an_automatic_functional_name():
+    # TensorFlow 2.21: each build of a Sequential makes a Functional model, which takes the
+    # next "functional_N" name (functional, functional_2, functional_4, functional_6 there)
+    def functional_number():
+        inputs = keras.Input((2,))
+        name = keras.Model(inputs, layers.Dense(1)(inputs)).name
+        return 0 if name == "functional" else int(name.rsplit("_", 1)[1])
+    first = functional_number()
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    assert functional_number() == first + 2
+    model.add(layers.Dense(3))
+    assert functional_number() == first + 4
+    keras.Sequential([layers.Dense(2)])   # unbuilt: no name taken
+    assert functional_number() == first + 5

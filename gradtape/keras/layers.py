@@ -251,6 +251,10 @@ class Layer(Module):
         self._dtype = as_dtype(dtype or "float32")
         if input_dim is not None:
             input_shape = (input_dim,)
+        if input_shape is not None:
+            warnings.warn("Do not pass an `input_shape`/`input_dim` argument to a layer. When "
+                          "using Sequential models, prefer using an `Input(shape)` object as the "
+                          "first layer in the model instead.", UserWarning, stacklevel=2)
         # the shape of one sample, for a Sequential model that starts with this layer
         self._input_shape = None if input_shape is None else _sample_shape(input_shape, self)
 
@@ -1334,6 +1338,9 @@ class Sequential(Model):
         function does not take KerasTensors: then the layers build on the Input's zeros."""
         if all(isinstance(layer, Layer) for layer in self.layers):
             self._graph = _functional._chain(inputs, self.layers)
+            # Keras 3 keeps the chain as a Functional model, which takes the next automatic
+            # model name: a later Model(inputs, outputs) is named as in TensorFlow
+            unique_name("functional")
         else:
             self._graph = None
             from ..eager import init_scope

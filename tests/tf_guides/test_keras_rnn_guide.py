@@ -190,7 +190,11 @@ def test_cross_batch_statefulness_and_state_reuse():
 
 def test_bidirectional_summary(capsys):
     model = keras.Sequential()
-    model.add(layers.Bidirectional(layers.LSTM(64, return_sequences=True), input_shape=(5, 10)))
+    # TensorFlow 2.21 warns about input_shape= (prefer an Input first)
+    with pytest.warns(UserWarning, match="Do not pass an `input_shape`/`input_dim` argument"):
+        bidirectional = layers.Bidirectional(layers.LSTM(64, return_sequences=True),
+                                             input_shape=(5, 10))
+    model.add(bidirectional)
     model.add(layers.Bidirectional(layers.LSTM(32)))
     model.add(layers.Dense(10))
     model.summary()
