@@ -189,19 +189,23 @@ def test_cross_batch_statefulness_and_state_reuse():
 
 
 def test_bidirectional_summary(capsys):
-    model = keras.Sequential()
+    model = keras.Sequential(name="sequential_2")
     # TensorFlow 2.21 warns about input_shape= (prefer an Input first)
     with pytest.warns(UserWarning, match="Do not pass an `input_shape`/`input_dim` argument"):
         bidirectional = layers.Bidirectional(layers.LSTM(64, return_sequences=True),
-                                             input_shape=(5, 10))
+                                             input_shape=(5, 10), name="bidirectional")
     model.add(bidirectional)
-    model.add(layers.Bidirectional(layers.LSTM(32)))
-    model.add(layers.Dense(10))
-    model.summary()
-    rows = [line for line in capsys.readouterr().out.splitlines() if "Bidirectional" in line]
-    # TensorFlow 2.21's rows
-    assert rows[0].split("│")[2:4] == [" (None, 5, 128)         ", "        38,400 "]
-    assert rows[1].split("│")[2:4] == [" (None, 64)             ", "        41,216 "]
+    model.add(layers.Bidirectional(layers.LSTM(32), name="bidirectional_1"))
+    model.add(layers.Dense(10, name="dense_3"))
+    # TensorFlow 2.21's table
+    assert _summary(model, capsys) == ['Model: "sequential_2"'] + HEAD + [
+        "│ bidirectional (Bidirectional)   │ (None, 5, 128)         │        38,400 │",
+        "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+        "│ bidirectional_1 (Bidirectional) │ (None, 64)             │        41,216 │",
+        "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+        "│ dense_3 (Dense)                 │ (None, 10)             │           650 │"] + FOOT + [
+        " Total params: 80,266 (313.54 KB)", " Trainable params: 80,266 (313.54 KB)",
+        " Non-trainable params: 0 (0.00 B)"]
 
 
 batch_size = 64
