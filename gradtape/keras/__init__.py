@@ -22,7 +22,12 @@ from . import backend, random  # noqa: F401
 from . import models, train, utils  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
 from .layers import Input, Model, Sequential  # noqa: F401
+from . import recurrent  # noqa: F401
 from .._missing import missing_names as _missing_names
+
+for _name in recurrent.__all__:   # the recurrent layers are tf.keras.layers' too
+    setattr(layers, _name, getattr(recurrent, _name))
+del _name
 
 
 __getattr__ = _missing_names("gradtape.keras", "tf.keras")

@@ -154,7 +154,7 @@ class InputSpec:
     """The shape (without the batch axis) and dtype of a ``Sequential`` model's inputs.
 
     >>> import gradtape as tf
-    >>> tf.keras.Sequential([tf.keras.Input(shape=(28, 28))])._input_spec
+    >>> tf.keras.layers.InputSpec(shape=(28, 28))
     InputSpec(shape=(28, 28), dtype=float32)
     """
 
@@ -251,6 +251,10 @@ class Layer(Module):
         self._dtype = as_dtype(dtype or "float32")
         if input_dim is not None:
             input_shape = (input_dim,)
+        if input_shape is not None:
+            warnings.warn("Do not pass an `input_shape`/`input_dim` argument to a layer. When "
+                          "using Sequential models, prefer using an `Input(shape)` object as the "
+                          "first layer in the model instead.", UserWarning, stacklevel=2)
         # the shape of one sample, for a Sequential model that starts with this layer
         self._input_shape = None if input_shape is None else _sample_shape(input_shape, self)
 
@@ -275,6 +279,29 @@ class Layer(Module):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input of this layer's first call on ``KerasTensor``s (Keras').
+
+        >>> import gradtape as tf
+        >>> inputs = tf.keras.Input(shape=(3,))
+        >>> dense = tf.keras.layers.Dense(2)
+        >>> dense(inputs).shape, dense.input is inputs
+        ((None, 2), True)
+        """
+        return _functional._first_node(self, "input").inputs
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of this layer's first call on ``KerasTensor``s (Keras').
+
+        >>> import gradtape as tf
+        >>> tf.keras.layers.Dense(2, name="fresh").output
+        Traceback (most recent call last):
+        AttributeError: The layer fresh has never been called and thus has no defined output.
+        """
+        return _functional._first_node(self, "output").outputs
 
     def _tracks(self, leaf):
         """Whether Keras collects ``leaf``: weights made by ``add_weight`` and
@@ -362,6 +389,22 @@ class Layer(Module):
     def non_trainable_weights(self) -> List[Any]:
         """Keras' name for ``non_trainable_variables`` (a list)."""
         return list(self.non_trainable_variables)
+
+    def count_params(self) -> int:
+        """How many numbers the layer's weights hold (Keras raises ``ValueError`` before the
+        layer is built).
+
+        >>> import gradtape as tf
+        >>> layer = tf.keras.layers.Dense(2)
+        >>> layer.build((None, 3))
+        >>> layer.count_params()
+        8
+        """
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the "
+                             "layer isn't built. You can build it manually via: "
+                             "`layer.build(input_shape)`.")
+        return _summary._count(self.weights)
 
     def get_weights(self) -> List[Any]:
         """The values of ``weights``, as NumPy arrays (a list).
@@ -599,14 +642,9 @@ class InputLayer(Layer):
                  batch_shape: Optional[ShapeLike] = None, **kwargs: Any) -> None:
         shape, batch_size = _input_layer_shape(shape, batch_size, batch_shape, kwargs)
         super().__init__(name=name or unique_name("input_layer"), dtype=dtype)
-        sample = _sample_shape(shape, "Input")
         self.batch_size = batch_size
-        example = np.zeros((batch_size or 1,) + tuple(1 if d is None else d for d in sample),
-                           self.dtype._np)
-        node = _functional._Node(self, None, (), {})
-        self.output = KerasTensor((batch_size,) + sample, self.dtype, convert_to_tensor(example),
-                                  node=node, name=name)
-        node.outputs = self.output
+        _functional._input_tensor(self, (batch_size,) + _sample_shape(shape, "Input"),
+                                 self.dtype, name)
         self.built = True
 
 
@@ -629,8 +667,10 @@ def _input_layer_shape(shape, batch_size, batch_shape, kwargs):
 
 
 def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
-          dtype: Optional[DTypeLike] = None, name: Optional[str] = None) -> KerasTensor:
-    """A model's symbolic input of one sample's ``shape`` (the batch axis is added).
+          dtype: Optional[DTypeLike] = None, name: Optional[str] = None,
+          batch_shape: Optional[ShapeLike] = None) -> KerasTensor:
+    """A model's symbolic input of one sample's ``shape`` (the batch axis is added), or
+    of ``batch_shape`` (the batch axis included).
 
     Start a functional model with it, or a ``Sequential`` model (which then
     builds its weights at once).
@@ -643,8 +683,11 @@ def Input(shape: Optional[ShapeLike] = None, batch_size: Optional[int] = None,
     >>> model = tf.keras.Model(inputs=inputs, outputs=outputs)
     >>> model(tf.ones((2, 5))).shape
     TensorShape([2, 3])
+    >>> tf.keras.Input(batch_shape=(16, 10, 5)).shape
+    (16, 10, 5)
     """
-    return InputLayer(shape, batch_size=batch_size, dtype=dtype, name=name).output
+    return InputLayer(shape, batch_size=batch_size, dtype=dtype, name=name,
+                      batch_shape=batch_shape).output
 
 
 class Dense(Layer):
@@ -1009,6 +1052,11 @@ class Model(Trainer, Layer):
     (1, 2)
     """
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            cls = Functional   # Keras 3: Model(inputs, outputs) is a Functional
+        return super().__new__(cls)
+
     def __init__(self, *args: Any, name: Optional[str] = None, trainable: bool = True,
                  dtype: Optional[DTypeLike] = None, **kwargs: Any) -> None:
         graph = None
@@ -1052,6 +1100,56 @@ class Model(Trainer, Layer):
         """Mark the model built; its layers create their weights on the first call (as in Keras)."""
         self.built = True
 
+    def _symbolic_graph(self, what):
+        """The graph between the model's Inputs and outputs; AttributeError without one."""
+        graph = getattr(self, "_graph", None)
+        if graph is None:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{what}'")
+        return graph
+
+    @property
+    def inputs(self) -> List[Any]:
+        """The model's symbolic inputs (``KerasTensor``s), a flat list.
+
+        >>> import gradtape as tf
+        >>> inputs = tf.keras.Input(shape=(3,))
+        >>> model = tf.keras.Model(inputs, tf.keras.layers.Dense(2)(inputs))
+        >>> model.inputs == [inputs], type(model).__name__
+        (True, 'Functional')
+        """
+        return _nest.flatten(self._symbolic_graph("inputs").inputs)
+
+    @property
+    def outputs(self) -> List[Any]:
+        """The model's symbolic outputs (``KerasTensor``s), a flat list."""
+        return _nest.flatten(self._symbolic_graph("outputs").outputs)
+
+    @property
+    def input(self) -> Any:
+        """A functional model's inputs as given to ``Model``; else the input of the model's
+        first call on ``KerasTensor``s."""
+        if getattr(self, "_graph", None) is not None and not isinstance(self, Sequential):
+            return self._graph.inputs
+        return Layer.input.fget(self)
+
+    @property
+    def output(self) -> Any:
+        """A functional model's outputs as given to ``Model``; else the output of the
+        model's first call on ``KerasTensor``s."""
+        if getattr(self, "_graph", None) is not None and not isinstance(self, Sequential):
+            return self._graph.outputs
+        return Layer.output.fget(self)
+
+    def get_layer(self, name: Optional[str] = None, index: Optional[int] = None) -> Any:
+        """The layer named ``name``, or at ``index`` in ``model.layers``.
+
+        >>> import gradtape as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2, name="hidden")])
+        >>> model.get_layer("hidden").name, model.get_layer(index=0).name
+        ('hidden', 'hidden')
+        """
+        return _functional._get_layer(self.layers, name, index)
+
     def _cast_inputs(self, inputs):
         # each sub-layer casts its own inputs; a model's may be any structure
         return super()._cast_inputs(inputs) if isinstance(inputs, np.ndarray) else inputs
@@ -1060,7 +1158,8 @@ class Model(Trainer, Layer):
                 print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
                 layer_range: Any = None) -> None:
         """Print Keras 3's table of the layers, their output shapes and weight counts
-        (``Sequential`` and functional models whose layers form a chain).
+        (``Sequential`` and functional models; a functional model whose layers do not form
+        a chain gets Keras' "Connected to" column).
 
         >>> import gradtape as tf
         >>> inputs = tf.keras.Input(shape=(3,), name="x")
@@ -1080,14 +1179,7 @@ class Model(Trainer, Layer):
             raise NotImplementedError(
                 f"{type(self).__name__}.summary() of a subclassed model is not supported: "
                 "list the weights: `[(v.name, v.shape) for v in model.variables]`")
-        rows = [(t._node.layer, t.shape) for t in _nest.flatten(graph.inputs)]
-        for node in graph.nodes:
-            outputs = _nest.flatten(node.outputs)
-            if len(outputs) != 1 or len(node.parents()) != 1:
-                raise NotImplementedError("summary() of a functional model whose layers do "
-                                          "not form a chain is not supported")
-            rows.append((node.layer, outputs[0].shape))
-        return rows
+        return graph.summary_rows()
 
     @_model_shape
     def input_shape(self) -> Any:
@@ -1106,9 +1198,7 @@ class Model(Trainer, Layer):
         return self._graph_shapes("output_shape", "outputs")
 
     def _graph_shapes(self, attribute, which):
-        graph = getattr(self, "_graph", None)
-        if graph is None:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{attribute}'")
+        graph = self._symbolic_graph(attribute)
         return _nest.map_structure(lambda t: tuple(t.shape), getattr(graph, which))
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
@@ -1122,6 +1212,30 @@ class Model(Trainer, Layer):
 
 for _method in _UNSUPPORTED:
     setattr(Model, _method, _refuse(_method))
+
+
+class Functional(Model):
+    """The class of ``tf.keras.Model(inputs, outputs)``, as in Keras 3 (summaries show it).
+
+    >>> import gradtape as tf
+    >>> inputs = tf.keras.Input(shape=(3,))
+    >>> model = tf.keras.Model(inputs, tf.keras.layers.Dense(2)(inputs))
+    >>> type(model).__name__, isinstance(model, tf.keras.Model)
+    ('Functional', True)
+    """
+
+    def get_config(self) -> Dict[str, Any]:
+        """Not supported: a functional model's graph is not serialized."""
+        raise NotImplementedError(
+            "get_config() of a functional model (its graph of layers) is not supported in "
+            "gradtape: rebuild the model with the code that made it and copy the weights "
+            "with get_weights()/set_weights()")
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any], custom_objects: Any = None) -> Any:
+        """Not supported: a functional model's graph is not serialized."""
+        raise NotImplementedError("from_config() of a functional model is not supported "
+                                  "in gradtape (see get_config)")
 
 
 def _functional_graph(who, args, kwargs):
@@ -1145,6 +1259,11 @@ def _functional_graph(who, args, kwargs):
 class Sequential(Model):
     """Layers applied one after another; ``training`` reaches the layers that take it.
 
+    As in Keras 3, once its input shape is known (an ``Input`` first, a first layer made
+    with ``input_shape=``, ``build``, or the first call's shape) the model is built by
+    calling its layers on an ``Input``: each layer gets its ``input`` and ``output``, the
+    model its ``inputs``, ``outputs`` and ``output_shape``.
+
     >>> import gradtape as tf
     >>> tf.random.set_seed(0)
     >>> model = tf.keras.Sequential([tf.keras.layers.Dense(8, activation="relu"),
@@ -1153,47 +1272,87 @@ class Sequential(Model):
     TensorShape([4, 2])
     >>> [tuple(v.shape) for v in model.trainable_variables]
     [(3, 8), (8,), (8, 2), (2,)]
+    >>> model.output_shape
+    (4, 2)
     """
 
     def __init__(self, layers: Any = None, name: Optional[str] = None, trainable: bool = True) -> None:
         super().__init__(name=name, trainable=trainable)
         self.__dict__["layers"] = []
-        self._input_spec = None
+        self._input = None    # the Input the layers are called on to build the model
+        self._graph = None
         for layer in layers or ():
-            self.add(layer)
+            self._append(layer)
+        self._rebuild()
 
     def add(self, layer: Any) -> None:
         """Append a layer (any callable; Layers get the ``training`` flag).
 
         An ``Input`` first, or a first layer made with ``input_shape=``, makes
-        the model build its weights at once.
+        the model build its weights at once; a built model is rebuilt with the layer.
         """
+        self._append(layer)
+        self._rebuild()
+
+    def pop(self) -> Any:
+        """Remove the last layer and return it (a built model is rebuilt without it).
+
+        >>> import gradtape as tf
+        >>> model = tf.keras.Sequential([tf.keras.Input(shape=(3,)),
+        ...                              tf.keras.layers.Dense(2), tf.keras.layers.Dense(4)])
+        >>> type(model.pop()).__name__, len(model.layers), model.output_shape
+        ('Dense', 1, (None, 2))
+        """
+        if not self.layers:
+            raise IndexError("pop from empty list (the Sequential model has no layers)")
+        layer = self.layers.pop()
+        self._graph = None
+        self.built = False
+        self._rebuild()
+        return layer
+
+    def _append(self, layer):
         if isinstance(layer, InputLayer):
             layer = layer.output
         if isinstance(layer, KerasTensor):
             if not layer._node.is_input:
                 raise ValueError("Sequential: only a tf.keras.Input can come before the "
                                  "layers, not the output of a layer")
-            layer = InputSpec(layer.shape[1:], layer.dtype, layer.name)
-        if isinstance(layer, InputSpec):
-            if self.layers or self._input_spec is not None:
+            if self.layers or self._input is not None:
                 raise ValueError("Sequential: an Input can only come first")
-            self._input_spec = layer
+            self._input = layer
             return
         if not callable(layer):
             raise TypeError(f"Sequential.add: expected a layer or callable, "
                             f"got {type(layer).__name__}")
-        if not self.layers and self._input_spec is None and getattr(layer, "_input_shape", None):
-            self._input_spec = InputSpec(layer._input_shape, layer.dtype)
+        if not self.layers and self._input is None and getattr(layer, "_input_shape", None):
+            self._input = Input(shape=layer._input_shape, dtype=layer.dtype)
         self.layers.append(layer)
-        if self._input_spec is not None:
-            self._build_from_spec()
+
+    def _rebuild(self):
+        if self._input is not None and self.layers:
+            self._build_on(self._input)
+
+    def _build_on(self, inputs):
+        """Build by calling the layers on ``inputs`` (an Input), as Keras 3; a plain
+        function does not take KerasTensors: then the layers build on the Input's zeros."""
+        if all(isinstance(layer, Layer) for layer in self.layers):
+            self._graph = _functional._chain(inputs, self.layers)
+            # Keras 3 keeps the chain as a Functional model, which takes the next automatic
+            # model name: a later Model(inputs, outputs) is named as in TensorFlow
+            unique_name("functional")
+        else:
+            self._graph = None
+            from ..eager import init_scope
+            with init_scope():
+                self.call(inputs._example)
+            self._clear_losses()
+        self.built = True
 
     def build(self, input_shape: Optional[ShapeLike] = None) -> None:
-        """Create every layer's weights now, running the layers once on zeros of ``input_shape``.
-
-        ``None`` sizes (the batch axis) count as 1. Without it, the weights are
-        created on the first call.
+        """Create every layer's weights now, calling the layers on an Input of
+        ``input_shape`` (the batch axis included). Without it, the weights are created on
+        the first call.
 
         >>> import gradtape as tf
         >>> model = tf.keras.Sequential([tf.keras.layers.Dense(4), tf.keras.layers.Dense(2)])
@@ -1201,91 +1360,76 @@ class Sequential(Model):
         >>> [tuple(v.shape) for v in model.trainable_variables]
         [(3, 4), (4,), (4, 2), (2,)]
         """
-        if input_shape is None:
-            if self._input_spec is None:
-                raise ValueError(f"Sequential '{self.name}'.build: give the input shape, "
-                                 "e.g. build((None, 784))")
-            input_shape = (None,) + self._input_spec.shape
-        shape = _sample_shape(input_shape, self)
-        sample = tuple(1 if d is None else int(d) for d in shape)
-        dtype = self._input_spec.dtype if self._input_spec is not None else self.dtype
-        if self._input_spec is None:
-            self._called_shape = tuple(shape)
-        self.call(np.zeros(sample, dtype._np))
-        self.built = True
+        if input_shape is None and self._input is None:
+            raise ValueError(f"Sequential '{self.name}'.build: give the input shape, "
+                             "e.g. build((None, 784))")
+        if input_shape is not None:
+            shape = _sample_shape(input_shape, self)
+            if self._input is None or self._input.shape != shape:
+                dtype = self._input.dtype if self._input is not None else self.dtype
+                self._input = Input(batch_shape=shape, dtype=dtype)
+        self._build_on(self._input)
 
     def _build_on_first_call(self, inputs):
-        self._called_shape = tuple(_shape_of(inputs))
-        self.built = True   # the layers build themselves in the call
+        # Keras 3 builds the model for the first input's shape, its batch size included
+        if isinstance(inputs, TensorLike):
+            self._build_for_shape(tuple(inputs.shape))
+        self.built = True   # else the layers build themselves in the call
 
-    def _build_from_spec(self):
-        self.build()
+    def _build_for_shape(self, shape):
+        """Build on an Input of ``shape`` (the batch axis included; of the model's dtype, as
+        Keras 3) unless the model has its input: on its first call, its first call on a
+        ``KerasTensor`` (inside another model), or ``fit``'s data (the batch size unknown)."""
+        if self._input is None and self.layers:
+            self._input = Input(batch_shape=shape, dtype=self.dtype)
+            self._build_on(self._input)
+
+    def _symbolic_graph(self, what):
+        if self._graph is None:
+            if self._input is not None and self.layers:
+                raise NotImplementedError(
+                    f"Sequential.{what.replace(' ', '_')} of a model holding a plain function "
+                    "is not supported in gradtape: wrap it in tf.keras.layers.Lambda")
+            raise AttributeError(f"Sequential model '{self.name}' has no defined {what} yet.")
+        return self._graph
 
     @_model_shape
     def input_shape(self) -> Tuple[Optional[int], ...]:
-        """``(None,) +`` the declared input shape, or the shape of the first call's input.
+        """The shape of the Input the model is built on (``None`` for an unknown batch size).
 
         >>> import gradtape as tf
         >>> tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(3)]).input_shape
         (None, 4)
         """
-        if self._input_spec is not None:
-            return (None,) + tuple(self._input_spec.shape)
-        if getattr(self, "_called_shape", None) is None:
+        if self._input is None:
             raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
-        return self._called_shape
+        return self._input.shape
 
     @_model_shape
     def output_shape(self) -> Tuple[Optional[int], ...]:
-        """The shape the last layer gives for :attr:`input_shape` (``None`` kept for the batch).
+        """The shape of the last layer's output when the model is built.
 
         >>> import gradtape as tf
         >>> model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(3)])
         >>> model.output_shape
         (None, 3)
         """
-        if not self.layers or (self._input_spec is None
-                               and getattr(self, "_called_shape", None) is None):
-            raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet.")
-        return self._layer_output_shapes()[-1][1]
-
-    def _layer_output_shapes(self):
-        """``(layer, output shape)`` for each layer, from runs on zeros of the input shape:
-        an unknown (``None``) size is tried as 24 and as 48 (a strided
-        convolution needs room), and the output sizes that
-        follow it are unknown too."""
-        shape = self.input_shape
-        runs = [self._shapes_on_zeros(shape, 24)]
-        if None in shape[1:]:
-            runs.append(self._shapes_on_zeros(shape, 48))
-        return [(layer, shape[:1] + tuple(d if all(r[i][k] == d for r in runs) else None
-                                          for k, d in enumerate(runs[0][i]) if k > 0))
-                for i, layer in enumerate(self.layers)]
-
-    def _shapes_on_zeros(self, shape, unknown):
-        """Each layer's output shape on zeros of ``shape``, ``unknown`` for each None."""
-        from ..eager import init_scope
-        dtype = self._input_spec.dtype if self._input_spec is not None else self.dtype
-        x = np.zeros((1,) + tuple(unknown if d is None else d for d in shape[1:]), dtype._np)
-        shapes = []
-        with init_scope():
-            for layer in self.layers:
-                x = layer(x)
-                shapes.append(tuple(x.shape))
-        self._clear_losses()
-        return shapes
+        return self._symbolic_graph("output shape").outputs.shape
 
     def _summary_rows(self):
-        if self._input_spec is None and getattr(self, "_called_shape", None) is None:
-            raise ValueError("This model has not yet been built. Build the model first by "
-                             "calling `build()` or by calling the model on a batch of data.")
-        return self._layer_output_shapes()
+        if not self.built:   # Keras 3 lists an unbuilt model's layers with "?" shapes
+            return [(layer, None) for layer in self.layers]
+        if self._graph is None:
+            raise NotImplementedError(
+                "Sequential.summary() of a model holding a plain function, or first called "
+                "on a structure of tensors, is not supported in gradtape: wrap functions in "
+                "tf.keras.layers.Lambda, or start the model with tf.keras.Input")
+        return [(node.layer, _nest.flatten(node.outputs)[0].shape) for node in self._graph.nodes]
 
     def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
         x = inputs
-        spec = self._input_spec
-        if spec is not None and hasattr(x, "shape"):
-            x = _functional.adjust_input_rank(x, (None,) + spec.shape, spec.name)
+        if self._input is not None and hasattr(x, "shape"):
+            x = _functional.adjust_input_rank(x, self._input.shape, self._input.name)
         for layer in self.layers:
             x = layer(x, training=training) if _takes_training(layer) else layer(x)
         return x
@@ -1439,8 +1583,10 @@ class Conv2D(Layer):
         if input_shape is None or len(input_shape) != 4:
             raise ValueError(f"Conv2D '{self.name}': expected images of shape "
                              f"(batch, height, width, channels), got shape {input_shape}")
-        self.kernel = self.add_weight(self.kernel_size + (input_shape[-1], self.filters),
-                                      self.kernel_initializer, name="kernel",
+        self._make_weights(self.kernel_size + (input_shape[-1], self.filters))
+
+    def _make_weights(self, kernel_shape):
+        self.kernel = self.add_weight(kernel_shape, self.kernel_initializer, name="kernel",
                                       regularizer=self.kernel_regularizer)
         if self.use_bias:
             self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias",
@@ -1456,6 +1602,62 @@ class Conv2D(Layer):
         if self.use_bias:
             out = out + self.bias
         return self.activation(out)
+
+
+class Conv1D(Conv2D):
+    """A 1-D convolution over sequences ``(batch, steps, channels)``, plus bias, then activation.
+
+    The kernel has shape ``(kernel_size, in_channels, filters)``; ``padding`` is
+    ``'valid'``, ``'same'`` or ``'causal'`` (zeros before the sequence, as Keras).
+
+    >>> import gradtape as tf
+    >>> conv = tf.keras.layers.Conv1D(2, 3, kernel_initializer="ones")
+    >>> y = conv(tf.ones((1, 5, 4)))
+    >>> y.shape, float(y[0, 0, 0])      # 3 * 4 ones summed
+    (TensorShape([1, 3, 2]), 12.0)
+    >>> causal = tf.keras.layers.Conv1D(1, 2, padding="causal", kernel_initializer="ones")
+    >>> causal(tf.constant([[[1.0], [2.0], [3.0]]]))[0, :, 0].numpy()
+    array([1., 3., 5.], dtype=float32)
+    """
+
+    def __init__(self, filters: int, kernel_size: Union[int, Sequence[int]],
+                 strides: Union[int, Sequence[int]] = 1, padding: str = "valid",
+                 data_format: Optional[str] = None, dilation_rate: Union[int, Sequence[int]] = 1,
+                 **kwargs: Any) -> None:
+        causal = isinstance(padding, str) and padding.lower() == "causal"
+        super().__init__(filters, (1,) + _single(kernel_size, "kernel_size"),
+                         (1,) + _single(strides, "strides"), "valid" if causal else padding,
+                         data_format, (1,) + _single(dilation_rate, "dilation_rate"), **kwargs)
+        if causal:
+            self.padding = "causal"
+
+    def build(self, input_shape: ShapeLike) -> None:
+        if input_shape is None or len(input_shape) != 3:
+            raise ValueError(f"Conv1D '{self.name}': expected sequences of shape "
+                             f"(batch, steps, channels), got shape {input_shape}")
+        self._make_weights((self.kernel_size[1], input_shape[-1], self.filters))
+
+    def call(self, inputs: TensorInput) -> Any:
+        _sequence_axis(self, inputs)
+        padding = self.padding.upper()
+        if padding == "CAUSAL":   # Keras: zeros before the sequence, then a valid convolution
+            before = self.dilation_rate[1] * (self.kernel_size[1] - 1)
+            inputs = _shape_ops.pad(inputs, [[0, 0], [before, 0], [0, 0]])
+            padding = "VALID"
+        out = _nn.conv1d(inputs, self.kernel, stride=self.strides[1], padding=padding,
+                         dilations=self.dilation_rate[1])
+        if self.use_bias:
+            out = out + self.bias
+        return self.activation(out)
+
+
+def _single(value, what):
+    """A Conv1D size given as an int or a tuple of one, as a tuple of one."""
+    single = tuple(value) if isinstance(value, (list, tuple)) else (value,)
+    if len(single) != 1:
+        raise ValueError(f"Conv1D: {what} must be an integer or a tuple of one integer, "
+                         f"got {value!r}")
+    return single
 
 
 class Conv2DTranspose(Conv2D):

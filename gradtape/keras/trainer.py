@@ -22,6 +22,7 @@ import numpy as np
 from .. import nest as _nest
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
+from ..rules import elementwise as _ew
 from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
@@ -31,38 +32,91 @@ from typing import Any, Dict, List, Optional
 class CompileMetrics(_metrics.Metric):
     """The metrics given to ``compile``, updated together; ``result()`` is a dict by name.
 
+    For a functional model with several outputs (``output_names``), the metrics are per
+    output (a list with one entry per output, or a dict by output name) and named
+    ``'<output>_<metric>'``, as Keras 3.
+
     >>> import gradtape as tf
     >>> m = CompileMetrics(["mae", "mse"])
     >>> m.update_state([[1.0], [2.0]], [[2.0], [4.0]])
     >>> {k: float(v) for k, v in m.result().items()}
     {'mae': 1.5, 'mse': 2.5}
+    >>> m = CompileMetrics([["mae"], "mse"], output_names=["a", "b"])
+    >>> m.update_state([[[1.0]], [[2.0]]], [[[2.0]], [[4.0]]])
+    >>> {k: float(v) for k, v in m.result().items()}
+    {'a_mae': 1.0, 'b_mse': 4.0}
     """
 
-    def __init__(self, metrics: Any = None, weighted_metrics: Any = None) -> None:
+    def __init__(self, metrics: Any = None, weighted_metrics: Any = None,
+                 output_names: Optional[List[str]] = None) -> None:
         super().__init__(name="compile_metrics")
-        self._unweighted = [_compiled_metric(m) for m in _as_list(metrics)]
-        self._weighted = [_compiled_metric(m) for m in _as_list(weighted_metrics)]
+        self._output_names = output_names
+        # one list of metrics per output ('accuracy' a name until a batch picks its class);
+        # metrics that do not match the outputs raise on the first batch, as in Keras 3
+        self._mismatch = None
+        try:
+            self._unweighted = _metric_lists(metrics, output_names, "metrics")
+            self._weighted = _metric_lists(weighted_metrics, output_names, "weighted_metrics")
+        except ValueError as error:
+            self._mismatch, self._unweighted, self._weighted = error, [], []
 
     @property
     def metrics(self) -> List[Any]:
         """The metric objects, unweighted ones first (an ``'accuracy'`` only once the
         first batch has picked its class)."""
-        return [m for m in self._unweighted + self._weighted if not isinstance(m, str)]
+        return [m for group in self._unweighted + self._weighted for m in group
+                if not isinstance(m, str)]
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        self._unweighted = [_accuracy_for(m, y_true, y_pred) for m in self._unweighted]
-        self._weighted = [_accuracy_for(m, y_true, y_pred) for m in self._weighted]
-        for metric in self._unweighted:
-            metric.update_state(y_true, y_pred)
-        for metric in self._weighted:
-            metric.update_state(y_true, y_pred, sample_weight=sample_weight)
+        if self._mismatch is not None:
+            raise self._mismatch
+        if self._output_names is None:
+            _refuse_several_outputs(y_pred, "compiled metrics")
+            pairs = [(_one_output(y_true), _one_output(y_pred))]
+        else:
+            pairs = list(zip(_by_output(y_true, self._output_names, "the targets (y)"),
+                             _by_output(y_pred, self._output_names, "the model's outputs")))
+        for k, (y_t, y_p) in enumerate(pairs):
+            self._unweighted[k] = [_accuracy_for(m, y_t, y_p) for m in self._unweighted[k]]
+            self._weighted[k] = [_accuracy_for(m, y_t, y_p) for m in self._weighted[k]]
+            for metric in self._unweighted[k]:
+                metric.update_state(y_t, y_p)
+            for metric in self._weighted[k]:
+                metric.update_state(y_t, y_p, sample_weight=sample_weight)
 
     def result(self) -> Dict[str, Any]:
-        return {metric.name: metric.result() for metric in self.metrics}
+        names = self._output_names or [None]
+        return {(f"{names[k]}_" if names[k] else "") + metric.name: metric.result()
+                for groups in (self._unweighted, self._weighted)
+                for k, group in enumerate(groups) for metric in group}
 
     def reset_state(self) -> None:
         for metric in self.metrics:
             metric.reset_state()
+
+
+def _metric_lists(spec, names, what):
+    """``compile``'s metrics as one list of compiled metrics per output (one list for a
+    model with one output)."""
+    if names is None:
+        return [[_compiled_metric(m) for m in _as_list(spec)]]
+    if spec is None:
+        return [[] for _ in names]
+    if isinstance(spec, dict):
+        unknown = [key for key in spec if key not in names]
+        if unknown:
+            raise ValueError(f"Invalid `{what}`: the keys {unknown} are not the model's output "
+                             f"names {names}")
+        per_output = [spec.get(name) for name in names]
+    elif isinstance(spec, (list, tuple)) and len(spec) == len(names):
+        per_output = list(spec)
+    else:
+        raise ValueError(
+            f"Invalid `{what}`. `{what}` should contain metrics objects and either be a dict "
+            f"or a list matching the output names of the functional model {names} or match "
+            f"the output structure of the model: {['X'] * len(names)}.\nReceived: "
+            f"{what}={spec!r}")
+    return [[_compiled_metric(m) for m in _as_list(entry)] for entry in per_output]
 
 
 def _as_list(value):
@@ -126,14 +180,138 @@ def _compiled_loss(identifier):
     (the mean over the batch, as Keras)."""
     if isinstance(identifier, _losses.Loss):
         return identifier
-    if isinstance(identifier, (list, tuple, dict)):
-        raise NotImplementedError("compile: a loss per output (a list or dict) is not "
-                                  "supported in gradtape; give one loss")
     fn = _losses.get(identifier)
     if isinstance(fn, _losses.Loss):
         return fn
     return _losses.LossFunctionWrapper(fn, name=identifier if isinstance(identifier, str)
                                        else getattr(fn, "__name__", None))
+
+
+class CompileLoss:
+    """Keras 3's compiled loss: one loss, or one per output of a functional model with
+    several (a list in output order, or a dict by output name; ``None`` skips an output),
+    each scaled by its ``loss_weights`` entry; the total is their sum. With several, each
+    output's unweighted loss is tracked as ``'<output name>_loss'`` (a mean over the
+    batches, each batch counted once as under TensorFlow's traced step, or by its size
+    with ``run_eagerly``).
+
+    >>> import gradtape as tf, numpy as np
+    >>> inputs = tf.keras.Input(shape=(2,))
+    >>> a = tf.keras.layers.Dense(1, name="a", kernel_initializer="ones")(inputs)
+    >>> b = tf.keras.layers.Dense(1, name="b", kernel_initializer="zeros")(inputs)
+    >>> model = tf.keras.Model(inputs, [a, b])
+    >>> model.compile(loss=["mse", "mae"], loss_weights={"a": 1.0, "b": 0.5})
+    >>> model.evaluate(np.ones((2, 2)), [np.zeros((2, 1)), np.ones((2, 1))], verbose=0)
+    [4.5, 4.0, 1.0]
+    """
+
+    def __init__(self, loss: Any, loss_weights: Any = None,
+                 output_names: Optional[List[str]] = None, by_batch_size: bool = False) -> None:
+        names = output_names or [None]
+        losses = _per_output(loss, names, "loss") if output_names else [_only_one(loss, "loss")]
+        weights = ([None] * len(names) if loss_weights is None
+                   else _loss_weights(loss, loss_weights, names))
+        self.output_names = names
+        self.losses = [None if fn is None else _compiled_loss(fn) for fn in losses]
+        self.weights = weights
+        self.by_batch_size = by_batch_size
+        several = sum(fn is not None for fn in losses) > 1
+        self._trackers = [_metrics.Mean(name=f"{name}_loss") if several and fn is not None
+                          else None for name, fn in zip(names, losses)]
+        self.built = False
+
+    @property
+    def metrics(self) -> List[Any]:
+        """Each output's loss tracker (once a batch has been seen, as Keras 3 lists them)."""
+        return [m for m in self._trackers if m is not None] if self.built else []
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        if len(self.output_names) == 1:
+            _refuse_several_outputs(y_pred, "a compiled loss")
+            y_true, y_pred = [_one_output(y_true)], [_one_output(y_pred)]
+        else:
+            y_pred = _by_output(y_pred, self.output_names, "the model's outputs")
+            y_true = _by_output(y_true, self.output_names, "the targets (y)")
+        self.built = True
+        total = None
+        for loss, weight, metric, y_t, y_p in zip(self.losses, self.weights, self._trackers,
+                                                 y_true, y_pred):
+            if loss is None:
+                continue
+            value = loss(y_t, y_p, sample_weight=sample_weight)
+            if metric is not None:
+                metric.update_state(value, sample_weight=y_p.shape[0] if self.by_batch_size
+                                    else None)
+            if weight is not None:
+                value = value * _ew.cast(convert_to_tensor(weight), value.dtype)
+            total = value if total is None else total + value
+        return total
+
+
+def _only_one(loss, what):
+    """The loss of a model with one output: a list or dict of one is unwrapped."""
+    if isinstance(loss, dict):
+        loss = list(loss.values())
+    if isinstance(loss, (list, tuple)):
+        if len(loss) != 1 or loss[0] is None:
+            raise NotImplementedError(f"compile: {what}={loss!r} for a model with one output "
+                                      "is not supported in gradtape; give one loss")
+        loss = loss[0]
+    return loss
+
+
+def _per_output(spec, names, what):
+    """``spec`` (one value for every output, a list in output order, or a dict by output
+    name) as a list in output order."""
+    if isinstance(spec, dict):
+        if set(spec) != set(names):
+            raise ValueError(f"Expected keys {names} in {what} dict, but found "
+                             f"{what}.keys()={list(spec)}")
+        return [spec[name] for name in names]
+    if isinstance(spec, (list, tuple)):
+        if len(spec) != len(names):
+            raise NotImplementedError(
+                f"compile: {len(spec)} {what} for a model with {len(names)} outputs {names} "
+                f"is not supported in gradtape; give one per output (None to skip one)")
+        return list(spec)
+    return [spec] * len(names)
+
+
+def _loss_weights(loss, loss_weights, names):
+    """``compile``'s ``loss_weights`` in output order (a number for a model with one output)."""
+    if len(names) == 1:
+        return [_only_one(loss_weights, "loss_weights")]
+    if not isinstance(loss, (list, tuple, dict)):
+        count = len(loss_weights) if isinstance(loss_weights, (list, tuple, dict)) else 1
+        raise ValueError(f"`loss_weights` must match the number of losses, got 1 losses "
+                         f"and {count} weights.")
+    return _per_output(loss_weights, names, "loss_weights")
+
+
+def _by_output(values, names, what):
+    """A structure of one value per output (a list, or a dict by output name) in output order."""
+    if isinstance(values, dict):
+        missing = [name for name in names if name not in values]
+        if missing:
+            raise ValueError(f"{what}: no value for the outputs {missing}; the dict has the "
+                             f"keys {list(values)}")
+        return [values[name] for name in names]
+    values = list(values) if isinstance(values, (list, tuple)) else [values]
+    if len(values) != len(names):
+        raise ValueError(f"{what}: {len(values)} values for a model with {len(names)} "
+                         f"outputs {names}")
+    return values
+
+
+def _output_names(model):
+    """The names of a functional model's outputs (the dict's keys, or the layers that
+    make them); None for one output or a model that is not functional."""
+    graph = getattr(model, "_graph", None)
+    if graph is None or len(_nest.flatten(graph.outputs)) < 2:
+        return None
+    if isinstance(graph.outputs, dict):
+        return sorted(graph.outputs)
+    return [t._node.layer.name for t in _nest.flatten(graph.outputs)]
 
 
 class History:
@@ -230,14 +408,31 @@ def _validation_parts(validation_data):
     return x, y, weight
 
 
+def _one_output(value):
+    """The array of a model's one output (or its targets), given in a list or dict of one
+    (``Model(inputs, [outputs])``), as Keras 3.
+
+    >>> _one_output({"o": np.ones(2)}), _one_output([[1.0], [2.0]])
+    (array([1., 1.]), [[1.0], [2.0]])
+    """
+    if isinstance(value, (list, tuple, dict)):
+        leaves = _nest.flatten(value)
+        if len(leaves) == 1 and hasattr(leaves[0], "shape"):
+            return leaves[0]
+    return value
+
+
 def _refuse_several_outputs(y_pred, what):
     """Keras applies a compiled loss or metric to each output of a model with several;
-    gradtape would measure them stacked together, so it refuses."""
-    if isinstance(y_pred, (list, tuple, dict)) and len(_nest.flatten(y_pred)) > 1:
+    gradtape would measure them stacked together, so it refuses (one array written as
+    nested lists of numbers is one output)."""
+    outputs = sum(hasattr(leaf, "shape") for leaf in _nest.flatten(y_pred)) \
+        if isinstance(y_pred, (list, tuple, dict)) else 1
+    if outputs > 1:
         raise NotImplementedError(
-            f"{what} on a model with {len(_nest.flatten(y_pred))} outputs is not supported in "
-            "gradtape (Keras applies it to each output and sums the losses); override "
-            "train_step/test_step to compute each output's loss")
+            f"{what} on a model with {outputs} outputs is not supported in "
+            "gradtape (Keras applies them to each output); override train_step/test_step "
+            "to compute each output's loss and metrics")
 
 
 def _refuse_unsupported(method, **given):
@@ -283,14 +478,15 @@ class Trainer:
         >>> [m.name for m in model.metrics]
         ['loss', 'compile_metrics']
         """
-        _refuse_unsupported("compile", loss_weights=loss_weights,
-                            steps_per_execution=steps_per_execution)
+        _refuse_unsupported("compile", steps_per_execution=steps_per_execution)
         self.optimizer = _optimizers.get(optimizer) if optimizer is not None else None
         if loss is not None:
-            self._compile_loss = _compiled_loss(loss)
+            self._compile_loss = CompileLoss(loss, loss_weights, _output_names(self),
+                                             by_batch_size=bool(run_eagerly))
             self.loss = loss
         if metrics is not None or weighted_metrics is not None:
-            self._compile_metrics = CompileMetrics(metrics, weighted_metrics)
+            self._compile_metrics = CompileMetrics(metrics, weighted_metrics,
+                                                   _output_names(self))
         self.run_eagerly = bool(run_eagerly)
         self._loss_tracker = _metrics.Mean(name="loss")
         self.train_function = self.test_function = None
@@ -305,6 +501,8 @@ class Trainer:
             found.append(self._loss_tracker)
             if self._compile_metrics is not None:
                 found.append(self._compile_metrics)
+            if self._compile_loss is not None:
+                found.extend(self._compile_loss.metrics)
         found.extend(v for v in vars(self).values()
                      if isinstance(v, _metrics.Metric) and not isinstance(v, CompileMetrics)
                      and v is not self._loss_tracker)
@@ -325,7 +523,6 @@ class Trainer:
         """The compiled loss of ``(y, y_pred)`` plus the model's ``losses``."""
         total = []
         if self._compile_loss is not None:
-            _refuse_several_outputs(y_pred, "a compiled loss")
             total.append(self._compile_loss(y, y_pred, sample_weight=sample_weight))
         total.extend(self.losses)
         if not total:
@@ -335,7 +532,6 @@ class Trainer:
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> Any:
         """Update the compiled metrics and return every metric's result."""
         if self._compile_metrics is not None:
-            _refuse_several_outputs(y_pred, "compiled metrics")
             self._compile_metrics.update_state(y, y_pred, sample_weight=sample_weight)
         return self.get_metrics_result()
 
@@ -409,6 +605,7 @@ class Trainer:
         if validation_split and validation_data is None:
             data, validation_data = _train_validation_split(data, validation_split)
         batch_size = batch_size or 32
+        _build_on_data(self, data[0], batch_size)
         validation = _validation_parts(validation_data)
         steps = -(-_length(data) // batch_size)
         verbose = 1 if verbose == "auto" else verbose
@@ -456,6 +653,7 @@ class Trainer:
         _refuse_unsupported("evaluate", steps=steps, callbacks=callbacks, **kwargs)
         data = _data(x, y, sample_weight)
         batch_size = batch_size or 32
+        _build_on_data(self, data[0], batch_size)
         if self.test_function is None:
             self.test_function = self._step_function(self.test_step)
         self.reset_metrics()
@@ -512,6 +710,27 @@ class Trainer:
         results = [logs[name] for name in names if name in logs]
         results += [logs[key] for key in sorted(logs) if key not in names]
         return results[0] if len(results) == 1 else results
+
+
+def _build_on_data(model, x, batch_size):
+    """``fit`` and ``evaluate`` build an unbuilt Sequential model on the batches' shape, as
+    Keras 3: the batch size is known when ``batch_size`` divides the samples, else unknown
+    (``predict`` and other models build on their first call).
+
+    >>> import gradtape as tf, numpy as np
+    >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+    >>> _build_on_data(model, np.ones((6, 3), "float32"), 4)
+    >>> model.input_shape
+    (None, 3)
+    >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+    >>> _build_on_data(model, np.ones((8, 3), "float32"), 4)
+    >>> model.input_shape
+    (4, 3)
+    """
+    build = getattr(model, "_build_for_shape", None)
+    if build is not None and not model.built and isinstance(x, np.ndarray):
+        batch = batch_size if len(x) % batch_size == 0 else None
+        build((batch,) + x.shape[1:])
 
 
 def _train_validation_split(data, validation_split):

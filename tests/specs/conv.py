@@ -39,6 +39,12 @@ SPECS = [
            [(rand((1, 3, 3, 1)), rand((2, 2, 1, 2)))], 2, array_api=False),
     OpSpec("conv1d", lambda x, w: tf.nn.conv1d(x, w, 2, "SAME"),
            [(rand((2, 5, 2)), rand((3, 2, 2)))], 2, array_api=False),
+    # Conv1D's other paths: a dilated valid convolution, and 'causal' (zeros padded before)
+    OpSpec("conv1d_valid_dilated", lambda x, w: tf.nn.conv1d(x, w, 1, "VALID", dilations=2),
+           [(rand((2, 6, 2)), rand((2, 2, 3)))], 2, array_api=False),
+    OpSpec("conv1d_causal", lambda x, w: tf.nn.conv1d(tf.pad(x, [[0, 0], [2, 0], [0, 0]]), w, 1,
+                                                      "VALID"),
+           [(rand((1, 4, 2)), rand((3, 2, 1)))], 2, array_api=False),
     OpSpec("conv2d_transpose_same_stride2",
            lambda x, w: tf.nn.conv2d_transpose(x, w, [x.shape[0], 5, 3, 2], [2, 1], "SAME"),
            [(rand((1, 3, 3, 2)), rand((2, 2, 2, 2))), (rand((2, 3, 3, 1)), rand((3, 2, 2, 1)))],

@@ -311,5 +311,5 @@ def test_summary(capsys):
                               layers.Dense(300000, name="a_very_long_layer_name_that_wraps_around")])
     model.summary()
     assert capsys.readouterr().out.endswith(LONG_SUMMARY_TAIL)
-    with pytest.raises(ValueError, match="has not yet been built"):
-        keras.Sequential([layers.Dense(2)]).summary()
+    keras.Sequential([layers.Dense(2)]).summary()   # TF 2.21 lists an unbuilt model's layers
+    assert "│ ?                      │   0 (unbuilt) │" in capsys.readouterr().out
