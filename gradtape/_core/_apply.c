@@ -159,8 +159,9 @@ offer(PyObject *recorders, PyObject *op, PyObject *const *items, Py_ssize_t n, P
     if (ins == NULL)
         return -1;
     for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(recorders); r++) {
-        PyObject *args[5] = {PyTuple_GET_ITEM(recorders, r), op, ins, out, params};
-        PyObject *done = PyObject_VectorcallMethod(s_record, args,
+        /* args[0] is room the method call may use (PY_VECTORCALL_ARGUMENTS_OFFSET) */
+        PyObject *args[6] = {NULL, PyTuple_GET_ITEM(recorders, r), op, ins, out, params};
+        PyObject *done = PyObject_VectorcallMethod(s_record, args + 1,
                                                    5 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
         if (done == NULL) {
             Py_DECREF(ins);
@@ -216,6 +217,7 @@ apply(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_XDECREF(recorders);
         return NULL;
     }
+    Py_INCREF(list);  /* ours until the op is taken off it */
     n = PySequence_Fast_GET_SIZE(seq);
     out = compute(op, inputs, PySequence_Fast_ITEMS(seq), n, params);
     multi = SLOT(op, off_multi);
@@ -232,6 +234,7 @@ apply(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (PyList_GET_SIZE(list) > 0 && PyList_SetSlice(list, PyList_GET_SIZE(list) - 1,
                                                      PyList_GET_SIZE(list), NULL) < 0)
         failed_step = -1;
+    Py_DECREF(list);
     if (failed_step) {
         Py_XDECREF(out);
         return NULL;

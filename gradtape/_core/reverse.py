@@ -88,6 +88,7 @@ def shape_dtype(x):
 
 # how far up from ``TapeRecorder.record`` the frame that called apply is
 _SITE_DEPTH = 1 + sites.apply_frames
+_OWN_FILES = sites.OWN_FILES
 
 
 class TapeRecorder(Recorder):
@@ -194,6 +195,9 @@ class TapeRecorder(Recorder):
             try:
                 f = _getframe(_SITE_DEPTH)
                 code = f.f_code
+                if code is not sites.last_user and code.co_filename in _OWN_FILES:
+                    f = f.f_back  # (a public op's frame: the user's is usually next)
+                    code = f.f_code
                 if code is not sites.last_user:  # (always, in debug mode)
                     f = sites.user_frame(f)
                     code = f.f_code
