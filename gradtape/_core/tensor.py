@@ -594,6 +594,8 @@ def to_array(value, dtype=None):
     arr = _infer_python(value)
     if dtype is None:
         return arr
+    if arr.size == 0:  # ``[]``: no value to convert, any dtype (NumPy calls it float)
+        return arr.astype(dtype._np)
     if arr.dtype.kind in "fc" and dtype.kind in "iub":
         # TensorFlow never converts a Python float to an integer dtype, even 2.0
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")

@@ -54,3 +54,13 @@ def test_a_recorder_that_fails_to_enter_leaves_the_lock_free():
         tape.watch(x)
         y = x * x
     assert tape.gradient(y, x).numpy() == 4.0
+
+
+@pytest.mark.parametrize("value,dtype,shape", [([], tf.int32, (0,)), ([], tf.bool, (0,)),
+                                               ([[], []], tf.int64, (2, 0))])
+def test_an_empty_list_takes_any_dtype(value, dtype, shape):
+    # TensorFlow 2.21: tf.constant([], tf.int32) is an empty int32 tensor
+    t = tf.constant(value, dtype)
+    assert t.dtype == dtype and tuple(t.shape) == shape
+    assert repr(tf.constant([], tf.int32)) == (
+        "<tf.Tensor: shape=(0,), dtype=int32, numpy=array([], dtype=int32)>")
