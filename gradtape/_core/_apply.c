@@ -288,7 +288,14 @@ static PyMethodDef module_methods[] = {
      "install(Op, Tensor, state, next_uid, python_apply, apply_any_namespace, failed, "
      "wrap_all, raw_errors)"},
     {"apply", (PyCFunction)(void (*)(void))apply, METH_FASTCALL,
-     "apply(op, inputs, params): trace.python_apply in C."},
+     "apply($module, op, inputs, params, /)\n--\n\n"
+     "Run ``op`` on ``inputs`` (Tensors or Variables) and record it: a Tensor, or a\n"
+     "tuple of Tensors for a multi-output op.  With no recorder active anywhere it\n"
+     "only computes and wraps.  (The C form of ``gradtape._core.trace.python_apply``.)\n\n"
+     ">>> import gradtape as tf\n"
+     ">>> from gradtape.extend import OPS, apply\n"
+     ">>> apply(OPS[\"multiply\"], (tf.constant(2.0), tf.constant(3.0)), {}).numpy()\n"
+     "6.0"},
     {"applying", applying, METH_NOARGS,
      "The ops this thread is applying, outermost first (a new list)."},
     {NULL, NULL, 0, NULL}};
