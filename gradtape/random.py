@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 import contextlib
 import enum
+import random as pyrandom
 import threading
 
 import numpy as np
@@ -37,8 +38,10 @@ from .variables import Variable
 from typing import Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
 
-_global = {"seed": None, "rng": np.random.default_rng(), "sequences": {}}
-_KINDS = {"normal": 0, "uniform": 1, "integers": 2, "permutation": 3, "truncated": 4}
+_global = {"seed": None, "rng": np.random.default_rng(), "kernels": {},
+           "op_seeds": pyrandom.Random()}
+_MAXINT32 = 2**31 - 1
+_DEFAULT_GRAPH_SEED = 87654321
 _local = threading.local()  # .repeat: seeded draws give the same values each call
 
 
@@ -55,13 +58,40 @@ def set_seed(seed: Optional[int]) -> None:
     """
     _global["seed"] = seed
     _global["rng"] = np.random.default_rng(seed)
-    _global["sequences"].clear()
+    _global["kernels"].clear()
+    _global["op_seeds"] = pyrandom.Random(seed)
+
+
+def _draw_state(generators=()):
+    """What draws change: the kernels' counters, the op-seed sequence, and the
+    NumPy generators (the global one and ``generators``); ``gradtape.function``
+    puts it back after a trace."""
+    return (dict(_global["kernels"]), _global["op_seeds"].getstate(),
+            [(g, g.bit_generator.state) for g in (_global["rng"], *generators)])
+
+
+def _also_save(state, generator):
+    """Add ``generator``'s state to ``state`` (from ``_draw_state``) unless it is there."""
+    saved = state[2]
+    if all(g is not generator for g, _ in saved):
+        saved.append((generator, generator.bit_generator.state))
+
+
+def _set_draw_state(state):
+    kernels, op_seeds, generators = state
+    _global["kernels"].clear()
+    _global["kernels"].update(kernels)
+    _global["op_seeds"].setstate(op_seeds)
+    for g, saved in generators:
+        g.bit_generator.state = saved
 
 
 @contextlib.contextmanager
 def _same_each_call():
     """Within the block, a draw given ``seed=`` gives the same values on every
-    call (what seeded initializers promise), not the next ones of its sequence.
+    call (what seeded initializers promise, TensorFlow's and Keras' drawing
+    with the stateless ops from the seed ``[seed, 0]``), not the next ones of
+    its sequence.
 
     >>> import gradtape as tf
     >>> with tf.random._same_each_call():
@@ -77,25 +107,25 @@ def _same_each_call():
         _local.repeat = before
 
 
-def _rng(seed, kind, repeat):
-    if seed is None:
-        return _global["rng"]
-    base = int(_global["seed"] or 0)
-    if repeat:
-        return np.random.default_rng([base, int(seed)])
-    key = (base, int(seed), _KINDS[kind])
-    sequences = _global["sequences"]
-    rng = sequences.get(key)
-    if rng is None:
-        rng = sequences[key] = np.random.default_rng(list(key))
-    return rng
+def _source(seed, repeat):
+    """Where a draw given the op seed ``seed`` takes its numbers, as TensorFlow's
+    ``get_seed``: None (no seed anywhere: NumPy's generator), ``("stateless",
+    seed)`` in a seeded initializer, or ``("kernel", seed1, seed2)``: the Philox
+    stream of the kernel of those seeds, which goes on from call to call.
+    With a global seed and no op seed, each call takes a new op seed from the
+    sequence ``set_seed`` started (Python's ``random.Random(seed)``, as
+    TensorFlow's eager context)."""
+    if seed is not None and repeat:
+        return ("stateless", int(seed))
+    glob = _global["seed"]
+    if glob is None:
+        return None if seed is None else ("kernel", _DEFAULT_GRAPH_SEED, int(seed) % _MAXINT32)
+    op = _global["op_seeds"].randint(0, _MAXINT32) if seed is None else int(seed)
+    seeds = (int(glob) % _MAXINT32, op % _MAXINT32)
+    return ("kernel",) + ((0, _MAXINT32) if seeds == (0, 0) else seeds)
 
 
-def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
-    """One draw, by NumPy on the host whatever the namespace ``xp``: the
-    generator is chosen when the op runs, so a compiled function replaying
-    this op draws anew, as an eager call would."""
-    rng = generator if generator is not None else _rng(seed, kind, repeat)
+def _numpy_draw(rng, kind, shape, dtype, a, b):
     if kind == "normal":
         out = rng.standard_normal(shape) * b + a
     elif kind == "uniform":
@@ -107,6 +137,33 @@ def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
     else:  # "truncated"
         out = _truncated(rng, shape) * b + a
     return out.astype(dtype)
+
+
+def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
+    """One draw, on the host whatever the namespace ``xp``: the numbers are
+    read when the op runs, so a compiled function replaying this op draws
+    anew, as an eager call would."""
+    source = None if generator is not None else _source(seed, repeat)
+    if source is None:
+        return _numpy_draw(generator if generator is not None else _global["rng"], kind, shape,
+                           dtype, a, b)
+    dtype = np.dtype(dtype)
+    if source[0] == "stateless":
+        counter, key = _key_counter_of(np.array([source[1], 0], np.int64))
+    else:  # the kernel's stream goes on: 256 counters a number, as TensorFlow's
+        kernels, name = _global["kernels"], (kind, dtype.name) + source[1:]
+        offset = kernels.get(name, 0)
+        kernels[name] = offset + _size(shape) * _SKIP_PER_OUTPUT
+        counter, key = (source[2] << 64) + offset, source[1]
+    if kind == "permutation":  # TensorFlow's shuffle is its own algorithm: NumPy's here
+        return np.random.default_rng([key, counter]).permutation(shape[0]).astype(dtype)
+    if kind == "integers":
+        return _philox_integers(counter, key, shape, dtype, np.asarray(a), np.asarray(b))
+    out = _PHILOX_KINDS[kind](counter, key, shape, dtype)
+    if kind == "uniform":  # in the dtype, as TensorFlow's ``rnd * (maxval - minval) + minval``
+        a, b = dtype.type(a), dtype.type(b)
+        return out * (b - a) + a
+    return out * dtype.type(b) + dtype.type(a)
 
 
 # a draw is an op (with no inputs) so that gradtape.function replays it
