@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 import contextlib
 import enum
+import itertools
 import random as pyrandom
 import threading
 
@@ -139,7 +140,7 @@ def _numpy_draw(rng, kind, shape, dtype, a, b):
     return out.astype(dtype)
 
 
-def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
+def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat, kernel=None):
     """One draw, on the host whatever the namespace ``xp``: the numbers are
     read when the op runs, so a compiled function replaying this op draws
     anew, as an eager call would."""
@@ -150,13 +151,14 @@ def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
     dtype = np.dtype(dtype)
     if source[0] == "stateless":
         counter, key = _key_counter_of(np.array([source[1], 0], np.int64))
-    else:  # the kernel's stream goes on: 256 counters a number, as TensorFlow's
-        kernels, name = _global["kernels"], (kind, dtype.name) + source[1:]
+    else:  # the kernel's stream goes on, as TensorFlow's (one kernel per op, dtype and seeds)
+        kernels = _global["kernels"]
+        name = (kind, a if kind == "permutation" else dtype.name, kernel) + source[1:]
         offset = kernels.get(name, 0)
-        kernels[name] = offset + _size(shape) * _SKIP_PER_OUTPUT
+        kernels[name] = offset + _counters_used(kind, shape)
         counter, key = (source[2] << 64) + offset, source[1]
-    if kind == "permutation":  # TensorFlow's shuffle is its own algorithm: NumPy's here
-        return np.random.default_rng([key, counter]).permutation(shape[0]).astype(dtype)
+    if kind == "permutation":
+        return _philox_permutation(counter, key, shape[0]).astype(dtype)
     if kind == "integers":
         return _philox_integers(counter, key, shape, dtype, np.asarray(a), np.asarray(b))
     out = _PHILOX_KINDS[kind](counter, key, shape, dtype)
@@ -166,18 +168,48 @@ def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
     return out * dtype.type(b) + dtype.type(a)
 
 
+def _counters_used(kind, shape):
+    """How far a draw moves its kernel's Philox counter: 256 a number, as
+    TensorFlow's random kernels; its shuffle of ``n`` rows reads ``n - 1`` words,
+    four a counter."""
+    if kind == "permutation":
+        return (shape[0] + 2) // 4
+    return _size(shape) * _SKIP_PER_OUTPUT
+
+
+def _philox_permutation(counter, key, n):
+    """The order TensorFlow's ``RandomShuffle`` kernel puts ``n`` rows in: a
+    Fisher-Yates shuffle swapping row ``i`` with row ``i + word % (n - i)``,
+    one Philox word a step.
+
+    >>> _philox_permutation(0, 0, 1).tolist()
+    [0]
+    """
+    order = np.arange(n, dtype=np.int64)
+    words = _philox_words(counter, key, max(n - 1, 0)).astype(np.int64)
+    for i, word in enumerate(words.tolist()):
+        j = i + word % (n - i)
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
 # a draw is an op (with no inputs) so that gradtape.function replays it
 _DRAW = defop("random_draw", _draw_impl, nondiff=True, stateful=True)
 
 
 def _draw(kind, shape, dtype, seed, a, b, generator=None):
-    if generator is not None and trace._active[0]:
-        tracer = trace.tracer()
-        if tracer is not None:  # a gradtape.function may have to undo the draw
-            tracer.will_draw(generator)
+    tracer = trace.tracer() if trace._active[0] else None
+    if generator is not None and tracer is not None:  # the function may have to undo the draw
+        tracer.will_draw(generator)
     return apply(_DRAW, (), {"kind": kind, "shape": shape, "dtype": dtype, "seed": seed,
                              "a": a, "b": b, "generator": generator,
-                             "repeat": getattr(_local, "repeat", False)})
+                             "repeat": getattr(_local, "repeat", False),
+                             "kernel": None if tracer is None else next(_traced_kernels)})
+
+
+# a draw traced into a gradtape.function has a kernel (a Philox stream) of its
+# own, as an op of TensorFlow's function graph: the eager draws do not move it
+_traced_kernels = itertools.count(1)
 
 
 def _drawn(kind, shape, dtype, seed, a, b, scale, shift, tensors):
@@ -278,9 +310,9 @@ def shuffle(value: TensorInput, seed: Optional[int] = None, name: Optional[str] 
     """
     from .rules import gather, stop_gradient
     value = convert_to_tensor(value)
-    if value.ndim == 0:
-        return value
-    order = _draw("permutation", (value.shape[0],), np.int64, seed, 0, 0)
+    if value.ndim == 0 or value.shape[0] <= 1 or np.size(value._value) <= 1:
+        return value  # as TensorFlow's kernel: no draw, its stream does not move
+    order = _draw("permutation", (value.shape[0],), np.int64, seed, value.dtype.name, 0)
     return stop_gradient(gather(value, order))
 
 def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike] = None,
