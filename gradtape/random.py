@@ -1,17 +1,16 @@
 """``gradtape.random``: seeded random tensors, as ``tf.random``.
 
-``tf.random.Generator`` and the stateless ops (``stateless_normal``,
+``tf.random.Generator``, the stateless ops (``stateless_normal``,
 ``stateless_uniform``, ``stateless_truncated_normal``,
-``stateless_categorical``, ``split``, ``fold_in``) draw TensorFlow's numbers:
-its Philox streams, turned into numbers as its CPU kernels do (a float32
-normal can differ from TensorFlow's in its last bit, about 1 number in 70).
-The other ops (``tf.random.normal``, ``uniform``, ``shuffle``,
-``categorical``, the gamma, Poisson and binomial draws) take their numbers
-from NumPy's generator, not TensorFlow's; their seeds
-behave as TensorFlow's.  ``set_seed`` makes runs repeatable.  An op given ``seed=``
-draws anew on each call, from a sequence of its own (one per kind of draw and
-seed) that ``set_seed`` starts again: ``tf.nn.dropout(x, 0.5, seed=1)`` drops
-other elements at each step, the same ones in each run.  Seeded initializers
+``stateless_categorical``, ``split``, ``fold_in``) and the seeded stateful ops
+(``tf.random.normal``, ``uniform``, ``truncated_normal``, ``shuffle``,
+``tf.nn.dropout``) draw TensorFlow's numbers: its Philox streams, turned into
+numbers as its CPU kernels do (a float32 normal can differ from TensorFlow's
+in its last bit, about 1 number in 70).  A stateful op with a seed (its own,
+``set_seed``'s or both) reads the stream of TensorFlow's kernel of those seeds,
+which goes on from call to call until ``set_seed`` starts it again; with no
+seed at all it draws from NumPy's generator.  ``categorical`` and the gamma,
+Poisson and binomial draws take NumPy's numbers.  Seeded initializers
 (``tf.keras.initializers``, ``tf.random_normal_initializer``) give the same
 values on every call, as TensorFlow's.
 
@@ -140,7 +139,7 @@ def _numpy_draw(rng, kind, shape, dtype, a, b):
     return out.astype(dtype)
 
 
-def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat, kernel=None):
+def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat, kernel=None, op=None):
     """One draw, on the host whatever the namespace ``xp``: the numbers are
     read when the op runs, so a compiled function replaying this op draws
     anew, as an eager call would."""
@@ -153,7 +152,7 @@ def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat, kernel=Non
         counter, key = _key_counter_of(np.array([source[1], 0], np.int64))
     else:  # the kernel's stream goes on, as TensorFlow's (one kernel per op, dtype and seeds)
         kernels = _global["kernels"]
-        name = (kind, a if kind == "permutation" else dtype.name, kernel) + source[1:]
+        name = (op or kind, a if kind == "permutation" else dtype.name, kernel) + source[1:]
         offset = kernels.get(name, 0)
         kernels[name] = offset + _counters_used(kind, shape)
         counter, key = (source[2] << 64) + offset, source[1]
@@ -197,14 +196,18 @@ def _philox_permutation(counter, key, n):
 _DRAW = defop("random_draw", _draw_impl, nondiff=True, stateful=True)
 
 
-def _draw(kind, shape, dtype, seed, a, b, generator=None):
+def _draw(kind, shape, dtype, seed, a, b, generator=None, op=None):
+    """The draw ``kind``; ``op`` names the TensorFlow op whose kernel stream it
+    moves when it is not ``kind``'s (a draw whose numbers are not TensorFlow's
+    leaves the streams of the ops that are alone)."""
     tracer = trace.tracer() if trace._active[0] else None
     if generator is not None and tracer is not None:  # the function may have to undo the draw
         tracer.will_draw(generator)
     return apply(_DRAW, (), {"kind": kind, "shape": shape, "dtype": dtype, "seed": seed,
                              "a": a, "b": b, "generator": generator,
                              "repeat": getattr(_local, "repeat", False),
-                             "kernel": None if tracer is None else next(_traced_kernels)})
+                             "kernel": None if tracer is None else next(_traced_kernels),
+                             "op": op})
 
 
 # a draw traced into a gradtape.function has a kernel (a Philox stream) of its
@@ -332,7 +335,7 @@ def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike
     return _categorical(logits, num_samples, "int64" if dtype is None else dtype,
                         lambda logits, samples, out: _gumbel_argmax(
                             logits, _draw("uniform", samples.shape + logits.shape[1:],
-                                          np.float64, seed, 0.0, 1.0), out))
+                                          np.float64, seed, 0.0, 1.0, op="multinomial"), out))
 
 
 def _gumbel_argmax(logits, u, out):
@@ -908,10 +911,11 @@ def split(seed: TensorInput, num: int = 2, alg: str = "auto_select") -> Tensor:
     return stateless_uniform([num, 2], seed, minval=None, maxval=None, dtype=seed.dtype, alg=alg)
 
 
-def _global_key(seed) -> Tensor:
-    """A key for a stateless op, drawn as the ops given ``seed=`` draw."""
+def _global_key(seed, op) -> Tensor:
+    """A key for a stateless op, drawn as the ops given ``seed=`` draw, from a
+    stream of the TensorFlow op ``op``."""
     info = np.iinfo(np.int64)
-    return _draw("integers", (2,), np.int64, seed, info.min, info.max)
+    return _draw("integers", (2,), np.int64, seed, info.min, info.max, op=op)
 
 
 def gamma(shape: ShapeLike, alpha: TensorInput, beta: Optional[TensorInput] = None,
@@ -932,7 +936,7 @@ def gamma(shape: ShapeLike, alpha: TensorInput, beta: Optional[TensorInput] = No
     if beta is not None:
         params.append(convert_to_tensor(beta, dtype=dt))
     shape = _shape(shape, "gamma") + _broadcast_shape(params)
-    return _gamma_from(_global_key(seed), shape, alpha, beta, dt)
+    return _gamma_from(_global_key(seed, "gamma"), shape, alpha, beta, dt)
 
 
 def poisson(shape: ShapeLike, lam: TensorInput, dtype: DTypeLike = "float32",
@@ -948,7 +952,7 @@ def poisson(shape: ShapeLike, lam: TensorInput, dtype: DTypeLike = "float32",
     dt = _of_dtypes(dtype, _COUNT_DTYPES)
     tensor = convert_to_tensor(lam)
     shape = _shape(shape, "poisson") + tuple(tensor.shape)
-    out = _keyed("poisson", _global_key(seed), shape, dt._np, tensor)
+    out = _keyed("poisson", _global_key(seed, "poisson"), shape, dt._np, tensor)
     if isinstance(lam, TensorLike) and dt.is_floating:  # a tape may watch it
         from .rules import add
         out = add(out, _gradient_raises(lam, out, LookupError(
