@@ -184,12 +184,11 @@ def _philox_permutation(counter, key, n):
     >>> _philox_permutation(0, 0, 1).tolist()
     [0]
     """
-    order = np.arange(n, dtype=np.int64)
-    words = _philox_words(counter, key, max(n - 1, 0)).astype(np.int64)
-    for i, word in enumerate(words.tolist()):
+    order = list(range(n))
+    for i, word in enumerate(_philox_words(counter, key, max(n - 1, 0)).tolist()):
         j = i + word % (n - i)
         order[i], order[j] = order[j], order[i]
-    return order
+    return np.array(order, np.int64)
 
 
 # a draw is an op (with no inputs) so that gradtape.function replays it
