@@ -4,13 +4,13 @@
 ``stateless_uniform``, ``stateless_truncated_normal``,
 ``stateless_categorical``, ``split``, ``fold_in``) and the seeded stateful ops
 (``tf.random.normal``, ``uniform``, ``truncated_normal``, ``shuffle``,
-``tf.nn.dropout``) draw TensorFlow's numbers: its Philox streams, turned into
+``categorical``, ``tf.nn.dropout``) draw TensorFlow's numbers: its Philox streams, turned into
 numbers as its CPU kernels do (a float32 normal can differ from TensorFlow's
 in its last bit, about 1 number in 70).  A stateful op with a seed (its own,
 ``set_seed``'s or both) reads the stream of TensorFlow's kernel of those seeds,
 which goes on from call to call until ``set_seed`` starts it again; with no
-seed at all it draws from NumPy's generator.  ``categorical`` and the gamma,
-Poisson and binomial draws take NumPy's numbers.  Seeded initializers
+seed at all it draws from NumPy's generator.  The gamma, Poisson and
+binomial draws take NumPy's numbers.  Seeded initializers
 (``tf.keras.initializers``, ``tf.random_normal_initializer``) give the same
 values on every call, as TensorFlow's.
 
@@ -134,15 +134,20 @@ def _numpy_draw(rng, kind, shape, dtype, a, b):
         out = rng.integers(a, b, shape)
     elif kind == "permutation":
         out = rng.permutation(shape[0])
+    elif kind == "categorical":  # a: the logits
+        out = _inverse_cdf(_cdf(a), rng.random(shape))
     else:  # "truncated"
         out = _truncated(rng, shape) * b + a
     return out.astype(dtype)
 
 
-def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat, kernel=None, op=None):
+def _draw_impl(xp, *logits, kind, shape, dtype, seed, a, b, generator, repeat, kernel=None,
+               op=None):
     """One draw, on the host whatever the namespace ``xp``: the numbers are
     read when the op runs, so a compiled function replaying this op draws
-    anew, as an eager call would."""
+    anew, as an eager call would.  A categorical draw has the logits as input."""
+    if logits:
+        a = np.asarray(logits[0])
     source = None if generator is not None else _source(seed, repeat)
     if source is None:
         return _numpy_draw(generator if generator is not None else _global["rng"], kind, shape,
@@ -152,12 +157,14 @@ def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat, kernel=Non
         counter, key = _key_counter_of(np.array([source[1], 0], np.int64))
     else:  # the kernel's stream goes on, as TensorFlow's (one kernel per op, dtype and seeds)
         kernels = _global["kernels"]
-        name = (op or kind, a if kind == "permutation" else dtype.name, kernel) + source[1:]
+        name = (op or kind, _kernel_dtypes(kind, dtype, a), kernel) + source[1:]
         offset = kernels.get(name, 0)
         kernels[name] = offset + _counters_used(kind, shape)
         counter, key = (source[2] << 64) + offset, source[1]
     if kind == "permutation":
         return _philox_permutation(counter, key, shape[0]).astype(dtype)
+    if kind == "categorical":
+        return _philox_categorical(counter, key, shape, dtype, a)
     if kind == "integers":
         return _philox_integers(counter, key, shape, dtype, np.asarray(a), np.asarray(b))
     out = _PHILOX_KINDS[kind](counter, key, shape, dtype)
@@ -167,12 +174,23 @@ def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat, kernel=Non
     return out * dtype.type(b) + dtype.type(a)
 
 
+def _kernel_dtypes(kind, dtype, a):
+    """The dtypes that, with the seeds, tell TensorFlow's kernels apart: a
+    shuffle's values' (``a``), a categorical draw's and its logits' (``a``)."""
+    if kind == "permutation":
+        return a
+    return (dtype.name, a.dtype.name) if kind == "categorical" else dtype.name
+
+
 def _counters_used(kind, shape):
     """How far a draw moves its kernel's Philox counter: 256 a number, as
     TensorFlow's random kernels; its shuffle of ``n`` rows reads ``n - 1`` words,
     four a counter."""
     if kind == "permutation":
         return (shape[0] + 2) // 4
+    if kind == "categorical":  # two words (a double) a sample, samples rounded up to 4
+        batch, samples = shape
+        return batch * ((samples + 3) // 4 * 8) * _SKIP_PER_OUTPUT
     return _size(shape) * _SKIP_PER_OUTPUT
 
 
@@ -195,14 +213,14 @@ def _philox_permutation(counter, key, n):
 _DRAW = defop("random_draw", _draw_impl, nondiff=True, stateful=True)
 
 
-def _draw(kind, shape, dtype, seed, a, b, generator=None, op=None):
+def _draw(kind, shape, dtype, seed, a, b, generator=None, op=None, logits=None):
     """The draw ``kind``; ``op`` names the TensorFlow op whose kernel stream it
     moves when it is not ``kind``'s (a draw whose numbers are not TensorFlow's
     leaves the streams of the ops that are alone)."""
     tracer = trace.tracer() if trace._active[0] else None
     if generator is not None and tracer is not None:  # the function may have to undo the draw
         tracer.will_draw(generator)
-    return apply(_DRAW, (), {"kind": kind, "shape": shape, "dtype": dtype, "seed": seed,
+    return apply(_DRAW, () if logits is None else (logits,), {"kind": kind, "shape": shape, "dtype": dtype, "seed": seed,
                              "a": a, "b": b, "generator": generator,
                              "repeat": getattr(_local, "repeat", False),
                              "kernel": None if tracer is None else next(_traced_kernels),
@@ -332,18 +350,9 @@ def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike
     (tf.int64, TensorShape([1, 5]), True)
     """
     return _categorical(logits, num_samples, "int64" if dtype is None else dtype,
-                        lambda logits, samples, out: _gumbel_argmax(
-                            logits, _draw("uniform", samples.shape + logits.shape[1:],
-                                          np.float64, seed, 0.0, 1.0, op="multinomial"), out))
-
-
-def _gumbel_argmax(logits, u, out):
-    """The class of the largest logit plus Gumbel noise made from the uniform
-    draws ``u`` (``[batch, samples, classes]``)."""
-    from .rules import add, argmax, cast, expand_dims, log, negative, stop_gradient
-    gumbel = negative(log(negative(log(u))))
-    scores = add(expand_dims(cast(stop_gradient(logits), "float64"), 1), gumbel)
-    return argmax(scores, axis=-1, output_type=out)
+                        lambda logits, samples, out: _draw(
+                            "categorical", samples.shape, out._np, seed, None, None,
+                            logits=logits))
 
 
 def _categorical(logits, num_samples, dtype, draw):
@@ -554,6 +563,26 @@ def _philox_bits(counter, key, shape, dtype):
     return words.view(dtype).reshape(shape)
 
 
+def _cdf(logits):
+    """The unnormalized cumulative distribution of each row of ``logits``, as
+    TensorFlow's categorical kernel sums it: ``exp(logit - max)`` in float64,
+    non-finite logits adding nothing."""
+    logits = logits.astype(np.float64)
+    finite = np.isfinite(logits)
+    top = np.max(np.where(finite, logits, np.finfo(np.float64).min), axis=1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.cumsum(np.where(finite, np.exp(logits - top), 0.0), axis=1)
+
+
+def _inverse_cdf(cdf, u):
+    """For each row of ``cdf`` and of the uniform ``u``, the first class whose
+    sum exceeds ``u`` times the row's total."""
+    out = np.empty(u.shape, np.int64)
+    for row, (c, r) in enumerate(zip(cdf, u)):
+        out[row] = np.searchsorted(c, r * c[-1], side="right")
+    return out
+
+
 def _philox_categorical(counter, key, shape, dtype, logits):
     """Class indices of the rows of ``logits`` as TensorFlow's CPU kernel draws
     them: per row the cumulative sums of ``exp(logit - max)`` (non-finite
@@ -562,18 +591,13 @@ def _philox_categorical(counter, key, shape, dtype, logits):
     each block starts ``(samples + 3) / 4`` counters a row in, and its rows
     read on from there."""
     batch, samples = shape
-    logits = logits.astype(np.float64)
-    finite = np.isfinite(logits)
-    top = np.max(np.where(finite, logits, np.finfo(np.float64).min), axis=1, keepdims=True)
-    with np.errstate(over="ignore", invalid="ignore"):
-        cdf = np.cumsum(np.where(finite, np.exp(logits - top), 0.0), axis=1)
+    cdf = _cdf(logits)
     out = np.empty(shape, dtype)
     for first, last in _pool_blocks(batch, samples, logits.shape[1]):
         words = _philox_words(counter + first * (samples + 3) // 4, key,
                               2 * (last - first) * samples)
         u = _unit_float(words, np.float64).reshape(last - first, samples)
-        for row in range(first, last):
-            out[row] = np.searchsorted(cdf[row], u[row - first] * cdf[row, -1], side="right")
+        out[first:last] = _inverse_cdf(cdf[first:last], u)
     return out
 
 

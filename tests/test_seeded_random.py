@@ -185,7 +185,26 @@ def test_draws_whose_numbers_are_not_tensorflows_leave_the_other_streams_alone()
     tf.random.set_seed(5)
     tf.random.gamma([3], 1.0, seed=2)
     tf.random.poisson([3], 1.0, seed=2)
-    tf.random.categorical([[0.0, 1.0]], 3, seed=2)
+    tf.random.categorical([[0.0, 1.0]], 3, seed=2)  # (its numbers are TensorFlow's too)
     _equal(tf.random.uniform([5], -3, 100, dtype=tf.int64, seed=2), [73, 6, 66, 25, 31], "int64")
     _equal(tf.random.uniform([3], dtype=tf.float64, seed=2),
            [0.11808320581272302, 0.13236922496580483, 0.11666041303661756], "float64")
+
+
+def test_categorical_follows_tensorflows_multinomial_kernel():
+    # TensorFlow 2.21's values: one kernel per output and logits dtype, going on from call
+    # to call; a global seed alone gives each call the next op seed
+    logits = tf.math.log([[0.2, 0.3, 0.5], [0.5, 0.0, 0.5]])
+    tf.random.set_seed(3)
+    _equal(tf.random.categorical(logits, 6, seed=1), [1, 0, 2, 2, 2, 2, 2, 2, 2, 0, 2, 0],
+           "int64")
+    _equal(tf.random.categorical(logits, 5, seed=1), [0, 1, 1, 1, 2, 0, 0, 0, 2, 2], "int64")
+    _equal(tf.random.categorical(logits, 3, seed=1, dtype=tf.int32), [1, 0, 2, 2, 2, 2],
+           "int32")
+    _equal(tf.random.categorical(tf.cast(logits, tf.float64), 6, seed=1),
+           [1, 0, 2, 2, 2, 2, 2, 2, 2, 0, 2, 0], "int64")
+    tf.random.set_seed(3)
+    _equal(tf.random.categorical(logits, 6), [0, 2, 0, 0, 1, 2, 0, 2, 0, 0, 0, 0], "int64")
+    _equal(tf.random.categorical(logits[:1], 9), [2, 2, 2, 0, 1, 2, 2, 1, 2], "int64")
+    tf.random.set_seed(None)
+    _equal(tf.random.categorical(logits, 4, seed=5), [0, 2, 2, 2, 0, 2, 0, 2], "int64")
