@@ -1328,8 +1328,8 @@ class _Tracer(trace.Recorder):
 
     def will_draw(self, generator):
         """A draw from ``generator`` (not the global one) is about to happen."""
-        if all(g is not generator for g, _ in self.rng):
-            self.rng.append((generator, generator.bit_generator.state))
+        from . import random
+        random._also_save(self.rng, generator)
 
     def undo(self):
         """Put back the Variables assigned and the random generator drawn from."""
@@ -1501,21 +1501,15 @@ def _undo_lines(tracer, steps, env, head):
 
 
 def _random_state(generators=()):
-    """The global generator, the op seeds' sequences and ``generators``, with
-    their states (and which sequences exist, to drop the ones a trace started)."""
+    """What draws change (``gradtape.random``'s state and ``generators``'), to undo
+    the draws of a trace."""
     from . import random
-    sequences = random._global["sequences"]
-    return [(sequences, dict(sequences))] + [
-        (g, g.bit_generator.state)
-        for g in [random._global["rng"], *sequences.values(), *generators]]
+    return random._draw_state(generators)
 
 
 def _set_random_state(states):
-    (sequences, existing), generators = states[0], states[1:]
-    sequences.clear()
-    sequences.update(existing)
-    for g, saved in generators:
-        g.bit_generator.state = saved
+    from . import random
+    random._set_draw_state(states)
 
 
 def _own(value):

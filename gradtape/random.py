@@ -1,17 +1,16 @@
 """``gradtape.random``: seeded random tensors, as ``tf.random``.
 
-``tf.random.Generator`` and the stateless ops (``stateless_normal``,
+``tf.random.Generator``, the stateless ops (``stateless_normal``,
 ``stateless_uniform``, ``stateless_truncated_normal``,
-``stateless_categorical``, ``split``, ``fold_in``) draw TensorFlow's numbers:
-its Philox streams, turned into numbers as its CPU kernels do (a float32
-normal can differ from TensorFlow's in its last bit, about 1 number in 70).
-The other ops (``tf.random.normal``, ``uniform``, ``shuffle``,
-``categorical``, the gamma, Poisson and binomial draws) take their numbers
-from NumPy's generator, not TensorFlow's; their seeds
-behave as TensorFlow's.  ``set_seed`` makes runs repeatable.  An op given ``seed=``
-draws anew on each call, from a sequence of its own (one per kind of draw and
-seed) that ``set_seed`` starts again: ``tf.nn.dropout(x, 0.5, seed=1)`` drops
-other elements at each step, the same ones in each run.  Seeded initializers
+``stateless_categorical``, ``split``, ``fold_in``) and the seeded stateful ops
+(``tf.random.normal``, ``uniform``, ``truncated_normal``, ``shuffle``,
+``categorical``, ``tf.nn.dropout``) draw TensorFlow's numbers: its Philox streams, turned into
+numbers as its CPU kernels do (a float32 normal can differ from TensorFlow's
+in its last bit, about 1 number in 70).  A stateful op with a seed (its own,
+``set_seed``'s or both) reads the stream of TensorFlow's kernel of those seeds,
+which goes on from call to call until ``set_seed`` starts it again; with no
+seed at all it draws from NumPy's generator.  The gamma, Poisson and
+binomial draws take NumPy's numbers.  Seeded initializers
 (``tf.keras.initializers``, ``tf.random_normal_initializer``) give the same
 values on every call, as TensorFlow's.
 
@@ -24,6 +23,8 @@ True
 from __future__ import annotations
 import contextlib
 import enum
+import itertools
+import random as pyrandom
 import threading
 
 import numpy as np
@@ -37,8 +38,10 @@ from .variables import Variable
 from typing import Optional
 from ._core.types import DTypeLike, ShapeLike, Tensor, TensorInput
 
-_global = {"seed": None, "rng": np.random.default_rng(), "sequences": {}}
-_KINDS = {"normal": 0, "uniform": 1, "integers": 2, "permutation": 3, "truncated": 4}
+_global = {"seed": None, "rng": np.random.default_rng(), "kernels": {},
+           "op_seeds": pyrandom.Random()}
+_MAXINT32 = 2**31 - 1
+_DEFAULT_GRAPH_SEED = 87654321
 _local = threading.local()  # .repeat: seeded draws give the same values each call
 
 
@@ -55,13 +58,40 @@ def set_seed(seed: Optional[int]) -> None:
     """
     _global["seed"] = seed
     _global["rng"] = np.random.default_rng(seed)
-    _global["sequences"].clear()
+    _global["kernels"].clear()
+    _global["op_seeds"] = pyrandom.Random(seed)
+
+
+def _draw_state(generators=()):
+    """What draws change: the kernels' counters, the op-seed sequence, and the
+    NumPy generators (the global one and ``generators``); ``gradtape.function``
+    puts it back after a trace."""
+    return (dict(_global["kernels"]), _global["op_seeds"].getstate(),
+            [(g, g.bit_generator.state) for g in (_global["rng"], *generators)])
+
+
+def _also_save(state, generator):
+    """Add ``generator``'s state to ``state`` (from ``_draw_state``) unless it is there."""
+    saved = state[2]
+    if all(g is not generator for g, _ in saved):
+        saved.append((generator, generator.bit_generator.state))
+
+
+def _set_draw_state(state):
+    kernels, op_seeds, generators = state
+    _global["kernels"].clear()
+    _global["kernels"].update(kernels)
+    _global["op_seeds"].setstate(op_seeds)
+    for g, saved in generators:
+        g.bit_generator.state = saved
 
 
 @contextlib.contextmanager
 def _same_each_call():
     """Within the block, a draw given ``seed=`` gives the same values on every
-    call (what seeded initializers promise), not the next ones of its sequence.
+    call (what seeded initializers promise, TensorFlow's and Keras' drawing
+    with the stateless ops from the seed ``[seed, 0]``), not the next ones of
+    its sequence.
 
     >>> import gradtape as tf
     >>> with tf.random._same_each_call():
@@ -77,25 +107,25 @@ def _same_each_call():
         _local.repeat = before
 
 
-def _rng(seed, kind, repeat):
-    if seed is None:
-        return _global["rng"]
-    base = int(_global["seed"] or 0)
-    if repeat:
-        return np.random.default_rng([base, int(seed)])
-    key = (base, int(seed), _KINDS[kind])
-    sequences = _global["sequences"]
-    rng = sequences.get(key)
-    if rng is None:
-        rng = sequences[key] = np.random.default_rng(list(key))
-    return rng
+def _source(seed, repeat):
+    """Where a draw given the op seed ``seed`` takes its numbers, as TensorFlow's
+    ``get_seed``: None (no seed anywhere: NumPy's generator), ``("stateless",
+    seed)`` in a seeded initializer, or ``("kernel", seed1, seed2)``: the Philox
+    stream of the kernel of those seeds, which goes on from call to call.
+    With a global seed and no op seed, each call takes a new op seed from the
+    sequence ``set_seed`` started (Python's ``random.Random(seed)``, as
+    TensorFlow's eager context)."""
+    if seed is not None and repeat:
+        return ("stateless", int(seed))
+    glob = _global["seed"]
+    if glob is None:
+        return None if seed is None else ("kernel", _DEFAULT_GRAPH_SEED, int(seed) % _MAXINT32)
+    op = _global["op_seeds"].randint(0, _MAXINT32) if seed is None else int(seed)
+    seeds = (int(glob) % _MAXINT32, op % _MAXINT32)
+    return ("kernel",) + ((0, _MAXINT32) if seeds == (0, 0) else seeds)
 
 
-def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
-    """One draw, by NumPy on the host whatever the namespace ``xp``: the
-    generator is chosen when the op runs, so a compiled function replaying
-    this op draws anew, as an eager call would."""
-    rng = generator if generator is not None else _rng(seed, kind, repeat)
+def _numpy_draw(rng, kind, shape, dtype, a, b):
     if kind == "normal":
         out = rng.standard_normal(shape) * b + a
     elif kind == "uniform":
@@ -104,23 +134,102 @@ def _draw_impl(xp, kind, shape, dtype, seed, a, b, generator, repeat):
         out = rng.integers(a, b, shape)
     elif kind == "permutation":
         out = rng.permutation(shape[0])
+    elif kind == "categorical":  # a: the logits
+        out = _inverse_cdf(_cdf(a), rng.random(shape))
     else:  # "truncated"
         out = _truncated(rng, shape) * b + a
     return out.astype(dtype)
+
+
+def _draw_impl(xp, *logits, kind, shape, dtype, seed, a, b, generator, repeat, kernel=None,
+               op=None):
+    """One draw, on the host whatever the namespace ``xp``: the numbers are
+    read when the op runs, so a compiled function replaying this op draws
+    anew, as an eager call would.  A categorical draw has the logits as input."""
+    if logits:
+        a = np.asarray(logits[0])
+    source = None if generator is not None else _source(seed, repeat)
+    if source is None:
+        return _numpy_draw(generator if generator is not None else _global["rng"], kind, shape,
+                           dtype, a, b)
+    dtype = np.dtype(dtype)
+    if source[0] == "stateless":
+        counter, key = _key_counter_of(np.array([source[1], 0], np.int64))
+    else:  # the kernel's stream goes on, as TensorFlow's (one kernel per op, dtype and seeds)
+        kernels = _global["kernels"]
+        name = (op or kind, _kernel_dtypes(kind, dtype, a), kernel) + source[1:]
+        offset = kernels.get(name, 0)
+        kernels[name] = offset + _counters_used(kind, shape)
+        counter, key = (source[2] << 64) + offset, source[1]
+    if kind == "permutation":
+        return _philox_permutation(counter, key, shape[0]).astype(dtype)
+    if kind == "categorical":
+        return _philox_categorical(counter, key, shape, dtype, a)
+    if kind == "integers":
+        return _philox_integers(counter, key, shape, dtype, np.asarray(a), np.asarray(b))
+    out = _PHILOX_KINDS[kind](counter, key, shape, dtype)
+    if kind == "uniform":  # in the dtype, as TensorFlow's ``rnd * (maxval - minval) + minval``
+        a, b = dtype.type(a), dtype.type(b)
+        return out * (b - a) + a
+    return out * dtype.type(b) + dtype.type(a)
+
+
+def _kernel_dtypes(kind, dtype, a):
+    """The dtypes that, with the seeds, tell TensorFlow's kernels apart: a
+    shuffle's values' (``a``), a categorical draw's and its logits' (``a``)."""
+    if kind == "permutation":
+        return a
+    return (dtype.name, a.dtype.name) if kind == "categorical" else dtype.name
+
+
+def _counters_used(kind, shape):
+    """How far a draw moves its kernel's Philox counter: 256 a number, as
+    TensorFlow's random kernels; its shuffle of ``n`` rows reads ``n - 1`` words,
+    four a counter."""
+    if kind == "permutation":
+        return (shape[0] + 2) // 4
+    if kind == "categorical":  # two words (a double) a sample, samples rounded up to 4
+        batch, samples = shape
+        return batch * ((samples + 3) // 4 * 8) * _SKIP_PER_OUTPUT
+    return _size(shape) * _SKIP_PER_OUTPUT
+
+
+def _philox_permutation(counter, key, n):
+    """The order TensorFlow's ``RandomShuffle`` kernel puts ``n`` rows in: a
+    Fisher-Yates shuffle swapping row ``i`` with row ``i + word % (n - i)``,
+    one Philox word a step.
+
+    >>> _philox_permutation(0, 0, 1).tolist()
+    [0]
+    """
+    order = list(range(n))
+    for i, word in enumerate(_philox_words(counter, key, max(n - 1, 0)).tolist()):
+        j = i + word % (n - i)
+        order[i], order[j] = order[j], order[i]
+    return np.array(order, np.int64)
 
 
 # a draw is an op (with no inputs) so that gradtape.function replays it
 _DRAW = defop("random_draw", _draw_impl, nondiff=True, stateful=True)
 
 
-def _draw(kind, shape, dtype, seed, a, b, generator=None):
-    if generator is not None and trace._active[0]:
-        tracer = trace.tracer()
-        if tracer is not None:  # a gradtape.function may have to undo the draw
-            tracer.will_draw(generator)
-    return apply(_DRAW, (), {"kind": kind, "shape": shape, "dtype": dtype, "seed": seed,
+def _draw(kind, shape, dtype, seed, a, b, generator=None, op=None, logits=None):
+    """The draw ``kind``; ``op`` names the TensorFlow op whose kernel stream it
+    moves when it is not ``kind``'s (a draw whose numbers are not TensorFlow's
+    leaves the streams of the ops that are alone)."""
+    tracer = trace.tracer() if trace._active[0] else None
+    if generator is not None and tracer is not None:  # the function may have to undo the draw
+        tracer.will_draw(generator)
+    return apply(_DRAW, () if logits is None else (logits,), {"kind": kind, "shape": shape, "dtype": dtype, "seed": seed,
                              "a": a, "b": b, "generator": generator,
-                             "repeat": getattr(_local, "repeat", False)})
+                             "repeat": getattr(_local, "repeat", False),
+                             "kernel": None if tracer is None else next(_traced_kernels),
+                             "op": op})
+
+
+# a draw traced into a gradtape.function has a kernel (a Philox stream) of its
+# own, as an op of TensorFlow's function graph: the eager draws do not move it
+_traced_kernels = itertools.count(1)
 
 
 def _drawn(kind, shape, dtype, seed, a, b, scale, shift, tensors):
@@ -221,9 +330,9 @@ def shuffle(value: TensorInput, seed: Optional[int] = None, name: Optional[str] 
     """
     from .rules import gather, stop_gradient
     value = convert_to_tensor(value)
-    if value.ndim == 0:
-        return value
-    order = _draw("permutation", (value.shape[0],), np.int64, seed, 0, 0)
+    if value.ndim == 0 or value.shape[0] <= 1 or np.size(value._value) <= 1:
+        return value  # as TensorFlow's kernel: no draw, its stream does not move
+    order = _draw("permutation", (value.shape[0],), np.int64, seed, value.dtype.name, 0)
     return stop_gradient(gather(value, order))
 
 def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike] = None,
@@ -241,18 +350,9 @@ def categorical(logits: TensorInput, num_samples: int, dtype: Optional[DTypeLike
     (tf.int64, TensorShape([1, 5]), True)
     """
     return _categorical(logits, num_samples, "int64" if dtype is None else dtype,
-                        lambda logits, samples, out: _gumbel_argmax(
-                            logits, _draw("uniform", samples.shape + logits.shape[1:],
-                                          np.float64, seed, 0.0, 1.0), out))
-
-
-def _gumbel_argmax(logits, u, out):
-    """The class of the largest logit plus Gumbel noise made from the uniform
-    draws ``u`` (``[batch, samples, classes]``)."""
-    from .rules import add, argmax, cast, expand_dims, log, negative, stop_gradient
-    gumbel = negative(log(negative(log(u))))
-    scores = add(expand_dims(cast(stop_gradient(logits), "float64"), 1), gumbel)
-    return argmax(scores, axis=-1, output_type=out)
+                        lambda logits, samples, out: _draw(
+                            "categorical", samples.shape, out._np, seed, None, None,
+                            logits=logits))
 
 
 def _categorical(logits, num_samples, dtype, draw):
@@ -463,6 +563,26 @@ def _philox_bits(counter, key, shape, dtype):
     return words.view(dtype).reshape(shape)
 
 
+def _cdf(logits):
+    """The unnormalized cumulative distribution of each row of ``logits``, as
+    TensorFlow's categorical kernel sums it: ``exp(logit - max)`` in float64,
+    non-finite logits adding nothing."""
+    logits = logits.astype(np.float64)
+    finite = np.isfinite(logits)
+    top = np.max(np.where(finite, logits, np.finfo(np.float64).min), axis=1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.cumsum(np.where(finite, np.exp(logits - top), 0.0), axis=1)
+
+
+def _inverse_cdf(cdf, u):
+    """For each row of ``cdf`` and of the uniform ``u``, the first class whose
+    sum exceeds ``u`` times the row's total."""
+    out = np.empty(u.shape, np.int64)
+    for row, (c, r) in enumerate(zip(cdf, u)):
+        out[row] = np.searchsorted(c, r * c[-1], side="right")
+    return out
+
+
 def _philox_categorical(counter, key, shape, dtype, logits):
     """Class indices of the rows of ``logits`` as TensorFlow's CPU kernel draws
     them: per row the cumulative sums of ``exp(logit - max)`` (non-finite
@@ -471,18 +591,13 @@ def _philox_categorical(counter, key, shape, dtype, logits):
     each block starts ``(samples + 3) / 4`` counters a row in, and its rows
     read on from there."""
     batch, samples = shape
-    logits = logits.astype(np.float64)
-    finite = np.isfinite(logits)
-    top = np.max(np.where(finite, logits, np.finfo(np.float64).min), axis=1, keepdims=True)
-    with np.errstate(over="ignore", invalid="ignore"):
-        cdf = np.cumsum(np.where(finite, np.exp(logits - top), 0.0), axis=1)
+    cdf = _cdf(logits)
     out = np.empty(shape, dtype)
     for first, last in _pool_blocks(batch, samples, logits.shape[1]):
         words = _philox_words(counter + first * (samples + 3) // 4, key,
                               2 * (last - first) * samples)
         u = _unit_float(words, np.float64).reshape(last - first, samples)
-        for row in range(first, last):
-            out[row] = np.searchsorted(cdf[row], u[row - first] * cdf[row, -1], side="right")
+        out[first:last] = _inverse_cdf(cdf[first:last], u)
     return out
 
 
@@ -819,10 +934,11 @@ def split(seed: TensorInput, num: int = 2, alg: str = "auto_select") -> Tensor:
     return stateless_uniform([num, 2], seed, minval=None, maxval=None, dtype=seed.dtype, alg=alg)
 
 
-def _global_key(seed) -> Tensor:
-    """A key for a stateless op, drawn as the ops given ``seed=`` draw."""
+def _global_key(seed, op) -> Tensor:
+    """A key for a stateless op, drawn as the ops given ``seed=`` draw, from a
+    stream of the TensorFlow op ``op``."""
     info = np.iinfo(np.int64)
-    return _draw("integers", (2,), np.int64, seed, info.min, info.max)
+    return _draw("integers", (2,), np.int64, seed, info.min, info.max, op=op)
 
 
 def gamma(shape: ShapeLike, alpha: TensorInput, beta: Optional[TensorInput] = None,
@@ -843,7 +959,7 @@ def gamma(shape: ShapeLike, alpha: TensorInput, beta: Optional[TensorInput] = No
     if beta is not None:
         params.append(convert_to_tensor(beta, dtype=dt))
     shape = _shape(shape, "gamma") + _broadcast_shape(params)
-    return _gamma_from(_global_key(seed), shape, alpha, beta, dt)
+    return _gamma_from(_global_key(seed, "gamma"), shape, alpha, beta, dt)
 
 
 def poisson(shape: ShapeLike, lam: TensorInput, dtype: DTypeLike = "float32",
@@ -859,7 +975,7 @@ def poisson(shape: ShapeLike, lam: TensorInput, dtype: DTypeLike = "float32",
     dt = _of_dtypes(dtype, _COUNT_DTYPES)
     tensor = convert_to_tensor(lam)
     shape = _shape(shape, "poisson") + tuple(tensor.shape)
-    out = _keyed("poisson", _global_key(seed), shape, dt._np, tensor)
+    out = _keyed("poisson", _global_key(seed, "poisson"), shape, dt._np, tensor)
     if isinstance(lam, TensorLike) and dt.is_floating:  # a tape may watch it
         from .rules import add
         out = add(out, _gradient_raises(lam, out, LookupError(

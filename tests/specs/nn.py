@@ -16,9 +16,11 @@ _SPARSE = np.array([2, 0])
 
 def _same_mask_dropout(x):
     """Dropout with one mask for every evaluation (a seeded op draws anew on each
-    call, as TensorFlow's; the checks evaluate the function many times)."""
+    call, as TensorFlow's; the checks evaluate the function many times) and for
+    every dtype: the mask is drawn in float64 (TensorFlow draws it in ``x``'s
+    dtype, so a float16 ``x`` is dropped elsewhere than a float64 one)."""
     with tf.random._same_each_call():
-        return tf.nn.dropout(x, 0.5, seed=3)
+        return tf.cast(tf.nn.dropout(tf.cast(x, tf.float64), 0.5, seed=3), x.dtype)
 
 SPECS = [
     OpSpec("isotonic_regression", lambda x: tf.nn.isotonic_regression(x)[0],
