@@ -271,3 +271,23 @@ def test_steps_per_epoch_beyond_the_data_warns_and_stops_the_epoch():
     # TensorFlow 2.21: params say 3 steps, each epoch ran out after 2
     assert history.params == {"verbose": 0, "epochs": 2, "steps": 3}
     assert sum("Your input ran out of data" in str(w.message) for w in caught) == 2
+
+
+def test_initial_epoch(capsys):
+    class Begin(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            print("begin", epoch)
+
+    model = keras.Sequential([keras.layers.Dense(1, kernel_initializer="zeros")])
+    model.compile(keras.optimizers.SGD(0.1), loss="mse")
+    history = model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=4, initial_epoch=2,
+                        verbose=0, callbacks=[Begin()])
+    # TensorFlow 2.21: epochs 2 and 3 run, numbered so
+    assert capsys.readouterr().out == "begin 2\nbegin 3\n"
+    assert history.epoch == [2, 3] and history.params["epochs"] == 4
+    np.testing.assert_allclose(history.history["loss"], [1.0, 0.36000001430511475], rtol=1e-7)
+    history = model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=2, initial_epoch=3,
+                        verbose=0)
+    assert (history.epoch, history.history) == ([], {})
+    model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=2, initial_epoch=1, verbose=2)
+    assert capsys.readouterr().out == "Epoch 2/2\n1/1 - loss: 0.1296\n"

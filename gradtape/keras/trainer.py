@@ -624,8 +624,7 @@ class Trainer:
         """
         self._check_compiled("fit")
         validation_batch_size = kwargs.pop("validation_batch_size", None)
-        _refuse_unsupported("fit", class_weight=class_weight, initial_epoch=initial_epoch,
-                            **kwargs)
+        _refuse_unsupported("fit", class_weight=class_weight, **kwargs)
         data = _data(x, y, sample_weight)
         if validation_split and validation_data is None:
             data, validation_data = _train_validation_split(data, validation_split)
@@ -634,13 +633,13 @@ class Trainer:
         validation = _validation_parts(validation_data)
         batches = _EpochBatches(data, batch_size, shuffle, steps_per_epoch)
         verbose = 1 if verbose == "auto" else verbose
-        callbacks = self._callbacks(callbacks, verbose, epochs, batches.steps, history=True)
+        callbacks = self._callback_list(callbacks, verbose, epochs, batches.steps, history=True)
         self.stop_training = False
         if self.train_function is None:
             self.train_function = self._step_function(self.train_step)
         callbacks.on_train_begin()
         epoch_logs = None
-        for epoch in range(epochs):
+        for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
             logs: Any = {}
@@ -660,7 +659,7 @@ class Trainer:
         callbacks.on_train_end(logs=epoch_logs)
         return self.history
 
-    def _callbacks(self, callbacks, verbose, epochs, steps, history=False):
+    def _callback_list(self, callbacks, verbose, epochs, steps, history=False):
         """``callbacks`` as a ``CallbackList`` (a History and what ``verbose`` prints
         added), given this model and ``{'verbose', 'epochs', 'steps'}``, as Keras 3."""
         if isinstance(callbacks, _callbacks.CallbackList):
@@ -697,7 +696,7 @@ class Trainer:
         _build_on_data(self, data[0], batch_size)
         if self.test_function is None:
             self.test_function = self._step_function(self.test_step)
-        callbacks = self._callbacks(callbacks, 1 if verbose == "auto" else verbose, 1,
+        callbacks = self._callback_list(callbacks, 1 if verbose == "auto" else verbose, 1,
                                     -(-_length(data) // batch_size))
         self.stop_evaluating = False
         callbacks.on_test_begin()
@@ -733,7 +732,7 @@ class Trainer:
         _refuse_unsupported("predict", steps=steps)
         data = (_as_batches_source(x),)
         batch_size = batch_size or 32
-        callbacks = self._callbacks(callbacks, 1 if verbose == "auto" else verbose, 1,
+        callbacks = self._callback_list(callbacks, 1 if verbose == "auto" else verbose, 1,
                                     -(-_length(data) // batch_size))
         self.stop_predicting = False
         callbacks.on_predict_begin()
