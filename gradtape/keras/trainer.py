@@ -321,19 +321,6 @@ def _output_names(model):
     return [t._node.layer.name for t in _nest.flatten(graph.outputs)]
 
 
-def _pythonify(logs):
-    """Logs as a flat dict of Python floats (a compiled metrics' dict is spread out),
-    in name order as Keras'."""
-    flat = {}
-    for name, value in logs.items():
-        if isinstance(value, dict):
-            flat.update(_pythonify(value))
-        else:
-            flat[name] = float(value) if isinstance(value, (TensorLike, np.ndarray, np.generic,
-                                                            float, int)) else value
-    return dict(sorted(flat.items()))
-
-
 def _as_numpy(value):
     return value.numpy() if isinstance(value, TensorLike) else np.asarray(value)
 
@@ -649,7 +636,7 @@ class Trainer:
                 callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            epoch_logs = _pythonify(logs)
+            epoch_logs = _callbacks.pythonify_logs(logs)
             if validation is not None:
                 epoch_logs.update(self._validation_logs(
                     validation, validation_batch_size or batch_size, callbacks))
@@ -708,7 +695,7 @@ class Trainer:
             callbacks.on_test_batch_end(step, logs)
             if self.stop_evaluating:
                 break
-        logs = _pythonify(logs)
+        logs = _callbacks.pythonify_logs(logs)
         callbacks.on_test_end(logs)
         return logs if return_dict else self._in_metrics_order(logs)
 
