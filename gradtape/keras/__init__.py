@@ -19,7 +19,7 @@ from .module import Module
 from . import activations, initializers, layers, losses, metrics  # noqa: F401
 from . import optimizers, regularizers, schedules  # noqa: F401
 from . import backend, random  # noqa: F401
-from . import models, train, utils  # noqa: F401
+from . import callbacks, models, train, utils  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
 from .layers import Input, Model, Sequential  # noqa: F401
 from . import recurrent  # noqa: F401

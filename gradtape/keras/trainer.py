@@ -11,11 +11,16 @@ while tracing. Keras traces with the batch size unknown when the last batch is
 smaller, so the number of traces can differ from TensorFlow's; the numbers do not.
 Each epoch starts with the
 metrics reset, and ``History.history`` keeps each metric's value after its last batch
-(in name order, then the ``val_`` ones of ``validation_data``, as Keras).
+and the ``val_`` ones of ``validation_data``, all in name order, as Keras. The three
+methods call ``callbacks`` (``gradtape/keras/callbacks.py``) as Keras 3 does;
+``steps_per_epoch`` takes that many batches an epoch, going on where the last epoch
+stopped.
 With ``shuffle=True`` (the default) the batches' order is NumPy's, not TensorFlow's;
 ``shuffle=False`` gives TensorFlow's numbers.
 """
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -23,9 +28,11 @@ from .. import nest as _nest
 from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from ..rules import elementwise as _ew
+from . import callbacks as _callbacks
 from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
+from .callbacks import History
 from typing import Any, Dict, List, Optional
 
 
@@ -314,39 +321,6 @@ def _output_names(model):
     return [t._node.layer.name for t in _nest.flatten(graph.outputs)]
 
 
-class History:
-    """What ``fit`` returns: ``history`` maps each metric name to its value after each epoch.
-
-    >>> h = History()
-    >>> h.history, h.epoch
-    ({}, [])
-    """
-
-    def __init__(self) -> None:
-        self.history: Dict[str, List[float]] = {}
-        self.epoch: List[int] = []
-        self.params: Dict[str, Any] = {}
-        self.model = None
-
-    def _record(self, epoch, logs):
-        self.epoch.append(epoch)
-        for name, value in logs.items():
-            self.history.setdefault(name, []).append(value)
-
-
-def _pythonify(logs):
-    """Logs as a flat dict of Python floats (a compiled metrics' dict is spread out),
-    in name order as Keras'."""
-    flat = {}
-    for name, value in logs.items():
-        if isinstance(value, dict):
-            flat.update(_pythonify(value))
-        else:
-            flat[name] = float(value) if isinstance(value, (TensorLike, np.ndarray, np.generic,
-                                                            float, int)) else value
-    return dict(sorted(flat.items()))
-
-
 def _as_numpy(value):
     return value.numpy() if isinstance(value, TensorLike) else np.asarray(value)
 
@@ -376,6 +350,49 @@ def _batches(data, batch_size, shuffle):
         index = order[start:start + batch_size]
         yield tuple(_nest.map_structure(lambda a: convert_to_tensor(a[index]), part)
                     for part in data)
+
+
+class _EpochBatches:
+    """The ``(step, batch)`` pairs of each epoch of ``fit``, as Keras 3's epoch iterator on
+    arrays: every batch each epoch, or with ``steps_per_epoch`` that many, an epoch going
+    on where the last one stopped and ending early (with Keras' warning) when the data
+    runs out; the next epoch then starts over.
+
+    >>> batches = _EpochBatches((np.arange(5.0),), 2, False, steps_per_epoch=2)
+    >>> [[float(b[0][0]) for _, b in batches.epoch()] for _ in range(3)]
+    [[0.0, 2.0], [4.0], [0.0, 2.0]]
+    """
+
+    def __init__(self, data, batch_size, shuffle, steps_per_epoch=None):
+        self._data, self._batch_size, self._shuffle = data, batch_size, shuffle
+        self._steps_per_epoch = steps_per_epoch
+        self._num_batches = -(-_length(data) // batch_size)
+        self._current = None
+        self._seen = 0
+
+    @property
+    def steps(self):
+        """The steps of an epoch, as ``History.params['steps']``."""
+        return self._steps_per_epoch or self._num_batches
+
+    def epoch(self):
+        if self._current is None or not self._steps_per_epoch:
+            self._restart()
+        for step in range(self.steps):
+            if self._seen >= self._num_batches:
+                warnings.warn("Your input ran out of data; interrupting training. Make sure "
+                              "that your dataset or generator can generate at least "
+                              "`steps_per_epoch * epochs` batches. You may need to use the "
+                              "`.repeat()` function when building your dataset.", stacklevel=3)
+                break
+            self._seen += 1
+            yield step, next(self._current)
+        if self._seen >= self._num_batches:
+            self._restart()
+
+    def _restart(self):
+        self._current = _batches(self._data, self._batch_size, self._shuffle)
+        self._seen = 0
 
 
 def _data(x, y, sample_weight):
@@ -442,12 +459,6 @@ def _refuse_unsupported(method, **given):
                                       "gradtape's training engine")
 
 
-def _print_logs(steps, logs):
-    parts = " - ".join(f"{name}: {value:.4f}" for name, value in logs.items()
-                       if isinstance(value, float))
-    print(f"{steps}/{steps} - {parts}" if parts else f"{steps}/{steps}")
-
-
 class Trainer:
     """The training engine of ``tf.keras.Model``; see the module docstring.
 
@@ -463,6 +474,8 @@ class Trainer:
     _compile_loss = None
     _compile_metrics = None
     run_eagerly = False
+    stop_training = False
+    history = None
     train_function = None
     test_function = None
 
@@ -598,43 +611,57 @@ class Trainer:
         """
         self._check_compiled("fit")
         validation_batch_size = kwargs.pop("validation_batch_size", None)
-        _refuse_unsupported("fit", callbacks=callbacks, class_weight=class_weight,
-                            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                            **kwargs)
+        _refuse_unsupported("fit", class_weight=class_weight, **kwargs)
         data = _data(x, y, sample_weight)
         if validation_split and validation_data is None:
             data, validation_data = _train_validation_split(data, validation_split)
         batch_size = batch_size or 32
         _build_on_data(self, data[0], batch_size)
         validation = _validation_parts(validation_data)
-        steps = -(-_length(data) // batch_size)
+        batches = _EpochBatches(data, batch_size, shuffle, steps_per_epoch)
         verbose = 1 if verbose == "auto" else verbose
+        callbacks = self._callback_list(callbacks, verbose, epochs, batches.steps, history=True)
+        self.stop_training = False
         if self.train_function is None:
             self.train_function = self._step_function(self.train_step)
-        history = History()
-        history.params = {"verbose": verbose, "epochs": epochs, "steps": steps}
-        history.model = self
-        for epoch in range(epochs):
+        callbacks.on_train_begin()
+        epoch_logs = None
+        for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
-            if verbose:
-                print(f"Epoch {epoch + 1}/{epochs}")
-            for batch in _batches(data, batch_size, shuffle):
+            callbacks.on_epoch_begin(epoch)
+            logs: Any = {}
+            for step, batch in batches.epoch():
+                callbacks.on_train_batch_begin(step)
                 logs = self.train_function(batch)
-            logs = _pythonify(logs)
+                callbacks.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            epoch_logs = _callbacks.pythonify_logs(logs)
             if validation is not None:
-                logs.update(self._validation_logs(validation,
-                                                  validation_batch_size or batch_size))
-            if verbose:
-                _print_logs(steps, logs)
-            history._record(epoch, logs)
-        return history
+                epoch_logs.update(self._validation_logs(
+                    validation, validation_batch_size or batch_size, callbacks))
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        callbacks.on_train_end(logs=epoch_logs)
+        return self.history
 
-    def _validation_logs(self, validation, batch_size):
+    def _callback_list(self, callbacks, verbose, epochs, steps, history=False):
+        """``callbacks`` as a ``CallbackList`` (a History and what ``verbose`` prints
+        added), given this model and ``{'verbose', 'epochs', 'steps'}``, as Keras 3."""
+        if isinstance(callbacks, _callbacks.CallbackList):
+            return callbacks
+        return _callbacks.CallbackList(callbacks, add_history=history,
+                                       add_progbar=verbose != 0, model=self,
+                                       verbose=verbose, epochs=epochs, steps=steps)
+
+    def _validation_logs(self, validation, batch_size, callbacks):
         """``evaluate`` on ``validation`` (``x, y, sample_weight``) at the end of an epoch,
-        its names prefixed ``val_`` (as Keras, it resets the metrics first)."""
+        with ``fit``'s callbacks, its names prefixed ``val_`` (as Keras, it resets the
+        metrics first)."""
         x, y, weight = validation
         logs = self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True,
-                             sample_weight=weight)
+                             sample_weight=weight, callbacks=callbacks)
         return {f"val_{name}": value for name, value in logs.items()}
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
@@ -650,18 +677,26 @@ class Trainer:
         [4.0, 2.0]
         """
         self._check_compiled("evaluate")
-        _refuse_unsupported("evaluate", steps=steps, callbacks=callbacks, **kwargs)
+        _refuse_unsupported("evaluate", steps=steps, **kwargs)
         data = _data(x, y, sample_weight)
         batch_size = batch_size or 32
         _build_on_data(self, data[0], batch_size)
         if self.test_function is None:
             self.test_function = self._step_function(self.test_step)
+        callbacks = self._callback_list(callbacks, 1 if verbose == "auto" else verbose, 1,
+                                    -(-_length(data) // batch_size))
+        self.stop_evaluating = False
+        callbacks.on_test_begin()
         self.reset_metrics()
-        for batch in _batches(data, batch_size, shuffle=False):
+        logs: Any = {}
+        for step, batch in enumerate(_batches(data, batch_size, shuffle=False)):
+            callbacks.on_test_batch_begin(step)
             logs = self.test_function(batch)
-        logs = _pythonify(logs)
-        if verbose in ("auto", 1, 2, True):
-            _print_logs(-(-_length(data) // batch_size), logs)
+            callbacks.on_test_batch_end(step, logs)
+            if self.stop_evaluating:
+                break
+        logs = _callbacks.pythonify_logs(logs)
+        callbacks.on_test_end(logs)
         return logs if return_dict else self._in_metrics_order(logs)
 
     def predict_step(self, data: Any) -> Any:
@@ -681,13 +716,22 @@ class Trainer:
                [2.],
                [2.]], dtype=float32)
         """
-        _refuse_unsupported("predict", steps=steps, callbacks=callbacks)
+        _refuse_unsupported("predict", steps=steps)
         data = (_as_batches_source(x),)
         batch_size = batch_size or 32
-        outputs = [_nest.map_structure(_as_numpy, self.predict_step(batch))
-                   for batch in _batches(data, batch_size, shuffle=False)]
-        if verbose in ("auto", 1, 2, True):
-            _print_logs(len(outputs), {})
+        callbacks = self._callback_list(callbacks, 1 if verbose == "auto" else verbose, 1,
+                                    -(-_length(data) // batch_size))
+        self.stop_predicting = False
+        callbacks.on_predict_begin()
+        outputs = []
+        for step, batch in enumerate(_batches(data, batch_size, shuffle=False)):
+            callbacks.on_predict_batch_begin(step)
+            batch_outputs = self.predict_step(batch)
+            outputs.append(_nest.map_structure(_as_numpy, batch_outputs))
+            callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
+            if self.stop_predicting:
+                break
+        callbacks.on_predict_end()
         return _nest.map_structure(lambda *parts: np.concatenate(parts), *outputs)
 
     def predict_on_batch(self, x: Any) -> Any:
