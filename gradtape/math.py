@@ -20,9 +20,10 @@ from .composite import scalar_mul
 from . import math_special as special  # noqa: F401 - tf.math.special
 from .rules.complex_ops import angle, conj, imag, real
 from .rules.indexing import _MATH_ONLY as _indexing
-from .rules.indexing import (segment_max, segment_mean, segment_min, segment_sum,  # noqa: F401
-                             top_k, unsorted_segment_max, unsorted_segment_mean,
-                             unsorted_segment_min, unsorted_segment_sqrt_n, unsorted_segment_sum)
+from .rules.indexing import (segment_max, segment_mean, segment_min, segment_prod,  # noqa: F401
+                             segment_sum, top_k, unsorted_segment_max, unsorted_segment_mean,
+                             unsorted_segment_min, unsorted_segment_prod, unsorted_segment_sqrt_n,
+                             unsorted_segment_sum)
 # TensorFlow's tf.math aliases of these tf.nn functions
 from .rules.nn import (approx_max_k, approx_min_k, in_top_k, l2_normalize, log_softmax,
                        softmax, softsign)

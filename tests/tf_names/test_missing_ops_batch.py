@@ -1,0 +1,141 @@
+"""TensorFlow ops real programs use: sequence_mask, segment products,
+depthwise convolution, and a few tf.math helpers.  Every expected value is
+TensorFlow 2.21's, typed from what it printed."""
+import numpy as np
+import pytest
+
+import gradtape as tf
+
+
+def _grad(f, x):
+    x = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    return y, tape.gradient(y, x)
+
+
+# ---------------------------------------------------------------------------
+# tf.sequence_mask
+# ---------------------------------------------------------------------------
+
+def test_sequence_mask_values_and_dtypes():
+    # TensorFlow 2.21's values
+    m = tf.sequence_mask([1, 3, 2], 5)
+    assert m.dtype == tf.bool
+    np.testing.assert_array_equal(m.numpy(), [[1, 0, 0, 0, 0], [1, 1, 1, 0, 0], [1, 1, 0, 0, 0]])
+    np.testing.assert_array_equal(tf.sequence_mask([1, 3, 2]).numpy(),
+                                  [[1, 0, 0], [1, 1, 1], [1, 1, 0]])
+    np.testing.assert_array_equal(tf.sequence_mask([[1, 3], [2, 0]]).numpy(),
+                                  [[[1, 0, 0], [1, 1, 1]], [[1, 1, 0], [0, 0, 0]]])
+    np.testing.assert_array_equal(tf.sequence_mask(3, 5).numpy(), [1, 1, 1, 0, 0])
+    f = tf.sequence_mask([1, 3, 2], 5, dtype=tf.float32)
+    assert f.dtype == tf.float32 and f.numpy()[1].tolist() == [1.0, 1.0, 1.0, 0.0, 0.0]
+    assert tf.sequence_mask([1, 2], 3, dtype=tf.float16).dtype == tf.float16
+    assert tf.sequence_mask([1, 2], None, dtype=None).dtype == tf.bool
+
+
+def test_sequence_mask_casts_lengths_to_maxlen_dtype():
+    # TensorFlow 2.21's values: lengths are cast (truncated) to maxlen's dtype
+    np.testing.assert_array_equal(tf.sequence_mask([1.5, 3.0], 4).numpy(),
+                                  [[1, 0, 0, 0], [1, 1, 1, 0]])
+    np.testing.assert_array_equal(tf.sequence_mask([1.5, 2.5]).numpy(), [[1, 1, 0], [1, 1, 1]])
+    np.testing.assert_array_equal(tf.sequence_mask([1, 3], 4.5).numpy(),
+                                  [[1, 0, 0, 0, 0], [1, 1, 1, 0, 0]])
+    np.testing.assert_array_equal(tf.sequence_mask([True, False], 4).numpy(),
+                                  [[1, 0, 0, 0], [0, 0, 0, 0]])
+    np.testing.assert_array_equal(tf.sequence_mask(np.array([2, 1], np.int16), 3).numpy(),
+                                  [[1, 1, 0], [1, 0, 0]])
+    np.testing.assert_array_equal(tf.sequence_mask([-1, 3], 2).numpy(), [[0, 0], [1, 1]])
+
+
+def test_sequence_mask_empty_shapes():
+    # TensorFlow 2.21's shapes
+    assert tf.sequence_mask([], 3).shape == (0, 3)
+    assert tf.sequence_mask([]).shape == (0, 0)
+    assert tf.sequence_mask([1, 3], 0).shape == (2, 0)
+    assert tf.sequence_mask([-2, -1]).shape == (2, 0)
+
+
+def test_sequence_mask_errors():
+    # TensorFlow 2.21's error types
+    with pytest.raises(ValueError, match="`maxlen` must be scalar"):
+        tf.sequence_mask([1, 3], [4])
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.sequence_mask([1, 3], -1)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.sequence_mask(tf.constant([1, 3], tf.uint8))
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.sequence_mask([True, False])
+
+
+# ---------------------------------------------------------------------------
+# tf.math.segment_prod, tf.math.unsorted_segment_prod
+# ---------------------------------------------------------------------------
+
+_DATA = [2.0, 3.0, 0.0, 4.0, 5.0, 0.0, 0.0, 7.0]
+
+
+def _weighted(y):
+    return tf.reduce_sum(y * tf.range(1.0, 1.0 + y.shape[0]))
+
+
+def test_segment_prod_values_and_gradient_with_zeros():
+    # TensorFlow 2.21's values: segments [2, 3], [0, 4], (empty), [5, 0, 0], [7]
+    y, g = _grad(lambda d: _weighted(tf.math.segment_prod(d, [0, 0, 1, 1, 3, 3, 3, 4])), _DATA)
+    np.testing.assert_array_equal(tf.math.segment_prod(_DATA, [0, 0, 1, 1, 3, 3, 3, 4]).numpy(),
+                                  [6.0, 0.0, 1.0, 0.0, 7.0])
+    np.testing.assert_array_equal(g.numpy(), [3.0, 2.0, 8.0, 0.0, 0.0, 0.0, 0.0, 5.0])
+
+
+def test_unsorted_segment_prod_values_and_gradient_with_zeros():
+    # TensorFlow 2.21's values (a negative id drops its row; segment 3 is empty)
+    ids = [1, -1, 0, 0, 2, 1, 2, 1]
+    np.testing.assert_array_equal(tf.math.unsorted_segment_prod(_DATA, ids, 4).numpy(),
+                                  [0.0, 0.0, 0.0, 1.0])
+    _, g = _grad(lambda d: _weighted(tf.math.unsorted_segment_prod(d, ids, 4)), _DATA)
+    np.testing.assert_array_equal(g.numpy(), [0.0, 0.0, 4.0, 0.0, 0.0, 28.0, 15.0, 0.0])
+    y, g = _grad(lambda x: tf.math.unsorted_segment_prod(x, [0, 0, 0], 2),
+                 [[1.0, 2.0], [0.0, 4.0], [5.0, 0.0]])
+    np.testing.assert_array_equal(y.numpy(), [[0.0, 0.0], [1.0, 1.0]])
+    np.testing.assert_array_equal(g.numpy(), [[0.0, 0.0], [5.0, 0.0], [0.0, 8.0]])
+
+
+def test_segment_prod_dtypes_and_shapes():
+    # TensorFlow 2.21's values
+    r = tf.math.unsorted_segment_prod([2, 3, 4], [0, 0, 2], 3)
+    assert r.dtype == tf.int32 and r.numpy().tolist() == [6, 1, 4]
+    assert tf.math.segment_prod([2, 3, 4], [0, 0, 2]).numpy().tolist() == [6, 1, 4]
+    np.testing.assert_array_equal(
+        tf.math.segment_prod([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [0, 1, 1]).numpy(),
+        [[1.0, 2.0], [15.0, 24.0]])
+    np.testing.assert_array_equal(
+        tf.math.unsorted_segment_prod([[1.0, 2.0], [3.0, 4.0]], [[0, 1], [1, 1]], 2).numpy(),
+        [1.0, 24.0])
+    e = tf.math.segment_prod(tf.zeros([0]), tf.zeros([0], tf.int32))
+    assert e.shape == (0,) and e.dtype == tf.float32
+    c = tf.math.unsorted_segment_prod(tf.constant([1 + 2j, 3j]), [0, 0], 1)
+    assert c.dtype == tf.complex128 and c.numpy().tolist() == [-6 + 3j]
+
+
+def test_segment_prod_errors():
+    # TensorFlow 2.21's error types
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.math.segment_prod([1.0, 2.0], [1, 0])
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.math.segment_prod([1.0, 2.0], [-1, 0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="out of range"):
+        tf.math.unsorted_segment_prod([1.0, 2.0], [1, 2], 2)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.math.unsorted_segment_prod([True, False], [0, 0], 1)
+
+
+def test_segment_prod_complex_gradient_is_not_conjugated():
+    # TensorFlow 2.21's values: its UnsortedSegmentProd gradient multiplies by
+    # the partial derivative itself, where reduce_prod's conjugates it
+    x = tf.constant([1 + 2j, 3j, 0.5 - 1j])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.math.unsorted_segment_prod(x, [0, 0, 1], 2)
+        loss = tf.math.real(tf.reduce_sum(y * tf.constant([1 - 1j, 2j])))
+    np.testing.assert_allclose(tape.gradient(loss, x).numpy(), [-3 + 3j, -1 + 3j, -2j])
