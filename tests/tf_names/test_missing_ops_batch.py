@@ -139,3 +139,101 @@ def test_segment_prod_complex_gradient_is_not_conjugated():
         y = tf.math.unsorted_segment_prod(x, [0, 0, 1], 2)
         loss = tf.math.real(tf.reduce_sum(y * tf.constant([1 - 1j, 2j])))
     np.testing.assert_allclose(tape.gradient(loss, x).numpy(), [-3 + 3j, -1 + 3j, -2j])
+
+
+# ---------------------------------------------------------------------------
+# tf.nn.depthwise_conv2d
+# ---------------------------------------------------------------------------
+
+_X = np.arange(18).reshape(1, 3, 3, 2) % 5 - 2.0
+_W = np.arange(8).reshape(2, 2, 2, 1) % 3 - 1.0
+_W2 = np.array([[[[1.0, -1.0], [0.5, 2.0]]], [[[2.0, 0.0], [-1.0, 1.0]]]])  # [2, 1, 2, 2]
+
+
+def test_depthwise_conv2d_same_values_and_gradients():
+    # TensorFlow 2.21's values
+    x, w = tf.constant(_X, tf.float32), tf.constant(_W, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch([x, w])
+        y = tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME")
+        loss = tf.reduce_sum(y * y)
+    assert y.dtype == tf.float32
+    np.testing.assert_array_equal(y.numpy(), [[[[1, -1], [4, 4], [-2, -1]],
+                                               [[0, -1], [-2, -1], [2, 0]],
+                                               [[2, 2], [-3, 0], [1, 0]]]])
+    gx, gw = tape.gradient(loss, [x, w])
+    np.testing.assert_array_equal(gx.numpy(), [[[[-2, 0], [-6, 2], [12, -8]],
+                                                [[0, -2], [2, 10], [-16, 0]],
+                                                [[-4, -2], [10, -6], [-4, 0]]]])
+    np.testing.assert_array_equal(gw.numpy(), [[[[-38], [14]], [[38], [-28]]],
+                                               [[[2], [20]], [[-10], [-8]]]])
+
+
+def test_depthwise_conv2d_channel_multiplier_strides_and_rate():
+    # TensorFlow 2.21's values: output channel c * M + m
+    x, w = tf.constant(_X), tf.constant(_W2)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, w])
+        strided = tf.nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "VALID")
+        dilated = tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME", dilations=[2, 1])
+    assert strided.dtype == tf.float64
+    np.testing.assert_array_equal(strided.numpy(), [[[[-4, 2, -0.5, -2], [-2, -2, 0, -5]]]])
+    np.testing.assert_array_equal(tape.gradient(strided, w).numpy(),
+                                  [[[[0, 0], [-3, -3]]], [[[-3, -3], [-1, -1]]]])
+    np.testing.assert_array_equal(dilated.numpy(), [[
+        [[-2, 0, 0, 0], [2, 0, -2, 2], [-4, 0, 1, -1]],
+        [[-2, 2, -1.5, -1], [4, 0, 2.5, 0], [0, -2, -1, -4]],
+        [[-1, 1, 0, 0], [1, -1, 1, 4], [-2, 2, -0.5, -2]]]])
+    np.testing.assert_array_equal(tape.gradient(dilated, x).numpy(), [[
+        [[0, 2.5], [0, 2.5], [0, 2.5]], [[2, 2.5], [2, 2.5], [2, 2.5]],
+        [[2, 0], [2, 0], [2, 0]]]])
+
+
+def test_depthwise_conv2d_shapes():
+    # TensorFlow 2.21's shapes
+    x = tf.ones((2, 5, 6, 3))
+    w = tf.ones((3, 2, 3, 2))
+    assert tf.nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "SAME").shape == (2, 3, 3, 6)
+    assert tf.nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "VALID", dilations=[2, 1]).shape \
+        == (2, 1, 3, 6)
+    assert tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], [[0, 0], [1, 1], [0, 1], [0, 0]],
+                                  dilations=[2, 2]).shape == (2, 3, 5, 6)
+    assert tf.nn.depthwise_conv2d(x[:, :2, :2], w, [1, 1, 1, 1], "VALID").shape == (2, 0, 1, 6)
+    assert tf.nn.depthwise_conv2d(x, w[..., :0], [1, 1, 1, 1], "VALID").shape == (2, 3, 5, 0)
+
+
+def test_depthwise_conv2d_errors():
+    # TensorFlow 2.21's error types
+    x, w = tf.ones((2, 5, 6, 3)), tf.ones((3, 2, 3, 2))
+    dw = tf.nn.depthwise_conv2d
+    for strides in ([1, 2, 1, 1], [2, 2], [2, 1, 1, 1], [1, 0, 0, 1]):
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            dw(x, w, strides, "SAME")
+    with pytest.raises(TypeError):
+        dw(x, w, 2, "SAME")
+    with pytest.raises(ValueError):
+        dw(x, w, [1, 1, 1, 1], "SAME", dilations=[1, 2, 2, 1])
+    with pytest.raises(ValueError):
+        dw(x, w, [1, 1, 1, 1], "SAME", dilations=[0, 1])
+    with pytest.raises(TypeError):
+        dw(x, w, [1, 1, 1, 1], "SAME", dilations=2)
+    bad = [(x, w[:, :, :2]), (x[0], w), (x, w[0]), (x, tf.cast(w, tf.float64)),
+           (tf.cast(x, tf.int32), tf.cast(w, tf.int32))]
+    for a, b in bad:
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            dw(a, b, [1, 1, 1, 1], "SAME")
+    for padding in ("same", "FOO"):
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            dw(x, w, [1, 1, 1, 1], padding)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        dw(x, w, [1, 1, 1, 1], "SAME", data_format="NCHW")
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        dw(x, w, [1, 1, 1, 1], "VALID", dilations=[3, 3])
+
+
+def test_depthwise_conv2d_refuses_what_it_cannot_match():
+    # TensorFlow 2.21 gives a [2, 3, 4, 6] result here (its space-to-batch
+    # rewrite), not a strided dilated convolution's [2, 3, 3, 6]
+    with pytest.raises(tf.errors.UnimplementedError, match="VALID"):
+        tf.nn.depthwise_conv2d(tf.ones((2, 5, 6, 3)), tf.ones((3, 2, 3, 2)), [1, 2, 2, 1],
+                               "SAME", dilations=[2, 2])
