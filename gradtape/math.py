@@ -20,7 +20,8 @@ from .composite import scalar_mul
 from . import math_special as special  # noqa: F401 - tf.math.special
 from .rules.complex_ops import angle, conj, imag, real
 from .rules.indexing import _MATH_ONLY as _indexing
-from .rules.indexing import (segment_max, segment_mean, segment_min, segment_prod,  # noqa: F401
+from .rules.indexing import (confusion_matrix, invert_permutation,  # noqa: F401
+                             segment_max, segment_mean, segment_min, segment_prod,
                              segment_sum, top_k, unsorted_segment_max, unsorted_segment_mean,
                              unsorted_segment_min, unsorted_segment_prod, unsorted_segment_sqrt_n,
                              unsorted_segment_sum)

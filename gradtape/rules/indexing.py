@@ -1211,6 +1211,105 @@ def segment_min(data: TensorInput, segment_ids: TensorInput,
 
 
 # ---------------------------------------------------------------------------
+# invert_permutation, confusion_matrix
+# ---------------------------------------------------------------------------
+
+def invert_permutation(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The permutation ``y`` with ``y[x[i]] = i`` for an int32 or int64 vector ``x``
+    holding each of ``0 .. n-1`` once.  It has no gradient.
+
+    >>> import gradtape as tf
+    >>> tf.math.invert_permutation([3, 4, 0, 2, 1]).numpy()
+    array([2, 4, 3, 0, 1], dtype=int32)
+    """
+    x = _to_tensor(x)
+    if x.dtype.is_floating and not x.shape.num_elements():  # ``[]``: an empty int32 vector
+        x = _to_tensor(NP.zeros(x.shape, NP.int32))
+    if x.dtype.name not in ("int32", "int64"):
+        raise InvalidArgumentError(f"Value for attr 'T' of {x.dtype.name} is not in the list "
+                                   "of allowed values: int32, int64 [Op:InvertPermutation]")
+    perm = decide(x._value)
+    if perm.ndim != 1:
+        raise InvalidArgumentError("invert_permutation expects a 1D vector "
+                                   f"[Op:InvertPermutation], got shape {list(perm.shape)}")
+    n = perm.shape[0]
+    out = NP.full(n, -1, perm.dtype)
+    for i, p in enumerate(perm.tolist()):
+        if not 0 <= p < n:
+            raise InvalidArgumentError(f"{p} is not between 0 and {n} [Op:InvertPermutation]")
+        if out[p] >= 0:
+            raise InvalidArgumentError(f"{p} is duplicated in the input. [Op:InvertPermutation]")
+        out[p] = i
+    return wrap(out)
+
+
+def _squeeze_one(labels, predictions):
+    """TensorFlow's ``remove_squeezable_dimensions``: drop a last axis of 1 from
+    the argument of one more axis."""
+    from .shape import squeeze
+    diff = len(predictions.shape) - len(labels.shape)
+    if diff == 1 and predictions.shape[-1] == 1:
+        predictions = squeeze(predictions, [-1])
+    elif diff == -1 and labels.shape[-1] == 1:
+        labels = squeeze(labels, [-1])
+    return labels, predictions
+
+
+def _class_ids(t, argname, num_classes):
+    """``t`` as int64 NumPy ids, checked non-negative and below ``num_classes``."""
+    from .elementwise import cast
+    ids = decide(cast(t, "int64")._value)
+    if (ids < 0).any():
+        raise InvalidArgumentError(f"`{argname}` contains negative values: {ids.tolist()}")
+    if num_classes is not None and (ids >= num_classes).any():
+        raise InvalidArgumentError(f"`{argname}` out of bound: {ids.tolist()} must be less "
+                                   f"than num_classes = {num_classes}")
+    return ids
+
+
+def confusion_matrix(labels: TensorInput, predictions: TensorInput,
+                     num_classes: Optional[TensorInput] = None,
+                     weights: Optional[TensorInput] = None, dtype: DTypeLike = "int32",
+                     name: Optional[str] = None) -> Tensor:
+    """The ``[num_classes, num_classes]`` matrix whose entry ``[i, j]`` counts (or
+    sums the ``weights`` of) the examples of label ``i`` predicted ``j``.  Without
+    ``num_classes`` it is one more than the largest label or prediction; the
+    result is differentiable in ``weights``.
+
+    >>> import gradtape as tf
+    >>> tf.math.confusion_matrix([1, 2, 1], [2, 2, 1]).numpy()
+    array([[0, 0, 0],
+           [0, 1, 1],
+           [0, 0, 1]], dtype=int32)
+    """
+    from .elementwise import cast, ones_like
+    labels, predictions = _squeeze_one(_to_tensor(labels), _to_tensor(predictions))
+    if num_classes is not None:
+        if isinstance(num_classes, TensorLike):
+            num_classes = num_classes.numpy()
+        num_classes = int_arg(num_classes, "confusion_matrix", "num_classes")
+    rows = _class_ids(labels, "labels", num_classes)
+    cols = _class_ids(predictions, "predictions", num_classes)
+    if rows.ndim != 1 or rows.shape != cols.shape:
+        raise InvalidArgumentError(
+            f"confusion_matrix: labels and predictions must be vectors of one length, got "
+            f"shapes {list(rows.shape)} and {list(cols.shape)}")
+    if num_classes is None:
+        if not rows.size:
+            raise InvalidArgumentError("confusion_matrix: without num_classes, labels and "
+                                       "predictions must not be empty")
+        num_classes = int(max(rows.max(), cols.max())) + 1
+    if weights is None:
+        values = ones_like(predictions, dtype=dtype)
+    else:
+        weights = _to_tensor(weights)
+        if tuple(weights.shape) != tuple(predictions.shape):
+            raise ValueError(f"Shapes {predictions.shape} and {weights.shape} are incompatible")
+        values = cast(weights, dtype)
+    return scatter_nd(NP.stack([rows, cols], axis=1), values, [num_classes, num_classes])
+
+
+# ---------------------------------------------------------------------------
 # searchsorted
 # ---------------------------------------------------------------------------
 
@@ -1243,7 +1342,7 @@ def searchsorted(sorted_sequence: TensorInput, values: TensorInput, side: str = 
 
 
 # TensorFlow has these under tf.math (and tf.nn) only
-_MATH_ONLY = ("top_k", "segment_max", "segment_mean", "segment_min", "segment_prod",
+_MATH_ONLY = ("top_k", "invert_permutation", "confusion_matrix", "segment_max", "segment_mean", "segment_min", "segment_prod",
               "segment_sum", "unsorted_segment_max", "unsorted_segment_mean",
               "unsorted_segment_min", "unsorted_segment_prod",
               "unsorted_segment_sqrt_n", "unsorted_segment_sum")

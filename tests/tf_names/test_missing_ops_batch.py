@@ -237,3 +237,64 @@ def test_depthwise_conv2d_refuses_what_it_cannot_match():
     with pytest.raises(tf.errors.UnimplementedError, match="VALID"):
         tf.nn.depthwise_conv2d(tf.ones((2, 5, 6, 3)), tf.ones((3, 2, 3, 2)), [1, 2, 2, 1],
                                "SAME", dilations=[2, 2])
+
+
+# ---------------------------------------------------------------------------
+# tf.math.invert_permutation, tf.math.confusion_matrix
+# ---------------------------------------------------------------------------
+
+def test_invert_permutation():
+    # TensorFlow 2.21's values and error types
+    r = tf.math.invert_permutation([3, 4, 0, 2, 1])
+    assert r.dtype == tf.int32 and r.numpy().tolist() == [2, 4, 3, 0, 1]
+    r = tf.math.invert_permutation(tf.constant([1, 0], tf.int64))
+    assert r.dtype == tf.int64 and r.numpy().tolist() == [1, 0]
+    r = tf.math.invert_permutation([])
+    assert r.dtype == tf.int32 and r.shape == (0,)
+    for bad in ([0, 0], [0, 2], [-1, 0], [[0, 1]], 0, [0.0, 1.0]):
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            tf.math.invert_permutation(bad)
+    assert not hasattr(tf, "invert_permutation")  # TensorFlow 2 has it under tf.math only
+
+
+def test_confusion_matrix_values_and_dtypes():
+    # TensorFlow 2.21's values
+    r = tf.math.confusion_matrix([1, 2, 4], [2, 2, 4])
+    assert r.dtype == tf.int32 and r.shape == (5, 5)
+    assert r.numpy()[1].tolist() == [0, 0, 1, 0, 0] and r.numpy()[4].tolist() == [0, 0, 0, 0, 1]
+    assert tf.math.confusion_matrix([1, 2, 4], [2, 2, 4], num_classes=6).shape == (6, 6)
+    r = tf.math.confusion_matrix([1, 2, 4], [2, 2, 4], weights=[0.5, 1.0, 2.0])
+    assert r.dtype == tf.int32 and r.numpy()[1, 2] == 0 and r.numpy()[4, 4] == 2
+    r = tf.math.confusion_matrix([1, 2, 4], [2, 2, 4], weights=[0.5, 1.0, 2.0], dtype=tf.float32)
+    assert r.dtype == tf.float32 and r.numpy()[1, 2] == 0.5 and r.numpy()[2, 2] == 1.0
+    assert tf.math.confusion_matrix([1.7, 2.0], [2, 1]).numpy().tolist() == [
+        [0, 0, 0], [0, 0, 1], [0, 1, 0]]
+    assert tf.math.confusion_matrix([0, 0, 1], [0, 0, 1], weights=[1, 2, 3]).numpy().tolist() \
+        == [[3, 0], [0, 3]]
+    assert tf.math.confusion_matrix([0, 1], [0, 1], num_classes=tf.constant(3, tf.int64)) \
+        .numpy().tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 0]]
+    r = tf.math.confusion_matrix([0, 1], [0, 1], dtype=tf.bool)
+    assert r.dtype == tf.bool and r.numpy().tolist() == [[True, False], [False, True]]
+    assert tf.math.confusion_matrix([[1], [0]], [1, 0]).numpy().tolist() == [[1, 0], [0, 1]]
+
+
+def test_confusion_matrix_gradient_to_weights():
+    # TensorFlow 2.21's values
+    w = tf.constant([0.5, 1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(w)
+        c = tf.math.confusion_matrix([1, 2, 1], [2, 2, 2], weights=w, dtype=tf.float32)
+        loss = tf.reduce_sum(c * tf.reshape(tf.range(9.0), (3, 3)))
+    np.testing.assert_array_equal(tape.gradient(loss, w).numpy(), [5.0, 8.0, 5.0])
+
+
+def test_confusion_matrix_errors():
+    # TensorFlow 2.21's error types
+    cm = tf.math.confusion_matrix
+    for args, kwargs in [(([1, 2], [2, 5]), {"num_classes": 3}), (([-1, 2], [2, 1]), {}),
+                         (([1, 2], [2]), {}), (([[1], [2]], [[2], [1]]), {}), (([], []), {}),
+                         (([0, 1], [0, 1]), {"num_classes": 0})]:
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            cm(*args, **kwargs)
+    with pytest.raises(ValueError):
+        cm([0, 1], [0, 1], weights=[1.0])
