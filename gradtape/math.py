@@ -10,7 +10,7 @@ from ._core.convert import convert_to_tensor
 from ._core.types import DTypeLike, Tensor, TensorInput
 from .random import _gradient_raises
 from .rules.elementwise import add
-from .rules.reductions import dense_bincount
+from .rules.reductions import cumulative_logsumexp, dense_bincount
 
 from .rules.elementwise import *  # noqa: F401,F403
 from .rules.reductions import *  # noqa: F401,F403
@@ -33,7 +33,8 @@ if not TYPE_CHECKING:  # a type checker reads the names from the imports above
     __all__ = list(_ew) + list(_red) + ["scalar_mul", "angle", "conj", "imag", "real",
                                         "approx_max_k", "approx_min_k", "in_top_k",
                                         "l2_normalize", "log_softmax", "softmax",
-                                        "softsign", "special", "bincount"] + list(_indexing)
+                                        "softsign", "special", "bincount",
+                                        "cumulative_logsumexp"] + list(_indexing)
 
 
 def bincount(arr: TensorInput, weights: Optional[TensorInput] = None,

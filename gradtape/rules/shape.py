@@ -823,43 +823,6 @@ def stop_gradient(input: TensorInput, name: Optional[str] = None) -> Tensor:
     return apply(_STOP, (tensor(input),), NOPARAMS)
 
 
-_RANGE_DTYPES = ("int32", "int64", "float16", "float32", "float64")
-
-
-def sequence_mask(lengths: TensorInput, maxlen: Optional[TensorInput] = None,
-                  dtype: DTypeLike = "bool", name: Optional[str] = None) -> Tensor:
-    """``mask[..., j] = j < lengths[...]`` for ``j`` in ``range(maxlen)``, cast to
-    ``dtype``.  ``maxlen`` (a scalar) defaults to the largest length (at least 0);
-    the lengths are cast to its dtype first, as TensorFlow does.
-
-    >>> import gradtape as tf
-    >>> tf.sequence_mask([1, 3, 2], 4).numpy()
-    array([[ True, False, False, False],
-           [ True,  True,  True, False],
-           [ True,  True, False, False]])
-    """
-    from .creation import range as range_
-    from .elementwise import cast, less, maximum
-    from .reductions import reduce_max
-    lengths = convert_to_tensor(lengths)
-    if maxlen is None:
-        maxlen = maximum(reduce_max(lengths), cast(0, lengths.dtype))
-    else:
-        maxlen = convert_to_tensor(maxlen)
-    if maxlen.shape.rank != 0:
-        raise ValueError(f"Argument `maxlen` must be scalar for sequence_mask, received "
-                         f"`maxlen` = {maxlen} with shape '{maxlen.shape}' instead")
-    if maxlen.dtype.name not in _RANGE_DTYPES:  # TensorFlow's CPU Range kernels
-        raise InvalidArgumentError(
-            f"sequence_mask: maxlen (or, without it, lengths) must be "
-            f"{', '.join(_RANGE_DTYPES)}, got {maxlen.dtype.name} [Op:Range]")
-    row = range_(0, maxlen, 1, dtype=maxlen.dtype)
-    mask = less(row, cast(expand_dims(lengths, -1), maxlen.dtype))
-    if dtype is None or as_dtype(dtype) == mask.dtype:
-        return mask
-    return cast(mask, dtype)
-
-
 # ``shape`` would hide this module as ``gradtape.rules.shape``: it is exported
 # by name from ``gradtape`` instead
 if not TYPE_CHECKING:  # a type checker reads the module's own public names

@@ -298,3 +298,93 @@ def test_confusion_matrix_errors():
             cm(*args, **kwargs)
     with pytest.raises(ValueError):
         cm([0, 1], [0, 1], weights=[1.0])
+
+
+# ---------------------------------------------------------------------------
+# tf.math.cumulative_logsumexp
+# ---------------------------------------------------------------------------
+
+_LSE_X = [[1.0, -2.0, 3.0], [-1000.0, 0.0, 5.0]]
+_LSE_W = [[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]]
+
+
+@pytest.mark.parametrize("kwargs,want", [
+    # TensorFlow 2.21's values (stable: -1000 does not vanish in a sum of exps)
+    ({}, [[1.0, -2.0, 3.0], [1.0, 0.12693, 5.12693]]),
+    ({"axis": 1}, [[1.0, 1.04859, 3.13285], [-1000.0, 0.0, 5.00672]]),
+    ({"axis": -1, "exclusive": True}, [[-np.inf, 1.0, 1.04859], [-np.inf, -1000.0, 0.0]]),
+    ({"axis": 1, "reverse": True}, [[3.13285, 3.00672, 3.0], [5.00672, 5.00672, 5.0]]),
+    ({"axis": 1, "exclusive": True, "reverse": True},
+     [[3.00672, 3.0, -np.inf], [5.00672, 5.0, -np.inf]]),
+])
+def test_cumulative_logsumexp_values(kwargs, want):
+    y = tf.math.cumulative_logsumexp(tf.constant(_LSE_X), **kwargs)
+    assert y.dtype == tf.float32
+    np.testing.assert_allclose(y.numpy(), want, rtol=1e-6, atol=1e-5)  # (printed to 5 places)
+
+
+@pytest.mark.parametrize("x,want", [
+    # TensorFlow 2.21's values: its reducer keeps the running value over a NaN
+    ([-np.inf, 1.0, np.inf], [-np.inf, 1.0, np.inf]),
+    ([np.nan, 1.0], [-np.inf, 1.0]),
+    ([1.0, np.nan, 2.0], [1.0, 1.693147, 2.551445]),
+    ([np.inf, np.inf], [np.inf, np.nan]),
+    ([1.0, -np.inf], [1.0, 1.0]),
+    ([-np.inf, -np.inf], [-np.inf, -np.inf]),
+])
+def test_cumulative_logsumexp_special_values(x, want):
+    np.testing.assert_allclose(tf.math.cumulative_logsumexp(tf.constant(x)).numpy(), want,
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs,want", [
+    # TensorFlow 2.21's gradients
+    ({"axis": 1}, [[-0.8459, -0.0919, 0.4378], [0.0, 2.99331, -0.99331]]),
+    ({"axis": 1, "exclusive": True}, [[-1.52371, 0.02371, 0.0], [3.00006, -1.0, 0.0]]),
+    ({"axis": 1, "reverse": True}, [[0.1185, -0.00749, -0.61101], [0.0, 0.02008, 1.97992]]),
+    ({"axis": 0, "exclusive": True, "reverse": True}, [[0.0, 0.0, 0.0], [1.0, -2.0, 0.5]]),
+])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # -inf * 0, as in TensorFlow
+def test_cumulative_logsumexp_gradients(kwargs, want):
+    x = tf.constant(_LSE_X)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(tf.math.cumulative_logsumexp(x, **kwargs) * tf.constant(_LSE_W))
+    np.testing.assert_allclose(tape.gradient(loss, x).numpy(), want, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # -inf * 0, inf - inf, as in TensorFlow
+def test_cumulative_logsumexp_second_order_and_nan_gradient():
+    # TensorFlow 2.21's values
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            loss = tf.reduce_sum(tf.math.cumulative_logsumexp(x) * tf.constant([1.0, -2.0, 0.5]))
+        g = inner.gradient(loss, x)
+        g2 = tf.reduce_sum(g * g)
+    np.testing.assert_allclose(g.numpy(), [0.50713, -1.33975, 0.33262], rtol=1e-4)
+    np.testing.assert_allclose(outer.gradient(g2, x).numpy(), [-1.40133, 1.13952, 0.26182],
+                               rtol=1e-4)
+    x = tf.constant([-np.inf, 1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(tf.math.cumulative_logsumexp(x))
+    g = tape.gradient(loss, x).numpy()
+    assert np.isnan(g[0])
+    np.testing.assert_allclose(g[1:], [1.26894, 0.73106], rtol=1e-4)
+
+
+def test_cumulative_logsumexp_dtypes_and_errors():
+    # TensorFlow 2.21's dtypes, shapes and error types
+    y = tf.math.cumulative_logsumexp(tf.constant([1.0, 2.0], tf.float64))
+    assert y.dtype == tf.float64
+    np.testing.assert_allclose(y.numpy(), [1.0, 2.3132617])
+    assert tf.math.cumulative_logsumexp(tf.constant([1.0, 2.0], tf.float16)).dtype == tf.float16
+    assert tf.math.cumulative_logsumexp(tf.zeros((0, 2))).shape == (0, 2)
+    assert not hasattr(tf, "cumulative_logsumexp")  # TensorFlow has it under tf.math only
+    for bad, kwargs in [(tf.constant([1, 2]), {}), (tf.constant(1.0), {}),
+                        (tf.constant(_LSE_X), {"axis": 2}), (tf.constant([1 + 1j]), {})]:
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            tf.math.cumulative_logsumexp(bad, **kwargs)
