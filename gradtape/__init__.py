@@ -37,7 +37,7 @@ from .control_flow import cond, print, while_loop  # noqa: A004
 from . import compiled  # noqa: F401
 from . import config  # noqa: F401
 from . import dtypes, nest, types, typing  # noqa: F401
-from .composite import clip_by_norm, meshgrid, repeat, scalar_mul  # noqa: F401
+from .composite import clip_by_norm, meshgrid, repeat, scalar_mul, sequence_mask  # noqa: F401
 from .eager import (control_dependencies, convert_to_tensor, device, executing_eagerly, get_logger,  # noqa: F401
                     get_static_value, grad_pass_through, gradients, init_scope, inside_function,
                     is_tensor, numpy_function, py_function)

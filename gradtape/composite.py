@@ -1,6 +1,6 @@
 """TensorFlow ops that are compositions of gradtape's primitives: ``clip_by_norm``,
-``meshgrid``, ``repeat``, ``scalar_mul``, and the loss scaling of ``tf.nn.compute_average_loss``
-and ``tf.nn.scale_regularization_loss``.
+``meshgrid``, ``repeat``, ``scalar_mul``, ``sequence_mask``, and the loss scaling
+of ``tf.nn.compute_average_loss`` and ``tf.nn.scale_regularization_loss``.
 
 They are written as TensorFlow writes them, op for op, so their values and
 gradients (including at the corner cases, such as a zero norm) are TensorFlow's.
@@ -10,13 +10,14 @@ import numpy as np
 
 from ._core.tensor import TensorLike
 from ._core.convert import convert_to_tensor
+from ._core.dtypes import as_dtype
 from . import rules
 from .errors import InvalidArgumentError
 from typing import Any, List, Optional
-from ._core.types import Axis, Tensor, TensorInput
+from ._core.types import Axis, DTypeLike, Tensor, TensorInput
 
 __all__ = ["clip_by_norm", "compute_average_loss", "meshgrid", "repeat", "scalar_mul",
-           "scale_regularization_loss"]
+           "scale_regularization_loss", "sequence_mask"]
 
 
 def clip_by_norm(t: TensorInput, clip_norm: TensorInput, axes: Axis = None,
@@ -164,3 +165,39 @@ def scale_regularization_loss(regularization_loss: TensorInput) -> Tensor:
     3.0
     """
     return rules.reduce_sum(convert_to_tensor(regularization_loss)) / 1
+
+
+_RANGE_DTYPES = ("int32", "int64", "float16", "float32", "float64")
+
+
+def sequence_mask(lengths: TensorInput, maxlen: Optional[TensorInput] = None,
+                  dtype: DTypeLike = "bool", name: Optional[str] = None) -> Tensor:
+    """``mask[..., j] = j < lengths[...]`` for ``j`` in ``range(maxlen)``, cast to
+    ``dtype``.  ``maxlen`` (a scalar) defaults to the largest length (at least 0);
+    the lengths are cast to its dtype first, as TensorFlow does.
+
+    >>> import gradtape as tf
+    >>> tf.sequence_mask([1, 3, 2], 4).numpy()
+    array([[ True, False, False, False],
+           [ True,  True,  True, False],
+           [ True,  True, False, False]])
+    """
+    cast = rules.cast
+    lengths = convert_to_tensor(lengths)
+    if maxlen is None:
+        maxlen = rules.maximum(rules.reduce_max(lengths), cast(0, lengths.dtype))
+    else:
+        maxlen = convert_to_tensor(maxlen)
+    if maxlen.shape.rank != 0:
+        raise ValueError(f"Argument `maxlen` must be scalar for sequence_mask, received "
+                         f"`maxlen` = {maxlen} with shape '{maxlen.shape}' instead")
+    if maxlen.dtype.name not in _RANGE_DTYPES:  # TensorFlow's CPU Range kernels
+        raise InvalidArgumentError(
+            f"sequence_mask: maxlen (or, without it, lengths) must be "
+            f"{', '.join(_RANGE_DTYPES)}, got {maxlen.dtype.name} [Op:Range]")
+    row = rules.range(0, maxlen, 1, dtype=maxlen.dtype)
+    mask = rules.less(row, cast(rules.expand_dims(lengths, -1), maxlen.dtype))
+    if dtype is None or as_dtype(dtype) == mask.dtype:
+        return mask
+    return cast(mask, dtype)
+

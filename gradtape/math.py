@@ -10,7 +10,7 @@ from ._core.convert import convert_to_tensor
 from ._core.types import DTypeLike, Tensor, TensorInput
 from .random import _gradient_raises
 from .rules.elementwise import add
-from .rules.reductions import dense_bincount
+from .rules.reductions import cumulative_logsumexp, dense_bincount
 
 from .rules.elementwise import *  # noqa: F401,F403
 from .rules.reductions import *  # noqa: F401,F403
@@ -20,9 +20,11 @@ from .composite import scalar_mul
 from . import math_special as special  # noqa: F401 - tf.math.special
 from .rules.complex_ops import angle, conj, imag, real
 from .rules.indexing import _MATH_ONLY as _indexing
-from .rules.indexing import (segment_max, segment_mean, segment_min, segment_sum,  # noqa: F401
-                             top_k, unsorted_segment_max, unsorted_segment_mean,
-                             unsorted_segment_min, unsorted_segment_sqrt_n, unsorted_segment_sum)
+from .rules.indexing import (confusion_matrix, invert_permutation,  # noqa: F401
+                             segment_max, segment_mean, segment_min, segment_prod,
+                             segment_sum, top_k, unsorted_segment_max, unsorted_segment_mean,
+                             unsorted_segment_min, unsorted_segment_prod, unsorted_segment_sqrt_n,
+                             unsorted_segment_sum)
 # TensorFlow's tf.math aliases of these tf.nn functions
 from .rules.nn import (approx_max_k, approx_min_k, in_top_k, l2_normalize, log_softmax,
                        softmax, softsign)
@@ -31,7 +33,8 @@ if not TYPE_CHECKING:  # a type checker reads the names from the imports above
     __all__ = list(_ew) + list(_red) + ["scalar_mul", "angle", "conj", "imag", "real",
                                         "approx_max_k", "approx_min_k", "in_top_k",
                                         "l2_normalize", "log_softmax", "softmax",
-                                        "softsign", "special", "bincount"] + list(_indexing)
+                                        "softsign", "special", "bincount",
+                                        "cumulative_logsumexp"] + list(_indexing)
 
 
 def bincount(arr: TensorInput, weights: Optional[TensorInput] = None,

@@ -1,5 +1,5 @@
-"""Convolution and pooling over NHWC images: ``conv2d``, ``conv1d``, their
-transposes, ``max_pool2d``, ``avg_pool2d`` (and the rank-generic ``convolution``,
+"""Convolution and pooling over NHWC images: ``conv2d``, ``depthwise_conv2d``,
+``conv1d``, their transposes, ``max_pool2d``, ``avg_pool2d`` (and the rank-generic ``convolution``,
 ``pool``, ``max_pool``/``avg_pool``), ``embedding_lookup``.
 
 Geometry follows TensorFlow: ``VALID`` keeps the windows that fit; ``SAME``
@@ -168,16 +168,21 @@ def _tap_slices(i, j, out_hw, strides, dilations):
 
 
 def _conv_core(x, w, strides, dilations, pads):
-    kh, kw, ci, co = w.shape
+    """``x`` convolved with ``w``; leading axes ``L`` of ``w`` (``x`` is ``L + (N, H, W,
+    C)``) pair one filter with each image batch (``depthwise_conv2d``'s channels)."""
+    kh, kw, ci, co = w.shape[-4:]
+    lead = w.shape[:-4]
     cols = _patches(x, (kh, kw), strides, dilations, pads)
-    out = cols.reshape(-1, kh * kw * ci) @ w.reshape(kh * kw * ci, co)
+    out = cols.reshape(lead + (-1, kh * kw * ci)) @ w.reshape(lead + (kh * kw * ci, co))
     return out.reshape(cols.shape[:-3] + (co,))
 
 
 def _input_grad_core(g, w, input_hw, strides, dilations, pads):
-    kh, kw, ci, co = w.shape
+    kh, kw, ci, co = w.shape[-4:]
+    lead = w.shape[:-4]
     ho, wo = g.shape[-3:-1]
-    taps = (g.reshape(-1, co) @ w.reshape(kh * kw * ci, co).T).reshape(
+    taps = np.matmul(g.reshape(lead + (-1, co)),
+                     w.reshape(lead + (kh * kw * ci, co)).swapaxes(-1, -2)).reshape(
         g.shape[:-1] + (kh, kw, ci))
     (pt, pb), (pl, pr) = pads
     h, wd = input_hw
@@ -190,9 +195,15 @@ def _input_grad_core(g, w, input_hw, strides, dilations, pads):
 
 def _filter_grad_core(x, g, filter_hw, strides, dilations, pads):
     kh, kw = filter_hw
+    lead = x.shape[:-4]
     ci, co = x.shape[-1], g.shape[-1]
-    cols = _patches(x, (kh, kw), strides, dilations, pads).reshape(-1, kh * kw * ci)
-    return (cols.T @ g.reshape(-1, co)).reshape(kh, kw, ci, co)
+    cols = _patches(x, (kh, kw), strides, dilations, pads).reshape(lead + (-1, kh * kw * ci))
+    return (cols.swapaxes(-1, -2) @ g.reshape(lead + (-1, co))).reshape(lead + (kh, kw, ci, co))
+
+
+def _paired(a, b):
+    """Whether 5-D-or-more ``a`` and ``b`` have the same leading axes (one pair each)."""
+    return a.ndim == b.ndim and a.shape[:-4] == b.shape[:-4]
 
 
 def _one_at_a_time(core, a, b, **params):
@@ -207,7 +218,7 @@ def _one_at_a_time(core, a, b, **params):
 
 
 def _conv_impl(x, w, strides, dilations, pads):
-    if w.ndim == 4:  # extra leading axes of x fold into its batch
+    if w.ndim == 4 or _paired(x, w):  # extra leading axes of x fold into its batch
         return _conv_core(x, w, strides, dilations, pads)
     if x.ndim == 4:  # a stack of filters: one batched product
         kh, kw, ci, co = w.shape[-4:]
@@ -218,14 +229,14 @@ def _conv_impl(x, w, strides, dilations, pads):
 
 
 def _input_grad_impl(g, w, input_hw, strides, dilations, pads):
-    if w.ndim == 4:
+    if w.ndim == 4 or _paired(g, w):
         return _input_grad_core(g, w, input_hw, strides, dilations, pads)
     return _one_at_a_time(_input_grad_core, g, w, input_hw=input_hw, strides=strides,
                           dilations=dilations, pads=pads)
 
 
 def _filter_grad_impl(x, g, filter_hw, strides, dilations, pads):
-    if x.ndim == 4 and g.ndim == 4:
+    if _paired(x, g):
         return _filter_grad_core(x, g, filter_hw, strides, dilations, pads)
     return _one_at_a_time(_filter_grad_core, x, g, filter_hw=filter_hw, strides=strides,
                           dilations=dilations, pads=pads)
@@ -266,13 +277,13 @@ def _geo(params):
 _CONV = defop(
     "conv2d", **_numpy_only(_conv_impl, "conv2d"),
     vjp=(lambda ct, ans, x, w, **p: _input_grad(ct, w, x.shape[-3:-1], p),
-         lambda ct, ans, x, w, **p: _filter_grad(x, ct, w.shape[:2], p)),
+         lambda ct, ans, x, w, **p: _filter_grad(x, ct, w.shape[-4:-2], p)),
     jvp=_bilinear_jvp(lambda a, b, p: _conv(a, b, p)),
     broadcasts=True)  # extra leading axes broadcast, as matmul's do
 _CONV_INPUT_GRAD = defop(
     "conv2d_backprop_input", **_numpy_only(_input_grad_impl, "conv2d_backprop_input"),
     vjp=(lambda ct, ans, g, w, input_hw, **p: _conv(ct, w, p),
-         lambda ct, ans, g, w, input_hw, **p: _filter_grad(ct, g, w.shape[:2], p)),
+         lambda ct, ans, g, w, input_hw, **p: _filter_grad(ct, g, w.shape[-4:-2], p)),
     jvp=_bilinear_jvp(lambda a, b, p: _input_grad(a, b, p["input_hw"], _geo(p))),
     broadcasts=True)
 _CONV_FILTER_GRAD = defop(
@@ -342,6 +353,98 @@ def conv2d(input: TensorInput, filters: TensorInput, strides: Union[int, Sequenc
     _, pads = _geometry(x._value.shape[1:3], w._value.shape[:2], strides, dilations, padding,
                         "conv2d")
     return _conv(x, w, {"strides": strides, "dilations": dilations, "pads": pads})
+
+
+def _depthwise_strides(strides):
+    """TensorFlow's ``[1, s, s, 1]``, as the positive int ``s``."""
+    if not isinstance(strides, (list, tuple)):
+        raise TypeError(f"Expected list for 'strides' argument to 'depthwise_conv2d_native' "
+                        f"Op, not {strides!r}.")
+    strides = [int(v) for v in strides]
+    if len(strides) != 4:
+        raise InvalidArgumentError("depthwise_conv2d: Sliding window strides field must specify "
+                                   f"4 dimensions, got {strides}")
+    if strides[0] != 1 or strides[3] != 1:
+        raise InvalidArgumentError("depthwise_conv2d: Current implementation does not yet "
+                                   f"support strides in the batch and depth dimensions: {strides}")
+    if strides[1] != strides[2]:
+        raise InvalidArgumentError("depthwise_conv2d: Current implementation only supports "
+                                   "equal length strides in the row and column dimensions: "
+                                   f"{strides}")
+    if strides[1] <= 0:
+        raise InvalidArgumentError(f"depthwise_conv2d: Stride must be > 0, but got {strides[1]}")
+    return strides[1], strides[1]
+
+
+def _depthwise_dilations(dilations):
+    """TensorFlow's ``rate``: None or two positive ints."""
+    if dilations is None:
+        return 1, 1
+    rates = [int(v) for v in dilations]  # an int is TensorFlow's TypeError too
+    if len(rates) != 2:
+        raise ValueError(f"depthwise_conv2d: dilations must have 2 elements [rate_height, "
+                         f"rate_width], got {rates}")
+    if min(rates) <= 0:
+        raise ValueError(f"`dilation_rate` must be positive. Received: dilation_rate={rates}")
+    return tuple(rates)
+
+
+def _depthwise_operands(x, w):
+    x, w = tensor(x), tensor(w)
+    for arg, what in ((x, "input"), (w, "filter")):
+        if len(arg.shape) != 4:
+            raise InvalidArgumentError(f"depthwise_conv2d: {what} must be 4-dimensional, got "
+                                       f"shape {list(arg.shape)}")
+    if x.dtype != w.dtype:
+        raise InvalidArgumentError(
+            f"cannot compute DepthwiseConv2dNative as input #1(zero-based) was expected to be "
+            f"a {x.dtype.name} tensor but is a {w.dtype.name} tensor; cast one operand")
+    if kind(x._value.dtype) != "f":
+        raise InvalidArgumentError(f"depthwise_conv2d: input must be float16, float32 or "
+                                   f"float64, got {x.dtype.name}")
+    if x.shape[3] != w.shape[2]:
+        raise InvalidArgumentError(f"depthwise_conv2d: input and filter must have the same "
+                                   f"depth: {x.shape[3]} vs {w.shape[2]}")
+    return x, w
+
+
+def depthwise_conv2d(input: TensorInput, filter: TensorInput,  # noqa: A002
+                     strides: Sequence[int], padding: Union[str, Sequence[Sequence[int]]],
+                     data_format: Optional[str] = None,
+                     dilations: Optional[Sequence[int]] = None,
+                     name: Optional[str] = None) -> Tensor:
+    """Each channel of NHWC ``input [N, H, W, C]`` convolved with its own
+    ``filter[:, :, c, :]`` (``filter [kh, kw, C, M]``): output channel
+    ``c * M + m``.  ``strides`` is ``[1, s, s, 1]``; ``dilations`` is
+    ``[rate_h, rate_w]``; ``padding`` 'SAME', 'VALID' or explicit pairs.
+
+    >>> import gradtape as tf
+    >>> x = tf.reshape(tf.range(8.0), (1, 2, 2, 2))   # channels [0, 2, 4, 6] and [1, 3, 5, 7]
+    >>> w = tf.constant([[[[1.0, 0.0], [1.0, -1.0]]]])  # a 1x1 filter, 2 outputs per channel
+    >>> tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "VALID")[0, 0].numpy()
+    array([[ 0.,  0.,  1., -1.],
+           [ 2.,  0.,  3., -3.]], dtype=float32)
+    """
+    _nhwc(data_format, "depthwise_conv2d")
+    x, w = _depthwise_operands(input, filter)
+    strides = _depthwise_strides(strides)
+    dilations = _depthwise_dilations(dilations)
+    padding = _padding(padding, "depthwise_conv2d")
+    if strides[0] > 1 and max(dilations) > 1 and padding != "VALID":
+        raise UnimplementedError(
+            "depthwise_conv2d: strides > 1 together with dilations > 1 is supported with "
+            "'VALID' padding only (TensorFlow's result for other paddings has another shape)")
+    (ho, wo), pads = _geometry(x.shape[1:3], w.shape[:2], strides, dilations, padding,
+                               "depthwise_conv2d")
+    geo = {"strides": strides, "dilations": dilations, "pads": pads}
+    n, _, _, c = x.shape
+    kh, kw, _, m = w.shape
+    if c == 0:
+        return _conv(x, sh.reshape(w, (kh, kw, 0, 0)), geo)
+    # one convolution per channel: the channels are a leading (broadcast) axis of both
+    out = _conv(sh.expand_dims(sh.transpose(x, (3, 0, 1, 2)), -1),      # (C, N, H, W, 1)
+                sh.expand_dims(sh.transpose(w, (2, 0, 1, 3)), 3), geo)  # (C, kh, kw, 1, M)
+    return sh.reshape(sh.transpose(out, (1, 2, 3, 0, 4)), (n, ho, wo, c * m))
 
 
 def conv1d(input: TensorInput, filters: TensorInput, stride: Union[int, Sequence[int]],  # noqa: A002

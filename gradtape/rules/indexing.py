@@ -980,15 +980,27 @@ def _mean_of(x, key, shape, counts, opname, root=False):
     return _scatter_at(x, key, shape) / (sqrt(n) if root else n)
 
 
-def _segment_extremum_impl(xp, x, key, shape, ufunc):
+def _scatter_with(xp, x, key, shape, ufunc, fill):
+    """``x`` combined by ``xp.<ufunc>.at`` into a ``shape`` array full of
+    ``fill(dtype)``."""
     at = getattr(getattr(xp, ufunc), "at", None)
     if at is None:
         raise UnimplementedError(f"segment {ufunc} is not supported on "
                                  f"{getattr(xp, '__name__', xp)}: the array API has no scatter")
-    info = NP.finfo(x.dtype) if NP.dtype(x.dtype).kind == "f" else NP.iinfo(x.dtype)
-    out = xp.full(shape, info.min if ufunc == "maximum" else info.max, dtype=x.dtype)
+    out = xp.full(shape, fill(x.dtype), dtype=x.dtype)
     at(out, key, x)
     return out
+
+
+def _lowest_or_highest(ufunc):
+    def fill(dtype):
+        info = NP.finfo(dtype) if NP.dtype(dtype).kind == "f" else NP.iinfo(dtype)
+        return info.min if ufunc == "maximum" else info.max
+    return fill
+
+
+def _segment_extremum_impl(xp, x, key, shape, ufunc):
+    return _scatter_with(xp, x, key, shape, ufunc, _lowest_or_highest(ufunc))
 
 
 def _segment_shares(ans, x, key, shape):
@@ -1015,6 +1027,43 @@ _SEGMENT_EXTREMUM = defop("segment_extremum", _segment_extremum_impl,
 
 def _extremum_of(x, key, shape, ufunc):
     return apply(_SEGMENT_EXTREMUM, (x,), {"key": key, "shape": shape, "ufunc": ufunc})
+
+
+def _segment_prod_impl(xp, x, key, shape):
+    return _scatter_with(xp, x, key, shape, "multiply", lambda dtype: 1)
+
+
+def _segment_prod_partials(ans, x, key, shape):
+    """TensorFlow's derivative of a segment product by each row: the product over
+    the row (``ans / x``) without zeros; at the segment's one zero the product of
+    its non-zeros; 0 in a segment of two zeros or more."""
+    from .elementwise import cast, equal, where
+    is_zero = equal(x, 0)
+    n_zeros = _scatter_at(cast(is_zero, "float64"), key, shape)
+    safe = where(is_zero, 1, x)
+    nonzeros = apply(_SEGMENT_PROD, (safe,), {"key": key, "shape": shape})
+    partial = where(is_zero, _gather_at(nonzeros, key, shape), _gather_at(ans, key, shape) / safe)
+    return partial * _gather_at(cast(n_zeros <= 1, x.dtype), key, shape)
+
+
+def _segment_prod_vjp(ct, ans, x, key, shape):
+    # not conjugated for complex data: TensorFlow's SegmentProd gradients are not
+    # (unlike reduce_prod's, see elementwise._adjoint)
+    return _gather_at(ct, key, shape) * _segment_prod_partials(ans, x, key, shape)
+
+
+_SEGMENT_PROD = defop(
+    "segment_prod", _segment_prod_impl, vjp=_segment_prod_vjp,
+    jvp=lambda ts, ans, x, key, shape:
+        _scatter_at(ts[0] * _segment_prod_partials(ans, x, key, shape), key, shape),
+    save_ans=True)
+
+
+def _prod_of(x, key, shape, opname):
+    if kind(x._value.dtype) not in "iufc":
+        raise InvalidArgumentError(f"{opname}: data must be a number tensor, got "
+                                   f"{x.dtype.name}")
+    return apply(_SEGMENT_PROD, (x,), {"key": key, "shape": shape})
 
 
 def _zero_where_empty(t, counts):
@@ -1088,6 +1137,19 @@ def unsorted_segment_min(data: TensorInput, segment_ids: TensorInput, num_segmen
     return _extremum_of(x, key, shape, "minimum")
 
 
+def unsorted_segment_prod(data: TensorInput, segment_ids: TensorInput,
+                          num_segments: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The product of each segment's rows (1 for an empty segment; a negative id
+    drops its row).  The gradient is TensorFlow's, exact at zeros.
+
+    >>> import gradtape as tf
+    >>> tf.math.unsorted_segment_prod(tf.constant([2.0, 3.0, 4.0]), [1, 0, 1], 3).numpy()
+    array([3., 8., 1.], dtype=float32)
+    """
+    x, key, shape, _ = _segments(data, segment_ids, num_segments, "unsorted_segment_prod")
+    return _prod_of(x, key, shape, "unsorted_segment_prod")
+
+
 def segment_sum(data: TensorInput, segment_ids: TensorInput,
                 name: Optional[str] = None) -> Tensor:
     """Row ``i`` sums the rows of ``data`` whose (sorted) ``segment_ids`` is ``i``.
@@ -1112,6 +1174,18 @@ def segment_mean(data: TensorInput, segment_ids: TensorInput,
     return _mean_of(x, key, shape, counts, "segment_mean")
 
 
+def segment_prod(data: TensorInput, segment_ids: TensorInput,
+                 name: Optional[str] = None) -> Tensor:
+    """The product of each segment's rows, for sorted ``segment_ids`` (1 when empty).
+
+    >>> import gradtape as tf
+    >>> tf.math.segment_prod(tf.constant([2.0, 3.0, 4.0]), [0, 0, 2]).numpy()
+    array([6., 1., 4.], dtype=float32)
+    """
+    x, key, shape, _ = _sorted_segments(data, segment_ids, "segment_prod")
+    return _prod_of(x, key, shape, "segment_prod")
+
+
 def segment_max(data: TensorInput, segment_ids: TensorInput,
                 name: Optional[str] = None) -> Tensor:
     """The largest of each segment's rows, for sorted ``segment_ids`` (0 when empty).
@@ -1134,6 +1208,105 @@ def segment_min(data: TensorInput, segment_ids: TensorInput,
     """
     x, key, shape, counts = _sorted_segments(data, segment_ids, "segment_min")
     return _zero_where_empty(_extremum_of(x, key, shape, "minimum"), counts)
+
+
+# ---------------------------------------------------------------------------
+# invert_permutation, confusion_matrix
+# ---------------------------------------------------------------------------
+
+def invert_permutation(x: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The permutation ``y`` with ``y[x[i]] = i`` for an int32 or int64 vector ``x``
+    holding each of ``0 .. n-1`` once.  It has no gradient.
+
+    >>> import gradtape as tf
+    >>> tf.math.invert_permutation([3, 4, 0, 2, 1]).numpy()
+    array([2, 4, 3, 0, 1], dtype=int32)
+    """
+    x = _to_tensor(x)
+    if x.dtype.is_floating and not x.shape.num_elements():  # ``[]``: an empty int32 vector
+        x = _to_tensor(NP.zeros(x.shape, NP.int32))
+    if x.dtype.name not in ("int32", "int64"):
+        raise InvalidArgumentError(f"Value for attr 'T' of {x.dtype.name} is not in the list "
+                                   "of allowed values: int32, int64 [Op:InvertPermutation]")
+    perm = decide(x._value)
+    if perm.ndim != 1:
+        raise InvalidArgumentError("invert_permutation expects a 1D vector "
+                                   f"[Op:InvertPermutation], got shape {list(perm.shape)}")
+    n = perm.shape[0]
+    out = NP.full(n, -1, perm.dtype)
+    for i, p in enumerate(perm.tolist()):
+        if not 0 <= p < n:
+            raise InvalidArgumentError(f"{p} is not between 0 and {n} [Op:InvertPermutation]")
+        if out[p] >= 0:
+            raise InvalidArgumentError(f"{p} is duplicated in the input. [Op:InvertPermutation]")
+        out[p] = i
+    return wrap(out)
+
+
+def _squeeze_one(labels, predictions):
+    """TensorFlow's ``remove_squeezable_dimensions``: drop a last axis of 1 from
+    the argument of one more axis."""
+    from .shape import squeeze
+    diff = len(predictions.shape) - len(labels.shape)
+    if diff == 1 and predictions.shape[-1] == 1:
+        predictions = squeeze(predictions, [-1])
+    elif diff == -1 and labels.shape[-1] == 1:
+        labels = squeeze(labels, [-1])
+    return labels, predictions
+
+
+def _class_ids(t, argname, num_classes):
+    """``t`` as int64 NumPy ids, checked non-negative and below ``num_classes``."""
+    from .elementwise import cast
+    ids = decide(cast(t, "int64")._value)
+    if (ids < 0).any():
+        raise InvalidArgumentError(f"`{argname}` contains negative values: {ids.tolist()}")
+    if num_classes is not None and (ids >= num_classes).any():
+        raise InvalidArgumentError(f"`{argname}` out of bound: {ids.tolist()} must be less "
+                                   f"than num_classes = {num_classes}")
+    return ids
+
+
+def confusion_matrix(labels: TensorInput, predictions: TensorInput,
+                     num_classes: Optional[TensorInput] = None,
+                     weights: Optional[TensorInput] = None, dtype: DTypeLike = "int32",
+                     name: Optional[str] = None) -> Tensor:
+    """The ``[num_classes, num_classes]`` matrix whose entry ``[i, j]`` counts (or
+    sums the ``weights`` of) the examples of label ``i`` predicted ``j``.  Without
+    ``num_classes`` it is one more than the largest label or prediction; the
+    result is differentiable in ``weights``.
+
+    >>> import gradtape as tf
+    >>> tf.math.confusion_matrix([1, 2, 1], [2, 2, 1]).numpy()
+    array([[0, 0, 0],
+           [0, 1, 1],
+           [0, 0, 1]], dtype=int32)
+    """
+    from .elementwise import cast, ones_like
+    labels, predictions = _squeeze_one(_to_tensor(labels), _to_tensor(predictions))
+    if num_classes is not None:
+        if isinstance(num_classes, TensorLike):
+            num_classes = num_classes.numpy()
+        num_classes = int_arg(num_classes, "confusion_matrix", "num_classes")
+    rows = _class_ids(labels, "labels", num_classes)
+    cols = _class_ids(predictions, "predictions", num_classes)
+    if rows.ndim != 1 or rows.shape != cols.shape:
+        raise InvalidArgumentError(
+            f"confusion_matrix: labels and predictions must be vectors of one length, got "
+            f"shapes {list(rows.shape)} and {list(cols.shape)}")
+    if num_classes is None:
+        if not rows.size:
+            raise InvalidArgumentError("confusion_matrix: without num_classes, labels and "
+                                       "predictions must not be empty")
+        num_classes = int(max(rows.max(), cols.max())) + 1
+    if weights is None:
+        values = ones_like(predictions, dtype=dtype)
+    else:
+        weights = _to_tensor(weights)
+        if tuple(weights.shape) != tuple(predictions.shape):
+            raise ValueError(f"Shapes {predictions.shape} and {weights.shape} are incompatible")
+        values = cast(weights, dtype)
+    return scatter_nd(NP.stack([rows, cols], axis=1), values, [num_classes, num_classes])
 
 
 # ---------------------------------------------------------------------------
@@ -1169,8 +1342,9 @@ def searchsorted(sorted_sequence: TensorInput, values: TensorInput, side: str = 
 
 
 # TensorFlow has these under tf.math (and tf.nn) only
-_MATH_ONLY = ("top_k", "segment_max", "segment_mean", "segment_min", "segment_sum",
-              "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
+_MATH_ONLY = ("top_k", "invert_permutation", "confusion_matrix", "segment_max", "segment_mean", "segment_min", "segment_prod",
+              "segment_sum", "unsorted_segment_max", "unsorted_segment_mean",
+              "unsorted_segment_min", "unsorted_segment_prod",
               "unsorted_segment_sqrt_n", "unsorted_segment_sum")
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names

@@ -835,9 +835,104 @@ def cumprod(x: TensorInput, axis: Axis = 0, exclusive: bool = False, reverse: bo
     return apply(_CUMPROD, (x,), _scan_params(x, axis, exclusive, reverse, "cumprod"))
 
 
+def _logsumexp_step(xp, acc, t):
+    """TensorFlow's LogSumExp scan reducer on arrays: ``log(exp(acc) + exp(t))``
+    with Eigen's max and min, so a NaN loses to the accumulator."""
+    ma = xp.where(acc < t, t, acc)
+    mi = xp.where(t < acc, t, acc)
+    with NP.errstate(invalid="ignore", over="ignore"):
+        lse = xp.log1p(xp.exp(mi - ma)) + ma
+    return xp.where(ma < xp.finfo(acc.dtype).min, ma, lse)
+
+
+def _cumulative_logsumexp_impl(xp, x, axis, exclusive, reverse):
+    if reverse:
+        x = xp.flip(x, axis)
+    out = xp.empty_like(x)
+    rest = list(x.shape)
+    del rest[axis]
+    acc = xp.full(tuple(rest), -NP.inf, dtype=x.dtype)
+    for i in range(x.shape[axis]):
+        key = _axis_key(x.ndim, axis, i)
+        if exclusive:
+            out[key] = acc
+        acc = _logsumexp_step(xp, acc, x[key])
+        if not exclusive:
+            out[key] = acc
+    return xp.flip(out, axis) if reverse else out
+
+
+def _cumulative_logsumexp(t, axis, exclusive, reverse):
+    return apply(_CUMULATIVE_LOGSUMEXP, (t,),
+                 {"axis": axis, "exclusive": exclusive, "reverse": reverse})
+
+
+def _log_parts(t):
+    """``log(t)`` where ``t > 0`` and ``log(-t)`` where ``t < 0``, the dtype's lowest
+    value elsewhere (TensorFlow's split of a gradient to take its logarithm)."""
+    lowest = float(NP.finfo(t.dtype.as_numpy_dtype).min)
+    pos, neg = t > 0, t < 0
+    return (ew.where(pos, ew.log(ew.where(pos, t, 1.0)), lowest),  # (no log of 0 or less:
+            ew.where(neg, ew.log(ew.where(neg, -t, 1.0)), lowest))  # no NumPy warnings)
+
+
+def _empty_window(ans, axis, exclusive, reverse):
+    """Where an exclusive scan's window is empty (its first entry, the last when
+    reversed), shaped to broadcast against ``ans``; None for an inclusive scan."""
+    if not exclusive:
+        return None
+    n = ans.shape[axis]
+    ns = namespace(ans._value)
+    return wrap(ns.reshape(ns.arange(n) == (n - 1 if reverse else 0), (n,) + (1,) * (-axis - 1)))
+
+
+def _cumulative_logsumexp_vjp(ct, ans, x, axis, exclusive, reverse):
+    """TensorFlow's gradient: the cotangent's positive and negative parts, each
+    summed by a reversed scan in log space."""
+    empty = _empty_window(ans, axis, exclusive, reverse)
+    if empty is not None:  # -inf there, which the reversed scan never reads: no inf - inf
+        ans = ew.where(empty, 0.0, ans)
+    pos, neg = (ew.exp(_cumulative_logsumexp(part - ans, axis, exclusive, not reverse) + x)
+                for part in _log_parts(ct))
+    return pos - neg
+
+
+def _cumulative_logsumexp_jvp(ts, ans, x, axis, exclusive, reverse):
+    empty = _empty_window(ans, axis, exclusive, reverse)
+    safe = ans if empty is None else ew.where(empty, 0.0, ans)
+    pos, neg = (ew.exp(_cumulative_logsumexp(part + x, axis, exclusive, reverse) - safe)
+                for part in _log_parts(ts[0]))
+    return pos - neg if empty is None else ew.where(empty, 0.0, pos - neg)
+
+
+_CUMULATIVE_LOGSUMEXP = defop("cumulative_logsumexp", _cumulative_logsumexp_impl,
+                              vjp=_cumulative_logsumexp_vjp, jvp=_cumulative_logsumexp_jvp,
+                              save_ans=True)
+
+
+def cumulative_logsumexp(x: TensorInput, axis: Axis = 0, exclusive: bool = False,
+                         reverse: bool = False, name: Optional[str] = None) -> Tensor:
+    """``log(cumsum(exp(x)))`` along ``axis``, computed stably one step at a time as
+    TensorFlow does (``exclusive`` starts from ``-inf``; ``reverse`` scans from the
+    end).  Floating tensors only.
+
+    >>> import gradtape as tf
+    >>> tf.math.cumulative_logsumexp(tf.constant([0.0, 0.0, 0.0])).numpy()
+    array([0.       , 0.6931472, 1.0986123], dtype=float32)
+    """
+    x = tensor(x)
+    if kind(x._value.dtype) != "f":
+        raise InvalidArgumentError(f"cumulative_logsumexp: Value for attr 'T' of "
+                                   f"{x.dtype.name} is not in the list of allowed values: "
+                                   "bfloat16, half, float, double [Op:CumulativeLogsumexp]")
+    return apply(_CUMULATIVE_LOGSUMEXP, (x,),
+                 _scan_params(x, axis, exclusive, reverse, "cumulative_logsumexp"))
+
+
 # ---------------------------------------------------------------------------
 # The engine's hook for undoing broadcasting
 # ---------------------------------------------------------------------------
 
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
-    __all__ = public_names(globals(), exclude=("dense_bincount",))
+    # (TensorFlow has cumulative_logsumexp under tf.math only)
+    __all__ = public_names(globals(), exclude=("dense_bincount", "cumulative_logsumexp"))

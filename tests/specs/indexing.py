@@ -84,4 +84,18 @@ SPECS = [
            lambda x: tf.math.segment_sum(x, [0, 0, 2]) * tf.math.segment_mean(x, [0, 0, 2])
            + tf.math.segment_max(x, [0, 0, 2]) ** 2 - tf.math.segment_min(x, [0, 0, 2]),
            [(rand((3, 2)),)], 2, array_api=False),
+    # a lone zero in a segment keeps second derivatives exact (two zeros do not: TensorFlow's rule)
+    OpSpec("segment_prod", lambda x: tf.math.segment_prod(x, [0, 0, 0, 2, 2]) ** 2,
+           [(away_from((5, 2), -2.0, 2.0),), (np.array([[1.5, 0.0], [0.0, -0.7], [2.0, 1.2],
+                                                        [0.4, 0.0], [-1.3, 0.9]]),)],
+           2, array_api=False),
+    OpSpec("confusion_matrix_weights",
+           lambda w: tf.math.confusion_matrix([1, 2, 1, 0], [2, 2, 2, 1], weights=w,
+                                              dtype=w.dtype) ** 2,
+           [(rand((4,)),)], 2, array_api=False),
+    OpSpec("unsorted_segment_prod",
+           lambda x: tf.math.unsorted_segment_prod(x, [[1, -1], [0, 1], [1, 3]], 4) * 2.0,
+           [(away_from((3, 2, 2), -2.0, 2.0),),
+            (np.array([[[0.0, 1.1], [0.5, 0.0]], [[0.8, -1.5], [-0.6, 1.7]],
+                       [[1.2, 0.3], [0.0, -0.9]]]),)], 2, array_api=False),
 ]
