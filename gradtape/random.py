@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import itertools
+import os
 import random as pyrandom
 import threading
 
@@ -446,8 +447,27 @@ def _philox_blocks(counter, key, offsets):
 
 def _philox_words(counter, key, n):
     """The first ``n`` words of the stream from ``counter``, as a uint32 array."""
+    if _c_blocks is not None:  # the same words, from _philox.c
+        words = _c_blocks(counter & 0xFFFFFFFFFFFFFFFF, (counter >> 64) & 0xFFFFFFFFFFFFFFFF,
+                          key & 0xFFFFFFFFFFFFFFFF, -(-n // 4))
+        return np.frombuffer(words, np.uint32)[:n]
     offsets = np.arange(-(-n // 4), dtype=np.uint64)
     return _philox_blocks(counter, key, offsets).reshape(-1)[:n]
+
+
+def _c_philox():
+    """``_philox.c``'s ``blocks`` when it was built (``GRADTAPE_PURE_PYTHON=1``
+    keeps ``_philox_blocks``)."""
+    if os.environ.get("GRADTAPE_PURE_PYTHON"):
+        return None
+    try:
+        from ._philox import blocks
+    except ImportError:  # built without a C compiler
+        return None
+    return blocks
+
+
+_c_blocks = _c_philox()
 
 
 def _key_counter_of(key):
