@@ -123,3 +123,69 @@ def test_depthwise_conv2d_errors():
         tf.keras.layers.DepthwiseConv2D(2, data_format="channels_first")
     with pytest.raises(ValueError, match="depth_multiplier"):
         tf.keras.layers.DepthwiseConv2D(2, depth_multiplier=0)
+
+
+# fit(class_weight=...): a Dense layer with fixed weights, SGD(0.1), batches of 2 of 5 samples.
+CW_X = ((np.arange(10, dtype=np.float32).reshape(5, 2) % 4) - 1.5) / 2
+CW_LABELS = np.array([0, 1, 2, 1, 0])
+
+
+def _fit(units, activation, loss, y, class_weight, **kwargs):
+    model = tf.keras.Sequential([tf.keras.Input((2,)),
+                                 tf.keras.layers.Dense(units, activation=activation)])
+    kernel, bias = model.get_weights()
+    model.set_weights([(np.arange(kernel.size, dtype=np.float32).reshape(kernel.shape) % 3 - 1) / 2,
+                       np.zeros_like(bias)])
+    model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss=loss,
+                  **kwargs.pop("compile", {}))
+    history = model.fit(CW_X, y, batch_size=2, epochs=2, shuffle=False, verbose=0,
+                        class_weight=class_weight, **kwargs)
+    return history.history, model.get_weights()[0].ravel()
+
+
+@pytest.mark.parametrize("loss, y, class_weight, losses, kernel", [
+    # TensorFlow 2.21's values: sparse labels
+    ("sparse_categorical_crossentropy", CW_LABELS, {0: 1.0, 1: 2.0, 2: 0.5},
+     [1.345905065536499, 1.1824272871017456],
+     [-0.6074858, 0.14528131, 0.46220437, -0.5851776, 0.2190901, 0.36608747]),
+    # TensorFlow 2.21's values: sparse labels of shape (n, 1) in float, a class left out
+    ("sparse_categorical_crossentropy", CW_LABELS.reshape(5, 1).astype("float32"), {1: 3.0},
+     [1.9425628185272217, 1.6226800680160522],
+     [-0.5999286, 0.18781129, 0.41211745, -0.6051185, 0.3075167, 0.29760182]),
+    # TensorFlow 2.21's values: one-hot labels
+    ("categorical_crossentropy", np.eye(3)[CW_LABELS], {0: 0.25, 2: 4.0},
+     [1.8964757919311523, 1.6735670566558838],
+     [-0.39488277, 0.14236736, 0.25251538, -0.48862046, 0.13748203, 0.35113844]),
+])
+def test_fit_class_weight(loss, y, class_weight, losses, kernel):
+    history, trained = _fit(3, "softmax", loss, y, class_weight)
+    np.testing.assert_allclose(history["loss"], losses, rtol=1e-5)
+    np.testing.assert_allclose(trained, kernel, rtol=1e-5, atol=1e-7)
+
+
+def test_fit_class_weight_binary_labels():
+    # TensorFlow 2.21's values: labels of shape (n, 1)
+    history, trained = _fit(1, "sigmoid", "binary_crossentropy",
+                            np.array([[0.], [1.], [1.], [0.], [1.]]), {0: 2.0, 1: 0.5})
+    np.testing.assert_allclose(history["loss"], [0.7976446151733398, 0.7790730595588684],
+                               rtol=1e-5)
+    np.testing.assert_allclose(trained, [-0.4776311, -0.0353925], rtol=1e-5)
+
+
+def test_fit_class_weight_leaves_validation_split_unweighted():
+    # TensorFlow 2.21's values
+    history, trained = _fit(3, "softmax", "sparse_categorical_crossentropy", CW_LABELS,
+                            {0: 1.0, 1: 2.0, 2: 0.5}, validation_split=0.4)
+    np.testing.assert_allclose(history["loss"], [1.303399920463562, 1.235303521156311],
+                               rtol=1e-5)
+    np.testing.assert_allclose(history["val_loss"], [0.8846553564071655, 0.8438370227813721],
+                               rtol=1e-5)
+    np.testing.assert_allclose(trained, [-0.50788903, 0.08000969, 0.42787936, -0.52717006,
+                                         0.11689916, 0.41027093], rtol=1e-5)
+
+
+def test_fit_class_weight_with_sample_weight_raises():
+    # TensorFlow 2.21 raises ValueError
+    with pytest.raises(ValueError, match="class_weight` and `sample_weight"):
+        _fit(3, "softmax", "sparse_categorical_crossentropy", CW_LABELS, {0: 2.0},
+             sample_weight=np.ones(5))
