@@ -189,3 +189,35 @@ def test_fit_class_weight_with_sample_weight_raises():
     with pytest.raises(ValueError, match="class_weight` and `sample_weight"):
         _fit(3, "softmax", "sparse_categorical_crossentropy", CW_LABELS, {0: 2.0},
              sample_weight=np.ones(5))
+
+
+def test_fit_class_weight_weights_weighted_metrics_only():
+    # TensorFlow 2.21's values: 'accuracy' unweighted, 'weighted_accuracy' weighted
+    history, trained = _fit(1, "sigmoid", "binary_crossentropy",
+                            np.array([[0.], [1.], [1.], [0.], [1.]]), {0: 2.0, 1: 0.5},
+                            compile={"metrics": ["accuracy"], "weighted_metrics": ["accuracy"]})
+    np.testing.assert_allclose(history["accuracy"], [0.6000000238418579] * 2, rtol=1e-6)
+    np.testing.assert_allclose(history["weighted_accuracy"], [0.5454545617103577] * 2,
+                               rtol=1e-6)
+    np.testing.assert_allclose(history["loss"], [0.7976446151733398, 0.7790730595588684],
+                               rtol=1e-5)
+
+
+def test_compiled_metric_names_repeated_and_weighted():
+    # TensorFlow 2.21's names and values (one epoch, sample weights)
+    model = tf.keras.Sequential([tf.keras.Input((2,)),
+                                 tf.keras.layers.Dense(1, activation="sigmoid",
+                                                       kernel_initializer="ones")])
+    model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="binary_crossentropy",
+                  metrics=["accuracy", "mae", "mae"],
+                  weighted_metrics=["accuracy", "mae", "mae", "mse"])
+    history = model.fit(CW_X, np.array([[0.], [1.], [1.], [0.], [1.]]),
+                        sample_weight=np.array([2, .5, .5, 2, .5]), batch_size=2, epochs=1,
+                        shuffle=False, verbose=0).history
+    expected = {"accuracy": 0.4000000059604645, "loss": 0.949830174446106,
+                "mae": 0.5496582388877869, "mae_1": 0.5496582388877869,
+                "mse": 0.32623836398124695, "weighted_accuracy": 0.4545454680919647,
+                "weighted_mae": 0.5222560167312622, "weighted_mae_1": 0.5222560167312622}
+    assert sorted(history) == sorted(expected)
+    for name, value in expected.items():
+        np.testing.assert_allclose(history[name], [value], rtol=1e-5, err_msg=name)

@@ -92,10 +92,25 @@ class CompileMetrics(_metrics.Metric):
                 metric.update_state(y_t, y_p, sample_weight=sample_weight)
 
     def result(self) -> Dict[str, Any]:
+        """Each metric's result by name, as Keras 3: a name seen before gets ``_1``,
+        ``_2``, ... and a weighted metric's the prefix ``weighted_`` first."""
         names = self._output_names or [None]
-        return {(f"{names[k]}_" if names[k] else "") + metric.name: metric.result()
-                for groups in (self._unweighted, self._weighted)
-                for k, group in enumerate(groups) for metric in group}
+        results: Dict[str, Any] = {}
+        counts: Dict[str, int] = {}
+        for weighted, groups in ((False, self._unweighted), (True, self._weighted)):
+            for k, group in enumerate(groups):
+                prefix = f"{names[k]}_" if names[k] else ""
+                for metric in group:
+                    name = prefix + metric.name
+                    if name in counts and weighted:
+                        name = prefix + "weighted_" + metric.name
+                    if name in counts:
+                        counts[name] += 1
+                        name = f"{name}_{counts[name] - 1}"
+                    else:
+                        counts[name] = 1
+                    results[name] = metric.result()
+        return results
 
     def reset_state(self) -> None:
         for metric in self.metrics:
