@@ -1715,6 +1715,104 @@ class Conv2DTranspose(Conv2D):
         return self.activation(out)
 
 
+def _keras_object(value, module):
+    """``value`` or, for Keras' dict form ``{'class_name': ..., 'config': ...}`` (what
+    ``get_config`` writes), the object of that class of ``module`` it describes."""
+    if isinstance(value, dict) and "class_name" in value:
+        return getattr(module, value["class_name"])(**value.get("config", {}))
+    return value
+
+
+def _serialized_initializer(initializer):
+    """Keras 3's dict for an initializer of ``tf.keras.initializers``."""
+    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
+            "config": initializer.get_config(), "registered_name": None}
+
+
+class DepthwiseConv2D(Layer):
+    """Each channel of images ``(batch, height, width, channels)`` convolved with its own
+    ``depth_multiplier`` filters (``tf.nn.depthwise_conv2d``), plus bias, then activation.
+
+    The kernel ``kernel`` has shape ``(kernel_height, kernel_width, in_channels,
+    depth_multiplier)``; output channel ``c * depth_multiplier + m`` comes from input
+    channel ``c``. ``data_format`` is ``'channels_last'`` only.
+
+    >>> import gradtape as tf
+    >>> dw = tf.keras.layers.DepthwiseConv2D(3, depth_multiplier=2, depthwise_initializer="ones")
+    >>> y = dw(tf.ones((1, 5, 5, 4)))
+    >>> y.shape, float(y[0, 0, 0, 0]), dw.kernel.shape      # 3 * 3 ones of one channel
+    (TensorShape([1, 3, 3, 8]), 9.0, TensorShape([3, 3, 4, 2]))
+    """
+
+    def __init__(self, kernel_size: Union[int, Sequence[int]],
+                 strides: Union[int, Sequence[int]] = (1, 1), padding: str = "valid",
+                 depth_multiplier: int = 1, data_format: Optional[str] = None,
+                 dilation_rate: Union[int, Sequence[int]] = (1, 1), activation: Any = None,
+                 use_bias: bool = True, depthwise_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros", depthwise_regularizer: Any = None,
+                 bias_regularizer: Any = None, name: Optional[str] = None,
+                 trainable: bool = True, dtype: Optional[DTypeLike] = None,
+                 **kwargs: Any) -> None:
+        if (not isinstance(depth_multiplier, (int, np.integer)) or isinstance(depth_multiplier, bool)
+                or depth_multiplier <= 0):
+            raise ValueError(f"DepthwiseConv2D: depth_multiplier must be a positive integer, "
+                             f"got {depth_multiplier!r}")
+        super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
+        self.depth_multiplier = int(depth_multiplier)
+        self.kernel_size = _pair(kernel_size, "kernel_size", "DepthwiseConv2D")
+        self.strides = _pair(strides, "strides", "DepthwiseConv2D")
+        self.dilation_rate = _pair(dilation_rate, "dilation_rate", "DepthwiseConv2D")
+        self.padding = _padding(padding, "DepthwiseConv2D")
+        self.data_format = _data_format(data_format, "DepthwiseConv2D")
+        self.activation = get_activation(activation)
+        self.use_bias = bool(use_bias)
+        self.depthwise_initializer = initializers.get(
+            _keras_object(depthwise_initializer, initializers))
+        self.bias_initializer = initializers.get(_keras_object(bias_initializer, initializers))
+        self.depthwise_regularizer = regularizers.get(
+            _keras_object(depthwise_regularizer, regularizers))
+        self.bias_regularizer = regularizers.get(_keras_object(bias_regularizer, regularizers))
+        self.kernel = None
+        self.bias = None
+
+    def build(self, input_shape: ShapeLike) -> None:
+        if input_shape is None or len(input_shape) != 4:
+            raise ValueError(f"DepthwiseConv2D '{self.name}': expected images of shape "
+                             f"(batch, height, width, channels), got shape {input_shape}")
+        channels = input_shape[-1]
+        self.kernel = self.add_weight(self.kernel_size + (channels, self.depth_multiplier),
+                                      self.depthwise_initializer, name="kernel",
+                                      regularizer=self.depthwise_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight((channels * self.depth_multiplier,),
+                                        self.bias_initializer, name="bias",
+                                        regularizer=self.bias_regularizer)
+
+    def call(self, inputs: TensorInput) -> Any:
+        _check_images(self, inputs)
+        if inputs.shape[-1] != self.kernel.shape[2]:
+            raise ValueError(f"DepthwiseConv2D '{self.name}': expected {self.kernel.shape[2]} "
+                             f"input channels, got shape {tuple(inputs.shape)}")
+        out = _nn.depthwise_conv2d(inputs, self.kernel, (1,) + self.strides + (1,),
+                                   self.padding.upper(), dilations=self.dilation_rate)
+        if self.use_bias:
+            out = out + self.bias
+        return self.activation(out)
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({
+            "depth_multiplier": self.depth_multiplier, "kernel_size": self.kernel_size,
+            "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+            "depthwise_initializer": _serialized_initializer(self.depthwise_initializer),
+            "bias_initializer": _serialized_initializer(self.bias_initializer),
+            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer)})
+        return config
+
+
 class _Pooling2D(Layer):
     """A pooling of each ``pool_size`` window of images ``(batch, height, width, channels)``;
     ``strides`` defaults to ``pool_size`` (windows side by side)."""

@@ -92,10 +92,25 @@ class CompileMetrics(_metrics.Metric):
                 metric.update_state(y_t, y_p, sample_weight=sample_weight)
 
     def result(self) -> Dict[str, Any]:
+        """Each metric's result by name, as Keras 3: a name seen before gets ``_1``,
+        ``_2``, ... and a weighted metric's the prefix ``weighted_`` first."""
         names = self._output_names or [None]
-        return {(f"{names[k]}_" if names[k] else "") + metric.name: metric.result()
-                for groups in (self._unweighted, self._weighted)
-                for k, group in enumerate(groups) for metric in group}
+        results: Dict[str, Any] = {}
+        counts: Dict[str, int] = {}
+        for weighted, groups in ((False, self._unweighted), (True, self._weighted)):
+            for k, group in enumerate(groups):
+                prefix = f"{names[k]}_" if names[k] else ""
+                for metric in group:
+                    name = prefix + metric.name
+                    if name in counts and weighted:
+                        name = prefix + "weighted_" + metric.name
+                    if name in counts:
+                        counts[name] += 1
+                        name = f"{name}_{counts[name] - 1}"
+                    else:
+                        counts[name] = 1
+                    results[name] = metric.result()
+        return results
 
     def reset_state(self) -> None:
         for metric in self.metrics:
@@ -406,6 +421,23 @@ def _data(x, y, sample_weight):
     return tuple(parts)
 
 
+def _with_class_weights(data, class_weight):
+    """``(x, y)`` with the per-sample weights of ``class_weight`` (``{class: weight}``)
+    appended, as Keras 3: the class of a sample is its label (rounded; one-hot or
+    probability rows by their argmax), a class missing from the dict weighs 1."""
+    if len(data) != 2:
+        raise ValueError("You cannot `class_weight` and `sample_weight` at the same time."
+                         if len(data) == 3 else "fit: class_weight needs y")
+    y = data[1]
+    if not isinstance(y, np.ndarray):
+        raise ValueError("`class_weight` is only supported for Models with a single output.")
+    if y.ndim > 1:
+        y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else np.squeeze(y, axis=-1)
+    classes = np.round(y).astype("int32")
+    weights = np.array([class_weight.get(int(c), 1.0) for c in classes], dtype="float32")
+    return data + (weights,)
+
+
 def _validation_parts(validation_data):
     """``fit``'s ``validation_data`` as ``(x, y, sample_weight)`` for ``evaluate`` (arrays only)."""
     if validation_data is None:
@@ -611,10 +643,12 @@ class Trainer:
         """
         self._check_compiled("fit")
         validation_batch_size = kwargs.pop("validation_batch_size", None)
-        _refuse_unsupported("fit", class_weight=class_weight, **kwargs)
+        _refuse_unsupported("fit", **kwargs)
         data = _data(x, y, sample_weight)
         if validation_split and validation_data is None:
             data, validation_data = _train_validation_split(data, validation_split)
+        if class_weight is not None:
+            data = _with_class_weights(data, class_weight)
         batch_size = batch_size or 32
         _build_on_data(self, data[0], batch_size)
         validation = _validation_parts(validation_data)
