@@ -323,11 +323,13 @@ class TensorLike:
         # into the tensor's buffer
         if active[0]:  # the recorders hear that a value left gradtape
             notify_escape(self, "np.asarray() or a NumPy function")
-        v = np.asarray(host(self._value))
+        v = self._value
+        if type(v) is not np.ndarray:
+            v = np.asarray(host(v))
         if copy:
             return np.array(v, dtype=dtype, copy=True)
         view = v.view()
-        view.flags.writeable = False
+        view.setflags(write=False)
         return view if dtype is None else view.astype(dtype, copy=False)
 
     def __bool__(self):
