@@ -72,6 +72,19 @@ def _flat_sources(sources):
     return flat
 
 
+def _flat_targets(target):
+    """The leaves of ``target``, each a tensor or Variable: as TensorFlow, a
+    Python number, NumPy value or None is refused (it depends on no source)."""
+    flat = _flatten(target)
+    for t in flat:
+        if not isinstance(t, TensorLike):
+            raise TypeError(f"Argument `target` should be a list or nested structure of "
+                            f"Tensors, Variables or CompositeTensors to be differentiated, "
+                            f"but received {t!r} of type {type(t).__name__}; compute the "
+                            "target with tensor ops inside the tape")
+    return flat
+
+
 def _floating_source(s):
     """Whether a source's dtype has gradients; warns as TensorFlow does if not."""
     if kind(s._value.dtype) in "fc":
@@ -279,8 +292,7 @@ class GradientTape:
         if self._recording and not persistent:
             self.__exit__()
         flat_sources = [sources] if isinstance(sources, TensorLike) else _flat_sources(sources)
-        flat_targets = [target] if isinstance(target, TensorLike) else [
-            t if isinstance(t, TensorLike) else convert_to_tensor(t) for t in _flatten(target)]
+        flat_targets = [target] if isinstance(target, TensorLike) else _flat_targets(target)
         target_cts = self._initial_cotangents(flat_targets, output_gradients)
         wanted = [s._uid for s in flat_sources
                   if s._value.dtype in _INEXACT_KINDS or _floating_source(s)]
