@@ -25,7 +25,7 @@ from .unconnected import JACOBIAN_CHUNK_BYTES as _DEFAULT_CHUNK_BYTES
 from .unconnected import UnconnectedGradients  # noqa: F401  (gradtape.tape's name too)
 from .unconnected import as_unconnected as _as_unconnected, check_source as _check_source
 from .errors import InvalidArgumentError
-from .indexed_slices import backward_with_slices
+from .indexed_slices import IndexedSlices, backward_with_slices
 from .variables import Variable
 from typing import Any, Iterator, Optional, Tuple, Union
 from ._core.types import Nested, Tensor, TensorInput
@@ -75,7 +75,8 @@ def _flat_sources(sources):
 def _flat_targets(target):
     """The leaves of ``target``, each a tensor or Variable: as TensorFlow, a
     Python number, NumPy value or None is refused (it depends on no source)."""
-    flat = _flatten(target)
+    flat = [convert_to_tensor(t) if isinstance(t, IndexedSlices) else t
+            for t in _flatten(target)]
     for t in flat:
         if not isinstance(t, TensorLike):
             raise TypeError(f"Argument `target` should be a list or nested structure of "
