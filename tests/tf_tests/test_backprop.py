@@ -36,9 +36,7 @@ import pytest
 import gradtape as tf
 from gradtape.testing import check_gradients
 
-
-def _close(got, want, rtol=1e-6, atol=1e-6):
-    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=rtol, atol=atol)
+from ._tapes import close as _close
 
 
 def _grads(f, *args, output_gradients=None):

@@ -26,20 +26,7 @@ import pytest
 
 import gradtape as tf
 
-
-def _close(got, want, rtol=1e-6, atol=1e-6):
-    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=rtol, atol=atol)
-
-
-def _grad(f, argnums=0):
-    """The function computing ``f``'s gradient with respect to argument ``argnums``."""
-    def gradient(*params):
-        with tf.GradientTape() as tape:
-            tape.watch(params)
-            outputs = f(*params)
-        return tape.gradient(outputs, params[argnums],
-                             unconnected_gradients=tf.UnconnectedGradients.ZERO)
-    return gradient
+from ._tapes import close as _close, custom_variable_gradient, grad_of as _grad
 
 
 # -- custom_gradient ----------------------------------------------------------------
@@ -100,27 +87,9 @@ def test_custom_gradient_error_propagates():
         tape.gradient(y, x)
 
 
-def _dense_with_custom_variable_gradient(layer, variable_gradient):
-    """``layer(x)`` whose gradients are the layer's, except the kernel's:
-    ``variable_gradient`` whatever the upstream gradient."""
-    @tf.custom_gradient
-    def f(x):
-        with tf.GradientTape(persistent=True) as inner:
-            inner.watch(x)
-            out = layer(x)
-
-        def grad(out_grad, variables=None):
-            assert len(variables) == 1
-            grads = inner.gradient(out, [x, variables[0]], output_gradients=out_grad)
-            return grads[0], [variable_gradient]
-
-        return out, grad
-    return f
-
-
 def test_custom_gradient_with_variables():
     layer = tf.keras.layers.Dense(3, use_bias=False)
-    f = _dense_with_custom_variable_gradient(layer, tf.ones((4, 3)))
+    f = custom_variable_gradient(layer, tf.ones((4, 3)))
     x = tf.ones((2, 4))
     with tf.GradientTape() as tape:
         tape.watch(x)
@@ -158,7 +127,7 @@ def test_custom_gradient_variables_are_only_those_read_inside():
     with tf.GradientTape() as tape:
         tape.watch(b)
         x = layers[2](b) + c
-        y = _dense_with_custom_variable_gradient(layers[3], tf.ones((3, 3)))(x)
+        y = custom_variable_gradient(layers[3], tf.ones((3, 3)))(x)
     kernels = [layer.kernel for layer in layers]
     grads = tape.gradient(y, [x] + kernels)
     assert grads[1] is None and grads[2] is None  # read before the tape
@@ -239,20 +208,9 @@ def test_custom_gradient_accepts_numpy_inputs():
 
 def test_custom_gradient_inside_custom_gradient():
     layer = tf.keras.layers.Dense(3, use_bias=False)
-    single = _dense_with_custom_variable_gradient(layer, tf.ones((4, 3)))
+    single = custom_variable_gradient(layer, tf.ones((4, 3)))
 
-    @tf.custom_gradient
-    def double(x):
-        with tf.GradientTape(persistent=True) as inner:
-            inner.watch(x)
-            out = single(x)
-
-        def grad(out_grad, variables=None):
-            assert len(variables) == 1
-            grads = inner.gradient(out, [x, variables[0]], output_gradients=out_grad)
-            return grads[0], [tf.ones((4, 3))]
-
-        return out, grad
+    double = custom_variable_gradient(single, tf.ones((4, 3)))
 
     x = tf.ones((2, 4))
     with tf.GradientTape() as tape:

@@ -31,9 +31,7 @@ import pytest
 import gradtape as tf
 from gradtape.testing import check_gradients
 
-
-def _close(got, want, rtol=1e-6, atol=1e-6):
-    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=rtol, atol=atol)
+from ._tapes import close as _close, grad_of as _grad
 
 
 _X11_35_DERIVATIVES = [1.1 ** 3.5, 3.5 * 1.1 ** 2.5, 3.5 * 2.5 * 1.1 ** 1.5,
@@ -61,17 +59,6 @@ def _jacfwd(f, primals):
             columns.append(tf.reshape(jvp, [-1]))
         jacobians.append(tf.stack(columns, axis=1))
     return jacobians
-
-
-def _grad(f, argnums=0):
-    """The function computing ``f``'s gradient with respect to argument ``argnums``."""
-    def gradient(*params):
-        with tf.GradientTape() as tape:
-            tape.watch(params)
-            out = f(*params)
-        return tape.gradient(out, params[argnums],
-                             unconnected_gradients=tf.UnconnectedGradients.ZERO)
-    return gradient
 
 
 def _check_jacobians(f, primals, order, delta=1e-3, rtol=1e-2, atol=1e-6, exact=1e-6):
@@ -354,21 +341,31 @@ def test_higher_order_pure_forward(order):
     _close(f(tf.constant(1.1)), _X11_35_DERIVATIVES[order], rtol=1e-6)
 
 
-@pytest.mark.parametrize("compile", [False, True], ids=["eager", "function"])
-def test_nested_accumulators_on_one_primal(compile):
-    f = lambda x: x ** 3.5
-    if compile:
-        f = tf.function(f)
+def _derivatives_by_nested_accumulators(f):
+    """``f(1.1)``, its first and second derivatives by two accumulators on one
+    primal, and the inner JVP of the outer's (None: the inner does not see it)."""
     primal = tf.constant(1.1)
     with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.)) as outer_acc:
         with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.)) as acc:
             primal_out = f(primal)
     inner_jvp = acc.jvp(primal_out)
-    outer_jvp = outer_acc.jvp(inner_jvp)
+    return primal_out, inner_jvp, outer_acc.jvp(inner_jvp), acc.jvp(outer_acc.jvp(primal_out))
+
+
+def _check_x11_35(primal_out, inner_jvp, outer_jvp):
     _close(primal_out, 1.1 ** 3.5)
     _close(inner_jvp, 3.5 * 1.1 ** 2.5)
     _close(outer_jvp, 3.5 * 2.5 * 1.1 ** 1.5)
-    assert acc.jvp(outer_acc.jvp(primal_out)) is None
+
+
+@pytest.mark.parametrize("compile", [False, True], ids=["eager", "function"])
+def test_nested_accumulators_on_one_primal(compile):
+    f = lambda x: x ** 3.5
+    if compile:
+        f = tf.function(f)
+    *derivatives, unseen = _derivatives_by_nested_accumulators(f)
+    _check_x11_35(*derivatives)
+    assert unseen is None
 
 
 def test_nested_accumulators_on_two_primals():
@@ -387,20 +384,12 @@ def test_nested_accumulators_on_two_primals():
 def test_nested_accumulators_inside_a_function():
     @tf.function
     def take_gradients():
-        f = tf.function(lambda x: x ** 3.5)
-        primal = tf.constant(1.1)
-        with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.)) as outer_acc:
-            with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.)) as acc:
-                primal_out = f(primal)
-        inner_jvp = acc.jvp(primal_out)
-        outer_jvp = outer_acc.jvp(inner_jvp)
-        assert acc.jvp(outer_acc.jvp(primal_out)) is None
-        return primal_out, inner_jvp, outer_jvp
+        *derivatives, unseen = _derivatives_by_nested_accumulators(
+            tf.function(lambda x: x ** 3.5))
+        assert unseen is None
+        return derivatives
 
-    primal_out, inner_jvp, outer_jvp = take_gradients()
-    _close(primal_out, 1.1 ** 3.5)
-    _close(inner_jvp, 3.5 * 1.1 ** 2.5)
-    _close(outer_jvp, 3.5 * 2.5 * 1.1 ** 1.5)
+    _check_x11_35(*take_gradients())
 
 
 def test_function_gradients():
