@@ -419,6 +419,18 @@ class Reference:
     def __eq__(self, other):
         return isinstance(other, Reference) and other._obj is self._obj
 
+    def __lt__(self, other):
+        # ordered by identity, as TensorFlow's: so dicts keyed by references sort
+        # (nest.flatten) in one order within a process
+        if not isinstance(other, Reference):
+            return NotImplemented
+        return id(self._obj) < id(other._obj)
+
+    def __gt__(self, other):
+        if not isinstance(other, Reference):
+            return NotImplemented
+        return id(self._obj) > id(other._obj)
+
     def __repr__(self):
         return f"<Reference wrapping {self._obj!r}>"
 

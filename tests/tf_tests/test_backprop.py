@@ -992,9 +992,6 @@ def test_recompute_grad_of_a_list():
     assert grads[1].numpy() == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="nest.flatten (gradtape/_core) sorts dict keys and "
-                   "Variable.ref() References (gradtape/_core/tensor.py) cannot be ordered; "
-                   "TensorFlow's order by id")
 def test_recompute_grad_of_a_dict_keyed_by_references():
     @tf.recompute_grad
     def outer_dict(x):
