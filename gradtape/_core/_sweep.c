@@ -26,7 +26,7 @@ static PyObject *multi_ct;      /* reverse._array_cts over an entry's outputs */
 static PyObject *tensor_vjp;    /* reverse._tensor_vjp: a Tensor VJP's result as an array */
 static PyObject *unbroadcast;   /* reverse.unbroadcast */
 static PyObject *drop_multi;    /* reverse._drop_consumed */
-static PyObject *zero;          /* the int 0 (unbroadcast's nbatch) */
+static PyObject *zero, *one;    /* the ints 0 (unbroadcast's nbatch) and 1 */
 static PyObject *s_shape, *s_dtype, *s_kind, *s_astype;
 
 /* ``fast[i]`` or ``op.vjps[i]`` as a borrowed reference (NULL with an error set if
@@ -99,14 +99,71 @@ added_axes(PyArrayObject *g, PyObject *x)
     return -1;
 }
 
+/* A read-only vector of ``n`` ones of ``type_num``, from a few kept (borrowed). */
+#define KEPT_ONES 8
+static struct { npy_intp n; int type_num; PyObject *ones; } kept_ones[KEPT_ONES];
+static int kept_next;
+
+static PyObject *
+ones_of(npy_intp n, int type_num)
+{
+    PyObject *ones;
+    for (int i = 0; i < KEPT_ONES; i++)
+        if (kept_ones[i].ones != NULL && kept_ones[i].n == n && kept_ones[i].type_num == type_num)
+            return kept_ones[i].ones;
+    if ((ones = PyArray_ZEROS(1, &n, type_num, 0)) == NULL)
+        return NULL;
+    if (PyArray_FillWithScalar((PyArrayObject *)ones, one) < 0) {
+        Py_DECREF(ones);
+        return NULL;
+    }
+    Py_XSETREF(kept_ones[kept_next].ones, ones);
+    kept_ones[kept_next].n = n;
+    kept_ones[kept_next].type_num = type_num;
+    kept_next = (kept_next + 1) % KEPT_ONES;
+    return ones;
+}
+
+/* ``gv`` (stolen, float32 or float64, not empty) summed over its ``k`` leading
+ * axes: ``reverse.sum_leading``, the product of a vector of ones and ``gv`` as
+ * rows, reshaped to the remaining axes. */
+static PyObject *
+sum_rows(PyArrayObject *gv, Py_ssize_t k)
+{
+    npy_intp rows = 1, two[2];
+    int nd = PyArray_NDIM(gv);
+    PyArray_Dims as_rows = {two, 2}, rest = {PyArray_DIMS(gv) + k, nd - (int)k};
+    PyObject *ones, *matrix, *out;
+    for (Py_ssize_t i = 0; i < k; i++)
+        rows *= PyArray_DIMS(gv)[i];
+    two[0] = rows;
+    two[1] = PyArray_SIZE(gv) / rows;
+    ones = ones_of(rows, PyArray_TYPE(gv));
+    matrix = ones == NULL ? NULL : PyArray_Newshape(gv, &as_rows, NPY_CORDER);
+    Py_DECREF(gv);
+    if (matrix == NULL)
+        return NULL;
+    out = PyArray_MatrixProduct2(ones, matrix, NULL);
+    Py_DECREF(matrix);
+    if (out != NULL && nd - k != 1)
+        Py_SETREF(out, PyArray_Newshape((PyArrayObject *)out, &rest, NPY_CORDER));
+    return out;
+}
+
 /* ``gv`` (stolen) summed over its ``k`` leading axes, as ``reverse.unbroadcast``
- * sums them: ``numpy.add.reduce(gv, axis=(0, ..., k - 1), dtype=gv.dtype)``. */
+ * sums them: by ``sum_rows`` for float32 and float64, else
+ * ``numpy.add.reduce(gv, axis=(0, ..., k - 1), dtype=gv.dtype)``. */
 static PyObject *
 sum_leading(PyObject *gv, Py_ssize_t k)
 {
+    int type = PyArray_TYPE((PyArrayObject *)gv);
     PyObject *args[4] = {NULL, gv, leading_axes[k], (PyObject *)PyArray_DESCR((PyArrayObject *)gv)};
-    PyObject *sum = PyObject_Vectorcall(add_reduce, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET,
-                                        axis_dtype);
+    PyObject *sum;
+    if ((type == NPY_FLOAT || type == NPY_DOUBLE) && PyArray_ISNBO(PyArray_DESCR((PyArrayObject *)gv)->byteorder)
+            && PyArray_SIZE((PyArrayObject *)gv) > 0)
+        return sum_rows((PyArrayObject *)gv, k);
+    sum = PyObject_Vectorcall(add_reduce, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                              axis_dtype);
     Py_DECREF(gv);
     return sum;
 }
@@ -410,7 +467,7 @@ PyInit__sweep(void)
             || (s_dtype = PyUnicode_InternFromString("dtype")) == NULL
             || (s_kind = PyUnicode_InternFromString("kind")) == NULL
             || (s_astype = PyUnicode_InternFromString("astype")) == NULL
-            || (zero = PyLong_FromLong(0)) == NULL)
+            || (zero = PyLong_FromLong(0)) == NULL || (one = PyLong_FromLong(1)) == NULL)
         return NULL;
 #ifdef GRADTAPE_NUMPY
     import_array();

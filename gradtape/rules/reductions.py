@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from .._core.backend import constant_like
+from .._core.reverse import BLAS_FLOATS as _BLAS_FLOATS, sum_leading
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import decide, wrap
 from ..errors import InvalidArgumentError
@@ -152,6 +153,31 @@ _SUM = defop("reduce_sum", _sum_impl, portable=_sum_standard,
              numpy_vjps=lambda ct, ans, x, axes, keepdims: _spread_numpy(
                  ct, tuple(x.shape), axes, keepdims),
              linear=True, save="none")
+
+
+def _leading_axes(x, k):
+    return tuple(range(-x.ndim, k - x.ndim))
+
+
+def _sum_leading_numpy(x, k):
+    """The sum over the ``k`` leading axes as the first-order sweep undoes
+    broadcasting (``reverse.sum_leading``, a BLAS product for float32 and
+    float64), so a sweep made of ops gives the same bits."""
+    if x.dtype in _BLAS_FLOATS and x.size:
+        return sum_leading(x, k, x.shape[k:])
+    return _sum_impl(NP, x, _leading_axes(x, k), False)
+
+
+# the sum over the leading axes that undoes broadcasting in a sweep of ops
+# (``basic_ops.sum_to_shape``): the numbers of the sweep on arrays
+_SUM_LEADING = defop(
+    "sum_leading", lambda xp, x, k: _sum_impl(xp, x, _leading_axes(x, k), False),
+    portable=lambda xp, x, k: _sum_standard(xp, x, _leading_axes(x, k), False),
+    vjp=lambda ct, ans, x, k: _unreduce(ct, x.shape, _leading_axes(x, k), False),
+    numpy_vjps=lambda ct, ans, x, k: _spread_numpy(ct, tuple(x.shape), _leading_axes(x, k),
+                                                   False),
+    linear=True, save="none")
+_SUM_LEADING.numpy_impl = _sum_leading_numpy
 
 
 def reduce_sum(input_tensor: TensorInput, axis: Axis = None, keepdims: bool = False,
