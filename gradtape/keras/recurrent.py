@@ -467,7 +467,9 @@ class _TakesInitialState:
 
     def __call__(self, sequences: Any, initial_state: Any = None, mask: Any = None,
                  **kwargs: Any) -> Any:
-        if mask is None and initial_state is None and not _functional._is_symbolic(sequences) \
+        packed = isinstance(sequences, dict) and _SEQUENCES_KEY in sequences
+        if mask is None and initial_state is None and not packed \
+                and not _functional._is_symbolic(sequences) \
                 and not any(isinstance(v, (TensorLike, np.ndarray)) for v in kwargs.values()):
             # Keras 3 gives a call with one tensor argument that tensor's mask
             mask = _first_mask(sequences)
