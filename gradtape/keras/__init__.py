@@ -22,6 +22,7 @@ from . import backend, random  # noqa: F401
 from . import callbacks, models, train, utils  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
 from .layers import Input, Model, Sequential  # noqa: F401
+from .functional import KerasTensor  # noqa: F401
 from . import recurrent  # noqa: F401
 from .._missing import missing_names as _missing_names
 
