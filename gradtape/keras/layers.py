@@ -720,9 +720,12 @@ class Layer(Module):
             outputs = self.call(inputs, *args, **kwargs)
             if self.activity_regularizer is not None:
                 self._add_activity_losses(outputs)
+            has_mask = _masks.any_mask(previous_mask)
             if self.supports_masking:
-                self._set_mask_metadata(self._first_argument(inputs), outputs, previous_mask)
-            elif _masks.any_mask(previous_mask):
+                if has_mask or type(self).compute_mask is not Layer.compute_mask:
+                    self._set_mask_metadata(self._first_argument(inputs), outputs,
+                                            previous_mask)
+            elif has_mask:
                 warnings.warn(
                     f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input "
                     "with a mask attached to it. However, this layer does not support masking "
