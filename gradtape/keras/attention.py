@@ -164,13 +164,35 @@ class MultiHeadAttention(Layer):
         self.seed = seed
         self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self._key_dim))
 
-    num_heads = property(lambda self: self._num_heads, doc="The number of heads.")
-    key_dim = property(lambda self: self._key_dim, doc="The query's and key's features per head.")
-    value_dim = property(lambda self: self._value_dim, doc="The value's features per head.")
-    dropout = property(lambda self: self._dropout, doc="The attention weights' dropout rate.")
-    use_bias = property(lambda self: self._use_bias, doc="Whether the projections add a bias.")
-    attention_axes = property(lambda self: self._attention_axes,
-                              doc="The axes attention runs over ((1,) once built).")
+    @property
+    def num_heads(self) -> int:
+        """The number of heads."""
+        return self._num_heads
+
+    @property
+    def key_dim(self) -> int:
+        """The query's and key's features per head."""
+        return self._key_dim
+
+    @property
+    def value_dim(self) -> int:
+        """The value's features per head."""
+        return self._value_dim
+
+    @property
+    def dropout(self) -> float:
+        """The attention weights' dropout rate."""
+        return self._dropout
+
+    @property
+    def use_bias(self) -> bool:
+        """Whether the projections add a bias."""
+        return self._use_bias
+
+    @property
+    def attention_axes(self) -> Any:
+        """The axes attention runs over (``(1,)`` once built)."""
+        return self._attention_axes
 
     # -- building --------------------------------------------------------
     def _projection(self, name, equation, kernel_shape, bias_shape):
@@ -216,10 +238,25 @@ class MultiHeadAttention(Layer):
             (heads, value_dim) + tuple(output_shape), tuple(output_shape))
         self._softmax = Softmax(axis=(3,), dtype=self.dtype)
 
-    query_dense = property(lambda self: self._query_dense, doc="The query projection.")
-    key_dense = property(lambda self: self._key_dense, doc="The key projection.")
-    value_dense = property(lambda self: self._value_dense, doc="The value projection.")
-    output_dense = property(lambda self: self._output_dense, doc="The output projection.")
+    @property
+    def query_dense(self) -> Layer:
+        """The query's projection (weights ``query/kernel``, ``query/bias``)."""
+        return self._query_dense
+
+    @property
+    def key_dense(self) -> Layer:
+        """The key's projection."""
+        return self._key_dense
+
+    @property
+    def value_dense(self) -> Layer:
+        """The value's projection."""
+        return self._value_dense
+
+    @property
+    def output_dense(self) -> Layer:
+        """The projection of the heads' outputs (``attention_output``)."""
+        return self._output_dense
 
     # -- calling ---------------------------------------------------------
     def __call__(self, query: TensorInput, value: TensorInput = None,
