@@ -121,6 +121,12 @@ def _call_parameters(call):
         return ()
 
 
+@functools.lru_cache(maxsize=None)
+def _takes_masks(names):
+    """Whether a ``call`` with these parameters takes ``mask`` or some ``x_mask``."""
+    return any(name == "mask" or name.endswith("_mask") for name in names)
+
+
 def _holds_tensors(value):
     """Whether an argument is a tensor, an array or a non-empty structure of them (what
     Keras counts as a tensor argument of a call)."""
@@ -139,7 +145,7 @@ def _populate_masks(layer, inputs, args, kwargs):
     first argument's."""
     names = _call_parameters(type(layer).call)
     positional = dict(zip(names[1:], args))
-    if not _masks._MASKS:   # no tensor has a mask
+    if not _masks._MASKS and not _takes_masks(names):   # no mask to give or to pass on
         return kwargs.get("mask", positional.get("mask"))
     tensors = {names[0] if names else "inputs": inputs} if _holds_tensors(inputs) else {}
     for name, value in list(positional.items()) + list(kwargs.items()):

@@ -312,3 +312,33 @@ def test_masked_recurrent_gradients_in_float64():
     check_gradients(lambda inputs: layer(inputs, mask=mask), [x], order=1)
     pooled = layers.GlobalAveragePooling1D(dtype="float64")
     check_gradients(lambda inputs: pooled(inputs, mask=mask), [x], order=1)
+
+
+class TwoInputs(layers.Layer):
+    def call(self, a, b, a_mask=None, b_mask=None, mask=None):
+        self.seen = [a_mask, b_mask, mask]
+        return a
+
+
+class OneInput(layers.Layer):
+    def call(self, a, mask=None):
+        self.seen = mask
+        return a * 2.0
+
+
+@pytest.mark.filterwarnings("ignore:Layer '.*' \\(of type:UserWarning")   # as TensorFlow's
+def test_which_masks_a_call_receives():
+    e = layers.Embedding(5, 2, mask_zero=True)(np.array([[1, 0]]))
+    # TensorFlow 2.21: with several tensors each gets its own mask as `<name>_mask`
+    two = TwoInputs()
+    two(e, tf.ones((1, 2, 2)))
+    assert two.seen[0].numpy().tolist() == [[True, False]] and two.seen[1:] == [None, None]
+    one = OneInput()
+    one(e)
+    assert one.seen.numpy().tolist() == [[True, False]]
+    one(e, mask=tf.constant([[False, True]]))   # a mask given wins
+    assert one.seen.numpy().tolist() == [[False, True]]
+    seen = []
+    lam = layers.Lambda(lambda x, mask=None: (seen.append(mask), x[0])[1])
+    lam([tf.ones((1, 2)), tf.ones((1, 2))])
+    assert seen == [[None, None]]
