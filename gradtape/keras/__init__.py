@@ -22,11 +22,14 @@ from . import backend, random  # noqa: F401
 from . import callbacks, models, train, utils  # noqa: F401
 from . import data, demo, distribute  # noqa: F401
 from .layers import Input, Model, Sequential  # noqa: F401
-from . import recurrent  # noqa: F401
+from .functional import KerasTensor  # noqa: F401
+from . import attention, recurrent  # noqa: F401
 from .._missing import missing_names as _missing_names
 
-for _name in recurrent.__all__:   # the recurrent layers are tf.keras.layers' too
+for _name in recurrent.__all__:   # the recurrent and attention layers are tf.keras.layers' too
     setattr(layers, _name, getattr(recurrent, _name))
+for _name in attention.__all__:
+    setattr(layers, _name, getattr(attention, _name))
 del _name
 
 

@@ -24,6 +24,7 @@ from ..eager import init_scope
 from ..rules import elementwise as _ew
 from ..rules import shape as _shape_ops
 from .module import unique_name
+from . import _masks
 from typing import Any, List, Optional, Tuple
 from .._core.types import DTypeLike, ShapeLike
 
@@ -120,12 +121,20 @@ def _call_symbolic(layer: Any, inputs: Any, args: tuple, kwargs: dict) -> Any:
             raise TypeError(f"{layer.name}: a layer in a functional model must return "
                             f"tensors, got {type(value).__name__}")
         shape = (batch,) + tuple(value.shape[1:]) if value.shape.rank else ()
-        return KerasTensor(shape, value.dtype, value, node=node)
+        symbol = KerasTensor(shape, value.dtype, value, node=node)
+        mask = _masks.get_keras_mask(value)
+        if mask is not None:   # Keras' symbolic mask: made by the same layer call
+            mask_shape = (batch,) + tuple(mask.shape[1:]) if mask.shape.rank else ()
+            symbol._keras_mask = KerasTensor(mask_shape, mask.dtype, mask, node=node)
+        return symbol
 
     node.outputs = _nest.map_structure(symbolic, outputs)
     if probes is not None:
         for symbol, probe in zip(_nest.flatten(node.outputs), probes):
             _mark_unknown_sizes(symbol, probe)
+            probe_mask = _masks.get_keras_mask(probe)
+            if getattr(symbol, "_keras_mask", None) is not None and probe_mask is not None:
+                _mark_unknown_sizes(symbol._keras_mask, probe_mask)
     layer.__dict__.setdefault("_inbound_nodes", []).append(node)
     return node.outputs
 
@@ -328,12 +337,13 @@ class _Graph:
                 rows.append((layer, shape, ", ".join(links) or "-"))
         return rows
 
-    def run(self, inputs: Any, training: Optional[bool] = None) -> Any:
+    def run(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
         """The outputs for concrete ``inputs`` (the structure of the model's inputs).
 
         A ``training`` flag given (not None) replaces the one a layer was called with
         when the model was declared, as in Keras 3: ``base(inputs, training=False)``
         runs in training mode when the model is called with ``training=True`` (``fit``).
+        ``mask`` (one per input) is attached to the inputs, as Keras 3's ``Functional``.
         """
         symbols = _nest.flatten(self.inputs)
         if isinstance(inputs, dict) and not isinstance(self.inputs, dict):
@@ -343,8 +353,14 @@ class _Graph:
         if len(values) != len(symbols):
             raise ValueError(f"the model expects {len(symbols)} input(s), but it received "
                              f"{len(values)} input tensors")
-        env = {id(t): adjust_input_rank(_as_input(v, t), t.shape, t.name)
-               for t, v in zip(symbols, values)}
+        masks = [None] * len(symbols) if mask is None else _nest.flatten(mask)
+        env = {}
+        for t, v, m in zip(symbols, values, masks):
+            value = adjust_input_rank(_as_input(v, t), t.shape, t.name)
+            _masks.carry_masks(v, value)
+            if m is not None:
+                _masks.set_keras_mask(value, m)
+            env[id(t)] = value
         for node in self.nodes:
             args = _nest.map_structure(
                 lambda t: env[id(t)] if isinstance(t, KerasTensor) else t, node.inputs)
@@ -354,6 +370,9 @@ class _Graph:
             outputs = node.layer(args, *node.args, **kwargs)
             for symbol, value in zip(_nest.flatten(node.outputs), _nest.flatten(outputs)):
                 env[id(symbol)] = value
+                symbolic_mask = getattr(symbol, "_keras_mask", None)
+                if symbolic_mask is not None:
+                    env[id(symbolic_mask)] = _masks.get_keras_mask(value)
         return _nest.map_structure(lambda t: env[id(t)], self.outputs)
 
 

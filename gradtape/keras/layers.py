@@ -30,6 +30,7 @@ from .trainer import Trainer
 from . import summary as _summary
 from . import functional as _functional
 from .functional import KerasTensor
+from . import _masks
 from .. import nest as _nest
 from ..rules import elementwise as _ew
 from ..rules import nn as _nn_rules
@@ -109,6 +110,56 @@ def _resolve_training(layer, args, kwargs):
     if takes_training and training is not None:
         kwargs["training"] = training
     return args
+
+
+@functools.lru_cache(maxsize=None)
+def _call_parameters(call):
+    """The names of a ``call`` method's parameters after ``self`` (empty if unknown)."""
+    try:
+        return tuple(inspect.signature(call).parameters)[1:]
+    except (TypeError, ValueError):
+        return ()
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_masks(names):
+    """Whether a ``call`` with these parameters takes ``mask`` or some ``x_mask``."""
+    return any(name == "mask" or name.endswith("_mask") for name in names)
+
+
+def _holds_tensors(value):
+    """Whether an argument is a tensor, an array or a non-empty structure of them (what
+    Keras counts as a tensor argument of a call)."""
+    if isinstance(value, (TensorLike, np.ndarray, KerasTensor)):
+        return True
+    if type(value) in (list, tuple, dict) and value:
+        return all(_holds_tensors(leaf) for leaf in _nest.flatten(value))
+    return False
+
+
+def _populate_masks(layer, inputs, args, kwargs):
+    """Keras 3's rule for the masks a call receives, put in ``kwargs``: a call with one
+    tensor argument gets its masks as ``mask=``; with several, each argument ``x`` gets
+    its masks as ``x_mask=`` when ``call`` takes that parameter. Arguments given are
+    kept. Returns the mask the outputs' masks are computed from: ``mask=``, else the
+    first argument's."""
+    names = _call_parameters(type(layer).call)
+    positional = dict(zip(names[1:], args))
+    if not _masks._MASKS and not _takes_masks(names):   # no mask to give or to pass on
+        return kwargs.get("mask", positional.get("mask"))
+    tensors = {names[0] if names else "inputs": inputs} if _holds_tensors(inputs) else {}
+    for name, value in list(positional.items()) + list(kwargs.items()):
+        if _holds_tensors(value):
+            tensors[name] = value
+    if len(tensors) == 1:
+        wanted = {"mask": next(iter(tensors.values()))}
+    else:
+        wanted = {f"{name}_mask": value for name, value in tensors.items()}
+    for key, value in wanted.items():
+        if key in names and key not in positional and kwargs.get(key) is None:
+            kwargs[key] = _masks.masks_of(value)
+    mask = kwargs.get("mask", positional.get("mask"))
+    return mask if mask is not None else _masks.masks_of(inputs)
 
 
 def _map_leaves(fn, value):
@@ -576,6 +627,57 @@ class Layer(Module):
             config["dtype"] = dtype.get("config", {}).get("name")
         return cls(**config)
 
+    # -- masking -------------------------------------------------------
+    @property
+    def supports_masking(self) -> bool:
+        """Whether the layer passes masks on: its outputs get ``compute_mask``'s masks (by
+        default, a layer that overrides ``compute_mask``; settable, as in Keras). A layer
+        that does not drops the mask of its input, with a warning.
+
+        >>> import gradtape as tf
+        >>> tf.keras.layers.Dense(2).supports_masking, tf.keras.layers.Flatten().supports_masking
+        (True, False)
+        """
+        value = self.__dict__.get("_supports_masking")
+        if value is None:
+            return type(self).compute_mask is not Layer.compute_mask
+        return value
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        self.__dict__["_supports_masking"] = bool(value)
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """The mask of the outputs for ``inputs`` whose mask is ``previous_mask`` (by
+        default ``previous_mask``, unchanged).
+
+        >>> import gradtape as tf
+        >>> layer = tf.keras.layers.Embedding(5, 2, mask_zero=True)
+        >>> layer.compute_mask(tf.constant([[3, 0]])).numpy()
+        array([[ True, False]])
+        """
+        return previous_mask
+
+    def _populate_masks(self, inputs, args, kwargs):
+        return _populate_masks(self, inputs, args, kwargs)
+
+    def _first_argument(self, inputs):
+        """The first argument of ``call`` (what ``compute_mask`` is given)."""
+        return inputs
+
+    def _set_mask_metadata(self, inputs, outputs, previous_mask):
+        """Attach ``compute_mask``'s masks to the outputs that have none (Keras 3)."""
+        flat_outputs = _nest.flatten(outputs)
+        if all(_masks.get_keras_mask(x) is not None for x in flat_outputs):
+            return
+        output_masks = self.compute_mask(inputs, previous_mask)
+        if output_masks is None:
+            return
+        for tensor, mask in zip(flat_outputs, _nest.flatten(output_masks)):
+            if mask is not None and isinstance(tensor, TensorLike) \
+                    and _masks.get_keras_mask(tensor) is None:
+                _masks.set_keras_mask(tensor, mask)
+
     @_marking_built
     def build(self, input_shape: ShapeLike) -> None:
         """Create the weights for inputs of ``input_shape`` (nothing by default)."""
@@ -609,10 +711,14 @@ class Layer(Module):
         if _functional._is_symbolic(inputs):
             return _functional._call_symbolic(self, inputs, args, kwargs)
         _only_tensors_positionally((inputs,) + args)
+        given = inputs
         inputs = self._cast_inputs(inputs)
+        if _masks._MASKS:
+            _masks.carry_masks(given, inputs)
         if not self.built:
             self._build_on_first_call(inputs)
         args = _resolve_training(self, args, kwargs)
+        previous_mask = self._populate_masks(inputs, args, kwargs)
         if _context.depth == 0 and _context.loss_holders:
             self._clear_losses()
         _context.depth += 1
@@ -620,6 +726,17 @@ class Layer(Module):
             outputs = self.call(inputs, *args, **kwargs)
             if self.activity_regularizer is not None:
                 self._add_activity_losses(outputs)
+            has_mask = _masks.any_mask(previous_mask)
+            if self.supports_masking:
+                if has_mask or type(self).compute_mask is not Layer.compute_mask:
+                    self._set_mask_metadata(self._first_argument(inputs), outputs,
+                                            previous_mask)
+            elif has_mask:
+                warnings.warn(
+                    f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input "
+                    "with a mask attached to it. However, this layer does not support masking "
+                    "and will therefore destroy the mask information. Downstream layers will "
+                    "not see the mask.", UserWarning, stacklevel=2)
             return outputs
         finally:
             _context.depth -= 1
@@ -854,6 +971,24 @@ class ReLU(Layer):
                                 max_value=self.max_value, threshold=self.threshold)
 
 
+def _broadcastable_mask(mask, inputs):
+    """``mask`` as booleans (True above 0.5), checked to broadcast to ``inputs`` (Keras')."""
+    mask = convert_to_tensor(mask)
+    if mask.ndim > inputs.ndim:
+        raise ValueError("The `mask` must be broadcastable to `inputs` and must not have "
+                         f"more dimensions. Received: inputs.shape={tuple(inputs.shape)}, "
+                         f"mask.shape={tuple(mask.shape)}")
+    for m_dim, i_dim in zip(tuple(mask.shape)[::-1], tuple(inputs.shape)[::-1]):
+        if m_dim is not None and i_dim is not None and m_dim not in (1, i_dim):
+            raise ValueError("The `mask` must be broadcastable to `inputs`. Each mask "
+                             "dimension must be 1 or match the corresponding input dimension. "
+                             f"Received: inputs.shape={tuple(inputs.shape)}, "
+                             f"mask.shape={tuple(mask.shape)}")
+    if mask.dtype.name != "bool":
+        mask = _ew.greater(mask, _ew.cast(0.5, mask.dtype))
+    return mask
+
+
 class Softmax(Layer):
     """``tf.keras.activations.softmax`` along ``axis`` as a layer (so the
     cross-entropy losses take its output through its logits, as Keras).
@@ -868,13 +1003,17 @@ class Softmax(Layer):
         self.axis = axis
 
     def call(self, inputs: TensorInput, mask: Any = None) -> Any:
-        if mask is not None:
-            raise NotImplementedError("Softmax: mask is not supported; set the masked inputs "
-                                      "to a large negative number instead")
         if isinstance(self.axis, (tuple, list)) and len(self.axis) > 1:
             raise NotImplementedError("Softmax: a softmax over several axes is not supported")
         axis = self.axis[0] if isinstance(self.axis, (tuple, list)) else self.axis
-        return activations.softmax(inputs, axis=axis)
+        if mask is None:
+            return activations.softmax(inputs, axis=axis)
+        # as Keras: masked entries enter as -1e9 (-3e4 in float16) and come out as zeros
+        mask = _broadcastable_mask(mask, inputs)
+        low = -3e4 if inputs.dtype.name == "float16" else -1e9
+        outputs = activations.softmax(_ew.where(mask, inputs, _ew.cast(low, inputs.dtype)),
+                                      axis=axis)
+        return _ew.where(mask, outputs, _ew.zeros_like(outputs))
 
 
 class LeakyReLU(Layer):
@@ -1201,11 +1340,12 @@ class Model(Trainer, Layer):
         graph = self._symbolic_graph(attribute)
         return _nest.map_structure(lambda t: tuple(t.shape), getattr(graph, which))
 
-    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
-        """The model's computation: a functional model runs its layers; subclasses override it."""
+    def call(self, inputs: TensorInput, training: Optional[bool] = None, mask: Any = None) -> Any:
+        """The model's computation: a functional model runs its layers (``mask``, one per
+        input, attached to the inputs); subclasses override it."""
         graph = getattr(self, "_graph", None)
         if graph is not None:
-            return graph.run(inputs, training)
+            return graph.run(inputs, training, mask)
         raise NotImplementedError(f"{type(self).__name__}: a subclass of Model must define "
                                   "call(self, inputs, training=False)")
 
@@ -1426,10 +1566,13 @@ class Sequential(Model):
                 "tf.keras.layers.Lambda, or start the model with tf.keras.Input")
         return [(node.layer, _nest.flatten(node.outputs)[0].shape) for node in self._graph.nodes]
 
-    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
+    def call(self, inputs: TensorInput, training: Optional[bool] = None, mask: Any = None) -> Any:
         x = inputs
         if self._input is not None and hasattr(x, "shape"):
             x = _functional.adjust_input_rank(x, self._input.shape, self._input.name)
+            _masks.carry_masks(inputs, x)
+        if mask is not None and isinstance(x, TensorLike):
+            _masks.set_keras_mask(x, mask)   # the first layer finds it there
         for layer in self.layers:
             x = layer(x, training=training) if _takes_training(layer) else layer(x)
         return x
@@ -1497,11 +1640,10 @@ class Embedding(Layer):
         for what, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
                 raise ValueError(f"Embedding: {what} must be a positive integer, got {value!r}")
-        if mask_zero:
-            raise NotImplementedError("Embedding: mask_zero=True is not supported (no masking); "
-                                      "multiply by a mask built from the inputs instead")
         super().__init__(name=name, trainable=trainable, dtype=dtype, **kwargs)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.mask_zero = bool(mask_zero)
+        self.supports_masking = self.mask_zero
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings = None
 
@@ -1515,6 +1657,50 @@ class Embedding(Layer):
 
     def call(self, inputs: TensorInput) -> Any:
         return _gather(self.embeddings, inputs)
+
+    def compute_mask(self, inputs: TensorInput, mask: Any = None) -> Any:
+        """With ``mask_zero=True``, where the indices are not 0 (padding), else None."""
+        if not self.mask_zero:
+            return None
+        return _ew.not_equal(self._cast_inputs(inputs), 0)
+
+
+class Masking(Layer):
+    """Mask the time steps whose features all equal ``mask_value``: their outputs are
+    zeros and the output's mask (``_keras_mask``, ``(batch, timesteps)``) is False there,
+    so that the layers after it (recurrent layers, losses) skip them.
+
+    >>> import gradtape as tf
+    >>> x = tf.constant([[[1.0, 2.0], [0.0, 0.0]]])
+    >>> y = tf.keras.layers.Masking(mask_value=0.0)(x)
+    >>> y._keras_mask.numpy()
+    array([[ True, False]])
+    """
+
+    def __init__(self, mask_value: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+        self.supports_masking = True
+        self.built = True
+
+    def _kept_steps(self, inputs, keepdims):
+        return _red.reduce_any(_ew.not_equal(inputs, self.mask_value), axis=-1,
+                               keepdims=keepdims)
+
+    def compute_mask(self, inputs: TensorInput, mask: Any = None) -> Any:
+        """True at the time steps where some feature differs from ``mask_value``."""
+        return self._kept_steps(convert_to_tensor(inputs), False)
+
+    def call(self, inputs: TensorInput) -> Any:
+        kept = self._kept_steps(inputs, True)
+        outputs = _ew.where(kept, inputs, _ew.zeros_like(inputs))
+        _masks.set_keras_mask(outputs, _shape_ops.squeeze(kept, axis=-1))
+        return outputs
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config["mask_value"] = self.mask_value
+        return config
 
 
 def _pair(value, what, who):
@@ -1928,10 +2114,18 @@ class GlobalAveragePooling1D(_GlobalPooling):
     _reduce = _red.reduce_mean
 
     def call(self, inputs: TensorInput, mask: Any = None) -> Any:
-        if mask is not None:
-            raise NotImplementedError("GlobalAveragePooling1D: mask is not supported; "
-                                      "average the masked inputs by hand")
-        return super().call(inputs)
+        if mask is None:
+            return super().call(inputs)
+        # as Keras: the mean over the steps the mask keeps
+        steps, features = (1, 2) if self.data_format == "channels_last" else (2, 1)
+        keep = _ew.cast(_shape_ops.expand_dims(convert_to_tensor(mask), features), "bool")
+        kept = _ew.where(keep, inputs, _ew.zeros_like(inputs))
+        count = _red.reduce_sum(_ew.cast(keep, inputs.dtype), axis=steps, keepdims=self.keepdims)
+        return _red.reduce_sum(kept, axis=steps, keepdims=self.keepdims) / count
+
+    def compute_mask(self, inputs: TensorInput, mask: Any = None) -> Any:
+        """None: the steps are averaged away."""
+        return None
 
 
 class GlobalMaxPooling1D(_GlobalPooling):
@@ -2006,10 +2200,14 @@ class BatchNormalization(Layer):
         self.moving_variance = self.add_weight((dim,), variance_init, name="moving_variance",
                                                trainable=False)
 
-    def call(self, inputs: TensorInput, training: Optional[bool] = None) -> Any:
+    def call(self, inputs: TensorInput, training: Optional[bool] = None, mask: Any = None) -> Any:
         ndim = len(inputs.shape)
         axis = self._feature_axis(ndim)
         if training and self.trainable:
+            if mask is not None:
+                raise NotImplementedError(
+                    f"BatchNormalization '{self.name}': a mask while training (Keras' masked "
+                    "moments) is not supported; drop the mask before the layer")
             mean, variance = _nn.moments(inputs, [a for a in range(ndim) if a != axis])
             self._move(self.moving_mean, mean)
             self._move(self.moving_variance, variance)
@@ -2278,6 +2476,8 @@ class Lambda(Layer):
         except (TypeError, ValueError):
             params = {}
         self._passes = tuple(name for name in ("mask", "training") if name in params)
+        self.mask = mask
+        self.supports_masking = mask is not None
 
     def _cast_inputs(self, inputs):
         return inputs if type(inputs) in (list, tuple, dict) else super()._cast_inputs(inputs)
@@ -2287,6 +2487,12 @@ class Lambda(Layer):
         given = {"mask": mask, "training": training}
         kwargs.update((name, given[name]) for name in self._passes)
         return self.function(inputs, **kwargs)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The ``mask`` given: ``mask(inputs, mask)`` for a function, else the value."""
+        if callable(self.mask):
+            return self.mask(inputs, mask)
+        return self.mask
 
 
 class Reshape(Layer):
@@ -2367,6 +2573,7 @@ class _Merge(Layer):
     """
 
     _at_least = 1
+    _MASKS_VALUES = False   # Keras takes the masks into the merged values (not supported)
 
     def _cast_inputs(self, inputs):
         if type(inputs) not in (list, tuple):
@@ -2380,9 +2587,14 @@ class _Merge(Layer):
         if len(batch_sizes) > 1:
             raise ValueError("Cannot merge tensors with different batch sizes. Received "
                              f"tensors with shapes {[tuple(x.shape) for x in cast]}")
+        _masks.carry_masks(list(inputs), cast)
         return cast
 
     def call(self, inputs: Sequence[TensorInput]) -> Any:
+        if self._MASKS_VALUES and any(_masks.get_keras_mask(x) is not None for x in inputs):
+            raise NotImplementedError(
+                f"{type(self).__name__} '{self.name}': inputs with masks are not supported "
+                "(Keras merges the masked values specially); drop the masks first")
         rank = max(x.ndim for x in inputs)
         expanded = []
         for x in inputs:
@@ -2393,6 +2605,29 @@ class _Merge(Layer):
 
     def _merge(self, inputs):
         raise NotImplementedError
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """Keras' mask of an elementwise merge: the OR of the inputs' masks when they all
+        have one, else None."""
+        masks = _merge_masks(inputs, mask)
+        if masks is None or any(m is None for m in masks):
+            return None
+        return _fold(_ew.logical_or, masks)
+
+
+def _merge_masks(inputs, mask):
+    """A merge layer's masks (a list, one per input), or None; Keras' checks."""
+    if mask is None:
+        return None
+    if not isinstance(mask, (tuple, list)):
+        raise ValueError(f"`mask` should be a list. Received: mask={mask}")
+    if not isinstance(inputs, (tuple, list)):
+        raise ValueError(f"`inputs` should be a list. Received: inputs={inputs}")
+    if len(mask) != len(inputs):
+        raise ValueError("The lists `inputs` and `mask` should have the same length. "
+                         f"Received: inputs={inputs} of length {len(inputs)}, and "
+                         f"mask={mask} of length {len(mask)}")
+    return list(mask)
 
 
 def _fold(op, inputs):
@@ -2437,6 +2672,8 @@ class Multiply(_Merge):
     array([[6., 6.]], dtype=float32)
     """
 
+    _MASKS_VALUES = True
+
     def _merge(self, inputs):
         return _fold(_ew.multiply, inputs)
 
@@ -2461,6 +2698,8 @@ class Maximum(_Merge):
     array([[3., 5.]], dtype=float32)
     """
 
+    _MASKS_VALUES = True
+
     def _merge(self, inputs):
         return _fold(_ew.maximum, inputs)
 
@@ -2472,6 +2711,8 @@ class Minimum(_Merge):
     >>> tf.keras.layers.Minimum()([tf.constant([[1.0, 5.0]]), tf.constant([[3.0, 2.0]])]).numpy()
     array([[1., 2.]], dtype=float32)
     """
+
+    _MASKS_VALUES = True
 
     def _merge(self, inputs):
         return _fold(_ew.minimum, inputs)
@@ -2497,6 +2738,23 @@ class Concatenate(_Merge):
             raise ValueError("A `Concatenate` layer requires inputs with matching shapes "
                              f"except for the concatenation axis. Received: input_shape={shapes}")
         return _shape_ops.concat(list(inputs), axis=self.axis)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """Keras' mask of a concatenation: the inputs' masks (all True for an input without
+        one) joined along ``axis``, then any over the last axis."""
+        masks = _merge_masks(inputs, mask)
+        if masks is None or all(m is None for m in masks):
+            return None
+        full = []
+        for x, m in zip(inputs, masks):
+            if m is None:
+                full.append(_ew.cast(_ew.ones_like(x), "bool"))
+            elif m.ndim < x.ndim:
+                full.append(_ew.logical_or(_shape_ops.expand_dims(m, -1),
+                                           _ew.cast(_ew.zeros_like(x), "bool")))
+            else:
+                full.append(m)
+        return _red.reduce_any(_shape_ops.concat(full, axis=self.axis), axis=-1)
 
 
 def _merge_function(layer_class, doc):
@@ -2859,3 +3117,11 @@ class GaussianDropout(_GaussianNoiseBase):
 
     def _apply_noise(self, inputs):
         return inputs * self._normal(inputs, 1.0, float(np.sqrt(self.rate / (1.0 - self.rate))))
+
+
+# the layers that pass their input's mask on, as Keras 3's (``supports_masking = True``)
+for _cls in (Dense, Dropout, Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax, Identity,
+             Rescaling, Normalization, BatchNormalization, LayerNormalization, _Merge,
+             _GaussianNoiseBase):
+    _cls.supports_masking = True
+del _cls

@@ -19,6 +19,7 @@ from .._core.convert import convert_to_tensor
 from .._core.tensor import TensorLike
 from .._core.dtypes import as_dtype
 from .module import camel_to_snake
+from . import _masks
 from .. import rules as _rules
 from ..errors import InvalidArgumentError
 from ..rules import elementwise as _ew
@@ -531,13 +532,47 @@ def reduce_values(values: TensorInput, sample_weight: Optional[TensorInput] = No
     return _rules.divide_no_nan(total, divisor)
 
 
+def _apply_mask(sample_weight: Optional[TensorInput], mask: Optional[TensorInput],
+               dtype: DTypeLike, reduction: Optional[str]) -> Any:
+    """Keras 3's sample weights for values with a ``mask``: with a mean reduction the kept
+    entries weigh ``size / kept`` (so the mean is over them) and the masked ones 0, with
+    another the mask as 0/1; times ``sample_weight`` when given.
+
+    >>> import gradtape as tf
+    >>> _apply_mask(None, [True, True, False, False], "float32", "mean").numpy()
+    array([2., 2., 0., 0.], dtype=float32)
+    """
+    if mask is None:
+        return sample_weight
+    dtype = as_dtype(dtype)
+    mask = _as_tensor(mask)
+    if reduction in ("mean", "sum_over_batch_size"):
+        total = _as_tensor(np.asarray(np.prod(mask.shape), dtype._np))
+        valid = _red.reduce_sum(_ew.cast(mask, dtype))
+        weight = _rules.divide_no_nan(total, valid)
+        float_mask = _ew.where(_ew.cast(mask, "bool"), weight, _ew.zeros_like(weight))
+    else:
+        float_mask = _ew.cast(mask, dtype)
+    if sample_weight is None:
+        return float_mask
+    float_mask, sample_weight = _match_ranks(float_mask, _as_tensor(sample_weight, dtype))
+    return sample_weight * float_mask
+
+
+def _both_masks(in_mask, out_mask):
+    if in_mask is not None and out_mask is not None:
+        return _ew.logical_and(_ew.cast(in_mask, "bool"), _ew.cast(out_mask, "bool"))
+    return in_mask if in_mask is not None else out_mask
+
+
 class Loss:
     """Base class: ``loss(y_true, y_pred, sample_weight=None)`` is ``call``'s
     per-sample values, weighted and reduced.
 
     ``y_true`` and ``y_pred`` are first cast to the loss's ``dtype``
     (float32 unless given), as Keras does, so a float16 or float64 model
-    gets a float32 loss.
+    gets a float32 loss. A mask on ``y_pred`` (``_keras_mask``, a model's masked
+    output) or on ``call``'s values leaves the masked entries out (``_apply_mask``).
 
     >>> import gradtape as tf
     >>> class Squared(tf.losses.Loss):
@@ -567,9 +602,13 @@ class Loss:
 
     def __call__(self, y_true: TensorInput, y_pred: TensorInput,
                  sample_weight: Optional[TensorInput] = None) -> Tensor:
+        in_mask = _masks.get_keras_mask(y_pred)
         y_pred = _as_tensor(y_pred, self._dtype)
         y_true = _as_tensor(y_true, self._dtype)
-        values = _as_tensor(self.call(y_true, y_pred), self._dtype)
+        values = self.call(y_true, y_pred)
+        mask = _both_masks(in_mask, _masks.get_keras_mask(values))
+        values = _as_tensor(values, self._dtype)
+        sample_weight = _apply_mask(sample_weight, mask, self._dtype, self.reduction)
         return reduce_values(values, sample_weight, self.reduction)
 
     def get_config(self) -> Config:
@@ -855,23 +894,14 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
                          dtype=dtype, from_logits=from_logits, ignore_class=ignore_class)
         self.ignore_class = ignore_class
 
-    def __call__(self, y_true: TensorInput, y_pred: TensorInput,
-                 sample_weight: Optional[TensorInput] = None) -> Tensor:
-        if self.ignore_class is None:
-            return super().__call__(y_true, y_pred, sample_weight)
-        # as Keras: the ignored samples are masked out of the reduction, the
-        # mean taken over the others
-        y_pred = _as_tensor(y_pred, self._dtype)
-        y_true = _as_tensor(y_true, self._dtype)
-        values = _as_tensor(self.call(y_true, y_pred), self._dtype)
-        mask = _ew.cast(_valid_labels(y_true, y_pred, self.ignore_class), self._dtype)
-        if self.reduction in ("sum_over_batch_size", "mean"):
-            total = np.prod(mask.shape, dtype=self._dtype._np)
-            mask = mask * (total / (_red.reduce_sum(mask) + EPSILON))
-        if sample_weight is not None:
-            mask, sample_weight = _match_ranks(mask, _as_tensor(sample_weight, self._dtype))
-            mask = sample_weight * mask
-        return reduce_values(values, mask, self.reduction)
+    def call(self, y_true: TensorInput, y_pred: TensorInput) -> Tensor:
+        values = super().call(y_true, y_pred)
+        if self.ignore_class is not None:
+            # as Keras: the ignored samples are masked out of the reduction, the mean
+            # taken over the others
+            _masks.set_keras_mask(values, _valid_labels(y_true, _as_tensor(y_pred),
+                                                        self.ignore_class))
+        return values
 
 
 _BY_NAME = {

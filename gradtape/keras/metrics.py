@@ -27,6 +27,7 @@ from .losses import (binary_crossentropy, binary_focal_crossentropy,  # noqa: F4
                      hinge, huber, kld, logcosh, mae, mape, mse, msle, poisson,
                      sparse_categorical_crossentropy, squared_hinge)
 from .module import camel_to_snake
+from . import _masks
 from .._missing import missing_names as _missing_names
 from typing import Any, Callable, List, Optional
 from .._core.types import Config, DTypeLike, ShapeLike, Tensor, TensorInput
@@ -217,7 +218,10 @@ class MeanMetricWrapper(Mean):
 
     def update_state(self, y_true: TensorInput, y_pred: TensorInput,
                      sample_weight: Optional[TensorInput] = None) -> None:
-        """Add ``fn(y_true, y_pred)`` for a batch, optionally weighted per sample."""
+        """Add ``fn(y_true, y_pred)`` for a batch, optionally weighted per sample (and by
+        the mask of ``y_pred``, a model's masked output, as Keras 3)."""
+        mask = _masks.get_keras_mask(y_pred)
+        sample_weight = _losses._apply_mask(sample_weight, mask, self.dtype, "sum")
         super().update_state(self.fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
 
     def get_config(self) -> Config:

@@ -31,6 +31,8 @@ from ..rules.linalg import matmul as _matmul
 from ..variables import Variable
 from ..errors import InvalidArgumentError
 from . import functional as _functional
+from . import _masks
+from .._core.convert import convert_to_tensor
 from .layers import Layer, _map_leaves, _training_parameter
 from .._core.types import ShapeLike, TensorInput
 
@@ -427,22 +429,26 @@ def _unpack(inputs, initial_state, mask):
 
 
 def _step_masks(mask, length, go_backwards):
-    """A boolean ``(batch, 1)`` array per time step (in the order the steps run), or None."""
+    """A boolean ``(batch,)`` tensor per time step (in the order the steps run), or None.
+
+    Tensor ops, not NumPy: a compiled ``fit`` step reads the mask of each batch."""
+    mask = next((m for m in _nest.flatten(mask) if m is not None), None)
     if mask is None:
         return None
-    mask = np.asarray(_nest.flatten(mask)[0]).astype(bool)
+    mask = convert_to_tensor(mask)
     if mask.ndim != 2 or mask.shape[1] != length:
         raise ValueError(f"an RNN's mask has shape (batch, timesteps) = (batch, {length}), "
-                         f"got shape {mask.shape}")
-    steps = [mask[:, t, None] for t in range(length)]
+                         f"got shape {tuple(mask.shape)}")
+    if mask.dtype.name != "bool":
+        mask = _ew.cast(mask, "bool")
+    steps = _shape_ops.unstack(mask, num=length, axis=1)
     return steps[::-1] if go_backwards else steps
 
 
 def _masked(keep, new, old):
     """``new`` where the step is kept, else ``old``, leaf by leaf (Keras' ``tf.where``)."""
     def select(n, o):
-        return _ew.where(np.broadcast_to(keep.reshape(keep.shape + (1,) * (n.ndim - 2)),
-                                         tuple(n.shape)), n, o)
+        return _ew.where(_shape_ops.reshape(keep, (-1,) + (1,) * (n.ndim - 1)), n, o)
     return _nest.pack_sequence_as(new, [select(n, o) for n, o in
                                         zip(_nest.flatten(new), _nest.flatten(old))])
 
@@ -457,8 +463,16 @@ class _TakesInitialState:
     the inputs (so a functional model records them as inputs of the call) and ``call``
     takes them apart."""
 
+    supports_masking = True
+
     def __call__(self, sequences: Any, initial_state: Any = None, mask: Any = None,
                  **kwargs: Any) -> Any:
+        packed = isinstance(sequences, dict) and _SEQUENCES_KEY in sequences
+        if mask is None and initial_state is None and not packed \
+                and not _functional._is_symbolic(sequences) \
+                and not any(isinstance(v, (TensorLike, np.ndarray)) for v in kwargs.values()):
+            # Keras 3 gives a call with one tensor argument that tensor's mask
+            mask = _first_mask(sequences)
         inputs = _pack(sequences, initial_state, mask)
         if getattr(self, "stateful", False) and _functional._is_symbolic(inputs):
             self._keep_states(_static_batch(_nest.flatten(sequences)[0]))
@@ -468,6 +482,21 @@ class _TakesInitialState:
         sequences, _, _ = _unpack(inputs, None, None)
         self.build(_shapes(sequences))
         self.built = True
+
+    def _populate_masks(self, inputs, args, kwargs):
+        # ``__call__`` put the mask among the inputs; the outputs' masks come from it, or
+        # from the sequences' when it has none
+        sequences, _, mask = _unpack(inputs, None, None)
+        return mask if mask is not None else _masks.masks_of(sequences)
+
+    def _first_argument(self, inputs):
+        return _unpack(inputs, None, None)[0]
+
+
+def _first_mask(sequences):
+    """The mask of the first leaf of ``sequences`` that has one, or None."""
+    return next((m for m in map(_masks.get_keras_mask, _nest.flatten(sequences))
+                 if m is not None), None)
 
 
 def _static_batch(sequences):
@@ -548,6 +577,15 @@ class RNN(_TakesInitialState, Layer):
     def states(self) -> Any:
         """A stateful layer's kept states (non-trainable Variables), else None."""
         return self._states
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The input's mask for a sequence output (``return_sequences``), else None; no mask
+        for the states."""
+        mask = _nest.flatten(mask)[0] if mask is not None else None
+        output_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [output_mask] + [None for _ in self.state_size]
+        return output_mask
 
     def build(self, sequences_shape: Any, initial_state_shape: Any = None) -> None:
         # Keras 3 drops the time axis of the outer structure: nested inputs give their cell
@@ -864,6 +902,21 @@ class Bidirectional(_TakesInitialState, Layer):
         if self.return_state:
             return (output + states) if self.merge_mode is None else (output,) + states
         return output
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """Keras': the input's mask for sequence outputs (one per output with
+        ``merge_mode=None``), else None; none for the states."""
+        if isinstance(mask, list):
+            mask = mask[0]
+        if self.return_sequences:
+            output_mask = (mask, mask) if not self.merge_mode else mask
+        else:
+            output_mask = (None, None) if not self.merge_mode else None
+        if self.return_state:
+            states = [None] * (len(self.forward_layer.state_size) * 2)
+            return (list(output_mask) if isinstance(output_mask, tuple) else [output_mask]) \
+                + states
+        return output_mask
 
     def _keep_states(self, batch: int) -> None:
         """Make both directions' kept states (zeros for ``batch`` examples)."""

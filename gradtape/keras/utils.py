@@ -18,7 +18,7 @@ from ..rules.creation import one_hot as _one_hot
 from ..rules.shape import squeeze as _squeeze
 from .._missing import missing_names as _missing_names
 
-__all__ = ["to_categorical", "set_random_seed"]
+__all__ = ["to_categorical", "set_random_seed", "pad_sequences"]
 
 
 def to_categorical(x: Any, num_classes: Optional[int] = None) -> Any:
@@ -63,6 +63,65 @@ def set_random_seed(seed: int) -> None:
     _python_random.seed(seed)
     np.random.seed(seed)
     _random.set_seed(seed)
+
+
+def _sequence_lengths(sequences):
+    """Each sequence's length, and the shape of one step (from the first non-empty one)."""
+    if not hasattr(sequences, "__len__"):
+        raise ValueError("`sequences` must be iterable.")
+    lengths, step_shape = [], None
+    for sequence in sequences:
+        try:
+            lengths.append(len(sequence))
+        except TypeError as error:
+            raise ValueError("`sequences` must be a list of iterables. Found non-iterable: "
+                             f"{sequence}") from error
+        if step_shape is None and len(sequence):
+            step_shape = np.asarray(sequence).shape[1:]
+    return lengths, step_shape or ()
+
+
+def pad_sequences(sequences: Any, maxlen: Optional[int] = None, dtype: Any = "int32",
+                  padding: str = "pre", truncating: str = "pre", value: Any = 0.0) -> np.ndarray:
+    """Sequences of different lengths as one array ``(len(sequences), maxlen, ...)``, as
+    Keras: each is cut to ``maxlen`` (the longest by default) at its start (``truncating=
+    "pre"``) or end (``"post"``) and filled with ``value`` before it (``padding="pre"``) or
+    after it (``"post"``).
+
+    >>> import gradtape as tf
+    >>> tf.keras.utils.pad_sequences([[1, 2, 3], [4]], padding="post")
+    array([[1, 2, 3],
+           [4, 0, 0]], dtype=int32)
+    >>> tf.keras.utils.pad_sequences([[1, 2, 3], [4]], maxlen=2)
+    array([[2, 3],
+           [0, 4]], dtype=int32)
+    """
+    lengths, step_shape = _sequence_lengths(sequences)
+    if maxlen is None:
+        maxlen = max(lengths) if lengths else 0
+    text = np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_)
+    if isinstance(value, str) and dtype is not object and not text:
+        raise ValueError(f"`dtype` {dtype} is not compatible with `value`'s type: "
+                         f"{type(value)}\nYou should set `dtype=object` for variable length "
+                         "strings.")
+    if padding not in ("pre", "post"):
+        raise ValueError(f'Padding type "{padding}" not understood')
+    if truncating not in ("pre", "post"):
+        raise ValueError(f'Truncating type "{truncating}" not understood')
+    padded = np.full((len(lengths), maxlen) + tuple(step_shape), value, dtype=dtype)
+    for row, sequence in enumerate(sequences):
+        if not len(sequence):
+            continue
+        kept = np.asarray(sequence[-maxlen:] if truncating == "pre" else sequence[:maxlen],
+                          dtype=dtype)
+        if kept.shape[1:] != tuple(step_shape):
+            raise ValueError(f"Shape of sample {kept.shape[1:]} of sequence at position {row} "
+                             f"is different from expected shape {tuple(step_shape)}")
+        if padding == "post":
+            padded[row, :len(kept)] = kept
+        else:
+            padded[row, maxlen - len(kept):] = kept
+    return padded
 
 
 __getattr__ = _missing_names("gradtape.keras.utils", "tf.keras.utils")
