@@ -239,12 +239,12 @@ class Dataset:
         spec = _s.map_specs(lambda s: _s.batched(s, size if drop_remainder else None),
                             self._spec)
 
-        def elements():
-            for group in _groups(self._elements(), size, drop_remainder):
+        def stream(source):
+            for group in _groups(source, size, drop_remainder):
                 yield _s.pack(group[0], [_stack([_s.leaves(e)[k] for e in group])
                                          for k in range(len(_s.leaves(group[0])))])
-        return Dataset(elements, spec, _batch_cardinality(self._cardinality, size,
-                                                          drop_remainder), "_BatchDataset")
+        return Dataset(_eager(stream, self._elements), spec, _batch_cardinality(
+            self._cardinality, size, drop_remainder), "_BatchDataset")
 
     def padded_batch(self, batch_size: int, padded_shapes: Any = None,
                      padding_values: Any = None, drop_remainder: bool = False,
@@ -279,13 +279,13 @@ class Dataset:
         spec = _s.pack(self._spec, [TensorSpec((batch_dim,) + t, s.dtype)
                                     for t, s in zip(targets, specs)])
 
-        def elements():
-            for group in _groups(self._elements(), size, drop_remainder):
+        def stream(source):
+            for group in _groups(source, size, drop_remainder):
                 flats = [_s.leaves(e) for e in group]
                 yield _s.pack(group[0], [_pad_stack([f[k] for f in flats], targets[k], pads[k])
                                          for k in range(len(specs))])
-        return Dataset(elements, spec, _batch_cardinality(self._cardinality, size,
-                                                          drop_remainder), "_PaddedBatchDataset")
+        return Dataset(_eager(stream, self._elements), spec, _batch_cardinality(
+            self._cardinality, size, drop_remainder), "_PaddedBatchDataset")
 
     def unbatch(self, name: Optional[str] = None) -> "Dataset":
         """The rows of each element, one element each (``batch``'s inverse).
@@ -296,8 +296,8 @@ class Dataset:
         """
         spec = _s.map_specs(_s.unbatched, self._spec)
 
-        def elements():
-            for element in self._elements():
+        def stream(source):
+            for element in source:
                 parts = _s.leaves(element)
                 rows = {len(p) for p in parts}
                 if len(rows) > 1:
@@ -308,8 +308,8 @@ class Dataset:
                         f"size {min(rows ^ {len(parts[0])})}.")
                 for i in range(len(parts[0])):
                     yield _s.pack(element, [p[i] for p in parts])
-        return Dataset(elements, spec, UNKNOWN if self._cardinality != INFINITE else INFINITE,
-                       "_UnbatchDataset")
+        return Dataset(_eager(stream, self._elements), spec,
+                       UNKNOWN if self._cardinality != INFINITE else INFINITE, "_UnbatchDataset")
 
     def map(self, map_func: Callable[..., Any], num_parallel_calls: Any = None,
             deterministic: Any = None, name: Optional[str] = None) -> "Dataset":
@@ -358,12 +358,12 @@ class Dataset:
         probe = _call_unpacked(map_func, _placeholder(self._spec), "flat_map")
         _check_returns_dataset(probe)
 
-        def elements():
-            for element in self._elements():
+        def stream(source):
+            for element in source:
                 inner = _call_unpacked(map_func, _to_values(element), "flat_map")
                 _check_returns_dataset(inner)
                 yield from inner._elements()
-        return Dataset(elements, probe._spec, UNKNOWN, "_FlatMapDataset")
+        return Dataset(_eager(stream, self._elements), probe._spec, UNKNOWN, "_FlatMapDataset")
 
     def interleave(self, map_func: Callable[..., Any], cycle_length: Any = None,
                    block_length: Any = None, num_parallel_calls: Any = None,
@@ -394,10 +394,10 @@ class Dataset:
                 return inner._elements()
             return None
 
-        def elements():
+        def stream(outer):
             # TensorFlow's cycle: a slot opens its dataset when its turn comes, and a
             # dataset that ends passes the turn on
-            outer, slots = self._elements(), [None] * cycle
+            slots = [None] * cycle
             k = taken = 0
             outer_done = False
             while True:
@@ -418,7 +418,8 @@ class Dataset:
                     return
                 else:
                     k, taken = (k + 1) % cycle, 0
-        return Dataset(elements, probe._spec, UNKNOWN, "_InterleaveDataset")
+        return Dataset(_eager(stream, self._elements), probe._spec, UNKNOWN,
+                       "_InterleaveDataset")
 
     def take(self, count: int, name: Optional[str] = None) -> "Dataset":
         """The first ``count`` elements (all of them for -1).
@@ -516,15 +517,15 @@ class Dataset:
                                       "elements in memory")
         kept: list = []
 
-        def elements():
-            if kept:
-                yield from kept[0]
-                return
+        def filling(source):
             seen = []
-            for element in self._elements():
+            for element in source:
                 seen.append(element)
                 yield element
             kept.append(seen)
+
+        def elements():
+            return iter(kept[0]) if kept else filling(self._elements())
         return Dataset(elements, self._spec, self._cardinality, "_CacheDataset")
 
     def concatenate(self, dataset: "Dataset", name: Optional[str] = None) -> "Dataset":
@@ -538,7 +539,7 @@ class Dataset:
         spec = _s.check_compatible(self._spec, dataset._spec)
         cards = (self._cardinality, dataset._cardinality)
         card = INFINITE if INFINITE in cards else UNKNOWN if UNKNOWN in cards else sum(cards)
-        return Dataset(lambda: itertools.chain(self._elements(), dataset._elements()), spec,
+        return Dataset(lambda: _then(self._elements(), dataset._elements), spec,
                        card, "_ConcatenateDataset")
 
     def enumerate(self, start: int = 0, name: Optional[str] = None) -> "Dataset":
@@ -586,9 +587,9 @@ class Dataset:
         specs = _s.leaves(self._spec)
         spec = _s.pack(self._spec, [DatasetSpec(s) for s in specs])
 
-        def elements():
+        def stream(source):
             span = (size - 1) * stride + 1
-            source, pending, exhausted = self._elements(), [], False
+            pending, exhausted = [], False
             while True:  # pending: the input from the current window's start on
                 while not exhausted and len(pending) < span:
                     pending.append(next(source, _END))
@@ -609,7 +610,7 @@ class Dataset:
         card = self._cardinality
         if card >= 0:
             card = _window_count(card, size, shift, stride, drop_remainder)
-        return Dataset(elements, spec, card, "_WindowDataset")
+        return Dataset(_eager(stream, self._elements), spec, card, "_WindowDataset")
 
     def unique(self, name: Optional[str] = None) -> "Dataset":
         """Each distinct element once, in order of first appearance (scalar int elements).
@@ -623,16 +624,16 @@ class Dataset:
             raise TypeError(f"Unique transformation only supports elements of type tf.int32, "
                             f"tf.int64 or tf.string; got {self._spec}.")
 
-        def elements():
+        def stream(source):
             seen = set()
-            for e in self._elements():
+            for e in source:
                 if e.ndim != 0:
                     raise InvalidArgumentError("Unique expects scalar elements; got shape "
                                                f"{list(e.shape)}")
                 if e.item() not in seen:
                     seen.add(e.item())
                     yield e
-        return Dataset(elements, self._spec, UNKNOWN, "_UniqueDataset")
+        return Dataset(_eager(stream, self._elements), self._spec, UNKNOWN, "_UniqueDataset")
 
     def reduce(self, initial_state: Any, reduce_func: Callable[[Any, Any], Any],
                name: Optional[str] = None) -> Any:
@@ -958,6 +959,13 @@ class _DatasetType:
 
 # -- helpers ------------------------------------------------------------------
 
+def _eager(stream, make_source):
+    """The ``elements`` of a dataset that runs the generator ``stream`` over its input:
+    the input's iterator is made at once, as TensorFlow makes an iterator's inputs
+    when it is made (a ``shuffle`` draws its seeds then)."""
+    return lambda: stream(make_source())
+
+
 def _positive(value, what):
     value = int(value.numpy() if isinstance(value, TensorLike) else value)
     if value <= 0:
@@ -1006,21 +1014,36 @@ def _window_count(card, size, shift, stride, drop_remainder):
     return -(-card // shift)
 
 
+def _then(first, make_second):
+    yield from first
+    yield from make_second()
+
+
 def _skip_all(elements, stop):
     for _ in elements:
         pass
-    return iter(())
+    yield from ()
 
 
 def _repeated(make, count):
-    passes = itertools.count() if count < 0 else range(count)
-    for _ in passes:
+    """``count`` passes (for ever if negative) over ``make()``'s elements, the first pass
+    started now; a pass without elements ends it all."""
+    if count == 0:
+        return iter(())
+    return _passes(make(), make, count)
+
+
+def _passes(current, make, count):
+    done = 0
+    while True:
         empty = True
-        for element in make():
+        for element in current:
             empty = False
             yield element
-        if empty:
+        done += 1
+        if empty or done == count:
             return
+        current = make()
 
 
 def _list_dataset(items, spec):
