@@ -171,6 +171,21 @@ class Dataset:
                        TensorSpec((), dtype), len(numbers), "_RangeDataset")
 
     @staticmethod
+    def counter(start: int = 0, step: int = 1, dtype: Any = "int64",
+                name: Optional[str] = None) -> "Dataset":
+        """``start, start + step, ...`` for ever, as scalars of ``dtype``.
+
+        >>> import gradtape as tf
+        >>> list(tf.data.Dataset.counter(5, 2).take(3).as_numpy_iterator())
+        [np.int64(5), np.int64(7), np.int64(9)]
+        """
+        from .._core.dtypes import as_dtype
+        dtype = as_dtype(dtype)
+        np_dtype = np.dtype(dtype._np)
+        return Dataset(lambda: (np.asarray(i, np_dtype) for i in itertools.count(start, step)),
+                       TensorSpec((), dtype), INFINITE, "_ScanDataset")
+
+    @staticmethod
     def zip(*datasets: Any, name: Optional[str] = None) -> "Dataset":
         """Elements made of one element of each dataset (a tuple, or the structure
         ``datasets`` is given in), as long as the shortest.
@@ -549,9 +564,7 @@ class Dataset:
         >>> list(tf.data.Dataset.from_tensor_slices([7, 8]).enumerate(1).as_numpy_iterator())
         [(np.int64(1), np.int32(7)), (np.int64(2), np.int32(8))]
         """
-        counter = Dataset(lambda: (np.asarray(i, np.int64) for i in itertools.count(start)),
-                          TensorSpec((), "int64"), INFINITE, "_RangeDataset")
-        return Dataset.zip((counter, self))
+        return Dataset.zip((Dataset.counter(start), self))
 
     def shard(self, num_shards: int, index: int, name: Optional[str] = None) -> "Dataset":
         """Every ``num_shards``-th element, starting at ``index``.
@@ -934,12 +947,16 @@ def _run_python_in_traces():
 
 
 class _DatasetType:
-    """The trace type of a dataset argument of ``gradtape.function``: datasets with
-    the same element spec share a trace, as in TensorFlow."""
+    """The trace type of a dataset argument of ``gradtape.function``: datasets whose
+    element specs have the same structure and dtypes and fit one another's shapes
+    share a trace, as TensorFlow reuses a trace for a dataset whose spec is a subtype
+    of one traced (the trace runs its Python on each call anyway)."""
 
     def __init__(self, dataset: Dataset) -> None:
         self._dataset = dataset
-        self._key = repr(dataset._spec)
+        self._specs = _s.leaves(dataset._spec)
+        self._key = (repr(_s.map_specs(lambda t: t.dtype.name, dataset._spec)),
+                     tuple(None if t._shape is None else len(t._shape) for t in self._specs))
 
     def is_subtype_of(self, other: Any) -> bool:
         return self == other
@@ -951,10 +968,16 @@ class _DatasetType:
         return self._dataset
 
     def __eq__(self, other: Any) -> bool:
-        return isinstance(other, _DatasetType) and other._key == self._key
+        return isinstance(other, _DatasetType) and other._key == self._key and (
+            _fit_all(self._specs, other._specs) or _fit_all(other._specs, self._specs))
 
     def __hash__(self) -> int:
         return hash(self._key)
+
+
+def _fit_all(specs, patterns):
+    return all(p._shape is None or (s._shape is not None and _fits(s._shape, p._shape))
+               for s, p in zip(specs, patterns))
 
 
 # -- helpers ------------------------------------------------------------------

@@ -19,6 +19,17 @@ def cardinality(dataset: Any) -> Any:
     return dataset.cardinality()
 
 
+def Counter(start: int = 0, step: int = 1, dtype: Any = "int64") -> Any:  # noqa: N802
+    """``tf.data.Dataset.counter``: ``start, start + step, ...`` for ever.
+
+    >>> import gradtape as tf
+    >>> list(tf.data.experimental.Counter().take(2).as_numpy_iterator())
+    [np.int64(0), np.int64(1)]
+    """
+    from .dataset import Dataset
+    return Dataset.counter(start, step, dtype)
+
+
 class AutoShardPolicy(enum.IntEnum):
     """How a distributed pipeline would split its input (no effect: one process)."""
     OFF = -1
