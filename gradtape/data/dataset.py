@@ -818,6 +818,10 @@ class _ElementFunction:
         args = element if self._unpack else (element,)
         return _call(self._func, args, self._what)
 
+    def _python(self, *flat):
+        from ..compiled import _tensors_out
+        return _tensors_out(_s.normalize_output(self._call_python(_s.pack(self._spec, flat))))
+
     def output_spec(self, dataset: Dataset) -> Any:
         """The result's spec, traced now on the input spec (so that a function that does
         not fit the elements fails here, as in TensorFlow)."""
@@ -831,9 +835,11 @@ class _ElementFunction:
             out = _s.spec_of(self.arrays(first)) if first is not None else None
         elif _value_dependent(self._compiled):
             # sizes read from the values (tf.fill, a py_function): TensorFlow's shape
-            # inference leaves them unknown
+            # inference leaves them unknown, and a trace would serve one value only, so
+            # the function runs as Python on each element
             out = _s.map_specs(lambda t: TensorSpec(
                 None if t._shape is None else (None,) * len(t._shape), t.dtype), out)
+            self._compiled = self._python
         self._out_spec = out
         return out
 
