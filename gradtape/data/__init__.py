@@ -8,7 +8,7 @@
 from ..keras.data import load_digits  # noqa: F401
 from . import experimental  # noqa: F401
 from .dataset import AUTOTUNE, Dataset, DatasetSpec, OwnedIterator, Options  # noqa: F401
-from .structure import INFINITE as INFINITE_CARDINALITY, UNKNOWN as UNKNOWN_CARDINALITY  # noqa: F401
+from ._structure import INFINITE as INFINITE_CARDINALITY, UNKNOWN as UNKNOWN_CARDINALITY  # noqa: F401
 
 Iterator = OwnedIterator
 

@@ -20,8 +20,8 @@ import numpy as np
 from .._core.tensor import Tensor, TensorLike, TensorShape
 from ..concrete import PENDING, TensorSpec
 from ..errors import InvalidArgumentError, OutOfRangeError
-from . import structure as _s
-from .structure import INFINITE, UNKNOWN
+from . import _structure as _s
+from ._structure import INFINITE, UNKNOWN
 
 #: ``tf.data.AUTOTUNE``: let the runtime pick a value (here: no effect)
 AUTOTUNE = -1

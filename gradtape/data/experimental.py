@@ -6,7 +6,7 @@ from typing import Any
 
 from .._missing import missing_names as _missing_names
 from .dataset import AUTOTUNE  # noqa: F401
-from .structure import INFINITE as INFINITE_CARDINALITY, UNKNOWN as UNKNOWN_CARDINALITY  # noqa: F401
+from ._structure import INFINITE as INFINITE_CARDINALITY, UNKNOWN as UNKNOWN_CARDINALITY  # noqa: F401
 
 
 def cardinality(dataset: Any) -> Any:
@@ -31,7 +31,13 @@ def Counter(start: int = 0, step: int = 1, dtype: Any = "int64") -> Any:  # noqa
 
 
 class AutoShardPolicy(enum.IntEnum):
-    """How a distributed pipeline would split its input (no effect: one process)."""
+    """How a distributed pipeline would split its input (kept in ``tf.data.Options``;
+    no effect: one process).
+
+    >>> import gradtape as tf
+    >>> int(tf.data.experimental.AutoShardPolicy.DATA)
+    2
+    """
     OFF = -1
     AUTO = 0
     FILE = 1

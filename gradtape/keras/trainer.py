@@ -2,9 +2,10 @@
 ``predict``, and the ``train_step`` / ``test_step`` / ``predict_step`` they call on each batch (override them to change what
 ``fit`` does, as Keras' "customizing what happens in fit" guide shows).
 
-``fit`` takes NumPy arrays or tensors (not ``tf.data``), cuts them into batches of
-``batch_size`` (floating arrays cast to float32, as Keras), and calls ``train_step`` on
-``(x, y)`` or ``(x, y, sample_weight)`` (``(x,)`` without targets). As in Keras, the
+``fit`` takes NumPy arrays or tensors, cut into batches of ``batch_size`` (floating
+arrays cast to float32, as Keras), or a ``tf.data.Dataset`` of batches, and calls
+``train_step`` on ``(x, y)`` or ``(x, y, sample_weight)`` (``(x,)`` without targets;
+a dataset's elements as they are). As in Keras, the
 step runs under ``gradtape.function`` (with ``reduce_retracing``) unless ``compile`` was
 given ``run_eagerly=True``: a Python side effect in ``train_step`` (a ``print``) happens
 while tracing. Keras traces with the batch size unknown when the last batch is
