@@ -356,7 +356,7 @@ def _ftrl_run(opt, dtype=np.float32, sparse=False):
 
 
 @pytest.mark.parametrize("kwargs, sparse, want_var, want_acc, want_linear", [
-    # TensorFlow 2.21's values after three steps (float32, bit for bit)
+    # TensorFlow 2.21's values after three steps (float32)
     ({}, False,
      [[0.504121720790863, -0.9907995462417603], [-0.052037566900253296, 2.487377643585205],
       [-1.3557578325271606, -0.12984038889408112]],
@@ -392,9 +392,11 @@ def _ftrl_run(opt, dtype=np.float32, sparse=False):
 def test_ftrl(kwargs, sparse, want_var, want_acc, want_linear):
     kwargs = {"learning_rate": 0.1, **kwargs}
     var, (acc, linear) = _ftrl_run(keras.optimizers.Ftrl(**kwargs), sparse=sparse)
-    np.testing.assert_array_equal(var, np.float32(want_var))
-    np.testing.assert_array_equal(acc, np.float32(want_acc))
-    np.testing.assert_array_equal(linear, np.float32(want_linear))
+    # within a few float32 ulps: NumPy's power (learning_rate_power other than -0.5)
+    # rounds its last bit differently with the CPU's vector kernels
+    np.testing.assert_array_max_ulp(var, np.float32(want_var), maxulp=4)
+    np.testing.assert_array_max_ulp(acc, np.float32(want_acc), maxulp=4)
+    np.testing.assert_array_max_ulp(linear, np.float32(want_linear), maxulp=4)
 
 
 def test_ftrl_float64_and_errors():
