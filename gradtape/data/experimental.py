@@ -24,7 +24,7 @@ def Counter(start: int = 0, step: int = 1, dtype: Any = "int64") -> Any:  # noqa
 
     >>> import gradtape as tf
     >>> list(tf.data.experimental.Counter().take(2).as_numpy_iterator())
-    [np.int64(0), np.int64(1)]
+    [0, 1]
     """
     from .dataset import Dataset
     return Dataset.counter(start, step, dtype)

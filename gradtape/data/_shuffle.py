@@ -38,10 +38,11 @@ def _words(seed: int, seed2: int) -> Iterator[int]:
 
 
 def shuffled(elements: Iterator[Any], buffer_size: int, seed: int, seed2: int) -> Iterator[Any]:
-    """``elements`` through a shuffle buffer of ``buffer_size`` with the seeds of one pass.
+    """``elements`` through a shuffle buffer of ``buffer_size`` with the seeds of one pass
+    (below: TensorFlow's ``range(6).shuffle(3, seed=42, reshuffle_each_iteration=False)``).
 
     >>> list(shuffled(iter(range(6)), 3, 87654321, 42))
-    [0, 1, 3, 4, 5, 2]
+    [2, 0, 3, 4, 5, 1]
     """
     words = _words(seed, seed2)
     buffer: dict = {}  # position -> element; positions oldest..oldest + count - 1
