@@ -103,10 +103,12 @@ def repeat(input: TensorInput, repeats: TensorInput, axis: Axis = None,
     if counts.ndim > 1 or counts.dtype.kind not in "iu":
         raise TypeError(f"repeat: repeats must be an integer or a 1-D list of integers, "
                         f"got {repeats!r}")
-    if counts.ndim == 1 and counts.shape[0] != n:
+    if counts.ndim == 1 and counts.shape[0] not in (1, n):  # one count broadcasts
         raise ValueError(f"Dimensions {n} and {counts.shape[0]} are not compatible")
     if (counts < 0).any():
         raise InvalidArgumentError(f"repeat: repeats must be non-negative, got {repeats!r}")
+    if counts.ndim == 1 and counts.shape[0] == 1:
+        counts = counts[0]
     index = np.repeat(np.arange(n, dtype=np.int32), counts)
     return rules.gather(x, index, axis=axis)
 

@@ -224,28 +224,46 @@ def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Callable[..., Any
     """
     if f is None:
         return custom_gradient
+    return _CustomGradient(f)
 
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        if not trace.stack():
-            return _as_tensors(_split_result(f(*args, **kwargs), f)[0])
-        inputs, args = _flat_inputs(args)
-        watcher = _VariableWatcher()
-        with trace.replaced(trace.stack() + (watcher,)):
-            result, grad_fn = _split_result(f(*args, **kwargs), f)
-        in_uids = {x._uid for x in inputs}
-        # a Variable passed as an argument is an input; only the others it
-        # reads are grad_fn's ``variables``
-        variables = [v for u, v in sorted(watcher.variables.items()) if u not in in_uids]
-        if variables and not _accepts_variables(grad_fn):
-            raise TypeError("If using @custom_gradient with a function that uses variables, "
-                            "then grad_fn must accept a keyword argument 'variables'.")
-        result = _as_tensors(result)
-        inner = nest.flatten(result)
-        # each output needs an id of its own: the recorders saw f's ops make them
-        outs = tuple(wrap(o._value) for o in inner)
-        op = _make_op(f, grad_fn, len(inputs), variables)
-        recorded_inputs = tuple(inputs) + tuple(variables)
-        _record(op, tuple(x._read() for x in recorded_inputs), outs, inner)
-        return nest.pack_sequence_as(result, list(outs))
-    return wrapper
+
+def _call_with_custom_gradient(f, args, kwargs):
+    """``f(*args, **kwargs)``'s outputs, recorded as one op whose VJP is its ``grad_fn``."""
+    if not trace.stack():
+        return _as_tensors(_split_result(f(*args, **kwargs), f)[0])
+    inputs, args = _flat_inputs(args)
+    watcher = _VariableWatcher()
+    with trace.replaced(trace.stack() + (watcher,)):
+        result, grad_fn = _split_result(f(*args, **kwargs), f)
+    in_uids = {x._uid for x in inputs}
+    # a Variable passed as an argument is an input; only the others it
+    # reads are grad_fn's ``variables``
+    variables = [v for u, v in sorted(watcher.variables.items()) if u not in in_uids]
+    if variables and not _accepts_variables(grad_fn):
+        raise TypeError(f"@tf.custom_gradient grad_fn must accept keyword argument "
+                        f"'variables', since function uses variables: {variables}")
+    result = _as_tensors(result)
+    inner = nest.flatten(result)
+    # each output needs an id of its own: the recorders saw f's ops make them
+    outs = tuple(wrap(o._value) for o in inner)
+    op = _make_op(f, grad_fn, len(inputs), variables)
+    recorded_inputs = tuple(inputs) + tuple(variables)
+    _record(op, tuple(x._read() for x in recorded_inputs), outs, inner)
+    return nest.pack_sequence_as(result, list(outs))
+
+
+class _CustomGradient:
+    """``f`` decorated by ``custom_gradient``; on a method it binds its instance
+    first, as TensorFlow's decorator does (``self`` is not an input)."""
+
+    def __init__(self, f):
+        self._f = f
+        functools.update_wrapper(self, f)
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return _CustomGradient(self._f.__get__(instance, owner))
+
+    def __call__(self, *args, **kwargs):
+        return _call_with_custom_gradient(self._f, args, kwargs)

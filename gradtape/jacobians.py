@@ -150,6 +150,17 @@ def _rows(tape, target, sources, ct_for, n_rows, parallel_iterations, use_pfor, 
     return [rows.result() for rows in gathered]
 
 
+def _check_batch_chunks(tape, use_pfor, parallel_iterations, m):
+    """TensorFlow's vectorizer asks a tape for a second gradient when
+    ``parallel_iterations`` splits a batch Jacobian's ``m`` rows, and a
+    non-persistent tape refuses: the same error here (a chunking knob of 1,
+    gradtape's own, is left alone)."""
+    if (use_pfor and not tape._persistent and parallel_iterations is not None
+            and 2 <= parallel_iterations <= m):
+        raise RuntimeError("GradientTape must be created with persistent=True to compute "
+                           "the batch_jacobian with parallel_iterations.")
+
+
 def _prepare(tape, use_pfor, what):
     tape._live()
     if not use_pfor and not tape._persistent:
@@ -234,6 +245,7 @@ def batch_jacobian(tape, target, source, unconnected, parallel_iterations, use_p
     _check_batch_shapes(target.shape, source.shape)
     batch, per = t_shape[0], t_shape[1:]
     m = math.prod(per)
+    _check_batch_chunks(tape, use_pfor, parallel_iterations, m)
     dtype = target._value.dtype
 
     def ct_for(start, stop):

@@ -25,7 +25,7 @@ from .unconnected import JACOBIAN_CHUNK_BYTES as _DEFAULT_CHUNK_BYTES
 from .unconnected import UnconnectedGradients  # noqa: F401  (gradtape.tape's name too)
 from .unconnected import as_unconnected as _as_unconnected, check_source as _check_source
 from .errors import InvalidArgumentError
-from .indexed_slices import backward_with_slices
+from .indexed_slices import IndexedSlices, backward_with_slices
 from .variables import Variable
 from typing import Any, Iterator, Optional, Tuple, Union
 from ._core.types import Nested, Tensor, TensorInput
@@ -69,6 +69,20 @@ def _flat_sources(sources):
     flat = nest.flatten(sources)
     for s in flat:
         _check_source(s)
+    return flat
+
+
+def _flat_targets(target):
+    """The leaves of ``target``, each a tensor or Variable: as TensorFlow, a
+    Python number, NumPy value or None is refused (it depends on no source)."""
+    flat = [convert_to_tensor(t) if isinstance(t, IndexedSlices) else t
+            for t in _flatten(target)]
+    for t in flat:
+        if not isinstance(t, TensorLike):
+            raise TypeError(f"Argument `target` should be a list or nested structure of "
+                            f"Tensors, Variables or CompositeTensors to be differentiated, "
+                            f"but received {t!r} of type {type(t).__name__}; compute the "
+                            "target with tensor ops inside the tape")
     return flat
 
 
@@ -279,8 +293,7 @@ class GradientTape:
         if self._recording and not persistent:
             self.__exit__()
         flat_sources = [sources] if isinstance(sources, TensorLike) else _flat_sources(sources)
-        flat_targets = [target] if isinstance(target, TensorLike) else [
-            t if isinstance(t, TensorLike) else convert_to_tensor(t) for t in _flatten(target)]
+        flat_targets = [target] if isinstance(target, TensorLike) else _flat_targets(target)
         target_cts = self._initial_cotangents(flat_targets, output_gradients)
         wanted = [s._uid for s in flat_sources
                   if s._value.dtype in _INEXACT_KINDS or _floating_source(s)]

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._core.backend import NUMPY, backend_of
 from ._core import state as _state, trace
-from ._core.dtypes import as_dtype
+from ._core.dtypes import NUMPY_INEXACT_KINDS, as_dtype
 from ._core.errors import InvalidArgumentError
 from ._core.reverse import TapeRecorder
 from ._core.tensor import TensorLike, TensorShape, _new_shape, _next_uid, _text, to_array, wrap
@@ -515,3 +515,14 @@ def _rebuild(value, trainable, name, shape=None, constraint=None):
                    name=name[:-2] if name.endswith(":0") else name)
     var._name, var._shape = name, shape
     return var
+
+
+def _use_c_reads():
+    """Let the C ``apply`` read a Variable under plain tapes itself (``_read_under``'s
+    common case: no Python call per Variable an op reads)."""
+    if trace.C_APPLY:
+        from ._core import _apply
+        _apply.install_reads(Variable, TapeRecorder, NUMPY_INEXACT_KINDS)
+
+
+_use_c_reads()

@@ -79,12 +79,12 @@ PROGRAM = textwrap.dedent('''
 ''')
 
 
-def _run(pure):
+def _run(pure, program=PROGRAM):
     env = dict(os.environ)
     env.pop("GRADTAPE_PURE_PYTHON", None)
     if pure:
         env["GRADTAPE_PURE_PYTHON"] = "1"
-    out = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                          env=env, check=True)
     return json.loads(out.stdout)
 
@@ -139,3 +139,55 @@ def test_many_inputs_and_a_list_of_inputs():
         y = tf.add_n(xs)
     assert float(y) == sum(range(20))
     np.testing.assert_array_equal([float(g) for g in tape.gradient(y, xs)], [1.0] * 20)
+
+
+READS = textwrap.dedent('''
+    import json
+    import gradtape as tf
+
+    w = tf.Variable([1.0, 2.0])
+    frozen = tf.Variable([3.0, 4.0], trainable=False)
+    count = tf.Variable([1, 2])
+    doubles = tf.Variable([0.5, 0.25], dtype=tf.float64)
+    report = {}
+
+    def seen(tape, variables):
+        rec = tape._rec
+        return [[v._uid in rec.tracked, v._uid in rec.variables, v._uid in rec.cut_only,
+                 v._uid in rec.reads] for v in variables]
+
+    every = [w, frozen, count, doubles]
+    with tf.GradientTape(persistent=True) as outer:
+        with tf.GradientTape(persistent=True) as inner:
+            y = tf.reduce_sum(w * w + frozen) + tf.reduce_sum(w)
+            z = tf.reduce_sum(tf.cast(count * 2, tf.float32)) + tf.cast(
+                tf.reduce_sum(doubles * doubles), tf.float32)
+            total = y + z
+        report["inner"] = seen(inner, every)
+        report["inner grads"] = [None if g is None else g.numpy().tolist()
+                                 for g in inner.gradient(total, every)]
+    report["outer"] = seen(outer, every)
+
+    with tf.GradientTape(watch_accessed_variables=False) as unwatched:
+        u = tf.reduce_sum(w * 3.0)
+    report["unwatched"] = seen(unwatched, every)
+    report["unwatched grad"] = unwatched.gradient(u, w) is None
+
+    with tf.GradientTape() as explicit:
+        explicit.watch(frozen)
+        f = tf.reduce_sum(frozen * w)
+    report["explicit"] = [g.numpy().tolist() for g in explicit.gradient(f, [frozen, w])]
+    print(json.dumps(report))
+''')
+
+
+def test_variables_read_in_c_as_in_python():
+    # apply reads a trainable float Variable under plain tapes itself; every other
+    # read (frozen, integer, an unwatching tape) goes to Variable._read_under
+    c, python = _run(False, READS), _run(True, READS)
+    assert c == python
+    assert c["inner"] == [[True, True, False, False], [False, False, False, True],
+                          [True, True, True, False], [True, True, False, False]]
+    assert c["inner grads"] == [[3.0, 5.0], None, None, [1.0, 0.5]]
+    assert c["unwatched grad"] is True
+    assert c["explicit"] == [[1.0, 2.0], [3.0, 4.0]]

@@ -29,6 +29,13 @@ static PyObject *wrap_all;          /* trace._wrap_all: a multi-output op's Tens
 static PyObject *raw_errors;        /* the exceptions ``failed`` turns into gradtape's */
 static PyObject *s_stack, *s_record, *s_read_under, *s_value, *s_applying;
 
+/* Set by ``install_reads`` (variable_type stays NULL until then) */
+static PyTypeObject *variable_type, *tape_type;
+static Py_ssize_t off_var_value, off_var_uid, off_var_trainable;
+static Py_ssize_t off_tape_variables, off_tape_tracked, off_tape_watch;
+static PyObject *inexact_dtypes;  /* dtypes.NUMPY_INEXACT_KINDS */
+static PyObject *s_dtype;
+
 /* This thread's list of the ops being applied (borrowed), made on first use. */
 static PyObject *
 applying_list(void)
@@ -56,6 +63,10 @@ value_of(PyObject *x, int *owned)
 {
     PyObject *v;
     if (Py_TYPE(x) == tensor_type && (v = SLOT(x, off_value)) != NULL) {
+        *owned = 0;
+        return v;
+    }
+    if (Py_TYPE(x) == variable_type && (v = SLOT(x, off_var_value)) != NULL) {
         *owned = 0;
         return v;
     }
@@ -130,6 +141,81 @@ wrap(PyObject *value)
     return t;
 }
 
+/* Variable._read_under for the common case: a trainable Variable of a floating or
+ * complex dtype read while every recorder is a plain tape that watches what it
+ * reads (TapeRecorder.watch_variable's first branch). */
+
+/* 1 if every recorder is a tape that watches the Variables it reads, 0 if not. */
+static int
+plain_tapes(PyObject *recorders)
+{
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(recorders); r++) {
+        PyObject *rec = PyTuple_GET_ITEM(recorders, r);
+        if (Py_TYPE(rec) != tape_type || SLOT(rec, off_tape_watch) != Py_True
+                || SLOT(rec, off_tape_variables) == NULL
+                || !PyDict_CheckExact(SLOT(rec, off_tape_variables))
+                || SLOT(rec, off_tape_tracked) == NULL
+                || !PySet_CheckExact(SLOT(rec, off_tape_tracked)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether ``value``'s dtype is floating or complex (-1 on an error). */
+static int
+inexact(PyObject *value)
+{
+    PyObject *dtype = PyObject_GetAttr(value, s_dtype);
+    int r;
+    if (dtype == NULL)
+        return -1;
+    r = PyDict_Contains(inexact_dtypes, dtype);
+    Py_DECREF(dtype);
+    return r;
+}
+
+/* A Tensor reading Variable ``var``, watched by each tape (a new reference);
+ * Py_None (borrowed) when the case is not the common one, NULL on an error. */
+static PyObject *
+quick_read(PyObject *var, PyObject *recorders)
+{
+    PyObject *value = SLOT(var, off_var_value), *uid = SLOT(var, off_var_uid), *t;
+    if (value == NULL || uid == NULL || SLOT(var, off_var_trainable) != Py_True
+            || !plain_tapes(recorders))
+        return Py_None;
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(recorders); r++) {
+        PyObject *rec = PyTuple_GET_ITEM(recorders, r),
+                 *variables = SLOT(rec, off_tape_variables);
+        int known = PyDict_Contains(variables, uid), ok;
+        if (known < 0)
+            return NULL;
+        if (known)  /* (read again and again in a step) */
+            continue;
+        if ((ok = inexact(value)) <= 0)  /* an integer Variable: its cut, in Python */
+            return ok < 0 ? NULL : Py_None;
+        if (PySet_Add(SLOT(rec, off_tape_tracked), uid) < 0
+                || PyDict_SetItem(variables, uid, var) < 0)
+            return NULL;
+    }
+    if ((t = tensor_type->tp_alloc(tensor_type, 0)) == NULL)
+        return NULL;
+    SLOT(t, off_value) = Py_NewRef(value);
+    SLOT(t, off_uid) = Py_NewRef(uid);
+    return t;
+}
+
+/* ``var._read_under(recorders)``, in C for the common case (a new reference). */
+static PyObject *
+read_under(PyObject *var, PyObject *recorders)
+{
+    if (Py_TYPE(var) == variable_type) {
+        PyObject *t = quick_read(var, recorders);
+        if (t != Py_None)
+            return t;
+    }
+    return PyObject_CallMethodOneArg(var, s_read_under, recorders);
+}
+
 /* The inputs as the recorders see them: a tuple, each Variable read under them. */
 static PyObject *
 recorded_inputs(PyObject *const *items, Py_ssize_t n, PyObject *recorders)
@@ -141,7 +227,7 @@ recorded_inputs(PyObject *const *items, Py_ssize_t n, PyObject *recorders)
         PyObject *x = items[k];
         if (Py_TYPE(x) == tensor_type)
             Py_INCREF(x);
-        else if ((x = PyObject_CallMethodOneArg(x, s_read_under, recorders)) == NULL) {
+        else if ((x = read_under(x, recorders)) == NULL) {
             Py_DECREF(ins);
             return NULL;
         }
@@ -283,7 +369,30 @@ install(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+install_reads(PyObject *module, PyObject *args)
+{
+    PyObject *var, *tape;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyType_Type, &var, &PyType_Type, &tape,
+                          &PyDict_Type, &inexact_dtypes))
+        return NULL;
+    if ((off_var_value = slot_offset(var, "_value")) < 0
+            || (off_var_uid = slot_offset(var, "_uid")) < 0
+            || (off_var_trainable = slot_offset(var, "_trainable")) < 0
+            || (off_tape_variables = slot_offset(tape, "variables")) < 0
+            || (off_tape_tracked = slot_offset(tape, "tracked")) < 0
+            || (off_tape_watch = slot_offset(tape, "watch_accessed")) < 0)
+        return NULL;
+    Py_INCREF(inexact_dtypes);
+    tape_type = (PyTypeObject *)Py_NewRef(tape);
+    variable_type = (PyTypeObject *)Py_NewRef(var);  /* last: it turns the fast path on */
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"install_reads", install_reads, METH_VARARGS,
+     "install_reads(Variable, TapeRecorder, inexact_dtypes): read a Variable under plain "
+     "tapes in C (Variable._read_under's common case)."},
     {"install", install, METH_VARARGS,
      "install(Op, Tensor, state, next_uid, python_apply, apply_any_namespace, failed, "
      "wrap_all, raw_errors)"},
@@ -311,6 +420,7 @@ PyInit__apply(void)
             || (s_record = PyUnicode_InternFromString("record")) == NULL
             || (s_read_under = PyUnicode_InternFromString("_read_under")) == NULL
             || (s_value = PyUnicode_InternFromString("_value")) == NULL
+            || (s_dtype = PyUnicode_InternFromString("dtype")) == NULL
             || (s_applying = PyUnicode_InternFromString("gradtape.applying")) == NULL)
         return NULL;
     return PyModule_Create(&module_def);

@@ -10,6 +10,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include "_slots.h"
+#ifdef GRADTAPE_NUMPY  /* NumPy's headers were there at build time: read arrays directly */
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+#endif
 #include <frameobject.h>
 
 
@@ -51,11 +55,16 @@ output_is_float(PyObject *value)
 {
     PyObject *kind;
     if (Py_TYPE(value) == ndarray_type) {
+#ifdef GRADTAPE_NUMPY
+        kind = PyDict_GetItemWithError(inexact_kinds,
+                                       (PyObject *)PyArray_DESCR((PyArrayObject *)value));
+#else
         PyObject *dtype = PyObject_GetAttr(value, s_dtype);
         if (dtype == NULL)
             return -1;
         kind = PyDict_GetItemWithError(inexact_kinds, dtype);
         Py_DECREF(dtype);
+#endif
     }
     else {
         kind = PyDict_GetItemWithError(scalar_kinds, (PyObject *)Py_TYPE(value));
@@ -65,9 +74,67 @@ output_is_float(PyObject *value)
     return is_float_kind(kind);
 }
 
+#ifdef GRADTAPE_NUMPY
+/* The last Metas made or found, by dtype and shape: a training step saves a few
+ * shapes over and over, and this finds them without building a key. */
+#define RECENT 16
+#define RECENT_NDIM 4
+static struct {
+    PyArray_Descr *descr;  /* NULL: an empty place */
+    int nd;
+    npy_intp dims[RECENT_NDIM];
+    PyObject *meta;
+} recent[RECENT];
+static int recent_next;
+
+static PyObject *
+recent_meta(PyArrayObject *a)
+{
+    int nd = PyArray_NDIM(a);
+    for (int i = 0; i < RECENT; i++)
+        if (recent[i].descr == PyArray_DESCR(a) && recent[i].nd == nd
+                && memcmp(recent[i].dims, PyArray_DIMS(a), nd * sizeof(npy_intp)) == 0)
+            return Py_NewRef(recent[i].meta);
+    return NULL;
+}
+
+static void
+remember_meta(PyArrayObject *a, PyObject *meta)
+{
+    int nd = PyArray_NDIM(a), i = recent_next;
+    if (nd > RECENT_NDIM)
+        return;
+    recent_next = (recent_next + 1) % RECENT;
+    Py_XDECREF(recent[i].descr);
+    Py_XDECREF(recent[i].meta);
+    recent[i].descr = PyArray_DESCR(a);
+    Py_INCREF(recent[i].descr);
+    recent[i].nd = nd;
+    memcpy(recent[i].dims, PyArray_DIMS(a), nd * sizeof(npy_intp));
+    recent[i].meta = Py_NewRef(meta);
+}
+#endif
+
+static PyObject *meta_by_key(PyObject *value);
+
 /* The shared Meta of an array's shape and dtype (new reference). */
 static PyObject *
 meta_of(PyObject *value)
+{
+#ifdef GRADTAPE_NUMPY
+    if (PyArray_CheckExact(value)) {
+        PyObject *meta = recent_meta((PyArrayObject *)value);
+        if (meta == NULL && (meta = meta_by_key(value)) != NULL)
+            remember_meta((PyArrayObject *)value, meta);
+        return meta;
+    }
+#endif
+    return meta_by_key(value);
+}
+
+/* ``reverse._meta(value)``: the Meta of ``value``'s (shape, dtype) in ``metas``. */
+static PyObject *
+meta_by_key(PyObject *value)
 {
     PyObject *shape = PyObject_GetAttr(value, s_shape), *dtype, *key, *meta;
     if (shape == NULL)
@@ -355,6 +422,9 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC
 PyInit__record(void)
 {
+#ifdef GRADTAPE_NUMPY
+    import_array();
+#endif
     if ((s_all = PyUnicode_InternFromString("all")) == NULL
             || (s_none = PyUnicode_InternFromString("none")) == NULL
             || (s_dtype = PyUnicode_InternFromString("dtype")) == NULL

@@ -12,6 +12,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include "_slots.h"
+#ifdef GRADTAPE_NUMPY  /* NumPy's headers were there at build time: read arrays directly */
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+#endif
 
 #define SMALL 8  /* inputs whose values fit on the C stack; more are allocated */
 
@@ -51,6 +55,63 @@ call_rule(PyObject *rule, PyObject *ct, PyObject *av, PyObject **args, Py_ssize_
     return PyObject_VectorcallDict(rule, args + 1, n + 2, params);
 }
 
+#ifdef GRADTAPE_NUMPY
+#define MAX_LEADING 4
+static Py_ssize_t off_meta_shape, off_meta_dtype;  /* Meta */
+static PyObject *add_reduce;                       /* numpy.add.reduce */
+static PyObject *leading_axes[MAX_LEADING + 1];    /* (), (0,), (0, 1), ... */
+static PyObject *axis_dtype;                       /* the keywords ("axis", "dtype") */
+
+/* How many leading axes of ``g`` broadcasting added to input value ``x`` (an array
+ * or a Meta) of the same dtype: 0 when the two match, -1 when the case is not
+ * that simple (another dtype, a broadcast size-1 axis, another kind of value). */
+static Py_ssize_t
+added_axes(PyArrayObject *g, PyObject *x)
+{
+    int gnd = PyArray_NDIM(g);
+    npy_intp *gdims = PyArray_DIMS(g);
+    if (PyArray_CheckExact(x)) {
+        PyArrayObject *a = (PyArrayObject *)x;
+        int nd = PyArray_NDIM(a);
+        if (PyArray_DESCR(a) != PyArray_DESCR(g) || nd > gnd)
+            return -1;
+        for (int i = 0; i < nd; i++)
+            if (PyArray_DIMS(a)[i] != gdims[gnd - nd + i])
+                return -1;
+        return gnd - nd;
+    }
+    if (Py_TYPE(x) == meta_type) {
+        PyObject *shape = SLOT(x, off_meta_shape);
+        Py_ssize_t nd;
+        if (shape == NULL || !PyTuple_CheckExact(shape)
+                || SLOT(x, off_meta_dtype) != (PyObject *)PyArray_DESCR(g)
+                || (nd = PyTuple_GET_SIZE(shape)) > gnd)
+            return -1;
+        for (Py_ssize_t i = 0; i < nd; i++) {
+            PyObject *d = PyTuple_GET_ITEM(shape, i);
+            if (!PyLong_CheckExact(d) || PyLong_AsSsize_t(d) != gdims[gnd - nd + i]) {
+                PyErr_Clear();  /* (an overflow: not a size this array has) */
+                return -1;
+            }
+        }
+        return gnd - nd;
+    }
+    return -1;
+}
+
+/* ``gv`` (stolen) summed over its ``k`` leading axes, as ``reverse.unbroadcast``
+ * sums them: ``numpy.add.reduce(gv, axis=(0, ..., k - 1), dtype=gv.dtype)``. */
+static PyObject *
+sum_leading(PyObject *gv, Py_ssize_t k)
+{
+    PyObject *args[4] = {NULL, gv, leading_axes[k], (PyObject *)PyArray_DESCR((PyArrayObject *)gv)};
+    PyObject *sum = PyObject_Vectorcall(add_reduce, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                        axis_dtype);
+    Py_DECREF(gv);
+    return sum;
+}
+#endif
+
 /* ``gv`` unbroadcast to ``x``'s shape and cast to its dtype when it is floating
  * (steals ``gv``; a new reference). */
 static PyObject *
@@ -60,6 +121,15 @@ fit_to_input(PyObject *gv, PyObject *x)
     int differ;
     if (Py_TYPE(gv) == Py_TYPE(x) && Py_TYPE(gv) != ndarray_type)
         return gv;  /* two NumPy scalars of one type match */
+#ifdef GRADTAPE_NUMPY
+    if (PyArray_CheckExact(gv)) {  /* the usual cases, without reading attributes */
+        Py_ssize_t k = added_axes((PyArrayObject *)gv, x);
+        if (k == 0)
+            return gv;
+        if (k > 0 && k <= MAX_LEADING)
+            return sum_leading(gv, k);
+    }
+#endif
     if ((gshape = PyObject_GetAttr(gv, s_shape)) == NULL)
         goto fail;
     if ((xshape = PyObject_GetAttr(x, s_shape)) == NULL) {
@@ -305,6 +375,11 @@ install(PyObject *module, PyObject *args)
             || (off_real_numpy_vjps = slot_offset(op_type, "real_numpy_vjps")) < 0
             || (off_value = slot_offset(tensor, "_value")) < 0)
         return NULL;
+#ifdef GRADTAPE_NUMPY
+    if ((off_meta_shape = slot_offset(meta, "shape")) < 0
+            || (off_meta_dtype = slot_offset(meta, "dtype")) < 0)
+        return NULL;
+#endif
     tensor_type = (PyTypeObject *)Py_NewRef(tensor);
     ndarray_type = (PyTypeObject *)Py_NewRef(ndarray);
     meta_type = (PyTypeObject *)Py_NewRef(meta);
@@ -337,5 +412,28 @@ PyInit__sweep(void)
             || (s_astype = PyUnicode_InternFromString("astype")) == NULL
             || (zero = PyLong_FromLong(0)) == NULL)
         return NULL;
+#ifdef GRADTAPE_NUMPY
+    import_array();
+    {
+        PyObject *numpy = PyImport_ImportModule("numpy"), *add;
+        if (numpy == NULL)
+            return NULL;
+        add = PyObject_GetAttrString(numpy, "add");
+        Py_DECREF(numpy);
+        if (add == NULL)
+            return NULL;
+        add_reduce = PyObject_GetAttrString(add, "reduce");
+        Py_DECREF(add);
+        if (add_reduce == NULL
+                || (axis_dtype = Py_BuildValue("(ss)", "axis", "dtype")) == NULL)
+            return NULL;
+        for (Py_ssize_t k = 0; k <= MAX_LEADING; k++) {
+            if ((leading_axes[k] = PyTuple_New(k)) == NULL)
+                return NULL;
+            for (Py_ssize_t i = 0; i < k; i++)
+                PyTuple_SET_ITEM(leading_axes[k], i, PyLong_FromSsize_t(i));
+        }
+    }
+#endif
     return PyModule_Create(&module_def);
 }

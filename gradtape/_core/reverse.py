@@ -29,7 +29,7 @@ from .trace import Recorder, stack as _recorders
 
 _OP, _IN, _SAVED, _OUT, _ANS, _PARAMS, _OUT_META, _CODE, _LASTI = range(9)
 _OP_OF = itemgetter(_OP)
-_GRAPH_FIELDS = itemgetter(_OP, _IN, _OUT, _CODE, _LASTI)
+_GRAPH_COLUMNS = tuple(map(itemgetter, (_OP, _IN, _OUT, _CODE, _LASTI)))
 _ndarray = NP.ndarray
 
 #: A named view of a tape entry (the tape itself keeps plain tuples).
@@ -239,13 +239,16 @@ class TapeRecorder(Recorder):
         return [None if e is None else make(e) for e in self.entries]
 
     def graph(self):
-        """``(op, inputs, outputs, code, lasti)`` of every entry (None where freed):
-        the graph without values, taken before a sweep frees a non-persistent tape
-        (C-level copies only: it runs on every such ``gradient()``)."""
+        """The graph without values, as five columns over the entries: their ops,
+        inputs, outputs, code and lasti (None in each where an entry was freed).
+        Taken before a sweep frees a non-persistent tape, so on every such
+        ``gradient()``: five C-level list copies, no object made per entry."""
+        entries = self.entries
         try:
-            return list(map(_GRAPH_FIELDS, self.entries))
+            return tuple([list(map(column, entries)) for column in _GRAPH_COLUMNS])
         except TypeError:  # entries a sweep already freed
-            return [None if e is None else _GRAPH_FIELDS(e) for e in self.entries]
+            return tuple([[None if e is None else column(e) for e in entries]
+                          for column in _GRAPH_COLUMNS])
 
     # -- what explain needs beyond the entries (off the common path) ----------
     def _through_cut_only(self, in_uids):

@@ -323,11 +323,13 @@ class TensorLike:
         # into the tensor's buffer
         if active[0]:  # the recorders hear that a value left gradtape
             notify_escape(self, "np.asarray() or a NumPy function")
-        v = np.asarray(host(self._value))
+        v = self._value
+        if type(v) is not np.ndarray:
+            v = np.asarray(host(v))
         if copy:
             return np.array(v, dtype=dtype, copy=True)
         view = v.view()
-        view.flags.writeable = False
+        view.setflags(write=False)
         return view if dtype is None else view.astype(dtype, copy=False)
 
     def __bool__(self):
@@ -416,6 +418,18 @@ class Reference:
 
     def __eq__(self, other):
         return isinstance(other, Reference) and other._obj is self._obj
+
+    def __lt__(self, other):
+        # ordered by identity, as TensorFlow's: so dicts keyed by references sort
+        # (nest.flatten) in one order within a process
+        if not isinstance(other, Reference):
+            return NotImplemented
+        return id(self._obj) < id(other._obj)
+
+    def __gt__(self, other):
+        if not isinstance(other, Reference):
+            return NotImplemented
+        return id(self._obj) > id(other._obj)
 
     def __repr__(self):
         return f"<Reference wrapping {self._obj!r}>"

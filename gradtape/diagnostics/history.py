@@ -65,10 +65,10 @@ class Skeleton:
 
     def __init__(self, graph: Any, rec: Any, code: Any = None, lasti: Optional[int] = None) -> None:
         self.spent_at = Site.of(code, lasti)  # where gradient() freed the recording
-        self.entries = [None if g is None else
-                        Entry(op=g[0], inputs=g[1], saved=None, outputs=g[2], ans=None,
-                              params=None, out_meta=None, code=g[3], lasti=g[4])
-                        for g in graph]  # as TapeRecorder.graph() gives them
+        self.entries = [None if op is None else
+                        Entry(op=op, inputs=ins, saved=None, outputs=outs, ans=None,
+                              params=None, out_meta=None, code=code, lasti=lasti)
+                        for op, ins, outs, code, lasti in zip(*graph)]  # TapeRecorder.graph()'s columns
         self.producer = {u: idx for idx, e in enumerate(self.entries) if e is not None
                          for u in _outs(e)}
         self.tracked = rec.tracked

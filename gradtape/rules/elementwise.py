@@ -25,15 +25,17 @@ _builtin_abs = abs  # the module defines its own ``abs`` op
 
 
 # What TensorFlow 2.21 gives for each op's docstring example (written into the
-# docstrings by ``_doc``; a few to fewer digits, where float32 rounding differs).
+# docstrings by ``_doc``; a few to fewer digits, where float32 rounding differs, and
+# where NumPy's own last digit depends on the CPU's vector kernels: asinh, atan2,
+# cosh, expm1; the doctests compare to the digits shown).
 _EXAMPLE_OUTPUTS = {
     'abs': 'array([0.5, 1. ], dtype=float32)',
     'acos': 'array([1.0471976, 0.       ], dtype=float32)',
     'acosh': 'array([0.9624237, 1.316958 ], dtype=float32)',
     'asin': 'array([0.5235988, 1.5707964], dtype=float32)',
-    'asinh': 'array([0.48121184, 0.8813736 ], dtype=float32)',
+    'asinh': 'array([0.481212, 0.881374], dtype=float32)',
     'atan': 'array([0.4636476, 0.7853982], dtype=float32)',
-    'atan2': 'array([ 0.7853982, -0.7853982], dtype=float32)',
+    'atan2': 'array([ 0.785398, -0.785398], dtype=float32)',
     'atanh': 'array([ 0.54930615, -0.54930615], dtype=float32)',
     'bessel_i0': 'array([1.26607, 1.06348], dtype=float32)',
     'bessel_i0e': 'array([0.46576 , 0.64504], dtype=float32)',
@@ -41,7 +43,7 @@ _EXAMPLE_OUTPUTS = {
     'bessel_i1e': 'array([-0.20791,  0.15642 ], dtype=float32)',
     'ceil': 'array([1., 2.], dtype=float32)',
     'cos': 'array([0.87758255, 0.5403023 ], dtype=float32)',
-    'cosh': 'array([1.127626 , 1.5430806], dtype=float32)',
+    'cosh': 'array([1.127626, 1.543081], dtype=float32)',
     'divide': 'array([0.33333334, 0.6666667 ], dtype=float32)',
     'divide_no_nan': 'array([0. , 0.5], dtype=float32)',
     'equal': 'array([False,  True])',
@@ -50,7 +52,7 @@ _EXAMPLE_OUTPUTS = {
     'erfinv': 'array([ 0.47694, -1.16309 ], dtype=float32)',
     'ndtri': 'array([0.       , 1.9599644], dtype=float32)',
     'exp': 'array([1.648721, 2.718282 ], dtype=float32)',
-    'expm1': 'array([0.6487213, 1.7182817], dtype=float32)',
+    'expm1': 'array([0.648721, 1.718282], dtype=float32)',
     'floor': 'array([0., 1.], dtype=float32)',
     'floordiv': 'array([ 3., -4.], dtype=float32)',
     'floordiv': 'array([ 3., -4.], dtype=float32)',
@@ -63,7 +65,7 @@ _EXAMPLE_OUTPUTS = {
     'lgamma': 'array([0.5723649, 0.6931472], dtype=float32)',
     'less_equal': 'array([ True, False])',
     'log': 'array([-0.6931472,  0.       ], dtype=float32)',
-    'log1p': 'array([0.4054651, 0.6931472], dtype=float32)',
+    'log1p': 'array([0.6931472, 1.3862944], dtype=float32)',
     'log_sigmoid': 'array([  -0.6931472, -100.       ], dtype=float32)',
     'logical_and': 'array([ True, False])',
     'logical_not': 'array([False,  True])',
@@ -624,8 +626,9 @@ def _one_minus_twice(xp, a):
     return 1 - 2 * a
 
 
-def _tanh_numpy_vjp(t, a):
-    """``t * (1 - a * a)`` on arrays, in place on the one temporary."""
+def _tanh_numpy_vjp(t, a, x=None):
+    """``t * (1 - a * a)`` on arrays, in place on the one temporary (``x``, the
+    input, is not needed: the rule is tanh's ``numpy_times`` as it is)."""
     if type(a) is NP.ndarray and type(t) is NP.ndarray and a.shape == t.shape \
             and a.dtype == t.dtype:
         d = NP.square(a)
@@ -943,7 +946,7 @@ expm1 = unary("expm1", NP.expm1, lambda a, x: a + 1.0, "Elementwise ``exp(x) - 1
               save="none", save_ans=True)
 log = unary("log", NP.log, None, "Elementwise natural logarithm.",
             times=lambda t, a, x: t / x, numpy_times=lambda t, a, x: t / x)
-log1p = unary("log1p", NP.log1p, None, "Elementwise ``log(1 + x)``.",
+log1p = unary("log1p", NP.log1p, None, "Elementwise ``log(1 + x)``.", "tf.constant([1.0, 3.0])",
               times=lambda t, a, x: t / (1.0 + x))
 _sin_grad = _input_grad("sin_grad", lambda xp, g, x: _times_fresh(g, xp.cos(x)),
                         lambda x: -sin(x))
@@ -969,7 +972,7 @@ cosh = unary("cosh", NP.cosh, lambda a, x: sinh(x), "Elementwise hyperbolic cosi
 tanh = unary("tanh", NP.tanh, None, "Elementwise hyperbolic tangent.",
              example="tf.constant([0.0, 1.0])",
              times=lambda t, a, x: _tanh_grad(t, a),
-             numpy_times=lambda t, a, x: _tanh_numpy_vjp(t, a), save="none", save_ans=True)
+             numpy_times=_tanh_numpy_vjp, save="none", save_ans=True)
 asinh = unary("asinh", NP.arcsinh, lambda a, x: rsqrt(square(x) + 1.0),
               "Elementwise inverse hyperbolic sine.")
 acosh = unary("acosh", NP.arccosh, lambda a, x: rsqrt(square(x) - 1.0),

@@ -182,7 +182,7 @@ def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
 
 def _matmul_numpy_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
     if not (transpose_a or transpose_b) and ct.ndim == 2 and b.ndim == 2:
-        return ct @ b.T  # (the usual case, without _matmul_impl's dispatch)
+        return ct.dot(b.T)  # (the usual case, without _matmul_impl's dispatch)
     if transpose_a:  # the products _matmul_vjp_a takes, on arrays
         return _matmul_impl(NP, b, ct, transpose_b, True)
     return _matmul_impl(NP, ct, b, False, not transpose_b)
@@ -190,7 +190,7 @@ def _matmul_numpy_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
 
 def _matmul_numpy_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
     if not (transpose_a or transpose_b) and ct.ndim == 2 and a.ndim == 2:
-        return a.T @ ct
+        return a.T.dot(ct)
     if transpose_b:
         return _matmul_impl(NP, ct, a, True, transpose_a)
     return _matmul_impl(NP, a, ct, not transpose_a, False)
@@ -207,9 +207,15 @@ _MATMUL = defop("matmul", _matmul_impl, portable=_matmul_standard,
 
 def _matmul_numpy(a, b, transpose_a, transpose_b):
     """``_matmul_impl`` with NumPy, called directly: two matrices need
-    neither its transposes nor its stack test."""
+    neither its transposes nor its stack test.
+
+    Two matrices go through ``ndarray.dot``: the same BLAS product as ``@``
+    without the generalized ufunc's dispatch, which costs more than the
+    product itself on small matrices (0.3 against 0.9 µs for 8x16 by 16x16)."""
     if transpose_a or transpose_b or (a.ndim == 2 and b.ndim > 2):
         return _matmul_impl(NP, a, b, transpose_a, transpose_b)
+    if a.ndim == 2 and b.ndim == 2:
+        return a.dot(b)
     return a @ b
 
 
