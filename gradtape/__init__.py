@@ -28,6 +28,7 @@ from .checkpointing import recompute_grad, checkpoint
 from .custom import custom_gradient
 from . import autodiff, autograph, image, linalg, math, nn, random, testing  # noqa: F401
 from . import test  # noqa: F401
+from . import data  # noqa: F401
 from . import keras  # noqa: F401
 from .keras import Module
 from .keras import initializers, layers, losses, metrics, optimizers, train  # noqa: F401
@@ -57,7 +58,7 @@ def _keep_old_import_paths():
     # ``import gradtape.optimizers`` and friends find the toolkit's modules where they were
     import sys
     for name in ("module", "initializers", "layers", "losses", "optimizers", "schedules",
-                 "_update_math", "train", "distribute", "demo", "data"):
+                 "_update_math", "train", "distribute", "demo"):
         globals()[name] = sys.modules[f"{__name__}.{name}"] = getattr(keras, name)
 
 

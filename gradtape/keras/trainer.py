@@ -2,9 +2,10 @@
 ``predict``, and the ``train_step`` / ``test_step`` / ``predict_step`` they call on each batch (override them to change what
 ``fit`` does, as Keras' "customizing what happens in fit" guide shows).
 
-``fit`` takes NumPy arrays or tensors (not ``tf.data``), cuts them into batches of
-``batch_size`` (floating arrays cast to float32, as Keras), and calls ``train_step`` on
-``(x, y)`` or ``(x, y, sample_weight)`` (``(x,)`` without targets). As in Keras, the
+``fit`` takes NumPy arrays or tensors, cut into batches of ``batch_size`` (floating
+arrays cast to float32, as Keras), or a ``tf.data.Dataset`` of batches, and calls
+``train_step`` on ``(x, y)`` or ``(x, y, sample_weight)`` (``(x,)`` without targets;
+a dataset's elements as they are). As in Keras, the
 step runs under ``gradtape.function`` (with ``reduce_retracing``) unless ``compile`` was
 given ``run_eagerly=True``: a Python side effect in ``train_step`` (a ``print``) happens
 while tracing. Keras traces with the batch size unknown when the last batch is
@@ -20,6 +21,7 @@ With ``shuffle=True`` (the default) the batches' order is NumPy's, not TensorFlo
 """
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -368,46 +370,107 @@ def _batches(data, batch_size, shuffle):
 
 
 class _EpochBatches:
-    """The ``(step, batch)`` pairs of each epoch of ``fit``, as Keras 3's epoch iterator on
-    arrays: every batch each epoch, or with ``steps_per_epoch`` that many, an epoch going
-    on where the last one stopped and ending early (with Keras' warning) when the data
-    runs out; the next epoch then starts over.
+    """The ``(step, batch)`` pairs of each epoch of ``fit``, as Keras 3's epoch iterator:
+    every batch each epoch, or with ``steps_per_epoch`` that many, an epoch going on
+    where the last one stopped and ending early (with Keras' warning) when the data
+    runs out; the next epoch then starts over.  ``make_batches()`` starts a pass over
+    the data, of ``num_batches`` batches (None: unknown until a pass ends).
 
-    >>> batches = _EpochBatches((np.arange(5.0),), 2, False, steps_per_epoch=2)
+    >>> batches = _EpochBatches(lambda: _batches((np.arange(5.0),), 2, False), 3,
+    ...                         steps_per_epoch=2)
     >>> [[float(b[0][0]) for _, b in batches.epoch()] for _ in range(3)]
     [[0.0, 2.0], [4.0], [0.0, 2.0]]
     """
 
-    def __init__(self, data, batch_size, shuffle, steps_per_epoch=None):
-        self._data, self._batch_size, self._shuffle = data, batch_size, shuffle
+    def __init__(self, make_batches, num_batches, steps_per_epoch=None):
+        self._make_batches = make_batches
         self._steps_per_epoch = steps_per_epoch
-        self._num_batches = -(-_length(data) // batch_size)
+        self._num_batches = num_batches
         self._current = None
         self._seen = 0
 
     @property
     def steps(self):
-        """The steps of an epoch, as ``History.params['steps']``."""
+        """The steps of an epoch, as ``History.params['steps']`` (None: unknown)."""
         return self._steps_per_epoch or self._num_batches
 
     def epoch(self):
-        if self._current is None or not self._steps_per_epoch:
+        """The epoch's ``(step, batch)`` pairs.  As Keras 3, a pass over the data starts
+        when an epoch starts (or goes on, with ``steps_per_epoch``) and again right
+        after the last batch, and an unknown length is learnt (one too many, as Keras
+        counts it) when the data runs out, with Keras' warning; each new pass is a new
+        iteration of a dataset (a ``shuffle`` in it reshuffles)."""
+        steps = self.steps
+        if not steps:
             self._restart()
-        for step in range(self.steps):
-            if self._seen >= self._num_batches:
-                warnings.warn("Your input ran out of data; interrupting training. Make sure "
-                              "that your dataset or generator can generate at least "
-                              "`steps_per_epoch * epochs` batches. You may need to use the "
-                              "`.repeat()` function when building your dataset.", stacklevel=3)
+        elif self._current is None or not self._steps_per_epoch:
+            self._restart()
+        for step in (range(steps) if steps else itertools.count()):
+            if self._num_batches and self._seen >= self._num_batches:
+                if self._steps_per_epoch:
+                    _warn_out_of_data()
                 break
             self._seen += 1
-            yield step, next(self._current)
-        if self._seen >= self._num_batches:
+            batch = next(self._current, _END)
+            if batch is _END:
+                if self._num_batches is None:
+                    self._num_batches = self._seen
+                _warn_out_of_data()
+                self._current = None
+                return
+            yield step, batch
+        if self._num_batches and self._seen >= self._num_batches:
             self._restart()
 
     def _restart(self):
-        self._current = _batches(self._data, self._batch_size, self._shuffle)
+        self._current = iter(self._make_batches())
         self._seen = 0
+
+
+_END = object()
+
+
+def _warn_out_of_data():
+    warnings.warn("Your input ran out of data; interrupting training. Make sure that your "
+                  "dataset or generator can generate at least `steps_per_epoch * epochs` "
+                  "batches. You may need to use the `.repeat()` function when building your "
+                  "dataset.", stacklevel=4)
+
+
+def _is_dataset(value):
+    from ..data import Dataset
+    return isinstance(value, Dataset)
+
+
+def _dataset_batches(dataset):
+    """A pass over a ``tf.data.Dataset`` as ``fit`` gives it to ``train_step``: each
+    element as it is (a tuple ``(x, y[, sample_weight])``, or ``x``)."""
+    return iter(dataset)
+
+
+def _dataset_num_batches(dataset):
+    count = int(dataset.cardinality())
+    return count if count >= 0 else None
+
+
+def _check_dataset_arguments(method, x, y=None, sample_weight=None, validation_split=0.0,
+                             class_weight=None):
+    """Keras 3's errors for what a dataset must carry itself."""
+    if y is not None:
+        raise ValueError("When providing `x` as a tf.data.Dataset, `y` should not be passed. "
+                         "Instead, the targets should be included as part of the "
+                         "tf.data.Dataset.")
+    if sample_weight is not None:
+        raise ValueError("When providing `x` as a tf.data.Dataset, `sample_weights` should "
+                         "not be passed. Instead, the sample weights should be included as "
+                         "part of the tf.data.Dataset.")
+    if validation_split:
+        raise ValueError("Argument `validation_split` is only supported for tensors or NumPy "
+                         f"arrays.Found incompatible type in the input: {[type(x)]}")
+    if class_weight is not None:
+        raise NotImplementedError(f"Model.{method}(class_weight=...) with a tf.data.Dataset is "
+                                  "not supported in gradtape: put per-sample weights in the "
+                                  "dataset, (x, y, sample_weight)")
 
 
 def _data(x, y, sample_weight):
@@ -442,6 +505,8 @@ def _validation_parts(validation_data):
     """``fit``'s ``validation_data`` as ``(x, y, sample_weight)`` for ``evaluate`` (arrays only)."""
     if validation_data is None:
         return None
+    if _is_dataset(validation_data):
+        return validation_data, None, None
     if isinstance(validation_data, np.ndarray) or (
             isinstance(validation_data, (tuple, list)) and len(validation_data) == 1):
         # Keras 3 takes these as inputs without targets; its loss then fails on None
@@ -643,16 +708,22 @@ class Trainer:
         """
         self._check_compiled("fit")
         validation_batch_size = kwargs.pop("validation_batch_size", None)
+        validation_steps = kwargs.pop("validation_steps", None)
         _refuse_unsupported("fit", **kwargs)
-        data = _data(x, y, sample_weight)
-        if validation_split and validation_data is None:
-            data, validation_data = _train_validation_split(data, validation_split)
-        if class_weight is not None:
-            data = _with_class_weights(data, class_weight)
-        batch_size = batch_size or 32
-        _build_on_data(self, data[0], batch_size)
+        if _is_dataset(x):
+            batches = self._dataset_epochs(x, y, sample_weight, validation_split, class_weight,
+                                           shuffle, steps_per_epoch)
+        else:
+            data = _data(x, y, sample_weight)
+            if validation_split and validation_data is None:
+                data, validation_data = _train_validation_split(data, validation_split)
+            if class_weight is not None:
+                data = _with_class_weights(data, class_weight)
+            batch_size = batch_size or 32
+            _build_on_data(self, data[0], batch_size)
+            batches = _EpochBatches(lambda: _batches(data, batch_size, shuffle),
+                                    -(-_length(data) // batch_size), steps_per_epoch)
         validation = _validation_parts(validation_data)
-        batches = _EpochBatches(data, batch_size, shuffle, steps_per_epoch)
         verbose = 1 if verbose == "auto" else verbose
         callbacks = self._callback_list(callbacks, verbose, epochs, batches.steps, history=True)
         self.stop_training = False
@@ -673,7 +744,8 @@ class Trainer:
             epoch_logs = _callbacks.pythonify_logs(logs)
             if validation is not None:
                 epoch_logs.update(self._validation_logs(
-                    validation, validation_batch_size or batch_size, callbacks))
+                    validation, validation_batch_size or batch_size, callbacks,
+                    validation_steps))
             callbacks.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
@@ -689,13 +761,29 @@ class Trainer:
                                        add_progbar=verbose != 0, model=self,
                                        verbose=verbose, epochs=epochs, steps=steps)
 
-    def _validation_logs(self, validation, batch_size, callbacks):
+    def _dataset_epochs(self, dataset, y, sample_weight, validation_split, class_weight,
+                        shuffle, steps_per_epoch):
+        """``fit``'s epochs over a ``tf.data.Dataset`` of batches, as Keras 3 (which
+        ignores ``batch_size`` and warns about ``shuffle`` then)."""
+        _check_dataset_arguments("fit", dataset, y, sample_weight, validation_split,
+                                 class_weight)
+        if shuffle:
+            warnings.warn("`shuffle=True` was passed, but will be ignored since the data `x` "
+                          "was provided as a tf.data.Dataset. The Dataset is expected to "
+                          "already be shuffled (via `.shuffle(buffer_size)`).", stacklevel=3)
+        _build_on_spec(self, dataset.element_spec)
+        return _EpochBatches(lambda: _dataset_batches(dataset), _dataset_num_batches(dataset),
+                             steps_per_epoch)
+
+    def _validation_logs(self, validation, batch_size, callbacks, steps=None):
         """``evaluate`` on ``validation`` (``x, y, sample_weight``) at the end of an epoch,
         with ``fit``'s callbacks, its names prefixed ``val_`` (as Keras, it resets the
         metrics first)."""
         x, y, weight = validation
+        if _is_dataset(x):
+            batch_size = None
         logs = self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True,
-                             sample_weight=weight, callbacks=callbacks)
+                             sample_weight=weight, callbacks=callbacks, steps=steps)
         return {f"val_{name}": value for name, value in logs.items()}
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
@@ -711,19 +799,27 @@ class Trainer:
         [4.0, 2.0]
         """
         self._check_compiled("evaluate")
-        _refuse_unsupported("evaluate", steps=steps, **kwargs)
-        data = _data(x, y, sample_weight)
-        batch_size = batch_size or 32
-        _build_on_data(self, data[0], batch_size)
+        _refuse_unsupported("evaluate", **kwargs)
+        if _is_dataset(x):
+            _check_dataset_arguments("evaluate", x, y, sample_weight)
+            _build_on_spec(self, x.element_spec)
+            batches = _EpochBatches(lambda: _dataset_batches(x), _dataset_num_batches(x), steps)
+        else:
+            _refuse_unsupported("evaluate", steps=steps)
+            data = _data(x, y, sample_weight)
+            batch_size = batch_size or 32
+            _build_on_data(self, data[0], batch_size)
+            batches = _EpochBatches(lambda: _batches(data, batch_size, shuffle=False),
+                                    -(-_length(data) // batch_size))
         if self.test_function is None:
             self.test_function = self._step_function(self.test_step)
         callbacks = self._callback_list(callbacks, 1 if verbose == "auto" else verbose, 1,
-                                    -(-_length(data) // batch_size))
+                                        batches.steps)
         self.stop_evaluating = False
         callbacks.on_test_begin()
         self.reset_metrics()
         logs: Any = {}
-        for step, batch in enumerate(_batches(data, batch_size, shuffle=False)):
+        for step, batch in batches.epoch():
             callbacks.on_test_batch_begin(step)
             logs = self.test_function(batch)
             callbacks.on_test_batch_end(step, logs)
@@ -750,15 +846,20 @@ class Trainer:
                [2.],
                [2.]], dtype=float32)
         """
-        _refuse_unsupported("predict", steps=steps)
-        data = (_as_batches_source(x),)
-        batch_size = batch_size or 32
-        callbacks = self._callback_list(callbacks, 1 if verbose == "auto" else verbose, 1,
+        if _is_dataset(x):
+            batches = _EpochBatches(lambda: _dataset_batches(x), _dataset_num_batches(x), steps)
+        else:
+            _refuse_unsupported("predict", steps=steps)
+            data = (_as_batches_source(x),)
+            batch_size = batch_size or 32
+            batches = _EpochBatches(lambda: _batches(data, batch_size, shuffle=False),
                                     -(-_length(data) // batch_size))
+        callbacks = self._callback_list(callbacks, 1 if verbose == "auto" else verbose, 1,
+                                        batches.steps)
         self.stop_predicting = False
         callbacks.on_predict_begin()
         outputs = []
-        for step, batch in enumerate(_batches(data, batch_size, shuffle=False)):
+        for step, batch in batches.epoch():
             callbacks.on_predict_batch_begin(step)
             batch_outputs = self.predict_step(batch)
             outputs.append(_nest.map_structure(_as_numpy, batch_outputs))
@@ -809,6 +910,16 @@ def _build_on_data(model, x, batch_size):
     if build is not None and not model.built and isinstance(x, np.ndarray):
         batch = batch_size if len(x) % batch_size == 0 else None
         build((batch,) + x.shape[1:])
+
+
+def _build_on_spec(model, spec):
+    """``fit`` and ``evaluate`` on a dataset build an unbuilt Sequential model on the
+    inputs' spec (``x`` of ``(x, y[, sample_weight])`` elements)."""
+    build = getattr(model, "_build_for_shape", None)
+    x = spec[0] if isinstance(spec, tuple) and 1 <= len(spec) <= 3 else spec
+    shape = getattr(x, "shape", None)
+    if build is not None and not model.built and shape is not None:
+        build(tuple(shape))
 
 
 def _train_validation_split(data, validation_split):
