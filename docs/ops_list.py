@@ -10,8 +10,9 @@ NAMESPACES = ("", "math", "nn", "linalg", "random")
 
 
 def _ops_in(module):
-    return {name: fn for name, fn in vars(module).items()
-            if not name.startswith("_") and inspect.isfunction(fn)
+    # (inspect.unwrap: an op function with its common case in C wraps the Python one)
+    return {name: inspect.unwrap(fn) for name, fn in vars(module).items()
+            if not name.startswith("_") and inspect.isfunction(inspect.unwrap(fn))
             and fn.__module__.startswith("gradtape.rules")}
 
 

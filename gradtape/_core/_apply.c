@@ -13,6 +13,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include "_slots.h"
+#ifdef GRADTAPE_NUMPY  /* NumPy's headers were there at build time: read arrays directly */
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+#endif
 
 #define SMALL 8  /* inputs whose values fit on the C stack; more are allocated */
 
@@ -79,14 +83,14 @@ value_of(PyObject *x, int *owned)
 static PyObject *
 compute(PyObject *op, PyObject *inputs, PyObject *const *items, Py_ssize_t n, PyObject *params)
 {
-    PyObject *small[SMALL + 1], **args, *impl = SLOT(op, off_numpy_impl), *out = NULL;
+    PyObject *small[SMALL + 1 + MAX_PARAMS], **args, *impl = SLOT(op, off_numpy_impl), *out = NULL;
     int owned[SMALL], *own;
     Py_ssize_t got = 0;
     if (impl == NULL || impl == Py_None) {
         PyErr_SetString(PyExc_TypeError, "an op without NumPy code");
         return NULL;
     }
-    args = n <= SMALL ? small : PyMem_Malloc((n + 1) * sizeof(PyObject *));
+    args = n <= SMALL ? small : PyMem_Malloc((n + 1 + MAX_PARAMS) * sizeof(PyObject *));
     own = n <= SMALL ? owned : PyMem_Malloc((n + 1) * sizeof(int));
     if (args == NULL || own == NULL) {
         PyErr_NoMemory();
@@ -95,10 +99,7 @@ compute(PyObject *op, PyObject *inputs, PyObject *const *items, Py_ssize_t n, Py
     for (; got < n; got++)
         if ((args[got + 1] = value_of(items[got], &own[got])) == NULL)
             goto done;
-    if (PyDict_GET_SIZE(params) == 0)
-        out = PyObject_Vectorcall(impl, args + 1, n | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
-    else
-        out = PyObject_VectorcallDict(impl, args + 1, n, params);
+    out = call_with_params(impl, args + 1, n, params);
     if (out == NULL && (PyErr_ExceptionMatches(raw_errors)
                         || PyErr_ExceptionMatches(PyExc_RuntimeWarning))) {
         PyObject *type, *error, *traceback;
@@ -328,6 +329,266 @@ apply(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+#ifdef GRADTAPE_NUMPY
+/* A public op function with its common case in C (``fast_op``): what the Python
+ * function would do for operands it takes as they are (Tensors or Variables of one
+ * accepted dtype; a Tensor and a float with a shared constant; two matrices), it
+ * does by calling ``apply`` itself; anything else goes to the Python function,
+ * which stays the reference (and the object's name, doc, signature...).  No
+ * Python frame stands between the user's code and the op: the record finds the
+ * user's line at once.  It binds as a method, so Tensor operators can be one. */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *op, *accepted, *scalars, *params, *fallback;
+    int arity, matmul;
+} FastOp;
+
+/* The value of a Tensor or Variable operand (borrowed), NULL for anything else. */
+static PyObject *
+operand_value(PyObject *x, int variables)
+{
+    if (Py_TYPE(x) == tensor_type)
+        return SLOT(x, off_value);
+    if (variables && variable_type != NULL && Py_TYPE(x) == variable_type)
+        return SLOT(x, off_var_value);
+    return NULL;
+}
+
+/* What ``accepted`` is keyed by: an array's dtype, a NumPy scalar's type. */
+static PyObject *
+value_key(PyObject *v)
+{
+    return PyArray_CheckExact(v) ? (PyObject *)PyArray_DESCR((PyArrayObject *)v)
+                                 : (PyObject *)Py_TYPE(v);
+}
+
+/* Where in this thread's ``applying`` list the op a FastOp applies stands (-1: none):
+ * a NumPy warning of that op is issued at the user's own line (user_warnings). */
+static _Thread_local Py_ssize_t fast_at = -1;
+
+static PyObject *
+apply_to(FastOp *self, PyObject *x, PyObject *y)
+{
+    PyObject *inputs = y == NULL ? PyTuple_Pack(1, x) : PyTuple_Pack(2, x, y), *out, *list;
+    Py_ssize_t outer = fast_at;
+    if (inputs == NULL || (list = applying_list()) == NULL) {
+        Py_XDECREF(inputs);
+        return NULL;
+    }
+    PyObject *call[3] = {self->op, inputs, self->params};
+    fast_at = PyList_GET_SIZE(list);
+    out = apply(NULL, call, 3);
+    fast_at = outer;
+    Py_DECREF(inputs);
+    return out;
+}
+
+static PyObject *
+applied_fast(PyObject *module, PyObject *unused)
+{
+    PyObject *list = applying_list();
+    if (list == NULL)
+        return NULL;
+    return PyBool_FromLong(fast_at >= 0 && fast_at == PyList_GET_SIZE(list) - 1);
+}
+
+/* ``x`` and the float or int ``y`` through the shared constant of ``y`` in x's
+ * dtype, if there is one (NULL without an error when not). */
+static PyObject *
+with_constant(FastOp *self, PyObject *x, PyObject *vx, PyObject *y)
+{
+    PyObject *dtype, *key, *t;
+    if (PyArray_CheckExact(vx))
+        dtype = Py_NewRef((PyObject *)PyArray_DESCR((PyArrayObject *)vx));
+    else if ((dtype = (PyObject *)PyArray_DescrFromScalar(vx)) == NULL)
+        return NULL;
+    key = PyTuple_Pack(2, y, dtype);
+    Py_DECREF(dtype);
+    if (key == NULL)
+        return NULL;
+    t = PyDict_GetItemWithError(self->scalars, key);
+    Py_DECREF(key);
+    return t == NULL ? NULL : apply_to(self, x, t);
+}
+
+/* The op applied, or NULL: with an error set if it failed, without one if the
+ * case is not the common one. */
+static PyObject *
+fast_path(FastOp *self, PyObject *const *args)
+{
+    PyObject *x = args[0], *vx, *vy, *kx;
+    int r;
+    if ((vx = operand_value(x, self->arity == 2)) == NULL)
+        return NULL;
+    kx = value_key(vx);
+    if ((r = PyDict_Contains(self->accepted, kx)) <= 0)
+        return NULL;
+    if (self->arity == 1)
+        return apply_to(self, x, NULL);
+    if ((vy = operand_value(args[1], 1)) != NULL) {
+        if (value_key(vy) != kx)
+            return NULL;
+        if (self->matmul && !(PyArray_CheckExact(vx) && PyArray_CheckExact(vy)
+                              && PyArray_NDIM((PyArrayObject *)vx) == 2
+                              && PyArray_NDIM((PyArrayObject *)vy) == 2
+                              && PyArray_DIMS((PyArrayObject *)vx)[1]
+                                 == PyArray_DIMS((PyArrayObject *)vy)[0]))
+            return NULL;
+        return apply_to(self, x, args[1]);
+    }
+    if (self->scalars != Py_None && (PyFloat_CheckExact(args[1]) || PyLong_CheckExact(args[1])))
+        return with_constant(self, x, vx, args[1]);
+    return NULL;
+}
+
+static PyObject *
+fast_call(FastOp *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    if (kwnames == NULL && PyVectorcall_NARGS(nargsf) == self->arity
+            && !PyObject_IsTrue(PyList_GET_ITEM(foreign, 0))) {
+        PyObject *out = fast_path(self, args);
+        if (out != NULL || PyErr_Occurred())
+            return out;
+    }
+    return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
+}
+
+static PyObject *
+fast_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    if (obj == NULL || obj == Py_None)
+        return Py_NewRef(self);
+    return PyMethod_New(self, obj);
+}
+
+/* Every other attribute (``op``, ``with_fallback``, ...) is the Python function's. */
+static PyObject *
+fast_getattro(FastOp *self, PyObject *name)
+{
+    PyObject *got = PyObject_GenericGetAttr((PyObject *)self, name);
+    if (got != NULL || !PyErr_ExceptionMatches(PyExc_AttributeError))
+        return got;
+    PyErr_Clear();
+    return PyObject_GetAttr(self->fallback, name);
+}
+
+static PyObject *
+fast_attr(FastOp *self, void *name)
+{
+    return PyObject_GetAttrString(self->fallback, (const char *)name);
+}
+
+static PyObject *
+fast_wrapped(FastOp *self, void *unused)
+{
+    return Py_NewRef(self->fallback);
+}
+
+static PyObject *
+fast_repr(FastOp *self)
+{
+    return PyObject_Repr(self->fallback);
+}
+
+static PyObject *
+fast_reduce(FastOp *self, PyObject *unused)
+{
+    return PyObject_GetAttrString(self->fallback, "__qualname__");  /* by its module's name */
+}
+
+static int
+fast_traverse(FastOp *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->op);
+    Py_VISIT(self->accepted);
+    Py_VISIT(self->scalars);
+    Py_VISIT(self->params);
+    Py_VISIT(self->fallback);
+    return 0;
+}
+
+static int
+fast_clear(FastOp *self)
+{
+    Py_CLEAR(self->op);
+    Py_CLEAR(self->accepted);
+    Py_CLEAR(self->scalars);
+    Py_CLEAR(self->params);
+    Py_CLEAR(self->fallback);
+    return 0;
+}
+
+static void
+fast_dealloc(FastOp *self)
+{
+    PyObject_GC_UnTrack(self);
+    fast_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyGetSetDef fast_getset[] = {
+    {"__doc__", (getter)fast_attr, NULL, NULL, "__doc__"},
+    {"__name__", (getter)fast_attr, NULL, NULL, "__name__"},
+    {"__qualname__", (getter)fast_attr, NULL, NULL, "__qualname__"},
+    {"__module__", (getter)fast_attr, NULL, NULL, "__module__"},
+    {"__wrapped__", (getter)fast_wrapped, NULL, NULL, NULL},
+    {NULL}};
+
+static PyMethodDef fast_methods[] = {
+    {"__reduce__", (PyCFunction)fast_reduce, METH_NOARGS, NULL},
+    {NULL}};
+
+static PyTypeObject FastOpType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "gradtape.FastOp",
+    .tp_basicsize = sizeof(FastOp),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL
+                | Py_TPFLAGS_METHOD_DESCRIPTOR,
+    .tp_vectorcall_offset = offsetof(FastOp, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = fast_get,
+    .tp_getattro = (getattrofunc)fast_getattro,
+    .tp_repr = (reprfunc)fast_repr,
+    .tp_traverse = (traverseproc)fast_traverse,
+    .tp_clear = (inquiry)fast_clear,
+    .tp_dealloc = (destructor)fast_dealloc,
+    .tp_getset = fast_getset,
+    .tp_methods = fast_methods,
+    .tp_doc = "A public op function with its common case in C (see _apply.c).",
+};
+
+static PyObject *
+fast_op(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"op", "accepted", "fallback", "arity", "scalars", "params", "matmul",
+                            NULL};
+    PyObject *op, *accepted, *fallback, *scalars = Py_None, *params = NULL;
+    int arity, matmul = 0;
+    FastOp *self;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO!Oi|OO!p", names, &op, &PyDict_Type,
+                                     &accepted, &fallback, &arity, &scalars, &PyDict_Type,
+                                     &params, &matmul))
+        return NULL;
+    if (arity != 1 && arity != 2) {
+        PyErr_SetString(PyExc_ValueError, "fast_op: arity must be 1 or 2");
+        return NULL;
+    }
+    if ((self = PyObject_GC_New(FastOp, &FastOpType)) == NULL)
+        return NULL;
+    self->vectorcall = (vectorcallfunc)fast_call;
+    self->op = Py_NewRef(op);
+    self->accepted = Py_NewRef(accepted);
+    self->scalars = Py_NewRef(scalars);
+    self->params = params != NULL ? Py_NewRef(params) : PyDict_New();
+    self->fallback = Py_NewRef(fallback);
+    self->arity = arity;
+    self->matmul = matmul;
+    PyObject_GC_Track(self);
+    return (PyObject *)self;
+}
+#endif
+
 static PyObject *
 applying(PyObject *module, PyObject *unused)
 {
@@ -390,6 +651,13 @@ install_reads(PyObject *module, PyObject *args)
 }
 
 static PyMethodDef module_methods[] = {
+#ifdef GRADTAPE_NUMPY
+    {"applied_fast", applied_fast, METH_NOARGS,
+     "Whether the innermost op being applied was applied by a fast_op (from the user's frame)."},
+    {"fast_op", (PyCFunction)(void (*)(void))fast_op, METH_VARARGS | METH_KEYWORDS,
+     "fast_op(op, accepted, fallback, arity, scalars=None, params={}, matmul=False): the "
+     "public function ``fallback`` with its common case in C."},
+#endif
     {"install_reads", install_reads, METH_VARARGS,
      "install_reads(Variable, TapeRecorder, inexact_dtypes): read a Variable under plain "
      "tapes in C (Variable._read_under's common case)."},
@@ -423,5 +691,10 @@ PyInit__apply(void)
             || (s_dtype = PyUnicode_InternFromString("dtype")) == NULL
             || (s_applying = PyUnicode_InternFromString("gradtape.applying")) == NULL)
         return NULL;
+#ifdef GRADTAPE_NUMPY
+    import_array();
+    if (PyType_Ready(&FastOpType) < 0)
+        return NULL;
+#endif
     return PyModule_Create(&module_def);
 }

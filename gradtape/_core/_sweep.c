@@ -26,6 +26,8 @@ static PyObject *multi_ct;      /* reverse._array_cts over an entry's outputs */
 static PyObject *tensor_vjp;    /* reverse._tensor_vjp: a Tensor VJP's result as an array */
 static PyObject *unbroadcast;   /* reverse.unbroadcast */
 static PyObject *drop_multi;    /* reverse._drop_consumed */
+static PyObject *pass_through;  /* reverse.pass_through: the rule that returns ct */
+static PyObject *negated;       /* reverse.negated: the rule that returns -ct */
 static PyObject *zero, *one;    /* the ints 0 (unbroadcast's nbatch) and 1 */
 static PyObject *s_shape, *s_dtype, *s_kind, *s_astype;
 
@@ -41,7 +43,7 @@ item(PyObject *rules, Py_ssize_t i)
 }
 
 /* ``rule(ct, av, *values, **params)`` (a new reference); ``args`` has room for
- * three pointers before the ``n`` values. */
+ * three pointers before the ``n`` values and MAX_PARAMS after them. */
 static PyObject *
 call_rule(PyObject *rule, PyObject *ct, PyObject *av, PyObject **args, Py_ssize_t n,
           PyObject *params)
@@ -49,10 +51,7 @@ call_rule(PyObject *rule, PyObject *ct, PyObject *av, PyObject **args, Py_ssize_
     args[0] = NULL;  /* PY_VECTORCALL_ARGUMENTS_OFFSET: a bound call may use it */
     args[1] = ct;
     args[2] = av;
-    if (PyDict_CheckExact(params) && PyDict_GET_SIZE(params) == 0)
-        return PyObject_Vectorcall(rule, args + 1, (n + 2) | PY_VECTORCALL_ARGUMENTS_OFFSET,
-                                   NULL);
-    return PyObject_VectorcallDict(rule, args + 1, n + 2, params);
+    return call_with_params(rule, args + 1, n + 2, params);
 }
 
 #ifdef GRADTAPE_NUMPY
@@ -306,7 +305,13 @@ sweep_entry(PyObject *entry, PyObject *ct, PyObject *cts, PyObject *owned, PyObj
         rule = fast == Py_None ? Py_None : item(fast, i);
         if (rule == NULL)
             return -1;
-        if (rule != Py_None) {
+        if (rule == pass_through) {
+            gv = Py_NewRef(ct);
+        }
+        else if (rule == negated) {
+            gv = PyNumber_Negative(ct);
+        }
+        else if (rule != Py_None) {
             gv = call_rule(rule, ct, av, args, n, params);
         }
         else {
@@ -347,7 +352,7 @@ sweep(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             || (complex_seen = PyObject_IsTrue(args[6])) < 0)
         return NULL;
     for (Py_ssize_t idx = PyList_GET_SIZE(entries) - 1; idx >= 0; idx--) {
-        PyObject *entry, *outs, *out_meta, *ct, *small[SMALL + 3], **args;
+        PyObject *entry, *outs, *out_meta, *ct, *small[SMALL + 3 + MAX_PARAMS], **args;
         Py_ssize_t n;
         int failed;
         if (idx >= PyList_GET_SIZE(entries))  /* a VJP shortened the tape */
@@ -393,7 +398,7 @@ sweep(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_INCREF(PyTuple_GET_ITEM(entry, 0));  /* the op being differentiated, for warnings */
         PyList_SetItem(current, 0, PyTuple_GET_ITEM(entry, 0));
         n = PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 2));
-        args = n <= SMALL ? small : PyMem_Malloc((n + 3) * sizeof(PyObject *));
+        args = n <= SMALL ? small : PyMem_Malloc((n + 3 + MAX_PARAMS) * sizeof(PyObject *));
         failed = args == NULL ? (PyErr_NoMemory(), -1)
                               : sweep_entry(entry, ct, cts, owned, live, complex_seen, args);
         if (args != small)
@@ -423,9 +428,9 @@ static PyObject *
 install(PyObject *module, PyObject *args)
 {
     PyObject *op_type, *tensor, *ndarray, *meta;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!OOOO", &PyType_Type, &op_type, &PyType_Type, &tensor,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!OOOOOO", &PyType_Type, &op_type, &PyType_Type, &tensor,
                           &PyType_Type, &ndarray, &PyType_Type, &meta, &multi_ct, &tensor_vjp,
-                          &unbroadcast, &drop_multi))
+                          &unbroadcast, &drop_multi, &pass_through, &negated))
         return NULL;
     if ((off_vjps = slot_offset(op_type, "vjps")) < 0
             || (off_numpy_vjps = slot_offset(op_type, "numpy_vjps")) < 0
@@ -444,12 +449,15 @@ install(PyObject *module, PyObject *args)
     Py_INCREF(tensor_vjp);
     Py_INCREF(unbroadcast);
     Py_INCREF(drop_multi);
+    Py_INCREF(pass_through);
+    Py_INCREF(negated);
     Py_RETURN_NONE;
 }
 
 static PyMethodDef module_methods[] = {
     {"install", install, METH_VARARGS,
-     "install(Op, Tensor, ndarray, Meta, array_cts, tensor_vjp, unbroadcast, drop_consumed)"},
+     "install(Op, Tensor, ndarray, Meta, array_cts, tensor_vjp, unbroadcast, drop_consumed, "
+     "pass_through, negated)"},
     {"sweep", (PyCFunction)(void (*)(void))sweep, METH_FASTCALL,
      "sweep(entries, cts, owned, live, keep, persistent, complex_seen, current): "
      "reverse.python_sweep_arrays's loop in C; returns cts."},

@@ -407,6 +407,18 @@ def accumulate_ops(cts, u, g, shape, dtype, nbatch):
     cts[u] = g if prev is None else basic_ops.add(prev, g)
 
 
+def pass_through(ct, ans, *inputs, **params):
+    """The VJP rule of an input whose cotangent is the output's (add, identity):
+    the C sweep hands the cotangent on without calling it."""
+    return ct
+
+
+def negated(ct, ans, *inputs, **params):
+    """The VJP rule of an input whose cotangent is minus the output's (the
+    C sweep negates the cotangent without calling it)."""
+    return -ct
+
+
 def call_vjp(op, i, ct, ans, saved, params):
     """Input ``i``'s cotangent from ``op``'s VJP rule."""
     return op.vjps[i](ct, ans, *saved, **params)
@@ -612,7 +624,7 @@ def _use_c_sweep():
     except ImportError:  # built without a C compiler
         return python_sweep_arrays
     _sweep.install(Op, Tensor, NP.ndarray, Meta, _array_cts, _tensor_vjp, unbroadcast,
-                   _drop_consumed)
+                   _drop_consumed, pass_through, negated)
     return _sweep.sweep
 
 

@@ -23,6 +23,12 @@ def applying():
     return []
 
 
+def applied_fast():
+    """Whether the innermost op being applied was applied from the user's own frame
+    by an op function in C (``rules._util.fast_public``; the C ``apply`` knows)."""
+    return False
+
+
 def stack():
     """The recorders active in this thread, outermost first (a tuple)."""
     return getattr(local, "stack", EMPTY)

@@ -292,6 +292,7 @@ def _use_c_apply():
                    _wrap_all, _RAW_ERRORS)
     sites.apply_frames = 0
     state.applying = _apply.applying
+    state.applied_fast = getattr(_apply, "applied_fast", state.applied_fast)
     return _apply.apply
 
 

@@ -79,7 +79,30 @@ def _show_at_user_line(message):
             _forget(frame, message.filename, text, message.category, message.lineno)
             _reissue(engine, _named(frame, text), message.category)
             return
+    elif issubclass(message.category, RuntimeWarning) and _unnamed_op_warning(message):
+        return
     _show_warning(message)
+
+
+def _unnamed_op_warning(message):
+    """Name the op in a warning its NumPy code gave at the user's own line: an
+    op function in C (``fast_public``) applies the op from the user's frame, with
+    no gradtape frame between.  Issued again, named, for the user's filters to
+    judge; whether it was."""
+    applying = state.applying()
+    text = str(message.message)
+    if not applying or not state.applied_fast() or text.startswith(applying[-1].name + ":"):
+        return False
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename != message.filename:
+        frame = frame.f_back
+    if frame is None:
+        return False
+    _forget(frame, message.filename, text, message.category, message.lineno)
+    warnings.warn_explicit(f"{applying[-1].name}: {text}", message.category, message.filename,
+                           message.lineno, module=frame.f_globals.get("__name__", "<string>"),
+                           registry=frame.f_globals.setdefault("__warningregistry__", {}))
+    return True
 
 
 def _engine_frame(frame):

@@ -22,9 +22,51 @@ from ..errors import InvalidArgumentError
 from typing import Any, Callable, Optional, Sequence, Union
 
 __all__ = ["Op", "apply", "defop", "tensor", "pair", "NP", "namespace", "on_host_for",
-           "host_array_for", "wrap", "int_arg", "lead", "norm_axes", "NOPARAMS", "linear_jvp"]
+           "host_array_for", "wrap", "int_arg", "lead", "norm_axes", "NOPARAMS", "linear_jvp",
+           "accepted_dtypes", "fast_public"]
 
 NOPARAMS = {}
+
+
+def _use_c_fast_ops():
+    """``_apply.fast_op`` when the C apply was built with NumPy's headers, else None."""
+    from .._core import trace
+    if not trace.C_APPLY:
+        return None
+    from .._core import _apply
+    return getattr(_apply, "fast_op", None)
+
+
+_FAST_OP = _use_c_fast_ops()
+_NUMPY_TYPES = set(NP.sctypeDict.values())
+
+
+def accepted_dtypes(kinds):
+    """The NumPy dtypes (and scalar types) of the kind letters ``kinds``, as the
+    keys ``fast_public`` checks an operand's value against."""
+    accepted = {}
+    for t in _NUMPY_TYPES:
+        dt = NP.dtype(t)
+        if dt.kind in kinds:
+            accepted[dt] = accepted[t] = True
+    return accepted
+
+
+def fast_public(public, op, accepted, arity, scalars=False, params=NOPARAMS, matmul=False):
+    """``public`` (an op's public function) with its common case in C, where the C
+    apply is built: for Tensors (or Variables, binary ops) whose values' dtypes are
+    ``accepted`` (``accepted_dtypes``), one dtype for both, or a Tensor and a Python
+    number with a shared constant (``scalars``), or two matrices (``matmul``), it
+    applies ``op`` without running ``public``, which stays the reference and
+    handles every other call (its name, docstring and signature are the object's).
+
+    >>> import gradtape as tf
+    >>> tf.tanh.__name__, tf.tanh(tf.constant(0.0)).numpy()
+    ('tanh', 0.0)
+    """
+    if _FAST_OP is None:
+        return public
+    return _FAST_OP(op, accepted, public, arity, _SCALARS if scalars else None, params, matmul)
 
 
 def tensor(x):

@@ -12,9 +12,11 @@ from .._core.dtypes import SCALAR_KINDS as _SCALAR_KINDS, as_dtype, kind
 from .._core.backend import constant_like
 from .._core.convert import convert_to_tensor
 from .._core.tensor import Tensor, TensorLike, decide
+from .._core.reverse import negated, pass_through
 from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
 from .complex_ops import COMPLEX_ABS as _COMPLEX_ABS, conj
 from ._util import (refuse_dtype, public_names, NOPARAMS, _SCALARS, _zeros_like, apply, defop,
+                    accepted_dtypes, fast_public,
                     namespace, pair, tensor, wrap, NP)
 from .._core.state import foreign
 from typing import Any, Callable, Optional, TYPE_CHECKING
@@ -203,7 +205,7 @@ def unary(name, impl, deriv, summary, example="tf.constant([0.5, 1.0])", times=N
         return apply(op, (x,), NOPARAMS)
     public.__name__ = public.__qualname__ = name
     public.op = op
-    return _doc(public, summary, example)
+    return fast_public(_doc(public, summary, example), op, accepted_dtypes(kinds), 1)
 
 
 def _times_partial(d):
@@ -273,7 +275,14 @@ def binary(name, impl, dx, dy, summary, example="tf.constant([1.0, 2.0]), 3.0",
         public.op = op
         public.with_fallback = with_fallback
         return public
-    return _doc(with_fallback(None), summary, example)
+
+    accepted = accepted_dtypes(kinds)
+
+    def with_fast_fallback(fallback):
+        return fast_public(with_fallback(fallback), op, accepted, 2, scalars=takes_floats)
+    public = with_fallback(None)
+    public.with_fallback = with_fast_fallback
+    return fast_public(_doc(public, summary, example), op, accepted, 2, scalars=takes_floats)
 
 
 def nondiff(name, impl, summary, example="tf.constant([0.5, 1.5])", arity=1,
@@ -304,12 +313,7 @@ def _add_jvp(ts, ans, x, y):
     return tx if ty is None else tx + ty
 
 
-def _same(ct, ans, x, y):
-    return ct
-
-
-def _negated(ct, ans, *inputs):
-    return -ct
+_same, _negated = pass_through, negated  # (rules the C sweep knows: it makes no call)
 
 
 _ADD = defop("add", NP.add, vjp=(_same, _same), jvp=_add_jvp, save="none", elementwise=True,
@@ -380,6 +384,10 @@ def negative(x: TensorInput, name: Optional[str] = None) -> Tensor:
     array([-1.,  2.], dtype=float32)
     """
     return apply(_NEG, (_check_kind("negative", tensor(x), _SIGNED),), NOPARAMS)
+
+
+add = fast_public(add, _ADD, accepted_dtypes(_NUMERIC), 2, scalars=True)
+subtract = fast_public(subtract, _SUB, accepted_dtypes(_NUMERIC), 2, scalars=True)
 
 
 def add_n(inputs: TensorInput, name: Optional[str] = None) -> Tensor:

@@ -19,7 +19,8 @@ from . import complex_ops as co
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import NOPARAMS, _zeros_like, apply, defop, namespace, norm_axes, pair, public_names, tensor, NP
+from ._util import (NOPARAMS, _zeros_like, accepted_dtypes, apply, defop, fast_public, namespace,
+                    norm_axes, pair, public_names, tensor, NP)
 from typing import Any, Optional, TYPE_CHECKING
 from .._core.types import Axis, DTypeLike, Tensor, TensorInput
 
@@ -278,6 +279,10 @@ _PLAIN_MATMUL = {"transpose_a": False, "transpose_b": False}  # shared: params a
 _MATMUL_DTYPE_NAMES = frozenset(["bfloat16", "float16", "float32", "float64", "int32", "int64",
                                  "complex64", "complex128"])
 _MATMUL_NUMPY_DTYPES = frozenset(NP.dtype(n) for n in _MATMUL_DTYPE_NAMES if n != "bfloat16")
+
+
+matmul = fast_public(matmul, _MATMUL, dict.fromkeys(_MATMUL_NUMPY_DTYPES, True), 2,
+                     params=_PLAIN_MATMUL, matmul=True)
 
 
 def _check_matmul_dtype(dtype):
