@@ -138,6 +138,11 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     1
     """
     relax = bool(reduce_retracing or experimental_relax_shapes)
+    if input_signature is not None:
+        _check_input_signature(input_signature)
+    if func is not None and not callable(func):
+        raise TypeError(f"tf.function: {func!r} is not a callable object; decorate a function, "
+                        "a method or a callable object")
     if func is None:
         return functools.partial(function, input_signature=input_signature,
                                  reduce_retracing=relax)
@@ -145,6 +150,14 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
 
 
 jit = function
+
+
+def _check_input_signature(signature):
+    if not isinstance(signature, (list, tuple)) or \
+            not all(isinstance(s, TensorSpec) for s in nest.flatten(list(signature))):
+        raise TypeError(
+            "input_signature must be a possibly nested sequence of TensorSpec objects, got "
+            f"{signature!r}: give a TensorSpec (shape and dtype) for every tensor argument")
 
 
 class Function:
@@ -184,6 +197,9 @@ class Function:
         self._described = []       # the Signatures traced, as TensorFlow counts them
         self.__name__ = getattr(func, "__name__", type(func).__name__)
         functools.update_wrapper(self, func)
+
+    def __reduce__(self):  # traces are not kept: the copy traces on its own first call
+        return (Function, (self.python_function, self.input_signature, self._reduce_retracing))
 
     def experimental_get_tracing_count(self):
         """How many signatures were traced, as TensorFlow counts them: a new
@@ -707,8 +723,13 @@ def _tensors_signature(args):
 
 def _structure(s):
     """The nesting of the arguments, with container types and dict keys."""
-    if isinstance(s, dict):
-        return (type(s), tuple((k, _structure(v)) for k, v in s.items()))
+    if isinstance(s, dict):  # keys sorted, as nest flattens: f(a=x, b=y) is f(b=y, a=x)
+        items = s.items()
+        try:
+            items = sorted(items, key=lambda kv: kv[0])
+        except TypeError:
+            pass
+        return (type(s), tuple((k, _structure(v)) for k, v in items))
     if isinstance(s, (list, tuple)):
         return (type(s), tuple(_structure(v) for v in s))
     return None
@@ -730,12 +751,17 @@ def _signature(leaves):
         elif hasattr(type(leaf), "__tf_tracing_type__"):  # equal trace types share a trace
             key.append(("TraceType", leaf.__tf_tracing_type__(None)))
         else:
+            if isinstance(leaf, weakref.ref):  # its target may die: TensorFlow refuses it too
+                raise TypeError(f"gradtape.function: a weakref argument ({leaf!r}) cannot be "
+                                "part of a signature; pass the object itself")
             try:
                 hash(leaf)
             except TypeError:
-                raise TypeError(f"gradtape.function: an argument of type {type(leaf).__name__} "
-                                "is neither a tensor, an array nor a hashable Python value; "
-                                "pass it through the function's closure instead") from None
+                raise TypeError(f"Could not generate a generic TraceType for {leaf!r}: "
+                                f"gradtape.function takes an argument of type "
+                                f"{type(leaf).__name__} that is neither a tensor, an array nor "
+                                "a hashable Python value; pass it through the function's "
+                                "closure instead") from None
             key.append((type(leaf), leaf))
     return tuple(key), arrays
 
