@@ -469,7 +469,9 @@ class Function:
         trace.push(tracer)
         self._tracing_threads.add(me)
         try:
+            before = _argument_snapshot(self.python_function, args, kwargs)
             result = _tensors_out(self.python_function(*args, **kwargs))
+            _check_unmodified(self.python_function, before, args, kwargs)
             tracer.outputs = _output_specs(result, tracer)
             if tracer.created and self.trace_count:
                 raise ValueError(_SINGLETON_VARIABLES.format(
@@ -556,6 +558,29 @@ def _method_of(func, instance):
     except (TypeError, ValueError):
         pass
     return method
+
+
+def _argument_snapshot(func, args, kwargs):
+    """{parameter: (nesting, identities of its leaves)} of a call's arguments."""
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs).arguments
+    except (TypeError, ValueError):
+        bound = {"args": args, "kwargs": kwargs}
+    return {name: (_structure(value), [id(x) for x in nest.flatten(value)])
+            for name, value in bound.items()}
+
+
+def _check_unmodified(func, before, args, kwargs):
+    """TensorFlow's rule: a traced function must not change the lists and dicts it is
+    given (a replay would not repeat the change)."""
+    after = _argument_snapshot(func, args, kwargs)
+    changed = [name for name in before if before[name] != after.get(name)]
+    if changed:
+        name = getattr(func, "__qualname__", getattr(func, "__name__", type(func).__name__))
+        raise ValueError(
+            f"{name}({', '.join(before)}) should not modify its Python input arguments. "
+            "Modifying a copy is allowed. The following parameter(s) were modified: "
+            f"{', '.join(changed)}")
 
 
 def _spec_of(x):
