@@ -381,6 +381,8 @@ class Function:
         """Trace for a call (``dry``: for ``get_concrete_function``, whose
         ``specs`` may have ``None`` sizes); the result and the trace's Signature
         when ``dry``, the result otherwise."""
+        if self._binder is None:  # as TensorFlow, arguments that do not bind are a TypeError
+            _canonical_arguments(self.python_function, args, kwargs)
         with self._lock:
             first = self.trace_count == 0
             pattern = _pattern(leaves, _structure((args, kwargs)), self._binder, specs)
@@ -633,32 +635,60 @@ def _tensor_out(x):
 
 
 class _Binder:
-    """Arguments bound to an ``input_signature``: converted to its dtypes, checked."""
+    """Arguments bound to an ``input_signature``: converted to its dtypes, checked.
+    The specs stand for the first parameters; the others keep their defaults."""
 
     def __init__(self, func, signature, method=False):
         self.signature = signature
         self.flat_specs = nest.flatten(signature)
         try:
-            params = list(inspect.signature(func).parameters.values())
+            python = inspect.signature(func)
         except (TypeError, ValueError):
-            params = []
-        self.names = [p.name for p in params
-                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][int(method):]
+            python = None
+        params = [] if python is None else list(python.parameters.values())[int(method):]
+        self.python = None if python is None else python.replace(parameters=params)
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        self.names = [p.name for p in params if p.kind in positional]
+        self.varargs = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
+        self.unconstrained = [p.name for p in params[len(signature):]
+                              if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL,
+                                                                         p.VAR_KEYWORD)]
 
     def bind(self, args, kwargs):
-        if kwargs:
-            args = list(args)
-            for name in self.names[len(args):]:
-                if name in kwargs:
-                    args.append(kwargs.pop(name))
-            if kwargs:
-                raise TypeError(f"gradtape.function with an input_signature got unexpected "
-                                f"keyword arguments {sorted(kwargs)}")
-        if len(args) != len(self.signature):
-            raise TypeError(f"gradtape.function with an input_signature of {len(self.signature)} "
-                            f"argument(s) got {len(args)}: pass one value per spec of "
-                            f"{self.signature}")
-        return tuple(self._bound(a, s) for a, s in zip(args, self.signature)), {}
+        if self.unconstrained:
+            raise TypeError(
+                f"input_signature missing type constraint for {self.unconstrained}: the "
+                f"{len(self.signature)} spec(s) of {self.signature} stand for the first "
+                "parameters, and the others need default values")
+        if self.python is None:
+            if kwargs or len(args) != len(self.signature):
+                raise _binding_error(f"{len(self.signature)} positional argument(s) expected "
+                                     f"for {self.signature}")
+            values = list(args)
+        else:
+            values = self._spec_values(args, kwargs)
+        return tuple(self._bound(a, s) for a, s in zip(values, self.signature)), {}
+
+    def _spec_values(self, args, kwargs):
+        """The values the specs stand for, defaults filled in."""
+        try:
+            bound = self.python.bind(*args, **kwargs)
+        except TypeError as e:
+            raise _binding_error(str(e)) from None
+        given = list(bound.arguments)
+        bound.apply_defaults()
+        n = len(self.signature)
+        names = self.names[:n]
+        values = [bound.arguments[name] for name in names]
+        if len(values) < n and self.varargs is not None:
+            values += list(bound.arguments[self.varargs])[:n - len(values)]
+            names.append(self.varargs)
+        beyond = [name for name in given if name not in names]
+        if beyond or len(values) != n:
+            raise _binding_error(
+                f"the input_signature {self.signature} has {n} spec(s); arguments "
+                f"{beyond or values} do not fit it")
+        return values
 
     def _bound(self, value, spec):
         if isinstance(spec, TensorSpec):
