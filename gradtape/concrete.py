@@ -183,14 +183,26 @@ class ConcreteFunction:
 
     def pretty_printed_signature(self, verbose: bool = True) -> str:
         """The signature as ``print`` shows it, without the ``ConcreteFunction`` prefix;
-        ``verbose=False``: on one line, ``(params) -> output``."""
+        ``verbose=False``: on one line, ``(params) -> output``.
+
+        >>> import gradtape as tf
+        >>> f = tf.function(lambda x, n=2: x * n)
+        >>> f.get_concrete_function(tf.constant(1.0)).pretty_printed_signature(verbose=False)
+        '(x: TensorSpec(shape=(), dtype=tf.float32, name=None), n: Literal[2]) -> TensorSpec(shape=(), dtype=tf.float32, name=None)'
+        """
         if not verbose:
             return self._summary()
         return str(self._signature)
 
     @property
     def output_shapes(self) -> Any:
-        """The outputs' shapes (``TensorShape``), nested as the outputs."""
+        """The outputs' shapes (``TensorShape``), nested as the outputs.
+
+        >>> import gradtape as tf
+        >>> f = tf.function(lambda x: (x, {"n": tf.reduce_sum(x)}))
+        >>> f.get_concrete_function(tf.TensorSpec([None, 2])).output_shapes
+        (TensorShape([None, 2]), {'n': TensorShape([])})
+        """
         outputs = self._signature.outputs
         if outputs is None or outputs is PENDING:
             return TensorShape(None)
@@ -199,7 +211,12 @@ class ConcreteFunction:
 
     @property
     def output_dtypes(self) -> Any:
-        """The outputs' dtypes, nested as the outputs (``None`` for no output)."""
+        """The outputs' dtypes, nested as the outputs (``None`` for no output).
+
+        >>> import gradtape as tf
+        >>> tf.function(lambda x: x > 0).get_concrete_function(tf.constant(1.0)).output_dtypes
+        tf.bool
+        """
         outputs = self._signature.outputs
         if outputs is None or outputs is PENDING:
             return None
@@ -208,7 +225,13 @@ class ConcreteFunction:
 
     @property
     def variables(self) -> tuple:
-        """The Variables the function reads or assigns: captured and passed."""
+        """The Variables the function reads or assigns: captured and passed.
+
+        >>> import gradtape as tf
+        >>> w = tf.Variable(2.0, name="w")
+        >>> [v.name for v in tf.function(lambda: w * 3.0).get_concrete_function().variables]
+        ['w:0']
+        """
         passed = [v for v in nest.flatten(self._specs) if isinstance(v, Variable)]
         unique: dict[int, Variable] = {}
         for v in list(self._signature.captures) + passed:
@@ -217,7 +240,13 @@ class ConcreteFunction:
 
     @property
     def trainable_variables(self) -> tuple:
-        """The trainable ones of :attr:`variables`."""
+        """The trainable ones of :attr:`variables`.
+
+        >>> import gradtape as tf
+        >>> step = tf.Variable(0, trainable=False)
+        >>> tf.function(lambda: step + 1).get_concrete_function().trainable_variables
+        ()
+        """
         return tuple(v for v in self.variables if v.trainable)
 
     def _summary(self) -> str:
