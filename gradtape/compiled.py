@@ -138,6 +138,11 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     1
     """
     relax = bool(reduce_retracing or experimental_relax_shapes)
+    if input_signature is not None:
+        _check_input_signature(input_signature)
+    if func is not None and not callable(func):
+        raise TypeError(f"tf.function: {func!r} is not a callable object; decorate a function, "
+                        "a method or a callable object")
     if func is None:
         return functools.partial(function, input_signature=input_signature,
                                  reduce_retracing=relax)
@@ -145,6 +150,14 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
 
 
 jit = function
+
+
+def _check_input_signature(signature):
+    if not isinstance(signature, (list, tuple)) or \
+            not all(isinstance(s, TensorSpec) for s in nest.flatten(list(signature))):
+        raise TypeError(
+            "input_signature must be a possibly nested sequence of TensorSpec objects, got "
+            f"{signature!r}: give a TensorSpec (shape and dtype) for every tensor argument")
 
 
 class Function:
@@ -184,6 +197,9 @@ class Function:
         self._described = []       # the Signatures traced, as TensorFlow counts them
         self.__name__ = getattr(func, "__name__", type(func).__name__)
         functools.update_wrapper(self, func)
+
+    def __reduce__(self):  # traces are not kept: the copy traces on its own first call
+        return (Function, (self.python_function, self.input_signature, self._reduce_retracing))
 
     def experimental_get_tracing_count(self):
         """How many signatures were traced, as TensorFlow counts them: a new
@@ -365,6 +381,8 @@ class Function:
         """Trace for a call (``dry``: for ``get_concrete_function``, whose
         ``specs`` may have ``None`` sizes); the result and the trace's Signature
         when ``dry``, the result otherwise."""
+        if self._binder is None:  # as TensorFlow, arguments that do not bind are a TypeError
+            _canonical_arguments(self.python_function, args, kwargs)
         with self._lock:
             first = self.trace_count == 0
             pattern = _pattern(leaves, _structure((args, kwargs)), self._binder, specs)
@@ -453,7 +471,9 @@ class Function:
         trace.push(tracer)
         self._tracing_threads.add(me)
         try:
+            before = _argument_snapshot(self.python_function, args, kwargs)
             result = _tensors_out(self.python_function(*args, **kwargs))
+            _check_unmodified(self.python_function, before, args, kwargs)
             tracer.outputs = _output_specs(result, tracer)
             if tracer.created and self.trace_count:
                 raise ValueError(_SINGLETON_VARIABLES.format(
@@ -542,6 +562,29 @@ def _method_of(func, instance):
     return method
 
 
+def _argument_snapshot(func, args, kwargs):
+    """{parameter: (nesting, identities of its leaves)} of a call's arguments."""
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs).arguments
+    except (TypeError, ValueError):
+        bound = {"args": args, "kwargs": kwargs}
+    return {name: (_structure(value), [id(x) for x in nest.flatten(value)])
+            for name, value in bound.items()}
+
+
+def _check_unmodified(func, before, args, kwargs):
+    """TensorFlow's rule: a traced function must not change the lists and dicts it is
+    given (a replay would not repeat the change)."""
+    after = _argument_snapshot(func, args, kwargs)
+    changed = [name for name in before if before[name] != after.get(name)]
+    if changed:
+        name = getattr(func, "__qualname__", getattr(func, "__name__", type(func).__name__))
+        raise ValueError(
+            f"{name}({', '.join(before)}) should not modify its Python input arguments. "
+            "Modifying a copy is allowed. The following parameter(s) were modified: "
+            f"{', '.join(changed)}")
+
+
 def _spec_of(x):
     if isinstance(x, (TensorSpec, Variable)):
         return x
@@ -592,32 +635,60 @@ def _tensor_out(x):
 
 
 class _Binder:
-    """Arguments bound to an ``input_signature``: converted to its dtypes, checked."""
+    """Arguments bound to an ``input_signature``: converted to its dtypes, checked.
+    The specs stand for the first parameters; the others keep their defaults."""
 
     def __init__(self, func, signature, method=False):
         self.signature = signature
         self.flat_specs = nest.flatten(signature)
         try:
-            params = list(inspect.signature(func).parameters.values())
+            python = inspect.signature(func)
         except (TypeError, ValueError):
-            params = []
-        self.names = [p.name for p in params
-                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][int(method):]
+            python = None
+        params = [] if python is None else list(python.parameters.values())[int(method):]
+        self.python = None if python is None else python.replace(parameters=params)
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        self.names = [p.name for p in params if p.kind in positional]
+        self.varargs = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
+        self.unconstrained = [p.name for p in params[len(signature):]
+                              if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL,
+                                                                         p.VAR_KEYWORD)]
 
     def bind(self, args, kwargs):
-        if kwargs:
-            args = list(args)
-            for name in self.names[len(args):]:
-                if name in kwargs:
-                    args.append(kwargs.pop(name))
-            if kwargs:
-                raise TypeError(f"gradtape.function with an input_signature got unexpected "
-                                f"keyword arguments {sorted(kwargs)}")
-        if len(args) != len(self.signature):
-            raise TypeError(f"gradtape.function with an input_signature of {len(self.signature)} "
-                            f"argument(s) got {len(args)}: pass one value per spec of "
-                            f"{self.signature}")
-        return tuple(self._bound(a, s) for a, s in zip(args, self.signature)), {}
+        if self.unconstrained:
+            raise TypeError(
+                f"input_signature missing type constraint for {self.unconstrained}: the "
+                f"{len(self.signature)} spec(s) of {self.signature} stand for the first "
+                "parameters, and the others need default values")
+        if self.python is None:
+            if kwargs or len(args) != len(self.signature):
+                raise _binding_error(f"{len(self.signature)} positional argument(s) expected "
+                                     f"for {self.signature}")
+            values = list(args)
+        else:
+            values = self._spec_values(args, kwargs)
+        return tuple(self._bound(a, s) for a, s in zip(values, self.signature)), {}
+
+    def _spec_values(self, args, kwargs):
+        """The values the specs stand for, defaults filled in."""
+        try:
+            bound = self.python.bind(*args, **kwargs)
+        except TypeError as e:
+            raise _binding_error(str(e)) from None
+        given = list(bound.arguments)
+        bound.apply_defaults()
+        n = len(self.signature)
+        names = self.names[:n]
+        values = [bound.arguments[name] for name in names]
+        if len(values) < n and self.varargs is not None:
+            values += list(bound.arguments[self.varargs])[:n - len(values)]
+            names.append(self.varargs)
+        beyond = [name for name in given if name not in names]
+        if beyond or len(values) != n:
+            raise _binding_error(
+                f"the input_signature {self.signature} has {n} spec(s); arguments "
+                f"{beyond or values} do not fit it")
+        return values
 
     def _bound(self, value, spec):
         if isinstance(spec, TensorSpec):
@@ -707,8 +778,13 @@ def _tensors_signature(args):
 
 def _structure(s):
     """The nesting of the arguments, with container types and dict keys."""
-    if isinstance(s, dict):
-        return (type(s), tuple((k, _structure(v)) for k, v in s.items()))
+    if isinstance(s, dict):  # keys sorted, as nest flattens: f(a=x, b=y) is f(b=y, a=x)
+        items = s.items()
+        try:
+            items = sorted(items, key=lambda kv: kv[0])
+        except TypeError:
+            pass
+        return (type(s), tuple((k, _structure(v)) for k, v in items))
     if isinstance(s, (list, tuple)):
         return (type(s), tuple(_structure(v) for v in s))
     return None
@@ -730,12 +806,17 @@ def _signature(leaves):
         elif hasattr(type(leaf), "__tf_tracing_type__"):  # equal trace types share a trace
             key.append(("TraceType", leaf.__tf_tracing_type__(None)))
         else:
+            if isinstance(leaf, weakref.ref):  # its target may die: TensorFlow refuses it too
+                raise TypeError(f"gradtape.function: a weakref argument ({leaf!r}) cannot be "
+                                "part of a signature; pass the object itself")
             try:
                 hash(leaf)
             except TypeError:
-                raise TypeError(f"gradtape.function: an argument of type {type(leaf).__name__} "
-                                "is neither a tensor, an array nor a hashable Python value; "
-                                "pass it through the function's closure instead") from None
+                raise TypeError(f"Could not generate a generic TraceType for {leaf!r}: "
+                                f"gradtape.function takes an argument of type "
+                                f"{type(leaf).__name__} that is neither a tensor, an array nor "
+                                "a hashable Python value; pass it through the function's "
+                                "closure instead") from None
             key.append((type(leaf), leaf))
     return tuple(key), arrays
 

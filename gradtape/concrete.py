@@ -181,17 +181,83 @@ class ConcreteFunction:
             "ops lists) is not supported; call the concrete function, or print it to see "
             "its signature")
 
-    def pretty_printed_signature(self) -> str:
-        """The signature as ``print`` shows it, without the ``ConcreteFunction`` prefix."""
+    def pretty_printed_signature(self, verbose: bool = True) -> str:
+        """The signature as ``print`` shows it, without the ``ConcreteFunction`` prefix;
+        ``verbose=False``: on one line, ``(params) -> output``.
+
+        >>> import gradtape as tf
+        >>> f = tf.function(lambda x, n=2: x * n)
+        >>> f.get_concrete_function(tf.constant(1.0)).pretty_printed_signature(verbose=False)
+        '(x: TensorSpec(shape=(), dtype=tf.float32, name=None), n: Literal[2]) -> TensorSpec(shape=(), dtype=tf.float32, name=None)'
+        """
+        if not verbose:
+            return self._summary()
         return str(self._signature)
+
+    @property
+    def output_shapes(self) -> Any:
+        """The outputs' shapes (``TensorShape``), nested as the outputs.
+
+        >>> import gradtape as tf
+        >>> f = tf.function(lambda x: (x, {"n": tf.reduce_sum(x)}))
+        >>> f.get_concrete_function(tf.TensorSpec([None, 2])).output_shapes
+        (TensorShape([None, 2]), {'n': TensorShape([])})
+        """
+        outputs = self._signature.outputs
+        if outputs is None or outputs is PENDING:
+            return TensorShape(None)
+        return nest.map_structure(
+            lambda o: o.shape if isinstance(o, TensorSpec) else TensorShape(None), outputs)
+
+    @property
+    def output_dtypes(self) -> Any:
+        """The outputs' dtypes, nested as the outputs (``None`` for no output).
+
+        >>> import gradtape as tf
+        >>> tf.function(lambda x: x > 0).get_concrete_function(tf.constant(1.0)).output_dtypes
+        tf.bool
+        """
+        outputs = self._signature.outputs
+        if outputs is None or outputs is PENDING:
+            return None
+        return nest.map_structure(
+            lambda o: o.dtype if isinstance(o, TensorSpec) else None, outputs)
+
+    @property
+    def variables(self) -> tuple:
+        """The Variables the function reads or assigns: captured and passed.
+
+        >>> import gradtape as tf
+        >>> w = tf.Variable(2.0, name="w")
+        >>> [v.name for v in tf.function(lambda: w * 3.0).get_concrete_function().variables]
+        ['w:0']
+        """
+        passed = [v for v in nest.flatten(self._specs) if isinstance(v, Variable)]
+        unique: dict[int, Variable] = {}
+        for v in list(self._signature.captures) + passed:
+            unique.setdefault(id(v), v)
+        return tuple(unique.values())
+
+    @property
+    def trainable_variables(self) -> tuple:
+        """The trainable ones of :attr:`variables`.
+
+        >>> import gradtape as tf
+        >>> step = tf.Variable(0, trainable=False)
+        >>> tf.function(lambda: step + 1).get_concrete_function().trainable_variables
+        ()
+        """
+        return tuple(v for v in self.variables if v.trainable)
+
+    def _summary(self) -> str:
+        params = ", ".join(f"{name}: {_type_of(v, {})}" for name, _, v in self._signature.params)
+        return f"({params}) -> {_type_of(self._signature.outputs, {})}"
 
     def __str__(self) -> str:
         return "ConcreteFunction " + str(self._signature)
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{name}: {_type_of(v, {})}" for name, _, v in self._signature.params)
-        return (f"<ConcreteFunction ({params}) -> {_type_of(self._signature.outputs, {})} "
-                f"at 0x{id(self):X}>")
+        return f"<ConcreteFunction {self._summary()} at 0x{id(self):X}>"
 
     def _arguments(self, args, kwargs):
         """The call's (args, kwargs) with the Python values of the trace filled in;

@@ -21,7 +21,7 @@ def test_a_none_dimension_is_one_signature_for_every_size():
 @pytest.mark.parametrize("bad, what", [
     ((tf.ones((2, 4)),), r"TensorSpec\(shape=\(2, 4\), dtype=tf.float32"),
     ((tf.ones((2, 3), tf.float64),), "dtype=tf.float64"),
-    ((tf.ones((2, 3)), tf.ones(3)), "of 1 argument\\(s\\) got 2"),
+    ((tf.ones((2, 3)), tf.ones(3)), "too many positional arguments"),
 ])
 def test_arguments_that_do_not_fit_the_signature_are_a_type_error(bad, what):
     f = tf.function(lambda x: x * 2.0, input_signature=[tf.TensorSpec([None, 3], tf.float32)])
