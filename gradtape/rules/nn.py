@@ -174,8 +174,10 @@ def _elu_impl(xp, x):
     return xp.astype(xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0))), x.dtype, copy=False)
 
 
+# the negative branch where the output is < 0, as TensorFlow's EluGrad: at 0
+# the slope is 1 and its own derivative 0 (the positive branch's)
 _ELU = _activation("elu", _elu_impl,
-                   lambda a, x: ew.where(x > 0.0, 1.0, a + 1.0), save_ans=True)
+                   lambda a, x: ew.where(a < 0.0, a + 1.0, 1.0), save_ans=True)
 
 
 def elu(features: TensorInput, name: Optional[str] = None) -> Tensor:
