@@ -106,7 +106,7 @@ def sum_to_shape(g, shape, nbatch=0):
         if d == 1 and g.shape[nbatch + extra + i] != 1)
     if axes and nbatch == 0 and axes[-1] == len(axes) - 1:
         # leading axes: the sum the sweep on arrays makes (reverse.unbroadcast)
-        g = apply(OPS["sum_leading"], (g,), {"k": len(axes)})
+        g = apply(OPS["sum_leading"], (g,), {"k": len(axes), "keep": g.ndim - len(axes)})
     elif axes:
         g = reduce_sum(g, [a - g.ndim for a in axes])
     if tuple(g.shape) != shape:

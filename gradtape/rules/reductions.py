@@ -155,27 +155,29 @@ _SUM = defop("reduce_sum", _sum_impl, portable=_sum_standard,
              linear=True, save="none")
 
 
-def _leading_axes(x, k):
-    return tuple(range(-x.ndim, k - x.ndim))
+def _summed_axes(k, keep):
+    """The ``k`` axes before the last ``keep``, counted from the end (so a
+    batched tangent's leading axes are kept: the op is linear)."""
+    return tuple(range(-(k + keep), -keep)) if keep else tuple(range(-k, 0))
 
 
-def _sum_leading_numpy(x, k):
+def _sum_leading_numpy(x, k, keep):
     """The sum over the ``k`` leading axes as the first-order sweep undoes
     broadcasting (``reverse.sum_leading``, a BLAS product for float32 and
     float64), so a sweep made of ops gives the same bits."""
-    if x.dtype in _BLAS_FLOATS and x.size:
+    if x.ndim == k + keep and x.dtype in _BLAS_FLOATS and x.size:
         return sum_leading(x, k, x.shape[k:])
-    return _sum_impl(NP, x, _leading_axes(x, k), False)
+    return _sum_impl(NP, x, _summed_axes(k, keep), False)
 
 
 # the sum over the leading axes that undoes broadcasting in a sweep of ops
 # (``basic_ops.sum_to_shape``): the numbers of the sweep on arrays
 _SUM_LEADING = defop(
-    "sum_leading", lambda xp, x, k: _sum_impl(xp, x, _leading_axes(x, k), False),
-    portable=lambda xp, x, k: _sum_standard(xp, x, _leading_axes(x, k), False),
-    vjp=lambda ct, ans, x, k: _unreduce(ct, x.shape, _leading_axes(x, k), False),
-    numpy_vjps=lambda ct, ans, x, k: _spread_numpy(ct, tuple(x.shape), _leading_axes(x, k),
-                                                   False),
+    "sum_leading", lambda xp, x, k, keep: _sum_impl(xp, x, _summed_axes(k, keep), False),
+    portable=lambda xp, x, k, keep: _sum_standard(xp, x, _summed_axes(k, keep), False),
+    vjp=lambda ct, ans, x, k, keep: _unreduce(ct, x.shape, _summed_axes(k, keep), False),
+    numpy_vjps=lambda ct, ans, x, k, keep: _spread_numpy(ct, tuple(x.shape),
+                                                         _summed_axes(k, keep), False),
     linear=True, save="none")
 _SUM_LEADING.numpy_impl = _sum_leading_numpy
 

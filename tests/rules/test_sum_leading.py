@@ -51,5 +51,14 @@ def test_a_bias_gradient_is_the_same_eager_and_compiled():
 
 def test_the_sum_over_leading_axes_differentiates():
     for k in (1, 2):
-        check_gradients(lambda x: apply(OPS["sum_leading"], (x,), {"k": k}),
+        check_gradients(lambda x: apply(OPS["sum_leading"], (x,), {"k": k, "keep": 3 - k}),
                         [np.random.default_rng(k).standard_normal((2, 3, 4))], order=2)
+
+
+
+def test_batched_tangents_keep_their_batch_axis():
+    # a forward-mode Jacobian pushes a batch of tangents through the op (it is
+    # linear: its JVP is the op itself on tangents with a leading batch axis)
+    x = tf.constant(np.random.default_rng(2).standard_normal((3, 2)))
+    jac = tf.jacfwd(lambda x: apply(OPS["sum_leading"], (x,), {"k": 1, "keep": 1}))(x)
+    np.testing.assert_array_equal(jac.numpy(), np.tile(np.eye(2), (3, 1, 1)).transpose(1, 0, 2))
