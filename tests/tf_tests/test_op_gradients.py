@@ -695,6 +695,28 @@ def test_jvp_as_tensorflow(name):
     _assert_all_match(fn(*args), JVP_EXPECTED[name])
 
 
+# -- the exact GELU in its left tail, where 1 + erf(x / sqrt 2) cancels ----------
+
+_GELU_TAIL = [-4., -6., -9., -12., 0.5, 3., 6.]
+
+
+@pytest.mark.parametrize("dtype, values, gradients", [
+    ("float32", [-1.2668502e-04, -5.9195355e-09, -1.0157333e-18, -2.1317925e-32, 0.34573123, 2.9959502, 6.],
+     [-5.0364994e-04, -3.5468780e-08, -9.1389726e-18, -2.5579150e-31, 0.86749512, 1.0119456, 1.]),
+    ("float16", [-1.270e-04, -0., -0., -0., 0.3457, 2.996, 6.],
+     [-5.035e-04, 0., 0., 0., 0.8672, 1.012, 1.]),
+], ids=["float32", "float16"])
+def test_gelu_left_tail_as_tensorflow(dtype, values, gradients):
+    x = tf.constant(np.array(_GELU_TAIL, dtype))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.nn.gelu(x)
+    # relative only: an absolute tolerance would hide a wrong tail
+    np.testing.assert_allclose(y.numpy(), np.array(values, dtype), rtol=1e-5 if dtype == "float32" else 1e-3)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), np.array(gradients, dtype),
+                               rtol=1e-5 if dtype == "float32" else 1e-3)
+
+
 # -- errors: the same classes and words as TensorFlow's kernels ----------------
 
 ERROR_CASES = {
