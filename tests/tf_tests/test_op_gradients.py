@@ -925,6 +925,10 @@ MISSING_OPS = {
         [("float32", [[[[0.3057804, 0.01674825, -0.06599277, 0.00239961],
                         [0.05013748, -0.02018128, -0.02694437, 0.01059579]]]])]),
     # TensorFlow computes (x - y) * conj(x - y) for complex numbers; gradtape refuses them
+    "weighted_moments": (lambda x, w: tf.nn.weighted_moments(x, [0], w)[1], [f32(1., 2., 4.), f32(1., 0., 1.)],
+                         [("float32", [-1.5, 0., 1.5]), ("float32", [0., -1., 0.])]),
+    "reverse_sequence": (lambda x: tf.reverse_sequence(x, [2, 1], 1, 0) * m32([[1., 2.], [3., 4.]]),
+                         [m32([[1., 2.], [3., 4.]])], [("float32", [[2., 1.], [3., 4.]])]),
     "complex_squared_difference": (tf.math.squared_difference, [c128(1 + 1j), c128(2 + 3j)],
                                    [("complex128", [complex(-2., -4.)]), ("complex128", [complex(2., 4.)])]),
 }
@@ -935,6 +939,22 @@ MISSING_OPS = {
 def test_gradient_of_op_gradtape_lacks(name):
     fn, args, want = MISSING_OPS[name]
     _assert_all_match(_gradients(fn, args), want)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="only gathers of the source itself give IndexedSlices; TensorFlow's "
+                          "identity passes them through")
+def test_gather_of_an_identity_of_a_variable_is_slices():
+    grad = _variable_gradient(f32(1., 2., 3.), lambda v: tf.gather(tf.identity(v), [1, 1]))
+    _assert_matches(grad, slices([1., 1.], [1, 1], [3], "float32"))
+
+
+@pytest.mark.xfail(strict=True, raises=tf.errors.UnimplementedError,
+                   reason="embedding_lookup's max_norm raises UnimplementedError")
+def test_embedding_lookup_with_max_norm():
+    grad = _variable_gradient(m32([[3., 4.], [0.3, 0.4]]), lambda v: tf.nn.embedding_lookup(
+        v, [0, 1], max_norm=1.0) * m32([[1., 2.], [3., 4.]]))
+    _assert_matches(grad, slices([[-0.064, 0.048], [3., 4.]], [0, 1], [2, 2], "float32"))
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
