@@ -174,8 +174,10 @@ def _elu_impl(xp, x):
     return xp.astype(xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0))), x.dtype, copy=False)
 
 
+# the negative branch where the output is < 0, as TensorFlow's EluGrad: at 0
+# the slope is 1 and its own derivative 0 (the positive branch's)
 _ELU = _activation("elu", _elu_impl,
-                   lambda a, x: ew.where(x > 0.0, 1.0, a + 1.0), save_ans=True)
+                   lambda a, x: ew.where(a < 0.0, a + 1.0, 1.0), save_ans=True)
 
 
 def elu(features: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -214,7 +216,9 @@ def _gelu_impl(xp, x, approximate):
     if approximate:
         inner = _GELU_C * (x + _GELU_K * (x * x * x))
         return xp.astype(0.5 * x * (1.0 + xp.tanh(inner)), x.dtype, copy=False)
-    return xp.astype(0.5 * x * (1.0 + ew._erf(xp, x * _SQRT_HALF)), x.dtype, copy=False)
+    # the normal CDF as erfc(-x / sqrt 2) / 2, as TensorFlow: 1 + erf(...) would
+    # cancel to 0 in the left tail (x < -4 in float16, < -6 in float32)
+    return xp.astype(0.5 * x * ew._erfc(xp, -x * _SQRT_HALF), x.dtype, copy=False)
 
 
 def _gelu_deriv(a, x, approximate):
@@ -222,7 +226,7 @@ def _gelu_deriv(a, x, approximate):
         th = ew.tanh(_GELU_C * (x + _GELU_K * x ** 3))
         return (0.5 * (1.0 + th) + (0.5 * _GELU_C) * x * (1.0 - ew.square(th))
                 * (1.0 + (3 * _GELU_K) * ew.square(x)))
-    return 0.5 * (1.0 + ew.erf(x * _SQRT_HALF)) + _INV_SQRT_2PI * x * ew.exp(-0.5 * ew.square(x))
+    return 0.5 * ew.erfc(-x * _SQRT_HALF) + _INV_SQRT_2PI * x * ew.exp(-0.5 * ew.square(x))
 
 
 _GELU = _activation("gelu", _gelu_impl, _gelu_deriv)
