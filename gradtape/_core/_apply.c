@@ -124,6 +124,19 @@ done:
     return out;
 }
 
+/* Leave the garbage collector out of a new Tensor ``t`` holding a NumPy array or
+ * scalar: such a Tensor refers to nothing the collector follows (NumPy's values are
+ * not tracked), so it can be in no cycle the collector could free.  Each op makes
+ * one, and a taped step keeps hundreds alive that every young collection would walk. */
+static void
+untrack_numpy(PyObject *t, PyObject *value)
+{
+#ifdef GRADTAPE_NUMPY
+    if (PyArray_CheckExact(value) || PyArray_IsScalar(value, Generic))
+        PyObject_GC_UnTrack(t);
+#endif
+}
+
 /* A new Tensor around ``value`` (stolen). */
 static PyObject *
 wrap(PyObject *value)
@@ -139,6 +152,7 @@ wrap(PyObject *value)
     }
     SLOT(t, off_value) = value;
     SLOT(t, off_uid) = uid;
+    untrack_numpy(t, value);
     return t;
 }
 
@@ -202,6 +216,7 @@ quick_read(PyObject *var, PyObject *recorders)
         return NULL;
     SLOT(t, off_value) = Py_NewRef(value);
     SLOT(t, off_uid) = Py_NewRef(uid);
+    untrack_numpy(t, value);
     return t;
 }
 
@@ -234,6 +249,10 @@ recorded_inputs(PyObject *const *items, Py_ssize_t n, PyObject *recorders)
         }
         PyTuple_SET_ITEM(ins, k, x);
     }
+    for (Py_ssize_t k = 0; k < n; k++)  /* (kept with the entry: see untrack_numpy) */
+        if (PyObject_GC_IsTracked(PyTuple_GET_ITEM(ins, k)))
+            return ins;
+    PyObject_GC_UnTrack(ins);
     return ins;
 }
 

@@ -283,6 +283,7 @@ record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             reached = r;
         }
     }
+    PyObject_GC_UnTrack(in_uids);  /* ints only: in no cycle, and kept with the entry */
     if (!reached) {  /* no input on the tape: nothing to record */
         Py_DECREF(in_uids);
         Py_RETURN_NONE;

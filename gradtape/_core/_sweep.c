@@ -28,6 +28,9 @@ static PyObject *unbroadcast;   /* reverse.unbroadcast */
 static PyObject *drop_multi;    /* reverse._drop_consumed */
 static PyObject *pass_through;  /* reverse.pass_through: the rule that returns ct */
 static PyObject *negated;       /* reverse.negated: the rule that returns -ct */
+/* matmul's NumPy rules and its plain parameters (``know_matmul``): for two matrices
+ * the rules are one product with a transposed view, made here without a call */
+static PyObject *matmul_a, *matmul_b, *plain_matmul;
 static PyObject *zero, *one;    /* the ints 0 (unbroadcast's nbatch) and 1 */
 static PyObject *s_shape, *s_dtype, *s_kind, *s_astype;
 
@@ -228,6 +231,28 @@ fail:
     return NULL;
 }
 
+#ifdef GRADTAPE_NUMPY
+static int
+two_matrices(PyObject *x, PyObject *y)
+{
+    return PyArray_CheckExact(x) && PyArray_CheckExact(y) && PyArray_NDIM((PyArrayObject *)x) == 2
+           && PyArray_NDIM((PyArrayObject *)y) == 2;
+}
+
+/* linalg's ``_matmul_numpy_vjp_a`` (``ct.dot(b.T)``) or ``_b`` (``a.T.dot(ct)``)
+ * for matrices: the same product, bit for bit. */
+static PyObject *
+matrix_rule(int for_a, PyObject *ct, PyObject *a, PyObject *b)
+{
+    PyObject *t = PyArray_Transpose((PyArrayObject *)(for_a ? b : a), NULL), *out;
+    if (t == NULL)
+        return NULL;
+    out = for_a ? PyArray_MatrixProduct2(ct, t, NULL) : PyArray_MatrixProduct2(t, ct, NULL);
+    Py_DECREF(t);
+    return out;
+}
+#endif
+
 /* Add ``gv`` (stolen) to the cotangent of ``u`` in ``cts``. */
 static int
 accumulate(PyObject *cts, PyObject *owned, PyObject *u, PyObject *gv)
@@ -308,6 +333,12 @@ sweep_entry(PyObject *entry, PyObject *ct, PyObject *cts, PyObject *owned, PyObj
         if (rule == pass_through) {
             gv = Py_NewRef(ct);
         }
+#ifdef GRADTAPE_NUMPY
+        else if ((rule == matmul_a || rule == matmul_b) && params == plain_matmul && n == 2
+                 && two_matrices(ct, values[rule == matmul_a ? 1 : 0])) {
+            gv = matrix_rule(rule == matmul_a, ct, values[0], values[1]);
+        }
+#endif
         else if (rule == negated) {
             gv = PyNumber_Negative(ct);
         }
@@ -454,7 +485,22 @@ install(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+know_matmul(PyObject *module, PyObject *args)
+{
+    PyObject *a, *b, *plain;
+    if (!PyArg_ParseTuple(args, "OOO!", &a, &b, &PyDict_Type, &plain))
+        return NULL;
+    Py_XSETREF(matmul_a, Py_NewRef(a));
+    Py_XSETREF(matmul_b, Py_NewRef(b));
+    Py_XSETREF(plain_matmul, Py_NewRef(plain));
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"know_matmul", know_matmul, METH_VARARGS,
+     "know_matmul(rule_a, rule_b, plain_params): matmul's NumPy VJP rules, computed here "
+     "for two matrices and the plain parameters."},
     {"install", install, METH_VARARGS,
      "install(Op, Tensor, ndarray, Meta, array_cts, tensor_vjp, unbroadcast, drop_consumed, "
      "pass_through, negated)"},

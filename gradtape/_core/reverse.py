@@ -628,6 +628,16 @@ def _use_c_sweep():
     return _sweep.sweep
 
 
+def know_matmul(rule_a, rule_b, plain_params):
+    """Tell the C sweep matmul's NumPy VJP rules (``ct.dot(b.T)`` and ``a.T.dot(ct)``
+    for two matrices): it makes those products itself, without calling them,
+    when the parameters are ``plain_params`` (no transposes)."""
+    if C_SWEEP:
+        from . import _sweep
+        if hasattr(_sweep, "know_matmul"):
+            _sweep.know_matmul(rule_a, rule_b, plain_params)
+
+
 _sweep_loop = _use_c_sweep()
 #: Whether the first-order sweep's loop is the C one (``_sweep.c``).
 C_SWEEP = _sweep_loop is not python_sweep_arrays

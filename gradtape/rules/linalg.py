@@ -19,6 +19,7 @@ from . import complex_ops as co
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
+from .._core.reverse import know_matmul
 from ._util import (NOPARAMS, _zeros_like, accepted_dtypes, apply, defop, fast_public, namespace,
                     norm_axes, pair, public_names, tensor, NP)
 from typing import Any, Optional, TYPE_CHECKING
@@ -283,6 +284,7 @@ _MATMUL_NUMPY_DTYPES = frozenset(NP.dtype(n) for n in _MATMUL_DTYPE_NAMES if n !
 
 matmul = fast_public(matmul, _MATMUL, dict.fromkeys(_MATMUL_NUMPY_DTYPES, True), 2,
                      params=_PLAIN_MATMUL, matmul=True)
+know_matmul(_matmul_numpy_vjp_a, _matmul_numpy_vjp_b, _PLAIN_MATMUL)
 
 
 def _check_matmul_dtype(dtype):

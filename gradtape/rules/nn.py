@@ -8,9 +8,11 @@ rules reuse ``softmax``/``log_softmax``.
 """
 from __future__ import annotations
 import math
+import weakref
 
 from .._core.dtypes import int32, int64, kind
 from .._core.backend import backend_of, constant_like, foreign
+from .._core.state import active as _recording
 from .._core.tensor import TensorLike, decide, host
 from ..errors import InvalidArgumentError
 from . import elementwise as ew
@@ -414,8 +416,11 @@ def _sparse_xent_impl(xp, x, labels):
         # log(total) >= +0 and picked <= +0 (the max's own entry is x - x = +0):
         # the difference is never -0.0
         if type(total) is NP.ndarray:  # (a NumPy scalar for one row)
+            probs = _keep_softmax(s, total) if _recording[0] else None
             total = NP.log(total, out=total)
             total -= picked
+            if probs is not None:
+                _SOFTMAX_OF[:] = weakref.ref(total), probs
             return total
         return NP.log(total) - picked
     s = x - xp.max(x, axis=-1, keepdims=True)
@@ -461,11 +466,28 @@ def _sparse_xent_vjp(ct, ans, x, labels):
     return sh.expand_dims(ct, -1) * (softmax(x) - _one_hot_like(labels, x))
 
 
+# the softmax a taped forward computed on the way (as TensorFlow's kernel gives its
+# backprop with the loss), for the loss array it belongs to: [weakref to it, softmax]
+_SOFTMAX_OF = [None, None]
+
+
+def _keep_softmax(exps, totals):
+    """The softmax the forward's exponentials and row sums give, for the VJP
+    (float32 and float64: a float16 forward runs in float32, its VJP does not)."""
+    if exps.dtype.itemsize < 4:
+        return None
+    return exps / totals[..., None]  # (the VJP's own division, bit for bit)
+
+
 def _sparse_xent_numpy_vjp(ct, ans, x, labels):
     # softmax(x) - one_hot(labels), as the Tensor rule computes it, in place
-    probs = x - NP.maximum.reduce(x, axis=-1, keepdims=True)
-    NP.exp(probs, out=probs)
-    probs /= NP.add.reduce(probs, axis=-1, keepdims=True)
+    kept = _SOFTMAX_OF[0]
+    if kept is not None and ans is not None and kept() is ans:
+        probs = _SOFTMAX_OF[1].copy()  # (a persistent tape may come back for it)
+    else:
+        probs = x - NP.maximum.reduce(x, axis=-1, keepdims=True)
+        NP.exp(probs, out=probs)
+        probs /= NP.add.reduce(probs, axis=-1, keepdims=True)
     rows = probs.reshape(-1, probs.shape[-1])
     # one entry per row: subtract.at is the in-place fancy update, without
     # ``rows[i, j] -= 1``'s gather, temporary and scatter
@@ -483,7 +505,7 @@ def _sparse_xent_jvp(ts, ans, x, labels):
 
 _SPARSE_XENT = defop("sparse_softmax_cross_entropy_with_logits", _sparse_xent_impl,
                      vjp=(_sparse_xent_vjp, None), jvp=_sparse_xent_jvp,
-                     numpy_vjps=(_sparse_xent_numpy_vjp, None))
+                     numpy_vjps=(_sparse_xent_numpy_vjp, None), save_ans=True)
 
 
 def _check_sparse_labels(labels, logits):
