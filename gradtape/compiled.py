@@ -195,6 +195,7 @@ class Function:
         self._relaxing = True  # False once a relaxed trace raised: trace per shape
         self._bound = weakref.WeakKeyDictionary()
         self._described = []       # the Signatures traced, as TensorFlow counts them
+        self._concrete = {}        # id(a _described entry) -> (it, its ConcreteFunction)
         self.__name__ = getattr(func, "__name__", type(func).__name__)
         functools.update_wrapper(self, func)
 
@@ -334,7 +335,7 @@ class Function:
         pattern = _pattern(leaves, _structure((args, kwargs)), None, specs)
         for known in reversed(self._described):  # as TensorFlow: one traced for specs
             if _fits(pattern, known[0]):           # these fit, the latest first
-                return ConcreteFunction(self, *known[1:])
+                return self._concrete_of(known)
         if key is None:
             key = ("nested", _signature(leaves)[0], _structure((args, kwargs)))
         relaxing = self._relaxing
@@ -348,7 +349,19 @@ class Function:
             self._relaxing = relaxing
             return ConcreteFunction(self, specs, Signature(self.python_function, *specs,
                                                            PENDING, []))
-        return ConcreteFunction(self, *described[1:])
+        return self._concrete_of(described)
+
+    def _concrete_of(self, described):
+        """The ConcreteFunction of a traced signature, one object per signature as
+        TensorFlow's (a signature not counted as a trace of its own gets a new one)."""
+        concrete = self._concrete.get(id(described))
+        if concrete is None or concrete[0] is not described:
+            live = {id(d) for d in self._described}
+            self._concrete = {k: c for k, c in self._concrete.items() if k in live}
+            concrete = (described, ConcreteFunction(self, *described[1:]))
+            if id(described) in live:
+                self._concrete[id(described)] = concrete
+        return concrete[1]
 
     def pretty_printed_concrete_signatures(self) -> str:
         """The signatures traced so far, one paragraph each, as TensorFlow prints them.

@@ -860,8 +860,6 @@ def test_kwargs_and_a_tuple_of_specs_get_numbered_names():
                           tf.constant(4.0))) == 10.0
 
 
-@pytest.mark.xfail(strict=True, reason="get_concrete_function makes a new "
-                   "ConcreteFunction object on each call (of the same trace), not the same object")
 def test_the_same_spec_gives_the_same_concrete_function():
     func = tf.function(lambda x: 2 * x)
     assert func.get_concrete_function(tf.TensorSpec([None], tf.int32)) is \
