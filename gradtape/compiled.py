@@ -195,6 +195,7 @@ class Function:
         self._relaxing = True  # False once a relaxed trace raised: trace per shape
         self._bound = weakref.WeakKeyDictionary()
         self._described = []       # the Signatures traced, as TensorFlow counts them
+        self._concrete = {}        # id(a _described entry) -> (it, its ConcreteFunction)
         self.__name__ = getattr(func, "__name__", type(func).__name__)
         functools.update_wrapper(self, func)
 
@@ -248,10 +249,12 @@ class Function:
         if self._binder is not None:
             args, kwargs = self._binder.bind(args, kwargs)
         key = None if kwargs else _tensors_signature(args)
+        variables = ()
         if key is None:
             leaves = nest.flatten((args, kwargs))
-            key, arrays = _signature(leaves)
+            key, arrays, variables = _signature(leaves)
             key = ("nested", key, _structure((args, kwargs)))
+            arrays += variables
         else:
             leaves = args
             arrays = [a._value for a in args]
@@ -259,8 +262,11 @@ class Function:
         program = programs.get(key)
         if program is None:
             program = self._relaxed_program(key, args, kwargs, leaves)
-            if program is None:
-                return self._trace(key, args, kwargs, leaves)
+        if variables and program is not None and not _serves(program, variables):
+            key = ("own Variables", key, tuple(v._uid for v in variables))
+            program = programs.get(key)
+        if program is None:
+            return self._trace(key, args, kwargs, leaves)
         if len(programs) > 1:  # least recently used last
             programs[key] = programs.pop(key, program)
         if program is _EAGER:
@@ -334,9 +340,13 @@ class Function:
         pattern = _pattern(leaves, _structure((args, kwargs)), None, specs)
         for known in reversed(self._described):  # as TensorFlow: one traced for specs
             if _fits(pattern, known[0]):           # these fit, the latest first
-                return ConcreteFunction(self, *known[1:])
+                return self._concrete_of(known)
         if key is None:
-            key = ("nested", _signature(leaves)[0], _structure((args, kwargs)))
+            key, _, variables = _signature(leaves)
+            key = ("nested", key, _structure((args, kwargs)))
+            program = self._programs.get(key)
+            if variables and program is not None and not _serves(program, variables):
+                key = ("own Variables", key, tuple(v._uid for v in variables))
         relaxing = self._relaxing
         try:
             with np.errstate(all="ignore"):
@@ -348,7 +358,19 @@ class Function:
             self._relaxing = relaxing
             return ConcreteFunction(self, specs, Signature(self.python_function, *specs,
                                                            PENDING, []))
-        return ConcreteFunction(self, *described[1:])
+        return self._concrete_of(described)
+
+    def _concrete_of(self, described):
+        """The ConcreteFunction of a traced signature, one object per signature as
+        TensorFlow's (a signature not counted as a trace of its own gets a new one)."""
+        concrete = self._concrete.get(id(described))
+        if concrete is None or concrete[0] is not described:
+            live = {id(d) for d in self._described}
+            self._concrete = {k: c for k, c in self._concrete.items() if k in live}
+            concrete = (described, ConcreteFunction(self, *described[1:]))
+            if id(described) in live:
+                self._concrete[id(described)] = concrete
+        return concrete[1]
 
     def pretty_printed_concrete_signatures(self) -> str:
         """The signatures traced so far, one paragraph each, as TensorFlow prints them.
@@ -479,6 +501,9 @@ class Function:
                 raise ValueError(_SINGLETON_VARIABLES.format(
                     name=self.__name__, count=len(tracer.created)))
             program = tracer.compile(result, self.__name__) if tracer.numpy_only else _EAGER
+            if program is not _EAGER and tracer.variable_args:
+                program.shared = not _reachable(self.python_function,
+                                                {id(v) for v in tracer.variable_args})
         except BaseException:
             tracer.undo()
             raise
@@ -714,13 +739,15 @@ def _pattern(leaves, structure, binder, specs=None):
     elif binder is not None:
         specs = binder.flat_specs
     entries = []
+    variable_keys = _variable_keys(leaves)
     for i, leaf in enumerate(leaves):
         if type(leaf) is Tensor or isinstance(leaf, (np.ndarray, np.generic)):
             v = leaf._value if type(leaf) is Tensor else leaf
             shape = tuple(v.shape) if specs is None else specs[i]._shape
             entries.append(("t", shape, str(v.dtype)))
         else:
-            entries.append(("o", _signature([leaf])[0]))
+            entries.append(("o", variable_keys[i] if isinstance(leaf, Variable)
+                                 else _signature([leaf])[0][0]))
     return tuple(entries), structure
 
 
@@ -790,9 +817,100 @@ def _structure(s):
     return None
 
 
+def _variable_keys(leaves):
+    """{leaf position: trace key} of the Variable leaves: shared by Variables of
+    one shape, dtype and trainability, as TensorFlow's ``VariableSpec`` (with the
+    position of the first leaf of the same Variable: aliases trace apart)."""
+    first, keys = {}, {}
+    for i, leaf in enumerate(leaves):
+        if isinstance(leaf, Variable):
+            v = leaf._value
+            alias = first.setdefault(id(leaf), len(first))
+            keys[i] = ("Variable", v.shape, v.dtype, type(v), leaf.trainable, alias)
+    return keys
+
+
+def _serves(program, variables):
+    """Whether ``program`` may replay a call with these Variable arguments: it reads
+    and assigns the Variables it is called with, but only when the trace reached
+    them through its arguments alone, and none is a Variable it captured."""
+    if program is _EAGER:
+        return True
+    if not program.shared and any(v is not w for v, w in zip(variables, program.variable_args)):
+        return False
+    return not any(id(v) in program.captured for v in variables)
+
+
+def _reachable(func, targets, limit=5000):
+    """Whether an object of ``targets`` (ids) may be reached from ``func`` other
+    than through its arguments: its closure, defaults, instance and the globals its
+    code names, searched through containers, attributes and the functions met
+    (True when the search meets more than ``limit`` objects)."""
+    stack, seen = [func], set()
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or obj is None:
+            continue
+        seen.add(id(obj))
+        if id(obj) in targets or len(seen) > limit:
+            return True
+        stack.extend(_referents(obj))
+    return False
+
+
+_OPAQUE = (str, bytes, int, float, complex, bool, type, type(os), np.ndarray, np.generic, Tensor)
+
+
+def _referents(obj):
+    """What the search of ``_reachable`` follows from ``obj``."""
+    if isinstance(obj, _OPAQUE):
+        return ()
+    if isinstance(obj, Function):
+        return (obj.python_function,)
+    if isinstance(obj, weakref.ref):
+        return (obj(),)
+    if isinstance(obj, functools.partial):
+        return (obj.func, *obj.args, *obj.keywords.values())
+    if isinstance(obj, dict):
+        return list(obj.values())
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return list(obj)
+    code = getattr(obj, "__code__", None)
+    if code is not None:  # a function: what it closes over and the globals it names
+        found = [c.cell_contents for c in (obj.__closure__ or ()) if _filled(c)]
+        found += list(obj.__defaults__ or ()) + list((obj.__kwdefaults__ or {}).values())
+        found += [obj.__globals__[n] for n in _names(code) if n in obj.__globals__]
+        return found + [getattr(obj, "__wrapped__", None)]
+    if hasattr(obj, "__func__"):  # a bound method
+        return (obj.__func__, obj.__self__)
+    found = list(getattr(obj, "__dict__", {}).values())
+    for name in getattr(type(obj), "__slots__", ()):
+        found.append(getattr(obj, name, None))
+    return found
+
+
+def _filled(cell):
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+def _names(code):
+    """The global names ``code`` and the code nested in it use."""
+    names = list(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names += _names(const)
+    return names
+
+
 def _signature(leaves):
-    """The trace key of the flattened arguments, and the arrays a replay takes."""
-    key, arrays = [], []
+    """The trace key of the flattened arguments, the arrays a replay takes and
+    the Variable arguments (a replay takes them after the arrays)."""
+    key, arrays, variables = [], [], []
+    variable_keys = None
     for leaf in leaves:
         if type(leaf) is Tensor or isinstance(leaf, (np.ndarray, np.generic)):
             v = leaf._value if type(leaf) is Tensor else leaf
@@ -802,7 +920,10 @@ def _signature(leaves):
                        else (v.shape, v.dtype, type(v)))
             arrays.append(v)
         elif isinstance(leaf, Variable):
-            key.append(("Variable", leaf._uid))
+            if variable_keys is None:
+                variable_keys = _variable_keys(leaves)
+            key.append(variable_keys[len(key)])
+            variables.append(leaf)
         elif hasattr(type(leaf), "__tf_tracing_type__"):  # equal trace types share a trace
             key.append(("TraceType", leaf.__tf_tracing_type__(None)))
         else:
@@ -818,7 +939,7 @@ def _signature(leaves):
                                 "a hashable Python value; pass it through the function's "
                                 "closure instead") from None
             key.append((type(leaf), leaf))
-    return tuple(key), arrays
+    return tuple(key), arrays, variables
 
 
 class _OutOfScope:
@@ -1078,6 +1199,7 @@ class _Tracer(trace.Recorder):
         self.reads = {}         # id(Tensor) -> (the Tensor, its slot): Variables read while tracing
         self.snapshots = {}     # id(Tensor) -> (it, slot): Variables' values read before the call
         self.created = []       # Variables created while tracing
+        self.variable_args = []  # the Variable arguments, in order (a replay takes them)
         self.rng = _random_state()
 
     # -- where values come from --------------------------------------------
@@ -1108,6 +1230,8 @@ class _Tracer(trace.Recorder):
                 self.sizes.update(sizes)
                 self._vary(s, _stand_in(t._value, dims))
             return t
+        if isinstance(leaf, Variable):
+            self.variable_args.append(leaf)
         return leaf
 
     def _variable(self, var):
@@ -1581,6 +1705,17 @@ def _undo_lines(tracer, steps, env, head):
     return undo
 
 
+def _variable_params(tracer):
+    """The replay's parameters for the Variable arguments: ``var{slot}`` for the
+    first of each Variable the trace used (it stands for the global of that name)."""
+    params, named = [], set()
+    for i, var in enumerate(tracer.variable_args):
+        s = tracer.first_slot.get(var._uid)
+        params.append(f"var{s}" if s is not None and s not in named else f"_unused{i}")
+        named.add(s)
+    return params
+
+
 def _random_state(generators=()):
     """What draws change (``gradtape.random``'s state and ``generators``'), to undo
     the draws of a trace."""
@@ -1614,6 +1749,10 @@ class _Program:
             not any(nest.is_nested(x) for x in structure)
         self.one_tensor = len(flat) == 1 and type(structure) is int  # the leaf itself
         self.leaf_slots = outputs
+        self.variable_args = list(tracer.variable_args)
+        passed = {id(v) for v in self.variable_args}
+        self.captured = {id(v) for v in tracer.variables() if id(v) not in passed}
+        self.shared = False  # may it replay calls with other Variables (Function._run_traced)
         self.constant_leaves = [None if s is not None else x for s, x in zip(outputs, flat)]
         self.run, self.source = self._generate(tracer, steps, outputs, name)
 
@@ -1640,7 +1779,8 @@ class _Program:
             return f"v{s}"
 
         args = sorted((sources[s], s) for s in range(len(kinds)) if kinds[s] == _ARG)
-        head = [f"def replay({', '.join(f'v{s}' for _, s in args)}):"]
+        params = [f"v{s}" for _, s in args] + _variable_params(tracer)
+        head = [f"def replay({', '.join(params)}):"]
         lines = []
         used = {s for step in steps for s in _reads(step)}
         used.update(s for s in outputs if s is not None)

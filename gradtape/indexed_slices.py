@@ -2,7 +2,7 @@
 
 ``GradientTape.gradient`` returns one for a source (a Variable or a watched
 tensor) whose only uses on the tape are gathers along axis 0 (``tf.gather``,
-``tf.nn.embedding_lookup``): the rows read, with their cotangents, repeats
+``tf.nn.embedding_lookup``, also of ``tf.identity`` of it): the rows read, with their cotangents, repeats
 kept.  A source also used otherwise gets the usual dense Tensor (the rows
 summed in).  ``tf.convert_to_tensor`` and any op taking it densify it;
 optimizers apply it as Keras does.
@@ -139,30 +139,45 @@ def summed_rows(values: TensorInput, indices: TensorInput,
 
 def _row_gathers(recorder, source_uids, target_cts):
     """``{source uid: [(gather output uid, indices, source shape), ...]}`` for the
-    leaf sources whose every use on a path to a target is a gather along axis 0."""
+    leaf sources whose every use on a path to a target is a gather along axis 0,
+    of the source itself or of an identity of it (TensorFlow's identity passes
+    IndexedSlices through)."""
     gather = OPS["gather"]
     target_uids = [u for u, _ in target_cts]
     # only a source the tape tracks gets a gradient (see reverse._live_ids)
     candidates = (recorder.tracked.intersection(source_uids) - recorder.cut_only
                   - set(target_uids) - set(recorder.producer))
     entries = [e for e in recorder.views() if e is not None]
-    if not any(e.op is gather and e.inputs[0] in candidates for e in entries):
+    origin = _identity_origins(entries, candidates)
+    if not any(e.op is gather and e.inputs[0] in origin for e in entries):
         return {}
     reach = _reaching(entries, target_uids)
-    uses, dense = {}, set()
+    uses, dense = {}, {origin[u] for u in target_uids if u in origin}
     for entry in entries:
         op, in_uids, outs = entry.op, entry.inputs, entry.outputs
         if not (any(o in reach for o in outs) if type(outs) is tuple else outs in reach):
             continue
         for i, u in enumerate(in_uids):
-            if u not in candidates:
+            source = origin.get(u)
+            if source is None or outs in origin:
                 continue
             key = entry.params.get("key") if op is gather else None
             if i == 0 and key is not None and len(key) == 1 and isinstance(key[0], np.ndarray):
-                uses.setdefault(u, []).append((outs, key[0], entry.saved[0].shape))
+                uses.setdefault(source, []).append((outs, key[0], entry.saved[0].shape))
             else:
-                dense.add(u)
+                dense.add(source)
     return {u: found for u, found in uses.items() if u not in dense}
+
+
+def _identity_origins(entries, candidates):
+    """``{uid: source uid}`` for the candidate sources and the identities of
+    them (chains included), in recording order."""
+    identity = OPS["identity"]
+    origin = {u: u for u in candidates}
+    for entry in entries:
+        if entry.op is identity and entry.inputs[0] in origin:
+            origin[entry.outputs] = origin[entry.inputs[0]]
+    return origin
 
 
 def _reaching(entries, target_uids):

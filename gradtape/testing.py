@@ -3,7 +3,10 @@
 ``check_gradients`` compares reverse mode (VJPs) and forward mode (JVPs) with
 central differences in float64 along random directions, checks the transpose
 identity ``<v, J u> == <J^T v, u>`` between them, and recurses for higher
-orders by checking the gradient function itself.  ``compute_gradient`` returns
+orders by checking the gradient function itself.  Complex inputs and outputs
+get complex directions, with TensorFlow's convention: the gradient of a real
+loss ``L`` with respect to ``z = x + iy`` is ``dL/dx + i dL/dy``, and the
+inner product is the real one, ``<a, b> = Re(sum(conj(a) * b))``.  ``compute_gradient`` returns
 full theoretical and numerical Jacobians like ``tf.test.compute_gradient``.
 """
 from __future__ import annotations
@@ -40,6 +43,13 @@ def numerical_jvp(f: Callable[..., Any], args: Sequence[Any], directions: Any,
     plus = _call(f, [a + eps * u for a, u in zip(args, directions)])
     minus = _call(f, [a - eps * u for a, u in zip(args, directions)])
     return [(p - m) / (2 * eps) for p, m in zip(plus, minus)]
+
+
+def _random_like(rng, a):
+    """A standard normal direction of ``a``'s shape, complex when ``a`` is."""
+    if np.iscomplexobj(a):
+        return rng.standard_normal(a.shape) + 1j * rng.standard_normal(a.shape)
+    return rng.standard_normal(a.shape)
 
 
 def _vdot(a, b):
@@ -84,17 +94,20 @@ def check_gradients(f: Callable[..., Any], args: Sequence[Any], order: int = 2,
     with ``"fwd"`` it checks ``JVP(u)`` against the numerical ``J u``; with
     both, the transpose identity between them.  ``order=2`` also checks the
     derivatives of the gradient function ``x -> VJP(v)(x)`` (and of the JVP).
-    Raises AssertionError naming what disagreed.
+    Complex arguments and outputs get complex directions, and their gradients
+    are checked with TensorFlow's convention (``dL/dx + i dL/dy``; a holomorphic
+    op's VJP is ``v * conj(f'(z))``). Raises AssertionError naming what disagreed.
 
-    >>> import gradtape as tf
+    >>> import gradtape as tf, numpy as np
     >>> from gradtape.testing import check_gradients
     >>> check_gradients(lambda x: tf.sin(x) * x, [[0.3, -1.2]], order=2)
+    >>> check_gradients(tf.exp, [np.array([0.3 + 1j])])
     """
     rng = np.random.default_rng(seed)
     args = [_as_f64(a) for a in args]
     outs = _call(f, args)
-    u = [rng.standard_normal(a.shape) for a in args]
-    v = [rng.standard_normal(o.shape) for o in outs]
+    u = [_random_like(rng, a) for a in args]
+    v = [_random_like(rng, o) for o in outs]
     numeric = numerical_jvp(f, args, u, eps)
     num_scalar = sum(_vdot(vi, ni) for vi, ni in zip(v, numeric))
     if "rev" in modes:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import gradtape as tf
+from gradtape.extend import apply, defop
 from gradtape.testing import check_gradients
 
 Z = [1 + 2j, -3 + 0.5j]
@@ -250,3 +251,62 @@ def test_ops_without_a_complex_kernel_refuse_complex_inputs(f):
     # TensorFlow raises InvalidArgumentError; their real formulas gave wrong numbers
     with pytest.raises(tf.errors.InvalidArgumentError, match="complex128"):
         f(tf.constant([0.3 + 0.4j, -0.5 + 0.2j]))
+
+
+# -- check_gradients on complex inputs --------------------------------------------
+
+C = [np.array([0.3 + 1j, -1.2 - 0.4j])]
+
+
+@pytest.mark.parametrize("f", [
+    tf.exp, tf.sin, tf.math.conj, tf.math.real, tf.math.angle, tf.abs,
+    lambda z: z * tf.math.conj(z) * z,
+    lambda z: tf.math.real(z) * tf.math.imag(z),
+], ids=["exp", "sin", "conj", "real", "angle", "abs", "z_conj_z_z", "real_times_imag"])
+def test_check_gradients_checks_complex_inputs(f):
+    check_gradients(f, C, order=2)
+
+
+def test_check_gradients_checks_several_complex_and_real_inputs():
+    check_gradients(lambda z, w, x: tf.reduce_sum(z * w) * tf.cast(x, tf.complex128),
+                    C + [np.array([2.0 - 1j, 0.5j]), np.array(1.5)], order=2)
+    check_gradients(lambda x, y: tf.complex(x, y) ** 2, [np.array([0.3, 1.0]), np.array([0.5, 2.0])])
+
+
+def _exp_op(name, vjp, jvp):
+    return defop(name, lambda xp, z: xp.exp(z), vjp=vjp, jvp=jvp, save_ans=True,
+                 elementwise=True, register_as=False)
+
+
+def _conjugate_vjp(ct, ans, z):
+    return ct * tf.math.conj(ans)          # TensorFlow's convention: ct * conj(f'(z))
+
+
+def _plain_jvp(tangents, ans, z):
+    return tangents[0] * ans
+
+
+def test_check_gradients_accepts_tensorflows_complex_convention():
+    op = _exp_op("test_complex_exp", _conjugate_vjp, _plain_jvp)
+    check_gradients(lambda z: apply(op, (z,), {}), C, order=1)
+
+
+def test_check_gradients_finds_a_complex_vjp_without_its_conjugate():
+    op = _exp_op("test_complex_exp_no_conj", lambda ct, ans, z: ct * ans, _plain_jvp)
+    with pytest.raises(AssertionError, match=r"VJP <J\^T v, u> vs numerical"):
+        check_gradients(lambda z: apply(op, (z,), {}), C, order=1, modes=("rev",))
+
+
+def test_check_gradients_finds_a_complex_jvp_conjugated():
+    op = _exp_op("test_complex_exp_conj_jvp", _conjugate_vjp,
+                 lambda tangents, ans, z: tf.math.conj(tangents[0]) * ans)
+    with pytest.raises(AssertionError, match="JVP of output 0 vs numerical"):
+        check_gradients(lambda z: apply(op, (z,), {}), C, order=1, modes=("fwd",))
+
+
+def test_check_gradients_finds_a_gradient_missing_its_imaginary_part():
+    # a real loss of z whose gradient keeps only d/dx: real directions would miss it
+    op = defop("test_complex_real_only_grad", lambda xp, z: xp.real(z) + xp.imag(z),
+               vjp=lambda ct, ans, z: tf.cast(ct, tf.complex128), register_as=False)
+    with pytest.raises(AssertionError, match=r"VJP <J\^T v, u> vs numerical"):
+        check_gradients(lambda z: apply(op, (z,), {}), C, order=1, modes=("rev",))

@@ -445,8 +445,6 @@ def test_keyword_order_does_not_retrace():
     assert foo.experimental_get_tracing_count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="gradtape traces once per Variable argument "
-                   "(its program reads that Variable), TensorFlow once per dtype and shape")
 def test_variable_arguments_retrace_on_dtype_and_shape_only():
     traces = []
 
@@ -466,6 +464,45 @@ def test_variable_arguments_retrace_on_dtype_and_shape_only():
     add(tf.Variable([0.0, 1.0]), tf.Variable([0.0, 1.0]))
     add(tf.Variable([[0.0, 1.0]]), tf.Variable([[0.0, 1.0]]))
     assert add.experimental_get_tracing_count() == 3
+
+
+def test_a_shared_trace_reads_the_variables_it_is_called_with():
+    @tf.function
+    def bump(x, y):
+        x.assign_add(1.0)
+        return y.read_value()
+
+    a, b = tf.Variable(0.0), tf.Variable(5.0)
+    assert float(bump(a, b)) == 5.0
+    assert float(bump(a, a)) == 2.0           # the same Variable twice: a trace of its own
+    assert float(bump(b, a)) == 2.0 and float(b) == 6.0
+    assert bump.experimental_get_tracing_count() == 2
+    frozen = tf.Variable(1.0, trainable=False)
+    bump(frozen, b)
+    assert bump.experimental_get_tracing_count() == 3
+
+
+def test_a_captured_variable_passed_as_an_argument():
+    v1, v2 = tf.Variable(1.0), tf.Variable(2.0)
+
+    @tf.function
+    def add_one_then_sum(x):
+        x.assign_add(1.0)
+        return v1.read_value() + x
+
+    assert float(add_one_then_sum(v2)) == 4.0
+    assert float(add_one_then_sum(v1)) == 4.0
+    assert (float(v1), float(v2)) == (2.0, 3.0)
+    assert add_one_then_sum.experimental_get_tracing_count() == 1
+
+
+def test_a_variable_also_captured_by_its_trace_is_not_shared():
+    # TensorFlow's graph reads the argument for the capture too: 2 * 2 + 2 = 6
+    v1, v2 = tf.Variable(1.0), tf.Variable(2.0)
+    f = tf.function(lambda x: x * 2.0 + v1)
+    assert float(f(v1)) == 3.0
+    assert float(f(v2)) == 5.0
+    assert f.experimental_get_tracing_count() == 1
 
 
 @pytest.mark.parametrize("reduce_retracing", [True, False])
@@ -860,8 +897,6 @@ def test_kwargs_and_a_tuple_of_specs_get_numbered_names():
                           tf.constant(4.0))) == 10.0
 
 
-@pytest.mark.xfail(strict=True, reason="get_concrete_function makes a new "
-                   "ConcreteFunction object on each call (of the same trace), not the same object")
 def test_the_same_spec_gives_the_same_concrete_function():
     func = tf.function(lambda x: 2 * x)
     assert func.get_concrete_function(tf.TensorSpec([None], tf.int32)) is \

@@ -797,6 +797,41 @@ def test_gather_of_a_variable_off_the_first_axis_is_dense(gather, want):
     _assert_matches(_variable_gradient(m32([[1., 2.], [3., 4.]]), gather), want)
 
 
+@pytest.mark.parametrize("fn, want", [
+    (lambda v: tf.gather(tf.identity(v), [1, 1]), slices([1., 1.], [1, 1], [3], "float32")),
+    (lambda v: tf.gather(tf.identity(tf.identity(v)), [0]) * 2., slices([2.], [0], [3], "float32")),
+    (lambda v: tf.reduce_sum(tf.gather(tf.identity(v), [0])) + tf.reduce_sum(v),
+     ("float32", [2., 1., 1.])),
+], ids=["identity", "identity_of_identity", "also_read_densely"])
+def test_gather_of_an_identity_of_a_variable(fn, want):
+    _assert_matches(_variable_gradient(f32(1., 2., 3.), fn), want)
+
+
+def test_gathers_of_a_variable_and_of_its_identity_concatenate_their_slices():
+    # TensorFlow: values [5, 1] at [2, 0] (its backward queue's order)
+    grad = _variable_gradient(f32(1., 2., 3.), lambda v: tf.reduce_sum(tf.gather(tf.identity(v), [0]))
+                              + 5. * tf.reduce_sum(tf.gather(v, [2])))
+    assert isinstance(grad, tf.IndexedSlices)
+    np.testing.assert_array_equal(tf.convert_to_tensor(grad).numpy(), [1., 0., 5.])
+    np.testing.assert_array_equal(np.sort(grad.indices.numpy()), [0, 2])
+
+
+def test_lookup_in_an_identity_of_a_watched_tensor_is_slices():
+    table = tf.constant(m32([[1., 2.], [3., 4.]]))
+    with tf.GradientTape() as tape:
+        tape.watch(table)
+        y = tf.nn.embedding_lookup(tf.identity(table), [1, 0]) * m32([[1., 2.], [3., 4.]])
+    _assert_matches(tape.gradient(y, table), slices([[1., 2.], [3., 4.]], [1, 0], [2, 2], "float32"))
+
+
+def test_an_identity_of_a_variable_that_is_a_target_is_dense():
+    v = tf.Variable(f32(1., 2., 3.))
+    with tf.GradientTape() as tape:
+        copy = tf.identity(v)
+        y = tf.gather(copy, [2])
+    _assert_matches(tape.gradient([y, copy], v), ("float32", [1., 1., 2.]))
+
+
 @pytest.mark.filterwarnings("ignore:The dtype of the:UserWarning")
 def test_integer_variable_has_no_gradient():
     v = tf.Variable(np.array([1, 2], np.int32))
@@ -939,14 +974,6 @@ MISSING_OPS = {
 def test_gradient_of_op_gradtape_lacks(name):
     fn, args, want = MISSING_OPS[name]
     _assert_all_match(_gradients(fn, args), want)
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="only gathers of the source itself give IndexedSlices; TensorFlow's "
-                          "identity passes them through")
-def test_gather_of_an_identity_of_a_variable_is_slices():
-    grad = _variable_gradient(f32(1., 2., 3.), lambda v: tf.gather(tf.identity(v), [1, 1]))
-    _assert_matches(grad, slices([1., 1.], [1, 1], [3], "float32"))
 
 
 @pytest.mark.xfail(strict=True, raises=tf.errors.UnimplementedError,
