@@ -483,7 +483,8 @@ def _sparse_xent_numpy_vjp(ct, ans, x, labels):
     # softmax(x) - one_hot(labels), as the Tensor rule computes it, in place
     kept = _SOFTMAX_OF[0]
     if kept is not None and ans is not None and kept() is ans:
-        probs = _SOFTMAX_OF[1].copy()  # (a persistent tape may come back for it)
+        probs = _SOFTMAX_OF[1]  # changed below: taken, so a second sweep computes its own
+        _SOFTMAX_OF[:] = None, None
     else:
         probs = x - NP.maximum.reduce(x, axis=-1, keepdims=True)
         NP.exp(probs, out=probs)
