@@ -895,6 +895,18 @@ def test_softplus_gradient_far_left_is_flushed_to_zero():
     assert grad.numpy()[0] == 0.0, "the subnormal sigmoid(-100) is kept"
 
 
+ADDED_OPS = {
+    "clip_by_global_norm": (lambda x, y: tf.clip_by_global_norm([x, y], 1.)[0][0] * f32(1., 2.),
+                            [f32(3., 0.), f32(4.)], [("float32", [0.128, 0.4]), ("float32", [-0.096])]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADDED_OPS))
+def test_gradient_of_op_added_since(name):
+    fn, args, want = ADDED_OPS[name]
+    _assert_all_match(_gradients(fn, args), want)
+
+
 MISSING_OPS = {
     "sparse_segment_sum": (lambda x: tf.sparse.segment_sum(x, [0, 0, 2], [0, 0, 1]) * m32([[1., 2.], [3., 4.]]),
                            [np.ones((3, 2), np.float32)], [("float32", [[2., 4.], [0., 0.], [3., 4.]])]),
@@ -904,8 +916,6 @@ MISSING_OPS = {
                           [("float32", [2., 0., 3.])]),
     "dynamic_stitch": (lambda a, b: tf.dynamic_stitch([[0, 2], [1, 2]], [a, b]) * f32(1., 2., 3.),
                        [f32(1., 2.), f32(3., 4.)], [("float32", [1., 3.]), ("float32", [2., 3.])]),
-    "clip_by_global_norm": (lambda x, y: tf.clip_by_global_norm([x, y], 1.)[0][0] * f32(1., 2.),
-                            [f32(3., 0.), f32(4.)], [("float32", [0.128, 0.4]), ("float32", [-0.096])]),
     "lbeta": (lambda *args: tf.math.lbeta(*args), [f32(1., 2.)], [("float32", [-1.5000001, -0.5])]),
     "igamma": (lambda *args: tf.math.igamma(*args), [f32(0.5, 1.), f32(1., 2.)],
                [("float32", [-0.38983727, -0.22082545]), ("float32", [0.20755376, 0.13533528])]),
