@@ -14,8 +14,8 @@ from .._core.tensor import TensorLike
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from .nn import l2_loss
-from ._util import public_names
+from .._core.dtypes import kind
+from ._util import public_names, refuse_dtype
 from typing import Any, List, Optional, Tuple, TYPE_CHECKING
 from .._core.types import Tensor, TensorInput
 
@@ -27,6 +27,13 @@ def _is_slices(t):
 def _dense_part(t):
     """The tensor whose norm ``t`` contributes: an IndexedSlices' values."""
     return convert_to_tensor(t.values if _is_slices(t) else t)
+
+
+def _half_squared_norm(t):
+    """``tf.nn.l2_loss(t)``, written here: ``rules`` may not import ``rules.nn``."""
+    if kind(t._value.dtype) not in "f":
+        raise refuse_dtype("L2Loss", t.dtype, "f")
+    return red.reduce_sum(ew.square(t)) * 0.5
 
 
 def _as_list(t_list):
@@ -49,7 +56,7 @@ def global_norm(t_list: Sequence[Any], name: Optional[str] = None) -> Tensor:
     values = [_dense_part(t) for t in _as_list(t_list) if t is not None]
     if not values:
         return convert_to_tensor(0.0)
-    half_squared_norm = red.reduce_sum(sh.stack([l2_loss(v) for v in values]))
+    half_squared_norm = red.reduce_sum(sh.stack([_half_squared_norm(v) for v in values]))
     return ew.sqrt(half_squared_norm * 2.0)
 
 
