@@ -15,10 +15,11 @@ from ._core.tensor import Tensor, TensorLike
 from .custom import custom_gradient
 from .dtypes import saturate_cast
 from .rules import cast, multiply, reduce_mean, stop_gradient
+from .rules.rearrange import extract_patches
 from .typing import TensorInput
 from ._missing import missing_names as _missing_names
 
-__all__ = ["adjust_contrast"]
+__all__ = ["adjust_contrast", "extract_patches"]
 
 
 def _no_gradient(kernel):

@@ -6,6 +6,7 @@ array([2.], dtype=float32)
 """
 from .rules.linalg import *  # noqa: F401,F403
 from .rules.nn import l2_normalize  # noqa: F401
+from .rules.clipping import global_norm  # noqa: F401
 from .rules.shape import matrix_transpose  # noqa: F401
 from .rules.creation import eye  # noqa: F401
 

@@ -7,11 +7,14 @@ the Python operators on tensors.
 import types as _types
 from typing import TYPE_CHECKING
 
-from . import complex_ops, creation, elementwise, indexing, linalg, operators, reductions, shape  # noqa: F401
+from . import (clipping, complex_ops, creation, elementwise, indexing, linalg, operators,  # noqa: F401
+               rearrange, reductions, shape)
 from .elementwise import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
 from .indexing import getitem, newaxis  # noqa: F401
 from .creation import *  # noqa: F401,F403
+from .clipping import *  # noqa: F401,F403
+from .rearrange import *  # noqa: F401,F403
 from .complex_ops import complex  # noqa: F401 - tf.complex; tf.math has the rest
 from .linalg import einsum, matmul, norm, tensordot  # noqa: F401
 from .reductions import *  # noqa: F401,F403

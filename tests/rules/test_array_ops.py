@@ -35,8 +35,8 @@ def _ops_of(*modules):
 
 
 def _array_ops():
-    from gradtape.rules import indexing, shape
-    return _ops_of(shape, indexing)
+    from gradtape.rules import indexing, rearrange, shape
+    return _ops_of(shape, indexing, rearrange)
 
 
 class _BatchedJvpProbe(trace.Recorder):

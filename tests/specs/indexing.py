@@ -98,4 +98,21 @@ SPECS = [
            [(away_from((3, 2, 2), -2.0, 2.0),),
             (np.array([[[0.0, 1.1], [0.5, 0.0]], [[0.8, -1.5], [-0.6, 1.7]],
                        [[1.2, 0.3], [0.0, -0.9]]]),)], 2, array_api=False),
+    # elements moved around (rules/rearrange.py); patches that overlap add up
+    OpSpec("reverse_sequence", lambda x, n, s, b: tf.reverse_sequence(x, n, s, b) * x,
+           [(rand((3, 4)), [2, 4, 0], 1, 0), (rand((3, 2, 2)), [1, 2], 0, 2)], 2, array_api=False),
+    OpSpec("space_to_depth", lambda x: tf.nn.space_to_depth(x * x, 2) ** 2,
+           [(rand((1, 4, 2, 3)),)], 2, array_api=False),
+    OpSpec("depth_to_space", lambda x: tf.nn.depth_to_space(x * x, 2) ** 2,
+           [(rand((2, 1, 2, 8)),)], 2, array_api=False),
+    OpSpec("extract_patches", lambda x, k, s, r, p: tf.image.extract_patches(x, k, s, r, p) ** 2,
+           [(rand((1, 4, 5, 2)), [1, 2, 3, 1], [1, 1, 2, 1], [1, 1, 1, 1], "VALID"),
+            (rand((2, 5, 4, 1)), [1, 3, 2, 1], [1, 2, 1, 1], [1, 2, 1, 1], "SAME")], 2,
+           array_api=False),
+    OpSpec("dynamic_partition", lambda x, p: tf.add_n(
+        [tf.reduce_sum(part ** (i + 2)) for i, part in enumerate(tf.dynamic_partition(x, p, 3))]),
+           [(rand((4, 2)), [2, 0, 2, 1]), (rand((2, 3)), [[0, 0, 1], [1, 2, 0]])], 2, array_api={1}),
+    # indices that do not repeat: TensorFlow's gradient is the derivative only then
+    OpSpec("dynamic_stitch", lambda a, b: tf.dynamic_stitch([[0, 3], [[1, 4], [2, 5]]], [a, b]) ** 2,
+           [(rand((2, 2)), rand((2, 2, 2)))], 2, array_api=False),
 ]

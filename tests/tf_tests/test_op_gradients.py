@@ -930,22 +930,11 @@ def test_softplus_gradient_far_left_is_flushed_to_zero():
     assert grad.numpy()[0] == 0.0, "the subnormal sigmoid(-100) is kept"
 
 
-MISSING_OPS = {
-    "sparse_segment_sum": (lambda x: tf.sparse.segment_sum(x, [0, 0, 2], [0, 0, 1]) * m32([[1., 2.], [3., 4.]]),
-                           [np.ones((3, 2), np.float32)], [("float32", [[2., 4.], [0., 0.], [3., 4.]])]),
-    "sparse_segment_mean": (lambda x: tf.sparse.segment_mean(x, [0, 0, 2], [0, 0, 1]) * m32([[1., 2.], [3., 4.]]),
-                            [np.ones((3, 2), np.float32)], [("float32", [[1., 2.], [0., 0.], [3., 4.]])]),
+ADDED_OPS = {
     "dynamic_partition": (lambda x: tf.dynamic_partition(x, [0, 1, 0], 2)[0] * f32(2., 3.), [f32(1., 2., 3.)],
                           [("float32", [2., 0., 3.])]),
     "dynamic_stitch": (lambda a, b: tf.dynamic_stitch([[0, 2], [1, 2]], [a, b]) * f32(1., 2., 3.),
                        [f32(1., 2.), f32(3., 4.)], [("float32", [1., 3.]), ("float32", [2., 3.])]),
-    "clip_by_global_norm": (lambda x, y: tf.clip_by_global_norm([x, y], 1.)[0][0] * f32(1., 2.),
-                            [f32(3., 0.), f32(4.)], [("float32", [0.128, 0.4]), ("float32", [-0.096])]),
-    "lbeta": (lambda *args: tf.math.lbeta(*args), [f32(1., 2.)], [("float32", [-1.5000001, -0.5])]),
-    "igamma": (lambda *args: tf.math.igamma(*args), [f32(0.5, 1.), f32(1., 2.)],
-               [("float32", [-0.38983727, -0.22082545]), ("float32", [0.20755376, 0.13533528])]),
-    "betainc": (lambda *args: tf.math.betainc(*args), [f32(0.5), f32(1.), f32(0.3)], [None, None, ("float32", [0.91287094])]),
-    "zeta": (lambda *args: tf.math.zeta(*args), [f32(2.), f32(1.)], [None, ("float32", [-2.404114])]),
     "space_to_depth": (lambda x: tf.nn.space_to_depth(x, 2) * np.arange(4, dtype=np.float32).reshape(1, 1, 1, 4),
                        [np.ones((1, 2, 2, 1), np.float32)], [("float32", [[[[0.], [1.]], [[2.], [3.]]]])]),
     "depth_to_space": (lambda x: tf.nn.depth_to_space(x, 2) * np.arange(4, dtype=np.float32).reshape(1, 2, 2, 1),
@@ -953,6 +942,29 @@ MISSING_OPS = {
     "extract_patches": (lambda x: tf.image.extract_patches(x, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"),
                         [np.ones((1, 3, 3, 1), np.float32)],
                         [("float32", [[[[1.], [2.], [1.]], [[2.], [4.], [2.]], [[1.], [2.], [1.]]]])]),
+    "reverse_sequence": (lambda x: tf.reverse_sequence(x, [2, 1], 1, 0) * m32([[1., 2.], [3., 4.]]),
+                         [m32([[1., 2.], [3., 4.]])], [("float32", [[2., 1.], [3., 4.]])]),
+    "clip_by_global_norm": (lambda x, y: tf.clip_by_global_norm([x, y], 1.)[0][0] * f32(1., 2.),
+                            [f32(3., 0.), f32(4.)], [("float32", [0.128, 0.4]), ("float32", [-0.096])]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADDED_OPS))
+def test_gradient_of_op_added_since(name):
+    fn, args, want = ADDED_OPS[name]
+    _assert_all_match(_gradients(fn, args), want)
+
+
+MISSING_OPS = {
+    "sparse_segment_sum": (lambda x: tf.sparse.segment_sum(x, [0, 0, 2], [0, 0, 1]) * m32([[1., 2.], [3., 4.]]),
+                           [np.ones((3, 2), np.float32)], [("float32", [[2., 4.], [0., 0.], [3., 4.]])]),
+    "sparse_segment_mean": (lambda x: tf.sparse.segment_mean(x, [0, 0, 2], [0, 0, 1]) * m32([[1., 2.], [3., 4.]]),
+                            [np.ones((3, 2), np.float32)], [("float32", [[1., 2.], [0., 0.], [3., 4.]])]),
+    "lbeta": (lambda *args: tf.math.lbeta(*args), [f32(1., 2.)], [("float32", [-1.5000001, -0.5])]),
+    "igamma": (lambda *args: tf.math.igamma(*args), [f32(0.5, 1.), f32(1., 2.)],
+               [("float32", [-0.38983727, -0.22082545]), ("float32", [0.20755376, 0.13533528])]),
+    "betainc": (lambda *args: tf.math.betainc(*args), [f32(0.5), f32(1.), f32(0.3)], [None, None, ("float32", [0.91287094])]),
+    "zeta": (lambda *args: tf.math.zeta(*args), [f32(2.), f32(1.)], [None, ("float32", [-2.404114])]),
     "expm": (lambda *args: tf.linalg.expm(*args), [m32([[0., 1.], [0., 0.]])], [("float32", [[1.5, 1.], [2.1666665, 1.5]])]),
     "sqrtm": (lambda *args: tf.linalg.sqrtm(*args), [m32([[4., 0.], [0., 9.]])], [("float32", [[0.25, 0.2], [0.2, 0.16666667]])]),
     "local_response_normalization": (
@@ -962,8 +974,6 @@ MISSING_OPS = {
     # TensorFlow computes (x - y) * conj(x - y) for complex numbers; gradtape refuses them
     "weighted_moments": (lambda x, w: tf.nn.weighted_moments(x, [0], w)[1], [f32(1., 2., 4.), f32(1., 0., 1.)],
                          [("float32", [-1.5, 0., 1.5]), ("float32", [0., -1., 0.])]),
-    "reverse_sequence": (lambda x: tf.reverse_sequence(x, [2, 1], 1, 0) * m32([[1., 2.], [3., 4.]]),
-                         [m32([[1., 2.], [3., 4.]])], [("float32", [[2., 1.], [3., 4.]])]),
     "complex_squared_difference": (tf.math.squared_difference, [c128(1 + 1j), c128(2 + 3j)],
                                    [("complex128", [complex(-2., -4.)]), ("complex128", [complex(2., 4.)])]),
 }
