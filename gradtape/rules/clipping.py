@@ -15,7 +15,7 @@ from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
 from .._core.dtypes import kind
-from ._util import public_names, refuse_dtype
+from ._util import NP, public_names, refuse_dtype
 from typing import Any, List, Optional, Tuple, TYPE_CHECKING
 from .._core.types import Tensor, TensorInput
 
@@ -67,7 +67,9 @@ def _scale(clip_norm, use_norm):
                         f"!= tf.{clip_norm.dtype.name}.")
     clip_norm = convert_to_tensor(clip_norm, dtype=use_norm.dtype)
     one = convert_to_tensor(1.0, dtype=use_norm.dtype)
-    scale_for_finite = clip_norm * ew.minimum(1.0 / use_norm, one / clip_norm)
+    with NP.errstate(divide="ignore"):  # a zero norm: 1/0 is inf, silently, as in TensorFlow
+        inverse = 1.0 / use_norm
+    scale_for_finite = clip_norm * ew.minimum(inverse, one / clip_norm)
     # inf - inf is NaN: an infinite or NaN norm makes every clipped value NaN
     return scale_for_finite + (use_norm - use_norm)
 

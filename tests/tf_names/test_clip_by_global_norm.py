@@ -102,3 +102,14 @@ def test_gradients_against_central_differences():
                     [np.array([3., 0.5]), np.array([4., -1.])], order=2)
     check_gradients(lambda x, y: tf.linalg.global_norm([x, y]),
                     [np.array([3., 0.5]), np.array([[4., -1.]])], order=2)
+
+
+def test_all_zero_gradients_clip_silently():
+    # a training step clipping gradients that are all zero: TensorFlow's 1 / 0 is inf
+    # without a warning, and the list comes back unchanged
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clipped, norm = tf.clip_by_global_norm([tf.zeros(3), tf.zeros((2, 2))], 1.0)
+    assert float(norm) == 0.0
+    np.testing.assert_array_equal(clipped[1].numpy(), np.zeros((2, 2), np.float32))
