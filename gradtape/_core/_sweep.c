@@ -31,6 +31,9 @@ static PyObject *negated;       /* reverse.negated: the rule that returns -ct */
 /* matmul's NumPy rules and its plain parameters (``know_matmul``): for two matrices
  * the rules are one product with a transposed view, made here without a call */
 static PyObject *matmul_a, *matmul_b, *plain_matmul;
+/* tanh's NumPy rule (``know_tanh``): ``ct * (1 - ans * ans)``, made here for two
+ * arrays of one shape and dtype with the rule's own three ufunc calls */
+static PyObject *tanh_rule, *np_square, *np_subtract, *out_keyword;
 static PyObject *zero, *one;    /* the ints 0 (unbroadcast's nbatch) and 1 */
 static PyObject *s_shape, *s_dtype, *s_kind, *s_astype;
 
@@ -239,6 +242,63 @@ two_matrices(PyObject *x, PyObject *y)
            && PyArray_NDIM((PyArrayObject *)y) == 2;
 }
 
+/* Two arrays of one shape and dtype. */
+static int
+same_arrays(PyObject *x, PyObject *y)
+{
+    PyArrayObject *a = (PyArrayObject *)x, *b = (PyArrayObject *)y;
+    return PyArray_CheckExact(x) && PyArray_CheckExact(y) && PyArray_DESCR(a) == PyArray_DESCR(b)
+           && PyArray_NDIM(a) == PyArray_NDIM(b)
+           && memcmp(PyArray_DIMS(a), PyArray_DIMS(b), PyArray_NDIM(a) * sizeof(npy_intp)) == 0;
+}
+
+/* A 0-d array of ones of ``descr``'s dtype, as ``backend.constant_like(1, dtype)``
+ * (kept per dtype; borrowed). */
+static PyObject *
+one_like(PyArray_Descr *descr)
+{
+    static PyObject *ones_by_dtype;
+    PyObject *one_0d;
+    if (ones_by_dtype == NULL && (ones_by_dtype = PyDict_New()) == NULL)
+        return NULL;
+    if ((one_0d = PyDict_GetItemWithError(ones_by_dtype, (PyObject *)descr)) != NULL
+            || PyErr_Occurred())
+        return one_0d;
+    Py_INCREF(descr);
+    if ((one_0d = PyArray_Zeros(0, NULL, descr, 0)) == NULL)
+        return NULL;
+    if (PyArray_FillWithScalar((PyArrayObject *)one_0d, one) < 0
+            || PyDict_SetItem(ones_by_dtype, (PyObject *)descr, one_0d) < 0) {
+        Py_DECREF(one_0d);
+        return NULL;
+    }
+    Py_DECREF(one_0d);
+    return one_0d;
+}
+
+/* elementwise's ``_tanh_numpy_vjp`` for arrays: ``d = square(ans)``,
+ * ``subtract(1, d, out=d)``, ``d *= ct`` (the same calls, bit for bit). */
+static PyObject *
+tanh_product(PyObject *ct, PyObject *ans)
+{
+    PyObject *d = PyObject_CallOneArg(np_square, ans), *one_0d, *r;
+    if (d == NULL || (one_0d = one_like(PyArray_DESCR((PyArrayObject *)d))) == NULL) {
+        Py_XDECREF(d);
+        return NULL;
+    }
+    PyObject *args[4] = {NULL, one_0d, d, d};
+    r = PyObject_Vectorcall(np_subtract, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                            out_keyword);
+    if (r == NULL) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    Py_DECREF(r);
+    r = PyNumber_InPlaceMultiply(d, ct);
+    Py_DECREF(d);
+    return r;
+}
+
 /* linalg's ``_matmul_numpy_vjp_a`` (``ct.dot(b.T)``) or ``_b`` (``a.T.dot(ct)``)
  * for matrices: the same product, bit for bit. */
 static PyObject *
@@ -334,6 +394,9 @@ sweep_entry(PyObject *entry, PyObject *ct, PyObject *cts, PyObject *owned, PyObj
             gv = Py_NewRef(ct);
         }
 #ifdef GRADTAPE_NUMPY
+        else if (rule == tanh_rule && same_arrays(ct, av)) {
+            gv = tanh_product(ct, av);
+        }
         else if ((rule == matmul_a || rule == matmul_b) && params == plain_matmul && n == 2
                  && two_matrices(ct, values[rule == matmul_a ? 1 : 0])) {
             gv = matrix_rule(rule == matmul_a, ct, values[0], values[1]);
@@ -497,7 +560,26 @@ know_matmul(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+know_tanh(PyObject *module, PyObject *rule)
+{
+    PyObject *numpy = PyImport_ImportModule("numpy");
+    if (numpy == NULL)
+        return NULL;
+    Py_XSETREF(np_square, PyObject_GetAttrString(numpy, "square"));
+    Py_XSETREF(np_subtract, PyObject_GetAttrString(numpy, "subtract"));
+    Py_DECREF(numpy);
+    if (np_square == NULL || np_subtract == NULL
+            || (out_keyword == NULL && (out_keyword = Py_BuildValue("(s)", "out")) == NULL))
+        return NULL;
+    Py_XSETREF(tanh_rule, Py_NewRef(rule));
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"know_tanh", know_tanh, METH_O,
+     "know_tanh(rule): tanh's NumPy VJP rule, computed here for two arrays of one shape "
+     "and dtype."},
     {"know_matmul", know_matmul, METH_VARARGS,
      "know_matmul(rule_a, rule_b, plain_params): matmul's NumPy VJP rules, computed here "
      "for two matrices and the plain parameters."},

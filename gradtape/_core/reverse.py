@@ -638,6 +638,16 @@ def know_matmul(rule_a, rule_b, plain_params):
             _sweep.know_matmul(rule_a, rule_b, plain_params)
 
 
+def know_tanh(rule):
+    """Tell the C sweep tanh's NumPy VJP rule (``ct * (1 - ans * ans)`` in place on
+    its one temporary): it makes those three ufunc calls itself for two arrays of
+    one shape and dtype."""
+    if C_SWEEP:
+        from . import _sweep
+        if hasattr(_sweep, "know_tanh"):
+            _sweep.know_tanh(rule)
+
+
 _sweep_loop = _use_c_sweep()
 #: Whether the first-order sweep's loop is the C one (``_sweep.c``).
 C_SWEEP = _sweep_loop is not python_sweep_arrays

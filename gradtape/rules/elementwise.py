@@ -12,7 +12,7 @@ from .._core.dtypes import SCALAR_KINDS as _SCALAR_KINDS, as_dtype, kind
 from .._core.backend import constant_like
 from .._core.convert import convert_to_tensor
 from .._core.tensor import Tensor, TensorLike, decide
-from .._core.reverse import negated, pass_through
+from .._core.reverse import know_tanh, negated, pass_through
 from ..errors import InvalidArgumentError, NotFoundError, UnimplementedError
 from .complex_ops import COMPLEX_ABS as _COMPLEX_ABS, conj
 from ._util import (refuse_dtype, public_names, NOPARAMS, _SCALARS, _zeros_like, apply, defop,
@@ -981,6 +981,7 @@ tanh = unary("tanh", NP.tanh, None, "Elementwise hyperbolic tangent.",
              example="tf.constant([0.0, 1.0])",
              times=lambda t, a, x: _tanh_grad(t, a),
              numpy_times=_tanh_numpy_vjp, save="none", save_ans=True)
+know_tanh(_tanh_numpy_vjp)
 asinh = unary("asinh", NP.arcsinh, lambda a, x: rsqrt(square(x) + 1.0),
               "Elementwise inverse hyperbolic sine.")
 acosh = unary("acosh", NP.arccosh, lambda a, x: rsqrt(square(x) - 1.0),
