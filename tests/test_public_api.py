@@ -42,7 +42,8 @@ def _public_objects():
     for mod in _public_modules():
         for name in _public_names(mod):
             obj = getattr(mod, name)
-            if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+            # (an op function with its common case in C wraps the Python one)
+            if not (inspect.isfunction(inspect.unwrap(obj)) or inspect.isclass(obj)):
                 continue
             if not getattr(obj, "__module__", "").startswith("gradtape") or id(obj) in seen:
                 continue

@@ -37,8 +37,9 @@ def _objects():
     for face in FACES:
         mod = importlib.import_module(face)
         for name in dir(mod):
-            obj = getattr(mod, name)
-            if (name.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj))
+            obj = getattr(mod, name)  # (an op function with its common case in C wraps one)
+            if (name.startswith("_") or not (inspect.isfunction(inspect.unwrap(obj))
+                                             or inspect.isclass(obj))
                     or not getattr(obj, "__module__", "").startswith("gradtape") or id(obj) in seen):
                 continue
             seen.add(id(obj))
@@ -49,7 +50,8 @@ def _callables():
     """(qualname, function, is_method) of every public callable, each once."""
     seen = set()
     for qualname, obj in _objects():
-        for item in ([(qualname, obj, False)] if inspect.isfunction(obj) else _members(qualname, obj)):
+        for item in ([(qualname, obj, False)] if inspect.isfunction(inspect.unwrap(obj))
+                     else _members(qualname, obj)):
             function = inspect.unwrap(item[1])
             if id(function) not in seen and function.__module__ not in NOT_YET:
                 seen.add(id(function))

@@ -34,6 +34,9 @@ static PyObject *matmul_a, *matmul_b, *plain_matmul;
 /* tanh's NumPy rule (``know_tanh``): ``ct * (1 - ans * ans)``, made here for two
  * arrays of one shape and dtype with the rule's own three ufunc calls */
 static PyObject *tanh_rule, *np_square, *np_subtract, *out_keyword;
+/* relu's NumPy rule (``know_relu``): ``ct`` times the mask ``ans > 0`` as 0/1 of the
+ * dtype, made here for two arrays of one shape and dtype */
+static PyObject *relu_rule, *np_greater;
 static PyObject *zero, *one;    /* the ints 0 (unbroadcast's nbatch) and 1 */
 static PyObject *s_shape, *s_dtype, *s_kind, *s_astype;
 
@@ -252,28 +255,52 @@ same_arrays(PyObject *x, PyObject *y)
            && memcmp(PyArray_DIMS(a), PyArray_DIMS(b), PyArray_NDIM(a) * sizeof(npy_intp)) == 0;
 }
 
-/* A 0-d array of ones of ``descr``'s dtype, as ``backend.constant_like(1, dtype)``
- * (kept per dtype; borrowed). */
+/* A 0-d array of ``value`` (0 or 1) in ``descr``'s dtype, as
+ * ``backend.constant_like(value, dtype)`` (kept per dtype; borrowed). */
 static PyObject *
-one_like(PyArray_Descr *descr)
+constant_like(PyObject *value, PyArray_Descr *descr)
 {
-    static PyObject *ones_by_dtype;
-    PyObject *one_0d;
-    if (ones_by_dtype == NULL && (ones_by_dtype = PyDict_New()) == NULL)
+    static PyObject *kept[2];  /* dtype -> the 0-d array of 0, of 1 */
+    PyObject **by_dtype = &kept[value == one], *c;
+    if (*by_dtype == NULL && (*by_dtype = PyDict_New()) == NULL)
         return NULL;
-    if ((one_0d = PyDict_GetItemWithError(ones_by_dtype, (PyObject *)descr)) != NULL
-            || PyErr_Occurred())
-        return one_0d;
+    if ((c = PyDict_GetItemWithError(*by_dtype, (PyObject *)descr)) != NULL || PyErr_Occurred())
+        return c;
     Py_INCREF(descr);
-    if ((one_0d = PyArray_Zeros(0, NULL, descr, 0)) == NULL)
+    if ((c = PyArray_Zeros(0, NULL, descr, 0)) == NULL)
         return NULL;
-    if (PyArray_FillWithScalar((PyArrayObject *)one_0d, one) < 0
-            || PyDict_SetItem(ones_by_dtype, (PyObject *)descr, one_0d) < 0) {
-        Py_DECREF(one_0d);
+    if (PyArray_FillWithScalar((PyArrayObject *)c, value) < 0
+            || PyDict_SetItem(*by_dtype, (PyObject *)descr, c) < 0) {
+        Py_DECREF(c);
         return NULL;
     }
-    Py_DECREF(one_0d);
-    return one_0d;
+    Py_DECREF(c);
+    return c;
+}
+
+/* nn's ``_relu_numpy_vjp`` for arrays: ``greater(ans, 0)`` as 0/1 of the dtype,
+ * times ``ct`` in place (the same values, bit for bit). */
+static PyObject *
+relu_product(PyObject *ct, PyObject *ans)
+{
+    PyArray_Descr *descr = PyArray_DESCR((PyArrayObject *)ans);
+    PyObject *zero_0d = constant_like(zero, descr), *mask, *out, *r;
+    if (zero_0d == NULL || (mask = PyObject_CallFunctionObjArgs(np_greater, ans, zero_0d,
+                                                                NULL)) == NULL)
+        return NULL;
+    if (!PyArray_CheckExact(mask)) {
+        Py_DECREF(mask);
+        PyErr_SetString(PyExc_TypeError, "relu's mask is not an array");
+        return NULL;
+    }
+    Py_INCREF(descr);
+    out = PyArray_FromArray((PyArrayObject *)mask, descr, NPY_ARRAY_ENSURECOPY);
+    Py_DECREF(mask);
+    if (out == NULL)
+        return NULL;
+    r = PyNumber_InPlaceMultiply(out, ct);
+    Py_DECREF(out);
+    return r;
 }
 
 /* elementwise's ``_tanh_numpy_vjp`` for arrays: ``d = square(ans)``,
@@ -282,7 +309,7 @@ static PyObject *
 tanh_product(PyObject *ct, PyObject *ans)
 {
     PyObject *d = PyObject_CallOneArg(np_square, ans), *one_0d, *r;
-    if (d == NULL || (one_0d = one_like(PyArray_DESCR((PyArrayObject *)d))) == NULL) {
+    if (d == NULL || (one_0d = constant_like(one, PyArray_DESCR((PyArrayObject *)d))) == NULL) {
         Py_XDECREF(d);
         return NULL;
     }
@@ -396,6 +423,9 @@ sweep_entry(PyObject *entry, PyObject *ct, PyObject *cts, PyObject *owned, PyObj
 #ifdef GRADTAPE_NUMPY
         else if (rule == tanh_rule && same_arrays(ct, av)) {
             gv = tanh_product(ct, av);
+        }
+        else if (rule == relu_rule && same_arrays(ct, av)) {
+            gv = relu_product(ct, av);
         }
         else if ((rule == matmul_a || rule == matmul_b) && params == plain_matmul && n == 2
                  && two_matrices(ct, values[rule == matmul_a ? 1 : 0])) {
@@ -563,20 +593,21 @@ know_matmul(PyObject *module, PyObject *args)
 static PyObject *
 know_tanh(PyObject *module, PyObject *rule)
 {
-    PyObject *numpy = PyImport_ImportModule("numpy");
-    if (numpy == NULL)
-        return NULL;
-    Py_XSETREF(np_square, PyObject_GetAttrString(numpy, "square"));
-    Py_XSETREF(np_subtract, PyObject_GetAttrString(numpy, "subtract"));
-    Py_DECREF(numpy);
-    if (np_square == NULL || np_subtract == NULL
-            || (out_keyword == NULL && (out_keyword = Py_BuildValue("(s)", "out")) == NULL))
-        return NULL;
     Py_XSETREF(tanh_rule, Py_NewRef(rule));
     Py_RETURN_NONE;
 }
 
+static PyObject *
+know_relu(PyObject *module, PyObject *rule)
+{
+    Py_XSETREF(relu_rule, Py_NewRef(rule));
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"know_relu", know_relu, METH_O,
+     "know_relu(rule): relu's NumPy VJP rule, computed here for two arrays of one shape "
+     "and dtype."},
     {"know_tanh", know_tanh, METH_O,
      "know_tanh(rule): tanh's NumPy VJP rule, computed here for two arrays of one shape "
      "and dtype."},
@@ -612,8 +643,12 @@ PyInit__sweep(void)
         if (numpy == NULL)
             return NULL;
         add = PyObject_GetAttrString(numpy, "add");
+        np_square = PyObject_GetAttrString(numpy, "square");
+        np_subtract = PyObject_GetAttrString(numpy, "subtract");
+        np_greater = PyObject_GetAttrString(numpy, "greater");
         Py_DECREF(numpy);
-        if (add == NULL)
+        if (add == NULL || np_square == NULL || np_subtract == NULL || np_greater == NULL
+                || (out_keyword = Py_BuildValue("(s)", "out")) == NULL)
             return NULL;
         add_reduce = PyObject_GetAttrString(add, "reduce");
         Py_DECREF(add);

@@ -632,20 +632,27 @@ def know_matmul(rule_a, rule_b, plain_params):
     """Tell the C sweep matmul's NumPy VJP rules (``ct.dot(b.T)`` and ``a.T.dot(ct)``
     for two matrices): it makes those products itself, without calling them,
     when the parameters are ``plain_params`` (no transposes)."""
-    if C_SWEEP:
-        from . import _sweep
-        if hasattr(_sweep, "know_matmul"):
-            _sweep.know_matmul(rule_a, rule_b, plain_params)
+    _tell_sweep("know_matmul", rule_a, rule_b, plain_params)
 
 
 def know_tanh(rule):
     """Tell the C sweep tanh's NumPy VJP rule (``ct * (1 - ans * ans)`` in place on
     its one temporary): it makes those three ufunc calls itself for two arrays of
     one shape and dtype."""
+    _tell_sweep("know_tanh", rule)
+
+
+def know_relu(rule):
+    """Tell the C sweep relu's NumPy VJP rule (``ct`` times ``ans > 0`` as 0/1 of
+    the dtype): it computes that itself for two arrays of one shape and dtype."""
+    _tell_sweep("know_relu", rule)
+
+
+def _tell_sweep(what, *args):
     if C_SWEEP:
         from . import _sweep
-        if hasattr(_sweep, "know_tanh"):
-            _sweep.know_tanh(rule)
+        if hasattr(_sweep, what):
+            getattr(_sweep, what)(*args)
 
 
 _sweep_loop = _use_c_sweep()

@@ -18,8 +18,9 @@ from ..errors import InvalidArgumentError
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
-from ._util import (NP, NOPARAMS, apply, defop, namespace, norm_axes, on_host_for, pair,
-                    public_names, refuse_dtype, tensor, _zeros_like)
+from .._core.reverse import know_relu
+from ._util import (NP, NOPARAMS, accepted_dtypes, apply, defop, fast_public, namespace,
+                    norm_axes, on_host_for, pair, public_names, refuse_dtype, tensor, _zeros_like)
 from typing import Optional, TYPE_CHECKING
 from .._core.types import Axis, ShapeLike, Tensor, TensorInput
 
@@ -102,6 +103,7 @@ _RELU = defop("relu", _relu_impl,
               numpy_vjps=_relu_numpy_vjp,
               jvp=lambda ts, ans, x: _relu_grad(ts[0], ans),
               save="none", save_ans=True)
+know_relu(_relu_numpy_vjp)
 
 
 def relu(features: TensorInput, name: Optional[str] = None) -> Tensor:
@@ -115,6 +117,9 @@ def relu(features: TensorInput, name: Optional[str] = None) -> Tensor:
     if kind(x._value.dtype) == "c":  # (TensorFlow has no complex relu)
         raise refuse_dtype("relu", x.dtype, "iuf")
     return apply(_RELU, (x,), NOPARAMS)
+
+
+relu = fast_public(relu, _RELU, accepted_dtypes("iuf"), 1)
 
 
 def _piecewise_linear(name, impl, grad_impl):
