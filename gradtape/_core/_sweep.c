@@ -38,6 +38,7 @@ static PyObject *tanh_rule, *np_square, *np_subtract, *out_keyword;
  * dtype, made here for two arrays of one shape and dtype */
 static PyObject *relu_rule, *np_greater;
 static PyObject *zero, *one;    /* the ints 0 (unbroadcast's nbatch) and 1 */
+static int blas_sums;           /* backend.DOT_REPORTS_OVERFLOW: sums over rows as gemv */
 static PyObject *s_shape, *s_dtype, *s_kind, *s_astype;
 
 /* ``fast[i]`` or ``op.vjps[i]`` as a borrowed reference (NULL with an error set if
@@ -167,7 +168,8 @@ sum_leading(PyObject *gv, Py_ssize_t k)
     int type = PyArray_TYPE((PyArrayObject *)gv);
     PyObject *args[4] = {NULL, gv, leading_axes[k], (PyObject *)PyArray_DESCR((PyArrayObject *)gv)};
     PyObject *sum;
-    if ((type == NPY_FLOAT || type == NPY_DOUBLE) && PyArray_ISNBO(PyArray_DESCR((PyArrayObject *)gv)->byteorder)
+    if (blas_sums && (type == NPY_FLOAT || type == NPY_DOUBLE)
+            && PyArray_ISNBO(PyArray_DESCR((PyArrayObject *)gv)->byteorder)
             && PyArray_SIZE((PyArrayObject *)gv) > 0)
         return sum_rows((PyArrayObject *)gv, k);
     sum = PyObject_Vectorcall(add_reduce, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET,
@@ -552,9 +554,9 @@ static PyObject *
 install(PyObject *module, PyObject *args)
 {
     PyObject *op_type, *tensor, *ndarray, *meta;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!OOOOOO", &PyType_Type, &op_type, &PyType_Type, &tensor,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!OOOOOOp", &PyType_Type, &op_type, &PyType_Type, &tensor,
                           &PyType_Type, &ndarray, &PyType_Type, &meta, &multi_ct, &tensor_vjp,
-                          &unbroadcast, &drop_multi, &pass_through, &negated))
+                          &unbroadcast, &drop_multi, &pass_through, &negated, &blas_sums))
         return NULL;
     if ((off_vjps = slot_offset(op_type, "vjps")) < 0
             || (off_numpy_vjps = slot_offset(op_type, "numpy_vjps")) < 0
@@ -616,7 +618,7 @@ static PyMethodDef module_methods[] = {
      "for two matrices and the plain parameters."},
     {"install", install, METH_VARARGS,
      "install(Op, Tensor, ndarray, Meta, array_cts, tensor_vjp, unbroadcast, drop_consumed, "
-     "pass_through, negated)"},
+     "pass_through, negated, blas_sums)"},
     {"sweep", (PyCFunction)(void (*)(void))sweep, METH_FASTCALL,
      "sweep(entries, cts, owned, live, keep, persistent, complex_seen, current): "
      "reverse.python_sweep_arrays's loop in C; returns cts."},

@@ -463,6 +463,24 @@ def compute(op, values, params):
     return b.compute(op, values, params)
 
 
+def _dot_reports_overflow():
+    """Whether ``ndarray.dot`` raises NumPy's floating-point errors (an overflow)
+    as ``@`` does: NumPy 2.0 skips the check after its BLAS call; later NumPy
+    makes it.  Where it does not, gradtape multiplies with ``@`` only, so no
+    overflow goes unreported."""
+    big = np.full((1, 1), 1e30, np.float32)
+    with np.errstate(over="raise"):
+        try:
+            big.dot(big)
+        except FloatingPointError:
+            return True
+    return False
+
+
+#: Whether gradtape may use ``ndarray.dot`` for products (``_dot_reports_overflow``):
+#: the same BLAS call as ``@`` without the generalized ufunc's dispatch.
+DOT_REPORTS_OVERFLOW = _dot_reports_overflow()
+
 _CONSTANTS = {}
 
 

@@ -19,7 +19,7 @@ from collections import namedtuple
 from operator import itemgetter
 
 from . import basic_ops, sites
-from .backend import NP
+from .backend import DOT_REPORTS_OVERFLOW, NP
 from .dtypes import NUMPY_INEXACT_KINDS as _INEXACT_KINDS, SCALAR_KINDS as _SCALAR_KINDS, kind
 from .sites import getframe as _getframe, user_site
 from .state import foreign
@@ -355,7 +355,7 @@ def unbroadcast(gv, shape, nbatch):
         _UNBROADCAST_AXES[key] = axes
     if not axes:
         return gv.reshape(shape) if gv.shape != shape else gv
-    if axes[-1] == len(axes) - 1 and gv.dtype in BLAS_FLOATS and gv.size:
+    if axes[-1] == len(axes) - 1 and gv.dtype in BLAS_FLOATS and gv.size and DOT_REPORTS_OVERFLOW:
         return sum_leading(gv, len(axes), shape)
     gv = NP.add.reduce(gv, axis=axes, dtype=gv.dtype)
     return gv.reshape(shape) if gv.shape != shape else gv
@@ -624,7 +624,7 @@ def _use_c_sweep():
     except ImportError:  # built without a C compiler
         return python_sweep_arrays
     _sweep.install(Op, Tensor, NP.ndarray, Meta, _array_cts, _tensor_vjp, unbroadcast,
-                   _drop_consumed, pass_through, negated)
+                   _drop_consumed, pass_through, negated, DOT_REPORTS_OVERFLOW)
     return _sweep.sweep
 
 

@@ -19,6 +19,7 @@ from . import complex_ops as co
 from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
+from .._core.backend import DOT_REPORTS_OVERFLOW
 from .._core.reverse import know_matmul
 from ._util import (NOPARAMS, _zeros_like, accepted_dtypes, apply, defop, fast_public, namespace,
                     norm_axes, pair, public_names, tensor, NP)
@@ -184,7 +185,8 @@ def _onehot_vjp_b(rows, ans, a, b, transpose_a, transpose_b):
 
 def _matmul_numpy_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
     if not (transpose_a or transpose_b) and ct.ndim == 2 and b.ndim == 2:
-        return ct.dot(b.T)  # (the usual case, without _matmul_impl's dispatch)
+        # (the usual case, without _matmul_impl's dispatch)
+        return ct.dot(b.T) if DOT_REPORTS_OVERFLOW else ct @ b.T
     if transpose_a:  # the products _matmul_vjp_a takes, on arrays
         return _matmul_impl(NP, b, ct, transpose_b, True)
     return _matmul_impl(NP, ct, b, False, not transpose_b)
@@ -192,7 +194,7 @@ def _matmul_numpy_vjp_a(ct, ans, a, b, transpose_a, transpose_b):
 
 def _matmul_numpy_vjp_b(ct, ans, a, b, transpose_a, transpose_b):
     if not (transpose_a or transpose_b) and ct.ndim == 2 and a.ndim == 2:
-        return a.T.dot(ct)
+        return a.T.dot(ct) if DOT_REPORTS_OVERFLOW else a.T @ ct
     if transpose_b:
         return _matmul_impl(NP, ct, a, True, transpose_a)
     return _matmul_impl(NP, a, ct, not transpose_a, False)
@@ -216,7 +218,7 @@ def _matmul_numpy(a, b, transpose_a, transpose_b):
     product itself on small matrices (0.3 against 0.9 µs for 8x16 by 16x16)."""
     if transpose_a or transpose_b or (a.ndim == 2 and b.ndim > 2):
         return _matmul_impl(NP, a, b, transpose_a, transpose_b)
-    if a.ndim == 2 and b.ndim == 2:
+    if a.ndim == 2 and b.ndim == 2 and DOT_REPORTS_OVERFLOW:
         return a.dot(b)
     return a @ b
 
@@ -284,7 +286,8 @@ _MATMUL_NUMPY_DTYPES = frozenset(NP.dtype(n) for n in _MATMUL_DTYPE_NAMES if n !
 
 matmul = fast_public(matmul, _MATMUL, dict.fromkeys(_MATMUL_NUMPY_DTYPES, True), 2,
                      params=_PLAIN_MATMUL, matmul=True)
-know_matmul(_matmul_numpy_vjp_a, _matmul_numpy_vjp_b, _PLAIN_MATMUL)
+if DOT_REPORTS_OVERFLOW:  # (the C sweep's products are ndarray.dot's)
+    know_matmul(_matmul_numpy_vjp_a, _matmul_numpy_vjp_b, _PLAIN_MATMUL)
 
 
 def _check_matmul_dtype(dtype):

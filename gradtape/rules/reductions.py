@@ -9,7 +9,7 @@ VJPs put the reduced axes back relative to the end of the cotangent
 from __future__ import annotations
 import math
 
-from .._core.backend import constant_like
+from .._core.backend import DOT_REPORTS_OVERFLOW, constant_like
 from .._core.reverse import BLAS_FLOATS as _BLAS_FLOATS, sum_leading
 from .._core.dtypes import as_dtype, kind
 from .._core.tensor import decide, wrap
@@ -165,7 +165,7 @@ def _sum_leading_numpy(x, k, keep):
     """The sum over the ``k`` leading axes as the first-order sweep undoes
     broadcasting (``reverse.sum_leading``, a BLAS product for float32 and
     float64), so a sweep made of ops gives the same bits."""
-    if x.ndim == k + keep and x.dtype in _BLAS_FLOATS and x.size:
+    if x.ndim == k + keep and x.dtype in _BLAS_FLOATS and x.size and DOT_REPORTS_OVERFLOW:
         return sum_leading(x, k, x.shape[k:])
     return _sum_impl(NP, x, _summed_axes(k, keep), False)
 
