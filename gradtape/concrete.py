@@ -158,6 +158,11 @@ class ConcreteFunction:
     >>> power = tf.function(lambda a, b: a ** b).get_concrete_function(tf.constant(3.0), b=2)
     >>> float(power(tf.constant(4.0)))
     16.0
+    >>> spec = tf.TensorSpec([])
+    >>> minus = tf.function(lambda p: p[0] - p[1])
+    >>> minus = minus.get_concrete_function((tf.TensorSpec([], name="a"), spec))
+    >>> float(minus(a=tf.constant(5.0), p=tf.constant(2.0)))  # its tensors by name: a, p
+    3.0
     """
 
     def __init__(self, function: Any, specs: tuple[tuple, dict], signature: Signature) -> None:
