@@ -317,14 +317,18 @@ class ConcreteFunction:
             if not isinstance(a, TensorLike):
                 raise TypeError(f"{self._flat_summary()}: expected argument #{k}(zero-based) "
                                 f"to be a Tensor; got {type(a).__name__} ({a}).")
+            if isinstance(a, Variable) or isinstance(specs[i], Variable):
+                raise TypeError(f"{self._flat_summary()}: argument #{k}(zero-based) is a "
+                                "Variable's; as TensorFlow's, a call by the flat signature takes "
+                                "tensors only: pass Variables by parameter")
             if a.dtype != specs[i].dtype:
                 raise InvalidArgumentError(
                     f"cannot compute {self.function.__name__} as input #{k}(zero-based) was "
                     f"expected to be a {specs[i].dtype.name} tensor but is a {a.dtype.name} "
                     "tensor")
-            if not _fits(a, specs[i]):
-                raise TypeError(f"{self._flat_summary()}: argument #{k}(zero-based) "
-                                f"{_short(a)} does not fit {_type_of(specs[i], {})}; gradtape "
+            if not specs[i].is_compatible_with(a):
+                raise TypeError(f"{self._flat_summary()}: Can not cast argument #{k}"
+                                f"(zero-based) {_short(a)} to {_type_of(specs[i], {})}: gradtape "
                                 "runs a concrete function only on the shapes it was traced for")
             specs[i] = a
         return nest.pack_sequence_as(self._specs, specs)

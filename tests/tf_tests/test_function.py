@@ -943,6 +943,17 @@ def test_a_spec_name_that_is_another_parameter_is_refused():
     assert float(conc(one, two, three)) == 4.0
 
 
+def test_the_flat_signature_takes_tensors_and_leaves_python_objects_out():
+    # TensorFlow: the flat signature (w, x) runs without the object, refuses a Variable
+    f = tf.function(lambda w, x, obj: w * x)
+    concrete = f.get_concrete_function(tf.Variable(2.0), tf.constant([-1.0]), object())
+    with pytest.raises(TypeError, match="missing a required argument: 'obj'"):
+        concrete(tf.Variable(2.0), tf.constant([-1.0]))
+    only_x = tf.function(lambda x, obj: x * 2.0).get_concrete_function(tf.constant([-1.0]),
+                                                                      object())
+    _equal(only_x(tf.constant([-1.0])), [-2.0])
+
+
 def test_an_unnamed_spec_prefers_the_unnamed_trace_and_a_named_one_its_own():
     f = tf.function(lambda x: x)
     spec = tf.TensorSpec(None, tf.float32)
