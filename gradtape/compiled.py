@@ -338,9 +338,9 @@ class Function:
         key = None if kwargs else _tensors_signature(args)
         leaves = args if key is not None else nest.flatten((args, kwargs))
         pattern = _pattern(leaves, _structure((args, kwargs)), None, specs)
-        for known in reversed(self._described):  # as TensorFlow: one traced for specs
-            if _fits(pattern, known[0]):           # these fit, the latest first
-                return self._concrete_of(known)
+        known = _described_for(self._described, pattern, specs)
+        if known is not None:
+            return self._concrete_of(known)
         if key is None:
             key, _, variables = _signature(leaves)
             key = ("nested", key, _structure((args, kwargs)))
@@ -770,6 +770,21 @@ def _fits(pattern, known):
         if e[0] == "t" and (e[2] != k[2] or not _shape_fits(e[1], k[1])):
             return False
     return True
+
+
+def _described_for(described, pattern, specs):
+    """As TensorFlow, the signature traced before that these specs fit, the
+    latest first, one of the specs' own names first: a named spec fits only a
+    trace of its name, an unnamed one any."""
+    names = _spec_names(specs)
+    fitting = [d for d in reversed(described) if _fits(pattern, d[0])
+               and all(n is None or n == k for n, k in zip(names, _spec_names(d[1])))]
+    exact = [d for d in fitting if _spec_names(d[1]) == names]
+    return (exact or fitting or [None])[0]
+
+
+def _spec_names(specs):
+    return [s.name if isinstance(s, TensorSpec) else None for s in nest.flatten(specs)]
 
 
 def _generalized(pattern, known):

@@ -158,6 +158,11 @@ class ConcreteFunction:
     >>> power = tf.function(lambda a, b: a ** b).get_concrete_function(tf.constant(3.0), b=2)
     >>> float(power(tf.constant(4.0)))
     16.0
+    >>> spec = tf.TensorSpec([])
+    >>> minus = tf.function(lambda p: p[0] - p[1])
+    >>> minus = minus.get_concrete_function((tf.TensorSpec([], name="a"), spec))
+    >>> float(minus(a=tf.constant(5.0), p=tf.constant(2.0)))  # its tensors by name: a, p
+    3.0
     """
 
     def __init__(self, function: Any, specs: tuple[tuple, dict], signature: Signature) -> None:
@@ -166,7 +171,9 @@ class ConcreteFunction:
         self._specs = specs
         self._python = _python_signature(function.python_function)
         self._traced = _bind(self._python, *specs)
+        self._binding = None if self._traced is None else _binding_signature(signature.params)
         self.structured_input_signature = _canonical(self._python, self._traced, specs)
+        self._keywords = _flat_keywords(self._python, specs)
         #: the specs of the outputs (TensorFlow's are the graph's symbolic tensors)
         self.structured_outputs = signature.outputs
 
@@ -262,60 +269,106 @@ class ConcreteFunction:
     def _arguments(self, args, kwargs):
         """The call's (args, kwargs) with the Python values of the trace filled in;
         TypeError when an argument does not fit the signature.  As TensorFlow's,
-        a call that does not fit may give the tensors alone, in order (its flat
-        signature): ``concrete(x)`` for a trace of ``f(model, x)``."""
+        a call that does not fit may give the tensors alone (its flat signature),
+        in order or by their specs' names: ``concrete(x)`` for a trace of
+        ``f(model, x)``, ``concrete(x=a, x_1=b)`` for one of ``f((a, b))``."""
         try:
             return self._structured(args, kwargs)
-        except TypeError:
-            flat = self._flat(args, kwargs)
-            if flat is None:
-                raise
-            return flat
+        except TypeError as structured:
+            try:
+                return self._flat(args, kwargs)
+            except TypeError as flat:
+                raise TypeError(f"{structured}\nFallback to flat signature also failed due "
+                                f"to: {flat}") from None
 
     def _structured(self, args, kwargs):
-        traced = self._traced
-        if traced is None:  # a callable without an inspectable signature
+        if self._binding is None:  # a callable without an inspectable signature
             if not _fits_all((tuple(args), kwargs), self.structured_input_signature):
                 raise _binding_error(f"{(args, kwargs)} does not fit "
                                      f"{self.structured_input_signature}")
             return tuple(args), kwargs
         try:
-            call = self._python.bind_partial(*args, **kwargs)
+            call = self._binding.bind(*args, **kwargs)
         except TypeError as e:
             raise _binding_error(str(e)) from None
-        for name, spec in traced.arguments.items():
-            if name in call.arguments:
-                value = call.arguments[name]
-                if not _fits_all(value, spec):
-                    raise _binding_error(f"Can not cast {_short(value)} to {_type_of(spec, {})}")
-                call.arguments[name] = _as_tensors(value, spec)
-            elif _is_literal(spec):
-                call.arguments[name] = spec
+        call.apply_defaults()
+        positional, keywords = [], {}
+        for name, kind, spec in self._signature.params:
+            value = call.arguments[name]
+            if not _fits_all(value, spec):
+                raise _binding_error(_cast_message(value, spec))
+            value = _as_tensors(value, spec)
+            if kind == "KEYWORD_ONLY":
+                keywords[name] = value
             else:
-                raise _binding_error(f"missing a required argument: '{name}'")
-        return call.args, call.kwargs
+                positional.append(value)
+        return tuple(positional), keywords
 
     def _flat(self, args, kwargs):
-        """(args, kwargs) of the trace with its specs' tensors taken from ``args``
-        in order, or None when they are not that many tensors of its shapes;
+        """(args, kwargs) of the trace with its tensors given alone: in order,
+        then by keyword (their specs' names); TypeError when they do not fit,
         InvalidArgumentError for a dtype that is not the spec's.  (TensorFlow
         runs its graph on other shapes too; a new trace here could read Python
         values that changed since, so gradtape refuses them.)"""
         specs = nest.flatten(self._specs)
-        tensors = [i for i, s in enumerate(specs) if isinstance(s, TensorSpec)]
-        if kwargs or len(args) != len(tensors) or \
-                not all(isinstance(a, TensorLike) for a in args):
-            return None
-        for k, (a, i) in enumerate(zip(args, tensors)):
+        inputs = [i for i, s in enumerate(specs) if isinstance(s, (TensorSpec, Variable))]
+        given = self._flat_inputs(args, kwargs)
+        for k, (a, i) in enumerate(zip(given, inputs)):
+            if not isinstance(a, TensorLike):
+                raise TypeError(f"{self._flat_summary()}: expected argument #{k}(zero-based) "
+                                f"to be a Tensor; got {type(a).__name__} ({a}).")
+            if isinstance(a, Variable) or isinstance(specs[i], Variable):
+                raise TypeError(f"{self._flat_summary()}: argument #{k}(zero-based) is a "
+                                "Variable's; as TensorFlow's, a call by the flat signature takes "
+                                "tensors only: pass Variables by parameter")
             if a.dtype != specs[i].dtype:
                 raise InvalidArgumentError(
                     f"cannot compute {self.function.__name__} as input #{k}(zero-based) was "
                     f"expected to be a {specs[i].dtype.name} tensor but is a {a.dtype.name} "
                     "tensor")
             if not specs[i].is_compatible_with(a):
-                return None
+                raise TypeError(f"{self._flat_summary()}: Can not cast argument #{k}"
+                                f"(zero-based) {_short(a)} to {_type_of(specs[i], {})}: gradtape "
+                                "runs a concrete function only on the shapes it was traced for")
             specs[i] = a
         return nest.pack_sequence_as(self._specs, specs)
+
+    def _flat_inputs(self, args, kwargs):
+        """The tensors of a flat call in order: ``args``, then ``kwargs`` by the
+        flat signature's names.  A name that is also a parameter of the
+        function must stand for a tensor of that parameter: gradtape raises
+        rather than guess which one the caller meant."""
+        names = [name for name, _ in self._keywords]
+        if len(args) > len(names):
+            raise TypeError(f"{self._flat_summary()} takes {len(names)} positional arguments, "
+                            f"got {len(args)}.")
+        kwargs = dict(kwargs)
+        given = list(args)
+        for name, owner in self._keywords[len(args):]:
+            if name not in kwargs:
+                missing = sorted(set(names) - set(names[:len(args)]) - set(kwargs))
+                raise TypeError(f"{self._flat_summary()} missing required arguments: "
+                                f"{', '.join(missing)}.")
+            if name != owner and name in self._parameter_names():
+                raise TypeError(
+                    f"{self._flat_summary()}: the keyword '{name}' names both a tensor of "
+                    f"parameter '{owner}' (its spec's name) and the parameter '{name}'; pass "
+                    "the arguments by parameter, or name the specs apart")
+            given.append(kwargs.pop(name))
+        for name in kwargs:
+            if name in names[:len(args)]:
+                raise TypeError(f"{self._flat_summary()} got two values for '{name}'.")
+        if kwargs:
+            raise TypeError(f"{self._flat_summary()} got unexpected keyword arguments: "
+                            f"{', '.join(sorted(kwargs))}.")
+        return given
+
+    def _parameter_names(self):
+        return {name for name, _, _ in self._signature.params}
+
+    def _flat_summary(self):
+        names = ", ".join(name for name, _ in self._keywords)
+        return f"{self.function.__name__}({names})"
 
 
 def _canonical_arguments(func, args, kwargs):
@@ -330,6 +383,69 @@ def _canonical_arguments(func, args, kwargs):
     except TypeError as e:
         raise _binding_error(str(e)) from None
     return bound.args, bound.kwargs
+
+
+def _binding_signature(params):
+    """The signature a concrete function's call binds to, as TensorFlow's: its
+    traced parameters (``*args`` as ``args_0``, ``**kwargs`` by key), the
+    Python values traced as their defaults; None when they are no Python
+    signature (a key that is not an identifier)."""
+    try:
+        parameters = [inspect.Parameter(name, getattr(inspect.Parameter, kind),
+                                        default=value if _is_literal(value)
+                                        else inspect.Parameter.empty)
+                      for name, kind, value in params]
+    except ValueError:
+        return None
+    if len({p.name for p in parameters}) != len(parameters):
+        return None
+    # a Python value traced before a tensor is a default followed by a required one
+    return inspect.Signature(parameters, __validate_parameters__=False)
+
+
+def _flat_keywords(signature, specs):
+    """[(keyword, parameter)] of a concrete function's flat signature, one per
+    tensor or Variable in order: its spec's name, else its parameter's, made
+    unique with ``_1``, ``_2``... as TensorFlow names them."""
+    args, kwargs = specs
+    positional = []
+    variadic = "args"
+    if signature is not None:
+        positional = [p.name for p in signature.parameters.values() if p.kind in _POSITIONAL]
+        variadic = next((p.name for p in signature.parameters.values()
+                         if p.kind is inspect.Parameter.VAR_POSITIONAL), variadic)
+    owners = [positional[i] if i < len(positional) else f"{variadic}_{i - len(positional)}"
+              for i in range(len(args))]
+    names = (tuple(nest.map_structure(lambda _, o=o: o, a) for a, o in zip(args, owners)),
+             {k: nest.map_structure(lambda _, k=k: k, v) for k, v in kwargs.items()})
+    keywords, seen, counts = [], set(), {}
+    for spec, owner in zip(nest.flatten(specs), nest.flatten(names)):
+        if not isinstance(spec, (TensorSpec, Variable)):
+            continue
+        base = spec.name if isinstance(spec, TensorSpec) and spec.name else owner
+        name = base
+        while name in seen:
+            counts[base] = counts.get(base, 1) + 1
+            name = f"{base}_{counts[base] - 1}"
+        seen.add(name)
+        keywords.append((name, owner))
+    return keywords
+
+
+def _cast_message(value, spec):
+    """Why ``value`` does not fit ``spec``, as TensorFlow words it."""
+    kinds = {dict: "a Dict", tuple: "tuple", list: "list"}
+    if type(spec) in kinds and type(value) is not type(spec):
+        return f"Can not cast {value!r} to {kinds[type(spec)]} type."
+    if type(spec) in kinds and len(value) == len(spec) and \
+            (not isinstance(spec, dict) or set(value) == set(spec)):
+        inner = value.items() if isinstance(spec, dict) else enumerate(value)
+        for key, v in inner:
+            if not _fits_all(v, spec[key]):
+                return _cast_message(v, spec[key])
+    if isinstance(spec, TensorSpec):
+        return f"Can not cast {_short(value)} to {_type_of(spec, {})}"
+    return f"Can not cast {value!r} to {_type_of(spec, {})}"
 
 
 def _binding_error(why):

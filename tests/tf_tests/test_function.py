@@ -35,11 +35,6 @@ import gradtape as tf
 from gradtape.testing import check_gradients
 
 
-_SPEC_NAMES = ("gradtape's concrete functions take keywords by parameter name only, not by the "
-               "names of their specs (TensorFlow's flat signature: x, x_1, first, ...)")
-_BINDING_MESSAGES = pytest.mark.xfail(
-    strict=True, reason="gradtape binds a concrete function's *args and **kwargs as traced "
-    "structures and gives other TypeError messages than TensorFlow's")
 
 
 def _equal(got, want):
@@ -753,7 +748,6 @@ def test_a_concrete_function_has_its_output_shapes_and_dtypes():
     assert none(tf.constant(1), tf.constant(1)) is None
 
 
-@pytest.mark.xfail(strict=True, reason=_SPEC_NAMES)
 def test_named_specs_are_the_keywords_of_a_concrete_function():
     sq = tf.function(lambda mats: tf.linalg.matmul(*mats[0]))
     t1 = tf.constant([[1.0, 2.0], [3.0, 4.0]])
@@ -822,8 +816,7 @@ def _binding_cases():
     ]
 
 
-@pytest.mark.parametrize("case", [c if c in (0, 7, 8) else pytest.param(c, marks=_BINDING_MESSAGES)
-                                  for c in range(10)])
+@pytest.mark.parametrize("case", range(10))
 def test_calls_that_do_not_bind_to_a_concrete_function(case):
     conc_args, conc_kwargs, call_args, call_kwargs, error = _binding_cases()[case]
 
@@ -870,7 +863,6 @@ def test_a_concrete_function_from_the_input_signature():
     assert args == (tf.TensorSpec(None, tf.float32, name="x"),)
 
 
-@pytest.mark.xfail(strict=True, reason=_SPEC_NAMES)
 def test_spec_names_of_concrete_functions():
     f = tf.function(lambda x: x)
     conc = f.get_concrete_function(tf.TensorSpec(None, tf.float32, "y"))
@@ -882,7 +874,6 @@ def test_spec_names_of_concrete_functions():
     assert conc.structured_input_signature[0][0].name == "z"
 
 
-@pytest.mark.xfail(strict=True, reason=_SPEC_NAMES)
 def test_kwargs_and_a_tuple_of_specs_get_numbered_names():
     @tf.function
     def add(x, **kwargs):
@@ -895,6 +886,82 @@ def test_kwargs_and_a_tuple_of_specs_get_numbered_names():
                           d=tf.constant(4.0))) == 10.0
     assert float(concrete(tf.constant(1.0), tf.constant(2.0), tf.constant(3.0),
                           tf.constant(4.0))) == 10.0
+
+
+def test_varargs_and_kwargs_tensors_by_their_flat_names():
+    @tf.function
+    def add(a, *va, **kw):
+        return a + 10 * va[0] + 100 * va[1][0] + 1000 * va[1][1] + 10000 * kw["d"] + \
+            100000 * kw["e"][0]
+
+    spec = tf.TensorSpec(None, tf.float32)
+    concrete = add.get_concrete_function(spec, spec, (spec, spec), e=[spec], d=spec)
+    one = [tf.constant(float(i)) for i in range(1, 7)]
+    assert float(concrete(one[0], va_0=one[1], va_1=one[2], va_1_1=one[3], d=one[4],
+                          e=one[5])) == 654321.0
+    assert float(concrete(*one)) == 654321.0
+
+
+def _first_pair_minus_y():
+    @tf.function
+    def k(pair, y):
+        return pair[0] * 10 + pair[1] - y
+
+    spec = tf.TensorSpec(None, tf.float32)
+    return k.get_concrete_function((tf.TensorSpec(None, tf.float32, "first"), spec), spec)
+
+
+def test_a_named_spec_and_unnamed_ones_in_the_flat_signature():
+    one, two, three = tf.constant(1.0), tf.constant(2.0), tf.constant(3.0)
+    assert float(_first_pair_minus_y()(first=one, pair=two, y=three)) == 9.0
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda c, t: c(t, t, t, t), "k(first, pair, y) takes 3 positional arguments, got 4."),
+    (lambda c, t: c(t), "k(first, pair, y) missing required arguments: pair, y."),
+    (lambda c, t: c(t, t, t, z=t), "k(first, pair, y) got unexpected keyword arguments: z."),
+    (lambda c, t: c(t, t, t, first=t), "k(first, pair, y) got two values for 'first'."),
+    (lambda c, t: c(1.0, t, t),
+     "k(first, pair, y): expected argument #0(zero-based) to be a Tensor; got float (1.0)."),
+])
+def test_calls_that_fit_neither_signature(call, error):
+    with pytest.raises(TypeError) as raised:
+        call(_first_pair_minus_y(), tf.constant(1.0))
+    assert str(raised.value).startswith("Binding inputs to tf.function failed due to `")
+    assert str(raised.value).endswith("\nFallback to flat signature also failed due to: " + error)
+
+
+def test_a_spec_name_that_is_another_parameter_is_refused():
+    # TensorFlow gives 4.0, binding y= to the spec named "y" in x: gradtape does not guess
+    f = tf.function(lambda x, y: x[0] + y)
+    spec = tf.TensorSpec(None, tf.float32)
+    conc = f.get_concrete_function((tf.TensorSpec(None, tf.float32, "y"), spec), spec)
+    one, two, three = tf.constant(1.0), tf.constant(2.0), tf.constant(3.0)
+    with pytest.raises(TypeError, match="the keyword 'y' names both a tensor of parameter 'x'"):
+        conc(y=one, x=two, y_1=three)
+    assert float(conc((one, two), y=three)) == 4.0
+    assert float(conc(one, two, three)) == 4.0
+
+
+def test_the_flat_signature_takes_tensors_and_leaves_python_objects_out():
+    # TensorFlow: the flat signature (w, x) runs without the object, refuses a Variable
+    f = tf.function(lambda w, x, obj: w * x)
+    concrete = f.get_concrete_function(tf.Variable(2.0), tf.constant([-1.0]), object())
+    with pytest.raises(TypeError, match="missing a required argument: 'obj'"):
+        concrete(tf.Variable(2.0), tf.constant([-1.0]))
+    only_x = tf.function(lambda x, obj: x * 2.0).get_concrete_function(tf.constant([-1.0]),
+                                                                      object())
+    _equal(only_x(tf.constant([-1.0])), [-2.0])
+
+
+def test_an_unnamed_spec_prefers_the_unnamed_trace_and_a_named_one_its_own():
+    f = tf.function(lambda x: x)
+    spec = tf.TensorSpec(None, tf.float32)
+    unnamed = f.get_concrete_function(spec)
+    named = f.get_concrete_function(tf.TensorSpec(None, tf.float32, "y"))
+    assert named is not unnamed
+    assert f.get_concrete_function(spec) is unnamed
+    assert f.get_concrete_function(tf.TensorSpec([], tf.float32, "q")) is not unnamed
 
 
 def test_the_same_spec_gives_the_same_concrete_function():
