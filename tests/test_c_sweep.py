@@ -69,8 +69,17 @@ def _user_op(x, w, v):
     return tf.reduce_sum(apply(_SCALED_SUM, (x, v), {}) * x)
 
 
+def _known_rules(x, w, v):
+    # the rules the C sweep makes itself (pass-through, negation, matmul's two
+    # products, tanh, relu, the sum over the broadcast rows), and matmul with a
+    # transpose, which it leaves to the Python rule
+    h = tf.tanh(tf.matmul(x, w) + v)
+    r = tf.nn.relu(x @ w - v) - tf.matmul(x, w, transpose_b=True)
+    return tf.reduce_sum(h * r) + tf.reduce_sum(-(h - x))
+
+
 PROGRAMS = [_user_op, _broadcast, _scalars, _multi_output, _many_inputs, _mixed_dtypes, _tensor_rules,
-            _complex]
+            _complex, _known_rules]
 
 
 def _inputs():
