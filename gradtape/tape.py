@@ -321,6 +321,9 @@ class GradientTape:
         """``(uid, cotangent)`` of each target with a floating dtype: ones, or
         its ``output_gradients`` (checked against every target)."""
         if output_gradients is None:
+            if len(flat_targets) == 1 and flat_targets[0]._value.dtype in _INEXACT_KINDS:
+                t = flat_targets[0]  # (the usual case: one loss)
+                return [(t._uid, wrap(_ones_of(t._value)))]
             return [(t._uid, wrap(_ones_of(t._value))) for t in flat_targets
                     if kind(t._value.dtype) in "fc"]
         flat_og = nest.flatten(output_gradients)

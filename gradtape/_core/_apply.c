@@ -348,6 +348,13 @@ apply(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+/* ``tensor.wrap`` in C: a new Tensor around ``value`` (for the sweep's results). */
+static PyObject *
+wrap_value(PyObject *module, PyObject *value)
+{
+    return wrap(Py_NewRef(value));
+}
+
 #ifdef GRADTAPE_NUMPY
 /* A public op function with its common case in C (``fast_op``): what the Python
  * function would do for operands it takes as they are (Tensors or Variables of one
@@ -670,6 +677,8 @@ install_reads(PyObject *module, PyObject *args)
 }
 
 static PyMethodDef module_methods[] = {
+    {"wrap", wrap_value, METH_O,
+     "wrap(value): a new Tensor around an array the caller owns (tensor.wrap in C)."},
 #ifdef GRADTAPE_NUMPY
     {"applied_fast", applied_fast, METH_NOARGS,
      "Whether the innermost op being applied was applied by a fast_op (from the user's frame)."},

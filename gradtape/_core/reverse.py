@@ -16,6 +16,7 @@ carry extra leading axes, is ``rows.backward_rows``.
 """
 import os
 from collections import namedtuple
+from itertools import repeat
 from operator import itemgetter
 
 from . import basic_ops, sites
@@ -25,7 +26,7 @@ from .sites import getframe as _getframe, user_site
 from .state import foreign
 from .op import Op
 from .tensor import Tensor, wrap
-from .trace import Recorder, stack as _recorders
+from .trace import Recorder, stack as _recorders, wrap_array
 
 _OP, _IN, _SAVED, _OUT, _ANS, _PARAMS, _OUT_META, _CODE, _LASTI = range(9)
 _OP_OF = itemgetter(_OP)
@@ -244,8 +245,8 @@ class TapeRecorder(Recorder):
         Taken before a sweep frees a non-persistent tape, so on every such
         ``gradient()``: five C-level list copies, no object made per entry."""
         entries = self.entries
-        try:
-            return tuple([list(map(column, entries)) for column in _GRAPH_COLUMNS])
+        try:  # (maps of maps: no Python frame per column)
+            return tuple(map(list, map(map, _GRAPH_COLUMNS, repeat(entries))))
         except TypeError:  # entries a sweep already freed
             return tuple([[None if e is None else column(e) for e in entries]
                           for column in _GRAPH_COLUMNS])
@@ -470,7 +471,7 @@ def backward(recorder, target_cts, source_uids, persistent, vjp_caller=None):
 def _wrapped(arrays, uids):
     """The ids of ``uids`` that ``arrays`` holds, and those arrays as Tensors."""
     got = [u for u in uids if u in arrays]
-    return got, map(wrap, map(arrays.__getitem__, got))
+    return got, map(wrap_array, map(arrays.__getitem__, got))
 
 
 def _sweep_ops(entries, target_cts, live, keep, persistent, vjp_caller):

@@ -296,7 +296,16 @@ def _use_c_apply():
     return _apply.apply
 
 
+def _wrap_array():
+    """``tensor.wrap``, in C where the C apply is built (the sweep wraps its results)."""
+    if apply is python_apply:
+        return wrap
+    from . import _apply
+    return _apply.wrap
+
+
 apply = _use_c_apply()
+wrap_array = _wrap_array()
 #: Whether ``apply`` is the C one (``_apply.c``).
 C_APPLY = apply is not python_apply
 
