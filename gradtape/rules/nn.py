@@ -869,8 +869,8 @@ def moments(x: TensorInput, axes: Axis, shift: Optional[TensorInput] = None, kee
 def weighted_moments(x: TensorInput, axes: Axis, frequency_weights: TensorInput,
                      keepdims: bool = False, name: Optional[str] = None) -> Tensor:
     """Mean and variance of ``x`` over ``axes`` with each element counted
-    ``frequency_weights`` times (broadcast against ``x``), as a pair; both are
-    differentiable in ``x`` and in the weights.
+    ``frequency_weights`` times (broadcast against ``x``), as a pair (zeros where
+    the weights sum to zero); both are differentiable in ``x`` and in the weights.
 
     >>> import gradtape as tf
     >>> mean, var = tf.nn.weighted_moments(tf.constant([1.0, 2.0, 4.0]), [0],
@@ -881,9 +881,9 @@ def weighted_moments(x: TensorInput, axes: Axis, frequency_weights: TensorInput,
     x = _floating(x, "weighted_moments", "x")
     weights = ew.cast(frequency_weights, x.dtype)
     total = red.reduce_sum(weights * ew.ones_like(x), axis=axes, keepdims=True)
-    divisor = ew.reciprocal(total)
-    mean = red.reduce_sum(weights * x, axis=axes, keepdims=True) * divisor
-    variance = red.reduce_sum(weights * ew.square(x - mean), axis=axes, keepdims=True) * divisor
+    mean = ew.divide_no_nan(red.reduce_sum(weights * x, axis=axes, keepdims=True), total)
+    variance = ew.divide_no_nan(
+        red.reduce_sum(weights * ew.square(x - mean), axis=axes, keepdims=True), total)
     if not keepdims:
         mean = sh.squeeze(mean, axes)
         variance = sh.squeeze(variance, axes)
