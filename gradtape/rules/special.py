@@ -182,7 +182,7 @@ def igamma(a: TensorInput, x: TensorInput, name: Optional[str] = None) -> Tensor
 
     >>> import gradtape as tf
     >>> tf.math.igamma(tf.constant([0.5, 1.0]), tf.constant([1.0, 2.0])).numpy()
-    array([0.8427008, 0.8646647], dtype=float32)
+    array([0.8427008 , 0.86466473], dtype=float32)
     """
     return apply(_IGAMMA, tuple(_floats("Igamma", a, x)), NOPARAMS)
 
@@ -193,7 +193,7 @@ def igammac(a: TensorInput, x: TensorInput, name: Optional[str] = None) -> Tenso
 
     >>> import gradtape as tf
     >>> tf.math.igammac(tf.constant([0.5, 1.0]), tf.constant([1.0, 2.0])).numpy()
-    array([0.15729916, 0.13533528], dtype=float32)
+    array([0.1572992 , 0.13533528], dtype=float32)
     """
     return apply(_IGAMMAC, tuple(_floats("Igammac", a, x)), NOPARAMS)
 
