@@ -24,14 +24,13 @@ _MAX_TERMS = 5000
 
 
 def _floats(opname, *args):
-    """The arguments as tensors of one float32/float64 dtype (TensorFlow's kernels)."""
-    ts = [tensor(a) for a in args if isinstance(a, TensorLike)]
-    first = ts[0] if ts else convert_to_tensor(args[0])
-    out = [pair(first, a, opname)[1] if a is not first else first for a in args]
-    for t in out[1:]:
-        pair(out[0], t, opname)
-    if kind(out[0]._value.dtype) != "f" or out[0].dtype.name not in ("float32", "float64"):
-        raise refuse_dtype(opname, out[0].dtype, "f")
+    """The arguments as tensors of one float32/float64 dtype (TensorFlow's kernels):
+    Python numbers and arrays take the dtype of the first tensor among them."""
+    like = next((a for a in args if isinstance(a, TensorLike)), None)
+    like = convert_to_tensor(args[0]) if like is None else like
+    out = [pair(like, a, opname)[1] for a in args]
+    if like.dtype.name not in ("float32", "float64"):
+        raise refuse_dtype(opname, like.dtype, "f")
     return out
 
 
@@ -67,10 +66,6 @@ def lbeta(x: TensorInput, name: Optional[str] = None) -> Tensor:
 # fraction of Q(a, x) above; each carries its derivative in ``a`` along
 # ---------------------------------------------------------------------------
 
-def _lgamma(v):
-    return NP.vectorize(lambda e: math.lgamma(e) if e > 0 else math.inf, otypes=[NP.float64])(v)
-
-
 def _gamma_series(a, x):
     """P(a, x) and dP/da by the power series (for x < a + 1)."""
     term, dterm = NP.ones_like(a), NP.zeros_like(a)
@@ -83,7 +78,7 @@ def _gamma_series(a, x):
         total, dtotal = total + term, dtotal + dterm
         if NP.all(NP.abs(term) <= _EPS * NP.abs(total)):
             break
-    log_pref = a * NP.log(x) - x - _lgamma(a + 1.0)
+    log_pref = a * NP.log(x) - x - ew._lgamma_numpy(a + 1.0)
     pref = NP.exp(log_pref)
     dlog_pref = NP.log(x) - ew._psi(NP, a + 1.0, 0)
     return pref * total, pref * (dtotal + dlog_pref * total)
@@ -97,7 +92,7 @@ def _gamma_fraction(a, x, terms=400):
         num, dnum = k * (k - a), -float(k)
         tail, dtail = (x + 2.0 * k - 1.0 - a - num / tail,
                        -1.0 - (dnum * tail - num * dtail) / (tail * tail))
-    log_pref = a * NP.log(x) - x - _lgamma(a)
+    log_pref = a * NP.log(x) - x - ew._lgamma_numpy(a)
     pref = NP.exp(log_pref)
     dlog_pref = NP.log(x) - ew._psi(NP, a, 0)
     q = pref / tail
@@ -287,7 +282,7 @@ def _beta_fraction(a, b, x):
 
 
 def _log_beta(a, b):
-    return _lgamma(a) + _lgamma(b) - _lgamma(a + b)
+    return ew._lgamma_numpy(a) + ew._lgamma_numpy(b) - ew._lgamma_numpy(a + b)
 
 
 def _betainc_impl(xp, a, b, x):
