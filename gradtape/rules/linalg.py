@@ -1813,6 +1813,8 @@ _PADE13_THETA = 5.371920351148152  # the largest 1-norm the approximant is exact
 def _expm_impl(xp, a):
     x = NP.asarray(a, NP.complex128 if a.dtype.kind == "c" else NP.float64)
     norm = NP.abs(x).sum(axis=-2).max(axis=-1, initial=0.0).max(initial=0.0)
+    if not NP.isfinite(norm):
+        return NP.full(a.shape, NP.nan, a.dtype)
     squarings = max(0, int(math.ceil(math.log2(norm / _PADE13_THETA)))) if norm > 0 else 0
     x = x / 2.0 ** squarings
     b = _PADE13

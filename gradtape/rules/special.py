@@ -199,6 +199,7 @@ def igammac(a: TensorInput, x: TensorInput, name: Optional[str] = None) -> Tenso
 # ---------------------------------------------------------------------------
 
 _ZETA_SHIFT = 20.0
+_ZETA_STEPS = 1000
 
 
 def _zeta_impl(xp, x, q):
@@ -206,12 +207,11 @@ def _zeta_impl(xp, x, q):
     w = w.copy()
     acc = NP.zeros_like(s)
     with NP.errstate(all="ignore"):
-        pole = NP.zeros(s.shape, bool)
-        for _ in range(int(max(0.0, _ZETA_SHIFT - NP.nanmin(w, initial=_ZETA_SHIFT))) + 1):
+        pole = (w <= 0) & (w == NP.floor(w))
+        for _ in range(_ZETA_STEPS):
             low = w < _ZETA_SHIFT
             if not low.any():
                 break
-            pole |= low & (w == 0)
             acc = acc + NP.where(low, NP.power(NP.where(w == 0, 1.0, w), -s), 0.0)
             w = NP.where(low, w + 1.0, w)
         tail = w ** (1.0 - s) / (s - 1.0) + 0.5 * w ** -s
@@ -220,7 +220,7 @@ def _zeta_impl(xp, x, q):
             tail = tail + b / math.factorial(2 * k) * rising * power
             rising = rising * (s + 2 * k - 1) * (s + 2 * k)
             power = power / (w * w)
-        out = acc + tail
+        out = NP.where(w < _ZETA_SHIFT, NP.nan, acc + tail)  # q below -980: not reached
         # at a pole q + k = 0 the terms (q + k)^-x are +inf only for even x
         even = (s == NP.floor(s)) & (NP.fmod(s, 2.0) == 0)
         out = NP.where(pole, NP.where(even, NP.inf, NP.nan), out)
