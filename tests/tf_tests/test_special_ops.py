@@ -44,6 +44,11 @@ def test_values_match_tensorflow(fn, args, want):
     np.testing.assert_allclose(got.numpy(), want, rtol=2e-6)
 
 
+def test_igamma_near_the_switch_between_series_and_fraction_matches_tensorflow_float64():
+    got = tf.math.igamma(f64(1e4, 1e4, 100.), f64(1e4 + 50, 1e4 + 1.5, 101.5))
+    np.testing.assert_allclose(got.numpy(), f64(0.69234244, 0.50731322, 0.57242695), rtol=1e-7)
+
+
 def test_weighted_moments_of_zero_weights_are_zeros():
     mean, variance = tf.nn.weighted_moments(f32(1., 2.), [0], f32(0., 0.))
     assert (mean.numpy(), variance.numpy()) == (0., 0.)
