@@ -133,21 +133,19 @@ def _igamma_grad_x(a, x):
     return ew.exp((a - 1.0) * ew.log(x) - x - ew.lgamma(a))
 
 
-_IGAMMA_GRAD_A = defop("igamma_grad_a", _igamma_grad_a_impl, nondiff=True, broadcasts=True,
-                       elementwise=True, portable=_numpy_only("igamma_grad_a"))
+def _no_second_derivative(*args, **params):
+    raise LookupError("gradient registry has no entry for: IgammaGradA")
+
+
+# dP/da, whose own derivative TensorFlow does not have: asking for it raises
+_IGAMMA_GRAD_A = defop("igamma_grad_a", _igamma_grad_a_impl,
+                       vjp=(_no_second_derivative, _no_second_derivative),
+                       jvp=_no_second_derivative, broadcasts=True, elementwise=True,
+                       portable=_numpy_only("igamma_grad_a"))
 
 
 def _igamma_grad_a(a, x):
-    """dP/da, with TensorFlow's LookupError for a derivative of it."""
-    from ..custom import custom_gradient
-
-    def no_gradient(*upstream):
-        raise LookupError("gradient registry has no entry for: IgammaGradA")
-
-    @custom_gradient
-    def grad_a(a, x):
-        return apply(_IGAMMA_GRAD_A, (a, x), NOPARAMS), no_gradient
-    return grad_a(a, x)
+    return apply(_IGAMMA_GRAD_A, (a, x), NOPARAMS)
 
 
 def _igamma_vjps(sign):
