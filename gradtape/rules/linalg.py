@@ -1843,7 +1843,7 @@ def _block_upper_right(top_left, top_right):
 
 _EXPM = defop("expm", _expm_impl,
               vjp=lambda ct, ans, a: _block_upper_right(_adj(a), ct),
-              jvp=lambda ts, ans, a: _block_upper_right(a, ts[0]))
+              jvp=lambda ts, ans, a: _block_upper_right(a, ts[0]), portable=ew._numpy_only("expm"))
 
 
 def _square_matrix(x, opname):
@@ -1894,7 +1894,8 @@ def _sylvester(s, g):
 
 _SQRTM = defop("sqrtm", _sqrtm_impl,
                vjp=lambda ct, ans, a: _sylvester(_adj(ans), ct),
-               jvp=lambda ts, ans, a: _sylvester(ans, ts[0]), save_ans=True)
+               jvp=lambda ts, ans, a: _sylvester(ans, ts[0]), save_ans=True,
+               portable=ew._numpy_only("sqrtm"))
 
 
 def sqrtm(input: TensorInput, name: Optional[str] = None) -> Tensor:
