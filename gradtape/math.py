@@ -10,6 +10,7 @@ from ._core.convert import convert_to_tensor
 from ._core.types import DTypeLike, Tensor, TensorInput
 from .random import _gradient_raises
 from .rules.elementwise import add
+from .rules.special import betainc, igamma, igammac, lbeta, zeta  # noqa: F401
 from .rules.reductions import cumulative_logsumexp, dense_bincount
 
 from .rules.elementwise import *  # noqa: F401,F403
@@ -34,7 +35,8 @@ if not TYPE_CHECKING:  # a type checker reads the names from the imports above
                                         "approx_max_k", "approx_min_k", "in_top_k",
                                         "l2_normalize", "log_softmax", "softmax",
                                         "softsign", "special", "bincount",
-                                        "cumulative_logsumexp"] + list(_indexing)
+                                        "cumulative_logsumexp", "betainc", "igamma", "igammac", "lbeta",
+                                        "zeta"] + list(_indexing)
 
 
 def bincount(arr: TensorInput, weights: Optional[TensorInput] = None,

@@ -8,6 +8,7 @@ import types as _types
 from typing import TYPE_CHECKING
 
 from . import (clipping, complex_ops, creation, elementwise, indexing, linalg, operators,  # noqa: F401
+               special,
                rearrange, reductions, shape)
 from .elementwise import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403

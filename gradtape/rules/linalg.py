@@ -1801,5 +1801,118 @@ def adjoint(matrix: TensorInput, name: Optional[str] = None) -> Tensor:
     return _adj(tensor(matrix))
 
 
+# ---------------------------------------------------------------------------
+# expm (scaling and squaring around the [13/13] Pade approximant) and sqrtm
+# (through the eigendecomposition); their derivatives solve block and
+# Sylvester equations
+# ---------------------------------------------------------------------------
+
+_PADE13 = (64764752532480000., 32382376266240000., 7771770303897600., 1187353796428800.,
+           129060195264000., 10559470521600., 670442572800., 33522128640., 1323241920.,
+           40840800., 960960., 16380., 182., 1.)
+_PADE13_THETA = 5.371920351148152  # the largest 1-norm the approximant is exact to float64 on
+
+
+def _expm_impl(xp, a):
+    x = NP.asarray(a, NP.complex128 if a.dtype.kind == "c" else NP.float64)
+    norm = NP.abs(x).sum(axis=-2).max(axis=-1, initial=0.0).max(initial=0.0)
+    if not NP.isfinite(norm):
+        return NP.full(a.shape, NP.nan, a.dtype)
+    squarings = max(0, int(math.ceil(math.log2(norm / _PADE13_THETA)))) if norm > 0 else 0
+    x = x / 2.0 ** squarings
+    b = _PADE13
+    eye = NP.broadcast_to(NP.eye(x.shape[-1], dtype=x.dtype), x.shape)
+    x2 = x @ x
+    x4 = x2 @ x2
+    x6 = x4 @ x2
+    u = x @ (x6 @ (b[13] * x6 + b[11] * x4 + b[9] * x2) + b[7] * x6 + b[5] * x4 + b[3] * x2
+             + b[1] * eye)
+    v = x6 @ (b[12] * x6 + b[10] * x4 + b[8] * x2) + b[6] * x6 + b[4] * x4 + b[2] * x2 + b[0] * eye
+    out = NP.linalg.solve(v - u, v + u) if x.size else x
+    for _ in range(squarings):
+        out = out @ out
+    return out.astype(a.dtype)
+
+
+def _block_upper_right(top_left, top_right):
+    """``expm([[m, t], [0, m]])``'s upper right block: the derivative of
+    ``expm`` at ``m`` in the direction ``t``."""
+    top_left = top_left + ew.zeros_like(top_right)  # the cotangent's leading axes
+    n = top_left.shape[-1]
+    zeros = ew.zeros_like(top_left)
+    block = sh.concat([sh.concat([top_left, top_right], -1), sh.concat([zeros, top_left], -1)], -2)
+    return apply(_EXPM, (block,), NOPARAMS)[..., :n, n:]
+
+
+_EXPM = defop("expm", _expm_impl,
+              vjp=lambda ct, ans, a: _block_upper_right(_adj(a), ct),
+              jvp=lambda ts, ans, a: _block_upper_right(a, ts[0]), portable=ew._numpy_only("expm"))
+
+
+def _square_matrix(x, opname):
+    x = tensor(x)
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        raise InvalidArgumentError(
+            f"{opname}: input must be a square matrix (or a batch of them), got shape "
+            f"{list(x.shape)}")
+    if kind(x._value.dtype) not in "fc":
+        raise ValueError(f"{opname}: input must be a float or complex tensor, got "
+                         f"{x.dtype.name}; cast it with gradtape.cast")
+    return x
+
+
+def expm(input: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The matrix exponential of the square matrices in the last two axes.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.expm(tf.constant([[0.0, 1.0], [0.0, 0.0]])).numpy()
+    array([[1., 1.],
+           [0., 1.]], dtype=float32)
+    """
+    return apply(_EXPM, (_square_matrix(input, "MatrixExponential"),), NOPARAMS)
+
+
+def _sqrtm_impl(xp, a):
+    values, vectors = NP.linalg.eig(NP.asarray(a, NP.complex128))
+    roots = NP.sqrt(values)
+    out = (vectors * roots[..., None, :]) @ NP.linalg.inv(vectors)
+    if a.dtype.kind == "c":
+        return out.astype(a.dtype)
+    # a real matrix with a negative eigenvalue has no real square root: NaN, as TensorFlow's
+    negative = ((values.real < 0) & (values.imag == 0)).any(axis=-1)
+    return NP.where(negative[..., None, None], NP.nan, out.real).astype(a.dtype)
+
+
+def _sylvester(s, g):
+    """The ``x`` that solves ``s x + x s = g``: a linear system in the ``n * n``
+    entries of ``x``, written with gradtape's ops so it differentiates again."""
+    n = s.shape[-1]
+    s = s + ew.zeros_like(g)  # the cotangent's leading axes
+    eye = ew.cast(NP.eye(n), s.dtype)
+    system = einsum("...ij,kl->...ikjl", s, eye) + einsum("ij,...lk->...ikjl", eye, s)
+    lead = list(system.shape[:-4])
+    x = solve(sh.reshape(system, lead + [n * n, n * n]), sh.reshape(g, lead + [n * n, 1]))
+    return sh.reshape(x, lead + [n, n])
+
+
+_SQRTM = defop("sqrtm", _sqrtm_impl,
+               vjp=lambda ct, ans, a: _sylvester(_adj(ans), ct),
+               jvp=lambda ts, ans, a: _sylvester(ans, ts[0]), save_ans=True,
+               portable=ew._numpy_only("sqrtm"))
+
+
+def sqrtm(input: TensorInput, name: Optional[str] = None) -> Tensor:
+    """The principal square root of the square matrices in the last two axes
+    (through their eigendecomposition); its gradient solves a Sylvester equation
+    as an ``n * n`` linear system, so it suits small matrices.
+
+    >>> import gradtape as tf
+    >>> tf.linalg.sqrtm(tf.constant([[4.0, 0.0], [0.0, 9.0]])).numpy()
+    array([[2., 0.],
+           [0., 3.]], dtype=float32)
+    """
+    return apply(_SQRTM, (_square_matrix(input, "MatrixSquareRoot"),), NOPARAMS)
+
+
 if not TYPE_CHECKING:  # a type checker reads the module's own public names
     __all__ = public_names(globals())

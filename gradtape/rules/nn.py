@@ -19,7 +19,7 @@ from . import elementwise as ew
 from . import reductions as red
 from . import shape as sh
 from .._core.reverse import know_relu
-from ._util import (NP, NOPARAMS, accepted_dtypes, apply, defop, fast_public, namespace,
+from ._util import (NP, NOPARAMS, accepted_dtypes, apply, defop, fast_public, int_arg, namespace,
                     norm_axes, on_host_for, pair, public_names, refuse_dtype, tensor, _zeros_like)
 from typing import Optional, TYPE_CHECKING
 from .._core.types import Axis, ShapeLike, Tensor, TensorInput
@@ -864,6 +864,58 @@ def moments(x: TensorInput, axes: Axis, shift: Optional[TensorInput] = None, kee
         mean = sh.squeeze(mean, axes)
         variance = sh.squeeze(variance, axes)
     return mean, variance
+
+
+def weighted_moments(x: TensorInput, axes: Axis, frequency_weights: TensorInput,
+                     keepdims: bool = False, name: Optional[str] = None) -> Tensor:
+    """Mean and variance of ``x`` over ``axes`` with each element counted
+    ``frequency_weights`` times (broadcast against ``x``), as a pair (zeros where
+    the weights sum to zero); both are differentiable in ``x`` and in the weights.
+
+    >>> import gradtape as tf
+    >>> mean, var = tf.nn.weighted_moments(tf.constant([1.0, 2.0, 4.0]), [0],
+    ...                                    tf.constant([1.0, 0.0, 1.0]))
+    >>> float(mean), float(var)
+    (2.5, 2.25)
+    """
+    x = _floating(x, "weighted_moments", "x")
+    weights = ew.cast(frequency_weights, x.dtype)
+    total = red.reduce_sum(weights * ew.ones_like(x), axis=axes, keepdims=True)
+    mean = ew.divide_no_nan(red.reduce_sum(weights * x, axis=axes, keepdims=True), total)
+    variance = ew.divide_no_nan(
+        red.reduce_sum(weights * ew.square(x - mean), axis=axes, keepdims=True), total)
+    if not keepdims:
+        mean = sh.squeeze(mean, axes)
+        variance = sh.squeeze(variance, axes)
+    return mean, variance
+
+
+def local_response_normalization(input: TensorInput, depth_radius: int = 5, bias: float = 1.0,
+                                 alpha: float = 1.0, beta: float = 0.5,
+                                 name: Optional[str] = None) -> Tensor:
+    """Each element of a 4-D ``input`` divided by ``(bias + alpha * s) ** beta``,
+    where ``s`` sums the squares of the ``2 * depth_radius + 1`` channels around
+    it (the last axis), as TensorFlow's ``tf.nn.lrn``.
+
+    >>> import gradtape as tf
+    >>> tf.nn.local_response_normalization(tf.constant([[[[1.0, 2.0]]]]), 1).numpy()
+    array([[[[0.4082483, 0.8164966]]]], dtype=float32)
+    """
+    x = _floating(input, "LRN", "input")
+    if x.ndim != 4:
+        raise InvalidArgumentError(f"input must be 4-dimensional, got a tensor of rank {x.ndim} "
+                                   "[Op:LRN]; reshape it to [batch, height, width, channels]")
+    radius = int_arg(depth_radius, "local_response_normalization", "depth_radius")
+    if radius < 0:
+        raise InvalidArgumentError(f"depth_radius must be >= 0, got {radius} [Op:LRN]")
+    depth = x.shape[-1]
+    padded = sh.pad(ew.square(x), [[0, 0], [0, 0], [0, 0], [radius, radius]])
+    window = [padded[..., k:k + depth] for k in range(2 * radius + 1)]
+    squares = window[0] if len(window) == 1 else ew.add_n(window)
+    return x / ew.pow(ew.add(ew.multiply(squares, alpha), bias), beta)
+
+
+lrn = local_response_normalization
 
 
 def normalize_moments(counts: TensorInput, mean_ss: TensorInput, variance_ss: TensorInput,

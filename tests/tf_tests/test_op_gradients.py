@@ -946,6 +946,19 @@ ADDED_OPS = {
                          [m32([[1., 2.], [3., 4.]])], [("float32", [[2., 1.], [3., 4.]])]),
     "clip_by_global_norm": (lambda x, y: tf.clip_by_global_norm([x, y], 1.)[0][0] * f32(1., 2.),
                             [f32(3., 0.), f32(4.)], [("float32", [0.128, 0.4]), ("float32", [-0.096])]),
+    "lbeta": (lambda *args: tf.math.lbeta(*args), [f32(1., 2.)], [("float32", [-1.5000001, -0.5])]),
+    "igamma": (lambda *args: tf.math.igamma(*args), [f32(0.5, 1.), f32(1., 2.)],
+               [("float32", [-0.38983727, -0.22082545]), ("float32", [0.20755376, 0.13533528])]),
+    "betainc": (lambda *args: tf.math.betainc(*args), [f32(0.5), f32(1.), f32(0.3)], [None, None, ("float32", [0.91287094])]),
+    "zeta": (lambda *args: tf.math.zeta(*args), [f32(2.), f32(1.)], [None, ("float32", [-2.404114])]),
+    "expm": (lambda *args: tf.linalg.expm(*args), [m32([[0., 1.], [0., 0.]])], [("float32", [[1.5, 1.], [2.1666665, 1.5]])]),
+    "sqrtm": (lambda *args: tf.linalg.sqrtm(*args), [m32([[4., 0.], [0., 9.]])], [("float32", [[0.25, 0.2], [0.2, 0.16666667]])]),
+    "local_response_normalization": (
+        lambda x: tf.nn.local_response_normalization(x, 1), [np.arange(1, 9, dtype=np.float32).reshape(1, 1, 2, 4)],
+        [("float32", [[[[0.3057804, 0.01674825, -0.06599277, 0.00239961],
+                        [0.05013748, -0.02018128, -0.02694437, 0.01059579]]]])]),
+    "weighted_moments": (lambda x, w: tf.nn.weighted_moments(x, [0], w)[1], [f32(1., 2., 4.), f32(1., 0., 1.)],
+                         [("float32", [-1.5, 0., 1.5]), ("float32", [0., -1., 0.])]),
 }
 
 
@@ -960,20 +973,7 @@ MISSING_OPS = {
                            [np.ones((3, 2), np.float32)], [("float32", [[2., 4.], [0., 0.], [3., 4.]])]),
     "sparse_segment_mean": (lambda x: tf.sparse.segment_mean(x, [0, 0, 2], [0, 0, 1]) * m32([[1., 2.], [3., 4.]]),
                             [np.ones((3, 2), np.float32)], [("float32", [[1., 2.], [0., 0.], [3., 4.]])]),
-    "lbeta": (lambda *args: tf.math.lbeta(*args), [f32(1., 2.)], [("float32", [-1.5000001, -0.5])]),
-    "igamma": (lambda *args: tf.math.igamma(*args), [f32(0.5, 1.), f32(1., 2.)],
-               [("float32", [-0.38983727, -0.22082545]), ("float32", [0.20755376, 0.13533528])]),
-    "betainc": (lambda *args: tf.math.betainc(*args), [f32(0.5), f32(1.), f32(0.3)], [None, None, ("float32", [0.91287094])]),
-    "zeta": (lambda *args: tf.math.zeta(*args), [f32(2.), f32(1.)], [None, ("float32", [-2.404114])]),
-    "expm": (lambda *args: tf.linalg.expm(*args), [m32([[0., 1.], [0., 0.]])], [("float32", [[1.5, 1.], [2.1666665, 1.5]])]),
-    "sqrtm": (lambda *args: tf.linalg.sqrtm(*args), [m32([[4., 0.], [0., 9.]])], [("float32", [[0.25, 0.2], [0.2, 0.16666667]])]),
-    "local_response_normalization": (
-        lambda x: tf.nn.local_response_normalization(x, 1), [np.arange(1, 9, dtype=np.float32).reshape(1, 1, 2, 4)],
-        [("float32", [[[[0.3057804, 0.01674825, -0.06599277, 0.00239961],
-                        [0.05013748, -0.02018128, -0.02694437, 0.01059579]]]])]),
     # TensorFlow computes (x - y) * conj(x - y) for complex numbers; gradtape refuses them
-    "weighted_moments": (lambda x, w: tf.nn.weighted_moments(x, [0], w)[1], [f32(1., 2., 4.), f32(1., 0., 1.)],
-                         [("float32", [-1.5, 0., 1.5]), ("float32", [0., -1., 0.])]),
     "complex_squared_difference": (tf.math.squared_difference, [c128(1 + 1j), c128(2 + 3j)],
                                    [("complex128", [complex(-2., -4.)]), ("complex128", [complex(2., 4.)])]),
 }
