@@ -78,8 +78,15 @@ def _known_rules(x, w, v):
     return tf.reduce_sum(h * r) + tf.reduce_sum(-(h - x))
 
 
+def _broadcast_matrix(x, w, v):
+    # a matrix added to a stack of them: its cotangent summed over the stack's axis,
+    # back to two axes
+    stack = tf.reshape(tf.concat([x, x * 2.0], axis=0), (2, 3, 2))
+    return tf.reduce_sum(tf.tanh(stack + tf.matmul(x, w)) * stack)
+
+
 PROGRAMS = [_user_op, _broadcast, _scalars, _multi_output, _many_inputs, _mixed_dtypes, _tensor_rules,
-            _complex, _known_rules]
+            _complex, _known_rules, _broadcast_matrix]
 
 
 def _inputs():

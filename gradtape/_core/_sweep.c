@@ -139,10 +139,12 @@ ones_of(npy_intp n, int type_num)
 static PyObject *
 sum_rows(PyArrayObject *gv, Py_ssize_t k)
 {
-    npy_intp rows = 1, two[2];
+    npy_intp rows = 1, two[2], kept[NPY_MAXDIMS];
     int nd = PyArray_NDIM(gv);
-    PyArray_Dims as_rows = {two, 2}, rest = {PyArray_DIMS(gv) + k, nd - (int)k};
+    /* (the remaining axes copied: gv may be freed before the last reshape) */
+    PyArray_Dims as_rows = {two, 2}, rest = {kept, nd - (int)k};
     PyObject *ones, *matrix, *out;
+    memcpy(kept, PyArray_DIMS(gv) + k, (nd - k) * sizeof(npy_intp));
     for (Py_ssize_t i = 0; i < k; i++)
         rows *= PyArray_DIMS(gv)[i];
     two[0] = rows;
